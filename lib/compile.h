@@ -1,0 +1,52 @@
+/*
+ * compile.h -- turns a loaded, resolved model into programs for the VM:
+ * the right-hand side, the exact Jacobian (symbolic differentiation), the
+ * outputs, event conditions and event assignments, and the initial values.
+ *
+ * Invariant: a program only reads registers of the layout in opcodes.h and
+ * only writes temporaries, so any program may run at any time on a
+ * simulation's register file.
+ */
+#ifndef MUSKX_COMPILE_H
+#define MUSKX_COMPILE_H
+
+#include "model.h"
+#include "opcodes.h"
+
+struct muskx__program {
+  int32_t nregs;      /* size of a simulation's register file */
+  int32_t nconst;     /* literal constants, registers [0, nconst) */
+  double *consts;
+  int32_t reg_time, reg_param0, reg_input0, reg_state0, reg_temp0;
+  int32_t nparamlike; /* nparams + ncompartments */
+
+  muskx__prog rhs;      /* results: dy/dt per species */
+  muskx__prog jac;      /* results: Jacobian nonzeros, column-major (CSC) */
+  int32_t jac_nnz;
+  int32_t *jac_colptr;  /* nspecies + 1 */
+  int32_t *jac_rowind;  /* jac_nnz */
+  muskx__prog outputs;  /* results: outputs in file order */
+  muskx__prog rates;    /* results: reaction rates (error diagnostics) */
+  muskx__prog roots;    /* results: root functions for conditional events */
+  int32_t nroots;
+  muskx__prog triggers; /* results: `when` value per event (0 for timed) */
+  muskx__prog *event_sets;   /* per event: set values, [delay], [priority] */
+  muskx__prog *event_timing; /* per event: [at, every, until] as present */
+  muskx__prog *init_param;   /* per param-like slot: its value */
+  muskx__prog *init_species; /* per species: its initial value */
+  int nevents, nparamlike_progs, nspecies;
+
+  uint8_t *species_fixed;    /* dy/dt is identically 0 */
+  int32_t *mod_ptr;          /* nreactions + 1 offsets into mod_species */
+  int32_t *mod_species;      /* species in a rate but not its equation */
+};
+
+/*
+ * Compiles m (fully loaded and resolved) and stores the result in
+ * m->program. Errors name the model location (e.g. an expression too
+ * complex). Leaves m->program NULL on failure.
+ */
+muskx_status muskx__compile(muskx_model *m, muskx_error *err);
+void muskx__program_free(muskx__program *p);
+
+#endif

@@ -1,0 +1,490 @@
+/*
+ * load_values.c -- the define phase of the loader for the mapping
+ * sections: functions, parameters, compartments, species, inputs,
+ * assignments, outputs, and odes. Names were declared already (load.c), so
+ * every expression here is resolved as soon as it is parsed.
+ *
+ * Invariant on return: every unit and doc string is non-NULL, every
+ * expression is resolved, and literal values obey their section's bounds
+ * (volumes > 0, parameters within min/max, finite numbers).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "load.h"
+#include "symtab.h"
+
+#define OWNER_MAX 320 /* "initial value of species '<255 chars>'" */
+#define WHAT_MAX (OWNER_MAX + 64)
+
+static muskx__scope scope_of(const char *where, unsigned allowed,
+                             const char *rule) {
+  muskx__scope s = {where, allowed, rule, -1, -1, -1};
+  return s;
+}
+
+/* unit and doc of a mapping entry (or "" for the short form). */
+static muskx_status unit_doc(muskx__load_ctx *c, const muskx__yaml_node *v,
+                             const char *owner, char **unit, char **doc) {
+  const muskx__yaml_node *map = v->kind == MUSKX__YAML_MAP ? v : NULL;
+  muskx_status st = MUSKX_OK;
+  if (unit != NULL &&
+      (st = muskx__load_opt_string(c, map, "unit", owner, unit)) != MUSKX_OK)
+    return st;
+  if (doc != NULL) st = muskx__load_opt_string(c, map, "doc", owner, doc);
+  return st;
+}
+
+static int literal(const muskx__expr *e, double *v) {
+  if (e == NULL || e->kind != MUSKX__E_NUM) return 0;
+  *v = e->num;
+  return 1;
+}
+
+static muskx_status not_a_list(muskx__load_ctx *c, const muskx__yaml_node *v,
+                               const char *expected, const char *owner) {
+  char buf[64];
+  return muskx__load_fail(c, v, MUSKX_EMODEL, "expected %s for %s, got %s",
+                          expected, owner, muskx__load_describe(v, buf, sizeof buf));
+}
+
+/* ---------------------------------------------------------------------- */
+
+static muskx_status define_functions(muskx__load_ctx *c, const muskx__yaml_node *v) {
+  muskx_model *m = c->m;
+  if (m->nfunctions == 0) return MUSKX_OK;
+  c->fn_uses_model = muskx__calloc((size_t)m->nfunctions, 1);
+  if (c->fn_uses_model == NULL) return muskx__load_nomem(c);
+  for (int i = 0; i < m->nfunctions; i++) {
+    muskx__function *f = &m->functions[i];
+    char owner[OWNER_MAX], where[OWNER_MAX];
+    snprintf(owner, sizeof owner, "function '%s'", f->name);
+    snprintf(where, sizeof where, "body of function '%s'", f->name);
+    muskx_status st = muskx__load_expr(c, v->items[i], owner, &f->body);
+    if (st != MUSKX_OK) return st;
+    muskx__scope sc = scope_of(where, MUSKX__ALLOW_ALL, "");
+    sc.fn = i;
+    if ((st = muskx__load_resolve(c, f->body, &sc)) != MUSKX_OK) return st;
+  }
+  return muskx__load_check_functions(c);
+}
+
+static muskx_status define_params(muskx__load_ctx *c, const muskx__yaml_node *v) {
+  static const char *const keys[] = {"value", "unit", "doc", "min", "max", NULL};
+  muskx_model *m = c->m;
+  for (int i = 0; i < m->nparams; i++) {
+    muskx__param *p = &m->params[i];
+    const muskx__yaml_node *k = v->keys[i], *val = v->items[i];
+    char owner[OWNER_MAX], what[WHAT_MAX];
+    snprintf(owner, sizeof owner, "parameter '%s'", k->text);
+    muskx_status st;
+    const muskx__yaml_node *minn = NULL, *maxn = NULL;
+    if (val->kind == MUSKX__YAML_MAP) {
+      snprintf(what, sizeof what, "in %s", owner);
+      if ((st = muskx__load_check_keys(c, val, keys, what)) != MUSKX_OK) return st;
+      const muskx__yaml_node *vn = muskx__yaml_get(val, "value", NULL);
+      if (vn == NULL)
+        return muskx__load_fail(c, k, MUSKX_EMODEL, "missing 'value' for %s", owner);
+      snprintf(what, sizeof what, "'value' of %s", owner);
+      if ((st = muskx__load_expr(c, vn, what, &p->value)) != MUSKX_OK) return st;
+      minn = muskx__yaml_get(val, "min", NULL);
+      maxn = muskx__yaml_get(val, "max", NULL);
+      snprintf(what, sizeof what, "'min' of %s", owner);
+      if (minn && (st = muskx__load_number(c, minn, what, &p->min)) != MUSKX_OK)
+        return st;
+      snprintf(what, sizeof what, "'max' of %s", owner);
+      if (maxn && (st = muskx__load_number(c, maxn, what, &p->max)) != MUSKX_OK)
+        return st;
+    } else if (val->kind == MUSKX__YAML_SEQ) {
+      return not_a_list(c, val, "a number, an expression or a mapping", owner);
+    } else if ((st = muskx__load_expr(c, val, owner, &p->value)) != MUSKX_OK) {
+      return st;
+    }
+    if ((st = unit_doc(c, val, owner, &p->unit, &p->doc)) != MUSKX_OK) return st;
+    snprintf(what, sizeof what, "value of %s", owner);
+    muskx__scope sc = scope_of(what, MUSKX__ALLOW(MUSKX__SYM_PARAM),
+                               "may only refer to earlier parameters");
+    sc.param_limit = i;
+    sc.self_param = i;
+    if ((st = muskx__load_resolve(c, p->value, &sc)) != MUSKX_OK) return st;
+    if (p->min > p->max)
+      return muskx__load_fail(c, minn, MUSKX_EMODEL,
+                              "'min' %g of %s is greater than its 'max' %g", p->min,
+                              owner, p->max);
+    double x;
+    if (literal(p->value, &x) && (x < p->min || x > p->max))
+      return muskx__load_fail_at(c, p->value->line, p->value->col, MUSKX_EMODEL,
+                                 "value %g of %s is %s its '%s' %g", x, owner,
+                                 x < p->min ? "below" : "above",
+                                 x < p->min ? "min" : "max",
+                                 x < p->min ? p->min : p->max);
+  }
+  return MUSKX_OK;
+}
+
+static muskx_status define_compartments(muskx__load_ctx *c, const muskx__yaml_node *v) {
+  static const char *const keys[] = {"volume", "unit", "doc", NULL};
+  muskx_model *m = c->m;
+  for (int i = 0; i < m->ncompartments; i++) {
+    muskx__compartment *cp = &m->compartments[i];
+    const muskx__yaml_node *k = v->keys[i], *val = v->items[i];
+    char owner[OWNER_MAX], what[WHAT_MAX];
+    snprintf(owner, sizeof owner, "compartment '%s'", k->text);
+    muskx_status st;
+    if (val->kind == MUSKX__YAML_MAP) {
+      snprintf(what, sizeof what, "in %s", owner);
+      if ((st = muskx__load_check_keys(c, val, keys, what)) != MUSKX_OK) return st;
+      const muskx__yaml_node *vn = muskx__yaml_get(val, "volume", NULL);
+      if (vn == NULL)
+        return muskx__load_fail(c, k, MUSKX_EMODEL, "missing 'volume' for %s", owner);
+      snprintf(what, sizeof what, "'volume' of %s", owner);
+      if ((st = muskx__load_expr(c, vn, what, &cp->volume)) != MUSKX_OK) return st;
+    } else if (val->kind == MUSKX__YAML_SEQ) {
+      return not_a_list(c, val, "a volume or a mapping", owner);
+    } else if ((st = muskx__load_expr(c, val, owner, &cp->volume)) != MUSKX_OK) {
+      return st;
+    }
+    if ((st = unit_doc(c, val, owner, &cp->unit, &cp->doc)) != MUSKX_OK) return st;
+    snprintf(what, sizeof what, "volume of %s", owner);
+    muskx__scope sc = scope_of(what, MUSKX__ALLOW(MUSKX__SYM_PARAM),
+                               "may only refer to parameters");
+    if ((st = muskx__load_resolve(c, cp->volume, &sc)) != MUSKX_OK) return st;
+    double x;
+    if (literal(cp->volume, &x) && !(x > 0))
+      return muskx__load_fail_at(c, cp->volume->line, cp->volume->col, MUSKX_EMODEL,
+                                 "volume of %s must be positive, got %g", owner, x);
+  }
+  return MUSKX_OK;
+}
+
+static muskx_status species_compartment(muskx__load_ctx *c, muskx__species *s,
+                                        const muskx__yaml_node *n,
+                                        const char *owner) {
+  char buf[64];
+  if (n->kind != MUSKX__YAML_SCALAR || muskx__yaml_is_null(n))
+    return muskx__load_fail(c, n, MUSKX_EMODEL,
+                            "expected a compartment name for 'compartment' of %s, got %s",
+                            owner, muskx__load_describe(n, buf, sizeof buf));
+  char full[2 * MUSKX__LOAD_MAX_NAME + 2];
+  snprintf(full, sizeof full, "%s%s", c->prefix, n->text);
+  const muskx__symbol *sym = muskx__symtab_find(c->m->symtab, full);
+  if (sym == NULL)
+    return muskx__load_fail(c, n, MUSKX_EMODEL, "undefined compartment '%.255s' for %s",
+                            n->text, owner);
+  if (sym->kind != MUSKX__SYM_COMPARTMENT)
+    return muskx__load_fail(c, n, MUSKX_EMODEL, "'%s' is %s, not a compartment (%s)",
+                            n->text, muskx__load_kind_name(sym->kind), owner);
+  s->compartment = sym->index;
+  return MUSKX_OK;
+}
+
+static muskx_status define_species(muskx__load_ctx *c, const muskx__yaml_node *v) {
+  static const char *const keys[] = {"initial",  "unit",        "doc",
+                                     "constant", "nonnegative", "compartment",
+                                     NULL};
+  muskx_model *m = c->m;
+  for (int i = 0; i < m->nspecies; i++) {
+    muskx__species *s = &m->species[i];
+    const muskx__yaml_node *k = v->keys[i], *val = v->items[i];
+    char owner[OWNER_MAX], what[WHAT_MAX];
+    snprintf(owner, sizeof owner, "species '%s'", k->text);
+    muskx_status st;
+    if (val->kind == MUSKX__YAML_MAP) {
+      snprintf(what, sizeof what, "in %s", owner);
+      if ((st = muskx__load_check_keys(c, val, keys, what)) != MUSKX_OK) return st;
+      const muskx__yaml_node *n = muskx__yaml_get(val, "initial", NULL);
+      snprintf(what, sizeof what, "'initial' of %s", owner);
+      if (n != NULL) {
+        if ((st = muskx__load_expr(c, n, what, &s->initial)) != MUSKX_OK) return st;
+      } else {
+        /* Default initial amount 0, located at the species' name. */
+        muskx_error scratch;
+        s->initial = muskx__expr_parse("0", 1, c->file, k->line, k->col, &scratch);
+        if (s->initial == NULL) return muskx__load_nomem(c);
+      }
+      if ((n = muskx__yaml_get(val, "constant", NULL)) != NULL) {
+        snprintf(what, sizeof what, "'constant' of %s", owner);
+        if ((st = muskx__load_bool(c, n, what, &s->constant)) != MUSKX_OK) return st;
+      }
+      if ((n = muskx__yaml_get(val, "nonnegative", NULL)) != NULL) {
+        snprintf(what, sizeof what, "'nonnegative' of %s", owner);
+        if ((st = muskx__load_bool(c, n, what, &s->nonnegative)) != MUSKX_OK) return st;
+      }
+      if ((n = muskx__yaml_get(val, "compartment", NULL)) != NULL &&
+          (st = species_compartment(c, s, n, owner)) != MUSKX_OK)
+        return st;
+    } else if (val->kind == MUSKX__YAML_SEQ) {
+      return not_a_list(c, val, "an initial value or a mapping", owner);
+    } else {
+      snprintf(what, sizeof what, "initial value of %s", owner);
+      if ((st = muskx__load_expr(c, val, what, &s->initial)) != MUSKX_OK) return st;
+    }
+    if ((st = unit_doc(c, val, owner, &s->unit, &s->doc)) != MUSKX_OK) return st;
+    snprintf(what, sizeof what, "initial value of %s", owner);
+    muskx__scope sc = scope_of(
+        what, MUSKX__ALLOW(MUSKX__SYM_PARAM) | MUSKX__ALLOW(MUSKX__SYM_COMPARTMENT),
+        "may only refer to parameters and compartments");
+    if ((st = muskx__load_resolve(c, s->initial, &sc)) != MUSKX_OK) return st;
+    double x;
+    if (s->nonnegative && literal(s->initial, &x) && x < 0)
+      return muskx__load_fail_at(c, s->initial->line, s->initial->col, MUSKX_EMODEL,
+                                 "initial value %g of %s is negative, but it is "
+                                 "declared nonnegative",
+                                 x, owner);
+  }
+  return MUSKX_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Inputs                                                                  */
+
+static muskx_status number_list(muskx__load_ctx *c, const muskx__yaml_node *n,
+                                const char *key, const char *owner, double **out,
+                                size_t *len) {
+  char what[WHAT_MAX];
+  snprintf(what, sizeof what, "'%s' of %s", key, owner);
+  if (n->kind != MUSKX__YAML_SEQ || n->n == 0)
+    return not_a_list(c, n, "a non-empty list of numbers", what);
+  if (n->n > MUSKX__LOAD_MAX_ITEMS)
+    return muskx__load_fail(c, n, MUSKX_ELIMIT, "too many entries in %s (more than %d)",
+                            what, MUSKX__LOAD_MAX_ITEMS);
+  double *a = muskx__calloc(n->n, sizeof *a);
+  if (a == NULL) return muskx__load_nomem(c);
+  *out = a; /* owned by the input from here, so errors below do not leak */
+  for (size_t i = 0; i < n->n; i++) {
+    muskx_status st = muskx__load_number(c, n->items[i], what, &a[i]);
+    if (st != MUSKX_OK) return st;
+  }
+  *len = n->n;
+  return MUSKX_OK;
+}
+
+static muskx_status define_input(muskx__load_ctx *c, muskx__input *in,
+                                 const muskx__yaml_node *k,
+                                 const muskx__yaml_node *val, const char *owner) {
+  static const char *const keys[] = {"default", "times", "values", "interp",
+                                     "unit",    "doc",   NULL};
+  char what[WHAT_MAX];
+  muskx_status st;
+  in->interp = MUSKX_INTERP_STEP;
+  if (val->kind != MUSKX__YAML_MAP) {
+    if (val->kind == MUSKX__YAML_SEQ)
+      return not_a_list(c, val, "a number or a mapping", owner);
+    return muskx__load_number(c, val, owner, &in->def);
+  }
+  snprintf(what, sizeof what, "in %s", owner);
+  if ((st = muskx__load_check_keys(c, val, keys, what)) != MUSKX_OK) return st;
+  muskx__yaml_node *dk, *tk, *vk, *ik;
+  const muskx__yaml_node *d = muskx__yaml_get(val, "default", &dk);
+  const muskx__yaml_node *t = muskx__yaml_get(val, "times", &tk);
+  const muskx__yaml_node *vs = muskx__yaml_get(val, "values", &vk);
+  const muskx__yaml_node *ip = muskx__yaml_get(val, "interp", &ik);
+  if (d != NULL && (t != NULL || vs != NULL))
+    return muskx__load_fail(c, dk, MUSKX_EMODEL,
+                            "%s has both 'default' and a table (use one)", owner);
+  if (d != NULL) {
+    if (ip != NULL)
+      return muskx__load_fail(c, ik, MUSKX_EMODEL,
+                              "'interp' of %s needs a table ('times' and 'values')",
+                              owner);
+    snprintf(what, sizeof what, "'default' of %s", owner);
+    return muskx__load_number(c, d, what, &in->def);
+  }
+  if (t == NULL && vs == NULL)
+    return muskx__load_fail(c, k, MUSKX_EMODEL,
+                            "%s needs 'default' or a table ('times' and 'values')",
+                            owner);
+  if (t == NULL || vs == NULL)
+    return muskx__load_fail(c, t ? tk : vk, MUSKX_EMODEL,
+                            "%s has '%s' but no '%s'", owner, t ? "times" : "values",
+                            t ? "values" : "times");
+  size_t nt = 0, nv = 0;
+  if ((st = number_list(c, t, "times", owner, &in->times, &nt)) != MUSKX_OK ||
+      (st = number_list(c, vs, "values", owner, &in->values, &nv)) != MUSKX_OK)
+    return st;
+  if (nt != nv)
+    return muskx__load_fail(c, vs, MUSKX_EMODEL, "%s has %zu times but %zu values",
+                            owner, nt, nv);
+  for (size_t i = 1; i < nt; i++)
+    if (!(in->times[i] > in->times[i - 1]))
+      return muskx__load_fail(c, t->items[i], MUSKX_EMODEL,
+                              "times of %s must be strictly increasing: %g comes "
+                              "after %g",
+                              owner, in->times[i], in->times[i - 1]);
+  in->n = nt;
+  in->def = in->values[0];
+  if (ip != NULL) {
+    if (ip->kind == MUSKX__YAML_SCALAR && strcmp(ip->text, "step") == 0)
+      in->interp = MUSKX_INTERP_STEP;
+    else if (ip->kind == MUSKX__YAML_SCALAR && strcmp(ip->text, "linear") == 0)
+      in->interp = MUSKX_INTERP_LINEAR;
+    else {
+      char buf[64];
+      return muskx__load_fail(c, ip, MUSKX_EMODEL,
+                              "expected 'step' or 'linear' for 'interp' of %s, got %s",
+                              owner, muskx__load_describe(ip, buf, sizeof buf));
+    }
+  }
+  return MUSKX_OK;
+}
+
+static muskx_status define_inputs(muskx__load_ctx *c, const muskx__yaml_node *v) {
+  muskx_model *m = c->m;
+  for (int i = 0; i < m->ninputs; i++) {
+    muskx__input *in = &m->inputs[i];
+    char owner[OWNER_MAX];
+    snprintf(owner, sizeof owner, "input '%s'", v->keys[i]->text);
+    muskx_status st = define_input(c, in, v->keys[i], v->items[i], owner);
+    if (st == MUSKX_OK) st = unit_doc(c, v->items[i], owner, &in->unit, &in->doc);
+    if (st != MUSKX_OK) return st;
+  }
+  return MUSKX_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Assignments, outputs, odes: name: expression or {expr, unit, doc}       */
+
+static muskx_status named_expr(muskx__load_ctx *c, muskx__named_expr *ne,
+                               const muskx__yaml_node *k, const muskx__yaml_node *val,
+                               const char *owner) {
+  static const char *const keys[] = {"expr", "unit", "doc", NULL};
+  char what[WHAT_MAX];
+  muskx_status st;
+  if (val->kind == MUSKX__YAML_MAP) {
+    snprintf(what, sizeof what, "in %s", owner);
+    if ((st = muskx__load_check_keys(c, val, keys, what)) != MUSKX_OK) return st;
+    const muskx__yaml_node *e = muskx__yaml_get(val, "expr", NULL);
+    if (e == NULL)
+      return muskx__load_fail(c, k, MUSKX_EMODEL, "missing 'expr' for %s", owner);
+    snprintf(what, sizeof what, "'expr' of %s", owner);
+    if ((st = muskx__load_expr(c, e, what, &ne->expr)) != MUSKX_OK) return st;
+  } else if (val->kind == MUSKX__YAML_SEQ) {
+    return not_a_list(c, val, "an expression or a mapping", owner);
+  } else if ((st = muskx__load_expr(c, val, owner, &ne->expr)) != MUSKX_OK) {
+    return st;
+  }
+  if ((st = unit_doc(c, val, owner, &ne->unit, &ne->doc)) != MUSKX_OK) return st;
+  muskx__scope sc = scope_of(owner, MUSKX__ALLOW_ALL, "");
+  return muskx__load_resolve(c, ne->expr, &sc);
+}
+
+static muskx_status define_named(muskx__load_ctx *c, const muskx__yaml_node *v,
+                                 muskx__named_expr *arr, int n, const char *noun) {
+  for (int i = 0; i < n; i++) {
+    char owner[OWNER_MAX];
+    snprintf(owner, sizeof owner, "%s '%s'", noun, v->keys[i]->text);
+    muskx_status st = named_expr(c, &arr[i], v->keys[i], v->items[i], owner);
+    if (st != MUSKX_OK) return st;
+  }
+  return MUSKX_OK;
+}
+
+/* For each species, the first reaction whose net stoichiometry changes it
+   (-1: none): an ode and a reaction may not both define its derivative. */
+static muskx_status reaction_changers(muskx__load_ctx *c, int **out) {
+  muskx_model *m = c->m;
+  int *who = muskx__alloc((size_t)(m->nspecies ? m->nspecies : 1) * sizeof *who);
+  double *net = muskx__calloc((size_t)(m->nspecies ? m->nspecies : 1), sizeof *net);
+  if (who == NULL || net == NULL) {
+    muskx__free(who);
+    muskx__free(net);
+    return muskx__load_nomem(c);
+  }
+  for (int s = 0; s < m->nspecies; s++) who[s] = -1;
+  for (int r = 0; r < m->nreactions; r++) {
+    const muskx__reaction *rx = &m->reactions[r];
+    for (int j = 0; j < rx->nlhs; j++) net[rx->lhs[j].species] -= rx->lhs[j].coef;
+    for (int j = 0; j < rx->nrhs; j++) net[rx->rhs[j].species] += rx->rhs[j].coef;
+    for (int side = 0; side < 2; side++) {
+      const muskx__stoich *st = side ? rx->rhs : rx->lhs;
+      int n = side ? rx->nrhs : rx->nlhs;
+      for (int j = 0; j < n; j++) {
+        int s = st[j].species;
+        if (net[s] != 0 && who[s] < 0) who[s] = r;
+        net[s] = 0;
+      }
+    }
+  }
+  muskx__free(net);
+  *out = who;
+  return MUSKX_OK;
+}
+
+muskx_status muskx__load_define_odes(muskx__load_ctx *c, const muskx__yaml_node *v,
+                                     const muskx__yaml_node *key) {
+  size_t n;
+  if (v == NULL) return MUSKX_OK;
+  muskx_status st = muskx__load_section(c, key, v, MUSKX__YAML_MAP, &n);
+  if (st != MUSKX_OK || n == 0) return st;
+  muskx_model *m = c->m;
+  if ((m->odes = muskx__calloc(n, sizeof *m->odes)) == NULL) return muskx__load_nomem(c);
+  int *changer = NULL;
+  if ((st = reaction_changers(c, &changer)) != MUSKX_OK) return st;
+  for (size_t i = 0; i < n && st == MUSKX_OK; i++) {
+    const muskx__yaml_node *k = v->keys[i];
+    muskx__named_expr *ne = &m->odes[m->nodes++];
+    ne->loc = muskx__load_loc(c, k);
+    ne->target = -1;
+    char full[2 * MUSKX__LOAD_MAX_NAME + 2], owner[OWNER_MAX];
+    snprintf(full, sizeof full, "%s%s", c->prefix, k->text);
+    snprintf(owner, sizeof owner, "ode of '%s'", k->text);
+    const muskx__symbol *sym = muskx__symtab_find(m->symtab, full);
+    if (sym == NULL)
+      st = muskx__load_fail(c, k, MUSKX_EMODEL,
+                            "undefined species '%.255s' in odes", k->text);
+    else if (sym->kind != MUSKX__SYM_SPECIES)
+      st = muskx__load_fail(c, k, MUSKX_EMODEL,
+                            "'%s' is %s, not a species (odes give the derivative "
+                            "of a species)",
+                            k->text, muskx__load_kind_name(sym->kind));
+    else if (m->species[sym->index].constant)
+      st = muskx__load_fail(c, k, MUSKX_EMODEL,
+                            "species '%s' is constant and cannot have an ode",
+                            k->text);
+    else if (changer[sym->index] >= 0)
+      st = muskx__load_fail(c, k, MUSKX_EMODEL,
+                            "species '%s' is changed by reaction '%s' and cannot "
+                            "also have an ode",
+                            k->text, m->reactions[changer[sym->index]].id);
+    if (st != MUSKX_OK) break;
+    ne->target = sym->index;
+    m->species[sym->index].has_ode = 1;
+    if ((ne->name = muskx__strdup(full)) == NULL) {
+      st = muskx__load_nomem(c);
+      break;
+    }
+    st = named_expr(c, ne, k, v->items[i], owner);
+  }
+  muskx__free(changer);
+  return st;
+}
+
+/* ---------------------------------------------------------------------- */
+
+muskx_status muskx__load_define_values(muskx__load_ctx *c) {
+  const muskx__yaml_node *root = c->root;
+  muskx_model *m = c->m;
+  muskx_status st;
+#define SECTION(key) muskx__yaml_get(root, key, NULL)
+  /* Functions first: their purity decides where they may be called. */
+  if ((st = define_functions(c, SECTION("functions"))) != MUSKX_OK) return st;
+  if (m->nparams && (st = define_params(c, SECTION("parameters"))) != MUSKX_OK)
+    return st;
+  if (m->ncompartments &&
+      (st = define_compartments(c, SECTION("compartments"))) != MUSKX_OK)
+    return st;
+  if (m->nspecies && (st = define_species(c, SECTION("species"))) != MUSKX_OK)
+    return st;
+  if (m->ninputs && (st = define_inputs(c, SECTION("inputs"))) != MUSKX_OK) return st;
+  if (m->nassignments &&
+      (st = define_named(c, SECTION("assignments"), m->assignments, m->nassignments,
+                         "assignment")) != MUSKX_OK)
+    return st;
+  if (m->noutputs && (st = define_named(c, SECTION("outputs"), m->outputs,
+                                        m->noutputs, "output")) != MUSKX_OK)
+    return st;
+#undef SECTION
+  return MUSKX_OK;
+}

@@ -1,0 +1,370 @@
+/*
+ * model.c -- the model handle: loading from a file or a string (load, then
+ * compile), freeing, and the read-only queries of the public API.
+ *
+ * A loaded model is immutable; every query here only reads it, so they are
+ * safe from any number of threads. Queries return NULL / -1 for bad
+ * arguments rather than failing loudly: they have no handle to record an
+ * error on.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "compile.h"
+#include "load.h"
+#include "symtab.h"
+
+/* ---------------------------------------------------------------------- */
+/* Destruction                                                             */
+
+static void free_named(muskx__named_expr *a, int n) {
+  for (int i = 0; i < n; i++) {
+    muskx__free(a[i].name);
+    muskx__free(a[i].unit);
+    muskx__free(a[i].doc);
+    muskx__expr_free(a[i].expr);
+  }
+  muskx__free(a);
+}
+
+void muskx__model_destroy(muskx_model *m) {
+  if (m == NULL) return;
+  muskx__program_free(m->program);
+  for (int i = 0; i < m->nparams; i++) {
+    muskx__free(m->params[i].name);
+    muskx__free(m->params[i].unit);
+    muskx__free(m->params[i].doc);
+    muskx__expr_free(m->params[i].value);
+  }
+  muskx__free(m->params);
+  for (int i = 0; i < m->nspecies; i++) {
+    muskx__free(m->species[i].name);
+    muskx__free(m->species[i].unit);
+    muskx__free(m->species[i].doc);
+    muskx__expr_free(m->species[i].initial);
+  }
+  muskx__free(m->species);
+  for (int i = 0; i < m->ncompartments; i++) {
+    muskx__free(m->compartments[i].name);
+    muskx__free(m->compartments[i].unit);
+    muskx__free(m->compartments[i].doc);
+    muskx__expr_free(m->compartments[i].volume);
+  }
+  muskx__free(m->compartments);
+  for (int i = 0; i < m->ninputs; i++) {
+    muskx__free(m->inputs[i].name);
+    muskx__free(m->inputs[i].unit);
+    muskx__free(m->inputs[i].doc);
+    muskx__free(m->inputs[i].times);
+    muskx__free(m->inputs[i].values);
+  }
+  muskx__free(m->inputs);
+  free_named(m->assignments, m->nassignments);
+  free_named(m->outputs, m->noutputs);
+  free_named(m->odes, m->nodes);
+  for (int i = 0; i < m->nreactions; i++) {
+    muskx__reaction *r = &m->reactions[i];
+    muskx__free(r->id);
+    muskx__free(r->doc);
+    muskx__free(r->equation_text);
+    muskx__free(r->rate_text);
+    muskx__free(r->lhs);
+    muskx__free(r->rhs);
+    muskx__expr_free(r->rate);
+  }
+  muskx__free(m->reactions);
+  for (int i = 0; i < m->nfunctions; i++) {
+    muskx__function *f = &m->functions[i];
+    muskx__free(f->name);
+    for (int j = 0; j < f->nargs; j++) muskx__free(f->argnames[j]);
+    muskx__free(f->argnames);
+    muskx__expr_free(f->body);
+  }
+  muskx__free(m->functions);
+  for (int i = 0; i < m->nevents; i++) {
+    muskx__event *e = &m->events[i];
+    muskx__free(e->id);
+    muskx__free(e->doc);
+    muskx__expr_free(e->at);
+    muskx__expr_free(e->every);
+    muskx__expr_free(e->until);
+    muskx__expr_free(e->when);
+    muskx__expr_free(e->delay);
+    muskx__expr_free(e->priority);
+    for (int j = 0; j < e->nsets; j++) muskx__expr_free(e->sets[j].value);
+    muskx__free(e->sets);
+  }
+  muskx__free(m->events);
+  muskx__free(m->assign_order);
+  muskx__symtab_free(m->symtab);
+  for (int i = 0; i < m->nstrings; i++) muskx__free(m->strings[i]);
+  muskx__free(m->strings);
+  for (int i = 0; i < m->nreferences; i++) muskx__free(m->references[i]);
+  muskx__free(m->references);
+  muskx__free(m->id);
+  muskx__free(m->name);
+  muskx__free(m->description);
+  muskx__free(m->time_unit);
+  muskx__free(m->source);
+  muskx__free(m);
+}
+
+void muskx_model_free(muskx_model *model) { muskx__model_destroy(model); }
+
+/* ---------------------------------------------------------------------- */
+/* Loading                                                                 */
+
+muskx_status muskx_model_load_string(const char *text, size_t len,
+                                     const char *source_name, muskx_model **out,
+                                     muskx_error *err) {
+  muskx__clearerr(err);
+  if (out == NULL)
+    return muskx__seterr(err, MUSKX_EINVAL, NULL, "out must not be NULL");
+  *out = NULL;
+  muskx_model *m = NULL;
+  muskx_status st = muskx__load(text, len, source_name, &m, err);
+  if (st != MUSKX_OK) return st;
+  st = muskx__compile(m, err);
+  if (st != MUSKX_OK) {
+    muskx__model_destroy(m);
+    return st;
+  }
+  *out = m;
+  return MUSKX_OK;
+}
+
+/* Reads a whole file, refusing more than MUSKX__YAML_MAX_SIZE bytes (read
+   in chunks: a size from fstat can lie for pipes and /proc files). */
+static muskx_status read_file(const char *path, char **buf, size_t *len,
+                              muskx_error *err) {
+  muskx__loc loc = {path, 0, 0};
+  char msg[256];
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    int e = errno;
+    if (strerror_r(e, msg, sizeof msg) != 0) snprintf(msg, sizeof msg, "errno %d", e);
+    return muskx__seterr(err, MUSKX_EIO, &loc, "cannot open '%s': %s", path, msg);
+  }
+  size_t cap = 65536, n = 0;
+  char *b = muskx__alloc(cap);
+  muskx_status st = MUSKX_OK;
+  if (b == NULL) {
+    st = muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
+    goto done;
+  }
+  for (;;) {
+    if (n == cap) {
+      if (cap > MUSKX__YAML_MAX_SIZE) {
+        st = muskx__seterr(err, MUSKX_ELIMIT, &loc,
+                           "model file '%s' is larger than 16 MiB", path);
+        goto done;
+      }
+      /* Never hold more than one byte past the limit: enough to know it
+         was exceeded. */
+      size_t ncap = cap * 2 > MUSKX__YAML_MAX_SIZE + 1 ? MUSKX__YAML_MAX_SIZE + 1 : cap * 2;
+      char *nb = muskx__realloc(b, ncap);
+      if (nb == NULL) {
+        st = muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
+        goto done;
+      }
+      b = nb;
+      cap = ncap;
+    }
+    size_t got = fread(b + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) break;
+  }
+  if (ferror(f)) {
+    int e = errno;
+    if (strerror_r(e, msg, sizeof msg) != 0) snprintf(msg, sizeof msg, "errno %d", e);
+    st = muskx__seterr(err, MUSKX_EIO, &loc, "cannot read '%s': %s", path, msg);
+  } else if (n > MUSKX__YAML_MAX_SIZE) {
+    st = muskx__seterr(err, MUSKX_ELIMIT, &loc,
+                       "model file '%s' is larger than 16 MiB", path);
+  }
+done:
+  fclose(f);
+  if (st != MUSKX_OK) {
+    muskx__free(b);
+    return st;
+  }
+  *buf = b;
+  *len = n;
+  return MUSKX_OK;
+}
+
+muskx_status muskx_model_load_file(const char *path, muskx_model **out,
+                                   muskx_error *err) {
+  muskx__clearerr(err);
+  if (out == NULL || path == NULL)
+    return muskx__seterr(err, MUSKX_EINVAL, NULL, "path and out must not be NULL");
+  *out = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  muskx_status st = read_file(path, &text, &len, err);
+  if (st != MUSKX_OK) return st;
+  st = muskx_model_load_string(text, len, path, out, err);
+  muskx__free(text);
+  return st;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Queries                                                                 */
+
+const char *muskx_model_id(const muskx_model *m) { return m ? m->id : NULL; }
+const char *muskx_model_name(const muskx_model *m) { return m ? m->name : NULL; }
+const char *muskx_model_time_unit(const muskx_model *m) {
+  return m ? m->time_unit : NULL;
+}
+const char *muskx_model_source(const muskx_model *m) { return m ? m->source : NULL; }
+
+int muskx_model_count(const muskx_model *m, muskx_kind kind) {
+  if (m == NULL) return -1;
+  switch (kind) {
+    case MUSKX_SPECIES: return m->nspecies;
+    case MUSKX_PARAMETER: return m->nparams;
+    case MUSKX_INPUT: return m->ninputs;
+    case MUSKX_OUTPUT: return m->noutputs;
+    case MUSKX_COMPARTMENT: return m->ncompartments;
+    case MUSKX_REACTION: return m->nreactions;
+    case MUSKX_ASSIGNMENT: return m->nassignments;
+    case MUSKX_EVENT: return m->nevents;
+  }
+  return -1;
+}
+
+/* name, unit and doc of one thing; 0 when out of range. unit or doc may be
+   NULL for kinds that have none (reactions, events have no unit). */
+typedef struct thing {
+  const char *name, *unit, *doc;
+} thing;
+
+static int thing_at(const muskx_model *m, muskx_kind kind, int i, thing *t) {
+  int n = muskx_model_count(m, kind);
+  if (n < 0 || i < 0 || i >= n) return 0;
+  t->unit = "";
+  t->doc = "";
+  switch (kind) {
+    case MUSKX_SPECIES:
+      t->name = m->species[i].name, t->unit = m->species[i].unit,
+      t->doc = m->species[i].doc;
+      break;
+    case MUSKX_PARAMETER:
+      t->name = m->params[i].name, t->unit = m->params[i].unit,
+      t->doc = m->params[i].doc;
+      break;
+    case MUSKX_INPUT:
+      t->name = m->inputs[i].name, t->unit = m->inputs[i].unit,
+      t->doc = m->inputs[i].doc;
+      break;
+    case MUSKX_OUTPUT:
+      t->name = m->outputs[i].name, t->unit = m->outputs[i].unit,
+      t->doc = m->outputs[i].doc;
+      break;
+    case MUSKX_COMPARTMENT:
+      t->name = m->compartments[i].name, t->unit = m->compartments[i].unit,
+      t->doc = m->compartments[i].doc;
+      break;
+    case MUSKX_REACTION:
+      t->name = m->reactions[i].id, t->doc = m->reactions[i].doc;
+      break;
+    case MUSKX_ASSIGNMENT:
+      t->name = m->assignments[i].name, t->unit = m->assignments[i].unit,
+      t->doc = m->assignments[i].doc;
+      break;
+    case MUSKX_EVENT:
+      t->name = m->events[i].id, t->doc = m->events[i].doc;
+      break;
+  }
+  return 1;
+}
+
+const char *muskx_model_name_at(const muskx_model *m, muskx_kind kind, int index) {
+  thing t;
+  return thing_at(m, kind, index, &t) ? t.name : NULL;
+}
+
+const char *muskx_model_unit(const muskx_model *m, muskx_kind kind, int index) {
+  thing t;
+  return thing_at(m, kind, index, &t) ? t.unit : NULL;
+}
+
+const char *muskx_model_doc(const muskx_model *m, muskx_kind kind, int index) {
+  thing t;
+  return thing_at(m, kind, index, &t) ? t.doc : NULL;
+}
+
+int muskx_model_find(const muskx_model *m, muskx_kind kind, const char *name) {
+  if (m == NULL || name == NULL) return -1;
+  const muskx__symbol *s = muskx__symtab_find(m->symtab, name);
+  if (s == NULL) return -1;
+  muskx__sym_kind want;
+  switch (kind) {
+    case MUSKX_SPECIES: want = MUSKX__SYM_SPECIES; break;
+    case MUSKX_PARAMETER: want = MUSKX__SYM_PARAM; break;
+    case MUSKX_INPUT: want = MUSKX__SYM_INPUT; break;
+    case MUSKX_OUTPUT: want = MUSKX__SYM_OUTPUT; break;
+    case MUSKX_COMPARTMENT: want = MUSKX__SYM_COMPARTMENT; break;
+    case MUSKX_REACTION: want = MUSKX__SYM_REACTION; break;
+    case MUSKX_ASSIGNMENT: want = MUSKX__SYM_ASSIGNMENT; break;
+    case MUSKX_EVENT: want = MUSKX__SYM_EVENT; break;
+    default: return -1;
+  }
+  return s->kind == want ? s->index : -1;
+}
+
+int muskx_model_reference_count(const muskx_model *m) {
+  return m ? m->nreferences : -1;
+}
+
+const char *muskx_model_reference(const muskx_model *m, int index) {
+  if (m == NULL || index < 0 || index >= m->nreferences) return NULL;
+  return m->references[index];
+}
+
+int muskx_model_reaction_stoich(const muskx_model *m, int r, int *species,
+                                double *coef, int max) {
+  if (m == NULL || r < 0 || r >= m->nreactions || max < 0 ||
+      (max > 0 && (species == NULL || coef == NULL)))
+    return -1;
+  const muskx__reaction *rx = &m->reactions[r];
+  int total = 0;
+  /* Species in order of first appearance (reactants, then products); each
+     side lists a species once (the loader merges repeats), so the net is
+     the product coefficient minus the reactant one. */
+  for (int side = 0; side < 2; side++) {
+    const muskx__stoich *a = side ? rx->rhs : rx->lhs;
+    int n = side ? rx->nrhs : rx->nlhs;
+    for (int j = 0; j < n; j++) {
+      int s = a[j].species;
+      int seen = 0;
+      for (int k = 0; side == 1 && k < rx->nlhs && !seen; k++)
+        seen = rx->lhs[k].species == s;
+      if (seen) continue; /* counted with the reactants */
+      double net = 0;
+      for (int k = 0; k < rx->nlhs; k++)
+        if (rx->lhs[k].species == s) net -= rx->lhs[k].coef;
+      for (int k = 0; k < rx->nrhs; k++)
+        if (rx->rhs[k].species == s) net += rx->rhs[k].coef;
+      if (net == 0) continue;
+      if (total < max) {
+        species[total] = s;
+        coef[total] = net;
+      }
+      total++;
+    }
+  }
+  return total;
+}
+
+const char *muskx_model_reaction_equation(const muskx_model *m, int r) {
+  if (m == NULL || r < 0 || r >= m->nreactions) return NULL;
+  return m->reactions[r].equation_text;
+}
+
+const char *muskx_model_reaction_rate(const muskx_model *m, int r) {
+  if (m == NULL || r < 0 || r >= m->nreactions) return NULL;
+  return m->reactions[r].rate_text;
+}

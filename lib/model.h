@@ -1,0 +1,154 @@
+/*
+ * model.h -- the loaded model: what the YAML file says, validated and with
+ * every name resolved, plus the compiled programs (compile.h).
+ *
+ * Invariants once muskx_model_load_*() returns it:
+ *  - every name is unique across all kinds (the format's rule); `t` and
+ *    `time` are reserved; the symbol table maps each name to (kind, index);
+ *  - every muskx__expr of the model has sym_kind/sym_index/builtin resolved;
+ *  - assign_order lists assignments and outputs in dependency order (no
+ *    cycles); parameters and species initial values only refer to
+ *    parameters and compartments (parameters only to earlier ones);
+ *  - the model is never written again: it is shared between threads.
+ * Arrays are in file order; counts are exact.
+ */
+#ifndef MUSKX_MODEL_H
+#define MUSKX_MODEL_H
+
+#include <stddef.h>
+#include "expr.h"
+#include "muskx.h"
+
+/* The text of an expression as written, with its position. */
+typedef struct muskx__src {
+  char *text;
+  muskx__loc loc;
+} muskx__src;
+
+typedef struct muskx__param {
+  char *name, *unit, *doc; /* unit/doc: "" when absent, never NULL */
+  muskx__expr *value;      /* a number or an expression of earlier params */
+  double min, max;         /* -INFINITY / INFINITY when absent */
+  muskx__loc loc;          /* of the name key */
+} muskx__param;
+
+typedef struct muskx__species {
+  char *name, *unit, *doc;
+  muskx__expr *initial;    /* number or expression of params/compartments */
+  int compartment;         /* index into compartments, or -1: volume 1 */
+  int constant;            /* boundary species: reactions never change it */
+  int nonnegative;         /* solver keeps it >= 0 */
+  int has_ode;             /* odes: gives its derivative (index in odes) */
+  muskx__loc loc;
+} muskx__species;
+
+typedef struct muskx__compartment {
+  char *name, *unit, *doc;
+  muskx__expr *volume;     /* > 0; number or expression of params */
+  muskx__loc loc;
+} muskx__compartment;
+
+typedef struct muskx__input {
+  char *name, *unit, *doc;
+  double def;              /* default value (table: values[0]) */
+  size_t n;                /* table length; 0 = constant `def` */
+  double *times, *values;  /* strictly increasing times */
+  muskx_interp interp;
+  muskx__loc loc;
+} muskx__input;
+
+/* assignments, outputs and odes: name := expression. */
+typedef struct muskx__named_expr {
+  char *name, *unit, *doc;
+  muskx__expr *expr;
+  int target;              /* odes: species index; otherwise -1 */
+  muskx__loc loc;
+} muskx__named_expr;
+
+typedef struct muskx__stoich {
+  int species;
+  double coef;             /* > 0, as written (2 B -> coef 2) */
+} muskx__stoich;
+
+typedef struct muskx__reaction {
+  char *id, *doc;
+  char *equation_text;     /* as written */
+  char *rate_text;         /* as written */
+  int reversible;          /* <-> */
+  muskx__stoich *lhs, *rhs;
+  int nlhs, nrhs;
+  muskx__expr *rate;       /* amount / time (see compartments) */
+  muskx__loc loc;          /* of the list item */
+  muskx__loc rate_loc;
+} muskx__reaction;
+
+typedef struct muskx__function {
+  char *name;
+  char **argnames;
+  int nargs;
+  muskx__expr *body;       /* E_NAME args resolve to SYM_FUNARG */
+  muskx__loc loc;
+} muskx__function;
+
+/* One `set:` entry of an event: target := value. */
+typedef struct muskx__event_set {
+  muskx__sym_kind target_kind; /* SYM_SPECIES, SYM_PARAM or SYM_COMPARTMENT */
+  int target;
+  muskx__expr *value;
+  muskx__loc loc;
+} muskx__event_set;
+
+typedef struct muskx__event {
+  char *id, *doc;
+  /* Timed: at, optional every, then count (-1: unlimited) or until. */
+  muskx__expr *at, *every, *until; /* NULL when absent; params only */
+  long count;
+  /* Conditional: fires when `when` turns from false to true. */
+  muskx__expr *when;
+  int initial_value;       /* truth of `when` just before the start;
+                              default 1 (true at t0 does not fire) */
+  muskx__expr *delay;      /* optional; NULL = immediate */
+  muskx__expr *priority;   /* optional; higher fires first */
+  int persistent;          /* default 1 */
+  int use_trigger_values;  /* default 1: values computed at trigger time */
+  muskx__event_set *sets;
+  int nsets;
+  muskx__loc loc;
+} muskx__event;
+
+typedef struct muskx__symtab muskx__symtab; /* symtab.h */
+typedef struct muskx__program muskx__program; /* compile.h */
+
+struct muskx_model {
+  char *source;            /* path or source name (locations point here) */
+  char *id, *name, *description, *time_unit;
+  char **references;
+  int nreferences;
+
+  muskx__param *params;             int nparams;
+  muskx__species *species;          int nspecies;
+  muskx__compartment *compartments; int ncompartments;
+  muskx__input *inputs;             int ninputs;
+  muskx__named_expr *assignments;   int nassignments;
+  muskx__named_expr *outputs;       int noutputs;
+  muskx__named_expr *odes;          int nodes;
+  muskx__reaction *reactions;       int nreactions;
+  muskx__function *functions;       int nfunctions;
+  muskx__event *events;             int nevents;
+
+  /* Evaluation order of assignments and outputs together: entries are
+     (kind, index) with kind SYM_ASSIGNMENT or SYM_OUTPUT. */
+  struct { muskx__sym_kind kind; int index; } *assign_order;
+  int nassign_order;
+
+  muskx__symtab *symtab;
+  char **strings;          /* extra owned strings (e.g. file names) */
+  int nstrings;
+
+  muskx__program *program; /* compiled RHS, Jacobian, events, outputs */
+};
+
+/* Frees everything a (possibly partly built) model owns. */
+void muskx__model_destroy(muskx_model *m);
+
+#endif

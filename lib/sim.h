@@ -1,0 +1,112 @@
+/*
+ * sim.h -- the simulation object: one model's settings, register file,
+ * CVODE workspace, event state and results of the last run. Owned by one
+ * thread; the model it points to is shared and read-only.
+ */
+#ifndef MUSKX_SIM_H
+#define MUSKX_SIM_H
+
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+#include <sundials/sundials_linearsolver.h>
+#include <sundials/sundials_matrix.h>
+
+#include "compile.h"
+#include "model.h"
+
+#define MUSKX__NSTATS 11
+
+typedef struct muskx__table {
+  size_t n;
+  double *times, *values; /* owned copies */
+  muskx_interp interp;
+} muskx__table;
+
+typedef struct muskx__dose {
+  int species;
+  double t0, amount, every;
+  long count;
+} muskx__dose;
+
+/* A scheduled firing: timed events, doses and delayed events. */
+typedef struct muskx__pending {
+  double time;
+  int event;        /* event index */
+  int has_values;   /* values computed at trigger time */
+  double *values;   /* nsets values when has_values */
+} muskx__pending;
+
+struct muskx_sim {
+  const muskx_model *m;
+  const muskx__program *p;
+  double *R; /* register file */
+
+  /* settings (survive runs; muskx_sim_reset restores defaults) */
+  double *param_user; uint8_t *param_set;
+  double *init_user; uint8_t *init_set;
+  muskx__table *inputs; /* per input: n == 0 means constant def */
+  double *input_const;
+  muskx__dose *doses; int ndoses, cap_doses;
+  double rtol, atol;
+  double *atol_species; /* NAN = use atol */
+  muskx_linear_solver ls;
+  long max_steps;
+  double hmax;
+
+  /* CVODE workspace, created lazily for the chosen linear solver */
+  SUNContext ctx;
+  void *cvode;
+  N_Vector y, abstol, constraints;
+  SUNMatrix A;
+  SUNLinearSolver LS;
+  int ls_built;       /* muskx_linear_solver in A/LS, -1 none */
+  int cvode_ready;    /* CVodeInit done */
+  int32_t *klu_map;   /* per Jacobian entry: position in the KLU matrix */
+  int32_t *klu_colptr, *klu_rowind; int32_t klu_nnz;
+
+  /* per-run state */
+  double *in_a, *in_b;  /* input value = a + b t on the current interval */
+  uint8_t *prev_trigger; /* truth of each event's `when` */
+  double *ev_next; long *ev_left; double *ev_every, *ev_until;
+  long *dose_left; double *dose_next;
+  muskx__pending *pending; int npending, cap_pending;
+  double *scratch;      /* nspecies + max nsets */
+  int *rootsfound;
+  double bad_time; int bad_result; /* last non-finite RHS result */
+  int autonomous;       /* steady-state integration: no events, inputs
+                           frozen at their t = 0 values */
+
+  long stats[MUSKX__NSTATS];
+  double fail_time;
+  char errmsg[MUSKX_ERROR_MESSAGE_MAX];
+
+  /* last steady state */
+  double steady_resid;
+  double *eig_re, *eig_im; int neig;
+  muskx_stability stability;
+};
+
+/* sim.c */
+muskx_status muskx__sim_err(muskx_sim *s, muskx_status st, const char *fmt,
+                            ...) MUSKX__PRINTF(3, 4);
+/* Loads parameters and initial values (defaults or overrides) into R and
+   y0 (nspecies). */
+void muskx__sim_load_values(muskx_sim *s, double *y0);
+/* Input coefficients for the interval that starts at t. */
+void muskx__sim_inputs_at(muskx_sim *s, double t);
+/* Evaluates program p at (t, y) with the current parameters/inputs. */
+void muskx__sim_eval(muskx_sim *s, const muskx__prog *p, double t,
+                     const double *y);
+
+/* solver.c */
+/* Integrates from (t0, y0) writing rows at times[]; the engine of run. */
+muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
+                               const double *times, size_t ntimes,
+                               double *out, size_t *rows_done,
+                               double *yfinal);
+void muskx__solver_free(muskx_sim *s);
+
+/* lapack_ls.c */
+SUNLinearSolver muskx__lapack_ls(N_Vector y, SUNMatrix A, SUNContext ctx);
+
+#endif

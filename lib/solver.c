@@ -1,0 +1,698 @@
+/*
+ * solver.c -- drives CVODE (BDF, Newton, exact Jacobian) through a run:
+ * output at requested times, solver stops at every event, dose and input
+ * breakpoint, conditional events by root finding, and a failure that names
+ * the time, the culprit and keeps the rows computed so far.
+ *
+ * Invariants: CVODE never integrates across a discontinuity (each one is a
+ * stop time, followed by CVodeReInit); the value reported at an event time
+ * is the value after the event; counters are accumulated across re-inits.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cvode/cvode.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_dense.h>
+#include <sunmatrix/sunmatrix_sparse.h>
+
+#include "alloc.h"
+#include "sim.h"
+#include "vm.h"
+
+/* Largest number of event firings at one time point before we call it a
+   runaway cascade (an event that keeps re-triggering itself). */
+#define MAX_CASCADE 100000
+
+/* Automatic linear solver choice (measured with `make bench`, see
+   bench/RESULTS.md): SUNDIALS dense below DENSE_MAX, KLU for sparse
+   Jacobians from KLU_MIN states, LAPACK otherwise. */
+#define DENSE_MAX 40
+#define KLU_MIN 100
+#define KLU_MAX_DENSITY 0.15
+
+/* ---- CVODE callbacks --------------------------------------------------- */
+
+static int rhs_cb(sunrealtype t, N_Vector y, N_Vector ydot, void *ud) {
+  muskx_sim *s = ud;
+  const muskx__prog *rhs = &s->p->rhs;
+  muskx__sim_eval(s, rhs, t, N_VGetArrayPointer(y));
+  double *dy = N_VGetArrayPointer(ydot);
+  const double *R = s->R;
+  int bad = -1;
+  for (int32_t i = 0; i < rhs->nresults; i++) {
+    dy[i] = R[rhs->results[i]];
+    if (bad < 0 && !isfinite(dy[i])) bad = i;
+  }
+  if (bad >= 0) {
+    /* Recoverable per CVRhsFn: CVODE retries with a smaller step. */
+    s->bad_time = t;
+    s->bad_result = bad;
+    return 1;
+  }
+  return 0;
+}
+
+static int jac_dense_cb(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
+                        void *ud, N_Vector t1, N_Vector t2, N_Vector t3) {
+  (void)fy; (void)t1; (void)t2; (void)t3;
+  muskx_sim *s = ud;
+  const muskx__program *p = s->p;
+  muskx__sim_eval(s, &p->jac, t, N_VGetArrayPointer(y));
+  SUNMatZero(J);
+  double *data = SUNDenseMatrix_Data(J);
+  sunindextype n = SUNDenseMatrix_Rows(J);
+  const double *R = s->R;
+  for (sunindextype j = 0; j < n; j++)
+    for (int32_t k = p->jac_colptr[j]; k < p->jac_colptr[j + 1]; k++) {
+      double v = R[p->jac.results[k]];
+      if (!isfinite(v)) return 1;
+      data[j * n + p->jac_rowind[k]] = v;
+    }
+  return 0;
+}
+
+static int jac_sparse_cb(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
+                         void *ud, N_Vector t1, N_Vector t2, N_Vector t3) {
+  (void)fy; (void)t1; (void)t2; (void)t3;
+  muskx_sim *s = ud;
+  const muskx__program *p = s->p;
+  muskx__sim_eval(s, &p->jac, t, N_VGetArrayPointer(y));
+  sunindextype n = SUNSparseMatrix_Columns(J);
+  sunindextype *cp = SUNSparseMatrix_IndexPointers(J);
+  sunindextype *ri = SUNSparseMatrix_IndexValues(J);
+  double *data = SUNSparseMatrix_Data(J);
+  /* CVODE may have reallocated J (SUNMatScaleAddI); restore our pattern. */
+  for (sunindextype j = 0; j <= n; j++) cp[j] = s->klu_colptr[j];
+  for (int32_t k = 0; k < s->klu_nnz; k++) {
+    ri[k] = s->klu_rowind[k];
+    data[k] = 0.0;
+  }
+  const double *R = s->R;
+  for (int32_t k = 0; k < p->jac_nnz; k++) {
+    double v = R[p->jac.results[k]];
+    if (!isfinite(v)) return 1;
+    data[s->klu_map[k]] = v;
+  }
+  return 0;
+}
+
+static int root_cb(sunrealtype t, N_Vector y, sunrealtype *g, void *ud) {
+  muskx_sim *s = ud;
+  const muskx__prog *roots = &s->p->roots;
+  muskx__sim_eval(s, roots, t, N_VGetArrayPointer(y));
+  for (int32_t i = 0; i < roots->nresults; i++) g[i] = s->R[roots->results[i]];
+  return 0;
+}
+
+/* CVODE's messages are kept for our error text instead of being printed. */
+static void err_cb(int code, const char *module, const char *function,
+                   char *msg, void *ud) {
+  (void)code; (void)module;
+  muskx_sim *s = ud;
+  snprintf(s->errmsg, sizeof s->errmsg, "%s: %s", function, msg);
+}
+
+/* ---- workspace --------------------------------------------------------- */
+
+static void free_ls(muskx_sim *s) {
+  if (s->LS) SUNLinSolFree(s->LS);
+  if (s->A) SUNMatDestroy(s->A);
+  s->LS = NULL;
+  s->A = NULL;
+  s->ls_built = -1;
+}
+
+void muskx__solver_free(muskx_sim *s) {
+  free_ls(s);
+  if (s->cvode) CVodeFree(&s->cvode);
+  if (s->y) N_VDestroy(s->y);
+  if (s->abstol) N_VDestroy(s->abstol);
+  if (s->constraints) N_VDestroy(s->constraints);
+  s->y = s->abstol = s->constraints = NULL;
+  s->cvode_ready = 0;
+  muskx__free(s->klu_map);
+  muskx__free(s->klu_colptr);
+  muskx__free(s->klu_rowind);
+  s->klu_map = NULL;
+  s->klu_colptr = s->klu_rowind = NULL;
+}
+
+/* KLU needs the diagonal in the pattern (CVODE forms I - gamma J), so the
+   KLU pattern is the Jacobian's plus the diagonal. */
+static int build_klu_pattern(muskx_sim *s) {
+  if (s->klu_colptr) return 0;
+  const muskx__program *p = s->p;
+  int n = s->m->nspecies;
+  size_t cap = (size_t)p->jac_nnz + (size_t)n;
+  s->klu_colptr = muskx__calloc((size_t)n + 1, sizeof(int32_t));
+  s->klu_rowind = muskx__calloc(cap + 1, sizeof(int32_t));
+  s->klu_map = muskx__calloc((size_t)p->jac_nnz + 1, sizeof(int32_t));
+  if (!s->klu_colptr || !s->klu_rowind || !s->klu_map) return -1;
+  int32_t pos = 0;
+  for (int j = 0; j < n; j++) {
+    s->klu_colptr[j] = pos;
+    int diag_done = 0;
+    for (int32_t k = p->jac_colptr[j]; k < p->jac_colptr[j + 1]; k++) {
+      int32_t r = p->jac_rowind[k];
+      if (!diag_done && r >= j) {
+        if (r > j) s->klu_rowind[pos++] = j;
+        diag_done = 1;
+      }
+      s->klu_map[k] = pos;
+      s->klu_rowind[pos++] = r;
+    }
+    if (!diag_done) s->klu_rowind[pos++] = j;
+  }
+  s->klu_colptr[n] = pos;
+  s->klu_nnz = pos;
+  return 0;
+}
+
+static muskx_linear_solver choose_ls(const muskx_sim *s) {
+  if (s->ls != MUSKX_LS_AUTO) return s->ls;
+  int n = s->m->nspecies;
+  if (n <= DENSE_MAX) return MUSKX_LS_DENSE;
+  double density = (double)(s->p->jac_nnz + n) / ((double)n * n);
+  if (n >= KLU_MIN && density <= KLU_MAX_DENSITY) return MUSKX_LS_KLU;
+  return MUSKX_LS_LAPACK;
+}
+
+static muskx_status setup_cvode(muskx_sim *s, double t0) {
+  int n = s->m->nspecies;
+  if (s->y == NULL) {
+    s->y = N_VNew_Serial(n, s->ctx);
+    s->abstol = N_VNew_Serial(n, s->ctx);
+    if (!s->y || !s->abstol)
+      return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory creating vectors");
+  }
+  if (s->cvode == NULL) {
+    s->cvode = CVodeCreate(CV_BDF, s->ctx);
+    if (s->cvode == NULL)
+      return muskx__sim_err(s, MUSKX_ENOMEM, "CVodeCreate failed");
+    CVodeSetErrHandlerFn(s->cvode, err_cb, s);
+  }
+  if (!s->cvode_ready) {
+    if (CVodeInit(s->cvode, rhs_cb, t0, s->y) != CV_SUCCESS ||
+        CVodeSetUserData(s->cvode, s) != CV_SUCCESS)
+      return muskx__sim_err(s, MUSKX_ESOLVER, "CVodeInit failed: %s", s->errmsg);
+    if (s->p->nroots > 0 &&
+        CVodeRootInit(s->cvode, s->p->nroots, root_cb) != CV_SUCCESS)
+      return muskx__sim_err(s, MUSKX_ESOLVER, "CVodeRootInit failed");
+    CVodeSetNoInactiveRootWarn(s->cvode);
+    s->cvode_ready = 1;
+  }
+  muskx_linear_solver ls = choose_ls(s);
+  if ((int)ls != s->ls_built) {
+    free_ls(s);
+    if (ls == MUSKX_LS_KLU) {
+      if (build_klu_pattern(s) != 0)
+        return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (KLU pattern)");
+      s->A = SUNSparseMatrix(n, n, s->klu_nnz, CSC_MAT, s->ctx);
+      if (s->A) s->LS = SUNLinSol_KLU(s->y, s->A, s->ctx);
+    } else {
+      s->A = SUNDenseMatrix(n, n, s->ctx);
+      if (s->A)
+        s->LS = ls == MUSKX_LS_LAPACK ? muskx__lapack_ls(s->y, s->A, s->ctx)
+                                      : SUNLinSol_Dense(s->y, s->A, s->ctx);
+    }
+    if (s->A == NULL || s->LS == NULL) {
+      free_ls(s);
+      return muskx__sim_err(s, MUSKX_ENOMEM, "cannot create linear solver");
+    }
+    if (CVodeSetLinearSolver(s->cvode, s->LS, s->A) != CV_SUCCESS ||
+        CVodeSetJacFn(s->cvode, ls == MUSKX_LS_KLU ? jac_sparse_cb
+                                                   : jac_dense_cb) != CV_SUCCESS) {
+      free_ls(s);
+      return muskx__sim_err(s, MUSKX_ESOLVER, "cannot attach linear solver");
+    }
+    s->ls_built = (int)ls;
+  }
+  double *at = N_VGetArrayPointer(s->abstol);
+  int any_nonneg = 0;
+  for (int i = 0; i < n; i++) {
+    at[i] = isnan(s->atol_species[i]) ? s->atol : s->atol_species[i];
+    any_nonneg |= s->m->species[i].nonnegative;
+  }
+  CVodeSVtolerances(s->cvode, s->rtol, s->abstol);
+  CVodeSetMaxNumSteps(s->cvode, s->max_steps);
+  CVodeSetMaxStep(s->cvode, s->hmax);
+  if (any_nonneg) {
+    if (s->constraints == NULL) {
+      s->constraints = N_VNew_Serial(n, s->ctx);
+      if (s->constraints == NULL)
+        return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (constraints)");
+      double *c = N_VGetArrayPointer(s->constraints);
+      for (int i = 0; i < n; i++) c[i] = s->m->species[i].nonnegative ? 1.0 : 0.0;
+    }
+    CVodeSetConstraints(s->cvode, s->constraints);
+  }
+  s->stats[MUSKX_STAT_LINEAR_SOLVER] = ls;
+  return MUSKX_OK;
+}
+
+static void accumulate_stats(muskx_sim *s) {
+  long v;
+  if (CVodeGetNumSteps(s->cvode, &v) == CV_SUCCESS) s->stats[MUSKX_STAT_STEPS] += v;
+  if (CVodeGetNumRhsEvals(s->cvode, &v) == CV_SUCCESS) s->stats[MUSKX_STAT_RHS_EVALS] += v;
+  if (CVodeGetNumJacEvals(s->cvode, &v) == CV_SUCCESS) s->stats[MUSKX_STAT_JAC_EVALS] += v;
+  if (CVodeGetNumLinSolvSetups(s->cvode, &v) == CV_SUCCESS) s->stats[MUSKX_STAT_LIN_SETUPS] += v;
+  if (CVodeGetNumErrTestFails(s->cvode, &v) == CV_SUCCESS) s->stats[MUSKX_STAT_ERR_TEST_FAILS] += v;
+  if (CVodeGetNumNonlinSolvIters(s->cvode, &v) == CV_SUCCESS) s->stats[MUSKX_STAT_NONLIN_ITERS] += v;
+  if (CVodeGetNumNonlinSolvConvFails(s->cvode, &v) == CV_SUCCESS) s->stats[MUSKX_STAT_CONV_FAILS] += v;
+  if (CVodeGetNumGEvals(s->cvode, &v) == CV_SUCCESS) s->stats[MUSKX_STAT_ROOT_EVALS] += v;
+}
+
+static muskx_status reinit(muskx_sim *s, double t) {
+  accumulate_stats(s);
+  s->stats[MUSKX_STAT_REINITS]++;
+  if (CVodeReInit(s->cvode, t, s->y) != CV_SUCCESS)
+    return muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: CVodeReInit failed: %s", t,
+                          s->errmsg);
+  return MUSKX_OK;
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+/* Values of event e's set program at (t, y): sets, [delay], [priority]. */
+static const double *event_values(muskx_sim *s, int e, double t,
+                                  const double *y) {
+  const muskx__prog *pr = &s->p->event_sets[e];
+  muskx__sim_eval(s, pr, t, y);
+  double *v = s->scratch + s->m->nspecies;
+  for (int32_t k = 0; k < pr->nresults; k++) v[k] = s->R[pr->results[k]];
+  return v;
+}
+
+static int push_pending(muskx_sim *s, double time, int e, const double *vals,
+                        int nvals) {
+  if (s->npending == s->cap_pending) {
+    int nc = s->cap_pending ? s->cap_pending * 2 : 8;
+    muskx__pending *p = muskx__reallocarray(s->pending, (size_t)nc, sizeof *p);
+    if (p == NULL) return -1;
+    s->pending = p;
+    s->cap_pending = nc;
+  }
+  muskx__pending *pe = &s->pending[s->npending];
+  pe->time = time;
+  pe->event = e;
+  pe->has_values = vals != NULL;
+  pe->values = NULL;
+  if (vals != NULL && nvals > 0) {
+    pe->values = muskx__calloc((size_t)nvals, sizeof *vals);
+    if (pe->values == NULL) return -1;
+    memcpy(pe->values, vals, (size_t)nvals * sizeof *vals);
+  }
+  s->npending++;
+  return 0;
+}
+
+static void drop_pending(muskx_sim *s, int k) {
+  muskx__free(s->pending[k].values);
+  memmove(&s->pending[k], &s->pending[k + 1],
+          (size_t)(s->npending - k - 1) * sizeof *s->pending);
+  s->npending--;
+}
+
+static double event_priority(muskx_sim *s, int e, double t, const double *y) {
+  const muskx__event *ev = &s->m->events[e];
+  if (ev->priority == NULL) return 0.0;
+  const double *v = event_values(s, e, t, y);
+  return v[ev->nsets + (ev->delay != NULL)];
+}
+
+/* Event e triggers at t: schedule it after its delay (values computed now
+   when use_values_from_trigger_time). */
+static muskx_status trigger(muskx_sim *s, int e, double t, const double *y) {
+  const muskx__event *ev = &s->m->events[e];
+  const double *v = event_values(s, e, t, y);
+  double delay = ev->delay ? v[ev->nsets] : 0.0;
+  if (!isfinite(delay) || delay < 0)
+    return muskx__sim_err(s, MUSKX_ENONFINITE,
+                          "t=%g: delay of event '%s' is %g (must be finite "
+                          "and >= 0)", t, ev->id, delay);
+  if (push_pending(s, t + delay, e, ev->use_trigger_values ? v : NULL,
+                   ev->nsets))
+    return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory scheduling event");
+  return MUSKX_OK;
+}
+
+/* Compares each conditional event's `when` with its previous truth: a
+   false->true change triggers it; a true->false change cancels pending
+   firings of a non-persistent event. */
+static muskx_status check_transitions(muskx_sim *s, double t, const double *y) {
+  const muskx_model *m = s->m;
+  if (m->nevents == 0 || s->autonomous) return MUSKX_OK;
+  muskx__sim_eval(s, &s->p->triggers, t, y);
+  for (int e = 0; e < m->nevents; e++) {
+    if (m->events[e].when == NULL) continue;
+    int cur = s->R[s->p->triggers.results[e]] != 0.0;
+    int prev = s->prev_trigger[e];
+    s->prev_trigger[e] = (uint8_t)cur;
+    if (!prev && cur) {
+      muskx_status st = trigger(s, e, t, y);
+      if (st != MUSKX_OK) return st;
+      /* trigger() ran other programs: reload triggers for the rest */
+      muskx__sim_eval(s, &s->p->triggers, t, y);
+    } else if (prev && !cur && !m->events[e].persistent) {
+      for (int k = s->npending - 1; k >= 0; k--)
+        if (s->pending[k].event == e) drop_pending(s, k);
+    }
+  }
+  return MUSKX_OK;
+}
+
+static void apply_set(muskx_sim *s, const muskx__event_set *st, double v,
+                      double *y) {
+  switch (st->target_kind) {
+    case MUSKX__SYM_SPECIES: y[st->target] = v; break;
+    case MUSKX__SYM_PARAM: s->R[s->p->reg_param0 + st->target] = v; break;
+    case MUSKX__SYM_COMPARTMENT:
+      s->R[s->p->reg_param0 + s->m->nparams + st->target] = v;
+      break;
+    default: break;
+  }
+}
+
+/* Everything due at time t: doses, timed events, delayed events, and any
+   cascade of conditional events they cause. *changed is set when a state or
+   parameter changed (the integrator must restart). */
+static muskx_status fire_due(muskx_sim *s, double t, double *y, int *changed) {
+  const muskx_model *m = s->m;
+  muskx_status st;
+  if (s->autonomous) return MUSKX_OK;
+  for (int d = 0; d < s->ndoses; d++) {
+    if (s->dose_left[d] > 0 && s->dose_next[d] <= t) {
+      y[s->doses[d].species] += s->doses[d].amount;
+      s->dose_left[d]--;
+      s->dose_next[d] = s->doses[d].every > 0 && s->dose_left[d] > 0
+                            ? s->doses[d].t0 + s->doses[d].every *
+                                  (double)(s->doses[d].count - s->dose_left[d])
+                            : INFINITY;
+      *changed = 1;
+      s->stats[MUSKX_STAT_EVENTS_FIRED]++;
+    }
+  }
+  for (int e = 0; e < m->nevents; e++) {
+    if (m->events[e].when != NULL || s->ev_left[e] == 0 || s->ev_next[e] > t)
+      continue;
+    if ((st = trigger(s, e, t, y)) != MUSKX_OK) return st;
+    if (s->ev_left[e] > 0) s->ev_left[e]--;
+    double next = s->ev_every[e] > 0 ? s->ev_next[e] + s->ev_every[e] : INFINITY;
+    if (next > s->ev_until[e] || s->ev_left[e] == 0) next = INFINITY;
+    s->ev_next[e] = next;
+  }
+  /* doses, timed events or an input breakpoint may have flipped a `when` */
+  if ((st = check_transitions(s, t, y)) != MUSKX_OK) return st;
+  for (long fired = 0;; fired++) {
+    /* the due firing with the highest priority; ties in schedule order */
+    int best = -1;
+    double best_pri = -INFINITY;
+    for (int k = 0; k < s->npending; k++) {
+      if (s->pending[k].time > t) continue;
+      double pri = event_priority(s, s->pending[k].event, t, y);
+      if (best < 0 || pri > best_pri) {
+        best = k;
+        best_pri = pri;
+      }
+    }
+    if (best < 0) break;
+    if (fired >= MAX_CASCADE)
+      return muskx__sim_err(s, MUSKX_ELIMIT,
+                            "t=%g: events did not settle after %d firings "
+                            "(event '%s' keeps re-triggering)", t, MAX_CASCADE,
+                            m->events[s->pending[best].event].id);
+    int e = s->pending[best].event;
+    const muskx__event *ev = &m->events[e];
+    int cancelled = 0;
+    if (ev->when != NULL && !ev->persistent) {
+      muskx__sim_eval(s, &s->p->triggers, t, y);
+      cancelled = s->R[s->p->triggers.results[e]] == 0.0;
+    }
+    if (!cancelled) {
+      const double *v = s->pending[best].has_values
+                            ? s->pending[best].values
+                            : event_values(s, e, t, y);
+      /* all right-hand sides are computed before any assignment is made */
+      double local[16];
+      double *vals = ev->nsets <= 16 ? local : muskx__calloc((size_t)ev->nsets, sizeof *vals);
+      if (vals == NULL) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory");
+      memcpy(vals, v, (size_t)ev->nsets * sizeof *vals);
+      for (int k = 0; k < ev->nsets; k++) apply_set(s, &ev->sets[k], vals[k], y);
+      if (vals != local) muskx__free(vals);
+      *changed = 1;
+      s->stats[MUSKX_STAT_EVENTS_FIRED]++;
+    }
+    drop_pending(s, best);
+    if (!cancelled && (st = check_transitions(s, t, y)) != MUSKX_OK) return st;
+  }
+  return MUSKX_OK;
+}
+
+/* Earliest discontinuity strictly after t. */
+static double next_stop(const muskx_sim *s, double t) {
+  double next = INFINITY;
+  if (s->autonomous) return next;
+  for (int e = 0; e < s->m->nevents; e++)
+    if (s->m->events[e].when == NULL && s->ev_left[e] != 0 && s->ev_next[e] < next)
+      next = s->ev_next[e];
+  for (int d = 0; d < s->ndoses; d++)
+    if (s->dose_left[d] > 0 && s->dose_next[d] < next) next = s->dose_next[d];
+  for (int k = 0; k < s->npending; k++)
+    if (s->pending[k].time < next) next = s->pending[k].time;
+  for (int i = 0; i < s->m->ninputs; i++) {
+    const muskx__table *tb = &s->inputs[i];
+    for (size_t k = 0; k < tb->n; k++)
+      if (tb->times[k] > t) {
+        if (tb->times[k] < next) next = tb->times[k];
+        break;
+      }
+  }
+  return next;
+}
+
+/* Timed events and doses: first firing at or after t0. */
+static muskx_status schedule(muskx_sim *s, double t0) {
+  const muskx_model *m = s->m;
+  for (int e = 0; e < m->nevents; e++) {
+    const muskx__event *ev = &m->events[e];
+    s->ev_left[e] = 0;
+    if (ev->when != NULL) continue;
+    const muskx__prog *pr = &s->p->event_timing[e];
+    muskx__sim_eval(s, pr, t0, NULL);
+    int k = 0;
+    double at = s->R[pr->results[k++]];
+    double every = ev->every ? s->R[pr->results[k++]] : 0.0;
+    double until = ev->until ? s->R[pr->results[k++]] : INFINITY;
+    if (!isfinite(at) || !isfinite(every) || (ev->every && !(every > 0)))
+      return muskx__sim_err(s, MUSKX_EINVAL,
+                            "event '%s' has at=%g, every=%g: 'at' must be "
+                            "finite and 'every' > 0", ev->id, at, every);
+    long left = ev->every ? ev->count : 1;
+    double next = at;
+    if (next < t0) {
+      if (every > 0) {
+        double skip = ceil((t0 - at) / every);
+        next = at + skip * every;
+        if (left > 0) left = left > (long)skip ? left - (long)skip : 0;
+      } else {
+        left = 0;
+      }
+    }
+    if (next > until) left = 0;
+    s->ev_next[e] = next;
+    s->ev_left[e] = left; /* -1: unlimited */
+    s->ev_every[e] = every;
+    s->ev_until[e] = until;
+  }
+  muskx__free(s->dose_left);
+  muskx__free(s->dose_next);
+  s->dose_left = muskx__calloc((size_t)s->ndoses + 1, sizeof(long));
+  s->dose_next = muskx__calloc((size_t)s->ndoses + 1, sizeof(double));
+  if (!s->dose_left || !s->dose_next)
+    return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory scheduling doses");
+  for (int d = 0; d < s->ndoses; d++) {
+    const muskx__dose *ds = &s->doses[d];
+    long left = ds->count;
+    double next = ds->t0;
+    if (next < t0) {
+      if (ds->every > 0) {
+        double skip = ceil((t0 - ds->t0) / ds->every);
+        next = ds->t0 + skip * ds->every;
+        left = left > (long)skip ? left - (long)skip : 0;
+      } else {
+        left = 0;
+      }
+    }
+    s->dose_left[d] = left;
+    s->dose_next[d] = next;
+  }
+  for (int k = s->npending - 1; k >= 0; k--) drop_pending(s, k);
+  return MUSKX_OK;
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+static void record(muskx_sim *s, double t, const double *y, double *row) {
+  int n = s->m->nspecies;
+  memcpy(row, y, (size_t)n * sizeof *y);
+  if (s->m->noutputs > 0) {
+    const muskx__prog *o = &s->p->outputs;
+    muskx__sim_eval(s, o, t, y);
+    for (int32_t k = 0; k < o->nresults; k++) row[n + k] = s->R[o->results[k]];
+  }
+}
+
+/* Names what went wrong at a CVODE failure: the non-finite expression if
+   the right-hand side produced one, else the species with the largest
+   weighted local error. */
+static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
+  char cvmsg[512];
+  size_t len = strnlen(s->errmsg, sizeof cvmsg - 1);
+  memcpy(cvmsg, s->errmsg, len);
+  cvmsg[len] = '\0';
+  s->fail_time = t;
+  const muskx_model *m = s->m;
+  char *fname = CVodeGetReturnFlagName(flag);
+  const char *flagname = fname ? fname : "?";
+  muskx_status st;
+  if (!isnan(s->bad_time)) {
+    /* find the reaction whose rate is not finite, for a precise message */
+    int sp = s->bad_result;
+    muskx__sim_eval(s, &s->p->rates, s->bad_time, N_VGetArrayPointer(s->y));
+    int32_t r = muskx__vm_first_nonfinite(&s->p->rates, s->R);
+    if (r >= 0) {
+      const muskx__reaction *rx = &m->reactions[r];
+      st = muskx__sim_err(s, MUSKX_ENONFINITE,
+                          "t=%g: rate of reaction '%s' is not finite "
+                          "(%s:%d:%d); d(%s)/dt could not be computed (%s)",
+                          s->bad_time, rx->id, m->source, rx->rate_loc.line,
+                          rx->rate_loc.col, m->species[sp].name, flagname);
+    } else {
+      st = muskx__sim_err(s, MUSKX_ENONFINITE,
+                          "t=%g: d(%s)/dt is not finite (%s)", s->bad_time,
+                          m->species[sp].name, flagname);
+    }
+    s->fail_time = s->bad_time;
+  } else {
+    const char *worst = "?";
+    N_Vector ele = N_VClone(s->y), ewt = N_VClone(s->y);
+    if (ele && ewt && CVodeGetEstLocalErrors(s->cvode, ele) == CV_SUCCESS &&
+        CVodeGetErrWeights(s->cvode, ewt) == CV_SUCCESS) {
+      double *e = N_VGetArrayPointer(ele), *w = N_VGetArrayPointer(ewt);
+      double best = -1;
+      for (int i = 0; i < m->nspecies; i++)
+        if (fabs(e[i] * w[i]) > best) {
+          best = fabs(e[i] * w[i]);
+          worst = m->species[i].name;
+        }
+    }
+    if (ele) N_VDestroy(ele);
+    if (ewt) N_VDestroy(ewt);
+    st = muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: CVODE failed (%s): %.400s; worst "
+                        "species '%s'", t, flagname, cvmsg, worst);
+  }
+  free(fname); /* allocated by SUNDIALS */
+  return st;
+}
+
+muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
+                               const double *times, size_t ntimes,
+                               double *out, size_t *rows_done,
+                               double *yfinal) {
+  const muskx_model *m = s->m;
+  int n = m->nspecies, ncols = n + m->noutputs;
+  size_t k = 0;
+  double t = times[0];
+  muskx_status st = MUSKX_OK;
+  memset(s->stats, 0, sizeof s->stats);
+  s->fail_time = NAN;
+  s->bad_time = NAN;
+  s->errmsg[0] = '\0';
+  if (!s->autonomous) muskx__sim_inputs_at(s, t);
+  if ((st = schedule(s, t)) != MUSKX_OK) goto done;
+  if (n > 0 && (st = setup_cvode(s, t)) != MUSKX_OK) goto done;
+  double *y = n > 0 ? N_VGetArrayPointer(s->y) : s->scratch;
+  memcpy(y, y0, (size_t)n * sizeof *y);
+
+  /* Conditional events start from their initial_value; one already true at
+     the start fires only if initial_value is false. */
+  for (int e = 0; e < m->nevents; e++)
+    s->prev_trigger[e] = (uint8_t)m->events[e].initial_value;
+  int changed = 0;
+  if ((st = fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
+  if (n > 0) {
+    /* CVodeReInit zeroes CVODE's counters: nothing of a previous run
+       leaks into this run's statistics. */
+    if (CVodeReInit(s->cvode, t, s->y) != CV_SUCCESS) {
+      st = muskx__sim_err(s, MUSKX_ESOLVER, "CVodeReInit failed: %s", s->errmsg);
+      goto done;
+    }
+  }
+  while (k < ntimes) {
+    if (times[k] <= t) {
+      record(s, t, y, out + k * (size_t)ncols);
+      k++;
+      continue;
+    }
+    double tdisc = next_stop(s, t);
+    double tstop = times[k] < tdisc ? times[k] : tdisc;
+    if (n == 0) {
+      t = tstop; /* nothing to integrate: only time moves */
+    } else {
+      double tret = t;
+      CVodeSetStopTime(s->cvode, tstop);
+      int flag = CVode(s->cvode, tstop, s->y, &tret, CV_NORMAL);
+      if (flag < 0) {
+        st = solver_failure(s, flag, tret);
+        goto done;
+      }
+      t = tret;
+      if (flag == CV_ROOT_RETURN) {
+        changed = 0;
+        if ((st = fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
+        if (changed && (st = reinit(s, t)) != MUSKX_OK) goto done;
+        continue;
+      }
+    }
+    if (t >= tdisc) {
+      changed = 0;
+      muskx__sim_inputs_at(s, t);
+      if ((st = fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
+      if (n > 0 && (st = reinit(s, t)) != MUSKX_OK) goto done;
+    }
+  }
+  if (yfinal != NULL) memcpy(yfinal, y, (size_t)n * sizeof *y);
+done:
+  if (st != MUSKX_OK && isnan(s->fail_time)) s->fail_time = t;
+  if (n > 0 && s->cvode_ready) accumulate_stats(s);
+  if (rows_done != NULL) *rows_done = k;
+  return st;
+}
+
+muskx_status muskx_sim_run(muskx_sim *s, const double *times, size_t ntimes,
+                           double *out, size_t *rows_done) {
+  if (rows_done != NULL) *rows_done = 0;
+  if (s == NULL) return MUSKX_EINVAL;
+  if (times == NULL || ntimes == 0 || out == NULL)
+    return muskx__sim_err(s, MUSKX_EINVAL,
+                          "run needs at least one output time and a buffer");
+  for (size_t k = 0; k < ntimes; k++) {
+    if (!isfinite(times[k]))
+      return muskx__sim_err(s, MUSKX_EINVAL, "output time %zu is not finite",
+                            k);
+    if (k > 0 && times[k] < times[k - 1])
+      return muskx__sim_err(s, MUSKX_EINVAL,
+                            "output times must not decrease (time %zu: %g "
+                            "after %g)", k, times[k], times[k - 1]);
+  }
+  double *y0 = muskx__calloc((size_t)s->m->nspecies + 1, sizeof *y0);
+  if (y0 == NULL) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory");
+  muskx__sim_load_values(s, y0);
+  muskx_status st = muskx__solver_run(s, y0, times, ntimes, out, rows_done, NULL);
+  muskx__free(y0);
+  return st;
+}

@@ -1,0 +1,295 @@
+/*
+ * steady.c -- steady states f(y) = 0 and their stability.
+ *
+ * Damped Newton on the species that can change (LAPACK dgetrf/dgetrs),
+ * falling back to integrating the autonomous system (inputs frozen at their
+ * t = 0 values, no events) over growing horizons when the Jacobian is
+ * singular (conservation laws) or Newton stalls; then the eigenvalues of the
+ * Jacobian there (dgeev) classify the state. Bone models of the Komarova
+ * type have limit cycles, which is why "oscillatory" is its own verdict.
+ *
+ * Convergence: every changing species has |f_i| <= STEADY_RTOL *
+ * max(|y_i|, atol_i) -- derivatives below 1e-9 relative, per time unit.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "sim.h"
+
+#define STEADY_RTOL 1e-9
+#define NEWTON_MAX_ITERS 60
+/* Largest relative change between two integration horizons that still
+   counts as "stopped moving". */
+#define STEADY_MOVED 1e-6
+
+extern void dgetrf_(const int *m, const int *n, double *a, const int *lda,
+                    int *ipiv, int *info);
+extern void dgetrs_(const char *trans, const int *n, const int *nrhs,
+                    const double *a, const int *lda, const int *ipiv,
+                    double *b, const int *ldb, int *info);
+extern void dgeev_(const char *jobvl, const char *jobvr, const int *n,
+                   double *a, const int *lda, double *wr, double *wi,
+                   double *vl, const int *ldvl, double *vr, const int *ldvr,
+                   double *work, const int *lwork, int *info);
+
+typedef struct {
+  muskx_sim *s;
+  int n, nf;     /* species, free species */
+  int *free_idx; /* nf indices of species that can change */
+  double *f, *J, *Jf, *dx, *xt, *ft;
+  int *ipiv;
+} newton_ws;
+
+static double atol_of(const muskx_sim *s, int i) {
+  return isnan(s->atol_species[i]) ? s->atol : s->atol_species[i];
+}
+
+/* Relative residual of the free species at x (f must hold f(x)). */
+static double rel_residual(const newton_ws *w, const double *x,
+                           const double *f) {
+  double worst = 0;
+  for (int k = 0; k < w->nf; k++) {
+    int i = w->free_idx[k];
+    double scale = fmax(fabs(x[i]), atol_of(w->s, i));
+    double r = fabs(f[i]) / scale;
+    if (!(r <= worst)) worst = r; /* NaN propagates */
+  }
+  return worst;
+}
+
+static double abs_residual(const newton_ws *w, const double *f) {
+  double worst = 0;
+  for (int k = 0; k < w->nf; k++) {
+    double r = fabs(f[w->free_idx[k]]);
+    if (!(r <= worst)) worst = r;
+  }
+  return worst;
+}
+
+/* Reduced Jacobian (free rows and columns), column-major nf x nf. */
+static void reduced_jacobian(newton_ws *w, const double *x) {
+  muskx_sim_eval_rhs(w->s, 0.0, x, w->f, w->J);
+  for (int c = 0; c < w->nf; c++)
+    for (int r = 0; r < w->nf; r++)
+      w->Jf[(size_t)c * w->nf + r] =
+          w->J[(size_t)w->free_idx[c] * w->n + w->free_idx[r]];
+}
+
+static int nonneg_ok(const muskx_sim *s, const double *x) {
+  for (int i = 0; i < s->m->nspecies; i++)
+    if (s->m->species[i].nonnegative && x[i] < 0) return 0;
+  return 1;
+}
+
+/* Damped Newton from x; returns the relative residual reached. */
+static double newton(newton_ws *w, double *x) {
+  muskx_sim *s = w->s;
+  muskx_sim_eval_rhs(s, 0.0, x, w->f, NULL);
+  double res = rel_residual(w, x, w->f);
+  for (int it = 0; it < NEWTON_MAX_ITERS && res > STEADY_RTOL * 1e-3; it++) {
+    reduced_jacobian(w, x);
+    int nf = w->nf, one = 1, info = 0;
+    dgetrf_(&nf, &nf, w->Jf, &nf, w->ipiv, &info);
+    if (info != 0) break; /* singular: leave it to integration */
+    for (int k = 0; k < nf; k++) w->dx[k] = -w->f[w->free_idx[k]];
+    dgetrs_("N", &nf, &one, w->Jf, &nf, w->ipiv, w->dx, &nf, &info);
+    if (info != 0) break;
+    /* Backtracking: accept the first step that lowers the residual. */
+    double lambda = 1.0, newres = INFINITY;
+    while (lambda > 1e-6) {
+      memcpy(w->xt, x, (size_t)w->n * sizeof *x);
+      for (int k = 0; k < nf; k++) w->xt[w->free_idx[k]] += lambda * w->dx[k];
+      if (nonneg_ok(s, w->xt)) {
+        muskx_sim_eval_rhs(s, 0.0, w->xt, w->ft, NULL);
+        newres = rel_residual(w, w->xt, w->ft);
+        if (newres < res) break;
+      }
+      lambda *= 0.5;
+    }
+    if (!(newres < res)) break;
+    memcpy(x, w->xt, (size_t)w->n * sizeof *x);
+    memcpy(w->f, w->ft, (size_t)w->n * sizeof *x);
+    res = newres;
+  }
+  return res;
+}
+
+/* Integrates the autonomous system from x over growing horizons. A point
+   counts as steady only when its derivatives are small AND it stopped
+   moving between two horizons: unbounded growth (y' = 1) has vanishing
+   relative derivatives too, but keeps moving. */
+static double integrate(newton_ws *w, double *x) {
+  muskx_sim *s = w->s;
+  double res = INFINITY;
+  double *row = muskx__calloc((size_t)muskx_sim_ncols(s) * 2 + 1, sizeof *row);
+  double *prev = muskx__calloc((size_t)w->n + 1, sizeof *prev);
+  if (row == NULL || prev == NULL) {
+    muskx__free(row);
+    muskx__free(prev);
+    return res;
+  }
+  s->autonomous = 1;
+  for (double T = 1.0; T <= 1e12; T *= 10.0) {
+    double times[2] = {0.0, T};
+    memcpy(prev, x, (size_t)w->n * sizeof *x);
+    if (muskx__solver_run(s, x, times, 2, row, NULL, x) != MUSKX_OK) break;
+    muskx_sim_eval_rhs(s, 0.0, x, w->f, NULL);
+    res = rel_residual(w, x, w->f);
+    double moved = 0;
+    for (int k = 0; k < w->nf; k++) {
+      int i = w->free_idx[k];
+      double d = fabs(x[i] - prev[i]) / fmax(fabs(x[i]), atol_of(s, i));
+      if (!(d <= moved)) moved = d;
+    }
+    if (res <= STEADY_RTOL && moved <= STEADY_MOVED) break;
+    if (!(moved <= STEADY_MOVED)) res = fmax(res, moved); /* not settled */
+  }
+  s->autonomous = 0;
+  muskx__free(row);
+  muskx__free(prev);
+  return res;
+}
+
+static void classify(muskx_sim *s) {
+  double maxre = -INFINITY, scale = 0;
+  int at = -1;
+  for (int k = 0; k < s->neig; k++) {
+    scale = fmax(scale, hypot(s->eig_re[k], s->eig_im[k]));
+    if (s->eig_re[k] > maxre) {
+      maxre = s->eig_re[k];
+      at = k;
+    }
+  }
+  double tol = 1e-8 * fmax(1.0, scale);
+  if (at < 0 || maxre < -tol)
+    s->stability = MUSKX_STABLE;
+  else if (maxre > tol)
+    s->stability = s->eig_im[at] != 0 ? MUSKX_OSCILLATORY : MUSKX_UNSTABLE;
+  else /* a zero real part: a centre, a conserved quantity or a
+          bifurcation point -- linearisation cannot tell, so say so */
+    s->stability = MUSKX_MARGINAL;
+}
+
+static int eigen(newton_ws *w, const double *x) {
+  muskx_sim *s = w->s;
+  int nf = w->nf, one = 1, info = 0, lwork = -1;
+  muskx__free(s->eig_re);
+  muskx__free(s->eig_im);
+  s->eig_re = muskx__calloc((size_t)nf + 1, sizeof(double));
+  s->eig_im = muskx__calloc((size_t)nf + 1, sizeof(double));
+  s->neig = 0;
+  if (!s->eig_re || !s->eig_im) return -1;
+  if (nf == 0) return 0;
+  reduced_jacobian(w, x);
+  double query;
+  dgeev_("N", "N", &nf, w->Jf, &nf, s->eig_re, s->eig_im, NULL, &one, NULL,
+         &one, &query, &lwork, &info);
+  lwork = info == 0 ? (int)query : 4 * nf;
+  double *work = muskx__calloc((size_t)lwork + 1, sizeof *work);
+  if (work == NULL) return -1;
+  dgeev_("N", "N", &nf, w->Jf, &nf, s->eig_re, s->eig_im, NULL, &one, NULL,
+         &one, work, &lwork, &info);
+  muskx__free(work);
+  if (info != 0) return -1;
+  s->neig = nf;
+  classify(s);
+  return 0;
+}
+
+muskx_status muskx_sim_steady_state(muskx_sim *s, double *y, size_t ny) {
+  if (s == NULL) return MUSKX_EINVAL;
+  const muskx_model *m = s->m;
+  int n = m->nspecies;
+  if (y != NULL && ny < (size_t)n)
+    return muskx__sim_err(s, MUSKX_EINVAL,
+                          "steady state needs room for %d species, got %zu",
+                          n, ny);
+  newton_ws w = {0};
+  w.s = s;
+  w.n = n;
+  size_t nn = (size_t)n + 1;
+  w.free_idx = muskx__calloc(nn, sizeof *w.free_idx);
+  w.f = muskx__calloc(nn, sizeof(double));
+  w.J = muskx__calloc(nn * nn, sizeof(double));
+  w.Jf = muskx__calloc(nn * nn, sizeof(double));
+  w.dx = muskx__calloc(nn, sizeof(double));
+  w.xt = muskx__calloc(nn, sizeof(double));
+  w.ft = muskx__calloc(nn, sizeof(double));
+  w.ipiv = muskx__calloc(nn, sizeof(int));
+  double *x = muskx__calloc(nn, sizeof(double));
+  muskx_status st = MUSKX_OK;
+  if (!w.free_idx || !w.f || !w.J || !w.Jf || !w.dx || !w.xt || !w.ft ||
+      !w.ipiv || !x) {
+    st = muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (steady state)");
+    goto done;
+  }
+  for (int i = 0; i < n; i++)
+    if (!s->p->species_fixed[i]) w.free_idx[w.nf++] = i;
+  muskx__sim_load_values(s, x);
+  s->stability = MUSKX_UNKNOWN;
+  double res = newton(&w, x);
+  const char *method = "newton";
+  if (!(res <= STEADY_RTOL)) {
+    res = integrate(&w, x);
+    method = "integration";
+    if (res <= STEADY_RTOL && !isnan(res)) {
+      /* polish; keep the integrated point if Newton cannot improve it */
+      double *keep = w.ft;
+      memcpy(keep, x, (size_t)n * sizeof *x);
+      double r2 = newton(&w, x);
+      if (!(r2 <= res)) memcpy(x, keep, (size_t)n * sizeof *x);
+      else res = r2;
+    }
+  }
+  muskx_sim_eval_rhs(s, 0.0, x, w.f, NULL);
+  s->steady_resid = abs_residual(&w, w.f);
+  if (y != NULL) memcpy(y, x, (size_t)n * sizeof *x);
+  if (!(res <= STEADY_RTOL)) {
+    st = muskx__sim_err(s, MUSKX_ENOTCONV,
+                        "no steady state found: after Newton and integration "
+                        "to t=1e12 the state still moves (largest relative "
+                        "derivative or change %g; needs <= %g)",
+                        res, STEADY_RTOL);
+    goto done;
+  }
+  if (eigen(&w, x) != 0) {
+    st = muskx__sim_err(s, MUSKX_ENOMEM, "eigenvalue computation failed");
+    goto done;
+  }
+  for (int i = 0; i < n; i++) {
+    s->init_user[i] = x[i];
+    s->init_set[i] = 1;
+  }
+  (void)method;
+  s->errmsg[0] = '\0';
+done:
+  muskx__free(w.free_idx);
+  muskx__free(w.f);
+  muskx__free(w.J);
+  muskx__free(w.Jf);
+  muskx__free(w.dx);
+  muskx__free(w.xt);
+  muskx__free(w.ft);
+  muskx__free(w.ipiv);
+  muskx__free(x);
+  return st;
+}
+
+double muskx_sim_steady_residual(const muskx_sim *s) {
+  return s == NULL ? NAN : s->steady_resid;
+}
+
+int muskx_sim_eigenvalues(const muskx_sim *s, double *re, double *im,
+                          size_t n) {
+  if (s == NULL || s->stability == MUSKX_UNKNOWN) return -1;
+  for (int k = 0; k < s->neig && (size_t)k < n; k++) {
+    if (re) re[k] = s->eig_re[k];
+    if (im) im[k] = s->eig_im[k];
+  }
+  return s->neig;
+}
+
+muskx_stability muskx_sim_stability(const muskx_sim *s) {
+  return s == NULL ? MUSKX_UNKNOWN : s->stability;
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# install-deps.sh -- installs the Debian packages libmuskx needs to build,
+# test and benchmark, and only those that are missing.
+#
+#   scripts/install-deps.sh           (as root, or with sudo available)
+#   scripts/install-deps.sh --check   (only report; exit 1 if any missing)
+#
+# Idempotent: asks dpkg-query what is installed; runs `apt-get update` and
+# `apt-get install` only when something is missing. Targets Debian 12.
+set -euo pipefail
+
+# What each package is for:
+#   build-essential pkg-config    compiler, make, pkg-config
+#   libsundials-dev               CVODE, dense/KLU linear solvers (6.4)
+#   libsuitesparse-dev            klu.h, included by sunlinsol_klu.h
+#   libopenblas-dev liblapack-dev LAPACK dgetrf/dgetrs/dgeev (OpenBLAS)
+#   libyaml-dev                   the model loader
+#   check libsubunit-dev          unit tests (check.pc requires libsubunit)
+#   valgrind clang                make valgrind; the build is also checked with clang
+#   cmake                         the find_package(muskx) install check
+#   (for make lint)               shellcheck
+#   gnuplot-nox python3           plots and bindings (later issues)
+packages=(
+  build-essential pkg-config make
+  libsundials-dev libsuitesparse-dev
+  libopenblas-dev liblapack-dev
+  libyaml-dev
+  check libsubunit-dev
+  valgrind clang cmake shellcheck
+  gnuplot-nox python3
+)
+
+check_only=0
+case "${1:-}" in
+  --check) check_only=1 ;;
+  "") ;;
+  *) sed -n '4,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
+
+installed() {
+  local status
+  status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+  [ "$status" = "install ok installed" ]
+}
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! installed "$p"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages are installed"
+  exit 0
+fi
+echo "install-deps: missing: ${missing[*]}"
+if [ "$check_only" -eq 1 ]; then
+  exit 1
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo > /dev/null; then
+  as_root=(sudo)
+else
+  echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2
+  exit 1
+fi
+
+run() {
+  echo "install-deps: $*"
+  "$@"
+}
+export DEBIAN_FRONTEND=noninteractive
+run "${as_root[@]}" apt-get update
+run "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+  --no-install-recommends "${missing[@]}"
+
+still=()
+for p in "${missing[@]}"; do
+  if ! installed "$p"; then
+    still+=("$p")
+  fi
+done
+if [ ${#still[@]} -ne 0 ]; then
+  echo "install-deps: still missing after apt-get: ${still[*]}" >&2
+  exit 1
+fi
+echo "install-deps: installed ${missing[*]}"

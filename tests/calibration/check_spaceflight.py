@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""check_spaceflight.py -- seed targets S1-S19 as tests of models/crosstalk/spaceflight.yaml.
+
+Each target simulates its protocol with the muskx CLI and asserts the
+published range from ../shared/data/seed-targets.md (or from the cited drug
+trial). A target the model does not meet is reported as FAIL with the
+reason; ranges are never widened to make a test pass.
+
+Protocols
+  flight:   loading = 0 for days 0-180, 1 for days 180-545 (step)
+  exercise: as flight, exercise_resistive = exercise_aerobic = 1 in flight
+  bedrest:  as flight with loading = 0.5 (assumption: bed rest keeps about
+            half of the daily osteocyte stimulus; S10 then tests the ratio)
+  earth drug: loading = 1 throughout, romo_dose = 210 or dmab_dose = 60
+
+Input tables are written into a temporary copy of the model (the CLI's
+--set replaces constants only). Usage:
+  python3 tests/calibration/check_spaceflight.py [--muskx build/muskx]
+Exit status 0 when every target passes, 1 otherwise.
+"""
+import argparse
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODEL = os.path.join(ROOT, "models", "crosstalk", "spaceflight.yaml")
+
+
+def with_inputs(text, tables):
+    """Replaces `  name: {default: X}` input lines by step tables."""
+    for name, (times, values) in tables.items():
+        pat = re.compile(r"^  %s: \{default: [^}]*\}" % re.escape(name), re.M)
+        new = "  %s: {times: [%s], values: [%s], interp: step}" % (
+            name, ", ".join(map(str, times)), ", ".join(map(str, values)))
+        text, n = pat.subn(new, text)
+        if n != 1:
+            raise SystemExit("input %r not found in %s" % (name, MODEL))
+    return text
+
+
+def simulate(muskx, tables=None, sets=None, t_end=545):
+    text = open(MODEL).read()
+    text = with_inputs(text, tables or {})
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+        f.write(text)
+        path = f.name
+    try:
+        cmd = [muskx, "simulate", path, "--t-end", str(t_end), "--dt", "1",
+               "--rtol", "1e-8", "--atol", "1e-12"]
+        for k, v in (sets or {}).items():
+            cmd += ["--set", "%s=%s" % (k, v)]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    finally:
+        os.unlink(path)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    return {k: [float(r[k]) for r in rows] for k in rows[0]}
+
+
+def at(res, key, t):
+    ts = res["time"]
+    i = min(range(len(ts)), key=lambda j: abs(ts[j] - t))
+    return res[key][i]
+
+
+def t_half_recovery(res, key, t0=180):
+    v = res[key]
+    ts = res["time"]
+    imin = min((i for i in range(len(ts)) if ts[i] >= t0), key=lambda i: v[i])
+    for i in range(imin, len(ts)):
+        if v[i] > v[imin] / 2:
+            return ts[i] - t0
+    return float("inf")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
+    a = ap.parse_args()
+    flight = {"loading": ([0, 180], [0, 1])}
+    ex = dict(flight, exercise_resistive=([0, 180], [1, 0]), exercise_aerobic=([0, 180], [1, 0]))
+    F = simulate(a.muskx, flight)
+    B = simulate(a.muskx, {"loading": ([0, 180], [0.5, 1])})
+    E = simulate(a.muskx, ex)
+    ER = simulate(a.muskx, ex, {"romo_dose": 210})
+    ED = simulate(a.muskx, ex, {"dmab_dose": 60})
+    R1 = simulate(a.muskx, None, {"romo_dose": 210}, t_end=365)
+    D1 = simulate(a.muskx, None, {"dmab_dose": 60}, t_end=365)
+
+    wb180 = at(F, "BMD_wb_pct", 180)
+    checks = [
+        ("S1 WB BMD loss 1.0-1.6 %/month in flight", -1.6 <= wb180 / 6 <= -1.0, "%.2f %%/month" % (wb180 / 6)),
+        ("S3 WB BMD -8..-12 % after 6 months", -12 <= wb180 <= -8, "%.2f %%" % wb180),
+        ("S2 whole-body loss 0.3-0.4 %/month", -0.4 <= at(F, "BMD_wholebody_pct", 180) / 6 <= -0.3,
+         "%.3f %%/month" % (at(F, "BMD_wholebody_pct", 180) / 6)),
+        ("S4 urinary Ca +60-70 % in flight", 60 <= max(F["Ca_urine_pct"][:181]) <= 70,
+         "%.1f %% (model: urinary only; seed counts urinary + fecal)" % max(F["Ca_urine_pct"][:181])),
+        ("S5 PTH decreases in flight", at(F, "PTH", 30) < at(F, "PTH", 0), "%.3f -> %.3f pM" % (at(F, "PTH", 0), at(F, "PTH", 30))),
+        ("S6 muscle -12..-20 % at 14 d", -20 <= at(F, "muscle_pct", 14) <= -12, "%.1f %%" % at(F, "muscle_pct", 14)),
+        ("S7 muscle -15..-30 % at 3-6 months", -30 <= min(F["muscle_pct"][90:181]) <= -15, "%.1f %%" % min(F["muscle_pct"][90:181])),
+        ("S8 synthesis -15 % (+-5) at in-flight equilibrium", -20 <= at(F, "synthesis_pct", 90) <= -10, "%.1f %%" % at(F, "synthesis_pct", 90)),
+        ("S10 bed rest (loading 0.5) loss about half of flight", 0.35 <= at(B, "BMD_wb_pct", 180) / wb180 <= 0.65,
+         "ratio %.2f" % (at(B, "BMD_wb_pct", 180) / wb180)),
+        ("S11 resorption up within days, ~full by 1 week", at(F, "CTX_pct", 3) > 5 and at(F, "CTX_pct", 10) >= 0.8 * at(F, "CTX_pct", 60),
+         "CTX d3 %.1f d10 %.1f d60 %.1f %%" % (at(F, "CTX_pct", 3), at(F, "CTX_pct", 10), at(F, "CTX_pct", 60))),
+        ("S12 formation full response ~1 week after reloading",
+         (at(F, "P1NP_pct", 187) - at(F, "P1NP_pct", 180)) >= 0.8 * (max(F["P1NP_pct"][180:260]) - at(F, "P1NP_pct", 180)),
+         "P1NP d180 %.1f d187 %.1f d195 %.1f %%" % (at(F, "P1NP_pct", 180), at(F, "P1NP_pct", 187), at(F, "P1NP_pct", 195))),
+        ("S14 recovery incomplete after 12 months", at(F, "BMD_wb_pct", 545) < -1.0 and at(F, "BMD_wb_pct", 545) > wb180,
+         "WB %.2f %% at day 545" % at(F, "BMD_wb_pct", 545)),
+        ("S15 bone loss continues after reloading", F["time"][F["BMD_wb_pct"].index(min(F["BMD_wb_pct"]))] > 182,
+         "WB minimum at day %g" % F["time"][F["BMD_wb_pct"].index(min(F["BMD_wb_pct"]))]),
+        ("S16 muscle recovers ~6 months (4-9) before bone (half-recovery times)",
+         120 <= t_half_recovery(F, "BMD_wb_pct") - t_half_recovery(F, "muscle_pct") <= 270,
+         "bone %.0f d, muscle %.0f d" % (t_half_recovery(F, "BMD_wb_pct"), t_half_recovery(F, "muscle_pct"))),
+        ("S17a markers uncoupled toward resorption at landing", at(F, "CTX_pct", 180) > 0 > at(F, "P1NP_pct", 180),
+         "CTX %.1f P1NP %.1f %%" % (at(F, "CTX_pct", 180), at(F, "P1NP_pct", 180))),
+        ("S17b markers back to preflight (+-10 %) within 6 months", abs(at(F, "CTX_pct", 360)) <= 10 and abs(at(F, "P1NP_pct", 360)) <= 10,
+         "CTX %.1f P1NP %.1f %% at day 360" % (at(F, "CTX_pct", 360), at(F, "P1NP_pct", 360))),
+        ("S17c markers below preflight 6-12 months after landing", at(F, "CTX_pct", 450) < 0 and at(F, "P1NP_pct", 450) < 0,
+         "CTX %.1f P1NP %.1f %% at day 450" % (at(F, "CTX_pct", 450), at(F, "P1NP_pct", 450))),
+        ("S18 SOST increased by unloading", at(F, "SOST", 30) > 1.0, "%.3f (relative)" % at(F, "SOST", 30)),
+        ("S19 IGF-1 up while formation declines", at(F, "IGF1", 90) > at(F, "IGF1", 0) and at(F, "P1NP_pct", 90) < 0,
+         "IGF-1 %.0f -> %.0f ng/mL, P1NP %.1f %%" % (at(F, "IGF1", 0), at(F, "IGF1", 90), at(F, "P1NP_pct", 90))),
+        ("exercise reduces 6-month WB loss by >= 30 %", at(E, "BMD_wb_pct", 180) >= 0.7 * wb180, "%.2f vs %.2f %%" % (at(E, "BMD_wb_pct", 180), wb180)),
+        ("exercise + romosozumab beats exercise alone", at(ER, "BMD_wb_pct", 180) > at(E, "BMD_wb_pct", 180) + 1,
+         "%.2f vs %.2f %%" % (at(ER, "BMD_wb_pct", 180), at(E, "BMD_wb_pct", 180))),
+        ("exercise + denosumab beats exercise alone", at(ED, "BMD_wb_pct", 180) > at(E, "BMD_wb_pct", 180) + 1,
+         "%.2f vs %.2f %%" % (at(ED, "BMD_wb_pct", 180), at(E, "BMD_wb_pct", 180))),
+        ("romosozumab 210 mg/month on Earth: WB BMD +8..+15 % at 12 months (McClung 2014: LS +11.3 %)",
+         8 <= at(R1, "BMD_wb_pct", 365) <= 15, "%.2f %%" % at(R1, "BMD_wb_pct", 365)),
+        ("denosumab 60 mg q6mo on Earth: CTX <= -80 % at 1 month", at(D1, "CTX_pct", 30) <= -80, "%.1f %%" % at(D1, "CTX_pct", 30)),
+        ("denosumab on Earth: WB BMD +3..+8 % at 12 months", 3 <= at(D1, "BMD_wb_pct", 365) <= 8, "%.2f %%" % at(D1, "BMD_wb_pct", 365)),
+    ]
+    bad = 0
+    for name, ok, got in checks:
+        print("%-4s %-75s %s" % ("ok" if ok else "FAIL", name, got))
+        bad += not ok
+    print("%d of %d targets met" % (len(checks) - bad, len(checks)))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+/*
+ * testutil.h -- small helpers shared by the Check tests that use the public
+ * API (test_solver.c, test_api.c, test_jacobian.c): load a model or fail
+ * with its file:line:col message, create a simulation, run and fail with
+ * the simulation's message, look up output columns, and compare numbers in
+ * the |got - ref| <= atol + rtol |ref| and weighted RMS styles.
+ *
+ * Everything is static inline so that a test file that does not use a
+ * helper gets no unused-function warning. Tests run from the repository
+ * root, so model paths are relative to it (tests/models/...).
+ */
+#ifndef MUSKX_TESTUTIL_H
+#define MUSKX_TESTUTIL_H
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "muskx.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define TEST_MODEL(name) ("tests/models/" name)
+
+/* Loads path or aborts the test with the loader's "file:line:col: msg". */
+static inline muskx_model *tu_load(const char *path) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 64];
+  muskx_status st;
+
+  memset(&err, 0, sizeof err);
+  st = muskx_model_load_file(path, &m, &err);
+  if (st != MUSKX_OK || m == NULL) {
+    ck_abort_msg("loading %s failed (%s): %s", path, muskx_status_name(st),
+                 muskx_error_format(&err, buf, sizeof buf));
+  }
+  return m;
+}
+
+static inline muskx_sim *tu_sim(const muskx_model *m) {
+  muskx_sim *s = NULL;
+  muskx_status st = muskx_sim_create(m, &s);
+  ck_assert_msg(st == MUSKX_OK && s != NULL, "muskx_sim_create: %s",
+                muskx_strerror(st));
+  return s;
+}
+
+/* Aborts with the simulation's message when st is not MUSKX_OK. */
+#define TU_OK(sim, call)                                                     \
+  do {                                                                       \
+    muskx_status st_ = (call);                                               \
+    ck_assert_msg(st_ == MUSKX_OK, "%s -> %s: %s", #call,                    \
+                  muskx_status_name(st_), muskx_sim_errmsg(sim));            \
+  } while (0)
+
+/* Runs and requires every row. */
+static inline void tu_run(muskx_sim *s, const double *times, size_t n,
+                          double *out) {
+  size_t rows = 0;
+  muskx_status st = muskx_sim_run(s, times, n, out, &rows);
+  ck_assert_msg(st == MUSKX_OK, "muskx_sim_run -> %s: %s",
+                muskx_status_name(st), muskx_sim_errmsg(s));
+  ck_assert_msg(rows == n, "muskx_sim_run wrote %zu rows of %zu", rows, n);
+}
+
+/* Column of a species or an output in a run's rows (species first). */
+static inline int tu_col(const muskx_model *m, const char *name) {
+  int i = muskx_model_find(m, MUSKX_SPECIES, name);
+  if (i >= 0) return i;
+  i = muskx_model_find(m, MUSKX_OUTPUT, name);
+  ck_assert_msg(i >= 0, "no species or output '%s'", name);
+  return muskx_model_count(m, MUSKX_SPECIES) + i;
+}
+
+/* Requires |got - ref| <= atol + rtol |ref|; what/t name the sample. */
+#define TU_CLOSE(got, ref, rtol, atol, what, t)                              \
+  do {                                                                       \
+    double g_ = (got), r_ = (ref);                                           \
+    double tol_ = (atol) + (rtol)*fabs(r_);                                  \
+    ck_assert_msg(isfinite(g_) && fabs(g_ - r_) <= tol_,                     \
+                  "%s at t=%g: got %.12g, expected %.12g (|err| %.3g > "     \
+                  "tol %.3g)",                                               \
+                  (what), (double)(t), g_, r_, fabs(g_ - r_), tol_);         \
+  } while (0)
+
+/*
+ * Weighted RMS norm of got - ref with weights 1/(rtol |ref_i| + atol_i),
+ * the norm CVODE controls the error in (CVODE manual, "Error control";
+ * SUNDIALS cvRoberts_dns.c, check_ans).
+ */
+static inline double tu_wrms(const double *got, const double *ref, int n,
+                             double rtol, const double *atol) {
+  double sum = 0.0;
+  int i;
+  for (i = 0; i < n; i++) {
+    double w = rtol * fabs(ref[i]) + atol[i];
+    double e = (got[i] - ref[i]) / w;
+    sum += e * e;
+  }
+  return n > 0 ? sqrt(sum / n) : 0.0;
+}
+
+#endif
