@@ -88,7 +88,9 @@ TALLY ?=
 # ---------------------------------------------------------------- sources
 LIB_SRC := $(sort $(wildcard lib/*.c))
 CLI_SRC := $(sort $(wildcard cli/*.c))
-TEST_SRC := $(sort $(wildcard tests/test_*.c))
+# test_alloc.c needs the fault-injection hook (-DMUSKX_ALLOC_TESTING), so it
+# is built only by `make test-alloc`, in build-alloc/.
+TEST_SRC := $(filter-out tests/test_alloc.c,$(sort $(wildcard tests/test_*.c)))
 BENCH_MAIN_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_AUX_SRC := $(filter-out $(BENCH_MAIN_SRC),$(sort $(wildcard bench/*.c)))
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
@@ -110,7 +112,9 @@ PC_FILE := $(BUILD)/muskx.pc
 CMAKE_FILES := $(BUILD)/cmake/muskxConfig.cmake \
   $(BUILD)/cmake/muskxConfigVersion.cmake
 
-ALL_CFLAGS = $(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP
+# With -g, DWARF 4: valgrind 3.19 (Debian 12) cannot read the DWARF 5 that
+# clang 14 emits by default, and make valgrind must work after make CC=clang.
+ALL_CFLAGS = $(CFLAGS) $(if $(filter -g,$(CFLAGS)),-gdwarf-4) $(EXTRA_CFLAGS) -MMD -MP
 LIB_CPPFLAGS = -Iinclude -Ilib $(SUITESPARSE_CFLAGS) $(CPPFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
@@ -151,7 +155,7 @@ $(BUILD)/muskx: $(CLI_OBJ) $(STATIC_LIB)
 
 # Rebuild every object when the compiler or its flags change (make CC=clang,
 # a different CFLAGS), so no object built with other flags is reused.
-COMPILE_SIG = $(CC) | $(CFLAGS) | $(EXTRA_CFLAGS) | $(CPPFLAGS) | $(SUITESPARSE_CFLAGS) | $(CHECK_CFLAGS)
+COMPILE_SIG = $(CC) | $(ALL_CFLAGS) | $(CPPFLAGS) | $(SUITESPARSE_CFLAGS) | $(CHECK_CFLAGS)
 $(BUILD)/cflags.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(COMPILE_SIG)' | cmp -s - $@ || echo '$(COMPILE_SIG)' > $@
@@ -219,7 +223,8 @@ test: all
 	@$(BUILD_TESTS)
 	$(TEST_ENV) $(RUN_TESTS) --label test -- $(TEST_BIN) \
 	  "scripts/check-exports.sh $(BUILD)/libmuskx.so" \
-	  scripts/test-install.sh
+	  scripts/test-install.sh \
+	  "scripts/test-cli.sh $(BUILD)/muskx"
 
 # The Check binaries only, in $(BUILD).
 test-unit:
@@ -250,9 +255,86 @@ check:
 	$(MAKE) --no-print-directory test TALLY="$$tally" || status=1; \
 	$(MAKE) --no-print-directory test-asan TALLY="$$tally" || status=1; \
 	$(MAKE) --no-print-directory valgrind TALLY="$$tally" || status=1; \
-	echo "== make check: test + test-asan + valgrind"; \
+	$(MAKE) --no-print-directory test-alloc TALLY="$$tally" || status=1; \
+	$(MAKE) --no-print-directory test-tsan TALLY="$$tally" || status=1; \
+	$(MAKE) --no-print-directory fuzz-smoke TALLY="$$tally" || status=1; \
+	echo "== make check: test + test-asan + valgrind + test-alloc + test-tsan + fuzz-smoke"; \
 	scripts/run-tests.sh --total "$$tally" || status=1; \
 	exit $$status
+
+# make test-alloc: the allocation-failure tests (tests/test_alloc.c) against
+# a test-only build of the library with the fault-injection hook of
+# lib/alloc.c (-DMUSKX_ALLOC_TESTING) and ASan+UBSan, in build-alloc/.
+ALLOC_FLAGS := $(SAN_FLAGS) -DMUSKX_ALLOC_TESTING
+test-alloc:
+	@$(MAKE) --no-print-directory $(PAR) BUILD=build-alloc \
+	  EXTRA_CFLAGS='$(ALLOC_FLAGS)' EXTRA_LDFLAGS='$(SAN_FLAGS)' \
+	  build-alloc/tests/test_alloc || true
+	$(ASAN_ENV) $(RUN_TESTS) --label alloc -- build-alloc/tests/test_alloc
+
+# make test-tsan: the concurrent tests (one model shared by many threads;
+# ensembles) under ThreadSanitizer, in build-tsan/. OpenBLAS and SUNDIALS
+# are not instrumented; their own threads are off (OPENBLAS_NUM_THREADS=1).
+TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
+TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_ensemble%.c,$(TEST_SRC))
+TSAN_ENV := $(TEST_ENV) CK_TIMEOUT_MULTIPLIER=3 \
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+test-tsan:
+	@$(MAKE) --no-print-directory -k $(PAR) BUILD=build-tsan \
+	  EXTRA_CFLAGS='$(TSAN_FLAGS)' EXTRA_LDFLAGS='$(TSAN_FLAGS)' \
+	  $(TSAN_TEST_SRC:tests/%.c=build-tsan/tests/%) || true
+	$(TSAN_ENV) $(RUN_TESTS) --label tsan -- \
+	  $(TSAN_TEST_SRC:tests/%.c=build-tsan/tests/%)
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer harnesses fuzz/fuzz_*.c, built with clang, ASan and UBSan
+# against the library compiled the same way (plus coverage), in
+# build-fuzz/. Each harness NAME fuzzes build-fuzz/corpus/NAME, seeded from
+# fuzz/corpus/NAME and (for load) every shipped and test model. `make fuzz
+# FUZZ_SECONDS=N` runs each N seconds; `make fuzz-smoke` (part of check)
+# FUZZ_SMOKE_SECONDS each. Known crashes, tests/fuzz-regressions/NAME/,
+# are replayed first (and by tests/test_fuzz_regressions.c in every test
+# build). See scripts/run-fuzz.sh.
+.PHONY: fuzz fuzz-smoke fuzz-build fuzz-bins fuzz-corpus test-alloc test-tsan
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_CC ?= clang
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRC:fuzz/fuzz_%.c=%)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+  -fno-omit-frame-pointer
+FUZZ_LOAD_SEEDS = $(sort $(shell find models tests/models -name '*.yaml' 2>/dev/null) \
+  $(wildcard tests/bad/*.yaml))
+
+$(BUILD)/fuzz/%.o: fuzz/%.c $(BUILD)/cflags.stamp
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CPPFLAGS) -Ifuzz $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(STATIC_LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< \
+	  $(STATIC_LIB) $(MUSKX_DEPLIBS)
+fuzz-bins: $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+.SECONDARY: $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%.o)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory $(PAR) BUILD=build-fuzz CC=$(FUZZ_CC) \
+	  EXTRA_CFLAGS='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
+	  EXTRA_LDFLAGS='$(FUZZ_SAN)' fuzz-bins
+
+fuzz-corpus:
+	@for n in $(FUZZ_NAMES); do \
+	  mkdir -p build-fuzz/corpus/$$n; \
+	  if [ -d fuzz/corpus/$$n ]; then cp fuzz/corpus/$$n/* build-fuzz/corpus/$$n/; fi; \
+	done
+	@for f in $(FUZZ_LOAD_SEEDS); do \
+	  cp "$$f" "build-fuzz/corpus/load/seed-$$(echo "$$f" | tr / _)"; done
+
+fuzz: fuzz-build fuzz-corpus
+	$(RUN_TESTS) --label fuzz -- \
+	  $(foreach n,$(FUZZ_NAMES),"scripts/run-fuzz.sh $(n) $(FUZZ_SECONDS)")
+
+fuzz-smoke: fuzz-build fuzz-corpus
+	$(RUN_TESTS) --label fuzz -- \
+	  $(foreach n,$(FUZZ_NAMES),"scripts/run-fuzz.sh $(n) $(FUZZ_SMOKE_SECONDS)")
 
 bench: bench-build
 	@for b in $(BENCH_BIN); do echo "== $$b"; OPENBLAS_NUM_THREADS=1 $$b; done
@@ -296,6 +378,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null
 
 clean:
-	rm -rf build build-asan $(filter-out build build-asan,$(BUILD))
+	rm -rf build build-asan build-alloc build-tsan build-fuzz \
+	  $(filter-out build build-asan build-alloc build-tsan build-fuzz,$(BUILD))
 
 -include $(wildcard $(BUILD)/*/*.d)

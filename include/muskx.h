@@ -167,6 +167,22 @@ MUSKX_API const char *muskx_model_doc(const muskx_model *model,
 MUSKX_API double muskx_model_default(const muskx_model *model,
                                      muskx_kind kind, int index);
 
+/* model.description ("" when absent). */
+MUSKX_API const char *muskx_model_description(const muskx_model *model);
+
+/* Flags of a species, a bitwise OR of these (-1 for a bad argument). */
+#define MUSKX_SPECIES_CONSTANT 1    /* constant: true (boundary species) */
+#define MUSKX_SPECIES_NONNEGATIVE 2 /* nonnegative: true */
+#define MUSKX_SPECIES_ODE 4         /* its derivative is given in `odes` */
+#define MUSKX_SPECIES_FIXED 8       /* nothing changes it: dy/dt == 0 */
+MUSKX_API int muskx_model_species_flags(const muskx_model *model, int index);
+/* Compartment index of a species, or -1 (default compartment, volume 1). */
+MUSKX_API int muskx_model_species_compartment(const muskx_model *model,
+                                              int index);
+/* 1 if reaction r is written with <->, 0 if not, -1 for a bad argument. */
+MUSKX_API int muskx_model_reaction_reversible(const muskx_model *model,
+                                              int r);
+
 /* model.references. */
 MUSKX_API int muskx_model_reference_count(const muskx_model *model);
 MUSKX_API const char *muskx_model_reference(const muskx_model *model,

@@ -71,3 +71,26 @@ int muskx_model_jacobian_pattern(const muskx_model *m, int *rows, int *cols) {
     }
   return p->jac_nnz;
 }
+
+const char *muskx_model_description(const muskx_model *m) {
+  return m == NULL || m->description == NULL ? "" : m->description;
+}
+
+int muskx_model_species_flags(const muskx_model *m, int i) {
+  if (m == NULL || m->program == NULL || i < 0 || i >= m->nspecies) return -1;
+  const muskx__species *sp = &m->species[i];
+  return (sp->constant ? MUSKX_SPECIES_CONSTANT : 0) |
+         (sp->nonnegative ? MUSKX_SPECIES_NONNEGATIVE : 0) |
+         (sp->has_ode ? MUSKX_SPECIES_ODE : 0) |
+         (m->program->species_fixed[i] ? MUSKX_SPECIES_FIXED : 0);
+}
+
+int muskx_model_species_compartment(const muskx_model *m, int i) {
+  if (m == NULL || i < 0 || i >= m->nspecies) return -1;
+  return m->species[i].compartment;
+}
+
+int muskx_model_reaction_reversible(const muskx_model *m, int r) {
+  if (m == NULL || r < 0 || r >= m->nreactions) return -1;
+  return m->reactions[r].reversible != 0;
+}

@@ -73,6 +73,12 @@ struct muskx_sim {
   double *scratch;      /* nspecies + max nsets */
   int *rootsfound;
   double bad_time; int bad_result; /* last non-finite RHS result */
+  /* After a root return, `when` conditions are judged just past the root
+     (CVODE may stop exactly on g == 0, where `A < 0.5` is still false);
+     event assignments still use the state at the root. */
+  N_Vector yprobe;
+  const double *probe_y; /* NULL: judge at the current state */
+  double probe_t;
   int autonomous;       /* steady-state integration: no events, inputs
                            frozen at their t = 0 values */
 

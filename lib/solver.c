@@ -8,6 +8,7 @@
  * stop time, followed by CVodeReInit); the value reported at an event time
  * is the value after the event; counters are accumulated across re-inits.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,11 @@
 /* Largest number of event firings at one time point before we call it a
    runaway cascade (an event that keeps re-triggering itself). */
 #define MAX_CASCADE 100000
+
+/* SUNDIALS 6.4 cannot clear a stop time, and one that was reached stays set
+   across CVodeReInit; with no discontinuity ahead we move it out of reach. */
+#define NO_STOP 1e300
+
 
 /* Automatic linear solver choice (measured with `make bench`, see
    bench/RESULTS.md): SUNDIALS dense below DENSE_MAX, KLU for sparse
@@ -132,7 +138,9 @@ void muskx__solver_free(muskx_sim *s) {
   if (s->y) N_VDestroy(s->y);
   if (s->abstol) N_VDestroy(s->abstol);
   if (s->constraints) N_VDestroy(s->constraints);
-  s->y = s->abstol = s->constraints = NULL;
+  if (s->yprobe) N_VDestroy(s->yprobe);
+  s->y = s->abstol = s->constraints = s->yprobe = NULL;
+  s->probe_y = NULL;
   s->cvode_ready = 0;
   muskx__free(s->klu_map);
   muskx__free(s->klu_colptr);
@@ -346,7 +354,9 @@ static muskx_status trigger(muskx_sim *s, int e, double t, const double *y) {
 static muskx_status check_transitions(muskx_sim *s, double t, const double *y) {
   const muskx_model *m = s->m;
   if (m->nevents == 0 || s->autonomous) return MUSKX_OK;
-  muskx__sim_eval(s, &s->p->triggers, t, y);
+  double te = s->probe_y ? s->probe_t : t;
+  const double *ye = s->probe_y ? s->probe_y : y;
+  muskx__sim_eval(s, &s->p->triggers, te, ye);
   for (int e = 0; e < m->nevents; e++) {
     if (m->events[e].when == NULL) continue;
     int cur = s->R[s->p->triggers.results[e]] != 0.0;
@@ -356,7 +366,7 @@ static muskx_status check_transitions(muskx_sim *s, double t, const double *y) {
       muskx_status st = trigger(s, e, t, y);
       if (st != MUSKX_OK) return st;
       /* trigger() ran other programs: reload triggers for the rest */
-      muskx__sim_eval(s, &s->p->triggers, t, y);
+      muskx__sim_eval(s, &s->p->triggers, te, ye);
     } else if (prev && !cur && !m->events[e].persistent) {
       for (int k = s->npending - 1; k >= 0; k--)
         if (s->pending[k].event == e) drop_pending(s, k);
@@ -429,7 +439,8 @@ static muskx_status fire_due(muskx_sim *s, double t, double *y, int *changed) {
     const muskx__event *ev = &m->events[e];
     int cancelled = 0;
     if (ev->when != NULL && !ev->persistent) {
-      muskx__sim_eval(s, &s->p->triggers, t, y);
+      muskx__sim_eval(s, &s->p->triggers, s->probe_y ? s->probe_t : t,
+                      s->probe_y ? s->probe_y : y);
       cancelled = s->R[s->p->triggers.results[e]] == 0.0;
     }
     if (!cancelled) {
@@ -442,6 +453,7 @@ static muskx_status fire_due(muskx_sim *s, double t, double *y, int *changed) {
       if (vals == NULL) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory");
       memcpy(vals, v, (size_t)ev->nsets * sizeof *vals);
       for (int k = 0; k < ev->nsets; k++) apply_set(s, &ev->sets[k], vals[k], y);
+      s->probe_y = NULL; /* the state moved: judge conditions on it now */
       if (vals != local) muskx__free(vals);
       *changed = 1;
       s->stats[MUSKX_STAT_EVENTS_FIRED]++;
@@ -536,6 +548,24 @@ static muskx_status schedule(muskx_sim *s, double t0) {
 
 /* ---- the run ----------------------------------------------------------- */
 
+/* Interpolated state a little past a root at t, inside CVODE's last step:
+   far enough that a crossing condition has its new truth value, close
+   enough that nothing else happened (100x CVODE's own root tolerance). */
+static void set_probe(muskx_sim *s, double t) {
+  double tn = t, h = 0;
+  s->probe_y = NULL;
+  if (CVodeGetCurrentTime(s->cvode, &tn) != CV_SUCCESS ||
+      CVodeGetLastStep(s->cvode, &h) != CV_SUCCESS)
+    return;
+  double dt = 1e4 * DBL_EPSILON * (fabs(t) + fabs(h));
+  double tp = t + dt < tn ? t + dt : tn;
+  if (!(tp > t)) return;
+  if (s->yprobe == NULL && (s->yprobe = N_VClone(s->y)) == NULL) return;
+  if (CVodeGetDky(s->cvode, tp, 0, s->yprobe) != CV_SUCCESS) return;
+  s->probe_t = tp;
+  s->probe_y = N_VGetArrayPointer(s->yprobe);
+}
+
 static void record(muskx_sim *s, double t, const double *y, double *row) {
   int n = s->m->nspecies;
   memcpy(row, y, (size_t)n * sizeof *y);
@@ -558,6 +588,12 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
   const muskx_model *m = s->m;
   char *fname = CVodeGetReturnFlagName(flag);
   const char *flagname = fname ? fname : "?";
+  /* SUNDIALS 6.4 names some flags "NONE"; say what they mean instead. */
+  if (flag == CV_CONSTR_FAIL)
+    flagname = "CV_CONSTR_FAIL: a nonnegative species could not be kept >= 0 "
+               "(try tighter tolerances)";
+  else if (strcmp(flagname, "NONE") == 0)
+    flagname = "unnamed CVODE flag";
   muskx_status st;
   if (!isnan(s->bad_time)) {
     /* find the reaction whose rate is not finite, for a precise message */
@@ -644,7 +680,10 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
       t = tstop; /* nothing to integrate: only time moves */
     } else {
       double tret = t;
-      CVodeSetStopTime(s->cvode, tstop);
+      /* Stop only at discontinuities; output times are reached by CVODE's
+         interpolation (CV_NORMAL), so outputs cost no extra steps. With no
+         discontinuity ahead the stop is put out of reach. */
+      CVodeSetStopTime(s->cvode, isfinite(tdisc) ? tdisc : NO_STOP);
       int flag = CVode(s->cvode, tstop, s->y, &tret, CV_NORMAL);
       if (flag < 0) {
         st = solver_failure(s, flag, tret);
@@ -653,7 +692,10 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
       t = tret;
       if (flag == CV_ROOT_RETURN) {
         changed = 0;
-        if ((st = fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
+        set_probe(s, t);
+        st = fire_due(s, t, y, &changed);
+        s->probe_y = NULL;
+        if (st != MUSKX_OK) goto done;
         if (changed && (st = reinit(s, t)) != MUSKX_OK) goto done;
         continue;
       }
