@@ -411,25 +411,47 @@ static int build_roots(compile_state *s, const muskx_model *m,
                                              m->outputs[k].expr)))
       return -1;
 
-  /* Right-hand side with stoichiometry folded in. */
-  int32_t *acc = muskx__calloc((size_t)ns, sizeof *acc);
-  if (acc == NULL) return -1;
-  for (int i = 0; i < ns; i++) acc[i] = MUSKX__DAG_ZERO;
-  for (int r = 0; r < m->nreactions; r++) {
+  /* Right-hand side with stoichiometry folded in: the terms of each
+     species are collected, then summed pairwise, so a hub species with
+     thousands of reactions gets a tree of depth log2(n), not a chain
+     (the differentiator and the VM never recurse deeply). */
+  idlist *terms = muskx__calloc((size_t)ns + 1, sizeof *terms);
+  int32_t *acc = muskx__calloc((size_t)ns + 1, sizeof *acc);
+  int rc = (terms && acc) ? 0 : -1;
+  for (int r = 0; rc == 0 && r < m->nreactions; r++) {
     const muskx__reaction *rx = &m->reactions[r];
-    for (int side = 0; side < 2; side++) {
+    for (int side = 0; rc == 0 && side < 2; side++) {
       const muskx__stoich *st = side ? rx->rhs : rx->lhs;
       int n = side ? rx->nrhs : rx->nlhs;
-      for (int k = 0; k < n; k++) {
+      for (int k = 0; rc == 0 && k < n; k++) {
         int sp = st[k].species;
         if (m->species[sp].constant) continue;
         double coef = side ? st[k].coef : -st[k].coef;
-        int32_t term = muskx__dag_op(g, MUSKX__D_MUL,
-                                     muskx__dag_const(g, coef), s->rates.v[r],
-                                     -1);
-        acc[sp] = muskx__dag_op(g, MUSKX__D_ADD, acc[sp], term, -1);
+        rc = idlist_push(&terms[sp],
+                         muskx__dag_op(g, MUSKX__D_MUL,
+                                       muskx__dag_const(g, coef),
+                                       s->rates.v[r], -1));
       }
     }
+  }
+  for (int i = 0; rc == 0 && i < ns; i++) {
+    int32_t n = terms[i].n, *v = terms[i].v;
+    if (n == 0) {
+      acc[i] = MUSKX__DAG_ZERO;
+      continue;
+    }
+    for (; n > 1; n = (n + 1) / 2) {
+      for (int32_t k = 0; k < n / 2; k++)
+        v[k] = muskx__dag_op(g, MUSKX__D_ADD, v[2 * k], v[2 * k + 1], -1);
+      if (n % 2) v[n / 2] = v[n - 1]; /* an odd last term moves up */
+    }
+    acc[i] = v[0];
+  }
+  for (int i = 0; terms && i < ns; i++) muskx__free(terms[i].v);
+  muskx__free(terms);
+  if (rc != 0 || acc == NULL) {
+    muskx__free(acc);
+    return -1;
   }
   for (int k = 0; k < m->nodes; k++) {
     int sp = m->odes[k].target;
