@@ -11,9 +11,27 @@
 
 #include "cli.h"
 
+enum { OPT_BYTECODE = 1 };
+
 static const cli_option options[] = {
+    {OPT_BYTECODE, "bytecode", 0, NULL,
+     "print the compiled VM programs instead of the tables"},
     {0, NULL, 0, NULL, NULL},
 };
+
+/* The compiled programs, sized by a first call (snprintf-style API). */
+static int print_bytecode(const muskx_model *m) {
+  int n = muskx_model_bytecode(m, NULL, 0);
+  char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (text == NULL) {
+    cli_error("out of memory");
+    return -1;
+  }
+  muskx_model_bytecode(m, text, (size_t)n + 1);
+  fputs(text, stdout);
+  free(text);
+  return 0;
+}
 
 /* A table of owned strings, printed with aligned columns. */
 #define MAX_COLS 6
@@ -247,13 +265,14 @@ static int run(const cli_command *self, int argc, char **argv) {
   cli_parser p;
   const char *model_path = NULL;
   muskx_model *m;
-  int r, rc;
+  int r, rc, bytecode = 0;
 
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
     switch (r) {
     case CLI_ERROR: return CLI_EXIT_USAGE;
     case CLI_HELP: cli_print_help(stdout, self); return CLI_EXIT_OK;
+    case OPT_BYTECODE: bytecode = 1; break;
     case CLI_ARG:
       if (model_path != NULL)
         return cli_usage_error(self, "one MODEL only (got '%s' and '%s')",
@@ -266,7 +285,8 @@ static int run(const cli_command *self, int argc, char **argv) {
   if (model_path == NULL) return cli_usage_error(self, "no MODEL given");
   m = cli_load_model(model_path);
   if (m == NULL) return CLI_EXIT_FAIL;
-  rc = describe(m) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+  rc = (bytecode ? print_bytecode(m) : describe(m)) == 0 ? CLI_EXIT_OK
+                                                         : CLI_EXIT_FAIL;
   muskx_model_free(m);
   if (fflush(stdout) != 0 || ferror(stdout)) {
     cli_error("cannot write to standard output");
@@ -287,6 +307,7 @@ const cli_command cli_cmd_info = {
     "may change; scripts should use the C API.",
     options,
     "  muskx info robertson.yaml\n"
+    "  muskx info --bytecode robertson.yaml\n"
     "  muskx info bone.yaml | less\n",
     run,
 };

@@ -183,6 +183,17 @@ MUSKX_API int muskx_model_species_compartment(const muskx_model *model,
 MUSKX_API int muskx_model_reaction_reversible(const muskx_model *model,
                                               int r);
 
+/*
+ * The compiled programs (right-hand side, Jacobian, outputs, rates, event
+ * roots) as text in the register notation of the VM, snprintf-style: writes
+ * at most size bytes (NUL-terminated when size > 0) and returns the length
+ * the whole text needs, or -1 for a bad argument. For `muskx info
+ * --bytecode` and for people curious about what a model compiles to; the
+ * layout may change between versions.
+ */
+MUSKX_API int muskx_model_bytecode(const muskx_model *model, char *buf,
+                                   size_t size);
+
 /* model.references. */
 MUSKX_API int muskx_model_reference_count(const muskx_model *model);
 MUSKX_API const char *muskx_model_reference(const muskx_model *model,

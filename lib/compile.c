@@ -420,16 +420,26 @@ static int build_roots(compile_state *s, const muskx_model *m,
   int rc = (terms && acc) ? 0 : -1;
   for (int r = 0; rc == 0 && r < m->nreactions; r++) {
     const muskx__reaction *rx = &m->reactions[r];
+    /* net coefficient per species: 2 B -> B + C gives B -1, and a catalyst
+       (on both sides equally) gives no term at all */
     for (int side = 0; rc == 0 && side < 2; side++) {
       const muskx__stoich *st = side ? rx->rhs : rx->lhs;
       int n = side ? rx->nrhs : rx->nlhs;
       for (int k = 0; rc == 0 && k < n; k++) {
-        int sp = st[k].species;
-        if (m->species[sp].constant) continue;
-        double coef = side ? st[k].coef : -st[k].coef;
+        int sp = st[k].species, seen = 0;
+        for (int q = 0; q < k && !seen; q++) seen = st[q].species == sp;
+        for (int q = 0; side == 1 && q < rx->nlhs && !seen; q++)
+          seen = rx->lhs[q].species == sp;
+        if (seen || m->species[sp].constant) continue;
+        double net = 0;
+        for (int q = 0; q < rx->nlhs; q++)
+          if (rx->lhs[q].species == sp) net -= rx->lhs[q].coef;
+        for (int q = 0; q < rx->nrhs; q++)
+          if (rx->rhs[q].species == sp) net += rx->rhs[q].coef;
+        if (net == 0) continue;
         rc = idlist_push(&terms[sp],
                          muskx__dag_op(g, MUSKX__D_MUL,
-                                       muskx__dag_const(g, coef),
+                                       muskx__dag_const(g, net),
                                        s->rates.v[r], -1));
       }
     }

@@ -183,6 +183,8 @@ static int32_t simplify(muskx__dag *g, muskx__dop op, int32_t a, int32_t b) {
       if (is_const(g, b, 0)) return a;
       if (g->nodes[b].op == MUSKX__D_NEG)
         return muskx__dag_op(g, MUSKX__D_SUB, a, g->nodes[b].a, -1);
+      if (g->nodes[a].op == MUSKX__D_NEG)
+        return muskx__dag_op(g, MUSKX__D_SUB, b, g->nodes[a].a, -1);
       break;
     case MUSKX__D_SUB:
       if (is_const(g, b, 0)) return a;
