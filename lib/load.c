@@ -268,6 +268,33 @@ muskx_status muskx__load_declare(muskx__load_ctx *c, const muskx__yaml_node *at,
   return MUSKX_OK;
 }
 
+muskx_status muskx__load_grow(muskx__load_ctx *c, void **arr, int n, size_t size,
+                              int slot, const char *what) {
+  int *cap = &c->sh->cap[slot];
+  if (n >= MUSKX__LOAD_MAX_TOTAL)
+    return muskx__seterr(c->err, MUSKX_ELIMIT, NULL,
+                         "too many %s in the model and its imports (more than %d)",
+                         what, MUSKX__LOAD_MAX_TOTAL);
+  if (n >= *cap) {
+    /* Doubling keeps appending linear; a section of n entries of one file
+       would otherwise reallocate n times. */
+    int ncap = *cap ? (*cap > MUSKX__LOAD_MAX_TOTAL / 2 ? MUSKX__LOAD_MAX_TOTAL : 2 * *cap)
+                    : 8;
+    void *na = muskx__reallocarray(*arr, (size_t)ncap, size);
+    if (na == NULL) return muskx__load_nomem(c);
+    *arr = na;
+    *cap = ncap;
+  }
+  memset((char *)*arr + (size_t)n * size, 0, size);
+  return MUSKX_OK;
+}
+
+const char *muskx__load_full(const muskx__load_ctx *c, const char *name,
+                             char *buf, size_t size) {
+  snprintf(buf, size, "%s%s", c->prefix, name);
+  return buf;
+}
+
 muskx_status muskx__load_section(muskx__load_ctx *c, const muskx__yaml_node *key,
                                  const muskx__yaml_node *val,
                                  muskx__yaml_kind want, size_t *n) {
@@ -289,11 +316,13 @@ muskx_status muskx__load_section(muskx__load_ctx *c, const muskx__yaml_node *key
 /* ---------------------------------------------------------------------- */
 /* The `model` section                                                     */
 
-static muskx_status load_model_info(muskx__load_ctx *c, const muskx__yaml_node *key,
+/* Reads the `model` section into m: the loaded model for the top file,
+   a scratch one for an imported file (checked, then thrown away). */
+static muskx_status load_model_info(muskx__load_ctx *c, muskx_model *m,
+                                    const muskx__yaml_node *key,
                                     const muskx__yaml_node *v) {
   static const char *const keys[] = {"id", "name", "description", "time_unit",
                                      "references", NULL};
-  muskx_model *m = c->m;
   char buf[64];
   if (v->kind != MUSKX__YAML_MAP)
     return muskx__load_fail(c, v, MUSKX_EMODEL, "expected a mapping for 'model', got %s",
@@ -408,10 +437,15 @@ static muskx_status declare_functions(muskx__load_ctx *c, const muskx__yaml_node
   muskx_status st = muskx__load_section(c, key, v, MUSKX__YAML_MAP, &n);
   if (st != MUSKX_OK || n == 0) return st;
   muskx_model *m = c->m;
-  if ((m->functions = muskx__calloc(n, sizeof *m->functions)) == NULL)
-    return muskx__load_nomem(c);
+  c->fn_base = m->nfunctions;
   for (size_t i = 0; i < n; i++) {
+    if ((st = muskx__load_grow(c, (void **)&m->functions, m->nfunctions,
+                               sizeof *m->functions, MUSKX__SYM_FUNCTION,
+                               "functions")) != MUSKX_OK)
+      return st;
+    int index = m->nfunctions;
     muskx__function *f = &m->functions[m->nfunctions++];
+    c->nfn++;
     const muskx__yaml_node *k = v->keys[i];
     f->loc = muskx__load_loc(c, k);
     char *name = NULL;
@@ -420,7 +454,7 @@ static muskx_status declare_functions(muskx__load_ctx *c, const muskx__yaml_node
       muskx__yaml_node at = *k; /* name position: the key's text */
       at.line = k->text_line;
       at.col = k->text_col;
-      st = muskx__load_declare(c, &at, name, MUSKX__SYM_FUNCTION, (int)i, &f->name);
+      st = muskx__load_declare(c, &at, name, MUSKX__SYM_FUNCTION, index, &f->name);
     }
     muskx__free(name);
     if (st != MUSKX_OK) return st;
@@ -428,69 +462,88 @@ static muskx_status declare_functions(muskx__load_ctx *c, const muskx__yaml_node
   return MUSKX_OK;
 }
 
-/* Mapping sections whose keys are names: parameters, species, ... */
+/* Mapping sections whose keys are names: parameters, species, ... Each
+   entry is appended to its array; a parameter or input that the importing
+   file binds to an assignment (load_imports.c) is appended to the
+   assignments instead, keeping its name. */
 static muskx_status declare_names(muskx__load_ctx *c, const muskx__yaml_node *key,
                                   const muskx__yaml_node *v, muskx__sym_kind kind) {
   size_t n;
   muskx_status st = muskx__load_section(c, key, v, MUSKX__YAML_MAP, &n);
   if (st != MUSKX_OK || n == 0) return st;
   muskx_model *m = c->m;
-  void **arr;
-  int *count;
-  size_t size;
-  switch (kind) {
-    case MUSKX__SYM_PARAM:
-      arr = (void **)&m->params, count = &m->nparams, size = sizeof *m->params;
-      break;
-    case MUSKX__SYM_SPECIES:
-      arr = (void **)&m->species, count = &m->nspecies, size = sizeof *m->species;
-      break;
-    case MUSKX__SYM_COMPARTMENT:
-      arr = (void **)&m->compartments, count = &m->ncompartments,
-      size = sizeof *m->compartments;
-      break;
-    case MUSKX__SYM_INPUT:
-      arr = (void **)&m->inputs, count = &m->ninputs, size = sizeof *m->inputs;
-      break;
-    case MUSKX__SYM_ASSIGNMENT:
-      arr = (void **)&m->assignments, count = &m->nassignments,
-      size = sizeof *m->assignments;
-      break;
-    default:
-      arr = (void **)&m->outputs, count = &m->noutputs, size = sizeof *m->outputs;
-  }
-  if ((*arr = muskx__calloc(n, size)) == NULL) return muskx__load_nomem(c);
   for (size_t i = 0; i < n; i++) {
     const muskx__yaml_node *k = v->keys[i];
     muskx__loc loc = muskx__load_loc(c, k);
+    muskx__sym_kind as = kind;
+    const muskx__load_bind *b = NULL;
+    if (kind == MUSKX__SYM_PARAM || kind == MUSKX__SYM_INPUT) {
+      b = muskx__load_bound(c, k->text);
+      if (b != NULL) as = b->kind;
+    }
+    void **arr;
+    int *count;
+    size_t size;
+    const char *what;
+    switch (as) {
+      case MUSKX__SYM_PARAM:
+        arr = (void **)&m->params, count = &m->nparams, size = sizeof *m->params;
+        what = "parameters";
+        break;
+      case MUSKX__SYM_SPECIES:
+        arr = (void **)&m->species, count = &m->nspecies, size = sizeof *m->species;
+        what = "species";
+        break;
+      case MUSKX__SYM_COMPARTMENT:
+        arr = (void **)&m->compartments, count = &m->ncompartments,
+        size = sizeof *m->compartments, what = "compartments";
+        break;
+      case MUSKX__SYM_INPUT:
+        arr = (void **)&m->inputs, count = &m->ninputs, size = sizeof *m->inputs;
+        what = "inputs";
+        break;
+      case MUSKX__SYM_ASSIGNMENT:
+        arr = (void **)&m->assignments, count = &m->nassignments,
+        size = sizeof *m->assignments, what = "assignments";
+        break;
+      default:
+        arr = (void **)&m->outputs, count = &m->noutputs, size = sizeof *m->outputs;
+        what = "outputs";
+    }
+    if ((st = muskx__load_grow(c, arr, *count, size, (int)as, what)) != MUSKX_OK)
+      return st;
+    int index = *count;
     char **name;
-    switch (kind) {
+    switch (as) {
       case MUSKX__SYM_PARAM: {
-        muskx__param *p = &m->params[i];
+        muskx__param *p = &m->params[index];
         p->loc = loc, name = &p->name, p->min = -INFINITY, p->max = INFINITY;
         break;
       }
       case MUSKX__SYM_SPECIES: {
-        muskx__species *s = &m->species[i];
+        muskx__species *s = &m->species[index];
         s->loc = loc, name = &s->name, s->compartment = -1;
         break;
       }
       case MUSKX__SYM_COMPARTMENT:
-        m->compartments[i].loc = loc, name = &m->compartments[i].name;
+        m->compartments[index].loc = loc, name = &m->compartments[index].name;
         break;
       case MUSKX__SYM_INPUT:
-        m->inputs[i].loc = loc, name = &m->inputs[i].name;
+        m->inputs[index].loc = loc, name = &m->inputs[index].name;
         break;
       case MUSKX__SYM_ASSIGNMENT:
-        m->assignments[i].loc = loc, name = &m->assignments[i].name;
-        m->assignments[i].target = -1;
+        /* A bound name's expression is written at the binding. */
+        m->assignments[index].loc =
+            b != NULL ? muskx__load_loc(c->parent, b->key) : loc;
+        name = &m->assignments[index].name;
+        m->assignments[index].target = -1;
         break;
       default:
-        m->outputs[i].loc = loc, name = &m->outputs[i].name;
-        m->outputs[i].target = -1;
+        m->outputs[index].loc = loc, name = &m->outputs[index].name;
+        m->outputs[index].target = -1;
     }
     (*count)++;
-    st = muskx__load_declare(c, k, k->text, kind, (int)i, name);
+    st = muskx__load_declare(c, k, k->text, as, index, name);
     if (st != MUSKX_OK) return st;
   }
   return MUSKX_OK;
@@ -553,7 +606,17 @@ static muskx_status declare_all(muskx__load_ctx *c) {
   return MUSKX_OK;
 }
 
-static muskx_status load_root(muskx__load_ctx *c) {
+/* Frees the strings load_model_info put into a scratch model. */
+static void free_info(muskx_model *m) {
+  muskx__free(m->id);
+  muskx__free(m->name);
+  muskx__free(m->description);
+  muskx__free(m->time_unit);
+  for (int i = 0; i < m->nreferences; i++) muskx__free(m->references[i]);
+  muskx__free(m->references);
+}
+
+muskx_status muskx__load_declare_file(muskx__load_ctx *c) {
   const muskx__yaml_node *root = c->root;
   char buf[64];
   if (root->kind != MUSKX__YAML_MAP)
@@ -563,9 +626,6 @@ static muskx_status load_root(muskx__load_ctx *c) {
   muskx_status st = muskx__load_check_keys(c, root, top_keys, "at the top level");
   if (st != MUSKX_OK) return st;
   muskx__yaml_node *k;
-  /* Imports are issue 4: the context's prefix is where they will hook in. */
-  if (muskx__yaml_get(root, "imports", &k) != NULL)
-    return muskx__load_fail(c, k, MUSKX_EUNSUPPORTED, "imports are not supported yet");
   const muskx__yaml_node *v = muskx__yaml_get(root, "muskx", NULL);
   if (v == NULL)
     return muskx__load_fail(c, root, MUSKX_EMODEL,
@@ -574,16 +634,54 @@ static muskx_status load_root(muskx__load_ctx *c) {
   v = muskx__yaml_get(root, "model", &k);
   if (v == NULL)
     return muskx__load_fail(c, root, MUSKX_EMODEL, "missing required key 'model'");
-  if ((st = load_model_info(c, k, v)) != MUSKX_OK) return st;
+  if (c->parent == NULL) {
+    st = load_model_info(c, c->m, k, v);
+  } else {
+    /* An imported file is a model of its own (runnable alone): its model
+       section must be right, but the id, name and references that count
+       are the top file's. */
+    muskx_model scratch;
+    memset(&scratch, 0, sizeof scratch);
+    st = load_model_info(c, &scratch, k, v);
+    free_info(&scratch);
+  }
+  if (st != MUSKX_OK) return st;
   if ((st = declare_all(c)) != MUSKX_OK) return st;
-  if ((st = muskx__load_define_values(c)) != MUSKX_OK) return st;
-  if ((st = muskx__load_define_reactions(c, muskx__yaml_get(root, "reactions", NULL))) !=
-      MUSKX_OK)
-    return st;
-  if ((st = muskx__load_define_odes(c, muskx__yaml_get(root, "odes", &k), k)) != MUSKX_OK)
-    return st;
-  if ((st = muskx__load_define_events(c, muskx__yaml_get(root, "events", NULL))) !=
-      MUSKX_OK)
+  return muskx__load_imports(c);
+}
+
+static muskx_status define_reactions(muskx__load_ctx *c) {
+  return muskx__load_define_reactions(c, muskx__yaml_get(c->root, "reactions", NULL));
+}
+
+static muskx_status define_odes(muskx__load_ctx *c) {
+  muskx__yaml_node *k;
+  const muskx__yaml_node *v = muskx__yaml_get(c->root, "odes", &k);
+  return muskx__load_define_odes(c, v, k);
+}
+
+static muskx_status define_events(muskx__load_ctx *c) {
+  return muskx__load_define_events(c, muskx__yaml_get(c->root, "events", NULL));
+}
+
+/* The phases of load.h over the top file and everything it imports. */
+static muskx_status load_root(muskx__load_ctx *c) {
+  muskx_model *m = c->m;
+  muskx_status st;
+  if ((st = muskx__load_declare_file(c)) != MUSKX_OK) return st;
+  /* Functions first, of every file: their purity decides where they may
+     be called. */
+  if (m->nfunctions > 0) {
+    c->sh->fn_uses_model = muskx__calloc((size_t)m->nfunctions, 1);
+    if (c->sh->fn_uses_model == NULL) return muskx__load_nomem(c);
+    if ((st = muskx__load_each(c, muskx__load_define_functions)) != MUSKX_OK ||
+        (st = muskx__load_check_functions(c)) != MUSKX_OK)
+      return st;
+  }
+  if ((st = muskx__load_each(c, muskx__load_define_values)) != MUSKX_OK ||
+      (st = muskx__load_each(c, define_reactions)) != MUSKX_OK ||
+      (st = muskx__load_each(c, define_odes)) != MUSKX_OK ||
+      (st = muskx__load_each(c, define_events)) != MUSKX_OK)
     return st;
   return muskx__load_order(c);
 }
@@ -595,8 +693,9 @@ static muskx_status fill_empty(char **s) {
   return MUSKX_OK;
 }
 
-muskx_status muskx__load(const char *text, size_t len, const char *source_name,
-                         muskx_model **out, muskx_error *err) {
+static muskx_status load(const char *text, size_t len, const char *source_name,
+                         const muskx__file_text *file, muskx_model **out,
+                         muskx_error *err) {
   muskx_error local;
   if (err == NULL) err = &local;
   muskx__clearerr(err);
@@ -604,9 +703,19 @@ muskx_status muskx__load(const char *text, size_t len, const char *source_name,
   if (text == NULL && len > 0)
     return muskx__seterr(err, MUSKX_EINVAL, NULL, "model text is NULL");
   muskx__load_ctx c;
+  muskx__load_shared sh;
   memset(&c, 0, sizeof c);
+  memset(&sh, 0, sizeof sh);
   c.err = err;
   c.prefix = "";
+  c.sh = &sh;
+  sh.nfiles = 1;
+  c.is_path = file != NULL;
+  if (file != NULL && file->has_id) {
+    c.has_id = 1;
+    c.dev = file->dev;
+    c.ino = file->ino;
+  }
   muskx_model *m = muskx__calloc(1, sizeof *m);
   if (m == NULL) return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
   c.m = m;
@@ -626,13 +735,23 @@ muskx_status muskx__load(const char *text, size_t len, const char *source_name,
        fill_empty(&m->time_unit) != MUSKX_OK))
     st = muskx__load_nomem(&c);
 done:
-  muskx__yaml_free(c.root);
-  muskx__free(c.fn_uses_model);
-  muskx__free(c.fn_pure);
+  muskx__load_ctx_free(&c);
+  muskx__free(sh.fn_uses_model);
+  muskx__free(sh.fn_pure);
   if (st != MUSKX_OK) {
     muskx__model_destroy(m);
     return st;
   }
   *out = m;
   return MUSKX_OK;
+}
+
+muskx_status muskx__load(const char *text, size_t len, const char *source_name,
+                         muskx_model **out, muskx_error *err) {
+  return load(text, len, source_name, NULL, out, err);
+}
+
+muskx_status muskx__load_file_text(const muskx__file_text *file, const char *path,
+                                   muskx_model **out, muskx_error *err) {
+  return load(file->text, file->len, path, file, out, err);
 }

@@ -12,9 +12,15 @@
  *     functions go first (their purity decides where they may be called);
  *  3. order: assignments and outputs are sorted by their dependencies.
  *
- * Everything the loader needs beyond the model lives in muskx__load_ctx, so
- * that imports (issue 4) can load a second file into the same model with a
- * name prefix ("bone.") by running the same phases with another context.
+ * Everything the loader needs beyond the model lives in muskx__load_ctx, one
+ * per file: imports (issue 4, load_imports.c) load every imported file into
+ * the same model, each with its own context and name prefix ("bone."). The
+ * declare phase walks the files depth-first (a file's own names, then its
+ * imports in order); the later phases run over all files in that same
+ * order (functions of every file before anything else, then values,
+ * reactions, odes, events), and the order phase once for the whole model.
+ * Arrays of the model only ever grow at the end, so a (kind, index) given
+ * out by the declare phase stays valid.
  *
  * Symbol table convention: event ids share the namespace but have no
  * muskx__sym_kind of their own; they are stored as MUSKX__SYM_NONE with the
@@ -29,28 +35,110 @@
 #define MUSKX__LOAD_MAX_ITEMS 1000000
 #define MUSKX__LOAD_MAX_NAME 255
 #define MUSKX__SYM_EVENT MUSKX__SYM_NONE
+/* Imports: nesting depth (the top file is depth 0), files in all, and the
+   entries of one kind in the whole model (keeps every count an int). */
+#define MUSKX__LOAD_MAX_IMPORT_DEPTH 16
+#define MUSKX__LOAD_MAX_FILES 4096
+#define MUSKX__LOAD_MAX_TOTAL 50000000
+/* Longest full name: nested prefixes make "a.b.c.X" longer than one
+   identifier; every prefix part and the name itself are identifiers. */
+#define MUSKX__LOAD_MAX_FULLNAME \
+  ((MUSKX__LOAD_MAX_IMPORT_DEPTH + 1) * (MUSKX__LOAD_MAX_NAME + 1))
+
+/* A whole file read into memory (muskx__load_read_file). */
+typedef struct muskx__file_text {
+  char *text;                   /* owned by the caller on success */
+  size_t len;
+  int has_id;                   /* dev/ino identify the file */
+  unsigned long long dev, ino;
+  int errnum;                   /* EIO: errno, or 0: not a regular file */
+  int at_open;                  /* EIO: 1 when opening failed, 0 reading */
+} muskx__file_text;
+
+/*
+ * Reads the file at path (at most MUSKX__YAML_MAX_SIZE bytes). With
+ * regular_only, anything but a regular file (a FIFO, a device) is refused
+ * before it is opened, so that an import cannot block or read forever.
+ * Returns OK, EIO (see errnum, at_open), ELIMIT (too large) or ENOMEM;
+ * fills no muskx_error: the callers word their own messages.
+ */
+muskx_status muskx__load_read_file(const char *path, int regular_only,
+                                   muskx__file_text *out);
 
 /*
  * Loads and validates (but does not compile) a model from len bytes of
- * text; source_name (NULL: "<string>") names it in locations. On failure
- * *out is NULL and err says what and where.
+ * text; source_name (NULL: "<string>") names it in locations. Imports
+ * resolve against the current directory. On failure *out is NULL and err
+ * says what and where.
  */
 muskx_status muskx__load(const char *text, size_t len, const char *source_name,
                          muskx_model **out, muskx_error *err);
+/* Same, for text read from the file path (file->text, file->len): imports
+   resolve against the file's directory, and the file takes part in the
+   import cycle check. */
+muskx_status muskx__load_file_text(const muskx__file_text *file, const char *path,
+                                   muskx_model **out, muskx_error *err);
 
-typedef struct muskx__load_ctx {
-  muskx_model *m;
-  const char *file;   /* m->source: every location points here */
-  const char *prefix; /* prepended to declared names; "" at the top level */
-  muskx_error *err;
-  muskx__yaml_node *root;
-  /* Functions: set while resolving bodies, used for calls from contexts
-     that may only see parameters (a "pure" function uses only its
-     arguments, constants and other pure functions). */
+/* What every file's context shares. */
+typedef struct muskx__load_shared {
+  /* Functions of the whole model: set while resolving bodies, used for
+     calls from contexts that may only see parameters (a "pure" function
+     uses only its arguments, constants and other pure functions). */
   unsigned char *fn_uses_model; /* per function */
   unsigned char *fn_pure;       /* per function, after the recursion check */
   int fn_checked;               /* fn_pure is valid */
-} muskx__load_ctx;
+  int nfiles;                   /* files loaded so far, the top one included */
+  /* Capacities of the model's growing arrays (load.c, muskx__load_grow). */
+  int cap[16];
+} muskx__load_shared;
+
+/*
+ * One `bind:` entry of an import, `inner: outer expression`. The
+ * expression belongs to the importing file and is resolved there, when the
+ * import is read, before any name of the module is declared; what the
+ * inner name becomes is decided then (see load_imports.c):
+ *  - a parameter bound to an expression of parameters and numbers stays a
+ *    parameter, whose value is the outer expression;
+ *  - any other bound parameter, and every bound input, becomes an
+ *    assignment whose expression is the outer expression.
+ */
+typedef struct muskx__load_bind {
+  const muskx__yaml_node *key;  /* the inner name, in the importing file */
+  muskx__sym_kind inner;        /* SYM_PARAM or SYM_INPUT in the module */
+  muskx__sym_kind kind;         /* what it becomes: SYM_PARAM or SYM_ASSIGNMENT */
+  muskx__expr *expr;            /* resolved; moved into the model when defined */
+} muskx__load_bind;
+
+typedef struct muskx__load_ctx muskx__load_ctx;
+struct muskx__load_ctx {
+  muskx_model *m;
+  const char *file;   /* owned by m (m->source, m->strings): locations */
+  const char *prefix; /* prepended to declared names; "" at the top level */
+  muskx_error *err;
+  muskx__yaml_node *root;
+  muskx__load_shared *sh;
+  /* Imports. The top file has parent NULL and depth 0. */
+  muskx__load_ctx *parent;
+  const muskx__yaml_node *as;   /* the parent's `as:` and `file:` values */
+  const muskx__yaml_node *from;
+  int depth;
+  int is_path;                  /* file is a path: imports resolve against
+                                   its directory (else: the current one) */
+  int has_id;                   /* file identity, for the cycle check */
+  unsigned long long dev, ino;
+  muskx__load_ctx **imports;    /* owned, in file order */
+  int nimports;
+  muskx__load_bind *binds;      /* the parent's bindings of this file's names */
+  int nbinds;
+  muskx__symtab *bound;         /* bound name -> index in binds */
+  /* Where this file's entries start in the model's list sections. */
+  int fn_base, nfn, rx_base, nrx, ev_base, nev;
+  char *owned_prefix;           /* prefix, when not "" */
+};
+
+/* Frees what a context owns (not the context itself): its YAML tree, its
+   imports' contexts, unused bound expressions. */
+void muskx__load_ctx_free(muskx__load_ctx *c);
 
 /* A resolution scope: what an expression may refer to, and how to say
    where it is in messages. */
@@ -112,15 +200,45 @@ muskx_status muskx__load_check_ident(muskx__load_ctx *c, const char *name,
 muskx_status muskx__load_section(muskx__load_ctx *c, const muskx__yaml_node *key,
                                  const muskx__yaml_node *val,
                                  muskx__yaml_kind want, size_t *n);
+/* Makes room for one more entry at the end of *arr (count n, element
+   size); the new entry is zeroed. Capacity is tracked in c->sh->cap[slot].
+   ELIMIT past MUSKX__LOAD_MAX_TOTAL entries of one kind (what names it). */
+muskx_status muskx__load_grow(muskx__load_ctx *c, void **arr, int n, size_t size,
+                              int slot, const char *what);
+#define MUSKX__LOAD_SLOT_ODES 15 /* slot of m->odes; the others: sym kind */
+/* prefix + name into buf (size >= MUSKX__LOAD_MAX_FULLNAME + 1). */
+const char *muskx__load_full(const muskx__load_ctx *c, const char *name,
+                             char *buf, size_t size);
+/* The declare phase of one file: checks its top level, declares its names
+   and reads its imports (which declares theirs). */
+muskx_status muskx__load_declare_file(muskx__load_ctx *c);
 
 /* --- load_values.c: functions, parameters, compartments, species,
    inputs, assignments, outputs (define phase), and odes (after reactions,
    whose stoichiometry decides which species may have one) ------------- */
 
+muskx_status muskx__load_define_functions(muskx__load_ctx *c);
 muskx_status muskx__load_define_values(muskx__load_ctx *c);
 muskx_status muskx__load_define_odes(muskx__load_ctx *c,
                                      const muskx__yaml_node *map,
                                      const muskx__yaml_node *key);
+
+/* --- load_imports.c --------------------------------------------------- */
+
+/* Reads c's `imports` section: each imported file is read, parsed,
+   checked for cycles, its bindings resolved in c, and its names declared
+   (recursively). Runs after c's own names are declared. */
+muskx_status muskx__load_imports(muskx__load_ctx *c);
+/* Calls fn on c and every imported context, depth-first in file order. */
+muskx_status muskx__load_each(muskx__load_ctx *c,
+                              muskx_status (*fn)(muskx__load_ctx *));
+/* The binding of c's own name (as written, without prefix), or NULL. */
+muskx__load_bind *muskx__load_bound(const muskx__load_ctx *c, const char *name);
+/* For messages about a name that is bound: " ('k1' is bound at
+   spaceflight.yaml:12:14 to an expression that is not a parameter
+   expression)", or "" when name is not bound. */
+const char *muskx__load_bound_note(const muskx__load_ctx *c, const char *name,
+                                   char *buf, size_t size);
 
 /* --- load_reactions.c ------------------------------------------------- */
 

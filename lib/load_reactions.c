@@ -32,20 +32,30 @@ static muskx_status declare_list(muskx__load_ctx *c, const muskx__yaml_node *key
   muskx_status st = muskx__load_section(c, key, list, MUSKX__YAML_SEQ, &n);
   if (st != MUSKX_OK || n == 0) return st;
   muskx_model *m = c->m;
-  const char *noun = kind == MUSKX__SYM_REACTION ? "reaction" : "event";
-  char letter = kind == MUSKX__SYM_REACTION ? 'r' : 'e';
-  void *arr = kind == MUSKX__SYM_REACTION
-                  ? (void *)(m->reactions = muskx__calloc(n, sizeof *m->reactions))
-                  : (void *)(m->events = muskx__calloc(n, sizeof *m->events));
-  if (arr == NULL) return muskx__load_nomem(c);
+  int rx = kind == MUSKX__SYM_REACTION;
+  const char *noun = rx ? "reaction" : "event";
+  char letter = rx ? 'r' : 'e';
+  /* This file's entries are contiguous from here (load.h). */
+  if (rx)
+    c->rx_base = m->nreactions;
+  else
+    c->ev_base = m->nevents;
   for (size_t i = 0; i < n; i++) {
     const muskx__yaml_node *item = list->items[i];
     char **id;
-    if (kind == MUSKX__SYM_REACTION) {
+    int index = rx ? m->nreactions : m->nevents;
+    st = rx ? muskx__load_grow(c, (void **)&m->reactions, index, sizeof *m->reactions,
+                               MUSKX__SYM_REACTION, "reactions")
+            : muskx__load_grow(c, (void **)&m->events, index, sizeof *m->events,
+                               MUSKX__SYM_EVENT, "events");
+    if (st != MUSKX_OK) return st;
+    if (rx) {
       muskx__reaction *r = &m->reactions[m->nreactions++];
+      c->nrx++;
       r->loc = muskx__load_loc(c, item);
       id = &r->id;
     } else {
+      c->nev++;
       muskx__event *e = &m->events[m->nevents++];
       e->loc = muskx__load_loc(c, item);
       e->count = -1;
@@ -63,11 +73,11 @@ static muskx_status declare_list(muskx__load_ctx *c, const muskx__yaml_node *key
         return muskx__load_fail(c, idn, MUSKX_EMODEL,
                                 "expected a name for 'id' of %s %zu, got %s", noun,
                                 i + 1, muskx__load_describe(idn, buf, sizeof buf));
-      st = muskx__load_declare(c, idn, idn->text, kind, (int)i, id);
+      st = muskx__load_declare(c, idn, idn->text, kind, index, id);
     } else {
       char dflt[32];
       snprintf(dflt, sizeof dflt, "%c%zu", letter, i + 1);
-      st = muskx__load_declare(c, item, dflt, kind, (int)i, id);
+      st = muskx__load_declare(c, item, dflt, kind, index, id);
     }
     if (st != MUSKX_OK) return st;
   }
@@ -220,7 +230,7 @@ static muskx_status parse_side(eqparser *p, size_t from, size_t to,
     size_t nl = i - n0;
     if (nl > MUSKX__LOAD_MAX_NAME)
       return eq_fail(p, n0, "species name '%.40s...' is too long", s + n0);
-    char full[2 * MUSKX__LOAD_MAX_NAME + 2];
+    char full[MUSKX__LOAD_MAX_FULLNAME + 1];
     snprintf(full, sizeof full, "%s%.*s", p->c->prefix, (int)nl, s + n0);
     const muskx__symbol *sym = muskx__symtab_find(p->c->m->symtab, full);
     if (sym == NULL) return eq_fail(p, n0, "unknown species '%.*s'", (int)nl, s + n0);
@@ -289,8 +299,8 @@ muskx_status muskx__load_define_reactions(muskx__load_ctx *c,
                                           const muskx__yaml_node *list) {
   static const char *const keys[] = {"id", "equation", "rate", "doc", NULL};
   muskx_model *m = c->m;
-  for (int i = 0; i < m->nreactions; i++) {
-    muskx__reaction *r = &m->reactions[i];
+  for (int i = 0; i < c->nrx; i++) {
+    muskx__reaction *r = &m->reactions[c->rx_base + i];
     const muskx__yaml_node *item = list->items[i], *eq, *rate;
     char owner[OWNER_MAX], what[WHAT_MAX], buf[64];
     snprintf(owner, sizeof owner, "reaction '%s'", r->id);
@@ -387,8 +397,8 @@ static muskx_status event_sets(muskx__load_ctx *c, muskx__event *e,
     const muskx__yaml_node *k = set->keys[i];
     muskx__event_set *es = &e->sets[e->nsets++];
     es->loc = muskx__load_loc(c, k);
-    char full[2 * MUSKX__LOAD_MAX_NAME + 2], what[OWNER_MAX + 300];
-    snprintf(full, sizeof full, "%s%s", c->prefix, k->text);
+    char full[MUSKX__LOAD_MAX_FULLNAME + 1], what[OWNER_MAX + 300], note[600];
+    muskx__load_full(c, k->text, full, sizeof full);
     const muskx__symbol *sym = muskx__symtab_find(c->m->symtab, full);
     if (sym == NULL)
       return muskx__load_fail(c, k, MUSKX_EMODEL,
@@ -398,8 +408,9 @@ static muskx_status event_sets(muskx__load_ctx *c, muskx__event *e,
         sym->kind != MUSKX__SYM_COMPARTMENT)
       return muskx__load_fail(c, k, MUSKX_EMODEL,
                               "event '%s' cannot set '%s', which is %s (only "
-                              "species, parameters and compartments can be set)",
-                              e->id, k->text, muskx__load_kind_name(sym->kind));
+                              "species, parameters and compartments can be set)%s",
+                              e->id, k->text, muskx__load_kind_name(sym->kind),
+                              muskx__load_bound_note(c, k->text, note, sizeof note));
     es->target_kind = sym->kind;
     es->target = sym->index;
     snprintf(what, sizeof what, "set of '%s' in event '%s'", k->text, e->id);
@@ -482,8 +493,8 @@ static muskx_status define_event(muskx__load_ctx *c, muskx__event *e,
 muskx_status muskx__load_define_events(muskx__load_ctx *c,
                                        const muskx__yaml_node *list) {
   muskx_model *m = c->m;
-  for (int i = 0; i < m->nevents; i++) {
-    muskx__event *e = &m->events[i];
+  for (int i = 0; i < c->nev; i++) {
+    muskx__event *e = &m->events[c->ev_base + i];
     muskx_status st = define_event(c, e, list->items[i]);
     if (st != MUSKX_OK) return st;
     if (e->doc == NULL && (e->doc = muskx__strdup("")) == NULL)

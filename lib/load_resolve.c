@@ -38,9 +38,8 @@ const char *muskx__load_kind_name(muskx__sym_kind k) {
 
 static const muskx__symbol *lookup(const muskx__load_ctx *c, const char *name) {
   if (c->prefix[0] == '\0') return muskx__symtab_find(c->m->symtab, name);
-  char full[2 * MUSKX__LOAD_MAX_NAME + 2];
-  snprintf(full, sizeof full, "%s%s", c->prefix, name);
-  return muskx__symtab_find(c->m->symtab, full);
+  char full[MUSKX__LOAD_MAX_FULLNAME + 1];
+  return muskx__symtab_find(c->m->symtab, muskx__load_full(c, name, full, sizeof full));
 }
 
 /* Named constants, visible unless a model name hides them. */
@@ -92,21 +91,33 @@ static muskx_status resolve_name(muskx__load_ctx *c, muskx__expr *e,
     return muskx__load_fail_at(c, e->line, e->col, MUSKX_EMODEL,
                                "undefined name '%s' in %s", name, sc->where);
   }
-  if (!(sc->allowed & MUSKX__ALLOW(kind)))
+  if (!(sc->allowed & MUSKX__ALLOW(kind))) {
+    char note[600];
     return muskx__load_fail_at(c, e->line, e->col, MUSKX_EMODEL,
-                               "'%s' is %s, but %s %s", name,
-                               muskx__load_kind_name(kind), sc->where, sc->rule);
+                               "'%s' is %s, but %s %s%s", name,
+                               muskx__load_kind_name(kind), sc->where, sc->rule,
+                               muskx__load_bound_note(c, name, note, sizeof note));
+  }
   if (kind == MUSKX__SYM_PARAM && sc->param_limit >= 0) {
     if (index == sc->self_param)
       return muskx__load_fail_at(c, e->line, e->col, MUSKX_EMODEL,
                                  "%s refers to itself", sc->where);
+    if (index >= sc->param_limit && sym->loc.file != c->file)
+      /* Parameters are laid out file by file, the importing file's before
+         its imports' (load.h), so this can only be a module's parameter. */
+      return muskx__load_fail_at(c, e->line, e->col, MUSKX_EMODEL,
+                                 "'%s' is a parameter of an imported module "
+                                 "(%s:%d:%d), which comes after this file's "
+                                 "parameters, but %s %s",
+                                 name, sym->loc.file, sym->loc.line, sym->loc.col,
+                                 sc->where, sc->rule);
     if (index >= sc->param_limit)
       return muskx__load_fail_at(c, e->line, e->col, MUSKX_EMODEL,
                                  "'%s' is a parameter defined later (line %d), but "
                                  "%s %s",
                                  name, sym->loc.line, sc->where, sc->rule);
   }
-  if (sc->fn >= 0) c->fn_uses_model[sc->fn] = 1;
+  if (sc->fn >= 0) c->sh->fn_uses_model[sc->fn] = 1;
   e->sym_kind = kind;
   e->sym_index = index;
   return MUSKX_OK;
@@ -150,7 +161,7 @@ static muskx_status resolve_call(muskx__load_ctx *c, muskx__expr *e,
   if (e->nargs != f->nargs) return arity_error(c, e, f->nargs, sc);
   /* A restricted context (parameters, initial values, event times) may only
      call functions that cannot see the model's state. */
-  if (sc->allowed != MUSKX__ALLOW_ALL && c->fn_checked && !c->fn_pure[sym->index])
+  if (sc->allowed != MUSKX__ALLOW_ALL && c->sh->fn_checked && !c->sh->fn_pure[sym->index])
     return muskx__load_fail_at(c, e->line, e->col, MUSKX_EMODEL,
                                "function '%s' uses model names, but %s %s", e->name,
                                sc->where, sc->rule);
@@ -354,14 +365,15 @@ muskx_status muskx__load_check_functions(muskx__load_ctx *c) {
       goto done;
     }
   /* Post-order puts callees first, so purity is one pass. */
-  if ((c->fn_pure = muskx__calloc((size_t)(n ? n : 1), 1)) == NULL) goto nomem;
+  muskx__load_shared *sh = c->sh;
+  if ((sh->fn_pure = muskx__calloc((size_t)(n ? n : 1), 1)) == NULL) goto nomem;
   for (int k = 0; k < w.npost; k++) {
     int v = w.post[k];
-    int pure = !c->fn_uses_model[v];
-    for (int j = g.off[v]; j < g.off[v + 1] && pure; j++) pure = c->fn_pure[g.adj[j]];
-    c->fn_pure[v] = (unsigned char)pure;
+    int pure = !sh->fn_uses_model[v];
+    for (int j = g.off[v]; j < g.off[v + 1] && pure; j++) pure = sh->fn_pure[g.adj[j]];
+    sh->fn_pure[v] = (unsigned char)pure;
   }
-  c->fn_checked = 1;
+  sh->fn_checked = 1;
   goto done;
 nomem:
   st = muskx__load_nomem(c);

@@ -52,70 +52,130 @@ static muskx_status not_a_list(muskx__load_ctx *c, const muskx__yaml_node *v,
 
 /* ---------------------------------------------------------------------- */
 
-static muskx_status define_functions(muskx__load_ctx *c, const muskx__yaml_node *v) {
+/* Slot of a name this file declared (the declare phase succeeded, so it
+   is there). */
+static const muskx__symbol *declared(muskx__load_ctx *c, const char *name) {
+  char full[MUSKX__LOAD_MAX_FULLNAME + 1];
+  const muskx__symbol *sym =
+      muskx__symtab_find(c->m->symtab, muskx__load_full(c, name, full, sizeof full));
+  return sym;
+}
+
+muskx_status muskx__load_define_functions(muskx__load_ctx *c) {
   muskx_model *m = c->m;
-  if (m->nfunctions == 0) return MUSKX_OK;
-  c->fn_uses_model = muskx__calloc((size_t)m->nfunctions, 1);
-  if (c->fn_uses_model == NULL) return muskx__load_nomem(c);
-  for (int i = 0; i < m->nfunctions; i++) {
+  const muskx__yaml_node *v = muskx__yaml_get(c->root, "functions", NULL);
+  for (int j = 0; j < c->nfn; j++) {
+    int i = c->fn_base + j;
     muskx__function *f = &m->functions[i];
     char owner[OWNER_MAX], where[OWNER_MAX];
     snprintf(owner, sizeof owner, "function '%s'", f->name);
     snprintf(where, sizeof where, "body of function '%s'", f->name);
-    muskx_status st = muskx__load_expr(c, v->items[i], owner, &f->body);
+    muskx_status st = muskx__load_expr(c, v->items[j], owner, &f->body);
     if (st != MUSKX_OK) return st;
     muskx__scope sc = scope_of(where, MUSKX__ALLOW_ALL, "");
     sc.fn = i;
     if ((st = muskx__load_resolve(c, f->body, &sc)) != MUSKX_OK) return st;
   }
-  return muskx__load_check_functions(c);
+  return MUSKX_OK;
+}
+
+/* A parameter entry as written: value (parsed, not resolved), min, max,
+   unit, doc. */
+static muskx_status parse_param(muskx__load_ctx *c, muskx__param *p,
+                                const muskx__yaml_node *k, const muskx__yaml_node *val,
+                                const char *owner, const muskx__yaml_node **minn) {
+  static const char *const keys[] = {"value", "unit", "doc", "min", "max", NULL};
+  char what[WHAT_MAX];
+  muskx_status st;
+  const muskx__yaml_node *maxn = NULL;
+  *minn = NULL;
+  if (val->kind == MUSKX__YAML_MAP) {
+    snprintf(what, sizeof what, "in %s", owner);
+    if ((st = muskx__load_check_keys(c, val, keys, what)) != MUSKX_OK) return st;
+    const muskx__yaml_node *vn = muskx__yaml_get(val, "value", NULL);
+    if (vn == NULL)
+      return muskx__load_fail(c, k, MUSKX_EMODEL, "missing 'value' for %s", owner);
+    snprintf(what, sizeof what, "'value' of %s", owner);
+    if ((st = muskx__load_expr(c, vn, what, &p->value)) != MUSKX_OK) return st;
+    *minn = muskx__yaml_get(val, "min", NULL);
+    maxn = muskx__yaml_get(val, "max", NULL);
+    snprintf(what, sizeof what, "'min' of %s", owner);
+    if (*minn && (st = muskx__load_number(c, *minn, what, &p->min)) != MUSKX_OK)
+      return st;
+    snprintf(what, sizeof what, "'max' of %s", owner);
+    if (maxn && (st = muskx__load_number(c, maxn, what, &p->max)) != MUSKX_OK)
+      return st;
+  } else if (val->kind == MUSKX__YAML_SEQ) {
+    return not_a_list(c, val, "a number, an expression or a mapping", owner);
+  } else if ((st = muskx__load_expr(c, val, owner, &p->value)) != MUSKX_OK) {
+    return st;
+  }
+  return unit_doc(c, val, owner, &p->unit, &p->doc);
+}
+
+static muskx_status check_min_max(muskx__load_ctx *c, const muskx__param *p,
+                                  const muskx__yaml_node *minn, const char *owner) {
+  if (p->min > p->max)
+    return muskx__load_fail(c, minn, MUSKX_EMODEL,
+                            "'min' %g of %s is greater than its 'max' %g", p->min,
+                            owner, p->max);
+  return MUSKX_OK;
+}
+
+/* A bound parameter or input that became an assignment: its unit and doc
+   come from the module's entry, its expression from the binding. */
+static void bound_assignment(muskx__named_expr *ne, muskx__load_bind *b, char **unit,
+                             char **doc) {
+  ne->unit = *unit, *unit = NULL;
+  ne->doc = *doc, *doc = NULL;
+  ne->expr = b->expr, b->expr = NULL;
 }
 
 static muskx_status define_params(muskx__load_ctx *c, const muskx__yaml_node *v) {
-  static const char *const keys[] = {"value", "unit", "doc", "min", "max", NULL};
   muskx_model *m = c->m;
-  for (int i = 0; i < m->nparams; i++) {
-    muskx__param *p = &m->params[i];
-    const muskx__yaml_node *k = v->keys[i], *val = v->items[i];
+  for (size_t i = 0; i < v->n; i++) {
+    const muskx__yaml_node *k = v->keys[i], *val = v->items[i], *minn;
+    const muskx__symbol *sym = declared(c, k->text);
+    muskx__load_bind *b = muskx__load_bound(c, k->text);
     char owner[OWNER_MAX], what[WHAT_MAX];
     snprintf(owner, sizeof owner, "parameter '%s'", k->text);
     muskx_status st;
-    const muskx__yaml_node *minn = NULL, *maxn = NULL;
-    if (val->kind == MUSKX__YAML_MAP) {
-      snprintf(what, sizeof what, "in %s", owner);
-      if ((st = muskx__load_check_keys(c, val, keys, what)) != MUSKX_OK) return st;
-      const muskx__yaml_node *vn = muskx__yaml_get(val, "value", NULL);
-      if (vn == NULL)
-        return muskx__load_fail(c, k, MUSKX_EMODEL, "missing 'value' for %s", owner);
-      snprintf(what, sizeof what, "'value' of %s", owner);
-      if ((st = muskx__load_expr(c, vn, what, &p->value)) != MUSKX_OK) return st;
-      minn = muskx__yaml_get(val, "min", NULL);
-      maxn = muskx__yaml_get(val, "max", NULL);
-      snprintf(what, sizeof what, "'min' of %s", owner);
-      if (minn && (st = muskx__load_number(c, minn, what, &p->min)) != MUSKX_OK)
-        return st;
-      snprintf(what, sizeof what, "'max' of %s", owner);
-      if (maxn && (st = muskx__load_number(c, maxn, what, &p->max)) != MUSKX_OK)
-        return st;
-    } else if (val->kind == MUSKX__YAML_SEQ) {
-      return not_a_list(c, val, "a number, an expression or a mapping", owner);
-    } else if ((st = muskx__load_expr(c, val, owner, &p->value)) != MUSKX_OK) {
-      return st;
+    if (b != NULL && b->kind == MUSKX__SYM_ASSIGNMENT) {
+      muskx__param scratch = {NULL, NULL, NULL, NULL, -INFINITY, INFINITY, {0}};
+      st = parse_param(c, &scratch, k, val, owner, &minn);
+      if (st == MUSKX_OK) st = check_min_max(c, &scratch, minn, owner);
+      if (st == MUSKX_OK)
+        bound_assignment(&m->assignments[sym->index], b, &scratch.unit, &scratch.doc);
+      muskx__free(scratch.unit);
+      muskx__free(scratch.doc);
+      muskx__expr_free(scratch.value);
+      if (st != MUSKX_OK) return st;
+      continue;
     }
-    if ((st = unit_doc(c, val, owner, &p->unit, &p->doc)) != MUSKX_OK) return st;
-    snprintf(what, sizeof what, "value of %s", owner);
-    muskx__scope sc = scope_of(what, MUSKX__ALLOW(MUSKX__SYM_PARAM),
-                               "may only refer to earlier parameters");
-    sc.param_limit = i;
-    sc.self_param = i;
-    if ((st = muskx__load_resolve(c, p->value, &sc)) != MUSKX_OK) return st;
-    if (p->min > p->max)
-      return muskx__load_fail(c, minn, MUSKX_EMODEL,
-                              "'min' %g of %s is greater than its 'max' %g", p->min,
-                              owner, p->max);
+    int index = sym->index;
+    muskx__param *p = &m->params[index];
+    if ((st = parse_param(c, p, k, val, owner, &minn)) != MUSKX_OK) return st;
+    /* vc: where the value is written (the importing file, when bound). */
+    muskx__load_ctx *vc = c;
+    if (b != NULL) {
+      /* Resolved already, in the importing file, to parameters that come
+         before this one (load_imports.c). */
+      muskx__expr_free(p->value);
+      p->value = b->expr, b->expr = NULL;
+      vc = c->parent;
+      snprintf(owner, sizeof owner, "parameter '%s'", p->name);
+    } else {
+      snprintf(what, sizeof what, "value of %s", owner);
+      muskx__scope sc = scope_of(what, MUSKX__ALLOW(MUSKX__SYM_PARAM),
+                                 "may only refer to earlier parameters");
+      sc.param_limit = index;
+      sc.self_param = index;
+      if ((st = muskx__load_resolve(c, p->value, &sc)) != MUSKX_OK) return st;
+    }
+    if ((st = check_min_max(c, p, minn, owner)) != MUSKX_OK) return st;
     double x;
     if (literal(p->value, &x) && (x < p->min || x > p->max))
-      return muskx__load_fail_at(c, p->value->line, p->value->col, MUSKX_EMODEL,
+      return muskx__load_fail_at(vc, p->value->line, p->value->col, MUSKX_EMODEL,
                                  "value %g of %s is %s its '%s' %g", x, owner,
                                  x < p->min ? "below" : "above",
                                  x < p->min ? "min" : "max",
@@ -127,9 +187,9 @@ static muskx_status define_params(muskx__load_ctx *c, const muskx__yaml_node *v)
 static muskx_status define_compartments(muskx__load_ctx *c, const muskx__yaml_node *v) {
   static const char *const keys[] = {"volume", "unit", "doc", NULL};
   muskx_model *m = c->m;
-  for (int i = 0; i < m->ncompartments; i++) {
-    muskx__compartment *cp = &m->compartments[i];
+  for (size_t i = 0; i < v->n; i++) {
     const muskx__yaml_node *k = v->keys[i], *val = v->items[i];
+    muskx__compartment *cp = &m->compartments[declared(c, k->text)->index];
     char owner[OWNER_MAX], what[WHAT_MAX];
     snprintf(owner, sizeof owner, "compartment '%s'", k->text);
     muskx_status st;
@@ -167,9 +227,7 @@ static muskx_status species_compartment(muskx__load_ctx *c, muskx__species *s,
     return muskx__load_fail(c, n, MUSKX_EMODEL,
                             "expected a compartment name for 'compartment' of %s, got %s",
                             owner, muskx__load_describe(n, buf, sizeof buf));
-  char full[2 * MUSKX__LOAD_MAX_NAME + 2];
-  snprintf(full, sizeof full, "%s%s", c->prefix, n->text);
-  const muskx__symbol *sym = muskx__symtab_find(c->m->symtab, full);
+  const muskx__symbol *sym = declared(c, n->text);
   if (sym == NULL)
     return muskx__load_fail(c, n, MUSKX_EMODEL, "undefined compartment '%.255s' for %s",
                             n->text, owner);
@@ -185,9 +243,9 @@ static muskx_status define_species(muskx__load_ctx *c, const muskx__yaml_node *v
                                      "constant", "nonnegative", "compartment",
                                      NULL};
   muskx_model *m = c->m;
-  for (int i = 0; i < m->nspecies; i++) {
-    muskx__species *s = &m->species[i];
+  for (size_t i = 0; i < v->n; i++) {
     const muskx__yaml_node *k = v->keys[i], *val = v->items[i];
+    muskx__species *s = &m->species[declared(c, k->text)->index];
     char owner[OWNER_MAX], what[WHAT_MAX];
     snprintf(owner, sizeof owner, "species '%s'", k->text);
     muskx_status st;
@@ -332,11 +390,30 @@ static muskx_status define_input(muskx__load_ctx *c, muskx__input *in,
 
 static muskx_status define_inputs(muskx__load_ctx *c, const muskx__yaml_node *v) {
   muskx_model *m = c->m;
-  for (int i = 0; i < m->ninputs; i++) {
-    muskx__input *in = &m->inputs[i];
+  for (size_t i = 0; i < v->n; i++) {
+    const muskx__yaml_node *k = v->keys[i];
+    const muskx__symbol *sym = declared(c, k->text);
+    muskx__load_bind *b = muskx__load_bound(c, k->text);
     char owner[OWNER_MAX];
-    snprintf(owner, sizeof owner, "input '%s'", v->keys[i]->text);
-    muskx_status st = define_input(c, in, v->keys[i], v->items[i], owner);
+    snprintf(owner, sizeof owner, "input '%s'", k->text);
+    if (b != NULL) {
+      /* Bound: an assignment now; the entry is still checked. */
+      muskx__input scratch;
+      memset(&scratch, 0, sizeof scratch);
+      muskx_status st = define_input(c, &scratch, k, v->items[i], owner);
+      if (st == MUSKX_OK)
+        st = unit_doc(c, v->items[i], owner, &scratch.unit, &scratch.doc);
+      if (st == MUSKX_OK)
+        bound_assignment(&m->assignments[sym->index], b, &scratch.unit, &scratch.doc);
+      muskx__free(scratch.unit);
+      muskx__free(scratch.doc);
+      muskx__free(scratch.times);
+      muskx__free(scratch.values);
+      if (st != MUSKX_OK) return st;
+      continue;
+    }
+    muskx__input *in = &m->inputs[sym->index];
+    muskx_status st = define_input(c, in, k, v->items[i], owner);
     if (st == MUSKX_OK) st = unit_doc(c, v->items[i], owner, &in->unit, &in->doc);
     if (st != MUSKX_OK) return st;
   }
@@ -371,11 +448,12 @@ static muskx_status named_expr(muskx__load_ctx *c, muskx__named_expr *ne,
 }
 
 static muskx_status define_named(muskx__load_ctx *c, const muskx__yaml_node *v,
-                                 muskx__named_expr *arr, int n, const char *noun) {
-  for (int i = 0; i < n; i++) {
+                                 muskx__named_expr *arr, const char *noun) {
+  for (size_t i = 0; i < v->n; i++) {
     char owner[OWNER_MAX];
     snprintf(owner, sizeof owner, "%s '%s'", noun, v->keys[i]->text);
-    muskx_status st = named_expr(c, &arr[i], v->keys[i], v->items[i], owner);
+    muskx__named_expr *ne = &arr[declared(c, v->keys[i]->text)->index];
+    muskx_status st = named_expr(c, ne, v->keys[i], v->items[i], owner);
     if (st != MUSKX_OK) return st;
   }
   return MUSKX_OK;
@@ -419,16 +497,18 @@ muskx_status muskx__load_define_odes(muskx__load_ctx *c, const muskx__yaml_node 
   muskx_status st = muskx__load_section(c, key, v, MUSKX__YAML_MAP, &n);
   if (st != MUSKX_OK || n == 0) return st;
   muskx_model *m = c->m;
-  if ((m->odes = muskx__calloc(n, sizeof *m->odes)) == NULL) return muskx__load_nomem(c);
   int *changer = NULL;
   if ((st = reaction_changers(c, &changer)) != MUSKX_OK) return st;
   for (size_t i = 0; i < n && st == MUSKX_OK; i++) {
     const muskx__yaml_node *k = v->keys[i];
+    if ((st = muskx__load_grow(c, (void **)&m->odes, m->nodes, sizeof *m->odes,
+                               MUSKX__LOAD_SLOT_ODES, "odes")) != MUSKX_OK)
+      break;
     muskx__named_expr *ne = &m->odes[m->nodes++];
     ne->loc = muskx__load_loc(c, k);
     ne->target = -1;
-    char full[2 * MUSKX__LOAD_MAX_NAME + 2], owner[OWNER_MAX];
-    snprintf(full, sizeof full, "%s%s", c->prefix, k->text);
+    char full[MUSKX__LOAD_MAX_FULLNAME + 1], owner[OWNER_MAX];
+    muskx__load_full(c, k->text, full, sizeof full);
     snprintf(owner, sizeof owner, "ode of '%s'", k->text);
     const muskx__symbol *sym = muskx__symtab_find(m->symtab, full);
     if (sym == NULL)
@@ -465,26 +545,26 @@ muskx_status muskx__load_define_odes(muskx__load_ctx *c, const muskx__yaml_node 
 
 muskx_status muskx__load_define_values(muskx__load_ctx *c) {
   const muskx__yaml_node *root = c->root;
-  muskx_model *m = c->m;
   muskx_status st;
-#define SECTION(key) muskx__yaml_get(root, key, NULL)
-  /* Functions first: their purity decides where they may be called. */
-  if ((st = define_functions(c, SECTION("functions"))) != MUSKX_OK) return st;
-  if (m->nparams && (st = define_params(c, SECTION("parameters"))) != MUSKX_OK)
-    return st;
-  if (m->ncompartments &&
-      (st = define_compartments(c, SECTION("compartments"))) != MUSKX_OK)
-    return st;
-  if (m->nspecies && (st = define_species(c, SECTION("species"))) != MUSKX_OK)
-    return st;
-  if (m->ninputs && (st = define_inputs(c, SECTION("inputs"))) != MUSKX_OK) return st;
-  if (m->nassignments &&
-      (st = define_named(c, SECTION("assignments"), m->assignments, m->nassignments,
-                         "assignment")) != MUSKX_OK)
-    return st;
-  if (m->noutputs && (st = define_named(c, SECTION("outputs"), m->outputs,
-                                        m->noutputs, "output")) != MUSKX_OK)
-    return st;
-#undef SECTION
+  /* Sections in this order; the declare phase checked their shapes (a
+     section may be null: "species:" alone). */
+  static const struct {
+    const char *key;
+    int which;
+  } order[] = {{"parameters", 0}, {"compartments", 1}, {"species", 2},
+               {"inputs", 3},     {"assignments", 4},  {"outputs", 5}};
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+    const muskx__yaml_node *v = muskx__yaml_get(root, order[i].key, NULL);
+    if (v == NULL || v->kind != MUSKX__YAML_MAP || v->n == 0) continue;
+    switch (order[i].which) {
+      case 0: st = define_params(c, v); break;
+      case 1: st = define_compartments(c, v); break;
+      case 2: st = define_species(c, v); break;
+      case 3: st = define_inputs(c, v); break;
+      case 4: st = define_named(c, v, c->m->assignments, "assignment"); break;
+      default: st = define_named(c, v, c->m->outputs, "output");
+    }
+    if (st != MUSKX_OK) return st;
+  }
   return MUSKX_OK;
 }

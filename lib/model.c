@@ -14,6 +14,7 @@
 #include "alloc.h"
 #include "compile.h"
 #include "load.h"
+#include "sbml.h"
 #include "symtab.h"
 
 /* ---------------------------------------------------------------------- */
@@ -116,6 +117,17 @@ void muskx_model_free(muskx_model *model) { muskx__model_destroy(model); }
 /* ---------------------------------------------------------------------- */
 /* Loading                                                                 */
 
+/* Compiles a loaded model; on failure frees it. */
+static muskx_status finish(muskx_model *m, muskx_model **out, muskx_error *err) {
+  muskx_status st = muskx__compile(m, err);
+  if (st != MUSKX_OK) {
+    muskx__model_destroy(m);
+    return st;
+  }
+  *out = m;
+  return MUSKX_OK;
+}
+
 muskx_status muskx_model_load_string(const char *text, size_t len,
                                      const char *source_name, muskx_model **out,
                                      muskx_error *err) {
@@ -126,73 +138,7 @@ muskx_status muskx_model_load_string(const char *text, size_t len,
   muskx_model *m = NULL;
   muskx_status st = muskx__load(text, len, source_name, &m, err);
   if (st != MUSKX_OK) return st;
-  st = muskx__compile(m, err);
-  if (st != MUSKX_OK) {
-    muskx__model_destroy(m);
-    return st;
-  }
-  *out = m;
-  return MUSKX_OK;
-}
-
-/* Reads a whole file, refusing more than MUSKX__YAML_MAX_SIZE bytes (read
-   in chunks: a size from fstat can lie for pipes and /proc files). */
-static muskx_status read_file(const char *path, char **buf, size_t *len,
-                              muskx_error *err) {
-  muskx__loc loc = {path, 0, 0};
-  char msg[256];
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    int e = errno;
-    if (strerror_r(e, msg, sizeof msg) != 0) snprintf(msg, sizeof msg, "errno %d", e);
-    return muskx__seterr(err, MUSKX_EIO, &loc, "cannot open '%s': %s", path, msg);
-  }
-  size_t cap = 65536, n = 0;
-  char *b = muskx__alloc(cap);
-  muskx_status st = MUSKX_OK;
-  if (b == NULL) {
-    st = muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
-    goto done;
-  }
-  for (;;) {
-    if (n == cap) {
-      if (cap > MUSKX__YAML_MAX_SIZE) {
-        st = muskx__seterr(err, MUSKX_ELIMIT, &loc,
-                           "model file '%s' is larger than 16 MiB", path);
-        goto done;
-      }
-      /* Never hold more than one byte past the limit: enough to know it
-         was exceeded. */
-      size_t ncap = cap * 2 > MUSKX__YAML_MAX_SIZE + 1 ? MUSKX__YAML_MAX_SIZE + 1 : cap * 2;
-      char *nb = muskx__realloc(b, ncap);
-      if (nb == NULL) {
-        st = muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
-        goto done;
-      }
-      b = nb;
-      cap = ncap;
-    }
-    size_t got = fread(b + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) break;
-  }
-  if (ferror(f)) {
-    int e = errno;
-    if (strerror_r(e, msg, sizeof msg) != 0) snprintf(msg, sizeof msg, "errno %d", e);
-    st = muskx__seterr(err, MUSKX_EIO, &loc, "cannot read '%s': %s", path, msg);
-  } else if (n > MUSKX__YAML_MAX_SIZE) {
-    st = muskx__seterr(err, MUSKX_ELIMIT, &loc,
-                       "model file '%s' is larger than 16 MiB", path);
-  }
-done:
-  fclose(f);
-  if (st != MUSKX_OK) {
-    muskx__free(b);
-    return st;
-  }
-  *buf = b;
-  *len = n;
-  return MUSKX_OK;
+  return finish(m, out, err);
 }
 
 muskx_status muskx_model_load_file(const char *path, muskx_model **out,
@@ -201,13 +147,30 @@ muskx_status muskx_model_load_file(const char *path, muskx_model **out,
   if (out == NULL || path == NULL)
     return muskx__seterr(err, MUSKX_EINVAL, NULL, "path and out must not be NULL");
   *out = NULL;
-  char *text = NULL;
-  size_t len = 0;
-  muskx_status st = read_file(path, &text, &len, err);
+  muskx__file_text ft;
+  muskx__loc loc = {path, 0, 0};
+  muskx_status st = muskx__load_read_file(path, 0, &ft);
+  if (st == MUSKX_ENOMEM) return muskx__seterr(err, st, NULL, "out of memory");
+  if (st == MUSKX_ELIMIT)
+    return muskx__seterr(err, st, &loc, "model file '%s' is larger than 16 MiB", path);
+  if (st != MUSKX_OK) {
+    char msg[256];
+    if (strerror_r(ft.errnum, msg, sizeof msg) != 0)
+      snprintf(msg, sizeof msg, "errno %d", ft.errnum);
+    return muskx__seterr(err, st, &loc, "cannot %s '%s': %s",
+                         ft.at_open ? "open" : "read", path, msg);
+  }
+  if (muskx__sbml_detect(path, ft.text, ft.len)) { /* SBML: translate (issue 5) */
+    st = muskx__sbml_load_hook(path, ft.text, ft.len, out, err);
+    muskx__free(ft.text);
+    return st;
+  }
+  /* Imports resolve against the file's directory (load_imports.c). */
+  muskx_model *m = NULL;
+  st = muskx__load_file_text(&ft, path, &m, err);
+  muskx__free(ft.text);
   if (st != MUSKX_OK) return st;
-  st = muskx_model_load_string(text, len, path, out, err);
-  muskx__free(text);
-  return st;
+  return finish(m, out, err);
 }
 
 /* ---------------------------------------------------------------------- */

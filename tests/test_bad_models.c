@@ -2,8 +2,11 @@
  * test_bad_models.c -- the catalog of bad models in tests/bad. Each file's
  * first line is "# expect: LINE:COL: message substring"; loading the file
  * must fail at exactly that position with a message containing the
- * substring. The directory is MUSKX_TEST_DIR "/bad" (MUSKX_TEST_DIR defaults
- * to "tests", relative to the repository root where make runs), or argv[1].
+ * substring. When the error is in another file (an imported one), the line
+ * is "# expect: FILE:LINE:COL: message substring", FILE relative to the bad
+ * model's directory, as an import's `file:` is. The directory is
+ * MUSKX_TEST_DIR "/bad" (MUSKX_TEST_DIR defaults to "tests", relative to
+ * the repository root where make runs), or argv[1].
  */
 #include <check.h>
 #include <dirent.h>
@@ -58,10 +61,27 @@ START_TEST(every_bad_model_is_refused_at_its_line_and_column_with_its_message) {
   fclose(f);
   first[strcspn(first, "\r\n")] = '\0';
   int line = 0, col = 0, used = 0;
-  ck_assert_msg(sscanf(first, "# expect: %d:%d: %n", &line, &col, &used) == 2 &&
+  /* The file the error is in: the bad model itself, or FILE from an
+     "# expect: FILE:LINE:COL:" line, joined to the model's directory. */
+  char where[4096], rest[2048];
+  const char *spec = first;
+  snprintf(where, sizeof where, "%s", path);
+  if (strncmp(first, "# expect: ", 10) == 0 &&
+      sscanf(first, "# expect: %d:%d: %n", &line, &col, &used) != 2) {
+    const char *colon = strchr(first + 10, ':');
+    ck_assert_msg(colon != NULL, "%s: first line must be '# expect: [FILE:]LINE:COL: "
+                  "message'", path);
+    const char *slash = strrchr(path, '/');
+    int dir = slash ? (int)(slash - path) + 1 : 0;
+    snprintf(where, sizeof where, "%.*s%.*s", dir, path, (int)(colon - (first + 10)),
+             first + 10);
+    snprintf(rest, sizeof rest, "# expect: %s", colon + 1);
+    spec = rest;
+  }
+  ck_assert_msg(sscanf(spec, "# expect: %d:%d: %n", &line, &col, &used) == 2 &&
                     used > 0,
-                "%s: first line must be '# expect: LINE:COL: message'", path);
-  const char *want = first + used;
+                "%s: first line must be '# expect: [FILE:]LINE:COL: message'", path);
+  const char *want = spec + used;
   ck_assert_msg(strlen(want) >= 8, "%s: the expected message is too vague", path);
 
   muskx_model *m = (muskx_model *)path; /* must be reset to NULL */
@@ -72,7 +92,7 @@ START_TEST(every_bad_model_is_refused_at_its_line_and_column_with_its_message) {
   ck_assert_msg(st != MUSKX_OK, "%s: loaded, but should fail", path);
   ck_assert_ptr_null(m);
   ck_assert_int_eq(err.status, st);
-  ck_assert_str_eq(err.file, path);
+  ck_assert_str_eq(err.file, where);
   ck_assert_msg(err.line == line && err.column == col,
                 "%s: want %d:%d, got %s", path, line, col, buf);
   ck_assert_msg(strstr(err.message, want) != NULL, "%s: want '%s', got %s", path,
