@@ -63,7 +63,8 @@ static int32_t build_builtin(build_ctx *b, muskx__builtin f, int n,
       [MUSKX__F_ABS] = MUSKX__D_ABS,     [MUSKX__F_FLOOR] = MUSKX__D_FLOOR,
       [MUSKX__F_CEIL] = MUSKX__D_CEIL,   [MUSKX__F_SIN] = MUSKX__D_SIN,
       [MUSKX__F_COS] = MUSKX__D_COS,     [MUSKX__F_TAN] = MUSKX__D_TAN,
-      [MUSKX__F_TANH] = MUSKX__D_TANH,
+      [MUSKX__F_TANH] = MUSKX__D_TANH,   [MUSKX__F_ASIN] = MUSKX__D_ASIN,
+      [MUSKX__F_ACOS] = MUSKX__D_ACOS,   [MUSKX__F_ATAN] = MUSKX__D_ATAN,
   };
   switch (f) {
     case MUSKX__F_POW: return muskx__dag_op(g, MUSKX__D_POW, x[0], x[1], -1);
@@ -192,6 +193,8 @@ static const muskx__opcode op_map[MUSKX__D_NOPS] = {
     [MUSKX__D_FLOOR] = MUSKX__OP_FLOOR, [MUSKX__D_CEIL] = MUSKX__OP_CEIL,
     [MUSKX__D_SIN] = MUSKX__OP_SIN,     [MUSKX__D_COS] = MUSKX__OP_COS,
     [MUSKX__D_TAN] = MUSKX__OP_TAN,     [MUSKX__D_TANH] = MUSKX__OP_TANH,
+    [MUSKX__D_ASIN] = MUSKX__OP_ASIN,   [MUSKX__D_ACOS] = MUSKX__OP_ACOS,
+    [MUSKX__D_ATAN] = MUSKX__OP_ATAN,
     [MUSKX__D_SQR] = MUSKX__OP_SQR,     [MUSKX__D_ADD] = MUSKX__OP_ADD,
     [MUSKX__D_SUB] = MUSKX__OP_SUB,     [MUSKX__D_MUL] = MUSKX__OP_MUL,
     [MUSKX__D_DIV] = MUSKX__OP_DIV,     [MUSKX__D_POW] = MUSKX__OP_POW,

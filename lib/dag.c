@@ -25,6 +25,8 @@ static const struct {
     [MUSKX__D_CEIL] = {"ceil", 1},   [MUSKX__D_SIN] = {"sin", 1},
     [MUSKX__D_COS] = {"cos", 1},     [MUSKX__D_TAN] = {"tan", 1},
     [MUSKX__D_TANH] = {"tanh", 1},   [MUSKX__D_SQR] = {"sqr", 1},
+    [MUSKX__D_ASIN] = {"asin", 1},   [MUSKX__D_ACOS] = {"acos", 1},
+    [MUSKX__D_ATAN] = {"atan", 1},
     [MUSKX__D_ADD] = {"add", 2},     [MUSKX__D_SUB] = {"sub", 2},
     [MUSKX__D_MUL] = {"mul", 2},     [MUSKX__D_DIV] = {"div", 2},
     [MUSKX__D_POW] = {"pow", 2},     [MUSKX__D_MIN] = {"min", 2},
@@ -54,6 +56,9 @@ double muskx__dag_apply(muskx__dop op, double a, double b, double c) {
     case MUSKX__D_COS: return cos(a);
     case MUSKX__D_TAN: return tan(a);
     case MUSKX__D_TANH: return tanh(a);
+    case MUSKX__D_ASIN: return asin(a);
+    case MUSKX__D_ACOS: return acos(a);
+    case MUSKX__D_ATAN: return atan(a);
     case MUSKX__D_SQR: return a * a;
     case MUSKX__D_ADD: return a + b;
     case MUSKX__D_SUB: return a - b;

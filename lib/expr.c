@@ -41,6 +41,8 @@ static const struct {
     {"ceil", MUSKX__F_CEIL},   {"sin", MUSKX__F_SIN},
     {"cos", MUSKX__F_COS},     {"tan", MUSKX__F_TAN},
     {"tanh", MUSKX__F_TANH},   {"if", MUSKX__F_IF},
+    {"asin", MUSKX__F_ASIN},   {"acos", MUSKX__F_ACOS},
+    {"atan", MUSKX__F_ATAN},
     {"hill", MUSKX__F_HILL},   {"hill_inh", MUSKX__F_HILLINH},
 };
 
@@ -56,6 +58,8 @@ static const struct {
     [MUSKX__F_FLOOR] = {"floor", 1},   [MUSKX__F_CEIL] = {"ceil", 1},
     [MUSKX__F_SIN] = {"sin", 1},       [MUSKX__F_COS] = {"cos", 1},
     [MUSKX__F_TAN] = {"tan", 1},       [MUSKX__F_TANH] = {"tanh", 1},
+    [MUSKX__F_ASIN] = {"asin", 1},     [MUSKX__F_ACOS] = {"acos", 1},
+    [MUSKX__F_ATAN] = {"atan", 1},
     [MUSKX__F_IF] = {"if", 3},         [MUSKX__F_HILL] = {"hill", 3},
     [MUSKX__F_HILLINH] = {"hill_inh", 3},
 };

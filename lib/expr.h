@@ -75,6 +75,9 @@ typedef enum {
   MUSKX__F_COS,
   MUSKX__F_TAN,
   MUSKX__F_TANH,
+  MUSKX__F_ASIN,
+  MUSKX__F_ACOS,
+  MUSKX__F_ATAN,
   MUSKX__F_IF,      /* if(cond, a, b) */
   MUSKX__F_HILL,    /* hill(x, K, n) = x^n / (K^n + x^n) */
   MUSKX__F_HILLINH, /* hill_inh(x, K, n) = K^n / (K^n + x^n) */

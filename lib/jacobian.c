@@ -143,6 +143,15 @@ int32_t muskx__diff_wrt_state(muskx__diff *d, int32_t node, int32_t j) {
     case MUSKX__D_TAN:
       r = OP(MUL, OP(ADD, MUSKX__DAG_ONE, OP1(SQR, node)), da);
       break;
+    case MUSKX__D_ASIN: /* 1 / sqrt(1 - a^2) */
+      r = OP(DIV, da, OP1(SQRT, OP(SUB, MUSKX__DAG_ONE, OP1(SQR, a))));
+      break;
+    case MUSKX__D_ACOS: /* -1 / sqrt(1 - a^2) */
+      r = OP1(NEG, OP(DIV, da, OP1(SQRT, OP(SUB, MUSKX__DAG_ONE, OP1(SQR, a)))));
+      break;
+    case MUSKX__D_ATAN: /* 1 / (1 + a^2) */
+      r = OP(DIV, da, OP(ADD, MUSKX__DAG_ONE, OP1(SQR, a)));
+      break;
     case MUSKX__D_TANH:
       r = OP(MUL, OP(SUB, MUSKX__DAG_ONE, OP1(SQR, node)), da);
       break;

@@ -38,6 +38,9 @@
   XX(COS, "R(A) := cos(R(B))")                             \
   XX(TAN, "R(A) := tan(R(B))")                             \
   XX(TANH, "R(A) := tanh(R(B))")                           \
+  XX(ASIN, "R(A) := asin(R(B))")                           \
+  XX(ACOS, "R(A) := acos(R(B))")                           \
+  XX(ATAN, "R(A) := atan(R(B))")                           \
   XX(SQR, "R(A) := R(B) * R(B)")                           \
   XX(ADD, "R(A) := R(B) + R(C)")                           \
   XX(SUB, "R(A) := R(B) - R(C)")                           \

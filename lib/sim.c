@@ -106,7 +106,8 @@ muskx_status muskx_sim_create(const muskx_model *m, muskx_sim **out) {
   s->ev_left = muskx__calloc(ne, sizeof(long));
   s->ev_every = muskx__calloc(ne, sizeof(double));
   s->ev_until = muskx__calloc(ne, sizeof(double));
-  s->scratch = muskx__calloc(ns + (size_t)maxsets + 2, sizeof(double));
+  s->max_sets = maxsets + 2; /* set values, delay, priority */
+  s->scratch = muskx__calloc(2 * ns + (size_t)s->max_sets, sizeof(double));
   s->rootsfound = muskx__calloc((size_t)p->nroots + 1, sizeof(int));
   if (!s->R || !s->param_user || !s->param_set || !s->init_user ||
       !s->init_set || !s->inputs || !s->input_const || !s->atol_species ||

@@ -70,7 +70,8 @@ struct muskx_sim {
   double *ev_next; long *ev_left; double *ev_every, *ev_until;
   long *dose_left; double *dose_next;
   muskx__pending *pending; int npending, cap_pending;
-  double *scratch;      /* nspecies + max nsets */
+  double *scratch;      /* nspecies + max_sets, then nspecies (probe) */
+  int max_sets;         /* largest event `set` list (+ delay, priority) */
   int *rootsfound;
   double bad_time; int bad_result; /* last non-finite RHS result */
   /* After a root return, `when` conditions are judged just past the root

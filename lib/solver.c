@@ -33,6 +33,12 @@
 #define NO_STOP 1e300
 
 
+/* Most event and dose firings in one run (muskx-model(5) LIMITS): an event
+   that repeats faster than the run can follow (every: 1e-12 over years, or
+   an interval below the time resolution at t, where it would fire at the
+   same t forever) is an error, not a hang. Issue 9. */
+#define MAX_FIRINGS 1000000
+
 /* Automatic linear solver choice (measured with `make bench`, see
    bench/RESULTS.md): SUNDIALS dense below DENSE_MAX, KLU for sparse
    Jacobians from KLU_MIN states, LAPACK otherwise. */
@@ -53,6 +59,7 @@ static int rhs_cb(sunrealtype t, N_Vector y, N_Vector ydot, void *ud) {
     dy[i] = R[rhs->results[i]];
     if (bad < 0 && !isfinite(dy[i])) bad = i;
   }
+  if (rhs->nresults == 0) dy[0] = 0.0; /* the placeholder state (cv_size) */
   if (bad >= 0) {
     /* Recoverable per CVRhsFn: CVODE retries with a smaller step. */
     s->bad_time = t;
@@ -69,6 +76,7 @@ static int jac_dense_cb(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
   const muskx__program *p = s->p;
   muskx__sim_eval(s, &p->jac, t, N_VGetArrayPointer(y));
   SUNMatZero(J);
+  if (s->m->nspecies == 0) return 0; /* placeholder state: J = 0 */
   double *data = SUNDenseMatrix_Data(J);
   sunindextype n = SUNDenseMatrix_Rows(J);
   const double *R = s->R;
@@ -123,6 +131,14 @@ static void err_cb(int code, const char *module, const char *function,
 }
 
 /* ---- workspace --------------------------------------------------------- */
+
+/* CVODE's problem size. A model without species still needs time to pass
+   through CVODE so that root finding sees its `when` conditions (SBML test
+   cases with only parameters and events): it gets one placeholder state
+   with derivative 0. */
+static int cv_size(const muskx_sim *s) {
+  return s->m->nspecies > 0 ? s->m->nspecies : 1;
+}
 
 static void free_ls(muskx_sim *s) {
   if (s->LS) SUNLinSolFree(s->LS);
@@ -190,7 +206,7 @@ static muskx_linear_solver choose_ls(const muskx_sim *s) {
 }
 
 static muskx_status setup_cvode(muskx_sim *s, double t0) {
-  int n = s->m->nspecies;
+  int n = cv_size(s);
   if (s->y == NULL) {
     s->y = N_VNew_Serial(n, s->ctx);
     s->abstol = N_VNew_Serial(n, s->ctx);
@@ -241,7 +257,8 @@ static muskx_status setup_cvode(muskx_sim *s, double t0) {
   }
   double *at = N_VGetArrayPointer(s->abstol);
   int any_nonneg = 0;
-  for (int i = 0; i < n; i++) {
+  at[0] = s->atol;
+  for (int i = 0; i < s->m->nspecies; i++) {
     at[i] = isnan(s->atol_species[i]) ? s->atol : s->atol_species[i];
     any_nonneg |= s->m->species[i].nonnegative;
   }
@@ -254,7 +271,8 @@ static muskx_status setup_cvode(muskx_sim *s, double t0) {
       if (s->constraints == NULL)
         return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (constraints)");
       double *c = N_VGetArrayPointer(s->constraints);
-      for (int i = 0; i < n; i++) c[i] = s->m->species[i].nonnegative ? 1.0 : 0.0;
+      for (int i = 0; i < s->m->nspecies; i++)
+        c[i] = s->m->species[i].nonnegative ? 1.0 : 0.0;
     }
     CVodeSetConstraints(s->cvode, s->constraints);
   }
@@ -284,6 +302,8 @@ static muskx_status reinit(muskx_sim *s, double t) {
 }
 
 /* ---- events ------------------------------------------------------------ */
+
+static void probe_follow(muskx_sim *s, const double *y);
 
 /* Values of event e's set program at (t, y): sets, [delay], [priority]. */
 static const double *event_values(muskx_sim *s, int e, double t,
@@ -387,6 +407,16 @@ static void apply_set(muskx_sim *s, const muskx__event_set *st, double v,
   }
 }
 
+/* Counts one firing against MAX_FIRINGS; what/name name it ("event",
+   "kick") in the error. */
+static muskx_status count_firing(muskx_sim *s, double t, const char *what,
+                                 const char *name) {
+  if (++s->stats[MUSKX_STAT_EVENTS_FIRED] <= MAX_FIRINGS) return MUSKX_OK;
+  return muskx__sim_err(s, MUSKX_ELIMIT,
+                        "t=%g: more than %d event firings in one run (%s '%s' "
+                        "repeats too often)", t, MAX_FIRINGS, what, name);
+}
+
 /* Everything due at time t: doses, timed events, delayed events, and any
    cascade of conditional events they cause. *changed is set when a state or
    parameter changed (the integrator must restart). */
@@ -403,7 +433,14 @@ static muskx_status fire_due(muskx_sim *s, double t, double *y, int *changed) {
                                   (double)(s->doses[d].count - s->dose_left[d])
                             : INFINITY;
       *changed = 1;
-      s->stats[MUSKX_STAT_EVENTS_FIRED]++;
+      st = count_firing(s, t, "dose of", m->species[s->doses[d].species].name);
+      if (st != MUSKX_OK) return st;
+      if (s->dose_next[d] <= t)
+        return muskx__sim_err(s, MUSKX_ELIMIT,
+                              "t=%g: dose of '%s' repeats every %g, too little "
+                              "to move time on from t", t,
+                              m->species[s->doses[d].species].name,
+                              s->doses[d].every);
     }
   }
   for (int e = 0; e < m->nevents; e++) {
@@ -413,6 +450,12 @@ static muskx_status fire_due(muskx_sim *s, double t, double *y, int *changed) {
     if (s->ev_left[e] > 0) s->ev_left[e]--;
     double next = s->ev_every[e] > 0 ? s->ev_next[e] + s->ev_every[e] : INFINITY;
     if (next > s->ev_until[e] || s->ev_left[e] == 0) next = INFINITY;
+    /* an interval below the time resolution at t would fire at t forever */
+    if (next <= t)
+      return muskx__sim_err(s, MUSKX_ELIMIT,
+                            "t=%g: event '%s' repeats every %g, too little "
+                            "to move time on from t", t, m->events[e].id,
+                            s->ev_every[e]);
     s->ev_next[e] = next;
   }
   /* doses, timed events or an input breakpoint may have flipped a `when` */
@@ -453,10 +496,10 @@ static muskx_status fire_due(muskx_sim *s, double t, double *y, int *changed) {
       if (vals == NULL) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory");
       memcpy(vals, v, (size_t)ev->nsets * sizeof *vals);
       for (int k = 0; k < ev->nsets; k++) apply_set(s, &ev->sets[k], vals[k], y);
-      s->probe_y = NULL; /* the state moved: judge conditions on it now */
+      if (s->probe_y != NULL) probe_follow(s, y);
       if (vals != local) muskx__free(vals);
       *changed = 1;
-      s->stats[MUSKX_STAT_EVENTS_FIRED]++;
+      if ((st = count_firing(s, t, "event", ev->id)) != MUSKX_OK) return st;
     }
     drop_pending(s, best);
     if (!cancelled && (st = check_transitions(s, t, y)) != MUSKX_OK) return st;
@@ -509,7 +552,8 @@ static muskx_status schedule(muskx_sim *s, double t0) {
       if (every > 0) {
         double skip = ceil((t0 - at) / every);
         next = at + skip * every;
-        if (left > 0) left = left > (long)skip ? left - (long)skip : 0;
+        /* compared as doubles: skip can exceed any long (at: -1e300) */
+        if (left > 0) left = (double)left > skip ? left - (long)skip : 0;
       } else {
         left = 0;
       }
@@ -534,7 +578,7 @@ static muskx_status schedule(muskx_sim *s, double t0) {
       if (ds->every > 0) {
         double skip = ceil((t0 - ds->t0) / ds->every);
         next = ds->t0 + skip * ds->every;
-        left = left > (long)skip ? left - (long)skip : 0;
+        left = (double)left > skip ? left - (long)skip : 0;
       } else {
         left = 0;
       }
@@ -564,6 +608,21 @@ static void set_probe(muskx_sim *s, double t) {
   if (CVodeGetDky(s->cvode, tp, 0, s->yprobe) != CV_SUCCESS) return;
   s->probe_t = tp;
   s->probe_y = N_VGetArrayPointer(s->yprobe);
+  /* remember how far the probe is from the root state, so that after an
+     event jumps the state the probe can follow it (probe_follow) */
+  const double *y = N_VGetArrayPointer(s->y);
+  double *pd = s->scratch + s->m->nspecies + s->max_sets;
+  for (int i = 0; i < s->m->nspecies; i++) pd[i] = s->probe_y[i] - y[i];
+}
+
+/* After an event assignment at a root, the state just past the root lies on
+   the new trajectory: y + (old probe - old y). Judging conditions there
+   (not at y itself, where some g may be exactly 0) keeps a condition that
+   is already true from being seen false and re-firing. */
+static void probe_follow(muskx_sim *s, const double *y) {
+  double *p = N_VGetArrayPointer(s->yprobe);
+  const double *pd = s->scratch + s->m->nspecies + s->max_sets;
+  for (int i = 0; i < s->m->nspecies; i++) p[i] = y[i] + pd[i];
 }
 
 static void record(muskx_sim *s, double t, const double *y, double *row) {
@@ -595,7 +654,9 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
   else if (strcmp(flagname, "NONE") == 0)
     flagname = "unnamed CVODE flag";
   muskx_status st;
-  if (!isnan(s->bad_time)) {
+  /* Too much work is a step budget spent, whatever the trial values met on
+     the way: name the worst species instead. */
+  if (!isnan(s->bad_time) && flag != CV_TOO_MUCH_WORK) {
     /* find the reaction whose rate is not finite, for a precise message */
     int sp = s->bad_result;
     muskx__sim_eval(s, &s->p->rates, s->bad_time, N_VGetArrayPointer(s->y));
@@ -605,7 +666,7 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
       st = muskx__sim_err(s, MUSKX_ENONFINITE,
                           "t=%g: rate of reaction '%s' is not finite "
                           "(%s:%d:%d); d(%s)/dt could not be computed (%s)",
-                          s->bad_time, rx->id, m->source, rx->rate_loc.line,
+                          s->bad_time, rx->id, rx->rate_loc.file ? rx->rate_loc.file : m->source, rx->rate_loc.line,
                           rx->rate_loc.col, m->species[sp].name, flagname);
     } else {
       st = muskx__sim_err(s, MUSKX_ENONFINITE,
@@ -650,8 +711,9 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   s->errmsg[0] = '\0';
   if (!s->autonomous) muskx__sim_inputs_at(s, t);
   if ((st = schedule(s, t)) != MUSKX_OK) goto done;
-  if (n > 0 && (st = setup_cvode(s, t)) != MUSKX_OK) goto done;
-  double *y = n > 0 ? N_VGetArrayPointer(s->y) : s->scratch;
+  if ((st = setup_cvode(s, t)) != MUSKX_OK) goto done;
+  double *y = N_VGetArrayPointer(s->y);
+  y[0] = 0.0; /* the placeholder state when there are no species */
   memcpy(y, y0, (size_t)n * sizeof *y);
 
   /* Conditional events start from their initial_value; one already true at
@@ -660,7 +722,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
     s->prev_trigger[e] = (uint8_t)m->events[e].initial_value;
   int changed = 0;
   if ((st = fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
-  if (n > 0) {
+  {
     /* CVodeReInit zeroes CVODE's counters: nothing of a previous run
        leaks into this run's statistics. */
     if (CVodeReInit(s->cvode, t, s->y) != CV_SUCCESS) {
@@ -676,14 +738,15 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
     }
     double tdisc = next_stop(s, t);
     double tstop = times[k] < tdisc ? times[k] : tdisc;
-    if (n == 0) {
-      t = tstop; /* nothing to integrate: only time moves */
-    } else {
+    {
       double tret = t;
       /* Stop only at discontinuities; output times are reached by CVODE's
          interpolation (CV_NORMAL), so outputs cost no extra steps. With no
          discontinuity ahead the stop is put out of reach. */
       CVodeSetStopTime(s->cvode, isfinite(tdisc) ? tdisc : NO_STOP);
+      /* only a non-finite value met in this interval explains a failure
+         in it (issue 9: not one CVODE recovered from long before) */
+      s->bad_time = NAN;
       int flag = CVode(s->cvode, tstop, s->y, &tret, CV_NORMAL);
       if (flag < 0) {
         st = solver_failure(s, flag, tret);
@@ -696,7 +759,10 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
         st = fire_due(s, t, y, &changed);
         s->probe_y = NULL;
         if (st != MUSKX_OK) goto done;
-        if (changed && (st = reinit(s, t)) != MUSKX_OK) goto done;
+        /* Restart even when nothing changed: continuing from a root where
+           some g is exactly 0 makes CVODE stop with "root found at and very
+           near t" (CV_ILL_INPUT); a restart re-arms root finding cleanly. */
+        if ((st = reinit(s, t)) != MUSKX_OK) goto done;
         continue;
       }
     }
@@ -704,7 +770,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
       changed = 0;
       muskx__sim_inputs_at(s, t);
       if ((st = fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
-      if (n > 0 && (st = reinit(s, t)) != MUSKX_OK) goto done;
+      if ((st = reinit(s, t)) != MUSKX_OK) goto done;
     }
   }
   if (yfinal != NULL) memcpy(yfinal, y, (size_t)n * sizeof *y);

@@ -12,6 +12,7 @@
  * max(|y_i|, atol_i) -- derivatives below 1e-9 relative, per time unit.
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -171,6 +172,35 @@ static void classify(muskx_sim *s) {
     s->stability = MUSKX_MARGINAL;
 }
 
+/*
+ * States that nothing depends on -- no other state's derivative and not
+ * their own, like a bone-mass accumulator dz/dt = f(cells) -- make J block
+ * triangular with a zero eigenvalue that says nothing about stability. They
+ * are peeled off (repeatedly: removing one may expose another) and the
+ * verdict is taken on the rest; their zeros are still reported.
+ */
+static void mark_integrators(const muskx_sim *s, const newton_ws *w,
+                             uint8_t *integrator) {
+  const muskx__program *p = s->p;
+  int changed = 1;
+  while (changed) {
+    changed = 0;
+    for (int k = 0; k < w->nf; k++) {
+      int j = w->free_idx[k];
+      if (integrator[j]) continue;
+      int used = 0;
+      for (int32_t q = p->jac_colptr[j]; q < p->jac_colptr[j + 1] && !used; q++) {
+        int row = p->jac_rowind[q];
+        used = !integrator[row] && !p->species_fixed[row];
+      }
+      if (!used) {
+        integrator[j] = 1;
+        changed = 1;
+      }
+    }
+  }
+}
+
 static int eigen(newton_ws *w, const double *x) {
   muskx_sim *s = w->s;
   int nf = w->nf, one = 1, info = 0, lwork = -1;
@@ -178,22 +208,40 @@ static int eigen(newton_ws *w, const double *x) {
   muskx__free(s->eig_im);
   s->eig_re = muskx__calloc((size_t)nf + 1, sizeof(double));
   s->eig_im = muskx__calloc((size_t)nf + 1, sizeof(double));
+  uint8_t *integrator = muskx__calloc((size_t)w->n + 1, 1);
   s->neig = 0;
-  if (!s->eig_re || !s->eig_im) return -1;
-  if (nf == 0) return 0;
-  reduced_jacobian(w, x);
-  double query;
-  dgeev_("N", "N", &nf, w->Jf, &nf, s->eig_re, s->eig_im, NULL, &one, NULL,
-         &one, &query, &lwork, &info);
-  lwork = info == 0 ? (int)query : 4 * nf;
-  double *work = muskx__calloc((size_t)lwork + 1, sizeof *work);
-  if (work == NULL) return -1;
-  dgeev_("N", "N", &nf, w->Jf, &nf, s->eig_re, s->eig_im, NULL, &one, NULL,
-         &one, work, &lwork, &info);
-  muskx__free(work);
-  if (info != 0) return -1;
-  s->neig = nf;
+  if (!s->eig_re || !s->eig_im || !integrator) {
+    muskx__free(integrator);
+    return -1;
+  }
+  mark_integrators(s, w, integrator);
+  /* the sub-Jacobian over the states that feed back */
+  muskx_sim_eval_rhs(s, 0.0, x, w->f, w->J);
+  int nk = 0;
+  for (int k = 0; k < nf; k++)
+    if (!integrator[w->free_idx[k]]) w->dx[nk++] = w->free_idx[k];
+  for (int c = 0; c < nk; c++)
+    for (int r = 0; r < nk; r++)
+      w->Jf[(size_t)c * nk + r] =
+          w->J[(size_t)w->dx[c] * w->n + (size_t)w->dx[r]];
+  muskx__free(integrator);
+  if (nk > 0) {
+    double query;
+    dgeev_("N", "N", &nk, w->Jf, &nk, s->eig_re, s->eig_im, NULL, &one, NULL,
+           &one, &query, &lwork, &info);
+    lwork = info == 0 ? (int)query : 4 * nk;
+    double *work = muskx__calloc((size_t)lwork + 1, sizeof *work);
+    if (work == NULL) return -1;
+    dgeev_("N", "N", &nk, w->Jf, &nk, s->eig_re, s->eig_im, NULL, &one, NULL,
+           &one, work, &lwork, &info);
+    muskx__free(work);
+    if (info != 0) return -1;
+  }
+  s->neig = nk;
   classify(s);
+  /* report the integrators' zero eigenvalues after the others */
+  for (int k = nk; k < nf; k++) s->eig_re[k] = s->eig_im[k] = 0.0;
+  s->neig = nf;
   return 0;
 }
 

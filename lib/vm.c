@@ -65,6 +65,12 @@ void muskx__vm_run(const muskx__prog *p, double *R) {
       case MUSKX__OP_TAN: *A = tan(B); break;
       /* Opcode: TANH A B     Synopsis: R(A) := tanh(R(B)) */
       case MUSKX__OP_TANH: *A = tanh(B); break;
+      /* Opcode: ASIN A B     Synopsis: R(A) := asin(R(B)) */
+      case MUSKX__OP_ASIN: *A = asin(B); break;
+      /* Opcode: ACOS A B     Synopsis: R(A) := acos(R(B)) */
+      case MUSKX__OP_ACOS: *A = acos(B); break;
+      /* Opcode: ATAN A B     Synopsis: R(A) := atan(R(B)) */
+      case MUSKX__OP_ATAN: *A = atan(B); break;
       /* Opcode: SQR A B      Synopsis: R(A) := R(B) * R(B) */
       case MUSKX__OP_SQR: *A = B * B; break;
       /* Opcode: ADD A B C    Synopsis: R(A) := R(B) + R(C) */
