@@ -1,0 +1,375 @@
+/*
+ * cmd_compare.c -- `muskx compare A.yaml B.yaml ... [--plot out.png]
+ * [-o table.csv]`: run several scenarios and print their summaries side by
+ * side, one column per scenario: for each reported output (the union over
+ * the scenarios, in order) its value at the end of each phase (matched by
+ * phase name), its trough and peak, and its half-recovery time. -o writes
+ * the same table as CSV; --plot draws one panel per output with one line
+ * per scenario.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_cli.h"
+
+enum { OPT_OUTPUT = 1, OPT_PLOT, OPT_SET, OPT_TITLE };
+
+static const cli_option options[] = {
+    {OPT_OUTPUT, "output", 'o', "FILE", "write the comparison table as CSV"},
+    {OPT_PLOT, "plot", 0, "PNG",
+     "draw one panel per output, one line per scenario (needs gnuplot)"},
+    {OPT_SET, "set", 0, "NAME=VALUE",
+     "override a value in every scenario (repeatable)"},
+    {OPT_TITLE, "title", 0, "TEXT", "title of the plot"},
+    {0, NULL, 0, NULL, NULL},
+};
+
+/* One row of the table: a statistic of an output in one phase. */
+typedef enum { ROW_END, ROW_TROUGH, ROW_PEAK, ROW_HALF } row_kind;
+
+/* Index of report `name` in run r, or -1. */
+static int col_of(const cli_srun *r, const char *name) {
+  int n = muskx_scenario_report_count(r->sc);
+  for (int c = 0; c < n; c++)
+    if (strcmp(muskx_scenario_report_name(r->sc, c), name) == 0) return c;
+  return -1;
+}
+
+static int phase_of(const cli_srun *r, const char *name) {
+  int n = muskx_scenario_phase_count(r->sc);
+  for (int p = 0; p < n; p++)
+    if (strcmp(muskx_scenario_phase_name(r->sc, p), name) == 0) return p;
+  return -1;
+}
+
+/* The value of one table cell (NAN when the scenario lacks the output or
+   phase). For ROW_HALF the phase is ignored. */
+static double value(const cli_srun *r, const char *out, row_kind k,
+                    const char *phase) {
+  int c = col_of(r, out);
+  if (c < 0) return NAN;
+  switch (k) {
+  case ROW_END: {
+    int p = phase_of(r, phase);
+    return p < 0 ? NAN : muskx_summary_get(r->summary, MUSKX_SUMMARY_END, c, p);
+  }
+  case ROW_TROUGH:
+    return muskx_summary_get(r->summary, MUSKX_SUMMARY_TROUGH, c, -1);
+  case ROW_PEAK:
+    return muskx_summary_get(r->summary, MUSKX_SUMMARY_PEAK, c, -1);
+  case ROW_HALF:
+    return muskx_summary_get(r->summary, MUSKX_SUMMARY_HALF_RECOVERY, c, -1);
+  }
+  return NAN;
+}
+
+/* A list of distinct names, in order of first appearance. */
+typedef struct names {
+  const char **v;
+  int n;
+} names;
+
+static int names_find(const names *s, const char *name) {
+  for (int i = 0; i < s->n; i++)
+    if (strcmp(s->v[i], name) == 0) return i;
+  return -1;
+}
+
+/* Adds name (when new) right after `after`; at the start when after is
+   NULL, at the end when after is not in the list. So that the phases of scenarios with different
+   timelines stay in each one's order. */
+static int names_add_after(names *s, const char *name, const char *after) {
+  if (names_find(s, name) >= 0) return 0;
+  const char **nv = realloc(s->v, (size_t)(s->n + 1) * sizeof *nv);
+  if (nv == NULL) return -1;
+  s->v = nv;
+  int at = 0; /* a scenario's first phase goes first */
+  if (after != NULL) {
+    int k = names_find(s, after);
+    at = k >= 0 ? k + 1 : s->n;
+  }
+  memmove(s->v + at + 1, s->v + at, (size_t)(s->n - at) * sizeof *s->v);
+  s->v[at] = name;
+  s->n++;
+  return 0;
+}
+
+static int names_add(names *s, const char *name) {
+  return names_add_after(s, name, s->n > 0 ? s->v[s->n - 1] : NULL);
+}
+
+/* Table rows: per output, the end of every phase, trough, peak, half
+   recovery. Calls emit() for each; label is what the text table shows. */
+typedef void (*row_fn)(void *ctx, const char *out, row_kind k,
+                       const char *phase, const char *label);
+
+static void for_rows(const names *outs, const names *phases, row_fn emit,
+                     void *ctx) {
+  char label[160];
+  for (int o = 0; o < outs->n; o++) {
+    for (int p = 0; p < phases->n; p++) {
+      snprintf(label, sizeof label, "end of %s", phases->v[p]);
+      emit(ctx, outs->v[o], ROW_END, phases->v[p], label);
+    }
+    emit(ctx, outs->v[o], ROW_TROUGH, "", "trough");
+    emit(ctx, outs->v[o], ROW_PEAK, "", "peak");
+    emit(ctx, outs->v[o], ROW_HALF, "", "half recovery (days)");
+  }
+}
+
+typedef struct text_ctx {
+  FILE *fp;
+  const cli_srun *runs;
+  int nruns;
+  const int *width;
+  const char *last_out;
+} text_ctx;
+
+/* The unit words of output `out` in the first scenario that reports it. */
+static const char *out_unit(const cli_srun *runs, int nruns, const char *out) {
+  for (int i = 0; i < nruns; i++) {
+    int c = col_of(&runs[i], out);
+    if (c < 0) continue;
+    int show = muskx_scenario_report_show(runs[i].sc, c);
+    size_t n = strlen(out);
+    if (show == MUSKX_SHOW_PCT_CHANGE) return "% change from day 0";
+    if (show == MUSKX_SHOW_VALUE && n > 4 && strcmp(out + n - 4, "_pct") == 0)
+      return "%";
+    return cli_show_unit(show);
+  }
+  return "";
+}
+
+static void text_row(void *vctx, const char *out, row_kind k,
+                     const char *phase, const char *label) {
+  text_ctx *t = vctx;
+  char buf[32];
+  if (t->last_out == NULL || strcmp(t->last_out, out) != 0) {
+    fprintf(t->fp, "%s (%s)\n", out, out_unit(t->runs, t->nruns, out));
+    t->last_out = out;
+  }
+  fprintf(t->fp, "  %-28s", label);
+  for (int i = 0; i < t->nruns; i++) {
+    double v = value(&t->runs[i], out, k, phase);
+    if (isnan(v))
+      snprintf(buf, sizeof buf, "-");
+    else if (k == ROW_HALF)
+      snprintf(buf, sizeof buf, "%.0f", v);
+    else
+      snprintf(buf, sizeof buf, "%.2f", v + 0.0);
+    if (strcmp(buf, "-0.00") == 0) snprintf(buf, sizeof buf, "0.00");
+    fprintf(t->fp, " %*s", t->width[i], buf);
+  }
+  fputc('\n', t->fp);
+}
+
+typedef struct csv_ctx {
+  FILE *fp;
+  const cli_srun *runs;
+  int nruns;
+} csv_ctx;
+
+static void csv_row(void *vctx, const char *out, row_kind k,
+                    const char *phase, const char *label) {
+  static const char *const stat[] = {"end", "trough", "peak",
+                                     "half_recovery_days"};
+  csv_ctx *c = vctx;
+  char num[CLI_NUMBUF];
+  (void)label;
+  cli_csv_field(c->fp, out);
+  fputc(',', c->fp);
+  cli_csv_field(c->fp, out_unit(c->runs, c->nruns, out));
+  fprintf(c->fp, ",%s,", stat[k]);
+  cli_csv_field(c->fp, phase);
+  for (int i = 0; i < c->nruns; i++) {
+    double v = value(&c->runs[i], out, k, phase);
+    fputc(',', c->fp);
+    if (!isnan(v)) fputs(cli_format_double(v, num), c->fp);
+  }
+  fputc('\n', c->fp);
+}
+
+static int write_csv(const char *path, const cli_srun *runs, int nruns,
+                     const names *outs, const names *phases) {
+  cli_out o;
+  if (cli_out_open(&o, path) != 0) return -1;
+  fputs("output,unit,statistic,phase", o.fp);
+  for (int i = 0; i < nruns; i++) {
+    fputc(',', o.fp);
+    cli_csv_field(o.fp, muskx_scenario_id(runs[i].sc));
+  }
+  fputc('\n', o.fp);
+  csv_ctx c = {o.fp, runs, nruns};
+  for_rows(outs, phases, csv_row, &c);
+  return cli_out_commit(&o);
+}
+
+/* Column headers: each id wrapped onto as many lines as it needs, broken
+   before an underscore where possible, so that four scenarios fit in 100
+   columns. */
+#define COL_WIDTH 15
+static void print_header(FILE *fp, const cli_srun *runs, int nruns,
+                         const int *width) {
+  const char **rest = calloc((size_t)nruns, sizeof *rest);
+  if (rest == NULL) return;
+  for (int i = 0; i < nruns; i++) rest[i] = muskx_scenario_id(runs[i].sc);
+  for (int line = 0; line < 8; line++) {
+    int any = 0;
+    for (int i = 0; i < nruns; i++) any |= rest[i][0] != '\0';
+    if (!any) break;
+    fprintf(fp, "  %-28s", "");
+    for (int i = 0; i < nruns; i++) {
+      size_t len = strlen(rest[i]), take = len;
+      if ((int)len > width[i]) {
+        take = (size_t)width[i];
+        for (size_t k = (size_t)width[i]; k > 1; k--)
+          if (rest[i][k] == '_') {
+            take = k;
+            break;
+          }
+      }
+      fprintf(fp, " %*.*s", width[i], (int)take, rest[i]);
+      rest[i] += take;
+    }
+    fputc('\n', fp);
+  }
+  free(rest);
+}
+
+static void print_table(FILE *fp, const cli_srun *runs, int nruns,
+                        const names *outs, const names *phases) {
+  int *width = calloc((size_t)nruns, sizeof *width);
+  if (width == NULL) return;
+  fprintf(fp, "Scenarios compared:\n");
+  for (int i = 0; i < nruns; i++) {
+    const char *id = muskx_scenario_id(runs[i].sc);
+    width[i] = COL_WIDTH;
+    fprintf(fp, "  %-26s %s\n", id, muskx_scenario_name(runs[i].sc));
+  }
+  fprintf(fp,
+          "Values at the end of each phase and over the run; half recovery\n"
+          "counts days from the end of each scenario's recovery phase ('%s'\n"
+          "in the first) until half the change is undone.\n\n",
+          muskx_scenario_recovery_phase(runs[0].sc) >= 0
+              ? muskx_scenario_phase_name(
+                    runs[0].sc, muskx_scenario_recovery_phase(runs[0].sc))
+              : "none");
+  print_header(fp, runs, nruns, width);
+  text_ctx t = {fp, runs, nruns, width, NULL};
+  for_rows(outs, phases, text_row, &t);
+  free(width);
+}
+
+static int run(const cli_command *self, int argc, char **argv) {
+  cli_parser p;
+  cli_settings settings = {NULL, 0, 0};
+  const char *output = NULL, *plot = NULL, *title = NULL;
+  const char **paths = NULL;
+  cli_srun *runs = NULL;
+  names outs = {NULL, 0}, phases = {NULL, 0};
+  int npaths = 0, rc = CLI_EXIT_FAIL, k;
+
+  paths = calloc((size_t)argc, sizeof *paths);
+  if (paths == NULL) {
+    cli_error("out of memory");
+    return CLI_EXIT_FAIL;
+  }
+  cli_parser_init(&p, self, argc, argv);
+  while ((k = cli_next(&p)) != CLI_END) {
+    switch (k) {
+    case CLI_ERROR: rc = CLI_EXIT_USAGE; goto done;
+    case CLI_HELP:
+      cli_print_help(stdout, self);
+      rc = CLI_EXIT_OK;
+      goto done;
+    case CLI_ARG: paths[npaths++] = p.value; break;
+    case OPT_OUTPUT: output = p.value; break;
+    case OPT_PLOT:
+      if (p.value[0] == '\0' || strcmp(p.value, "-") == 0) {
+        rc = cli_usage_error(self, "--plot needs a file name for the PNG");
+        goto done;
+      }
+      plot = p.value;
+      break;
+    case OPT_TITLE: title = p.value; break;
+    case OPT_SET: {
+      int bad = cli_settings_add(&settings, self, p.value);
+      if (bad != 0) {
+        rc = bad > 0 ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+        goto done;
+      }
+      break;
+    }
+    default: break;
+    }
+  }
+  if (npaths == 0) {
+    rc = cli_usage_error(self, "no SCENARIO given");
+    goto done;
+  }
+  if (output != NULL && strcmp(output, "-") != 0 && cli_out_probe(output) != 0)
+    goto done;
+  runs = calloc((size_t)npaths, sizeof *runs);
+  if (runs == NULL) {
+    cli_error("out of memory");
+    goto done;
+  }
+  for (int i = 0; i < npaths; i++)
+    if (cli_srun_do(&runs[i], paths[i], &settings) != 0) goto done;
+  for (int i = 0; i < npaths; i++) {
+    const muskx_scenario *sc = runs[i].sc;
+    for (int c = 0; c < muskx_scenario_report_count(sc); c++)
+      if (names_add(&outs, muskx_scenario_report_name(sc, c)) != 0) goto nomem;
+    for (int q = 0; q < muskx_scenario_phase_count(sc); q++)
+      if (names_add_after(&phases, muskx_scenario_phase_name(sc, q),
+                          q > 0 ? muskx_scenario_phase_name(sc, q - 1)
+                                : NULL) != 0)
+        goto nomem;
+  }
+  if (output != NULL &&
+      write_csv(output, runs, npaths, &outs, &phases) != 0)
+    goto done;
+  print_table(output != NULL && strcmp(output, "-") == 0 ? stderr : stdout,
+              runs, npaths, &outs, &phases);
+  if (plot != NULL) {
+    char t[512];
+    if (title == NULL) {
+      snprintf(t, sizeof t, "%s", npaths == 1
+                                      ? muskx_scenario_name(runs[0].sc)
+                                      : "Scenario comparison");
+      title = t;
+    }
+    if (cli_plot_runs(runs, npaths, plot, title) < 0) goto done;
+  }
+  rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+  goto done;
+nomem:
+  cli_error("out of memory");
+done:
+  for (int i = 0; runs != NULL && i < npaths; i++) cli_srun_free(&runs[i]);
+  free(runs);
+  free(paths);
+  free(outs.v);
+  free(phases.v);
+  cli_settings_free(&settings);
+  return rc;
+}
+
+const cli_command cli_cmd_compare = {
+    "compare",
+    "SCENARIO... [--plot out.png] [-o table.csv] [--set NAME=VALUE ...]",
+    "run several scenarios and compare their summaries side by side",
+    "Runs each SCENARIO (muskx-scenario(5)) and prints one table with a\n"
+    "column per scenario: for every reported output, its value at the end\n"
+    "of each phase (phases are matched by name; '-' where a scenario has no\n"
+    "such phase or output), its trough and peak over the run, and the days\n"
+    "after the recovery phase until half of its change is undone. -o writes\n"
+    "the table as CSV (output,unit,statistic,phase,<scenario ids>); --plot\n"
+    "draws one panel per output with one line per scenario.",
+    options,
+    "  muskx compare scenarios/iss_*.yaml\n"
+    "  muskx compare scenarios/iss_*.yaml --plot iss.png -o iss.csv\n",
+    run,
+};

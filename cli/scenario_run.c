@@ -1,0 +1,123 @@
+/*
+ * scenario_run.c -- what `muskx run` and `muskx compare` share: load a
+ * scenario, apply --set to it, run it through the library
+ * (muskx_scenario_run), summarise it (muskx_summary_compute), and write
+ * its time course as CSV.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_cli.h"
+
+static int load(cli_srun *r, const char *path) {
+  muskx_error err;
+  char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
+  memset(&err, 0, sizeof err);
+  if (muskx_scenario_load_file(path, &r->sc, &err) != MUSKX_OK) {
+    fprintf(stderr, "%s\n", muskx_error_format(&err, buf, sizeof buf));
+    return -1;
+  }
+  return 0;
+}
+
+static int apply_settings(cli_srun *r, const cli_settings *s) {
+  for (size_t i = 0; s != NULL && i < s->n; i++) {
+    const cli_setting *it = &s->items[i];
+    char name[512];
+    if (it->name_len >= sizeof name) {
+      fprintf(stderr, "%s: --set: name too long\n", r->path);
+      return -1;
+    }
+    memcpy(name, it->name, it->name_len);
+    name[it->name_len] = '\0';
+    if (muskx_scenario_set(r->sc, name, it->value) != MUSKX_OK) {
+      fprintf(stderr, "%s: --set %s: %s\n", r->path, it->arg,
+              muskx_scenario_errmsg(r->sc));
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int cli_srun_do(cli_srun *r, const char *path, const cli_settings *settings) {
+  muskx_sim *sim = NULL;
+  muskx_status st;
+  size_t done = 0;
+  int ncols;
+
+  memset(r, 0, sizeof *r);
+  r->path = path;
+  if (load(r, path) != 0 || apply_settings(r, settings) != 0) return -1;
+  ncols = muskx_scenario_report_count(r->sc);
+  r->nrows = muskx_scenario_sample_times(r->sc, NULL, 0);
+  r->times = malloc(r->nrows * sizeof *r->times);
+  r->values = malloc(r->nrows * (size_t)ncols * sizeof *r->values);
+  if (r->times == NULL || r->values == NULL) {
+    cli_error("out of memory");
+    return -1;
+  }
+  muskx_scenario_sample_times(r->sc, r->times, r->nrows);
+  st = muskx_sim_create(muskx_scenario_model(r->sc), &sim);
+  if (st != MUSKX_OK) {
+    fprintf(stderr, "%s: cannot create a simulation: %s\n", path,
+            muskx_strerror(st));
+    return -1;
+  }
+  st = muskx_scenario_run(r->sc, sim, r->values, r->nrows, &done);
+  if (st != MUSKX_OK) {
+    cli_sim_error(path, done == 0 ? "setting up the run" : "run", sim, st);
+    muskx_sim_free(sim);
+    return -1;
+  }
+  muskx_sim_free(sim);
+  st = muskx_summary_compute(r->sc, r->times, r->values, r->nrows,
+                             &r->summary);
+  if (st != MUSKX_OK) {
+    fprintf(stderr, "%s: summary: %s\n", path, muskx_strerror(st));
+    return -1;
+  }
+  return 0;
+}
+
+void cli_srun_free(cli_srun *r) {
+  muskx_summary_free(r->summary);
+  muskx_scenario_free(r->sc);
+  free(r->times);
+  free(r->values);
+  memset(r, 0, sizeof *r);
+}
+
+int cli_srun_write_csv(const cli_srun *r, const char *path) {
+  cli_out o;
+  char num[CLI_NUMBUF];
+  int nc = muskx_scenario_report_count(r->sc);
+
+  if (cli_out_open(&o, path) != 0) return -1;
+  fputs("time", o.fp);
+  for (int c = 0; c < nc; c++) {
+    fputc(',', o.fp);
+    cli_csv_field(o.fp, muskx_scenario_report_name(r->sc, c));
+  }
+  fputc('\n', o.fp);
+  for (size_t i = 0; i < r->nrows; i++) {
+    fputs(cli_format_double(r->times[i], num), o.fp);
+    for (int c = 0; c < nc; c++) {
+      fputc(',', o.fp);
+      fputs(cli_format_double(r->values[i * (size_t)nc + (size_t)c], num),
+            o.fp);
+    }
+    fputc('\n', o.fp);
+  }
+  return cli_out_commit(&o);
+}
+
+const char *cli_show_unit(int show) {
+  switch (show) {
+  case MUSKX_SHOW_VALUE: return "value";
+  case MUSKX_SHOW_PCT_CHANGE: return "% change";
+  case MUSKX_SHOW_CHANGE: return "change";
+  default: return "?";
+  }
+}

@@ -1,0 +1,1228 @@
+/*
+ * scenario.c -- the scenario loader: a muskx-scenario(5) YAML file to a
+ * checked struct muskx_scenario (scenario.h), plus its accessors.
+ *
+ * The file is parsed with the model loader's YAML tree (yamltree.h), so
+ * every node has a position and every refusal reads "file:line:col:
+ * message". The loader checks each rule of the format where it is written:
+ * unknown keys, quantities and their units, phase names and order, and
+ * every name against the model it loads first ("model 'spaceflight' has no
+ * input 'loadng'"). Countermeasures are expanded here, once: exercise
+ * protocols into per-phase input values, drug regimens into doses in the
+ * target species' unit. What depends on values a `set` may change (input
+ * baselines, a bioavailability parameter) is resolved when applied
+ * (scenario_expand.c).
+ *
+ * On failure nothing is returned and nothing leaks: every partial result
+ * hangs off the scenario being built, which is freed whole.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "scenario.h"
+#include "yamltree.h"
+
+#define SC_MAX_FILE ((size_t)4 * 1024 * 1024)
+#define SC_MAX_PHASES 1000
+#define SC_MAX_ITEMS 10000
+/* A regimen of more doses than this is a typo (every: 1 h for years). */
+#define SC_MAX_DOSES 100000
+/* The longest scenario: a century is plenty for a human. */
+#define SC_MAX_DAYS (100 * 365.25)
+
+typedef struct sc_ctx {
+  muskx_scenario *sc;
+  const char *file;
+  muskx_error *err;
+} sc_ctx;
+
+/* ---------------------------------------------------------------------- */
+/* Errors                                                                  */
+
+static muskx_status fail(sc_ctx *c, const muskx__yaml_node *n, muskx_status st,
+                         const char *fmt, ...) MUSKX__PRINTF(4, 5);
+
+static muskx_status fail(sc_ctx *c, const muskx__yaml_node *n, muskx_status st,
+                         const char *fmt, ...) {
+  char msg[MUSKX_ERROR_MESSAGE_MAX];
+  va_list ap;
+  muskx__loc loc = {c->file, n ? n->line : 0, n ? n->col : 0};
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return muskx__seterr(c->err, st, &loc, "%s", msg);
+}
+
+static muskx_status nomem(sc_ctx *c) {
+  return muskx__seterr(c->err, MUSKX_ENOMEM, NULL, "out of memory");
+}
+
+/* "a mapping", "a list", "nothing" or the quoted text, for "got ...". */
+static const char *describe(const muskx__yaml_node *n, char *buf, size_t size) {
+  if (n == NULL || muskx__yaml_is_null(n)) return "nothing";
+  if (n->kind == MUSKX__YAML_MAP) return "a mapping";
+  if (n->kind == MUSKX__YAML_SEQ) return "a list";
+  if (n->len > 40)
+    snprintf(buf, size, "'%.40s...'", n->text);
+  else
+    snprintf(buf, size, "'%s'", n->text);
+  return buf;
+}
+
+/* Refuses a key of map that is not in allowed (NULL-terminated). */
+static muskx_status check_keys(sc_ctx *c, const muskx__yaml_node *map,
+                               const char *const *allowed, const char *where) {
+  for (size_t i = 0; i < map->n; i++) {
+    const char *k = map->keys[i]->text;
+    int ok = 0;
+    for (const char *const *a = allowed; *a != NULL; a++)
+      if (strcmp(k, *a) == 0) ok = 1;
+    if (!ok) {
+      char list[256] = "";
+      size_t used = 0;
+      for (const char *const *a = allowed; *a != NULL; a++) {
+        int w = snprintf(list + used, sizeof list - used, "%s%s",
+                         a == allowed ? "" : ", ", *a);
+        if (w < 0 || (size_t)w >= sizeof list - used) break;
+        used += (size_t)w;
+      }
+      return fail(c, map->keys[i], MUSKX_EMODEL,
+                  "unknown key '%s' in %s (expected one of: %s)", k, where,
+                  list);
+    }
+  }
+  return MUSKX_OK;
+}
+
+static muskx_status want_map(sc_ctx *c, const muskx__yaml_node *n,
+                             const char *what) {
+  char buf[64];
+  if (n == NULL || n->kind != MUSKX__YAML_MAP)
+    return fail(c, n, MUSKX_EMODEL, "%s must be a mapping, got %s", what,
+                describe(n, buf, sizeof buf));
+  return MUSKX_OK;
+}
+
+static muskx_status want_seq(sc_ctx *c, const muskx__yaml_node *n,
+                             const char *what) {
+  char buf[64];
+  if (n == NULL || n->kind != MUSKX__YAML_SEQ)
+    return fail(c, n, MUSKX_EMODEL, "%s must be a list, got %s", what,
+                describe(n, buf, sizeof buf));
+  if (n->n > SC_MAX_ITEMS)
+    return fail(c, n, MUSKX_ELIMIT, "%s has %zu items; at most %d are allowed",
+                what, n->n, SC_MAX_ITEMS);
+  return MUSKX_OK;
+}
+
+static muskx_status want_scalar(sc_ctx *c, const muskx__yaml_node *n,
+                                const char *what) {
+  char buf[64];
+  if (n == NULL || n->kind != MUSKX__YAML_SCALAR || muskx__yaml_is_null(n))
+    return fail(c, n, MUSKX_EMODEL, "%s must be a single value, got %s", what,
+                describe(n, buf, sizeof buf));
+  return MUSKX_OK;
+}
+
+static int is_identifier(const char *s) {
+  if (!(isalpha((unsigned char)s[0]) || s[0] == '_')) return 0;
+  for (const char *p = s + 1; *p; p++)
+    if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '.')) return 0;
+  return 1;
+}
+
+static muskx_status want_name(sc_ctx *c, const muskx__yaml_node *n,
+                              const char *what) {
+  muskx_status st = want_scalar(c, n, what);
+  if (st != MUSKX_OK) return st;
+  if (!is_identifier(n->text))
+    return fail(c, n, MUSKX_EMODEL,
+                "%s must be a name ([A-Za-z_][A-Za-z0-9_.]*), got '%s'", what,
+                n->text);
+  return MUSKX_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Numbers and quantities                                                  */
+
+/* A whole scalar as a finite double. */
+static muskx_status get_number(sc_ctx *c, const muskx__yaml_node *n,
+                               const char *what, double *out) {
+  muskx_status st = want_scalar(c, n, what);
+  if (st != MUSKX_OK) return st;
+  char *end;
+  errno = 0;
+  double v = strtod(n->text, &end);
+  if (end == n->text || *end != '\0' || errno == ERANGE || !isfinite(v))
+    return fail(c, n, MUSKX_EMODEL, "%s must be a finite number, got '%s'",
+                what, n->text);
+  *out = v;
+  return MUSKX_OK;
+}
+
+/*
+ * A quantity "NUMBER [UNIT]": the number and the unit word (may be empty),
+ * for example "180 d", "6 months", "210 mg", "1.5e2". unit gets at most
+ * usize - 1 characters.
+ */
+static muskx_status get_quantity(sc_ctx *c, const muskx__yaml_node *n,
+                                 const char *what, double *value, char *unit,
+                                 size_t usize) {
+  muskx_status st = want_scalar(c, n, what);
+  if (st != MUSKX_OK) return st;
+  char *end;
+  errno = 0;
+  double v = strtod(n->text, &end);
+  if (end == n->text || errno == ERANGE || !isfinite(v))
+    return fail(c, n, MUSKX_EMODEL,
+                "%s must be a number with a unit (e.g. '30 d'), got '%s'",
+                what, n->text);
+  while (*end == ' ') end++;
+  size_t ul = strlen(end);
+  while (ul > 0 && end[ul - 1] == ' ') ul--;
+  for (size_t i = 0; i < ul; i++)
+    if (!(isalpha((unsigned char)end[i]) || (unsigned char)end[i] >= 0x80))
+      return fail(c, n, MUSKX_EMODEL, "%s has a malformed unit in '%s'", what,
+                  n->text);
+  if (ul >= usize)
+    return fail(c, n, MUSKX_EMODEL, "%s has an unknown unit in '%s'", what,
+                n->text);
+  memcpy(unit, end, ul);
+  unit[ul] = '\0';
+  *value = v;
+  return MUSKX_OK;
+}
+
+typedef struct unit_def {
+  const char *name;
+  double factor;
+} unit_def;
+
+/* Time units, in days. A month is the mean Gregorian month, 365.25 / 12 =
+   30.4375 d; a year the Julian year, 365.25 d. */
+static const unit_def time_units[] = {
+    {"d", 1.0},          {"day", 1.0},         {"days", 1.0},
+    {"h", 1.0 / 24},     {"hour", 1.0 / 24},   {"hours", 1.0 / 24},
+    {"week", 7.0},       {"weeks", 7.0},       {"month", 30.4375},
+    {"months", 30.4375}, {"year", 365.25},     {"years", 365.25},
+    {NULL, 0},
+};
+
+/* Dose units: masses in grams, amounts of substance in moles. A dose is
+   converted only within its family. */
+static const unit_def mass_units[] = {
+    {"g", 1.0},    {"mg", 1e-3},        {"ug", 1e-6}, {"\xc2\xb5g", 1e-6},
+    {"mcg", 1e-6}, {"ng", 1e-9},        {NULL, 0},
+};
+static const unit_def mole_units[] = {
+    {"mol", 1.0},   {"mmol", 1e-3},          {"umol", 1e-6},
+    {"\xc2\xb5mol", 1e-6}, {"nmol", 1e-9}, {"pmol", 1e-12},
+    {NULL, 0},
+};
+
+static double unit_lookup(const unit_def *tab, const char *u, size_t len) {
+  for (; tab->name != NULL; tab++)
+    if (strlen(tab->name) == len && memcmp(tab->name, u, len) == 0)
+      return tab->factor;
+  return 0;
+}
+
+double muskx__sc_days_per_unit(const char *unit, size_t len) {
+  return unit_lookup(time_units, unit, len);
+}
+
+/* A duration or time: "NUMBER UNIT" with a time unit, in days, >= 0
+   (> 0 when positive is set). */
+static muskx_status get_days(sc_ctx *c, const muskx__yaml_node *n,
+                             const char *what, int positive, double *out) {
+  char unit[16];
+  double v;
+  muskx_status st = get_quantity(c, n, what, &v, unit, sizeof unit);
+  if (st != MUSKX_OK) return st;
+  if (unit[0] == '\0')
+    return fail(c, n, MUSKX_EMODEL,
+                "%s needs a time unit (d, day, week, month, year or h), as in "
+                "'%s d'", what, n->text);
+  double f = muskx__sc_days_per_unit(unit, strlen(unit));
+  if (f == 0)
+    return fail(c, n, MUSKX_EMODEL,
+                "unknown time unit '%s' in %s (use d, day(s), week(s), "
+                "month(s) = 30.4375 d, year(s) = 365.25 d or h)", unit, what);
+  v *= f;
+  if (positive ? !(v > 0) : !(v >= 0))
+    return fail(c, n, MUSKX_EMODEL, "%s must be %s, got '%s'", what,
+                positive ? "positive" : "zero or positive", n->text);
+  if (v > SC_MAX_DAYS)
+    return fail(c, n, MUSKX_ELIMIT, "%s '%s' is longer than 100 years", what,
+                n->text);
+  *out = v;
+  return MUSKX_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Model names                                                             */
+
+static char *dup_or_nomem(sc_ctx *c, const char *s, muskx_status *st) {
+  char *d = muskx__strdup(s);
+  if (d == NULL) *st = nomem(c);
+  return d;
+}
+
+static muskx_status need_name(sc_ctx *c, const muskx__yaml_node *n,
+                              muskx_kind kind, const char *kind_word,
+                              int *index) {
+  int i = muskx_model_find(c->sc->model, kind, n->text);
+  if (i < 0)
+    return fail(c, n, MUSKX_ENOTFOUND, "model '%s' has no %s '%s'",
+                muskx_model_id(c->sc->model), kind_word, n->text);
+  *index = i;
+  return MUSKX_OK;
+}
+
+static int find_phase(const muskx_scenario *sc, const char *name) {
+  for (int i = 0; i < sc->nphases; i++)
+    if (strcmp(sc->phases[i].name, name) == 0) return i;
+  return -1;
+}
+
+static muskx_status need_phase(sc_ctx *c, const muskx__yaml_node *n,
+                               int *index) {
+  muskx_status st = want_name(c, n, "a phase");
+  if (st != MUSKX_OK) return st;
+  int p = find_phase(c->sc, n->text);
+  if (p < 0)
+    return fail(c, n, MUSKX_EMODEL, "no phase named '%s' in this scenario",
+                n->text);
+  *index = p;
+  return MUSKX_OK;
+}
+
+/* A point in time: a phase name (its start; its end when at_end) or a
+   time with a unit. */
+static muskx_status get_when(sc_ctx *c, const muskx__yaml_node *n,
+                             const char *what, int at_end, double *out) {
+  muskx_status st = want_scalar(c, n, what);
+  if (st != MUSKX_OK) return st;
+  if (isalpha((unsigned char)n->text[0]) || n->text[0] == '_') {
+    int p;
+    if ((st = need_phase(c, n, &p)) != MUSKX_OK) return st;
+    *out = at_end ? c->sc->phases[p].end : c->sc->phases[p].start;
+    return MUSKX_OK;
+  }
+  return get_days(c, n, what, 0, out);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Sections                                                                */
+
+static muskx_status load_header(sc_ctx *c, const muskx__yaml_node *root) {
+  static const char *const keys[] = {"id", "name", "description",
+                                     "references", NULL};
+  muskx_scenario *sc = c->sc;
+  muskx__yaml_node *k;
+  const muskx__yaml_node *h = muskx__yaml_get(root, "scenario", &k);
+  muskx_status st;
+  if (h == NULL)
+    return fail(c, root, MUSKX_EMODEL, "missing required key 'scenario'");
+  if ((st = want_map(c, h, "'scenario'")) != MUSKX_OK ||
+      (st = check_keys(c, h, keys, "'scenario'")) != MUSKX_OK)
+    return st;
+  const muskx__yaml_node *id = muskx__yaml_get(h, "id", NULL);
+  if (id == NULL)
+    return fail(c, h, MUSKX_EMODEL, "'scenario' needs an 'id'");
+  if ((st = want_name(c, id, "scenario id")) != MUSKX_OK) return st;
+  const char *texts[2] = {"name", "description"};
+  char **dst[2] = {&sc->name, &sc->description};
+  if ((sc->id = dup_or_nomem(c, id->text, &st)) == NULL) return st;
+  for (int i = 0; i < 2; i++) {
+    const muskx__yaml_node *v = muskx__yaml_get(h, texts[i], NULL);
+    const char *text = "";
+    if (v != NULL && !muskx__yaml_is_null(v)) {
+      char what[64];
+      snprintf(what, sizeof what, "scenario %s", texts[i]);
+      if ((st = want_scalar(c, v, what)) != MUSKX_OK) return st;
+      text = v->text;
+    }
+    if ((*dst[i] = dup_or_nomem(c, text, &st)) == NULL) return st;
+  }
+  const muskx__yaml_node *refs = muskx__yaml_get(h, "references", NULL);
+  if (refs != NULL) {
+    if ((st = want_seq(c, refs, "'references'")) != MUSKX_OK) return st;
+    sc->refs = muskx__calloc(refs->n ? refs->n : 1, sizeof *sc->refs);
+    if (sc->refs == NULL) return nomem(c);
+    for (size_t i = 0; i < refs->n; i++) {
+      if ((st = want_scalar(c, refs->items[i], "a reference")) != MUSKX_OK)
+        return st;
+      if ((sc->refs[i] = dup_or_nomem(c, refs->items[i]->text, &st)) == NULL)
+        return st;
+      sc->nrefs++;
+    }
+  }
+  return MUSKX_OK;
+}
+
+/* The directory part of path, with its slash ("" when there is none). */
+static char *dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return muskx__strndup(path, slash ? (size_t)(slash - path + 1) : 0);
+}
+
+static int is_day_unit(const char *u) {
+  return strcmp(u, "d") == 0 || strcmp(u, "day") == 0 ||
+         strcmp(u, "days") == 0;
+}
+
+static muskx_status load_model(sc_ctx *c, const muskx__yaml_node *root) {
+  muskx_status st;
+  const muskx__yaml_node *mn = muskx__yaml_get(root, "model", NULL);
+  if (mn == NULL)
+    return fail(c, root, MUSKX_EMODEL, "missing required key 'model'");
+  if ((st = want_scalar(c, mn, "'model'")) != MUSKX_OK) return st;
+  char *path;
+  if (mn->text[0] == '/') {
+    path = muskx__strdup(mn->text);
+  } else {
+    char *dir = dir_of(c->file);
+    if (dir == NULL) return nomem(c);
+    size_t n = strlen(dir) + strlen(mn->text) + 1;
+    path = muskx__alloc(n);
+    if (path != NULL) snprintf(path, n, "%s%s", dir, mn->text);
+    muskx__free(dir);
+  }
+  if (path == NULL) return nomem(c);
+  st = muskx_model_load_file(path, &c->sc->model, c->err);
+  if (st == MUSKX_EIO) {
+    /* Say which line of the scenario named the missing file. */
+    st = fail(c, mn, MUSKX_EIO, "cannot load the model: %s",
+              c->err->message);
+  }
+  muskx__free(path);
+  if (st != MUSKX_OK) return st;
+  const char *tu = muskx_model_time_unit(c->sc->model);
+  if (!is_day_unit(tu))
+    return fail(c, mn, MUSKX_EMODEL,
+                "model '%s' has time unit '%s'; scenarios need a model in days "
+                "(time_unit: day)", muskx_model_id(c->sc->model), tu);
+  return MUSKX_OK;
+}
+
+static muskx_status add_set(muskx_scenario *sc, const char *name, double v) {
+  for (int i = 0; i < sc->nsets; i++)
+    if (strcmp(sc->sets[i].name, name) == 0) {
+      sc->sets[i].value = v;
+      return MUSKX_OK;
+    }
+  if (sc->nsets == sc->cap_sets) {
+    int nc = sc->cap_sets ? sc->cap_sets * 2 : 8;
+    muskx__sc_set *s = muskx__reallocarray(sc->sets, (size_t)nc, sizeof *s);
+    if (s == NULL) return MUSKX_ENOMEM;
+    sc->sets = s;
+    sc->cap_sets = nc;
+  }
+  char *d = muskx__strdup(name);
+  if (d == NULL) return MUSKX_ENOMEM;
+  sc->sets[sc->nsets].name = d;
+  sc->sets[sc->nsets].value = v;
+  sc->nsets++;
+  return MUSKX_OK;
+}
+
+/* A name muskx_sim_set() accepts: a parameter, a species or an input. */
+static int settable(const muskx_model *m, const char *name) {
+  return muskx_model_find(m, MUSKX_PARAMETER, name) >= 0 ||
+         muskx_model_find(m, MUSKX_SPECIES, name) >= 0 ||
+         muskx_model_find(m, MUSKX_INPUT, name) >= 0;
+}
+
+static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
+  const muskx__yaml_node *s = muskx__yaml_get(root, "set", NULL);
+  muskx_status st;
+  if (s == NULL) return MUSKX_OK;
+  if ((st = want_map(c, s, "'set'")) != MUSKX_OK) return st;
+  for (size_t i = 0; i < s->n; i++) {
+    double v;
+    if (!settable(c->sc->model, s->keys[i]->text))
+      return fail(c, s->keys[i], MUSKX_ENOTFOUND,
+                  "model '%s' has no parameter, species or input '%s'",
+                  muskx_model_id(c->sc->model), s->keys[i]->text);
+    if ((st = get_number(c, s->items[i], "a 'set' value", &v)) != MUSKX_OK)
+      return st;
+    if (add_set(c->sc, s->keys[i]->text, v) != MUSKX_OK) return nomem(c);
+  }
+  return MUSKX_OK;
+}
+
+/* The table of input i, created on first use. */
+static muskx__sc_input *input_table(sc_ctx *c, int input) {
+  muskx_scenario *sc = c->sc;
+  for (int i = 0; i < sc->ninputs; i++)
+    if (sc->inputs[i].input == input) return &sc->inputs[i];
+  int n = muskx_model_count(sc->model, MUSKX_INPUT);
+  if (sc->inputs == NULL) {
+    sc->inputs = muskx__calloc((size_t)(n > 0 ? n : 1), sizeof *sc->inputs);
+    if (sc->inputs == NULL) return NULL;
+  }
+  muskx__sc_input *t = &sc->inputs[sc->ninputs];
+  t->input = input;
+  t->values = muskx__calloc((size_t)sc->nphases, sizeof *t->values);
+  t->explicit_ = muskx__calloc((size_t)sc->nphases, 1);
+  sc->ninputs++; /* counted now, so a failure below still frees both */
+  if (t->values == NULL || t->explicit_ == NULL) return NULL;
+  return t;
+}
+
+static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
+  static const char *const keys[] = {"name", "duration", "inputs", NULL};
+  muskx_scenario *sc = c->sc;
+  muskx_status st;
+  const muskx__yaml_node *ph = muskx__yaml_get(root, "phases", NULL);
+  if (ph == NULL)
+    return fail(c, root, MUSKX_EMODEL, "missing required key 'phases'");
+  if ((st = want_seq(c, ph, "'phases'")) != MUSKX_OK) return st;
+  if (ph->n == 0)
+    return fail(c, ph, MUSKX_EMODEL, "'phases' needs at least one phase");
+  if (ph->n > SC_MAX_PHASES)
+    return fail(c, ph, MUSKX_ELIMIT, "%zu phases; at most %d are allowed",
+                ph->n, SC_MAX_PHASES);
+  sc->phases = muskx__calloc(ph->n, sizeof *sc->phases);
+  if (sc->phases == NULL) return nomem(c);
+  double t = 0;
+  /* Names and times first, so that inputs may be checked per phase. */
+  for (size_t i = 0; i < ph->n; i++) {
+    const muskx__yaml_node *p = ph->items[i];
+    if ((st = want_map(c, p, "a phase")) != MUSKX_OK ||
+        (st = check_keys(c, p, keys, "a phase")) != MUSKX_OK)
+      return st;
+    const muskx__yaml_node *name = muskx__yaml_get(p, "name", NULL);
+    const muskx__yaml_node *dur = muskx__yaml_get(p, "duration", NULL);
+    if (name == NULL) return fail(c, p, MUSKX_EMODEL, "a phase needs a 'name'");
+    if ((st = want_name(c, name, "a phase name")) != MUSKX_OK) return st;
+    if (find_phase(sc, name->text) >= 0)
+      return fail(c, name, MUSKX_EMODEL,
+                  "phase '%s' is defined twice (phase names are unique)",
+                  name->text);
+    if (dur == NULL)
+      return fail(c, p, MUSKX_EMODEL, "phase '%s' needs a 'duration'",
+                  name->text);
+    double d;
+    char what[96];
+    snprintf(what, sizeof what, "the duration of phase '%s'", name->text);
+    if ((st = get_days(c, dur, what, 1, &d)) != MUSKX_OK) return st;
+    if (t + d > SC_MAX_DAYS)
+      return fail(c, dur, MUSKX_ELIMIT,
+                  "the phases last longer than 100 years in all");
+    if ((sc->phases[i].name = dup_or_nomem(c, name->text, &st)) == NULL)
+      return st;
+    sc->phases[i].start = t;
+    t += d;
+    sc->phases[i].end = t;
+    sc->nphases++;
+  }
+  for (size_t i = 0; i < ph->n; i++) {
+    const muskx__yaml_node *in = muskx__yaml_get(ph->items[i], "inputs", NULL);
+    if (in == NULL) continue;
+    char what[96];
+    snprintf(what, sizeof what, "'inputs' of phase '%s'", sc->phases[i].name);
+    if ((st = want_map(c, in, what)) != MUSKX_OK) return st;
+    for (size_t k = 0; k < in->n; k++) {
+      int idx;
+      double v;
+      if ((st = need_name(c, in->keys[k], MUSKX_INPUT, "input", &idx)) !=
+              MUSKX_OK ||
+          (st = get_number(c, in->items[k], "an input value", &v)) != MUSKX_OK)
+        return st;
+      muskx__sc_input *tb = input_table(c, idx);
+      if (tb == NULL) return nomem(c);
+      tb->values[i] = v;
+      tb->explicit_[i] = 1;
+    }
+  }
+  return MUSKX_OK;
+}
+
+/*
+ * exercise: {type, sessions_per_week | sessions_per_day, intensity, phases,
+ * input}. The daily-averaged dose intensity * sessions per day goes into
+ * the input during the listed phases. A phase that already has a value
+ * for that input (from the phase or another protocol) is refused, so no
+ * value is silently overwritten or added up.
+ */
+static muskx_status load_exercise(sc_ctx *c, const muskx__yaml_node *e) {
+  static const char *const keys[] = {"type",      "sessions_per_week",
+                                     "sessions_per_day", "intensity",
+                                     "phases",    "input", NULL};
+  static const char *const types[] = {"resistive", "aerobic", NULL};
+  muskx_status st;
+  if ((st = want_map(c, e, "'exercise'")) != MUSKX_OK ||
+      (st = check_keys(c, e, keys, "'exercise'")) != MUSKX_OK)
+    return st;
+  const muskx__yaml_node *type = muskx__yaml_get(e, "type", NULL);
+  if (type == NULL) return fail(c, e, MUSKX_EMODEL, "'exercise' needs a 'type'");
+  if ((st = want_scalar(c, type, "exercise type")) != MUSKX_OK) return st;
+  int known = 0;
+  for (const char *const *t = types; *t; t++)
+    if (strcmp(*t, type->text) == 0) known = 1;
+  if (!known)
+    return fail(c, type, MUSKX_EMODEL,
+                "unknown exercise type '%s' (expected resistive or aerobic)",
+                type->text);
+  const muskx__yaml_node *spw = muskx__yaml_get(e, "sessions_per_week", NULL);
+  const muskx__yaml_node *spd = muskx__yaml_get(e, "sessions_per_day", NULL);
+  double per_day;
+  if ((spw == NULL) == (spd == NULL))
+    return fail(c, spw && spd ? spd : e, MUSKX_EMODEL,
+                "'exercise' needs exactly one of 'sessions_per_week' and "
+                "'sessions_per_day'");
+  if ((st = get_number(c, spw ? spw : spd, spw ? "sessions_per_week"
+                                                : "sessions_per_day",
+                       &per_day)) != MUSKX_OK)
+    return st;
+  if (per_day < 0)
+    return fail(c, spw ? spw : spd, MUSKX_EMODEL,
+                "the number of sessions must not be negative, got %g", per_day);
+  if (spw) per_day /= 7.0;
+  double intensity = 1.0;
+  const muskx__yaml_node *in = muskx__yaml_get(e, "intensity", NULL);
+  if (in != NULL) {
+    if ((st = get_number(c, in, "exercise intensity", &intensity)) != MUSKX_OK)
+      return st;
+    if (!(intensity >= 0 && intensity <= 1))
+      return fail(c, in, MUSKX_EMODEL,
+                  "exercise intensity must be between 0 and 1 (a fraction of "
+                  "the full prescription), got %g", intensity);
+  }
+  char inname[64];
+  const muskx__yaml_node *inp = muskx__yaml_get(e, "input", NULL);
+  int idx = -1;
+  if (inp != NULL) {
+    if ((st = want_name(c, inp, "exercise input")) != MUSKX_OK ||
+        (st = need_name(c, inp, MUSKX_INPUT, "input", &idx)) != MUSKX_OK)
+      return st;
+  } else {
+    snprintf(inname, sizeof inname, "exercise_%s", type->text);
+    idx = muskx_model_find(c->sc->model, MUSKX_INPUT, inname);
+    if (idx < 0)
+      return fail(c, type, MUSKX_ENOTFOUND,
+                  "model '%s' has no input '%s' (the default input of %s "
+                  "exercise; name one with 'input:')",
+                  muskx_model_id(c->sc->model), inname, type->text);
+  }
+  const muskx__yaml_node *ph = muskx__yaml_get(e, "phases", NULL);
+  if (ph == NULL)
+    return fail(c, e, MUSKX_EMODEL,
+                "'exercise' needs 'phases' (the phases it is done in)");
+  if ((st = want_seq(c, ph, "exercise 'phases'")) != MUSKX_OK) return st;
+  if (ph->n == 0)
+    return fail(c, ph, MUSKX_EMODEL, "exercise 'phases' is empty");
+  muskx__sc_input *tb = input_table(c, idx);
+  if (tb == NULL) return nomem(c);
+  for (size_t i = 0; i < ph->n; i++) {
+    int p;
+    if ((st = need_phase(c, ph->items[i], &p)) != MUSKX_OK) return st;
+    if (tb->explicit_[p])
+      return fail(c, ph->items[i], MUSKX_EMODEL,
+                  "input '%s' already has a value in phase '%s' (overlapping "
+                  "protocols or phase inputs)",
+                  muskx_model_name_at(c->sc->model, MUSKX_INPUT, idx),
+                  c->sc->phases[p].name);
+    tb->values[p] = intensity * per_day;
+    tb->explicit_[p] = 1;
+  }
+  return MUSKX_OK;
+}
+
+/* Converts a dose in `unit` to the unit of species sp; the factor, or 0
+   after reporting why not. */
+static muskx_status dose_factor(sc_ctx *c, const muskx__yaml_node *n,
+                                const char *unit, int sp, double *factor) {
+  const char *su = muskx_model_unit(c->sc->model, MUSKX_SPECIES, sp);
+  const char *sn = muskx_model_name_at(c->sc->model, MUSKX_SPECIES, sp);
+  if (unit[0] == '\0') { /* a bare number is in the species' own unit */
+    *factor = 1;
+    return MUSKX_OK;
+  }
+  const unit_def *fam[2] = {mass_units, mole_units};
+  for (int f = 0; f < 2; f++) {
+    double du = unit_lookup(fam[f], unit, strlen(unit));
+    if (du == 0) continue;
+    double tu = unit_lookup(fam[f], su, strlen(su));
+    if (tu == 0)
+      return fail(c, n, MUSKX_EMODEL,
+                  "cannot convert a dose in '%s' to the unit '%s' of species "
+                  "'%s' (give the dose as a plain number in that unit)",
+                  unit, su, sn);
+    *factor = du / tu;
+    return MUSKX_OK;
+  }
+  return fail(c, n, MUSKX_EMODEL,
+              "unknown dose unit '%s' (use g, mg, ug, ng, mol, mmol, umol, "
+              "nmol, pmol, or a plain number in the unit of '%s')", unit, sn);
+}
+
+/*
+ * drug: {agent, dose, route, every, count | until, start, target,
+ * bioavailability}. Doses at start + k*every (k = 0 .. count-1, or while
+ * <= until), each adding dose * unit factor * F to the target species.
+ */
+static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
+  static const char *const keys[] = {"agent", "dose",  "route",
+                                     "every", "count", "until",
+                                     "start", "target", "bioavailability",
+                                     NULL};
+  static const struct {
+    const char *route, *suffix;
+  } routes[] = {{"sc", "depot"},
+                {"im", "depot"},
+                {"iv", "central"},
+                {"oral", "gut"}};
+  muskx_scenario *sc = c->sc;
+  muskx_status st;
+  if ((st = want_map(c, d, "'drug'")) != MUSKX_OK ||
+      (st = check_keys(c, d, keys, "'drug'")) != MUSKX_OK)
+    return st;
+  const muskx__yaml_node *agent = muskx__yaml_get(d, "agent", NULL);
+  if (agent == NULL) return fail(c, d, MUSKX_EMODEL, "'drug' needs an 'agent'");
+  if ((st = want_name(c, agent, "drug agent")) != MUSKX_OK) return st;
+  const muskx__yaml_node *route = muskx__yaml_get(d, "route", NULL);
+  const char *suffix = "depot";
+  if (route != NULL) {
+    if ((st = want_scalar(c, route, "drug route")) != MUSKX_OK) return st;
+    suffix = NULL;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+      if (strcmp(routes[i].route, route->text) == 0) suffix = routes[i].suffix;
+    if (suffix == NULL)
+      return fail(c, route, MUSKX_EMODEL,
+                  "unknown route '%s' (expected sc, im, iv or oral)",
+                  route->text);
+  }
+  /* Target species. */
+  const muskx__yaml_node *target = muskx__yaml_get(d, "target", NULL);
+  int sp;
+  char tname[300];
+  if (target != NULL) {
+    if ((st = want_name(c, target, "drug target")) != MUSKX_OK ||
+        (st = need_name(c, target, MUSKX_SPECIES, "species", &sp)) != MUSKX_OK)
+      return st;
+    snprintf(tname, sizeof tname, "%s", target->text);
+  } else {
+    snprintf(tname, sizeof tname, "%s_%s", agent->text, suffix);
+    sp = muskx_model_find(sc->model, MUSKX_SPECIES, tname);
+    if (sp < 0)
+      return fail(c, agent, MUSKX_ENOTFOUND,
+                  "model '%s' has no species '%s' for agent '%s' (the default "
+                  "target of a %s dose; name one with 'target:')",
+                  muskx_model_id(sc->model), tname, agent->text,
+                  route ? route->text : "sc");
+  }
+  /* Amount. */
+  const muskx__yaml_node *dose = muskx__yaml_get(d, "dose", NULL);
+  if (dose == NULL) return fail(c, d, MUSKX_EMODEL, "'drug' needs a 'dose'");
+  double amount, factor = 1;
+  char unit[16];
+  if ((st = get_quantity(c, dose, "drug dose", &amount, unit, sizeof unit)) !=
+          MUSKX_OK ||
+      (st = dose_factor(c, dose, unit, sp, &factor)) != MUSKX_OK)
+    return st;
+  if (!(amount > 0))
+    return fail(c, dose, MUSKX_EMODEL, "drug dose must be positive, got '%s'",
+                dose->text);
+  /* Bioavailability: a number in (0, 1] or a parameter. */
+  double fnum = 1.0;
+  int fpar = -1;
+  const muskx__yaml_node *bio = muskx__yaml_get(d, "bioavailability", NULL);
+  if (bio != NULL) {
+    if ((st = want_scalar(c, bio, "bioavailability")) != MUSKX_OK) return st;
+    if (isalpha((unsigned char)bio->text[0]) || bio->text[0] == '_') {
+      if ((st = need_name(c, bio, MUSKX_PARAMETER, "parameter", &fpar)) !=
+          MUSKX_OK)
+        return st;
+    } else {
+      if ((st = get_number(c, bio, "bioavailability", &fnum)) != MUSKX_OK)
+        return st;
+      if (!(fnum > 0 && fnum <= 1))
+        return fail(c, bio, MUSKX_EMODEL,
+                    "bioavailability must be in (0, 1], got %g", fnum);
+    }
+  }
+  /* Schedule. */
+  double t0 = 0, every = 0, until = 0;
+  int count = 1;
+  const muskx__yaml_node *start = muskx__yaml_get(d, "start", NULL);
+  const muskx__yaml_node *ev = muskx__yaml_get(d, "every", NULL);
+  const muskx__yaml_node *cn = muskx__yaml_get(d, "count", NULL);
+  const muskx__yaml_node *un = muskx__yaml_get(d, "until", NULL);
+  if (start != NULL &&
+      (st = get_when(c, start, "drug start", 0, &t0)) != MUSKX_OK)
+    return st;
+  if (ev != NULL &&
+      (st = get_days(c, ev, "drug interval 'every'", 1, &every)) != MUSKX_OK)
+    return st;
+  if (cn != NULL && un != NULL)
+    return fail(c, un, MUSKX_EMODEL, "'drug' has both 'count' and 'until' "
+                "(use one)");
+  if (ev == NULL && (cn != NULL || un != NULL))
+    return fail(c, cn ? cn : un, MUSKX_EMODEL,
+                "'%s' needs 'every' (the dosing interval)",
+                cn ? "count" : "until");
+  if (ev != NULL && cn == NULL && un == NULL)
+    return fail(c, ev, MUSKX_EMODEL,
+                "a repeated dose needs 'count' or 'until'");
+  if (cn != NULL) {
+    double v;
+    if ((st = get_number(c, cn, "drug count", &v)) != MUSKX_OK) return st;
+    if (!(v >= 1 && v == floor(v) && v <= SC_MAX_DOSES))
+      return fail(c, cn, MUSKX_EMODEL,
+                  "drug count must be a whole number from 1 to %d, got '%s'",
+                  SC_MAX_DOSES, cn->text);
+    count = (int)v;
+  }
+  if (un != NULL) {
+    if ((st = get_when(c, un, "drug 'until'", 1, &until)) != MUSKX_OK)
+      return st;
+    if (until < t0)
+      return fail(c, un, MUSKX_EMODEL,
+                  "drug 'until' (day %g) is before its start (day %g)", until,
+                  t0);
+    /* Inclusive, as an event's until (muskx-model(5)); the small slack
+       keeps a dose that lands on `until` up to rounding. */
+    double k = floor((until - t0) / every + 1e-9);
+    if (k + 1 > SC_MAX_DOSES)
+      return fail(c, un, MUSKX_ELIMIT, "more than %d doses", SC_MAX_DOSES);
+    count = (int)k + 1;
+  }
+  double t_end = sc->phases[sc->nphases - 1].end;
+  if (t0 >= t_end)
+    return fail(c, start, MUSKX_EMODEL,
+                "drug start (day %g) is not before the end of the scenario "
+                "(day %g)", t0, t_end);
+  muskx__sc_dose *nd =
+      muskx__reallocarray(sc->doses, (size_t)sc->ndoses + 1, sizeof *nd);
+  if (nd == NULL) return nomem(c);
+  sc->doses = nd;
+  muskx__sc_dose *x = &sc->doses[sc->ndoses];
+  memset(x, 0, sizeof *x);
+  if ((x->target = dup_or_nomem(c, tname, &st)) == NULL) return st;
+  sc->ndoses++;
+  x->t0 = t0;
+  x->amount = amount * factor;
+  x->every = ev ? every : 0;
+  x->count = count;
+  x->f_number = fnum;
+  x->f_param = fpar;
+  return MUSKX_OK;
+}
+
+static muskx_status load_countermeasures(sc_ctx *c,
+                                         const muskx__yaml_node *root) {
+  const muskx__yaml_node *cm = muskx__yaml_get(root, "countermeasures", NULL);
+  muskx_status st;
+  if (cm == NULL || muskx__yaml_is_null(cm)) return MUSKX_OK;
+  if ((st = want_seq(c, cm, "'countermeasures'")) != MUSKX_OK) return st;
+  for (size_t i = 0; i < cm->n; i++) {
+    const muskx__yaml_node *item = cm->items[i];
+    char buf[64];
+    if (item->kind != MUSKX__YAML_MAP || item->n != 1)
+      return fail(c, item, MUSKX_EMODEL,
+                  "a countermeasure is a mapping with one key, 'exercise' or "
+                  "'drug', got %s", item->kind == MUSKX__YAML_MAP
+                                        ? "a mapping with several keys"
+                                        : describe(item, buf, sizeof buf));
+    const char *kind = item->keys[0]->text;
+    if (strcmp(kind, "exercise") == 0)
+      st = load_exercise(c, item->items[0]);
+    else if (strcmp(kind, "drug") == 0)
+      st = load_drug(c, item->items[0]);
+    else
+      st = fail(c, item->keys[0], MUSKX_EMODEL,
+                "unknown countermeasure '%s' (expected exercise or drug)",
+                kind);
+    if (st != MUSKX_OK) return st;
+  }
+  return MUSKX_OK;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static muskx_status add_report(sc_ctx *c, const muskx__yaml_node *name,
+                               const muskx__yaml_node *show) {
+  muskx_scenario *sc = c->sc;
+  const muskx_model *m = sc->model;
+  muskx_status st;
+  if ((st = want_name(c, name, "a reported output")) != MUSKX_OK) return st;
+  int col = muskx_model_find(m, MUSKX_OUTPUT, name->text);
+  if (col >= 0) {
+    col += muskx_model_count(m, MUSKX_SPECIES);
+  } else {
+    col = muskx_model_find(m, MUSKX_SPECIES, name->text);
+    if (col < 0)
+      return fail(c, name, MUSKX_ENOTFOUND,
+                  "model '%s' has no output or species '%s'", muskx_model_id(m),
+                  name->text);
+  }
+  for (int i = 0; i < sc->nreports; i++)
+    if (strcmp(sc->reports[i].name, name->text) == 0)
+      return fail(c, name, MUSKX_EMODEL, "output '%s' is listed twice",
+                  name->text);
+  /* By default a *_pct output is already a change in percent; anything
+     else is shown as its percent change from t = 0. */
+  muskx_show how = ends_with(name->text, "_pct") ? MUSKX_SHOW_VALUE
+                                                  : MUSKX_SHOW_PCT_CHANGE;
+  if (show != NULL) {
+    if ((st = want_scalar(c, show, "'show'")) != MUSKX_OK) return st;
+    if (strcmp(show->text, "value") == 0)
+      how = MUSKX_SHOW_VALUE;
+    else if (strcmp(show->text, "pct_change") == 0)
+      how = MUSKX_SHOW_PCT_CHANGE;
+    else if (strcmp(show->text, "change") == 0)
+      how = MUSKX_SHOW_CHANGE;
+    else
+      return fail(c, show, MUSKX_EMODEL,
+                  "unknown 'show' '%s' (expected value, pct_change or change)",
+                  show->text);
+  }
+  muskx__sc_report *r = &sc->reports[sc->nreports];
+  if ((r->name = dup_or_nomem(c, name->text, &st)) == NULL) return st;
+  r->column = col;
+  r->show = how;
+  sc->nreports++;
+  return MUSKX_OK;
+}
+
+static muskx_status load_outputs(sc_ctx *c, const muskx__yaml_node *root) {
+  static const char *const keys[] = {"name", "show", NULL};
+  muskx_scenario *sc = c->sc;
+  muskx_status st;
+  const muskx__yaml_node *o = muskx__yaml_get(root, "outputs", NULL);
+  if (o == NULL) {
+    /* Every model output. */
+    int n = muskx_model_count(sc->model, MUSKX_OUTPUT);
+    int ns = muskx_model_count(sc->model, MUSKX_SPECIES);
+    sc->reports = muskx__calloc((size_t)(n > 0 ? n : 1), sizeof *sc->reports);
+    if (sc->reports == NULL) return nomem(c);
+    for (int i = 0; i < n; i++) {
+      const char *nm = muskx_model_name_at(sc->model, MUSKX_OUTPUT, i);
+      if ((sc->reports[i].name = dup_or_nomem(c, nm, &st)) == NULL) return st;
+      sc->reports[i].column = ns + i;
+      sc->reports[i].show =
+          ends_with(nm, "_pct") ? MUSKX_SHOW_VALUE : MUSKX_SHOW_PCT_CHANGE;
+      sc->nreports++;
+    }
+    if (n == 0)
+      return fail(c, root, MUSKX_EMODEL,
+                  "model '%s' has no outputs; list species under 'outputs'",
+                  muskx_model_id(sc->model));
+    return MUSKX_OK;
+  }
+  if ((st = want_seq(c, o, "'outputs'")) != MUSKX_OK) return st;
+  if (o->n == 0) return fail(c, o, MUSKX_EMODEL, "'outputs' is empty");
+  sc->reports = muskx__calloc(o->n, sizeof *sc->reports);
+  if (sc->reports == NULL) return nomem(c);
+  for (size_t i = 0; i < o->n; i++) {
+    const muskx__yaml_node *it = o->items[i];
+    if (it->kind == MUSKX__YAML_MAP) {
+      if ((st = check_keys(c, it, keys, "an output")) != MUSKX_OK) return st;
+      const muskx__yaml_node *nm = muskx__yaml_get(it, "name", NULL);
+      if (nm == NULL) return fail(c, it, MUSKX_EMODEL, "an output needs a 'name'");
+      st = add_report(c, nm, muskx__yaml_get(it, "show", NULL));
+    } else {
+      st = add_report(c, it, NULL);
+    }
+    if (st != MUSKX_OK) return st;
+  }
+  return MUSKX_OK;
+}
+
+static muskx_status load_rest(sc_ctx *c, const muskx__yaml_node *root) {
+  muskx_scenario *sc = c->sc;
+  muskx_status st;
+  /* start */
+  const muskx__yaml_node *s = muskx__yaml_get(root, "start", NULL);
+  sc->start_steady = 1;
+  if (s != NULL) {
+    if ((st = want_scalar(c, s, "'start'")) != MUSKX_OK) return st;
+    if (strcmp(s->text, "steady") == 0)
+      sc->start_steady = 1;
+    else if (strcmp(s->text, "defaults") == 0)
+      sc->start_steady = 0;
+    else
+      return fail(c, s, MUSKX_EMODEL,
+                  "'start' must be steady or defaults, got '%s'", s->text);
+  }
+  /* sampling */
+  const muskx__yaml_node *dt = muskx__yaml_get(root, "sampling", NULL);
+  sc->dt = 1.0;
+  if (dt != NULL &&
+      (st = get_days(c, dt, "'sampling'", 1, &sc->dt)) != MUSKX_OK)
+    return st;
+  double t_end = sc->phases[sc->nphases - 1].end;
+  if (t_end / sc->dt > 1e7)
+    return fail(c, dt, MUSKX_ELIMIT,
+                "'sampling' gives more than 10 million samples");
+  /* tolerances */
+  const muskx__yaml_node *tol = muskx__yaml_get(root, "tolerances", NULL);
+  if (tol != NULL) {
+    static const char *const keys[] = {"rtol", "atol", NULL};
+    if ((st = want_map(c, tol, "'tolerances'")) != MUSKX_OK ||
+        (st = check_keys(c, tol, keys, "'tolerances'")) != MUSKX_OK)
+      return st;
+    double *dst[2] = {&sc->rtol, &sc->atol};
+    for (int i = 0; i < 2; i++) {
+      const muskx__yaml_node *v = muskx__yaml_get(tol, keys[i], NULL);
+      if (v == NULL) continue;
+      if ((st = get_number(c, v, keys[i], dst[i])) != MUSKX_OK) return st;
+      if (!(*dst[i] > 0 && *dst[i] < 1))
+        return fail(c, v, MUSKX_EMODEL, "%s must be in (0, 1), got %g",
+                    keys[i], *dst[i]);
+    }
+  }
+  /* recovery_from */
+  const muskx__yaml_node *rf = muskx__yaml_get(root, "recovery_from", NULL);
+  sc->recovery_from = sc->nphases >= 2 ? sc->nphases - 2 : -1;
+  if (rf != NULL) {
+    int p;
+    if ((st = need_phase(c, rf, &p)) != MUSKX_OK) return st;
+    if (p == sc->nphases - 1)
+      return fail(c, rf, MUSKX_EMODEL,
+                  "'recovery_from' names the last phase '%s'; recovery is "
+                  "measured after it ends, so it needs a later phase",
+                  rf->text);
+    sc->recovery_from = p;
+  }
+  return MUSKX_OK;
+}
+
+static muskx_status load_root(sc_ctx *c, const muskx__yaml_node *root) {
+  static const char *const keys[] = {
+      "muskx_scenario", "scenario", "model",   "start",
+      "set",            "phases",   "countermeasures", "outputs",
+      "sampling",       "tolerances", "recovery_from", NULL};
+  muskx_status st;
+  if ((st = want_map(c, root, "a scenario file")) != MUSKX_OK) return st;
+  const muskx__yaml_node *v = muskx__yaml_get(root, "muskx_scenario", NULL);
+  if (v == NULL)
+    return fail(c, root, MUSKX_EMODEL,
+                "missing required key 'muskx_scenario' (the format version, "
+                "1); is this a model file?");
+  if (v->kind != MUSKX__YAML_SCALAR || strcmp(v->text, "1") != 0 ||
+      v->style != MUSKX__YAML_PLAIN)
+    return fail(c, v, MUSKX_EMODEL,
+                "unsupported scenario format version %s%s%s (this library "
+                "reads version 1)", v->kind == MUSKX__YAML_SCALAR ? "'" : "",
+                v->kind == MUSKX__YAML_SCALAR ? v->text : "(not a number)",
+                v->kind == MUSKX__YAML_SCALAR ? "'" : "");
+  if ((st = check_keys(c, root, keys, "a scenario file")) != MUSKX_OK ||
+      (st = load_header(c, root)) != MUSKX_OK ||
+      (st = load_model(c, root)) != MUSKX_OK ||
+      (st = load_sets(c, root)) != MUSKX_OK ||
+      (st = load_phases(c, root)) != MUSKX_OK ||
+      (st = load_countermeasures(c, root)) != MUSKX_OK ||
+      (st = load_outputs(c, root)) != MUSKX_OK ||
+      (st = load_rest(c, root)) != MUSKX_OK)
+    return st;
+  return MUSKX_OK;
+}
+
+static muskx_status read_text(const char *path, char **text, size_t *len,
+                              muskx_error *err) {
+  muskx__loc loc = {path, 0, 0};
+  FILE *f = fopen(path, "rb");
+  char msg[256];
+  if (f == NULL) {
+    int e = errno;
+    if (strerror_r(e, msg, sizeof msg) != 0)
+      snprintf(msg, sizeof msg, "errno %d", e);
+    return muskx__seterr(err, MUSKX_EIO, &loc, "cannot open '%s': %s", path,
+                         msg);
+  }
+  size_t cap = 8192, n = 0;
+  char *b = muskx__alloc(cap);
+  muskx_status st = MUSKX_OK;
+  while (b != NULL) {
+    if (n == cap) {
+      if (cap > SC_MAX_FILE) {
+        st = muskx__seterr(err, MUSKX_ELIMIT, &loc,
+                           "scenario file '%s' is larger than 4 MiB", path);
+        break;
+      }
+      char *nb = muskx__realloc(b, cap * 2);
+      if (nb == NULL) break;
+      b = nb;
+      cap *= 2;
+    }
+    size_t got = fread(b + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) break;
+  }
+  if (b == NULL || (st == MUSKX_OK && n == cap))
+    st = muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
+  else if (st == MUSKX_OK && ferror(f)) {
+    int e = errno;
+    if (strerror_r(e, msg, sizeof msg) != 0)
+      snprintf(msg, sizeof msg, "errno %d", e);
+    st = muskx__seterr(err, MUSKX_EIO, &loc, "cannot read '%s': %s", path,
+                       msg);
+  }
+  fclose(f);
+  if (st != MUSKX_OK) {
+    muskx__free(b);
+    return st;
+  }
+  *text = b;
+  *len = n;
+  return MUSKX_OK;
+}
+
+muskx_status muskx_scenario_load_file(const char *path, muskx_scenario **out,
+                                      muskx_error *err) {
+  muskx__clearerr(err);
+  if (out == NULL || path == NULL)
+    return muskx__seterr(err, MUSKX_EINVAL, NULL,
+                         "path and out must not be NULL");
+  *out = NULL;
+  muskx_error local;
+  if (err == NULL) err = &local; /* the loader reads its messages back */
+  char *text = NULL;
+  size_t len = 0;
+  muskx_status st = read_text(path, &text, &len, err);
+  if (st != MUSKX_OK) return st;
+  muskx__yaml_node *root = NULL;
+  st = muskx__yaml_parse(text, len, path, &root, err);
+  muskx__free(text);
+  if (st != MUSKX_OK) return st;
+  muskx_scenario *sc = muskx__calloc(1, sizeof *sc);
+  if (sc == NULL) {
+    muskx__yaml_free(root);
+    return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
+  }
+  sc->source = muskx__strdup(path);
+  sc_ctx c = {sc, path, err};
+  st = sc->source == NULL ? nomem(&c) : load_root(&c, root);
+  muskx__yaml_free(root);
+  if (st != MUSKX_OK) {
+    muskx_scenario_free(sc);
+    return st;
+  }
+  *out = sc;
+  return MUSKX_OK;
+}
+
+void muskx_scenario_free(muskx_scenario *sc) {
+  if (sc == NULL) return;
+  muskx_model_free(sc->model);
+  muskx__free(sc->source);
+  muskx__free(sc->id);
+  muskx__free(sc->name);
+  muskx__free(sc->description);
+  for (int i = 0; i < sc->nrefs; i++) muskx__free(sc->refs[i]);
+  muskx__free(sc->refs);
+  for (int i = 0; i < sc->nsets; i++) muskx__free(sc->sets[i].name);
+  muskx__free(sc->sets);
+  for (int i = 0; i < sc->nphases; i++) muskx__free(sc->phases[i].name);
+  muskx__free(sc->phases);
+  for (int i = 0; i < sc->ninputs; i++) {
+    muskx__free(sc->inputs[i].values);
+    muskx__free(sc->inputs[i].explicit_);
+  }
+  muskx__free(sc->inputs);
+  for (int i = 0; i < sc->ndoses; i++) muskx__free(sc->doses[i].target);
+  muskx__free(sc->doses);
+  for (int i = 0; i < sc->nreports; i++) muskx__free(sc->reports[i].name);
+  muskx__free(sc->reports);
+  muskx__free(sc);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Queries                                                                 */
+
+const muskx_model *muskx_scenario_model(const muskx_scenario *sc) {
+  return sc ? sc->model : NULL;
+}
+const char *muskx_scenario_id(const muskx_scenario *sc) {
+  return sc ? sc->id : NULL;
+}
+const char *muskx_scenario_name(const muskx_scenario *sc) {
+  return sc ? sc->name : NULL;
+}
+const char *muskx_scenario_description(const muskx_scenario *sc) {
+  return sc ? sc->description : NULL;
+}
+const char *muskx_scenario_source(const muskx_scenario *sc) {
+  return sc ? sc->source : NULL;
+}
+int muskx_scenario_reference_count(const muskx_scenario *sc) {
+  return sc ? sc->nrefs : -1;
+}
+const char *muskx_scenario_reference(const muskx_scenario *sc, int i) {
+  return sc && i >= 0 && i < sc->nrefs ? sc->refs[i] : NULL;
+}
+const char *muskx_scenario_errmsg(const muskx_scenario *sc) {
+  return sc ? sc->errmsg : "";
+}
+
+muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
+                                double value) {
+  if (sc == NULL || name == NULL) return MUSKX_EINVAL;
+  sc->errmsg[0] = '\0';
+  if (!settable(sc->model, name)) {
+    snprintf(sc->errmsg, sizeof sc->errmsg,
+             "model '%s' has no parameter, species or input '%s'",
+             muskx_model_id(sc->model), name);
+    return MUSKX_ENOTFOUND;
+  }
+  if (!isfinite(value)) {
+    snprintf(sc->errmsg, sizeof sc->errmsg, "value of '%s' is not finite",
+             name);
+    return MUSKX_EINVAL;
+  }
+  if (add_set(sc, name, value) != MUSKX_OK) {
+    snprintf(sc->errmsg, sizeof sc->errmsg, "out of memory");
+    return MUSKX_ENOMEM;
+  }
+  return MUSKX_OK;
+}
+
+int muskx_scenario_phase_count(const muskx_scenario *sc) {
+  return sc ? sc->nphases : -1;
+}
+const char *muskx_scenario_phase_name(const muskx_scenario *sc, int i) {
+  return sc && i >= 0 && i < sc->nphases ? sc->phases[i].name : NULL;
+}
+double muskx_scenario_phase_start(const muskx_scenario *sc, int i) {
+  return sc && i >= 0 && i < sc->nphases ? sc->phases[i].start : NAN;
+}
+double muskx_scenario_phase_end(const muskx_scenario *sc, int i) {
+  return sc && i >= 0 && i < sc->nphases ? sc->phases[i].end : NAN;
+}
+int muskx_scenario_recovery_phase(const muskx_scenario *sc) {
+  return sc ? sc->recovery_from : -1;
+}
+double muskx_scenario_t_end(const muskx_scenario *sc) {
+  return sc ? sc->phases[sc->nphases - 1].end : NAN;
+}
+double muskx_scenario_dt(const muskx_scenario *sc) { return sc ? sc->dt : NAN; }
+int muskx_scenario_report_count(const muskx_scenario *sc) {
+  return sc ? sc->nreports : -1;
+}
+const char *muskx_scenario_report_name(const muskx_scenario *sc, int i) {
+  return sc && i >= 0 && i < sc->nreports ? sc->reports[i].name : NULL;
+}
+int muskx_scenario_report_show(const muskx_scenario *sc, int i) {
+  return sc && i >= 0 && i < sc->nreports ? (int)sc->reports[i].show : -1;
+}
+
+double muskx__sc_input_baseline(const muskx_scenario *sc, int input) {
+  const char *name = muskx_model_name_at(sc->model, MUSKX_INPUT, input);
+  for (int i = 0; i < sc->nsets; i++)
+    if (strcmp(sc->sets[i].name, name) == 0) return sc->sets[i].value;
+  return muskx_model_default(sc->model, MUSKX_INPUT, input);
+}

@@ -1,0 +1,90 @@
+/*
+ * scenario.h -- a loaded scenario (muskx-scenario(5)): the model it runs, its
+ * timeline of phases, the input tables and doses its countermeasures expand
+ * into, and the columns it reports. Shared by scenario.c (YAML to this
+ * struct, with every name checked against the model), scenario_expand.c
+ * (this struct onto a muskx_sim: settings, tables, doses, sample times, the
+ * run) and summary.c (per-phase statistics of a run).
+ *
+ * Invariants once loaded: times are in days (the model's time unit, which
+ * the loader requires to be days); phases are consecutive from t = 0, each
+ * with end > start; every index below is valid for `model`; every input
+ * table has one value per phase. Only muskx_scenario_set() changes a loaded
+ * scenario, and only its `sets` list.
+ */
+#ifndef MUSKX_SCENARIO_H
+#define MUSKX_SCENARIO_H
+
+#include "muskx.h"
+
+/* One `set:` entry or a muskx_scenario_set() override. */
+typedef struct muskx__sc_set {
+  char *name;
+  double value;
+} muskx__sc_set;
+
+typedef struct muskx__sc_phase {
+  char *name;
+  double start, end; /* days */
+} muskx__sc_phase;
+
+/*
+ * The table of one input: its value in each phase. explicit_[p] is 0 where
+ * neither the phase nor a protocol gives a value; the input's baseline
+ * (model default, or its `set` value) is used there, resolved when applied.
+ */
+typedef struct muskx__sc_input {
+  int input; /* index among the model's inputs */
+  double *values;
+  unsigned char *explicit_;
+} muskx__sc_input;
+
+/* One drug regimen, in the target species' amount unit. The amount given
+ * is dose * factor * F, with F the number `bioavailability` or, when
+ * f_param >= 0, the value of that parameter (resolved when applied, so a
+ * `set` of it counts). */
+typedef struct muskx__sc_dose {
+  char *target;
+  double t0, amount, every;
+  int count;
+  double f_number;
+  int f_param; /* parameter index, or -1 */
+} muskx__sc_dose;
+
+typedef struct muskx__sc_report {
+  char *name;
+  int column; /* in muskx_sim_run rows: species, then nspecies + output */
+  muskx_show show;
+} muskx__sc_report;
+
+struct muskx_scenario {
+  muskx_model *model;
+  char *source; /* the scenario file's path */
+  char *id, *name, *description;
+  char **refs;
+  int nrefs;
+  int start_steady;
+  muskx__sc_set *sets;
+  int nsets, cap_sets;
+  muskx__sc_phase *phases;
+  int nphases;
+  int recovery_from; /* phase index, or -1 */
+  muskx__sc_input *inputs;
+  int ninputs;
+  muskx__sc_dose *doses;
+  int ndoses;
+  muskx__sc_report *reports;
+  int nreports;
+  double dt;
+  double rtol, atol; /* 0: not given */
+  char errmsg[MUSKX_ERROR_MESSAGE_MAX];
+};
+
+/* Days per unit for the time units a scenario accepts (d, day, days, h,
+   week, month = 30.4375 d, year = 365.25 d ...); 0 for any other word. */
+double muskx__sc_days_per_unit(const char *unit, size_t len);
+
+/* The baseline of input i: its `set` value, else the model's default. */
+double muskx__sc_input_baseline(const muskx_scenario *sc, int input);
+
+#endif

@@ -1,0 +1,508 @@
+/*
+ * test_scenario.c -- scenarios (muskx-scenario(5)): loading, expansion of
+ * phases and countermeasures into input tables and doses, runs against an
+ * analytic solution, the summary against the time course, and the catalog
+ * of bad scenarios in tests/bad_scenarios/ (each file's first line is
+ * "# expect: LINE:COL: message").
+ *
+ * The test model tests/models/scenario_bone.yaml is linear and decoupled,
+ * so every number here can be written down by hand (see its banner).
+ * Expansion is checked on the simulation's own tables and doses (sim.h),
+ * because that is where a wrong phase time or unit factor would hide.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "muskx.h"
+#include "sim.h"
+#include "testutil.h"
+
+#define SCN(name) ("tests/scenarios/" name)
+#define MONTH 30.4375
+
+static muskx_scenario *load_scenario(const char *path) {
+  muskx_scenario *sc = NULL;
+  muskx_error err;
+  char buf[2048];
+  memset(&err, 0, sizeof err);
+  muskx_status st = muskx_scenario_load_file(path, &sc, &err);
+  ck_assert_msg(st == MUSKX_OK && sc != NULL, "loading %s: %s", path,
+                muskx_error_format(&err, buf, sizeof buf));
+  return sc;
+}
+
+/* A run of sc: sample times and reported values (caller frees both). */
+typedef struct run {
+  size_t n;
+  int nc;
+  double *t, *v;
+} run;
+
+static run run_scenario(const muskx_scenario *sc) {
+  run r;
+  muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
+  size_t done = 0;
+  r.n = muskx_scenario_sample_times(sc, NULL, 0);
+  r.nc = muskx_scenario_report_count(sc);
+  r.t = malloc(r.n * sizeof *r.t);
+  r.v = malloc(r.n * (size_t)r.nc * sizeof *r.v);
+  ck_assert(r.t != NULL && r.v != NULL);
+  ck_assert_uint_eq(muskx_scenario_sample_times(sc, r.t, r.n), r.n);
+  TU_OK(sim, muskx_scenario_run(sc, sim, r.v, r.n, &done));
+  ck_assert_uint_eq(done, r.n);
+  muskx_sim_free(sim);
+  return r;
+}
+
+static void run_free(run *r) {
+  free(r->t);
+  free(r->v);
+}
+
+/* The input table of `name` on sim. */
+static const muskx__table *table_of(const muskx_sim *sim, const char *name) {
+  int i = muskx_model_find(sim->m, MUSKX_INPUT, name);
+  ck_assert_int_ge(i, 0);
+  return &sim->inputs[i];
+}
+
+/* ---------------------------------------------------------------------- */
+
+START_TEST(a_scenario_loads_with_its_header_phases_and_reports) {
+  muskx_scenario *sc = load_scenario(SCN("basic.yaml"));
+  ck_assert_str_eq(muskx_scenario_id(sc), "basic");
+  ck_assert_str_eq(muskx_scenario_name(sc), "Basic test scenario");
+  ck_assert_str_eq(muskx_scenario_description(sc), "every feature once");
+  ck_assert_int_eq(muskx_scenario_reference_count(sc), 1);
+  ck_assert_str_eq(muskx_scenario_reference(sc, 0), "tests/test_scenario.c");
+  ck_assert_ptr_null(muskx_scenario_reference(sc, 1));
+  ck_assert_str_eq(muskx_model_id(muskx_scenario_model(sc)), "scenario_bone");
+
+  /* 10 d, 2 weeks, 1 month (30.4375 d), back to back from 0. */
+  const char *names[] = {"pre", "flight", "rec"};
+  const double start[] = {0, 10, 24}, end[] = {10, 24, 24 + MONTH};
+  ck_assert_int_eq(muskx_scenario_phase_count(sc), 3);
+  for (int p = 0; p < 3; p++) {
+    ck_assert_str_eq(muskx_scenario_phase_name(sc, p), names[p]);
+    ck_assert_double_eq(muskx_scenario_phase_start(sc, p), start[p]);
+    ck_assert_double_eq_tol(muskx_scenario_phase_end(sc, p), end[p], 1e-12);
+  }
+  ck_assert_ptr_null(muskx_scenario_phase_name(sc, 3));
+  ck_assert(isnan(muskx_scenario_phase_start(sc, -1)));
+  ck_assert_double_eq_tol(muskx_scenario_t_end(sc), 24 + MONTH, 1e-12);
+  ck_assert_double_eq(muskx_scenario_dt(sc), 0.5);
+  ck_assert_int_eq(muskx_scenario_recovery_phase(sc), 1); /* before last */
+
+  /* *_pct as it is; `show: change` honoured; others percent change. */
+  const char *rep[] = {"B_pct", "B", "D_out", "drugx_central"};
+  const int show[] = {MUSKX_SHOW_VALUE, MUSKX_SHOW_CHANGE,
+                      MUSKX_SHOW_PCT_CHANGE, MUSKX_SHOW_PCT_CHANGE};
+  ck_assert_int_eq(muskx_scenario_report_count(sc), 4);
+  for (int c = 0; c < 4; c++) {
+    ck_assert_str_eq(muskx_scenario_report_name(sc, c), rep[c]);
+    ck_assert_int_eq(muskx_scenario_report_show(sc, c), show[c]);
+  }
+  ck_assert_int_eq(muskx_scenario_report_show(sc, 4), -1);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(applying_builds_one_step_table_per_input_from_phases_and_exercise) {
+  muskx_scenario *sc = load_scenario(SCN("basic.yaml"));
+  muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
+  TU_OK(sim, muskx_scenario_apply(sc, sim));
+
+  const muskx__table *ld = table_of(sim, "loading");
+  ck_assert_uint_eq(ld->n, 3);
+  ck_assert_int_eq(ld->interp, MUSKX_INTERP_STEP);
+  const double t[] = {0, 10, 24}, lv[] = {1, 0, 1};
+  /* 3.5 sessions a week at intensity 0.8: 0.8 * 3.5 / 7 = 0.4 a day in
+     flight; the baseline (model default 0) in the other phases. */
+  const double ev[] = {0, 0.4, 0};
+  const muskx__table *ex = table_of(sim, "exercise_resistive");
+  ck_assert_uint_eq(ex->n, 3);
+  for (int i = 0; i < 3; i++) {
+    ck_assert_double_eq(ld->times[i], t[i]);
+    ck_assert_double_eq(ld->values[i], lv[i]);
+    ck_assert_double_eq(ex->times[i], t[i]);
+    ck_assert_double_eq_tol(ex->values[i], ev[i], 1e-15);
+  }
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(drug_regimens_become_doses_in_the_target_unit) {
+  muskx_scenario *sc = load_scenario(SCN("basic.yaml"));
+  const muskx_model *m = muskx_scenario_model(sc);
+  muskx_sim *sim = tu_sim(m);
+  TU_OK(sim, muskx_scenario_apply(sc, sim));
+  ck_assert_int_eq(sim->ndoses, 3);
+  /* 2 mg sc every week x3 from the start of flight (day 10), into the
+     default target drugx_depot (mg). */
+  const muskx__dose *d = &sim->doses[0];
+  ck_assert_int_eq(d->species, muskx_model_find(m, MUSKX_SPECIES, "drugx_depot"));
+  ck_assert_double_eq(d->t0, 10);
+  ck_assert_double_eq(d->amount, 2);
+  ck_assert_double_eq(d->every, 7);
+  ck_assert_int_eq(d->count, 3);
+  /* 500 ug iv at day 5 into drugx_central, whose unit is ug: 500. */
+  d = &sim->doses[1];
+  ck_assert_int_eq(d->species,
+                   muskx_model_find(m, MUSKX_SPECIES, "drugx_central"));
+  ck_assert_double_eq(d->t0, 5);
+  ck_assert_double_eq_tol(d->amount, 500, 1e-9);
+  ck_assert_int_eq(d->count, 1);
+  /* 0.001 g = 1 mg times F_x = 0.8, every 7 d from day 40 until the end
+     of rec (54.4375, inclusive): days 40, 47, 54 -> count 3. */
+  d = &sim->doses[2];
+  ck_assert_double_eq(d->t0, 40);
+  ck_assert_double_eq_tol(d->amount, 0.8, 1e-12);
+  ck_assert_double_eq(d->every, 7);
+  ck_assert_int_eq(d->count, 3);
+
+  /* `set: {k_a: 0.25}` reached the simulation: d(depot)/dt = -k_a depot. */
+  int ns = muskx_model_count(m, MUSKX_SPECIES);
+  double y[4] = {1, 1, 0, 0}, f[4];
+  ck_assert_int_eq(ns, 4);
+  TU_OK(sim, muskx_sim_eval_rhs(sim, 0, y, f, NULL));
+  ck_assert_double_eq_tol(f[1], -0.25, 1e-15);
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(sample_times_are_the_grid_plus_every_phase_boundary) {
+  muskx_scenario *sc = load_scenario(SCN("basic.yaml"));
+  size_t n = muskx_scenario_sample_times(sc, NULL, 0);
+  /* 0, 0.5, ..., 54 (109 points), then the end 54.4375. */
+  ck_assert_uint_eq(n, 110);
+  double t[110];
+  ck_assert_uint_eq(muskx_scenario_sample_times(sc, t, 110), 110);
+  for (size_t i = 0; i < 109; i++) ck_assert_double_eq(t[i], 0.5 * (double)i);
+  ck_assert_double_eq_tol(t[109], 24 + MONTH, 1e-12);
+  /* Fewer slots: only those written, the count still in all. */
+  double few[3];
+  ck_assert_uint_eq(muskx_scenario_sample_times(sc, few, 3), 110);
+  ck_assert_double_eq(few[2], 1.0);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+/* B of tests/scenarios/unload.yaml by hand: steady 1, then toward
+   u = 0 + w_ex * 0.4 = 0.2 in flight [10, 50], then toward 1. */
+static double unload_B(double t, double k) {
+  const double u = 0.2;
+  if (t <= 10) return 1;
+  if (t <= 50) return u + (1 - u) * exp(-k * (t - 10));
+  double b50 = u + (1 - u) * exp(-k * 40);
+  return 1 + (b50 - 1) * exp(-k * (t - 50));
+}
+
+START_TEST(a_run_matches_the_analytic_solution) {
+  muskx_scenario *sc = load_scenario(SCN("unload.yaml"));
+  run r = run_scenario(sc);
+  ck_assert_uint_eq(r.n, 151);
+  for (size_t i = 0; i < r.n; i++) {
+    double b = unload_B(r.t[i], 0.05);
+    TU_CLOSE(r.v[i * 2 + 1], b, 1e-6, 1e-9, "B", r.t[i]);
+    TU_CLOSE(r.v[i * 2 + 0], 100 * (b - 1), 1e-6, 1e-7, "B_pct", r.t[i]);
+  }
+  run_free(&r);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(doses_in_a_run_match_their_superposed_exponentials) {
+  muskx_scenario *sc = load_scenario(SCN("basic.yaml"));
+  run r = run_scenario(sc);
+  for (size_t i = 0; i < r.n; i++) {
+    double t = r.t[i], depot = 0, central = 0;
+    /* A sample at a dose time is after the dose (muskx_sim_run). */
+    for (int k = 0; k < 3; k++) {
+      if (t >= 10 + 7 * k) depot += 2 * exp(-0.25 * (t - (10 + 7 * k)));
+      if (t >= 40 + 7 * k) depot += 0.8 * exp(-0.25 * (t - (40 + 7 * k)));
+    }
+    if (t >= 5) central = 500 * exp(-0.5 * (t - 5));
+    TU_CLOSE(r.v[i * 4 + 2], depot, 1e-6, 1e-9, "drugx_depot", t);
+    TU_CLOSE(r.v[i * 4 + 3], central, 1e-6, 1e-9, "drugx_central", t);
+    /* start: steady moved B from its initial 0.7 to 1 before day 0. */
+    if (t <= 10) TU_CLOSE(r.v[i * 4 + 1], 1.0, 1e-8, 1e-9, "B", t);
+  }
+  run_free(&r);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(start_defaults_keeps_the_initial_values) {
+  muskx_scenario *sc = load_scenario(SCN("defaults_start.yaml"));
+  run r = run_scenario(sc);
+  ck_assert_uint_eq(r.n, 5);
+  for (size_t i = 0; i < r.n; i++)
+    TU_CLOSE(r.v[i], 1 - 0.3 * exp(-0.05 * r.t[i]), 1e-6, 1e-9, "B", r.t[i]);
+  run_free(&r);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+/*
+ * The summary, recomputed here from the run's rows by its documented
+ * rules (muskx-scenario(5), SUMMARY) -- what a reader of the CSV would do --
+ * and checked against the analytic half-recovery time.
+ */
+START_TEST(the_summary_agrees_with_the_time_course) {
+  muskx_scenario *sc = load_scenario(SCN("unload.yaml"));
+  run r = run_scenario(sc);
+  muskx_summary *s = NULL;
+  ck_assert_int_eq(muskx_summary_compute(sc, r.t, r.v, r.n, &s), MUSKX_OK);
+  for (int c = 0; c < 2; c++) {
+    double x0 = r.v[c];
+    /* Column 0 (B_pct) is shown as is; column 1 (B) as % change. */
+    double y[151];
+    for (size_t i = 0; i < r.n; i++)
+      y[i] = c == 0 ? r.v[i * 2] : 100 * (r.v[i * 2 + 1] - x0) / x0;
+    ck_assert_double_eq(muskx_summary_get(s, MUSKX_SUMMARY_BASELINE, c, 0), x0);
+    ck_assert_double_eq(muskx_summary_shown(s, c, r.v[100 * 2 + c]), y[100]);
+    /* End of each phase: the boundary samples 10, 50, 150. */
+    const size_t ends[] = {10, 50, 150};
+    for (int p = 0; p < 3; p++) {
+      ck_assert_double_eq(r.t[ends[p]], muskx_scenario_phase_end(sc, p));
+      ck_assert_double_eq(muskx_summary_get(s, MUSKX_SUMMARY_END, c, p),
+                          y[ends[p]]);
+    }
+    /* Peak and trough over the run and over the flight [10, 50]. */
+    size_t lo = 0, hi = 0, flo = 10;
+    for (size_t i = 1; i < r.n; i++) {
+      if (y[i] < y[lo]) lo = i;
+      if (y[i] > y[hi]) hi = i;
+    }
+    for (size_t i = 10; i <= 50; i++)
+      if (y[i] < y[flo]) flo = i;
+    ck_assert_double_eq(muskx_summary_get(s, MUSKX_SUMMARY_TROUGH, c, -1), y[lo]);
+    ck_assert_double_eq(muskx_summary_get(s, MUSKX_SUMMARY_TROUGH_TIME, c, -1),
+                        r.t[lo]);
+    ck_assert_double_eq(muskx_summary_get(s, MUSKX_SUMMARY_PEAK, c, -1), y[hi]);
+    ck_assert_double_eq(muskx_summary_get(s, MUSKX_SUMMARY_TROUGH, c, 1),
+                        y[flo]);
+    ck_assert_double_eq(r.t[lo], 50); /* lowest at landing */
+    /* Loss at the end of flight and half recovery: first crossing of half
+       the loss after day 50, linear between the samples around it. */
+    double d = y[50] - y[0];
+    ck_assert_double_eq(muskx_summary_get(s, MUSKX_SUMMARY_LOSS, c, -1), d);
+    size_t k = 51;
+    while (k < r.n && (y[k] - y[0]) / d > 0.5) k++;
+    ck_assert_uint_lt(k, r.n);
+    double q0 = (y[k - 1] - y[0]) / d, q1 = (y[k] - y[0]) / d;
+    double th = r.t[k - 1] + (q0 - 0.5) / (q0 - q1) * (r.t[k] - r.t[k - 1]);
+    double half = muskx_summary_get(s, MUSKX_SUMMARY_HALF_RECOVERY, c, -1);
+    ck_assert_double_eq_tol(half, th - 50, 1e-9);
+    /* Analytically B - 1 decays as exp(-0.05 t) after landing: half of
+       the loss is back after ln 2 / 0.05 = 13.86 days. */
+    ck_assert_double_eq_tol(half, log(2) / 0.05, 0.02);
+  }
+  /* Bad arguments give NAN, not a crash. */
+  ck_assert(isnan(muskx_summary_get(s, MUSKX_SUMMARY_END, 2, 0)));
+  ck_assert(isnan(muskx_summary_get(s, MUSKX_SUMMARY_END, 0, 3)));
+  ck_assert(isnan(muskx_summary_get(NULL, MUSKX_SUMMARY_END, 0, 0)));
+  muskx_summary_free(s);
+  run_free(&r);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(a_run_cut_short_gives_nan_for_the_phases_it_did_not_reach) {
+  muskx_scenario *sc = load_scenario(SCN("unload.yaml"));
+  run r = run_scenario(sc);
+  muskx_summary *s = NULL;
+  ck_assert_int_eq(muskx_summary_compute(sc, r.t, r.v, 30, &s), MUSKX_OK);
+  ck_assert(!isnan(muskx_summary_get(s, MUSKX_SUMMARY_END, 0, 0)));
+  ck_assert(isnan(muskx_summary_get(s, MUSKX_SUMMARY_END, 0, 1)));
+  ck_assert(isnan(muskx_summary_get(s, MUSKX_SUMMARY_HALF_RECOVERY, 0, -1)));
+  muskx_summary_free(s);
+  /* Times must start at 0 and not decrease. */
+  ck_assert_int_eq(muskx_summary_compute(sc, r.t + 1, r.v, 10, &s), MUSKX_EINVAL);
+  ck_assert_ptr_null(s);
+  run_free(&r);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(scenario_set_overrides_a_value_before_the_steady_state) {
+  muskx_scenario *sc = load_scenario(SCN("unload.yaml"));
+  ck_assert_int_eq(muskx_scenario_set(sc, "k_B", 0.1), MUSKX_OK);
+  run r = run_scenario(sc);
+  for (size_t i = 0; i < r.n; i++)
+    TU_CLOSE(r.v[i * 2 + 1], unload_B(r.t[i], 0.1), 1e-6, 1e-9, "B", r.t[i]);
+  run_free(&r);
+  /* An input's baseline: the steady state and phases without a value of
+     their own use it. */
+  ck_assert_int_eq(muskx_scenario_set(sc, "loading", 0.9), MUSKX_OK);
+  r = run_scenario(sc);
+  TU_CLOSE(r.v[1], 0.9, 1e-8, 1e-9, "B", 0.0);
+  run_free(&r);
+  ck_assert_int_eq(muskx_scenario_set(sc, "k_bone", 1), MUSKX_ENOTFOUND);
+  ck_assert_ptr_nonnull(strstr(muskx_scenario_errmsg(sc),
+                               "has no parameter, species or input 'k_bone'"));
+  ck_assert_int_eq(muskx_scenario_set(sc, "k_B", NAN), MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_scenario_set(sc, "k_B", 0.05), MUSKX_OK);
+  ck_assert_str_eq(muskx_scenario_errmsg(sc), "");
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(apply_refuses_a_simulation_of_another_model) {
+  muskx_scenario *sc = load_scenario(SCN("unload.yaml"));
+  muskx_model *other = tu_load(TEST_MODEL("scenario_bone.yaml"));
+  muskx_sim *sim = tu_sim(other);
+  ck_assert_int_eq(muskx_scenario_apply(sc, sim), MUSKX_EINVAL);
+  ck_assert_ptr_nonnull(strstr(muskx_sim_errmsg(sim), "muskx_scenario_model"));
+  double out[4];
+  ck_assert_int_eq(muskx_scenario_run(sc, sim, out, 1, NULL), MUSKX_EINVAL);
+  muskx_sim_free(sim);
+  muskx_model_free(other);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(null_handles_are_harmless) {
+  muskx_scenario_free(NULL);
+  muskx_summary_free(NULL);
+  ck_assert_ptr_null(muskx_scenario_id(NULL));
+  ck_assert_int_eq(muskx_scenario_phase_count(NULL), -1);
+  ck_assert_uint_eq(muskx_scenario_sample_times(NULL, NULL, 0), 0);
+  muskx_scenario *sc = (muskx_scenario *)&sc;
+  muskx_error err;
+  ck_assert_int_eq(muskx_scenario_load_file("tests/scenarios/none.yaml", &sc, &err),
+                   MUSKX_EIO);
+  ck_assert_ptr_null(sc);
+  ck_assert_int_eq(err.line, 0);
+  ck_assert_int_eq(muskx_scenario_load_file(NULL, &sc, NULL), MUSKX_EINVAL);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
+/* The catalog of bad scenarios and the shipped scenarios                  */
+
+#define MAX_FILES 200
+static char *bad[MAX_FILES], *shipped[MAX_FILES];
+static int nbad, nshipped;
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_yaml(const char *dir, char **out, int *n) {
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  if (d == NULL) return -1;
+  while ((de = readdir(d)) != NULL && *n < MAX_FILES) {
+    size_t len = strlen(de->d_name);
+    if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0) continue;
+    out[*n] = malloc(strlen(dir) + len + 2);
+    sprintf(out[*n], "%s/%s", dir, de->d_name);
+    (*n)++;
+  }
+  closedir(d);
+  qsort(out, (size_t)*n, sizeof *out, by_name);
+  return 0;
+}
+
+START_TEST(the_catalog_holds_at_least_15_bad_scenarios) {
+  ck_assert_msg(nbad >= 15, "only %d bad scenarios", nbad);
+}
+END_TEST
+
+START_TEST(every_bad_scenario_is_refused_at_its_line_and_column) {
+  const char *path = bad[_i];
+  char first[1024], buf[2048];
+  int line = 0, col = 0, used = 0;
+  FILE *f = fopen(path, "r");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_ptr_nonnull(fgets(first, sizeof first, f));
+  fclose(f);
+  first[strcspn(first, "\r\n")] = '\0';
+  ck_assert_msg(sscanf(first, "# expect: %d:%d: %n", &line, &col, &used) == 2 &&
+                    used > 0,
+                "%s: first line must be '# expect: LINE:COL: message'", path);
+  muskx_scenario *sc = (muskx_scenario *)path;
+  muskx_error err;
+  muskx_status st = muskx_scenario_load_file(path, &sc, &err);
+  muskx_error_format(&err, buf, sizeof buf);
+  ck_assert_msg(st != MUSKX_OK, "%s: loaded, but should fail", path);
+  ck_assert_ptr_null(sc);
+  ck_assert_int_eq(err.status, st);
+  ck_assert_str_eq(err.file, path);
+  ck_assert_msg(err.line == line && err.column == col, "%s: want %d:%d, got %s",
+                path, line, col, buf);
+  ck_assert_msg(strstr(err.message, first + used) != NULL,
+                "%s: want '%s', got %s", path, first + used, buf);
+}
+END_TEST
+
+/* Every shipped scenario loads, runs to its end with finite numbers, and
+   its summary's end-of-phase values are rows of its time course. */
+START_TEST(every_shipped_scenario_runs_and_summarises) {
+  muskx_scenario *sc = load_scenario(shipped[_i]);
+  ck_assert_msg(muskx_scenario_reference_count(sc) > 0,
+                "%s cites nothing", shipped[_i]);
+  run r = run_scenario(sc);
+  for (size_t i = 0; i < r.n * (size_t)r.nc; i++)
+    ck_assert_msg(isfinite(r.v[i]), "%s: non-finite value", shipped[_i]);
+  muskx_summary *s = NULL;
+  ck_assert_int_eq(muskx_summary_compute(sc, r.t, r.v, r.n, &s), MUSKX_OK);
+  for (int p = 0; p < muskx_scenario_phase_count(sc); p++) {
+    size_t k = 0;
+    while (r.t[k] < muskx_scenario_phase_end(sc, p)) k++;
+    ck_assert_double_eq(r.t[k], muskx_scenario_phase_end(sc, p));
+    for (int c = 0; c < r.nc; c++)
+      ck_assert_double_eq(muskx_summary_get(s, MUSKX_SUMMARY_END, c, p),
+                          muskx_summary_shown(s, c, r.v[k * (size_t)r.nc + (size_t)c]));
+  }
+  muskx_summary_free(s);
+  run_free(&r);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+int main(void) {
+  if (list_yaml("tests/bad_scenarios", bad, &nbad) != 0 ||
+      list_yaml("scenarios", shipped, &nshipped) != 0) {
+    fprintf(stderr, "test_scenario: run from the repository root\n");
+    return EXIT_FAILURE;
+  }
+  Suite *s = suite_create("scenario");
+  TCase *tc = tcase_create("load and expand");
+  tcase_add_test(tc, a_scenario_loads_with_its_header_phases_and_reports);
+  tcase_add_test(tc, applying_builds_one_step_table_per_input_from_phases_and_exercise);
+  tcase_add_test(tc, drug_regimens_become_doses_in_the_target_unit);
+  tcase_add_test(tc, sample_times_are_the_grid_plus_every_phase_boundary);
+  tcase_add_test(tc, null_handles_are_harmless);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("run and summary");
+  tcase_add_test(tc, a_run_matches_the_analytic_solution);
+  tcase_add_test(tc, doses_in_a_run_match_their_superposed_exponentials);
+  tcase_add_test(tc, start_defaults_keeps_the_initial_values);
+  tcase_add_test(tc, the_summary_agrees_with_the_time_course);
+  tcase_add_test(tc, a_run_cut_short_gives_nan_for_the_phases_it_did_not_reach);
+  tcase_add_test(tc, scenario_set_overrides_a_value_before_the_steady_state);
+  tcase_add_test(tc, apply_refuses_a_simulation_of_another_model);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("catalogs");
+  tcase_add_test(tc, the_catalog_holds_at_least_15_bad_scenarios);
+  tcase_add_loop_test(tc, every_bad_scenario_is_refused_at_its_line_and_column,
+                      0, nbad);
+  tcase_add_loop_test(tc, every_shipped_scenario_runs_and_summarises, 0,
+                      nshipped);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  for (int i = 0; i < nbad; i++) free(bad[i]);
+  for (int i = 0; i < nshipped; i++) free(shipped[i]);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
