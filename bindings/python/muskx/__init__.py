@@ -1,0 +1,68 @@
+"""muskx -- Python bindings of libmuskx (muscle-bone crosstalk ODE models).
+
+Load a YAML model, change what you like, simulate, read columns:
+
+    import muskx
+    m = muskx.load("models/crosstalk/spaceflight.yaml")
+    print(m.info())                      # names, defaults, units, docs
+    r = m.simulate(t_end=545, dt=1,
+                   inputs={"loading": ([0, 180], [0, 1])},   # step table
+                   params={"w_res": 0.8})
+    print(r["BMD_wb_pct"][-1], r.final["muscle_pct"])
+
+    try:
+        muskx.load("bad.yaml")
+    except muskx.ModelError as e:
+        print(e.file, e.line, e.column, e.message)
+
+Main entry points:
+  load(path), loads(text, name=None)  -> Model
+  Model.simulate(...)                 -> Result (columns by name)
+  Model.steady_state(...)             -> SteadyState
+  load_scenario(path), run_scenario(path, set=None), compare(*paths)
+                                      (scenario files, muskx-scenario(5);
+                                      when the library has them:
+                                      HAVE_SCENARIOS)
+Exceptions (all muskx.MuskxError, with .status such as "EMODEL"):
+  ModelError (.file .line .column), ModelFileError (also OSError),
+  NameNotFoundError (also KeyError), InvalidArgumentError (also
+  ValueError), SolverError (.time, .result), ConvergenceError.
+
+Threads: a Model is immutable and may be shared; every simulate() call
+uses its own C simulation and releases the GIL while it integrates, so a
+concurrent.futures.ThreadPoolExecutor runs simulations in parallel.
+
+numpy: when importable, Result columns are numpy arrays (views of the
+buffer the C library wrote, no copy); otherwise lists. Set the environment
+variable MUSKX_NO_NUMPY=1 (before import) to force the pure-Python path.
+
+The shared library is found via $MUSKX_LIBRARY, this package's folder,
+the source tree's build/ folder, then the system loader (see muskx._lib).
+"""
+
+from ._lib import library_path, lib as _clib, text as _text
+from .errors import (MuskxError, ModelError, ModelFileError,
+                     NameNotFoundError, InvalidArgumentError, SolverError,
+                     ConvergenceError)
+from .model import Model, SteadyState, load, loads
+from .result import Result, HAVE_NUMPY
+from ._lib import HAVE_SCENARIOS
+if HAVE_SCENARIOS:
+    from .scenario import (Scenario, ScenarioResult, Comparison,
+                           load_scenario, run_scenario, compare)
+
+__version__ = "0.1.0"
+
+__all__ = ["load", "loads", "Model", "Result", "SteadyState", "MuskxError",
+           "ModelError", "ModelFileError", "NameNotFoundError",
+           "InvalidArgumentError", "SolverError", "ConvergenceError",
+           "library_version", "library_path", "HAVE_NUMPY", "HAVE_SCENARIOS",
+           "__version__"]
+if HAVE_SCENARIOS:
+    __all__ += ["Scenario", "ScenarioResult", "Comparison", "load_scenario",
+                "run_scenario", "compare"]
+
+
+def library_version():
+    """The version string of the loaded libmuskx ("0.1.0")."""
+    return _text(_clib.muskx_version_string())

@@ -1,0 +1,636 @@
+"""model.py -- Model (a loaded, compiled, immutable model) and its runs.
+
+A Model owns one C muskx_model handle. The handle is immutable and shared:
+every simulate() / steady_state() call creates its own muskx_sim, applies
+the call's settings to it, runs, copies nothing it does not have to, and
+frees it before returning. So a Model may be used from any number of
+threads at once, and calls never influence each other.
+
+The handle is freed by Model.close(), by leaving a `with` block, or by the
+garbage collector (weakref.finalize). close() while other threads are
+still simulating is safe: the handle is freed when the last run finishes.
+"""
+
+import ctypes
+import math
+import os
+import threading
+import weakref
+
+from . import _lib
+from ._lib import lib, text, encode, status_name, c_double_p
+from .errors import (MuskxError, ModelError, ModelFileError,
+                     NameNotFoundError, InvalidArgumentError, SolverError,
+                     ConvergenceError, error_class)
+from .result import Result, numpy, new_buffer, from_sequence
+
+__all__ = ["Model", "SteadyState", "load", "loads"]
+
+_FORMAT_MAX = 2048
+
+
+def _ptr(buf):
+    """A double * to the start of a numpy array or array('d') (no copy)."""
+    if numpy is not None and isinstance(buf, numpy.ndarray):
+        return buf.ctypes.data_as(c_double_p)
+    if len(buf) == 0:
+        return None
+    return ctypes.cast((ctypes.c_double * len(buf)).from_buffer(buf),
+                       c_double_p)
+
+
+def _load_error(err):
+    """The ModelError for a filled muskx_error."""
+    buf = ctypes.create_string_buffer(_FORMAT_MAX)
+    lib.muskx_error_format(ctypes.byref(err), buf, _FORMAT_MAX)
+    name = status_name(err.status)
+    cls = ModelFileError if name == "EIO" else ModelError
+    return cls(text(err.message) or _lib.strerror(err.status), status=name,
+               code=err.status, file=text(err.file), line=err.line,
+               column=err.column, formatted=text(buf.value))
+
+
+def load(path):
+    """Loads, validates and compiles a model file; returns a Model.
+
+    path: a str or os.PathLike naming a YAML model (see muskx-model(5)).
+
+    Raises ModelError (with .file, .line, .column) for a syntax error or
+    a broken rule of the format, ModelFileError (a ModelError and an
+    OSError) when the file cannot be read.
+
+        >>> m = muskx.load("tests/models/decay.yaml")
+        >>> with muskx.load("models/crosstalk/spaceflight.yaml") as m:
+        ...     r = m.simulate(t_end=365, dt=1, inputs={"loading": 0})
+    """
+    handle = ctypes.c_void_p()
+    err = _lib.Error()
+    status = lib.muskx_model_load_file(os.fsencode(path),
+                                       ctypes.byref(handle),
+                                       ctypes.byref(err))
+    if status != _lib.OK:
+        raise _load_error(err)
+    return Model(handle)
+
+
+def loads(text_, name=None):
+    """Loads a model from YAML text (str or bytes); returns a Model.
+
+    name: the source name used in error messages (default "<string>").
+    Relative imports resolve against the current directory.
+    Raises ModelError like load().
+
+        >>> m = muskx.loads('''
+        ... muskx: 1
+        ... model: {id: decay}
+        ... parameters: {k: 0.7}
+        ... species: {A: 1.5}
+        ... odes: {A: -k*A}
+        ... ''')
+    """
+    data = text_.encode("utf-8") if isinstance(text_, str) else bytes(text_)
+    handle = ctypes.c_void_p()
+    err = _lib.Error()
+    status = lib.muskx_model_load_string(
+        data, len(data), encode(name) if name is not None else None,
+        ctypes.byref(handle), ctypes.byref(err))
+    if status != _lib.OK:
+        raise _load_error(err)
+    return Model(handle)
+
+
+class _Handle:
+    """The C model handle with a use count, so close() never frees a model
+    that a run in another thread is still using."""
+
+    def __init__(self, ptr, free=None):
+        self.ptr = ptr
+        self.free = free or lib.muskx_model_free
+        self.lock = threading.Lock()
+        self.users = 0
+        self.closed = False
+
+    def acquire(self):
+        with self.lock:
+            if self.closed:
+                raise MuskxError("the model is closed", status="ESTATE")
+            self.users += 1
+            return self.ptr
+
+    def release(self):
+        with self.lock:
+            self.users -= 1
+            if self.closed and self.users == 0:
+                self._free()
+
+    def close(self):
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            if self.users == 0:
+                self._free()
+
+    def _free(self):
+        if self.ptr:
+            self.free(self.ptr)
+            self.ptr = None
+
+
+class _Sim:
+    """One muskx_sim for one call: created on entry, freed on exit."""
+
+    def __init__(self, model):
+        self.model = model
+        self.ptr = None
+
+    def __enter__(self):
+        mptr = self.model._h.acquire()
+        out = ctypes.c_void_p()
+        try:
+            status = lib.muskx_sim_create(mptr, ctypes.byref(out))
+            if status != _lib.OK:
+                raise error_class(status_name(status))(
+                    "cannot create a simulation: %s" % _lib.strerror(status),
+                    status=status_name(status), code=status)
+        except BaseException:
+            self.model._h.release()
+            raise
+        self.ptr = out
+        return self
+
+    def __exit__(self, *exc):
+        lib.muskx_sim_free(self.ptr)
+        self.ptr = None
+        self.model._h.release()
+        return False
+
+    def errmsg(self):
+        return text(lib.muskx_sim_errmsg(self.ptr))
+
+    def check(self, status, name=None, **extra):
+        """Raises the exception for a failed status, with the message the
+        library recorded on the simulation."""
+        if status == _lib.OK:
+            return
+        sname = status_name(status)
+        msg = self.errmsg() or _lib.strerror(status)
+        cls = error_class(sname)
+        if cls is NameNotFoundError:
+            raise NameNotFoundError(msg, status=sname, code=status,
+                                    name=name)
+        raise cls(msg, status=sname, code=status, **extra)
+
+    def stats(self):
+        out = {}
+        for i, key in enumerate(_lib.STATS):
+            out[key] = int(lib.muskx_sim_stat(self.ptr, i))
+        ls = out.get("linear_solver")
+        for key, value in _lib.LINEAR_SOLVER.items():
+            if value == ls:
+                out["linear_solver"] = key
+        return out
+
+
+def _number(value, what):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError("%s must be a number, not %r"
+                                   % (what, value), status="EINVAL") from None
+
+
+class Model:
+    """A loaded and compiled model (immutable, thread-safe).
+
+    Create one with muskx.load(path) or muskx.loads(text). Attributes
+    (read-only):
+
+      id, name, time_unit, source   model.id, model.name, the time unit
+                                    and the file it came from
+      references                    list of reference strings
+      species, parameters, inputs,  lists of names, in file order
+      outputs, compartments,
+      reactions, assignments, events
+      parameter_values              dict parameter -> default value
+      initial_values                dict species -> default initial value
+      input_values                  dict input -> default (first table value)
+      columns                       result columns: species then outputs
+
+    Methods: simulate(), steady_state(), describe(name), info(), close().
+
+    A Model frees its C handle on close(), at the end of a `with` block, or
+    when garbage-collected. It may be shared by any number of threads:
+    every run creates its own simulation state.
+    """
+
+    def __init__(self, handle, _borrowed=None):
+        # Private: use muskx.load() / muskx.loads(). _borrowed: a handle
+        # object of the owner (a scenario) when the model is not ours.
+        ptr = handle.value if isinstance(handle, ctypes.c_void_p) else handle
+        if _borrowed is None:
+            self._h = _Handle(ptr)
+            self._finalizer = weakref.finalize(self, self._h.close)
+        else:
+            self._h = _borrowed
+            self._finalizer = lambda: None   # the owner frees it
+        self.id = text(lib.muskx_model_id(ptr))
+        self.name = text(lib.muskx_model_name(ptr))
+        self.time_unit = text(lib.muskx_model_time_unit(ptr))
+        self.source = text(lib.muskx_model_source(ptr))
+        self.references = [
+            text(lib.muskx_model_reference(ptr, i))
+            for i in range(lib.muskx_model_reference_count(ptr))]
+        self._names = {}
+        self._meta = {}
+        for kind, k in _lib.KIND.items():
+            n = lib.muskx_model_count(ptr, k)
+            names = [text(lib.muskx_model_name_at(ptr, k, i))
+                     for i in range(max(n, 0))]
+            self._names[kind] = names
+            for i, nm in enumerate(names):
+                self._meta.setdefault(nm, {
+                    "kind": kind,
+                    "unit": text(lib.muskx_model_unit(ptr, k, i)),
+                    "doc": text(lib.muskx_model_doc(ptr, k, i)),
+                    "default": lib.muskx_model_default(ptr, k, i),
+                    "index": i,
+                })
+        self._equations = [
+            (text(lib.muskx_model_reaction_equation(ptr, r)),
+             text(lib.muskx_model_reaction_rate(ptr, r)))
+            for r in range(len(self._names["reaction"]))]
+
+    # -- names ----------------------------------------------------------------
+    species = property(lambda self: list(self._names["species"]),
+                       doc="Species (state variables), in file order.")
+    parameters = property(lambda self: list(self._names["parameter"]),
+                          doc="Parameter names, in file order.")
+    inputs = property(lambda self: list(self._names["input"]),
+                      doc="Input (time-varying signal) names.")
+    outputs = property(lambda self: list(self._names["output"]),
+                       doc="Output (reported expression) names.")
+    compartments = property(lambda self: list(self._names["compartment"]),
+                            doc="Compartment names.")
+    reactions = property(lambda self: list(self._names["reaction"]),
+                         doc="Reaction ids.")
+    assignments = property(lambda self: list(self._names["assignment"]),
+                           doc="Assignment (intermediate quantity) names.")
+    events = property(lambda self: list(self._names["event"]),
+                      doc="Event ids.")
+
+    @property
+    def columns(self):
+        """Columns of a Result: species, then outputs."""
+        return self._names["species"] + self._names["output"]
+
+    def _defaults(self, kind):
+        return {nm: self._meta[nm]["default"] for nm in self._names[kind]}
+
+    @property
+    def parameter_values(self):
+        """dict parameter -> default value (derived ones evaluated)."""
+        return self._defaults("parameter")
+
+    @property
+    def initial_values(self):
+        """dict species -> default initial value."""
+        return self._defaults("species")
+
+    @property
+    def input_values(self):
+        """dict input -> default value (a table's first value)."""
+        return self._defaults("input")
+
+    def describe(self, name):
+        """What a name is: dict with kind ("species", "parameter", "input",
+        "output", "compartment", "reaction", "assignment", "event"), unit,
+        doc and default (nan when the kind has none). For a reaction also
+        equation and rate. Raises NameNotFoundError (a KeyError)."""
+        try:
+            meta = dict(self._meta[name])
+        except KeyError:
+            raise NameNotFoundError("no name '%s' in model '%s'"
+                                    % (name, self.id), name=name) from None
+        if meta["kind"] == "reaction":
+            meta["equation"], meta["rate"] = self._equations[meta["index"]]
+        del meta["index"]
+        return meta
+
+    def info(self):
+        """A readable summary: identity, sizes and every name with its
+        default value, unit and doc (like `muskx info`)."""
+        lines = ["model:      %s" % self.id]
+        if self.name:
+            lines.append("name:       %s" % self.name)
+        lines.append("source:     %s" % self.source)
+        if self.time_unit:
+            lines.append("time unit:  %s" % self.time_unit)
+        for i, ref in enumerate(self.references):
+            lines.append("%s%s" % ("references: " if i == 0 else " " * 12,
+                                   ref))
+        plural = {"species": "species", "parameter": "parameters",
+                  "input": "inputs", "output": "outputs",
+                  "compartment": "compartments", "reaction": "reactions",
+                  "assignment": "assignments", "event": "events"}
+        lines.append("size:       " + ", ".join(
+            "%d %s" % (len(self._names[k]), plural[k]) for k in _lib.KIND))
+        for kind in ("species", "parameter", "input", "compartment"):
+            names = self._names[kind]
+            if not names:
+                continue
+            lines.append("")
+            lines.append("%s (%d)" % (plural[kind], len(names)))
+            for nm in names:
+                m = self._meta[nm]
+                lines.append("  %-14s %-22.16g %-10s %s" % (
+                    nm, m["default"], m["unit"], m["doc"]))
+        for kind in ("output", "assignment", "event"):
+            names = self._names[kind]
+            if names:
+                lines.append("")
+                lines.append("%s (%d): %s" % (plural[kind], len(names),
+                                              ", ".join(names)))
+        if self._equations:
+            lines.append("")
+            lines.append("reactions (%d)" % len(self._equations))
+            for rid, (eq, rate) in zip(self._names["reaction"],
+                                       self._equations):
+                lines.append("  %-14s %-24s rate: %s" % (rid, eq, rate))
+        return "\n".join(lines)
+
+    def __repr__(self):
+        state = " (closed)" if self._h.closed else ""
+        return "<muskx.Model %r%s: %d species, %d parameters, %d inputs, " \
+            "%d outputs%s>" % (self.id, " %r" % self.name if self.name
+                               else "", len(self._names["species"]),
+                               len(self._names["parameter"]),
+                               len(self._names["input"]),
+                               len(self._names["output"]), state)
+
+    # -- lifetime ---------------------------------------------------------------
+    def close(self):
+        """Frees the C model (idempotent). Later runs raise MuskxError
+        (status ESTATE); runs already under way finish first."""
+        self._finalizer()
+
+    @property
+    def closed(self):
+        """True after close()."""
+        return self._h.closed
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    # -- runs -------------------------------------------------------------------
+    def _apply(self, sim, params, initial, inputs, doses, rtol, atol,
+               atol_species, solver, max_steps, max_step):
+        for nm, v in (params or {}).items():
+            sim.check(lib.muskx_sim_set_param(
+                sim.ptr, encode(nm), _number(v, "parameter '%s'" % nm)), nm)
+        for nm, v in (initial or {}).items():
+            sim.check(lib.muskx_sim_set_initial(
+                sim.ptr, encode(nm), _number(v, "initial value of '%s'" % nm)),
+                nm)
+        for nm, v in (inputs or {}).items():
+            if isinstance(v, (tuple, list)):
+                self._set_table(sim, nm, v)
+            else:
+                sim.check(lib.muskx_sim_set_input(
+                    sim.ptr, encode(nm), _number(v, "input '%s'" % nm)), nm)
+        for dose in doses or ():
+            if isinstance(dose, dict):
+                d = dict(dose)
+                args = (d.pop("species"), d.pop("t0", d.pop("time", 0.0)),
+                        d.pop("amount"), d.pop("every", 0.0),
+                        d.pop("count", 1))
+                if d:
+                    raise TypeError("unknown dose keys: %s" % ", ".join(d))
+            else:
+                if not 3 <= len(dose) <= 5:
+                    raise TypeError("a dose is (species, t0, amount[, every"
+                                    "[, count]]), not %r" % (dose,))
+                args = tuple(dose) + (0.0, 1)[len(dose) - 3:]
+            target, t0, amount, every, count = args
+            sim.check(lib.muskx_sim_add_dose(
+                sim.ptr, encode(target), _number(t0, "dose time"),
+                _number(amount, "dose amount"), _number(every, "dose every"),
+                int(count)), target)
+        sim.check(lib.muskx_sim_set_tolerances(
+            sim.ptr, _number(rtol, "rtol"), _number(atol, "atol")))
+        for nm, v in (atol_species or {}).items():
+            sim.check(lib.muskx_sim_set_atol_species(
+                sim.ptr, encode(nm), _number(v, "atol of '%s'" % nm)), nm)
+        try:
+            ls = _lib.LINEAR_SOLVER[solver]
+        except (KeyError, TypeError):
+            raise InvalidArgumentError(
+                "solver must be one of %s, not %r"
+                % (", ".join(_lib.LINEAR_SOLVER), solver),
+                status="EINVAL") from None
+        sim.check(lib.muskx_sim_set_linear_solver(sim.ptr, ls))
+        if max_steps is not None:
+            sim.check(lib.muskx_sim_set_max_steps(sim.ptr, int(max_steps)))
+        if max_step is not None:
+            sim.check(lib.muskx_sim_set_max_step(
+                sim.ptr, _number(max_step, "max_step")))
+
+    @staticmethod
+    def _set_table(sim, nm, spec):
+        if len(spec) not in (2, 3):
+            raise TypeError("input '%s': a table is (times, values[, "
+                            "'step'|'linear']), not %r" % (nm, spec))
+        times, values = spec[0], spec[1]
+        interp = spec[2] if len(spec) == 3 else "step"
+        if interp not in _lib.INTERP:
+            raise InvalidArgumentError(
+                "input '%s': interpolation must be 'step' or 'linear', not "
+                "%r" % (nm, interp), status="EINVAL")
+        tbuf = from_sequence(times)
+        vbuf = from_sequence(values)
+        if len(tbuf) != len(vbuf) or len(tbuf) == 0:
+            # Checked here: C trusts the single length n for both arrays.
+            raise InvalidArgumentError(
+                "input '%s': the table needs as many values as times "
+                "(%d times, %d values) and at least one"
+                % (nm, len(tbuf), len(vbuf)), status="EINVAL")
+        sim.check(lib.muskx_sim_set_input_table(
+            sim.ptr, encode(nm), _ptr(tbuf), _ptr(vbuf), len(tbuf),
+            _lib.INTERP[interp]), nm)
+
+    def simulate(self, t_end=None, dt=None, times=None, params=None,
+                 initial=None, inputs=None, doses=None, rtol=1e-6,
+                 atol=1e-9, steady_start=False, solver="auto", t_start=0.0,
+                 atol_species=None, max_steps=None, max_step=None):
+        """Integrates the model and returns a Result.
+
+        Output times, either
+          t_end, dt    t_start, t_start + dt, ... up to and including t_end
+                       (dt defaults to (t_end - t_start) / 100), or
+          times        any non-decreasing sequence; the run starts at
+                       times[0] (t_start is then ignored).
+        Settings (all optional; anything not given keeps the model's default):
+          params       dict parameter -> value; derived parameters and
+                       initial values written as expressions follow
+          initial      dict species -> initial value
+          inputs       dict input -> a constant, or a table
+                       (times, values) / (times, values, "step"|"linear");
+                       "step" (the default) holds each value until the
+                       next time; table times become solver stops
+          doses        list of (species, t0, amount[, every[, count]]):
+                       amount is added to species at t0, then every
+                       `every` time units, count firings in all
+          rtol, atol   relative and absolute tolerances (> 0)
+          atol_species dict species -> absolute tolerance (overrides atol)
+          steady_start True: first move to the steady state under these
+                       settings, then integrate from there
+          solver       linear solver: "auto", "dense", "lapack" or "klu"
+          max_steps    max internal steps between outputs (default 100000)
+          max_step     largest step the solver may take (default no limit)
+
+        Errors: NameNotFoundError (a KeyError) for an unknown name,
+        InvalidArgumentError (a ValueError) for a bad value,
+        SolverError when integration fails -- its .result holds the rows
+        computed before the failure and .time the failure time;
+        ConvergenceError when steady_start finds no steady state.
+
+        Thread-safe: each call uses its own simulation state.
+
+            >>> r = m.simulate(t_end=10, dt=0.5, params={"k": 0.3})
+            >>> r.time[-1], r["A"][-1]
+        """
+        if times is None:
+            if t_end is None:
+                raise TypeError("simulate() needs t_end (and optionally dt, "
+                                "t_start) or times")
+            t0 = _number(t_start, "t_start")
+            t1 = _number(t_end, "t_end")
+            if not t1 >= t0:
+                raise InvalidArgumentError(
+                    "t_end (%g) must not be before t_start (%g)" % (t1, t0),
+                    status="EINVAL")
+            step = (t1 - t0) / 100.0 if dt is None else _number(dt, "dt")
+            if t1 == t0:
+                grid = [t0]
+            else:
+                if not (step > 0 and math.isfinite(step)):
+                    raise InvalidArgumentError("dt must be > 0, not %r" % dt,
+                                               status="EINVAL")
+                n = int(math.floor((t1 - t0) / step + 1e-9))
+                grid = [t0 + i * step for i in range(n + 1)]
+                if t1 - grid[-1] > 1e-9 * step:
+                    grid.append(t1)
+                else:
+                    grid[-1] = t1
+            tbuf = from_sequence(grid)
+        else:
+            if t_end is not None or dt is not None:
+                raise TypeError("simulate(): give either times or t_end/dt, "
+                                "not both")
+            tbuf = from_sequence(times)
+            if len(tbuf) == 0:
+                raise InvalidArgumentError("times is empty", status="EINVAL")
+        ntimes = len(tbuf)
+        with _Sim(self) as sim:
+            self._apply(sim, params, initial, inputs, doses, rtol, atol,
+                        atol_species, solver, max_steps, max_step)
+            if steady_start:
+                status = lib.muskx_sim_steady_state(sim.ptr, None, 0)
+                sim.check(status)
+            ncols = lib.muskx_sim_ncols(sim.ptr)
+            if numpy is not None:
+                data = numpy.zeros((ntimes, ncols), dtype=numpy.float64)
+            else:
+                data = new_buffer(ntimes * ncols)
+            rows = ctypes.c_size_t(0)
+            # The GIL is released for this call (ctypes.CDLL).
+            status = lib.muskx_sim_run(sim.ptr, _ptr(tbuf), ntimes,
+                                       _ptr(data) if ncols else None,
+                                       ctypes.byref(rows))
+            result = Result(tbuf, data, rows.value, self._names["species"],
+                            self._names["output"], sim.stats(),
+                            complete=(status == _lib.OK), model_id=self.id)
+            if status != _lib.OK:
+                extra = {}
+                if error_class(status_name(status)) is SolverError:
+                    extra = {"time": lib.muskx_sim_fail_time(sim.ptr),
+                             "result": result}
+                sim.check(status, **extra)
+        return result
+
+    def steady_state(self, params=None, initial=None, inputs=None,
+                     rtol=1e-6, atol=1e-9, solver="auto"):
+        """Finds a steady state f(y) = 0 near the initial values.
+
+        params, initial, inputs: as for simulate() (input tables are
+        allowed; the steady state uses their value at the start).
+        Newton's method, falling back to integration until the derivatives
+        vanish. Returns a SteadyState with .values (dict species -> value),
+        .residual (max-norm of f there), .stability ("stable", "unstable",
+        "oscillatory" or "marginal") and .eigenvalues (complex numbers of
+        the Jacobian there).
+
+        Raises ConvergenceError (with .values, the best point) when no
+        steady state was found. Pass initial=ss.values to simulate() to
+        start a run from it, or use simulate(steady_start=True).
+        """
+        with _Sim(self) as sim:
+            self._apply(sim, params, initial, inputs, None, rtol, atol,
+                        None, solver, None, None)
+            species = self._names["species"]
+            n = len(species)
+            y = new_buffer(max(n, 1))
+            status = lib.muskx_sim_steady_state(sim.ptr, _ptr(y), n)
+            values = {nm: float(y[i]) for i, nm in enumerate(species)}
+            residual = lib.muskx_sim_steady_residual(sim.ptr)
+            if status != _lib.OK:
+                extra = {}
+                if error_class(status_name(status)) is ConvergenceError:
+                    extra = {"values": values, "residual": residual}
+                sim.check(status, **extra)
+            count = lib.muskx_sim_eigenvalues(sim.ptr, None, None, 0)
+            eig = []
+            if count > 0:
+                re, im = new_buffer(count), new_buffer(count)
+                lib.muskx_sim_eigenvalues(sim.ptr, _ptr(re), _ptr(im), count)
+                eig = [complex(re[i], im[i]) for i in range(count)]
+            stab = lib.muskx_sim_stability(sim.ptr)
+            stability = (_lib.STABILITY[stab] if 0 <= stab <
+                         len(_lib.STABILITY) else "unknown")
+        return SteadyState(values, residual, stability, eig, self.id)
+
+
+class SteadyState:
+    """A steady state found by Model.steady_state().
+
+    values        dict species -> value (ss["X"] works too)
+    residual      max-norm of the right-hand side there
+    stability     "stable" (all eigenvalues with negative real part),
+                  "unstable" (a positive real eigenvalue), "oscillatory"
+                  (a complex pair with positive real part) or "marginal"
+                  (largest real part zero: e.g. a conserved quantity)
+    eigenvalues   list of complex eigenvalues of the Jacobian there
+    """
+
+    def __init__(self, values, residual, stability, eigenvalues, model_id=""):
+        self.values = values
+        self.residual = residual
+        self.stability = stability
+        self.eigenvalues = eigenvalues
+        self.model_id = model_id
+
+    def __getitem__(self, name):
+        try:
+            return self.values[name]
+        except KeyError:
+            raise NameNotFoundError("no species '%s' in this steady state"
+                                    % name, name=name) from None
+
+    def __repr__(self):
+        return "<muskx.SteadyState %s%s, residual %.3g, %d species>" % (
+            "model %r, " % self.model_id if self.model_id else "",
+            self.stability, self.residual, len(self.values))

@@ -1,0 +1,346 @@
+"""scenario.py -- scenarios (muskx-scenario(5)): a model, a timeline of
+phases with input values, countermeasures and the columns to report.
+
+    sc = muskx.load_scenario("scenarios/iss_6mo.yaml")
+    run = sc.run()                       # a ScenarioResult (a Result)
+    run["BMD_wb_pct"], run.summary["BMD_wb_pct"]["loss"]
+    run = muskx.run_scenario("scenarios/iss_6mo.yaml", set={"w_res": 0.5})
+    print(muskx.compare("a.yaml", "b.yaml"))
+
+A Scenario owns its C handle and the model it loaded (sc.model, a Model
+that lives as long as the scenario). Scenario.run() may be called from
+several threads at once; Scenario.set() waits for runs under way and
+blocks new ones while it changes the scenario.
+"""
+
+import ctypes
+import math
+import os
+import threading
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+
+from . import _lib
+from ._lib import lib, text, encode, status_name
+from .errors import NameNotFoundError, error_class, MuskxError
+from .model import Model, _Handle, _Sim, _ptr, _load_error, _number
+from .result import Result, numpy, new_buffer
+
+__all__ = ["Scenario", "ScenarioResult", "Comparison", "load_scenario",
+           "run_scenario", "compare"]
+
+
+def load_scenario(path):
+    """Loads a scenario file and the model it names; returns a Scenario.
+
+    Raises ModelError ("file:line:col: message", the model's own file and
+    position when the model is at fault), ModelFileError when a file
+    cannot be read.
+    """
+    handle = ctypes.c_void_p()
+    err = _lib.Error()
+    status = lib.muskx_scenario_load_file(os.fsencode(path),
+                                          ctypes.byref(handle),
+                                          ctypes.byref(err))
+    if status != _lib.OK:
+        raise _load_error(err)
+    return Scenario(handle)
+
+
+def run_scenario(path_or_scenario, set=None):
+    """Runs a scenario (a path or a Scenario) and returns its
+    ScenarioResult. set: dict name -> value overriding the file's `set:`
+    entries (parameters, initial values, input baselines); with set, a
+    path is loaded afresh so a shared Scenario is never changed."""
+    if isinstance(path_or_scenario, Scenario):
+        if set:
+            path_or_scenario = path_or_scenario.source
+        else:
+            return path_or_scenario.run()
+    with load_scenario(path_or_scenario) as sc:
+        for name, value in (set or {}).items():
+            sc.set(name, value)
+        return sc.run()
+
+
+class _Borrowed:
+    """The model handle of a scenario: using it holds the scenario."""
+
+    def __init__(self, owner, model_ptr):
+        self.owner = owner
+        self.ptr = model_ptr
+
+    def acquire(self):
+        self.owner.acquire()
+        return self.ptr
+
+    def release(self):
+        self.owner.release()
+
+    def close(self):
+        pass
+
+    closed = property(lambda self: self.owner.closed)
+
+
+class Scenario:
+    """A loaded scenario. Create one with muskx.load_scenario(path).
+
+    id, name, description, source, references   its header
+    model        the Model it runs (owned by the scenario)
+    phases       list of (name, start, end) in days
+    recovery     the phase whose end starts recovery, or None
+    t_end, dt    end of the last phase and the sampling interval (days)
+    columns      the reported columns (model outputs or species)
+    show         dict column -> "value", "pct_change" or "change": how
+                 summaries show it relative to its value at t = 0
+
+    Methods: run(), set(name, value), close(); usable in a `with` block.
+    """
+
+    def __init__(self, handle):
+        ptr = handle.value if isinstance(handle, ctypes.c_void_p) else handle
+        self._h = _Handle(ptr, lib.muskx_scenario_free)
+        self._finalizer = weakref.finalize(self, self._h.close)
+        self._rw = threading.Condition()
+        self._runs = 0
+        self.model = Model(lib.muskx_scenario_model(ptr),
+                           _borrowed=_Borrowed(self._h,
+                                               lib.muskx_scenario_model(ptr)))
+        self.id = text(lib.muskx_scenario_id(ptr))
+        self.name = text(lib.muskx_scenario_name(ptr))
+        self.description = text(lib.muskx_scenario_description(ptr))
+        self.source = text(lib.muskx_scenario_source(ptr))
+        self.references = [
+            text(lib.muskx_scenario_reference(ptr, i))
+            for i in range(lib.muskx_scenario_reference_count(ptr))]
+        self.phases = [
+            (text(lib.muskx_scenario_phase_name(ptr, i)),
+             lib.muskx_scenario_phase_start(ptr, i),
+             lib.muskx_scenario_phase_end(ptr, i))
+            for i in range(lib.muskx_scenario_phase_count(ptr))]
+        rec = lib.muskx_scenario_recovery_phase(ptr)
+        self.recovery = self.phases[rec][0] if rec >= 0 else None
+        self.t_end = lib.muskx_scenario_t_end(ptr)
+        self.dt = lib.muskx_scenario_dt(ptr)
+        n = lib.muskx_scenario_report_count(ptr)
+        self.columns = [text(lib.muskx_scenario_report_name(ptr, i))
+                        for i in range(n)]
+        self.show = {}
+        for i, c in enumerate(self.columns):
+            k = lib.muskx_scenario_report_show(ptr, i)
+            self.show[c] = _lib.SHOW[k] if 0 <= k < len(_lib.SHOW) else "value"
+
+    def __repr__(self):
+        return "<muskx.Scenario %r: model %r, %d phases, %g days%s>" % (
+            self.id, self.model.id, len(self.phases), self.t_end,
+            " (closed)" if self._h.closed else "")
+
+    def close(self):
+        """Frees the scenario and its model (idempotent)."""
+        self._finalizer()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def set(self, name, value):
+        """Overrides (or adds) a `set:` entry -- a parameter, a species'
+        initial value or an input's baseline -- for later runs. Raises
+        NameNotFoundError (a KeyError) or InvalidArgumentError."""
+        with self._rw:
+            while self._runs:
+                self._rw.wait()
+            ptr = self._h.acquire()
+            try:
+                st = lib.muskx_scenario_set(ptr, encode(name),
+                                            _number(value, name))
+                msg = text(lib.muskx_scenario_errmsg(ptr))
+            finally:
+                self._h.release()
+        if st != _lib.OK:
+            sname = status_name(st)
+            cls = error_class(sname)
+            if cls is NameNotFoundError:
+                raise NameNotFoundError(msg, status=sname, code=st, name=name)
+            raise cls(msg or _lib.strerror(st), status=sname, code=st)
+
+    def run(self):
+        """Runs the scenario (steady start, phases, countermeasures) at its
+        sample times; returns a ScenarioResult. Raises SolverError (with
+        .result, the rows before the failure; its summary covers the
+        phases reached) or ConvergenceError (no steady start)."""
+        with self._rw:
+            self._runs += 1
+        try:
+            return self._run()
+        finally:
+            with self._rw:
+                self._runs -= 1
+                self._rw.notify_all()
+
+    def _run(self):
+        with _Sim(self.model) as sim:
+            scp = self._h.ptr
+            n = lib.muskx_scenario_sample_times(scp, None, 0)
+            times = new_buffer(n)
+            lib.muskx_scenario_sample_times(scp, _ptr(times), n)
+            ncols = len(self.columns)
+            if numpy is not None:
+                data = numpy.zeros((n, ncols), dtype=numpy.float64)
+            else:
+                data = new_buffer(n * ncols)
+            rows = ctypes.c_size_t(0)
+            status = lib.muskx_scenario_run(scp, sim.ptr, _ptr(data), n,
+                                            ctypes.byref(rows))
+            result = ScenarioResult(self, times, data, rows.value,
+                                    sim.stats(), status == _lib.OK)
+            if status != _lib.OK:
+                extra = {}
+                if error_class(status_name(status)).__name__ == "SolverError":
+                    extra = {"time": lib.muskx_sim_fail_time(sim.ptr),
+                             "result": result}
+                sim.check(status, **extra)
+        return result
+
+
+class ScenarioResult(Result):
+    """The run of a scenario: a Result over the scenario's reported
+    columns (raw values), plus
+
+    scenario_id, phases, recovery   copied from the Scenario
+    show                            dict column -> how it is shown
+    shown(column)                   the column as shown: the value, its %
+                                    change or its change from t = 0
+    summary                         dict column -> statistics:
+        baseline, loss, half_recovery, peak, peak_time, trough,
+        trough_time (whole run), and "phases": {phase: {end, peak,
+        peak_time, trough, trough_time}}; nan where not reached
+    """
+
+    def __init__(self, scenario, times, data, rows, stats, complete):
+        super().__init__(times, data, rows, [], scenario.columns, stats,
+                         complete, scenario.model.id)
+        self.scenario_id = scenario.id
+        self.phases = list(scenario.phases)
+        self.recovery = scenario.recovery
+        self.show = dict(scenario.show)
+        self.summary = {}
+        self._baseline = {}
+        self._summarise(scenario)
+
+    def _summarise(self, scenario):
+        if self._rows == 0:
+            return
+        out = ctypes.c_void_p()
+        st = lib.muskx_summary_compute(scenario._h.ptr, _ptr(self._times),
+                                       _ptr(self._data), self._rows,
+                                       ctypes.byref(out))
+        if st != _lib.OK:
+            raise error_class(status_name(st))(
+                "cannot summarise the run: %s" % _lib.strerror(st),
+                status=status_name(st), code=st)
+        try:
+            S = {k: i for i, k in enumerate(_lib.SUMMARY_STATS)}
+            get = lib.muskx_summary_get
+            for j, col in enumerate(self.columns):
+                d = {k: get(out, S[k], j, -1) for k in (
+                    "baseline", "loss", "half_recovery", "peak",
+                    "peak_time", "trough", "trough_time")}
+                d["phases"] = {
+                    name: {k: get(out, S[k], j, p) for k in (
+                        "end", "peak", "peak_time", "trough", "trough_time")}
+                    for p, (name, _, _) in enumerate(self.phases)}
+                self.summary[col] = d
+                self._baseline[col] = d["baseline"]
+        finally:
+            lib.muskx_summary_free(out)
+
+    def shown(self, column):
+        """The column as the scenario shows it (see .show)."""
+        raw = self[column]
+        how = self.show.get(column, "value")
+        x0 = self._baseline.get(column, float("nan"))
+        if how == "pct_change":
+            f = (lambda x: 100.0 * (x - x0) / x0) if x0 else (
+                lambda x: float("nan"))
+        elif how == "change":
+            f = lambda x: x - x0  # noqa: E731
+        else:
+            return raw
+        if numpy is not None and isinstance(raw, numpy.ndarray):
+            return f(raw)
+        return [f(x) for x in raw]
+
+    def __repr__(self):
+        return "<muskx.ScenarioResult %r: %d rows x %d columns%s>" % (
+            self.scenario_id, len(self), len(self.columns),
+            "" if self.complete else ", partial")
+
+
+class Comparison:
+    """Runs of several scenarios side by side (see compare()).
+
+    results   dict scenario id -> ScenarioResult, in the order given
+    columns   the columns compared (those every run reports)
+    table()   a text table: for each column, its shown value at the end of
+              each phase and its loss after recovery, one line per scenario
+    """
+
+    def __init__(self, results, columns=None):
+        self.results = results
+        common = None
+        for r in results.values():
+            common = [c for c in (common if common is not None
+                                  else r.columns) if c in r.columns]
+        self.columns = list(columns) if columns else (common or [])
+
+    def table(self):
+        lines = []
+        for col in self.columns:
+            first = next(iter(self.results.values()))
+            phases = [p[0] for p in first.phases]
+            lines.append("%s (%s)" % (col, first.show.get(col, "value")))
+            head = "  %-24s" % "scenario" + "".join(
+                "%14s" % ("end " + p)[:14] for p in phases) + "%14s" % "loss"
+            lines.append(head)
+            for sid, r in self.results.items():
+                s = r.summary.get(col)
+                if s is None:
+                    continue
+                cells = "".join("%14.4g" % s["phases"].get(p, {}).get(
+                    "end", math.nan) for p in phases)
+                lines.append("  %-24s%s%14.4g" % (sid[:24], cells, s["loss"]))
+        return "\n".join(lines)
+
+    __str__ = table
+
+    def __repr__(self):
+        return "<muskx.Comparison of %s>" % ", ".join(self.results)
+
+
+def compare(*scenarios, columns=None, threads=None, set=None):
+    """Runs several scenarios (paths or Scenario objects), in parallel
+    threads, and returns a Comparison; print() it for a table.
+
+        print(muskx.compare("scenarios/none.yaml", "scenarios/ared.yaml"))
+
+    set: overrides applied to every scenario (see run_scenario()).
+    Scenario ids must differ; a repeated id gets a "#2" suffix.
+    """
+    if len(scenarios) == 1 and isinstance(scenarios[0], (list, tuple)):
+        scenarios = tuple(scenarios[0])
+    with ThreadPoolExecutor(max_workers=threads or min(8, len(scenarios)
+                                                       or 1)) as pool:
+        runs = list(pool.map(lambda s: run_scenario(s, set=set), scenarios))
+    results = {}
+    for r in runs:
+        key, k = r.scenario_id, 2
+        while key in results:
+            key = "%s#%d" % (r.scenario_id, k)
+            k += 1
+        results[key] = r
+    return Comparison(results, columns)

@@ -1,0 +1,167 @@
+"""test_errors.py -- every failure becomes a Python exception that says
+what and where."""
+
+import math
+import os
+import unittest
+
+from support import muskx, model_path, BAD_MODELS
+
+BAD = """muskx: 1
+model: {id: m}
+species: {OPG: 1, C: 0}
+parameters: {k: 1}
+reactions:
+  - id: r3
+    equation: OPG -> C
+    rate: k * RANKLL * OPG
+"""
+
+
+class ABadModel(unittest.TestCase):
+    def test_from_a_string_names_line_and_column(self):
+        with self.assertRaises(muskx.ModelError) as cm:
+            muskx.loads(BAD, name="bone.yaml")
+        e = cm.exception
+        self.assertEqual((e.file, e.line, e.column), ("bone.yaml", 8, 15))
+        self.assertIn("RANKLL", e.message)
+        self.assertEqual(e.status, "EMODEL")
+        self.assertEqual(str(e), "bone.yaml:8:15: " + e.message)
+        self.assertIsInstance(e, muskx.MuskxError)
+
+    def test_from_a_file_names_the_file(self):
+        path = os.path.join(BAD_MODELS, "019_undefined_name_in_rate.yaml")
+        with self.assertRaises(muskx.ModelError) as cm:
+            muskx.load(path)
+        e = cm.exception
+        self.assertEqual(e.file, path)
+        self.assertEqual((e.line, e.column), (9, 15))
+
+    def test_with_a_yaml_syntax_error_has_its_own_status(self):
+        with self.assertRaises(muskx.ModelError) as cm:
+            muskx.loads("muskx: 1\nmodel: {id: m\n")
+        self.assertEqual(cm.exception.status, "ESYNTAX")
+        self.assertGreater(cm.exception.line, 0)
+
+    def test_every_shipped_bad_model_reports_its_expected_place(self):
+        checked = 0
+        for name in sorted(os.listdir(BAD_MODELS)):
+            path = os.path.join(BAD_MODELS, name)
+            with open(path) as f:
+                first = f.readline()
+            if not first.startswith("# expect: "):
+                continue
+            where = first[len("# expect: "):].split(":")
+            if len(where) < 3 or not where[0].strip().isdigit():
+                continue
+            with self.subTest(model=name):
+                with self.assertRaises(muskx.ModelError) as cm:
+                    muskx.load(path)
+                self.assertEqual((cm.exception.line, cm.exception.column),
+                                 (int(where[0]), int(where[1])))
+                checked += 1
+        self.assertGreater(checked, 10)
+
+
+class AMissingFile(unittest.TestCase):
+    def test_is_a_model_file_error_and_an_oserror(self):
+        with self.assertRaises(OSError) as cm:
+            muskx.load("/nonexistent/model.yaml")
+        e = cm.exception
+        self.assertIsInstance(e, muskx.ModelFileError)
+        self.assertIsInstance(e, muskx.ModelError)
+        self.assertEqual(e.status, "EIO")
+        self.assertEqual((e.line, e.column), (0, 0))
+
+
+class BadArguments(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.m = muskx.load(model_path("decay.yaml"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.m.close()
+
+    def test_an_unknown_parameter_is_a_key_error(self):
+        with self.assertRaises(KeyError) as cm:
+            self.m.simulate(t_end=1, params={"kk": 1})
+        e = cm.exception
+        self.assertIsInstance(e, muskx.NameNotFoundError)
+        self.assertEqual(e.status, "ENOTFOUND")
+        self.assertEqual(e.name, "kk")
+        self.assertIn("kk", str(e))
+
+    def test_an_unknown_species_or_input_is_a_key_error(self):
+        with self.assertRaises(KeyError):
+            self.m.simulate(t_end=1, initial={"Z": 1})
+        with self.assertRaises(KeyError):
+            self.m.simulate(t_end=1, inputs={"light": 1})
+        with self.assertRaises(KeyError):
+            self.m.simulate(t_end=1, doses=[("Z", 0, 1)])
+
+    def test_a_non_finite_value_is_a_value_error(self):
+        with self.assertRaises(ValueError) as cm:
+            self.m.simulate(t_end=1, params={"k": math.nan})
+        self.assertIsInstance(cm.exception, muskx.InvalidArgumentError)
+        self.assertEqual(cm.exception.status, "EINVAL")
+        with self.assertRaises(ValueError):
+            self.m.simulate(t_end=1, params={"k": "fast"})
+
+    def test_decreasing_times_are_a_value_error(self):
+        with self.assertRaises(ValueError):
+            self.m.simulate(times=[0, 2, 1])
+
+    def test_bad_tolerances_are_a_value_error(self):
+        with self.assertRaises(ValueError):
+            self.m.simulate(t_end=1, rtol=0)
+        with self.assertRaises(ValueError):
+            self.m.simulate(t_end=1, atol=-1)
+
+    def test_a_bad_solver_name_is_a_value_error(self):
+        with self.assertRaises(ValueError):
+            self.m.simulate(t_end=1, solver="gauss")
+
+    def test_a_table_with_mismatched_lengths_is_a_value_error(self):
+        with muskx.load(model_path("step_input.yaml")) as m:
+            with self.assertRaises(ValueError):
+                m.simulate(t_end=1, inputs={"u": ([0, 1, 2], [0, 1])})
+            with self.assertRaises(ValueError):
+                m.simulate(t_end=1, inputs={"u": ([0, 1], [0, 1], "cubic")})
+            with self.assertRaises(ValueError):
+                m.simulate(t_end=1, inputs={"u": ([1, 0], [0, 1])})
+
+    def test_missing_output_times_are_a_type_error(self):
+        with self.assertRaises(TypeError):
+            self.m.simulate()
+        with self.assertRaises(TypeError):
+            self.m.simulate(t_end=1, times=[0, 1])
+
+
+class ASolverFailure(unittest.TestCase):
+    """divzero.yaml: dA/dt = -k A / u with u = 0 from t = 2."""
+
+    def test_raises_with_the_time_and_the_rows_before_it(self):
+        with muskx.load(model_path("divzero.yaml")) as m:
+            with self.assertRaises(muskx.SolverError) as cm:
+                m.simulate(times=[0, 0.5, 1, 1.5, 2.5, 3])
+        e = cm.exception
+        self.assertIn(e.status, ("ESOLVER", "ENONFINITE"))
+        self.assertAlmostEqual(e.time, 2.0, places=6)
+        self.assertIn("t=", e.message)
+        r = e.result
+        self.assertFalse(r.complete)
+        self.assertEqual(len(r), 4)           # t = 0, 0.5, 1, 1.5
+        self.assertEqual(list(r.time), [0, 0.5, 1, 1.5])
+        for t, a in zip(r.time, r["A"]):
+            self.assertAlmostEqual(a, math.exp(-0.3 * t), places=5)
+        self.assertIn("partial", repr(r))
+
+    def test_does_not_happen_when_the_input_is_overridden(self):
+        with muskx.load(model_path("divzero.yaml")) as m:
+            r = m.simulate(t_end=4, inputs={"u": 1})
+            self.assertAlmostEqual(r["A"][-1], math.exp(-1.2), places=5)
+
+
+if __name__ == "__main__":
+    unittest.main()

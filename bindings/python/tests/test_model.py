@@ -1,0 +1,143 @@
+"""test_model.py -- loading models and reading their names and defaults."""
+
+import gc
+import os
+import pathlib
+import unittest
+
+from support import muskx, model_path, SHIPPED
+
+DECAY = """
+muskx: 1
+model: {id: decay_s, name: "decay from a string", time_unit: s}
+parameters:
+  k: {value: 0.7, unit: 1/s, doc: "rate constant"}
+  k2: 2*k
+species:
+  A: {initial: 1.5, unit: mM}
+reactions:
+  - id: decay
+    equation: A ->
+    rate: k*A
+outputs:
+  half: A/2
+"""
+
+
+class LoadingAFile(unittest.TestCase):
+    def setUp(self):
+        self.m = muskx.load(model_path("decay.yaml"))
+
+    def tearDown(self):
+        self.m.close()
+
+    def test_gives_the_model_identity(self):
+        self.assertEqual(self.m.id, "decay")
+        self.assertEqual(self.m.name, "First-order decay")
+        self.assertEqual(self.m.time_unit, "s")
+        self.assertTrue(self.m.source.endswith("decay.yaml"))
+        self.assertEqual(len(self.m.references), 1)
+
+    def test_lists_the_names_of_every_kind_in_file_order(self):
+        self.assertEqual(self.m.species, ["A"])
+        self.assertEqual(self.m.parameters, ["k"])
+        self.assertEqual(self.m.inputs, [])
+        self.assertEqual(self.m.outputs, ["half"])
+        self.assertEqual(self.m.reactions, ["decay"])
+        self.assertEqual(self.m.compartments, [])
+        self.assertEqual(self.m.columns, ["A", "half"])
+
+    def test_gives_default_values(self):
+        self.assertEqual(self.m.parameter_values, {"k": 0.7})
+        self.assertEqual(self.m.initial_values, {"A": 1.5})
+
+    def test_describes_a_name(self):
+        d = self.m.describe("k")
+        self.assertEqual(d["kind"], "parameter")
+        self.assertEqual(d["unit"], "1/s")
+        self.assertEqual(d["doc"], "decay rate constant")
+        self.assertEqual(d["default"], 0.7)
+        r = self.m.describe("decay")
+        self.assertEqual(r["kind"], "reaction")
+        self.assertEqual(r["rate"], "k*A")
+        with self.assertRaises(KeyError):
+            self.m.describe("nope")
+
+    def test_info_and_repr_are_readable(self):
+        info = self.m.info()
+        self.assertIn("decay", info)
+        self.assertIn("decay rate constant", info)
+        self.assertIn("'decay'", repr(self.m))
+
+    def test_names_returned_are_copies(self):
+        self.m.species.append("X")
+        self.assertEqual(self.m.species, ["A"])
+
+    def test_accepts_a_path_object(self):
+        with muskx.load(pathlib.Path(model_path("decay.yaml"))) as m:
+            self.assertEqual(m.id, "decay")
+
+
+class LoadingAString(unittest.TestCase):
+    def test_evaluates_derived_parameters(self):
+        with muskx.loads(DECAY) as m:
+            self.assertEqual(m.id, "decay_s")
+            self.assertAlmostEqual(m.parameter_values["k2"], 1.4)
+
+    def test_uses_the_given_source_name(self):
+        with muskx.loads(DECAY, name="mine.yaml") as m:
+            self.assertEqual(m.source, "mine.yaml")
+
+    def test_accepts_bytes(self):
+        with muskx.loads(DECAY.encode()) as m:
+            self.assertEqual(m.species, ["A"])
+
+
+class TheShippedSpaceflightModel(unittest.TestCase):
+    PATH = os.path.join(SHIPPED, "crosstalk", "spaceflight.yaml")
+
+    @unittest.skipUnless(os.path.exists(PATH), "spaceflight.yaml not there")
+    def test_has_the_countermeasure_inputs(self):
+        with muskx.load(self.PATH) as m:
+            for name in ("loading", "exercise_resistive", "exercise_aerobic"):
+                self.assertIn(name, m.inputs)
+            self.assertIn("M", m.species)
+            self.assertEqual(m.input_values["loading"], 1.0)
+
+
+class AModelsLifetime(unittest.TestCase):
+    def test_ends_with_its_with_block(self):
+        with muskx.load(model_path("decay.yaml")) as m:
+            m.simulate(t_end=1)
+        self.assertTrue(m.closed)
+        with self.assertRaises(muskx.MuskxError) as cm:
+            m.simulate(t_end=1)
+        self.assertEqual(cm.exception.status, "ESTATE")
+
+    def test_close_is_idempotent(self):
+        m = muskx.load(model_path("decay.yaml"))
+        m.close()
+        m.close()
+        self.assertIn("closed", repr(m))
+
+    def test_ends_with_the_garbage_collector(self):
+        m = muskx.load(model_path("decay.yaml"))
+        h = m._h
+        del m
+        gc.collect()
+        self.assertTrue(h.closed)
+        self.assertIsNone(h.ptr)
+
+
+class TheLibrary(unittest.TestCase):
+    def test_reports_its_version(self):
+        self.assertRegex(muskx.library_version(), r"^\d+\.\d+\.\d+$")
+
+    def test_status_names_come_from_the_library(self):
+        from muskx import _lib
+        self.assertEqual(_lib.status_name(_lib.OK), "OK")
+        self.assertTrue(muskx.library_path)
+
+
+if __name__ == "__main__":
+    unittest.main()
