@@ -407,31 +407,36 @@ void muskx__sim_load_values(muskx_sim *s, double *y0) {
   }
 }
 
+void muskx__sim_input_coeffs(const muskx_sim *s, int i, double t, double *ap,
+                             double *bp) {
+  const muskx__table *tb = &s->inputs[i];
+  double a = s->input_const[i], b = 0.0;
+  if (tb->n > 0) {
+    /* Last table time <= t (binary search); flat outside the table. */
+    size_t lo = 0, hi = tb->n;
+    while (hi - lo > 1) {
+      size_t mid = (lo + hi) / 2;
+      if (tb->times[mid] <= t) lo = mid; else hi = mid;
+    }
+    if (t < tb->times[0]) {
+      a = tb->values[0];
+    } else if (tb->interp == MUSKX_INTERP_LINEAR && lo + 1 < tb->n) {
+      double slope = (tb->values[lo + 1] - tb->values[lo]) /
+                     (tb->times[lo + 1] - tb->times[lo]);
+      a = tb->values[lo] - slope * tb->times[lo];
+      b = slope;
+    } else {
+      a = tb->values[lo];
+    }
+  }
+  *ap = a;
+  *bp = b;
+}
+
 void muskx__sim_inputs_at(muskx_sim *s, double t) {
   for (int i = 0; i < s->m->ninputs; i++) {
-    const muskx__table *tb = &s->inputs[i];
-    double a = s->input_const[i], b = 0.0;
-    if (tb->n > 0) {
-      /* Last table time <= t (binary search); flat outside the table. */
-      size_t lo = 0, hi = tb->n;
-      while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (tb->times[mid] <= t) lo = mid; else hi = mid;
-      }
-      if (t < tb->times[0]) {
-        a = tb->values[0];
-      } else if (tb->interp == MUSKX_INTERP_LINEAR && lo + 1 < tb->n) {
-        double slope = (tb->values[lo + 1] - tb->values[lo]) /
-                       (tb->times[lo + 1] - tb->times[lo]);
-        a = tb->values[lo] - slope * tb->times[lo];
-        b = slope;
-      } else {
-        a = tb->values[lo];
-      }
-    }
-    s->in_a[i] = a;
-    s->in_b[i] = b;
-    s->R[s->p->reg_input0 + i] = a + b * t;
+    muskx__sim_input_coeffs(s, i, t, &s->in_a[i], &s->in_b[i]);
+    s->R[s->p->reg_input0 + i] = s->in_a[i] + s->in_b[i] * t;
   }
 }
 

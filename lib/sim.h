@@ -101,6 +101,9 @@ muskx_status muskx__sim_err(muskx_sim *s, muskx_status st, const char *fmt,
 void muskx__sim_load_values(muskx_sim *s, double *y0);
 /* Input coefficients for the interval that starts at t. */
 void muskx__sim_inputs_at(muskx_sim *s, double t);
+/* Input i on the interval that starts at t is a + b*t. */
+void muskx__sim_input_coeffs(const muskx_sim *s, int i, double t, double *a,
+                             double *b);
 /* Evaluates program p at (t, y) with the current parameters/inputs. */
 void muskx__sim_eval(muskx_sim *s, const muskx__prog *p, double t,
                      const double *y);

@@ -395,16 +395,23 @@ static muskx_status check_transitions(muskx_sim *s, double t, const double *y) {
   return MUSKX_OK;
 }
 
-static void apply_set(muskx_sim *s, const muskx__event_set *st, double v,
-                      double *y) {
+/* Assigns one `set` target; returns 1 when its value actually changed (an
+   event that changes nothing, like a zero dose, needs no solver restart). */
+static int apply_set(muskx_sim *s, const muskx__event_set *st, double v,
+                     double *y) {
+  double *slot;
   switch (st->target_kind) {
-    case MUSKX__SYM_SPECIES: y[st->target] = v; break;
-    case MUSKX__SYM_PARAM: s->R[s->p->reg_param0 + st->target] = v; break;
+    case MUSKX__SYM_SPECIES: slot = &y[st->target]; break;
+    case MUSKX__SYM_PARAM: slot = &s->R[s->p->reg_param0 + st->target]; break;
     case MUSKX__SYM_COMPARTMENT:
-      s->R[s->p->reg_param0 + s->m->nparams + st->target] = v;
+      slot = &s->R[s->p->reg_param0 + s->m->nparams + st->target];
       break;
-    default: break;
+    default: return 0;
   }
+  /* memcmp, not ==: NaN to NaN is no change, -0 to +0 is one */
+  int differs = memcmp(slot, &v, sizeof v) != 0;
+  *slot = v;
+  return differs;
 }
 
 /* Counts one firing against MAX_FIRINGS; what/name name it ("event",
@@ -427,12 +434,12 @@ static muskx_status fire_due(muskx_sim *s, double t, double *y, int *changed) {
   for (int d = 0; d < s->ndoses; d++) {
     if (s->dose_left[d] > 0 && s->dose_next[d] <= t) {
       y[s->doses[d].species] += s->doses[d].amount;
+      *changed |= s->doses[d].amount != 0.0;
       s->dose_left[d]--;
       s->dose_next[d] = s->doses[d].every > 0 && s->dose_left[d] > 0
                             ? s->doses[d].t0 + s->doses[d].every *
                                   (double)(s->doses[d].count - s->dose_left[d])
                             : INFINITY;
-      *changed = 1;
       st = count_firing(s, t, "dose of", m->species[s->doses[d].species].name);
       if (st != MUSKX_OK) return st;
       if (s->dose_next[d] <= t)
@@ -495,10 +502,10 @@ static muskx_status fire_due(muskx_sim *s, double t, double *y, int *changed) {
       double *vals = ev->nsets <= 16 ? local : muskx__calloc((size_t)ev->nsets, sizeof *vals);
       if (vals == NULL) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory");
       memcpy(vals, v, (size_t)ev->nsets * sizeof *vals);
-      for (int k = 0; k < ev->nsets; k++) apply_set(s, &ev->sets[k], vals[k], y);
+      for (int k = 0; k < ev->nsets; k++)
+        *changed |= apply_set(s, &ev->sets[k], vals[k], y);
       if (s->probe_y != NULL) probe_follow(s, y);
       if (vals != local) muskx__free(vals);
-      *changed = 1;
       if ((st = count_firing(s, t, "event", ev->id)) != MUSKX_OK) return st;
     }
     drop_pending(s, best);
@@ -591,6 +598,23 @@ static muskx_status schedule(muskx_sim *s, double t0) {
 }
 
 /* ---- the run ----------------------------------------------------------- */
+
+/* Moves the inputs to the interval starting at t; 1 when any input's value
+   at t or slope differs from the previous interval's (a table that repeats
+   a value changes nothing, and needs no restart). */
+static int inputs_changed_at(muskx_sim *s, double t) {
+  int changed = 0;
+  for (int i = 0; i < s->m->ninputs; i++) {
+    double a, b;
+    muskx__sim_input_coeffs(s, i, t, &a, &b);
+    if (a + b * t != s->in_a[i] + s->in_b[i] * t || b != s->in_b[i])
+      changed = 1;
+    s->in_a[i] = a;
+    s->in_b[i] = b;
+    s->R[s->p->reg_input0 + i] = a + b * t;
+  }
+  return changed;
+}
 
 /* Interpolated state a little past a root at t, inside CVODE's last step:
    far enough that a crossing condition has its new truth value, close
@@ -767,10 +791,12 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
       }
     }
     if (t >= tdisc) {
-      changed = 0;
-      muskx__sim_inputs_at(s, t);
+      /* Restart only if something the right-hand side sees changed: a
+         state, a parameter, or an input's value or slope. A restart costs
+         CVODE its step-size and order history. */
+      changed = inputs_changed_at(s, t);
       if ((st = fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
-      if ((st = reinit(s, t)) != MUSKX_OK) goto done;
+      if (changed && (st = reinit(s, t)) != MUSKX_OK) goto done;
     }
   }
   if (yfinal != NULL) memcpy(yfinal, y, (size_t)n * sizeof *y);
