@@ -379,7 +379,11 @@ typedef enum {
 } muskx_stability;
 
 /*
- * Eigenvalues of the Jacobian at the last steady state (LAPACK dgeev).
+ * Eigenvalues of the Jacobian at the last steady state (LAPACK dgeev), over
+ * the species that can change. States that nothing depends on (pure
+ * accumulators such as a bone mass integrating cell activity) contribute a
+ * zero eigenvalue each; they are listed last and do not count towards
+ * muskx_sim_stability(), which judges the states that feed back.
  * Writes up to n real and imaginary parts; returns how many there are in
  * all, or -1 before a steady state was computed.
  */
@@ -395,6 +399,377 @@ MUSKX_API muskx_stability muskx_sim_stability(const muskx_sim *sim);
 MUSKX_API muskx_status muskx_sim_eval_rhs(muskx_sim *sim, double t,
                                           const double *y, double *dydt,
                                           double *jac);
+
+/* ------------------------------------------------------------------------
+ * Scenarios (muskx-scenario(5)): a model, a timeline of phases with input
+ * values, countermeasures (exercise protocols, drug regimens) that expand
+ * into input tables and doses, and the columns to report. Times are in
+ * days (a scenario's model must use days). First version: 0.1.
+ * ------------------------------------------------------------------------ */
+typedef struct muskx_scenario muskx_scenario;
+typedef struct muskx_summary muskx_summary;
+
+/* How a reported column is shown in summaries and plots, relative to its
+   value x0 at t = 0. */
+typedef enum {
+  MUSKX_SHOW_VALUE = 0,      /* x itself (outputs already in %, *_pct) */
+  MUSKX_SHOW_PCT_CHANGE = 1, /* 100 (x - x0) / x0 */
+  MUSKX_SHOW_CHANGE = 2      /* x - x0 */
+} muskx_show;
+
+/*
+ * Loads a scenario file and the model it names (a path relative to the
+ * scenario file), and checks every name, unit, time and phase against the
+ * format and the model. On success *out owns a new scenario (and its
+ * model); on failure *out is NULL and err says "file:line:col: message"
+ * (the model's own file and position when the model is at fault).
+ * Status: EIO, ESYNTAX, EMODEL (a rule of muskx-scenario(5) is broken),
+ * ENOTFOUND (a name the model lacks), ELIMIT, ENOMEM, EINVAL (NULL args).
+ */
+MUSKX_API muskx_status muskx_scenario_load_file(const char *path,
+                                                muskx_scenario **out,
+                                                muskx_error *err);
+MUSKX_API void muskx_scenario_free(muskx_scenario *sc);
+
+/* The scenario's model, owned by the scenario (never NULL). */
+MUSKX_API const muskx_model *muskx_scenario_model(const muskx_scenario *sc);
+/* scenario.id, .name and .description ("" when absent), the file path. */
+MUSKX_API const char *muskx_scenario_id(const muskx_scenario *sc);
+MUSKX_API const char *muskx_scenario_name(const muskx_scenario *sc);
+MUSKX_API const char *muskx_scenario_description(const muskx_scenario *sc);
+MUSKX_API const char *muskx_scenario_source(const muskx_scenario *sc);
+/* scenario.references. */
+MUSKX_API int muskx_scenario_reference_count(const muskx_scenario *sc);
+MUSKX_API const char *muskx_scenario_reference(const muskx_scenario *sc,
+                                               int index);
+/* The last error of muskx_scenario_set() ("" after a success). */
+MUSKX_API const char *muskx_scenario_errmsg(const muskx_scenario *sc);
+
+/*
+ * Overrides (or adds) a `set:` entry: a parameter, a species' initial value
+ * or an input's baseline, as the CLI's --set NAME=VALUE. It takes effect
+ * at the next muskx_scenario_apply(), before the steady state. Changes the
+ * scenario: do not call it while another thread uses the scenario.
+ * Status: ENOTFOUND (no such parameter, species or input), EINVAL
+ * (non-finite value), ENOMEM; the message is in muskx_scenario_errmsg().
+ */
+MUSKX_API muskx_status muskx_scenario_set(muskx_scenario *sc,
+                                          const char *name, double value);
+
+/* Phases, in time order: name, start and end (days; phase i ends where
+   i + 1 starts). NULL / NAN for an index out of range. */
+MUSKX_API int muskx_scenario_phase_count(const muskx_scenario *sc);
+MUSKX_API const char *muskx_scenario_phase_name(const muskx_scenario *sc,
+                                                int index);
+MUSKX_API double muskx_scenario_phase_start(const muskx_scenario *sc,
+                                            int index);
+MUSKX_API double muskx_scenario_phase_end(const muskx_scenario *sc,
+                                          int index);
+/* The phase whose end starts recovery (`recovery_from`, by default the
+   phase before the last), or -1 when there is none. */
+MUSKX_API int muskx_scenario_recovery_phase(const muskx_scenario *sc);
+/* End of the last phase, and the sampling interval (days). */
+MUSKX_API double muskx_scenario_t_end(const muskx_scenario *sc);
+MUSKX_API double muskx_scenario_dt(const muskx_scenario *sc);
+
+/* The reported columns (`outputs`): model outputs or species, in order,
+   and how each is shown. NULL / -1 for an index out of range. */
+MUSKX_API int muskx_scenario_report_count(const muskx_scenario *sc);
+MUSKX_API const char *muskx_scenario_report_name(const muskx_scenario *sc,
+                                                 int index);
+MUSKX_API int muskx_scenario_report_show(const muskx_scenario *sc,
+                                         int index);
+
+/*
+ * Sample times of a run: 0, dt, 2 dt, ... up to the end, plus every phase
+ * boundary and the end itself, increasing. Writes up to n of them into
+ * times (may be NULL when n is 0) and returns how many there are in all.
+ */
+MUSKX_API size_t muskx_scenario_sample_times(const muskx_scenario *sc,
+                                             double *times, size_t n);
+
+/*
+ * Configures sim (created from muskx_scenario_model(sc)) for the scenario:
+ * muskx_sim_reset(), tolerances, every `set` value, then (start: steady,
+ * the default) the steady state with the inputs at their baselines, then
+ * one step table per input the phases or exercise protocols set, and the
+ * drug doses. Errors are recorded on sim: EINVAL (sim of another model),
+ * ENOTCONV (no steady state), ENOMEM.
+ */
+MUSKX_API muskx_status muskx_scenario_apply(const muskx_scenario *sc,
+                                            muskx_sim *sim);
+/*
+ * Applies the scenario to sim and runs it at the sample times
+ * (muskx_scenario_sample_times()), writing nrows rows of
+ * muskx_scenario_report_count() raw values (row-major) into out; nrows must
+ * be the number of sample times. *rows_done (may be NULL) as in
+ * muskx_sim_run(). Errors are recorded on sim.
+ */
+MUSKX_API muskx_status muskx_scenario_run(const muskx_scenario *sc,
+                                          muskx_sim *sim, double *out,
+                                          size_t nrows, size_t *rows_done);
+
+/* What muskx_summary_get() reports about a column (see muskx-scenario(5),
+   SUMMARY). Values are in the column's shown units (muskx_show), times in
+   days. */
+typedef enum {
+  MUSKX_SUMMARY_BASELINE = 0,    /* raw value at t = 0 */
+  MUSKX_SUMMARY_END = 1,         /* shown value at the end of the phase */
+  MUSKX_SUMMARY_PEAK = 2,        /* largest shown value in the phase */
+  MUSKX_SUMMARY_PEAK_TIME = 3,   /* its first time */
+  MUSKX_SUMMARY_TROUGH = 4,      /* smallest shown value in the phase */
+  MUSKX_SUMMARY_TROUGH_TIME = 5, /* its first time */
+  MUSKX_SUMMARY_LOSS = 6,        /* shown value at the end of the recovery
+                                    phase minus the shown baseline */
+  MUSKX_SUMMARY_HALF_RECOVERY = 7 /* days after the end of the recovery
+                                     phase until the shown value is back
+                                     half way to baseline (linear between
+                                     samples); NAN when not in the run */
+} muskx_summary_stat;
+
+/*
+ * Computes the summary of a run of sc: times (nrows, increasing, the first
+ * 0) and values (nrows rows of muskx_scenario_report_count() raw values,
+ * as muskx_scenario_run() writes them). Runs cut short are allowed: phases
+ * the run did not reach get NAN. Status: EINVAL, ENOMEM.
+ */
+MUSKX_API muskx_status muskx_summary_compute(const muskx_scenario *sc,
+                                             const double *times,
+                                             const double *values,
+                                             size_t nrows,
+                                             muskx_summary **out);
+MUSKX_API void muskx_summary_free(muskx_summary *summary);
+/*
+ * One statistic of reported column `column`. phase is a phase index, or -1
+ * for the whole run (PEAK/TROUGH and their times); BASELINE, LOSS and
+ * HALF_RECOVERY ignore it. NAN for a bad argument or a phase not reached.
+ */
+MUSKX_API double muskx_summary_get(const muskx_summary *summary,
+                                   muskx_summary_stat what, int column,
+                                   int phase);
+/* The shown value (muskx_show) of raw value x of a column. */
+MUSKX_API double muskx_summary_shown(const muskx_summary *summary,
+                                     int column, double x);
+
+/* ------------------------------------------------------------------------
+ * Ensembles (virtual populations): N simulations of one model, each with
+ * its own parameter values drawn from distributions or read from a table,
+ * run on a pool of threads; per-time quantiles and per-sample results.
+ *
+ * Reproducible: the values of sample i are a pure function of (seed, i)
+ * (a counter-based generator, see lib/rng.h), so the results of a seed
+ * are identical whatever the thread count, and the samples of one big run
+ * can be split over processes (muskx-mpi) by running ranges of it.
+ * The model is shared by the threads; each thread has its own muskx_sim.
+ * An ensemble itself belongs to one thread at a time.
+ * Memory of a run: count * ntimes * ncols doubles for the trajectories,
+ * plus one simulation per thread (see muskx_ensemble_set_columns()).
+ * First version: 0.1.
+ * ------------------------------------------------------------------------ */
+typedef struct muskx_ensemble muskx_ensemble;
+
+/* The distribution of a varied value; p1 and p2 mean: */
+typedef enum {
+  MUSKX_DIST_NORMAL = 0,    /* mean, standard deviation (>= 0) */
+  MUSKX_DIST_LOGNORMAL = 1, /* median (> 0), coefficient of variation
+                               (>= 0): log-sd sqrt(log(1 + cv^2)) */
+  MUSKX_DIST_UNIFORM = 2    /* low, high (low <= high) */
+} muskx_distribution;
+
+/*
+ * Called once per sample on the thread that runs it, after the sample's
+ * values are applied and just before the run: the place for settings
+ * every sample shares (tolerances, --set values, a steady start). It runs
+ * concurrently on several threads, each with its own sim, so it must not
+ * touch shared state without locking. A non-OK return fails the sample
+ * (the sim's message is kept).
+ */
+typedef muskx_status (*muskx_ensemble_setup_fn)(void *ctx, muskx_sim *sim,
+                                                size_t sample);
+/*
+ * Progress of a run: `done` of `total` samples finished. Called on the
+ * thread that called muskx_ensemble_run(), never concurrently, at least
+ * once at the end (done == total).
+ */
+typedef void (*muskx_progress_fn)(void *ctx, size_t done, size_t total);
+
+/*
+ * Creates an empty ensemble of a model (nothing varied, every column
+ * kept). The model must outlive the ensemble. Status: EINVAL, ENOMEM.
+ */
+MUSKX_API muskx_status muskx_ensemble_create(const muskx_model *model,
+                                             muskx_ensemble **out);
+MUSKX_API void muskx_ensemble_free(muskx_ensemble *ens);
+/* The last error on this ensemble ("" after a success). */
+MUSKX_API const char *muskx_ensemble_errmsg(const muskx_ensemble *ens);
+
+/*
+ * Varies `name` (a parameter, compartment, species' initial value or
+ * constant input, as muskx_sim_set()) with a distribution. Varied names
+ * are numbered in the order they are added, table columns included.
+ * A drawn value that the model rejects (a negative normal draw for a
+ * parameter with min 0) fails that sample, not the run.
+ * Status: ENOTFOUND (no such name), EINVAL (bad distribution parameters,
+ * or the name is already varied), ENOMEM.
+ */
+MUSKX_API muskx_status muskx_ensemble_vary(muskx_ensemble *ens,
+                                           const char *name,
+                                           muskx_distribution dist,
+                                           double p1, double p2);
+/*
+ * Gives explicit parameter sets: table is nsamples rows of nnames values
+ * (row-major), column j for names[j]; sample i uses row i, so a run may
+ * not go past row nsamples - 1. Copied. Replaces an earlier table.
+ * Status: ENOTFOUND, EINVAL (a name twice or already varied, a non-finite
+ * value, nsamples or nnames 0), ENOMEM.
+ */
+MUSKX_API muskx_status muskx_ensemble_set_samples(muskx_ensemble *ens,
+                                                  const double *table,
+                                                  size_t nsamples,
+                                                  size_t nnames,
+                                                  const char *const *names);
+/* Number of varied names, and the index-th (NULL when out of range). */
+MUSKX_API int muskx_ensemble_nvaried(const muskx_ensemble *ens);
+MUSKX_API const char *muskx_ensemble_varied_name(const muskx_ensemble *ens,
+                                                 int index);
+
+/* Sets (or, with fn NULL, removes) the per-sample setup hook. */
+MUSKX_API muskx_status muskx_ensemble_set_setup(muskx_ensemble *ens,
+                                                muskx_ensemble_setup_fn fn,
+                                                void *ctx);
+/*
+ * Runs every sample as scenario sc (which must outlive the ensemble and
+ * whose model must be the ensemble's): the sample's values are applied as
+ * the scenario's last `set` entries, so they act before its steady state,
+ * as muskx_scenario_set() would. NULL returns to plain simulations.
+ * Status: EINVAL (a scenario of another model).
+ */
+MUSKX_API muskx_status muskx_ensemble_set_scenario(muskx_ensemble *ens,
+                                                   const muskx_scenario *sc);
+
+/*
+ * Keeps only these columns (species or outputs, in this order) of each
+ * run; n == 0 keeps all (species, then outputs, as muskx_sim_run()).
+ * Status: ENOTFOUND, EINVAL, ENOMEM.
+ */
+MUSKX_API muskx_status muskx_ensemble_set_columns(muskx_ensemble *ens,
+                                                  const char *const *names,
+                                                  size_t n);
+/* Number of kept columns, and the index-th's name (NULL out of range). */
+MUSKX_API int muskx_ensemble_ncols(const muskx_ensemble *ens);
+MUSKX_API const char *muskx_ensemble_column_name(const muskx_ensemble *ens,
+                                                 int index);
+
+/*
+ * Runs samples first .. first + count - 1 at the given output times (as
+ * muskx_sim_run(); times[0] is the start) on nthreads threads (0: one per
+ * online processor; never more than count). Sample i's values come from
+ * (seed, i) and table row i. progress may be NULL. Results of an earlier
+ * run are replaced. A sample that fails is recorded (status, message, NaN
+ * rows) and the others go on; the run itself fails only for bad
+ * arguments, ENOMEM, or when it cannot start its threads (ESTATE).
+ */
+MUSKX_API muskx_status muskx_ensemble_run(muskx_ensemble *ens, size_t first,
+                                          size_t count,
+                                          unsigned long long seed,
+                                          int nthreads, const double *times,
+                                          size_t ntimes,
+                                          muskx_progress_fn progress,
+                                          void *ctx);
+
+/* Samples in the last run, and how many of them failed. */
+MUSKX_API size_t muskx_ensemble_count(const muskx_ensemble *ens);
+MUSKX_API size_t muskx_ensemble_nfailed(const muskx_ensemble *ens);
+
+/*
+ * Results of the last run, into caller buffers of n values (EINVAL when
+ * n is too small), sample k meaning sample first + k:
+ *  - trajectories: count blocks of ntimes rows of ncols values; a failed
+ *    sample's block is all NaN;
+ *  - values: count rows of nvaried values actually used (NaN where a
+ *    sample failed before its value was drawn);
+ *  - status: count muskx_status codes (MUSKX_OK for a success).
+ */
+MUSKX_API muskx_status muskx_ensemble_trajectories(const muskx_ensemble *ens,
+                                                   double *out, size_t n);
+MUSKX_API muskx_status muskx_ensemble_values(const muskx_ensemble *ens,
+                                             double *out, size_t n);
+MUSKX_API muskx_status muskx_ensemble_status(const muskx_ensemble *ens,
+                                             int *out, size_t n);
+/* Why sample first + k failed ("" when it did not; NULL out of range). */
+MUSKX_API const char *muskx_ensemble_sample_errmsg(
+    const muskx_ensemble *ens, size_t k);
+
+/*
+ * Per-time quantiles of every kept column over the successful samples of
+ * the last run: out receives nprobs blocks of ntimes rows of ncols values,
+ * block q for probability probs[q] (in [0, 1]); NaN where no sample
+ * succeeded. Same definition as muskx_quantiles().
+ */
+MUSKX_API muskx_status muskx_ensemble_quantiles(const muskx_ensemble *ens,
+                                                const double *probs,
+                                                size_t nprobs, double *out,
+                                                size_t n);
+
+/*
+ * Quantiles over sets: values holds nsets blocks of width numbers; out
+ * receives nprobs blocks of width numbers, out[q * width + j] being the
+ * probs[q] quantile of { values[s * width + j] : s < nsets, not NaN } by
+ * linear interpolation between order statistics (Hyndman & Fan 1996,
+ * definition 7: R's and numpy's default), NaN when there is none.
+ * Status: EINVAL (a probability outside [0, 1], NULL arrays), ENOMEM.
+ */
+MUSKX_API muskx_status muskx_quantiles(const double *values, size_t nsets,
+                                       size_t width, const double *probs,
+                                       size_t nprobs, double *out);
+
+/* ------------------------------------------------------------------------
+ * SBML (issue 5). Import translates an SBML Level 1-3 core document into
+ * muskx model YAML (muskx-model(5)) that the ordinary loader then loads, so
+ * muskx_model_load_file() also accepts .xml/.sbml files (a name ending so,
+ * or text starting with "<?xml" or "<sbml"). Export writes SBML Level 3
+ * Version 2. Both need a library built with libSBML; otherwise they fail
+ * with EUNSUPPORTED ("built without libSBML"). First version: 0.1.
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Translates the SBML file at sbml_path into the text of an equivalent,
+ * readable muskx model: SBML ids become names (renamed with a '_' suffix
+ * only when one clashes with t, time or a built-in function), SBML ids,
+ * names and units are kept in `doc` and `unit`. On success *yaml_out owns
+ * the NUL-terminated text; free it with muskx_free_string(). On failure
+ * *yaml_out is NULL and err says what and where (the SBML file's line).
+ * Thread-safe (no shared state).
+ * Status: EINVAL (NULL arguments), EIO (unreadable), ESYNTAX (malformed
+ * XML), EMODEL (invalid SBML), EUNSUPPORTED (a construct the engine cannot
+ * represent, named with its line: algebraic rules, fast reactions, csymbol
+ * delay and rateOf, inverse trigonometric functions, SBML packages other
+ * than comp), ENOMEM.
+ */
+MUSKX_API muskx_status muskx_sbml_to_yaml(const char *sbml_path,
+                                          char **yaml_out, muskx_error *err);
+
+/* Frees a string the library returned to the caller; NULL is a no-op. */
+MUSKX_API void muskx_free_string(char *s);
+
+/*
+ * Writes model m as SBML Level 3 Version 2: to the file path_or_NULL when
+ * it is not NULL, and (when xml_out is not NULL) into *xml_out, a new
+ * string to free with muskx_free_string(). Species become concentration
+ * species of their compartment (a default compartment of size 1 when the
+ * model has none), reactions keep their rate laws (amount per time),
+ * assignments become assignment rules, odes rate rules, inputs parameters
+ * (constant inputs) or piecewise assignment rules (tables), events SBML
+ * events with the same trigger, delay, priority and flags; outputs become
+ * assignment rules. m is only read, so this may run while other threads
+ * use m. On failure nothing is written and err says why.
+ * Status: EINVAL (NULL model, or both path_or_NULL and xml_out NULL), EIO,
+ * EUNSUPPORTED (a construct SBML cannot hold, named), ENOMEM.
+ */
+MUSKX_API muskx_status muskx_model_export_sbml(const muskx_model *m,
+                                               const char *path_or_NULL,
+                                               char **xml_out,
+                                               muskx_error *err);
 
 #ifdef __cplusplus
 }

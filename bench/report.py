@@ -1,0 +1,305 @@
+#!/usr/bin/python3
+"""report.py -- the last step of `make bench` (bench/run.sh): checks that
+every tool agrees on every problem, then writes the side-by-side table.
+
+    report.py OUTDIR TSV MARKDOWN COMMAND
+
+Reads what the benchmark programs left in OUTDIR (robertson.tsv from
+bench_robertson; suite_*.tsv, load.tsv, memory.tsv, ensemble.tsv from
+bench_suite; scale.tsv from bench_scale; scipy_*.tsv and desolve_*.tsv from
+the Python and R scripts, when those ran) and writes:
+
+  TSV       problem, tool, median_s, ratio_to_hand_c (NA without a
+            hand-written baseline), one row per measurement;
+  MARKDOWN  machine, date, command, the table, the agreement check, the
+            targets of issue 8 (met or missed, with the numbers), load
+            times, memory, ensemble speed-up and the scale curve.
+
+Agreement: each tool's state at the last output time against a tight
+libmuskx run (the Test Set's RADAU5 values for POLLU), in CVODE's WRMS norm
+with weights 10 (rtol |ref| + atol_i) -- the check_ans convention of
+SUNDIALS' cvRoberts_dns.c. A value <= 1 agrees. Exits 1 when a tool
+disagrees.
+"""
+import datetime
+import math
+import os
+import platform
+import subprocess
+import sys
+
+TOL = {  # problem: (rtol, per-species atol or scalar); as the benchmarks
+    "robertson": (1e-4, [1e-8, 1e-14, 1e-6]),
+    "pollu": (1e-6, 1e-10),
+    "crosstalk": (1e-6, 1e-9),
+}
+PROBLEMS = ["robertson", "pollu", "crosstalk"]
+TOOLS = ["hand_c", "libmuskx", "scipy_lsoda", "scipy_bdf", "desolve_lsoda"]
+
+
+def read_tsv(outdir, name):
+    path = os.path.join(outdir, name)
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [l.rstrip("\n").split("\t") for l in f
+                if l.strip() and not l.startswith("problem\t")]
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True,
+                              text=True, timeout=30).stdout.strip()
+    except Exception:
+        return ""
+
+
+def wrms(y, ref, rtol, atol):
+    n = len(ref)
+    atol = atol if isinstance(atol, list) else [atol] * n
+    s = 0.0
+    for a, b, at in zip(y, ref, atol):
+        w = 10 * (rtol * abs(b) + at)
+        s += ((a - b) / w) ** 2
+    return math.sqrt(s / n)
+
+
+def fmt_s(v):
+    if v is None:
+        return "-"
+    if v >= 0.1:
+        return f"{v:.3f} s"
+    if v >= 1e-4:
+        return f"{v * 1e3:.3f} ms"
+    return f"{v * 1e6:.1f} us"
+
+
+def main(argv):
+    if len(argv) != 5:
+        sys.exit(__doc__.split("\n\n")[1])
+    outdir, tsv_path, md_path, command = argv[1:]
+    times = {}  # (problem, tool) -> median seconds
+    # bench_robertson.c's own figures, on the wall clock (the CPU-clock
+    # figures of the same runs come from bench_suite)
+    wall = {(r[0], r[1] + "_wallclock"): float(r[2])
+            for r in read_tsv(outdir, "robertson.tsv")}
+    for name in ("suite_timings.tsv", "scipy_timings.tsv",
+                 "desolve_timings.tsv"):
+        for row in read_tsv(outdir, name):
+            times[(row[0], row[1])] = float(row[2])
+    finals = {}
+    for name in ("suite_finals.tsv", "scipy_finals.tsv",
+                 "desolve_finals.tsv"):
+        for row in read_tsv(outdir, name):
+            finals[(row[0], row[1])] = [float(v) for v in row[2].split(",")]
+
+    # ---- agreement
+    agree, bad = [], False
+    for p in PROBLEMS:
+        ref = finals.get((p, "reference"))
+        if ref is None:
+            continue
+        rtol, atol = TOL[p]
+        for tool in TOOLS:
+            y = finals.get((p, tool))
+            if y is None:
+                continue
+            e = wrms(y, ref, rtol, atol)
+            agree.append((p, tool, e))
+            bad |= not e <= 1.0
+
+    # ---- results.tsv
+    rows = []
+    for p in PROBLEMS:
+        hand = times.get((p, "hand_c"))
+        for tool in TOOLS + ["libmuskx_load_compile"]:
+            v = times.get((p, tool))
+            if v is None:
+                continue
+            ratio = f"{v / hand:.3f}" if hand else "NA"
+            rows.append((p, tool, f"{v:.6g}", ratio))
+    for (p, tool), v in sorted(wall.items()):
+        hand = wall.get((p, "hand_c_wallclock"))
+        rows.append((p, tool, f"{v:.6g}",
+                     f"{v / hand:.3f}" if hand and "load" not in tool
+                     else "NA"))
+    load = read_tsv(outdir, "load.tsv")
+    for model, med, *_ in load:
+        if med != "NA":
+            rows.append((f"load:{model}", "libmuskx_load_compile", med, "NA"))
+    ens = read_tsv(outdir, "ensemble.tsv")
+    for prob, n, thr, sec, *_ in ens:
+        rows.append((f"ensemble:{prob}:{n}_samples",
+                     f"libmuskx_{thr}_thread{'s' if thr != '1' else ''}",
+                     sec, "NA"))
+    scale = read_tsv(outdir, "scale.tsv")
+    for model, ns, nnz, solver, med, steps, peak, load_s in scale:
+        rows.append((f"scale:{model}", f"libmuskx_{solver}", med, "NA"))
+    with open(tsv_path, "w") as f:
+        f.write("problem\ttool\tmedian_s\tratio_to_hand_c\n")
+        for r in rows:
+            f.write("\t".join(r) + "\n")
+
+    # ---- targets
+    def t(p, tool):
+        return times.get((p, tool))
+
+    targets = []
+
+    def target(what, value, ok, goal):
+        targets.append((what, value, "met" if ok else "**missed**", goal))
+
+    for p in ("robertson", "pollu"):
+        if t(p, "hand_c") and t(p, "libmuskx"):
+            r = t(p, "libmuskx") / t(p, "hand_c")
+            target(f"{p}: libmuskx / hand-written C", f"{r:.2f}x", r <= 1.3,
+                   "<= 1.3x")
+    goals = {("robertson", "scipy_lsoda"): 6, ("robertson", "scipy_bdf"): 40,
+             ("pollu", "scipy_lsoda"): 20, ("crosstalk", "scipy_lsoda"): 20}
+    for (p, tool), g in goals.items():
+        if t(p, tool) and t(p, "libmuskx"):
+            r = t(p, tool) / t(p, "libmuskx")
+            target(f"{p}: {tool} / libmuskx", f"{r:.1f}x", r >= g,
+                   f">= {g}x")
+    lc = t("crosstalk", "libmuskx_load_compile")
+    if lc:
+        target("crosstalk model load + compile", fmt_s(lc), lc < 0.010,
+               "< 10 ms")
+    mem = {int(n): int(b) for _, n, b in read_tsv(outdir, "memory.tsv")}
+    if 10 in mem and 100000 in mem:
+        r = mem[100000] / mem[10]
+        target("peak heap per sim, 100000 vs 10 outputs",
+               f"{mem[10]} B vs {mem[100000]} B ({r:.2f}x)", r <= 1.1,
+               "independent of the output count (<= 1.1x)")
+    if len(ens) >= 2:
+        s = float(ens[0][3]) / float(ens[1][3])
+        cpu = (f"; CPU time 2 threads / 1 thread {float(ens[1][4]) / float(ens[0][4]):.2f}"
+               if len(ens[0]) > 4 else "")
+        target(f"ensemble speed-up on 2 threads ({ens[0][1]} samples)",
+               f"{s:.2f}x (load average {os.getloadavg()[0]:.1f}{cpu})",
+               s >= 1.8, ">= 1.8x")
+    klu = {}
+    for model, ns, nnz, solver, med, steps, *_ in scale:
+        if solver == "klu":
+            klu.setdefault(model.split("_")[0], []).append(
+                (int(ns), float(med), int(steps)))
+    for kind, pts in sorted(klu.items()):
+        pts.sort()
+        if len(pts) >= 2:
+            (n0, t0, s0), (n1, t1, s1) = pts[-2], pts[-1]
+            slope = math.log(t1 / t0) / math.log(n1 / n0)
+            per_step = math.log((t1 / s1) / (t0 / s0)) / math.log(n1 / n0)
+            target(f"KLU {kind} networks, cost exponent {n0}->{n1} species",
+                   f"{slope:.2f} per simulation, {per_step:.2f} per step "
+                   f"({s0} -> {s1} steps)", per_step <= 1.3,
+                   "about linear (<= 1.3 per step)")
+
+    # ---- RESULTS.md
+    cpu = sh("lscpu | sed -n 's/^Model name: *//p'") or platform.processor()
+    ram = sh("free -g | awk 'NR == 2 {print $2}'")
+    mach = (f"{cpu}, {os.cpu_count()} CPUs, {ram} GB RAM, "
+            f"Linux {platform.release()}")
+    vers = {
+        "SUNDIALS": sh("dpkg-query -W -f='${Version}' libsundials-dev"),
+        "OpenBLAS": sh("dpkg-query -W -f='${Version}\\n' libopenblas0-pthread "
+                       "libopenblas0 2>/dev/null | head -1"),
+        "scipy": sh("/usr/bin/python3 -c 'import scipy; print(scipy.__version__)'"),
+        "R deSolve": sh("Rscript -e 'cat(as.character(packageVersion(\"deSolve\")))'"
+                        " 2>/dev/null"),
+        "compiler": sh("cc --version | head -1"),
+    }
+    L = ["# Benchmark results", "",
+         "Written by `bench/report.py` at the end of `make bench`; do not edit",
+         "by hand (re-run the command). What is measured, and how, is",
+         "described in the banners of `bench/bench_robertson.c`,",
+         "`bench/bench_suite.c`, `bench/bench_scale.c`,",
+         "`bench/bench_scipy.py` and `bench/bench_desolve.R`.", "",
+         f"- Command: `{command}`",
+         f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+         f"- Machine: {mach}",
+         f"- Load average when the report was written: "
+         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+         "(other jobs on the machine slow every tool alike, but not the "
+         "thread speed-up alike)",
+         "- Versions: " + "; ".join(f"{k} {v}" for k, v in vers.items() if v),
+         "", "## Median time per solve, side by side", "",
+         "CPU time of the process (one thread; OpenBLAS single-threaded) for",
+         "every tool, so that other jobs on the machine do not distort the",
+         "ratios; bench_robertson's wall-clock figures are in results.tsv as",
+         "`*_wallclock`.",
+         "One run of each tool: create, integrate, free (libmuskx: sim create +",
+         "run + free of a model loaded once; hand C: every SUNDIALS object",
+         "created and freed). Same tolerances and output times for all.", ""]
+    L.append("| problem | " + " | ".join(TOOLS) + " |")
+    L.append("|---|" + "---:|" * len(TOOLS))
+    for p in PROBLEMS:
+        L.append(f"| {p} | " + " | ".join(fmt_s(t(p, tool)) for tool in TOOLS)
+                 + " |")
+    L += ["", "Ratios (how many times libmuskx's time; hand C: libmuskx / hand):",
+          "", "| problem | libmuskx / hand C | scipy LSODA / libmuskx | "
+          "scipy BDF / libmuskx | deSolve lsoda / libmuskx |",
+          "|---|---:|---:|---:|---:|"]
+    for p in PROBLEMS:
+        m = t(p, "libmuskx")
+        cells = []
+        h = t(p, "hand_c")
+        cells.append(f"{m / h:.2f}" if m and h else "no hand C")
+        for tool in TOOLS[2:]:
+            v = t(p, tool)
+            cells.append(f"{v / m:.1f}" if v and m else "-")
+        L.append(f"| {p} | " + " | ".join(cells) + " |")
+    L += ["", "## Do the tools agree?", "",
+          "State at the last output time vs the reference (a libmuskx run at",
+          "rtol 1e-10, or the Test Set's RADAU5 solution for POLLU), WRMS with",
+          "weights 10 (rtol |ref| + atol): <= 1 agrees.", "",
+          "| problem | tool | WRMS | agrees |", "|---|---|---:|---|"]
+    for p, tool, e in agree:
+        L.append(f"| {p} | {tool} | {e:.3g} | {'yes' if e <= 1 else '**NO**'} |")
+    L += ["", "## Targets of issue 8", "",
+          "| target | measured | goal | |", "|---|---|---|---|"]
+    for what, value, status, goal in targets:
+        L.append(f"| {what} | {value} | {goal} | {status} |")
+    L += ["", "## Load + compile of each shipped model", "",
+          "| model | species | reactions | median |", "|---|---:|---:|---:|"]
+    for model, med, ns, nr in load:
+        L.append(f"| {model} | {ns} | {nr} | "
+                 f"{fmt_s(float(med)) if med != 'NA' else 'not a model'} |")
+    if mem:
+        L += ["", "## Memory per simulation", "",
+              "Peak heap of one create + run + free of the crosstalk model over",
+              "the flight, above what was in use before (the caller's output",
+              "buffer excluded), every allocation of the process counted by",
+              "bench/heap_count.h:", ""]
+        for n, b in sorted(mem.items()):
+            L.append(f"- {n} output times: {b} bytes")
+    if ens:
+        L += ["", "## Ensemble", ""]
+        for prob, n, thr, sec, *cpu in ens:
+            L.append(f"- {prob}, {n} samples, {thr} thread(s): wall "
+                     f"{fmt_s(float(sec))}"
+                     + (f", CPU {fmt_s(float(cpu[0]))}" if cpu else "")
+                     + " (best of 3)")
+    if scale:
+        L += ["", "## Scale curve (generated networks, t = 0..10)", "",
+              "| model | species | Jacobian nnz | solver | time per sim | steps |"
+              " peak heap | load + compile |",
+              "|---|---:|---:|---|---:|---:|---:|---:|"]
+        for model, ns, nnz, solver, med, steps, peak, load_s in scale:
+            L.append(f"| {model} | {ns} | {nnz} | {solver} | "
+                     f"{fmt_s(float(med))} | {steps} | {int(peak) // 1024} KiB"
+                     f" | {fmt_s(float(load_s))} |")
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "NOTES.md")
+    if os.path.exists(notes):
+        L += ["", open(notes).read().rstrip()]
+    with open(md_path, "w") as f:
+        f.write("\n".join(L) + "\n")
+    # the same on the terminal
+    print("\n".join(l for l in L if l.startswith("|")))
+    if bad:
+        print("report: FAIL: a tool disagrees with the reference (see above)")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

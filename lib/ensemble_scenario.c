@@ -1,0 +1,63 @@
+/*
+ * ensemble_scenario.c -- running each sample of an ensemble as a scenario
+ * (muskx_ensemble_set_scenario): a virtual crew member flies the same
+ * mission with their own parameters.
+ *
+ * A sample's values must act where the scenario's own `set` entries act --
+ * after muskx_sim_reset() and before the steady state that starts the
+ * mission -- or each crew member would start from the default person's
+ * baseline. muskx_scenario_set() would do that but changes the shared
+ * scenario, so instead each sample applies a private shallow copy of it
+ * whose `sets` list is the scenario's followed by the sample's values
+ * (later entries win, as muskx_scenario_set() overrides do). The copy
+ * shares every other array with the original, read-only: sound because
+ * muskx_scenario_apply() only reads its scenario (it takes it const), and
+ * the copy is never freed or changed.
+ */
+#include <string.h>
+
+#include "alloc.h"
+#include "ensemble.h"
+#include "scenario.h"
+#include "sim.h"
+
+static muskx_status apply_scenario(const muskx_ensemble *e, muskx_sim *sim,
+                                   const double *values) {
+  const muskx_scenario *sc = e->scenario;
+  size_t n = (size_t)sc->nsets + (size_t)e->nvars;
+  muskx__sc_set *sets = muskx__calloc(n ? n : 1, sizeof *sets);
+  if (sets == NULL)
+    return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory for the sample's "
+                          "scenario settings");
+  if (sc->nsets > 0) memcpy(sets, sc->sets, (size_t)sc->nsets * sizeof *sets);
+  for (int j = 0; j < e->nvars; j++) {
+    sets[sc->nsets + j].name = e->vars[j].name;
+    sets[sc->nsets + j].value = values[j];
+  }
+  muskx_scenario copy = *sc;
+  copy.sets = sets;
+  copy.nsets = (int)n;
+  copy.cap_sets = (int)n;
+  muskx_status st = muskx_scenario_apply(&copy, sim);
+  muskx__free(sets);
+  return st;
+}
+
+muskx_status muskx_ensemble_set_scenario(muskx_ensemble *e,
+                                         const muskx_scenario *sc) {
+  if (e == NULL) return MUSKX_EINVAL;
+  if (sc == NULL) {
+    e->scenario = NULL;
+    e->apply = muskx__ens_apply_plain;
+  } else {
+    if (muskx_scenario_model(sc) != e->m)
+      return muskx__ens_err(e, MUSKX_EINVAL,
+                            "scenario '%s' is not of the ensemble's model "
+                            "(create the ensemble from muskx_scenario_model())",
+                            muskx_scenario_id(sc));
+    e->scenario = sc;
+    e->apply = apply_scenario;
+  }
+  e->errmsg[0] = '\0';
+  return MUSKX_OK;
+}

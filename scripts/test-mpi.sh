@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# test-mpi.sh -- muskx-mpi gives, byte for byte, the files of `muskx
+# ensemble` for the same seed (issue 8): 2 ranks (and 3, so that the blocks
+# are uneven) against one process, on a model with a samples table and on a
+# scenario. Run by `make test` only when mpicc and mpirun exist.
+#
+#   scripts/test-mpi.sh [BUILD_DIR]
+#
+# Prints one line per check and "N passed, N failed" last; exit 1 on a
+# failure. mpirun runs as root in CI, hence --allow-run-as-root, and on
+# machines with fewer cores than ranks, hence --oversubscribe.
+set -euo pipefail
+
+build=${1:-build}
+make --no-print-directory -s "BUILD=$build" "$build/muskx" "$build/muskx-mpi" > /dev/null
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+mpirun_=(mpirun --oversubscribe --allow-run-as-root)
+# OpenMPI's shared-memory transport needs no network; keep it quiet in
+# containers without one.
+export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
+export OMPI_MCA_plm_rsh_agent=false OPENBLAS_NUM_THREADS=1
+
+check() { # NAME ARGS... : one process vs 2 and 3 ranks
+  local name=$1
+  shift
+  "$build/muskx" ensemble "$@" -q -j 2 -o "$tmp/$name.q1" --samples-out "$tmp/$name.s1"
+  for np in 2 3; do
+    if "${mpirun_[@]}" -np "$np" "$build/muskx-mpi" ensemble "$@" -q \
+         -o "$tmp/$name.q$np.mpi" --samples-out "$tmp/$name.s$np.mpi" \
+         > "$tmp/$name.log" 2>&1 &&
+       cmp -s "$tmp/$name.q1" "$tmp/$name.q$np.mpi" &&
+       cmp -s "$tmp/$name.s1" "$tmp/$name.s$np.mpi"; then
+      echo "ok   $name: $np ranks give the single process's files"
+      passed=$((passed + 1))
+    else
+      echo "FAIL $name: $np ranks differ from the single process (or failed):"
+      sed 's/^/     /' "$tmp/$name.log" | tail -5
+      failed=$((failed + 1))
+    fi
+  done
+}
+
+printf 'k,A\n0.5,1\n0.7,1.5\n0.9,2\n1.1,2.5\n1.3,3\n' > "$tmp/params.csv"
+check decay tests/models/decay.yaml --t-end 4 --dt 0.5 -n 101 \
+  --vary 'k=lognormal(0.7,0.4)' --vary 'A=normal(1.5,0.1)' --seed 11
+check table tests/models/decay.yaml --t-end 2 --params-csv "$tmp/params.csv"
+if [ -f scenarios/iss_exercise.yaml ]; then
+  check scenario scenarios/iss_exercise.yaml -n 7 \
+    --vary 'kappa_R=lognormal(0.25,0.2)' --seed 3
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
