@@ -17,7 +17,7 @@ Protocols
   earth drug: loading = 1 throughout, romo_dose = 210 or dmab_dose = 60
 
 Input tables are written into a temporary copy of the model (the CLI's
---set replaces constants only). Usage:
+--set replaces constants only), whose import paths are made absolute. Usage:
   python3 tests/calibration/test_spaceflight.py [--muskx build/muskx]
 Exit status 0 when every target passes or is a known XFAIL, 1 otherwise.
 The last line is "N passed, N failed" (XFAIL counts as passed) for CI.
@@ -47,9 +47,17 @@ def with_inputs(text, tables):
     return text
 
 
+def absolute_imports(text):
+    """The model imports its modules by relative path (`- file: ../bone/x.yaml`);
+    the temporary copy lives elsewhere, so make those paths absolute."""
+    here = os.path.dirname(MODEL)
+    return re.sub(r"^(\s*- file: )(\S+)", lambda m: m.group(1) + os.path.normpath(
+        os.path.join(here, m.group(2))), text, flags=re.M)
+
+
 def simulate(muskx, tables=None, sets=None, t_end=545):
     text = open(MODEL).read()
-    text = with_inputs(text, tables or {})
+    text = absolute_imports(with_inputs(text, tables or {}))
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
         f.write(text)
         path = f.name
@@ -91,6 +99,13 @@ KNOWN_UNMET = {
     "S17b": "markers overshoot after landing (P1NP ~+11 %, CTX ~-12 % at "
             "day 360) instead of settling within 10 %",
     "S17c": "P1NP stays above preflight 6-12 months after landing",
+    "EV2": "exercise + denosumab GAINS ~+4 % weight-bearing BMD in flight: "
+           "RANKL blockade stops resorption while the osteoblasts already "
+           "recruited keep refilling the remodelling space (tau_min 60 d), as "
+           "on Earth; disuse does not suppress that refill enough. Needs a "
+           "mechanism change (formation coupled to resorption / disuse under "
+           "anti-resorptives), not a PD parameter: K_A3_dmab also sets the "
+           "Earth denosumab targets (CTX, +3..+8 %/12 months), which pass",
 }
 
 
@@ -152,6 +167,28 @@ def main():
          8 <= at(R1, "BMD_wb_pct", 365) <= 15, "%.2f %%" % at(R1, "BMD_wb_pct", 365)),
         ("denosumab 60 mg q6mo on Earth: CTX <= -80 % at 1 month", at(D1, "CTX_pct", 30) <= -80, "%.1f %%" % at(D1, "CTX_pct", 30)),
         ("denosumab on Earth: WB BMD +3..+8 % at 12 months", 3 <= at(D1, "BMD_wb_pct", 365) <= 8, "%.2f %%" % at(D1, "BMD_wb_pct", 365)),
+        # Evidence from ISS crews (added with the composed model):
+        # EV1: 23 ISS astronauts (ARED-era in-flight exercise), left total hip
+        #   aBMD by DXA immediately after ~6-month missions: -3.9 (SD 2.4) %
+        #   ("Use of DXA-based software to identify astronauts at risk for
+        #   persisting spaceflight-induced bone loss", abstract: 19 M/4 F,
+        #   QCT -9.0 (7.2) %). Range tested: mean +- 1 SD.
+        ("EV1 exercise arm: WB BMD at 6 months within ISS total hip aBMD -3.9 +- 2.4 %",
+         -6.3 <= at(E, "BMD_wb_pct", 180) <= -1.5, "%.2f %%" % at(E, "BMD_wb_pct", 180)),
+        # EV2: exercise + anti-resorptive in flight maintains BMD, it does not
+        #   raise it: LeBlanc A, Matsumoto T, Jones J, et al. (2013) Osteoporos
+        #   Int 24:2105-2114 (7 ISS astronauts, alendronate 70 mg/week + ARED,
+        #   5.5 months: the combination "attenuated the expected decline" of
+        #   DXA BMD of spine, hip and pelvis); Anderson KD, Spector ER,
+        #   Ploutz-Snyder R, Yardley G, Watts NB, Hans D, Sibonga JD, "The
+        #   effects of spaceflight countermeasures on trabecular bone score
+        #   (TBS) of the lumbar spine" (PMC12799719): "ARED + bisphosphonate
+        #   maintained BMD". Neither gives a gain. "Maintained" is tested as
+        #   |change| <= 2 % at landing: our operationalisation (about the
+        #   precision of serial DXA), not a published range; denosumab stands
+        #   in for the bisphosphonate (both anti-resorptive).
+        ("EV2 exercise + anti-resorptive in flight: WB BMD maintained (|change| <= 2 %)",
+         abs(at(ED, "BMD_wb_pct", 180)) <= 2, "%.2f %%" % at(ED, "BMD_wb_pct", 180)),
     ]
     bad = met = 0
     for name, ok, got in checks:
