@@ -24,7 +24,7 @@ problems <- list(
        times = c(0, 0.4 * 10^(0:11)), rtol = 1e-4, atol = c(1e-8, 1e-14, 1e-6)),
   list(name = "pollu", model = "bench/models/pollu.yaml", inputs = "",
        times = 0:60, rtol = 1e-6, atol = 1e-10),
-  list(name = "crosstalk", model = "models/crosstalk/spaceflight.yaml",
+  list(name = "crosstalk", model = "bench/models/crosstalk_flat.yaml",
        inputs = "--input loading=0.0", times = 0:180, rtol = 1e-6, atol = 1e-9)
 )
 

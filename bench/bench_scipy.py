@@ -38,7 +38,7 @@ PROBLEMS = [
      [0.0] + [0.4 * 10.0 ** k for k in range(12)], 1e-4, [1e-8, 1e-14, 1e-6]),
     ("pollu", "bench/models/pollu.yaml", {},
      [float(i) for i in range(61)], 1e-6, 1e-10),
-    ("crosstalk", "models/crosstalk/spaceflight.yaml", {"loading": 0.0},
+    ("crosstalk", "bench/models/crosstalk_flat.yaml", {"loading": 0.0},
      [float(i) for i in range(181)], 1e-6, 1e-9),
 ]
 

@@ -14,7 +14,7 @@
  * back after each reset), input tables and repeated doses
  * (muskx_sim_add_dose with every/count).
  *
- * Doses: 70-280 mg SC into Romo_depot (times F_romo) every 14, 28 or
+ * Doses: 70-280 mg SC into romo.Romo_depot (times F_romo) every 14, 28 or
  * 56 days from launch (day 30) while in flight (until day 212.6).
  *
  *   build/examples/dose_finding [MODEL [THRESHOLD_PCT]]
@@ -52,8 +52,8 @@ int main(int argc, char **argv) {
   int ns = muskx_model_count(m, MUSKX_SPECIES);
   int fi = muskx_model_find(m, MUSKX_PARAMETER, "F_romo");
   int bmd = muskx_model_find(m, MUSKX_OUTPUT, "BMD_wb_pct");
-  if (fi < 0 || bmd < 0 || muskx_model_find(m, MUSKX_SPECIES, "Romo_depot") < 0) {
-    fprintf(stderr, "%s: needs F_romo, BMD_wb_pct and Romo_depot\n", path);
+  if (fi < 0 || bmd < 0 || muskx_model_find(m, MUSKX_SPECIES, "romo.Romo_depot") < 0) {
+    fprintf(stderr, "%s: needs F_romo, BMD_wb_pct and romo.Romo_depot\n", path);
     goto done;
   }
   bmd += ns;
@@ -82,7 +82,7 @@ int main(int argc, char **argv) {
       for (int k = 0; k < ns; k++) muskx_sim_set_initial_index(sim, k, y0[k]);
       if (muskx_sim_set_input_table(sim, "loading", tl, load, 3,
                                     MUSKX_INTERP_STEP) != MUSKX_OK ||
-          muskx_sim_add_dose(sim, "Romo_depot", T_LAUNCH, doses[i] * F,
+          muskx_sim_add_dose(sim, "romo.Romo_depot", T_LAUNCH, doses[i] * F,
                              intervals[j], count) != MUSKX_OK ||
           muskx_sim_run(sim, times, 2, rows, NULL) != MUSKX_OK) {
         fprintf(stderr, "\n%s\n", muskx_sim_errmsg(sim));

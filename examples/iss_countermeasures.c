@@ -16,9 +16,9 @@
  *               daily-averaged dose 6/7 on exercise_resistive and
  *               exercise_aerobic (the rule of muskx-scenario(5))
  *   + romo      exercise + romosozumab 210 mg SC every month, 6 doses
- *               (FRAME trial regimen) into Romo_depot, times F_romo
+ *               (FRAME trial regimen) into romo.Romo_depot, times F_romo
  *   + dmab      exercise + denosumab 60 mg SC once at launch (FREEDOM:
- *               every 6 months) into Dmab_depot, times F_dmab
+ *               every 6 months) into dmab.Dmab_depot, times F_dmab
  * The same arms, as files, are scenarios/iss_*.yaml.
  *
  *   build/examples/iss_countermeasures [MODEL]
@@ -60,12 +60,12 @@ static int setup(muskx_sim *sim, const muskx_model *m, const arm *a) {
                                 MUSKX_INTERP_STEP) != MUSKX_OK)
     return -1;
   if (a->romo_mg > 0 &&
-      muskx_sim_add_dose(sim, "Romo_depot", T_LAUNCH,
+      muskx_sim_add_dose(sim, "romo.Romo_depot", T_LAUNCH,
                          a->romo_mg * param(m, "F_romo"), MONTH,
                          6) != MUSKX_OK)
     return -1;
   if (a->dmab_mg > 0 &&
-      muskx_sim_add_dose(sim, "Dmab_depot", T_LAUNCH,
+      muskx_sim_add_dose(sim, "dmab.Dmab_depot", T_LAUNCH,
                          a->dmab_mg * param(m, "F_dmab"), 0, 1) != MUSKX_OK)
     return -1;
   return 0;

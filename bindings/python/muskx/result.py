@@ -36,7 +36,7 @@ class Result:
     """Time courses of one simulation, column by column.
 
     result.time          the output times (numpy array, or list)
-    result["OCa_t"]      one column: a species or an output (numpy array,
+    result["bone_t.OCa"] one column: a species or an output (numpy array,
                          or list); result["time"] is result.time
     result.columns       column names: species in file order, then outputs
     result.species       the species names; result.outputs the outputs

@@ -101,7 +101,7 @@ class TheShippedSpaceflightModel(unittest.TestCase):
         with muskx.load(self.PATH) as m:
             for name in ("loading", "exercise_resistive", "exercise_aerobic"):
                 self.assertIn(name, m.inputs)
-            self.assertIn("M", m.species)
+            self.assertIn("muscle.M", m.species)
             self.assertEqual(m.input_values["loading"], 1.0)
 
 
