@@ -50,10 +50,18 @@ SUITESPARSE_CFLAGS ?= -I/usr/include/suitesparse
 # Debian 12, SUNDIALS 6.4.1: each module is its own library and the generic
 # parts (SUNContext, N_Vector ops) are built into each, so no
 # -lsundials_generic. LAPACK (dgetrf/dgetrs/dgeev) comes from OpenBLAS.
-MUSKX_DEPLIBS ?= -lsundials_cvode -lsundials_sunlinsolklu \
+MUSKX_DEPLIBS ?= -lsundials_cvode -lsundials_ida -lsundials_sunlinsolklu \
   -lsundials_sunlinsoldense -lsundials_sunmatrixsparse \
   -lsundials_sunmatrixdense -lsundials_nvecserial -lklu -lopenblas -lyaml \
   -lm -lpthread
+# Optional SBML import and export (issue 5, lib/sbml_*.c): built when
+# pkg-config finds libSBML (Debian libsbml5-dev); without it the library
+# still builds and the SBML functions return MUSKX_EUNSUPPORTED.
+SBML_FOUND := $(shell pkg-config --exists libsbml 2>/dev/null && echo yes)
+ifeq ($(SBML_FOUND),yes)
+SBML_CFLAGS := -DMUSKX_HAVE_SBML $(shell pkg-config --cflags libsbml)
+MUSKX_DEPLIBS += $(shell pkg-config --libs libsbml)
+endif
 CHECK_CFLAGS ?= $(shell pkg-config --cflags check 2>/dev/null || echo -pthread)
 CHECK_LIBS ?= $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 
@@ -115,7 +123,7 @@ CMAKE_FILES := $(BUILD)/cmake/muskxConfig.cmake \
 # With -g, DWARF 4: valgrind 3.19 (Debian 12) cannot read the DWARF 5 that
 # clang 14 emits by default, and make valgrind must work after make CC=clang.
 ALL_CFLAGS = $(CFLAGS) $(if $(filter -g,$(CFLAGS)),-gdwarf-4) $(EXTRA_CFLAGS) -MMD -MP
-LIB_CPPFLAGS = -Iinclude -Ilib $(SUITESPARSE_CFLAGS) $(CPPFLAGS)
+LIB_CPPFLAGS = -Iinclude -Ilib $(SUITESPARSE_CFLAGS) $(SBML_CFLAGS) $(CPPFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 # ---------------------------------------------------------------- build
@@ -155,7 +163,7 @@ $(BUILD)/muskx: $(CLI_OBJ) $(STATIC_LIB)
 
 # Rebuild every object when the compiler or its flags change (make CC=clang,
 # a different CFLAGS), so no object built with other flags is reused.
-COMPILE_SIG = $(CC) | $(ALL_CFLAGS) | $(CPPFLAGS) | $(SUITESPARSE_CFLAGS) | $(CHECK_CFLAGS)
+COMPILE_SIG = $(CC) | $(ALL_CFLAGS) | $(CPPFLAGS) | $(SUITESPARSE_CFLAGS) | $(CHECK_CFLAGS) | $(SBML_CFLAGS)
 $(BUILD)/cflags.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(COMPILE_SIG)' | cmp -s - $@ || echo '$(COMPILE_SIG)' > $@
@@ -224,7 +232,19 @@ test: all
 	$(TEST_ENV) $(RUN_TESTS) --label test -- $(TEST_BIN) \
 	  "scripts/check-exports.sh $(BUILD)/libmuskx.so" \
 	  scripts/test-install.sh \
-	  "scripts/test-cli.sh $(BUILD)/muskx"
+	  "scripts/test-cli.sh $(BUILD)/muskx" \
+	  $(CALIBRATION_TESTS) \
+	  scripts/test-python.sh \
+	  scripts/test-examples.sh \
+	  $(SBML_SUITE_TEST) $(MPI_TEST)
+
+# Model calibration against published targets (issue 4): each script runs
+# build/muskx on the shipped models and prints "N passed, N failed".
+CALIBRATION_TESTS = $(patsubst %,"/usr/bin/python3 %",$(sort $(wildcard tests/calibration/test_*.py)))
+
+# The SBML Test Suite (issue 5) when libSBML and the suite are present:
+# about 2 s for 910 cases.
+SBML_SUITE_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(SBML_SUITE))),"tests/sbml/run $(SBML_SUITE) $(BUILD)/sbml-out")
 
 # The Check binaries only, in $(BUILD).
 test-unit:
@@ -327,6 +347,9 @@ fuzz-corpus:
 	done
 	@for f in $(FUZZ_LOAD_SEEDS); do \
 	  cp "$$f" "build-fuzz/corpus/load/seed-$$(echo "$$f" | tr / _)"; done
+	@if [ -d build-fuzz/corpus/scenario ]; then \
+	  for f in $(wildcard scenarios/*.yaml); do \
+	    cp "$$f" "build-fuzz/corpus/scenario/seed-$$(basename "$$f")"; done; fi
 
 fuzz: fuzz-build fuzz-corpus
 	$(RUN_TESTS) --label fuzz -- \
@@ -336,11 +359,79 @@ fuzz-smoke: fuzz-build fuzz-corpus
 	$(RUN_TESTS) --label fuzz -- \
 	  $(foreach n,$(FUZZ_NAMES),"scripts/run-fuzz.sh $(n) $(FUZZ_SMOKE_SECONDS)")
 
+# make bench: every benchmark side by side (issue 8; bench/run.sh says
+# what runs): libmuskx vs hand-written CVODE, scipy and deSolve (installed
+# by scripts/install-bench-deps.sh), load times, memory, ensemble speed-up
+# and the scale curve; writes bench/results.tsv and bench/RESULTS.md.
+# make bench-quick: the same in under a few minutes for CI, installing
+# nothing and writing its table to $(BUILD)/bench/out/ only.
+.PHONY: bench-quick
 bench: bench-build
-	@for b in $(BENCH_BIN); do echo "== $$b"; OPENBLAS_NUM_THREADS=1 $$b; done
+	bench/run.sh $(BUILD)
+bench-quick: bench-build
+	bench/run.sh --quick $(BUILD)
 
 lint:
 	shellcheck scripts/*.sh .ci/run
+
+# ---------------------------------------------------------------- MPI
+# muskx-mpi (issue 8, mpi/muskx_mpi.c): `mpirun -np K muskx-mpi ensemble
+# ...` splits an ensemble's samples over ranks and writes what `muskx
+# ensemble ...` writes. Built by make mpi when mpicc exists (Debian:
+# libopenmpi-dev openmpi-bin); make test then also runs scripts/test-mpi.sh,
+# which checks that 2 ranks give the single process's files byte for byte.
+MPICC ?= mpicc
+HAVE_MPI := $(shell command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1 && echo yes)
+MPI_TEST = $(if $(HAVE_MPI),"scripts/test-mpi.sh $(BUILD)")
+.PHONY: mpi
+ifeq ($(HAVE_MPI),yes)
+mpi: $(BUILD)/muskx-mpi
+else
+mpi:
+	@echo "make mpi: mpicc or mpirun not found (Debian: apt-get install libopenmpi-dev openmpi-bin)"; exit 1
+endif
+$(BUILD)/mpi/%.o: mpi/%.c $(BUILD)/cflags.stamp
+	@mkdir -p $(@D)
+	$(MPICC) $(LIB_CPPFLAGS) -Icli $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/muskx-mpi: $(BUILD)/mpi/muskx_mpi.o $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(STATIC_LIB)
+	$(MPICC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(BUILD)/mpi/muskx_mpi.o \
+	  $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(STATIC_LIB) $(MUSKX_DEPLIBS)
+
+# ---------------------------------------------------------------- demo
+# The README's first command: from a fresh clone, install what is missing
+# (scripts/install-deps.sh; gnuplot-nox draws the plot), build, and run the
+# ISS countermeasure what-if (scenarios/iss_*.yaml, muskx-scenario(5)):
+# the comparison table on stdout, the plot and the table as CSV in
+# $(BUILD)/demo/. Takes seconds once built.
+.PHONY: demo
+# The README's main job: the ISS what-if, baseline first.
+DEMO_SCENARIOS = scenarios/iss_no_countermeasure.yaml scenarios/iss_exercise.yaml \
+  scenarios/iss_exercise_romosozumab.yaml scenarios/iss_exercise_denosumab.yaml
+demo:
+	scripts/install-deps.sh
+	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx
+	@mkdir -p $(BUILD)/demo
+	$(BUILD)/muskx compare $(DEMO_SCENARIOS) \
+	  --title "6-month ISS increment and 12 months of recovery: what countermeasures buy" \
+	  --plot $(BUILD)/demo/iss_compare.png -o $(BUILD)/demo/iss_compare.csv
+
+# ---------------------------------------------------------------- SBML
+# The SBML Test Suite's semantic cases (issue 5): one line per case (pass,
+# fail with the worst variable and time, or skip with the missing tag),
+# then "N passed, N failed, N skipped"; per-case CSVs in $(BUILD)/sbml-out.
+# Point SBML_SUITE at any copy of the suite's semantic/ folder.
+SBML_SUITE ?= ../shared/sbml-test-suite/semantic
+.PHONY: test-sbml
+$(BUILD)/tests/sbml_run: tests/sbml/run.c $(STATIC_LIB) $(BUILD)/cflags.stamp
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tests/sbml/run.c \
+	  $(STATIC_LIB) $(MUSKX_DEPLIBS)
+test-sbml: $(BUILD)/tests/sbml_run
+ifeq ($(SBML_FOUND),yes)
+	BUILD=$(BUILD) tests/sbml/run $(SBML_SUITE) $(BUILD)/sbml-out
+else
+	@echo "test-sbml: libSBML not found (scripts/install-deps.sh installs libsbml5-dev)"; exit 1
+endif
 
 # ---------------------------------------------------------------- install
 .PHONY: install uninstall clean

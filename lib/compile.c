@@ -293,6 +293,11 @@ void muskx__program_free(muskx__program *p) {
   prog_array_free(p->init_param, p->nparamlike_progs);
   prog_array_free(p->init_species, p->nspecies);
   muskx__free(p->species_fixed);
+  muskx__free(p->alg_species);
+  prog_free(&p->alg);
+  prog_free(&p->alg_jac);
+  muskx__free(p->alg_jac_row);
+  muskx__free(p->alg_jac_col);
   muskx__free(p->mod_ptr);
   muskx__free(p->mod_species);
   muskx__free(p);
@@ -358,13 +363,15 @@ static int collect_atoms(muskx__dag *g, int32_t id, idlist *roots) {
 typedef struct {
   muskx__dag g;
   build_ctx b;
-  idlist rhs, outputs, rates, roots, triggers;
+  idlist rhs, outputs, rates, roots, triggers, alg;
   idlist *event_sets, *event_timing;
   idlist init_param, init_species;
-  jac_entry *jac;
-  int32_t njac;
+  jac_entry *jac, *ajac;
+  int32_t njac, najac;
   int32_t *deps, *stack;
   uint32_t *visited;
+  size_t vcap;      /* entries of visited and stack */
+  uint32_t stamp;
 } compile_state;
 
 static void state_free(compile_state *s, const muskx_model *m) {
@@ -373,6 +380,8 @@ static void state_free(compile_state *s, const muskx_model *m) {
   muskx__free(s->rates.v);
   muskx__free(s->roots.v);
   muskx__free(s->triggers.v);
+  muskx__free(s->alg.v);
+  muskx__free(s->ajac);
   for (int i = 0; s->event_sets && i < m->nevents; i++)
     muskx__free(s->event_sets[i].v);
   for (int i = 0; s->event_timing && i < m->nevents; i++)
@@ -478,13 +487,19 @@ static int build_roots(compile_state *s, const muskx_model *m,
                          muskx__dag_leaf(g, MUSKX__D_PARAM, m->nparams + c),
                          -1);
     if (m->species[i].constant) dy = MUSKX__DAG_ZERO;
-    p->species_fixed[i] = dy == MUSKX__DAG_ZERO;
+    p->species_fixed[i] = dy == MUSKX__DAG_ZERO && !m->species[i].algebraic;
     if (idlist_push(&s->rhs, dy)) {
       muskx__free(acc);
       return -1;
     }
   }
   muskx__free(acc);
+
+  /* Algebraic equations: 0 = g_k. */
+  for (int k = 0; k < m->nalgebraics; k++) {
+    if (idlist_push(&s->alg, build(b, m->algebraics[k].expr, NULL))) return -1;
+    p->alg_species[k] = m->algebraics[k].target;
+  }
 
   /* Events. */
   for (int e = 0; e < m->nevents; e++) {
@@ -524,56 +539,56 @@ static int build_roots(compile_state *s, const muskx_model *m,
   return g->oom ? -1 : 0;
 }
 
-/* Sparsity pattern and symbolic entries of the Jacobian. */
-static int build_jacobian(compile_state *s, const muskx_model *m) {
-  int ns = m->nspecies;
-  muskx__diff *d = muskx__diff_new(&s->g);
-  if (d == NULL) return -1;
+/* Sparsity pattern and symbolic entries of d(roots[i])/dy for i < n into
+   *out (count *nout): the ODE Jacobian (roots = rhs) and the algebraic
+   equations' rows (roots = alg). */
+static int jacobian_of(compile_state *s, const int32_t *roots, int32_t n,
+                       muskx__diff *d, jac_entry **out, int32_t *nout) {
   int32_t cap = 0;
-  uint32_t stamp = 0;
-  size_t vcap = 0;
-  for (int i = 0; i < ns; i++) {
+  for (int32_t i = 0; i < n; i++) {
     /* Derivatives add nodes: grow the traversal buffers to cover them,
        zeroing only the new part so stamps stay valid. */
-    if ((size_t)s->g.n > vcap) {
+    if ((size_t)s->g.n > s->vcap) {
       uint32_t *v = muskx__reallocarray(s->visited, (size_t)s->g.n, sizeof *v);
       if (v) s->visited = v;
       int32_t *st = v ? muskx__reallocarray(s->stack, (size_t)s->g.n,
                                             sizeof *st) : NULL;
       if (st) s->stack = st;
-      if (v == NULL || st == NULL) {
-        muskx__diff_free(d);
-        return -1;
-      }
-      memset(s->visited + vcap, 0, ((size_t)s->g.n - vcap) * sizeof *v);
-      vcap = (size_t)s->g.n;
+      if (v == NULL || st == NULL) return -1;
+      memset(s->visited + s->vcap, 0, ((size_t)s->g.n - s->vcap) * sizeof *v);
+      s->vcap = (size_t)s->g.n;
     }
-    stamp++;
-    int nd = muskx__dag_state_deps(&s->g, s->rhs.v[i], s->deps, s->stack,
-                                   s->visited, stamp);
+    s->stamp++;
+    int nd = muskx__dag_state_deps(&s->g, roots[i], s->deps, s->stack,
+                                   s->visited, s->stamp);
     for (int k = 0; k < nd; k++) {
-      int32_t e = muskx__diff_wrt_state(d, s->rhs.v[i], s->deps[k]);
-      if (e < 0) {
-        muskx__diff_free(d);
-        return -1;
-      }
+      int32_t e = muskx__diff_wrt_state(d, roots[i], s->deps[k]);
+      if (e < 0) return -1;
       if (e == MUSKX__DAG_ZERO) continue;
-      if (s->njac == cap) {
+      if (*nout == cap || *out == NULL) {
         cap = cap ? cap * 2 : 64;
-        jac_entry *nj = muskx__reallocarray(s->jac, (size_t)cap, sizeof *nj);
-        if (nj == NULL) {
-          muskx__diff_free(d);
-          return -1;
-        }
-        s->jac = nj;
+        jac_entry *nj = muskx__reallocarray(*out, (size_t)cap, sizeof *nj);
+        if (nj == NULL) return -1;
+        *out = nj;
       }
-      s->jac[s->njac].row = i;
-      s->jac[s->njac].col = s->deps[k];
-      s->jac[s->njac].node = e;
-      s->njac++;
+      (*out)[*nout].row = i;
+      (*out)[*nout].col = s->deps[k];
+      (*out)[*nout].node = e;
+      (*nout)++;
     }
   }
+  return 0;
+}
+
+static int build_jacobian(compile_state *s, const muskx_model *m) {
+  (void)m;
+  muskx__diff *d = muskx__diff_new(&s->g);
+  if (d == NULL) return -1;
+  int rc = jacobian_of(s, s->rhs.v, s->rhs.n, d, &s->jac, &s->njac);
+  if (rc == 0 && s->alg.n > 0)
+    rc = jacobian_of(s, s->alg.v, s->alg.n, d, &s->ajac, &s->najac);
   muskx__diff_free(d);
+  if (rc != 0) return -1;
   if (s->njac > 1) qsort(s->jac, (size_t)s->njac, sizeof *s->jac, cmp_jac);
   return s->g.oom ? -1 : 0;
 }
@@ -622,6 +637,24 @@ static int emit_all(compile_state *s, const muskx_model *m, muskx__program *p) {
   for (int32_t k = 0; k < s->njac; k++) jn[k] = s->jac[k].node;
   int erc = emit(&c, jn, s->njac, &p->jac);
   muskx__free(jn);
+  if (erc) goto done;
+  if (emit_list(&c, &s->alg, &p->alg)) goto done;
+  p->nalg = s->alg.n;
+  int32_t *an = muskx__calloc((size_t)s->najac + 1, sizeof *an);
+  p->alg_jac_row = muskx__calloc((size_t)s->najac + 1, sizeof *p->alg_jac_row);
+  p->alg_jac_col = muskx__calloc((size_t)s->najac + 1, sizeof *p->alg_jac_col);
+  if (an == NULL || p->alg_jac_row == NULL || p->alg_jac_col == NULL) {
+    muskx__free(an);
+    goto done;
+  }
+  for (int32_t k = 0; k < s->najac; k++) {
+    an[k] = s->ajac[k].node;
+    p->alg_jac_row[k] = s->ajac[k].row;
+    p->alg_jac_col[k] = s->ajac[k].col;
+  }
+  p->alg_jac_nnz = s->najac;
+  erc = emit(&c, an, s->najac, &p->alg_jac);
+  muskx__free(an);
   if (erc) goto done;
   for (int e = 0; e < m->nevents; e++)
     if (emit_list(&c, &s->event_sets[e], &p->event_sets[e]) ||
@@ -708,10 +741,11 @@ muskx_status muskx__compile(muskx_model *m, muskx_error *err) {
   p->init_param = muskx__calloc((size_t)p->nparamlike_progs + 1, sizeof *p->init_param);
   p->init_species = muskx__calloc((size_t)m->nspecies + 1, sizeof *p->init_species);
   p->species_fixed = muskx__calloc((size_t)m->nspecies + 1, 1);
+  p->alg_species = muskx__calloc((size_t)m->nalgebraics + 1, sizeof *p->alg_species);
   muskx_status st = MUSKX_ENOMEM;
   if (!s.b.assign_node || !s.b.output_node || !s.b.rate_node || !s.event_sets ||
       !s.event_timing || !s.deps || !p->event_sets || !p->event_timing ||
-      !p->init_param || !p->init_species || !p->species_fixed)
+      !p->init_param || !p->init_species || !p->species_fixed || !p->alg_species)
     goto fail;
   for (int i = 0; i < m->nassignments; i++) s.b.assign_node[i] = -1;
   for (int i = 0; i < m->noutputs; i++) s.b.output_node[i] = -1;

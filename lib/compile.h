@@ -36,7 +36,21 @@ struct muskx__program {
   muskx__prog *init_species; /* per species: its initial value */
   int nevents, nparamlike_progs, nspecies;
 
-  uint8_t *species_fixed;    /* dy/dt is identically 0 */
+  uint8_t *species_fixed;    /* dy/dt is identically 0 (never an
+                                algebraic species) */
+
+  /* Algebraic equations 0 = g_k(t, y) (muskx-model(5) `algebraic:`); nalg
+     is 0 for an ODE model. With them the model is the semi-explicit DAE
+        y_i' = rhs_i(y)  (differential species),  0 = g_k(y)  (k < nalg),
+     where g_k determines species alg_species[k] (whose rhs is 0), solved
+     by IDA (dae.c) with residual F = (y' - rhs, g) and iteration matrix
+     dF/dy + cj dF/dy' built from jac and alg_jac. */
+  int32_t nalg;
+  int32_t *alg_species;      /* nalg */
+  muskx__prog alg;           /* results: g_k */
+  muskx__prog alg_jac;       /* results: dg_k/dy_j nonzeros, by row */
+  int32_t alg_jac_nnz;
+  int32_t *alg_jac_row, *alg_jac_col; /* alg_jac_nnz: (k, j) */
   int32_t *mod_ptr;          /* nreactions + 1 offsets into mod_species */
   int32_t *mod_species;      /* species in a rate but not its equation */
 };

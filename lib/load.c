@@ -555,7 +555,7 @@ static muskx_status declare_names(muskx__load_ctx *c, const muskx__yaml_node *ke
 static const char *const top_keys[] = {
     "muskx",  "model",       "parameters", "species", "compartments",
     "functions", "inputs",   "assignments", "reactions", "odes",
-    "events", "outputs",     "imports",    NULL};
+    "events", "outputs",     "imports",    "algebraic", NULL};
 
 static muskx_status check_version(muskx__load_ctx *c, const muskx__yaml_node *v) {
   char buf[64];
@@ -664,6 +664,12 @@ static muskx_status define_events(muskx__load_ctx *c) {
   return muskx__load_define_events(c, muskx__yaml_get(c->root, "events", NULL));
 }
 
+static muskx_status define_algebraic(muskx__load_ctx *c) {
+  muskx__yaml_node *k;
+  const muskx__yaml_node *v = muskx__yaml_get(c->root, "algebraic", &k);
+  return muskx__load_define_algebraic(c, k, v);
+}
+
 /* The phases of load.h over the top file and everything it imports. */
 static muskx_status load_root(muskx__load_ctx *c) {
   muskx_model *m = c->m;
@@ -681,9 +687,11 @@ static muskx_status load_root(muskx__load_ctx *c) {
   if ((st = muskx__load_each(c, muskx__load_define_values)) != MUSKX_OK ||
       (st = muskx__load_each(c, define_reactions)) != MUSKX_OK ||
       (st = muskx__load_each(c, define_odes)) != MUSKX_OK ||
-      (st = muskx__load_each(c, define_events)) != MUSKX_OK)
+      (st = muskx__load_each(c, define_events)) != MUSKX_OK ||
+      (st = muskx__load_each(c, define_algebraic)) != MUSKX_OK)
     return st;
-  return muskx__load_order(c);
+  if ((st = muskx__load_order(c)) != MUSKX_OK) return st;
+  return muskx__load_check_algebraic(c);
 }
 
 /* Strings the header promises are never NULL get "" when never set (the

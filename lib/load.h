@@ -206,6 +206,7 @@ muskx_status muskx__load_section(muskx__load_ctx *c, const muskx__yaml_node *key
 muskx_status muskx__load_grow(muskx__load_ctx *c, void **arr, int n, size_t size,
                               int slot, const char *what);
 #define MUSKX__LOAD_SLOT_ODES 15 /* slot of m->odes; the others: sym kind */
+#define MUSKX__LOAD_SLOT_ALGEBRAIC 14 /* slot of m->algebraics */
 /* prefix + name into buf (size >= MUSKX__LOAD_MAX_FULLNAME + 1). */
 const char *muskx__load_full(const muskx__load_ctx *c, const char *name,
                              char *buf, size_t size);
@@ -222,6 +223,17 @@ muskx_status muskx__load_define_values(muskx__load_ctx *c);
 muskx_status muskx__load_define_odes(muskx__load_ctx *c,
                                      const muskx__yaml_node *map,
                                      const muskx__yaml_node *key);
+/* For each species, the first reaction whose net stoichiometry changes it
+   (-1: none); *out is owned by the caller. */
+muskx_status muskx__load_reaction_changers(muskx__load_ctx *c, int **out);
+/* --- load_algebraic.c ------------------------------------------------- */
+/* Reads c's `algebraic` list (after reactions and odes). */
+muskx_status muskx__load_define_algebraic(muskx__load_ctx *c,
+                                          const muskx__yaml_node *key,
+                                          const muskx__yaml_node *list);
+/* Once for the whole model: decides which species each algebraic equation
+   determines, refusing a structurally singular system. */
+muskx_status muskx__load_check_algebraic(muskx__load_ctx *c);
 
 /* --- load_imports.c --------------------------------------------------- */
 

@@ -461,7 +461,7 @@ static muskx_status define_named(muskx__load_ctx *c, const muskx__yaml_node *v,
 
 /* For each species, the first reaction whose net stoichiometry changes it
    (-1: none): an ode and a reaction may not both define its derivative. */
-static muskx_status reaction_changers(muskx__load_ctx *c, int **out) {
+muskx_status muskx__load_reaction_changers(muskx__load_ctx *c, int **out) {
   muskx_model *m = c->m;
   int *who = muskx__alloc((size_t)(m->nspecies ? m->nspecies : 1) * sizeof *who);
   double *net = muskx__calloc((size_t)(m->nspecies ? m->nspecies : 1), sizeof *net);
@@ -498,7 +498,7 @@ muskx_status muskx__load_define_odes(muskx__load_ctx *c, const muskx__yaml_node 
   if (st != MUSKX_OK || n == 0) return st;
   muskx_model *m = c->m;
   int *changer = NULL;
-  if ((st = reaction_changers(c, &changer)) != MUSKX_OK) return st;
+  if ((st = muskx__load_reaction_changers(c, &changer)) != MUSKX_OK) return st;
   for (size_t i = 0; i < n && st == MUSKX_OK; i++) {
     const muskx__yaml_node *k = v->keys[i];
     if ((st = muskx__load_grow(c, (void **)&m->odes, m->nodes, sizeof *m->odes,

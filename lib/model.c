@@ -65,6 +65,7 @@ void muskx__model_destroy(muskx_model *m) {
   free_named(m->assignments, m->nassignments);
   free_named(m->outputs, m->noutputs);
   free_named(m->odes, m->nodes);
+  free_named(m->algebraics, m->nalgebraics);
   for (int i = 0; i < m->nreactions; i++) {
     muskx__reaction *r = &m->reactions[i];
     muskx__free(r->id);

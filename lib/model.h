@@ -39,6 +39,8 @@ typedef struct muskx__species {
   int constant;            /* boundary species: reactions never change it */
   int nonnegative;         /* solver keeps it >= 0 */
   int has_ode;             /* odes: gives its derivative (index in odes) */
+  int algebraic;           /* determined by an `algebraic:` equation (index
+                              in algebraics + 1; 0: not algebraic) */
   muskx__loc loc;
 } muskx__species;
 
@@ -135,6 +137,9 @@ struct muskx_model {
   muskx__reaction *reactions;       int nreactions;
   muskx__function *functions;       int nfunctions;
   muskx__event *events;             int nevents;
+  /* `algebraic:` equations 0 = expr; target: the species each determines
+     (a structural matching, load_algebraic.c); name: the text as written */
+  muskx__named_expr *algebraics;    int nalgebraics;
 
   /* Evaluation order of assignments and outputs together: entries are
      (kind, index) with kind SYM_ASSIGNMENT or SYM_OUTPUT. */

@@ -11,6 +11,7 @@
  *  - reactions keep reactants, products, reversibility and rate (the
  *    kinetic law, amount per time); species read by the rate but absent
  *    from the equation become modifiers.
+ *  - `algebraic:` equations are algebraic rules;
  *  - assignments and outputs are parameters with assignment rules, odes
  *    rate rules, functions function definitions.
  *  - a value written as an expression (parameter value, compartment volume,
@@ -807,6 +808,14 @@ static void export_model(ex *X) {
     }
     if (a) ASTNode_free(a);
     muskx__free(id);
+  }
+  /* algebraic equations: algebraic rules (SBML, like muskx, leaves the
+     variable each determines to the structure) */
+  for (int i = 0; i < m->nalgebraics && X->st == MUSKX_OK; i++) {
+    Rule_t *r = Model_createAlgebraicRule(sm);
+    ASTNode_t *a = math(X, m->algebraics[i].expr, 0);
+    if (r && a) Rule_setMath(r, a);
+    if (a) ASTNode_free(a);
   }
 
   /* reactions */

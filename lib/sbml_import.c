@@ -43,8 +43,12 @@
  *  - csymbol rateOf(x) is written out: x's rate rule, or its reactions'
  *    sum (0 for a constant).
  *
+ *  - Algebraic rules become `algebraic:` equations; the variable each
+ *    determines (find_unknowns) becomes a muskx species without dynamics,
+ *    and IDA solves the DAE (dae.c).
+ *
  * Not translated (EUNSUPPORTED, naming the element and its line):
- * algebraic rules, fast reactions, csymbol delay, rateOf inside initial
+ * fast reactions, csymbol delay, rateOf inside initial
  * values or of an assigned variable, the inverse trigonometric functions
  * (no muskx built-in), infinity/NaN literals and SBML packages other than
  * comp (flattened first).
@@ -54,6 +58,7 @@
 #endif
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,6 +267,9 @@ typedef struct sv {
   double init;             /* initialAmount or initialConcentration */
   int has_init;
   int conv;                /* sv index of its conversion factor, or -1 */
+  int alg;                 /* determined by an algebraic rule: a muskx
+                              species with no dynamics (find_unknowns) */
+  int in_reactions;        /* a reactant or product of some reaction */
 } sv;
 
 typedef enum { N_SV, N_FUNC, N_RXN, N_EVENT, N_OTHER } nkind;
@@ -307,6 +315,8 @@ typedef struct tr {
   char **ev_names;
   int nev;
   int model_conv;           /* sv index of the model's conversion factor */
+  Rule_t **alg;             /* algebraic rules with math */
+  int nalg;
 } tr;
 
 /* Expression context. */
@@ -1078,9 +1088,15 @@ static void read_rules(tr *T) {
   for (unsigned i = 0; i < Model_getNumRules(m); i++) {
     Rule_t *r = Model_getRule(m, i);
     if (Rule_isAlgebraic(r)) {
-      fail(T, MUSKX_EUNSUPPORTED, r,
-           "algebraic rule is not supported (it needs a DAE solver)");
-      return;
+      if (Rule_getMath(r) == NULL) continue; /* L3V2: no math, no rule */
+      Rule_t **a = muskx__reallocarray(T->alg, (size_t)T->nalg + 1, sizeof *a);
+      if (a == NULL) {
+        nomem(T);
+        return;
+      }
+      T->alg = a;
+      T->alg[T->nalg++] = r;
+      continue;
     }
     const char *var = Rule_getVariable(r);
     int k = sv_of(T, var ? var : "");
@@ -1118,6 +1134,109 @@ static void read_rules(tr *T) {
   }
 }
 
+/* Marks (in dep, per sv) the variables math depends on, through
+   assignment rules (depth-limited: a cycle is invalid SBML). */
+static void alg_deps(tr *T, const ASTNode_t *n, uint8_t *dep, int depth) {
+  if (n == NULL || depth > MAX_INLINE) return;
+  if (ASTNode_getType(n) == AST_NAME) {
+    int k = sv_of(T, str_or(ASTNode_getName(n), ""));
+    if (k >= 0 && !dep[k]) {
+      dep[k] = 1;
+      if (T->v[k].rule) alg_deps(T, T->v[k].rule, dep, depth + 1);
+    }
+  }
+  for (unsigned i = 0; i < ASTNode_getNumChildren(n); i++)
+    alg_deps(T, ASTNode_getChild(n, i), dep, depth);
+}
+
+/* Kuhn's augmenting path from rule k over adj (nalg x nv). */
+static int alg_augment(int k, const uint8_t *adj, int nv, int *rule_of,
+                       uint8_t *visited) {
+  for (int j = 0; j < nv; j++) {
+    if (!adj[(size_t)k * nv + j] || visited[j]) continue;
+    visited[j] = 1;
+    if (rule_of[j] < 0 || alg_augment(rule_of[j], adj, nv, rule_of, visited)) {
+      rule_of[j] = k;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/*
+ * The variables the algebraic rules determine (SBML L3V2 4.9.5: a rule
+ * does not name its variable; the structure decides, by a matching of
+ * rules to variables they depend on that nothing else determines: not
+ * constant, no assignment or rate rule, not changed by reactions). Each
+ * becomes a muskx species without dynamics, which the loader matches to
+ * the muskx `algebraic:` equations the same way (load_algebraic.c).
+ */
+static void find_unknowns(tr *T) {
+  Model_t *m = T->m;
+  int nv = T->nv, na = T->nalg;
+  for (int i = 0; i < T->nrx; i++) {
+    Reaction_t *r = T->rx[i].r;
+    for (int side = 0; side < 2; side++) {
+      unsigned ns = side ? Reaction_getNumProducts(r) : Reaction_getNumReactants(r);
+      for (unsigned j = 0; j < ns; j++) {
+        SpeciesReference_t *sr = side ? Reaction_getProduct(r, j) : Reaction_getReactant(r, j);
+        int k = sv_of(T, str_or(SpeciesReference_getSpecies(sr), ""));
+        if (k >= 0) T->v[k].in_reactions = 1;
+      }
+    }
+  }
+  if (na == 0) return;
+  uint8_t *adj = muskx__calloc((size_t)na * (size_t)nv + 1, 1);
+  uint8_t *visited = muskx__calloc((size_t)nv + 1, 1);
+  int *rule_of = muskx__calloc((size_t)nv + 1, sizeof *rule_of);
+  if (!adj || !visited || !rule_of) {
+    nomem(T);
+    goto out;
+  }
+  (void)m;
+  for (int k = 0; k < na; k++) {
+    uint8_t *dep = adj + (size_t)k * nv;
+    alg_deps(T, Rule_getMath(T->alg[k]), dep, 0);
+    for (int j = 0; j < nv; j++) {
+      sv *v = &T->v[j];
+      int free_var = v->rule == NULL && v->rate == NULL;
+      switch (v->type) {
+        case S_PARAMETER:
+          free_var &= !Parameter_getConstant((Parameter_t *)v->el);
+          break;
+        case S_COMPARTMENT:
+          free_var &= !Compartment_getConstant((Compartment_t *)v->el);
+          break;
+        case S_SPECIES:
+          free_var &= !v->constant && (v->boundary || !v->in_reactions);
+          break;
+        default: free_var = 0;
+      }
+      if (!free_var) dep[j] = 0;
+    }
+  }
+  for (int j = 0; j < nv; j++) rule_of[j] = -1;
+  for (int k = 0; k < na; k++) {
+    memset(visited, 0, (size_t)nv + 1);
+    if (!alg_augment(k, adj, nv, rule_of, visited)) {
+      fail(T, MUSKX_EMODEL, T->alg[k],
+           "algebraic rule determines no variable (every variable it depends "
+           "on is constant, or determined by a reaction, another rule or "
+           "another algebraic rule)");
+      goto out;
+    }
+  }
+  for (int j = 0; j < nv; j++) {
+    if (rule_of[j] < 0) continue;
+    T->v[j].alg = 1;
+    T->v[j].kind = V_STATE;
+  }
+out:
+  muskx__free(adj);
+  muskx__free(visited);
+  muskx__free(rule_of);
+}
+
 /* Decides what every variable becomes (see the banner). */
 static void classify(tr *T) {
   Model_t *m = T->m;
@@ -1132,6 +1251,8 @@ static void classify(tr *T) {
     else if (v->type == S_SPECIES) v->kind = V_STATE;
     else v->kind = V_PARAM;
   }
+  find_unknowns(T);
+  if (T->st != MUSKX_OK) return;
   for (int i = 0; i < T->nv; i++) {
     sv *v = &T->v[i];
     if (v->type != S_SPECIES) continue;
@@ -1185,6 +1306,9 @@ static void classify(tr *T) {
        species (reactions never change them) unless a rate rule drives them */
     v->in_equations = v->kind == V_STATE && v->rate == NULL && !v->ode_path;
     if (v->boundary || v->constant) v->ode_path = 0; /* nothing to sum */
+    /* determined by an algebraic rule: reactions never change it (it is a
+       boundary species or in none), and it has no ode */
+    if (v->alg) v->in_equations = v->ode_path = 0;
   }
 }
 
@@ -1435,11 +1559,17 @@ static void write_species(tr *T, sb *o) {
     if (e.oom) o->oom = 1;
     sb_free(&e);
     if (v->linked) sb_printf(o, ", compartment: %s", T->v[v->comp].name);
-    if (v->type == S_SPECIES && (v->boundary || v->constant) && v->rate == NULL)
+    /* With algebraic rules, a species that nothing changes (no reaction,
+       ode or algebraic rule) must say so: the loader would otherwise count
+       it among the species the algebraic equations may determine. */
+    if (v->type == S_SPECIES && !v->alg && v->rate == NULL &&
+        ((v->boundary || v->constant) ||
+         (T->nalg > 0 && !v->ode_path && !v->in_reactions)))
       sb_puts(o, ", constant: true");
     unit_of(o, v->units);
     const char *what;
-    if (v->type != S_SPECIES) what = "a state: it has a rate rule";
+    if (v->alg) what = "determined by an algebraic rule";
+    else if (v->type != S_SPECIES) what = "a state: it has a rate rule";
     else if (v->amount_state) what = "holds the amount; its compartment size varies";
     else if (v->linked) what = "concentration";
     else if (v->rate) what = v->hosu ? "amount, with a rate rule" : "concentration, with a rate rule";
@@ -1659,6 +1789,18 @@ static void write_odes(tr *T, sb *o) {
   }
 }
 
+static void write_algebraic(tr *T, sb *o) {
+  if (T->nalg == 0) return;
+  sb_puts(o, "\nalgebraic:\n");
+  for (int k = 0; k < T->nalg && T->st == MUSKX_OK; k++) {
+    ctx c = run_ctx();
+    sb_puts(o, "  - {expr: ");
+    qexpr(T, o, Rule_getMath(T->alg[k]), &c);
+    sb_printf(o, ", doc: \"SBML algebraic rule (line %d)\"}\n",
+              sbase_line(T->alg[k]));
+  }
+}
+
 static void write_events(tr *T, sb *o) {
   int any = 0;
   for (int i = 0; i < T->nev && T->st == MUSKX_OK; i++) {
@@ -1813,6 +1955,7 @@ static void write_model(tr *T, sb *o, const muskx__sbml_opts *op) {
   write_reactions(T, o); /* decides which reactions are assignments */
   write_assignments(T, o);
   write_odes(T, o);
+  write_algebraic(T, o);
   write_events(T, o);
   write_reports(T, o, op);
 }
@@ -1909,6 +2052,7 @@ static void free_tr(tr *T) {
   muskx__free(T->fns);
   muskx__free(T->ev_names);
   muskx__free(T->v);
+  muskx__free(T->alg);
   if (T->doc) SBMLDocument_free(T->doc);
 }
 

@@ -85,6 +85,7 @@ muskx_status muskx_sim_create(const muskx_model *m, muskx_sim **out) {
   s->m = m;
   s->p = p;
   s->ls_built = -1;
+  s->dae_ls_built = -1;
   s->rtol = 1e-6;
   s->atol = 1e-9;
   s->max_steps = 100000;
@@ -128,6 +129,7 @@ muskx_status muskx_sim_create(const muskx_model *m, muskx_sim **out) {
 
 void muskx_sim_free(muskx_sim *s) {
   if (s == NULL) return;
+  muskx__dae_free(s);
   muskx__solver_free(s);
   if (s->ctx) SUNContext_Free(&s->ctx);
   for (int i = 0; s->inputs && i < s->m->ninputs; i++)

@@ -53,6 +53,16 @@ struct muskx_sim {
   long max_steps;
   double hmax;
 
+  /* IDA workspace (dae.c), for models with algebraic equations; y, abstol
+     and constraints below are shared with CVODE (a model uses one or the
+     other) */
+  void *ida;
+  N_Vector yp, id;
+  SUNMatrix dae_A;
+  SUNLinearSolver dae_LS;
+  int dae_ls_built;   /* muskx_linear_solver in dae_A/dae_LS, -1 none */
+  int ida_ready;      /* IDAInit done */
+
   /* CVODE workspace, created lazily for the chosen linear solver */
   SUNContext ctx;
   void *cvode;
@@ -115,6 +125,31 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
                                double *out, size_t *rows_done,
                                double *yfinal);
 void muskx__solver_free(muskx_sim *s);
+
+/* events.c: the event machinery both integrators share */
+/* Timed events and doses: first firing at or after t0; clears pending. */
+muskx_status muskx__events_schedule(muskx_sim *s, double t0);
+/* Everything due at t: doses, timed events, delayed events, and any
+   cascade of conditional events they cause. *changed is set when a state
+   or parameter changed (the integrator must restart). */
+muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y,
+                                    int *changed);
+/* Earliest discontinuity strictly after t (INFINITY: none). */
+double muskx__events_next_stop(const muskx_sim *s, double t);
+/* Moves the inputs to the interval starting at t; 1 when any changed. */
+int muskx__events_inputs_changed_at(muskx_sim *s, double t);
+/* s->yprobe holds the state at tp just past a root (state s->y): judge
+   `when` conditions there until s->probe_y is reset to NULL. */
+void muskx__events_probe_set(muskx_sim *s, double tp);
+/* One output row (species, then outputs) at (t, y). */
+void muskx__events_record(muskx_sim *s, double t, const double *y,
+                          double *row);
+
+/* dae.c: the IDA driver, used by muskx__solver_run when p->nalg > 0 */
+muskx_status muskx__dae_run(muskx_sim *s, const double *y0,
+                            const double *times, size_t ntimes, double *out,
+                            size_t *rows_done, double *yfinal);
+void muskx__dae_free(muskx_sim *s);
 
 /* lapack_ls.c */
 SUNLinearSolver muskx__lapack_ls(N_Vector y, SUNMatrix A, SUNContext ctx);

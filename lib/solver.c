@@ -7,6 +7,8 @@
  * Invariants: CVODE never integrates across a discontinuity (each one is a
  * stop time, followed by CVodeReInit); the value reported at an event time
  * is the value after the event; counters are accumulated across re-inits.
+ * The event machinery (what happens at those stops) is events.c, shared
+ * with the IDA driver (dae.c) that runs models with algebraic equations.
  */
 #include <float.h>
 #include <math.h>
@@ -24,20 +26,10 @@
 #include "sim.h"
 #include "vm.h"
 
-/* Largest number of event firings at one time point before we call it a
-   runaway cascade (an event that keeps re-triggering itself). */
-#define MAX_CASCADE 100000
-
 /* SUNDIALS 6.4 cannot clear a stop time, and one that was reached stays set
    across CVodeReInit; with no discontinuity ahead we move it out of reach. */
 #define NO_STOP 1e300
 
-
-/* Most event and dose firings in one run (muskx-model(5) LIMITS): an event
-   that repeats faster than the run can follow (every: 1e-12 over years, or
-   an interval below the time resolution at t, where it would fire at the
-   same t forever) is an error, not a hang. Issue 9. */
-#define MAX_FIRINGS 1000000
 
 /* Automatic linear solver choice (measured with `make bench`, see
    bench/RESULTS.md): SUNDIALS dense below DENSE_MAX, KLU for sparse
@@ -301,320 +293,7 @@ static muskx_status reinit(muskx_sim *s, double t) {
   return MUSKX_OK;
 }
 
-/* ---- events ------------------------------------------------------------ */
-
-static void probe_follow(muskx_sim *s, const double *y);
-
-/* Values of event e's set program at (t, y): sets, [delay], [priority]. */
-static const double *event_values(muskx_sim *s, int e, double t,
-                                  const double *y) {
-  const muskx__prog *pr = &s->p->event_sets[e];
-  muskx__sim_eval(s, pr, t, y);
-  double *v = s->scratch + s->m->nspecies;
-  for (int32_t k = 0; k < pr->nresults; k++) v[k] = s->R[pr->results[k]];
-  return v;
-}
-
-static int push_pending(muskx_sim *s, double time, int e, const double *vals,
-                        int nvals) {
-  if (s->npending == s->cap_pending) {
-    int nc = s->cap_pending ? s->cap_pending * 2 : 8;
-    muskx__pending *p = muskx__reallocarray(s->pending, (size_t)nc, sizeof *p);
-    if (p == NULL) return -1;
-    s->pending = p;
-    s->cap_pending = nc;
-  }
-  muskx__pending *pe = &s->pending[s->npending];
-  pe->time = time;
-  pe->event = e;
-  pe->has_values = vals != NULL;
-  pe->values = NULL;
-  if (vals != NULL && nvals > 0) {
-    pe->values = muskx__calloc((size_t)nvals, sizeof *vals);
-    if (pe->values == NULL) return -1;
-    memcpy(pe->values, vals, (size_t)nvals * sizeof *vals);
-  }
-  s->npending++;
-  return 0;
-}
-
-static void drop_pending(muskx_sim *s, int k) {
-  muskx__free(s->pending[k].values);
-  memmove(&s->pending[k], &s->pending[k + 1],
-          (size_t)(s->npending - k - 1) * sizeof *s->pending);
-  s->npending--;
-}
-
-static double event_priority(muskx_sim *s, int e, double t, const double *y) {
-  const muskx__event *ev = &s->m->events[e];
-  if (ev->priority == NULL) return 0.0;
-  const double *v = event_values(s, e, t, y);
-  return v[ev->nsets + (ev->delay != NULL)];
-}
-
-/* Event e triggers at t: schedule it after its delay (values computed now
-   when use_values_from_trigger_time). */
-static muskx_status trigger(muskx_sim *s, int e, double t, const double *y) {
-  const muskx__event *ev = &s->m->events[e];
-  const double *v = event_values(s, e, t, y);
-  double delay = ev->delay ? v[ev->nsets] : 0.0;
-  if (!isfinite(delay) || delay < 0)
-    return muskx__sim_err(s, MUSKX_ENONFINITE,
-                          "t=%g: delay of event '%s' is %g (must be finite "
-                          "and >= 0)", t, ev->id, delay);
-  if (push_pending(s, t + delay, e, ev->use_trigger_values ? v : NULL,
-                   ev->nsets))
-    return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory scheduling event");
-  return MUSKX_OK;
-}
-
-/* Compares each conditional event's `when` with its previous truth: a
-   false->true change triggers it; a true->false change cancels pending
-   firings of a non-persistent event. */
-static muskx_status check_transitions(muskx_sim *s, double t, const double *y) {
-  const muskx_model *m = s->m;
-  if (m->nevents == 0 || s->autonomous) return MUSKX_OK;
-  double te = s->probe_y ? s->probe_t : t;
-  const double *ye = s->probe_y ? s->probe_y : y;
-  muskx__sim_eval(s, &s->p->triggers, te, ye);
-  for (int e = 0; e < m->nevents; e++) {
-    if (m->events[e].when == NULL) continue;
-    int cur = s->R[s->p->triggers.results[e]] != 0.0;
-    int prev = s->prev_trigger[e];
-    s->prev_trigger[e] = (uint8_t)cur;
-    if (!prev && cur) {
-      muskx_status st = trigger(s, e, t, y);
-      if (st != MUSKX_OK) return st;
-      /* trigger() ran other programs: reload triggers for the rest */
-      muskx__sim_eval(s, &s->p->triggers, te, ye);
-    } else if (prev && !cur && !m->events[e].persistent) {
-      for (int k = s->npending - 1; k >= 0; k--)
-        if (s->pending[k].event == e) drop_pending(s, k);
-    }
-  }
-  return MUSKX_OK;
-}
-
-/* Assigns one `set` target; returns 1 when its value actually changed (an
-   event that changes nothing, like a zero dose, needs no solver restart). */
-static int apply_set(muskx_sim *s, const muskx__event_set *st, double v,
-                     double *y) {
-  double *slot;
-  switch (st->target_kind) {
-    case MUSKX__SYM_SPECIES: slot = &y[st->target]; break;
-    case MUSKX__SYM_PARAM: slot = &s->R[s->p->reg_param0 + st->target]; break;
-    case MUSKX__SYM_COMPARTMENT:
-      slot = &s->R[s->p->reg_param0 + s->m->nparams + st->target];
-      break;
-    default: return 0;
-  }
-  /* memcmp, not ==: NaN to NaN is no change, -0 to +0 is one */
-  int differs = memcmp(slot, &v, sizeof v) != 0;
-  *slot = v;
-  return differs;
-}
-
-/* Counts one firing against MAX_FIRINGS; what/name name it ("event",
-   "kick") in the error. */
-static muskx_status count_firing(muskx_sim *s, double t, const char *what,
-                                 const char *name) {
-  if (++s->stats[MUSKX_STAT_EVENTS_FIRED] <= MAX_FIRINGS) return MUSKX_OK;
-  return muskx__sim_err(s, MUSKX_ELIMIT,
-                        "t=%g: more than %d event firings in one run (%s '%s' "
-                        "repeats too often)", t, MAX_FIRINGS, what, name);
-}
-
-/* Everything due at time t: doses, timed events, delayed events, and any
-   cascade of conditional events they cause. *changed is set when a state or
-   parameter changed (the integrator must restart). */
-static muskx_status fire_due(muskx_sim *s, double t, double *y, int *changed) {
-  const muskx_model *m = s->m;
-  muskx_status st;
-  if (s->autonomous) return MUSKX_OK;
-  for (int d = 0; d < s->ndoses; d++) {
-    if (s->dose_left[d] > 0 && s->dose_next[d] <= t) {
-      y[s->doses[d].species] += s->doses[d].amount;
-      *changed |= s->doses[d].amount != 0.0;
-      s->dose_left[d]--;
-      s->dose_next[d] = s->doses[d].every > 0 && s->dose_left[d] > 0
-                            ? s->doses[d].t0 + s->doses[d].every *
-                                  (double)(s->doses[d].count - s->dose_left[d])
-                            : INFINITY;
-      st = count_firing(s, t, "dose of", m->species[s->doses[d].species].name);
-      if (st != MUSKX_OK) return st;
-      if (s->dose_next[d] <= t)
-        return muskx__sim_err(s, MUSKX_ELIMIT,
-                              "t=%g: dose of '%s' repeats every %g, too little "
-                              "to move time on from t", t,
-                              m->species[s->doses[d].species].name,
-                              s->doses[d].every);
-    }
-  }
-  for (int e = 0; e < m->nevents; e++) {
-    if (m->events[e].when != NULL || s->ev_left[e] == 0 || s->ev_next[e] > t)
-      continue;
-    if ((st = trigger(s, e, t, y)) != MUSKX_OK) return st;
-    if (s->ev_left[e] > 0) s->ev_left[e]--;
-    double next = s->ev_every[e] > 0 ? s->ev_next[e] + s->ev_every[e] : INFINITY;
-    if (next > s->ev_until[e] || s->ev_left[e] == 0) next = INFINITY;
-    /* an interval below the time resolution at t would fire at t forever */
-    if (next <= t)
-      return muskx__sim_err(s, MUSKX_ELIMIT,
-                            "t=%g: event '%s' repeats every %g, too little "
-                            "to move time on from t", t, m->events[e].id,
-                            s->ev_every[e]);
-    s->ev_next[e] = next;
-  }
-  /* doses, timed events or an input breakpoint may have flipped a `when` */
-  if ((st = check_transitions(s, t, y)) != MUSKX_OK) return st;
-  for (long fired = 0;; fired++) {
-    /* the due firing with the highest priority; ties in schedule order */
-    int best = -1;
-    double best_pri = -INFINITY;
-    for (int k = 0; k < s->npending; k++) {
-      if (s->pending[k].time > t) continue;
-      double pri = event_priority(s, s->pending[k].event, t, y);
-      if (best < 0 || pri > best_pri) {
-        best = k;
-        best_pri = pri;
-      }
-    }
-    if (best < 0) break;
-    if (fired >= MAX_CASCADE)
-      return muskx__sim_err(s, MUSKX_ELIMIT,
-                            "t=%g: events did not settle after %d firings "
-                            "(event '%s' keeps re-triggering)", t, MAX_CASCADE,
-                            m->events[s->pending[best].event].id);
-    int e = s->pending[best].event;
-    const muskx__event *ev = &m->events[e];
-    int cancelled = 0;
-    if (ev->when != NULL && !ev->persistent) {
-      muskx__sim_eval(s, &s->p->triggers, s->probe_y ? s->probe_t : t,
-                      s->probe_y ? s->probe_y : y);
-      cancelled = s->R[s->p->triggers.results[e]] == 0.0;
-    }
-    if (!cancelled) {
-      const double *v = s->pending[best].has_values
-                            ? s->pending[best].values
-                            : event_values(s, e, t, y);
-      /* all right-hand sides are computed before any assignment is made */
-      double local[16];
-      double *vals = ev->nsets <= 16 ? local : muskx__calloc((size_t)ev->nsets, sizeof *vals);
-      if (vals == NULL) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory");
-      memcpy(vals, v, (size_t)ev->nsets * sizeof *vals);
-      for (int k = 0; k < ev->nsets; k++)
-        *changed |= apply_set(s, &ev->sets[k], vals[k], y);
-      if (s->probe_y != NULL) probe_follow(s, y);
-      if (vals != local) muskx__free(vals);
-      if ((st = count_firing(s, t, "event", ev->id)) != MUSKX_OK) return st;
-    }
-    drop_pending(s, best);
-    if (!cancelled && (st = check_transitions(s, t, y)) != MUSKX_OK) return st;
-  }
-  return MUSKX_OK;
-}
-
-/* Earliest discontinuity strictly after t. */
-static double next_stop(const muskx_sim *s, double t) {
-  double next = INFINITY;
-  if (s->autonomous) return next;
-  for (int e = 0; e < s->m->nevents; e++)
-    if (s->m->events[e].when == NULL && s->ev_left[e] != 0 && s->ev_next[e] < next)
-      next = s->ev_next[e];
-  for (int d = 0; d < s->ndoses; d++)
-    if (s->dose_left[d] > 0 && s->dose_next[d] < next) next = s->dose_next[d];
-  for (int k = 0; k < s->npending; k++)
-    if (s->pending[k].time < next) next = s->pending[k].time;
-  for (int i = 0; i < s->m->ninputs; i++) {
-    const muskx__table *tb = &s->inputs[i];
-    for (size_t k = 0; k < tb->n; k++)
-      if (tb->times[k] > t) {
-        if (tb->times[k] < next) next = tb->times[k];
-        break;
-      }
-  }
-  return next;
-}
-
-/* Timed events and doses: first firing at or after t0. */
-static muskx_status schedule(muskx_sim *s, double t0) {
-  const muskx_model *m = s->m;
-  for (int e = 0; e < m->nevents; e++) {
-    const muskx__event *ev = &m->events[e];
-    s->ev_left[e] = 0;
-    if (ev->when != NULL) continue;
-    const muskx__prog *pr = &s->p->event_timing[e];
-    muskx__sim_eval(s, pr, t0, NULL);
-    int k = 0;
-    double at = s->R[pr->results[k++]];
-    double every = ev->every ? s->R[pr->results[k++]] : 0.0;
-    double until = ev->until ? s->R[pr->results[k++]] : INFINITY;
-    if (!isfinite(at) || !isfinite(every) || (ev->every && !(every > 0)))
-      return muskx__sim_err(s, MUSKX_EINVAL,
-                            "event '%s' has at=%g, every=%g: 'at' must be "
-                            "finite and 'every' > 0", ev->id, at, every);
-    long left = ev->every ? ev->count : 1;
-    double next = at;
-    if (next < t0) {
-      if (every > 0) {
-        double skip = ceil((t0 - at) / every);
-        next = at + skip * every;
-        /* compared as doubles: skip can exceed any long (at: -1e300) */
-        if (left > 0) left = (double)left > skip ? left - (long)skip : 0;
-      } else {
-        left = 0;
-      }
-    }
-    if (next > until) left = 0;
-    s->ev_next[e] = next;
-    s->ev_left[e] = left; /* -1: unlimited */
-    s->ev_every[e] = every;
-    s->ev_until[e] = until;
-  }
-  muskx__free(s->dose_left);
-  muskx__free(s->dose_next);
-  s->dose_left = muskx__calloc((size_t)s->ndoses + 1, sizeof(long));
-  s->dose_next = muskx__calloc((size_t)s->ndoses + 1, sizeof(double));
-  if (!s->dose_left || !s->dose_next)
-    return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory scheduling doses");
-  for (int d = 0; d < s->ndoses; d++) {
-    const muskx__dose *ds = &s->doses[d];
-    long left = ds->count;
-    double next = ds->t0;
-    if (next < t0) {
-      if (ds->every > 0) {
-        double skip = ceil((t0 - ds->t0) / ds->every);
-        next = ds->t0 + skip * ds->every;
-        left = (double)left > skip ? left - (long)skip : 0;
-      } else {
-        left = 0;
-      }
-    }
-    s->dose_left[d] = left;
-    s->dose_next[d] = next;
-  }
-  for (int k = s->npending - 1; k >= 0; k--) drop_pending(s, k);
-  return MUSKX_OK;
-}
-
 /* ---- the run ----------------------------------------------------------- */
-
-/* Moves the inputs to the interval starting at t; 1 when any input's value
-   at t or slope differs from the previous interval's (a table that repeats
-   a value changes nothing, and needs no restart). */
-static int inputs_changed_at(muskx_sim *s, double t) {
-  int changed = 0;
-  for (int i = 0; i < s->m->ninputs; i++) {
-    double a, b;
-    muskx__sim_input_coeffs(s, i, t, &a, &b);
-    if (a + b * t != s->in_a[i] + s->in_b[i] * t || b != s->in_b[i])
-      changed = 1;
-    s->in_a[i] = a;
-    s->in_b[i] = b;
-    s->R[s->p->reg_input0 + i] = a + b * t;
-  }
-  return changed;
-}
 
 /* Interpolated state a little past a root at t, inside CVODE's last step:
    far enough that a crossing condition has its new truth value, close
@@ -630,33 +309,7 @@ static void set_probe(muskx_sim *s, double t) {
   if (!(tp > t)) return;
   if (s->yprobe == NULL && (s->yprobe = N_VClone(s->y)) == NULL) return;
   if (CVodeGetDky(s->cvode, tp, 0, s->yprobe) != CV_SUCCESS) return;
-  s->probe_t = tp;
-  s->probe_y = N_VGetArrayPointer(s->yprobe);
-  /* remember how far the probe is from the root state, so that after an
-     event jumps the state the probe can follow it (probe_follow) */
-  const double *y = N_VGetArrayPointer(s->y);
-  double *pd = s->scratch + s->m->nspecies + s->max_sets;
-  for (int i = 0; i < s->m->nspecies; i++) pd[i] = s->probe_y[i] - y[i];
-}
-
-/* After an event assignment at a root, the state just past the root lies on
-   the new trajectory: y + (old probe - old y). Judging conditions there
-   (not at y itself, where some g may be exactly 0) keeps a condition that
-   is already true from being seen false and re-firing. */
-static void probe_follow(muskx_sim *s, const double *y) {
-  double *p = N_VGetArrayPointer(s->yprobe);
-  const double *pd = s->scratch + s->m->nspecies + s->max_sets;
-  for (int i = 0; i < s->m->nspecies; i++) p[i] = y[i] + pd[i];
-}
-
-static void record(muskx_sim *s, double t, const double *y, double *row) {
-  int n = s->m->nspecies;
-  memcpy(row, y, (size_t)n * sizeof *y);
-  if (s->m->noutputs > 0) {
-    const muskx__prog *o = &s->p->outputs;
-    muskx__sim_eval(s, o, t, y);
-    for (int32_t k = 0; k < o->nresults; k++) row[n + k] = s->R[o->results[k]];
-  }
+  muskx__events_probe_set(s, tp);
 }
 
 /* Names what went wrong at a CVODE failure: the non-finite expression if
@@ -724,6 +377,9 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
                                const double *times, size_t ntimes,
                                double *out, size_t *rows_done,
                                double *yfinal) {
+  /* algebraic equations: IDA (dae.c), with the same run semantics */
+  if (s->p->nalg > 0)
+    return muskx__dae_run(s, y0, times, ntimes, out, rows_done, yfinal);
   const muskx_model *m = s->m;
   int n = m->nspecies, ncols = n + m->noutputs;
   size_t k = 0;
@@ -734,7 +390,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   s->bad_time = NAN;
   s->errmsg[0] = '\0';
   if (!s->autonomous) muskx__sim_inputs_at(s, t);
-  if ((st = schedule(s, t)) != MUSKX_OK) goto done;
+  if ((st = muskx__events_schedule(s, t)) != MUSKX_OK) goto done;
   if ((st = setup_cvode(s, t)) != MUSKX_OK) goto done;
   double *y = N_VGetArrayPointer(s->y);
   y[0] = 0.0; /* the placeholder state when there are no species */
@@ -745,7 +401,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   for (int e = 0; e < m->nevents; e++)
     s->prev_trigger[e] = (uint8_t)m->events[e].initial_value;
   int changed = 0;
-  if ((st = fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
+  if ((st = muskx__events_fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
   {
     /* CVodeReInit zeroes CVODE's counters: nothing of a previous run
        leaks into this run's statistics. */
@@ -756,11 +412,11 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   }
   while (k < ntimes) {
     if (times[k] <= t) {
-      record(s, t, y, out + k * (size_t)ncols);
+      muskx__events_record(s, t, y, out + k * (size_t)ncols);
       k++;
       continue;
     }
-    double tdisc = next_stop(s, t);
+    double tdisc = muskx__events_next_stop(s, t);
     double tstop = times[k] < tdisc ? times[k] : tdisc;
     {
       double tret = t;
@@ -780,7 +436,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
       if (flag == CV_ROOT_RETURN) {
         changed = 0;
         set_probe(s, t);
-        st = fire_due(s, t, y, &changed);
+        st = muskx__events_fire_due(s, t, y, &changed);
         s->probe_y = NULL;
         if (st != MUSKX_OK) goto done;
         /* Restart even when nothing changed: continuing from a root where
@@ -794,8 +450,8 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
       /* Restart only if something the right-hand side sees changed: a
          state, a parameter, or an input's value or slope. A restart costs
          CVODE its step-size and order history. */
-      changed = inputs_changed_at(s, t);
-      if ((st = fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
+      changed = muskx__events_inputs_changed_at(s, t);
+      if ((st = muskx__events_fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
       if (changed && (st = reinit(s, t)) != MUSKX_OK) goto done;
     }
   }

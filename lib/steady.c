@@ -42,6 +42,27 @@ typedef struct {
   int *ipiv;
 } newton_ws;
 
+/* f = dy/dt and J = df/dy (column-major, NULL: not wanted) at x; for a
+   model with algebraic equations the row of an algebraic species holds its
+   equation g_k and dg_k/dy instead (its dy/dt is identically 0), so that
+   f = 0 is the full steady-state system f = 0, g = 0. */
+static void eval_full(muskx_sim *s, double t, const double *x, double *f,
+                      double *J) {
+  const muskx__program *p = s->p;
+  size_t n = (size_t)s->m->nspecies;
+  muskx_sim_eval_rhs(s, t, x, f, J);
+  if (p->nalg == 0) return;
+  muskx__sim_eval(s, &p->alg, t, x);
+  for (int32_t k = 0; k < p->nalg; k++) f[p->alg_species[k]] = s->R[p->alg.results[k]];
+  if (J == NULL) return;
+  for (int32_t k = 0; k < p->nalg; k++)
+    for (size_t j = 0; j < n; j++) J[j * n + (size_t)p->alg_species[k]] = 0.0;
+  muskx__sim_eval(s, &p->alg_jac, t, x);
+  for (int32_t k = 0; k < p->alg_jac_nnz; k++)
+    J[(size_t)p->alg_jac_col[k] * n + (size_t)p->alg_species[p->alg_jac_row[k]]] +=
+        s->R[p->alg_jac.results[k]];
+}
+
 static double atol_of(const muskx_sim *s, int i) {
   return isnan(s->atol_species[i]) ? s->atol : s->atol_species[i];
 }
@@ -70,7 +91,7 @@ static double abs_residual(const newton_ws *w, const double *f) {
 
 /* Reduced Jacobian (free rows and columns), column-major nf x nf. */
 static void reduced_jacobian(newton_ws *w, const double *x) {
-  muskx_sim_eval_rhs(w->s, 0.0, x, w->f, w->J);
+  eval_full(w->s, 0.0, x, w->f, w->J);
   for (int c = 0; c < w->nf; c++)
     for (int r = 0; r < w->nf; r++)
       w->Jf[(size_t)c * w->nf + r] =
@@ -86,7 +107,7 @@ static int nonneg_ok(const muskx_sim *s, const double *x) {
 /* Damped Newton from x; returns the relative residual reached. */
 static double newton(newton_ws *w, double *x) {
   muskx_sim *s = w->s;
-  muskx_sim_eval_rhs(s, 0.0, x, w->f, NULL);
+  eval_full(s, 0.0, x, w->f, NULL);
   double res = rel_residual(w, x, w->f);
   for (int it = 0; it < NEWTON_MAX_ITERS && res > STEADY_RTOL * 1e-3; it++) {
     reduced_jacobian(w, x);
@@ -102,7 +123,7 @@ static double newton(newton_ws *w, double *x) {
       memcpy(w->xt, x, (size_t)w->n * sizeof *x);
       for (int k = 0; k < nf; k++) w->xt[w->free_idx[k]] += lambda * w->dx[k];
       if (nonneg_ok(s, w->xt)) {
-        muskx_sim_eval_rhs(s, 0.0, w->xt, w->ft, NULL);
+        eval_full(s, 0.0, w->xt, w->ft, NULL);
         newres = rel_residual(w, w->xt, w->ft);
         if (newres < res) break;
       }
@@ -135,7 +156,7 @@ static double integrate(newton_ws *w, double *x) {
     double times[2] = {0.0, T};
     memcpy(prev, x, (size_t)w->n * sizeof *x);
     if (muskx__solver_run(s, x, times, 2, row, NULL, x) != MUSKX_OK) break;
-    muskx_sim_eval_rhs(s, 0.0, x, w->f, NULL);
+    eval_full(s, 0.0, x, w->f, NULL);
     res = rel_residual(w, x, w->f);
     double moved = 0;
     for (int k = 0; k < w->nf; k++) {
@@ -201,6 +222,49 @@ static void mark_integrators(const muskx_sim *s, const newton_ws *w,
   }
 }
 
+/* Jf := the Schur complement of J over the free differential species (nk
+   of them). Returns -1 when out of memory or J_aa is singular. */
+static int dae_reduced_jacobian(newton_ws *w, const double *x, int *nk_out) {
+  muskx_sim *s = w->s;
+  const muskx__program *p = s->p;
+  size_t n = (size_t)w->n;
+  int na = p->nalg, nd = 0, info = 0;
+  eval_full(s, 0.0, x, w->f, w->J);
+  int *d = muskx__calloc(n + 1, sizeof *d);
+  double *Jaa = muskx__calloc((size_t)na * na + 1, sizeof *Jaa);
+  double *X = muskx__calloc((size_t)na * n + 1, sizeof *X); /* J_aa^-1 J_ad */
+  int *ipiv = muskx__calloc((size_t)na + 1, sizeof *ipiv);
+  int rc = -1;
+  if (!d || !Jaa || !X || !ipiv) goto out;
+  for (int k = 0; k < w->n; k++)
+    if (!p->species_fixed[k] && !s->m->species[k].algebraic) d[nd++] = k;
+  for (int c = 0; c < na; c++)
+    for (int r = 0; r < na; r++)
+      Jaa[(size_t)c * na + r] = w->J[(size_t)p->alg_species[c] * n + (size_t)p->alg_species[r]];
+  for (int c = 0; c < nd; c++)
+    for (int r = 0; r < na; r++)
+      X[(size_t)c * na + r] = w->J[(size_t)d[c] * n + (size_t)p->alg_species[r]];
+  dgetrf_(&na, &na, Jaa, &na, ipiv, &info);
+  if (info != 0) goto out;
+  if (nd > 0) dgetrs_("N", &na, &nd, Jaa, &na, ipiv, X, &na, &info);
+  if (info != 0) goto out;
+  for (int c = 0; c < nd; c++)
+    for (int r = 0; r < nd; r++) {
+      double v = w->J[(size_t)d[c] * n + (size_t)d[r]];
+      for (int q = 0; q < na; q++)
+        v -= w->J[(size_t)p->alg_species[q] * n + (size_t)d[r]] * X[(size_t)c * na + q];
+      w->Jf[(size_t)c * nd + r] = v;
+    }
+  *nk_out = nd;
+  rc = 0;
+out:
+  muskx__free(d);
+  muskx__free(Jaa);
+  muskx__free(X);
+  muskx__free(ipiv);
+  return rc;
+}
+
 static int eigen(newton_ws *w, const double *x) {
   muskx_sim *s = w->s;
   int nf = w->nf, one = 1, info = 0, lwork = -1;
@@ -214,17 +278,28 @@ static int eigen(newton_ws *w, const double *x) {
     muskx__free(integrator);
     return -1;
   }
-  mark_integrators(s, w, integrator);
-  /* the sub-Jacobian over the states that feed back */
-  muskx_sim_eval_rhs(s, 0.0, x, w->f, w->J);
   int nk = 0;
-  for (int k = 0; k < nf; k++)
-    if (!integrator[w->free_idx[k]]) w->dx[nk++] = w->free_idx[k];
-  for (int c = 0; c < nk; c++)
-    for (int r = 0; r < nk; r++)
-      w->Jf[(size_t)c * nk + r] =
-          w->J[(size_t)w->dx[c] * w->n + (size_t)w->dx[r]];
-  muskx__free(integrator);
+  if (s->p->nalg > 0) {
+    /* A DAE's dynamics live on the algebraic manifold: the eigenvalues are
+       those of the Schur complement J_dd - J_da J_aa^-1 J_ad over the free
+       differential species d (index 1: J_aa is invertible). */
+    muskx__free(integrator);
+    nf = 0;
+    for (int k = 0; k < w->nf; k++)
+      if (!s->m->species[w->free_idx[k]].algebraic) nf++;
+    if (dae_reduced_jacobian(w, x, &nk) != 0) return -1;
+  } else {
+    mark_integrators(s, w, integrator);
+    /* the sub-Jacobian over the states that feed back */
+    eval_full(s, 0.0, x, w->f, w->J);
+    for (int k = 0; k < nf; k++)
+      if (!integrator[w->free_idx[k]]) w->dx[nk++] = w->free_idx[k];
+    for (int c = 0; c < nk; c++)
+      for (int r = 0; r < nk; r++)
+        w->Jf[(size_t)c * nk + r] =
+            w->J[(size_t)w->dx[c] * w->n + (size_t)w->dx[r]];
+    muskx__free(integrator);
+  }
   if (nk > 0) {
     double query;
     dgeev_("N", "N", &nk, w->Jf, &nk, s->eig_re, s->eig_im, NULL, &one, NULL,
@@ -290,7 +365,7 @@ muskx_status muskx_sim_steady_state(muskx_sim *s, double *y, size_t ny) {
       else res = r2;
     }
   }
-  muskx_sim_eval_rhs(s, 0.0, x, w.f, NULL);
+  eval_full(s, 0.0, x, w.f, NULL);
   s->steady_resid = abs_residual(&w, w.f);
   if (y != NULL) memcpy(y, x, (size_t)n * sizeof *x);
   if (!(res <= STEADY_RTOL)) {

@@ -35,7 +35,6 @@
 /* Tags whose semantics the engine lacks; a case naming one is skipped
    (see tests/sbml/RESULTS.md and the issue 5 report). */
 static const char *const UNSUPPORTED_TAGS[] = {
-    "AlgebraicRule",   /* needs a DAE solver (IDA) */
     "FastReaction",    /* needs an algebraic (quasi-steady) solver */
     "CSymbolDelay",    /* delay differential equations */
     "fbc:",            /* flux balance: an LP, not a time course */
