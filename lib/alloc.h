@@ -17,4 +17,13 @@ void muskx__free(void *p);
 char *muskx__strdup(const char *s);
 char *muskx__strndup(const char *s, size_t n);
 
+#ifdef MUSKX_ALLOC_TESTING
+/* Test builds only (see alloc.c): from now on, fail the nth allocation
+   (1-based; 0 fails none) and, if persistent, every one after it. Resets
+   the count. Per thread. */
+void muskx__alloc_test_fail(long nth, int persistent);
+/* Allocations made by this thread since the last muskx__alloc_test_fail. */
+long muskx__alloc_test_calls(void);
+#endif
+
 #endif

@@ -47,7 +47,7 @@ class ABadModel(unittest.TestCase):
         checked = 0
         for name in sorted(os.listdir(BAD_MODELS)):
             path = os.path.join(BAD_MODELS, name)
-            with open(path) as f:
+            with open(path, encoding="utf-8", errors="replace") as f:
                 first = f.readline()
             if not first.startswith("# expect: "):
                 continue
