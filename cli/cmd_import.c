@@ -82,9 +82,11 @@ const cli_command cli_cmd_import = {
     "YAML: SBML ids become names (a clash with t, time or a built-in\n"
     "function gets a '_' suffix), SBML names, ids and units are kept in\n"
     "doc and unit. Every command also reads .xml/.sbml files directly,\n"
-    "through this same translation. Constructs the engine cannot represent\n"
-    "(algebraic rules, fast reactions, delay and rateOf csymbols, inverse\n"
-    "trigonometric functions) are refused with their line.",
+    "through this same translation. Algebraic rules and fast reactions\n"
+    "become `algebraic:` equations (solved with SUNDIALS IDA), csymbol delay\n"
+    "becomes delay(x, tau). Constructs the engine cannot represent (rateOf\n"
+    "in initial values, inside delay or of expressions, nested delays, flux\n"
+    "balance) are refused with their line.",
     options,
     "  muskx import BIOMD0000000001.xml -o model.yaml\n"
     "  muskx simulate BIOMD0000000001.xml --t-end 100\n",

@@ -25,7 +25,47 @@ typedef struct build_ctx {
   const muskx_model *m;
   muskx__dag *g;
   int32_t *assign_node, *output_node, *rate_node; /* memo, -1 unbuilt */
+  /* delay(e, tau) occurrences, deduplicated by (e, tau) node pair */
+  int32_t *dl_expr, *dl_tau;
+  const muskx__expr **dl_src; /* first occurrence, for messages */
+  int32_t ndl, capdl;
+  const muskx__expr *bad_at;  /* a refused construct (not OOM) */
+  const char *bad_what;
 } build_ctx;
+
+/* delay(x, tau) becomes the leaf D_DELAY(k); the compiler emits tau_k and
+   x_k as programs of their own (delay.c runs them). tau = 0 is no delay
+   at all, and a literal is its own history. */
+static int32_t add_delay(build_ctx *b, const muskx__expr *e, int32_t x,
+                         int32_t tau) {
+  muskx__dag *g = b->g;
+  if (g->nodes[x].has_delay || g->nodes[tau].has_delay) {
+    b->bad_at = e;
+    b->bad_what = "delay() inside the arguments of delay() is not supported";
+    return -1;
+  }
+  if (tau == MUSKX__DAG_ZERO || g->nodes[x].op == MUSKX__D_CONST) return x;
+  for (int32_t k = 0; k < b->ndl; k++)
+    if (b->dl_expr[k] == x && b->dl_tau[k] == tau)
+      return muskx__dag_leaf(g, MUSKX__D_DELAY, k);
+  if (b->ndl == b->capdl) {
+    int32_t nc = b->capdl ? 2 * b->capdl : 8;
+    int32_t *ne = muskx__reallocarray(b->dl_expr, (size_t)nc, sizeof *ne);
+    if (ne) b->dl_expr = ne;
+    int32_t *nt = ne ? muskx__reallocarray(b->dl_tau, (size_t)nc, sizeof *nt)
+                     : NULL;
+    if (nt) b->dl_tau = nt;
+    const muskx__expr **ns =
+        nt ? muskx__reallocarray(b->dl_src, (size_t)nc, sizeof *ns) : NULL;
+    if (ns == NULL) return -1;
+    b->dl_src = ns;
+    b->capdl = nc;
+  }
+  b->dl_expr[b->ndl] = x;
+  b->dl_tau[b->ndl] = tau;
+  b->dl_src[b->ndl] = e;
+  return muskx__dag_leaf(g, MUSKX__D_DELAY, b->ndl++);
+}
 
 static int32_t build(build_ctx *b, const muskx__expr *e, const int32_t *env);
 
@@ -137,7 +177,9 @@ static int32_t build(build_ctx *b, const muskx__expr *e, const int32_t *env) {
         if (x[i] < 0) r = -1;
       }
       if (r >= 0) {
-        if (e->builtin != MUSKX__F_NONE)
+        if (e->builtin == MUSKX__F_DELAY)
+          r = add_delay(b, e, x[0], x[1]);
+        else if (e->builtin != MUSKX__F_NONE)
           r = build_builtin(b, e->builtin, e->nargs, x);
         else /* user function: inline its body with the arguments bound */
           r = build(b, m->functions[e->sym_index].body, x);
@@ -176,6 +218,7 @@ static int32_t leaf_register(const emit_ctx *c, int32_t id) {
     case MUSKX__D_PARAM: return c->p->reg_param0 + nd->a;
     case MUSKX__D_INPUT: return c->p->reg_input0 + nd->a;
     case MUSKX__D_STATE: return c->p->reg_state0 + nd->a;
+    case MUSKX__D_DELAY: return c->p->reg_delay0 + nd->a;
     default: return -1;
   }
 }
@@ -298,6 +341,10 @@ void muskx__program_free(muskx__program *p) {
   prog_free(&p->alg_jac);
   muskx__free(p->alg_jac_row);
   muskx__free(p->alg_jac_col);
+  prog_free(&p->delay_tau);
+  prog_array_free(p->delay_expr, p->ndelays);
+  muskx__free(p->delay_tau_const);
+  muskx__free(p->delay_pos);
   muskx__free(p->mod_ptr);
   muskx__free(p->mod_species);
   muskx__free(p);
@@ -397,6 +444,9 @@ static void state_free(compile_state *s, const muskx_model *m) {
   muskx__free(s->b.assign_node);
   muskx__free(s->b.output_node);
   muskx__free(s->b.rate_node);
+  muskx__free(s->b.dl_expr);
+  muskx__free(s->b.dl_tau);
+  muskx__free(s->b.dl_src);
   muskx__dag_free(&s->g);
 }
 
@@ -625,7 +675,8 @@ static int emit_all(compile_state *s, const muskx_model *m, muskx__program *p) {
   p->reg_param0 = p->reg_time + 1;
   p->reg_input0 = p->reg_param0 + p->nparamlike;
   p->reg_state0 = p->reg_input0 + m->ninputs;
-  p->reg_temp0 = p->reg_state0 + m->nspecies;
+  p->reg_delay0 = p->reg_state0 + m->nspecies;
+  p->reg_temp0 = p->reg_delay0 + s->b.ndl;
 
   if (emit_list(&c, &s->rhs, &p->rhs) || emit_list(&c, &s->outputs, &p->outputs) ||
       emit_list(&c, &s->rates, &p->rates) || emit_list(&c, &s->roots, &p->roots) ||
@@ -664,6 +715,9 @@ static int emit_all(compile_state *s, const muskx_model *m, muskx__program *p) {
     if (emit(&c, &s->init_param.v[i], 1, &p->init_param[i])) goto done;
   for (int i = 0; i < m->nspecies; i++)
     if (emit(&c, &s->init_species.v[i], 1, &p->init_species[i])) goto done;
+  if (emit(&c, s->b.dl_tau, s->b.ndl, &p->delay_tau)) goto done;
+  for (int32_t k = 0; k < s->b.ndl; k++)
+    if (emit(&c, &s->b.dl_expr[k], 1, &p->delay_expr[k])) goto done;
   if ((int64_t)p->reg_temp0 + c.max_temps > MUSKX__MAX_REGISTERS) goto done;
   p->nregs = p->reg_temp0 + c.max_temps;
   rc = 0;
@@ -716,6 +770,82 @@ static int finish_structure(compile_state *s, const muskx_model *m,
   return (rc == 0 && p->mod_species) ? 0 : -1;
 }
 
+/* tau depends on parameters and literals only. */
+static int only_params(const muskx__dag *g, int32_t id) {
+  const muskx__dnode *nd = &g->nodes[id];
+  switch ((muskx__dop)nd->op) {
+    case MUSKX__D_CONST: case MUSKX__D_PARAM: return 1;
+    case MUSKX__D_TIME: case MUSKX__D_INPUT: case MUSKX__D_STATE:
+    case MUSKX__D_DELAY: return 0;
+    default: break;
+  }
+  int32_t kids[3] = {nd->a, nd->b, nd->c};
+  for (int k = 0; k < muskx__dag_arity((muskx__dop)nd->op); k++)
+    if (!only_params(g, kids[k])) return 0;
+  return 1;
+}
+
+/* Where delays may not go, and the per-delay tables. Initial values and
+   event schedules are computed before there is any history; the IDA path
+   (algebraic equations) keeps no history. */
+static muskx_status check_delays(compile_state *s, const muskx_model *m,
+                                 muskx__program *p, muskx_error *err) {
+  const muskx__dag *g = &s->g;
+  muskx__loc where = {m->source, s->b.dl_src[0]->line, s->b.dl_src[0]->col};
+  if (m->nalgebraics > 0)
+    return muskx__seterr(err, MUSKX_EUNSUPPORTED, &where,
+                         "delay() in a model with algebraic equations is not "
+                         "supported (the DAE solver keeps no history)");
+  for (int32_t i = 0; i < s->init_param.n; i++)
+    if (g->nodes[s->init_param.v[i]].has_delay) {
+      const muskx__expr *e = i < m->nparams ? m->params[i].value
+                                            : m->compartments[i - m->nparams].volume;
+      where.line = e->line;
+      where.col = e->col;
+      return muskx__seterr(err, MUSKX_EUNSUPPORTED, &where,
+                           "delay() in a parameter value or compartment "
+                           "volume is not supported (there is no history "
+                           "before the start)");
+    }
+  for (int32_t i = 0; i < s->init_species.n; i++)
+    if (g->nodes[s->init_species.v[i]].has_delay) {
+      where.line = m->species[i].initial->line;
+      where.col = m->species[i].initial->col;
+      return muskx__seterr(err, MUSKX_EUNSUPPORTED, &where,
+                           "delay() in the initial value of species '%s' is "
+                           "not supported (there is no history before the "
+                           "start)", m->species[i].name);
+    }
+  for (int e = 0; e < m->nevents; e++)
+    for (int32_t k = 0; k < s->event_timing[e].n; k++)
+      if (g->nodes[s->event_timing[e].v[k]].has_delay) {
+        const muskx__event *ev = &m->events[e];
+        const muskx__expr *timing[3] = {ev->at, ev->every, ev->until}, *x = NULL;
+        for (int q = 0, seen = 0; q < 3 && x == NULL; q++)
+          if (timing[q] && seen++ == k) x = timing[q];
+        if (x == NULL) x = s->b.dl_src[0];
+        where.line = x->line;
+        where.col = x->col;
+        return muskx__seterr(err, MUSKX_EUNSUPPORTED, &where,
+                             "delay() in an event's at/every/until is not "
+                             "supported (schedules are fixed at the start)");
+      }
+  p->ndelays = s->b.ndl;
+  p->delay_expr = muskx__calloc((size_t)p->ndelays, sizeof *p->delay_expr);
+  p->delay_tau_const = muskx__calloc((size_t)p->ndelays, 1);
+  p->delay_pos = muskx__calloc(2 * (size_t)p->ndelays, sizeof *p->delay_pos);
+  if (p->delay_expr == NULL || p->delay_tau_const == NULL || p->delay_pos == NULL) {
+    muskx__loc none = {m->source, 0, 0};
+    return muskx__seterr(err, MUSKX_ENOMEM, &none, "out of memory compiling delays");
+  }
+  for (int32_t k = 0; k < p->ndelays; k++) {
+    p->delay_tau_const[k] = (uint8_t)only_params(g, s->b.dl_tau[k]);
+    p->delay_pos[2 * k] = s->b.dl_src[k]->line;
+    p->delay_pos[2 * k + 1] = s->b.dl_src[k]->col;
+  }
+  return MUSKX_OK;
+}
+
 muskx_status muskx__compile(muskx_model *m, muskx_error *err) {
   muskx__loc where = {m->source, 0, 0};
   compile_state s;
@@ -750,12 +880,30 @@ muskx_status muskx__compile(muskx_model *m, muskx_error *err) {
   for (int i = 0; i < m->nassignments; i++) s.b.assign_node[i] = -1;
   for (int i = 0; i < m->noutputs; i++) s.b.output_node[i] = -1;
   for (int i = 0; i < m->nreactions; i++) s.b.rate_node[i] = -1;
-  if (build_roots(&s, m, p) || build_jacobian(&s, m) || emit_all(&s, m, p) ||
-      finish_structure(&s, m, p))
+  if (build_roots(&s, m, p)) {
+    if (s.b.bad_at) goto refused;
+    goto fail;
+  }
+  if (s.b.ndl > 0) {
+    if ((st = check_delays(&s, m, p, err)) != MUSKX_OK) {
+      state_free(&s, m);
+      muskx__program_free(p);
+      return st;
+    }
+    st = MUSKX_ENOMEM;
+  }
+  if (build_jacobian(&s, m) || emit_all(&s, m, p) || finish_structure(&s, m, p))
     goto fail;
   state_free(&s, m);
   m->program = p;
   return MUSKX_OK;
+refused:
+  where.line = s.b.bad_at->line;
+  where.col = s.b.bad_at->col;
+  muskx__seterr(err, MUSKX_EUNSUPPORTED, &where, "%s", s.b.bad_what);
+  state_free(&s, m);
+  muskx__program_free(p);
+  return MUSKX_EUNSUPPORTED;
 fail:
   state_free(&s, m);
   muskx__program_free(p);

@@ -17,7 +17,7 @@ struct muskx__program {
   int32_t nregs;      /* size of a simulation's register file */
   int32_t nconst;     /* literal constants, registers [0, nconst) */
   double *consts;
-  int32_t reg_time, reg_param0, reg_input0, reg_state0, reg_temp0;
+  int32_t reg_time, reg_param0, reg_input0, reg_state0, reg_delay0, reg_temp0;
   int32_t nparamlike; /* nparams + ncompartments */
 
   muskx__prog rhs;      /* results: dy/dt per species */
@@ -51,6 +51,17 @@ struct muskx__program {
   muskx__prog alg_jac;       /* results: dg_k/dy_j nonzeros, by row */
   int32_t alg_jac_nnz;
   int32_t *alg_jac_row, *alg_jac_col; /* alg_jac_nnz: (k, j) */
+  /* Delays (muskx-model(5), delay(e, tau)): occurrence k is the register
+     reg_delay0 + k, filled before any other program runs (delay.c) with
+     e evaluated at time t - tau and the state of that time. delay_tau
+     gives every tau_k on the current (t, y); delay_expr[k] gives e_k on
+     the registers set to the past time and state. tau_const[k]: tau_k
+     depends on parameters and literals only (bounds the step size). */
+  int32_t ndelays;
+  muskx__prog delay_tau;     /* results: tau_k */
+  muskx__prog *delay_expr;   /* per delay: e_k */
+  uint8_t *delay_tau_const;
+  int32_t *delay_pos;        /* per delay: line, col of its first use */
   int32_t *mod_ptr;          /* nreactions + 1 offsets into mod_species */
   int32_t *mod_species;      /* species in a rate but not its equation */
 };

@@ -21,6 +21,8 @@ typedef enum {
   MUSKX__D_PARAM, /* a = parameter-like slot (params, then compartments) */
   MUSKX__D_INPUT, /* a = input index */
   MUSKX__D_STATE, /* a = species index */
+  MUSKX__D_DELAY, /* a = delay index: delay(e_a, tau_a), computed before
+                     each evaluation (delay.c); constant w.r.t. y */
   /* unary */
   MUSKX__D_NEG, MUSKX__D_NOT, MUSKX__D_EXP, MUSKX__D_LOG, MUSKX__D_LOG10,
   MUSKX__D_SQRT, MUSKX__D_ABS, MUSKX__D_SIGN, MUSKX__D_FLOOR, MUSKX__D_CEIL,
@@ -40,6 +42,7 @@ typedef struct muskx__dnode {
   uint8_t has_state; /* depends on some state (else d/dy = 0) */
   int32_t a, b, c;   /* children (node ids) or leaf index; -1 if unused */
   double v;          /* D_CONST value */
+  uint8_t has_delay; /* depends on some D_DELAY leaf */
 } muskx__dnode;
 
 typedef struct muskx__dag {

@@ -44,6 +44,7 @@ static const struct {
     {"asin", MUSKX__F_ASIN},   {"acos", MUSKX__F_ACOS},
     {"atan", MUSKX__F_ATAN},
     {"hill", MUSKX__F_HILL},   {"hill_inh", MUSKX__F_HILLINH},
+    {"delay", MUSKX__F_DELAY},
 };
 
 /* Indexed by muskx__builtin: canonical name and arity (-2: 2 or more). */
@@ -61,7 +62,7 @@ static const struct {
     [MUSKX__F_ASIN] = {"asin", 1},     [MUSKX__F_ACOS] = {"acos", 1},
     [MUSKX__F_ATAN] = {"atan", 1},
     [MUSKX__F_IF] = {"if", 3},         [MUSKX__F_HILL] = {"hill", 3},
-    [MUSKX__F_HILLINH] = {"hill_inh", 3},
+    [MUSKX__F_HILLINH] = {"hill_inh", 3}, [MUSKX__F_DELAY] = {"delay", 2},
 };
 
 muskx__builtin muskx__builtin_lookup(const char *name) {

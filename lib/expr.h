@@ -81,6 +81,7 @@ typedef enum {
   MUSKX__F_IF,      /* if(cond, a, b) */
   MUSKX__F_HILL,    /* hill(x, K, n) = x^n / (K^n + x^n) */
   MUSKX__F_HILLINH, /* hill_inh(x, K, n) = K^n / (K^n + x^n) */
+  MUSKX__F_DELAY,   /* delay(x, tau): x at time t - tau (compile.c) */
   MUSKX__F_COUNT
 } muskx__builtin;
 

@@ -281,9 +281,14 @@ static muskx_status define_species(muskx__load_ctx *c, const muskx__yaml_node *v
     }
     if ((st = unit_doc(c, val, owner, &s->unit, &s->doc)) != MUSKX_OK) return st;
     snprintf(what, sizeof what, "initial value of %s", owner);
+    /* Time is allowed: the value is taken at the run's start time, and a
+       delay() looking back before the start evaluates it at that earlier
+       time (SBML: the history before the start is the initial value as a
+       function of time). */
     muskx__scope sc = scope_of(
-        what, MUSKX__ALLOW(MUSKX__SYM_PARAM) | MUSKX__ALLOW(MUSKX__SYM_COMPARTMENT),
-        "may only refer to parameters and compartments");
+        what, MUSKX__ALLOW(MUSKX__SYM_PARAM) | MUSKX__ALLOW(MUSKX__SYM_COMPARTMENT) |
+                  MUSKX__ALLOW(MUSKX__SYM_TIME),
+        "may only refer to parameters, compartments and t");
     if ((st = muskx__load_resolve(c, s->initial, &sc)) != MUSKX_OK) return st;
     double x;
     if (s->nonnegative && literal(s->initial, &x) && x < 0)

@@ -8,6 +8,7 @@
  * error on.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -118,9 +119,28 @@ void muskx_model_free(muskx_model *model) { muskx__model_destroy(model); }
 /* ---------------------------------------------------------------------- */
 /* Loading                                                                 */
 
+/* Volumes written as expressions can only be checked once they can be
+   evaluated: at the parameters' default values, right after compiling (a
+   literal volume is checked by the loader). */
+static muskx_status check_volumes(const muskx_model *m, muskx_error *err) {
+  for (int i = 0; i < m->ncompartments; i++) {
+    double v = muskx_model_default(m, MUSKX_COMPARTMENT, i);
+    if (v > 0 && isfinite(v)) continue;
+    const muskx__compartment *cp = &m->compartments[i];
+    muskx__loc at = {cp->loc.file ? cp->loc.file : m->source,
+                     cp->volume ? cp->volume->line : cp->loc.line,
+                     cp->volume ? cp->volume->col : cp->loc.col};
+    return muskx__seterr(err, MUSKX_EMODEL, &at,
+                         "volume of compartment '%s' must be positive, got %g "
+                         "at the parameters' default values", cp->name, v);
+  }
+  return MUSKX_OK;
+}
+
 /* Compiles a loaded model; on failure frees it. */
 static muskx_status finish(muskx_model *m, muskx_model **out, muskx_error *err) {
   muskx_status st = muskx__compile(m, err);
+  if (st == MUSKX_OK) st = check_volumes(m, err);
   if (st != MUSKX_OK) {
     muskx__model_destroy(m);
     return st;

@@ -47,11 +47,18 @@
  *    determines (find_unknowns) becomes a muskx species without dynamics,
  *    and IDA solves the DAE (dae.c).
  *
- * Not translated (EUNSUPPORTED, naming the element and its line):
- * fast reactions, csymbol delay, rateOf inside initial
- * values or of an assigned variable, the inverse trigonometric functions
- * (no muskx built-in), infinity/NaN literals and SBML packages other than
- * comp (flattened first).
+ *  - Fast reactions are held at equilibrium: their conserved moieties
+ *    become states that only slow reactions change, and the equilibrium
+ *    and the moieties' definitions `algebraic:` equations
+ *    (fast_subsystem).
+ *
+ *  - csymbol delay becomes delay(x, tau) (lib/delay.c keeps the history;
+ *    before the start it is the initial values as functions of time).
+ *
+ * Not translated (EUNSUPPORTED, naming the element and its line): rateOf
+ * inside initial values, inside delay or of an assigned variable, nested
+ * delays, delays with algebraic rules, infinity/NaN literals and SBML
+ * packages other than comp (flattened first).
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* realpath() */
@@ -270,6 +277,9 @@ typedef struct sv {
   int alg;                 /* determined by an algebraic rule: a muskx
                               species with no dynamics (find_unknowns) */
   int in_reactions;        /* a reactant or product of some reaction */
+  int fast;                /* in a fast reaction: determined by the fast
+                              equilibrium (fast_subsystem), no dynamics */
+  int slow_changed;        /* a slow reaction may change it */
 } sv;
 
 typedef enum { N_SV, N_FUNC, N_RXN, N_EVENT, N_OTHER } nkind;
@@ -286,6 +296,7 @@ typedef struct rxn {
   const char *id;
   char *name;
   int as_assignment;        /* no species changes: an assignment */
+  int fast;                 /* fast="true": at equilibrium at all times */
   char **local_ids;         /* borrowed */
   char **local_names;       /* owned */
   int nlocal;
@@ -317,6 +328,22 @@ typedef struct tr {
   int model_conv;           /* sv index of the model's conversion factor */
   Rule_t **alg;             /* algebraic rules with math */
   int nalg;
+  /* the fast subsystem (fast_subsystem): nfs species in fast reactions,
+     nmo conserved moieties (mo: nmo x nfs, L'), the nfr x nfs
+     stoichiometry N of the fast reactions (rows in T->rx order of the
+     fast ones), and the rank of N with its pivot species */
+  int nfast;
+  int *fs, nfs;
+  int *frx, nfr;
+  struct fx *N, *mo;
+  int nmo;
+  char **mo_names;
+  int *fpiv, rank;
+  struct fatom *atoms;
+  int natoms;
+  struct fswitch *sw;       /* conditions in fast rates (fast_switches) */
+  int nsw;
+  int raw_switch;           /* emit a switch's condition, not its flag */
 } tr;
 
 /* Expression context. */
@@ -328,6 +355,7 @@ typedef struct ctx {
   FunctionDefinition_t *fd; /* function whose arguments are visible */
   char **argnames;  /* muskx names of fd's arguments */
   int depth;        /* inlining depth */
+  int in_delay;     /* inside a csymbol delay's arguments */
   int *deps;        /* init == 2: per sv, set to 1 when referenced */
 } ctx;
 
@@ -637,6 +665,9 @@ static int rate_of(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
   if (vi < 0) return unsupported_math(T, o, n, "csymbol rateOf of a reaction or function");
   sv *v = &T->v[vi];
   if (cx->init) return unsupported_math(T, o, n, "csymbol rateOf in an initial value");
+  /* before the start, SBML takes rateOf's history as the time derivative of
+     the initial values; our delay() history holds values, not rates */
+  if (cx->in_delay) return unsupported_math(T, o, n, "csymbol rateOf inside delay");
   if (v->kind == V_ASSIGN)
     return unsupported_math(T, o, n, "csymbol rateOf of a variable with an assignment rule");
   if (v->kind != V_STATE) return num(o, 0); /* constant, or changed only by events */
@@ -648,6 +679,8 @@ static int rate_of(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
   }
   if (v->amount_state)
     return unsupported_math(T, o, n, "csymbol rateOf of a concentration in a compartment of varying size");
+  if (v->fast)
+    return unsupported_math(T, o, n, "csymbol rateOf of a species in a fast reaction");
   species_rate(T, o, vi);
   return v->conv >= 0 || v->linked ? P_MUL : P_ATOM;
 }
@@ -660,6 +693,8 @@ static double num_value(const ASTNode_t *n) {
                                            : ASTNode_getReal(n);
 }
 
+static const char *switch_flag(tr *T, const ASTNode_t *n);
+
 static int ex(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
   if (n == NULL) {
     fail(T, MUSKX_EMODEL, NULL, "missing math");
@@ -667,6 +702,13 @@ static int ex(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
   }
   unsigned k = ASTNode_getNumChildren(n);
   ASTNodeType_t ty = ASTNode_getType(n);
+  if (T->nsw > 0 && !cx->init && !T->raw_switch) {
+    const char *flag = switch_flag(T, n); /* a condition of a fast rate */
+    if (flag != NULL) {
+      sb_puts(o, flag);
+      return P_ATOM;
+    }
+  }
   switch (ty) {
     case AST_INTEGER: return num(o, (double)ASTNode_getInteger(n));
     case AST_REAL:
@@ -680,7 +722,9 @@ static int ex(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
     }
     case AST_NAME: return emit_name(T, o, n, cx);
     case AST_NAME_TIME:
-      sb_puts(o, cx->init ? "0" : "t");
+      /* species initial values may use t (their value at the start, and
+         the history a delay() sees before it); parameter values may not */
+      sb_puts(o, cx->init == 2 ? "0" : "t");
       return P_ATOM;
     case AST_NAME_AVOGADRO: return num(o, 6.02214179e23); /* SBML L3 spec */
     case AST_CONSTANT_E: return num(o, 2.718281828459045);
@@ -830,7 +874,22 @@ static int ex(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
       return ty == AST_FUNCTION_REM ? P_ADD : P_ATOM;
     }
     case AST_FUNCTION: return emit_call(T, o, n, cx);
-    case AST_FUNCTION_DELAY: return unsupported_math(T, o, n, "csymbol delay");
+    case AST_FUNCTION_DELAY:
+      /* csymbol delay: muskx delay(x, d) (muskx-model(5), DELAYS). Initial
+         values are computed before there is a history: there the value at
+         the start stands for x's past (exact for a constant history). */
+      if (k != 2) break;
+      if (cx->init) {
+        sb_putn(o, "(", 1);
+        sub(T, o, kid(n, 0), cx, P_OR);
+        sb_putn(o, ")", 1);
+        return P_ATOM;
+      }
+      {
+        ctx dc = *cx;
+        dc.in_delay = 1;
+        return call(T, o, "delay", n, &dc);
+      }
     case AST_FUNCTION_RATE_OF: return rate_of(T, o, n, cx);
     case AST_LAMBDA: return unsupported_math(T, o, n, "a lambda outside a function definition");
     default: break;
@@ -1059,11 +1118,10 @@ static void read_structure(tr *T) {
     rxn *x = &T->rx[i];
     x->r = Model_getReaction(m, (unsigned)i);
     x->id = Reaction_getId(x->r);
+    /* fast="true" (SBML L2, L3V1; removed in L3V2): see fast_subsystem */
     if (Reaction_isSetFast(x->r) && Reaction_getFast(x->r)) {
-      fail(T, MUSKX_EUNSUPPORTED, x->r,
-           "fast reaction '%s' is not supported (it needs an algebraic "
-           "solver)", x->id);
-      return;
+      x->fast = 1;
+      T->nfast++;
     }
     KineticLaw_t *kl = Reaction_getKineticLaw(x->r);
     if (kl == NULL) continue;
@@ -1237,6 +1295,8 @@ out:
   muskx__free(rule_of);
 }
 
+static void fast_subsystem(tr *T);
+
 /* Decides what every variable becomes (see the banner). */
 static void classify(tr *T) {
   Model_t *m = T->m;
@@ -1310,6 +1370,873 @@ static void classify(tr *T) {
        boundary species or in none), and it has no ode */
     if (v->alg) v->in_equations = v->ode_path = 0;
   }
+  fast_subsystem(T);
+}
+
+static ctx run_ctx(void);
+static void stoich_text(tr *T, sb *o, SpeciesReference_t *sr);
+static void qexpr(tr *T, sb *o, const ASTNode_t *math, ctx *cx);
+static void find_switches(tr *T, const ASTNode_t *n, int rx, uint8_t *seen,
+                          int depth);
+
+/* ---------------------------------------------------------------------- */
+/* Fast reactions                                                          */
+
+/*
+ * SBML L2V4 4.13.7 and L3V1 4.11.2: fast reactions are at equilibrium at
+ * all times (rapid equilibrium, the limit of infinitely fast rates), and
+ * the slow reactions move the state along that equilibrium. With N the
+ * stoichiometry of the fast reactions over the species they change (the
+ * fast species; boundary and constant species are not changed), C the
+ * diagonal of the species' conversion factors and n the amounts:
+ *
+ *  - every row L' of a basis of the left null space of N (L' N = 0)
+ *    gives a conserved moiety of the fast reactions, m = sum_i L'_i n_i /
+ *    c_i, which only slow reactions change: dm/dt = L' (N_s v_s), the
+ *    slow rates with their stoichiometry (the c_i cancel);
+ *  - equilibrium is N v_f = 0, rank(N) equations: the rows of the
+ *    independent (pivot) species. With one fast reaction that is its rate
+ *    = 0; a reversible process written as two irreversible fast
+ *    reactions gives v1 - v2 = 0, as it should.
+ *
+ * In muskx: each moiety is a species with that ode, the fast species
+ * have no dynamics, and `algebraic:` holds sum_i L'_i n_i / c_i - m = 0
+ * and the equilibrium rows at 0 (IDA, dae.c, with consistent values from
+ * IDACalcIC at the start and after events). Fast reactions become
+ * assignments (their rates, which SBML math may use); slow reactions keep
+ * only the species that are not fast. An event that sets a fast species,
+ * or a stoichiometry of a fast reaction, sets the moieties to their new
+ * values too.
+ *
+ * L' is computed exactly: Gauss-Jordan elimination on N^T over the
+ * rationals (stoichiometries are small rationals), and over expressions
+ * where a stoichiometry is not a number (a species reference with an
+ * initial assignment or events, stoichiometryMath: numbers are preferred
+ * as pivots; a symbolic pivot is assumed not to be 0). A stoichiometry
+ * that changes continuously (assignment or rate rule, stoichiometryMath of
+ * a state) would need dL'/dt and is refused.
+ *
+ * With one fast reaction in an equilibrium row, its rate's constant
+ * factors are dropped (reduced_rate), and inequalities in fast rates are
+ * held between events (find_switches): both keep IDA regular where the
+ * equilibrium switches. Not representable: a fast reaction that events
+ * switch off (a factor of its rate set to 0) has every state as an
+ * equilibrium, and the full kinetics would apply; refused.
+ */
+
+/* A rational p/q (q > 0), or p/q * (t) with t an expression template in
+   which @k@ stands for atom k (see tpl_emit). */
+typedef struct fx {
+  int sym;
+  int64_t p, q;
+  char *t;
+} fx;
+
+/* An atom of a symbolic stoichiometry: a species reference (sv) or an
+   expression (stoichiometryMath). */
+typedef struct fatom {
+  int sv;
+  const ASTNode_t *math;
+} fatom;
+
+#define FX_BIG ((int64_t)1 << 31) /* |p|, q below: products fit int64 */
+
+static int64_t gcd64(int64_t a, int64_t b) {
+  if (a < 0) a = -a;
+  if (b < 0) b = -b;
+  while (b != 0) {
+    int64_t r = a % b;
+    a = b;
+    b = r;
+  }
+  return a;
+}
+
+static int fx_zero(const fx *a) { return !a->sym && a->p == 0; }
+
+static void fx_free(fx *a) {
+  muskx__free(a->t);
+  a->t = NULL;
+}
+
+/* Reduces p/q into a (numeric); fails when it does not fit. */
+static int fx_set(tr *T, fx *a, int64_t p, int64_t q) {
+  if (q < 0) p = -p, q = -q;
+  int64_t g = gcd64(p, q);
+  if (g > 1) p /= g, q /= g;
+  if (p == 0) q = 1;
+  if (p >= FX_BIG || p <= -FX_BIG || q >= FX_BIG) {
+    fail(T, MUSKX_EUNSUPPORTED, NULL,
+         "fast reactions: stoichiometries too large for exact elimination");
+    return 0;
+  }
+  a->p = p;
+  a->q = q;
+  return 1;
+}
+
+static char *fx_strdup(tr *T, const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = muskx__alloc(n);
+  if (d == NULL) return nomem(T), NULL;
+  memcpy(d, s, n);
+  return d;
+}
+
+/* The template text of a, self-delimited (parenthesized unless a plain
+   non-negative integer). */
+static void fx_text(sb *o, const fx *a) {
+  if (!a->sym) {
+    if (a->q == 1 && a->p >= 0) sb_printf(o, "%lld", (long long)a->p);
+    else if (a->q == 1) sb_printf(o, "(%lld)", (long long)a->p);
+    else sb_printf(o, "(%lld/%lld)", (long long)a->p, (long long)a->q);
+    return;
+  }
+  if (a->p == 1 && a->q == 1) sb_printf(o, "(%s)", a->t);
+  else if (a->p == -1 && a->q == 1) sb_printf(o, "(-(%s))", a->t);
+  else if (a->q == 1) sb_printf(o, "(%lld * (%s))", (long long)a->p, a->t);
+  else sb_printf(o, "(%lld/%lld * (%s))", (long long)a->p, (long long)a->q, a->t);
+}
+
+/* r = a op b, op one of + * /; r is new (a, b are not changed). */
+static fx fx_op(tr *T, const fx *a, char op, const fx *b) {
+  fx r = {0, 0, 1, NULL};
+  if (T->st != MUSKX_OK) return r;
+  if (op == '+' && fx_zero(a)) op = '=', a = b;
+  else if (op == '+' && fx_zero(b)) op = '=';
+  else if (op != '+' && fx_zero(a)) return r;
+  else if (op == '*' && fx_zero(b)) return r;
+  if (op == '=') {
+    r = *a;
+    if (a->t && (r.t = fx_strdup(T, a->t)) == NULL) r.sym = 0;
+    return r;
+  }
+  if (!a->sym && !b->sym) {
+    int64_t p = op == '+' ? a->p * b->q + b->p * a->q
+              : op == '*' ? a->p * b->p : a->p * b->q;
+    int64_t q = op == '+' ? a->q * b->q : op == '*' ? a->q * b->q : a->q * b->p;
+    fx_set(T, &r, p, q);
+    return r;
+  }
+  /* coefficient arithmetic when the texts agree or one side is a number */
+  int same = a->sym && b->sym && strcmp(a->t, b->t) == 0;
+  if (op == '+' && same) {
+    if (!fx_set(T, &r, a->p * b->q + b->p * a->q, a->q * b->q)) return r;
+    if (r.p == 0) return r;
+  } else if (op == '*' && !(a->sym && b->sym)) {
+    if (!fx_set(T, &r, a->p * b->p, a->q * b->q)) return r;
+  } else if (op == '/' && (same || !b->sym)) {
+    if (!fx_set(T, &r, a->p * b->q, a->q * b->p)) return r;
+    if (same) return r; /* a number */
+  } else {
+    /* a new text, coefficient 1 */
+    sb e = {0};
+    fx_text(&e, a);
+    sb_puts(&e, op == '+' ? " + " : op == '*' ? " * " : " / ");
+    fx_text(&e, b);
+    if (e.oom) {
+      sb_free(&e);
+      nomem(T);
+      return r;
+    }
+    r.sym = 1;
+    r.p = r.q = 1;
+    r.t = e.s;
+    return r;
+  }
+  const char *t = a->sym ? a->t : b->t;
+  r.sym = 1;
+  if ((r.t = fx_strdup(T, t)) == NULL) r.sym = 0;
+  return r;
+}
+
+/* Replaces *a by *a op b. */
+static void fx_apply(tr *T, fx *a, char op, const fx *b) {
+  fx r = fx_op(T, a, op, b);
+  fx_free(a);
+  *a = r;
+}
+
+/* A stoichiometry read as a double: exact as a small rational when it is
+   one (continued fractions), else an expression (its decimal text). */
+static fx fx_from_double(tr *T, double x) {
+  fx r = {0, 0, 1, NULL};
+  double a = x;
+  int64_t p0 = 0, q0 = 1, p1 = 1, q1 = 0;
+  for (int k = 0; k < 40 && isfinite(a); k++) {
+    double fl = floor(a);
+    if (fabs(fl) >= 1e9) break;
+    int64_t ai = (int64_t)fl;
+    int64_t p2 = ai * p1 + p0, q2 = ai * q1 + q0;
+    if (q2 > 1000000 || p2 >= FX_BIG || p2 <= -FX_BIG) break;
+    p0 = p1, q0 = q1, p1 = p2, q1 = q2;
+    if (fabs((double)p1 / (double)q1 - x) <= 1e-14 * fabs(x)) {
+      fx_set(T, &r, p1, q1);
+      return r;
+    }
+    if (a - fl == 0) break;
+    a = 1 / (a - fl);
+  }
+  sb e = {0};
+  sb_num(&e, x);
+  if (e.oom) return nomem(T), r;
+  r.sym = 1;
+  r.p = r.q = 1;
+  r.t = e.s;
+  return r;
+}
+
+static int add_atom(tr *T, int svi, const ASTNode_t *math) {
+  for (int k = 0; k < T->natoms; k++)
+    if (svi >= 0 ? T->atoms[k].sv == svi : T->atoms[k].math == math) return k;
+  fatom *a = muskx__reallocarray(T->atoms, (size_t)T->natoms + 1, sizeof *a);
+  if (a == NULL) return nomem(T), -1;
+  T->atoms = a;
+  T->atoms[T->natoms] = (fatom){svi, math};
+  return T->natoms++;
+}
+
+static fx fx_atom(tr *T, int svi, const ASTNode_t *math) {
+  fx r = {0, 0, 1, NULL};
+  int k = add_atom(T, svi, math);
+  if (k < 0) return r;
+  char buf[32];
+  snprintf(buf, sizeof buf, "@%d@", k);
+  if ((r.t = fx_strdup(T, buf)) == NULL) return r;
+  r.sym = 1;
+  r.p = r.q = 1;
+  return r;
+}
+
+/* Emits template s: atom k as its symbol in cx, or as subst[sv] (an
+   event's new value) when given. */
+static void tpl_emit(tr *T, sb *o, const char *s, ctx *cx, char *const *subst) {
+  for (; *s; s++) {
+    if (*s != '@') {
+      sb_putn(o, s, 1);
+      continue;
+    }
+    char *end;
+    long k = strtol(s + 1, &end, 10);
+    s = end; /* the closing '@' */
+    const fatom *a = &T->atoms[k];
+    if (a->sv >= 0 && subst != NULL && subst[a->sv] != NULL) {
+      sb_printf(o, "(%s)", subst[a->sv]);
+    } else if (a->sv >= 0) {
+      sym_text(T, o, a->sv, cx);
+    } else {
+      sb_putn(o, "(", 1);
+      sub(T, o, a->math, cx, P_OR);
+      sb_putn(o, ")", 1);
+    }
+  }
+}
+
+/* Whether math is fixed between events (parameters, constants, compartments
+   not changed continuously): a stoichiometryMath that the moieties may
+   use. */
+static int fixed_math(tr *T, const ASTNode_t *n, int depth) {
+  if (n == NULL) return 1;
+  if (depth > MAX_INLINE) return 0;
+  switch (ASTNode_getType(n)) {
+    case AST_NAME_TIME:
+    case AST_FUNCTION_DELAY:
+    case AST_FUNCTION_RATE_OF: return 0;
+    case AST_NAME: {
+      nentry *e = find_id(T, ast_name(n));
+      if (e != NULL && e->kind == N_RXN) return 0;
+      if (e != NULL && e->kind == N_SV) {
+        const sv *v = &T->v[e->index];
+        if (v->kind == V_STATE || v->kind == V_ASSIGN || v->event_target) return 0;
+      }
+      break;
+    }
+    case AST_FUNCTION: {
+      nentry *e = find_id(T, ast_name(n));
+      if (e != NULL && e->kind == N_FUNC &&
+          !fixed_math(T, FunctionDefinition_getBody(T->fns[e->index].f), depth + 1))
+        return 0;
+      break;
+    }
+    default: break;
+  }
+  for (unsigned i = 0; i < ASTNode_getNumChildren(n); i++)
+    if (!fixed_math(T, kid(n, i), depth)) return 0;
+  return 1;
+}
+
+static double stoich_value(tr *T, SpeciesReference_t *sr) {
+  double st = SpeciesReference_isSetStoichiometry(sr) || T->level < 3
+                  ? SpeciesReference_getStoichiometry(sr) : 1;
+  if (T->level < 3 && SpeciesReference_getDenominator(sr) != 1)
+    st /= SpeciesReference_getDenominator(sr);
+  return st;
+}
+
+/* The stoichiometry of sr in a fast reaction, as an exact entry. */
+static fx fast_stoich(tr *T, int r, SpeciesReference_t *sr) {
+  fx zero = {0, 0, 1, NULL};
+  if (SpeciesReference_isSetStoichiometryMath(sr)) {
+    const ASTNode_t *math = StoichiometryMath_getMath(
+        SpeciesReference_getStoichiometryMath(sr));
+    if (!fixed_math(T, math, 0)) {
+      fail(T, MUSKX_EUNSUPPORTED, sr,
+           "fast reaction '%s': a stoichiometryMath that changes with time "
+           "is not supported (its conserved moieties would change)",
+           T->rx[r].id);
+      return zero;
+    }
+    return fx_atom(T, -1, math);
+  }
+  if (SpeciesReference_isSetId(sr)) {
+    int k = sv_of(T, SpeciesReference_getId(sr));
+    if (k >= 0 && (T->v[k].rule || T->v[k].rate)) {
+      fail(T, MUSKX_EUNSUPPORTED, sr,
+           "fast reaction '%s': stoichiometry '%s' is changed by a rule: not "
+           "supported (its conserved moieties would change continuously)",
+           T->rx[r].id, T->v[k].id);
+      return zero;
+    }
+    if (k >= 0 && (T->v[k].ia || T->v[k].event_target)) return fx_atom(T, k, NULL);
+  }
+  return fx_from_double(T, stoich_value(T, sr));
+}
+
+/* Whether species s is one that a fast reaction may change. */
+static int fast_candidate(const sv *v) {
+  return v->type == S_SPECIES && v->kind == V_STATE && v->rate == NULL &&
+         !v->boundary && !v->constant && !v->alg;
+}
+
+static void fast_subsystem(tr *T) {
+  /* which species a slow reaction may change: the rest get `constant`
+     when the model has algebraic equations (write_species) */
+  for (int r = 0; r < T->nrx; r++) {
+    if (T->rx[r].fast) continue;
+    Reaction_t *rx = T->rx[r].r;
+    for (int side = 0; side < 2; side++) {
+      unsigned ns = side ? Reaction_getNumProducts(rx) : Reaction_getNumReactants(rx);
+      for (unsigned j = 0; j < ns; j++) {
+        SpeciesReference_t *sr = side ? Reaction_getProduct(rx, j) : Reaction_getReactant(rx, j);
+        int s = sv_of(T, SpeciesReference_getSpecies(sr));
+        if (s < 0) continue;
+        double net = 0;
+        int variable = 0;
+        for (int side2 = 0; side2 < 2; side2++) {
+          unsigned n2 = side2 ? Reaction_getNumProducts(rx) : Reaction_getNumReactants(rx);
+          for (unsigned j2 = 0; j2 < n2; j2++) {
+            SpeciesReference_t *s2 = side2 ? Reaction_getProduct(rx, j2) : Reaction_getReactant(rx, j2);
+            if (sv_of(T, SpeciesReference_getSpecies(s2)) != s) continue;
+            if (SpeciesReference_isSetStoichiometryMath(s2) || SpeciesReference_isSetId(s2))
+              variable = 1;
+            net += (side2 ? 1 : -1) * stoich_value(T, s2);
+          }
+        }
+        if (variable || net != 0) T->v[s].slow_changed = 1;
+      }
+    }
+  }
+  if (T->nfast == 0) return;
+  int nfr = T->nfast, nv = T->nv;
+  int *col = muskx__alloc(((size_t)nv + 1) * sizeof *col);
+  T->frx = muskx__calloc((size_t)nfr, sizeof *T->frx);
+  T->fs = muskx__calloc((size_t)nv + 1, sizeof *T->fs);
+  if (col == NULL || T->frx == NULL || T->fs == NULL) {
+    muskx__free(col);
+    nomem(T);
+    return;
+  }
+  for (int i = 0; i < nv; i++) col[i] = -1;
+  T->nfr = 0;
+  for (int r = 0; r < T->nrx; r++)
+    if (T->rx[r].fast) T->frx[T->nfr++] = r;
+  /* the species fast reactions refer to, in the order of the model */
+  for (int jr = 0; jr < nfr; jr++) {
+    Reaction_t *rx = T->rx[T->frx[jr]].r;
+    for (int side = 0; side < 2; side++) {
+      unsigned ns = side ? Reaction_getNumProducts(rx) : Reaction_getNumReactants(rx);
+      for (unsigned j = 0; j < ns; j++) {
+        SpeciesReference_t *sr = side ? Reaction_getProduct(rx, j) : Reaction_getReactant(rx, j);
+        int s = sv_of(T, SpeciesReference_getSpecies(sr));
+        if (s >= 0 && fast_candidate(&T->v[s])) col[s] = 0;
+      }
+    }
+  }
+  int nc = 0;
+  for (int i = 0; i < nv; i++)
+    if (col[i] == 0) col[i] = nc++;
+  fx *N = muskx__calloc((size_t)nfr * (size_t)nc + 1, sizeof *N);
+  if (N == NULL) {
+    muskx__free(col);
+    nomem(T);
+    return;
+  }
+  for (size_t k = 0; k < (size_t)nfr * (size_t)nc; k++) N[k].q = 1;
+  for (int jr = 0; jr < nfr && T->st == MUSKX_OK; jr++) {
+    Reaction_t *rx = T->rx[T->frx[jr]].r;
+    for (int side = 0; side < 2 && T->st == MUSKX_OK; side++) {
+      unsigned ns = side ? Reaction_getNumProducts(rx) : Reaction_getNumReactants(rx);
+      for (unsigned j = 0; j < ns && T->st == MUSKX_OK; j++) {
+        SpeciesReference_t *sr = side ? Reaction_getProduct(rx, j) : Reaction_getReactant(rx, j);
+        int s = sv_of(T, SpeciesReference_getSpecies(sr));
+        if (s < 0 || col[s] < 0) continue;
+        fx st = fast_stoich(T, T->frx[jr], sr);
+        if (!side) {
+          fx m1 = {0, -1, 1, NULL};
+          fx_apply(T, &st, '*', &m1);
+        }
+        fx_apply(T, &N[(size_t)jr * nc + col[s]], '+', &st);
+        fx_free(&st);
+      }
+    }
+  }
+  /* the fast species: a column of N that is not 0 (a catalyst's is) */
+  T->nfs = 0;
+  for (int i = 0; i < nv; i++) {
+    if (col[i] < 0) continue;
+    int any = 0;
+    for (int jr = 0; jr < nfr; jr++) any |= !fx_zero(&N[(size_t)jr * nc + col[i]]);
+    if (any) T->fs[T->nfs++] = i;
+  }
+  int nfs = T->nfs;
+  T->N = muskx__calloc((size_t)nfr * (size_t)nfs + 1, sizeof *T->N);
+  fx *A = muskx__calloc((size_t)nfr * (size_t)nfs + 1, sizeof *A);
+  int *pivcol = muskx__calloc((size_t)nfr + 1, sizeof *pivcol);
+  uint8_t *is_piv = muskx__calloc((size_t)nfs + 1, 1);
+  T->fpiv = muskx__calloc((size_t)nfr + 1, sizeof *T->fpiv);
+  if (T->N == NULL || A == NULL || pivcol == NULL || is_piv == NULL || T->fpiv == NULL) {
+    nomem(T);
+    goto out;
+  }
+  for (int jr = 0; jr < nfr; jr++)
+    for (int i = 0; i < nfs; i++) {
+      fx *src = &N[(size_t)jr * nc + col[T->fs[i]]];
+      T->N[(size_t)jr * nfs + i] = *src; /* moves the text */
+      src->t = NULL;
+      A[(size_t)jr * nfs + i] = fx_op(T, &T->N[(size_t)jr * nfs + i], '+',
+                                      &(fx){0, 0, 1, NULL});
+    }
+  /* Gauss-Jordan on A = N^T (rows: fast reactions, columns: fast species),
+     numeric pivots first */
+  int rank = 0;
+  while (rank < nfr && T->st == MUSKX_OK) {
+    int br = -1, bc = -1;
+    for (int pass = 0; pass < 2 && br < 0; pass++)
+      for (int c = 0; c < nfs && br < 0; c++) {
+        if (is_piv[c]) continue;
+        for (int r = rank; r < nfr; r++) {
+          const fx *a = &A[(size_t)r * nfs + c];
+          if (pass == 0 ? (!a->sym && a->p != 0) : a->sym) {
+            br = r;
+            bc = c;
+            break;
+          }
+        }
+      }
+    if (br < 0) break;
+    for (int c = 0; c < nfs; c++) {
+      fx t = A[(size_t)br * nfs + c];
+      A[(size_t)br * nfs + c] = A[(size_t)rank * nfs + c];
+      A[(size_t)rank * nfs + c] = t;
+    }
+    fx piv = fx_op(T, &A[(size_t)rank * nfs + bc], '+', &(fx){0, 0, 1, NULL});
+    for (int c = 0; c < nfs; c++) fx_apply(T, &A[(size_t)rank * nfs + c], '/', &piv);
+    fx_free(&piv);
+    for (int r = 0; r < nfr && T->st == MUSKX_OK; r++) {
+      if (r == rank || fx_zero(&A[(size_t)r * nfs + bc])) continue;
+      fx f = fx_op(T, &A[(size_t)r * nfs + bc], '+', &(fx){0, 0, 1, NULL});
+      fx m1 = {0, -1, 1, NULL};
+      fx_apply(T, &f, '*', &m1);
+      for (int c = 0; c < nfs; c++) {
+        fx d = fx_op(T, &f, '*', &A[(size_t)rank * nfs + c]);
+        fx_apply(T, &A[(size_t)r * nfs + c], '+', &d);
+        fx_free(&d);
+      }
+      fx_free(&f);
+    }
+    pivcol[rank] = bc;
+    is_piv[bc] = 1;
+    rank++;
+  }
+  if (T->st != MUSKX_OK) goto out;
+  T->rank = rank;
+  for (int k = 0; k < rank; k++) T->fpiv[k] = pivcol[k];
+  /* the moieties: for each free species f, e_f - sum_k A[k][f] e_pivcol[k],
+     scaled to integers when numeric */
+  T->nmo = nfs - rank;
+  T->mo = muskx__calloc((size_t)T->nmo * (size_t)nfs + 1, sizeof *T->mo);
+  T->mo_names = muskx__calloc((size_t)T->nmo + 1, sizeof *T->mo_names);
+  if (T->mo == NULL || T->mo_names == NULL) {
+    nomem(T);
+    goto out;
+  }
+  for (size_t k = 0; k < (size_t)T->nmo * (size_t)nfs; k++) T->mo[k].q = 1;
+  int km = 0;
+  for (int f = 0; f < nfs && T->st == MUSKX_OK; f++) {
+    if (is_piv[f]) continue;
+    fx *row = &T->mo[(size_t)km * nfs];
+    row[f].p = 1;
+    for (int k = 0; k < rank; k++) {
+      fx m1 = {0, -1, 1, NULL};
+      row[pivcol[k]] = fx_op(T, &A[(size_t)k * nfs + f], '*', &m1);
+    }
+    int64_t l = 1, g = 0;
+    int numeric = 1;
+    for (int i = 0; i < nfs && l < FX_BIG; i++) {
+      if (row[i].sym) numeric = 0;
+      else if (row[i].p != 0) l = l / gcd64(l, row[i].q) * row[i].q;
+    }
+    if (numeric && l < FX_BIG) {
+      for (int i = 0; i < nfs; i++) {
+        row[i].p = row[i].p * (l / row[i].q);
+        row[i].q = 1;
+        g = gcd64(g, row[i].p);
+      }
+      for (int i = 0; i < nfs && g > 1; i++) row[i].p /= g;
+    }
+    char want[32];
+    snprintf(want, sizeof want, "fast_moiety%d", km + 1);
+    T->mo_names[km] = add_name(T, NULL, want, N_OTHER, -1);
+    km++;
+  }
+  for (int i = 0; i < nfs; i++) {
+    sv *v = &T->v[T->fs[i]];
+    v->fast = 1;
+    v->in_equations = v->ode_path = 0;
+  }
+  if (nfs > 0) {
+    uint8_t *seen = muskx__calloc((size_t)nv + 1, 1);
+    if (seen == NULL) {
+      nomem(T);
+      goto out;
+    }
+    for (int j = 0; j < nfr; j++) {
+      KineticLaw_t *kl = Reaction_getKineticLaw(T->rx[T->frx[j]].r);
+      if (kl) find_switches(T, KineticLaw_getMath(kl), T->frx[j], seen, 0);
+    }
+    muskx__free(seen);
+  }
+out:
+  for (size_t k = 0; k < (size_t)nfr * (size_t)nc; k++) fx_free(&N[k]);
+  muskx__free(N);
+  for (size_t k = 0; A && k < (size_t)nfr * (size_t)nfs; k++) fx_free(&A[k]);
+  muskx__free(A);
+  muskx__free(pivcol);
+  muskx__free(is_piv);
+  muskx__free(col);
+}
+
+/*
+ * Where a fast reaction's rate switches (an inequality in its kinetic law,
+ * or in an assignment rule it uses), its equilibrium may jump, and IDA
+ * cannot step across a jump of an algebraic variable: steps that cross it
+ * fail, so its root finding never sees the crossing. As Modelica tools
+ * do (discontinuity locking), the condition is replaced by a parameter
+ * that holds its truth between events: two events on the condition set
+ * it to 1 and to 0, so the rate is smooth within every step, IDA stops at
+ * the crossing, and the restart finds the new equilibrium (IDACalcIC).
+ * Conditions inside function definitions are not seen.
+ */
+typedef struct fswitch {
+  const ASTNode_t *n;
+  int rx;      /* reaction whose local parameters it sees, or -1 */
+  char *name;  /* the flag parameter (the name table's) */
+} fswitch;
+
+static void find_switches(tr *T, const ASTNode_t *n, int rx, uint8_t *seen,
+                          int depth) {
+  if (n == NULL || depth > MAX_INLINE || T->st != MUSKX_OK) return;
+  switch (ASTNode_getType(n)) {
+    case AST_RELATIONAL_GT:
+    case AST_RELATIONAL_GEQ:
+    case AST_RELATIONAL_LT:
+    case AST_RELATIONAL_LEQ: {
+      fswitch *p = muskx__reallocarray(T->sw, (size_t)T->nsw + 1, sizeof *p);
+      if (p == NULL) {
+        nomem(T);
+        return;
+      }
+      T->sw = p;
+      char want[32];
+      snprintf(want, sizeof want, "fast_switch%d", T->nsw + 1);
+      char *name = add_name(T, NULL, want, N_OTHER, -1);
+      if (name == NULL) return;
+      T->sw[T->nsw++] = (fswitch){n, rx, name};
+      return; /* a condition inside it switches with it */
+    }
+    case AST_NAME: {
+      if (lookup_local(T, rx, ast_name(n)) >= 0) break;
+      int k = sv_of(T, ast_name(n));
+      if (k >= 0 && T->v[k].kind == V_ASSIGN && !seen[k]) {
+        seen[k] = 1;
+        find_switches(T, T->v[k].rule, -1, seen, depth + 1);
+      }
+      break;
+    }
+    default: break;
+  }
+  for (unsigned i = 0; i < ASTNode_getNumChildren(n); i++)
+    find_switches(T, kid(n, i), rx, seen, depth);
+}
+
+static const char *switch_flag(tr *T, const ASTNode_t *n) {
+  for (int k = 0; k < T->nsw; k++)
+    if (T->sw[k].n == n) return T->sw[k].name;
+  return NULL;
+}
+
+/* The flags' parameters: each the truth of its condition at t0. */
+static void write_switch_flags(tr *T, sb *o) {
+  for (int k = 0; k < T->nsw && T->st == MUSKX_OK; k++) {
+    ctx c = run_ctx();
+    c.init = 2;
+    c.rx = T->sw[k].rx;
+    sb_printf(o, "  %s: {value: ", T->sw[k].name);
+    qexpr(T, o, T->sw[k].n, &c);
+    sb_puts(o, ", doc: \"a condition in a fast reaction's rate, held between "
+               "events (see its events)\"}\n");
+  }
+}
+
+/* Two events per flag. any: whether `events:` is written already. */
+static void write_switch_events(tr *T, sb *o, int any) {
+  for (int k = 0; k < T->nsw && T->st == MUSKX_OK; k++) {
+    for (int on = 1; on >= 0; on--) {
+      if (!any) sb_puts(o, "\nevents:\n");
+      any = 1;
+      ctx c = run_ctx();
+      c.rx = T->sw[k].rx;
+      sb e = {0};
+      T->raw_switch = 1;
+      sub(T, &e, T->sw[k].n, &c, on ? P_OR : P_ATOM);
+      T->raw_switch = 0;
+      char want[64];
+      snprintf(want, sizeof want, "%.50s_%s", T->sw[k].name, on ? "on" : "off");
+      const char *id = add_name(T, NULL, want, N_EVENT, -1);
+      if (id == NULL) {
+        sb_free(&e);
+        return;
+      }
+      sb_printf(o, "  - id: %s\n    when: ", id);
+      sb w = {0};
+      sb_printf(&w, "%s%s%s", on ? "" : "!(", e.s ? e.s : "0", on ? "" : ")");
+      sb_quoted(o, w.s ? w.s : "0");
+      if (e.oom || w.oom) o->oom = 1;
+      sb_free(&e);
+      sb_free(&w);
+      sb_printf(o, "\n    set:\n      %s: %d\n", T->sw[k].name, on);
+    }
+  }
+}
+
+/* The amount of species i now: its state, times the size for a
+   concentration state; or, with set, the value an event gives it. */
+static void fast_amount(tr *T, sb *o, int i, const char *set) {
+  sv *v = &T->v[i];
+  if (set != NULL) sb_printf(o, "(%s)", set);
+  else sb_puts(o, v->name);
+  if (v->linked) sb_printf(o, " * %s", T->v[v->comp].name);
+}
+
+/* A coefficient c of a sum (first: no '+' before it): "x", "- x",
+   "c * x". */
+static void fast_coef(tr *T, sb *o, const fx *c, int first, ctx *cx,
+                      char *const *set) {
+  if (!c->sym && c->q == 1 && (c->p == 1 || c->p == -1)) {
+    sb_puts(o, first ? (c->p < 0 ? "-" : "") : (c->p < 0 ? " - " : " + "));
+    return;
+  }
+  if (!first) sb_puts(o, " + ");
+  sb t = {0};
+  fx_text(&t, c);
+  if (t.oom) o->oom = 1;
+  tpl_emit(T, o, t.s ? t.s : "0", cx, set);
+  sb_free(&t);
+  sb_puts(o, " * ");
+}
+
+/* Moiety k, sum_i L'_ki n_i / c_i: of the initial amounts (cx->init), of
+   the amounts now, or of those after an event (set: per sv, the event's
+   new value or NULL). */
+static void moiety_sum(tr *T, sb *o, int k, ctx *cx, char *const *set) {
+  int first = 1;
+  for (int i = 0; i < T->nfs; i++) {
+    const fx *c = &T->mo[(size_t)k * T->nfs + i];
+    if (fx_zero(c)) continue;
+    int s = T->fs[i];
+    sv *v = &T->v[s];
+    fast_coef(T, o, c, first, cx, set);
+    first = 0;
+    if (cx->init) {
+      sb_putn(o, "(", 1);
+      initial_symbol(T, o, s, cx);
+      sb_putn(o, ")", 1);
+      if (!v->hosu) {
+        sb_puts(o, " * ");
+        sym_text(T, o, v->comp, cx);
+      }
+    } else {
+      fast_amount(T, o, s, set ? set[s] : NULL);
+    }
+    if (v->conv >= 0) {
+      sb_puts(o, " / ");
+      sym_text(T, o, v->conv, cx);
+    }
+  }
+  if (first) sb_putn(o, "0", 1);
+}
+
+/* sum over slow reactions of stoich x rate for species i; the count of
+   terms. */
+static int slow_sum(tr *T, sb *e, int i) {
+  int terms = 0;
+  for (int r = 0; r < T->nrx; r++) {
+    if (T->rx[r].fast) continue;
+    Reaction_t *rx = T->rx[r].r;
+    for (int side = 0; side < 2; side++) {
+      unsigned ns = side ? Reaction_getNumProducts(rx) : Reaction_getNumReactants(rx);
+      for (unsigned j = 0; j < ns; j++) {
+        SpeciesReference_t *sr = side ? Reaction_getProduct(rx, j) : Reaction_getReactant(rx, j);
+        if (sv_of(T, SpeciesReference_getSpecies(sr)) != i) continue;
+        sb_puts(e, terms ? (side ? " + " : " - ") : (side ? "" : "-"));
+        terms++;
+        stoich_text(T, e, sr);
+        sb_printf(e, " * %s", T->rx[r].name);
+      }
+    }
+  }
+  return terms;
+}
+
+/* d(moiety k)/dt = L'_k (N_s v_s). */
+static void moiety_rate(tr *T, sb *o, int k) {
+  int first = 1;
+  ctx cx = run_ctx();
+  for (int i = 0; i < T->nfs; i++) {
+    const fx *c = &T->mo[(size_t)k * T->nfs + i];
+    if (fx_zero(c)) continue;
+    sb sum = {0};
+    if (slow_sum(T, &sum, T->fs[i]) > 0) {
+      fast_coef(T, o, c, first, &cx, NULL);
+      first = 0;
+      sb_printf(o, "(%s)", sum.s ? sum.s : "0");
+    }
+    if (sum.oom) o->oom = 1;
+    sb_free(&sum);
+  }
+  if (first) sb_putn(o, "0", 1);
+}
+
+/* Whether math depends on a fast species (through assignment rules and
+   function arguments; a reaction's rate counts as yes); *events is set when
+   it depends on something events change. */
+static int on_fast(tr *T, const ASTNode_t *n, int rx, int *events, int depth) {
+  if (n == NULL || depth > MAX_INLINE) return 0;
+  int r = 0;
+  if (ASTNode_getType(n) == AST_NAME && lookup_local(T, rx, ast_name(n)) < 0) {
+    nentry *e = find_id(T, ast_name(n));
+    if (e != NULL && e->kind == N_RXN) return 1;
+    if (e != NULL && e->kind == N_SV) {
+      const sv *v = &T->v[e->index];
+      if (v->fast) return 1;
+      if (v->event_target && events) *events = 1;
+      if (v->kind == V_ASSIGN) r = on_fast(T, v->rule, -1, events, depth + 1);
+    }
+  }
+  for (unsigned i = 0; i < ASTNode_getNumChildren(n); i++)
+    r |= on_fast(T, kid(n, i), rx, events, depth);
+  return r;
+}
+
+/*
+ * A fast rate without its factors that no fast species affects (rate
+ * constants, sizes): rate = c w(x) is at equilibrium where w = 0 for any
+ * c != 0, and an equation in w alone stays regular where c passes through
+ * 0 (a piecewise rate switching sign). A factor that events change may be
+ * set to 0, switching the reaction off, where rapid equilibrium has no
+ * meaning (every state is one): refused.
+ */
+static void reduced_rate(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
+  ASTNodeType_t ty = ASTNode_getType(n);
+  unsigned k = ASTNode_getNumChildren(n);
+  if (ty == AST_TIMES && k > 0) {
+    int kept = 0;
+    for (unsigned i = 0; i < k; i++) {
+      int ev = 0;
+      if (!on_fast(T, kid(n, i), cx->rx, &ev, 0)) {
+        if (ev)
+          fail(T, MUSKX_EUNSUPPORTED, T->rx[cx->rx].r,
+               "fast reaction '%s': a factor of its rate is changed by events "
+               "and may switch the reaction off, where its equilibrium is "
+               "undetermined: not supported", T->rx[cx->rx].id);
+        continue;
+      }
+      if (kept++) sb_puts(o, " * ");
+      sb_putn(o, "(", 1);
+      reduced_rate(T, o, kid(n, i), cx);
+      sb_putn(o, ")", 1);
+    }
+    if (kept == 0) sub(T, o, n, cx, P_OR);
+    return;
+  }
+  if (ty == AST_DIVIDE && k == 2 && !on_fast(T, kid(n, 1), cx->rx, NULL, 0)) {
+    int ev = 0;
+    on_fast(T, kid(n, 1), cx->rx, &ev, 0);
+    if (!ev) {
+      reduced_rate(T, o, kid(n, 0), cx);
+      return;
+    }
+  }
+  if (ty == AST_MINUS && k == 1) {
+    reduced_rate(T, o, kid(n, 0), cx);
+    return;
+  }
+  if (ty == AST_FUNCTION_PIECEWISE) {
+    unsigned i = 0;
+    int open = 0;
+    for (; i + 1 < k; i += 2, open++) {
+      sb_puts(o, "if(");
+      sub(T, o, kid(n, i + 1), cx, P_OR);
+      sb_puts(o, ", ");
+      reduced_rate(T, o, kid(n, i), cx);
+      sb_puts(o, ", ");
+    }
+    if (i < k) reduced_rate(T, o, kid(n, i), cx);
+    else sb_putn(o, "0", 1);
+    for (; open > 0; open--) sb_putn(o, ")", 1);
+    return;
+  }
+  sub(T, o, n, cx, P_OR);
+}
+
+/* Equilibrium row k: sum_j N[j][pivot k] v_j; with one term, v_j without
+   its constant factors (reduced_rate). */
+static void fast_equation(tr *T, sb *o, int k) {
+  int c = T->fpiv[k], n = 0, first = 1;
+  ctx cx = run_ctx();
+  for (int j = 0; j < T->nfr; j++) n += !fx_zero(&T->N[(size_t)j * T->nfs + c]);
+  for (int j = 0; j < T->nfr; j++) {
+    const fx *a = &T->N[(size_t)j * T->nfs + c];
+    if (fx_zero(a)) continue;
+    KineticLaw_t *kl = Reaction_getKineticLaw(T->rx[T->frx[j]].r);
+    if (n == 1 && kl != NULL && KineticLaw_getMath(kl) != NULL) {
+      cx.rx = T->frx[j];
+      reduced_rate(T, o, KineticLaw_getMath(kl), &cx);
+      return;
+    }
+    if (n > 1) fast_coef(T, o, a, first, &cx, NULL);
+    first = 0;
+    sb_puts(o, T->rx[T->frx[j]].name);
+  }
+}
+
+/* Whether an event's assignment to sv k changes a moiety's definition or
+   value: k is a fast species or a symbolic stoichiometry. */
+static int fast_reset_needed(tr *T, int k) {
+  if (T->v[k].fast) return 1;
+  for (int a = 0; a < T->natoms; a++)
+    if (T->atoms[a].sv == k) return 1;
+  return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1346,7 +2273,7 @@ static void qexpr(tr *T, sb *o, const ASTNode_t *math, ctx *cx) {
 }
 
 static ctx run_ctx(void) {
-  ctx c = {0, -1, NULL, NULL, 0, NULL};
+  ctx c = {0, -1, NULL, NULL, 0, 0, NULL};
   return c;
 }
 
@@ -1466,7 +2393,7 @@ static void write_parameters(tr *T, sb *o) {
   }
   int nlocal = 0;
   for (int i = 0; i < T->nrx; i++) nlocal += T->rx[i].nlocal;
-  if (!any && nlocal == 0) goto out;
+  if (!any && nlocal == 0 && T->nsw == 0) goto out;
   sb_puts(o, "\nparameters:\n");
   for (int k = 0; k < norder; k++) {
     int i = order[k];
@@ -1507,6 +2434,7 @@ static void write_parameters(tr *T, sb *o) {
       sb_puts(o, "}\n");
     }
   }
+  write_switch_flags(T, o);
 out:
   for (int i = 0; i < n && text; i++) muskx__free(text[i]);
   for (int i = 0; i < n && deps; i++) muskx__free(deps[i]);
@@ -1559,16 +2487,20 @@ static void write_species(tr *T, sb *o) {
     if (e.oom) o->oom = 1;
     sb_free(&e);
     if (v->linked) sb_printf(o, ", compartment: %s", T->v[v->comp].name);
-    /* With algebraic rules, a species that nothing changes (no reaction,
-       ode or algebraic rule) must say so: the loader would otherwise count
-       it among the species the algebraic equations may determine. */
-    if (v->type == S_SPECIES && !v->alg && v->rate == NULL &&
+    /* With algebraic equations, a species that nothing changes (no
+       reaction with a net change, ode, algebraic rule or fast equilibrium)
+       must say so: the loader would otherwise count it among the species
+       the algebraic equations may determine. */
+    if (v->type == S_SPECIES && !v->alg && !v->fast && v->rate == NULL &&
         ((v->boundary || v->constant) ||
-         (T->nalg > 0 && !v->ode_path && !v->in_reactions)))
+         ((T->nalg > 0 || T->nfs > 0) && !v->ode_path && !v->slow_changed)))
       sb_puts(o, ", constant: true");
     unit_of(o, v->units);
     const char *what;
     if (v->alg) what = "determined by an algebraic rule";
+    else if (v->fast) what = v->hosu || v->amount_state
+                                 ? "amount; at the equilibrium of fast reactions"
+                                 : "concentration; at the equilibrium of fast reactions";
     else if (v->type != S_SPECIES) what = "a state: it has a rate rule";
     else if (v->amount_state) what = "holds the amount; its compartment size varies";
     else if (v->linked) what = "concentration";
@@ -1579,6 +2511,18 @@ static void write_species(tr *T, sb *o) {
              v->boundary ? ", boundary condition" : "");
     doc_of(T, o, v, buf);
     sb_puts(o, "}\n");
+  }
+  for (int k = 0; k < T->nmo && T->st == MUSKX_OK; k++) {
+    ctx c = run_ctx();
+    c.init = 1;
+    sb e = {0};
+    moiety_sum(T, &e, k, &c, NULL);
+    sb_printf(o, "  %s: {initial: ", T->mo_names[k]);
+    sb_quoted(o, e.s ? e.s : "0");
+    if (e.oom) o->oom = 1;
+    sb_free(&e);
+    sb_puts(o, ", doc: \"amount conserved by the fast reactions; only slow "
+               "reactions change it\"}\n");
   }
 }
 
@@ -1609,7 +2553,11 @@ static void write_assignments(tr *T, sb *o) {
     else sb_puts(o, "0");
     sb_puts(o, ", doc: ");
     sb d = {0};
-    sb_printf(&d, "rate of SBML reaction '%s', which changes no species state", x->id);
+    if (x->fast)
+      sb_printf(&d, "rate of SBML fast reaction '%s', at equilibrium (see "
+                "algebraic)", x->id);
+    else
+      sb_printf(&d, "rate of SBML reaction '%s', which changes no species state", x->id);
     sb_quoted(o, d.s ? d.s : "");
     sb_free(&d);
     sb_puts(o, "}\n");
@@ -1660,6 +2608,10 @@ static void write_reactions(tr *T, sb *o) {
   int any = 0;
   for (int i = 0; i < T->nrx && T->st == MUSKX_OK; i++) {
     rxn *x = &T->rx[i];
+    if (x->fast) { /* its rate is an assignment; fast_subsystem does the rest */
+      x->as_assignment = 1;
+      continue;
+    }
     sb lhs = {0}, rhs = {0};
     int nl = write_side(T, &lhs, x->r, 0), nr = write_side(T, &rhs, x->r, 1);
     if (nl + nr == 0) {
@@ -1787,10 +2739,21 @@ static void write_odes(tr *T, sb *o) {
     if (e.oom) o->oom = 1;
     sb_free(&e);
   }
+  for (int k = 0; k < T->nmo && T->st == MUSKX_OK; k++) {
+    sb e = {0};
+    moiety_rate(T, &e, k);
+    if (!any) sb_puts(o, "\nodes:\n");
+    any = 1;
+    sb_printf(o, "  %s: ", T->mo_names[k]);
+    sb_quoted(o, e.s ? e.s : "0");
+    sb_putn(o, "\n", 1);
+    if (e.oom) o->oom = 1;
+    sb_free(&e);
+  }
 }
 
 static void write_algebraic(tr *T, sb *o) {
-  if (T->nalg == 0) return;
+  if (T->nalg == 0 && T->nfs == 0) return;
   sb_puts(o, "\nalgebraic:\n");
   for (int k = 0; k < T->nalg && T->st == MUSKX_OK; k++) {
     ctx c = run_ctx();
@@ -1799,9 +2762,32 @@ static void write_algebraic(tr *T, sb *o) {
     sb_printf(o, ", doc: \"SBML algebraic rule (line %d)\"}\n",
               sbase_line(T->alg[k]));
   }
+  for (int k = 0; k < T->nmo && T->st == MUSKX_OK; k++) {
+    ctx c = run_ctx();
+    sb e = {0};
+    moiety_sum(T, &e, k, &c, NULL);
+    sb_printf(&e, " - %s", T->mo_names[k]);
+    sb_puts(o, "  - {expr: ");
+    sb_quoted(o, e.s ? e.s : "0");
+    if (e.oom) o->oom = 1;
+    sb_free(&e);
+    sb_printf(o, ", doc: \"the species in fast reactions make up %s\"}\n",
+              T->mo_names[k]);
+  }
+  for (int k = 0; k < T->rank && T->st == MUSKX_OK; k++) {
+    sb e = {0};
+    fast_equation(T, &e, k);
+    sb_puts(o, "  - {expr: ");
+    sb_quoted(o, e.s ? e.s : "0");
+    if (e.oom) o->oom = 1;
+    sb_free(&e);
+    sb_printf(o, ", doc: \"fast reactions at equilibrium: no net change of "
+                 "'%s'\"}\n", T->v[T->fs[T->fpiv[k]]].id);
+  }
 }
 
-static void write_events(tr *T, sb *o) {
+/* Returns whether it wrote the `events:` header. */
+static int write_events(tr *T, sb *o) {
   int any = 0;
   for (int i = 0; i < T->nev && T->st == MUSKX_OK; i++) {
     Event_t *ev = Model_getEvent(T->m, (unsigned)i);
@@ -1845,7 +2831,28 @@ static void write_events(tr *T, sb *o) {
       sb_putn(o, "\n", 1);
     }
     sb_puts(o, "    set:\n");
-    for (unsigned j = 0; j < na; j++) {
+    /* new values of what the moieties depend on (fast_subsystem) */
+    char **set = NULL;
+    for (unsigned j = 0; j < na && set == NULL && T->nmo > 0; j++) {
+      EventAssignment_t *ea = Event_getEventAssignment(ev, j);
+      int k = sv_of(T, EventAssignment_getVariable(ea));
+      if (k < 0 || EventAssignment_getMath(ea) == NULL || !fast_reset_needed(T, k))
+        continue;
+      if (d && Delay_getMath(d) && Event_getUseValuesFromTriggerTime(ev)) {
+        /* the moieties would need the other species' values at execution
+           time, and our `set` is computed at trigger time */
+        fail(T, MUSKX_EUNSUPPORTED, ea,
+             "delayed event '%s' with values from trigger time assigns '%s', "
+             "which a fast reaction's conserved moiety depends on: not "
+             "supported", T->ev_names[i], T->v[k].id);
+        return any;
+      }
+      if ((set = muskx__calloc((size_t)T->nv + 1, sizeof *set)) == NULL) {
+        nomem(T);
+        return any;
+      }
+    }
+    for (unsigned j = 0; j < na && T->st == MUSKX_OK; j++) {
       EventAssignment_t *ea = Event_getEventAssignment((Event_t *)ev, j);
       int k = sv_of(T, EventAssignment_getVariable(ea));
       if (k < 0 || EventAssignment_getMath(ea) == NULL) continue;
@@ -1853,7 +2860,7 @@ static void write_events(tr *T, sb *o) {
       if (v->kind == V_ASSIGN) {
         fail(T, MUSKX_EMODEL, ea, "event assigns '%s', which has an assignment rule",
              v->id);
-        return;
+        break;
       }
       if (v->amount_state && d && Delay_getMath(d) &&
           Event_getUseValuesFromTriggerTime(ev)) {
@@ -1865,7 +2872,7 @@ static void write_events(tr *T, sb *o) {
              "delayed event '%s' assigns concentration species '%s' in a "
              "compartment of varying size with values from trigger time: "
              "not supported", T->ev_names[i], v->id);
-        return;
+        break;
       }
       sb e = {0};
       sub(T, &e, EventAssignment_getMath(ea), &c, v->amount_state ? P_UN : P_OR);
@@ -1880,9 +2887,27 @@ static void write_events(tr *T, sb *o) {
       sb_quoted(o, e.s ? e.s : "0");
       sb_putn(o, "\n", 1);
       if (e.oom) o->oom = 1;
+      if (set != NULL && e.s != NULL && (set[k] = fx_strdup(T, e.s)) == NULL) {
+        sb_free(&e);
+        break;
+      }
       sb_free(&e);
     }
+    /* the moieties after the event: the fast equilibrium then takes them
+       as they are (IDACalcIC) */
+    for (int k = 0; set != NULL && k < T->nmo && T->st == MUSKX_OK; k++) {
+      sb e = {0};
+      moiety_sum(T, &e, k, &c, set);
+      sb_printf(o, "      %s: ", T->mo_names[k]);
+      sb_quoted(o, e.s ? e.s : "0");
+      sb_putn(o, "\n", 1);
+      if (e.oom) o->oom = 1;
+      sb_free(&e);
+    }
+    for (int k = 0; set != NULL && k < T->nv; k++) muskx__free(set[k]);
+    muskx__free(set);
   }
+  return any;
 }
 
 /* The report outputs (see sbml.h). */
@@ -1956,7 +2981,7 @@ static void write_model(tr *T, sb *o, const muskx__sbml_opts *op) {
   write_assignments(T, o);
   write_odes(T, o);
   write_algebraic(T, o);
-  write_events(T, o);
+  write_switch_events(T, o, write_events(T, o));
   write_reports(T, o, op);
 }
 
@@ -2053,6 +3078,16 @@ static void free_tr(tr *T) {
   muskx__free(T->ev_names);
   muskx__free(T->v);
   muskx__free(T->alg);
+  for (size_t k = 0; T->N && k < (size_t)T->nfr * (size_t)T->nfs; k++) fx_free(&T->N[k]);
+  for (size_t k = 0; T->mo && k < (size_t)T->nmo * (size_t)T->nfs; k++) fx_free(&T->mo[k]);
+  muskx__free(T->N);
+  muskx__free(T->mo);
+  muskx__free(T->mo_names); /* the names are the name table's */
+  muskx__free(T->fs);
+  muskx__free(T->frx);
+  muskx__free(T->fpiv);
+  muskx__free(T->atoms);
+  muskx__free(T->sw); /* the names are the name table's */
   if (T->doc) SBMLDocument_free(T->doc);
 }
 

@@ -119,7 +119,8 @@ muskx_status muskx_sim_create(const muskx_model *m, muskx_sim **out) {
     return MUSKX_ENOMEM;
   }
   memcpy(s->R, p->consts, (size_t)p->nconst * sizeof *s->R);
-  if (settings_defaults(s) != 0) {
+  if (settings_defaults(s) != 0 ||
+      (p->ndelays > 0 && muskx__delay_reset(s) != MUSKX_OK)) {
     muskx_sim_free(s);
     return MUSKX_ENOMEM;
   }
@@ -131,6 +132,7 @@ void muskx_sim_free(muskx_sim *s) {
   if (s == NULL) return;
   muskx__dae_free(s);
   muskx__solver_free(s);
+  muskx__delay_free(s);
   if (s->ctx) SUNContext_Free(&s->ctx);
   for (int i = 0; s->inputs && i < s->m->ninputs; i++)
     table_free(&s->inputs[i]);
@@ -321,13 +323,24 @@ muskx_status muskx_sim_clear_doses(muskx_sim *s) {
   return ok(s);
 }
 
+/* The loosest relative tolerance accepted (see muskx_sim_set_tolerances). */
+#define MUSKX__MAX_RTOL 1e-2
+
 muskx_status muskx_sim_set_tolerances(muskx_sim *s, double rtol, double atol) {
   if (s == NULL) return MUSKX_EINVAL;
-  if (!(rtol > 0) || !(atol > 0) || !isfinite(rtol) || !isfinite(atol) ||
-      rtol >= 1)
+  if (!(rtol > 0) || !(atol > 0) || !isfinite(rtol) || !isfinite(atol))
     return muskx__sim_err(s, MUSKX_EINVAL,
-                          "tolerances must be finite with 0 < rtol < 1 and "
+                          "tolerances must be finite with rtol > 0 and "
                           "atol > 0 (got rtol=%g, atol=%g)", rtol, atol);
+  /* Looser than this, CVODE's error control no longer keeps a stiff
+     problem's answer meaningful: Robertson's problem at rtol 0.1 returns
+     A + B + C far from 1 with status OK (issue 9). Refuse rather than
+     return silently wrong numbers; the CVODE guide advises rtol <= 1e-3. */
+  if (rtol > MUSKX__MAX_RTOL)
+    return muskx__sim_err(s, MUSKX_EINVAL,
+                          "rtol %g is too loose for reliable results (at "
+                          "most %g; 1e-6 is the default, 1e-3 the loosest "
+                          "the CVODE guide advises)", rtol, MUSKX__MAX_RTOL);
   s->rtol = rtol;
   s->atol = atol;
   return ok(s);
@@ -395,7 +408,8 @@ void muskx__sim_load_values(muskx_sim *s, double *y0) {
     }
     R[p->reg_param0 + i] = v;
   }
-  muskx__sim_inputs_at(s, 0.0);
+  muskx__sim_inputs_at(s, s->t_start);
+  R[p->reg_time] = s->t_start;
   for (int i = 0; i < s->m->nspecies; i++) {
     double v;
     if (s->init_set[i]) {
@@ -446,6 +460,11 @@ void muskx__sim_eval(muskx_sim *s, const muskx__prog *prog, double t,
                      const double *y) {
   const muskx__program *p = s->p;
   double *R = s->R;
+  if (p->ndelays > 0) { /* leaves (t, inputs, y) in the registers */
+    muskx__delay_update(s, t, y);
+    muskx__vm_run(prog, R);
+    return;
+  }
   R[p->reg_time] = t;
   for (int i = 0; i < s->m->ninputs; i++)
     R[p->reg_input0 + i] = s->in_a[i] + s->in_b[i] * t;

@@ -90,8 +90,22 @@ struct muskx_sim {
   N_Vector yprobe;
   const double *probe_y; /* NULL: judge at the current state */
   double probe_t;
+  double t_start;       /* start time of the run being set up: species
+                           initial values that use t are taken there */
   int autonomous;       /* steady-state integration: no events, inputs
                            frozen at their t = 0 values */
+
+  /* Delay history (delay.c), for models with delay(): one point (t, y,
+     y') per accepted CVODE step, after the start and after every event
+     (a second point at the same t, so an event's jump is kept). Grown
+     geometrically; kept across runs, emptied at each start. */
+  double *hist_t, *hist_y, *hist_yp;
+  size_t nhist, cap_hist;
+  double *delay_buf;    /* ndelays taus, then nspecies + nspecies scratch */
+  int bad_delay;        /* delay with a negative tau (-1: none) */
+  double bad_delay_time, bad_delay_tau;
+  double root_pending;  /* a root CVODE returned past the requested time
+                           (CV_ONE_STEP), reported at the next call; NAN */
 
   long stats[MUSKX__NSTATS];
   double fail_time;
@@ -144,6 +158,19 @@ void muskx__events_probe_set(muskx_sim *s, double tp);
 /* One output row (species, then outputs) at (t, y). */
 void muskx__events_record(muskx_sim *s, double t, const double *y,
                           double *row);
+
+/* delay.c: history and delayed values for models with delay() */
+/* Empties the history (and allocates the scratch on first use). */
+muskx_status muskx__delay_reset(muskx_sim *s);
+/* Appends (t, y, yp); yp NULL: computed from the right-hand side. */
+muskx_status muskx__delay_push(muskx_sim *s, double t, const double *y,
+                               const double *yp);
+/* Fills the delay registers for the current (t, y) (y NULL: the state
+   registers); run by muskx__sim_eval before every program. */
+void muskx__delay_update(muskx_sim *s, double t, const double *y);
+/* Smallest positive constant tau (INFINITY: none). */
+double muskx__delay_min_tau(muskx_sim *s);
+void muskx__delay_free(muskx_sim *s);
 
 /* dae.c: the IDA driver, used by muskx__solver_run when p->nalg > 0 */
 muskx_status muskx__dae_run(muskx_sim *s, const double *y0,

@@ -295,6 +295,64 @@ static muskx_status reinit(muskx_sim *s, double t) {
 
 /* ---- the run ----------------------------------------------------------- */
 
+/* Models with delay(): CVODE goes step by step (CV_ONE_STEP) so that every
+   accepted step becomes a history point (delay.c); a requested time inside
+   a step is interpolated with CVodeGetDky, the same value CV_NORMAL gives.
+   A root return records the state at the root, not the step past it; a
+   root beyond tout is held (root_pending) until tout has been reported,
+   as CV_NORMAL does. */
+static int advance(muskx_sim *s, double tout, double *tret) {
+  if (s->p->ndelays == 0)
+    return CVode(s->cvode, tout, s->y, tret, CV_NORMAL);
+  double tn;
+  if (s->yprobe == NULL && (s->yprobe = N_VClone(s->y)) == NULL)
+    return CV_MEM_FAIL;
+  if (!isnan(s->root_pending)) {
+    double tr = s->root_pending;
+    if (tr <= tout) s->root_pending = NAN;
+    *tret = tr <= tout ? tr : tout;
+    if (CVodeGetDky(s->cvode, *tret, 0, s->y) != CV_SUCCESS) return CV_MEM_NULL;
+    return tr <= tout ? CV_ROOT_RETURN : CV_SUCCESS;
+  }
+  for (;;) {
+    if (CVodeGetCurrentTime(s->cvode, &tn) != CV_SUCCESS) return CV_MEM_NULL;
+    if (tn >= tout) break;
+    int flag = CVode(s->cvode, tout, s->y, tret, CV_ONE_STEP);
+    if (flag < 0) return flag;
+    if (CVodeGetDky(s->cvode, *tret, 1, s->yprobe) != CV_SUCCESS ||
+        muskx__delay_push(s, *tret, N_VGetArrayPointer(s->y),
+                          N_VGetArrayPointer(s->yprobe)) != MUSKX_OK)
+      return CV_MEM_FAIL;
+    if (flag == CV_ROOT_RETURN && *tret > tout) {
+      s->root_pending = *tret;
+      break;
+    }
+    /* A stop beyond tout (the step landed on a later discontinuity):
+       report tout first by interpolation, as CV_NORMAL does; the stop is
+       handled when the run asks for it (tn >= tout then). */
+    if (flag == CV_TSTOP_RETURN && *tret > tout) break;
+    if (flag == CV_ROOT_RETURN || flag == CV_TSTOP_RETURN) return flag;
+  }
+  int flag = CVodeGetDky(s->cvode, tout, 0, s->y);
+  *tret = tout;
+  return flag == CV_SUCCESS ? CV_SUCCESS : flag;
+}
+
+/* After the start or an event at t: the (new) state is a history point. */
+static muskx_status history_point(muskx_sim *s, double t) {
+  if (s->p->ndelays == 0) return MUSKX_OK;
+  muskx_status st = muskx__delay_push(s, t, N_VGetArrayPointer(s->y), NULL);
+  if (st == MUSKX_OK && s->bad_delay >= 0) {
+    const int32_t *pos = &s->p->delay_pos[2 * s->bad_delay];
+    s->fail_time = s->bad_delay_time;
+    return muskx__sim_err(s, MUSKX_ENONFINITE,
+                          "t=%g: delay() at %s:%d:%d has a negative delay "
+                          "(tau = %g)", s->bad_delay_time, s->m->source,
+                          pos[0], pos[1], s->bad_delay_tau);
+  }
+  return st;
+}
+
 /* Interpolated state a little past a root at t, inside CVODE's last step:
    far enough that a crossing condition has its new truth value, close
    enough that nothing else happened (100x CVODE's own root tolerance). */
@@ -333,7 +391,14 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
   muskx_status st;
   /* Too much work is a step budget spent, whatever the trial values met on
      the way: name the worst species instead. */
-  if (!isnan(s->bad_time) && flag != CV_TOO_MUCH_WORK) {
+  if (s->p->ndelays > 0 && s->bad_delay >= 0) {
+    const int32_t *pos = &s->p->delay_pos[2 * s->bad_delay];
+    st = muskx__sim_err(s, MUSKX_ENONFINITE,
+                        "t=%g: delay() at %s:%d:%d has a negative delay "
+                        "(tau = %g)", s->bad_delay_time, m->source, pos[0],
+                        pos[1], s->bad_delay_tau);
+    s->fail_time = s->bad_delay_time;
+  } else if (!isnan(s->bad_time) && flag != CV_TOO_MUCH_WORK) {
     /* find the reaction whose rate is not finite, for a precise message */
     int sp = s->bad_result;
     muskx__sim_eval(s, &s->p->rates, s->bad_time, N_VGetArrayPointer(s->y));
@@ -395,6 +460,15 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   double *y = N_VGetArrayPointer(s->y);
   y[0] = 0.0; /* the placeholder state when there are no species */
   memcpy(y, y0, (size_t)n * sizeof *y);
+  s->root_pending = NAN;
+  if (s->p->ndelays > 0) {
+    /* Steps no longer than the smallest constant delay: the right-hand
+       side then only needs history from before the current step. */
+    if ((st = muskx__delay_reset(s)) != MUSKX_OK) goto done;
+    double taumin = muskx__delay_min_tau(s);
+    if (isfinite(taumin) && !(s->hmax > 0 && s->hmax <= taumin))
+      CVodeSetMaxStep(s->cvode, taumin);
+  }
 
   /* Conditional events start from their initial_value; one already true at
      the start fires only if initial_value is false. */
@@ -402,6 +476,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
     s->prev_trigger[e] = (uint8_t)m->events[e].initial_value;
   int changed = 0;
   if ((st = muskx__events_fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
+  if ((st = history_point(s, t)) != MUSKX_OK) goto done;
   {
     /* CVodeReInit zeroes CVODE's counters: nothing of a previous run
        leaks into this run's statistics. */
@@ -427,7 +502,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
       /* only a non-finite value met in this interval explains a failure
          in it (issue 9: not one CVODE recovered from long before) */
       s->bad_time = NAN;
-      int flag = CVode(s->cvode, tstop, s->y, &tret, CV_NORMAL);
+      int flag = advance(s, tstop, &tret);
       if (flag < 0) {
         st = solver_failure(s, flag, tret);
         goto done;
@@ -438,7 +513,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
         set_probe(s, t);
         st = muskx__events_fire_due(s, t, y, &changed);
         s->probe_y = NULL;
-        if (st != MUSKX_OK) goto done;
+        if (st != MUSKX_OK || (st = history_point(s, t)) != MUSKX_OK) goto done;
         /* Restart even when nothing changed: continuing from a root where
            some g is exactly 0 makes CVODE stop with "root found at and very
            near t" (CV_ILL_INPUT); a restart re-arms root finding cleanly. */
@@ -452,6 +527,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
          CVODE its step-size and order history. */
       changed = muskx__events_inputs_changed_at(s, t);
       if ((st = muskx__events_fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
+      if (changed && (st = history_point(s, t)) != MUSKX_OK) goto done;
       if (changed && (st = reinit(s, t)) != MUSKX_OK) goto done;
     }
   }
@@ -481,7 +557,20 @@ muskx_status muskx_sim_run(muskx_sim *s, const double *times, size_t ntimes,
   }
   double *y0 = muskx__calloc((size_t)s->m->nspecies + 1, sizeof *y0);
   if (y0 == NULL) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory");
+  s->t_start = times[0];
   muskx__sim_load_values(s, y0);
+  s->t_start = 0.0; /* steady state and eval_rhs work at t = 0 */
+  /* a volume derived from parameters the caller changed */
+  for (int i = 0; i < s->m->ncompartments; i++) {
+    double v = s->R[s->p->reg_param0 + s->m->nparams + i];
+    if (!(v > 0) || !isfinite(v)) {
+      muskx__free(y0);
+      return muskx__sim_err(s, MUSKX_EINVAL,
+                            "volume of compartment '%s' is %g at the current "
+                            "parameter values (it must be > 0)",
+                            s->m->compartments[i].name, v);
+    }
+  }
   muskx_status st = muskx__solver_run(s, y0, times, ntimes, out, rows_done, NULL);
   muskx__free(y0);
   return st;

@@ -180,6 +180,120 @@ START_TEST(an_algebraic_rule_with_nothing_to_determine_is_refused_at_its_line) {
 }
 END_TEST
 
+/* ---- fast reactions: rapid equilibrium -------------------------------- */
+
+/* A <-> B fast (kf = 3, kb = 1: K = 3), A -> C slow (k = 0.4), in a
+   compartment of size 2, concentrations (amounts 2, 0, 0 at t0). At
+   equilibrium b = K a, so a + b decays as one exponential with rate
+   k / (1 + K): a = T0/(1+K) exp(-k t/(1+K)), T0 = 1, b = K a, c = T0 - a - b.
+   %s is the fast part: one reversible reaction, or two irreversible ones
+   (rank 1: the equilibrium is v1 - v2 = 0, not v1 = 0 and v2 = 0). */
+static const char fast_fmt[] =
+    "<?xml version='1.0' encoding='UTF-8'?>\n"
+    "<sbml xmlns='http://www.sbml.org/sbml/level3/version1/core' level='3' version='1'>\n"
+    " <model id='fast'>\n"
+    "  <listOfCompartments><compartment id='V' size='2' spatialDimensions='3' constant='true'/></listOfCompartments>\n"
+    "  <listOfSpecies>\n"
+    "   <species id='A' compartment='V' initialAmount='2' hasOnlySubstanceUnits='false' boundaryCondition='false' constant='false'/>\n"
+    "   <species id='B' compartment='V' initialAmount='0' hasOnlySubstanceUnits='false' boundaryCondition='false' constant='false'/>\n"
+    "   <species id='C' compartment='V' initialAmount='0' hasOnlySubstanceUnits='false' boundaryCondition='false' constant='false'/>\n"
+    "  </listOfSpecies>\n"
+    "  <listOfParameters><parameter id='kf' value='3' constant='%s'/><parameter id='kb' value='1' constant='true'/>\n"
+    "   <parameter id='k' value='0.4' constant='true'/></listOfParameters>\n"
+    "  <listOfReactions>\n%s"
+    "   <reaction id='slow' reversible='false' fast='false'>\n"
+    "    <listOfReactants><speciesReference species='A' stoichiometry='1' constant='true'/></listOfReactants>\n"
+    "    <listOfProducts><speciesReference species='C' stoichiometry='1' constant='true'/></listOfProducts>\n"
+    "    <kineticLaw><math xmlns='http://www.w3.org/1998/Math/MathML'>\n"
+    "     <apply><times/><ci>k</ci><ci>A</ci><ci>V</ci></apply></math></kineticLaw>\n"
+    "   </reaction>\n"
+    "  </listOfReactions>\n%s"
+    " </model>\n"
+    "</sbml>\n";
+
+#define FAST_RX(id, from, to, rate)                                                     \
+  "   <reaction id='" id "' reversible='false' fast='true'>\n"                           \
+  "    <listOfReactants><speciesReference species='" from "' stoichiometry='1' constant='true'/></listOfReactants>\n" \
+  "    <listOfProducts><speciesReference species='" to "' stoichiometry='1' constant='true'/></listOfProducts>\n" \
+  "    <kineticLaw><math xmlns='http://www.w3.org/1998/Math/MathML'>\n"                  \
+  "     " rate "</math></kineticLaw>\n"                                                  \
+  "   </reaction>\n"
+
+static const char *const fast_parts[] = {
+    /* one reversible fast reaction: rate (kf a - kb b) V */
+    "   <reaction id='eq' reversible='true' fast='true'>\n"
+    "    <listOfReactants><speciesReference species='A' stoichiometry='1' constant='true'/></listOfReactants>\n"
+    "    <listOfProducts><speciesReference species='B' stoichiometry='1' constant='true'/></listOfProducts>\n"
+    "    <kineticLaw><math xmlns='http://www.w3.org/1998/Math/MathML'>\n"
+    "     <apply><times/><apply><minus/><apply><times/><ci>kf</ci><ci>A</ci></apply>\n"
+    "      <apply><times/><ci>kb</ci><ci>B</ci></apply></apply><ci>V</ci></apply></math></kineticLaw>\n"
+    "   </reaction>\n",
+    /* the same as two irreversible fast reactions */
+    FAST_RX("fwd", "A", "B", "<apply><times/><ci>kf</ci><ci>A</ci><ci>V</ci></apply>")
+    FAST_RX("bwd", "B", "A", "<apply><times/><ci>kb</ci><ci>B</ci><ci>V</ci></apply>"),
+    /* irreversible: kf A V = 0, a = 0 */
+    FAST_RX("fwd", "A", "B", "<apply><times/><ci>kf</ci><ci>A</ci><ci>V</ci></apply>"),
+};
+
+START_TEST(a_fast_equilibrium_decays_with_the_slow_rate_scaled_by_one_over_one_plus_k) {
+  char text[8192], *yaml = NULL;
+  snprintf(text, sizeof text, fast_fmt, "true", fast_parts[_i], "");
+  muskx_error err;
+  muskx_status st = muskx__sbml_translate("fast.xml", text, strlen(text), NULL, &yaml, &err);
+  ck_assert_msg(st == MUSKX_OK, "%s", err.message);
+  /* one conserved moiety (amounts), which only the slow reaction changes */
+  ck_assert_ptr_nonnull(strstr(yaml, "  - {expr: \"A * V + B * V - fast_moiety1\""));
+  ck_assert_ptr_nonnull(strstr(yaml, "  fast_moiety1: \"(-1 * slow)\""));
+  ck_assert_ptr_nonnull(strstr(yaml, "equation: \"-> C\""));
+  muskx_model *m = NULL;
+  st = muskx_model_load_string(yaml, strlen(yaml), "fast.yaml", &m, &err);
+  ck_assert_msg(st == MUSKX_OK, "%s:%d:%d: %s\n%s", err.file, err.line, err.column,
+                err.message, yaml);
+  muskx_sim *s = tu_sim(m);
+  TU_OK(s, muskx_sim_set_tolerances(s, 1e-10, 1e-12));
+  enum { NT = 5 };
+  double times[NT] = {0, 0.5, 1, 4, 10};
+  int nc = muskx_sim_ncols(s);
+  double out[NT * 8];
+  ck_assert_int_le(nc, 8);
+  tu_run(s, times, NT, out);
+  int a = muskx_model_find(m, MUSKX_SPECIES, "A");
+  int b = muskx_model_find(m, MUSKX_SPECIES, "B");
+  int c = muskx_model_find(m, MUSKX_SPECIES, "C");
+  ck_assert(a >= 0 && b >= 0 && c >= 0);
+  const double K = 3, k = 0.4, T0 = 1; /* T0: (2 + 0) / V */
+  for (int i = 0; i < NT; i++) {
+    double ea = T0 / (1 + K) * exp(-k * times[i] / (1 + K));
+    TU_CLOSE(out[i * nc + a], ea, 1e-7, 1e-10, "A", times[i]);
+    TU_CLOSE(out[i * nc + b], K * ea, 1e-7, 1e-10, "B", times[i]);
+    TU_CLOSE(out[i * nc + c], T0 - (1 + K) * ea, 1e-7, 1e-10, "C", times[i]);
+  }
+  muskx_sim_free(s);
+  muskx_model_free(m);
+  muskx_free_string(yaml);
+}
+END_TEST
+
+START_TEST(a_fast_reaction_that_events_can_switch_off_is_refused_at_its_line) {
+  /* kf is changed by an event: kf = 0 would leave A and B undetermined */
+  static const char ev[] =
+      "  <listOfEvents><event id='off' useValuesFromTriggerTime='true'>\n"
+      "   <trigger initialValue='true' persistent='true'><math xmlns='http://www.w3.org/1998/Math/MathML'>\n"
+      "    <apply><gt/><csymbol encoding='text' definitionURL='http://www.sbml.org/sbml/symbols/time'>t</csymbol><cn>1</cn></apply></math></trigger>\n"
+      "   <listOfEventAssignments><eventAssignment variable='kf'><math xmlns='http://www.w3.org/1998/Math/MathML'>\n"
+      "    <cn>0</cn></math></eventAssignment></listOfEventAssignments>\n"
+      "  </event></listOfEvents>\n";
+  char text[8192], *yaml = NULL;
+  snprintf(text, sizeof text, fast_fmt, "false", fast_parts[2], ev);
+  muskx_error err;
+  muskx_status st = muskx__sbml_translate("fast.xml", text, strlen(text), NULL, &yaml, &err);
+  ck_assert_int_eq(st, MUSKX_EUNSUPPORTED);
+  ck_assert_ptr_null(yaml);
+  ck_assert_ptr_nonnull(strstr(err.message, "fast reaction 'fwd'"));
+  ck_assert_int_eq(err.line, 13);
+}
+END_TEST
+
 /* ---- every shipped model: valid export, same time courses after a round
    trip ------------------------------------------------------------------ */
 
@@ -343,6 +457,9 @@ int main(void) {
   tcase_add_test(tc, malformed_xml_is_a_syntax_error_with_its_line);
   tcase_add_test(tc, an_algebraic_rule_determines_its_non_constant_parameter);
   tcase_add_test(tc, an_algebraic_rule_with_nothing_to_determine_is_refused_at_its_line);
+  tcase_add_loop_test(tc, a_fast_equilibrium_decays_with_the_slow_rate_scaled_by_one_over_one_plus_k,
+                      0, 2);
+  tcase_add_test(tc, a_fast_reaction_that_events_can_switch_off_is_refused_at_its_line);
   tcase_add_loop_test(tc, every_shipped_model_exports_to_valid_sbml_l3v2, 0, nmodels);
   tcase_add_loop_test(tc, every_shipped_model_keeps_its_time_course_through_sbml_and_back, 0,
                       nmodels);
