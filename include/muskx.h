@@ -319,7 +319,11 @@ MUSKX_API muskx_status muskx_sim_add_dose(muskx_sim *sim, const char *target,
                                           double every, int count);
 MUSKX_API muskx_status muskx_sim_clear_doses(muskx_sim *sim);
 
-/* Relative and absolute tolerance of later runs (both > 0). */
+/*
+ * Relative and absolute tolerance of later runs (both > 0). EINVAL for
+ * rtol > 1e-2: looser control gives silently wrong answers on stiff
+ * problems (the CVODE guide advises rtol <= 1e-3).
+ */
 MUSKX_API muskx_status muskx_sim_set_tolerances(muskx_sim *sim, double rtol,
                                                 double atol);
 /* Per-species absolute tolerance (overrides the scalar one). */
@@ -742,9 +746,10 @@ MUSKX_API muskx_status muskx_quantiles(const double *values, size_t nsets,
  * Thread-safe (no shared state).
  * Status: EINVAL (NULL arguments), EIO (unreadable), ESYNTAX (malformed
  * XML), EMODEL (invalid SBML), EUNSUPPORTED (a construct the engine cannot
- * represent, named with its line: algebraic rules, fast reactions, csymbol
- * delay and rateOf, inverse trigonometric functions, SBML packages other
- * than comp), ENOMEM.
+ * represent, named with its line: rateOf in initial values, inside delay
+ * or of expressions; nested delays; delays with algebraic rules; fast
+ * reactions switched off by events; SBML packages other than comp),
+ * ENOMEM.
  */
 MUSKX_API muskx_status muskx_sbml_to_yaml(const char *sbml_path,
                                           char **yaml_out, muskx_error *err);

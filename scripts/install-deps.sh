@@ -15,19 +15,22 @@ set -euo pipefail
 #   libsuitesparse-dev            klu.h, included by sunlinsol_klu.h
 #   libopenblas-dev liblapack-dev LAPACK dgetrf/dgetrs/dgeev (OpenBLAS)
 #   libyaml-dev                   the model loader
+#   libsbml5-dev                  SBML import and export (optional at build time)
 #   check libsubunit-dev          unit tests (check.pc requires libsubunit)
 #   valgrind clang                make valgrind; the build is also checked with clang
 #   cmake                         the find_package(muskx) install check
 #   (for make lint)               shellcheck
-#   gnuplot-nox python3           plots and bindings (later issues)
+#   gnuplot-nox                   plots (muskx run/compare --plot)
+#   python3 python3-numpy         Python bindings and their tests (run with and
+#                                 without numpy), calibration scripts
 packages=(
   build-essential pkg-config make
   libsundials-dev libsuitesparse-dev
   libopenblas-dev liblapack-dev
-  libyaml-dev
+  libyaml-dev libsbml5-dev
   check libsubunit-dev
   valgrind clang cmake shellcheck
-  gnuplot-nox python3
+  gnuplot-nox python3 python3-numpy
 )
 
 check_only=0

@@ -8,8 +8,9 @@
 # Each PROGRAM is one command (words split on blanks) run from the current
 # directory, under the --wrap command if given (e.g. valgrind). A Check
 # binary prints lines like "100%: Checks: 12, Failures: 0, Errors: 0"; those
-# are summed. A program without such a line counts as one test, passed when
-# it exits 0. A Check binary that reports no failure but exits non-zero
+# are summed. Another program's last "N passed, N failed" line is used
+# when it prints one; otherwise it counts as one test, passed when it exits
+# 0. A Check binary that reports no failure but exits non-zero
 # (valgrind errors, a sanitizer report at exit, a crash) adds one failure; a
 # program that does not exist (did not build) is one failure.
 #
@@ -92,8 +93,22 @@ for spec in "$@"; do
     bad=$((bad + f + e))
   done < <(sed -n 's/^[0-9]*%: Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2 \3/p' "$log")
   if [ "$found" -eq 0 ]; then
-    checks=1
-    bad=$(( rc == 0 ? 0 : 1 ))
+    # Not a Check binary: use its own last "N passed, N failed" line if it
+    # prints one (the calibration and Python suites do), else count it as
+    # one test.
+    summary=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1 \2/p' "$log" | tail -n 1)
+    if [ -n "$summary" ]; then
+      read -r p f <<< "$summary"
+      checks=$((p + f))
+      bad=$f
+      if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+        checks=$((checks + 1))
+        bad=1
+      fi
+    else
+      checks=1
+      bad=$(( rc == 0 ? 0 : 1 ))
+    fi
   elif [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
     # Every check passed, yet the program failed: count the program.
     checks=$((checks + 1))
