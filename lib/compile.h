@@ -74,4 +74,9 @@ struct muskx__program {
 muskx_status muskx__compile(muskx_model *m, muskx_error *err);
 void muskx__program_free(muskx__program *p);
 
+/* Evaluates every parameter, compartment volume and species initial value
+   at the defaults into R (a register file of m->program->nregs doubles),
+   at t = 0 (model_query.c). */
+void muskx__model_eval_defaults(const muskx_model *m, double *R);
+
 #endif

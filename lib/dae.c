@@ -37,9 +37,6 @@
 /* As in solver.c: SUNDIALS 6.4 cannot clear a stop time; with no
    discontinuity ahead it is moved out of reach. */
 #define NO_STOP 1e300
-/* SUNDIALS' own dense LU up to this size, our LAPACK one above (as the
-   automatic choice of solver.c; IDA has no KLU path here). */
-#define DENSE_MAX 40
 
 /* ---- IDA callbacks ----------------------------------------------------- */
 
@@ -178,7 +175,7 @@ static muskx_status setup_ida(muskx_sim *s, double t0) {
   /* KLU would need the DAE's own sparsity pattern: dense or LAPACK here */
   muskx_linear_solver ls = s->ls == MUSKX_LS_LAPACK || s->ls == MUSKX_LS_DENSE
                                ? s->ls
-                               : n <= DENSE_MAX ? MUSKX_LS_DENSE : MUSKX_LS_LAPACK;
+                               : n <= MUSKX__DENSE_MAX ? MUSKX_LS_DENSE : MUSKX_LS_LAPACK;
   if ((int)ls != s->dae_ls_built) {
     free_ls(s);
     s->dae_A = SUNDenseMatrix(n, n, s->ctx);

@@ -123,9 +123,16 @@ void muskx_model_free(muskx_model *model) { muskx__model_destroy(model); }
    evaluated: at the parameters' default values, right after compiling (a
    literal volume is checked by the loader). */
 static muskx_status check_volumes(const muskx_model *m, muskx_error *err) {
+  if (m->ncompartments == 0) return MUSKX_OK;
+  const muskx__program *p = m->program;
+  double *R = muskx__calloc((size_t)p->nregs + 1, sizeof *R);
+  if (R == NULL)
+    return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory checking volumes");
+  muskx__model_eval_defaults(m, R);
   for (int i = 0; i < m->ncompartments; i++) {
-    double v = muskx_model_default(m, MUSKX_COMPARTMENT, i);
+    double v = R[p->reg_param0 + m->nparams + i];
     if (v > 0 && isfinite(v)) continue;
+    muskx__free(R);
     const muskx__compartment *cp = &m->compartments[i];
     muskx__loc at = {cp->loc.file ? cp->loc.file : m->source,
                      cp->volume ? cp->volume->line : cp->loc.line,
@@ -134,6 +141,7 @@ static muskx_status check_volumes(const muskx_model *m, muskx_error *err) {
                          "volume of compartment '%s' must be positive, got %g "
                          "at the parameters' default values", cp->name, v);
   }
+  muskx__free(R);
   return MUSKX_OK;
 }
 

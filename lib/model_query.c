@@ -9,39 +9,39 @@
 #include "compile.h"
 #include "vm.h"
 
-double muskx_model_default(const muskx_model *m, muskx_kind kind, int index) {
-  if (m == NULL || m->program == NULL || index < 0) return NAN;
+void muskx__model_eval_defaults(const muskx_model *m, double *R) {
   const muskx__program *p = m->program;
-  if (kind == MUSKX_INPUT)
-    return index < m->ninputs ? m->inputs[index].def : NAN;
-  int slot;
-  if (kind == MUSKX_PARAMETER && index < m->nparams)
-    slot = index;
-  else if (kind == MUSKX_COMPARTMENT && index < m->ncompartments)
-    slot = m->nparams + index;
-  else if (kind == MUSKX_SPECIES && index < m->nspecies)
-    slot = -1;
-  else
-    return NAN;
-  /* A private register file: the model itself is never written. */
-  double *R = muskx__calloc((size_t)p->nregs + 1, sizeof *R);
-  if (R == NULL) return NAN;
   for (int32_t i = 0; i < p->nconst; i++) R[i] = p->consts[i];
   for (int i = 0; i < m->ninputs; i++) R[p->reg_input0 + i] = m->inputs[i].def;
   for (int i = 0; i < p->nparamlike; i++) {
     muskx__vm_run(&p->init_param[i], R);
     R[p->reg_param0 + i] = R[p->init_param[i].results[0]];
   }
-  double v;
-  if (slot >= 0) {
-    v = R[p->reg_param0 + slot];
-  } else {
-    for (int i = 0; i <= index; i++) {
-      muskx__vm_run(&p->init_species[i], R);
-      R[p->reg_state0 + i] = R[p->init_species[i].results[0]];
-    }
-    v = R[p->reg_state0 + index];
+  for (int i = 0; i < m->nspecies; i++) {
+    muskx__vm_run(&p->init_species[i], R);
+    R[p->reg_state0 + i] = R[p->init_species[i].results[0]];
   }
+}
+
+double muskx_model_default(const muskx_model *m, muskx_kind kind, int index) {
+  if (m == NULL || m->program == NULL || index < 0) return NAN;
+  const muskx__program *p = m->program;
+  int32_t reg;
+  if (kind == MUSKX_INPUT)
+    return index < m->ninputs ? m->inputs[index].def : NAN;
+  if (kind == MUSKX_PARAMETER && index < m->nparams)
+    reg = p->reg_param0 + index;
+  else if (kind == MUSKX_COMPARTMENT && index < m->ncompartments)
+    reg = p->reg_param0 + m->nparams + index;
+  else if (kind == MUSKX_SPECIES && index < m->nspecies)
+    reg = p->reg_state0 + index;
+  else
+    return NAN;
+  /* A private register file: the model itself is never written. */
+  double *R = muskx__calloc((size_t)p->nregs + 1, sizeof *R);
+  if (R == NULL) return NAN;
+  muskx__model_eval_defaults(m, R);
+  double v = R[reg];
   muskx__free(R);
   return v;
 }

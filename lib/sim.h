@@ -16,6 +16,14 @@
 
 #define MUSKX__NSTATS 11
 
+/* The automatic linear solver uses SUNDIALS' dense LU up to this many
+   states and LAPACK (OpenBLAS dgetrf/dgetrs) above, for CVODE and IDA.
+   Measured 2026-11-25 (median run time, same run, OPENBLAS_NUM_THREADS=1,
+   random mass-action networks of bench/gen_network.py): LAPACK/dense time
+   1.13 at 3 states (Robertson), 0.96 at 10, 0.88 at 20 (POLLU 0.86), 0.66
+   at 40, 0.40 at 160; callgrind instruction counts agree. */
+#define MUSKX__DENSE_MAX 9
+
 typedef struct muskx__table {
   size_t n;
   double *times, *values; /* owned copies */

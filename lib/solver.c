@@ -31,10 +31,9 @@
 #define NO_STOP 1e300
 
 
-/* Automatic linear solver choice (measured with `make bench`, see
-   bench/RESULTS.md): SUNDIALS dense below DENSE_MAX, KLU for sparse
-   Jacobians from KLU_MIN states, LAPACK otherwise. */
-#define DENSE_MAX 40
+/* Automatic linear solver choice: SUNDIALS dense up to MUSKX__DENSE_MAX
+   states (sim.h), KLU for sparse Jacobians from KLU_MIN states, LAPACK
+   otherwise. */
 #define KLU_MIN 100
 #define KLU_MAX_DENSITY 0.15
 
@@ -191,7 +190,7 @@ static int build_klu_pattern(muskx_sim *s) {
 static muskx_linear_solver choose_ls(const muskx_sim *s) {
   if (s->ls != MUSKX_LS_AUTO) return s->ls;
   int n = s->m->nspecies;
-  if (n <= DENSE_MAX) return MUSKX_LS_DENSE;
+  if (n <= MUSKX__DENSE_MAX) return MUSKX_LS_DENSE;
   double density = (double)(s->p->jac_nnz + n) / ((double)n * n);
   if (n >= KLU_MIN && density <= KLU_MAX_DENSITY) return MUSKX_LS_KLU;
   return MUSKX_LS_LAPACK;
