@@ -32,7 +32,6 @@
 
 #include "alloc.h"
 #include "sim.h"
-#include "vm.h"
 
 /* As in solver.c: SUNDIALS 6.4 cannot clear a stop time; with no
    discontinuity ahead it is moved out of reach. */
@@ -339,36 +338,15 @@ static muskx_status dae_failure(muskx_sim *s, int flag, double t) {
                           eq->loc.file ? eq->loc.file : m->source, eq->loc.line,
                           eq->loc.col, flagname);
     } else {
-      muskx__sim_eval(s, &s->p->rates, s->bad_time, N_VGetArrayPointer(s->y));
-      int32_t r = muskx__vm_first_nonfinite(&s->p->rates, s->R);
-      if (r >= 0) {
-        const muskx__reaction *rx = &m->reactions[r];
-        st = muskx__sim_err(s, MUSKX_ENONFINITE,
-                            "t=%g: rate of reaction '%s' is not finite "
-                            "(%s:%d:%d); d(%s)/dt could not be computed (%s)",
-                            s->bad_time, rx->id,
-                            rx->rate_loc.file ? rx->rate_loc.file : m->source,
-                            rx->rate_loc.line, rx->rate_loc.col,
-                            m->species[sp].name, flagname);
-      } else {
-        st = muskx__sim_err(s, MUSKX_ENONFINITE,
-                            "t=%g: d(%s)/dt is not finite (%s)", s->bad_time,
-                            m->species[sp].name, flagname);
-      }
+      st = muskx__events_nonfinite_error(s, flagname);
     }
   } else {
-    const char *worst = "?";
     N_Vector ele = N_VClone(s->y), ewt = N_VClone(s->y);
-    if (ele && ewt && IDAGetEstLocalErrors(s->ida, ele) == IDA_SUCCESS &&
-        IDAGetErrWeights(s->ida, ewt) == IDA_SUCCESS) {
-      double *e = N_VGetArrayPointer(ele), *w = N_VGetArrayPointer(ewt);
-      double best = -1;
-      for (int i = 0; i < m->nspecies; i++)
-        if (fabs(e[i] * w[i]) > best) {
-          best = fabs(e[i] * w[i]);
-          worst = m->species[i].name;
-        }
-    }
+    int have = ele && ewt && IDAGetEstLocalErrors(s->ida, ele) == IDA_SUCCESS &&
+               IDAGetErrWeights(s->ida, ewt) == IDA_SUCCESS;
+    const char *worst = muskx__events_worst_species(
+        s, have ? N_VGetArrayPointer(ele) : NULL,
+        have ? N_VGetArrayPointer(ewt) : NULL);
     if (ele) N_VDestroy(ele);
     if (ewt) N_VDestroy(ewt);
     st = muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: IDA failed (%s): %.400s; worst "

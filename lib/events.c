@@ -17,6 +17,7 @@
 
 #include "alloc.h"
 #include "sim.h"
+#include "vm.h"
 
 /* Largest number of event firings at one time point before we call it a
    runaway cascade (an event that keeps re-triggering itself). */
@@ -370,4 +371,39 @@ void muskx__events_record(muskx_sim *s, double t, const double *y,
     muskx__sim_eval(s, o, t, y);
     for (int32_t k = 0; k < o->nresults; k++) row[n + k] = s->R[o->results[k]];
   }
+}
+
+/* ---- failure reports ---------------------------------------------------- */
+
+muskx_status muskx__events_nonfinite_error(muskx_sim *s, const char *flagname) {
+  const muskx_model *m = s->m;
+  int sp = s->bad_result;
+  s->fail_time = s->bad_time;
+  /* find the reaction whose rate is not finite, for a precise message */
+  muskx__sim_eval(s, &s->p->rates, s->bad_time, N_VGetArrayPointer(s->y));
+  int32_t r = muskx__vm_first_nonfinite(&s->p->rates, s->R);
+  if (r >= 0) {
+    const muskx__reaction *rx = &m->reactions[r];
+    return muskx__sim_err(s, MUSKX_ENONFINITE,
+                          "t=%g: rate of reaction '%s' is not finite "
+                          "(%s:%d:%d); d(%s)/dt could not be computed (%s)",
+                          s->bad_time, rx->id,
+                          rx->rate_loc.file ? rx->rate_loc.file : m->source,
+                          rx->rate_loc.line, rx->rate_loc.col,
+                          m->species[sp].name, flagname);
+  }
+  return muskx__sim_err(s, MUSKX_ENONFINITE, "t=%g: d(%s)/dt is not finite (%s)",
+                        s->bad_time, m->species[sp].name, flagname);
+}
+
+const char *muskx__events_worst_species(const muskx_sim *s, const double *ele,
+                                        const double *ewt) {
+  const char *worst = "?";
+  double best = -1;
+  for (int i = 0; ele != NULL && ewt != NULL && i < s->m->nspecies; i++)
+    if (fabs(ele[i] * ewt[i]) > best) {
+      best = fabs(ele[i] * ewt[i]);
+      worst = s->m->species[i].name;
+    }
+  return worst;
 }

@@ -151,6 +151,15 @@ void muskx__solver_free(muskx_sim *s);
 /* events.c: the event machinery both integrators share */
 /* Timed events and doses: first firing at or after t0; clears pending. */
 muskx_status muskx__events_schedule(muskx_sim *s, double t0);
+/* Failure reports shared by the CVODE and IDA drivers. The message for a
+   non-finite right-hand side at s->bad_time: the reaction whose rate is
+   not finite (with its file:line:col) or else the species; sets
+   fail_time. flagname is the integrator's flag, for the reader. */
+muskx_status muskx__events_nonfinite_error(muskx_sim *s, const char *flagname);
+/* The species with the largest weighted local error |ele_i * ewt_i|, or
+   "?" when the integrator could not give them (ele/ewt NULL). */
+const char *muskx__events_worst_species(const muskx_sim *s, const double *ele,
+                                        const double *ewt);
 /* Everything due at t: doses, timed events, delayed events, and any
    cascade of conditional events they cause. *changed is set when a state
    or parameter changed (the integrator must restart). */

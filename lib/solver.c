@@ -24,7 +24,6 @@
 
 #include "alloc.h"
 #include "sim.h"
-#include "vm.h"
 
 /* SUNDIALS 6.4 cannot clear a stop time, and one that was reached stays set
    across CVodeReInit; with no discontinuity ahead we move it out of reach. */
@@ -398,36 +397,14 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
                         pos[1], s->bad_delay_tau);
     s->fail_time = s->bad_delay_time;
   } else if (!isnan(s->bad_time) && flag != CV_TOO_MUCH_WORK) {
-    /* find the reaction whose rate is not finite, for a precise message */
-    int sp = s->bad_result;
-    muskx__sim_eval(s, &s->p->rates, s->bad_time, N_VGetArrayPointer(s->y));
-    int32_t r = muskx__vm_first_nonfinite(&s->p->rates, s->R);
-    if (r >= 0) {
-      const muskx__reaction *rx = &m->reactions[r];
-      st = muskx__sim_err(s, MUSKX_ENONFINITE,
-                          "t=%g: rate of reaction '%s' is not finite "
-                          "(%s:%d:%d); d(%s)/dt could not be computed (%s)",
-                          s->bad_time, rx->id, rx->rate_loc.file ? rx->rate_loc.file : m->source, rx->rate_loc.line,
-                          rx->rate_loc.col, m->species[sp].name, flagname);
-    } else {
-      st = muskx__sim_err(s, MUSKX_ENONFINITE,
-                          "t=%g: d(%s)/dt is not finite (%s)", s->bad_time,
-                          m->species[sp].name, flagname);
-    }
-    s->fail_time = s->bad_time;
+    st = muskx__events_nonfinite_error(s, flagname);
   } else {
-    const char *worst = "?";
     N_Vector ele = N_VClone(s->y), ewt = N_VClone(s->y);
-    if (ele && ewt && CVodeGetEstLocalErrors(s->cvode, ele) == CV_SUCCESS &&
-        CVodeGetErrWeights(s->cvode, ewt) == CV_SUCCESS) {
-      double *e = N_VGetArrayPointer(ele), *w = N_VGetArrayPointer(ewt);
-      double best = -1;
-      for (int i = 0; i < m->nspecies; i++)
-        if (fabs(e[i] * w[i]) > best) {
-          best = fabs(e[i] * w[i]);
-          worst = m->species[i].name;
-        }
-    }
+    int have = ele && ewt && CVodeGetEstLocalErrors(s->cvode, ele) == CV_SUCCESS &&
+               CVodeGetErrWeights(s->cvode, ewt) == CV_SUCCESS;
+    const char *worst = muskx__events_worst_species(
+        s, have ? N_VGetArrayPointer(ele) : NULL,
+        have ? N_VGetArrayPointer(ewt) : NULL);
     if (ele) N_VDestroy(ele);
     if (ewt) N_VDestroy(ewt);
     st = muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: CVODE failed (%s): %.400s; worst "
