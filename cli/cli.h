@@ -205,4 +205,14 @@ void cli_out_abort(cli_out *o);
 /* A name for messages: the path, or "standard output". */
 const char *cli_out_name(const cli_out *o);
 
+/*
+ * Parses the arguments of a command of the form "CMD MODEL [-o FILE]"
+ * (opt_output: the id of its output option). Returns -1 when *model (and
+ * *output, NULL if not given) were read; otherwise the exit code the
+ * command must return (after --help, or a usage error).
+ */
+int cli_parse_model_output(const cli_command *self, int argc, char **argv,
+                           int opt_output, const char **model,
+                           const char **output);
+
 #endif /* MUSKX_CLI_H */

@@ -29,29 +29,15 @@ static void print_error(const muskx_error *err, const char *path) {
 }
 
 static int run(const cli_command *self, int argc, char **argv) {
-  cli_parser p;
-  int r;
-  const char *model = NULL, *output = NULL;
+  const char *model, *output;
   char *yaml = NULL;
   muskx_error err;
   muskx_model *m = NULL;
   cli_out out;
   int status = CLI_EXIT_FAIL;
 
-  cli_parser_init(&p, self, argc, argv);
-  while ((r = cli_next(&p)) != CLI_END) {
-    switch (r) {
-    case CLI_ERROR: return CLI_EXIT_USAGE;
-    case CLI_HELP: cli_print_help(stdout, self); return CLI_EXIT_OK;
-    case OPT_OUTPUT: output = p.value; break;
-    case CLI_ARG:
-      if (model != NULL) return cli_usage_error(self, "only one MODEL, not '%s'", p.value);
-      model = p.value;
-      break;
-    default: break;
-    }
-  }
-  if (model == NULL) return cli_usage_error(self, "no MODEL given");
+  int r = cli_parse_model_output(self, argc, argv, OPT_OUTPUT, &model, &output);
+  if (r >= 0) return r;
   memset(&err, 0, sizeof err);
   if (muskx_sbml_to_yaml(model, &yaml, &err) != MUSKX_OK) {
     print_error(&err, model);

@@ -650,3 +650,28 @@ int cli_out_commit(cli_out *o) {
   }
   return 0;
 }
+
+int cli_parse_model_output(const cli_command *self, int argc, char **argv,
+                           int opt_output, const char **model,
+                           const char **output) {
+  cli_parser p;
+  int r;
+  *model = NULL;
+  *output = NULL;
+  cli_parser_init(&p, self, argc, argv);
+  while ((r = cli_next(&p)) != CLI_END) {
+    if (r == CLI_ERROR) return CLI_EXIT_USAGE;
+    if (r == CLI_HELP) {
+      cli_print_help(stdout, self);
+      return CLI_EXIT_OK;
+    }
+    if (r == opt_output) *output = p.value;
+    if (r == CLI_ARG) {
+      if (*model != NULL)
+        return cli_usage_error(self, "only one MODEL, not '%s'", p.value);
+      *model = p.value;
+    }
+  }
+  if (*model == NULL) return cli_usage_error(self, "no MODEL given");
+  return -1;
+}
