@@ -192,27 +192,16 @@ static muskx_status setup_ida(muskx_sim *s, double t0) {
     }
     s->dae_ls_built = (int)ls;
   }
-  double *at = N_VGetArrayPointer(s->abstol), *id = N_VGetArrayPointer(s->id);
-  int any_nonneg = 0;
-  for (int i = 0; i < n; i++) {
-    at[i] = isnan(s->atol_species[i]) ? s->atol : s->atol_species[i];
-    id[i] = m->species[i].algebraic ? 0.0 : 1.0;
-    any_nonneg |= m->species[i].nonnegative;
-  }
+  double *id = N_VGetArrayPointer(s->id);
+  int any_nonneg;
+  muskx_status st = muskx__sim_tolerance_vectors(s, n, &any_nonneg);
+  if (st != MUSKX_OK) return st;
+  for (int i = 0; i < n; i++) id[i] = m->species[i].algebraic ? 0.0 : 1.0;
   IDASetId(s->ida, s->id);
   IDASVtolerances(s->ida, s->rtol, s->abstol);
   IDASetMaxNumSteps(s->ida, s->max_steps);
   IDASetMaxStep(s->ida, s->hmax);
-  if (any_nonneg) {
-    if (s->constraints == NULL) {
-      s->constraints = N_VNew_Serial(n, s->ctx);
-      if (s->constraints == NULL)
-        return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (constraints)");
-      double *c = N_VGetArrayPointer(s->constraints);
-      for (int i = 0; i < n; i++) c[i] = m->species[i].nonnegative ? 1.0 : 0.0;
-    }
-    IDASetConstraints(s->ida, s->constraints);
-  }
+  if (any_nonneg) IDASetConstraints(s->ida, s->constraints);
   s->stats[MUSKX_STAT_LINEAR_SOLVER] = ls;
   return MUSKX_OK;
 }

@@ -493,3 +493,27 @@ muskx_status muskx_sim_eval_rhs(muskx_sim *s, double t, const double *y,
   }
   return ok(s);
 }
+
+double muskx__sim_atol(const muskx_sim *s, int i) {
+  return isnan(s->atol_species[i]) ? s->atol : s->atol_species[i];
+}
+
+muskx_status muskx__sim_tolerance_vectors(muskx_sim *s, int n, int *any_nonneg) {
+  const muskx_model *m = s->m;
+  double *at = N_VGetArrayPointer(s->abstol);
+  *any_nonneg = 0;
+  at[0] = s->atol; /* the placeholder state when there are no species */
+  for (int i = 0; i < m->nspecies; i++) {
+    at[i] = muskx__sim_atol(s, i);
+    *any_nonneg |= m->species[i].nonnegative;
+  }
+  if (*any_nonneg && s->constraints == NULL) {
+    s->constraints = N_VNew_Serial(n, s->ctx);
+    if (s->constraints == NULL)
+      return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (constraints)");
+    double *c = N_VGetArrayPointer(s->constraints);
+    for (int i = 0; i < m->nspecies; i++)
+      c[i] = m->species[i].nonnegative ? 1.0 : 0.0;
+  }
+  return MUSKX_OK;
+}

@@ -136,6 +136,13 @@ void muskx__sim_inputs_at(muskx_sim *s, double t);
 /* Input i on the interval that starts at t is a + b*t. */
 void muskx__sim_input_coeffs(const muskx_sim *s, int i, double t, double *a,
                              double *b);
+/* Absolute tolerance of species i: its own if set, else the scalar one. */
+double muskx__sim_atol(const muskx_sim *s, int i);
+/* The integrators' common setup: fills abstol (n >= 1 entries; a model
+   without species has one placeholder state) and, when a species is
+   nonnegative, creates s->constraints once (1 = ">= 0"). Returns MUSKX_OK
+   and sets *any_nonneg, or ENOMEM. */
+muskx_status muskx__sim_tolerance_vectors(muskx_sim *s, int n, int *any_nonneg);
 /* Evaluates program p at (t, y) with the current parameters/inputs. */
 void muskx__sim_eval(muskx_sim *s, const muskx__prog *p, double t,
                      const double *y);

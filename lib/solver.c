@@ -245,27 +245,13 @@ static muskx_status setup_cvode(muskx_sim *s, double t0) {
     }
     s->ls_built = (int)ls;
   }
-  double *at = N_VGetArrayPointer(s->abstol);
-  int any_nonneg = 0;
-  at[0] = s->atol;
-  for (int i = 0; i < s->m->nspecies; i++) {
-    at[i] = isnan(s->atol_species[i]) ? s->atol : s->atol_species[i];
-    any_nonneg |= s->m->species[i].nonnegative;
-  }
+  int any_nonneg;
+  muskx_status st = muskx__sim_tolerance_vectors(s, n, &any_nonneg);
+  if (st != MUSKX_OK) return st;
   CVodeSVtolerances(s->cvode, s->rtol, s->abstol);
   CVodeSetMaxNumSteps(s->cvode, s->max_steps);
   CVodeSetMaxStep(s->cvode, s->hmax);
-  if (any_nonneg) {
-    if (s->constraints == NULL) {
-      s->constraints = N_VNew_Serial(n, s->ctx);
-      if (s->constraints == NULL)
-        return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (constraints)");
-      double *c = N_VGetArrayPointer(s->constraints);
-      for (int i = 0; i < s->m->nspecies; i++)
-        c[i] = s->m->species[i].nonnegative ? 1.0 : 0.0;
-    }
-    CVodeSetConstraints(s->cvode, s->constraints);
-  }
+  if (any_nonneg) CVodeSetConstraints(s->cvode, s->constraints);
   s->stats[MUSKX_STAT_LINEAR_SOLVER] = ls;
   return MUSKX_OK;
 }

@@ -63,9 +63,6 @@ static void eval_full(muskx_sim *s, double t, const double *x, double *f,
         s->R[p->alg_jac.results[k]];
 }
 
-static double atol_of(const muskx_sim *s, int i) {
-  return isnan(s->atol_species[i]) ? s->atol : s->atol_species[i];
-}
 
 /* Relative residual of the free species at x (f must hold f(x)). */
 static double rel_residual(const newton_ws *w, const double *x,
@@ -73,7 +70,7 @@ static double rel_residual(const newton_ws *w, const double *x,
   double worst = 0;
   for (int k = 0; k < w->nf; k++) {
     int i = w->free_idx[k];
-    double scale = fmax(fabs(x[i]), atol_of(w->s, i));
+    double scale = fmax(fabs(x[i]), muskx__sim_atol(w->s, i));
     double r = fabs(f[i]) / scale;
     if (!(r <= worst)) worst = r; /* NaN propagates */
   }
@@ -161,7 +158,7 @@ static double integrate(newton_ws *w, double *x) {
     double moved = 0;
     for (int k = 0; k < w->nf; k++) {
       int i = w->free_idx[k];
-      double d = fabs(x[i] - prev[i]) / fmax(fabs(x[i]), atol_of(s, i));
+      double d = fabs(x[i] - prev[i]) / fmax(fabs(x[i]), muskx__sim_atol(s, i));
       if (!(d <= moved)) moved = d;
     }
     if (res <= STEADY_RTOL && moved <= STEADY_MOVED) break;
