@@ -100,6 +100,9 @@ void cli_print_help(FILE *fp, const cli_command *cmd);
  */
 int cli_parse_double(const cli_command *cmd, const char *opt, const char *s,
                      double *out);
+/* Same for a number that must be > 0 (tolerances, steps, times). */
+int cli_parse_positive_double(const cli_command *cmd, const char *opt,
+                              const char *s, double *out);
 /* Same for a positive integer that fits a long. */
 int cli_parse_positive_long(const cli_command *cmd, const char *opt,
                             const char *s, long *out);

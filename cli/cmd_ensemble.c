@@ -225,17 +225,11 @@ static int parse_args(cli_ens *job, ens_opts *o, const cli_command *self,
                                  job->threads);
         break;
       case OPT_T_END:
-        bad = cli_parse_double(self, p.opt, p.value, &o->t_end);
-        if (!bad && !(o->t_end > 0))
-          return cli_usage_error(self, "--t-end must be positive, not '%s'",
-                                 p.value);
+        bad = cli_parse_positive_double(self, p.opt, p.value, &o->t_end);
         o->have_t_end = 1;
         break;
       case OPT_DT:
-        bad = cli_parse_double(self, p.opt, p.value, &o->dt);
-        if (!bad && !(o->dt > 0))
-          return cli_usage_error(self, "--dt must be positive, not '%s'",
-                                 p.value);
+        bad = cli_parse_positive_double(self, p.opt, p.value, &o->dt);
         o->have_dt = 1;
         break;
       case OPT_SET:
@@ -243,15 +237,11 @@ static int parse_args(cli_ens *job, ens_opts *o, const cli_command *self,
         if (bad > 0) return CLI_EXIT_FAIL;
         break;
       case OPT_RTOL:
-        bad = cli_parse_double(self, p.opt, p.value, &o->rtol);
-        if (!bad && !(o->rtol > 0))
-          return cli_usage_error(self, "--rtol must be positive");
+        bad = cli_parse_positive_double(self, p.opt, p.value, &o->rtol);
         o->have_rtol = 1;
         break;
       case OPT_ATOL:
-        bad = cli_parse_double(self, p.opt, p.value, &o->atol);
-        if (!bad && !(o->atol > 0))
-          return cli_usage_error(self, "--atol must be positive");
+        bad = cli_parse_positive_double(self, p.opt, p.value, &o->atol);
         o->have_atol = 1;
         break;
       case OPT_SOLVER:

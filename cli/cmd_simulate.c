@@ -108,10 +108,7 @@ static int parse_args(const cli_command *self, int argc, char **argv,
       bad = cli_parse_double(self, p.opt, p.value, &a->t_start);
       break;
     case OPT_DT:
-      bad = cli_parse_double(self, p.opt, p.value, &a->dt);
-      if (!bad && !(a->dt > 0))
-        return cli_usage_error(self, "--dt must be positive, not '%s'",
-                               p.value);
+      bad = cli_parse_positive_double(self, p.opt, p.value, &a->dt);
       a->have_dt = 1;
       break;
     case OPT_TIMES:
@@ -125,17 +122,11 @@ static int parse_args(const cli_command *self, int argc, char **argv,
       if (bad > 0) return CLI_EXIT_FAIL;
       break;
     case OPT_RTOL:
-      bad = cli_parse_double(self, p.opt, p.value, &a->rtol);
-      if (!bad && !(a->rtol > 0))
-        return cli_usage_error(self, "--rtol must be positive, not '%s'",
-                               p.value);
+      bad = cli_parse_positive_double(self, p.opt, p.value, &a->rtol);
       a->have_rtol = 1;
       break;
     case OPT_ATOL:
-      bad = cli_parse_double(self, p.opt, p.value, &a->atol);
-      if (!bad && !(a->atol > 0))
-        return cli_usage_error(self, "--atol must be positive, not '%s'",
-                               p.value);
+      bad = cli_parse_positive_double(self, p.opt, p.value, &a->atol);
       a->have_atol = 1;
       break;
     case OPT_STEADY_START: a->steady_start = 1; break;
@@ -147,10 +138,7 @@ static int parse_args(const cli_command *self, int argc, char **argv,
       bad = cli_parse_positive_long(self, p.opt, p.value, &a->max_steps);
       break;
     case OPT_H_MAX:
-      bad = cli_parse_double(self, p.opt, p.value, &a->h_max);
-      if (!bad && !(a->h_max > 0))
-        return cli_usage_error(self, "--h-max must be positive, not '%s'",
-                               p.value);
+      bad = cli_parse_positive_double(self, p.opt, p.value, &a->h_max);
       a->have_h_max = 1;
       break;
     case OPT_STATS: a->stats = 1; break;

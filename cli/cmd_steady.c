@@ -139,13 +139,8 @@ static int run(const cli_command *self, int argc, char **argv) {
       break;
     case OPT_RTOL:
     case OPT_ATOL: {
-      double *dst = r == OPT_RTOL ? &rtol : &atol;
-      bad = cli_parse_double(self, p.opt, p.value, dst);
-      if (!bad && !(*dst > 0)) {
-        rc = cli_usage_error(self, "%s must be positive, not '%s'", p.opt,
-                             p.value);
-        goto done;
-      }
+      bad = cli_parse_positive_double(self, p.opt, p.value,
+                                      r == OPT_RTOL ? &rtol : &atol);
       have_tol = 1;
       break;
     }

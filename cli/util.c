@@ -235,6 +235,14 @@ int cli_parse_double(const cli_command *cmd, const char *opt, const char *s,
   return -1;
 }
 
+int cli_parse_positive_double(const cli_command *cmd, const char *opt,
+                              const char *s, double *out) {
+  if (cli_parse_double(cmd, opt, s, out) != 0) return -1;
+  if (*out > 0) return 0;
+  cli_usage_error(cmd, "%s must be positive, not '%s'", opt, s);
+  return -1;
+}
+
 int cli_parse_positive_long(const cli_command *cmd, const char *opt,
                             const char *s, long *out) {
   char *end;
