@@ -4,6 +4,9 @@
 #
 #   scripts/install-deps.sh           (as root, or with sudo available)
 #   scripts/install-deps.sh --check   (only report; exit 1 if any missing)
+#   scripts/install-deps.sh --bench [--check]
+#                                     the tools `make bench` compares with
+#                                     instead (scripts/install-bench-deps.sh)
 #
 # Idempotent: asks dpkg-query what is installed; runs `apt-get update` and
 # `apt-get install` only when something is missing. Targets Debian 12.
@@ -32,13 +35,23 @@ packages=(
   valgrind clang cmake shellcheck
   gnuplot-nox python3 python3-numpy
 )
+# --bench: only what `make bench` compares libmuskx with (issue 8); the
+# test command never installs these.
+#   python3-scipy    scipy.integrate.solve_ivp (LSODA, BDF) under /usr/bin/python3
+#   python3-yaml     bench/yaml2rhs.py reads the models to give scipy and R
+#                    the same equations
+#   r-cran-desolve   R's deSolve::lsoda, run with Rscript (pulls in r-base-core)
+bench_packages=(python3-scipy python3-yaml r-cran-desolve)
 
 check_only=0
-case "${1:-}" in
-  --check) check_only=1 ;;
-  "") ;;
-  *) sed -n '4,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
-esac
+me=install-deps
+for arg in "$@"; do
+  case "$arg" in
+    --check) check_only=1 ;;
+    --bench) packages=("${bench_packages[@]}"); me=install-bench-deps ;;
+    *) sed -n '4,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+done
 
 installed() {
   local status
@@ -54,10 +67,10 @@ for p in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages are installed"
+  echo "$me: all ${#packages[@]} packages are installed"
   exit 0
 fi
-echo "install-deps: missing: ${missing[*]}"
+echo "$me: missing: ${missing[*]}"
 if [ "$check_only" -eq 1 ]; then
   exit 1
 fi
@@ -67,12 +80,12 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo > /dev/null; then
   as_root=(sudo)
 else
-  echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2
+  echo "$me: need root (or sudo) to install: ${missing[*]}" >&2
   exit 1
 fi
 
 run() {
-  echo "install-deps: $*"
+  echo "$me: $*"
   "$@"
 }
 export DEBIAN_FRONTEND=noninteractive
@@ -87,7 +100,7 @@ for p in "${missing[@]}"; do
   fi
 done
 if [ ${#still[@]} -ne 0 ]; then
-  echo "install-deps: still missing after apt-get: ${still[*]}" >&2
+  echo "$me: still missing after apt-get: ${still[*]}" >&2
   exit 1
 fi
-echo "install-deps: installed ${missing[*]}"
+echo "$me: installed ${missing[*]}"
