@@ -33,39 +33,17 @@ tolerance accepts knowingly -- see the printed numbers).
 
 Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_drugs.py
 """
-import csv
-import io
 import math
 import os
-import subprocess
 import sys
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-MUSKX = os.path.join(ROOT, "build", "muskx")
-
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-    print("%s %s: %s" % ("PASS" if ok else "FAIL", name, detail))
+import muskx_cli
+from muskx_cli import MUSKX, ROOT, check
 
 
 def simulate(model, t_end, dt, col):
-    r = subprocess.run([MUSKX, "simulate", os.path.join(ROOT, model),
-                        "--t-end", repr(t_end), "--dt", repr(dt),
-                        "--rtol", "1e-9", "--atol", "1e-12"],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       universal_newlines=True)
-    if r.returncode != 0:
-        raise RuntimeError("muskx simulate %s failed: %s" % (model, r.stderr.strip()))
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
-    return [float(x["time"]) for x in rows], [float(x[col]) for x in rows]
+    s = muskx_cli.simulate(os.path.join(ROOT, model), t_end, dt, None, 1e-9, 1e-12)
+    return s["time"], s[col]
 
 
 def auc(t, c, a, b):
@@ -147,8 +125,8 @@ def main():
           "trough before day 336 %.2f ug/mL, max over 12 doses %.2f ug/mL "
           "(accumulation < 2x)" % (ctrough, max(c)))
 
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+    print(muskx_cli.summary())
+    return 0 if muskx_cli.failed == 0 else 1
 
 
 if __name__ == "__main__":
@@ -156,5 +134,5 @@ if __name__ == "__main__":
         sys.exit(main())
     except RuntimeError as e:
         print("FAIL muskx: %s" % e)
-        print("%d passed, %d failed" % (passed, failed + 1))
+        print("%d passed, %d failed" % (muskx_cli.passed, muskx_cli.failed + 1))
         sys.exit(1)

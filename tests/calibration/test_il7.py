@@ -25,15 +25,12 @@ the implementation, not a published IL-7 measurement (none was read).
 
 Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_il7.py
 """
-import csv
-import io
 import math
 import os
-import subprocess
 import sys
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-MUSKX = os.path.join(ROOT, "build", "muskx")
+import muskx_cli
+from muskx_cli import ROOT, check, run
 MODEL = os.path.join(ROOT, "models", "myokines", "il7.yaml")
 
 # Parameter values of il7.yaml (checked against the file below).
@@ -41,49 +38,13 @@ P = {"wm_res": 0.3, "wm_aer": 0.05, "K_psi": 0.5, "n_psi": 2.0,
      "t_half_il7": 0.5, "a_il7_ex": 0.2, "a_il7_unl": 0.2,
      "E_oc": 0.2, "E_ob": 0.2, "K_il7": 1.0, "n_il7": 1.0}
 
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-    print("%s %s: %s" % ("PASS" if ok else "FAIL", name, detail))
-
-
-def run(args):
-    r = subprocess.run([MUSKX] + args, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, universal_newlines=True)
-    if r.returncode != 0:
-        raise RuntimeError("muskx %s failed: %s" % (args[0], r.stderr.strip()))
-    return r
-
-
-def sets(d):
-    out = []
-    for k, v in d.items():
-        out += ["--set", "%s=%r" % (k, v)]
-    return out
-
-
 def steady(inputs):
-    r = run(["steady", MODEL] + sets(inputs))
-    rows = dict((x["name"], float(x["value"]))
-                for x in csv.DictReader(io.StringIO(r.stdout)))
-    resid = None
-    for line in r.stderr.splitlines():
-        if "residual" in line:
-            resid = float(line.split("residual")[1].split()[0])
-    return rows["IL7"], resid
+    vals, _, _, resid = muskx_cli.steady(MODEL, inputs)
+    return vals["IL7"], resid
 
 
 def simulate(inputs, t_end, dt):
-    r = run(["simulate", MODEL, "--t-end", repr(t_end), "--dt", repr(dt),
-             "--rtol", "1e-10", "--atol", "1e-14"] + sets(inputs))
-    return list(csv.DictReader(io.StringIO(r.stdout)))
+    return muskx_cli.simulate_rows(MODEL, t_end, dt, inputs, 1e-10, 1e-14)
 
 
 def hill_inh(x, k, n):
@@ -117,8 +78,8 @@ def main():
     for k, v in P.items():
         token = "%s: {value: %r," % (k, v)
         check("parameter %s = %r in il7.yaml" % (k, v), token in text, token)
-    r = run(["check", MODEL])
-    check("muskx check", True, r.stdout.strip())
+    out, _ = run(["check", MODEL])
+    check("muskx check", True, out.strip())
 
     # 1. baseline steady state
     y, resid = steady({})
@@ -184,8 +145,8 @@ def main():
     check("IL7 below baseline: f_ocg < 1, f_form > 1", oc < 1.0 and ob > 1.0,
           "f_ocg_il7 = %.6f, f_form_il7 = %.6f" % (oc, ob))
 
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    print(muskx_cli.summary())
+    return 1 if muskx_cli.failed else 0
 
 
 if __name__ == "__main__":

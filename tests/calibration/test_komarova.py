@@ -28,73 +28,25 @@ Python 3 standard library only. Run from anywhere:
 Exit status 0 if every check passes, 1 otherwise.
 """
 import cmath
-import csv
-import io
 import math
 import os
-import subprocess
 import sys
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-MUSKX = os.path.join(ROOT, "build", "muskx")
+import muskx_cli
+from muskx_cli import MUSKX, ROOT, check
 MODEL = os.path.join(ROOT, "models", "bone", "komarova.yaml")
 
 # Published values (BIOMD0000000148); g11 and k1/k2 vary per regime.
 P = dict(alpha1=3.0, alpha2=4.0, beta1=0.2, beta2=0.02,
          g11=0.5, g12=1.0, g21=-0.5, g22=0.0, k1=0.24, k2=0.0017)
 
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-    print("%s %s: %s" % ("PASS" if ok else "FAIL", name, detail))
-
-
-def sets(d):
-    out = []
-    for k, v in d.items():
-        out += ["--set", "%s=%r" % (k, v)]
-    return out
-
-
-def run(args):
-    r = subprocess.run([MUSKX] + args, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, universal_newlines=True)
-    if r.returncode != 0:
-        raise RuntimeError("muskx %s failed (%d): %s"
-                           % (" ".join(args), r.returncode, r.stderr.strip()))
-    return r.stdout, r.stderr
-
-
 def steady(over):
-    out, err = run(["steady", MODEL, "--eigen"] + sets(over))
-    vals = {}
-    for row in csv.reader(io.StringIO(out)):
-        if row and row[0] != "name":
-            vals[row[0]] = float(row[1])
-    verdict, eig, in_eig = None, [], False
-    for line in err.splitlines():
-        if line.startswith("stability:"):
-            verdict = line.split(":", 1)[1].strip()
-        elif line.startswith("eigenvalues ("):
-            in_eig = True
-        elif in_eig and line.startswith("  "):
-            re_, im_ = line.split()
-            eig.append(complex(float(re_), float(im_)))
+    vals, verdict, eig, _ = muskx_cli.steady(MODEL, over)
     return vals, verdict, eig
 
 
 def simulate(over, t_end, dt, rtol=1e-10, atol=1e-12):
-    out, _ = run(["simulate", MODEL, "--t-end", repr(t_end), "--dt", repr(dt),
-                  "--rtol", repr(rtol), "--atol", repr(atol)] + sets(over))
-    rows = list(csv.DictReader(io.StringIO(out)))
-    return {k: [float(r[k]) for r in rows] for k in rows[0]}
+    return muskx_cli.simulate(MODEL, t_end, dt, over, rtol, atol)
 
 
 def analytic(p):
@@ -238,8 +190,8 @@ def main():
           and ratio > 1,
           "analytic %.4g; simulated %s" % (ratio, ", ".join("%.4g" % q for q in r[:2])))
 
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+    print(muskx_cli.summary())
+    return 0 if muskx_cli.failed == 0 else 1
 
 
 if __name__ == "__main__":
@@ -247,5 +199,5 @@ if __name__ == "__main__":
         sys.exit(main())
     except RuntimeError as e:
         print("FAIL muskx: %s" % e)
-        print("%d passed, %d failed" % (passed, failed + 1))
+        print("%d passed, %d failed" % (muskx_cli.passed, muskx_cli.failed + 1))
         sys.exit(1)

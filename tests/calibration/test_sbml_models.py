@@ -33,69 +33,23 @@ Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_sbml_mo
 Exit status 0 if every check passes, 1 otherwise.
 """
 import cmath
-import csv
-import io
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-MUSKX = os.path.join(ROOT, "build", "muskx")
+import muskx_cli
+from muskx_cli import MUSKX, ROOT, check, run
 KOM = os.path.join(ROOT, "models", "sbml", "komarova2003.xml")
 KOM_YAML = os.path.join(ROOT, "models", "bone", "komarova.yaml")
 LEM = os.path.join(ROOT, "models", "sbml", "lemaire2004.xml")
 
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-    print("%s %s: %s" % ("PASS" if ok else "FAIL", name, detail))
-
-
-def run(args):
-    r = subprocess.run([MUSKX] + args, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, universal_newlines=True)
-    if r.returncode != 0:
-        raise RuntimeError("muskx %s failed (%d): %s"
-                           % (" ".join(args), r.returncode, r.stderr.strip()))
-    return r.stdout, r.stderr
-
-
-def sets(d):
-    out = []
-    for k, v in d.items():
-        out += ["--set", "%s=%r" % (k, v)]
-    return out
-
-
 def simulate(model, t_end, dt, over=None, rtol=1e-10, atol=1e-14):
-    out, _ = run(["simulate", model, "--t-end", repr(t_end), "--dt", repr(dt),
-                  "--rtol", repr(rtol), "--atol", repr(atol)] + sets(over or {}))
-    rows = list(csv.DictReader(io.StringIO(out)))
-    return {k: [float(r[k]) for r in rows] for k in rows[0]}
+    return muskx_cli.simulate(model, t_end, dt, over, rtol, atol)
 
 
 def steady(model, over=None):
-    out, err = run(["steady", model, "--eigen"] + sets(over or {}))
-    vals = {}
-    for row in csv.reader(io.StringIO(out)):
-        if row and row[0] != "name":
-            vals[row[0]] = float(row[1])
-    eig, in_eig = [], False
-    for line in err.splitlines():
-        if line.startswith("eigenvalues ("):
-            in_eig = True
-        elif in_eig and line.startswith("  "):
-            a, b = line.split()
-            eig.append(complex(float(a), float(b)))
+    vals, _, eig, _ = muskx_cli.steady(model, over)
     return vals, eig
 
 
@@ -342,8 +296,8 @@ def main():
     komarova_checks()
     lemaire_checks()
     roundtrip_checks()
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+    print(muskx_cli.summary())
+    return 0 if muskx_cli.failed == 0 else 1
 
 
 if __name__ == "__main__":
@@ -351,5 +305,5 @@ if __name__ == "__main__":
         sys.exit(main())
     except RuntimeError as e:
         print("FAIL muskx: %s" % e)
-        print("%d passed, %d failed" % (passed, failed + 1))
+        print("%d passed, %d failed" % (muskx_cli.passed, muskx_cli.failed + 1))
         sys.exit(1)

@@ -1,0 +1,84 @@
+"""muskx_cli.py -- what the calibration scripts share: running build/muskx,
+reading its CSV and steady-state reports, and counting checks.
+
+Not a test itself (the Makefile runs tests/calibration/test_*.py only).
+Python 3 standard library only.
+"""
+import csv
+import io
+import os
+import subprocess
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MUSKX = os.path.join(ROOT, "build", "muskx")
+
+passed = 0
+failed = 0
+
+
+def check(name, ok, detail):
+    """Counts one check and prints it as PASS or FAIL with its numbers."""
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+    print("%s %s: %s" % ("PASS" if ok else "FAIL", name, detail))
+
+
+def summary():
+    """The closing line run-tests.sh reads: "N passed, N failed"."""
+    return "%d passed, %d failed" % (passed, failed)
+
+
+def run(args):
+    """Runs build/muskx ARGS; returns (stdout, stderr); raises on failure."""
+    r = subprocess.run([MUSKX] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, universal_newlines=True)
+    if r.returncode != 0:
+        raise RuntimeError("muskx %s failed (%d): %s"
+                           % (" ".join(args), r.returncode, r.stderr.strip()))
+    return r.stdout, r.stderr
+
+
+def sets(d):
+    """--set NAME=VALUE arguments for a dict (values round-trip exactly)."""
+    out = []
+    for k, v in (d or {}).items():
+        out += ["--set", "%s=%r" % (k, v)]
+    return out
+
+
+def simulate_rows(model, t_end, dt, over=None, rtol=1e-10, atol=1e-12):
+    """muskx simulate: the CSV rows as dicts of strings."""
+    out, _ = run(["simulate", model, "--t-end", repr(t_end), "--dt", repr(dt),
+                  "--rtol", repr(rtol), "--atol", repr(atol)] + sets(over))
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def simulate(model, t_end, dt, over=None, rtol=1e-10, atol=1e-12):
+    """muskx simulate: {column: [floats]}."""
+    rows = simulate_rows(model, t_end, dt, over, rtol, atol)
+    return {k: [float(r[k]) for r in rows] for k in rows[0]}
+
+
+def steady(model, over=None):
+    """muskx steady --eigen: ({name: value}, verdict, [eigenvalues],
+    residual) from the CSV on stdout and the report on stderr."""
+    out, err = run(["steady", model, "--eigen"] + sets(over))
+    vals = {}
+    for row in csv.reader(io.StringIO(out)):
+        if row and row[0] != "name":
+            vals[row[0]] = float(row[1])
+    verdict, eig, resid, in_eig = None, [], None, False
+    for line in err.splitlines():
+        if line.startswith("stability:"):
+            verdict = line.split(":", 1)[1].strip()
+        elif "residual" in line and resid is None:
+            resid = float(line.split("residual")[1].split()[0])
+        elif line.startswith("eigenvalues ("):
+            in_eig = True
+        elif in_eig and line.startswith("  "):
+            re_, im_ = line.split()
+            eig.append(complex(float(re_), float(im_)))
+    return vals, verdict, eig, resid
