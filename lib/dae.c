@@ -148,10 +148,10 @@ void muskx__dae_free(muskx_sim *s) {
 static muskx_status setup_ida(muskx_sim *s, double t0) {
   const muskx_model *m = s->m;
   int n = m->nspecies; /* >= 1: every algebraic equation has a species */
-  if (s->y == NULL) s->y = N_VNew_Serial(n, s->ctx);
-  if (s->abstol == NULL) s->abstol = N_VNew_Serial(n, s->ctx);
-  if (s->yp == NULL) s->yp = N_VNew_Serial(n, s->ctx);
-  if (s->id == NULL) s->id = N_VNew_Serial(n, s->ctx);
+  if (s->y == NULL) s->y = muskx__nvector_new(n, s->ctx);
+  if (s->abstol == NULL) s->abstol = muskx__nvector_new(n, s->ctx);
+  if (s->yp == NULL) s->yp = muskx__nvector_new(n, s->ctx);
+  if (s->id == NULL) s->id = muskx__nvector_new(n, s->ctx);
   if (!s->y || !s->abstol || !s->yp || !s->id)
     return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory creating vectors");
   if (s->ida == NULL) {

@@ -508,7 +508,7 @@ muskx_status muskx__sim_tolerance_vectors(muskx_sim *s, int n, int *any_nonneg) 
     *any_nonneg |= m->species[i].nonnegative;
   }
   if (*any_nonneg && s->constraints == NULL) {
-    s->constraints = N_VNew_Serial(n, s->ctx);
+    s->constraints = muskx__nvector_new(n, s->ctx);
     if (s->constraints == NULL)
       return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (constraints)");
     double *c = N_VGetArrayPointer(s->constraints);

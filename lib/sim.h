@@ -202,6 +202,11 @@ muskx_status muskx__dae_run(muskx_sim *s, const double *y0,
                             size_t *rows_done, double *yfinal);
 void muskx__dae_free(muskx_sim *s);
 
+/* nvector_fast.c: a serial vector whose hot operations are the library's
+   optimised copies of SUNDIALS' own (bit-identical results); NULL when out
+   of memory. Every vector the integrators clone from is made here. */
+N_Vector muskx__nvector_new(int n, SUNContext ctx);
+
 /* lapack_ls.c */
 SUNLinearSolver muskx__lapack_ls(N_Vector y, SUNMatrix A, SUNContext ctx);
 

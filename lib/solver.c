@@ -198,8 +198,8 @@ static muskx_linear_solver choose_ls(const muskx_sim *s) {
 static muskx_status setup_cvode(muskx_sim *s, double t0) {
   int n = cv_size(s);
   if (s->y == NULL) {
-    s->y = N_VNew_Serial(n, s->ctx);
-    s->abstol = N_VNew_Serial(n, s->ctx);
+    s->y = muskx__nvector_new(n, s->ctx);
+    s->abstol = muskx__nvector_new(n, s->ctx);
     if (!s->y || !s->abstol)
       return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory creating vectors");
   }

@@ -1,0 +1,144 @@
+/*
+ * nvector_fast.c -- the serial N_Vector operations CVODE and IDA spend
+ * their time in, compiled with the library's flags (-O2).
+ *
+ * Why: Debian 12's SUNDIALS 6.4.1 (libsundials-cvode6 6.4.1+dfsg1-3) is
+ * built without optimisation (its object code keeps every local on the
+ * stack: SUNDIALS before 7.0 set no optimisation flag when
+ * CMAKE_BUILD_TYPE was empty). For a 20-species problem such as POLLU,
+ * about a third of CVODE's time is these loops of 20 (bench/NOTES.md).
+ *
+ * The operations are installed in the ops table of the vectors the
+ * library creates (muskx__nvector_new); CVODE and IDA clone their work
+ * vectors from those, and a clone copies the table. Each operation is
+ * SUNDIALS 6.4's serial one, special cases included (N_VLinearSum with
+ * a == b computes a (x + y), not a x + a y), so a run gives bit-identical
+ * results with and without them. Operations not listed here (masks,
+ * constraints, Krylov dot products, ...) stay SUNDIALS' own.
+ */
+#include <math.h>
+
+#include <nvector/nvector_serial.h>
+
+#include "sim.h"
+
+#define DATA(v) NV_DATA_S(v)
+#define LEN(v) NV_LENGTH_S(v)
+
+static void linear_sum(sunrealtype a, N_Vector x, sunrealtype b, N_Vector y,
+                       N_Vector z) {
+  const sunrealtype *xd = DATA(x), *yd = DATA(y);
+  sunrealtype *zd = DATA(z);
+  sunindextype n = LEN(x);
+  if (a == b) { /* SUNDIALS' VScaleSum (and a == b == 0) */
+    for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
+  } else if (a == -b) { /* VScaleDiff */
+    for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
+  } else {
+    /* Every other special case of N_VLinearSum_Serial (axpy, a or b
+       equal to +-1) rounds exactly as a x + b y. */
+    for (sunindextype i = 0; i < n; i++) zd[i] = a * xd[i] + b * yd[i];
+  }
+}
+
+static void set_const(sunrealtype c, N_Vector z) {
+  sunrealtype *zd = DATA(z);
+  sunindextype n = LEN(z);
+  for (sunindextype i = 0; i < n; i++) zd[i] = c;
+}
+
+static void prod(N_Vector x, N_Vector y, N_Vector z) {
+  const sunrealtype *xd = DATA(x), *yd = DATA(y);
+  sunrealtype *zd = DATA(z);
+  sunindextype n = LEN(x);
+  for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] * yd[i];
+}
+
+static void divide(N_Vector x, N_Vector y, N_Vector z) {
+  const sunrealtype *xd = DATA(x), *yd = DATA(y);
+  sunrealtype *zd = DATA(z);
+  sunindextype n = LEN(x);
+  for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] / yd[i];
+}
+
+static void scale(sunrealtype c, N_Vector x, N_Vector z) {
+  const sunrealtype *xd = DATA(x);
+  sunrealtype *zd = DATA(z);
+  sunindextype n = LEN(x);
+  for (sunindextype i = 0; i < n; i++) zd[i] = c * xd[i];
+}
+
+static void absolute(N_Vector x, N_Vector z) {
+  const sunrealtype *xd = DATA(x);
+  sunrealtype *zd = DATA(z);
+  sunindextype n = LEN(x);
+  for (sunindextype i = 0; i < n; i++) zd[i] = fabs(xd[i]);
+}
+
+static void inverse(N_Vector x, N_Vector z) {
+  const sunrealtype *xd = DATA(x);
+  sunrealtype *zd = DATA(z);
+  sunindextype n = LEN(x);
+  for (sunindextype i = 0; i < n; i++) zd[i] = 1.0 / xd[i];
+}
+
+static void add_const(N_Vector x, sunrealtype b, N_Vector z) {
+  const sunrealtype *xd = DATA(x);
+  sunrealtype *zd = DATA(z);
+  sunindextype n = LEN(x);
+  for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + b;
+}
+
+static sunrealtype wsqr_sum(N_Vector x, N_Vector w) {
+  const sunrealtype *xd = DATA(x), *wd = DATA(w);
+  sunindextype n = LEN(x);
+  sunrealtype sum = 0.0;
+  for (sunindextype i = 0; i < n; i++) {
+    sunrealtype p = xd[i] * wd[i];
+    sum += p * p;
+  }
+  return sum;
+}
+
+static sunrealtype wrms_norm(N_Vector x, N_Vector w) {
+  return sqrt(wsqr_sum(x, w) / (sunrealtype)LEN(x));
+}
+
+static sunrealtype max_norm(N_Vector x) {
+  const sunrealtype *xd = DATA(x);
+  sunindextype n = LEN(x);
+  sunrealtype m = 0.0;
+  for (sunindextype i = 0; i < n; i++)
+    if (fabs(xd[i]) > m) m = fabs(xd[i]);
+  return m;
+}
+
+static sunrealtype min_value(N_Vector x) {
+  const sunrealtype *xd = DATA(x);
+  sunindextype n = LEN(x);
+  sunrealtype m = xd[0];
+  for (sunindextype i = 1; i < n; i++)
+    if (xd[i] < m) m = xd[i];
+  return m;
+}
+
+N_Vector muskx__nvector_new(int n, SUNContext ctx) {
+  N_Vector v = N_VNew_Serial(n, ctx);
+  if (v == NULL) return NULL;
+  N_Vector_Ops o = v->ops;
+  o->nvlinearsum = linear_sum;
+  o->nvconst = set_const;
+  o->nvprod = prod;
+  o->nvdiv = divide;
+  o->nvscale = scale;
+  o->nvabs = absolute;
+  o->nvinv = inverse;
+  o->nvaddconst = add_const;
+  o->nvwrmsnorm = wrms_norm;
+  o->nvwsqrsumlocal = wsqr_sum;
+  o->nvmaxnorm = max_norm;
+  o->nvmaxnormlocal = max_norm;
+  o->nvmin = min_value;
+  o->nvminlocal = min_value;
+  return v;
+}

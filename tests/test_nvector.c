@@ -1,0 +1,121 @@
+/*
+ * test_nvector.c -- the library's serial vector kernels (lib/nvector_fast.c)
+ * give bit-identical results to SUNDIALS' own N_VNew_Serial operations,
+ * special cases included (N_VLinearSum with a == b, a == -b, +-1, in
+ * place), so that a run does not depend on which ones CVODE calls.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+
+#include "sim.h"
+
+#define N 37
+
+static SUNContext ctx;
+static N_Vector fx, fy, fz, sx, sy, sz; /* fast and stock */
+
+static void fill(unsigned seed) {
+  srand(seed);
+  for (int i = 0; i < N; i++) {
+    double a = (rand() / (double)RAND_MAX - 0.3) * 1e3 / (1 + rand() % 97);
+    double b = (rand() / (double)RAND_MAX - 0.6) * 7.0 / (1 + rand() % 13);
+    double c = (rand() / (double)RAND_MAX + 0.01) * 3.0;
+    NV_Ith_S(fx, i) = NV_Ith_S(sx, i) = a;
+    NV_Ith_S(fy, i) = NV_Ith_S(sy, i) = b;
+    NV_Ith_S(fz, i) = NV_Ith_S(sz, i) = c;
+  }
+}
+
+static int same(N_Vector a, N_Vector b) {
+  return memcmp(NV_DATA_S(a), NV_DATA_S(b), N * sizeof(double)) == 0;
+}
+
+static void setup(void) {
+  ck_assert_int_eq(SUNContext_Create(NULL, &ctx), 0);
+  fx = muskx__nvector_new(N, ctx);
+  fy = N_VClone(fx); /* clones keep the library's kernels */
+  fz = N_VClone(fx);
+  sx = N_VNew_Serial(N, ctx);
+  sy = N_VNew_Serial(N, ctx);
+  sz = N_VNew_Serial(N, ctx);
+  ck_assert_ptr_nonnull(fz);
+  ck_assert_ptr_nonnull(sz);
+}
+
+static void teardown(void) {
+  N_Vector v[6] = {fx, fy, fz, sx, sy, sz};
+  for (int i = 0; i < 6; i++) N_VDestroy(v[i]);
+  SUNContext_Free(&ctx);
+}
+
+START_TEST(linear_sum_matches_every_special_case) {
+  const double ab[][2] = {{1, 1},   {1, -1},    {-1, 1},   {1, 0.37},
+                          {0.37, 1}, {-1, 0.37}, {0.37, -1}, {0.37, 0.37},
+                          {0.37, -0.37}, {-2.5, 1e-3}, {0, 0}, {0, 2}};
+  for (size_t k = 0; k < sizeof ab / sizeof ab[0]; k++) {
+    double a = ab[k][0], b = ab[k][1];
+    fill((unsigned)k + 1);
+    N_VLinearSum(a, fx, b, fy, fz);
+    N_VLinearSum(a, sx, b, sy, sz);
+    ck_assert_msg(same(fz, sz), "z = %g x + %g y", a, b);
+    N_VLinearSum(a, fx, b, fy, fy); /* in place, z == y */
+    N_VLinearSum(a, sx, b, sy, sy);
+    ck_assert_msg(same(fy, sy), "y = %g x + %g y", a, b);
+    N_VLinearSum(a, fx, b, fy, fx); /* in place, z == x */
+    N_VLinearSum(a, sx, b, sy, sx);
+    ck_assert_msg(same(fx, sx), "x = %g x + %g y", a, b);
+  }
+}
+END_TEST
+
+START_TEST(the_other_kernels_match) {
+  const double c[] = {1, -1, 0.37, 0};
+  for (int k = 0; k < 4; k++) {
+    fill(100u + (unsigned)k);
+    N_VScale(c[k], fx, fz);
+    N_VScale(c[k], sx, sz);
+    ck_assert(same(fz, sz));
+    N_VScale(c[k], fx, fx);
+    N_VScale(c[k], sx, sx);
+    ck_assert(same(fx, sx));
+  }
+  fill(7);
+  N_VProd(fx, fy, fz), N_VProd(sx, sy, sz);
+  ck_assert(same(fz, sz));
+  N_VDiv(fx, fz, fy), N_VDiv(sx, sz, sy);
+  ck_assert(same(fy, sy));
+  N_VAbs(fx, fz), N_VAbs(sx, sz);
+  ck_assert(same(fz, sz));
+  N_VInv(fz, fy), N_VInv(sz, sy);
+  ck_assert(same(fy, sy));
+  N_VAddConst(fx, -0.25, fz), N_VAddConst(sx, -0.25, sz);
+  ck_assert(same(fz, sz));
+  N_VConst(3.5, fz), N_VConst(3.5, sz);
+  ck_assert(same(fz, sz));
+  fill(8);
+  double w1 = N_VWrmsNorm(fx, fz), w2 = N_VWrmsNorm(sx, sz);
+  ck_assert(memcmp(&w1, &w2, sizeof w1) == 0);
+  w1 = N_VMaxNorm(fx), w2 = N_VMaxNorm(sx);
+  ck_assert(memcmp(&w1, &w2, sizeof w1) == 0);
+  w1 = N_VMin(fy), w2 = N_VMin(sy);
+  ck_assert(memcmp(&w1, &w2, sizeof w1) == 0);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("nvector");
+  TCase *tc = tcase_create("kernels");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, linear_sum_matches_every_special_case);
+  tcase_add_test(tc, the_other_kernels_match);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
