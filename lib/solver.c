@@ -31,9 +31,17 @@
 
 
 /* Automatic linear solver choice: SUNDIALS dense up to MUSKX__DENSE_MAX
-   states (sim.h), KLU for sparse Jacobians from KLU_MIN states, LAPACK
-   otherwise. */
+   states (sim.h), KLU for sparse Jacobians above, LAPACK otherwise.
+   Sparse means a density (Jacobian nonzeros plus the diagonal over n^2)
+   up to KLU_SMALL_DENSITY below KLU_MIN states, KLU_MAX_DENSITY from
+   there. Measured 2026-11-25, median run time KLU / LAPACK (with the
+   library's vector kernels, nvector_fast.c): POLLU (20 states, 20.5 %)
+   0.68; crosstalk flight (24, 15.3 %) 0.72; generated chain, banded and
+   random networks of 10, 20 and 40 states (5-28 %) 0.49-0.88; random
+   networks of 20 and 30 states 75 % dense 0.95 and 1.03, and of 12
+   states 75 % dense 1.63. */
 #define KLU_MIN 100
+#define KLU_SMALL_DENSITY 0.30
 #define KLU_MAX_DENSITY 0.15
 
 /* ---- CVODE callbacks --------------------------------------------------- */
@@ -191,7 +199,8 @@ static muskx_linear_solver choose_ls(const muskx_sim *s) {
   int n = s->m->nspecies;
   if (n <= MUSKX__DENSE_MAX) return MUSKX_LS_DENSE;
   double density = (double)(s->p->jac_nnz + n) / ((double)n * n);
-  if (n >= KLU_MIN && density <= KLU_MAX_DENSITY) return MUSKX_LS_KLU;
+  if (density <= (n >= KLU_MIN ? KLU_MAX_DENSITY : KLU_SMALL_DENSITY))
+    return MUSKX_LS_KLU;
   return MUSKX_LS_LAPACK;
 }
 
