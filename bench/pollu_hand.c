@@ -15,6 +15,13 @@
  * times their net stoichiometric coefficient. CVODE zeroes J before calling
  * jac (CVODE manual, "Jacobian construction (matrix-based linear solvers)").
  * The problem constants travel in user data (no globals).
+ *
+ * With settings->klu, the same Jacobian goes to SUNDIALS' KLU solver (the
+ * solver libmuskx picks for POLLU by default), as a hand-writer would do
+ * it without writing a second Jacobian: jac fills a dense scratch matrix,
+ * and the CSC matrix takes its entries at the structural pattern found
+ * once at setup (the entries jac touches at y = 1, plus the diagonal that
+ * CVODE's I - gamma J needs).
  */
 #include "pollu_hand.h"
 
@@ -24,7 +31,9 @@
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
+#include <sunlinsol/sunlinsol_klu.h>
 #include <sunmatrix/sunmatrix_dense.h>
+#include <sunmatrix/sunmatrix_sparse.h>
 
 /* Verwer (1994), Table 1; pollu.f. */
 static const double pollu_k[25] = {
@@ -273,6 +282,51 @@ static int jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix Jm,
   return 0;
 }
 
+/* KLU: the dense Jacobian above, gathered into CSC at a fixed pattern. */
+typedef struct sparse_data {
+  const double *k;
+  SUNMatrix dense;                       /* scratch for jac */
+  sunindextype colptr[POLLU_N + 1], rowind[POLLU_N * POLLU_N], nnz;
+} sparse_data;
+
+static int rhs_sparse(sunrealtype t, N_Vector y, N_Vector ydot, void *ud) {
+  return rhs(t, y, ydot, (void *)((sparse_data *)ud)->k);
+}
+
+static int jac_sparse(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix Jm,
+                      void *ud, N_Vector tmp1, N_Vector tmp2, N_Vector tmp3) {
+  sparse_data *d = ud;
+  sunindextype *cp = SUNSparseMatrix_IndexPointers(Jm);
+  sunindextype *ri = SUNSparseMatrix_IndexValues(Jm);
+  sunrealtype *v = SUNSparseMatrix_Data(Jm);
+  SUNMatZero(d->dense);
+  jac(t, y, fy, d->dense, (void *)d->k, tmp1, tmp2, tmp3);
+  /* SUNMatZero on a sparse matrix clears its pattern too: set it again */
+  for (int j = 0; j <= POLLU_N; j++) cp[j] = d->colptr[j];
+  for (int j = 0; j < POLLU_N; j++)
+    for (sunindextype p = d->colptr[j]; p < d->colptr[j + 1]; p++) {
+      ri[p] = d->rowind[p];
+      v[p] = SM_ELEMENT_D(d->dense, d->rowind[p], j);
+    }
+  return 0;
+}
+
+/* The pattern: entries jac writes at y = 1 (every rate constant > 0), and
+   the diagonal. */
+static void sparse_pattern(sparse_data *d, N_Vector y) {
+  N_VConst(1.0, y);
+  SUNMatZero(d->dense);
+  jac(0.0, y, y, d->dense, (void *)d->k, y, y, y);
+  d->nnz = 0;
+  for (int j = 0; j < POLLU_N; j++) {
+    d->colptr[j] = d->nnz;
+    for (int i = 0; i < POLLU_N; i++)
+      if (i == j || SM_ELEMENT_D(d->dense, i, j) != 0.0)
+        d->rowind[d->nnz++] = i;
+  }
+  d->colptr[POLLU_N] = d->nnz;
+}
+
 #define CHECK_FLAG(call)                                                     \
   do {                                                                       \
     int flag_ = (call);                                                      \
@@ -297,6 +351,7 @@ int pollu_hand_run(const pollu_hand_settings *s, const double *tout, int nout,
   SUNMatrix A = NULL;
   SUNLinearSolver LS = NULL;
   void *mem = NULL;
+  sparse_data sd = {NULL, NULL, {0}, {0}, 0};
   sunrealtype t = 0.0;
   int i, j, status = -1;
 
@@ -304,8 +359,14 @@ int pollu_hand_run(const pollu_hand_settings *s, const double *tout, int nout,
     snprintf(err, errsize, "SUNContext_Create failed");
     return -1;
   }
-  y = N_VNew_Serial(POLLU_N, ctx);
+  y = s->new_vector ? s->new_vector(POLLU_N, ctx) : N_VNew_Serial(POLLU_N, ctx);
   CHECK_PTR(y, "N_VNew_Serial");
+  if (s->klu) {
+    sd.k = pollu_k;
+    sd.dense = SUNDenseMatrix(POLLU_N, POLLU_N, ctx);
+    CHECK_PTR(sd.dense, "SUNDenseMatrix");
+    sparse_pattern(&sd, y);
+  }
   N_VConst(0.0, y);
   NV_Ith_S(y, 1) = 0.2;    /* NO */
   NV_Ith_S(y, 3) = 0.04;   /* O3 */
@@ -316,16 +377,23 @@ int pollu_hand_run(const pollu_hand_settings *s, const double *tout, int nout,
 
   mem = CVodeCreate(CV_BDF, ctx);
   CHECK_PTR(mem, "CVodeCreate");
-  CHECK_FLAG(CVodeInit(mem, rhs, 0.0, y));
-  CHECK_FLAG(CVodeSetUserData(mem, (void *)pollu_k));
+  CHECK_FLAG(CVodeInit(mem, s->klu ? rhs_sparse : rhs, 0.0, y));
+  CHECK_FLAG(CVodeSetUserData(mem, s->klu ? (void *)&sd : (void *)pollu_k));
   CHECK_FLAG(CVodeSStolerances(mem, s->rtol, s->atol));
   CHECK_FLAG(CVodeSetMaxNumSteps(mem, s->max_steps));
-  A = SUNDenseMatrix(POLLU_N, POLLU_N, ctx);
-  CHECK_PTR(A, "SUNDenseMatrix");
-  LS = SUNLinSol_Dense(y, A, ctx);
-  CHECK_PTR(LS, "SUNLinSol_Dense");
+  if (s->klu) {
+    A = SUNSparseMatrix(POLLU_N, POLLU_N, sd.nnz, CSC_MAT, ctx);
+    CHECK_PTR(A, "SUNSparseMatrix");
+    LS = SUNLinSol_KLU(y, A, ctx);
+    CHECK_PTR(LS, "SUNLinSol_KLU");
+  } else {
+    A = SUNDenseMatrix(POLLU_N, POLLU_N, ctx);
+    CHECK_PTR(A, "SUNDenseMatrix");
+    LS = SUNLinSol_Dense(y, A, ctx);
+    CHECK_PTR(LS, "SUNLinSol_Dense");
+  }
   CHECK_FLAG(CVodeSetLinearSolver(mem, LS, A));
-  CHECK_FLAG(CVodeSetJacFn(mem, jac));
+  CHECK_FLAG(CVodeSetJacFn(mem, s->klu ? jac_sparse : jac));
 
   for (i = 0; i < nout; i++) {
     int flag = CVode(mem, tout[i], y, &t, CV_NORMAL);
@@ -347,6 +415,7 @@ done:
   CVodeFree(&mem);
   SUNLinSolFree(LS);
   SUNMatDestroy(A);
+  if (sd.dense) SUNMatDestroy(sd.dense);
   N_VDestroy(y);
   SUNContext_Free(&ctx);
   return status;

@@ -8,12 +8,20 @@
 
 #include <stddef.h>
 
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+
 #define POLLU_N 20
 
 /* CVODE settings; bench_suite.c gives libmuskx the same ones. */
 typedef struct pollu_hand_settings {
   double rtol, atol; /* scalar tolerances */
   long max_steps;    /* CVodeSetMaxNumSteps, per output */
+  int klu;           /* 0: SUNDIALS dense solver; 1: KLU, sparse Jacobian */
+  /* NULL: N_VNew_Serial, SUNDIALS' vector as a user gets it; else this
+     constructor (bench_suite passes libmuskx's muskx__nvector_new to
+     separate the library's overhead from its vector kernels) */
+  N_Vector (*new_vector)(int n, SUNContext ctx);
 } pollu_hand_settings;
 
 typedef struct pollu_hand_stats {

@@ -35,6 +35,14 @@ TOL = {  # problem: (rtol, per-species atol or scalar); as the benchmarks
 }
 PROBLEMS = ["robertson", "pollu", "crosstalk"]
 TOOLS = ["hand_c", "libmuskx", "scipy_lsoda", "scipy_bdf", "desolve_lsoda"]
+# bench_suite's other POLLU runs (see bench_pollu() there)
+POLLU_VARIANTS = [
+    ("hand_c", "hand-written CVODE, KLU (the table's hand_c)"),
+    ("libmuskx", "libmuskx, default linear solver: KLU (the table's libmuskx)"),
+    ("hand_c_fastvec", "hand-written CVODE, KLU, libmuskx's vector kernels"),
+    ("hand_c_dense", "hand-written CVODE, SUNDIALS dense solver"),
+    ("libmuskx_dense", "libmuskx, SUNDIALS dense solver"),
+]
 
 
 def read_tsv(outdir, name):
@@ -100,7 +108,8 @@ def main(argv):
         if ref is None:
             continue
         rtol, atol = TOL[p]
-        for tool in TOOLS:
+        extra = [v for v, _ in POLLU_VARIANTS[2:]] if p == "pollu" else []
+        for tool in TOOLS + extra:
             y = finals.get((p, tool))
             if y is None:
                 continue
@@ -112,7 +121,8 @@ def main(argv):
     rows = []
     for p in PROBLEMS:
         hand = times.get((p, "hand_c"))
-        for tool in TOOLS + ["libmuskx_load_compile"]:
+        extra = [v for v, _ in POLLU_VARIANTS[2:]] if p == "pollu" else []
+        for tool in TOOLS + extra + ["libmuskx_load_compile"]:
             v = times.get((p, tool))
             if v is None:
                 continue
@@ -154,6 +164,10 @@ def main(argv):
             r = t(p, "libmuskx") / t(p, "hand_c")
             target(f"{p}: libmuskx / hand-written C", f"{r:.2f}x", r <= 1.3,
                    "<= 1.3x")
+    if t("pollu", "hand_c_fastvec") and t("pollu", "libmuskx"):
+        r = t("pollu", "libmuskx") / t("pollu", "hand_c_fastvec")
+        target("pollu: libmuskx / hand-written C with libmuskx's vector "
+               "kernels", f"{r:.2f}x", r <= 1.3, "<= 1.3x")
     goals = {("robertson", "scipy_lsoda"): 6, ("robertson", "scipy_bdf"): 40,
              ("pollu", "scipy_lsoda"): 20, ("crosstalk", "scipy_lsoda"): 20}
     for (p, tool), g in goals.items():
@@ -248,6 +262,16 @@ def main(argv):
             v = t(p, tool)
             cells.append(f"{v / m:.1f}" if v and m else "-")
         L.append(f"| {p} | " + " | ".join(cells) + " |")
+    if t("pollu", "hand_c_dense"):
+        h = t("pollu", "hand_c")
+        L += ["", "POLLU variants (same run, interleaved; x = time / hand_c;",
+              "Debian's SUNDIALS is built without optimisation, and libmuskx",
+              "uses its own -O2 copies of the vector kernels, see NOTES):", "",
+              "| variant | time | x hand_c |", "|---|---:|---:|"]
+        for v, what in POLLU_VARIANTS:
+            if t("pollu", v):
+                L.append(f"| {what} | {fmt_s(t('pollu', v))} | "
+                         f"{t('pollu', v) / h:.2f} |")
     L += ["", "## Do the tools agree?", "",
           "State at the last output time vs the reference (a libmuskx run at",
           "rtol 1e-10, or the Test Set's RADAU5 solution for POLLU), WRMS with",
