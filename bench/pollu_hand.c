@@ -386,6 +386,7 @@ int pollu_hand_run(const pollu_hand_settings *s, const double *tout, int nout,
     CHECK_PTR(A, "SUNSparseMatrix");
     LS = SUNLinSol_KLU(y, A, ctx);
     CHECK_PTR(LS, "SUNLinSol_KLU");
+    CHECK_FLAG(SUNLinSol_KLUSetOrdering(LS, 0)); /* AMD, as libmuskx */
   } else {
     A = SUNDenseMatrix(POLLU_N, POLLU_N, ctx);
     CHECK_PTR(A, "SUNDenseMatrix");
