@@ -51,7 +51,7 @@ SUITESPARSE_CFLAGS ?= -I/usr/include/suitesparse
 # parts (SUNContext, N_Vector ops) are built into each, so no
 # -lsundials_generic. LAPACK (dgetrf/dgetrs/dgeev) comes from OpenBLAS.
 MUSKX_DEPLIBS ?= -lsundials_cvode -lsundials_ida -lsundials_sunlinsolklu \
-  -lsundials_sunlinsoldense -lsundials_sunmatrixsparse \
+  -lsundials_sunlinsolspgmr -lsundials_sunlinsoldense -lsundials_sunmatrixsparse \
   -lsundials_sunmatrixdense -lsundials_nvecserial -lklu -lopenblas -lyaml \
   -lm -lpthread
 # Optional SBML import and export (issue 5, lib/sbml_*.c): built when

@@ -59,7 +59,7 @@ static const cli_option options[] = {
     {OPT_RTOL, "rtol", 0, "R", "relative tolerance (models only)"},
     {OPT_ATOL, "atol", 0, "A", "absolute tolerance (models only)"},
     {OPT_SOLVER, "solver", 0, "NAME",
-     "linear solver: auto, dense, lapack or klu"},
+     "linear solver: auto, dense, lapack, klu or spgmr"},
     {OPT_COLUMNS, "columns", 0, "LIST",
      "comma-separated species or outputs to report (default: all, or the "
      "scenario's)"},

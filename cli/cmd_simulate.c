@@ -50,7 +50,7 @@ static const cli_option options[] = {
     {OPT_STEADY_START, "steady-start", 0, NULL,
      "start from the steady state (computed after --set)"},
     {OPT_SOLVER, "solver", 0, "NAME",
-     "linear solver: auto, dense, lapack or klu (default auto)"},
+     "linear solver: auto, dense, lapack, klu or spgmr (default auto)"},
     {OPT_MAX_STEPS, "max-steps", 0, "N",
      "most solver steps between output times (default 100000)"},
     {OPT_H_MAX, "h-max", 0, "H", "largest solver step (default: no limit)"},

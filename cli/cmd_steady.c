@@ -31,7 +31,7 @@ static const cli_option options[] = {
     {OPT_ATOL, "atol", 0, "A",
      "absolute tolerance of the fallback (default 1e-9)"},
     {OPT_SOLVER, "solver", 0, "NAME",
-     "linear solver: auto, dense, lapack or klu (default auto)"},
+     "linear solver: auto, dense, lapack, klu or spgmr (default auto)"},
     {OPT_MAX_STEPS, "max-steps", 0, "N",
      "most solver steps of the fallback integration"},
     {OPT_EIGEN, "eigen", 0, NULL,

@@ -476,6 +476,7 @@ const char *cli_solver_name(long ls) {
   case MUSKX_LS_DENSE: return "dense";
   case MUSKX_LS_LAPACK: return "lapack";
   case MUSKX_LS_KLU: return "klu";
+  case MUSKX_LS_SPGMR: return "spgmr";
   default: return "unknown";
   }
 }
@@ -483,14 +484,15 @@ const char *cli_solver_name(long ls) {
 int cli_parse_solver(const cli_command *cmd, const char *s,
                      muskx_linear_solver *out) {
   static const muskx_linear_solver all[] = {MUSKX_LS_AUTO, MUSKX_LS_DENSE,
-                                            MUSKX_LS_LAPACK, MUSKX_LS_KLU};
+                                            MUSKX_LS_LAPACK, MUSKX_LS_KLU,
+                                            MUSKX_LS_SPGMR};
   size_t i;
   for (i = 0; i < sizeof all / sizeof all[0]; i++)
     if (strcmp(s, cli_solver_name(all[i])) == 0) {
       *out = all[i];
       return 0;
     }
-  cli_usage_error(cmd, "--solver: '%s' is not one of auto, dense, lapack, klu",
+  cli_usage_error(cmd, "--solver: '%s' is not one of auto, dense, lapack, klu, spgmr",
                   s);
   return -1;
 }

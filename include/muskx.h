@@ -235,7 +235,8 @@ typedef enum {
   MUSKX_LS_AUTO = 0,   /* by size and sparsity (see muskx(3)) */
   MUSKX_LS_DENSE = 1,  /* SUNDIALS dense */
   MUSKX_LS_LAPACK = 2, /* LAPACK dgetrf/dgetrs (OpenBLAS) */
-  MUSKX_LS_KLU = 3     /* SUNDIALS KLU, sparse Jacobian */
+  MUSKX_LS_KLU = 3,    /* SUNDIALS KLU, sparse Jacobian */
+  MUSKX_LS_SPGMR = 4   /* SUNDIALS SPGMR (GMRES), Jacobi preconditioner */
 } muskx_linear_solver;
 
 typedef enum {

@@ -362,7 +362,7 @@ muskx_status muskx_sim_set_atol_species(muskx_sim *s, const char *name,
 
 muskx_status muskx_sim_set_linear_solver(muskx_sim *s, muskx_linear_solver ls) {
   if (s == NULL) return MUSKX_EINVAL;
-  if (ls < MUSKX_LS_AUTO || ls > MUSKX_LS_KLU)
+  if (ls < MUSKX_LS_AUTO || ls > MUSKX_LS_SPGMR)
     return muskx__sim_err(s, MUSKX_EINVAL, "unknown linear solver %d", (int)ls);
   s->ls = ls;
   return ok(s);

@@ -81,6 +81,9 @@ struct muskx_sim {
   int cvode_ready;    /* CVodeInit done */
   int32_t *klu_map;   /* per Jacobian entry: position in the KLU matrix */
   int32_t *klu_colptr, *klu_rowind; int32_t klu_nnz;
+  /* SPGMR (MUSKX_LS_SPGMR): the Jacobian's values in the order of
+     p->jac (jac_nnz), its diagonal and 1 / (1 - gamma J_ii), n each */
+  double *it_jval, *it_jdiag, *it_pinv;
 
   /* per-run state */
   double *in_a, *in_b;  /* input value = a + b t on the current interval */

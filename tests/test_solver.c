@@ -356,25 +356,92 @@ START_TEST(robertson_matches_published_reference_values) {
 }
 END_TEST
 
+/* A chain X1 -> X2 -> ... -> X200 -> (all rate 1, X1(0) = 1) has the
+   Poisson answer X_i(t) = t^(i-1) e^-t / (i-1)!. SPGMR (GMRES, Jacobi
+   preconditioner) and KLU both give it, and each other's, within the
+   tolerances. */
+START_TEST(spgmr_and_klu_solve_a_long_chain_to_its_exact_answer) {
+  enum { NCH = 200 };
+  size_t cap = 64 * NCH + 256, len = 0;
+  char *yaml = malloc(cap);
+  ck_assert_ptr_nonnull(yaml);
+  len += (size_t)snprintf(yaml + len, cap - len,
+                          "muskx: 1\nmodel: {id: chain}\n"
+                          "parameters: {k: 1}\nspecies:\n  X1: 1\n");
+  for (int i = 2; i <= NCH; i++)
+    len += (size_t)snprintf(yaml + len, cap - len, "  X%d: 0\n", i);
+  len += (size_t)snprintf(yaml + len, cap - len, "reactions:\n");
+  for (int i = 1; i <= NCH; i++) {
+    char next[16] = "";
+    if (i < NCH) snprintf(next, sizeof next, " X%d", i + 1);
+    len += (size_t)snprintf(yaml + len, cap - len,
+                            "  - {equation: 'X%d ->%s', rate: k*X%d}\n", i,
+                            next, i);
+  }
+  ck_assert_uint_lt(len, cap);
+  muskx_model *m = NULL;
+  muskx_error err;
+  ck_assert_int_eq(muskx_model_load_string(yaml, len, "chain", &m, &err),
+                   MUSKX_OK);
+  free(yaml);
+  const double times[3] = {0, 5, 30};
+  const double rtol = 1e-6, atol1 = 1e-9;
+  double atol[NCH];
+  for (int i = 0; i < NCH; i++) atol[i] = atol1;
+  muskx_sim *s = tu_sim(m);
+  int n = muskx_sim_ncols(s);
+  double *klu = calloc(3 * (size_t)n, sizeof *klu);
+  double *gm = calloc(3 * (size_t)n, sizeof *gm);
+  double exact[NCH];
+  ck_assert_ptr_nonnull(klu);
+  ck_assert_ptr_nonnull(gm);
+  TU_OK(s, muskx_sim_set_tolerances(s, rtol, atol1));
+  TU_OK(s, muskx_sim_set_linear_solver(s, MUSKX_LS_KLU));
+  tu_run(s, times, 3, klu);
+  TU_OK(s, muskx_sim_set_linear_solver(s, MUSKX_LS_SPGMR));
+  tu_run(s, times, 3, gm);
+  ck_assert_int_eq(muskx_sim_stat(s, MUSKX_STAT_LINEAR_SOLVER),
+                   MUSKX_LS_SPGMR);
+  for (int r = 1; r < 3; r++) {
+    double t = times[r];
+    for (int i = 0; i < NCH; i++) /* t^i e^-t / i!, in logs */
+      exact[i] = exp(i * log(t) - t - lgamma(i + 1.0));
+    const double *k = klu + (size_t)r * (size_t)n;
+    const double *g = gm + (size_t)r * (size_t)n;
+    double wk = tu_wrms(k, exact, NCH, 10 * rtol, atol);
+    double wg = tu_wrms(g, exact, NCH, 10 * rtol, atol);
+    double wkg = tu_wrms(g, k, NCH, rtol, atol);
+    ck_assert_msg(wk <= 10 && wg <= 10 && wkg <= 10,
+                  "t=%g: WRMS vs exact klu %.3g spgmr %.3g; spgmr vs klu "
+                  "%.3g", t, wk, wg, wkg);
+  }
+  free(klu);
+  free(gm);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
 START_TEST(every_linear_solver_gives_the_same_robertson_answer) {
-  const muskx_linear_solver solvers[3] = {MUSKX_LS_DENSE, MUSKX_LS_LAPACK,
-                                          MUSKX_LS_KLU};
-  const char *names[3] = {"dense", "lapack", "klu"};
+  enum { NLS = 4 };
+  const muskx_linear_solver solvers[NLS] = {MUSKX_LS_DENSE, MUSKX_LS_LAPACK,
+                                            MUSKX_LS_KLU, MUSKX_LS_SPGMR};
+  const char *names[NLS] = {"dense", "lapack", "klu", "spgmr"};
   muskx_model *m = tu_load(TEST_MODEL("robertson.yaml"));
   muskx_sim *s = tu_sim(m);
   int n = muskx_sim_ncols(s), iA = tu_col(m, "A"), iB = tu_col(m, "B"),
       iC = tu_col(m, "C");
-  double *out = calloc(3 * 4 * (size_t)n, sizeof *out);
+  double *out = calloc(NLS * 4 * (size_t)n, sizeof *out);
   int k, r;
 
   ck_assert_ptr_nonnull(out);
-  for (k = 0; k < 3; k++) {
+  for (k = 0; k < NLS; k++) {
     double *o = out + (size_t)k * 4 * (size_t)n;
     robertson_run(s, solvers[k], o);
     robertson_check(m, o, n, names[k]);
   }
   /* Each against the dense solver's answer, in the run's WRMS norm. */
-  for (k = 1; k < 3; k++) {
+  for (k = 1; k < NLS; k++) {
     for (r = 1; r < 4; r++) {
       const double *d = out + (size_t)r * (size_t)n;
       const double *o = out + ((size_t)k * 4 + (size_t)r) * (size_t)n;
@@ -646,6 +713,7 @@ static Suite *solver_suite(void) {
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, robertson_matches_published_reference_values);
   tcase_add_test(tc, every_linear_solver_gives_the_same_robertson_answer);
+  tcase_add_test(tc, spgmr_and_klu_solve_a_long_chain_to_its_exact_answer);
   tcase_add_test(tc, nonnegative_species_never_go_below_zero);
   suite_add_tcase(s, tc);
 

@@ -209,7 +209,7 @@ KIND = {
     "species": 0, "parameter": 1, "input": 2, "output": 3,
     "compartment": 4, "reaction": 5, "assignment": 6, "event": 7,
 }
-LINEAR_SOLVER = {"auto": 0, "dense": 1, "lapack": 2, "klu": 3}
+LINEAR_SOLVER = {"auto": 0, "dense": 1, "lapack": 2, "klu": 3, "spgmr": 4}
 INTERP = {"step": 0, "linear": 1}
 STATS = ["steps", "rhs_evals", "jac_evals", "lin_setups", "err_test_fails",
          "nonlin_iters", "conv_fails", "root_evals", "events_fired",

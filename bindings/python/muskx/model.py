@@ -488,7 +488,8 @@ class Model:
           atol_species dict species -> absolute tolerance (overrides atol)
           steady_start True: first move to the steady state under these
                        settings, then integrate from there
-          solver       linear solver: "auto", "dense", "lapack" or "klu"
+          solver       linear solver: "auto", "dense", "lapack", "klu" or
+                       "spgmr"
           max_steps    max internal steps between outputs (default 100000)
           max_step     largest step the solver may take (default no limit)
 

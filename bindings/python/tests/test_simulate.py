@@ -95,7 +95,7 @@ class DecayRuns(WRMSMixin, unittest.TestCase):
         self.assertEqual(len(r), 5)
 
     def test_with_every_linear_solver_agree(self):
-        for solver in ("auto", "dense", "lapack", "klu"):
+        for solver in ("auto", "dense", "lapack", "klu", "spgmr"):
             with self.subTest(solver=solver):
                 r = self.m.simulate(t_end=3, dt=1, solver=solver)
                 self.assertWRMS(r["A"], [1.5 * math.exp(-0.7 * t)
