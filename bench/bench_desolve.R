@@ -8,7 +8,8 @@
 # Writes OUTDIR/desolve_timings.tsv and OUTDIR/desolve_finals.tsv (same
 # columns as bench_scipy.py's). As a user would call it: an R function
 # returning list(dy), no Jacobian (lsoda estimates it); the integration
-# restarts at the model's event times, as libmuskx's CVODE does.
+# restarts at the model's STOPS (yaml2rhs.py), where libmuskx restarts
+# CVODE (none for the crosstalk model's zero drug doses).
 suppressPackageStartupMessages(library(deSolve))
 
 args <- commandArgs(trailingOnly = TRUE)

@@ -15,8 +15,9 @@ Times are CPU times of the process (time.process_time), as in the C
 benchmarks, so that other jobs on a shared machine do not inflate them.
 As a user would call it: no Jacobian given (scipy estimates it by finite
 differences), t_eval for the outputs (dense output, like CVODE's CV_NORMAL).
-Where the model has timed events (the crosstalk model's zero drug doses),
-the integration restarts at each event time, as libmuskx's CVODE does.
+The integration restarts at the model's STOPS (bench/yaml2rhs.py), where
+libmuskx restarts CVODE; the crosstalk model's zero drug doses change
+nothing, and neither libmuskx nor these scripts restart there.
 """
 import importlib.util
 import os

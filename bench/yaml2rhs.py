@@ -14,10 +14,12 @@ variables, parameters as constants, no vectorisation tricks.
     yaml2rhs.py MODEL.yaml python|r [--input NAME=VALUE ...]
 
 Event handling: events whose `set` adds an amount that is zero at the
-model's parameter values (drug doses with dose 0) are dropped, and their
-times are returned as solver stops, because libmuskx stops and restarts
-CVODE there; the benchmark scripts restart their solvers at the same
-times so that all tools do the same work.
+model's parameter values (drug doses with dose 0) are dropped. They change
+nothing, and libmuskx does not restart CVODE at such an event (only at one
+that changes a state, a parameter or an input), so STOPS, the times where
+the benchmark scripts restart their solvers, is empty for them. (Until
+2026-11-25 their times were stops, and scipy and deSolve restarted there
+while libmuskx had stopped doing so: work the other tools did for nothing.)
 """
 import math
 import re
@@ -162,7 +164,8 @@ class Model:
                         fail(f"{path}: reaction {i + 1}: unknown species {s}")
                     self.terms[s].append((c, name))
         self.odes = dict(d.get("odes") or {})
-        # events: only zero doses are allowed; their times become stops
+        # events: only zero doses are allowed; they change nothing, so
+        # their times are not stops (see the docstring)
         self.stops = []
         for e in d.get("events") or []:
             for target, expr in (e.get("set") or {}).items():
@@ -172,9 +175,6 @@ class Model:
                          " (events with an effect are not supported)")
             if "at" not in e:
                 fail(f"{path}: event '{e.get('id')}' is not timed")
-            t0, every = float(e["at"]), float(e.get("every", 0) or 0)
-            count = int(e.get("count", 1)) if every > 0 else 1
-            self.stops += [t0 + k * every for k in range(count)]
         self.stops = sorted(set(self.stops))
 
     def derivative(self, s, lang):
