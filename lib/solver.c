@@ -282,6 +282,64 @@ static muskx_linear_solver choose_ls(const muskx_sim *s) {
   return MUSKX_LS_LAPACK;
 }
 
+/* Attaches SPGMR with the Jacobi preconditioner and the exact J v
+   (spgmr_* above). Its work arrays are kept across rebuilds. */
+static muskx_status attach_spgmr(muskx_sim *s, int n) {
+  if (s->it_jval == NULL)
+    s->it_jval = muskx__calloc((size_t)s->p->jac_nnz + 1, sizeof(double));
+  if (s->it_jdiag == NULL) s->it_jdiag = muskx__calloc((size_t)n, sizeof(double));
+  if (s->it_pinv == NULL) s->it_pinv = muskx__calloc((size_t)n, sizeof(double));
+  if (!s->it_jval || !s->it_jdiag || !s->it_pinv)
+    return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (SPGMR)");
+  /* Right preconditioning: GMRES then stops on the residual of the
+     Newton system itself. With left preconditioning it stops on
+     P^-1 r, which the Jacobi factor 1 / (1 - gamma J_ii) shrinks for
+     the fast species: on Robertson to t = 4e10 the inexact solves
+     then lost A + B + C = 1 and the run diverged (C = 5.6e9), where
+     right preconditioning keeps |A + B + C - 1| at 2.4e-4 with rtol
+     1e-4. SUNDIALS' default Krylov dimension (5). */
+  s->LS = SUNLinSol_SPGMR(s->y, SUN_PREC_RIGHT, 0, s->ctx);
+  if (s->LS == NULL)
+    return muskx__sim_err(s, MUSKX_ENOMEM, "cannot create linear solver");
+  if (CVodeSetLinearSolver(s->cvode, s->LS, NULL) != CV_SUCCESS ||
+      CVodeSetPreconditioner(s->cvode, spgmr_psetup, spgmr_psolve) != CV_SUCCESS ||
+      CVodeSetJacTimes(s->cvode, spgmr_jtsetup, spgmr_jtimes) != CV_SUCCESS)
+    return muskx__sim_err(s, MUSKX_ESOLVER, "cannot attach linear solver");
+  return MUSKX_OK;
+}
+
+/* Attaches a direct solver (dense, LAPACK or KLU) with its matrix and
+   the exact Jacobian. */
+static muskx_status attach_direct(muskx_sim *s, muskx_linear_solver ls, int n) {
+  if (ls == MUSKX_LS_KLU) {
+    if (build_klu_pattern(s) != 0)
+      return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (KLU pattern)");
+    s->A = SUNSparseMatrix(n, n, s->klu_nnz, CSC_MAT, s->ctx);
+    if (s->A) s->LS = SUNLinSol_KLU(s->y, s->A, s->ctx);
+    /* AMD (KLU's own default) rather than SUNDIALS' COLAMD: less
+       fill-in on I - gamma J of reaction networks, whose pattern is
+       nearly symmetric. Measured 2026-11-25, AMD / COLAMD for the
+       nonzeros of L + U and the run time: random networks
+       (bench/gen_network.py) of 1,000 species 0.59 and 0.47, of 100
+       0.79 and 0.82; POLLU 0.76 and 0.96; banded 1,000 0.95 and 0.93;
+       chains the same. */
+    if (s->LS && SUNLinSol_KLUSetOrdering(s->LS, 0) != SUNLS_SUCCESS)
+      return muskx__sim_err(s, MUSKX_ESOLVER, "cannot set the KLU ordering");
+  } else {
+    s->A = SUNDenseMatrix(n, n, s->ctx);
+    if (s->A)
+      s->LS = ls == MUSKX_LS_LAPACK ? muskx__lapack_ls(s->y, s->A, s->ctx)
+                                    : SUNLinSol_Dense(s->y, s->A, s->ctx);
+  }
+  if (s->A == NULL || s->LS == NULL)
+    return muskx__sim_err(s, MUSKX_ENOMEM, "cannot create linear solver");
+  if (CVodeSetLinearSolver(s->cvode, s->LS, s->A) != CV_SUCCESS ||
+      CVodeSetJacFn(s->cvode, ls == MUSKX_LS_KLU ? jac_sparse_cb : jac_dense_cb) !=
+          CV_SUCCESS)
+    return muskx__sim_err(s, MUSKX_ESOLVER, "cannot attach linear solver");
+  return MUSKX_OK;
+}
+
 static muskx_status setup_cvode(muskx_sim *s, double t0) {
   int n = cv_size(s);
   if (s->y == NULL) {
@@ -309,66 +367,11 @@ static muskx_status setup_cvode(muskx_sim *s, double t0) {
   muskx_linear_solver ls = choose_ls(s);
   if ((int)ls != s->ls_built) {
     free_ls(s);
-    if (ls == MUSKX_LS_SPGMR) {
-      if (s->it_jval == NULL) {
-        s->it_jval = muskx__calloc((size_t)s->p->jac_nnz + 1, sizeof(double));
-        s->it_jdiag = muskx__calloc((size_t)n, sizeof(double));
-        s->it_pinv = muskx__calloc((size_t)n, sizeof(double));
-        if (!s->it_jval || !s->it_jdiag || !s->it_pinv)
-          return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (SPGMR)");
-      }
-      /* Right preconditioning: GMRES then stops on the residual of the
-         Newton system itself. With left preconditioning it stops on
-         P^-1 r, which the Jacobi factor 1 / (1 - gamma J_ii) shrinks for
-         the fast species: on Robertson to t = 4e10 the inexact solves
-         then lost A + B + C = 1 and the run diverged (C = 5.6e9), where
-         right preconditioning keeps |A + B + C - 1| at 2.4e-4 with rtol
-         1e-4. SUNDIALS' default Krylov dimension (5). */
-      s->LS = SUNLinSol_SPGMR(s->y, SUN_PREC_RIGHT, 0, s->ctx);
-      if (s->LS == NULL) {
-        free_ls(s);
-        return muskx__sim_err(s, MUSKX_ENOMEM, "cannot create linear solver");
-      }
-      if (CVodeSetLinearSolver(s->cvode, s->LS, NULL) != CV_SUCCESS ||
-          CVodeSetPreconditioner(s->cvode, spgmr_psetup, spgmr_psolve) !=
-              CV_SUCCESS ||
-          CVodeSetJacTimes(s->cvode, spgmr_jtsetup, spgmr_jtimes) !=
-              CV_SUCCESS) {
-        free_ls(s);
-        return muskx__sim_err(s, MUSKX_ESOLVER, "cannot attach linear solver");
-      }
-    } else if (ls == MUSKX_LS_KLU) {
-      if (build_klu_pattern(s) != 0)
-        return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (KLU pattern)");
-      s->A = SUNSparseMatrix(n, n, s->klu_nnz, CSC_MAT, s->ctx);
-      if (s->A) s->LS = SUNLinSol_KLU(s->y, s->A, s->ctx);
-      /* AMD (KLU's own default) rather than SUNDIALS' COLAMD: less
-         fill-in on I - gamma J of reaction networks, whose pattern is
-         nearly symmetric. Measured 2026-11-25, AMD / COLAMD for the
-         nonzeros of L + U and the run time: random networks
-         (bench/gen_network.py) of 1,000 species 0.59 and 0.47, of 100
-         0.79 and 0.82; POLLU 0.76 and 0.96; banded 1,000 0.95 and 0.93;
-         chains the same. */
-      if (s->LS && SUNLinSol_KLUSetOrdering(s->LS, 0) != SUNLS_SUCCESS) {
-        free_ls(s);
-        return muskx__sim_err(s, MUSKX_ESOLVER, "cannot set the KLU ordering");
-      }
-    } else {
-      s->A = SUNDenseMatrix(n, n, s->ctx);
-      if (s->A)
-        s->LS = ls == MUSKX_LS_LAPACK ? muskx__lapack_ls(s->y, s->A, s->ctx)
-                                      : SUNLinSol_Dense(s->y, s->A, s->ctx);
-    }
-    if (ls != MUSKX_LS_SPGMR && (s->A == NULL || s->LS == NULL)) {
+    muskx_status st = ls == MUSKX_LS_SPGMR ? attach_spgmr(s, n)
+                                           : attach_direct(s, ls, n);
+    if (st != MUSKX_OK) {
       free_ls(s);
-      return muskx__sim_err(s, MUSKX_ENOMEM, "cannot create linear solver");
-    }
-    if (ls != MUSKX_LS_SPGMR &&
-        (CVodeSetLinearSolver(s->cvode, s->LS, s->A) != CV_SUCCESS ||
-        CVodeSetJacFn(s->cvode, ls == MUSKX_LS_KLU ? jac_sparse_cb
-                                                   : jac_dense_cb) != CV_SUCCESS)) {
-      free_ls(s);
-      return muskx__sim_err(s, MUSKX_ESOLVER, "cannot attach linear solver");
+      return st;
     }
     s->ls_built = (int)ls;
   }
