@@ -408,7 +408,8 @@ $(BUILD)/muskx-mpi: $(BUILD)/mpi/muskx_mpi.o $(filter-out $(BUILD)/cli/main.o,$(
 .PHONY: demo
 # The README's main job: the ISS what-if, baseline first.
 DEMO_SCENARIOS = scenarios/iss_no_countermeasure.yaml scenarios/iss_exercise.yaml \
-  scenarios/iss_exercise_romosozumab.yaml scenarios/iss_exercise_denosumab.yaml
+  scenarios/iss_exercise_romosozumab.yaml scenarios/iss_exercise_denosumab.yaml \
+  scenarios/iss_exercise_alendronate.yaml
 demo:
 	scripts/install-deps.sh
 	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx
