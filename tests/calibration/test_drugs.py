@@ -31,10 +31,15 @@ inter-individual SDs of ~30 %); tmax within 3 d of the label median (the
 one-compartment romosozumab fit peaks early, at ~2.5 d, which this
 tolerance accepts knowingly -- see the printed numbers).
 
+Last, out-of-range settings (negative doses, zero or negative time
+constants) must be refused by the parameters' min bounds, naming the
+parameter, before any solving.
+
 Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_drugs.py
 """
 import math
 import os
+import subprocess
 import sys
 
 import muskx_cli
@@ -124,6 +129,26 @@ def main():
           ctrough > 0 and max(c) < 2 * cmax,
           "trough before day 336 %.2f ug/mL, max over 12 doses %.2f ug/mL "
           "(accumulation < 2x)" % (ctrough, max(c)))
+
+    # ----------------------------------- settings the models refuse at load
+    # A negative dose or a zero time constant would only fail inside CVODE
+    # ("not finite"); the parameters' min bounds refuse them with a message
+    # that names the parameter and its range.
+    for model, bad in (("models/crosstalk/spaceflight.yaml", "dmab_dose=-60"),
+                       ("models/crosstalk/spaceflight.yaml", "romo_dose=-1"),
+                       ("models/crosstalk/spaceflight.yaml", "aln_dose=-70"),
+                       ("models/crosstalk/spaceflight.yaml", "tau_aoc=0"),
+                       ("models/crosstalk/spaceflight.yaml", "bone_t.tau_min=0"),
+                       ("models/crosstalk/spaceflight.yaml", "tau_ocy=-1"),
+                       ("models/drugs/denosumab.yaml", "dmab_dose=-60")):
+        r = subprocess.run([MUSKX, "simulate", model, "--t-end", "1", "--set", bad],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True)
+        name = bad.split("=")[0]
+        check("refused: --set %s" % bad,
+              r.returncode == 1 and r.stdout == "" and "outside its range" in r.stderr
+              and ("'%s'" % name) in r.stderr,
+              "exit %d, %s" % (r.returncode, r.stderr.strip()))
 
     print(muskx_cli.summary())
     return 0 if muskx_cli.failed == 0 else 1
