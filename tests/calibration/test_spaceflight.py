@@ -106,7 +106,10 @@ KNOWN_UNMET = {
     "S17b": "markers do not settle within 10 % of preflight 6 months after "
             "landing (CTX ~-14 %, P1NP ~+5 % at day 360): the mechanostat "
             "keeps bone in formation mode, with low RANKL, while BV is below "
-            "baseline",
+            "baseline. Tried: a refit with S17b/c in the penalty (best: CTX "
+            "~-10 %, P1NP +4 % at day 450, S11 lost) and a mechanostat "
+            "set point that follows BV (tau 1 year: S17b met, but recovery "
+            "S16 and the levelling-off EV4 are lost)",
     "S17c": "P1NP stays above preflight 6-12 months after landing (same "
             "cause as S17b)",
 }
