@@ -8,6 +8,7 @@ import csv
 import io
 import os
 import subprocess
+import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MUSKX = os.path.join(ROOT, "build", "muskx")
@@ -29,6 +30,24 @@ def check(name, ok, detail):
 def summary():
     """The closing line run-tests.sh reads: "N passed, N failed"."""
     return "%d passed, %d failed" % (passed, failed)
+
+
+def finish():
+    """Prints the closing line and returns the script's exit status."""
+    print(summary())
+    return 0 if failed == 0 else 1
+
+
+def run_main(main):
+    """Runs a calibration script's main() and exits with its status; a
+    muskx failure (RuntimeError from run()) counts as one more FAIL."""
+    try:
+        code = main()
+    except RuntimeError as e:
+        print("FAIL muskx: %s" % e)
+        print("%d passed, %d failed" % (passed, failed + 1))
+        code = 1
+    sys.exit(code)
 
 
 def run(args):

@@ -18,7 +18,6 @@ here), and komarova.yaml starts from the Fig. 2 perturbation dx1 (set to
 Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_baseline.py
 """
 import os
-import sys
 
 import muskx_cli
 from muskx_cli import MUSKX, ROOT, check
@@ -80,14 +79,8 @@ def main():
               "%d species, 10 years at the defaults%s: largest drift %.3g of the bound%s"
               % (len(names), "" if model not in OFF else " with %s" % OFF[model],
                  worst, (" (" + where + ")") if where else ""))
-    print(muskx_cli.summary())
-    return 0 if muskx_cli.failed == 0 else 1
+    return muskx_cli.finish()
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except RuntimeError as e:
-        print("FAIL muskx: %s" % e)
-        print("%d passed, %d failed" % (muskx_cli.passed, muskx_cli.failed + 1))
-        sys.exit(1)
+    muskx_cli.run_main(main)

@@ -40,7 +40,6 @@ Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_drugs.p
 import math
 import os
 import subprocess
-import sys
 
 import muskx_cli
 from muskx_cli import MUSKX, ROOT, check
@@ -150,14 +149,8 @@ def main():
               and ("'%s'" % name) in r.stderr,
               "exit %d, %s" % (r.returncode, r.stderr.strip()))
 
-    print(muskx_cli.summary())
-    return 0 if muskx_cli.failed == 0 else 1
+    return muskx_cli.finish()
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except RuntimeError as e:
-        print("FAIL muskx: %s" % e)
-        print("%d passed, %d failed" % (muskx_cli.passed, muskx_cli.failed + 1))
-        sys.exit(1)
+    muskx_cli.run_main(main)

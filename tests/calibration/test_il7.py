@@ -27,7 +27,6 @@ Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_il7.py
 """
 import math
 import os
-import sys
 
 import muskx_cli
 from muskx_cli import ROOT, check, run
@@ -145,9 +144,8 @@ def main():
     check("IL7 below baseline: f_ocg < 1, f_form > 1", oc < 1.0 and ob > 1.0,
           "f_ocg_il7 = %.6f, f_form_il7 = %.6f" % (oc, ob))
 
-    print(muskx_cli.summary())
-    return 1 if muskx_cli.failed else 0
+    return muskx_cli.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    muskx_cli.run_main(main)

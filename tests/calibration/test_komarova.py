@@ -30,7 +30,6 @@ Exit status 0 if every check passes, 1 otherwise.
 import cmath
 import math
 import os
-import sys
 
 import muskx_cli
 from muskx_cli import MUSKX, ROOT, check
@@ -190,14 +189,8 @@ def main():
           and ratio > 1,
           "analytic %.4g; simulated %s" % (ratio, ", ".join("%.4g" % q for q in r[:2])))
 
-    print(muskx_cli.summary())
-    return 0 if muskx_cli.failed == 0 else 1
+    return muskx_cli.finish()
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except RuntimeError as e:
-        print("FAIL muskx: %s" % e)
-        print("%d passed, %d failed" % (muskx_cli.passed, muskx_cli.failed + 1))
-        sys.exit(1)
+    muskx_cli.run_main(main)
