@@ -110,6 +110,13 @@ KNOWN_UNMET = {
             "~-10 %, P1NP +4 % at day 450, S11 lost) and a mechanostat "
             "set point that follows BV (tau 1 year: S17b met, but recovery "
             "S16 and the levelling-off EV4 are lost)",
+    "DMAB5y": "denosumab gains too fast over the first years (WB +11.3 % at "
+              "3, +14.5 % at 5 years; spine +13.7 %, hip +7.0 % at 5 years): "
+              "almost all of it is the rise of the mean degree of "
+              "mineralisation (+12.7 % at 5 years, bone volume +1.6 %), "
+              "whose rate k_sec (0.3/yr) is assumed; k_sec 0.1/yr meets it "
+              "(+13.0 %) but then alendronate's mean degree rises too little "
+              "(ALNmin +3.2 % at 2 years vs Boivin +7.3 %)",
     "S17c": "P1NP stays above preflight 6-12 months after landing (same "
             "cause as S17b)",
 }
@@ -128,6 +135,7 @@ def main():
     ED = simulate(a.muskx, ex, {"dmab_dose": 60})
     R1 = simulate(a.muskx, None, {"romo_dose": 210}, t_end=365)
     D1 = simulate(a.muskx, None, {"dmab_dose": 60}, t_end=365)
+    D8 = simulate(a.muskx, None, {"dmab_dose": 60}, t_end=2920)
     disuse = {"loading": ([0], [0])}
     U = simulate(a.muskx, disuse, t_end=1095)
     SCI = simulate(a.muskx, disuse, {"dmab_dose": 60, "dmab_start": 450}, t_end=815)
@@ -257,6 +265,17 @@ def main():
         ("ALNmin alendronate on Earth: mean degree of mineralisation +3.65..+10.95 % at 24 months (Boivin 2000: +7.3 %)",
          3.65 <= at(A1, "mineral_degree_wb_pct", 730) <= 10.95,
          "%.2f %%" % at(A1, "mineral_degree_wb_pct", 730)),
+        # DMAB5y/8y: FREEDOM extension, long-term group, change from FREEDOM
+        #   baseline: 5 years lumbar spine +13.7 %, total hip +7.0 %
+        #   (Papapoulos S et al. 2012 J Bone Miner Res 27:694-701, abstract);
+        #   8 years spine +18.4 %, hip +8.3 % (Papapoulos S et al. 2015
+        #   Osteoporos Int 26:2773-2783, results). The weight-bearing site is
+        #   trabecular-rich, so tested between the hip and the spine value.
+        ("DMAB5y denosumab 5 years on Earth: WB BMD between total hip +7.0 and spine +13.7 % (FREEDOM extension)",
+         7.0 <= at(D8, "BMD_wb_pct", 1825) <= 13.7, "%.2f %%" % at(D8, "BMD_wb_pct", 1825)),
+        ("DMAB8y denosumab keeps gaining in years 5-8, WB at 8 years between hip +8.3 and spine +18.4 %",
+         at(D8, "BMD_wb_pct", 2919) > at(D8, "BMD_wb_pct", 1825) and 8.3 <= at(D8, "BMD_wb_pct", 2919) <= 18.4,
+         "%.2f %% at 5, %.2f %% at 8 years" % (at(D8, "BMD_wb_pct", 1825), at(D8, "BMD_wb_pct", 2919))),
         # EV3: denosumab under established disuse. Gifre L et al. (2016)
         #   Osteoporos Int 27:405-410 (14 patients with recent complete spinal
         #   cord injury, 15 +- 4 months after injury; denosumab 60 mg every 6
