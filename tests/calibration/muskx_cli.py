@@ -40,7 +40,12 @@ def finish():
 
 def run_main(main):
     """Runs a calibration script's main() and exits with its status; a
-    muskx failure (RuntimeError from run()) counts as one more FAIL."""
+    muskx failure (RuntimeError from run()) counts as one more FAIL, and a
+    missing build/muskx as the only one."""
+    if not os.access(MUSKX, os.X_OK):
+        print("FAIL build: %s missing; run make" % MUSKX)
+        print("0 passed, 1 failed")
+        sys.exit(1)
     try:
         code = main()
     except RuntimeError as e:

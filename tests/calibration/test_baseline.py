@@ -20,7 +20,7 @@ Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_baselin
 import os
 
 import muskx_cli
-from muskx_cli import MUSKX, ROOT, check
+from muskx_cli import ROOT, check
 
 YEARS10 = 3650.0
 REL = 1e-9
@@ -56,10 +56,6 @@ def species_of(columns, model):
 
 
 def main():
-    if not os.access(MUSKX, os.X_OK):
-        print("FAIL build: %s missing; run make" % MUSKX)
-        print("0 passed, 1 failed")
-        return 1
     os.chdir(ROOT)
     models = shipped_models()
     check("models found", len(models) >= 10, "%d *.yaml under models/" % len(models))

@@ -32,7 +32,7 @@ import math
 import os
 
 import muskx_cli
-from muskx_cli import MUSKX, ROOT, check
+from muskx_cli import ROOT, check
 MODEL = os.path.join(ROOT, "models", "bone", "komarova.yaml")
 
 # Published values (BIOMD0000000148); g11 and k1/k2 vary per regime.
@@ -76,10 +76,6 @@ def rel(a, b):
 
 
 def main():
-    if not os.access(MUSKX, os.X_OK):
-        print("FAIL build: %s missing; run make" % MUSKX)
-        print("0 passed, 1 failed")
-        return 1
 
     # ---------------------------------------------------------- 1 and 2
     # Bone mass z is a pure accumulator (nothing depends on it): its zero
