@@ -205,6 +205,9 @@ int cli_out_probe(const char *path);
 /* 0, or -1 after printing why (the temporary file is then removed). */
 int cli_out_commit(cli_out *o);
 void cli_out_abort(cli_out *o);
+/* Writes text to path as cli_out_open()/cli_out_commit() would (atomically
+   for a regular file). 0, or -1 after printing why. */
+int cli_out_write_text(const char *path, const char *text);
 /* A name for messages: the path, or "standard output". */
 const char *cli_out_name(const cli_out *o);
 

@@ -22,7 +22,6 @@ static int run(const cli_command *self, int argc, char **argv) {
   char *xml = NULL;
   muskx_error err;
   muskx_model *m = NULL;
-  cli_out out;
   int status = CLI_EXIT_FAIL;
 
   int r = cli_parse_model_output(self, argc, argv, OPT_OUTPUT, &model, &output);
@@ -33,9 +32,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     fprintf(stderr, "%s: cannot export to SBML: %s\n", model, err.message);
     goto done;
   }
-  if (cli_out_open(&out, output) != 0) goto done;
-  fputs(xml, out.fp);
-  if (cli_out_commit(&out) != 0) goto done;
+  if (cli_out_write_text(output, xml) != 0) goto done;
   status = CLI_EXIT_OK;
 done:
   muskx_free_string(xml);

@@ -33,7 +33,6 @@ static int run(const cli_command *self, int argc, char **argv) {
   char *yaml = NULL;
   muskx_error err;
   muskx_model *m = NULL;
-  cli_out out;
   int status = CLI_EXIT_FAIL;
 
   int r = cli_parse_model_output(self, argc, argv, OPT_OUTPUT, &model, &output);
@@ -49,9 +48,7 @@ static int run(const cli_command *self, int argc, char **argv) {
             model, err.line, err.column, err.message);
     goto done;
   }
-  if (cli_out_open(&out, output) != 0) goto done;
-  fputs(yaml, out.fp);
-  if (cli_out_commit(&out) != 0) goto done;
+  if (cli_out_write_text(output, yaml) != 0) goto done;
   status = CLI_EXIT_OK;
 done:
   muskx_model_free(m);

@@ -591,6 +591,13 @@ int cli_out_probe(const char *path) {
   return 0;
 }
 
+int cli_out_write_text(const char *path, const char *text) {
+  cli_out o;
+  if (cli_out_open(&o, path) != 0) return -1;
+  fputs(text, o.fp);
+  return cli_out_commit(&o);
+}
+
 void cli_out_abort(cli_out *o) {
   if (o->fp != NULL && o->fp != stdout) fclose(o->fp);
   o->fp = NULL;
