@@ -32,7 +32,7 @@ one-compartment romosozumab fit peaks early, at ~2.5 d, which this
 tolerance accepts knowingly -- see the printed numbers).
 
 Last, out-of-range settings (negative doses, zero or negative time
-constants) must be refused by the parameters' min bounds, naming the
+constants, a negative mineralisation rate, a mineral fraction above 1) must be refused by the parameters' min bounds, naming the
 parameter, before any solving.
 
 Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_drugs.py
@@ -135,6 +135,8 @@ def main():
                        ("models/crosstalk/spaceflight.yaml", "tau_aoc=0"),
                        ("models/crosstalk/spaceflight.yaml", "bone_t.tau_min=0"),
                        ("models/crosstalk/spaceflight.yaml", "tau_ocy=-1"),
+                       ("models/crosstalk/spaceflight.yaml", "k_sec=-1"),
+                       ("models/crosstalk/spaceflight.yaml", "m_prim=1.5"),
                        ("models/drugs/denosumab.yaml", "dmab_dose=-60")):
         r = subprocess.run([MUSKX, "simulate", model, "--t-end", "1", "--set", bad],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
