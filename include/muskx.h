@@ -777,6 +777,105 @@ MUSKX_API muskx_status muskx_model_export_sbml(const muskx_model *m,
                                                char **xml_out,
                                                muskx_error *err);
 
+
+/* ------------------------------------------------------------------------
+ * PEtab problems (issue 15): parameter-estimation problems in the PEtab
+ * version 1 format -- a problem YAML file naming an SBML model (or a muskx
+ * YAML model) and the parameter, observable, condition and measurement
+ * tables. First version: 0.1.
+ *
+ * Estimated parameters (estimate = 1 in the parameter table) form the
+ * vector theta, in table order, each on its own parameterScale (lin, log
+ * or log10): theta_k = log10(value) for a log10 parameter. The others stay
+ * at their nominal values. A problem is immutable once loaded and may be
+ * shared by threads; each thread evaluates it with its own muskx_sim made
+ * from muskx_petab_model().
+ * ------------------------------------------------------------------------ */
+typedef struct muskx_petab muskx_petab;
+
+/* Parameter scales of PEtab. */
+typedef enum {
+  MUSKX_PETAB_LIN = 0,
+  MUSKX_PETAB_LOG = 1,  /* natural log */
+  MUSKX_PETAB_LOG10 = 2
+} muskx_petab_scale;
+
+/*
+ * Loads the problem file and everything it names (paths relative to it),
+ * checks every table cell, and loads the model with each observable and
+ * noise formula added as outputs (petab_obs_<id>, petab_sigma_<id>) and
+ * each placeholder (observableParameter<n>_<id>, noiseParameter<n>_<id>)
+ * and parameter-table id the model lacks as a parameter. On failure *out
+ * is NULL and err names the file, line and column.
+ * Status: EIO (unreadable file), ESYNTAX (malformed YAML, malformed table
+ * row, a cell that is not a number where one is needed), ENOTFOUND (an
+ * unknown observable, condition, parameter or model id), EMODEL (a rule
+ * of PEtab broken: a nominal value outside its bounds, override counts),
+ * EUNSUPPORTED (several models or tables per problem), ENOMEM; and the
+ * model's own load errors.
+ */
+MUSKX_API muskx_status muskx_petab_load(const char *yaml_path,
+                                        muskx_petab **out, muskx_error *err);
+MUSKX_API void muskx_petab_free(muskx_petab *pb);
+
+/* The problem's model (with the PEtab outputs), owned by the problem. */
+MUSKX_API const muskx_model *muskx_petab_model(const muskx_petab *pb);
+
+/* Number of estimated parameters (the length of theta); -1 for NULL. */
+MUSKX_API int muskx_petab_nparams(const muskx_petab *pb);
+/* parameterId of estimated parameter k (NULL when out of range). */
+MUSKX_API const char *muskx_petab_param_id(const muskx_petab *pb, int k);
+/* Its scale (-1 when out of range). */
+MUSKX_API int muskx_petab_param_scale(const muskx_petab *pb, int k);
+/*
+ * Its bounds and nominal value on its scale (each pointer may be NULL).
+ * EINVAL when k is out of range.
+ */
+MUSKX_API muskx_status muskx_petab_param_info(const muskx_petab *pb, int k,
+                                              double *lower, double *upper,
+                                              double *nominal);
+/* Number of measurements (rows of the measurement table); -1 for NULL. */
+MUSKX_API int muskx_petab_nmeasurements(const muskx_petab *pb);
+
+/*
+ * Evaluates the problem at theta (muskx_petab_nparams() values on the
+ * parameters' scales) with sim, a simulation of muskx_petab_model(pb)
+ * whose tolerances the caller chose (the runs reset every other setting).
+ * llh: the log-likelihood, the sum over measurements of the log density
+ * of their noise model (normal or Laplace, on the observable's lin, log
+ * or log10 scale, normalisation included); chi2: the sum of squared
+ * residuals. Either may be NULL. A sigma <= 0 or a non-positive
+ * simulation of a log-transformed observable gives NAN.
+ * Errors are recorded on sim (muskx_sim_errmsg): EINVAL (NULL arguments,
+ * a sim of another model, a value a parameter refuses), ESOLVER or
+ * ENOTCONV naming the condition, ENOMEM.
+ */
+MUSKX_API muskx_status muskx_petab_llh(const muskx_petab *pb, muskx_sim *sim,
+                                       const double *theta, double *llh,
+                                       double *chi2);
+/*
+ * Same evaluation, also per measurement (arrays of
+ * muskx_petab_nmeasurements() values, in table order; every pointer may be
+ * NULL): the simulated observable (untransformed), the residual
+ * (transformed measurement minus transformed simulation, divided by
+ * sigma) and sigma.
+ */
+MUSKX_API muskx_status muskx_petab_evaluate(const muskx_petab *pb,
+                                            muskx_sim *sim,
+                                            const double *theta,
+                                            double *simulation,
+                                            double *residual, double *sigma,
+                                            double *llh, double *chi2);
+/*
+ * The simulations table as text: the measurement table's columns and rows,
+ * with the column `measurement` renamed `simulation` and holding
+ * simulation[i] (%.17g; muskx_petab_nmeasurements() values). *text_out is
+ * a new string to free with muskx_free_string(). Status: EINVAL, ENOMEM.
+ */
+MUSKX_API muskx_status muskx_petab_simulations_table(const muskx_petab *pb,
+                                                     const double *simulation,
+                                                     char **text_out);
+
 #ifdef __cplusplus
 }
 #endif

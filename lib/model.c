@@ -202,6 +202,18 @@ muskx_status muskx_model_load_file(const char *path, muskx_model **out,
   return finish(m, out, err);
 }
 
+muskx_status muskx__model_load_text_at(const char *text, size_t len,
+                                      const char *path, muskx_model **out,
+                                      muskx_error *err) {
+  muskx__clearerr(err);
+  *out = NULL;
+  muskx__file_text ft = {(char *)text, len, 0, 0, 0, 0, 0};
+  muskx_model *m = NULL;
+  muskx_status st = muskx__load_file_text(&ft, path, &m, err);
+  if (st != MUSKX_OK) return st;
+  return finish(m, out, err);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Queries                                                                 */
 
