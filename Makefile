@@ -237,7 +237,7 @@ test: all
 	  scripts/test-python.sh \
 	  scripts/test-examples.sh \
 	  scripts/check-man3.sh \
-	  $(SBML_SUITE_TEST) $(MPI_TEST)
+	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST)
 
 # Model calibration against published targets (issue 4): each script runs
 # build/muskx on the shipped models and prints "N passed, N failed".
@@ -246,6 +246,12 @@ CALIBRATION_TESTS = $(patsubst %,"/usr/bin/python3 %",$(sort $(wildcard tests/ca
 # The SBML Test Suite (issue 5) when libSBML and the suite are present:
 # about 2 s for 910 cases.
 SBML_SUITE_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(SBML_SUITE))),"tests/sbml/run $(SBML_SUITE) $(BUILD)/sbml-out")
+
+# PEtab problems (issue 15) when libSBML and ../shared are present: the 20
+# cases of the PEtab test suite and the 8 benchmark problems against their
+# published values, closed-form problems and bad input; about 2 s.
+PETAB_DATA ?= ../shared/petab-test-suite
+PETAB_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(PETAB_DATA))),"/usr/bin/python3 tests/petab/test_petab.py")
 
 # The Check binaries only, in $(BUILD).
 test-unit:
