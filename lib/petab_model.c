@@ -62,6 +62,20 @@ static muskx_status check_names(const struct muskx_petab *pb,
                            n, o->id);
     }
   }
+  if (e->kind == MUSKX__E_CALL) { /* built-ins; model functions: loader */
+    muskx__builtin f = muskx__builtin_lookup(e->name);
+    int want = f == MUSKX__F_NONE ? -3 : muskx__builtin_arity(f);
+    if ((want >= 0 && e->nargs != want) || (want == -2 && e->nargs < 2)) {
+      muskx__loc loc = {file, e->line, e->col};
+      char n[32];
+      if (want == -2) snprintf(n, sizeof n, "2 or more");
+      else snprintf(n, sizeof n, "%d", want);
+      return muskx__seterr(err, MUSKX_ESYNTAX, &loc,
+                           "'%s' takes %s argument%s, got %d (in a formula of "
+                           "observable '%s')", e->name, n,
+                           want == 1 ? "" : "s", e->nargs, o->id);
+    }
+  }
   for (int i = 0; i < e->nargs; i++) {
     muskx_status st = check_names(pb, base, o, e->args[i], file, err);
     if (st != MUSKX_OK) return st;

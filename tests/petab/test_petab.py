@@ -268,6 +268,18 @@ def test_errors(tmp):
                       "obs_a\tA + Q\t0.5\n"),
                  r"_observables\.tsv:2:11: 'Q' in a formula of observable "
                  r"'obs_a' is not a name of the model")
+    expect_error("built-in with the wrong argument count",
+                 case("arity", "_observables.tsv",
+                      "observableId\tobservableFormula\tnoiseFormula\n"
+                      "obs_a\tmax(A)\t0.5\n"),
+                 r"_observables\.tsv:2:7: 'max' takes 2 or more arguments, "
+                 r"got 1")
+    expect_error("override count",
+                 case("override", "_measurements.tsv",
+                      mhead.rstrip("\n") + "\tnoiseParameters\n"
+                      "obs_a\tc0\t0\t0.7\t1;2\n"),
+                 r"_measurements\.tsv:2:16: the observable's formulas have 0 "
+                 r"noiseParameter placeholders, but this row gives 2 values")
     expect_error("missing problem file", os.path.join(tmp, "nope.yaml"),
                  r"nope\.yaml: cannot read PEtab problem")
 
