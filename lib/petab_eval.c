@@ -76,10 +76,36 @@ static muskx_status fail_in(muskx_sim *sim, muskx_status st, const char *what,
   return muskx__sim_err(sim, st, "%s '%s': %s", what, cond, msg);
 }
 
+/* Pre-equilibrated states of one evaluation: experiments that share a
+   pre-equilibration condition share its steady state (placeholders, the
+   only thing that differs between them, appear in outputs only). */
+typedef struct preeq_cache {
+  double *y;          /* nconds * nspecies */
+  unsigned char *have; /* per condition */
+  int nspecies;
+} preeq_cache;
+
+static muskx_status preequilibrate(const struct muskx_petab *pb,
+                                   muskx_sim *sim, int c, const double *plin,
+                                   preeq_cache *pc) {
+  double *y = pc->y + (size_t)c * (size_t)pc->nspecies;
+  muskx_status st = apply_condition(pb, sim, c, plin);
+  if (st != MUSKX_OK) return st;
+  if (pc->have[c]) {
+    for (int i = 0; i < pc->nspecies && st == MUSKX_OK; i++)
+      st = muskx_sim_set_initial_index(sim, i, y[i]);
+    return st;
+  }
+  st = muskx_sim_steady_state(sim, y, (size_t)pc->nspecies);
+  if (st == MUSKX_OK) pc->have[c] = 1;
+  return st;
+}
+
 /* Simulates experiment e into out (ntimes rows, plus one for the steady
    state when it has a measurement at inf). */
 static muskx_status simulate(const struct muskx_petab *pb, muskx_sim *sim,
-                             int e, const double *plin, double *out) {
+                             int e, const double *plin, preeq_cache *pc,
+                             double *out) {
   const muskx__petab_experiment *x = &pb->exps[e];
   const char *cond = pb->conds[x->cond].id;
   muskx_status st = muskx_sim_reset(sim);
@@ -93,8 +119,7 @@ static muskx_status simulate(const struct muskx_petab *pb, muskx_sim *sim,
   if (st != MUSKX_OK) return fail_in(sim, st, "setting up condition", cond);
   if (x->preeq >= 0) {
     const char *pre = pb->conds[x->preeq].id;
-    st = apply_condition(pb, sim, x->preeq, plin);
-    if (st == MUSKX_OK) st = muskx_sim_steady_state(sim, NULL, 0);
+    st = preequilibrate(pb, sim, x->preeq, plin, pc);
     if (st != MUSKX_OK)
       return fail_in(sim, st, "pre-equilibration under condition", pre);
   }
@@ -147,11 +172,16 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
   size_t ncols = (size_t)muskx_sim_ncols(sim), rows = 0;
   for (int e = 0; e < pb->nexp; e++)
     if (pb->exps[e].ntimes + 1 > rows) rows = pb->exps[e].ntimes + 1;
+  size_t nspecies = (size_t)muskx_model_count(pb->model, MUSKX_SPECIES);
   double *plin = muskx__calloc((size_t)pb->nparams + 1, sizeof *plin);
   double *out = muskx__calloc(rows * ncols, sizeof *out);
-  if (plin == NULL || out == NULL) {
+  preeq_cache pc = {muskx__calloc((size_t)pb->nconds * nspecies + 1, sizeof(double)),
+                    muskx__calloc((size_t)pb->nconds + 1, 1), (int)nspecies};
+  if (plin == NULL || out == NULL || pc.y == NULL || pc.have == NULL) {
     muskx__free(plin);
     muskx__free(out);
+    muskx__free(pc.y);
+    muskx__free(pc.have);
     return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
   }
   for (int i = 0; i < pb->nparams; i++) {
@@ -161,9 +191,8 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
   }
   double sum = 0.0, sumsq = 0.0;
   muskx_status st = MUSKX_OK;
-  size_t nspecies = (size_t)muskx_model_count(pb->model, MUSKX_SPECIES);
   for (int e = 0; e < pb->nexp && st == MUSKX_OK; e++) {
-    if ((st = simulate(pb, sim, e, plin, out)) != MUSKX_OK) break;
+    if ((st = simulate(pb, sim, e, plin, &pc, out)) != MUSKX_OK) break;
     const muskx__petab_experiment *x = &pb->exps[e];
     for (int i = 0; i < pb->nmeas; i++) {
       const muskx__petab_measurement *m = &pb->meas[i];
@@ -183,6 +212,8 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
   }
   muskx__free(plin);
   muskx__free(out);
+  muskx__free(pc.y);
+  muskx__free(pc.have);
   if (st != MUSKX_OK) return st;
   if (llh) *llh = sum;
   if (chi2) *chi2 = sumsq;
