@@ -251,7 +251,11 @@ static muskx_status read_observables(struct muskx_petab *pb,
       return muskx__tsv_fail(t, r, cdist, err, MUSKX_ESYNTAX,
                              "noiseDistribution '%s' is not normal or laplace",
                              d);
+    /* Noise formulas may use the observable's placeholders too (relative
+       noise written with the observable's scaling, say). */
     o->n_obs_ph = count_placeholders(o->formula, "observableParameter", id);
+    int in_noise = count_placeholders(o->noise, "observableParameter", id);
+    if (in_noise > o->n_obs_ph) o->n_obs_ph = in_noise;
     o->n_noise_ph = count_placeholders(o->noise, "noiseParameter", id);
     o->ph_base = pb->nph;
     pb->nph += o->n_obs_ph + o->n_noise_ph;
