@@ -95,6 +95,11 @@ TALLY ?=
 
 # ---------------------------------------------------------------- sources
 LIB_SRC := $(sort $(wildcard lib/*.c))
+# The SBML import passes (lib/sbml_import_*.c) need libSBML's types; without
+# it sbml_import.c alone answers "built without libSBML".
+ifneq ($(SBML_FOUND),yes)
+LIB_SRC := $(filter-out lib/sbml_import_%.c,$(LIB_SRC))
+endif
 CLI_SRC := $(sort $(wildcard cli/*.c))
 # test_alloc.c needs the fault-injection hook (-DMUSKX_ALLOC_TESTING), so it
 # is built only by `make test-alloc`, in build-alloc/.
