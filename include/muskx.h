@@ -856,6 +856,16 @@ typedef enum {
  */
 MUSKX_API muskx_status muskx_petab_load(const char *yaml_path,
                                         muskx_petab **out, muskx_error *err);
+/*
+ * Same, reading the tables and the model (and its imports) only inside
+ * the problem file's folder and access's folders (muskx_access above);
+ * muskx_petab_load() is this with access NULL. A file outside is refused
+ * with EIO, unread.
+ */
+MUSKX_API muskx_status muskx_petab_load_with(const char *yaml_path,
+                                             const muskx_access *access,
+                                             muskx_petab **out,
+                                             muskx_error *err);
 MUSKX_API void muskx_petab_free(muskx_petab *pb);
 
 /* The problem's model (with the PEtab outputs), owned by the problem. */

@@ -11,8 +11,9 @@
 #include "error.h"
 #include "petab.h"
 
-muskx_status muskx_petab_load(const char *yaml_path, muskx_petab **out,
-                              muskx_error *err) {
+muskx_status muskx_petab_load_with(const char *yaml_path,
+                                   const muskx_access *access,
+                                   muskx_petab **out, muskx_error *err) {
   muskx__clearerr(err);
   if (out == NULL || yaml_path == NULL)
     return muskx__seterr(err, MUSKX_EINVAL, NULL,
@@ -20,13 +21,18 @@ muskx_status muskx_petab_load(const char *yaml_path, muskx_petab **out,
   *out = NULL;
   muskx_petab *pb = muskx__calloc(1, sizeof *pb);
   if (pb == NULL) return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
-  muskx_status st = muskx__petab_read(yaml_path, pb, err);
+  muskx_status st = muskx__petab_read(yaml_path, access, pb, err);
   if (st != MUSKX_OK) {
     muskx_petab_free(pb);
     return st;
   }
   *out = pb;
   return MUSKX_OK;
+}
+
+muskx_status muskx_petab_load(const char *yaml_path, muskx_petab **out,
+                              muskx_error *err) {
+  return muskx_petab_load_with(yaml_path, NULL, out, err);
 }
 
 void muskx_petab_free(muskx_petab *pb) {

@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 
+#include "fileaccess.h"
 #include "muskx.h"
 
 /* --- petab_tsv.c: tab-separated tables -------------------------------- */
@@ -35,11 +36,12 @@ typedef struct muskx__tsv {
   int *col;        /* per cell: 1-based column of its first byte */
 } muskx__tsv;
 
-/* Reads a table: the first line is the header, blank lines are skipped,
-   every row must have as many fields as the header. EIO, ESYNTAX (with
+/* Reads a table when scope admits it (fileaccess.h): the first line is
+   the header, blank lines are skipped, every row must have as many fields
+   as the header. EIO (unreadable, or outside scope), ESYNTAX (with
    file:line:col), ELIMIT (larger than 16 MiB), ENOMEM. */
-muskx_status muskx__tsv_read(const char *path, muskx__tsv *out,
-                             muskx_error *err);
+muskx_status muskx__tsv_read(const char *path, const muskx__folders *scope,
+                             muskx__tsv *out, muskx_error *err);
 void muskx__tsv_free(muskx__tsv *t);
 /* Index of the column named name, or -1. */
 int muskx__tsv_column(const muskx__tsv *t, const char *name);
@@ -149,9 +151,11 @@ struct muskx_petab {
   muskx__petab_experiment *exps;
 };
 
-/* petab_load.c: the problem file and its tables (model included). */
-muskx_status muskx__petab_read(const char *yaml_path, struct muskx_petab *pb,
-                               muskx_error *err);
+/* petab_load.c: the problem file and its tables (model included), each
+   read only inside the problem file's folder and access's folders. */
+muskx_status muskx__petab_read(const char *yaml_path,
+                               const muskx_access *access,
+                               struct muskx_petab *pb, muskx_error *err);
 void muskx__petab_clear(struct muskx_petab *pb);
 
 /* petab_model.c: loads the model at model_path (SBML or muskx YAML) with
@@ -160,6 +164,7 @@ void muskx__petab_clear(struct muskx_petab *pb);
    tables (condition columns: positions in cond_table). */
 muskx_status muskx__petab_build_model(struct muskx_petab *pb,
                                       const char *model_path,
+                                      const muskx__folders *scope,
                                       const muskx__tsv *obs_table,
                                       const muskx__tsv *cond_table,
                                       muskx_error *err);

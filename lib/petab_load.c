@@ -577,19 +577,16 @@ static muskx_status one_file(const muskx__yaml_node *map, const char *key,
   return MUSKX_OK;
 }
 
-static muskx_status read_table(const char *path, muskx__tsv *t,
-                               muskx_error *err) {
-  return muskx__tsv_read(path, t, err);
-}
-
-muskx_status muskx__petab_read(const char *yaml_path, struct muskx_petab *pb,
-                               muskx_error *err) {
+muskx_status muskx__petab_read(const char *yaml_path,
+                               const muskx_access *access,
+                               struct muskx_petab *pb, muskx_error *err) {
   muskx__file_text ft;
   muskx__loc loc = {yaml_path, 0, 0};
   muskx__yaml_node *root = NULL;
   muskx__tsv tp = {0}, to = {0}, tc = {0};
   char *files[5] = {NULL};
   char *dir = NULL;
+  muskx__folders scope = {NULL, 0};
   if ((pb->yaml_path = muskx__strdup(yaml_path)) == NULL) return NOMEM();
   muskx_status st = muskx__load_read_file(yaml_path, 1, &ft);
   if (st != MUSKX_OK) {
@@ -602,6 +599,10 @@ muskx_status muskx__petab_read(const char *yaml_path, struct muskx_petab *pb,
   st = muskx__yaml_parse(ft.text, ft.len, pb->yaml_path, &root, err);
   muskx__free(ft.text);
   if (st != MUSKX_OK) return st;
+  /* The files the problem names are read only inside its folder and
+     access's folders (fileaccess.h), as a model's imports are. */
+  if ((st = muskx__folders_open(&scope, access, yaml_path, err)) != MUSKX_OK)
+    goto done;
   if (root->kind != MUSKX__YAML_MAP) {
     loc.line = root->line;
     loc.col = root->col;
@@ -645,16 +646,18 @@ muskx_status muskx__petab_read(const char *yaml_path, struct muskx_petab *pb,
       (st = one_file(pm, "condition_files", yaml_path, dir, &files[3], err)) ||
       (st = one_file(pm, "measurement_files", yaml_path, dir, &files[4], err)))
     goto done;
-  if ((st = read_table(files[0], &tp, err)) || (st = read_params(pb, &tp, err)) ||
-      (st = read_table(files[2], &to, err)) ||
+  if ((st = muskx__tsv_read(files[0], &scope, &tp, err)) ||
+      (st = read_params(pb, &tp, err)) ||
+      (st = muskx__tsv_read(files[2], &scope, &to, err)) ||
       (st = read_observables(pb, &to, err)) ||
-      (st = read_table(files[3], &tc, err)) ||
+      (st = muskx__tsv_read(files[3], &scope, &tc, err)) ||
       (st = read_conditions(pb, &tc, err)) ||
-      (st = read_table(files[4], &pb->measurements_table, err)) ||
+      (st = muskx__tsv_read(files[4], &scope, &pb->measurements_table, err)) ||
       (st = read_measurements(pb, &pb->measurements_table, err)))
     goto done;
-  st = muskx__petab_build_model(pb, files[1], &to, &tc, err);
+  st = muskx__petab_build_model(pb, files[1], &scope, &to, &tc, err);
 done:
+  muskx__folders_close(&scope);
   muskx__yaml_free(root);
   muskx__tsv_free(&tp);
   muskx__tsv_free(&to);

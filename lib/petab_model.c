@@ -193,13 +193,15 @@ static muskx_status extend(struct muskx_petab *pb, const muskx_model *base,
 }
 
 /* The model file's YAML text: the SBML translation, or the file itself. */
-static muskx_status model_text(const char *path, char **text, size_t *len,
-                               muskx_error *err) {
+static muskx_status model_text(const char *path, const muskx__folders *scope,
+                               char **text, size_t *len, muskx_error *err) {
   muskx__file_text ft;
   muskx__loc loc = {path, 0, 0};
-  muskx_status st = muskx__load_read_file(path, 1, &ft);
+  char why[512];
+  muskx_status st = muskx__folders_read(scope, path, &ft, why, sizeof why);
   if (st != MUSKX_OK)
-    return muskx__seterr(err, st, &loc, "cannot read model '%s'", path);
+    return muskx__seterr(err, st, &loc, "cannot read model '%s': %s", path,
+                         st == MUSKX_EIO ? why : muskx_strerror(st));
   if (!muskx__sbml_detect(path, ft.text, ft.len)) {
     *text = ft.text;
     *len = ft.len;
@@ -254,6 +256,7 @@ static muskx_status resolve(struct muskx_petab *pb, char **names,
 
 muskx_status muskx__petab_build_model(struct muskx_petab *pb,
                                       const char *model_path,
+                                      const muskx__folders *scope,
                                       const muskx__tsv *ot,
                                       const muskx__tsv *ct,
                                       muskx_error *err) {
@@ -263,7 +266,14 @@ muskx_status muskx__petab_build_model(struct muskx_petab *pb,
   size_t len = 0, elen = 0;
   char **names = muskx__calloc(2 * (size_t)pb->nobs + 1, sizeof *names);
   if (names == NULL) return NOMEM();
-  muskx_status st = muskx_model_load_file(model_path, &base, err);
+  char why[512] = "";
+  muskx_status st = muskx__model_load_in_folders(model_path, scope, &base, err,
+                                                 why, sizeof why);
+  if (st != MUSKX_OK && why[0] != '\0') {
+    muskx__loc loc = {model_path, 0, 0};
+    st = muskx__seterr(err, st, &loc, "cannot read model '%s': %s", model_path,
+                       why);
+  }
   for (int k = 0; k < pb->nobs && st == MUSKX_OK; k++) {
     st = check_formula(pb, base, &pb->obs[k], pb->obs[k].formula, ot, k,
                        "observableFormula", err);
@@ -271,13 +281,14 @@ muskx_status muskx__petab_build_model(struct muskx_petab *pb,
       st = check_formula(pb, base, &pb->obs[k], pb->obs[k].noise, ot, k,
                          "noiseFormula", err);
   }
-  if (st == MUSKX_OK) st = model_text(model_path, &text, &len, err);
+  if (st == MUSKX_OK) st = model_text(model_path, scope, &text, &len, err);
   if (st == MUSKX_OK) st = muskx__yaml_parse(text, len, model_path, &root, err);
   if (st == MUSKX_OK) st = extend(pb, base, root, names, model_path, err);
   if (st == MUSKX_OK && muskx__yaml_emit(root, &ext, &elen) != MUSKX_OK)
     st = NOMEM();
   if (st == MUSKX_OK) {
-    st = muskx__model_load_text_at(ext, elen, model_path, &pb->model, err);
+    st = muskx__model_load_text_at(ext, elen, model_path, scope, &pb->model,
+                                   err);
     if (st != MUSKX_OK && err != NULL) {
       /* The base model loaded, so the fault is in an observable formula
          (a function called with the wrong arguments, say). */

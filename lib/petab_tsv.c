@@ -161,24 +161,20 @@ static muskx_status parse(muskx__tsv *t, const char *text, size_t len,
   return MUSKX_OK;
 }
 
-muskx_status muskx__tsv_read(const char *path, muskx__tsv *t,
-                             muskx_error *err) {
+muskx_status muskx__tsv_read(const char *path, const muskx__folders *scope,
+                             muskx__tsv *t, muskx_error *err) {
   memset(t, 0, sizeof *t);
   t->path = muskx__strdup(path);
   if (t->path == NULL) return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
   muskx__file_text ft;
   muskx__loc loc = {path, 0, 0};
-  muskx_status st = muskx__load_read_file(path, 1, &ft);
+  char why[512];
+  muskx_status st = muskx__folders_read(scope, path, &ft, why, sizeof why);
   if (st == MUSKX_ENOMEM) return muskx__seterr(err, st, NULL, "out of memory");
   if (st == MUSKX_ELIMIT)
     return muskx__seterr(err, st, &loc, "table '%s' is larger than 16 MiB", path);
-  if (st != MUSKX_OK) {
-    char msg[256] = "not a regular file";
-    if (ft.errnum != 0 && strerror_r(ft.errnum, msg, sizeof msg) != 0)
-      snprintf(msg, sizeof msg, "errno %d", ft.errnum);
-    return muskx__seterr(err, st, &loc, "cannot %s table '%s': %s",
-                         ft.at_open ? "open" : "read", path, msg);
-  }
+  if (st != MUSKX_OK)
+    return muskx__seterr(err, st, &loc, "cannot read table '%s': %s", path, why);
   st = parse(t, ft.text, ft.len, err);
   muskx__free(ft.text);
   return st;

@@ -255,7 +255,18 @@ def test_errors(tmp):
                  r"_measurements\.tsv:3:13: measurement 'abc' is not a finite "
                  r"number")
     expect_error("missing file", case("missing", "_observables.tsv"),
-                 r"_observables\.tsv: cannot open table .*No such file")
+                 r"_observables\.tsv: cannot read table .*No such file")
+    outside = os.path.join(tmp, "outside")
+    os.makedirs(outside)
+    shutil.copy(os.path.join(base, "_model.xml"), outside)
+    expect_error("model outside the problem's folder",
+                 case("outside", "_0001.yaml",
+                      "format_version: 1\nparameter_file: _parameters.tsv\n"
+                      "problems:\n- condition_files: [_conditions.tsv]\n"
+                      "  measurement_files: [_measurements.tsv]\n"
+                      "  observable_files: [_observables.tsv]\n"
+                      "  sbml_files: [../outside/_model.xml]\n"),
+                 r"cannot read model .*: it is outside the folder")
     expect_error("nominal out of bounds",
                  case("bounds", "_parameters.tsv",
                       PARAMS_HEAD + "a0\tlin\t0\t10\t1.0\t1\n"

@@ -207,6 +207,7 @@ if HAVE_SCENARIOS:
 # PEtab problems (issue 15): declared when the library has them (HAVE_PETAB).
 _PETAB_PROTOTYPES = {
     "muskx_petab_load": (_I, [_S, ctypes.POINTER(_P), _E]),
+    "muskx_petab_load_with": (_I, [_S, _P, ctypes.POINTER(_P), _E]),
     "muskx_petab_free": (None, [_P]),
     "muskx_petab_model": (_P, [_P]),
     "muskx_petab_nparams": (_I, [_P]),

@@ -18,6 +18,7 @@ import os
 from . import _lib
 from ._lib import lib, text, status_name
 from .errors import error_class
+from ._access import access
 from .model import _Handle, _ptr, _load_error
 from .result import new_buffer, from_sequence
 
@@ -56,14 +57,18 @@ class Problem:
         self.nmeasurements = lib.muskx_petab_nmeasurements(ptr)
 
     @classmethod
-    def from_petab(cls, path):
+    def from_petab(cls, path, allow_path=None):
         """Loads the PEtab problem file at path (and the model and tables it
-        names). Raises ModelError naming file, line and column of a bad
-        cell, ModelFileError when a file cannot be read."""
+        names, read only inside its folder and allow_path: a folder or a
+        list of folders, as for muskx.load()). Raises ModelError naming
+        file, line and column of a bad cell, ModelFileError when a file
+        cannot be read."""
         handle = ctypes.c_void_p()
         err = _lib.Error()
-        status = lib.muskx_petab_load(os.fsencode(path), ctypes.byref(handle),
-                                      ctypes.byref(err))
+        with access(allow_path) as acc:
+            status = lib.muskx_petab_load_with(os.fsencode(path), acc,
+                                               ctypes.byref(handle),
+                                               ctypes.byref(err))
         if status != _lib.OK:
             raise _load_error(err)
         return cls(handle, os.fspath(path))
