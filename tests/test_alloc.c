@@ -25,6 +25,7 @@
 
 #include "alloc.h"
 #include "compile.h"
+#include "fileaccess.h"
 #include "load.h"
 #include "model.h"
 #include "muskx.h"
@@ -158,12 +159,23 @@ static muskx_status op_load_file(void *ctx, int *created) {
   return st;
 }
 
+/* muskx__load with the folders of a text held in memory (the current
+   directory): what muskx_model_load_string does before compiling. */
+static muskx_status load_text_only(muskx_model **m, muskx_error *err) {
+  muskx__folders scope;
+  muskx_status st = muskx__folders_open(&scope, NULL, NULL, err);
+  if (st != MUSKX_OK) return st;
+  st = muskx__load(model_text, strlen(model_text), "alloc.yaml", &scope, m, err);
+  muskx__folders_close(&scope);
+  return st;
+}
+
 /* Parse and check only (lib/load.c), without the compiler. */
 static muskx_status op_parse_only(void *ctx, int *created) {
   (void)ctx;
   muskx_model *m = NULL;
   muskx_error err;
-  muskx_status st = muskx__load(model_text, strlen(model_text), "alloc.yaml", &m, &err);
+  muskx_status st = load_text_only(&m, &err);
   *created = m != NULL;
   if (m) muskx__model_destroy(m);
   return st;
@@ -181,7 +193,7 @@ static muskx_status compile_with_failure(const compile_arg *arg) {
   muskx__alloc_test_fail(0, 0);
   muskx_model *m = NULL;
   muskx_error err;
-  muskx_status st = muskx__load(model_text, strlen(model_text), "alloc.yaml", &m, &err);
+  muskx_status st = load_text_only(&m, &err);
   ck_assert_int_eq(st, MUSKX_OK);
   muskx__alloc_test_fail(arg->nth, arg->persistent);
   st = muskx__compile(m, &err);
