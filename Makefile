@@ -49,8 +49,10 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 SUITESPARSE_CFLAGS ?= -I/usr/include/suitesparse
 # Debian 12, SUNDIALS 6.4.1: each module is its own library and the generic
 # parts (SUNContext, N_Vector ops) are built into each, so no
-# -lsundials_generic. LAPACK (dgetrf/dgetrs/dgeev) comes from OpenBLAS.
-MUSKX_DEPLIBS ?= -lsundials_cvode -lsundials_ida -lsundials_sunlinsolklu \
+# -lsundials_generic. CVODES (a superset of CVODE with forward sensitivities,
+# lib/sens*.c) replaces CVODE: the two define the same symbols and cannot be
+# linked together. LAPACK (dgetrf/dgetrs/dgeev) comes from OpenBLAS.
+MUSKX_DEPLIBS ?= -lsundials_cvodes -lsundials_ida -lsundials_sunlinsolklu \
   -lsundials_sunlinsolspgmr -lsundials_sunlinsoldense -lsundials_sunmatrixsparse \
   -lsundials_sunmatrixdense -lsundials_nvecserial -lklu -lopenblas -lyaml \
   -lm -lpthread
