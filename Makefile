@@ -236,11 +236,14 @@ test: all
 	  scripts/test-install.sh \
 	  "scripts/test-cli.sh $(BUILD)/muskx" \
 	  $(CALIBRATION_TESTS) \
+	  "/usr/bin/python3 tests/sens/check_models.py" \
 	  scripts/test-python.sh \
 	  scripts/test-examples.sh \
 	  scripts/check-man3.sh \
 	  $(SBML_SUITE_TEST) $(MPI_TEST)
 
+# tests/sens/check_models.py (issue 15): the forward sensitivities of every
+# shipped model against central finite differences (about 1 s).
 # Model calibration against published targets (issue 4): each script runs
 # build/muskx on the shipped models and prints "N passed, N failed".
 CALIBRATION_TESTS = $(patsubst %,"/usr/bin/python3 %",$(sort $(wildcard tests/calibration/test_*.py)))
