@@ -81,9 +81,9 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
     return muskx__sim_err(s, MUSKX_EINVAL,
                           "sensitivity parameters: need n >= 0 names (got "
                           "n = %d%s)", n, names ? "" : ", names NULL");
-  for (int i = 0; i < m->nspecies; i++)
-    if (s->init_ss[i] == 2) s->init_ss[i] = 1; /* for the old choice */
   if (n == 0) {
+    for (int i = 0; i < m->nspecies; i++)
+      if (s->init_ss[i] == 2) s->init_ss[i] = 1; /* for the old choice */
     free_choice(s);
     s->errmsg[0] = '\0';
     return MUSKX_OK;
@@ -151,6 +151,8 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
     free_choice(&t);
     return st;
   }
+  for (int i = 0; i < m->nspecies; i++)
+    if (s->init_ss[i] == 2) s->init_ss[i] = 1; /* for the old choice */
   free_choice(s);
   s->nsens = t.nsens;
   s->sens_names = t.sens_names;
