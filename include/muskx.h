@@ -425,7 +425,9 @@ MUSKX_API muskx_status muskx_sim_eval_rhs(muskx_sim *sim, double t,
  * Derived values follow: a parameter or initial value written as an
  * expression of p (and not set explicitly) moves with p; a parameter set
  * with muskx_sim_set_param() or an initial value set with
- * muskx_sim_set_initial() does not. n = 0 (names may be NULL) turns
+ * muskx_sim_set_initial() does not; a chosen name is itself independent
+ * (choosing both k and a parameter defined as k gives the partial
+ * derivatives, each holding the other fixed). n = 0 (names may be NULL) turns
  * sensitivities off. A failure keeps the previous choice.
  * Status: ENOTFOUND (the message names the bad name; inputs are not
  * sensitivity parameters), EINVAL (a name twice, n < 0, NULL names),
