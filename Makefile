@@ -49,8 +49,10 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 SUITESPARSE_CFLAGS ?= -I/usr/include/suitesparse
 # Debian 12, SUNDIALS 6.4.1: each module is its own library and the generic
 # parts (SUNContext, N_Vector ops) are built into each, so no
-# -lsundials_generic. LAPACK (dgetrf/dgetrs/dgeev) comes from OpenBLAS.
-MUSKX_DEPLIBS ?= -lsundials_cvode -lsundials_ida -lsundials_sunlinsolklu \
+# -lsundials_generic. CVODES (a superset of CVODE with forward sensitivities,
+# lib/sens*.c) replaces CVODE: the two define the same symbols and cannot be
+# linked together. LAPACK (dgetrf/dgetrs/dgeev) comes from OpenBLAS.
+MUSKX_DEPLIBS ?= -lsundials_cvodes -lsundials_ida -lsundials_sunlinsolklu \
   -lsundials_sunlinsolspgmr -lsundials_sunlinsoldense -lsundials_sunmatrixsparse \
   -lsundials_sunmatrixdense -lsundials_nvecserial -lklu -lopenblas -lyaml \
   -lm -lpthread
@@ -242,11 +244,14 @@ test: all
 	  scripts/test-install.sh \
 	  "scripts/test-cli.sh $(BUILD)/muskx" \
 	  $(CALIBRATION_TESTS) \
+	  "/usr/bin/python3 tests/sens/check_models.py" \
 	  scripts/test-python.sh \
 	  scripts/test-examples.sh \
 	  scripts/check-man3.sh \
 	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST)
 
+# tests/sens/check_models.py (issue 15): the forward sensitivities of every
+# shipped model against central finite differences (about 1 s).
 # Model calibration against published targets (issue 4): each script runs
 # build/muskx on the shipped models and prints "N passed, N failed".
 CALIBRATION_TESTS = $(patsubst %,"/usr/bin/python3 %",$(sort $(wildcard tests/calibration/test_*.py)))

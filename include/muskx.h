@@ -438,6 +438,79 @@ MUSKX_API muskx_status muskx_sim_eval_rhs(muskx_sim *sim, double t,
                                           double *jac);
 
 /* ------------------------------------------------------------------------
+ * Forward sensitivities (issue 15): d(state)/dp and d(output)/dp along a
+ * run, by SUNDIALS CVODES (staggered corrector) with the compiled
+ * symbolic Jacobian and a compiled symbolic df/dp -- no finite
+ * differences. They follow events (state and parameter resets, with the
+ * jump of the event time when a `when` condition depends on the state or
+ * a chosen parameter), doses and steady states (J s = -df/dp).
+ * Not supported (EUNSUPPORTED, with the reason): models with algebraic
+ * equations (IDA) or delay(), events with a `delay`, and timed events
+ * whose at/every/until depend on a chosen parameter.
+ * First version: 0.1.
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Chooses the sensitivity parameters p_0 .. p_{n-1}. As in muskx_sim_set(),
+ * a name is first looked up as a parameter or compartment (then p is its
+ * value, or volume), then as a species (then p is its initial value).
+ * Derived values follow: a parameter or initial value written as an
+ * expression of p (and not set explicitly) moves with p; a parameter set
+ * with muskx_sim_set_param() or an initial value set with
+ * muskx_sim_set_initial() does not; a chosen name is itself independent
+ * (choosing both k and a parameter defined as k gives the partial
+ * derivatives, each holding the other fixed). n = 0 (names may be NULL) turns
+ * sensitivities off. A failure keeps the previous choice.
+ * Status: ENOTFOUND (the message names the bad name; inputs are not
+ * sensitivity parameters), EINVAL (a name twice, n < 0, NULL names),
+ * EUNSUPPORTED (see above), ENOMEM.
+ */
+MUSKX_API muskx_status muskx_sim_set_sens_params(muskx_sim *sim,
+                                                 const char *const *names,
+                                                 int n);
+/* Number of sensitivity parameters (0: off; -1 for NULL). */
+MUSKX_API int muskx_sim_sens_count(const muskx_sim *sim);
+/* Name of sensitivity parameter k as given (NULL when out of range). */
+MUSKX_API const char *muskx_sim_sens_name(const muskx_sim *sim, int k);
+
+/*
+ * Like muskx_sim_run() (same times, same `out` layout and columns), and
+ * also fills sens[(i * ncols + c) * np + k] = d out[i][c] / d p_k for
+ * every sample time i, every output column c (ncols = muskx_sim_ncols():
+ * species, then outputs) and sensitivity parameter k (np =
+ * muskx_sim_sens_count(), which must be >= 1). sens holds ntimes * ncols
+ * * np doubles. Error control includes the sensitivities (scaled by
+ * |p_k|), so they are as accurate as the states.
+ * When the initial values come from muskx_sim_steady_state_sens() the
+ * run starts from its sensitivities (pre-equilibration); after a plain
+ * muskx_sim_steady_state() it fails with ESTATE.
+ * Status: as muskx_sim_run(), plus ESTATE (no sensitivity parameters, or
+ * see above), EUNSUPPORTED.
+ */
+MUSKX_API muskx_status muskx_sim_run_sens(muskx_sim *sim, const double *times,
+                                          int ntimes, double *out,
+                                          double *sens);
+
+/*
+ * Steady state and its sensitivities, for pre-equilibration: the same as
+ * muskx_sim_steady_state() (y, if not NULL, receives the nspecies values)
+ * and, if sens is not NULL, sens[i * np + k] = d y_i / d p_k for every
+ * species i, from J s = -df/dp over the species that can change (LAPACK
+ * dgetrf/dgetrs); species that nothing changes keep the sensitivity of
+ * their initial value. The sensitivities become those of the initial
+ * values of later muskx_sim_run_sens() runs (until muskx_sim_reset(),
+ * a new choice of parameters, or muskx_sim_set_initial() of that
+ * species). For output columns at the steady state, run
+ * muskx_sim_run_sens() with the single time 0 (no events then).
+ * Status: as muskx_sim_steady_state(), plus ESTATE (no sensitivity
+ * parameters), ENOTCONV when J is singular at the steady state (a
+ * conservation law: the steady state then depends on the initial values
+ * in a way J s = -df/dp cannot give), EUNSUPPORTED.
+ */
+MUSKX_API muskx_status muskx_sim_steady_state_sens(muskx_sim *sim, double *y,
+                                                   double *sens);
+
+/* ------------------------------------------------------------------------
  * Scenarios (muskx-scenario(5)): a model, a timeline of phases with input
  * values, countermeasures (exercise protocols, drug regimens) that expand
  * into input tables and doses, and the columns to report. Times are in

@@ -14,7 +14,7 @@ set -euo pipefail
 
 # What each package is for:
 #   build-essential pkg-config    compiler, make, pkg-config
-#   libsundials-dev               CVODE, dense/KLU linear solvers (6.4)
+#   libsundials-dev               CVODES (CVODE + sensitivities), IDA, dense/KLU linear solvers (6.4)
 #   libsuitesparse-dev            klu.h, included by sunlinsol_klu.h
 #   libopenblas-dev liblapack-dev LAPACK dgetrf/dgetrs/dgeev (OpenBLAS)
 #   libyaml-dev                   the model loader
