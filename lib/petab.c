@@ -79,16 +79,46 @@ muskx_status muskx_petab_param_info(const muskx_petab *pb, int k,
 
 muskx_status muskx_petab_llh(const muskx_petab *pb, muskx_sim *sim,
                              const double *theta, double *llh, double *chi2) {
-  return muskx__petab_evaluate(pb, sim, theta, NULL, NULL, NULL, NULL, llh,
-                               chi2);
+  muskx__petab_out o = {0};
+  o.llh = llh;
+  o.chi2 = chi2;
+  return muskx__petab_evaluate(pb, sim, theta, &o);
 }
 
 muskx_status muskx_petab_evaluate(const muskx_petab *pb, muskx_sim *sim,
                                   const double *theta, double *simulation,
                                   double *residual, double *sigma,
                                   double *llh, double *chi2) {
-  return muskx__petab_evaluate(pb, sim, theta, simulation, residual, sigma,
-                               NULL, llh, chi2);
+  muskx__petab_out o = {0};
+  o.sim = simulation;
+  o.res = residual;
+  o.sigma = sigma;
+  o.llh = llh;
+  o.chi2 = chi2;
+  return muskx__petab_evaluate(pb, sim, theta, &o);
+}
+
+muskx_status muskx_petab_gradient(const muskx_petab *pb, muskx_sim *sim,
+                                  const double *theta, double *llh,
+                                  double *grad) {
+  if (grad == NULL) return MUSKX_EINVAL;
+  muskx__petab_out o = {0};
+  o.llh = llh;
+  o.grad = grad;
+  return muskx__petab_evaluate(pb, sim, theta, &o);
+}
+
+muskx_status muskx_petab_jacobian(const muskx_petab *pb, muskx_sim *sim,
+                                  const double *theta, double *residual,
+                                  double *sigma, double *dresidual,
+                                  double *dsigma) {
+  if (dresidual == NULL && dsigma == NULL) return MUSKX_EINVAL;
+  muskx__petab_out o = {0};
+  o.res = residual;
+  o.sigma = sigma;
+  o.dres = dresidual;
+  o.dsigma = dsigma;
+  return muskx__petab_evaluate(pb, sim, theta, &o);
 }
 
 /* Appends to a growing string; -1 when out of memory. */
