@@ -1033,6 +1033,16 @@ MUSKX_API muskx_status muskx_petab_jacobian(const muskx_petab *pb,
 MUSKX_API muskx_status muskx_petab_simulations_table(const muskx_petab *pb,
                                                      const double *simulation,
                                                      char **text_out);
+/*
+ * The parameter table as text, with the nominalValue of every estimated
+ * parameter replaced by theta's value on the linear scale (%.17g): the
+ * table of a fit's result, loadable as the parameter table of the same
+ * problem. Other rows and columns are as read. *text_out as above.
+ * Status: EINVAL, ENOMEM.
+ */
+MUSKX_API muskx_status muskx_petab_parameters_table(const muskx_petab *pb,
+                                                    const double *theta,
+                                                    char **text_out);
 
 #ifdef __cplusplus
 }

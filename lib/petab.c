@@ -137,6 +137,44 @@ static int put(strbuf *b, const char *s) {
   return 0;
 }
 
+muskx_status muskx_petab_parameters_table(const muskx_petab *pb,
+                                          const double *theta,
+                                          char **text_out) {
+  if (text_out != NULL) *text_out = NULL;
+  if (pb == NULL || text_out == NULL || (theta == NULL && pb->ntheta > 0))
+    return MUSKX_EINVAL;
+  const muskx__tsv *t = &pb->parameters_table;
+  int cn = muskx__tsv_column(t, "nominalValue");
+  strbuf b = {NULL, 0, 0};
+  int bad = 0;
+  for (int c = 0; c < t->ncols; c++) {
+    bad |= put(&b, c ? "\t" : "");
+    bad |= put(&b, t->header[c]);
+  }
+  bad |= put(&b, "\n");
+  for (int r = 0; r < t->nrows && !bad; r++) {
+    const muskx__petab_param *p = &pb->params[r]; /* one per row */
+    for (int c = 0; c < t->ncols; c++) {
+      char num[40];
+      const char *cell = muskx__tsv_cell(t, r, c);
+      if (c == cn && p->theta >= 0) {
+        snprintf(num, sizeof num, "%.17g",
+                 muskx__petab_unscale(theta[p->theta], p->scale));
+        cell = num;
+      }
+      bad |= put(&b, c ? "\t" : "");
+      bad |= put(&b, cell);
+    }
+    bad |= put(&b, "\n");
+  }
+  if (bad) {
+    muskx__free(b.p);
+    return MUSKX_ENOMEM;
+  }
+  *text_out = b.p;
+  return MUSKX_OK;
+}
+
 muskx_status muskx_petab_simulations_table(const muskx_petab *pb,
                                            const double *simulation,
                                            char **text_out) {

@@ -133,6 +133,7 @@ struct muskx_petab {
   char *yaml_path;
   muskx_model *model;         /* the augmented model (owned) */
   muskx__tsv measurements_table; /* kept for the simulations table */
+  muskx__tsv parameters_table;   /* kept for a table of fitted values */
   int nparams, ntheta;
   muskx__petab_param *params;
   int *theta_param;           /* ntheta: parameter index of each */

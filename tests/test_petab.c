@@ -172,6 +172,23 @@ START_TEST(the_simulations_table_is_the_measurement_table_with_simulations) {
 }
 END_TEST
 
+START_TEST(the_parameters_table_takes_the_values_of_theta) {
+  muskx_petab *pb = load();
+  const double th[2] = {-1.0, 0.25}; /* k = 10^-1 on its log10 scale */
+  char *text = NULL;
+  ck_assert_int_eq(muskx_petab_parameters_table(pb, th, &text), MUSKX_OK);
+  ck_assert_str_eq(text,
+                   "parameterId\tparameterScale\tlowerBound\tupperBound\t"
+                   "nominalValue\testimate\n"
+                   "k\tlog10\t0.01\t10\t0.10000000000000001\t1\n"
+                   "sd\tlin\t0.01\t10\t0.25\t1\n"
+                   "a0\tlin\t0\t10\t1\t0\n");
+  muskx_free_string(text);
+  ck_assert_int_eq(muskx_petab_parameters_table(pb, NULL, &text), MUSKX_EINVAL);
+  muskx_petab_free(pb);
+}
+END_TEST
+
 START_TEST(bad_arguments_are_refused_without_a_crash) {
   muskx_petab *pb = NULL;
   muskx_error err;
@@ -249,6 +266,7 @@ int main(void) {
   tcase_add_loop_test(tc, llh_residuals_and_sigmas_follow_the_closed_forms, 0, 3);
   tcase_add_loop_test(tc, the_gradient_and_jacobian_follow_the_closed_forms, 0, 3);
   tcase_add_test(tc, the_simulations_table_is_the_measurement_table_with_simulations);
+  tcase_add_test(tc, the_parameters_table_takes_the_values_of_theta);
   tcase_add_test(tc, bad_arguments_are_refused_without_a_crash);
   tcase_add_test(tc, threads_share_one_problem);
   suite_add_tcase(s, tc);
