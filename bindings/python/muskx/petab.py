@@ -36,7 +36,8 @@ class Problem:
     "log10" per estimated parameter), lower, upper, nominal (on the
     parameters' scales), nmeasurements, source.
     Methods: llh(theta=None, rtol=1e-8, atol=1e-8), evaluate(...),
-    gradient(...), jacobian(...), close().
+    gradient(...), jacobian(...), parameters_table(theta),
+    simulations_table(theta), close().
     """
 
     def __init__(self, handle, source):
@@ -178,6 +179,33 @@ class Problem:
     def llh(self, theta=None, rtol=1e-8, atol=1e-8):
         """The log-likelihood at theta (see evaluate())."""
         return self.evaluate(theta, rtol, atol)["llh"]
+
+    def _table(self, fn, values):
+        out = ctypes.c_void_p()
+        ptr = self._h.acquire()
+        try:
+            status = fn(ptr, _ptr(values), ctypes.byref(out))
+        finally:
+            self._h.release()
+        if status != _lib.OK:
+            name = status_name(status)
+            raise error_class(name)(_lib.strerror(status), status=name,
+                                    code=status)
+        try:
+            return ctypes.string_at(out.value).decode("utf-8")
+        finally:
+            lib.muskx_free_string(out)
+
+    def parameters_table(self, theta):
+        """The parameter table (TSV text) with the estimated parameters'
+        nominalValue set to theta (on the linear scale): a fit's result."""
+        return self._table(lib.muskx_petab_parameters_table,
+                           self._theta(theta))
+
+    def simulations_table(self, theta=None, rtol=1e-8, atol=1e-8):
+        """The PEtab simulations table (TSV text) at theta."""
+        sim = from_sequence(self.evaluate(theta, rtol, atol)["simulation"])
+        return self._table(lib.muskx_petab_simulations_table, sim)
 
     def close(self):
         """Frees the C problem (after calls under way in other threads)."""

@@ -107,6 +107,19 @@ class AProblem(unittest.TestCase):
                          for i in range(len(r)))
                 self.assertAlmostEqual(gk, g[k], delta=1e-8 * (1 + abs(g[k])))
 
+    def test_tables_as_text(self):
+        with muskx.Problem.from_petab(CASE1) as p:
+            t = p.parameters_table([2.0, 0.0, 0.8, 0.6]).splitlines()
+            self.assertEqual(t[0].split("\t")[:5],
+                             ["parameterId", "parameterScale", "lowerBound",
+                              "upperBound", "nominalValue"])
+            self.assertEqual(t[1].split("\t")[4], "2")
+            s = p.simulations_table().splitlines()
+            self.assertEqual(s[0].split("\t")[-1], "simulation")
+            # _simulations.tsv of the suite: 0.42857190373069665 at t = 10
+            self.assertAlmostEqual(float(s[2].split("\t")[-1]),
+                                   0.42857190373069665, delta=1e-3)
+
     def test_wrong_theta_is_refused(self):
         with muskx.Problem.from_petab(CASE1) as p:
             with self.assertRaises(muskx.InvalidArgumentError):
