@@ -318,13 +318,13 @@ static muskx_status read_conditions(struct muskx_petab *pb,
       st = muskx__tsv_fail(t, r, cid, err, MUSKX_ESYNTAX, "empty conditionId");
       break;
     }
+    pb->nconds++; /* first: a half-made condition is freed with the rest */
     cd->id = muskx__strdup(id);
     cd->values = muskx__calloc((size_t)pb->ntargets + 1, sizeof *cd->values);
     if (cd->id == NULL || cd->values == NULL) {
       st = NOMEM();
       break;
     }
-    pb->nconds++;
     for (int k = 0; k < pb->ntargets && st == MUSKX_OK; k++) {
       const char *v = muskx__tsv_cell(t, r, colof[k]);
       /* An empty cell is NaN, as in pandas: the value is not changed. */
