@@ -52,8 +52,8 @@ SUITESPARSE_CFLAGS ?= -I/usr/include/suitesparse
 # -lsundials_generic. LAPACK (dgetrf/dgetrs/dgeev) comes from OpenBLAS.
 MUSKX_DEPLIBS ?= -lsundials_cvode -lsundials_ida -lsundials_sunlinsolklu \
   -lsundials_sunlinsolspgmr -lsundials_sunlinsoldense -lsundials_sunmatrixsparse \
-  -lsundials_sunmatrixdense -lsundials_nvecserial -lklu -lopenblas -lyaml \
-  -lm -lpthread
+  -lsundials_sunmatrixdense -lsundials_nvecserial -lklu -lgsl -lnlopt \
+  -lopenblas -lyaml -lm -lpthread
 # Optional SBML import and export (issue 5, lib/sbml_*.c): built when
 # pkg-config finds libSBML (Debian libsbml5-dev); without it the library
 # still builds and the SBML functions return MUSKX_EUNSUPPORTED.
