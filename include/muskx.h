@@ -739,7 +739,7 @@ MUSKX_API muskx_status muskx_quantiles(const double *values, size_t nsets,
  *    GSL's trust-region Levenberg-Marquardt (gsl_multifit_nlinear), the
  *    bounds enforced by MINUIT's sine transform;
  *  - a general objective (e.g. Laplace noise): nllh and its gradient;
- *    minimised by NLopt's bound-constrained L-BFGS.
+ *    minimised by NLopt's SLSQP (bounds kept).
  * docs/fitting.md gives the measurements behind this choice.
  *
  * Starts are a Latin hypercube over the box drawn from a seed (or a

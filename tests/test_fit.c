@@ -107,6 +107,51 @@ START_TEST(a_general_objective_is_minimised_within_bounds) {
 }
 END_TEST
 
+/* Gaussian with unknown mean and log sd as a general objective: the
+   maximum-likelihood estimates are the sample mean and the (biased)
+   sample variance. */
+static const double gauss_y[8] = {2.1, 1.7, 2.6, 1.9, 2.4, 2.0, 1.5, 2.2};
+
+static int gauss_obj(void *ctx, int w, const double *p, double *v,
+                     double *g) {
+  (void)ctx;
+  (void)w;
+  double mu = p[0], ls = p[1], s2 = exp(2 * ls), ss = 0, sd = 0;
+  for (int i = 0; i < 8; i++) {
+    ss += (gauss_y[i] - mu) * (gauss_y[i] - mu);
+    sd += gauss_y[i] - mu;
+  }
+  *v = 8 * ls + ss / (2 * s2);
+  if (g != NULL) {
+    g[0] = -sd / s2;
+    g[1] = 8 - ss / s2;
+  }
+  return 0;
+}
+
+START_TEST(a_general_objective_finds_the_gaussian_mle) {
+  double lo[2] = {-10, -5}, hi[2] = {10, 3}, th[2], mean = 0, var = 0;
+  for (int i = 0; i < 8; i++) mean += gauss_y[i] / 8;
+  for (int i = 0; i < 8; i++) var += (gauss_y[i] - mean) * (gauss_y[i] - mean) / 8;
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_objective(f, gauss_obj, NULL));
+  FIT_OK(f, muskx_fit_set_tolerances(f, 1e-12, 0, 0));
+  FIT_OK(f, muskx_fit_run(f, 8));
+  size_t reached = 0;
+  for (size_t k = 0; k < 8; k++) {
+    muskx_fit_result(f, k, NULL, th);
+    reached += fabs(th[0] - mean) < 1e-6 && fabs(th[1] - 0.5 * log(var)) < 1e-6;
+  }
+  ck_assert_uint_ge(reached, 6);
+  muskx_fit_result(f, muskx_fit_best(f), NULL, th);
+  ck_assert_double_eq_tol(th[0], mean, 1e-7);
+  ck_assert_double_eq_tol(th[1], 0.5 * log(var), 1e-7);
+  ck_assert_double_eq_tol(muskx_fit_nllh(f, muskx_fit_best(f)),
+                          4 * log(var) + 4, 1e-10);
+  muskx_fit_free(f);
+}
+END_TEST
+
 /* ------------------------------------------------- linear regression */
 
 /* y = b0 + b1 t with sd sigma; the noise is fixed numbers, not random. */
@@ -500,6 +545,7 @@ static Suite *suite(void) {
   TCase *tc = tcase_create("optima");
   tcase_add_test(tc, rosenbrock_residuals_reach_the_valley_floor);
   tcase_add_test(tc, a_general_objective_is_minimised_within_bounds);
+  tcase_add_test(tc, a_general_objective_finds_the_gaussian_mle);
   tcase_add_test(tc, linear_least_squares_match_the_normal_equations);
   tcase_add_test(tc, exponential_decay_recovers_its_parameters);
   tcase_add_test(tc, an_optimum_beyond_a_bound_stops_on_the_bound);
