@@ -361,6 +361,84 @@ START_TEST(drawn_starts_form_a_latin_hypercube_fixed_by_the_seed) {
 }
 END_TEST
 
+/* ------------------------------------------------ an ODE model */
+
+/* pk_oral.yaml with 100 mg in the depot at t = 0: fit log10 ka, log10 ke
+   to the Bateman function's values (the closed-form solution), one
+   simulation per worker; the Jacobian by central differences of the
+   simulations (this test's own callback; the library never differences). */
+#define NPK 8
+static const double pk_t[NPK + 1] = {0, 0.5, 1, 2, 3, 5, 8, 12, 24};
+
+typedef struct pk_ctx {
+  muskx_sim *sims[8];
+} pk_ctx;
+
+static int pk_sim(muskx_sim *s, const double *lp, double *central) {
+  double out[(NPK + 1) * 2];
+  size_t rows = 0;
+  if (muskx_sim_reset(s) != MUSKX_OK ||
+      muskx_sim_set(s, "depot", 100) != MUSKX_OK ||
+      muskx_sim_set(s, "ka", pow(10, lp[0])) != MUSKX_OK ||
+      muskx_sim_set(s, "ke", pow(10, lp[1])) != MUSKX_OK ||
+      muskx_sim_set_tolerances(s, 1e-12, 1e-12) != MUSKX_OK ||
+      muskx_sim_run(s, pk_t, NPK + 1, out, &rows) != MUSKX_OK ||
+      rows != NPK + 1)
+    return -1;
+  for (int i = 0; i < NPK; i++) central[i] = out[(i + 1) * 2 + 1];
+  return 0;
+}
+
+static int pk_res(void *vctx, int w, const double *lp, double *r, double *J) {
+  pk_ctx *c = vctx;
+  double y[NPK];
+  if (pk_sim(c->sims[w], lp, y) != 0) return -1;
+  for (int i = 0; i < NPK; i++) {
+    double t = pk_t[i + 1];
+    r[i] = y[i] - 100 * 1.2 / (1.2 - 0.15) * (exp(-0.15 * t) - exp(-1.2 * t));
+  }
+  if (J != NULL)
+    for (int k = 0; k < 2; k++) {
+      double h = 1e-5, lp2[2] = {lp[0], lp[1]}, yp[NPK], ym[NPK];
+      lp2[k] = lp[k] + h;
+      if (pk_sim(c->sims[w], lp2, yp) != 0) return -1;
+      lp2[k] = lp[k] - h;
+      if (pk_sim(c->sims[w], lp2, ym) != 0) return -1;
+      for (int i = 0; i < NPK; i++) J[i * 2 + k] = (yp[i] - ym[i]) / (2 * h);
+    }
+  return 0;
+}
+
+START_TEST(an_ode_model_fit_recovers_its_rate_constants) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  ck_assert_int_eq(muskx_model_load_file("tests/models/pk_oral.yaml", &m, &err),
+                   MUSKX_OK);
+  double lo[2] = {-2, -2}, hi[2] = {1, 1}, th[2][2], nl[2];
+  for (int t = 0; t < 2; t++) {
+    muskx_fit *f = make_fit(2, lo, hi);
+    FIT_OK(f, muskx_fit_set_threads(f, t + 1));
+    pk_ctx c;
+    memset(&c, 0, sizeof c);
+    ck_assert_int_le(muskx_fit_threads(f), 8);
+    for (int w = 0; w < muskx_fit_threads(f); w++)
+      ck_assert_int_eq(muskx_sim_create(m, &c.sims[w]), MUSKX_OK);
+    FIT_OK(f, muskx_fit_set_residuals(f, NPK, 0, pk_res, &c));
+    FIT_OK(f, muskx_fit_run(f, 6));
+    size_t b = muskx_fit_best(f);
+    muskx_fit_result(f, b, NULL, th[t]);
+    nl[t] = muskx_fit_nllh(f, b);
+    for (int w = 0; w < 8; w++) muskx_sim_free(c.sims[w]);
+    muskx_fit_free(f);
+  }
+  ck_assert_double_eq_tol(pow(10, th[0][0]), 1.2, 1e-6);
+  ck_assert_double_eq_tol(pow(10, th[0][1]), 0.15, 1e-7);
+  ck_assert(nl[0] < 1e-12);
+  ck_assert(memcmp(th[0], th[1], sizeof th[0]) == 0 && nl[0] == nl[1]);
+  muskx_model_free(m);
+}
+END_TEST
+
 /* ------------------------------------------------ identifiability */
 
 /* theta[1] does not enter the residuals. */
@@ -550,6 +628,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, exponential_decay_recovers_its_parameters);
   tcase_add_test(tc, an_optimum_beyond_a_bound_stops_on_the_bound);
   tcase_add_test(tc, fewer_residuals_than_parameters_still_fit);
+  tcase_add_test(tc, an_ode_model_fit_recovers_its_rate_constants);
   suite_add_tcase(s, tc);
   tc = tcase_create("profiles");
   tcase_add_test(tc, profile_interval_of_a_linear_model_is_the_wald_interval);
