@@ -270,6 +270,20 @@ static int decay_res(void *ctx, int w, const double *p, double *r,
   return 0;
 }
 
+/* The decay with noise sd 0.05 (fixed numbers), for finite intervals. */
+static int lin_noisy_decay(void *ctx, int w, const double *p, double *r,
+                           double *J) {
+  int st = decay_res(ctx, w, p, r, J);
+  for (int i = 0; i < 10; i++) {
+    r[i] = (r[i] + 0.05 * lin_e[i]) / 0.05;
+    if (J != NULL) {
+      J[2 * i] /= 0.05;
+      J[2 * i + 1] /= 0.05;
+    }
+  }
+  return st;
+}
+
 START_TEST(exponential_decay_recovers_its_parameters) {
   decay d = {2.0, 0.7, {0.1, 0.01}, {10, 5}, {0}};
   muskx_fit *f = make_fit(2, d.lo, d.hi);
@@ -327,6 +341,34 @@ START_TEST(results_are_identical_whatever_the_thread_count) {
     ck_assert(memcmp(th[t], th[0], sizeof th[0]) == 0 &&
               memcmp(nl[t], nl[0], sizeof nl[0]) == 0 &&
               memcmp(it[t], it[0], sizeof it[0]) == 0);
+}
+END_TEST
+
+START_TEST(profiles_are_identical_whatever_the_thread_count) {
+  decay d = {2.0, 0.7, {0.1, 0.01}, {10, 5}, {0}};
+  double v[2][2][64], y[2][2][64], ci[2][2][2];
+  size_t np[2][2];
+  for (int t = 0; t < 2; t++) {
+    muskx_fit *f = make_fit(2, d.lo, d.hi);
+    FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, lin_noisy_decay, &d));
+    FIT_OK(f, muskx_fit_set_threads(f, 2 * t + 1));
+    FIT_OK(f, muskx_fit_run(f, 4));
+    FIT_OK(f, muskx_fit_profile(f, 0.95, 20));
+    for (int j = 0; j < 2; j++) {
+      np[t][j] = muskx_fit_profile_npoints(f, j);
+      ck_assert_uint_le(np[t][j], 64);
+      muskx_fit_profile_points(f, j, v[t][j], y[t][j], np[t][j]);
+      ck_assert_int_eq(muskx_fit_profile_ci(f, j, &ci[t][j][0], &ci[t][j][1]),
+                       1);
+    }
+    muskx_fit_free(f);
+  }
+  for (int j = 0; j < 2; j++) {
+    ck_assert_uint_eq(np[0][j], np[1][j]);
+    ck_assert(memcmp(v[0][j], v[1][j], np[0][j] * sizeof(double)) == 0);
+    ck_assert(memcmp(y[0][j], y[1][j], np[0][j] * sizeof(double)) == 0);
+    ck_assert(memcmp(ci[0][j], ci[1][j], sizeof ci[0][j]) == 0);
+  }
 }
 END_TEST
 
@@ -636,6 +678,7 @@ static Suite *suite(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("runs");
   tcase_add_test(tc, results_are_identical_whatever_the_thread_count);
+  tcase_add_test(tc, profiles_are_identical_whatever_the_thread_count);
   tcase_add_test(tc, drawn_starts_form_a_latin_hypercube_fixed_by_the_seed);
   tcase_add_test(tc, callback_failures_fail_starts_not_the_fit);
   tcase_add_test(tc, bad_arguments_get_clear_errors);
