@@ -331,7 +331,14 @@ static muskx_status dae_failure(muskx_sim *s, int flag, double t) {
     }
   } else {
     N_Vector ele = N_VClone(s->y), ewt = N_VClone(s->y);
-    int have = ele && ewt && IDAGetEstLocalErrors(s->ida, ele) == IDA_SUCCESS &&
+    /* no estimate before a step was attempted (as in solver.c) */
+    long nst = 0, netf = 0, ncfn = 0;
+    int tried = IDAGetNumSteps(s->ida, &nst) == IDA_SUCCESS &&
+                IDAGetNumErrTestFails(s->ida, &netf) == IDA_SUCCESS &&
+                IDAGetNumNonlinSolvConvFails(s->ida, &ncfn) == IDA_SUCCESS &&
+                nst + netf + ncfn > 0;
+    int have = tried && ele && ewt &&
+               IDAGetEstLocalErrors(s->ida, ele) == IDA_SUCCESS &&
                IDAGetErrWeights(s->ida, ewt) == IDA_SUCCESS;
     const char *worst = muskx__events_worst_species(
         s, have ? N_VGetArrayPointer(ele) : NULL,

@@ -29,7 +29,7 @@
    same t forever) is an error, not a hang. Issue 9. */
 #define MAX_FIRINGS 1000000
 
-static void probe_follow(muskx_sim *s, const double *y);
+static void probe_follow(muskx_sim *s, double t, const double *y);
 
 /* Values of event e's set program at (t, y): sets, [delay], [priority]. */
 static const double *event_values(muskx_sim *s, int e, double t,
@@ -230,7 +230,7 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
       memcpy(vals, v, (size_t)ev->nsets * sizeof *vals);
       for (int k = 0; k < ev->nsets; k++)
         *changed |= apply_set(s, &ev->sets[k], vals[k], y);
-      if (s->probe_y != NULL) probe_follow(s, y);
+      if (s->probe_y != NULL) probe_follow(s, t, y);
       if (vals != local) muskx__free(vals);
       if ((st = count_firing(s, t, "event", ev->id)) != MUSKX_OK) return st;
     }
@@ -352,14 +352,24 @@ void muskx__events_probe_set(muskx_sim *s, double tp) {
   for (int i = 0; i < s->m->nspecies; i++) pd[i] = s->probe_y[i] - y[i];
 }
 
-/* After an event assignment at a root, the state just past the root lies on
-   the new trajectory: y + (old probe - old y). Judging conditions there
-   (not at y itself, where some g may be exactly 0) keeps a condition that
-   is already true from being seen false and re-firing. */
-static void probe_follow(muskx_sim *s, const double *y) {
+/* After an event assignment at a root (time t), the state just past the
+   root lies on the new trajectory: y + (tp - t) f(t, y), with the
+   right-hand side f after the assignments. Judging conditions there (not
+   at y itself, where some g may be exactly 0) keeps a condition that is
+   already true from being seen false and re-firing. The new slope, not the
+   old probe's offset, decides: a ball reset to h = 0 moving up is above
+   the floor just after, so `h < 0` is false again and the next fall is a
+   new crossing (issue 16). Algebraic variables (DAE) keep their offset. */
+static void probe_follow(muskx_sim *s, double t, const double *y) {
   double *p = N_VGetArrayPointer(s->yprobe);
   const double *pd = s->scratch + s->m->nspecies + s->max_sets;
-  for (int i = 0; i < s->m->nspecies; i++) p[i] = y[i] + pd[i];
+  const muskx__prog *f = &s->p->rhs;
+  double dt = s->probe_t - t;
+  muskx__sim_eval(s, f, t, y);
+  for (int i = 0; i < s->m->nspecies; i++)
+    p[i] = s->m->species[i].algebraic || i >= f->nresults
+               ? y[i] + pd[i]
+               : y[i] + dt * s->R[f->results[i]];
 }
 
 void muskx__events_record(muskx_sim *s, double t, const double *y,
