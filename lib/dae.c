@@ -409,6 +409,9 @@ muskx_status muskx__dae_run(muskx_sim *s, const double *y0,
     if (flag == IDA_ROOT_RETURN) {
       changed = 0;
       set_probe(s, t);
+      /* which roots: an equality on one is true at this instant */
+      if (IDAGetRootInfo(s->ida, s->rootsfound) != IDA_SUCCESS)
+        memset(s->rootsfound, 0, (size_t)s->p->nroots * sizeof *s->rootsfound);
       st = muskx__events_fire_due(s, t, y, &changed);
       s->probe_y = NULL;
       if (st != MUSKX_OK) goto done;

@@ -93,7 +93,11 @@ struct muskx_sim {
   muskx__pending *pending; int npending, cap_pending;
   double *scratch;      /* nspecies + max_sets, then nspecies (probe) */
   int max_sets;         /* largest event `set` list (+ delay, priority) */
-  int *rootsfound;
+  int *rootsfound;      /* per root: located at this root/stop (events.c
+                           zeroes it after judging) */
+  /* per root: the exact time of its zero when it is t - X (compile.h
+     root_times), then per root the last such time handled (events.c) */
+  double *root_time;
   double bad_time; int bad_result; /* last non-finite RHS result */
   /* After a root return, `when` conditions are judged just past the root
      (CVODE may stop exactly on g == 0, where `A < 0.5` is still false);

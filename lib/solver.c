@@ -612,6 +612,9 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
       if (flag == CV_ROOT_RETURN) {
         changed = 0;
         set_probe(s, t);
+        /* which roots: an equality on one is true at this instant */
+        if (CVodeGetRootInfo(s->cvode, s->rootsfound) != CV_SUCCESS)
+          memset(s->rootsfound, 0, (size_t)s->p->nroots * sizeof *s->rootsfound);
         st = muskx__events_fire_due(s, t, y, &changed);
         s->probe_y = NULL;
         if (st != MUSKX_OK || (st = history_point(s, t)) != MUSKX_OK) goto done;

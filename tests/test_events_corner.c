@@ -205,6 +205,47 @@ START_TEST(zeno_past_accumulation) {
 }
 END_TEST
 
+/* dA/dt = -A/10 kicked to 10 at t == 20 (issue 18's repro): the row at
+   20 is the value after the kick, exactly at 20. */
+START_TEST(equality_on_time) {
+  const char *text = "muskx: 1\nmodel: {id: eq}\nspecies: {A: 1}\n"
+                     "odes:\n  A: -0.1*A\n"
+                     "events:\n  - {id: kick, when: \"t == 20\", set: {A: 10}}\n";
+  double times[] = {0, 19.99, 20, 20.01, 40}, out[5];
+  ck_assert_int_eq(run_text(text, times, 5, out), 1);
+  ck_assert_double_eq_tol(out[1], exp(-1.999), 1e-8);
+  ck_assert_double_eq_tol(out[2], 10.0, 1e-12);
+  ck_assert_double_eq_tol(out[3], 10 * exp(-0.001), 1e-8);
+  ck_assert_double_eq_tol(out[4], 10 * exp(-2.0), 1e-8);
+}
+END_TEST
+
+/* A = exp(-k t) equals 0.5 at ln 2 / k (a continuous equality, root
+   found); `t == 5 || t == 7` fires twice; `t >= 6 && t == 6` once; a time
+   equality on a parameter the event moves on fires at 3.3, 5.3, 7.3, 9.3. */
+START_TEST(equality_combined) {
+  const char *text =
+      "muskx: 1\nmodel: {id: eq2}\nparameters: {k: 0.8, tk: 3.3}\n"
+      "species: {A: 1, B: 0, clock: 0, flag: 0, n: 0}\n"
+      "odes:\n  A: -k*A\n  clock: flag\n"
+      "events:\n"
+      "  - {id: half, when: \"A == 0.5\", set: {B: B + 1, flag: 1}}\n"
+      "  - {id: two, when: \"t == 5 || t == 7\", set: {B: B + 10}}\n"
+      "  - {id: both, when: \"t >= 6 && t == 6\", set: {B: B + 100}}\n"
+      "  - {id: again, when: \"t == tk\", set: {n: n + 1, tk: tk + 2}}\n";
+  double times[] = {0, 4.99, 5, 6, 7, 10}, out[6 * 5];
+  ck_assert_int_eq(run_text(text, times, 6, out), 1 + 2 + 1 + 4);
+  ck_assert_double_eq_tol(out[5 * 1 + 1], 1, 0.5);  /* half only */
+  ck_assert_double_eq_tol(out[5 * 2 + 1], 11, 0.5); /* + 10 at 5 */
+  ck_assert_double_eq_tol(out[5 * 3 + 1], 111, 0.5);
+  ck_assert_double_eq_tol(out[5 * 4 + 1], 121, 0.5);
+  ck_assert_double_eq_tol(out[5 * 5 + 1], 121, 0.5);
+  ck_assert_double_eq_tol(out[5 * 5 + 2], 10 - log(2.0) / 0.8, 1e-7);
+  ck_assert_double_eq_tol(out[5 * 5 + 4], 4, 1e-12);
+  ck_assert_double_eq_tol(out[5 * 1 + 4], 1, 1e-12); /* 3.3 */
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("events_corner");
   TCase *tc = tcase_create("corner");
@@ -215,6 +256,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, true_at_start);
   tcase_add_test(tc, zeno_until_accumulation);
   tcase_add_test(tc, zeno_past_accumulation);
+  tcase_add_test(tc, equality_on_time);
+  tcase_add_test(tc, equality_combined);
   suite_add_tcase(s, tc);
   return s;
 }
