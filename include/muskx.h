@@ -195,6 +195,11 @@ MUSKX_API int muskx_model_bytecode(const muskx_model *model, char *buf,
                                    size_t size);
 
 /* model.references. */
+/* Warnings about a model that loads but is probably not what its author
+   meant (an event condition that can never turn true), each a
+   "file:line:col: warning: ..." line; `muskx check` prints them. */
+MUSKX_API int muskx_model_warning_count(const muskx_model *model);
+MUSKX_API const char *muskx_model_warning(const muskx_model *model, int index);
 MUSKX_API int muskx_model_reference_count(const muskx_model *model);
 MUSKX_API const char *muskx_model_reference(const muskx_model *model,
                                             int index);

@@ -335,6 +335,7 @@ void muskx__program_free(muskx__program *p) {
   prog_free(&p->triggers);
   prog_free(&p->root_times);
   muskx__free(p->instant_root);
+  muskx__free(p->when_static);
   prog_array_free(p->event_sets, p->nevents);
   prog_array_free(p->event_timing, p->nevents);
   prog_array_free(p->init_param, p->nparamlike_progs);
@@ -446,6 +447,20 @@ static int32_t root_time(muskx__dag *g, int32_t r) {
     if (g->nodes[nd.b].op == MUSKX__D_TIME && only_params(g, nd.a)) return nd.a;
   }
   return muskx__dag_const(g, NAN);
+}
+
+/* What a `when` (DAG node w) can do: a literal never changes; one of
+   parameters only changes only if some event sets a parameter or a
+   compartment (muskx check warns about both). */
+static uint8_t when_static(const muskx_model *m, const muskx__dag *g, int32_t w) {
+  if (g->nodes[w].op == MUSKX__D_CONST)
+    return g->nodes[w].v != 0 ? MUSKX__WHEN_TRUE : MUSKX__WHEN_FALSE;
+  if (!only_params(g, w)) return MUSKX__WHEN_DYNAMIC;
+  for (int e = 0; e < m->nevents; e++)
+    for (int k = 0; k < m->events[e].nsets; k++)
+      if (m->events[e].sets[k].target_kind != MUSKX__SYM_SPECIES)
+        return MUSKX__WHEN_DYNAMIC;
+  return MUSKX__WHEN_FIXED;
 }
 
 typedef struct {
@@ -597,12 +612,15 @@ static int build_roots(compile_state *s, const muskx_model *m,
   }
 
   /* Events. */
+  p->when_static = muskx__calloc((size_t)m->nevents + 1, 1);
+  if (p->when_static == NULL) return -1;
   for (int e = 0; e < m->nevents; e++) {
     const muskx__event *ev = &m->events[e];
     int32_t w = MUSKX__DAG_ZERO;
     if (ev->when != NULL) {
       w = build(b, ev->when, NULL);
       if (w < 0 || collect_atoms(g, w, &s->roots)) return -1;
+      p->when_static[e] = when_static(m, g, w);
       if ((w = with_instants(g, w, &s->instants)) < 0) return -1;
     }
     if (idlist_push(&s->triggers, w)) return -1;
@@ -614,8 +632,9 @@ static int build_roots(compile_state *s, const muskx_model *m,
     if (ev->priority &&
         idlist_push(&s->event_sets[e], build(b, ev->priority, NULL)))
       return -1;
-    const muskx__expr *timing[3] = {ev->at, ev->every, ev->until};
-    for (int k = 0; k < 3; k++)
+    const muskx__expr *timing[4] = {ev->at, ev->every, ev->until,
+                                    ev->count_expr};
+    for (int k = 0; k < 4; k++)
       if (timing[k] &&
           idlist_push(&s->event_timing[e], build(b, timing[k], NULL)))
         return -1;

@@ -13,6 +13,14 @@
 #include "model.h"
 #include "opcodes.h"
 
+/* muskx__program.when_static[e] */
+enum {
+  MUSKX__WHEN_DYNAMIC = 0, /* depends on time, a state or an input */
+  MUSKX__WHEN_FALSE,       /* always false: never fires */
+  MUSKX__WHEN_TRUE,        /* always true: fires at most at the start */
+  MUSKX__WHEN_FIXED        /* parameters only, and no event sets one */
+};
+
 struct muskx__program {
   int32_t nregs;      /* size of a simulation's register file */
   int32_t nconst;     /* literal constants, registers [0, nconst) */
@@ -37,12 +45,15 @@ struct muskx__program {
      (a - b) = 0, so the condition is true at that instant. */
   int32_t ninstants;
   int32_t *instant_root;
+  /* per event: what its `when` can do (model_warnings.c warns) */
+  uint8_t *when_static;
   /* results: per root, the time of its zero when the root function is
      t - X or X - t with X of parameters only (scheduled exactly, as a
      stop), else NaN */
   muskx__prog root_times;
   muskx__prog *event_sets;   /* per event: set values, [delay], [priority] */
-  muskx__prog *event_timing; /* per event: [at, every, until] as present */
+  muskx__prog *event_timing; /* per event: [at, every, until, count] as
+                                present */
   muskx__prog *init_param;   /* per param-like slot: its value */
   muskx__prog *init_species; /* per species: its initial value */
   int nevents, nparamlike_progs, nspecies;

@@ -13,6 +13,7 @@
  * lives in s->yprobe.
  */
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -349,11 +350,17 @@ muskx_status muskx__events_schedule(muskx_sim *s, double t0) {
     double at = s->R[pr->results[k++]];
     double every = ev->every ? s->R[pr->results[k++]] : 0.0;
     double until = ev->until ? s->R[pr->results[k++]] : INFINITY;
+    double count = ev->count_expr ? s->R[pr->results[k++]] : (double)ev->count;
     if (!isfinite(at) || !isfinite(every) || (ev->every && !(every > 0)))
       return muskx__sim_err(s, MUSKX_EINVAL,
                             "event '%s' has at=%g, every=%g: 'at' must be "
                             "finite and 'every' > 0", ev->id, at, every);
-    long left = ev->every ? ev->count : 1;
+    if (ev->count_expr && !(count >= 1 && count <= INT_MAX && count == floor(count)))
+      return muskx__sim_err(s, MUSKX_EINVAL,
+                            "'count' of event '%s' is %g (%s:%d:%d): it must "
+                            "be a whole number >= 1", ev->id, count, m->source,
+                            ev->count_expr->line, ev->count_expr->col);
+    long left = ev->every ? (long)count : 1;
     double next = at;
     if (next < t0) {
       if (every > 0) {

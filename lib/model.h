@@ -105,6 +105,8 @@ typedef struct muskx__event {
   /* Timed: at, optional every, then count (-1: unlimited) or until. */
   muskx__expr *at, *every, *until; /* NULL when absent; params only */
   long count;
+  muskx__expr *count_expr; /* count as an expression of parameters (then
+                              count is -2), evaluated at each run start */
   /* Conditional: fires when `when` turns from false to true. */
   muskx__expr *when;
   int initial_value;       /* truth of `when` just before the start;
@@ -151,9 +153,14 @@ struct muskx_model {
   int nstrings;
 
   muskx__program *program; /* compiled RHS, Jacobian, events, outputs */
+  char **warnings;         /* model_warnings.c, for `muskx check` */
+  int nwarnings;
 };
 
 /* Frees everything a (possibly partly built) model owns. */
 void muskx__model_destroy(muskx_model *m);
+
+/* model_warnings.c: fills m->warnings after compiling; -1 out of memory */
+int muskx__model_warnings(muskx_model *m);
 
 #endif

@@ -117,6 +117,8 @@ _PROTOTYPES = {
     "muskx_model_unit": (_S, [_P, _I, _I]),
     "muskx_model_doc": (_S, [_P, _I, _I]),
     "muskx_model_default": (_D, [_P, _I, _I]),
+    "muskx_model_warning_count": (_I, [_P]),
+    "muskx_model_warning": (_S, [_P, _I]),
     "muskx_model_reference_count": (_I, [_P]),
     "muskx_model_reference": (_S, [_P, _I]),
     "muskx_model_reaction_stoich": (_I, [_P, _I, c_int_p, c_double_p, _I]),

@@ -209,6 +209,9 @@ class Model:
       id, name, time_unit, source   model.id, model.name, the time unit
                                     and the file it came from
       references                    list of reference strings
+      warnings                      list of "file:line:col: warning: ..."
+                                    (e.g. an event condition that can
+                                    never turn true; `muskx check`)
       species, parameters, inputs,  lists of names, in file order
       outputs, compartments,
       reactions, assignments, events
@@ -241,6 +244,9 @@ class Model:
         self.references = [
             text(lib.muskx_model_reference(ptr, i))
             for i in range(lib.muskx_model_reference_count(ptr))]
+        self.warnings = [
+            text(lib.muskx_model_warning(ptr, i))
+            for i in range(lib.muskx_model_warning_count(ptr))]
         self._names = {}
         self._meta = {}
         for kind, k in _lib.KIND.items():

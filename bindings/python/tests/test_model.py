@@ -92,6 +92,14 @@ class LoadingAString(unittest.TestCase):
         with muskx.loads(DECAY.encode()) as m:
             self.assertEqual(m.species, ["A"])
 
+    def test_warns_of_an_event_condition_that_never_turns_true(self):
+        self.assertEqual(muskx.loads(DECAY).warnings, [])
+        text = DECAY + 'events:\n  - {id: nope, when: "1 > 2", set: {A: 1}}\n'
+        with muskx.loads(text, name="w.yaml") as m:
+            self.assertEqual(len(m.warnings), 1)
+            self.assertTrue(m.warnings[0].startswith("w.yaml:"))
+            self.assertIn("'nope' is always false", m.warnings[0])
+
 
 class TheShippedSpaceflightModel(unittest.TestCase):
     PATH = os.path.join(SHIPPED, "crosstalk", "spaceflight.yaml")
