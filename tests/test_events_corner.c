@@ -22,7 +22,8 @@
  *    cases 00374 and 00748) the event no longer fires and the ball falls
  *    freely: h = -(t-3)^2/2, v = -(t-3), at every tolerance;
  *  - equality triggers (issue 18): `t == 20` fires at 20, `A == 0.5` on a
- *    decaying A fires at ln(2)/k, and `t == 5 || t == 7` fires twice.
+ *    decaying A fires at ln(2)/k, and `t == 5 || t == 7` fires twice;
+ *  - `count` as an expression of parameters.
  */
 #include <check.h>
 #include <math.h>
@@ -246,6 +247,31 @@ START_TEST(equality_combined) {
 }
 END_TEST
 
+/* count as an expression of parameters: fired n times at 1, 1 + dt, ...;
+   a count that is not a whole number refuses the run by name. */
+START_TEST(count_expression) {
+  muskx_model *m = load_text(
+      "muskx: 1\nmodel: {id: cnt}\nparameters: {n: 3, dt: 2}\nspecies: {A: 0}\n"
+      "odes:\n  A: 0\n"
+      "events:\n  - {id: kick, at: 1, every: dt, count: 2*n - 1, set: {A: A + 1}}\n");
+  muskx_sim *s = tu_sim(m);
+  double times[] = {0, 8.5, 100}, out[3];
+  size_t rows = 0;
+  TU_OK(s, muskx_sim_run(s, times, 3, out, &rows));
+  ck_assert_double_eq_tol(out[1], 4, 1e-15); /* 1, 3, 5, 7 */
+  ck_assert_double_eq_tol(out[2], 5, 1e-15); /* and 9 */
+  TU_OK(s, muskx_sim_set_param(s, "n", 2));
+  TU_OK(s, muskx_sim_run(s, times, 3, out, &rows));
+  ck_assert_double_eq_tol(out[2], 3, 1e-15);
+  TU_OK(s, muskx_sim_set_param(s, "n", 2.25));
+  ck_assert_int_eq(muskx_sim_run(s, times, 3, out, &rows), MUSKX_EINVAL);
+  ck_assert_msg(strstr(muskx_sim_errmsg(s), "'count' of event 'kick' is 3.5") != NULL,
+                "%s", muskx_sim_errmsg(s));
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("events_corner");
   TCase *tc = tcase_create("corner");
@@ -258,6 +284,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, zeno_past_accumulation);
   tcase_add_test(tc, equality_on_time);
   tcase_add_test(tc, equality_combined);
+  tcase_add_test(tc, count_expression);
   suite_add_tcase(s, tc);
   return s;
 }
