@@ -217,6 +217,7 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
   const muskx_model *m = s->m;
   muskx_status st;
   if (s->autonomous) return MUSKX_OK;
+  if (s->npsteps > 0) *changed |= muskx__param_steps_apply(s, t);
   for (int d = 0; d < s->ndoses; d++) {
     if (s->dose_left[d] > 0 && s->dose_next[d] <= t) {
       y[s->doses[d].species] += s->doses[d].amount;
@@ -322,6 +323,10 @@ double muskx__events_next_stop(const muskx_sim *s, double t) {
     if (s->dose_left[d] > 0 && s->dose_next[d] < next) next = s->dose_next[d];
   for (int k = 0; k < s->npending; k++)
     if (s->pending[k].time < next) next = s->pending[k].time;
+  if (s->npsteps > 0) {
+    double ps = muskx__param_steps_next(s, t);
+    if (ps < next) next = ps;
+  }
   for (int32_t r = 0; r < s->p->root_times.nresults; r++) {
     double x = s->root_time[r];
     if (x > t && x < next && x != s->root_time[s->p->nroots + r]) next = x;

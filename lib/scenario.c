@@ -534,6 +534,29 @@ static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
     for (size_t k = 0; k < in->n; k++) {
       int idx;
       double v;
+      const char *key = in->keys[k]->text;
+      int par = muskx_model_find(sc->model, MUSKX_INPUT, key) < 0
+                    ? muskx_model_find(sc->model, MUSKX_PARAMETER, key) : -1;
+      if (par >= 0) {
+        /* a parameter: a step input made on the fly (scenario_params.c) */
+        char buf[160];
+        const char *bad;
+        if ((st = get_number(c, in->items[k], "an input value", &v)) != MUSKX_OK)
+          return st;
+        if ((bad = muskx__sc_param_check(sc, par, v, buf, sizeof buf)) != NULL)
+          return fail(c, in->items[k], MUSKX_EINVAL,
+                      "value %g of '%s' in phase '%s' %s", v, key,
+                      sc->phases[i].name, bad);
+        muskx__sc_input *pt = muskx__sc_param_table(sc, par);
+        if (pt == NULL) return nomem(c);
+        pt->values[i] = v;
+        pt->explicit_[i] = 1;
+        continue;
+      }
+      if (muskx_model_find(sc->model, MUSKX_INPUT, key) < 0)
+        return fail(c, in->keys[k], MUSKX_ENOTFOUND,
+                    "model '%s' has no input or parameter '%s'",
+                    muskx_model_id(sc->model), key);
       if ((st = need_name(c, in->keys[k], MUSKX_INPUT, "input", &idx)) !=
               MUSKX_OK ||
           (st = get_number(c, in->items[k], "an input value", &v)) != MUSKX_OK)
@@ -1134,6 +1157,7 @@ void muskx_scenario_free(muskx_scenario *sc) {
     muskx__free(sc->inputs[i].explicit_);
   }
   muskx__free(sc->inputs);
+  muskx__sc_param_tables_free(sc);
   for (int i = 0; i < sc->ndoses; i++) muskx__free(sc->doses[i].target);
   muskx__free(sc->doses);
   for (int i = 0; i < sc->nreports; i++) muskx__free(sc->reports[i].name);

@@ -71,6 +71,10 @@ struct muskx_scenario {
   int recovery_from; /* phase index, or -1 */
   muskx__sc_input *inputs;
   int ninputs;
+  /* parameters a phase drives, as step inputs made on the fly
+     (scenario_params.c); `input` is the parameter's index */
+  muskx__sc_input *param_tables;
+  int nparam_tables;
   muskx__sc_dose *doses;
   int ndoses;
   muskx__sc_report *reports;
@@ -86,5 +90,16 @@ double muskx__sc_days_per_unit(const char *unit, size_t len);
 
 /* The baseline of input i: its `set` value, else the model's default. */
 double muskx__sc_input_baseline(const muskx_scenario *sc, int input);
+
+/* scenario_params.c: parameters driven per phase */
+/* The table of parameter param, created on first use (NULL: no memory). */
+muskx__sc_input *muskx__sc_param_table(muskx_scenario *sc, int param);
+/* NULL when v is a valid value of parameter param, else why not (in buf
+   or a literal). */
+const char *muskx__sc_param_check(const muskx_scenario *sc, int param, double v,
+                                  char *buf, size_t size);
+void muskx__sc_param_tables_free(muskx_scenario *sc);
+/* Sets the parameters' steps on sim (muskx_scenario_apply). */
+muskx_status muskx__sc_apply_params(const muskx_scenario *sc, muskx_sim *sim);
 
 #endif

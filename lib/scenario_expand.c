@@ -70,7 +70,8 @@ muskx_status muskx_scenario_apply(const muskx_scenario *sc, muskx_sim *sim) {
   }
   muskx__free(times);
   muskx__free(values);
-  if (st != MUSKX_OK) return st;
+  if (st != MUSKX_OK || (st = muskx__sc_apply_params(sc, sim)) != MUSKX_OK)
+    return st;
 
   for (int i = 0; i < sc->ndoses; i++) {
     const muskx__sc_dose *d = &sc->doses[i];

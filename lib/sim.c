@@ -67,6 +67,7 @@ static int settings_defaults(muskx_sim *s) {
       return -1;
   }
   s->ndoses = 0;
+  muskx__param_steps_clear(s);
   return 0;
 }
 
@@ -133,6 +134,7 @@ void muskx_sim_free(muskx_sim *s) {
   muskx__dae_free(s);
   muskx__solver_free(s);
   muskx__delay_free(s);
+  muskx__param_steps_clear(s);
   if (s->ctx) SUNContext_Free(&s->ctx);
   for (int i = 0; s->inputs && i < s->m->ninputs; i++)
     table_free(&s->inputs[i]);
