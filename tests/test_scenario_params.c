@@ -31,7 +31,10 @@ static muskx_scenario *load(void) {
   muskx_error err;
   char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 64];
   memset(&err, 0, sizeof err);
-  muskx_status st = muskx_scenario_load_file("tests/scenarios/param_phases.yaml", &sc, &err);
+  muskx_access *a = tu_access(); /* the scenario names ../models/... */
+  muskx_status st =
+      muskx_scenario_load_file_with("tests/scenarios/param_phases.yaml", a, &sc, &err);
+  muskx_access_free(a);
   ck_assert_msg(st == MUSKX_OK, "%s", muskx_error_format(&err, buf, sizeof buf));
   return sc;
 }
