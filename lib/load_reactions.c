@@ -502,6 +502,7 @@ static muskx_status define_event(muskx__load_ctx *c, muskx__event *e,
     snprintf(what, sizeof what, "'%s' of %s", flags[i], owner);
     if (n != NULL && (st = muskx__load_bool(c, n, what, dest[i])) != MUSKX_OK)
       return st;
+    if (n != NULL && i == 1) e->initial_value_given = 1;
   }
   return event_sets(c, e, item);
 }

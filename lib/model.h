@@ -111,6 +111,7 @@ typedef struct muskx__event {
   muskx__expr *when;
   int initial_value;       /* truth of `when` just before the start;
                               default 1 (true at t0 does not fire) */
+  int initial_value_given; /* written in the file (model_warnings.c) */
   muskx__expr *delay;      /* optional; NULL = immediate */
   muskx__expr *priority;   /* optional; higher fires first */
   int persistent;          /* default 1 */
@@ -126,6 +127,8 @@ typedef struct muskx__program muskx__program; /* compile.h */
 struct muskx_model {
   char *source;            /* path or source name (locations point here) */
   char *id, *name, *description, *time_unit;
+  int sbml_level;          /* model.sbml_level: translated from SBML
+                              Level 1-2 (0: not) */
   char **references;
   int nreferences;
 
