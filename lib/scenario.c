@@ -376,11 +376,6 @@ static char *dir_of(const char *path) {
   return muskx__strndup(path, slash ? (size_t)(slash - path + 1) : 0);
 }
 
-static int is_day_unit(const char *u) {
-  return strcmp(u, "d") == 0 || strcmp(u, "day") == 0 ||
-         strcmp(u, "days") == 0;
-}
-
 static muskx_status load_model(sc_ctx *c, const muskx__yaml_node *root) {
   muskx_status st;
   const muskx__yaml_node *mn = muskx__yaml_get(root, "model", NULL);
@@ -409,10 +404,12 @@ static muskx_status load_model(sc_ctx *c, const muskx__yaml_node *root) {
   muskx__free(path);
   if (st != MUSKX_OK) return st;
   const char *tu = muskx_model_time_unit(c->sc->model);
-  if (!is_day_unit(tu))
+  /* days, or a unit the scenario converts its days to (scenario_units.c) */
+  if ((c->sc->model_unit_days = muskx__sc_model_unit_days(tu)) == 0)
     return fail(c, mn, MUSKX_EMODEL,
-                "model '%s' has time unit '%s'; scenarios need a model in days "
-                "(time_unit: day)", muskx_model_id(c->sc->model), tu);
+                "model '%s' has time unit '%s'; scenarios need a model in s, "
+                "min, h, d, week or year (time_unit)", muskx_model_id(c->sc->model),
+                tu);
   return MUSKX_OK;
 }
 

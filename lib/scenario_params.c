@@ -73,7 +73,8 @@ muskx_status muskx__sc_apply_params(const muskx_scenario *sc, muskx_sim *sim) {
   muskx_status st = MUSKX_OK;
   if (times == NULL || values == NULL)
     st = muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
-  for (int p = 0; p < n && st == MUSKX_OK; p++) times[p] = sc->phases[p].start;
+  for (int p = 0; p < n && st == MUSKX_OK; p++)
+    times[p] = muskx__sc_to_model_time(sc, sc->phases[p].start);
   for (int i = 0; i < sc->nparam_tables && st == MUSKX_OK; i++) {
     const muskx__sc_input *tb = &sc->param_tables[i];
     double base = baseline(sc, tb->input);

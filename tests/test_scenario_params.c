@@ -10,6 +10,11 @@
  * again gives the same rows (the steps are per run), muskx_scenario_set()
  * moves the baseline of the phases without a value, and a plain
  * simulation of the model afterwards knows nothing of the steps.
+ *
+ * Time units: param_phases_hours.yaml runs the same on a model in hours
+ * (the scenario's days become 24 model hours; the rows stay in days), and
+ * doses_hours.yaml gives 2 mg at 10, 17 and 24 d to a depot in hours that
+ * decays at 0.2 per day: sum 2 exp(-0.2 (t - t_i)).
  */
 #include <check.h>
 #include <math.h>
@@ -26,14 +31,14 @@ static double integral_k(double t, double base) {
   return base * (a + c) + 0.2 * b;
 }
 
-static muskx_scenario *load(void) {
+static muskx_scenario *load_path(const char *path) {
   muskx_scenario *sc = NULL;
   muskx_error err;
   char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 64];
   memset(&err, 0, sizeof err);
   muskx_access *a = tu_access(); /* the scenario names ../models/... */
   muskx_status st =
-      muskx_scenario_load_file_with("tests/scenarios/param_phases.yaml", a, &sc, &err);
+      muskx_scenario_load_file_with(path, a, &sc, &err);
   muskx_access_free(a);
   ck_assert_msg(st == MUSKX_OK, "%s", muskx_error_format(&err, buf, sizeof buf));
   return sc;
@@ -54,6 +59,10 @@ static void check_run(muskx_scenario *sc, muskx_sim *sim, double base) {
   }
 }
 
+static muskx_scenario *load(void) {
+  return load_path("tests/scenarios/param_phases.yaml");
+}
+
 START_TEST(phases_drive_a_parameter) {
   muskx_scenario *sc = load();
   muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
@@ -72,10 +81,39 @@ START_TEST(phases_drive_a_parameter) {
 }
 END_TEST
 
+START_TEST(model_in_hours) {
+  muskx_scenario *sc = load_path("tests/scenarios/param_phases_hours.yaml");
+  muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
+  check_run(sc, sim, 0.1);
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+
+  sc = load_path("tests/scenarios/doses_hours.yaml");
+  sim = tu_sim(muskx_scenario_model(sc));
+  size_t n = muskx_scenario_sample_times(sc, NULL, 0);
+  ck_assert_uint_eq(n, 31);
+  double times[31], out[31];
+  muskx_scenario_sample_times(sc, times, n);
+  ck_assert_double_eq(times[30], 30.0); /* days, whatever the model's unit */
+  size_t rows = 0;
+  TU_OK(sim, muskx_scenario_run(sc, sim, out, n, &rows));
+  for (size_t i = 0; i < n; i++) {
+    double want = 0;
+    for (double ti = 10; ti <= 24; ti += 7)
+      if (times[i] >= ti) want += 2 * exp(-0.2 * (times[i] - ti));
+    ck_assert_msg(fabs(out[i] - want) <= 1e-7 * want + 1e-12, "t=%g d: %.12g vs %.12g",
+                  times[i], out[i], want);
+  }
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("scenario_params");
   TCase *tc = tcase_create("params");
   tcase_add_test(tc, phases_drive_a_parameter);
+  tcase_add_test(tc, model_in_hours);
   suite_add_tcase(s, tc);
   return s;
 }
