@@ -227,6 +227,11 @@ MUSKX_API int muskx_model_bytecode(const muskx_model *model, char *buf,
                                    size_t size);
 
 /* model.references. */
+/* Warnings about a model that loads but is probably not what its author
+   meant (an event condition that can never turn true), each a
+   "file:line:col: warning: ..." line; `muskx check` prints them. */
+MUSKX_API int muskx_model_warning_count(const muskx_model *model);
+MUSKX_API const char *muskx_model_warning(const muskx_model *model, int index);
 MUSKX_API int muskx_model_reference_count(const muskx_model *model);
 MUSKX_API const char *muskx_model_reference(const muskx_model *model,
                                             int index);
@@ -1043,6 +1048,21 @@ MUSKX_API double muskx_fit_profile_min(const muskx_fit *fit);
  */
 MUSKX_API muskx_status muskx_sbml_to_yaml(const char *sbml_path,
                                           char **yaml_out, muskx_error *err);
+/*
+ * As muskx_sbml_to_yaml(), choosing how Level 1-2 events are read at the
+ * start. Level 1-2 do not say whether a trigger that is already true at
+ * t0 counts as having turned true: -1 is the default reading (it does not
+ * fire, as libSBML's Level 3 conversion reads it; the model then warns,
+ * muskx_model_warning(), of each event true at t0), 0 reads the trigger as
+ * false just before t0 (such an event fires at the start), 1 as true (the
+ * default reading, chosen explicitly: no warning). Level 3 says it
+ * (initialValue); the choice is ignored there. Status as
+ * muskx_sbml_to_yaml(), and EINVAL for another value.
+ */
+MUSKX_API muskx_status muskx_sbml_to_yaml_opt(const char *sbml_path,
+                                              int l2_initial_trigger,
+                                              char **yaml_out,
+                                              muskx_error *err);
 
 /* Frees a string the library returned to the caller; NULL is a no-op. */
 MUSKX_API void muskx_free_string(char *s);

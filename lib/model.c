@@ -35,6 +35,8 @@ static void free_named(muskx__named_expr *a, int n) {
 void muskx__model_destroy(muskx_model *m) {
   if (m == NULL) return;
   muskx__program_free(m->program);
+  for (int i = 0; i < m->nwarnings; i++) muskx__free(m->warnings[i]);
+  muskx__free(m->warnings);
   for (int i = 0; i < m->nparams; i++) {
     muskx__free(m->params[i].name);
     muskx__free(m->params[i].unit);
@@ -94,6 +96,7 @@ void muskx__model_destroy(muskx_model *m) {
     muskx__expr_free(e->at);
     muskx__expr_free(e->every);
     muskx__expr_free(e->until);
+    muskx__expr_free(e->count_expr);
     muskx__expr_free(e->when);
     muskx__expr_free(e->delay);
     muskx__expr_free(e->priority);
@@ -150,6 +153,8 @@ static muskx_status check_volumes(const muskx_model *m, muskx_error *err) {
 static muskx_status finish(muskx_model *m, muskx_model **out, muskx_error *err) {
   muskx_status st = muskx__compile(m, err);
   if (st == MUSKX_OK) st = check_volumes(m, err);
+  if (st == MUSKX_OK && muskx__model_warnings(m) != 0)
+    st = muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
   if (st != MUSKX_OK) {
     muskx__model_destroy(m);
     return st;

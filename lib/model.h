@@ -105,10 +105,13 @@ typedef struct muskx__event {
   /* Timed: at, optional every, then count (-1: unlimited) or until. */
   muskx__expr *at, *every, *until; /* NULL when absent; params only */
   long count;
+  muskx__expr *count_expr; /* count as an expression of parameters (then
+                              count is -2), evaluated at each run start */
   /* Conditional: fires when `when` turns from false to true. */
   muskx__expr *when;
   int initial_value;       /* truth of `when` just before the start;
                               default 1 (true at t0 does not fire) */
+  int initial_value_given; /* written in the file (model_warnings.c) */
   muskx__expr *delay;      /* optional; NULL = immediate */
   muskx__expr *priority;   /* optional; higher fires first */
   int persistent;          /* default 1 */
@@ -124,6 +127,8 @@ typedef struct muskx__program muskx__program; /* compile.h */
 struct muskx_model {
   char *source;            /* path or source name (locations point here) */
   char *id, *name, *description, *time_unit;
+  int sbml_level;          /* model.sbml_level: translated from SBML
+                              Level 1-2 (0: not) */
   char **references;
   int nreferences;
 
@@ -151,6 +156,8 @@ struct muskx_model {
   int nstrings;
 
   muskx__program *program; /* compiled RHS, Jacobian, events, outputs */
+  char **warnings;         /* model_warnings.c, for `muskx check` */
+  int nwarnings;
 };
 
 /* Frees everything a (possibly partly built) model owns. */
@@ -164,5 +171,8 @@ muskx_status muskx__model_load_text_at(const char *text, size_t len,
                                       const char *path,
                                       const struct muskx__folders *scope,
                                       muskx_model **out, muskx_error *err);
+
+/* model_warnings.c: fills m->warnings after compiling; -1 out of memory */
+int muskx__model_warnings(muskx_model *m);
 
 #endif

@@ -376,11 +376,6 @@ static char *dir_of(const char *path) {
   return muskx__strndup(path, slash ? (size_t)(slash - path + 1) : 0);
 }
 
-static int is_day_unit(const char *u) {
-  return strcmp(u, "d") == 0 || strcmp(u, "day") == 0 ||
-         strcmp(u, "days") == 0;
-}
-
 static muskx_status load_model(sc_ctx *c, const muskx__yaml_node *root) {
   muskx_status st;
   const muskx__yaml_node *mn = muskx__yaml_get(root, "model", NULL);
@@ -409,10 +404,12 @@ static muskx_status load_model(sc_ctx *c, const muskx__yaml_node *root) {
   muskx__free(path);
   if (st != MUSKX_OK) return st;
   const char *tu = muskx_model_time_unit(c->sc->model);
-  if (!is_day_unit(tu))
+  /* days, or a unit the scenario converts its days to (scenario_units.c) */
+  if ((c->sc->model_unit_days = muskx__sc_model_unit_days(tu)) == 0)
     return fail(c, mn, MUSKX_EMODEL,
-                "model '%s' has time unit '%s'; scenarios need a model in days "
-                "(time_unit: day)", muskx_model_id(c->sc->model), tu);
+                "model '%s' has time unit '%s'; scenarios need a model in s, "
+                "min, h, d, week or year (time_unit)", muskx_model_id(c->sc->model),
+                tu);
   return MUSKX_OK;
 }
 
@@ -537,6 +534,29 @@ static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
     for (size_t k = 0; k < in->n; k++) {
       int idx;
       double v;
+      const char *key = in->keys[k]->text;
+      int par = muskx_model_find(sc->model, MUSKX_INPUT, key) < 0
+                    ? muskx_model_find(sc->model, MUSKX_PARAMETER, key) : -1;
+      if (par >= 0) {
+        /* a parameter: a step input made on the fly (scenario_params.c) */
+        char buf[160];
+        const char *bad;
+        if ((st = get_number(c, in->items[k], "an input value", &v)) != MUSKX_OK)
+          return st;
+        if ((bad = muskx__sc_param_check(sc, par, v, buf, sizeof buf)) != NULL)
+          return fail(c, in->items[k], MUSKX_EINVAL,
+                      "value %g of '%s' in phase '%s' %s", v, key,
+                      sc->phases[i].name, bad);
+        muskx__sc_input *pt = muskx__sc_param_table(sc, par);
+        if (pt == NULL) return nomem(c);
+        pt->values[i] = v;
+        pt->explicit_[i] = 1;
+        continue;
+      }
+      if (muskx_model_find(sc->model, MUSKX_INPUT, key) < 0)
+        return fail(c, in->keys[k], MUSKX_ENOTFOUND,
+                    "model '%s' has no input or parameter '%s'",
+                    muskx_model_id(sc->model), key);
       if ((st = need_name(c, in->keys[k], MUSKX_INPUT, "input", &idx)) !=
               MUSKX_OK ||
           (st = get_number(c, in->items[k], "an input value", &v)) != MUSKX_OK)
@@ -1148,6 +1168,7 @@ void muskx_scenario_free(muskx_scenario *sc) {
     muskx__free(sc->inputs[i].explicit_);
   }
   muskx__free(sc->inputs);
+  muskx__sc_param_tables_free(sc);
   for (int i = 0; i < sc->ndoses; i++) muskx__free(sc->doses[i].target);
   muskx__free(sc->doses);
   for (int i = 0; i < sc->nreports; i++) muskx__free(sc->reports[i].name);

@@ -6,8 +6,8 @@
  * (this struct onto a muskx_sim: settings, tables, doses, sample times, the
  * run) and summary.c (per-phase statistics of a run).
  *
- * Invariants once loaded: times are in days (the model's time unit, which
- * the loader requires to be days); phases are consecutive from t = 0, each
+ * Invariants once loaded: times are in days, converted to the model's time
+ * unit where a simulation is driven (scenario_units.c); phases are consecutive from t = 0, each
  * with end > start; every index below is valid for `model`; every input
  * table has one value per phase. Only muskx_scenario_set() changes a loaded
  * scenario, and only its `sets` list.
@@ -71,6 +71,12 @@ struct muskx_scenario {
   int recovery_from; /* phase index, or -1 */
   muskx__sc_input *inputs;
   int ninputs;
+  /* parameters a phase drives, as step inputs made on the fly
+     (scenario_params.c); `input` is the parameter's index */
+  muskx__sc_input *param_tables;
+  int nparam_tables;
+  double model_unit_days; /* days in one time unit of the model
+                             (scenario_units.c) */
   muskx__sc_dose *doses;
   int ndoses;
   muskx__sc_report *reports;
@@ -86,5 +92,22 @@ double muskx__sc_days_per_unit(const char *unit, size_t len);
 
 /* The baseline of input i: its `set` value, else the model's default. */
 double muskx__sc_input_baseline(const muskx_scenario *sc, int input);
+
+/* scenario_units.c: days in one model time unit named unit (s, min, h,
+   d, week, year and long forms); 0 for any other */
+double muskx__sc_model_unit_days(const char *unit);
+/* A scenario time (days) in the model's time unit. */
+double muskx__sc_to_model_time(const muskx_scenario *sc, double days);
+
+/* scenario_params.c: parameters driven per phase */
+/* The table of parameter param, created on first use (NULL: no memory). */
+muskx__sc_input *muskx__sc_param_table(muskx_scenario *sc, int param);
+/* NULL when v is a valid value of parameter param, else why not (in buf
+   or a literal). */
+const char *muskx__sc_param_check(const muskx_scenario *sc, int param, double v,
+                                  char *buf, size_t size);
+void muskx__sc_param_tables_free(muskx_scenario *sc);
+/* Sets the parameters' steps on sim (muskx_scenario_apply). */
+muskx_status muskx__sc_apply_params(const muskx_scenario *sc, muskx_sim *sim);
 
 #endif

@@ -57,7 +57,8 @@ muskx_status muskx_scenario_apply(const muskx_scenario *sc, muskx_sim *sim) {
     muskx__free(values);
     return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
   }
-  for (int p = 0; p < n; p++) times[p] = sc->phases[p].start;
+  for (int p = 0; p < n; p++)
+    times[p] = muskx__sc_to_model_time(sc, sc->phases[p].start);
   st = MUSKX_OK;
   for (int i = 0; i < sc->ninputs && st == MUSKX_OK; i++) {
     const muskx__sc_input *tb = &sc->inputs[i];
@@ -70,13 +71,15 @@ muskx_status muskx_scenario_apply(const muskx_scenario *sc, muskx_sim *sim) {
   }
   muskx__free(times);
   muskx__free(values);
-  if (st != MUSKX_OK) return st;
+  if (st != MUSKX_OK || (st = muskx__sc_apply_params(sc, sim)) != MUSKX_OK)
+    return st;
 
   for (int i = 0; i < sc->ndoses; i++) {
     const muskx__sc_dose *d = &sc->doses[i];
     double f = d->f_param >= 0 ? param_value(sc, d->f_param) : d->f_number;
-    if ((st = muskx_sim_add_dose(sim, d->target, d->t0, d->amount * f,
-                                 d->every, d->count)) != MUSKX_OK)
+    if ((st = muskx_sim_add_dose(sim, d->target, muskx__sc_to_model_time(sc, d->t0),
+                                 d->amount * f, muskx__sc_to_model_time(sc, d->every),
+                                 d->count)) != MUSKX_OK)
       return st;
   }
   return MUSKX_OK;
@@ -140,6 +143,7 @@ muskx_status muskx_scenario_run(const muskx_scenario *sc, muskx_sim *sim,
     return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
   }
   sample_times(sc, times, n);
+  for (size_t k = 0; k < n; k++) times[k] = muskx__sc_to_model_time(sc, times[k]);
   size_t done = 0;
   st = muskx_sim_run(sim, times, n, rows, &done);
   /* Copy the reported columns of the rows computed, also after a failure

@@ -168,6 +168,33 @@ reset_out net.dot
 check "dot, success: net.dot replaced" $? "$(cat stderr.txt)"
 no_temps; check "dot, success: no temporary file left" $?
 
+# ----------------------------------------------------------------- check
+# Warnings about event conditions that can never turn true (issue 18), on
+# stderr with file:line:col, exit status 0; a `count` expression that is
+# not a whole number is an error of the run start, exit status 1.
+cat > never.yaml <<'EOF'
+muskx: 1
+model: {id: never}
+parameters: {k: 1, n: 2}
+species: {A: 1}
+odes: {A: -k*A}
+events:
+  - {id: nope, when: "1 > 2", set: {A: 1}}
+  - {id: fixed, when: "k > 2", set: {A: 1}}
+  - {id: fine, when: "A == 0.5", set: {A: 1}}
+  - {id: rep, at: 0, every: 1, count: n, set: {A: 1}}
+EOF
+rc=0; "$muskx" check never.yaml > stdout.txt 2> stderr.txt || rc=$?
+check "check, warnings: exit status 0" $(( rc == 0 ? 0 : 1 )) "got $rc: $(cat stderr.txt)"
+grep -q "^never.yaml:7:23: warning: .*'nope' is always false" stderr.txt &&
+  grep -q "^never.yaml:8:24: warning: .*'fixed' uses no time" stderr.txt &&
+  ! grep -q "'fine'\|'rep'" stderr.txt
+check "check, warnings: the two conditions that never turn true, by place" $? "$(cat stderr.txt)"
+sed -i 's/n: 2}/n: 2.5}/' never.yaml
+rc=0; "$muskx" check never.yaml > stdout.txt 2> stderr.txt || rc=$?
+[ "$rc" -eq 1 ] && grep -q "'count' of event 'rep' is 2.5 (never.yaml:10:" stderr.txt
+check "check, count expression 2.5: refused by name and place" $? "rc $rc: $(cat stderr.txt)"
+
 # ----------------------------------------------------------- file access
 # Issue 16: imports and a scenario's model are read only inside the top
 # file's folder unless --allow-path (or MUSKX_ALLOW_PATH) allows more; a
