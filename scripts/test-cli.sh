@@ -12,6 +12,9 @@
 # output is an error. Runtime faults (division by zero, a blow-up, too many
 # steps) give exit status 1 and a message naming the time and the culprit,
 # and --partial writes the rows computed before the fault as a complete CSV.
+# Scenario drug entries (run): an unknown agent, route, unit or phase and an
+# inconsistent every/count are refused at file:line:col, and the short
+# form doses what the model's agent declaration says.
 #
 # Prints one "ok"/"FAIL" line per check and ends with "N passed, N failed".
 set -uo pipefail
@@ -152,6 +155,56 @@ reset_out net.dot
 "$muskx" dot good.yaml -o net.dot 2> stderr.txt && grep -q 'digraph' net.dot
 check "dot, success: net.dot replaced" $? "$(cat stderr.txt)"
 no_temps; check "dot, success: no temporary file left" $?
+
+# ------------------------------------------------------ run: drug entries
+# A scenario names a drug by agent (muskx-scenario(5), DRUGS) on the test
+# model tests/models/agents_pk.yaml (drug_a sc: A_depot, F_sc = 0.6, decay
+# 0.1/day). Each mistake is refused at its file:line:col with a message
+# that says what the model offers instead.
+drug_scenario() { # drug_scenario FILE 'DRUG ENTRY'
+  cat > "$1" <<EOF
+muskx_scenario: 1
+scenario: {id: drugs}
+model: $root/tests/models/agents_pk.yaml
+start: defaults
+phases:
+  - {name: pre, duration: 10 d}
+  - {name: main, duration: 60 d}
+countermeasures:
+  - drug: $2
+outputs: [A_depot]
+sampling: 0.5 d
+tolerances: {rtol: 1e-10, atol: 1e-12}
+EOF
+}
+drug_refused() { # drug_refused NAME 'DRUG ENTRY' 'EXPECTED STDERR'
+  drug_scenario drug.yaml "$2"
+  expect_failure "run, $1" run.csv 1 -- "$muskx" run drug.yaml -o run.csv
+  grep -qF "$3" stderr.txt; check "run, $1: says '$3'" $? "$(cat stderr.txt)"
+}
+drug_refused "unknown agent" "{agent: drug_c, dose: 2 mg, route: sc}" \
+  "drug.yaml:9:19: model 'agents_pk' knows no agent 'drug_c' (its agents: drug_a, drug_b)"
+drug_refused "unknown route" "{agent: drug_a, dose: 2 mg, route: oral}" \
+  "drug.yaml:9:46: model 'agents_pk' declares no route 'oral' for agent 'drug_a' (its routes: sc, iv)"
+drug_refused "bad dose unit" "{agent: drug_a, dose: 2 mL, route: sc}" \
+  "drug.yaml:9:33: unknown dose unit 'mL'"
+drug_refused "start names an unknown phase" "{agent: drug_a, dose: 2 mg, route: sc, start: flight}" \
+  "drug.yaml:9:57: no phase named 'flight'"
+drug_refused "count past the end" "{agent: drug_a, dose: 2 mg, route: sc, every: 1 month, count: 3, start: main}" \
+  "drug.yaml:9:73: drug count 3 every 30.4375 d from day 10 puts the last dose at day 70.875"
+drug_refused "every without count" "{agent: drug_a, dose: 2 mg, route: sc, every: 1 week}" \
+  "drug.yaml:9:57: a repeated dose needs 'count' or 'until'"
+# The short form runs and puts 0.6 x 50 mg into A_depot at days 10, 24 and
+# 38: A_depot(t) = sum 30 exp(-0.1 (t - t_i)) over the doses before t.
+drug_scenario drug.yaml "{agent: drug_a, dose: 50 mg, route: sc, start: main, every: 2 weeks, count: 3}"
+reset_out run.csv
+"$muskx" run drug.yaml -o run.csv > /dev/null 2> stderr.txt
+check "run, short drug form: exit status 0" $? "$(cat stderr.txt)"
+awk -F, 'NR > 1 { t = $1; want = 0;
+                  for (k = 0; k < 3; k++) { tk = 10 + 14 * k; if (tk <= t) want += 30 * exp(-0.1 * (t - tk)) }
+                  d = $2 - want; if (d < 0) d = -d; if (d > 1e-6 * (1 + want)) exit 1; n++ }
+         END { exit n == 141 ? 0 : 1 }' run.csv
+check "run, short drug form: A_depot is 30 mg x 3 doses, 2 weeks apart" $? "$(sed -n '20,60p' run.csv)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
