@@ -86,6 +86,8 @@ void cli_srun_free(cli_srun *r) {
   muskx_scenario_free(r->sc);
   free(r->times);
   free(r->values);
+  free(r->band_lo);
+  free(r->band_hi);
   memset(r, 0, sizeof *r);
 }
 

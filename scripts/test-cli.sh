@@ -14,7 +14,9 @@
 # and --partial writes the rows computed before the fault as a complete CSV.
 # Scenario drug entries (run): an unknown agent, route, unit or phase and an
 # inconsistent every/count are refused at file:line:col, and the short
-# form doses what the model's agent declaration says.
+# form doses what the model's agent declaration says. compare --bands
+# gives the 5-95 % band that order statistics of a monotone response
+# predict, and refuses bands without parameter uncertainty.
 #
 # Prints one "ok"/"FAIL" line per check and ends with "N passed, N failed".
 set -uo pipefail
@@ -205,6 +207,33 @@ awk -F, 'NR > 1 { t = $1; want = 0;
                   d = $2 - want; if (d < 0) d = -d; if (d > 1e-6 * (1 + want)) exit 1; n++ }
          END { exit n == 141 ? 0 : 1 }' run.csv
 check "run, short drug form: A_depot is 30 mg x 3 doses, 2 weeks apart" $? "$(sed -n '20,60p' run.csv)"
+
+# --------------------------------------------------------- compare --bands
+# tests/scenarios/unload.yaml: in flight B relaxes from 1 to 0.2 at rate
+# k_B, so at the end of flight (40 days) B_pct = -80 (1 - exp(-40 k_B)),
+# decreasing in k_B. Over the 21 sets k_B = 0.01 ... 0.21 the 5 % and 95 %
+# quantiles (Hyndman-Fan 7: positions 1 and 19 of 0..20) are the sets
+# k_B = 0.20 and 0.02: -80 (1 - exp(-8)) and -80 (1 - exp(-0.8)).
+unload="$root/tests/scenarios/unload.yaml"
+awk 'BEGIN { print "k_B"; for (i = 1; i <= 21; i++) printf "%.2f\n", i / 100 }' > kb.csv
+reset_out cmp.csv
+"$muskx" compare "$unload" --bands --params-csv kb.csv -o cmp.csv > cmp.txt 2> stderr.txt
+check "compare --bands: exit status 0" $? "$(cat stderr.txt)"
+awk -F, 'function near(a, b) { d = a - b; if (d < 0) d = -d; return d <= 1e-6 * (b < 0 ? -b : b) }
+         $1 == "B_pct" && $4 == "flight" && $3 == "end_q05" { lo = near($5, -80 * (1 - exp(-8))); n++ }
+         $1 == "B_pct" && $4 == "flight" && $3 == "end_q95" { hi = near($5, -80 * (1 - exp(-0.8))); n++ }
+         $1 == "B_pct" && $4 == "flight" && $3 == "end" { mid = near($5, -80 * (1 - exp(-2))); n++ }
+         END { exit (n == 3 && lo && hi && mid) ? 0 : 1 }' cmp.csv
+check "compare --bands: band at the end of flight is f(k_B = 0.20) .. f(0.02), the line f(0.05)" $? "$(grep flight cmp.csv)"
+grep -q "quantiles over 21 parameter sets" cmp.txt && grep -q "band 95 %" cmp.txt
+check "compare --bands: the table says how many sets and shows the band rows" $? "$(head -12 cmp.txt)"
+expect_failure "compare --bands without uncertainty" cmp.csv 2 -- \
+  "$muskx" compare "$unload" --bands -o cmp.csv
+expect_failure "compare --vary without --bands" cmp.csv 2 -- \
+  "$muskx" compare "$unload" --vary 'k_B=uniform(0.01,0.2)' -o cmp.csv
+expect_failure "compare --bands, unknown name" cmp.csv 1 -- \
+  "$muskx" compare "$unload" --bands --vary 'k_nosuch=uniform(0.01,0.2)' -o cmp.csv
+grep -q "k_nosuch" stderr.txt; check "compare --bands, unknown name: named" $? "$(cat stderr.txt)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
