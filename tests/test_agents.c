@@ -196,6 +196,31 @@ START_TEST(a_set_of_the_outer_f_reaches_an_imported_agent_through_its_binding) {
 }
 END_TEST
 
+START_TEST(the_public_queries_report_what_the_model_declares) {
+  muskx_model *m = tu_load(TEST_MODEL("agents_pk.yaml"));
+  int depot = -2, fp = -2;
+  double fn = 0, pdu = 0;
+  ck_assert_int_eq(muskx_model_agent_count(m), 2);
+  ck_assert_int_eq(muskx_model_agent_count(NULL), -1);
+  ck_assert_str_eq(muskx_model_agent_name(m, 1), "drug_b");
+  ck_assert_ptr_null(muskx_model_agent_name(m, 2));
+  ck_assert_str_eq(muskx_model_agent_dose_unit(m, 0), "mg");
+  ck_assert_int_eq(muskx_model_agent_route_count(m, 0), 2);
+  ck_assert_int_eq(muskx_model_agent_route_count(m, -1), -1);
+  ck_assert_str_eq(muskx_model_agent_route(m, 1, 0, &depot, &fp, &fn, &pdu),
+                   "oral");
+  ck_assert_int_eq(depot, muskx_model_find(m, MUSKX_SPECIES, "B_gut"));
+  ck_assert_int_eq(fp, -1);
+  ck_assert_double_eq(fn, 0.05);
+  ck_assert_double_eq_tol(pdu, 2000, 1e-9);
+  ck_assert_str_eq(muskx_model_agent_route(m, 0, 0, NULL, &fp, NULL, NULL),
+                   "sc");
+  ck_assert_int_eq(fp, muskx_model_find(m, MUSKX_PARAMETER, "F_sc"));
+  ck_assert_ptr_null(muskx_model_agent_route(m, 0, 2, NULL, NULL, NULL, NULL));
+  muskx_model_free(m);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("agents");
   TCase *tc = tcase_create("agents");
@@ -204,6 +229,7 @@ int main(void) {
   tcase_add_test(tc, short_form_doses_are_dose_times_bioavailability_times_unit_factor);
   tcase_add_test(tc, short_and_long_form_give_the_analytic_trajectory);
   tcase_add_test(tc, a_set_of_the_outer_f_reaches_an_imported_agent_through_its_binding);
+  tcase_add_test(tc, the_public_queries_report_what_the_model_declares);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
