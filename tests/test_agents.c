@@ -30,7 +30,9 @@ static muskx_scenario *load_scenario(const char *path) {
   muskx_error err;
   char buf[2048];
   memset(&err, 0, sizeof err);
-  muskx_status st = muskx_scenario_load_file(path, &sc, &err);
+  muskx_access *a = tu_access(); /* scenarios name ../models/... */
+  muskx_status st = muskx_scenario_load_file_with(path, a, &sc, &err);
+  muskx_access_free(a);
   ck_assert_msg(st == MUSKX_OK && sc != NULL, "loading %s: %s", path,
                 muskx_error_format(&err, buf, sizeof buf));
   return sc;
