@@ -2,8 +2,7 @@
  * plot.c -- PNG plots of scenario runs with gnuplot (`muskx run --plot`,
  * `muskx compare --plot`).
  *
- * One panel per reported output (gnuplot multiplot), one line per run
- * (with `compare --bands`, a shaded band of the run's colour under it),
+ * One panel per reported output (gnuplot multiplot), one line per run,
  * x in days (months for runs longer than 400 days), y in the output's
  * shown units (percent change from day 0 for most), the phases (when all
  * runs share them) shaded alternately, with dashed boundaries and their
