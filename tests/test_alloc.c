@@ -25,6 +25,7 @@
 
 #include "alloc.h"
 #include "compile.h"
+#include "fileaccess.h"
 #include "load.h"
 #include "model.h"
 #include "muskx.h"
@@ -158,12 +159,23 @@ static muskx_status op_load_file(void *ctx, int *created) {
   return st;
 }
 
+/* muskx__load of model_text in the scope muskx_model_load_string gives
+   it (the text imports nothing, so no folder is ever read). */
+static muskx_status parse_text(muskx_model **m, muskx_error *err) {
+  muskx__folders scope;
+  muskx_status st = muskx__folders_open(&scope, NULL, NULL, err);
+  if (st != MUSKX_OK) return st;
+  st = muskx__load(model_text, strlen(model_text), "alloc.yaml", &scope, m, err);
+  muskx__folders_close(&scope);
+  return st;
+}
+
 /* Parse and check only (lib/load.c), without the compiler. */
 static muskx_status op_parse_only(void *ctx, int *created) {
   (void)ctx;
   muskx_model *m = NULL;
   muskx_error err;
-  muskx_status st = muskx__load(model_text, strlen(model_text), "alloc.yaml", &m, &err);
+  muskx_status st = parse_text(&m, &err);
   *created = m != NULL;
   if (m) muskx__model_destroy(m);
   return st;
@@ -181,7 +193,7 @@ static muskx_status compile_with_failure(const compile_arg *arg) {
   muskx__alloc_test_fail(0, 0);
   muskx_model *m = NULL;
   muskx_error err;
-  muskx_status st = muskx__load(model_text, strlen(model_text), "alloc.yaml", &m, &err);
+  muskx_status st = parse_text(&m, &err);
   ck_assert_int_eq(st, MUSKX_OK);
   muskx__alloc_test_fail(arg->nth, arg->persistent);
   st = muskx__compile(m, &err);
@@ -271,6 +283,13 @@ END_TEST
 START_TEST(loading_a_file_fails_cleanly_at_every_allocation) {
   const char *path = "tests/models/api_small.yaml";
   fail_each_allocation("muskx_model_load_file", op_load_file, (void *)path);
+}
+END_TEST
+
+START_TEST(loading_a_model_with_agents_fails_cleanly_at_every_allocation) {
+  const char *path = "tests/models/agents_pk.yaml"; /* agents: (issue 17) */
+  fail_each_allocation("muskx_model_load_file (agents)", op_load_file,
+                       (void *)path);
 }
 END_TEST
 
@@ -391,6 +410,7 @@ int main(void) {
   tcase_add_test(tc, the_hook_counts_and_fails_exactly_the_nth_allocation);
   tcase_add_test(tc, loading_a_model_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, loading_a_file_fails_cleanly_at_every_allocation);
+  tcase_add_test(tc, loading_a_model_with_agents_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, parsing_without_compiling_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, compiling_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, creating_a_simulation_fails_cleanly_at_every_allocation);
