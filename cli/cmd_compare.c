@@ -59,7 +59,9 @@ typedef enum {
   ROW_PEAK,
   ROW_HALF,
   ROW_END_Q05, /* --bands: the band at the end of a phase */
-  ROW_END_Q95
+  ROW_END_Q95,
+  ROW_DIFF_Q05, /* --bands: the band of the difference from the first */
+  ROW_DIFF_Q95  /*   scenario, set by set, at the end of a phase */
 } row_kind;
 
 /* Index of report `name` in run r, or -1. */
@@ -75,6 +77,45 @@ static int phase_of(const cli_srun *r, const char *name) {
   for (int p = 0; p < n; p++)
     if (strcmp(muskx_scenario_phase_name(r->sc, p), name) == 0) return p;
   return -1;
+}
+
+/* The sample at the end of phase `phase` of r (sample times include it),
+   where the summary takes its end-of-phase value; -1 without the phase. */
+static long end_sample(const cli_srun *r, const char *phase) {
+  int p = phase_of(r, phase);
+  if (p < 0) return -1;
+  double te = muskx_scenario_phase_end(r->sc, p);
+  size_t i = 0;
+  while (i + 1 < r->nrows && r->times[i + 1] <= te) i++;
+  return (long)i;
+}
+
+/* --bands: the 5 % or 95 % quantile over parameter sets of run r's value
+   minus ref's, set by set (the same sets in both: common random
+   numbers), at the end of a phase. NaN when either lacks the output or
+   phase, or r is ref. */
+static double diff_quantile(const cli_srun *r, const cli_srun *ref,
+                            const char *out, row_kind k, const char *phase) {
+  int c = col_of(r, out), c0 = col_of(ref, out);
+  long i = end_sample(r, phase), i0 = end_sample(ref, phase);
+  if (r == ref || c < 0 || c0 < 0 || i < 0 || i0 < 0 ||
+      r->band_sets == NULL || ref->band_sets == NULL ||
+      r->band_nsets != ref->band_nsets)
+    return NAN;
+  size_t n = r->band_nsets;
+  size_t w = r->nrows * (size_t)muskx_scenario_report_count(r->sc);
+  size_t w0 = ref->nrows * (size_t)muskx_scenario_report_count(ref->sc);
+  size_t at = (size_t)i * (size_t)muskx_scenario_report_count(r->sc) + (size_t)c;
+  size_t at0 =
+      (size_t)i0 * (size_t)muskx_scenario_report_count(ref->sc) + (size_t)c0;
+  double *d = malloc(n * sizeof *d), q = NAN;
+  double p = k == ROW_DIFF_Q05 ? 0.05 : 0.95;
+  if (d == NULL) return NAN;
+  for (size_t s = 0; s < n; s++)
+    d[s] = r->band_sets[s * w + at] - ref->band_sets[s * w0 + at0];
+  if (muskx_quantiles(d, n, 1, &p, 1, &q) != MUSKX_OK) q = NAN;
+  free(d);
+  return q;
 }
 
 /* The value of one table cell (NAN when the scenario lacks the output or
@@ -96,18 +137,24 @@ static double value(const cli_srun *r, const char *out, row_kind k,
     return muskx_summary_get(r->summary, MUSKX_SUMMARY_HALF_RECOVERY, c, -1);
   case ROW_END_Q05:
   case ROW_END_Q95: {
-    int p = phase_of(r, phase);
-    if (p < 0 || r->band_lo == NULL) return NAN;
-    /* The sample at the phase's end (sample times include it), as the
-       summary's end-of-phase value. */
-    double te = muskx_scenario_phase_end(r->sc, p);
-    size_t i = 0;
-    while (i + 1 < r->nrows && r->times[i + 1] <= te) i++;
-    size_t at = i * (size_t)muskx_scenario_report_count(r->sc) + (size_t)c;
+    long i = end_sample(r, phase);
+    if (i < 0 || r->band_lo == NULL) return NAN;
+    size_t at =
+        (size_t)i * (size_t)muskx_scenario_report_count(r->sc) + (size_t)c;
     return k == ROW_END_Q05 ? r->band_lo[at] : r->band_hi[at];
   }
+  case ROW_DIFF_Q05:
+  case ROW_DIFF_Q95: return NAN; /* needs the first run: cell() */
   }
   return NAN;
+}
+
+/* The cell of run i of runs. */
+static double cell(const cli_srun *runs, int i, const char *out, row_kind k,
+                   const char *phase) {
+  if (k == ROW_DIFF_Q05 || k == ROW_DIFF_Q95)
+    return diff_quantile(&runs[i], &runs[0], out, k, phase);
+  return value(&runs[i], out, k, phase);
 }
 
 /* A list of distinct names, in order of first appearance. */
@@ -151,7 +198,7 @@ typedef void (*row_fn)(void *ctx, const char *out, row_kind k,
                        const char *phase, const char *label);
 
 static void for_rows(const names *outs, const names *phases, int bands,
-                     row_fn emit, void *ctx) {
+                     int nruns, row_fn emit, void *ctx) {
   char label[160];
   for (int o = 0; o < outs->n; o++) {
     for (int p = 0; p < phases->n; p++) {
@@ -160,6 +207,9 @@ static void for_rows(const names *outs, const names *phases, int bands,
       if (!bands) continue;
       emit(ctx, outs->v[o], ROW_END_Q05, phases->v[p], "  band 5 %");
       emit(ctx, outs->v[o], ROW_END_Q95, phases->v[p], "  band 95 %");
+      if (nruns < 2) continue;
+      emit(ctx, outs->v[o], ROW_DIFF_Q05, phases->v[p], "  minus first, 5 %");
+      emit(ctx, outs->v[o], ROW_DIFF_Q95, phases->v[p], "  minus first, 95 %");
     }
     emit(ctx, outs->v[o], ROW_TROUGH, "", "trough");
     emit(ctx, outs->v[o], ROW_PEAK, "", "peak");
@@ -200,7 +250,7 @@ static void text_row(void *vctx, const char *out, row_kind k,
   }
   fprintf(t->fp, "  %-28s", label);
   for (int i = 0; i < t->nruns; i++) {
-    double v = value(&t->runs[i], out, k, phase);
+    double v = cell(t->runs, i, out, k, phase);
     if (isnan(v))
       snprintf(buf, sizeof buf, "-");
     else if (k == ROW_HALF)
@@ -223,7 +273,8 @@ static void csv_row(void *vctx, const char *out, row_kind k,
                     const char *phase, const char *label) {
   static const char *const stat[] = {"end", "trough", "peak",
                                      "half_recovery_days", "end_q05",
-                                     "end_q95"};
+                                     "end_q95", "end_diff_q05",
+                                     "end_diff_q95"};
   csv_ctx *c = vctx;
   char num[CLI_NUMBUF];
   (void)label;
@@ -233,7 +284,7 @@ static void csv_row(void *vctx, const char *out, row_kind k,
   fprintf(c->fp, ",%s,", stat[k]);
   cli_csv_field(c->fp, phase);
   for (int i = 0; i < c->nruns; i++) {
-    double v = value(&c->runs[i], out, k, phase);
+    double v = cell(c->runs, i, out, k, phase);
     fputc(',', c->fp);
     if (!isnan(v)) fputs(cli_format_double(v, num), c->fp);
   }
@@ -251,7 +302,7 @@ static int write_csv(const char *path, const cli_srun *runs, int nruns,
   }
   fputc('\n', o.fp);
   csv_ctx c = {o.fp, runs, nruns};
-  for_rows(outs, phases, bands, csv_row, &c);
+  for_rows(outs, phases, bands, nruns, csv_row, &c);
   return cli_out_commit(&o);
 }
 
@@ -309,7 +360,7 @@ static void print_table(FILE *fp, const cli_srun *runs, int nruns,
   if (bands_note != NULL) fprintf(fp, "%s\n", bands_note);
   print_header(fp, runs, nruns, width);
   text_ctx t = {fp, runs, nruns, width, NULL};
-  for_rows(outs, phases, bands_note != NULL, text_row, &t);
+  for_rows(outs, phases, bands_note != NULL, nruns, text_row, &t);
   free(width);
 }
 
@@ -488,8 +539,9 @@ const cli_command cli_cmd_compare = {
     "--bands runs every scenario once per parameter set (--vary draws, the\n"
     "same sets in every scenario for a seed, and/or the rows of\n"
     "--params-csv) and adds the 5 % and 95 % quantiles at the end of each\n"
-    "phase to the table (statistics end_q05, end_q95 in the CSV) and a\n"
-    "shaded 90 % band around each line to the plot.",
+    "phase to the table (statistics end_q05, end_q95 in the CSV), those of\n"
+    "each scenario minus the first, set by set (end_diff_q05,\n"
+    "end_diff_q95), and a shaded 90 % band around each line to the plot.",
     options,
     "  muskx compare scenarios/iss_*.yaml\n"
     "  muskx compare scenarios/iss_*.yaml --plot iss.png -o iss.csv\n"

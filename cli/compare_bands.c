@@ -164,6 +164,9 @@ int cli_bands_compute(cli_srun *r, const cli_bands *b, size_t *nsets,
   }
   memcpy(r->band_lo, q, width * sizeof *q);
   memcpy(r->band_hi, q + width, width * sizeof *q);
+  r->band_sets = traj; /* kept for differences between scenarios */
+  r->band_nsets = n;
+  traj = NULL;
   rc = 0;
 done:
   free(traj);

@@ -28,6 +28,11 @@ typedef struct cli_srun {
      parameter sets of every reported column, in shown units (each set's
      own day 0 as baseline), nrows x ncols each; NULL without bands. */
   double *band_lo, *band_hi;
+  /* ... and every set's shown values (band_nsets blocks of nrows x ncols,
+     NaN where a set failed), for differences between scenarios set by
+     set. */
+  double *band_sets;
+  size_t band_nsets;
 } cli_srun;
 
 /*

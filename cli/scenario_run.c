@@ -88,6 +88,7 @@ void cli_srun_free(cli_srun *r) {
   free(r->values);
   free(r->band_lo);
   free(r->band_hi);
+  free(r->band_sets);
   memset(r, 0, sizeof *r);
 }
 

@@ -227,6 +227,21 @@ awk -F, 'function near(a, b) { d = a - b; if (d < 0) d = -d; return d <= 1e-6 * 
 check "compare --bands: band at the end of flight is f(k_B = 0.20) .. f(0.02), the line f(0.05)" $? "$(grep flight cmp.csv)"
 grep -q "quantiles over 21 parameter sets" cmp.txt && grep -q "band 95 %" cmp.txt
 check "compare --bands: the table says how many sets and shows the band rows" $? "$(head -12 cmp.txt)"
+# The same sets in every scenario: against a copy of unload.yaml without
+# exercise (B falls toward 0: B_pct = -100 (1 - exp(-40 k_B))), the
+# difference set by set is -20 (1 - exp(-40 k_B)), whose 5 % and 95 %
+# quantiles are again the sets k_B = 0.20 and 0.02.
+sed -e "s|^model: .*|model: $root/tests/models/scenario_bone.yaml|" \
+    -e '/exercise:/d' -e 's/^countermeasures:$/countermeasures: []/' \
+    -e 's/id: unload,/id: unload_noex,/' "$unload" > noex.yaml
+"$muskx" compare "$unload" noex.yaml --bands --params-csv kb.csv -o cmp.csv > /dev/null 2> stderr.txt
+check "compare --bands, two scenarios: exit status 0" $? "$(cat stderr.txt)"
+awk -F, 'function near(a, b) { d = a - b; if (d < 0) d = -d; return d <= 1e-6 * (b < 0 ? -b : b) }
+         $1 == "B_pct" && $4 == "flight" && $3 == "end_diff_q05" { lo = ($5 == "") && near($6, -20 * (1 - exp(-8))); n++ }
+         $1 == "B_pct" && $4 == "flight" && $3 == "end_diff_q95" { hi = ($5 == "") && near($6, -20 * (1 - exp(-0.8))); n++ }
+         END { exit (n == 2 && lo && hi) ? 0 : 1 }' cmp.csv
+check "compare --bands: difference band, set by set, is g(k_B = 0.20) .. g(0.02)" $? "$(grep flight cmp.csv)"
+
 expect_failure "compare --bands without uncertainty" cmp.csv 2 -- \
   "$muskx" compare "$unload" --bands -o cmp.csv
 expect_failure "compare --vary without --bands" cmp.csv 2 -- \
