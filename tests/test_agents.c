@@ -123,7 +123,7 @@ START_TEST(short_form_doses_are_dose_times_bioavailability_times_unit_factor) {
   const muskx_model *m = muskx_scenario_model(sc);
   muskx_sim *sim = tu_sim(m);
   TU_OK(sim, muskx_scenario_apply(sc, sim));
-  ck_assert_int_eq(sim->ndoses, 5);
+  ck_assert_int_eq(sim->ndoses, 6);
   struct {
     const char *species;
     double t0, amount, every;
@@ -134,8 +134,9 @@ START_TEST(short_form_doses_are_dose_times_bioavailability_times_unit_factor) {
       {"B_gut", 0, 10 * 2000 * 0.05, 7, 2},       /* until pre: 0, 7 */
       {"B_x", 20, 4 * 3, 0, 1},                   /* bare mg, unit_factor */
       {"B_gut", 30, 0.01e6 * 0.05, 0, 1},         /* 0.01 mmol in nmol */
+      {"A_depot", 60, 10 * 0.5, 0, 1},            /* the entry's F */
   };
-  for (int i = 0; i < 5; i++) {
+  for (int i = 0; i < 6; i++) {
     const muskx__dose *d = &sim->doses[i];
     ck_assert_int_eq(d->species,
                      muskx_model_find(m, MUSKX_SPECIES, want[i].species));
@@ -158,7 +159,7 @@ START_TEST(short_and_long_form_give_the_analytic_trajectory) {
   for (size_t k = 0; k < a.n; k++) {
     double t = a.t[k];
     double ref[4] = {
-        superposed(t, 30, 0.1, 10, 14, 3),
+        superposed(t, 30, 0.1, 10, 14, 3) + superposed(t, 5, 0.1, 60, 0, 1),
         superposed(t, 2000, 0.5, 5, MONTH, 2),
         superposed(t, 1000, 0, 0, 7, 2) + superposed(t, 500, 0, 30, 0, 1),
         superposed(t, 12, 0, 20, 0, 1),
