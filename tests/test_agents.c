@@ -224,6 +224,50 @@ START_TEST(the_public_queries_report_what_the_model_declares) {
 }
 END_TEST
 
+/* The shipped drug scenarios give the published regimens: amounts from
+   the label doses and published bioavailabilities (denosumab 60 mg SC,
+   F 61 %, Gibiansky 2012; romosozumab 210 mg SC, F 81 %, Evenity label),
+   times from the phases (preflight 30 d, flight 6 months = 182.625 d). */
+START_TEST(shipped_drug_scenarios_dose_the_published_regimens) {
+  static const struct {
+    const char *file, *depot;
+    double t0, amount, every;
+    int count;
+  } want[] = {
+      {"scenarios/iss_exercise_denosumab.yaml", "dmab.Dmab_depot", 30,
+       60 * 0.61, 0, 1},
+      {"scenarios/iss_exercise_denosumab_continued.yaml", "dmab.Dmab_depot",
+       30, 60 * 0.61, 6 * MONTH, 3},
+      {"scenarios/iss_exercise_romosozumab_then_denosumab.yaml",
+       "romo.Romo_depot", 30, 210 * 0.81, MONTH, 6},
+      {"scenarios/iss_exercise_romosozumab_then_denosumab.yaml",
+       "dmab.Dmab_depot", 30 + 6 * MONTH, 60 * 0.61, 6 * MONTH, 2},
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    muskx_scenario *sc = load_scenario(want[i].file);
+    const muskx_model *m = muskx_scenario_model(sc);
+    muskx_sim *sim = tu_sim(m);
+    TU_OK(sim, muskx_scenario_apply(sc, sim));
+    int sp = muskx_model_find(m, MUSKX_SPECIES, want[i].depot), found = 0;
+    ck_assert_int_ge(sp, 0);
+    for (int k = 0; k < sim->ndoses; k++) {
+      const muskx__dose *d = &sim->doses[k];
+      if (d->species != sp) continue;
+      found++;
+      ck_assert_double_eq_tol(d->t0, want[i].t0, 1e-9);
+      ck_assert_double_eq_tol(d->amount, want[i].amount, 1e-9);
+      ck_assert_int_eq(d->count, want[i].count);
+      if (want[i].count > 1)
+        ck_assert_double_eq_tol(d->every, want[i].every, 1e-9);
+    }
+    ck_assert_msg(found == 1, "%s: %d dose entries into %s", want[i].file,
+                  found, want[i].depot);
+    muskx_sim_free(sim);
+    muskx_scenario_free(sc);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("agents");
   TCase *tc = tcase_create("agents");
@@ -233,6 +277,7 @@ int main(void) {
   tcase_add_test(tc, short_and_long_form_give_the_analytic_trajectory);
   tcase_add_test(tc, a_set_of_the_outer_f_reaches_an_imported_agent_through_its_binding);
   tcase_add_test(tc, the_public_queries_report_what_the_model_declares);
+  tcase_add_test(tc, shipped_drug_scenarios_dose_the_published_regimens);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
