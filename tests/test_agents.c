@@ -226,7 +226,8 @@ END_TEST
 
 /* The shipped drug scenarios give the published regimens: amounts from
    the label doses and published bioavailabilities (denosumab 60 mg SC,
-   F 61 %, Gibiansky 2012; romosozumab 210 mg SC, F 81 %, Evenity label),
+   F 61 %, Gibiansky 2012; romosozumab 210 mg SC, F 81 %, Evenity label;
+   alendronate 70 mg oral, F 0.64 %, Fosamax label),
    times from the phases (preflight 30 d, flight 6 months = 182.625 d). */
 START_TEST(shipped_drug_scenarios_dose_the_published_regimens) {
   static const struct {
@@ -242,6 +243,10 @@ START_TEST(shipped_drug_scenarios_dose_the_published_regimens) {
        "romo.Romo_depot", 30, 210 * 0.81, MONTH, 6},
       {"scenarios/iss_exercise_romosozumab_then_denosumab.yaml",
        "dmab.Dmab_depot", 30 + 6 * MONTH, 60 * 0.61, 6 * MONTH, 2},
+      /* alendronate 70 mg oral weekly, F 0.64 % (Fosamax label), from day
+         9 until landing (212.625): days 9, 16, ..., 212, 30 doses */
+      {"scenarios/iss_exercise_alendronate.yaml", "aln.ALN_pl", 9,
+       70 * 0.0064, 7, 30},
   };
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
     muskx_scenario *sc = load_scenario(want[i].file);
