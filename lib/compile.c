@@ -18,6 +18,7 @@
 
 #include "alloc.h"
 #include "compile.h"
+#include "compile_sens.h"
 #include "dag.h"
 #include "jacobian.h"
 
@@ -347,6 +348,7 @@ void muskx__program_free(muskx__program *p) {
   muskx__free(p->delay_pos);
   muskx__free(p->mod_ptr);
   muskx__free(p->mod_species);
+  muskx__sens_program_free(&p->sens);
   muskx__free(p);
 }
 
@@ -419,6 +421,8 @@ typedef struct {
   uint32_t *visited;
   size_t vcap;      /* entries of visited and stack */
   uint32_t stamp;
+  muskx__sens_build sens; /* derivatives for sensitivities (when built) */
+  int sens_built;
 } compile_state;
 
 static void state_free(compile_state *s, const muskx_model *m) {
@@ -447,6 +451,7 @@ static void state_free(compile_state *s, const muskx_model *m) {
   muskx__free(s->b.dl_expr);
   muskx__free(s->b.dl_tau);
   muskx__free(s->b.dl_src);
+  muskx__sens_build_free(&s->sens);
   muskx__dag_free(&s->g);
 }
 
@@ -643,6 +648,40 @@ static int build_jacobian(compile_state *s, const muskx_model *m) {
   return s->g.oom ? -1 : 0;
 }
 
+static int emit_cb(void *ctx, const int32_t *roots, int32_t n,
+                   muskx__prog *out) {
+  return emit(ctx, roots, n, out);
+}
+
+/* The derivatives forward sensitivities need (compile_sens.c). Not for
+   models with algebraic equations or delays, which sensitivities do not
+   support (sens.c says so). */
+static int build_sensitivities(compile_state *s, const muskx_model *m) {
+  if (m->nalgebraics > 0 || s->b.ndl > 0) return 0;
+  size_t ne = (size_t)m->nevents + 1;
+  const int32_t **sets = muskx__calloc(ne, sizeof *sets);
+  const int32_t **timing = muskx__calloc(ne, sizeof *timing);
+  int32_t *ntiming = muskx__calloc(ne, sizeof *ntiming);
+  int rc = -1;
+  if (sets && timing && ntiming) {
+    for (int e = 0; e < m->nevents; e++) {
+      sets[e] = s->event_sets[e].v;
+      timing[e] = s->event_timing[e].v;
+      ntiming[e] = s->event_timing[e].n;
+    }
+    muskx__sens_roots r = {
+        s->rhs.v, s->outputs.v, s->roots.v, s->init_param.v,
+        s->init_species.v, s->rhs.n, s->outputs.n, s->roots.n,
+        s->init_param.n, s->init_species.n, sets, timing, ntiming};
+    rc = muskx__sens_build_all(&s->sens, &s->g, m, &r);
+    s->sens_built = rc == 0;
+  }
+  muskx__free(sets);
+  muskx__free(timing);
+  muskx__free(ntiming);
+  return rc;
+}
+
 static int emit_list(emit_ctx *c, const idlist *l, muskx__prog *out) {
   return emit(c, l->v, l->n, out);
 }
@@ -718,6 +757,8 @@ static int emit_all(compile_state *s, const muskx_model *m, muskx__program *p) {
   if (emit(&c, s->b.dl_tau, s->b.ndl, &p->delay_tau)) goto done;
   for (int32_t k = 0; k < s->b.ndl; k++)
     if (emit(&c, &s->b.dl_expr[k], 1, &p->delay_expr[k])) goto done;
+  if (s->sens_built && muskx__sens_emit(&s->sens, &p->sens, emit_cb, &c))
+    goto done;
   if ((int64_t)p->reg_temp0 + c.max_temps > MUSKX__MAX_REGISTERS) goto done;
   p->nregs = p->reg_temp0 + c.max_temps;
   rc = 0;
@@ -892,7 +933,8 @@ muskx_status muskx__compile(muskx_model *m, muskx_error *err) {
     }
     st = MUSKX_ENOMEM;
   }
-  if (build_jacobian(&s, m) || emit_all(&s, m, p) || finish_structure(&s, m, p))
+  if (build_jacobian(&s, m) || build_sensitivities(&s, m) ||
+      emit_all(&s, m, p) || finish_structure(&s, m, p))
     goto fail;
   state_free(&s, m);
   m->program = p;

@@ -13,6 +13,29 @@
 #include "model.h"
 #include "opcodes.h"
 
+/* A sparse derivative: entry k is d(row k)/d(col k), in register
+   code.results[k] after running code. */
+typedef struct muskx__dprog {
+  muskx__prog code;
+  int32_t *row, *col; /* code.nresults each */
+} muskx__dprog;
+
+/* Derivatives for forward sensitivities (compile_sens.c, sens*.c). P is
+   the parameter-like slot (parameters, then compartment volumes). In the
+   _tu programs col -1 means d/dt and col j >= 0 d/d(input j). Built only
+   when `available` (not for models with algebraic equations or delays). */
+typedef struct muskx__sens_program {
+  int available;
+  muskx__dprog f_p;            /* d rhs_i / d P_j */
+  muskx__dprog out_y, out_p;   /* d output_c / d y_j, d P_j */
+  muskx__dprog ip_p;           /* d (value of P_i) / d P_j */
+  muskx__dprog iy_p;           /* d (initial value of y_i) / d P_j */
+  muskx__dprog root_y, root_p, root_tu; /* root functions */
+  muskx__dprog *ev_y, *ev_p, *ev_tu;    /* per event: its set values */
+  muskx__dprog *tm_p;          /* per event: its at, every, until */
+  int nevents;
+} muskx__sens_program;
+
 struct muskx__program {
   int32_t nregs;      /* size of a simulation's register file */
   int32_t nconst;     /* literal constants, registers [0, nconst) */
@@ -64,6 +87,7 @@ struct muskx__program {
   int32_t *delay_pos;        /* per delay: line, col of its first use */
   int32_t *mod_ptr;          /* nreactions + 1 offsets into mod_species */
   int32_t *mod_species;      /* species in a rate but not its equation */
+  muskx__sens_program sens;
 };
 
 /*

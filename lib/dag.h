@@ -43,7 +43,15 @@ typedef struct muskx__dnode {
   int32_t a, b, c;   /* children (node ids) or leaf index; -1 if unused */
   double v;          /* D_CONST value */
   uint8_t has_delay; /* depends on some D_DELAY leaf */
+  uint8_t leafdeps;  /* MUSKX__DEP_* bits: the other leaves it depends on
+                        (else d/dparam, d/dt, d/dinput = 0) */
 } muskx__dnode;
+
+#define MUSKX__DEP_PARAM 1
+#define MUSKX__DEP_TIME 2
+#define MUSKX__DEP_INPUT 4
+/* The MUSKX__DEP_* bit of a leaf op (0 for other ops). */
+uint8_t muskx__dag_dep_bit(muskx__dop op);
 
 typedef struct muskx__dag {
   muskx__dnode *nodes;

@@ -228,8 +228,10 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
       double *vals = ev->nsets <= 16 ? local : muskx__calloc((size_t)ev->nsets, sizeof *vals);
       if (vals == NULL) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory");
       memcpy(vals, v, (size_t)ev->nsets * sizeof *vals);
+      muskx__sens_event_pre(s, e, t, y); /* from the state before */
       for (int k = 0; k < ev->nsets; k++)
         *changed |= apply_set(s, &ev->sets[k], vals[k], y);
+      muskx__sens_event_post(s, e);
       if (s->probe_y != NULL) probe_follow(s, y);
       if (vals != local) muskx__free(vals);
       if ((st = count_firing(s, t, "event", ev->id)) != MUSKX_OK) return st;

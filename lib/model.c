@@ -260,6 +260,19 @@ muskx_status muskx__model_load_in_folders(const char *path,
   return load_text(&ft, path, scope, out, err);
 }
 
+muskx_status muskx__model_load_text_at(const char *text, size_t len,
+                                      const char *path,
+                                      const muskx__folders *scope,
+                                      muskx_model **out, muskx_error *err) {
+  muskx__clearerr(err);
+  *out = NULL;
+  muskx__file_text ft = {(char *)text, len, 0, 0, 0, 0, 0};
+  muskx_model *m = NULL;
+  muskx_status st = muskx__load_file_text(&ft, path, scope, &m, err);
+  if (st != MUSKX_OK) return st;
+  return finish(m, out, err);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Queries                                                                 */
 

@@ -179,5 +179,14 @@ struct muskx_model {
 
 /* Frees everything a (possibly partly built) model owns. */
 void muskx__model_destroy(muskx_model *m);
+/* Loads and compiles model text as if read from the file path (imports
+   resolve against its directory and are read inside scope, fileaccess.h;
+   messages name path): for text derived from a file, such as a PEtab
+   problem's model with its observables. */
+struct muskx__folders;
+muskx_status muskx__model_load_text_at(const char *text, size_t len,
+                                      const char *path,
+                                      const struct muskx__folders *scope,
+                                      muskx_model **out, muskx_error *err);
 
 #endif

@@ -120,6 +120,21 @@ check "simulate, success: exit status 0" $? "$(cat stderr.txt)"
 check "simulate, success: out.csv replaced by the complete CSV" $? "$(cat out.csv)"
 no_temps; check "simulate, success: no temporary file left" $?
 
+# --sensitivities (issue 15): header "d(C)/d(P)" per column and parameter,
+# values of A = 1.5 e^{-0.7 t}: dA/dk = -t A, dA/dA(0) = e^{-0.7 t} (t = 2)
+"$muskx" simulate good.yaml --times 2 --rtol 1e-10 --atol 1e-12 \
+  --sensitivities k,A -o sens.csv 2> stderr.txt
+check "simulate --sensitivities: exit status 0" $? "$(cat stderr.txt)"
+[ "$(head -n 1 sens.csv)" = "time,A,half,d(A)/d(k),d(A)/d(A),d(half)/d(k),d(half)/d(A)" ] &&
+  awk -F, 'NR == 3 { a = 1.5 * exp(-1.4); e = exp(-1.4);
+    ok = ($4 + 2 * a)^2 < (1e-7 * a)^2 && ($5 - e)^2 < (1e-7 * e)^2 &&
+         ($6 + a)^2 < (1e-7 * a)^2; exit !ok }' sens.csv
+check "simulate --sensitivities: header and dA/dk, dA/dA0 at t=2" $? "$(cat sens.csv)"
+expect_failure "simulate --sensitivities, unknown name" out.csv 1 -- \
+  "$muskx" simulate good.yaml --t-end 1 --sensitivities nosuch -o out.csv
+grep -q "nosuch" stderr.txt
+check "simulate --sensitivities, unknown name: named in the message" $? "$(cat stderr.txt)"
+
 # a new file in a subdirectory; an output that is a directory
 mkdir -p sub
 "$muskx" simulate good.yaml --t-end 1 -o sub/new.csv 2> stderr.txt && [ -s sub/new.csv ]

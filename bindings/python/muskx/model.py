@@ -106,6 +106,42 @@ def loads(text_, name=None, allow_path=None):
     return Model(handle)
 
 
+def _time_grid(t_end, dt, times, t_start):
+    """The output times of simulate(): from t_end/dt/t_start or times."""
+    if times is None:
+        if t_end is None:
+            raise TypeError("simulate() needs t_end (and optionally dt, "
+                            "t_start) or times")
+        t0 = _number(t_start, "t_start")
+        t1 = _number(t_end, "t_end")
+        if not t1 >= t0:
+            raise InvalidArgumentError(
+                "t_end (%g) must not be before t_start (%g)" % (t1, t0),
+                status="EINVAL")
+        step = (t1 - t0) / 100.0 if dt is None else _number(dt, "dt")
+        if t1 == t0:
+            grid = [t0]
+        else:
+            if not (step > 0 and math.isfinite(step)):
+                raise InvalidArgumentError("dt must be > 0, not %r" % dt,
+                                           status="EINVAL")
+            n = int(math.floor((t1 - t0) / step + 1e-9))
+            grid = [t0 + i * step for i in range(n + 1)]
+            if t1 - grid[-1] > 1e-9 * step:
+                grid.append(t1)
+            else:
+                grid[-1] = t1
+        tbuf = from_sequence(grid)
+    else:
+        if t_end is not None or dt is not None:
+            raise TypeError("simulate(): give either times or t_end/dt, "
+                            "not both")
+        tbuf = from_sequence(times)
+        if len(tbuf) == 0:
+            raise InvalidArgumentError("times is empty", status="EINVAL")
+    return tbuf
+
+
 class _Handle:
     """The C model handle with a use count, so close() never frees a model
     that a run in another thread is still using."""
@@ -511,37 +547,7 @@ class Model:
             >>> r = m.simulate(t_end=10, dt=0.5, params={"k": 0.3})
             >>> r.time[-1], r["A"][-1]
         """
-        if times is None:
-            if t_end is None:
-                raise TypeError("simulate() needs t_end (and optionally dt, "
-                                "t_start) or times")
-            t0 = _number(t_start, "t_start")
-            t1 = _number(t_end, "t_end")
-            if not t1 >= t0:
-                raise InvalidArgumentError(
-                    "t_end (%g) must not be before t_start (%g)" % (t1, t0),
-                    status="EINVAL")
-            step = (t1 - t0) / 100.0 if dt is None else _number(dt, "dt")
-            if t1 == t0:
-                grid = [t0]
-            else:
-                if not (step > 0 and math.isfinite(step)):
-                    raise InvalidArgumentError("dt must be > 0, not %r" % dt,
-                                               status="EINVAL")
-                n = int(math.floor((t1 - t0) / step + 1e-9))
-                grid = [t0 + i * step for i in range(n + 1)]
-                if t1 - grid[-1] > 1e-9 * step:
-                    grid.append(t1)
-                else:
-                    grid[-1] = t1
-            tbuf = from_sequence(grid)
-        else:
-            if t_end is not None or dt is not None:
-                raise TypeError("simulate(): give either times or t_end/dt, "
-                                "not both")
-            tbuf = from_sequence(times)
-            if len(tbuf) == 0:
-                raise InvalidArgumentError("times is empty", status="EINVAL")
+        tbuf = _time_grid(t_end, dt, times, t_start)
         ntimes = len(tbuf)
         with _Sim(self) as sim:
             self._apply(sim, params, initial, inputs, doses, rtol, atol,
@@ -569,6 +575,73 @@ class Model:
                              "result": result}
                 sim.check(status, **extra)
         return result
+
+    def sensitivities(self, names, t_end=None, dt=None, times=None,
+                      params=None, initial=None, inputs=None, doses=None,
+                      rtol=1e-8, atol=1e-10, steady_start=False,
+                      solver="auto", t_start=0.0, atol_species=None,
+                      max_steps=None, max_step=None, return_result=False):
+        """Forward sensitivities d(column)/d(p) along a run (CVODES).
+
+        names: the sensitivity parameters p_k -- parameters, compartments
+        or species (a species means its initial value), as muskx_sim_set.
+        Every other argument is as for simulate() (tighter default
+        tolerances: error control includes the sensitivities). With
+        steady_start the run starts from the steady state and its
+        sensitivities (J s = -df/dp).
+
+        Returns an array S of shape (ntimes, ncols, len(names)) with
+        S[i, c, k] = d column c at times[i] / d p_k, the columns of
+        simulate() (species, then outputs: Model.columns); a numpy array,
+        or nested lists without numpy. return_result=True returns
+        (Result, S).
+
+        Errors: as simulate(); MuskxError (status "EUNSUPPORTED") for
+        models with algebraic equations or delays, events with a delay
+        and timed events whose time depends on a chosen parameter.
+
+            >>> S = m.sensitivities(["k"], t_end=10)
+            >>> S[-1, m.columns.index("A"), 0]      # dA(10)/dk
+        """
+        if isinstance(names, str):
+            names = [names]
+        names = list(names)
+        if not names:
+            raise InvalidArgumentError("sensitivities() needs at least one "
+                                       "parameter name", status="EINVAL")
+        tbuf = _time_grid(t_end, dt, times, t_start)
+        ntimes, npar = len(tbuf), len(names)
+        arr = (ctypes.c_char_p * npar)(*[encode(nm) for nm in names])
+        with _Sim(self) as sim:
+            self._apply(sim, params, initial, inputs, doses, rtol, atol,
+                        atol_species, solver, max_steps, max_step)
+            sim.check(lib.muskx_sim_set_sens_params(sim.ptr, arr, npar))
+            if steady_start:
+                sim.check(lib.muskx_sim_steady_state_sens(sim.ptr, None,
+                                                          None))
+            ncols = lib.muskx_sim_ncols(sim.ptr)
+            data = new_buffer(ntimes * ncols)
+            sens = new_buffer(max(ntimes * ncols * npar, 1))
+            status = lib.muskx_sim_run_sens(sim.ptr, _ptr(tbuf), ntimes,
+                                            _ptr(data), _ptr(sens))
+            if status != _lib.OK:
+                extra = {}
+                if error_class(status_name(status)) is SolverError:
+                    extra = {"time": lib.muskx_sim_fail_time(sim.ptr)}
+                sim.check(status, **extra)
+            if numpy is not None:
+                values = data.reshape(ntimes, ncols)
+                out = sens[:ntimes * ncols * npar].reshape(ntimes, ncols,
+                                                           npar)
+            else:
+                values = data
+                out = [[[sens[(i * ncols + c) * npar + k]
+                         for k in range(npar)] for c in range(ncols)]
+                       for i in range(ntimes)]
+            result = Result(tbuf, values, ntimes, self._names["species"],
+                            self._names["output"], sim.stats(),
+                            complete=True, model_id=self.id)
+        return (result, out) if return_result else out
 
     def steady_state(self, params=None, initial=None, inputs=None,
                      rtol=1e-6, atol=1e-9, solver="auto"):
