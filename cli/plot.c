@@ -87,6 +87,22 @@ static void write_script(FILE *g, const cli_srun *runs, int nruns,
       fputc('\n', g);
     }
     fputs("EOD\n", g);
+    if (r->band_lo == NULL) continue;
+    /* compare --bands: x, then low and high of every column. */
+    fprintf(g, "$band%d << EOD\n", i);
+    for (size_t k = 0; k < r->nrows; k++) {
+      fputs(cli_format_double(r->times[k] * xs, num), g);
+      for (int c = 0; c < nc; c++) {
+        size_t at = k * (size_t)nc + (size_t)c;
+        double v[2] = {r->band_lo[at], r->band_hi[at]};
+        for (int j = 0; j < 2; j++) {
+          fputc(' ', g);
+          fputs(isfinite(v[j]) ? cli_format_double(v[j], num) : "?", g);
+        }
+      }
+      fputc('\n', g);
+    }
+    fputs("EOD\n", g);
   }
   fputs("set multiplot layout ", g);
   fprintf(g, "%d,%d title ", rows, cols);
@@ -151,6 +167,16 @@ static void write_script(FILE *g, const cli_srun *runs, int nruns,
       fputs("unset key\n", g);
     fputs("plot ", g);
     int first = 1;
+    /* Bands first, so that every line is drawn over them. */
+    for (int i = 0; i < nruns; i++) {
+      int c = col_of(&runs[i], panels[k]);
+      if (c < 0 || runs[i].band_lo == NULL) continue;
+      fprintf(g, "%s$band%d using 1:%d:%d with filledcurves fc rgb '%s' "
+                 "fs transparent solid 0.2 noborder notitle",
+              first ? "" : ", ", i, 2 * c + 2, 2 * c + 3,
+              colors[i % NCOLORS]);
+      first = 0;
+    }
     for (int i = 0; i < nruns; i++) {
       int c = col_of(&runs[i], panels[k]);
       if (c < 0) continue;

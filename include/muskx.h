@@ -237,6 +237,31 @@ MUSKX_API const char *muskx_model_reference(const muskx_model *model,
                                             int index);
 
 /*
+ * Drugs the model declares by name (`agents:`, muskx-model(5)), imports
+ * included: their number (-1 for NULL), and the index-th's name and dose
+ * unit (NULL when out of range).
+ */
+MUSKX_API int muskx_model_agent_count(const muskx_model *model);
+MUSKX_API const char *muskx_model_agent_name(const muskx_model *model,
+                                             int agent);
+MUSKX_API const char *muskx_model_agent_dose_unit(const muskx_model *model,
+                                                  int agent);
+/* Number of routes of an agent, -1 when out of range. */
+MUSKX_API int muskx_model_agent_route_count(const muskx_model *model,
+                                            int agent);
+/*
+ * Route `route` of an agent: returns its name ("sc", ...; NULL when out of
+ * range) and, through the pointers that are not NULL, the species index a
+ * dose goes into, the bioavailability parameter's index (-1 when it is
+ * the number *f_number) and the depot amount per one dose unit.
+ */
+MUSKX_API const char *muskx_model_agent_route(const muskx_model *model,
+                                              int agent, int route,
+                                              int *depot, int *f_param,
+                                              double *f_number,
+                                              double *per_dose_unit);
+
+/*
  * Reaction structure, for drawing networks. Writes up to max (species,
  * net stoichiometric coefficient) pairs of reaction r and returns how many
  * there are in all (-1 for a bad argument). Reactants have negative

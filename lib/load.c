@@ -567,7 +567,7 @@ static muskx_status declare_names(muskx__load_ctx *c, const muskx__yaml_node *ke
 static const char *const top_keys[] = {
     "muskx",  "model",       "parameters", "species", "compartments",
     "functions", "inputs",   "assignments", "reactions", "odes",
-    "events", "outputs",     "imports",    "algebraic", NULL};
+    "events", "outputs",     "imports",    "algebraic", "agents", NULL};
 
 static muskx_status check_version(muskx__load_ctx *c, const muskx__yaml_node *v) {
   char buf[64];
@@ -702,8 +702,11 @@ static muskx_status load_root(muskx__load_ctx *c) {
       (st = muskx__load_each(c, define_events)) != MUSKX_OK ||
       (st = muskx__load_each(c, define_algebraic)) != MUSKX_OK)
     return st;
-  if ((st = muskx__load_order(c)) != MUSKX_OK) return st;
-  return muskx__load_check_algebraic(c);
+  if ((st = muskx__load_order(c)) != MUSKX_OK ||
+      (st = muskx__load_check_algebraic(c)) != MUSKX_OK)
+    return st;
+  /* Last: an agent's depot may not be algebraic, which is decided above. */
+  return muskx__load_each(c, muskx__load_define_agents);
 }
 
 /* Strings the header promises are never NULL get "" when never set (the

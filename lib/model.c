@@ -70,6 +70,15 @@ void muskx__model_destroy(muskx_model *m) {
   free_named(m->outputs, m->noutputs);
   free_named(m->odes, m->nodes);
   free_named(m->algebraics, m->nalgebraics);
+  for (int i = 0; i < m->nagents; i++) {
+    muskx__agent *a = &m->agents[i];
+    muskx__free(a->name);
+    muskx__free(a->doc);
+    muskx__free(a->dose_unit);
+    for (int r = 0; r < a->nroutes; r++) muskx__free(a->routes[r].route);
+    muskx__free(a->routes);
+  }
+  muskx__free(m->agents);
   for (int i = 0; i < m->nreactions; i++) {
     muskx__reaction *r = &m->reactions[i];
     muskx__free(r->id);

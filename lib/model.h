@@ -121,6 +121,28 @@ typedef struct muskx__event {
   muskx__loc loc;
 } muskx__event;
 
+/* One route of an `agents:` entry (load_agents.c): where a dose given by
+   that route goes and how much of it arrives. */
+typedef struct muskx__agent_route {
+  char *route;             /* "sc", "oral", ... as declared */
+  int depot;               /* species index */
+  int f_param;             /* bioavailability parameter, or -1 */
+  double f_number;         /* bioavailability when f_param < 0, in (0, 1] */
+  double per_dose_unit;    /* depot amount per one dose_unit of the agent */
+  muskx__loc loc;          /* of the route key */
+} muskx__agent_route;
+
+/* A drug the model knows by name, so a scenario can say what it gives
+   ("denosumab 60 mg sc") instead of which species it changes. */
+typedef struct muskx__agent {
+  char *name, *doc;        /* not prefixed by imports: the drug's name */
+  char *dose_unit;         /* the unit a bare dose number is in */
+  double molar_mass;       /* g/mol; 0 when not given */
+  muskx__agent_route *routes;
+  int nroutes;
+  muskx__loc loc;
+} muskx__agent;
+
 typedef struct muskx__symtab muskx__symtab; /* symtab.h */
 typedef struct muskx__program muskx__program; /* compile.h */
 
@@ -145,6 +167,8 @@ struct muskx_model {
   /* `algebraic:` equations 0 = expr; target: the species each determines
      (a structural matching, load_algebraic.c); name: the text as written */
   muskx__named_expr *algebraics;    int nalgebraics;
+  /* `agents:` of the top file and its imports, in load order */
+  muskx__agent *agents;             int nagents;
 
   /* Evaluation order of assignments and outputs together: entries are
      (kind, index) with kind SYM_ASSIGNMENT or SYM_OUTPUT. */

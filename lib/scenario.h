@@ -86,6 +86,33 @@ struct muskx_scenario {
   char errmsg[MUSKX_ERROR_MESSAGE_MAX];
 };
 
+/* Where a drug entry's dose goes (scenario_drug.c). */
+typedef struct muskx__sc_drug_dest {
+  int species;     /* the species the dose is added to */
+  double amount;   /* in that species' unit, before bioavailability */
+  double f_number; /* the model's bioavailability for the route, when */
+  int f_param;     /*   f_param < 0; else that parameter's value */
+} muskx__sc_drug_dest;
+
+struct muskx__yaml_node;
+
+/*
+ * Resolves a drug entry: agent (its node), route and target (NULL when
+ * absent), the dose node with its number and unit word ("" when bare).
+ * The long form (target given) and an agent the model does not declare use
+ * the fixed routes and AGENT_depot-style species, bioavailability 1; a
+ * declared agent uses the model's `agents:` entry. Errors say file:line:col
+ * (file names the scenario) and, for an unknown agent, the agents the
+ * model knows.
+ */
+muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
+                                 const struct muskx__yaml_node *agent,
+                                 const struct muskx__yaml_node *route,
+                                 const struct muskx__yaml_node *target,
+                                 const struct muskx__yaml_node *dose,
+                                 double value, const char *unit,
+                                 muskx__sc_drug_dest *out, muskx_error *err);
+
 /* Days per unit for the time units a scenario accepts (d, day, days, h,
    week, month = 30.4375 d, year = 365.25 d ...); 0 for any other word. */
 double muskx__sc_days_per_unit(const char *unit, size_t len);

@@ -16,13 +16,28 @@
 #include "alloc.h"
 #include "scenario.h"
 #include "sim.h"
+#include "vm.h"
 
-/* The value of parameter p after the scenario's `set` values. */
-static double param_value(const muskx_scenario *sc, int p) {
-  const char *name = muskx_model_name_at(sc->model, MUSKX_PARAMETER, p);
-  for (int i = 0; i < sc->nsets; i++)
-    if (strcmp(sc->sets[i].name, name) == 0) return sc->sets[i].value;
-  return muskx_model_default(sc->model, MUSKX_PARAMETER, p);
+/*
+ * The value parameter p has in sim after the scenario's `set` values: its
+ * own set value, or its expression over the parameters before it, which a
+ * set may have changed (an imported module's F bound to the outer F).
+ * Computed as muskx__sim_load_values does at the start of a run.
+ */
+static double param_value(muskx_sim *s, int p) {
+  const muskx__program *pr = s->p;
+  double *R = s->R;
+  for (int i = 0; i <= p; i++) {
+    double v;
+    if (s->param_set[i]) {
+      v = s->param_user[i];
+    } else {
+      muskx__vm_run(&pr->init_param[i], R);
+      v = R[pr->init_param[i].results[0]];
+    }
+    R[pr->reg_param0 + i] = v;
+  }
+  return R[pr->reg_param0 + p];
 }
 
 muskx_status muskx_scenario_apply(const muskx_scenario *sc, muskx_sim *sim) {
@@ -76,7 +91,14 @@ muskx_status muskx_scenario_apply(const muskx_scenario *sc, muskx_sim *sim) {
 
   for (int i = 0; i < sc->ndoses; i++) {
     const muskx__sc_dose *d = &sc->doses[i];
-    double f = d->f_param >= 0 ? param_value(sc, d->f_param) : d->f_number;
+    double f = d->f_param >= 0 ? param_value(sim, d->f_param) : d->f_number;
+    if (!(f > 0 && f <= 1))
+      return muskx__sim_err(sim, MUSKX_EINVAL,
+                            "bioavailability '%s' of the dose of '%s' is %g; "
+                            "it must be in (0, 1]",
+                            muskx_model_name_at(sc->model, MUSKX_PARAMETER,
+                                                d->f_param),
+                            d->target, f);
     if ((st = muskx_sim_add_dose(sim, d->target, muskx__sc_to_model_time(sc, d->t0),
                                  d->amount * f, muskx__sc_to_model_time(sc, d->every),
                                  d->count)) != MUSKX_OK)
