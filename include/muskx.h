@@ -335,7 +335,8 @@ MUSKX_API const char *muskx_sim_errmsg(const muskx_sim *sim);
 /* Time at which the last run failed (NAN when it did not fail). */
 MUSKX_API double muskx_sim_fail_time(const muskx_sim *sim);
 
-/* Puts every setting back to the model's defaults (keeps tolerances). */
+/* Puts every setting back to the model's defaults (keeps tolerances and
+   the sensitivity parameters; forgets a steady state's sensitivities). */
 MUSKX_API muskx_status muskx_sim_reset(muskx_sim *sim);
 
 /*
