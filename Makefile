@@ -54,8 +54,8 @@ SUITESPARSE_CFLAGS ?= -I/usr/include/suitesparse
 # linked together. LAPACK (dgetrf/dgetrs/dgeev) comes from OpenBLAS.
 MUSKX_DEPLIBS ?= -lsundials_cvodes -lsundials_ida -lsundials_sunlinsolklu \
   -lsundials_sunlinsolspgmr -lsundials_sunlinsoldense -lsundials_sunmatrixsparse \
-  -lsundials_sunmatrixdense -lsundials_nvecserial -lklu -lopenblas -lyaml \
-  -lm -lpthread
+  -lsundials_sunmatrixdense -lsundials_nvecserial -lklu -lgsl -lnlopt \
+  -lopenblas -lyaml -lm -lpthread
 # Optional SBML import and export (issue 5, lib/sbml_*.c): built when
 # pkg-config finds libSBML (Debian libsbml5-dev); without it the library
 # still builds and the SBML functions return MUSKX_EUNSUPPORTED.
@@ -317,7 +317,7 @@ test-alloc:
 # ensembles) under ThreadSanitizer, in build-tsan/. OpenBLAS and SUNDIALS
 # are not instrumented; their own threads are off (OPENBLAS_NUM_THREADS=1).
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
-TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_ensemble%.c tests/test_petab.c,$(TEST_SRC))
+TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_ensemble%.c tests/test_petab.c tests/test_fit.c,$(TEST_SRC))
 TSAN_ENV := $(TEST_ENV) CK_TIMEOUT_MULTIPLIER=3 \
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 test-tsan:

@@ -26,8 +26,11 @@ typedef struct muskx__dprog {
    when `available` (not for models with algebraic equations or delays). */
 typedef struct muskx__sens_program {
   int available;
-  muskx__dprog f_p;            /* d rhs_i / d P_j */
-  muskx__dprog out_y, out_p;   /* d output_c / d y_j, d P_j */
+  /* d rhs_i / d P_j and d output_c / d P_j, one program per slot j (the
+     run evaluates only the slots the chosen parameters move) */
+  muskx__dprog *f_p, *out_p;   /* nslots each */
+  int nslots;
+  muskx__dprog out_y;          /* d output_c / d y_j */
   muskx__dprog ip_p;           /* d (value of P_i) / d P_j */
   muskx__dprog iy_p;           /* d (initial value of y_i) / d P_j */
   muskx__dprog root_y, root_p, root_tu; /* root functions */
@@ -36,11 +39,20 @@ typedef struct muskx__sens_program {
   int nevents;
 } muskx__sens_program;
 
+/* muskx__program.when_static[e] */
+enum {
+  MUSKX__WHEN_DYNAMIC = 0, /* depends on time, a state or an input */
+  MUSKX__WHEN_FALSE,       /* always false: never fires */
+  MUSKX__WHEN_TRUE,        /* always true: fires at most at the start */
+  MUSKX__WHEN_FIXED        /* parameters only, and no event sets one */
+};
+
 struct muskx__program {
   int32_t nregs;      /* size of a simulation's register file */
   int32_t nconst;     /* literal constants, registers [0, nconst) */
   double *consts;
-  int32_t reg_time, reg_param0, reg_input0, reg_state0, reg_delay0, reg_temp0;
+  int32_t reg_time, reg_param0, reg_input0, reg_state0, reg_delay0,
+      reg_instant0, reg_temp0;
   int32_t nparamlike; /* nparams + ncompartments */
 
   muskx__prog rhs;      /* results: dy/dt per species */
@@ -53,8 +65,21 @@ struct muskx__program {
   muskx__prog roots;    /* results: root functions for conditional events */
   int32_t nroots;
   muskx__prog triggers; /* results: `when` value per event (0 for timed) */
+  /* Equalities in `when` (issue 18): `a == b` is compiled as
+     (a == b) || instant_k, where the register reg_instant0 + k is 1 only
+     while events.c judges the conditions at a located root instant_root[k]
+     (a - b) = 0, so the condition is true at that instant. */
+  int32_t ninstants;
+  int32_t *instant_root;
+  /* per event: what its `when` can do (model_warnings.c warns) */
+  uint8_t *when_static;
+  /* results: per root, the time of its zero when the root function is
+     t - X or X - t with X of parameters only (scheduled exactly, as a
+     stop), else NaN */
+  muskx__prog root_times;
   muskx__prog *event_sets;   /* per event: set values, [delay], [priority] */
-  muskx__prog *event_timing; /* per event: [at, every, until] as present */
+  muskx__prog *event_timing; /* per event: [at, every, until, count] as
+                                present */
   muskx__prog *init_param;   /* per param-like slot: its value */
   muskx__prog *init_species; /* per species: its initial value */
   int nevents, nparamlike_progs, nspecies;

@@ -18,6 +18,7 @@ static const struct {
     [MUSKX__D_CONST] = {"const", 0}, [MUSKX__D_TIME] = {"time", 0},
     [MUSKX__D_PARAM] = {"param", 0}, [MUSKX__D_INPUT] = {"input", 0},
     [MUSKX__D_STATE] = {"state", 0}, [MUSKX__D_DELAY] = {"delay", 0},
+    [MUSKX__D_INSTANT] = {"instant", 0},
     [MUSKX__D_NEG] = {"neg", 1},
     [MUSKX__D_NOT] = {"not", 1},     [MUSKX__D_EXP] = {"exp", 1},
     [MUSKX__D_LOG] = {"log", 1},     [MUSKX__D_LOG10] = {"log10", 1},

@@ -23,6 +23,9 @@ typedef enum {
   MUSKX__D_STATE, /* a = species index */
   MUSKX__D_DELAY, /* a = delay index: delay(e_a, tau_a), computed before
                      each evaluation (delay.c); constant w.r.t. y */
+  MUSKX__D_INSTANT, /* a = equality index: 1 at the instant a `when`'s
+                       a == b is located (a root of a - b), else 0; set by
+                       events.c, read only by the `when` programs */
   /* unary */
   MUSKX__D_NEG, MUSKX__D_NOT, MUSKX__D_EXP, MUSKX__D_LOG, MUSKX__D_LOG10,
   MUSKX__D_SQRT, MUSKX__D_ABS, MUSKX__D_SIGN, MUSKX__D_FLOOR, MUSKX__D_CEIL,

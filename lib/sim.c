@@ -68,6 +68,7 @@ static int settings_defaults(muskx_sim *s) {
       return -1;
   }
   s->ndoses = 0;
+  muskx__param_steps_clear(s);
   return 0;
 }
 
@@ -136,6 +137,7 @@ void muskx_sim_free(muskx_sim *s) {
   muskx__sens_free(s);
   muskx__solver_free(s);
   muskx__delay_free(s);
+  muskx__param_steps_clear(s);
   if (s->ctx) SUNContext_Free(&s->ctx);
   for (int i = 0; s->inputs && i < s->m->ninputs; i++)
     table_free(&s->inputs[i]);
@@ -145,7 +147,7 @@ void muskx_sim_free(muskx_sim *s) {
                     s->in_a, s->in_b, s->prev_trigger, s->ev_next,
                     s->ev_left, s->ev_every, s->ev_until, s->scratch,
                     s->rootsfound, s->doses, s->pending, s->dose_left,
-                    s->dose_next, s->eig_re, s->eig_im};
+                    s->dose_next, s->root_time, s->eig_re, s->eig_im};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
     muskx__free(arrays[i]);
   muskx__free(s);

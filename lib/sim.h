@@ -55,6 +55,8 @@ struct muskx_sim {
   muskx__table *inputs; /* per input: n == 0 means constant def */
   double *input_const;
   muskx__dose *doses; int ndoses, cap_doses;
+  /* parameters driven as step functions of time (param_steps.c) */
+  muskx__table *psteps; int *pstep_param; int npsteps;
   double rtol, atol;
   double *atol_species; /* NAN = use atol */
   muskx_linear_solver ls;
@@ -93,7 +95,11 @@ struct muskx_sim {
   muskx__pending *pending; int npending, cap_pending;
   double *scratch;      /* nspecies + max_sets, then nspecies (probe) */
   int max_sets;         /* largest event `set` list (+ delay, priority) */
-  int *rootsfound;
+  int *rootsfound;      /* per root: located at this root/stop (events.c
+                           zeroes it after judging) */
+  /* per root: the exact time of its zero when it is t - X (compile.h
+     root_times), then per root the last such time handled (events.c) */
+  double *root_time;
   double bad_time; int bad_result; /* last non-finite RHS result */
   /* After a root return, `when` conditions are judged just past the root
      (CVODE may stop exactly on g == 0, where `A < 0.5` is still false);
@@ -143,6 +149,9 @@ struct muskx_sim {
   double *sens_tau;      /* nsens: d(root time)/d p_k, NAN when unknown */
   double *sens_prev;     /* nspecies * nsens: s before a root's events */
   double *sens_out;      /* rows of output sensitivities, NULL: none */
+  double *sens_cache_y;  /* the (t, y) of the J and df/dp in sens_work */
+  double sens_cache_t;
+  int sens_cache_ok;
 
   /* last steady state */
   double steady_resid;
@@ -207,6 +216,18 @@ void muskx__events_probe_set(muskx_sim *s, double tp);
 /* One output row (species, then outputs) at (t, y). */
 void muskx__events_record(muskx_sim *s, double t, const double *y,
                           double *row);
+
+/* param_steps.c: parameters driven as step functions of time */
+/* Sets (replaces) the steps of parameter-like slot param: value values[k]
+   from times[k] (increasing) on. */
+muskx_status muskx__sim_param_steps(muskx_sim *s, int param, const double *times,
+                                    const double *values, size_t n);
+void muskx__param_steps_clear(muskx_sim *s);
+/* The first step time strictly after t (INFINITY: none). */
+double muskx__param_steps_next(const muskx_sim *s, double t);
+/* Applies the steps due at t (all at the run start); 1 when a value
+   changed. */
+int muskx__param_steps_apply(muskx_sim *s, double t);
 
 /* delay.c: history and delayed values for models with delay() */
 /* Empties the history (and allocates the scratch on first use). */

@@ -516,7 +516,16 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
     st = muskx__events_nonfinite_error(s, flagname);
   } else {
     N_Vector ele = N_VClone(s->y), ewt = N_VClone(s->y);
-    int have = ele && ewt && CVodeGetEstLocalErrors(s->cvode, ele) == CV_SUCCESS &&
+    /* CVODE's error estimate exists only once a step was attempted since
+       the last (re)start; before that it is uninitialised memory (issue
+       16: a Zeno model failing right after an event, seen by valgrind) */
+    long nst = 0, netf = 0, ncfn = 0;
+    int tried = CVodeGetNumSteps(s->cvode, &nst) == CV_SUCCESS &&
+                CVodeGetNumErrTestFails(s->cvode, &netf) == CV_SUCCESS &&
+                CVodeGetNumNonlinSolvConvFails(s->cvode, &ncfn) == CV_SUCCESS &&
+                nst + netf + ncfn > 0;
+    int have = tried && ele && ewt &&
+               CVodeGetEstLocalErrors(s->cvode, ele) == CV_SUCCESS &&
                CVodeGetErrWeights(s->cvode, ewt) == CV_SUCCESS;
     const char *worst = muskx__events_worst_species(
         s, have ? N_VGetArrayPointer(ele) : NULL,
@@ -608,6 +617,9 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
         changed = 0;
         set_probe(s, t);
         if ((st = muskx__sens_root_begin(s, t, y)) != MUSKX_OK) goto done;
+        /* which roots: an equality on one is true at this instant */
+        if (CVodeGetRootInfo(s->cvode, s->rootsfound) != CV_SUCCESS)
+          memset(s->rootsfound, 0, (size_t)s->p->nroots * sizeof *s->rootsfound);
         st = muskx__events_fire_due(s, t, y, &changed);
         s->probe_y = NULL;
         if (st == MUSKX_OK) st = muskx__sens_root_end(s, t, y, changed);

@@ -378,6 +378,13 @@ START_TEST(loading_a_file_fails_cleanly_at_every_allocation) {
 }
 END_TEST
 
+START_TEST(loading_a_model_with_agents_fails_cleanly_at_every_allocation) {
+  const char *path = "tests/models/agents_pk.yaml"; /* agents: (issue 17) */
+  fail_each_allocation("muskx_model_load_file (agents)", op_load_file,
+                       (void *)path);
+}
+END_TEST
+
 START_TEST(parsing_without_compiling_fails_cleanly_at_every_allocation) {
   fail_each_allocation("muskx__load", op_parse_only, NULL);
 }
@@ -495,6 +502,7 @@ int main(void) {
   tcase_add_test(tc, the_hook_counts_and_fails_exactly_the_nth_allocation);
   tcase_add_test(tc, loading_a_model_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, loading_a_file_fails_cleanly_at_every_allocation);
+  tcase_add_test(tc, loading_a_model_with_agents_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, parsing_without_compiling_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, compiling_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, creating_a_simulation_fails_cleanly_at_every_allocation);

@@ -47,7 +47,7 @@ from ._lib import library_path, lib as _clib, text as _text
 from .errors import (MuskxError, ModelError, ModelFileError,
                      NameNotFoundError, InvalidArgumentError, SolverError,
                      ConvergenceError)
-from .model import Model, SteadyState, load, loads
+from .model import Model, SteadyState, load, loads, sbml_to_yaml
 from .result import Result, HAVE_NUMPY
 from ._lib import HAVE_SCENARIOS, HAVE_PETAB
 if HAVE_SCENARIOS:
@@ -58,7 +58,7 @@ if HAVE_PETAB:
 
 __version__ = "0.1.0"
 
-__all__ = ["load", "loads", "Model", "Result", "SteadyState", "MuskxError",
+__all__ = ["load", "loads", "sbml_to_yaml", "Model", "Result", "SteadyState", "MuskxError",
            "ModelError", "ModelFileError", "NameNotFoundError",
            "InvalidArgumentError", "SolverError", "ConvergenceError",
            "library_version", "library_path", "HAVE_NUMPY", "HAVE_SCENARIOS",

@@ -112,6 +112,9 @@ _PROTOTYPES = {
     "muskx_model_load_file_with": (_I, [_S, _P, ctypes.POINTER(_P), _E]),
     "muskx_model_load_string_with": (_I, [ctypes.c_char_p, _Z, _S, _P,
                                           ctypes.POINTER(_P), _E]),
+    # SBML import with the Level 1-2 reading of triggers at t0 (issue 18)
+    "muskx_sbml_to_yaml_opt": (_I, [_S, _I, ctypes.POINTER(_P), _E]),
+    "muskx_free_string": (None, [_P]),
     "muskx_model_free": (None, [_P]),
     "muskx_model_id": (_S, [_P]),
     "muskx_model_name": (_S, [_P]),
@@ -123,6 +126,8 @@ _PROTOTYPES = {
     "muskx_model_unit": (_S, [_P, _I, _I]),
     "muskx_model_doc": (_S, [_P, _I, _I]),
     "muskx_model_default": (_D, [_P, _I, _I]),
+    "muskx_model_warning_count": (_I, [_P]),
+    "muskx_model_warning": (_S, [_P, _I]),
     "muskx_model_reference_count": (_I, [_P]),
     "muskx_model_reference": (_S, [_P, _I]),
     "muskx_model_reaction_stoich": (_I, [_P, _I, c_int_p, c_double_p, _I]),

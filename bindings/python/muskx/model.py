@@ -25,7 +25,7 @@ from .errors import (MuskxError, ModelError, ModelFileError,
                      ConvergenceError, error_class)
 from .result import Result, numpy, new_buffer, from_sequence
 
-__all__ = ["Model", "SteadyState", "load", "loads"]
+__all__ = ["Model", "SteadyState", "load", "loads", "sbml_to_yaml"]
 
 _FORMAT_MAX = 2048
 
@@ -51,13 +51,38 @@ def _load_error(err):
                column=err.column, formatted=text(buf.value))
 
 
-def load(path, allow_path=None):
+def sbml_to_yaml(path, l2_initial_trigger=None):
+    """Translates the SBML file at path into muskx model YAML; returns str.
+
+    l2_initial_trigger: how SBML Level 1-2 events read a trigger that is
+    already true at t0 (Level 1-2 do not say): None, the default reading
+    (it does not fire; the model warns of each such event, Model.warnings),
+    False (it was false just before t0: it fires at the start) or True
+    (the default reading, chosen: no warning). muskx_sbml_to_yaml_opt(3);
+    `muskx import --l2-initial-trigger false|true`.
+    """
+    choice = -1 if l2_initial_trigger is None else int(bool(l2_initial_trigger))
+    out = ctypes.c_void_p()
+    err = _lib.Error()
+    status = lib.muskx_sbml_to_yaml_opt(os.fsencode(path), choice,
+                                        ctypes.byref(out), ctypes.byref(err))
+    if status != _lib.OK:
+        raise _load_error(err)
+    try:
+        return ctypes.string_at(out.value).decode("utf-8")
+    finally:
+        lib.muskx_free_string(out)
+
+
+def load(path, allow_path=None, l2_initial_trigger=None):
     """Loads, validates and compiles a model file; returns a Model.
 
     path: a str or os.PathLike naming a YAML model (see muskx-model(5)).
     allow_path: a folder, or a list of folders, that its imports may come
     from besides its own folder (also MUSKX_ALLOW_PATH; muskx(3), File
     access).
+    l2_initial_trigger: for an SBML Level 1-2 file, the reading of event
+    triggers already true at t0 (see sbml_to_yaml(); None: the default).
 
     Raises ModelError (with .file, .line, .column) for a syntax error or
     a broken rule of the format, ModelFileError (a ModelError and an
@@ -68,6 +93,9 @@ def load(path, allow_path=None):
         ...                 allow_path="models") as m:
         ...     r = m.simulate(t_end=365, dt=1, inputs={"loading": 0})
     """
+    if l2_initial_trigger is not None:
+        return loads(sbml_to_yaml(path, l2_initial_trigger),
+                     name=os.fsdecode(path), allow_path=allow_path)
     handle = ctypes.c_void_p()
     err = _lib.Error()
     with access(allow_path) as acc:
@@ -252,6 +280,9 @@ class Model:
       id, name, time_unit, source   model.id, model.name, the time unit
                                     and the file it came from
       references                    list of reference strings
+      warnings                      list of "file:line:col: warning: ..."
+                                    (e.g. an event condition that can
+                                    never turn true; `muskx check`)
       species, parameters, inputs,  lists of names, in file order
       outputs, compartments,
       reactions, assignments, events
@@ -284,6 +315,9 @@ class Model:
         self.references = [
             text(lib.muskx_model_reference(ptr, i))
             for i in range(lib.muskx_model_reference_count(ptr))]
+        self.warnings = [
+            text(lib.muskx_model_warning(ptr, i))
+            for i in range(lib.muskx_model_warning_count(ptr))]
         self._names = {}
         self._meta = {}
         for kind, k in _lib.KIND.items():
