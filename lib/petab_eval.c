@@ -260,6 +260,7 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
       size_t cy = nspecies + (size_t)ob->out_obs;
       size_t cs = nspecies + (size_t)ob->out_sigma;
       double y = out[row * ncols + cy], sigma = out[row * ncols + cs];
+      if (ob->sigma_is_ph) sigma = value_of(&m->sigma, plin);
       double r, l = log_density(ob, m->value, y, sigma, &r);
       if (o->sim) o->sim[i] = y;
       if (o->res) o->res[i] = r;
@@ -271,7 +272,13 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
       double *dys = dy, *dss = dy + nt;
       const double *srow = S + row * ncols * (size_t)ns;
       column_derivs(srow, (int)cy, ns, sth, dp, (int)nt, dys);
-      column_derivs(srow, (int)cs, ns, sth, dp, (int)nt, dss);
+      if (ob->sigma_is_ph) { /* d sigma / d theta of the override */
+        memset(dss, 0, nt * sizeof *dss);
+        int par = m->sigma.par, th = par >= 0 ? pb->params[par].theta : -1;
+        if (th >= 0) dss[th] = dp[th];
+      } else {
+        column_derivs(srow, (int)cs, ns, sth, dp, (int)nt, dss);
+      }
       muskx__petab_measurement_derivs(ob, m->value, y, sigma, r, dys, dss,
                                       (int)nt,
                                       o->dres ? o->dres + (size_t)i * nt : NULL,
