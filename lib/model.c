@@ -169,6 +169,13 @@ muskx_status muskx_model_load_string_with(const char *text, size_t len,
   muskx__folders scope;
   muskx_status st = muskx__folders_open(&scope, access, NULL, err);
   if (st != MUSKX_OK) return st;
+  if (text != NULL && muskx__sbml_detect(NULL, text, len)) {
+    /* SBML text (issue 16: the SBML reader is on the public load path) */
+    st = muskx__sbml_load_hook(source_name ? source_name : "<string>", text,
+                               len, &scope, out, err);
+    muskx__folders_close(&scope);
+    return st;
+  }
   muskx_model *m = NULL;
   st = muskx__load(text, len, source_name, &scope, &m, err);
   muskx__folders_close(&scope);
@@ -188,7 +195,7 @@ static muskx_status load_text(muskx__file_text *ft, const char *path,
                               muskx_error *err) {
   muskx_status st;
   if (muskx__sbml_detect(path, ft->text, ft->len)) { /* SBML: translate (issue 5) */
-    st = muskx__sbml_load_hook(path, ft->text, ft->len, out, err);
+    st = muskx__sbml_load_hook(path, ft->text, ft->len, scope, out, err);
     muskx__free(ft->text);
     return st;
   }

@@ -117,10 +117,11 @@ muskx_status muskx_sbml_to_yaml(const char *sbml_path, char **yaml_out,
 }
 
 muskx_status muskx__sbml_load_hook(const char *path, const char *text,
-                                   size_t len, muskx_model **out,
-                                   muskx_error *err) {
+                                   size_t len, const muskx__folders *scope,
+                                   muskx_model **out, muskx_error *err) {
   char *yaml = NULL;
-  muskx_status st = muskx__sbml_translate(path, text, len, NULL, &yaml, err);
+  muskx_status st = muskx__sbml_translate_in(path, text, len, NULL, scope,
+                                             &yaml, err);
   if (st != MUSKX_OK || yaml == NULL) return st != MUSKX_OK ? st : MUSKX_ENOMEM;
   st = muskx_model_load_string(yaml, strlen(yaml), path, out, err);
   if (st != MUSKX_OK && err != NULL && err->line > 0) {
@@ -143,7 +144,14 @@ muskx_status muskx__sbml_load_hook(const char *path, const char *text,
 muskx_status muskx__sbml_translate(const char *path, const char *text,
                                    size_t len, const muskx__sbml_opts *opts,
                                    char **yaml_out, muskx_error *err) {
-  (void)text, (void)len, (void)opts;
+  return muskx__sbml_translate_in(path, text, len, opts, NULL, yaml_out, err);
+}
+
+muskx_status muskx__sbml_translate_in(const char *path, const char *text,
+                                      size_t len, const muskx__sbml_opts *opts,
+                                      const muskx__folders *scope,
+                                      char **yaml_out, muskx_error *err) {
+  (void)text, (void)len, (void)opts, (void)scope;
   if (yaml_out != NULL) *yaml_out = NULL;
   muskx__loc loc = {path, 0, 0};
   return muskx__seterr(err, MUSKX_EUNSUPPORTED, path ? &loc : NULL,
@@ -152,31 +160,64 @@ muskx_status muskx__sbml_translate(const char *path, const char *text,
 
 #else /* MUSKX_HAVE_SBML */
 
+#include "load.h"
 #include "sbml_import.h"
 
 /* ---------------------------------------------------------------------- */
-/* Reads the document and reports its first error (with its line). */
+/* Reads the document and reports its first error (with its line). The
+   text is scanned for nesting before libSBML parses it (issue 16). */
 static muskx_status read_document(tr *T, const char *text, size_t len) {
-  if (text != NULL) {
-    char *z = muskx__alloc(len + 1);
-    if (z == NULL) return nomem(T);
-    memcpy(z, text, len);
-    z[len] = '\0';
-    T->doc = readSBMLFromString(z);
-    muskx__free(z);
-  } else {
-    FILE *f = fopen(T->path, "rb");
-    if (f == NULL) {
-      muskx__loc loc = {T->path, 0, 0};
-      return T->st = muskx__seterr(T->err, MUSKX_EIO, &loc, "cannot open SBML file");
+  muskx__file_text ft = {0};
+  if (text == NULL) {
+    muskx_status st = muskx__load_read_file(T->path, 0, &ft);
+    muskx__loc loc = {T->path, 0, 0};
+    if (st == MUSKX_ENOMEM) return nomem(T);
+    if (st == MUSKX_ELIMIT)
+      return T->st = muskx__seterr(T->err, st, &loc,
+                                   "SBML file is larger than 16 MiB (the limit "
+                                   "on model files)");
+    if (st != MUSKX_OK) {
+      char why[256];
+      if (strerror_r(ft.errnum, why, sizeof why) != 0)
+        snprintf(why, sizeof why, "errno %d", ft.errnum);
+      return T->st = muskx__seterr(T->err, MUSKX_EIO, &loc,
+                                   "cannot open SBML file: %s", why);
     }
-    fclose(f);
-    /* comp's external model definitions resolve against the document's
-       location, which must be absolute for that */
-    char *abs = realpath(T->path, NULL);
-    T->doc = readSBMLFromFile(abs ? abs : T->path);
-    free(abs); /* from realpath, not muskx__alloc */
+    text = ft.text;
+    len = ft.len;
+  } else if (len > MUSKX__YAML_MAX_SIZE) {
+    muskx__loc loc = {T->path, 0, 0};
+    return T->st = muskx__seterr(T->err, MUSKX_ELIMIT, &loc,
+                                 "SBML text is larger than 16 MiB (the limit "
+                                 "on model files)");
   }
+  if ((T->st = muskx__sbml_prescan(T->path, text, len, T->err)) != MUSKX_OK) {
+    muskx__free(ft.text);
+    return T->st;
+  }
+  char *z = muskx__alloc(len + 1);
+  if (z == NULL) {
+    muskx__free(ft.text);
+    return nomem(T);
+  }
+  memcpy(z, text, len);
+  z[len] = '\0';
+  muskx__free(ft.text);
+  T->doc = readSBMLFromString(z);
+  muskx__free(z);
+  /* comp's external model definitions resolve against the document's
+     location (libSBML cannot know it for text) */
+  char *abs = realpath(T->path, NULL);
+  if (T->doc != NULL && abs != NULL) {
+    size_t n = strlen(abs) + 6;
+    char *uri = muskx__alloc(n);
+    if (uri != NULL) {
+      snprintf(uri, n, "file:%s", abs);
+      SBMLDocument_setLocationURI(T->doc, uri);
+      muskx__free(uri);
+    }
+  }
+  free(abs); /* from realpath, not muskx__alloc */
   if (T->doc == NULL) return nomem(T);
   unsigned ne = SBMLDocument_getNumErrors(T->doc);
   for (unsigned i = 0; i < ne; i++) {
@@ -209,6 +250,7 @@ static muskx_status read_document(tr *T, const char *text, size_t len) {
   /* Hierarchical models (comp) are flattened into one core model. */
   if (SBMLDocument_isSetPackageRequired(T->doc, "comp") ||
       SBase_getPlugin((SBase_t *)T->m, "comp") != NULL) {
+    if (muskx__sbml_comp_check(T) != MUSKX_OK) return T->st;
     ConversionProperties_t *props = ConversionProperties_create();
     ConversionOption_t *opt = ConversionOption_create("flatten comp");
     if (props == NULL || opt == NULL) return nomem(T);
@@ -261,9 +303,10 @@ static void free_tr(tr *T) {
   if (T->doc) SBMLDocument_free(T->doc);
 }
 
-muskx_status muskx__sbml_translate(const char *path, const char *text,
-                                   size_t len, const muskx__sbml_opts *opts,
-                                   char **yaml_out, muskx_error *err) {
+muskx_status muskx__sbml_translate_in(const char *path, const char *text,
+                                      size_t len, const muskx__sbml_opts *opts,
+                                      const muskx__folders *scope,
+                                      char **yaml_out, muskx_error *err) {
   muskx__clearerr(err);
   if (yaml_out == NULL)
     return muskx__seterr(err, MUSKX_EINVAL, NULL, "yaml_out must not be NULL");
@@ -273,6 +316,15 @@ muskx_status muskx__sbml_translate(const char *path, const char *text,
   T.path = path ? path : "<sbml>";
   T.err = err;
   T.model_conv = -1;
+  muskx__folders own;
+  memset(&own, 0, sizeof own);
+  if (scope == NULL) {
+    /* the document's own folder */
+    muskx_status st = muskx__folders_open(&own, NULL, path, err);
+    if (st != MUSKX_OK) return st;
+    scope = &own;
+  }
+  T.scope = scope;
   sb o = {0};
   if (read_document(&T, text, len) == MUSKX_OK) {
     muskx__sbml_read_variables(&T);
@@ -285,12 +337,19 @@ muskx_status muskx__sbml_translate(const char *path, const char *text,
   }
   muskx_status st = T.st;
   free_tr(&T);
+  muskx__folders_close(&own);
   if (st != MUSKX_OK) {
     sb_free(&o);
     return st;
   }
   *yaml_out = o.s;
   return MUSKX_OK;
+}
+
+muskx_status muskx__sbml_translate(const char *path, const char *text,
+                                   size_t len, const muskx__sbml_opts *opts,
+                                   char **yaml_out, muskx_error *err) {
+  return muskx__sbml_translate_in(path, text, len, opts, NULL, yaml_out, err);
 }
 
 #endif /* MUSKX_HAVE_SBML */

@@ -25,6 +25,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "expr.h"
+#include "fileaccess.h"
 #include "sbml.h"
 
 /* ---------------------------------------------------------------------- */
@@ -182,6 +183,7 @@ typedef struct fn {
 
 typedef struct tr {
   const char *path;
+  const muskx__folders *scope; /* where comp external models may be read */
   muskx_error *err;
   muskx_status st;
   SBMLDocument_t *doc;
@@ -370,6 +372,21 @@ void muskx__sbml_qexpr(tr *T, sb *o, const ASTNode_t *math, ctx *cx);
 void muskx__sbml_stoich_text(tr *T, sb *o, SpeciesReference_t *sr);
 void muskx__sbml_species_rate(tr *T, sb *e, int i);
 void muskx__sbml_write_model(tr *T, sb *o, const muskx__sbml_opts *op);
+
+/* sbml_import_guard.c: bounds before libSBML works on a document
+   (issue 16; documented in muskx-model(5), LIMITS) */
+#define MUSKX__SBML_MAX_DEPTH 256           /* XML element nesting */
+#define MUSKX__SBML_MAX_FLAT 20000          /* elements after comp flattening */
+#define MUSKX__SBML_MAX_SUBMODEL_DEPTH 64   /* submodel chain */
+#define MUSKX__SBML_MAX_EXTERNAL 16         /* external documents nested */
+#define MUSKX__SBML_MAX_EXTERNAL_READS 256  /* external documents read */
+/* ELIMIT (at the line) when text nests elements deeper than
+   MUSKX__SBML_MAX_DEPTH; fills err. */
+muskx_status muskx__sbml_prescan(const char *path, const char *text,
+                                 size_t len, muskx_error *err);
+/* Before flattening T->doc: the flat size and every external model
+   definition (inside T->scope, scanned, counted). */
+muskx_status muskx__sbml_comp_check(tr *T);
 
 /* sbml_import_events.c: SBML events */
 int muskx__sbml_write_events(tr *T, sb *o);
