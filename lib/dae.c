@@ -385,6 +385,8 @@ muskx_status muskx__dae_run(muskx_sim *s, const double *y0,
   while (k < ntimes) {
     if (times[k] <= t) {
       muskx__events_record(s, t, y, out + k * (size_t)ncols);
+      if ((st = muskx__sim_check_row(s, t, out + k * (size_t)ncols)) != MUSKX_OK)
+        goto done;
       k++;
       continue;
     }

@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "compile.h"
+#include "expr.h"
 #include "fileaccess.h"
 #include "load.h"
 #include "sbml.h"
@@ -124,12 +125,28 @@ void muskx_model_free(muskx_model *model) { muskx__model_destroy(model); }
    evaluated: at the parameters' default values, right after compiling (a
    literal volume is checked by the loader). */
 static muskx_status check_volumes(const muskx_model *m, muskx_error *err) {
-  if (m->ncompartments == 0) return MUSKX_OK;
   const muskx__program *p = m->program;
   double *R = muskx__calloc((size_t)p->nregs + 1, sizeof *R);
   if (R == NULL)
     return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory checking volumes");
   muskx__model_eval_defaults(m, R);
+  /* A parameter that evaluates to NaN or an infinity (1e308*1e308) is an
+     error, not a value (issue 16). */
+  for (int i = 0; i < m->nparams; i++) {
+    double v = R[p->reg_param0 + i];
+    if (isfinite(v)) continue;
+    muskx__free(R);
+    const muskx__param *pa = &m->params[i];
+    char text[256];
+    muskx__expr_print(pa->value, text, sizeof text);
+    muskx__loc at = {pa->loc.file ? pa->loc.file : m->source,
+                     pa->value ? pa->value->line : pa->loc.line,
+                     pa->value ? pa->value->col : pa->loc.col};
+    return muskx__seterr(err, MUSKX_EMODEL, &at,
+                         "parameter '%s' is %s (not finite) at its default "
+                         "value: %s", pa->name,
+                         isnan(v) ? "NaN" : v > 0 ? "inf" : "-inf", text);
+  }
   for (int i = 0; i < m->ncompartments; i++) {
     double v = R[p->reg_param0 + m->nparams + i];
     if (v > 0 && isfinite(v)) continue;
