@@ -306,7 +306,7 @@ test-alloc:
 # ensembles) under ThreadSanitizer, in build-tsan/. OpenBLAS and SUNDIALS
 # are not instrumented; their own threads are off (OPENBLAS_NUM_THREADS=1).
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
-TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_ensemble%.c,$(TEST_SRC))
+TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_sbml_threads.c tests/test_ensemble%.c,$(TEST_SRC))
 TSAN_ENV := $(TEST_ENV) CK_TIMEOUT_MULTIPLIER=3 \
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 test-tsan:

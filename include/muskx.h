@@ -784,7 +784,8 @@ MUSKX_API muskx_status muskx_quantiles(const double *values, size_t nsets,
  * names and units are kept in `doc` and `unit`. On success *yaml_out owns
  * the NUL-terminated text; free it with muskx_free_string(). On failure
  * *yaml_out is NULL and err says what and where (the SBML file's line).
- * Thread-safe (no shared state).
+ * Thread-safe: the library serialises its libSBML calls with one lock
+ * (libSBML and libxml2 are not thread-safe; issue 16).
  * Status: EINVAL (NULL arguments), EIO (unreadable), ESYNTAX (malformed
  * XML), EMODEL (invalid SBML), EUNSUPPORTED (a construct the engine cannot
  * represent, named with its line: rateOf in initial values, inside delay

@@ -70,4 +70,8 @@ muskx_status muskx__sbml_load_hook(const char *path, const char *text,
                                    size_t len, const muskx__folders *scope,
                                    muskx_model **out, muskx_error *err);
 
+/* sbml_lock.c: held around every use of libSBML (not thread-safe). */
+void muskx__sbml_lock(void);
+void muskx__sbml_unlock(void);
+
 #endif

@@ -862,8 +862,8 @@ static void export_model(ex *X) {
   export_events(X);
 }
 
-muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
-                                     char **xml_out, muskx_error *err) {
+static muskx_status export_locked(const muskx_model *m, const char *path,
+                                  char **xml_out, muskx_error *err) {
   muskx__clearerr(err);
   if (xml_out != NULL) *xml_out = NULL;
   if (m == NULL || (path == NULL && xml_out == NULL))
@@ -906,6 +906,14 @@ muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
   free(xml); /* allocated by libSBML */
   SBMLDocument_free(doc);
   return X.st;
+}
+
+muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
+                                     char **xml_out, muskx_error *err) {
+  muskx__sbml_lock(); /* libSBML is not thread-safe (sbml_lock.c) */
+  muskx_status st = export_locked(m, path, xml_out, err);
+  muskx__sbml_unlock();
+  return st;
 }
 
 #endif /* MUSKX_HAVE_SBML */

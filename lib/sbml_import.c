@@ -326,6 +326,7 @@ muskx_status muskx__sbml_translate_in(const char *path, const char *text,
   }
   T.scope = scope;
   sb o = {0};
+  muskx__sbml_lock(); /* libSBML is not thread-safe (sbml_lock.c) */
   if (read_document(&T, text, len) == MUSKX_OK) {
     muskx__sbml_read_variables(&T);
     if (T.st == MUSKX_OK) muskx__sbml_read_structure(&T);
@@ -337,6 +338,7 @@ muskx_status muskx__sbml_translate_in(const char *path, const char *text,
   }
   muskx_status st = T.st;
   free_tr(&T);
+  muskx__sbml_unlock();
   muskx__folders_close(&own);
   if (st != MUSKX_OK) {
     sb_free(&o);
