@@ -18,7 +18,7 @@
    C stack frames here and in the differentiation), and expression nodes
    built in all (distinct calls are built once, callmemo.h). */
 #define MUSKX__COMPILE_MAX_DEPTH 4000
-#define MUSKX__COMPILE_MAX_WORK 4000000
+#define MUSKX__COMPILE_MAX_WORK 1000000
 #define MUSKX__CSTR2(x) #x
 #define MUSKX__STR_OF(x) MUSKX__CSTR2(x)
 

@@ -162,6 +162,7 @@ muskx_status muskx__sbml_translate_in(const char *path, const char *text,
 
 #include "load.h"
 #include "sbml_import.h"
+#include "symtab.h"
 
 /* ---------------------------------------------------------------------- */
 /* Reads the document and reports its first error (with its line). The
@@ -281,6 +282,8 @@ static muskx_status read_document(tr *T, const char *text, size_t len) {
 static void free_tr(tr *T) {
   for (int i = 0; i < T->nnames; i++) muskx__free(T->names[i].name);
   muskx__free(T->names);
+  muskx__symtab_free(T->by_name);
+  muskx__symtab_free(T->by_id);
   for (int i = 0; i < T->nrx && T->rx; i++) {
     muskx__free(T->rx[i].local_ids);
     muskx__free(T->rx[i].local_names);

@@ -190,9 +190,10 @@ typedef struct tr {
   Model_t *m;
   unsigned level;
   sv *v;
-  int nv;
+  int nv, capv;
   nentry *names;
   int nnames, capnames;
+  struct muskx__symtab *by_name, *by_id; /* muskx name / SBML id -> names[] */
   rxn *rx;
   int nrx;
   fn *fns;
@@ -220,6 +221,28 @@ typedef struct tr {
   int raw_switch;           /* emit a switch's condition, not its flag */
 } tr;
 
+/* The variables an initial value refers to, as a list (a per-variable
+   n-sized array made write_parameters O(n^2) in time and memory: 60,000
+   parameters took 60 s and 8 GB; issue 16). */
+typedef struct deplist {
+  int *v;
+  int n, cap, oom;
+} deplist;
+
+static inline void deplist_add(deplist *d, int vi) {
+  if (d->n == d->cap) {
+    int nc = d->cap ? d->cap * 2 : 4;
+    int *p = muskx__reallocarray(d->v, (size_t)nc, sizeof *p);
+    if (p == NULL) {
+      d->oom = 1;
+      return;
+    }
+    d->v = p;
+    d->cap = nc;
+  }
+  d->v[d->n++] = vi;
+}
+
 /* Expression context. */
 typedef struct ctx {
   int init;         /* 0: run time; 1: species initial (params and
@@ -230,7 +253,7 @@ typedef struct ctx {
   char **argnames;  /* muskx names of fd's arguments */
   int depth;        /* inlining depth */
   int in_delay;     /* inside a csymbol delay's arguments */
-  int *deps;        /* init == 2: per sv, set to 1 when referenced */
+  struct deplist *deps; /* init == 2: the svs referenced (may repeat) */
 } ctx;
 
 #define MAX_INLINE 64

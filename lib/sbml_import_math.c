@@ -434,7 +434,7 @@ int muskx__sbml_sym_text(tr *T, sb *o, int vi, ctx *cx) {
   sv *v = &T->v[vi];
   if (cx->init) {
     if (v->kind == V_PARAM && !v->amount_state) {
-      if (cx->deps) cx->deps[vi] = 1;
+      if (cx->deps) deplist_add(cx->deps, vi);
       sb_puts(o, v->name);
       return P_ATOM;
     }
