@@ -215,6 +215,10 @@ void cli_out_abort(cli_out *o);
 /* Writes text to path as cli_out_open()/cli_out_commit() would (atomically
    for a regular file). 0, or -1 after printing why. */
 int cli_out_write_text(const char *path, const char *text);
+/* Issue 16: -1 (after a message) when path is an existing regular file
+   that is input, or a file model m was read from (muskx_model_file()):
+   an output must never replace an input of its run. 0 otherwise. */
+int cli_out_not_input(const char *path, const char *input, const muskx_model *m);
 /* A name for messages: the path, or "standard output". */
 const char *cli_out_name(const cli_out *o);
 

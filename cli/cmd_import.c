@@ -48,7 +48,9 @@ static int run(const cli_command *self, int argc, char **argv) {
             model, err.line, err.column, err.message);
     goto done;
   }
-  if (cli_out_write_text(output, yaml) != 0) goto done;
+  if (cli_out_not_input(output, model, m) != 0 ||
+      cli_out_write_text(output, yaml) != 0)
+    goto done;
   status = CLI_EXIT_OK;
 done:
   muskx_model_free(m);

@@ -228,7 +228,9 @@ int cli_plot_runs(const cli_srun *runs, int nruns, const char *png_path,
                     "(apt-get install gnuplot-nox)\n");
     return 1;
   }
-  if (cli_out_open(&o, png_path) != 0) return -1;
+  if (cli_out_not_srun_input(png_path, runs, nruns) != 0 ||
+      cli_out_open(&o, png_path) != 0)
+    return -1;
   fflush(o.fp);
   fflush(stdout);
   if (pipe(fds) != 0) {

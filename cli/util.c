@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "scenario_cli.h"
 
 /* The format's limit on a model file (muskx-model(5), LIMITS); standard
    input is read up to one byte past it so the message can say so. */
@@ -632,6 +633,34 @@ int cli_out_probe(const char *path) {
     return 0;
   if (cli_out_open(&o, path) != 0) return -1;
   cli_out_abort(&o);
+  return 0;
+}
+
+/* 1 when a and b name the same file (both exist). */
+static int same_file(const struct stat *a, const char *b) {
+  struct stat sb;
+  return b != NULL && stat(b, &sb) == 0 && sb.st_dev == a->st_dev &&
+         sb.st_ino == a->st_ino;
+}
+
+int cli_out_not_input(const char *path, const char *input, const muskx_model *m) {
+  struct stat out;
+  if (path == NULL || strcmp(path, "-") == 0 || stat(path, &out) != 0 ||
+      !S_ISREG(out.st_mode))
+    return 0;
+  const char *hit = same_file(&out, input) ? input : NULL;
+  for (int i = 0; hit == NULL && m != NULL && i < muskx_model_file_count(m); i++)
+    if (same_file(&out, muskx_model_file(m, i))) hit = muskx_model_file(m, i);
+  if (hit == NULL) return 0;
+  cli_error("refusing to write '%s': it is '%s', an input of this run", path, hit);
+  return -1;
+}
+
+int cli_out_not_srun_input(const char *path, const cli_srun *runs, int nruns) {
+  for (int i = 0; i < nruns; i++)
+    if (cli_out_not_input(path, runs[i].path,
+                          runs[i].sc ? muskx_scenario_model(runs[i].sc) : NULL) != 0)
+      return -1;
   return 0;
 }
 

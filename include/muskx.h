@@ -177,6 +177,12 @@ MUSKX_API const char *muskx_model_name(const muskx_model *model);
 MUSKX_API const char *muskx_model_time_unit(const muskx_model *model);
 /* The path the model was loaded from, or the source_name. */
 MUSKX_API const char *muskx_model_source(const muskx_model *model);
+/* The files the model was read from: index 0 is muskx_model_source(),
+   then every imported file in load order (paths as they were opened). So
+   a tool can refuse to write its output over one of them (issue 16).
+   count: -1 for NULL; file: NULL out of range. */
+MUSKX_API int muskx_model_file_count(const muskx_model *model);
+MUSKX_API const char *muskx_model_file(const muskx_model *model, int index);
 
 /* Number of things of a kind; -1 for a bad argument. */
 MUSKX_API int muskx_model_count(const muskx_model *model, muskx_kind kind);

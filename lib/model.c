@@ -284,6 +284,12 @@ const char *muskx_model_time_unit(const muskx_model *m) {
   return m ? m->time_unit : NULL;
 }
 const char *muskx_model_source(const muskx_model *m) { return m ? m->source : NULL; }
+/* m->strings holds exactly the paths of the imported files (load_imports.c). */
+int muskx_model_file_count(const muskx_model *m) { return m ? 1 + m->nstrings : -1; }
+const char *muskx_model_file(const muskx_model *m, int i) {
+  if (m == NULL || i < 0 || i > m->nstrings) return NULL;
+  return i == 0 ? m->source : m->strings[i - 1];
+}
 
 int muskx_model_count(const muskx_model *m, muskx_kind kind) {
   if (m == NULL) return -1;

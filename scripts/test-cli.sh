@@ -179,5 +179,27 @@ check "MUSKX_ALLOW_PATH: a missing folder is an error" $? "rc $rc: $(cat stderr.
 rc=0; "$muskx" check good.yaml --allow-path 2> stderr.txt || rc=$?
 check "--allow-path without a folder: usage error" $(( rc == 2 ? 0 : 1 )) "rc $rc"
 
+# ------------------------------------------------------- outputs vs inputs
+# Issue 16: -o naming the model (or any file the run read) replaced it.
+cp good.yaml keep.yaml
+mkdir -p mods
+cp "$root/tests/models/decay.yaml" mods/decay.yaml
+cat > mods/top.yaml <<'EOF'
+muskx: 1
+model: {id: top}
+imports: [{file: decay.yaml, as: d}]
+EOF
+for args in "simulate keep.yaml --t-end 1 -o keep.yaml" "steady keep.yaml -o keep.yaml" \
+            "dot keep.yaml -o keep.yaml" "export keep.yaml -o keep.yaml" \
+            "simulate mods/top.yaml --t-end 1 -o mods/decay.yaml"; do
+  target=${args##* }
+  before=$(cksum < "$target")
+  rc=0; "$muskx" $args > /dev/null 2> stderr.txt || rc=$?
+  [ $rc -eq 1 ] && grep -q "refusing to write" stderr.txt && [ "$(cksum < "$target")" = "$before" ]
+  check "$args: refused, input intact" $? "rc $rc: $(cat stderr.txt)"
+done
+"$muskx" simulate keep.yaml --t-end 1 -o other.csv 2> stderr.txt && [ -s other.csv ]
+check "simulate -o a new file still works" $? "$(cat stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
