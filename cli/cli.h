@@ -187,8 +187,8 @@ int cli_parse_solver(const cli_command *cmd, const char *s,
  * ------------------------------------------------------------------------ */
 
 /*
- * With a path other than NULL or "-", output goes to a temporary file in
- * the target's directory (mkstemp), which cli_out_commit() flushes,
+ * With a path other than NULL or "-", output goes to a temporary file
+ * PATH.muskx-partial-XXXXXX beside the target (mkstemp), which cli_out_commit() flushes,
  * fsyncs and renames over the target. cli_out_abort() removes the
  * temporary file, so an existing target is never replaced by a partial
  * one. A target that exists but is not a regular file (a FIFO,
@@ -202,6 +202,9 @@ typedef struct cli_out {
 
 /* 0, or -1 after printing why. */
 int cli_out_open(cli_out *o, const char *path);
+/* SIGINT, SIGTERM and SIGHUP remove the temporary files of open outputs
+   before the process ends (main() installs it; issue 16). */
+void cli_install_signal_cleanup(void);
 /*
  * Checks, before a long computation, that cli_out_open(path) can succeed,
  * by creating and removing a temporary file there; so a bad -o fails at

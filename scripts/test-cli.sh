@@ -53,7 +53,7 @@ EOF
 sentinel="previous contents, must survive"
 reset_out() { printf '%s\n' "$sentinel" > "$1"; }
 untouched() { [ "$(cat "$1")" = "$sentinel" ]; }
-no_temps() { [ -z "$(find . -maxdepth 2 -name '.*.??????' -print)" ]; }
+no_temps() { [ -z "$(find . -maxdepth 2 -name '*.muskx-partial-*' -print)" ]; }
 
 # expect_failure NAME OUT STATUS -- COMMAND...: the command exits STATUS,
 # OUT is untouched and no temporary file is left.
@@ -64,7 +64,7 @@ expect_failure() {
   "$@" > stdout.txt 2> stderr.txt || rc=$?
   check "$name: exit status $want" $(( rc == want ? 0 : 1 )) "got $rc: $(head -c 300 stderr.txt)"
   untouched "$out"; check "$name: existing $out untouched" $? "now: $(head -c 200 "$out")"
-  no_temps; check "$name: no temporary file left" $? "$(find . -name '.*.??????')"
+  no_temps; check "$name: no temporary file left" $? "$(find . -name '*.muskx-partial-*')"
   [ -s stderr.txt ]; check "$name: says why on stderr" $?
 }
 
@@ -200,6 +200,31 @@ for args in "simulate keep.yaml --t-end 1 -o keep.yaml" "steady keep.yaml -o kee
 done
 "$muskx" simulate keep.yaml --t-end 1 -o other.csv 2> stderr.txt && [ -s other.csv ]
 check "simulate -o a new file still works" $? "$(cat stderr.txt)"
+
+# --------------------------------------------------- temp files on SIGTERM
+# Issue 16: a temporary output is removed when the tool is terminated, and
+# is named PATH.muskx-partial-XXXXXX (not hidden). A stand-in gnuplot that
+# waits keeps the --plot temporary file open long enough to signal it.
+mkdir -p fakebin
+cat > fakebin/gnuplot <<EOF
+#!/bin/sh
+echo \$\$ > "$work/gnuplot.pid"
+exec sleep 30
+EOF
+chmod +x fakebin/gnuplot
+PATH="$work/fakebin:$PATH" "$muskx" run "$root/tests/scenarios/basic.yaml" \
+  --allow-path "$root/tests" --plot "$work/sig.png" > /dev/null 2> stderr.txt &
+pid=$!
+seen=1
+for _ in $(seq 1 200); do
+  if [ -n "$(find . -maxdepth 1 -name 'sig.png.muskx-partial-*' -print)" ]; then seen=0; break; fi
+  sleep 0.1
+done
+check "run --plot: the temporary file is named sig.png.muskx-partial-*" $seen
+kill -TERM "$pid" 2> /dev/null; rc=0; wait "$pid" || rc=$?
+[ -f gnuplot.pid ] && kill "$(cat gnuplot.pid)" 2> /dev/null
+[ $rc -eq 143 ] && [ -z "$(find . -maxdepth 1 -name 'sig.png*' -print)" ]
+check "SIGTERM during --plot: exit 143, no temporary file, no sig.png" $? "rc $rc: $(ls)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
