@@ -360,6 +360,11 @@ fuzz-corpus:
 	@if [ -d build-fuzz/corpus/scenario ]; then \
 	  for f in $(wildcard scenarios/*.yaml); do \
 	    cp "$$f" "build-fuzz/corpus/scenario/seed-$$(basename "$$f")"; done; fi
+	@# SBML seeds (issue 16): every 8th case of the SBML Test Suite, when present
+	@if [ -d build-fuzz/corpus/sbml ]; then \
+	  i=0; for f in $(sort $(wildcard $(SBML_SUITE)/*/*-sbml-l3v2.xml)); do \
+	    i=$$((i + 1)); [ $$((i % 8)) -eq 1 ] || continue; \
+	    cp "$$f" "build-fuzz/corpus/sbml/seed-$$(basename "$$f")"; done; fi
 
 # A harness that does not build is reported (and counted) as failed by
 # run-fuzz.sh; the others still run.

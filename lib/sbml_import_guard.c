@@ -103,7 +103,6 @@ typedef struct cdoc {
   SBMLDocument_t *doc;
   CompSBMLDocumentPlugin_t *plug; /* NULL without comp */
   char *folder;                   /* for its external sources */
-  const char *name;               /* for messages */
 } cdoc;
 
 typedef struct csize {
@@ -129,21 +128,33 @@ static void free_cdoc(cdoc *d) {
 
 /* Opens the external document src (relative to d's folder) when the
    load's folders admit it. */
+static int open_source(csize *C, cdoc *d, ExternalModelDefinition_t *x,
+                       const char *src, const char *id, cdoc *out);
+
 static int open_external(csize *C, cdoc *d, ExternalModelDefinition_t *x,
                          cdoc *out) {
-  tr *T = C->T;
   memset(out, 0, sizeof *out);
-  const char *src = ExternalModelDefinition_getSource(x);
+  /* the comp getters return copies (libSBML's safe_strdup): freed here */
+  char *owned = ExternalModelDefinition_getSource(x);
+  char *id = ExternalModelDefinition_getId(x);
+  int r = open_source(C, d, x, owned, str_or(id, "?"), out);
+  free(owned);
+  free(id);
+  return r;
+}
+
+static int open_source(csize *C, cdoc *d, ExternalModelDefinition_t *x,
+                       const char *src, const char *id, cdoc *out) {
+  tr *T = C->T;
   if (src == NULL || src[0] == '\0') {
-    fail(T, MUSKX_EMODEL, x, "external model definition '%s' has no source",
-         str_or(ExternalModelDefinition_getId(x), "?"));
+    fail(T, MUSKX_EMODEL, x, "external model definition '%s' has no source", id);
     return -1;
   }
   if (strncmp(src, "file:", 5) == 0) src += 5;
   if (strstr(src, "://") != NULL) {
     fail(T, MUSKX_EUNSUPPORTED, x,
          "external model definition '%s': only local files are read, not '%.300s'",
-         str_or(ExternalModelDefinition_getId(x), "?"), src);
+         id, src);
     return -1;
   }
   if (++C->opened > MUSKX__SBML_MAX_EXTERNAL_READS) {
@@ -199,7 +210,6 @@ static int open_external(csize *C, cdoc *d, ExternalModelDefinition_t *x,
     free_cdoc(out);
     return nomem(T), -1;
   }
-  out->name = src;
   out->plug = (CompSBMLDocumentPlugin_t *)SBase_getPlugin((SBase_t *)out->doc, "comp");
   return 0;
 }
@@ -221,12 +231,14 @@ static double ref_size(csize *C, cdoc *d, const char *ref, int level) {
   for (unsigned i = 0; i < nx; i++) {
     ExternalModelDefinition_t *x =
         CompSBMLDocumentPlugin_getExternalModelDefinition(d->plug, i);
-    const char *id = ExternalModelDefinition_getId(x);
-    if (ref == NULL || id == NULL || strcmp(id, ref) != 0) continue;
+    char *id = ExternalModelDefinition_getId(x); /* a copy, freed below */
+    int match = ref != NULL && id != NULL && strcmp(id, ref) == 0;
+    free(id);
+    if (!match) continue;
     cdoc ext;
     if (open_external(C, d, x, &ext) != 0) return -1;
     C->depth++;
-    const char *inner = ExternalModelDefinition_getModelRef(x);
+    char *inner = ExternalModelDefinition_getModelRef(x);
     double s;
     if (inner == NULL || inner[0] == '\0') {
       Model_t *em = SBMLDocument_getModel(ext.doc);
@@ -234,6 +246,7 @@ static double ref_size(csize *C, cdoc *d, const char *ref, int level) {
     } else {
       s = ref_size(C, &ext, inner, level);
     }
+    free(inner);
     C->depth--;
     free_cdoc(&ext);
     return s;
@@ -253,29 +266,36 @@ static double model_size(csize *C, cdoc *d, Model_t *m, int level) {
   CompModelPlugin_t *mp = (CompModelPlugin_t *)SBase_getPlugin((SBase_t *)m, "comp");
   unsigned ns = mp ? CompModelPlugin_getNumSubmodels(mp) : 0;
   /* Submodels of the same definition cost the same: count each once. */
+  if (ns == 0) return s;
+  /* the refs, copies from libSBML (safe_strdup), freed below */
+  char **refs = muskx__calloc(ns, sizeof *refs);
+  if (refs == NULL) return nomem(T), -1;
+  for (unsigned i = 0; i < ns; i++)
+    refs[i] = Submodel_getModelRef(CompModelPlugin_getSubmodel(mp, i));
   for (unsigned i = 0; i < ns && s <= MUSKX__SBML_MAX_FLAT; i++) {
-    Submodel_t *sm = CompModelPlugin_getSubmodel(mp, i);
-    const char *ref = Submodel_getModelRef(sm);
     unsigned same = 1;
     int seen = 0;
     for (unsigned j = 0; j < i && !seen; j++)
-      seen = strcmp(str_or(Submodel_getModelRef(CompModelPlugin_getSubmodel(mp, j)), ""),
-                    str_or(ref, "")) == 0;
+      seen = strcmp(str_or(refs[j], ""), str_or(refs[i], "")) == 0;
     if (seen) continue;
     for (unsigned j = i + 1; j < ns; j++)
-      same += strcmp(str_or(Submodel_getModelRef(CompModelPlugin_getSubmodel(mp, j)), ""),
-                     str_or(ref, "")) == 0;
-    double sub = ref_size(C, d, ref, level + 1);
-    if (sub < 0) return -1;
+      same += strcmp(str_or(refs[j], ""), str_or(refs[i], "")) == 0;
+    double sub = ref_size(C, d, refs[i], level + 1);
+    if (sub < 0) {
+      s = -1;
+      break;
+    }
     s += (double)same * sub;
   }
+  for (unsigned i = 0; i < ns; i++) free(refs[i]);
+  muskx__free(refs);
   return s;
 }
 
 muskx_status muskx__sbml_comp_check(tr *T) {
   csize C = {T, 0, 0};
   cdoc top = {T->doc, (CompSBMLDocumentPlugin_t *)SBase_getPlugin((SBase_t *)T->doc, "comp"),
-              NULL, T->path};
+              NULL};
   const char *slash = strrchr(T->path, '/');
   top.folder = slash ? muskx__strndup(T->path, (size_t)(slash - T->path))
                      : muskx__strdup(".");
