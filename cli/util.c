@@ -7,6 +7,7 @@
  * or replaced by a complete, fsynced file -- never by a partial one.
  */
 #include <errno.h>
+#include <float.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
@@ -224,6 +225,9 @@ static const char *parse_double_span(const char *s, size_t len, double *out) {
   v = strtod(buf, &end);
   if (end == buf || *end != '\0') return "is not a number";
   if (errno == ERANGE && fabs(v) > 1.0) return "is out of range";
+  /* 1e-400 read as 0 (or a denormal) would be a silent change (issue 16) */
+  if ((errno == ERANGE && fabs(v) <= 1.0) || (v != 0 && fabs(v) < DBL_MIN))
+    return "is too small to represent (below 2.2e-308 in magnitude)";
   if (!isfinite(v)) return "is not a finite number";
   *out = v;
   return NULL;

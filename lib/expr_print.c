@@ -95,3 +95,14 @@ void muskx__expr_print(const muskx__expr *e, char *buf, size_t n) {
   print(&o, e, 0);
   if (o.used + 1 >= n && n > 4) memcpy(buf + n - 4, "...", 4);
 }
+
+int muskx__nonfinite_word(const char *s, size_t n) {
+  static const char *const words[] = {"inf", "infinity", "nan"};
+  for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+    size_t k = strlen(words[w]), i = 0;
+    if (k != n) continue;
+    while (i < n && (s[i] | 0x20) == words[w][i]) i++;
+    if (i == n) return 1;
+  }
+  return 0;
+}

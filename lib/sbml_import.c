@@ -261,9 +261,27 @@ static muskx_status read_document(tr *T, const char *text, size_t len) {
     ConversionOption_free(opt);
     ConversionProperties_free(props);
     if (r != LIBSBML_OPERATION_SUCCESS) {
+      /* say why: libSBML's first error from the conversion (issue 16) */
+      const char *why = "libSBML gave no reason";
       muskx__loc loc = {T->path, 0, 0};
+      unsigned ne = SBMLDocument_getNumErrors(T->doc);
+      for (unsigned i = 0; i < ne; i++) {
+        const XMLError_t *e = (const XMLError_t *)SBMLDocument_getError(T->doc, i);
+        if (!XMLError_isError(e) && !XMLError_isFatal(e)) continue;
+        why = str_or(XMLError_getMessage(e), why);
+        loc.line = (int)XMLError_getLine(e);
+        loc.col = loc.line > 0 ? 1 : 0;
+        break;
+      }
+      char clean[600];
+      size_t k = 0;
+      for (const char *p = why; *p && k + 1 < sizeof clean; p++)
+        clean[k++] = (*p == '\n' || *p == '\r') ? ' ' : *p;
+      while (k > 0 && clean[k - 1] == ' ') k--;
+      clean[k] = '\0';
       return T->st = muskx__seterr(T->err, MUSKX_EUNSUPPORTED, &loc,
-                                   "cannot flatten this hierarchical (comp) model");
+                                   "cannot flatten this hierarchical (comp) "
+                                   "model: %s", clean);
     }
     T->m = SBMLDocument_getModel(T->doc);
   }

@@ -341,6 +341,12 @@ static int ex(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
         for (int i = 2; i <= (int)x; i++) f *= i;
         return num(o, f);
       }
+      if (ASTNode_isNumber(a)) {
+        char what[96];
+        snprintf(what, sizeof what, "MathML <factorial> of %g (only of a whole "
+                 "number from 0 to 170)", num_value(a));
+        return unsupported_math(T, o, n, what);
+      }
       return unsupported_math(T, o, n, "MathML <factorial> of a non-constant");
     }
     case AST_FUNCTION_PIECEWISE: return piecewise(T, o, n, cx, 0);

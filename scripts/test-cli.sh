@@ -226,5 +226,10 @@ kill -TERM "$pid" 2> /dev/null; rc=0; wait "$pid" || rc=$?
 [ $rc -eq 143 ] && [ -z "$(find . -maxdepth 1 -name 'sig.png*' -print)" ]
 check "SIGTERM during --plot: exit 143, no temporary file, no sig.png" $? "rc $rc: $(ls)"
 
+# Issue 16: --set 1e-400 was read as 0.
+rc=0; "$muskx" simulate good.yaml --t-end 1 --set k=1e-400 > /dev/null 2> stderr.txt || rc=$?
+[ $rc -eq 2 ] && grep -q "too small to represent" stderr.txt
+check "--set k=1e-400: refused, not read as 0" $? "rc $rc: $(cat stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
