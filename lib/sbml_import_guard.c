@@ -6,7 +6,8 @@
  * copying every submodel instance, so a small hostile file can overflow
  * the stack (10,000 nested <apply>) or allocate gigabytes (16 levels of 2
  * submodels). Before libSBML sees a document:
- *  - its text is scanned for element nesting (MUSKX__SBML_MAX_DEPTH);
+ *  - its text is scanned for element nesting (MUSKX__SBML_MAX_DEPTH), and
+ *    a <!DOCTYPE> (DTD, entities) is refused;
  * and before a comp model is flattened:
  *  - the number of elements the flat model would hold is computed from
  *    the submodel tree, each definition's size once (MUSKX__SBML_MAX_FLAT);
@@ -55,8 +56,15 @@ muskx_status muskx__sbml_prescan(const char *path, const char *text,
       p = skip_past(p + 9, e, "]]>", &line);
     } else if (e - p >= 2 && p[1] == '?') {
       p = skip_past(p + 2, e, "?>", &line);
+    } else if (e - p >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0) {
+      /* SBML needs no DTD; entities are a classic attack surface, and
+         libxml2 under libSBML leaks a document's internal subset. */
+      muskx__loc loc = {path, line, 1};
+      return muskx__seterr(err, MUSKX_EUNSUPPORTED, &loc,
+                           "SBML with a <!DOCTYPE> (a DTD or entities) is not "
+                           "accepted");
     } else if (e - p >= 2 && p[1] == '!') {
-      /* <!DOCTYPE ... [ internal subset ] > */
+      /* other declarations */
       int brackets = 0;
       for (p += 2; p < e; p++) {
         if (*p == '\n') line++;

@@ -115,6 +115,13 @@ START_TEST(deep_mathml_and_annotations_are_refused_before_libsbml_parses_them) {
   ck_assert_int_eq(load_text(t, &m, &err), MUSKX_OK);
   muskx_model_free(m);
   free(t);
+  /* A DTD with entities: refused (libxml2 leaked its internal subset). */
+  const char *dtd = "<?xml version='1.0'?>\n<!DOCTYPE sbml [ <!ENTITY a 'aa'> ]>\n"
+                    "<sbml xmlns='http://www.sbml.org/sbml/level3/version2/core' "
+                    "level='3' version='2'><model id='m' name='&a;'/></sbml>\n";
+  ck_assert_int_eq(load_text(dtd, &m, &err), MUSKX_EUNSUPPORTED);
+  ck_assert_ptr_nonnull(strstr(err.message, "<!DOCTYPE>"));
+  ck_assert_int_eq(err.line, 2);
   /* Comments, CDATA and quoted '>' do not count as elements. */
   const char *odd =
       HEAD "<!-- <a><b><c> --><notes><p xmlns='http://www.w3.org/1999/xhtml'>"
