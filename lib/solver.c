@@ -576,8 +576,24 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
         have ? N_VGetArrayPointer(ewt) : NULL);
     if (ele) N_VDestroy(ele);
     if (ewt) N_VDestroy(ewt);
-    st = muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: CVODE failed (%s): %.400s; worst "
-                        "species '%s'", t, flagname, cvmsg, worst);
+    /* What the common failures mean, before CVODE's own text (issue 16:
+       "Trouble interpolating at tout" told a user nothing). */
+    const char *meaning =
+        flag == CV_TOO_MUCH_WORK ? "the step budget was spent before the next "
+                                   "output time (raise --max-steps, or the model "
+                                   "is very stiff or oscillates fast)"
+        : flag == CV_ERR_FAILURE ? "the error test failed repeatedly (a "
+                                   "discontinuity the solver cannot step over, or "
+                                   "tolerances that are too tight)"
+        : flag == CV_CONV_FAILURE ? "the Newton iteration kept failing to "
+                                    "converge (a rate that jumps, or a solution "
+                                    "that leaves its domain)"
+        : flag == CV_TOO_CLOSE || flag == CV_ILL_INPUT
+            ? "the solver could not advance (rates too fast or times too close "
+              "for double precision)"
+            : "the solver failed";
+    st = muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: %s; worst species '%s' "
+                        "(CVODE %s: %.300s)", t, meaning, worst, flagname, cvmsg);
   }
   free(fname); /* allocated by SUNDIALS */
   return st;
