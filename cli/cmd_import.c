@@ -38,7 +38,11 @@ static int run(const cli_command *self, int argc, char **argv) {
   int r = cli_parse_model_output(self, argc, argv, OPT_OUTPUT, &model, &output);
   if (r >= 0) return r;
   memset(&err, 0, sizeof err);
-  if (muskx_sbml_to_yaml(model, &yaml, &err) != MUSKX_OK) {
+  muskx_access *access = NULL;
+  muskx_status st = cli_access(&access, &err);
+  if (st == MUSKX_OK) st = muskx_sbml_to_yaml_with(model, access, &yaml, &err);
+  muskx_access_free(access);
+  if (st != MUSKX_OK) {
     print_error(&err, model);
     return CLI_EXIT_FAIL;
   }

@@ -801,6 +801,13 @@ MUSKX_API muskx_status muskx_quantiles(const double *values, size_t nsets,
  */
 MUSKX_API muskx_status muskx_sbml_to_yaml(const char *sbml_path,
                                           char **yaml_out, muskx_error *err);
+/* muskx_sbml_to_yaml() that may also read comp external model definitions
+   from the folders of access (NULL: only the document's folder; see File
+   access). */
+MUSKX_API muskx_status muskx_sbml_to_yaml_with(const char *sbml_path,
+                                               const muskx_access *access,
+                                               char **yaml_out,
+                                               muskx_error *err);
 
 /* Frees a string the library returned to the caller; NULL is a no-op. */
 MUSKX_API void muskx_free_string(char *s);

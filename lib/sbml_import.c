@@ -116,6 +116,22 @@ muskx_status muskx_sbml_to_yaml(const char *sbml_path, char **yaml_out,
   return muskx__sbml_translate(sbml_path, NULL, 0, NULL, yaml_out, err);
 }
 
+muskx_status muskx_sbml_to_yaml_with(const char *sbml_path,
+                                     const muskx_access *access,
+                                     char **yaml_out, muskx_error *err) {
+  muskx__clearerr(err);
+  if (yaml_out != NULL) *yaml_out = NULL;
+  if (sbml_path == NULL || yaml_out == NULL)
+    return muskx__seterr(err, MUSKX_EINVAL, NULL,
+                         "sbml_path and yaml_out must not be NULL");
+  muskx__folders scope;
+  muskx_status st = muskx__folders_open(&scope, access, sbml_path, err);
+  if (st != MUSKX_OK) return st;
+  st = muskx__sbml_translate_in(sbml_path, NULL, 0, NULL, &scope, yaml_out, err);
+  muskx__folders_close(&scope);
+  return st;
+}
+
 muskx_status muskx__sbml_load_hook(const char *path, const char *text,
                                    size_t len, const muskx__folders *scope,
                                    muskx_model **out, muskx_error *err) {
