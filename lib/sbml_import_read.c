@@ -1,6 +1,7 @@
 /*
- * sbml_import_read.c -- names, variables, structure, rules, classification (issue 5; split from
- * sbml_import.c, whose banner gives the mapping).
+ * sbml_import_read.c -- names, variables, structure, rules and what each
+ * SBML variable becomes (classify) (issue 5; split from sbml_import.c,
+ * whose banner gives the mapping from SBML to muskx).
  */
 #include "sbml_import.h"
 #include "symtab.h"
