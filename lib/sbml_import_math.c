@@ -105,8 +105,11 @@ static int piecewise(tr *T, sb *o, const ASTNode_t *n, ctx *cx, unsigned from) {
   }
   if (from < k) return ex(T, o, kid(n, from), cx); /* <otherwise> */
   /* SBML leaves a piecewise without <otherwise> undefined when no piece
-     applies; 0 is what libRoadRunner and COPASI use. */
-  return num(o, 0);
+     applies. libRoadRunner and COPASI use 0, which hid the gap (issue 16);
+     0/0 makes it NaN, which a run reports with the time and the
+     expression. */
+  sb_puts(o, "(0 / 0)");
+  return P_ATOM;
 }
 
 int muskx__sbml_lookup_local(tr *T, int r, const char *id) {

@@ -345,6 +345,36 @@ START_TEST(sbml_ids_are_handled_in_linear_time) {
 }
 END_TEST
 
+START_TEST(a_piecewise_without_otherwise_is_undefined_not_zero) {
+  /* Low: it silently became 0 when no piece applied. dS/dt = 1 while
+     t < 0.5, undefined after: S(0.4) = 0.4, and a run past 0.5 fails. */
+  const char *t =
+      HEAD "<listOfParameters><parameter id='S' value='0' constant='false'/>"
+           "</listOfParameters><listOfRules><rateRule variable='S'><math "
+           "xmlns='http://www.w3.org/1998/Math/MathML'><piecewise><piece>"
+           "<cn>1</cn><apply><lt/><csymbol encoding='text' definitionURL="
+           "'http://www.sbml.org/sbml/symbols/time'>t</csymbol><cn>0.5</cn>"
+           "</apply></piece></piecewise></math></rateRule></listOfRules>" TAIL;
+  muskx_model *m;
+  muskx_error err;
+  char buf[2048];
+  ck_assert_msg(load_text(t, &m, &err) == MUSKX_OK, "%s",
+                muskx_error_format(&err, buf, sizeof buf));
+  muskx_sim *s = tu_sim(m);
+  double early[] = {0, 0.4}, out[2];
+  tu_run(s, early, 2, out);
+  ck_assert_double_eq_tol(out[1], 0.4, 1e-8);
+  double late[] = {0, 1}, out2[2];
+  size_t rows = 0;
+  /* the right-hand side is NaN past 0.5: CVODE cannot step past it */
+  ck_assert_int_ne(muskx_sim_run(s, late, 2, out2, &rows), MUSKX_OK);
+  ck_assert_uint_eq(rows, 1);
+  ck_assert_ptr_nonnull(strstr(muskx_sim_errmsg(s), "t=0.5"));
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
 #else /* !MUSKX_HAVE_SBML */
 START_TEST(without_libsbml_sbml_is_refused) {
   char *yaml = NULL;
@@ -364,6 +394,7 @@ int main(void) {
   tcase_add_test(tc, comp_external_models_are_read_only_inside_the_folder);
   tcase_add_test(tc, sbml_files_are_limited_to_16_mib_before_parsing);
   tcase_add_test(tc, a_nan_or_infinite_stoichiometry_is_refused);
+  tcase_add_test(tc, a_piecewise_without_otherwise_is_undefined_not_zero);
   TCase *linear = tcase_create("linear");
   tcase_set_timeout(linear, 5);
   tcase_add_test(linear, sbml_ids_are_handled_in_linear_time);
