@@ -317,7 +317,7 @@ test-alloc:
 # ensembles) under ThreadSanitizer, in build-tsan/. OpenBLAS and SUNDIALS
 # are not instrumented; their own threads are off (OPENBLAS_NUM_THREADS=1).
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
-TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_ensemble%.c tests/test_petab.c tests/test_fit.c,$(TEST_SRC))
+TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_sbml_threads.c tests/test_ensemble%.c tests/test_petab.c tests/test_fit.c,$(TEST_SRC))
 TSAN_ENV := $(TEST_ENV) CK_TIMEOUT_MULTIPLIER=3 \
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 test-tsan:
@@ -371,6 +371,11 @@ fuzz-corpus:
 	@if [ -d build-fuzz/corpus/scenario ]; then \
 	  for f in $(wildcard scenarios/*.yaml); do \
 	    cp "$$f" "build-fuzz/corpus/scenario/seed-$$(basename "$$f")"; done; fi
+	@# SBML seeds (issue 16): every 8th case of the SBML Test Suite, when present
+	@if [ -d build-fuzz/corpus/sbml ]; then \
+	  i=0; for f in $(sort $(wildcard $(SBML_SUITE)/*/*-sbml-l3v2.xml)); do \
+	    i=$$((i + 1)); [ $$((i % 8)) -eq 1 ] || continue; \
+	    cp "$$f" "build-fuzz/corpus/sbml/seed-$$(basename "$$f")"; done; fi
 
 # A harness that does not build is reported (and counted) as failed by
 # run-fuzz.sh; the others still run.

@@ -64,7 +64,11 @@ static int run(const cli_command *self, int argc, char **argv) {
   }
   if (model == NULL) return cli_usage_error(self, "no MODEL given");
   memset(&err, 0, sizeof err);
-  if (muskx_sbml_to_yaml_opt(model, l2, &yaml, &err) != MUSKX_OK) {
+  muskx_access *access = NULL;
+  muskx_status st = cli_access(&access, &err);
+  if (st == MUSKX_OK) st = muskx_sbml_to_yaml_with(model, access, l2, &yaml, &err);
+  muskx_access_free(access);
+  if (st != MUSKX_OK) {
     print_error(&err, model);
     return CLI_EXIT_FAIL;
   }
@@ -76,7 +80,9 @@ static int run(const cli_command *self, int argc, char **argv) {
   }
   for (int w = 0; w < muskx_model_warning_count(m); w++)
     fprintf(stderr, "%s\n", muskx_model_warning(m, w));
-  if (cli_out_write_text(output, yaml) != 0) goto done;
+  if (cli_out_not_input(output, model, m) != 0 ||
+      cli_out_write_text(output, yaml) != 0)
+    goto done;
   status = CLI_EXIT_OK;
 done:
   muskx_model_free(m);

@@ -143,5 +143,6 @@ int main(int argc, char **argv) {
   cmd = find_command(name);
   if (cmd == NULL) return usage_error("unknown command", name);
   if (take_allow_paths(&argc, argv) != 0) return CLI_EXIT_USAGE;
+  cli_install_signal_cleanup();
   return cmd->run(cmd, argc - 1, argv + 1);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "callmemo.h"
 #include "compile.h"
 #include "compile_sens.h"
 #include "dag.h"
@@ -33,6 +34,14 @@ typedef struct build_ctx {
   int32_t ndl, capdl;
   const muskx__expr *bad_at;  /* a refused construct (not OOM) */
   const char *bad_what;
+  /* Bounded work (issue 16): build() nests at most MUSKX__COMPILE_MAX_DEPTH
+     deep (the C stack; a chain of function calls or assignments inlines
+     recursively) and runs at most MUSKX__COMPILE_MAX_WORK times; each
+     distinct call is inlined once (calls). */
+  int depth;
+  long work;
+  int limit_hit;              /* bad_at/bad_what name the limit (ELIMIT) */
+  muskx__callmemo calls;
 } build_ctx;
 
 /* delay(x, tau) becomes the leaf D_DELAY(k); the compiler emits tau_k and
@@ -134,7 +143,47 @@ static int32_t build_builtin(build_ctx *b, muskx__builtin f, int n,
   }
 }
 
+/* Refuses the model at e: a documented limit on the work of inlining. */
+static int32_t over_limit(build_ctx *b, const muskx__expr *e, const char *what) {
+  if (b->bad_at == NULL) {
+    b->bad_at = e;
+    b->bad_what = what;
+    b->limit_hit = 1;
+  }
+  return -1;
+}
+
+static int32_t build_node(build_ctx *b, const muskx__expr *e, const int32_t *env);
+
 static int32_t build(build_ctx *b, const muskx__expr *e, const int32_t *env) {
+  if (b->bad_at != NULL) return -1;
+  if (b->depth >= MUSKX__COMPILE_MAX_DEPTH)
+    return over_limit(b, e, "expressions nest deeper than "
+                            MUSKX__STR_OF(MUSKX__COMPILE_MAX_DEPTH)
+                            " levels once functions and assignments are inlined "
+                            "(the limit on inlining depth)");
+  if (++b->work > MUSKX__COMPILE_MAX_WORK)
+    return over_limit(b, e, "inlining the functions and assignments would build "
+                            "more than " MUSKX__STR_OF(MUSKX__COMPILE_MAX_WORK)
+                            " expression nodes (the limit on inlined size)");
+  b->depth++;
+  int32_t r = build_node(b, e, env);
+  b->depth--;
+  return r;
+}
+
+/* A user function's body with its arguments bound to x, once per distinct
+   call (callmemo.h). */
+static int32_t build_call(build_ctx *b, const muskx__expr *e, const int32_t *x) {
+  int32_t r = muskx__callmemo_get(&b->calls, e->sym_index, x, e->nargs);
+  if (r >= 0) return r;
+  r = build(b, b->m->functions[e->sym_index].body, x);
+  if (r >= 0 && muskx__callmemo_put(&b->calls, e->sym_index, x, e->nargs, r) != 0)
+    return -1;
+  return r;
+}
+
+static int32_t build_node(build_ctx *b, const muskx__expr *e, const int32_t *env) {
   muskx__dag *g = b->g;
   const muskx_model *m = b->m;
   switch (e->kind) {
@@ -184,7 +233,7 @@ static int32_t build(build_ctx *b, const muskx__expr *e, const int32_t *env) {
         else if (e->builtin != MUSKX__F_NONE)
           r = build_builtin(b, e->builtin, e->nargs, x);
         else /* user function: inline its body with the arguments bound */
-          r = build(b, m->functions[e->sym_index].body, x);
+          r = build_call(b, e, x);
       }
       if (x != local) muskx__free(x);
       return r;
@@ -512,6 +561,7 @@ static void state_free(compile_state *s, const muskx_model *m) {
   muskx__free(s->b.dl_tau);
   muskx__free(s->b.dl_src);
   muskx__sens_build_free(&s->sens);
+  muskx__callmemo_free(&s->b.calls);
   muskx__dag_free(&s->g);
 }
 
@@ -1023,10 +1073,11 @@ muskx_status muskx__compile(muskx_model *m, muskx_error *err) {
 refused:
   where.line = s.b.bad_at->line;
   where.col = s.b.bad_at->col;
-  muskx__seterr(err, MUSKX_EUNSUPPORTED, &where, "%s", s.b.bad_what);
+  st = s.b.limit_hit ? MUSKX_ELIMIT : MUSKX_EUNSUPPORTED;
+  muskx__seterr(err, st, &where, "%s", s.b.bad_what);
   state_free(&s, m);
   muskx__program_free(p);
-  return MUSKX_EUNSUPPORTED;
+  return st;
 fail:
   state_free(&s, m);
   muskx__program_free(p);

@@ -47,6 +47,15 @@ enum {
   MUSKX__WHEN_FIXED        /* parameters only, and no event sets one */
 };
 
+/* Bounded work of inlining (issue 16; muskx-model(5), LIMITS): nesting of
+   function calls and assignments as they are inlined (each level is a few
+   C stack frames here and in the differentiation), and expression nodes
+   built in all (distinct calls are built once, callmemo.h). */
+#define MUSKX__COMPILE_MAX_DEPTH 4000
+#define MUSKX__COMPILE_MAX_WORK 1000000
+#define MUSKX__CSTR2(x) #x
+#define MUSKX__STR_OF(x) MUSKX__CSTR2(x)
+
 struct muskx__program {
   int32_t nregs;      /* size of a simulation's register file */
   int32_t nconst;     /* literal constants, registers [0, nconst) */

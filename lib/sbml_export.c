@@ -33,6 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "error.h"
@@ -867,8 +869,8 @@ static void export_model(ex *X) {
   export_events(X);
 }
 
-muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
-                                     char **xml_out, muskx_error *err) {
+static muskx_status export_locked(const muskx_model *m, const char *path,
+                                  char **xml_out, muskx_error *err) {
   muskx__clearerr(err);
   if (xml_out != NULL) *xml_out = NULL;
   if (m == NULL || (path == NULL && xml_out == NULL))
@@ -886,12 +888,23 @@ muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
   }
   if (X.st == MUSKX_OK && path != NULL) {
     /* write the whole text or nothing: a temporary file, then rename */
+    /* PATH.muskx-partial-XXXXXX: unique (two threads exporting to one
+       path never share it) and obvious when left behind (issue 16) */
     size_t pl = strlen(path);
-    char *tmp = muskx__alloc(pl + 16);
+    char *tmp = muskx__alloc(pl + 32);
     FILE *f = NULL;
     if (tmp != NULL) {
-      snprintf(tmp, pl + 16, "%s.tmp", path);
-      f = fopen(tmp, "wb");
+      snprintf(tmp, pl + 32, "%s.muskx-partial-XXXXXX", path);
+      int fd = mkstemp(tmp);
+      /* mkstemp makes 0600: keep an existing file's mode, else 0644 (the
+         umask cannot be read thread-safely) */
+      struct stat sb;
+      if (fd >= 0) fchmod(fd, stat(path, &sb) == 0 ? (sb.st_mode & 07777) : 0644);
+      if (fd >= 0 && (f = fdopen(fd, "wb")) == NULL) close(fd);
+      if (fd < 0) {
+        muskx__free(tmp);
+        tmp = NULL;
+      }
     }
     size_t len = strlen(xml);
     int ok = f != NULL && fwrite(xml, 1, len, f) == len;
@@ -911,6 +924,14 @@ muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
   free(xml); /* allocated by libSBML */
   SBMLDocument_free(doc);
   return X.st;
+}
+
+muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
+                                     char **xml_out, muskx_error *err) {
+  muskx__sbml_lock(); /* libSBML is not thread-safe (sbml_lock.c) */
+  muskx_status st = export_locked(m, path, xml_out, err);
+  muskx__sbml_unlock();
+  return st;
 }
 
 #endif /* MUSKX_HAVE_SBML */

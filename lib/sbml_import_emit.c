@@ -1,6 +1,6 @@
 /*
- * sbml_import_emit.c -- writing the YAML (issue 5; split from
- * sbml_import.c, whose banner gives the mapping).
+ * sbml_import_emit.c -- writing the muskx YAML (issue 5; split from
+ * sbml_import.c, whose banner gives the mapping from SBML to muskx).
  */
 #include "sbml_import.h"
 
@@ -94,7 +94,7 @@ static void write_functions(tr *T, sb *o) {
 static void write_parameters(tr *T, sb *o) {
   int n = T->nv;
   char **text = muskx__calloc((size_t)n + 1, sizeof *text);
-  int **deps = muskx__calloc((size_t)n + 1, sizeof *deps);
+  deplist *deps = muskx__calloc((size_t)n + 1, sizeof *deps);
   int *state = muskx__calloc((size_t)n + 1, sizeof *state);
   int *order = muskx__calloc((size_t)n + 1, sizeof *order);
   int *stack = muskx__calloc((size_t)n + 1, sizeof *stack);
@@ -106,17 +106,12 @@ static void write_parameters(tr *T, sb *o) {
   }
   for (int i = 0; i < n && T->st == MUSKX_OK; i++) {
     if (T->v[i].kind != V_PARAM) continue;
-    deps[i] = muskx__calloc((size_t)n, sizeof **deps);
-    if (deps[i] == NULL) {
-      nomem(T);
-      goto out;
-    }
     ctx c = run_ctx();
     c.init = 2;
-    c.deps = deps[i];
+    c.deps = &deps[i];
     sb e = {0};
     muskx__sbml_initial_symbol(T, &e, i, &c);
-    if (e.oom) nomem(T);
+    if (e.oom || deps[i].oom) nomem(T);
     text[i] = e.s;
     any = 1;
   }
@@ -129,9 +124,9 @@ static void write_parameters(tr *T, sb *o) {
     next[i] = 0;
     while (sp > 0) {
       int u = stack[sp - 1];
-      while (next[u] < n && !(deps[u][next[u]] && T->v[next[u]].kind == V_PARAM)) next[u]++;
-      if (next[u] < n) {
-        int w = next[u]++;
+      while (next[u] < deps[u].n && T->v[deps[u].v[next[u]]].kind != V_PARAM) next[u]++;
+      if (next[u] < deps[u].n) {
+        int w = deps[u].v[next[u]++];
         if (state[w] == 1) {
           fail(T, MUSKX_EMODEL, T->v[w].el,
                "initial values of '%s' and '%s' depend on each other",
@@ -196,7 +191,7 @@ static void write_parameters(tr *T, sb *o) {
   muskx__sbml_write_switch_flags(T, o);
 out:
   for (int i = 0; i < n && text; i++) muskx__free(text[i]);
-  for (int i = 0; i < n && deps; i++) muskx__free(deps[i]);
+  for (int i = 0; i < n && deps; i++) muskx__free(deps[i].v);
   muskx__free(text);
   muskx__free(deps);
   muskx__free(state);

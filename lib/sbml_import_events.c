@@ -1,6 +1,6 @@
 /*
- * sbml_import_events.c -- SBML events (issue 5; split from
- * sbml_import.c, whose banner gives the mapping).
+ * sbml_import_events.c -- SBML events as muskx events (issue 5; split from
+ * sbml_import.c, whose banner gives the mapping from SBML to muskx).
  */
 #include "sbml_import.h"
 

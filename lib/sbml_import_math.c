@@ -1,6 +1,6 @@
 /*
  * sbml_import_math.c -- MathML to muskx expressions (issue 5; split from
- * sbml_import.c, whose banner gives the mapping).
+ * sbml_import.c, whose banner gives the mapping from SBML to muskx).
  */
 #include "sbml_import.h"
 
@@ -105,8 +105,11 @@ static int piecewise(tr *T, sb *o, const ASTNode_t *n, ctx *cx, unsigned from) {
   }
   if (from < k) return ex(T, o, kid(n, from), cx); /* <otherwise> */
   /* SBML leaves a piecewise without <otherwise> undefined when no piece
-     applies; 0 is what libRoadRunner and COPASI use. */
-  return num(o, 0);
+     applies. libRoadRunner and COPASI use 0, which hid the gap (issue 16);
+     0/0 makes it NaN, which a run reports with the time and the
+     expression. */
+  sb_puts(o, "(0 / 0)");
+  return P_ATOM;
 }
 
 int muskx__sbml_lookup_local(tr *T, int r, const char *id) {
@@ -341,6 +344,12 @@ static int ex(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
         for (int i = 2; i <= (int)x; i++) f *= i;
         return num(o, f);
       }
+      if (ASTNode_isNumber(a)) {
+        char what[96];
+        snprintf(what, sizeof what, "MathML <factorial> of %g (only of a whole "
+                 "number from 0 to 170)", num_value(a));
+        return unsupported_math(T, o, n, what);
+      }
       return unsupported_math(T, o, n, "MathML <factorial> of a non-constant");
     }
     case AST_FUNCTION_PIECEWISE: return piecewise(T, o, n, cx, 0);
@@ -434,7 +443,7 @@ int muskx__sbml_sym_text(tr *T, sb *o, int vi, ctx *cx) {
   sv *v = &T->v[vi];
   if (cx->init) {
     if (v->kind == V_PARAM && !v->amount_state) {
-      if (cx->deps) cx->deps[vi] = 1;
+      if (cx->deps) deplist_add(cx->deps, vi);
       sb_puts(o, v->name);
       return P_ATOM;
     }

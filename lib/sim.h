@@ -101,6 +101,9 @@ struct muskx_sim {
      root_times), then per root the last such time handled (events.c) */
   double *root_time;
   double bad_time; int bad_result; /* last non-finite RHS result */
+  /* Newton matrix I - gamma J (issue 16): the largest |J| entry of the
+     last Jacobian, and the time and gamma at which gamma |J| overflowed */
+  double jac_maxabs, newton_time, newton_gamma;
   /* After a root return, `when` conditions are judged just past the root
      (CVODE may stop exactly on g == 0, where `A < 0.5` is still false);
      event assignments still use the state at the root. */
@@ -216,6 +219,17 @@ void muskx__events_probe_set(muskx_sim *s, double tp);
 /* One output row (species, then outputs) at (t, y). */
 void muskx__events_record(muskx_sim *s, double t, const double *y,
                           double *row);
+/* sim_finite.c: ENONFINITE naming the time, column and expression when a
+   recorded row holds NaN or an infinity (issue 16). */
+muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row);
+/* EINVAL for output times a solver cannot reach: |t| > MUSKX__MAX_TIME
+   (CVODE's step arithmetic overflows near 1e301 and never returns) or a
+   positive gap below MUSKX__MIN_TIME_GAP (x max(1, |t|)), where the first
+   step underflows to 0 (1e-320 gave NaN). */
+#define MUSKX__MAX_TIME 1e250
+#define MUSKX__MIN_TIME_GAP 1e-100
+muskx_status muskx__sim_check_times(muskx_sim *s, const double *times,
+                                    size_t n);
 
 /* param_steps.c: parameters driven as step functions of time */
 /* Sets (replaces) the steps of parameter-like slot param: value values[k]

@@ -58,7 +58,7 @@ EOF
 sentinel="previous contents, must survive"
 reset_out() { printf '%s\n' "$sentinel" > "$1"; }
 untouched() { [ "$(cat "$1")" = "$sentinel" ]; }
-no_temps() { [ -z "$(find . -maxdepth 2 -name '.*.??????' -print)" ]; }
+no_temps() { [ -z "$(find . -maxdepth 2 -name '*.muskx-partial-*' -print)" ]; }
 
 # expect_failure NAME OUT STATUS -- COMMAND...: the command exits STATUS,
 # OUT is untouched and no temporary file is left.
@@ -69,7 +69,7 @@ expect_failure() {
   "$@" > stdout.txt 2> stderr.txt || rc=$?
   check "$name: exit status $want" $(( rc == want ? 0 : 1 )) "got $rc: $(head -c 300 stderr.txt)"
   untouched "$out"; check "$name: existing $out untouched" $? "now: $(head -c 200 "$out")"
-  no_temps; check "$name: no temporary file left" $? "$(find . -name '.*.??????')"
+  no_temps; check "$name: no temporary file left" $? "$(find . -name '*.muskx-partial-*')"
   [ -s stderr.txt ]; check "$name: says why on stderr" $?
 }
 
@@ -316,6 +316,58 @@ rc=0; MUSKX_ALLOW_PATH="/nonexistent:$root/models" "$muskx" check \
 check "MUSKX_ALLOW_PATH: a missing folder is an error" $? "rc $rc: $(cat stderr.txt)"
 rc=0; "$muskx" check good.yaml --allow-path 2> stderr.txt || rc=$?
 check "--allow-path without a folder: usage error" $(( rc == 2 ? 0 : 1 )) "rc $rc"
+
+# ------------------------------------------------------- outputs vs inputs
+# Issue 16: -o naming the model (or any file the run read) replaced it.
+cp good.yaml keep.yaml
+mkdir -p mods
+cp "$root/tests/models/decay.yaml" mods/decay.yaml
+cat > mods/top.yaml <<'EOF'
+muskx: 1
+model: {id: top}
+imports: [{file: decay.yaml, as: d}]
+EOF
+for args in "simulate keep.yaml --t-end 1 -o keep.yaml" "steady keep.yaml -o keep.yaml" \
+            "dot keep.yaml -o keep.yaml" "export keep.yaml -o keep.yaml" \
+            "simulate mods/top.yaml --t-end 1 -o mods/decay.yaml"; do
+  target=${args##* }
+  before=$(cksum < "$target")
+  rc=0; "$muskx" $args > /dev/null 2> stderr.txt || rc=$?
+  [ $rc -eq 1 ] && grep -q "refusing to write" stderr.txt && [ "$(cksum < "$target")" = "$before" ]
+  check "$args: refused, input intact" $? "rc $rc: $(cat stderr.txt)"
+done
+"$muskx" simulate keep.yaml --t-end 1 -o other.csv 2> stderr.txt && [ -s other.csv ]
+check "simulate -o a new file still works" $? "$(cat stderr.txt)"
+
+# --------------------------------------------------- temp files on SIGTERM
+# Issue 16: a temporary output is removed when the tool is terminated, and
+# is named PATH.muskx-partial-XXXXXX (not hidden). A stand-in gnuplot that
+# waits keeps the --plot temporary file open long enough to signal it.
+mkdir -p fakebin
+cat > fakebin/gnuplot <<EOF
+#!/bin/sh
+echo \$\$ > "$work/gnuplot.pid"
+exec sleep 30
+EOF
+chmod +x fakebin/gnuplot
+PATH="$work/fakebin:$PATH" "$muskx" run "$root/tests/scenarios/basic.yaml" \
+  --allow-path "$root/tests" --plot "$work/sig.png" > /dev/null 2> stderr.txt &
+pid=$!
+seen=1
+for _ in $(seq 1 200); do
+  if [ -n "$(find . -maxdepth 1 -name 'sig.png.muskx-partial-*' -print)" ]; then seen=0; break; fi
+  sleep 0.1
+done
+check "run --plot: the temporary file is named sig.png.muskx-partial-*" $seen
+kill -TERM "$pid" 2> /dev/null; rc=0; wait "$pid" || rc=$?
+[ -f gnuplot.pid ] && kill "$(cat gnuplot.pid)" 2> /dev/null
+[ $rc -eq 143 ] && [ -z "$(find . -maxdepth 1 -name 'sig.png*' -print)" ]
+check "SIGTERM during --plot: exit 143, no temporary file, no sig.png" $? "rc $rc: $(ls)"
+
+# Issue 16: --set 1e-400 was read as 0.
+rc=0; "$muskx" simulate good.yaml --t-end 1 --set k=1e-400 > /dev/null 2> stderr.txt || rc=$?
+[ $rc -eq 2 ] && grep -q "too small to represent" stderr.txt
+check "--set k=1e-400: refused, not read as 0" $? "rc $rc: $(cat stderr.txt)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

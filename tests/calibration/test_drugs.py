@@ -138,7 +138,8 @@ def main():
                        ("models/crosstalk/spaceflight.yaml", "k_sec=-1"),
                        ("models/crosstalk/spaceflight.yaml", "m_prim=1.5"),
                        ("models/drugs/denosumab.yaml", "dmab_dose=-60")):
-        r = subprocess.run([MUSKX, "simulate", model, "--t-end", "1", "--set", bad],
+        r = subprocess.run([MUSKX, "simulate", model, "--t-end", "1", "--set", bad,
+                            "--allow-path", os.path.join(ROOT, "models")],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            universal_newlines=True)
         name = bad.split("=")[0]

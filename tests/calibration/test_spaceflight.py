@@ -64,8 +64,10 @@ def simulate(muskx, tables=None, sets=None, t_end=545):
         f.write(text)
         path = f.name
     try:
+        # the temporary model imports the shipped modules by absolute path
         cmd = [muskx, "simulate", path, "--t-end", str(t_end), "--dt", "1",
-               "--rtol", "1e-8", "--atol", "1e-12"]
+               "--rtol", "1e-8", "--atol", "1e-12",
+               "--allow-path", os.path.dirname(os.path.dirname(os.path.abspath(MODEL)))]
         for k, v in (sets or {}).items():
             cmd += ["--set", "%s=%s" % (k, v)]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
