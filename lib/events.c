@@ -260,7 +260,9 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
     int best = -1;
     double best_pri = -INFINITY;
     for (int k = 0; k < s->npending; k++) {
-      if (s->pending[k].time > t) continue;
+      /* a delayed firing a few ulps after t is due now: the integrator
+         cannot step that little (CV_TOO_CLOSE) */
+      if (s->pending[k].time > t + 4 * DBL_EPSILON * fabs(t)) continue;
       double pri = event_priority(s, s->pending[k].event, t, y);
       if (best < 0 || pri > best_pri) {
         best = k;

@@ -152,10 +152,29 @@ static ASTNode_t *number(double v) {
   if (v == floor(v) && fabs(v) < 1e9) {
     ASTNode_setType(n, AST_INTEGER);
     ASTNode_setInteger(n, (long)v);
-  } else {
-    ASTNode_setReal(n, v);
+    return n;
   }
-  return n;
+  /* libSBML writes 15 significant digits: a number that needs more goes
+     as hi + lo, hi its 15-digit rounding and lo = v - hi (exact), whose
+     own 15 digits are far more than enough (issue 18: export -> import
+     without loss) */
+  char buf[40];
+  snprintf(buf, sizeof buf, "%.15g", v);
+  double hi = strtod(buf, NULL);
+  ASTNode_setReal(n, v);
+  if (!isfinite(v) || hi == v || !isfinite(hi)) return n;
+  ASTNode_setReal(n, hi);
+  ASTNode_t *lo = node(AST_REAL), *sum = node(AST_PLUS);
+  if (lo == NULL || sum == NULL) {
+    if (lo) ASTNode_free(lo);
+    if (sum) ASTNode_free(sum);
+    ASTNode_free(n);
+    return NULL;
+  }
+  ASTNode_setReal(lo, v - hi);
+  ASTNode_addChild(sum, n);
+  ASTNode_addChild(sum, lo);
+  return sum;
 }
 
 static ASTNode_t *name_node(const char *muskx_name) {
@@ -293,7 +312,21 @@ static ASTNode_t *conv(ex *X, const muskx__expr *e) {
   switch (e->builtin) {
     case MUSKX__F_EXP: t = AST_FUNCTION_EXP; break;
     case MUSKX__F_LOG: t = AST_FUNCTION_LN; break;
-    case MUSKX__F_LOG10: t = AST_FUNCTION_LOG; break; /* base 10 by default */
+    case MUSKX__F_LOG10: {
+      /* libSBML wants the base as a first child (logbase) */
+      ASTNode_t *n = node(AST_FUNCTION_LOG), *b = number(10),
+                *a = as_number(X, e->args[0]);
+      if (!n || !b || !a) {
+        if (n) ASTNode_free(n);
+        if (b) ASTNode_free(b);
+        if (a) ASTNode_free(a);
+        return NULL;
+      }
+      ASTNode_addChild(n, b);
+      ASTNode_addChild(n, a);
+      return n;
+    }
+    case MUSKX__F_DELAY: t = AST_FUNCTION_DELAY; break; /* csymbol delay */
     case MUSKX__F_SQRT: t = AST_FUNCTION_ROOT; break; /* degree 2 by default */
     case MUSKX__F_POW: t = AST_POWER; break;
     case MUSKX__F_ABS: t = AST_FUNCTION_ABS; break;
@@ -395,10 +428,14 @@ static void notes(SBase_t *el, const char *doc, const char *unit) {
 static void initial(ex *X, const char *id, const muskx__expr *e, double *value,
                     int *is_literal) {
   double v;
+  char buf[40];
   if (literal(e, &v)) {
+    /* libSBML writes a value attribute with 15 digits: a number that needs
+       more becomes an initial assignment, whose math keeps it exactly */
+    snprintf(buf, sizeof buf, "%.15g", v);
     *value = v;
     *is_literal = 1;
-    return;
+    if (!isfinite(v) || strtod(buf, NULL) == v) return;
   }
   *is_literal = 0;
   InitialAssignment_t *ia = Model_createInitialAssignment(X->sm);
@@ -427,8 +464,10 @@ static void assignment_rule(ex *X, const char *name, const muskx__expr *e) {
   ASTNode_t *a = math(X, e, 0);
   if (id && r && a) {
     Rule_setVariable(r, id);
-    Rule_setMath(r, a);
-  } else {
+    if (Rule_setMath(r, a) != LIBSBML_OPERATION_SUCCESS)
+      efail(X, MUSKX_EUNSUPPORTED, "the expression of '%s' cannot be written "
+            "as SBML math", name);
+  } else if (X->st == MUSKX_OK) {
     efail(X, MUSKX_ENOMEM, "out of memory");
   }
   if (a) ASTNode_free(a);
@@ -832,7 +871,10 @@ static void export_model(ex *X) {
     Species_setCompartment(s2, cid ? cid : defcomp);
     Species_setHasOnlySubstanceUnits(s2, 0);
     Species_setBoundaryCondition(s2, sp->constant);
-    Species_setConstant(s2, 0);
+    /* nothing at all changes it: SBML's constant, so that import does not
+       take it for what an algebraic rule determines */
+    Species_setConstant(s2, sp->constant && !sp->has_ode && !sp->algebraic &&
+                                !event_sets(m, MUSKX__SYM_SPECIES, i));
     double v = 0;
     int lit = 0;
     initial(X, id, sp->initial, &v, &lit);
