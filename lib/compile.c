@@ -334,6 +334,8 @@ void muskx__program_free(muskx__program *p) {
   prog_free(&p->roots);
   prog_free(&p->triggers);
   prog_free(&p->root_times);
+  muskx__free(p->cons_sp);
+  muskx__free(p->cons_L);
   muskx__free(p->instant_root);
   muskx__free(p->when_static);
   prog_array_free(p->event_sets, p->nevents);
@@ -995,7 +997,8 @@ muskx_status muskx__compile(muskx_model *m, muskx_error *err) {
     }
     st = MUSKX_ENOMEM;
   }
-  if (build_jacobian(&s, m) || emit_all(&s, m, p) || finish_structure(&s, m, p))
+  if (build_jacobian(&s, m) || emit_all(&s, m, p) || finish_structure(&s, m, p) ||
+      muskx__conservation_laws(m, p))
     goto fail;
   state_free(&s, m);
   m->program = p;
