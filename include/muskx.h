@@ -792,8 +792,8 @@ MUSKX_API muskx_status muskx_quantiles(const double *values, size_t nsets,
  * Thread-safe (no shared state).
  * Status: EINVAL (NULL arguments), EIO (unreadable), ESYNTAX (malformed
  * XML), EMODEL (invalid SBML), EUNSUPPORTED (a construct the engine cannot
- * represent, named with its line: rateOf in initial values, inside delay
- * or of expressions; nested delays; delays with algebraic rules; fast
+ * represent, named with its line: rateOf inside delay or of
+ * expressions; nested delays; delays with algebraic rules; fast
  * reactions switched off by events; SBML packages other than comp),
  * ENOMEM.
  */
