@@ -215,7 +215,7 @@ void muskx__param_steps_clear(muskx_sim *s);
 /* The first step time strictly after t (INFINITY: none). */
 double muskx__param_steps_next(const muskx_sim *s, double t);
 /* Applies the steps due at t (all at the run start); 1 when a value
-   changed. */
+   changed, -1 out of memory. */
 int muskx__param_steps_apply(muskx_sim *s, double t);
 
 /* delay.c: history and delayed values for models with delay() */
