@@ -1077,8 +1077,8 @@ MUSKX_API double muskx_fit_profile_min(const muskx_fit *fit);
  * (libSBML and libxml2 are not thread-safe; issue 16).
  * Status: EINVAL (NULL arguments), EIO (unreadable), ESYNTAX (malformed
  * XML), EMODEL (invalid SBML), EUNSUPPORTED (a construct the engine cannot
- * represent, named with its line: rateOf in initial values, inside delay
- * or of expressions; nested delays; delays with algebraic rules; fast
+ * represent, named with its line: rateOf inside delay or of
+ * expressions; nested delays; delays with algebraic rules; fast
  * reactions switched off by events; SBML packages other than comp),
  * ENOMEM.
  */

@@ -384,6 +384,8 @@ void muskx__program_free(muskx__program *p) {
   prog_free(&p->roots);
   prog_free(&p->triggers);
   prog_free(&p->root_times);
+  muskx__free(p->cons_sp);
+  muskx__free(p->cons_L);
   muskx__free(p->instant_root);
   muskx__free(p->when_static);
   prog_array_free(p->event_sets, p->nevents);
@@ -437,16 +439,41 @@ static int cmp_jac(const void *x, const void *y) {
 
 /* Collects the comparison atoms under a `when` (through logic and if) as
    root functions a - b, so CVODE locates every possible truth change. */
+/* A value that only jumps: a truth, or an if of literals or truths
+   (piecewise(1, c, 0), SBML's number of a truth). */
+static int is_truth(const muskx__dag *g, int32_t id) {
+  const muskx__dnode *nd = &g->nodes[id];
+  uint8_t op = nd->op;
+  if (op == MUSKX__D_IF)
+    return (g->nodes[nd->b].op == MUSKX__D_CONST || is_truth(g, nd->b)) &&
+           (g->nodes[nd->c].op == MUSKX__D_CONST || is_truth(g, nd->c));
+  return op == MUSKX__D_LT || op == MUSKX__D_LE || op == MUSKX__D_GT ||
+         op == MUSKX__D_GE || op == MUSKX__D_EQ || op == MUSKX__D_NE ||
+         op == MUSKX__D_AND || op == MUSKX__D_OR || op == MUSKX__D_NOT;
+}
+
+/* Adds root function r once. */
+static int add_root(const muskx__dag *g, idlist *roots, int32_t r) {
+  (void)g;
+  if (r < 0) return -1;
+  for (int32_t i = 0; i < roots->n; i++)
+    if (roots->v[i] == r) return 0;
+  return idlist_push(roots, r);
+}
+
 static int collect_atoms(muskx__dag *g, int32_t id, idlist *roots) {
   const muskx__dnode nd = g->nodes[id];
   switch ((muskx__dop)nd.op) {
     case MUSKX__D_LT: case MUSKX__D_LE: case MUSKX__D_GT: case MUSKX__D_GE:
-    case MUSKX__D_EQ: case MUSKX__D_NE: {
-      int32_t r = muskx__dag_op(g, MUSKX__D_SUB, nd.a, nd.b, -1);
-      for (int32_t i = 0; i < roots->n; i++)
-        if (roots->v[i] == r) return 0;
-      return idlist_push(roots, r);
-    }
+    case MUSKX__D_EQ: case MUSKX__D_NE:
+      /* a truth compared with a number ((S < 0.7) != 0, as SBML export
+         writes a function's truth): its own atoms change it; their
+         difference is 0 or 1 and never crosses zero */
+      if (is_truth(g, nd.a) || is_truth(g, nd.b)) {
+        if (collect_atoms(g, nd.a, roots) != 0) return -1;
+        return collect_atoms(g, nd.b, roots);
+      }
+      return add_root(g, roots, muskx__dag_op(g, MUSKX__D_SUB, nd.a, nd.b, -1));
     case MUSKX__D_AND: case MUSKX__D_OR:
       if (collect_atoms(g, nd.a, roots) != 0) return -1;
       return collect_atoms(g, nd.b, roots);
@@ -457,9 +484,7 @@ static int collect_atoms(muskx__dag *g, int32_t id, idlist *roots) {
       return collect_atoms(g, nd.c, roots);
     case MUSKX__D_CONST: case MUSKX__D_INSTANT: return 0;
     default: /* a bare value: it turns true when it leaves zero */
-      for (int32_t i = 0; i < roots->n; i++)
-        if (roots->v[i] == id) return 0;
-      return idlist_push(roots, id);
+      return add_root(g, roots, id);
   }
 }
 
@@ -1065,7 +1090,8 @@ muskx_status muskx__compile(muskx_model *m, muskx_error *err) {
     st = MUSKX_ENOMEM;
   }
   if (build_jacobian(&s, m) || build_sensitivities(&s, m) ||
-      emit_all(&s, m, p) || finish_structure(&s, m, p))
+      emit_all(&s, m, p) || finish_structure(&s, m, p) ||
+      muskx__conservation_laws(m, p))
     goto fail;
   state_free(&s, m);
   m->program = p;

@@ -382,6 +382,13 @@ static muskx_status event_count(muskx__load_ctx *c, const muskx__yaml_node *item
       *out = -2;
       return MUSKX_OK;
     }
+    double v = e->count_expr->num; /* a quoted literal ("3") */
+    muskx__expr_free(e->count_expr);
+    e->count_expr = NULL;
+    if (v >= 1 && v <= INT_MAX && v == (double)(long)v) {
+      *out = (long)v;
+      return MUSKX_OK;
+    }
   }
   return muskx__load_fail(c, n, MUSKX_EMODEL,
                           "expected a positive integer or an expression of "

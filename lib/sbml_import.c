@@ -41,7 +41,8 @@
  *    useValuesFromTriggerTime (muskx-model(5), EVENTS).
  *
  *  - csymbol rateOf(x) is written out: x's rate rule, or its reactions'
- *    sum (0 for a constant).
+ *    sum (0 for a constant); in an initial value, with the kinetic laws
+ *    themselves written out at the start.
  *
  *  - Algebraic rules become `algebraic:` equations; the variable each
  *    determines (find_unknowns) becomes a muskx species without dynamics,
@@ -56,7 +57,7 @@
  *    before the start it is the initial values as functions of time).
  *
  * Not translated (EUNSUPPORTED, naming the element and its line): rateOf
- * inside initial values, inside delay or of an assigned variable, nested
+ * inside delay or of an assigned variable, nested
  * delays, delays with algebraic rules, infinity/NaN literals and SBML
  * packages other than comp (flattened first).
  */

@@ -419,4 +419,23 @@ int muskx__sbml_write_events(tr *T, sb *o);
    from, else the SBML unit id), or NULL when the model declares none. */
 const char *muskx__sbml_time_unit(tr *T);
 
+/* sbml_import_kept.c: what a muskx export kept in annotations */
+/* v's muskx annotation has role "output", "input" or "assignment". */
+int muskx__sbml_kept_role(const sv *v, const char *role);
+/* For an element a muskx export annotated: writes its kept ", unit: ...,
+   doc: ..." (and nonnegative; min/max when bounds) and returns 1; else 0
+   (write the translation's own). */
+int muskx__sbml_kept_fields(SBase_t *el, sb *o, int bounds);
+/* The kept doc of el (muskx__alloc'd), or NULL; any kept key. */
+char *muskx__sbml_kept_doc(SBase_t *el);
+char *muskx__sbml_kept_doc_key(SBase_t *el, const char *key);
+/* The `inputs:` section of the kept inputs. */
+void muskx__sbml_write_inputs(tr *T, sb *o);
+/* The kept outputs, after header (1: `outputs:` already written);
+   returns whether the header is written. */
+int muskx__sbml_write_kept_outputs(tr *T, sb *o, int header);
+/* The model's time_unit (kept, else time_unit when not NULL),
+   description and references, inside `model:`. */
+const char *muskx__sbml_write_kept_model(tr *T, sb *o, const char *time_unit);
+
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <cvodes/cvodes.h>
+#include <cvodes/cvodes_proj.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunlinsol/sunlinsol_klu.h>
 #include <sunlinsol/sunlinsol_spgmr.h>
@@ -390,6 +391,11 @@ static muskx_status setup_cvode(muskx_sim *s, double t0) {
         CVodeRootInit(s->cvode, s->p->nroots, root_cb) != CV_SUCCESS)
       return muskx__sim_err(s, MUSKX_ESOLVER, "CVodeRootInit failed");
     CVodeSetNoInactiveRootWarn(s->cvode);
+    /* conserved moieties stay exact (conservation.c) */
+    if (s->p->ncons > 0 &&
+        (CVodeSetProjFn(s->cvode, muskx__cons_project) != CV_SUCCESS ||
+         CVodeSetProjFrequency(s->cvode, MUSKX__CONS_EVERY) != CV_SUCCESS))
+      return muskx__sim_err(s, MUSKX_ESOLVER, "CVodeSetProjFn failed");
     s->cvode_ready = 1;
   }
   muskx_linear_solver ls = choose_ls(s);
@@ -429,6 +435,9 @@ static void accumulate_stats(muskx_sim *s) {
 static muskx_status reinit(muskx_sim *s, double t) {
   accumulate_stats(s);
   s->stats[MUSKX_STAT_REINITS]++;
+  /* an event may have changed the totals or the volumes */
+  muskx_status st = muskx__cons_reset(s, N_VGetArrayPointer(s->y));
+  if (st != MUSKX_OK) return st;
   if (CVodeReInit(s->cvode, t, s->y) != CV_SUCCESS)
     return muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: CVodeReInit failed: %s", t,
                           s->errmsg);
@@ -652,6 +661,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   {
     /* CVodeReInit zeroes CVODE's counters: nothing of a previous run
        leaks into this run's statistics. */
+    if ((st = muskx__cons_reset(s, y)) != MUSKX_OK) goto done;
     if (CVodeReInit(s->cvode, t, s->y) != CV_SUCCESS) {
       st = muskx__sim_err(s, MUSKX_ESOLVER, "CVodeReInit failed: %s", s->errmsg);
       goto done;

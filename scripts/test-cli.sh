@@ -369,5 +369,26 @@ rc=0; "$muskx" simulate good.yaml --t-end 1 --set k=1e-400 > /dev/null 2> stderr
 [ $rc -eq 2 ] && grep -q "too small to represent" stderr.txt
 check "--set k=1e-400: refused, not read as 0" $? "rc $rc: $(cat stderr.txt)"
 
+# ------------------------------------------------------- SBML Level 2
+# Issue 18: an L2 event true at t0 is warned about on import, by name;
+# --l2-initial-trigger false makes it fire at the start (y = 1), true
+# keeps the default reading silently; a bad value is a usage error.
+if "$muskx" import "$root/tests/models/l2_true_at_t0.xml" > l2.yaml 2> stderr.txt; then
+  grep -q "warning: SBML Level 2 event 'switch_on' is true at the start" stderr.txt
+  check "import, L2 event true at t0: warned by name" $? "$(cat stderr.txt)"
+  "$muskx" import "$root/tests/models/l2_true_at_t0.xml" --l2-initial-trigger false > l2f.yaml 2> stderr.txt &&
+    [ ! -s stderr.txt ] && "$muskx" simulate l2f.yaml --times 1 2>&1 | grep -q '^0,2,1$'
+  check "import --l2-initial-trigger false: fires at t0, no warning" $? "$(cat stderr.txt)"
+  rc=0; "$muskx" import "$root/tests/models/l2_true_at_t0.xml" --l2-initial-trigger maybe > /dev/null 2>&1 || rc=$?
+  check "import --l2-initial-trigger maybe: usage error" $(( rc == 2 ? 0 : 1 )) "rc $rc"
+fi
+
+# A scenario in days on a model in hours, as an ensemble too (issue 18):
+# 2 mg at 10, 17, 24 d decaying 0.2/d gives 0.78756685803 at day 30.
+"$muskx" ensemble "$root/tests/scenarios/doses_hours.yaml" --allow-path "$root/tests" \
+  --samples 2 --vary "k_a=uniform(0.2,0.2)" -o ens.csv 2> stderr.txt &&
+  awk -F, '$1 == 30 { d = $2 - 0.7875668580305402; exit !(d < 1e-8 && d > -1e-8) }' ens.csv
+check "ensemble of a scenario on a model in hours: analytic at day 30" $? "$(cat stderr.txt; tail -1 ens.csv)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
