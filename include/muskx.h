@@ -1211,6 +1211,29 @@ MUSKX_API muskx_status muskx_petab_evaluate(const muskx_petab *pb,
                                             double *residual, double *sigma,
                                             double *llh, double *chi2);
 /*
+ * The residuals and sigmas of muskx_petab_evaluate() (arrays of
+ * muskx_petab_nmeasurements() values) with their exact derivatives with
+ * respect to theta, from forward sensitivities (muskx_sim_run_sens):
+ * dresidual[i * nparams + k] = d residual[i] / d theta[k], dsigma alike
+ * (nparams = muskx_petab_nparams()); llh may be NULL. For fitting: the
+ * negative log-likelihood of a normal measurement is residual^2 / 2 +
+ * log(sigma) + a constant, of a Laplace one |residual| + log(sigma) + a
+ * constant (see muskx_petab_measurement_laplace()). The sim's sensitivity
+ * parameters are replaced. Errors as muskx_petab_evaluate(), plus
+ * EUNSUPPORTED (a condition setting a species' initial value to an
+ * estimated parameter; what muskx_sim_run_sens() does not support).
+ */
+MUSKX_API muskx_status muskx_petab_gradient(const muskx_petab *pb,
+                                            muskx_sim *sim,
+                                            const double *theta,
+                                            double *residual, double *sigma,
+                                            double *dresidual, double *dsigma,
+                                            double *llh);
+/* 1 when measurement i has Laplace noise, 0 for normal, -1 out of
+   range. */
+MUSKX_API int muskx_petab_measurement_laplace(const muskx_petab *pb, int i);
+
+/*
  * The simulations table as text: the measurement table's columns and rows,
  * with the column `measurement` renamed `simulation` and holding
  * simulation[i] (%.17g; muskx_petab_nmeasurements() values). *text_out is

@@ -173,6 +173,15 @@ muskx_status muskx__petab_build_model(struct muskx_petab *pb,
 double muskx__petab_unscale(double x, muskx__petab_scale s);
 double muskx__petab_toscale(double x, muskx__petab_scale s);
 
+/* petab_eval.c: sets condition c's values (species only when not NaN;
+   plin: every parameter-table value on the linear scale). */
+muskx_status muskx__petab_apply_condition(const struct muskx_petab *pb,
+                                          muskx_sim *sim, int c,
+                                          const double *plin);
+/* Records st on sim as "<what> '<cond>': <sim's message>". */
+muskx_status muskx__petab_fail_in(muskx_sim *sim, muskx_status st,
+                                  const char *what, const char *cond);
+
 /*
  * petab_eval.c: evaluates the problem at theta (ntheta values on the
  * parameters' scales) with sim (created from pb->model, tolerances set by

@@ -45,10 +45,9 @@ static double value_of(const muskx__petab_value *v, const double *plin) {
   return v->par >= 0 ? plin[v->par] : v->num;
 }
 
-/* Sets the condition's values; species only when not NaN. */
-static muskx_status apply_condition(const struct muskx_petab *pb,
-                                    muskx_sim *sim, int c,
-                                    const double *plin) {
+muskx_status muskx__petab_apply_condition(const struct muskx_petab *pb,
+                                          muskx_sim *sim, int c,
+                                          const double *plin) {
   const muskx__petab_condition *cd = &pb->conds[c];
   for (int j = 0; j < pb->ntargets; j++) {
     const muskx__petab_target *tg = &pb->targets[j];
@@ -68,9 +67,8 @@ static muskx_status apply_condition(const struct muskx_petab *pb,
   return MUSKX_OK;
 }
 
-/* Adds "in condition X: " before the sim's message. */
-static muskx_status fail_in(muskx_sim *sim, muskx_status st, const char *what,
-                            const char *cond) {
+muskx_status muskx__petab_fail_in(muskx_sim *sim, muskx_status st,
+                                  const char *what, const char *cond) {
   char msg[MUSKX_ERROR_MESSAGE_MAX];
   snprintf(msg, sizeof msg, "%s", muskx_sim_errmsg(sim));
   return muskx__sim_err(sim, st, "%s '%s': %s", what, cond, msg);
@@ -89,7 +87,7 @@ static muskx_status preequilibrate(const struct muskx_petab *pb,
                                    muskx_sim *sim, int c, const double *plin,
                                    preeq_cache *pc) {
   double *y = pc->y + (size_t)c * (size_t)pc->nspecies;
-  muskx_status st = apply_condition(pb, sim, c, plin);
+  muskx_status st = muskx__petab_apply_condition(pb, sim, c, plin);
   if (st != MUSKX_OK) return st;
   if (pc->have[c]) {
     for (int i = 0; i < pc->nspecies && st == MUSKX_OK; i++)
@@ -116,16 +114,16 @@ static muskx_status simulate(const struct muskx_petab *pb, muskx_sim *sim,
     if (x->ph[k].par != -2)
       st = muskx_sim_set_param_index(sim, pb->ph_model[k],
                                      value_of(&x->ph[k], plin));
-  if (st != MUSKX_OK) return fail_in(sim, st, "setting up condition", cond);
+  if (st != MUSKX_OK) return muskx__petab_fail_in(sim, st, "setting up condition", cond);
   if (x->preeq >= 0) {
     const char *pre = pb->conds[x->preeq].id;
     st = preequilibrate(pb, sim, x->preeq, plin, pc);
     if (st != MUSKX_OK)
-      return fail_in(sim, st, "pre-equilibration under condition", pre);
+      return muskx__petab_fail_in(sim, st, "pre-equilibration under condition", pre);
   }
-  st = apply_condition(pb, sim, x->cond, plin);
+  st = muskx__petab_apply_condition(pb, sim, x->cond, plin);
   if (st == MUSKX_OK) st = muskx_sim_run(sim, x->times, x->ntimes, out, NULL);
-  if (st != MUSKX_OK) return fail_in(sim, st, "simulating condition", cond);
+  if (st != MUSKX_OK) return muskx__petab_fail_in(sim, st, "simulating condition", cond);
   if (x->has_inf) {
     /* The steady state becomes the initial state: a run of one time point
        then gives its outputs. */
@@ -135,7 +133,7 @@ static muskx_status simulate(const struct muskx_petab *pb, muskx_sim *sim,
       st = muskx_sim_run(sim, &t0, 1,
                          out + x->ntimes * (size_t)muskx_sim_ncols(sim), NULL);
     if (st != MUSKX_OK)
-      return fail_in(sim, st, "steady state (time inf) of condition", cond);
+      return muskx__petab_fail_in(sim, st, "steady state (time inf) of condition", cond);
   }
   return MUSKX_OK;
 }
