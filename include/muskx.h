@@ -1232,6 +1232,8 @@ MUSKX_API muskx_status muskx_petab_gradient(const muskx_petab *pb,
 /* 1 when measurement i has Laplace noise, 0 for normal, -1 out of
    range. */
 MUSKX_API int muskx_petab_measurement_laplace(const muskx_petab *pb, int i);
+/* The measured value of measurement i (NaN when out of range). */
+MUSKX_API double muskx_petab_measurement_value(const muskx_petab *pb, int i);
 
 /*
  * The simulations table as text: the measurement table's columns and rows,

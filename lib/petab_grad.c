@@ -268,3 +268,8 @@ int muskx_petab_measurement_laplace(const muskx_petab *pb, int i) {
   if (pb == NULL || i < 0 || i >= pb->nmeas) return -1;
   return pb->obs[pb->meas[i].obs].laplace != 0;
 }
+
+double muskx_petab_measurement_value(const muskx_petab *pb, int i) {
+  if (pb == NULL || i < 0 || i >= pb->nmeas) return NAN;
+  return pb->meas[i].value;
+}
