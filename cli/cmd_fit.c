@@ -56,8 +56,15 @@ static int eval(job *j, int w, const double *theta, double *llh) {
 static int resid_fn(void *ctx, int w, const double *theta, double *res,
                     double *jac) {
   job *j = ctx;
-  if (eval(j, w, theta, NULL) != 0) return -1;
   size_t m = (size_t)j->m, n = (size_t)j->n;
+  if (jac == NULL) { /* residuals only: no sensitivities needed */
+    double *rr = j->buf[w], *ss = rr + m;
+    if (muskx_petab_evaluate(j->pb, j->sims[w], theta, NULL, rr, ss, NULL,
+                             NULL) != MUSKX_OK)
+      return -1;
+  } else if (eval(j, w, theta, NULL) != 0) {
+    return -1;
+  }
   const double *r = j->buf[w], *s = r + m, *dr = s + m, *ds = dr + m * n;
   for (size_t i = 0; i < m; i++) {
     double a = 2 * log(s[i]) + j->K;

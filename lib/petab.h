@@ -178,6 +178,11 @@ double muskx__petab_toscale(double x, muskx__petab_scale s);
 muskx_status muskx__petab_apply_condition(const struct muskx_petab *pb,
                                           muskx_sim *sim, int c,
                                           const double *plin);
+/* petab_eval.c: the log density of measured value m given the simulated
+   observable y and sigma; *res the normalised residual (NaN, and NaN
+   returned, for sigma <= 0 or a y the transformation refuses). */
+double muskx__petab_log_density(const muskx__petab_observable *o, double m,
+                                double y, double sigma, double *res);
 /* Records st on sim as "<what> '<cond>': <sim's message>". */
 muskx_status muskx__petab_fail_in(muskx_sim *sim, muskx_status st,
                                   const char *what, const char *cond);

@@ -138,9 +138,8 @@ static muskx_status simulate(const struct muskx_petab *pb, muskx_sim *sim,
   return MUSKX_OK;
 }
 
-/* Log density and normalised residual of measurement m given y, sigma. */
-static double log_density(const muskx__petab_observable *o, double m,
-                          double y, double sigma, double *res) {
+double muskx__petab_log_density(const muskx__petab_observable *o, double m,
+                                double y, double sigma, double *res) {
   double mt = muskx__petab_toscale(m, o->transform);
   double yt = muskx__petab_toscale(y, o->transform);
   double r = (mt - yt) / sigma;
@@ -199,7 +198,7 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
       const double *row = out + (m->row >= 0 ? (size_t)m->row : x->ntimes) * ncols;
       double y = row[nspecies + (size_t)o->out_obs];
       double sigma = row[nspecies + (size_t)o->out_sigma];
-      double r, l = log_density(o, m->value, y, sigma, &r);
+      double r, l = muskx__petab_log_density(o, m->value, y, sigma, &r);
       if (sim_out) sim_out[i] = y;
       if (res_out) res_out[i] = r;
       if (sigma_out) sigma_out[i] = sigma;

@@ -200,15 +200,14 @@ muskx_status muskx_petab_gradient(const muskx_petab *pb, muskx_sim *sim,
   if (sim->m != pb->model)
     return muskx__sim_err(sim, MUSKX_EINVAL,
                           "the simulation is not of this problem's model");
-  /* the log-likelihood and the plain values, as muskx_petab_evaluate() */
-  muskx_status st = muskx__petab_evaluate(pb, sim, theta, NULL, residual,
-                                          sigma, NULL, llh, NULL);
-  if (st != MUSKX_OK) return st;
+  muskx_status st = MUSKX_OK;
   size_t nt = (size_t)pb->ntheta, ncols = (size_t)muskx_sim_ncols(sim);
   size_t nspecies = (size_t)muskx_model_count(pb->model, MUSKX_SPECIES);
   memset(dresidual, 0, (size_t)pb->nmeas * nt * sizeof *dresidual);
   memset(dsigma, 0, (size_t)pb->nmeas * nt * sizeof *dsigma);
-  if (nt == 0) return MUSKX_OK;
+  if (nt == 0) /* nothing estimated: the plain evaluation says it all */
+    return muskx__petab_evaluate(pb, sim, theta, NULL, residual, sigma, NULL,
+                                 llh, NULL);
   size_t rows = 1, maxnp = (size_t)pb->nparams + (size_t)pb->nph +
                            (size_t)pb->ntargets + 1;
   for (int e = 0; e < pb->nexp; e++)
@@ -231,7 +230,13 @@ muskx_status muskx_petab_gradient(const muskx_petab *pb, muskx_sim *sim,
     g.plin[i] = p->theta >= 0 ? muskx__petab_unscale(theta[p->theta], p->scale)
                               : p->nominal;
   }
-  if ((st = choose(pb, sim, &g)) != MUSKX_OK || g.np == 0) goto done;
+  if ((st = choose(pb, sim, &g)) != MUSKX_OK) goto done;
+  if (g.np == 0) { /* theta reaches no model parameter */
+    st = muskx__petab_evaluate(pb, sim, theta, NULL, residual, sigma, NULL,
+                               llh, NULL);
+    goto done;
+  }
+  double sum = 0;
   for (int e = 0; e < pb->nexp && st == MUSKX_OK; e++) {
     const muskx__petab_experiment *x = &pb->exps[e];
     if ((st = simulate(pb, sim, e, &g)) != MUSKX_OK) break;
@@ -243,6 +248,8 @@ muskx_status muskx_petab_gradient(const muskx_petab *pb, muskx_sim *sim,
       size_t row = m->row >= 0 ? (size_t)m->row : x->ntimes;
       const double *srow = g.sens + row * ncols * (size_t)g.np;
       double y = g.out[row * ncols + nspecies + (size_t)o->out_obs];
+      sigma[i] = g.out[row * ncols + nspecies + (size_t)o->out_sigma];
+      sum += muskx__petab_log_density(o, m->value, y, sigma[i], &residual[i]);
       double *ds = dsigma + (size_t)i * nt, *dr = dresidual + (size_t)i * nt;
       dcol(&g, srow, nspecies + (size_t)o->out_obs, pb->ntheta, dy);
       dcol(&g, srow, nspecies + (size_t)o->out_sigma, pb->ntheta, ds);
@@ -253,6 +260,7 @@ muskx_status muskx_petab_gradient(const muskx_petab *pb, muskx_sim *sim,
         dr[k] = -(dT * dy[k] + residual[i] * ds[k]) / sigma[i];
     }
   }
+  if (st == MUSKX_OK && llh != NULL) *llh = sum;
 done:
   muskx__free(g.slot);
   muskx__free(g.names);
