@@ -72,6 +72,13 @@ done
 echo "== fitting optimisers: GSL trust region vs NLopt (bench_fit_optimisers; docs/fitting.md)"
 "$build/bench/bench_fit_optimisers" --tsv "$out/fit_optimisers.tsv" || status=1
 
+if /usr/bin/python3 -c 'import scipy, numpy' 2>/dev/null; then
+  echo "== fitting Boehm: muskx fit vs scipy least_squares (bench_fit_scipy.py)"
+  /usr/bin/python3 bench/bench_fit_scipy.py "$out" "${qflag[@]}" || status=1
+else
+  echo "== fitting vs scipy: skipped (/usr/bin/python3 lacks scipy or numpy)"
+fi
+
 echo "== report"
 if [ "$quick" -eq 1 ]; then
   /usr/bin/python3 bench/report.py "$out" "$out/results.tsv" "$out/RESULTS.md" \
