@@ -1,8 +1,8 @@
 /*
  * cmd_fit.c -- `muskx fit PROBLEM.yaml [--starts N] [--seed S] [--threads K]
  * [--profile] -o DIR`: multi-start maximum-likelihood fit of a PEtab
- * problem (issue 15) with muskx_fit_* on muskx_petab_gradient()'s exact
- * residual Jacobian.
+ * problem (issue 15) with muskx_fit_* on muskx_petab_jacobian()'s exact
+ * residual Jacobian (muskx_petab_gradient() for Laplace noise).
  *
  * Normal noise everywhere: least squares. nllh = sum r_i^2 / 2 + sum log
  * sigma_i + C; the log sigma terms become residuals q_i = sqrt(2 log
@@ -45,11 +45,12 @@ typedef struct job {
   double **buf;     /* per worker: r, sigma, dr, dsigma */
 } job;
 
-/* Evaluates at theta on worker w into the worker's buffers. */
-static int eval(job *j, int w, const double *theta, double *llh) {
+/* Residuals, sigmas and their Jacobians at theta on worker w, into the
+   worker's buffers. */
+static int eval(job *j, int w, const double *theta) {
   double *b = j->buf[w], *r = b, *s = b + j->m, *dr = s + j->m,
          *ds = dr + (size_t)j->m * (size_t)j->n;
-  return muskx_petab_gradient(j->pb, j->sims[w], theta, r, s, dr, ds, llh) !=
+  return muskx_petab_jacobian(j->pb, j->sims[w], theta, r, s, dr, ds) !=
          MUSKX_OK;
 }
 
@@ -62,7 +63,7 @@ static int resid_fn(void *ctx, int w, const double *theta, double *res,
     if (muskx_petab_evaluate(j->pb, j->sims[w], theta, NULL, rr, ss, NULL,
                              NULL) != MUSKX_OK)
       return -1;
-  } else if (eval(j, w, theta, NULL) != 0) {
+  } else if (eval(j, w, theta) != 0) {
     return -1;
   }
   const double *r = j->buf[w], *s = r + m, *dr = s + m, *ds = dr + m * n;
@@ -84,20 +85,14 @@ static int obj_fn(void *ctx, int w, const double *theta, double *v,
                   double *grad) {
   job *j = ctx;
   double llh;
-  if (eval(j, w, theta, &llh) != 0 || !isfinite(llh)) return -1;
+  muskx_status st =
+      grad != NULL
+          ? muskx_petab_gradient(j->pb, j->sims[w], theta, &llh, grad)
+          : muskx_petab_llh(j->pb, j->sims[w], theta, &llh, NULL);
+  if (st != MUSKX_OK || !isfinite(llh)) return -1;
   *v = -llh;
-  if (grad != NULL) {
-    size_t m = (size_t)j->m, n = (size_t)j->n;
-    const double *r = j->buf[w], *s = r + m, *dr = s + m, *ds = dr + m * n;
-    for (size_t k = 0; k < n; k++) grad[k] = 0;
-    for (size_t i = 0; i < m; i++) {
-      double f = muskx_petab_measurement_laplace(j->pb, (int)i)
-                     ? (r[i] > 0) - (r[i] < 0)
-                     : r[i];
-      for (size_t k = 0; k < n; k++)
-        grad[k] += f * dr[i * n + k] + ds[i * n + k] / s[i];
-    }
-  }
+  if (grad != NULL)
+    for (int k = 0; k < j->n; k++) grad[k] = -grad[k];
   return 0;
 }
 
@@ -116,27 +111,17 @@ static char *join(const char *dir, const char *name) {
   return p;
 }
 
-/* The estimated parameters at theta as a PEtab parameter table. */
+/* The parameter table with the best estimates (muskx_petab_parameters_table). */
 static int write_params(const muskx_petab *pb, const double *theta,
                         const char *path) {
-  static const char *const scales[] = {"lin", "log", "log10"};
-  cli_out o;
-  if (cli_out_open(&o, path) != 0) return -1;
-  fputs("parameterId\tparameterScale\tlowerBound\tupperBound\tnominalValue\t"
-        "estimate\n", o.fp);
-  for (int k = 0; k < muskx_petab_nparams(pb); k++) {
-    int sc = muskx_petab_param_scale(pb, k);
-    double lo, hi;
-    muskx_petab_param_info(pb, k, &lo, &hi, NULL);
-    double (*un)(double) = sc == 1 ? exp : NULL;
-    double v = sc == 2 ? pow(10, theta[k]) : un ? un(theta[k]) : theta[k];
-    double l = sc == 2 ? pow(10, lo) : sc == 1 ? exp(lo) : lo;
-    double h = sc == 2 ? pow(10, hi) : sc == 1 ? exp(hi) : hi;
-    fprintf(o.fp, "%s\t%s\t%.17g\t%.17g\t%.17g\t1\n",
-            muskx_petab_param_id(pb, k), scales[sc >= 0 && sc < 3 ? sc : 0],
-            l, h, v);
+  char *text = NULL;
+  if (muskx_petab_parameters_table(pb, theta, &text) != MUSKX_OK) {
+    cli_error("out of memory writing %s", path);
+    return -1;
   }
-  return cli_out_commit(&o);
+  int rc = cli_out_write_text(path, text);
+  muskx_free_string(text);
+  return rc;
 }
 
 static int fit_problem(const char *path, const muskx_petab *pb, job *j,
@@ -167,7 +152,8 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   }
   /* the constant of nllh, from the nominal parameters (worker 0) */
   double llh0;
-  if (eval(j, 0, th, &llh0) != 0) {
+  if (muskx_petab_evaluate(pb, j->sims[0], th, NULL, j->buf[0],
+                           j->buf[0] + j->m, &llh0, NULL) != MUSKX_OK) {
     cli_sim_error(path, "evaluating at the nominal parameters", j->sims[0],
                   MUSKX_ESOLVER);
     goto done;
@@ -358,7 +344,7 @@ const cli_command cli_cmd_fit = {
     "not on K). Normal noise: trust-region Levenberg-Marquardt (GSL) on the\n"
     "exact residual Jacobian from forward sensitivities; Laplace noise:\n"
     "SLSQP (NLopt) on the exact gradient. Writes to DIR: parameters.tsv (the\n"
-    "best parameters as a PEtab parameter table, estimated ones), starts.tsv\n"
+    "best parameters as a PEtab parameter table), starts.tsv\n"
     "(every start's result), waterfall.png, fit.png (each observable and its\n"
     "data); with --profile also profiles.tsv, profile_ci.tsv and\n"
     "profiles.png. Prints the best llh, AIC, BIC, how many starts reached\n"
