@@ -248,7 +248,15 @@ test: all
 	  scripts/test-python.sh \
 	  scripts/test-examples.sh \
 	  scripts/check-man3.sh \
+	  "/usr/bin/python3 tests/fit/test_fit_cli.py" \
 	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST)
+
+# make check-fit (issue 15): a 20-start muskx fit of the Boehm benchmark
+# problem against its published llh; minutes, so not part of make check.
+.PHONY: check-fit
+check-fit: all
+	$(TEST_ENV) $(RUN_TESTS) --label check-fit -- \
+	  "/usr/bin/python3 tests/fit/check_boehm.py"
 
 # tests/sens/check_models.py (issue 15): the forward sensitivities of every
 # shipped model against central finite differences (about 1 s).

@@ -81,6 +81,13 @@ else
   echo "== PEtab benchmark problems: skipped ($petab missing)"
 fi
 
+if /usr/bin/python3 -c 'import scipy, numpy' 2>/dev/null; then
+  echo "== fitting Boehm: muskx fit vs scipy least_squares (bench_fit_scipy.py)"
+  /usr/bin/python3 bench/bench_fit_scipy.py "$out" "${qflag[@]}" || status=1
+else
+  echo "== fitting vs scipy: skipped (/usr/bin/python3 lacks scipy or numpy)"
+fi
+
 echo "== report"
 if [ "$quick" -eq 1 ]; then
   /usr/bin/python3 bench/report.py "$out" "$out/results.tsv" "$out/RESULTS.md" \

@@ -1280,6 +1280,11 @@ MUSKX_API muskx_status muskx_petab_simulations_table(const muskx_petab *pb,
 MUSKX_API muskx_status muskx_petab_parameters_table(const muskx_petab *pb,
                                                     const double *theta,
                                                     char **text_out);
+/* 1 when measurement i (table order) has Laplace noise, 0 for normal,
+   -1 when i is out of range. */
+MUSKX_API int muskx_petab_measurement_laplace(const muskx_petab *pb, int i);
+/* The measured value of measurement i (NaN when out of range). */
+MUSKX_API double muskx_petab_measurement_value(const muskx_petab *pb, int i);
 
 #ifdef __cplusplus
 }
