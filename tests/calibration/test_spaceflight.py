@@ -117,9 +117,6 @@ KNOWN_UNMET = {
     "S17c": "P1NP stays ~10 % above preflight 6-12 months after landing: "
             "the mechanostat keeps bone in formation mode while BV is below "
             "baseline (CTX is below preflight, as observed)",
-    "S4": "urinary Ca peaks at +71 % in flight, just above +70 %: the "
-          "issue-17 refit (flight sites, gentler mechanostat m_mech 3) did "
-          "not weight S4; calcium handling (calcium_pth.yaml) not refitted",
     "S16": "bone half-recovery ~350 d after landing (muscle 14 d), above the "
            "4-9 months gap: with the defended mechanostat exponent m_mech = 3 "
            "(was 11.4, fitted) the reloaded skeleton is pushed back more "
@@ -155,10 +152,14 @@ KNOWN_UNMET = {
               "postmenopausal steady state turnover stays high under "
               "alendronate (EC50_aln raised to 0.25 mg for ALN3m)",
     "DMAB5y": "denosumab 5 years: spine +15.7 % within range, hip +16.5 % "
-              "(FREEDOM extension +7.0 %): as ALN12hip, the hip trabecular "
-              "compartment's 45 %/yr turnover makes the hip gain like the "
-              "spine; site turnover must come from the drug trials and the "
-              "flight losses together (a joint fit; not done)",
+              "(FREEDOM extension +7.0 %): as ALN12hip, the hip gains like "
+              "the spine. Tried: a joint Nelder-Mead fit of the flight, "
+              "bed-rest and drug targets (kappa_R, kappa_B, K_psi_b, "
+              "n_psi_b, site turnovers, f_wb_spine, br_leg; 220 iterations): "
+              "the hip/spine ratio of the 12-month denosumab gain stayed "
+              "~1.06 (trials ~0.5) while the flight hip loss left its range, "
+              "so the ratio needs another mechanism (e.g. a cortical, "
+              "porosity-filling share of the hip response), not a refit",
 }
 
 
