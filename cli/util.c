@@ -487,6 +487,20 @@ muskx_status cli_access(muskx_access **out, muskx_error *err) {
     }
     env = colon ? colon + 1 : NULL;
   }
+  /* The folder the user runs the tool from is theirs: a scenario in
+     scenarios/ may name ../models/ when run from the project's root.
+     Never "/" (that would allow everything); --strict-paths (or
+     MUSKX_STRICT_PATHS=1) leaves only the top file's folder and the
+     allowed ones, for a service that runs the tool on untrusted files. */
+  const char *strict = getenv("MUSKX_STRICT_PATHS");
+  char cwd[4096];
+  if ((strict == NULL || strict[0] == '\0' || strcmp(strict, "0") == 0) &&
+      getcwd(cwd, sizeof cwd) != NULL && strcmp(cwd, "/") != 0) {
+    muskx_error ignored;
+    /* a folder that cannot be allowed (removed meanwhile) is not an error
+       of the run: it only allows less */
+    (void)muskx_access_allow(*out, cwd, &ignored);
+  }
   return MUSKX_OK;
 }
 

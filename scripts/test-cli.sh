@@ -316,6 +316,23 @@ rc=0; MUSKX_ALLOW_PATH="/nonexistent:$root/models" "$muskx" check \
 check "MUSKX_ALLOW_PATH: a missing folder is an error" $? "rc $rc: $(cat stderr.txt)"
 rc=0; "$muskx" check good.yaml --allow-path 2> stderr.txt || rc=$?
 check "--allow-path without a folder: usage error" $(( rc == 2 ? 0 : 1 )) "rc $rc"
+# The current directory is allowed too (never "/"): the shipped scenarios
+# run from the repository's root as README shows; --strict-paths or
+# MUSKX_STRICT_PATHS=1 drops it.
+(cd "$root" && env -u MUSKX_ALLOW_PATH "$muskx" check models/crosstalk/spaceflight.yaml) \
+  > /dev/null 2> stderr.txt
+check "check from the repository's root: the ../ imports are inside the current directory" $? "$(cat stderr.txt)"
+rc=0; (cd "$root" && env -u MUSKX_ALLOW_PATH "$muskx" check --strict-paths \
+  models/crosstalk/spaceflight.yaml) > /dev/null 2> stderr.txt || rc=$?
+[ $rc -eq 1 ] && grep -q "cannot open import '../drugs/denosumab.yaml'" stderr.txt
+check "check --strict-paths from the root: the ../ import refused" $? "rc $rc: $(cat stderr.txt)"
+rc=0; (cd "$root" && env -u MUSKX_ALLOW_PATH MUSKX_STRICT_PATHS=1 "$muskx" check \
+  models/crosstalk/spaceflight.yaml) > /dev/null 2> stderr.txt || rc=$?
+[ $rc -eq 1 ] && grep -q "outside the folder" stderr.txt
+check "MUSKX_STRICT_PATHS=1: the ../ import refused" $? "rc $rc: $(cat stderr.txt)"
+rc=0; (cd / && env -u MUSKX_ALLOW_PATH "$muskx" check "$work/up/leak.yaml") 2> stderr.txt || rc=$?
+[ $rc -eq 1 ] && grep -q 'outside the folder' stderr.txt && ! grep -q 'root:' stderr.txt
+check "check run from /: / is never allowed, /etc/passwd refused unquoted" $? "rc $rc: $(cat stderr.txt)"
 
 # ------------------------------------------------------- outputs vs inputs
 # Issue 16: -o naming the model (or any file the run read) replaced it.
