@@ -163,7 +163,7 @@ static muskx_status op_parse_only(void *ctx, int *created) {
   (void)ctx;
   muskx_model *m = NULL;
   muskx_error err;
-  muskx_status st = muskx__load(model_text, strlen(model_text), "alloc.yaml", &m, &err);
+  muskx_status st = muskx__load(model_text, strlen(model_text), "alloc.yaml", NULL, &m, &err);
   *created = m != NULL;
   if (m) muskx__model_destroy(m);
   return st;
@@ -181,7 +181,7 @@ static muskx_status compile_with_failure(const compile_arg *arg) {
   muskx__alloc_test_fail(0, 0);
   muskx_model *m = NULL;
   muskx_error err;
-  muskx_status st = muskx__load(model_text, strlen(model_text), "alloc.yaml", &m, &err);
+  muskx_status st = muskx__load(model_text, strlen(model_text), "alloc.yaml", NULL, &m, &err);
   ck_assert_int_eq(st, MUSKX_OK);
   muskx__alloc_test_fail(arg->nth, arg->persistent);
   st = muskx__compile(m, &err);
