@@ -104,7 +104,7 @@ static int inside(const char *path, const char *dir) {
 }
 
 static int inside_any(const muskx__folders *s, const char *path) {
-  for (int i = 0; i < s->n; i++)
+  for (int i = 0; s != NULL && i < s->n; i++)
     if (inside(path, s->dirs[i])) return 1;
   return 0;
 }
@@ -204,14 +204,16 @@ void muskx__folders_close(muskx__folders *s) {
 }
 
 static void outside(const muskx__folders *s, char *why, size_t n) {
-  if (s->n > 1)
+  if (s == NULL || s->n == 0)
+    snprintf(why, n, "no folder may be read by this load");
+  else if (s->n > 1)
     snprintf(why, n, "it is outside the folders this load may read ('%.300s' "
              "and %d more); allow its folder with --allow-path DIR "
              "(muskx_access_allow())", s->dirs[0], s->n - 1);
   else
     snprintf(why, n, "it is outside the folder this load may read ('%.300s'); "
              "allow its folder with --allow-path DIR (muskx_access_allow())",
-             s->n ? s->dirs[0] : "");
+             s->dirs[0]);
 }
 
 muskx_status muskx__folders_check(const muskx__folders *s, const char *path,

@@ -70,8 +70,8 @@ muskx_status muskx__load_read_file(const char *path, int regular_only,
  * Loads and validates (but does not compile) a model from len bytes of
  * text; source_name (NULL: "<string>") names it in locations. Imports
  * resolve against the current directory and are read only inside scope's
- * folders (fileaccess.h). On failure *out is NULL and err says what and
- * where.
+ * folders (fileaccess.h; NULL: no import is read). On failure *out is
+ * NULL and err says what and where.
  */
 muskx_status muskx__load(const char *text, size_t len, const char *source_name,
                          const muskx__folders *scope, muskx_model **out,
