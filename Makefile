@@ -28,6 +28,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# Shipped models and scenarios, found by name by the CLI (cli/datapath.c).
+DATADIR ?= $(PREFIX)/share/muskx
 # Fixed relative to PREFIX: the CMake config finds the library and header
 # from its own location (PREFIX/lib/cmake/muskx), which keeps it relocatable.
 LIBDIR := $(PREFIX)/lib
@@ -112,6 +114,9 @@ TEST_SRC := $(filter-out tests/test_alloc.c,$(sort $(wildcard tests/test_*.c)))
 BENCH_MAIN_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_AUX_SRC := $(filter-out $(BENCH_MAIN_SRC),$(sort $(wildcard bench/*.c)))
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+# Installed under $(DATADIR) with their folders (scenarios name ../models).
+DATA_FILES := $(sort $(wildcard models/*.yaml models/*/*.yaml models/*/*.xml \
+  models/README.md scenarios/*.yaml))
 MAN_PAGES := $(sort $(wildcard man/man1/*.1 man/man3/*.3 man/man5/*.5))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -168,6 +173,11 @@ $(BUILD)/cli/%.o: cli/%.c $(BUILD)/cflags.stamp
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
+# cli/datapath.c looks for shipped models and scenarios in $(DATADIR).
+$(BUILD)/cli/datapath.o: cli/datapath.c $(BUILD)/cflags.stamp $(BUILD)/config.stamp
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CPPFLAGS) -DMUSKX_DATADIR='"$(DATADIR)"' $(ALL_CFLAGS) -c $< -o $@
+
 $(BUILD)/muskx: $(CLI_OBJ) $(STATIC_LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(MUSKX_DEPLIBS)
 
@@ -181,8 +191,8 @@ $(BUILD)/cflags.stamp: FORCE
 # Regenerate muskx.pc and the CMake files when PREFIX or the version change.
 $(BUILD)/config.stamp: FORCE
 	@mkdir -p $(@D)
-	@echo '$(PREFIX) $(VERSION) $(INCLUDEDIR) $(MUSKX_DEPLIBS)' | cmp -s - $@ \
-	  || echo '$(PREFIX) $(VERSION) $(INCLUDEDIR) $(MUSKX_DEPLIBS)' > $@
+	@echo '$(PREFIX) $(VERSION) $(INCLUDEDIR) $(DATADIR) $(MUSKX_DEPLIBS)' | cmp -s - $@ \
+	  || echo '$(PREFIX) $(VERSION) $(INCLUDEDIR) $(DATADIR) $(MUSKX_DEPLIBS)' > $@
 .PHONY: FORCE
 FORCE:
 
@@ -471,6 +481,11 @@ ifneq ($(CLI_BIN),)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(CLI_BIN) $(DESTDIR)$(BINDIR)/muskx
 endif
+	@for f in $(DATA_FILES); do \
+	  install -d "$(DESTDIR)$(DATADIR)/$$(dirname "$$f")"; \
+	  install -m 644 "$$f" "$(DESTDIR)$(DATADIR)/$$f"; \
+	done
+	@echo "installed $(words $(DATA_FILES)) models and scenarios in $(DESTDIR)$(DATADIR)"
 	@for page in $(MAN_PAGES); do \
 	  sect=$$(basename "$$(dirname "$$page")"); \
 	  echo "install -m 644 $$page $(DESTDIR)$(MANDIR)/$$sect/"; \
@@ -488,6 +503,7 @@ uninstall:
 	  $(DESTDIR)$(CMAKEDIR)/muskxConfigVersion.cmake \
 	  $(DESTDIR)$(BINDIR)/muskx \
 	  $(foreach p,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/$(patsubst man/%,%,$(p)))
+	rm -rf $(DESTDIR)$(DATADIR)
 	-rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null
 
 clean:
