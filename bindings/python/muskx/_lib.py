@@ -136,6 +136,7 @@ _PROTOTYPES = {
     # SBML import with the Level 1-2 reading of triggers at t0 (issue 18)
     "muskx_sbml_to_yaml_opt": (_I, [_S, _I, ctypes.POINTER(_P), _E]),
     "muskx_free_string": (None, [_P]),
+    "muskx_model_export_sbml": (_I, [_P, _S, ctypes.POINTER(_P), _E]),
     "muskx_model_free": (None, [_P]),
     "muskx_model_id": (_S, [_P]),
     "muskx_model_name": (_S, [_P]),
@@ -179,6 +180,9 @@ _PROTOTYPES = {
     "muskx_sim_set_max_steps": (_I, [_P, ctypes.c_long]),
     "muskx_sim_set_max_step": (_I, [_P, _D]),
     "muskx_sim_ncols": (_I, [_P]),
+    "muskx_sim_select": (_I, [_P, ctypes.POINTER(ctypes.c_char_p), _I]),
+    "muskx_sim_column_name": (_S, [_P, _I]),
+    "muskx_sim_column_unit": (_S, [_P, _I]),
     "muskx_sim_run": (_I, [_P, c_double_p, _Z, c_double_p,
                            ctypes.POINTER(_Z)]),
     "muskx_sim_stat": (ctypes.c_long, [_P, _I]),
