@@ -105,15 +105,14 @@ def jacobian(model, sim, t, y, sparse=False):
     mptr = model._h.acquire()
     try:
         nnz = lib.muskx_model_jacobian_nnz(mptr)
-        colptr = (ctypes.c_int * (n + 1))()
-        rowind = (ctypes.c_int * max(nnz, 1))()
-        lib.muskx_model_jacobian_pattern(mptr, colptr, rowind)
+        rowbuf = (ctypes.c_int * max(nnz, 1))()
+        colbuf = (ctypes.c_int * max(nnz, 1))()
+        lib.muskx_model_jacobian_pattern(mptr, rowbuf, colbuf)
     finally:
         model._h.release()
-    rows = numpy.array(rowind[:nnz], dtype=numpy.int64)
-    ptr = numpy.array(colptr[:], dtype=numpy.int64)
-    cols = numpy.repeat(numpy.arange(n), numpy.diff(ptr))
-    return scipy.sparse.csc_matrix((dense[rows, cols], rows, ptr),
+    rows = numpy.array(rowbuf[:nnz], dtype=numpy.int64)
+    cols = numpy.array(colbuf[:nnz], dtype=numpy.int64)
+    return scipy.sparse.csc_matrix((dense[rows, cols], (rows, cols)),
                                    shape=(n, n))
 
 

@@ -221,5 +221,28 @@ class SbmlInPython(WRMSMixin, unittest.TestCase):
             muskx.loads("<?xml version='1.0'?><sbml><model", name="bad.xml")
 
 
+class SteadyStateMessages(unittest.TestCase):
+    """x' = u grows without bound (no steady state exists); y' = -y has
+    one; u comes from a table whose value at t = 0 is 2."""
+
+    GROW = """
+muskx: 1
+model: {id: grow}
+inputs:
+  u: {times: [0, 10], values: [2, 5]}
+species: {x: 1, y: 1}
+odes: {x: u, y: -y}
+"""
+
+    def test_names_the_moving_species_and_the_inputs_used(self):
+        with self.assertRaises(muskx.ConvergenceError) as cm:
+            muskx.loads(self.GROW).steady_state()
+        msg = str(cm.exception)
+        self.assertIn("species 'x' still moves", msg)
+        self.assertIn("dx/dt = 2", msg)
+        self.assertIn("u = 2 (its table's value at t = 0)", msg)
+        self.assertNotIn("'y'", msg)
+
+
 if __name__ == "__main__":
     unittest.main()
