@@ -53,8 +53,16 @@ static const char *unit_of(const muskx_scenario *sc, int c) {
   const char *name = muskx_scenario_report_name(sc, c);
   size_t n = strlen(name);
   if (show == MUSKX_SHOW_PCT_CHANGE) return "% chg";
-  if (show == MUSKX_SHOW_VALUE && n > 4 && strcmp(name + n - 4, "_pct") == 0)
-    return "%";
+  if (show == MUSKX_SHOW_VALUE) {
+    /* the model's unit (an output, else a species), as describe() says */
+    const muskx_model *m = muskx_scenario_model(sc);
+    int i = muskx_model_find(m, MUSKX_OUTPUT, name);
+    const char *u = i >= 0 ? muskx_model_unit(m, MUSKX_OUTPUT, i) : NULL;
+    if (u == NULL && (i = muskx_model_find(m, MUSKX_SPECIES, name)) >= 0)
+      u = muskx_model_unit(m, MUSKX_SPECIES, i);
+    if (u != NULL && u[0] != '\0') return u;
+    if (n > 4 && strcmp(name + n - 4, "_pct") == 0) return "%";
+  }
   return show == MUSKX_SHOW_CHANGE ? "change" : "value";
 }
 
