@@ -28,6 +28,11 @@ set -euo pipefail
 #   gnuplot-nox                   plots (muskx run/compare --plot)
 #   python3 python3-numpy         Python bindings and their tests (run with and
 #                                 without numpy), calibration scripts
+#   python3-setuptools python3-venv  pip install ./bindings/python offline
+#                                 (scripts/test-install.sh)
+#   python3-matplotlib python3-pandas python3-scipy  the Python tests of
+#                                 plot(), to_pandas(), read_csv of --units
+#                                 headers and jacobian(sparse=True)
 packages=(
   build-essential pkg-config make
   libsundials-dev libsuitesparse-dev
@@ -36,6 +41,8 @@ packages=(
   check libsubunit-dev
   valgrind clang cmake shellcheck
   gnuplot-nox python3 python3-numpy
+  python3-setuptools python3-venv
+  python3-matplotlib python3-pandas python3-scipy
 )
 # --bench: only what `make bench` compares libmuskx with (issue 8); the
 # test command never installs these.

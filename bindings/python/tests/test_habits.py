@@ -221,6 +221,77 @@ class SbmlInPython(WRMSMixin, unittest.TestCase):
             muskx.loads("<?xml version='1.0'?><sbml><model", name="bad.xml")
 
 
+def _matplotlib():
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        return matplotlib
+    except ImportError:
+        return None
+
+
+@unittest.skipIf(_matplotlib() is None or numpy is None, "matplotlib")
+class Plots(unittest.TestCase):
+    def test_result_plot_has_units(self):
+        r = muskx.loads(DECAY).simulate(0, 9, 10, selections=["A", "r1"])
+        ax = r.plot()
+        self.assertEqual(ax.get_xlabel(), "time (h)")
+        self.assertEqual(ax.get_ylabel(), "value (units in the legend)")
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        self.assertEqual(labels, ["A (mM)", "r1 ((mM)/h)"])
+        line = ax.get_lines()[0]
+        self.assertEqual(list(line.get_xdata()), list(r.time))
+        ax2 = muskx.loads(DECAY).simulate(0, 1, 2).plot(columns=["A", "B"])
+        self.assertEqual(ax2.get_ylabel(), "mM")
+
+    @unittest.skipUnless(muskx.HAVE_SCENARIOS, "scenarios")
+    def test_comparison_plot_shades_phases(self):
+        import matplotlib.pyplot as plt
+        scen = os.path.join(os.path.dirname(model_path("x")), "..", "..",
+                            "scenarios")
+        c = muskx.compare(os.path.join(scen, "iss_no_countermeasure.yaml"),
+                          os.path.join(scen, "iss_exercise.yaml"),
+                          columns=["BMD_wb_pct"],
+                          allow_path=os.path.join(scen, "..", "models"))
+        fig = c.plot()
+        ax = fig.axes[0]
+        self.assertEqual(ax.get_ylabel(), "BMD_wb_pct (%)")
+        self.assertEqual(len(ax.get_lines()), 2)
+        first = next(iter(c.results.values()))
+        shaded = [p for p in ax.patches]
+        self.assertEqual(len(shaded), (len(first.phases) + 1) // 2)
+        texts = [t.get_text() for t in ax.texts]
+        self.assertEqual(texts, [p[0] for p in first.phases])
+        plt.close("all")
+
+
+class Pandas(unittest.TestCase):
+    def setUp(self):
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            self.skipTest("pandas")
+
+    def test_every_result_type(self):
+        m = muskx.loads(DECAY)
+        df = m.simulate(0, 2, 3).to_pandas()
+        self.assertEqual(list(df.columns), ["A", "B", "A_pct"])
+        self.assertEqual(df.attrs["units"]["A"], "mM")
+        ss = muskx.loads(DECAY.replace("A -> B", "A <-> B")).steady_state()
+        self.assertEqual(sorted(ss.to_pandas().index), ["A", "B"])
+
+    def test_to_csv_units_read_back(self):
+        import pandas
+        r = muskx.loads(DECAY).simulate(0, 2, 3)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "r.csv")
+            r.to_csv(path, units=True)
+            df = pandas.read_csv(path)
+        self.assertEqual(list(df.columns), ["time [h]", "A [mM]", "B [mM]",
+                                            "A_pct [%]"])
+        self.assertAlmostEqual(df["A [mM]"].iloc[-1], r["A"][-1], places=12)
+
+
 class SteadyStateMessages(unittest.TestCase):
     """x' = u grows without bound (no steady state exists); y' = -y has
     one; u comes from a table whose value at t = 0 is 2."""
