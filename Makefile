@@ -258,6 +258,7 @@ test: all
 	  scripts/test-python.sh \
 	  scripts/test-examples.sh \
 	  scripts/check-man3.sh \
+	  "scripts/check-man1.sh $(BUILD)/muskx" \
 	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST)
 
 # tests/sens/check_models.py (issue 15): the forward sensitivities of every
