@@ -66,6 +66,14 @@ ifeq ($(SBML_FOUND),yes)
 SBML_CFLAGS := -DMUSKX_HAVE_SBML $(shell pkg-config --cflags libsbml)
 MUSKX_DEPLIBS += $(shell pkg-config --libs libsbml)
 endif
+# `muskx sedml` and `muskx omex` (issue 20, cli/cmd_sedml.c, cli/sedml_*.c):
+# built when pkg-config finds libxml2 and libzip (Debian libxml2-dev,
+# libzip-dev); the CLI alone links them.
+SEDML_FOUND := $(shell pkg-config --exists libxml-2.0 libzip 2>/dev/null && echo yes)
+ifeq ($(SEDML_FOUND),yes)
+SEDML_CFLAGS := -DMUSKX_HAVE_SEDML $(shell pkg-config --cflags libxml-2.0 libzip)
+SEDML_LIBS := $(shell pkg-config --libs libxml-2.0 libzip)
+endif
 CHECK_CFLAGS ?= $(shell pkg-config --cflags check 2>/dev/null || echo -pthread)
 CHECK_LIBS ?= $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 
@@ -108,6 +116,9 @@ ifneq ($(SBML_FOUND),yes)
 LIB_SRC := $(filter-out lib/sbml_import_%.c,$(LIB_SRC))
 endif
 CLI_SRC := $(sort $(wildcard cli/*.c))
+ifneq ($(SEDML_FOUND),yes)
+CLI_SRC := $(filter-out cli/cmd_sedml.c cli/sedml_%.c,$(CLI_SRC))
+endif
 # test_alloc.c needs the fault-injection hook (-DMUSKX_ALLOC_TESTING), so it
 # is built only by `make test-alloc`, in build-alloc/.
 TEST_SRC := $(filter-out tests/test_alloc.c,$(sort $(wildcard tests/test_*.c)))
@@ -171,7 +182,7 @@ $(BUILD)/libmuskx.so: $(BUILD)/$(SONAME)
 # internal muskx__ functions (e.g. the bytecode disassembler).
 $(BUILD)/cli/%.o: cli/%.c $(BUILD)/cflags.stamp
 	@mkdir -p $(@D)
-	$(CC) $(LIB_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(LIB_CPPFLAGS) $(SEDML_CFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
 # cli/datapath.c looks for shipped models and scenarios in $(DATADIR).
 $(BUILD)/cli/datapath.o: cli/datapath.c $(BUILD)/cflags.stamp $(BUILD)/config.stamp
@@ -179,11 +190,11 @@ $(BUILD)/cli/datapath.o: cli/datapath.c $(BUILD)/cflags.stamp $(BUILD)/config.st
 	$(CC) $(LIB_CPPFLAGS) -DMUSKX_DATADIR='"$(DATADIR)"' $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/muskx: $(CLI_OBJ) $(STATIC_LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(MUSKX_DEPLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(MUSKX_DEPLIBS) $(SEDML_LIBS)
 
 # Rebuild every object when the compiler or its flags change (make CC=clang,
 # a different CFLAGS), so no object built with other flags is reused.
-COMPILE_SIG = $(CC) | $(ALL_CFLAGS) | $(CPPFLAGS) | $(SUITESPARSE_CFLAGS) | $(CHECK_CFLAGS) | $(SBML_CFLAGS)
+COMPILE_SIG = $(CC) | $(ALL_CFLAGS) | $(CPPFLAGS) | $(SUITESPARSE_CFLAGS) | $(CHECK_CFLAGS) | $(SBML_CFLAGS) | $(SEDML_CFLAGS)
 $(BUILD)/cflags.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(COMPILE_SIG)' | cmp -s - $@ || echo '$(COMPILE_SIG)' > $@
@@ -427,7 +438,7 @@ $(BUILD)/mpi/%.o: mpi/%.c $(BUILD)/cflags.stamp
 	$(MPICC) $(LIB_CPPFLAGS) -Icli $(ALL_CFLAGS) -c $< -o $@
 $(BUILD)/muskx-mpi: $(BUILD)/mpi/muskx_mpi.o $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(STATIC_LIB)
 	$(MPICC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(BUILD)/mpi/muskx_mpi.o \
-	  $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(STATIC_LIB) $(MUSKX_DEPLIBS)
+	  $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(STATIC_LIB) $(MUSKX_DEPLIBS) $(SEDML_LIBS)
 
 # ---------------------------------------------------------------- demo
 # The README's first command: from a fresh clone, install what is missing
