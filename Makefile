@@ -270,13 +270,17 @@ test: all
 	  scripts/test-examples.sh \
 	  scripts/check-man3.sh \
 	  "scripts/check-man1.sh $(BUILD)/muskx" \
-	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST)
+	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST) $(SEDML_TEST)
 
 # tests/sens/check_models.py (issue 15): the forward sensitivities of every
 # shipped model against central finite differences (about 1 s).
 # Model calibration against published targets (issue 4): each script runs
 # build/muskx on the shipped models and prints "N passed, N failed".
 CALIBRATION_TESTS = $(patsubst %,"/usr/bin/python3 %",$(sort $(wildcard tests/calibration/test_*.py)))
+
+# SED-ML and COMBINE archives (issue 20) when muskx has them: closed forms,
+# the shipped Komarova model and the refusals; about 2 s.
+SEDML_TEST = $(if $(filter yes,$(SEDML_FOUND)),"/usr/bin/python3 tests/sedml/test_sedml.py")
 
 # The SBML Test Suite (issue 5) when libSBML and the suite are present:
 # about 2 s for 910 cases.

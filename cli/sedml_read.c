@@ -502,9 +502,11 @@ int sed_read(const char *path, sed_doc *d) {
                                        XML_PARSE_NOWARNING);
   if (d->doc == NULL) {
     const xmlError *e = xmlGetLastError();
-    fprintf(stderr, "%s:%d: not a readable XML document%s%s\n", path,
-            e ? e->line : 0, e && e->message ? ": " : "",
-            e && e->message ? e->message : "");
+    const char *msg = e && e->message ? e->message : "";
+    int len = (int)strlen(msg);
+    while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' ')) len--;
+    fprintf(stderr, "%s:%d: not a readable XML document%s%.*s\n", path,
+            e ? e->line : 0, len ? ": " : "", len, msg);
     return -1;
   }
   xmlNodePtr root = xmlDocGetRootElement(d->doc);
