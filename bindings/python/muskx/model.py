@@ -663,6 +663,20 @@ class Model:
                 sim.check(status, **extra)
         return result
 
+    def ensemble(self, *args, vary=None, n=100, seed=1, threads=0,
+                 columns=None, start=None, end=None, points=None,
+                 t_end=None, dt=None, times=None):
+        """Runs a virtual population of n samples in parallel C threads;
+        returns a muskx.Ensemble (quantiles, trajectories, plot, pandas).
+        vary: dict name -> ("normal", mean, sd) | ("lognormal", median, cv)
+        | ("uniform", low, high), as `muskx ensemble --vary`. Times as
+        simulate(): (start, end, points), t_end/dt or times. columns: the
+        species or outputs to keep (default all)."""
+        from .ensemble import run_ensemble
+        return run_ensemble(self, vary, n, args, start=start, end=end,
+                            points=points, t_end=t_end, dt=dt, times=times,
+                            seed=seed, threads=threads, columns=columns)
+
     def simulator(self, rtol=1e-6, atol=1e-9, solver="auto"):
         """A stateful Simulator of this model (roadrunner's habits):
         sim["k"] = 3, sim.simulate(0, 50, 101), continue, sim.reset().

@@ -292,6 +292,41 @@ class Pandas(unittest.TestCase):
         self.assertAlmostEqual(df["A [mM]"].iloc[-1], r["A"][-1], places=12)
 
 
+@unittest.skipIf(numpy is None, "numpy")
+class Ensembles(unittest.TestCase):
+    """A(t) = 1.5 exp(-k t) decreases with k, so with 2001 samples (each
+    probability below an exact order statistic) the p-quantile of A(t) is
+    1.5 exp(-q t) with q the (1-p)-quantile of the k values drawn."""
+
+    def test_quantiles_follow_the_drawn_values(self):
+        m = muskx.load(model_path("decay.yaml"))
+        e = m.ensemble(0, 2, 3, vary={"k": ("uniform", 0.5, 1.0)}, n=2001,
+                       seed=3, threads=2)
+        self.assertEqual(e.trajectories.shape, (2001, 3, 2))
+        self.assertEqual(e.nfailed, 0)
+        k = e.values[:, 0]
+        self.assertTrue(((k >= 0.5) & (k <= 1.0)).all())
+        q = e.quantiles([0.05, 0.5, 0.95])["A"]
+        for row, p in enumerate([0.05, 0.5, 0.95]):
+            kq = numpy.quantile(k, 1 - p)
+            want = 1.5 * numpy.exp(-kq * e.time)
+            self.assertLess(numpy.max(numpy.abs(q[row] - want)), 1e-5)
+        self.assertEqual(e.units["A"], "mM")
+        self.assertIn("<table>", e._repr_html_())
+        with self.assertRaises(ValueError):
+            m.ensemble(0, 1, 2, vary={"k": ("gamma", 1, 2)}, n=3)
+        with self.assertRaises(KeyError):
+            m.ensemble(0, 1, 2, vary={"nope": ("normal", 1, 0.1)}, n=3)
+
+    @unittest.skipIf(_matplotlib() is None, "matplotlib")
+    def test_plot(self):
+        e = muskx.load(model_path("decay.yaml")).ensemble(
+            0, 2, 5, vary={"k": ("lognormal", 0.7, 0.2)}, n=50)
+        ax = e.plot("A")
+        self.assertEqual(ax.get_ylabel(), "A (mM)")
+        self.assertEqual(ax.get_xlabel(), "time (s)")
+
+
 class SteadyStateMessages(unittest.TestCase):
     """x' = u grows without bound (no steady state exists); y' = -y has
     one; u comes from a table whose value at t = 0 is 2."""
