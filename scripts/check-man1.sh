@@ -26,8 +26,11 @@ commands=$("$muskx" help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { pri
 sections=$(sed -n 's/^\.SS muskx \([a-z][a-z-]*\).*/\1/p' "$page" | grep -vx help)
 
 for c in $commands; do
-  grep -qx "$c" <<< "$sections" && ok "muskx(1) has a section for '$c'" ||
+  if grep -qx "$c" <<< "$sections"; then
+    ok "muskx(1) has a section for '$c'"
+  else
     bad "muskx(1) has no '.SS muskx $c' section"
+  fi
 done
 for s in $sections; do
   grep -qx "$s" <<< "$commands" || bad "muskx(1) documents '$s', which 'muskx help' does not list"

@@ -249,7 +249,12 @@ if ! "$python" -c 'import setuptools, venv' 2> /dev/null; then
   fail "$python has no setuptools/venv (Debian: python3-setuptools python3-venv)"
 fi
 "$python" -m venv --system-site-packages "$tmp/venv" || fail "python3 -m venv"
-tree_state() { (cd "$root" && git status --porcelain --ignored bindings/python 2> /dev/null || true); }
+tree_state() {
+  if cd "$root" 2> /dev/null; then
+    git status --porcelain --ignored bindings/python 2> /dev/null || true
+    cd - > /dev/null || true
+  fi
+}
 before=$(tree_state)
 step "pip install --no-build-isolation --no-index ./bindings/python"
 (cd "$tmp" && "$tmp/venv/bin/pip" install -q --no-build-isolation --no-index \
