@@ -12,7 +12,8 @@
 #   5. `pip install ./bindings/python` into a fresh venv (no network:
 #      Debian's setuptools, --no-build-isolation --no-index) leaves no
 #      build/ or egg-info in the tree, and `import muskx` then works without
-#      MUSKX_LIBRARY (bundled libmuskx.so), as does a pure-Python wheel
+#      MUSKX_LIBRARY (bundled libmuskx.so; muskx.load("spaceflight") finds
+#      the bundled models by name), as does a pure-Python wheel
 #      (MUSKX_BUNDLE_LIBRARY=0) finding the private prefix via pkg-config.
 #
 #   scripts/test-install.sh            (from anywhere; uses the repo's make)
@@ -275,10 +276,16 @@ r = m.simulate(times=[0, 1, 2.5, 10], rtol=1e-8, atol=1e-12)
 for t, a in zip(r["time"], r["A"]):
     ref = 2.0 * math.exp(-0.7 * t)
     assert abs(a - ref) <= 1e-10 + 1e-5 * ref, (t, a, ref)
+if sys.argv[2] == "bundled":
+    # the wheel carries the shipped models and scenarios, found by name
+    sf = muskx.load("spaceflight")
+    assert "/site-packages/muskx/data/models/" in sf.source, sf.source
+    run = muskx.run_scenario("iss_exercise")
+    assert run.summary["BMD_wb_pct"]["loss"] < -1.0, run.summary["BMD_wb_pct"]
 print("python: muskx from", muskx.library_path)
 PYEOF
 out=$(cd "$tmp" && env -u MUSKX_LIBRARY -u PYTHONPATH -u LD_LIBRARY_PATH \
-  "$tmp/venv/bin/python" "$tmp/decay.py" "$root" 2>&1) || fail "import muskx after pip: $out"
+  "$tmp/venv/bin/python" "$tmp/decay.py" "$root" bundled 2>&1) || fail "import muskx after pip: $out"
 [[ $out == *"/site-packages/muskx/libmuskx.so.0"* ]] ||
   fail "the installed package did not use its bundled library: $out"
 step "$out"
@@ -292,7 +299,7 @@ if compgen -G "$tmp/venv/lib/python3*/site-packages/muskx/libmuskx.so*" > /dev/n
   fail "MUSKX_BUNDLE_LIBRARY=0 still bundled the library"
 fi
 out=$(cd "$tmp" && env -u MUSKX_LIBRARY -u PYTHONPATH -u LD_LIBRARY_PATH \
-  PKG_CONFIG_PATH="$tmp/pc" "$tmp/venv/bin/python" "$tmp/decay.py" "$root" 2>&1) ||
+  PKG_CONFIG_PATH="$tmp/pc" "$tmp/venv/bin/python" "$tmp/decay.py" "$root" pure 2>&1) ||
   fail "import muskx (pure wheel, private prefix via pkg-config): $out"
 [[ $out == *"$dest/lib/libmuskx.so.0"* ]] ||
   fail "the pure wheel did not find the private prefix through pkg-config: $out"

@@ -5,7 +5,8 @@ checkout (the repository's Makefile two folders up), the wheel also carries
 the shared library: `make lib` is run at the repository root (out of the
 Python tree, in the project's own build folder, or in MUSKX_BUILD_DIR) and
 libmuskx.so.X.Y.Z is copied into the package as libmuskx.so.0, which
-muskx/_lib.py loads first. Without a checkout (or with
+muskx/_lib.py loads first; models/ and scenarios/ are copied into
+muskx/data/, where muskx.load("spaceflight") finds them by name. Without a checkout (or with
 MUSKX_BUNDLE_LIBRARY=0) nothing is bundled and an installed libmuskx is
 found at import time (pkg-config, then the standard library folders).
 
@@ -61,6 +62,14 @@ class BuildWithLibrary(build_py):
         dest = os.path.join(self.build_lib, "muskx", "libmuskx.so.0")
         shutil.copyfile(real[-1], dest)
         os.chmod(dest, 0o755)
+        # The shipped models and scenarios, found by name (muskx/_data.py).
+        data = os.path.join(self.build_lib, "muskx", "data")
+        for folder in ("models", "scenarios"):
+            target = os.path.join(data, folder)
+            if os.path.exists(target):
+                shutil.rmtree(target)
+            shutil.copytree(os.path.join(REPO, folder), target,
+                            ignore=shutil.ignore_patterns("*.py", "__pycache__"))
 
 
 class BinaryDistribution(Distribution):

@@ -78,7 +78,9 @@ def sbml_to_yaml(path, l2_initial_trigger=None):
 def load(path, allow_path=None, l2_initial_trigger=None):
     """Loads, validates and compiles a model file; returns a Model.
 
-    path: a str or os.PathLike naming a YAML model (see muskx-model(5)).
+    path: a str or os.PathLike naming a YAML model (see muskx-model(5))
+    or an SBML file; or the name of a shipped model ("spaceflight",
+    "komarova2003"; muskx._data says where names are looked up).
     allow_path: a folder, or a list of folders, that its imports may come
     from besides its own folder (also MUSKX_ALLOW_PATH; muskx(3), File
     access).
@@ -94,6 +96,10 @@ def load(path, allow_path=None, l2_initial_trigger=None):
         ...                 allow_path="models") as m:
         ...     r = m.simulate(t_end=365, dt=1, inputs={"loading": 0})
     """
+    from . import _data
+    found, root = _data.find(path, "model")
+    if found is not None:   # a shipped model by name: load("spaceflight")
+        path, allow_path = found, _data.with_root(allow_path, root)
     if l2_initial_trigger is not None:
         return loads(sbml_to_yaml(path, l2_initial_trigger),
                      name=os.fsdecode(path), allow_path=allow_path)

@@ -42,6 +42,10 @@ def load_scenario(path, allow_path=None):
     position when the model is at fault), ModelFileError when a file
     cannot be read.
     """
+    from . import _data
+    found, root = _data.find(path, "scenario")
+    if found is not None:   # a shipped scenario by name: "iss_exercise"
+        path, allow_path = found, _data.with_root(allow_path, root)
     handle = ctypes.c_void_p()
     err = _lib.Error()
     with access(allow_path) as acc:
