@@ -327,6 +327,27 @@ class Ensembles(unittest.TestCase):
         self.assertEqual(ax.get_xlabel(), "time (s)")
 
 
+class ShippedByName(unittest.TestCase):
+    def test_data_path_first_then_shipped(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            os.makedirs(os.path.join(tmp, "models", "mine"))
+            with open(os.path.join(tmp, "models", "mine", "komarova2003.yaml"),
+                      "w") as f:
+                f.write("muskx: 1\nmodel: {id: shadow}\nspecies: {A: 1}\n")
+            old = os.environ.get("MUSKX_DATA_PATH")
+            os.environ["MUSKX_DATA_PATH"] = tmp
+            try:
+                self.assertEqual(muskx.load("komarova2003").id, "shadow")
+            finally:
+                if old is None:
+                    del os.environ["MUSKX_DATA_PATH"]
+                else:
+                    os.environ["MUSKX_DATA_PATH"] = old
+        self.assertEqual(muskx.load("komarova2003").id, "komarova2003")
+        with self.assertRaises(muskx.ModelFileError):
+            muskx.load("no_such_shipped_model")
+
+
 class SteadyStateMessages(unittest.TestCase):
     """x' = u grows without bound (no steady state exists); y' = -y has
     one; u comes from a table whose value at t = 0 is 2."""
