@@ -802,7 +802,9 @@ class Model:
         """Finds a steady state f(y) = 0 near the initial values.
 
         params, initial, inputs: as for simulate() (input tables are
-        allowed; the steady state uses their value at the start).
+        allowed; the steady state holds each input at its value at t = 0,
+        and .inputs of the result says which values those were; a failure
+        says so in its message too).
         Newton's method, falling back to integration until the derivatives
         vanish. Returns a SteadyState with .values (dict species -> value),
         .residual (max-norm of f there), .stability ("stable", "unstable",
@@ -836,7 +838,25 @@ class Model:
             stab = lib.muskx_sim_stability(sim.ptr)
             stability = (_lib.STABILITY[stab] if 0 <= stab <
                          len(_lib.STABILITY) else "unknown")
-        return SteadyState(values, residual, stability, eig, self.id)
+        ss = SteadyState(values, residual, stability, eig, self.id)
+        ss.inputs = self._inputs_at_start(inputs)
+        return ss
+
+    def _inputs_at_start(self, inputs):
+        """The input values a steady state holds: each at t = 0 (a table's
+        value there, flat before its first time)."""
+        used = dict(self.input_values)
+        for nm, v in (inputs or {}).items():
+            if isinstance(v, (tuple, list)):
+                times, values = list(v[0]), list(v[1])
+                k = 0
+                for i, t in enumerate(times):
+                    if t <= 0:
+                        k = i
+                used[nm] = float(values[k])
+            else:
+                used[nm] = float(v)
+        return used
 
 
 class SteadyState:
@@ -852,6 +872,7 @@ class SteadyState:
     """
 
     def __init__(self, values, residual, stability, eigenvalues, model_id=""):
+        self.inputs = {}       # input -> the value held (its t = 0 value)
         self.values = values
         self.residual = residual
         self.stability = stability

@@ -370,6 +370,16 @@ odes: {x: u, y: -y}
         self.assertIn("u = 2 (its table's value at t = 0)", msg)
         self.assertNotIn("'y'", msg)
 
+    def test_success_says_which_input_values_were_held(self):
+        m = muskx.loads(self.GROW.replace("odes: {x: u, y: -y}",
+                                          "odes: {x: u - x, y: -y}"))
+        ss = m.steady_state()
+        self.assertEqual(ss.inputs, {"u": 2.0})
+        self.assertAlmostEqual(ss["x"], 2.0, places=8)
+        ss = m.steady_state(inputs={"u": ([-1, 0, 5], [7, 3, 9])})
+        self.assertEqual(ss.inputs, {"u": 3.0})
+        self.assertAlmostEqual(ss["x"], 3.0, places=8)
+
 
 if __name__ == "__main__":
     unittest.main()
