@@ -8,7 +8,8 @@
  * in order:
  *   1. each folder of MUSKX_DATA_PATH (colon-separated);
  *   2. <folder of the muskx executable>/../share/muskx (a moved prefix);
- *   3. MUSKX_DATADIR, fixed at build time ($(PREFIX)/share/muskx).
+ *   3. MUSKX_DATADIR, fixed at build time ($(PREFIX)/share/muskx);
+ *   4. <folder of the muskx executable>/.. (build/muskx in a checkout).
  * In a root R, a scenario NAME is R/scenarios/NAME.yaml and a model NAME is
  * R/models/NAME.yaml or R/models/<group>/NAME.yaml (.xml for SBML); the
  * name may already end in .yaml or .xml.
@@ -86,8 +87,8 @@ static int try_root(const char *root, const char *name, cli_data_kind kind,
   return try_models(root, name, out, n);
 }
 
-/* <folder of /proc/self/exe>/../share/muskx, or "" when unknown. */
-static void exe_root(char *out, size_t n) {
+/* <folder of /proc/self/exe>/<rel>, or "" when unknown. */
+static void exe_relative(const char *rel, char *out, size_t n) {
   char exe[4096];
   ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
   char *slash;
@@ -97,7 +98,11 @@ static void exe_root(char *out, size_t n) {
   slash = strrchr(exe, '/');
   if (slash == NULL) return;
   *slash = '\0';
-  if (snprintf(out, n, "%s/../share/muskx", exe) >= (int)n) out[0] = '\0';
+  if (snprintf(out, n, "%s/%s", exe, rel) >= (int)n) out[0] = '\0';
+}
+
+static void exe_root(char *out, size_t n) {
+  exe_relative("../share/muskx", out, n);
 }
 
 int cli_data_find(const char *name, cli_data_kind kind, char *out, size_t n,
@@ -124,6 +129,10 @@ int cli_data_find(const char *name, cli_data_kind kind, char *out, size_t n,
   if (snprintf(root, root_n, "%s", MUSKX_DATADIR) < (int)root_n &&
       try_root(root, name, kind, out, n))
     return 1;
+  exe_relative("..", exe, sizeof exe);
+  if (exe[0] != '\0' && snprintf(root, root_n, "%s", exe) < (int)root_n &&
+      try_root(root, name, kind, out, n))
+    return 1;
   return 0;
 }
 
@@ -136,7 +145,7 @@ void cli_data_hint(const char *name, cli_data_kind kind) {
   exe_root(exe, sizeof exe);
   fprintf(stderr,
           "muskx: '%s' is no file here, nor a shipped %s of that name in "
-          "MUSKX_DATA_PATH (%s), %s or %s\n",
+          "MUSKX_DATA_PATH (%s), %s, %s or the source tree\n",
           name, kind == CLI_DATA_SCENARIO ? "scenario" : "model",
           env && *env ? env : "unset", exe[0] ? exe : "<exe>/../share/muskx",
           MUSKX_DATADIR);
