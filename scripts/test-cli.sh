@@ -337,6 +337,11 @@ assert str(df["A [mM]"].dtype) == "float64", df.dtypes
 PYEOF2
   check "simulate --units: pandas.read_csv reads it with no argument" $?
 fi
+"$muskx" run "$root/scenarios/iss_exercise.yaml" --allow-path "$root/models" --units \
+  -o run.csv > /dev/null 2> stderr.txt
+check "run --units: exit status 0" $? "$(cat stderr.txt)"
+[[ "$(head -n 1 run.csv)" == "time [day],BMD_wb_pct [%],"* ]]
+check "run --units: time and BMD_wb_pct with their units" $? "$(head -n 1 run.csv)"
 expect_failure "simulate --select, unknown name" out.csv 1 -- \
   "$muskx" simulate good.yaml --t-end 1 --select A,nosuch -o out.csv
 grep -q "'nosuch'" stderr.txt; check "simulate --select, unknown name: named" $? "$(cat stderr.txt)"
