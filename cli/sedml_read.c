@@ -10,7 +10,10 @@
  * which is what SBML-targeted SED-ML writes for parameters, species,
  * compartments and reactions. The time symbol is urn:sedml:symbol:time.
  */
+/* realpath() */
+#define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +123,36 @@ static char *quantity(const sed_doc *d, xmlNodePtr n) {
 
 /* ---------------------------------------------------------------- models */
 
+/* Is real (a resolved path) inside folder dir (resolved here)? */
+static int inside(const char *real, const char *dir) {
+  char rd[PATH_MAX];
+  if (realpath(dir, rd) == NULL) return 0;
+  size_t n = strlen(rd);
+  return strncmp(real, rd, n) == 0 && (real[n] == '/' || rd[n - 1] == '/');
+}
+
+/* A model file may be read when it lies in the document's folder or in a
+   folder of MUSKX_ALLOW_PATH (which --allow-path extends), as imports may
+   (muskx(1), FILE ACCESS): an archive cannot make muskx read ../../etc. */
+static int source_allowed(const sed_doc *d, const char *path) {
+  char real[PATH_MAX];
+  if (realpath(path, real) == NULL) return 1; /* missing: the load says so */
+  if (inside(real, d->dir)) return 1;
+  const char *env = getenv("MUSKX_ALLOW_PATH");
+  while (env != NULL && *env != '\0') {
+    const char *colon = strchr(env, ':');
+    size_t n = colon ? (size_t)(colon - env) : strlen(env);
+    char dir[PATH_MAX];
+    if (n > 0 && n < sizeof dir) {
+      memcpy(dir, env, n);
+      dir[n] = '\0';
+      if (inside(real, dir)) return 1;
+    }
+    env = colon ? colon + 1 : NULL;
+  }
+  return 0;
+}
+
 static int read_models(sed_doc *d, xmlNodePtr list) {
   d->models = calloc((size_t)count_children(list) + 1, sizeof *d->models);
   if (d->models == NULL) return fail(d, list, "out of memory%s%s", NULL, NULL);
@@ -143,6 +176,9 @@ static int read_models(sed_doc *d, xmlNodePtr list) {
     if (m->source != NULL)
       snprintf(m->source, len, "%s/%s", src[0] == '/' ? "" : d->dir, src);
     free(src);
+    if (m->source != NULL && !source_allowed(d, m->source))
+      return fail(d, n, "model source '%s' is outside the document's folder "
+                        "(allow its folder with --allow-path%s)", m->source, "");
     xmlNodePtr ch = child(n, "listOfChanges");
     m->changes = calloc((size_t)count_children(ch) + 1, sizeof *m->changes);
     if (m->source == NULL || m->changes == NULL)

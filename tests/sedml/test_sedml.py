@@ -146,6 +146,20 @@ def test_omex(tmp):
     check("omex: an entry with .. is refused", p.returncode == 1 and
           "would leave the folder" in p.stderr and
           not os.path.exists(os.path.join(tmp, "escaped.txt")), p.stderr)
+    sneaky = os.path.join(tmp, "sneaky.omex")
+    with open(os.path.join(HERE, "decay.sedml")) as f:
+        doc = f.read().replace('source="decay.yaml"',
+                               'source="../../../../../../../etc/passwd"')
+    with zipfile.ZipFile(sneaky, "w") as z:
+        z.writestr("manifest.xml", MANIFEST)
+        z.writestr("decay.sedml", doc)
+    env = dict(os.environ)
+    env.pop("MUSKX_ALLOW_PATH", None)
+    p = subprocess.run([MUSKX, "omex", sneaky, "-o", os.path.join(tmp, "sn")],
+                       capture_output=True, text=True, env=env)
+    check("omex: a model source outside the archive is refused unread",
+          p.returncode == 1 and "outside the document's folder" in p.stderr
+          and "root:" not in p.stderr, p.stderr)
     p = run("omex", os.path.join(HERE, "decay.sedml"), "-o", os.path.join(tmp, "x"))
     check("omex: a non-zip file is refused clearly", p.returncode == 1 and
           "not a readable COMBINE archive" in p.stderr, p.stderr)
