@@ -27,7 +27,7 @@ import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-MUSKX = os.path.join(ROOT, "build", "muskx")
+MUSKX = os.environ.get("MUSKX_BIN", os.path.join(ROOT, "build", "muskx"))
 passed = failed = 0
 
 
