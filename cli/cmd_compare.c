@@ -294,7 +294,9 @@ static void csv_row(void *vctx, const char *out, row_kind k,
 static int write_csv(const char *path, const cli_srun *runs, int nruns,
                      const names *outs, const names *phases, int bands) {
   cli_out o;
-  if (cli_out_open(&o, path) != 0) return -1;
+  if (cli_out_not_srun_input(path, runs, nruns) != 0 ||
+      cli_out_open(&o, path) != 0)
+    return -1;
   fputs("output,unit,statistic,phase", o.fp);
   for (int i = 0; i < nruns; i++) {
     fputc(',', o.fp);
@@ -547,6 +549,6 @@ const cli_command cli_cmd_compare = {
     "  muskx compare scenarios/iss_*.yaml --plot iss.png -o iss.csv\n"
     "  muskx compare scenarios/iss_exercise.yaml "
     "scenarios/iss_exercise_denosumab.yaml \\\n"
-    "      --bands --vary 'kappa_R=lognormal(0.26,0.3)' -n 100 --plot b.png\n",
+    "      --bands --vary 'kappa_R=lognormal(0.30,0.3)' -n 100 --plot b.png\n",
     run,
 };

@@ -422,7 +422,10 @@ int cli_ens_prepare(cli_ens *job, const cli_command *self, int argc,
   rc = setup(job, o, self);
   if (rc >= 0) return rc;
   /* A bad -o or --samples-out fails before the (possibly long) run. */
-  if (cli_out_probe(job->output) != 0) return CLI_EXIT_FAIL;
+  if (cli_out_not_input(job->output, job->path, job->m) != 0 ||
+      cli_out_not_input(job->samples_out, job->path, job->m) != 0 ||
+      cli_out_probe(job->output) != 0)
+    return CLI_EXIT_FAIL;
   if (job->samples_out != NULL && cli_out_probe(job->samples_out) != 0)
     return CLI_EXIT_FAIL;
   return -1;
@@ -631,8 +634,8 @@ const cli_command cli_cmd_ensemble = {
     "that fail are counted and the first messages printed; only when all\n"
     "fail is the exit status 1.",
     options,
-    "  muskx ensemble scenarios/iss_exercise.yaml --allow-path models --samples 1000 \\\n"
-    "      --vary 'kappa_R=lognormal(0.26,0.3)' --seed 7 -o crew.csv\n"
+    "  muskx ensemble scenarios/iss_exercise.yaml --samples 1000 \\\n"
+    "      --vary 'kappa_R=lognormal(0.30,0.3)' --seed 7 -o crew.csv\n"
     "  muskx ensemble tests/models/decay.yaml --t-end 5 -n 500 \\\n"
     "      --vary 'k=uniform(0.5,1)' --threads 2 --samples-out s.csv\n",
     run,

@@ -17,6 +17,8 @@ extern const cli_command cli_cmd_import;
 extern const cli_command cli_cmd_export;
 /* PEtab problems (cli/cmd_petab.c; issue 15). */
 extern const cli_command cli_cmd_petab;
+/* Fitting (cli/cmd_fit.c; issue 15). */
+extern const cli_command cli_cmd_fit;
 #ifdef MUSKX_HAVE_SEDML
 /* SED-ML and COMBINE archives (cli/cmd_sedml.c; issue 20). */
 extern const cli_command cli_cmd_sedml;
@@ -26,7 +28,7 @@ extern const cli_command cli_cmd_omex;
 static const cli_command *const commands[] = {
     &cli_cmd_check, &cli_cmd_info, &cli_cmd_simulate, &cli_cmd_steady,
     &cli_cmd_dot,   &cli_cmd_run,  &cli_cmd_compare,  &cli_cmd_ensemble,
-    &cli_cmd_import, &cli_cmd_export, &cli_cmd_petab,
+    &cli_cmd_import, &cli_cmd_export, &cli_cmd_petab, &cli_cmd_fit,
 #ifdef MUSKX_HAVE_SEDML
     &cli_cmd_sedml, &cli_cmd_omex,
 #endif
@@ -151,5 +153,6 @@ int main(int argc, char **argv) {
   cmd = find_command(name);
   if (cmd == NULL) return usage_error("unknown command", name);
   if (take_allow_paths(&argc, argv) != 0) return CLI_EXIT_USAGE;
+  cli_install_signal_cleanup();
   return cmd->run(cmd, argc - 1, argv + 1);
 }

@@ -26,8 +26,11 @@ typedef struct muskx__dprog {
    when `available` (not for models with algebraic equations or delays). */
 typedef struct muskx__sens_program {
   int available;
-  muskx__dprog f_p;            /* d rhs_i / d P_j */
-  muskx__dprog out_y, out_p;   /* d output_c / d y_j, d P_j */
+  /* d rhs_i / d P_j and d output_c / d P_j, one program per slot j (the
+     run evaluates only the slots the chosen parameters move) */
+  muskx__dprog *f_p, *out_p;   /* nslots each */
+  int nslots;
+  muskx__dprog out_y;          /* d output_c / d y_j */
   muskx__dprog ip_p;           /* d (value of P_i) / d P_j */
   muskx__dprog iy_p;           /* d (initial value of y_i) / d P_j */
   muskx__dprog root_y, root_p, root_tu; /* root functions */
@@ -43,6 +46,15 @@ enum {
   MUSKX__WHEN_TRUE,        /* always true: fires at most at the start */
   MUSKX__WHEN_FIXED        /* parameters only, and no event sets one */
 };
+
+/* Bounded work of inlining (issue 16; muskx-model(5), LIMITS): nesting of
+   function calls and assignments as they are inlined (each level is a few
+   C stack frames here and in the differentiation), and expression nodes
+   built in all (distinct calls are built once, callmemo.h). */
+#define MUSKX__COMPILE_MAX_DEPTH 4000
+#define MUSKX__COMPILE_MAX_WORK 1000000
+#define MUSKX__CSTR2(x) #x
+#define MUSKX__STR_OF(x) MUSKX__CSTR2(x)
 
 struct muskx__program {
   int32_t nregs;      /* size of a simulation's register file */
@@ -71,6 +83,11 @@ struct muskx__program {
      (a - b) = 0, so the condition is true at that instant. */
   int32_t ninstants;
   int32_t *instant_root;
+  /* Conserved moieties (conservation.c): ncons rows of cons_L over the
+     cons_nsp species cons_sp, sum_j L_qj V_j y_j constant */
+  int ncons, cons_nsp;
+  int *cons_sp;
+  double *cons_L;
   /* per event: what its `when` can do (model_warnings.c warns) */
   uint8_t *when_static;
   /* results: per root, the time of its zero when the root function is
@@ -122,6 +139,8 @@ struct muskx__program {
  */
 muskx_status muskx__compile(muskx_model *m, muskx_error *err);
 void muskx__program_free(muskx__program *p);
+/* conservation.c: fills p->ncons, cons_nsp, cons_sp, cons_L; -1 no memory */
+int muskx__conservation_laws(const muskx_model *m, muskx__program *p);
 
 /* Evaluates every parameter, compartment volume and species initial value
    at the defaults into R (a register file of m->program->nregs doubles),

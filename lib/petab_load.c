@@ -259,6 +259,9 @@ static muskx_status read_observables(struct muskx_petab *pb,
     o->n_noise_ph = count_placeholders(o->noise, "noiseParameter", id);
     o->ph_base = pb->nph;
     pb->nph += o->n_obs_ph + o->n_noise_ph;
+    char only[300];
+    snprintf(only, sizeof only, "noiseParameter1_%s", id);
+    o->sigma_is_ph = o->n_noise_ph == 1 && strcmp(o->noise, only) == 0;
   }
   pb->ph_names = muskx__calloc((size_t)pb->nph + 1, sizeof *pb->ph_names);
   pb->ph_model = muskx__calloc((size_t)pb->nph + 1, sizeof *pb->ph_model);
@@ -318,13 +321,13 @@ static muskx_status read_conditions(struct muskx_petab *pb,
       st = muskx__tsv_fail(t, r, cid, err, MUSKX_ESYNTAX, "empty conditionId");
       break;
     }
+    pb->nconds++; /* first: a half-made condition is freed with the rest */
     cd->id = muskx__strdup(id);
     cd->values = muskx__calloc((size_t)pb->ntargets + 1, sizeof *cd->values);
     if (cd->id == NULL || cd->values == NULL) {
       st = NOMEM();
       break;
     }
-    pb->nconds++;
     for (int k = 0; k < pb->ntargets && st == MUSKX_OK; k++) {
       const char *v = muskx__tsv_cell(t, r, colof[k]);
       /* An empty cell is NaN, as in pandas: the value is not changed. */
@@ -529,6 +532,10 @@ static muskx_status read_measurements(struct muskx_petab *pb,
         (st = parse_overrides(pb, t, r, cnp, o->n_noise_ph, "noiseParameter",
                               vals + o->ph_base + o->n_obs_ph, err)))
       break;
+    if (o->sigma_is_ph) { /* sigma comes from the row, not the model */
+      m->sigma = vals[o->ph_base + o->n_obs_ph];
+      vals[o->ph_base + o->n_obs_ph].par = -2;
+    }
     pb->nmeas++;
     m->obs_text = muskx__strdup(muskx__tsv_cell(t, r, cop));
     m->noise_text = muskx__strdup(muskx__tsv_cell(t, r, cnp));
@@ -583,7 +590,7 @@ muskx_status muskx__petab_read(const char *yaml_path,
   muskx__file_text ft;
   muskx__loc loc = {yaml_path, 0, 0};
   muskx__yaml_node *root = NULL;
-  muskx__tsv tp = {0}, to = {0}, tc = {0};
+  muskx__tsv *tp = &pb->parameters_table, to = {0}, tc = {0};
   char *files[5] = {NULL};
   char *dir = NULL;
   muskx__folders scope = {NULL, 0};
@@ -646,8 +653,8 @@ muskx_status muskx__petab_read(const char *yaml_path,
       (st = one_file(pm, "condition_files", yaml_path, dir, &files[3], err)) ||
       (st = one_file(pm, "measurement_files", yaml_path, dir, &files[4], err)))
     goto done;
-  if ((st = muskx__tsv_read(files[0], &scope, &tp, err)) ||
-      (st = read_params(pb, &tp, err)) ||
+  if ((st = muskx__tsv_read(files[0], &scope, tp, err)) ||
+      (st = read_params(pb, tp, err)) ||
       (st = muskx__tsv_read(files[2], &scope, &to, err)) ||
       (st = read_observables(pb, &to, err)) ||
       (st = muskx__tsv_read(files[3], &scope, &tc, err)) ||
@@ -659,7 +666,6 @@ muskx_status muskx__petab_read(const char *yaml_path,
 done:
   muskx__folders_close(&scope);
   muskx__yaml_free(root);
-  muskx__tsv_free(&tp);
   muskx__tsv_free(&to);
   muskx__tsv_free(&tc);
   for (int k = 0; k < 5; k++) muskx__free(files[k]);
@@ -670,6 +676,7 @@ done:
 void muskx__petab_clear(struct muskx_petab *pb) {
   muskx_model_free(pb->model);
   muskx__tsv_free(&pb->measurements_table);
+  muskx__tsv_free(&pb->parameters_table);
   for (int i = 0; i < pb->nparams; i++) muskx__free(pb->params[i].id);
   for (int i = 0; i < pb->nobs; i++) {
     muskx__free(pb->obs[i].id);
