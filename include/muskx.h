@@ -454,8 +454,11 @@ MUSKX_API long muskx_sim_stat(const muskx_sim *sim, muskx_stat which);
  * On success the steady state becomes the initial values of later runs
  * (species that no equation changes keep theirs) and, if y is not NULL,
  * is written to y (n >= number of species).
+ * Inputs are held at their values at t = 0 (a table's value there).
  * Status: ENOTCONV when neither method converged (y still receives the
- * best point).
+ * best point); the message names the species that still moves (its
+ * derivative and value), why integration stopped if it did, and the input
+ * values held.
  */
 MUSKX_API muskx_status muskx_sim_steady_state(muskx_sim *sim, double *y,
                                               size_t n);
