@@ -28,6 +28,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# Shipped models and scenarios, found by name by the CLI (cli/datapath.c).
+DATADIR ?= $(PREFIX)/share/muskx
 # Fixed relative to PREFIX: the CMake config finds the library and header
 # from its own location (PREFIX/lib/cmake/muskx), which keeps it relocatable.
 LIBDIR := $(PREFIX)/lib
@@ -63,6 +65,14 @@ SBML_FOUND := $(shell pkg-config --exists libsbml 2>/dev/null && echo yes)
 ifeq ($(SBML_FOUND),yes)
 SBML_CFLAGS := -DMUSKX_HAVE_SBML $(shell pkg-config --cflags libsbml)
 MUSKX_DEPLIBS += $(shell pkg-config --libs libsbml)
+endif
+# `muskx sedml` and `muskx omex` (issue 20, cli/cmd_sedml.c, cli/sedml_*.c):
+# built when pkg-config finds libxml2 and libzip (Debian libxml2-dev,
+# libzip-dev); the CLI alone links them.
+SEDML_FOUND := $(shell pkg-config --exists libxml-2.0 libzip 2>/dev/null && echo yes)
+ifeq ($(SEDML_FOUND),yes)
+SEDML_CFLAGS := -DMUSKX_HAVE_SEDML $(shell pkg-config --cflags libxml-2.0 libzip)
+SEDML_LIBS := $(shell pkg-config --libs libxml-2.0 libzip)
 endif
 CHECK_CFLAGS ?= $(shell pkg-config --cflags check 2>/dev/null || echo -pthread)
 CHECK_LIBS ?= $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
@@ -106,12 +116,18 @@ ifneq ($(SBML_FOUND),yes)
 LIB_SRC := $(filter-out lib/sbml_import_%.c,$(LIB_SRC))
 endif
 CLI_SRC := $(sort $(wildcard cli/*.c))
+ifneq ($(SEDML_FOUND),yes)
+CLI_SRC := $(filter-out cli/cmd_sedml.c cli/sedml_%.c,$(CLI_SRC))
+endif
 # test_alloc.c needs the fault-injection hook (-DMUSKX_ALLOC_TESTING), so it
 # is built only by `make test-alloc`, in build-alloc/.
 TEST_SRC := $(filter-out tests/test_alloc.c,$(sort $(wildcard tests/test_*.c)))
 BENCH_MAIN_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_AUX_SRC := $(filter-out $(BENCH_MAIN_SRC),$(sort $(wildcard bench/*.c)))
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+# Installed under $(DATADIR) with their folders (scenarios name ../models).
+DATA_FILES := $(sort $(wildcard models/*.yaml models/*/*.yaml models/*/*.xml \
+  models/README.md scenarios/*.yaml))
 MAN_PAGES := $(sort $(wildcard man/man1/*.1 man/man3/*.3 man/man5/*.5))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -166,14 +182,19 @@ $(BUILD)/libmuskx.so: $(BUILD)/$(SONAME)
 # internal muskx__ functions (e.g. the bytecode disassembler).
 $(BUILD)/cli/%.o: cli/%.c $(BUILD)/cflags.stamp
 	@mkdir -p $(@D)
-	$(CC) $(LIB_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(LIB_CPPFLAGS) $(SEDML_CFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+# cli/datapath.c looks for shipped models and scenarios in $(DATADIR).
+$(BUILD)/cli/datapath.o: cli/datapath.c $(BUILD)/cflags.stamp $(BUILD)/config.stamp
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CPPFLAGS) -DMUSKX_DATADIR='"$(DATADIR)"' $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/muskx: $(CLI_OBJ) $(STATIC_LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(MUSKX_DEPLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(MUSKX_DEPLIBS) $(SEDML_LIBS)
 
 # Rebuild every object when the compiler or its flags change (make CC=clang,
 # a different CFLAGS), so no object built with other flags is reused.
-COMPILE_SIG = $(CC) | $(ALL_CFLAGS) | $(CPPFLAGS) | $(SUITESPARSE_CFLAGS) | $(CHECK_CFLAGS) | $(SBML_CFLAGS)
+COMPILE_SIG = $(CC) | $(ALL_CFLAGS) | $(CPPFLAGS) | $(SUITESPARSE_CFLAGS) | $(CHECK_CFLAGS) | $(SBML_CFLAGS) | $(SEDML_CFLAGS)
 $(BUILD)/cflags.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(COMPILE_SIG)' | cmp -s - $@ || echo '$(COMPILE_SIG)' > $@
@@ -181,8 +202,8 @@ $(BUILD)/cflags.stamp: FORCE
 # Regenerate muskx.pc and the CMake files when PREFIX or the version change.
 $(BUILD)/config.stamp: FORCE
 	@mkdir -p $(@D)
-	@echo '$(PREFIX) $(VERSION) $(INCLUDEDIR) $(MUSKX_DEPLIBS)' | cmp -s - $@ \
-	  || echo '$(PREFIX) $(VERSION) $(INCLUDEDIR) $(MUSKX_DEPLIBS)' > $@
+	@echo '$(PREFIX) $(VERSION) $(INCLUDEDIR) $(DATADIR) $(MUSKX_DEPLIBS)' | cmp -s - $@ \
+	  || echo '$(PREFIX) $(VERSION) $(INCLUDEDIR) $(DATADIR) $(MUSKX_DEPLIBS)' > $@
 .PHONY: FORCE
 FORCE:
 
@@ -248,8 +269,9 @@ test: all
 	  scripts/test-python.sh \
 	  scripts/test-examples.sh \
 	  scripts/check-man3.sh \
+	  "scripts/check-man1.sh $(BUILD)/muskx" \
 	  "/usr/bin/python3 tests/fit/test_fit_cli.py" \
-	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST)
+	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST) $(SEDML_TEST)
 
 # make check-fit (issue 15): a 20-start muskx fit of the Boehm benchmark
 # problem against its published llh; minutes, so not part of make check.
@@ -263,6 +285,10 @@ check-fit: all
 # Model calibration against published targets (issue 4): each script runs
 # build/muskx on the shipped models and prints "N passed, N failed".
 CALIBRATION_TESTS = $(patsubst %,"/usr/bin/python3 %",$(sort $(wildcard tests/calibration/test_*.py)))
+
+# SED-ML and COMBINE archives (issue 20) when muskx has them: closed forms,
+# the shipped Komarova model and the refusals; about 2 s.
+SEDML_TEST = $(if $(filter yes,$(SEDML_FOUND)),"/usr/bin/python3 tests/sedml/test_sedml.py")
 
 # The SBML Test Suite (issue 5) when libSBML and the suite are present:
 # about 2 s for 910 cases; then again through export -> import (-r, issue
@@ -430,7 +456,7 @@ $(BUILD)/mpi/%.o: mpi/%.c $(BUILD)/cflags.stamp
 	$(MPICC) $(LIB_CPPFLAGS) -Icli $(ALL_CFLAGS) -c $< -o $@
 $(BUILD)/muskx-mpi: $(BUILD)/mpi/muskx_mpi.o $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(STATIC_LIB)
 	$(MPICC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(BUILD)/mpi/muskx_mpi.o \
-	  $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(STATIC_LIB) $(MUSKX_DEPLIBS)
+	  $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ)) $(STATIC_LIB) $(MUSKX_DEPLIBS) $(SEDML_LIBS)
 
 # ---------------------------------------------------------------- demo
 # The README's first command: from a fresh clone, install what is missing
@@ -485,6 +511,11 @@ ifneq ($(CLI_BIN),)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(CLI_BIN) $(DESTDIR)$(BINDIR)/muskx
 endif
+	@for f in $(DATA_FILES); do \
+	  install -d "$(DESTDIR)$(DATADIR)/$$(dirname "$$f")"; \
+	  install -m 644 "$$f" "$(DESTDIR)$(DATADIR)/$$f"; \
+	done
+	@echo "installed $(words $(DATA_FILES)) models and scenarios in $(DESTDIR)$(DATADIR)"
 	@for page in $(MAN_PAGES); do \
 	  sect=$$(basename "$$(dirname "$$page")"); \
 	  echo "install -m 644 $$page $(DESTDIR)$(MANDIR)/$$sect/"; \
@@ -502,6 +533,7 @@ uninstall:
 	  $(DESTDIR)$(CMAKEDIR)/muskxConfigVersion.cmake \
 	  $(DESTDIR)$(BINDIR)/muskx \
 	  $(foreach p,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/$(patsubst man/%,%,$(p)))
+	rm -rf $(DESTDIR)$(DATADIR)
 	-rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null
 
 clean:

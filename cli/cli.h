@@ -157,6 +157,19 @@ void cli_csv_field(FILE *fp, const char *s);
  * "file:line:col: message" on stderr and returns NULL.
  */
 muskx_model *cli_load_model(const char *path);
+
+/* What cli_data_find() looks for. */
+typedef enum { CLI_DATA_MODEL, CLI_DATA_SCENARIO } cli_data_kind;
+/*
+ * Finds a shipped model or scenario by name (no '/', no such file here) in
+ * MUSKX_DATA_PATH, <exe>/../share/muskx and the build's $(PREFIX)/share/muskx
+ * (cli/datapath.c; muskx(1), DATA FILES). Returns 1 with the file in out
+ * and its data root in root (which loads are then allowed to read), or 0.
+ */
+int cli_data_find(const char *name, cli_data_kind kind, char *out, size_t n,
+                  char *root, size_t root_n);
+/* After a failed load of a bare name: says where names were looked up. */
+void cli_data_hint(const char *name, cli_data_kind kind);
 /* The folders loads may read besides the top file's: MUSKX_ALLOW_PATH,
    which main() extends with every --allow-path (muskx(1), FILE ACCESS).
    On failure err says which folder is wrong. */

@@ -549,6 +549,6 @@ const cli_command cli_cmd_compare = {
     "  muskx compare scenarios/iss_*.yaml --plot iss.png -o iss.csv\n"
     "  muskx compare scenarios/iss_exercise.yaml "
     "scenarios/iss_exercise_denosumab.yaml \\\n"
-    "      --bands --vary 'kappa_R=lognormal(0.26,0.3)' -n 100 --plot b.png\n",
+    "      --bands --vary 'kappa_R=lognormal(0.30,0.3)' -n 100 --plot b.png\n",
     run,
 };

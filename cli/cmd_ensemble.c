@@ -635,7 +635,7 @@ const cli_command cli_cmd_ensemble = {
     "fail is the exit status 1.",
     options,
     "  muskx ensemble scenarios/iss_exercise.yaml --samples 1000 \\\n"
-    "      --vary 'kappa_R=lognormal(0.28,0.3)' --seed 7 -o crew.csv\n"
+    "      --vary 'kappa_R=lognormal(0.30,0.3)' --seed 7 -o crew.csv\n"
     "  muskx ensemble tests/models/decay.yaml --t-end 5 -n 500 \\\n"
     "      --vary 'k=uniform(0.5,1)' --threads 2 --samples-out s.csv\n",
     run,

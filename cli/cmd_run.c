@@ -17,7 +17,7 @@
 
 #include "scenario_cli.h"
 
-enum { OPT_OUTPUT = 1, OPT_PLOT, OPT_SET };
+enum { OPT_OUTPUT = 1, OPT_PLOT, OPT_SET, OPT_UNITS };
 
 static const cli_option options[] = {
     {OPT_OUTPUT, "output", 'o', "FILE",
@@ -26,6 +26,8 @@ static const cli_option options[] = {
      "draw one panel per reported output into PNG (needs gnuplot)"},
     {OPT_SET, "set", 0, "NAME=VALUE",
      "override a parameter, initial value or input baseline (repeatable)"},
+    {OPT_UNITS, "units", 0, NULL,
+     "write the CSV header cells as \"name [unit]\" (as simulate --units)"},
     {0, NULL, 0, NULL, NULL},
 };
 
@@ -53,8 +55,16 @@ static const char *unit_of(const muskx_scenario *sc, int c) {
   const char *name = muskx_scenario_report_name(sc, c);
   size_t n = strlen(name);
   if (show == MUSKX_SHOW_PCT_CHANGE) return "% chg";
-  if (show == MUSKX_SHOW_VALUE && n > 4 && strcmp(name + n - 4, "_pct") == 0)
-    return "%";
+  if (show == MUSKX_SHOW_VALUE) {
+    /* the model's unit (an output, else a species), as describe() says */
+    const muskx_model *m = muskx_scenario_model(sc);
+    int i = muskx_model_find(m, MUSKX_OUTPUT, name);
+    const char *u = i >= 0 ? muskx_model_unit(m, MUSKX_OUTPUT, i) : NULL;
+    if (u == NULL && (i = muskx_model_find(m, MUSKX_SPECIES, name)) >= 0)
+      u = muskx_model_unit(m, MUSKX_SPECIES, i);
+    if (u != NULL && u[0] != '\0') return u;
+    if (n > 4 && strcmp(name + n - 4, "_pct") == 0) return "%";
+  }
   return show == MUSKX_SHOW_CHANGE ? "change" : "value";
 }
 
@@ -139,6 +149,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   cli_parser p;
   cli_settings settings = {NULL, 0, 0};
   const char *scenario = NULL, *output = NULL, *plot = NULL;
+  int units = 0;
   cli_srun r;
   int rc = CLI_EXIT_FAIL, k;
 
@@ -161,6 +172,7 @@ static int run(const cli_command *self, int argc, char **argv) {
       scenario = p.value;
       break;
     case OPT_OUTPUT: output = p.value; break;
+    case OPT_UNITS: units = 1; break;
     case OPT_PLOT:
       if (p.value[0] == '\0' || strcmp(p.value, "-") == 0) {
         rc = cli_usage_error(self, "--plot needs a file name for the PNG");
@@ -187,7 +199,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   if (output != NULL && strcmp(output, "-") != 0 && cli_out_probe(output) != 0)
     goto done;
   if (cli_srun_do(&r, scenario, &settings) != 0) goto done;
-  if (output != NULL && cli_srun_write_csv(&r, output) != 0) goto done;
+  if (output != NULL && cli_srun_write_csv(&r, output, units) != 0) goto done;
   /* With the CSV on stdout, the summary goes to stderr. */
   print_summary(output != NULL && strcmp(output, "-") == 0 ? stderr : stdout,
                 &r);

@@ -40,6 +40,8 @@ enum {
   OPT_STATS,
   OPT_PARTIAL,
   OPT_SENS,
+  OPT_SELECT,
+  OPT_UNITS,
   OPT_OUTPUT
 };
 
@@ -67,6 +69,11 @@ static const cli_option options[] = {
     {OPT_SENS, "sensitivities", 0, "LIST",
      "also write d(column)/d(p) for these comma-separated parameters, "
      "compartments or species (initial values)"},
+    {OPT_SELECT, "select", 0, "LIST",
+     "write these comma-separated columns: species, outputs, assignments, "
+     "reactions (flux), parameters, inputs, time"},
+    {OPT_UNITS, "units", 0, NULL,
+     "write each header as \"name [unit]\" (pandas and R read it as is)"},
     {OPT_OUTPUT, "output", 'o', "FILE",
      "write the CSV to FILE, atomically (default: stdout)"},
     {0, NULL, 0, NULL, NULL},
@@ -93,30 +100,41 @@ typedef struct sim_args {
   char *sens_text;     /* --sensitivities, split in place into sens */
   const char **sens;
   int nsens;
+  char *select_text;   /* --select, split in place into select */
+  const char **select;
+  int nselect;
+  int units;           /* --units */
 } sim_args;
 
-/* Splits a->sens_text at commas into a->sens; 0, or an exit status. */
-static int split_sens(const cli_command *self, sim_args *a, const char *v) {
-  free(a->sens_text);
-  free(a->sens);
-  a->nsens = 0;
-  a->sens = NULL;
-  a->sens_text = malloc(strlen(v) + 1);
-  a->sens = malloc((strlen(v) / 2 + 1) * sizeof *a->sens);
-  if (a->sens_text == NULL || a->sens == NULL) {
+/* Splits v at commas into a copy *text and the names *list (*n of them);
+   0, or an exit status. */
+static int split_names(const cli_command *self, const char *opt,
+                       const char *v, char **text, const char ***list,
+                       int *n) {
+  free(*text);
+  free(*list);
+  *n = 0;
+  *list = NULL;
+  *text = malloc(strlen(v) + 1);
+  *list = malloc((strlen(v) / 2 + 1) * sizeof **list);
+  if (*text == NULL || *list == NULL) {
     cli_error("out of memory");
     return CLI_EXIT_FAIL;
   }
-  strcpy(a->sens_text, v);
-  for (char *p = a->sens_text, *q; p != NULL; p = q) {
+  strcpy(*text, v);
+  for (char *p = *text, *q; p != NULL; p = q) {
     q = strchr(p, ',');
     if (q != NULL) *q++ = '\0';
     if (*p == '\0')
-      return cli_usage_error(self, "--sensitivities: an empty name in '%s'",
-                             v);
-    a->sens[a->nsens++] = p;
+      return cli_usage_error(self, "%s: an empty name in '%s'", opt, v);
+    (*list)[(*n)++] = p;
   }
   return 0;
+}
+
+static int split_sens(const cli_command *self, sim_args *a, const char *v) {
+  return split_names(self, "--sensitivities", v, &a->sens_text, &a->sens,
+                     &a->nsens);
 }
 
 /* Parses argv into a; returns -1 (continue), or an exit status. */
@@ -183,12 +201,26 @@ static int parse_args(const cli_command *self, int argc, char **argv,
     case OPT_SENS:
       if ((r = split_sens(self, a, p.value)) != 0) return r;
       break;
+    case OPT_SELECT:
+      if ((r = split_names(self, "--select", p.value, &a->select_text,
+                           &a->select, &a->nselect)) != 0)
+        return r;
+      for (int k = 0; k < a->nselect; k++)
+        if (strcmp(a->select[k], "time") == 0)
+          return cli_usage_error(self, "--select: time is always the first "
+                                       "column; list the others");
+      break;
+    case OPT_UNITS: a->units = 1; break;
     case OPT_OUTPUT: a->output = p.value; break;
     default: break;
     }
     if (bad) return CLI_EXIT_USAGE;
   }
   if (a->model == NULL) return cli_usage_error(self, "no MODEL given");
+  if (a->nsens > 0 && a->nselect > 0)
+    return cli_usage_error(self, "--select is not available with "
+                                 "--sensitivities (they follow the default "
+                                 "columns)");
   if (a->nsens > 0 && a->partial)
     return cli_usage_error(self, "--partial is not available with "
                                  "--sensitivities");
@@ -323,30 +355,42 @@ static void print_stats(const muskx_sim *sim, int steady) {
   }
 }
 
-/* Name of column j: species, then outputs. */
-static const char *column_name(const muskx_model *m, int j) {
-  int ns = muskx_model_count(m, MUSKX_SPECIES);
-  return j < ns ? muskx_model_name_at(m, MUSKX_SPECIES, j)
-                : muskx_model_name_at(m, MUSKX_OUTPUT, j - ns);
+/* A header cell: the name, with --units "name [unit]" when it has one. */
+static void header_field(FILE *fp, const char *name, const char *unit,
+                         int units) {
+  if (!units || unit == NULL || unit[0] == '\0') {
+    cli_csv_field(fp, name);
+    return;
+  }
+  size_t len = strlen(name) + strlen(unit) + 4;
+  char *h = malloc(len);
+  if (h == NULL) {
+    cli_csv_field(fp, name);
+    return;
+  }
+  snprintf(h, len, "%s [%s]", name, unit);
+  cli_csv_field(fp, h);
+  free(h);
 }
 
 /* The CSV: time, the columns, then (sens not NULL) d(column)/d(p) for
    each column and each of the a->nsens parameters. */
-static void write_csv(FILE *fp, const muskx_model *m, const sim_args *a,
-                      const double *vals, const double *sens, size_t nrows,
-                      int ncols) {
+static void write_csv(FILE *fp, const muskx_model *m, const muskx_sim *sim,
+                      const sim_args *a, const double *vals,
+                      const double *sens, size_t nrows, int ncols) {
   char buf[CLI_NUMBUF];
   int j, k, np = sens != NULL ? a->nsens : 0;
   size_t i;
 
-  fputs("time", fp);
+  header_field(fp, "time", muskx_model_time_unit(m), a->units);
   for (j = 0; j < ncols; j++) {
     fputc(',', fp);
-    cli_csv_field(fp, column_name(m, j));
+    header_field(fp, muskx_sim_column_name(sim, j),
+                 muskx_sim_column_unit(sim, j), a->units);
   }
   for (j = 0; j < ncols; j++)
     for (k = 0; k < np; k++) {
-      const char *c = column_name(m, j);
+      const char *c = muskx_sim_column_name(sim, j);
       size_t len = strlen(c) + strlen(a->sens[k]) + 8;
       char *h = malloc(len);
       fputc(',', fp);
@@ -425,11 +469,16 @@ static int run(const cli_command *self, int argc, char **argv) {
     goto done;
   }
   if (configure(&a, sim) != 0) goto done;
+  if (a.nselect > 0 &&
+      (st = muskx_sim_select(sim, a.select, a.nselect)) != MUSKX_OK) {
+    cli_sim_error(a.model, NULL, sim, st); /* the message names select */
+    goto done;
+  }
 
   ncols = muskx_sim_ncols(sim);
   ns = muskx_model_count(m, MUSKX_SPECIES);
   no = muskx_model_count(m, MUSKX_OUTPUT);
-  if (ncols < 0 || ncols != ns + no) {
+  if (ncols < 0 || (a.nselect == 0 && ncols != ns + no)) {
     fprintf(stderr, "%s: internal error: %d columns for %d species and %d "
                     "outputs\n",
             a.model, ncols, ns, no);
@@ -490,7 +539,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     cli_sim_error(a.model, NULL, sim, st);
     if (a.partial && rows_done > 0) {
       if (cli_out_open(&out, a.output) != 0) goto done;
-      write_csv(out.fp, m, &a, vals, NULL, rows_done, ncols);
+      write_csv(out.fp, m, sim, &a, vals, NULL, rows_done, ncols);
       if (cli_out_commit(&out) == 0)
         fprintf(stderr, "%s: wrote the %zu rows computed (of %zu, up to t=%s) "
                         "to %s\n",
@@ -509,7 +558,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   }
 
   if (cli_out_open(&out, a.output) != 0) goto done;
-  write_csv(out.fp, m, &a, vals, sens, rows_done, ncols);
+  write_csv(out.fp, m, sim, &a, vals, sens, rows_done, ncols);
   if (cli_out_commit(&out) != 0) goto done;
   rc = CLI_EXIT_OK;
 
@@ -518,6 +567,8 @@ done:
   free(sens);
   free(a.sens);
   free(a.sens_text);
+  free(a.select);
+  free(a.select_text);
   muskx_sim_free(sim);
   muskx_model_free(m);
   free(a.times);
@@ -540,10 +591,18 @@ const cli_command cli_cmd_simulate = {
     "replaced only by a complete file. --sensitivities P1,P2 adds, after\n"
     "those, the columns \"d(C)/d(P)\" for every column C and each P in\n"
     "turn (all of C's, then the next C's): forward sensitivities (CVODES,\n"
-    "exact derivatives; a species P means its initial value).",
+    "exact derivatives; a species P means its initial value). --select\n"
+    "A,r1,k writes those columns instead of the species and outputs: any\n"
+    "species, output, assignment, reaction id (its flux), parameter,\n"
+    "compartment, input or time. --units writes each header cell as\n"
+    "\"name [unit]\" (\"time [d]\", \"BMD_wb_pct [%]\"; a name without a\n"
+    "unit stays bare): one header line, so pandas.read_csv and R's\n"
+    "read.csv read it with no extra argument (R turns the brackets into\n"
+    "dots unless check.names = FALSE).",
     options,
     "  muskx simulate robertson.yaml --times 0.4,4,40,400,4e4,4e6,4e10\n"
     "  muskx simulate bone.yaml --t-end 180 --dt 1 --set loading=0 -o hu.csv\n"
+    "  muskx simulate decay.yaml --t-end 10 --select time,A,decay,k --units\n"
     "  muskx simulate bone.yaml --t-end 360 --steady-start --stats\n"
     "  muskx simulate decay.yaml --t-end 10 --sensitivities k,A\n",
     run,

@@ -71,8 +71,9 @@ int cli_bands_compute(cli_srun *r, const cli_bands *b, size_t *nsets,
 void cli_bands_free(cli_bands *b);
 
 /* Writes time,<reported columns> as CSV (raw values), atomically with a
-   path. 0, or -1 after printing why. */
-int cli_srun_write_csv(const cli_srun *r, const char *path);
+   path; units: header cells "name [unit]" (the model's units, muskx
+   simulate --units). 0, or -1 after printing why. */
+int cli_srun_write_csv(const cli_srun *r, const char *path, int units);
 
 /* The word for a muskx_show value: "value", "% change" or "change". */
 const char *cli_show_unit(int show);

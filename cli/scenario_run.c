@@ -92,17 +92,40 @@ void cli_srun_free(cli_srun *r) {
   memset(r, 0, sizeof *r);
 }
 
-int cli_srun_write_csv(const cli_srun *r, const char *path) {
+/* "name [unit]" with units and a unit, else the name. */
+static void header_cell(FILE *fp, const char *name, const char *unit,
+                        int units) {
+  char cell[640];
+  if (units && unit != NULL && unit[0] != '\0' &&
+      snprintf(cell, sizeof cell, "%s [%s]", name, unit) < (int)sizeof cell)
+    cli_csv_field(fp, cell);
+  else
+    cli_csv_field(fp, name);
+}
+
+/* The model's unit of a reported column (an output, else a species). */
+static const char *report_unit(const muskx_scenario *sc, int c) {
+  const muskx_model *m = muskx_scenario_model(sc);
+  const char *name = muskx_scenario_report_name(sc, c);
+  int i = muskx_model_find(m, MUSKX_OUTPUT, name);
+  if (i >= 0) return muskx_model_unit(m, MUSKX_OUTPUT, i);
+  i = muskx_model_find(m, MUSKX_SPECIES, name);
+  return i >= 0 ? muskx_model_unit(m, MUSKX_SPECIES, i) : "";
+}
+
+int cli_srun_write_csv(const cli_srun *r, const char *path, int units) {
   cli_out o;
   char num[CLI_NUMBUF];
   int nc = muskx_scenario_report_count(r->sc);
 
   if (cli_out_not_srun_input(path, r, 1) != 0 || cli_out_open(&o, path) != 0)
     return -1;
-  fputs("time", o.fp);
+  header_cell(o.fp, "time",
+              muskx_model_time_unit(muskx_scenario_model(r->sc)), units);
   for (int c = 0; c < nc; c++) {
     fputc(',', o.fp);
-    cli_csv_field(o.fp, muskx_scenario_report_name(r->sc, c));
+    header_cell(o.fp, muskx_scenario_report_name(r->sc, c),
+                report_unit(r->sc, c), units);
   }
   fputc('\n', o.fp);
   for (size_t i = 0; i < r->nrows; i++) {

@@ -508,9 +508,16 @@ muskx_status cli_scenario_load(const char *path, muskx_scenario **out,
                                muskx_error *err) {
   muskx_access *a = NULL;
   *out = NULL;
+  char found[4096], root[4096];
   muskx_status st = cli_access(&a, err);
   if (st != MUSKX_OK) return st;
-  st = muskx_scenario_load_file_with(path, a, out, err);
+  if (cli_data_find(path, CLI_DATA_SCENARIO, found, sizeof found, root,
+                    sizeof root)) {
+    path = found;
+    st = muskx_access_allow(a, root, err);
+  }
+  if (st == MUSKX_OK) st = muskx_scenario_load_file_with(path, a, out, err);
+  if (st == MUSKX_EIO) cli_data_hint(path, CLI_DATA_SCENARIO);
   muskx_access_free(a);
   return st;
 }
@@ -519,15 +526,26 @@ muskx_model *cli_load_model(const char *path) {
   muskx_model *m = NULL;
   muskx_error err;
   muskx_access *a = NULL;
+  char found[4096], root[4096];
   memset(&err, 0, sizeof err);
   if (cli_access(&a, &err) != MUSKX_OK) {
     print_load_error(&err, path);
     return NULL;
   }
+  if (cli_data_find(path, CLI_DATA_MODEL, found, sizeof found, root,
+                    sizeof root)) {
+    path = found;
+    if (muskx_access_allow(a, root, &err) != MUSKX_OK) {
+      print_load_error(&err, path);
+      muskx_access_free(a);
+      return NULL;
+    }
+  }
   if (strcmp(path, "-") == 0) {
     m = load_stdin(a);
   } else if (muskx_model_load_file_with(path, a, &m, &err) != MUSKX_OK) {
     print_load_error(&err, path);
+    if (err.status == MUSKX_EIO) cli_data_hint(path, CLI_DATA_MODEL);
     m = NULL;
   }
   muskx_access_free(a);

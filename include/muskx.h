@@ -407,8 +407,28 @@ MUSKX_API muskx_status muskx_sim_set_max_steps(muskx_sim *sim, long steps);
 /* Largest step the solver may take (0: no limit, the default). */
 MUSKX_API muskx_status muskx_sim_set_max_step(muskx_sim *sim, double hmax);
 
-/* Number of columns a run writes per time: species, then outputs. */
+/* Number of columns a run writes per time: species, then outputs, or
+   the columns chosen with muskx_sim_select(). */
 MUSKX_API int muskx_sim_ncols(const muskx_sim *sim);
+/*
+ * Chooses the columns of later runs (issue 20): each name is a species,
+ * an output, an assignment, a reaction (its flux, the value of its rate
+ * expression), a parameter or compartment (its value, as events and
+ * muskx_sim_set() leave it), an input, or "time"; a name may appear more
+ * than once. n == 0 restores the default columns (species, then outputs).
+ * The selection survives runs and muskx_sim_reset(). Not with
+ * sensitivities (muskx_sim_run_sens() then fails with ESTATE).
+ * Status: ENOTFOUND naming the first unknown name (nothing is changed),
+ * EINVAL for n < 0 or a NULL name. First version: 0.1.
+ */
+MUSKX_API muskx_status muskx_sim_select(muskx_sim *sim,
+                                        const char *const *names, int n);
+/* Name and unit ("" when the model gives none; a flux is its first
+   species' unit per time unit) of column j of a run, 0 <= j <
+   muskx_sim_ncols(); NULL out of range. Valid until the next
+   muskx_sim_select() or muskx_sim_free(). */
+MUSKX_API const char *muskx_sim_column_name(const muskx_sim *sim, int j);
+MUSKX_API const char *muskx_sim_column_unit(const muskx_sim *sim, int j);
 
 /*
  * Integrates from times[0], starting at the current initial values, and
@@ -434,8 +454,11 @@ MUSKX_API long muskx_sim_stat(const muskx_sim *sim, muskx_stat which);
  * On success the steady state becomes the initial values of later runs
  * (species that no equation changes keep theirs) and, if y is not NULL,
  * is written to y (n >= number of species).
+ * Inputs are held at their values at t = 0 (a table's value there).
  * Status: ENOTCONV when neither method converged (y still receives the
- * best point).
+ * best point); the message names the species that still moves (its
+ * derivative and value), why integration stopped if it did, and the input
+ * values held.
  */
 MUSKX_API muskx_status muskx_sim_steady_state(muskx_sim *sim, double *y,
                                               size_t n);

@@ -381,6 +381,7 @@ void muskx__program_free(muskx__program *p) {
   muskx__free(p->jac_rowind);
   prog_free(&p->outputs);
   prog_free(&p->rates);
+  prog_free(&p->assigns);
   prog_free(&p->roots);
   prog_free(&p->triggers);
   prog_free(&p->root_times);
@@ -542,7 +543,7 @@ static uint8_t when_static(const muskx_model *m, const muskx__dag *g, int32_t w)
 typedef struct {
   muskx__dag g;
   build_ctx b;
-  idlist rhs, outputs, rates, roots, triggers, alg;
+  idlist rhs, outputs, rates, assigns, roots, triggers, alg;
   idlist instants;   /* per equality of a `when`: its EQ node */
   idlist root_times; /* per root: its zero time (see compile.h) */
   idlist *event_sets, *event_timing;
@@ -561,6 +562,7 @@ static void state_free(compile_state *s, const muskx_model *m) {
   muskx__free(s->rhs.v);
   muskx__free(s->outputs.v);
   muskx__free(s->rates.v);
+  muskx__free(s->assigns.v);
   muskx__free(s->roots.v);
   muskx__free(s->triggers.v);
   muskx__free(s->instants.v);
@@ -611,6 +613,10 @@ static int build_roots(compile_state *s, const muskx_model *m,
   for (int k = 0; k < m->noutputs; k++)
     if (idlist_push(&s->outputs, build_named(b, b->output_node, k,
                                              m->outputs[k].expr)))
+      return -1;
+  for (int k = 0; k < m->nassignments; k++)
+    if (idlist_push(&s->assigns, build_named(b, b->assign_node, k,
+                                             m->assignments[k].expr)))
       return -1;
 
   /* Right-hand side with stoichiometry folded in: the terms of each
@@ -872,7 +878,8 @@ static int emit_all(compile_state *s, const muskx_model *m, muskx__program *p) {
   p->reg_temp0 = p->reg_instant0 + s->instants.n;
 
   if (emit_list(&c, &s->rhs, &p->rhs) || emit_list(&c, &s->outputs, &p->outputs) ||
-      emit_list(&c, &s->rates, &p->rates) || emit_list(&c, &s->roots, &p->roots) ||
+      emit_list(&c, &s->rates, &p->rates) || emit_list(&c, &s->assigns, &p->assigns) ||
+      emit_list(&c, &s->roots, &p->roots) ||
       emit_list(&c, &s->triggers, &p->triggers) ||
       emit_list(&c, &s->root_times, &p->root_times))
     goto done;

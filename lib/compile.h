@@ -70,7 +70,10 @@ struct muskx__program {
   int32_t *jac_colptr;  /* nspecies + 1 */
   int32_t *jac_rowind;  /* jac_nnz */
   muskx__prog outputs;  /* results: outputs in file order */
-  muskx__prog rates;    /* results: reaction rates (error diagnostics) */
+  muskx__prog rates;    /* results: reaction rates (error diagnostics,
+                           selected columns) */
+  muskx__prog assigns;  /* results: assignments in file order (selected
+                           columns, sim_columns.c) */
   muskx__prog roots;    /* results: root functions for conditional events */
   int32_t nroots;
   muskx__prog triggers; /* results: `when` value per event (0 for timed) */

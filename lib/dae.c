@@ -365,7 +365,7 @@ muskx_status muskx__dae_run(muskx_sim *s, const double *y0,
                             const double *times, size_t ntimes, double *out,
                             size_t *rows_done, double *yfinal) {
   const muskx_model *m = s->m;
-  int n = m->nspecies, ncols = n + m->noutputs;
+  int n = m->nspecies, ncols = muskx_sim_ncols(s);
   size_t k = 0;
   double t = times[0];
   muskx_status st = MUSKX_OK;

@@ -478,6 +478,10 @@ static void probe_follow(muskx_sim *s, double t, const double *y) {
 void muskx__events_record(muskx_sim *s, double t, const double *y,
                           double *row) {
   int n = s->m->nspecies;
+  if (s->ncolumns > 0) {
+    muskx__sim_record_selected(s, t, y, row);
+    return;
+  }
   memcpy(row, y, (size_t)n * sizeof *y);
   if (s->m->noutputs > 0) {
     const muskx__prog *o = &s->p->outputs;

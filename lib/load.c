@@ -703,6 +703,7 @@ static muskx_status load_root(muskx__load_ctx *c) {
       (st = muskx__load_each(c, define_algebraic)) != MUSKX_OK)
     return st;
   if ((st = muskx__load_order(c)) != MUSKX_OK ||
+      (st = muskx__load_inherit_units(c)) != MUSKX_OK ||
       (st = muskx__load_check_algebraic(c)) != MUSKX_OK)
     return st;
   /* Last: an agent's depot may not be algebraic, which is decided above. */

@@ -284,6 +284,8 @@ muskx_status muskx__load_resolve(muskx__load_ctx *c, muskx__expr *e,
 muskx_status muskx__load_check_functions(muskx__load_ctx *c);
 /* After everything is resolved: m->assign_order, refusing cycles. */
 muskx_status muskx__load_order(muskx__load_ctx *c);
+/* load_units.c: a renaming (`a: b`) without a unit takes b's unit. */
+muskx_status muskx__load_inherit_units(muskx__load_ctx *c);
 /* "a parameter", "a species", ... */
 const char *muskx__load_kind_name(muskx__sym_kind k);
 

@@ -138,6 +138,7 @@ void muskx_sim_free(muskx_sim *s) {
   muskx__solver_free(s);
   muskx__delay_free(s);
   muskx__param_steps_clear(s);
+  muskx__sim_columns_free(s);
   if (s->ctx) SUNContext_Free(&s->ctx);
   for (int i = 0; s->inputs && i < s->m->ninputs; i++)
     table_free(&s->inputs[i]);
@@ -390,10 +391,6 @@ muskx_status muskx_sim_set_max_step(muskx_sim *s, double hmax) {
                           hmax);
   s->hmax = hmax;
   return ok(s);
-}
-
-int muskx_sim_ncols(const muskx_sim *s) {
-  return s == NULL ? -1 : s->m->nspecies + s->m->noutputs;
 }
 
 long muskx_sim_stat(const muskx_sim *s, muskx_stat which) {

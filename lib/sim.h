@@ -158,11 +158,21 @@ struct muskx_sim {
   double sens_cache_t;
   int sens_cache_ok;
 
+  /* columns chosen with muskx_sim_select() (sim_columns.c); 0: species
+     then outputs */
+  struct muskx__column *columns;
+  int ncolumns;
+
   /* last steady state */
   double steady_resid;
   double *eig_re, *eig_im; int neig;
   muskx_stability stability;
 };
+
+/* sim_columns.c: the selected columns of one row at (t, y) */
+void muskx__sim_record_selected(muskx_sim *s, double t, const double *y,
+                                double *row);
+void muskx__sim_columns_free(muskx_sim *s);
 
 /* sim.c */
 muskx_status muskx__sim_err(muskx_sim *s, muskx_status st, const char *fmt,
@@ -218,7 +228,8 @@ int muskx__events_inputs_changed_at(muskx_sim *s, double t);
 /* s->yprobe holds the state at tp just past a root (state s->y): judge
    `when` conditions there until s->probe_y is reset to NULL. */
 void muskx__events_probe_set(muskx_sim *s, double tp);
-/* One output row (species, then outputs) at (t, y). */
+/* One output row (species, then outputs, or the selected columns) at
+   (t, y). */
 void muskx__events_record(muskx_sim *s, double t, const double *y,
                           double *row);
 /* sim_finite.c: ENONFINITE naming the time, column and expression when a

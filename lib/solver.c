@@ -625,7 +625,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   if (s->p->nalg > 0)
     return muskx__dae_run(s, y0, times, ntimes, out, rows_done, yfinal);
   const muskx_model *m = s->m;
-  int n = m->nspecies, ncols = n + m->noutputs;
+  int n = m->nspecies, ncols = muskx_sim_ncols(s);
   size_t k = 0;
   double t = times[0];
   muskx_status st = MUSKX_OK;
@@ -794,5 +794,10 @@ muskx_status muskx_sim_run_sens(muskx_sim *s, const double *times, int ntimes,
     return muskx__sim_err(s, MUSKX_EINVAL,
                           "run with sensitivities needs at least one output "
                           "time, a buffer and a sensitivity buffer");
+  if (s->ncolumns > 0)
+    return muskx__sim_err(s, MUSKX_ESTATE,
+                          "run with sensitivities: columns were chosen with "
+                          "muskx_sim_select(); sensitivities follow the "
+                          "default columns (select none first)");
   return run_checked(s, times, (size_t)ntimes, out, NULL, sens);
 }

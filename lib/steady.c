@@ -317,6 +317,72 @@ static int eigen(newton_ws *w, const double *x) {
   return 0;
 }
 
+/* The inputs a steady state used: each at its value at t = 0 (issue 20:
+   a table's first value is taken without saying so otherwise). */
+static void inputs_used(const muskx_sim *s, char *buf, size_t size) {
+  const muskx_model *m = s->m;
+  size_t len = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < m->ninputs && len + 1 < size; i++) {
+    double a, b;
+    muskx__sim_input_coeffs(s, i, 0.0, &a, &b);
+    int k = snprintf(buf + len, size - len, "%s%s = %g%s", i ? ", " : "",
+                     m->inputs[i].name, a,
+                     s->inputs[i].n > 1 ? " (its table's value at t = 0)" : "");
+    if (k < 0) break;
+    len += (size_t)k;
+  }
+}
+
+/* ENOTCONV naming the species that moves most (relative to its size), its
+   value and derivative, why integration stopped when it did, and the
+   input values used. */
+static muskx_status not_converged(newton_ws *w, const double *x, double res) {
+  muskx_sim *s = w->s;
+  const muskx_model *m = s->m;
+  char why[384] = "", inputs[384] = "", mover[320] = "";
+  if (s->errmsg[0] != '\0')
+    snprintf(why, sizeof why, "; integration stopped: %.340s", s->errmsg);
+  int worst = -1;
+  double wr = -1;
+  for (int k = 0; k < w->nf; k++) {
+    int i = w->free_idx[k];
+    double r = fabs(w->f[i]) / fmax(fabs(x[i]), muskx__sim_atol(s, i));
+    if (worst < 0 || !(r <= wr)) {
+      worst = i;
+      wr = r;
+    }
+  }
+  int drifting = worst >= 0 && wr <= STEADY_RTOL;
+  if (drifting) {
+    /* small relative derivatives, yet still moving between horizons:
+       unbounded growth; name the species with the largest derivative */
+    double big = -1;
+    for (int k = 0; k < w->nf; k++) {
+      int i = w->free_idx[k];
+      if (!(fabs(w->f[i]) <= big)) {
+        big = fabs(w->f[i]);
+        worst = i;
+      }
+    }
+  }
+  if (worst >= 0)
+    snprintf(mover, sizeof mover,
+             "species '%.60s' still moves (d%.60s/dt = %g at %.60s = %g%s)",
+             m->species[worst].name, m->species[worst].name, w->f[worst],
+             m->species[worst].name, x[worst],
+             drifting ? ": it grows without bound or drifts" : "");
+  else
+    snprintf(mover, sizeof mover, "the state still moves");
+  inputs_used(s, inputs, sizeof inputs);
+  return muskx__sim_err(s, MUSKX_ENOTCONV,
+                        "no steady state found: after Newton and integration "
+                        "to t=1e12 %s; needs a relative derivative <= %g, "
+                        "best %g%s%s%s",
+                        mover, STEADY_RTOL, res, why,
+                        inputs[0] ? "; inputs held at " : "", inputs);
+}
+
 muskx_status muskx_sim_steady_state(muskx_sim *s, double *y, size_t ny) {
   if (s == NULL) return MUSKX_EINVAL;
   const muskx_model *m = s->m;
@@ -366,11 +432,7 @@ muskx_status muskx_sim_steady_state(muskx_sim *s, double *y, size_t ny) {
   s->steady_resid = abs_residual(&w, w.f);
   if (y != NULL) memcpy(y, x, (size_t)n * sizeof *x);
   if (!(res <= STEADY_RTOL)) {
-    st = muskx__sim_err(s, MUSKX_ENOTCONV,
-                        "no steady state found: after Newton and integration "
-                        "to t=1e12 the state still moves (largest relative "
-                        "derivative or change %g; needs <= %g)",
-                        res, STEADY_RTOL);
+    st = not_converged(&w, x, res);
     goto done;
   }
   if (eigen(&w, x) != 0) {

@@ -25,17 +25,26 @@ set -euo pipefail
 #   valgrind clang                make valgrind; the build is also checked with clang
 #   cmake                         the find_package(muskx) install check
 #   (for make lint)               shellcheck
-#   gnuplot-nox                   plots (muskx run/compare --plot)
+#   gnuplot-nox                   plots (muskx run/compare --plot, sedml)
+#   libxml2-dev libzip-dev        muskx sedml / muskx omex (SED-ML, COMBINE)
 #   python3 python3-numpy         Python bindings and their tests (run with and
 #                                 without numpy), calibration scripts
+#   python3-setuptools python3-venv  pip install ./bindings/python offline
+#                                 (scripts/test-install.sh)
+#   python3-matplotlib python3-pandas python3-scipy  the Python tests of
+#                                 plot(), to_pandas(), read_csv of --units
+#                                 headers and jacobian(sparse=True)
 packages=(
   build-essential pkg-config make
   libsundials-dev libsuitesparse-dev
   libopenblas-dev liblapack-dev
   libyaml-dev libsbml5-dev libgsl-dev libnlopt-dev
+  libxml2-dev libzip-dev
   check libsubunit-dev
   valgrind clang cmake shellcheck
   gnuplot-nox python3 python3-numpy
+  python3-setuptools python3-venv
+  python3-matplotlib python3-pandas python3-scipy
 )
 # --bench: only what `make bench` compares libmuskx with (issue 8); the
 # test command never installs these.

@@ -126,7 +126,7 @@ no_temps; check "simulate, success: no temporary file left" $?
   --sensitivities k,A -o sens.csv 2> stderr.txt
 check "simulate --sensitivities: exit status 0" $? "$(cat stderr.txt)"
 [ "$(head -n 1 sens.csv)" = "time,A,half,d(A)/d(k),d(A)/d(A),d(half)/d(k),d(half)/d(A)" ] &&
-  awk -F, 'NR == 3 { a = 1.5 * exp(-1.4); e = exp(-1.4);
+  awk -F, 'NR == 4 { a = 1.5 * exp(-1.4); e = exp(-1.4);
     ok = ($4 + 2 * a)^2 < (1e-7 * a)^2 && ($5 - e)^2 < (1e-7 * e)^2 &&
          ($6 + a)^2 < (1e-7 * a)^2; exit !ok }' sens.csv
 check "simulate --sensitivities: header and dA/dk, dA/dA0 at t=2" $? "$(cat sens.csv)"
@@ -406,6 +406,36 @@ fi
   --samples 2 --vary "k_a=uniform(0.2,0.2)" -o ens.csv 2> stderr.txt &&
   awk -F, '$1 == 30 { d = $2 - 0.7875668580305402; exit !(d < 1e-8 && d > -1e-8) }' ens.csv
 check "ensemble of a scenario on a model in hours: analytic at day 30" $? "$(cat stderr.txt; tail -1 ens.csv)"
+# ----------------------------------------------------------- columns, units
+# Issue 20: --select any name as a column, --units "name [unit]" headers.
+# decay.yaml: A(t) = 1.5 exp(-0.7 t) mM, flux of 'decay' = 0.7 A mM/s.
+"$muskx" simulate good.yaml --t-end 2 --dt 1 --select A,decay,k --units \
+  --rtol 1e-10 --atol 1e-14 -o sel.csv 2> stderr.txt
+check "simulate --select --units: exit status 0" $? "$(cat stderr.txt)"
+[ "$(head -n 1 sel.csv)" = "time [s],A [mM],decay [(mM)/s],k [1/s]" ]
+check "simulate --select --units: header with units" $? "$(head -n 1 sel.csv)"
+awk -F, 'NR == 4 { a = 1.5 * exp(-1.4); ok = ($1 == 2) && ($2 - a < 1e-8 && a - $2 < 1e-8) &&
+  ($3 - 0.7 * a < 1e-8 && 0.7 * a - $3 < 1e-8) && ($4 == 0.7) } END { exit !ok }' sel.csv
+check "simulate --select: A, flux and k at t=2 against the closed form" $? "$(cat sel.csv)"
+if /usr/bin/python3 -c 'import pandas' 2> /dev/null; then
+  /usr/bin/python3 - sel.csv <<'PYEOF2'
+import sys, pandas
+df = pandas.read_csv(sys.argv[1])     # no extra arguments
+assert list(df.columns) == ["time [s]", "A [mM]", "decay [(mM)/s]", "k [1/s]"], df.columns
+assert str(df["A [mM]"].dtype) == "float64", df.dtypes
+PYEOF2
+  check "simulate --units: pandas.read_csv reads it with no argument" $?
+fi
+"$muskx" run "$root/scenarios/iss_exercise.yaml" --allow-path "$root/models" --units \
+  -o run.csv > /dev/null 2> stderr.txt
+check "run --units: exit status 0" $? "$(cat stderr.txt)"
+[[ "$(head -n 1 run.csv)" == "time [day],BMD_wb_pct [%],"* ]]
+check "run --units: time and BMD_wb_pct with their units" $? "$(head -n 1 run.csv)"
+expect_failure "simulate --select, unknown name" out.csv 1 -- \
+  "$muskx" simulate good.yaml --t-end 1 --select A,nosuch -o out.csv
+grep -q "'nosuch'" stderr.txt; check "simulate --select, unknown name: named" $? "$(cat stderr.txt)"
+expect_failure "simulate --select with --sensitivities" out.csv 2 -- \
+  "$muskx" simulate good.yaml --t-end 1 --select A --sensitivities k -o out.csv
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -5,7 +5,16 @@
 #   1. through pkg-config against the shared library (libmuskx.so.N),
 #   2. through pkg-config --static against libmuskx.a,
 #   3. through CMake's find_package(muskx) with muskx::muskx and
-#      muskx::muskx_static (and a too-new version is refused).
+#      muskx::muskx_static (and a too-new version is refused);
+#   4. from a private prefix without LD_LIBRARY_PATH (the rpath that
+#      muskx.pc puts in Libs), and the installed muskx finds the shipped
+#      models and scenarios by name, from another folder (share/muskx/);
+#   5. `pip install ./bindings/python` into a fresh venv (no network:
+#      Debian's setuptools, --no-build-isolation --no-index) leaves no
+#      build/ or egg-info in the tree, and `import muskx` then works without
+#      MUSKX_LIBRARY (bundled libmuskx.so; muskx.load("spaceflight") finds
+#      the bundled models by name), as does a pure-Python wheel
+#      (MUSKX_BUNDLE_LIBRARY=0) finding the private prefix via pkg-config.
 #
 #   scripts/test-install.sh            (from anywhere; uses the repo's make)
 #
@@ -189,5 +198,111 @@ LD_LIBRARY_PATH=$dest/lib "$tmp/cmake-build/consumer_cmake" || fail "consumer_cm
 needs "$tmp/cmake-build/consumer_cmake" "libmuskx.so.$major" ||
   fail "consumer_cmake does not load libmuskx.so.$major"
 "$tmp/cmake-build/consumer_cmake_static" || fail "consumer_cmake_static"
+
+# ---- 4. a private prefix: rpath and the shipped data found by name.
+# The staged tree is the private prefix: muskx.pc rewritten to point at it
+# is exactly what `make install PREFIX=$dest` writes.
+for f in share/muskx/scenarios/iss_exercise.yaml \
+         share/muskx/models/crosstalk/spaceflight.yaml \
+         share/muskx/models/drugs/denosumab.yaml; do
+  [ -e "$dest/$f" ] || fail "missing $prefix/$f"
+done
+mkdir -p "$tmp/pc"
+sed "s|^prefix=.*|prefix=$dest|" "$pc" > "$tmp/pc/muskx.pc"
+private_libs=$(PKG_CONFIG_PATH=$tmp/pc pkg-config --libs muskx)
+read -r -a private_a <<< "$private_libs"
+step "private prefix: $cc consumer.c $private_libs (no LD_LIBRARY_PATH)"
+"$cc" "${ccflags[@]}" "${cflags_a[@]}" "$tmp/src/consumer.c" -o "$tmp/consumer_private" \
+  "${private_a[@]}" -lm || fail "building against the private prefix"
+env -u LD_LIBRARY_PATH "$tmp/consumer_private" ||
+  fail "consumer_private does not run without LD_LIBRARY_PATH (rpath)"
+resolved=$(env -u LD_LIBRARY_PATH ldd "$tmp/consumer_private")
+[[ $resolved == *"libmuskx.so.$major => $dest/lib/"* ]] ||
+  fail "consumer_private did not find libmuskx.so.$major in $dest/lib by its rpath"
+
+if [ -x "$dest/bin/muskx" ]; then
+  mkdir -p "$tmp/elsewhere"
+  # <exe>/../share/muskx: the installed tool finds its data wherever it is.
+  out=$(cd "$tmp/elsewhere" && env -u MUSKX_ALLOW_PATH -u MUSKX_DATA_PATH \
+    "$dest/bin/muskx" check spaceflight 2>&1) || fail "muskx check spaceflight: $out"
+  [[ $out == "spaceflight: ok"* ]] || fail "muskx check spaceflight said: $out"
+  out=$(cd "$tmp/elsewhere" && env -u MUSKX_ALLOW_PATH -u MUSKX_DATA_PATH \
+    "$dest/bin/muskx" run iss_exercise 2>&1) || fail "muskx run iss_exercise: $out"
+  [[ $out == *"model 'spaceflight'"*BMD_wb_pct* ]] ||
+    fail "muskx run iss_exercise printed no BMD_wb_pct: $out"
+  # MUSKX_DATA_PATH comes first: a private data folder shadows the shipped one.
+  mkdir -p "$tmp/mydata/models"
+  printf 'muskx: 1\nmodel:\n  id: mine\nspecies:\n  A: 1\n' \
+    > "$tmp/mydata/models/spaceflight.yaml"
+  out=$(cd "$tmp/elsewhere" && MUSKX_DATA_PATH=$tmp/mydata \
+    "$dest/bin/muskx" check spaceflight 2>&1) || fail "MUSKX_DATA_PATH: $out"
+  [[ $out == *"ok (1 species"* ]] || fail "MUSKX_DATA_PATH was not searched first: $out"
+  if out=$(cd "$tmp/elsewhere" && "$dest/bin/muskx" check no_such_model 2>&1); then
+    fail "muskx check no_such_model succeeded"
+  fi
+  [[ $out == *MUSKX_DATA_PATH* ]] || fail "an unknown name does not say where it looked: $out"
+  step "private prefix: rpath, and 'muskx run iss_exercise' found its data by name"
+fi
+
+# ---- 5. pip install ./bindings/python into a fresh venv.
+python=${PYTHON:-/usr/bin/python3}
+if ! "$python" -c 'import setuptools, venv' 2> /dev/null; then
+  fail "$python has no setuptools/venv (Debian: python3-setuptools python3-venv)"
+fi
+"$python" -m venv --system-site-packages "$tmp/venv" || fail "python3 -m venv"
+tree_state() {
+  if cd "$root" 2> /dev/null; then
+    git status --porcelain --ignored bindings/python 2> /dev/null || true
+    cd - > /dev/null || true
+  fi
+}
+before=$(tree_state)
+step "pip install --no-build-isolation --no-index ./bindings/python"
+(cd "$tmp" && "$tmp/venv/bin/pip" install -q --no-build-isolation --no-index \
+  "$root/bindings/python") > "$tmp/pip.log" 2>&1 || { cat "$tmp/pip.log"; fail "pip install"; }
+after=$(tree_state)
+[ "$before" = "$after" ] || fail "pip install changed the tree: $after"
+[ ! -e "$root/bindings/python/build" ] || fail "pip left bindings/python/build"
+cat > "$tmp/decay.py" <<'PYEOF'
+# import muskx from the venv, away from the tree; A(t) = 2 exp(-0.7 t).
+import math, os, sys
+import muskx
+where = os.path.dirname(os.path.abspath(muskx.__file__))
+assert not where.startswith(sys.argv[1]), "imported from the tree: " + where
+m = muskx.loads("muskx: 1\nmodel:\n  id: decay\nparameters:\n  k: 0.7\n"
+                "species:\n  A: 2.0\nreactions:\n  - id: r1\n"
+                "    equation: A ->\n    rate: k*A\n")
+r = m.simulate(times=[0, 1, 2.5, 10], rtol=1e-8, atol=1e-12)
+for t, a in zip(r["time"], r["A"]):
+    ref = 2.0 * math.exp(-0.7 * t)
+    assert abs(a - ref) <= 1e-10 + 1e-5 * ref, (t, a, ref)
+if sys.argv[2] == "bundled":
+    # the wheel carries the shipped models and scenarios, found by name
+    sf = muskx.load("spaceflight")
+    assert "/site-packages/muskx/data/models/" in sf.source, sf.source
+    run = muskx.run_scenario("iss_exercise")
+    assert run.summary["BMD_wb_pct"]["loss"] < -1.0, run.summary["BMD_wb_pct"]
+print("python: muskx from", muskx.library_path)
+PYEOF
+out=$(cd "$tmp" && env -u MUSKX_LIBRARY -u PYTHONPATH -u LD_LIBRARY_PATH \
+  "$tmp/venv/bin/python" "$tmp/decay.py" "$root" bundled 2>&1) || fail "import muskx after pip: $out"
+[[ $out == *"/site-packages/muskx/libmuskx.so.0"* ]] ||
+  fail "the installed package did not use its bundled library: $out"
+step "$out"
+
+step "pip install a pure-Python wheel (MUSKX_BUNDLE_LIBRARY=0)"
+"$tmp/venv/bin/pip" uninstall -q -y muskx > /dev/null 2>&1 || true
+(cd "$tmp" && MUSKX_BUNDLE_LIBRARY=0 "$tmp/venv/bin/pip" install -q \
+  --no-build-isolation --no-index "$root/bindings/python") > "$tmp/pip.log" 2>&1 ||
+  { cat "$tmp/pip.log"; fail "pip install (pure)"; }
+if compgen -G "$tmp/venv/lib/python3*/site-packages/muskx/libmuskx.so*" > /dev/null; then
+  fail "MUSKX_BUNDLE_LIBRARY=0 still bundled the library"
+fi
+out=$(cd "$tmp" && env -u MUSKX_LIBRARY -u PYTHONPATH -u LD_LIBRARY_PATH \
+  PKG_CONFIG_PATH="$tmp/pc" "$tmp/venv/bin/python" "$tmp/decay.py" "$root" pure 2>&1) ||
+  fail "import muskx (pure wheel, private prefix via pkg-config): $out"
+[[ $out == *"$dest/lib/libmuskx.so.0"* ]] ||
+  fail "the pure wheel did not find the private prefix through pkg-config: $out"
+step "$out"
 
 step "all install checks passed"

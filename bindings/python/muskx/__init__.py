@@ -16,8 +16,17 @@ Load a YAML model, change what you like, simulate, read columns:
         print(e.file, e.line, e.column, e.message)
 
 Main entry points:
-  load(path), loads(text, name=None)  -> Model
+  load(path), loads(text, name=None)  -> Model (YAML, or SBML file/text)
   Model.simulate(...)                 -> Result (columns by name)
+  Model.simulate(0, 100, 1001, selections=["time", "A", "r1"])
+                                      roadrunner's (start, end, points);
+                                      any name as a column
+  Model.simulator()                   -> Simulator (stateful: sim["k"] = 3,
+                                      simulate, continue, reset())
+  Model.eval_rhs(t, y), .jacobian(t, y[, sparse=True]), .to_sbml([path])
+  Model.ensemble(0, 10, 11, vary={"k": ("lognormal", 0.7, 0.3)}, n=500)
+                                      -> Ensemble (quantiles, plot, pandas)
+  Result: numpy.asarray(r), r[:, 0], r.plot(), r.to_pandas(), r.units
   Model.steady_state(...)             -> SteadyState
   load_scenario(path), run_scenario(path, set=None), compare(*paths)
                                       (scenario files, muskx-scenario(5);
@@ -49,6 +58,8 @@ from .errors import (MuskxError, ModelError, ModelFileError,
                      ConvergenceError)
 from .model import Model, SteadyState, load, loads, sbml_to_yaml
 from .result import Result, HAVE_NUMPY
+from .simulator import Simulator
+from .ensemble import Ensemble
 from ._lib import HAVE_SCENARIOS, HAVE_PETAB
 if HAVE_SCENARIOS:
     from .scenario import (Scenario, ScenarioResult, Comparison,
@@ -58,7 +69,8 @@ if HAVE_PETAB:
 
 __version__ = "0.1.0"
 
-__all__ = ["load", "loads", "sbml_to_yaml", "Model", "Result", "SteadyState", "MuskxError",
+__all__ = ["load", "loads", "sbml_to_yaml", "Model", "Result", "SteadyState",
+           "Simulator", "Ensemble", "MuskxError",
            "ModelError", "ModelFileError", "NameNotFoundError",
            "InvalidArgumentError", "SolverError", "ConvergenceError",
            "library_version", "library_path", "HAVE_NUMPY", "HAVE_SCENARIOS",

@@ -14,18 +14,22 @@ Search order for the shared library (the first that loads wins):
 
 1. the path in the environment variable MUSKX_LIBRARY (an error if it is set
    but cannot be loaded -- a typo should not silently pick another copy);
-2. libmuskx.so / libmuskx.so.0 in this package's own folder (wheels that
-   bundle the library);
+2. libmuskx.so / libmuskx.so.0 in this package's own folder (the wheel
+   built from a checkout bundles it: bindings/python/setup.py);
 3. the build tree of a source checkout: <repo>/build/libmuskx.so, where
    <repo> is three levels above this file (bindings/python/muskx/);
-4. ctypes.util.find_library("muskx"), then the system loader with
-   "libmuskx.so.0" and "libmuskx.so" (LD_LIBRARY_PATH, ldconfig cache,
-   /usr/local/lib after `make install` and `ldconfig`).
+4. an installed libmuskx: the libdir that `pkg-config --variable=libdir
+   muskx` names (a private `make install PREFIX=...` with PKG_CONFIG_PATH
+   pointing at it), then <sys.prefix>/lib, /usr/local/lib and /usr/lib;
+5. ctypes.util.find_library("muskx"), then the system loader with
+   "libmuskx.so.0" and "libmuskx.so" (LD_LIBRARY_PATH, ldconfig cache).
 """
 
 import ctypes
 import ctypes.util
 import os
+import subprocess
+import sys
 
 __all__ = ["lib", "library_path", "Error", "c_double_p", "c_int_p",
            "HAVE_SCENARIOS", "HAVE_PETAB"]
@@ -50,6 +54,22 @@ class Error(ctypes.Structure):
     ]
 
 
+def _installed_dirs():
+    """Library folders of an installed libmuskx: pkg-config's, then usual."""
+    dirs = []
+    try:
+        out = subprocess.run(["pkg-config", "--variable=libdir", "muskx"],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             timeout=10, check=False)
+        if out.returncode == 0 and out.stdout.strip():
+            dirs.append(out.stdout.decode().strip())
+    except (OSError, subprocess.SubprocessError):
+        pass  # no pkg-config: the usual folders below
+    dirs += [os.path.join(sys.prefix, "lib"), "/usr/local/lib", "/usr/lib",
+             "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"]
+    return dirs
+
+
 def _candidates():
     here = os.path.dirname(os.path.abspath(__file__))
     env = os.environ.get("MUSKX_LIBRARY")
@@ -62,6 +82,7 @@ def _candidates():
         os.path.join(here, "libmuskx.so.0"),
         os.path.join(repo, "build", "libmuskx.so"),
     ]
+    names += [os.path.join(d, "libmuskx.so.0") for d in _installed_dirs()]
     found = [p for p in names if os.path.exists(p)]
     system = ctypes.util.find_library("muskx")
     if system:
@@ -115,6 +136,7 @@ _PROTOTYPES = {
     # SBML import with the Level 1-2 reading of triggers at t0 (issue 18)
     "muskx_sbml_to_yaml_opt": (_I, [_S, _I, ctypes.POINTER(_P), _E]),
     "muskx_free_string": (None, [_P]),
+    "muskx_model_export_sbml": (_I, [_P, _S, ctypes.POINTER(_P), _E]),
     "muskx_model_free": (None, [_P]),
     "muskx_model_id": (_S, [_P]),
     "muskx_model_name": (_S, [_P]),
@@ -158,6 +180,9 @@ _PROTOTYPES = {
     "muskx_sim_set_max_steps": (_I, [_P, ctypes.c_long]),
     "muskx_sim_set_max_step": (_I, [_P, _D]),
     "muskx_sim_ncols": (_I, [_P]),
+    "muskx_sim_select": (_I, [_P, ctypes.POINTER(ctypes.c_char_p), _I]),
+    "muskx_sim_column_name": (_S, [_P, _I]),
+    "muskx_sim_column_unit": (_S, [_P, _I]),
     "muskx_sim_run": (_I, [_P, c_double_p, _Z, c_double_p,
                            ctypes.POINTER(_Z)]),
     "muskx_sim_stat": (ctypes.c_long, [_P, _I]),

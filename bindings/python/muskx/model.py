@@ -24,6 +24,7 @@ from .errors import (MuskxError, ModelError, ModelFileError,
                      NameNotFoundError, InvalidArgumentError, SolverError,
                      ConvergenceError, error_class)
 from .result import Result, numpy, new_buffer, from_sequence
+from ._calls import time_arguments
 
 __all__ = ["Model", "SteadyState", "load", "loads", "sbml_to_yaml"]
 
@@ -77,7 +78,9 @@ def sbml_to_yaml(path, l2_initial_trigger=None):
 def load(path, allow_path=None, l2_initial_trigger=None):
     """Loads, validates and compiles a model file; returns a Model.
 
-    path: a str or os.PathLike naming a YAML model (see muskx-model(5)).
+    path: a str or os.PathLike naming a YAML model (see muskx-model(5))
+    or an SBML file; or the name of a shipped model ("spaceflight",
+    "komarova2003"; muskx._data says where names are looked up).
     allow_path: a folder, or a list of folders, that its imports may come
     from besides its own folder (also MUSKX_ALLOW_PATH; muskx(3), File
     access).
@@ -93,6 +96,10 @@ def load(path, allow_path=None, l2_initial_trigger=None):
         ...                 allow_path="models") as m:
         ...     r = m.simulate(t_end=365, dt=1, inputs={"loading": 0})
     """
+    from . import _data
+    found, root = _data.find(path, "model")
+    if found is not None:   # a shipped model by name: load("spaceflight")
+        path, allow_path = found, _data.with_root(allow_path, root)
     if l2_initial_trigger is not None:
         return loads(sbml_to_yaml(path, l2_initial_trigger),
                      name=os.fsdecode(path), allow_path=allow_path)
@@ -123,6 +130,8 @@ def loads(text_, name=None, allow_path=None):
         ... ''')
     """
     data = text_.encode("utf-8") if isinstance(text_, str) else bytes(text_)
+    if _looks_like_sbml(data):
+        return _loads_sbml(data, name, allow_path)
     handle = ctypes.c_void_p()
     err = _lib.Error()
     with access(allow_path) as acc:
@@ -132,6 +141,26 @@ def loads(text_, name=None, allow_path=None):
     if status != _lib.OK:
         raise _load_error(err)
     return Model(handle)
+
+
+def _looks_like_sbml(data):
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<?xml") or head.startswith(b"<sbml")
+
+
+def _loads_sbml(data, name, allow_path):
+    """SBML text: through a temporary .xml file, the SBML reader's input."""
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="muskx-sbml-") as tmp:
+        path = os.path.join(tmp, "model.xml")
+        with open(path, "wb") as f:
+            f.write(data)
+        try:
+            return load(path, allow_path=allow_path)
+        except ModelError as exc:
+            if name is not None:
+                exc.file = name
+            raise
 
 
 def _time_grid(t_end, dt, times, t_start):
@@ -337,6 +366,20 @@ class Model:
             (text(lib.muskx_model_reaction_equation(ptr, r)),
              text(lib.muskx_model_reaction_rate(ptr, r)))
             for r in range(len(self._names["reaction"]))]
+        self._frozen = True
+
+    def __setattr__(self, name, value):
+        # A Model is immutable: m.k = 3 must not pass silently.
+        if self.__dict__.get("_frozen"):
+            if name in self.__dict__.get("_meta", {}):
+                raise AttributeError(
+                    "a Model is immutable: to change '%s' use sim = "
+                    "m.simulator(); sim[%r] = value (or sim.%s = value), or "
+                    "m.simulate(..., params={%r: value})"
+                    % (name, name, name, name))
+            raise AttributeError("a Model is immutable; it has no settable "
+                                 "attribute '%s'" % name)
+        object.__setattr__(self, name, value)
 
     # -- names ----------------------------------------------------------------
     species = property(lambda self: list(self._names["species"]),
@@ -539,17 +582,27 @@ class Model:
             sim.ptr, encode(nm), _ptr(tbuf), _ptr(vbuf), len(tbuf),
             _lib.INTERP[interp]), nm)
 
-    def simulate(self, t_end=None, dt=None, times=None, params=None,
+    def simulate(self, *args, t_end=None, dt=None, times=None, params=None,
                  initial=None, inputs=None, doses=None, rtol=1e-6,
                  atol=1e-9, steady_start=False, solver="auto", t_start=0.0,
-                 atol_species=None, max_steps=None, max_step=None):
+                 atol_species=None, max_steps=None, max_step=None,
+                 points=None, start=None, end=None, selections=None):
         """Integrates the model and returns a Result.
 
         Output times, either
+          start, end, points
+                       roadrunner's form, positional or keywords:
+                       simulate(0, 100, 1001) gives 1001 rows from 0 to
+                       100 (points defaults to 51); one positional number
+                       alone is refused as ambiguous, or
           t_end, dt    t_start, t_start + dt, ... up to and including t_end
                        (dt defaults to (t_end - t_start) / 100), or
           times        any non-decreasing sequence; the run starts at
                        times[0] (t_start is then ignored).
+        selections     the columns, any names: species, outputs,
+                       assignments, reaction ids (their flux), parameters,
+                       compartments, inputs, "time" (default: species then
+                       outputs); Result.units gives their units
         Settings (all optional; anything not given keeps the model's default):
           params       dict parameter -> value; derived parameters and
                        initial values written as expressions follow
@@ -581,14 +634,18 @@ class Model:
             >>> r = m.simulate(t_end=10, dt=0.5, params={"k": 0.3})
             >>> r.time[-1], r["A"][-1]
         """
+        t_end, dt, times, t_start = time_arguments(
+            args, t_end, dt, times, t_start, points, start, end)
         tbuf = _time_grid(t_end, dt, times, t_start)
         ntimes = len(tbuf)
+        from .simulator import run_columns
         with _Sim(self) as sim:
             self._apply(sim, params, initial, inputs, doses, rtol, atol,
                         atol_species, solver, max_steps, max_step)
             if steady_start:
                 status = lib.muskx_sim_steady_state(sim.ptr, None, 0)
                 sim.check(status)
+            names, units = run_columns(self, sim, selections)
             ncols = lib.muskx_sim_ncols(sim.ptr)
             if numpy is not None:
                 data = numpy.zeros((ntimes, ncols), dtype=numpy.float64)
@@ -601,7 +658,9 @@ class Model:
                                        ctypes.byref(rows))
             result = Result(tbuf, data, rows.value, self._names["species"],
                             self._names["output"], sim.stats(),
-                            complete=(status == _lib.OK), model_id=self.id)
+                            complete=(status == _lib.OK), model_id=self.id,
+                            columns=None if selections is None else names,
+                            units=units, time_unit=self.time_unit)
             if status != _lib.OK:
                 extra = {}
                 if error_class(status_name(status)) is SolverError:
@@ -609,6 +668,67 @@ class Model:
                              "result": result}
                 sim.check(status, **extra)
         return result
+
+    def ensemble(self, *args, vary=None, n=100, seed=1, threads=0,
+                 columns=None, start=None, end=None, points=None,
+                 t_end=None, dt=None, times=None):
+        """Runs a virtual population of n samples in parallel C threads;
+        returns a muskx.Ensemble (quantiles, trajectories, plot, pandas).
+        vary: dict name -> ("normal", mean, sd) | ("lognormal", median, cv)
+        | ("uniform", low, high), as `muskx ensemble --vary`. Times as
+        simulate(): (start, end, points), t_end/dt or times. columns: the
+        species or outputs to keep (default all)."""
+        from .ensemble import run_ensemble
+        return run_ensemble(self, vary, n, args, start=start, end=end,
+                            points=points, t_end=t_end, dt=dt, times=times,
+                            seed=seed, threads=threads, columns=columns)
+
+    def simulator(self, rtol=1e-6, atol=1e-9, solver="auto"):
+        """A stateful Simulator of this model (roadrunner's habits):
+        sim["k"] = 3, sim.simulate(0, 50, 101), continue, sim.reset().
+        See muskx.Simulator."""
+        from .simulator import Simulator
+        return Simulator(self, rtol=rtol, atol=atol, solver=solver)
+
+    def eval_rhs(self, t, y, params=None, inputs=None):
+        """dy/dt at time t and species values y (in Model.species order)
+        under the defaults and params/inputs, as a numpy array."""
+        from .simulator import eval_rhs
+        with _Sim(self) as sim:
+            self._apply(sim, params, None, inputs, None, 1e-6, 1e-9, None,
+                        "auto", None, None)
+            return eval_rhs(self, sim, t, y)
+
+    def jacobian(self, t, y, params=None, inputs=None, sparse=False):
+        """The Jacobian df/dy at (t, y): a dense numpy array with
+        J[i, j] = d f_i / d y_j (species order), or a scipy.sparse CSC
+        matrix of the compiled symbolic Jacobian's nonzeros with
+        sparse=True (needs scipy)."""
+        from .simulator import jacobian
+        with _Sim(self) as sim:
+            self._apply(sim, params, None, inputs, None, 1e-6, 1e-9, None,
+                        "auto", None, None)
+            return jacobian(self, sim, t, y, sparse=sparse)
+
+    def to_sbml(self, path=None):
+        """The model as SBML Level 3 Version 2 text (muskx_model_export_sbml
+        (3)); also written to path when given. Raises MuskxError with
+        status EUNSUPPORTED naming a construct SBML cannot hold."""
+        out = ctypes.c_void_p()
+        err = _lib.Error()
+        mptr = self._h.acquire()
+        try:
+            status = lib.muskx_model_export_sbml(
+                mptr, os.fsencode(path) if path is not None else None,
+                ctypes.byref(out), ctypes.byref(err))
+        finally:
+            self._h.release()
+        if status != _lib.OK:
+            raise _load_error(err)
+        try:
+            return ctypes.string_at(out.value).decode("utf-8")
+        finally:
+            lib.muskx_free_string(out)
 
     def sensitivities(self, names, t_end=None, dt=None, times=None,
                       params=None, initial=None, inputs=None, doses=None,
@@ -682,7 +802,9 @@ class Model:
         """Finds a steady state f(y) = 0 near the initial values.
 
         params, initial, inputs: as for simulate() (input tables are
-        allowed; the steady state uses their value at the start).
+        allowed; the steady state holds each input at its value at t = 0,
+        and .inputs of the result says which values those were; a failure
+        says so in its message too).
         Newton's method, falling back to integration until the derivatives
         vanish. Returns a SteadyState with .values (dict species -> value),
         .residual (max-norm of f there), .stability ("stable", "unstable",
@@ -716,7 +838,25 @@ class Model:
             stab = lib.muskx_sim_stability(sim.ptr)
             stability = (_lib.STABILITY[stab] if 0 <= stab <
                          len(_lib.STABILITY) else "unknown")
-        return SteadyState(values, residual, stability, eig, self.id)
+        ss = SteadyState(values, residual, stability, eig, self.id)
+        ss.inputs = self._inputs_at_start(inputs)
+        return ss
+
+    def _inputs_at_start(self, inputs):
+        """The input values a steady state holds: each at t = 0 (a table's
+        value there, flat before its first time)."""
+        used = dict(self.input_values)
+        for nm, v in (inputs or {}).items():
+            if isinstance(v, (tuple, list)):
+                times, values = list(v[0]), list(v[1])
+                k = 0
+                for i, t in enumerate(times):
+                    if t <= 0:
+                        k = i
+                used[nm] = float(values[k])
+            else:
+                used[nm] = float(v)
+        return used
 
 
 class SteadyState:
@@ -732,6 +872,7 @@ class SteadyState:
     """
 
     def __init__(self, values, residual, stability, eigenvalues, model_id=""):
+        self.inputs = {}       # input -> the value held (its t = 0 value)
         self.values = values
         self.residual = residual
         self.stability = stability
@@ -744,6 +885,23 @@ class SteadyState:
         except KeyError:
             raise NameNotFoundError("no species '%s' in this steady state"
                                     % name, name=name) from None
+
+    def to_pandas(self):
+        """A pandas Series species -> value (needs pandas)."""
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("to_pandas() needs pandas (Debian: apt-get "
+                              "install python3-pandas)") from None
+        return pandas.Series(self.values, name="steady_state")
+
+    def _repr_html_(self):
+        import html
+        rows = "".join("<tr><td>%s</td><td>%.6g</td></tr>"
+                       % (html.escape(k), v) for k, v in self.values.items())
+        return ("<table><caption>%s</caption><tr><th>species</th>"
+                "<th>value</th></tr>%s</table>"
+                % (html.escape(repr(self)), rows))
 
     def __repr__(self):
         return "<muskx.SteadyState %s%s, residual %.3g, %d species>" % (

@@ -47,23 +47,42 @@ class Result:
     result.complete      False for the partial result of a failed run
     result.array         the whole table, rows x columns (numpy array, or
                          a list of row lists), without time
+    result.units         dict column -> unit ("" when the model gives
+                         none); result.time_unit the model's time unit
     result.to_csv(path)  CSV with header "time,<columns>" like `muskx
-                         simulate`
-    result.to_pandas()   a pandas DataFrame indexed by time (needs pandas)
+                         simulate` (units=True: a second header line of
+                         units, see to_csv())
+    result.to_pandas()   a pandas DataFrame indexed by time (needs pandas);
+                         df.attrs["units"] holds the units
+
+    roadrunner habits (numpy needed): numpy.asarray(result) is the table
+    with time as its first column (result.colnames names them), and
+    result[:, 0], result[2], result[1:5, 2] slice that table; result.plot()
+    draws it with matplotlib (units on the axes); in a notebook a Result
+    shows as a table (_repr_html_).
 
     Iterating over a Result yields its column names, and `"X" in result`
     tests for a column, as with a dict.
     """
 
     def __init__(self, times, data, rows, species, outputs, stats=None,
-                 complete=True, model_id=""):
+                 complete=True, model_id="", columns=None, units=None,
+                 time_unit=""):
         self._times = times
         self._data = data
         self._rows = rows
         self.species = list(species)
         self.outputs = list(outputs)
-        self.columns = self.species + self.outputs
+        if columns is None:
+            self.columns = self.species + self.outputs
+        else:
+            # Selected columns (Model.simulate(selections=...)).
+            self.columns = list(columns)
+            self.species = [c for c in self.species if c in self.columns]
+            self.outputs = [c for c in self.outputs if c in self.columns]
         self._index = {name: j for j, name in enumerate(self.columns)}
+        self.units = {c: (units or {}).get(c, "") for c in self.columns}
+        self.time_unit = time_unit or ""
         self.stats = dict(stats or {})
         self.complete = complete
         self.model_id = model_id
@@ -79,7 +98,37 @@ class Result:
             self._cache["time"] = list(self._times[:self._rows])
         return self._cache["time"]
 
+    @property
+    def colnames(self):
+        """["time"] + columns (or the columns alone when "time" is one of
+        them, as selected): the columns of numpy.asarray(result)."""
+        if "time" in self._index:
+            return list(self.columns)
+        return ["time"] + list(self.columns)
+
+    def __array__(self, dtype=None, copy=None):
+        """The table with time first (rows x (1 + columns)), as roadrunner's
+        result arrays are; needs numpy."""
+        if numpy is None:
+            raise TypeError("numpy.asarray(result) needs numpy")
+        if "time" in self._index:
+            full = numpy.array(self.array, dtype=numpy.float64).reshape(
+                self._rows, len(self.columns))
+            return full if dtype is None else full.astype(dtype)
+        full = numpy.empty((self._rows, 1 + len(self.columns)))
+        full[:, 0] = self._times[:self._rows]
+        if self.columns:
+            full[:, 1:] = numpy.asarray(self.array).reshape(
+                self._rows, len(self.columns))
+        return full if dtype is None else full.astype(dtype)
+
     def __getitem__(self, name):
+        if not isinstance(name, str):
+            # r[:, 0], r[3], r[1:5, 2]: index the table with time first.
+            if numpy is None:
+                raise TypeError("indexing a Result by position needs numpy; "
+                                "use result[name] or result.row(i)")
+            return self.__array__()[name]
         if name == "time":
             return self.time
         try:
@@ -147,19 +196,37 @@ class Result:
         return self.row(-1) if self._rows else {}
 
     # -- export -------------------------------------------------------------
-    def to_csv(self, path, columns=None):
+    def to_csv(self, path, columns=None, units=False):
         """Writes "time,<columns>" and one line per row to path.
 
         columns: names to write (default: all). Numbers are written with
-        repr(), which round-trips exactly.
+        repr(), which round-trips exactly. units=True writes the header
+        as "name [unit]" (e.g. "BMD_wb_pct [%]", "time [d]"), which pandas
+        and R read without extra arguments (R's read.csv turns it into
+        BMD_wb_pct....; use check.names = FALSE to keep it).
         """
         names = list(columns) if columns is not None else self.columns
         cols = [self.time] + [self[c] for c in names]
+        head = ["time"] + names
+        if units:
+            head = [_with_unit(c, self.time_unit if c == "time"
+                               else self.units.get(c, "")) for c in head]
         with open(path, "w", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
-            w.writerow(["time"] + names)
+            w.writerow(head)
             for i in range(self._rows):
                 w.writerow([repr(float(c[i])) for c in cols])
+
+    def plot(self, columns=None, ax=None, title=None, show=False, **kwargs):
+        """Draws columns (default: all) against time with matplotlib;
+        returns the Axes. Units go on the axes and in the legend."""
+        from .plotting import plot_result
+        return plot_result(self, columns, ax=ax, title=title, show=show,
+                           **kwargs)
+
+    def _repr_html_(self):
+        from .plotting import html_table
+        return html_table(self)
 
     def to_pandas(self):
         """A pandas.DataFrame: one column per species/output, index "time".
@@ -177,7 +244,10 @@ class Result:
                 for name in self.columns}
         index = pandas.Index(list(self.time) if numpy is None else self.time,
                              name="time")
-        return pandas.DataFrame(data, index=index, columns=self.columns)
+        df = pandas.DataFrame(data, index=index, columns=self.columns)
+        df.attrs["units"] = dict(self.units)
+        df.attrs["time_unit"] = self.time_unit
+        return df
 
     def __repr__(self):
         if self._rows:
@@ -188,6 +258,10 @@ class Result:
             "model %r, " % self.model_id if self.model_id else "",
             self._rows, len(self.columns), span,
             "" if self.complete else ", partial")
+
+
+def _with_unit(name, unit):
+    return "%s [%s]" % (name, unit) if unit else name
 
 
 def new_buffer(n):

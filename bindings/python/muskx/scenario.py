@@ -42,6 +42,10 @@ def load_scenario(path, allow_path=None):
     position when the model is at fault), ModelFileError when a file
     cannot be read.
     """
+    from . import _data
+    found, root = _data.find(path, "scenario")
+    if found is not None:   # a shipped scenario by name: "iss_exercise"
+        path, allow_path = found, _data.with_root(allow_path, root)
     handle = ctypes.c_void_p()
     err = _lib.Error()
     with access(allow_path) as acc:
@@ -229,8 +233,12 @@ class ScenarioResult(Result):
     """
 
     def __init__(self, scenario, times, data, rows, stats, complete):
+        model = scenario.model
+        units = {c: model._meta[c]["unit"] for c in scenario.columns
+                 if c in model._meta}
         super().__init__(times, data, rows, [], scenario.columns, stats,
-                         complete, scenario.model.id)
+                         complete, model.id, units=units,
+                         time_unit=model.time_unit)
         self.scenario_id = scenario.id
         self.phases = list(scenario.phases)
         self.recovery = scenario.recovery
@@ -324,6 +332,37 @@ class Comparison:
         return "\n".join(lines)
 
     __str__ = table
+
+    def plot(self, columns=None, show=False, title=None):
+        """One panel per column, one line per scenario as shown (value, %
+        change...), phases shaded, units on the axes; needs matplotlib.
+        Returns the Figure."""
+        from .plotting import plot_comparison
+        return plot_comparison(self, columns, show=show, title=title)
+
+    def to_pandas(self):
+        """A long pandas DataFrame: scenario, time, then each compared
+        column as shown; df.attrs["units"] the raw units."""
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("to_pandas() needs pandas (Debian: apt-get "
+                              "install python3-pandas)") from None
+        frames = []
+        for sid, r in self.results.items():
+            d = {"scenario": [sid] * len(r), "time": list(r.time)}
+            for c in self.columns:
+                d[c] = list(r.shown(c))
+            frames.append(pandas.DataFrame(d))
+        df = pandas.concat(frames, ignore_index=True) if frames else \
+            pandas.DataFrame()
+        first = next(iter(self.results.values()), None)
+        df.attrs["units"] = dict(first.units) if first else {}
+        return df
+
+    def _repr_html_(self):
+        import html as _html
+        return "<pre>%s</pre>" % _html.escape(self.table())
 
     def __repr__(self):
         return "<muskx.Comparison of %s>" % ", ".join(self.results)

@@ -1,0 +1,187 @@
+/*
+ * sim_columns.c -- the columns a run writes (issue 20): by default species
+ * then outputs; muskx_sim_select() chooses any species, output,
+ * assignment, reaction (its flux), parameter, compartment or input, and
+ * "time". muskx_sim_column_name()/_unit() say what each column is.
+ *
+ * A selected column is computed at the sample from the same compiled
+ * programs the solver uses (outputs, assignments, rates), so it is the
+ * value the model had at that instant, events and input steps included.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "sim.h"
+
+/* The kind of the "time" column. */
+#define TIME_COLUMN (-1)
+
+struct muskx__column {
+  int kind;  /* muskx_kind, or TIME_COLUMN */
+  int index; /* within its kind */
+  char *unit;
+};
+
+static char *dup_string(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = muskx__alloc(n);
+  if (d != NULL) memcpy(d, s, n);
+  return d;
+}
+
+void muskx__sim_columns_free(muskx_sim *s) {
+  for (int j = 0; j < s->ncolumns; j++) muskx__free(s->columns[j].unit);
+  muskx__free(s->columns);
+  s->columns = NULL;
+  s->ncolumns = 0;
+}
+
+/* The unit of a reaction's flux: its first species' unit per time unit,
+   "" when either is unknown. */
+static char *flux_unit(const muskx_model *m, int r) {
+  const muskx__reaction *rx = &m->reactions[r];
+  const char *su = NULL;
+  if (rx->nlhs > 0) su = m->species[rx->lhs[0].species].unit;
+  else if (rx->nrhs > 0) su = m->species[rx->rhs[0].species].unit;
+  const char *tu = m->time_unit ? m->time_unit : "";
+  if (su == NULL || su[0] == '\0' || tu[0] == '\0') return dup_string("");
+  size_t n = strlen(su) + strlen(tu) + 8;
+  char *u = muskx__alloc(n);
+  if (u != NULL) snprintf(u, n, "(%s)/%s", su, tu);
+  return u;
+}
+
+/* Finds name among the kinds a column may be, in the order of
+   muskx_kind; fills *col. 0 found, -1 not. */
+static int find_column(const muskx_model *m, const char *name,
+                       struct muskx__column *col) {
+  static const muskx_kind kinds[] = {MUSKX_SPECIES,     MUSKX_OUTPUT,
+                                     MUSKX_ASSIGNMENT,  MUSKX_REACTION,
+                                     MUSKX_PARAMETER,   MUSKX_COMPARTMENT,
+                                     MUSKX_INPUT};
+  if (strcmp(name, "time") == 0 || strcmp(name, "t") == 0) {
+    col->kind = TIME_COLUMN;
+    col->index = 0;
+    col->unit = dup_string(m->time_unit ? m->time_unit : "");
+    return 0;
+  }
+  for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+    int i = muskx_model_find(m, kinds[k], name);
+    if (i < 0) continue;
+    col->kind = (int)kinds[k];
+    col->index = i;
+    col->unit = kinds[k] == MUSKX_REACTION
+                    ? flux_unit(m, i)
+                    : dup_string(muskx_model_unit(m, kinds[k], i));
+    return 0;
+  }
+  return -1;
+}
+
+muskx_status muskx_sim_select(muskx_sim *s, const char *const *names, int n) {
+  if (s == NULL) return MUSKX_EINVAL;
+  if (n < 0 || (n > 0 && names == NULL))
+    return muskx__sim_err(s, MUSKX_EINVAL,
+                          "select: %d names and %s list", n,
+                          names ? "a" : "no");
+  if (s->nsens > 0 && n > 0)
+    return muskx__sim_err(s, MUSKX_ESTATE,
+                          "select: columns cannot be chosen while "
+                          "sensitivities are on (they follow the default "
+                          "columns)");
+  struct muskx__column *cols =
+      n > 0 ? muskx__calloc((size_t)n, sizeof *cols) : NULL;
+  if (n > 0 && cols == NULL)
+    return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (select)");
+  for (int j = 0; j < n; j++) {
+    if (names[j] == NULL || find_column(s->m, names[j], &cols[j]) != 0) {
+      for (int q = 0; q < j; q++) muskx__free(cols[q].unit);
+      muskx__free(cols);
+      if (names[j] == NULL)
+        return muskx__sim_err(s, MUSKX_EINVAL, "select: name %d is NULL", j);
+      return muskx__sim_err(s, MUSKX_ENOTFOUND,
+                            "select: no species, output, assignment, "
+                            "reaction, parameter, compartment or input "
+                            "'%s' in model '%s'",
+                            names[j], s->m->id);
+    }
+    if (cols[j].unit == NULL) {
+      for (int q = 0; q < j; q++) muskx__free(cols[q].unit);
+      muskx__free(cols);
+      return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (select)");
+    }
+  }
+  muskx__sim_columns_free(s);
+  s->columns = cols;
+  s->ncolumns = n;
+  s->errmsg[0] = '\0';
+  return MUSKX_OK;
+}
+
+int muskx_sim_ncols(const muskx_sim *s) {
+  if (s == NULL) return -1;
+  return s->ncolumns > 0 ? s->ncolumns : s->m->nspecies + s->m->noutputs;
+}
+
+const char *muskx_sim_column_name(const muskx_sim *s, int j) {
+  if (s == NULL || j < 0 || j >= muskx_sim_ncols(s)) return NULL;
+  if (s->ncolumns == 0)
+    return j < s->m->nspecies
+               ? muskx_model_name_at(s->m, MUSKX_SPECIES, j)
+               : muskx_model_name_at(s->m, MUSKX_OUTPUT, j - s->m->nspecies);
+  const struct muskx__column *c = &s->columns[j];
+  return c->kind == TIME_COLUMN
+             ? "time"
+             : muskx_model_name_at(s->m, (muskx_kind)c->kind, c->index);
+}
+
+const char *muskx_sim_column_unit(const muskx_sim *s, int j) {
+  if (s == NULL || j < 0 || j >= muskx_sim_ncols(s)) return NULL;
+  if (s->ncolumns == 0)
+    return j < s->m->nspecies
+               ? muskx_model_unit(s->m, MUSKX_SPECIES, j)
+               : muskx_model_unit(s->m, MUSKX_OUTPUT, j - s->m->nspecies);
+  return s->columns[j].unit;
+}
+
+/* Runs prog at (t, y) once per row when a column needs it. */
+static void eval_once(muskx_sim *s, const muskx__prog *prog, double t,
+                      const double *y, int *done) {
+  if (!*done) muskx__sim_eval(s, prog, t, y);
+  *done = 1;
+}
+
+void muskx__sim_record_selected(muskx_sim *s, double t, const double *y,
+                                double *row) {
+  const muskx__program *p = s->p;
+  /* One program at a time: each evaluation overwrites the temporaries,
+     so the columns of one program are read right after it runs. */
+  const muskx__prog *progs[] = {&p->outputs, &p->assigns, &p->rates};
+  const int kinds[] = {MUSKX_OUTPUT, MUSKX_ASSIGNMENT, MUSKX_REACTION};
+  muskx__sim_eval(s, &p->outputs, t, y); /* sets time, inputs, states */
+  for (int j = 0; j < s->ncolumns; j++) {
+    const struct muskx__column *c = &s->columns[j];
+    switch (c->kind) {
+      case TIME_COLUMN: row[j] = t; break;
+      case MUSKX_SPECIES: row[j] = y[c->index]; break;
+      case MUSKX_PARAMETER:
+        row[j] = s->R[p->reg_param0 + c->index];
+        break;
+      case MUSKX_COMPARTMENT:
+        row[j] = s->R[p->reg_param0 + s->m->nparams + c->index];
+        break;
+      case MUSKX_INPUT: row[j] = s->R[p->reg_input0 + c->index]; break;
+      default: break;
+    }
+  }
+  for (size_t k = 0; k < sizeof progs / sizeof progs[0]; k++) {
+    int done = 0;
+    for (int j = 0; j < s->ncolumns; j++) {
+      const struct muskx__column *c = &s->columns[j];
+      if (c->kind != kinds[k]) continue;
+      eval_once(s, progs[k], t, y, &done);
+      row[j] = s->R[progs[k]->results[c->index]];
+    }
+  }
+}

@@ -1,0 +1,147 @@
+/*
+ * test_columns.c -- muskx_sim_select(), muskx_sim_column_name() and
+ * muskx_sim_column_unit() (issue 20): assignments, reaction fluxes,
+ * parameters, inputs and time as run columns, checked against the closed
+ * form of first-order decay A -> B with a rate constant that an event
+ * doubles at t = 5:
+ *   A(t) = A0 exp(-k t)                       for t <= 5
+ *   A(t) = A(5) exp(-2k (t - 5))              for t > 5
+ *   flux = k(t) A(t), total = A + B = A0, k(t) = k or 2k.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "muskx.h"
+#include "testutil.h"
+
+static const char model_text[] =
+    "muskx: 1\n"
+    "model: {id: decay, time_unit: h}\n"
+    "parameters:\n"
+    "  k: {value: 0.3, unit: 1/h}\n"
+    "species:\n"
+    "  A: {initial: 2.0, unit: mM}\n"
+    "  B: {initial: 0.0, unit: mM}\n"
+    "inputs:\n"
+    "  light: {times: [0, 4], values: [1, 3]}\n"
+    "assignments:\n"
+    "  total: {expr: A + B, unit: mM}\n"
+    "  twice: 2*total\n"
+    "outputs:\n"
+    "  A_pct: {expr: 100*A/2, unit: '%'}\n"
+    "reactions:\n"
+    "  - id: r1\n"
+    "    equation: A -> B\n"
+    "    rate: k*A\n"
+    "events:\n"
+    "  - id: faster\n"
+    "    at: 5\n"
+    "    set: {k: 2*k}\n";
+
+static muskx_model *load_text(void) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  memset(&err, 0, sizeof err);
+  muskx_status st =
+      muskx_model_load_string(model_text, strlen(model_text), "decay", &m, &err);
+  ck_assert_msg(st == MUSKX_OK, "load: %s", err.message);
+  return m;
+}
+
+static double a_exact(double t) {
+  const double k = 0.3, a0 = 2.0;
+  if (t <= 5) return a0 * exp(-k * t);
+  return a0 * exp(-k * 5) * exp(-2 * k * (t - 5));
+}
+
+START_TEST(default_columns_named) {
+  muskx_model *m = load_text();
+  muskx_sim *s = tu_sim(m);
+  ck_assert_int_eq(muskx_sim_ncols(s), 3);
+  ck_assert_str_eq(muskx_sim_column_name(s, 0), "A");
+  ck_assert_str_eq(muskx_sim_column_name(s, 2), "A_pct");
+  ck_assert_str_eq(muskx_sim_column_unit(s, 0), "mM");
+  ck_assert_str_eq(muskx_sim_column_unit(s, 2), "%");
+  ck_assert_ptr_null(muskx_sim_column_name(s, 3));
+  ck_assert_ptr_null(muskx_sim_column_unit(s, -1));
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
+START_TEST(selected_columns_follow_closed_form) {
+  const char *names[] = {"time", "r1", "total", "k", "A", "twice", "light",
+                         "A_pct"};
+  double times[] = {0, 1, 3, 4.5, 5, 6, 9};
+  enum { NT = 7, NC = 8 };
+  double out[NT * NC];
+  size_t rows = 0;
+  muskx_model *m = load_text();
+  muskx_sim *s = tu_sim(m);
+  ck_assert_int_eq(muskx_sim_set_tolerances(s, 1e-10, 1e-12), MUSKX_OK);
+  ck_assert_int_eq(muskx_sim_select(s, names, NC), MUSKX_OK);
+  ck_assert_int_eq(muskx_sim_ncols(s), NC);
+  ck_assert_str_eq(muskx_sim_column_name(s, 1), "r1");
+  ck_assert_str_eq(muskx_sim_column_unit(s, 0), "h");
+  ck_assert_str_eq(muskx_sim_column_unit(s, 1), "(mM)/h");
+  ck_assert_str_eq(muskx_sim_column_unit(s, 2), "mM");
+  ck_assert_str_eq(muskx_sim_column_unit(s, 3), "1/h");
+  ck_assert_int_eq(muskx_sim_run(s, times, NT, out, &rows), MUSKX_OK);
+  ck_assert_uint_eq(rows, NT);
+  for (int i = 0; i < NT; i++) {
+    double t = times[i], a = a_exact(t);
+    double k = t < 5 ? 0.3 : 0.6; /* a value at an event time is after it */
+    const double *row = out + i * NC;
+    ck_assert_double_eq(row[0], t);
+    ck_assert_msg(fabs(row[1] - k * a) <= 1e-7, "flux(%g) %g vs %g", t,
+                  row[1], k * a);
+    ck_assert_msg(fabs(row[2] - 2.0) <= 1e-8, "total(%g) %g", t, row[2]);
+    ck_assert_double_eq_tol(row[3], k, 1e-15);
+    ck_assert_msg(fabs(row[4] - a) <= 1e-7, "A(%g) %g vs %g", t, row[4], a);
+    ck_assert_msg(fabs(row[5] - 4.0) <= 1e-8, "twice(%g) %g", t, row[5]);
+    ck_assert_double_eq(row[6], t < 4 ? 1.0 : 3.0);
+    ck_assert_msg(fabs(row[7] - 50 * a) <= 1e-5, "A_pct(%g)", t);
+  }
+  /* back to the default columns */
+  ck_assert_int_eq(muskx_sim_select(s, NULL, 0), MUSKX_OK);
+  ck_assert_int_eq(muskx_sim_ncols(s), 3);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
+START_TEST(unknown_name_refused) {
+  const char *names[] = {"A", "nope"};
+  muskx_model *m = load_text();
+  muskx_sim *s = tu_sim(m);
+  ck_assert_int_eq(muskx_sim_select(s, names, 2), MUSKX_ENOTFOUND);
+  ck_assert_ptr_nonnull(strstr(muskx_sim_errmsg(s), "'nope'"));
+  ck_assert_int_eq(muskx_sim_ncols(s), 3); /* unchanged */
+  ck_assert_int_eq(muskx_sim_select(s, names, -1), MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_sim_select(NULL, names, 1), MUSKX_EINVAL);
+  /* sensitivities follow the default columns only */
+  const char *p[] = {"k"};
+  ck_assert_int_eq(muskx_sim_select(s, names, 1), MUSKX_OK);
+  ck_assert_int_eq(muskx_sim_set_sens_params(s, p, 1), MUSKX_OK);
+  double t[] = {0, 1}, out[4], sens[4];
+  ck_assert_int_eq(muskx_sim_run_sens(s, t, 2, out, sens), MUSKX_ESTATE);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
+int main(void) {
+  Suite *suite = suite_create("columns");
+  TCase *tc = tcase_create("select");
+  tcase_add_test(tc, default_columns_named);
+  tcase_add_test(tc, selected_columns_follow_closed_form);
+  tcase_add_test(tc, unknown_name_refused);
+  suite_add_tcase(suite, tc);
+  SRunner *sr = srunner_create(suite);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
