@@ -17,11 +17,13 @@ extern const cli_command cli_cmd_import;
 extern const cli_command cli_cmd_export;
 /* PEtab problems (cli/cmd_petab.c; issue 15). */
 extern const cli_command cli_cmd_petab;
+/* Global sensitivity (cli/cmd_gsa.c; issue 19). */
+extern const cli_command cli_cmd_gsa;
 
 static const cli_command *const commands[] = {
     &cli_cmd_check, &cli_cmd_info, &cli_cmd_simulate, &cli_cmd_steady,
     &cli_cmd_dot,   &cli_cmd_run,  &cli_cmd_compare,  &cli_cmd_ensemble,
-    &cli_cmd_import, &cli_cmd_export, &cli_cmd_petab,
+    &cli_cmd_gsa,    &cli_cmd_import, &cli_cmd_export, &cli_cmd_petab,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# test-gsa.sh -- `muskx gsa` (issue 19) end to end on a linear model, whose
+# Sobol indices are exact: X = a + 2 b + 0.5 c (tests/models/gsa_linear.yaml)
+# with a ~ N(1, 0.5), b ~ U(0, 2) and d unused gives S = ST = 0.25/v for a,
+# (4/3)/v for b, 0 for d, v = 0.25 + 4/3. Also: the CSV is the same byte
+# for byte on 1 and 2 threads, an index is the same at any time of a
+# linear response (X(t) = t X(1)), and bad --output values are usage
+# errors naming the choices.
+#
+#   scripts/test-gsa.sh [MUSKX]        (default build/muskx; run by make test)
+#
+# Prints one "ok"/"FAIL" line per check and ends with "N passed, N failed".
+set -uo pipefail
+
+muskx=${1:-build/muskx}
+[ -x "$muskx" ] || { echo "test-gsa: $muskx is missing" >&2; echo "0 passed, 1 failed"; exit 1; }
+root=$(pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+passed=0
+failed=0
+check() { # check NAME CONDITION-STATUS [DETAIL]
+  if [ "$2" -eq 0 ]; then
+    passed=$((passed + 1)); echo "ok   $1"
+  else
+    failed=$((failed + 1)); echo "FAIL $1${3:+: $3}"
+  fi
+}
+
+sc="$root/tests/scenarios/gsa_linear.yaml"
+gsa() { "$muskx" gsa --allow-path "$root/tests" "$sc" -q -n 1024 \
+  --vary 'a=normal(1,0.5)' --vary 'b=uniform(0,2)' --vary 'd=normal(3,1)' "$@"; }
+
+gsa --output X@second --output X@first -j1 -o "$work/j1.csv" 2> "$work/err"
+check "gsa runs on 1 thread" $? "$(cat "$work/err")"
+gsa --output X@second --output X@first -j2 -o "$work/j2.csv" 2> "$work/err"
+check "gsa runs on 2 threads" $? "$(cat "$work/err")"
+cmp -s "$work/j1.csv" "$work/j2.csv"
+check "1 and 2 threads give the same bytes" $?
+
+# S and ST within 0.03 of the exact shares, both ways; CI brackets S and ST
+awk -F, 'NR > 1 {
+  v = 0.25 + 4/3; want = $2 == "a" ? 0.25/v : $2 == "b" ? (4/3)/v : 0
+  if ($3 < want - 0.03 || $3 > want + 0.03) { print "S1", $0; bad = 1 }
+  if ($6 < want - 0.03 || $6 > want + 0.03) { print "ST", $0; bad = 1 }
+  if (!($4 <= $3 && $3 <= $5 && $7 <= $6 && $6 <= $8)) { print "CI", $0; bad = 1 }
+  if ($9 != 1024) { print "n", $0; bad = 1 }
+  rows++ } END { exit bad || rows != 6 }' "$work/j1.csv" > "$work/why"
+check "indices are the linear model's exact variance shares" $? "$(cat "$work/why")"
+
+# X(0.5 d) = X(1 d) / 2: the same indices at both times
+a=$(awk -F, '$1 == "X@second" {print $2, $3, $6}' "$work/j1.csv")
+b=$(awk -F, '$1 == "X@first" {print $2, $3, $6}' "$work/j1.csv")
+/usr/bin/python3 - "$a" "$b" <<'PY'
+import sys
+a = [l.split() for l in sys.argv[1].splitlines()]
+b = [l.split() for l in sys.argv[2].splitlines()]
+ok = len(a) == 3 and all(x[0] == y[0] and all(abs(float(p) - float(q)) < 1e-9
+     for p, q in zip(x[1:], y[1:])) for x, y in zip(a, b))
+sys.exit(0 if ok else 1)
+PY
+check "indices of a scaled output are unchanged" $? "$a | $b"
+
+rc=0; gsa --output X@nowhere 2> "$work/err" > /dev/null || rc=$?
+[ $rc -eq 2 ] && grep -q "'nowhere' is not a phase (first, ...), landing, end" "$work/err"
+check "an unknown phase is a usage error naming the choices" $? "rc $rc: $(cat "$work/err")"
+rc=0; gsa --output Y@end 2> "$work/err" > /dev/null || rc=$?
+[ $rc -eq 2 ] && grep -q "'Y' is not a species or output" "$work/err"
+check "an unknown column is a usage error" $? "rc $rc: $(cat "$work/err")"
+rc=0; gsa 2> "$work/err" > /dev/null || rc=$?
+[ $rc -eq 2 ] && grep -q "give --output NAME@WHEN" "$work/err"
+check "no --output is a usage error" $? "rc $rc: $(cat "$work/err")"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
