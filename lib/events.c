@@ -471,7 +471,14 @@ void muskx__events_record(muskx_sim *s, double t, const double *y,
                           double *row) {
   int n = s->m->nspecies;
   memcpy(row, y, (size_t)n * sizeof *y);
-  if (s->m->noutputs > 0) {
+  if (s->have_out_keep) {
+    /* only the outputs asked for (sim_outputs.c); the rest NaN */
+    for (int k = 0; k < s->m->noutputs; k++) row[n + k] = NAN;
+    const muskx__prog *o = &s->out_keep;
+    muskx__sim_eval(s, o, t, y);
+    for (int32_t k = 0; k < o->nresults; k++)
+      row[n + s->out_keep_idx[k]] = s->R[o->results[k]];
+  } else if (s->m->noutputs > 0) {
     const muskx__prog *o = &s->p->outputs;
     muskx__sim_eval(s, o, t, y);
     for (int32_t k = 0; k < o->nresults; k++) row[n + k] = s->R[o->results[k]];

@@ -138,6 +138,7 @@ void muskx_sim_free(muskx_sim *s) {
   muskx__solver_free(s);
   muskx__delay_free(s);
   muskx__param_steps_clear(s);
+  muskx__sim_keep_outputs(s, NULL, -1);
   if (s->ctx) SUNContext_Free(&s->ctx);
   for (int i = 0; s->inputs && i < s->m->ninputs; i++)
     table_free(&s->inputs[i]);

@@ -157,6 +157,15 @@ struct muskx_sim {
   double steady_resid;
   double *eig_re, *eig_im; int neig;
   muskx_stability stability;
+
+  /* Work only asked for (issue 19; set by ensembles, whose sims nobody
+     else sees): no eigenvalues after a steady state, and at sample times
+     only the outputs out_keep[0..n_out_keep-1] (a pruned copy of
+     p->outputs; the other output columns of a row are NaN). */
+  int skip_eigen;
+  int have_out_keep;
+  muskx__prog out_keep;
+  int32_t *out_keep_idx;
 };
 
 /* sim.c */
@@ -177,6 +186,9 @@ double muskx__sim_atol(const muskx_sim *s, int i);
    nonnegative, creates s->constraints once (1 = ">= 0"). Returns MUSKX_OK
    and sets *any_nonneg, or ENOMEM. */
 muskx_status muskx__sim_tolerance_vectors(muskx_sim *s, int n, int *any_nonneg);
+/* Evaluates only `which` (n output indices) at sample times from now on
+   (see out_keep); n < 0 returns to every output. MUSKX_OK or ENOMEM. */
+muskx_status muskx__sim_keep_outputs(muskx_sim *s, const int *which, int n);
 /* Evaluates program p at (t, y) with the current parameters/inputs. */
 void muskx__sim_eval(muskx_sim *s, const muskx__prog *p, double t,
                      const double *y);
