@@ -163,6 +163,9 @@ struct muskx_sim {
      only the outputs out_keep[0..n_out_keep-1] (a pruned copy of
      p->outputs; the other output columns of a row are NaN). */
   int skip_eigen;
+  /* per event: its occurrences change nothing now (events_inert.c), so
+     the integrator does not stop for them */
+  uint8_t *ev_inert;
   int have_out_keep;
   muskx__prog out_keep;
   int32_t *out_keep_idx;
@@ -186,6 +189,9 @@ double muskx__sim_atol(const muskx_sim *s, int i);
    nonnegative, creates s->constraints once (1 = ">= 0"). Returns MUSKX_OK
    and sets *any_nonneg, or ENOMEM. */
 muskx_status muskx__sim_tolerance_vectors(muskx_sim *s, int n, int *any_nonneg);
+/* events_inert.c: recomputes s->ev_inert from the current parameters.
+   MUSKX_OK or ENOMEM. */
+muskx_status muskx__events_find_inert(muskx_sim *s);
 /* Evaluates only `which` (n output indices) at sample times from now on
    (see out_keep); n < 0 returns to every output. MUSKX_OK or ENOMEM. */
 muskx_status muskx__sim_keep_outputs(muskx_sim *s, const int *which, int n);
