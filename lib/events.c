@@ -244,6 +244,17 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
     if ((st = muskx__events_find_inert(s)) != MUSKX_OK) return st;
   }
   for (int d = 0; d < s->ndoses; d++) {
+    /* a zero dose did not stop the integrator: its times passed by */
+    while (s->doses[d].amount == 0.0 && s->dose_left[d] > 0 &&
+           s->dose_next[d] < t) {
+      s->dose_left[d]--;
+      s->dose_next[d] = s->doses[d].every > 0 && s->dose_left[d] > 0
+                            ? s->doses[d].t0 + s->doses[d].every *
+                                  (double)(s->doses[d].count - s->dose_left[d])
+                            : INFINITY;
+      st = count_firing(s, t, "dose of", m->species[s->doses[d].species].name);
+      if (st != MUSKX_OK) return st;
+    }
     if (s->dose_left[d] > 0 && s->dose_next[d] <= t) {
       y[s->doses[d].species] += s->doses[d].amount;
       *changed |= s->doses[d].amount != 0.0;
@@ -355,7 +366,9 @@ double muskx__events_next_stop(const muskx_sim *s, double t) {
         s->ev_next[e] < next && !(s->ev_inert != NULL && s->ev_inert[e]))
       next = s->ev_next[e];
   for (int d = 0; d < s->ndoses; d++)
-    if (s->dose_left[d] > 0 && s->dose_next[d] < next) next = s->dose_next[d];
+    if (s->dose_left[d] > 0 && s->dose_next[d] < next &&
+        s->doses[d].amount != 0.0)
+      next = s->dose_next[d];
   for (int k = 0; k < s->npending; k++)
     if (s->pending[k].time < next) next = s->pending[k].time;
   if (s->npsteps > 0) {

@@ -41,9 +41,13 @@ static muskx_model *load(const char *text) {
   return m;
 }
 
-static void run(const char *text, double dose, double *out, long *steps) {
+static void run_doses(const char *text, double dose, double amount,
+                      double *out, long *steps) {
   muskx_model *m = load(text);
   muskx_sim *s = tu_sim(m);
+  if (amount >= 0)
+    ck_assert_int_eq(muskx_sim_add_dose(s, "X", 0.5, amount, 1.0, 50),
+                     MUSKX_OK);
   double times[3] = {0, 20.5, 60};
   size_t rows = 0;
   ck_assert_int_eq(muskx_sim_set(s, "dose", dose), MUSKX_OK);
@@ -51,6 +55,10 @@ static void run(const char *text, double dose, double *out, long *steps) {
   *steps = muskx_sim_stat(s, MUSKX_STAT_STEPS);
   muskx_sim_free(s);
   muskx_model_free(m);
+}
+
+static void run(const char *text, double dose, double *out, long *steps) {
+  run_doses(text, dose, -1, out, steps);
 }
 
 START_TEST(a_zero_dose_event_is_the_run_without_it) {
@@ -62,6 +70,15 @@ START_TEST(a_zero_dose_event_is_the_run_without_it) {
   ck_assert(memcmp(a, b, sizeof a) == 0);
   ck_assert_double_eq(b[2], 0.0);
   ck_assert_double_eq_tol(b[3], exp(-0.3 * 20.5), 1e-5);
+  /* the same for muskx_sim_add_dose() doses of 0 */
+  run_doses(BASE, 0, 0.0, b, &sb);
+  ck_assert_int_eq(sa, sb);
+  ck_assert(memcmp(a, b, sizeof a) == 0);
+  /* and doses of 0.25 at 0.5, 1.5, ..: 21 by t = 20.5 (the one at 20.5
+     comes before the row), all 50 by 60 */
+  run_doses(BASE, 0, 0.25, b, &sb);
+  ck_assert_double_eq_tol(b[2], 21 * 0.25, 1e-12);
+  ck_assert_double_eq_tol(b[4], 50 * 0.25, 1e-12);
 }
 END_TEST
 
