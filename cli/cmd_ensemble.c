@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cmd_ensemble.h"
+#include "ens_threshold.h"
 #include "param_draws.h"
 
 enum {
@@ -39,7 +40,8 @@ enum {
   OPT_COLUMNS,
   OPT_SAMPLES_OUT,
   OPT_QUIET,
-  OPT_OUTPUT
+  OPT_OUTPUT,
+  OPT_THRESHOLD
 };
 
 static const cli_option options[] = {
@@ -69,6 +71,9 @@ static const cli_option options[] = {
     {OPT_QUIET, "quiet", 'q', NULL, "no progress bar and no summary line"},
     {OPT_OUTPUT, "output", 'o', "FILE",
      "write the quantiles CSV to FILE, atomically (default: stdout)"},
+    {OPT_THRESHOLD, "threshold", 0, "NAME@WHEN<V",
+     "report the fraction of members with NAME below (or >, <=, >= V) at "
+     "WHEN: a phase's end, landing, end or a day (repeatable)"},
     {0, NULL, 0, NULL, NULL},
 };
 
@@ -201,6 +206,14 @@ static int parse_args(cli_ens *job, ens_opts *o, const cli_command *self,
       case OPT_SAMPLES_OUT: job->samples_out = p.value; break;
       case OPT_QUIET: job->quiet = 1; break;
       case OPT_OUTPUT: job->output = p.value; break;
+      case OPT_THRESHOLD: {
+        const char **t = realloc(job->threshold_args,
+                                 (job->nthresholds + 1) * sizeof *t);
+        if (t == NULL) return CLI_EXIT_FAIL;
+        job->threshold_args = t;
+        t[job->nthresholds++] = p.value;
+        break;
+      }
       default: break;
     }
     if (bad) return CLI_EXIT_USAGE;
@@ -421,6 +434,8 @@ int cli_ens_prepare(cli_ens *job, const cli_command *self, int argc,
   if (rc >= 0) return rc;
   rc = setup(job, o, self);
   if (rc >= 0) return rc;
+  rc = cli_thresholds_prepare(job, self);
+  if (rc >= 0) return rc;
   /* A bad -o or --samples-out fails before the (possibly long) run. */
   if (cli_out_probe(job->output) != 0) return CLI_EXIT_FAIL;
   if (job->samples_out != NULL && cli_out_probe(job->samples_out) != 0)
@@ -438,6 +453,7 @@ void cli_ens_free(cli_ens *job) {
     cli_settings_free(&o->settings);
     free(o);
   }
+  cli_thresholds_free(job);
   muskx_ensemble_free(job->ens);
   muskx_scenario_free(job->sc);
   muskx_model_free(job->own);
@@ -493,6 +509,7 @@ int cli_ens_write(const cli_ens *job, const double *traj,
     cli_error("out of memory for the quantiles");
     return -1;
   }
+  cli_thresholds_report(job, traj, status, count);
   if (muskx_quantiles(traj, count, width, probs, NPROBS, q) != MUSKX_OK) {
     cli_error("out of memory for the quantiles");
     free(q);

@@ -31,6 +31,9 @@ typedef struct cli_ens {
   const char *output;      /* quantiles CSV; NULL or "-": stdout */
   const char *samples_out; /* per-sample CSV, or NULL */
   void *priv;              /* options kept for the setup hook */
+  const char **threshold_args; /* --threshold, as given */
+  size_t nthresholds;
+  struct cli_threshold *thresholds; /* resolved (ens_threshold.h) */
 } cli_ens;
 
 /*

@@ -5,7 +5,11 @@
 # (4/3)/v for b, 0 for d, v = 0.25 + 4/3. Also: the CSV is the same byte
 # for byte on 1 and 2 threads, an index is the same at any time of a
 # linear response (X(t) = t X(1)), and bad --output values are usage
-# errors naming the choices.
+# errors naming the choices. And `muskx ensemble --threshold`: with
+# a ~ U(0, 1) alone, X(1 d) = a + 2.5, so P(X < 2.75) = 0.25 and
+# P(X > 3) = 0.5, X(0.5 d) <= 1.25 never; the reported fraction must be
+# within 4 standard errors of that and its Wilson interval must contain
+# the reported fraction.
 #
 #   scripts/test-gsa.sh [MUSKX]        (default build/muskx; run by make test)
 #
@@ -71,6 +75,30 @@ check "an unknown column is a usage error" $? "rc $rc: $(cat "$work/err")"
 rc=0; gsa 2> "$work/err" > /dev/null || rc=$?
 [ $rc -eq 2 ] && grep -q "give --output NAME@WHEN" "$work/err"
 check "no --output is a usage error" $? "rc $rc: $(cat "$work/err")"
+
+"$muskx" ensemble --allow-path "$root/tests" "$sc" -n 2000 -q \
+  --vary 'a=uniform(0,1)' --threshold 'X@second<2.75' \
+  --threshold 'X@first<=1.25' --threshold 'X@end>3' -o /dev/null 2> "$work/th"
+check "ensemble --threshold runs" $? "$(cat "$work/th")"
+/usr/bin/python3 - "$work/th" <<'PY'
+import re, sys
+want = [0.25, 0.0, 0.5]
+lines = [l for l in open(sys.argv[1]) if "threshold" in l]
+ok = len(lines) == 3
+for l, w in zip(lines, want):
+    m = re.search(r"(\d+) of (\d+) members \(([\d.]+) %; 95 % Wilson interval ([\d.]+)-([\d.]+) %\)", l)
+    if not m: ok = False; print("unparsed:", l); continue
+    x, n, p, lo, hi = int(m[1]), int(m[2]), float(m[3]) / 100, float(m[4]) / 100, float(m[5]) / 100
+    se = max((w * (1 - w) / n) ** 0.5, 1e-9)
+    if n != 2000 or abs(x / n - w) > 4 * se + 1e-12 or not (lo <= p <= hi) or hi - lo > 0.06:
+        ok = False; print("bad:", l)
+sys.exit(0 if ok else 1)
+PY
+check "threshold fractions match the analytic ones, with Wilson intervals" $? "$(cat "$work/th")"
+rc=0; "$muskx" ensemble --allow-path "$root/tests" "$sc" -n 10 -q --vary 'a=uniform(0,1)' \
+  --threshold 'X@second=3' -o /dev/null 2> "$work/err" || rc=$?
+[ $rc -eq 2 ] && grep -q "expected NAME@WHEN<VALUE" "$work/err"
+check "a threshold without < or > is a usage error" $? "rc $rc: $(cat "$work/err")"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
