@@ -583,7 +583,8 @@ int cli_ens_write(const cli_ens *job, const double *traj,
 static int run(const cli_command *self, int argc, char **argv) {
   cli_ens job;
   int rc = cli_ens_prepare(&job, self, argc, argv);
-  double *traj = NULL, *vals = NULL;
+  const double *traj = NULL;
+  double *vals = NULL;
   int *status = NULL;
   size_t count, nfailed, ntraj, nvals;
   muskx_status st;
@@ -602,11 +603,11 @@ static int run(const cli_command *self, int argc, char **argv) {
   nfailed = muskx_ensemble_nfailed(job.ens);
   ntraj = count * job.ntimes * (size_t)muskx_ensemble_ncols(job.ens);
   nvals = count * (size_t)muskx_ensemble_nvaried(job.ens);
-  traj = malloc((ntraj ? ntraj : 1) * sizeof *traj);
+  /* the ensemble's own trajectories: no second copy (issue 19) */
+  traj = muskx_ensemble_trajectories_view(job.ens);
   vals = malloc((nvals ? nvals : 1) * sizeof *vals);
   status = malloc(count * sizeof *status);
-  if (traj == NULL || vals == NULL || status == NULL ||
-      muskx_ensemble_trajectories(job.ens, traj, ntraj) != MUSKX_OK ||
+  if ((traj == NULL && ntraj > 0) || vals == NULL || status == NULL ||
       muskx_ensemble_values(job.ens, vals, nvals) != MUSKX_OK ||
       muskx_ensemble_status(job.ens, status, count) != MUSKX_OK) {
     cli_error("out of memory for the results of %zu samples", count);
@@ -623,7 +624,6 @@ static int run(const cli_command *self, int argc, char **argv) {
   if (cli_ens_write(&job, traj, vals, status, count) != 0) goto done;
   rc = CLI_EXIT_OK;
 done:
-  free(traj);
   free(vals);
   free(status);
   cli_ens_free(&job);

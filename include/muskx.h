@@ -849,6 +849,14 @@ MUSKX_API muskx_status muskx_ensemble_values(const muskx_ensemble *ens,
 MUSKX_API muskx_status muskx_ensemble_status(const muskx_ensemble *ens,
                                              int *out, size_t n);
 /* Why sample first + k failed ("" when it did not; NULL out of range). */
+/*
+ * The trajectories of the last run in place, laid out as
+ * muskx_ensemble_trajectories() copies them: no second copy of a large
+ * population. The pointer is the ensemble's, valid until its next run or
+ * free; NULL before any run.
+ */
+MUSKX_API const double *muskx_ensemble_trajectories_view(
+    const muskx_ensemble *ens);
 MUSKX_API const char *muskx_ensemble_sample_errmsg(
     const muskx_ensemble *ens, size_t k);
 

@@ -647,6 +647,10 @@ muskx_status muskx_ensemble_trajectories(const muskx_ensemble *e, double *out,
   return st;
 }
 
+const double *muskx_ensemble_trajectories_view(const muskx_ensemble *e) {
+  return e == NULL || e->count == 0 ? NULL : e->traj;
+}
+
 muskx_status muskx_ensemble_values(const muskx_ensemble *e, double *out,
                                    size_t n) {
   if (e == NULL) return MUSKX_EINVAL;
