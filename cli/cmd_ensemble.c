@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cmd_ensemble.h"
+#include "ens_summaries.h"
 #include "ens_threshold.h"
 #include "param_draws.h"
 
@@ -41,7 +42,8 @@ enum {
   OPT_SAMPLES_OUT,
   OPT_QUIET,
   OPT_OUTPUT,
-  OPT_THRESHOLD
+  OPT_THRESHOLD,
+  OPT_SUMMARIES
 };
 
 static const cli_option options[] = {
@@ -74,6 +76,9 @@ static const cli_option options[] = {
     {OPT_THRESHOLD, "threshold", 0, "NAME@WHEN<V",
      "report the fraction of members with NAME below (or >, <=, >= V) at "
      "WHEN: a phase's end, landing, end or a day (repeatable)"},
+    {OPT_SUMMARIES, "summaries", 0, "FILE",
+     "write one row per member: each column's landing loss, trough, trough "
+     "day and half-recovery days (scenarios)"},
     {0, NULL, 0, NULL, NULL},
 };
 
@@ -206,6 +211,7 @@ static int parse_args(cli_ens *job, ens_opts *o, const cli_command *self,
       case OPT_SAMPLES_OUT: job->samples_out = p.value; break;
       case OPT_QUIET: job->quiet = 1; break;
       case OPT_OUTPUT: job->output = p.value; break;
+      case OPT_SUMMARIES: job->summaries_out = p.value; break;
       case OPT_THRESHOLD: {
         const char **t = realloc(job->threshold_args,
                                  (job->nthresholds + 1) * sizeof *t);
@@ -436,6 +442,8 @@ int cli_ens_prepare(cli_ens *job, const cli_command *self, int argc,
   if (rc >= 0) return rc;
   rc = cli_thresholds_prepare(job, self);
   if (rc >= 0) return rc;
+  rc = cli_summaries_check(job, self);
+  if (rc >= 0) return rc;
   /* A bad -o or --samples-out fails before the (possibly long) run. */
   if (cli_out_probe(job->output) != 0) return CLI_EXIT_FAIL;
   if (job->samples_out != NULL && cli_out_probe(job->samples_out) != 0)
@@ -544,6 +552,7 @@ int cli_ens_write(const cli_ens *job, const double *traj,
   free(q);
   if (cli_out_commit(&out) != 0) return -1;
 
+  if (cli_summaries_write(job, traj, status, count) != 0) return -1;
   if (job->samples_out == NULL) return 0;
   if (cli_out_open(&out, job->samples_out) != 0) return -1;
   fputs("sample,status", out.fp);

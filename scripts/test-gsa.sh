@@ -9,7 +9,9 @@
 # a ~ U(0, 1) alone, X(1 d) = a + 2.5, so P(X < 2.75) = 0.25 and
 # P(X > 3) = 0.5, X(0.5 d) <= 1.25 never; the reported fraction must be
 # within 4 standard errors of that and its Wilson interval must contain
-# the reported fraction.
+# the reported fraction. `--summaries`: each member's landing loss is
+# X(0.5 d) - X(0) = (a + 2.5) / 2 for its own a, its trough X(0) = 0 on
+# day 0.
 #
 #   scripts/test-gsa.sh [MUSKX]        (default build/muskx; run by make test)
 #
@@ -99,6 +101,27 @@ rc=0; "$muskx" ensemble --allow-path "$root/tests" "$sc" -n 10 -q --vary 'a=unif
   --threshold 'X@second=3' -o /dev/null 2> "$work/err" || rc=$?
 [ $rc -eq 2 ] && grep -q "expected NAME@WHEN<VALUE" "$work/err"
 check "a threshold without < or > is a usage error" $? "rc $rc: $(cat "$work/err")"
+
+"$muskx" ensemble --allow-path "$root/tests" "$sc" -n 50 -q --vary 'a=uniform(0,1)' \
+  -o /dev/null --summaries "$work/sum.csv" --samples-out "$work/so.csv" 2> "$work/err"
+check "ensemble --summaries runs" $? "$(cat "$work/err")"
+/usr/bin/python3 - "$work/sum.csv" "$work/so.csv" <<'PY'
+import csv, sys
+s = list(csv.DictReader(open(sys.argv[1])))
+o = list(csv.DictReader(open(sys.argv[2])))
+ok = len(s) == len(o) == 50
+for r, v in zip(s, o):
+    want = (float(v["a"]) + 2.5) / 2
+    if abs(float(r["X_landing_loss"]) - want) > 1e-6 * want or \
+       float(r["X_trough"]) != 0 or float(r["X_trough_day"]) != 0:
+        ok = False; print(r, v)
+sys.exit(0 if ok else 1)
+PY
+check "per-member landing loss and trough are the analytic ones" $?
+rc=0; "$muskx" ensemble --allow-path "$root/tests" "$sc" -n 5 -q --vary 'a=uniform(0,1)' \
+  --columns X -o /dev/null --summaries "$work/s2.csv" 2> /dev/null || rc=$?
+[ $rc -eq 0 ] && [ -s "$work/s2.csv" ]
+check "--summaries with the scenario's own column list is accepted" $? "rc $rc"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
