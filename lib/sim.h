@@ -266,6 +266,11 @@ muskx_status muskx__dae_run(muskx_sim *s, const double *y0,
                             size_t *rows_done, double *yfinal);
 void muskx__dae_free(muskx_sim *s);
 
+/* sunmatrix_fast.c: SUNSparseMatrix() whose zero, copy, scale-add-identity
+   and clone are the library's optimised, bit-identical copies. */
+SUNMatrix muskx__sparse_matrix_new(sunindextype rows, sunindextype cols,
+                                   sunindextype nnz, int type,
+                                   SUNContext ctx);
 /* nvector_fast.c: a serial vector whose hot operations are the library's
    optimised copies of SUNDIALS' own (bit-identical results); NULL when out
    of memory. Every vector the integrators clone from is made here. */
