@@ -20,8 +20,7 @@
 #include <string.h>
 
 #include "cmd_ensemble.h"
-#include "param_draws.h"
-#include "phase_point.h"
+#include "cmd_gsa.h"
 
 enum {
   OPT_SAMPLES = 1,
@@ -60,23 +59,9 @@ static const cli_option options[] = {
 
 #define MAX_BASE 10000000L
 
-typedef struct gsa_job {
-  const char *path, *file;
-  cli_vary *vary;
-  size_t nvary;
-  const char **out_args;
-  size_t nout;
-  cli_phase_point *points;
-  cli_settings settings;
-  long samples, boot, threads;
-  double level;
-  unsigned long long seed;
-  int quiet;
-  muskx_scenario *sc;
-  muskx_ensemble *ens;
-} gsa_job;
 
-static int parse(gsa_job *j, const cli_command *self, int argc, char **argv) {
+
+static int parse(cli_gsa *j, const cli_command *self, int argc, char **argv) {
   cli_parser p;
   int r;
   cli_parser_init(&p, self, argc, argv);
@@ -166,7 +151,7 @@ static int parse(gsa_job *j, const cli_command *self, int argc, char **argv) {
 }
 
 /* Loads the scenario, applies --set, resolves the outputs. */
-static int load(gsa_job *j, const cli_command *self) {
+static int load(cli_gsa *j, const cli_command *self) {
   muskx_error err;
   char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
   memset(&err, 0, sizeof err);
@@ -202,99 +187,114 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* Runs the design; fills y (nout x rows). 0, or an exit status. */
-static int evaluate(gsa_job *j, const double *design, size_t rows,
-                    double *y) {
+/* Sets up the ensemble of the design's rows, sampled at the days the
+   outputs need. 0, or an exit status. */
+static int setup_ensemble(cli_gsa *j) {
   const muskx_model *m = muskx_scenario_model(j->sc);
-  size_t k = j->nvary, nt = 0;
-  const char **names = calloc(k + j->nout, sizeof *names);
-  double *times = calloc(j->nout + 1, sizeof *times);
-  double *traj = NULL;
-  int rc = CLI_EXIT_FAIL;
+  size_t k = j->nvary;
   muskx_status st;
-  if (names == NULL || times == NULL) goto done;
+  j->names = calloc(k + j->nout, sizeof *j->names);
+  j->times = calloc(j->nout + 1, sizeof *j->times);
+  if (j->names == NULL || j->times == NULL) return CLI_EXIT_FAIL;
   /* the run starts at the first time: day 0, then the needed days */
-  times[nt++] = 0.0;
-  for (size_t i = 0; i < j->nout; i++) times[nt++] = j->points[i].day;
-  qsort(times, nt, sizeof *times, cmp_double);
-  if (muskx_ensemble_create(m, &j->ens) != MUSKX_OK) goto done;
-  for (size_t i = 0; i < k; i++) names[i] = j->vary[i].name;
+  j->ntimes = 0;
+  j->times[j->ntimes++] = 0.0;
+  for (size_t i = 0; i < j->nout; i++) j->times[j->ntimes++] = j->points[i].day;
+  qsort(j->times, j->ntimes, sizeof *j->times, cmp_double);
+  if (muskx_ensemble_create(m, &j->ens) != MUSKX_OK) return CLI_EXIT_FAIL;
+  for (size_t i = 0; i < k; i++) j->names[i] = j->vary[i].name;
   st = muskx_ensemble_set_scenario(j->ens, j->sc);
   if (st == MUSKX_OK)
-    st = muskx_ensemble_set_samples(j->ens, design, rows, k, names);
+    st = muskx_ensemble_set_samples(j->ens, j->design, j->rows, k, j->names);
   /* the kept columns: each output's name once */
-  size_t nc = 0;
+  j->ncols = 0;
   for (size_t i = 0; i < j->nout; i++) {
     size_t c = 0;
-    while (c < nc && strcmp(names[k + c], j->points[i].name) != 0) c++;
-    if (c == nc) names[k + nc++] = j->points[i].name;
+    while (c < j->ncols && strcmp(j->names[k + c], j->points[i].name) != 0)
+      c++;
+    if (c == j->ncols) j->names[k + j->ncols++] = j->points[i].name;
   }
   if (st == MUSKX_OK)
-    st = muskx_ensemble_set_columns(j->ens, names + k, nc);
+    st = muskx_ensemble_set_columns(j->ens, j->names + k, j->ncols);
   if (st != MUSKX_OK) {
     fprintf(stderr, "%s: %s\n", j->path, muskx_ensemble_errmsg(j->ens));
-    rc = st == MUSKX_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
-    goto done;
+    return st == MUSKX_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
   }
+  return 0;
+}
+
+int cli_gsa_run(cli_gsa *j, size_t first, size_t count, int progress,
+                double *y) {
+  double *traj = NULL;
+  int rc = CLI_EXIT_FAIL;
+  size_t k = j->nvary, nc = j->ncols, nt = j->ntimes;
   cli_ens bar;
   memset(&bar, 0, sizeof bar);
-  bar.quiet = j->quiet;
-  st = muskx_ensemble_run(j->ens, 0, rows, j->seed, (int)j->threads, times,
-                          nt, cli_ens_progress, &bar);
+  bar.quiet = j->quiet || !progress;
+  muskx_status st = muskx_ensemble_run(j->ens, first, count, j->seed,
+                                       (int)j->threads, j->times, nt,
+                                       cli_ens_progress, &bar);
   if (st != MUSKX_OK) {
     fprintf(stderr, "%s: gsa: %s\n", j->path, muskx_ensemble_errmsg(j->ens));
     goto done;
   }
-  size_t nfailed = muskx_ensemble_nfailed(j->ens);
-  for (size_t r = 0, shown = 0; r < rows && shown < 3; r++) {
+  for (size_t r = 0, shown = 0; r < count && shown < 3; r++) {
     const char *msg = muskx_ensemble_sample_errmsg(j->ens, r);
     if (msg != NULL && msg[0] != '\0') {
-      fprintf(stderr, "%s: simulation %zu failed: %s\n", j->path, r, msg);
+      fprintf(stderr, "%s: simulation %zu failed: %s\n", j->path, first + r,
+              msg);
       shown++;
     }
   }
-  if (!j->quiet)
-    fprintf(stderr, "%s: %zu simulations (%ld base samples x %zu), %zu "
-            "failed\n", j->path, rows, j->samples, k + 2, nfailed);
   size_t block = nt * nc;
-  traj = malloc(rows * block * sizeof *traj);
+  traj = malloc((count > 0 && block > 0 ? count * block : 1) * sizeof *traj);
   if (traj == NULL ||
-      muskx_ensemble_trajectories(j->ens, traj, rows * block) != MUSKX_OK) {
-    cli_error("out of memory for %zu results", rows);
+      muskx_ensemble_trajectories(j->ens, traj, count * block) != MUSKX_OK) {
+    cli_error("out of memory for %zu results", count);
     goto done;
   }
   for (size_t i = 0; i < j->nout; i++) {
     size_t ti = 0, ci = 0;
-    while (times[ti] != j->points[i].day) ti++;
-    while (strcmp(names[k + ci], j->points[i].name) != 0) ci++;
-    for (size_t r = 0; r < rows; r++)
-      y[i * rows + r] = traj[r * block + ti * nc + ci];
+    while (j->times[ti] != j->points[i].day) ti++;
+    while (strcmp(j->names[k + ci], j->points[i].name) != 0) ci++;
+    for (size_t r = 0; r < count; r++)
+      y[r * j->nout + i] = traj[r * block + ti * nc + ci];
   }
   rc = 0;
 done:
-  free(names);
-  free(times);
   free(traj);
   return rc;
 }
 
-static int write_csv(const gsa_job *j, const double *y, size_t rows) {
+int cli_gsa_write(const cli_gsa *j, const double *y) {
   cli_out out;
-  size_t k = j->nvary;
+  size_t k = j->nvary, rows = j->rows;
   muskx_sobol *s = calloc(k, sizeof *s);
+  double *col = malloc(rows * sizeof *col);
   char b[6][CLI_NUMBUF];
-  if (s == NULL || cli_out_open(&out, j->file) != 0) {
+  size_t nfailed = 0;
+  for (size_t r = 0; r < rows; r++) {
+    int bad = 0;
+    for (size_t i = 0; i < j->nout; i++) bad |= isnan(y[r * j->nout + i]);
+    nfailed += (size_t)bad;
+  }
+  if (!j->quiet)
+    fprintf(stderr, "%s: %zu simulations (%ld base samples x %zu), %zu "
+            "failed\n", j->path, rows, j->samples, k + 2, nfailed);
+  if (s == NULL || col == NULL || cli_out_open(&out, j->file) != 0) {
     free(s);
+    free(col);
     return CLI_EXIT_FAIL;
   }
   fputs("output,name,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi,n\n", out.fp);
   for (size_t i = 0; i < j->nout; i++) {
-    if (muskx_sobol_indices(y + i * rows, (size_t)j->samples, (int)k,
-                            (size_t)j->boot, j->seed, j->level, s) !=
-        MUSKX_OK) {
+    for (size_t r = 0; r < rows; r++) col[r] = y[r * j->nout + i];
+    if (muskx_sobol_indices(col, (size_t)j->samples, (int)k, (size_t)j->boot,
+                            j->seed, j->level, s) != MUSKX_OK) {
       cli_error("out of memory for the indices");
       cli_out_abort(&out);
       free(s);
+      free(col);
       return CLI_EXIT_FAIL;
     }
     for (size_t v = 0; v < k; v++) {
@@ -311,61 +311,82 @@ static int write_csv(const gsa_job *j, const double *y, size_t rows) {
     }
   }
   free(s);
+  free(col);
   return cli_out_commit(&out) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 }
 
-static int run(const cli_command *self, int argc, char **argv) {
-  gsa_job j;
-  double *design = NULL, *y = NULL;
-  memset(&j, 0, sizeof j);
-  j.boot = 500;
-  j.level = 0.95;
-  j.seed = 1;
-  int rc = parse(&j, self, argc, argv);
-  if (rc < 0) rc = load(&j, self);
-  if (rc < 0 && j.file != NULL && strcmp(j.file, "-") != 0 &&
-      cli_out_probe(j.file) != 0)
+int cli_gsa_prepare(cli_gsa *j, const cli_command *self, int argc,
+                    char **argv) {
+  memset(j, 0, sizeof *j);
+  j->boot = 500;
+  j->level = 0.95;
+  j->seed = 1;
+  int rc = parse(j, self, argc, argv);
+  if (rc < 0) rc = load(j, self);
+  if (rc < 0 && j->file != NULL && strcmp(j->file, "-") != 0 &&
+      cli_out_probe(j->file) != 0)
     rc = CLI_EXIT_FAIL;
-  if (rc >= 0) goto done;
-  rc = CLI_EXIT_FAIL;
-  size_t k = j.nvary, n = (size_t)j.samples, rows = n * (k + 2);
+  if (rc >= 0) return rc;
+  size_t k = j->nvary, n = (size_t)j->samples;
+  j->rows = n * (k + 2);
   muskx_distribution *dist = calloc(k, sizeof *dist);
   double *p = calloc(2 * k, sizeof *p);
-  design = malloc(rows * k * sizeof *design);
-  y = malloc(rows * j.nout * sizeof *y);
-  if (dist == NULL || p == NULL || design == NULL || y == NULL) {
+  j->design = malloc(j->rows * k * sizeof *j->design);
+  if (dist == NULL || p == NULL || j->design == NULL) {
     free(dist);
     free(p);
-    cli_error("out of memory for %zu simulations", rows);
-    goto done;
+    cli_error("out of memory for %zu simulations", j->rows);
+    return CLI_EXIT_FAIL;
   }
   for (size_t i = 0; i < k; i++) {
-    dist[i] = j.vary[i].dist;
-    p[i] = j.vary[i].p1;
-    p[k + i] = j.vary[i].p2;
+    dist[i] = j->vary[i].dist;
+    p[i] = j->vary[i].p1;
+    p[k + i] = j->vary[i].p2;
   }
   muskx_status st =
-      muskx_sobol_design((int)k, dist, p, p + k, n, j.seed, design);
+      muskx_sobol_design((int)k, dist, p, p + k, n, j->seed, j->design);
   free(dist);
   free(p);
   if (st != MUSKX_OK) {
     cli_error("the sampling design: %s", muskx_strerror(st));
+    return CLI_EXIT_FAIL;
+  }
+  rc = setup_ensemble(j);
+  return rc == 0 ? -1 : rc;
+}
+
+void cli_gsa_free(cli_gsa *j) {
+  free(j->design);
+  free(j->names);
+  free(j->times);
+  for (size_t i = 0; i < j->nvary; i++) free(j->vary[i].name);
+  free(j->vary);
+  for (size_t i = 0; j->points != NULL && i < j->nout; i++)
+    free(j->points[i].name);
+  free(j->points);
+  free(j->out_args);
+  cli_settings_free(&j->settings);
+  muskx_ensemble_free(j->ens);
+  muskx_scenario_free(j->sc);
+  memset(j, 0, sizeof *j);
+}
+
+static int run(const cli_command *self, int argc, char **argv) {
+  cli_gsa j;
+  double *y = NULL;
+  int rc = cli_gsa_prepare(&j, self, argc, argv);
+  if (rc >= 0) goto done;
+  rc = CLI_EXIT_FAIL;
+  y = malloc((j.rows > 0 && j.nout > 0 ? j.rows * j.nout : 1) * sizeof *y);
+  if (y == NULL) {
+    cli_error("out of memory for %zu results", j.rows);
     goto done;
   }
-  rc = evaluate(&j, design, rows, y);
-  if (rc == 0) rc = write_csv(&j, y, rows);
+  rc = cli_gsa_run(&j, 0, j.rows, 1, y);
+  if (rc == 0) rc = cli_gsa_write(&j, y);
 done:
-  free(design);
   free(y);
-  for (size_t i = 0; i < j.nvary; i++) free(j.vary[i].name);
-  free(j.vary);
-  for (size_t i = 0; j.points != NULL && i < j.nout; i++)
-    free(j.points[i].name);
-  free(j.points);
-  free(j.out_args);
-  cli_settings_free(&j.settings);
-  muskx_ensemble_free(j.ens);
-  muskx_scenario_free(j.sc);
+  cli_gsa_free(&j);
   return rc;
 }
 
