@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cmd_ensemble.h"
+#include "ens_plot.h"
 #include "ens_summaries.h"
 #include "ens_threshold.h"
 #include "param_draws.h"
@@ -43,7 +44,8 @@ enum {
   OPT_QUIET,
   OPT_OUTPUT,
   OPT_THRESHOLD,
-  OPT_SUMMARIES
+  OPT_SUMMARIES,
+  OPT_PLOT
 };
 
 static const cli_option options[] = {
@@ -76,6 +78,9 @@ static const cli_option options[] = {
     {OPT_THRESHOLD, "threshold", 0, "NAME@WHEN<V",
      "report the fraction of members with NAME below (or >, <=, >= V) at "
      "WHEN: a phase's end, landing, end or a day (repeatable)"},
+    {OPT_PLOT, "plot", 0, "PNG",
+     "draw the 5-95 %, 25-75 % bands and the median of every column "
+     "(gnuplot)"},
     {OPT_SUMMARIES, "summaries", 0, "FILE",
      "write one row per member: each column's landing loss, trough, trough "
      "day and half-recovery days (scenarios)"},
@@ -212,6 +217,7 @@ static int parse_args(cli_ens *job, ens_opts *o, const cli_command *self,
       case OPT_QUIET: job->quiet = 1; break;
       case OPT_OUTPUT: job->output = p.value; break;
       case OPT_SUMMARIES: job->summaries_out = p.value; break;
+      case OPT_PLOT: job->plot = p.value; break;
       case OPT_THRESHOLD: {
         const char **t = realloc(job->threshold_args,
                                  (job->nthresholds + 1) * sizeof *t);
@@ -549,8 +555,11 @@ int cli_ens_write(const cli_ens *job, const double *traj,
       }
     fputc('\n', out.fp);
   }
+  if (cli_out_commit(&out) != 0 || cli_ens_plot(job, q) != 0) {
+    free(q);
+    return -1;
+  }
   free(q);
-  if (cli_out_commit(&out) != 0) return -1;
 
   if (cli_summaries_write(job, traj, status, count) != 0) return -1;
   if (job->samples_out == NULL) return 0;

@@ -31,6 +31,7 @@ typedef struct cli_ens {
   const char *output;      /* quantiles CSV; NULL or "-": stdout */
   const char *samples_out; /* per-sample CSV, or NULL */
   const char *summaries_out; /* per-member summaries CSV, or NULL */
+  const char *plot;          /* quantile-band PNG, or NULL */
   void *priv;              /* options kept for the setup hook */
   const char **threshold_args; /* --threshold, as given */
   size_t nthresholds;

@@ -123,5 +123,12 @@ rc=0; "$muskx" ensemble --allow-path "$root/tests" "$sc" -n 5 -q --vary 'a=unifo
 [ $rc -eq 0 ] && [ -s "$work/s2.csv" ]
 check "--summaries with the scenario's own column list is accepted" $? "rc $rc"
 
+if command -v gnuplot > /dev/null; then
+  "$muskx" ensemble --allow-path "$root/tests" "$sc" -n 20 -q --vary 'a=uniform(0,1)' \
+    -o /dev/null --plot "$work/bands.png" 2> "$work/err"
+  [ $? -eq 0 ] && [ "$(head -c 4 "$work/bands.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
+  check "ensemble --plot writes a PNG of the bands" $? "$(cat "$work/err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
