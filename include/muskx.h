@@ -877,6 +877,8 @@ MUSKX_API muskx_status muskx_ensemble_quantiles(const muskx_ensemble *ens,
  * probs[q] quantile of { values[s * width + j] : s < nsets, not NaN } by
  * linear interpolation between order statistics (Hyndman & Fan 1996,
  * definition 7: R's and numpy's default), NaN when there is none.
+ * Selection, not sorting; over a million values, columns are split over
+ * up to one thread per processor (at most 8), with the same answers.
  * Status: EINVAL (a probability outside [0, 1], NULL arrays), ENOMEM.
  */
 MUSKX_API muskx_status muskx_quantiles(const double *values, size_t nsets,

@@ -17,10 +17,15 @@
  * statistic is a value, not a position, so the answers are the very
  * numbers a sort gives. Columns are gathered a tile at a time, so the
  * strided reads of values[s * width + j] touch each cache line once.
+ * Large inputs (over a million values) are split by tiles over up to one
+ * thread per processor (at most 8): each column is computed by one thread
+ * alone, so the answers do not depend on the split.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "muskx.h"
@@ -129,6 +134,45 @@ static void column_quantiles(double *x, size_t n, const double *probs,
   }
 }
 
+/* One thread's share: tiles first, first + step, ... */
+typedef struct qjob {
+  const double *values;
+  size_t nsets, width, tile, nprobs, first, step;
+  const double *probs;
+  double *out;
+  muskx_status st;
+} qjob;
+
+static void *tiles(void *arg) {
+  qjob *j = arg;
+  size_t tile = j->tile, nsets = j->nsets, width = j->width;
+  double *x = muskx__calloc(tile * (nsets ? nsets : 1), sizeof *x);
+  size_t *lo = muskx__calloc(3 * j->nprobs + 1, sizeof *lo);
+  double *frac = muskx__calloc(j->nprobs + 1, sizeof *frac);
+  j->st = MUSKX_OK;
+  if (x == NULL || lo == NULL || frac == NULL) {
+    j->st = MUSKX_ENOMEM;
+  } else {
+    size_t *want = lo + j->nprobs, cnt[TILE];
+    for (size_t j0 = j->first * tile; j0 < width; j0 += j->step * tile) {
+      size_t tw = width - j0 < tile ? width - j0 : tile;
+      for (size_t c = 0; c < tw; c++) cnt[c] = 0;
+      for (size_t s = 0; s < nsets; s++) {
+        const double *row = j->values + s * width + j0;
+        for (size_t c = 0; c < tw; c++)
+          if (!isnan(row[c])) x[c * nsets + cnt[c]++] = row[c];
+      }
+      for (size_t c = 0; c < tw; c++)
+        column_quantiles(x + c * nsets, cnt[c], j->probs, j->nprobs, lo, frac,
+                         want, j->out + j0 + c, width);
+    }
+  }
+  muskx__free(x);
+  muskx__free(lo);
+  muskx__free(frac);
+  return NULL;
+}
+
 muskx_status muskx_quantiles(const double *values, size_t nsets,
                              size_t width, const double *probs,
                              size_t nprobs, double *out) {
@@ -139,30 +183,28 @@ muskx_status muskx_quantiles(const double *values, size_t nsets,
     if (!(probs[q] >= 0.0 && probs[q] <= 1.0)) return MUSKX_EINVAL;
   size_t tile = width < TILE ? (width ? width : 1) : TILE;
   if (nsets > SIZE_MAX / sizeof(double) / tile) return MUSKX_ENOMEM;
-  double *x = muskx__calloc(tile * (nsets ? nsets : 1), sizeof *x);
-  size_t *lo = muskx__calloc(3 * nprobs + 1, sizeof *lo);
-  double *frac = muskx__calloc(nprobs + 1, sizeof *frac);
-  if (x == NULL || lo == NULL || frac == NULL) {
-    muskx__free(x);
-    muskx__free(lo);
-    muskx__free(frac);
-    return MUSKX_ENOMEM;
+  size_t ntiles = (width + tile - 1) / tile, nthreads = 1;
+  if (nsets * width > 1000000) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    nthreads = cpus > 1 ? (size_t)(cpus < 8 ? cpus : 8) : 1;
+    if (nthreads > ntiles) nthreads = ntiles ? ntiles : 1;
   }
-  size_t *want = lo + nprobs, cnt[TILE];
-  for (size_t j0 = 0; j0 < width; j0 += tile) {
-    size_t tw = width - j0 < tile ? width - j0 : tile;
-    for (size_t c = 0; c < tw; c++) cnt[c] = 0;
-    for (size_t s = 0; s < nsets; s++) {
-      const double *row = values + s * width + j0;
-      for (size_t c = 0; c < tw; c++)
-        if (!isnan(row[c])) x[c * nsets + cnt[c]++] = row[c];
-    }
-    for (size_t c = 0; c < tw; c++)
-      column_quantiles(x + c * nsets, cnt[c], probs, nprobs, lo, frac, want,
-                       out + j0 + c, width);
+  qjob jobs[8];
+  pthread_t tid[8];
+  int started[8] = {0};
+  for (size_t t = 0; t < nthreads; t++) {
+    jobs[t] = (qjob){values, nsets, width, tile, nprobs, t, nthreads,
+                     probs, out, MUSKX_OK};
+    /* thread 0 is this one; a thread that cannot start runs here too */
+    if (t > 0 && pthread_create(&tid[t], NULL, tiles, &jobs[t]) == 0)
+      started[t] = 1;
   }
-  muskx__free(x);
-  muskx__free(lo);
-  muskx__free(frac);
-  return MUSKX_OK;
+  tiles(&jobs[0]);
+  muskx_status st = jobs[0].st;
+  for (size_t t = 1; t < nthreads; t++) {
+    if (started[t]) pthread_join(tid[t], NULL);
+    else tiles(&jobs[t]);
+    if (jobs[t].st != MUSKX_OK) st = jobs[t].st;
+  }
+  return st;
 }

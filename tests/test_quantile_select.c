@@ -4,7 +4,8 @@
  * the slow, obvious way here: sort the column, interpolate (Hyndman & Fan
  * 1996, definition 7), on inputs that stress a selection algorithm --
  * random, sorted, reversed, all equal, few distinct values, NaN holes,
- * columns wider than a tile -- and exact equality, since an order
+ * columns wider than a tile, inputs large enough to be split over threads
+ * -- and exact equality, since an order
  * statistic is a value, not an approximation.
  */
 #include <check.h>
@@ -65,7 +66,8 @@ static void check_all(const double *v, size_t n, size_t w) {
 }
 
 START_TEST(selection_gives_the_sorted_order_statistics) {
-  const size_t ns[] = {1, 2, 3, 17, 100, 1001, 4096};
+  /* 30011 x 37 is past a million values: the threaded split */
+  const size_t ns[] = {1, 2, 3, 17, 100, 1001, 4096, 30011};
   uint64_t seed = 12345;
   for (size_t a = 0; a < sizeof ns / sizeof *ns; a++) {
     size_t n = ns[a], w = 37; /* more than one tile of columns */
