@@ -175,7 +175,8 @@ static void probe_ahead(muskx_sim *s, double t, const double *y) {
    stop, the roots t - X with X == t are (a time scheduled exactly), and
    conditions are judged just past t as at a root. Each equality on a
    located root counts as true (its instant register). Returns 0: none,
-   1: some, 2: some, with a probe set here (to be cleared). */
+   1: some, 2: some, with a probe set here (to be cleared); -1 out of
+   memory. */
 static int locate_instants(muskx_sim *s, double t, const double *y) {
   const muskx__program *p = s->p;
   int nr = p->nroots, any = 0, own_probe = 0;
@@ -192,7 +193,7 @@ static int locate_instants(muskx_sim *s, double t, const double *y) {
   }
   if (!any) return 0;
   if (s->probe_y == NULL) {
-    if (s->yprobe == NULL && (s->yprobe = N_VClone(s->y)) == NULL) return 0;
+    if (s->yprobe == NULL && (s->yprobe = N_VClone(s->y)) == NULL) return -1;
     probe_ahead(s, t, y);
     own_probe = 1;
   }
@@ -238,10 +239,12 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
   const muskx_model *m = s->m;
   muskx_status st;
   if (s->autonomous) return MUSKX_OK;
-  if (s->npsteps > 0 && muskx__param_steps_apply(s, t)) {
-    *changed = 1;
+  if (s->npsteps > 0) {
+    int ps = muskx__param_steps_apply(s, t);
+    if (ps < 0) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory stepping parameters");
+    *changed |= ps;
     /* before the timed events: one due now sees the new values */
-    if ((st = muskx__events_find_inert(s)) != MUSKX_OK) return st;
+    if (ps > 0 && (st = muskx__events_find_inert(s)) != MUSKX_OK) return st;
   }
   for (int d = 0; d < s->ndoses; d++) {
     /* a zero dose did not stop the integrator: its times passed by */
@@ -294,6 +297,7 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
     s->ev_next[e] = next;
   }
   int instants = locate_instants(s, t, y);
+  if (instants < 0) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory judging events");
   /* doses, timed events or an input breakpoint may have flipped a `when` */
   if ((st = check_transitions(s, t, y)) != MUSKX_OK) return st;
   for (long fired = 0;; fired++) {
@@ -301,7 +305,9 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
     int best = -1;
     double best_pri = -INFINITY;
     for (int k = 0; k < s->npending; k++) {
-      if (s->pending[k].time > t) continue;
+      /* a delayed firing a few ulps after t is due now: the integrator
+         cannot step that little (CV_TOO_CLOSE) */
+      if (s->pending[k].time > t + 4 * DBL_EPSILON * fabs(t)) continue;
       double pri = event_priority(s, s->pending[k].event, t, y);
       if (best < 0 || pri > best_pri) {
         best = k;
