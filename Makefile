@@ -264,6 +264,7 @@ test: all
 	  "scripts/check-exports.sh $(BUILD)/libmuskx.so" \
 	  scripts/test-install.sh \
 	  "scripts/test-cli.sh $(BUILD)/muskx" \
+	  "scripts/test-gsa.sh $(BUILD)/muskx" \
 	  $(CALIBRATION_TESTS) \
 	  "/usr/bin/python3 tests/sens/check_models.py" \
 	  scripts/test-python.sh \

@@ -34,6 +34,9 @@ echo "== Robertson: libmuskx vs hand-written CVODE (bench_robertson)"
 echo "== POLLU, crosstalk, load times, memory, ensemble (bench_suite)"
 "$build/bench/bench_suite" --out "$out" "${qflag[@]}" || status=1
 
+echo "== virtual crews: shipped ISS scenario as an ensemble (bench_crew)"
+"$build/bench/bench_crew" --tsv "$out/crew.tsv" "${qflag[@]}" || status=1
+
 if /usr/bin/python3 -c 'import scipy, yaml' 2>/dev/null; then
   echo "== scipy solve_ivp (bench_scipy.py)"
   /usr/bin/python3 bench/bench_scipy.py "$out" "${qflag[@]}" || status=1

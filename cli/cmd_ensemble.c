@@ -22,6 +22,9 @@
 #include <unistd.h>
 
 #include "cmd_ensemble.h"
+#include "ens_plot.h"
+#include "ens_summaries.h"
+#include "ens_threshold.h"
 #include "param_draws.h"
 
 enum {
@@ -39,7 +42,10 @@ enum {
   OPT_COLUMNS,
   OPT_SAMPLES_OUT,
   OPT_QUIET,
-  OPT_OUTPUT
+  OPT_OUTPUT,
+  OPT_THRESHOLD,
+  OPT_SUMMARIES,
+  OPT_PLOT
 };
 
 static const cli_option options[] = {
@@ -69,6 +75,15 @@ static const cli_option options[] = {
     {OPT_QUIET, "quiet", 'q', NULL, "no progress bar and no summary line"},
     {OPT_OUTPUT, "output", 'o', "FILE",
      "write the quantiles CSV to FILE, atomically (default: stdout)"},
+    {OPT_THRESHOLD, "threshold", 0, "NAME@WHEN<V",
+     "report the fraction of members with NAME below (or >, <=, >= V) at "
+     "WHEN: a phase's end, landing, end or a day (repeatable)"},
+    {OPT_PLOT, "plot", 0, "PNG",
+     "draw the 5-95 %, 25-75 % bands and the median of every column "
+     "(gnuplot)"},
+    {OPT_SUMMARIES, "summaries", 0, "FILE",
+     "write one row per member: each column's landing loss, trough, trough "
+     "day and half-recovery days (scenarios)"},
     {0, NULL, 0, NULL, NULL},
 };
 
@@ -201,6 +216,16 @@ static int parse_args(cli_ens *job, ens_opts *o, const cli_command *self,
       case OPT_SAMPLES_OUT: job->samples_out = p.value; break;
       case OPT_QUIET: job->quiet = 1; break;
       case OPT_OUTPUT: job->output = p.value; break;
+      case OPT_SUMMARIES: job->summaries_out = p.value; break;
+      case OPT_PLOT: job->plot = p.value; break;
+      case OPT_THRESHOLD: {
+        const char **t = realloc(job->threshold_args,
+                                 (job->nthresholds + 1) * sizeof *t);
+        if (t == NULL) return CLI_EXIT_FAIL;
+        job->threshold_args = t;
+        t[job->nthresholds++] = p.value;
+        break;
+      }
       default: break;
     }
     if (bad) return CLI_EXIT_USAGE;
@@ -421,6 +446,10 @@ int cli_ens_prepare(cli_ens *job, const cli_command *self, int argc,
   if (rc >= 0) return rc;
   rc = setup(job, o, self);
   if (rc >= 0) return rc;
+  rc = cli_thresholds_prepare(job, self);
+  if (rc >= 0) return rc;
+  rc = cli_summaries_check(job, self);
+  if (rc >= 0) return rc;
   /* A bad -o or --samples-out fails before the (possibly long) run. */
   if (cli_out_not_input(job->output, job->path, job->m) != 0 ||
       cli_out_not_input(job->samples_out, job->path, job->m) != 0 ||
@@ -441,6 +470,7 @@ void cli_ens_free(cli_ens *job) {
     cli_settings_free(&o->settings);
     free(o);
   }
+  cli_thresholds_free(job);
   muskx_ensemble_free(job->ens);
   muskx_scenario_free(job->sc);
   muskx_model_free(job->own);
@@ -496,6 +526,7 @@ int cli_ens_write(const cli_ens *job, const double *traj,
     cli_error("out of memory for the quantiles");
     return -1;
   }
+  cli_thresholds_report(job, traj, status, count);
   if (muskx_quantiles(traj, count, width, probs, NPROBS, q) != MUSKX_OK) {
     cli_error("out of memory for the quantiles");
     free(q);
@@ -527,9 +558,13 @@ int cli_ens_write(const cli_ens *job, const double *traj,
       }
     fputc('\n', out.fp);
   }
+  if (cli_out_commit(&out) != 0 || cli_ens_plot(job, q) != 0) {
+    free(q);
+    return -1;
+  }
   free(q);
-  if (cli_out_commit(&out) != 0) return -1;
 
+  if (cli_summaries_write(job, traj, status, count) != 0) return -1;
   if (job->samples_out == NULL) return 0;
   if (cli_out_open(&out, job->samples_out) != 0) return -1;
   fputs("sample,status", out.fp);
@@ -569,7 +604,8 @@ int cli_ens_write(const cli_ens *job, const double *traj,
 static int run(const cli_command *self, int argc, char **argv) {
   cli_ens job;
   int rc = cli_ens_prepare(&job, self, argc, argv);
-  double *traj = NULL, *vals = NULL;
+  const double *traj = NULL;
+  double *vals = NULL;
   int *status = NULL;
   size_t count, nfailed, ntraj, nvals;
   muskx_status st;
@@ -588,11 +624,11 @@ static int run(const cli_command *self, int argc, char **argv) {
   nfailed = muskx_ensemble_nfailed(job.ens);
   ntraj = count * job.ntimes * (size_t)muskx_ensemble_ncols(job.ens);
   nvals = count * (size_t)muskx_ensemble_nvaried(job.ens);
-  traj = malloc((ntraj ? ntraj : 1) * sizeof *traj);
+  /* the ensemble's own trajectories: no second copy (issue 19) */
+  traj = muskx_ensemble_trajectories_view(job.ens);
   vals = malloc((nvals ? nvals : 1) * sizeof *vals);
   status = malloc(count * sizeof *status);
-  if (traj == NULL || vals == NULL || status == NULL ||
-      muskx_ensemble_trajectories(job.ens, traj, ntraj) != MUSKX_OK ||
+  if ((traj == NULL && ntraj > 0) || vals == NULL || status == NULL ||
       muskx_ensemble_values(job.ens, vals, nvals) != MUSKX_OK ||
       muskx_ensemble_status(job.ens, status, count) != MUSKX_OK) {
     cli_error("out of memory for the results of %zu samples", count);
@@ -609,7 +645,6 @@ static int run(const cli_command *self, int argc, char **argv) {
   if (cli_ens_write(&job, traj, vals, status, count) != 0) goto done;
   rc = CLI_EXIT_OK;
 done:
-  free(traj);
   free(vals);
   free(status);
   cli_ens_free(&job);

@@ -30,7 +30,12 @@ typedef struct cli_ens {
   int quiet;
   const char *output;      /* quantiles CSV; NULL or "-": stdout */
   const char *samples_out; /* per-sample CSV, or NULL */
+  const char *summaries_out; /* per-member summaries CSV, or NULL */
+  const char *plot;          /* quantile-band PNG, or NULL */
   void *priv;              /* options kept for the setup hook */
+  const char **threshold_args; /* --threshold, as given */
+  size_t nthresholds;
+  struct cli_threshold *thresholds; /* resolved (ens_threshold.h) */
 } cli_ens;
 
 /*

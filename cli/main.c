@@ -19,6 +19,8 @@ extern const cli_command cli_cmd_export;
 extern const cli_command cli_cmd_petab;
 /* Fitting (cli/cmd_fit.c; issue 15). */
 extern const cli_command cli_cmd_fit;
+/* Global sensitivity (cli/cmd_gsa.c; issue 19). */
+extern const cli_command cli_cmd_gsa;
 #ifdef MUSKX_HAVE_SEDML
 /* SED-ML and COMBINE archives (cli/cmd_sedml.c; issue 20). */
 extern const cli_command cli_cmd_sedml;
@@ -28,7 +30,8 @@ extern const cli_command cli_cmd_omex;
 static const cli_command *const commands[] = {
     &cli_cmd_check, &cli_cmd_info, &cli_cmd_simulate, &cli_cmd_steady,
     &cli_cmd_dot,   &cli_cmd_run,  &cli_cmd_compare,  &cli_cmd_ensemble,
-    &cli_cmd_import, &cli_cmd_export, &cli_cmd_petab, &cli_cmd_fit,
+    &cli_cmd_gsa,    &cli_cmd_import, &cli_cmd_export, &cli_cmd_petab,
+    &cli_cmd_fit,
 #ifdef MUSKX_HAVE_SEDML
     &cli_cmd_sedml, &cli_cmd_omex,
 #endif

@@ -878,6 +878,14 @@ MUSKX_API muskx_status muskx_ensemble_values(const muskx_ensemble *ens,
 MUSKX_API muskx_status muskx_ensemble_status(const muskx_ensemble *ens,
                                              int *out, size_t n);
 /* Why sample first + k failed ("" when it did not; NULL out of range). */
+/*
+ * The trajectories of the last run in place, laid out as
+ * muskx_ensemble_trajectories() copies them: no second copy of a large
+ * population. The pointer is the ensemble's, valid until its next run or
+ * free; NULL before any run.
+ */
+MUSKX_API const double *muskx_ensemble_trajectories_view(
+    const muskx_ensemble *ens);
 MUSKX_API const char *muskx_ensemble_sample_errmsg(
     const muskx_ensemble *ens, size_t k);
 
@@ -898,11 +906,56 @@ MUSKX_API muskx_status muskx_ensemble_quantiles(const muskx_ensemble *ens,
  * probs[q] quantile of { values[s * width + j] : s < nsets, not NaN } by
  * linear interpolation between order statistics (Hyndman & Fan 1996,
  * definition 7: R's and numpy's default), NaN when there is none.
+ * Selection, not sorting; over a million values, columns are split over
+ * up to one thread per processor (at most 8), with the same answers.
  * Status: EINVAL (a probability outside [0, 1], NULL arrays), ENOMEM.
  */
 MUSKX_API muskx_status muskx_quantiles(const double *values, size_t nsets,
                                        size_t width, const double *probs,
                                        size_t nprobs, double *out);
+
+/* ------------------------------------------------------------------------
+ * Global sensitivity (issue 19): first-order and total Sobol indices of
+ * one scalar result with respect to k independent inputs, by Saltelli
+ * sampling and Jansen's estimators, with percentile-bootstrap confidence
+ * intervals (lib/gsa.c gives the formulas and references). The caller
+ * evaluates the design's rows -- for a model, as an ensemble with
+ * muskx_ensemble_set_samples() -- and passes the results back.
+ * First version: 0.1.
+ * ------------------------------------------------------------------------ */
+
+/* The indices of one input: point estimates and the CI bounds. */
+typedef struct muskx_sobol {
+  double first, first_lo, first_hi; /* S_i */
+  double total, total_lo, total_hi; /* ST_i */
+  size_t n;                         /* base samples used (no NaN) */
+} muskx_sobol;
+
+/*
+ * Writes the Saltelli design of n base samples of k inputs (input i drawn
+ * from dist[i] with parameters p1[i], p2[i], as muskx_ensemble_vary()):
+ * n blocks of k + 2 rows of k values, row-major -- per base sample j the
+ * rows A_j, B_j, then AB_1j .. AB_kj (A_j with input i from B_j). out
+ * holds n (k + 2) k values. A Sobol' sequence when 2k <= 40, else
+ * pseudo-random draws of seed. Status: EINVAL, ELIMIT, ENOMEM.
+ */
+MUSKX_API muskx_status muskx_sobol_design(int k,
+                                          const muskx_distribution *dist,
+                                          const double *p1, const double *p2,
+                                          size_t n, unsigned long long seed,
+                                          double *out);
+/*
+ * Sobol indices from y, the n (k + 2) results of the design's rows in
+ * design order; out receives k entries. Base samples with a NaN result are
+ * left out; with fewer than 2 left, or zero variance, the indices are NaN.
+ * nboot bootstrap resamples (0: no CI; the bounds are NaN) drawn from
+ * seed give the central `level` (e.g. 0.95) percentile interval.
+ * Status: EINVAL, ELIMIT, ENOMEM.
+ */
+MUSKX_API muskx_status muskx_sobol_indices(const double *y, size_t n, int k,
+                                           size_t nboot,
+                                           unsigned long long seed,
+                                           double level, muskx_sobol *out);
 
 /* ------------------------------------------------------------------------
  * Fitting (issue 15): multi-start local minimisation of a negative

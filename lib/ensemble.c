@@ -27,6 +27,7 @@
 #include "ensemble.h"
 #include "rng.h"
 #include "scenario.h"
+#include "sim.h"
 
 muskx_status muskx__ens_err(muskx_ensemble *e, muskx_status st,
                             const char *fmt, ...) {
@@ -406,6 +407,22 @@ static void run_sample(pool *p, muskx_sim *sim, double *buf, double *vals,
   }
 }
 
+/* A worker's sim is seen by nobody else: it skips the eigenvalues of its
+   steady states and evaluates only the kept outputs (issue 19). */
+static muskx_status only_what_is_read(const muskx_ensemble *e,
+                                      muskx_sim *sim) {
+  sim->skip_eigen = 1;
+  if (e->cols == NULL) return MUSKX_OK;
+  int ns = muskx_model_count(e->m, MUSKX_SPECIES), n = 0;
+  int *which = muskx__calloc((size_t)e->ncols + 1, sizeof *which);
+  if (which == NULL) return MUSKX_ENOMEM;
+  for (int c = 0; c < e->ncols; c++)
+    if (e->cols[c] >= ns) which[n++] = e->cols[c] - ns;
+  muskx_status st = muskx__sim_keep_outputs(sim, which, n);
+  muskx__free(which);
+  return st;
+}
+
 /* Takes samples until none is left; each worker owns one simulation. */
 static void *worker(void *arg) {
   pool *p = arg;
@@ -415,7 +432,8 @@ static void *worker(void *arg) {
                               sizeof *buf);
   double *vals = muskx__calloc((size_t)e->nvars + 1, sizeof *vals);
   int fine = buf != NULL && vals != NULL &&
-             muskx_sim_create(e->m, &sim) == MUSKX_OK;
+             muskx_sim_create(e->m, &sim) == MUSKX_OK &&
+             only_what_is_read(e, sim) == MUSKX_OK;
 
   pthread_mutex_lock(&p->mu);
   if (!fine) p->fatal = MUSKX_ENOMEM;
@@ -627,6 +645,10 @@ muskx_status muskx_ensemble_trajectories(const muskx_ensemble *e, double *out,
   muskx_status st = check_out(e, out, n, need);
   if (st == MUSKX_OK) memcpy(out, e->traj, need * sizeof *out);
   return st;
+}
+
+const double *muskx_ensemble_trajectories_view(const muskx_ensemble *e) {
+  return e == NULL || e->count == 0 ? NULL : e->traj;
 }
 
 muskx_status muskx_ensemble_values(const muskx_ensemble *e, double *out,

@@ -211,6 +211,27 @@ static void clear_instants(muskx_sim *s) {
   memset(s->rootsfound, 0, (size_t)p->nroots * sizeof *s->rootsfound);
 }
 
+/* Moves inert event e (events_inert.c) past t, counting the occurrences
+   it had by then as firings that changed nothing. Next times are summed
+   as a firing would sum them, so they stay the same should the event stop
+   being inert. */
+static muskx_status skip_inert(muskx_sim *s, int e, double t) {
+  while (s->ev_left[e] != 0 && s->ev_next[e] <= t) {
+    muskx_status st = count_firing(s, t, "event", s->m->events[e].id);
+    if (st != MUSKX_OK) return st;
+    if (s->ev_left[e] > 0) s->ev_left[e]--;
+    double next = s->ev_every[e] > 0 ? s->ev_next[e] + s->ev_every[e] : INFINITY;
+    if (next > s->ev_until[e] || s->ev_left[e] == 0) next = INFINITY;
+    if (!(next > s->ev_next[e]))
+      return muskx__sim_err(s, MUSKX_ELIMIT,
+                            "t=%g: event '%s' repeats every %g, too little "
+                            "to move time on", t, s->m->events[e].id,
+                            s->ev_every[e]);
+    s->ev_next[e] = next;
+  }
+  return MUSKX_OK;
+}
+
 /* Everything due at time t: doses, timed events, delayed events, and any
    cascade of conditional events they cause. *changed is set when a state or
    parameter changed (the integrator must restart). */
@@ -222,8 +243,21 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
     int ps = muskx__param_steps_apply(s, t);
     if (ps < 0) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory stepping parameters");
     *changed |= ps;
+    /* before the timed events: one due now sees the new values */
+    if (ps > 0 && (st = muskx__events_find_inert(s)) != MUSKX_OK) return st;
   }
   for (int d = 0; d < s->ndoses; d++) {
+    /* a zero dose did not stop the integrator: its times passed by */
+    while (s->doses[d].amount == 0.0 && s->dose_left[d] > 0 &&
+           s->dose_next[d] < t) {
+      s->dose_left[d]--;
+      s->dose_next[d] = s->doses[d].every > 0 && s->dose_left[d] > 0
+                            ? s->doses[d].t0 + s->doses[d].every *
+                                  (double)(s->doses[d].count - s->dose_left[d])
+                            : INFINITY;
+      st = count_firing(s, t, "dose of", m->species[s->doses[d].species].name);
+      if (st != MUSKX_OK) return st;
+    }
     if (s->dose_left[d] > 0 && s->dose_next[d] <= t) {
       y[s->doses[d].species] += s->doses[d].amount;
       *changed |= s->doses[d].amount != 0.0;
@@ -245,6 +279,11 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
   for (int e = 0; e < m->nevents; e++) {
     if (m->events[e].when != NULL || s->ev_left[e] == 0 || s->ev_next[e] > t)
       continue;
+    if (s->ev_inert != NULL && s->ev_inert[e]) {
+      /* occurrences passed without a stop: they changed nothing */
+      if ((st = skip_inert(s, e, t)) != MUSKX_OK) return st;
+      continue;
+    }
     if ((st = trigger(s, e, t, y)) != MUSKX_OK) return st;
     if (s->ev_left[e] > 0) s->ev_left[e]--;
     double next = s->ev_every[e] > 0 ? s->ev_next[e] + s->ev_every[e] : INFINITY;
@@ -319,6 +358,8 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
     /* a firing this caused waits for the next stop */
   }
   refresh_root_times(s, t);
+  /* a parameter a dose expression reads may have changed */
+  if (*changed && (st = muskx__events_find_inert(s)) != MUSKX_OK) return st;
   return MUSKX_OK;
 }
 
@@ -327,10 +368,13 @@ double muskx__events_next_stop(const muskx_sim *s, double t) {
   double next = INFINITY;
   if (s->autonomous) return next;
   for (int e = 0; e < s->m->nevents; e++)
-    if (s->m->events[e].when == NULL && s->ev_left[e] != 0 && s->ev_next[e] < next)
+    if (s->m->events[e].when == NULL && s->ev_left[e] != 0 &&
+        s->ev_next[e] < next && !(s->ev_inert != NULL && s->ev_inert[e]))
       next = s->ev_next[e];
   for (int d = 0; d < s->ndoses; d++)
-    if (s->dose_left[d] > 0 && s->dose_next[d] < next) next = s->dose_next[d];
+    if (s->dose_left[d] > 0 && s->dose_next[d] < next &&
+        s->doses[d].amount != 0.0)
+      next = s->dose_next[d];
   for (int k = 0; k < s->npending; k++)
     if (s->pending[k].time < next) next = s->pending[k].time;
   if (s->npsteps > 0) {
@@ -423,7 +467,7 @@ muskx_status muskx__events_schedule(muskx_sim *s, double t0) {
   for (int r = 0; r < 2 * nr; r++) s->root_time[r] = NAN;
   memset(s->rootsfound, 0, (size_t)nr * sizeof *s->rootsfound);
   refresh_root_times(s, t0);
-  return MUSKX_OK;
+  return muskx__events_find_inert(s);
 }
 
 /* Moves the inputs to the interval starting at t; 1 when any input's value
@@ -483,7 +527,14 @@ void muskx__events_record(muskx_sim *s, double t, const double *y,
     return;
   }
   memcpy(row, y, (size_t)n * sizeof *y);
-  if (s->m->noutputs > 0) {
+  if (s->have_out_keep) {
+    /* only the outputs asked for (sim_outputs.c); the rest NaN */
+    for (int k = 0; k < s->m->noutputs; k++) row[n + k] = NAN;
+    const muskx__prog *o = &s->out_keep;
+    muskx__sim_eval(s, o, t, y);
+    for (int32_t k = 0; k < o->nresults; k++)
+      row[n + s->out_keep_idx[k]] = s->R[o->results[k]];
+  } else if (s->m->noutputs > 0) {
     const muskx__prog *o = &s->p->outputs;
     muskx__sim_eval(s, o, t, y);
     for (int32_t k = 0; k < o->nresults; k++) row[n + k] = s->R[o->results[k]];

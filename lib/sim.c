@@ -139,6 +139,7 @@ void muskx_sim_free(muskx_sim *s) {
   muskx__delay_free(s);
   muskx__param_steps_clear(s);
   muskx__sim_columns_free(s);
+  muskx__sim_keep_outputs(s, NULL, -1);
   if (s->ctx) SUNContext_Free(&s->ctx);
   for (int i = 0; s->inputs && i < s->m->ninputs; i++)
     table_free(&s->inputs[i]);
@@ -148,7 +149,8 @@ void muskx_sim_free(muskx_sim *s) {
                     s->in_a, s->in_b, s->prev_trigger, s->ev_next,
                     s->ev_left, s->ev_every, s->ev_until, s->scratch,
                     s->rootsfound, s->doses, s->pending, s->dose_left,
-                    s->dose_next, s->root_time, s->cons_a, s->cons_ipiv, s->eig_re, s->eig_im};
+                    s->dose_next, s->root_time, s->cons_a, s->cons_ipiv, s->eig_re, s->eig_im,
+                    s->ev_inert};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
     muskx__free(arrays[i]);
   muskx__free(s);

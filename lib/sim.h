@@ -167,6 +167,18 @@ struct muskx_sim {
   double steady_resid;
   double *eig_re, *eig_im; int neig;
   muskx_stability stability;
+
+  /* Work only asked for (issue 19; set by ensembles, whose sims nobody
+     else sees): no eigenvalues after a steady state, and at sample times
+     only the outputs out_keep[0..n_out_keep-1] (a pruned copy of
+     p->outputs; the other output columns of a row are NaN). */
+  int skip_eigen;
+  /* per event: its occurrences change nothing now (events_inert.c), so
+     the integrator does not stop for them */
+  uint8_t *ev_inert;
+  int have_out_keep;
+  muskx__prog out_keep;
+  int32_t *out_keep_idx;
 };
 
 /* sim_columns.c: the selected columns of one row at (t, y) */
@@ -192,6 +204,12 @@ double muskx__sim_atol(const muskx_sim *s, int i);
    nonnegative, creates s->constraints once (1 = ">= 0"). Returns MUSKX_OK
    and sets *any_nonneg, or ENOMEM. */
 muskx_status muskx__sim_tolerance_vectors(muskx_sim *s, int n, int *any_nonneg);
+/* events_inert.c: recomputes s->ev_inert from the current parameters.
+   MUSKX_OK or ENOMEM. */
+muskx_status muskx__events_find_inert(muskx_sim *s);
+/* Evaluates only `which` (n output indices) at sample times from now on
+   (see out_keep); n < 0 returns to every output. MUSKX_OK or ENOMEM. */
+muskx_status muskx__sim_keep_outputs(muskx_sim *s, const int *which, int n);
 /* Evaluates program p at (t, y) with the current parameters/inputs. */
 void muskx__sim_eval(muskx_sim *s, const muskx__prog *p, double t,
                      const double *y);
@@ -287,6 +305,11 @@ muskx_status muskx__dae_run(muskx_sim *s, const double *y0,
                             size_t *rows_done, double *yfinal);
 void muskx__dae_free(muskx_sim *s);
 
+/* sunmatrix_fast.c: SUNSparseMatrix() whose zero, copy, scale-add-identity
+   and clone are the library's optimised, bit-identical copies. */
+SUNMatrix muskx__sparse_matrix_new(sunindextype rows, sunindextype cols,
+                                   sunindextype nnz, int type,
+                                   SUNContext ctx);
 /* nvector_fast.c: a serial vector whose hot operations are the library's
    optimised copies of SUNDIALS' own (bit-identical results); NULL when out
    of memory. Every vector the integrators clone from is made here. */

@@ -47,7 +47,11 @@ muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row) {
                             "t=%g: species '%s' is %s (not finite)", t,
                             m->species[i].name, nonfinite_word(row[i]));
     }
-  for (int k = 0; k < m->noutputs; k++)
+  /* with only some outputs evaluated (sim_outputs.c), only those: the
+     others are NaN by design, not by failure */
+  int nk = s->have_out_keep ? s->out_keep.nresults : m->noutputs;
+  for (int j = 0; j < nk; j++) {
+    int k = s->have_out_keep ? s->out_keep_idx[j] : j;
     if (!isfinite(row[n + k])) {
       const muskx__named_expr *o = &m->outputs[k];
       char text[256];
@@ -60,5 +64,6 @@ muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row) {
                             o->expr ? o->expr->line : o->loc.line,
                             o->expr ? o->expr->col : o->loc.col);
     }
+  }
   return MUSKX_OK;
 }

@@ -2,7 +2,8 @@
  * muskx_mpi.c -- muskx-mpi, the ensemble of `muskx ensemble` spread over
  * MPI ranks (issue 8): `mpirun -np K muskx-mpi ensemble ARGS...` takes the
  * same arguments, and writes the same files, byte for byte, as `muskx
- * ensemble ARGS...` with the same --seed.
+ * ensemble ARGS...` with the same --seed. `muskx-mpi gsa ARGS...` does the
+ * same for `muskx gsa` (issue 19; run_gsa below).
  *
  * Why identical: sample i's values depend only on (seed, i) and table row
  * i (lib/rng.h), so rank r can run the contiguous block of samples
@@ -28,6 +29,7 @@
 #include <mpi.h>
 
 #include "cmd_ensemble.h"
+#include "cmd_gsa.h"
 
 /* Points fd at /dev/null; returns a dup of the original to restore, or -1. */
 static int silence(int fd) {
@@ -85,6 +87,63 @@ static int gather(const void *mine, size_t count, size_t per,
   return 0;
 }
 
+/*
+ * `muskx-mpi gsa ARGS...`: the design's rows split in contiguous blocks
+ * over the ranks, each run with muskx_ensemble_run(first, count); rank 0
+ * gathers the results in rank order -- row order -- and writes the
+ * indices with the very writer of `muskx gsa`, so the files are the same
+ * bytes. Every rank holds the design (rows x k doubles) and its block's
+ * results only.
+ */
+static int run_gsa(int argc, char **argv, int rank, int size) {
+  cli_gsa job;
+  int out_fd = -1, err_fd = -1, rc, any;
+  double *y = NULL, *all = NULL;
+  size_t *counts = NULL;
+  if (rank != 0) {
+    out_fd = silence(STDOUT_FILENO);
+    err_fd = silence(STDERR_FILENO);
+  }
+  rc = cli_gsa_prepare(&job, &cli_cmd_gsa, argc - 1, argv + 1);
+  if (rank != 0) {
+    restore(STDOUT_FILENO, out_fd);
+    restore(STDERR_FILENO, err_fd);
+  }
+  MPI_Allreduce(&rc, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (any >= 0) {
+    cli_gsa_free(&job);
+    return rc >= 0 ? rc : CLI_EXIT_FAIL;
+  }
+  if (job.threads == 0) job.threads = 1; /* one rank per core */
+  size_t first = job.rows * (size_t)rank / (size_t)size;
+  size_t count = job.rows * (size_t)(rank + 1) / (size_t)size - first;
+  y = malloc((count > 0 ? count * job.nout : 1) * sizeof *y);
+  counts = calloc((size_t)size, sizeof *counts);
+  rc = y == NULL || counts == NULL ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+  if (rc == CLI_EXIT_OK && count > 0)
+    rc = cli_gsa_run(&job, first, count, rank == 0, y);
+  MPI_Allreduce(&rc, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (any != CLI_EXIT_OK) goto done;
+  for (int r = 0; r < size; r++)
+    counts[r] = job.rows * (size_t)(r + 1) / (size_t)size -
+                job.rows * (size_t)r / (size_t)size;
+  if (gather(y, count, job.nout, MPI_DOUBLE, sizeof(double), (void **)&all,
+             rank, size, counts)) {
+    if (rank == 0)
+      fprintf(stderr, "%s: cannot gather the results\n", job.path);
+    rc = CLI_EXIT_FAIL;
+    goto done;
+  }
+  if (rank == 0) rc = cli_gsa_write(&job, all);
+  MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+done:
+  free(y);
+  free(all);
+  free(counts);
+  cli_gsa_free(&job);
+  return rc != CLI_EXIT_OK ? rc : any;
+}
+
 int main(int argc, char **argv) {
   int rank = 0, size = 1, rc, any, out_fd = -1, err_fd = -1;
   cli_ens job;
@@ -96,11 +155,18 @@ int main(int argc, char **argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
 
+  if (argc >= 2 && strcmp(argv[1], "gsa") == 0) {
+    rc = run_gsa(argc, argv, rank, size);
+    MPI_Finalize();
+    return rc;
+  }
   if (argc < 2 || strcmp(argv[1], "ensemble") != 0) {
     if (rank == 0)
       fprintf(stderr, "usage: mpirun -np K %s ensemble SCENARIO_OR_MODEL "
-                      "[OPTIONS]\n(the options of 'muskx ensemble --help')\n",
-              argv[0]);
+                      "[OPTIONS]\n       mpirun -np K %s gsa SCENARIO "
+                      "[OPTIONS]\n(the options of 'muskx ensemble --help', "
+                      "'muskx gsa --help')\n",
+              argv[0], argv[0]);
     MPI_Finalize();
     return CLI_EXIT_USAGE;
   }

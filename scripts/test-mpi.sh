@@ -2,7 +2,7 @@
 # test-mpi.sh -- muskx-mpi gives, byte for byte, the files of `muskx
 # ensemble` for the same seed (issue 8): 2 ranks (and 3, so that the blocks
 # are uneven) against one process, on a model with a samples table and on a
-# scenario. Run by `make test` only when mpicc and mpirun exist.
+# scenario; and the same for `muskx-mpi gsa` against `muskx gsa`. Run by `make test` only when mpicc and mpirun exist.
 #
 #   scripts/test-mpi.sh [BUILD_DIR]
 #
@@ -50,6 +50,35 @@ check table tests/models/decay.yaml --t-end 2 --params-csv "$tmp/params.csv"
 if [ -f scenarios/iss_exercise.yaml ]; then
   check scenario scenarios/iss_exercise.yaml -n 7 \
     --vary 'kappa_R=lognormal(0.25,0.2)' --seed 3
+fi
+
+# muskx-mpi gsa (issue 19): the design's rows over 2 and 3 ranks give the
+# indices of one process, byte for byte.
+check_gsa() { # NAME ARGS...
+  local name=$1
+  shift
+  "$build/muskx" gsa "$@" -q -j 2 -o "$tmp/$name.g1"
+  for np in 2 3; do
+    if "${mpirun_[@]}" -np "$np" "$build/muskx-mpi" gsa "$@" -q \
+         -o "$tmp/$name.g$np.mpi" > "$tmp/$name.log" 2>&1 &&
+       cmp -s "$tmp/$name.g1" "$tmp/$name.g$np.mpi"; then
+      echo "ok   gsa $name: $np ranks give the single process's indices"
+      passed=$((passed + 1))
+    else
+      echo "FAIL gsa $name: $np ranks differ from the single process (or failed):"
+      sed 's/^/     /' "$tmp/$name.log" | tail -5
+      failed=$((failed + 1))
+    fi
+  done
+}
+MUSKX_ALLOW_PATH="$PWD/tests${MUSKX_ALLOW_PATH:+:$MUSKX_ALLOW_PATH}" \
+  check_gsa linear tests/scenarios/gsa_linear.yaml -n 101 \
+  --vary 'a=normal(1,0.5)' --vary 'b=uniform(0,2)' --output X@second \
+  --output X@first --bootstrap 50
+if [ -f scenarios/iss_exercise.yaml ]; then
+  check_gsa iss scenarios/iss_exercise.yaml -n 8 --bootstrap 20 \
+    --vary 'kappa_R=lognormal(0.25,0.2)' --vary 'w_res=uniform(0.1,0.4)' \
+    --output BMD_wb_pct@landing
 fi
 
 echo "$passed passed, $failed failed"

@@ -86,3 +86,7 @@ if HAVE_PETAB:
 def library_version():
     """The version string of the loaded libmuskx ("0.1.0")."""
     return _text(_clib.muskx_version_string())
+
+# Virtual crews: ensembles and global sensitivity (issue 19).
+if HAVE_SCENARIOS:
+    from .population import ensemble, gsa, Ensemble, Sensitivity

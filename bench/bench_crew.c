@@ -1,0 +1,201 @@
+/*
+ * bench_crew.c -- virtual crews at mission scale (issue 19): the shipped
+ * ISS scenario (scenarios/iss_exercise.yaml on models/crosstalk/, not a
+ * frozen copy) as an ensemble with two parameters varied, side by side in
+ * one run:
+ *
+ *   bare      one member run alone with muskx_scenario_run(), CPU s
+ *   N x T     N members (1,000 and 10,000; --quick: 200 and 1,000) on T
+ *             threads (1, 2): wall s, CPU s, members per CPU-second, the
+ *             per-member CPU cost relative to the bare run (goal <= 1.1),
+ *             and peak RSS. Each runs in a forked child, so its peak RSS
+ *             and CPU time (wait4) are its own; it includes the quantiles.
+ *   control   a perfectly parallel loop of pure arithmetic on 1 and 2
+ *             threads in the same run: its speed-up is what the machine
+ *             offered at that moment (2.0 on 2 free cores), so a contended
+ *             machine is visible next to the ensemble's speed-up.
+ *
+ *   bench_crew [--quick] [--tsv FILE]     (from the repository root)
+ */
+/* wait4(): a child's own rusage */
+#define _DEFAULT_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "muskx.h"
+
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double wall_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static muskx_scenario *load(void) {
+  muskx_scenario *sc = NULL;
+  muskx_error err;
+  memset(&err, 0, sizeof err);
+  muskx_access *a = muskx_access_new();
+  if (a == NULL || muskx_access_allow(a, ".", NULL) != MUSKX_OK ||
+      muskx_scenario_load_file_with("scenarios/iss_exercise.yaml", a, &sc,
+                                    &err) != MUSKX_OK) {
+    fprintf(stderr, "bench_crew: %s\n", err.message);
+    sc = NULL;
+  }
+  muskx_access_free(a);
+  return sc;
+}
+
+/* CPU seconds of one member run alone (median of reps). */
+static double bare(muskx_scenario *sc, int reps) {
+  size_t nt = muskx_scenario_sample_times(sc, NULL, 0);
+  double *out = malloc(nt * (size_t)muskx_scenario_report_count(sc) *
+                       sizeof *out);
+  double best = 1e300;
+  muskx_sim *sim = NULL;
+  if (out == NULL ||
+      muskx_sim_create(muskx_scenario_model(sc), &sim) != MUSKX_OK)
+    return -1;
+  for (int r = 0; r < reps; r++) {
+    double t0 = cpu_now();
+    if (muskx_scenario_run(sc, sim, out, nt, NULL) != MUSKX_OK) best = -1;
+    double dt = cpu_now() - t0;
+    if (best > 0 && dt < best) best = dt; /* least disturbed */
+  }
+  muskx_sim_free(sim);
+  free(out);
+  return best;
+}
+
+/* The ensemble of n members on threads threads, quantiles included. */
+static int run_ensemble(muskx_scenario *sc, size_t n, int threads) {
+  const muskx_model *m = muskx_scenario_model(sc);
+  size_t nt = muskx_scenario_sample_times(sc, NULL, 0);
+  int nr = muskx_scenario_report_count(sc);
+  double *times = malloc(nt * sizeof *times);
+  const char *names[64];
+  muskx_ensemble *e = NULL;
+  if (times == NULL || nr > 64) return 1;
+  muskx_scenario_sample_times(sc, times, nt);
+  for (int c = 0; c < nr; c++) names[c] = muskx_scenario_report_name(sc, c);
+  static const double probs[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
+  double *q = malloc(5 * nt * (size_t)nr * sizeof *q);
+  int bad = q == NULL || muskx_ensemble_create(m, &e) != MUSKX_OK ||
+            muskx_ensemble_set_scenario(e, sc) != MUSKX_OK ||
+            muskx_ensemble_vary(e, "kappa_R", MUSKX_DIST_LOGNORMAL, 0.28,
+                                0.3) != MUSKX_OK ||
+            muskx_ensemble_vary(e, "w_res", MUSKX_DIST_UNIFORM, 0.1, 0.4) !=
+                MUSKX_OK ||
+            muskx_ensemble_set_columns(e, names, (size_t)nr) != MUSKX_OK ||
+            muskx_ensemble_run(e, 0, n, 1, threads, times, nt, NULL, NULL) !=
+                MUSKX_OK ||
+            muskx_ensemble_nfailed(e) != 0 ||
+            muskx_ensemble_quantiles(e, probs, 5, q, 5 * nt * (size_t)nr) !=
+                MUSKX_OK;
+  if (bad && e != NULL)
+    fprintf(stderr, "bench_crew: ensemble: %s\n", muskx_ensemble_errmsg(e));
+  muskx_ensemble_free(e);
+  free(q);
+  free(times);
+  return bad;
+}
+
+/* Runs the ensemble in a child; its wall, CPU and peak RSS (KiB). */
+static int measure(muskx_scenario *sc, size_t n, int threads, double *wall,
+                   double *cpu, long *rss_kib) {
+  double t0 = wall_now();
+  pid_t pid = fork();
+  if (pid < 0) return 1;
+  if (pid == 0) _exit(run_ensemble(sc, n, threads));
+  int status = 0;
+  struct rusage ru;
+  if (wait4(pid, &status, 0, &ru) != pid) return 1;
+  *wall = wall_now() - t0;
+  *cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+         (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+  *rss_kib = ru.ru_maxrss;
+  return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* The control: the same arithmetic split over threads. */
+static void *spin(void *arg) {
+  volatile double x = 0;
+  long iters = *(long *)arg;
+  for (long i = 0; i < iters; i++) x = x * 0.999999 + 1.0;
+  return NULL;
+}
+
+static double control(int threads, long total) {
+  pthread_t t[2];
+  long per = total / threads;
+  double t0 = wall_now();
+  for (int i = 0; i < threads; i++) pthread_create(&t[i], NULL, spin, &per);
+  for (int i = 0; i < threads; i++) pthread_join(t[i], NULL);
+  return wall_now() - t0;
+}
+
+int main(int argc, char **argv) {
+  int quick = 0;
+  const char *tsv = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--quick") == 0) quick = 1;
+    else if (strcmp(argv[i], "--tsv") == 0 && i + 1 < argc) tsv = argv[++i];
+    else {
+      fprintf(stderr, "usage: bench_crew [--quick] [--tsv FILE]\n");
+      return 2;
+    }
+  }
+  muskx_scenario *sc = load();
+  if (sc == NULL) return 1;
+  FILE *ft = tsv != NULL ? fopen(tsv, "w") : NULL;
+  if (tsv != NULL && ft == NULL) {
+    perror(tsv);
+    return 1;
+  }
+  double b = bare(sc, quick ? 5 : 21);
+  if (!(b > 0)) {
+    fprintf(stderr, "bench_crew: the bare run failed\n");
+    return 1;
+  }
+  printf("crew  bare member (iss_exercise, one run)  %.6f s CPU\n", b);
+  if (ft) fprintf(ft, "bare\t1\t1\t%.6g\t%.6g\t0\n", b, b);
+  size_t sizes[2] = {quick ? 200 : 1000, quick ? 1000 : 10000};
+  int fail = 0;
+  for (int k = 0; k < 2; k++)
+    for (int threads = 1; threads <= 2; threads++) {
+      long spin_iters = (long)(quick ? 2e7 : 1e8);
+      double c1 = control(1, spin_iters), c2 = control(2, spin_iters);
+      double wall, cpu;
+      long rss;
+      if (measure(sc, sizes[k], threads, &wall, &cpu, &rss) != 0) {
+        fprintf(stderr, "bench_crew: %zu members on %d threads failed\n",
+                sizes[k], threads);
+        fail = 1;
+        continue;
+      }
+      double per = cpu / (double)sizes[k];
+      printf("crew  %6zu members x %d thread%s  wall %8.3f s  CPU %8.3f s  "
+             "%7.1f members/CPU-s  per member %.2f x bare  peak RSS %6.1f MB"
+             "  (control speed-up now %.2f)\n",
+             sizes[k], threads, threads > 1 ? "s" : " ", wall, cpu,
+             (double)sizes[k] / cpu, per / b, (double)rss / 1024.0, c1 / c2);
+      if (ft)
+        fprintf(ft, "ensemble\t%zu\t%d\t%.6g\t%.6g\t%ld\t%.4g\n", sizes[k],
+                threads, wall, cpu, rss, c1 / c2);
+    }
+  if (ft) fclose(ft);
+  muskx_scenario_free(sc);
+  return fail;
+}

@@ -1,0 +1,315 @@
+"""population.py -- virtual crews from Python (issue 19): ensembles and
+variance-based global sensitivity of a scenario, as numpy arrays.
+
+    import muskx
+    sc = muskx.load_scenario("scenarios/iss_exercise.yaml", allow_path="models")
+    e = muskx.ensemble(sc, 1000, vary={"kappa_R": ("lognormal", 0.28, 0.3)},
+                       threads=2, progress=lambda done, total: None)
+    e.trajectories          # members x times x columns (numpy)
+    e.quantiles([0.05, 0.5, 0.95])
+    g = muskx.gsa(sc, {"kappa_R": ("lognormal", 0.28, 0.3),
+                       "w_res": ("uniform", 0.1, 0.4)},
+                  samples=256, outputs=["BMD_wb_pct@landing"])
+    g.first, g.total        # outputs x varied names (numpy), g.first_lo ...
+
+The C calls run without the GIL (ctypes.CDLL releases it), so other
+Python threads go on while the thread pool works; the progress callback is
+called on the calling thread, with the GIL, as done, total.
+"""
+
+import ctypes
+
+from . import _lib
+from ._lib import lib, c_double_p, c_int_p, encode, text
+from .errors import MuskxError, InvalidArgumentError, error_class
+
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover - numpy is a requirement here
+    np = None
+
+__all__ = ["ensemble", "gsa", "Ensemble", "Sensitivity"]
+
+_P = ctypes.c_void_p
+_Z = ctypes.c_size_t
+_I = ctypes.c_int
+_D = ctypes.c_double
+_PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_void_p, _Z, _Z)
+_DIST = {"normal": 0, "lognormal": 1, "uniform": 2}
+
+
+class _Sobol(ctypes.Structure):
+    _fields_ = [("first", _D), ("first_lo", _D), ("first_hi", _D),
+                ("total", _D), ("total_lo", _D), ("total_hi", _D),
+                ("n", _Z)]
+
+
+_PROTOTYPES = {
+    "muskx_ensemble_create": (_I, [_P, ctypes.POINTER(_P)]),
+    "muskx_ensemble_free": (None, [_P]),
+    "muskx_ensemble_errmsg": (ctypes.c_char_p, [_P]),
+    "muskx_ensemble_vary": (_I, [_P, ctypes.c_char_p, _I, _D, _D]),
+    "muskx_ensemble_set_samples": (_I, [_P, c_double_p, _Z, _Z,
+                                        ctypes.POINTER(ctypes.c_char_p)]),
+    "muskx_ensemble_set_scenario": (_I, [_P, _P]),
+    "muskx_ensemble_set_columns": (_I, [_P, ctypes.POINTER(ctypes.c_char_p),
+                                        _Z]),
+    "muskx_ensemble_ncols": (_I, [_P]),
+    "muskx_ensemble_column_name": (ctypes.c_char_p, [_P, _I]),
+    "muskx_ensemble_nvaried": (_I, [_P]),
+    "muskx_ensemble_varied_name": (ctypes.c_char_p, [_P, _I]),
+    "muskx_ensemble_run": (_I, [_P, _Z, _Z, ctypes.c_ulonglong, _I,
+                                c_double_p, _Z, _PROGRESS, _P]),
+    "muskx_ensemble_count": (_Z, [_P]),
+    "muskx_ensemble_nfailed": (_Z, [_P]),
+    "muskx_ensemble_trajectories": (_I, [_P, c_double_p, _Z]),
+    "muskx_ensemble_values": (_I, [_P, c_double_p, _Z]),
+    "muskx_ensemble_status": (_I, [_P, c_int_p, _Z]),
+    "muskx_quantiles": (_I, [c_double_p, _Z, _Z, c_double_p, _Z,
+                             c_double_p]),
+    "muskx_sobol_design": (_I, [_I, c_int_p, c_double_p, c_double_p, _Z,
+                                ctypes.c_ulonglong, c_double_p]),
+    "muskx_sobol_indices": (_I, [c_double_p, _Z, _I, _Z, ctypes.c_ulonglong,
+                                 _D, ctypes.POINTER(_Sobol)]),
+}
+for _name, (_res, _args) in _PROTOTYPES.items():
+    _fn = getattr(lib, _name)
+    _fn.restype = _res
+    _fn.argtypes = _args
+del _name, _res, _args, _fn
+
+
+def _dptr(a):
+    return a.ctypes.data_as(c_double_p)
+
+
+def _raise(status, what):
+    name = _lib.status_name(status)
+    raise error_class(name)("%s: %s" % (what, name), status=name)
+
+
+def _distribution(name, spec):
+    try:
+        dist, p1, p2 = spec
+        return _DIST[dist], float(p1), float(p2)
+    except (KeyError, TypeError, ValueError):
+        raise InvalidArgumentError(
+            "vary %r: expected (distribution, a, b) with distribution one "
+            "of %s, got %r" % (name, ", ".join(sorted(_DIST)), spec),
+            status="EINVAL")
+
+
+def _when(scenario, point):
+    """NAME@WHEN -> (name, day), as `muskx gsa --output` reads it."""
+    if "@" not in point:
+        raise InvalidArgumentError("%r: expected NAME@WHEN" % point,
+                                   status="EINVAL")
+    name, when = point.split("@", 1)
+    for pname, _start, end in scenario.phases:
+        if pname == when:
+            return name, end
+    if when == "landing" and scenario.recovery is not None:
+        return name, dict((p[0], p[2]) for p in scenario.phases)[
+            scenario.recovery]
+    if when == "end":
+        return name, scenario.t_end
+    try:
+        day = float(when)
+    except ValueError:
+        day = -1.0
+    if not 0 <= day <= scenario.t_end:
+        raise InvalidArgumentError(
+            "%r: %r is not a phase (%s), landing, end or a day in [0, %g]"
+            % (point, when, ", ".join(p[0] for p in scenario.phases),
+               scenario.t_end), status="EINVAL")
+    return name, day
+
+
+class Ensemble:
+    """The results of muskx.ensemble(): numpy arrays.
+
+    times         sample times (days for a scenario)
+    columns       the kept column names
+    names         the varied names
+    values        members x varied names: the values each member got
+    trajectories  members x times x columns (NaN for a failed member)
+    status        members: 0 for success, else a muskx status code
+    nfailed       how many failed
+    quantiles(probs) -> len(probs) x times x columns, over the successful
+                  members (Hyndman & Fan definition 7, numpy's default)
+    """
+
+    def quantiles(self, probs):
+        p = np.ascontiguousarray(probs, dtype=float)
+        width = self.trajectories.shape[1] * self.trajectories.shape[2]
+        out = np.empty((len(p), width))
+        traj = np.ascontiguousarray(self.trajectories, dtype=float)
+        st = lib.muskx_quantiles(_dptr(traj), traj.shape[0], width, _dptr(p),
+                                 len(p), _dptr(out))
+        if st != _lib.OK:
+            _raise(st, "quantiles")
+        return out.reshape((len(p),) + self.trajectories.shape[1:])
+
+
+def _run(scenario, vary=None, table=None, names=None, times=None,
+         columns=None, seed=1, threads=0, progress=None):
+    """The ensemble engine of ensemble() and gsa(): returns an Ensemble."""
+    if np is None:
+        raise MuskxError("muskx.ensemble needs numpy", status="ESTATE")
+    sc_ptr = scenario._h.acquire()
+    ens = _P()
+    try:
+        m_ptr = lib.muskx_scenario_model(sc_ptr)
+        st = lib.muskx_ensemble_create(m_ptr, ctypes.byref(ens))
+        if st != _lib.OK:
+            _raise(st, "ensemble")
+
+        def check(status, what):
+            if status != _lib.OK:
+                name = _lib.status_name(status)
+                raise error_class(name)(
+                    "%s: %s" % (what, text(lib.muskx_ensemble_errmsg(ens))),
+                    status=name)
+
+        check(lib.muskx_ensemble_set_scenario(ens, sc_ptr), "scenario")
+        for name, spec in (vary or {}).items():
+            d, p1, p2 = _distribution(name, spec)
+            check(lib.muskx_ensemble_vary(ens, encode(name), d, p1, p2),
+                  "vary %r" % name)
+        count = None
+        if table is not None:
+            tab = np.ascontiguousarray(table, dtype=float)
+            cnames = (ctypes.c_char_p * len(names))(*[encode(n) for n in names])
+            check(lib.muskx_ensemble_set_samples(ens, _dptr(tab), tab.shape[0],
+                                                 tab.shape[1], cnames),
+                  "samples table")
+            count = tab.shape[0]
+        cols = list(columns) if columns is not None else scenario.columns
+        carr = (ctypes.c_char_p * len(cols))(*[encode(c) for c in cols])
+        check(lib.muskx_ensemble_set_columns(ens, carr, len(cols)), "columns")
+        if times is None:
+            n = lib.muskx_scenario_sample_times(sc_ptr, None, 0)
+            t = np.empty(n)
+            lib.muskx_scenario_sample_times(sc_ptr, _dptr(t), n)
+        else:
+            t = np.ascontiguousarray(times, dtype=float)
+        return count, ens, check, t, cols
+    except BaseException:
+        lib.muskx_ensemble_free(ens)
+        scenario._h.release()
+        raise
+
+
+def _execute(scenario, setup, samples, seed, threads, progress):
+    count, ens, check, t, cols = setup
+    n = samples if count is None else count
+    try:
+        if progress is not None:
+            cb = _PROGRESS(lambda _ctx, done, total: progress(done, total))
+        else:
+            cb = _PROGRESS()
+        check(lib.muskx_ensemble_run(ens, 0, int(n), int(seed), int(threads),
+                                     _dptr(t), len(t), cb, None), "run")
+        nc = lib.muskx_ensemble_ncols(ens)
+        nv = lib.muskx_ensemble_nvaried(ens)
+        r = Ensemble()
+        r.times = t
+        r.columns = cols
+        r.names = [text(lib.muskx_ensemble_varied_name(ens, j))
+                   for j in range(nv)]
+        r.trajectories = np.empty((n, len(t), nc))
+        r.values = np.empty((n, nv))
+        r.status = np.empty(n, dtype=np.intc)
+        check(lib.muskx_ensemble_trajectories(ens, _dptr(r.trajectories),
+                                              r.trajectories.size), "results")
+        if nv:
+            check(lib.muskx_ensemble_values(ens, _dptr(r.values),
+                                            r.values.size), "results")
+        check(lib.muskx_ensemble_status(
+            ens, r.status.ctypes.data_as(c_int_p), n), "results")
+        r.nfailed = int(lib.muskx_ensemble_nfailed(ens))
+        return r
+    finally:
+        lib.muskx_ensemble_free(ens)
+        scenario._h.release()
+
+
+
+def ensemble(scenario, samples, vary=None, columns=None, times=None, seed=1,
+             threads=0, progress=None):
+    """Runs `samples` members of a scenario, each with its own values of
+    the `vary` names ({name: (distribution, a, b)} with distribution
+    "lognormal" (median, cv), "normal" (mean, sd) or "uniform" (low,
+    high)), drawn from (seed, member) so the result does not depend on
+    `threads` (0: one per processor). columns: the kept columns (default
+    the scenario's); times: sample times in days (default the scenario's).
+    progress(done, total) is called as members finish. Returns an
+    Ensemble."""
+    setup = _run(scenario, vary=vary, times=times, columns=columns)
+    return _execute(scenario, setup, int(samples), seed, threads, progress)
+
+
+class Sensitivity:
+    """The results of muskx.gsa(): numpy arrays of outputs x names.
+
+    outputs, names        the NAME@WHEN results and the varied names
+    first, first_lo, first_hi   first-order Sobol indices and interval
+    total, total_lo, total_hi   total indices and interval
+    n                     base samples used (all their runs succeeded)
+    """
+
+
+def gsa(scenario, vary, samples, outputs, bootstrap=500, level=0.95, seed=1,
+        threads=0, progress=None):
+    """First-order and total Sobol indices of each output (NAME@WHEN: a
+    phase's end, landing, end, or a day) with respect to each `vary` name
+    ({name: (distribution, a, b)} as for ensemble()): Saltelli design of
+    `samples` base samples on a Sobol' sequence, samples * (k + 2) runs on
+    the thread pool, Jansen's estimators, percentile bootstrap intervals
+    (`bootstrap` resamples drawn from `seed`, central `level`). The same
+    numbers as `muskx gsa` and for any `threads`. Returns a Sensitivity."""
+    names = list(vary)
+    k = len(names)
+    if k == 0 or not outputs:
+        raise InvalidArgumentError("gsa needs at least one vary name and "
+                                   "one output", status="EINVAL")
+    specs = [_distribution(n, vary[n]) for n in names]
+    dist = (ctypes.c_int * k)(*[s[0] for s in specs])
+    p1 = np.array([s[1] for s in specs])
+    p2 = np.array([s[2] for s in specs])
+    n = int(samples)
+    design = np.empty((n * (k + 2), k))
+    st = lib.muskx_sobol_design(k, dist, _dptr(p1), _dptr(p2), n, int(seed),
+                                _dptr(design))
+    if st != _lib.OK:
+        _raise(st, "the sampling design")
+    points = [_when(scenario, o) for o in outputs]
+    times = sorted(set([0.0] + [d for _, d in points]))
+    cols = []
+    for name, _ in points:
+        if name not in cols:
+            cols.append(name)
+    setup = _run(scenario, table=design, names=names, times=times,
+                 columns=cols)
+    r = _execute(scenario, setup, None, seed, threads, progress)
+    res = Sensitivity()
+    res.outputs = list(outputs)
+    res.names = names
+    fields = ["first", "first_lo", "first_hi", "total", "total_lo",
+              "total_hi"]
+    for f in fields:
+        setattr(res, f, np.empty((len(outputs), k)))
+    res.n = np.empty((len(outputs), k), dtype=np.int64)
+    out = (_Sobol * k)()
+    for i, (name, day) in enumerate(points):
+        y = np.ascontiguousarray(
+            r.trajectories[:, times.index(day), cols.index(name)])
+        st = lib.muskx_sobol_indices(_dptr(y), n, k, int(bootstrap),
+                                     int(seed), float(level), out)
+        if st != _lib.OK:
+            _raise(st, "Sobol indices")
+        for j in range(k):
+            for f in fields:
+                getattr(res, f)[i, j] = getattr(out[j], f)
+            res.n[i, j] = out[j].n
+    return res

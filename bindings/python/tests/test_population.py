@@ -1,0 +1,103 @@
+"""test_population.py -- muskx.ensemble() and muskx.gsa() (issue 19) on the
+linear scenario tests/scenarios/gsa_linear.yaml, where X(1 d) = a + 2 b +
+0.5 c exactly: the Sobol indices are the variance shares c_i^2 Var(x_i) /
+sum_j c_j^2 Var(x_j), each member's X is a known function of its values,
+and quantiles must equal numpy.quantile's (the same definition). Also: the
+progress callback, identical results on 1 and 2 threads, and that the
+GIL is released while the pool works.
+"""
+
+import os
+import threading
+import time
+import unittest
+
+from support import muskx
+
+try:
+    import numpy as np
+except ImportError:
+    np = None
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+SCENARIO = os.path.join(REPO, "tests", "scenarios", "gsa_linear.yaml")
+VARY = {"a": ("normal", 1, 0.5), "b": ("uniform", 0, 2),
+        "d": ("normal", 3, 1)}
+
+
+@unittest.skipUnless(np is not None and muskx.HAVE_SCENARIOS,
+                     "needs numpy and scenarios")
+class PopulationTest(unittest.TestCase):
+    def setUp(self):
+        self.sc = muskx.load_scenario(SCENARIO,
+                                      allow_path=os.path.join(REPO, "tests"))
+
+    def test_gsa_gives_the_exact_variance_shares(self):
+        g = muskx.gsa(self.sc, VARY, samples=1024,
+                      outputs=["X@second", "X@first"], threads=2)
+        v = 0.25 + 4 / 3
+        want = np.array([0.25 / v, (4 / 3) / v, 0.0])
+        self.assertEqual(g.first.shape, (2, 3))
+        for row in range(2):
+            self.assertTrue(np.all(np.abs(g.first[row] - want) < 0.03),
+                            g.first)
+            self.assertTrue(np.all(np.abs(g.total[row] - want) < 0.03),
+                            g.total)
+            self.assertTrue(np.all(g.first_lo[row] <= g.first[row]))
+            self.assertTrue(np.all(g.total[row] <= g.total_hi[row]))
+        self.assertEqual(g.total[0, 2], 0.0)  # d changes nothing
+        self.assertTrue(np.all(g.n == 1024))
+
+    def test_gsa_is_the_same_on_1_and_2_threads(self):
+        a = muskx.gsa(self.sc, VARY, samples=128, outputs=["X@end"],
+                      threads=1, bootstrap=50)
+        b = muskx.gsa(self.sc, VARY, samples=128, outputs=["X@end"],
+                      threads=2, bootstrap=50)
+        for f in ("first", "first_lo", "first_hi", "total", "total_hi"):
+            self.assertTrue(np.array_equal(getattr(a, f), getattr(b, f)), f)
+
+    def test_ensemble_members_and_quantiles(self):
+        seen = []
+        e = muskx.ensemble(self.sc, 300, vary={"a": ("uniform", 0, 1)},
+                           threads=2, progress=lambda d, t: seen.append((d, t)))
+        self.assertEqual(e.trajectories.shape, (300, len(e.times), 1))
+        self.assertEqual(e.names, ["a"])
+        self.assertEqual(e.nfailed, 0)
+        # X(1 d) = a + 2.5 and X(0.5 d) = (a + 2.5) / 2, per member
+        last = e.trajectories[:, -1, 0]
+        self.assertTrue(np.allclose(last, e.values[:, 0] + 2.5, rtol=1e-5))
+        q = e.quantiles([0.05, 0.5, 0.95])
+        ref = np.quantile(e.trajectories, [0.05, 0.5, 0.95], axis=0)
+        self.assertTrue(np.allclose(q, ref, rtol=1e-13, atol=0))
+        self.assertEqual(seen[-1], (300, 300))
+        self.assertEqual([d for d, _ in seen], sorted(d for d, _ in seen))
+
+    def test_the_gil_is_released_while_members_run(self):
+        ticks = [0]
+        done = threading.Event()
+
+        def work():
+            muskx.gsa(self.sc, VARY, samples=2048, outputs=["X@end"],
+                      threads=1, bootstrap=0)
+            done.set()
+
+        t = threading.Thread(target=work)
+        t.start()
+        while not done.is_set():
+            ticks[0] += 1
+            time.sleep(0.001)
+        t.join()
+        self.assertGreater(ticks[0], 5)
+
+    def test_bad_names_are_clear_errors(self):
+        with self.assertRaises(muskx.InvalidArgumentError):
+            muskx.gsa(self.sc, VARY, samples=8, outputs=["X@nowhere"])
+        with self.assertRaises(muskx.InvalidArgumentError):
+            muskx.ensemble(self.sc, 8, vary={"a": ("gamma", 1, 2)})
+        with self.assertRaises(muskx.NameNotFoundError):
+            muskx.ensemble(self.sc, 8, vary={"zz": ("normal", 1, 2)})
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,86 @@
+/*
+ * ens_summaries.c -- `muskx ensemble --summaries FILE`: one row per member
+ * of a scenario ensemble with what a flight surgeon reads off each
+ * trajectory (issue 19): per reported column the loss at landing (shown
+ * value at the end of the phase that starts recovery minus the baseline),
+ * the trough and its day, and the days after landing until it is back
+ * half way (muskx_summary_compute(), as `muskx run` summarises one run).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ens_summaries.h"
+
+static const struct {
+  muskx_summary_stat what;
+  const char *suffix;
+} stats[] = {
+    {MUSKX_SUMMARY_LOSS, "landing_loss"},
+    {MUSKX_SUMMARY_TROUGH, "trough"},
+    {MUSKX_SUMMARY_TROUGH_TIME, "trough_day"},
+    {MUSKX_SUMMARY_HALF_RECOVERY, "half_recovery_days"},
+};
+#define NSTATS (sizeof stats / sizeof stats[0])
+
+int cli_summaries_check(const cli_ens *job, const cli_command *self) {
+  if (job->summaries_out == NULL) return -1;
+  if (job->sc == NULL)
+    return cli_usage_error(self, "--summaries needs a scenario (its phases "
+                           "say where landing is)");
+  int nr = muskx_scenario_report_count(job->sc);
+  int same = muskx_ensemble_ncols(job->ens) == nr;
+  for (int c = 0; same && c < nr; c++)
+    same = muskx_ensemble_column_name(job->ens, c) ==
+               muskx_scenario_report_name(job->sc, c) ||
+           strcmp(muskx_ensemble_column_name(job->ens, c),
+                  muskx_scenario_report_name(job->sc, c)) == 0;
+  if (!same)
+    return cli_usage_error(self, "--summaries uses the scenario's reported "
+                           "columns: leave out --columns");
+  return cli_out_probe(job->summaries_out) != 0 ? CLI_EXIT_FAIL : -1;
+}
+
+int cli_summaries_write(const cli_ens *job, const double *traj,
+                        const int *status, size_t count) {
+  if (job->summaries_out == NULL) return 0;
+  int ncols = muskx_ensemble_ncols(job->ens);
+  size_t width = job->ntimes * (size_t)ncols;
+  char buf[CLI_NUMBUF];
+  cli_out out;
+  if (cli_out_open(&out, job->summaries_out) != 0) return -1;
+  fputs("sample,status", out.fp);
+  for (int c = 0; c < ncols; c++)
+    for (size_t k = 0; k < NSTATS; k++) {
+      char name[600];
+      snprintf(name, sizeof name, "%s_%s",
+               muskx_ensemble_column_name(job->ens, c), stats[k].suffix);
+      fputc(',', out.fp);
+      cli_csv_field(out.fp, name);
+    }
+  fputc('\n', out.fp);
+  for (size_t s = 0; s < count; s++) {
+    muskx_summary *sum = NULL;
+    fprintf(out.fp, "%zu,%s", job->first + s,
+            status[s] == MUSKX_OK ? "ok"
+                                  : muskx_status_name((muskx_status)status[s]));
+    if (status[s] == MUSKX_OK &&
+        muskx_summary_compute(job->sc, job->times, traj + s * width,
+                              job->ntimes, &sum) != MUSKX_OK) {
+      cli_out_abort(&out);
+      cli_error("out of memory for the summaries");
+      return -1;
+    }
+    for (int c = 0; c < ncols; c++)
+      for (size_t k = 0; k < NSTATS; k++) {
+        double v = sum != NULL ? muskx_summary_get(sum, stats[k].what, c, -1)
+                               : NAN;
+        fputc(',', out.fp);
+        fputs(cli_format_double(v, buf), out.fp);
+      }
+    fputc('\n', out.fp);
+    muskx_summary_free(sum);
+  }
+  return cli_out_commit(&out);
+}

@@ -1,0 +1,137 @@
+/*
+ * test_ensemble_hotpath.c -- an ensemble member does only the work that is
+ * read (issue 19): its sims evaluate only the kept outputs at sample times
+ * (a pruned copy of the outputs program, lib/sim_outputs.c) and skip the
+ * eigenvalues of their steady states. Neither may change a number: each
+ * member of an ensemble of the shipped ISS scenario must equal, bit for
+ * bit, the same member run alone with muskx_scenario_run() -- which
+ * evaluates every output and computes the eigenvalues -- and a run keeping
+ * a few outputs must equal the same columns of a run keeping all.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "muskx.h"
+#include "testutil.h"
+
+static muskx_scenario *load_iss(void) {
+  muskx_scenario *sc = NULL;
+  muskx_error err;
+  memset(&err, 0, sizeof err);
+  muskx_access *a = tu_access();
+  muskx_status st =
+      muskx_scenario_load_file_with("scenarios/iss_exercise.yaml", a, &sc, &err);
+  muskx_access_free(a);
+  ck_assert_msg(st == MUSKX_OK, "%s", err.message);
+  return sc;
+}
+
+START_TEST(members_equal_the_same_runs_done_alone) {
+  muskx_scenario *sc = load_iss();
+  const muskx_model *m = muskx_scenario_model(sc);
+  size_t nt = muskx_scenario_sample_times(sc, NULL, 0);
+  double *times = malloc(nt * sizeof *times);
+  muskx_scenario_sample_times(sc, times, nt);
+  int nr = muskx_scenario_report_count(sc);
+  const char *names[16];
+  ck_assert_int_le(nr, 16);
+  for (int c = 0; c < nr; c++) names[c] = muskx_scenario_report_name(sc, c);
+
+  muskx_ensemble *e = NULL;
+  ck_assert_int_eq(muskx_ensemble_create(m, &e), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_scenario(e, sc), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_vary(e, "kappa_R", MUSKX_DIST_LOGNORMAL,
+                                       0.28, 0.3), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_columns(e, names, (size_t)nr), MUSKX_OK);
+  const size_t N = 3;
+  ck_assert_int_eq(muskx_ensemble_run(e, 0, N, 11, 2, times, nt, NULL, NULL),
+                   MUSKX_OK);
+  double *traj = malloc(N * nt * (size_t)nr * sizeof *traj);
+  double vals[3];
+  ck_assert_int_eq(muskx_ensemble_trajectories(e, traj, N * nt * (size_t)nr),
+                   MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_values(e, vals, N), MUSKX_OK);
+
+  double *alone = malloc(nt * (size_t)nr * sizeof *alone);
+  for (size_t i = 0; i < N; i++) {
+    muskx_sim *sim = tu_sim(m);
+    ck_assert_int_eq(muskx_scenario_set(sc, "kappa_R", vals[i]), MUSKX_OK);
+    ck_assert_int_eq(muskx_scenario_run(sc, sim, alone, nt, NULL), MUSKX_OK);
+    /* the lone run computed its stability; the members did not need to */
+    ck_assert_int_ne(muskx_sim_stability(sim), MUSKX_UNKNOWN);
+    ck_assert_msg(memcmp(alone, traj + i * nt * (size_t)nr,
+                         nt * (size_t)nr * sizeof *alone) == 0,
+                  "member %zu differs from its lone run", i);
+    muskx_sim_free(sim);
+  }
+  free(alone);
+  free(traj);
+  free(times);
+  muskx_ensemble_free(e);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(a_few_kept_outputs_equal_those_columns_of_all) {
+  muskx_model *m = tu_load("models/crosstalk/spaceflight.yaml");
+  int ns = muskx_model_count(m, MUSKX_SPECIES);
+  int no = muskx_model_count(m, MUSKX_OUTPUT);
+  ck_assert_int_gt(no, 10);
+  /* the last, the first, one in the middle, and a species */
+  const char *few[4] = {muskx_model_name_at(m, MUSKX_OUTPUT, no - 1),
+                        muskx_model_name_at(m, MUSKX_OUTPUT, 0),
+                        muskx_model_name_at(m, MUSKX_OUTPUT, no / 2),
+                        muskx_model_name_at(m, MUSKX_SPECIES, 0)};
+  int at[4] = {ns + no - 1, ns, ns + no / 2, 0};
+  double times[4] = {0, 10, 50, 200};
+  muskx_ensemble *all = NULL, *some = NULL;
+  ck_assert_int_eq(muskx_ensemble_create(m, &all), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_create(m, &some), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_vary(all, "kappa_R", MUSKX_DIST_LOGNORMAL,
+                                       0.28, 0.3), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_vary(some, "kappa_R", MUSKX_DIST_LOGNORMAL,
+                                       0.28, 0.3), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_columns(some, few, 4), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_run(all, 0, 4, 5, 1, times, 4, NULL, NULL),
+                   MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_run(some, 0, 4, 5, 2, times, 4, NULL, NULL),
+                   MUSKX_OK);
+  size_t w = (size_t)(ns + no);
+  double *ta = malloc(4 * 4 * w * sizeof *ta), ts[4 * 4 * 4];
+  ck_assert_int_eq(muskx_ensemble_trajectories(all, ta, 4 * 4 * w), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_trajectories(some, ts, 64), MUSKX_OK);
+  for (size_t i = 0; i < 4; i++)
+    for (size_t r = 0; r < 4; r++)
+      for (size_t c = 0; c < 4; c++) {
+        double a = ta[(i * 4 + r) * w + (size_t)at[c]];
+        double b = ts[(i * 4 + r) * 4 + c];
+        ck_assert_msg(memcmp(&a, &b, sizeof a) == 0 && isfinite(b),
+                      "sample %zu row %zu %s: %.17g vs %.17g", i, r, few[c],
+                      b, a);
+      }
+  free(ta);
+  muskx_ensemble_free(all);
+  muskx_ensemble_free(some);
+  muskx_model_free(m);
+}
+END_TEST
+
+static Suite *suite(void) {
+  Suite *s = suite_create("ensemble_hotpath");
+  TCase *tc = tcase_create("bit_identical");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, members_equal_the_same_runs_done_alone);
+  tcase_add_test(tc, a_few_kept_outputs_equal_those_columns_of_all);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
