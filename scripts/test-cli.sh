@@ -429,7 +429,7 @@ fi
 "$muskx" run "$root/scenarios/iss_exercise.yaml" --allow-path "$root/models" --units \
   -o run.csv > /dev/null 2> stderr.txt
 check "run --units: exit status 0" $? "$(cat stderr.txt)"
-[[ "$(head -n 1 run.csv)" == "time [day],BMD_wb_pct [%],"* ]]
+[[ "$(head -n 1 run.csv)" == "time [day],BMD_spine_pct [%],"*"BMD_wb_pct [%],"* ]]
 check "run --units: time and BMD_wb_pct with their units" $? "$(head -n 1 run.csv)"
 expect_failure "simulate --select, unknown name" out.csv 1 -- \
   "$muskx" simulate good.yaml --t-end 1 --select A,nosuch -o out.csv

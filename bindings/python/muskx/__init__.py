@@ -89,4 +89,5 @@ def library_version():
 
 # Virtual crews: ensembles and global sensitivity (issue 19).
 if HAVE_SCENARIOS:
-    from .population import ensemble, gsa, Ensemble, Sensitivity
+    from .population import ensemble, gsa, Population, Sensitivity
+    __all__ += ["ensemble", "gsa", "Population", "Sensitivity"]

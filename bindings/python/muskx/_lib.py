@@ -324,3 +324,10 @@ def strerror(code):
 # this check keeps the bindings honest if that ever changed).
 OK = 0
 assert status_name(OK) == "OK", "libmuskx: MUSKX_OK is not 0"
+
+
+# muskx_progress_fn (muskx_ensemble_run, muskx_sobol_*): one type for every
+# module that declares those calls, since ctypes keeps one argtypes list
+# per library function and the last module to declare it wins.
+ENSEMBLE_PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_size_t,
+                                     ctypes.c_size_t)

@@ -40,7 +40,7 @@ _PROTOS = {
     "muskx_ensemble_run": (ctypes.c_int, [
         ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t,
         ctypes.c_ulonglong, ctypes.c_int, _lib.c_double_p, ctypes.c_size_t,
-        ctypes.c_void_p, ctypes.c_void_p]),
+        _lib.ENSEMBLE_PROGRESS, ctypes.c_void_p]),
     "muskx_ensemble_count": (ctypes.c_size_t, [ctypes.c_void_p]),
     "muskx_ensemble_nfailed": (ctypes.c_size_t, [ctypes.c_void_p]),
     "muskx_ensemble_trajectories": (ctypes.c_int, [
@@ -107,7 +107,8 @@ def run_ensemble(model, vary, n, args=(), start=None, end=None, points=None,
             check(lib.muskx_ensemble_set_columns(ens, arr, len(columns)),
                   "columns")
         check(lib.muskx_ensemble_run(ens, 0, n, int(seed), int(threads),
-                                     _dptr(tbuf), len(tbuf), None, None),
+                                     _dptr(tbuf), len(tbuf),
+                                     _lib.ENSEMBLE_PROGRESS(), None),
               "run")
         ncols = lib.muskx_ensemble_ncols(ens)
         names = [text(lib.muskx_ensemble_column_name(ens, j))

@@ -28,13 +28,13 @@ try:
 except ImportError:  # pragma: no cover - numpy is a requirement here
     np = None
 
-__all__ = ["ensemble", "gsa", "Ensemble", "Sensitivity"]
+__all__ = ["ensemble", "gsa", "Population", "Sensitivity"]
 
 _P = ctypes.c_void_p
 _Z = ctypes.c_size_t
 _I = ctypes.c_int
 _D = ctypes.c_double
-_PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_void_p, _Z, _Z)
+_PROGRESS = _lib.ENSEMBLE_PROGRESS
 _DIST = {"normal": 0, "lognormal": 1, "uniform": 2}
 
 
@@ -125,7 +125,7 @@ def _when(scenario, point):
     return name, day
 
 
-class Ensemble:
+class Population:
     """The results of muskx.ensemble(): numpy arrays.
 
     times         sample times (days for a scenario)
@@ -153,7 +153,7 @@ class Ensemble:
 
 def _run(scenario, vary=None, table=None, names=None, times=None,
          columns=None, seed=1, threads=0, progress=None):
-    """The ensemble engine of ensemble() and gsa(): returns an Ensemble."""
+    """The ensemble engine of ensemble() and gsa(): returns a Population."""
     if np is None:
         raise MuskxError("muskx.ensemble needs numpy", status="ESTATE")
     sc_ptr = scenario._h.acquire()
@@ -212,7 +212,7 @@ def _execute(scenario, setup, samples, seed, threads, progress):
                                      _dptr(t), len(t), cb, None), "run")
         nc = lib.muskx_ensemble_ncols(ens)
         nv = lib.muskx_ensemble_nvaried(ens)
-        r = Ensemble()
+        r = Population()
         r.times = t
         r.columns = cols
         r.names = [text(lib.muskx_ensemble_varied_name(ens, j))
@@ -243,8 +243,9 @@ def ensemble(scenario, samples, vary=None, columns=None, times=None, seed=1,
     high)), drawn from (seed, member) so the result does not depend on
     `threads` (0: one per processor). columns: the kept columns (default
     the scenario's); times: sample times in days (default the scenario's).
-    progress(done, total) is called as members finish. Returns an
-    Ensemble."""
+    progress(done, total) is called as members finish. Returns a
+    Population (a virtual crew's results; Model.ensemble() returns an
+    Ensemble of a plain model run)."""
     setup = _run(scenario, vary=vary, times=times, columns=columns)
     return _execute(scenario, setup, int(samples), seed, threads, progress)
 
