@@ -49,16 +49,16 @@ static double net_coef(const muskx__reaction *rx, int sp) {
 /* The row l (length n) scaled to max |l_j| = 1 and rounded to multiples
    of 2^-20 when that keeps l^T N exactly 0 (then the invariant is the
    plain total, A + B + C, not a rounded tilt of it). */
-static void tidy_row(double *l, int n, const double *N, int nr) {
+static int tidy_row(double *l, int n, const double *N, int nr) {
   double big = 0;
   for (int j = 0; j < n; j++) big = fmax(big, fabs(l[j]));
-  if (big == 0) return;
+  if (big == 0) return 0;
   int sign = 0;
   for (int j = 0; j < n && sign == 0; j++)
     if (fabs(l[j]) > 1e-9 * big) sign = l[j] > 0 ? 1 : -1;
   for (int j = 0; j < n; j++) l[j] *= sign / big;
   double *d = muskx__calloc((size_t)n, sizeof *d);
-  if (d == NULL) return;
+  if (d == NULL) return -1; /* out of memory: the model fails, ENOMEM */
   for (int j = 0; j < n; j++) d[j] = ldexp(round(ldexp(l[j], 20)), -20);
   int exact = 1;
   for (int r = 0; r < nr && exact; r++) {
@@ -68,6 +68,7 @@ static void tidy_row(double *l, int n, const double *N, int nr) {
   }
   if (exact) memcpy(l, d, (size_t)n * sizeof *l);
   muskx__free(d);
+  return 0;
 }
 
 int muskx__conservation_laws(const muskx_model *m, muskx__program *p) {
@@ -133,7 +134,7 @@ int muskx__conservation_laws(const muskx_model *m, muskx__program *p) {
   for (int q = 0; q < k; q++) {
     double *l = &p->cons_L[(size_t)q * (size_t)n];
     for (int j = 0; j < n; j++) l[j] = vt[(size_t)(rank + q) + (size_t)j * (size_t)n];
-    tidy_row(l, n, Nrow, nr);
+    if (tidy_row(l, n, Nrow, nr) != 0) goto out;
   }
   p->ncons = k;
   p->cons_nsp = n;
@@ -171,8 +172,14 @@ muskx_status muskx__cons_reset(muskx_sim *s, const double *y) {
     s->cons_a = muskx__calloc((size_t)k * (size_t)n + 3 * (size_t)k +
                                   (size_t)k * (size_t)k + (size_t)n, sizeof(double));
     s->cons_ipiv = muskx__calloc((size_t)k, sizeof(int));
-    if (s->cons_a == NULL || s->cons_ipiv == NULL)
+    if (s->cons_a == NULL || s->cons_ipiv == NULL) {
+      /* both or neither: the next run allocates them again */
+      muskx__free(s->cons_a);
+      muskx__free(s->cons_ipiv);
+      s->cons_a = NULL;
+      s->cons_ipiv = NULL;
       return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory for conservation laws");
+    }
   }
   double *A = s->cons_a, *c = A + (size_t)k * (size_t)n;
   for (int j = 0; j < n; j++) {
