@@ -177,6 +177,9 @@ muskx_status cli_access(muskx_access **out, muskx_error *err);
 /* muskx_scenario_load_file_with() under cli_access(). */
 muskx_status cli_scenario_load(const char *path, muskx_scenario **out,
                                muskx_error *err);
+/* muskx_petab_load_with() under cli_access(); NULL after printing why
+   (file:line:col for a bad table cell). */
+muskx_petab *cli_petab_load(const char *path);
 /* "muskx: <message>" on stderr (message gets a newline). */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* Reports a failed call on a simulation: "MODEL: <what>: <message>". */

@@ -14,7 +14,6 @@
  * The steps are public to cli/ (cmd_ensemble.h) so that muskx-mpi runs the
  * very same set-up and writer, only splitting the samples over ranks.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "cmd_ensemble.h"
+#include "ens_args.h"
 #include "ens_plot.h"
 #include "ens_summaries.h"
 #include "ens_threshold.h"
@@ -157,34 +157,18 @@ static int parse_args(cli_ens *job, ens_opts *o, const cli_command *self,
         job->nsamples = (size_t)n;
         o->have_samples = 1;
         break;
-      case OPT_VARY: {
-        cli_vary *v = realloc(o->vary, (o->nvary + 1) * sizeof *v);
-        if (v == NULL) return CLI_EXIT_FAIL;
-        o->vary = v;
-        memset(&v[o->nvary], 0, sizeof *v);
-        r = cli_vary_parse(self, p.value, &v[o->nvary]);
-        o->nvary++;
+      case OPT_VARY:
+        r = cli_vary_add(self, p.value, &o->vary, &o->nvary);
         if (r != 0) return r;
         break;
-      }
       case OPT_PARAMS_CSV: o->params_csv = p.value; break;
-      case OPT_SEED: {
-        char *end;
-        errno = 0;
-        if (p.value[0] < '0' || p.value[0] > '9')
-          return cli_usage_error(self, "--seed must be an integer >= 0, not "
-                                 "'%s'", p.value);
-        job->seed = strtoull(p.value, &end, 10);
-        if (errno != 0 || *end != '\0')
-          return cli_usage_error(self, "--seed must be an integer >= 0, not "
-                                 "'%s'", p.value);
+      case OPT_SEED:
+        r = cli_parse_seed(self, p.value, &job->seed);
+        if (r != 0) return r;
         break;
-      }
       case OPT_THREADS:
-        bad = cli_parse_positive_long(self, p.opt, p.value, &job->threads);
-        if (!bad && job->threads > 1024)
-          return cli_usage_error(self, "--threads %ld: at most 1024",
-                                 job->threads);
+        r = cli_parse_threads(self, p.opt, p.value, &job->threads);
+        if (r != 0) return r;
         break;
       case OPT_T_END:
         bad = cli_parse_positive_double(self, p.opt, p.value, &o->t_end);
@@ -340,29 +324,13 @@ static int load_params_csv(cli_ens *job, const ens_opts *o) {
 static int setup(cli_ens *job, ens_opts *o, const cli_command *self) {
   muskx_status st;
   if (is_scenario_file(job->path)) {
-    muskx_error err;
-    char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
     size_t n;
+    int rc;
     if (o->have_t_end || o->have_dt || o->have_rtol || o->have_atol)
       return cli_usage_error(self, "--t-end, --dt, --rtol and --atol are "
                              "the scenario's own; they apply to models only");
-    memset(&err, 0, sizeof err);
-    if (cli_scenario_load(job->path, &job->sc, &err) != MUSKX_OK) {
-      fprintf(stderr, "%s\n", muskx_error_format(&err, buf, sizeof buf));
-      return CLI_EXIT_FAIL;
-    }
-    for (size_t i = 0; i < o->settings.n; i++) {
-      const cli_setting *it = &o->settings.items[i];
-      char name[512];
-      if (it->name_len >= sizeof name) return CLI_EXIT_USAGE;
-      memcpy(name, it->name, it->name_len);
-      name[it->name_len] = '\0';
-      if (muskx_scenario_set(job->sc, name, it->value) != MUSKX_OK) {
-        fprintf(stderr, "%s: --set %s: %s\n", job->path, it->arg,
-                muskx_scenario_errmsg(job->sc));
-        return CLI_EXIT_FAIL;
-      }
-    }
+    rc = cli_scenario_load_set(job->path, &o->settings, &job->sc);
+    if (rc >= 0) return rc;
     job->m = muskx_scenario_model(job->sc);
     n = muskx_scenario_sample_times(job->sc, NULL, 0);
     job->times = malloc((n ? n : 1) * sizeof *job->times);

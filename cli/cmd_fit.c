@@ -272,17 +272,8 @@ static int run(const cli_command *self, int argc, char **argv) {
   if (threads > 1024) return cli_usage_error(self, "--threads %ld: at most 1024", threads);
   if (starts > 1000000) return cli_usage_error(self, "--starts %ld: at most 1000000", starts);
 
-  muskx_petab *pb = NULL;
-  muskx_access *access = NULL;
-  muskx_error err;
-  muskx_status st = cli_access(&access, &err);
-  if (st == MUSKX_OK) st = muskx_petab_load_with(path, access, &pb, &err);
-  muskx_access_free(access);
-  if (st != MUSKX_OK) {
-    char buf[MUSKX_ERROR_FILE_MAX + MUSKX_ERROR_MESSAGE_MAX + 32];
-    fprintf(stderr, "%s\n", muskx_error_format(&err, buf, sizeof buf));
-    return CLI_EXIT_FAIL;
-  }
+  muskx_petab *pb = cli_petab_load(path);
+  if (pb == NULL) return CLI_EXIT_FAIL;
   int rc = CLI_EXIT_FAIL;
   job j;
   memset(&j, 0, sizeof j);
@@ -312,7 +303,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   }
   for (int w = 0; w < j.nworkers; w++) {
     j.buf[w] = calloc((size_t)j.m * (2 + 2 * (size_t)j.n) + 1, sizeof(double));
-    st = j.buf[w] ? muskx_sim_create(muskx_petab_model(pb), &j.sims[w])
+    muskx_status st = j.buf[w] ? muskx_sim_create(muskx_petab_model(pb), &j.sims[w])
                   : MUSKX_ENOMEM;
     if (st == MUSKX_OK) st = muskx_sim_set_tolerances(j.sims[w], rtol, atol);
     if (st != MUSKX_OK) {

@@ -21,6 +21,7 @@
 
 #include "cmd_ensemble.h"
 #include "cmd_gsa.h"
+#include "ens_args.h"
 
 enum {
   OPT_SAMPLES = 1,
@@ -82,16 +83,10 @@ static int parse(cli_gsa *j, const cli_command *self, int argc, char **argv) {
           return cli_usage_error(self, "--samples %ld: at most %ld",
                                  j->samples, MAX_BASE);
         break;
-      case OPT_VARY: {
-        cli_vary *v = realloc(j->vary, (j->nvary + 1) * sizeof *v);
-        if (v == NULL) return CLI_EXIT_FAIL;
-        j->vary = v;
-        memset(&v[j->nvary], 0, sizeof *v);
-        r = cli_vary_parse(self, p.value, &v[j->nvary]);
-        j->nvary++;
+      case OPT_VARY:
+        r = cli_vary_add(self, p.value, &j->vary, &j->nvary);
         if (r != 0) return r;
         break;
-      }
       case OPT_OUTPUT: {
         const char **o = realloc(j->out_args, (j->nout + 1) * sizeof *o);
         if (o == NULL) return CLI_EXIT_FAIL;
@@ -114,23 +109,13 @@ static int parse(cli_gsa *j, const cli_command *self, int argc, char **argv) {
           return cli_usage_error(self, "--level %s: must be in (0, 1)",
                                  p.value);
         break;
-      case OPT_SEED: {
-        char *end;
-        errno = 0;
-        if (p.value[0] < '0' || p.value[0] > '9')
-          return cli_usage_error(self, "--seed must be an integer >= 0, not "
-                                 "'%s'", p.value);
-        j->seed = strtoull(p.value, &end, 10);
-        if (errno != 0 || *end != '\0')
-          return cli_usage_error(self, "--seed must be an integer >= 0, not "
-                                 "'%s'", p.value);
+      case OPT_SEED:
+        r = cli_parse_seed(self, p.value, &j->seed);
+        if (r != 0) return r;
         break;
-      }
       case OPT_THREADS:
-        bad = cli_parse_positive_long(self, p.opt, p.value, &j->threads);
-        if (!bad && j->threads > 1024)
-          return cli_usage_error(self, "--threads %ld: at most 1024",
-                                 j->threads);
+        r = cli_parse_threads(self, p.opt, p.value, &j->threads);
+        if (r != 0) return r;
         break;
       case OPT_SET:
         bad = cli_settings_add(&j->settings, self, p.value);
@@ -152,25 +137,8 @@ static int parse(cli_gsa *j, const cli_command *self, int argc, char **argv) {
 
 /* Loads the scenario, applies --set, resolves the outputs. */
 static int load(cli_gsa *j, const cli_command *self) {
-  muskx_error err;
-  char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
-  memset(&err, 0, sizeof err);
-  if (cli_scenario_load(j->path, &j->sc, &err) != MUSKX_OK) {
-    fprintf(stderr, "%s\n", muskx_error_format(&err, buf, sizeof buf));
-    return CLI_EXIT_FAIL;
-  }
-  for (size_t i = 0; i < j->settings.n; i++) {
-    const cli_setting *it = &j->settings.items[i];
-    char name[512];
-    if (it->name_len >= sizeof name) return CLI_EXIT_USAGE;
-    memcpy(name, it->name, it->name_len);
-    name[it->name_len] = '\0';
-    if (muskx_scenario_set(j->sc, name, it->value) != MUSKX_OK) {
-      fprintf(stderr, "%s: --set %s: %s\n", j->path, it->arg,
-              muskx_scenario_errmsg(j->sc));
-      return CLI_EXIT_FAIL;
-    }
-  }
+  int rc = cli_scenario_load_set(j->path, &j->settings, &j->sc);
+  if (rc >= 0) return rc;
   j->points = calloc(j->nout, sizeof *j->points);
   if (j->points == NULL) return CLI_EXIT_FAIL;
   for (size_t i = 0; i < j->nout; i++) {

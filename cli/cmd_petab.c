@@ -114,17 +114,8 @@ static int run(const cli_command *self, int argc, char **argv) {
   if (path == NULL) return cli_usage_error(self, "no PROBLEM given");
   if (sim_path != NULL && cli_out_probe(sim_path) != 0) return CLI_EXIT_FAIL;
 
-  muskx_petab *pb = NULL;
-  muskx_access *access = NULL;
-  muskx_error err;
-  muskx_status st = cli_access(&access, &err);
-  if (st == MUSKX_OK) st = muskx_petab_load_with(path, access, &pb, &err);
-  muskx_access_free(access);
-  if (st != MUSKX_OK) {
-    char buf[MUSKX_ERROR_FILE_MAX + MUSKX_ERROR_MESSAGE_MAX + 32];
-    fprintf(stderr, "%s\n", muskx_error_format(&err, buf, sizeof buf));
-    return CLI_EXIT_FAIL;
-  }
+  muskx_petab *pb = cli_petab_load(path);
+  if (pb == NULL) return CLI_EXIT_FAIL;
   int rc = evaluate(path, pb, rtol, atol, have_solver, solver, max_steps,
                     sim_path, gradient);
   muskx_petab_free(pb);

@@ -522,6 +522,21 @@ muskx_status cli_scenario_load(const char *path, muskx_scenario **out,
   return st;
 }
 
+muskx_petab *cli_petab_load(const char *path) {
+  muskx_petab *pb = NULL;
+  muskx_access *access = NULL;
+  muskx_error err;
+  muskx_status st = cli_access(&access, &err);
+  if (st == MUSKX_OK) st = muskx_petab_load_with(path, access, &pb, &err);
+  muskx_access_free(access);
+  if (st != MUSKX_OK) {
+    char buf[MUSKX_ERROR_FILE_MAX + MUSKX_ERROR_MESSAGE_MAX + 32];
+    fprintf(stderr, "%s\n", muskx_error_format(&err, buf, sizeof buf));
+    return NULL;
+  }
+  return pb;
+}
+
 muskx_model *cli_load_model(const char *path) {
   muskx_model *m = NULL;
   muskx_error err;

@@ -395,6 +395,9 @@ int muskx__sbml_fast_reset_needed(tr *T, int k);
 void muskx__sbml_qexpr(tr *T, sb *o, const ASTNode_t *math, ctx *cx);
 void muskx__sbml_stoich_text(tr *T, sb *o, SpeciesReference_t *sr);
 void muskx__sbml_species_rate(tr *T, sb *e, int i);
+/* Appends sum(stoich x rate) over the reactions (the slow ones only when
+   slow_only) that change species i; the count of terms appended. */
+int muskx__sbml_rate_sum(tr *T, sb *e, int i, int slow_only);
 void muskx__sbml_write_model(tr *T, sb *o, const muskx__sbml_opts *op);
 
 /* sbml_import_guard.c: bounds before libSBML works on a document

@@ -457,7 +457,17 @@ void muskx__sbml_species_rate(tr *T, sb *e, int i) {
   sv *v = &T->v[i];
   int terms = 0;
   sb_putn(e, "(", 1);
-  for (int r = 0; r < T->nrx && !v->boundary && !v->constant; r++) {
+  if (!v->boundary && !v->constant) terms = muskx__sbml_rate_sum(T, e, i, 0);
+  if (terms == 0) sb_putn(e, "0", 1);
+  sb_putn(e, ")", 1);
+  if (v->conv >= 0) sb_printf(e, " * %s", T->v[v->conv].name);
+  if (v->linked) sb_printf(e, " / %s", T->v[v->comp].name);
+}
+
+int muskx__sbml_rate_sum(tr *T, sb *e, int i, int slow_only) {
+  int terms = 0;
+  for (int r = 0; r < T->nrx; r++) {
+    if (slow_only && T->rx[r].fast) continue;
     Reaction_t *rx = T->rx[r].r;
     for (int side = 0; side < 2; side++) {
       unsigned ns = side ? Reaction_getNumProducts(rx) : Reaction_getNumReactants(rx);
@@ -471,10 +481,7 @@ void muskx__sbml_species_rate(tr *T, sb *e, int i) {
       }
     }
   }
-  if (terms == 0) sb_putn(e, "0", 1);
-  sb_putn(e, ")", 1);
-  if (v->conv >= 0) sb_printf(e, " * %s", T->v[v->conv].name);
-  if (v->linked) sb_printf(e, " / %s", T->v[v->comp].name);
+  return terms;
 }
 
 static void write_odes(tr *T, sb *o) {

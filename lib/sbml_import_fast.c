@@ -680,28 +680,6 @@ void muskx__sbml_moiety_sum(tr *T, sb *o, int k, ctx *cx, char *const *set) {
   if (first) sb_putn(o, "0", 1);
 }
 
-/* sum over slow reactions of stoich x rate for species i; the count of
-   terms. */
-static int slow_sum(tr *T, sb *e, int i) {
-  int terms = 0;
-  for (int r = 0; r < T->nrx; r++) {
-    if (T->rx[r].fast) continue;
-    Reaction_t *rx = T->rx[r].r;
-    for (int side = 0; side < 2; side++) {
-      unsigned ns = side ? Reaction_getNumProducts(rx) : Reaction_getNumReactants(rx);
-      for (unsigned j = 0; j < ns; j++) {
-        SpeciesReference_t *sr = side ? Reaction_getProduct(rx, j) : Reaction_getReactant(rx, j);
-        if (muskx__sbml_sv_of(T, SpeciesReference_getSpecies(sr)) != i) continue;
-        sb_puts(e, terms ? (side ? " + " : " - ") : (side ? "" : "-"));
-        terms++;
-        muskx__sbml_stoich_text(T, e, sr);
-        sb_printf(e, " * %s", T->rx[r].name);
-      }
-    }
-  }
-  return terms;
-}
-
 /* d(moiety k)/dt = L'_k (N_s v_s). */
 void muskx__sbml_moiety_rate(tr *T, sb *o, int k) {
   int first = 1;
@@ -710,7 +688,7 @@ void muskx__sbml_moiety_rate(tr *T, sb *o, int k) {
     const fx *c = &T->mo[(size_t)k * T->nfs + i];
     if (fx_zero(c)) continue;
     sb sum = {0};
-    if (slow_sum(T, &sum, T->fs[i]) > 0) {
+    if (muskx__sbml_rate_sum(T, &sum, T->fs[i], 1) > 0) {
       fast_coef(T, o, c, first, &cx, NULL);
       first = 0;
       sb_printf(o, "(%s)", sum.s ? sum.s : "0");

@@ -153,26 +153,9 @@ class Problem:
         n = max(self.nmeasurements, 0)
         sim_v, res_v, sig_v = new_buffer(n), new_buffer(n), new_buffer(n)
         llh, chi2 = ctypes.c_double(), ctypes.c_double()
-        ptr = self._h.acquire()
-        sim = ctypes.c_void_p()
-        try:
-            status = lib.muskx_sim_create(lib.muskx_petab_model(ptr),
-                                          ctypes.byref(sim))
-            if status == _lib.OK:
-                status = lib.muskx_sim_set_tolerances(sim, float(rtol),
-                                                      float(atol))
-            if status == _lib.OK:
-                status = lib.muskx_petab_evaluate(
-                    ptr, sim, _ptr(th), _ptr(sim_v), _ptr(res_v), _ptr(sig_v),
-                    ctypes.byref(llh), ctypes.byref(chi2))
-            if status != _lib.OK:
-                name = status_name(status)
-                msg = text(lib.muskx_sim_errmsg(sim)) if sim else ""
-                raise error_class(name)(msg or _lib.strerror(status),
-                                        status=name, code=status)
-        finally:
-            lib.muskx_sim_free(sim)
-            self._h.release()
+        self._call(rtol, atol, lambda p, s: lib.muskx_petab_evaluate(
+            p, s, _ptr(th), _ptr(sim_v), _ptr(res_v), _ptr(sig_v),
+            ctypes.byref(llh), ctypes.byref(chi2)))
         return {"llh": llh.value, "chi2": chi2.value, "simulation": sim_v,
                 "residual": res_v, "sigma": sig_v}
 

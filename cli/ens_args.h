@@ -1,0 +1,30 @@
+/*
+ * ens_args.h -- what `muskx ensemble` (cmd_ensemble.c) and `muskx gsa`
+ * (cmd_gsa.c) read the same way: a --vary list, --seed, --threads, and a
+ * scenario loaded with --set applied to it.
+ */
+#ifndef MUSKX_ENS_ARGS_H
+#define MUSKX_ENS_ARGS_H
+
+#include <stddef.h>
+
+#include "cli.h"
+#include "param_draws.h"
+
+/* Appends one --vary NAME=DIST(A,B) to *list (*n grows even on a parse
+   error, so that cli_vary's name is freed with the list). 0, or an exit
+   status. */
+int cli_vary_add(const cli_command *self, const char *arg, cli_vary **list,
+                 size_t *n);
+/* --seed S: an integer >= 0. 0, or an exit status after a usage error. */
+int cli_parse_seed(const cli_command *self, const char *s,
+                   unsigned long long *seed);
+/* --threads K: 1 to 1024. 0, or an exit status after a usage error. */
+int cli_parse_threads(const cli_command *self, const char *opt, const char *s,
+                      long *threads);
+/* Loads the scenario at path into *sc and applies each --set to it. -1 to
+   go on, or an exit status after printing why. */
+int cli_scenario_load_set(const char *path, const cli_settings *settings,
+                          muskx_scenario **sc);
+
+#endif
