@@ -117,6 +117,13 @@ KNOWN_UNMET = {
               "whose rate k_sec (0.3/yr) is assumed; k_sec 0.1/yr meets it "
               "(+13.0 %) but then alendronate's mean degree rises too little "
               "(ALNmin +3.2 % at 2 years vs Boivin +7.3 %)",
+    "S10": "bed rest is still the proxy 'loading 0.5' for muscle and bone "
+           "alike; with muscle kinetics at measured rates (issue 17) bed rest "
+           "costs the legs only ~7 % muscle in 6 months (the Hill response at "
+           "load 0.5 is mild), so the muscle-borne bone stimulus falls less "
+           "than before and the bed-rest/flight bone ratio is 0.34 (was 0.36). "
+           "Bed rest as its own calibrated input (issue 17, model branch) is "
+           "the fix; the muscle was not retuned to the proxy",
     "S17c": "P1NP stays above preflight 6-12 months after landing (same "
             "cause as S17b)",
 }
@@ -155,7 +162,13 @@ def main():
         ("S4 urinary Ca +60-70 % in flight", 60 <= max(F["Ca_urine_pct"][:181]) <= 70,
          "%.1f %% (model: urinary only; seed counts urinary + fecal)" % max(F["Ca_urine_pct"][:181])),
         ("S5 PTH decreases in flight", at(F, "PTH", 30) < at(F, "PTH", 0), "%.3f -> %.3f pM" % (at(F, "PTH", 0), at(F, "PTH", 30))),
-        ("S6 muscle -12..-20 % at 14 d", -20 <= at(F, "muscle_pct", 14) <= -12, "%.1f %%" % at(F, "muscle_pct", 14)),
+        # S6: the seed says "down by UP TO 20 %" after a 2-week flight: an
+        #   upper bound. The former lower bound (-12 %) only held with a
+        #   muscle turnover of 5.8 %/day, 3-5x the measured synthesis rate
+        #   (1-2 %/day, see models/muscle/muscle_mass.yaml): a fitting
+        #   artefact. Tested now: a measurable loss (at least 3 %, about the
+        #   precision of MRI muscle volume) and at most 20 %.
+        ("S6 muscle -3..-20 % at 14 d (seed: down by up to 20 %)", -20 <= at(F, "muscle_pct", 14) <= -3, "%.1f %%" % at(F, "muscle_pct", 14)),
         ("S7 muscle -15..-30 % at 3-6 months", -30 <= min(F["muscle_pct"][90:181]) <= -15, "%.1f %%" % min(F["muscle_pct"][90:181])),
         ("S8 synthesis -15 % (+-5) at in-flight equilibrium", -20 <= at(F, "synthesis_pct", 90) <= -10, "%.1f %%" % at(F, "synthesis_pct", 90)),
         ("S10 bed rest (loading 0.5) loss about half of flight", 0.35 <= at(B, "BMD_wb_pct", 180) / wb180 <= 0.65,
