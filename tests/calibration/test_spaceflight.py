@@ -124,6 +124,10 @@ KNOWN_UNMET = {
            "than before and the bed-rest/flight bone ratio is 0.34 (was 0.36). "
            "Bed rest as its own calibrated input (issue 17, model branch) is "
            "the fix; the muscle was not retuned to the proxy",
+    "denosumab1m": "resorption is suppressed deeper than the label reports "
+                   "(CTX -97 % at 1 month vs ~-85 %): osteoclast activity "
+                   "follows RANKL occupancy with no floor; the denosumab "
+                   "mechanism is being reworked (issue 17, model branch)",
     "S17c": "P1NP stays above preflight 6-12 months after landing (same "
             "cause as S17b)",
 }
@@ -173,14 +177,21 @@ def main():
         ("S8 synthesis -15 % (+-5) at in-flight equilibrium", -20 <= at(F, "synthesis_pct", 90) <= -10, "%.1f %%" % at(F, "synthesis_pct", 90)),
         ("S10 bed rest (loading 0.5) loss about half of flight", 0.35 <= at(B, "BMD_wb_pct", 180) / wb180 <= 0.65,
          "ratio %.2f" % (at(B, "BMD_wb_pct", 180) / wb180)),
-        ("S11 resorption up within days, ~full by 1 week", at(F, "CTX_pct", 3) > 5 and at(F, "CTX_pct", 10) >= 0.8 * at(F, "CTX_pct", 60),
+        # S11 two-sided: "full response after ~1 week" read as CTX at day 10
+        #   within 80-120 % of its day-60 level (our operationalisation).
+        ("S11 resorption up within days, ~full by 1 week", at(F, "CTX_pct", 3) > 5 and
+         0.8 * at(F, "CTX_pct", 60) <= at(F, "CTX_pct", 10) <= 1.2 * at(F, "CTX_pct", 60),
          "CTX d3 %.1f d10 %.1f d60 %.1f %%" % (at(F, "CTX_pct", 3), at(F, "CTX_pct", 10), at(F, "CTX_pct", 60))),
         ("S12 formation full response ~1 week after reloading",
-         (at(F, "P1NP_pct", 187) - at(F, "P1NP_pct", 180)) >= 0.8 * (max(F["P1NP_pct"][180:260]) - at(F, "P1NP_pct", 180)),
+         0.8 * (max(F["P1NP_pct"][180:260]) - at(F, "P1NP_pct", 180)) <= (at(F, "P1NP_pct", 187) - at(F, "P1NP_pct", 180))
+         <= 1.2 * (max(F["P1NP_pct"][180:260]) - at(F, "P1NP_pct", 180)),
          "P1NP d180 %.1f d187 %.1f d195 %.1f %%" % (at(F, "P1NP_pct", 180), at(F, "P1NP_pct", 187), at(F, "P1NP_pct", 195))),
         ("S14 recovery incomplete after 12 months", at(F, "BMD_wb_pct", 545) < -1.0 and at(F, "BMD_wb_pct", 545) > wb180,
          "WB %.2f %% at day 545" % at(F, "BMD_wb_pct", 545)),
-        ("S15 bone loss continues after reloading", F["time"][F["BMD_wb_pct"].index(min(F["BMD_wb_pct"]))] > 182,
+        # S15 two-sided: the loss goes on "for a while" after reloading --
+        #   the minimum comes after day 182 and within 4 months of landing
+        #   (our operationalisation of "a while"; the seed gives no number).
+        ("S15 bone loss continues after reloading", 182 < F["time"][F["BMD_wb_pct"].index(min(F["BMD_wb_pct"]))] <= 300,
          "WB minimum at day %g" % F["time"][F["BMD_wb_pct"].index(min(F["BMD_wb_pct"]))]),
         ("S16 muscle recovers ~6 months (4-9) before bone (half-recovery times)",
          120 <= t_half_recovery(F, "BMD_wb_pct") - t_half_recovery(F, "muscle_pct") <= 270,
@@ -201,10 +212,13 @@ def main():
          "%.2f vs %.2f %%" % (at(ED, "BMD_wb_pct", 180), at(E, "BMD_wb_pct", 180))),
         ("romosozumab 210 mg/month on Earth: WB BMD +8..+15 % at 12 months (McClung 2014: LS +11.3 %)",
          8 <= at(R1, "BMD_wb_pct", 365) <= 15, "%.2f %%" % at(R1, "BMD_wb_pct", 365)),
-        ("denosumab1m 60 mg q6mo on Earth: CTX <= -80 % at 1 month", at(D8, "CTX_pct", 30) <= -80, "%.1f %%" % at(D8, "CTX_pct", 30)),
+        # Two-sided (issue 17: a one-sided check passed at -97 %): the Prolia
+        #   label reports CTX ~-85 % by day 3 and the reduction maintained;
+        #   tested -75..-95 % at 1 month (label value +-10 points).
+        ("denosumab1m 60 mg q6mo on Earth: CTX -75..-95 % at 1 month (label ~-85 %)", -95 <= at(D8, "CTX_pct", 30) <= -75, "%.1f %%" % at(D8, "CTX_pct", 30)),
         # Prolia label, Pharmacodynamics: serum CTX reduced by ~85 % within
-        # 3 days of 60 mg SC. Tested: at least -70 % at day 3.
-        ("denosumab3d on Earth: CTX <= -70 % at day 3 (label: ~-85 % by day 3)", at(D8, "CTX_pct", 3) <= -70, "%.1f %%" % at(D8, "CTX_pct", 3)),
+        # 3 days of 60 mg SC. Tested two-sided: -70..-95 % at day 3.
+        ("denosumab3d on Earth: CTX -70..-95 % at day 3 (label: ~-85 % by day 3)", -95 <= at(D8, "CTX_pct", 3) <= -70, "%.1f %%" % at(D8, "CTX_pct", 3)),
         # Prolia label, Pharmacodynamics: at the end of each 6-month dosing
         # interval the CTX reduction is attenuated to >= 45 % (range 45-80 %).
         ("denosumab6m on Earth: CTX -45..-80 % at the end of the 6-month interval (label)",
