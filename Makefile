@@ -426,7 +426,7 @@ demo:
 # make calibrate: muskx fit on the PEtab problem(s) under models/calibration/
 # and the fitted values next to the shipped ones (tests/calibration/calibrate.py).
 # muskx fit comes from the fitting issue; without it the target says so and fails.
-CALIBRATION_PROBLEMS = $(wildcard models/calibration/*/problem.yaml)
+CALIBRATION_PROBLEMS = $(wildcard models/calibration/*/problem.yml)
 .PHONY: validate calibrate
 validate:
 	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx

@@ -2,7 +2,7 @@
 """calibrate.py -- `make calibrate`: muskx fit on each PEtab problem under
 models/calibration/ and the fitted values next to the shipped ones.
 
-For each PROBLEM.yaml: runs `muskx fit PROBLEM.yaml`, reads the estimates it
+For each PROBLEM.yml: runs `muskx fit PROBLEM.yml`, reads the estimates it
 prints (a TSV or CSV with a header naming `parameterId` and one of
 `estimate`, `value` or `fitted`), and prints per estimated parameter of the
 problem's parameters.tsv: the shipped value (nominalValue), the fitted
