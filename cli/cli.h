@@ -157,6 +157,13 @@ void cli_csv_field(FILE *fp, const char *s);
  * "file:line:col: message" on stderr and returns NULL.
  */
 muskx_model *cli_load_model(const char *path);
+/* The folders loads may read besides the top file's: MUSKX_ALLOW_PATH,
+   which main() extends with every --allow-path (muskx(1), FILE ACCESS).
+   On failure err says which folder is wrong. */
+muskx_status cli_access(muskx_access **out, muskx_error *err);
+/* muskx_scenario_load_file_with() under cli_access(). */
+muskx_status cli_scenario_load(const char *path, muskx_scenario **out,
+                               muskx_error *err);
 /* "muskx: <message>" on stderr (message gets a newline). */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* Reports a failed call on a simulation: "MODEL: <what>: <message>". */

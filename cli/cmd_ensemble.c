@@ -452,7 +452,7 @@ static int setup(cli_ens *job, ens_opts *o, const cli_command *self) {
       return cli_usage_error(self, "--t-end, --dt, --rtol and --atol are "
                              "the scenario's own; they apply to models only");
     memset(&err, 0, sizeof err);
-    if (muskx_scenario_load_file(job->path, &job->sc, &err) != MUSKX_OK) {
+    if (cli_scenario_load(job->path, &job->sc, &err) != MUSKX_OK) {
       fprintf(stderr, "%s\n", muskx_error_format(&err, buf, sizeof buf));
       return CLI_EXIT_FAIL;
     }

@@ -5,6 +5,7 @@
  * so the help text and the parser read the same table.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -41,13 +42,65 @@ static void print_usage(FILE *fp) {
   for (i = 0; i < NCOMMANDS; i++)
     fprintf(fp, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
   fputs("\nRun 'muskx COMMAND --help' for the options of a command.\n"
-        "A MODEL of '-' is read from standard input.\n\n"
+        "A MODEL of '-' is read from standard input.\n"
+        "A model's imports and a scenario's model are read only inside the\n"
+        "top file's folder; --allow-path DIR (any command, repeatable) or\n"
+        "MUSKX_ALLOW_PATH=DIR:DIR allows more folders.\n\n"
         "Examples:\n"
         "  muskx check model.yaml\n"
         "  muskx simulate model.yaml --t-end 100 --dt 1 -o run.csv\n"
         "  muskx dot model.yaml | dot -Tpng -o model.png\n\n"
         "Exit status: 0 success, 1 error, 2 usage error. See muskx(1).\n",
         fp);
+}
+
+/*
+ * --allow-path DIR (or --allow-path=DIR), given anywhere after the command
+ * name and before "--", adds DIR to the folders a load may read (issue 16;
+ * muskx(1), FILE ACCESS). It is taken out of argv here, so that every
+ * command accepts it, and handed to the loads through MUSKX_ALLOW_PATH,
+ * a colon-separated list (cli_access() in util.c). Returns 0, or -1 after
+ * a usage message.
+ */
+static int take_allow_paths(int *argc, char **argv) {
+  int out = 2;
+  for (int i = 2; i < *argc; i++) {
+    const char *a = argv[i], *dir = NULL;
+    if (strcmp(a, "--") == 0) {
+      while (i < *argc) argv[out++] = argv[i++];
+      break;
+    }
+    if (strcmp(a, "--allow-path") == 0) {
+      if (i + 1 >= *argc) {
+        fprintf(stderr, "muskx: --allow-path needs a folder\n");
+        return -1;
+      }
+      dir = argv[++i];
+    } else if (strncmp(a, "--allow-path=", 13) == 0) {
+      dir = a + 13;
+    }
+    if (dir == NULL) {
+      argv[out++] = argv[i];
+      continue;
+    }
+    if (dir[0] == '\0' || strchr(dir, ':') != NULL) {
+      fprintf(stderr, "muskx: --allow-path '%s': a folder name, without ':'\n",
+              dir);
+      return -1;
+    }
+    const char *old = getenv("MUSKX_ALLOW_PATH");
+    size_t n = (old ? strlen(old) + 1 : 0) + strlen(dir) + 1;
+    char *v = malloc(n);
+    if (v == NULL) return -1;
+    snprintf(v, n, "%s%s%s", old && old[0] ? old : "", old && old[0] ? ":" : "",
+             dir);
+    int bad = setenv("MUSKX_ALLOW_PATH", v, 1);
+    free(v);
+    if (bad) return -1;
+  }
+  argv[out] = NULL;
+  *argc = out;
+  return 0;
 }
 
 static int usage_error(const char *what, const char *arg) {
@@ -87,5 +140,6 @@ int main(int argc, char **argv) {
   if (name[0] == '-') return usage_error("unknown option", name);
   cmd = find_command(name);
   if (cmd == NULL) return usage_error("unknown command", name);
+  if (take_allow_paths(&argc, argv) != 0) return CLI_EXIT_USAGE;
   return cmd->run(cmd, argc - 1, argv + 1);
 }

@@ -15,7 +15,7 @@ static int load(cli_srun *r, const char *path) {
   muskx_error err;
   char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
   memset(&err, 0, sizeof err);
-  if (muskx_scenario_load_file(path, &r->sc, &err) != MUSKX_OK) {
+  if (cli_scenario_load(path, &r->sc, &err) != MUSKX_OK) {
     fprintf(stderr, "%s\n", muskx_error_format(&err, buf, sizeof buf));
     return -1;
   }

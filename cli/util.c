@@ -409,7 +409,7 @@ static void print_load_error(const muskx_error *err, const char *path) {
     fprintf(stderr, "%s\n", buf);
 }
 
-static muskx_model *load_stdin(void) {
+static muskx_model *load_stdin(const muskx_access *a) {
   static const char name[] = "<stdin>";
   size_t n = 0, cap = 65536;
   char *text = malloc(cap);
@@ -450,7 +450,7 @@ static muskx_model *load_stdin(void) {
     return NULL;
   }
   memset(&err, 0, sizeof err);
-  if (muskx_model_load_string(text, n, name, &m, &err) != MUSKX_OK) {
+  if (muskx_model_load_string_with(text, n, name, a, &m, &err) != MUSKX_OK) {
     print_load_error(&err, name);
     m = NULL;
   }
@@ -458,15 +458,59 @@ static muskx_model *load_stdin(void) {
   return m;
 }
 
+muskx_status cli_access(muskx_access **out, muskx_error *err) {
+  *out = muskx_access_new();
+  if (*out == NULL) {
+    snprintf(err->message, sizeof err->message, "out of memory");
+    return err->status = MUSKX_ENOMEM;
+  }
+  const char *env = getenv("MUSKX_ALLOW_PATH");
+  while (env != NULL && *env != '\0') {
+    const char *colon = strchr(env, ':');
+    size_t n = colon ? (size_t)(colon - env) : strlen(env);
+    char dir[4096];
+    if (n > 0 && n < sizeof dir) {
+      memcpy(dir, env, n);
+      dir[n] = '\0';
+      muskx_status st = muskx_access_allow(*out, dir, err);
+      if (st != MUSKX_OK) {
+        muskx_access_free(*out);
+        *out = NULL;
+        return st;
+      }
+    }
+    env = colon ? colon + 1 : NULL;
+  }
+  return MUSKX_OK;
+}
+
+muskx_status cli_scenario_load(const char *path, muskx_scenario **out,
+                               muskx_error *err) {
+  muskx_access *a = NULL;
+  *out = NULL;
+  muskx_status st = cli_access(&a, err);
+  if (st != MUSKX_OK) return st;
+  st = muskx_scenario_load_file_with(path, a, out, err);
+  muskx_access_free(a);
+  return st;
+}
+
 muskx_model *cli_load_model(const char *path) {
   muskx_model *m = NULL;
   muskx_error err;
-  if (strcmp(path, "-") == 0) return load_stdin();
+  muskx_access *a = NULL;
   memset(&err, 0, sizeof err);
-  if (muskx_model_load_file(path, &m, &err) != MUSKX_OK) {
+  if (cli_access(&a, &err) != MUSKX_OK) {
     print_load_error(&err, path);
     return NULL;
   }
+  if (strcmp(path, "-") == 0) {
+    m = load_stdin(a);
+  } else if (muskx_model_load_file_with(path, a, &m, &err) != MUSKX_OK) {
+    print_load_error(&err, path);
+    m = NULL;
+  }
+  muskx_access_free(a);
   return m;
 }
 

@@ -45,7 +45,14 @@ int main(int argc, char **argv) {
   printf("dose_finding: smallest romosozumab regimen keeping weight-bearing "
          "BMD loss\nat landing under %.1f %% on a 6-month flight without "
          "exercise\n\n", threshold);
-  if (muskx_model_load_file(path, &m, &err) != MUSKX_OK) {
+  /* The model imports its modules from sibling folders (../drugs), so
+     the load may read all of models/ (muskx(3), File access). */
+  muskx_access *access = muskx_access_new();
+  muskx_status st = access == NULL ? MUSKX_ENOMEM
+                    : muskx_access_allow(access, "models", &err);
+  if (st == MUSKX_OK) st = muskx_model_load_file_with(path, access, &m, &err);
+  muskx_access_free(access);
+  if (st != MUSKX_OK) {
     fprintf(stderr, "%s\n", muskx_error_format(&err, msg, sizeof msg));
     return 1;
   }

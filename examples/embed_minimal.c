@@ -30,7 +30,14 @@ int main(int argc, char **argv) {
 
   printf("embed_minimal: load %s, start at the Earth steady state, "
          "simulate 180 days of microgravity\n\n", path);
-  if (muskx_model_load_file(path, &model, &err) != MUSKX_OK) {
+  /* The model imports its modules from sibling folders (../drugs), so
+     the load may read all of models/ (muskx(3), File access). */
+  muskx_access *access = muskx_access_new();
+  muskx_status st = access == NULL ? MUSKX_ENOMEM
+                    : muskx_access_allow(access, "models", &err);
+  if (st == MUSKX_OK) st = muskx_model_load_file_with(path, access, &model, &err);
+  muskx_access_free(access);
+  if (st != MUSKX_OK) {
     fprintf(stderr, "%s\n", muskx_error_format(&err, msg, sizeof msg));
     return 1;
   }

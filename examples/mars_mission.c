@@ -72,7 +72,14 @@ int main(int argc, char **argv) {
   printf("mars_mission: a conjunction-class Mars mission from %s,\n"
          "then the same mission with resistive exercise worth twice as "
          "much bone loading\n\n", path);
-  if (muskx_scenario_load_file(path, &sc, &err) != MUSKX_OK) {
+  /* The model imports its modules from sibling folders (../drugs), so
+     the load may read all of models/ (muskx(3), File access). */
+  muskx_access *access = muskx_access_new();
+  muskx_status st = access == NULL ? MUSKX_ENOMEM
+                    : muskx_access_allow(access, "models", &err);
+  if (st == MUSKX_OK) st = muskx_scenario_load_file_with(path, access, &sc, &err);
+  muskx_access_free(access);
+  if (st != MUSKX_OK) {
     fprintf(stderr, "%s\n", muskx_error_format(&err, msg, sizeof msg));
     return 1;
   }

@@ -7,7 +7,8 @@
  * "model: ../models/...", work as seeds). A refused scenario must honour
  * the load contract; an accepted one is queried and, when its model is
  * small and its samples few, applied and run on a simulation with a small
- * step budget. Run from the repository root (make fuzz does).
+ * step budget. Run from the repository root (make fuzz does). The loads
+ * may read DIR and the repository's models/ (issue 16, file access).
  *
  * A crash found here becomes a file in tests/fuzz-regressions/scenario/.
  */
@@ -36,6 +37,7 @@ static const char small_model[] =
 /* The directory of this process (made once; the harness has no other
    state). */
 static char fuzz_dir[256];
+static muskx_access *fuzz_access;
 
 /* Removes the directory at exit (libFuzzer and the test replay both
    return from main or call exit). */
@@ -47,6 +49,8 @@ static void remove_dir(void) {
     remove(path);
   }
   rmdir(fuzz_dir);
+  muskx_access_free(fuzz_access);
+  fuzz_access = NULL;
 }
 
 static int setup_dir(void) {
@@ -66,7 +70,12 @@ static int setup_dir(void) {
   fclose(f);
   snprintf(path, sizeof path, "%s/models", fuzz_dir);
   snprintf(target, sizeof target, "%s/models", cwd);
-  return symlink(target, path);
+  if (symlink(target, path) != 0) return -1;
+  fuzz_access = muskx_access_new();
+  if (fuzz_access == NULL || muskx_access_allow(fuzz_access, fuzz_dir, NULL) != MUSKX_OK)
+    return -1;
+  muskx_access_allow(fuzz_access, target, NULL); /* absent outside a checkout */
+  return 0;
 }
 
 static void exercise(muskx_scenario *sc) {
@@ -114,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fclose(f);
   muskx_scenario *sc = (muskx_scenario *)&size;
   muskx_error err;
-  muskx_status st = muskx_scenario_load_file(path, &sc, &err);
+  muskx_status st = muskx_scenario_load_file_with(path, fuzz_access, &sc, &err);
   if (st != MUSKX_OK) {
     FUZZ_REQUIRE(sc == NULL);
     FUZZ_REQUIRE(err.status == st && err.message[0] != '\0');

@@ -119,6 +119,8 @@ typedef enum {
 /*
  * Loads, validates and compiles a model file. On success *out owns a new
  * model; on failure *out is NULL and err (if not NULL) says what and where.
+ * Imports are read only inside the model file's folder (see File access
+ * below, and muskx_model_load_file_with()).
  * Status: EIO (unreadable), ESYNTAX (YAML or expression syntax), EMODEL
  * (a rule of the format is broken), ELIMIT, ENOMEM.
  */
@@ -130,7 +132,7 @@ MUSKX_API muskx_status muskx_model_load_file(const char *path,
  * Same as muskx_model_load_file() on text held in memory (len bytes; text
  * need not be NUL-terminated). source_name is used in error messages and
  * may be NULL ("<string>"). Relative imports resolve against the current
- * directory.
+ * directory, and only files inside it may be imported (see File access).
  */
 MUSKX_API muskx_status muskx_model_load_string(const char *text, size_t len,
                                                const char *source_name,
@@ -138,6 +140,36 @@ MUSKX_API muskx_status muskx_model_load_string(const char *text, size_t len,
                                                muskx_error *err);
 
 MUSKX_API void muskx_model_free(muskx_model *model);
+
+/*
+ * File access (issue 16). A load reads its top file, which the caller
+ * names, and the files that file names: `imports:`, a scenario's `model:`,
+ * SBML comp external model definitions. Those are read only when they are
+ * regular files inside an allowed folder: the folder of the top file (the
+ * current directory for muskx_model_load_string()) and the folders added
+ * to a muskx_access. The check resolves `..` and symbolic links before
+ * the file is opened; a refused file is never read, so no message quotes
+ * it (status EIO, naming the path as written and the allowed folder).
+ * A muskx_access is only read by loads: once set up, it may be shared by
+ * threads. muskx_access_new() returns NULL when out of memory.
+ * muskx_access_allow() adds a folder (resolved now; EIO when it is not an
+ * existing folder); "/" allows every file.
+ */
+typedef struct muskx_access muskx_access;
+MUSKX_API muskx_access *muskx_access_new(void);
+MUSKX_API muskx_status muskx_access_allow(muskx_access *access,
+                                          const char *dir, muskx_error *err);
+MUSKX_API void muskx_access_free(muskx_access *access);
+
+/* muskx_model_load_file() and muskx_model_load_string() that may also read
+   the folders of access (NULL: only the default folder). */
+MUSKX_API muskx_status muskx_model_load_file_with(const char *path,
+                                                  const muskx_access *access,
+                                                  muskx_model **out,
+                                                  muskx_error *err);
+MUSKX_API muskx_status muskx_model_load_string_with(
+    const char *text, size_t len, const char *source_name,
+    const muskx_access *access, muskx_model **out, muskx_error *err);
 
 /* model.id, model.name (may be ""), model.time_unit (may be ""). */
 MUSKX_API const char *muskx_model_id(const muskx_model *model);
@@ -424,7 +456,8 @@ typedef enum {
 
 /*
  * Loads a scenario file and the model it names (a path relative to the
- * scenario file), and checks every name, unit, time and phase against the
+ * scenario file, inside the scenario's folder: see File access and
+ * muskx_scenario_load_file_with()), and checks every name, unit, time and phase against the
  * format and the model. On success *out owns a new scenario (and its
  * model); on failure *out is NULL and err says "file:line:col: message"
  * (the model's own file and position when the model is at fault).
@@ -434,6 +467,13 @@ typedef enum {
 MUSKX_API muskx_status muskx_scenario_load_file(const char *path,
                                                 muskx_scenario **out,
                                                 muskx_error *err);
+/* muskx_scenario_load_file() that may also read the folders of access
+   (NULL: only the scenario's folder); its model's imports are read under
+   the same folders. */
+MUSKX_API muskx_status muskx_scenario_load_file_with(const char *path,
+                                                     const muskx_access *access,
+                                                     muskx_scenario **out,
+                                                     muskx_error *err);
 MUSKX_API void muskx_scenario_free(muskx_scenario *sc);
 
 /* The scenario's model, owned by the scenario (never NULL). */

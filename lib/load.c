@@ -702,8 +702,8 @@ static muskx_status fill_empty(char **s) {
 }
 
 static muskx_status load(const char *text, size_t len, const char *source_name,
-                         const muskx__file_text *file, muskx_model **out,
-                         muskx_error *err) {
+                         const muskx__file_text *file, const muskx__folders *scope,
+                         muskx_model **out, muskx_error *err) {
   muskx_error local;
   if (err == NULL) err = &local;
   muskx__clearerr(err);
@@ -718,6 +718,7 @@ static muskx_status load(const char *text, size_t len, const char *source_name,
   c.prefix = "";
   c.sh = &sh;
   sh.nfiles = 1;
+  sh.scope = scope;
   c.is_path = file != NULL;
   if (file != NULL && file->has_id) {
     c.has_id = 1;
@@ -755,11 +756,13 @@ done:
 }
 
 muskx_status muskx__load(const char *text, size_t len, const char *source_name,
-                         muskx_model **out, muskx_error *err) {
-  return load(text, len, source_name, NULL, out, err);
+                         const muskx__folders *scope, muskx_model **out,
+                         muskx_error *err) {
+  return load(text, len, source_name, NULL, scope, out, err);
 }
 
 muskx_status muskx__load_file_text(const muskx__file_text *file, const char *path,
-                                   muskx_model **out, muskx_error *err) {
-  return load(file->text, file->len, path, file, out, err);
+                                   const muskx__folders *scope, muskx_model **out,
+                                   muskx_error *err) {
+  return load(file->text, file->len, path, file, scope, out, err);
 }

@@ -29,6 +29,7 @@
 #ifndef MUSKX_LOAD_H
 #define MUSKX_LOAD_H
 
+#include "fileaccess.h"
 #include "model.h"
 #include "yamltree.h"
 
@@ -68,16 +69,19 @@ muskx_status muskx__load_read_file(const char *path, int regular_only,
 /*
  * Loads and validates (but does not compile) a model from len bytes of
  * text; source_name (NULL: "<string>") names it in locations. Imports
- * resolve against the current directory. On failure *out is NULL and err
- * says what and where.
+ * resolve against the current directory and are read only inside scope's
+ * folders (fileaccess.h). On failure *out is NULL and err says what and
+ * where.
  */
 muskx_status muskx__load(const char *text, size_t len, const char *source_name,
-                         muskx_model **out, muskx_error *err);
+                         const muskx__folders *scope, muskx_model **out,
+                         muskx_error *err);
 /* Same, for text read from the file path (file->text, file->len): imports
    resolve against the file's directory, and the file takes part in the
    import cycle check. */
 muskx_status muskx__load_file_text(const muskx__file_text *file, const char *path,
-                                   muskx_model **out, muskx_error *err);
+                                   const muskx__folders *scope, muskx_model **out,
+                                   muskx_error *err);
 
 /* What every file's context shares. */
 typedef struct muskx__load_shared {
@@ -88,6 +92,7 @@ typedef struct muskx__load_shared {
   unsigned char *fn_pure;       /* per function, after the recursion check */
   int fn_checked;               /* fn_pure is valid */
   int nfiles;                   /* files loaded so far, the top one included */
+  const muskx__folders *scope;  /* the folders imports may be read from */
   /* Capacities of the model's growing arrays (load.c, muskx__load_grow). */
   int cap[16];
 } muskx__load_shared;

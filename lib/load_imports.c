@@ -457,21 +457,18 @@ static muskx_status import_one(muskx__load_ctx *c, const muskx__yaml_node *list,
   if (path == NULL) return muskx__load_nomem(c);
   if ((st = own_string(c, path)) != MUSKX_OK) return st;
 
+  /* Only regular files inside the load's folders are read, so a refused
+     file's content never reaches a message (issue 16). */
   muskx__file_text ft;
-  st = muskx__load_read_file(path, 1, &ft);
+  char why[512];
+  st = muskx__folders_read(c->sh->scope, path, &ft, why, sizeof why);
   if (st == MUSKX_ENOMEM) return muskx__load_nomem(c);
   if (st == MUSKX_ELIMIT)
     return muskx__load_fail(c, filen, st, "import '%.400s' is larger than 16 MiB",
                             written);
-  if (st != MUSKX_OK) {
-    char msg[256];
-    if (ft.errnum == 0)
-      snprintf(msg, sizeof msg, "not a regular file");
-    else if (strerror_r(ft.errnum, msg, sizeof msg) != 0)
-      snprintf(msg, sizeof msg, "errno %d", ft.errnum);
-    return muskx__load_fail(c, filen, st, "cannot %s import '%.400s': %s",
-                            ft.at_open ? "open" : "read", written, msg);
-  }
+  if (st != MUSKX_OK)
+    return muskx__load_fail(c, filen, st, "cannot open import '%.400s': %s", written,
+                            why);
   for (const muskx__load_ctx *a = c; a != NULL && ft.has_id; a = a->parent)
     if (a->has_id && a->dev == ft.dev && a->ino == ft.ino) {
       char chain[MUSKX_ERROR_MESSAGE_MAX];

@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "compile.h"
+#include "fileaccess.h"
 #include "load.h"
 #include "sbml.h"
 #include "symtab.h"
@@ -157,21 +158,51 @@ static muskx_status finish(muskx_model *m, muskx_model **out, muskx_error *err) 
   return MUSKX_OK;
 }
 
-muskx_status muskx_model_load_string(const char *text, size_t len,
-                                     const char *source_name, muskx_model **out,
-                                     muskx_error *err) {
+muskx_status muskx_model_load_string_with(const char *text, size_t len,
+                                          const char *source_name,
+                                          const muskx_access *access,
+                                          muskx_model **out, muskx_error *err) {
   muskx__clearerr(err);
   if (out == NULL)
     return muskx__seterr(err, MUSKX_EINVAL, NULL, "out must not be NULL");
   *out = NULL;
+  muskx__folders scope;
+  muskx_status st = muskx__folders_open(&scope, access, NULL, err);
+  if (st != MUSKX_OK) return st;
   muskx_model *m = NULL;
-  muskx_status st = muskx__load(text, len, source_name, &m, err);
+  st = muskx__load(text, len, source_name, &scope, &m, err);
+  muskx__folders_close(&scope);
   if (st != MUSKX_OK) return st;
   return finish(m, out, err);
 }
 
-muskx_status muskx_model_load_file(const char *path, muskx_model **out,
-                                   muskx_error *err) {
+muskx_status muskx_model_load_string(const char *text, size_t len,
+                                     const char *source_name, muskx_model **out,
+                                     muskx_error *err) {
+  return muskx_model_load_string_with(text, len, source_name, NULL, out, err);
+}
+
+/* Loads the text of a model file, YAML or SBML, under scope. */
+static muskx_status load_text(muskx__file_text *ft, const char *path,
+                              const muskx__folders *scope, muskx_model **out,
+                              muskx_error *err) {
+  muskx_status st;
+  if (muskx__sbml_detect(path, ft->text, ft->len)) { /* SBML: translate (issue 5) */
+    st = muskx__sbml_load_hook(path, ft->text, ft->len, out, err);
+    muskx__free(ft->text);
+    return st;
+  }
+  /* Imports resolve against the file's directory (load_imports.c). */
+  muskx_model *m = NULL;
+  st = muskx__load_file_text(ft, path, scope, &m, err);
+  muskx__free(ft->text);
+  if (st != MUSKX_OK) return st;
+  return finish(m, out, err);
+}
+
+muskx_status muskx_model_load_file_with(const char *path,
+                                        const muskx_access *access,
+                                        muskx_model **out, muskx_error *err) {
   muskx__clearerr(err);
   if (out == NULL || path == NULL)
     return muskx__seterr(err, MUSKX_EINVAL, NULL, "path and out must not be NULL");
@@ -189,17 +220,35 @@ muskx_status muskx_model_load_file(const char *path, muskx_model **out,
     return muskx__seterr(err, st, &loc, "cannot %s '%s': %s",
                          ft.at_open ? "open" : "read", path, msg);
   }
-  if (muskx__sbml_detect(path, ft.text, ft.len)) { /* SBML: translate (issue 5) */
-    st = muskx__sbml_load_hook(path, ft.text, ft.len, out, err);
+  muskx__folders scope;
+  st = muskx__folders_open(&scope, access, path, err);
+  if (st != MUSKX_OK) {
     muskx__free(ft.text);
     return st;
   }
-  /* Imports resolve against the file's directory (load_imports.c). */
-  muskx_model *m = NULL;
-  st = muskx__load_file_text(&ft, path, &m, err);
-  muskx__free(ft.text);
+  st = load_text(&ft, path, &scope, out, err);
+  muskx__folders_close(&scope);
+  return st;
+}
+
+muskx_status muskx_model_load_file(const char *path, muskx_model **out,
+                                   muskx_error *err) {
+  return muskx_model_load_file_with(path, NULL, out, err);
+}
+
+muskx_status muskx__model_load_in_folders(const char *path,
+                                        const muskx__folders *scope,
+                                        muskx_model **out, muskx_error *err,
+                                        char *why, size_t whysize) {
+  *out = NULL;
+  muskx__file_text ft;
+  muskx_status st = muskx__folders_read(scope, path, &ft, why, whysize);
+  if (st == MUSKX_ENOMEM) return muskx__seterr(err, st, NULL, "out of memory");
+  if (st == MUSKX_ELIMIT)
+    snprintf(why, whysize, "it is larger than 16 MiB");
   if (st != MUSKX_OK) return st;
-  return finish(m, out, err);
+  why[0] = '\0';
+  return load_text(&ft, path, scope, out, err);
 }
 
 /* ---------------------------------------------------------------------- */

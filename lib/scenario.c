@@ -26,6 +26,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "fileaccess.h"
 #include "scenario.h"
 #include "yamltree.h"
 
@@ -41,6 +42,7 @@ typedef struct sc_ctx {
   muskx_scenario *sc;
   const char *file;
   muskx_error *err;
+  const muskx__folders *scope; /* the folders the model may come from */
 } sc_ctx;
 
 /* ---------------------------------------------------------------------- */
@@ -397,11 +399,12 @@ static muskx_status load_model(sc_ctx *c, const muskx__yaml_node *root) {
     muskx__free(dir);
   }
   if (path == NULL) return nomem(c);
-  st = muskx_model_load_file(path, &c->sc->model, c->err);
-  if (st == MUSKX_EIO) {
-    /* Say which line of the scenario named the missing file. */
-    st = fail(c, mn, MUSKX_EIO, "cannot load the model: %s",
-              c->err->message);
+  char why[512] = "";
+  st = muskx__model_load_in_folders(path, c->scope, &c->sc->model, c->err, why,
+                                  sizeof why);
+  if (st != MUSKX_OK && why[0] != '\0') {
+    /* Say which line of the scenario named the refused file. */
+    st = fail(c, mn, st, "cannot load the model '%.400s': %s", mn->text, why);
   }
   muskx__free(path);
   if (st != MUSKX_OK) return st;
@@ -1084,6 +1087,13 @@ static muskx_status read_text(const char *path, char **text, size_t *len,
 
 muskx_status muskx_scenario_load_file(const char *path, muskx_scenario **out,
                                       muskx_error *err) {
+  return muskx_scenario_load_file_with(path, NULL, out, err);
+}
+
+muskx_status muskx_scenario_load_file_with(const char *path,
+                                           const muskx_access *access,
+                                           muskx_scenario **out,
+                                           muskx_error *err) {
   muskx__clearerr(err);
   if (out == NULL || path == NULL)
     return muskx__seterr(err, MUSKX_EINVAL, NULL,
@@ -1105,8 +1115,12 @@ muskx_status muskx_scenario_load_file(const char *path, muskx_scenario **out,
     return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
   }
   sc->source = muskx__strdup(path);
-  sc_ctx c = {sc, path, err};
-  st = sc->source == NULL ? nomem(&c) : load_root(&c, root);
+  muskx__folders scope;
+  st = muskx__folders_open(&scope, access, path, err);
+  sc_ctx c = {sc, path, err, &scope};
+  if (st == MUSKX_OK)
+    st = sc->source == NULL ? nomem(&c) : load_root(&c, root);
+  muskx__folders_close(&scope);
   muskx__yaml_free(root);
   if (st != MUSKX_OK) {
     muskx_scenario_free(sc);

@@ -153,5 +153,31 @@ reset_out net.dot
 check "dot, success: net.dot replaced" $? "$(cat stderr.txt)"
 no_temps; check "dot, success: no temporary file left" $?
 
+# ----------------------------------------------------------- file access
+# Issue 16: imports and a scenario's model are read only inside the top
+# file's folder unless --allow-path (or MUSKX_ALLOW_PATH) allows more; a
+# refused file is never quoted.
+mkdir -p up
+cat > up/leak.yaml <<'EOF'
+muskx: 1
+model: {id: leak}
+imports: [{file: /etc/passwd, as: x}]
+EOF
+rc=0; env -u MUSKX_ALLOW_PATH "$muskx" check up/leak.yaml 2> stderr.txt || rc=$?
+[ $rc -eq 1 ] && grep -q 'outside the folder' stderr.txt && ! grep -q 'root:' stderr.txt
+check "check, import of /etc/passwd refused unquoted" $? "rc $rc: $(cat stderr.txt)"
+rc=0; env -u MUSKX_ALLOW_PATH "$muskx" check "$root/models/crosstalk/spaceflight.yaml" > /dev/null 2> stderr.txt || rc=$?
+[ $rc -eq 1 ] && grep -q "cannot open import '../drugs/denosumab.yaml'" stderr.txt
+check "check, ../ import refused by default" $? "rc $rc: $(cat stderr.txt)"
+env -u MUSKX_ALLOW_PATH "$muskx" check "$root/models/crosstalk/spaceflight.yaml" \
+  --allow-path "$root/models" > /dev/null 2> stderr.txt
+check "check --allow-path DIR lets the ../ import in" $? "$(cat stderr.txt)"
+rc=0; MUSKX_ALLOW_PATH="/nonexistent:$root/models" "$muskx" check \
+  "$root/models/crosstalk/spaceflight.yaml" > /dev/null 2> stderr.txt || rc=$?
+[ $rc -eq 1 ] && grep -q "cannot allow folder '/nonexistent'" stderr.txt
+check "MUSKX_ALLOW_PATH: a missing folder is an error" $? "rc $rc: $(cat stderr.txt)"
+rc=0; "$muskx" check good.yaml --allow-path 2> stderr.txt || rc=$?
+check "--allow-path without a folder: usage error" $(( rc == 2 ? 0 : 1 )) "rc $rc"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

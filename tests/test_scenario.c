@@ -29,7 +29,9 @@ static muskx_scenario *load_scenario(const char *path) {
   muskx_error err;
   char buf[2048];
   memset(&err, 0, sizeof err);
-  muskx_status st = muskx_scenario_load_file(path, &sc, &err);
+  muskx_access *a = tu_access(); /* scenarios name ../models/... */
+  muskx_status st = muskx_scenario_load_file_with(path, a, &sc, &err);
+  muskx_access_free(a);
   ck_assert_msg(st == MUSKX_OK && sc != NULL, "loading %s: %s", path,
                 muskx_error_format(&err, buf, sizeof buf));
   return sc;
@@ -430,7 +432,9 @@ START_TEST(every_bad_scenario_is_refused_at_its_line_and_column) {
                 "%s: first line must be '# expect: LINE:COL: message'", path);
   muskx_scenario *sc = (muskx_scenario *)path;
   muskx_error err;
-  muskx_status st = muskx_scenario_load_file(path, &sc, &err);
+  muskx_access *a = tu_access();
+  muskx_status st = muskx_scenario_load_file_with(path, a, &sc, &err);
+  muskx_access_free(a);
   muskx_error_format(&err, buf, sizeof buf);
   ck_assert_msg(st != MUSKX_OK, "%s: loaded, but should fail", path);
   ck_assert_ptr_null(sc);

@@ -22,6 +22,16 @@
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define TEST_MODEL(name) ("tests/models/" name)
 
+/* The folders the tests' loads may read: the repository (the tests run
+   from its top), whose models and scenarios name files in sibling
+   folders (../models, ../drugs; issue 16). Free with muskx_access_free. */
+static inline muskx_access *tu_access(void) {
+  muskx_access *a = muskx_access_new();
+  ck_assert_ptr_nonnull(a);
+  ck_assert_int_eq(muskx_access_allow(a, ".", NULL), MUSKX_OK);
+  return a;
+}
+
 /* Loads path or aborts the test with the loader's "file:line:col: msg". */
 static inline muskx_model *tu_load(const char *path) {
   muskx_model *m = NULL;
@@ -30,7 +40,9 @@ static inline muskx_model *tu_load(const char *path) {
   muskx_status st;
 
   memset(&err, 0, sizeof err);
-  st = muskx_model_load_file(path, &m, &err);
+  muskx_access *a = tu_access();
+  st = muskx_model_load_file_with(path, a, &m, &err);
+  muskx_access_free(a);
   if (st != MUSKX_OK || m == NULL) {
     ck_abort_msg("loading %s failed (%s): %s", path, muskx_status_name(st),
                  muskx_error_format(&err, buf, sizeof buf));

@@ -106,6 +106,12 @@ _PROTOTYPES = {
     "muskx_model_load_file": (_I, [_S, ctypes.POINTER(_P), _E]),
     "muskx_model_load_string": (_I, [ctypes.c_char_p, _Z, _S,
                                      ctypes.POINTER(_P), _E]),
+    "muskx_access_new": (_P, []),
+    "muskx_access_allow": (_I, [_P, _S, _E]),
+    "muskx_access_free": (None, [_P]),
+    "muskx_model_load_file_with": (_I, [_S, _P, ctypes.POINTER(_P), _E]),
+    "muskx_model_load_string_with": (_I, [ctypes.c_char_p, _Z, _S, _P,
+                                          ctypes.POINTER(_P), _E]),
     "muskx_model_free": (None, [_P]),
     "muskx_model_id": (_S, [_P]),
     "muskx_model_name": (_S, [_P]),
@@ -162,6 +168,7 @@ _PROTOTYPES = {
 # when the loaded library has them (HAVE_SCENARIOS).
 _SCENARIO_PROTOTYPES = {
     "muskx_scenario_load_file": (_I, [_S, ctypes.POINTER(_P), _E]),
+    "muskx_scenario_load_file_with": (_I, [_S, _P, ctypes.POINTER(_P), _E]),
     "muskx_scenario_free": (None, [_P]),
     "muskx_scenario_model": (_P, [_P]),
     "muskx_scenario_id": (_S, [_P]),

@@ -19,6 +19,7 @@ import weakref
 
 from . import _lib
 from ._lib import lib, text, encode, status_name, c_double_p
+from ._access import access
 from .errors import (MuskxError, ModelError, ModelFileError,
                      NameNotFoundError, InvalidArgumentError, SolverError,
                      ConvergenceError, error_class)
@@ -50,35 +51,40 @@ def _load_error(err):
                column=err.column, formatted=text(buf.value))
 
 
-def load(path):
+def load(path, allow_path=None):
     """Loads, validates and compiles a model file; returns a Model.
 
     path: a str or os.PathLike naming a YAML model (see muskx-model(5)).
+    allow_path: a folder, or a list of folders, that its imports may come
+    from besides its own folder (also MUSKX_ALLOW_PATH; muskx(3), File
+    access).
 
     Raises ModelError (with .file, .line, .column) for a syntax error or
     a broken rule of the format, ModelFileError (a ModelError and an
     OSError) when the file cannot be read.
 
         >>> m = muskx.load("tests/models/decay.yaml")
-        >>> with muskx.load("models/crosstalk/spaceflight.yaml") as m:
+        >>> with muskx.load("models/crosstalk/spaceflight.yaml",
+        ...                 allow_path="models") as m:
         ...     r = m.simulate(t_end=365, dt=1, inputs={"loading": 0})
     """
     handle = ctypes.c_void_p()
     err = _lib.Error()
-    status = lib.muskx_model_load_file(os.fsencode(path),
-                                       ctypes.byref(handle),
-                                       ctypes.byref(err))
+    with access(allow_path) as acc:
+        status = lib.muskx_model_load_file_with(os.fsencode(path), acc,
+                                                ctypes.byref(handle),
+                                                ctypes.byref(err))
     if status != _lib.OK:
         raise _load_error(err)
     return Model(handle)
 
 
-def loads(text_, name=None):
+def loads(text_, name=None, allow_path=None):
     """Loads a model from YAML text (str or bytes); returns a Model.
 
     name: the source name used in error messages (default "<string>").
-    Relative imports resolve against the current directory.
-    Raises ModelError like load().
+    Relative imports resolve against the current directory, inside it or
+    allow_path (as for load()). Raises ModelError like load().
 
         >>> m = muskx.loads('''
         ... muskx: 1
@@ -91,9 +97,10 @@ def loads(text_, name=None):
     data = text_.encode("utf-8") if isinstance(text_, str) else bytes(text_)
     handle = ctypes.c_void_p()
     err = _lib.Error()
-    status = lib.muskx_model_load_string(
-        data, len(data), encode(name) if name is not None else None,
-        ctypes.byref(handle), ctypes.byref(err))
+    with access(allow_path) as acc:
+        status = lib.muskx_model_load_string_with(
+            data, len(data), encode(name) if name is not None else None,
+            acc, ctypes.byref(handle), ctypes.byref(err))
     if status != _lib.OK:
         raise _load_error(err)
     return Model(handle)

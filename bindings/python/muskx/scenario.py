@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from . import _lib
 from ._lib import lib, text, encode, status_name
 from .errors import NameNotFoundError, error_class, MuskxError
+from ._access import access
 from .model import Model, _Handle, _Sim, _ptr, _load_error, _number
 from .result import Result, numpy, new_buffer
 
@@ -30,8 +31,12 @@ __all__ = ["Scenario", "ScenarioResult", "Comparison", "load_scenario",
            "run_scenario", "compare"]
 
 
-def load_scenario(path):
+def load_scenario(path, allow_path=None):
     """Loads a scenario file and the model it names; returns a Scenario.
+
+    allow_path: a folder, or a list of folders, that its model may come
+    from besides the scenario's own folder (also MUSKX_ALLOW_PATH;
+    muskx(3), File access).
 
     Raises ModelError ("file:line:col: message", the model's own file and
     position when the model is at fault), ModelFileError when a file
@@ -39,25 +44,27 @@ def load_scenario(path):
     """
     handle = ctypes.c_void_p()
     err = _lib.Error()
-    status = lib.muskx_scenario_load_file(os.fsencode(path),
-                                          ctypes.byref(handle),
-                                          ctypes.byref(err))
+    with access(allow_path) as acc:
+        status = lib.muskx_scenario_load_file_with(os.fsencode(path), acc,
+                                                   ctypes.byref(handle),
+                                                   ctypes.byref(err))
     if status != _lib.OK:
         raise _load_error(err)
     return Scenario(handle)
 
 
-def run_scenario(path_or_scenario, set=None):
+def run_scenario(path_or_scenario, set=None, allow_path=None):
     """Runs a scenario (a path or a Scenario) and returns its
     ScenarioResult. set: dict name -> value overriding the file's `set:`
     entries (parameters, initial values, input baselines); with set, a
-    path is loaded afresh so a shared Scenario is never changed."""
+    path is loaded afresh so a shared Scenario is never changed.
+    allow_path: as for load_scenario()."""
     if isinstance(path_or_scenario, Scenario):
         if set:
             path_or_scenario = path_or_scenario.source
         else:
             return path_or_scenario.run()
-    with load_scenario(path_or_scenario) as sc:
+    with load_scenario(path_or_scenario, allow_path) as sc:
         for name, value in (set or {}).items():
             sc.set(name, value)
         return sc.run()
@@ -322,7 +329,8 @@ class Comparison:
         return "<muskx.Comparison of %s>" % ", ".join(self.results)
 
 
-def compare(*scenarios, columns=None, threads=None, set=None):
+def compare(*scenarios, columns=None, threads=None, set=None,
+            allow_path=None):
     """Runs several scenarios (paths or Scenario objects), in parallel
     threads, and returns a Comparison; print() it for a table.
 
@@ -335,7 +343,9 @@ def compare(*scenarios, columns=None, threads=None, set=None):
         scenarios = tuple(scenarios[0])
     with ThreadPoolExecutor(max_workers=threads or min(8, len(scenarios)
                                                        or 1)) as pool:
-        runs = list(pool.map(lambda s: run_scenario(s, set=set), scenarios))
+        runs = list(pool.map(
+            lambda s: run_scenario(s, set=set, allow_path=allow_path),
+            scenarios))
     results = {}
     for r in runs:
         key, k = r.scenario_id, 2

@@ -1,0 +1,129 @@
+/*
+ * sbml_import_events.c -- SBML events (issue 5; split from
+ * sbml_import.c, whose banner gives the mapping).
+ */
+#include "sbml_import.h"
+
+/* Returns whether it wrote the `events:` header. */
+int muskx__sbml_write_events(tr *T, sb *o) {
+  int any = 0;
+  for (int i = 0; i < T->nev && T->st == MUSKX_OK; i++) {
+    Event_t *ev = Model_getEvent(T->m, (unsigned)i);
+    unsigned na = Event_getNumEventAssignments(ev), nset = 0;
+    for (unsigned j = 0; j < na; j++)
+      if (EventAssignment_getMath(Event_getEventAssignment(ev, j)) != NULL) nset++;
+    if (nset == 0) continue; /* changes nothing (L3V2: no math, no change) */
+    Trigger_t *tg = Event_getTrigger(ev);
+    if (tg == NULL || Trigger_getMath(tg) == NULL) continue; /* never fires */
+    if (!any) sb_puts(o, "\nevents:\n");
+    any = 1;
+    ctx c = run_ctx();
+    sb_printf(o, "  - id: %s\n    when: ", T->ev_names[i]);
+    muskx__sbml_qexpr(T, o, Trigger_getMath(tg), &c);
+    sb_putn(o, "\n", 1);
+    if (T->level >= 3) {
+      if (!Trigger_getInitialValue(tg)) sb_puts(o, "    initial_value: false\n");
+      if (!Trigger_getPersistent(tg)) sb_puts(o, "    persistent: false\n");
+    }
+    Delay_t *d = Event_getDelay(ev);
+    if (d && Delay_getMath(d)) {
+      sb_puts(o, "    delay: ");
+      muskx__sbml_qexpr(T, o, Delay_getMath(d), &c);
+      sb_putn(o, "\n", 1);
+    }
+    /* also without a delay: simultaneous events execute one after another
+       (by priority), and a later one then sees the earlier one's changes */
+    if ((T->level > 2 || (T->level == 2 && SBMLDocument_getVersion(T->doc) >= 4)) &&
+        !Event_getUseValuesFromTriggerTime(ev))
+      sb_puts(o, "    use_values_from_trigger_time: false\n");
+    Priority_t *p = Event_getPriority(ev);
+    if (p && Priority_getMath(p)) {
+      sb_puts(o, "    priority: ");
+      muskx__sbml_qexpr(T, o, Priority_getMath(p), &c);
+      sb_putn(o, "\n", 1);
+    }
+    const char *nm = SBase_getName((SBase_t *)ev);
+    if (nm && nm[0]) {
+      sb_puts(o, "    doc: ");
+      sb_quoted(o, nm);
+      sb_putn(o, "\n", 1);
+    }
+    sb_puts(o, "    set:\n");
+    /* new values of what the moieties depend on (fast_subsystem) */
+    char **set = NULL;
+    for (unsigned j = 0; j < na && set == NULL && T->nmo > 0; j++) {
+      EventAssignment_t *ea = Event_getEventAssignment(ev, j);
+      int k = muskx__sbml_sv_of(T, EventAssignment_getVariable(ea));
+      if (k < 0 || EventAssignment_getMath(ea) == NULL || !muskx__sbml_fast_reset_needed(T, k))
+        continue;
+      if (d && Delay_getMath(d) && Event_getUseValuesFromTriggerTime(ev)) {
+        /* the moieties would need the other species' values at execution
+           time, and our `set` is computed at trigger time */
+        fail(T, MUSKX_EUNSUPPORTED, ea,
+             "delayed event '%s' with values from trigger time assigns '%s', "
+             "which a fast reaction's conserved moiety depends on: not "
+             "supported", T->ev_names[i], T->v[k].id);
+        return any;
+      }
+      if ((set = muskx__calloc((size_t)T->nv + 1, sizeof *set)) == NULL) {
+        nomem(T);
+        return any;
+      }
+    }
+    for (unsigned j = 0; j < na && T->st == MUSKX_OK; j++) {
+      EventAssignment_t *ea = Event_getEventAssignment((Event_t *)ev, j);
+      int k = muskx__sbml_sv_of(T, EventAssignment_getVariable(ea));
+      if (k < 0 || EventAssignment_getMath(ea) == NULL) continue;
+      sv *v = &T->v[k];
+      if (v->kind == V_ASSIGN) {
+        fail(T, MUSKX_EMODEL, ea, "event assigns '%s', which has an assignment rule",
+             v->id);
+        break;
+      }
+      if (v->amount_state && d && Delay_getMath(d) &&
+          Event_getUseValuesFromTriggerTime(ev)) {
+        /* SBML fixes the concentration at trigger time but converts it to
+           an amount with the compartment size at execution time; our
+           events compute the whole value at one time, so this would be
+           silently wrong: refuse it. */
+        fail(T, MUSKX_EUNSUPPORTED, ea,
+             "delayed event '%s' assigns concentration species '%s' in a "
+             "compartment of varying size with values from trigger time: "
+             "not supported", T->ev_names[i], v->id);
+        break;
+      }
+      sb e = {0};
+      muskx__sbml_sub(T, &e, EventAssignment_getMath(ea), &c, v->amount_state ? P_UN : P_OR);
+      if (v->amount_state) {
+        /* the state is the amount: the new concentration times the size
+           the compartment has when the values are computed (before this
+           event's own assignments, as the SBML Test Suite expects) */
+        sb_puts(&e, " * ");
+        sb_puts(&e, T->v[v->comp].name);
+      }
+      sb_printf(o, "      %s: ", v->name);
+      sb_quoted(o, e.s ? e.s : "0");
+      sb_putn(o, "\n", 1);
+      if (e.oom) o->oom = 1;
+      if (set != NULL && e.s != NULL && (set[k] = muskx__sbml_fx_strdup(T, e.s)) == NULL) {
+        sb_free(&e);
+        break;
+      }
+      sb_free(&e);
+    }
+    /* the moieties after the event: the fast equilibrium then takes them
+       as they are (IDACalcIC) */
+    for (int k = 0; set != NULL && k < T->nmo && T->st == MUSKX_OK; k++) {
+      sb e = {0};
+      muskx__sbml_moiety_sum(T, &e, k, &c, set);
+      sb_printf(o, "      %s: ", T->mo_names[k]);
+      sb_quoted(o, e.s ? e.s : "0");
+      sb_putn(o, "\n", 1);
+      if (e.oom) o->oom = 1;
+      sb_free(&e);
+    }
+    for (int k = 0; set != NULL && k < T->nv; k++) muskx__free(set[k]);
+    muskx__free(set);
+  }
+  return any;
+}
