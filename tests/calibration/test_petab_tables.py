@@ -143,7 +143,7 @@ def main():
         mc.check("%s: names a model file that exists" % os.path.relpath(p, CAL),
                  path is not None and os.path.exists(path), str(path))
         if path and os.path.exists(path):
-            with muskx.load(path) as model:
+            with muskx.load(path, allow_path=os.path.join(mc.ROOT, "models")) as model:
                 check_problem(p, model, held_out)
     return mc.finish()
 

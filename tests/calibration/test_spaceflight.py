@@ -35,6 +35,10 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODEL = os.path.join(ROOT, "models", "crosstalk", "spaceflight.yaml")
+# the temporary copy imports the modules from models/ (file access policy,
+# issue 16: allowed folders only)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import muskx_cli  # noqa: E402,F401  (sets MUSKX_ALLOW_PATH to models/)
 
 
 def with_inputs(text, tables):

@@ -91,7 +91,9 @@ class Model:
                 raise RuntimeError("denosumab.yaml: dose count 20 not found")
         with open(self.dmab_path(), "w") as f:
             f.write(dm)
-        cmd = [self.muskx, "simulate", self.path, "--t-end", str(t_end), "--dt", "1",
+        # file access policy (issue 16): the copy's imports are in its models/
+        cmd = [self.muskx, "simulate", self.path, "--allow-path", os.path.join(self.tmp, "models"),
+               "--t-end", str(t_end), "--dt", "1",
                "--rtol", "1e-8", "--atol", "1e-12"]
         for k, v in sets.items():
             cmd += ["--set", "%s=%r" % (k, v)]
