@@ -26,8 +26,8 @@ import muskx_cli as mc  # noqa: E402
 import validate  # noqa: E402
 
 VALIDATION_MD = os.path.join(mc.ROOT, "models", "calibration", "VALIDATION.md")
-LINE = re.compile(r"^(PASS|FAIL|MISSING)\s+(V-\S+)\s+model (\S+) .*accept \[(\S+), (\S+)\]")
-LAST = re.compile(r"^validation: (\d+) pass, (\d+) fail, (\d+) missing of (\d+)$")
+LINE = re.compile(r"^(PASS|FAIL|MISSING|WITHDRAWN)\s+(V-\S+)\s+model (\S+) .*accept \[(\S+), (\S+)\]")
+LAST = re.compile(r"^validation: (\d+) pass, (\d+) fail, (\d+) missing, (\d+) withdrawn of (\d+)$")
 
 
 def main():
@@ -53,11 +53,14 @@ def main():
     last = LAST.match(lines[-1]) if lines else None
     mc.check("closing line", last is not None, lines[-1] if lines else "no output")
     if last:
-        n_pass, n_fail, n_miss, total = map(int, last.groups())
-        counted = {v: sum(1 for m in rows if m.group(1) == v) for v in ("PASS", "FAIL", "MISSING")}
-        mc.check("counts add up", n_pass + n_fail + n_miss == total == len(rows)
-                 and (n_pass, n_fail, n_miss) == (counted["PASS"], counted["FAIL"], counted["MISSING"]),
-                 lines[-1])
+        n = tuple(map(int, last.groups()))
+        counted = tuple(sum(1 for m in rows if m.group(1) == v)
+                        for v in ("PASS", "FAIL", "MISSING", "WITHDRAWN"))
+        mc.check("counts add up", sum(n[:4]) == n[4] == len(rows) and n[:4] == counted, lines[-1])
+    gone = validate.withdrawn()
+    shown = {m.group(2).split("/")[0] for m in rows if m.group(1) == "WITHDRAWN"}
+    mc.check("exactly the Withdrawn ids of VALIDATION.md are reported WITHDRAWN",
+             gone <= declared and shown == gone, "%d withdrawn" % len(gone))
 
     reported = [m.group(2) for m in rows]
     bases = {x.split("/")[0] for x in reported}
@@ -70,7 +73,7 @@ def main():
     bad = []
     for m in rows:
         verdict, cid, got, lo, hi = m.groups()
-        if verdict == "MISSING":
+        if verdict in ("MISSING", "WITHDRAWN"):
             continue
         if validate.judge(float(got), float(lo), float(hi)) != verdict:
             bad.append("%s %s %s not in agreement with [%s, %s]" % (cid, verdict, got, lo, hi))

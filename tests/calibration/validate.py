@@ -11,12 +11,15 @@ line per outcome:
   FAIL    ...
   MISSING ...   (an output or parameter the outcome needs is not in the
                  model yet; the stand-in value, if any, is shown, not judged)
+  WITHDRAWN ... (listed under "Withdrawn" in VALIDATION.md: used for fitting
+                 since; the value is shown, not judged or counted)
 
-The last line is "validation: N pass, N fail, N missing of N". This is a
+The last line is "validation: N pass, N fail, N missing, N withdrawn of N".
+This is a
 report, not a gate: the exit status is 0 whenever the report was produced
 (1 only if build/muskx is missing or fails). Nothing here is fitted.
 
-Usage: python3 tests/calibration/validate.py [--muskx build/muskx]
+Usage: python3 tests/calibration/validate.py [--muskx build/muskx] [--models DIR]
 Python 3 standard library only.
 """
 import argparse
@@ -31,7 +34,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODELS = os.path.join(ROOT, "models")
-PARAMS_TSV = os.path.join(MODELS, "calibration", "spaceflight", "parameters.tsv")
+VALIDATION_MD = os.path.join(MODELS, "calibration", "VALIDATION.md")
 
 # While the site-resolved outputs are not in the model, this stand-in is
 # printed next to MISSING (trabecular-rich weight-bearing site), never judged.
@@ -44,28 +47,20 @@ def judge(value, lo, hi):
     return "PASS" if lo <= value <= hi else "FAIL"
 
 
-def nominal(param):
-    """nominalValue of a parameter of the PEtab problem (e.g. loading_bedrest)."""
-    with open(PARAMS_TSV) as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            if row["parameterId"] == param:
-                return float(row["nominalValue"])
-    raise SystemExit("%s: no parameter %s" % (PARAMS_TSV, param))
-
-
 class Model:
     """A temporary copy of models/ in which one run's input tables (and, for
     a protocol that stops a drug, its dose count) are written; imports stay
     relative, so the copy runs exactly as the shipped tree."""
 
-    def __init__(self, muskx):
+    def __init__(self, muskx, models=MODELS):
         self.muskx = muskx
         self.tmp = tempfile.mkdtemp(prefix="muskx-validate-")
-        shutil.copytree(MODELS, os.path.join(self.tmp, "models"))
+        shutil.copytree(models, os.path.join(self.tmp, "models"))
         self.path = os.path.join(self.tmp, "models", "crosstalk", "spaceflight.yaml")
         self.text = open(self.path).read()
         self.dmab_text = open(self.dmab_path()).read()
         self.params = set(re.findall(r"^  (\w+): \{value", self.text, re.M))
+        self.inputs = set(re.findall(r"^  (\w+): \{default", self.text, re.M))
 
     def dmab_path(self):
         return os.path.join(self.tmp, "models", "drugs", "denosumab.yaml")
@@ -105,6 +100,15 @@ class Model:
         return {k: [float(x[k]) for x in rows] for k in rows[0]}
 
 
+def withdrawn():
+    """Ids listed under "## Withdrawn" in VALIDATION.md."""
+    text = open(VALIDATION_MD).read()
+    if "## Withdrawn" not in text:
+        return set()
+    sec = text.split("## Withdrawn", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"`(V-[A-Za-z0-9-]+)`", sec))
+
+
 def at(res, key, t):
     ts = res["time"]
     return res[key][min(range(len(ts)), key=lambda i: abs(ts[i] - t))]
@@ -121,12 +125,23 @@ FLIGHT_EX = dict(FLIGHT, exercise_resistive=([0, 180], [1, 0]),
 PM = {"postmenopausal": 1}
 
 # protocol id -> (input tables, --set values, t_end, denosumab dose count)
-def protocols():
-    lb = nominal("loading_bedrest")
+BEDREST_PROXY = 0.5  # the loading that stood for bed rest before issue 17
+
+
+def bedrest(model, days):
+    """Bed rest for `days`: the model's own bed-rest input when it has one
+    (bedrest = 1 at loading 1, issue 17), else the former proxy loading 0.5."""
+    if "bedrest" in model.inputs:
+        return {"bedrest": ([0, days], [1, 0])}
+    return {"loading": ([0, days], [BEDREST_PROXY, 1])}
+
+
+def protocols(model):
     return {
         "flight180": (FLIGHT, {}, 545, None),
         "flight180_ex": (FLIGHT_EX, {}, 545, None),
-        "bedrest119": ({"loading": ([0, 119], [lb, 1])}, {}, 300, None),
+        "bedrest119": (bedrest(model, 119), {}, 300, None),
+        "bedrest70": (bedrest(model, 70), {}, 120, None),
         "pm_placebo": ({}, dict(PM), 1825, None),
         "pm_dmab": ({}, dict(PM, dmab_dose=60), 1825, None),
         "dmab_stop24": ({}, dict(PM, dmab_dose=60), 1280, 4),
@@ -158,6 +173,9 @@ CASES = [
     ("V-tibia-incomplete", ["flight180_ex"], ["BMD_tibia_pct"],
      lambda r: 1.0 if at(r["flight180_ex"], "BMD_tibia_pct", 180) < at(r["flight180_ex"], "BMD_tibia_pct", 545) < 0 else 0.0,
      "1 = yes", "Gabel 2022: below preflight, above landing at 12 months", 1, 1),
+    ("V-tibia-Vico", ["flight180_ex"], ["BMD_tibia_pct"],
+     lambda r: 1.0 if at(r["flight180_ex"], "BMD_tibia_pct", 180) < at(r["flight180_ex"], "BMD_tibia_pct", 545) < -0.3 else 0.0,
+     "1 = yes", "Vico 2017: tibia not recovered at 12 months", 1, 1),
     ("V-WB-Mir-lean", ["flight180"], ["BMD_wholebody_pct"], lambda r: at(r["flight180"], "BMD_wholebody_pct", 180),
      "%", "LeBlanc 2000 JAP: total-body BMC -3.4..-3.5 %", -5.0, -2.0),
     ("V-mus-Mir", ["flight180"], ["muscle_pct"], lambda r: at(r["flight180"], "muscle_pct", 180),
@@ -185,6 +203,10 @@ CASES = [
      "%", "LeBlanc 1990: total body -1.4 %", -2.1, -0.7),
     ("V-BR-norecovery", ["bedrest119"], ["BMD_spine_pct"], lambda r: at(r["bedrest119"], "BMD_spine_pct", 299),
      "%", "LeBlanc 1990: no spine recovery in 6 months", -100, -1.5),
+    ("V-BR-meta-hip", ["bedrest70"], ["BMD_hip_pct"], lambda r: at(r["bedrest70"], "BMD_hip_pct", 70),
+     "%", "Konda 2019: hip -4.59 % (pooled, ~70 d)", -6.9, -2.3),
+    ("V-BR-meta-tibia", ["bedrest70"], ["BMD_tibia_pct"], lambda r: at(r["bedrest70"], "BMD_tibia_pct", 70),
+     "%", "Konda 2019: tibial epiphysis -6 %", -9.0, -3.0),
     ("V-FREEDOM-spine", ["pm_dmab", "pm_placebo"], ["BMD_spine_pct", "postmenopausal"],
      lambda r: at(r["pm_dmab"], "BMD_spine_pct", 1095) - at(r["pm_placebo"], "BMD_spine_pct", 1095),
      "% vs placebo", "Cummings 2009: +9.2 % vs placebo", 7.2, 11.2),
@@ -224,21 +246,25 @@ CASES = [
     ("V-romo-dmab", ["pm_romo_dmab"], ["BMD_spine_pct", "postmenopausal"], lambda r: at(r["pm_romo_dmab"], "BMD_spine_pct", 730),
      "%", "Cosman 2016: +17.6 % at 24 months", 14.6, 20.6),
     ("V-CTX-landing", ["flight180_ex"], ["CTX_pct"], lambda r: at(r["flight180_ex"], "CTX_pct", 210),
-     "%", "resorption still raised 30 d after landing", 0.001, 150),
+     "%", "Smith 2012: resorption raised 30 d after landing", 0.001, 150),
+    ("V-P1NP-landing", ["flight180_ex"], ["P1NP_pct"], lambda r: at(r["flight180_ex"], "P1NP_pct", 210),
+     "%", "Smith 2012: BSAP raised 30 d after landing", 0.001, 150),
 ]
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
+    ap.add_argument("--models", default=MODELS,
+                    help="models/ tree to validate (default: this repository's)")
     a = ap.parse_args()
     if not os.access(a.muskx, os.X_OK):
         print("validate: %s missing; run make" % a.muskx)
         return 1
-    model = Model(a.muskx)
-    runs, protos = {}, protocols()
+    model = Model(a.muskx, a.models)
+    runs, protos, gone = {}, protocols(model), withdrawn()
     try:
-        counts = {"PASS": 0, "FAIL": 0, "MISSING": 0}
+        counts = {"PASS": 0, "FAIL": 0, "MISSING": 0, "WITHDRAWN": 0}
         for cid, pids, needs, value, unit, published, lo, hi in CASES:
             missing = []
             for pid in pids:
@@ -253,7 +279,13 @@ def main():
                 elif n not in runs[pids[0]]:
                     missing.append("output " + n)
             shown = ""
-            if missing:
+            if cid.split("/")[0] in gone:
+                try:
+                    shown = "; used for fitting since (VALIDATION.md, Withdrawn): %.3g not judged" % value(runs)
+                except KeyError:
+                    shown = "; used for fitting since (VALIDATION.md, Withdrawn)"
+                verdict, got = "WITHDRAWN", "n/a"
+            elif missing:
                 # stand-in value with the trabecular site, shown, not judged
                 sub = dict(runs)
                 for pid in pids:
@@ -275,8 +307,8 @@ def main():
                 ("  missing: " + ", ".join(missing)) if missing else "", shown))
     finally:
         model.close()
-    print("validation: %d pass, %d fail, %d missing of %d" % (
-        counts["PASS"], counts["FAIL"], counts["MISSING"], len(CASES)))
+    print("validation: %d pass, %d fail, %d missing, %d withdrawn of %d" % (
+        counts["PASS"], counts["FAIL"], counts["MISSING"], counts["WITHDRAWN"], len(CASES)))
     return 0
 
 
