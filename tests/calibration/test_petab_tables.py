@@ -17,7 +17,7 @@ Checks, per problem (models/calibration/*/problem.yml):
     shipped model's value as nominalValue (so `make calibrate` compares a
     fit with what is shipped), and lies within its bounds;
   - no fitting source is a validation study: the first author and year of
-    every VALIDATION.md row differ from those of every sources.tsv row
+    every VALIDATION.md row still held out (not under "Withdrawn") differ from those of every sources.tsv row
     (LeBlanc 2000 is two papers: the Mir DXA rates, J Musculoskelet Neuronal
     Interact, fit; the muscle MRI paper, J Appl Physiol, validates).
 
@@ -32,13 +32,14 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import muskx_cli as mc  # noqa: E402
+import validate  # noqa: E402  (the Withdrawn list of VALIDATION.md)
 sys.path.insert(0, os.path.join(mc.ROOT, "bindings", "python"))
 import muskx  # noqa: E402
 
 CAL = os.path.join(mc.ROOT, "models", "calibration")
 FIXED_OUTPUTS = {"BMD_spine_pct", "BMD_hip_pct", "BMD_tibia_pct", "BMD_wholebody_pct",
                  "muscle_pct", "CTX_pct", "P1NP_pct", "Ca_urine_pct", "SOST_pct"}
-ISSUE17_PARAMS = {"postmenopausal"}
+ISSUE17_PARAMS = {"postmenopausal", "bedrest"}
 READ_KINDS = ("tabulated", "abstract", "recalled", "citing", "derived")
 # same first author and year, different paper: (author, year) -> the journal
 # words that must appear in the fitting source
@@ -51,12 +52,14 @@ def table(path):
 
 
 def validation_keys():
-    """(surname, year) of the first study cited in each VALIDATION.md row."""
+    """(surname, year) of the first study cited in each VALIDATION.md row
+    that is still held out (rows under "Withdrawn" are fitting data now)."""
+    gone = validate.withdrawn()
     pat = re.compile(r"\b([A-Z][a-zA-Z]+)(?: [A-Z]{1,3})?(?: et al\.)? ((?:19|20)\d\d)\b")
     keys = {}
     for line in open(os.path.join(CAL, "VALIDATION.md")):
         cells = [c.strip() for c in line.split("|")]
-        if len(cells) > 3 and cells[1].startswith("V-"):
+        if len(cells) > 3 and cells[1].startswith("V-") and cells[1] not in gone:
             m = pat.search(cells[2])
             if m:
                 keys.setdefault(m.groups(), []).append(cells[1])
