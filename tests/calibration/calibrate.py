@@ -2,9 +2,11 @@
 """calibrate.py -- `make calibrate`: muskx fit on each PEtab problem under
 models/calibration/ and the fitted values next to the shipped ones.
 
-For each PROBLEM.yml: runs `muskx fit PROBLEM.yml`, reads the estimates it
-prints (a TSV or CSV with a header naming `parameterId` and one of
-`estimate`, `value` or `fitted`), and prints per estimated parameter of the
+For each PROBLEM.yml: runs `muskx fit PROBLEM.yml --allow-path models/` in a
+scratch folder, reads the estimates (the best start of a starts.tsv it
+writes, as cli/fit_report.h of the fitting issue describes, or else a table
+on stdout with `parameterId` and one of `estimate`, `value`, `fitted`), and
+prints per estimated parameter of the
 problem's parameters.tsv: the shipped value (nominalValue), the fitted
 value and their relative difference. The shipped model "is reproduced"
 when every estimated parameter is within --rtol (default 5 %) of its
@@ -18,8 +20,12 @@ import argparse
 import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+
+MODELS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "models")
 
 
 def estimated(problem):
@@ -28,6 +34,19 @@ def estimated(problem):
     with open(path) as f:
         return {r["parameterId"]: float(r["nominalValue"])
                 for r in csv.DictReader(f, delimiter="\t") if r["estimate"].strip() == "1"}
+
+
+def parse_starts(path):
+    """{parameterId: value} of the best start (lowest nllh) in a starts.tsv
+    (columns start, nllh, exit, iterations, evaluations, the parameters,
+    then start_<id>: cli/fit_report.h of the fitting issue)."""
+    with open(path) as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    if not rows or "nllh" not in rows[0]:
+        raise RuntimeError("%s: no nllh column" % path)
+    best = min(rows, key=lambda r: float(r["nllh"]))
+    skip = {"start", "nllh", "exit", "iterations", "evaluations"}
+    return {k: float(v) for k, v in best.items() if k not in skip and not k.startswith("start_")}
 
 
 def parse_fit(text):
@@ -58,12 +77,19 @@ def main():
         return 2
     ok = total = 0
     for problem in a.problems:
-        r = subprocess.run([a.muskx, "fit", problem], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, universal_newlines=True)
-        if r.returncode != 0:
-            print("calibrate: muskx fit %s failed (%d): %s" % (problem, r.returncode, r.stderr.strip()))
-            return 1
-        fitted = parse_fit(r.stdout)
+        # run in a scratch folder: a starts.tsv the fit writes lands there
+        out = tempfile.mkdtemp(prefix="muskx-calibrate-")
+        try:
+            r = subprocess.run([os.path.abspath(a.muskx), "fit", os.path.abspath(problem),
+                                "--allow-path", MODELS], cwd=out, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, universal_newlines=True)
+            if r.returncode != 0:
+                print("calibrate: muskx fit %s failed (%d): %s" % (problem, r.returncode, r.stderr.strip()))
+                return 1
+            starts = [os.path.join(d, "starts.tsv") for d, _, fs in os.walk(out) if "starts.tsv" in fs]
+            fitted = parse_starts(starts[0]) if starts else parse_fit(r.stdout)
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
         print("%s\n%-22s %14s %14s %10s" % (problem, "parameter", "shipped", "fitted", "rel.diff"))
         for pid, shipped in sorted(estimated(problem).items()):
             total += 1
