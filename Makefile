@@ -49,11 +49,13 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 SUITESPARSE_CFLAGS ?= -I/usr/include/suitesparse
 # Debian 12, SUNDIALS 6.4.1: each module is its own library and the generic
 # parts (SUNContext, N_Vector ops) are built into each, so no
-# -lsundials_generic. LAPACK (dgetrf/dgetrs/dgeev) comes from OpenBLAS.
-MUSKX_DEPLIBS ?= -lsundials_cvode -lsundials_ida -lsundials_sunlinsolklu \
+# -lsundials_generic. CVODES (a superset of CVODE with forward sensitivities,
+# lib/sens*.c) replaces CVODE: the two define the same symbols and cannot be
+# linked together. LAPACK (dgetrf/dgetrs/dgeev) comes from OpenBLAS.
+MUSKX_DEPLIBS ?= -lsundials_cvodes -lsundials_ida -lsundials_sunlinsolklu \
   -lsundials_sunlinsolspgmr -lsundials_sunlinsoldense -lsundials_sunmatrixsparse \
-  -lsundials_sunmatrixdense -lsundials_nvecserial -lklu -lopenblas -lyaml \
-  -lm -lpthread
+  -lsundials_sunmatrixdense -lsundials_nvecserial -lklu -lgsl -lnlopt \
+  -lopenblas -lyaml -lm -lpthread
 # Optional SBML import and export (issue 5, lib/sbml_*.c): built when
 # pkg-config finds libSBML (Debian libsbml5-dev); without it the library
 # still builds and the SBML functions return MUSKX_EUNSUPPORTED.
@@ -242,11 +244,14 @@ test: all
 	  scripts/test-install.sh \
 	  "scripts/test-cli.sh $(BUILD)/muskx" \
 	  $(CALIBRATION_TESTS) \
+	  "/usr/bin/python3 tests/sens/check_models.py" \
 	  scripts/test-python.sh \
 	  scripts/test-examples.sh \
 	  scripts/check-man3.sh \
-	  $(SBML_SUITE_TEST) $(MPI_TEST)
+	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST)
 
+# tests/sens/check_models.py (issue 15): the forward sensitivities of every
+# shipped model against central finite differences (about 1 s).
 # Model calibration against published targets (issue 4): each script runs
 # build/muskx on the shipped models and prints "N passed, N failed".
 CALIBRATION_TESTS = $(patsubst %,"/usr/bin/python3 %",$(sort $(wildcard tests/calibration/test_*.py)))
@@ -254,6 +259,12 @@ CALIBRATION_TESTS = $(patsubst %,"/usr/bin/python3 %",$(sort $(wildcard tests/ca
 # The SBML Test Suite (issue 5) when libSBML and the suite are present:
 # about 2 s for 910 cases.
 SBML_SUITE_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(SBML_SUITE))),"tests/sbml/run $(SBML_SUITE) $(BUILD)/sbml-out")
+
+# PEtab problems (issue 15) when libSBML and ../shared are present: the 20
+# cases of the PEtab test suite and the 8 benchmark problems against their
+# published values, closed-form problems and bad input; about 2 s.
+PETAB_DATA ?= ../shared/petab-test-suite
+PETAB_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(PETAB_DATA))),"/usr/bin/python3 tests/petab/test_petab.py")
 
 # The Check binaries only, in $(BUILD).
 test-unit:
@@ -306,7 +317,7 @@ test-alloc:
 # ensembles) under ThreadSanitizer, in build-tsan/. OpenBLAS and SUNDIALS
 # are not instrumented; their own threads are off (OPENBLAS_NUM_THREADS=1).
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
-TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_ensemble%.c,$(TEST_SRC))
+TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_ensemble%.c tests/test_petab.c tests/test_fit.c,$(TEST_SRC))
 TSAN_ENV := $(TEST_ENV) CK_TIMEOUT_MULTIPLIER=3 \
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 test-tsan:

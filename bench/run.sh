@@ -69,6 +69,9 @@ done
   --lapack-max "$([ $quick = 1 ] && echo 100 || echo 1000)" "${noklu[@]}" \
   "${nets[@]}" || status=1
 
+echo "== fitting optimisers: GSL trust region vs NLopt (bench_fit_optimisers; docs/fitting.md)"
+"$build/bench/bench_fit_optimisers" --tsv "$out/fit_optimisers.tsv" || status=1
+
 echo "== report"
 if [ "$quick" -eq 1 ]; then
   /usr/bin/python3 bench/report.py "$out" "$out/results.tsv" "$out/RESULTS.md" \

@@ -228,4 +228,20 @@ int cli_parse_model_output(const cli_command *self, int argc, char **argv,
                            int opt_output, const char **model,
                            const char **output);
 
+/* ------------------------------------------------------------------------
+ * gnuplot (cli/gnuplot.c)
+ * ------------------------------------------------------------------------ */
+
+/* Writes a gnuplot script (data inline) whose PNG goes to stdout. */
+typedef void (*cli_gnuplot_script_fn)(FILE *g, const void *ctx);
+/*
+ * Runs gnuplot on script's output and writes the PNG to png_path
+ * atomically. 0 on success, 1 when gnuplot is not installed (after saying
+ * how to get it), -1 after printing why it failed.
+ */
+int cli_gnuplot_png(const char *png_path, cli_gnuplot_script_fn script,
+                    const void *ctx);
+/* s as a gnuplot single-quoted string (newlines become spaces). */
+void cli_gnuplot_quoted(FILE *g, const char *s);
+
 #endif /* MUSKX_CLI_H */

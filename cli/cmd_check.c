@@ -6,6 +6,7 @@
  * 1 if any failed.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -52,6 +53,27 @@ static int check_one(const char *path, int quiet) {
     muskx_model_free(m);
     return -1;
   }
+  /* The start of a run evaluates what only a run can: event schedules,
+     e.g. a `count` expression that is not a whole number. */
+  double t0 = 0, row0[1];
+  double *row = muskx_sim_ncols(sim) <= 1 ? row0 : NULL;
+  if (row == NULL &&
+      (row = calloc((size_t)muskx_sim_ncols(sim), sizeof *row)) == NULL) {
+    cli_error("out of memory");
+    muskx_sim_free(sim);
+    muskx_model_free(m);
+    return -1;
+  }
+  st = muskx_sim_run(sim, &t0, 1, row, NULL);
+  if (row != row0) free(row);
+  if (st != MUSKX_OK) {
+    cli_sim_error(path, "cannot start a run", sim, st);
+    muskx_sim_free(sim);
+    muskx_model_free(m);
+    return -1;
+  }
+  for (int w = 0; w < muskx_model_warning_count(m); w++)
+    fprintf(stderr, "%s\n", muskx_model_warning(m, w));
   if (!quiet) {
     printf("%s: ok (", strcmp(path, "-") == 0 ? "<stdin>" : path);
     count(stdout, muskx_model_count(m, MUSKX_SPECIES), "species", "species",
@@ -105,6 +127,10 @@ const cli_command cli_cmd_check = {
     "Loads, validates and compiles each MODEL and reports either\n"
     "\"MODEL: ok (N species, M reactions, ...)\" on standard output or\n"
     "its first problem as \"file:line:col: message\" on standard error.\n"
+    "The start of a run is tried (event schedules, e.g. a 'count'\n"
+    "expression). Warnings (\"file:line:col: warning: ...\", e.g. an event\n"
+    "condition that can never turn true) go to standard error and do\n"
+    "not change the exit status.\n"
     "All models are checked; the exit status is 1 if any of them is bad.",
     options,
     "  muskx check model.yaml\n"

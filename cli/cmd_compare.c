@@ -14,7 +14,18 @@
 
 #include "scenario_cli.h"
 
-enum { OPT_OUTPUT = 1, OPT_PLOT, OPT_SET, OPT_TITLE };
+enum {
+  OPT_OUTPUT = 1,
+  OPT_PLOT,
+  OPT_SET,
+  OPT_TITLE,
+  OPT_BANDS,
+  OPT_VARY,
+  OPT_PARAMS_CSV,
+  OPT_SAMPLES,
+  OPT_SEED,
+  OPT_THREADS
+};
 
 static const cli_option options[] = {
     {OPT_OUTPUT, "output", 'o', "FILE", "write the comparison table as CSV"},
@@ -23,11 +34,35 @@ static const cli_option options[] = {
     {OPT_SET, "set", 0, "NAME=VALUE",
      "override a value in every scenario (repeatable)"},
     {OPT_TITLE, "title", 0, "TEXT", "title of the plot"},
+    {OPT_BANDS, "bands", 0, NULL,
+     "90 % prediction bands per scenario from parameter uncertainty "
+     "(--vary and/or --params-csv)"},
+    {OPT_VARY, "vary", 0, "NAME=DIST(A,B)",
+     "for --bands: draw NAME per parameter set: lognormal(median,cv), "
+     "normal(mean,sd) or uniform(low,high) (repeatable)"},
+    {OPT_PARAMS_CSV, "params-csv", 0, "FILE",
+     "for --bands: parameter sets, a header of names and one row per set "
+     "(e.g. draws from a fit)"},
+    {OPT_SAMPLES, "samples", 'n', "N",
+     "for --bands: number of parameter sets (default: the rows of "
+     "--params-csv, else 200)"},
+    {OPT_SEED, "seed", 0, "S", "for --bands: random seed (default 1)"},
+    {OPT_THREADS, "threads", 'j', "K",
+     "for --bands: worker threads (default: one per processor)"},
     {0, NULL, 0, NULL, NULL},
 };
 
 /* One row of the table: a statistic of an output in one phase. */
-typedef enum { ROW_END, ROW_TROUGH, ROW_PEAK, ROW_HALF } row_kind;
+typedef enum {
+  ROW_END,
+  ROW_TROUGH,
+  ROW_PEAK,
+  ROW_HALF,
+  ROW_END_Q05, /* --bands: the band at the end of a phase */
+  ROW_END_Q95,
+  ROW_DIFF_Q05, /* --bands: the band of the difference from the first */
+  ROW_DIFF_Q95  /*   scenario, set by set, at the end of a phase */
+} row_kind;
 
 /* Index of report `name` in run r, or -1. */
 static int col_of(const cli_srun *r, const char *name) {
@@ -42,6 +77,45 @@ static int phase_of(const cli_srun *r, const char *name) {
   for (int p = 0; p < n; p++)
     if (strcmp(muskx_scenario_phase_name(r->sc, p), name) == 0) return p;
   return -1;
+}
+
+/* The sample at the end of phase `phase` of r (sample times include it),
+   where the summary takes its end-of-phase value; -1 without the phase. */
+static long end_sample(const cli_srun *r, const char *phase) {
+  int p = phase_of(r, phase);
+  if (p < 0) return -1;
+  double te = muskx_scenario_phase_end(r->sc, p);
+  size_t i = 0;
+  while (i + 1 < r->nrows && r->times[i + 1] <= te) i++;
+  return (long)i;
+}
+
+/* --bands: the 5 % or 95 % quantile over parameter sets of run r's value
+   minus ref's, set by set (the same sets in both: common random
+   numbers), at the end of a phase. NaN when either lacks the output or
+   phase, or r is ref. */
+static double diff_quantile(const cli_srun *r, const cli_srun *ref,
+                            const char *out, row_kind k, const char *phase) {
+  int c = col_of(r, out), c0 = col_of(ref, out);
+  long i = end_sample(r, phase), i0 = end_sample(ref, phase);
+  if (r == ref || c < 0 || c0 < 0 || i < 0 || i0 < 0 ||
+      r->band_sets == NULL || ref->band_sets == NULL ||
+      r->band_nsets != ref->band_nsets)
+    return NAN;
+  size_t n = r->band_nsets;
+  size_t w = r->nrows * (size_t)muskx_scenario_report_count(r->sc);
+  size_t w0 = ref->nrows * (size_t)muskx_scenario_report_count(ref->sc);
+  size_t at = (size_t)i * (size_t)muskx_scenario_report_count(r->sc) + (size_t)c;
+  size_t at0 =
+      (size_t)i0 * (size_t)muskx_scenario_report_count(ref->sc) + (size_t)c0;
+  double *d = malloc(n * sizeof *d), q = NAN;
+  double p = k == ROW_DIFF_Q05 ? 0.05 : 0.95;
+  if (d == NULL) return NAN;
+  for (size_t s = 0; s < n; s++)
+    d[s] = r->band_sets[s * w + at] - ref->band_sets[s * w0 + at0];
+  if (muskx_quantiles(d, n, 1, &p, 1, &q) != MUSKX_OK) q = NAN;
+  free(d);
+  return q;
 }
 
 /* The value of one table cell (NAN when the scenario lacks the output or
@@ -61,8 +135,26 @@ static double value(const cli_srun *r, const char *out, row_kind k,
     return muskx_summary_get(r->summary, MUSKX_SUMMARY_PEAK, c, -1);
   case ROW_HALF:
     return muskx_summary_get(r->summary, MUSKX_SUMMARY_HALF_RECOVERY, c, -1);
+  case ROW_END_Q05:
+  case ROW_END_Q95: {
+    long i = end_sample(r, phase);
+    if (i < 0 || r->band_lo == NULL) return NAN;
+    size_t at =
+        (size_t)i * (size_t)muskx_scenario_report_count(r->sc) + (size_t)c;
+    return k == ROW_END_Q05 ? r->band_lo[at] : r->band_hi[at];
+  }
+  case ROW_DIFF_Q05:
+  case ROW_DIFF_Q95: return NAN; /* needs the first run: cell() */
   }
   return NAN;
+}
+
+/* The cell of run i of runs. */
+static double cell(const cli_srun *runs, int i, const char *out, row_kind k,
+                   const char *phase) {
+  if (k == ROW_DIFF_Q05 || k == ROW_DIFF_Q95)
+    return diff_quantile(&runs[i], &runs[0], out, k, phase);
+  return value(&runs[i], out, k, phase);
 }
 
 /* A list of distinct names, in order of first appearance. */
@@ -105,13 +197,19 @@ static int names_add(names *s, const char *name) {
 typedef void (*row_fn)(void *ctx, const char *out, row_kind k,
                        const char *phase, const char *label);
 
-static void for_rows(const names *outs, const names *phases, row_fn emit,
-                     void *ctx) {
+static void for_rows(const names *outs, const names *phases, int bands,
+                     int nruns, row_fn emit, void *ctx) {
   char label[160];
   for (int o = 0; o < outs->n; o++) {
     for (int p = 0; p < phases->n; p++) {
       snprintf(label, sizeof label, "end of %s", phases->v[p]);
       emit(ctx, outs->v[o], ROW_END, phases->v[p], label);
+      if (!bands) continue;
+      emit(ctx, outs->v[o], ROW_END_Q05, phases->v[p], "  band 5 %");
+      emit(ctx, outs->v[o], ROW_END_Q95, phases->v[p], "  band 95 %");
+      if (nruns < 2) continue;
+      emit(ctx, outs->v[o], ROW_DIFF_Q05, phases->v[p], "  minus first, 5 %");
+      emit(ctx, outs->v[o], ROW_DIFF_Q95, phases->v[p], "  minus first, 95 %");
     }
     emit(ctx, outs->v[o], ROW_TROUGH, "", "trough");
     emit(ctx, outs->v[o], ROW_PEAK, "", "peak");
@@ -152,7 +250,7 @@ static void text_row(void *vctx, const char *out, row_kind k,
   }
   fprintf(t->fp, "  %-28s", label);
   for (int i = 0; i < t->nruns; i++) {
-    double v = value(&t->runs[i], out, k, phase);
+    double v = cell(t->runs, i, out, k, phase);
     if (isnan(v))
       snprintf(buf, sizeof buf, "-");
     else if (k == ROW_HALF)
@@ -174,7 +272,9 @@ typedef struct csv_ctx {
 static void csv_row(void *vctx, const char *out, row_kind k,
                     const char *phase, const char *label) {
   static const char *const stat[] = {"end", "trough", "peak",
-                                     "half_recovery_days"};
+                                     "half_recovery_days", "end_q05",
+                                     "end_q95", "end_diff_q05",
+                                     "end_diff_q95"};
   csv_ctx *c = vctx;
   char num[CLI_NUMBUF];
   (void)label;
@@ -184,7 +284,7 @@ static void csv_row(void *vctx, const char *out, row_kind k,
   fprintf(c->fp, ",%s,", stat[k]);
   cli_csv_field(c->fp, phase);
   for (int i = 0; i < c->nruns; i++) {
-    double v = value(&c->runs[i], out, k, phase);
+    double v = cell(c->runs, i, out, k, phase);
     fputc(',', c->fp);
     if (!isnan(v)) fputs(cli_format_double(v, num), c->fp);
   }
@@ -192,7 +292,7 @@ static void csv_row(void *vctx, const char *out, row_kind k,
 }
 
 static int write_csv(const char *path, const cli_srun *runs, int nruns,
-                     const names *outs, const names *phases) {
+                     const names *outs, const names *phases, int bands) {
   cli_out o;
   if (cli_out_open(&o, path) != 0) return -1;
   fputs("output,unit,statistic,phase", o.fp);
@@ -202,7 +302,7 @@ static int write_csv(const char *path, const cli_srun *runs, int nruns,
   }
   fputc('\n', o.fp);
   csv_ctx c = {o.fp, runs, nruns};
-  for_rows(outs, phases, csv_row, &c);
+  for_rows(outs, phases, bands, nruns, csv_row, &c);
   return cli_out_commit(&o);
 }
 
@@ -239,7 +339,8 @@ static void print_header(FILE *fp, const cli_srun *runs, int nruns,
 }
 
 static void print_table(FILE *fp, const cli_srun *runs, int nruns,
-                        const names *outs, const names *phases) {
+                        const names *outs, const names *phases,
+                        const char *bands_note) {
   int *width = calloc((size_t)nruns, sizeof *width);
   if (width == NULL) return;
   fprintf(fp, "Scenarios compared:\n");
@@ -256,9 +357,10 @@ static void print_table(FILE *fp, const cli_srun *runs, int nruns,
               ? muskx_scenario_phase_name(
                     runs[0].sc, muskx_scenario_recovery_phase(runs[0].sc))
               : "none");
+  if (bands_note != NULL) fprintf(fp, "%s\n", bands_note);
   print_header(fp, runs, nruns, width);
   text_ctx t = {fp, runs, nruns, width, NULL};
-  for_rows(outs, phases, text_row, &t);
+  for_rows(outs, phases, bands_note != NULL, nruns, text_row, &t);
   free(width);
 }
 
@@ -269,7 +371,11 @@ static int run(const cli_command *self, int argc, char **argv) {
   const char **paths = NULL;
   cli_srun *runs = NULL;
   names outs = {NULL, 0}, phases = {NULL, 0};
-  int npaths = 0, rc = CLI_EXIT_FAIL, k;
+  int npaths = 0, rc = CLI_EXIT_FAIL, k, bands = 0;
+  cli_bands bopt;
+  char note[512];
+  memset(&bopt, 0, sizeof bopt);
+  bopt.seed = 1;
 
   paths = calloc((size_t)argc, sizeof *paths);
   if (paths == NULL) {
@@ -294,6 +400,39 @@ static int run(const cli_command *self, int argc, char **argv) {
       plot = p.value;
       break;
     case OPT_TITLE: title = p.value; break;
+    case OPT_BANDS: bands = 1; break;
+    case OPT_VARY: {
+      int bad = cli_bands_add_vary(&bopt, self, p.value);
+      if (bad != 0) {
+        rc = bad;
+        goto done;
+      }
+      break;
+    }
+    case OPT_PARAMS_CSV: bopt.params_csv = p.value; break;
+    case OPT_SAMPLES:
+    case OPT_SEED:
+    case OPT_THREADS: {
+      double v;
+      const char *opt = k == OPT_SAMPLES ? "--samples"
+                        : k == OPT_SEED  ? "--seed"
+                                         : "--threads";
+      if (cli_parse_double(self, opt, p.value, &v)) {
+        rc = CLI_EXIT_USAGE;
+        goto done;
+      }
+      if (!(v == floor(v) && v >= (k == OPT_SAMPLES ? 1 : 0) && v <= 1e8)) {
+        rc = cli_usage_error(self, "%s must be a whole number%s, got '%s'",
+                             opt, k == OPT_SAMPLES ? " from 1 to 1e8"
+                                                   : " from 0 to 1e8",
+                             p.value);
+        goto done;
+      }
+      if (k == OPT_SAMPLES) bopt.samples = (size_t)v;
+      else if (k == OPT_SEED) bopt.seed = (unsigned long long)v;
+      else bopt.threads = (long)v;
+      break;
+    }
     case OPT_SET: {
       int bad = cli_settings_add(&settings, self, p.value);
       if (bad != 0) {
@@ -309,6 +448,16 @@ static int run(const cli_command *self, int argc, char **argv) {
     rc = cli_usage_error(self, "no SCENARIO given");
     goto done;
   }
+  if (bands && bopt.nvary == 0 && bopt.params_csv == NULL) {
+    rc = cli_usage_error(self,
+                         "--bands needs parameter uncertainty: --vary "
+                         "NAME=DIST(A,B) and/or --params-csv FILE");
+    goto done;
+  }
+  if (!bands && (bopt.nvary > 0 || bopt.params_csv != NULL)) {
+    rc = cli_usage_error(self, "--vary and --params-csv are for --bands");
+    goto done;
+  }
   if (output != NULL && strcmp(output, "-") != 0 && cli_out_probe(output) != 0)
     goto done;
   runs = calloc((size_t)npaths, sizeof *runs);
@@ -318,6 +467,22 @@ static int run(const cli_command *self, int argc, char **argv) {
   }
   for (int i = 0; i < npaths; i++)
     if (cli_srun_do(&runs[i], paths[i], &settings) != 0) goto done;
+  if (bands) {
+    size_t nsets = 0, worst = 0;
+    for (int i = 0; i < npaths; i++) {
+      size_t nfail = 0;
+      if (cli_bands_compute(&runs[i], &bopt, &nsets, &nfail) != 0) goto done;
+      if (nfail > worst) worst = nfail;
+    }
+    snprintf(note, sizeof note,
+             "Bands: 5 %% and 95 %% quantiles over %zu parameter sets (the "
+             "same in every scenario; seed %llu)%s.\n",
+             nsets, bopt.seed,
+             worst > 0 ? "; some sets failed and are left out" : "");
+    if (worst > 0)
+      fprintf(stderr, "warning: up to %zu of %zu parameter sets failed in a "
+                      "scenario; the bands use the others\n", worst, nsets);
+  }
   for (int i = 0; i < npaths; i++) {
     const muskx_scenario *sc = runs[i].sc;
     for (int c = 0; c < muskx_scenario_report_count(sc); c++)
@@ -329,10 +494,10 @@ static int run(const cli_command *self, int argc, char **argv) {
         goto nomem;
   }
   if (output != NULL &&
-      write_csv(output, runs, npaths, &outs, &phases) != 0)
+      write_csv(output, runs, npaths, &outs, &phases, bands) != 0)
     goto done;
   print_table(output != NULL && strcmp(output, "-") == 0 ? stderr : stdout,
-              runs, npaths, &outs, &phases);
+              runs, npaths, &outs, &phases, bands ? note : NULL);
   if (plot != NULL) {
     char t[512];
     if (title == NULL) {
@@ -354,12 +519,15 @@ done:
   free(outs.v);
   free(phases.v);
   cli_settings_free(&settings);
+  cli_bands_free(&bopt);
   return rc;
 }
 
 const cli_command cli_cmd_compare = {
     "compare",
-    "SCENARIO... [--plot out.png] [-o table.csv] [--set NAME=VALUE ...]",
+    "SCENARIO... [--plot out.png] [-o table.csv] [--set NAME=VALUE ...]\n"
+    "       [--bands (--vary NAME=DIST(A,B) ... | --params-csv FILE) "
+    "[-n N] [--seed S]]",
     "run several scenarios and compare their summaries side by side",
     "Runs each SCENARIO (muskx-scenario(5)) and prints one table with a\n"
     "column per scenario: for every reported output, its value at the end\n"
@@ -367,9 +535,18 @@ const cli_command cli_cmd_compare = {
     "such phase or output), its trough and peak over the run, and the days\n"
     "after the recovery phase until half of its change is undone. -o writes\n"
     "the table as CSV (output,unit,statistic,phase,<scenario ids>); --plot\n"
-    "draws one panel per output with one line per scenario.",
+    "draws one panel per output with one line per scenario.\n"
+    "--bands runs every scenario once per parameter set (--vary draws, the\n"
+    "same sets in every scenario for a seed, and/or the rows of\n"
+    "--params-csv) and adds the 5 % and 95 % quantiles at the end of each\n"
+    "phase to the table (statistics end_q05, end_q95 in the CSV), those of\n"
+    "each scenario minus the first, set by set (end_diff_q05,\n"
+    "end_diff_q95), and a shaded 90 % band around each line to the plot.",
     options,
     "  muskx compare scenarios/iss_*.yaml\n"
-    "  muskx compare scenarios/iss_*.yaml --plot iss.png -o iss.csv\n",
+    "  muskx compare scenarios/iss_*.yaml --plot iss.png -o iss.csv\n"
+    "  muskx compare scenarios/iss_exercise.yaml "
+    "scenarios/iss_exercise_denosumab.yaml \\\n"
+    "      --bands --vary 'kappa_R=lognormal(0.26,0.3)' -n 100 --plot b.png\n",
     run,
 };

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cmd_ensemble.h"
+#include "param_draws.h"
 
 enum {
   OPT_SAMPLES = 1,
@@ -89,67 +90,13 @@ typedef struct ens_opts {
   int have_t_end, have_dt;
   char **columns; /* NUL-terminated copies */
   size_t ncolumns;
-  struct vary {
-    const char *arg;
-    char *name;
-    muskx_distribution dist;
-    double p1, p2;
-  } *vary;
+  cli_vary *vary;
   size_t nvary;
   const char *params_csv;
   int have_samples;
 } ens_opts;
 
 /* ------------------------------------------------------------ parsing */
-
-/* Parses NAME=DIST(A,B) into v; 0, or a usage error. */
-static int parse_vary(const cli_command *self, const char *arg,
-                      struct vary *v) {
-  static const struct {
-    const char *name;
-    muskx_distribution dist;
-  } dists[] = {{"lognormal", MUSKX_DIST_LOGNORMAL},
-               {"normal", MUSKX_DIST_NORMAL},
-               {"uniform", MUSKX_DIST_UNIFORM}};
-  const char *eq = strchr(arg, '='), *open, *comma, *close;
-  size_t k;
-  char num[64];
-
-  v->arg = arg;
-  if (eq == NULL || eq == arg)
-    return cli_usage_error(self, "--vary '%s': expected NAME=DIST(A,B)", arg);
-  open = strchr(eq, '(');
-  comma = open ? strchr(open, ',') : NULL;
-  close = comma ? strchr(comma, ')') : NULL;
-  if (open == NULL || comma == NULL || close == NULL || close[1] != '\0')
-    return cli_usage_error(self,
-                           "--vary '%s': expected NAME=DIST(A,B), e.g. "
-                           "k=lognormal(0.7,0.3)", arg);
-  for (k = 0; k < sizeof dists / sizeof dists[0]; k++)
-    if ((size_t)(open - eq - 1) == strlen(dists[k].name) &&
-        strncmp(eq + 1, dists[k].name, strlen(dists[k].name)) == 0)
-      break;
-  if (k == sizeof dists / sizeof dists[0])
-    return cli_usage_error(self,
-                           "--vary '%s': unknown distribution '%.*s' (use "
-                           "lognormal, normal or uniform)",
-                           arg, (int)(open - eq - 1), eq + 1);
-  v->dist = dists[k].dist;
-  v->name = malloc((size_t)(eq - arg) + 1);
-  if (v->name == NULL) return CLI_EXIT_FAIL;
-  memcpy(v->name, arg, (size_t)(eq - arg));
-  v->name[eq - arg] = '\0';
-  if ((size_t)(comma - open - 1) >= sizeof num ||
-      (size_t)(close - comma - 1) >= sizeof num)
-    return cli_usage_error(self, "--vary '%s': number too long", arg);
-  memcpy(num, open + 1, (size_t)(comma - open - 1));
-  num[comma - open - 1] = '\0';
-  if (cli_parse_double(self, "--vary", num, &v->p1)) return CLI_EXIT_USAGE;
-  memcpy(num, comma + 1, (size_t)(close - comma - 1));
-  num[close - comma - 1] = '\0';
-  if (cli_parse_double(self, "--vary", num, &v->p2)) return CLI_EXIT_USAGE;
-  return 0;
-}
 
 static int parse_columns(const char *s, ens_opts *o) {
   const char *p = s;
@@ -196,11 +143,11 @@ static int parse_args(cli_ens *job, ens_opts *o, const cli_command *self,
         o->have_samples = 1;
         break;
       case OPT_VARY: {
-        struct vary *v = realloc(o->vary, (o->nvary + 1) * sizeof *v);
+        cli_vary *v = realloc(o->vary, (o->nvary + 1) * sizeof *v);
         if (v == NULL) return CLI_EXIT_FAIL;
         o->vary = v;
         memset(&v[o->nvary], 0, sizeof *v);
-        r = parse_vary(self, p.value, &v[o->nvary]);
+        r = cli_vary_parse(self, p.value, &v[o->nvary]);
         o->nvary++;
         if (r != 0) return r;
         break;
@@ -345,99 +292,22 @@ static muskx_status setup_scenario(void *ctx, muskx_sim *sim, size_t sample) {
 
 /* Reads --params-csv into the ensemble. 0, or an exit status. */
 static int load_params_csv(cli_ens *job, const ens_opts *o) {
-  FILE *fp = fopen(o->params_csv, "r");
-  char *line = NULL, **names = NULL;
-  size_t cap = 0, nnames = 0, rows = 0, tcap = 0;
-  double *table = NULL;
-  ssize_t len;
-  int rc = CLI_EXIT_FAIL;
-  long lineno = 0;
-
-  if (fp == NULL) {
-    fprintf(stderr, "%s: cannot open: %s\n", o->params_csv, strerror(errno));
-    return CLI_EXIT_FAIL;
-  }
-  while ((len = getline(&line, &cap, fp)) >= 0) {
-    char *s = line, *tok;
-    size_t col = 0;
-    lineno++;
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-      line[--len] = '\0';
-    if (len == 0 || line[0] == '#') continue;
-    if (names == NULL) {
-      for (tok = strtok(s, ","); tok != NULL; tok = strtok(NULL, ",")) {
-        char **nn = realloc(names, (nnames + 1) * sizeof *nn);
-        size_t tl;
-        if (nn == NULL) goto done;
-        names = nn;
-        while (*tok == ' ') tok++;
-        tl = strlen(tok);
-        while (tl > 0 && tok[tl - 1] == ' ') tok[--tl] = '\0';
-        if (tl >= 2 && tok[0] == '"' && tok[tl - 1] == '"') {
-          tok[tl - 1] = '\0';
-          tok++;
-        }
-        names[nnames] = strdup(tok);
-        if (names[nnames++] == NULL) goto done;
-      }
-      if (nnames == 0) {
-        fprintf(stderr, "%s:%ld: empty header\n", o->params_csv, lineno);
-        goto done;
-      }
-      continue;
-    }
-    if ((rows + 1) * nnames > tcap) {
-      size_t nc = tcap ? 2 * tcap : 64 * nnames;
-      double *t = realloc(table, nc * sizeof *t);
-      if (t == NULL) goto done;
-      table = t;
-      tcap = nc;
-    }
-    for (tok = strtok(s, ","); tok != NULL; tok = strtok(NULL, ",")) {
-      char *end;
-      double v;
-      while (*tok == ' ') tok++;
-      v = strtod(tok, &end);
-      while (*end == ' ') end++;
-      if (col >= nnames || end == tok || *end != '\0' || !isfinite(v)) {
-        fprintf(stderr, "%s:%ld: %s\n", o->params_csv, lineno,
-                col >= nnames ? "more fields than the header has names"
-                              : "not a finite number");
-        goto done;
-      }
-      table[rows * nnames + col++] = v;
-    }
-    if (col != nnames) {
-      fprintf(stderr, "%s:%ld: %zu fields, the header has %zu\n",
-              o->params_csv, lineno, col, nnames);
-      goto done;
-    }
-    rows++;
-  }
-  if (rows == 0) {
-    fprintf(stderr, "%s: no parameter sets\n", o->params_csv);
-    goto done;
-  }
-  if (!o->have_samples) job->nsamples = rows;
-  if (job->nsamples > rows) {
+  cli_param_table t;
+  int rc = cli_param_table_read(o->params_csv, &t);
+  if (rc != 0) return rc;
+  if (!o->have_samples) job->nsamples = t.rows;
+  if (job->nsamples > t.rows) {
     fprintf(stderr, "%s: --samples %zu, but the file has %zu parameter "
-                    "sets\n", o->params_csv, job->nsamples, rows);
+                    "sets\n", o->params_csv, job->nsamples, t.rows);
     rc = CLI_EXIT_USAGE;
-    goto done;
-  }
-  if (muskx_ensemble_set_samples(job->ens, table, rows, nnames,
-                                 (const char *const *)names) != MUSKX_OK) {
+  } else if (muskx_ensemble_set_samples(job->ens, t.values, t.rows, t.nnames,
+                                        (const char *const *)t.names) !=
+             MUSKX_OK) {
     fprintf(stderr, "%s: %s\n", o->params_csv,
             muskx_ensemble_errmsg(job->ens));
-    goto done;
+    rc = CLI_EXIT_FAIL;
   }
-  rc = 0;
-done:
-  for (size_t i = 0; i < nnames; i++) free(names[i]);
-  free(names);
-  free(table);
-  free(line);
-  fclose(fp);
+  cli_param_table_free(&t);
   return rc;
 }
 

@@ -11,11 +11,15 @@
 
 #include "cli.h"
 
-enum { OPT_OUTPUT = 1 };
+enum { OPT_OUTPUT = 1, OPT_L2_TRIGGER };
 
 static const cli_option options[] = {
     {OPT_OUTPUT, "output", 'o', "FILE",
      "write the YAML to FILE, atomically (default: stdout)"},
+    {OPT_L2_TRIGGER, "l2-initial-trigger", 0, "false|true",
+     "SBML Level 1-2 events: a trigger already true at t0 fires at the start "
+     "(false: it was false just before) or not (true); default: not, with a "
+     "warning naming each such event"},
     {0, NULL, 0, NULL, NULL},
 };
 
@@ -35,10 +39,32 @@ static int run(const cli_command *self, int argc, char **argv) {
   muskx_model *m = NULL;
   int status = CLI_EXIT_FAIL;
 
-  int r = cli_parse_model_output(self, argc, argv, OPT_OUTPUT, &model, &output);
-  if (r >= 0) return r;
+  int l2 = -1;
+  cli_parser p;
+  model = output = NULL;
+  cli_parser_init(&p, self, argc, argv);
+  for (int r; (r = cli_next(&p)) != CLI_END;) {
+    if (r == CLI_ERROR) return CLI_EXIT_USAGE;
+    if (r == CLI_HELP) {
+      cli_print_help(stdout, self);
+      return CLI_EXIT_OK;
+    }
+    if (r == OPT_OUTPUT) output = p.value;
+    if (r == OPT_L2_TRIGGER) {
+      if (strcmp(p.value, "false") != 0 && strcmp(p.value, "true") != 0)
+        return cli_usage_error(self, "--l2-initial-trigger takes false or "
+                               "true, not '%s'", p.value);
+      l2 = strcmp(p.value, "true") == 0;
+    }
+    if (r == CLI_ARG) {
+      if (model != NULL)
+        return cli_usage_error(self, "only one MODEL, not '%s'", p.value);
+      model = p.value;
+    }
+  }
+  if (model == NULL) return cli_usage_error(self, "no MODEL given");
   memset(&err, 0, sizeof err);
-  if (muskx_sbml_to_yaml(model, &yaml, &err) != MUSKX_OK) {
+  if (muskx_sbml_to_yaml_opt(model, l2, &yaml, &err) != MUSKX_OK) {
     print_error(&err, model);
     return CLI_EXIT_FAIL;
   }
@@ -48,6 +74,8 @@ static int run(const cli_command *self, int argc, char **argv) {
             model, err.line, err.column, err.message);
     goto done;
   }
+  for (int w = 0; w < muskx_model_warning_count(m); w++)
+    fprintf(stderr, "%s\n", muskx_model_warning(m, w));
   if (cli_out_write_text(output, yaml) != 0) goto done;
   status = CLI_EXIT_OK;
 done:
@@ -58,7 +86,7 @@ done:
 
 const cli_command cli_cmd_import = {
     "import",
-    "MODEL.xml [-o FILE]",
+    "MODEL.xml [-o FILE] [--l2-initial-trigger false|true]",
     "translate an SBML model into a muskx model",
     "Translates an SBML Level 1-3 model (core, and hierarchical comp models,\n"
     "which are flattened) into an equivalent muskx model and writes its\n"
@@ -69,7 +97,14 @@ const cli_command cli_cmd_import = {
     "become `algebraic:` equations (solved with SUNDIALS IDA), csymbol delay\n"
     "becomes delay(x, tau). Constructs the engine cannot represent (rateOf\n"
     "in initial values, inside delay or of expressions, nested delays, flux\n"
-    "balance) are refused with their line.",
+    "balance) are refused with their line. The time unit comes from\n"
+    "Level 3 timeUnits or a Level 1-2 redefinition of 'time' (s, min, h,\n"
+    "d, week or year when it is a multiple of the second; Level 1-2 default\n"
+    "s). Level 1-2 leave open whether an event whose trigger is already\n"
+    "true at t0 fires at the start: by default it does not (libSBML's\n"
+    "Level 3 reading) and each such event gets a warning on stderr;\n"
+    "--l2-initial-trigger false fires them, true keeps the default\n"
+    "without the warning.",
     options,
     "  muskx import BIOMD0000000001.xml -o model.yaml\n"
     "  muskx simulate BIOMD0000000001.xml --t-end 100\n",

@@ -200,6 +200,35 @@ static int reaction_table(const muskx_model *m) {
   return failed ? -1 : 0;
 }
 
+/* The drugs the model knows by name (`agents:`): one row per route. */
+static int agent_table(const muskx_model *m) {
+  static const char *const head[] = {"agent", "route", "depot",
+                                     "bioavailability", "per dose unit"};
+  table t;
+  int failed;
+  table_init(&t, 5, head);
+  for (int a = 0; a < muskx_model_agent_count(m); a++)
+    for (int r = 0; r < muskx_model_agent_route_count(m, a); r++) {
+      char f[CLI_NUMBUF], per[CLI_NUMBUF + 16];
+      int depot, fp;
+      double fn, pdu;
+      const char *row[5];
+      row[1] = muskx_model_agent_route(m, a, r, &depot, &fp, &fn, &pdu);
+      row[0] = muskx_model_agent_name(m, a);
+      row[2] = muskx_model_name_at(m, MUSKX_SPECIES, depot);
+      row[3] = fp >= 0 ? muskx_model_name_at(m, MUSKX_PARAMETER, fp)
+                       : cli_format_double(fn, f);
+      snprintf(per, sizeof per, "%.6g per %s", pdu,
+               muskx_model_agent_dose_unit(m, a));
+      row[4] = per;
+      table_row(&t, row);
+    }
+  table_print(&t, "agents");
+  failed = t.failed;
+  table_free(&t);
+  return failed ? -1 : 0;
+}
+
 static void print_counts(const muskx_model *m) {
   static const struct {
     muskx_kind kind;
@@ -257,6 +286,7 @@ static int describe(const muskx_model *m) {
   failed |= reaction_table(m);
   failed |= kind_table(m, MUSKX_OUTPUT, "outputs", NULL);
   failed |= kind_table(m, MUSKX_EVENT, "events", NULL);
+  failed |= agent_table(m);
   if (failed) cli_error("out of memory");
   return failed ? -1 : 0;
 }
@@ -303,7 +333,8 @@ const cli_command cli_cmd_info = {
     "references; how many species, reactions, parameters, inputs,\n"
     "assignments, outputs, events and compartments it has; the size and\n"
     "sparsity of its Jacobian; and a table of each kind (values are the\n"
-    "defaults, with expressions evaluated). The layout is for people and\n"
+    "defaults, with expressions evaluated), the drugs it knows by name\n"
+    "(agents: route, depot, bioavailability). The layout is for people and\n"
     "may change; scripts should use the C API.",
     options,
     "  muskx info robertson.yaml\n"

@@ -7,11 +7,17 @@
  * to t_end, and t_end itself always; or t0 followed by the --times list.
  * Every number is printed so that it reads back to the same double.
  *
+ * With --sensitivities P1,P2,... the CSV gains, after those columns, one
+ * column "d(C)/d(P)" per column C (species, then outputs) and parameter P,
+ * C-major (all of C's before the next C's): forward sensitivities by
+ * muskx_sim_run_sens(); with --steady-start from the steady state's.
+ *
  * On a failure nothing is written unless --partial is given, so a target
  * file is never replaced by a partial one behind the user's back; the
  * rows done are then written as a complete CSV (atomically with -o).
  */
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +39,7 @@ enum {
   OPT_H_MAX,
   OPT_STATS,
   OPT_PARTIAL,
+  OPT_SENS,
   OPT_OUTPUT
 };
 
@@ -57,6 +64,9 @@ static const cli_option options[] = {
     {OPT_STATS, "stats", 0, NULL, "print solver statistics on stderr"},
     {OPT_PARTIAL, "partial", 0, NULL,
      "after a solver failure, write the rows computed"},
+    {OPT_SENS, "sensitivities", 0, "LIST",
+     "also write d(column)/d(p) for these comma-separated parameters, "
+     "compartments or species (initial values)"},
     {OPT_OUTPUT, "output", 'o', "FILE",
      "write the CSV to FILE, atomically (default: stdout)"},
     {0, NULL, 0, NULL, NULL},
@@ -80,7 +90,34 @@ typedef struct sim_args {
   size_t ntimes, cap;
   cli_settings settings;
   const char *output;
+  char *sens_text;     /* --sensitivities, split in place into sens */
+  const char **sens;
+  int nsens;
 } sim_args;
+
+/* Splits a->sens_text at commas into a->sens; 0, or an exit status. */
+static int split_sens(const cli_command *self, sim_args *a, const char *v) {
+  free(a->sens_text);
+  free(a->sens);
+  a->nsens = 0;
+  a->sens = NULL;
+  a->sens_text = malloc(strlen(v) + 1);
+  a->sens = malloc((strlen(v) / 2 + 1) * sizeof *a->sens);
+  if (a->sens_text == NULL || a->sens == NULL) {
+    cli_error("out of memory");
+    return CLI_EXIT_FAIL;
+  }
+  strcpy(a->sens_text, v);
+  for (char *p = a->sens_text, *q; p != NULL; p = q) {
+    q = strchr(p, ',');
+    if (q != NULL) *q++ = '\0';
+    if (*p == '\0')
+      return cli_usage_error(self, "--sensitivities: an empty name in '%s'",
+                             v);
+    a->sens[a->nsens++] = p;
+  }
+  return 0;
+}
 
 /* Parses argv into a; returns -1 (continue), or an exit status. */
 static int parse_args(const cli_command *self, int argc, char **argv,
@@ -143,12 +180,18 @@ static int parse_args(const cli_command *self, int argc, char **argv,
       break;
     case OPT_STATS: a->stats = 1; break;
     case OPT_PARTIAL: a->partial = 1; break;
+    case OPT_SENS:
+      if ((r = split_sens(self, a, p.value)) != 0) return r;
+      break;
     case OPT_OUTPUT: a->output = p.value; break;
     default: break;
     }
     if (bad) return CLI_EXIT_USAGE;
   }
   if (a->model == NULL) return cli_usage_error(self, "no MODEL given");
+  if (a->nsens > 0 && a->partial)
+    return cli_usage_error(self, "--partial is not available with "
+                                 "--sensitivities");
   if (a->have_dt && a->have_times)
     return cli_usage_error(self, "give either --dt or --times, not both");
   if (!a->have_t_end && !a->have_times)
@@ -280,30 +323,50 @@ static void print_stats(const muskx_sim *sim, int steady) {
   }
 }
 
-static void write_csv(FILE *fp, const muskx_model *m, const double *times,
-                      const double *vals, size_t nrows, int ncols) {
-  char buf[CLI_NUMBUF];
+/* Name of column j: species, then outputs. */
+static const char *column_name(const muskx_model *m, int j) {
   int ns = muskx_model_count(m, MUSKX_SPECIES);
-  int no = muskx_model_count(m, MUSKX_OUTPUT);
-  int j;
+  return j < ns ? muskx_model_name_at(m, MUSKX_SPECIES, j)
+                : muskx_model_name_at(m, MUSKX_OUTPUT, j - ns);
+}
+
+/* The CSV: time, the columns, then (sens not NULL) d(column)/d(p) for
+   each column and each of the a->nsens parameters. */
+static void write_csv(FILE *fp, const muskx_model *m, const sim_args *a,
+                      const double *vals, const double *sens, size_t nrows,
+                      int ncols) {
+  char buf[CLI_NUMBUF];
+  int j, k, np = sens != NULL ? a->nsens : 0;
   size_t i;
 
   fputs("time", fp);
-  for (j = 0; j < ns; j++) {
+  for (j = 0; j < ncols; j++) {
     fputc(',', fp);
-    cli_csv_field(fp, muskx_model_name_at(m, MUSKX_SPECIES, j));
+    cli_csv_field(fp, column_name(m, j));
   }
-  for (j = 0; j < no; j++) {
-    fputc(',', fp);
-    cli_csv_field(fp, muskx_model_name_at(m, MUSKX_OUTPUT, j));
-  }
+  for (j = 0; j < ncols; j++)
+    for (k = 0; k < np; k++) {
+      const char *c = column_name(m, j);
+      size_t len = strlen(c) + strlen(a->sens[k]) + 8;
+      char *h = malloc(len);
+      fputc(',', fp);
+      if (h != NULL) {
+        snprintf(h, len, "d(%s)/d(%s)", c, a->sens[k]);
+        cli_csv_field(fp, h);
+        free(h);
+      }
+    }
   fputc('\n', fp);
   for (i = 0; i < nrows; i++) {
     const double *row = vals + i * (size_t)ncols;
-    fputs(cli_format_double(times[i], buf), fp);
+    fputs(cli_format_double(a->times[i], buf), fp);
     for (j = 0; j < ncols; j++) {
       fputc(',', fp);
       fputs(cli_format_double(row[j], buf), fp);
+    }
+    for (j = 0; j < ncols * np; j++) {
+      fputc(',', fp);
+      fputs(cli_format_double(sens[i * (size_t)ncols * np + j], buf), fp);
     }
     fputc('\n', fp);
   }
@@ -342,7 +405,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   sim_args a;
   muskx_model *m = NULL;
   muskx_sim *sim = NULL;
-  double *vals = NULL;
+  double *vals = NULL, *sens = NULL;
   size_t rows_done = 0;
   cli_out out;
   int rc, ncols, ns, no;
@@ -382,18 +445,43 @@ static int run(const cli_command *self, int argc, char **argv) {
     goto done;
   }
 
+  if (a.nsens > 0) {
+    size_t per = (size_t)(ncols > 0 ? ncols : 1) * (size_t)a.nsens;
+    if (a.ntimes > (size_t)-1 / sizeof(double) / per ||
+        (sens = malloc(a.ntimes * per * sizeof *sens)) == NULL) {
+      cli_error("out of memory (%zu rows of %zu sensitivities)", a.ntimes,
+                per);
+      goto done;
+    }
+    st = muskx_sim_set_sens_params(sim, a.sens, a.nsens);
+    if (st != MUSKX_OK) {
+      cli_sim_error(a.model, "--sensitivities", sim, st);
+      goto done;
+    }
+    if (a.ntimes > (size_t)INT_MAX) {
+      cli_error("too many rows for --sensitivities (%zu)", a.ntimes);
+      goto done;
+    }
+  }
+
   /* A bad -o fails before the (possibly long) run. */
   if (cli_out_probe(a.output) != 0) goto done;
 
   if (a.steady_start) {
-    st = muskx_sim_steady_state(sim, NULL, 0);
+    st = sens != NULL ? muskx_sim_steady_state_sens(sim, NULL, NULL)
+                      : muskx_sim_steady_state(sim, NULL, 0);
     if (st != MUSKX_OK) {
       cli_steady_error(a.model, "--steady-start", sim, st);
       goto done;
     }
   }
 
-  st = muskx_sim_run(sim, a.times, a.ntimes, vals, &rows_done);
+  if (sens != NULL) {
+    st = muskx_sim_run_sens(sim, a.times, (int)a.ntimes, vals, sens);
+    rows_done = st == MUSKX_OK ? a.ntimes : 0;
+  } else {
+    st = muskx_sim_run(sim, a.times, a.ntimes, vals, &rows_done);
+  }
   if (rows_done > a.ntimes) rows_done = a.ntimes; /* defensive */
   if (a.stats) print_stats(sim, a.steady_start);
   if (st != MUSKX_OK) {
@@ -401,7 +489,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     cli_sim_error(a.model, NULL, sim, st);
     if (a.partial && rows_done > 0) {
       if (cli_out_open(&out, a.output) != 0) goto done;
-      write_csv(out.fp, m, a.times, vals, rows_done, ncols);
+      write_csv(out.fp, m, &a, vals, NULL, rows_done, ncols);
       if (cli_out_commit(&out) == 0)
         fprintf(stderr, "%s: wrote the %zu rows computed (of %zu, up to t=%s) "
                         "to %s\n",
@@ -420,12 +508,15 @@ static int run(const cli_command *self, int argc, char **argv) {
   }
 
   if (cli_out_open(&out, a.output) != 0) goto done;
-  write_csv(out.fp, m, a.times, vals, rows_done, ncols);
+  write_csv(out.fp, m, &a, vals, sens, rows_done, ncols);
   if (cli_out_commit(&out) != 0) goto done;
   rc = CLI_EXIT_OK;
 
 done:
   free(vals);
+  free(sens);
+  free(a.sens);
+  free(a.sens_text);
   muskx_sim_free(sim);
   muskx_model_free(m);
   free(a.times);
@@ -445,10 +536,14 @@ const cli_command cli_cmd_simulate = {
     "applied in order, before --steady-start. Numbers are printed so that\n"
     "they read back exactly. On any error the message goes to stderr, the\n"
     "exit status is 1 and nothing is written (see --partial); -o FILE is\n"
-    "replaced only by a complete file.",
+    "replaced only by a complete file. --sensitivities P1,P2 adds, after\n"
+    "those, the columns \"d(C)/d(P)\" for every column C and each P in\n"
+    "turn (all of C's, then the next C's): forward sensitivities (CVODES,\n"
+    "exact derivatives; a species P means its initial value).",
     options,
     "  muskx simulate robertson.yaml --times 0.4,4,40,400,4e4,4e6,4e10\n"
     "  muskx simulate bone.yaml --t-end 180 --dt 1 --set loading=0 -o hu.csv\n"
-    "  muskx simulate bone.yaml --t-end 360 --steady-start --stats\n",
+    "  muskx simulate bone.yaml --t-end 360 --steady-start --stats\n"
+    "  muskx simulate decay.yaml --t-end 10 --sensitivities k,A\n",
     run,
 };

@@ -15,11 +15,13 @@
 /* SBML in and out (cli/cmd_import.c, cli/cmd_export.c; issue 5). */
 extern const cli_command cli_cmd_import;
 extern const cli_command cli_cmd_export;
+/* PEtab problems (cli/cmd_petab.c; issue 15). */
+extern const cli_command cli_cmd_petab;
 
 static const cli_command *const commands[] = {
     &cli_cmd_check, &cli_cmd_info, &cli_cmd_simulate, &cli_cmd_steady,
     &cli_cmd_dot,   &cli_cmd_run,  &cli_cmd_compare,  &cli_cmd_ensemble,
-    &cli_cmd_import, &cli_cmd_export,
+    &cli_cmd_import, &cli_cmd_export, &cli_cmd_petab,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -6,27 +6,13 @@
  * x in days (months for runs longer than 400 days), y in the output's
  * shown units (percent change from day 0 for most), the phases (when all
  * runs share them) shaded alternately, with dashed boundaries and their
- * names at the top of each panel, a legend and a title. The script and the data (inline datablocks) go to gnuplot on a
- * pipe and the PNG comes back on gnuplot's standard output, which is the
- * temporary file of cli_out_open(): so no temporary files of our own, and
- * the target is replaced atomically or not at all. gnuplot is run with
- * execvp (no shell), so file names need no quoting; the strings written
- * into the script (titles, names) are single-quoted, where gnuplot only
- * interprets '' (as ').
- *
- * A missing gnuplot is not an error: the run has done its job, and the
- * message says how to get plots.
+ * names at the top of each panel, a legend and a title. gnuplot itself is
+ * run by cli/gnuplot.c.
  */
-#include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "scenario_cli.h"
 
@@ -35,42 +21,6 @@ static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c",
                                      "#ff7f0e", "#9467bd", "#8c564b",
                                      "#e377c2", "#7f7f7f"};
 #define NCOLORS (sizeof colors / sizeof colors[0])
-
-/* Is there an executable `gnuplot` on PATH? */
-static int have_gnuplot(void) {
-  const char *path = getenv("PATH");
-  char buf[4096];
-  if (path == NULL) path = "/usr/bin:/bin";
-  while (*path) {
-    const char *colon = strchr(path, ':');
-    size_t n = colon ? (size_t)(colon - path) : strlen(path);
-    if (n > 0 && n + sizeof "/gnuplot" < sizeof buf) {
-      struct stat sb;
-      memcpy(buf, path, n);
-      memcpy(buf + n, "/gnuplot", sizeof "/gnuplot");
-      if (stat(buf, &sb) == 0 && S_ISREG(sb.st_mode) &&
-          access(buf, X_OK) == 0)
-        return 1;
-    }
-    path += n;
-    if (*path == ':') path++;
-  }
-  return 0;
-}
-
-/* s as a gnuplot single-quoted string. */
-static void quoted(FILE *g, const char *s) {
-  fputc('\'', g);
-  for (; *s; s++) {
-    if (*s == '\'') fputc('\'', g);
-    if (*s == '\n') {
-      fputc(' ', g);
-      continue;
-    }
-    fputc(*s, g);
-  }
-  fputc('\'', g);
-}
 
 static int col_of(const cli_srun *r, const char *name) {
   int n = muskx_scenario_report_count(r->sc);
@@ -137,10 +87,26 @@ static void write_script(FILE *g, const cli_srun *runs, int nruns,
       fputc('\n', g);
     }
     fputs("EOD\n", g);
+    if (r->band_lo == NULL) continue;
+    /* compare --bands: x, then low and high of every column. */
+    fprintf(g, "$band%d << EOD\n", i);
+    for (size_t k = 0; k < r->nrows; k++) {
+      fputs(cli_format_double(r->times[k] * xs, num), g);
+      for (int c = 0; c < nc; c++) {
+        size_t at = k * (size_t)nc + (size_t)c;
+        double v[2] = {r->band_lo[at], r->band_hi[at]};
+        for (int j = 0; j < 2; j++) {
+          fputc(' ', g);
+          fputs(isfinite(v[j]) ? cli_format_double(v[j], num) : "?", g);
+        }
+      }
+      fputc('\n', g);
+    }
+    fputs("EOD\n", g);
   }
   fputs("set multiplot layout ", g);
   fprintf(g, "%d,%d title ", rows, cols);
-  quoted(g, title);
+  cli_gnuplot_quoted(g, title);
   fputs(" font 'sans,15'\n", g);
   fputs("set grid lc rgb '#e0e0e0'\nset border lc rgb '#404040'\n", g);
   fprintf(g, "set xlabel '%s'\n",
@@ -180,18 +146,18 @@ static void write_script(FILE *g, const cli_srun *runs, int nruns,
                 "set arrow from %s, graph 0 to %s, graph 1 nohead lc rgb "
                 "'#909090' dt 2\n", as, as);
       fputs("set label ", g);
-      quoted(g, muskx_scenario_phase_name(r0->sc, p));
+      cli_gnuplot_quoted(g, muskx_scenario_phase_name(r0->sc, p));
       fprintf(g, " at %s, graph 0.95 center font 'sans,9' tc rgb '#505050'\n",
               cli_format_double((a + b) / 2, num));
     }
     fputs("set title ", g);
-    quoted(g, panels[k]);
+    cli_gnuplot_quoted(g, panels[k]);
     fputs(" font 'sans,12'\n", g);
     int c0 = -1;
     for (int i = 0; i < nruns && c0 < 0; i++)
       if ((c0 = col_of(&runs[i], panels[k])) >= 0) {
         fputs("set ylabel ", g);
-        quoted(g, ylabel(&runs[i], c0));
+        cli_gnuplot_quoted(g, ylabel(&runs[i], c0));
         fputc('\n', g);
       }
     if (k == 0)
@@ -201,12 +167,22 @@ static void write_script(FILE *g, const cli_srun *runs, int nruns,
       fputs("unset key\n", g);
     fputs("plot ", g);
     int first = 1;
+    /* Bands first, so that every line is drawn over them. */
+    for (int i = 0; i < nruns; i++) {
+      int c = col_of(&runs[i], panels[k]);
+      if (c < 0 || runs[i].band_lo == NULL) continue;
+      fprintf(g, "%s$band%d using 1:%d:%d with filledcurves fc rgb '%s' "
+                 "fs transparent solid 0.2 noborder notitle",
+              first ? "" : ", ", i, 2 * c + 2, 2 * c + 3,
+              colors[i % NCOLORS]);
+      first = 0;
+    }
     for (int i = 0; i < nruns; i++) {
       int c = col_of(&runs[i], panels[k]);
       if (c < 0) continue;
       fprintf(g, "%s$run%d using 1:%d with lines lw 2 lc rgb '%s' title ",
               first ? "" : ", ", i, c + 2, colors[i % NCOLORS]);
-      quoted(g, muskx_scenario_id(runs[i].sc));
+      cli_gnuplot_quoted(g, muskx_scenario_id(runs[i].sc));
       first = 0;
     }
     fputc('\n', g);
@@ -215,70 +191,19 @@ static void write_script(FILE *g, const cli_srun *runs, int nruns,
   free(panels);
 }
 
+typedef struct runs_plot {
+  const cli_srun *runs;
+  int nruns;
+  const char *title;
+} runs_plot;
+
+static void runs_script(FILE *g, const void *ctx) {
+  const runs_plot *p = ctx;
+  write_script(g, p->runs, p->nruns, p->title);
+}
+
 int cli_plot_runs(const cli_srun *runs, int nruns, const char *png_path,
                   const char *title) {
-  cli_out o;
-  int fds[2];
-  pid_t pid;
-  int status = 0;
-  struct sigaction ign, old;
-
-  if (!have_gnuplot()) {
-    fprintf(stderr, "plot skipped: gnuplot not found "
-                    "(apt-get install gnuplot-nox)\n");
-    return 1;
-  }
-  if (cli_out_open(&o, png_path) != 0) return -1;
-  fflush(o.fp);
-  fflush(stdout);
-  if (pipe(fds) != 0) {
-    cli_error("cannot start gnuplot: %s", strerror(errno));
-    cli_out_abort(&o);
-    return -1;
-  }
-  pid = fork();
-  if (pid < 0) {
-    cli_error("cannot start gnuplot: %s", strerror(errno));
-    close(fds[0]);
-    close(fds[1]);
-    cli_out_abort(&o);
-    return -1;
-  }
-  if (pid == 0) {
-    char *argv[] = {"gnuplot", NULL};
-    if (dup2(fds[0], 0) < 0 || dup2(fileno(o.fp), 1) < 0) _exit(127);
-    close(fds[0]);
-    close(fds[1]);
-    execvp("gnuplot", argv);
-    _exit(127);
-  }
-  close(fds[0]);
-  /* A gnuplot that dies early must not kill us with SIGPIPE. */
-  memset(&ign, 0, sizeof ign);
-  ign.sa_handler = SIG_IGN;
-  sigaction(SIGPIPE, &ign, &old);
-  FILE *g = fdopen(fds[1], "w");
-  if (g != NULL) {
-    write_script(g, runs, nruns, title);
-    fclose(g);
-  } else {
-    close(fds[1]);
-  }
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  sigaction(SIGPIPE, &old, NULL);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    cli_error("plot failed: gnuplot %s %d", WIFEXITED(status)
-                                                 ? "exited with status"
-                                                 : "was killed by signal",
-              WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-    cli_out_abort(&o);
-    return -1;
-  }
-  if (cli_out_commit(&o) != 0) return -1;
-  if (o.path != NULL) {
-    fflush(stdout);
-    fprintf(stderr, "plot written to %s\n", png_path);
-  }
-  return 0;
+  runs_plot p = {runs, nruns, title};
+  return cli_gnuplot_png(png_path, runs_script, &p);
 }

@@ -9,6 +9,7 @@
 #define MUSKX_SCENARIO_CLI_H
 
 #include "cli.h"
+#include "param_draws.h"
 
 extern const cli_command cli_cmd_run;
 extern const cli_command cli_cmd_compare;
@@ -23,6 +24,15 @@ typedef struct cli_srun {
   double *values;
   size_t nrows;
   muskx_summary *summary;
+  /* compare --bands (compare_bands.c): the 5 % and 95 % quantiles over
+     parameter sets of every reported column, in shown units (each set's
+     own day 0 as baseline), nrows x ncols each; NULL without bands. */
+  double *band_lo, *band_hi;
+  /* ... and every set's shown values (band_nsets blocks of nrows x ncols,
+     NaN where a set failed), for differences between scenarios set by
+     set. */
+  double *band_sets;
+  size_t band_nsets;
 } cli_srun;
 
 /*
@@ -33,6 +43,29 @@ typedef struct cli_srun {
  */
 int cli_srun_do(cli_srun *r, const char *path, const cli_settings *settings);
 void cli_srun_free(cli_srun *r);
+
+/* Where compare --bands takes parameter uncertainty from: --vary
+   distributions and/or a --params-csv table of parameter sets. */
+typedef struct cli_bands {
+  cli_vary *vary;
+  size_t nvary;
+  const char *params_csv;
+  size_t samples; /* 0: the table's rows, or 200 */
+  unsigned long long seed;
+  long threads;   /* 0: one per processor */
+} cli_bands;
+
+/* Adds a --vary NAME=DIST(A,B); 0, or an exit status after saying why. */
+int cli_bands_add_vary(cli_bands *b, const cli_command *self, const char *arg);
+/*
+ * Runs r's scenario (with its --set values) once per parameter set and
+ * fills r->band_lo and r->band_hi. Every arm gets the same sets for the
+ * same seed. 0, or -1 after printing why (every set failed, a name the
+ * model lacks, a bad table).
+ */
+int cli_bands_compute(cli_srun *r, const cli_bands *b, size_t *nsets,
+                      size_t *nfailed);
+void cli_bands_free(cli_bands *b);
 
 /* Writes time,<reported columns> as CSV (raw values), atomically with a
    path. 0, or -1 after printing why. */

@@ -86,6 +86,9 @@ void cli_srun_free(cli_srun *r) {
   muskx_scenario_free(r->sc);
   free(r->times);
   free(r->values);
+  free(r->band_lo);
+  free(r->band_hi);
+  free(r->band_sets);
   memset(r, 0, sizeof *r);
 }
 

@@ -227,9 +227,39 @@ MUSKX_API int muskx_model_bytecode(const muskx_model *model, char *buf,
                                    size_t size);
 
 /* model.references. */
+/* Warnings about a model that loads but is probably not what its author
+   meant (an event condition that can never turn true), each a
+   "file:line:col: warning: ..." line; `muskx check` prints them. */
+MUSKX_API int muskx_model_warning_count(const muskx_model *model);
+MUSKX_API const char *muskx_model_warning(const muskx_model *model, int index);
 MUSKX_API int muskx_model_reference_count(const muskx_model *model);
 MUSKX_API const char *muskx_model_reference(const muskx_model *model,
                                             int index);
+
+/*
+ * Drugs the model declares by name (`agents:`, muskx-model(5)), imports
+ * included: their number (-1 for NULL), and the index-th's name and dose
+ * unit (NULL when out of range).
+ */
+MUSKX_API int muskx_model_agent_count(const muskx_model *model);
+MUSKX_API const char *muskx_model_agent_name(const muskx_model *model,
+                                             int agent);
+MUSKX_API const char *muskx_model_agent_dose_unit(const muskx_model *model,
+                                                  int agent);
+/* Number of routes of an agent, -1 when out of range. */
+MUSKX_API int muskx_model_agent_route_count(const muskx_model *model,
+                                            int agent);
+/*
+ * Route `route` of an agent: returns its name ("sc", ...; NULL when out of
+ * range) and, through the pointers that are not NULL, the species index a
+ * dose goes into, the bioavailability parameter's index (-1 when it is
+ * the number *f_number) and the depot amount per one dose unit.
+ */
+MUSKX_API const char *muskx_model_agent_route(const muskx_model *model,
+                                              int agent, int route,
+                                              int *depot, int *f_param,
+                                              double *f_number,
+                                              double *per_dose_unit);
 
 /*
  * Reaction structure, for drawing networks. Writes up to max (species,
@@ -436,6 +466,79 @@ MUSKX_API muskx_stability muskx_sim_stability(const muskx_sim *sim);
 MUSKX_API muskx_status muskx_sim_eval_rhs(muskx_sim *sim, double t,
                                           const double *y, double *dydt,
                                           double *jac);
+
+/* ------------------------------------------------------------------------
+ * Forward sensitivities (issue 15): d(state)/dp and d(output)/dp along a
+ * run, by SUNDIALS CVODES (staggered corrector) with the compiled
+ * symbolic Jacobian and a compiled symbolic df/dp -- no finite
+ * differences. They follow events (state and parameter resets, with the
+ * jump of the event time when a `when` condition depends on the state or
+ * a chosen parameter), doses and steady states (J s = -df/dp).
+ * Not supported (EUNSUPPORTED, with the reason): models with algebraic
+ * equations (IDA) or delay(), events with a `delay`, and timed events
+ * whose at/every/until depend on a chosen parameter.
+ * First version: 0.1.
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Chooses the sensitivity parameters p_0 .. p_{n-1}. As in muskx_sim_set(),
+ * a name is first looked up as a parameter or compartment (then p is its
+ * value, or volume), then as a species (then p is its initial value).
+ * Derived values follow: a parameter or initial value written as an
+ * expression of p (and not set explicitly) moves with p; a parameter set
+ * with muskx_sim_set_param() or an initial value set with
+ * muskx_sim_set_initial() does not; a chosen name is itself independent
+ * (choosing both k and a parameter defined as k gives the partial
+ * derivatives, each holding the other fixed). n = 0 (names may be NULL) turns
+ * sensitivities off. A failure keeps the previous choice.
+ * Status: ENOTFOUND (the message names the bad name; inputs are not
+ * sensitivity parameters), EINVAL (a name twice, n < 0, NULL names),
+ * EUNSUPPORTED (see above), ENOMEM.
+ */
+MUSKX_API muskx_status muskx_sim_set_sens_params(muskx_sim *sim,
+                                                 const char *const *names,
+                                                 int n);
+/* Number of sensitivity parameters (0: off; -1 for NULL). */
+MUSKX_API int muskx_sim_sens_count(const muskx_sim *sim);
+/* Name of sensitivity parameter k as given (NULL when out of range). */
+MUSKX_API const char *muskx_sim_sens_name(const muskx_sim *sim, int k);
+
+/*
+ * Like muskx_sim_run() (same times, same `out` layout and columns), and
+ * also fills sens[(i * ncols + c) * np + k] = d out[i][c] / d p_k for
+ * every sample time i, every output column c (ncols = muskx_sim_ncols():
+ * species, then outputs) and sensitivity parameter k (np =
+ * muskx_sim_sens_count(), which must be >= 1). sens holds ntimes * ncols
+ * * np doubles. Error control includes the sensitivities (scaled by
+ * |p_k|), so they are as accurate as the states.
+ * When the initial values come from muskx_sim_steady_state_sens() the
+ * run starts from its sensitivities (pre-equilibration); after a plain
+ * muskx_sim_steady_state() it fails with ESTATE.
+ * Status: as muskx_sim_run(), plus ESTATE (no sensitivity parameters, or
+ * see above), EUNSUPPORTED.
+ */
+MUSKX_API muskx_status muskx_sim_run_sens(muskx_sim *sim, const double *times,
+                                          int ntimes, double *out,
+                                          double *sens);
+
+/*
+ * Steady state and its sensitivities, for pre-equilibration: the same as
+ * muskx_sim_steady_state() (y, if not NULL, receives the nspecies values)
+ * and, if sens is not NULL, sens[i * np + k] = d y_i / d p_k for every
+ * species i, from J s = -df/dp over the species that can change (LAPACK
+ * dgetrf/dgetrs); species that nothing changes keep the sensitivity of
+ * their initial value. The sensitivities become those of the initial
+ * values of later muskx_sim_run_sens() runs (until muskx_sim_reset(),
+ * a new choice of parameters, or muskx_sim_set_initial() of that
+ * species). For output columns at the steady state, run
+ * muskx_sim_run_sens() with the single time 0 (no events then).
+ * Status: as muskx_sim_steady_state(), plus ESTATE (no sensitivity
+ * parameters), ENOTCONV when J is singular at the steady state (a
+ * conservation law: the steady state then depends on the initial values
+ * in a way J s = -df/dp cannot give), EUNSUPPORTED.
+ */
+MUSKX_API muskx_status muskx_sim_steady_state_sens(muskx_sim *sim, double *y,
+                                                   double *sens);
 
 /* ------------------------------------------------------------------------
  * Scenarios (muskx-scenario(5)): a model, a timeline of phases with input
@@ -769,6 +872,182 @@ MUSKX_API muskx_status muskx_quantiles(const double *values, size_t nsets,
                                        size_t nprobs, double *out);
 
 /* ------------------------------------------------------------------------
+ * Fitting (issue 15): multi-start local minimisation of a negative
+ * log-likelihood nllh(theta) over a box lower <= theta <= upper, and
+ * profile likelihoods around the best optimum.
+ *
+ * The problem comes as a callback, in one of two forms:
+ *  - residuals (least squares, Gaussian noise): nllh = offset + 1/2 sum
+ *    r_i(theta)^2, with the exact Jacobian dr_i/dtheta_k; minimised by
+ *    GSL's trust-region Levenberg-Marquardt (gsl_multifit_nlinear), the
+ *    bounds enforced by MINUIT's sine transform;
+ *  - a general objective (e.g. Laplace noise): nllh and its gradient;
+ *    minimised by NLopt's SLSQP (bounds kept).
+ * docs/fitting.md gives the measurements behind this choice.
+ *
+ * Starts are a Latin hypercube over the box drawn from a seed (or a
+ * caller's table); each start and each profile runs on a pool of threads,
+ * and a start's result is a pure function of (seed, start index), so the
+ * results of a seed are identical whatever the thread count, provided the
+ * callback is a pure function of theta.
+ * A fit belongs to one thread at a time; its callback is called
+ * concurrently from its worker threads (see muskx_fit_residual_fn).
+ * First version: 0.1.
+ * ------------------------------------------------------------------------ */
+typedef struct muskx_fit muskx_fit;
+
+/*
+ * Residuals at theta (nparams values): fills res[0 .. nres-1] and, when
+ * jac is not NULL, jac[i * nparams + k] = d res[i] / d theta[k]. worker
+ * (0 .. threads-1) names the calling thread, so the callback can keep one
+ * simulation per worker; calls with the same worker never overlap, calls
+ * with different workers do. Returns 0 on success, anything else when it
+ * cannot evaluate there (a failed simulation): the optimiser then treats
+ * the point as infinitely bad and steps back.
+ */
+typedef int (*muskx_fit_residual_fn)(void *ctx, int worker,
+                                     const double *theta, double *res,
+                                     double *jac);
+/* nllh at theta and, when grad is not NULL, its gradient (nparams
+   values). Same threading and return convention as the residuals. */
+typedef int (*muskx_fit_objective_fn)(void *ctx, int worker,
+                                      const double *theta, double *nllh,
+                                      double *grad);
+
+/* Why a local optimisation stopped. */
+typedef enum {
+  MUSKX_FIT_XTOL = 0,       /* the step fell below xtol (relative) */
+  MUSKX_FIT_GTOL = 1,       /* the scaled gradient fell below gtol */
+  MUSKX_FIT_FTOL = 2,       /* nllh changed by less than ftol (relative) */
+  MUSKX_FIT_MAXITER = 3,    /* the iteration limit was reached */
+  MUSKX_FIT_NOPROGRESS = 4, /* no step decreased nllh any further */
+  MUSKX_FIT_FAILED = 5      /* the callback failed at the start point or
+                               at an accepted point's Jacobian */
+} muskx_fit_exit;
+
+/* "xtol", "gtol", "ftol", "maxiter", "noprogress", "failed"; "?" for
+   another value. */
+MUSKX_API const char *muskx_fit_exit_name(muskx_fit_exit reason);
+
+/*
+ * A fit of nparams parameters (1 .. 100000) with no problem yet, unbounded,
+ * seed 0, one thread per online processor, xtol 1e-8, gtol 1e-8, ftol 0,
+ * at most 1000 iterations per start. Status: EINVAL, ENOMEM.
+ */
+MUSKX_API muskx_status muskx_fit_create(int nparams, muskx_fit **out);
+MUSKX_API void muskx_fit_free(muskx_fit *fit);
+/* The last error on this fit ("" after a success). */
+MUSKX_API const char *muskx_fit_errmsg(const muskx_fit *fit);
+MUSKX_API int muskx_fit_nparams(const muskx_fit *fit);
+
+/* The least-squares form: nres residuals (>= 1), nllh = offset + 1/2
+   |r|^2. Replaces an earlier problem. Status: EINVAL. */
+MUSKX_API muskx_status muskx_fit_set_residuals(muskx_fit *fit, size_t nres,
+                                               double offset,
+                                               muskx_fit_residual_fn fn,
+                                               void *ctx);
+/* The general form. Replaces an earlier problem. Status: EINVAL. */
+MUSKX_API muskx_status muskx_fit_set_objective(muskx_fit *fit,
+                                               muskx_fit_objective_fn fn,
+                                               void *ctx);
+/* Bounds (nparams values each, copied); -INFINITY / INFINITY for none.
+   Status: EINVAL (lower > upper, NaN). */
+MUSKX_API muskx_status muskx_fit_set_bounds(muskx_fit *fit,
+                                            const double *lower,
+                                            const double *upper);
+/* Explicit starts: nstarts rows of nparams values (copied), inside the
+   bounds; NULL returns to drawn starts. Status: EINVAL, ENOMEM. */
+MUSKX_API muskx_status muskx_fit_set_starts(muskx_fit *fit,
+                                            const double *table,
+                                            size_t nstarts);
+MUSKX_API muskx_status muskx_fit_set_seed(muskx_fit *fit,
+                                          unsigned long long seed);
+/* Worker threads (0: one per online processor). Status: EINVAL. */
+MUSKX_API muskx_status muskx_fit_set_threads(muskx_fit *fit, int nthreads);
+/* The most workers a run will use: callbacks see worker indices below
+   this (for one simulation per worker). */
+MUSKX_API int muskx_fit_threads(const muskx_fit *fit);
+/* Stopping tests (each >= 0; 0 switches that test off; see
+   muskx_fit_exit). Status: EINVAL. */
+MUSKX_API muskx_status muskx_fit_set_tolerances(muskx_fit *fit, double xtol,
+                                                double gtol, double ftol);
+MUSKX_API muskx_status muskx_fit_set_max_iterations(muskx_fit *fit,
+                                                    int maxiter);
+/* Progress of runs and profiles, as for ensembles (done of total starts
+   or profiles), on the calling thread. fn NULL removes it. */
+MUSKX_API muskx_status muskx_fit_set_progress(muskx_fit *fit,
+                                              muskx_progress_fn fn,
+                                              void *ctx);
+
+/*
+ * Runs nstarts local optimisations (with explicit starts: at most as many
+ * as the table has rows). Drawn starts need finite bounds: start k's
+ * coordinate j lies in stratum perm_j(k) of nstarts equal slices of
+ * [lower_j, upper_j], the permutations and the place within the stratum
+ * drawn from (seed, j, k). A start whose callback fails is recorded
+ * (MUSKX_FIT_FAILED, nllh NaN) and the others go on. Results of an earlier
+ * run and its profiles are replaced.
+ * Status: EINVAL (no problem, nstarts 0, infinite bounds without a table),
+ * ESTATE (cannot start threads), ENOMEM, ENOTCONV (every start failed).
+ */
+MUSKX_API muskx_status muskx_fit_run(muskx_fit *fit, size_t nstarts);
+
+/* Starts of the last run; the index of the one with the lowest nllh
+   (ties: the lower index), or (size_t)-1 when none succeeded. */
+MUSKX_API size_t muskx_fit_nstarts(const muskx_fit *fit);
+MUSKX_API size_t muskx_fit_best(const muskx_fit *fit);
+/* Start k's starting point and result (nparams values each; either
+   pointer may be NULL). Status: EINVAL (k out of range). */
+MUSKX_API muskx_status muskx_fit_result(const muskx_fit *fit, size_t k,
+                                        double *start, double *theta);
+/* Start k's final nllh (NaN when it failed or k is out of range),
+   iterations, callback evaluations (residuals or objective, with or
+   without derivatives) and exit reason (-1 when k is out of range). */
+MUSKX_API double muskx_fit_nllh(const muskx_fit *fit, size_t k);
+MUSKX_API int muskx_fit_iterations(const muskx_fit *fit, size_t k);
+MUSKX_API int muskx_fit_evaluations(const muskx_fit *fit, size_t k);
+MUSKX_API int muskx_fit_exit_reason(const muskx_fit *fit, size_t k);
+
+/*
+ * Profile likelihoods around the best start of the last run: for each
+ * parameter j, theta_j is stepped away from its optimum on each side
+ * (steps from the Gauss-Newton standard error, adapted to the rise of the
+ * profile) and the others are re-optimised from the previous point, until
+ * the profile rises by more than the threshold, reaches a bound, or
+ * max_points points were taken on that side. The threshold is
+ * chi2_1(level)/2 (1.92 for level 0.95); where the profile crosses it, the
+ * crossing is refined by bisection to 1e-3 of the last step. Profiles run
+ * on the pool, one parameter per task, and do not depend on the thread
+ * count. A profile that finds a lower nllh than the best start keeps going
+ * from the original optimum (the report says so: see
+ * muskx_fit_profile_min()).
+ * Status: ESTATE (no successful run), EINVAL (level outside (0, 1),
+ * max_points < 1), ENOMEM.
+ */
+MUSKX_API muskx_status muskx_fit_profile(muskx_fit *fit, double level,
+                                         int max_points);
+/* Points of parameter j's profile, sorted by value (0 when none). */
+MUSKX_API size_t muskx_fit_profile_npoints(const muskx_fit *fit, int j);
+/* Copies them: values[i] of theta_j, nllh[i] (NaN where the
+   re-optimisation failed); n is the buffers' length. Status: EINVAL. */
+MUSKX_API muskx_status muskx_fit_profile_points(const muskx_fit *fit, int j,
+                                                double *values, double *nllh,
+                                                size_t n);
+/*
+ * Confidence interval of parameter j at the level of muskx_fit_profile():
+ * *lower and *upper where the profile crosses the threshold, NaN on a side
+ * where it does not (practically non-identifiable on that side: the
+ * bound or max_points came first). Returns 1 when both sides cross, 0
+ * when not, -1 when there is no profile of j.
+ */
+MUSKX_API int muskx_fit_profile_ci(const muskx_fit *fit, int j,
+                                   double *lower, double *upper);
+/* The lowest nllh any profile point of any parameter reached (NaN
+   without profiles): below muskx_fit_nllh() of the best start means the
+   multi-start missed a better optimum. */
+MUSKX_API double muskx_fit_profile_min(const muskx_fit *fit);
+
+/* ------------------------------------------------------------------------
  * SBML (issue 5). Import translates an SBML Level 1-3 core document into
  * muskx model YAML (muskx-model(5)) that the ordinary loader then loads, so
  * muskx_model_load_file() also accepts .xml/.sbml files (a name ending so,
@@ -794,6 +1073,21 @@ MUSKX_API muskx_status muskx_quantiles(const double *values, size_t nsets,
  */
 MUSKX_API muskx_status muskx_sbml_to_yaml(const char *sbml_path,
                                           char **yaml_out, muskx_error *err);
+/*
+ * As muskx_sbml_to_yaml(), choosing how Level 1-2 events are read at the
+ * start. Level 1-2 do not say whether a trigger that is already true at
+ * t0 counts as having turned true: -1 is the default reading (it does not
+ * fire, as libSBML's Level 3 conversion reads it; the model then warns,
+ * muskx_model_warning(), of each event true at t0), 0 reads the trigger as
+ * false just before t0 (such an event fires at the start), 1 as true (the
+ * default reading, chosen explicitly: no warning). Level 3 says it
+ * (initialValue); the choice is ignored there. Status as
+ * muskx_sbml_to_yaml(), and EINVAL for another value.
+ */
+MUSKX_API muskx_status muskx_sbml_to_yaml_opt(const char *sbml_path,
+                                              int l2_initial_trigger,
+                                              char **yaml_out,
+                                              muskx_error *err);
 
 /* Frees a string the library returned to the caller; NULL is a no-op. */
 MUSKX_API void muskx_free_string(char *s);
@@ -816,6 +1110,115 @@ MUSKX_API muskx_status muskx_model_export_sbml(const muskx_model *m,
                                                const char *path_or_NULL,
                                                char **xml_out,
                                                muskx_error *err);
+
+
+/* ------------------------------------------------------------------------
+ * PEtab problems (issue 15): parameter-estimation problems in the PEtab
+ * version 1 format -- a problem YAML file naming an SBML model (or a muskx
+ * YAML model) and the parameter, observable, condition and measurement
+ * tables. First version: 0.1.
+ *
+ * Estimated parameters (estimate = 1 in the parameter table) form the
+ * vector theta, in table order, each on its own parameterScale (lin, log
+ * or log10): theta_k = log10(value) for a log10 parameter. The others stay
+ * at their nominal values. A problem is immutable once loaded and may be
+ * shared by threads; each thread evaluates it with its own muskx_sim made
+ * from muskx_petab_model().
+ * ------------------------------------------------------------------------ */
+typedef struct muskx_petab muskx_petab;
+
+/* Parameter scales of PEtab. */
+typedef enum {
+  MUSKX_PETAB_LIN = 0,
+  MUSKX_PETAB_LOG = 1,  /* natural log */
+  MUSKX_PETAB_LOG10 = 2
+} muskx_petab_scale;
+
+/*
+ * Loads the problem file and everything it names (paths relative to it),
+ * checks every table cell, and loads the model with each observable and
+ * noise formula added as outputs (petab_obs_<id>, petab_sigma_<id>) and
+ * each placeholder (observableParameter<n>_<id>, noiseParameter<n>_<id>)
+ * and parameter-table id the model lacks as a parameter. On failure *out
+ * is NULL and err names the file, line and column.
+ * Status: EIO (unreadable file), ESYNTAX (malformed YAML, malformed table
+ * row, a cell that is not a number where one is needed), ENOTFOUND (an
+ * unknown observable, condition, parameter or model id), EMODEL (a rule
+ * of PEtab broken: a nominal value outside its bounds, override counts),
+ * EUNSUPPORTED (several models or tables per problem), ENOMEM; and the
+ * model's own load errors.
+ */
+MUSKX_API muskx_status muskx_petab_load(const char *yaml_path,
+                                        muskx_petab **out, muskx_error *err);
+/*
+ * Same, reading the tables and the model (and its imports) only inside
+ * the problem file's folder and access's folders (muskx_access above);
+ * muskx_petab_load() is this with access NULL. A file outside is refused
+ * with EIO, unread.
+ */
+MUSKX_API muskx_status muskx_petab_load_with(const char *yaml_path,
+                                             const muskx_access *access,
+                                             muskx_petab **out,
+                                             muskx_error *err);
+MUSKX_API void muskx_petab_free(muskx_petab *pb);
+
+/* The problem's model (with the PEtab outputs), owned by the problem. */
+MUSKX_API const muskx_model *muskx_petab_model(const muskx_petab *pb);
+
+/* Number of estimated parameters (the length of theta); -1 for NULL. */
+MUSKX_API int muskx_petab_nparams(const muskx_petab *pb);
+/* parameterId of estimated parameter k (NULL when out of range). */
+MUSKX_API const char *muskx_petab_param_id(const muskx_petab *pb, int k);
+/* Its scale (-1 when out of range). */
+MUSKX_API int muskx_petab_param_scale(const muskx_petab *pb, int k);
+/*
+ * Its bounds and nominal value on its scale (each pointer may be NULL).
+ * EINVAL when k is out of range.
+ */
+MUSKX_API muskx_status muskx_petab_param_info(const muskx_petab *pb, int k,
+                                              double *lower, double *upper,
+                                              double *nominal);
+/* Number of measurements (rows of the measurement table); -1 for NULL. */
+MUSKX_API int muskx_petab_nmeasurements(const muskx_petab *pb);
+
+/*
+ * Evaluates the problem at theta (muskx_petab_nparams() values on the
+ * parameters' scales) with sim, a simulation of muskx_petab_model(pb)
+ * whose tolerances the caller chose (the runs reset every other setting).
+ * llh: the log-likelihood, the sum over measurements of the log density
+ * of their noise model (normal or Laplace, on the observable's lin, log
+ * or log10 scale, normalisation included); chi2: the sum of squared
+ * residuals. Either may be NULL. A sigma <= 0 or a non-positive
+ * simulation of a log-transformed observable gives NAN.
+ * Errors are recorded on sim (muskx_sim_errmsg): EINVAL (NULL arguments,
+ * a sim of another model, a value a parameter refuses), ESOLVER or
+ * ENOTCONV naming the condition, ENOMEM.
+ */
+MUSKX_API muskx_status muskx_petab_llh(const muskx_petab *pb, muskx_sim *sim,
+                                       const double *theta, double *llh,
+                                       double *chi2);
+/*
+ * Same evaluation, also per measurement (arrays of
+ * muskx_petab_nmeasurements() values, in table order; every pointer may be
+ * NULL): the simulated observable (untransformed), the residual
+ * (transformed measurement minus transformed simulation, divided by
+ * sigma) and sigma.
+ */
+MUSKX_API muskx_status muskx_petab_evaluate(const muskx_petab *pb,
+                                            muskx_sim *sim,
+                                            const double *theta,
+                                            double *simulation,
+                                            double *residual, double *sigma,
+                                            double *llh, double *chi2);
+/*
+ * The simulations table as text: the measurement table's columns and rows,
+ * with the column `measurement` renamed `simulation` and holding
+ * simulation[i] (%.17g; muskx_petab_nmeasurements() values). *text_out is
+ * a new string to free with muskx_free_string(). Status: EINVAL, ENOMEM.
+ */
+MUSKX_API muskx_status muskx_petab_simulations_table(const muskx_petab *pb,
+                                                     const double *simulation,
+                                                     char **text_out);
 
 #ifdef __cplusplus
 }

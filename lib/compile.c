@@ -13,11 +13,13 @@
  *     smaller ids, so this is a topological order), one temporary register
  *     per node: straight-line SSA code that the VM runs without allocation.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "compile.h"
+#include "compile_sens.h"
 #include "dag.h"
 #include "jacobian.h"
 
@@ -219,6 +221,7 @@ static int32_t leaf_register(const emit_ctx *c, int32_t id) {
     case MUSKX__D_INPUT: return c->p->reg_input0 + nd->a;
     case MUSKX__D_STATE: return c->p->reg_state0 + nd->a;
     case MUSKX__D_DELAY: return c->p->reg_delay0 + nd->a;
+    case MUSKX__D_INSTANT: return c->p->reg_instant0 + nd->a;
     default: return -1;
   }
 }
@@ -331,6 +334,9 @@ void muskx__program_free(muskx__program *p) {
   prog_free(&p->rates);
   prog_free(&p->roots);
   prog_free(&p->triggers);
+  prog_free(&p->root_times);
+  muskx__free(p->instant_root);
+  muskx__free(p->when_static);
   prog_array_free(p->event_sets, p->nevents);
   prog_array_free(p->event_timing, p->nevents);
   prog_array_free(p->init_param, p->nparamlike_progs);
@@ -347,6 +353,7 @@ void muskx__program_free(muskx__program *p) {
   muskx__free(p->delay_pos);
   muskx__free(p->mod_ptr);
   muskx__free(p->mod_species);
+  muskx__sens_program_free(&p->sens);
   muskx__free(p);
 }
 
@@ -399,7 +406,7 @@ static int collect_atoms(muskx__dag *g, int32_t id, idlist *roots) {
       if (collect_atoms(g, nd.a, roots) != 0) return -1;
       if (collect_atoms(g, nd.b, roots) != 0) return -1;
       return collect_atoms(g, nd.c, roots);
-    case MUSKX__D_CONST: return 0;
+    case MUSKX__D_CONST: case MUSKX__D_INSTANT: return 0;
     default: /* a bare value: it turns true when it leaves zero */
       for (int32_t i = 0; i < roots->n; i++)
         if (roots->v[i] == id) return 0;
@@ -407,10 +414,63 @@ static int collect_atoms(muskx__dag *g, int32_t id, idlist *roots) {
   }
 }
 
+/* `when` with every a == b replaced by (a == b) || instant_k, k the
+   equality's index in eqs (added when new): an equality holds only at an
+   instant, which root finding never lands on exactly (issue 18). */
+static int32_t with_instants(muskx__dag *g, int32_t id, idlist *eqs) {
+  const muskx__dnode nd = g->nodes[id];
+  switch ((muskx__dop)nd.op) {
+    case MUSKX__D_EQ: {
+      int32_t k = 0;
+      while (k < eqs->n && eqs->v[k] != id) k++;
+      if (k == eqs->n && idlist_push(eqs, id)) return -1;
+      return muskx__dag_op(g, MUSKX__D_OR, id,
+                           muskx__dag_leaf(g, MUSKX__D_INSTANT, k), -1);
+    }
+    case MUSKX__D_AND: case MUSKX__D_OR: case MUSKX__D_NOT: case MUSKX__D_IF: {
+      int32_t kids[3] = {nd.a, nd.b, nd.c};
+      for (int i = 0; i < muskx__dag_arity((muskx__dop)nd.op); i++)
+        if ((kids[i] = with_instants(g, kids[i], eqs)) < 0) return -1;
+      return muskx__dag_op(g, (muskx__dop)nd.op, kids[0], kids[1], kids[2]);
+    }
+    default: return id;
+  }
+}
+
+static int only_params(const muskx__dag *g, int32_t id);
+
+/* The zero of root function r when it is t - X, X - t or t itself with X
+   of parameters only; else a NaN constant. */
+static int32_t root_time(muskx__dag *g, int32_t r) {
+  const muskx__dnode nd = g->nodes[r];
+  if (nd.op == MUSKX__D_TIME) return MUSKX__DAG_ZERO;
+  if (nd.op == MUSKX__D_SUB) {
+    if (g->nodes[nd.a].op == MUSKX__D_TIME && only_params(g, nd.b)) return nd.b;
+    if (g->nodes[nd.b].op == MUSKX__D_TIME && only_params(g, nd.a)) return nd.a;
+  }
+  return muskx__dag_const(g, NAN);
+}
+
+/* What a `when` (DAG node w) can do: a literal never changes; one of
+   parameters only changes only if some event sets a parameter or a
+   compartment (muskx check warns about both). */
+static uint8_t when_static(const muskx_model *m, const muskx__dag *g, int32_t w) {
+  if (g->nodes[w].op == MUSKX__D_CONST)
+    return g->nodes[w].v != 0 ? MUSKX__WHEN_TRUE : MUSKX__WHEN_FALSE;
+  if (!only_params(g, w)) return MUSKX__WHEN_DYNAMIC;
+  for (int e = 0; e < m->nevents; e++)
+    for (int k = 0; k < m->events[e].nsets; k++)
+      if (m->events[e].sets[k].target_kind != MUSKX__SYM_SPECIES)
+        return MUSKX__WHEN_DYNAMIC;
+  return MUSKX__WHEN_FIXED;
+}
+
 typedef struct {
   muskx__dag g;
   build_ctx b;
   idlist rhs, outputs, rates, roots, triggers, alg;
+  idlist instants;   /* per equality of a `when`: its EQ node */
+  idlist root_times; /* per root: its zero time (see compile.h) */
   idlist *event_sets, *event_timing;
   idlist init_param, init_species;
   jac_entry *jac, *ajac;
@@ -419,6 +479,8 @@ typedef struct {
   uint32_t *visited;
   size_t vcap;      /* entries of visited and stack */
   uint32_t stamp;
+  muskx__sens_build sens; /* derivatives for sensitivities (when built) */
+  int sens_built;
 } compile_state;
 
 static void state_free(compile_state *s, const muskx_model *m) {
@@ -427,6 +489,8 @@ static void state_free(compile_state *s, const muskx_model *m) {
   muskx__free(s->rates.v);
   muskx__free(s->roots.v);
   muskx__free(s->triggers.v);
+  muskx__free(s->instants.v);
+  muskx__free(s->root_times.v);
   muskx__free(s->alg.v);
   muskx__free(s->ajac);
   for (int i = 0; s->event_sets && i < m->nevents; i++)
@@ -447,6 +511,7 @@ static void state_free(compile_state *s, const muskx_model *m) {
   muskx__free(s->b.dl_expr);
   muskx__free(s->b.dl_tau);
   muskx__free(s->b.dl_src);
+  muskx__sens_build_free(&s->sens);
   muskx__dag_free(&s->g);
 }
 
@@ -552,12 +617,16 @@ static int build_roots(compile_state *s, const muskx_model *m,
   }
 
   /* Events. */
+  p->when_static = muskx__calloc((size_t)m->nevents + 1, 1);
+  if (p->when_static == NULL) return -1;
   for (int e = 0; e < m->nevents; e++) {
     const muskx__event *ev = &m->events[e];
     int32_t w = MUSKX__DAG_ZERO;
     if (ev->when != NULL) {
       w = build(b, ev->when, NULL);
       if (w < 0 || collect_atoms(g, w, &s->roots)) return -1;
+      p->when_static[e] = when_static(m, g, w);
+      if ((w = with_instants(g, w, &s->instants)) < 0) return -1;
     }
     if (idlist_push(&s->triggers, w)) return -1;
     for (int k = 0; k < ev->nsets; k++)
@@ -568,12 +637,26 @@ static int build_roots(compile_state *s, const muskx_model *m,
     if (ev->priority &&
         idlist_push(&s->event_sets[e], build(b, ev->priority, NULL)))
       return -1;
-    const muskx__expr *timing[3] = {ev->at, ev->every, ev->until};
-    for (int k = 0; k < 3; k++)
+    const muskx__expr *timing[4] = {ev->at, ev->every, ev->until,
+                                    ev->count_expr};
+    for (int k = 0; k < 4; k++)
       if (timing[k] &&
           idlist_push(&s->event_timing[e], build(b, timing[k], NULL)))
         return -1;
   }
+
+  /* each equality's root (collect_atoms made a - b one) */
+  p->ninstants = s->instants.n;
+  p->instant_root = muskx__calloc((size_t)s->instants.n + 1, sizeof(int32_t));
+  if (p->instant_root == NULL) return -1;
+  for (int32_t k = 0; k < s->instants.n; k++) {
+    const muskx__dnode eq = g->nodes[s->instants.v[k]];
+    int32_t r = muskx__dag_op(g, MUSKX__D_SUB, eq.a, eq.b, -1), i = 0;
+    while (i < s->roots.n && s->roots.v[i] != r) i++;
+    p->instant_root[k] = i < s->roots.n ? i : -1;
+  }
+  for (int32_t i = 0; i < s->roots.n; i++)
+    if (idlist_push(&s->root_times, root_time(g, s->roots.v[i]))) return -1;
 
   /* Initial values. */
   for (int i = 0; i < m->nparams; i++)
@@ -643,6 +726,40 @@ static int build_jacobian(compile_state *s, const muskx_model *m) {
   return s->g.oom ? -1 : 0;
 }
 
+static int emit_cb(void *ctx, const int32_t *roots, int32_t n,
+                   muskx__prog *out) {
+  return emit(ctx, roots, n, out);
+}
+
+/* The derivatives forward sensitivities need (compile_sens.c). Not for
+   models with algebraic equations or delays, which sensitivities do not
+   support (sens.c says so). */
+static int build_sensitivities(compile_state *s, const muskx_model *m) {
+  if (m->nalgebraics > 0 || s->b.ndl > 0) return 0;
+  size_t ne = (size_t)m->nevents + 1;
+  const int32_t **sets = muskx__calloc(ne, sizeof *sets);
+  const int32_t **timing = muskx__calloc(ne, sizeof *timing);
+  int32_t *ntiming = muskx__calloc(ne, sizeof *ntiming);
+  int rc = -1;
+  if (sets && timing && ntiming) {
+    for (int e = 0; e < m->nevents; e++) {
+      sets[e] = s->event_sets[e].v;
+      timing[e] = s->event_timing[e].v;
+      ntiming[e] = s->event_timing[e].n;
+    }
+    muskx__sens_roots r = {
+        s->rhs.v, s->outputs.v, s->roots.v, s->init_param.v,
+        s->init_species.v, s->rhs.n, s->outputs.n, s->roots.n,
+        s->init_param.n, s->init_species.n, sets, timing, ntiming};
+    rc = muskx__sens_build_all(&s->sens, &s->g, m, &r);
+    s->sens_built = rc == 0;
+  }
+  muskx__free(sets);
+  muskx__free(timing);
+  muskx__free(ntiming);
+  return rc;
+}
+
 static int emit_list(emit_ctx *c, const idlist *l, muskx__prog *out) {
   return emit(c, l->v, l->n, out);
 }
@@ -676,11 +793,13 @@ static int emit_all(compile_state *s, const muskx_model *m, muskx__program *p) {
   p->reg_input0 = p->reg_param0 + p->nparamlike;
   p->reg_state0 = p->reg_input0 + m->ninputs;
   p->reg_delay0 = p->reg_state0 + m->nspecies;
-  p->reg_temp0 = p->reg_delay0 + s->b.ndl;
+  p->reg_instant0 = p->reg_delay0 + s->b.ndl;
+  p->reg_temp0 = p->reg_instant0 + s->instants.n;
 
   if (emit_list(&c, &s->rhs, &p->rhs) || emit_list(&c, &s->outputs, &p->outputs) ||
       emit_list(&c, &s->rates, &p->rates) || emit_list(&c, &s->roots, &p->roots) ||
-      emit_list(&c, &s->triggers, &p->triggers))
+      emit_list(&c, &s->triggers, &p->triggers) ||
+      emit_list(&c, &s->root_times, &p->root_times))
     goto done;
   p->nroots = s->roots.n;
   int32_t *jn = muskx__calloc((size_t)s->njac + 1, sizeof *jn);
@@ -718,6 +837,8 @@ static int emit_all(compile_state *s, const muskx_model *m, muskx__program *p) {
   if (emit(&c, s->b.dl_tau, s->b.ndl, &p->delay_tau)) goto done;
   for (int32_t k = 0; k < s->b.ndl; k++)
     if (emit(&c, &s->b.dl_expr[k], 1, &p->delay_expr[k])) goto done;
+  if (s->sens_built && muskx__sens_emit(&s->sens, &p->sens, emit_cb, &c))
+    goto done;
   if ((int64_t)p->reg_temp0 + c.max_temps > MUSKX__MAX_REGISTERS) goto done;
   p->nregs = p->reg_temp0 + c.max_temps;
   rc = 0;
@@ -776,7 +897,7 @@ static int only_params(const muskx__dag *g, int32_t id) {
   switch ((muskx__dop)nd->op) {
     case MUSKX__D_CONST: case MUSKX__D_PARAM: return 1;
     case MUSKX__D_TIME: case MUSKX__D_INPUT: case MUSKX__D_STATE:
-    case MUSKX__D_DELAY: return 0;
+    case MUSKX__D_DELAY: case MUSKX__D_INSTANT: return 0;
     default: break;
   }
   int32_t kids[3] = {nd->a, nd->b, nd->c};
@@ -892,7 +1013,8 @@ muskx_status muskx__compile(muskx_model *m, muskx_error *err) {
     }
     st = MUSKX_ENOMEM;
   }
-  if (build_jacobian(&s, m) || emit_all(&s, m, p) || finish_structure(&s, m, p))
+  if (build_jacobian(&s, m) || build_sensitivities(&s, m) ||
+      emit_all(&s, m, p) || finish_structure(&s, m, p))
     goto fail;
   state_free(&s, m);
   m->program = p;

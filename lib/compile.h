@@ -13,11 +13,43 @@
 #include "model.h"
 #include "opcodes.h"
 
+/* A sparse derivative: entry k is d(row k)/d(col k), in register
+   code.results[k] after running code. */
+typedef struct muskx__dprog {
+  muskx__prog code;
+  int32_t *row, *col; /* code.nresults each */
+} muskx__dprog;
+
+/* Derivatives for forward sensitivities (compile_sens.c, sens*.c). P is
+   the parameter-like slot (parameters, then compartment volumes). In the
+   _tu programs col -1 means d/dt and col j >= 0 d/d(input j). Built only
+   when `available` (not for models with algebraic equations or delays). */
+typedef struct muskx__sens_program {
+  int available;
+  muskx__dprog f_p;            /* d rhs_i / d P_j */
+  muskx__dprog out_y, out_p;   /* d output_c / d y_j, d P_j */
+  muskx__dprog ip_p;           /* d (value of P_i) / d P_j */
+  muskx__dprog iy_p;           /* d (initial value of y_i) / d P_j */
+  muskx__dprog root_y, root_p, root_tu; /* root functions */
+  muskx__dprog *ev_y, *ev_p, *ev_tu;    /* per event: its set values */
+  muskx__dprog *tm_p;          /* per event: its at, every, until */
+  int nevents;
+} muskx__sens_program;
+
+/* muskx__program.when_static[e] */
+enum {
+  MUSKX__WHEN_DYNAMIC = 0, /* depends on time, a state or an input */
+  MUSKX__WHEN_FALSE,       /* always false: never fires */
+  MUSKX__WHEN_TRUE,        /* always true: fires at most at the start */
+  MUSKX__WHEN_FIXED        /* parameters only, and no event sets one */
+};
+
 struct muskx__program {
   int32_t nregs;      /* size of a simulation's register file */
   int32_t nconst;     /* literal constants, registers [0, nconst) */
   double *consts;
-  int32_t reg_time, reg_param0, reg_input0, reg_state0, reg_delay0, reg_temp0;
+  int32_t reg_time, reg_param0, reg_input0, reg_state0, reg_delay0,
+      reg_instant0, reg_temp0;
   int32_t nparamlike; /* nparams + ncompartments */
 
   muskx__prog rhs;      /* results: dy/dt per species */
@@ -30,8 +62,21 @@ struct muskx__program {
   muskx__prog roots;    /* results: root functions for conditional events */
   int32_t nroots;
   muskx__prog triggers; /* results: `when` value per event (0 for timed) */
+  /* Equalities in `when` (issue 18): `a == b` is compiled as
+     (a == b) || instant_k, where the register reg_instant0 + k is 1 only
+     while events.c judges the conditions at a located root instant_root[k]
+     (a - b) = 0, so the condition is true at that instant. */
+  int32_t ninstants;
+  int32_t *instant_root;
+  /* per event: what its `when` can do (model_warnings.c warns) */
+  uint8_t *when_static;
+  /* results: per root, the time of its zero when the root function is
+     t - X or X - t with X of parameters only (scheduled exactly, as a
+     stop), else NaN */
+  muskx__prog root_times;
   muskx__prog *event_sets;   /* per event: set values, [delay], [priority] */
-  muskx__prog *event_timing; /* per event: [at, every, until] as present */
+  muskx__prog *event_timing; /* per event: [at, every, until, count] as
+                                present */
   muskx__prog *init_param;   /* per param-like slot: its value */
   muskx__prog *init_species; /* per species: its initial value */
   int nevents, nparamlike_progs, nspecies;
@@ -64,6 +109,7 @@ struct muskx__program {
   int32_t *delay_pos;        /* per delay: line, col of its first use */
   int32_t *mod_ptr;          /* nreactions + 1 offsets into mod_species */
   int32_t *mod_species;      /* species in a rate but not its equation */
+  muskx__sens_program sens;
 };
 
 /*

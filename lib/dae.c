@@ -331,7 +331,14 @@ static muskx_status dae_failure(muskx_sim *s, int flag, double t) {
     }
   } else {
     N_Vector ele = N_VClone(s->y), ewt = N_VClone(s->y);
-    int have = ele && ewt && IDAGetEstLocalErrors(s->ida, ele) == IDA_SUCCESS &&
+    /* no estimate before a step was attempted (as in solver.c) */
+    long nst = 0, netf = 0, ncfn = 0;
+    int tried = IDAGetNumSteps(s->ida, &nst) == IDA_SUCCESS &&
+                IDAGetNumErrTestFails(s->ida, &netf) == IDA_SUCCESS &&
+                IDAGetNumNonlinSolvConvFails(s->ida, &ncfn) == IDA_SUCCESS &&
+                nst + netf + ncfn > 0;
+    int have = tried && ele && ewt &&
+               IDAGetEstLocalErrors(s->ida, ele) == IDA_SUCCESS &&
                IDAGetErrWeights(s->ida, ewt) == IDA_SUCCESS;
     const char *worst = muskx__events_worst_species(
         s, have ? N_VGetArrayPointer(ele) : NULL,
@@ -402,6 +409,9 @@ muskx_status muskx__dae_run(muskx_sim *s, const double *y0,
     if (flag == IDA_ROOT_RETURN) {
       changed = 0;
       set_probe(s, t);
+      /* which roots: an equality on one is true at this instant */
+      if (IDAGetRootInfo(s->ida, s->rootsfound) != IDA_SUCCESS)
+        memset(s->rootsfound, 0, (size_t)s->p->nroots * sizeof *s->rootsfound);
       st = muskx__events_fire_due(s, t, y, &changed);
       s->probe_y = NULL;
       if (st != MUSKX_OK) goto done;

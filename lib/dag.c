@@ -18,6 +18,7 @@ static const struct {
     [MUSKX__D_CONST] = {"const", 0}, [MUSKX__D_TIME] = {"time", 0},
     [MUSKX__D_PARAM] = {"param", 0}, [MUSKX__D_INPUT] = {"input", 0},
     [MUSKX__D_STATE] = {"state", 0}, [MUSKX__D_DELAY] = {"delay", 0},
+    [MUSKX__D_INSTANT] = {"instant", 0},
     [MUSKX__D_NEG] = {"neg", 1},
     [MUSKX__D_NOT] = {"not", 1},     [MUSKX__D_EXP] = {"exp", 1},
     [MUSKX__D_LOG] = {"log", 1},     [MUSKX__D_LOG10] = {"log10", 1},
@@ -39,6 +40,15 @@ static const struct {
 };
 
 int muskx__dag_arity(muskx__dop op) { return op_info[op].arity; }
+
+uint8_t muskx__dag_dep_bit(muskx__dop op) {
+  switch (op) {
+    case MUSKX__D_PARAM: return MUSKX__DEP_PARAM;
+    case MUSKX__D_TIME: return MUSKX__DEP_TIME;
+    case MUSKX__D_INPUT: return MUSKX__DEP_INPUT;
+    default: return 0;
+  }
+}
 const char *muskx__dag_opname(muskx__dop op) { return op_info[op].name; }
 
 double muskx__dag_apply(muskx__dop op, double a, double b, double c) {
@@ -138,10 +148,12 @@ static int32_t intern(muskx__dag *g, muskx__dnode nd) {
   }
   nd.has_state = nd.op == MUSKX__D_STATE;
   nd.has_delay = nd.op == MUSKX__D_DELAY;
+  nd.leafdeps = muskx__dag_dep_bit((muskx__dop)nd.op);
   int32_t kids[3] = {nd.a, nd.b, nd.c};
   for (int i = 0; i < op_info[nd.op].arity; i++) {
     nd.has_state |= g->nodes[kids[i]].has_state;
     nd.has_delay |= g->nodes[kids[i]].has_delay;
+    nd.leafdeps |= g->nodes[kids[i]].leafdeps;
   }
   g->nodes[g->n] = nd;
   g->hash[k] = g->n;
@@ -166,12 +178,12 @@ void muskx__dag_free(muskx__dag *g) {
 
 int32_t muskx__dag_const(muskx__dag *g, double v) {
   if (v == 0.0) v = 0.0; /* -0.0 and 0.0 are one node */
-  muskx__dnode nd = {MUSKX__D_CONST, 0, -1, -1, -1, v, 0};
+  muskx__dnode nd = {MUSKX__D_CONST, 0, -1, -1, -1, v, 0, 0};
   return intern(g, nd);
 }
 
 int32_t muskx__dag_leaf(muskx__dag *g, muskx__dop op, int32_t index) {
-  muskx__dnode nd = {(uint8_t)op, 0, index, -1, -1, 0.0, 0};
+  muskx__dnode nd = {(uint8_t)op, 0, index, -1, -1, 0.0, 0, 0};
   if (op == MUSKX__D_TIME) nd.a = -1;
   return intern(g, nd);
 }
@@ -258,6 +270,6 @@ int32_t muskx__dag_op(muskx__dag *g, muskx__dop op, int32_t a, int32_t b,
     a = b;
     b = t;
   }
-  muskx__dnode nd = {(uint8_t)op, 0, a, b, c, 0.0, 0};
+  muskx__dnode nd = {(uint8_t)op, 0, a, b, c, 0.0, 0, 0};
   return intern(g, nd);
 }

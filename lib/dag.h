@@ -23,6 +23,9 @@ typedef enum {
   MUSKX__D_STATE, /* a = species index */
   MUSKX__D_DELAY, /* a = delay index: delay(e_a, tau_a), computed before
                      each evaluation (delay.c); constant w.r.t. y */
+  MUSKX__D_INSTANT, /* a = equality index: 1 at the instant a `when`'s
+                       a == b is located (a root of a - b), else 0; set by
+                       events.c, read only by the `when` programs */
   /* unary */
   MUSKX__D_NEG, MUSKX__D_NOT, MUSKX__D_EXP, MUSKX__D_LOG, MUSKX__D_LOG10,
   MUSKX__D_SQRT, MUSKX__D_ABS, MUSKX__D_SIGN, MUSKX__D_FLOOR, MUSKX__D_CEIL,
@@ -43,7 +46,15 @@ typedef struct muskx__dnode {
   int32_t a, b, c;   /* children (node ids) or leaf index; -1 if unused */
   double v;          /* D_CONST value */
   uint8_t has_delay; /* depends on some D_DELAY leaf */
+  uint8_t leafdeps;  /* MUSKX__DEP_* bits: the other leaves it depends on
+                        (else d/dparam, d/dt, d/dinput = 0) */
 } muskx__dnode;
+
+#define MUSKX__DEP_PARAM 1
+#define MUSKX__DEP_TIME 2
+#define MUSKX__DEP_INPUT 4
+/* The MUSKX__DEP_* bit of a leaf op (0 for other ops). */
+uint8_t muskx__dag_dep_bit(muskx__dop op);
 
 typedef struct muskx__dag {
   muskx__dnode *nodes;

@@ -42,8 +42,10 @@ static void reg_name(const muskx_model *m, int32_t r, char *s, size_t n) {
     snprintf(s, n, "u:%s", m->inputs[r - p->reg_input0].name);
   else if (r < p->reg_delay0)
     snprintf(s, n, "y:%s", m->species[r - p->reg_state0].name);
-  else if (r < p->reg_temp0)
+  else if (r < p->reg_instant0)
     snprintf(s, n, "delay%d", (int)(r - p->reg_delay0));
+  else if (r < p->reg_temp0)
+    snprintf(s, n, "instant%d", (int)(r - p->reg_instant0));
   else
     snprintf(s, n, "r%d", (int)(r - p->reg_temp0));
 }

@@ -26,6 +26,7 @@
 #include "alloc.h"
 #include "ensemble.h"
 #include "rng.h"
+#include "scenario.h"
 
 muskx_status muskx__ens_err(muskx_ensemble *e, muskx_status st,
                             const char *fmt, ...) {
@@ -508,9 +509,22 @@ muskx_status muskx_ensemble_run(muskx_ensemble *e, size_t first, size_t count,
                           "%zu rows", first, first + count - 1, e->table_rows);
   muskx_status st = check_times(e, times, ntimes);
   if (st != MUSKX_OK) return st;
+  /* a scenario's times are days: the model's own unit for the runs */
+  double *model_times = NULL;
+  if (e->scenario != NULL &&
+      muskx__sc_to_model_time(e->scenario, 1.0) != 1.0) {
+    if ((model_times = muskx__calloc(ntimes, sizeof *model_times)) == NULL)
+      return muskx__ens_err(e, MUSKX_ENOMEM, "out of memory");
+    for (size_t r = 0; r < ntimes; r++)
+      model_times[r] = muskx__sc_to_model_time(e->scenario, times[r]);
+    times = model_times;
+  }
   size_t ncols = (size_t)muskx_ensemble_ncols(e);
   st = results_alloc(e, first, count, ntimes, ncols);
-  if (st != MUSKX_OK) return st;
+  if (st != MUSKX_OK) {
+    muskx__free(model_times);
+    return st;
+  }
 
   if (nthreads == 0) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -527,10 +541,13 @@ muskx_status muskx_ensemble_run(muskx_ensemble *e, size_t first, size_t count,
   p.ncols_all = (size_t)total_cols(e->m);
   p.block = ntimes * ncols;
   p.fatal = MUSKX_OK;
-  if (pthread_mutex_init(&p.mu, NULL) != 0)
+  if (pthread_mutex_init(&p.mu, NULL) != 0) {
+    muskx__free(model_times);
     return muskx__ens_err(e, MUSKX_ESTATE, "cannot create a mutex");
+  }
   if (pthread_cond_init(&p.cv, NULL) != 0) {
     pthread_mutex_destroy(&p.mu);
+    muskx__free(model_times);
     return muskx__ens_err(e, MUSKX_ESTATE, "cannot create a condition");
   }
 
@@ -571,6 +588,7 @@ muskx_status muskx_ensemble_run(muskx_ensemble *e, size_t first, size_t count,
   }
   pthread_cond_destroy(&p.cv);
   pthread_mutex_destroy(&p.mu);
+  muskx__free(model_times);
 
   if (p.fatal != MUSKX_OK || p.done != count) {
     results_free(e);

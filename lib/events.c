@@ -12,6 +12,8 @@
  * array, and the probe (a state just past a root, muskx__events_probe_set)
  * lives in s->yprobe.
  */
+#include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -29,7 +31,7 @@
    same t forever) is an error, not a hang. Issue 9. */
 #define MAX_FIRINGS 1000000
 
-static void probe_follow(muskx_sim *s, const double *y);
+static void probe_follow(muskx_sim *s, double t, const double *y);
 
 /* Values of event e's set program at (t, y): sets, [delay], [priority]. */
 static const double *event_values(muskx_sim *s, int e, double t,
@@ -150,6 +152,64 @@ static muskx_status count_firing(muskx_sim *s, double t, const char *what,
                         "repeats too often)", t, MAX_FIRINGS, what, name);
 }
 
+/* Roots whose function is t - X (compile.h root_times) at their exact
+   zero: X, recomputed after every event (X may use parameters). */
+static void refresh_root_times(muskx_sim *s, double t) {
+  const muskx__prog *pr = &s->p->root_times;
+  if (pr->nresults == 0) return;
+  muskx__sim_eval(s, pr, t, NULL);
+  for (int32_t r = 0; r < pr->nresults; r++) s->root_time[r] = s->R[pr->results[r]];
+}
+
+/* Sets the probe to the new trajectory just past t (see probe_follow). */
+static void probe_ahead(muskx_sim *s, double t, const double *y) {
+  double *pd = s->scratch + s->m->nspecies + s->max_sets;
+  memset(pd, 0, (size_t)s->m->nspecies * sizeof *pd);
+  s->probe_t = t + 1e4 * DBL_EPSILON * (fabs(t) > 0 ? fabs(t) : 1.0);
+  s->probe_y = N_VGetArrayPointer(s->yprobe);
+  probe_follow(s, t, y);
+}
+
+/* Before the conditions are judged at t: which roots are located here.
+   At a root return (probe set) the integrator filled s->rootsfound; at a
+   stop, the roots t - X with X == t are (a time scheduled exactly), and
+   conditions are judged just past t as at a root. Each equality on a
+   located root counts as true (its instant register). Returns 0: none,
+   1: some, 2: some, with a probe set here (to be cleared). */
+static int locate_instants(muskx_sim *s, double t, const double *y) {
+  const muskx__program *p = s->p;
+  int nr = p->nroots, any = 0, own_probe = 0;
+  if (nr == 0 || s->m->nevents == 0) return 0;
+  double *handled = s->root_time + nr;
+  for (int r = 0; r < nr; r++) {
+    double x = s->root_time[r];
+    if (s->probe_y == NULL && x == t) s->rootsfound[r] = 1;
+    if (s->rootsfound[r] == 0) continue;
+    any = 1;
+    /* found by the integrator within its tolerance of a scheduled time, or
+       at it: that zero is done, no stop there again */
+    if (isfinite(x) && fabs(x - t) <= 1e-8 * (fabs(t) + 1)) handled[r] = x;
+  }
+  if (!any) return 0;
+  if (s->probe_y == NULL) {
+    if (s->yprobe == NULL && (s->yprobe = N_VClone(s->y)) == NULL) return 0;
+    probe_ahead(s, t, y);
+    own_probe = 1;
+  }
+  for (int32_t k = 0; k < p->ninstants; k++) {
+    int32_t r = p->instant_root[k];
+    s->R[p->reg_instant0 + k] = r >= 0 && s->rootsfound[r] != 0;
+  }
+  return own_probe ? 2 : 1;
+}
+
+/* After the events at t: equalities false again, nothing located. */
+static void clear_instants(muskx_sim *s) {
+  const muskx__program *p = s->p;
+  for (int32_t k = 0; k < p->ninstants; k++) s->R[p->reg_instant0 + k] = 0.0;
+  memset(s->rootsfound, 0, (size_t)p->nroots * sizeof *s->rootsfound);
+}
+
 /* Everything due at time t: doses, timed events, delayed events, and any
    cascade of conditional events they cause. *changed is set when a state or
    parameter changed (the integrator must restart). */
@@ -157,6 +217,7 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
   const muskx_model *m = s->m;
   muskx_status st;
   if (s->autonomous) return MUSKX_OK;
+  if (s->npsteps > 0) *changed |= muskx__param_steps_apply(s, t);
   for (int d = 0; d < s->ndoses; d++) {
     if (s->dose_left[d] > 0 && s->dose_next[d] <= t) {
       y[s->doses[d].species] += s->doses[d].amount;
@@ -191,6 +252,7 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
                             s->ev_every[e]);
     s->ev_next[e] = next;
   }
+  int instants = locate_instants(s, t, y);
   /* doses, timed events or an input breakpoint may have flipped a `when` */
   if ((st = check_transitions(s, t, y)) != MUSKX_OK) return st;
   for (long fired = 0;; fired++) {
@@ -228,15 +290,27 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
       double *vals = ev->nsets <= 16 ? local : muskx__calloc((size_t)ev->nsets, sizeof *vals);
       if (vals == NULL) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory");
       memcpy(vals, v, (size_t)ev->nsets * sizeof *vals);
+      muskx__sens_event_pre(s, e, t, y); /* from the state before */
       for (int k = 0; k < ev->nsets; k++)
         *changed |= apply_set(s, &ev->sets[k], vals[k], y);
-      if (s->probe_y != NULL) probe_follow(s, y);
+      muskx__sens_event_post(s, e);
+      if (s->probe_y != NULL) probe_follow(s, t, y);
       if (vals != local) muskx__free(vals);
       if ((st = count_firing(s, t, "event", ev->id)) != MUSKX_OK) return st;
     }
     drop_pending(s, best);
     if (!cancelled && (st = check_transitions(s, t, y)) != MUSKX_OK) return st;
   }
+  if (instants) {
+    /* the instant is over: an equality is false just past it, so it can
+       turn true again later (a cancelled non-persistent delayed event
+       with an equality trigger is SBML's reading too) */
+    clear_instants(s);
+    if ((st = check_transitions(s, t, y)) != MUSKX_OK) return st;
+    if (instants == 2) s->probe_y = NULL;
+    /* a firing this caused waits for the next stop */
+  }
+  refresh_root_times(s, t);
   return MUSKX_OK;
 }
 
@@ -251,6 +325,14 @@ double muskx__events_next_stop(const muskx_sim *s, double t) {
     if (s->dose_left[d] > 0 && s->dose_next[d] < next) next = s->dose_next[d];
   for (int k = 0; k < s->npending; k++)
     if (s->pending[k].time < next) next = s->pending[k].time;
+  if (s->npsteps > 0) {
+    double ps = muskx__param_steps_next(s, t);
+    if (ps < next) next = ps;
+  }
+  for (int32_t r = 0; r < s->p->root_times.nresults; r++) {
+    double x = s->root_time[r];
+    if (x > t && x < next && x != s->root_time[s->p->nroots + r]) next = x;
+  }
   for (int i = 0; i < s->m->ninputs; i++) {
     const muskx__table *tb = &s->inputs[i];
     for (size_t k = 0; k < tb->n; k++)
@@ -275,11 +357,17 @@ muskx_status muskx__events_schedule(muskx_sim *s, double t0) {
     double at = s->R[pr->results[k++]];
     double every = ev->every ? s->R[pr->results[k++]] : 0.0;
     double until = ev->until ? s->R[pr->results[k++]] : INFINITY;
+    double count = ev->count_expr ? s->R[pr->results[k++]] : (double)ev->count;
     if (!isfinite(at) || !isfinite(every) || (ev->every && !(every > 0)))
       return muskx__sim_err(s, MUSKX_EINVAL,
                             "event '%s' has at=%g, every=%g: 'at' must be "
                             "finite and 'every' > 0", ev->id, at, every);
-    long left = ev->every ? ev->count : 1;
+    if (ev->count_expr && !(count >= 1 && count <= INT_MAX && count == floor(count)))
+      return muskx__sim_err(s, MUSKX_EINVAL,
+                            "'count' of event '%s' is %g (%s:%d:%d): it must "
+                            "be a whole number >= 1", ev->id, count, m->source,
+                            ev->count_expr->line, ev->count_expr->col);
+    long left = ev->every ? (long)count : 1;
     double next = at;
     if (next < t0) {
       if (every > 0) {
@@ -320,6 +408,13 @@ muskx_status muskx__events_schedule(muskx_sim *s, double t0) {
     s->dose_next[d] = next;
   }
   for (int k = s->npending - 1; k >= 0; k--) drop_pending(s, k);
+  int nr = s->p->nroots;
+  if (s->root_time == NULL &&
+      (s->root_time = muskx__calloc(2 * (size_t)nr + 1, sizeof(double))) == NULL)
+    return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory scheduling events");
+  for (int r = 0; r < 2 * nr; r++) s->root_time[r] = NAN;
+  memset(s->rootsfound, 0, (size_t)nr * sizeof *s->rootsfound);
+  refresh_root_times(s, t0);
   return MUSKX_OK;
 }
 
@@ -352,14 +447,24 @@ void muskx__events_probe_set(muskx_sim *s, double tp) {
   for (int i = 0; i < s->m->nspecies; i++) pd[i] = s->probe_y[i] - y[i];
 }
 
-/* After an event assignment at a root, the state just past the root lies on
-   the new trajectory: y + (old probe - old y). Judging conditions there
-   (not at y itself, where some g may be exactly 0) keeps a condition that
-   is already true from being seen false and re-firing. */
-static void probe_follow(muskx_sim *s, const double *y) {
+/* After an event assignment at a root (time t), the state just past the
+   root lies on the new trajectory: y + (tp - t) f(t, y), with the
+   right-hand side f after the assignments. Judging conditions there (not
+   at y itself, where some g may be exactly 0) keeps a condition that is
+   already true from being seen false and re-firing. The new slope, not the
+   old probe's offset, decides: a ball reset to h = 0 moving up is above
+   the floor just after, so `h < 0` is false again and the next fall is a
+   new crossing (issue 16). Algebraic variables (DAE) keep their offset. */
+static void probe_follow(muskx_sim *s, double t, const double *y) {
   double *p = N_VGetArrayPointer(s->yprobe);
   const double *pd = s->scratch + s->m->nspecies + s->max_sets;
-  for (int i = 0; i < s->m->nspecies; i++) p[i] = y[i] + pd[i];
+  const muskx__prog *f = &s->p->rhs;
+  double dt = s->probe_t - t;
+  muskx__sim_eval(s, f, t, y);
+  for (int i = 0; i < s->m->nspecies; i++)
+    p[i] = s->m->species[i].algebraic || i >= f->nresults
+               ? y[i] + pd[i]
+               : y[i] + dt * s->R[f->results[i]];
 }
 
 void muskx__events_record(muskx_sim *s, double t, const double *y,

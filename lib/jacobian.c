@@ -21,14 +21,20 @@ typedef struct {
 
 struct muskx__diff {
   muskx__dag *g;
+  muskx__dop wrt; /* the leaf kind differentiated by: state, param... */
   memo_entry *tab;
   uint32_t cap, count;
 };
 
 muskx__diff *muskx__diff_new(muskx__dag *g) {
+  return muskx__diff_new_wrt(g, MUSKX__D_STATE);
+}
+
+muskx__diff *muskx__diff_new_wrt(muskx__dag *g, muskx__dop leaf) {
   muskx__diff *d = muskx__calloc(1, sizeof *d);
   if (d == NULL) return NULL;
   d->g = g;
+  d->wrt = leaf;
   d->cap = 1024;
   d->tab = muskx__calloc(d->cap, sizeof *d->tab);
   if (d->tab == NULL) {
@@ -90,19 +96,29 @@ static void memo_put(muskx__diff *d, int32_t node, int32_t j, int32_t r) {
 #define OP(o, x, y) muskx__dag_op(g, MUSKX__D_##o, (x), (y), -1)
 #define OP1(o, x) muskx__dag_op(g, MUSKX__D_##o, (x), -1, -1)
 
+/* Whether node can depend on the leaves d differentiates by. */
+static int depends(const muskx__diff *d, const muskx__dnode *nd) {
+  if (d->wrt == MUSKX__D_STATE) return nd->has_state;
+  return (nd->leafdeps & muskx__dag_dep_bit(d->wrt)) != 0;
+}
+
 int32_t muskx__diff_wrt_state(muskx__diff *d, int32_t node, int32_t j) {
+  return muskx__diff_wrt(d, node, j);
+}
+
+int32_t muskx__diff_wrt(muskx__diff *d, int32_t node, int32_t j) {
   muskx__dag *g = d->g;
   if (node < 0) return -1;
   const muskx__dnode nd = g->nodes[node];
-  if (!nd.has_state) return MUSKX__DAG_ZERO;
-  if (nd.op == MUSKX__D_STATE)
+  if (!depends(d, &nd)) return MUSKX__DAG_ZERO;
+  if (nd.op == d->wrt) /* time: both -1 */
     return nd.a == j ? MUSKX__DAG_ONE : MUSKX__DAG_ZERO;
   int32_t cached = memo_get(d, node, j);
   if (cached != -2) return cached;
 
   int32_t a = nd.a, b = nd.b, c = nd.c;
-  int32_t da = muskx__dag_arity(nd.op) >= 1 ? muskx__diff_wrt_state(d, a, j) : 0;
-  int32_t db = muskx__dag_arity(nd.op) >= 2 ? muskx__diff_wrt_state(d, b, j) : 0;
+  int32_t da = muskx__dag_arity(nd.op) >= 1 ? muskx__diff_wrt(d, a, j) : 0;
+  int32_t db = muskx__dag_arity(nd.op) >= 2 ? muskx__diff_wrt(d, b, j) : 0;
   int32_t r;
   switch ((muskx__dop)nd.op) {
     case MUSKX__D_NEG: r = OP1(NEG, da); break;
@@ -164,7 +180,7 @@ int32_t muskx__diff_wrt_state(muskx__diff *d, int32_t node, int32_t j) {
       break;
     case MUSKX__D_IF:
       r = muskx__dag_op(g, MUSKX__D_IF, a, db,
-                        muskx__diff_wrt_state(d, c, j));
+                        muskx__diff_wrt(d, c, j));
       break;
     default:
       /* Comparisons, logic, sign, floor, ceil: piecewise constant. */
@@ -198,6 +214,43 @@ int muskx__dag_state_deps(const muskx__dag *g, int32_t node, int32_t *out,
   }
   /* insertion sort: dependency lists are short */
   for (int i = 1; i < n; i++) {
+    int32_t v = out[i];
+    int k = i - 1;
+    while (k >= 0 && out[k] > v) {
+      out[k + 1] = out[k];
+      k--;
+    }
+    out[k + 1] = v;
+  }
+  return n;
+}
+
+int muskx__dag_leaf_deps(const muskx__dag *g, int32_t node, muskx__dop leaf,
+                         int32_t *out, int32_t *stack, uint32_t *visited,
+                         uint32_t stamp) {
+  if (leaf == MUSKX__D_STATE)
+    return muskx__dag_state_deps(g, node, out, stack, visited, stamp);
+  uint8_t bit = muskx__dag_dep_bit(leaf);
+  int n = 0, sp = 0;
+  if (node < 0 || !(g->nodes[node].leafdeps & bit)) return 0;
+  stack[sp++] = node;
+  visited[node] = stamp;
+  while (sp > 0) {
+    const muskx__dnode *nd = &g->nodes[stack[--sp]];
+    if (nd->op == leaf) {
+      out[n++] = nd->a;
+      continue;
+    }
+    int32_t kids[3] = {nd->a, nd->b, nd->c};
+    for (int i = 0; i < muskx__dag_arity((muskx__dop)nd->op); i++) {
+      int32_t k = kids[i];
+      if (visited[k] != stamp && (g->nodes[k].leafdeps & bit)) {
+        visited[k] = stamp;
+        stack[sp++] = k;
+      }
+    }
+  }
+  for (int i = 1; i < n; i++) { /* insertion sort: short lists */
     int32_t v = out[i];
     int k = i - 1;
     while (k >= 0 && out[k] > v) {

@@ -322,7 +322,7 @@ static muskx_status load_model_info(muskx__load_ctx *c, muskx_model *m,
                                     const muskx__yaml_node *key,
                                     const muskx__yaml_node *v) {
   static const char *const keys[] = {"id", "name", "description", "time_unit",
-                                     "references", NULL};
+                                     "references", "sbml_level", NULL};
   char buf[64];
   if (v->kind != MUSKX__YAML_MAP)
     return muskx__load_fail(c, v, MUSKX_EMODEL, "expected a mapping for 'model', got %s",
@@ -345,6 +345,18 @@ static muskx_status load_model_info(muskx__load_ctx *c, muskx_model *m,
       (st = muskx__load_opt_string(c, v, "time_unit", "model", &m->time_unit)) !=
           MUSKX_OK)
     return st;
+  const muskx__yaml_node *lv = muskx__yaml_get(v, "sbml_level", NULL);
+  if (lv != NULL) {
+    /* provenance of `muskx import` (extension): Level 1-2 events true at
+       the start get a warning (model_warnings.c) */
+    if (lv->kind != MUSKX__YAML_SCALAR ||
+        !(strcmp(lv->text, "1") == 0 || strcmp(lv->text, "2") == 0 ||
+          strcmp(lv->text, "3") == 0))
+      return muskx__load_fail(c, lv, MUSKX_EMODEL,
+                              "expected 1, 2 or 3 for 'sbml_level' of model, "
+                              "got %s", muskx__load_describe(lv, buf, sizeof buf));
+    m->sbml_level = lv->text[0] - '0';
+  }
   const muskx__yaml_node *refs = muskx__yaml_get(v, "references", NULL);
   if (refs == NULL || muskx__yaml_is_null(refs)) return MUSKX_OK;
   if (refs->kind != MUSKX__YAML_SEQ)
@@ -555,7 +567,7 @@ static muskx_status declare_names(muskx__load_ctx *c, const muskx__yaml_node *ke
 static const char *const top_keys[] = {
     "muskx",  "model",       "parameters", "species", "compartments",
     "functions", "inputs",   "assignments", "reactions", "odes",
-    "events", "outputs",     "imports",    "algebraic", NULL};
+    "events", "outputs",     "imports",    "algebraic", "agents", NULL};
 
 static muskx_status check_version(muskx__load_ctx *c, const muskx__yaml_node *v) {
   char buf[64];
@@ -690,8 +702,11 @@ static muskx_status load_root(muskx__load_ctx *c) {
       (st = muskx__load_each(c, define_events)) != MUSKX_OK ||
       (st = muskx__load_each(c, define_algebraic)) != MUSKX_OK)
     return st;
-  if ((st = muskx__load_order(c)) != MUSKX_OK) return st;
-  return muskx__load_check_algebraic(c);
+  if ((st = muskx__load_order(c)) != MUSKX_OK ||
+      (st = muskx__load_check_algebraic(c)) != MUSKX_OK)
+    return st;
+  /* Last: an agent's depot may not be algebraic, which is decided above. */
+  return muskx__load_each(c, muskx__load_define_agents);
 }
 
 /* Strings the header promises are never NULL get "" when never set (the

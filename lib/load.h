@@ -240,6 +240,10 @@ muskx_status muskx__load_define_algebraic(muskx__load_ctx *c,
    determines, refusing a structurally singular system. */
 muskx_status muskx__load_check_algebraic(muskx__load_ctx *c);
 
+/* --- load_agents.c ---------------------------------------------------- */
+/* Reads c's `agents` section (after everything else is defined). */
+muskx_status muskx__load_define_agents(muskx__load_ctx *c);
+
 /* --- load_imports.c --------------------------------------------------- */
 
 /* Reads c's `imports` section: each imported file is read, parsed,

@@ -348,8 +348,16 @@ static muskx_status event_expr(muskx__load_ctx *c, const muskx__yaml_node *item,
   return muskx__load_resolve(c, *out, &sc);
 }
 
-static muskx_status event_count(muskx__load_ctx *c, const muskx__yaml_node *n,
-                                const char *eid, long *out) {
+static muskx_status event_expr(muskx__load_ctx *c, const muskx__yaml_node *item,
+                               const char *key, const char *label,
+                               const char *eid, int timing, muskx__expr **out);
+
+/* count: a positive integer, or an expression of parameters (muskx-model(5)
+   EVENTS) whose value each run start checks is a whole number >= 1. */
+static muskx_status event_count(muskx__load_ctx *c, const muskx__yaml_node *item,
+                                const muskx__yaml_node *n, muskx__event *e) {
+  long *out = &e->count;
+  const char *eid = e->id;
   if (n->kind == MUSKX__YAML_SCALAR && n->style == MUSKX__YAML_PLAIN) {
     const char *s = n->text + (n->text[0] == '+');
     size_t i = 0;
@@ -364,9 +372,17 @@ static muskx_status event_count(muskx__load_ctx *c, const muskx__yaml_node *n,
     }
   }
   char buf[64];
+  if (n->kind == MUSKX__YAML_SCALAR) {
+    muskx_status st = event_expr(c, item, "count", "'count'", eid, 1, &e->count_expr);
+    if (st != MUSKX_OK) return st;
+    if (e->count_expr->kind != MUSKX__E_NUM) {
+      *out = -2;
+      return MUSKX_OK;
+    }
+  }
   return muskx__load_fail(c, n, MUSKX_EMODEL,
-                          "expected a positive integer for 'count' of event '%s', "
-                          "got %s",
+                          "expected a positive integer or an expression of "
+                          "parameters for 'count' of event '%s', got %s",
                           eid, muskx__load_describe(n, buf, sizeof buf));
 }
 
@@ -478,7 +494,7 @@ static muskx_status define_event(muskx__load_ctx *c, muskx__event *e,
     return muskx__load_fail_at(c, e->delay->line, e->delay->col, MUSKX_EMODEL,
                                "'delay' of %s must not be negative, got %g", owner,
                                e->delay->num);
-  if (count != NULL && (st = event_count(c, count, e->id, &e->count)) != MUSKX_OK)
+  if (count != NULL && (st = event_count(c, item, count, e)) != MUSKX_OK)
     return st;
   int *dest[3] = {&e->persistent, &e->initial_value, &e->use_trigger_values};
   for (int i = 0; i < 3; i++) {
@@ -486,6 +502,7 @@ static muskx_status define_event(muskx__load_ctx *c, muskx__event *e,
     snprintf(what, sizeof what, "'%s' of %s", flags[i], owner);
     if (n != NULL && (st = muskx__load_bool(c, n, what, dest[i])) != MUSKX_OK)
       return st;
+    if (n != NULL && i == 1) e->initial_value_given = 1;
   }
   return event_sets(c, e, item);
 }

@@ -35,6 +35,8 @@ static void free_named(muskx__named_expr *a, int n) {
 void muskx__model_destroy(muskx_model *m) {
   if (m == NULL) return;
   muskx__program_free(m->program);
+  for (int i = 0; i < m->nwarnings; i++) muskx__free(m->warnings[i]);
+  muskx__free(m->warnings);
   for (int i = 0; i < m->nparams; i++) {
     muskx__free(m->params[i].name);
     muskx__free(m->params[i].unit);
@@ -68,6 +70,15 @@ void muskx__model_destroy(muskx_model *m) {
   free_named(m->outputs, m->noutputs);
   free_named(m->odes, m->nodes);
   free_named(m->algebraics, m->nalgebraics);
+  for (int i = 0; i < m->nagents; i++) {
+    muskx__agent *a = &m->agents[i];
+    muskx__free(a->name);
+    muskx__free(a->doc);
+    muskx__free(a->dose_unit);
+    for (int r = 0; r < a->nroutes; r++) muskx__free(a->routes[r].route);
+    muskx__free(a->routes);
+  }
+  muskx__free(m->agents);
   for (int i = 0; i < m->nreactions; i++) {
     muskx__reaction *r = &m->reactions[i];
     muskx__free(r->id);
@@ -94,6 +105,7 @@ void muskx__model_destroy(muskx_model *m) {
     muskx__expr_free(e->at);
     muskx__expr_free(e->every);
     muskx__expr_free(e->until);
+    muskx__expr_free(e->count_expr);
     muskx__expr_free(e->when);
     muskx__expr_free(e->delay);
     muskx__expr_free(e->priority);
@@ -150,6 +162,8 @@ static muskx_status check_volumes(const muskx_model *m, muskx_error *err) {
 static muskx_status finish(muskx_model *m, muskx_model **out, muskx_error *err) {
   muskx_status st = muskx__compile(m, err);
   if (st == MUSKX_OK) st = check_volumes(m, err);
+  if (st == MUSKX_OK && muskx__model_warnings(m) != 0)
+    st = muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
   if (st != MUSKX_OK) {
     muskx__model_destroy(m);
     return st;
@@ -249,6 +263,19 @@ muskx_status muskx__model_load_in_folders(const char *path,
   if (st != MUSKX_OK) return st;
   why[0] = '\0';
   return load_text(&ft, path, scope, out, err);
+}
+
+muskx_status muskx__model_load_text_at(const char *text, size_t len,
+                                      const char *path,
+                                      const muskx__folders *scope,
+                                      muskx_model **out, muskx_error *err) {
+  muskx__clearerr(err);
+  *out = NULL;
+  muskx__file_text ft = {(char *)text, len, 0, 0, 0, 0, 0};
+  muskx_model *m = NULL;
+  muskx_status st = muskx__load_file_text(&ft, path, scope, &m, err);
+  if (st != MUSKX_OK) return st;
+  return finish(m, out, err);
 }
 
 /* ---------------------------------------------------------------------- */

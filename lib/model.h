@@ -105,10 +105,13 @@ typedef struct muskx__event {
   /* Timed: at, optional every, then count (-1: unlimited) or until. */
   muskx__expr *at, *every, *until; /* NULL when absent; params only */
   long count;
+  muskx__expr *count_expr; /* count as an expression of parameters (then
+                              count is -2), evaluated at each run start */
   /* Conditional: fires when `when` turns from false to true. */
   muskx__expr *when;
   int initial_value;       /* truth of `when` just before the start;
                               default 1 (true at t0 does not fire) */
+  int initial_value_given; /* written in the file (model_warnings.c) */
   muskx__expr *delay;      /* optional; NULL = immediate */
   muskx__expr *priority;   /* optional; higher fires first */
   int persistent;          /* default 1 */
@@ -118,12 +121,36 @@ typedef struct muskx__event {
   muskx__loc loc;
 } muskx__event;
 
+/* One route of an `agents:` entry (load_agents.c): where a dose given by
+   that route goes and how much of it arrives. */
+typedef struct muskx__agent_route {
+  char *route;             /* "sc", "oral", ... as declared */
+  int depot;               /* species index */
+  int f_param;             /* bioavailability parameter, or -1 */
+  double f_number;         /* bioavailability when f_param < 0, in (0, 1] */
+  double per_dose_unit;    /* depot amount per one dose_unit of the agent */
+  muskx__loc loc;          /* of the route key */
+} muskx__agent_route;
+
+/* A drug the model knows by name, so a scenario can say what it gives
+   ("denosumab 60 mg sc") instead of which species it changes. */
+typedef struct muskx__agent {
+  char *name, *doc;        /* not prefixed by imports: the drug's name */
+  char *dose_unit;         /* the unit a bare dose number is in */
+  double molar_mass;       /* g/mol; 0 when not given */
+  muskx__agent_route *routes;
+  int nroutes;
+  muskx__loc loc;
+} muskx__agent;
+
 typedef struct muskx__symtab muskx__symtab; /* symtab.h */
 typedef struct muskx__program muskx__program; /* compile.h */
 
 struct muskx_model {
   char *source;            /* path or source name (locations point here) */
   char *id, *name, *description, *time_unit;
+  int sbml_level;          /* model.sbml_level: translated from SBML
+                              Level 1-2 (0: not) */
   char **references;
   int nreferences;
 
@@ -140,6 +167,8 @@ struct muskx_model {
   /* `algebraic:` equations 0 = expr; target: the species each determines
      (a structural matching, load_algebraic.c); name: the text as written */
   muskx__named_expr *algebraics;    int nalgebraics;
+  /* `agents:` of the top file and its imports, in load order */
+  muskx__agent *agents;             int nagents;
 
   /* Evaluation order of assignments and outputs together: entries are
      (kind, index) with kind SYM_ASSIGNMENT or SYM_OUTPUT. */
@@ -151,9 +180,23 @@ struct muskx_model {
   int nstrings;
 
   muskx__program *program; /* compiled RHS, Jacobian, events, outputs */
+  char **warnings;         /* model_warnings.c, for `muskx check` */
+  int nwarnings;
 };
 
 /* Frees everything a (possibly partly built) model owns. */
 void muskx__model_destroy(muskx_model *m);
+/* Loads and compiles model text as if read from the file path (imports
+   resolve against its directory and are read inside scope, fileaccess.h;
+   messages name path): for text derived from a file, such as a PEtab
+   problem's model with its observables. */
+struct muskx__folders;
+muskx_status muskx__model_load_text_at(const char *text, size_t len,
+                                      const char *path,
+                                      const struct muskx__folders *scope,
+                                      muskx_model **out, muskx_error *err);
+
+/* model_warnings.c: fills m->warnings after compiling; -1 out of memory */
+int muskx__model_warnings(muskx_model *m);
 
 #endif

@@ -35,6 +35,12 @@ typedef struct muskx__sbml_opts {
   const char *const *report_ids;
   const muskx__sbml_measure *measure; /* NULL: all natural */
   int nreport;
+  /* Level 1-2 events: the truth of a trigger just before t0 (they do not
+     say; muskx_sbml_to_yaml_opt): -1 the default reading (true: an event
+     true at t0 does not fire, as libSBML's Level 3 conversion reads it,
+     and the loader warns of such events), 0 false (it fires at t0), 1
+     true, said explicitly (no warning) */
+  int l2_initial_trigger;
 } muskx__sbml_opts;
 
 /*

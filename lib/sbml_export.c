@@ -519,10 +519,15 @@ static void export_events(ex *X) {
         at = NAN;
       }
       new_param(X, nextid, at, 0, "next firing time (muskx timed event)", NULL);
-      if (ev->every != NULL && ev->count >= 0) {
+      if (ev->every != NULL && (ev->count >= 0 || ev->count_expr != NULL)) {
         snprintf(want, sizeof want, "%s_left", id);
         fresh_id(m, want, leftid, sizeof leftid);
-        new_param(X, leftid, (double)ev->count, 0, "firings left (muskx timed event)", NULL);
+        double left = (double)ev->count;
+        if (ev->count_expr != NULL) {
+          initial(X, leftid, ev->count_expr, &left, &lit);
+          left = NAN;
+        }
+        new_param(X, leftid, left, 0, "firings left (muskx timed event)", NULL);
         ASTNode_t *lf = node(AST_NAME);
         ASTNode_setName(lf, leftid);
         trig = op2(AST_LOGICAL_AND, trig, op2(AST_RELATIONAL_GT, lf, number(0)));

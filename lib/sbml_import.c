@@ -116,6 +116,21 @@ muskx_status muskx_sbml_to_yaml(const char *sbml_path, char **yaml_out,
   return muskx__sbml_translate(sbml_path, NULL, 0, NULL, yaml_out, err);
 }
 
+muskx_status muskx_sbml_to_yaml_opt(const char *sbml_path, int l2_initial_trigger,
+                                    char **yaml_out, muskx_error *err) {
+  muskx__clearerr(err);
+  if (yaml_out != NULL) *yaml_out = NULL;
+  if (sbml_path == NULL || yaml_out == NULL)
+    return muskx__seterr(err, MUSKX_EINVAL, NULL,
+                         "sbml_path and yaml_out must not be NULL");
+  if (l2_initial_trigger < -1 || l2_initial_trigger > 1)
+    return muskx__seterr(err, MUSKX_EINVAL, NULL,
+                         "l2_initial_trigger must be -1 (default), 0 or 1, "
+                         "got %d", l2_initial_trigger);
+  muskx__sbml_opts opts = {NULL, NULL, 0, l2_initial_trigger};
+  return muskx__sbml_translate(sbml_path, NULL, 0, &opts, yaml_out, err);
+}
+
 muskx_status muskx__sbml_load_hook(const char *path, const char *text,
                                    size_t len, muskx_model **out,
                                    muskx_error *err) {
@@ -273,6 +288,7 @@ muskx_status muskx__sbml_translate(const char *path, const char *text,
   T.path = path ? path : "<sbml>";
   T.err = err;
   T.model_conv = -1;
+  T.l2_initial_trigger = opts ? opts->l2_initial_trigger : -1;
   sb o = {0};
   if (read_document(&T, text, len) == MUSKX_OK) {
     muskx__sbml_read_variables(&T);

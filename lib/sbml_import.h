@@ -216,6 +216,7 @@ typedef struct tr {
   struct fswitch *sw;       /* conditions in fast rates (fast_switches) */
   int nsw;
   int raw_switch;           /* emit a switch's condition, not its flag */
+  int l2_initial_trigger;   /* muskx__sbml_opts: -1 default, 0, 1 */
 } tr;
 
 /* Expression context. */
@@ -373,5 +374,9 @@ void muskx__sbml_write_model(tr *T, sb *o, const muskx__sbml_opts *op);
 
 /* sbml_import_events.c: SBML events */
 int muskx__sbml_write_events(tr *T, sb *o);
+
+/* sbml_import_units.c: the model's time unit (a name scenarios convert
+   from, else the SBML unit id), or NULL when the model declares none. */
+const char *muskx__sbml_time_unit(tr *T);
 
 #endif

@@ -603,10 +603,14 @@ void muskx__sbml_write_model(tr *T, sb *o, const muskx__sbml_opts *op) {
     sb_puts(o, "\n  name: ");
     sb_quoted(o, nm);
   }
-  if (Model_isSetTimeUnits(m)) {
+  const char *tu = muskx__sbml_time_unit(T);
+  if (tu != NULL) {
     sb_puts(o, "\n  time_unit: ");
-    sb_quoted(o, Model_getTimeUnits(m));
+    sb_quoted(o, tu);
   }
+  /* Level 1-2 events true at t0 with the default reading get a warning
+     (model_warnings.c) */
+  if (T->level < 3) sb_printf(o, "\n  sbml_level: %u", T->level);
   sb_putn(o, "\n", 1);
   write_functions(T, o);
   write_parameters(T, o);

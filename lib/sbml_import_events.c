@@ -24,6 +24,9 @@ int muskx__sbml_write_events(tr *T, sb *o) {
     if (T->level >= 3) {
       if (!Trigger_getInitialValue(tg)) sb_puts(o, "    initial_value: false\n");
       if (!Trigger_getPersistent(tg)) sb_puts(o, "    persistent: false\n");
+    } else if (T->l2_initial_trigger >= 0) {
+      /* Level 1-2 leave it open: the reading chosen on import */
+      sb_printf(o, "    initial_value: %s\n", T->l2_initial_trigger ? "true" : "false");
     }
     Delay_t *d = Event_getDelay(ev);
     if (d && Delay_getMath(d)) {

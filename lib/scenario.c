@@ -217,18 +217,6 @@ static const unit_def time_units[] = {
     {NULL, 0},
 };
 
-/* Dose units: masses in grams, amounts of substance in moles. A dose is
-   converted only within its family. */
-static const unit_def mass_units[] = {
-    {"g", 1.0},    {"mg", 1e-3},        {"ug", 1e-6}, {"\xc2\xb5g", 1e-6},
-    {"mcg", 1e-6}, {"ng", 1e-9},        {NULL, 0},
-};
-static const unit_def mole_units[] = {
-    {"mol", 1.0},   {"mmol", 1e-3},          {"umol", 1e-6},
-    {"\xc2\xb5mol", 1e-6}, {"nmol", 1e-9}, {"pmol", 1e-12},
-    {NULL, 0},
-};
-
 static double unit_lookup(const unit_def *tab, const char *u, size_t len) {
   for (; tab->name != NULL; tab++)
     if (strlen(tab->name) == len && memcmp(tab->name, u, len) == 0)
@@ -376,11 +364,6 @@ static char *dir_of(const char *path) {
   return muskx__strndup(path, slash ? (size_t)(slash - path + 1) : 0);
 }
 
-static int is_day_unit(const char *u) {
-  return strcmp(u, "d") == 0 || strcmp(u, "day") == 0 ||
-         strcmp(u, "days") == 0;
-}
-
 static muskx_status load_model(sc_ctx *c, const muskx__yaml_node *root) {
   muskx_status st;
   const muskx__yaml_node *mn = muskx__yaml_get(root, "model", NULL);
@@ -409,10 +392,12 @@ static muskx_status load_model(sc_ctx *c, const muskx__yaml_node *root) {
   muskx__free(path);
   if (st != MUSKX_OK) return st;
   const char *tu = muskx_model_time_unit(c->sc->model);
-  if (!is_day_unit(tu))
+  /* days, or a unit the scenario converts its days to (scenario_units.c) */
+  if ((c->sc->model_unit_days = muskx__sc_model_unit_days(tu)) == 0)
     return fail(c, mn, MUSKX_EMODEL,
-                "model '%s' has time unit '%s'; scenarios need a model in days "
-                "(time_unit: day)", muskx_model_id(c->sc->model), tu);
+                "model '%s' has time unit '%s'; scenarios need a model in s, "
+                "min, h, d, week or year (time_unit)", muskx_model_id(c->sc->model),
+                tu);
   return MUSKX_OK;
 }
 
@@ -537,6 +522,29 @@ static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
     for (size_t k = 0; k < in->n; k++) {
       int idx;
       double v;
+      const char *key = in->keys[k]->text;
+      int par = muskx_model_find(sc->model, MUSKX_INPUT, key) < 0
+                    ? muskx_model_find(sc->model, MUSKX_PARAMETER, key) : -1;
+      if (par >= 0) {
+        /* a parameter: a step input made on the fly (scenario_params.c) */
+        char buf[160];
+        const char *bad;
+        if ((st = get_number(c, in->items[k], "an input value", &v)) != MUSKX_OK)
+          return st;
+        if ((bad = muskx__sc_param_check(sc, par, v, buf, sizeof buf)) != NULL)
+          return fail(c, in->items[k], MUSKX_EINVAL,
+                      "value %g of '%s' in phase '%s' %s", v, key,
+                      sc->phases[i].name, bad);
+        muskx__sc_input *pt = muskx__sc_param_table(sc, par);
+        if (pt == NULL) return nomem(c);
+        pt->values[i] = v;
+        pt->explicit_[i] = 1;
+        continue;
+      }
+      if (muskx_model_find(sc->model, MUSKX_INPUT, key) < 0)
+        return fail(c, in->keys[k], MUSKX_ENOTFOUND,
+                    "model '%s' has no input or parameter '%s'",
+                    muskx_model_id(sc->model), key);
       if ((st = need_name(c, in->keys[k], MUSKX_INPUT, "input", &idx)) !=
               MUSKX_OK ||
           (st = get_number(c, in->items[k], "an input value", &v)) != MUSKX_OK)
@@ -641,34 +649,6 @@ static muskx_status load_exercise(sc_ctx *c, const muskx__yaml_node *e) {
   return MUSKX_OK;
 }
 
-/* Converts a dose in `unit` to the unit of species sp; the factor, or 0
-   after reporting why not. */
-static muskx_status dose_factor(sc_ctx *c, const muskx__yaml_node *n,
-                                const char *unit, int sp, double *factor) {
-  const char *su = muskx_model_unit(c->sc->model, MUSKX_SPECIES, sp);
-  const char *sn = muskx_model_name_at(c->sc->model, MUSKX_SPECIES, sp);
-  if (unit[0] == '\0') { /* a bare number is in the species' own unit */
-    *factor = 1;
-    return MUSKX_OK;
-  }
-  const unit_def *fam[2] = {mass_units, mole_units};
-  for (int f = 0; f < 2; f++) {
-    double du = unit_lookup(fam[f], unit, strlen(unit));
-    if (du == 0) continue;
-    double tu = unit_lookup(fam[f], su, strlen(su));
-    if (tu == 0)
-      return fail(c, n, MUSKX_EMODEL,
-                  "cannot convert a dose in '%s' to the unit '%s' of species "
-                  "'%s' (give the dose as a plain number in that unit)",
-                  unit, su, sn);
-    *factor = du / tu;
-    return MUSKX_OK;
-  }
-  return fail(c, n, MUSKX_EMODEL,
-              "unknown dose unit '%s' (use g, mg, ug, ng, mol, mmol, umol, "
-              "nmol, pmol, or a plain number in the unit of '%s')", unit, sn);
-}
-
 /*
  * drug: {agent, dose, route, every, count | until, start, target,
  * bioavailability}. Doses at start + k*every (k = 0 .. count-1, or while
@@ -679,12 +659,6 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
                                      "every", "count", "until",
                                      "start", "target", "bioavailability",
                                      NULL};
-  static const struct {
-    const char *route, *suffix;
-  } routes[] = {{"sc", "depot"},
-                {"im", "depot"},
-                {"iv", "central"},
-                {"oral", "gut"}};
   muskx_scenario *sc = c->sc;
   muskx_status st;
   if ((st = want_map(c, d, "'drug'")) != MUSKX_OK ||
@@ -694,54 +668,36 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
   if (agent == NULL) return fail(c, d, MUSKX_EMODEL, "'drug' needs an 'agent'");
   if ((st = want_name(c, agent, "drug agent")) != MUSKX_OK) return st;
   const muskx__yaml_node *route = muskx__yaml_get(d, "route", NULL);
-  const char *suffix = "depot";
-  if (route != NULL) {
-    if ((st = want_scalar(c, route, "drug route")) != MUSKX_OK) return st;
-    suffix = NULL;
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-      if (strcmp(routes[i].route, route->text) == 0) suffix = routes[i].suffix;
-    if (suffix == NULL)
-      return fail(c, route, MUSKX_EMODEL,
-                  "unknown route '%s' (expected sc, im, iv or oral)",
-                  route->text);
-  }
-  /* Target species. */
   const muskx__yaml_node *target = muskx__yaml_get(d, "target", NULL);
-  int sp;
-  char tname[300];
-  if (target != NULL) {
-    if ((st = want_name(c, target, "drug target")) != MUSKX_OK ||
-        (st = need_name(c, target, MUSKX_SPECIES, "species", &sp)) != MUSKX_OK)
-      return st;
-    snprintf(tname, sizeof tname, "%s", target->text);
-  } else {
-    snprintf(tname, sizeof tname, "%s_%s", agent->text, suffix);
-    sp = muskx_model_find(sc->model, MUSKX_SPECIES, tname);
-    if (sp < 0)
-      return fail(c, agent, MUSKX_ENOTFOUND,
-                  "model '%s' has no species '%s' for agent '%s' (the default "
-                  "target of a %s dose; name one with 'target:')",
-                  muskx_model_id(sc->model), tname, agent->text,
-                  route ? route->text : "sc");
-  }
-  /* Amount. */
+  if ((route != NULL && (st = want_scalar(c, route, "drug route")) != MUSKX_OK) ||
+      (target != NULL && (st = want_name(c, target, "drug target")) != MUSKX_OK))
+    return st;
+  /* Where it goes and how much: the model's agent, or the long form. */
   const muskx__yaml_node *dose = muskx__yaml_get(d, "dose", NULL);
   if (dose == NULL) return fail(c, d, MUSKX_EMODEL, "'drug' needs a 'dose'");
-  double amount, factor = 1;
+  double amount;
   char unit[16];
   if ((st = get_quantity(c, dose, "drug dose", &amount, unit, sizeof unit)) !=
-          MUSKX_OK ||
-      (st = dose_factor(c, dose, unit, sp, &factor)) != MUSKX_OK)
+      MUSKX_OK)
     return st;
   if (!(amount > 0))
     return fail(c, dose, MUSKX_EMODEL, "drug dose must be positive, got '%s'",
                 dose->text);
-  /* Bioavailability: a number in (0, 1] or a parameter. */
-  double fnum = 1.0;
-  int fpar = -1;
+  muskx__sc_drug_dest dest;
+  if ((st = muskx__sc_drug_resolve(sc->model, c->file, agent, route, target,
+                                dose, amount, unit, &dest, c->err)) !=
+      MUSKX_OK)
+    return st;
+  const char *tname = muskx_model_name_at(sc->model, MUSKX_SPECIES,
+                                          dest.species);
+  /* Bioavailability: the entry's number or parameter, else the model's. */
+  double fnum = dest.f_number;
+  int fpar = dest.f_param;
   const muskx__yaml_node *bio = muskx__yaml_get(d, "bioavailability", NULL);
   if (bio != NULL) {
     if ((st = want_scalar(c, bio, "bioavailability")) != MUSKX_OK) return st;
+    fnum = 1.0;
+    fpar = -1;
     if (isalpha((unsigned char)bio->text[0]) || bio->text[0] == '_') {
       if ((st = need_name(c, bio, MUSKX_PARAMETER, "parameter", &fpar)) !=
           MUSKX_OK)
@@ -805,6 +761,14 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
     return fail(c, start, MUSKX_EMODEL,
                 "drug start (day %g) is not before the end of the scenario "
                 "(day %g)", t0, t_end);
+  /* A count whose last dose falls after the end would silently give fewer
+     doses than written (`until` is the way to say "to the end"). */
+  if (cn != NULL && t0 + (count - 1) * every > t_end * (1 + 1e-12))
+    return fail(c, cn, MUSKX_EMODEL,
+                "drug count %d every %g d from day %g puts the last dose at "
+                "day %g, after the end of the scenario (day %g); give fewer "
+                "doses, or 'until: PHASE'", count, every, t0,
+                t0 + (count - 1) * every, t_end);
   muskx__sc_dose *nd =
       muskx__reallocarray(sc->doses, (size_t)sc->ndoses + 1, sizeof *nd);
   if (nd == NULL) return nomem(c);
@@ -814,7 +778,7 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
   if ((x->target = dup_or_nomem(c, tname, &st)) == NULL) return st;
   sc->ndoses++;
   x->t0 = t0;
-  x->amount = amount * factor;
+  x->amount = dest.amount;
   x->every = ev ? every : 0;
   x->count = count;
   x->f_number = fnum;
@@ -1148,6 +1112,7 @@ void muskx_scenario_free(muskx_scenario *sc) {
     muskx__free(sc->inputs[i].explicit_);
   }
   muskx__free(sc->inputs);
+  muskx__sc_param_tables_free(sc);
   for (int i = 0; i < sc->ndoses; i++) muskx__free(sc->doses[i].target);
   muskx__free(sc->doses);
   for (int i = 0; i < sc->nreports; i++) muskx__free(sc->reports[i].name);

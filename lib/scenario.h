@@ -6,8 +6,8 @@
  * (this struct onto a muskx_sim: settings, tables, doses, sample times, the
  * run) and summary.c (per-phase statistics of a run).
  *
- * Invariants once loaded: times are in days (the model's time unit, which
- * the loader requires to be days); phases are consecutive from t = 0, each
+ * Invariants once loaded: times are in days, converted to the model's time
+ * unit where a simulation is driven (scenario_units.c); phases are consecutive from t = 0, each
  * with end > start; every index below is valid for `model`; every input
  * table has one value per phase. Only muskx_scenario_set() changes a loaded
  * scenario, and only its `sets` list.
@@ -71,6 +71,12 @@ struct muskx_scenario {
   int recovery_from; /* phase index, or -1 */
   muskx__sc_input *inputs;
   int ninputs;
+  /* parameters a phase drives, as step inputs made on the fly
+     (scenario_params.c); `input` is the parameter's index */
+  muskx__sc_input *param_tables;
+  int nparam_tables;
+  double model_unit_days; /* days in one time unit of the model
+                             (scenario_units.c) */
   muskx__sc_dose *doses;
   int ndoses;
   muskx__sc_report *reports;
@@ -80,11 +86,55 @@ struct muskx_scenario {
   char errmsg[MUSKX_ERROR_MESSAGE_MAX];
 };
 
+/* Where a drug entry's dose goes (scenario_drug.c). */
+typedef struct muskx__sc_drug_dest {
+  int species;     /* the species the dose is added to */
+  double amount;   /* in that species' unit, before bioavailability */
+  double f_number; /* the model's bioavailability for the route, when */
+  int f_param;     /*   f_param < 0; else that parameter's value */
+} muskx__sc_drug_dest;
+
+struct muskx__yaml_node;
+
+/*
+ * Resolves a drug entry: agent (its node), route and target (NULL when
+ * absent), the dose node with its number and unit word ("" when bare).
+ * The long form (target given) and an agent the model does not declare use
+ * the fixed routes and AGENT_depot-style species, bioavailability 1; a
+ * declared agent uses the model's `agents:` entry. Errors say file:line:col
+ * (file names the scenario) and, for an unknown agent, the agents the
+ * model knows.
+ */
+muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
+                                 const struct muskx__yaml_node *agent,
+                                 const struct muskx__yaml_node *route,
+                                 const struct muskx__yaml_node *target,
+                                 const struct muskx__yaml_node *dose,
+                                 double value, const char *unit,
+                                 muskx__sc_drug_dest *out, muskx_error *err);
+
 /* Days per unit for the time units a scenario accepts (d, day, days, h,
    week, month = 30.4375 d, year = 365.25 d ...); 0 for any other word. */
 double muskx__sc_days_per_unit(const char *unit, size_t len);
 
 /* The baseline of input i: its `set` value, else the model's default. */
 double muskx__sc_input_baseline(const muskx_scenario *sc, int input);
+
+/* scenario_units.c: days in one model time unit named unit (s, min, h,
+   d, week, year and long forms); 0 for any other */
+double muskx__sc_model_unit_days(const char *unit);
+/* A scenario time (days) in the model's time unit. */
+double muskx__sc_to_model_time(const muskx_scenario *sc, double days);
+
+/* scenario_params.c: parameters driven per phase */
+/* The table of parameter param, created on first use (NULL: no memory). */
+muskx__sc_input *muskx__sc_param_table(muskx_scenario *sc, int param);
+/* NULL when v is a valid value of parameter param, else why not (in buf
+   or a literal). */
+const char *muskx__sc_param_check(const muskx_scenario *sc, int param, double v,
+                                  char *buf, size_t size);
+void muskx__sc_param_tables_free(muskx_scenario *sc);
+/* Sets the parameters' steps on sim (muskx_scenario_apply). */
+muskx_status muskx__sc_apply_params(const muskx_scenario *sc, muskx_sim *sim);
 
 #endif

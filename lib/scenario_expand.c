@@ -16,13 +16,28 @@
 #include "alloc.h"
 #include "scenario.h"
 #include "sim.h"
+#include "vm.h"
 
-/* The value of parameter p after the scenario's `set` values. */
-static double param_value(const muskx_scenario *sc, int p) {
-  const char *name = muskx_model_name_at(sc->model, MUSKX_PARAMETER, p);
-  for (int i = 0; i < sc->nsets; i++)
-    if (strcmp(sc->sets[i].name, name) == 0) return sc->sets[i].value;
-  return muskx_model_default(sc->model, MUSKX_PARAMETER, p);
+/*
+ * The value parameter p has in sim after the scenario's `set` values: its
+ * own set value, or its expression over the parameters before it, which a
+ * set may have changed (an imported module's F bound to the outer F).
+ * Computed as muskx__sim_load_values does at the start of a run.
+ */
+static double param_value(muskx_sim *s, int p) {
+  const muskx__program *pr = s->p;
+  double *R = s->R;
+  for (int i = 0; i <= p; i++) {
+    double v;
+    if (s->param_set[i]) {
+      v = s->param_user[i];
+    } else {
+      muskx__vm_run(&pr->init_param[i], R);
+      v = R[pr->init_param[i].results[0]];
+    }
+    R[pr->reg_param0 + i] = v;
+  }
+  return R[pr->reg_param0 + p];
 }
 
 muskx_status muskx_scenario_apply(const muskx_scenario *sc, muskx_sim *sim) {
@@ -57,7 +72,8 @@ muskx_status muskx_scenario_apply(const muskx_scenario *sc, muskx_sim *sim) {
     muskx__free(values);
     return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
   }
-  for (int p = 0; p < n; p++) times[p] = sc->phases[p].start;
+  for (int p = 0; p < n; p++)
+    times[p] = muskx__sc_to_model_time(sc, sc->phases[p].start);
   st = MUSKX_OK;
   for (int i = 0; i < sc->ninputs && st == MUSKX_OK; i++) {
     const muskx__sc_input *tb = &sc->inputs[i];
@@ -70,13 +86,22 @@ muskx_status muskx_scenario_apply(const muskx_scenario *sc, muskx_sim *sim) {
   }
   muskx__free(times);
   muskx__free(values);
-  if (st != MUSKX_OK) return st;
+  if (st != MUSKX_OK || (st = muskx__sc_apply_params(sc, sim)) != MUSKX_OK)
+    return st;
 
   for (int i = 0; i < sc->ndoses; i++) {
     const muskx__sc_dose *d = &sc->doses[i];
-    double f = d->f_param >= 0 ? param_value(sc, d->f_param) : d->f_number;
-    if ((st = muskx_sim_add_dose(sim, d->target, d->t0, d->amount * f,
-                                 d->every, d->count)) != MUSKX_OK)
+    double f = d->f_param >= 0 ? param_value(sim, d->f_param) : d->f_number;
+    if (!(f > 0 && f <= 1))
+      return muskx__sim_err(sim, MUSKX_EINVAL,
+                            "bioavailability '%s' of the dose of '%s' is %g; "
+                            "it must be in (0, 1]",
+                            muskx_model_name_at(sc->model, MUSKX_PARAMETER,
+                                                d->f_param),
+                            d->target, f);
+    if ((st = muskx_sim_add_dose(sim, d->target, muskx__sc_to_model_time(sc, d->t0),
+                                 d->amount * f, muskx__sc_to_model_time(sc, d->every),
+                                 d->count)) != MUSKX_OK)
       return st;
   }
   return MUSKX_OK;
@@ -140,6 +165,7 @@ muskx_status muskx_scenario_run(const muskx_scenario *sc, muskx_sim *sim,
     return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
   }
   sample_times(sc, times, n);
+  for (size_t k = 0; k < n; k++) times[k] = muskx__sc_to_model_time(sc, times[k]);
   size_t done = 0;
   st = muskx_sim_run(sim, times, n, rows, &done);
   /* Copy the reported columns of the rows computed, also after a failure

@@ -59,6 +59,7 @@ static int settings_defaults(muskx_sim *s) {
   int np = s->p->nparamlike;
   memset(s->param_set, 0, (size_t)np + 1);
   memset(s->init_set, 0, (size_t)m->nspecies + 1);
+  memset(s->init_ss, 0, (size_t)m->nspecies + 1);
   for (int i = 0; i < m->nspecies; i++) s->atol_species[i] = NAN;
   for (int i = 0; i < m->ninputs; i++) {
     const muskx__input *in = &m->inputs[i];
@@ -67,6 +68,7 @@ static int settings_defaults(muskx_sim *s) {
       return -1;
   }
   s->ndoses = 0;
+  muskx__param_steps_clear(s);
   return 0;
 }
 
@@ -97,6 +99,7 @@ muskx_status muskx_sim_create(const muskx_model *m, muskx_sim **out) {
   s->param_set = muskx__calloc(np, 1);
   s->init_user = muskx__calloc(ns, sizeof(double));
   s->init_set = muskx__calloc(ns, 1);
+  s->init_ss = muskx__calloc(ns, 1);
   s->inputs = muskx__calloc(ni, sizeof *s->inputs);
   s->input_const = muskx__calloc(ni, sizeof(double));
   s->atol_species = muskx__calloc(ns, sizeof(double));
@@ -111,7 +114,7 @@ muskx_status muskx_sim_create(const muskx_model *m, muskx_sim **out) {
   s->scratch = muskx__calloc(2 * ns + (size_t)s->max_sets, sizeof(double));
   s->rootsfound = muskx__calloc((size_t)p->nroots + 1, sizeof(int));
   if (!s->R || !s->param_user || !s->param_set || !s->init_user ||
-      !s->init_set || !s->inputs || !s->input_const || !s->atol_species ||
+      !s->init_set || !s->init_ss || !s->inputs || !s->input_const || !s->atol_species ||
       !s->in_a || !s->in_b || !s->prev_trigger || !s->ev_next ||
       !s->ev_left || !s->ev_every || !s->ev_until || !s->scratch ||
       !s->rootsfound || SUNContext_Create(NULL, &s->ctx) != 0) {
@@ -131,18 +134,20 @@ muskx_status muskx_sim_create(const muskx_model *m, muskx_sim **out) {
 void muskx_sim_free(muskx_sim *s) {
   if (s == NULL) return;
   muskx__dae_free(s);
+  muskx__sens_free(s);
   muskx__solver_free(s);
   muskx__delay_free(s);
+  muskx__param_steps_clear(s);
   if (s->ctx) SUNContext_Free(&s->ctx);
   for (int i = 0; s->inputs && i < s->m->ninputs; i++)
     table_free(&s->inputs[i]);
   for (int i = 0; i < s->npending; i++) muskx__free(s->pending[i].values);
   void *arrays[] = {s->R, s->param_user, s->param_set, s->init_user,
-                    s->init_set, s->inputs, s->input_const, s->atol_species,
+                    s->init_set, s->init_ss, s->inputs, s->input_const, s->atol_species,
                     s->in_a, s->in_b, s->prev_trigger, s->ev_next,
                     s->ev_left, s->ev_every, s->ev_until, s->scratch,
                     s->rootsfound, s->doses, s->pending, s->dose_left,
-                    s->dose_next, s->eig_re, s->eig_im};
+                    s->dose_next, s->root_time, s->eig_re, s->eig_im};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
     muskx__free(arrays[i]);
   muskx__free(s);
@@ -221,6 +226,7 @@ muskx_status muskx_sim_set_initial_index(muskx_sim *s, int i, double v) {
                           "negative", v, s->m->species[i].name);
   s->init_user[i] = v;
   s->init_set[i] = 1;
+  s->init_ss[i] = 0;
   return ok(s);
 }
 

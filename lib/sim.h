@@ -55,6 +55,8 @@ struct muskx_sim {
   muskx__table *inputs; /* per input: n == 0 means constant def */
   double *input_const;
   muskx__dose *doses; int ndoses, cap_doses;
+  /* parameters driven as step functions of time (param_steps.c) */
+  muskx__table *psteps; int *pstep_param; int npsteps;
   double rtol, atol;
   double *atol_species; /* NAN = use atol */
   muskx_linear_solver ls;
@@ -93,7 +95,11 @@ struct muskx_sim {
   muskx__pending *pending; int npending, cap_pending;
   double *scratch;      /* nspecies + max_sets, then nspecies (probe) */
   int max_sets;         /* largest event `set` list (+ delay, priority) */
-  int *rootsfound;
+  int *rootsfound;      /* per root: located at this root/stop (events.c
+                           zeroes it after judging) */
+  /* per root: the exact time of its zero when it is t - X (compile.h
+     root_times), then per root the last such time handled (events.c) */
+  double *root_time;
   double bad_time; int bad_result; /* last non-finite RHS result */
   /* After a root return, `when` conditions are judged just past the root
      (CVODE may stop exactly on g == 0, where `A < 0.5` is still false);
@@ -121,6 +127,28 @@ struct muskx_sim {
   long stats[MUSKX__NSTATS];
   double fail_time;
   char errmsg[MUSKX_ERROR_MESSAGE_MAX];
+
+  /* Forward sensitivities (sens.c, sens_events.c, sens_steady.c). Row-
+     major by state: sens_y[i * nsens + k] = d y_i / d p_k. */
+  int nsens;             /* chosen parameters, 0: off */
+  int *sens_slot;        /* per p_k: parameter-like slot, or -1 */
+  int *sens_species;     /* per p_k: species (initial value), or -1 */
+  char **sens_names;     /* as given */
+  int sens_active;       /* the current run integrates sensitivities */
+  int sens_built;        /* CVodeSensInit done for sens_nvec vectors */
+  int sens_nvec;
+  N_Vector *yS;          /* sens_nvec vectors for CVODES */
+  double *sens_y;        /* nspecies * nsens: the state's now */
+  double *sens_P;        /* nparamlike * nsens: the parameters' now */
+  uint8_t *sens_P_nz;    /* per parameter-like slot: a nonzero row */
+  double *sens_work;     /* jac_nnz + 3 * nspecies * nsens + more */
+  double *sens_pbar;     /* nsens scales for error control */
+  double *sens_ss;       /* nspecies * nsens from the last steady state */
+  uint8_t *init_ss;      /* per species: initial value from a steady state:
+                            1 without, 2 with sensitivities (sens_ss) */
+  double *sens_tau;      /* nsens: d(root time)/d p_k, NAN when unknown */
+  double *sens_prev;     /* nspecies * nsens: s before a root's events */
+  double *sens_out;      /* rows of output sensitivities, NULL: none */
 
   /* last steady state */
   double steady_resid;
@@ -186,6 +214,18 @@ void muskx__events_probe_set(muskx_sim *s, double tp);
 void muskx__events_record(muskx_sim *s, double t, const double *y,
                           double *row);
 
+/* param_steps.c: parameters driven as step functions of time */
+/* Sets (replaces) the steps of parameter-like slot param: value values[k]
+   from times[k] (increasing) on. */
+muskx_status muskx__sim_param_steps(muskx_sim *s, int param, const double *times,
+                                    const double *values, size_t n);
+void muskx__param_steps_clear(muskx_sim *s);
+/* The first step time strictly after t (INFINITY: none). */
+double muskx__param_steps_next(const muskx_sim *s, double t);
+/* Applies the steps due at t (all at the run start); 1 when a value
+   changed. */
+int muskx__param_steps_apply(muskx_sim *s, double t);
+
 /* delay.c: history and delayed values for models with delay() */
 /* Empties the history (and allocates the scratch on first use). */
 muskx_status muskx__delay_reset(muskx_sim *s);
@@ -209,6 +249,39 @@ void muskx__dae_free(muskx_sim *s);
    optimised copies of SUNDIALS' own (bit-identical results); NULL when out
    of memory. Every vector the integrators clone from is made here. */
 N_Vector muskx__nvector_new(int n, SUNContext ctx);
+
+/* sens.c, sens_events.c: forward sensitivities in the CVODE driver */
+/* The run integrates sensitivities: CVodeSensInit/ReInit from sens_y,
+   or (sens_active 0) switches them off. Called after each CVodeReInit. */
+muskx_status muskx__sens_reinit(muskx_sim *s, double t);
+/* After CVode returned at t: sens_y := the sensitivities at t. */
+muskx_status muskx__sens_fetch(muskx_sim *s, double t);
+/* Output sensitivities of the row at (t, y) into row (ncols * nsens). */
+void muskx__sens_record(muskx_sim *s, double t, const double *y,
+                        double *row);
+/* Around the events at a root at t: before (s- and the jump of the event
+   time) and after (changed: something jumped). */
+muskx_status muskx__sens_root_begin(muskx_sim *s, double t, const double *y);
+muskx_status muskx__sens_root_end(muskx_sim *s, double t, const double *y,
+                                  int changed);
+/* Event e's assignments are about to be applied at (t, y): their
+   sensitivities are computed first (pre), then stored (post). */
+void muskx__sens_event_pre(muskx_sim *s, int e, double t, const double *y);
+void muskx__sens_event_post(muskx_sim *s, int e);
+/* EUNSUPPORTED (with the reason) for what sensitivities cannot follow. */
+muskx_status muskx__sens_unsupported(muskx_sim *s);
+/* Before a run from y0 (values just loaded): checks, initial
+   sensitivities, error-control scales. */
+muskx_status muskx__sens_prepare(muskx_sim *s, const double *y0);
+/* Parameter-sensitivity rows after parameters changed. */
+void muskx__sens_P_update_nz(muskx_sim *s);
+/* Initial sensitivities: sens_P = dP/dp and sens_y = dy0/dp for the
+   values muskx__sim_load_values just loaded into the registers. */
+void muskx__sens_initial(muskx_sim *s);
+/* The CVODES sensitivity right-hand side and its parts (sens_steady.c
+   uses them): fp := df/dp (nspecies * nsens) at (t, y). */
+void muskx__sens_dfdp(muskx_sim *s, double t, const double *y, double *fp);
+void muskx__sens_free(muskx_sim *s);
 
 /* lapack_ls.c */
 SUNLinearSolver muskx__lapack_ls(N_Vector y, SUNMatrix A, SUNContext ctx);

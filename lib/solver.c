@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cvode/cvode.h>
+#include <cvodes/cvodes.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunlinsol/sunlinsol_klu.h>
 #include <sunlinsol/sunlinsol_spgmr.h>
@@ -404,7 +404,7 @@ static muskx_status reinit(muskx_sim *s, double t) {
   if (CVodeReInit(s->cvode, t, s->y) != CV_SUCCESS)
     return muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: CVodeReInit failed: %s", t,
                           s->errmsg);
-  return MUSKX_OK;
+  return muskx__sens_reinit(s, t);
 }
 
 /* ---- the run ----------------------------------------------------------- */
@@ -516,7 +516,16 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
     st = muskx__events_nonfinite_error(s, flagname);
   } else {
     N_Vector ele = N_VClone(s->y), ewt = N_VClone(s->y);
-    int have = ele && ewt && CVodeGetEstLocalErrors(s->cvode, ele) == CV_SUCCESS &&
+    /* CVODE's error estimate exists only once a step was attempted since
+       the last (re)start; before that it is uninitialised memory (issue
+       16: a Zeno model failing right after an event, seen by valgrind) */
+    long nst = 0, netf = 0, ncfn = 0;
+    int tried = CVodeGetNumSteps(s->cvode, &nst) == CV_SUCCESS &&
+                CVodeGetNumErrTestFails(s->cvode, &netf) == CV_SUCCESS &&
+                CVodeGetNumNonlinSolvConvFails(s->cvode, &ncfn) == CV_SUCCESS &&
+                nst + netf + ncfn > 0;
+    int have = tried && ele && ewt &&
+               CVodeGetEstLocalErrors(s->cvode, ele) == CV_SUCCESS &&
                CVodeGetErrWeights(s->cvode, ewt) == CV_SUCCESS;
     const char *worst = muskx__events_worst_species(
         s, have ? N_VGetArrayPointer(ele) : NULL,
@@ -576,10 +585,13 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
       st = muskx__sim_err(s, MUSKX_ESOLVER, "CVodeReInit failed: %s", s->errmsg);
       goto done;
     }
+    if ((st = muskx__sens_reinit(s, t)) != MUSKX_OK) goto done;
   }
   while (k < ntimes) {
     if (times[k] <= t) {
       muskx__events_record(s, t, y, out + k * (size_t)ncols);
+      if (s->sens_out != NULL)
+        muskx__sens_record(s, t, y, s->sens_out + k * (size_t)ncols * s->nsens);
       k++;
       continue;
     }
@@ -600,11 +612,17 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
         goto done;
       }
       t = tret;
+      if ((st = muskx__sens_fetch(s, t)) != MUSKX_OK) goto done;
       if (flag == CV_ROOT_RETURN) {
         changed = 0;
         set_probe(s, t);
+        if ((st = muskx__sens_root_begin(s, t, y)) != MUSKX_OK) goto done;
+        /* which roots: an equality on one is true at this instant */
+        if (CVodeGetRootInfo(s->cvode, s->rootsfound) != CV_SUCCESS)
+          memset(s->rootsfound, 0, (size_t)s->p->nroots * sizeof *s->rootsfound);
         st = muskx__events_fire_due(s, t, y, &changed);
         s->probe_y = NULL;
+        if (st == MUSKX_OK) st = muskx__sens_root_end(s, t, y, changed);
         if (st != MUSKX_OK || (st = history_point(s, t)) != MUSKX_OK) goto done;
         /* Restart even when nothing changed: continuing from a root where
            some g is exactly 0 makes CVODE stop with "root found at and very
@@ -631,10 +649,10 @@ done:
   return st;
 }
 
-muskx_status muskx_sim_run(muskx_sim *s, const double *times, size_t ntimes,
-                           double *out, size_t *rows_done) {
-  if (rows_done != NULL) *rows_done = 0;
-  if (s == NULL) return MUSKX_EINVAL;
+/* muskx_sim_run, and muskx_sim_run_sens when sens is not NULL. */
+static muskx_status run_checked(muskx_sim *s, const double *times,
+                                size_t ntimes, double *out, size_t *rows_done,
+                                double *sens) {
   if (times == NULL || ntimes == 0 || out == NULL)
     return muskx__sim_err(s, MUSKX_EINVAL,
                           "run needs at least one output time and a buffer");
@@ -663,7 +681,33 @@ muskx_status muskx_sim_run(muskx_sim *s, const double *times, size_t ntimes,
                             s->m->compartments[i].name, v);
     }
   }
-  muskx_status st = muskx__solver_run(s, y0, times, ntimes, out, rows_done, NULL);
+  muskx_status st = MUSKX_OK;
+  if (sens != NULL && (st = muskx__sens_prepare(s, y0)) != MUSKX_OK) {
+    muskx__free(y0);
+    return st;
+  }
+  s->sens_active = sens != NULL;
+  s->sens_out = sens;
+  st = muskx__solver_run(s, y0, times, ntimes, out, rows_done, NULL);
+  s->sens_active = 0;
+  s->sens_out = NULL;
   muskx__free(y0);
   return st;
+}
+
+muskx_status muskx_sim_run(muskx_sim *s, const double *times, size_t ntimes,
+                           double *out, size_t *rows_done) {
+  if (rows_done != NULL) *rows_done = 0;
+  if (s == NULL) return MUSKX_EINVAL;
+  return run_checked(s, times, ntimes, out, rows_done, NULL);
+}
+
+muskx_status muskx_sim_run_sens(muskx_sim *s, const double *times, int ntimes,
+                                double *out, double *sens) {
+  if (s == NULL) return MUSKX_EINVAL;
+  if (ntimes <= 0 || sens == NULL)
+    return muskx__sim_err(s, MUSKX_EINVAL,
+                          "run with sensitivities needs at least one output "
+                          "time, a buffer and a sensitivity buffer");
+  return run_checked(s, times, (size_t)ntimes, out, NULL, sens);
 }

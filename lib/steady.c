@@ -380,6 +380,7 @@ muskx_status muskx_sim_steady_state(muskx_sim *s, double *y, size_t ny) {
   for (int i = 0; i < n; i++) {
     s->init_user[i] = x[i];
     s->init_set[i] = 1;
+    s->init_ss[i] = 1; /* sens_steady.c makes it 2 */
   }
   (void)method;
   s->errmsg[0] = '\0';

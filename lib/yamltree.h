@@ -65,4 +65,18 @@ muskx__yaml_node *muskx__yaml_get(const muskx__yaml_node *map, const char *key,
 /* A plain scalar that YAML reads as null: "", "~", "null", "Null", "NULL". */
 int muskx__yaml_is_null(const muskx__yaml_node *n);
 
+/* --- yamlemit.c: extending a tree and writing it back ----------------- */
+
+/* A new empty list or mapping, or a double-quoted scalar holding a copy of
+   text; NULL when out of memory. Position 0:0. */
+muskx__yaml_node *muskx__yaml_new(muskx__yaml_kind kind, const char *text);
+/* Appends value (and, to a mapping, key) to coll, which takes ownership
+   on success. -1 when out of memory (nothing taken). */
+int muskx__yaml_append(muskx__yaml_node *coll, muskx__yaml_node *key,
+                       muskx__yaml_node *value);
+/* Writes the tree as block-style YAML; *out (muskx__free) holds *len
+   bytes, NUL-terminated. ENOMEM. */
+muskx_status muskx__yaml_emit(const muskx__yaml_node *root, char **out,
+                              size_t *len);
+
 #endif

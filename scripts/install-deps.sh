@@ -14,11 +14,13 @@ set -euo pipefail
 
 # What each package is for:
 #   build-essential pkg-config    compiler, make, pkg-config
-#   libsundials-dev               CVODE, dense/KLU linear solvers (6.4)
+#   libsundials-dev               CVODES (CVODE + sensitivities), IDA, dense/KLU linear solvers (6.4)
 #   libsuitesparse-dev            klu.h, included by sunlinsol_klu.h
 #   libopenblas-dev liblapack-dev LAPACK dgetrf/dgetrs/dgeev (OpenBLAS)
 #   libyaml-dev                   the model loader
 #   libsbml5-dev                  SBML import and export (optional at build time)
+#   libgsl-dev libnlopt-dev       fitting: GSL's trust-region least squares,
+#                                 NLopt's L-BFGS (lib/fit_local.c)
 #   check libsubunit-dev          unit tests (check.pc requires libsubunit)
 #   valgrind clang                make valgrind; the build is also checked with clang
 #   cmake                         the find_package(muskx) install check
@@ -30,7 +32,7 @@ packages=(
   build-essential pkg-config make
   libsundials-dev libsuitesparse-dev
   libopenblas-dev liblapack-dev
-  libyaml-dev libsbml5-dev
+  libyaml-dev libsbml5-dev libgsl-dev libnlopt-dev
   check libsubunit-dev
   valgrind clang cmake shellcheck
   gnuplot-nox python3 python3-numpy

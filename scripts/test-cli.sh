@@ -12,6 +12,11 @@
 # output is an error. Runtime faults (division by zero, a blow-up, too many
 # steps) give exit status 1 and a message naming the time and the culprit,
 # and --partial writes the rows computed before the fault as a complete CSV.
+# Scenario drug entries (run): an unknown agent, route, unit or phase and an
+# inconsistent every/count are refused at file:line:col, and the short
+# form doses what the model's agent declaration says. compare --bands
+# gives the 5-95 % band that order statistics of a monotone response
+# predict, and refuses bands without parameter uncertainty.
 #
 # Prints one "ok"/"FAIL" line per check and ends with "N passed, N failed".
 set -uo pipefail
@@ -115,6 +120,21 @@ check "simulate, success: exit status 0" $? "$(cat stderr.txt)"
 check "simulate, success: out.csv replaced by the complete CSV" $? "$(cat out.csv)"
 no_temps; check "simulate, success: no temporary file left" $?
 
+# --sensitivities (issue 15): header "d(C)/d(P)" per column and parameter,
+# values of A = 1.5 e^{-0.7 t}: dA/dk = -t A, dA/dA(0) = e^{-0.7 t} (t = 2)
+"$muskx" simulate good.yaml --times 2 --rtol 1e-10 --atol 1e-12 \
+  --sensitivities k,A -o sens.csv 2> stderr.txt
+check "simulate --sensitivities: exit status 0" $? "$(cat stderr.txt)"
+[ "$(head -n 1 sens.csv)" = "time,A,half,d(A)/d(k),d(A)/d(A),d(half)/d(k),d(half)/d(A)" ] &&
+  awk -F, 'NR == 3 { a = 1.5 * exp(-1.4); e = exp(-1.4);
+    ok = ($4 + 2 * a)^2 < (1e-7 * a)^2 && ($5 - e)^2 < (1e-7 * e)^2 &&
+         ($6 + a)^2 < (1e-7 * a)^2; exit !ok }' sens.csv
+check "simulate --sensitivities: header and dA/dk, dA/dA0 at t=2" $? "$(cat sens.csv)"
+expect_failure "simulate --sensitivities, unknown name" out.csv 1 -- \
+  "$muskx" simulate good.yaml --t-end 1 --sensitivities nosuch -o out.csv
+grep -q "nosuch" stderr.txt
+check "simulate --sensitivities, unknown name: named in the message" $? "$(cat stderr.txt)"
+
 # a new file in a subdirectory; an output that is a directory
 mkdir -p sub
 "$muskx" simulate good.yaml --t-end 1 -o sub/new.csv 2> stderr.txt && [ -s sub/new.csv ]
@@ -153,6 +173,124 @@ reset_out net.dot
 check "dot, success: net.dot replaced" $? "$(cat stderr.txt)"
 no_temps; check "dot, success: no temporary file left" $?
 
+# ----------------------------------------------------------------- check
+# Warnings about event conditions that can never turn true (issue 18), on
+# stderr with file:line:col, exit status 0; a `count` expression that is
+# not a whole number is an error of the run start, exit status 1.
+cat > never.yaml <<'EOF'
+muskx: 1
+model: {id: never}
+parameters: {k: 1, n: 2}
+species: {A: 1}
+odes: {A: -k*A}
+events:
+  - {id: nope, when: "1 > 2", set: {A: 1}}
+  - {id: fixed, when: "k > 2", set: {A: 1}}
+  - {id: fine, when: "A == 0.5", set: {A: 1}}
+  - {id: rep, at: 0, every: 1, count: n, set: {A: 1}}
+EOF
+rc=0; "$muskx" check never.yaml > stdout.txt 2> stderr.txt || rc=$?
+check "check, warnings: exit status 0" $(( rc == 0 ? 0 : 1 )) "got $rc: $(cat stderr.txt)"
+grep -q "^never.yaml:7:23: warning: .*'nope' is always false" stderr.txt &&
+  grep -q "^never.yaml:8:24: warning: .*'fixed' uses no time" stderr.txt &&
+  ! grep -q "'fine'\|'rep'" stderr.txt
+check "check, warnings: the two conditions that never turn true, by place" $? "$(cat stderr.txt)"
+sed -i 's/n: 2}/n: 2.5}/' never.yaml
+rc=0; "$muskx" check never.yaml > stdout.txt 2> stderr.txt || rc=$?
+[ "$rc" -eq 1 ] && grep -q "'count' of event 'rep' is 2.5 (never.yaml:10:" stderr.txt
+check "check, count expression 2.5: refused by name and place" $? "rc $rc: $(cat stderr.txt)"
+
+# ------------------------------------------------------ run: drug entries
+# A scenario names a drug by agent (muskx-scenario(5), DRUGS) on the test
+# model tests/models/agents_pk.yaml (drug_a sc: A_depot, F_sc = 0.6, decay
+# 0.1/day). Each mistake is refused at its file:line:col with a message
+# that says what the model offers instead.
+drug_scenario() { # drug_scenario FILE 'DRUG ENTRY'
+  cat > "$1" <<EOF
+muskx_scenario: 1
+scenario: {id: drugs}
+model: $root/tests/models/agents_pk.yaml
+start: defaults
+phases:
+  - {name: pre, duration: 10 d}
+  - {name: main, duration: 60 d}
+countermeasures:
+  - drug: $2
+outputs: [A_depot]
+sampling: 0.5 d
+tolerances: {rtol: 1e-10, atol: 1e-12}
+EOF
+}
+drug_refused() { # drug_refused NAME 'DRUG ENTRY' 'EXPECTED STDERR'
+  drug_scenario drug.yaml "$2"
+  expect_failure "run, $1" run.csv 1 -- "$muskx" run drug.yaml -o run.csv
+  grep -qF "$3" stderr.txt; check "run, $1: says '$3'" $? "$(cat stderr.txt)"
+}
+drug_refused "unknown agent" "{agent: drug_c, dose: 2 mg, route: sc}" \
+  "drug.yaml:9:19: model 'agents_pk' knows no agent 'drug_c' (its agents: drug_a, drug_b)"
+drug_refused "unknown route" "{agent: drug_a, dose: 2 mg, route: oral}" \
+  "drug.yaml:9:46: model 'agents_pk' declares no route 'oral' for agent 'drug_a' (its routes: sc, iv)"
+drug_refused "bad dose unit" "{agent: drug_a, dose: 2 mL, route: sc}" \
+  "drug.yaml:9:33: unknown dose unit 'mL'"
+drug_refused "start names an unknown phase" "{agent: drug_a, dose: 2 mg, route: sc, start: flight}" \
+  "drug.yaml:9:57: no phase named 'flight'"
+drug_refused "count past the end" "{agent: drug_a, dose: 2 mg, route: sc, every: 1 month, count: 3, start: main}" \
+  "drug.yaml:9:73: drug count 3 every 30.4375 d from day 10 puts the last dose at day 70.875"
+drug_refused "every without count" "{agent: drug_a, dose: 2 mg, route: sc, every: 1 week}" \
+  "drug.yaml:9:57: a repeated dose needs 'count' or 'until'"
+# The short form runs and puts 0.6 x 50 mg into A_depot at days 10, 24 and
+# 38: A_depot(t) = sum 30 exp(-0.1 (t - t_i)) over the doses before t.
+drug_scenario drug.yaml "{agent: drug_a, dose: 50 mg, route: sc, start: main, every: 2 weeks, count: 3}"
+reset_out run.csv
+"$muskx" run drug.yaml -o run.csv > /dev/null 2> stderr.txt
+check "run, short drug form: exit status 0" $? "$(cat stderr.txt)"
+awk -F, 'NR > 1 { t = $1; want = 0;
+                  for (k = 0; k < 3; k++) { tk = 10 + 14 * k; if (tk <= t) want += 30 * exp(-0.1 * (t - tk)) }
+                  d = $2 - want; if (d < 0) d = -d; if (d > 1e-6 * (1 + want)) exit 1; n++ }
+         END { exit n == 141 ? 0 : 1 }' run.csv
+check "run, short drug form: A_depot is 30 mg x 3 doses, 2 weeks apart" $? "$(sed -n '20,60p' run.csv)"
+
+# --------------------------------------------------------- compare --bands
+# tests/scenarios/unload.yaml: in flight B relaxes from 1 to 0.2 at rate
+# k_B, so at the end of flight (40 days) B_pct = -80 (1 - exp(-40 k_B)),
+# decreasing in k_B. Over the 21 sets k_B = 0.01 ... 0.21 the 5 % and 95 %
+# quantiles (Hyndman-Fan 7: positions 1 and 19 of 0..20) are the sets
+# k_B = 0.20 and 0.02: -80 (1 - exp(-8)) and -80 (1 - exp(-0.8)).
+unload="$root/tests/scenarios/unload.yaml"
+awk 'BEGIN { print "k_B"; for (i = 1; i <= 21; i++) printf "%.2f\n", i / 100 }' > kb.csv
+reset_out cmp.csv
+"$muskx" compare "$unload" --bands --params-csv kb.csv -o cmp.csv > cmp.txt 2> stderr.txt
+check "compare --bands: exit status 0" $? "$(cat stderr.txt)"
+awk -F, 'function near(a, b) { d = a - b; if (d < 0) d = -d; return d <= 1e-6 * (b < 0 ? -b : b) }
+         $1 == "B_pct" && $4 == "flight" && $3 == "end_q05" { lo = near($5, -80 * (1 - exp(-8))); n++ }
+         $1 == "B_pct" && $4 == "flight" && $3 == "end_q95" { hi = near($5, -80 * (1 - exp(-0.8))); n++ }
+         $1 == "B_pct" && $4 == "flight" && $3 == "end" { mid = near($5, -80 * (1 - exp(-2))); n++ }
+         END { exit (n == 3 && lo && hi && mid) ? 0 : 1 }' cmp.csv
+check "compare --bands: band at the end of flight is f(k_B = 0.20) .. f(0.02), the line f(0.05)" $? "$(grep flight cmp.csv)"
+grep -q "quantiles over 21 parameter sets" cmp.txt && grep -q "band 95 %" cmp.txt
+check "compare --bands: the table says how many sets and shows the band rows" $? "$(head -12 cmp.txt)"
+# The same sets in every scenario: against a copy of unload.yaml without
+# exercise (B falls toward 0: B_pct = -100 (1 - exp(-40 k_B))), the
+# difference set by set is -20 (1 - exp(-40 k_B)), whose 5 % and 95 %
+# quantiles are again the sets k_B = 0.20 and 0.02.
+sed -e "s|^model: .*|model: $root/tests/models/scenario_bone.yaml|" \
+    -e '/exercise:/d' -e 's/^countermeasures:$/countermeasures: []/' \
+    -e 's/id: unload,/id: unload_noex,/' "$unload" > noex.yaml
+"$muskx" compare "$unload" noex.yaml --bands --params-csv kb.csv -o cmp.csv > /dev/null 2> stderr.txt
+check "compare --bands, two scenarios: exit status 0" $? "$(cat stderr.txt)"
+awk -F, 'function near(a, b) { d = a - b; if (d < 0) d = -d; return d <= 1e-6 * (b < 0 ? -b : b) }
+         $1 == "B_pct" && $4 == "flight" && $3 == "end_diff_q05" { lo = ($5 == "") && near($6, -20 * (1 - exp(-8))); n++ }
+         $1 == "B_pct" && $4 == "flight" && $3 == "end_diff_q95" { hi = ($5 == "") && near($6, -20 * (1 - exp(-0.8))); n++ }
+         END { exit (n == 2 && lo && hi) ? 0 : 1 }' cmp.csv
+check "compare --bands: difference band, set by set, is g(k_B = 0.20) .. g(0.02)" $? "$(grep flight cmp.csv)"
+
+expect_failure "compare --bands without uncertainty" cmp.csv 2 -- \
+  "$muskx" compare "$unload" --bands -o cmp.csv
+expect_failure "compare --vary without --bands" cmp.csv 2 -- \
+  "$muskx" compare "$unload" --vary 'k_B=uniform(0.01,0.2)' -o cmp.csv
+expect_failure "compare --bands, unknown name" cmp.csv 1 -- \
+  "$muskx" compare "$unload" --bands --vary 'k_nosuch=uniform(0.01,0.2)' -o cmp.csv
+grep -q "k_nosuch" stderr.txt; check "compare --bands, unknown name: named" $? "$(cat stderr.txt)"
 # ----------------------------------------------------------- file access
 # Issue 16: imports and a scenario's model are read only inside the top
 # file's folder unless --allow-path (or MUSKX_ALLOW_PATH) allows more; a

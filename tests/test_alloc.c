@@ -25,6 +25,7 @@
 
 #include "alloc.h"
 #include "compile.h"
+#include "fileaccess.h"
 #include "load.h"
 #include "model.h"
 #include "muskx.h"
@@ -158,12 +159,23 @@ static muskx_status op_load_file(void *ctx, int *created) {
   return st;
 }
 
+/* muskx__load with the folders of a text held in memory (the current
+   directory): what muskx_model_load_string does before compiling. */
+static muskx_status load_text_only(muskx_model **m, muskx_error *err) {
+  muskx__folders scope;
+  muskx_status st = muskx__folders_open(&scope, NULL, NULL, err);
+  if (st != MUSKX_OK) return st;
+  st = muskx__load(model_text, strlen(model_text), "alloc.yaml", &scope, m, err);
+  muskx__folders_close(&scope);
+  return st;
+}
+
 /* Parse and check only (lib/load.c), without the compiler. */
 static muskx_status op_parse_only(void *ctx, int *created) {
   (void)ctx;
   muskx_model *m = NULL;
   muskx_error err;
-  muskx_status st = muskx__load(model_text, strlen(model_text), "alloc.yaml", &m, &err);
+  muskx_status st = load_text_only(&m, &err);
   *created = m != NULL;
   if (m) muskx__model_destroy(m);
   return st;
@@ -181,7 +193,7 @@ static muskx_status compile_with_failure(const compile_arg *arg) {
   muskx__alloc_test_fail(0, 0);
   muskx_model *m = NULL;
   muskx_error err;
-  muskx_status st = muskx__load(model_text, strlen(model_text), "alloc.yaml", &m, &err);
+  muskx_status st = load_text_only(&m, &err);
   ck_assert_int_eq(st, MUSKX_OK);
   muskx__alloc_test_fail(arg->nth, arg->persistent);
   st = muskx__compile(m, &err);
@@ -238,7 +250,47 @@ static muskx_status op_steady(void *ctx, int *created) {
   return st == MUSKX_ENOTCONV ? MUSKX_OK : st;
 }
 
+/* Sensitivities (issue 15) need a model without event delays. */
+static const char sens_text[] =
+    "muskx: 1\n"
+    "model: {id: sens}\n"
+    "parameters: {k: 0.5, A0: 2, thr: 0.5, k2: k}\n"
+    "species: {A: A0, B: 0}\n"
+    "reactions:\n"
+    "  - {equation: A -> B, rate: k2*A}\n"
+    "outputs: {total: A + B}\n"
+    "events:\n"
+    "  - {id: kick, when: A < thr, set: {A: A + 1, k: k*2}}\n";
+
+static muskx_status op_sens(void *ctx, int *created) {
+  run_ctx *rc = ctx;
+  const char *names[] = {"k", "A0", "B"};
+  double out[NRUN * 3], sens[NRUN * 3 * 3];
+  muskx_status st;
+  *created = 0;
+  if ((st = muskx_sim_set_sens_params(rc->s, names, 3)) != MUSKX_OK) return st;
+  return muskx_sim_run_sens(rc->s, run_times, (int)NRUN, out, sens);
+}
+
 /* ---- tests ------------------------------------------------------------- */
+
+START_TEST(sensitivities_fail_cleanly_at_every_allocation) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  ck_assert_int_eq(muskx_model_load_string(sens_text, strlen(sens_text),
+                                           "sens.yaml", &m, &err),
+                   MUSKX_OK);
+  run_ctx rc = {NULL, m};
+  ck_assert_int_eq(muskx_sim_create(m, &rc.s), MUSKX_OK);
+  fail_each_allocation("sensitivity parameters and run", op_sens, &rc);
+  double out[NRUN * 3], sens[NRUN * 3 * 3];
+  ck_assert_int_eq(muskx_sim_run_sens(rc.s, run_times, (int)NRUN, out, sens),
+                   MUSKX_OK);
+  muskx_sim_free(rc.s);
+  muskx_model_free(m);
+  require_no_leak("sensitivities", 0, 0);
+}
+END_TEST
 
 START_TEST(the_hook_counts_and_fails_exactly_the_nth_allocation) {
   muskx__alloc_test_fail(3, 0);
@@ -271,6 +323,13 @@ END_TEST
 START_TEST(loading_a_file_fails_cleanly_at_every_allocation) {
   const char *path = "tests/models/api_small.yaml";
   fail_each_allocation("muskx_model_load_file", op_load_file, (void *)path);
+}
+END_TEST
+
+START_TEST(loading_a_model_with_agents_fails_cleanly_at_every_allocation) {
+  const char *path = "tests/models/agents_pk.yaml"; /* agents: (issue 17) */
+  fail_each_allocation("muskx_model_load_file (agents)", op_load_file,
+                       (void *)path);
 }
 END_TEST
 
@@ -391,11 +450,13 @@ int main(void) {
   tcase_add_test(tc, the_hook_counts_and_fails_exactly_the_nth_allocation);
   tcase_add_test(tc, loading_a_model_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, loading_a_file_fails_cleanly_at_every_allocation);
+  tcase_add_test(tc, loading_a_model_with_agents_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, parsing_without_compiling_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, compiling_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, creating_a_simulation_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, a_run_fails_cleanly_at_every_allocation_and_the_sim_stays_usable);
   tcase_add_test(tc, settings_that_allocate_fail_cleanly_at_every_allocation);
+  tcase_add_test(tc, sensitivities_fail_cleanly_at_every_allocation);
   suite_add_tcase(su, tc);
   SRunner *sr = srunner_create(su);
   srunner_run_all(sr, CK_NORMAL);

@@ -381,7 +381,7 @@ START_TEST(every_shipped_model_keeps_its_time_course_through_sbml_and_back) {
     ids[i] = malloc(strlen(nm) * 2 + 1);
     sid_of(nm, ids[i], strlen(nm) * 2 + 1);
   }
-  muskx__sbml_opts opts = {(const char *const *)ids, NULL, nrep};
+  muskx__sbml_opts opts = {(const char *const *)ids, NULL, nrep, -1};
   ck_assert_msg(muskx__sbml_translate(path, xml, strlen(xml), &opts, &yaml, &err) == MUSKX_OK,
                 "%s: %s", path, err.message);
   muskx_model *m2 = NULL;

@@ -298,7 +298,7 @@ static outcome run_case(const char *dir, const char *outdir, const char *id,
                      : in_list(S.concentration, cols[c]) ? MUSKX__SBML_CONCENTRATION
                                                          : MUSKX__SBML_NATURAL;
   }
-  muskx__sbml_opts opts = {ids, measure, nrep};
+  muskx__sbml_opts opts = {ids, measure, nrep, -1};
   muskx_error err;
   muskx_status st = muskx__sbml_translate(sbml, NULL, 0, &opts, &yaml, &err);
   if (st == MUSKX_EUNSUPPORTED) {

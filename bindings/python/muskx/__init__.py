@@ -23,6 +23,9 @@ Main entry points:
                                       (scenario files, muskx-scenario(5);
                                       when the library has them:
                                       HAVE_SCENARIOS)
+  Problem.from_petab(path), .llh(theta), .evaluate(theta)
+                                      (PEtab problems, when the library
+                                      has them: HAVE_PETAB)
 Exceptions (all muskx.MuskxError, with .status such as "EMODEL"):
   ModelError (.file .line .column), ModelFileError (also OSError),
   NameNotFoundError (also KeyError), InvalidArgumentError (also
@@ -44,16 +47,18 @@ from ._lib import library_path, lib as _clib, text as _text
 from .errors import (MuskxError, ModelError, ModelFileError,
                      NameNotFoundError, InvalidArgumentError, SolverError,
                      ConvergenceError)
-from .model import Model, SteadyState, load, loads
+from .model import Model, SteadyState, load, loads, sbml_to_yaml
 from .result import Result, HAVE_NUMPY
-from ._lib import HAVE_SCENARIOS
+from ._lib import HAVE_SCENARIOS, HAVE_PETAB
 if HAVE_SCENARIOS:
     from .scenario import (Scenario, ScenarioResult, Comparison,
                            load_scenario, run_scenario, compare)
+if HAVE_PETAB:
+    from .petab import Problem
 
 __version__ = "0.1.0"
 
-__all__ = ["load", "loads", "Model", "Result", "SteadyState", "MuskxError",
+__all__ = ["load", "loads", "sbml_to_yaml", "Model", "Result", "SteadyState", "MuskxError",
            "ModelError", "ModelFileError", "NameNotFoundError",
            "InvalidArgumentError", "SolverError", "ConvergenceError",
            "library_version", "library_path", "HAVE_NUMPY", "HAVE_SCENARIOS",
@@ -61,6 +66,9 @@ __all__ = ["load", "loads", "Model", "Result", "SteadyState", "MuskxError",
 if HAVE_SCENARIOS:
     __all__ += ["Scenario", "ScenarioResult", "Comparison", "load_scenario",
                 "run_scenario", "compare"]
+__all__ += ["HAVE_PETAB"]
+if HAVE_PETAB:
+    __all__ += ["Problem"]
 
 
 def library_version():

@@ -28,7 +28,7 @@ import ctypes.util
 import os
 
 __all__ = ["lib", "library_path", "Error", "c_double_p", "c_int_p",
-           "HAVE_SCENARIOS"]
+           "HAVE_SCENARIOS", "HAVE_PETAB"]
 
 c_double_p = ctypes.POINTER(ctypes.c_double)
 c_int_p = ctypes.POINTER(ctypes.c_int)
@@ -112,6 +112,9 @@ _PROTOTYPES = {
     "muskx_model_load_file_with": (_I, [_S, _P, ctypes.POINTER(_P), _E]),
     "muskx_model_load_string_with": (_I, [ctypes.c_char_p, _Z, _S, _P,
                                           ctypes.POINTER(_P), _E]),
+    # SBML import with the Level 1-2 reading of triggers at t0 (issue 18)
+    "muskx_sbml_to_yaml_opt": (_I, [_S, _I, ctypes.POINTER(_P), _E]),
+    "muskx_free_string": (None, [_P]),
     "muskx_model_free": (None, [_P]),
     "muskx_model_id": (_S, [_P]),
     "muskx_model_name": (_S, [_P]),
@@ -123,6 +126,8 @@ _PROTOTYPES = {
     "muskx_model_unit": (_S, [_P, _I, _I]),
     "muskx_model_doc": (_S, [_P, _I, _I]),
     "muskx_model_default": (_D, [_P, _I, _I]),
+    "muskx_model_warning_count": (_I, [_P]),
+    "muskx_model_warning": (_S, [_P, _I]),
     "muskx_model_reference_count": (_I, [_P]),
     "muskx_model_reference": (_S, [_P, _I]),
     "muskx_model_reaction_stoich": (_I, [_P, _I, c_int_p, c_double_p, _I]),
@@ -156,6 +161,13 @@ _PROTOTYPES = {
     "muskx_sim_run": (_I, [_P, c_double_p, _Z, c_double_p,
                            ctypes.POINTER(_Z)]),
     "muskx_sim_stat": (ctypes.c_long, [_P, _I]),
+    "muskx_sim_set_sens_params": (_I, [_P, ctypes.POINTER(ctypes.c_char_p),
+                                       _I]),
+    "muskx_sim_sens_count": (_I, [_P]),
+    "muskx_sim_sens_name": (_S, [_P, _I]),
+    "muskx_sim_run_sens": (_I, [_P, c_double_p, _I, c_double_p,
+                                c_double_p]),
+    "muskx_sim_steady_state_sens": (_I, [_P, c_double_p, c_double_p]),
     "muskx_sim_steady_state": (_I, [_P, c_double_p, _Z]),
     "muskx_sim_steady_residual": (_D, [_P]),
     "muskx_sim_eigenvalues": (_I, [_P, c_double_p, c_double_p, _Z]),
@@ -203,6 +215,28 @@ _SCENARIO_PROTOTYPES = {
 HAVE_SCENARIOS = all(hasattr(lib, n) for n in _SCENARIO_PROTOTYPES)
 if HAVE_SCENARIOS:
     _PROTOTYPES.update(_SCENARIO_PROTOTYPES)
+
+# PEtab problems (issue 15): declared when the library has them (HAVE_PETAB).
+_PETAB_PROTOTYPES = {
+    "muskx_petab_load": (_I, [_S, ctypes.POINTER(_P), _E]),
+    "muskx_petab_load_with": (_I, [_S, _P, ctypes.POINTER(_P), _E]),
+    "muskx_petab_free": (None, [_P]),
+    "muskx_petab_model": (_P, [_P]),
+    "muskx_petab_nparams": (_I, [_P]),
+    "muskx_petab_param_id": (_S, [_P, _I]),
+    "muskx_petab_param_scale": (_I, [_P, _I]),
+    "muskx_petab_param_info": (_I, [_P, _I, c_double_p, c_double_p,
+                                    c_double_p]),
+    "muskx_petab_nmeasurements": (_I, [_P]),
+    "muskx_petab_llh": (_I, [_P, _P, c_double_p, c_double_p, c_double_p]),
+    "muskx_petab_evaluate": (_I, [_P, _P, c_double_p, c_double_p,
+                                  c_double_p, c_double_p, c_double_p,
+                                  c_double_p]),
+}
+
+HAVE_PETAB = all(hasattr(lib, n) for n in _PETAB_PROTOTYPES)
+if HAVE_PETAB:
+    _PROTOTYPES.update(_PETAB_PROTOTYPES)
 
 for _name, (_res, _args) in _PROTOTYPES.items():
     _fn = getattr(lib, _name)

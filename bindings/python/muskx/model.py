@@ -25,7 +25,7 @@ from .errors import (MuskxError, ModelError, ModelFileError,
                      ConvergenceError, error_class)
 from .result import Result, numpy, new_buffer, from_sequence
 
-__all__ = ["Model", "SteadyState", "load", "loads"]
+__all__ = ["Model", "SteadyState", "load", "loads", "sbml_to_yaml"]
 
 _FORMAT_MAX = 2048
 
@@ -51,13 +51,38 @@ def _load_error(err):
                column=err.column, formatted=text(buf.value))
 
 
-def load(path, allow_path=None):
+def sbml_to_yaml(path, l2_initial_trigger=None):
+    """Translates the SBML file at path into muskx model YAML; returns str.
+
+    l2_initial_trigger: how SBML Level 1-2 events read a trigger that is
+    already true at t0 (Level 1-2 do not say): None, the default reading
+    (it does not fire; the model warns of each such event, Model.warnings),
+    False (it was false just before t0: it fires at the start) or True
+    (the default reading, chosen: no warning). muskx_sbml_to_yaml_opt(3);
+    `muskx import --l2-initial-trigger false|true`.
+    """
+    choice = -1 if l2_initial_trigger is None else int(bool(l2_initial_trigger))
+    out = ctypes.c_void_p()
+    err = _lib.Error()
+    status = lib.muskx_sbml_to_yaml_opt(os.fsencode(path), choice,
+                                        ctypes.byref(out), ctypes.byref(err))
+    if status != _lib.OK:
+        raise _load_error(err)
+    try:
+        return ctypes.string_at(out.value).decode("utf-8")
+    finally:
+        lib.muskx_free_string(out)
+
+
+def load(path, allow_path=None, l2_initial_trigger=None):
     """Loads, validates and compiles a model file; returns a Model.
 
     path: a str or os.PathLike naming a YAML model (see muskx-model(5)).
     allow_path: a folder, or a list of folders, that its imports may come
     from besides its own folder (also MUSKX_ALLOW_PATH; muskx(3), File
     access).
+    l2_initial_trigger: for an SBML Level 1-2 file, the reading of event
+    triggers already true at t0 (see sbml_to_yaml(); None: the default).
 
     Raises ModelError (with .file, .line, .column) for a syntax error or
     a broken rule of the format, ModelFileError (a ModelError and an
@@ -68,6 +93,9 @@ def load(path, allow_path=None):
         ...                 allow_path="models") as m:
         ...     r = m.simulate(t_end=365, dt=1, inputs={"loading": 0})
     """
+    if l2_initial_trigger is not None:
+        return loads(sbml_to_yaml(path, l2_initial_trigger),
+                     name=os.fsdecode(path), allow_path=allow_path)
     handle = ctypes.c_void_p()
     err = _lib.Error()
     with access(allow_path) as acc:
@@ -104,6 +132,42 @@ def loads(text_, name=None, allow_path=None):
     if status != _lib.OK:
         raise _load_error(err)
     return Model(handle)
+
+
+def _time_grid(t_end, dt, times, t_start):
+    """The output times of simulate(): from t_end/dt/t_start or times."""
+    if times is None:
+        if t_end is None:
+            raise TypeError("simulate() needs t_end (and optionally dt, "
+                            "t_start) or times")
+        t0 = _number(t_start, "t_start")
+        t1 = _number(t_end, "t_end")
+        if not t1 >= t0:
+            raise InvalidArgumentError(
+                "t_end (%g) must not be before t_start (%g)" % (t1, t0),
+                status="EINVAL")
+        step = (t1 - t0) / 100.0 if dt is None else _number(dt, "dt")
+        if t1 == t0:
+            grid = [t0]
+        else:
+            if not (step > 0 and math.isfinite(step)):
+                raise InvalidArgumentError("dt must be > 0, not %r" % dt,
+                                           status="EINVAL")
+            n = int(math.floor((t1 - t0) / step + 1e-9))
+            grid = [t0 + i * step for i in range(n + 1)]
+            if t1 - grid[-1] > 1e-9 * step:
+                grid.append(t1)
+            else:
+                grid[-1] = t1
+        tbuf = from_sequence(grid)
+    else:
+        if t_end is not None or dt is not None:
+            raise TypeError("simulate(): give either times or t_end/dt, "
+                            "not both")
+        tbuf = from_sequence(times)
+        if len(tbuf) == 0:
+            raise InvalidArgumentError("times is empty", status="EINVAL")
+    return tbuf
 
 
 class _Handle:
@@ -216,6 +280,9 @@ class Model:
       id, name, time_unit, source   model.id, model.name, the time unit
                                     and the file it came from
       references                    list of reference strings
+      warnings                      list of "file:line:col: warning: ..."
+                                    (e.g. an event condition that can
+                                    never turn true; `muskx check`)
       species, parameters, inputs,  lists of names, in file order
       outputs, compartments,
       reactions, assignments, events
@@ -248,6 +315,9 @@ class Model:
         self.references = [
             text(lib.muskx_model_reference(ptr, i))
             for i in range(lib.muskx_model_reference_count(ptr))]
+        self.warnings = [
+            text(lib.muskx_model_warning(ptr, i))
+            for i in range(lib.muskx_model_warning_count(ptr))]
         self._names = {}
         self._meta = {}
         for kind, k in _lib.KIND.items():
@@ -511,37 +581,7 @@ class Model:
             >>> r = m.simulate(t_end=10, dt=0.5, params={"k": 0.3})
             >>> r.time[-1], r["A"][-1]
         """
-        if times is None:
-            if t_end is None:
-                raise TypeError("simulate() needs t_end (and optionally dt, "
-                                "t_start) or times")
-            t0 = _number(t_start, "t_start")
-            t1 = _number(t_end, "t_end")
-            if not t1 >= t0:
-                raise InvalidArgumentError(
-                    "t_end (%g) must not be before t_start (%g)" % (t1, t0),
-                    status="EINVAL")
-            step = (t1 - t0) / 100.0 if dt is None else _number(dt, "dt")
-            if t1 == t0:
-                grid = [t0]
-            else:
-                if not (step > 0 and math.isfinite(step)):
-                    raise InvalidArgumentError("dt must be > 0, not %r" % dt,
-                                               status="EINVAL")
-                n = int(math.floor((t1 - t0) / step + 1e-9))
-                grid = [t0 + i * step for i in range(n + 1)]
-                if t1 - grid[-1] > 1e-9 * step:
-                    grid.append(t1)
-                else:
-                    grid[-1] = t1
-            tbuf = from_sequence(grid)
-        else:
-            if t_end is not None or dt is not None:
-                raise TypeError("simulate(): give either times or t_end/dt, "
-                                "not both")
-            tbuf = from_sequence(times)
-            if len(tbuf) == 0:
-                raise InvalidArgumentError("times is empty", status="EINVAL")
+        tbuf = _time_grid(t_end, dt, times, t_start)
         ntimes = len(tbuf)
         with _Sim(self) as sim:
             self._apply(sim, params, initial, inputs, doses, rtol, atol,
@@ -569,6 +609,73 @@ class Model:
                              "result": result}
                 sim.check(status, **extra)
         return result
+
+    def sensitivities(self, names, t_end=None, dt=None, times=None,
+                      params=None, initial=None, inputs=None, doses=None,
+                      rtol=1e-8, atol=1e-10, steady_start=False,
+                      solver="auto", t_start=0.0, atol_species=None,
+                      max_steps=None, max_step=None, return_result=False):
+        """Forward sensitivities d(column)/d(p) along a run (CVODES).
+
+        names: the sensitivity parameters p_k -- parameters, compartments
+        or species (a species means its initial value), as muskx_sim_set.
+        Every other argument is as for simulate() (tighter default
+        tolerances: error control includes the sensitivities). With
+        steady_start the run starts from the steady state and its
+        sensitivities (J s = -df/dp).
+
+        Returns an array S of shape (ntimes, ncols, len(names)) with
+        S[i, c, k] = d column c at times[i] / d p_k, the columns of
+        simulate() (species, then outputs: Model.columns); a numpy array,
+        or nested lists without numpy. return_result=True returns
+        (Result, S).
+
+        Errors: as simulate(); MuskxError (status "EUNSUPPORTED") for
+        models with algebraic equations or delays, events with a delay
+        and timed events whose time depends on a chosen parameter.
+
+            >>> S = m.sensitivities(["k"], t_end=10)
+            >>> S[-1, m.columns.index("A"), 0]      # dA(10)/dk
+        """
+        if isinstance(names, str):
+            names = [names]
+        names = list(names)
+        if not names:
+            raise InvalidArgumentError("sensitivities() needs at least one "
+                                       "parameter name", status="EINVAL")
+        tbuf = _time_grid(t_end, dt, times, t_start)
+        ntimes, npar = len(tbuf), len(names)
+        arr = (ctypes.c_char_p * npar)(*[encode(nm) for nm in names])
+        with _Sim(self) as sim:
+            self._apply(sim, params, initial, inputs, doses, rtol, atol,
+                        atol_species, solver, max_steps, max_step)
+            sim.check(lib.muskx_sim_set_sens_params(sim.ptr, arr, npar))
+            if steady_start:
+                sim.check(lib.muskx_sim_steady_state_sens(sim.ptr, None,
+                                                          None))
+            ncols = lib.muskx_sim_ncols(sim.ptr)
+            data = new_buffer(ntimes * ncols)
+            sens = new_buffer(max(ntimes * ncols * npar, 1))
+            status = lib.muskx_sim_run_sens(sim.ptr, _ptr(tbuf), ntimes,
+                                            _ptr(data), _ptr(sens))
+            if status != _lib.OK:
+                extra = {}
+                if error_class(status_name(status)) is SolverError:
+                    extra = {"time": lib.muskx_sim_fail_time(sim.ptr)}
+                sim.check(status, **extra)
+            if numpy is not None:
+                values = data.reshape(ntimes, ncols)
+                out = sens[:ntimes * ncols * npar].reshape(ntimes, ncols,
+                                                           npar)
+            else:
+                values = data
+                out = [[[sens[(i * ncols + c) * npar + k]
+                         for k in range(npar)] for c in range(ncols)]
+                       for i in range(ntimes)]
+            result = Result(tbuf, values, ntimes, self._names["species"],
+                            self._names["output"], sim.stats(),
+                            complete=True, model_id=self.id)
+        return (result, out) if return_result else out
 
     def steady_state(self, params=None, initial=None, inputs=None,
                      rtol=1e-6, atol=1e-9, solver="auto"):

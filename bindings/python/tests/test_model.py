@@ -92,6 +92,37 @@ class LoadingAString(unittest.TestCase):
         with muskx.loads(DECAY.encode()) as m:
             self.assertEqual(m.species, ["A"])
 
+    def test_warns_of_an_event_condition_that_never_turns_true(self):
+        self.assertEqual(muskx.loads(DECAY).warnings, [])
+        text = DECAY + 'events:\n  - {id: nope, when: "1 > 2", set: {A: 1}}\n'
+        with muskx.loads(text, name="w.yaml") as m:
+            self.assertEqual(len(m.warnings), 1)
+            self.assertTrue(m.warnings[0].startswith("w.yaml:"))
+            self.assertIn("'nope' is always false", m.warnings[0])
+
+
+class AnSbmlLevel2Model(unittest.TestCase):
+    """tests/models/l2_true_at_t0.xml: the event x1 > x1_bar is true at
+    t0 (x1 = 2 > 1, dx1/dt = -x1); y counts its firings. Time in days."""
+
+    PATH = model_path("l2_true_at_t0.xml")
+
+    def test_default_reading_warns_and_does_not_fire(self):
+        with muskx.load(self.PATH) as m:
+            self.assertEqual(m.time_unit, "d")
+            self.assertEqual(len(m.warnings), 1)
+            self.assertIn("'switch_on' is true at the start", m.warnings[0])
+            self.assertEqual(list(m.simulate(t_end=1, dt=1)["y"]), [0, 0])
+
+    def test_false_reading_fires_at_the_start(self):
+        with muskx.load(self.PATH, l2_initial_trigger=False) as m:
+            self.assertEqual(m.warnings, [])
+            self.assertEqual(list(m.simulate(t_end=1, dt=1)["y"]), [1, 1])
+        text = muskx.sbml_to_yaml(self.PATH, l2_initial_trigger=True)
+        self.assertIn("initial_value: true", text)
+        with muskx.loads(text) as m:
+            self.assertEqual(m.warnings, [])
+
 
 class TheShippedSpaceflightModel(unittest.TestCase):
     PATH = os.path.join(SHIPPED, "crosstalk", "spaceflight.yaml")

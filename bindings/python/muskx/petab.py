@@ -1,0 +1,143 @@
+"""petab.py -- PEtab (version 1) parameter-estimation problems.
+
+    p = muskx.Problem.from_petab("Boehm_JProteomeRes2014.yaml")
+    p.parameter_ids          # the estimated parameters, in table order
+    p.nominal, p.lower, p.upper   # on each parameter's scale (lin/log/log10)
+    p.llh()                  # log-likelihood at the nominal values
+    p.llh(theta)             # ... at theta (on the parameters' scales)
+    e = p.evaluate(theta)    # dict: llh, chi2, simulation, residual, sigma
+
+A Problem is immutable and may be shared by threads: every llh() or
+evaluate() call uses its own C simulation and releases the GIL while it
+integrates. Bad tables raise ModelError with .file, .line and .column.
+"""
+
+import ctypes
+import os
+
+from . import _lib
+from ._lib import lib, text, status_name
+from .errors import error_class
+from ._access import access
+from .model import _Handle, _ptr, _load_error
+from .result import new_buffer, from_sequence
+
+__all__ = ["Problem", "SCALES"]
+
+SCALES = ["lin", "log", "log10"]
+
+
+class Problem:
+    """A loaded PEtab problem; create it with Problem.from_petab(path).
+
+    Attributes (read-only): parameter_ids, scales ("lin", "log" or
+    "log10" per estimated parameter), lower, upper, nominal (on the
+    parameters' scales), nmeasurements, source.
+    Methods: llh(theta=None, rtol=1e-8, atol=1e-8), evaluate(...), close().
+    """
+
+    def __init__(self, handle, source):
+        self._h = _Handle(handle, free=lib.muskx_petab_free)
+        self.source = source
+        ptr = handle.value if isinstance(handle, ctypes.c_void_p) else handle
+        n = lib.muskx_petab_nparams(ptr)
+        self.parameter_ids = [text(lib.muskx_petab_param_id(ptr, k))
+                              for k in range(n)]
+        self.scales = [SCALES[lib.muskx_petab_param_scale(ptr, k)]
+                       for k in range(n)]
+        lo, hi, nom = [], [], []
+        for k in range(n):
+            a, b, c = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+            lib.muskx_petab_param_info(ptr, k, ctypes.byref(a),
+                                       ctypes.byref(b), ctypes.byref(c))
+            lo.append(a.value)
+            hi.append(b.value)
+            nom.append(c.value)
+        self.lower, self.upper, self.nominal = lo, hi, nom
+        self.nmeasurements = lib.muskx_petab_nmeasurements(ptr)
+
+    @classmethod
+    def from_petab(cls, path, allow_path=None):
+        """Loads the PEtab problem file at path (and the model and tables it
+        names, read only inside its folder and allow_path: a folder or a
+        list of folders, as for muskx.load()). Raises ModelError naming
+        file, line and column of a bad cell, ModelFileError when a file
+        cannot be read."""
+        handle = ctypes.c_void_p()
+        err = _lib.Error()
+        with access(allow_path) as acc:
+            status = lib.muskx_petab_load_with(os.fsencode(path), acc,
+                                               ctypes.byref(handle),
+                                               ctypes.byref(err))
+        if status != _lib.OK:
+            raise _load_error(err)
+        return cls(handle, os.fspath(path))
+
+    def _theta(self, theta):
+        if theta is None:
+            theta = self.nominal
+        if isinstance(theta, dict):
+            unknown = set(theta) - set(self.parameter_ids)
+            if unknown:
+                raise error_class("ENOTFOUND")(
+                    "not estimated parameters: %s" % ", ".join(sorted(unknown)),
+                    status="ENOTFOUND")
+            theta = [theta.get(i, v)
+                     for i, v in zip(self.parameter_ids, self.nominal)]
+        buf = from_sequence(theta)
+        if len(buf) != len(self.parameter_ids):
+            raise error_class("EINVAL")(
+                "theta has %d values; the problem estimates %d parameters"
+                % (len(buf), len(self.parameter_ids)), status="EINVAL")
+        return buf
+
+    def evaluate(self, theta=None, rtol=1e-8, atol=1e-8):
+        """Evaluates the problem at theta (a sequence in parameter_ids order,
+        or a dict id -> value, on the parameters' scales; None: nominal).
+        Returns a dict: llh, chi2 (floats) and simulation, residual, sigma
+        (one value per measurement, in table order). Raises SolverError,
+        ConvergenceError or MuskxError naming the condition that failed."""
+        th = self._theta(theta)
+        n = max(self.nmeasurements, 0)
+        sim_v, res_v, sig_v = new_buffer(n), new_buffer(n), new_buffer(n)
+        llh, chi2 = ctypes.c_double(), ctypes.c_double()
+        ptr = self._h.acquire()
+        sim = ctypes.c_void_p()
+        try:
+            status = lib.muskx_sim_create(lib.muskx_petab_model(ptr),
+                                          ctypes.byref(sim))
+            if status == _lib.OK:
+                status = lib.muskx_sim_set_tolerances(sim, float(rtol),
+                                                      float(atol))
+            if status == _lib.OK:
+                status = lib.muskx_petab_evaluate(
+                    ptr, sim, _ptr(th), _ptr(sim_v), _ptr(res_v), _ptr(sig_v),
+                    ctypes.byref(llh), ctypes.byref(chi2))
+            if status != _lib.OK:
+                name = status_name(status)
+                msg = text(lib.muskx_sim_errmsg(sim)) if sim else ""
+                raise error_class(name)(msg or _lib.strerror(status),
+                                        status=name, code=status)
+        finally:
+            lib.muskx_sim_free(sim)
+            self._h.release()
+        return {"llh": llh.value, "chi2": chi2.value, "simulation": sim_v,
+                "residual": res_v, "sigma": sig_v}
+
+    def llh(self, theta=None, rtol=1e-8, atol=1e-8):
+        """The log-likelihood at theta (see evaluate())."""
+        return self.evaluate(theta, rtol, atol)["llh"]
+
+    def close(self):
+        """Frees the C problem (after calls under way in other threads)."""
+        self._h.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return "<muskx.Problem %r: %d estimated parameters, %d measurements>" % (
+            self.source, len(self.parameter_ids), self.nmeasurements)

@@ -1,0 +1,159 @@
+/*
+ * param_draws.c -- --vary and --params-csv (param_draws.h). Moved out of
+ * cmd_ensemble.c unchanged, so that `muskx compare --bands` reads
+ * parameter uncertainty exactly as `muskx ensemble` does.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "param_draws.h"
+
+int cli_vary_parse(const cli_command *self, const char *arg, cli_vary *v) {
+  static const struct {
+    const char *name;
+    muskx_distribution dist;
+  } dists[] = {{"lognormal", MUSKX_DIST_LOGNORMAL},
+               {"normal", MUSKX_DIST_NORMAL},
+               {"uniform", MUSKX_DIST_UNIFORM}};
+  const char *eq = strchr(arg, '='), *open, *comma, *close;
+  size_t k;
+  char num[64];
+
+  v->arg = arg;
+  if (eq == NULL || eq == arg)
+    return cli_usage_error(self, "--vary '%s': expected NAME=DIST(A,B)", arg);
+  open = strchr(eq, '(');
+  comma = open ? strchr(open, ',') : NULL;
+  close = comma ? strchr(comma, ')') : NULL;
+  if (open == NULL || comma == NULL || close == NULL || close[1] != '\0')
+    return cli_usage_error(self,
+                           "--vary '%s': expected NAME=DIST(A,B), e.g. "
+                           "k=lognormal(0.7,0.3)", arg);
+  for (k = 0; k < sizeof dists / sizeof dists[0]; k++)
+    if ((size_t)(open - eq - 1) == strlen(dists[k].name) &&
+        strncmp(eq + 1, dists[k].name, strlen(dists[k].name)) == 0)
+      break;
+  if (k == sizeof dists / sizeof dists[0])
+    return cli_usage_error(self,
+                           "--vary '%s': unknown distribution '%.*s' (use "
+                           "lognormal, normal or uniform)",
+                           arg, (int)(open - eq - 1), eq + 1);
+  v->dist = dists[k].dist;
+  v->name = malloc((size_t)(eq - arg) + 1);
+  if (v->name == NULL) return CLI_EXIT_FAIL;
+  memcpy(v->name, arg, (size_t)(eq - arg));
+  v->name[eq - arg] = '\0';
+  if ((size_t)(comma - open - 1) >= sizeof num ||
+      (size_t)(close - comma - 1) >= sizeof num)
+    return cli_usage_error(self, "--vary '%s': number too long", arg);
+  memcpy(num, open + 1, (size_t)(comma - open - 1));
+  num[comma - open - 1] = '\0';
+  if (cli_parse_double(self, "--vary", num, &v->p1)) return CLI_EXIT_USAGE;
+  memcpy(num, comma + 1, (size_t)(close - comma - 1));
+  num[close - comma - 1] = '\0';
+  if (cli_parse_double(self, "--vary", num, &v->p2)) return CLI_EXIT_USAGE;
+  return 0;
+}
+
+int cli_param_table_read(const char *path, cli_param_table *out) {
+  FILE *fp = fopen(path, "r");
+  char *line = NULL, **names = NULL;
+  size_t cap = 0, nnames = 0, rows = 0, tcap = 0;
+  double *table = NULL;
+  ssize_t len;
+  int rc = CLI_EXIT_FAIL;
+  long lineno = 0;
+
+  memset(out, 0, sizeof *out);
+  if (fp == NULL) {
+    fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+    return CLI_EXIT_FAIL;
+  }
+  while ((len = getline(&line, &cap, fp)) >= 0) {
+    char *s = line, *tok;
+    size_t col = 0;
+    lineno++;
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+      line[--len] = '\0';
+    if (len == 0 || line[0] == '#') continue;
+    if (names == NULL) {
+      for (tok = strtok(s, ","); tok != NULL; tok = strtok(NULL, ",")) {
+        char **nn = realloc(names, (nnames + 1) * sizeof *nn);
+        size_t tl;
+        if (nn == NULL) goto done;
+        names = nn;
+        while (*tok == ' ') tok++;
+        tl = strlen(tok);
+        while (tl > 0 && tok[tl - 1] == ' ') tok[--tl] = '\0';
+        if (tl >= 2 && tok[0] == '"' && tok[tl - 1] == '"') {
+          tok[tl - 1] = '\0';
+          tok++;
+        }
+        names[nnames] = strdup(tok);
+        if (names[nnames++] == NULL) goto done;
+      }
+      if (nnames == 0) {
+        fprintf(stderr, "%s:%ld: empty header\n", path, lineno);
+        goto done;
+      }
+      continue;
+    }
+    if ((rows + 1) * nnames > tcap) {
+      size_t nc = tcap ? 2 * tcap : 64 * nnames;
+      double *t = realloc(table, nc * sizeof *t);
+      if (t == NULL) goto done;
+      table = t;
+      tcap = nc;
+    }
+    for (tok = strtok(s, ","); tok != NULL; tok = strtok(NULL, ",")) {
+      char *end;
+      double v;
+      while (*tok == ' ') tok++;
+      v = strtod(tok, &end);
+      while (*end == ' ') end++;
+      if (col >= nnames || end == tok || *end != '\0' || !isfinite(v)) {
+        fprintf(stderr, "%s:%ld: %s\n", path, lineno,
+                col >= nnames ? "more fields than the header has names"
+                              : "not a finite number");
+        goto done;
+      }
+      table[rows * nnames + col++] = v;
+    }
+    if (col != nnames) {
+      fprintf(stderr, "%s:%ld: %zu fields, the header has %zu\n",
+              path, lineno, col, nnames);
+      goto done;
+    }
+    rows++;
+  }
+  if (rows == 0) {
+    fprintf(stderr, "%s: no parameter sets\n", path);
+    goto done;
+  }
+  out->names = names;
+  out->nnames = nnames;
+  out->values = table;
+  out->rows = rows;
+  names = NULL;
+  nnames = 0;
+  table = NULL;
+  rc = 0;
+done:
+  for (size_t i = 0; i < nnames; i++) free(names[i]);
+  free(names);
+  free(table);
+  free(line);
+  fclose(fp);
+  return rc;
+}
+
+void cli_param_table_free(cli_param_table *t) {
+  for (size_t i = 0; i < t->nnames; i++) free(t->names[i]);
+  free(t->names);
+  free(t->values);
+  memset(t, 0, sizeof *t);
+}

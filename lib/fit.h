@@ -1,0 +1,96 @@
+/*
+ * fit.h -- the fit object (include/muskx.h, "Fitting"): the problem (a
+ * residual or objective callback and the box), the options, the results
+ * of the last run and its profiles. Shared by fit.c (set-up, results),
+ * fit_starts.c (the Latin hypercube), fit_local.c (one local
+ * optimisation), fit_pool.c (the thread pool) and fit_profile.c.
+ *
+ * Invariants: lower[j] <= upper[j]; starts_table has table_rows rows of
+ * nparams values inside the box; the per-start arrays hold nstarts
+ * entries and are replaced as a whole by the next run; the profiles
+ * belong to the run they were computed from and are dropped with it.
+ */
+#ifndef MUSKX_FIT_H
+#define MUSKX_FIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "muskx.h"
+
+typedef struct muskx__fit_profile {
+  size_t npoints, cap;
+  double *values, *nllh; /* sorted by value once complete */
+  double lower, upper;   /* CI ends; NaN where the profile did not cross */
+} muskx__fit_profile;
+
+struct muskx_fit {
+  int n; /* parameters */
+  muskx_fit_residual_fn resid;
+  muskx_fit_objective_fn obj;
+  void *ctx;
+  size_t nres;
+  double offset;
+  double *lower, *upper; /* n each */
+  double *starts_table;  /* table_rows x n, or NULL: drawn starts */
+  size_t table_rows;
+  uint64_t seed;
+  int nthreads; /* 0: one per online processor */
+  double xtol, gtol, ftol;
+  int maxiter;
+  muskx_progress_fn progress;
+  void *progress_ctx;
+
+  /* the last run */
+  size_t nstarts;
+  double *start, *theta; /* nstarts x n */
+  double *nllh;          /* nstarts */
+  int *iters, *evals, *exit;
+
+  /* profiles of the last run (NULL when none) */
+  muskx__fit_profile *prof; /* n */
+  double prof_threshold;    /* chi2_1(level) / 2 */
+  double prof_min;
+
+  char errmsg[MUSKX_ERROR_MESSAGE_MAX];
+};
+
+/* fit.c */
+muskx_status muskx__fit_err(muskx_fit *f, muskx_status st, const char *fmt,
+                            ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* fit_starts.c: nstarts Latin-hypercube points in the (finite) box,
+   row-major into out (nstarts x n); a pure function of (seed, nstarts). */
+muskx_status muskx__fit_lhs(const muskx_fit *f, size_t nstarts, double *out);
+
+/* fit_local.c: one local optimisation from x0 (n values, inside the
+   box) with parameter `fixed` (-1: none) held at x0[fixed]. */
+typedef struct muskx__fit_outcome {
+  double nllh; /* at x; NaN when the start failed */
+  int iters, evals;
+  muskx_fit_exit exit;
+} muskx__fit_outcome;
+muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
+                              const double *x0, double *x,
+                              muskx__fit_outcome *out);
+/* nllh at x (n values) on worker; NaN when the callback fails. */
+double muskx__fit_eval(const muskx_fit *f, int worker, const double *x);
+
+/* fit_pool.c: runs task(arg, worker, k) for k = 0 .. ntasks - 1 on the
+   fit's threads, reporting progress on the calling thread. Each task
+   writes only its own result slots. ENOMEM/ESTATE when the pool cannot
+   run, else the worst status a task returned (ENOMEM only). */
+typedef muskx_status (*muskx__fit_task_fn)(void *arg, int worker, size_t k);
+muskx_status muskx__fit_pool(muskx_fit *f, size_t ntasks,
+                             muskx__fit_task_fn task, void *arg);
+/* The worker count a pool of ntasks would use. */
+int muskx__fit_workers(const muskx_fit *f, size_t ntasks);
+
+/* fit_profile.c */
+void muskx__fit_profiles_free(muskx_fit *f);
+
+#endif

@@ -1,0 +1,291 @@
+/*
+ * fit_profile.c -- profile likelihoods (issue 15): for each parameter j,
+ * PL(v) = min over the other parameters of nllh with theta_j = v, walked
+ * away from the best optimum on each side. The 95 % confidence interval
+ * is where PL rises by chi2_1(0.95)/2 = 1.92 above the optimum (Wilks;
+ * Raue et al. 2009, Bioinformatics 25:1923); a side where PL stays below
+ * that within the bounds marks the parameter practically non-identifiable
+ * there.
+ *
+ * Steps: the first is half the Gauss-Newton standard error (from J^T J at
+ * the optimum) when it is available, else 2 % of the range; each next one
+ * doubles while PL rises by less than a tenth of the threshold per step
+ * and halves when it rose by more than half of it. Each point is
+ * re-optimised from the previous point's solution (a continuation), and a
+ * crossing is refined by the Illinois variant of regula falsi.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_multifit_nlinear.h>
+
+#include "alloc.h"
+#include "fit.h"
+
+#define REFINE_MAX 40
+/* The crossing is refined until the bracket is this fraction of h0 ... */
+#define REFINE_XTOL 1e-6
+/* ... or PL is this close to the threshold. */
+#define REFINE_FTOL 1e-7
+
+typedef struct prof_run {
+  muskx_fit *f;
+  const double *best; /* n */
+  double fbest, thr;
+  const double *h0; /* n first steps */
+  int max_points;
+  double *mins; /* n: the lowest PL of each profile */
+} prof_run;
+
+void muskx__fit_profiles_free(muskx_fit *f) {
+  if (f->prof != NULL)
+    for (int j = 0; j < f->n; j++) {
+      muskx__free(f->prof[j].values);
+      muskx__free(f->prof[j].nllh);
+    }
+  muskx__free(f->prof);
+  f->prof = NULL;
+  f->prof_min = NAN;
+}
+
+static int add_point(muskx__fit_profile *p, double v, double y) {
+  if (p->npoints == p->cap) {
+    size_t cap = p->cap ? 2 * p->cap : 32;
+    double *a = muskx__reallocarray(p->values, cap, sizeof *a);
+    if (a == NULL) return -1;
+    p->values = a;
+    double *b = muskx__reallocarray(p->nllh, cap, sizeof *b);
+    if (b == NULL) return -1;
+    p->nllh = b;
+    p->cap = cap;
+  }
+  p->values[p->npoints] = v;
+  p->nllh[p->npoints] = y;
+  p->npoints++;
+  return 0;
+}
+
+/* PL at theta_j = v, warm-started from x (n values), whose solution
+   replaces x when it succeeds. NaN when the optimisation failed. */
+static double pl_at(prof_run *r, int worker, int j, double v, double *x,
+                    double *scratch, muskx_status *st) {
+  size_t n = (size_t)r->f->n;
+  muskx__fit_outcome o;
+  x[j] = v;
+  *st = muskx__fit_local(r->f, worker, j, x, scratch, &o);
+  if (*st != MUSKX_OK || isnan(o.nllh)) return NAN;
+  memcpy(x, scratch, n * sizeof *x);
+  return o.nllh;
+}
+
+/* Walks one side (s = -1 or +1); returns the crossing or NaN. */
+static double walk(prof_run *r, int worker, int j, int s, double *x,
+                   double *xa, double *scratch, muskx_status *st) {
+  muskx_fit *f = r->f;
+  size_t n = (size_t)f->n;
+  muskx__fit_profile *p = &f->prof[j];
+  double lo = f->lower[j], hi = f->upper[j], range = hi - lo;
+  double h = r->h0[j], hmax = isfinite(range) ? 0.25 * range : 1e3 * h;
+  double a = r->best[j], ra = 0; /* the last point below the threshold */
+  memcpy(x, r->best, n * sizeof *x);
+  for (int k = 0; k < r->max_points; k++) {
+    if ((s < 0 && a <= lo) || (s > 0 && a >= hi)) return NAN; /* at bound */
+    double v = a + s * h;
+    v = v < lo ? lo : v > hi ? hi : v;
+    double y = pl_at(r, worker, j, v, x, scratch, st);
+    if (*st != MUSKX_OK || add_point(p, v, y) != 0) {
+      if (*st == MUSKX_OK) *st = MUSKX_ENOMEM;
+      return NAN;
+    }
+    if (isnan(y)) return NAN;
+    if (y < r->mins[j]) r->mins[j] = y;
+    double rise = y - r->fbest;
+    if (rise > r->thr) { /* bracketed: refine between a and v */
+      double b = v, rb = rise, c = v;
+      int side = 0;
+      memcpy(xa, x, n * sizeof *xa);
+      for (int it = 0; it < REFINE_MAX; it++) {
+        c = a + (r->thr - ra) * (b - a) / (rb - ra);
+        double yc = pl_at(r, worker, j, c, xa, scratch, st);
+        if (*st != MUSKX_OK || add_point(p, c, yc) != 0) {
+          if (*st == MUSKX_OK) *st = MUSKX_ENOMEM;
+          return NAN;
+        }
+        if (isnan(yc)) return NAN;
+        double rc = yc - r->fbest;
+        if (fabs(rc - r->thr) < REFINE_FTOL ||
+            fabs(b - a) < REFINE_XTOL * r->h0[j])
+          break;
+        if (rc < r->thr) {
+          a = c;
+          ra = rc;
+          if (side == -1) rb = r->thr + (rb - r->thr) / 2; /* Illinois */
+          side = -1;
+        } else {
+          b = c;
+          rb = rc;
+          if (side == 1) ra = r->thr - (r->thr - ra) / 2;
+          side = 1;
+        }
+      }
+      return c;
+    }
+    double drise = rise - ra;
+    if (drise < 0.1 * r->thr) h = fmin(2 * h, hmax);
+    else if (drise > 0.5 * r->thr) h = h / 2;
+    a = v;
+    ra = rise;
+  }
+  return NAN;
+}
+
+static int by_value(const void *pa, const void *pb) {
+  const double *a = pa, *b = pb;
+  return (a[0] > b[0]) - (a[0] < b[0]);
+}
+
+static muskx_status sort_points(muskx__fit_profile *p) {
+  double *pairs = muskx__calloc(p->npoints ? 2 * p->npoints : 1, sizeof *pairs);
+  if (pairs == NULL) return MUSKX_ENOMEM;
+  for (size_t i = 0; i < p->npoints; i++) {
+    pairs[2 * i] = p->values[i];
+    pairs[2 * i + 1] = p->nllh[i];
+  }
+  qsort(pairs, p->npoints, 2 * sizeof *pairs, by_value);
+  for (size_t i = 0; i < p->npoints; i++) {
+    p->values[i] = pairs[2 * i];
+    p->nllh[i] = pairs[2 * i + 1];
+  }
+  muskx__free(pairs);
+  return MUSKX_OK;
+}
+
+static muskx_status profile_task(void *arg, int worker, size_t jj) {
+  prof_run *r = arg;
+  int j = (int)jj;
+  size_t n = (size_t)r->f->n;
+  muskx__fit_profile *p = &r->f->prof[j];
+  double *x = muskx__calloc(3 * n, sizeof *x);
+  if (x == NULL) return MUSKX_ENOMEM;
+  muskx_status st = MUSKX_OK;
+  r->mins[j] = r->fbest;
+  if (add_point(p, r->best[j], r->fbest) != 0) st = MUSKX_ENOMEM;
+  if (st == MUSKX_OK) p->lower = walk(r, worker, j, -1, x, x + n, x + 2 * n, &st);
+  if (st == MUSKX_OK) p->upper = walk(r, worker, j, +1, x, x + n, x + 2 * n, &st);
+  if (st == MUSKX_OK) st = sort_points(p);
+  muskx__free(x);
+  return st;
+}
+
+/* A Jacobian GSL's covariance can take: finite and not all zero (a zero
+   rank would reach GSL's aborting error handler). */
+static int usable(const double *J, size_t len) {
+  int nonzero = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (!isfinite(J[i])) return 0;
+    nonzero |= J[i] != 0;
+  }
+  return nonzero;
+}
+
+/* First steps: half the Gauss-Newton standard errors where J^T J at the
+   optimum gives them, else 2 % of the range (or of max(1, |theta|)). */
+static muskx_status first_steps(muskx_fit *f, const double *best, double *h0) {
+  size_t n = (size_t)f->n;
+  for (size_t j = 0; j < n; j++) {
+    double range = f->upper[j] - f->lower[j];
+    h0[j] = isfinite(range) && range > 0 ? 0.02 * range
+                                         : 0.02 * fmax(1, fabs(best[j]));
+  }
+  if (f->resid == NULL || f->nres < n) return MUSKX_OK;
+  gsl_matrix *J = gsl_matrix_alloc(f->nres, n);
+  gsl_matrix *C = gsl_matrix_alloc(n, n);
+  double *res = muskx__calloc(f->nres, sizeof *res);
+  muskx_status st = MUSKX_OK;
+  if (J == NULL || C == NULL || res == NULL) {
+    st = MUSKX_ENOMEM;
+  } else if (f->resid(f->ctx, 0, best, res, J->data) == 0 &&
+             usable(J->data, f->nres * n) &&
+             gsl_multifit_nlinear_covar(J, 1e-12, C) == 0) {
+    for (size_t j = 0; j < n; j++) {
+      double se = sqrt(gsl_matrix_get(C, j, j));
+      double range = f->upper[j] - f->lower[j];
+      if (isfinite(se) && se > 0 && !(se > range)) h0[j] = 0.5 * se;
+    }
+  }
+  gsl_matrix_free(J);
+  gsl_matrix_free(C);
+  muskx__free(res);
+  return st;
+}
+
+muskx_status muskx_fit_profile(muskx_fit *f, double level, int max_points) {
+  if (f == NULL) return MUSKX_EINVAL;
+  size_t b = muskx_fit_best(f);
+  if (b == (size_t)-1)
+    return muskx__fit_err(f, MUSKX_ESTATE, "no successful fit to profile: "
+                          "run muskx_fit_run() first");
+  if (!(level > 0 && level < 1))
+    return muskx__fit_err(f, MUSKX_EINVAL, "confidence level %g: must lie "
+                          "strictly between 0 and 1", level);
+  if (max_points < 1)
+    return muskx__fit_err(f, MUSKX_EINVAL, "%d profile points per side: need "
+                          "at least 1", max_points);
+  muskx__fit_profiles_free(f);
+  size_t n = (size_t)f->n;
+  f->prof = muskx__calloc(n, sizeof *f->prof);
+  double *h0 = muskx__calloc(n, sizeof *h0);
+  double *mins = muskx__calloc(n, sizeof *mins);
+  muskx_status st = MUSKX_OK;
+  if (f->prof == NULL || h0 == NULL || mins == NULL) st = MUSKX_ENOMEM;
+  if (st == MUSKX_OK) st = first_steps(f, f->theta + b * n, h0);
+  if (st == MUSKX_OK) {
+    for (size_t j = 0; j < n; j++) f->prof[j].lower = f->prof[j].upper = NAN;
+    prof_run r = {f, f->theta + b * n, f->nllh[b],
+                  gsl_cdf_chisq_Pinv(level, 1) / 2, h0, max_points, mins};
+    f->prof_threshold = r.thr;
+    st = muskx__fit_pool(f, n, profile_task, &r);
+  }
+  if (st == MUSKX_OK) {
+    f->prof_min = f->nllh[b];
+    for (size_t j = 0; j < n; j++) f->prof_min = fmin(f->prof_min, mins[j]);
+  }
+  muskx__free(h0);
+  muskx__free(mins);
+  if (st != MUSKX_OK) {
+    muskx__fit_profiles_free(f);
+    if (st == MUSKX_ENOMEM)
+      return muskx__fit_err(f, st, "out of memory computing profiles");
+    return st;
+  }
+  f->errmsg[0] = '\0';
+  return MUSKX_OK;
+}
+
+size_t muskx_fit_profile_npoints(const muskx_fit *f, int j) {
+  if (f == NULL || f->prof == NULL || j < 0 || j >= f->n) return 0;
+  return f->prof[j].npoints;
+}
+
+muskx_status muskx_fit_profile_points(const muskx_fit *f, int j,
+                                      double *values, double *nllh, size_t n) {
+  size_t np = muskx_fit_profile_npoints(f, j);
+  if (np == 0 || n < np || values == NULL || nllh == NULL) return MUSKX_EINVAL;
+  memcpy(values, f->prof[j].values, np * sizeof *values);
+  memcpy(nllh, f->prof[j].nllh, np * sizeof *nllh);
+  return MUSKX_OK;
+}
+
+int muskx_fit_profile_ci(const muskx_fit *f, int j, double *lower,
+                         double *upper) {
+  if (muskx_fit_profile_npoints(f, j) == 0) return -1;
+  if (lower != NULL) *lower = f->prof[j].lower;
+  if (upper != NULL) *upper = f->prof[j].upper;
+  return !isnan(f->prof[j].lower) && !isnan(f->prof[j].upper);
+}
+
+double muskx_fit_profile_min(const muskx_fit *f) {
+  return f == NULL ? NAN : f->prof_min;
+}

@@ -1,0 +1,221 @@
+/*
+ * petab_eval.c -- evaluates a PEtab problem at a parameter vector: one
+ * simulation per experiment (petab.h), then each measurement's residual,
+ * sigma and log density.
+ *
+ * Order of settings in one experiment, as PEtab defines it: the parameter
+ * table's values (estimated ones from theta, the others at their nominal
+ * values) and the experiment's placeholder values; then, with
+ * pre-equilibration, the pre-equilibration condition and a steady state,
+ * which becomes the initial state; then the simulation condition, whose
+ * species values re-initialise those species (a NaN keeps the
+ * pre-equilibrated, or else the model's, value). The run starts at t = 0.
+ * A measurement at time inf is taken at the steady state reached from that
+ * start.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "petab.h"
+#include "sim.h"
+
+#define LOG_2PI 1.8378770664093454835606594728112 /* log(2 pi) */
+
+double muskx__petab_unscale(double x, muskx__petab_scale s) {
+  switch (s) {
+    case MUSKX__PETAB_LOG: return exp(x);
+    case MUSKX__PETAB_LOG10: return pow(10.0, x);
+    case MUSKX__PETAB_LIN: break;
+  }
+  return x;
+}
+
+double muskx__petab_toscale(double x, muskx__petab_scale s) {
+  switch (s) {
+    case MUSKX__PETAB_LOG: return log(x);
+    case MUSKX__PETAB_LOG10: return log10(x);
+    case MUSKX__PETAB_LIN: break;
+  }
+  return x;
+}
+
+static double value_of(const muskx__petab_value *v, const double *plin) {
+  return v->par >= 0 ? plin[v->par] : v->num;
+}
+
+/* Sets the condition's values; species only when not NaN. */
+static muskx_status apply_condition(const struct muskx_petab *pb,
+                                    muskx_sim *sim, int c,
+                                    const double *plin) {
+  const muskx__petab_condition *cd = &pb->conds[c];
+  for (int j = 0; j < pb->ntargets; j++) {
+    const muskx__petab_target *tg = &pb->targets[j];
+    double v = value_of(&cd->values[j], plin);
+    if (isnan(v)) continue;
+    muskx_status st;
+    if (tg->kind == MUSKX__PETAB_TGT_SPECIES)
+      st = muskx_sim_set_initial_index(sim, tg->index, v);
+    else
+      st = muskx_sim_set_param_index(
+          sim, tg->kind == MUSKX__PETAB_TGT_PARAM
+                   ? tg->index
+                   : muskx_model_count(pb->model, MUSKX_PARAMETER) + tg->index,
+          v);
+    if (st != MUSKX_OK) return st;
+  }
+  return MUSKX_OK;
+}
+
+/* Adds "in condition X: " before the sim's message. */
+static muskx_status fail_in(muskx_sim *sim, muskx_status st, const char *what,
+                            const char *cond) {
+  char msg[MUSKX_ERROR_MESSAGE_MAX];
+  snprintf(msg, sizeof msg, "%s", muskx_sim_errmsg(sim));
+  return muskx__sim_err(sim, st, "%s '%s': %s", what, cond, msg);
+}
+
+/* Pre-equilibrated states of one evaluation: experiments that share a
+   pre-equilibration condition share its steady state (placeholders, the
+   only thing that differs between them, appear in outputs only). */
+typedef struct preeq_cache {
+  double *y;          /* nconds * nspecies */
+  unsigned char *have; /* per condition */
+  int nspecies;
+} preeq_cache;
+
+static muskx_status preequilibrate(const struct muskx_petab *pb,
+                                   muskx_sim *sim, int c, const double *plin,
+                                   preeq_cache *pc) {
+  double *y = pc->y + (size_t)c * (size_t)pc->nspecies;
+  muskx_status st = apply_condition(pb, sim, c, plin);
+  if (st != MUSKX_OK) return st;
+  if (pc->have[c]) {
+    for (int i = 0; i < pc->nspecies && st == MUSKX_OK; i++)
+      st = muskx_sim_set_initial_index(sim, i, y[i]);
+    return st;
+  }
+  st = muskx_sim_steady_state(sim, y, (size_t)pc->nspecies);
+  if (st == MUSKX_OK) pc->have[c] = 1;
+  return st;
+}
+
+/* Simulates experiment e into out (ntimes rows, plus one for the steady
+   state when it has a measurement at inf). */
+static muskx_status simulate(const struct muskx_petab *pb, muskx_sim *sim,
+                             int e, const double *plin, preeq_cache *pc,
+                             double *out) {
+  const muskx__petab_experiment *x = &pb->exps[e];
+  const char *cond = pb->conds[x->cond].id;
+  muskx_status st = muskx_sim_reset(sim);
+  for (int i = 0; i < pb->nparams && st == MUSKX_OK; i++)
+    if (pb->params[i].model_param >= 0)
+      st = muskx_sim_set_param_index(sim, pb->params[i].model_param, plin[i]);
+  for (int k = 0; k < pb->nph && st == MUSKX_OK; k++)
+    if (x->ph[k].par != -2)
+      st = muskx_sim_set_param_index(sim, pb->ph_model[k],
+                                     value_of(&x->ph[k], plin));
+  if (st != MUSKX_OK) return fail_in(sim, st, "setting up condition", cond);
+  if (x->preeq >= 0) {
+    const char *pre = pb->conds[x->preeq].id;
+    st = preequilibrate(pb, sim, x->preeq, plin, pc);
+    if (st != MUSKX_OK)
+      return fail_in(sim, st, "pre-equilibration under condition", pre);
+  }
+  st = apply_condition(pb, sim, x->cond, plin);
+  if (st == MUSKX_OK) st = muskx_sim_run(sim, x->times, x->ntimes, out, NULL);
+  if (st != MUSKX_OK) return fail_in(sim, st, "simulating condition", cond);
+  if (x->has_inf) {
+    /* The steady state becomes the initial state: a run of one time point
+       then gives its outputs. */
+    const double t0 = 0.0;
+    st = muskx_sim_steady_state(sim, NULL, 0);
+    if (st == MUSKX_OK)
+      st = muskx_sim_run(sim, &t0, 1,
+                         out + x->ntimes * (size_t)muskx_sim_ncols(sim), NULL);
+    if (st != MUSKX_OK)
+      return fail_in(sim, st, "steady state (time inf) of condition", cond);
+  }
+  return MUSKX_OK;
+}
+
+/* Log density and normalised residual of measurement m given y, sigma. */
+static double log_density(const muskx__petab_observable *o, double m,
+                          double y, double sigma, double *res) {
+  double mt = muskx__petab_toscale(m, o->transform);
+  double yt = muskx__petab_toscale(y, o->transform);
+  double r = (mt - yt) / sigma;
+  /* The density of the data on their own scale: d(mt)/dm. */
+  double jac = o->transform == MUSKX__PETAB_LOG     ? log(m)
+               : o->transform == MUSKX__PETAB_LOG10 ? log(m * log(10.0))
+                                                    : 0.0;
+  *res = r;
+  if (!(sigma > 0) || !isfinite(yt)) {
+    *res = NAN;
+    return NAN;
+  }
+  if (o->laplace) return -log(2.0 * sigma) - fabs(r) - jac;
+  return -0.5 * LOG_2PI - log(sigma) - 0.5 * r * r - jac;
+}
+
+muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
+                                   muskx_sim *sim, const double *theta,
+                                   double *sim_out, double *res_out,
+                                   double *sigma_out, double *llh_i,
+                                   double *llh, double *chi2) {
+  if (pb == NULL || sim == NULL || (theta == NULL && pb->ntheta > 0))
+    return MUSKX_EINVAL;
+  if (sim->m != pb->model)
+    return muskx__sim_err(sim, MUSKX_EINVAL,
+                          "the simulation is not of this problem's model");
+  size_t ncols = (size_t)muskx_sim_ncols(sim), rows = 0;
+  for (int e = 0; e < pb->nexp; e++)
+    if (pb->exps[e].ntimes + 1 > rows) rows = pb->exps[e].ntimes + 1;
+  size_t nspecies = (size_t)muskx_model_count(pb->model, MUSKX_SPECIES);
+  double *plin = muskx__calloc((size_t)pb->nparams + 1, sizeof *plin);
+  double *out = muskx__calloc(rows * ncols, sizeof *out);
+  preeq_cache pc = {muskx__calloc((size_t)pb->nconds * nspecies + 1, sizeof(double)),
+                    muskx__calloc((size_t)pb->nconds + 1, 1), (int)nspecies};
+  if (plin == NULL || out == NULL || pc.y == NULL || pc.have == NULL) {
+    muskx__free(plin);
+    muskx__free(out);
+    muskx__free(pc.y);
+    muskx__free(pc.have);
+    return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
+  }
+  for (int i = 0; i < pb->nparams; i++) {
+    const muskx__petab_param *p = &pb->params[i];
+    plin[i] = p->theta >= 0 ? muskx__petab_unscale(theta[p->theta], p->scale)
+                            : p->nominal;
+  }
+  double sum = 0.0, sumsq = 0.0;
+  muskx_status st = MUSKX_OK;
+  for (int e = 0; e < pb->nexp && st == MUSKX_OK; e++) {
+    if ((st = simulate(pb, sim, e, plin, &pc, out)) != MUSKX_OK) break;
+    const muskx__petab_experiment *x = &pb->exps[e];
+    for (int i = 0; i < pb->nmeas; i++) {
+      const muskx__petab_measurement *m = &pb->meas[i];
+      if (m->exp != e) continue;
+      const muskx__petab_observable *o = &pb->obs[m->obs];
+      const double *row = out + (m->row >= 0 ? (size_t)m->row : x->ntimes) * ncols;
+      double y = row[nspecies + (size_t)o->out_obs];
+      double sigma = row[nspecies + (size_t)o->out_sigma];
+      double r, l = log_density(o, m->value, y, sigma, &r);
+      if (sim_out) sim_out[i] = y;
+      if (res_out) res_out[i] = r;
+      if (sigma_out) sigma_out[i] = sigma;
+      if (llh_i) llh_i[i] = l;
+      sum += l;
+      sumsq += r * r;
+    }
+  }
+  muskx__free(plin);
+  muskx__free(out);
+  muskx__free(pc.y);
+  muskx__free(pc.have);
+  if (st != MUSKX_OK) return st;
+  if (llh) *llh = sum;
+  if (chi2) *chi2 = sumsq;
+  return MUSKX_OK;
+}

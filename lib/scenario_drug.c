@@ -1,0 +1,221 @@
+/*
+ * scenario_drug.c -- where a scenario's drug dose goes, and how much of it
+ * (muskx-scenario(5), "drug"): the species it is added to, the amount in
+ * that species' unit, and the bioavailability the model declares.
+ *
+ * Three forms, tried in this order:
+ *  1. long form, `target: SPECIES`: the dose goes into that species,
+ *     converted from the dose's unit to the species' unit; the model's
+ *     agent declarations are not used (bioavailability 1 unless the
+ *     entry gives one). This is how scenarios were written before agents.
+ *  2. short form, the model declares the agent (`agents:`, load_agents.c):
+ *     the route picks the depot and bioavailability; the dose is converted
+ *     to the agent's dose_unit (a bare number is in it) and then to depot
+ *     amount with the route's per_dose_unit.
+ *  3. neither: the species AGENT_depot (sc, im), AGENT_central (iv) or
+ *     AGENT_gut (oral), when the model has it. When it has not, the error
+ *     lists the agents the model does know.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dose_units.h"
+#include "error.h"
+#include "model.h"
+#include "scenario.h"
+#include "yamltree.h"
+
+/* Longer than any model name (load.h: 17 prefixes of 255 characters). */
+#define MUSKX__LONGEST_NAME 4608
+
+static muskx_status fail(muskx_error *err, const char *file,
+                         const muskx__yaml_node *n, muskx_status st,
+                         const char *fmt, ...) MUSKX__PRINTF(5, 6);
+
+static muskx_status fail(muskx_error *err, const char *file,
+                         const muskx__yaml_node *n, muskx_status st,
+                         const char *fmt, ...) {
+  char msg[MUSKX_ERROR_MESSAGE_MAX];
+  va_list ap;
+  muskx__loc loc = {file, n ? n->line : 0, n ? n->col : 0};
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return muskx__seterr(err, st, &loc, "%s", msg);
+}
+
+/* "a, b, c" into buf, cut with "..." when it does not fit. */
+static void join(char *buf, size_t size, int n, const char *(*name)(const void *, int),
+                 const void *ctx) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < n; i++) {
+    int w = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                     name(ctx, i));
+    if (w < 0 || (size_t)w >= size - used) {
+      if (size > 4) snprintf(buf + (used < size - 4 ? used : size - 4), 4,
+                             "...");
+      return;
+    }
+    used += (size_t)w;
+  }
+}
+
+static const char *agent_name(const void *m, int i) {
+  return ((const muskx_model *)m)->agents[i].name;
+}
+static const char *route_name(const void *a, int i) {
+  return ((const muskx__agent *)a)->routes[i].route;
+}
+
+static const muskx__agent *find_agent(const muskx_model *m, const char *name) {
+  for (int i = 0; i < m->nagents; i++)
+    if (strcmp(m->agents[i].name, name) == 0) return &m->agents[i];
+  return NULL;
+}
+
+/* The model's agents for a message: "agents: a, b" or a hint to declare. */
+static void known_agents(const muskx_model *m, char *buf, size_t size) {
+  if (m->nagents == 0) {
+    snprintf(buf, size, "it declares no 'agents:'");
+    return;
+  }
+  char list[400];
+  join(list, sizeof list, m->nagents, agent_name, m);
+  snprintf(buf, size, "its agents: %s", list);
+}
+
+/* A dose of `value unit` into species sp, converted to the species' unit;
+   a bare number is already in it. */
+static muskx_status to_species_unit(const muskx_model *m, const char *file,
+                                    const muskx__yaml_node *dose, double value,
+                                    const char *unit, int sp, double *amount,
+                                    muskx_error *err) {
+  const char *su = m->species[sp].unit, *sn = m->species[sp].name;
+  if (unit[0] == '\0') {
+    *amount = value;
+    return MUSKX_OK;
+  }
+  if (muskx__dose_unit(unit, strlen(unit), NULL) == 0)
+    return fail(err, file, dose, MUSKX_EMODEL,
+                "unknown dose unit '%s' (use " MUSKX__DOSE_UNIT_LIST
+                ", or a plain number in the unit of '%s')", unit, sn);
+  double f = muskx__dose_convert(unit, su, 0);
+  if (f == 0)
+    return fail(err, file, dose, MUSKX_EMODEL,
+                "cannot convert a dose in '%s' to the unit '%s' of species "
+                "'%s' (give the dose as a plain number in that unit)",
+                unit, su, sn);
+  *amount = value * f;
+  return MUSKX_OK;
+}
+
+/* The short form: agent a of the model, by the given route. */
+static muskx_status via_agent(const muskx_model *m, const char *file,
+                              const muskx__agent *a,
+                              const muskx__yaml_node *agent,
+                              const muskx__yaml_node *route,
+                              const muskx__yaml_node *dose, double value,
+                              const char *unit, muskx__sc_drug_dest *out,
+                              muskx_error *err) {
+  char list[400];
+  const muskx__agent_route *r = NULL;
+  join(list, sizeof list, a->nroutes, route_name, a);
+  if (route == NULL) {
+    if (a->nroutes > 1)
+      return fail(err, file, agent, MUSKX_EMODEL,
+                  "agent '%s' has several routes in model '%s' (%s); say "
+                  "which with 'route:'", a->name, m->id, list);
+    r = &a->routes[0];
+  } else {
+    for (int i = 0; i < a->nroutes; i++)
+      if (strcmp(a->routes[i].route, route->text) == 0) r = &a->routes[i];
+    if (r == NULL)
+      return fail(err, file, route, MUSKX_EMODEL,
+                  "model '%s' declares no route '%s' for agent '%s' (its "
+                  "routes: %s)", m->id, route->text, a->name, list);
+  }
+  double in_du = value; /* the dose in the agent's dose_unit */
+  if (unit[0] != '\0') {
+    if (muskx__dose_unit(unit, strlen(unit), NULL) == 0)
+      return fail(err, file, dose, MUSKX_EMODEL,
+                  "unknown dose unit '%s' (use " MUSKX__DOSE_UNIT_LIST
+                  "; a plain number is in %s, the dose unit of '%s')", unit,
+                  a->dose_unit, a->name);
+    double f = muskx__dose_convert(unit, a->dose_unit, a->molar_mass);
+    if (f == 0)
+      return fail(err, file, dose, MUSKX_EMODEL,
+                  "cannot convert a dose in '%s' to %s, the dose unit of "
+                  "agent '%s' (model '%s' gives it no molar_mass)", unit,
+                  a->dose_unit, a->name, m->id);
+    in_du = value * f;
+  }
+  out->species = r->depot;
+  out->amount = in_du * r->per_dose_unit;
+  out->f_number = r->f_number;
+  out->f_param = r->f_param;
+  return MUSKX_OK;
+}
+
+muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
+                                 const muskx__yaml_node *agent,
+                                 const muskx__yaml_node *route,
+                                 const muskx__yaml_node *target,
+                                 const muskx__yaml_node *dose, double value,
+                                 const char *unit, muskx__sc_drug_dest *out,
+                                 muskx_error *err) {
+  static const struct {
+    const char *route, *suffix;
+  } legacy[] = {{"sc", "depot"}, {"im", "depot"}, {"iv", "central"},
+                {"oral", "gut"}};
+  const muskx__agent *a = find_agent(m, agent->text);
+  out->f_number = 1.0;
+  out->f_param = -1;
+  if (a != NULL && target == NULL)
+    return via_agent(m, file, a, agent, route, dose, value, unit, out, err);
+  /* Long form or an undeclared agent: the fixed routes. */
+  const char *suffix = "depot";
+  if (route != NULL) {
+    int ok = 0;
+    for (size_t i = 0; i < sizeof legacy / sizeof legacy[0]; i++)
+      if (strcmp(legacy[i].route, route->text) == 0) {
+        suffix = legacy[i].suffix;
+        ok = 1;
+      }
+    for (int i = 0; a != NULL && i < a->nroutes; i++)
+      if (strcmp(a->routes[i].route, route->text) == 0) ok = 1;
+    if (!ok)
+      return fail(err, file, route, MUSKX_EMODEL,
+                  "unknown route '%s' (expected sc, im, iv or oral%s)",
+                  route->text, a != NULL ? ", or a route the model declares "
+                                           "for the agent" : "");
+  }
+  char tname[2 * MUSKX__LONGEST_NAME];
+  int sp;
+  if (strlen(agent->text) > MUSKX__LONGEST_NAME ||
+      (target != NULL && strlen(target->text) > MUSKX__LONGEST_NAME))
+    return fail(err, file, target ? target : agent, MUSKX_ELIMIT,
+                "name longer than %d characters", MUSKX__LONGEST_NAME);
+  if (target != NULL) {
+    snprintf(tname, sizeof tname, "%s", target->text);
+    sp = muskx_model_find(m, MUSKX_SPECIES, tname);
+    if (sp < 0)
+      return fail(err, file, target, MUSKX_ENOTFOUND,
+                  "model '%s' has no species '%s'", m->id, tname);
+  } else {
+    char known[600];
+    snprintf(tname, sizeof tname, "%s_%s", agent->text, suffix);
+    sp = muskx_model_find(m, MUSKX_SPECIES, tname);
+    known_agents(m, known, sizeof known);
+    if (sp < 0)
+      return fail(err, file, agent, MUSKX_ENOTFOUND,
+                  "model '%s' knows no agent '%s' (%s) and has no species "
+                  "'%s', the default target of a %s dose; name one with "
+                  "'target:'", m->id, agent->text, known, tname,
+                  route ? route->text : "sc");
+  }
+  out->species = sp;
+  return to_species_unit(m, file, dose, value, unit, sp, &out->amount, err);
+}

@@ -1,0 +1,431 @@
+/*
+ * sens.c -- forward sensitivities: the choice of parameters, the initial
+ * sensitivities, the CVODES sensitivity right-hand side
+ *    s_k' = J s_k + df/dp_k,   df/dp_k = sum_j (df/dP_j) (dP_j/dp_k)
+ * with the compiled Jacobian and df/dP (compile_sens.c), and the output
+ * sensitivities dg/dp = (dg/dy) s + (dg/dP) (dP/dp).
+ *
+ * P is every parameter-like slot (parameters, then compartment volumes).
+ * dP/dp (sens_P) is the identity on the chosen slots, follows derived
+ * parameters through their expressions, and changes when an event assigns
+ * a parameter (sens_events.c). The model's programs and these derivative
+ * programs share the temporaries of the register file, so each program's
+ * results are used before the next one runs.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <cvodes/cvodes.h>
+
+#include "alloc.h"
+#include "sim.h"
+#include "vm.h"
+
+/* ---- choosing the parameters --------------------------------------------- */
+
+static void free_choice(muskx_sim *s) {
+  for (int k = 0; s->sens_names && k < s->nsens; k++)
+    muskx__free(s->sens_names[k]);
+  void *arrays[] = {s->sens_names, s->sens_slot, s->sens_species, s->sens_y,
+                    s->sens_P, s->sens_P_nz, s->sens_work, s->sens_pbar,
+                    s->sens_ss, s->sens_tau, s->sens_prev};
+  for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+    muskx__free(arrays[i]);
+  s->sens_names = NULL;
+  s->sens_slot = s->sens_species = NULL;
+  s->sens_y = s->sens_P = s->sens_work = s->sens_pbar = NULL;
+  s->sens_ss = s->sens_tau = s->sens_prev = NULL;
+  s->sens_P_nz = NULL;
+  s->nsens = 0;
+}
+
+void muskx__sens_free(muskx_sim *s) {
+  free_choice(s);
+  if (s->yS) N_VDestroyVectorArray(s->yS, s->sens_nvec);
+  s->yS = NULL;
+  s->sens_nvec = 0;
+  s->sens_built = 0;
+}
+
+/* What sensitivities cannot follow: EUNSUPPORTED with the reason, or OK. */
+muskx_status muskx__sens_unsupported(muskx_sim *s) {
+  const muskx_model *m = s->m;
+  if (m->nalgebraics > 0)
+    return muskx__sim_err(s, MUSKX_EUNSUPPORTED,
+                          "sensitivities are not supported for models with "
+                          "algebraic equations (model '%s' is solved by IDA; "
+                          "IDAS sensitivities are not implemented)", m->id);
+  if (s->p->ndelays > 0)
+    return muskx__sim_err(s, MUSKX_EUNSUPPORTED,
+                          "sensitivities are not supported for models with "
+                          "delay() (model '%s'): the history's sensitivities "
+                          "are not kept", m->id);
+  for (int e = 0; e < m->nevents; e++)
+    if (m->events[e].delay != NULL)
+      return muskx__sim_err(s, MUSKX_EUNSUPPORTED,
+                            "sensitivities are not supported for events with "
+                            "a delay (event '%s' of model '%s')",
+                            m->events[e].id, m->id);
+  if (!s->p->sens.available)
+    return muskx__sim_err(s, MUSKX_EUNSUPPORTED,
+                          "model '%s' was compiled without sensitivities",
+                          m->id);
+  return MUSKX_OK;
+}
+
+muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
+                                       int n) {
+  if (s == NULL) return MUSKX_EINVAL;
+  const muskx_model *m = s->m;
+  if (n < 0 || (n > 0 && names == NULL))
+    return muskx__sim_err(s, MUSKX_EINVAL,
+                          "sensitivity parameters: need n >= 0 names (got "
+                          "n = %d%s)", n, names ? "" : ", names NULL");
+  if (n == 0) {
+    for (int i = 0; i < m->nspecies; i++)
+      if (s->init_ss[i] == 2) s->init_ss[i] = 1; /* for the old choice */
+    free_choice(s);
+    s->errmsg[0] = '\0';
+    return MUSKX_OK;
+  }
+  muskx_status st = muskx__sens_unsupported(s);
+  if (st != MUSKX_OK) return st;
+  size_t np = (size_t)n, ns = (size_t)m->nspecies + 1;
+  size_t npl = (size_t)s->p->nparamlike + 1;
+  size_t nwork = (size_t)s->p->jac_nnz + 3 * ns * np + (size_t)s->max_sets * np +
+                 ns + np + 1;
+  muskx_sim t = {0}; /* the new choice, swapped in when complete */
+  t.nsens = n;
+  t.sens_names = muskx__calloc(np, sizeof *t.sens_names);
+  t.sens_slot = muskx__calloc(np, sizeof *t.sens_slot);
+  t.sens_species = muskx__calloc(np, sizeof *t.sens_species);
+  t.sens_y = muskx__calloc(ns * np, sizeof(double));
+  t.sens_P = muskx__calloc(npl * np, sizeof(double));
+  t.sens_P_nz = muskx__calloc(npl, 1);
+  t.sens_work = muskx__calloc(nwork, sizeof(double));
+  t.sens_pbar = muskx__calloc(np, sizeof(double));
+  t.sens_ss = muskx__calloc(ns * np, sizeof(double));
+  t.sens_tau = muskx__calloc(np, sizeof(double));
+  t.sens_prev = muskx__calloc(ns * np, sizeof(double));
+  st = MUSKX_OK;
+  if (!t.sens_names || !t.sens_slot || !t.sens_species || !t.sens_y ||
+      !t.sens_P || !t.sens_P_nz || !t.sens_work || !t.sens_pbar ||
+      !t.sens_ss || !t.sens_tau || !t.sens_prev)
+    st = muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (sensitivities)");
+  for (int k = 0; st == MUSKX_OK && k < n; k++) {
+    const char *nm = names[k];
+    if (nm == NULL) {
+      st = muskx__sim_err(s, MUSKX_EINVAL, "sensitivity parameter %d is NULL", k);
+      break;
+    }
+    int slot = muskx_model_find(m, MUSKX_PARAMETER, nm), sp = -1;
+    if (slot < 0) {
+      int c = muskx_model_find(m, MUSKX_COMPARTMENT, nm);
+      slot = c >= 0 ? m->nparams + c : -1;
+    }
+    if (slot < 0) sp = muskx_model_find(m, MUSKX_SPECIES, nm);
+    if (slot < 0 && sp < 0) {
+      st = muskx__sim_err(
+          s, MUSKX_ENOTFOUND,
+          muskx_model_find(m, MUSKX_INPUT, nm) >= 0
+              ? "'%s' is an input of model '%s'; inputs are not sensitivity "
+                "parameters (only parameters, compartments and species' "
+                "initial values)"
+              : "sensitivity parameter '%s' is not a parameter, compartment "
+                "or species of model '%s'",
+          nm, m->id);
+      break;
+    }
+    for (int q = 0; q < k; q++)
+      if ((slot >= 0 && t.sens_slot[q] == slot) ||
+          (sp >= 0 && t.sens_species[q] == sp))
+        st = muskx__sim_err(s, MUSKX_EINVAL,
+                            "sensitivity parameter '%s' is given twice", nm);
+    t.sens_slot[k] = slot;
+    t.sens_species[k] = sp;
+    t.sens_names[k] = muskx__strdup(nm);
+    if (st == MUSKX_OK && t.sens_names[k] == NULL)
+      st = muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (sensitivities)");
+  }
+  if (st != MUSKX_OK) {
+    free_choice(&t);
+    return st;
+  }
+  for (int i = 0; i < m->nspecies; i++)
+    if (s->init_ss[i] == 2) s->init_ss[i] = 1; /* for the old choice */
+  free_choice(s);
+  s->nsens = t.nsens;
+  s->sens_names = t.sens_names;
+  s->sens_slot = t.sens_slot;
+  s->sens_species = t.sens_species;
+  s->sens_y = t.sens_y;
+  s->sens_P = t.sens_P;
+  s->sens_P_nz = t.sens_P_nz;
+  s->sens_work = t.sens_work;
+  s->sens_pbar = t.sens_pbar;
+  s->sens_ss = t.sens_ss;
+  s->sens_tau = t.sens_tau;
+  s->sens_prev = t.sens_prev;
+  s->errmsg[0] = '\0';
+  return MUSKX_OK;
+}
+
+int muskx_sim_sens_count(const muskx_sim *s) {
+  return s == NULL ? -1 : s->nsens;
+}
+
+const char *muskx_sim_sens_name(const muskx_sim *s, int k) {
+  if (s == NULL || k < 0 || k >= s->nsens) return NULL;
+  return s->sens_names[k];
+}
+
+/* ---- initial sensitivities ------------------------------------------------ */
+
+void muskx__sens_P_update_nz(muskx_sim *s) {
+  int np = s->nsens;
+  for (int j = 0; j < s->p->nparamlike; j++) {
+    uint8_t nz = 0;
+    for (int k = 0; k < np && !nz; k++) nz = s->sens_P[(size_t)j * np + k] != 0;
+    s->sens_P_nz[j] = nz;
+  }
+}
+
+static int chosen_slot(const muskx_sim *s, int slot) {
+  for (int k = 0; k < s->nsens; k++)
+    if (s->sens_slot[k] == slot) return k;
+  return -1;
+}
+
+/* Row i of dP/dp from the registers' current values: chosen, set by the
+   user (constant), or through the expression of P_i. */
+static void param_row(muskx_sim *s, int i, double *row) {
+  const muskx__dprog *d = &s->p->sens.ip_p;
+  int np = s->nsens, k = chosen_slot(s, i);
+  memset(row, 0, (size_t)np * sizeof *row);
+  if (k >= 0) {
+    row[k] = 1.0;
+    return;
+  }
+  if (s->param_set[i]) return;
+  for (int32_t e = 0; e < d->code.nresults; e++) {
+    if (d->row[e] != i) continue;
+    double v = s->R[d->code.results[e]];
+    const double *pj = s->sens_P + (size_t)d->col[e] * np;
+    for (int q = 0; q < np; q++) row[q] += v * pj[q];
+  }
+}
+
+void muskx__sens_initial(muskx_sim *s) {
+  const muskx__sens_program *sp = &s->p->sens;
+  int np = s->nsens, npl = s->p->nparamlike, n = s->m->nspecies;
+  double *row = s->sens_work;
+  memset(s->sens_P, 0, (size_t)npl * np * sizeof(double));
+  muskx__vm_run(&sp->ip_p.code, s->R);
+  /* Parameters refer to earlier ones, volumes to parameters: a pass in
+     slot order settles them; more passes only if an order is unusual. */
+  for (int pass = 0; pass <= npl; pass++) {
+    int moved = 0;
+    for (int i = 0; i < npl; i++) {
+      double *pi = s->sens_P + (size_t)i * np;
+      param_row(s, i, row);
+      if (memcmp(row, pi, (size_t)np * sizeof *row) != 0) moved = 1;
+      memcpy(pi, row, (size_t)np * sizeof *row);
+    }
+    if (!moved) break;
+  }
+  muskx__sens_P_update_nz(s);
+  memset(s->sens_y, 0, (size_t)n * np * sizeof(double));
+  muskx__vm_run(&sp->iy_p.code, s->R);
+  for (int i = 0; i < n; i++) {
+    double *yi = s->sens_y + (size_t)i * np;
+    if (s->init_ss[i] == 2) {
+      memcpy(yi, s->sens_ss + (size_t)i * np, (size_t)np * sizeof *yi);
+      continue;
+    }
+    for (int k = 0; k < np; k++)
+      if (s->sens_species[k] == i) yi[k] = 1.0;
+  }
+  for (int32_t e = 0; e < sp->iy_p.code.nresults; e++) {
+    int i = sp->iy_p.row[e], j = sp->iy_p.col[e];
+    if (s->init_set[i] || !s->sens_P_nz[j]) continue;
+    double v = s->R[sp->iy_p.code.results[e]];
+    for (int k = 0; k < np; k++)
+      s->sens_y[(size_t)i * np + k] += v * s->sens_P[(size_t)j * np + k];
+  }
+}
+
+/* ---- the sensitivity right-hand side -------------------------------------- */
+
+void muskx__sens_dfdp(muskx_sim *s, double t, const double *y, double *fp) {
+  const muskx__dprog *d = &s->p->sens.f_p;
+  int np = s->nsens;
+  memset(fp, 0, (size_t)s->m->nspecies * np * sizeof *fp);
+  muskx__sim_eval(s, &d->code, t, y);
+  for (int32_t e = 0; e < d->code.nresults; e++) {
+    int j = d->col[e];
+    if (!s->sens_P_nz[j]) continue;
+    double v = s->R[d->code.results[e]];
+    double *fi = fp + (size_t)d->row[e] * np;
+    const double *pj = s->sens_P + (size_t)j * np;
+    for (int k = 0; k < np; k++) fi[k] += v * pj[k];
+  }
+}
+
+static int sens_rhs_cb(int Ns, sunrealtype t, N_Vector y, N_Vector ydot,
+                       N_Vector *yS, N_Vector *ySdot, void *ud, N_Vector tmp1,
+                       N_Vector tmp2) {
+  (void)ydot; (void)tmp1; (void)tmp2;
+  muskx_sim *s = ud;
+  const muskx__program *p = s->p;
+  int n = s->m->nspecies, np = Ns;
+  double *yd = N_VGetArrayPointer(y);
+  double *jv = s->sens_work, *fp = s->sens_work + p->jac_nnz;
+  muskx__sim_eval(s, &p->jac, t, yd);
+  for (int32_t e = 0; e < p->jac_nnz; e++) jv[e] = s->R[p->jac.results[e]];
+  muskx__sens_dfdp(s, t, yd, fp);
+  for (int k = 0; k < np; k++) {
+    const double *sk = N_VGetArrayPointer(yS[k]);
+    double *dk = N_VGetArrayPointer(ySdot[k]);
+    dk[0] = 0.0; /* the placeholder state of a model without species */
+    for (int i = 0; i < n; i++) dk[i] = fp[(size_t)i * np + k];
+    for (int j = 0; j < n; j++)
+      for (int32_t e = p->jac_colptr[j]; e < p->jac_colptr[j + 1]; e++)
+        dk[p->jac_rowind[e]] += jv[e] * sk[j];
+    for (int i = 0; i < n; i++)
+      if (!isfinite(dk[i])) return 1; /* recoverable: a smaller step */
+  }
+  return 0;
+}
+
+/* ---- CVODES --------------------------------------------------------------- */
+
+static void to_vectors(muskx_sim *s) {
+  int n = s->m->nspecies, np = s->nsens;
+  for (int k = 0; k < np; k++) {
+    double *v = N_VGetArrayPointer(s->yS[k]);
+    v[0] = 0.0;
+    for (int i = 0; i < n; i++) v[i] = s->sens_y[(size_t)i * np + k];
+  }
+}
+
+muskx_status muskx__sens_reinit(muskx_sim *s, double t) {
+  if (!s->sens_active) {
+    if (s->sens_built) CVodeSensToggleOff(s->cvode);
+    return MUSKX_OK;
+  }
+  int np = s->nsens;
+  if (s->yS != NULL && s->sens_nvec != np) {
+    if (s->sens_built) CVodeSensFree(s->cvode);
+    N_VDestroyVectorArray(s->yS, s->sens_nvec);
+    s->yS = NULL;
+    s->sens_built = 0;
+  }
+  if (s->yS == NULL) {
+    s->yS = N_VCloneVectorArray(np, s->y);
+    if (s->yS == NULL)
+      return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (sensitivities)");
+    s->sens_nvec = np;
+  }
+  to_vectors(s);
+  int flag;
+  if (!s->sens_built) {
+    flag = CVodeSensInit(s->cvode, np, CV_STAGGERED, sens_rhs_cb, s->yS);
+    if (flag == CV_SUCCESS) s->sens_built = 1;
+  } else {
+    flag = CVodeSensReInit(s->cvode, CV_STAGGERED, s->yS);
+  }
+  /* error control on the sensitivities too, scaled by |p| (pbar) */
+  if (flag == CV_SUCCESS) flag = CVodeSensEEtolerances(s->cvode);
+  if (flag == CV_SUCCESS)
+    flag = CVodeSetSensParams(s->cvode, NULL, s->sens_pbar, NULL);
+  if (flag == CV_SUCCESS) flag = CVodeSetSensErrCon(s->cvode, SUNTRUE);
+  if (flag != CV_SUCCESS)
+    return muskx__sim_err(s, MUSKX_ESOLVER,
+                          "t=%g: cannot start the sensitivities (CVODES flag "
+                          "%d): %s", t, flag, s->errmsg);
+  return MUSKX_OK;
+}
+
+muskx_status muskx__sens_fetch(muskx_sim *s, double t) {
+  if (!s->sens_active) return MUSKX_OK;
+  sunrealtype tret;
+  if (CVodeGetSens(s->cvode, &tret, s->yS) != CV_SUCCESS)
+    return muskx__sim_err(s, MUSKX_ESOLVER,
+                          "t=%g: cannot read the sensitivities: %s", t,
+                          s->errmsg);
+  int n = s->m->nspecies, np = s->nsens;
+  for (int k = 0; k < np; k++) {
+    const double *v = N_VGetArrayPointer(s->yS[k]);
+    for (int i = 0; i < n; i++) s->sens_y[(size_t)i * np + k] = v[i];
+  }
+  return MUSKX_OK;
+}
+
+void muskx__sens_record(muskx_sim *s, double t, const double *y,
+                        double *row) {
+  const muskx__sens_program *sp = &s->p->sens;
+  int n = s->m->nspecies, np = s->nsens;
+  memcpy(row, s->sens_y, (size_t)n * np * sizeof *row);
+  if (s->m->noutputs == 0) return;
+  double *ro = row + (size_t)n * np;
+  memset(ro, 0, (size_t)s->m->noutputs * np * sizeof *ro);
+  muskx__sim_eval(s, &sp->out_y.code, t, y);
+  for (int32_t e = 0; e < sp->out_y.code.nresults; e++) {
+    double v = s->R[sp->out_y.code.results[e]];
+    const double *sj = s->sens_y + (size_t)sp->out_y.col[e] * np;
+    double *oc = ro + (size_t)sp->out_y.row[e] * np;
+    for (int k = 0; k < np; k++) oc[k] += v * sj[k];
+  }
+  muskx__sim_eval(s, &sp->out_p.code, t, y);
+  for (int32_t e = 0; e < sp->out_p.code.nresults; e++) {
+    int j = sp->out_p.col[e];
+    if (!s->sens_P_nz[j]) continue;
+    double v = s->R[sp->out_p.code.results[e]];
+    const double *pj = s->sens_P + (size_t)j * np;
+    double *oc = ro + (size_t)sp->out_p.row[e] * np;
+    for (int k = 0; k < np; k++) oc[k] += v * pj[k];
+  }
+}
+
+/* ---- a run ------------------------------------------------------------------ */
+
+muskx_status muskx__sens_prepare(muskx_sim *s, const double *y0) {
+  const muskx_model *m = s->m;
+  int np = s->nsens;
+  if (np == 0)
+    return muskx__sim_err(s, MUSKX_ESTATE,
+                          "no sensitivity parameters: call "
+                          "muskx_sim_set_sens_params() first");
+  muskx_status st = muskx__sens_unsupported(s);
+  if (st != MUSKX_OK) return st;
+  for (int i = 0; i < m->nspecies; i++)
+    if (s->init_ss[i] == 1)
+      return muskx__sim_err(s, MUSKX_ESTATE,
+                            "the initial values come from "
+                            "muskx_sim_steady_state() without sensitivities; "
+                            "use muskx_sim_steady_state_sens() with these "
+                            "sensitivity parameters");
+  muskx__sens_initial(s);
+  /* Timed events happen at fixed times: their time may not move with p. */
+  for (int e = 0; e < m->nevents; e++) {
+    const muskx__dprog *d = &s->p->sens.tm_p[e];
+    if (m->events[e].when != NULL) continue;
+    for (int32_t q = 0; q < d->code.nresults; q++)
+      if (s->sens_P_nz[d->col[q]])
+        for (int k = 0; k < np; k++)
+          if (s->sens_P[(size_t)d->col[q] * np + k] != 0)
+            return muskx__sim_err(
+                s, MUSKX_EUNSUPPORTED,
+                "the time of event '%s' (at/every/until) depends on "
+                "sensitivity parameter '%s': moving event times are not "
+                "supported for timed events (write the event with `when: "
+                "t >= ...` instead)", m->events[e].id, s->sens_names[k]);
+  }
+  for (int k = 0; k < np; k++) {
+    double v = s->sens_slot[k] >= 0 ? s->R[s->p->reg_param0 + s->sens_slot[k]]
+                                    : y0[s->sens_species[k]];
+    s->sens_pbar[k] = v != 0 && isfinite(v) ? fabs(v) : 1.0;
+    s->sens_tau[k] = 0.0;
+  }
+  return MUSKX_OK;
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""check_models.py -- forward sensitivities of every shipped model
+(models/**/*.yaml) against central finite differences (issue 15).
+
+For each model: three parameters spread over its parameter list (nonzero
+defaults; a parameter the sensitivities refuse -- a timed event's time --
+or whose nudged value leaves its range is replaced by the next) and the
+initial value of one species. Sensitivities are run to T_END days at
+rtol 1e-10; the difference quotient (y(p + h) - y(p - h)) / 2h with
+h = 1e-3 |p|, from runs at rtol 1e-12, is accurate to about 1e-7
+relative (truncation) plus 1e-9 |y| / |p| (solver noise over h). Each
+sensitivity of each column at each of the 11 times must agree with it
+within
+    1e-4 |FD| + 1e-5 max_t |FD| + (1e-7 max_t |column| + 1e-9) / |p|:
+1e-4 relative, except where a sensitivity has decayed to 1e-5 of its
+own peak (a perturbation relaxing back to a steady state) and where it
+is at the noise floor of the difference quotient itself (or of rounding,
+for a column such as a percent change that is 0 at the start).
+
+Run from the repository root with Debian's python3 after `make`; prints
+one line per model and "N passed, N failed" (one check per model).
+"""
+
+import glob
+import math
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..",
+                                "bindings", "python"))
+import muskx  # noqa: E402
+
+T_END = 60.0
+RTOL, ATOL = 1e-10, 1e-12        # sensitivities
+FD_RTOL, FD_ATOL = 1e-12, 1e-14  # the runs of the difference quotient
+REL, PEAK, FLOOR, ROUND, STEP = 1e-4, 1e-5, 1e-7, 1e-9, 1e-3
+NPARAMS = 3
+
+
+def candidates(model):
+    """Parameters with a nonzero default, spread over the list."""
+    vals = model.parameter_values
+    names = [n for n, v in vals.items() if v != 0 and math.isfinite(v)]
+    if len(names) <= NPARAMS:
+        return names
+    # every k-th first, then the rest, so refusals fall back in order
+    step = len(names) / NPARAMS
+    first = [names[int(i * step)] for i in range(NPARAMS)]
+    return first + [n for n in names if n not in first]
+
+
+def run(model, times, params=None, initial=None):
+    r = model.simulate(times=times, params=params, initial=initial,
+                       rtol=FD_RTOL, atol=FD_ATOL)
+    return [[r[c][i] for c in model.columns] for i in range(len(times))]
+
+
+def check_one(path):
+    model = muskx.load(path)
+    times = [T_END * i / 10 for i in range(11)]
+    chosen = []
+    for name in candidates(model):
+        if len([c for c in chosen if c[1] == "param"]) == NPARAMS:
+            break
+        v = model.parameter_values[name]
+        h = STEP * abs(v)
+        try:
+            model.sensitivities([name], times=times[:2], rtol=RTOL,
+                                atol=ATOL)
+            up = run(model, times, params={name: v + h})
+            down = run(model, times, params={name: v - h})
+        except muskx.MuskxError:
+            continue  # refused (timed event time) or out of range
+        chosen.append((name, "param", v, h, up, down))
+    for name, v in model.initial_values.items():
+        if v == 0 or not math.isfinite(v):
+            continue
+        h = STEP * abs(v)
+        try:
+            up = run(model, times, initial={name: v + h})
+            down = run(model, times, initial={name: v - h})
+        except muskx.MuskxError:
+            continue
+        chosen.append((name, "species", v, h, up, down))
+        break
+    names = [c[0] for c in chosen]
+    S = model.sensitivities(names, times=times, rtol=RTOL, atol=ATOL)
+    base = run(model, times)
+    ncols = len(model.columns)
+    worst, where = 0.0, ""
+    for k, (name, kind, v, h, up, down) in enumerate(chosen):
+        for c in range(ncols):
+            scale = max(abs(base[i][c]) for i in range(len(times)))
+            fds = [(up[i][c] - down[i][c]) / (2 * h)
+                   for i in range(len(times))]
+            floor = ((FLOOR * scale + ROUND) / abs(v) +
+                     PEAK * max(abs(x) for x in fds))
+            for i in range(len(times)):
+                fd = fds[i]
+                diff = abs(S[i][c][k] - fd)
+                err = 0.0 if diff == 0 else diff / (REL * abs(fd) + floor)
+                if not err <= worst:
+                    worst = err
+                    where = ("d(%s)/d(%s) at t=%g: %.9g vs FD %.9g"
+                             % (model.columns[c], name, times[i],
+                                S[i][c][k], fd))
+    return names, worst, where
+
+
+def main():
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "models")
+    paths = sorted(glob.glob(os.path.join(root, "**", "*.yaml"),
+                             recursive=True))
+    passed = failed = 0
+    for path in paths:
+        rel = os.path.relpath(path, os.path.join(root, ".."))
+        t0 = time.time()
+        try:
+            names, worst, where = check_one(path)
+        except muskx.MuskxError as e:
+            print("FAIL %s: %s" % (rel, e))
+            failed += 1
+            continue
+        ok = worst <= 1.0 and len(names) > 0
+        print("%s %s: %s; worst error / tolerance %.3g (%.1f s)%s"
+              % ("ok  " if ok else "FAIL", rel, ",".join(names), worst,
+                 time.time() - t0, "" if ok else "\n     " + where))
+        passed += ok
+        failed += not ok
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,697 @@
+/*
+ * test_fit.c -- the fitting API (issue 15) on problems whose optimum and
+ * confidence intervals are known in closed form: Rosenbrock's valley,
+ * weighted linear least squares (normal equations; Wald = profile
+ * interval for a linear model), a noise-free exponential decay with its
+ * analytic Jacobian, a parameter that does not enter the model (not
+ * identifiable), and the bookkeeping: bounds, reproducibility across
+ * thread counts, Latin-hypercube strata, failures and bad arguments.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "muskx.h"
+
+/* chi2_1 quantile at 0.95 and its square root (the 1.96 of a normal
+   95 % interval), from tables (Abramowitz & Stegun 26.4). */
+#define CHI2_95 3.841458820694124
+#define Z_975 1.959963984540054
+
+/* ------------------------------------------------------- Rosenbrock */
+
+static int rosen_res(void *ctx, int w, const double *x, double *r,
+                     double *J) {
+  (void)ctx;
+  (void)w;
+  r[0] = 10 * (x[1] - x[0] * x[0]);
+  r[1] = 1 - x[0];
+  if (J != NULL) {
+    J[0] = -20 * x[0];
+    J[1] = 10;
+    J[2] = -1;
+    J[3] = 0;
+  }
+  return 0;
+}
+
+static muskx_fit *make_fit(int n, const double *lo, const double *hi) {
+  muskx_fit *f = NULL;
+  ck_assert_int_eq(muskx_fit_create(n, &f), MUSKX_OK);
+  ck_assert_int_eq(muskx_fit_set_bounds(f, lo, hi), MUSKX_OK);
+  return f;
+}
+
+#define FIT_OK(f, call)                                                      \
+  do {                                                                       \
+    muskx_status st_ = (call);                                               \
+    ck_assert_msg(st_ == MUSKX_OK, "%s -> %s: %s", #call,                    \
+                  muskx_status_name(st_), muskx_fit_errmsg(f));              \
+  } while (0)
+
+START_TEST(rosenbrock_residuals_reach_the_valley_floor) {
+  double lo[2] = {-5, -5}, hi[2] = {5, 5};
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, rosen_res, NULL));
+  FIT_OK(f, muskx_fit_set_seed(f, 7));
+  FIT_OK(f, muskx_fit_run(f, 10));
+  size_t b = muskx_fit_best(f), good = 0;
+  double th[2];
+  ck_assert_int_eq(muskx_fit_result(f, b, NULL, th), MUSKX_OK);
+  ck_assert_double_eq_tol(th[0], 1, 1e-7);
+  ck_assert_double_eq_tol(th[1], 1, 1e-7);
+  ck_assert(muskx_fit_nllh(f, b) < 1e-14);
+  for (size_t k = 0; k < 10; k++) {
+    good += muskx_fit_nllh(f, k) < 1e-12;
+    ck_assert_int_ge(muskx_fit_iterations(f, k), 1);
+    ck_assert_int_gt(muskx_fit_evaluations(f, k), muskx_fit_iterations(f, k));
+    int why = muskx_fit_exit_reason(f, k);
+    ck_assert(why == MUSKX_FIT_XTOL || why == MUSKX_FIT_GTOL);
+  }
+  ck_assert_uint_eq(good, 10); /* one minimum: every start finds it */
+  muskx_fit_free(f);
+}
+END_TEST
+
+/* Rosenbrock as a general objective (the NLopt path). */
+static int rosen_obj(void *ctx, int w, const double *x, double *v,
+                     double *g) {
+  (void)ctx;
+  (void)w;
+  double a = x[1] - x[0] * x[0], b = 1 - x[0];
+  *v = 50 * a * a + 0.5 * b * b;
+  if (g != NULL) {
+    g[0] = -200 * a * x[0] - b;
+    g[1] = 100 * a;
+  }
+  return 0;
+}
+
+START_TEST(a_general_objective_is_minimised_within_bounds) {
+  double lo[2] = {-2, -2}, hi[2] = {2, 0.5};
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_objective(f, rosen_obj, NULL));
+  FIT_OK(f, muskx_fit_set_tolerances(f, 1e-10, 0, 1e-15));
+  FIT_OK(f, muskx_fit_run(f, 6));
+  /* The unconstrained minimum (1, 1) is outside: with x1 <= 0.5 the
+     minimum lies on that bound, where d/dx0 of 50 (0.5 - x0^2)^2 +
+     (1 - x0)^2 / 2 = 0: 200 x0^3 - 99 x0 - 1 = 0, root 0.7086... */
+  double th[2];
+  muskx_fit_result(f, muskx_fit_best(f), NULL, th);
+  double x0 = th[0];
+  ck_assert_double_eq_tol(th[1], 0.5, 1e-9);
+  ck_assert_double_eq_tol(200 * x0 * x0 * x0 - 99 * x0 - 1, 0, 1e-5);
+  ck_assert(x0 > 0.7 && x0 < 0.72);
+  muskx_fit_free(f);
+}
+END_TEST
+
+/* Gaussian with unknown mean and log sd as a general objective: the
+   maximum-likelihood estimates are the sample mean and the (biased)
+   sample variance. */
+static const double gauss_y[8] = {2.1, 1.7, 2.6, 1.9, 2.4, 2.0, 1.5, 2.2};
+
+static int gauss_obj(void *ctx, int w, const double *p, double *v,
+                     double *g) {
+  (void)ctx;
+  (void)w;
+  double mu = p[0], ls = p[1], s2 = exp(2 * ls), ss = 0, sd = 0;
+  for (int i = 0; i < 8; i++) {
+    ss += (gauss_y[i] - mu) * (gauss_y[i] - mu);
+    sd += gauss_y[i] - mu;
+  }
+  *v = 8 * ls + ss / (2 * s2);
+  if (g != NULL) {
+    g[0] = -sd / s2;
+    g[1] = 8 - ss / s2;
+  }
+  return 0;
+}
+
+START_TEST(a_general_objective_finds_the_gaussian_mle) {
+  double lo[2] = {-10, -5}, hi[2] = {10, 3}, th[2], mean = 0, var = 0;
+  for (int i = 0; i < 8; i++) mean += gauss_y[i] / 8;
+  for (int i = 0; i < 8; i++) var += (gauss_y[i] - mean) * (gauss_y[i] - mean) / 8;
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_objective(f, gauss_obj, NULL));
+  FIT_OK(f, muskx_fit_set_tolerances(f, 1e-12, 0, 0));
+  FIT_OK(f, muskx_fit_run(f, 8));
+  size_t reached = 0;
+  for (size_t k = 0; k < 8; k++) {
+    muskx_fit_result(f, k, NULL, th);
+    reached += fabs(th[0] - mean) < 1e-6 && fabs(th[1] - 0.5 * log(var)) < 1e-6;
+  }
+  ck_assert_uint_ge(reached, 6);
+  muskx_fit_result(f, muskx_fit_best(f), NULL, th);
+  ck_assert_double_eq_tol(th[0], mean, 1e-7);
+  ck_assert_double_eq_tol(th[1], 0.5 * log(var), 1e-7);
+  ck_assert_double_eq_tol(muskx_fit_nllh(f, muskx_fit_best(f)),
+                          4 * log(var) + 4, 1e-10);
+  muskx_fit_free(f);
+}
+END_TEST
+
+/* ------------------------------------------------- linear regression */
+
+/* y = b0 + b1 t with sd sigma; the noise is fixed numbers, not random. */
+#define NLIN 12
+static const double lin_t[NLIN] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+static const double lin_e[NLIN] = {0.3,  -0.5, 0.1, 0.8,  -0.2, -0.9,
+                                   0.4,  0.6,  -0.3, -0.1, 0.7, -0.6};
+static const double lin_sigma = 0.5;
+
+static int lin_res(void *ctx, int w, const double *b, double *r, double *J) {
+  (void)ctx;
+  (void)w;
+  for (int i = 0; i < NLIN; i++) {
+    double y = 1.5 + 0.25 * lin_t[i] + lin_e[i];
+    r[i] = (y - b[0] - b[1] * lin_t[i]) / lin_sigma;
+    if (J != NULL) {
+      J[2 * i] = -1 / lin_sigma;
+      J[2 * i + 1] = -lin_t[i] / lin_sigma;
+    }
+  }
+  return 0;
+}
+
+/* The normal equations' solution and standard errors, by hand. */
+static void lin_closed_form(double beta[2], double se[2]) {
+  double s0 = 0, s1 = 0, s2 = 0, sy = 0, sty = 0;
+  for (int i = 0; i < NLIN; i++) {
+    double y = 1.5 + 0.25 * lin_t[i] + lin_e[i];
+    s0 += 1;
+    s1 += lin_t[i];
+    s2 += lin_t[i] * lin_t[i];
+    sy += y;
+    sty += lin_t[i] * y;
+  }
+  double det = s0 * s2 - s1 * s1;
+  beta[0] = (s2 * sy - s1 * sty) / det;
+  beta[1] = (s0 * sty - s1 * sy) / det;
+  /* (X^T X / sigma^2)^-1 */
+  se[0] = lin_sigma * sqrt(s2 / det);
+  se[1] = lin_sigma * sqrt(s0 / det);
+}
+
+START_TEST(linear_least_squares_match_the_normal_equations) {
+  double lo[2] = {-10, -10}, hi[2] = {10, 10}, beta[2], se[2], th[2];
+  lin_closed_form(beta, se);
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 3.0, lin_res, NULL));
+  FIT_OK(f, muskx_fit_run(f, 4));
+  size_t b = muskx_fit_best(f);
+  muskx_fit_result(f, b, NULL, th);
+  ck_assert_double_eq_tol(th[0], beta[0], 1e-8);
+  ck_assert_double_eq_tol(th[1], beta[1], 1e-8);
+  /* nllh = offset + 1/2 sum r^2 at the solution */
+  double r[NLIN], ss = 0;
+  lin_res(NULL, 0, beta, r, NULL);
+  for (int i = 0; i < NLIN; i++) ss += r[i] * r[i];
+  ck_assert_double_eq_tol(muskx_fit_nllh(f, b), 3.0 + ss / 2, 1e-10);
+  muskx_fit_free(f);
+}
+END_TEST
+
+START_TEST(profile_interval_of_a_linear_model_is_the_wald_interval) {
+  double lo[2] = {-10, -10}, hi[2] = {10, 10}, beta[2], se[2];
+  lin_closed_form(beta, se);
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 0, lin_res, NULL));
+  FIT_OK(f, muskx_fit_run(f, 3));
+  FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
+  for (int j = 0; j < 2; j++) {
+    double l, u;
+    ck_assert_int_eq(muskx_fit_profile_ci(f, j, &l, &u), 1);
+    /* the profile of a linear model is exactly quadratic */
+    ck_assert_double_eq_tol(l, beta[j] - Z_975 * se[j], 1e-5 * se[j]);
+    ck_assert_double_eq_tol(u, beta[j] + Z_975 * se[j], 1e-5 * se[j]);
+    size_t np = muskx_fit_profile_npoints(f, j);
+    ck_assert_uint_ge(np, 5);
+    double *v = calloc(np, sizeof *v), *y = calloc(np, sizeof *y);
+    ck_assert_int_eq(muskx_fit_profile_points(f, j, v, y, np), MUSKX_OK);
+    for (size_t i = 0; i < np; i++) {
+      if (i > 0) ck_assert(v[i] >= v[i - 1]);
+      double z = (v[i] - beta[j]) / se[j];
+      ck_assert_double_eq_tol(y[i] - muskx_fit_nllh(f, muskx_fit_best(f)),
+                              z * z / 2, 1e-7 * (1 + z * z));
+    }
+    free(v);
+    free(y);
+  }
+  ck_assert_double_eq_tol(muskx_fit_profile_min(f),
+                          muskx_fit_nllh(f, muskx_fit_best(f)), 1e-9);
+  ck_assert_double_eq_tol(CHI2_95, Z_975 * Z_975, 1e-12);
+  muskx_fit_free(f);
+}
+END_TEST
+
+/* ---------------------------------------------------- exponential decay */
+
+typedef struct decay {
+  double A, k;
+  double lo[2], hi[2];
+  int outside[4]; /* per worker: a call outside the bounds */
+} decay;
+
+static int decay_res(void *ctx, int w, const double *p, double *r,
+                     double *J) {
+  decay *d = ctx;
+  if (p[0] < d->lo[0] || p[0] > d->hi[0] || p[1] < d->lo[1] || p[1] > d->hi[1])
+    d->outside[w & 3] = 1;
+  for (int i = 0; i < 10; i++) {
+    double t = 0.5 * i, e = exp(-p[1] * t);
+    r[i] = d->A * exp(-d->k * t) - p[0] * e;
+    if (J != NULL) {
+      J[2 * i] = -e;
+      J[2 * i + 1] = p[0] * t * e;
+    }
+  }
+  return 0;
+}
+
+/* The decay with noise sd 0.05 (fixed numbers), for finite intervals. */
+static int lin_noisy_decay(void *ctx, int w, const double *p, double *r,
+                           double *J) {
+  int st = decay_res(ctx, w, p, r, J);
+  for (int i = 0; i < 10; i++) {
+    r[i] = (r[i] + 0.05 * lin_e[i]) / 0.05;
+    if (J != NULL) {
+      J[2 * i] /= 0.05;
+      J[2 * i + 1] /= 0.05;
+    }
+  }
+  return st;
+}
+
+START_TEST(exponential_decay_recovers_its_parameters) {
+  decay d = {2.0, 0.7, {0.1, 0.01}, {10, 5}, {0}};
+  muskx_fit *f = make_fit(2, d.lo, d.hi);
+  FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, decay_res, &d));
+  FIT_OK(f, muskx_fit_set_threads(f, 2));
+  FIT_OK(f, muskx_fit_run(f, 8));
+  double th[2];
+  muskx_fit_result(f, muskx_fit_best(f), NULL, th);
+  ck_assert_double_eq_tol(th[0], 2.0, 1e-8);
+  ck_assert_double_eq_tol(th[1], 0.7, 1e-8);
+  for (int w = 0; w < 4; w++) ck_assert_int_eq(d.outside[w], 0);
+  muskx_fit_free(f);
+}
+END_TEST
+
+START_TEST(an_optimum_beyond_a_bound_stops_on_the_bound) {
+  /* data decay at 0.7 per unit time, but k may not exceed 0.5 */
+  decay d = {2.0, 0.7, {0.1, 0.01}, {10, 0.5}, {0}};
+  muskx_fit *f = make_fit(2, d.lo, d.hi);
+  FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, decay_res, &d));
+  FIT_OK(f, muskx_fit_run(f, 8));
+  for (size_t k = 0; k < 8; k++) {
+    double th[2];
+    muskx_fit_result(f, k, NULL, th);
+    for (int j = 0; j < 2; j++)
+      ck_assert(th[j] >= d.lo[j] && th[j] <= d.hi[j]);
+  }
+  double th[2];
+  muskx_fit_result(f, muskx_fit_best(f), NULL, th);
+  ck_assert_double_eq_tol(th[1], 0.5, 1e-6);
+  for (int w = 0; w < 4; w++) ck_assert_int_eq(d.outside[w], 0);
+  muskx_fit_free(f);
+}
+END_TEST
+
+START_TEST(results_are_identical_whatever_the_thread_count) {
+  decay d = {2.0, 0.7, {0.1, 0.01}, {10, 5}, {0}};
+  double th[3][16][2], nl[3][16];
+  int it[3][16];
+  for (int t = 0; t < 3; t++) {
+    muskx_fit *f = make_fit(2, d.lo, d.hi);
+    FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, decay_res, &d));
+    FIT_OK(f, muskx_fit_set_seed(f, 12345));
+    FIT_OK(f, muskx_fit_set_threads(f, t + 1));
+    FIT_OK(f, muskx_fit_set_max_iterations(f, 7)); /* stop mid-way too */
+    FIT_OK(f, muskx_fit_run(f, 16));
+    for (size_t k = 0; k < 16; k++) {
+      muskx_fit_result(f, k, NULL, th[t][k]);
+      nl[t][k] = muskx_fit_nllh(f, k);
+      it[t][k] = muskx_fit_iterations(f, k);
+    }
+    muskx_fit_free(f);
+  }
+  for (int t = 1; t < 3; t++)
+    ck_assert(memcmp(th[t], th[0], sizeof th[0]) == 0 &&
+              memcmp(nl[t], nl[0], sizeof nl[0]) == 0 &&
+              memcmp(it[t], it[0], sizeof it[0]) == 0);
+}
+END_TEST
+
+START_TEST(profiles_are_identical_whatever_the_thread_count) {
+  decay d = {2.0, 0.7, {0.1, 0.01}, {10, 5}, {0}};
+  double v[2][2][64], y[2][2][64], ci[2][2][2];
+  size_t np[2][2];
+  for (int t = 0; t < 2; t++) {
+    muskx_fit *f = make_fit(2, d.lo, d.hi);
+    FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, lin_noisy_decay, &d));
+    FIT_OK(f, muskx_fit_set_threads(f, 2 * t + 1));
+    FIT_OK(f, muskx_fit_run(f, 4));
+    FIT_OK(f, muskx_fit_profile(f, 0.95, 20));
+    for (int j = 0; j < 2; j++) {
+      np[t][j] = muskx_fit_profile_npoints(f, j);
+      ck_assert_uint_le(np[t][j], 64);
+      muskx_fit_profile_points(f, j, v[t][j], y[t][j], np[t][j]);
+      ck_assert_int_eq(muskx_fit_profile_ci(f, j, &ci[t][j][0], &ci[t][j][1]),
+                       1);
+    }
+    muskx_fit_free(f);
+  }
+  for (int j = 0; j < 2; j++) {
+    ck_assert_uint_eq(np[0][j], np[1][j]);
+    ck_assert(memcmp(v[0][j], v[1][j], np[0][j] * sizeof(double)) == 0);
+    ck_assert(memcmp(y[0][j], y[1][j], np[0][j] * sizeof(double)) == 0);
+    ck_assert(memcmp(ci[0][j], ci[1][j], sizeof ci[0][j]) == 0);
+  }
+}
+END_TEST
+
+START_TEST(drawn_starts_form_a_latin_hypercube_fixed_by_the_seed) {
+  double lo[3] = {-1, 0, 10}, hi[3] = {1, 3, 20};
+  enum { N = 17 };
+  double s1[N][3], s2[N][3], s3[N][3];
+  for (int pass = 0; pass < 3; pass++) {
+    muskx_fit *f = make_fit(3, lo, hi);
+    FIT_OK(f, muskx_fit_set_objective(f, rosen_obj, NULL));
+    FIT_OK(f, muskx_fit_set_seed(f, pass == 2 ? 99 : 5));
+    FIT_OK(f, muskx_fit_set_max_iterations(f, 1));
+    /* rosen_obj reads only x[0], x[1]: fine for drawing starts */
+    FIT_OK(f, muskx_fit_run(f, N));
+    for (size_t k = 0; k < N; k++)
+      muskx_fit_result(f, k, pass == 0 ? s1[k] : pass == 1 ? s2[k] : s3[k],
+                       NULL);
+    muskx_fit_free(f);
+  }
+  ck_assert(memcmp(s1, s2, sizeof s1) == 0);
+  ck_assert(memcmp(s1, s3, sizeof s1) != 0);
+  for (int j = 0; j < 3; j++) {
+    int seen[N] = {0};
+    for (int k = 0; k < N; k++) {
+      double u = (s1[k][j] - lo[j]) / (hi[j] - lo[j]) * N;
+      int stratum = (int)u;
+      ck_assert(stratum >= 0 && stratum < N);
+      seen[stratum]++;
+    }
+    for (int k = 0; k < N; k++) ck_assert_int_eq(seen[k], 1);
+  }
+}
+END_TEST
+
+/* ------------------------------------------------ an ODE model */
+
+/* pk_oral.yaml with 100 mg in the depot at t = 0: fit log10 ka, log10 ke
+   to the Bateman function's values (the closed-form solution), one
+   simulation per worker; the Jacobian by central differences of the
+   simulations (this test's own callback; the library never differences). */
+#define NPK 8
+static const double pk_t[NPK + 1] = {0, 0.5, 1, 2, 3, 5, 8, 12, 24};
+
+typedef struct pk_ctx {
+  muskx_sim *sims[8];
+} pk_ctx;
+
+static int pk_sim(muskx_sim *s, const double *lp, double *central) {
+  double out[(NPK + 1) * 2];
+  size_t rows = 0;
+  if (muskx_sim_reset(s) != MUSKX_OK ||
+      muskx_sim_set(s, "depot", 100) != MUSKX_OK ||
+      muskx_sim_set(s, "ka", pow(10, lp[0])) != MUSKX_OK ||
+      muskx_sim_set(s, "ke", pow(10, lp[1])) != MUSKX_OK ||
+      muskx_sim_set_tolerances(s, 1e-12, 1e-12) != MUSKX_OK ||
+      muskx_sim_run(s, pk_t, NPK + 1, out, &rows) != MUSKX_OK ||
+      rows != NPK + 1)
+    return -1;
+  for (int i = 0; i < NPK; i++) central[i] = out[(i + 1) * 2 + 1];
+  return 0;
+}
+
+static int pk_res(void *vctx, int w, const double *lp, double *r, double *J) {
+  pk_ctx *c = vctx;
+  double y[NPK];
+  if (pk_sim(c->sims[w], lp, y) != 0) return -1;
+  for (int i = 0; i < NPK; i++) {
+    double t = pk_t[i + 1];
+    r[i] = y[i] - 100 * 1.2 / (1.2 - 0.15) * (exp(-0.15 * t) - exp(-1.2 * t));
+  }
+  if (J != NULL)
+    for (int k = 0; k < 2; k++) {
+      double h = 1e-5, lp2[2] = {lp[0], lp[1]}, yp[NPK], ym[NPK];
+      lp2[k] = lp[k] + h;
+      if (pk_sim(c->sims[w], lp2, yp) != 0) return -1;
+      lp2[k] = lp[k] - h;
+      if (pk_sim(c->sims[w], lp2, ym) != 0) return -1;
+      for (int i = 0; i < NPK; i++) J[i * 2 + k] = (yp[i] - ym[i]) / (2 * h);
+    }
+  return 0;
+}
+
+START_TEST(an_ode_model_fit_recovers_its_rate_constants) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  ck_assert_int_eq(muskx_model_load_file("tests/models/pk_oral.yaml", &m, &err),
+                   MUSKX_OK);
+  double lo[2] = {-2, -2}, hi[2] = {1, 1}, th[2][2], nl[2];
+  for (int t = 0; t < 2; t++) {
+    muskx_fit *f = make_fit(2, lo, hi);
+    FIT_OK(f, muskx_fit_set_threads(f, t + 1));
+    pk_ctx c;
+    memset(&c, 0, sizeof c);
+    ck_assert_int_le(muskx_fit_threads(f), 8);
+    for (int w = 0; w < muskx_fit_threads(f); w++)
+      ck_assert_int_eq(muskx_sim_create(m, &c.sims[w]), MUSKX_OK);
+    FIT_OK(f, muskx_fit_set_residuals(f, NPK, 0, pk_res, &c));
+    FIT_OK(f, muskx_fit_run(f, 6));
+    size_t b = muskx_fit_best(f);
+    muskx_fit_result(f, b, NULL, th[t]);
+    nl[t] = muskx_fit_nllh(f, b);
+    for (int w = 0; w < 8; w++) muskx_sim_free(c.sims[w]);
+    muskx_fit_free(f);
+  }
+  ck_assert_double_eq_tol(pow(10, th[0][0]), 1.2, 1e-6);
+  ck_assert_double_eq_tol(pow(10, th[0][1]), 0.15, 1e-7);
+  ck_assert(nl[0] < 1e-12);
+  ck_assert(memcmp(th[0], th[1], sizeof th[0]) == 0 && nl[0] == nl[1]);
+  muskx_model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------ identifiability */
+
+/* theta[1] does not enter the residuals. */
+static int half_unused(void *ctx, int w, const double *p, double *r,
+                       double *J) {
+  (void)ctx;
+  (void)w;
+  for (int i = 0; i < 4; i++) {
+    r[i] = (double)(i + 1) * (p[0] - 0.3);
+    if (J != NULL) {
+      J[2 * i] = i + 1;
+      J[2 * i + 1] = 0;
+    }
+  }
+  return 0;
+}
+
+START_TEST(a_parameter_outside_the_model_is_not_identifiable) {
+  double lo[2] = {-1, 0}, hi[2] = {1, 1};
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_residuals(f, 4, 0, half_unused, NULL));
+  FIT_OK(f, muskx_fit_run(f, 2));
+  FIT_OK(f, muskx_fit_profile(f, 0.95, 40));
+  double l, u;
+  /* theta0: sum (i+1)^2 = 30, se = 1/sqrt(30) */
+  ck_assert_int_eq(muskx_fit_profile_ci(f, 0, &l, &u), 1);
+  ck_assert_double_eq_tol(l, 0.3 - Z_975 / sqrt(30), 1e-6);
+  ck_assert_double_eq_tol(u, 0.3 + Z_975 / sqrt(30), 1e-6);
+  ck_assert_int_eq(muskx_fit_profile_ci(f, 1, &l, &u), 0);
+  ck_assert(isnan(l) && isnan(u));
+  /* the flat profile walked to both bounds */
+  size_t np = muskx_fit_profile_npoints(f, 1);
+  double v[200], y[200];
+  ck_assert_uint_le(np, 200);
+  muskx_fit_profile_points(f, 1, v, y, np);
+  ck_assert_double_eq(v[0], 0);
+  ck_assert_double_eq(v[np - 1], 1);
+  ck_assert_int_eq(muskx_fit_profile_ci(f, 2, &l, &u), -1);
+  muskx_fit_free(f);
+}
+END_TEST
+
+/* ------------------------------------------------ failures, arguments */
+
+/* Fails for x0 > 0.5 (a "simulation failure" region). */
+static int fails_right(void *ctx, int w, const double *p, double *r,
+                       double *J) {
+  (void)ctx;
+  (void)w;
+  if (p[0] > 0.5) return -1;
+  r[0] = p[0] - 0.2;
+  r[1] = 2 * (p[1] + 0.4);
+  if (J != NULL) {
+    J[0] = 1;
+    J[1] = 0;
+    J[2] = 0;
+    J[3] = 2;
+  }
+  return 0;
+}
+
+START_TEST(callback_failures_fail_starts_not_the_fit) {
+  double lo[2] = {-1, -1}, hi[2] = {1, 1};
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, fails_right, NULL));
+  FIT_OK(f, muskx_fit_run(f, 12));
+  int failed = 0;
+  for (size_t k = 0; k < 12; k++) {
+    double s[2];
+    muskx_fit_result(f, k, s, NULL);
+    int should_fail = s[0] > 0.5;
+    ck_assert_int_eq(muskx_fit_exit_reason(f, k) == MUSKX_FIT_FAILED,
+                     should_fail);
+    ck_assert_int_eq(isnan(muskx_fit_nllh(f, k)), should_fail);
+    failed += should_fail;
+  }
+  ck_assert(failed > 0 && failed < 12); /* the strata put 3 starts there */
+  double th[2];
+  muskx_fit_result(f, muskx_fit_best(f), NULL, th);
+  ck_assert_double_eq_tol(th[0], 0.2, 1e-8);
+  ck_assert_double_eq_tol(th[1], -0.4, 1e-8);
+
+  /* failing everywhere: every start fails and the run says so */
+  double lo2[2] = {0.6, -1};
+  FIT_OK(f, muskx_fit_set_bounds(f, lo2, hi));
+  ck_assert_int_eq(muskx_fit_run(f, 3), MUSKX_ENOTCONV);
+  ck_assert(strstr(muskx_fit_errmsg(f), "all 3 starts failed") != NULL);
+  ck_assert_uint_eq(muskx_fit_best(f), (size_t)-1);
+  ck_assert_int_eq(muskx_fit_profile(f, 0.95, 10), MUSKX_ESTATE);
+  muskx_fit_free(f);
+}
+END_TEST
+
+START_TEST(bad_arguments_get_clear_errors) {
+  muskx_fit *f = NULL;
+  ck_assert_int_eq(muskx_fit_create(0, &f), MUSKX_EINVAL);
+  ck_assert_ptr_null(f);
+  ck_assert_int_eq(muskx_fit_create(2, NULL), MUSKX_EINVAL);
+  muskx_fit_free(NULL);
+  ck_assert_int_eq(muskx_fit_create(2, &f), MUSKX_OK);
+  ck_assert_int_eq(muskx_fit_run(f, 3), MUSKX_EINVAL);
+  ck_assert(strstr(muskx_fit_errmsg(f), "no problem") != NULL);
+  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, rosen_res, NULL));
+  ck_assert_int_eq(muskx_fit_run(f, 3), MUSKX_EINVAL);
+  ck_assert(strstr(muskx_fit_errmsg(f), "no finite bounds") != NULL);
+  double lo[2] = {0, 1}, hi[2] = {1, 0};
+  ck_assert_int_eq(muskx_fit_set_bounds(f, lo, hi), MUSKX_EINVAL);
+  ck_assert(strstr(muskx_fit_errmsg(f), "parameter 1") != NULL);
+  hi[1] = 2;
+  FIT_OK(f, muskx_fit_set_bounds(f, lo, hi));
+  double table[4] = {0.5, 1.5, 0.5, 2.5};
+  ck_assert_int_eq(muskx_fit_set_starts(f, table, 2), MUSKX_EINVAL);
+  ck_assert(strstr(muskx_fit_errmsg(f), "start 1") != NULL);
+  table[3] = 1.0;
+  FIT_OK(f, muskx_fit_set_starts(f, table, 2));
+  ck_assert_int_eq(muskx_fit_run(f, 3), MUSKX_EINVAL);
+  FIT_OK(f, muskx_fit_run(f, 2));
+  double s[2];
+  muskx_fit_result(f, 1, s, NULL);
+  ck_assert(s[0] == 0.5 && s[1] == 1.0);
+  ck_assert_int_eq(muskx_fit_set_tolerances(f, -1, 0, 0), MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_fit_set_max_iterations(f, 0), MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_fit_set_threads(f, -2), MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_fit_profile(f, 1.5, 10), MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_fit_result(f, 2, s, NULL), MUSKX_EINVAL);
+  ck_assert(isnan(muskx_fit_nllh(f, 2)));
+  ck_assert_int_eq(muskx_fit_exit_reason(f, 2), -1);
+  ck_assert_str_eq(muskx_fit_exit_name(MUSKX_FIT_GTOL), "gtol");
+  ck_assert_str_eq(muskx_fit_exit_name((muskx_fit_exit)42), "?");
+  ck_assert_int_eq(muskx_fit_threads(f) >= 1, 1);
+  muskx_fit_free(f);
+}
+END_TEST
+
+/* fewer residuals than parameters: GSL cannot, NLopt takes over */
+static int one_residual(void *ctx, int w, const double *p, double *r,
+                        double *J) {
+  (void)ctx;
+  (void)w;
+  r[0] = p[0] + p[1] - 3;
+  if (J != NULL) J[0] = J[1] = 1;
+  return 0;
+}
+
+START_TEST(fewer_residuals_than_parameters_still_fit) {
+  double lo[2] = {0, 0}, hi[2] = {5, 5}, th[2];
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_residuals(f, 1, 0, one_residual, NULL));
+  FIT_OK(f, muskx_fit_run(f, 4));
+  muskx_fit_result(f, muskx_fit_best(f), NULL, th);
+  ck_assert_double_eq_tol(th[0] + th[1], 3, 1e-6);
+  muskx_fit_free(f);
+}
+END_TEST
+
+static void count_progress(void *ctx, size_t done, size_t total) {
+  size_t *last = ctx;
+  ck_assert_uint_le(done, total);
+  ck_assert_uint_ge(done, last[0]);
+  last[0] = done;
+  last[1] = total;
+}
+
+START_TEST(progress_reaches_the_total) {
+  double lo[2] = {-5, -5}, hi[2] = {5, 5};
+  for (int t = 1; t <= 2; t++) {
+    size_t seen[2] = {0, 0};
+    muskx_fit *f = make_fit(2, lo, hi);
+    FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, rosen_res, NULL));
+    FIT_OK(f, muskx_fit_set_threads(f, t));
+    FIT_OK(f, muskx_fit_set_progress(f, count_progress, seen));
+    FIT_OK(f, muskx_fit_run(f, 5));
+    ck_assert_uint_eq(seen[0], 5);
+    ck_assert_uint_eq(seen[1], 5);
+    muskx_fit_free(f);
+  }
+}
+END_TEST
+
+static Suite *suite(void) {
+  Suite *s = suite_create("fit");
+  TCase *tc = tcase_create("optima");
+  tcase_add_test(tc, rosenbrock_residuals_reach_the_valley_floor);
+  tcase_add_test(tc, a_general_objective_is_minimised_within_bounds);
+  tcase_add_test(tc, a_general_objective_finds_the_gaussian_mle);
+  tcase_add_test(tc, linear_least_squares_match_the_normal_equations);
+  tcase_add_test(tc, exponential_decay_recovers_its_parameters);
+  tcase_add_test(tc, an_optimum_beyond_a_bound_stops_on_the_bound);
+  tcase_add_test(tc, fewer_residuals_than_parameters_still_fit);
+  tcase_add_test(tc, an_ode_model_fit_recovers_its_rate_constants);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("profiles");
+  tcase_add_test(tc, profile_interval_of_a_linear_model_is_the_wald_interval);
+  tcase_add_test(tc, a_parameter_outside_the_model_is_not_identifiable);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("runs");
+  tcase_add_test(tc, results_are_identical_whatever_the_thread_count);
+  tcase_add_test(tc, profiles_are_identical_whatever_the_thread_count);
+  tcase_add_test(tc, drawn_starts_form_a_latin_hypercube_fixed_by_the_seed);
+  tcase_add_test(tc, callback_failures_fail_starts_not_the_fit);
+  tcase_add_test(tc, bad_arguments_get_clear_errors);
+  tcase_add_test(tc, progress_reaches_the_total);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(suite());
+  int failed;
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

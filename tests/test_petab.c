@@ -1,0 +1,211 @@
+/*
+ * test_petab.c -- the muskx_petab_* API on tests/petab/relax/, a PEtab
+ * problem whose model relaxes to c (dA/dt = k (c - A)), so every
+ * simulation, residual and log density has a closed form: normal and
+ * Laplace noise, lin and log10 transformations, a noise placeholder, a
+ * measurement at time inf, and pre-equilibration. The PEtab test suite
+ * and the benchmark problems are run by tests/petab/test_petab.py.
+ */
+#include <check.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "muskx.h"
+
+#define RELAX "tests/petab/relax/problem.yaml"
+#define LOG_2PI 1.8378770664093454835606594728112
+
+static muskx_petab *load(void) {
+  muskx_petab *pb = NULL;
+  muskx_error err;
+  char buf[2048];
+  muskx_status st = muskx_petab_load(RELAX, &pb, &err);
+  ck_assert_msg(st == MUSKX_OK, "%s", muskx_error_format(&err, buf, sizeof buf));
+  return pb;
+}
+
+static muskx_sim *sim_of(const muskx_petab *pb) {
+  muskx_sim *s = NULL;
+  ck_assert_int_eq(muskx_sim_create(muskx_petab_model(pb), &s), MUSKX_OK);
+  ck_assert_int_eq(muskx_sim_set_tolerances(s, 1e-10, 1e-12), MUSKX_OK);
+  return s;
+}
+
+/* The closed forms at k (linear) and sd: simulations, residuals, sigmas
+   and the log-likelihood of the four measurements of measurements.tsv. */
+static double expected(double k, double sd, double *sim, double *res,
+                       double *sigma) {
+  double A1 = 3 - 2 * exp(-k), A2 = 3 - 2 * exp(-2 * k);
+  sim[0] = 2 * A1;                     /* c0, t = 1 */
+  sim[1] = 6;                          /* c0, t = inf: A = c = 3 */
+  sim[2] = 2 * (3 + 2 * exp(-2 * k));  /* pre (A = 5), then c1, t = 2 */
+  sim[3] = A2;                         /* c0, t = 2, log10, Laplace */
+  const double m[4] = {2.5, 6.6, 6.8, 2.2};
+  sigma[0] = sigma[1] = sd;
+  sigma[2] = 0.5;
+  sigma[3] = 0.1;
+  double llh = 0;
+  for (int i = 0; i < 3; i++) {
+    res[i] = (m[i] - sim[i]) / sigma[i];
+    llh += -0.5 * LOG_2PI - log(sigma[i]) - 0.5 * res[i] * res[i];
+  }
+  res[3] = (log10(m[3]) - log10(sim[3])) / sigma[3];
+  llh += -log(2 * sigma[3]) - fabs(res[3]) - log(m[3] * log(10.0));
+  return llh;
+}
+
+START_TEST(the_parameters_are_the_estimated_ones_on_their_scales) {
+  muskx_petab *pb = load();
+  double lo, hi, nom;
+  ck_assert_int_eq(muskx_petab_nparams(pb), 2);
+  ck_assert_int_eq(muskx_petab_nmeasurements(pb), 4);
+  ck_assert_str_eq(muskx_petab_param_id(pb, 0), "k");
+  ck_assert_str_eq(muskx_petab_param_id(pb, 1), "sd");
+  ck_assert_int_eq(muskx_petab_param_scale(pb, 0), MUSKX_PETAB_LOG10);
+  ck_assert_int_eq(muskx_petab_param_scale(pb, 1), MUSKX_PETAB_LIN);
+  ck_assert_int_eq(muskx_petab_param_info(pb, 0, &lo, &hi, &nom), MUSKX_OK);
+  ck_assert_double_eq_tol(lo, -2.0, 1e-15);
+  ck_assert_double_eq_tol(hi, 1.0, 1e-15);
+  ck_assert_double_eq_tol(nom, log10(0.5), 1e-15);
+  ck_assert_ptr_null(muskx_petab_param_id(pb, 2));
+  ck_assert_int_eq(muskx_petab_param_scale(pb, -1), -1);
+  ck_assert_int_eq(muskx_petab_param_info(pb, 2, NULL, NULL, NULL), MUSKX_EINVAL);
+  muskx_petab_free(pb);
+}
+END_TEST
+
+/* Loop index: 0 nominal values, 1 and 2 elsewhere. */
+START_TEST(llh_residuals_and_sigmas_follow_the_closed_forms) {
+  static const double thetas[3][2] = {{-0.30102999566398120, 0.4},
+                                      {0.2, 1.3},
+                                      {-1.5, 0.05}};
+  muskx_petab *pb = load();
+  muskx_sim *s = sim_of(pb);
+  const double *th = thetas[_i];
+  double sim[4], res[4], sigma[4], esim[4], eres[4], esig[4], llh, chi2;
+  double ellh = expected(pow(10.0, th[0]), th[1], esim, eres, esig);
+  muskx_status st = muskx_petab_evaluate(pb, s, th, sim, res, sigma, &llh, &chi2);
+  ck_assert_msg(st == MUSKX_OK, "%s", muskx_sim_errmsg(s));
+  double echi2 = 0;
+  for (int i = 0; i < 4; i++) {
+    ck_assert_double_eq_tol(sim[i], esim[i], 1e-7 * (1 + fabs(esim[i])));
+    ck_assert_double_eq_tol(res[i], eres[i], 1e-6 * (1 + fabs(eres[i])));
+    ck_assert_double_eq_tol(sigma[i], esig[i], 1e-14);
+    echi2 += eres[i] * eres[i];
+  }
+  ck_assert_double_eq_tol(llh, ellh, 1e-6 * (1 + fabs(ellh)));
+  ck_assert_double_eq_tol(chi2, echi2, 1e-6 * (1 + echi2));
+  double llh2 = 0;
+  ck_assert_int_eq(muskx_petab_llh(pb, s, th, &llh2, NULL), MUSKX_OK);
+  ck_assert_double_eq(llh2, llh);
+  muskx_sim_free(s);
+  muskx_petab_free(pb);
+}
+END_TEST
+
+START_TEST(the_simulations_table_is_the_measurement_table_with_simulations) {
+  muskx_petab *pb = load();
+  const double v[4] = {1.5, 2.25, 3, 0.125};
+  char *text = NULL;
+  ck_assert_int_eq(muskx_petab_simulations_table(pb, v, &text), MUSKX_OK);
+  ck_assert_str_eq(text,
+                   "observableId\tpreequilibrationConditionId\tsimulationConditionId\t"
+                   "time\tsimulation\tnoiseParameters\n"
+                   "twiceA\t\tc0\t1\t1.5\tsd\n"
+                   "twiceA\t\tc0\tinf\t2.25\tsd\n"
+                   "twiceA\tpre\tc1\t2\t3\t0.5\n"
+                   "logA\t\tc0\t2\t0.125\t\n");
+  muskx_free_string(text);
+  ck_assert_int_eq(muskx_petab_simulations_table(pb, NULL, &text), MUSKX_EINVAL);
+  ck_assert_ptr_null(text);
+  muskx_petab_free(pb);
+}
+END_TEST
+
+START_TEST(bad_arguments_are_refused_without_a_crash) {
+  muskx_petab *pb = NULL;
+  muskx_error err;
+  ck_assert_int_eq(muskx_petab_load(NULL, &pb, &err), MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_petab_load("tests/petab/relax/nope.yaml", &pb, &err),
+                   MUSKX_EIO);
+  ck_assert_ptr_null(pb);
+  ck_assert_str_eq(err.file, "tests/petab/relax/nope.yaml");
+  /* A model file is not a problem file. */
+  ck_assert_int_ne(muskx_petab_load("tests/petab/relax/model.yaml", &pb, &err),
+                   MUSKX_OK);
+  ck_assert_ptr_null(pb);
+  ck_assert_int_eq(muskx_petab_nparams(NULL), -1);
+  ck_assert_ptr_null(muskx_petab_model(NULL));
+  muskx_petab_free(NULL);
+
+  pb = load();
+  muskx_model *other = NULL;
+  ck_assert_int_eq(muskx_model_load_file("tests/petab/relax/model.yaml", &other,
+                                         &err), MUSKX_OK);
+  muskx_sim *s = NULL;
+  ck_assert_int_eq(muskx_sim_create(other, &s), MUSKX_OK);
+  const double th[2] = {0, 1};
+  double llh;
+  ck_assert_int_eq(muskx_petab_llh(pb, s, th, &llh, NULL), MUSKX_EINVAL);
+  ck_assert_ptr_nonnull(strstr(muskx_sim_errmsg(s), "not of this problem's model"));
+  ck_assert_int_eq(muskx_petab_llh(pb, s, NULL, &llh, NULL), MUSKX_EINVAL);
+  muskx_sim_free(s);
+  muskx_model_free(other);
+  muskx_petab_free(pb);
+}
+END_TEST
+
+/* One problem shared by threads, each with its own simulation. */
+typedef struct job {
+  const muskx_petab *pb;
+  double theta[2], llh;
+  muskx_status st;
+} job;
+
+static void *work(void *arg) {
+  job *j = arg;
+  muskx_sim *s = NULL;
+  j->st = muskx_sim_create(muskx_petab_model(j->pb), &s);
+  for (int r = 0; r < 5 && j->st == MUSKX_OK; r++)
+    j->st = muskx_petab_llh(j->pb, s, j->theta, &j->llh, NULL);
+  muskx_sim_free(s);
+  return NULL;
+}
+
+START_TEST(threads_share_one_problem) {
+  muskx_petab *pb = load();
+  job jobs[4];
+  pthread_t t[4];
+  for (int i = 0; i < 4; i++) {
+    jobs[i] = (job){pb, {-1.0 + 0.4 * i, 0.3 + 0.1 * i}, 0, MUSKX_EINVAL};
+    ck_assert_int_eq(pthread_create(&t[i], NULL, work, &jobs[i]), 0);
+  }
+  for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+  for (int i = 0; i < 4; i++) {
+    double a[4], b[4], c[4];
+    ck_assert_int_eq(jobs[i].st, MUSKX_OK);
+    double e = expected(pow(10.0, jobs[i].theta[0]), jobs[i].theta[1], a, b, c);
+    ck_assert_double_eq_tol(jobs[i].llh, e, 1e-4 * (1 + fabs(e)));
+  }
+  muskx_petab_free(pb);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("petab");
+  TCase *tc = tcase_create("petab");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, the_parameters_are_the_estimated_ones_on_their_scales);
+  tcase_add_loop_test(tc, llh_residuals_and_sigmas_follow_the_closed_forms, 0, 3);
+  tcase_add_test(tc, the_simulations_table_is_the_measurement_table_with_simulations);
+  tcase_add_test(tc, bad_arguments_are_refused_without_a_crash);
+  tcase_add_test(tc, threads_share_one_problem);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
