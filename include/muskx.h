@@ -335,7 +335,8 @@ MUSKX_API const char *muskx_sim_errmsg(const muskx_sim *sim);
 /* Time at which the last run failed (NAN when it did not fail). */
 MUSKX_API double muskx_sim_fail_time(const muskx_sim *sim);
 
-/* Puts every setting back to the model's defaults (keeps tolerances). */
+/* Puts every setting back to the model's defaults (keeps tolerances and
+   the sensitivity parameters; forgets a steady state's sensitivities). */
 MUSKX_API muskx_status muskx_sim_reset(muskx_sim *sim);
 
 /*
@@ -532,10 +533,13 @@ MUSKX_API muskx_status muskx_sim_run_sens(muskx_sim *sim, const double *times,
  * a new choice of parameters, or muskx_sim_set_initial() of that
  * species). For output columns at the steady state, run
  * muskx_sim_run_sens() with the single time 0 (no events then).
+ * When J is singular because of conservation laws (w^T f = 0, so that
+ * w^T y keeps its initial value), the sensitivities solve
+ * [J; W^T] s = [-df/dp; W^T s0] instead (W from LAPACK dgesvd, then
+ * dgels), s0 being the initial values' sensitivities.
  * Status: as muskx_sim_steady_state(), plus ESTATE (no sensitivity
- * parameters), ENOTCONV when J is singular at the steady state (a
- * conservation law: the steady state then depends on the initial values
- * in a way J s = -df/dp cannot give), EUNSUPPORTED.
+ * parameters), ENOTCONV when J is singular other than by conservation
+ * laws (a bifurcation: that system has no solution), EUNSUPPORTED.
  */
 MUSKX_API muskx_status muskx_sim_steady_state_sens(muskx_sim *sim, double *y,
                                                    double *sens);
@@ -1211,6 +1215,38 @@ MUSKX_API muskx_status muskx_petab_evaluate(const muskx_petab *pb,
                                             double *residual, double *sigma,
                                             double *llh, double *chi2);
 /*
+ * The log-likelihood at theta and its gradient: grad (muskx_petab_nparams()
+ * values) receives d llh / d theta_k on the parameters' scales, exact up to
+ * the solver's tolerances: from forward sensitivities (muskx_sim_run_sens(),
+ * muskx_sim_steady_state_sens()) of the model values each estimated
+ * parameter sets -- the model parameter of its id, placeholders and
+ * condition-table cells that name it. llh may be NULL. For Laplace noise
+ * the derivative of |r| at r = 0 is taken as 0. The sim's own sensitivity
+ * parameters are switched off afterwards.
+ * Status: as muskx_petab_llh(), plus EUNSUPPORTED (what the sensitivities
+ * do not support, named: see muskx_sim_set_sens_params(); a condition
+ * column that follows different estimated parameters before and after
+ * pre-equilibration), ENOTCONV (a pre-equilibration whose Jacobian is
+ * singular, see muskx_sim_steady_state_sens()), EINVAL (grad NULL).
+ */
+MUSKX_API muskx_status muskx_petab_gradient(const muskx_petab *pb,
+                                            muskx_sim *sim,
+                                            const double *theta, double *llh,
+                                            double *grad);
+/*
+ * For least squares: per measurement i (table order) the residual and
+ * sigma (as muskx_petab_evaluate(), each may be NULL) and their
+ * derivatives, row-major nmeasurements x nparams:
+ * dresidual[i * nparams + k] = d residual_i / d theta_k, and the same for
+ * dsigma (either may be NULL, not both). Status as muskx_petab_gradient().
+ */
+MUSKX_API muskx_status muskx_petab_jacobian(const muskx_petab *pb,
+                                            muskx_sim *sim,
+                                            const double *theta,
+                                            double *residual, double *sigma,
+                                            double *dresidual,
+                                            double *dsigma);
+/*
  * The simulations table as text: the measurement table's columns and rows,
  * with the column `measurement` renamed `simulation` and holding
  * simulation[i] (%.17g; muskx_petab_nmeasurements() values). *text_out is
@@ -1219,6 +1255,16 @@ MUSKX_API muskx_status muskx_petab_evaluate(const muskx_petab *pb,
 MUSKX_API muskx_status muskx_petab_simulations_table(const muskx_petab *pb,
                                                      const double *simulation,
                                                      char **text_out);
+/*
+ * The parameter table as text, with the nominalValue of every estimated
+ * parameter replaced by theta's value on the linear scale (%.17g): the
+ * table of a fit's result, loadable as the parameter table of the same
+ * problem. Other rows and columns are as read. *text_out as above.
+ * Status: EINVAL, ENOMEM.
+ */
+MUSKX_API muskx_status muskx_petab_parameters_table(const muskx_petab *pb,
+                                                    const double *theta,
+                                                    char **text_out);
 
 #ifdef __cplusplus
 }

@@ -837,7 +837,8 @@ static int emit_all(compile_state *s, const muskx_model *m, muskx__program *p) {
   if (emit(&c, s->b.dl_tau, s->b.ndl, &p->delay_tau)) goto done;
   for (int32_t k = 0; k < s->b.ndl; k++)
     if (emit(&c, &s->b.dl_expr[k], 1, &p->delay_expr[k])) goto done;
-  if (s->sens_built && muskx__sens_emit(&s->sens, &p->sens, emit_cb, &c))
+  if (s->sens_built &&
+      muskx__sens_emit(&s->sens, &p->sens, p->nparamlike, emit_cb, &c))
     goto done;
   if ((int64_t)p->reg_temp0 + c.max_temps > MUSKX__MAX_REGISTERS) goto done;
   p->nregs = p->reg_temp0 + c.max_temps;

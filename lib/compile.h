@@ -26,8 +26,11 @@ typedef struct muskx__dprog {
    when `available` (not for models with algebraic equations or delays). */
 typedef struct muskx__sens_program {
   int available;
-  muskx__dprog f_p;            /* d rhs_i / d P_j */
-  muskx__dprog out_y, out_p;   /* d output_c / d y_j, d P_j */
+  /* d rhs_i / d P_j and d output_c / d P_j, one program per slot j (the
+     run evaluates only the slots the chosen parameters move) */
+  muskx__dprog *f_p, *out_p;   /* nslots each */
+  int nslots;
+  muskx__dprog out_y;          /* d output_c / d y_j */
   muskx__dprog ip_p;           /* d (value of P_i) / d P_j */
   muskx__dprog iy_p;           /* d (initial value of y_i) / d P_j */
   muskx__dprog root_y, root_p, root_tu; /* root functions */

@@ -161,18 +161,57 @@ static int emit_one(const muskx__dentries *l, muskx__dprog *out,
   return emit(ctx, l->node, l->n, &out->code);
 }
 
+/* Splits l by column into nslots programs: a counting sort by column,
+   stable, so each column keeps its entries' order. */
+static int emit_by_slot(const muskx__dentries *l, int nslots,
+                        muskx__dprog **out, muskx__emit_fn emit, void *ctx) {
+  size_t n = (size_t)l->n + 1;
+  int32_t *start = muskx__calloc((size_t)nslots + 1, sizeof *start);
+  int32_t *next = muskx__calloc((size_t)nslots + 1, sizeof *next);
+  muskx__dentries by = {muskx__calloc(n, sizeof(int32_t)),
+                        muskx__calloc(n, sizeof(int32_t)),
+                        muskx__calloc(n, sizeof(int32_t)), 0, 0};
+  int rc = -1;
+  *out = muskx__calloc((size_t)nslots + 1, sizeof **out);
+  if (!start || !next || !by.row || !by.col || !by.node || !*out) goto done;
+  for (int32_t e = 0; e < l->n; e++) start[l->col[e] + 1]++;
+  for (int j = 0; j < nslots; j++) start[j + 1] += start[j];
+  memcpy(next, start, (size_t)nslots * sizeof *next);
+  for (int32_t e = 0; e < l->n; e++) {
+    int32_t k = next[l->col[e]]++;
+    by.row[k] = l->row[e];
+    by.col[k] = l->col[e];
+    by.node[k] = l->node[e];
+  }
+  for (int j = 0; j < nslots; j++) {
+    muskx__dentries one = {by.row + start[j], by.col + start[j],
+                           by.node + start[j], start[j + 1] - start[j], 0};
+    if (emit_one(&one, &(*out)[j], emit, ctx)) goto done;
+  }
+  rc = 0;
+done:
+  muskx__free(start);
+  muskx__free(next);
+  muskx__free(by.row);
+  muskx__free(by.col);
+  muskx__free(by.node);
+  return rc;
+}
+
 int muskx__sens_emit(const muskx__sens_build *sb, muskx__sens_program *sp,
-                     muskx__emit_fn emit, void *ctx) {
+                     int nslots, muskx__emit_fn emit, void *ctx) {
   size_t ne = (size_t)sb->nevents + 1;
   sp->nevents = sb->nevents;
+  sp->nslots = nslots;
+  if (emit_by_slot(&sb->f_p, nslots, &sp->f_p, emit, ctx) ||
+      emit_by_slot(&sb->out_p, nslots, &sp->out_p, emit, ctx))
+    return -1;
   sp->ev_y = muskx__calloc(ne, sizeof *sp->ev_y);
   sp->ev_p = muskx__calloc(ne, sizeof *sp->ev_p);
   sp->ev_tu = muskx__calloc(ne, sizeof *sp->ev_tu);
   sp->tm_p = muskx__calloc(ne, sizeof *sp->tm_p);
   if (!sp->ev_y || !sp->ev_p || !sp->ev_tu || !sp->tm_p) return -1;
-  if (emit_one(&sb->f_p, &sp->f_p, emit, ctx) ||
-      emit_one(&sb->out_y, &sp->out_y, emit, ctx) ||
-      emit_one(&sb->out_p, &sp->out_p, emit, ctx) ||
+  if (emit_one(&sb->out_y, &sp->out_y, emit, ctx) ||
       emit_one(&sb->ip_p, &sp->ip_p, emit, ctx) ||
       emit_one(&sb->iy_p, &sp->iy_p, emit, ctx) ||
       emit_one(&sb->root_y, &sp->root_y, emit, ctx) ||
@@ -197,9 +236,15 @@ static void dprog_free(muskx__dprog *d) {
 }
 
 void muskx__sens_program_free(muskx__sens_program *sp) {
-  muskx__dprog *all[] = {&sp->f_p, &sp->out_y, &sp->out_p, &sp->ip_p,
-                         &sp->iy_p, &sp->root_y, &sp->root_p, &sp->root_tu};
+  muskx__dprog *all[] = {&sp->out_y, &sp->ip_p, &sp->iy_p, &sp->root_y,
+                         &sp->root_p, &sp->root_tu};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) dprog_free(all[i]);
+  for (int j = 0; j < sp->nslots; j++) {
+    if (sp->f_p) dprog_free(&sp->f_p[j]);
+    if (sp->out_p) dprog_free(&sp->out_p[j]);
+  }
+  muskx__free(sp->f_p);
+  muskx__free(sp->out_p);
   for (int e = 0; e < sp->nevents; e++) {
     if (sp->ev_y) dprog_free(&sp->ev_y[e]);
     if (sp->ev_p) dprog_free(&sp->ev_p[e]);

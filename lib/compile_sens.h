@@ -43,11 +43,12 @@ int muskx__sens_build_all(muskx__sens_build *sb, muskx__dag *g,
                           const muskx_model *m, const muskx__sens_roots *r);
 void muskx__sens_build_free(muskx__sens_build *sb);
 
-/* Emits sb into sp with the compiler's emitter. 0 or -1. */
+/* Emits sb into sp with the compiler's emitter (nslots parameter-like
+   slots). 0 or -1. */
 typedef int (*muskx__emit_fn)(void *ctx, const int32_t *roots, int32_t n,
                               muskx__prog *out);
 int muskx__sens_emit(const muskx__sens_build *sb, muskx__sens_program *sp,
-                     muskx__emit_fn emit, void *ctx);
+                     int nslots, muskx__emit_fn emit, void *ctx);
 
 /* Frees what muskx__sens_emit made (muskx__program_free calls it). */
 void muskx__sens_program_free(muskx__sens_program *sp);

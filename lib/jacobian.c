@@ -133,18 +133,21 @@ int32_t muskx__diff_wrt(muskx__diff *d, int32_t node, int32_t j) {
     case MUSKX__D_SQR:
       r = OP(MUL, OP(MUL, muskx__dag_const(g, 2.0), a), da);
       break;
-    case MUSKX__D_POW:
-      if (db == MUSKX__DAG_ZERO) {
-        /* Constant exponent: b a^(b-1) a'. Avoids log(a), which is NaN for
-           a < 0 even though the power itself is fine. */
-        int32_t bm1 = OP(SUB, b, MUSKX__DAG_ONE);
-        r = OP(MUL, OP(MUL, b, OP(POW, a, bm1)), da);
-      } else {
-        /* General case: a^b (b' ln a + b a'/a). */
-        r = OP(MUL, node,
-               OP(ADD, OP(MUL, db, OP1(LOG, a)), OP(DIV, OP(MUL, b, da), a)));
+    case MUSKX__D_POW: {
+      /* b a^(b-1) a' + a^b ln(a) b', each term only where its derivative
+         is not 0: the first avoids log(a), which is NaN for a < 0 even
+         though the power is fine; the second is 0 at a = 0 (the limit of
+         a^b ln a for b > 0), where 0 * ln 0 would be NaN -- a Hill
+         exponent's sensitivity at a zero concentration. */
+      int32_t bm1 = OP(SUB, b, MUSKX__DAG_ONE);
+      r = OP(MUL, OP(MUL, b, OP(POW, a, bm1)), da);
+      if (db != MUSKX__DAG_ZERO) {
+        int32_t lb = OP(MUL, OP(MUL, node, OP1(LOG, a)), db);
+        int32_t at0 = OP(EQ, a, MUSKX__DAG_ZERO);
+        r = OP(ADD, r, muskx__dag_op(g, MUSKX__D_IF, at0, MUSKX__DAG_ZERO, lb));
       }
       break;
+    }
     case MUSKX__D_EXP: r = OP(MUL, node, da); break;
     case MUSKX__D_LOG: r = OP(DIV, da, a); break;
     case MUSKX__D_LOG10:

@@ -79,16 +79,46 @@ muskx_status muskx_petab_param_info(const muskx_petab *pb, int k,
 
 muskx_status muskx_petab_llh(const muskx_petab *pb, muskx_sim *sim,
                              const double *theta, double *llh, double *chi2) {
-  return muskx__petab_evaluate(pb, sim, theta, NULL, NULL, NULL, NULL, llh,
-                               chi2);
+  muskx__petab_out o = {0};
+  o.llh = llh;
+  o.chi2 = chi2;
+  return muskx__petab_evaluate(pb, sim, theta, &o);
 }
 
 muskx_status muskx_petab_evaluate(const muskx_petab *pb, muskx_sim *sim,
                                   const double *theta, double *simulation,
                                   double *residual, double *sigma,
                                   double *llh, double *chi2) {
-  return muskx__petab_evaluate(pb, sim, theta, simulation, residual, sigma,
-                               NULL, llh, chi2);
+  muskx__petab_out o = {0};
+  o.sim = simulation;
+  o.res = residual;
+  o.sigma = sigma;
+  o.llh = llh;
+  o.chi2 = chi2;
+  return muskx__petab_evaluate(pb, sim, theta, &o);
+}
+
+muskx_status muskx_petab_gradient(const muskx_petab *pb, muskx_sim *sim,
+                                  const double *theta, double *llh,
+                                  double *grad) {
+  if (grad == NULL) return MUSKX_EINVAL;
+  muskx__petab_out o = {0};
+  o.llh = llh;
+  o.grad = grad;
+  return muskx__petab_evaluate(pb, sim, theta, &o);
+}
+
+muskx_status muskx_petab_jacobian(const muskx_petab *pb, muskx_sim *sim,
+                                  const double *theta, double *residual,
+                                  double *sigma, double *dresidual,
+                                  double *dsigma) {
+  if (dresidual == NULL && dsigma == NULL) return MUSKX_EINVAL;
+  muskx__petab_out o = {0};
+  o.res = residual;
+  o.sigma = sigma;
+  o.dres = dresidual;
+  o.dsigma = dsigma;
+  return muskx__petab_evaluate(pb, sim, theta, &o);
 }
 
 /* Appends to a growing string; -1 when out of memory. */
@@ -105,6 +135,44 @@ static int put(strbuf *b, const char *s) {
   memcpy(b->p + b->len, s, n + 1);
   b->len += n;
   return 0;
+}
+
+muskx_status muskx_petab_parameters_table(const muskx_petab *pb,
+                                          const double *theta,
+                                          char **text_out) {
+  if (text_out != NULL) *text_out = NULL;
+  if (pb == NULL || text_out == NULL || (theta == NULL && pb->ntheta > 0))
+    return MUSKX_EINVAL;
+  const muskx__tsv *t = &pb->parameters_table;
+  int cn = muskx__tsv_column(t, "nominalValue");
+  strbuf b = {NULL, 0, 0};
+  int bad = 0;
+  for (int c = 0; c < t->ncols; c++) {
+    bad |= put(&b, c ? "\t" : "");
+    bad |= put(&b, t->header[c]);
+  }
+  bad |= put(&b, "\n");
+  for (int r = 0; r < t->nrows && !bad; r++) {
+    const muskx__petab_param *p = &pb->params[r]; /* one per row */
+    for (int c = 0; c < t->ncols; c++) {
+      char num[40];
+      const char *cell = muskx__tsv_cell(t, r, c);
+      if (c == cn && p->theta >= 0) {
+        snprintf(num, sizeof num, "%.17g",
+                 muskx__petab_unscale(theta[p->theta], p->scale));
+        cell = num;
+      }
+      bad |= put(&b, c ? "\t" : "");
+      bad |= put(&b, cell);
+    }
+    bad |= put(&b, "\n");
+  }
+  if (bad) {
+    muskx__free(b.p);
+    return MUSKX_ENOMEM;
+  }
+  *text_out = b.p;
+  return MUSKX_OK;
 }
 
 muskx_status muskx_petab_simulations_table(const muskx_petab *pb,

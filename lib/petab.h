@@ -133,6 +133,7 @@ struct muskx_petab {
   char *yaml_path;
   muskx_model *model;         /* the augmented model (owned) */
   muskx__tsv measurements_table; /* kept for the simulations table */
+  muskx__tsv parameters_table;   /* kept for a table of fitted values */
   int nparams, ntheta;
   muskx__petab_param *params;
   int *theta_param;           /* ntheta: parameter index of each */
@@ -173,19 +174,46 @@ muskx_status muskx__petab_build_model(struct muskx_petab *pb,
 double muskx__petab_unscale(double x, muskx__petab_scale s);
 double muskx__petab_toscale(double x, muskx__petab_scale s);
 
+/* What one evaluation fills (petab_eval.c); every pointer may be NULL.
+   Per measurement, in table order: sim (untransformed simulated
+   observable), res (transformed data minus transformed simulation,
+   divided by sigma), sigma, llh_i (log density). Sums: llh, chi2
+   (squared residuals). Derivatives with respect to theta, which need
+   forward sensitivities, row-major per measurement (nmeas x ntheta):
+   dsim, dres, dsigma; and grad (ntheta), d llh / d theta. */
+typedef struct muskx__petab_out {
+  double *sim, *res, *sigma, *llh_i;
+  double *llh, *chi2;
+  double *dsim, *dres, *dsigma, *grad;
+} muskx__petab_out;
+
+/* d value / d theta of a parameter of linear value p on scale s. */
+double muskx__petab_dunscale(double p, muskx__petab_scale s);
+
 /*
- * petab_eval.c: evaluates the problem at theta (ntheta values on the
- * parameters' scales) with sim (created from pb->model, tolerances set by
- * the caller). Per measurement i: sim_out[i] the simulated observable
- * (untransformed), res[i] the residual (transformed data minus transformed
- * simulation, divided by sigma), sigma[i] and llh_i; each output may be
- * NULL. *llh (sum of the log densities) and *chi2 (sum of squared
- * residuals) may be NULL. Errors are recorded on sim.
+ * Evaluates the problem at theta (ntheta values on the parameters'
+ * scales) with sim (created from pb->model, tolerances set by the
+ * caller). Errors are recorded on sim.
  */
 muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
                                    muskx_sim *sim, const double *theta,
-                                   double *sim_out, double *res,
-                                   double *sigma, double *llh_i,
-                                   double *llh, double *chi2);
+                                   const muskx__petab_out *out);
+
+/* petab_sens.c: the model values of experiment e that move with theta:
+   names[j] (model parameter, compartment or species ids, pointers into
+   pb) follows theta[j]; arrays of nparams + nph + ntargets. Returns
+   their number, or -1 with a reason in why (a condition column that
+   follows different parameters before and after pre-equilibration). */
+int muskx__petab_sens_entities(const struct muskx_petab *pb, int e,
+                               const char **names, int *theta, char *why,
+                               size_t whysize);
+/* For one measurement (data m, simulation y, sigma, residual r) and the
+   derivatives dy, dsigma of y and sigma (ntheta each): dres (may be NULL)
+   receives d r / d theta, grad (may be NULL) is added d llh_i / d theta. */
+void muskx__petab_measurement_derivs(const muskx__petab_observable *o,
+                                     double m, double y, double sigma,
+                                     double r, const double *dy,
+                                     const double *dsigma, int ntheta,
+                                     double *dres, double *grad);
 
 #endif

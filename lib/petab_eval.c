@@ -32,6 +32,15 @@ double muskx__petab_unscale(double x, muskx__petab_scale s) {
   return x;
 }
 
+double muskx__petab_dunscale(double p, muskx__petab_scale s) {
+  switch (s) {
+    case MUSKX__PETAB_LOG: return p;
+    case MUSKX__PETAB_LOG10: return p * log(10.0);
+    case MUSKX__PETAB_LIN: break;
+  }
+  return 1.0;
+}
+
 double muskx__petab_toscale(double x, muskx__petab_scale s) {
   switch (s) {
     case MUSKX__PETAB_LOG: return log(x);
@@ -102,13 +111,14 @@ static muskx_status preequilibrate(const struct muskx_petab *pb,
 }
 
 /* Simulates experiment e into out (ntimes rows, plus one for the steady
-   state when it has a measurement at inf). */
+   state when it has a measurement at inf); with sens (nsens parameters
+   already chosen on sim), also their sensitivities, rows as in out. */
 static muskx_status simulate(const struct muskx_petab *pb, muskx_sim *sim,
                              int e, const double *plin, preeq_cache *pc,
-                             double *out) {
+                             double *out, double *sens) {
   const muskx__petab_experiment *x = &pb->exps[e];
   const char *cond = pb->conds[x->cond].id;
-  muskx_status st = muskx_sim_reset(sim);
+  muskx_status st = MUSKX_OK;
   for (int i = 0; i < pb->nparams && st == MUSKX_OK; i++)
     if (pb->params[i].model_param >= 0)
       st = muskx_sim_set_param_index(sim, pb->params[i].model_param, plin[i]);
@@ -119,21 +129,34 @@ static muskx_status simulate(const struct muskx_petab *pb, muskx_sim *sim,
   if (st != MUSKX_OK) return fail_in(sim, st, "setting up condition", cond);
   if (x->preeq >= 0) {
     const char *pre = pb->conds[x->preeq].id;
-    st = preequilibrate(pb, sim, x->preeq, plin, pc);
+    if (sens == NULL) {
+      st = preequilibrate(pb, sim, x->preeq, plin, pc);
+    } else { /* initial sensitivities cannot be cached: solve again */
+      st = apply_condition(pb, sim, x->preeq, plin);
+      if (st == MUSKX_OK) st = muskx_sim_steady_state_sens(sim, NULL, NULL);
+    }
     if (st != MUSKX_OK)
       return fail_in(sim, st, "pre-equilibration under condition", pre);
   }
   st = apply_condition(pb, sim, x->cond, plin);
-  if (st == MUSKX_OK) st = muskx_sim_run(sim, x->times, x->ntimes, out, NULL);
+  if (st == MUSKX_OK)
+    st = sens ? muskx_sim_run_sens(sim, x->times, (int)x->ntimes, out, sens)
+              : muskx_sim_run(sim, x->times, x->ntimes, out, NULL);
   if (st != MUSKX_OK) return fail_in(sim, st, "simulating condition", cond);
   if (x->has_inf) {
     /* The steady state becomes the initial state: a run of one time point
        then gives its outputs. */
     const double t0 = 0.0;
-    st = muskx_sim_steady_state(sim, NULL, 0);
-    if (st == MUSKX_OK)
-      st = muskx_sim_run(sim, &t0, 1,
-                         out + x->ntimes * (size_t)muskx_sim_ncols(sim), NULL);
+    size_t row = x->ntimes * (size_t)muskx_sim_ncols(sim);
+    if (sens == NULL) {
+      st = muskx_sim_steady_state(sim, NULL, 0);
+      if (st == MUSKX_OK) st = muskx_sim_run(sim, &t0, 1, out + row, NULL);
+    } else {
+      st = muskx_sim_steady_state_sens(sim, NULL, NULL);
+      if (st == MUSKX_OK)
+        st = muskx_sim_run_sens(sim, &t0, 1, out + row,
+                                sens + row * (size_t)muskx_sim_sens_count(sim));
+    }
     if (st != MUSKX_OK)
       return fail_in(sim, st, "steady state (time inf) of condition", cond);
   }
@@ -159,63 +182,126 @@ static double log_density(const muskx__petab_observable *o, double m,
   return -0.5 * LOG_2PI - log(sigma) - 0.5 * r * r - jac;
 }
 
+/* Sets up the sensitivities of experiment e: the model values that move
+   with theta become sim's sensitivity parameters (none: off). Returns
+   their number, or -1 after recording the error on sim. */
+static int choose_sens(const struct muskx_petab *pb, muskx_sim *sim, int e,
+                       const char **names, int *theta) {
+  char why[512];
+  int n = muskx__petab_sens_entities(pb, e, names, theta, why, sizeof why);
+  if (n < 0) {
+    muskx__sim_err(sim, MUSKX_EUNSUPPORTED, "%s", why);
+    return -1;
+  }
+  muskx_status st = muskx_sim_set_sens_params(sim, n > 0 ? names : NULL, n);
+  if (st != MUSKX_OK) {
+    fail_in(sim, st, "sensitivities of condition", pb->conds[pb->exps[e].cond].id);
+    return -1;
+  }
+  return n;
+}
+
+/* d(column c of row)/d theta_k, k < ntheta, from the n sensitivities of
+   the row (entity j follows theta[j]) times d value / d theta. */
+static void column_derivs(const double *srow, int c, int n, const int *theta,
+                          const double *dp, int ntheta, double *d) {
+  memset(d, 0, (size_t)ntheta * sizeof *d);
+  for (int j = 0; j < n; j++)
+    d[theta[j]] += srow[(size_t)c * (size_t)n + (size_t)j] * dp[theta[j]];
+}
+
 muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
                                    muskx_sim *sim, const double *theta,
-                                   double *sim_out, double *res_out,
-                                   double *sigma_out, double *llh_i,
-                                   double *llh, double *chi2) {
-  if (pb == NULL || sim == NULL || (theta == NULL && pb->ntheta > 0))
+                                   const muskx__petab_out *o) {
+  if (pb == NULL || sim == NULL || o == NULL ||
+      (theta == NULL && pb->ntheta > 0))
     return MUSKX_EINVAL;
   if (sim->m != pb->model)
     return muskx__sim_err(sim, MUSKX_EINVAL,
                           "the simulation is not of this problem's model");
-  size_t ncols = (size_t)muskx_sim_ncols(sim), rows = 0;
+  int derivs = o->dsim || o->dres || o->dsigma || o->grad;
+  size_t ncols = (size_t)muskx_sim_ncols(sim), rows = 0, nt = (size_t)pb->ntheta;
   for (int e = 0; e < pb->nexp; e++)
     if (pb->exps[e].ntimes + 1 > rows) rows = pb->exps[e].ntimes + 1;
   size_t nspecies = (size_t)muskx_model_count(pb->model, MUSKX_SPECIES);
+  size_t maxsens = derivs ? (size_t)(pb->nparams + pb->nph + pb->ntargets) : 0;
   double *plin = muskx__calloc((size_t)pb->nparams + 1, sizeof *plin);
+  double *dp = muskx__calloc(nt + 1, sizeof *dp);
   double *out = muskx__calloc(rows * ncols, sizeof *out);
+  double *S = derivs ? muskx__calloc(rows * ncols * maxsens + 1, sizeof *S) : NULL;
+  double *dy = muskx__calloc(2 * nt + 1, sizeof *dy);
+  const char **names = muskx__calloc(maxsens + 1, sizeof *names);
+  int *sth = muskx__calloc(maxsens + 1, sizeof *sth);
   preeq_cache pc = {muskx__calloc((size_t)pb->nconds * nspecies + 1, sizeof(double)),
                     muskx__calloc((size_t)pb->nconds + 1, 1), (int)nspecies};
-  if (plin == NULL || out == NULL || pc.y == NULL || pc.have == NULL) {
-    muskx__free(plin);
-    muskx__free(out);
-    muskx__free(pc.y);
-    muskx__free(pc.have);
-    return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
-  }
-  for (int i = 0; i < pb->nparams; i++) {
+  muskx_status st = MUSKX_OK;
+  if (plin == NULL || dp == NULL || out == NULL || (derivs && S == NULL) ||
+      dy == NULL || names == NULL || sth == NULL || pc.y == NULL ||
+      pc.have == NULL)
+    st = muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
+  for (int i = 0; i < pb->nparams && st == MUSKX_OK; i++) {
     const muskx__petab_param *p = &pb->params[i];
     plin[i] = p->theta >= 0 ? muskx__petab_unscale(theta[p->theta], p->scale)
                             : p->nominal;
+    if (p->theta >= 0) dp[p->theta] = muskx__petab_dunscale(plin[i], p->scale);
   }
+  if (o->grad) memset(o->grad, 0, nt * sizeof *o->grad);
   double sum = 0.0, sumsq = 0.0;
-  muskx_status st = MUSKX_OK;
   for (int e = 0; e < pb->nexp && st == MUSKX_OK; e++) {
-    if ((st = simulate(pb, sim, e, plin, &pc, out)) != MUSKX_OK) break;
+    int ns = 0;
+    if ((st = muskx_sim_reset(sim)) != MUSKX_OK) break;
+    if (derivs && (ns = choose_sens(pb, sim, e, names, sth)) < 0) {
+      st = MUSKX_EUNSUPPORTED;
+      break;
+    }
+    if ((st = simulate(pb, sim, e, plin, &pc, out, ns > 0 ? S : NULL)) != MUSKX_OK)
+      break;
     const muskx__petab_experiment *x = &pb->exps[e];
     for (int i = 0; i < pb->nmeas; i++) {
       const muskx__petab_measurement *m = &pb->meas[i];
       if (m->exp != e) continue;
-      const muskx__petab_observable *o = &pb->obs[m->obs];
-      const double *row = out + (m->row >= 0 ? (size_t)m->row : x->ntimes) * ncols;
-      double y = row[nspecies + (size_t)o->out_obs];
-      double sigma = row[nspecies + (size_t)o->out_sigma];
-      double r, l = log_density(o, m->value, y, sigma, &r);
-      if (sim_out) sim_out[i] = y;
-      if (res_out) res_out[i] = r;
-      if (sigma_out) sigma_out[i] = sigma;
-      if (llh_i) llh_i[i] = l;
+      const muskx__petab_observable *ob = &pb->obs[m->obs];
+      size_t row = m->row >= 0 ? (size_t)m->row : x->ntimes;
+      size_t cy = nspecies + (size_t)ob->out_obs;
+      size_t cs = nspecies + (size_t)ob->out_sigma;
+      double y = out[row * ncols + cy], sigma = out[row * ncols + cs];
+      double r, l = log_density(ob, m->value, y, sigma, &r);
+      if (o->sim) o->sim[i] = y;
+      if (o->res) o->res[i] = r;
+      if (o->sigma) o->sigma[i] = sigma;
+      if (o->llh_i) o->llh_i[i] = l;
       sum += l;
       sumsq += r * r;
+      if (!derivs) continue;
+      double *dys = dy, *dss = dy + nt;
+      const double *srow = S + row * ncols * (size_t)ns;
+      column_derivs(srow, (int)cy, ns, sth, dp, (int)nt, dys);
+      column_derivs(srow, (int)cs, ns, sth, dp, (int)nt, dss);
+      muskx__petab_measurement_derivs(ob, m->value, y, sigma, r, dys, dss,
+                                      (int)nt,
+                                      o->dres ? o->dres + (size_t)i * nt : NULL,
+                                      o->grad);
+      if (o->dsim) memcpy(o->dsim + (size_t)i * nt, dys, nt * sizeof *dys);
+      if (o->dsigma) memcpy(o->dsigma + (size_t)i * nt, dss, nt * sizeof *dss);
     }
   }
+  if (derivs) { /* switched off again, keeping the message of a failure */
+    char msg[MUSKX_ERROR_MESSAGE_MAX];
+    snprintf(msg, sizeof msg, "%s", muskx_sim_errmsg(sim));
+    muskx_sim_set_sens_params(sim, NULL, 0);
+    if (st != MUSKX_OK) muskx__sim_err(sim, st, "%s", msg);
+  }
   muskx__free(plin);
+  muskx__free(dp);
   muskx__free(out);
+  muskx__free(S);
+  muskx__free(dy);
+  muskx__free(names);
+  muskx__free(sth);
   muskx__free(pc.y);
   muskx__free(pc.have);
   if (st != MUSKX_OK) return st;
-  if (llh) *llh = sum;
-  if (chi2) *chi2 = sumsq;
+  if (o->llh) *o->llh = sum;
+  if (o->chi2) *o->chi2 = sumsq;
   return MUSKX_OK;
 }

@@ -583,7 +583,7 @@ muskx_status muskx__petab_read(const char *yaml_path,
   muskx__file_text ft;
   muskx__loc loc = {yaml_path, 0, 0};
   muskx__yaml_node *root = NULL;
-  muskx__tsv tp = {0}, to = {0}, tc = {0};
+  muskx__tsv *tp = &pb->parameters_table, to = {0}, tc = {0};
   char *files[5] = {NULL};
   char *dir = NULL;
   muskx__folders scope = {NULL, 0};
@@ -646,8 +646,8 @@ muskx_status muskx__petab_read(const char *yaml_path,
       (st = one_file(pm, "condition_files", yaml_path, dir, &files[3], err)) ||
       (st = one_file(pm, "measurement_files", yaml_path, dir, &files[4], err)))
     goto done;
-  if ((st = muskx__tsv_read(files[0], &scope, &tp, err)) ||
-      (st = read_params(pb, &tp, err)) ||
+  if ((st = muskx__tsv_read(files[0], &scope, tp, err)) ||
+      (st = read_params(pb, tp, err)) ||
       (st = muskx__tsv_read(files[2], &scope, &to, err)) ||
       (st = read_observables(pb, &to, err)) ||
       (st = muskx__tsv_read(files[3], &scope, &tc, err)) ||
@@ -659,7 +659,6 @@ muskx_status muskx__petab_read(const char *yaml_path,
 done:
   muskx__folders_close(&scope);
   muskx__yaml_free(root);
-  muskx__tsv_free(&tp);
   muskx__tsv_free(&to);
   muskx__tsv_free(&tc);
   for (int k = 0; k < 5; k++) muskx__free(files[k]);
@@ -670,6 +669,7 @@ done:
 void muskx__petab_clear(struct muskx_petab *pb) {
   muskx_model_free(pb->model);
   muskx__tsv_free(&pb->measurements_table);
+  muskx__tsv_free(&pb->parameters_table);
   for (int i = 0; i < pb->nparams; i++) muskx__free(pb->params[i].id);
   for (int i = 0; i < pb->nobs; i++) {
     muskx__free(pb->obs[i].id);

@@ -28,14 +28,15 @@ static void free_choice(muskx_sim *s) {
     muskx__free(s->sens_names[k]);
   void *arrays[] = {s->sens_names, s->sens_slot, s->sens_species, s->sens_y,
                     s->sens_P, s->sens_P_nz, s->sens_work, s->sens_pbar,
-                    s->sens_ss, s->sens_tau, s->sens_prev};
+                    s->sens_ss, s->sens_tau, s->sens_prev, s->sens_cache_y};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
     muskx__free(arrays[i]);
   s->sens_names = NULL;
   s->sens_slot = s->sens_species = NULL;
   s->sens_y = s->sens_P = s->sens_work = s->sens_pbar = NULL;
-  s->sens_ss = s->sens_tau = s->sens_prev = NULL;
+  s->sens_ss = s->sens_tau = s->sens_prev = s->sens_cache_y = NULL;
   s->sens_P_nz = NULL;
+  s->sens_cache_ok = 0;
   s->nsens = 0;
 }
 
@@ -107,10 +108,11 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
   t.sens_ss = muskx__calloc(ns * np, sizeof(double));
   t.sens_tau = muskx__calloc(np, sizeof(double));
   t.sens_prev = muskx__calloc(ns * np, sizeof(double));
+  t.sens_cache_y = muskx__calloc(ns, sizeof(double));
   st = MUSKX_OK;
   if (!t.sens_names || !t.sens_slot || !t.sens_species || !t.sens_y ||
       !t.sens_P || !t.sens_P_nz || !t.sens_work || !t.sens_pbar ||
-      !t.sens_ss || !t.sens_tau || !t.sens_prev)
+      !t.sens_ss || !t.sens_tau || !t.sens_prev || !t.sens_cache_y)
     st = muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (sensitivities)");
   for (int k = 0; st == MUSKX_OK && k < n; k++) {
     const char *nm = names[k];
@@ -166,6 +168,7 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
   s->sens_ss = t.sens_ss;
   s->sens_tau = t.sens_tau;
   s->sens_prev = t.sens_prev;
+  s->sens_cache_y = t.sens_cache_y;
   s->errmsg[0] = '\0';
   return MUSKX_OK;
 }
@@ -256,18 +259,27 @@ void muskx__sens_initial(muskx_sim *s) {
 
 /* ---- the sensitivity right-hand side -------------------------------------- */
 
+/* Loads (t, y) and the inputs at t into the registers. */
+static void load_point(muskx_sim *s, double t, const double *y) {
+  static const muskx__prog nothing = {NULL, 0, NULL, 0};
+  muskx__sim_eval(s, &nothing, t, y);
+}
+
 void muskx__sens_dfdp(muskx_sim *s, double t, const double *y, double *fp) {
-  const muskx__dprog *d = &s->p->sens.f_p;
+  const muskx__sens_program *sp = &s->p->sens;
   int np = s->nsens;
   memset(fp, 0, (size_t)s->m->nspecies * np * sizeof *fp);
-  muskx__sim_eval(s, &d->code, t, y);
-  for (int32_t e = 0; e < d->code.nresults; e++) {
-    int j = d->col[e];
-    if (!s->sens_P_nz[j]) continue;
-    double v = s->R[d->code.results[e]];
-    double *fi = fp + (size_t)d->row[e] * np;
+  load_point(s, t, y);
+  for (int j = 0; j < sp->nslots; j++) {
+    const muskx__dprog *d = &sp->f_p[j];
+    if (!s->sens_P_nz[j] || d->code.nresults == 0) continue;
+    muskx__vm_run(&d->code, s->R);
     const double *pj = s->sens_P + (size_t)j * np;
-    for (int k = 0; k < np; k++) fi[k] += v * pj[k];
+    for (int32_t e = 0; e < d->code.nresults; e++) {
+      double v = s->R[d->code.results[e]];
+      double *fi = fp + (size_t)d->row[e] * np;
+      for (int k = 0; k < np; k++) fi[k] += v * pj[k];
+    }
   }
 }
 
@@ -280,9 +292,17 @@ static int sens_rhs_cb(int Ns, sunrealtype t, N_Vector y, N_Vector ydot,
   int n = s->m->nspecies, np = Ns;
   double *yd = N_VGetArrayPointer(y);
   double *jv = s->sens_work, *fp = s->sens_work + p->jac_nnz;
-  muskx__sim_eval(s, &p->jac, t, yd);
-  for (int32_t e = 0; e < p->jac_nnz; e++) jv[e] = s->R[p->jac.results[e]];
-  muskx__sens_dfdp(s, t, yd, fp);
+  /* The staggered corrector calls this at one (t, y) for every iteration
+     on s: J and df/dp are computed once per point. */
+  if (!s->sens_cache_ok || t != s->sens_cache_t ||
+      memcmp(yd, s->sens_cache_y, (size_t)n * sizeof *yd) != 0) {
+    muskx__sim_eval(s, &p->jac, t, yd);
+    for (int32_t e = 0; e < p->jac_nnz; e++) jv[e] = s->R[p->jac.results[e]];
+    muskx__sens_dfdp(s, t, yd, fp);
+    s->sens_cache_t = t;
+    memcpy(s->sens_cache_y, yd, (size_t)n * sizeof *yd);
+    s->sens_cache_ok = 1;
+  }
   for (int k = 0; k < np; k++) {
     const double *sk = N_VGetArrayPointer(yS[k]);
     double *dk = N_VGetArrayPointer(ySdot[k]);
@@ -309,6 +329,7 @@ static void to_vectors(muskx_sim *s) {
 }
 
 muskx_status muskx__sens_reinit(muskx_sim *s, double t) {
+  s->sens_cache_ok = 0; /* parameters may have changed */
   if (!s->sens_active) {
     if (s->sens_built) CVodeSensToggleOff(s->cvode);
     return MUSKX_OK;
@@ -376,14 +397,16 @@ void muskx__sens_record(muskx_sim *s, double t, const double *y,
     double *oc = ro + (size_t)sp->out_y.row[e] * np;
     for (int k = 0; k < np; k++) oc[k] += v * sj[k];
   }
-  muskx__sim_eval(s, &sp->out_p.code, t, y);
-  for (int32_t e = 0; e < sp->out_p.code.nresults; e++) {
-    int j = sp->out_p.col[e];
-    if (!s->sens_P_nz[j]) continue;
-    double v = s->R[sp->out_p.code.results[e]];
+  for (int j = 0; j < sp->nslots; j++) {
+    const muskx__dprog *d = &sp->out_p[j];
+    if (!s->sens_P_nz[j] || d->code.nresults == 0) continue;
+    muskx__vm_run(&d->code, s->R);
     const double *pj = s->sens_P + (size_t)j * np;
-    double *oc = ro + (size_t)sp->out_p.row[e] * np;
-    for (int k = 0; k < np; k++) oc[k] += v * pj[k];
+    for (int32_t e = 0; e < d->code.nresults; e++) {
+      double v = s->R[d->code.results[e]];
+      double *oc = ro + (size_t)d->row[e] * np;
+      for (int k = 0; k < np; k++) oc[k] += v * pj[k];
+    }
   }
 }
 

@@ -166,4 +166,5 @@ void muskx__sens_event_post(muskx_sim *s, int e) {
     memcpy(dst, rows + (size_t)k * np, (size_t)np * sizeof *dst);
   }
   if (params) muskx__sens_P_update_nz(s);
+  s->sens_cache_ok = 0;
 }

@@ -4,8 +4,10 @@
  * (J = df/dy at y*), solved over the species that can change; a species
  * nothing changes keeps its initial value's sensitivity s0, which enters
  * the others' right-hand side: J_FF s_F = -(df_F/dp + J_FX s0_X).
- * LAPACK dgetrf/dgetrs, and dgecon to refuse a singular J (a conservation
- * law, where the steady state depends on the initial values instead).
+ * LAPACK dgetrf/dgetrs, and dgecon to detect a singular J. A singular J
+ * from conservation laws (pre-equilibration of closed networks, as in
+ * PEtab problems) is solved with the laws as extra equations
+ * (solve_conserved); any other singular J is refused.
  */
 #include <math.h>
 #include <string.h>
@@ -21,6 +23,102 @@ extern void dgetrs_(const char *trans, const int *n, const int *nrhs,
 extern void dgecon_(const char *norm, const int *n, const double *a,
                     const int *lda, const double *anorm, double *rcond,
                     double *work, int *iwork, int *info);
+extern void dgesvd_(const char *jobu, const char *jobvt, const int *m,
+                    const int *n, double *a, const int *lda, double *s,
+                    double *u, const int *ldu, double *vt, const int *ldvt,
+                    double *work, const int *lwork, int *info);
+extern void dgels_(const char *trans, const int *m, const int *n,
+                   const int *nrhs, double *a, const int *lda, double *b,
+                   const int *ldb, double *work, const int *lwork, int *info);
+
+/* Singular values below this fraction of the largest mark the left null
+   space of J: the conservation laws w^T y = const. */
+#define NULL_TOL 1e-10
+
+/*
+ * J s = -df/dp when J (nf x nf, column-major in J0) is singular because of
+ * conservation laws w^T f = 0: then w^T s stays what it was at the start,
+ * w^T s = w^T s0, and [J; W^T] s = [-b; W^T s0] has one solution (LAPACK
+ * dgesvd for W, the left singular vectors of the zero singular values,
+ * then dgels). B (nf x np) holds -b on entry and s on return; s0 (nf x
+ * np, column-major like B) the initial sensitivities. Returns 0, or -1
+ * when the system is not consistent (a singular J without conservation
+ * law: a bifurcation) or LAPACK fails or memory runs out.
+ */
+static int solve_conserved(int nf, int np, const double *J0, double *B,
+                           const double *s0) {
+  int info = 0, lwork = -1, ok = -1;
+  double q;
+  double *Jc = muskx__calloc((size_t)nf * nf, sizeof *Jc);
+  double *U = muskx__calloc((size_t)nf * nf, sizeof *U);
+  double *sv = muskx__calloc((size_t)nf, sizeof *sv);
+  double *M = NULL, *R = NULL, *work = NULL;
+  if (!Jc || !U || !sv) goto out;
+  memcpy(Jc, J0, (size_t)nf * nf * sizeof *Jc);
+  dgesvd_("A", "N", &nf, &nf, Jc, &nf, sv, U, &nf, NULL, &nf, &q, &lwork, &info);
+  lwork = (int)q + 1;
+  if (info != 0 || (work = muskx__calloc((size_t)lwork, sizeof *work)) == NULL)
+    goto out;
+  dgesvd_("A", "N", &nf, &nf, Jc, &nf, sv, U, &nf, NULL, &nf, work, &lwork, &info);
+  if (info != 0) goto out;
+  int c = 0;
+  while (c < nf && sv[nf - 1 - c] <= NULL_TOL * sv[0]) c++;
+  int m = nf + c;
+  M = muskx__calloc((size_t)m * nf, sizeof *M);
+  R = muskx__calloc((size_t)m * np, sizeof *R);
+  if (!M || !R) goto out;
+  for (int col = 0; col < nf; col++) {
+    for (int r = 0; r < nf; r++) M[(size_t)col * m + r] = J0[(size_t)col * nf + r];
+    for (int w = 0; w < c; w++) /* row nf + w: column nf - 1 - w of U */
+      M[(size_t)col * m + nf + w] = U[(size_t)(nf - 1 - w) * nf + col];
+  }
+  for (int k = 0; k < np; k++) {
+    for (int r = 0; r < nf; r++) R[(size_t)k * m + r] = B[(size_t)k * nf + r];
+    for (int w = 0; w < c; w++) {
+      double v = 0;
+      for (int r = 0; r < nf; r++)
+        v += U[(size_t)(nf - 1 - w) * nf + r] * s0[(size_t)k * nf + r];
+      R[(size_t)k * m + nf + w] = v;
+    }
+  }
+  /* Keep the system to judge its consistency afterwards. */
+  double *M0 = muskx__calloc((size_t)m * nf, sizeof *M0);
+  double *R0 = muskx__calloc((size_t)m * np, sizeof *R0);
+  if (!M0 || !R0) {
+    muskx__free(M0);
+    muskx__free(R0);
+    goto out;
+  }
+  memcpy(M0, M, (size_t)m * nf * sizeof *M);
+  memcpy(R0, R, (size_t)m * np * sizeof *R);
+  muskx__free(work);
+  lwork = -1;
+  dgels_("N", &m, &nf, &np, M, &m, R, &m, &q, &lwork, &info);
+  lwork = (int)q + 1;
+  work = muskx__calloc((size_t)lwork, sizeof *work);
+  if (work != NULL && info == 0) {
+    dgels_("N", &m, &nf, &np, M, &m, R, &m, work, &lwork, &info);
+    ok = info == 0 ? 0 : -1;
+  }
+  for (int k = 0; k < np && ok == 0; k++) { /* residual of each column */
+    double rn = 0, bn = 0;
+    for (int r = 0; r < m; r++) {
+      double v = -R0[(size_t)k * m + r];
+      for (int col = 0; col < nf; col++)
+        v += M0[(size_t)col * m + r] * R[(size_t)k * m + col];
+      rn = fmax(rn, fabs(v));
+      bn = fmax(bn, fabs(R0[(size_t)k * m + r]));
+    }
+    if (!(rn <= 1e-6 * (bn + 1e-300) + 1e-12)) ok = -1;
+    for (int r = 0; r < nf; r++) B[(size_t)k * nf + r] = R[(size_t)k * m + r];
+  }
+  muskx__free(M0);
+  muskx__free(R0);
+out:
+  muskx__free(Jc); muskx__free(U); muskx__free(sv); muskx__free(M);
+  muskx__free(R); muskx__free(work);
+  return ok;
+}
 
 /* Below this reciprocal condition number J is taken as singular: s would
    have no correct digit left. */
@@ -44,8 +142,9 @@ muskx_status muskx_sim_steady_state_sens(muskx_sim *s, double *y,
   double *fp = muskx__calloc(nsp, sizeof *fp), *work = muskx__calloc(4 * nn, sizeof *work);
   int *freei = muskx__calloc(nn, sizeof *freei), *ipiv = muskx__calloc(nn, sizeof *ipiv);
   int *iwork = muskx__calloc(nn, sizeof *iwork);
+  double *J0 = muskx__calloc(nn * nn, sizeof *J0), *s0 = muskx__calloc(nsp, sizeof *s0);
   if (!x || !f || !J || !A || !S || !B || !fp || !work || !freei || !ipiv ||
-      !iwork) {
+      !iwork || !J0 || !s0) {
     st = muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (steady state "
                         "sensitivities)");
     goto done;
@@ -87,17 +186,26 @@ muskx_status muskx_sim_steady_state_sens(muskx_sim *s, double *y,
     }
   if (nf > 0) {
     double rcond = 0;
+    memcpy(J0, A, (size_t)nf * nf * sizeof *A);
     dgetrf_(&nf, &nf, A, &nf, ipiv, &info);
     if (info == 0) dgecon_("1", &nf, A, &nf, &anorm, &rcond, work, iwork, &info);
     if (info != 0 || !(rcond >= RCOND_MIN)) {
-      st = muskx__sim_err(s, MUSKX_ENOTCONV,
-                          "the Jacobian at the steady state is singular "
-                          "(reciprocal condition %g): a conservation law or "
-                          "a bifurcation, where J s = -df/dp does not give "
-                          "the steady state's sensitivities", rcond);
-      goto done;
+      /* Conservation laws: w^T s keeps its initial value. */
+      for (int k = 0; k < np; k++)
+        for (int r = 0; r < nf; r++)
+          s0[(size_t)k * nf + r] = S[(size_t)freei[r] * np + k];
+      if (solve_conserved(nf, np, J0, B, s0) != 0) {
+        st = muskx__sim_err(s, MUSKX_ENOTCONV,
+                            "the Jacobian at the steady state is singular "
+                            "(reciprocal condition %g) and not only by "
+                            "conservation laws (a bifurcation?): J s = "
+                            "-df/dp does not give the steady state's "
+                            "sensitivities", rcond);
+        goto done;
+      }
+    } else {
+      dgetrs_("N", &nf, &np, A, &nf, ipiv, B, &nf, &info);
     }
-    dgetrs_("N", &nf, &np, A, &nf, ipiv, B, &nf, &info);
     for (int k = 0; k < np; k++)
       for (int r = 0; r < nf; r++)
         S[(size_t)freei[r] * np + k] = B[(size_t)k * nf + r];
@@ -118,5 +226,6 @@ done:
   muskx__free(x); muskx__free(f); muskx__free(J); muskx__free(A);
   muskx__free(S); muskx__free(B); muskx__free(fp); muskx__free(work);
   muskx__free(freei); muskx__free(ipiv); muskx__free(iwork);
+  muskx__free(J0); muskx__free(s0);
   return st;
 }

@@ -149,6 +149,9 @@ struct muskx_sim {
   double *sens_tau;      /* nsens: d(root time)/d p_k, NAN when unknown */
   double *sens_prev;     /* nspecies * nsens: s before a root's events */
   double *sens_out;      /* rows of output sensitivities, NULL: none */
+  double *sens_cache_y;  /* the (t, y) of the J and df/dp in sens_work */
+  double sens_cache_t;
+  int sens_cache_ok;
 
   /* last steady state */
   double steady_resid;

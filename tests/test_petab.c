@@ -105,6 +105,54 @@ START_TEST(llh_residuals_and_sigmas_follow_the_closed_forms) {
 }
 END_TEST
 
+/* llh of expected() at theta (log10 k, sd), and its central differences:
+   an engine-independent reference for the gradient. */
+static double expected_llh(const double *th) {
+  double a[4], b[4], c[4];
+  return expected(pow(10.0, th[0]), th[1], a, b, c);
+}
+
+START_TEST(the_gradient_and_jacobian_follow_the_closed_forms) {
+  static const double thetas[3][2] = {{-0.30102999566398120, 0.4},
+                                      {0.2, 1.3},
+                                      {-1.5, 0.05}};
+  muskx_petab *pb = load();
+  muskx_sim *s = sim_of(pb);
+  double th[2] = {thetas[_i][0], thetas[_i][1]}, grad[2], llh;
+  muskx_status st = muskx_petab_gradient(pb, s, th, &llh, grad);
+  ck_assert_msg(st == MUSKX_OK, "%s", muskx_sim_errmsg(s));
+  ck_assert_double_eq_tol(llh, expected_llh(th), 1e-6 * (1 + fabs(llh)));
+  double dres[8], dsig[8], res[4], sig[4];
+  ck_assert_int_eq(muskx_petab_jacobian(pb, s, th, res, sig, dres, dsig),
+                   MUSKX_OK);
+  for (int k = 0; k < 2; k++) {
+    const double h = 1e-6;
+    double tp[2] = {th[0], th[1]}, tm[2] = {th[0], th[1]};
+    tp[k] += h;
+    tm[k] -= h;
+    double fd = (expected_llh(tp) - expected_llh(tm)) / (2 * h);
+    ck_assert_msg(fabs(grad[k] - fd) <= 1e-5 * (1 + fabs(fd)),
+                  "d llh / d theta_%d: %.10g, central differences %.10g", k,
+                  grad[k], fd);
+    double e1[4], r1[4], s1[4], e2[4], r2[4], s2[4];
+    expected(pow(10.0, tp[0]), tp[1], e1, r1, s1);
+    expected(pow(10.0, tm[0]), tm[1], e2, r2, s2);
+    for (int i = 0; i < 4; i++) {
+      double fr = (r1[i] - r2[i]) / (2 * h), fs = (s1[i] - s2[i]) / (2 * h);
+      ck_assert_msg(fabs(dres[i * 2 + k] - fr) <= 1e-5 * (1 + fabs(fr)),
+                    "d res_%d / d theta_%d: %.10g vs %.10g", i, k,
+                    dres[i * 2 + k], fr);
+      ck_assert_double_eq_tol(dsig[i * 2 + k], fs, 1e-6);
+    }
+  }
+  /* The sim is left without sensitivity parameters. */
+  ck_assert_int_eq(muskx_sim_sens_count(s), 0);
+  ck_assert_int_eq(muskx_petab_gradient(pb, s, th, &llh, NULL), MUSKX_EINVAL);
+  muskx_sim_free(s);
+  muskx_petab_free(pb);
+}
+END_TEST
+
 START_TEST(the_simulations_table_is_the_measurement_table_with_simulations) {
   muskx_petab *pb = load();
   const double v[4] = {1.5, 2.25, 3, 0.125};
@@ -120,6 +168,23 @@ START_TEST(the_simulations_table_is_the_measurement_table_with_simulations) {
   muskx_free_string(text);
   ck_assert_int_eq(muskx_petab_simulations_table(pb, NULL, &text), MUSKX_EINVAL);
   ck_assert_ptr_null(text);
+  muskx_petab_free(pb);
+}
+END_TEST
+
+START_TEST(the_parameters_table_takes_the_values_of_theta) {
+  muskx_petab *pb = load();
+  const double th[2] = {-1.0, 0.25}; /* k = 10^-1 on its log10 scale */
+  char *text = NULL;
+  ck_assert_int_eq(muskx_petab_parameters_table(pb, th, &text), MUSKX_OK);
+  ck_assert_str_eq(text,
+                   "parameterId\tparameterScale\tlowerBound\tupperBound\t"
+                   "nominalValue\testimate\n"
+                   "k\tlog10\t0.01\t10\t0.10000000000000001\t1\n"
+                   "sd\tlin\t0.01\t10\t0.25\t1\n"
+                   "a0\tlin\t0\t10\t1\t0\n");
+  muskx_free_string(text);
+  ck_assert_int_eq(muskx_petab_parameters_table(pb, NULL, &text), MUSKX_EINVAL);
   muskx_petab_free(pb);
 }
 END_TEST
@@ -199,7 +264,9 @@ int main(void) {
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, the_parameters_are_the_estimated_ones_on_their_scales);
   tcase_add_loop_test(tc, llh_residuals_and_sigmas_follow_the_closed_forms, 0, 3);
+  tcase_add_loop_test(tc, the_gradient_and_jacobian_follow_the_closed_forms, 0, 3);
   tcase_add_test(tc, the_simulations_table_is_the_measurement_table_with_simulations);
+  tcase_add_test(tc, the_parameters_table_takes_the_values_of_theta);
   tcase_add_test(tc, bad_arguments_are_refused_without_a_crash);
   tcase_add_test(tc, threads_share_one_problem);
   suite_add_tcase(s, tc);

@@ -265,7 +265,11 @@ START_TEST(steady_state_and_a_run_from_it) {
 }
 END_TEST
 
-START_TEST(singular_steady_state_is_refused) {
+START_TEST(a_conservation_law_gives_the_constrained_steady_state_sensitivities) {
+  /* A <-> B keeps A + B = 1: J is singular, and the steady state
+     A = kb / (kf + kb), B = kf / (kf + kb) moves with kf as
+     dA/dkf = -kb / (kf + kb)^2 = -2/9, dB/dkf = 2/9; and with the initial
+     value A0 (total A0 + B0) as dA/dA0 = kb / (kf + kb) = 2/3. */
   muskx_model *m = load_text(
       "muskx: 1\n"
       "model: {id: closed}\n"
@@ -273,9 +277,32 @@ START_TEST(singular_steady_state_is_refused) {
       "species: {A: 1, B: 0}\n"
       "reactions:\n"
       "  - {equation: A <-> B, rate: kf*A - kb*B}\n");
-  const char *names[] = {"kf"};
+  const char *names[] = {"kf", "A"};
+  muskx_sim *s = sens_sim(m, names, 2);
+  double y[2], S[4];
+  TU_OK(s, muskx_sim_steady_state_sens(s, y, S));
+  ck_assert_double_eq_tol(y[0], 2.0 / 3.0, 1e-9);
+  ck_assert_double_eq_tol(S[0 * 2 + 0], -2.0 / 9.0, 1e-8);
+  ck_assert_double_eq_tol(S[1 * 2 + 0], 2.0 / 9.0, 1e-8);
+  ck_assert_double_eq_tol(S[0 * 2 + 1], 2.0 / 3.0, 1e-8);
+  ck_assert_double_eq_tol(S[1 * 2 + 1], 1.0 / 3.0, 1e-8);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
+START_TEST(a_singular_jacobian_without_conservation_law_is_refused) {
+  /* dA/dt = p - (A - 1)^2 at p = 0: J = 0 at A = 1, and no conservation
+     law explains it (J s = -df/dp = -1 has no solution). */
+  muskx_model *m = load_text(
+      "muskx: 1\n"
+      "model: {id: fold}\n"
+      "parameters: {p: 0}\n"
+      "species: {A: 1}\n"
+      "odes: {A: p - (A - 1)^2}\n");
+  const char *names[] = {"p"};
   muskx_sim *s = sens_sim(m, names, 1);
-  double y[2], S[2];
+  double y[1], S[1];
   ck_assert_int_eq(muskx_sim_steady_state_sens(s, y, S), MUSKX_ENOTCONV);
   ck_assert_ptr_nonnull(strstr(muskx_sim_errmsg(s), "singular"));
   muskx_sim_free(s);
@@ -351,7 +378,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, event_switches_a_parameter);
   tcase_add_test(tc, bolus_dose);
   tcase_add_test(tc, steady_state_and_a_run_from_it);
-  tcase_add_test(tc, singular_steady_state_is_refused);
+  tcase_add_test(tc, a_conservation_law_gives_the_constrained_steady_state_sensitivities);
+  tcase_add_test(tc, a_singular_jacobian_without_conservation_law_is_refused);
   tcase_add_test(tc, bad_choices_are_named);
   suite_add_tcase(s, tc);
   return s;

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """check_models.py -- forward sensitivities of every shipped model
-(models/**/*.yaml) against central finite differences (issue 15).
+(models/**/*.yaml, and the SBML models models/**/*.xml when the library
+reads SBML) against central finite differences (issue 15); and
+tests/models/sens_events.yaml, whose state-dependent events reset states
+and parameters at times that move with the parameters.
 
 For each model: three parameters spread over its parameter list (nonzero
 defaults; a parameter the sensitivities refuse -- a timed event's time --
@@ -112,6 +115,16 @@ def main():
     root = os.path.join(os.path.dirname(__file__), "..", "..", "models")
     paths = sorted(glob.glob(os.path.join(root, "**", "*.yaml"),
                              recursive=True))
+    sbml = sorted(glob.glob(os.path.join(root, "**", "*.xml"),
+                            recursive=True))
+    try:
+        if sbml:
+            muskx.load(sbml[0])
+            paths += sbml
+    except muskx.MuskxError as e:  # built without libSBML
+        print("skipping the SBML models: %s" % e)
+    paths.append(os.path.join(root, "..", "tests", "models",
+                              "sens_events.yaml"))
     passed = failed = 0
     for path in paths:
         rel = os.path.relpath(path, os.path.join(root, ".."))

@@ -232,6 +232,15 @@ _PETAB_PROTOTYPES = {
     "muskx_petab_evaluate": (_I, [_P, _P, c_double_p, c_double_p,
                                   c_double_p, c_double_p, c_double_p,
                                   c_double_p]),
+    "muskx_petab_gradient": (_I, [_P, _P, c_double_p, c_double_p,
+                                  c_double_p]),
+    "muskx_petab_parameters_table": (_I, [_P, c_double_p,
+                                          ctypes.POINTER(ctypes.c_void_p)]),
+    "muskx_petab_simulations_table": (_I, [_P, c_double_p,
+                                           ctypes.POINTER(ctypes.c_void_p)]),
+    "muskx_free_string": (None, [ctypes.c_void_p]),
+    "muskx_petab_jacobian": (_I, [_P, _P, c_double_p, c_double_p,
+                                  c_double_p, c_double_p, c_double_p]),
 }
 
 HAVE_PETAB = all(hasattr(lib, n) for n in _PETAB_PROTOTYPES)

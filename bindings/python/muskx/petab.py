@@ -6,6 +6,8 @@
     p.llh()                  # log-likelihood at the nominal values
     p.llh(theta)             # ... at theta (on the parameters' scales)
     e = p.evaluate(theta)    # dict: llh, chi2, simulation, residual, sigma
+    llh, g = p.gradient(theta)   # d llh / d theta, forward sensitivities
+    j = p.jacobian(theta)    # residual, sigma and their d / d theta
 
 A Problem is immutable and may be shared by threads: every llh() or
 evaluate() call uses its own C simulation and releases the GIL while it
@@ -33,7 +35,9 @@ class Problem:
     Attributes (read-only): parameter_ids, scales ("lin", "log" or
     "log10" per estimated parameter), lower, upper, nominal (on the
     parameters' scales), nmeasurements, source.
-    Methods: llh(theta=None, rtol=1e-8, atol=1e-8), evaluate(...), close().
+    Methods: llh(theta=None, rtol=1e-8, atol=1e-8), evaluate(...),
+    gradient(...), jacobian(...), parameters_table(theta),
+    simulations_table(theta), close().
     """
 
     def __init__(self, handle, source):
@@ -91,6 +95,54 @@ class Problem:
                 % (len(buf), len(self.parameter_ids)), status="EINVAL")
         return buf
 
+    def _call(self, rtol, atol, fn):
+        """Runs fn(problem_ptr, sim) on a fresh simulation; raises the
+        simulation's error."""
+        ptr = self._h.acquire()
+        sim = ctypes.c_void_p()
+        try:
+            status = lib.muskx_sim_create(lib.muskx_petab_model(ptr),
+                                          ctypes.byref(sim))
+            if status == _lib.OK:
+                status = lib.muskx_sim_set_tolerances(sim, float(rtol),
+                                                      float(atol))
+            if status == _lib.OK:
+                status = fn(ptr, sim)
+            if status != _lib.OK:
+                name = status_name(status)
+                msg = text(lib.muskx_sim_errmsg(sim)) if sim else ""
+                raise error_class(name)(msg or _lib.strerror(status),
+                                        status=name, code=status)
+        finally:
+            lib.muskx_sim_free(sim)
+            self._h.release()
+
+    def gradient(self, theta=None, rtol=1e-8, atol=1e-8):
+        """(llh, grad): the log-likelihood at theta and its gradient on the
+        parameters' scales (one value per parameter_ids), exact up to the
+        tolerances: forward sensitivities, no finite differences."""
+        th = self._theta(theta)
+        grad = new_buffer(len(self.parameter_ids))
+        llh = ctypes.c_double()
+        self._call(rtol, atol, lambda p, s: lib.muskx_petab_gradient(
+            p, s, _ptr(th), ctypes.byref(llh), _ptr(grad)))
+        return llh.value, grad
+
+    def jacobian(self, theta=None, rtol=1e-8, atol=1e-8):
+        """For least squares: a dict with residual and sigma (one value per
+        measurement) and dresidual, dsigma (nmeasurements x nparameters,
+        row-major; numpy 2-D arrays when numpy is present)."""
+        th = self._theta(theta)
+        n, k = max(self.nmeasurements, 0), len(self.parameter_ids)
+        res, sig = new_buffer(n), new_buffer(n)
+        dres, dsig = new_buffer(n * k), new_buffer(n * k)
+        self._call(rtol, atol, lambda p, s: lib.muskx_petab_jacobian(
+            p, s, _ptr(th), _ptr(res), _ptr(sig), _ptr(dres), _ptr(dsig)))
+        if hasattr(dres, "reshape"):
+            dres, dsig = dres.reshape(n, k), dsig.reshape(n, k)
+        return {"residual": res, "sigma": sig, "dresidual": dres,
+                "dsigma": dsig}
+
     def evaluate(self, theta=None, rtol=1e-8, atol=1e-8):
         """Evaluates the problem at theta (a sequence in parameter_ids order,
         or a dict id -> value, on the parameters' scales; None: nominal).
@@ -127,6 +179,33 @@ class Problem:
     def llh(self, theta=None, rtol=1e-8, atol=1e-8):
         """The log-likelihood at theta (see evaluate())."""
         return self.evaluate(theta, rtol, atol)["llh"]
+
+    def _table(self, fn, values):
+        out = ctypes.c_void_p()
+        ptr = self._h.acquire()
+        try:
+            status = fn(ptr, _ptr(values), ctypes.byref(out))
+        finally:
+            self._h.release()
+        if status != _lib.OK:
+            name = status_name(status)
+            raise error_class(name)(_lib.strerror(status), status=name,
+                                    code=status)
+        try:
+            return ctypes.string_at(out.value).decode("utf-8")
+        finally:
+            lib.muskx_free_string(out)
+
+    def parameters_table(self, theta):
+        """The parameter table (TSV text) with the estimated parameters'
+        nominalValue set to theta (on the linear scale): a fit's result."""
+        return self._table(lib.muskx_petab_parameters_table,
+                           self._theta(theta))
+
+    def simulations_table(self, theta=None, rtol=1e-8, atol=1e-8):
+        """The PEtab simulations table (TSV text) at theta."""
+        sim = from_sequence(self.evaluate(theta, rtol, atol)["simulation"])
+        return self._table(lib.muskx_petab_simulations_table, sim)
 
     def close(self):
         """Frees the C problem (after calls under way in other threads)."""

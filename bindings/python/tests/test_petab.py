@@ -55,6 +55,71 @@ class AProblem(unittest.TestCase):
             # AMICI, rtol = atol = 1e-8 (petab-benchmarks/README.md).
             self.assertAlmostEqual(p.llh(), -138.22199693517703, delta=0.01)
 
+    def test_the_gradient_agrees_with_central_differences(self):
+        # All 20 test-suite cases (pre-equilibration with conservation
+        # laws in 0009, 0010, 0017, 0018) and six benchmark problems, at
+        # nominal + 0.05 (away from the optimum, where the gradient is 0).
+        # Central differences with h = 1e-5 at rtol = atol = 1e-12: their
+        # truncation error is below 2e-5 of the largest component here.
+        # Not here: Fujita (12 s of differences) and Crauste, whose llh is
+        # too noisy in the parameters for differences (see README).
+        suite = os.path.dirname(os.path.dirname(CASE1))
+        problems = [os.path.join(suite, "%04d" % i, "_%04d.yaml" % i)
+                    for i in range(1, 21)]
+        bench = os.path.dirname(os.path.dirname(BOEHM))
+        problems += [os.path.join(bench, n, n + ".yaml") for n in (
+            "Boehm_JProteomeRes2014", "Zheng_PNAS2012", "Brannmark_JBC2010",
+            "Elowitz_Nature2000", "Sneyd_PNAS2002",
+            "Borghans_BiophysChem1997")]
+        for path in problems:
+            with self.subTest(problem=os.path.basename(path)), \
+                    muskx.Problem.from_petab(path) as p:
+                th = [v + 0.05 if v + 0.05 <= hi else v - 0.05
+                      for v, hi in zip(p.nominal, p.upper)]
+                llh, g = p.gradient(th, rtol=1e-12, atol=1e-12)
+                self.assertAlmostEqual(llh, p.llh(th, 1e-12, 1e-12),
+                                       delta=1e-6 * (1 + abs(llh)))
+                fd = []
+                for k in range(len(th)):
+                    tp, tm = list(th), list(th)
+                    tp[k] += 1e-5
+                    tm[k] -= 1e-5
+                    fd.append((p.llh(tp, 1e-12, 1e-12) -
+                               p.llh(tm, 1e-12, 1e-12)) / 2e-5)
+                scale = max(max(abs(v) for v in fd), 1e-3)
+                worst = max(abs(a - b) for a, b in zip(g, fd)) / scale
+                self.assertLess(worst, 1e-4)
+
+    def test_the_jacobian_gives_the_gradient_of_gaussian_noise(self):
+        # Normal noise: d llh = sum(-dsigma/sigma - r dr), from the
+        # Jacobian, must equal the gradient (two paths through the code).
+        with muskx.Problem.from_petab(BOEHM) as p:
+            th = [v + 0.05 for v in p.nominal]
+            _, g = p.gradient(th, rtol=1e-10, atol=1e-10)
+            j = p.jacobian(th, rtol=1e-10, atol=1e-10)
+            r, s = list(j["residual"]), list(j["sigma"])
+            dr, ds = j["dresidual"], j["dsigma"]
+            n = len(th)
+            flat = (lambda a, i, k: a[i][k]) if hasattr(dr, "shape") else \
+                (lambda a, i, k: a[i * n + k])
+            for k in range(n):
+                gk = sum(-flat(ds, i, k) / s[i] - r[i] * flat(dr, i, k)
+                         for i in range(len(r)))
+                self.assertAlmostEqual(gk, g[k], delta=1e-8 * (1 + abs(g[k])))
+
+    def test_tables_as_text(self):
+        with muskx.Problem.from_petab(CASE1) as p:
+            t = p.parameters_table([2.0, 0.0, 0.8, 0.6]).splitlines()
+            self.assertEqual(t[0].split("\t")[:5],
+                             ["parameterId", "parameterScale", "lowerBound",
+                              "upperBound", "nominalValue"])
+            self.assertEqual(t[1].split("\t")[4], "2")
+            s = p.simulations_table().splitlines()
+            self.assertEqual(s[0].split("\t")[-1], "simulation")
+            # _simulations.tsv of the suite: 0.42857190373069665 at t = 10
+            self.assertAlmostEqual(float(s[2].split("\t")[-1]),
+                                   0.42857190373069665, delta=1e-3)
+
     def test_wrong_theta_is_refused(self):
         with muskx.Problem.from_petab(CASE1) as p:
             with self.assertRaises(muskx.InvalidArgumentError):
