@@ -73,7 +73,8 @@ def main():
                            stderr=subprocess.PIPE, universal_newlines=True)
     if "unknown command" in probe.stderr:
         print("calibrate: PENDING -- %s has no 'fit' command yet (muskx fit comes from "
-              "the fitting issue); the PEtab problems are ready: %s" % (a.muskx, " ".join(a.problems)))
+              "the fitting issue); problems: %s (models/calibration/README.md says what "
+              "muskx petab still refuses in them)" % (a.muskx, " ".join(a.problems)))
         return 2
     ok = total = 0
     for problem in a.problems:
