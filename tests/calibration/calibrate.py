@@ -13,8 +13,9 @@ when every estimated parameter is within --rtol (default 5 %) of its
 shipped value; the last line says how many are.
 
 muskx fit comes from the fitting issue. When build/muskx has no `fit`
-command this script says so and exits 2: `make calibrate` is pending, not
-passed. Python 3 standard library only.
+command this script prints the shipped model against each problem's
+fitting data (per row: data, model, normalised residual; chi2), says that
+the fit is pending and exits 2: `make calibrate` is pending, not passed. Python 3 standard library only.
 """
 import argparse
 import csv
@@ -63,15 +64,63 @@ def parse_fit(text):
     raise RuntimeError("muskx fit printed no table with parameterId and estimate/value/fitted")
 
 
+def shipped_residuals(muskx, problem, models=MODELS):
+    """Prints, per measurement row of the problem, the shipped model's value
+    and the normalised residual (model - data)/sigma, simulating each
+    condition with build/muskx (constant inputs from the condition row;
+    rows whose output or condition names the model lacks print n/a), then
+    chi2 over the rows it could simulate. Independent of muskx petab, which
+    cannot yet set inputs from a condition."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import validate
+    d = os.path.dirname(problem)
+
+    def tsv(name):
+        with open(os.path.join(d, name)) as f:
+            return list(csv.DictReader(f, delimiter="\t"))
+    conds = {r["conditionId"]: r for r in tsv("conditions.tsv")}
+    obs = {r["observableId"]: r["observableFormula"] for r in tsv("observables.tsv")}
+    model = validate.Model(muskx, models)
+    runs, chi2, n = {}, 0.0, 0
+    print("%s: the shipped model against its fitting data" % problem)
+    print("%-22s %-14s %6s %9s %9s %8s" % ("datasetId", "condition", "day", "data", "model", "resid"))
+    try:
+        for r in tsv("measurements.tsv"):
+            c = conds[r["simulationConditionId"]]
+            lacks = [k for k, v in c.items() if k not in ("conditionId", "conditionName")
+                     and k not in model.inputs and k not in model.params and float(v) != 0]
+            if c["conditionId"] not in runs and not lacks:
+                tables = {k: ([0], [float(v)]) for k, v in c.items() if k in model.inputs}
+                sets = {k: float(v) for k, v in c.items() if k in model.params}
+                runs[c["conditionId"]] = model.run(tables, sets, 730)
+            res = runs.get(c["conditionId"])
+            out = obs[r["observableId"]]
+            t, y, sd = float(r["time"]), float(r["measurement"]), float(r["noiseParameters"])
+            if res is None or out not in res:
+                why = ("condition needs " + ", ".join(lacks)) if lacks else ("no output " + out)
+                print("%-22s %-14s %6g %9.3g %9s %8s  %s" % (r["datasetId"], c["conditionId"], t, y, "n/a", "", why))
+                continue
+            v = validate.at(res, out, t)
+            z = (v - y) / sd
+            chi2, n = chi2 + z * z, n + 1
+            print("%-22s %-14s %6g %9.3g %9.3g %+8.2f" % (r["datasetId"], c["conditionId"], t, y, v, z))
+    finally:
+        model.close()
+    print("shipped model: chi2 %.1f over %d simulated rows" % (chi2, n))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--muskx", default="build/muskx")
     ap.add_argument("--rtol", type=float, default=0.05)
+    ap.add_argument("--models", default=MODELS, help="models/ tree for the shipped-model residuals")
     ap.add_argument("problems", nargs="+")
     a = ap.parse_args()
     probe = subprocess.run([a.muskx, "fit", "--help"], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, universal_newlines=True)
     if "unknown command" in probe.stderr:
+        for problem in a.problems:
+            shipped_residuals(a.muskx, problem, a.models)
         print("calibrate: PENDING -- %s has no 'fit' command yet (muskx fit comes from "
               "the fitting issue); problems: %s (models/calibration/README.md says what "
               "muskx petab still refuses in them)" % (a.muskx, " ".join(a.problems)))
