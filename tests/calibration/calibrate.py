@@ -20,6 +20,7 @@ the fit is pending and exits 2: `make calibrate` is pending, not passed. Python 
 import argparse
 import csv
 import io
+import math
 import os
 import shutil
 import subprocess
@@ -45,6 +46,9 @@ def parse_starts(path):
         rows = list(csv.DictReader(f, delimiter="\t"))
     if not rows or "nllh" not in rows[0]:
         raise RuntimeError("%s: no nllh column" % path)
+    rows = [r for r in rows if math.isfinite(float(r["nllh"]))]  # failed starts
+    if not rows:
+        raise RuntimeError("%s: no start finished" % path)
     best = min(rows, key=lambda r: float(r["nllh"]))
     skip = {"start", "nllh", "exit", "iterations", "evaluations"}
     return {k: float(v) for k, v in best.items() if k not in skip and not k.startswith("start_")}

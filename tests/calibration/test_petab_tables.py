@@ -134,7 +134,29 @@ def check_problem(problem, model, held_out):
              "; ".join(clash) or "%d sources vs %d held-out studies" % (len(src), len(held_out)))
 
 
+def check_calibrate_parsers():
+    """make calibrate reads the best start of a starts.tsv (cli/fit_report.h)
+    or a parameterId table: checked on small tables with known answers."""
+    import calibrate
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as f:
+        f.write("start\tnllh\texit\titerations\tevaluations\tkappa_R\tK_wnt\tstart_kappa_R\tstart_K_wnt\n"
+                "3\tnan\t3\t1\t1\t0.9\t9.0\t0.9\t9.0\n"
+                "0\t12.5\t0\t9\t20\t0.30\t1.2\t0.1\t1.0\n"
+                "1\t10.25\t0\t7\t15\t0.27\t1.4\t0.5\t2.0\n"
+                "2\tnan\t3\t1\t1\t0.9\t9.0\t0.9\t9.0\n")
+    try:
+        got = calibrate.parse_starts(f.name)
+    finally:
+        os.unlink(f.name)
+    mc.check("calibrate.parse_starts takes the lowest finite-nllh start, without start_ columns",
+             got == {"kappa_R": 0.27, "K_wnt": 1.4}, str(got))
+    got = calibrate.parse_fit("# fit\nparameterId,estimate\nkappa_R,0.25\nK_wnt,1.5\n")
+    mc.check("calibrate.parse_fit reads a parameterId/estimate table", got == {"kappa_R": 0.25, "K_wnt": 1.5}, str(got))
+
+
 def main():
+    check_calibrate_parsers()
     held_out = validation_keys()
     mc.check("VALIDATION.md studies found", len(held_out) >= 8, "%d studies" % len(held_out))
     problems = sorted(glob.glob(os.path.join(CAL, "*", "problem.yml")))
