@@ -446,13 +446,16 @@ demo:
 # and the fitted values next to the shipped ones (tests/calibration/calibrate.py).
 # muskx fit comes from the fitting issue; without it the target says so and fails.
 CALIBRATION_PROBLEMS = $(wildcard models/calibration/*/problem.yml)
+# muskx fit options; add --profile for the profile likelihoods
+CALIBRATE_FIT_ARGS ?= --starts 20 --seed 1
 .PHONY: validate calibrate
 validate:
 	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx
 	/usr/bin/python3 tests/calibration/validate.py --muskx $(BUILD)/muskx
 calibrate:
 	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx
-	/usr/bin/python3 tests/calibration/calibrate.py --muskx $(BUILD)/muskx $(CALIBRATION_PROBLEMS)
+	/usr/bin/python3 tests/calibration/calibrate.py --muskx $(BUILD)/muskx \
+	  --out $(BUILD)/calibrate --fit-args "$(CALIBRATE_FIT_ARGS)" $(CALIBRATION_PROBLEMS)
 
 # ---------------------------------------------------------------- SBML
 # The SBML Test Suite's semantic cases (issue 5): one line per case (pass,

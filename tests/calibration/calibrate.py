@@ -2,10 +2,10 @@
 """calibrate.py -- `make calibrate`: muskx fit on each PEtab problem under
 models/calibration/ and the fitted values next to the shipped ones.
 
-For each PROBLEM.yml: runs `muskx fit PROBLEM.yml --allow-path models/` in a
-scratch folder, reads the estimates (the best start of a starts.tsv it
-writes, as cli/fit_report.h of the fitting issue describes, or else a table
-on stdout with `parameterId` and one of `estimate`, `value`, `fitted`), and
+For each PROBLEM.yml: runs `muskx fit PROBLEM.yml -o DIR --allow-path models/
+--starts 20 --seed 1` (--fit-args), prints what it prints, reads the
+estimates (DIR/parameters.tsv, the best parameters as a PEtab table; else
+the best start of DIR/starts.tsv; else a parameterId table on stdout), and
 prints per estimated parameter of the
 problem's parameters.tsv: the shipped value (nominalValue), the fitted
 value and their relative difference. The shipped model "is reproduced"
@@ -31,11 +31,24 @@ MODELS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.ab
 
 
 def estimated(problem):
-    """{parameterId: nominalValue} of the parameters the problem estimates."""
-    path = os.path.join(os.path.dirname(problem), "parameters.tsv")
+    """{parameterId: nominalValue} of the parameters the problem estimates
+    (its YAML's parameter_file)."""
+    name = "parameters.tsv"
+    for line in open(problem):
+        if line.startswith("parameter_file:"):
+            name = line.split(":", 1)[1].strip()
+    path = os.path.join(os.path.dirname(problem), name)
     with open(path) as f:
         return {r["parameterId"]: float(r["nominalValue"])
                 for r in csv.DictReader(f, delimiter="\t") if r["estimate"].strip() == "1"}
+
+
+def parse_parameters(path):
+    """{parameterId: nominalValue} of a PEtab parameter table (muskx fit
+    writes the best parameters so, as nominalValue on the linear scale)."""
+    with open(path) as f:
+        return {r["parameterId"]: float(r["nominalValue"])
+                for r in csv.DictReader(f, delimiter="\t")}
 
 
 def parse_starts(path):
@@ -118,6 +131,9 @@ def main():
     ap.add_argument("--muskx", default="build/muskx")
     ap.add_argument("--rtol", type=float, default=0.05)
     ap.add_argument("--models", default=MODELS, help="models/ tree for the shipped-model residuals")
+    ap.add_argument("--out", help="keep muskx fit's results (parameters.tsv, starts.tsv, plots) here")
+    ap.add_argument("--fit-args", default="--starts 20 --seed 1",
+                    help="more muskx fit options (default '--starts 20 --seed 1'; add --profile)")
     ap.add_argument("problems", nargs="+")
     a = ap.parse_args()
     probe = subprocess.run([a.muskx, "fit", "--help"], stdout=subprocess.PIPE,
@@ -132,27 +148,39 @@ def main():
     ok = total = 0
     for problem in a.problems:
         # run in a scratch folder: a starts.tsv the fit writes lands there
-        out = tempfile.mkdtemp(prefix="muskx-calibrate-")
+        out = a.out or tempfile.mkdtemp(prefix="muskx-calibrate-")
+        os.makedirs(out, exist_ok=True)
+        fitdir = os.path.join(out, os.path.basename(os.path.dirname(os.path.abspath(problem))))
+        shutil.rmtree(fitdir, ignore_errors=True)  # muskx fit creates it
         try:
             r = subprocess.run([os.path.abspath(a.muskx), "fit", os.path.abspath(problem),
-                                "--allow-path", MODELS], cwd=out, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, universal_newlines=True)
+                                "-o", fitdir, "--allow-path", MODELS] + a.fit_args.split(),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+            print(r.stdout.rstrip())
             if r.returncode != 0:
                 print("calibrate: muskx fit %s failed (%d): %s" % (problem, r.returncode, r.stderr.strip()))
                 return 1
-            starts = [os.path.join(d, "starts.tsv") for d, _, fs in os.walk(out) if "starts.tsv" in fs]
-            fitted = parse_starts(starts[0]) if starts else parse_fit(r.stdout)
+            table = os.path.join(fitdir, "parameters.tsv")
+            starts = os.path.join(fitdir, "starts.tsv")
+            fitted = (parse_parameters(table) if os.path.exists(table) else
+                      parse_starts(starts) if os.path.exists(starts) else parse_fit(r.stdout))
         finally:
-            shutil.rmtree(out, ignore_errors=True)
+            if not a.out:
+                shutil.rmtree(out, ignore_errors=True)
         print("%s\n%-22s %14s %14s %10s" % (problem, "parameter", "shipped", "fitted", "rel.diff"))
         for pid, shipped in sorted(estimated(problem).items()):
             total += 1
             if pid not in fitted:
                 print("%-22s %14.6g %14s %10s" % (pid, shipped, "not reported", "-"))
                 continue
-            d = (fitted[pid] - shipped) / shipped if shipped else fitted[pid]
+            if shipped:
+                d = (fitted[pid] - shipped) / shipped
+                diff = "%+9.1f%%" % (100 * d)
+            else:  # shipped 0: the absolute difference against rtol
+                d = fitted[pid]
+                diff = "%+9.3g abs" % d
             ok += abs(d) <= a.rtol
-            print("%-22s %14.6g %14.6g %+9.1f%%" % (pid, shipped, fitted[pid], 100 * d))
+            print("%-22s %14.6g %14.6g %s" % (pid, shipped, fitted[pid], diff))
     print("calibrate: %d of %d estimated parameters within %g %% of the shipped values"
           % (ok, total, 100 * a.rtol))
     return 0 if ok == total else 1
