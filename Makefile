@@ -248,7 +248,15 @@ test: all
 	  scripts/test-python.sh \
 	  scripts/test-examples.sh \
 	  scripts/check-man3.sh \
+	  "/usr/bin/python3 tests/fit/test_fit_cli.py" \
 	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST)
+
+# make check-fit (issue 15): a 20-start muskx fit of the Boehm benchmark
+# problem against its published llh; minutes, so not part of make check.
+.PHONY: check-fit
+check-fit: all
+	$(TEST_ENV) $(RUN_TESTS) --label check-fit -- \
+	  "/usr/bin/python3 tests/fit/check_boehm.py"
 
 # tests/sens/check_models.py (issue 15): the forward sensitivities of every
 # shipped model against central finite differences (about 1 s).
@@ -257,8 +265,9 @@ test: all
 CALIBRATION_TESTS = $(patsubst %,"/usr/bin/python3 %",$(sort $(wildcard tests/calibration/test_*.py)))
 
 # The SBML Test Suite (issue 5) when libSBML and the suite are present:
-# about 2 s for 910 cases.
-SBML_SUITE_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(SBML_SUITE))),"tests/sbml/run $(SBML_SUITE) $(BUILD)/sbml-out")
+# about 2 s for 910 cases; then again through export -> import (-r, issue
+# 18: the round trip must give the suite's results too), about 10 s.
+SBML_SUITE_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(SBML_SUITE))),"tests/sbml/run $(SBML_SUITE) $(BUILD)/sbml-out" "tests/sbml/run -r $(SBML_SUITE) $(BUILD)/sbml-roundtrip")
 
 # PEtab problems (issue 15) when libSBML and ../shared are present: the 20
 # cases of the PEtab test suite and the 8 benchmark problems against their
@@ -317,7 +326,7 @@ test-alloc:
 # ensembles) under ThreadSanitizer, in build-tsan/. OpenBLAS and SUNDIALS
 # are not instrumented; their own threads are off (OPENBLAS_NUM_THREADS=1).
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
-TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_ensemble%.c tests/test_petab.c tests/test_fit.c,$(TEST_SRC))
+TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_sbml_threads.c tests/test_ensemble%.c tests/test_petab.c tests/test_fit.c,$(TEST_SRC))
 TSAN_ENV := $(TEST_ENV) CK_TIMEOUT_MULTIPLIER=3 \
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 test-tsan:
@@ -371,6 +380,11 @@ fuzz-corpus:
 	@if [ -d build-fuzz/corpus/scenario ]; then \
 	  for f in $(wildcard scenarios/*.yaml); do \
 	    cp "$$f" "build-fuzz/corpus/scenario/seed-$$(basename "$$f")"; done; fi
+	@# SBML seeds (issue 16): every 8th case of the SBML Test Suite, when present
+	@if [ -d build-fuzz/corpus/sbml ]; then \
+	  i=0; for f in $(sort $(wildcard $(SBML_SUITE)/*/*-sbml-l3v2.xml)); do \
+	    i=$$((i + 1)); [ $$((i % 8)) -eq 1 ] || continue; \
+	    cp "$$f" "build-fuzz/corpus/sbml/seed-$$(basename "$$f")"; done; fi
 
 # A harness that does not build is reported (and counted) as failed by
 # run-fuzz.sh; the others still run.

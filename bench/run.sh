@@ -72,6 +72,22 @@ done
 echo "== fitting optimisers: GSL trust region vs NLopt (bench_fit_optimisers; docs/fitting.md)"
 "$build/bench/bench_fit_optimisers" --tsv "$out/fit_optimisers.tsv" || status=1
 
+petab=../shared/petab-benchmarks
+if [ -f "$petab/README.md" ]; then
+  echo "== PEtab benchmark problems: llh and gradient vs AMICI's budgets (bench_petab)"
+  "$build/bench/bench_petab" --reps "$([ $quick = 1 ] && echo 5 || echo 21)" \
+    --tsv "$out/petab.tsv" "$petab" || status=1
+else
+  echo "== PEtab benchmark problems: skipped ($petab missing)"
+fi
+
+if /usr/bin/python3 -c 'import scipy, numpy' 2>/dev/null; then
+  echo "== fitting Boehm: muskx fit vs scipy least_squares (bench_fit_scipy.py)"
+  /usr/bin/python3 bench/bench_fit_scipy.py "$out" "${qflag[@]}" || status=1
+else
+  echo "== fitting vs scipy: skipped (/usr/bin/python3 lacks scipy or numpy)"
+fi
+
 echo "== report"
 if [ "$quick" -eq 1 ]; then
   /usr/bin/python3 bench/report.py "$out" "$out/results.tsv" "$out/RESULTS.md" \

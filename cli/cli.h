@@ -187,8 +187,8 @@ int cli_parse_solver(const cli_command *cmd, const char *s,
  * ------------------------------------------------------------------------ */
 
 /*
- * With a path other than NULL or "-", output goes to a temporary file in
- * the target's directory (mkstemp), which cli_out_commit() flushes,
+ * With a path other than NULL or "-", output goes to a temporary file
+ * PATH.muskx-partial-XXXXXX beside the target (mkstemp), which cli_out_commit() flushes,
  * fsyncs and renames over the target. cli_out_abort() removes the
  * temporary file, so an existing target is never replaced by a partial
  * one. A target that exists but is not a regular file (a FIFO,
@@ -202,6 +202,9 @@ typedef struct cli_out {
 
 /* 0, or -1 after printing why. */
 int cli_out_open(cli_out *o, const char *path);
+/* SIGINT, SIGTERM and SIGHUP remove the temporary files of open outputs
+   before the process ends (main() installs it; issue 16). */
+void cli_install_signal_cleanup(void);
 /*
  * Checks, before a long computation, that cli_out_open(path) can succeed,
  * by creating and removing a temporary file there; so a bad -o fails at
@@ -215,6 +218,10 @@ void cli_out_abort(cli_out *o);
 /* Writes text to path as cli_out_open()/cli_out_commit() would (atomically
    for a regular file). 0, or -1 after printing why. */
 int cli_out_write_text(const char *path, const char *text);
+/* Issue 16: -1 (after a message) when path is an existing regular file
+   that is input, or a file model m was read from (muskx_model_file()):
+   an output must never replace an input of its run. 0 otherwise. */
+int cli_out_not_input(const char *path, const char *input, const muskx_model *m);
 /* A name for messages: the path, or "standard output". */
 const char *cli_out_name(const cli_out *o);
 

@@ -294,7 +294,9 @@ static void csv_row(void *vctx, const char *out, row_kind k,
 static int write_csv(const char *path, const cli_srun *runs, int nruns,
                      const names *outs, const names *phases, int bands) {
   cli_out o;
-  if (cli_out_open(&o, path) != 0) return -1;
+  if (cli_out_not_srun_input(path, runs, nruns) != 0 ||
+      cli_out_open(&o, path) != 0)
+    return -1;
   fputs("output,unit,statistic,phase", o.fp);
   for (int i = 0; i < nruns; i++) {
     fputc(',', o.fp);

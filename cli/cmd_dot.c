@@ -279,7 +279,8 @@ static int run(const cli_command *self, int argc, char **argv) {
   if (model_path == NULL) return cli_usage_error(self, "no MODEL given");
   m = cli_load_model(model_path);
   if (m == NULL) return CLI_EXIT_FAIL;
-  if (cli_out_open(&out, output) != 0) {
+  if (cli_out_not_input(output, model_path, m) != 0 ||
+      cli_out_open(&out, output) != 0) {
     muskx_model_free(m);
     return CLI_EXIT_FAIL;
   }

@@ -422,7 +422,10 @@ int cli_ens_prepare(cli_ens *job, const cli_command *self, int argc,
   rc = setup(job, o, self);
   if (rc >= 0) return rc;
   /* A bad -o or --samples-out fails before the (possibly long) run. */
-  if (cli_out_probe(job->output) != 0) return CLI_EXIT_FAIL;
+  if (cli_out_not_input(job->output, job->path, job->m) != 0 ||
+      cli_out_not_input(job->samples_out, job->path, job->m) != 0 ||
+      cli_out_probe(job->output) != 0)
+    return CLI_EXIT_FAIL;
   if (job->samples_out != NULL && cli_out_probe(job->samples_out) != 0)
     return CLI_EXIT_FAIL;
   return -1;

@@ -32,7 +32,9 @@ static int run(const cli_command *self, int argc, char **argv) {
     fprintf(stderr, "%s: cannot export to SBML: %s\n", model, err.message);
     goto done;
   }
-  if (cli_out_write_text(output, xml) != 0) goto done;
+  if (cli_out_not_input(output, model, m) != 0 ||
+      cli_out_write_text(output, xml) != 0)
+    goto done;
   status = CLI_EXIT_OK;
 done:
   muskx_free_string(xml);

@@ -64,7 +64,11 @@ static int run(const cli_command *self, int argc, char **argv) {
   }
   if (model == NULL) return cli_usage_error(self, "no MODEL given");
   memset(&err, 0, sizeof err);
-  if (muskx_sbml_to_yaml_opt(model, l2, &yaml, &err) != MUSKX_OK) {
+  muskx_access *access = NULL;
+  muskx_status st = cli_access(&access, &err);
+  if (st == MUSKX_OK) st = muskx_sbml_to_yaml_with(model, access, l2, &yaml, &err);
+  muskx_access_free(access);
+  if (st != MUSKX_OK) {
     print_error(&err, model);
     return CLI_EXIT_FAIL;
   }
@@ -76,7 +80,9 @@ static int run(const cli_command *self, int argc, char **argv) {
   }
   for (int w = 0; w < muskx_model_warning_count(m); w++)
     fprintf(stderr, "%s\n", muskx_model_warning(m, w));
-  if (cli_out_write_text(output, yaml) != 0) goto done;
+  if (cli_out_not_input(output, model, m) != 0 ||
+      cli_out_write_text(output, yaml) != 0)
+    goto done;
   status = CLI_EXIT_OK;
 done:
   muskx_model_free(m);
@@ -96,8 +102,8 @@ const cli_command cli_cmd_import = {
     "through this same translation. Algebraic rules and fast reactions\n"
     "become `algebraic:` equations (solved with SUNDIALS IDA), csymbol delay\n"
     "becomes delay(x, tau). Constructs the engine cannot represent (rateOf\n"
-    "in initial values, inside delay or of expressions, nested delays, flux\n"
-    "balance) are refused with their line. The time unit comes from\n"
+    "inside delay or of expressions, nested delays, flux balance) are\n"
+    "refused with their line. The time unit comes from\n"
     "Level 3 timeUnits or a Level 1-2 redefinition of 'time' (s, min, h,\n"
     "d, week or year when it is a multiple of the second; Level 1-2 default\n"
     "s). Level 1-2 leave open whether an event whose trigger is already\n"

@@ -9,7 +9,8 @@
 
 #include "cli.h"
 
-enum { OPT_SIMULATIONS = 1, OPT_RTOL, OPT_ATOL, OPT_SOLVER, OPT_MAX_STEPS };
+enum { OPT_SIMULATIONS = 1, OPT_RTOL, OPT_ATOL, OPT_SOLVER, OPT_MAX_STEPS,
+       OPT_GRADIENT };
 
 static const cli_option options[] = {
     {OPT_SIMULATIONS, "simulations", 's', "FILE",
@@ -20,22 +21,25 @@ static const cli_option options[] = {
      "linear solver: auto, dense, lapack, klu or spgmr (default auto)"},
     {OPT_MAX_STEPS, "max-steps", 0, "N",
      "most solver steps between two output times (default 100000)"},
+    {OPT_GRADIENT, "gradient", 0, NULL,
+     "then print 'd llh / d ID = VALUE' per estimated parameter (its scale)"},
     {0, NULL, 0, NULL, NULL},
 };
 
 /* Evaluates pb at its nominal values; prints, and writes the table. */
 static int evaluate(const char *path, const muskx_petab *pb, double rtol,
                     double atol, int have_solver, muskx_linear_solver solver,
-                    long max_steps, const char *sim_path) {
+                    long max_steps, const char *sim_path, int gradient) {
   int n = muskx_petab_nparams(pb), nm = muskx_petab_nmeasurements(pb);
   int rc = CLI_EXIT_FAIL;
   double *theta = malloc((size_t)(n > 0 ? n : 1) * sizeof *theta);
   double *simv = malloc((size_t)(nm > 0 ? nm : 1) * sizeof *simv);
+  double *grad = malloc((size_t)(n > 0 ? n : 1) * sizeof *grad);
   char *table = NULL;
   muskx_sim *sim = NULL;
   double llh = 0, chi2 = 0;
   muskx_status st;
-  if (theta == NULL || simv == NULL) {
+  if (theta == NULL || simv == NULL || grad == NULL) {
     cli_error("out of memory");
     goto done;
   }
@@ -46,6 +50,8 @@ static int evaluate(const char *path, const muskx_petab *pb, double rtol,
   if (st == MUSKX_OK && max_steps > 0) st = muskx_sim_set_max_steps(sim, max_steps);
   if (st == MUSKX_OK)
     st = muskx_petab_evaluate(pb, sim, theta, simv, NULL, NULL, &llh, &chi2);
+  if (st == MUSKX_OK && gradient)
+    st = muskx_petab_gradient(pb, sim, theta, NULL, grad);
   if (st != MUSKX_OK) {
     cli_sim_error(path, NULL, sim, st);
     goto done;
@@ -58,12 +64,15 @@ static int evaluate(const char *path, const muskx_petab *pb, double rtol,
     if (cli_out_write_text(sim_path, table) != 0) goto done;
   }
   printf("llh = %.17g\nchi2 = %.17g\n", llh, chi2);
+  for (int k = 0; gradient && k < n; k++)
+    printf("d llh / d %s = %.17g\n", muskx_petab_param_id(pb, k), grad[k]);
   rc = CLI_EXIT_OK;
 done:
   muskx_free_string(table);
   muskx_sim_free(sim);
   free(theta);
   free(simv);
+  free(grad);
   return rc;
 }
 
@@ -71,7 +80,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   cli_parser p;
   const char *path = NULL, *sim_path = NULL;
   double rtol = 1e-8, atol = 1e-8;
-  int have_solver = 0, r;
+  int have_solver = 0, gradient = 0, r;
   muskx_linear_solver solver = MUSKX_LS_AUTO;
   long max_steps = 0;
 
@@ -88,6 +97,7 @@ static int run(const cli_command *self, int argc, char **argv) {
       path = p.value;
       break;
     case OPT_SIMULATIONS: sim_path = p.value; break;
+    case OPT_GRADIENT: gradient = 1; break;
     case OPT_RTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &rtol); break;
     case OPT_ATOL: bad = cli_parse_positive_double(self, p.opt, p.value, &atol); break;
     case OPT_SOLVER:
@@ -116,14 +126,14 @@ static int run(const cli_command *self, int argc, char **argv) {
     return CLI_EXIT_FAIL;
   }
   int rc = evaluate(path, pb, rtol, atol, have_solver, solver, max_steps,
-                    sim_path);
+                    sim_path, gradient);
   muskx_petab_free(pb);
   return rc;
 }
 
 const cli_command cli_cmd_petab = {
     "petab",
-    "PROBLEM.yaml [--simulations FILE] [--rtol R --atol A]",
+    "PROBLEM.yaml [--simulations FILE] [--gradient] [--rtol R --atol A]",
     "evaluate a PEtab parameter-estimation problem",
     "Loads a PEtab (version 1) problem -- the problem YAML file, its SBML\n"
     "or muskx YAML model and its parameter, observable, condition and\n"
@@ -134,7 +144,9 @@ const cli_command cli_cmd_petab = {
     "densities of the measurements' noise models) and \"chi2 = <value>\"\n"
     "(the sum of squared normalised residuals), at full precision. With\n"
     "--simulations, writes the simulated observables as a PEtab\n"
-    "simulations table. A bad table cell is reported as file:line:col.",
+    "simulations table. With --gradient, also the gradient of llh on the\n"
+    "parameters' scales, from forward sensitivities, one line per\n"
+    "estimated parameter. A bad table cell is reported as file:line:col.",
     options,
     "  muskx petab Boehm_JProteomeRes2014.yaml\n"
     "  muskx petab problem.yaml --simulations sim.tsv --rtol 1e-10 --atol 1e-10\n",

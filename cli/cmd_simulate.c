@@ -465,7 +465,8 @@ static int run(const cli_command *self, int argc, char **argv) {
   }
 
   /* A bad -o fails before the (possibly long) run. */
-  if (cli_out_probe(a.output) != 0) goto done;
+  if (cli_out_not_input(a.output, a.model, m) != 0 || cli_out_probe(a.output) != 0)
+    goto done;
 
   if (a.steady_start) {
     st = sens != NULL ? muskx_sim_steady_state_sens(sim, NULL, NULL)

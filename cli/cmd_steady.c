@@ -191,7 +191,9 @@ static int run(const cli_command *self, int argc, char **argv) {
     cli_error("out of memory");
     goto done;
   }
-  if (cli_out_open(&out, output) != 0) goto done;
+  if (cli_out_not_input(output, model_path, m) != 0 ||
+      cli_out_open(&out, output) != 0)
+    goto done;
   out_open = 1;
 
   st = muskx_sim_steady_state(sim, y, (size_t)ns);

@@ -41,6 +41,12 @@ void cli_fit_print_profiles(FILE *fp, const muskx_fit *f,
 double cli_fit_aic(double nllh, int k);
 double cli_fit_bic(double nllh, int k, int n);
 
+/* fit.png: each observable's data (points) and the simulation at theta
+   (lines, per condition) in one panel (cli/fit_obs_plot.c). */
+int cli_fit_plot_observables(const muskx_petab *pb, muskx_sim *sim,
+                             const double *theta, const char *path,
+                             const char *title);
+
 /* A muskx_progress_fn: a one-line progress on stderr when it is a
    terminal; ctx is the const char * noun ("starts", "profiles"). */
 void cli_fit_progress(void *ctx, size_t done, size_t total);

@@ -17,11 +17,13 @@ extern const cli_command cli_cmd_import;
 extern const cli_command cli_cmd_export;
 /* PEtab problems (cli/cmd_petab.c; issue 15). */
 extern const cli_command cli_cmd_petab;
+/* Fitting (cli/cmd_fit.c; issue 15). */
+extern const cli_command cli_cmd_fit;
 
 static const cli_command *const commands[] = {
     &cli_cmd_check, &cli_cmd_info, &cli_cmd_simulate, &cli_cmd_steady,
     &cli_cmd_dot,   &cli_cmd_run,  &cli_cmd_compare,  &cli_cmd_ensemble,
-    &cli_cmd_import, &cli_cmd_export, &cli_cmd_petab,
+    &cli_cmd_import, &cli_cmd_export, &cli_cmd_petab, &cli_cmd_fit,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -46,8 +48,9 @@ static void print_usage(FILE *fp) {
   fputs("\nRun 'muskx COMMAND --help' for the options of a command.\n"
         "A MODEL of '-' is read from standard input.\n"
         "A model's imports and a scenario's model are read only inside the\n"
-        "top file's folder; --allow-path DIR (any command, repeatable) or\n"
-        "MUSKX_ALLOW_PATH=DIR:DIR allows more folders.\n\n"
+        "top file's folder and the current directory; --allow-path DIR (any\n"
+        "command, repeatable) or MUSKX_ALLOW_PATH=DIR:DIR allows more folders,\n"
+        "--strict-paths (or MUSKX_STRICT_PATHS=1) drops the current directory.\n\n"
         "Examples:\n"
         "  muskx check model.yaml\n"
         "  muskx simulate model.yaml --t-end 100 --dt 1 -o run.csv\n"
@@ -57,7 +60,9 @@ static void print_usage(FILE *fp) {
 }
 
 /*
- * --allow-path DIR (or --allow-path=DIR), given anywhere after the command
+ * --strict-paths sets MUSKX_STRICT_PATHS=1 (cli_access() then leaves the
+ * current directory out). --allow-path DIR (or --allow-path=DIR), given
+ * anywhere after the command
  * name and before "--", adds DIR to the folders a load may read (issue 16;
  * muskx(1), FILE ACCESS). It is taken out of argv here, so that every
  * command accepts it, and handed to the loads through MUSKX_ALLOW_PATH,
@@ -71,6 +76,10 @@ static int take_allow_paths(int *argc, char **argv) {
     if (strcmp(a, "--") == 0) {
       while (i < *argc) argv[out++] = argv[i++];
       break;
+    }
+    if (strcmp(a, "--strict-paths") == 0) {
+      if (setenv("MUSKX_STRICT_PATHS", "1", 1) != 0) return -1;
+      continue;
     }
     if (strcmp(a, "--allow-path") == 0) {
       if (i + 1 >= *argc) {
@@ -143,5 +152,6 @@ int main(int argc, char **argv) {
   cmd = find_command(name);
   if (cmd == NULL) return usage_error("unknown command", name);
   if (take_allow_paths(&argc, argv) != 0) return CLI_EXIT_USAGE;
+  cli_install_signal_cleanup();
   return cmd->run(cmd, argc - 1, argv + 1);
 }

@@ -204,6 +204,7 @@ static void runs_script(FILE *g, const void *ctx) {
 
 int cli_plot_runs(const cli_srun *runs, int nruns, const char *png_path,
                   const char *title) {
+  if (cli_out_not_srun_input(png_path, runs, nruns) != 0) return -1;
   runs_plot p = {runs, nruns, title};
   return cli_gnuplot_png(png_path, runs_script, &p);
 }

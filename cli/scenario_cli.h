@@ -35,6 +35,9 @@ typedef struct cli_srun {
   size_t band_nsets;
 } cli_srun;
 
+/* cli_out_not_input() for every scenario of runs and its model's files. */
+int cli_out_not_srun_input(const char *path, const cli_srun *runs, int nruns);
+
 /*
  * Loads the scenario at path, applies the --set settings to it, runs it and
  * summarises it. On failure prints "file:line:col: message" (loading) or

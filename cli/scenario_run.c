@@ -97,7 +97,8 @@ int cli_srun_write_csv(const cli_srun *r, const char *path) {
   char num[CLI_NUMBUF];
   int nc = muskx_scenario_report_count(r->sc);
 
-  if (cli_out_open(&o, path) != 0) return -1;
+  if (cli_out_not_srun_input(path, r, 1) != 0 || cli_out_open(&o, path) != 0)
+    return -1;
   fputs("time", o.fp);
   for (int c = 0; c < nc; c++) {
     fputc(',', o.fp);

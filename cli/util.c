@@ -7,11 +7,13 @@
  * or replaced by a complete, fsynced file -- never by a partial one.
  */
 #include <errno.h>
+#include <float.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "scenario_cli.h"
 
 /* The format's limit on a model file (muskx-model(5), LIMITS); standard
    input is read up to one byte past it so the message can say so. */
@@ -222,6 +225,9 @@ static const char *parse_double_span(const char *s, size_t len, double *out) {
   v = strtod(buf, &end);
   if (end == buf || *end != '\0') return "is not a number";
   if (errno == ERANGE && fabs(v) > 1.0) return "is out of range";
+  /* 1e-400 read as 0 (or a denormal) would be a silent change (issue 16) */
+  if ((errno == ERANGE && fabs(v) <= 1.0) || (v != 0 && fabs(v) < DBL_MIN))
+    return "is too small to represent (below 2.2e-308 in magnitude)";
   if (!isfinite(v)) return "is not a finite number";
   *out = v;
   return NULL;
@@ -481,6 +487,20 @@ muskx_status cli_access(muskx_access **out, muskx_error *err) {
     }
     env = colon ? colon + 1 : NULL;
   }
+  /* The folder the user runs the tool from is theirs: a scenario in
+     scenarios/ may name ../models/ when run from the project's root.
+     Never "/" (that would allow everything); --strict-paths (or
+     MUSKX_STRICT_PATHS=1) leaves only the top file's folder and the
+     allowed ones, for a service that runs the tool on untrusted files. */
+  const char *strict = getenv("MUSKX_STRICT_PATHS");
+  char cwd[4096];
+  if ((strict == NULL || strict[0] == '\0' || strcmp(strict, "0") == 0) &&
+      getcwd(cwd, sizeof cwd) != NULL && strcmp(cwd, "/") != 0) {
+    muskx_error ignored;
+    /* a folder that cannot be allowed (removed meanwhile) is not an error
+       of the run: it only allows less */
+    (void)muskx_access_allow(*out, cwd, &ignored);
+  }
   return MUSKX_OK;
 }
 
@@ -549,6 +569,60 @@ const char *cli_out_name(const cli_out *o) {
   return o->path != NULL ? o->path : "standard output";
 }
 
+/*
+ * Temporary files on signals (issue 16). SIGINT, SIGTERM and SIGHUP
+ * remove the temporary files being written, then end the process as the
+ * signal would. A signal handler can only reach them through static
+ * storage: this table is the tool's one piece of mutable global state,
+ * written only by cli_out_open/commit/abort with the signals blocked.
+ * (SIGKILL cannot be caught: a leftover then carries the name
+ * FILE.muskx-partial-XXXXXX, visible next to FILE.)
+ */
+#define CLI_MAX_TMP 8
+static char *volatile cli_tmp_files[CLI_MAX_TMP];
+
+static void on_fatal_signal(int sig) {
+  for (int i = 0; i < CLI_MAX_TMP; i++)
+    if (cli_tmp_files[i] != NULL) unlink(cli_tmp_files[i]);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+void cli_install_signal_cleanup(void) {
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sigs[i], &sa, NULL);
+  }
+}
+
+/* Adds (tmp != NULL, slot -1) or removes (slot >= 0) a temporary file. */
+static int track_tmp(char *tmp, int slot) {
+  sigset_t all, old;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, &old);
+  int r = -1;
+  if (slot >= 0) {
+    cli_tmp_files[slot] = NULL;
+  } else {
+    for (int i = 0; i < CLI_MAX_TMP && r < 0; i++)
+      if (cli_tmp_files[i] == NULL) {
+        cli_tmp_files[i] = tmp;
+        r = i;
+      }
+  }
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return r;
+}
+
+static void untrack_tmp(const char *tmp) {
+  for (int i = 0; tmp != NULL && i < CLI_MAX_TMP; i++)
+    if (cli_tmp_files[i] == tmp) track_tmp(NULL, i);
+}
+
 /* Mode for a new file: 0666 less the umask, as open(2) would give. */
 static mode_t new_file_mode(void) {
   mode_t mask = umask(0);
@@ -558,8 +632,7 @@ static mode_t new_file_mode(void) {
 
 int cli_out_open(cli_out *o, const char *path) {
   struct stat sb;
-  const char *slash;
-  size_t dirlen, len;
+  size_t len;
   mode_t mode;
   int fd;
 
@@ -594,20 +667,20 @@ int cli_out_open(cli_out *o, const char *path) {
     mode = new_file_mode();
   }
 
-  /* DIR/.BASE.XXXXXX: same directory, so rename() is atomic. */
-  slash = strrchr(path, '/');
-  dirlen = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+  /* PATH.muskx-partial-XXXXXX: same directory, so rename() is atomic;
+     not hidden, so a leftover (after SIGKILL) is obvious. */
   len = strlen(path);
-  o->tmp = malloc(len + 16);
+  o->tmp = malloc(len + 32);
   if (o->tmp == NULL) {
     cli_error("out of memory");
     return -1;
   }
-  memcpy(o->tmp, path, dirlen);
-  snprintf(o->tmp + dirlen, len + 16 - dirlen, ".%s.XXXXXX", path + dirlen);
+  snprintf(o->tmp, len + 32, "%s.muskx-partial-XXXXXX", path);
+  track_tmp(o->tmp, -1); /* before it exists: a signal may come at once */
   fd = mkstemp(o->tmp);
   if (fd < 0) {
     cli_error("cannot write '%s': %s", path, strerror(errno));
+    untrack_tmp(o->tmp);
     free(o->tmp);
     o->tmp = NULL;
     return -1;
@@ -616,6 +689,7 @@ int cli_out_open(cli_out *o, const char *path) {
     cli_error("cannot write '%s': %s", path, strerror(errno));
     close(fd);
     unlink(o->tmp);
+    untrack_tmp(o->tmp);
     free(o->tmp);
     o->tmp = NULL;
     return -1;
@@ -635,6 +709,34 @@ int cli_out_probe(const char *path) {
   return 0;
 }
 
+/* 1 when a and b name the same file (both exist). */
+static int same_file(const struct stat *a, const char *b) {
+  struct stat sb;
+  return b != NULL && stat(b, &sb) == 0 && sb.st_dev == a->st_dev &&
+         sb.st_ino == a->st_ino;
+}
+
+int cli_out_not_input(const char *path, const char *input, const muskx_model *m) {
+  struct stat out;
+  if (path == NULL || strcmp(path, "-") == 0 || stat(path, &out) != 0 ||
+      !S_ISREG(out.st_mode))
+    return 0;
+  const char *hit = same_file(&out, input) ? input : NULL;
+  for (int i = 0; hit == NULL && m != NULL && i < muskx_model_file_count(m); i++)
+    if (same_file(&out, muskx_model_file(m, i))) hit = muskx_model_file(m, i);
+  if (hit == NULL) return 0;
+  cli_error("refusing to write '%s': it is '%s', an input of this run", path, hit);
+  return -1;
+}
+
+int cli_out_not_srun_input(const char *path, const cli_srun *runs, int nruns) {
+  for (int i = 0; i < nruns; i++)
+    if (cli_out_not_input(path, runs[i].path,
+                          runs[i].sc ? muskx_scenario_model(runs[i].sc) : NULL) != 0)
+      return -1;
+  return 0;
+}
+
 int cli_out_write_text(const char *path, const char *text) {
   cli_out o;
   if (cli_out_open(&o, path) != 0) return -1;
@@ -647,6 +749,7 @@ void cli_out_abort(cli_out *o) {
   o->fp = NULL;
   if (o->tmp != NULL) {
     unlink(o->tmp);
+    untrack_tmp(o->tmp);
     free(o->tmp);
     o->tmp = NULL;
   }
@@ -705,6 +808,7 @@ int cli_out_commit(cli_out *o) {
     return -1;
   }
   if (o->tmp != NULL) {
+    untrack_tmp(o->tmp);
     sync_dir(o->path);
     free(o->tmp);
     o->tmp = NULL;

@@ -177,6 +177,12 @@ MUSKX_API const char *muskx_model_name(const muskx_model *model);
 MUSKX_API const char *muskx_model_time_unit(const muskx_model *model);
 /* The path the model was loaded from, or the source_name. */
 MUSKX_API const char *muskx_model_source(const muskx_model *model);
+/* The files the model was read from: index 0 is muskx_model_source(),
+   then every imported file in load order (paths as they were opened). So
+   a tool can refuse to write its output over one of them (issue 16).
+   count: -1 for NULL; file: NULL out of range. */
+MUSKX_API int muskx_model_file_count(const muskx_model *model);
+MUSKX_API const char *muskx_model_file(const muskx_model *model, int index);
 
 /* Number of things of a kind; -1 for a bad argument. */
 MUSKX_API int muskx_model_count(const muskx_model *model, muskx_kind kind);
@@ -1067,11 +1073,12 @@ MUSKX_API double muskx_fit_profile_min(const muskx_fit *fit);
  * names and units are kept in `doc` and `unit`. On success *yaml_out owns
  * the NUL-terminated text; free it with muskx_free_string(). On failure
  * *yaml_out is NULL and err says what and where (the SBML file's line).
- * Thread-safe (no shared state).
+ * Thread-safe: the library serialises its libSBML calls with one lock
+ * (libSBML and libxml2 are not thread-safe; issue 16).
  * Status: EINVAL (NULL arguments), EIO (unreadable), ESYNTAX (malformed
  * XML), EMODEL (invalid SBML), EUNSUPPORTED (a construct the engine cannot
- * represent, named with its line: rateOf in initial values, inside delay
- * or of expressions; nested delays; delays with algebraic rules; fast
+ * represent, named with its line: rateOf inside delay or of
+ * expressions; nested delays; delays with algebraic rules; fast
  * reactions switched off by events; SBML packages other than comp),
  * ENOMEM.
  */
@@ -1092,6 +1099,14 @@ MUSKX_API muskx_status muskx_sbml_to_yaml_opt(const char *sbml_path,
                                               int l2_initial_trigger,
                                               char **yaml_out,
                                               muskx_error *err);
+/* muskx_sbml_to_yaml_opt() that may also read comp external model
+   definitions from the folders of access (NULL: only the document's folder;
+   see File access). */
+MUSKX_API muskx_status muskx_sbml_to_yaml_with(const char *sbml_path,
+                                               const muskx_access *access,
+                                               int l2_initial_trigger,
+                                               char **yaml_out,
+                                               muskx_error *err);
 
 /* Frees a string the library returned to the caller; NULL is a no-op. */
 MUSKX_API void muskx_free_string(char *s);
@@ -1265,6 +1280,11 @@ MUSKX_API muskx_status muskx_petab_simulations_table(const muskx_petab *pb,
 MUSKX_API muskx_status muskx_petab_parameters_table(const muskx_petab *pb,
                                                     const double *theta,
                                                     char **text_out);
+/* 1 when measurement i (table order) has Laplace noise, 0 for normal,
+   -1 when i is out of range. */
+MUSKX_API int muskx_petab_measurement_laplace(const muskx_petab *pb, int i);
+/* The measured value of measurement i (NaN when out of range). */
+MUSKX_API double muskx_petab_measurement_value(const muskx_petab *pb, int i);
 
 #ifdef __cplusplus
 }

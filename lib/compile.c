@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "callmemo.h"
 #include "compile.h"
 #include "compile_sens.h"
 #include "dag.h"
@@ -33,6 +34,14 @@ typedef struct build_ctx {
   int32_t ndl, capdl;
   const muskx__expr *bad_at;  /* a refused construct (not OOM) */
   const char *bad_what;
+  /* Bounded work (issue 16): build() nests at most MUSKX__COMPILE_MAX_DEPTH
+     deep (the C stack; a chain of function calls or assignments inlines
+     recursively) and runs at most MUSKX__COMPILE_MAX_WORK times; each
+     distinct call is inlined once (calls). */
+  int depth;
+  long work;
+  int limit_hit;              /* bad_at/bad_what name the limit (ELIMIT) */
+  muskx__callmemo calls;
 } build_ctx;
 
 /* delay(x, tau) becomes the leaf D_DELAY(k); the compiler emits tau_k and
@@ -134,7 +143,47 @@ static int32_t build_builtin(build_ctx *b, muskx__builtin f, int n,
   }
 }
 
+/* Refuses the model at e: a documented limit on the work of inlining. */
+static int32_t over_limit(build_ctx *b, const muskx__expr *e, const char *what) {
+  if (b->bad_at == NULL) {
+    b->bad_at = e;
+    b->bad_what = what;
+    b->limit_hit = 1;
+  }
+  return -1;
+}
+
+static int32_t build_node(build_ctx *b, const muskx__expr *e, const int32_t *env);
+
 static int32_t build(build_ctx *b, const muskx__expr *e, const int32_t *env) {
+  if (b->bad_at != NULL) return -1;
+  if (b->depth >= MUSKX__COMPILE_MAX_DEPTH)
+    return over_limit(b, e, "expressions nest deeper than "
+                            MUSKX__STR_OF(MUSKX__COMPILE_MAX_DEPTH)
+                            " levels once functions and assignments are inlined "
+                            "(the limit on inlining depth)");
+  if (++b->work > MUSKX__COMPILE_MAX_WORK)
+    return over_limit(b, e, "inlining the functions and assignments would build "
+                            "more than " MUSKX__STR_OF(MUSKX__COMPILE_MAX_WORK)
+                            " expression nodes (the limit on inlined size)");
+  b->depth++;
+  int32_t r = build_node(b, e, env);
+  b->depth--;
+  return r;
+}
+
+/* A user function's body with its arguments bound to x, once per distinct
+   call (callmemo.h). */
+static int32_t build_call(build_ctx *b, const muskx__expr *e, const int32_t *x) {
+  int32_t r = muskx__callmemo_get(&b->calls, e->sym_index, x, e->nargs);
+  if (r >= 0) return r;
+  r = build(b, b->m->functions[e->sym_index].body, x);
+  if (r >= 0 && muskx__callmemo_put(&b->calls, e->sym_index, x, e->nargs, r) != 0)
+    return -1;
+  return r;
+}
+
+static int32_t build_node(build_ctx *b, const muskx__expr *e, const int32_t *env) {
   muskx__dag *g = b->g;
   const muskx_model *m = b->m;
   switch (e->kind) {
@@ -184,7 +233,7 @@ static int32_t build(build_ctx *b, const muskx__expr *e, const int32_t *env) {
         else if (e->builtin != MUSKX__F_NONE)
           r = build_builtin(b, e->builtin, e->nargs, x);
         else /* user function: inline its body with the arguments bound */
-          r = build(b, m->functions[e->sym_index].body, x);
+          r = build_call(b, e, x);
       }
       if (x != local) muskx__free(x);
       return r;
@@ -335,6 +384,8 @@ void muskx__program_free(muskx__program *p) {
   prog_free(&p->roots);
   prog_free(&p->triggers);
   prog_free(&p->root_times);
+  muskx__free(p->cons_sp);
+  muskx__free(p->cons_L);
   muskx__free(p->instant_root);
   muskx__free(p->when_static);
   prog_array_free(p->event_sets, p->nevents);
@@ -388,16 +439,41 @@ static int cmp_jac(const void *x, const void *y) {
 
 /* Collects the comparison atoms under a `when` (through logic and if) as
    root functions a - b, so CVODE locates every possible truth change. */
+/* A value that only jumps: a truth, or an if of literals or truths
+   (piecewise(1, c, 0), SBML's number of a truth). */
+static int is_truth(const muskx__dag *g, int32_t id) {
+  const muskx__dnode *nd = &g->nodes[id];
+  uint8_t op = nd->op;
+  if (op == MUSKX__D_IF)
+    return (g->nodes[nd->b].op == MUSKX__D_CONST || is_truth(g, nd->b)) &&
+           (g->nodes[nd->c].op == MUSKX__D_CONST || is_truth(g, nd->c));
+  return op == MUSKX__D_LT || op == MUSKX__D_LE || op == MUSKX__D_GT ||
+         op == MUSKX__D_GE || op == MUSKX__D_EQ || op == MUSKX__D_NE ||
+         op == MUSKX__D_AND || op == MUSKX__D_OR || op == MUSKX__D_NOT;
+}
+
+/* Adds root function r once. */
+static int add_root(const muskx__dag *g, idlist *roots, int32_t r) {
+  (void)g;
+  if (r < 0) return -1;
+  for (int32_t i = 0; i < roots->n; i++)
+    if (roots->v[i] == r) return 0;
+  return idlist_push(roots, r);
+}
+
 static int collect_atoms(muskx__dag *g, int32_t id, idlist *roots) {
   const muskx__dnode nd = g->nodes[id];
   switch ((muskx__dop)nd.op) {
     case MUSKX__D_LT: case MUSKX__D_LE: case MUSKX__D_GT: case MUSKX__D_GE:
-    case MUSKX__D_EQ: case MUSKX__D_NE: {
-      int32_t r = muskx__dag_op(g, MUSKX__D_SUB, nd.a, nd.b, -1);
-      for (int32_t i = 0; i < roots->n; i++)
-        if (roots->v[i] == r) return 0;
-      return idlist_push(roots, r);
-    }
+    case MUSKX__D_EQ: case MUSKX__D_NE:
+      /* a truth compared with a number ((S < 0.7) != 0, as SBML export
+         writes a function's truth): its own atoms change it; their
+         difference is 0 or 1 and never crosses zero */
+      if (is_truth(g, nd.a) || is_truth(g, nd.b)) {
+        if (collect_atoms(g, nd.a, roots) != 0) return -1;
+        return collect_atoms(g, nd.b, roots);
+      }
+      return add_root(g, roots, muskx__dag_op(g, MUSKX__D_SUB, nd.a, nd.b, -1));
     case MUSKX__D_AND: case MUSKX__D_OR:
       if (collect_atoms(g, nd.a, roots) != 0) return -1;
       return collect_atoms(g, nd.b, roots);
@@ -408,9 +484,7 @@ static int collect_atoms(muskx__dag *g, int32_t id, idlist *roots) {
       return collect_atoms(g, nd.c, roots);
     case MUSKX__D_CONST: case MUSKX__D_INSTANT: return 0;
     default: /* a bare value: it turns true when it leaves zero */
-      for (int32_t i = 0; i < roots->n; i++)
-        if (roots->v[i] == id) return 0;
-      return idlist_push(roots, id);
+      return add_root(g, roots, id);
   }
 }
 
@@ -512,6 +586,7 @@ static void state_free(compile_state *s, const muskx_model *m) {
   muskx__free(s->b.dl_tau);
   muskx__free(s->b.dl_src);
   muskx__sens_build_free(&s->sens);
+  muskx__callmemo_free(&s->b.calls);
   muskx__dag_free(&s->g);
 }
 
@@ -1015,7 +1090,8 @@ muskx_status muskx__compile(muskx_model *m, muskx_error *err) {
     st = MUSKX_ENOMEM;
   }
   if (build_jacobian(&s, m) || build_sensitivities(&s, m) ||
-      emit_all(&s, m, p) || finish_structure(&s, m, p))
+      emit_all(&s, m, p) || finish_structure(&s, m, p) ||
+      muskx__conservation_laws(m, p))
     goto fail;
   state_free(&s, m);
   m->program = p;
@@ -1023,10 +1099,11 @@ muskx_status muskx__compile(muskx_model *m, muskx_error *err) {
 refused:
   where.line = s.b.bad_at->line;
   where.col = s.b.bad_at->col;
-  muskx__seterr(err, MUSKX_EUNSUPPORTED, &where, "%s", s.b.bad_what);
+  st = s.b.limit_hit ? MUSKX_ELIMIT : MUSKX_EUNSUPPORTED;
+  muskx__seterr(err, st, &where, "%s", s.b.bad_what);
   state_free(&s, m);
   muskx__program_free(p);
-  return MUSKX_EUNSUPPORTED;
+  return st;
 fail:
   state_free(&s, m);
   muskx__program_free(p);

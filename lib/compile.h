@@ -47,6 +47,15 @@ enum {
   MUSKX__WHEN_FIXED        /* parameters only, and no event sets one */
 };
 
+/* Bounded work of inlining (issue 16; muskx-model(5), LIMITS): nesting of
+   function calls and assignments as they are inlined (each level is a few
+   C stack frames here and in the differentiation), and expression nodes
+   built in all (distinct calls are built once, callmemo.h). */
+#define MUSKX__COMPILE_MAX_DEPTH 4000
+#define MUSKX__COMPILE_MAX_WORK 1000000
+#define MUSKX__CSTR2(x) #x
+#define MUSKX__STR_OF(x) MUSKX__CSTR2(x)
+
 struct muskx__program {
   int32_t nregs;      /* size of a simulation's register file */
   int32_t nconst;     /* literal constants, registers [0, nconst) */
@@ -71,6 +80,11 @@ struct muskx__program {
      (a - b) = 0, so the condition is true at that instant. */
   int32_t ninstants;
   int32_t *instant_root;
+  /* Conserved moieties (conservation.c): ncons rows of cons_L over the
+     cons_nsp species cons_sp, sum_j L_qj V_j y_j constant */
+  int ncons, cons_nsp;
+  int *cons_sp;
+  double *cons_L;
   /* per event: what its `when` can do (model_warnings.c warns) */
   uint8_t *when_static;
   /* results: per root, the time of its zero when the root function is
@@ -122,6 +136,8 @@ struct muskx__program {
  */
 muskx_status muskx__compile(muskx_model *m, muskx_error *err);
 void muskx__program_free(muskx__program *p);
+/* conservation.c: fills p->ncons, cons_nsp, cons_sp, cons_L; -1 no memory */
+int muskx__conservation_laws(const muskx_model *m, muskx__program *p);
 
 /* Evaluates every parameter, compartment volume and species initial value
    at the defaults into R (a register file of m->program->nregs doubles),

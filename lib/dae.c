@@ -392,6 +392,8 @@ muskx_status muskx__dae_run(muskx_sim *s, const double *y0,
   while (k < ntimes) {
     if (times[k] <= t) {
       muskx__events_record(s, t, y, out + k * (size_t)ncols);
+      if ((st = muskx__sim_check_row(s, t, out + k * (size_t)ncols)) != MUSKX_OK)
+        goto done;
       k++;
       continue;
     }
@@ -401,6 +403,16 @@ muskx_status muskx__dae_run(muskx_sim *s, const double *y0,
     IDASetStopTime(s->ida, isfinite(tdisc) ? tdisc : NO_STOP);
     s->bad_time = NAN;
     int flag = IDASolve(s->ida, tstop, &tret, s->y, s->yp, IDA_NORMAL);
+    double tn;
+    if (flag >= 0 && IDAGetCurrentTime(s->ida, &tn) == IDA_SUCCESS && tn < tret) {
+      /* a step size of 0 "passed" tstop: the state would be extrapolated,
+         not integrated (issue 16; see solver.c) */
+      s->fail_time = tn;
+      st = muskx__sim_err(s, MUSKX_ENONFINITE,
+                          "t=%g: IDA's step size fell to 0: the model's rates "
+                          "are too fast to integrate in double precision", tn);
+      goto done;
+    }
     if (flag < 0) {
       st = dae_failure(s, flag, tret);
       goto done;

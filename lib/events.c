@@ -175,7 +175,8 @@ static void probe_ahead(muskx_sim *s, double t, const double *y) {
    stop, the roots t - X with X == t are (a time scheduled exactly), and
    conditions are judged just past t as at a root. Each equality on a
    located root counts as true (its instant register). Returns 0: none,
-   1: some, 2: some, with a probe set here (to be cleared). */
+   1: some, 2: some, with a probe set here (to be cleared); -1 out of
+   memory. */
 static int locate_instants(muskx_sim *s, double t, const double *y) {
   const muskx__program *p = s->p;
   int nr = p->nroots, any = 0, own_probe = 0;
@@ -192,7 +193,7 @@ static int locate_instants(muskx_sim *s, double t, const double *y) {
   }
   if (!any) return 0;
   if (s->probe_y == NULL) {
-    if (s->yprobe == NULL && (s->yprobe = N_VClone(s->y)) == NULL) return 0;
+    if (s->yprobe == NULL && (s->yprobe = N_VClone(s->y)) == NULL) return -1;
     probe_ahead(s, t, y);
     own_probe = 1;
   }
@@ -217,7 +218,11 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
   const muskx_model *m = s->m;
   muskx_status st;
   if (s->autonomous) return MUSKX_OK;
-  if (s->npsteps > 0) *changed |= muskx__param_steps_apply(s, t);
+  if (s->npsteps > 0) {
+    int ps = muskx__param_steps_apply(s, t);
+    if (ps < 0) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory stepping parameters");
+    *changed |= ps;
+  }
   for (int d = 0; d < s->ndoses; d++) {
     if (s->dose_left[d] > 0 && s->dose_next[d] <= t) {
       y[s->doses[d].species] += s->doses[d].amount;
@@ -253,6 +258,7 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
     s->ev_next[e] = next;
   }
   int instants = locate_instants(s, t, y);
+  if (instants < 0) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory judging events");
   /* doses, timed events or an input breakpoint may have flipped a `when` */
   if ((st = check_transitions(s, t, y)) != MUSKX_OK) return st;
   for (long fired = 0;; fired++) {
@@ -260,7 +266,9 @@ muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *chan
     int best = -1;
     double best_pri = -INFINITY;
     for (int k = 0; k < s->npending; k++) {
-      if (s->pending[k].time > t) continue;
+      /* a delayed firing a few ulps after t is due now: the integrator
+         cannot step that little (CV_TOO_CLOSE) */
+      if (s->pending[k].time > t + 4 * DBL_EPSILON * fabs(t)) continue;
       double pri = event_priority(s, s->pending[k].event, t, y);
       if (best < 0 || pri > best_pri) {
         best = k;

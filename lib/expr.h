@@ -119,6 +119,14 @@ muskx__expr *muskx__expr_clone(const muskx__expr *e);
 muskx__builtin muskx__builtin_lookup(const char *name);
 /* Name of a builtin, for messages. */
 const char *muskx__builtin_name(muskx__builtin f);
+
+/* 1 when the n characters at s spell inf, infinity or nan (any case): a
+   name that means a non-finite number, for clearer messages. */
+int muskx__nonfinite_word(const char *s, size_t n);
+
+/* e as text ("A / (B + 1)"), NUL-terminated, cut to n bytes with "..."
+   (expr_print.c). */
+void muskx__expr_print(const muskx__expr *e, char *buf, size_t n);
 /* Required argument count; -2 means "2 or more". */
 int muskx__builtin_arity(muskx__builtin f);
 

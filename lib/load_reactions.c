@@ -233,6 +233,9 @@ static muskx_status parse_side(eqparser *p, size_t from, size_t to,
     char full[MUSKX__LOAD_MAX_FULLNAME + 1];
     snprintf(full, sizeof full, "%s%.*s", p->c->prefix, (int)nl, s + n0);
     const muskx__symbol *sym = muskx__symtab_find(p->c->m->symtab, full);
+    if (sym == NULL && muskx__nonfinite_word(s + n0, nl))
+      return eq_fail(p, n0, "'%.*s' is not a species, and a coefficient must be "
+                     "a finite positive number", (int)nl, s + n0);
     if (sym == NULL) return eq_fail(p, n0, "unknown species '%.*s'", (int)nl, s + n0);
     if (sym->kind != MUSKX__SYM_SPECIES)
       return eq_fail(p, n0, "'%.*s' is %s, not a species", (int)nl, s + n0,
@@ -377,6 +380,13 @@ static muskx_status event_count(muskx__load_ctx *c, const muskx__yaml_node *item
     if (st != MUSKX_OK) return st;
     if (e->count_expr->kind != MUSKX__E_NUM) {
       *out = -2;
+      return MUSKX_OK;
+    }
+    double v = e->count_expr->num; /* a quoted literal ("3") */
+    muskx__expr_free(e->count_expr);
+    e->count_expr = NULL;
+    if (v >= 1 && v <= INT_MAX && v == (double)(long)v) {
+      *out = (long)v;
       return MUSKX_OK;
     }
   }

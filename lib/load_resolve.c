@@ -87,6 +87,10 @@ static muskx_status resolve_name(muskx__load_ctx *c, muskx__expr *e,
     return muskx__load_fail_at(c, e->line, e->col, MUSKX_EMODEL,
                                "'%s' is a built-in function, not a value (in %s)",
                                name, sc->where);
+  } else if (muskx__nonfinite_word(name, strlen(name))) {
+    return muskx__load_fail_at(c, e->line, e->col, MUSKX_EMODEL,
+                               "'%s' in %s: expressions have no infinity or NaN "
+                               "(every value must be finite)", name, sc->where);
   } else {
     return muskx__load_fail_at(c, e->line, e->col, MUSKX_EMODEL,
                                "undefined name '%s' in %s", name, sc->where);

@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "compile.h"
+#include "expr.h"
 #include "fileaccess.h"
 #include "load.h"
 #include "sbml.h"
@@ -136,12 +137,28 @@ void muskx_model_free(muskx_model *model) { muskx__model_destroy(model); }
    evaluated: at the parameters' default values, right after compiling (a
    literal volume is checked by the loader). */
 static muskx_status check_volumes(const muskx_model *m, muskx_error *err) {
-  if (m->ncompartments == 0) return MUSKX_OK;
   const muskx__program *p = m->program;
   double *R = muskx__calloc((size_t)p->nregs + 1, sizeof *R);
   if (R == NULL)
     return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory checking volumes");
   muskx__model_eval_defaults(m, R);
+  /* A parameter that evaluates to NaN or an infinity (1e308*1e308) is an
+     error, not a value (issue 16). */
+  for (int i = 0; i < m->nparams; i++) {
+    double v = R[p->reg_param0 + i];
+    if (isfinite(v)) continue;
+    muskx__free(R);
+    const muskx__param *pa = &m->params[i];
+    char text[256];
+    muskx__expr_print(pa->value, text, sizeof text);
+    muskx__loc at = {pa->loc.file ? pa->loc.file : m->source,
+                     pa->value ? pa->value->line : pa->loc.line,
+                     pa->value ? pa->value->col : pa->loc.col};
+    return muskx__seterr(err, MUSKX_EMODEL, &at,
+                         "parameter '%s' is %s (not finite) at its default "
+                         "value: %s", pa->name,
+                         isnan(v) ? "NaN" : v > 0 ? "inf" : "-inf", text);
+  }
   for (int i = 0; i < m->ncompartments; i++) {
     double v = R[p->reg_param0 + m->nparams + i];
     if (v > 0 && isfinite(v)) continue;
@@ -183,6 +200,13 @@ muskx_status muskx_model_load_string_with(const char *text, size_t len,
   muskx__folders scope;
   muskx_status st = muskx__folders_open(&scope, access, NULL, err);
   if (st != MUSKX_OK) return st;
+  if (text != NULL && muskx__sbml_detect(NULL, text, len)) {
+    /* SBML text (issue 16: the SBML reader is on the public load path) */
+    st = muskx__sbml_load_hook(source_name ? source_name : "<string>", text,
+                               len, &scope, out, err);
+    muskx__folders_close(&scope);
+    return st;
+  }
   muskx_model *m = NULL;
   st = muskx__load(text, len, source_name, &scope, &m, err);
   muskx__folders_close(&scope);
@@ -202,7 +226,7 @@ static muskx_status load_text(muskx__file_text *ft, const char *path,
                               muskx_error *err) {
   muskx_status st;
   if (muskx__sbml_detect(path, ft->text, ft->len)) { /* SBML: translate (issue 5) */
-    st = muskx__sbml_load_hook(path, ft->text, ft->len, out, err);
+    st = muskx__sbml_load_hook(path, ft->text, ft->len, scope, out, err);
     muskx__free(ft->text);
     return st;
   }
@@ -287,6 +311,12 @@ const char *muskx_model_time_unit(const muskx_model *m) {
   return m ? m->time_unit : NULL;
 }
 const char *muskx_model_source(const muskx_model *m) { return m ? m->source : NULL; }
+/* m->strings holds exactly the paths of the imported files (load_imports.c). */
+int muskx_model_file_count(const muskx_model *m) { return m ? 1 + m->nstrings : -1; }
+const char *muskx_model_file(const muskx_model *m, int i) {
+  if (m == NULL || i < 0 || i > m->nstrings) return NULL;
+  return i == 0 ? m->source : m->strings[i - 1];
+}
 
 int muskx_model_count(const muskx_model *m, muskx_kind kind) {
   if (m == NULL) return -1;

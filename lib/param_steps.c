@@ -114,7 +114,7 @@ int muskx__param_steps_apply(muskx_sim *s, double t) {
   /* parameters computed from a driven one follow it, in the order the
      start computes them (muskx__sim_load_values) */
   uint8_t *dirty = muskx__calloc((size_t)p->nparamlike + 1, 1);
-  if (dirty == NULL) return changed;
+  if (dirty == NULL) return -1;
   for (int i = 0; i < s->npsteps; i++) dirty[s->pstep_param[i]] = 1;
   for (int i = 0; i < p->nparamlike; i++) {
     if (dirty[i] || s->param_set[i]) continue;

@@ -83,6 +83,10 @@ typedef struct muskx__petab_observable {
   muskx__petab_scale transform;
   int laplace;                /* noiseDistribution laplace, else normal */
   int n_obs_ph, n_noise_ph;   /* highest placeholder numbers used */
+  int sigma_is_ph;            /* the noise formula is just its one noise
+                                 placeholder: sigma is the measurement's
+                                 override itself, so differing noise
+                                 values need no separate simulation */
   int ph_base;                /* its placeholders' first index in
                                  problem placeholders: observable ones,
                                  then noise ones */
@@ -116,6 +120,7 @@ typedef struct muskx__petab_measurement {
   int row;                    /* its row in the experiment's times, or -1
                                  for time inf */
   int line;
+  muskx__petab_value sigma;   /* sigma_is_ph: the override */
   char *obs_text, *noise_text; /* override cells as written (for the
                                   simulations table) */
 } muskx__petab_measurement;

@@ -183,22 +183,19 @@ static double log_density(const muskx__petab_observable *o, double m,
 }
 
 /* Sets up the sensitivities of experiment e: the model values that move
-   with theta become sim's sensitivity parameters (none: off). Returns
-   their number, or -1 after recording the error on sim. */
-static int choose_sens(const struct muskx_petab *pb, muskx_sim *sim, int e,
-                       const char **names, int *theta) {
+   with theta become sim's sensitivity parameters (none: off), *n their
+   number. Errors are recorded on sim. */
+static muskx_status choose_sens(const struct muskx_petab *pb, muskx_sim *sim,
+                                int e, const char **names, int *theta,
+                                int *n) {
   char why[512];
-  int n = muskx__petab_sens_entities(pb, e, names, theta, why, sizeof why);
-  if (n < 0) {
-    muskx__sim_err(sim, MUSKX_EUNSUPPORTED, "%s", why);
-    return -1;
-  }
-  muskx_status st = muskx_sim_set_sens_params(sim, n > 0 ? names : NULL, n);
-  if (st != MUSKX_OK) {
-    fail_in(sim, st, "sensitivities of condition", pb->conds[pb->exps[e].cond].id);
-    return -1;
-  }
-  return n;
+  *n = muskx__petab_sens_entities(pb, e, names, theta, why, sizeof why);
+  if (*n < 0) return muskx__sim_err(sim, MUSKX_EUNSUPPORTED, "%s", why);
+  muskx_status st = muskx_sim_set_sens_params(sim, *n > 0 ? names : NULL, *n);
+  if (st != MUSKX_OK)
+    return fail_in(sim, st, "sensitivities of condition",
+                   pb->conds[pb->exps[e].cond].id);
+  return MUSKX_OK;
 }
 
 /* d(column c of row)/d theta_k, k < ntheta, from the n sensitivities of
@@ -250,10 +247,8 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
   for (int e = 0; e < pb->nexp && st == MUSKX_OK; e++) {
     int ns = 0;
     if ((st = muskx_sim_reset(sim)) != MUSKX_OK) break;
-    if (derivs && (ns = choose_sens(pb, sim, e, names, sth)) < 0) {
-      st = MUSKX_EUNSUPPORTED;
+    if (derivs && (st = choose_sens(pb, sim, e, names, sth, &ns)) != MUSKX_OK)
       break;
-    }
     if ((st = simulate(pb, sim, e, plin, &pc, out, ns > 0 ? S : NULL)) != MUSKX_OK)
       break;
     const muskx__petab_experiment *x = &pb->exps[e];
@@ -265,6 +260,7 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
       size_t cy = nspecies + (size_t)ob->out_obs;
       size_t cs = nspecies + (size_t)ob->out_sigma;
       double y = out[row * ncols + cy], sigma = out[row * ncols + cs];
+      if (ob->sigma_is_ph) sigma = value_of(&m->sigma, plin);
       double r, l = log_density(ob, m->value, y, sigma, &r);
       if (o->sim) o->sim[i] = y;
       if (o->res) o->res[i] = r;
@@ -276,7 +272,13 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
       double *dys = dy, *dss = dy + nt;
       const double *srow = S + row * ncols * (size_t)ns;
       column_derivs(srow, (int)cy, ns, sth, dp, (int)nt, dys);
-      column_derivs(srow, (int)cs, ns, sth, dp, (int)nt, dss);
+      if (ob->sigma_is_ph) { /* d sigma / d theta of the override */
+        memset(dss, 0, nt * sizeof *dss);
+        int par = m->sigma.par, th = par >= 0 ? pb->params[par].theta : -1;
+        if (th >= 0) dss[th] = dp[th];
+      } else {
+        column_derivs(srow, (int)cs, ns, sth, dp, (int)nt, dss);
+      }
       muskx__petab_measurement_derivs(ob, m->value, y, sigma, r, dys, dss,
                                       (int)nt,
                                       o->dres ? o->dres + (size_t)i * nt : NULL,

@@ -259,6 +259,9 @@ static muskx_status read_observables(struct muskx_petab *pb,
     o->n_noise_ph = count_placeholders(o->noise, "noiseParameter", id);
     o->ph_base = pb->nph;
     pb->nph += o->n_obs_ph + o->n_noise_ph;
+    char only[300];
+    snprintf(only, sizeof only, "noiseParameter1_%s", id);
+    o->sigma_is_ph = o->n_noise_ph == 1 && strcmp(o->noise, only) == 0;
   }
   pb->ph_names = muskx__calloc((size_t)pb->nph + 1, sizeof *pb->ph_names);
   pb->ph_model = muskx__calloc((size_t)pb->nph + 1, sizeof *pb->ph_model);
@@ -318,13 +321,13 @@ static muskx_status read_conditions(struct muskx_petab *pb,
       st = muskx__tsv_fail(t, r, cid, err, MUSKX_ESYNTAX, "empty conditionId");
       break;
     }
+    pb->nconds++; /* first: a half-made condition is freed with the rest */
     cd->id = muskx__strdup(id);
     cd->values = muskx__calloc((size_t)pb->ntargets + 1, sizeof *cd->values);
     if (cd->id == NULL || cd->values == NULL) {
       st = NOMEM();
       break;
     }
-    pb->nconds++;
     for (int k = 0; k < pb->ntargets && st == MUSKX_OK; k++) {
       const char *v = muskx__tsv_cell(t, r, colof[k]);
       /* An empty cell is NaN, as in pandas: the value is not changed. */
@@ -529,6 +532,10 @@ static muskx_status read_measurements(struct muskx_petab *pb,
         (st = parse_overrides(pb, t, r, cnp, o->n_noise_ph, "noiseParameter",
                               vals + o->ph_base + o->n_obs_ph, err)))
       break;
+    if (o->sigma_is_ph) { /* sigma comes from the row, not the model */
+      m->sigma = vals[o->ph_base + o->n_obs_ph];
+      vals[o->ph_base + o->n_obs_ph].par = -2;
+    }
     pb->nmeas++;
     m->obs_text = muskx__strdup(muskx__tsv_cell(t, r, cop));
     m->noise_text = muskx__strdup(muskx__tsv_cell(t, r, cnp));

@@ -100,7 +100,8 @@ static muskx_status check_formula(const struct muskx_petab *pb,
 }
 
 /* The value of key in the root mapping, made an (empty) mapping when
-   absent or null. NULL when out of memory or not a mapping. */
+   absent or null. NULL when out of memory (or not a mapping: extend()
+   checks that first). */
 static muskx__yaml_node *section(muskx__yaml_node *root, const char *key) {
   muskx__yaml_node *v = muskx__yaml_get(root, key, NULL);
   if (v != NULL && v->kind == MUSKX__YAML_MAP) return v;
@@ -157,12 +158,20 @@ static muskx_status extend(struct muskx_petab *pb, const muskx_model *base,
                            muskx__yaml_node *root, char **names,
                            const char *model_path, muskx_error *err) {
   muskx__loc loc = {model_path, 0, 0};
+  static const char *const keys[] = {"parameters", "outputs"};
+  for (int q = 0; q < 2; q++) {
+    muskx__yaml_node *v = muskx__yaml_get(root, keys[q], NULL);
+    if (v != NULL && v->kind != MUSKX__YAML_MAP && !muskx__yaml_is_null(v)) {
+      loc.line = v->line;
+      loc.col = v->col;
+      return muskx__seterr(err, MUSKX_EMODEL, &loc,
+                           "cannot add the PEtab observables: the model's "
+                           "'%s' must be a mapping", keys[q]);
+    }
+  }
   muskx__yaml_node *params = section(root, "parameters");
   muskx__yaml_node *outputs = section(root, "outputs");
-  if (params == NULL || outputs == NULL)
-    return muskx__seterr(err, MUSKX_EMODEL, &loc,
-                         "cannot add the PEtab observables: the model's "
-                         "'parameters' and 'outputs' must be mappings");
+  if (params == NULL || outputs == NULL) return NOMEM();
   for (int i = 0; i < pb->nparams; i++) {
     const muskx__petab_param *p = &pb->params[i];
     if (muskx_model_find(base, MUSKX_PARAMETER, p->id) >= 0) continue;

@@ -18,8 +18,10 @@
 
 void muskx__tsv_free(muskx__tsv *t) {
   if (t == NULL) return;
-  for (int c = 0; c < t->ncols; c++) muskx__free(t->header[c]);
-  for (long k = 0; k < (long)t->nrows * t->ncols; k++) muskx__free(t->cells[k]);
+  /* Also a table whose reading stopped half way (out of memory). */
+  for (int c = 0; t->header != NULL && c < t->ncols; c++) muskx__free(t->header[c]);
+  for (long k = 0; t->cells != NULL && k < (long)t->nrows * t->ncols; k++)
+    muskx__free(t->cells[k]);
   muskx__free(t->header);
   muskx__free(t->cells);
   muskx__free(t->line);

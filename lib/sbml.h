@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "fileaccess.h"
 #include "muskx.h"
 
 /* What a report column of the translation gives for an SBML species. */
@@ -54,6 +55,12 @@ typedef struct muskx__sbml_opts {
 muskx_status muskx__sbml_translate(const char *path, const char *text,
                                    size_t len, const muskx__sbml_opts *opts,
                                    char **yaml_out, muskx_error *err);
+/* Same, reading comp external model definitions only inside scope's
+   folders (NULL: the document's folder; fileaccess.h). */
+muskx_status muskx__sbml_translate_in(const char *path, const char *text,
+                                      size_t len, const muskx__sbml_opts *opts,
+                                      const muskx__folders *scope,
+                                      char **yaml_out, muskx_error *err);
 
 /*
  * True when a file looks like SBML: its name ends in .xml or .sbml, or its
@@ -66,7 +73,11 @@ int muskx__sbml_detect(const char *path, const char *text, size_t len);
  * file's len bytes) and loads the translation under the name path.
  */
 muskx_status muskx__sbml_load_hook(const char *path, const char *text,
-                                   size_t len, muskx_model **out,
-                                   muskx_error *err);
+                                   size_t len, const muskx__folders *scope,
+                                   muskx_model **out, muskx_error *err);
+
+/* sbml_lock.c: held around every use of libSBML (not thread-safe). */
+void muskx__sbml_lock(void);
+void muskx__sbml_unlock(void);
 
 #endif

@@ -33,6 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "error.h"
@@ -53,6 +55,8 @@ muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
 #else /* MUSKX_HAVE_SBML */
 
 #include <sbml/SBMLTypes.h>
+
+#include "sbml_annotation.h"
 
 typedef struct ex {
   const muskx_model *m;
@@ -150,10 +154,29 @@ static ASTNode_t *number(double v) {
   if (v == floor(v) && fabs(v) < 1e9) {
     ASTNode_setType(n, AST_INTEGER);
     ASTNode_setInteger(n, (long)v);
-  } else {
-    ASTNode_setReal(n, v);
+    return n;
   }
-  return n;
+  /* libSBML writes 15 significant digits: a number that needs more goes
+     as hi + lo, hi its 15-digit rounding and lo = v - hi (exact), whose
+     own 15 digits are far more than enough (issue 18: export -> import
+     without loss) */
+  char buf[40];
+  snprintf(buf, sizeof buf, "%.15g", v);
+  double hi = strtod(buf, NULL);
+  ASTNode_setReal(n, v);
+  if (!isfinite(v) || hi == v || !isfinite(hi)) return n;
+  ASTNode_setReal(n, hi);
+  ASTNode_t *lo = node(AST_REAL), *sum = node(AST_PLUS);
+  if (lo == NULL || sum == NULL) {
+    if (lo) ASTNode_free(lo);
+    if (sum) ASTNode_free(sum);
+    ASTNode_free(n);
+    return NULL;
+  }
+  ASTNode_setReal(lo, v - hi);
+  ASTNode_addChild(sum, n);
+  ASTNode_addChild(sum, lo);
+  return sum;
 }
 
 static ASTNode_t *name_node(const char *muskx_name) {
@@ -291,7 +314,21 @@ static ASTNode_t *conv(ex *X, const muskx__expr *e) {
   switch (e->builtin) {
     case MUSKX__F_EXP: t = AST_FUNCTION_EXP; break;
     case MUSKX__F_LOG: t = AST_FUNCTION_LN; break;
-    case MUSKX__F_LOG10: t = AST_FUNCTION_LOG; break; /* base 10 by default */
+    case MUSKX__F_LOG10: {
+      /* libSBML wants the base as a first child (logbase) */
+      ASTNode_t *n = node(AST_FUNCTION_LOG), *b = number(10),
+                *a = as_number(X, e->args[0]);
+      if (!n || !b || !a) {
+        if (n) ASTNode_free(n);
+        if (b) ASTNode_free(b);
+        if (a) ASTNode_free(a);
+        return NULL;
+      }
+      ASTNode_addChild(n, b);
+      ASTNode_addChild(n, a);
+      return n;
+    }
+    case MUSKX__F_DELAY: t = AST_FUNCTION_DELAY; break; /* csymbol delay */
     case MUSKX__F_SQRT: t = AST_FUNCTION_ROOT; break; /* degree 2 by default */
     case MUSKX__F_POW: t = AST_POWER; break;
     case MUSKX__F_ABS: t = AST_FUNCTION_ABS; break;
@@ -393,10 +430,14 @@ static void notes(SBase_t *el, const char *doc, const char *unit) {
 static void initial(ex *X, const char *id, const muskx__expr *e, double *value,
                     int *is_literal) {
   double v;
+  char buf[40];
   if (literal(e, &v)) {
+    /* libSBML writes a value attribute with 15 digits: a number that needs
+       more becomes an initial assignment, whose math keeps it exactly */
+    snprintf(buf, sizeof buf, "%.15g", v);
     *value = v;
     *is_literal = 1;
-    return;
+    if (!isfinite(v) || strtod(buf, NULL) == v) return;
   }
   *is_literal = 0;
   InitialAssignment_t *ia = Model_createInitialAssignment(X->sm);
@@ -425,8 +466,10 @@ static void assignment_rule(ex *X, const char *name, const muskx__expr *e) {
   ASTNode_t *a = math(X, e, 0);
   if (id && r && a) {
     Rule_setVariable(r, id);
-    Rule_setMath(r, a);
-  } else {
+    if (Rule_setMath(r, a) != LIBSBML_OPERATION_SUCCESS)
+      efail(X, MUSKX_EUNSUPPORTED, "the expression of '%s' cannot be written "
+            "as SBML math", name);
+  } else if (X->st == MUSKX_OK) {
     efail(X, MUSKX_ENOMEM, "out of memory");
   }
   if (a) ASTNode_free(a);
@@ -444,6 +487,31 @@ static void new_param(ex *X, const char *id, double value, int constant,
   if (isfinite(value)) Parameter_setValue(p, value);
   Parameter_setConstant(p, constant);
   notes((SBase_t *)p, doc, unit);
+}
+
+/* The muskx annotation of el (sbml_annotation.h): what SBML cannot hold,
+   so that import gives back the same model (issue 18). */
+static void keep(ex *X, SBase_t *el, const char *element,
+                 const muskx__sbml_kv *kv, int nkv) {
+  if (muskx__sbml_annotate(el, element, kv, nkv, NULL, 0) != 0)
+    efail(X, MUSKX_ENOMEM, "out of memory");
+}
+
+/* v as text that reads back exactly ("" when not finite). */
+static const char *num_text(double v, char *buf, size_t n) {
+  if (!isfinite(v)) return "";
+  snprintf(buf, n, "%.17g", v);
+  return buf;
+}
+
+/* A list of numbers as "v0 v1 ..." (muskx__alloc'd). */
+static char *num_list(const double *v, size_t n) {
+  char *s = muskx__alloc(n * 26 + 1);
+  if (s == NULL) return NULL;
+  size_t k = 0;
+  s[0] = '\0';
+  for (size_t i = 0; i < n; i++) k += (size_t)sprintf(s + k, "%s%.17g", i ? " " : "", v[i]);
+  return s;
 }
 
 /* The time course of an input table as a piecewise function of time. */
@@ -519,6 +587,8 @@ static void export_events(ex *X) {
         at = NAN;
       }
       new_param(X, nextid, at, 0, "next firing time (muskx timed event)", NULL);
+      muskx__sbml_kv hkv[] = {{"role", "timed_helper"}};
+      keep(X, (SBase_t *)Model_getParameterById(X->sm, nextid), "parameter", hkv, 1);
       if (ev->every != NULL && (ev->count >= 0 || ev->count_expr != NULL)) {
         snprintf(want, sizeof want, "%s_left", id);
         fresh_id(m, want, leftid, sizeof leftid);
@@ -528,6 +598,7 @@ static void export_events(ex *X) {
           left = NAN;
         }
         new_param(X, leftid, left, 0, "firings left (muskx timed event)", NULL);
+        keep(X, (SBase_t *)Model_getParameterById(X->sm, leftid), "parameter", hkv, 1);
         ASTNode_t *lf = node(AST_NAME);
         ASTNode_setName(lf, leftid);
         trig = op2(AST_LOGICAL_AND, trig, op2(AST_RELATIONAL_GT, lf, number(0)));
@@ -545,6 +616,15 @@ static void export_events(ex *X) {
       muskx__free(id);
       return;
     }
+    /* a timed event comes back as one (sbml_import_events.c): its helper
+       parameters, and whether it repeats or stops */
+    muskx__sbml_kv ekv[] = {{"doc", ev->doc},
+                            {"timed", ev->when == NULL ? "true" : NULL},
+                            {"next", nextid},
+                            {"left", leftid},
+                            {"every", ev->every ? "true" : NULL},
+                            {"until", ev->until ? "true" : NULL}};
+    keep(X, (SBase_t *)se, "event", ekv, 6);
     Trigger_setMath(tg, trig);
     ASTNode_free(trig);
     if (ev->delay) {
@@ -642,6 +722,12 @@ static void export_model(ex *X) {
       notes((SBase_t *)sm, d, m->time_unit);
       muskx__free(d);
     }
+    muskx__sbml_kv kv[] = {{"id", m->id}, {"time_unit", m->time_unit},
+                           {"description", m->description}};
+    if (muskx__sbml_annotate((SBase_t *)sm, "model", kv, 3, m->references,
+                             m->nreferences) != 0)
+      efail(X, MUSKX_ENOMEM, "out of memory");
+    muskx__sbml_export_time_unit(sm, m->time_unit);
   }
 
   /* functions */
@@ -685,6 +771,9 @@ static void export_model(ex *X) {
       Compartment_setSpatialDimensions(c, 3);
       Compartment_setConstant(c, 1);
       notes((SBase_t *)c, "volume 1: muskx species without a compartment", NULL);
+      /* import leaves it out again (sbml_import_kept.c) */
+      muskx__sbml_kv kv[] = {{"role", "default_compartment"}};
+      keep(X, (SBase_t *)c, "compartment", kv, 1);
       break;
     }
   for (int i = 0; i < m->ncompartments && X->st == MUSKX_OK; i++) {
@@ -704,6 +793,8 @@ static void export_model(ex *X) {
     initial(X, id, cp->volume, &v, &lit);
     if (lit) Compartment_setSize(c, v);
     notes((SBase_t *)c, cp->doc, cp->unit);
+    muskx__sbml_kv kv[] = {{"doc", cp->doc}, {"unit", cp->unit}};
+    keep(X, (SBase_t *)c, "compartment", kv, 2);
     muskx__free(id);
   }
 
@@ -719,6 +810,11 @@ static void export_model(ex *X) {
     int lit = 0;
     initial(X, id, p->value, &v, &lit);
     new_param(X, id, lit ? v : NAN, !event_sets(m, MUSKX__SYM_PARAM, i), p->doc, p->unit);
+    char lo[32], hi[32];
+    muskx__sbml_kv kv[] = {{"doc", p->doc}, {"unit", p->unit},
+                           {"min", num_text(p->min, lo, sizeof lo)},
+                           {"max", num_text(p->max, hi, sizeof hi)}};
+    keep(X, (SBase_t *)Model_getParameterById(sm, id), "parameter", kv, 4);
     muskx__free(id);
   }
   for (int i = 0; i < m->ninputs && X->st == MUSKX_OK; i++) {
@@ -731,8 +827,18 @@ static void export_model(ex *X) {
     char doc[1200];
     snprintf(doc, sizeof doc, "muskx input%s%s", in->doc && in->doc[0] ? ": " : "",
              in->doc ? in->doc : "");
+    char def[32];
+    char *times = in->n > 0 ? num_list(in->times, in->n) : NULL;
+    char *values = in->n > 0 ? num_list(in->values, in->n) : NULL;
+    muskx__sbml_kv kv[] = {{"role", "input"}, {"doc", in->doc}, {"unit", in->unit},
+                           {"default", in->n == 0 ? num_text(in->def, def, sizeof def) : NULL},
+                           {"times", times}, {"values", values},
+                           {"interp", in->n == 0 ? NULL
+                                      : in->interp == MUSKX_INTERP_LINEAR ? "linear" : "step"}};
+    if (in->n > 0 && (times == NULL || values == NULL)) efail(X, MUSKX_ENOMEM, "out of memory");
     if (in->n <= 1) {
       new_param(X, id, in->n ? in->values[0] : in->def, 1, doc, in->unit);
+      keep(X, (SBase_t *)Model_getParameterById(sm, id), "input", kv, 7);
     } else {
       new_param(X, id, NAN, 0, doc, in->unit);
       Rule_t *r = Model_createAssignmentRule(sm);
@@ -744,7 +850,10 @@ static void export_model(ex *X) {
         efail(X, MUSKX_ENOMEM, "out of memory");
       }
       if (a) ASTNode_free(a);
+      keep(X, (SBase_t *)Model_getParameterById(sm, id), "input", kv, 7);
     }
+    muskx__free(times);
+    muskx__free(values);
     muskx__free(id);
   }
 
@@ -764,7 +873,10 @@ static void export_model(ex *X) {
     Species_setCompartment(s2, cid ? cid : defcomp);
     Species_setHasOnlySubstanceUnits(s2, 0);
     Species_setBoundaryCondition(s2, sp->constant);
-    Species_setConstant(s2, 0);
+    /* nothing at all changes it: SBML's constant, so that import does not
+       take it for what an algebraic rule determines */
+    Species_setConstant(s2, sp->constant && !sp->has_ode && !sp->algebraic &&
+                                !event_sets(m, MUSKX__SYM_SPECIES, i));
     double v = 0;
     int lit = 0;
     initial(X, id, sp->initial, &v, &lit);
@@ -773,6 +885,9 @@ static void export_model(ex *X) {
     snprintf(doc, sizeof doc, "%s%s", sp->doc ? sp->doc : "",
              sp->nonnegative ? (sp->doc && sp->doc[0] ? " (nonnegative)" : "nonnegative") : "");
     notes((SBase_t *)s2, doc, sp->unit);
+    muskx__sbml_kv kv[] = {{"doc", sp->doc}, {"unit", sp->unit},
+                           {"nonnegative", sp->nonnegative ? "true" : NULL}};
+    keep(X, (SBase_t *)s2, "species", kv, 3);
     muskx__free(id);
     muskx__free(cid);
   }
@@ -785,6 +900,9 @@ static void export_model(ex *X) {
       return;
     }
     new_param(X, id, NAN, 0, m->assignments[i].doc, m->assignments[i].unit);
+    muskx__sbml_kv kv[] = {{"role", "assignment"}, {"doc", m->assignments[i].doc},
+                           {"unit", m->assignments[i].unit}};
+    keep(X, (SBase_t *)Model_getParameterById(sm, id), "assignment", kv, 3);
     assignment_rule(X, m->assignments[i].name, m->assignments[i].expr);
     muskx__free(id);
   }
@@ -798,6 +916,9 @@ static void export_model(ex *X) {
     snprintf(doc, sizeof doc, "muskx output%s%s", m->outputs[i].doc[0] ? ": " : "",
              m->outputs[i].doc);
     new_param(X, id, NAN, 0, doc, m->outputs[i].unit);
+    muskx__sbml_kv kv[] = {{"role", "output"}, {"doc", m->outputs[i].doc},
+                           {"unit", m->outputs[i].unit}};
+    keep(X, (SBase_t *)Model_getParameterById(sm, id), "output", kv, 3);
     assignment_rule(X, m->outputs[i].name, m->outputs[i].expr);
     muskx__free(id);
   }
@@ -837,6 +958,8 @@ static void export_model(ex *X) {
     muskx__free(id);
     Reaction_setReversible(r, rx->reversible);
     notes((SBase_t *)r, rx->doc, NULL);
+    muskx__sbml_kv rkv[] = {{"doc", rx->doc}};
+    keep(X, (SBase_t *)r, "reaction", rkv, 1);
     for (int side = 0; side < 2; side++) {
       const muskx__stoich *st = side ? rx->rhs : rx->lhs;
       int n = side ? rx->nrhs : rx->nlhs;
@@ -867,8 +990,8 @@ static void export_model(ex *X) {
   export_events(X);
 }
 
-muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
-                                     char **xml_out, muskx_error *err) {
+static muskx_status export_locked(const muskx_model *m, const char *path,
+                                  char **xml_out, muskx_error *err) {
   muskx__clearerr(err);
   if (xml_out != NULL) *xml_out = NULL;
   if (m == NULL || (path == NULL && xml_out == NULL))
@@ -886,12 +1009,23 @@ muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
   }
   if (X.st == MUSKX_OK && path != NULL) {
     /* write the whole text or nothing: a temporary file, then rename */
+    /* PATH.muskx-partial-XXXXXX: unique (two threads exporting to one
+       path never share it) and obvious when left behind (issue 16) */
     size_t pl = strlen(path);
-    char *tmp = muskx__alloc(pl + 16);
+    char *tmp = muskx__alloc(pl + 32);
     FILE *f = NULL;
     if (tmp != NULL) {
-      snprintf(tmp, pl + 16, "%s.tmp", path);
-      f = fopen(tmp, "wb");
+      snprintf(tmp, pl + 32, "%s.muskx-partial-XXXXXX", path);
+      int fd = mkstemp(tmp);
+      /* mkstemp makes 0600: keep an existing file's mode, else 0644 (the
+         umask cannot be read thread-safely) */
+      struct stat sb;
+      if (fd >= 0) fchmod(fd, stat(path, &sb) == 0 ? (sb.st_mode & 07777) : 0644);
+      if (fd >= 0 && (f = fdopen(fd, "wb")) == NULL) close(fd);
+      if (fd < 0) {
+        muskx__free(tmp);
+        tmp = NULL;
+      }
     }
     size_t len = strlen(xml);
     int ok = f != NULL && fwrite(xml, 1, len, f) == len;
@@ -911,6 +1045,14 @@ muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
   free(xml); /* allocated by libSBML */
   SBMLDocument_free(doc);
   return X.st;
+}
+
+muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
+                                     char **xml_out, muskx_error *err) {
+  muskx__sbml_lock(); /* libSBML is not thread-safe (sbml_lock.c) */
+  muskx_status st = export_locked(m, path, xml_out, err);
+  muskx__sbml_unlock();
+  return st;
 }
 
 #endif /* MUSKX_HAVE_SBML */

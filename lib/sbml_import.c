@@ -41,7 +41,8 @@
  *    useValuesFromTriggerTime (muskx-model(5), EVENTS).
  *
  *  - csymbol rateOf(x) is written out: x's rate rule, or its reactions'
- *    sum (0 for a constant).
+ *    sum (0 for a constant); in an initial value, with the kinetic laws
+ *    themselves written out at the start.
  *
  *  - Algebraic rules become `algebraic:` equations; the variable each
  *    determines (find_unknowns) becomes a muskx species without dynamics,
@@ -56,7 +57,7 @@
  *    before the start it is the initial values as functions of time).
  *
  * Not translated (EUNSUPPORTED, naming the element and its line): rateOf
- * inside initial values, inside delay or of an assigned variable, nested
+ * inside delay or of an assigned variable, nested
  * delays, delays with algebraic rules, infinity/NaN literals and SBML
  * packages other than comp (flattened first).
  */
@@ -116,8 +117,11 @@ muskx_status muskx_sbml_to_yaml(const char *sbml_path, char **yaml_out,
   return muskx__sbml_translate(sbml_path, NULL, 0, NULL, yaml_out, err);
 }
 
-muskx_status muskx_sbml_to_yaml_opt(const char *sbml_path, int l2_initial_trigger,
-                                    char **yaml_out, muskx_error *err) {
+/* The public translations share this: the Level 1-2 reading of triggers
+   true at t0, and the folders comp external definitions may come from. */
+static muskx_status to_yaml(const char *sbml_path, const muskx_access *access,
+                            int l2_initial_trigger, char **yaml_out,
+                            muskx_error *err) {
   muskx__clearerr(err);
   if (yaml_out != NULL) *yaml_out = NULL;
   if (sbml_path == NULL || yaml_out == NULL)
@@ -128,14 +132,32 @@ muskx_status muskx_sbml_to_yaml_opt(const char *sbml_path, int l2_initial_trigge
                          "l2_initial_trigger must be -1 (default), 0 or 1, "
                          "got %d", l2_initial_trigger);
   muskx__sbml_opts opts = {NULL, NULL, 0, l2_initial_trigger};
-  return muskx__sbml_translate(sbml_path, NULL, 0, &opts, yaml_out, err);
+  muskx__folders scope;
+  muskx_status st = muskx__folders_open(&scope, access, sbml_path, err);
+  if (st != MUSKX_OK) return st;
+  st = muskx__sbml_translate_in(sbml_path, NULL, 0, &opts, &scope, yaml_out, err);
+  muskx__folders_close(&scope);
+  return st;
+}
+
+muskx_status muskx_sbml_to_yaml_opt(const char *sbml_path, int l2_initial_trigger,
+                                    char **yaml_out, muskx_error *err) {
+  return to_yaml(sbml_path, NULL, l2_initial_trigger, yaml_out, err);
+}
+
+muskx_status muskx_sbml_to_yaml_with(const char *sbml_path,
+                                     const muskx_access *access,
+                                     int l2_initial_trigger,
+                                     char **yaml_out, muskx_error *err) {
+  return to_yaml(sbml_path, access, l2_initial_trigger, yaml_out, err);
 }
 
 muskx_status muskx__sbml_load_hook(const char *path, const char *text,
-                                   size_t len, muskx_model **out,
-                                   muskx_error *err) {
+                                   size_t len, const muskx__folders *scope,
+                                   muskx_model **out, muskx_error *err) {
   char *yaml = NULL;
-  muskx_status st = muskx__sbml_translate(path, text, len, NULL, &yaml, err);
+  muskx_status st = muskx__sbml_translate_in(path, text, len, NULL, scope,
+                                             &yaml, err);
   if (st != MUSKX_OK || yaml == NULL) return st != MUSKX_OK ? st : MUSKX_ENOMEM;
   st = muskx_model_load_string(yaml, strlen(yaml), path, out, err);
   if (st != MUSKX_OK && err != NULL && err->line > 0) {
@@ -158,7 +180,14 @@ muskx_status muskx__sbml_load_hook(const char *path, const char *text,
 muskx_status muskx__sbml_translate(const char *path, const char *text,
                                    size_t len, const muskx__sbml_opts *opts,
                                    char **yaml_out, muskx_error *err) {
-  (void)text, (void)len, (void)opts;
+  return muskx__sbml_translate_in(path, text, len, opts, NULL, yaml_out, err);
+}
+
+muskx_status muskx__sbml_translate_in(const char *path, const char *text,
+                                      size_t len, const muskx__sbml_opts *opts,
+                                      const muskx__folders *scope,
+                                      char **yaml_out, muskx_error *err) {
+  (void)text, (void)len, (void)opts, (void)scope;
   if (yaml_out != NULL) *yaml_out = NULL;
   muskx__loc loc = {path, 0, 0};
   return muskx__seterr(err, MUSKX_EUNSUPPORTED, path ? &loc : NULL,
@@ -167,31 +196,65 @@ muskx_status muskx__sbml_translate(const char *path, const char *text,
 
 #else /* MUSKX_HAVE_SBML */
 
+#include "load.h"
 #include "sbml_import.h"
+#include "symtab.h"
 
 /* ---------------------------------------------------------------------- */
-/* Reads the document and reports its first error (with its line). */
+/* Reads the document and reports its first error (with its line). The
+   text is scanned for nesting before libSBML parses it (issue 16). */
 static muskx_status read_document(tr *T, const char *text, size_t len) {
-  if (text != NULL) {
-    char *z = muskx__alloc(len + 1);
-    if (z == NULL) return nomem(T);
-    memcpy(z, text, len);
-    z[len] = '\0';
-    T->doc = readSBMLFromString(z);
-    muskx__free(z);
-  } else {
-    FILE *f = fopen(T->path, "rb");
-    if (f == NULL) {
-      muskx__loc loc = {T->path, 0, 0};
-      return T->st = muskx__seterr(T->err, MUSKX_EIO, &loc, "cannot open SBML file");
+  muskx__file_text ft = {0};
+  if (text == NULL) {
+    muskx_status st = muskx__load_read_file(T->path, 0, &ft);
+    muskx__loc loc = {T->path, 0, 0};
+    if (st == MUSKX_ENOMEM) return nomem(T);
+    if (st == MUSKX_ELIMIT)
+      return T->st = muskx__seterr(T->err, st, &loc,
+                                   "SBML file is larger than 16 MiB (the limit "
+                                   "on model files)");
+    if (st != MUSKX_OK) {
+      char why[256];
+      if (strerror_r(ft.errnum, why, sizeof why) != 0)
+        snprintf(why, sizeof why, "errno %d", ft.errnum);
+      return T->st = muskx__seterr(T->err, MUSKX_EIO, &loc,
+                                   "cannot open SBML file: %s", why);
     }
-    fclose(f);
-    /* comp's external model definitions resolve against the document's
-       location, which must be absolute for that */
-    char *abs = realpath(T->path, NULL);
-    T->doc = readSBMLFromFile(abs ? abs : T->path);
-    free(abs); /* from realpath, not muskx__alloc */
+    text = ft.text;
+    len = ft.len;
+  } else if (len > MUSKX__YAML_MAX_SIZE) {
+    muskx__loc loc = {T->path, 0, 0};
+    return T->st = muskx__seterr(T->err, MUSKX_ELIMIT, &loc,
+                                 "SBML text is larger than 16 MiB (the limit "
+                                 "on model files)");
   }
+  if ((T->st = muskx__sbml_prescan(T->path, text, len, T->err)) != MUSKX_OK) {
+    muskx__free(ft.text);
+    return T->st;
+  }
+  char *z = muskx__alloc(len + 1);
+  if (z == NULL) {
+    muskx__free(ft.text);
+    return nomem(T);
+  }
+  memcpy(z, text, len);
+  z[len] = '\0';
+  muskx__free(ft.text);
+  T->doc = readSBMLFromString(z);
+  muskx__free(z);
+  /* comp's external model definitions resolve against the document's
+     location (libSBML cannot know it for text) */
+  char *abs = realpath(T->path, NULL);
+  if (T->doc != NULL && abs != NULL) {
+    size_t n = strlen(abs) + 6;
+    char *uri = muskx__alloc(n);
+    if (uri != NULL) {
+      snprintf(uri, n, "file:%s", abs);
+      SBMLDocument_setLocationURI(T->doc, uri);
+      muskx__free(uri);
+    }
+  }
+  free(abs); /* from realpath, not muskx__alloc */
   if (T->doc == NULL) return nomem(T);
   unsigned ne = SBMLDocument_getNumErrors(T->doc);
   for (unsigned i = 0; i < ne; i++) {
@@ -224,6 +287,7 @@ static muskx_status read_document(tr *T, const char *text, size_t len) {
   /* Hierarchical models (comp) are flattened into one core model. */
   if (SBMLDocument_isSetPackageRequired(T->doc, "comp") ||
       SBase_getPlugin((SBase_t *)T->m, "comp") != NULL) {
+    if (muskx__sbml_comp_check(T) != MUSKX_OK) return T->st;
     ConversionProperties_t *props = ConversionProperties_create();
     ConversionOption_t *opt = ConversionOption_create("flatten comp");
     if (props == NULL || opt == NULL) return nomem(T);
@@ -233,9 +297,27 @@ static muskx_status read_document(tr *T, const char *text, size_t len) {
     ConversionOption_free(opt);
     ConversionProperties_free(props);
     if (r != LIBSBML_OPERATION_SUCCESS) {
+      /* say why: libSBML's first error from the conversion (issue 16) */
+      const char *why = "libSBML gave no reason";
       muskx__loc loc = {T->path, 0, 0};
+      unsigned ne = SBMLDocument_getNumErrors(T->doc);
+      for (unsigned i = 0; i < ne; i++) {
+        const XMLError_t *e = (const XMLError_t *)SBMLDocument_getError(T->doc, i);
+        if (!XMLError_isError(e) && !XMLError_isFatal(e)) continue;
+        why = str_or(XMLError_getMessage(e), why);
+        loc.line = (int)XMLError_getLine(e);
+        loc.col = loc.line > 0 ? 1 : 0;
+        break;
+      }
+      char clean[600];
+      size_t k = 0;
+      for (const char *p = why; *p && k + 1 < sizeof clean; p++)
+        clean[k++] = (*p == '\n' || *p == '\r') ? ' ' : *p;
+      while (k > 0 && clean[k - 1] == ' ') k--;
+      clean[k] = '\0';
       return T->st = muskx__seterr(T->err, MUSKX_EUNSUPPORTED, &loc,
-                                   "cannot flatten this hierarchical (comp) model");
+                                   "cannot flatten this hierarchical (comp) "
+                                   "model: %s", clean);
     }
     T->m = SBMLDocument_getModel(T->doc);
   }
@@ -254,6 +336,8 @@ static muskx_status read_document(tr *T, const char *text, size_t len) {
 static void free_tr(tr *T) {
   for (int i = 0; i < T->nnames; i++) muskx__free(T->names[i].name);
   muskx__free(T->names);
+  muskx__symtab_free(T->by_name);
+  muskx__symtab_free(T->by_id);
   for (int i = 0; i < T->nrx && T->rx; i++) {
     muskx__free(T->rx[i].local_ids);
     muskx__free(T->rx[i].local_names);
@@ -276,9 +360,10 @@ static void free_tr(tr *T) {
   if (T->doc) SBMLDocument_free(T->doc);
 }
 
-muskx_status muskx__sbml_translate(const char *path, const char *text,
-                                   size_t len, const muskx__sbml_opts *opts,
-                                   char **yaml_out, muskx_error *err) {
+muskx_status muskx__sbml_translate_in(const char *path, const char *text,
+                                      size_t len, const muskx__sbml_opts *opts,
+                                      const muskx__folders *scope,
+                                      char **yaml_out, muskx_error *err) {
   muskx__clearerr(err);
   if (yaml_out == NULL)
     return muskx__seterr(err, MUSKX_EINVAL, NULL, "yaml_out must not be NULL");
@@ -289,7 +374,17 @@ muskx_status muskx__sbml_translate(const char *path, const char *text,
   T.err = err;
   T.model_conv = -1;
   T.l2_initial_trigger = opts ? opts->l2_initial_trigger : -1;
+  muskx__folders own;
+  memset(&own, 0, sizeof own);
+  if (scope == NULL) {
+    /* the document's own folder */
+    muskx_status st = muskx__folders_open(&own, NULL, path, err);
+    if (st != MUSKX_OK) return st;
+    scope = &own;
+  }
+  T.scope = scope;
   sb o = {0};
+  muskx__sbml_lock(); /* libSBML is not thread-safe (sbml_lock.c) */
   if (read_document(&T, text, len) == MUSKX_OK) {
     muskx__sbml_read_variables(&T);
     if (T.st == MUSKX_OK) muskx__sbml_read_structure(&T);
@@ -301,12 +396,20 @@ muskx_status muskx__sbml_translate(const char *path, const char *text,
   }
   muskx_status st = T.st;
   free_tr(&T);
+  muskx__sbml_unlock();
+  muskx__folders_close(&own);
   if (st != MUSKX_OK) {
     sb_free(&o);
     return st;
   }
   *yaml_out = o.s;
   return MUSKX_OK;
+}
+
+muskx_status muskx__sbml_translate(const char *path, const char *text,
+                                   size_t len, const muskx__sbml_opts *opts,
+                                   char **yaml_out, muskx_error *err) {
+  return muskx__sbml_translate_in(path, text, len, opts, NULL, yaml_out, err);
 }
 
 #endif /* MUSKX_HAVE_SBML */

@@ -25,6 +25,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "expr.h"
+#include "fileaccess.h"
 #include "sbml.h"
 
 /* ---------------------------------------------------------------------- */
@@ -182,15 +183,17 @@ typedef struct fn {
 
 typedef struct tr {
   const char *path;
+  const muskx__folders *scope; /* where comp external models may be read */
   muskx_error *err;
   muskx_status st;
   SBMLDocument_t *doc;
   Model_t *m;
   unsigned level;
   sv *v;
-  int nv;
+  int nv, capv;
   nentry *names;
   int nnames, capnames;
+  struct muskx__symtab *by_name, *by_id; /* muskx name / SBML id -> names[] */
   rxn *rx;
   int nrx;
   fn *fns;
@@ -219,6 +222,28 @@ typedef struct tr {
   int l2_initial_trigger;   /* muskx__sbml_opts: -1 default, 0, 1 */
 } tr;
 
+/* The variables an initial value refers to, as a list (a per-variable
+   n-sized array made write_parameters O(n^2) in time and memory: 60,000
+   parameters took 60 s and 8 GB; issue 16). */
+typedef struct deplist {
+  int *v;
+  int n, cap, oom;
+} deplist;
+
+static inline void deplist_add(deplist *d, int vi) {
+  if (d->n == d->cap) {
+    int nc = d->cap ? d->cap * 2 : 4;
+    int *p = muskx__reallocarray(d->v, (size_t)nc, sizeof *p);
+    if (p == NULL) {
+      d->oom = 1;
+      return;
+    }
+    d->v = p;
+    d->cap = nc;
+  }
+  d->v[d->n++] = vi;
+}
+
 /* Expression context. */
 typedef struct ctx {
   int init;         /* 0: run time; 1: species initial (params and
@@ -229,7 +254,7 @@ typedef struct ctx {
   char **argnames;  /* muskx names of fd's arguments */
   int depth;        /* inlining depth */
   int in_delay;     /* inside a csymbol delay's arguments */
-  int *deps;        /* init == 2: per sv, set to 1 when referenced */
+  struct deplist *deps; /* init == 2: the svs referenced (may repeat) */
 } ctx;
 
 #define MAX_INLINE 64
@@ -372,11 +397,45 @@ void muskx__sbml_stoich_text(tr *T, sb *o, SpeciesReference_t *sr);
 void muskx__sbml_species_rate(tr *T, sb *e, int i);
 void muskx__sbml_write_model(tr *T, sb *o, const muskx__sbml_opts *op);
 
+/* sbml_import_guard.c: bounds before libSBML works on a document
+   (issue 16; documented in muskx-model(5), LIMITS) */
+#define MUSKX__SBML_MAX_DEPTH 256           /* XML element nesting */
+#define MUSKX__SBML_MAX_FLAT 20000          /* elements after comp flattening */
+#define MUSKX__SBML_MAX_SUBMODEL_DEPTH 64   /* submodel chain */
+#define MUSKX__SBML_MAX_EXTERNAL 16         /* external documents nested */
+#define MUSKX__SBML_MAX_EXTERNAL_READS 256  /* external documents read */
+/* ELIMIT (at the line) when text nests elements deeper than
+   MUSKX__SBML_MAX_DEPTH; fills err. */
+muskx_status muskx__sbml_prescan(const char *path, const char *text,
+                                 size_t len, muskx_error *err);
+/* Before flattening T->doc: the flat size and every external model
+   definition (inside T->scope, scanned, counted). */
+muskx_status muskx__sbml_comp_check(tr *T);
+
 /* sbml_import_events.c: SBML events */
 int muskx__sbml_write_events(tr *T, sb *o);
 
 /* sbml_import_units.c: the model's time unit (a name scenarios convert
    from, else the SBML unit id), or NULL when the model declares none. */
 const char *muskx__sbml_time_unit(tr *T);
+
+/* sbml_import_kept.c: what a muskx export kept in annotations */
+/* v's muskx annotation has role "output", "input" or "assignment". */
+int muskx__sbml_kept_role(const sv *v, const char *role);
+/* For an element a muskx export annotated: writes its kept ", unit: ...,
+   doc: ..." (and nonnegative; min/max when bounds) and returns 1; else 0
+   (write the translation's own). */
+int muskx__sbml_kept_fields(SBase_t *el, sb *o, int bounds);
+/* The kept doc of el (muskx__alloc'd), or NULL; any kept key. */
+char *muskx__sbml_kept_doc(SBase_t *el);
+char *muskx__sbml_kept_doc_key(SBase_t *el, const char *key);
+/* The `inputs:` section of the kept inputs. */
+void muskx__sbml_write_inputs(tr *T, sb *o);
+/* The kept outputs, after header (1: `outputs:` already written);
+   returns whether the header is written. */
+int muskx__sbml_write_kept_outputs(tr *T, sb *o, int header);
+/* The model's time_unit (kept, else time_unit when not NULL),
+   description and references, inside `model:`. */
+const char *muskx__sbml_write_kept_model(tr *T, sb *o, const char *time_unit);
 
 #endif

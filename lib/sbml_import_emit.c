@@ -1,6 +1,6 @@
 /*
- * sbml_import_emit.c -- writing the YAML (issue 5; split from
- * sbml_import.c, whose banner gives the mapping).
+ * sbml_import_emit.c -- writing the muskx YAML (issue 5; split from
+ * sbml_import.c, whose banner gives the mapping from SBML to muskx).
  */
 #include "sbml_import.h"
 
@@ -94,7 +94,7 @@ static void write_functions(tr *T, sb *o) {
 static void write_parameters(tr *T, sb *o) {
   int n = T->nv;
   char **text = muskx__calloc((size_t)n + 1, sizeof *text);
-  int **deps = muskx__calloc((size_t)n + 1, sizeof *deps);
+  deplist *deps = muskx__calloc((size_t)n + 1, sizeof *deps);
   int *state = muskx__calloc((size_t)n + 1, sizeof *state);
   int *order = muskx__calloc((size_t)n + 1, sizeof *order);
   int *stack = muskx__calloc((size_t)n + 1, sizeof *stack);
@@ -106,19 +106,17 @@ static void write_parameters(tr *T, sb *o) {
   }
   for (int i = 0; i < n && T->st == MUSKX_OK; i++) {
     if (T->v[i].kind != V_PARAM) continue;
-    deps[i] = muskx__calloc((size_t)n, sizeof **deps);
-    if (deps[i] == NULL) {
-      nomem(T);
-      goto out;
-    }
+    /* inputs are written in `inputs:`; a timed event's helpers vanish */
+    int input = muskx__sbml_kept_role(&T->v[i], "input") ||
+                muskx__sbml_kept_role(&T->v[i], "timed_helper");
     ctx c = run_ctx();
     c.init = 2;
-    c.deps = deps[i];
+    c.deps = &deps[i];
     sb e = {0};
     muskx__sbml_initial_symbol(T, &e, i, &c);
-    if (e.oom) nomem(T);
+    if (e.oom || deps[i].oom) nomem(T);
     text[i] = e.s;
-    any = 1;
+    any |= !input;
   }
   /* depth-first topological order (a cycle is invalid SBML) */
   for (int i = 0; i < n && T->st == MUSKX_OK; i++) {
@@ -129,9 +127,9 @@ static void write_parameters(tr *T, sb *o) {
     next[i] = 0;
     while (sp > 0) {
       int u = stack[sp - 1];
-      while (next[u] < n && !(deps[u][next[u]] && T->v[next[u]].kind == V_PARAM)) next[u]++;
-      if (next[u] < n) {
-        int w = next[u]++;
+      while (next[u] < deps[u].n && T->v[deps[u].v[next[u]]].kind != V_PARAM) next[u]++;
+      if (next[u] < deps[u].n) {
+        int w = deps[u].v[next[u]++];
         if (state[w] == 1) {
           fail(T, MUSKX_EMODEL, T->v[w].el,
                "initial values of '%s' and '%s' depend on each other",
@@ -157,13 +155,17 @@ static void write_parameters(tr *T, sb *o) {
   for (int k = 0; k < norder; k++) {
     int i = order[k];
     sv *v = &T->v[i];
+    if (muskx__sbml_kept_role(v, "input") || muskx__sbml_kept_role(v, "timed_helper"))
+      continue;
     sb_printf(o, "  %s: {value: ", v->name);
     sb_quoted(o, text[i] ? text[i] : "0");
-    unit_of(o, v->units);
-    const char *what = v->type == S_COMPARTMENT ? "its size"
-                       : v->type == S_SPECREF   ? "its stoichiometry"
-                       : "";
-    doc_of(T, o, v, what);
+    if (!muskx__sbml_kept_fields(v->el, o, 1)) {
+      unit_of(o, v->units);
+      const char *what = v->type == S_COMPARTMENT ? "its size"
+                         : v->type == S_SPECREF   ? "its stoichiometry"
+                         : "";
+      doc_of(T, o, v, what);
+    }
     sb_puts(o, "}\n");
   }
   for (int i = 0; i < T->nrx; i++) {
@@ -196,7 +198,7 @@ static void write_parameters(tr *T, sb *o) {
   muskx__sbml_write_switch_flags(T, o);
 out:
   for (int i = 0; i < n && text; i++) muskx__free(text[i]);
-  for (int i = 0; i < n && deps; i++) muskx__free(deps[i]);
+  for (int i = 0; i < n && deps; i++) muskx__free(deps[i].v);
   muskx__free(text);
   muskx__free(deps);
   muskx__free(state);
@@ -210,6 +212,8 @@ static void write_compartments(tr *T, sb *o) {
   for (int i = 0; i < T->nv && T->st == MUSKX_OK; i++) {
     sv *v = &T->v[i];
     if (v->kind != V_COMP) continue;
+    /* the volume-1 home a muskx export gave species without one */
+    if (muskx__sbml_kept_role(v, "default_compartment")) continue;
     if (!any) sb_puts(o, "\ncompartments:\n");
     any = 1;
     ctx c = run_ctx();
@@ -220,8 +224,10 @@ static void write_compartments(tr *T, sb *o) {
     sb_quoted(o, e.s ? e.s : "1");
     if (e.oom) o->oom = 1;
     sb_free(&e);
-    unit_of(o, v->units);
-    doc_of(T, o, v, v->event_target ? "changed by events" : "");
+    if (!muskx__sbml_kept_fields(v->el, o, 0)) {
+      unit_of(o, v->units);
+      doc_of(T, o, v, v->event_target ? "changed by events" : "");
+    }
     sb_puts(o, "}\n");
   }
 }
@@ -245,7 +251,8 @@ static void write_species(tr *T, sb *o) {
     sb_quoted(o, e.s ? e.s : "0");
     if (e.oom) o->oom = 1;
     sb_free(&e);
-    if (v->linked) sb_printf(o, ", compartment: %s", T->v[v->comp].name);
+    if (v->linked && !muskx__sbml_kept_role(&T->v[v->comp], "default_compartment"))
+      sb_printf(o, ", compartment: %s", T->v[v->comp].name);
     /* With algebraic equations, a species that nothing changes (no
        reaction with a net change, ode, algebraic rule or fast equilibrium)
        must say so: the loader would otherwise count it among the species
@@ -254,6 +261,10 @@ static void write_species(tr *T, sb *o) {
         ((v->boundary || v->constant) ||
          ((T->nalg > 0 || T->nfs > 0) && !v->ode_path && !v->slow_changed)))
       sb_puts(o, ", constant: true");
+    if (muskx__sbml_kept_fields(v->el, o, 0)) {
+      sb_puts(o, "}\n");
+      continue;
+    }
     unit_of(o, v->units);
     const char *what;
     if (v->alg) what = "determined by an algebraic rule";
@@ -290,13 +301,17 @@ static void write_assignments(tr *T, sb *o) {
   for (int i = 0; i < T->nv && T->st == MUSKX_OK; i++) {
     sv *v = &T->v[i];
     if (v->kind != V_ASSIGN) continue;
+    /* outputs and inputs of a muskx export go to their own sections */
+    if (muskx__sbml_kept_role(v, "output") || muskx__sbml_kept_role(v, "input")) continue;
     if (!any) sb_puts(o, "\nassignments:\n");
     any = 1;
     ctx c = run_ctx();
     sb_printf(o, "  %s: {expr: ", v->name);
     muskx__sbml_qexpr(T, o, v->rule, &c);
-    unit_of(o, v->units);
-    doc_of(T, o, v, "assignment rule");
+    if (!muskx__sbml_kept_fields(v->el, o, 0)) {
+      unit_of(o, v->units);
+      doc_of(T, o, v, "assignment rule");
+    }
     sb_puts(o, "}\n");
   }
   for (int i = 0; i < T->nrx && T->st == MUSKX_OK; i++) {
@@ -391,11 +406,13 @@ static void write_reactions(tr *T, sb *o) {
       c.rx = i;
       if (kl && KineticLaw_getMath(kl)) muskx__sbml_qexpr(T, o, KineticLaw_getMath(kl), &c);
       else sb_puts(o, "0");
-      const char *nm = Reaction_getName(x->r);
+      char *kept = muskx__sbml_kept_doc((SBase_t *)x->r);
+      const char *nm = kept ? kept : Reaction_getName(x->r);
       if (nm && nm[0]) {
         sb_puts(o, "\n    doc: ");
         sb_quoted(o, nm);
       }
+      muskx__free(kept);
       sb_putn(o, "\n", 1);
     }
     if (lhs.oom || rhs.oom) o->oom = 1;
@@ -597,22 +614,22 @@ void muskx__sbml_write_model(tr *T, sb *o, const muskx__sbml_opts *op) {
   for (const char *p = T->path; p && *p; p++) sb_putn(o, *p == '\n' ? " " : p, 1);
   sb_puts(o, "\nmuskx: 1\nmodel:\n  id: ");
   const char *id = Model_isSetId(m) ? Model_getId(m) : NULL;
+  char *kept = muskx__sbml_kept_doc_key((SBase_t *)m, "id"); /* a muskx export's */
+  if (kept != NULL && valid_ident(kept)) id = kept;
   sb_puts(o, id && valid_ident(id) ? id : "sbml_model");
+  muskx__free(kept);
   const char *nm = Model_isSetName(m) ? Model_getName(m) : NULL;
   if (nm && nm[0]) {
     sb_puts(o, "\n  name: ");
     sb_quoted(o, nm);
   }
-  const char *tu = muskx__sbml_time_unit(T);
-  if (tu != NULL) {
-    sb_puts(o, "\n  time_unit: ");
-    sb_quoted(o, tu);
-  }
+  muskx__sbml_write_kept_model(T, o, muskx__sbml_time_unit(T));
   /* Level 1-2 events true at t0 with the default reading get a warning
      (model_warnings.c) */
   if (T->level < 3) sb_printf(o, "\n  sbml_level: %u", T->level);
   sb_putn(o, "\n", 1);
   write_functions(T, o);
+  muskx__sbml_write_inputs(T, o);
   write_parameters(T, o);
   write_compartments(T, o);
   write_species(T, o);
@@ -622,4 +639,5 @@ void muskx__sbml_write_model(tr *T, sb *o, const muskx__sbml_opts *op) {
   write_algebraic(T, o);
   muskx__sbml_write_switch_events(T, o, muskx__sbml_write_events(T, o));
   write_reports(T, o, op);
+  muskx__sbml_write_kept_outputs(T, o, op != NULL && op->nreport > 0);
 }

@@ -1,6 +1,6 @@
 /*
- * sbml_import_fast.c -- fast reactions at equilibrium (issue 5; split from
- * sbml_import.c, whose banner gives the mapping).
+ * sbml_import_fast.c -- fast reactions held at equilibrium (issue 5; split
+ * from sbml_import.c, whose banner gives the mapping from SBML to muskx).
  */
 #include "sbml_import.h"
 

@@ -1,6 +1,6 @@
 /*
  * sbml_import_math.c -- MathML to muskx expressions (issue 5; split from
- * sbml_import.c, whose banner gives the mapping).
+ * sbml_import.c, whose banner gives the mapping from SBML to muskx).
  */
 #include "sbml_import.h"
 
@@ -105,8 +105,11 @@ static int piecewise(tr *T, sb *o, const ASTNode_t *n, ctx *cx, unsigned from) {
   }
   if (from < k) return ex(T, o, kid(n, from), cx); /* <otherwise> */
   /* SBML leaves a piecewise without <otherwise> undefined when no piece
-     applies; 0 is what libRoadRunner and COPASI use. */
-  return num(o, 0);
+     applies. libRoadRunner and COPASI use 0, which hid the gap (issue 16);
+     0/0 makes it NaN, which a run reports with the time and the
+     expression. */
+  sb_puts(o, "(0 / 0)");
+  return P_ATOM;
 }
 
 int muskx__sbml_lookup_local(tr *T, int r, const char *id) {
@@ -182,6 +185,62 @@ static int emit_call(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
 }
 
 
+/* rateOf(x) in an initial value: x's rate at the start, with every
+   reaction's kinetic law written out in the initial-value context (which
+   replaces what an initial value may not name by its own initial value);
+   a rate rule is written the same way. */
+static int rate_at_start(tr *T, sb *o, const ASTNode_t *n, int vi, ctx *cx) {
+  sv *v = &T->v[vi];
+  if (v->kind != V_STATE) return num(o, 0); /* constant or changed only by events */
+  if (v->rate != NULL) {
+    sb_putn(o, "(", 1);
+    muskx__sbml_sub(T, o, v->rate, cx, P_OR);
+    sb_putn(o, ")", 1);
+    return P_ATOM;
+  }
+  if (v->amount_state || v->fast || v->alg || v->conv >= 0)
+    return unsupported_math(T, o, n, "csymbol rateOf in an initial value of a species "
+                                     "in a fast reaction, with a conversion factor or "
+                                     "in a compartment of varying size");
+  int terms = 0;
+  sb_puts(o, "((");
+  for (int r = 0; r < T->nrx && !v->boundary && !v->constant; r++) {
+    Reaction_t *rx = T->rx[r].r;
+    KineticLaw_t *kl = Reaction_getKineticLaw(rx);
+    for (int side = 0; side < 2; side++) {
+      unsigned ns = side ? Reaction_getNumProducts(rx) : Reaction_getNumReactants(rx);
+      for (unsigned j = 0; j < ns; j++) {
+        SpeciesReference_t *sr = side ? Reaction_getProduct(rx, j) : Reaction_getReactant(rx, j);
+        if (muskx__sbml_sv_of(T, SpeciesReference_getSpecies(sr)) != vi) continue;
+        if (!SpeciesReference_isSetStoichiometry(sr) && T->level >= 3 &&
+            SpeciesReference_getId(sr) != NULL &&
+            muskx__sbml_sv_of(T, SpeciesReference_getId(sr)) >= 0)
+          return unsupported_math(T, o, n, "csymbol rateOf in an initial value of a "
+                                           "species with a variable stoichiometry");
+        sb_puts(o, terms ? (side ? " + " : " - ") : (side ? "" : "-"));
+        terms++;
+        double st = T->level < 3 || SpeciesReference_isSetStoichiometry(sr)
+                        ? SpeciesReference_getStoichiometry(sr) : 1;
+        sb_num(o, isfinite(st) ? st : 1);
+        sb_puts(o, " * (");
+        ctx c = *cx;
+        c.rx = r;
+        if (kl && KineticLaw_getMath(kl)) muskx__sbml_sub(T, o, KineticLaw_getMath(kl), &c, P_OR);
+        else sb_putn(o, "0", 1);
+        sb_putn(o, ")", 1);
+      }
+    }
+  }
+  if (terms == 0) sb_putn(o, "0", 1);
+  sb_putn(o, ")", 1);
+  if (v->linked) {
+    sb_puts(o, " / ");
+    muskx__sbml_sym_text(T, o, v->comp, cx);
+  }
+  sb_putn(o, ")", 1);
+  return P_ATOM;
+}
+
 /* csymbol rateOf(x): the right-hand side that drives x, written out. */
 static int rate_of(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
   const ASTNode_t *a = ASTNode_getNumChildren(n) == 1 ? kid(n, 0) : NULL;
@@ -191,7 +250,7 @@ static int rate_of(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
   int vi = muskx__sbml_sv_of(T, ast_name(a));
   if (vi < 0) return unsupported_math(T, o, n, "csymbol rateOf of a reaction or function");
   sv *v = &T->v[vi];
-  if (cx->init) return unsupported_math(T, o, n, "csymbol rateOf in an initial value");
+  if (cx->init) return rate_at_start(T, o, n, vi, cx);
   /* before the start, SBML takes rateOf's history as the time derivative of
      the initial values; our delay() history holds values, not rates */
   if (cx->in_delay) return unsupported_math(T, o, n, "csymbol rateOf inside delay");
@@ -341,6 +400,12 @@ static int ex(tr *T, sb *o, const ASTNode_t *n, ctx *cx) {
         for (int i = 2; i <= (int)x; i++) f *= i;
         return num(o, f);
       }
+      if (ASTNode_isNumber(a)) {
+        char what[96];
+        snprintf(what, sizeof what, "MathML <factorial> of %g (only of a whole "
+                 "number from 0 to 170)", num_value(a));
+        return unsupported_math(T, o, n, what);
+      }
       return unsupported_math(T, o, n, "MathML <factorial> of a non-constant");
     }
     case AST_FUNCTION_PIECEWISE: return piecewise(T, o, n, cx, 0);
@@ -434,7 +499,7 @@ int muskx__sbml_sym_text(tr *T, sb *o, int vi, ctx *cx) {
   sv *v = &T->v[vi];
   if (cx->init) {
     if (v->kind == V_PARAM && !v->amount_state) {
-      if (cx->deps) cx->deps[vi] = 1;
+      if (cx->deps) deplist_add(cx->deps, vi);
       sb_puts(o, v->name);
       return P_ATOM;
     }

@@ -147,7 +147,7 @@ void muskx_sim_free(muskx_sim *s) {
                     s->in_a, s->in_b, s->prev_trigger, s->ev_next,
                     s->ev_left, s->ev_every, s->ev_until, s->scratch,
                     s->rootsfound, s->doses, s->pending, s->dose_left,
-                    s->dose_next, s->root_time, s->eig_re, s->eig_im};
+                    s->dose_next, s->root_time, s->cons_a, s->cons_ipiv, s->eig_re, s->eig_im};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
     muskx__free(arrays[i]);
   muskx__free(s);

@@ -95,12 +95,17 @@ struct muskx_sim {
   muskx__pending *pending; int npending, cap_pending;
   double *scratch;      /* nspecies + max_sets, then nspecies (probe) */
   int max_sets;         /* largest event `set` list (+ delay, priority) */
+  /* conservation.c: A, totals and work space; dgesv pivots */
+  double *cons_a; int *cons_ipiv;
   int *rootsfound;      /* per root: located at this root/stop (events.c
                            zeroes it after judging) */
   /* per root: the exact time of its zero when it is t - X (compile.h
      root_times), then per root the last such time handled (events.c) */
   double *root_time;
   double bad_time; int bad_result; /* last non-finite RHS result */
+  /* Newton matrix I - gamma J (issue 16): the largest |J| entry of the
+     last Jacobian, and the time and gamma at which gamma |J| overflowed */
+  double jac_maxabs, newton_time, newton_gamma;
   /* After a root return, `when` conditions are judged just past the root
      (CVODE may stop exactly on g == 0, where `A < 0.5` is still false);
      event assignments still use the state at the root. */
@@ -216,6 +221,29 @@ void muskx__events_probe_set(muskx_sim *s, double tp);
 /* One output row (species, then outputs) at (t, y). */
 void muskx__events_record(muskx_sim *s, double t, const double *y,
                           double *row);
+/* sim_finite.c: ENONFINITE naming the time, column and expression when a
+   recorded row holds NaN or an infinity (issue 16). */
+muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row);
+/* EINVAL for output times a solver cannot reach: |t| > MUSKX__MAX_TIME
+   (CVODE's step arithmetic overflows near 1e301 and never returns) or a
+   positive gap below MUSKX__MIN_TIME_GAP (x max(1, |t|)), where the first
+   step underflows to 0 (1e-320 gave NaN). */
+#define MUSKX__MAX_TIME 1e250
+#define MUSKX__MIN_TIME_GAP 1e-100
+muskx_status muskx__sim_check_times(muskx_sim *s, const double *times,
+                                    size_t n);
+
+/* conservation.c: the moieties' totals from y (after a (re)start) and
+   CVODE's projection onto them (a CVProjFn), every MUSKX__CONS_EVERY
+   steps. A step leaves a drift of about a rounding, so a thousand steps
+   leave about sqrt(1000) roundings (< 1e-15 on a total of 1), which the
+   projection then removes; projecting every step costs bench_robertson
+   +28 % (each projection perturbs CVODE's history), every 1000 steps
+   nothing measurable there (507 steps) and about 2 % on long runs. */
+#define MUSKX__CONS_EVERY 1000
+muskx_status muskx__cons_reset(muskx_sim *s, const double *y);
+int muskx__cons_project(double t, N_Vector ycur, N_Vector corr, double eps,
+                        N_Vector err, void *ud);
 
 /* param_steps.c: parameters driven as step functions of time */
 /* Sets (replaces) the steps of parameter-like slot param: value values[k]
@@ -226,7 +254,7 @@ void muskx__param_steps_clear(muskx_sim *s);
 /* The first step time strictly after t (INFINITY: none). */
 double muskx__param_steps_next(const muskx_sim *s, double t);
 /* Applies the steps due at t (all at the run start); 1 when a value
-   changed. */
+   changed, -1 out of memory. */
 int muskx__param_steps_apply(muskx_sim *s, double t);
 
 /* delay.c: history and delayed values for models with delay() */

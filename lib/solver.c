@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <cvodes/cvodes.h>
+#include <cvodes/cvodes_proj.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunlinsol/sunlinsol_klu.h>
 #include <sunlinsol/sunlinsol_spgmr.h>
@@ -47,9 +48,31 @@
 
 /* ---- CVODE callbacks --------------------------------------------------- */
 
+/* The Newton matrix I - gamma J, formed inside SUNDIALS, is finite only
+   while gamma |J| is: past that the linear solve returns a zero
+   correction and CVODE accepts the unchanged state (dA/dt = -1e308 A gave
+   A(1) = 1; issue 16). CVODE calls the right-hand side with the current
+   gamma before each solve, so the check sits here; unrecoverable. */
+#define NEWTON_MAX (DBL_MAX / 16)
+static int newton_overflows(muskx_sim *s, sunrealtype t) {
+  sunrealtype gamma;
+  if (!(s->jac_maxabs > 0) || !s->cvode_ready ||
+      CVodeGetCurrentGamma(s->cvode, &gamma) != CV_SUCCESS)
+    return 0;
+  if (fabs(gamma) * s->jac_maxabs <= NEWTON_MAX) return 0;
+  s->newton_time = t;
+  s->newton_gamma = gamma;
+  return 1;
+}
+
+static void note_jac(muskx_sim *s, double v) {
+  if (fabs(v) > s->jac_maxabs) s->jac_maxabs = fabs(v);
+}
+
 static int rhs_cb(sunrealtype t, N_Vector y, N_Vector ydot, void *ud) {
   muskx_sim *s = ud;
   const muskx__prog *rhs = &s->p->rhs;
+  if (newton_overflows(s, t)) return -1;
   muskx__sim_eval(s, rhs, t, N_VGetArrayPointer(y));
   double *dy = N_VGetArrayPointer(ydot);
   const double *R = s->R;
@@ -79,13 +102,15 @@ static int jac_dense_cb(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
   double *data = SUNDenseMatrix_Data(J);
   sunindextype n = SUNDenseMatrix_Rows(J);
   const double *R = s->R;
+  s->jac_maxabs = 0;
   for (sunindextype j = 0; j < n; j++)
     for (int32_t k = p->jac_colptr[j]; k < p->jac_colptr[j + 1]; k++) {
       double v = R[p->jac.results[k]];
       if (!isfinite(v)) return 1;
+      note_jac(s, v);
       data[j * n + p->jac_rowind[k]] = v;
     }
-  return 0;
+  return newton_overflows(s, t) ? -1 : 0;
 }
 
 static int jac_sparse_cb(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
@@ -105,12 +130,14 @@ static int jac_sparse_cb(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
     data[k] = 0.0;
   }
   const double *R = s->R;
+  s->jac_maxabs = 0;
   for (int32_t k = 0; k < p->jac_nnz; k++) {
     double v = R[p->jac.results[k]];
     if (!isfinite(v)) return 1;
+    note_jac(s, v);
     data[s->klu_map[k]] = v;
   }
-  return 0;
+  return newton_overflows(s, t) ? -1 : 0;
 }
 
 /* SPGMR (MUSKX_LS_SPGMR): GMRES on I - gamma J with the exact Jacobian's
@@ -121,11 +148,13 @@ static int jac_sparse_cb(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
 static int spgmr_eval_jac(muskx_sim *s, sunrealtype t, N_Vector y) {
   const muskx__program *p = s->p;
   muskx__sim_eval(s, &p->jac, t, N_VGetArrayPointer(y));
+  s->jac_maxabs = 0;
   for (int32_t k = 0; k < p->jac_nnz; k++) {
     s->it_jval[k] = s->R[p->jac.results[k]];
     if (!isfinite(s->it_jval[k])) return 1; /* recoverable */
+    note_jac(s, s->it_jval[k]);
   }
-  return 0;
+  return newton_overflows(s, t) ? -1 : 0;
 }
 
 static int spgmr_jtsetup(sunrealtype t, N_Vector y, N_Vector fy, void *ud) {
@@ -362,6 +391,11 @@ static muskx_status setup_cvode(muskx_sim *s, double t0) {
         CVodeRootInit(s->cvode, s->p->nroots, root_cb) != CV_SUCCESS)
       return muskx__sim_err(s, MUSKX_ESOLVER, "CVodeRootInit failed");
     CVodeSetNoInactiveRootWarn(s->cvode);
+    /* conserved moieties stay exact (conservation.c) */
+    if (s->p->ncons > 0 &&
+        (CVodeSetProjFn(s->cvode, muskx__cons_project) != CV_SUCCESS ||
+         CVodeSetProjFrequency(s->cvode, MUSKX__CONS_EVERY) != CV_SUCCESS))
+      return muskx__sim_err(s, MUSKX_ESOLVER, "CVodeSetProjFn failed");
     s->cvode_ready = 1;
   }
   muskx_linear_solver ls = choose_ls(s);
@@ -401,6 +435,9 @@ static void accumulate_stats(muskx_sim *s) {
 static muskx_status reinit(muskx_sim *s, double t) {
   accumulate_stats(s);
   s->stats[MUSKX_STAT_REINITS]++;
+  /* an event may have changed the totals or the volumes */
+  muskx_status st = muskx__cons_reset(s, N_VGetArrayPointer(s->y));
+  if (st != MUSKX_OK) return st;
   if (CVodeReInit(s->cvode, t, s->y) != CV_SUCCESS)
     return muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: CVodeReInit failed: %s", t,
                           s->errmsg);
@@ -416,8 +453,19 @@ static muskx_status reinit(muskx_sim *s, double t) {
    root beyond tout is held (root_pending) until tout has been reported,
    as CV_NORMAL does. */
 static int advance(muskx_sim *s, double tout, double *tret) {
-  if (s->p->ndelays == 0)
-    return CVode(s->cvode, tout, s->y, tret, CV_NORMAL);
+  if (s->p->ndelays == 0) {
+    int flag = CVode(s->cvode, tout, s->y, tret, CV_NORMAL);
+    /* CVODE reports success when a step size of 0 "passes" tout: the
+       state is then extrapolated, not integrated (issue 16) */
+    double tn;
+    if (flag >= 0 && CVodeGetCurrentTime(s->cvode, &tn) == CV_SUCCESS &&
+        tn < *tret) {
+      s->newton_time = tn;
+      s->newton_gamma = 0;
+      return CV_TOO_CLOSE;
+    }
+    return flag;
+  }
   double tn;
   if (s->yprobe == NULL && (s->yprobe = N_VClone(s->y)) == NULL)
     return CV_MEM_FAIL;
@@ -505,7 +553,21 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
   muskx_status st;
   /* Too much work is a step budget spent, whatever the trial values met on
      the way: name the worst species instead. */
-  if (s->p->ndelays > 0 && s->bad_delay >= 0) {
+  if (!isnan(s->newton_time) && s->newton_gamma == 0) {
+    st = muskx__sim_err(s, MUSKX_ENONFINITE,
+                        "t=%g: CVODE's step size fell to 0 (largest Jacobian "
+                        "entry %g): the model's rates are too fast to "
+                        "integrate in double precision", s->newton_time,
+                        s->jac_maxabs);
+    s->fail_time = s->newton_time;
+  } else if (!isnan(s->newton_time)) {
+    st = muskx__sim_err(s, MUSKX_ENONFINITE,
+                        "t=%g: the Newton matrix I - gamma J overflows (gamma "
+                        "= %g, largest Jacobian entry %g): the model's rates "
+                        "are too fast to integrate in double precision",
+                        s->newton_time, s->newton_gamma, s->jac_maxabs);
+    s->fail_time = s->newton_time;
+  } else if (s->p->ndelays > 0 && s->bad_delay >= 0) {
     const int32_t *pos = &s->p->delay_pos[2 * s->bad_delay];
     st = muskx__sim_err(s, MUSKX_ENONFINITE,
                         "t=%g: delay() at %s:%d:%d has a negative delay "
@@ -532,8 +594,24 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
         have ? N_VGetArrayPointer(ewt) : NULL);
     if (ele) N_VDestroy(ele);
     if (ewt) N_VDestroy(ewt);
-    st = muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: CVODE failed (%s): %.400s; worst "
-                        "species '%s'", t, flagname, cvmsg, worst);
+    /* What the common failures mean, before CVODE's own text (issue 16:
+       "Trouble interpolating at tout" told a user nothing). */
+    const char *meaning =
+        flag == CV_TOO_MUCH_WORK ? "the step budget was spent before the next "
+                                   "output time (raise --max-steps, or the model "
+                                   "is very stiff or oscillates fast)"
+        : flag == CV_ERR_FAILURE ? "the error test failed repeatedly (a "
+                                   "discontinuity the solver cannot step over, or "
+                                   "tolerances that are too tight)"
+        : flag == CV_CONV_FAILURE ? "the Newton iteration kept failing to "
+                                    "converge (a rate that jumps, or a solution "
+                                    "that leaves its domain)"
+        : flag == CV_TOO_CLOSE || flag == CV_ILL_INPUT
+            ? "the solver could not advance (rates too fast or times too close "
+              "for double precision)"
+            : "the solver failed";
+    st = muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: %s; worst species '%s' "
+                        "(CVODE %s: %.300s)", t, meaning, worst, flagname, cvmsg);
   }
   free(fname); /* allocated by SUNDIALS */
   return st;
@@ -554,6 +632,8 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   memset(s->stats, 0, sizeof s->stats);
   s->fail_time = NAN;
   s->bad_time = NAN;
+  s->newton_time = NAN;
+  s->jac_maxabs = 0;
   s->errmsg[0] = '\0';
   if (!s->autonomous) muskx__sim_inputs_at(s, t);
   if ((st = muskx__events_schedule(s, t)) != MUSKX_OK) goto done;
@@ -581,6 +661,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   {
     /* CVodeReInit zeroes CVODE's counters: nothing of a previous run
        leaks into this run's statistics. */
+    if ((st = muskx__cons_reset(s, y)) != MUSKX_OK) goto done;
     if (CVodeReInit(s->cvode, t, s->y) != CV_SUCCESS) {
       st = muskx__sim_err(s, MUSKX_ESOLVER, "CVodeReInit failed: %s", s->errmsg);
       goto done;
@@ -590,6 +671,8 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   while (k < ntimes) {
     if (times[k] <= t) {
       muskx__events_record(s, t, y, out + k * (size_t)ncols);
+      if ((st = muskx__sim_check_row(s, t, out + k * (size_t)ncols)) != MUSKX_OK)
+        goto done;
       if (s->sens_out != NULL)
         muskx__sens_record(s, t, y, s->sens_out + k * (size_t)ncols * s->nsens);
       k++;
@@ -665,6 +748,8 @@ static muskx_status run_checked(muskx_sim *s, const double *times,
                             "output times must not decrease (time %zu: %g "
                             "after %g)", k, times[k], times[k - 1]);
   }
+  muskx_status tst = muskx__sim_check_times(s, times, ntimes);
+  if (tst != MUSKX_OK) return tst;
   double *y0 = muskx__calloc((size_t)s->m->nspecies + 1, sizeof *y0);
   if (y0 == NULL) return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory");
   s->t_start = times[0];

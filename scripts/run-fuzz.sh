@@ -37,9 +37,12 @@ if [ -d "$regress" ] && [ -n "$(ls -A "$regress")" ]; then
   fi
 fi
 
+# A harness's own dictionary (fuzz/NAME.dict: SBML's tags) or the YAML one.
+dict=fuzz/$name.dict
+[ -f "$dict" ] || dict=fuzz/muskx.dict
 rc=0
 "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-  -max_len=16384 -dict=fuzz/muskx.dict -print_final_stats=1 \
+  -max_len=16384 -dict="$dict" -print_final_stats=1 \
   -artifact_prefix="$dir/crash-$name-" "$corpus" > "$log" 2>&1 || rc=$?
 if [ "$rc" -ne 0 ]; then
   tail -n 80 "$log"

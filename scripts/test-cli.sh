@@ -58,7 +58,7 @@ EOF
 sentinel="previous contents, must survive"
 reset_out() { printf '%s\n' "$sentinel" > "$1"; }
 untouched() { [ "$(cat "$1")" = "$sentinel" ]; }
-no_temps() { [ -z "$(find . -maxdepth 2 -name '.*.??????' -print)" ]; }
+no_temps() { [ -z "$(find . -maxdepth 2 -name '*.muskx-partial-*' -print)" ]; }
 
 # expect_failure NAME OUT STATUS -- COMMAND...: the command exits STATUS,
 # OUT is untouched and no temporary file is left.
@@ -69,7 +69,7 @@ expect_failure() {
   "$@" > stdout.txt 2> stderr.txt || rc=$?
   check "$name: exit status $want" $(( rc == want ? 0 : 1 )) "got $rc: $(head -c 300 stderr.txt)"
   untouched "$out"; check "$name: existing $out untouched" $? "now: $(head -c 200 "$out")"
-  no_temps; check "$name: no temporary file left" $? "$(find . -name '.*.??????')"
+  no_temps; check "$name: no temporary file left" $? "$(find . -name '*.muskx-partial-*')"
   [ -s stderr.txt ]; check "$name: says why on stderr" $?
 }
 
@@ -316,6 +316,96 @@ rc=0; MUSKX_ALLOW_PATH="/nonexistent:$root/models" "$muskx" check \
 check "MUSKX_ALLOW_PATH: a missing folder is an error" $? "rc $rc: $(cat stderr.txt)"
 rc=0; "$muskx" check good.yaml --allow-path 2> stderr.txt || rc=$?
 check "--allow-path without a folder: usage error" $(( rc == 2 ? 0 : 1 )) "rc $rc"
+# The current directory is allowed too (never "/"): the shipped scenarios
+# run from the repository's root as README shows; --strict-paths or
+# MUSKX_STRICT_PATHS=1 drops it.
+(cd "$root" && env -u MUSKX_ALLOW_PATH "$muskx" check models/crosstalk/spaceflight.yaml) \
+  > /dev/null 2> stderr.txt
+check "check from the repository's root: the ../ imports are inside the current directory" $? "$(cat stderr.txt)"
+rc=0; (cd "$root" && env -u MUSKX_ALLOW_PATH "$muskx" check --strict-paths \
+  models/crosstalk/spaceflight.yaml) > /dev/null 2> stderr.txt || rc=$?
+[ $rc -eq 1 ] && grep -q "cannot open import '../drugs/denosumab.yaml'" stderr.txt
+check "check --strict-paths from the root: the ../ import refused" $? "rc $rc: $(cat stderr.txt)"
+rc=0; (cd "$root" && env -u MUSKX_ALLOW_PATH MUSKX_STRICT_PATHS=1 "$muskx" check \
+  models/crosstalk/spaceflight.yaml) > /dev/null 2> stderr.txt || rc=$?
+[ $rc -eq 1 ] && grep -q "outside the folder" stderr.txt
+check "MUSKX_STRICT_PATHS=1: the ../ import refused" $? "rc $rc: $(cat stderr.txt)"
+rc=0; (cd / && env -u MUSKX_ALLOW_PATH "$muskx" check "$work/up/leak.yaml") 2> stderr.txt || rc=$?
+[ $rc -eq 1 ] && grep -q 'outside the folder' stderr.txt && ! grep -q 'root:' stderr.txt
+check "check run from /: / is never allowed, /etc/passwd refused unquoted" $? "rc $rc: $(cat stderr.txt)"
+
+# ------------------------------------------------------- outputs vs inputs
+# Issue 16: -o naming the model (or any file the run read) replaced it.
+cp good.yaml keep.yaml
+mkdir -p mods
+cp "$root/tests/models/decay.yaml" mods/decay.yaml
+cat > mods/top.yaml <<'EOF'
+muskx: 1
+model: {id: top}
+imports: [{file: decay.yaml, as: d}]
+EOF
+for args in "simulate keep.yaml --t-end 1 -o keep.yaml" "steady keep.yaml -o keep.yaml" \
+            "dot keep.yaml -o keep.yaml" "export keep.yaml -o keep.yaml" \
+            "simulate mods/top.yaml --t-end 1 -o mods/decay.yaml"; do
+  target=${args##* }
+  before=$(cksum < "$target")
+  rc=0; "$muskx" $args > /dev/null 2> stderr.txt || rc=$?
+  [ $rc -eq 1 ] && grep -q "refusing to write" stderr.txt && [ "$(cksum < "$target")" = "$before" ]
+  check "$args: refused, input intact" $? "rc $rc: $(cat stderr.txt)"
+done
+"$muskx" simulate keep.yaml --t-end 1 -o other.csv 2> stderr.txt && [ -s other.csv ]
+check "simulate -o a new file still works" $? "$(cat stderr.txt)"
+
+# --------------------------------------------------- temp files on SIGTERM
+# Issue 16: a temporary output is removed when the tool is terminated, and
+# is named PATH.muskx-partial-XXXXXX (not hidden). A stand-in gnuplot that
+# waits keeps the --plot temporary file open long enough to signal it.
+mkdir -p fakebin
+cat > fakebin/gnuplot <<EOF
+#!/bin/sh
+echo \$\$ > "$work/gnuplot.pid"
+exec sleep 30
+EOF
+chmod +x fakebin/gnuplot
+PATH="$work/fakebin:$PATH" "$muskx" run "$root/tests/scenarios/basic.yaml" \
+  --allow-path "$root/tests" --plot "$work/sig.png" > /dev/null 2> stderr.txt &
+pid=$!
+seen=1
+for _ in $(seq 1 200); do
+  if [ -n "$(find . -maxdepth 1 -name 'sig.png.muskx-partial-*' -print)" ]; then seen=0; break; fi
+  sleep 0.1
+done
+check "run --plot: the temporary file is named sig.png.muskx-partial-*" $seen
+kill -TERM "$pid" 2> /dev/null; rc=0; wait "$pid" || rc=$?
+[ -f gnuplot.pid ] && kill "$(cat gnuplot.pid)" 2> /dev/null
+[ $rc -eq 143 ] && [ -z "$(find . -maxdepth 1 -name 'sig.png*' -print)" ]
+check "SIGTERM during --plot: exit 143, no temporary file, no sig.png" $? "rc $rc: $(ls)"
+
+# Issue 16: --set 1e-400 was read as 0.
+rc=0; "$muskx" simulate good.yaml --t-end 1 --set k=1e-400 > /dev/null 2> stderr.txt || rc=$?
+[ $rc -eq 2 ] && grep -q "too small to represent" stderr.txt
+check "--set k=1e-400: refused, not read as 0" $? "rc $rc: $(cat stderr.txt)"
+
+# ------------------------------------------------------- SBML Level 2
+# Issue 18: an L2 event true at t0 is warned about on import, by name;
+# --l2-initial-trigger false makes it fire at the start (y = 1), true
+# keeps the default reading silently; a bad value is a usage error.
+if "$muskx" import "$root/tests/models/l2_true_at_t0.xml" > l2.yaml 2> stderr.txt; then
+  grep -q "warning: SBML Level 2 event 'switch_on' is true at the start" stderr.txt
+  check "import, L2 event true at t0: warned by name" $? "$(cat stderr.txt)"
+  "$muskx" import "$root/tests/models/l2_true_at_t0.xml" --l2-initial-trigger false > l2f.yaml 2> stderr.txt &&
+    [ ! -s stderr.txt ] && "$muskx" simulate l2f.yaml --times 1 2>&1 | grep -q '^0,2,1$'
+  check "import --l2-initial-trigger false: fires at t0, no warning" $? "$(cat stderr.txt)"
+  rc=0; "$muskx" import "$root/tests/models/l2_true_at_t0.xml" --l2-initial-trigger maybe > /dev/null 2>&1 || rc=$?
+  check "import --l2-initial-trigger maybe: usage error" $(( rc == 2 ? 0 : 1 )) "rc $rc"
+fi
+
+# A scenario in days on a model in hours, as an ensemble too (issue 18):
+# 2 mg at 10, 17, 24 d decaying 0.2/d gives 0.78756685803 at day 30.
+"$muskx" ensemble "$root/tests/scenarios/doses_hours.yaml" --allow-path "$root/tests" \
+  --samples 2 --vary "k_a=uniform(0.2,0.2)" -o ens.csv 2> stderr.txt &&
+  awk -F, '$1 == 30 { d = $2 - 0.7875668580305402; exit !(d < 1e-8 && d > -1e-8) }' ens.csv
+check "ensemble of a scenario on a model in hours: analytic at day 30" $? "$(cat stderr.txt; tail -1 ens.csv)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -272,7 +272,59 @@ static muskx_status op_sens(void *ctx, int *created) {
   return muskx_sim_run_sens(rc->s, run_times, (int)NRUN, out, sens);
 }
 
+/* A PEtab problem (tests/petab/relax/): loading, and evaluating with and
+   without sensitivities (issue 15). */
+#define PETAB_RELAX "tests/petab/relax/problem.yaml"
+
+static muskx_status op_petab_load(void *ctx, int *created) {
+  (void)ctx;
+  muskx_petab *pb = NULL;
+  muskx_error err;
+  muskx_status st = muskx_petab_load(PETAB_RELAX, &pb, &err);
+  if (st != MUSKX_OK) {
+    ck_assert_int_eq(err.status, st);
+    ck_assert_msg(err.message[0] != '\0', "empty message for %s",
+                  muskx_status_name(st));
+  }
+  *created = pb != NULL;
+  muskx_petab_free(pb);
+  return st;
+}
+
+typedef struct petab_ctx {
+  muskx_petab *pb;
+  muskx_sim *s;
+} petab_ctx;
+
+static muskx_status op_petab_eval(void *ctx, int *created) {
+  petab_ctx *pc = ctx;
+  const double th[2] = {-0.3, 0.4};
+  double llh, grad[2], res[4], dres[8];
+  muskx_status st;
+  *created = 0;
+  if ((st = muskx_petab_llh(pc->pb, pc->s, th, &llh, NULL)) != MUSKX_OK) return st;
+  if ((st = muskx_petab_gradient(pc->pb, pc->s, th, &llh, grad)) != MUSKX_OK)
+    return st;
+  return muskx_petab_jacobian(pc->pb, pc->s, th, res, NULL, dres, NULL);
+}
+
 /* ---- tests ------------------------------------------------------------- */
+
+START_TEST(a_petab_problem_fails_cleanly_at_every_allocation) {
+  fail_each_allocation("loading a PEtab problem", op_petab_load, NULL);
+  petab_ctx pc = {NULL, NULL};
+  muskx_error err;
+  ck_assert_int_eq(muskx_petab_load(PETAB_RELAX, &pc.pb, &err), MUSKX_OK);
+  ck_assert_int_eq(muskx_sim_create(muskx_petab_model(pc.pb), &pc.s), MUSKX_OK);
+  fail_each_allocation("evaluating a PEtab problem", op_petab_eval, &pc);
+  double llh;
+  const double th[2] = {-0.3, 0.4};
+  ck_assert_int_eq(muskx_petab_llh(pc.pb, pc.s, th, &llh, NULL), MUSKX_OK);
+  muskx_sim_free(pc.s);
+  muskx_petab_free(pc.pb);
+  require_no_leak("PEtab", 0, 0);
+}
+END_TEST
 
 START_TEST(sensitivities_fail_cleanly_at_every_allocation) {
   muskx_model *m = NULL;
@@ -457,6 +509,7 @@ int main(void) {
   tcase_add_test(tc, a_run_fails_cleanly_at_every_allocation_and_the_sim_stays_usable);
   tcase_add_test(tc, settings_that_allocate_fail_cleanly_at_every_allocation);
   tcase_add_test(tc, sensitivities_fail_cleanly_at_every_allocation);
+  tcase_add_test(tc, a_petab_problem_fails_cleanly_at_every_allocation);
   suite_add_tcase(su, tc);
   SRunner *sr = srunner_create(su);
   srunner_run_all(sr, CK_NORMAL);

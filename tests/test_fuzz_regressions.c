@@ -22,6 +22,9 @@
 #define LLVMFuzzerTestOneInput fuzz_scenario_one
 #include "../fuzz/fuzz_scenario.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_sbml_one
+#include "../fuzz/fuzz_sbml.c"
+#undef LLVMFuzzerTestOneInput
 
 #define MAX_FILES 2000
 
@@ -33,6 +36,7 @@ static const struct {
     {"tests/fuzz-regressions/load", fuzz_load_one},
     {"tests/fuzz-regressions/expr", fuzz_expr_one},
     {"tests/fuzz-regressions/scenario", fuzz_scenario_one},
+    {"tests/fuzz-regressions/sbml", fuzz_sbml_one},
 };
 #define NHARNESS (sizeof harnesses / sizeof harnesses[0])
 

@@ -67,7 +67,10 @@ def main():
     ap.add_argument("--no-plot", action="store_true")
     args = ap.parse_args()
 
-    with muskx.load(args.model) as model:
+    # the model imports its modules from sibling folders (../drugs):
+    # allow the whole models/ folder (muskx(3), File access)
+    with muskx.load(args.model,
+                    allow_path=os.path.join(REPO, "models")) as model:
         # One Model, shared: each arm runs in its own thread.
         with ThreadPoolExecutor(max_workers=len(ARMS)) as pool:
             futures = {arm: pool.submit(model.simulate, t_end=END, dt=1.0,

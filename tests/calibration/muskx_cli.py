@@ -70,6 +70,9 @@ def run_main(main):
 
 def run(args):
     """Runs build/muskx ARGS; returns (stdout, stderr); raises on failure."""
+    # The shipped scenarios and models name sibling folders (../models,
+    # ../drugs), which loads read only when allowed (issue 16).
+    args = args + ["--allow-path", ROOT]
     r = subprocess.run([MUSKX] + args, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, universal_newlines=True)
     if r.returncode != 0:

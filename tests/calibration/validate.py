@@ -80,7 +80,9 @@ class Model:
         with open(self.path, "w") as f:
             f.write(text)
         dm = self.dmab_text
-        if dmab_count is not None:
+        if dmab_count is not None and "dmab_n" in self.params:
+            sets = dict(sets, dmab_n=dmab_count)  # the dose count is a parameter
+        elif dmab_count is not None:
             dm, n = re.subn(r"(\n    count: )20\b", r"\g<1>%d" % dmab_count, dm)
             if n != 1:
                 raise RuntimeError("denosumab.yaml: dose count 20 not found")
@@ -92,6 +94,8 @@ class Model:
                "--rtol", "1e-8", "--atol", "1e-12"]
         for k, v in sets.items():
             cmd += ["--set", "%s=%r" % (k, v)]
+        if sets.get("postmenopausal"):
+            cmd.append("--steady-start")  # the trial population's own rest state
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            universal_newlines=True)
         if r.returncode != 0:

@@ -214,6 +214,39 @@ def test_closed_form(tmp):
                   % (got, llh, gchi2, chi2, err.strip()))
 
 
+def relax_llh(theta):
+    """Closed form of tests/petab/relax/problem.yaml at theta = (log10 k,
+    sd): see tests/test_petab.c."""
+    k, sd = 10 ** theta[0], theta[1]
+    sims = [2 * (3 - 2 * math.exp(-k)), 6.0, 2 * (3 + 2 * math.exp(-2 * k))]
+    llh = 0.0
+    for y, m, s in zip(sims, (2.5, 6.6, 6.8), (sd, sd, 0.5)):
+        r = (m - y) / s
+        llh += -0.5 * math.log(2 * math.pi * s * s) - 0.5 * r * r
+    y, m = 3 - 2 * math.exp(-2 * k), 2.2
+    r = (math.log10(m) - math.log10(y)) / 0.1
+    return llh - math.log(2 * 0.1) - abs(r) - math.log(m * math.log(10))
+
+
+def test_gradient_cli():
+    problem = os.path.join(ROOT, "tests", "petab", "relax", "problem.yaml")
+    p = subprocess.run([MUSKX, "petab", problem, "--gradient", "--rtol",
+                        "1e-10", "--atol", "1e-12"], capture_output=True,
+                       text=True, timeout=60)
+    got = dict(re.findall(r"^d llh / d (\w+) = (\S+)$", p.stdout, re.M))
+    theta = [math.log10(0.5), 0.4]
+    ok = p.returncode == 0 and len(p.stdout.splitlines()) == 4
+    for k, name in enumerate(("k", "sd")):
+        tp, tm = list(theta), list(theta)
+        tp[k] += 1e-6
+        tm[k] -= 1e-6
+        fd = (relax_llh(tp) - relax_llh(tm)) / 2e-6
+        g = float(got.get(name, "nan"))
+        ok = ok and abs(g - fd) <= 1e-5 * (1 + abs(fd))
+        check("--gradient d llh / d %s" % name, ok,
+              "%s vs central differences of the closed form %.10g" % (g, fd))
+
+
 def expect_error(name, problem, pattern):
     rc, _, _, out, err = run_petab(problem)
     ok = rc == 1 and out == "" and re.search(pattern, err) is not None
@@ -305,6 +338,7 @@ def main():
         test_suite(tmp)
         test_benchmarks()
         test_closed_form(tmp)
+        test_gradient_cli()
         test_errors(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

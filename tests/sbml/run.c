@@ -5,8 +5,11 @@
  *     |expected - actual| <= absolute + relative * |expected|
  * at every reported time and for every variable.
  *
- *   build/tests/sbml_run [-v] CASES_DIR OUT_DIR [CASE...]
+ *   build/tests/sbml_run [-v] [-r] CASES_DIR OUT_DIR [CASE...]
  *
+ * -r (issue 18): each loaded translation is exported to SBML again
+ * (OUT_DIR/NNNNN-export.xml), imported back and loaded, and that copy is
+ * simulated: export -> import must give the suite's results too.
  * Per case it prints one line, "NNNNN pass", "NNNNN fail <variable> at
  * t=<time> (expected E, got A)" or "NNNNN skip <tag or reason>", and
  * writes OUT_DIR/NNNNN.csv with exactly the header and times of the
@@ -198,8 +201,31 @@ static double parse_value(const char *s) {
 
 typedef enum { R_PASS, R_FAIL, R_SKIP } outcome;
 
+/* The round trip of -r: m exported to SBML (OUT_DIR/NNNNN-export.xml),
+   translated back without report ids (the report outputs are outputs of
+   m, which the export keeps) and loaded; NULL (why says so) on failure. */
+static muskx_model *round_trip(const muskx_model *m, const char *outdir,
+                               const char *id, char *why, size_t whysize) {
+  char path[4096], *yaml = NULL, e[2048];
+  muskx_error err;
+  muskx_model *copy = NULL;
+  snprintf(path, sizeof path, "%s/%s-export.xml", outdir, id);
+  if (muskx_model_export_sbml(m, path, NULL, &err) != MUSKX_OK) {
+    snprintf(why, whysize, "export: %s", muskx_error_format(&err, e, sizeof e));
+    return NULL;
+  }
+  if (muskx__sbml_translate(path, NULL, 0, NULL, &yaml, &err) != MUSKX_OK) {
+    snprintf(why, whysize, "re-import: %s", muskx_error_format(&err, e, sizeof e));
+    return NULL;
+  }
+  if (muskx_model_load_string(yaml, strlen(yaml), path, &copy, &err) != MUSKX_OK)
+    snprintf(why, whysize, "re-import does not load: %s (line %d)", err.message, err.line);
+  muskx_free_string(yaml);
+  return copy;
+}
+
 static outcome run_case(const char *dir, const char *outdir, const char *id,
-                        int verbose, char *why, size_t whysize) {
+                        int verbose, int roundtrip, char *why, size_t whysize) {
   char path[4096], buf[MAX_LINE];
   snprintf(path, sizeof path, "%s/%s/%s-model.m", dir, id, id);
   char tagbuf[256];
@@ -322,6 +348,11 @@ static outcome run_case(const char *dir, const char *outdir, const char *id,
     snprintf(why, whysize, "load: %s (line %d)", err.message, err.line);
     goto done;
   }
+  if (roundtrip) {
+    muskx_model *copy = round_trip(m, outdir, id, why, whysize);
+    muskx_model_free(m);
+    if ((m = copy) == NULL) goto done;
+  }
   if ((st = muskx_sim_create(m, &sim)) != MUSKX_OK) {
     snprintf(why, whysize, "sim_create: %s", sim ? muskx_sim_errmsg(sim) : muskx_strerror(st));
     goto done;
@@ -405,10 +436,14 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-  int verbose = 0, a = 1;
-  if (a < argc && strcmp(argv[a], "-v") == 0) verbose = 1, a++;
+  int verbose = 0, roundtrip = 0, a = 1;
+  for (; a < argc && argv[a][0] == '-' && argv[a][1] != '\0'; a++) {
+    if (strcmp(argv[a], "-v") == 0) verbose = 1;
+    else if (strcmp(argv[a], "-r") == 0) roundtrip = 1;
+    else break;
+  }
   if (argc - a < 2) {
-    fprintf(stderr, "usage: %s [-v] CASES_DIR OUT_DIR [CASE...]\n", argv[0]);
+    fprintf(stderr, "usage: %s [-v] [-r] CASES_DIR OUT_DIR [CASE...]\n", argv[0]);
     return 2;
   }
   const char *dir = argv[a], *outdir = argv[a + 1];
@@ -448,7 +483,7 @@ int main(int argc, char **argv) {
   int passed = 0, failed = 0, skipped = 0;
   for (size_t i = 0; i < n; i++) {
     char why[2048] = "";
-    outcome r = run_case(dir, outdir, cases[i], verbose, why, sizeof why);
+    outcome r = run_case(dir, outdir, cases[i], verbose, roundtrip, why, sizeof why);
     switch (r) {
       case R_PASS: printf("%s pass\n", cases[i]); passed++; break;
       case R_FAIL: printf("%s fail %s\n", cases[i], why); failed++; break;

@@ -3,7 +3,9 @@
 A load reads its top file and the files it names (imports, a scenario's
 model) only inside the top file's folder and the allowed folders: those of
 the allow_path argument and of the MUSKX_ALLOW_PATH environment variable
-(colon-separated, as the muskx command reads it).
+(colon-separated, as the muskx command reads it), and, as for the muskx
+command, the current directory (never "/"), unless MUSKX_STRICT_PATHS=1:
+a service loading untrusted files sets it, or runs in an empty folder.
 """
 import contextlib
 import ctypes
@@ -21,7 +23,15 @@ def _folders(allow_path):
     else:
         given = list(allow_path)
     env = os.environ.get("MUSKX_ALLOW_PATH", "")
-    return given + [d for d in env.split(":") if d]
+    folders = given + [d for d in env.split(":") if d]
+    if os.environ.get("MUSKX_STRICT_PATHS", "") in ("", "0"):
+        try:
+            cwd = os.getcwd()
+        except OSError:  # the folder was removed: allow less, not fail
+            cwd = "/"
+        if cwd != "/":
+            folders.append(cwd)
+    return folders
 
 
 @contextlib.contextmanager

@@ -170,5 +170,35 @@ class TheLibrary(unittest.TestCase):
         self.assertTrue(muskx.library_path)
 
 
+class FileAccess(unittest.TestCase):
+    """Issue 16: imports are read only inside the top file's folder and
+    the allowed ones (allow_path, MUSKX_ALLOW_PATH)."""
+
+    def setUp(self):
+        self.saved = os.environ.pop("MUSKX_ALLOW_PATH", None)
+        self.path = os.path.join(SHIPPED, "crosstalk", "spaceflight.yaml")
+
+    def tearDown(self):
+        if self.saved is not None:
+            os.environ["MUSKX_ALLOW_PATH"] = self.saved
+
+    def test_an_import_outside_the_folder_is_refused(self):
+        with self.assertRaises(muskx.ModelFileError) as cm:
+            muskx.load(self.path)
+        self.assertIn("outside the folder", str(cm.exception))
+        self.assertIn("../drugs/denosumab.yaml", str(cm.exception))
+
+    def test_allow_path_and_the_environment_let_it_in(self):
+        with muskx.load(self.path, allow_path=SHIPPED) as m:
+            self.assertEqual(m.id, "spaceflight")
+        os.environ["MUSKX_ALLOW_PATH"] = SHIPPED
+        with muskx.load(self.path) as m:
+            self.assertEqual(m.id, "spaceflight")
+
+    def test_a_missing_allowed_folder_is_an_error(self):
+        with self.assertRaises(muskx.ModelFileError):
+            muskx.load(self.path, allow_path=os.path.join(SHIPPED, "nosuch"))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,64 @@
+/*
+ * sim_finite.c -- a non-finite value in an output row is an error, not
+ * data (issue 16, Medium 7; muskx-model(5) says so): the run stops at the
+ * row, naming the time, the column and, for an output, its expression.
+ * The rows before it were computed and stay valid. Output times that a
+ * solver cannot step to (beyond +-1e250, or a denormal distance from the
+ * time before) are refused before the run (Medium 9 and 15).
+ */
+#include <math.h>
+
+#include "expr.h"
+#include "sim.h"
+
+muskx_status muskx__sim_check_times(muskx_sim *s, const double *times,
+                                    size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    double t = times[k];
+    if (fabs(t) > MUSKX__MAX_TIME)
+      return muskx__sim_err(s, MUSKX_EINVAL,
+                            "output time %zu (%g) is beyond +-%g, the largest "
+                            "time a run accepts", k, t, MUSKX__MAX_TIME);
+    if (k == 0) continue;
+    double gap = t - times[k - 1];
+    double scale = fabs(t) > 1 ? fabs(t) : 1;
+    if (gap > 0 && gap < MUSKX__MIN_TIME_GAP * scale)
+      return muskx__sim_err(s, MUSKX_EINVAL,
+                            "output time %zu (%g) is only %g after the one "
+                            "before: closer than the time resolution of a run "
+                            "(%g, relative above 1)", k, t, gap,
+                            MUSKX__MIN_TIME_GAP);
+  }
+  return MUSKX_OK;
+}
+
+/* "NaN", "inf" or "-inf" (printf's "-nan" says nothing more). */
+static const char *nonfinite_word(double v) {
+  return isnan(v) ? "NaN" : v > 0 ? "inf" : "-inf";
+}
+
+muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row) {
+  const muskx_model *m = s->m;
+  int n = m->nspecies;
+  for (int i = 0; i < n; i++)
+    if (!isfinite(row[i])) {
+      s->fail_time = t;
+      return muskx__sim_err(s, MUSKX_ENONFINITE,
+                            "t=%g: species '%s' is %s (not finite)", t,
+                            m->species[i].name, nonfinite_word(row[i]));
+    }
+  for (int k = 0; k < m->noutputs; k++)
+    if (!isfinite(row[n + k])) {
+      const muskx__named_expr *o = &m->outputs[k];
+      char text[256];
+      muskx__expr_print(o->expr, text, sizeof text);
+      s->fail_time = t;
+      return muskx__sim_err(s, MUSKX_ENONFINITE,
+                            "t=%g: output '%s' is %s (not finite): %s (%s:%d:%d)",
+                            t, o->name, nonfinite_word(row[n + k]), text,
+                            o->loc.file ? o->loc.file : m->source,
+                            o->expr ? o->expr->line : o->loc.line,
+                            o->expr ? o->expr->col : o->loc.col);
+    }
+  return MUSKX_OK;
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""test_fit_cli.py -- `muskx fit` (issue 15) against closed-form answers.
+
+tests/fit/linear/ is a PEtab problem whose model is a straight line
+A(t) = a + b t with normal noise of unknown sd. Its maximum-likelihood
+estimate is ordinary least squares for a and b with sd^2 = RSS / n, its
+llh -n/2 (log(2 pi sd^2) + 1), and the profile of a or b is
+n/2 log(RSS(beta_j) / n) + const with RSS(beta_j) = RSS_min +
+(beta_j - hat)^2 / c_jj (c = (X^T X)^-1), so the 95 % interval is
+hat +- sqrt(c_jj RSS_min (exp(2 * 1.92073 / n) - 1)). All computed here
+from the data, independently of libmuskx. Also: the same results on 1 and
+2 threads, the files written, and usage errors.
+Prints "N passed, N failed" (scripts/run-tests.sh).
+"""
+import csv
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+MUSKX = os.environ.get("MUSKX", os.path.join(ROOT, "build", "muskx"))
+PROBLEM = os.path.join(HERE, "linear", "problem.yaml")
+HALF_CHI2_95 = 1.920729410347062  # chi2_1(0.95) / 2
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL %s %s" % (name, detail))
+
+
+def read_tsv(path):
+    with open(path) as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def closed_form():
+    rows = read_tsv(os.path.join(HERE, "linear", "measurements.tsv"))
+    t = [float(r["time"]) for r in rows]
+    y = [float(r["measurement"]) for r in rows]
+    n = len(t)
+    s1, s2 = sum(t), sum(x * x for x in t)
+    sy, sty = sum(y), sum(a * b for a, b in zip(t, y))
+    det = n * s2 - s1 * s1
+    a = (s2 * sy - s1 * sty) / det
+    b = (n * sty - s1 * sy) / det
+    rss = sum((yi - a - b * ti) ** 2 for ti, yi in zip(t, y))
+    sd = math.sqrt(rss / n)
+    llh = -n / 2 * (math.log(2 * math.pi * sd * sd) + 1)
+    c = {"a": s2 / det, "b": n / det}
+    half = {j: math.sqrt(c[j] * rss * (math.exp(2 * HALF_CHI2_95 / n) - 1))
+            for j in c}
+    return {"a": a, "b": b, "sd": sd}, llh, half
+
+
+def run(args):
+    return subprocess.run([MUSKX, "fit"] + args, capture_output=True,
+                          text=True, timeout=300)
+
+
+def main():
+    if not os.access(MUSKX, os.X_OK):
+        print("test_fit_cli: %s not built" % MUSKX)
+        print("0 passed, 1 failed")
+        return 1
+    est, llh, half = closed_form()
+    tmp = tempfile.mkdtemp(prefix="muskx-fit-")
+    try:
+        outs = []
+        for k in (1, 2):
+            d = os.path.join(tmp, "t%d" % k)
+            p = run([PROBLEM, "--starts", "8", "--seed", "3", "--threads",
+                     str(k), "--profile", "-o", d])
+            check("fit runs (threads %d)" % k, p.returncode == 0, p.stderr)
+            outs.append((d, p.stdout))
+        d, stdout = outs[0]
+        got = float(stdout.split("best llh = ")[1].split()[0])
+        check("best llh is the closed-form one", abs(got - llh) < 1e-7,
+              "%r vs %r" % (got, llh))
+        params = {r["parameterId"]: float(r["nominalValue"])
+                  for r in read_tsv(os.path.join(d, "parameters.tsv"))}
+        for j, v in est.items():
+            check("estimate of %s" % j, abs(params[j] - v) < 1e-5 * (1 + abs(v)),
+                  "%r vs %r" % (params[j], v))
+        ci = {r["parameter"]: r for r in read_tsv(os.path.join(d, "profile_ci.tsv"))}
+        for j in ("a", "b"):
+            lo, hi = float(ci[j]["lower"]), float(ci[j]["upper"])
+            check("profile interval of %s" % j,
+                  abs(lo - (est[j] - half[j])) < 1e-4 * half[j] and
+                  abs(hi - (est[j] + half[j])) < 1e-4 * half[j],
+                  "[%r, %r] vs %r +- %r" % (lo, hi, est[j], half[j]))
+        starts = read_tsv(os.path.join(d, "starts.tsv"))
+        check("one row per start", len(starts) == 8, str(len(starts)))
+        same = all(open(os.path.join(outs[0][0], f)).read() ==
+                   open(os.path.join(outs[1][0], f)).read()
+                   for f in ("starts.tsv", "parameters.tsv", "profiles.tsv"))
+        check("identical on 1 and 2 threads", same)
+        if shutil.which("gnuplot"):
+            for f in ("waterfall.png", "fit.png", "profiles.png"):
+                path = os.path.join(d, f)
+                check(f, os.path.exists(path) and
+                      open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n")
+        aic = float(stdout.split("AIC = ")[1].split()[0])
+        check("AIC = 2k - 2 llh", abs(aic - (6 - 2 * llh)) < 1e-6)
+        p = run([PROBLEM])
+        check("no -o is a usage error", p.returncode == 2 and "-o" in p.stderr,
+              p.stderr)
+        p = run([os.path.join(tmp, "nope.yaml"), "-o", tmp])
+        check("a missing problem fails by name",
+              p.returncode == 1 and "nope.yaml" in p.stderr, p.stderr)
+        p = run([PROBLEM, "--starts", "0", "-o", tmp])
+        check("--starts 0 is a usage error", p.returncode == 2, p.stderr)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
