@@ -103,7 +103,9 @@ def shipped_residuals(muskx, problem, models=MODELS):
     print("%-22s %-14s %6s %9s %9s %8s" % ("datasetId", "condition", "day", "data", "model", "resid"))
     try:
         for r in tsv("measurements.tsv"):
-            c = conds[r["simulationConditionId"]]
+            # the PEtab wrapper's X_c parameters are the shipped model's inputs X
+            c = {(k[:-2] if k.endswith("_c") and k[:-2] in model.inputs else k): v
+                 for k, v in conds[r["simulationConditionId"]].items()}
             lacks = [k for k, v in c.items() if k not in ("conditionId", "conditionName")
                      and k not in model.inputs and k not in model.params and float(v) != 0]
             if c["conditionId"] not in runs and not lacks:
