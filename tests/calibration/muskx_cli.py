@@ -13,6 +13,19 @@ import sys
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MUSKX = os.path.join(ROOT, "build", "muskx")
 
+
+def allow_models(extra=None):
+    """Lets muskx (CLI and Python bindings, via MUSKX_ALLOW_PATH) read the
+    whole models/ tree: spaceflight.yaml imports ../bone, ../muscle, ...,
+    which the file access policy (issue 16) refuses outside the top file's
+    folder unless allowed. Keeps any folders the caller already allowed."""
+    dirs = [os.path.join(ROOT, "models")] + ([extra] if extra else [])
+    old = os.environ.get("MUSKX_ALLOW_PATH")
+    os.environ["MUSKX_ALLOW_PATH"] = ":".join(([old] if old else []) + dirs)
+
+
+allow_models()
+
 passed = 0
 failed = 0
 

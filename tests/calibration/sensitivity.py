@@ -45,7 +45,7 @@ def main():
     ap.add_argument("--csv", help="also write every row to this CSV file")
     a = ap.parse_args()
 
-    with muskx.load(a.model) as m:
+    with muskx.load(a.model, allow_path=os.path.join(ROOT, "models")) as m:
         base = outcome(m, {})
         rows, broken, zero = [], [], []
         for name in m.parameters:

@@ -113,9 +113,14 @@ KNOWN_UNMET = {
            "~2 weeks; an osteoblast activity layer like the osteoclast one "
            "(tried: aOB = max(Dis, 1)^-h) reaches only ~45 % of the rise in "
            "the first week and pushes P1NP further above preflight later",
-    "S17b": "6 months after landing CTX is -7 % (within 10 %) but P1NP "
-            "+10.1 %, on the edge of the +-10 % band: the mechanostat keeps "
-            "bone in formation mode while BV is below baseline",
+    "EXred": "exercise (resistive + aerobic 1) reduces the 6-month WB loss "
+                "by 29.5 % (-6.25 vs -8.86 %), just short of 30 %: with muscle at "
+                "measured protein turnover (issue 17) the exercise arm keeps less "
+                "muscle (-6.0 % vs -2.5 % before), so the muscle-borne bone "
+                "stimulus is lower. The resistive-exercise gains (w_res, "
+                "muscle.s_res) are assumed; Ferrando 1997 (synthesis kept at "
+                "baseline by resistance exercise in bed rest) says s_res is too "
+                "small, but refitting it is left to the next calibration",
     "S17c": "P1NP stays ~10 % above preflight 6-12 months after landing: "
             "the mechanostat keeps bone in formation mode while BV is below "
             "baseline (CTX is below preflight, as observed)",
@@ -206,7 +211,13 @@ def main():
         ("S4 urinary Ca +60-70 % in flight", 60 <= max(F["Ca_urine_pct"][:181]) <= 70,
          "%.1f %% (model: urinary only; seed counts urinary + fecal)" % max(F["Ca_urine_pct"][:181])),
         ("S5 PTH decreases in flight", at(F, "PTH", 30) < at(F, "PTH", 0), "%.3f -> %.3f pM" % (at(F, "PTH", 0), at(F, "PTH", 30))),
-        ("S6 muscle -12..-20 % at 14 d", -20 <= at(F, "muscle_pct", 14) <= -12, "%.1f %%" % at(F, "muscle_pct", 14)),
+        # S6: the seed says "down by UP TO 20 %" after a 2-week flight: an
+        #   upper bound. The former lower bound (-12 %) only held with a
+        #   muscle turnover of 5.8 %/day, 3-5x the measured synthesis rate
+        #   (1-2 %/day, see models/muscle/muscle_mass.yaml): a fitting
+        #   artefact. Tested now: a measurable loss (at least 3 %, about the
+        #   precision of MRI muscle volume) and at most 20 %.
+        ("S6 muscle -3..-20 % at 14 d (seed: down by up to 20 %)", -20 <= at(F, "muscle_pct", 14) <= -3, "%.1f %%" % at(F, "muscle_pct", 14)),
         ("S7 muscle -15..-30 % at 3-6 months", -30 <= min(F["muscle_pct"][90:181]) <= -15, "%.1f %%" % min(F["muscle_pct"][90:181])),
         ("S8 synthesis -15 % (+-5) at in-flight equilibrium", -20 <= at(F, "synthesis_pct", 90) <= -10, "%.1f %%" % at(F, "synthesis_pct", 90)),
         # S10 (seed: bed-rest loss "about half" of flight). Site data:
@@ -259,14 +270,21 @@ def main():
         #   trabecular BMD remained -0.9 to -2.1 % below preflight (median).
         ("SITEtibia distal tibia total vBMD 12 months after a 6-month flight -0.9..-2.5 % (Gabel 2022)",
          -2.5 <= at(F, "BMD_tibia_pct", 545) <= -0.9, "%.2f %% (landing %.2f %%)" % (at(F, "BMD_tibia_pct", 545), at(F, "BMD_tibia_pct", 180))),
-        ("S11 resorption up within days, ~full by 1 week", at(F, "CTX_pct", 3) > 5 and at(F, "CTX_pct", 10) >= 0.8 * at(F, "CTX_pct", 60),
+        # S11 two-sided: "full response after ~1 week" read as CTX at day 10
+        #   within 80-120 % of its day-60 level (our operationalisation).
+        ("S11 resorption up within days, ~full by 1 week", at(F, "CTX_pct", 3) > 5 and
+         0.8 * at(F, "CTX_pct", 60) <= at(F, "CTX_pct", 10) <= 1.2 * at(F, "CTX_pct", 60),
          "CTX d3 %.1f d10 %.1f d60 %.1f %%" % (at(F, "CTX_pct", 3), at(F, "CTX_pct", 10), at(F, "CTX_pct", 60))),
         ("S12 formation full response ~1 week after reloading",
-         (at(F, "P1NP_pct", 187) - at(F, "P1NP_pct", 180)) >= 0.8 * (max(F["P1NP_pct"][180:260]) - at(F, "P1NP_pct", 180)),
+         0.8 * (max(F["P1NP_pct"][180:260]) - at(F, "P1NP_pct", 180)) <= (at(F, "P1NP_pct", 187) - at(F, "P1NP_pct", 180))
+         <= 1.2 * (max(F["P1NP_pct"][180:260]) - at(F, "P1NP_pct", 180)),
          "P1NP d180 %.1f d187 %.1f d195 %.1f %%" % (at(F, "P1NP_pct", 180), at(F, "P1NP_pct", 187), at(F, "P1NP_pct", 195))),
         ("S14 recovery incomplete after 12 months", at(F, "BMD_wb_pct", 545) < -1.0 and at(F, "BMD_wb_pct", 545) > wb180,
          "WB %.2f %% at day 545" % at(F, "BMD_wb_pct", 545)),
-        ("S15 bone loss continues after reloading", F["time"][F["BMD_wb_pct"].index(min(F["BMD_wb_pct"]))] > 182,
+        # S15 two-sided: the loss goes on "for a while" after reloading --
+        #   the minimum comes after day 182 and within 4 months of landing
+        #   (our operationalisation of "a while"; the seed gives no number).
+        ("S15 bone loss continues after reloading", 182 < F["time"][F["BMD_wb_pct"].index(min(F["BMD_wb_pct"]))] <= 300,
          "WB minimum at day %g" % F["time"][F["BMD_wb_pct"].index(min(F["BMD_wb_pct"]))]),
         ("S16 muscle recovers ~6 months (4-9) before bone (half-recovery times)",
          120 <= t_half_recovery(F, "BMD_wb_pct") - t_half_recovery(F, "muscle_pct") <= 270,
@@ -280,7 +298,7 @@ def main():
         ("S18 SOST increased by unloading", at(F, "SOST", 30) > 1.0, "%.3f (relative)" % at(F, "SOST", 30)),
         ("S19 IGF-1 up while formation declines", at(F, "IGF1", 90) > at(F, "IGF1", 0) and at(F, "P1NP_pct", 90) < 0,
          "IGF-1 %.0f -> %.0f ng/mL, P1NP %.1f %%" % (at(F, "IGF1", 0), at(F, "IGF1", 90), at(F, "P1NP_pct", 90))),
-        ("exercise reduces 6-month WB loss by >= 30 %", at(E, "BMD_wb_pct", 180) >= 0.7 * wb180, "%.2f vs %.2f %%" % (at(E, "BMD_wb_pct", 180), wb180)),
+        ("EXred exercise reduces 6-month WB loss by >= 30 %", at(E, "BMD_wb_pct", 180) >= 0.7 * wb180, "%.2f vs %.2f %%" % (at(E, "BMD_wb_pct", 180), wb180)),
         ("exercise + romosozumab beats exercise alone", at(ER, "BMD_wb_pct", 180) > at(E, "BMD_wb_pct", 180) + 1,
          "%.2f vs %.2f %%" % (at(ER, "BMD_wb_pct", 180), at(E, "BMD_wb_pct", 180))),
         ("exercise + denosumab beats exercise alone", at(ED, "BMD_wb_pct", 180) > at(E, "BMD_wb_pct", 180) + 1,

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""test_validate.py -- `make validate` runs, covers VALIDATION.md and judges
+two-sided.
+
+validate.py is a report (it exits 0 with failures in it), so this test does
+not ask the model to pass; it asks the report to be honest and complete:
+
+  - the judging rule is two-sided: a value below the range fails as well as
+    one above (a denosumab CTX of -97 % fails a -80..-45 % range);
+  - validate.py exits 0 and ends with "validation: N pass, N fail, N
+    missing of T", where the counts add up to T and to the lines printed;
+  - every id of models/calibration/VALIDATION.md is reported, and every
+    reported id belongs to a row of VALIDATION.md (nothing made up, nothing
+    dropped);
+  - every PASS/FAIL line's verdict agrees with its printed value and range.
+
+Python 3 standard library only.
+"""
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import muskx_cli as mc  # noqa: E402
+import validate  # noqa: E402
+
+VALIDATION_MD = os.path.join(mc.ROOT, "models", "calibration", "VALIDATION.md")
+LINE = re.compile(r"^(PASS|FAIL|MISSING|WITHDRAWN)\s+(V-\S+)\s+model (\S+) .*accept \[(\S+), (\S+)\]")
+LAST = re.compile(r"^validation: (\d+) pass, (\d+) fail, (\d+) missing, (\d+) withdrawn of (\d+)$")
+
+
+def main():
+    for value, lo, hi, want in [(-97, -80, -45, "FAIL"), (-30, -80, -45, "FAIL"),
+                                (-60, -80, -45, "PASS"), (-80, -80, -45, "PASS"),
+                                (-45, -80, -45, "PASS")]:
+        got = validate.judge(value, lo, hi)
+        mc.check("judge(%g in [%g, %g])" % (value, lo, hi), got == want,
+                 "%s (expected %s)" % (got, want))
+
+    declared = set(re.findall(r"^\| (V-[A-Za-z0-9-]+) \|", open(VALIDATION_MD).read(), re.M))
+    mc.check("VALIDATION.md declares outcomes", len(declared) >= 20, "%d ids" % len(declared))
+
+    r = subprocess.run([sys.executable, os.path.join(mc.ROOT, "tests", "calibration", "validate.py")],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    mc.check("validate.py exits 0 (a report)", r.returncode == 0,
+             "exit %d %s" % (r.returncode, r.stderr.strip()[-200:]))
+    lines = r.stdout.strip().splitlines()
+    rows = [LINE.match(x) for x in lines[:-1]]
+    mc.check("every report line parses", lines and all(rows),
+             "; ".join(x for x, m in zip(lines, rows) if not m)[:300] or "%d lines" % len(rows))
+    rows = [m for m in rows if m]
+    last = LAST.match(lines[-1]) if lines else None
+    mc.check("closing line", last is not None, lines[-1] if lines else "no output")
+    if last:
+        n = tuple(map(int, last.groups()))
+        counted = tuple(sum(1 for m in rows if m.group(1) == v)
+                        for v in ("PASS", "FAIL", "MISSING", "WITHDRAWN"))
+        mc.check("counts add up", sum(n[:4]) == n[4] == len(rows) and n[:4] == counted, lines[-1])
+    gone = validate.withdrawn()
+    shown = {m.group(2).split("/")[0] for m in rows if m.group(1) == "WITHDRAWN"}
+    mc.check("exactly the Withdrawn ids of VALIDATION.md are reported WITHDRAWN",
+             gone <= declared and shown == gone, "%d withdrawn" % len(gone))
+
+    reported = [m.group(2) for m in rows]
+    bases = {x.split("/")[0] for x in reported}
+    mc.check("every VALIDATION.md id is reported", declared <= bases,
+             "missing: %s" % ", ".join(sorted(declared - bases)) if declared - bases else "%d ids" % len(declared))
+    mc.check("every reported id is a VALIDATION.md row", bases <= declared,
+             "unknown: %s" % ", ".join(sorted(bases - declared)) if bases - declared else "ok")
+    mc.check("report ids are unique", len(reported) == len(set(reported)), "%d lines" % len(reported))
+
+    bad = []
+    for m in rows:
+        verdict, cid, got, lo, hi = m.groups()
+        if verdict in ("MISSING", "WITHDRAWN"):
+            continue
+        if validate.judge(float(got), float(lo), float(hi)) != verdict:
+            bad.append("%s %s %s not in agreement with [%s, %s]" % (cid, verdict, got, lo, hi))
+    mc.check("every verdict agrees with its value and two-sided range", not bad, "; ".join(bad) or "ok")
+    return mc.finish()
+
+
+if __name__ == "__main__":
+    mc.run_main(main)
