@@ -25,6 +25,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
@@ -216,7 +217,8 @@ static muskx_status run_gsl(local *l, double *u, muskx__fit_outcome *out) {
       break;
     }
     double now = half_sq(w);
-    if (f->ftol > 0 && cost - now <= f->ftol * fmax(fabs(now), DBL_MIN)) {
+    double FT = getenv("XFTOL") ? atof(getenv("XFTOL")) : f->ftol;
+    if (FT > 0 && cost - now <= FT * fmax(fabs(now), DBL_MIN)) {
       out->exit = MUSKX_FIT_FTOL;
       break;
     }
@@ -362,7 +364,11 @@ muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
     out->exit = isnan(out->nllh) ? MUSKX_FIT_FAILED : MUSKX_FIT_XTOL;
     goto done;
   }
-  if (f->resid != NULL && f->nres >= l.nfree) {
+  if (f->resid != NULL && getenv("MUSKX_FIT_GSL") == NULL) {
+    st = getenv("XPLM") ? muskx__fit_plm(f, worker, l.idx, (int)l.nfree, l.full, out)
+                        : muskx__fit_trf(f, worker, l.idx, (int)l.nfree, l.full, out);
+    l.evals = out->evals;
+  } else if (f->resid != NULL && f->nres >= l.nfree) {
     for (size_t i = 0; i < l.nfree; i++) {
       int j = l.idx[i];
       u[i] = to_u(x0[j], f->lower[j], f->upper[j]);
