@@ -2,6 +2,7 @@
 
 import gc
 import os
+import tempfile
 import pathlib
 import unittest
 
@@ -171,22 +172,47 @@ class TheLibrary(unittest.TestCase):
 
 
 class FileAccess(unittest.TestCase):
-    """Issue 16: imports are read only inside the top file's folder and
-    the allowed ones (allow_path, MUSKX_ALLOW_PATH)."""
+    """Issue 16: imports are read only inside the top file's folder, the
+    current directory (never "/"; not with MUSKX_STRICT_PATHS=1) and the
+    allowed ones (allow_path, MUSKX_ALLOW_PATH)."""
 
     def setUp(self):
         self.saved = os.environ.pop("MUSKX_ALLOW_PATH", None)
+        self.strict = os.environ.pop("MUSKX_STRICT_PATHS", None)
+        self.cwd = os.getcwd()
         self.path = os.path.join(SHIPPED, "crosstalk", "spaceflight.yaml")
+        # a folder that holds neither the model nor its imports
+        self.elsewhere = tempfile.mkdtemp()
+        os.chdir(self.elsewhere)
 
     def tearDown(self):
+        os.chdir(self.cwd)
+        os.rmdir(self.elsewhere)
         if self.saved is not None:
             os.environ["MUSKX_ALLOW_PATH"] = self.saved
+        os.environ.pop("MUSKX_STRICT_PATHS", None)
+        if self.strict is not None:
+            os.environ["MUSKX_STRICT_PATHS"] = self.strict
 
     def test_an_import_outside_the_folder_is_refused(self):
         with self.assertRaises(muskx.ModelFileError) as cm:
             muskx.load(self.path)
         self.assertIn("outside the folder", str(cm.exception))
         self.assertIn("../drugs/denosumab.yaml", str(cm.exception))
+
+    def test_the_current_directory_is_allowed_unless_strict(self):
+        os.chdir(os.path.dirname(SHIPPED))  # the folder above models/
+        with muskx.load(self.path) as m:
+            self.assertEqual(m.id, "spaceflight")
+        os.environ["MUSKX_STRICT_PATHS"] = "1"
+        with self.assertRaises(muskx.ModelFileError) as cm:
+            muskx.load(self.path)
+        self.assertIn("outside the folder", str(cm.exception))
+
+    def test_the_root_folder_is_never_allowed(self):
+        os.chdir("/")
+        with self.assertRaises(muskx.ModelFileError):
+            muskx.load(self.path)
 
     def test_allow_path_and_the_environment_let_it_in(self):
         with muskx.load(self.path, allow_path=SHIPPED) as m:
