@@ -218,7 +218,9 @@ muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
         continue;
       }
       if (norm2(t.step, n) <= f->xtol * (f->xtol + norm2(t.x, n))) {
-        out->exit = MUSKX_FIT_XTOL;
+        /* a tiny first step is convergence; one damped down to tiny after
+           rejected (or failed) trials is not */
+        out->exit = tries == 0 ? MUSKX_FIT_XTOL : MUSKX_FIT_NOPROGRESS;
         stop = 1;
         break;
       }
