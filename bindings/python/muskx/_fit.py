@@ -167,8 +167,9 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations):
         one_t, one_s = (ctypes.c_double * n)(), (ctypes.c_double * n)()
         for k in range(ns):
             lib.muskx_fit_result(fit, k, one_s, one_t)
-            theta[k * n:(k + 1) * n] = one_t[:]
-            start[k * n:(k + 1) * n] = one_s[:]
+            for j in range(n):  # element-wise: numpy or array('d')
+                theta[k * n + j] = one_t[j]
+                start[k * n + j] = one_s[j]
             llh[k] = -lib.muskx_fit_nllh(fit, k)
             iters.append(lib.muskx_fit_iterations(fit, k))
             e = lib.muskx_fit_exit_reason(fit, k)

@@ -153,7 +153,8 @@ class Problem:
         normal noise by projected Levenberg-Marquardt on the exact
         residual Jacobian, Laplace noise by SLSQP on the exact gradient.
         Returns a dict: theta (starts x nparameters, on the parameters'
-        scales, numpy 2-D when numpy is present), start (the same shape),
+        scales, numpy 2-D when numpy is present, else flat row-major), start
+        (the same shape),
         llh, iterations, exit (one per start; llh NaN where a start
         failed), best (index of the best start, None when all failed).
         Raises SolverError when the nominal point cannot be simulated,
