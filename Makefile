@@ -298,9 +298,11 @@ SBML_SUITE_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(SBML_SUITE
 
 # PEtab problems (issue 15) when libSBML and ../shared are present: the 20
 # cases of the PEtab test suite and the 8 benchmark problems against their
-# published values, closed-form problems and bad input; about 2 s.
+# published values, closed-form problems and bad input; about 2 s; and
+# muskx_petab_jacobian() against finite differences on the 8 benchmark
+# problems (check_bench_gradients.py, about 15 s).
 PETAB_DATA ?= ../shared/petab-test-suite
-PETAB_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(PETAB_DATA))),"/usr/bin/python3 tests/petab/test_petab.py")
+PETAB_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(PETAB_DATA))),"/usr/bin/python3 tests/petab/test_petab.py" "/usr/bin/python3 tests/petab/check_bench_gradients.py")
 
 # The Check binaries only, in $(BUILD).
 test-unit:

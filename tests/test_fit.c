@@ -319,6 +319,47 @@ START_TEST(an_optimum_beyond_a_bound_stops_on_the_bound) {
 }
 END_TEST
 
+/* r = (x1 - 3, x2 - x1 - 1) on [0, 2] x [0, 10]: the unconstrained
+   optimum (3, 4) lies beyond x1's upper bound; the constrained one is
+   (2, 3) with 1/2 |r|^2 = 1/2 (KKT: d/dx1 = -1 < 0 pushes outward, x2
+   free). A projected method puts x1 exactly on the bound. */
+static int kink_res(void *ctx, int w, const double *x, double *r, double *J) {
+  (void)w;
+  int *outside = ctx;
+  if (x[0] < 0 || x[0] > 2 || x[1] < 0 || x[1] > 10) (*outside)++;
+  r[0] = x[0] - 3;
+  r[1] = x[1] - x[0] - 1;
+  if (J != NULL) {
+    J[0] = 1;
+    J[1] = 0;
+    J[2] = -1;
+    J[3] = 1;
+  }
+  return 0;
+}
+
+START_TEST(an_optimum_on_a_bound_is_reached_exactly) {
+  double lo[2] = {0, 0}, hi[2] = {2, 10};
+  int outside = 0;
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, kink_res, &outside));
+  FIT_OK(f, muskx_fit_set_threads(f, 1));
+  FIT_OK(f, muskx_fit_run(f, 10));
+  for (size_t k = 0; k < 10; k++) {
+    double th[2];
+    muskx_fit_result(f, k, NULL, th);
+    ck_assert_msg(th[0] == 2.0, "start %zu: x1 = %.17g, not on its bound",
+                  k, th[0]);
+    ck_assert_double_eq_tol(th[1], 3.0, 1e-9);
+    ck_assert_double_eq_tol(muskx_fit_nllh(f, k), 0.5, 1e-12);
+    ck_assert_int_ne(muskx_fit_exit_reason(f, k), MUSKX_FIT_MAXITER);
+    ck_assert_int_le(muskx_fit_iterations(f, k), 50);
+  }
+  ck_assert_int_eq(outside, 0);
+  muskx_fit_free(f);
+}
+END_TEST
+
 START_TEST(results_are_identical_whatever_the_thread_count) {
   decay d = {2.0, 0.7, {0.1, 0.01}, {10, 5}, {0}};
   double th[3][16][2], nl[3][16];
@@ -669,6 +710,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, linear_least_squares_match_the_normal_equations);
   tcase_add_test(tc, exponential_decay_recovers_its_parameters);
   tcase_add_test(tc, an_optimum_beyond_a_bound_stops_on_the_bound);
+  tcase_add_test(tc, an_optimum_on_a_bound_is_reached_exactly);
   tcase_add_test(tc, fewer_residuals_than_parameters_still_fit);
   tcase_add_test(tc, an_ode_model_fit_recovers_its_rate_constants);
   suite_add_tcase(s, tc);

@@ -8,6 +8,7 @@
     e = p.evaluate(theta)    # dict: llh, chi2, simulation, residual, sigma
     llh, g = p.gradient(theta)   # d llh / d theta, forward sensitivities
     j = p.jacobian(theta)    # residual, sigma and their d / d theta
+    r = p.fit(starts=20, seed=1, threads=2)   # multi-start fit, as muskx fit
 
 A Problem is immutable and may be shared by threads: every llh() or
 evaluate() call uses its own C simulation and releases the GIL while it
@@ -36,7 +37,7 @@ class Problem:
     "log10" per estimated parameter), lower, upper, nominal (on the
     parameters' scales), nmeasurements, source.
     Methods: llh(theta=None, rtol=1e-8, atol=1e-8), evaluate(...),
-    gradient(...), jacobian(...), parameters_table(theta),
+    gradient(...), jacobian(...), fit(...), parameters_table(theta),
     simulations_table(theta), close().
     """
 
@@ -142,6 +143,25 @@ class Problem:
             dres, dsig = dres.reshape(n, k), dsig.reshape(n, k)
         return {"residual": res, "sigma": sig, "dresidual": dres,
                 "dsigma": dsig}
+
+    def fit(self, starts=20, seed=0, threads=0, rtol=1e-8, atol=1e-8,
+            max_iterations=None):
+        """Multi-start maximum-likelihood fit, the same as `muskx fit`
+        (muskx(1)): starts local optimisations from a Latin hypercube of
+        the bounds drawn from seed, on threads worker threads (0: one per
+        processor; the results depend on the seed, not on the threads);
+        normal noise by projected Levenberg-Marquardt on the exact
+        residual Jacobian, Laplace noise by SLSQP on the exact gradient.
+        Returns a dict: theta (starts x nparameters, on the parameters'
+        scales, numpy 2-D when numpy is present, else flat row-major), start
+        (the same shape),
+        llh, iterations, exit (one per start; llh NaN where a start
+        failed), best (index of the best start, None when all failed).
+        Raises SolverError when the nominal point cannot be simulated,
+        InvalidArgumentError for bad arguments."""
+        from . import _fit
+        return _fit.run(self, starts, seed, threads, rtol, atol,
+                        max_iterations)
 
     def evaluate(self, theta=None, rtol=1e-8, atol=1e-8):
         """Evaluates the problem at theta (a sequence in parameter_ids order,

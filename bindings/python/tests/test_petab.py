@@ -145,5 +145,58 @@ class AProblem(unittest.TestCase):
             shutil.rmtree(tmp)
 
 
+LINEAR = os.path.join(REPO, "tests", "fit", "linear", "problem.yaml")
+
+
+@unittest.skipUnless(getattr(muskx, "HAVE_PETAB", False),
+                     "library without PEtab")
+class AFit(unittest.TestCase):
+    def closed_form(self):
+        # y = a + b t with normal noise of unknown sd: ordinary least
+        # squares, sd^2 = RSS / n, llh = -n/2 (log(2 pi sd^2) + 1).
+        path = os.path.join(os.path.dirname(LINEAR), "measurements.tsv")
+        with open(path) as f:
+            head = f.readline().rstrip("\n").split("\t")
+            rows = [dict(zip(head, line.rstrip("\n").split("\t")))
+                    for line in f if line.strip()]
+        t = [float(r["time"]) for r in rows]
+        y = [float(r["measurement"]) for r in rows]
+        n = len(t)
+        s1, s2 = sum(t), sum(x * x for x in t)
+        sy, sty = sum(y), sum(a * b for a, b in zip(t, y))
+        det = n * s2 - s1 * s1
+        a, b = (s2 * sy - s1 * sty) / det, (n * sty - s1 * sy) / det
+        rss = sum((yi - a - b * ti) ** 2 for ti, yi in zip(t, y))
+        sd = math.sqrt(rss / n)
+        return [a, b, sd], -n / 2 * (math.log(2 * math.pi * sd * sd) + 1)
+
+    def test_fit_reaches_the_closed_form_on_any_thread_count(self):
+        est, llh = self.closed_form()
+        with muskx.Problem.from_petab(LINEAR) as p:
+            self.assertEqual(p.parameter_ids, ["a", "b", "sd"])
+            r1 = p.fit(starts=6, seed=3, threads=1)
+            r2 = p.fit(starts=6, seed=3, threads=2)
+        best = r1["best"]
+        self.assertIsNotNone(best)
+        self.assertEqual(len(r1["llh"]), 6)
+        self.assertEqual(len(r1["exit"]), 6)
+        self.assertAlmostEqual(r1["llh"][best], llh, delta=1e-7)
+        th = r1["theta"]
+        for k in range(3):  # numpy: starts x 3; without numpy: flat
+            got = th[best][k] if hasattr(th, "shape") else th[best * 3 + k]
+            self.assertAlmostEqual(got, est[k], delta=1e-5)
+        self.assertEqual(list(r1["llh"]), list(r2["llh"]))
+        if hasattr(r1["theta"], "shape"):
+            self.assertEqual(r1["theta"].shape, (6, 3))
+            self.assertEqual(r1["theta"].tolist(), r2["theta"].tolist())
+
+    def test_bad_fit_arguments_are_refused(self):
+        with muskx.Problem.from_petab(LINEAR) as p:
+            with self.assertRaises(muskx.InvalidArgumentError):
+                p.fit(starts=0)
+            with self.assertRaises(muskx.InvalidArgumentError):
+                p.fit(rtol=-1)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,187 @@
+"""_fit.py -- Problem.fit(): muskx_fit_* driven with PEtab callbacks.
+
+The residuals mirror `muskx fit` (cli/cmd_fit.c): for normal noise, the
+normalised residuals r_i and q_i = sqrt(2 log sigma_i + K) for every
+measurement, so that noise parameters are fitted by Gauss-Newton too; K
+lets sigma fall to 1e-6 of the smallest nominal sigma, and the constant
+offset makes -nllh PEtab's llh. Each worker thread has its own C
+simulation; the callbacks take the GIL only to copy numbers, and the
+simulations inside them release it (ctypes.CDLL).
+"""
+
+import ctypes
+import math
+
+from . import _lib
+from ._lib import lib, text, status_name
+from .errors import error_class, InvalidArgumentError
+from .result import new_buffer
+
+_P, _I, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
+_DP = ctypes.POINTER(ctypes.c_double)
+RESID_FN = ctypes.CFUNCTYPE(_I, _P, _I, _DP, _DP, _DP)
+OBJ_FN = ctypes.CFUNCTYPE(_I, _P, _I, _DP, _DP, _DP)
+_EXITS = ["xtol", "gtol", "ftol", "maxiter", "noprogress", "failed"]
+
+_PROTOTYPES = {
+    "muskx_fit_create": (_I, [_I, ctypes.POINTER(_P)]),
+    "muskx_fit_free": (None, [_P]),
+    "muskx_fit_errmsg": (ctypes.c_char_p, [_P]),
+    "muskx_fit_set_residuals": (_I, [_P, ctypes.c_size_t, _D, RESID_FN, _P]),
+    "muskx_fit_set_objective": (_I, [_P, OBJ_FN, _P]),
+    "muskx_fit_set_bounds": (_I, [_P, _DP, _DP]),
+    "muskx_fit_set_seed": (_I, [_P, ctypes.c_ulonglong]),
+    "muskx_fit_set_threads": (_I, [_P, _I]),
+    "muskx_fit_threads": (_I, [_P]),
+    "muskx_fit_set_max_iterations": (_I, [_P, _I]),
+    "muskx_fit_run": (_I, [_P, ctypes.c_size_t]),
+    "muskx_fit_nstarts": (ctypes.c_size_t, [_P]),
+    "muskx_fit_best": (ctypes.c_size_t, [_P]),
+    "muskx_fit_result": (_I, [_P, ctypes.c_size_t, _DP, _DP]),
+    "muskx_fit_nllh": (_D, [_P, ctypes.c_size_t]),
+    "muskx_fit_iterations": (_I, [_P, ctypes.c_size_t]),
+    "muskx_fit_exit_reason": (_I, [_P, ctypes.c_size_t]),
+    "muskx_petab_measurement_laplace": (_I, [_P, _I]),
+}
+
+
+def _declare():
+    for name, (res, args) in _PROTOTYPES.items():
+        f = getattr(lib, name)
+        f.restype, f.argtypes = res, args
+
+
+def _raise(status, msg):
+    name = status_name(status)
+    raise error_class(name)(msg or _lib.strerror(status), status=name,
+                            code=status)
+
+
+def _array(buf):
+    return (ctypes.c_double * len(buf)).from_buffer(buf)
+
+
+def run(problem, starts, seed, threads, rtol, atol, max_iterations):
+    _declare()
+    starts, threads = int(starts), int(threads)
+    if starts < 1 or threads < 0 or not (rtol > 0 and atol > 0):
+        raise InvalidArgumentError(
+            "fit: starts must be >= 1 (got %r), threads >= 0 (got %r), "
+            "rtol and atol > 0" % (starts, threads), status="EINVAL")
+    pb = problem._h.acquire()
+    fit = _P()
+    sims = []
+    try:
+        n, m = len(problem.parameter_ids), max(problem.nmeasurements, 0)
+        laplace = any(lib.muskx_petab_measurement_laplace(pb, i) == 1
+                      for i in range(m))
+        st = lib.muskx_fit_create(n, ctypes.byref(fit))
+        if st != _lib.OK:
+            _raise(st, "")
+
+        def check(st):
+            if st != _lib.OK:
+                _raise(st, text(lib.muskx_fit_errmsg(fit)))
+        lo = (ctypes.c_double * n)(*problem.lower)
+        hi = (ctypes.c_double * n)(*problem.upper)
+        check(lib.muskx_fit_set_bounds(fit, lo, hi))
+        check(lib.muskx_fit_set_threads(fit, threads))
+        check(lib.muskx_fit_set_seed(fit, int(seed)))
+        if max_iterations is not None:
+            check(lib.muskx_fit_set_max_iterations(fit, int(max_iterations)))
+        for _ in range(lib.muskx_fit_threads(fit)):
+            sim = _P()
+            st = lib.muskx_sim_create(lib.muskx_petab_model(pb),
+                                      ctypes.byref(sim))
+            if st == _lib.OK:
+                sims.append(sim)
+                st = lib.muskx_sim_set_tolerances(sim, float(rtol),
+                                                  float(atol))
+            if st != _lib.OK:
+                _raise(st, text(lib.muskx_sim_errmsg(sim)) if sim else "")
+        bufs = [[(ctypes.c_double * max(m, 1))() for _ in range(2)] +
+                [(ctypes.c_double * max(m * n, 1))() for _ in range(2)]
+                for _ in sims]
+
+        # the constant, at the nominal parameters (worker 0)
+        th0 = (ctypes.c_double * n)(*problem.nominal)
+        r0, s0, _, _ = bufs[0]
+        llh0 = ctypes.c_double()
+        st = lib.muskx_petab_evaluate(pb, sims[0], th0, None, r0, s0,
+                                      ctypes.byref(llh0), None)
+        if st != _lib.OK:
+            _raise(st, text(lib.muskx_sim_errmsg(sims[0])))
+        K = max(1.0, 2 * math.log(1e6) - 2 * math.log(min(s0[:m])))
+        half = sum(0.5 * r0[i] * r0[i] + 0.5 * (2 * math.log(s0[i]) + K)
+                   for i in range(m))
+
+        def resid(ctx, w, theta, res, jac):
+            r, s, dr, ds = bufs[w]
+            if not jac:
+                st = lib.muskx_petab_evaluate(pb, sims[w], theta, None, r, s,
+                                              None, None)
+            else:
+                st = lib.muskx_petab_jacobian(pb, sims[w], theta, r, s, dr,
+                                              ds)
+            if st != _lib.OK:
+                return -1
+            for i in range(m):
+                a = 2 * math.log(s[i]) + K if s[i] > 0 else -1
+                if not a > 0:
+                    return -1
+                res[i] = r[i]
+                res[m + i] = q = math.sqrt(a)
+                if jac:
+                    for k in range(n):
+                        jac[i * n + k] = dr[i * n + k]
+                        jac[(m + i) * n + k] = ds[i * n + k] / (s[i] * q)
+            return 0
+
+        def objective(ctx, w, theta, v, grad):
+            llh = ctypes.c_double()
+            if grad:
+                st = lib.muskx_petab_gradient(pb, sims[w], theta,
+                                              ctypes.byref(llh), grad)
+            else:
+                st = lib.muskx_petab_llh(pb, sims[w], theta,
+                                         ctypes.byref(llh), None)
+            if st != _lib.OK or not math.isfinite(llh.value):
+                return -1
+            v[0] = -llh.value
+            if grad:
+                for k in range(n):
+                    grad[k] = -grad[k]
+            return 0
+
+        if laplace:
+            cb = OBJ_FN(objective)
+            check(lib.muskx_fit_set_objective(fit, cb, None))
+        else:
+            cb = RESID_FN(resid)
+            check(lib.muskx_fit_set_residuals(fit, 2 * m, -llh0.value - half,
+                                              cb, None))
+        check(lib.muskx_fit_run(fit, starts))
+        ns = lib.muskx_fit_nstarts(fit)
+        theta, start = new_buffer(ns * n), new_buffer(ns * n)
+        llh, iters, exits = new_buffer(ns), [], []
+        one_t, one_s = (ctypes.c_double * n)(), (ctypes.c_double * n)()
+        for k in range(ns):
+            lib.muskx_fit_result(fit, k, one_s, one_t)
+            for j in range(n):  # element-wise: numpy or array('d')
+                theta[k * n + j] = one_t[j]
+                start[k * n + j] = one_s[j]
+            llh[k] = -lib.muskx_fit_nllh(fit, k)
+            iters.append(lib.muskx_fit_iterations(fit, k))
+            e = lib.muskx_fit_exit_reason(fit, k)
+            exits.append(_EXITS[e] if 0 <= e < len(_EXITS) else str(e))
+        best = lib.muskx_fit_best(fit)
+        if hasattr(theta, "reshape"):
+            theta, start = theta.reshape(ns, n), start.reshape(ns, n)
+        return {"theta": theta, "start": start, "llh": llh,
+                "iterations": iters, "exit": exits,
+                "best": None if best >= ns else int(best)}
+    finally:
+        for sim in sims:
+            lib.muskx_sim_free(sim)
+        lib.muskx_fit_free(fit)
+        problem._h.release()
