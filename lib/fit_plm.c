@@ -197,7 +197,10 @@ muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
     t.x[k] = fmin(fmax(full[idx[k]], t.lo[k]), t.hi[k]);
   }
   out->exit = MUSKX_FIT_FAILED;
-  if (call(&t, t.x, t.r, t.J) != 0) goto done;
+  if (call(&t, t.x, t.r, t.J) != 0) {
+    out->start_failed = 1;
+    goto done;
+  }
   double cost = half_sq(t.r, t.m), mu = 1e-3, nu = 2;
   gradient(&t);
   out->exit = MUSKX_FIT_MAXITER;
