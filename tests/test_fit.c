@@ -606,6 +606,33 @@ static int never_fails(void *ctx, int w, const double *p, double *r,
   return 0;
 }
 
+/* fails_right's residuals everywhere, but the second Jacobian asked for
+   (the first accepted point's) fails, as a sensitivity run may where the
+   plain run succeeded; *ctx counts the Jacobian calls (one thread). */
+static int second_jacobian_fails(void *ctx, int w, const double *p,
+                                 double *r, double *J) {
+  if (J != NULL && ++*(int *)ctx == 2) return -1;
+  return never_fails(NULL, w, p, r, J);
+}
+
+START_TEST(a_jacobian_failing_at_an_accepted_point_rejects_the_step) {
+  double lo[2] = {-1, -1}, hi[2] = {1, 1}, start[2] = {0.9, 0.7}, th[2];
+  int jcalls = 0;
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_threads(f, 1));
+  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, second_jacobian_fails, &jcalls));
+  FIT_OK(f, muskx_fit_set_starts(f, start, 1));
+  FIT_OK(f, muskx_fit_run(f, 1));
+  ck_assert_int_ge(jcalls, 3); /* the failure was met, and passed */
+  ck_assert_int_ne(muskx_fit_exit_reason(f, 0), MUSKX_FIT_FAILED);
+  muskx_fit_result(f, 0, NULL, th);
+  ck_assert_double_eq_tol(th[0], 0.2, 1e-8);
+  ck_assert_double_eq_tol(th[1], -0.4, 1e-8);
+  ck_assert_double_eq_tol(muskx_fit_nllh(f, 0), 0.0, 1e-12);
+  muskx_fit_free(f);
+}
+END_TEST
+
 START_TEST(a_drawn_start_that_fails_is_drawn_again) {
   double lo[2] = {-1, -1}, hi[2] = {1, 1};
   enum { N = 12 };
@@ -781,6 +808,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, profiles_are_identical_whatever_the_thread_count);
   tcase_add_test(tc, drawn_starts_form_a_latin_hypercube_fixed_by_the_seed);
   tcase_add_test(tc, a_drawn_start_that_fails_is_drawn_again);
+  tcase_add_test(tc, a_jacobian_failing_at_an_accepted_point_rejects_the_step);
   tcase_add_test(tc, bad_arguments_get_clear_errors);
   tcase_add_test(tc, progress_reaches_the_total);
   suite_add_tcase(s, tc);
