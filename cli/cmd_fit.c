@@ -23,7 +23,13 @@
 #include "fit_report.h"
 
 enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
-       OPT_RTOL, OPT_ATOL, OPT_MAXITER };
+       OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS };
+
+/* The fit's step budget per output interval: 5x what the slowest
+   published benchmark (Brannmark, Crauste: under 2000) needs at its
+   nominal point, 10x below a plain simulation's 100000, so a trial point
+   where the model blows up fails in a fraction of a second. */
+#define FIT_MAX_STEPS 10000
 
 static const cli_option options[] = {
     {OPT_STARTS, "starts", 'n', "N", "local optimisations (default 20)"},
@@ -34,6 +40,8 @@ static const cli_option options[] = {
     {OPT_RTOL, "rtol", 0, "R", "relative tolerance (default 1e-8)"},
     {OPT_ATOL, "atol", 0, "A", "absolute tolerance (default 1e-8)"},
     {OPT_MAXITER, "max-iterations", 0, "N", "per start (default 1000)"},
+    {OPT_MAXSTEPS, "max-steps", 0, "N",
+     "solver steps between two outputs (default 10000)"},
     {0, NULL, 0, NULL, NULL},
 };
 
@@ -239,6 +247,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   const char *path = NULL, *dir = NULL;
   double rtol = 1e-8, atol = 1e-8;
   long starts = 20, threads = 0, maxiter = 0, seed = 0;
+  long maxsteps = FIT_MAX_STEPS;
   int profile = 0, r;
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
@@ -263,6 +272,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     case OPT_RTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &rtol); break;
     case OPT_ATOL: bad = cli_parse_positive_double(self, p.opt, p.value, &atol); break;
     case OPT_MAXITER: bad = cli_parse_positive_long(self, p.opt, p.value, &maxiter); break;
+    case OPT_MAXSTEPS: bad = cli_parse_positive_long(self, p.opt, p.value, &maxsteps); break;
     default: break;
     }
     if (bad) return CLI_EXIT_USAGE;
@@ -306,6 +316,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     muskx_status st = j.buf[w] ? muskx_sim_create(muskx_petab_model(pb), &j.sims[w])
                   : MUSKX_ENOMEM;
     if (st == MUSKX_OK) st = muskx_sim_set_tolerances(j.sims[w], rtol, atol);
+    if (st == MUSKX_OK) st = muskx_sim_set_max_steps(j.sims[w], maxsteps);
     if (st != MUSKX_OK) {
       cli_sim_error(path, NULL, j.sims[w], st);
       goto done;

@@ -260,6 +260,17 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
   muskx__fit_outcome o;
   muskx_status st = muskx__fit_local(f, worker, -1, f->start + k * n,
                                      f->theta + k * n, &o);
+  /* A drawn start whose callback fails at the start point is drawn again
+     (fit_starts.c); the start reported is the one that ran. A start from
+     the caller's table is kept as given. */
+  for (int a = 0; st == MUSKX_OK && f->starts_table == NULL &&
+                  o.start_failed &&
+                  a < MUSKX__FIT_REDRAWS;
+       a++) {
+    muskx__fit_redraw(f, k, a, f->start + k * n);
+    st = muskx__fit_local(f, worker, -1, f->start + k * n, f->theta + k * n,
+                          &o);
+  }
   f->nllh[k] = o.nllh;
   f->iters[k] = o.iters;
   f->evals[k] = o.evals;

@@ -66,6 +66,12 @@ muskx_status muskx__fit_err(muskx_fit *f, muskx_status st, const char *fmt,
 /* fit_starts.c: nstarts Latin-hypercube points in the (finite) box,
    row-major into out (nstarts x n); a pure function of (seed, nstarts). */
 muskx_status muskx__fit_lhs(const muskx_fit *f, size_t nstarts, double *out);
+/* fit_starts.c: how often a drawn start whose callback fails at the start
+   point is drawn again, and redraw number `attempt` (0, 1, ...) of start
+   k into x (n): uniform in the box, a pure function of (seed, k, attempt)
+   so the thread count does not matter. */
+#define MUSKX__FIT_REDRAWS 5
+void muskx__fit_redraw(const muskx_fit *f, size_t k, int attempt, double *x);
 
 /* fit_local.c: one local optimisation from x0 (n values, inside the
    box) with parameter `fixed` (-1: none) held at x0[fixed]. */
@@ -73,6 +79,7 @@ typedef struct muskx__fit_outcome {
   double nllh; /* at x; NaN when the start failed */
   int iters, evals;
   muskx_fit_exit exit;
+  int start_failed; /* the callback failed at the start point itself */
 } muskx__fit_outcome;
 muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
                               const double *x0, double *x,

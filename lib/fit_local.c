@@ -12,7 +12,8 @@
  *
  * A failed callback at a trial point rejects the step (more damping, or
  * SLSQP's own recovery); a failure at the start
- * point ends the start (MUSKX_FIT_FAILED, nllh NaN).
+ * point ends the start (MUSKX_FIT_FAILED, nllh NaN, start_failed; fit.c
+ * then draws a drawn start again).
  */
 #include <float.h>
 #include <math.h>
@@ -91,6 +92,7 @@ static muskx_status run_nlopt(local *l, double *x, muskx__fit_outcome *out) {
   double v0 = nl_obj((unsigned)l->nfree, x, NULL, l);
   if (l->failed) {
     out->exit = MUSKX_FIT_FAILED;
+    out->start_failed = 1;
   } else {
     double v = v0;
     nlopt_result r = nlopt_optimize(opt, x, &v);
@@ -150,6 +152,7 @@ muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
     out->nllh = muskx__fit_eval(f, worker, x);
     out->evals = 1;
     out->exit = isnan(out->nllh) ? MUSKX_FIT_FAILED : MUSKX_FIT_XTOL;
+    out->start_failed = isnan(out->nllh);
     goto done;
   }
   if (f->resid != NULL) {

@@ -17,7 +17,10 @@
  * The callback is only called inside the closed box. Trial points are
  * residual-only calls (a plain simulation); the Jacobian (a sensitivity
  * run) is computed only at accepted points. A failed trial call counts
- * as a rejected step.
+ * as a rejected step, and so does a Jacobian that fails at a point whose
+ * residuals were fine (a sensitivity run can need more solver steps than
+ * the plain run): the start goes on from its last point with more
+ * damping instead of ending there.
  */
 #include <math.h>
 #include <string.h>
@@ -40,7 +43,7 @@ typedef struct plm {
   const int *idx; /* free -> full index */
   double *full, *jfull;
   double *lo, *hi, *x, *xn, *g, *d, *p, *step; /* n each */
-  double *r, *rn, *J, *A, *H;                   /* m, m, m x n, n x n, n x n */
+  double *r, *rn, *J, *Jn, *A, *H; /* m, m, m x n, m x n, n x n, n x n */
   int *freev;
   int evals;
 } plm;
@@ -163,18 +166,19 @@ static muskx_status plm_alloc(plm *t) {
   t->r = muskx__calloc(m + 1, sizeof(double));
   t->rn = muskx__calloc(m + 1, sizeof(double));
   t->J = muskx__calloc(m * n + 1, sizeof(double));
+  t->Jn = muskx__calloc(m * n + 1, sizeof(double));
   t->jfull = muskx__calloc(m * (size_t)t->f->n + 1, sizeof(double));
   t->A = muskx__calloc(n * n + 1, sizeof(double));
   t->H = muskx__calloc(n * n + 1, sizeof(double));
   t->freev = muskx__calloc(n + 1, sizeof(int));
-  return t->r && t->rn && t->J && t->jfull && t->A && t->H && t->freev
+  return t->r && t->rn && t->J && t->Jn && t->jfull && t->A && t->H && t->freev
              ? MUSKX_OK
              : MUSKX_ENOMEM;
 }
 
 static void plm_free(plm *t) {
   void *all[] = {t->lo, t->hi, t->x, t->xn, t->g, t->d, t->p, t->step,
-                 t->r, t->rn, t->J, t->jfull, t->A, t->H, t->freev};
+                 t->r, t->rn, t->J, t->Jn, t->jfull, t->A, t->H, t->freev};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) muskx__free(all[i]);
 }
 
@@ -197,7 +201,10 @@ muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
     t.x[k] = fmin(fmax(full[idx[k]], t.lo[k]), t.hi[k]);
   }
   out->exit = MUSKX_FIT_FAILED;
-  if (call(&t, t.x, t.r, t.J) != 0) goto done;
+  if (call(&t, t.x, t.r, t.J) != 0) {
+    out->start_failed = 1;
+    goto done;
+  }
   double cost = half_sq(t.r, t.m), mu = 1e-3, nu = 2;
   gradient(&t);
   out->exit = MUSKX_FIT_MAXITER;
@@ -232,14 +239,20 @@ muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
         nu *= 2;
         continue;
       }
-      /* accepted: the Jacobian is computed only here */
-      double reduction = cost - costn;
-      memcpy(t.x, t.xn, (size_t)n * sizeof *t.x);
-      if (call(&t, t.x, t.r, t.J) != 0) {
-        out->exit = MUSKX_FIT_FAILED;
-        stop = 1;
-        break;
+      /* accepted: the Jacobian is computed only here; where it fails the
+         step is rejected after all */
+      if (call(&t, t.xn, t.rn, t.Jn) != 0) {
+        mu *= nu;
+        nu *= 2;
+        continue;
       }
+      double reduction = cost - costn, *swap = t.r;
+      memcpy(t.x, t.xn, (size_t)n * sizeof *t.x);
+      t.r = t.rn;
+      t.rn = swap;
+      swap = t.J;
+      t.J = t.Jn;
+      t.Jn = swap;
       cost = half_sq(t.r, t.m);
       gradient(&t);
       mu *= fmax(1.0 / 3, 1 - pow(2 * rho - 1, 3));

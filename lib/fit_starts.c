@@ -9,13 +9,21 @@
  * The permutations (Fisher-Yates) and the places come from the
  * counter-based generator of rng.c keyed by (seed, parameter), so the
  * starts are a pure function of (seed, nstarts): no state, no thread.
+ *
+ * A start whose callback fails at its very point (a simulation that
+ * cannot run there) is drawn again, uniformly in the box, from a stream
+ * of its own: a wide box often has corners where a model blows up, and
+ * one such corner should not cost a start.
  */
+#include <math.h>
+
 #include "alloc.h"
 #include "fit.h"
 #include "rng.h"
 
-/* Streams of rng.c, per parameter: the permutation, then the places. */
-enum { STREAM_PERM = 0, STREAM_PLACE = 1 };
+/* Streams of rng.c, per parameter: the permutation, the places, then one
+   per redraw of a failed start. */
+enum { STREAM_PERM = 0, STREAM_PLACE = 1, STREAM_REDRAW = 2 };
 
 muskx_status muskx__fit_lhs(const muskx_fit *f, size_t nstarts, double *out) {
   size_t *perm = muskx__calloc(nstarts, sizeof *perm);
@@ -45,4 +53,13 @@ muskx_status muskx__fit_lhs(const muskx_fit *f, size_t nstarts, double *out) {
   }
   muskx__free(perm);
   return MUSKX_OK;
+}
+
+void muskx__fit_redraw(const muskx_fit *f, size_t k, int attempt, double *x) {
+  for (int j = 0; j < f->n; j++) {
+    double u = muskx__rng_uniform(f->seed, (uint64_t)j,
+                                  STREAM_REDRAW + (uint64_t)attempt, k);
+    double v = f->lower[j] + (f->upper[j] - f->lower[j]) * u;
+    x[j] = fmin(fmax(v, f->lower[j]), f->upper[j]);
+  }
 }

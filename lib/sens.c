@@ -5,6 +5,10 @@
  * with the compiled Jacobian and df/dP (compile_sens.c), and the output
  * sensitivities dg/dp = (dg/dy) s + (dg/dP) (dP/dp).
  *
+ * Parameters that cannot move the state (they enter only outputs, like a
+ * noise parameter) are not given to CVODES: their state sensitivities
+ * stay 0 and their output sensitivities are the explicit dg/dP.
+ *
  * P is every parameter-like slot (parameters, then compartment volumes).
  * dP/dp (sens_P) is the identity on the chosen slots, follows derived
  * parameters through their expressions, and changes when an event assigns
@@ -28,13 +32,17 @@ static void free_choice(muskx_sim *s) {
     muskx__free(s->sens_names[k]);
   void *arrays[] = {s->sens_names, s->sens_slot, s->sens_species, s->sens_y,
                     s->sens_P, s->sens_P_nz, s->sens_work, s->sens_pbar,
-                    s->sens_ss, s->sens_tau, s->sens_prev, s->sens_cache_y};
+                    s->sens_ss, s->sens_tau, s->sens_prev, s->sens_cache_y,
+                    s->sens_dyn, s->sens_pbar_dyn};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
     muskx__free(arrays[i]);
   s->sens_names = NULL;
   s->sens_slot = s->sens_species = NULL;
   s->sens_y = s->sens_P = s->sens_work = s->sens_pbar = NULL;
   s->sens_ss = s->sens_tau = s->sens_prev = s->sens_cache_y = NULL;
+  s->sens_pbar_dyn = NULL;
+  s->sens_dyn = NULL;
+  s->sens_ndyn = 0;
   s->sens_P_nz = NULL;
   s->sens_cache_ok = 0;
   s->nsens = 0;
@@ -74,6 +82,40 @@ muskx_status muskx__sens_unsupported(muskx_sim *s) {
   return MUSKX_OK;
 }
 
+/* 1 when d/d P_slot may reach the state: through df/dP, an initial value,
+   a derived parameter, an event's trigger, time or assignment, or an event
+   assigning P_slot. A parameter that does not (it enters only outputs,
+   e.g. a noise parameter) keeps zero state sensitivities, so CVODES need
+   not integrate them; its output derivatives are explicit (out_p). */
+static int dprog_uses(const muskx__dprog *d, int slot) {
+  for (int32_t e = 0; e < d->code.nresults; e++)
+    if (d->col[e] == slot) return 1;
+  return 0;
+}
+
+static int moves_state(const muskx_sim *s, int slot) {
+  const muskx__sens_program *sp = &s->p->sens;
+  const muskx_model *m = s->m;
+  if (slot < 0) return 1; /* a species' initial value */
+  if (slot < sp->nslots && sp->f_p[slot].code.nresults > 0) return 1;
+  if (dprog_uses(&sp->ip_p, slot) || dprog_uses(&sp->iy_p, slot) ||
+      dprog_uses(&sp->root_p, slot))
+    return 1;
+  for (int e = 0; e < sp->nevents; e++)
+    if (dprog_uses(&sp->ev_p[e], slot) || dprog_uses(&sp->tm_p[e], slot))
+      return 1;
+  for (int e = 0; e < m->nevents; e++)
+    for (int k = 0; k < m->events[e].nsets; k++) {
+      const muskx__event_set *st = &m->events[e].sets[k];
+      int target = st->target_kind == MUSKX__SYM_PARAM ? st->target
+                   : st->target_kind == MUSKX__SYM_COMPARTMENT
+                       ? m->nparams + st->target
+                       : -1;
+      if (target == slot) return 1;
+    }
+  return 0;
+}
+
 muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
                                        int n) {
   if (s == NULL) return MUSKX_EINVAL;
@@ -109,10 +151,13 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
   t.sens_tau = muskx__calloc(np, sizeof(double));
   t.sens_prev = muskx__calloc(ns * np, sizeof(double));
   t.sens_cache_y = muskx__calloc(ns, sizeof(double));
+  t.sens_dyn = muskx__calloc(np, sizeof *t.sens_dyn);
+  t.sens_pbar_dyn = muskx__calloc(np, sizeof(double));
   st = MUSKX_OK;
   if (!t.sens_names || !t.sens_slot || !t.sens_species || !t.sens_y ||
       !t.sens_P || !t.sens_P_nz || !t.sens_work || !t.sens_pbar ||
-      !t.sens_ss || !t.sens_tau || !t.sens_prev || !t.sens_cache_y)
+      !t.sens_ss || !t.sens_tau || !t.sens_prev || !t.sens_cache_y ||
+      !t.sens_dyn || !t.sens_pbar_dyn)
     st = muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (sensitivities)");
   for (int k = 0; st == MUSKX_OK && k < n; k++) {
     const char *nm = names[k];
@@ -148,6 +193,7 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
     t.sens_names[k] = muskx__strdup(nm);
     if (st == MUSKX_OK && t.sens_names[k] == NULL)
       st = muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (sensitivities)");
+    if (moves_state(s, slot)) t.sens_dyn[t.sens_ndyn++] = k;
   }
   if (st != MUSKX_OK) {
     free_choice(&t);
@@ -169,6 +215,9 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
   s->sens_tau = t.sens_tau;
   s->sens_prev = t.sens_prev;
   s->sens_cache_y = t.sens_cache_y;
+  s->sens_dyn = t.sens_dyn;
+  s->sens_ndyn = t.sens_ndyn;
+  s->sens_pbar_dyn = t.sens_pbar_dyn;
   s->errmsg[0] = '\0';
   return MUSKX_OK;
 }
@@ -289,7 +338,7 @@ static int sens_rhs_cb(int Ns, sunrealtype t, N_Vector y, N_Vector ydot,
   (void)ydot; (void)tmp1; (void)tmp2;
   muskx_sim *s = ud;
   const muskx__program *p = s->p;
-  int n = s->m->nspecies, np = Ns;
+  int n = s->m->nspecies, np = s->nsens;
   double *yd = N_VGetArrayPointer(y);
   double *jv = s->sens_work, *fp = s->sens_work + p->jac_nnz;
   /* The staggered corrector calls this at one (t, y) for every iteration
@@ -303,9 +352,10 @@ static int sens_rhs_cb(int Ns, sunrealtype t, N_Vector y, N_Vector ydot,
     memcpy(s->sens_cache_y, yd, (size_t)n * sizeof *yd);
     s->sens_cache_ok = 1;
   }
-  for (int k = 0; k < np; k++) {
-    const double *sk = N_VGetArrayPointer(yS[k]);
-    double *dk = N_VGetArrayPointer(ySdot[k]);
+  for (int v = 0; v < Ns; v++) { /* CVODES vector v is parameter k */
+    int k = s->sens_dyn[v];
+    const double *sk = N_VGetArrayPointer(yS[v]);
+    double *dk = N_VGetArrayPointer(ySdot[v]);
     dk[0] = 0.0; /* the placeholder state of a model without species */
     for (int i = 0; i < n; i++) dk[i] = fp[(size_t)i * np + k];
     for (int j = 0; j < n; j++)
@@ -321,20 +371,23 @@ static int sens_rhs_cb(int Ns, sunrealtype t, N_Vector y, N_Vector ydot,
 
 static void to_vectors(muskx_sim *s) {
   int n = s->m->nspecies, np = s->nsens;
-  for (int k = 0; k < np; k++) {
-    double *v = N_VGetArrayPointer(s->yS[k]);
+  for (int q = 0; q < s->sens_ndyn; q++) {
+    int k = s->sens_dyn[q];
+    double *v = N_VGetArrayPointer(s->yS[q]);
     v[0] = 0.0;
     for (int i = 0; i < n; i++) v[i] = s->sens_y[(size_t)i * np + k];
+    s->sens_pbar_dyn[q] = s->sens_pbar[k];
   }
 }
 
 muskx_status muskx__sens_reinit(muskx_sim *s, double t) {
   s->sens_cache_ok = 0; /* parameters may have changed */
-  if (!s->sens_active) {
+  /* Without parameters that move the state, CVODES integrates none. */
+  if (!s->sens_active || s->sens_ndyn == 0) {
     if (s->sens_built) CVodeSensToggleOff(s->cvode);
     return MUSKX_OK;
   }
-  int np = s->nsens;
+  int np = s->sens_ndyn;
   if (s->yS != NULL && s->sens_nvec != np) {
     if (s->sens_built) CVodeSensFree(s->cvode);
     N_VDestroyVectorArray(s->yS, s->sens_nvec);
@@ -358,7 +411,7 @@ muskx_status muskx__sens_reinit(muskx_sim *s, double t) {
   /* error control on the sensitivities too, scaled by |p| (pbar) */
   if (flag == CV_SUCCESS) flag = CVodeSensEEtolerances(s->cvode);
   if (flag == CV_SUCCESS)
-    flag = CVodeSetSensParams(s->cvode, NULL, s->sens_pbar, NULL);
+    flag = CVodeSetSensParams(s->cvode, NULL, s->sens_pbar_dyn, NULL);
   if (flag == CV_SUCCESS) flag = CVodeSetSensErrCon(s->cvode, SUNTRUE);
   if (flag != CV_SUCCESS)
     return muskx__sim_err(s, MUSKX_ESOLVER,
@@ -368,15 +421,16 @@ muskx_status muskx__sens_reinit(muskx_sim *s, double t) {
 }
 
 muskx_status muskx__sens_fetch(muskx_sim *s, double t) {
-  if (!s->sens_active) return MUSKX_OK;
+  if (!s->sens_active || s->sens_ndyn == 0) return MUSKX_OK;
   sunrealtype tret;
   if (CVodeGetSens(s->cvode, &tret, s->yS) != CV_SUCCESS)
     return muskx__sim_err(s, MUSKX_ESOLVER,
                           "t=%g: cannot read the sensitivities: %s", t,
                           s->errmsg);
   int n = s->m->nspecies, np = s->nsens;
-  for (int k = 0; k < np; k++) {
-    const double *v = N_VGetArrayPointer(s->yS[k]);
+  for (int q = 0; q < s->sens_ndyn; q++) {
+    int k = s->sens_dyn[q];
+    const double *v = N_VGetArrayPointer(s->yS[q]);
     for (int i = 0; i < n; i++) s->sens_y[(size_t)i * np + k] = v[i];
   }
   return MUSKX_OK;

@@ -154,6 +154,10 @@ struct muskx_sim {
   double *sens_tau;      /* nsens: d(root time)/d p_k, NAN when unknown */
   double *sens_prev;     /* nspecies * nsens: s before a root's events */
   double *sens_out;      /* rows of output sensitivities, NULL: none */
+  int *sens_dyn;         /* the sens_ndyn parameters CVODES integrates (the
+                            others cannot move the state: theirs stay 0) */
+  int sens_ndyn;
+  double *sens_pbar_dyn; /* sens_pbar of those, in CVODES' order */
   double *sens_cache_y;  /* the (t, y) of the J and df/dp in sens_work */
   double sens_cache_t;
   int sens_cache_ok;

@@ -583,31 +583,116 @@ static int fails_right(void *ctx, int w, const double *p, double *r,
   return 0;
 }
 
-START_TEST(callback_failures_fail_starts_not_the_fit) {
-  double lo[2] = {-1, -1}, hi[2] = {1, 1};
-  muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, fails_right, NULL));
-  FIT_OK(f, muskx_fit_run(f, 12));
-  int failed = 0;
-  for (size_t k = 0; k < 12; k++) {
-    double s[2];
-    muskx_fit_result(f, k, s, NULL);
-    int should_fail = s[0] > 0.5;
-    ck_assert_int_eq(muskx_fit_exit_reason(f, k) == MUSKX_FIT_FAILED,
-                     should_fail);
-    ck_assert_int_eq(isnan(muskx_fit_nllh(f, k)), should_fail);
-    failed += should_fail;
+/* fails_right, and counts the calls in *ctx (one thread only). */
+static int fails_right_counted(void *ctx, int w, const double *p, double *r,
+                               double *J) {
+  ++*(int *)ctx;
+  return fails_right(NULL, w, p, r, J);
+}
+
+/* Never fails: the same residuals over the whole box. */
+static int never_fails(void *ctx, int w, const double *p, double *r,
+                       double *J) {
+  (void)ctx;
+  (void)w;
+  r[0] = p[0] - 0.2;
+  r[1] = 2 * (p[1] + 0.4);
+  if (J != NULL) {
+    J[0] = 1;
+    J[1] = 0;
+    J[2] = 0;
+    J[3] = 2;
   }
-  ck_assert(failed > 0 && failed < 12); /* the strata put 3 starts there */
-  double th[2];
-  muskx_fit_result(f, muskx_fit_best(f), NULL, th);
+  return 0;
+}
+
+/* fails_right's residuals everywhere, but the second Jacobian asked for
+   (the first accepted point's) fails, as a sensitivity run may where the
+   plain run succeeded; *ctx counts the Jacobian calls (one thread). */
+static int second_jacobian_fails(void *ctx, int w, const double *p,
+                                 double *r, double *J) {
+  if (J != NULL && ++*(int *)ctx == 2) return -1;
+  return never_fails(NULL, w, p, r, J);
+}
+
+START_TEST(a_jacobian_failing_at_an_accepted_point_rejects_the_step) {
+  double lo[2] = {-1, -1}, hi[2] = {1, 1}, start[2] = {0.9, 0.7}, th[2];
+  int jcalls = 0;
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_threads(f, 1));
+  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, second_jacobian_fails, &jcalls));
+  FIT_OK(f, muskx_fit_set_starts(f, start, 1));
+  FIT_OK(f, muskx_fit_run(f, 1));
+  ck_assert_int_ge(jcalls, 3); /* the failure was met, and passed */
+  ck_assert_int_ne(muskx_fit_exit_reason(f, 0), MUSKX_FIT_FAILED);
+  muskx_fit_result(f, 0, NULL, th);
   ck_assert_double_eq_tol(th[0], 0.2, 1e-8);
   ck_assert_double_eq_tol(th[1], -0.4, 1e-8);
+  ck_assert_double_eq_tol(muskx_fit_nllh(f, 0), 0.0, 1e-12);
+  muskx_fit_free(f);
+}
+END_TEST
 
-  /* failing everywhere: every start fails and the run says so */
+START_TEST(a_drawn_start_that_fails_is_drawn_again) {
+  double lo[2] = {-1, -1}, hi[2] = {1, 1};
+  enum { N = 12 };
+  /* the Latin hypercube itself, from a callback that never fails */
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, never_fails, NULL));
+  FIT_OK(f, muskx_fit_run(f, N));
+  double drawn[N][2];
+  for (size_t k = 0; k < N; k++) muskx_fit_result(f, k, drawn[k], NULL);
+  /* the same starts where the callback fails for x0 > 0.5 (a quarter of
+     the box): those starts are drawn again until they run */
+  double ran[2][N][2];
+  for (int threads = 1; threads <= 2; threads++) {
+    FIT_OK(f, muskx_fit_set_threads(f, threads));
+    FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, fails_right, NULL));
+    FIT_OK(f, muskx_fit_run(f, N));
+    int redrawn = 0;
+    for (size_t k = 0; k < N; k++) {
+      double *s = ran[threads - 1][k], th[2];
+      muskx_fit_result(f, k, s, th);
+      int was_bad = drawn[k][0] > 0.5;
+      redrawn += was_bad;
+      if (was_bad) { /* another point, inside the box, where it runs */
+        ck_assert(s[0] != drawn[k][0] && s[1] != drawn[k][1]);
+        ck_assert(s[0] <= 0.5 && s[0] >= -1 && s[1] >= -1 && s[1] <= 1);
+      } else { /* untouched */
+        ck_assert_double_eq(s[0], drawn[k][0]);
+        ck_assert_double_eq(s[1], drawn[k][1]);
+      }
+      ck_assert_int_ne(muskx_fit_exit_reason(f, k), MUSKX_FIT_FAILED);
+      ck_assert_double_eq_tol(th[0], 0.2, 1e-8);
+      ck_assert_double_eq_tol(th[1], -0.4, 1e-8);
+    }
+    ck_assert_int_eq(redrawn, 3); /* the strata put 3 of 12 starts there */
+  }
+  /* the redraws are a function of (seed, start): the thread count does
+     not matter */
+  for (size_t k = 0; k < N; k++) {
+    ck_assert_double_eq(ran[0][k][0], ran[1][k][0]);
+    ck_assert_double_eq(ran[0][k][1], ran[1][k][1]);
+  }
+
+  /* starts from the caller's table are kept: a failing one fails */
+  double table[2 * 2] = {0.9, 0.0, -0.5, 0.5};
+  FIT_OK(f, muskx_fit_set_starts(f, table, 2));
+  FIT_OK(f, muskx_fit_run(f, 2));
+  ck_assert_int_eq(muskx_fit_exit_reason(f, 0), MUSKX_FIT_FAILED);
+  ck_assert(isnan(muskx_fit_nllh(f, 0)));
+  ck_assert_int_ne(muskx_fit_exit_reason(f, 1), MUSKX_FIT_FAILED);
+  FIT_OK(f, muskx_fit_set_starts(f, NULL, 0));
+
+  /* failing everywhere: each start is tried 1 + MUSKX__FIT_REDRAWS (5)
+     times, then every start fails and the run says so */
   double lo2[2] = {0.6, -1};
+  int calls = 0;
+  FIT_OK(f, muskx_fit_set_threads(f, 1));
   FIT_OK(f, muskx_fit_set_bounds(f, lo2, hi));
+  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, fails_right_counted, &calls));
   ck_assert_int_eq(muskx_fit_run(f, 3), MUSKX_ENOTCONV);
+  ck_assert_int_eq(calls, 3 * 6);
   ck_assert(strstr(muskx_fit_errmsg(f), "all 3 starts failed") != NULL);
   ck_assert_uint_eq(muskx_fit_best(f), (size_t)-1);
   ck_assert_int_eq(muskx_fit_profile(f, 0.95, 10), MUSKX_ESTATE);
@@ -722,7 +807,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, results_are_identical_whatever_the_thread_count);
   tcase_add_test(tc, profiles_are_identical_whatever_the_thread_count);
   tcase_add_test(tc, drawn_starts_form_a_latin_hypercube_fixed_by_the_seed);
-  tcase_add_test(tc, callback_failures_fail_starts_not_the_fit);
+  tcase_add_test(tc, a_drawn_start_that_fails_is_drawn_again);
+  tcase_add_test(tc, a_jacobian_failing_at_an_accepted_point_rejects_the_step);
   tcase_add_test(tc, bad_arguments_get_clear_errors);
   tcase_add_test(tc, progress_reaches_the_total);
   suite_add_tcase(s, tc);

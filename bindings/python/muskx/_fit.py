@@ -61,7 +61,8 @@ def _array(buf):
     return (ctypes.c_double * len(buf)).from_buffer(buf)
 
 
-def run(problem, starts, seed, threads, rtol, atol, max_iterations):
+def run(problem, starts, seed, threads, rtol, atol, max_iterations,
+        max_steps=10000):
     _declare()
     starts, threads = int(starts), int(threads)
     if starts < 1 or threads < 0 or not (rtol > 0 and atol > 0):
@@ -97,6 +98,8 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations):
                 sims.append(sim)
                 st = lib.muskx_sim_set_tolerances(sim, float(rtol),
                                                   float(atol))
+                if st == _lib.OK:
+                    st = lib.muskx_sim_set_max_steps(sim, int(max_steps))
             if st != _lib.OK:
                 _raise(st, text(lib.muskx_sim_errmsg(sim)) if sim else "")
         bufs = [[(ctypes.c_double * max(m, 1))() for _ in range(2)] +

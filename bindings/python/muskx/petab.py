@@ -145,11 +145,13 @@ class Problem:
                 "dsigma": dsig}
 
     def fit(self, starts=20, seed=0, threads=0, rtol=1e-8, atol=1e-8,
-            max_iterations=None):
+            max_iterations=None, max_steps=10000):
         """Multi-start maximum-likelihood fit, the same as `muskx fit`
         (muskx(1)): starts local optimisations from a Latin hypercube of
         the bounds drawn from seed, on threads worker threads (0: one per
         processor; the results depend on the seed, not on the threads);
+        max_steps solver steps between outputs (as `muskx fit
+        --max-steps`; a start failing at its point is drawn again);
         normal noise by projected Levenberg-Marquardt on the exact
         residual Jacobian, Laplace noise by SLSQP on the exact gradient.
         Returns a dict: theta (starts x nparameters, on the parameters'
@@ -161,7 +163,7 @@ class Problem:
         InvalidArgumentError for bad arguments."""
         from . import _fit
         return _fit.run(self, starts, seed, threads, rtol, atol,
-                        max_iterations)
+                        max_iterations, max_steps)
 
     def evaluate(self, theta=None, rtol=1e-8, atol=1e-8):
         """Evaluates the problem at theta (a sequence in parameter_ids order,
