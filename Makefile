@@ -320,9 +320,11 @@ test-asan:
 	  $(TEST_SRC:tests/%.c=build-asan/tests/%)
 
 # Check must not fork under valgrind, or valgrind only sees the parent.
+# Test cases tagged "slow" (libSBML validating our exports: minutes under
+# valgrind, all inside libSBML) run in the plain and sanitizer stages only.
 valgrind: lib-static
 	@$(BUILD_TESTS)
-	$(TEST_ENV) CK_FORK=no $(RUN_TESTS) --label valgrind \
+	$(TEST_ENV) CK_FORK=no CK_EXCLUDE_TAGS=slow $(RUN_TESTS) --label valgrind \
 	  --wrap '$(VALGRIND)' -- $(TEST_BIN)
 
 # The test command of the README and of .ci/run. Runs every stage even when
