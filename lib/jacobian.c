@@ -194,48 +194,18 @@ int32_t muskx__diff_wrt(muskx__diff *d, int32_t node, int32_t j) {
   return r;
 }
 
-int muskx__dag_state_deps(const muskx__dag *g, int32_t node, int32_t *out,
-                          int32_t *stack, uint32_t *visited, uint32_t stamp) {
-  int n = 0, sp = 0;
-  if (node < 0 || !g->nodes[node].has_state) return 0;
-  stack[sp++] = node;
-  visited[node] = stamp;
-  while (sp > 0) {
-    const muskx__dnode *nd = &g->nodes[stack[--sp]];
-    if (nd->op == MUSKX__D_STATE) {
-      out[n++] = nd->a;
-      continue;
-    }
-    int32_t kids[3] = {nd->a, nd->b, nd->c};
-    for (int i = 0; i < muskx__dag_arity((muskx__dop)nd->op); i++) {
-      int32_t k = kids[i];
-      if (visited[k] != stamp && g->nodes[k].has_state) {
-        visited[k] = stamp;
-        stack[sp++] = k;
-      }
-    }
-  }
-  /* insertion sort: dependency lists are short */
-  for (int i = 1; i < n; i++) {
-    int32_t v = out[i];
-    int k = i - 1;
-    while (k >= 0 && out[k] > v) {
-      out[k + 1] = out[k];
-      k--;
-    }
-    out[k + 1] = v;
-  }
-  return n;
+/* Does the subtree at node reach a `leaf` node? States are flagged by
+   has_state, the other leaves (parameters, inputs, ...) by their bit. */
+static int reaches(const muskx__dnode *nd, muskx__dop leaf, uint8_t bit) {
+  return leaf == MUSKX__D_STATE ? nd->has_state : (nd->leafdeps & bit) != 0;
 }
 
 int muskx__dag_leaf_deps(const muskx__dag *g, int32_t node, muskx__dop leaf,
                          int32_t *out, int32_t *stack, uint32_t *visited,
                          uint32_t stamp) {
-  if (leaf == MUSKX__D_STATE)
-    return muskx__dag_state_deps(g, node, out, stack, visited, stamp);
-  uint8_t bit = muskx__dag_dep_bit(leaf);
+  uint8_t bit = leaf == MUSKX__D_STATE ? 0 : muskx__dag_dep_bit(leaf);
   int n = 0, sp = 0;
-  if (node < 0 || !(g->nodes[node].leafdeps & bit)) return 0;
+  if (node < 0 || !reaches(&g->nodes[node], leaf, bit)) return 0;
   stack[sp++] = node;
   visited[node] = stamp;
   while (sp > 0) {
@@ -247,7 +217,7 @@ int muskx__dag_leaf_deps(const muskx__dag *g, int32_t node, muskx__dop leaf,
     int32_t kids[3] = {nd->a, nd->b, nd->c};
     for (int i = 0; i < muskx__dag_arity((muskx__dop)nd->op); i++) {
       int32_t k = kids[i];
-      if (visited[k] != stamp && (g->nodes[k].leafdeps & bit)) {
+      if (visited[k] != stamp && reaches(&g->nodes[k], leaf, bit)) {
         visited[k] = stamp;
         stack[sp++] = k;
       }
@@ -263,4 +233,10 @@ int muskx__dag_leaf_deps(const muskx__dag *g, int32_t node, muskx__dop leaf,
     out[k + 1] = v;
   }
   return n;
+}
+
+int muskx__dag_state_deps(const muskx__dag *g, int32_t node, int32_t *out,
+                          int32_t *stack, uint32_t *visited, uint32_t stamp) {
+  return muskx__dag_leaf_deps(g, node, MUSKX__D_STATE, out, stack, visited,
+                              stamp);
 }
