@@ -199,6 +199,19 @@ static int read_models(sed_doc *d, xmlNodePtr list) {
 
 /* ---------------------------------------------------------- simulations */
 
+/* Every simulation runs on CVODE (BDF, Newton): a document that asks for
+   another algorithm (a stochastic one, say) is told so, by line, instead
+   of silently getting the deterministic answer. */
+static void warn_algorithm(const sed_doc *d, xmlNodePtr sim, const char *id) {
+  xmlNodePtr a = child(sim, "algorithm");
+  char *k = a ? attr(a, "kisaoID") : NULL;
+  if (k != NULL && strcmp(k, "KISAO:0000019") != 0)
+    fprintf(stderr, "%s:%ld: warning: simulation '%s' asks for algorithm %s; "
+            "muskx runs every task on CVODE (KISAO:0000019, BDF)\n",
+            d->path, xmlGetLineNo(a), id, k);
+  free(k);
+}
+
 static int read_sims(sed_doc *d, xmlNodePtr list) {
   d->sims = calloc((size_t)count_children(list) + 1, sizeof *d->sims);
   if (d->sims == NULL) return fail(d, list, "out of memory%s%s", NULL, NULL);
@@ -232,6 +245,7 @@ static int read_sims(sed_doc *d, xmlNodePtr list) {
     }
     if ((s->id = attr(n, "id")) == NULL)
       return fail(d, n, "a simulation needs an id%s%s", NULL, NULL);
+    warn_algorithm(d, n, s->id);
     d->nsims++;
   }
   return 0;

@@ -187,6 +187,29 @@ def refused(tmp, name, old, new, want, old2=None, new2=None):
         os.remove(path)
 
 
+def test_algorithm_warning(tmp):
+    """Every task runs on CVODE: asking for Gillespie's SSA (KISAO:0000029)
+    is warned about at the algorithm's line; CVODE's own id is not."""
+    p = run("sedml", os.path.join(HERE, "decay.sedml"), "-o",
+            os.path.join(tmp, "cvode"))
+    check("algorithm: KISAO:0000019 (CVODE) runs without a warning",
+          p.returncode == 0 and "warning" not in p.stderr, p.stderr)
+    with open(os.path.join(HERE, "decay.sedml")) as f:
+        text = f.read()
+    line = text[:text.index('kisaoID="KISAO:0000019"')].count("\n") + 1
+    path = os.path.join(HERE, ".ssa.sedml")
+    try:
+        with open(path, "w") as f:
+            f.write(text.replace("KISAO:0000019", "KISAO:0000029"))
+        p = run("sedml", path, "-o", os.path.join(tmp, "ssa"))
+        check("algorithm: KISAO:0000029 (SSA) runs on CVODE and says so at its line",
+              p.returncode == 0 and
+              ".ssa.sedml:%d: warning: simulation 'sim' asks for algorithm "
+              "KISAO:0000029" % line in p.stderr, p.stderr)
+    finally:
+        os.remove(path)
+
+
 def test_refusals(tmp):
     change = ('<changeAttribute target="/sbml:sbml/sbml:model/sbml:listOfParameters/'
               'sbml:parameter[@id=\'k\']/@value" newValue="0.5"/>')
@@ -219,6 +242,7 @@ def main():
         test_scan(os.path.join(tmp, "scan"))
         test_komarova(os.path.join(tmp, "komarova"))
         test_omex(tmp)
+        test_algorithm_warning(tmp)
         test_refusals(tmp)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
