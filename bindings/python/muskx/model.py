@@ -300,6 +300,33 @@ def _number(value, what):
                                    % (what, value), status="EINVAL") from None
 
 
+def _agents(ptr):
+    """The model's `agents:` as a dict (see Model)."""
+    out = {}
+    depot, fparam = ctypes.c_int(), ctypes.c_int()
+    fnum, per = ctypes.c_double(), ctypes.c_double()
+    for a in range(max(lib.muskx_model_agent_count(ptr), 0)):
+        routes = {}
+        for r in range(max(lib.muskx_model_agent_route_count(ptr, a), 0)):
+            route = text(lib.muskx_model_agent_route(
+                ptr, a, r, ctypes.byref(depot), ctypes.byref(fparam),
+                ctypes.byref(fnum), ctypes.byref(per)))
+            routes[route] = {
+                "depot": text(lib.muskx_model_name_at(
+                    ptr, _lib.KIND["species"], depot.value)),
+                "bioavailability": (
+                    text(lib.muskx_model_name_at(
+                        ptr, _lib.KIND["parameter"], fparam.value))
+                    if fparam.value >= 0 else fnum.value),
+                "per_dose_unit": per.value,
+            }
+        out[text(lib.muskx_model_agent_name(ptr, a))] = {
+            "dose_unit": text(lib.muskx_model_agent_dose_unit(ptr, a)),
+            "routes": routes,
+        }
+    return out
+
+
 class Model:
     """A loaded and compiled model (immutable, thread-safe).
 
@@ -319,6 +346,12 @@ class Model:
       initial_values                dict species -> default initial value
       input_values                  dict input -> default (first table value)
       columns                       result columns: species then outputs
+      agents                        the drugs the model knows by name
+                                    (muskx-model(5), agents): dict agent
+                                    -> {"dose_unit", "routes": {route ->
+                                    {"depot", "bioavailability" (a
+                                    parameter name or a number),
+                                    "per_dose_unit"}}}
 
     Methods: simulate(), steady_state(), describe(name), info(), close().
 
@@ -347,6 +380,7 @@ class Model:
         self.warnings = [
             text(lib.muskx_model_warning(ptr, i))
             for i in range(lib.muskx_model_warning_count(ptr))]
+        self.agents = _agents(ptr)
         self._names = {}
         self._meta = {}
         for kind, k in _lib.KIND.items():

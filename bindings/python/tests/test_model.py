@@ -25,6 +25,30 @@ outputs:
 """
 
 
+class Agents(unittest.TestCase):
+    """`agents:` (muskx-model(5)): tests/models/agents_pk.yaml's banner
+    gives every number by hand."""
+
+    def test_lists_each_drug_with_its_routes(self):
+        with muskx.load(model_path("agents_pk.yaml")) as m:
+            self.assertEqual(sorted(m.agents), ["drug_a", "drug_b"])
+            a = m.agents["drug_a"]
+            self.assertEqual(a["dose_unit"], "mg")
+            self.assertEqual(a["routes"]["sc"],
+                             {"depot": "A_depot", "bioavailability": "F_sc",
+                              "per_dose_unit": 1.0})
+            self.assertAlmostEqual(a["routes"]["iv"]["per_dose_unit"], 1000)
+            self.assertEqual(a["routes"]["iv"]["bioavailability"], 1.0)
+            oral = m.agents["drug_b"]["routes"]["oral"]
+            self.assertEqual(oral["depot"], "B_gut")
+            self.assertAlmostEqual(oral["per_dose_unit"], 2000)  # 500 g/mol
+            self.assertEqual(oral["bioavailability"], 0.05)
+
+    def test_a_model_without_agents_has_none(self):
+        with muskx.load(model_path("decay.yaml")) as m:
+            self.assertEqual(m.agents, {})
+
+
 class LoadingAFile(unittest.TestCase):
     def setUp(self):
         self.m = muskx.load(model_path("decay.yaml"))
