@@ -27,7 +27,7 @@
 #include "ensemble.h"
 #include "qsketch.h"
 
-#define BLOCK 16
+#define BLOCK 8
 
 typedef struct slot {
   int state; /* 0 free, 1 running, 2 finished */

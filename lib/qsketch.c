@@ -37,8 +37,11 @@
  * quantiles are computed by muskx_quantiles() and are exact (the same
  * interpolated numbers as the ensemble's exact path).
  */
+#define _DEFAULT_SOURCE /* madvise */
 #include <math.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,8 +90,13 @@ void muskx_qsketch_free(muskx_qsketch *s) {
 }
 
 /* Forgets every member; keeps k, width and the storage. */
+static void release(muskx_qsketch *s, int h);
+
 void muskx__qsketch_clear(muskx_qsketch *s, uint64_t stream) {
-  for (int h = 0; h < MAXLEV; h++) s->size[h] = 0;
+  for (int h = 0; h < MAXLEV; h++) {
+    s->size[h] = 0;
+    if (s->lev[h] != NULL) release(s, h);
+  }
   s->nlev = 1;
   s->n = 0;
   s->var = 0;
@@ -114,17 +122,42 @@ static size_t cap(const muskx_qsketch *s, int h) {
   return r < 2 ? 2 : r;
 }
 
-/* Room for `more` rows at level h. */
+/* Room for `more` rows at level h. A level is first given its capacity
+   and a half (what it can hold between compactions), then grows by
+   halves: RSS stays near the sketch's size. */
 static muskx_status reserve(muskx_qsketch *s, int h, size_t more) {
   size_t need = s->size[h] + more;
   if (need <= s->alloc[h]) return MUSKX_OK;
-  size_t a = s->alloc[h] ? s->alloc[h] : 16;
-  while (a < need) a *= 2;
+  size_t a = s->alloc[h] ? s->alloc[h] + s->alloc[h] / 2
+                         : cap(s, h) + cap(s, h) / 2 + 1;
+  if (a < need) a = need;
   double *p = muskx__reallocarray(s->lev[h], a, s->width * sizeof *p);
   if (p == NULL) return MUSKX_ENOMEM;
   s->lev[h] = p;
   s->alloc[h] = a;
   return MUSKX_OK;
+}
+
+/*
+ * Gives the pages of level h's rows past its size back to the system. A
+ * level fills up to its capacity, then empties into the next one; without
+ * this its touched pages stay resident, and since every level was the top
+ * one once (capacity k), RSS would approach k rows per level instead of
+ * the sketch's size. The block stays allocated; the pages come back, as
+ * zeros, when rows are written there again.
+ */
+static void release(muskx_qsketch *s, int h) {
+#ifdef MADV_DONTNEED
+  long page = sysconf(_SC_PAGESIZE);
+  if (page <= 0) return;
+  uintptr_t lo = (uintptr_t)(s->lev[h] + s->size[h] * s->width);
+  uintptr_t hi = (uintptr_t)(s->lev[h] + s->alloc[h] * s->width);
+  lo = (lo + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+  hi &= ~((uintptr_t)page - 1);
+  if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
+#else
+  (void)s, (void)h;
+#endif
 }
 
 /* In-place ascending sort of x[0..n-1] (no NaN): quicksort with a
@@ -187,6 +220,7 @@ static muskx_status compact(muskx_qsketch *s, int h, double *tmp) {
   s->size[h] = n & 1u;
   s->var += ldexp(1.0, 2 * h);
   s->ncompact++;
+  release(s, h);
   return MUSKX_OK;
 }
 
@@ -237,16 +271,34 @@ muskx_status muskx_qsketch_merge(muskx_qsketch *dst,
      empty sketch changes nothing, so a chunk's sketch merged into a fresh
      accumulator is that chunk's sketch, bit for bit. */
   int empty = dst->n == 0;
-  for (int h = 0; h < src->nlev; h++) {
-    muskx_status st = reserve(dst, h, src->size[h]);
-    if (st != MUSKX_OK) return st;
-  }
-  for (int h = 0; h < src->nlev; h++) {
+  /* Level by level, compacting each level before the next arrives, so
+     the merge needs about one level more than the two sketches. */
+  double *tmp = NULL;
+  size_t ntmp = 0;
+  muskx_status st = MUSKX_OK;
+  if (src->nlev > dst->nlev) dst->nlev = src->nlev;
+  for (int h = 0; h < src->nlev && st == MUSKX_OK; h++) {
+    st = reserve(dst, h, src->size[h]);
+    if (st != MUSKX_OK) break;
     memcpy(dst->lev[h] + dst->size[h] * dst->width, src->lev[h],
            src->size[h] * src->width * sizeof(double));
     dst->size[h] += src->size[h];
+    if (empty) continue;
+    while (st == MUSKX_OK && dst->size[h] >= cap(dst, h)) {
+      if (dst->size[h] > ntmp) {
+        double *t = muskx__reallocarray(tmp, dst->size[h], sizeof *t);
+        if (t == NULL) {
+          st = MUSKX_ENOMEM;
+          break;
+        }
+        tmp = t;
+        ntmp = dst->size[h];
+      }
+      st = compact(dst, h, tmp);
+    }
   }
-  if (src->nlev > dst->nlev) dst->nlev = src->nlev;
+  muskx__free(tmp);
+  if (st != MUSKX_OK) return st;
   dst->n += src->n;
   dst->var += src->var;
   if (empty) {
