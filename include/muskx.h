@@ -743,8 +743,10 @@ MUSKX_API double muskx_summary_shown(const muskx_summary *summary,
  * can be split over processes (muskx-mpi) by running ranges of it.
  * The model is shared by the threads; each thread has its own muskx_sim.
  * An ensemble itself belongs to one thread at a time.
- * Memory of a run: count * ntimes * ncols doubles for the trajectories,
- * plus one simulation per thread (see muskx_ensemble_set_columns()).
+ * Memory of a run: count * ntimes * ncols doubles for the trajectories
+ * while they fit the memory budget, else a quantile sketch whose size does
+ * not depend on count (muskx_ensemble_set_memory_budget()); plus one
+ * simulation per thread (see muskx_ensemble_set_columns()).
  * First version: 0.1.
  * ------------------------------------------------------------------------ */
 typedef struct muskx_ensemble muskx_ensemble;
@@ -1007,6 +1009,13 @@ MUSKX_API size_t muskx_qsketch_serialize(const muskx_qsketch *sk, void *buf,
    sketch, truncated), ENOMEM. */
 MUSKX_API muskx_status muskx_qsketch_deserialize(const void *buf, size_t n,
                                                  muskx_qsketch **out);
+/* Merges the sketch whose bytes are buf into dst, as
+   muskx_qsketch_merge() would, without building it (buf 8-byte aligned,
+   as malloc gives). Status: EINVAL (as deserialize, or k or width
+   differ), ENOMEM. */
+MUSKX_API muskx_status muskx_qsketch_merge_serialized(muskx_qsketch *dst,
+                                                      const void *buf,
+                                                      size_t n);
 
 /* ------------------------------------------------------------------------
  * Global sensitivity (issue 19): first-order and total Sobol indices of

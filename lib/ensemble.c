@@ -25,6 +25,7 @@
 
 #include "alloc.h"
 #include "ensemble.h"
+#include "qsketch.h"
 #include "rng.h"
 #include "scenario.h"
 #include "sim.h"
@@ -74,8 +75,7 @@ static void results_free(muskx_ensemble *e) {
   muskx__free(e->traj);
   muskx__free(e->values);
   muskx__free(e->status);
-  muskx_qsketch_free(e->sketch);
-  e->sketch = NULL;
+  e->sketch = NULL; /* its storage, sk_run, stays for the next run */
   e->msgs = NULL;
   e->traj = e->values = NULL;
   e->status = NULL;
@@ -89,6 +89,8 @@ void muskx_ensemble_free(muskx_ensemble *e) {
   muskx__free(e->vars);
   muskx__free(e->table);
   muskx__free(e->cols);
+  muskx_qsketch_free(e->sk_run);
+  muskx_qsketch_free(e->sk_part);
   muskx__free(e);
 }
 
@@ -554,6 +556,19 @@ static muskx_status results_alloc(muskx_ensemble *e, size_t first,
   return MUSKX_OK;
 }
 
+/* An empty sketch of k and width in *sk, reusing the one there. */
+static muskx_status sketch_ready(muskx_qsketch **sk, int k, size_t width,
+                                 uint64_t stream) {
+  if (*sk != NULL && muskx_qsketch_k(*sk) == k &&
+      muskx_qsketch_width(*sk) == width) {
+    muskx__qsketch_clear(*sk, stream);
+    return MUSKX_OK;
+  }
+  muskx_qsketch_free(*sk);
+  *sk = NULL;
+  return muskx_qsketch_create(k, width, stream, sk);
+}
+
 muskx_status muskx_ensemble_run(muskx_ensemble *e, size_t first, size_t count,
                                 unsigned long long seed, int nthreads,
                                 const double *times, size_t ntimes,
@@ -591,9 +606,13 @@ muskx_status muskx_ensemble_run(muskx_ensemble *e, size_t first, size_t count,
                      count > e->budget / (ntimes * ncols * sizeof(double)))) {
     /* beyond the memory budget: stream into a sketch */
     results_free(e);
-    st = muskx_qsketch_create(e->sketch_k, ntimes * ncols,
-                              first / muskx_ensemble_chunk(e), &e->sketch);
+    st = sketch_ready(&e->sk_run, e->sketch_k, ntimes * ncols,
+                      first / muskx_ensemble_chunk(e));
+    if (st == MUSKX_OK)
+      st = sketch_ready(&e->sk_part, e->sketch_k, ntimes * ncols,
+                        first / muskx_ensemble_chunk(e));
     if (st == MUSKX_OK) {
+      e->sketch = e->sk_run;
       e->first = first;
       e->count = count;
       e->ntimes = ntimes;

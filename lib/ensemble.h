@@ -64,6 +64,10 @@ struct muskx_ensemble {
   /* the last run */
   size_t first, count, ntimes, nfailed;
   muskx_qsketch *sketch; /* non-NULL: streamed, trajectories not kept */
+  /* their storage, kept from run to run: a run split into many chunk
+     runs (muskx-mpi) reuses it instead of freeing and allocating the
+     sketch's tens of MB each time, which fragments the heap */
+  muskx_qsketch *sk_run, *sk_part;
   double *traj;   /* count x ntimes x ncols */
   double *values; /* count x nvars */
   int *status;    /* count */
@@ -88,7 +92,8 @@ void muskx__ens_run_member(const muskx_ensemble *e, muskx_sim *sim,
 muskx_status muskx__ens_only_what_is_read(const muskx_ensemble *e,
                                           muskx_sim *sim);
 /* ensemble_stream.c: runs samples first .. first + count - 1 into a
-   sketch (e->sketch, already created and empty) and the member hook,
+   sketch (e->sketch, already created and empty; e->sk_part, the chunk
+   sketch, likewise) and the member hook,
    keeping no trajectory. times are in model units. */
 muskx_status muskx__ens_run_streamed(muskx_ensemble *e, size_t first,
                                      size_t count, uint64_t seed,

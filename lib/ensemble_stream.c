@@ -234,22 +234,19 @@ muskx_status muskx__ens_run_streamed(muskx_ensemble *e, size_t first,
   p.fatal = MUSKX_OK;
   if ((size_t)nthreads > p.nblocks) nthreads = (int)p.nblocks;
   if (nthreads < 1) nthreads = 1;
-  if (slots_alloc(&p, 2 * nthreads + 2) != MUSKX_OK ||
-      muskx_qsketch_create(e->sketch_k, p.width, first / p.chunk, &p.part) !=
-          MUSKX_OK) {
+  p.part = e->sk_part;
+  if (slots_alloc(&p, 2 * nthreads + 2) != MUSKX_OK) {
     slots_free(&p);
     return muskx__ens_err(e, MUSKX_ENOMEM, "out of memory for the blocks "
                           "of a streamed run (%zu values a member)", p.width);
   }
   if (pthread_mutex_init(&p.mu, NULL) != 0) {
     slots_free(&p);
-    muskx_qsketch_free(p.part);
     return muskx__ens_err(e, MUSKX_ESTATE, "cannot create a mutex");
   }
   if (pthread_cond_init(&p.cv, NULL) != 0) {
     pthread_mutex_destroy(&p.mu);
     slots_free(&p);
-    muskx_qsketch_free(p.part);
     return muskx__ens_err(e, MUSKX_ESTATE, "cannot create a condition");
   }
   e->nfailed = 0;
@@ -290,7 +287,6 @@ muskx_status muskx__ens_run_streamed(muskx_ensemble *e, size_t first,
   pthread_cond_destroy(&p.cv);
   pthread_mutex_destroy(&p.mu);
   slots_free(&p);
-  muskx_qsketch_free(p.part);
   if (p.fatal != MUSKX_OK) {
     if (e->errmsg[0] == '\0')
       muskx__ens_err(e, p.fatal, "out of memory feeding the sketch");

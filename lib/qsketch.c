@@ -262,9 +262,34 @@ muskx_status muskx_qsketch_add(muskx_qsketch *s, const double *row) {
   return s->size[0] >= cap(s, 0) ? settle(s) : MUSKX_OK;
 }
 
-muskx_status muskx_qsketch_merge(muskx_qsketch *dst,
-                                 const muskx_qsketch *src) {
-  if (dst == NULL || src == NULL || dst == src) return MUSKX_EINVAL;
+/* What a merge reads of its source: a sketch, or the bytes of one. */
+typedef struct view {
+  int k, nlev;
+  size_t width, n;
+  double var;
+  uint64_t stream, ncompact;
+  size_t size[MAXLEV];
+  const double *lev[MAXLEV];
+} view;
+
+static view view_of(const muskx_qsketch *s) {
+  view v;
+  memset(&v, 0, sizeof v);
+  v.k = s->k;
+  v.nlev = s->nlev;
+  v.width = s->width;
+  v.n = s->n;
+  v.var = s->var;
+  v.stream = s->stream;
+  v.ncompact = s->ncompact;
+  for (int h = 0; h < s->nlev; h++) {
+    v.size[h] = s->size[h];
+    v.lev[h] = s->lev[h];
+  }
+  return v;
+}
+
+static muskx_status merge_view(muskx_qsketch *dst, const view *src) {
   if (dst->width != src->width || dst->k != src->k) return MUSKX_EINVAL;
   if (src->n == 0) return MUSKX_OK;
   /* An empty sketch becomes a copy, coins included: merging into an
@@ -280,8 +305,9 @@ muskx_status muskx_qsketch_merge(muskx_qsketch *dst,
   for (int h = 0; h < src->nlev && st == MUSKX_OK; h++) {
     st = reserve(dst, h, src->size[h]);
     if (st != MUSKX_OK) break;
-    memcpy(dst->lev[h] + dst->size[h] * dst->width, src->lev[h],
-           src->size[h] * src->width * sizeof(double));
+    if (src->size[h] > 0)
+      memcpy(dst->lev[h] + dst->size[h] * dst->width, src->lev[h],
+             src->size[h] * src->width * sizeof(double));
     dst->size[h] += src->size[h];
     if (empty) continue;
     while (st == MUSKX_OK && dst->size[h] >= cap(dst, h)) {
@@ -307,6 +333,13 @@ muskx_status muskx_qsketch_merge(muskx_qsketch *dst,
     return MUSKX_OK; /* src was settled */
   }
   return settle(dst);
+}
+
+muskx_status muskx_qsketch_merge(muskx_qsketch *dst,
+                                 const muskx_qsketch *src) {
+  if (dst == NULL || src == NULL || dst == src) return MUSKX_EINVAL;
+  view v = view_of(src);
+  return merge_view(dst, &v);
 }
 
 double muskx_qsketch_rank_error(const muskx_qsketch *s, double delta) {
@@ -399,11 +432,10 @@ size_t muskx_qsketch_serialize(const muskx_qsketch *s, void *buf,
   return need;
 }
 
-muskx_status muskx_qsketch_deserialize(const void *buf, size_t n,
-                                       muskx_qsketch **out) {
-  if (out == NULL) return MUSKX_EINVAL;
-  *out = NULL;
+/* Reads the bytes of a sketch into a view of them (no copy). */
+static muskx_status parse(const void *buf, size_t n, view *v) {
   uint64_t head[8];
+  memset(v, 0, sizeof *v);
   if (buf == NULL || n < sizeof head) return MUSKX_EINVAL;
   const unsigned char *p = buf, *end = p + n;
   memcpy(head, p, sizeof head);
@@ -412,42 +444,61 @@ muskx_status muskx_qsketch_deserialize(const void *buf, size_t n,
       head[2] > MAXLEV || head[3] == 0 ||
       head[3] > SIZE_MAX / sizeof(double) / 4)
     return MUSKX_EINVAL;
-  muskx_qsketch *s = NULL;
-  muskx_status st = muskx_qsketch_create((int)head[1], (size_t)head[3],
-                                         head[5], &s);
-  if (st != MUSKX_OK) return st;
-  s->nlev = (int)head[2];
-  s->n = (size_t)head[4];
-  s->ncompact = head[6];
-  memcpy(&s->var, &head[7], sizeof s->var);
-  if ((size_t)(end - p) < (size_t)s->nlev * sizeof(uint64_t)) {
-    muskx_qsketch_free(s);
+  v->k = (int)head[1];
+  v->nlev = (int)head[2];
+  v->width = (size_t)head[3];
+  v->n = (size_t)head[4];
+  v->stream = head[5];
+  v->ncompact = head[6];
+  memcpy(&v->var, &head[7], sizeof v->var);
+  if ((size_t)(end - p) < (size_t)v->nlev * sizeof(uint64_t))
     return MUSKX_EINVAL;
-  }
-  size_t weight = 0;
-  for (int h = 0; h < s->nlev && st == MUSKX_OK; h++) {
+  for (int h = 0; h < v->nlev; h++) {
     uint64_t z;
     memcpy(&z, p, sizeof z);
     p += sizeof z;
-    if (z > (uint64_t)(end - p) / sizeof(double)) st = MUSKX_EINVAL;
-    else s->size[h] = (size_t)z;
+    v->size[h] = (size_t)z;
+    if (z > (uint64_t)(SIZE_MAX / v->width / sizeof(double)))
+      return MUSKX_EINVAL;
   }
-  for (int h = 0; h < s->nlev && st == MUSKX_OK; h++) {
-    size_t rows = s->size[h];
-    s->size[h] = 0;
-    st = reserve(s, h, rows);
-    size_t bytes = rows * s->width * sizeof(double);
-    if (st == MUSKX_OK && (size_t)(end - p) < bytes) st = MUSKX_EINVAL;
-    if (st == MUSKX_OK && bytes) memcpy(s->lev[h], p, bytes);
-    p += st == MUSKX_OK ? bytes : 0;
-    s->size[h] = rows;
-    weight += rows << h;
+  /* rows are doubles: the caller's buffer must keep them aligned */
+  if (((uintptr_t)p & (sizeof(double) - 1)) != 0) return MUSKX_EINVAL;
+  size_t weight = 0;
+  for (int h = 0; h < v->nlev; h++) {
+    size_t bytes = v->size[h] * v->width * sizeof(double);
+    if ((size_t)(end - p) < bytes) return MUSKX_EINVAL;
+    v->lev[h] = (const double *)(const void *)p;
+    p += bytes;
+    if (v->size[h] > (SIZE_MAX >> h) - weight) return MUSKX_EINVAL;
+    weight += v->size[h] << h;
   }
-  if (st == MUSKX_OK && (p != end || weight != s->n)) st = MUSKX_EINVAL;
+  return p == end && weight == v->n ? MUSKX_OK : MUSKX_EINVAL;
+}
+
+muskx_status muskx_qsketch_merge_serialized(muskx_qsketch *dst,
+                                            const void *buf, size_t n) {
+  view v;
+  if (dst == NULL) return MUSKX_EINVAL;
+  muskx_status st = parse(buf, n, &v);
+  return st != MUSKX_OK ? st : merge_view(dst, &v);
+}
+
+muskx_status muskx_qsketch_deserialize(const void *buf, size_t n,
+                                       muskx_qsketch **out) {
+  view v;
+  if (out == NULL) return MUSKX_EINVAL;
+  *out = NULL;
+  muskx_status st = parse(buf, n, &v);
+  if (st != MUSKX_OK) return st;
+  muskx_qsketch *s = NULL;
+  st = muskx_qsketch_create(v.k, v.width, v.stream, &s);
+  if (st != MUSKX_OK) return st;
+  if (v.n > 0) st = merge_view(s, &v); /* into an empty one: a copy */
   if (st != MUSKX_OK) {
     muskx_qsketch_free(s);
     return st;
   }
+  s->nlev = v.nlev;
   *out = s;
   return MUSKX_OK;
 }

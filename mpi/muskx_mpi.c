@@ -314,15 +314,19 @@ static int run_sketched(cli_ens *job, collector *c, int rank, int size,
         rc = CLI_EXIT_FAIL;
         continue;
       }
-      muskx_qsketch *sk = NULL;
-      unsigned char *b = malloc((size_t)head[0]);
+      /* one receive buffer, grown to the largest chunk sketch */
+      if (head[0] > nbytes) {
+        unsigned char *nb = realloc(bytes, (size_t)head[0]);
+        if (nb != NULL) bytes = nb, nbytes = (size_t)head[0];
+      }
+      unsigned char *b = head[0] <= nbytes ? bytes : NULL;
       MPI_Recv(b, b != NULL ? (int)head[0] : 0, MPI_BYTE, owner, 2,
                MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       MPI_Recv(c->recs, (int)(count * c->reclen), MPI_DOUBLE, owner, 3,
                MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       if (b == NULL ||
-          muskx_qsketch_deserialize(b, (size_t)head[0], &sk) != MUSKX_OK ||
-          muskx_qsketch_merge(*acc, sk) != MUSKX_OK) {
+          muskx_qsketch_merge_serialized(*acc, b, (size_t)head[0]) !=
+              MUSKX_OK) {
         fprintf(stderr, "%s: chunk %zu from rank %d: bad sketch or out of "
                         "memory\n", job->path, j, owner);
         rc = CLI_EXIT_FAIL;
@@ -330,8 +334,6 @@ static int run_sketched(cli_ens *job, collector *c, int rank, int size,
         for (size_t s = 0; s < count; s++)
           cli_ens_consume(job, c->recs + s * c->reclen);
       }
-      muskx_qsketch_free(sk);
-      free(b);
     }
   }
   free(bytes);

@@ -135,8 +135,9 @@ START_TEST(merged_sketches_keep_the_bound_and_serialize_exactly) {
   enum { N = 60000, W = 1, CH = 7 };
   uint64_t seed = 9;
   double *data = malloc(N * sizeof *data), q[7];
-  muskx_qsketch *acc = NULL;
+  muskx_qsketch *acc = NULL, *acc2 = NULL;
   ck_assert_int_eq(muskx_qsketch_create(100, W, 0, &acc), MUSKX_OK);
+  ck_assert_int_eq(muskx_qsketch_create(100, W, 0, &acc2), MUSKX_OK);
   for (int c = 0; c < CH; c++) {
     muskx_qsketch *part = NULL, *back = NULL;
     ck_assert_int_eq(muskx_qsketch_create(100, W, (unsigned)c + 1, &part),
@@ -155,6 +156,10 @@ START_TEST(merged_sketches_keep_the_bound_and_serialize_exactly) {
     /* truncated or not a sketch: refused */
     muskx_qsketch_free(back);
     back = NULL;
+    /* merging the bytes is merging the sketch (muskx-mpi's rank 0) */
+    ck_assert_int_eq(muskx_qsketch_merge_serialized(acc2, b, nb), MUSKX_OK);
+    ck_assert_int_eq(muskx_qsketch_merge_serialized(acc2, b, nb - 8),
+                     MUSKX_EINVAL);
     ck_assert_int_eq(muskx_qsketch_deserialize(b, nb - 8, &back),
                      MUSKX_EINVAL);
     b[0] ^= 1;
@@ -165,6 +170,16 @@ START_TEST(merged_sketches_keep_the_bound_and_serialize_exactly) {
     free(b2);
   }
   ck_assert_int_eq(muskx_qsketch_count(acc), N);
+  size_t n1 = muskx_qsketch_serialize(acc, NULL, 0);
+  size_t n2 = muskx_qsketch_serialize(acc2, NULL, 0);
+  ck_assert_int_eq(n1, n2);
+  unsigned char *b1 = malloc(n1), *b2 = malloc(n2);
+  muskx_qsketch_serialize(acc, b1, n1);
+  muskx_qsketch_serialize(acc2, b2, n2);
+  ck_assert(memcmp(b1, b2, n1) == 0);
+  free(b1);
+  free(b2);
+  muskx_qsketch_free(acc2);
   double t = muskx_qsketch_rank_error(acc, 1e-9) * N;
   ck_assert_msg(t > 0 && t < 0.1 * N, "stated rank error %g", t);
   ck_assert_int_eq(muskx_qsketch_quantiles(acc, PROBS, 7, q), MUSKX_OK);
