@@ -344,6 +344,44 @@ START_TEST(sensitivities_fail_cleanly_at_every_allocation) {
 }
 END_TEST
 
+/* A streamed ensemble (issue 19): 20 members beyond a zero memory budget
+   into a sketch of k = 8, which compacts, then its quantiles; on one
+   thread, the calling one, where the hook counts. A member that ran out
+   of memory is a failed member, not a failed run, so it counts as ENOMEM
+   here too. */
+static muskx_status op_streamed(void *ctx, int *created) {
+  const muskx_model *m = ctx;
+  muskx_ensemble *e = NULL;
+  const char *cols[1] = {"A"};
+  double q[3 * NRUN];
+  static const double probs[3] = {0.1, 0.5, 0.9};
+  muskx_status st = muskx_ensemble_create(m, &e);
+  if (st == MUSKX_OK)
+    st = muskx_ensemble_vary(e, "k", MUSKX_DIST_LOGNORMAL, 0.5, 0.3);
+  if (st == MUSKX_OK) st = muskx_ensemble_set_columns(e, cols, 1);
+  if (st == MUSKX_OK) st = muskx_ensemble_set_memory_budget(e, 0, 8);
+  if (st == MUSKX_OK)
+    st = muskx_ensemble_run(e, 0, 20, 5, 1, run_times, NRUN, NULL, NULL);
+  if (st == MUSKX_OK && muskx_ensemble_nfailed(e) > 0) st = MUSKX_ENOMEM;
+  if (st == MUSKX_OK)
+    st = muskx_ensemble_quantiles(e, probs, 3, q, 3 * NRUN);
+  *created = 0;
+  muskx_ensemble_free(e);
+  return st;
+}
+
+START_TEST(a_streamed_ensemble_fails_cleanly_at_every_allocation) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  ck_assert_int_eq(muskx_model_load_string(sens_text, strlen(sens_text),
+                                           "sens.yaml", &m, &err),
+                   MUSKX_OK);
+  fail_each_allocation("streamed ensemble", op_streamed, m);
+  muskx_model_free(m);
+  require_no_leak("streamed ensemble", 0, 0);
+}
+END_TEST
+
 START_TEST(the_hook_counts_and_fails_exactly_the_nth_allocation) {
   muskx__alloc_test_fail(3, 0);
   void *a = muskx__alloc(8), *b = muskx__calloc(2, 8), *c = muskx__alloc(8);
@@ -508,6 +546,7 @@ int main(void) {
   tcase_add_test(tc, creating_a_simulation_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, a_run_fails_cleanly_at_every_allocation_and_the_sim_stays_usable);
   tcase_add_test(tc, settings_that_allocate_fail_cleanly_at_every_allocation);
+  tcase_add_test(tc, a_streamed_ensemble_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, sensitivities_fail_cleanly_at_every_allocation);
   tcase_add_test(tc, a_petab_problem_fails_cleanly_at_every_allocation);
   suite_add_tcase(su, tc);
