@@ -493,7 +493,7 @@ demo:
 CALIBRATION_PROBLEMS = $(wildcard models/calibration/*/problem.yml)
 # muskx fit options; add --profile for the profile likelihoods
 CALIBRATE_FIT_ARGS ?= --starts 20 --seed 1
-.PHONY: validate calibrate
+.PHONY: validate calibrate sensitivity-docs
 validate:
 	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx
 	/usr/bin/python3 tests/calibration/validate.py --muskx $(BUILD)/muskx
@@ -501,6 +501,12 @@ calibrate:
 	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx
 	/usr/bin/python3 tests/calibration/calibrate.py --muskx $(BUILD)/muskx \
 	  --out $(BUILD)/calibrate --fit-args "$(CALIBRATE_FIT_ARGS)" $(CALIBRATION_PROBLEMS)
+# make sensitivity-docs: docs/sensitivity.md, the what-ifs at 0.5x / 1.5x of
+# every parameter no study fixes (tests/calibration/whatif_sensitivity.py;
+# a report, ~2 minutes, not part of make check)
+sensitivity-docs:
+	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx
+	/usr/bin/python3 tests/calibration/whatif_sensitivity.py --muskx $(BUILD)/muskx --out docs/sensitivity.md
 
 # ---------------------------------------------------------------- SBML
 # The SBML Test Suite's semantic cases (issue 5): one line per case (pass,
