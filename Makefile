@@ -300,9 +300,12 @@ SBML_SUITE_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(SBML_SUITE
 # cases of the PEtab test suite and the 8 benchmark problems against their
 # published values, closed-form problems and bad input; about 2 s; and
 # muskx_petab_jacobian() against finite differences on the 8 benchmark
-# problems (check_bench_gradients.py, about 15 s).
+# problems (check_bench_gradients.py, about 15 s); and Zheng_PNAS2012's llh
+# at its nominal parameters and at a fitted optimum above the published one,
+# against an independent scipy re-implementation of the SBML model and of
+# PEtab's llh (zheng_independent.py, about 10 s).
 PETAB_DATA ?= ../shared/petab-test-suite
-PETAB_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(PETAB_DATA))),"/usr/bin/python3 tests/petab/test_petab.py" "/usr/bin/python3 tests/petab/check_bench_gradients.py")
+PETAB_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(PETAB_DATA))),"/usr/bin/python3 tests/petab/test_petab.py" "/usr/bin/python3 tests/petab/check_bench_gradients.py" "/usr/bin/python3 tests/petab/zheng_independent.py")
 
 # The Check binaries only, in $(BUILD).
 test-unit:
