@@ -281,6 +281,17 @@ check-fit: all
 	$(TEST_ENV) $(RUN_TESTS) --label check-fit -- \
 	  "/usr/bin/python3 tests/fit/check_boehm.py"
 
+# make fit-report (issue 15): a 20-start muskx fit of each of the 8 PEtab
+# benchmark problems (hits of the reference llh, best llh, failures, CPU)
+# and a probe of why points drawn over the parameter box fail to simulate;
+# about 15 min of one core, so not part of make check. Writes
+# $(BUILD)/fit-report.md (docs/fitting.md quotes a run).
+.PHONY: fit-report
+fit-report: all
+	OPENBLAS_NUM_THREADS=1 nice -n 10 /usr/bin/python3 \
+	  tests/petab/multistart_report.py --out $(BUILD)/fit-report.md
+	@cat $(BUILD)/fit-report.md
+
 # tests/sens/check_models.py (issue 15): the forward sensitivities of every
 # shipped model against central finite differences (about 1 s).
 # Model calibration against published targets (issue 4): each script runs
