@@ -285,11 +285,13 @@ check-fit: all
 # benchmark problems (hits of the reference llh, best llh, failures, CPU)
 # and a probe of why points drawn over the parameter box fail to simulate;
 # about 15 min of one core, so not part of make check. Writes
-# $(BUILD)/fit-report.md (docs/fitting.md quotes a run).
+# $(BUILD)/fit-report.md and each fit to $(BUILD)/fit-report/ (docs/fitting.md
+# quotes a run).
 .PHONY: fit-report
 fit-report: all
 	OPENBLAS_NUM_THREADS=1 nice -n 10 /usr/bin/python3 \
-	  tests/petab/multistart_report.py --out $(BUILD)/fit-report.md
+	  tests/petab/multistart_report.py --out $(BUILD)/fit-report.md \
+	  --fit-dir $(BUILD)/fit-report
 	@cat $(BUILD)/fit-report.md
 
 # tests/sens/check_models.py (issue 15): the forward sensitivities of every

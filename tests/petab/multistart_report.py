@@ -7,7 +7,7 @@ drawn over the whole box fail to simulate. Minutes of CPU: not in
 
     multistart_report.py [--starts N] [--seed S] [--max-steps N]
                          [--points N] [--problems A,B,...] [--no-fit]
-                         [--no-probe] [--out FILE]
+                         [--no-probe] [--out FILE] [--fit-dir DIR]
 
 Fit (one thread, rtol = atol = 1e-8, the given step budget per output
 interval, default 10000 as `muskx fit`): per problem the starts ending
@@ -62,9 +62,17 @@ def references():
     return refs
 
 
-def fit(name, starts, seed, max_steps, ref):
+def fit(name, starts, seed, max_steps, ref, fit_dir):
     problem = os.path.join(BENCH, name, name + ".yaml")
-    out = tempfile.mkdtemp(prefix="muskx-fitreport-")
+    if fit_dir:
+        out = os.path.join(fit_dir, name)
+        os.makedirs(out, exist_ok=True)
+        return fit_in(problem, name, starts, seed, max_steps, ref, out)
+    with tempfile.TemporaryDirectory(prefix="muskx-fitreport-") as out:
+        return fit_in(problem, name, starts, seed, max_steps, ref, out)
+
+
+def fit_in(problem, name, starts, seed, max_steps, ref, out):
     c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
     p = subprocess.run([MUSKX, "fit", problem, "--starts", str(starts),
@@ -172,7 +180,8 @@ def main(argv):
               "failed | exits | iterations | CPU | wall |",
               "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
         for n in names:
-            r = fit(n, starts, seed, max_steps, refs[n])
+            r = fit(n, starts, seed, max_steps, refs[n],
+                    arg(argv, "--fit-dir", None))
             if "error" in r:
                 L.append("| %s | %.4f | error: %s | | | | | | %.1f s | %.1f s |"
                          % (n, r["ref"], r["error"], r["cpu"], r["wall"]))
