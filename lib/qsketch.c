@@ -364,7 +364,7 @@ muskx_status muskx_qsketch_quantiles(const muskx_qsketch *s,
     for (size_t i = 0; i < nprobs * w; i++) out[i] = NAN;
     return MUSKX_OK;
   }
-  if (s->ncompact == 0) /* every member kept: exact */
+  if (s->var == 0) /* no compaction in it or in what was merged: exact */
     return muskx_quantiles(s->lev[0], s->size[0], w, probs, nprobs, out);
   size_t items = 0;
   for (int h = 0; h < s->nlev; h++) items += s->size[h];

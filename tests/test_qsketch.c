@@ -197,12 +197,44 @@ START_TEST(merged_sketches_keep_the_bound_and_serialize_exactly) {
 }
 END_TEST
 
+/* A sketch that never compacted, merged with one that did: the answers
+   must use every level (not the exact path of a sketch of weight-1 items
+   only). 10 small values, then 5,000 values above them. */
+START_TEST(an_exact_sketch_merged_with_a_compacted_one_uses_every_level) {
+  /* one value, then 1,000 values above it with k = 200: the merge fills
+     no level of the exact sketch, so it compacts nothing itself */
+  muskx_qsketch *a = NULL, *b = NULL;
+  ck_assert_int_eq(muskx_qsketch_create(200, 1, 0, &a), MUSKX_OK);
+  ck_assert_int_eq(muskx_qsketch_create(200, 1, 1, &b), MUSKX_OK);
+  double v = -1;
+  ck_assert_int_eq(muskx_qsketch_add(a, &v), MUSKX_OK);
+  ck_assert(muskx_qsketch_rank_error(a, 0.01) == 0.0);
+  for (int i = 0; i < 1000; i++) {
+    v = i;
+    ck_assert_int_eq(muskx_qsketch_add(b, &v), MUSKX_OK);
+  }
+  ck_assert_int_eq(muskx_qsketch_merge(a, b), MUSKX_OK);
+  ck_assert_int_eq(muskx_qsketch_count(a), 1001);
+  double t = muskx_qsketch_rank_error(a, 1e-9) * 1001, q[1];
+  static const double half = 0.5;
+  ck_assert(t > 0);
+  ck_assert_int_eq(muskx_qsketch_quantiles(a, &half, 1, q), MUSKX_OK);
+  /* members <= q: q + 2 (the values -1, 0, .., q); wanted 500.5 */
+  ck_assert_msg(q[0] >= 0 && fabs(q[0] + 2 - 500.5) <= t + 1,
+                "median %g, bound %g", q[0], t);
+  muskx_qsketch_free(a);
+  muskx_qsketch_free(b);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("qsketch");
   TCase *tc = tcase_create("sketch");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, a_sketch_below_k_members_is_exact);
   tcase_add_test(tc, merged_sketches_keep_the_bound_and_serialize_exactly);
+  tcase_add_test(tc,
+                 an_exact_sketch_merged_with_a_compacted_one_uses_every_level);
   suite_add_tcase(s, tc);
   /* 200,000 members: a minute under valgrind, so the plain and sanitizer
      stages only (make valgrind leaves out "slow") */
