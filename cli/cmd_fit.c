@@ -14,7 +14,7 @@
  * parameters, so the printed llh is PEtab's. A noise parameter that is
  * its measurements' sigma and moves nothing else is not searched but set
  * in closed form at every point (fit_sigma.h; --joint-sigma searches it):
- * Boehm_JProteomeRes2014's starts then take 2-3 s of CPU instead of 25
+ * a 20-start fit of Boehm_JProteomeRes2014 then takes 2-3 s of CPU, not 25
  * (docs/fitting.md).
  */
 #include <math.h>
