@@ -316,7 +316,7 @@ SBML_SUITE_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(SBML_SUITE
 # problems (check_bench_gradients.py, about 15 s); and Zheng_PNAS2012's llh
 # at its nominal parameters and at a fitted optimum above the published one,
 # against an independent scipy re-implementation of the SBML model and of
-# PEtab's llh (zheng_independent.py, about 15 s).
+# PEtab's llh (zheng_independent.py, about 2 s).
 PETAB_DATA ?= ../shared/petab-test-suite
 PETAB_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(PETAB_DATA))),"/usr/bin/python3 tests/petab/test_petab.py" "/usr/bin/python3 tests/petab/check_bench_gradients.py" "/usr/bin/python3 tests/petab/zheng_independent.py")
 
