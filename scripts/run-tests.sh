@@ -147,6 +147,10 @@ report() {
   passed=$((passed + checks - bad))
   failed=$((failed + bad))
   local took="${wall} s, CPU ${cpu} s"
+  # an interpreter's script is the name to show (python3 tests/x.py)
+  case "$prog" in
+    */python3|*/python|*/bash|*/sh) read -r _ prog _ <<< "$spec" ;;
+  esac
   if [ "$bad" -eq 0 ]; then
     echo "PASS $prog ($checks; $took)"
   elif [ "$rc" -eq 124 ]; then
