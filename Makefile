@@ -354,17 +354,32 @@ valgrind: lib-static
 check-build: all tests-build $(TEST_EXTRAS) asan-build tsan-build fuzz-build
 check:
 	scripts/install-deps.sh
-	@$(MAKE) --no-print-directory -k $(PAR) check-build || true
 	@tally=$(abspath $(BUILD))/check-tally.txt; rm -f "$$tally"; status=0; \
-	$(MAKE) --no-print-directory test TALLY="$$tally" || status=1; \
-	$(MAKE) --no-print-directory test-asan TALLY="$$tally" || status=1; \
-	$(MAKE) --no-print-directory valgrind TALLY="$$tally" || status=1; \
-	$(MAKE) --no-print-directory test-alloc TALLY="$$tally" || status=1; \
-	$(MAKE) --no-print-directory test-tsan TALLY="$$tally" || status=1; \
-	$(MAKE) --no-print-directory fuzz-smoke TALLY="$$tally" || status=1; \
+	clock=$(abspath $(BUILD))/check-times.txt; rm -f "$$clock"; \
+	mark() { times > "$$clock.now"; echo "$$1 $$EPOCHREALTIME $$(sed -n 2p "$$clock.now")" >> "$$clock"; }; \
+	mark start; \
+	$(MAKE) --no-print-directory -k $(PAR) check-build || true; mark build; \
+	$(MAKE) --no-print-directory test TALLY="$$tally" || status=1; mark test; \
+	$(MAKE) --no-print-directory test-asan TALLY="$$tally" || status=1; mark asan; \
+	$(MAKE) --no-print-directory valgrind TALLY="$$tally" || status=1; mark valgrind; \
+	$(MAKE) --no-print-directory test-alloc TALLY="$$tally" || status=1; mark alloc; \
+	$(MAKE) --no-print-directory test-tsan TALLY="$$tally" || status=1; mark tsan; \
+	$(MAKE) --no-print-directory fuzz-smoke TALLY="$$tally" || status=1; mark fuzz; \
+	echo "== make check: wall and CPU (user + system) time of each step"; \
+	$(CHECK_TIMES) "$$clock"; \
 	echo "== make check: test + test-asan + valgrind + test-alloc + test-tsan + fuzz-smoke"; \
 	scripts/run-tests.sh --total "$$tally" || status=1; \
 	exit $$status
+
+# Prints the steps of make check from its clock file: lines "STEP
+# EPOCH-SECONDS USER SYSTEM", USER and SYSTEM as bash's `times` writes them
+# (cumulative, e.g. 1m2.500s).
+CHECK_TIMES = awk 'function s(x, a) { split(x, a, /[ms]/); return a[1] * 60 + a[2] } \
+  { t = $$2; c = s($$3) + s($$4); \
+    if (NR > 1) { printf "  %-10s %7.0f s wall %7.0f s CPU\n", $$1, t - t0, c - c0; \
+                  tw += t - t0; tc += c - c0 } \
+    t0 = t; c0 = c } \
+  END { printf "  %-10s %7.0f s wall %7.0f s CPU\n", "all", tw, tc }'
 
 # make test-alloc: the allocation-failure tests (tests/test_alloc.c) with
 # ASan+UBSan, in build-asan/ beside the ASan tests and from the same
