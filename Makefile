@@ -355,7 +355,7 @@ check-build: all tests-build $(TEST_EXTRAS) asan-build tsan-build fuzz-build
 check:
 	scripts/install-deps.sh
 	@tally=$(abspath $(BUILD))/check-tally.txt; rm -f "$$tally"; status=0; \
-	clock=$(abspath $(BUILD))/check-times.txt; rm -f "$$clock"; \
+	clock=$(abspath $(BUILD))/check-times.txt; mkdir -p $(BUILD); rm -f "$$clock"; \
 	mark() { times > "$$clock.now"; echo "$$1 $$EPOCHREALTIME $$(sed -n 2p "$$clock.now")" >> "$$clock"; }; \
 	mark start; \
 	$(MAKE) --no-print-directory -k $(PAR) check-build || true; mark build; \
