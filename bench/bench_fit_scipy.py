@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench_fit_scipy.py -- `make bench` (issue 15): a multi-start fit of the
 Boehm_JProteomeRes2014 PEtab problem by `muskx fit` (exact Jacobian from
-forward sensitivities, projected Levenberg-Marquardt) against
+forward sensitivities, rectangular trust-region dogleg) against
 scipy.optimize.least_squares (trf, bounds, 2-point finite differences)
 driving the Python bindings (muskx.Problem.evaluate), from the same
 starts (read from muskx fit's starts.tsv), the same residuals (normalised

@@ -485,7 +485,7 @@ const cli_command cli_cmd_fit = {
     "maximum likelihood: N local optimisations (default 20) from a Latin\n"
     "hypercube of starts within the parameters' bounds, on their scales,\n"
     "drawn from the seed, run on K threads (the results depend on the seed,\n"
-    "not on K). Normal noise: projected Levenberg-Marquardt on the\n"
+    "not on K). Normal noise: a rectangular trust-region dogleg on the\n"
     "exact residual Jacobian from forward sensitivities; Laplace noise:\n"
     "SLSQP (NLopt) on the exact gradient. Writes to DIR: parameters.tsv (the\n"
     "best parameters as a PEtab parameter table), starts.tsv\n"

@@ -1068,9 +1068,9 @@ MUSKX_API muskx_status muskx_sobol_indices(const double *y, size_t n, int k,
  * The problem comes as a callback, in one of two forms:
  *  - residuals (least squares, Gaussian noise): nllh = offset + 1/2 sum
  *    r_i(theta)^2, with the exact Jacobian dr_i/dtheta_k; minimised by
- *    projected Levenberg-Marquardt (LAPACK), parameters that reach a bound
- *    held on it while the gradient pushes outward; the callback is only
- *    called inside the closed box;
+ *    a rectangular trust-region dogleg (LAPACK), parameters that reach a
+ *    bound held on it while the gradient pushes outward; the callback is
+ *    only called inside the closed box;
  *  - a general objective (e.g. Laplace noise): nllh and its gradient;
  *    minimised by NLopt's SLSQP (bounds kept).
  * docs/fitting.md gives the measurements behind this choice.

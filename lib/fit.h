@@ -84,11 +84,12 @@ typedef struct muskx__fit_outcome {
 muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
                               const double *x0, double *x,
                               muskx__fit_outcome *out);
-/* fit_plm.c: projected Levenberg-Marquardt on the nfree parameters
+/* fit_dogbox.c: rectangular trust-region dogleg on the nfree parameters
    idx[] of full (n values: the start on entry, fixed values in place;
    the result on return). */
-muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
-                            int nfree, double *full, muskx__fit_outcome *out);
+muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
+                               int nfree, double *full,
+                               muskx__fit_outcome *out);
 /* nllh at x (n values) on worker; NaN when the callback fails. */
 double muskx__fit_eval(const muskx_fit *f, int worker, const double *x);
 

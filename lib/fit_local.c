@@ -2,8 +2,9 @@
  * fit_local.c -- one local optimisation of a fit (issue 15), optionally
  * with one parameter held fixed (for profiles).
  *
- * Least squares (muskx_fit_set_residuals): projected Levenberg-Marquardt
- * on the exact Jacobian with the bounds held explicitly (fit_plm.c; why,
+ * Least squares (muskx_fit_set_residuals): rectangular trust-region
+ * dogleg on the exact Jacobian with the bounds held explicitly
+ * (fit_dogbox.c; why,
  * in docs/fitting.md).
  *
  * A general objective (muskx_fit_set_objective): NLopt's SLSQP (Kraft 1988; a dense quasi-Newton SQP that keeps the
@@ -156,7 +157,7 @@ muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
     goto done;
   }
   if (f->resid != NULL) {
-    st = muskx__fit_plm(f, worker, l.idx, (int)l.nfree, l.full, out);
+    st = muskx__fit_dogbox(f, worker, l.idx, (int)l.nfree, l.full, out);
     l.evals = out->evals;
   } else {
     for (size_t i = 0; i < l.nfree; i++) u[i] = x0[l.idx[i]];

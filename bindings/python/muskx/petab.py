@@ -152,7 +152,7 @@ class Problem:
         processor; the results depend on the seed, not on the threads);
         max_steps solver steps between outputs (as `muskx fit
         --max-steps`; a start failing at its point is drawn again);
-        normal noise by projected Levenberg-Marquardt on the exact
+        normal noise by a rectangular trust-region dogleg on the exact
         residual Jacobian, Laplace noise by SLSQP on the exact gradient;
         a noise parameter that is its measurements' sigma is set in closed
         form (sigma^2 = RSS / n) unless joint_sigma (`--joint-sigma`).
