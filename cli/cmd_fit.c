@@ -23,7 +23,7 @@
 #include "fit_report.h"
 
 enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
-       OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS };
+       OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_NOMINAL };
 
 /* The fit's step budget per output interval: 5x what the slowest
    published benchmark (Brannmark, Crauste: under 2000) needs at its
@@ -35,6 +35,8 @@ static const cli_option options[] = {
     {OPT_STARTS, "starts", 'n', "N", "local optimisations (default 20)"},
     {OPT_SEED, "seed", 0, "S", "seed of the Latin-hypercube starts (default 0)"},
     {OPT_THREADS, "threads", 'j', "K", "worker threads (default: one per processor)"},
+    {OPT_NOMINAL, "nominal-start", 0, NULL,
+     "start 0 at the nominal values, N - 1 drawn starts"},
     {OPT_PROFILE, "profile", 0, NULL, "profile likelihoods and 95 % intervals"},
     {OPT_OUTPUT, "output", 'o', "DIR", "directory for the results (created)"},
     {OPT_RTOL, "rtol", 0, "R", "relative tolerance (default 1e-8)"},
@@ -134,7 +136,8 @@ static int write_params(const muskx_petab *pb, const double *theta,
 
 static int fit_problem(const char *path, const muskx_petab *pb, job *j,
                        long starts, unsigned long long seed, long threads,
-                       int profile, long maxiter, const char *dir) {
+                       int profile, int nominal, long maxiter,
+                       const char *dir) {
   int rc = CLI_EXIT_FAIL, n = j->n;
   muskx_fit *f = NULL;
   double *lo = calloc((size_t)n, sizeof *lo), *hi = calloc((size_t)n, sizeof *hi);
@@ -152,6 +155,7 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   muskx_status st = muskx_fit_set_bounds(f, lo, hi);
   if (st == MUSKX_OK) st = muskx_fit_set_threads(f, (int)threads);
   if (st == MUSKX_OK) st = muskx_fit_set_seed(f, seed);
+  if (st == MUSKX_OK && nominal) st = muskx_fit_set_first_start(f, th);
   if (st == MUSKX_OK && maxiter > 0)
     st = muskx_fit_set_max_iterations(f, (int)(maxiter > 1000000 ? 1000000 : maxiter));
   if (st != MUSKX_OK) {
@@ -248,7 +252,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   double rtol = 1e-8, atol = 1e-8;
   long starts = 20, threads = 0, maxiter = 0, seed = 0;
   long maxsteps = FIT_MAX_STEPS;
-  int profile = 0, r;
+  int profile = 0, nominal = 0, r;
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
     int bad = 0;
@@ -268,6 +272,7 @@ static int run(const cli_command *self, int argc, char **argv) {
       break;
     case OPT_THREADS: bad = cli_parse_positive_long(self, p.opt, p.value, &threads); break;
     case OPT_PROFILE: profile = 1; break;
+    case OPT_NOMINAL: nominal = 1; break;
     case OPT_OUTPUT: dir = p.value; break;
     case OPT_RTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &rtol); break;
     case OPT_ATOL: bad = cli_parse_positive_double(self, p.opt, p.value, &atol); break;
@@ -323,7 +328,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     }
   }
   rc = fit_problem(path, pb, &j, starts, (unsigned long long)seed, threads,
-                   profile, maxiter, dir);
+                   profile, nominal, maxiter, dir);
 done:
   for (int w = 0; j.sims != NULL && w < j.nworkers; w++) {
     muskx_sim_free(j.sims[w]);
@@ -343,8 +348,10 @@ const cli_command cli_cmd_fit = {
     "maximum likelihood: N local optimisations (default 20) from a Latin\n"
     "hypercube of starts within the parameters' bounds, on their scales,\n"
     "drawn from the seed, run on K threads (the results depend on the seed,\n"
-    "not on K). Normal noise: projected Levenberg-Marquardt on the\n"
-    "exact residual Jacobian from forward sensitivities; Laplace noise:\n"
+    "not on K); with --nominal-start, start 0 is the parameter table's\n"
+    "nominal values and N - 1 starts are drawn. Normal noise: projected\n"
+    "Levenberg-Marquardt on the exact residual Jacobian from forward\n"
+    "sensitivities; Laplace noise:\n"
     "SLSQP (NLopt) on the exact gradient. Writes to DIR: parameters.tsv (the\n"
     "best parameters as a PEtab parameter table), starts.tsv\n"
     "(every start's result), waterfall.png, fit.png (each observable and its\n"
