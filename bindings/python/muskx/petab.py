@@ -145,7 +145,7 @@ class Problem:
                 "dsigma": dsig}
 
     def fit(self, starts=20, seed=0, threads=0, rtol=1e-8, atol=1e-8,
-            max_iterations=None, max_steps=10000):
+            max_iterations=None, max_steps=10000, nominal_start=False):
         """Multi-start maximum-likelihood fit, the same as `muskx fit`
         (muskx(1)): starts local optimisations from a Latin hypercube of
         the bounds drawn from seed, on threads worker threads (0: one per
@@ -153,7 +153,9 @@ class Problem:
         max_steps solver steps between outputs (as `muskx fit
         --max-steps`; a start failing at its point is drawn again);
         normal noise by projected Levenberg-Marquardt on the exact
-        residual Jacobian, Laplace noise by SLSQP on the exact gradient.
+        residual Jacobian, Laplace noise by SLSQP on the exact gradient;
+        nominal_start=True: start 0 at the nominal values, starts - 1 drawn
+        (`muskx fit --nominal-start`).
         Returns a dict: theta (starts x nparameters, on the parameters'
         scales, numpy 2-D when numpy is present, else flat row-major), start
         (the same shape),
@@ -163,7 +165,7 @@ class Problem:
         InvalidArgumentError for bad arguments."""
         from . import _fit
         return _fit.run(self, starts, seed, threads, rtol, atol,
-                        max_iterations, max_steps)
+                        max_iterations, max_steps, nominal_start)
 
     def evaluate(self, theta=None, rtol=1e-8, atol=1e-8):
         """Evaluates the problem at theta (a sequence in parameter_ids order,
