@@ -23,7 +23,7 @@
 #include "fit_report.h"
 
 enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
-       OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_NOMINAL };
+       OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_NOMINAL, OPT_FTOL };
 
 /* The fit's step budget per output interval: 5x what the slowest
    published benchmark (Brannmark, Crauste: under 2000) needs at its
@@ -42,6 +42,9 @@ static const cli_option options[] = {
     {OPT_RTOL, "rtol", 0, "R", "relative tolerance (default 1e-8)"},
     {OPT_ATOL, "atol", 0, "A", "absolute tolerance (default 1e-8)"},
     {OPT_MAXITER, "max-iterations", 0, "N", "per start (default 1000)"},
+    {OPT_FTOL, "ftol", 0, "F",
+     "stop a local fit when a step lowers the cost by less than F "
+     "relative (default 0: off)"},
     {OPT_MAXSTEPS, "max-steps", 0, "N",
      "solver steps between two outputs (default 10000)"},
     {0, NULL, 0, NULL, NULL},
@@ -136,7 +139,7 @@ static int write_params(const muskx_petab *pb, const double *theta,
 
 static int fit_problem(const char *path, const muskx_petab *pb, job *j,
                        long starts, unsigned long long seed, long threads,
-                       int profile, int nominal, long maxiter,
+                       int profile, int nominal, long maxiter, double ftol,
                        const char *dir) {
   int rc = CLI_EXIT_FAIL, n = j->n;
   muskx_fit *f = NULL;
@@ -156,6 +159,7 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   if (st == MUSKX_OK) st = muskx_fit_set_threads(f, (int)threads);
   if (st == MUSKX_OK) st = muskx_fit_set_seed(f, seed);
   if (st == MUSKX_OK && nominal) st = muskx_fit_set_first_start(f, th);
+  if (st == MUSKX_OK && ftol > 0) st = muskx_fit_set_tolerances(f, 1e-8, 1e-8, ftol);
   if (st == MUSKX_OK && maxiter > 0)
     st = muskx_fit_set_max_iterations(f, (int)(maxiter > 1000000 ? 1000000 : maxiter));
   if (st != MUSKX_OK) {
@@ -249,7 +253,7 @@ done:
 static int run(const cli_command *self, int argc, char **argv) {
   cli_parser p;
   const char *path = NULL, *dir = NULL;
-  double rtol = 1e-8, atol = 1e-8;
+  double rtol = 1e-8, atol = 1e-8, ftol = 0;
   long starts = 20, threads = 0, maxiter = 0, seed = 0;
   long maxsteps = FIT_MAX_STEPS;
   int profile = 0, nominal = 0, r;
@@ -273,6 +277,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     case OPT_THREADS: bad = cli_parse_positive_long(self, p.opt, p.value, &threads); break;
     case OPT_PROFILE: profile = 1; break;
     case OPT_NOMINAL: nominal = 1; break;
+    case OPT_FTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &ftol); break;
     case OPT_OUTPUT: dir = p.value; break;
     case OPT_RTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &rtol); break;
     case OPT_ATOL: bad = cli_parse_positive_double(self, p.opt, p.value, &atol); break;
@@ -328,7 +333,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     }
   }
   rc = fit_problem(path, pb, &j, starts, (unsigned long long)seed, threads,
-                   profile, nominal, maxiter, dir);
+                   profile, nominal, maxiter, ftol, dir);
 done:
   for (int w = 0; j.sims != NULL && w < j.nworkers; w++) {
     muskx_sim_free(j.sims[w]);
