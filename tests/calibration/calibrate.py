@@ -202,7 +202,7 @@ def ship(problem, fitted, ci, name):
     d = os.path.dirname(problem)
     src = open(SHIPPED).read()
     for pid, v in fitted.items():
-        pat = re.compile(r"^(  %s: \{value: )([^,]+)(,.*?doc: \")(.*)(\"\}\s*)$" % re.escape(pid), re.M)
+        pat = re.compile(r"^(  %s: \{value: )([^,]+)(,.*?doc: \")(.*)(\"\})$" % re.escape(pid), re.M)
         m = pat.search(src)
         if m is None:
             raise RuntimeError("%s: parameter %s not found with value and doc" % (SHIPPED, pid))
@@ -249,6 +249,41 @@ def scales_of(problem):
             table(os.path.join(os.path.dirname(problem), "parameters.tsv"))}
 
 
+def sync(problem, shipped=None):
+    """Copies spaceflight.yaml's values of every parameter the wrapper
+    model binds into the wrapper and into parameters.tsv's nominalValue
+    (after the model changed: a merge, a hand edit). Prints what moved."""
+    global SHIPPED
+    if shipped:
+        SHIPPED = shipped
+    d = os.path.dirname(problem)
+    wrapper = os.path.join(d, "model.yaml")
+    w = open(wrapper).read()
+    moved = []
+    for pid in re.findall(r"^  (\w+): \{value: [^,]+, doc: \"bound to sf\.", w, re.M):
+        try:
+            v = evaluated(pid)
+        except AttributeError:  # not a spaceflight.yaml parameter
+            continue
+        old = float(re.search(r"^  %s: \{value: ([^,]+)," % pid, w, re.M).group(1))
+        if old != v:
+            moved.append("%s %g -> %g" % (pid, old, v))
+            w = re.sub(r"^(  %s: \{value: )[^,]+," % pid, r"\g<1>%r," % v, w, flags=re.M)
+    open(wrapper, "w").write(w)
+    ptab = os.path.join(d, "parameters.tsv")
+    rows = table(ptab)
+    for r in rows:
+        try:
+            r["nominalValue"] = repr(evaluated(r["parameterId"]))
+        except AttributeError:
+            pass
+    with open(ptab, "w") as f:
+        wr = csv.DictWriter(f, fieldnames=list(rows[0].keys()), delimiter="\t", lineterminator="\n")
+        wr.writeheader()
+        wr.writerows(rows)
+    print("%s: synced with %s: %s" % (os.path.basename(d), SHIPPED, "; ".join(moved) or "nothing moved"))
+
+
 def read_ci(path, scales):
     """{parameterId: (lower, upper)} as text on the linear scale from
     profile_ci.tsv (cli/fit_report.c: parameter, lower, upper on the
@@ -279,8 +314,15 @@ def main():
     ap.add_argument("--draws", type=int, default=200, help="parameter sets in draws.csv")
     ap.add_argument("--ship", action="store_true",
                     help="write the fitted values into the shipped model and the tables")
+    ap.add_argument("--sync", action="store_true",
+                    help="only copy the shipped model's values into the wrapper and parameters.tsv")
+    ap.add_argument("--shipped", help="the shipped model (default models/crosstalk/spaceflight.yaml)")
     ap.add_argument("problems", nargs="+")
     a = ap.parse_args()
+    if a.sync:
+        for problem in a.problems:
+            sync(os.path.abspath(problem), a.shipped)
+        return 0
     ok = total = 0
     for problem in a.problems:
         problem = os.path.abspath(problem)
