@@ -212,8 +212,9 @@ def ship(problem, fitted, ci, name):
         lo, hi = ci.get(pid, ("", ""))
         note = "fit: models/calibration/%s (make calibrate%s)" % (
             name, ", 95 %% profile interval %s .. %s" % (lo, hi) if lo or hi else "")
-        doc = re.sub(r"^fit: models/calibration/[^)]*\)\. ?", "", m.group(4))
-        src = src[:m.start()] + m.group(1) + value + m.group(3) + note + ". " + doc + m.group(5) + src[m.end():]
+        doc = re.sub(r"^fit: models/calibration/[^)]*\)\. (Before this fit: )?", "", m.group(4))
+        src = (src[:m.start()] + m.group(1) + value + m.group(3) + note + ". Before this fit: " + doc +
+               m.group(5) + src[m.end():])
     open(SHIPPED, "w").write(src)
     wrapper = os.path.join(d, "model.yaml")
     if os.path.exists(wrapper):
