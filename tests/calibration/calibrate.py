@@ -5,9 +5,9 @@ models/calibration/, and whether the fit reproduces the shipped values.
 For each PROBLEM.yml:
   1. the log-likelihood at the shipped values (`muskx petab`);
   2. `muskx fit PROBLEM.yml -o DIR --allow-path models/ FIT_ARGS` (default
-     --nominal-start --starts 3 --seed 1 --max-iterations 60 --profile:
-     start 0 at the shipped values, two Latin-hypercube starts, profile
-     likelihoods around the best);
+     --nominal-start --starts 3 --seed 1 --max-iterations 30 --ftol 1e-6:
+     start 0 at the shipped values and two Latin-hypercube starts; add
+     --profile for profile likelihoods around the best);
   3. per estimated parameter of the problem's parameters.tsv: shipped
      value (nominalValue), fitted value, relative difference, and the 95 %
      profile interval (profile_ci.tsv) when profiles were run; per start:
@@ -44,7 +44,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 MODELS = os.path.join(ROOT, "models")
 SHIPPED = os.path.join(MODELS, "crosstalk", "spaceflight.yaml")
-DEFAULT_FIT_ARGS = "--nominal-start --starts 3 --seed 1 --max-iterations 60 --profile"
+DEFAULT_FIT_ARGS = "--nominal-start --starts 3 --seed 1 --max-iterations 30 --ftol 1e-6"
 
 
 def table(path):
