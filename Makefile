@@ -281,6 +281,19 @@ check-fit: all
 	$(TEST_ENV) $(RUN_TESTS) --label check-fit -- \
 	  "/usr/bin/python3 tests/fit/check_boehm.py"
 
+# make fit-report (issue 15): a 20-start muskx fit of each of the 8 PEtab
+# benchmark problems (hits of the reference llh, best llh, failures, CPU)
+# and a probe of why points drawn over the parameter box fail to simulate;
+# about 15 min of one core, so not part of make check. Writes
+# $(BUILD)/fit-report.md and each fit to $(BUILD)/fit-report/ (docs/fitting.md
+# quotes a run).
+.PHONY: fit-report
+fit-report: all
+	OPENBLAS_NUM_THREADS=1 nice -n 10 /usr/bin/python3 \
+	  tests/petab/multistart_report.py --out $(BUILD)/fit-report.md \
+	  --fit-dir $(BUILD)/fit-report
+	@cat $(BUILD)/fit-report.md
+
 # tests/sens/check_models.py (issue 15): the forward sensitivities of every
 # shipped model against central finite differences (about 1 s).
 # Model calibration against published targets (issue 4): each script runs
@@ -300,9 +313,12 @@ SBML_SUITE_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(SBML_SUITE
 # cases of the PEtab test suite and the 8 benchmark problems against their
 # published values, closed-form problems and bad input; about 2 s; and
 # muskx_petab_jacobian() against finite differences on the 8 benchmark
-# problems (check_bench_gradients.py, about 15 s).
+# problems (check_bench_gradients.py, about 15 s); and Zheng_PNAS2012's llh
+# at its nominal parameters and at a fitted optimum above the published one,
+# against an independent scipy re-implementation of the SBML model and of
+# PEtab's llh (zheng_independent.py, about 15 s).
 PETAB_DATA ?= ../shared/petab-test-suite
-PETAB_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(PETAB_DATA))),"/usr/bin/python3 tests/petab/test_petab.py" "/usr/bin/python3 tests/petab/check_bench_gradients.py")
+PETAB_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(PETAB_DATA))),"/usr/bin/python3 tests/petab/test_petab.py" "/usr/bin/python3 tests/petab/check_bench_gradients.py" "/usr/bin/python3 tests/petab/zheng_independent.py")
 
 # The Check binaries only, in $(BUILD).
 test-unit:
@@ -497,7 +513,7 @@ demo:
 CALIBRATION_PROBLEMS = $(wildcard models/calibration/*/problem.yml)
 # muskx fit options (calibrate.py's default when empty)
 CALIBRATE_FIT_ARGS ?= --nominal-start --starts 3 --seed 1 --max-iterations 30 --ftol 1e-6
-.PHONY: validate calibrate
+.PHONY: validate calibrate sensitivity-docs
 validate:
 	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx
 	/usr/bin/python3 tests/calibration/validate.py --muskx $(BUILD)/muskx
@@ -505,6 +521,12 @@ calibrate:
 	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx
 	OPENBLAS_NUM_THREADS=1 /usr/bin/python3 tests/calibration/calibrate.py --muskx $(BUILD)/muskx \
 	  --out $(BUILD)/calibrate --fit-args "$(CALIBRATE_FIT_ARGS)" $(CALIBRATION_PROBLEMS)
+# make sensitivity-docs: docs/sensitivity.md, the what-ifs at 0.5x / 1.5x of
+# every parameter no study fixes (tests/calibration/whatif_sensitivity.py;
+# a report, ~2 minutes, not part of make check)
+sensitivity-docs:
+	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx
+	/usr/bin/python3 tests/calibration/whatif_sensitivity.py --muskx $(BUILD)/muskx --out docs/sensitivity.md
 
 # ---------------------------------------------------------------- SBML
 # The SBML Test Suite's semantic cases (issue 5): one line per case (pass,

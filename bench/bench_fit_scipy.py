@@ -6,16 +6,22 @@ scipy.optimize.least_squares (trf, bounds, 2-point finite differences)
 driving the Python bindings (muskx.Problem.evaluate), from the same
 starts (read from muskx fit's starts.tsv), the same residuals (normalised
 residuals plus sqrt(2 log sigma + K) per measurement) and the same
-tolerances of the simulations (1e-8). One thread each.
+tolerances of the simulations (1e-8). One thread each, one tool after
+the other.
 
   /usr/bin/python3 bench/bench_fit_scipy.py OUTDIR [--starts N] [--quick]
 
-Prints per tool: wall time, best llh, starts within 0.1 of the reference
-llh, and the speed ratio; writes OUTDIR/fit_scipy.tsv.
+Prints per tool: CPU time (muskx: the child process's getrusage; scipy:
+this process's, both single-threaded, so other jobs on a shared machine
+do not inflate them), wall time, best llh, starts within 0.1 of the
+reference llh ("converged"), CPU seconds per converged start, and the
+ratios scipy / muskx; the load average before and after says whether the
+machine was busy. Writes OUTDIR/fit_scipy.tsv.
 """
 import csv
 import math
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -43,11 +49,15 @@ def main():
         print("bench_fit_scipy: skipped (%s)" % e)
         return 0
     fitdir = os.path.join(out, "fit-boehm")
+    load0 = os.getloadavg()[0]
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
     p = subprocess.run([MUSKX, "fit", PROBLEM, "--starts", str(starts),
                         "--seed", "1", "--threads", "1", "-o", fitdir],
                        capture_output=True, text=True)
     t_muskx = time.time() - t0
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_muskx = (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime)
     if p.returncode != 0:
         print(p.stderr)
         return 1
@@ -77,7 +87,7 @@ def main():
         v = np.array(r + q)
         return np.where(np.isfinite(v), v, 1e10)
 
-    t0 = time.time()
+    t0, cpu0 = time.time(), time.process_time()
     llh_scipy = []
     for x0 in x0s:
         x0 = np.clip(x0, np.array(lo) + 1e-10, np.array(hi) - 1e-10)
@@ -86,17 +96,36 @@ def main():
                             max_nfev=2000)
         llh_scipy.append(-(0.5 * float(res.fun @ res.fun) + const))
     t_scipy = time.time() - t0
+    cpu_scipy = time.process_time() - cpu0
+    load1 = os.getloadavg()[0]
     ok = lambda v: sum(abs(x - REF) <= 0.1 for x in v)
-    lines = [("muskx fit (exact Jacobian)", t_muskx, max(llh_muskx), ok(llh_muskx)),
-             ("scipy least_squares (2-point FD)", t_scipy, max(llh_scipy), ok(llh_scipy))]
-    print("Boehm_JProteomeRes2014, %d starts, same starts, 1 thread each" % starts)
+    lines = [("muskx fit (exact Jacobian)", cpu_muskx, t_muskx,
+              max(llh_muskx), ok(llh_muskx)),
+             ("scipy least_squares (2-point FD)", cpu_scipy, t_scipy,
+              max(llh_scipy), ok(llh_scipy))]
+    print("Boehm_JProteomeRes2014, %d starts, same starts, 1 thread each; "
+          "load average %.2f before, %.2f after (2 = both cores busy)"
+          % (starts, load0, load1))
     with open(os.path.join(out, "fit_scipy.tsv"), "w") as f:
-        f.write("tool\tseconds\tbest_llh\treached\tstarts\n")
-        for name, t, best, n in lines:
-            print("  %-34s %8.1f s  best llh %.5f  %d/%d within 0.1 of %.5f"
-                  % (name, t, best, n, starts, REF))
-            f.write("%s\t%.3f\t%.10g\t%d\t%d\n" % (name, t, best, n, starts))
-    print("  speed ratio scipy / muskx: %.1f" % (t_scipy / t_muskx))
+        f.write("tool\tcpu_s\twall_s\tbest_llh\tconverged\tstarts\t"
+                "cpu_s_per_converged\tload_before\tload_after\n")
+        for name, cpu, wall, best, n in lines:
+            per = cpu / n if n else float("inf")
+            print("  %-34s CPU %7.1f s  wall %7.1f s  best llh %.5f  "
+                  "%2d/%d within 0.1 of %.5f  CPU per converged start %s"
+                  % (name, cpu, wall, best, n, starts, REF,
+                     "%.1f s" % per if n else "- (none)"))
+            f.write("%s\t%.3f\t%.3f\t%.10g\t%d\t%d\t%.4g\t%.2f\t%.2f\n"
+                    % (name, cpu, wall, best, n, starts, per, load0, load1))
+    print("  ratio scipy / muskx: CPU %.2f, wall %.2f"
+          % (cpu_scipy / cpu_muskx, t_scipy / t_muskx), end="")
+    nm, ns = ok(llh_muskx), ok(llh_scipy)
+    if nm and ns:
+        print(", CPU per converged start %.2f"
+              % ((cpu_scipy / ns) / (cpu_muskx / nm)))
+    else:
+        print(", CPU per converged start: n/a (a tool reached the optimum "
+              "from no start)")
     return 0
 
 

@@ -7,7 +7,8 @@ every tool agrees on every problem, then writes the side-by-side table.
 Reads what the benchmark programs left in OUTDIR (robertson.tsv from
 bench_robertson; suite_*.tsv, load.tsv, memory.tsv, ensemble.tsv from
 bench_suite; scale.tsv from bench_scale; scipy_*.tsv and desolve_*.tsv from
-the Python and R scripts, when those ran) and writes:
+the Python and R scripts; petab.tsv from bench_petab and fit_scipy.tsv from
+bench_fit_scipy.py (issue 15), when those ran) and writes:
 
   TSV       problem, tool, median_s, ratio_to_hand_c (NA without a
             hand-written baseline), one row per measurement;
@@ -145,6 +146,18 @@ def main(argv):
     scale = read_tsv(outdir, "scale.tsv")
     for model, ns, nnz, solver, med, steps, peak, load_s in scale:
         rows.append((f"scale:{model}", f"libmuskx_{solver}", med, "NA"))
+    petab = read_tsv(outdir, "petab.tsv")
+    for name, llh, ref, npar, sc, sw, sb, fc, fw, fb in petab:
+        rows.append((f"petab:{name}", "libmuskx_llh_cpu", sc, "NA"))
+        rows.append((f"petab:{name}", "libmuskx_llh_wallclock", sw, "NA"))
+        rows.append((f"petab:{name}", "libmuskx_fwd_sens_cpu", fc, "NA"))
+        rows.append((f"petab:{name}", "libmuskx_fwd_sens_wallclock", fw, "NA"))
+    fits = [r for r in read_tsv(outdir, "fit_scipy.tsv") if r[0] != "tool"]
+    for tool, cpu, wall, *_ in fits:
+        key = "muskx_fit" if tool.startswith("muskx") else "scipy_least_squares"
+        rows.append(("fit:Boehm_JProteomeRes2014", key + "_cpu", cpu, "NA"))
+        rows.append(("fit:Boehm_JProteomeRes2014", key + "_wallclock", wall,
+                     "NA"))
     with open(tsv_path, "w") as f:
         f.write("problem\ttool\tmedian_s\tratio_to_hand_c\n")
         for r in rows:
@@ -209,6 +222,23 @@ def main(argv):
                    f"({s0} -> {s1} steps)", per_step <= 1.3,
                    "about linear (<= 1.3 per step)")
 
+    for name, llh, ref, npar, sc, sw, sb, fc, fw, fb in petab:
+        short = name.split("_")[0]
+        target(f"PEtab {short}: all simulations, CPU", fmt_s(float(sc)),
+               float(sc) <= float(sb), f"<= t_sim {fmt_s(float(sb))}")
+        target(f"PEtab {short}: with forward sensitivities, CPU",
+               fmt_s(float(fc)), float(fc) <= float(fb),
+               f"<= t_fwd {fmt_s(float(fb))}")
+    if len(fits) == 2 and int(fits[0][4]) and int(fits[1][4]):
+        (_, cm, _, _, nm, *_), (_, cs, _, _, ns, *_) = fits
+        r = (float(cs) / int(ns)) / (float(cm) / int(nm))
+        target("Boehm fit: scipy / muskx fit, CPU per start reaching the "
+               "optimum", f"{r:.2f}x", r >= 10, ">= 10x")
+    elif len(fits) == 2:
+        target("Boehm fit: scipy / muskx fit, CPU per start reaching the "
+               "optimum", "n/a: a tool reached it from no start", False,
+               ">= 10x")
+
     # ---- RESULTS.md
     cpu = sh("lscpu | sed -n 's/^Model name: *//p'") or platform.processor()
     ram = sh("free -g | awk 'NR == 2 {print $2}'")
@@ -228,7 +258,8 @@ def main(argv):
          "by hand (re-run the command). What is measured, and how, is",
          "described in the banners of `bench/bench_robertson.c`,",
          "`bench/bench_suite.c`, `bench/bench_scale.c`,",
-         "`bench/bench_scipy.py` and `bench/bench_desolve.R`.", "",
+         "`bench/bench_scipy.py`, `bench/bench_desolve.R`,",
+         "`bench/bench_petab.c` and `bench/bench_fit_scipy.py`.", "",
          f"- Command: `{command}`",
          f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
          f"- Machine: {mach}",
@@ -280,7 +311,7 @@ def main(argv):
           "| problem | tool | WRMS | agrees |", "|---|---|---:|---|"]
     for p, tool, e in agree:
         L.append(f"| {p} | {tool} | {e:.3g} | {'yes' if e <= 1 else '**NO**'} |")
-    L += ["", "## Targets of issue 8", "",
+    L += ["", "## Targets of issues 8 and 15", "",
           "| target | measured | goal | |", "|---|---|---|---|"]
     for what, value, status, goal in targets:
         L.append(f"| {what} | {value} | {goal} | {status} |")
@@ -316,6 +347,48 @@ def main(argv):
             L.append(f"| {model} | {ns} | {nnz} | {solver} | "
                      f"{fmt_s(float(med))} | {steps} | {int(peak) // 1024} KiB"
                      f" | {fmt_s(float(load_s))} |")
+    if petab:
+        L += ["", "## PEtab benchmark problems: simulations without and with "
+              "sensitivities", "",
+              "All simulations of each problem of ../shared/petab-benchmarks at",
+              "its nominal parameters, rtol = atol = 1e-8, median of",
+              "bench_petab's repetitions, one thread: `muskx_petab_llh` (no",
+              "sensitivities) and `muskx_petab_gradient` (forward sensitivities",
+              "of every estimated parameter, np), side by side in one run,",
+              "against the t_sim and t_fwd budgets of its README (AMICI's CI",
+              "limits). The budgets are compared with the CPU time; wall time",
+              "is longer when other jobs share the cores.", "",
+              "| problem | np | llh | reference llh | no sens CPU | wall | "
+              "t_sim | fwd sens CPU | wall | t_fwd |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for name, llh, ref, npar, sc, sw, sb, fc, fw, fb in petab:
+            over = lambda v, b: (fmt_s(float(v)) + (" **over**"
+                                 if float(v) > float(b) else ""))
+            L.append(f"| {name} | {npar} | {float(llh):.5f} | "
+                     f"{float(ref):.5f} | {over(sc, sb)} | "
+                     f"{fmt_s(float(sw))} | {fmt_s(float(sb))} | "
+                     f"{over(fc, fb)} | {fmt_s(float(fw))} | "
+                     f"{fmt_s(float(fb))} |")
+    if fits:
+        f0 = fits[0]
+        L += ["", "## Fitting Boehm_JProteomeRes2014: muskx fit vs scipy", "",
+              f"{f0[5]} starts (seed 1, muskx fit's Latin hypercube; scipy",
+              "starts from the same points), one thread each, one after the",
+              "other, rtol = atol = 1e-8; `muskx fit`: projected",
+              "Levenberg-Marquardt on the exact Jacobian (forward",
+              "sensitivities); scipy: `least_squares` (trf, bounds, 2-point",
+              "finite differences) on `muskx.Problem.evaluate`. Converged: a",
+              "start ending within 0.1 of AMICI's llh -138.22200. Load average",
+              f"{float(f0[7]):.2f} before, {float(f0[8]):.2f} after "
+              "(2 cores; the benchmark itself accounts for about 1, more",
+              "means other jobs shared the machine: wall times are then",
+              "inflated, the CPU times much less).", "",
+              "| tool | CPU | wall | best llh | converged | CPU per "
+              "converged start |", "|---|---:|---:|---:|---:|---:|"]
+        for tool, cpu, wall, best, n, nst, per, *_ in fits:
+            L.append(f"| {tool} | {float(cpu):.1f} s | {float(wall):.1f} s | "
+                     f"{float(best):.5f} | {n} / {nst} | "
+                     + (f"{float(per):.1f} s" if int(n) else "-") + " |")
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                          "NOTES.md")
     if os.path.exists(notes):

@@ -11,7 +11,11 @@
  * for sigma down to 1e-6 of the smallest nominal sigma, and a point with
  * a smaller sigma counts as failed. Any Laplace noise: the general form,
  * nllh and its gradient. The constant is fixed once, at the nominal
- * parameters, so the printed llh is PEtab's.
+ * parameters, so the printed llh is PEtab's. A noise parameter that is
+ * its measurements' sigma and moves nothing else is not searched but set
+ * in closed form at every point (fit_sigma.h; --joint-sigma searches it):
+ * a 20-start fit of Boehm_JProteomeRes2014 then takes 2-3 s of CPU, not 25
+ * (docs/fitting.md).
  */
 #include <math.h>
 #include <stdio.h>
@@ -21,9 +25,11 @@
 
 #include "cli.h"
 #include "fit_report.h"
+#include "fit_sigma.h"
 
 enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
-       OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_NOMINAL, OPT_FTOL };
+       OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_JOINT_SIGMA,
+       OPT_NOMINAL, OPT_FTOL };
 
 /* The fit's step budget per output interval: 5x what the slowest
    published benchmark (Brannmark, Crauste: under 2000) needs at its
@@ -47,6 +53,8 @@ static const cli_option options[] = {
      "relative (default 0: off)"},
     {OPT_MAXSTEPS, "max-steps", 0, "N",
      "solver steps between two outputs (default 10000)"},
+    {OPT_JOINT_SIGMA, "joint-sigma", 0, NULL,
+     "fit noise parameters with the others, not in closed form"},
     {0, NULL, 0, NULL, NULL},
 };
 
@@ -56,6 +64,9 @@ typedef struct job {
   double K;         /* sigma-residual offset */
   muskx_sim **sims; /* one per worker */
   double **buf;     /* per worker: r, sigma, dr, dsigma */
+  cli_sigma_groups sg; /* noise parameters in closed form (fit_sigma.h) */
+  int hier;            /* use them (else every parameter is searched) */
+  double **hbuf;       /* per worker: rss, sigma of each group */
 } job;
 
 /* Residuals, sigmas and their Jacobians at theta on worker w, into the
@@ -65,6 +76,44 @@ static int eval(job *j, int w, const double *theta) {
          *ds = dr + (size_t)j->m * (size_t)j->n;
   return muskx_petab_jacobian(j->pb, j->sims[w], theta, r, s, dr, ds) !=
          MUSKX_OK;
+}
+
+/* The residuals with every noise group at its closed-form sigma: the same
+   residuals and constant as the joint form, so the cost is nllh at
+   (theta, optimal sigma). The Jacobian holds sigma fixed: its gradient
+   J'r is then the exact gradient of that profile (the sigma derivative
+   vanishes at the optimum, or the bound holds it), and J'J the usual
+   Gauss-Newton matrix; the noise parameters' columns are zero, so the
+   optimiser leaves them alone. */
+static int resid_hier(job *j, int w, const double *r, const double *s,
+                      const double *dr, const double *ds, double *res,
+                      double *jac) {
+  size_t m = (size_t)j->m, n = (size_t)j->n;
+  const cli_sigma_groups *g = &j->sg;
+  double *rss = j->hbuf[w], *sig = rss + g->ngroups;
+  cli_sigma_optimal(g, j->m, r, s, rss, sig);
+  for (size_t i = 0; i < m; i++) {
+    int q = g->group[i];
+    double sd = q >= 0 ? sig[q] : s[i], a = 2 * log(sd) + j->K;
+    if (!(a > 0) || !(sd > 0)) return -1;
+    double scale = s[i] / sd; /* e / sd = r s / sd */
+    res[i] = r[i] * scale;
+    res[m + i] = sqrt(a);
+    if (jac == NULL) continue;
+    for (size_t k = 0; k < n; k++) {
+      double *jr = &jac[i * n + k], *jq = &jac[(m + i) * n + k];
+      if (g->is_noise[k]) {
+        *jr = *jq = 0;
+      } else if (q >= 0) { /* sigma does not move with k: de = dr s */
+        *jr = dr[i * n + k] * scale;
+        *jq = 0;
+      } else {
+        *jr = dr[i * n + k];
+        *jq = ds[i * n + k] / (s[i] * res[m + i]);
+      }
+    }
+  }
+  return 0;
 }
 
 static int resid_fn(void *ctx, int w, const double *theta, double *res,
@@ -80,6 +129,7 @@ static int resid_fn(void *ctx, int w, const double *theta, double *res,
     return -1;
   }
   const double *r = j->buf[w], *s = r + m, *dr = s + m, *ds = dr + m * n;
+  if (j->hier) return resid_hier(j, w, r, s, dr, ds, res, jac);
   for (size_t i = 0; i < m; i++) {
     double a = 2 * log(s[i]) + j->K;
     if (!(a > 0)) return -1;
@@ -137,12 +187,82 @@ static int write_params(const muskx_petab *pb, const double *theta,
   return rc;
 }
 
+/* The noise groups of the problem at the nominal parameters th, and a
+   scratch buffer per worker for them. 0, or -1 after saying why. */
+static int find_groups(const char *path, job *j, const double *th) {
+  if (eval(j, 0, th) != 0) {
+    cli_sim_error(path, "sensitivities at the nominal parameters", j->sims[0],
+                  MUSKX_ESOLVER);
+    return -1;
+  }
+  size_t m = (size_t)j->m, n = (size_t)j->n;
+  const double *r = j->buf[0], *s = r + m, *dr = s + m, *ds = dr + m * n;
+  if (cli_sigma_groups_find(&j->sg, j->pb, r, s, dr, ds) != 0) {
+    cli_error("out of memory");
+    return -1;
+  }
+  j->hier = j->sg.ngroups > 0;
+  for (int w = 0; j->hier && w < j->nworkers; w++)
+    if ((j->hbuf[w] = calloc(2 * (size_t)j->sg.ngroups, sizeof(double))) == NULL) {
+      cli_error("out of memory");
+      return -1;
+    }
+  return 0;
+}
+
+/* Every start's result with its noise groups' sigmas filled in
+   (nstarts x n; the optimiser left them at the start values). A start
+   whose residuals cannot be evaluated keeps them. NULL out of memory. */
+static double *results_with_sigmas(job *j, const muskx_fit *f) {
+  size_t ns = muskx_fit_nstarts(f), n = (size_t)j->n;
+  double *all = calloc(ns * n + 1, sizeof *all);
+  double *res = calloc(2 * (size_t)j->m + 1, sizeof *res);
+  if (all == NULL || res == NULL) {
+    free(all);
+    free(res);
+    return NULL;
+  }
+  for (size_t k = 0; k < ns; k++) {
+    double *x = all + k * n;
+    muskx_fit_result(f, k, NULL, x);
+    if (!j->hier || isnan(muskx_fit_nllh(f, k))) continue;
+    if (resid_fn(j, 0, x, res, NULL) == 0)
+      cli_sigma_to_theta(&j->sg, j->hbuf[0] + j->sg.ngroups, x);
+  }
+  free(res);
+  return all;
+}
+
+/* Profiles need every parameter searched: the best point (sigmas filled
+   in) is refined jointly on a second fit, one start from it, and profiled
+   there. The caller frees *out. */
+static muskx_status joint_fit_at(job *j, const double *lo, const double *hi,
+                                 double offset, long maxiter, double ftol,
+                                 const double *best, muskx_fit **out) {
+  muskx_fit *g = NULL;
+  j->hier = 0;
+  muskx_status st = muskx_fit_create(j->n, &g);
+  if (st == MUSKX_OK) st = muskx_fit_set_bounds(g, lo, hi);
+  if (st == MUSKX_OK) st = muskx_fit_set_threads(g, j->nworkers);
+  if (st == MUSKX_OK && maxiter > 0)
+    st = muskx_fit_set_max_iterations(g, (int)(maxiter > 1000000 ? 1000000 : maxiter));
+  if (st == MUSKX_OK && ftol > 0) st = muskx_fit_set_tolerances(g, 1e-8, 1e-8, ftol);
+  if (st == MUSKX_OK)
+    st = muskx_fit_set_residuals(g, 2 * (size_t)j->m, offset, resid_fn, j);
+  if (st == MUSKX_OK) st = muskx_fit_set_starts(g, best, 1);
+  if (st == MUSKX_OK) st = muskx_fit_run(g, 1);
+  *out = g;
+  return st;
+}
+
 static int fit_problem(const char *path, const muskx_petab *pb, job *j,
                        long starts, unsigned long long seed, long threads,
-                       int profile, int nominal, long maxiter, double ftol,
+                       int profile, long maxiter, int joint, int nominal,
+                       double ftol,
                        const char *dir) {
   int rc = CLI_EXIT_FAIL, n = j->n;
-  muskx_fit *f = NULL;
+  muskx_fit *f = NULL, *pf = NULL;
+  double *thetas = NULL;
   double *lo = calloc((size_t)n, sizeof *lo), *hi = calloc((size_t)n, sizeof *hi);
   double *th = calloc((size_t)n, sizeof *th);
   const char **names = calloc((size_t)n, sizeof *names);
@@ -181,6 +301,7 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   if (j->K < 1) j->K = 1;
   for (int i = 0; i < j->m; i++)
     half += 0.5 * r0[i] * r0[i] + 0.5 * (2 * log(s0[i]) + j->K);
+  if (!j->laplace && !joint && find_groups(path, j, th) != 0) goto done;
   st = j->laplace ? muskx_fit_set_objective(f, obj_fn, j)
                   : muskx_fit_set_residuals(f, 2 * (size_t)j->m, -llh0 - half,
                                             resid_fn, j);
@@ -193,12 +314,17 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   }
   size_t b = muskx_fit_best(f);
   double nllh = muskx_fit_nllh(f, b);
-  muskx_fit_result(f, b, NULL, th);
+  if ((thetas = results_with_sigmas(j, f)) == NULL) {
+    cli_error("out of memory");
+    goto done;
+  }
+  memcpy(th, thetas + b * (size_t)n, (size_t)n * sizeof *th);
   if (make_dir(dir) != 0) goto done;
   if (!(p1 = join(dir, "parameters.tsv")) || write_params(pb, th, p1) != 0)
     goto done;
   free(p1);
-  if (!(p1 = join(dir, "starts.tsv")) || cli_fit_write_starts(f, names, p1) != 0)
+  if (!(p1 = join(dir, "starts.tsv")) ||
+      cli_fit_write_starts(f, names, thetas, p1) != 0)
     goto done;
   free(p1);
   if (!(p1 = join(dir, "waterfall.png")) ||
@@ -218,6 +344,17 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   printf("starts within 0.1 of the best: %zu of %zu\n", reached,
          muskx_fit_nstarts(f));
   if (profile) {
+    if (j->hier) {
+      st = joint_fit_at(j, lo, hi, -llh0 - half, maxiter, ftol, th, &pf);
+      if (st != MUSKX_OK) {
+        cli_error("%s: refining the best start with the noise parameters: %s",
+                  path, muskx_fit_errmsg(pf));
+        goto done;
+      }
+      muskx_fit_free(f);
+      f = pf;
+      pf = NULL;
+    }
     st = muskx_fit_set_progress(f, cli_fit_progress, (void *)"profiles");
     if (st == MUSKX_OK) st = muskx_fit_profile(f, 0.95, 30);
     if (st != MUSKX_OK) {
@@ -241,6 +378,8 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   rc = CLI_EXIT_OK;
 done:
   muskx_fit_free(f);
+  muskx_fit_free(pf);
+  free(thetas);
   free(lo);
   free(hi);
   free(th);
@@ -256,7 +395,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   double rtol = 1e-8, atol = 1e-8, ftol = 0;
   long starts = 20, threads = 0, maxiter = 0, seed = 0;
   long maxsteps = FIT_MAX_STEPS;
-  int profile = 0, nominal = 0, r;
+  int profile = 0, joint = 0, nominal = 0, r;
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
     int bad = 0;
@@ -276,6 +415,7 @@ static int run(const cli_command *self, int argc, char **argv) {
       break;
     case OPT_THREADS: bad = cli_parse_positive_long(self, p.opt, p.value, &threads); break;
     case OPT_PROFILE: profile = 1; break;
+    case OPT_JOINT_SIGMA: joint = 1; break;
     case OPT_NOMINAL: nominal = 1; break;
     case OPT_FTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &ftol); break;
     case OPT_OUTPUT: dir = p.value; break;
@@ -317,7 +457,8 @@ static int run(const cli_command *self, int argc, char **argv) {
   }
   j.sims = calloc((size_t)j.nworkers, sizeof *j.sims);
   j.buf = calloc((size_t)j.nworkers, sizeof *j.buf);
-  if (j.sims == NULL || j.buf == NULL) {
+  j.hbuf = calloc((size_t)j.nworkers, sizeof *j.hbuf);
+  if (j.sims == NULL || j.buf == NULL || j.hbuf == NULL) {
     cli_error("out of memory");
     goto done;
   }
@@ -333,14 +474,17 @@ static int run(const cli_command *self, int argc, char **argv) {
     }
   }
   rc = fit_problem(path, pb, &j, starts, (unsigned long long)seed, threads,
-                   profile, nominal, maxiter, ftol, dir);
+                   profile, maxiter, joint, nominal, ftol, dir);
 done:
   for (int w = 0; j.sims != NULL && w < j.nworkers; w++) {
     muskx_sim_free(j.sims[w]);
     free(j.buf[w]);
+    if (j.hbuf != NULL) free(j.hbuf[w]);
   }
   free(j.sims);
   free(j.buf);
+  free(j.hbuf);
+  cli_sigma_groups_free(&j.sg);
   muskx_petab_free(pb);
   return rc;
 }

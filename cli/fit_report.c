@@ -17,7 +17,7 @@ static const char *exit_name(int why) {
 }
 
 int cli_fit_write_starts(const muskx_fit *f, const char *const *names,
-                         const char *path) {
+                         const double *thetas, const char *path) {
   int n = muskx_fit_nparams(f);
   size_t ns = muskx_fit_nstarts(f);
   double *x0 = calloc((size_t)n, sizeof *x0), *x = calloc((size_t)n, sizeof *x);
@@ -39,6 +39,7 @@ int cli_fit_write_starts(const muskx_fit *f, const char *const *names,
   fputc('\n', o.fp);
   for (size_t k = 0; k < ns; k++) {
     muskx_fit_result(f, k, x0, x);
+    if (thetas != NULL) memcpy(x, thetas + k * (size_t)n, (size_t)n * sizeof *x);
     fprintf(o.fp, "%zu\t%.17g\t%s\t%d\t%d", k, muskx_fit_nllh(f, k),
             exit_name(muskx_fit_exit_reason(f, k)), muskx_fit_iterations(f, k),
             muskx_fit_evaluations(f, k));

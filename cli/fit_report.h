@@ -16,9 +16,11 @@
    is missing (after saying so). names: muskx_fit_nparams() ids. */
 
 /* starts.tsv: start, nllh, exit, iterations, evaluations, the final
-   parameters, then the starting point (start_<id>); by start index. */
+   parameters (from thetas, nstarts x n, when not NULL: what the fit's
+   results become once closed-form parameters are filled in), then the
+   starting point (start_<id>); by start index. */
 int cli_fit_write_starts(const muskx_fit *f, const char *const *names,
-                         const char *path);
+                         const double *thetas, const char *path);
 /* The waterfall plot: nllh of the starts sorted, best first, the starts
    within `tol` of the best marked. */
 int cli_fit_plot_waterfall(const muskx_fit *f, double tol, const char *path,

@@ -1369,6 +1369,15 @@ MUSKX_API muskx_status muskx_petab_parameters_table(const muskx_petab *pb,
 MUSKX_API int muskx_petab_measurement_laplace(const muskx_petab *pb, int i);
 /* The measured value of measurement i (NaN when out of range). */
 MUSKX_API double muskx_petab_measurement_value(const muskx_petab *pb, int i);
+/*
+ * The estimated parameter k whose linear value is measurement i's sigma
+ * itself (its observable's noise formula is the bare placeholder
+ * noiseParameter1_<obs> and the row's noiseParameters names parameter k);
+ * -1 when sigma is anything else, or i is out of range. Whether k also
+ * enters the model or the observables is not checked here.
+ */
+MUSKX_API int muskx_petab_measurement_noise_param(const muskx_petab *pb,
+                                                  int i);
 
 #ifdef __cplusplus
 }

@@ -253,7 +253,11 @@ muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
       swap = t.J;
       t.J = t.Jn;
       t.Jn = swap;
-      cost = half_sq(t.r, t.m);
+      /* the cost stays the trial's (plain run): the sensitivity run's
+         residuals differ from it by the solver's error, and comparing the
+         next trial with those made LM accept noise for ever (Boehm: 950
+         iterations within 1e-7 of a local optimum) */
+      cost = costn;
       gradient(&t);
       mu *= fmax(1.0 / 3, 1 - pow(2 * rho - 1, 3));
       nu = 2;

@@ -9,6 +9,7 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -668,6 +669,53 @@ START_TEST(a_jacobian_failing_at_an_accepted_point_rejects_the_step) {
 }
 END_TEST
 
+/* lin_res, but the residuals that come with a Jacobian are off by solver
+   noise, as a sensitivity run's residuals differ from the plain run's by
+   the solver's error: 1e-3 of the residuals at the optimum (orthogonal to
+   the Jacobian's columns, so the cost is biased upwards and the gradient
+   not at all) plus 1e-5 times a number in [0.5, 1.5) that jumps with the
+   point (noise in the gradient, so steps never become tiny). */
+static int noisy_jacobian_run(void *ctx, int w, const double *b, double *r,
+                              double *J) {
+  (void)ctx;
+  int rc = lin_res(NULL, w, b, r, J);
+  if (J == NULL) return rc;
+  double beta[2], se[2], ropt[NLIN];
+  lin_closed_form(beta, se);
+  lin_res(NULL, w, beta, ropt, NULL);
+  uint64_t h;
+  memcpy(&h, &b[0], sizeof h);
+  h ^= h >> 29;
+  h *= 0x9e3779b97f4a7c15ULL;
+  h ^= h >> 32;
+  double u = 0.5 + (double)(h % 1000000) / 1e6;
+  for (int i = 0; i < NLIN; i++) r[i] += 1e-3 * ropt[i] + 1e-5 * u;
+  return rc;
+}
+
+START_TEST(solver_noise_in_the_jacobian_runs_does_not_keep_a_start_going) {
+  /* Boehm_JProteomeRes2014 once ran 950 of 1000 iterations within 1e-7
+     of an optimum: each trial (plain run) was compared with the cost of
+     the last Jacobian run, which the noise made higher, so every tiny
+     step was accepted. The cost must be the trial's. */
+  double lo[2] = {-10, -10}, hi[2] = {10, 10}, start[2] = {-3, 4}, beta[2],
+         se[2], th[2];
+  lin_closed_form(beta, se);
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_threads(f, 1));
+  FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 0, noisy_jacobian_run, NULL));
+  FIT_OK(f, muskx_fit_set_starts(f, start, 1));
+  FIT_OK(f, muskx_fit_run(f, 1));
+  ck_assert_int_ne(muskx_fit_exit_reason(f, 0), MUSKX_FIT_MAXITER);
+  ck_assert_int_le(muskx_fit_iterations(f, 0), 50);
+  muskx_fit_result(f, 0, NULL, th);
+  /* the noise moves the optimum by about 1e-5 * sigma: within 1e-4 */
+  ck_assert_double_eq_tol(th[0], beta[0], 1e-4);
+  ck_assert_double_eq_tol(th[1], beta[1], 1e-4);
+  muskx_fit_free(f);
+}
+END_TEST
+
 START_TEST(a_drawn_start_that_fails_is_drawn_again) {
   double lo[2] = {-1, -1}, hi[2] = {1, 1};
   enum { N = 12 };
@@ -845,6 +893,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, a_first_start_is_run_first_and_the_rest_are_drawn);
   tcase_add_test(tc, a_drawn_start_that_fails_is_drawn_again);
   tcase_add_test(tc, a_jacobian_failing_at_an_accepted_point_rejects_the_step);
+  tcase_add_test(tc, solver_noise_in_the_jacobian_runs_does_not_keep_a_start_going);
   tcase_add_test(tc, bad_arguments_get_clear_errors);
   tcase_add_test(tc, progress_reaches_the_total);
   suite_add_tcase(s, tc);

@@ -9,7 +9,10 @@ n/2 log(RSS(beta_j) / n) + const with RSS(beta_j) = RSS_min +
 (beta_j - hat)^2 / c_jj (c = (X^T X)^-1), so the 95 % interval is
 hat +- sqrt(c_jj RSS_min (exp(2 * 1.92073 / n) - 1)). All computed here
 from the data, independently of libmuskx. Also: the same results on 1 and
-2 threads, the files written, and usage errors.
+2 threads, the files written, and usage errors; that the noise sd is set
+in closed form at every start's result (sqrt(RSS / n) there, and the
+nllh at it), and that --joint-sigma, which searches it, finds the same
+optimum.
 Prints "N passed, N failed" (scripts/run-tests.sh).
 """
 import csv
@@ -109,6 +112,36 @@ def main():
                 path = os.path.join(d, f)
                 check(f, os.path.exists(path) and
                       open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n")
+        # The noise sd is set in closed form at every point (not searched):
+        # each start's sd must be sqrt(RSS / n) at its own a, b, and its
+        # nllh the normal nllh there, both computed here from the data.
+        meas = read_tsv(os.path.join(HERE, "linear", "measurements.tsv"))
+        tt = [float(r["time"]) for r in meas]
+        yy = [float(r["measurement"]) for r in meas]
+        n = len(tt)
+        d3 = os.path.join(tmp, "closed")
+        p = run([PROBLEM, "--starts", "8", "--seed", "5", "-o", d3])
+        check("fit without --profile runs", p.returncode == 0, p.stderr)
+        for r in read_tsv(os.path.join(d3, "starts.tsv")):
+            a, b, sd = float(r["a"]), float(r["b"]), float(r["sd"])
+            rss = sum((y - a - b * x) ** 2 for x, y in zip(tt, yy))
+            want = min(max(math.sqrt(rss / n), 0.01), 10)
+            nllh = n / 2 * math.log(2 * math.pi * want * want) + \
+                rss / (2 * want * want)
+            check("start %s: sd is sqrt(RSS/n) at its a, b" % r["start"],
+                  abs(sd - want) < 1e-6 * want, "%r vs %r" % (sd, want))
+            check("start %s: nllh at that sd" % r["start"],
+                  abs(float(r["nllh"]) - nllh) < 1e-6 * (1 + abs(nllh)),
+                  "%r vs %r" % (r["nllh"], nllh))
+        # --joint-sigma searches sd with a and b: the same optimum
+        d4 = os.path.join(tmp, "joint")
+        p = run([PROBLEM, "--starts", "8", "--seed", "5", "--joint-sigma",
+                 "-o", d4])
+        check("--joint-sigma runs", p.returncode == 0, p.stderr)
+        got = float(p.stdout.split("best llh = ")[1].split()[0]) \
+            if p.returncode == 0 else float("nan")
+        check("--joint-sigma: best llh is the closed-form one",
+              abs(got - llh) < 1e-7, "%r vs %r" % (got, llh))
         aic = float(stdout.split("AIC = ")[1].split()[0])
         check("AIC = 2k - 2 llh", abs(aic - (6 - 2 * llh)) < 1e-6)
         # --nominal-start: start 0 is the table's nominal values; --ftol:

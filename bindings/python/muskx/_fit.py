@@ -4,7 +4,11 @@ The residuals mirror `muskx fit` (cli/cmd_fit.c): for normal noise, the
 normalised residuals r_i and q_i = sqrt(2 log sigma_i + K) for every
 measurement, so that noise parameters are fitted by Gauss-Newton too; K
 lets sigma fall to 1e-6 of the smallest nominal sigma, and the constant
-offset makes -nllh PEtab's llh. Each worker thread has its own C
+offset makes -nllh PEtab's llh. As in `muskx fit` (cli/fit_sigma.c), a
+noise parameter that is its measurements' sigma and moves nothing else
+is set in closed form at every point, sigma^2 = RSS / n within its
+bounds, and the others are searched on that profile (joint=True searches
+it with them, as `muskx fit --joint-sigma`). Each worker thread has its own C
 simulation; the callbacks take the GIL only to copy numbers, and the
 simulations inside them release it (ctypes.CDLL).
 """
@@ -43,6 +47,7 @@ _PROTOTYPES = {
     "muskx_fit_iterations": (_I, [_P, ctypes.c_size_t]),
     "muskx_fit_exit_reason": (_I, [_P, ctypes.c_size_t]),
     "muskx_petab_measurement_laplace": (_I, [_P, _I]),
+    "muskx_petab_measurement_noise_param": (_I, [_P, _I]),
 }
 
 
@@ -62,8 +67,52 @@ def _array(buf):
     return (ctypes.c_double * len(buf)).from_buffer(buf)
 
 
+_SCALE = {"lin": (lambda x: x, lambda x: x),
+          "log": (math.exp, math.log),
+          "log10": (lambda x: 10.0 ** x, math.log10)}
+
+
+def _sigma_groups(problem, pb, m, n, r, s, dr, ds):
+    """The closed-form noise groups (cli/fit_sigma.c): per measurement its
+    group or -1, and per group (parameter, count, lo, hi) with the bounds
+    of sigma on the linear scale."""
+    group, slot, groups = [-1] * m, {}, []
+    for i in range(m):
+        k = lib.muskx_petab_measurement_noise_param(pb, i)
+        if k < 0:
+            continue
+        if k not in slot:
+            ok = True
+            for j in range(m):
+                a = j * n + k
+                if lib.muskx_petab_measurement_noise_param(pb, j) == k:
+                    de = dr[a] * s[j] + r[j] * ds[a]
+                    ok = ok and lib.muskx_petab_measurement_laplace(pb, j) == 0 \
+                        and abs(de) <= 1e-9 * (abs(r[j] * ds[a]) + 1e-300)
+                elif dr[a] != 0 or ds[a] != 0:
+                    ok = False
+            slot[k] = -1
+            if ok:
+                up = _SCALE[problem.scales[k]][0]
+                slot[k] = len(groups)
+                groups.append([k, 0, up(problem.lower[k]), up(problem.upper[k])])
+        if slot[k] >= 0:
+            group[i] = slot[k]
+            groups[slot[k]][1] += 1
+    return group, groups
+
+
+def _optimal_sigmas(group, groups, r, s):
+    rss = [0.0] * len(groups)
+    for i, q in enumerate(group):
+        if q >= 0:
+            rss[q] += (r[i] * s[i]) ** 2
+    return [min(max(math.sqrt(rss[q] / g[1]), g[2]), g[3])
+            for q, g in enumerate(groups)]
+
+
 def run(problem, starts, seed, threads, rtol, atol, max_iterations,
-        max_steps=10000, nominal_start=False):
+        max_steps=10000, joint=False, nominal_start=False):
     _declare()
     starts, threads = int(starts), int(threads)
     if starts < 1 or threads < 0 or not (rtol > 0 and atol > 0):
@@ -121,6 +170,14 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
         K = max(1.0, 2 * math.log(1e6) - 2 * math.log(min(s0[:m])))
         half = sum(0.5 * r0[i] * r0[i] + 0.5 * (2 * math.log(s0[i]) + K)
                    for i in range(m))
+        group, groups = [-1] * m, []
+        if not laplace and not joint:
+            r0, s0, dr0, ds0 = bufs[0]
+            st = lib.muskx_petab_jacobian(pb, sims[0], th0, r0, s0, dr0, ds0)
+            if st != _lib.OK:
+                _raise(st, text(lib.muskx_sim_errmsg(sims[0])))
+            group, groups = _sigma_groups(problem, pb, m, n, r0, s0, dr0, ds0)
+        noise = set(g[0] for g in groups)
 
         def resid(ctx, w, theta, res, jac):
             r, s, dr, ds = bufs[w]
@@ -132,16 +189,26 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
                                               ds)
             if st != _lib.OK:
                 return -1
+            sig = _optimal_sigmas(group, groups, r, s) if groups else []
             for i in range(m):
-                a = 2 * math.log(s[i]) + K if s[i] > 0 else -1
+                g = group[i]
+                sd = sig[g] if g >= 0 else s[i]
+                a = 2 * math.log(sd) + K if sd > 0 else -1
                 if not a > 0:
                     return -1
-                res[i] = r[i]
+                scale = s[i] / sd
+                res[i] = r[i] * scale
                 res[m + i] = q = math.sqrt(a)
-                if jac:
+                if jac:  # sigma held fixed: see cli/cmd_fit.c resid_hier
                     for k in range(n):
-                        jac[i * n + k] = dr[i * n + k]
-                        jac[(m + i) * n + k] = ds[i * n + k] / (s[i] * q)
+                        if k in noise:
+                            jac[i * n + k] = jac[(m + i) * n + k] = 0.0
+                        elif g >= 0:
+                            jac[i * n + k] = dr[i * n + k] * scale
+                            jac[(m + i) * n + k] = 0.0
+                        else:
+                            jac[i * n + k] = dr[i * n + k]
+                            jac[(m + i) * n + k] = ds[i * n + k] / (s[i] * q)
             return 0
 
         def objective(ctx, w, theta, v, grad):
@@ -172,8 +239,15 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
         theta, start = new_buffer(ns * n), new_buffer(ns * n)
         llh, iters, exits = new_buffer(ns), [], []
         one_t, one_s = (ctypes.c_double * n)(), (ctypes.c_double * n)()
+        r0, s0 = bufs[0][0], bufs[0][1]
         for k in range(ns):
             lib.muskx_fit_result(fit, k, one_s, one_t)
+            if groups and not math.isnan(lib.muskx_fit_nllh(fit, k)) and \
+                    lib.muskx_petab_evaluate(pb, sims[0], one_t, None, r0, s0,
+                                             None, None) == _lib.OK:
+                for g, v in zip(groups, _optimal_sigmas(group, groups, r0,
+                                                         s0)):
+                    one_t[g[0]] = _SCALE[problem.scales[g[0]]][1](v)
             for j in range(n):  # element-wise: numpy or array('d')
                 theta[k * n + j] = one_t[j]
                 start[k * n + j] = one_s[j]

@@ -186,6 +186,24 @@ class AFit(unittest.TestCase):
             got = th[best][k] if hasattr(th, "shape") else th[best * 3 + k]
             self.assertAlmostEqual(got, est[k], delta=1e-5)
         self.assertEqual(list(r1["llh"]), list(r2["llh"]))
+        # every start's sd is set in closed form: sqrt(RSS / n) at its a, b
+        path = os.path.join(os.path.dirname(LINEAR), "measurements.tsv")
+        with open(path) as f:
+            head = f.readline().rstrip("\n").split("\t")
+            rows = [dict(zip(head, line.rstrip("\n").split("\t")))
+                    for line in f if line.strip()]
+        t = [float(r["time"]) for r in rows]
+        y = [float(r["measurement"]) for r in rows]
+        for k in range(6):
+            a, b, sd = [(th[k][j] if hasattr(th, "shape") else th[k * 3 + j])
+                        for j in range(3)]
+            rss = sum((yi - a - b * ti) ** 2 for ti, yi in zip(t, y))
+            want = min(max(math.sqrt(rss / len(t)), 0.01), 10)
+            self.assertAlmostEqual(sd, want, delta=1e-6 * want)
+        # searched jointly instead (muskx fit --joint-sigma): same optimum
+        with muskx.Problem.from_petab(LINEAR) as p:
+            rj = p.fit(starts=6, seed=3, threads=1, joint_sigma=True)
+        self.assertAlmostEqual(rj["llh"][rj["best"]], llh, delta=1e-7)
         if hasattr(r1["theta"], "shape"):
             self.assertEqual(r1["theta"].shape, (6, 3))
             self.assertEqual(r1["theta"].tolist(), r2["theta"].tolist())
