@@ -348,7 +348,7 @@ def main():
             starts = table(os.path.join(fitdir, "starts.tsv"))
             est = estimated(problem)
             best = parse_starts(os.path.join(fitdir, "starts.tsv"))
-            print("%s: starts (nllh, exit, iterations, largest |log10 difference| from the best point)" % name)
+            print("%s: starts (nllh, exit, iterations, largest difference from the best point on the parameters' scales)" % name)
             for s in starts:
                 nll = float(s["nllh"])
                 far = max((abs(float(s[k]) - best[k]) for k in best if k in s), default=float("nan"))
