@@ -118,6 +118,16 @@ static int jacobian_nonfinite(newton_ws *w, const double *x, int *row,
   return 0;
 }
 
+/* Is df/dy over the free species finite and non-singular at x (an LU
+   without a zero pivot)? */
+static int jacobian_regular(newton_ws *w, const double *x) {
+  int nf = w->nf, info = 0, jr, jc;
+  if (jacobian_nonfinite(w, x, &jr, &jc)) return 0;
+  reduced_jacobian(w, x);
+  dgetrf_(&nf, &nf, w->Jf, &nf, w->ipiv, &info);
+  return info == 0;
+}
+
 static int nonneg_ok(const muskx_sim *s, const double *x) {
   for (int i = 0; i < s->m->nspecies; i++)
     if (s->m->species[i].nonnegative && x[i] < 0) return 0;
@@ -452,14 +462,18 @@ muskx_status muskx_sim_steady_state(muskx_sim *s, double *y, size_t ny) {
     res = integrate(&w, x);
     method = "integration";
     if (!isnan(res)) {
-      /* polish (or finish, when a stiff tail kept integration from
-         settling); keep the integrated point if Newton cannot improve it
-         or lands where the Jacobian is not finite */
+      /* polish; keep the integrated point if Newton cannot improve it or
+         lands where the Jacobian is not finite. When a stiff tail kept
+         integration from settling, Newton may finish the job -- but only
+         at a regular root: unbounded growth (y' = 1) has a singular
+         Jacobian and relative derivatives that vanish as y grows. */
+      int settled = res <= STEADY_RTOL;
       memcpy(keep, x, (size_t)n * sizeof *x);
       double r2 = newton(&w, x);
       int jr2, jc2;
       if (!(r2 <= res) ||
-          (r2 <= STEADY_RTOL && jacobian_nonfinite(&w, x, &jr2, &jc2)))
+          (r2 <= STEADY_RTOL && jacobian_nonfinite(&w, x, &jr2, &jc2)) ||
+          (!settled && !jacobian_regular(&w, x)))
         memcpy(x, keep, (size_t)n * sizeof *x);
       else
         res = r2;
