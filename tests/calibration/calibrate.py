@@ -285,6 +285,25 @@ def sync(problem, shipped=None):
     print("%s: synced with %s: %s" % (os.path.basename(d), SHIPPED, "; ".join(moved) or "nothing moved"))
 
 
+def add_profiles(problem, rundir):
+    """The 95 % profile intervals of a `muskx fit --profile` run at the
+    shipped values into each estimated parameter's doc (values unchanged)
+    and its profile files into fit/; prints the intervals."""
+    name = os.path.basename(os.path.dirname(problem))
+    est = estimated(problem)
+    best = parse_parameters(os.path.join(rundir, "parameters.tsv"))
+    bad = [k for k, v in est.items() if abs(rel_diff(best[k], v)) > 0.02]
+    if bad:
+        raise RuntimeError("%s: the profiled optimum is not the shipped one (%s)" % (rundir, ", ".join(bad)))
+    ci = read_ci(os.path.join(rundir, "profile_ci.tsv"), scales_of(problem))
+    ship(problem, {k: evaluated(k) for k in est}, ci, name)
+    dest = os.path.join(os.path.dirname(problem), "fit")
+    for f in ("profile_ci.tsv", "profiles.tsv", "profiles.png"):
+        shutil.copy(os.path.join(rundir, f), dest)
+    for k in est:
+        print("%-16s %12.6g  95 %% profile interval %s .. %s" % ((k, est[k]) + ci.get(k, ("-", "-"))))
+
+
 def read_ci(path, scales):
     """{parameterId: (lower, upper)} as text on the linear scale from
     profile_ci.tsv (cli/fit_report.c: parameter, lower, upper on the
@@ -318,11 +337,18 @@ def main():
     ap.add_argument("--sync", action="store_true",
                     help="only copy the shipped model's values into the wrapper and parameters.tsv")
     ap.add_argument("--shipped", help="the shipped model (default models/crosstalk/spaceflight.yaml)")
+    ap.add_argument("--profiles", metavar="DIR",
+                    help="only add the profile intervals of a muskx fit --profile run at the "
+                         "shipped values (DIR/profile_ci.tsv) to the shipped docs and fit/")
     ap.add_argument("problems", nargs="+")
     a = ap.parse_args()
     if a.sync:
         for problem in a.problems:
             sync(os.path.abspath(problem), a.shipped)
+        return 0
+    if a.profiles:
+        for problem in a.problems:
+            add_profiles(os.path.abspath(problem), a.profiles)
         return 0
     ok = total = 0
     for problem in a.problems:
