@@ -74,6 +74,9 @@ ifeq ($(SEDML_FOUND),yes)
 SEDML_CFLAGS := -DMUSKX_HAVE_SEDML $(shell pkg-config --cflags libxml-2.0 libzip)
 SEDML_LIBS := $(shell pkg-config --libs libxml-2.0 libzip)
 endif
+# muskx-mpi (see MPI below) when mpicc and mpirun exist.
+MPICC ?= mpicc
+HAVE_MPI := $(shell command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1 && echo yes)
 CHECK_CFLAGS ?= $(shell pkg-config --cflags check 2>/dev/null || echo -pthread)
 CHECK_LIBS ?= $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 
@@ -120,7 +123,7 @@ ifneq ($(SEDML_FOUND),yes)
 CLI_SRC := $(filter-out cli/cmd_sedml.c cli/sedml_%.c,$(CLI_SRC))
 endif
 # test_alloc.c needs the fault-injection hook (-DMUSKX_ALLOC_TESTING), so it
-# is built only by `make test-alloc`, in build-alloc/.
+# is built only by `make test-alloc`, in build-asan/.
 TEST_SRC := $(filter-out tests/test_alloc.c,$(sort $(wildcard tests/test_*.c)))
 BENCH_MAIN_SRC := $(sort $(wildcard bench/bench_*.c))
 BENCH_AUX_SRC := $(filter-out $(BENCH_MAIN_SRC),$(sort $(wildcard bench/*.c)))
@@ -249,17 +252,25 @@ examples: $(EXAMPLE_BIN)
 # ---------------------------------------------------------------- tests
 # Each target prints its own "N passed, N failed" as its last line.
 .PHONY: test test-unit test-asan valgrind check bench lint
-RUN_TESTS = scripts/run-tests.sh $(if $(TALLY),--tally $(TALLY))
+# Test programs run TEST_JOBS at a time (run-tests.sh -j; the output is
+# still printed program by program, in order).
+TEST_JOBS ?= $(JOBS)
+RUN_TESTS = scripts/run-tests.sh -j $(TEST_JOBS) $(if $(TALLY),--tally $(TALLY))
 
 # Test binaries are built with -k inside the recipe: one that does not
 # build (another module mid-edit) is reported as failed by run-tests.sh,
 # and the others still run.
 BUILD_TESTS = $(MAKE) --no-print-directory -k $(PAR) tests-build || true
+# What make test's scripts would otherwise build themselves, possibly two
+# at once (run-tests.sh -j): the examples, the SBML Test Suite runner and
+# muskx-mpi.
+TEST_EXTRAS = examples $(if $(filter yes,$(SBML_FOUND)),$(BUILD)/tests/sbml_run) \
+  $(if $(HAVE_MPI),$(BUILD)/muskx-mpi)
 
 # make test: the Check binaries, the export list of the .so, and an
 # installed copy used through pkg-config and CMake (scripts/test-install.sh).
 test: all
-	@$(BUILD_TESTS)
+	@$(MAKE) --no-print-directory -k $(PAR) tests-build $(TEST_EXTRAS) || true
 	$(TEST_ENV) $(RUN_TESTS) --label test -- $(TEST_BIN) \
 	  "scripts/check-exports.sh $(BUILD)/libmuskx.so" \
 	  scripts/test-install.sh \
@@ -316,7 +327,7 @@ SBML_SUITE_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(SBML_SUITE
 # problems (check_bench_gradients.py, about 15 s); and Zheng_PNAS2012's llh
 # at its nominal parameters and at a fitted optimum above the published one,
 # against an independent scipy re-implementation of the SBML model and of
-# PEtab's llh (zheng_independent.py, about 15 s).
+# PEtab's llh (zheng_independent.py, about 2 s).
 PETAB_DATA ?= ../shared/petab-test-suite
 PETAB_TEST = $(if $(and $(filter yes,$(SBML_FOUND)),$(wildcard $(PETAB_DATA))),"/usr/bin/python3 tests/petab/test_petab.py" "/usr/bin/python3 tests/petab/check_bench_gradients.py" "/usr/bin/python3 tests/petab/zheng_independent.py")
 
@@ -326,13 +337,19 @@ test-unit:
 	$(TEST_ENV) $(RUN_TESTS) --label $(BUILD) -- $(TEST_BIN)
 
 # Own build directory: every object, the static library and the tests are
-# rebuilt with the sanitizers.
-test-asan:
-	@$(MAKE) --no-print-directory $(PAR) BUILD=build-asan \
-	  EXTRA_CFLAGS='$(SAN_FLAGS)' EXTRA_LDFLAGS='$(SAN_FLAGS)' lib-static
-	@$(MAKE) --no-print-directory -k $(PAR) BUILD=build-asan \
-	  EXTRA_CFLAGS='$(SAN_FLAGS)' EXTRA_LDFLAGS='$(SAN_FLAGS)' tests-build || true
-	$(ASAN_ENV) $(RUN_TESTS) --label asan -- \
+# rebuilt with the sanitizers (asan-build, which also builds test_alloc
+# from the same objects). The cases tagged "slow" are left out: they are
+# libSBML checking the SBML we export, all inside libSBML (not
+# instrumented) and about 4 CPU-minutes under ASan; the export they check
+# runs under ASan for every shipped model anyway (test_sbml's round trip),
+# and the plain stage keeps them.
+ASAN_MAKE = $(MAKE) --no-print-directory BUILD=build-asan \
+  EXTRA_CFLAGS='$(SAN_FLAGS)' EXTRA_LDFLAGS='$(SAN_FLAGS)'
+.PHONY: asan-build
+asan-build:
+	@$(ASAN_MAKE) -k $(PAR) lib-static tests-build build-asan/tests/test_alloc || true
+test-asan: asan-build
+	$(ASAN_ENV) CK_EXCLUDE_TAGS=slow $(RUN_TESTS) --label asan -- \
 	  $(TEST_SRC:tests/%.c=build-asan/tests/%)
 
 # Check must not fork under valgrind, or valgrind only sees the parent.
@@ -343,31 +360,62 @@ valgrind: lib-static
 	$(TEST_ENV) CK_FORK=no CK_EXCLUDE_TAGS=slow $(RUN_TESTS) --label valgrind \
 	  --wrap '$(VALGRIND)' -- $(TEST_BIN)
 
-# The test command of the README and of .ci/run. Runs every stage even when
-# one fails, then prints the grand total as its last line.
+# The test command of the README and of .ci/run. First every build the
+# stages need (check-build: plain, ASan, TSan, fuzz) in one make, so both
+# cores stay busy across builds; then the stages, one after the other,
+# each running TEST_JOBS programs at a time. Runs every stage even when one
+# fails, then prints the grand total as its last line. README, Testing,
+# gives the stages' times.
+.PHONY: check-build
+check-build: all tests-build $(TEST_EXTRAS) asan-build tsan-build fuzz-build
 check:
 	scripts/install-deps.sh
-	@$(MAKE) --no-print-directory $(PAR) all
 	@tally=$(abspath $(BUILD))/check-tally.txt; rm -f "$$tally"; status=0; \
-	$(MAKE) --no-print-directory test TALLY="$$tally" || status=1; \
-	$(MAKE) --no-print-directory test-asan TALLY="$$tally" || status=1; \
-	$(MAKE) --no-print-directory valgrind TALLY="$$tally" || status=1; \
-	$(MAKE) --no-print-directory test-alloc TALLY="$$tally" || status=1; \
-	$(MAKE) --no-print-directory test-tsan TALLY="$$tally" || status=1; \
-	$(MAKE) --no-print-directory fuzz-smoke TALLY="$$tally" || status=1; \
+	clock=$(abspath $(BUILD))/check-times.txt; mkdir -p $(BUILD); rm -f "$$clock"; \
+	mark() { times > "$$clock.now"; echo "$$1 $$EPOCHREALTIME $$(sed -n 2p "$$clock.now")" >> "$$clock"; }; \
+	mark start; \
+	$(MAKE) --no-print-directory -k $(PAR) check-build || true; mark build; \
+	$(MAKE) --no-print-directory test TALLY="$$tally" || status=1; mark test; \
+	$(MAKE) --no-print-directory test-asan TALLY="$$tally" || status=1; mark asan; \
+	$(MAKE) --no-print-directory valgrind TALLY="$$tally" || status=1; mark valgrind; \
+	$(MAKE) --no-print-directory test-alloc TALLY="$$tally" || status=1; mark alloc; \
+	$(MAKE) --no-print-directory test-tsan TALLY="$$tally" || status=1; mark tsan; \
+	$(MAKE) --no-print-directory fuzz-smoke TALLY="$$tally" || status=1; mark fuzz; \
+	echo "== make check: wall and CPU (user + system) time of each step"; \
+	$(CHECK_TIMES) "$$clock"; \
 	echo "== make check: test + test-asan + valgrind + test-alloc + test-tsan + fuzz-smoke"; \
 	scripts/run-tests.sh --total "$$tally" || status=1; \
 	exit $$status
 
-# make test-alloc: the allocation-failure tests (tests/test_alloc.c) against
-# a test-only build of the library with the fault-injection hook of
-# lib/alloc.c (-DMUSKX_ALLOC_TESTING) and ASan+UBSan, in build-alloc/.
-ALLOC_FLAGS := $(SAN_FLAGS) -DMUSKX_ALLOC_TESTING
+# Prints the steps of make check from its clock file: lines "STEP
+# EPOCH-SECONDS USER SYSTEM", USER and SYSTEM as bash's `times` writes them
+# (cumulative, e.g. 1m2.500s).
+CHECK_TIMES = awk 'function s(x, a) { split(x, a, /[ms]/); return a[1] * 60 + a[2] } \
+  { t = $$2; c = s($$3) + s($$4); \
+    if (NR > 1) { printf "  %-10s %7.0f s wall %7.0f s CPU\n", $$1, t - t0, c - c0; \
+                  tw += t - t0; tc += c - c0 } \
+    t0 = t; c0 = c } \
+  END { printf "  %-10s %7.0f s wall %7.0f s CPU\n", "all", tw, tc }'
+
+# make test-alloc: the allocation-failure tests (tests/test_alloc.c) with
+# ASan+UBSan, in build-asan/ beside the ASan tests and from the same
+# objects, except lib/alloc.c: compiled again with its fault-injection hook
+# (-DMUSKX_ALLOC_TESTING) as lib/alloc_testing.o and linked ahead of
+# libmuskx.a, whose alloc.o is then never pulled in. The hook is in no
+# other object, so the rest of the library need not be built twice.
 test-alloc:
-	@$(MAKE) --no-print-directory $(PAR) BUILD=build-alloc \
-	  EXTRA_CFLAGS='$(ALLOC_FLAGS)' EXTRA_LDFLAGS='$(SAN_FLAGS)' \
-	  build-alloc/tests/test_alloc || true
-	$(ASAN_ENV) $(RUN_TESTS) --label alloc -- build-alloc/tests/test_alloc
+	@$(ASAN_MAKE) $(PAR) build-asan/tests/test_alloc || true
+	$(ASAN_ENV) $(RUN_TESTS) --label alloc -- build-asan/tests/test_alloc
+
+$(BUILD)/lib/alloc_testing.o: lib/alloc.c $(BUILD)/cflags.stamp
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CPPFLAGS) -DMUSKX_BUILDING -DMUSKX_ALLOC_TESTING $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+$(BUILD)/tests/test_alloc.o: tests/test_alloc.c $(BUILD)/cflags.stamp
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CPPFLAGS) -DMUSKX_ALLOC_TESTING -Itests $(CHECK_CFLAGS) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/tests/test_alloc: $(BUILD)/tests/test_alloc.o $(BUILD)/lib/alloc_testing.o $(STATIC_LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/lib/alloc_testing.o \
+	  $(STATIC_LIB) $(CHECK_LIBS) $(MUSKX_DEPLIBS)
 
 # make test-tsan: the concurrent tests (one model shared by many threads;
 # ensembles) under ThreadSanitizer, in build-tsan/. OpenBLAS and SUNDIALS
@@ -376,10 +424,12 @@ TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_sbml_threads.c tests/test_ensemble%.c tests/test_petab.c tests/test_fit.c,$(TEST_SRC))
 TSAN_ENV := $(TEST_ENV) CK_TIMEOUT_MULTIPLIER=3 \
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
-test-tsan:
+.PHONY: tsan-build
+tsan-build:
 	@$(MAKE) --no-print-directory -k $(PAR) BUILD=build-tsan \
 	  EXTRA_CFLAGS='$(TSAN_FLAGS)' EXTRA_LDFLAGS='$(TSAN_FLAGS)' \
 	  $(TSAN_TEST_SRC:tests/%.c=build-tsan/tests/%) || true
+test-tsan: tsan-build
 	$(TSAN_ENV) $(RUN_TESTS) --label tsan -- \
 	  $(TSAN_TEST_SRC:tests/%.c=build-tsan/tests/%)
 
@@ -462,8 +512,7 @@ lint:
 # ensemble ...` writes. Built by make mpi when mpicc exists (Debian:
 # libopenmpi-dev openmpi-bin); make test then also runs scripts/test-mpi.sh,
 # which checks that 2 ranks give the single process's files byte for byte.
-MPICC ?= mpicc
-HAVE_MPI := $(shell command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1 && echo yes)
+# MPICC and HAVE_MPI: set under Settings (check-build needs them early).
 MPI_TEST = $(if $(HAVE_MPI),"scripts/test-mpi.sh $(BUILD)")
 .PHONY: mpi
 ifeq ($(HAVE_MPI),yes)

@@ -6,9 +6,10 @@ every tool agrees on every problem, then writes the side-by-side table.
 
 Reads what the benchmark programs left in OUTDIR (robertson.tsv from
 bench_robertson; suite_*.tsv, load.tsv, memory.tsv, ensemble.tsv from
-bench_suite; scale.tsv from bench_scale; scipy_*.tsv and desolve_*.tsv from
-the Python and R scripts; petab.tsv from bench_petab and fit_scipy.tsv from
-bench_fit_scipy.py (issue 15), when those ran) and writes:
+bench_suite; scale.tsv from bench_scale; crew.tsv from bench_crew (issue
+19); scipy_*.tsv and desolve_*.tsv from the Python and R scripts;
+petab.tsv from bench_petab and fit_scipy.tsv from bench_fit_scipy.py
+(issue 15), when those ran) and writes:
 
   TSV       problem, tool, median_s, ratio_to_hand_c (NA without a
             hand-written baseline), one row per measurement;
@@ -52,7 +53,7 @@ def read_tsv(outdir, name):
         return []
     with open(path) as f:
         return [l.rstrip("\n").split("\t") for l in f
-                if l.strip() and not l.startswith("problem\t")]
+                if l.strip() and not l.startswith(("problem\t", "kind\t"))]
 
 
 def sh(cmd):
@@ -81,6 +82,78 @@ def fmt_s(v):
     if v >= 1e-4:
         return f"{v * 1e3:.3f} ms"
     return f"{v * 1e6:.1f} us"
+
+
+def read_crew(outdir):
+    """bench_crew's crew.tsv: the bare member and the N x T runs."""
+    out = {"bare": None, "runs": []}
+    for r in read_tsv(outdir, "crew.tsv"):
+        if r[0] == "bare":
+            out["bare"] = float(r[4])
+        elif r[0] == "ensemble" and len(r) >= 10:
+            out["runs"].append({
+                "n": int(r[1]), "threads": int(r[2]), "wall": float(r[3]),
+                "cpu": float(r[4]), "rss_kib": int(r[5]),
+                "control": float(r[6]), "per_cpu_s": float(r[7]),
+                "x_bare": float(r[8]), "quantiles": r[9]})
+    return out
+
+
+def crew_targets(crew, target):
+    """Issue 19's goals from bench_crew's runs."""
+    runs = {(c["n"], c["threads"]): c for c in crew["runs"]}
+    if not runs:
+        return
+    big = max(n for n, _ in runs)
+    small = min(n for n, _ in runs)
+    c2 = runs.get((big, 2))
+    if c2:
+        # what 2 free cores would take: the CPU time split perfectly, and
+        # the wall time scaled by the control loop's missing speed-up
+        free = c2["cpu"] / 2
+        target(f"crew: {big} members on 2 threads, wall",
+               f"{fmt_s(c2['wall'])} (control speed-up {c2['control']:.2f}; "
+               f"CPU {fmt_s(c2['cpu'])}, i.e. {fmt_s(free)} on 2 free "
+               f"cores)", free <= 10 and big >= 10000, "<= 10 s at 10000")
+    for t in (1, 2):
+        a, b = runs.get((small, t)), runs.get((big, t))
+        if a and b:
+            r = b["rss_kib"] / a["rss_kib"]
+            target(f"crew: peak RSS {big} vs {small} members, {t} thread(s)",
+                   f"{b['rss_kib'] / 1024:.1f} MB vs {a['rss_kib'] / 1024:.1f}"
+                   f" MB ({r:.2f}x; quantiles {b['quantiles']} vs "
+                   f"{a['quantiles']})", r <= 1.5, "<= 1.5x")
+    one = runs.get((big, 1))
+    if one:
+        target("crew: per-member CPU cost / one bare run of the scenario",
+               f"{one['x_bare']:.2f}x ({one['per_cpu_s']:.0f} members per "
+               f"CPU-second)", one["x_bare"] <= 1.1, "<= 1.1x")
+
+
+def crew_section(crew):
+    if not crew["runs"]:
+        return []
+    L = ["", "## Virtual crews (issue 19, bench_crew)", "",
+         "The shipped `scenarios/iss_exercise.yaml` on the shipped model, "
+         "two parameters varied, muskx ensemble's 64 MiB memory budget "
+         "(exact quantiles while the trajectories fit, a KLL sketch beyond). "
+         "Each run is a forked child: its own CPU time and peak RSS. The "
+         "control is a perfectly parallel loop timed just before each run: "
+         "its speed-up is what the machine gave 2 threads at that moment "
+         "(2.00 on 2 free cores).", ""]
+    if crew["bare"]:
+        L.append(f"- Bare member (one muskx_scenario_run): "
+                 f"{fmt_s(crew['bare'])} CPU")
+        L.append("")
+    L += ["| members | threads | wall | CPU | members / CPU-s | x bare | "
+          "peak RSS | quantiles | control speed-up |",
+          "|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+    for c in crew["runs"]:
+        L.append(f"| {c['n']} | {c['threads']} | {fmt_s(c['wall'])} | "
+                 f"{fmt_s(c['cpu'])} | {c['per_cpu_s']:.0f} | "
+                 f"{c['x_bare']:.2f} | {c['rss_kib'] / 1024:.1f} MB | "
+                 f"{c['quantiles']} | {c['control']:.2f} |")
+    return L
 
 
 def main(argv):
@@ -146,6 +219,12 @@ def main(argv):
     scale = read_tsv(outdir, "scale.tsv")
     for model, ns, nnz, solver, med, steps, peak, load_s in scale:
         rows.append((f"scale:{model}", f"libmuskx_{solver}", med, "NA"))
+    crew = read_crew(outdir)
+    for c in crew["runs"]:
+        rows.append((f"crew:iss_exercise:{c['n']}_members",
+                     f"libmuskx_{c['threads']}_thread"
+                     f"{'s' if c['threads'] != 1 else ''}_wallclock",
+                     f"{c['wall']:.6g}", "NA"))
     petab = read_tsv(outdir, "petab.tsv")
     for name, llh, ref, npar, sc, sw, sb, fc, fw, fb in petab:
         rows.append((f"petab:{name}", "libmuskx_llh_cpu", sc, "NA"))
@@ -205,6 +284,7 @@ def main(argv):
         target(f"ensemble speed-up on 2 threads ({ens[0][1]} samples)",
                f"{s:.2f}x (load average {os.getloadavg()[0]:.1f}{cpu})",
                s >= 1.8, ">= 1.8x")
+    crew_targets(crew, target)
     curves = {}
     for model, ns, nnz, solver, med, steps, *_ in scale:
         if solver in ("klu", "spgmr"):
@@ -335,6 +415,7 @@ def main(argv):
                      f"{fmt_s(float(sec))}"
                      + (f", CPU {fmt_s(float(cpu[0]))}" if cpu else "")
                      + " (best of 3)")
+    L += crew_section(crew)
     if scale:
         L += ["", "## Scale curve (generated networks, t = 0..10)", "",
               "KLU is skipped for random networks beyond 1,000 species (LU",

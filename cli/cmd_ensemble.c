@@ -45,7 +45,9 @@ enum {
   OPT_OUTPUT,
   OPT_THRESHOLD,
   OPT_SUMMARIES,
-  OPT_PLOT
+  OPT_PLOT,
+  OPT_BUDGET,
+  OPT_SKETCH_K
 };
 
 static const cli_option options[] = {
@@ -84,13 +86,31 @@ static const cli_option options[] = {
     {OPT_SUMMARIES, "summaries", 0, "FILE",
      "write one row per member: each column's landing loss, trough, trough "
      "day and half-recovery days (scenarios)"},
+    {OPT_BUDGET, "memory-budget", 0, "BYTES",
+     "keep the trajectories (exact quantiles) while they fit in BYTES "
+     "(suffix K, M or G; default 64M); beyond, stream them into a quantile "
+     "sketch"},
+    {OPT_SKETCH_K, "sketch-k", 0, "K",
+     "size of that sketch (default 200; rank error about 1/K)"},
     {0, NULL, 0, NULL, NULL},
 };
 
-#define NPROBS 5
-static const double probs[NPROBS] = {0.05, 0.25, 0.5, 0.75, 0.95};
-static const char *const prob_names[NPROBS] = {"q05", "q25", "q50", "q75",
-                                               "q95"};
+#define DEFAULT_BUDGET ((size_t)64 << 20)
+
+/* BYTES with an optional K, M or G (powers of 1024). 0, or usage error. */
+static int parse_bytes(const cli_command *self, const char *s, size_t *out) {
+  char *end;
+  double v = strtod(s, &end), mult = 1;
+  if (end != s && (*end == 'K' || *end == 'k')) mult = 1024.0, end++;
+  else if (end != s && (*end == 'M' || *end == 'm')) mult = 1048576.0, end++;
+  else if (end != s && (*end == 'G' || *end == 'g'))
+    mult = 1073741824.0, end++;
+  if (end == s || *end != '\0' || !(v >= 0) || v * mult > 1e18)
+    return cli_usage_error(self, "--memory-budget '%s': expected a number "
+                           "of bytes >= 0, optionally with K, M or G", s);
+  *out = (size_t)(v * mult);
+  return 0;
+}
 /* More samples or rows than this is almost certainly a typo. */
 #define MAX_SAMPLES 100000000L
 #define MAX_ROWS 10000000.0
@@ -202,6 +222,17 @@ static int parse_args(cli_ens *job, ens_opts *o, const cli_command *self,
       case OPT_OUTPUT: job->output = p.value; break;
       case OPT_SUMMARIES: job->summaries_out = p.value; break;
       case OPT_PLOT: job->plot = p.value; break;
+      case OPT_BUDGET:
+        r = parse_bytes(self, p.value, &job->budget);
+        if (r != 0) return r;
+        break;
+      case OPT_SKETCH_K:
+        bad = cli_parse_positive_long(self, p.opt, p.value, &n);
+        if (!bad && (n < 8 || n > 1000000))
+          return cli_usage_error(self, "--sketch-k %ld: it must be in [8, "
+                                 "1000000]", n);
+        job->sketch_k = (int)n;
+        break;
       case OPT_THRESHOLD: {
         const char **t = realloc(job->threshold_args,
                                  (job->nthresholds + 1) * sizeof *t);
@@ -345,7 +376,9 @@ static int setup(cli_ens *job, ens_opts *o, const cli_command *self) {
     int rc = model_times(job, o, self);
     if (rc >= 0) return rc;
   }
-  if (muskx_ensemble_create(job->m, &job->ens) != MUSKX_OK) {
+  if (muskx_ensemble_create(job->m, &job->ens) != MUSKX_OK ||
+      muskx_ensemble_set_memory_budget(job->ens, job->budget,
+                                       job->sketch_k) != MUSKX_OK) {
     cli_error("out of memory");
     return CLI_EXIT_FAIL;
   }
@@ -410,6 +443,8 @@ int cli_ens_prepare(cli_ens *job, const cli_command *self, int argc,
   if (o == NULL) return CLI_EXIT_FAIL;
   job->priv = o;
   job->seed = 1;
+  job->budget = DEFAULT_BUDGET;
+  job->sketch_k = 200;
   rc = parse_args(job, o, self, argc, argv);
   if (rc >= 0) return rc;
   rc = setup(job, o, self);
@@ -418,6 +453,9 @@ int cli_ens_prepare(cli_ens *job, const cli_command *self, int argc,
   if (rc >= 0) return rc;
   rc = cli_summaries_check(job, self);
   if (rc >= 0) return rc;
+  job->reclen = cli_ens_reclen(job);
+  job->rec = malloc(job->reclen * sizeof *job->rec);
+  if (job->rec == NULL) return CLI_EXIT_FAIL;
   /* A bad -o or --samples-out fails before the (possibly long) run. */
   if (cli_out_not_input(job->output, job->path, job->m) != 0 ||
       cli_out_not_input(job->samples_out, job->path, job->m) != 0 ||
@@ -439,6 +477,8 @@ void cli_ens_free(cli_ens *job) {
     free(o);
   }
   cli_thresholds_free(job);
+  cli_ens_abort(job);
+  free(job->rec);
   muskx_ensemble_free(job->ens);
   muskx_scenario_free(job->sc);
   muskx_model_free(job->own);
@@ -467,119 +507,22 @@ void cli_ens_progress(void *ctx, size_t done, size_t total) {
   fflush(stderr);
 }
 
-void cli_ens_report_failures(const cli_ens *job) {
-  size_t count = muskx_ensemble_count(job->ens), shown = 0;
-  for (size_t k = 0; k < count && shown < 3; k++) {
-    const char *msg = muskx_ensemble_sample_errmsg(job->ens, k);
-    if (msg != NULL && msg[0] != '\0') {
-      fprintf(stderr, "%s: sample %zu failed: %s\n", job->path,
-              job->first + k, msg);
-      shown++;
-    }
-  }
-}
-
-/* ------------------------------------------------------------ output */
-
-int cli_ens_write(const cli_ens *job, const double *traj,
-                  const double *values, const int *status, size_t count) {
-  int ncols = muskx_ensemble_ncols(job->ens);
-  int nvar = muskx_ensemble_nvaried(job->ens);
-  size_t width = job->ntimes * (size_t)ncols;
-  double *q = malloc((width > 0 ? NPROBS * width : 1) * sizeof *q);
-  char buf[CLI_NUMBUF];
-  cli_out out;
-
-  if (q == NULL) {
-    cli_error("out of memory for the quantiles");
-    return -1;
-  }
-  cli_thresholds_report(job, traj, status, count);
-  if (muskx_quantiles(traj, count, width, probs, NPROBS, q) != MUSKX_OK) {
-    cli_error("out of memory for the quantiles");
-    free(q);
-    return -1;
-  }
-  if (cli_out_open(&out, job->output) != 0) {
-    free(q);
-    return -1;
-  }
-  fputs("time", out.fp);
-  for (int c = 0; c < ncols; c++)
-    for (int k = 0; k < NPROBS; k++) {
-      char name[600];
-      snprintf(name, sizeof name, "%s_%s",
-               muskx_ensemble_column_name(job->ens, c), prob_names[k]);
-      fputc(',', out.fp);
-      cli_csv_field(out.fp, name);
-    }
-  fputc('\n', out.fp);
-  for (size_t r = 0; r < job->ntimes; r++) {
-    fputs(cli_format_double(job->times[r], buf), out.fp);
-    for (int c = 0; c < ncols; c++)
-      for (int k = 0; k < NPROBS; k++) {
-        fputc(',', out.fp);
-        fputs(cli_format_double(q[(size_t)k * width + r * (size_t)ncols +
-                                  (size_t)c],
-                                buf),
-              out.fp);
-      }
-    fputc('\n', out.fp);
-  }
-  if (cli_out_commit(&out) != 0 || cli_ens_plot(job, q) != 0) {
-    free(q);
-    return -1;
-  }
-  free(q);
-
-  if (cli_summaries_write(job, traj, status, count) != 0) return -1;
-  if (job->samples_out == NULL) return 0;
-  if (cli_out_open(&out, job->samples_out) != 0) return -1;
-  fputs("sample,status", out.fp);
-  for (int j = 0; j < nvar; j++) {
-    fputc(',', out.fp);
-    cli_csv_field(out.fp, muskx_ensemble_varied_name(job->ens, j));
-  }
-  for (int c = 0; c < ncols; c++) {
-    char name[600];
-    snprintf(name, sizeof name, "%s_end",
-             muskx_ensemble_column_name(job->ens, c));
-    fputc(',', out.fp);
-    cli_csv_field(out.fp, name);
-  }
-  fputc('\n', out.fp);
-  for (size_t s = 0; s < count; s++) {
-    const double *last = traj + s * width + (job->ntimes - 1) * (size_t)ncols;
-    fprintf(out.fp, "%zu,%s", s,
-            status[s] == MUSKX_OK ? "ok"
-                                  : muskx_status_name((muskx_status)status[s]));
-    for (int j = 0; j < nvar; j++) {
-      fputc(',', out.fp);
-      fputs(cli_format_double(values[s * (size_t)nvar + (size_t)j], buf),
-            out.fp);
-    }
-    for (int c = 0; c < ncols; c++) {
-      fputc(',', out.fp);
-      fputs(cli_format_double(last[c], buf), out.fp);
-    }
-    fputc('\n', out.fp);
-  }
-  return cli_out_commit(&out);
-}
-
 /* ------------------------------------------------------------ command */
 
 static int run(const cli_command *self, int argc, char **argv) {
   cli_ens job;
   int rc = cli_ens_prepare(&job, self, argc, argv);
-  const double *traj = NULL;
-  double *vals = NULL;
-  int *status = NULL;
-  size_t count, nfailed, ntraj, nvals;
+  double *q = NULL;
+  size_t nprobs, count, width;
+  const double *probs = cli_ens_probs(&nprobs);
   muskx_status st;
 
   if (rc >= 0) goto done;
   rc = CLI_EXIT_FAIL;
+  if (cli_ens_open(&job) != 0 ||
+      muskx_ensemble_set_member_fn(job.ens, cli_ens_member, &job) !=
+          MUSKX_OK)
+    goto done;
   st = muskx_ensemble_run(job.ens, 0, job.nsamples, job.seed,
                           (int)job.threads, job.times, job.ntimes,
                           cli_ens_progress, &job);
@@ -589,32 +532,25 @@ static int run(const cli_command *self, int argc, char **argv) {
     goto done;
   }
   count = muskx_ensemble_count(job.ens);
-  nfailed = muskx_ensemble_nfailed(job.ens);
-  ntraj = count * job.ntimes * (size_t)muskx_ensemble_ncols(job.ens);
-  nvals = count * (size_t)muskx_ensemble_nvaried(job.ens);
-  /* the ensemble's own trajectories: no second copy (issue 19) */
-  traj = muskx_ensemble_trajectories_view(job.ens);
-  vals = malloc((nvals ? nvals : 1) * sizeof *vals);
-  status = malloc(count * sizeof *status);
-  if ((traj == NULL && ntraj > 0) || vals == NULL || status == NULL ||
-      muskx_ensemble_values(job.ens, vals, nvals) != MUSKX_OK ||
-      muskx_ensemble_status(job.ens, status, count) != MUSKX_OK) {
-    cli_error("out of memory for the results of %zu samples", count);
-    goto done;
-  }
-  cli_ens_report_failures(&job);
   if (!job.quiet)
     fprintf(stderr, "%s: %zu samples, %zu failed\n", job.path, count,
-            nfailed);
-  if (nfailed == count) {
+            job.nfailed);
+  if (job.nfailed == count) {
     fprintf(stderr, "%s: every sample failed; nothing written\n", job.path);
     goto done;
   }
-  if (cli_ens_write(&job, traj, vals, status, count) != 0) goto done;
+  width = job.ntimes * (size_t)muskx_ensemble_ncols(job.ens);
+  q = malloc((width > 0 ? nprobs * width : 1) * sizeof *q);
+  if (q == NULL || muskx_ensemble_quantiles(job.ens, probs, nprobs, q,
+                                            nprobs * width) != MUSKX_OK) {
+    cli_error("out of memory for the quantiles");
+    goto done;
+  }
+  if (cli_ens_finish(&job, q, muskx_ensemble_sketch(job.ens)) != 0)
+    goto done;
   rc = CLI_EXIT_OK;
 done:
-  free(vals);
-  free(status);
+  free(q);
   cli_ens_free(&job);
   return rc;
 }

@@ -42,45 +42,52 @@ int cli_summaries_check(const cli_ens *job, const cli_command *self) {
   return cli_out_probe(job->summaries_out) != 0 ? CLI_EXIT_FAIL : -1;
 }
 
-int cli_summaries_write(const cli_ens *job, const double *traj,
-                        const int *status, size_t count) {
-  if (job->summaries_out == NULL) return 0;
+size_t cli_summaries_nstats(const cli_ens *job) {
+  return job->summaries_out == NULL
+             ? 0
+             : NSTATS * (size_t)muskx_ensemble_ncols(job->ens);
+}
+
+int cli_summaries_header(const cli_ens *job, FILE *fp) {
   int ncols = muskx_ensemble_ncols(job->ens);
-  size_t width = job->ntimes * (size_t)ncols;
-  char buf[CLI_NUMBUF];
-  cli_out out;
-  if (cli_out_open(&out, job->summaries_out) != 0) return -1;
-  fputs("sample,status", out.fp);
+  fputs("sample,status", fp);
   for (int c = 0; c < ncols; c++)
     for (size_t k = 0; k < NSTATS; k++) {
       char name[600];
       snprintf(name, sizeof name, "%s_%s",
                muskx_ensemble_column_name(job->ens, c), stats[k].suffix);
-      fputc(',', out.fp);
-      cli_csv_field(out.fp, name);
+      fputc(',', fp);
+      cli_csv_field(fp, name);
     }
-  fputc('\n', out.fp);
-  for (size_t s = 0; s < count; s++) {
-    muskx_summary *sum = NULL;
-    fprintf(out.fp, "%zu,%s", job->first + s,
-            status[s] == MUSKX_OK ? "ok"
-                                  : muskx_status_name((muskx_status)status[s]));
-    if (status[s] == MUSKX_OK &&
-        muskx_summary_compute(job->sc, job->times, traj + s * width,
-                              job->ntimes, &sum) != MUSKX_OK) {
-      cli_out_abort(&out);
-      cli_error("out of memory for the summaries");
-      return -1;
-    }
-    for (int c = 0; c < ncols; c++)
-      for (size_t k = 0; k < NSTATS; k++) {
-        double v = sum != NULL ? muskx_summary_get(sum, stats[k].what, c, -1)
-                               : NAN;
-        fputc(',', out.fp);
-        fputs(cli_format_double(v, buf), out.fp);
-      }
-    fputc('\n', out.fp);
-    muskx_summary_free(sum);
+  fputc('\n', fp);
+  return 0;
+}
+
+int cli_summaries_compute(const cli_ens *job, int ok, const double *traj,
+                          double *out) {
+  int ncols = muskx_ensemble_ncols(job->ens);
+  muskx_summary *sum = NULL;
+  if (job->summaries_out == NULL) return 0;
+  if (ok && muskx_summary_compute(job->sc, job->times, traj, job->ntimes,
+                                  &sum) != MUSKX_OK)
+    return -1;
+  for (int c = 0; c < ncols; c++)
+    for (size_t k = 0; k < NSTATS; k++)
+      out[(size_t)c * NSTATS + k] =
+          sum != NULL ? muskx_summary_get(sum, stats[k].what, c, -1) : NAN;
+  muskx_summary_free(sum);
+  return 0;
+}
+
+void cli_summaries_row(const cli_ens *job, FILE *fp, size_t sample,
+                       int status, const double *stats_of) {
+  char buf[CLI_NUMBUF];
+  size_t n = cli_summaries_nstats(job);
+  fprintf(fp, "%zu,%s", sample,
+          status == MUSKX_OK ? "ok" : muskx_status_name((muskx_status)status));
+  for (size_t i = 0; i < n; i++) {
+    fputc(',', fp);
+    fputs(cli_format_double(stats_of[i], buf), fp);
   }
-  return cli_out_commit(&out);
+  fputc('\n', fp);
 }

@@ -75,19 +75,23 @@ static int crosses(const cli_threshold *th, double v) {
   }
 }
 
-void cli_thresholds_report(const cli_ens *job, const double *traj,
-                           const int *status, size_t count) {
-  int ncols = muskx_ensemble_ncols(job->ens);
-  size_t width = job->ntimes * (size_t)ncols;
+void cli_thresholds_count(cli_ens *job, size_t i, double v) {
+  cli_threshold *th = &job->thresholds[i];
+  if (isnan(v)) return; /* a member that failed */
+  th->n++;
+  th->x += (size_t)crosses(th, v);
+}
+
+double cli_threshold_value(const cli_ens *job, size_t i, const double *traj) {
+  const cli_threshold *th = &job->thresholds[i];
+  return traj[th->row * (size_t)muskx_ensemble_ncols(job->ens) +
+              (size_t)th->col];
+}
+
+void cli_thresholds_report(const cli_ens *job) {
   for (size_t i = 0; i < job->nthresholds; i++) {
     const cli_threshold *th = &job->thresholds[i];
-    size_t n = 0, x = 0;
-    for (size_t s = 0; s < count; s++) {
-      double v = traj[s * width + th->row * (size_t)ncols + (size_t)th->col];
-      if (status[s] != MUSKX_OK || isnan(v)) continue;
-      n++;
-      x += (size_t)crosses(th, v);
-    }
+    size_t n = th->n, x = th->x;
     if (n == 0) {
       fprintf(stderr, "%s: threshold %s: no member succeeded\n", job->path,
               th->at.arg);

@@ -743,11 +743,14 @@ MUSKX_API double muskx_summary_shown(const muskx_summary *summary,
  * can be split over processes (muskx-mpi) by running ranges of it.
  * The model is shared by the threads; each thread has its own muskx_sim.
  * An ensemble itself belongs to one thread at a time.
- * Memory of a run: count * ntimes * ncols doubles for the trajectories,
- * plus one simulation per thread (see muskx_ensemble_set_columns()).
+ * Memory of a run: count * ntimes * ncols doubles for the trajectories
+ * while they fit the memory budget, else a quantile sketch whose size does
+ * not depend on count (muskx_ensemble_set_memory_budget()); plus one
+ * simulation per thread (see muskx_ensemble_set_columns()).
  * First version: 0.1.
  * ------------------------------------------------------------------------ */
 typedef struct muskx_ensemble muskx_ensemble;
+typedef struct muskx_qsketch muskx_qsketch; /* see "Quantile sketches" */
 
 /* The distribution of a varied value; p1 and p2 mean: */
 typedef enum {
@@ -842,6 +845,47 @@ MUSKX_API const char *muskx_ensemble_column_name(const muskx_ensemble *ens,
                                                  int index);
 
 /*
+ * Called once per sample of a run, in sample order, one call at a time:
+ * sample is the absolute sample number, status its muskx_status (errmsg
+ * why it failed, else ""), values its nvaried values, traj its ntimes x
+ * ncols values (NaN when it failed). For a run that keeps its
+ * trajectories it is called on the calling thread after the run; for a
+ * streamed run (see muskx_ensemble_set_memory_budget()) on a worker
+ * thread as the samples finish -- so it must not call into the ensemble.
+ * A non-OK return stops the run, which then fails with that status.
+ */
+typedef muskx_status (*muskx_ensemble_member_fn)(void *ctx, size_t sample,
+                                                 muskx_status status,
+                                                 const char *errmsg,
+                                                 const double *values,
+                                                 const double *traj);
+MUSKX_API muskx_status muskx_ensemble_set_member_fn(muskx_ensemble *ens,
+                                                    muskx_ensemble_member_fn fn,
+                                                    void *ctx);
+/*
+ * Bounds the memory of a run (issue 19). A run whose trajectories, count
+ * x ntimes x ncols doubles, fit in `bytes` keeps them: exact quantiles,
+ * and the per-sample result calls work. A larger run keeps none: each
+ * sample goes to the member hook and into a quantile sketch of size k
+ * (muskx_qsketch; 0 takes 200), so its memory does not grow with count;
+ * muskx_ensemble_quantiles() answers from the sketch, with the rank error
+ * muskx_ensemble_sketch() states, and the per-sample calls (trajectories,
+ * values, status, sample_errmsg) fail with ESTATE. The default keeps
+ * everything (SIZE_MAX); muskx ensemble uses 64 MiB. Samples are fed to
+ * the sketch in sample order and chunk by chunk (16 k samples, at
+ * absolute multiples), so the answers are the same for any thread count
+ * and for runs split at chunk boundaries and merged in order.
+ * Status: EINVAL (k outside [8, 1000000]).
+ */
+MUSKX_API muskx_status muskx_ensemble_set_memory_budget(muskx_ensemble *ens,
+                                                        size_t bytes, int k);
+/* The sketch of the last run when it kept no trajectories, else NULL. */
+MUSKX_API const muskx_qsketch *muskx_ensemble_sketch(
+    const muskx_ensemble *ens);
+/* Members per sketch chunk of this ensemble (16 k). */
+MUSKX_API size_t muskx_ensemble_chunk(const muskx_ensemble *ens);
+
+/*
  * Runs samples first .. first + count - 1 at the given output times (as
  * muskx_sim_run(); times[0] is the start) on nthreads threads (0: one per
  * online processor; never more than count). Sample i's values come from
@@ -913,6 +957,65 @@ MUSKX_API muskx_status muskx_ensemble_quantiles(const muskx_ensemble *ens,
 MUSKX_API muskx_status muskx_quantiles(const double *values, size_t nsets,
                                        size_t width, const double *probs,
                                        size_t nprobs, double *out);
+
+/* ------------------------------------------------------------------------
+ * Quantile sketches (issue 19): a KLL sketch (Karnin, Lang & Liberty
+ * 2016) of `width` columns, one value per column per member, in memory
+ * independent of the number of members: under 3k + 2 log2(n) values per
+ * column. What an ensemble keeps when its trajectories do not fit its
+ * memory budget, and what muskx-mpi ranks send instead of trajectories.
+ *
+ * Deterministic: the coins are a hash of (stream, compaction number), so
+ * the same rows added, and sketches merged, in the same order give the
+ * same bytes on any thread or process. Merging into an empty sketch makes
+ * a copy. Rank error (lib/qsketch.c derives it): for any value x, the
+ * sketch's count of members <= x is within t = sqrt(2 V ln(2/delta)) of
+ * the true count with probability >= 1 - delta, V being the sum of 4^h
+ * over its compactions at levels h; a quantile query returns a value
+ * whose true rank is within t of p n. A sketch that never compacted
+ * (n < k) is exact and answers as muskx_quantiles().
+ * First version: 0.2.
+ * ------------------------------------------------------------------------ */
+
+/* k in [8, 1000000] sets accuracy (t/n ~ 1/k) and size; stream picks
+   the coins. Status: EINVAL, ENOMEM. */
+MUSKX_API muskx_status muskx_qsketch_create(int k, size_t width,
+                                            unsigned long long stream,
+                                            muskx_qsketch **out);
+MUSKX_API void muskx_qsketch_free(muskx_qsketch *sk);
+/* Adds one member: width values, none NaN (EINVAL). ENOMEM. */
+MUSKX_API muskx_status muskx_qsketch_add(muskx_qsketch *sk,
+                                         const double *row);
+/* Adds src's members to dst (same k and width, else EINVAL). ENOMEM. */
+MUSKX_API muskx_status muskx_qsketch_merge(muskx_qsketch *dst,
+                                           const muskx_qsketch *src);
+MUSKX_API size_t muskx_qsketch_count(const muskx_qsketch *sk);
+MUSKX_API size_t muskx_qsketch_width(const muskx_qsketch *sk);
+MUSKX_API int muskx_qsketch_k(const muskx_qsketch *sk);
+/* out: nprobs blocks of width values, as muskx_quantiles(); NaN when
+   empty. Status: EINVAL, ENOMEM. */
+MUSKX_API muskx_status muskx_qsketch_quantiles(const muskx_qsketch *sk,
+                                               const double *probs,
+                                               size_t nprobs, double *out);
+/* t / n for a confidence 1 - delta (0 < delta < 1): 0 while exact; NaN
+   when empty or delta is out of range. */
+MUSKX_API double muskx_qsketch_rank_error(const muskx_qsketch *sk,
+                                          double delta);
+/* Writes the sketch into buf when n is enough; returns the bytes it
+   needs (so buf NULL asks the size). Same machine layout only. */
+MUSKX_API size_t muskx_qsketch_serialize(const muskx_qsketch *sk, void *buf,
+                                         size_t n);
+/* Reads what muskx_qsketch_serialize() wrote. Status: EINVAL (not a
+   sketch, truncated), ENOMEM. */
+MUSKX_API muskx_status muskx_qsketch_deserialize(const void *buf, size_t n,
+                                                 muskx_qsketch **out);
+/* Merges the sketch whose bytes are buf into dst, as
+   muskx_qsketch_merge() would, without building it (buf 8-byte aligned,
+   as malloc gives). Status: EINVAL (as deserialize, or k or width
+   differ), ENOMEM. */
+MUSKX_API muskx_status muskx_qsketch_merge_serialized(muskx_qsketch *dst,
+                                                      const void *buf,
+                                                      size_t n);
 
 /* ------------------------------------------------------------------------
  * Global sensitivity (issue 19): first-order and total Sobol indices of

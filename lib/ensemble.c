@@ -25,6 +25,7 @@
 
 #include "alloc.h"
 #include "ensemble.h"
+#include "qsketch.h"
 #include "rng.h"
 #include "scenario.h"
 #include "sim.h"
@@ -61,6 +62,8 @@ muskx_status muskx_ensemble_create(const muskx_model *model,
   if (e == NULL) return MUSKX_ENOMEM;
   e->m = model;
   e->apply = muskx__ens_apply_plain;
+  e->budget = SIZE_MAX;
+  e->sketch_k = MUSKX__ENS_DEFAULT_K;
   *out = e;
   return MUSKX_OK;
 }
@@ -72,6 +75,7 @@ static void results_free(muskx_ensemble *e) {
   muskx__free(e->traj);
   muskx__free(e->values);
   muskx__free(e->status);
+  e->sketch = NULL; /* its storage, sk_run, stays for the next run */
   e->msgs = NULL;
   e->traj = e->values = NULL;
   e->status = NULL;
@@ -85,6 +89,8 @@ void muskx_ensemble_free(muskx_ensemble *e) {
   muskx__free(e->vars);
   muskx__free(e->table);
   muskx__free(e->cols);
+  muskx_qsketch_free(e->sk_run);
+  muskx_qsketch_free(e->sk_part);
   muskx__free(e);
 }
 
@@ -282,6 +288,35 @@ muskx_status muskx_ensemble_set_setup(muskx_ensemble *e,
   return ok(e);
 }
 
+muskx_status muskx_ensemble_set_member_fn(muskx_ensemble *e,
+                                          muskx_ensemble_member_fn fn,
+                                          void *ctx) {
+  if (e == NULL) return MUSKX_EINVAL;
+  e->member = fn;
+  e->member_ctx = fn != NULL ? ctx : NULL;
+  return ok(e);
+}
+
+muskx_status muskx_ensemble_set_memory_budget(muskx_ensemble *e,
+                                              size_t bytes, int k) {
+  if (e == NULL) return MUSKX_EINVAL;
+  if (k == 0) k = MUSKX__ENS_DEFAULT_K;
+  if (k < 8 || k > 1000000)
+    return muskx__ens_err(e, MUSKX_EINVAL, "sketch size k = %d: it must be "
+                          "in [8, 1000000]", k);
+  e->budget = bytes;
+  e->sketch_k = k;
+  return ok(e);
+}
+
+const muskx_qsketch *muskx_ensemble_sketch(const muskx_ensemble *e) {
+  return e == NULL ? NULL : e->sketch;
+}
+
+size_t muskx_ensemble_chunk(const muskx_ensemble *e) {
+  return e == NULL ? 0 : (size_t)e->sketch_k * MUSKX__ENS_CHUNK_PER_K;
+}
+
 /* ---------------------------------------------------------- columns */
 
 static int total_cols(const muskx_model *m) {
@@ -374,43 +409,54 @@ typedef struct pool {
   int threaded;
 } pool;
 
-/* Runs relative sample k with sim; buf holds ntimes full rows, vals
-   nvars values. Writes only slot k of the results. */
-static void run_sample(pool *p, muskx_sim *sim, double *buf, double *vals,
-                       size_t k) {
-  muskx_ensemble *e = p->e;
-  size_t i = e->first + k, rows = 0;
-  double *traj = e->traj + k * p->block;
+/* Runs absolute sample i with sim into traj (ntimes x kept columns),
+   vals (nvars), *status and *msg (a copy of the error, or NULL); buf
+   holds ntimes full rows. Shared by the kept and the streamed runs. */
+void muskx__ens_run_member(const muskx_ensemble *e, muskx_sim *sim,
+                           uint64_t seed, const double *times, size_t ntimes,
+                           double *buf, size_t i, double *traj, double *vals,
+                           int *status, char **msg) {
+  size_t rows = 0, ncols_all = (size_t)total_cols(e->m);
+  size_t block = ntimes * (size_t)muskx_ensemble_ncols(e);
   muskx_status st;
 
-  for (int j = 0; j < e->nvars; j++) {
-    vals[j] = draw(e, j, p->seed, i);
-    e->values[k * (size_t)e->nvars + (size_t)j] = vals[j];
-  }
+  for (int j = 0; j < e->nvars; j++) vals[j] = draw(e, j, seed, i);
   st = e->apply(e, sim, vals);
   if (st == MUSKX_OK && e->setup != NULL) st = e->setup(e->setup_ctx, sim, i);
-  if (st == MUSKX_OK) st = muskx_sim_run(sim, p->times, p->ntimes, buf, &rows);
-  e->status[k] = (int)st;
+  if (st == MUSKX_OK) st = muskx_sim_run(sim, times, ntimes, buf, &rows);
+  *status = (int)st;
+  *msg = NULL;
   if (st != MUSKX_OK) {
-    for (size_t r = 0; r < p->block; r++) traj[r] = NAN;
+    for (size_t r = 0; r < block; r++) traj[r] = NAN;
     /* Out of memory here only costs the message: the status stays. */
-    e->msgs[k] = muskx__strdup(muskx_sim_errmsg(sim));
+    *msg = muskx__strdup(muskx_sim_errmsg(sim));
     return;
   }
   if (e->cols == NULL) {
-    memcpy(traj, buf, p->block * sizeof *traj);
+    memcpy(traj, buf, block * sizeof *traj);
   } else {
-    for (size_t r = 0; r < p->ntimes; r++)
+    for (size_t r = 0; r < ntimes; r++)
       for (int c = 0; c < e->ncols; c++)
         traj[r * (size_t)e->ncols + (size_t)c] =
-            buf[r * p->ncols_all + (size_t)e->cols[c]];
+            buf[r * ncols_all + (size_t)e->cols[c]];
   }
+}
+
+/* Runs relative sample k of a kept run into slot k of the results. */
+static void run_sample(pool *p, muskx_sim *sim, double *buf, double *vals,
+                       size_t k) {
+  muskx_ensemble *e = p->e;
+  muskx__ens_run_member(e, sim, p->seed, p->times, p->ntimes, buf,
+                        e->first + k, e->traj + k * p->block, vals,
+                        &e->status[k], &e->msgs[k]);
+  memcpy(e->values + k * (size_t)e->nvars, vals,
+         (size_t)e->nvars * sizeof *vals);
 }
 
 /* A worker's sim is seen by nobody else: it skips the eigenvalues of its
    steady states and evaluates only the kept outputs (issue 19). */
-static muskx_status only_what_is_read(const muskx_ensemble *e,
-                                      muskx_sim *sim) {
+muskx_status muskx__ens_only_what_is_read(const muskx_ensemble *e,
+                                          muskx_sim *sim) {
   sim->skip_eigen = 1;
   if (e->cols == NULL) return MUSKX_OK;
   int ns = muskx_model_count(e->m, MUSKX_SPECIES), n = 0;
@@ -433,7 +479,7 @@ static void *worker(void *arg) {
   double *vals = muskx__calloc((size_t)e->nvars + 1, sizeof *vals);
   int fine = buf != NULL && vals != NULL &&
              muskx_sim_create(e->m, &sim) == MUSKX_OK &&
-             only_what_is_read(e, sim) == MUSKX_OK;
+             muskx__ens_only_what_is_read(e, sim) == MUSKX_OK;
 
   pthread_mutex_lock(&p->mu);
   if (!fine) p->fatal = MUSKX_ENOMEM;
@@ -510,6 +556,19 @@ static muskx_status results_alloc(muskx_ensemble *e, size_t first,
   return MUSKX_OK;
 }
 
+/* An empty sketch of k and width in *sk, reusing the one there. */
+static muskx_status sketch_ready(muskx_qsketch **sk, int k, size_t width,
+                                 uint64_t stream) {
+  if (*sk != NULL && muskx_qsketch_k(*sk) == k &&
+      muskx_qsketch_width(*sk) == width) {
+    muskx__qsketch_clear(*sk, stream);
+    return MUSKX_OK;
+  }
+  muskx_qsketch_free(*sk);
+  *sk = NULL;
+  return muskx_qsketch_create(k, width, stream, sk);
+}
+
 muskx_status muskx_ensemble_run(muskx_ensemble *e, size_t first, size_t count,
                                 unsigned long long seed, int nthreads,
                                 const double *times, size_t ntimes,
@@ -538,17 +597,40 @@ muskx_status muskx_ensemble_run(muskx_ensemble *e, size_t first, size_t count,
     times = model_times;
   }
   size_t ncols = (size_t)muskx_ensemble_ncols(e);
-  st = results_alloc(e, first, count, ntimes, ncols);
-  if (st != MUSKX_OK) {
-    muskx__free(model_times);
-    return st;
-  }
-
   if (nthreads == 0) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     nthreads = n > 0 && n < 1024 ? (int)n : 1;
   }
   if ((size_t)nthreads > count) nthreads = (int)count;
+  if (ncols != 0 && (ntimes > SIZE_MAX / ncols / sizeof(double) ||
+                     count > e->budget / (ntimes * ncols * sizeof(double)))) {
+    /* beyond the memory budget: stream into a sketch */
+    results_free(e);
+    st = sketch_ready(&e->sk_run, e->sketch_k, ntimes * ncols,
+                      first / muskx_ensemble_chunk(e));
+    if (st == MUSKX_OK)
+      st = sketch_ready(&e->sk_part, e->sketch_k, ntimes * ncols,
+                        first / muskx_ensemble_chunk(e));
+    if (st == MUSKX_OK) {
+      e->sketch = e->sk_run;
+      e->first = first;
+      e->count = count;
+      e->ntimes = ntimes;
+      st = muskx__ens_run_streamed(e, first, count, (uint64_t)seed, nthreads,
+                                   times, ntimes, progress, ctx);
+    } else {
+      muskx__ens_err(e, st, "out of memory for a sketch of %zu columns",
+                     ntimes * ncols);
+    }
+    if (st != MUSKX_OK) results_free(e);
+    muskx__free(model_times);
+    return st == MUSKX_OK ? ok(e) : st;
+  }
+  st = results_alloc(e, first, count, ntimes, ncols);
+  if (st != MUSKX_OK) {
+    muskx__free(model_times);
+    return st;
+  }
 
   pool p;
   memset(&p, 0, sizeof p);
@@ -616,6 +698,18 @@ muskx_status muskx_ensemble_run(muskx_ensemble *e, size_t first, size_t count,
   for (size_t k = 0; k < count; k++)
     if (e->status[k] != MUSKX_OK) e->nfailed++;
   if (progress != NULL && p.threaded) progress(ctx, count, count);
+  /* the member hook, in sample order, here */
+  size_t block = ntimes * ncols;
+  for (size_t k = 0; e->member != NULL && k < count; k++) {
+    st = e->member(e->member_ctx, first + k, (muskx_status)e->status[k],
+                   muskx_ensemble_sample_errmsg(e, k),
+                   e->values + k * (size_t)e->nvars, e->traj + k * block);
+    if (st != MUSKX_OK) {
+      results_free(e);
+      return muskx__ens_err(e, st, "the member hook failed at sample %zu",
+                            first + k);
+    }
+  }
   return ok(e);
 }
 
@@ -633,7 +727,7 @@ size_t muskx_ensemble_nfailed(const muskx_ensemble *e) {
    take a const handle, so they return a status and leave the message. */
 static muskx_status check_out(const muskx_ensemble *e, const void *out,
                               size_t n, size_t need) {
-  if (e->count == 0) return MUSKX_ESTATE;
+  if (e->count == 0 || e->sketch != NULL) return MUSKX_ESTATE;
   if (out == NULL || n < need) return MUSKX_EINVAL;
   return MUSKX_OK;
 }
@@ -648,7 +742,7 @@ muskx_status muskx_ensemble_trajectories(const muskx_ensemble *e, double *out,
 }
 
 const double *muskx_ensemble_trajectories_view(const muskx_ensemble *e) {
-  return e == NULL || e->count == 0 ? NULL : e->traj;
+  return e == NULL || e->count == 0 ? NULL : e->traj; /* NULL streamed */
 }
 
 muskx_status muskx_ensemble_values(const muskx_ensemble *e, double *out,
@@ -669,7 +763,7 @@ muskx_status muskx_ensemble_status(const muskx_ensemble *e, int *out,
 }
 
 const char *muskx_ensemble_sample_errmsg(const muskx_ensemble *e, size_t k) {
-  if (e == NULL || k >= e->count) return NULL;
+  if (e == NULL || k >= e->count || e->status == NULL) return NULL;
   if (e->status[k] == MUSKX_OK) return "";
   return e->msgs[k] != NULL ? e->msgs[k]
                             : muskx_strerror((muskx_status)e->status[k]);
@@ -681,6 +775,10 @@ muskx_status muskx_ensemble_quantiles(const muskx_ensemble *e,
   if (e == NULL) return MUSKX_EINVAL;
   size_t width = e->ntimes * (size_t)muskx_ensemble_ncols(e);
   if (nprobs != 0 && width > SIZE_MAX / nprobs) return MUSKX_EINVAL;
+  if (e->sketch != NULL) {
+    if (out == NULL || n < nprobs * width) return MUSKX_EINVAL;
+    return muskx_qsketch_quantiles(e->sketch, probs, nprobs, out);
+  }
   muskx_status st = check_out(e, out, n, nprobs * width);
   if (st != MUSKX_OK) return st;
   /* Failed samples are all NaN, so muskx_quantiles() skips them. */

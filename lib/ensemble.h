@@ -54,8 +54,20 @@ struct muskx_ensemble {
   int *cols; /* kept columns, in muskx_sim_run() row positions */
   int ncols;
 
+  /* What a run keeps (issue 19): its trajectories while count x ntimes x
+     ncols doubles fit `budget` bytes, else a sketch of k (qsketch.c). */
+  size_t budget;
+  int sketch_k;
+  muskx_ensemble_member_fn member; /* per member, in sample order */
+  void *member_ctx;
+
   /* the last run */
   size_t first, count, ntimes, nfailed;
+  muskx_qsketch *sketch; /* non-NULL: streamed, trajectories not kept */
+  /* their storage, kept from run to run: a run split into many chunk
+     runs (muskx-mpi) reuses it instead of freeing and allocating the
+     sketch's tens of MB each time, which fragments the heap */
+  muskx_qsketch *sk_run, *sk_part;
   double *traj;   /* count x ntimes x ncols */
   double *values; /* count x nvars */
   int *status;    /* count */
@@ -64,7 +76,31 @@ struct muskx_ensemble {
   char errmsg[MUSKX_ERROR_MESSAGE_MAX];
 };
 
+/* Members per chunk of a streamed run: a chunk's sketch starts empty and
+   is merged into the run's in chunk order, chunks starting at multiples
+   of this in absolute sample numbers, so that a run split over processes
+   at chunk boundaries merges to the same bytes (mpi/muskx_mpi.c). */
+#define MUSKX__ENS_CHUNK_PER_K 16
+/* Default sketch size. */
+#define MUSKX__ENS_DEFAULT_K 200
+
 /* ensemble.c */
+void muskx__ens_run_member(const muskx_ensemble *e, muskx_sim *sim,
+                           uint64_t seed, const double *times, size_t ntimes,
+                           double *buf, size_t i, double *traj, double *vals,
+                           int *status, char **msg);
+muskx_status muskx__ens_only_what_is_read(const muskx_ensemble *e,
+                                          muskx_sim *sim);
+/* ensemble_stream.c: runs samples first .. first + count - 1 into a
+   sketch (e->sketch, already created and empty; e->sk_part, the chunk
+   sketch, likewise) and the member hook,
+   keeping no trajectory. times are in model units. */
+muskx_status muskx__ens_run_streamed(muskx_ensemble *e, size_t first,
+                                     size_t count, uint64_t seed,
+                                     int nthreads, const double *times,
+                                     size_t ntimes, muskx_progress_fn progress,
+                                     void *ctx);
+
 /* The default muskx__ens_apply_fn: muskx_sim_reset(), then each value
    with muskx_sim_set(). */
 muskx_status muskx__ens_apply_plain(const muskx_ensemble *e, muskx_sim *sim,

@@ -2,7 +2,7 @@
 # run-tests.sh -- runs test programs and sums their results.
 #
 #   scripts/run-tests.sh [--label NAME] [--tally FILE] [--wrap 'CMD ARGS']
-#                        -- PROGRAM ['PROGRAM ARGS' ...]
+#                        [-j N] -- PROGRAM ['PROGRAM ARGS' ...]
 #   scripts/run-tests.sh --total FILE
 #
 # Each PROGRAM is one command (words split on blanks) run from the current
@@ -14,13 +14,19 @@
 # (valgrind errors, a sanitizer report at exit, a crash) adds one failure; a
 # program that does not exist (did not build) is one failure.
 #
+# -j N runs up to N programs at once (default 1; the RUN_TESTS_JOBS
+# environment variable sets the default). Each program's output is kept
+# apart and printed whole, in the order given, so the log reads the same
+# as a serial run's. Each PASS/FAIL line gives the program's wall and CPU
+# (user + system, its children included) time, to find slow tests.
+#
 # The last line printed is always "N passed, N failed"; the exit status is 1
 # when anything failed. --tally appends "LABEL PASSED FAILED" to FILE;
 # --total prints the sums of such a file, with the same last line.
 set -euo pipefail
 
 usage() {
-  sed -n '3,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '3,7p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -28,12 +34,15 @@ label=tests
 tally=
 wrap=
 total=
+jobs=${RUN_TESTS_JOBS:-1}
 while [ $# -gt 0 ]; do
   case "$1" in
     --label) label=${2:?}; shift 2 ;;
     --tally) tally=${2:?}; shift 2 ;;
     --wrap) wrap=${2:?}; shift 2 ;;
     --total) total=${2:?}; shift 2 ;;
+    -j) jobs=${2:?}; shift 2 ;;
+    -j[0-9]*) jobs=${1#-j}; shift ;;
     --) shift; break ;;
     -h|--help) usage ;;
     *) break ;;
@@ -59,29 +68,50 @@ if [ -n "$total" ]; then
 fi
 
 [ $# -gt 0 ] || usage
+case "$jobs" in
+  ''|*[!0-9]*|0) echo "run-tests: -j wants a positive number, not '$jobs'" >&2; exit 2 ;;
+esac
 
 timeout_s=${TEST_TIMEOUT:-900}
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
 
 wrapper=()
 if [ -n "$wrap" ]; then
   read -r -a wrapper <<< "$wrap"
 fi
 
+# Runs the Nth program into $dir/N.log; writes "RC WALL CPU" to $dir/N.res
+# last, so that file's presence means the program is done. `times` in this
+# subshell sums the CPU time of everything it waited for: timeout, the
+# program and the processes the program waited for (Check's forks).
+run_one() {
+  local n=$1 spec=$2 rc=0 t0=$EPOCHREALTIME cmd
+  read -r -a cmd <<< "$spec"
+  timeout "$timeout_s" "${wrapper[@]}" "${cmd[@]}" > "$dir/$n.log" 2>&1 || rc=$?
+  local t1=$EPOCHREALTIME
+  times > "$dir/$n.times"   # no fork: a forked `times` would report zero
+  awk -v rc="$rc" -v a="$t0" -v b="$t1" 'NR == 2 {
+    s = 0
+    for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] }
+    printf "%d %.1f %.1f\n", rc, b - a, s }' "$dir/$n.times" > "$dir/$n.res.tmp"
+  mv "$dir/$n.res.tmp" "$dir/$n.res"
+}
+
 passed=0
 failed=0
-for spec in "$@"; do
-  read -r -a cmd <<< "$spec"
-  prog=${cmd[0]}
+# Prints the Nth program's output and verdict and adds it to the sums.
+report() {
+  local n=$1 spec=$2 prog rc wall cpu
+  local log=$dir/$n.log
+  read -r prog _ <<< "$spec"
   echo "== [$label] $spec"
   if [ ! -x "$prog" ]; then
     echo "FAIL $prog: missing (did it build?)"
     failed=$((failed + 1))
-    continue
+    return
   fi
-  rc=0
-  timeout "$timeout_s" "${wrapper[@]}" "${cmd[@]}" > "$log" 2>&1 || rc=$?
+  read -r rc wall cpu < "$dir/$n.res"
   cat "$log"
   checks=0
   bad=0
@@ -116,14 +146,58 @@ for spec in "$@"; do
   fi
   passed=$((passed + checks - bad))
   failed=$((failed + bad))
+  local took="${wall} s, CPU ${cpu} s"
+  # an interpreter's script is the name to show (python3 tests/x.py)
+  case "$prog" in
+    */python3|*/python|*/bash|*/sh) read -r _ prog _ <<< "$spec" ;;
+  esac
   if [ "$bad" -eq 0 ]; then
-    echo "PASS $prog ($checks)"
+    echo "PASS $prog ($checks; $took)"
   elif [ "$rc" -eq 124 ]; then
     echo "FAIL $prog: timed out after ${timeout_s}s"
   else
-    echo "FAIL $prog: $bad of $checks failed (exit status $rc)"
+    echo "FAIL $prog: $bad of $checks failed (exit status $rc; $took)"
   fi
+}
+
+specs=("$@")
+count=${#specs[@]}
+launched=()  # the indexes of the programs started
+# How many started programs have not finished yet.
+unfinished() {
+  local k left=0
+  for k in "${launched[@]}"; do
+    [ -f "$dir/$k.res" ] || left=$((left + 1))
+  done
+  echo "$left"
+}
+# Waits for some program to finish (wait -n; a short nap if none is left
+# to wait for, as the finished one may still be writing its result).
+wait_some() { wait -n 2> /dev/null || sleep 0.1; }
+
+next=0  # the next program to print
+for ((n = 0; n < count; n++)); do
+  read -r prog _ <<< "${specs[n]}"
+  if [ -x "$prog" ]; then
+    while [ "$(unfinished)" -ge "$jobs" ]; do wait_some; done
+    run_one "$n" "${specs[n]}" &
+    launched+=("$n")
+  fi
+  # print, in order, whatever has finished
+  while [ "$next" -le "$n" ]; do
+    read -r prog _ <<< "${specs[next]}"
+    [ ! -x "$prog" ] || [ -f "$dir/$next.res" ] || break
+    report "$next" "${specs[next]}"
+    next=$((next + 1))
+  done
 done
+while [ "$next" -lt "$count" ]; do
+  read -r prog _ <<< "${specs[next]}"
+  while [ -x "$prog" ] && [ ! -f "$dir/$next.res" ]; do wait_some; done
+  report "$next" "${specs[next]}"
+  next=$((next + 1))
+done
+wait
 
 if [ -n "$tally" ]; then
   echo "$label $passed $failed" >> "$tally"

@@ -118,6 +118,46 @@ for r, v in zip(s, o):
 sys.exit(0 if ok else 1)
 PY
 check "per-member landing loss and trough are the analytic ones" $?
+# Beyond --memory-budget (issue 19) nothing is kept: members are written
+# and counted as they finish, so the per-member files and the threshold
+# counts are those of the kept run, byte for byte, on 1 and 2 threads; the
+# quantiles come from the sketch, each within its stated rank error of the
+# members' values (2,000 members, k = 16: chunks of 256, compactions).
+ens_b() { "$muskx" ensemble --allow-path "$root/tests" "$sc" -n 2000 \
+  --vary 'a=uniform(0,1)' --vary 'd=normal(3,1)' --threshold 'X@second<2.75' "$@"; }
+ens_b -q -j2 -o "$work/qk.csv" --summaries "$work/sk.csv" \
+  --samples-out "$work/ok.csv" 2> "$work/errk"
+rk=$?
+for j in 1 2; do
+  ens_b -j$j --memory-budget 0 --sketch-k 16 -o "$work/qs$j.csv" \
+    --summaries "$work/ss$j.csv" --samples-out "$work/os$j.csv" 2> "$work/errs$j"
+  rs=$?
+  [ $rk -eq 0 ] && [ $rs -eq 0 ] && cmp -s "$work/sk.csv" "$work/ss$j.csv" &&
+    cmp -s "$work/ok.csv" "$work/os$j.csv" &&
+    [ "$(grep threshold "$work/errk")" = "$(grep threshold "$work/errs$j")" ]
+  check "beyond the memory budget, $j thread(s): the kept run's member files and threshold counts" $? \
+    "rc $rk/$rs: $(cat "$work/errs$j")"
+done
+cmp -s "$work/qs1.csv" "$work/qs2.csv"
+check "beyond the memory budget: the same sketch quantiles on 1 and 2 threads" $?
+/usr/bin/python3 - "$work/qs1.csv" "$work/os1.csv" "$work/errs1" <<'PY'
+import bisect, csv, re, sys
+q = list(csv.DictReader(open(sys.argv[1])))[-1]
+vals = sorted(float(r["X_end"]) for r in csv.DictReader(open(sys.argv[2])))
+m = re.search(r"each within ([\d.]+) % of the members", open(sys.argv[3]).read())
+if not m:
+    print("no stated rank error"); sys.exit(1)
+n, t = len(vals), float(m[1]) / 100 * len(vals)
+ok = n == 2000 and 0 < t < 0.5 * n
+for p in ("05", "25", "50", "75", "95"):
+    v = float(q["X_q" + p])
+    below, upto = bisect.bisect_left(vals, v), bisect.bisect_right(vals, v)
+    target = int(p) / 100 * n
+    if upto == below or upto < target - t or below > target + t:
+        ok = False; print("q%s = %g: ranks [%d, %d], wanted %g +- %g" % (p, v, below, upto, target, t))
+sys.exit(0 if ok else 1)
+PY
+check "beyond the memory budget: each sketch quantile is a member's value within the stated rank error" $?
 rc=0; "$muskx" ensemble --allow-path "$root/tests" "$sc" -n 5 -q --vary 'a=uniform(0,1)' \
   --columns X -o /dev/null --summaries "$work/s2.csv" 2> /dev/null || rc=$?
 [ $rc -eq 0 ] && [ -s "$work/s2.csv" ]

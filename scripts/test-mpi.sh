@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test-mpi.sh -- muskx-mpi gives, byte for byte, the files of `muskx
 # ensemble` for the same seed (issue 8): 2 ranks (and 3, so that the blocks
-# are uneven) against one process, on a model with a samples table and on a
-# scenario; and the same for `muskx-mpi gsa` against `muskx gsa`. Run by `make test` only when mpicc and mpirun exist.
+# are uneven) against one process, on a model with a samples table, on a
+# scenario, and beyond the memory budget where ranks send sketches; and the same for `muskx-mpi gsa` against `muskx gsa`. Run by `make test` only when mpicc and mpirun exist.
 #
 #   scripts/test-mpi.sh [BUILD_DIR]
 #
@@ -47,6 +47,12 @@ printf 'k,A\n0.5,1\n0.7,1.5\n0.9,2\n1.1,2.5\n1.3,3\n' > "$tmp/params.csv"
 check decay tests/models/decay.yaml --t-end 4 --dt 0.5 -n 101 \
   --vary 'k=lognormal(0.7,0.4)' --vary 'A=normal(1.5,0.1)' --seed 11
 check table tests/models/decay.yaml --t-end 2 --params-csv "$tmp/params.csv"
+# Beyond --memory-budget (issue 19): ranks send chunk sketches and member
+# records, not trajectories; 1,000 members in 8 chunks of 128 (k = 8),
+# merged at rank 0 in chunk order, give the single process's bytes.
+check sketch tests/models/decay.yaml --t-end 4 --dt 0.5 -n 1000 \
+  --vary 'k=lognormal(0.7,0.4)' --vary 'A=normal(1.5,0.1)' --seed 11 \
+  --memory-budget 0 --sketch-k 8
 if [ -f scenarios/iss_exercise.yaml ]; then
   check scenario scenarios/iss_exercise.yaml -n 7 \
     --vary 'kappa_R=lognormal(0.25,0.2)' --seed 3
