@@ -28,7 +28,8 @@
 #include "fit_sigma.h"
 
 enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
-       OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_JOINT_SIGMA };
+       OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_JOINT_SIGMA,
+       OPT_NOMINAL, OPT_FTOL };
 
 /* The fit's step budget per output interval: 5x what the slowest
    published benchmark (Brannmark, Crauste: under 2000) needs at its
@@ -40,11 +41,16 @@ static const cli_option options[] = {
     {OPT_STARTS, "starts", 'n', "N", "local optimisations (default 20)"},
     {OPT_SEED, "seed", 0, "S", "seed of the Latin-hypercube starts (default 0)"},
     {OPT_THREADS, "threads", 'j', "K", "worker threads (default: one per processor)"},
+    {OPT_NOMINAL, "nominal-start", 0, NULL,
+     "start 0 at the nominal values, N - 1 drawn starts"},
     {OPT_PROFILE, "profile", 0, NULL, "profile likelihoods and 95 % intervals"},
     {OPT_OUTPUT, "output", 'o', "DIR", "directory for the results (created)"},
     {OPT_RTOL, "rtol", 0, "R", "relative tolerance (default 1e-8)"},
     {OPT_ATOL, "atol", 0, "A", "absolute tolerance (default 1e-8)"},
     {OPT_MAXITER, "max-iterations", 0, "N", "per start (default 1000)"},
+    {OPT_FTOL, "ftol", 0, "F",
+     "stop a local fit when a step lowers the cost by less than F "
+     "relative (default 0: off)"},
     {OPT_MAXSTEPS, "max-steps", 0, "N",
      "solver steps between two outputs (default 10000)"},
     {OPT_JOINT_SIGMA, "joint-sigma", 0, NULL,
@@ -231,7 +237,7 @@ static double *results_with_sigmas(job *j, const muskx_fit *f) {
    in) is refined jointly on a second fit, one start from it, and profiled
    there. The caller frees *out. */
 static muskx_status joint_fit_at(job *j, const double *lo, const double *hi,
-                                 double offset, long maxiter,
+                                 double offset, long maxiter, double ftol,
                                  const double *best, muskx_fit **out) {
   muskx_fit *g = NULL;
   j->hier = 0;
@@ -240,6 +246,7 @@ static muskx_status joint_fit_at(job *j, const double *lo, const double *hi,
   if (st == MUSKX_OK) st = muskx_fit_set_threads(g, j->nworkers);
   if (st == MUSKX_OK && maxiter > 0)
     st = muskx_fit_set_max_iterations(g, (int)(maxiter > 1000000 ? 1000000 : maxiter));
+  if (st == MUSKX_OK && ftol > 0) st = muskx_fit_set_tolerances(g, 1e-8, 1e-8, ftol);
   if (st == MUSKX_OK)
     st = muskx_fit_set_residuals(g, 2 * (size_t)j->m, offset, resid_fn, j);
   if (st == MUSKX_OK) st = muskx_fit_set_starts(g, best, 1);
@@ -250,7 +257,8 @@ static muskx_status joint_fit_at(job *j, const double *lo, const double *hi,
 
 static int fit_problem(const char *path, const muskx_petab *pb, job *j,
                        long starts, unsigned long long seed, long threads,
-                       int profile, long maxiter, int joint,
+                       int profile, long maxiter, int joint, int nominal,
+                       double ftol,
                        const char *dir) {
   int rc = CLI_EXIT_FAIL, n = j->n;
   muskx_fit *f = NULL, *pf = NULL;
@@ -270,6 +278,8 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   muskx_status st = muskx_fit_set_bounds(f, lo, hi);
   if (st == MUSKX_OK) st = muskx_fit_set_threads(f, (int)threads);
   if (st == MUSKX_OK) st = muskx_fit_set_seed(f, seed);
+  if (st == MUSKX_OK && nominal) st = muskx_fit_set_first_start(f, th);
+  if (st == MUSKX_OK && ftol > 0) st = muskx_fit_set_tolerances(f, 1e-8, 1e-8, ftol);
   if (st == MUSKX_OK && maxiter > 0)
     st = muskx_fit_set_max_iterations(f, (int)(maxiter > 1000000 ? 1000000 : maxiter));
   if (st != MUSKX_OK) {
@@ -335,7 +345,7 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
          muskx_fit_nstarts(f));
   if (profile) {
     if (j->hier) {
-      st = joint_fit_at(j, lo, hi, -llh0 - half, maxiter, th, &pf);
+      st = joint_fit_at(j, lo, hi, -llh0 - half, maxiter, ftol, th, &pf);
       if (st != MUSKX_OK) {
         cli_error("%s: refining the best start with the noise parameters: %s",
                   path, muskx_fit_errmsg(pf));
@@ -382,10 +392,10 @@ done:
 static int run(const cli_command *self, int argc, char **argv) {
   cli_parser p;
   const char *path = NULL, *dir = NULL;
-  double rtol = 1e-8, atol = 1e-8;
+  double rtol = 1e-8, atol = 1e-8, ftol = 0;
   long starts = 20, threads = 0, maxiter = 0, seed = 0;
   long maxsteps = FIT_MAX_STEPS;
-  int profile = 0, joint = 0, r;
+  int profile = 0, joint = 0, nominal = 0, r;
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
     int bad = 0;
@@ -406,6 +416,8 @@ static int run(const cli_command *self, int argc, char **argv) {
     case OPT_THREADS: bad = cli_parse_positive_long(self, p.opt, p.value, &threads); break;
     case OPT_PROFILE: profile = 1; break;
     case OPT_JOINT_SIGMA: joint = 1; break;
+    case OPT_NOMINAL: nominal = 1; break;
+    case OPT_FTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &ftol); break;
     case OPT_OUTPUT: dir = p.value; break;
     case OPT_RTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &rtol); break;
     case OPT_ATOL: bad = cli_parse_positive_double(self, p.opt, p.value, &atol); break;
@@ -462,7 +474,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     }
   }
   rc = fit_problem(path, pb, &j, starts, (unsigned long long)seed, threads,
-                   profile, maxiter, joint, dir);
+                   profile, maxiter, joint, nominal, ftol, dir);
 done:
   for (int w = 0; j.sims != NULL && w < j.nworkers; w++) {
     muskx_sim_free(j.sims[w]);
@@ -485,8 +497,10 @@ const cli_command cli_cmd_fit = {
     "maximum likelihood: N local optimisations (default 20) from a Latin\n"
     "hypercube of starts within the parameters' bounds, on their scales,\n"
     "drawn from the seed, run on K threads (the results depend on the seed,\n"
-    "not on K). Normal noise: a rectangular trust-region dogleg on the\n"
-    "exact residual Jacobian from forward sensitivities; Laplace noise:\n"
+    "not on K); with --nominal-start, start 0 is the parameter table's\n"
+    "nominal values and N - 1 starts are drawn. Normal noise: a rectangular\n"
+    "trust-region dogleg on the exact residual Jacobian from forward\n"
+    "sensitivities; Laplace noise:\n"
     "SLSQP (NLopt) on the exact gradient. Writes to DIR: parameters.tsv (the\n"
     "best parameters as a PEtab parameter table), starts.tsv\n"
     "(every start's result), waterfall.png, fit.png (each observable and its\n"

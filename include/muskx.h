@@ -1150,6 +1150,13 @@ MUSKX_API muskx_status muskx_fit_set_bounds(muskx_fit *fit,
 MUSKX_API muskx_status muskx_fit_set_starts(muskx_fit *fit,
                                             const double *table,
                                             size_t nstarts);
+/* A start of the caller's (nparams values, copied, inside the bounds) run
+   as start 0 of drawn starts -- the nominal point, say -- with a Latin
+   hypercube of the other nstarts - 1; NULL: all starts drawn. Ignored
+   when a starts table is set. Status: EINVAL (outside the bounds),
+   ENOMEM. */
+MUSKX_API muskx_status muskx_fit_set_first_start(muskx_fit *fit,
+                                                 const double *x);
 MUSKX_API muskx_status muskx_fit_set_seed(muskx_fit *fit,
                                           unsigned long long seed);
 /* Worker threads (0: one per online processor). Status: EINVAL. */

@@ -90,6 +90,7 @@ void muskx_fit_free(muskx_fit *f) {
   muskx__free(f->lower);
   muskx__free(f->upper);
   muskx__free(f->starts_table);
+  muskx__free(f->first_start);
   muskx__free(f);
 }
 
@@ -202,6 +203,24 @@ muskx_status muskx_fit_set_starts(muskx_fit *f, const double *table,
   return ok(f);
 }
 
+muskx_status muskx_fit_set_first_start(muskx_fit *f, const double *x) {
+  if (f == NULL) return MUSKX_EINVAL;
+  if (x == NULL) {
+    muskx__free(f->first_start);
+    f->first_start = NULL;
+    return ok(f);
+  }
+  muskx_status st = check_inside(f, x, 1);
+  if (st != MUSKX_OK) return st;
+  double *copy = muskx__calloc((size_t)f->n, sizeof *copy);
+  if (copy == NULL)
+    return muskx__fit_err(f, MUSKX_ENOMEM, "out of memory for the first start");
+  memcpy(copy, x, (size_t)f->n * sizeof *copy);
+  muskx__free(f->first_start);
+  f->first_start = copy;
+  return ok(f);
+}
+
 muskx_status muskx_fit_set_seed(muskx_fit *f, unsigned long long seed) {
   if (f == NULL) return MUSKX_EINVAL;
   f->seed = (uint64_t)seed;
@@ -262,9 +281,9 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
                                      f->theta + k * n, &o);
   /* A drawn start whose callback fails at the start point is drawn again
      (fit_starts.c); the start reported is the one that ran. A start from
-     the caller's table is kept as given. */
-  for (int a = 0; st == MUSKX_OK && f->starts_table == NULL &&
-                  o.start_failed &&
+     the caller's table (or the caller's first start) is kept as given. */
+  int given = f->starts_table != NULL || (f->first_start != NULL && k == 0);
+  for (int a = 0; st == MUSKX_OK && !given && o.start_failed &&
                   a < MUSKX__FIT_REDRAWS;
        a++) {
     muskx__fit_redraw(f, k, a, f->start + k * n);
@@ -317,10 +336,23 @@ muskx_status muskx_fit_run(muskx_fit *f, size_t nstarts) {
                               j, f->lower[j], f->upper[j]);
   muskx_status st = results_alloc(f, nstarts);
   if (st != MUSKX_OK) return st;
-  if (f->starts_table != NULL)
-    memcpy(f->start, f->starts_table, nstarts * (size_t)f->n * sizeof(double));
-  else if ((st = muskx__fit_lhs(f, nstarts, f->start)) != MUSKX_OK)
+  size_t n = (size_t)f->n;
+  if (f->starts_table != NULL) {
+    memcpy(f->start, f->starts_table, nstarts * n * sizeof(double));
+  } else if (f->first_start != NULL) {
+    /* start 0 as given (inside bounds set since), then a hypercube of
+       nstarts - 1 */
+    if ((st = check_inside(f, f->first_start, 1)) != MUSKX_OK) {
+      results_free(f);
+      return st;
+    }
+    memcpy(f->start, f->first_start, n * sizeof(double));
+    if (nstarts > 1 &&
+        (st = muskx__fit_lhs(f, nstarts - 1, f->start + n)) != MUSKX_OK)
+      return st;
+  } else if ((st = muskx__fit_lhs(f, nstarts, f->start)) != MUSKX_OK) {
     return st;
+  }
 
   st = muskx__fit_pool(f, nstarts, run_start, f);
   if (st != MUSKX_OK) {

@@ -34,6 +34,7 @@ struct muskx_fit {
   double *lower, *upper; /* n each */
   double *starts_table;  /* table_rows x n, or NULL: drawn starts */
   size_t table_rows;
+  double *first_start;   /* n, or NULL: start 0 of drawn starts is drawn */
   uint64_t seed;
   int nthreads; /* 0: one per online processor */
   double xtol, gtol, ftol;

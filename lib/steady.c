@@ -7,6 +7,9 @@
  * singular (conservation laws) or Newton stalls; then the eigenvalues of the
  * Jacobian there (dgeev) classify the state. Bone models of the Komarova
  * type have limit cycles, which is why "oscillatory" is its own verdict.
+ * A Newton root where the Jacobian is not finite (a negative amount under
+ * a fractional power) is set aside for integration from the start; when
+ * none is found, ENOTCONV names the entry -- LAPACK never sees a NaN.
  *
  * Convergence: every changing species has |f_i| <= STEADY_RTOL *
  * max(|y_i|, atol_i) -- derivatives below 1e-9 relative, per time unit.
@@ -93,6 +96,36 @@ static void reduced_jacobian(newton_ws *w, const double *x) {
     for (int r = 0; r < w->nf; r++)
       w->Jf[(size_t)c * w->nf + r] =
           w->J[(size_t)w->free_idx[c] * w->n + w->free_idx[r]];
+}
+
+/* The first entry of df/dy over the free species that is not finite at x
+   (*row, *col: species indices), or 0 when all are. A root where the
+   Jacobian is NaN or infinite is not a regular steady state: typically
+   Newton crossed into negative amounts, where x^h with a fractional h has
+   no derivative. */
+static int jacobian_nonfinite(newton_ws *w, const double *x, int *row,
+                              int *col) {
+  eval_full(w->s, 0.0, x, w->f, w->J);
+  for (int c = 0; c < w->nf; c++)
+    for (int r = 0; r < w->nf; r++) {
+      double v = w->J[(size_t)w->free_idx[c] * w->n + w->free_idx[r]];
+      if (!isfinite(v)) {
+        *row = w->free_idx[r];
+        *col = w->free_idx[c];
+        return 1;
+      }
+    }
+  return 0;
+}
+
+/* Is df/dy over the free species finite and non-singular at x (an LU
+   without a zero pivot)? */
+static int jacobian_regular(newton_ws *w, const double *x) {
+  int nf = w->nf, info = 0, jr, jc;
+  if (jacobian_nonfinite(w, x, &jr, &jc)) return 0;
+  reduced_jacobian(w, x);
+  dgetrf_(&nf, &nf, w->Jf, &nf, w->ipiv, &info);
+  return info == 0;
 }
 
 static int nonneg_ok(const muskx_sim *s, const double *x) {
@@ -404,9 +437,11 @@ muskx_status muskx_sim_steady_state(muskx_sim *s, double *y, size_t ny) {
   w.ft = muskx__calloc(nn, sizeof(double));
   w.ipiv = muskx__calloc(nn, sizeof(int));
   double *x = muskx__calloc(nn, sizeof(double));
+  double *keep = muskx__calloc(nn, sizeof(double)); /* integrated point */
+  double *root = muskx__calloc(nn, sizeof(double)); /* Newton's, if singular */
   muskx_status st = MUSKX_OK;
   if (!w.free_idx || !w.f || !w.J || !w.Jf || !w.dx || !w.xt || !w.ft ||
-      !w.ipiv || !x) {
+      !w.ipiv || !x || !keep || !root) {
     st = muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (steady state)");
     goto done;
   }
@@ -416,23 +451,62 @@ muskx_status muskx_sim_steady_state(muskx_sim *s, double *y, size_t ny) {
   s->stability = MUSKX_UNKNOWN;
   double res = newton(&w, x);
   const char *method = "newton";
+  int jr = -1, jc = -1;
+  if (res <= STEADY_RTOL && jacobian_nonfinite(&w, x, &jr, &jc)) {
+    /* a singular root (see jacobian_nonfinite): integrate from the start */
+    memcpy(root, x, (size_t)n * sizeof *x);
+    muskx__sim_load_values(s, x);
+    res = INFINITY;
+  }
   if (!(res <= STEADY_RTOL)) {
     res = integrate(&w, x);
     method = "integration";
-    if (res <= STEADY_RTOL && !isnan(res)) {
-      /* polish; keep the integrated point if Newton cannot improve it */
-      double *keep = w.ft;
+    if (!isnan(res)) {
+      /* polish; keep the integrated point if Newton cannot improve it or
+         lands where the Jacobian is not finite. When a stiff tail kept
+         integration from settling, Newton may finish the job -- but only
+         at a regular root: unbounded growth (y' = 1) has a singular
+         Jacobian and relative derivatives that vanish as y grows. */
+      int settled = res <= STEADY_RTOL;
       memcpy(keep, x, (size_t)n * sizeof *x);
       double r2 = newton(&w, x);
-      if (!(r2 <= res)) memcpy(x, keep, (size_t)n * sizeof *x);
-      else res = r2;
+      int jr2, jc2;
+      if (!(r2 <= res) ||
+          (r2 <= STEADY_RTOL && jacobian_nonfinite(&w, x, &jr2, &jc2)) ||
+          (!settled && !jacobian_regular(&w, x)))
+        memcpy(x, keep, (size_t)n * sizeof *x);
+      else
+        res = r2;
     }
   }
   eval_full(s, 0.0, x, w.f, NULL);
   s->steady_resid = abs_residual(&w, w.f);
   if (y != NULL) memcpy(y, x, (size_t)n * sizeof *x);
+  if (!(res <= STEADY_RTOL) && jr >= 0) {
+    /* integration did not get past it either: report Newton's root */
+    memcpy(x, root, (size_t)n * sizeof *x);
+    if (y != NULL) memcpy(y, x, (size_t)n * sizeof *x);
+    method = "newton";
+    jacobian_nonfinite(&w, x, &jr, &jc);
+    res = 0;
+  }
   if (!(res <= STEADY_RTOL)) {
     st = not_converged(&w, x, res);
+    goto done;
+  }
+  /* Its stability and the sensitivities at it (J s = -df/dp) need a
+     finite Jacobian; LAPACK would reject NaN as an illegal argument. */
+  if (jacobian_nonfinite(&w, x, &jr, &jc)) {
+    st = muskx__sim_err(s, MUSKX_ENOTCONV,
+                        "no regular steady state found: at the state reached "
+                        "(by %s) d(d%.60s/dt)/d%.60s is %g (at %.60s = %g, "
+                        "%.60s = %g): a negative amount under a fractional "
+                        "power, or a division by zero",
+                        method, s->m->species[jr].name,
+                        s->m->species[jc].name,
+                        w.J[(size_t)jc * (size_t)n + (size_t)jr],
+                        s->m->species[jr].name, x[jr],
+                        s->m->species[jc].name, x[jc]);
     goto done;
   }
   /* an ensemble member's stability is never read: skip the LAPACK work */
@@ -457,6 +531,8 @@ done:
   muskx__free(w.ft);
   muskx__free(w.ipiv);
   muskx__free(x);
+  muskx__free(keep);
+  muskx__free(root);
   return st;
 }
 

@@ -445,6 +445,41 @@ START_TEST(drawn_starts_form_a_latin_hypercube_fixed_by_the_seed) {
 }
 END_TEST
 
+/* --nominal-start: start 0 is the caller's point, exactly; the others are
+   the Latin hypercube of nstarts - 1 for the same seed (one per stratum);
+   a first start outside the bounds is refused. */
+START_TEST(a_first_start_is_run_first_and_the_rest_are_drawn) {
+  double lo[2] = {-1, 0}, hi[2] = {1, 3}, x0[2] = {0.25, 2.5};
+  enum { N = 6 };
+  double with[N][2], plain[N - 1][2];
+  muskx_fit *f = make_fit(2, lo, hi);
+  FIT_OK(f, muskx_fit_set_objective(f, rosen_obj, NULL));
+  FIT_OK(f, muskx_fit_set_seed(f, 7));
+  FIT_OK(f, muskx_fit_set_max_iterations(f, 1));
+  FIT_OK(f, muskx_fit_set_first_start(f, x0));
+  FIT_OK(f, muskx_fit_run(f, N));
+  for (size_t k = 0; k < N; k++) muskx_fit_result(f, k, with[k], NULL);
+  FIT_OK(f, muskx_fit_set_first_start(f, NULL));
+  FIT_OK(f, muskx_fit_run(f, N - 1));
+  for (size_t k = 0; k < N - 1; k++) muskx_fit_result(f, k, plain[k], NULL);
+  ck_assert(with[0][0] == x0[0] && with[0][1] == x0[1]);
+  ck_assert(memcmp(with[1], plain, sizeof plain) == 0);
+  for (int j = 0; j < 2; j++) {
+    int seen[N - 1] = {0};
+    for (int k = 1; k < N; k++) {
+      int stratum = (int)((with[k][j] - lo[j]) / (hi[j] - lo[j]) * (N - 1));
+      ck_assert(stratum >= 0 && stratum < N - 1);
+      seen[stratum]++;
+    }
+    for (int k = 0; k < N - 1; k++) ck_assert_int_eq(seen[k], 1);
+  }
+  double out[2] = {2.0, 1.0};
+  ck_assert_int_eq(muskx_fit_set_first_start(f, out), MUSKX_EINVAL);
+  ck_assert_ptr_nonnull(strstr(muskx_fit_errmsg(f), "outside its bounds"));
+  muskx_fit_free(f);
+}
+END_TEST
+
 /* ------------------------------------------------ an ODE model */
 
 /* pk_oral.yaml with 100 mg in the depot at t = 0: fit log10 ka, log10 ke
@@ -855,6 +890,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, results_are_identical_whatever_the_thread_count);
   tcase_add_test(tc, profiles_are_identical_whatever_the_thread_count);
   tcase_add_test(tc, drawn_starts_form_a_latin_hypercube_fixed_by_the_seed);
+  tcase_add_test(tc, a_first_start_is_run_first_and_the_rest_are_drawn);
   tcase_add_test(tc, a_drawn_start_that_fails_is_drawn_again);
   tcase_add_test(tc, a_jacobian_failing_at_an_accepted_point_rejects_the_step);
   tcase_add_test(tc, solver_noise_in_the_jacobian_runs_does_not_keep_a_start_going);

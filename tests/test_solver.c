@@ -19,8 +19,10 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "muskx.h"
 #include "testutil.h"
@@ -555,6 +557,37 @@ START_TEST(synthesis_and_degradation_settle_at_k0_over_k1) {
 }
 END_TEST
 
+/* A root where df/dy is NaN is no regular steady state: refused with the
+   species named, and nothing printed (LAPACK's dgeev prints "illegal
+   value" for NaN input, which a library must never reach). */
+START_TEST(a_steady_state_with_a_nan_jacobian_is_refused_without_printing) {
+  double y[2];
+  muskx_model *m = tu_load(TEST_MODEL("steady_nonfinite_jac.yaml"));
+  muskx_sim *s = tu_sim(m);
+  FILE *err = tmpfile();
+  ck_assert_ptr_nonnull(err);
+  fflush(stderr);
+  int saved = dup(fileno(stderr));
+  ck_assert_int_ge(saved, 0);
+  dup2(fileno(err), fileno(stderr));
+  muskx_status st = muskx_sim_steady_state(s, y, 2);
+  fflush(stderr);
+  dup2(saved, fileno(stderr));
+  close(saved);
+  ck_assert_msg(st == MUSKX_ENOTCONV, "status %s, expected ENOTCONV (%s)",
+                muskx_status_name(st), muskx_sim_errmsg(s));
+  const char *msg = muskx_sim_errmsg(s);
+  ck_assert_msg(strstr(msg, "dX/dt") != NULL && strstr(msg, "/dC") != NULL,
+                "message '%s' does not name d(dX/dt)/dC", msg);
+  ck_assert_int_eq(muskx_sim_stability(s), MUSKX_UNKNOWN);
+  ck_assert_msg(ftell(err) == 0, "the library printed %ld bytes to stderr",
+                ftell(err));
+  fclose(err);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
 /* Eigenvalues of [[a, b], [c, d]] sorted by real part, then imaginary. */
 static void eig2(double a, double b, double c, double d, double re[2],
                  double im[2]) {
@@ -725,6 +758,8 @@ static Suite *solver_suite(void) {
   tcase_add_test(tc, a_stable_spiral_is_classified_stable);
   tcase_add_test(tc, a_saddle_is_classified_unstable);
   tcase_add_test(tc, an_unstable_spiral_is_classified_oscillatory);
+  tcase_add_test(tc,
+                 a_steady_state_with_a_nan_jacobian_is_refused_without_printing);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("failures");

@@ -1,62 +1,79 @@
 #!/usr/bin/env python3
 """calibrate.py -- `make calibrate`: muskx fit on each PEtab problem under
-models/calibration/ and the fitted values next to the shipped ones.
+models/calibration/, and whether the fit reproduces the shipped values.
 
-For each PROBLEM.yml: runs `muskx fit PROBLEM.yml -o DIR --allow-path models/
---starts 20 --seed 1` (--fit-args), prints what it prints, reads the
-estimates (DIR/parameters.tsv, the best parameters as a PEtab table; else
-the best start of DIR/starts.tsv; else a parameterId table on stdout), and
-prints per estimated parameter of the
-problem's parameters.tsv: the shipped value (nominalValue), the fitted
-value and their relative difference. The shipped model "is reproduced"
-when every estimated parameter is within --rtol (default 5 %) of its
-shipped value; the last line says how many are.
+For each PROBLEM.yml:
+  1. the log-likelihood at the shipped values (`muskx petab`);
+  2. `muskx fit PROBLEM.yml -o DIR --allow-path models/ FIT_ARGS` (default
+     --nominal-start --starts 3 --seed 1 --max-iterations 30 --ftol 1e-6:
+     start 0 at the shipped values and two Latin-hypercube starts; add
+     --profile for profile likelihoods around the best);
+  3. per estimated parameter of the problem's parameters.tsv: shipped
+     value (nominalValue), fitted value, relative difference, and the 95 %
+     profile interval (profile_ci.tsv) when profiles were run; per start:
+     llh, exit and its largest parameter difference from the best;
+  4. DIR/draws.csv: parameter sets drawn from the fit's uncertainty (the
+     Gauss-Newton covariance (J^T J)^-1 of the normalised residuals at the
+     best point, on the parameters' scales, kept inside the bounds) for
+     `muskx compare --bands --params-csv`.
 
-muskx fit comes from the fitting issue. When build/muskx has no `fit`
-command this script prints the shipped model against each problem's
-fitting data (per row: data, model, normalised residual; chi2), says that
-the fit is pending and exits 2: `make calibrate` is pending, not passed. Python 3 standard library only.
+The shipped model "is reproduced" when every estimated parameter is
+within --rtol (default 2 %) of its shipped value; exit status 0 only
+then, 1 otherwise. --ship writes the fitted values (4 significant digits)
+into models/crosstalk/spaceflight.yaml (with `fit: models/calibration/NAME`
+in each one's doc), the PEtab wrapper model.yaml and parameters.tsv, and
+copies the profile table and plots and the draws to
+models/calibration/NAME/fit/; run `make calibrate` again afterwards to
+check that they are reproduced.
+
+Python 3 standard library and the muskx Python bindings (Problem.jacobian).
 """
 import argparse
 import csv
 import io
 import math
 import os
+import random
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
-MODELS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "models")
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+MODELS = os.path.join(ROOT, "models")
+SHIPPED = os.path.join(MODELS, "crosstalk", "spaceflight.yaml")
+DEFAULT_FIT_ARGS = "--nominal-start --starts 3 --seed 1 --max-iterations 30 --ftol 1e-6"
+
+
+def table(path):
+    with open(path) as f:
+        return list(csv.DictReader(f, delimiter="\t"))
 
 
 def estimated(problem):
     """{parameterId: nominalValue} of the parameters the problem estimates
-    (its YAML's parameter_file)."""
+    (its YAML's parameter_file), in table order."""
     name = "parameters.tsv"
     for line in open(problem):
         if line.startswith("parameter_file:"):
             name = line.split(":", 1)[1].strip()
-    path = os.path.join(os.path.dirname(problem), name)
-    with open(path) as f:
-        return {r["parameterId"]: float(r["nominalValue"])
-                for r in csv.DictReader(f, delimiter="\t") if r["estimate"].strip() == "1"}
+    rows = table(os.path.join(os.path.dirname(problem), name))
+    return {r["parameterId"]: float(r["nominalValue"]) for r in rows if r["estimate"].strip() == "1"}
 
 
 def parse_parameters(path):
     """{parameterId: nominalValue} of a PEtab parameter table (muskx fit
     writes the best parameters so, as nominalValue on the linear scale)."""
-    with open(path) as f:
-        return {r["parameterId"]: float(r["nominalValue"])
-                for r in csv.DictReader(f, delimiter="\t")}
+    return {r["parameterId"]: float(r["nominalValue"]) for r in table(path)}
 
 
 def parse_starts(path):
     """{parameterId: value} of the best start (lowest nllh) in a starts.tsv
     (columns start, nllh, exit, iterations, evaluations, the parameters,
-    then start_<id>: cli/fit_report.h of the fitting issue)."""
-    with open(path) as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
+    then start_<id>: cli/fit_report.h)."""
+    rows = table(path)
     if not rows or "nllh" not in rows[0]:
         raise RuntimeError("%s: no nllh column" % path)
     rows = [r for r in rows if math.isfinite(float(r["nllh"]))]  # failed starts
@@ -68,7 +85,8 @@ def parse_starts(path):
 
 
 def parse_fit(text):
-    """{parameterId: value} from muskx fit's table (TSV or CSV, with header)."""
+    """{parameterId: value} from a table with parameterId and
+    estimate/value/fitted columns (TSV or CSV, with header)."""
     lines = [x for x in text.splitlines() if x.strip() and not x.startswith("#")]
     for start, line in enumerate(lines):
         if "parameterId" in line:
@@ -78,111 +96,327 @@ def parse_fit(text):
             if col is None:
                 break
             return {r["parameterId"]: float(r[col]) for r in rows}
-    raise RuntimeError("muskx fit printed no table with parameterId and estimate/value/fitted")
+    raise RuntimeError("no table with parameterId and estimate/value/fitted")
 
 
-def shipped_residuals(muskx, problem, models=MODELS):
-    """Prints, per measurement row of the problem, the shipped model's value
-    and the normalised residual (model - data)/sigma, simulating each
-    condition with build/muskx (constant inputs from the condition row;
-    rows whose output or condition names the model lacks print n/a), then
-    chi2 over the rows it could simulate. Independent of muskx petab, which
-    cannot yet set inputs from a condition."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import validate
-    d = os.path.dirname(problem)
+def rel_diff(fitted, shipped):
+    """Relative difference (absolute when the shipped value is 0)."""
+    return (fitted - shipped) / shipped if shipped else fitted
 
-    def tsv(name):
-        with open(os.path.join(d, name)) as f:
-            return list(csv.DictReader(f, delimiter="\t"))
-    conds = {r["conditionId"]: r for r in tsv("conditions.tsv")}
-    obs = {r["observableId"]: r["observableFormula"] for r in tsv("observables.tsv")}
-    model = validate.Model(muskx, models)
-    runs, chi2, n = {}, 0.0, 0
-    print("%s: the shipped model against its fitting data" % problem)
-    print("%-22s %-14s %6s %9s %9s %8s" % ("datasetId", "condition", "day", "data", "model", "resid"))
+
+def run(cmd):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+
+
+# ------------------------------------------------------------ linear algebra
+# (the covariance of a handful of parameters; no numpy needed)
+
+def cholesky(a):
+    """Lower-triangular L with L L^T = a (a symmetric positive definite);
+    None when it is not."""
+    n = len(a)
+    L = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1):
+            s = a[i][j] - sum(L[i][k] * L[j][k] for k in range(j))
+            if i == j:
+                if not s > 0:
+                    return None
+                L[i][i] = math.sqrt(s)
+            else:
+                L[i][j] = s / L[j][j]
+    return L
+
+
+def inverse_spd(a):
+    """a^-1 for a symmetric positive definite a (via Cholesky); None if
+    singular."""
+    L = cholesky(a)
+    if L is None:
+        return None
+    n = len(a)
+    inv = [[0.0] * n for _ in range(n)]
+    for c in range(n):
+        e = [1.0 if i == c else 0.0 for i in range(n)]
+        y = [0.0] * n
+        for i in range(n):  # L y = e
+            y[i] = (e[i] - sum(L[i][k] * y[k] for k in range(i))) / L[i][i]
+        x = [0.0] * n
+        for i in reversed(range(n)):  # L^T x = y
+            x[i] = (y[i] - sum(L[k][i] * x[k] for k in range(i + 1, n))) / L[i][i]
+        for i in range(n):
+            inv[i][c] = x[i]
+    return inv
+
+
+def draws(problem, fitted, n, seed):
+    """(ids, rows): n parameter sets (linear scale) from the Gauss-Newton
+    covariance of the fit at `fitted`, inside the bounds; or None when
+    J^T J is singular (a parameter the data do not identify)."""
+    sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+    import muskx
+    p = muskx.Problem.from_petab(problem, allow_path=MODELS)
     try:
-        for r in tsv("measurements.tsv"):
-            # the PEtab wrapper's X_c parameters are the shipped model's inputs X
-            c = {(k[:-2] if k.endswith("_c") and k[:-2] in model.inputs else k): v
-                 for k, v in conds[r["simulationConditionId"]].items()}
-            lacks = [k for k, v in c.items() if k not in ("conditionId", "conditionName")
-                     and k not in model.inputs and k not in model.params and float(v) != 0]
-            if c["conditionId"] not in runs and not lacks:
-                tables = {k: ([0], [float(v)]) for k, v in c.items() if k in model.inputs}
-                sets = {k: float(v) for k, v in c.items() if k in model.params}
-                runs[c["conditionId"]] = model.run(tables, sets, 730)
-            res = runs.get(c["conditionId"])
-            out = obs[r["observableId"]]
-            t, y, sd = float(r["time"]), float(r["measurement"]), float(r["noiseParameters"])
-            if res is None or out not in res:
-                why = ("condition needs " + ", ".join(lacks)) if lacks else ("no output " + out)
-                print("%-22s %-14s %6g %9.3g %9s %8s  %s" % (r["datasetId"], c["conditionId"], t, y, "n/a", "", why))
-                continue
-            v = validate.at(res, out, t)
-            z = (v - y) / sd
-            chi2, n = chi2 + z * z, n + 1
-            print("%-22s %-14s %6g %9.3g %9.3g %+8.2f" % (r["datasetId"], c["conditionId"], t, y, v, z))
+        ids, scales = p.parameter_ids, p.scales
+
+        def to_scale(v, s):
+            return v if s == "lin" else math.log(v) if s == "log" else math.log10(v)
+
+        def from_scale(x, s):
+            return x if s == "lin" else math.exp(x) if s == "log" else 10 ** x
+        theta = [to_scale(fitted[i], s) for i, s in zip(ids, scales)]
+        J = p.jacobian(theta)
+        m, k = len(J["residual"]), len(ids)
+        dr = J["dresidual"]
+        at = (lambda i, j: dr[i][j]) if hasattr(dr, "shape") else (lambda i, j: dr[i * k + j])
+        jtj = [[sum(at(r, a) * at(r, b) for r in range(m)) for b in range(k)] for a in range(k)]
+        cov = inverse_spd(jtj)
+        L = cholesky(cov) if cov else None
+        if L is None:
+            return None
+        rng = random.Random(seed)
+        rows = []
+        while len(rows) < n:
+            for _ in range(1000):
+                z = [rng.gauss(0, 1) for _ in range(k)]
+                x = [theta[i] + sum(L[i][j] * z[j] for j in range(i + 1)) for i in range(k)]
+                if all(p.lower[i] <= x[i] <= p.upper[i] for i in range(k)):
+                    break
+            rows.append([from_scale(x[i], scales[i]) for i in range(k)])
+        sd = [math.sqrt(cov[i][i]) for i in range(k)]
+        return ids, scales, sd, rows
     finally:
-        model.close()
-    print("shipped model: chi2 %.1f over %d simulated rows" % (chi2, n))
+        p.close()
+
+
+# ------------------------------------------------------------ --ship
+
+def sig4(v):
+    return float("%.4g" % v)
+
+
+def ship(problem, fitted, ci, name):
+    """Writes the fitted values into spaceflight.yaml (doc: fit provenance),
+    the wrapper model and parameters.tsv of the problem."""
+    d = os.path.dirname(problem)
+    src = open(SHIPPED).read()
+    for pid, v in fitted.items():
+        pat = re.compile(r"^(  %s: \{value: )([^,]+)(,.*?doc: \")(.*)(\"\})$" % re.escape(pid), re.M)
+        m = pat.search(src)
+        if m is None:
+            raise RuntimeError("%s: parameter %s not found with value and doc" % (SHIPPED, pid))
+        old = m.group(2).strip()
+        mden = re.match(r"^[0-9.eE+-]+/(\d+)$", old)
+        value = "%s/%s" % (repr(sig4(v * int(mden.group(1)))), mden.group(1)) if mden else repr(sig4(v))
+        lo, hi = ci.get(pid, ("", ""))
+        note = "fit: models/calibration/%s (make calibrate%s)" % (
+            name, ", 95 %% profile interval %s .. %s" % (lo, hi) if lo or hi else "")
+        doc = re.sub(r"^fit: models/calibration/[^)]*\)\. (Before this fit: )?", "", m.group(4))
+        src = (src[:m.start()] + m.group(1) + value + m.group(3) + note + ". Before this fit: " + doc +
+               m.group(5) + src[m.end():])
+    open(SHIPPED, "w").write(src)
+    wrapper = os.path.join(d, "model.yaml")
+    if os.path.exists(wrapper):
+        w = open(wrapper).read()
+        for pid, v in fitted.items():
+            value = evaluated(pid)
+            w = re.sub(r"^(  %s: \{value: )[^,]+," % re.escape(pid), r"\g<1>%r," % value, w, flags=re.M)
+        open(wrapper, "w").write(w)
+    ptab = os.path.join(d, "parameters.tsv")
+    rows = table(ptab)
+    for r in rows:
+        if r["parameterId"] in fitted:
+            r["nominalValue"] = repr(evaluated(r["parameterId"]))
+    with open(ptab, "w") as f:
+        wr = csv.DictWriter(f, fieldnames=list(rows[0].keys()), delimiter="\t", lineterminator="\n")
+        wr.writeheader()
+        wr.writerows(rows)
+
+
+def evaluated(pid):
+    """The value of spaceflight.yaml's parameter pid (numbers and A/B)."""
+    m = re.search(r"^  %s: \{value: ([^,]+)," % re.escape(pid), open(SHIPPED).read(), re.M)
+    text = m.group(1).strip()
+    if "/" in text:
+        a, b = text.split("/")
+        return float(a) / float(b)
+    return float(text)
+
+
+def scales_of(problem):
+    """{parameterId: parameterScale} of the problem's parameters.tsv."""
+    return {r["parameterId"]: r["parameterScale"] for r in
+            table(os.path.join(os.path.dirname(problem), "parameters.tsv"))}
+
+
+def sync(problem, shipped=None):
+    """Copies spaceflight.yaml's values of every parameter the wrapper
+    model binds into the wrapper and into parameters.tsv's nominalValue
+    (after the model changed: a merge, a hand edit). Prints what moved."""
+    global SHIPPED
+    if shipped:
+        SHIPPED = shipped
+    d = os.path.dirname(problem)
+    wrapper = os.path.join(d, "model.yaml")
+    w = open(wrapper).read()
+    moved = []
+    for pid in re.findall(r"^  (\w+): \{value: [^,]+, doc: \"bound to sf\.", w, re.M):
+        try:
+            v = evaluated(pid)
+        except AttributeError:  # not a spaceflight.yaml parameter
+            continue
+        old = float(re.search(r"^  %s: \{value: ([^,]+)," % pid, w, re.M).group(1))
+        if old != v:
+            moved.append("%s %g -> %g" % (pid, old, v))
+            w = re.sub(r"^(  %s: \{value: )[^,]+," % pid, r"\g<1>%r," % v, w, flags=re.M)
+    open(wrapper, "w").write(w)
+    ptab = os.path.join(d, "parameters.tsv")
+    rows = table(ptab)
+    for r in rows:
+        try:
+            r["nominalValue"] = repr(evaluated(r["parameterId"]))
+        except AttributeError:
+            pass
+    with open(ptab, "w") as f:
+        wr = csv.DictWriter(f, fieldnames=list(rows[0].keys()), delimiter="\t", lineterminator="\n")
+        wr.writeheader()
+        wr.writerows(rows)
+    print("%s: synced with %s: %s" % (os.path.basename(d), SHIPPED, "; ".join(moved) or "nothing moved"))
+
+
+def add_profiles(problem, rundir):
+    """The 95 % profile intervals of a `muskx fit --profile` run at the
+    shipped values into each estimated parameter's doc (values unchanged)
+    and its profile files into fit/; prints the intervals."""
+    name = os.path.basename(os.path.dirname(problem))
+    est = estimated(problem)
+    best = parse_parameters(os.path.join(rundir, "parameters.tsv"))
+    bad = [k for k, v in est.items() if abs(rel_diff(best[k], v)) > 0.02]
+    if bad:
+        raise RuntimeError("%s: the profiled optimum is not the shipped one (%s)" % (rundir, ", ".join(bad)))
+    ci = read_ci(os.path.join(rundir, "profile_ci.tsv"), scales_of(problem))
+    ship(problem, {k: evaluated(k) for k in est}, ci, name)
+    dest = os.path.join(os.path.dirname(problem), "fit")
+    for f in ("profile_ci.tsv", "profiles.tsv", "profiles.png"):
+        shutil.copy(os.path.join(rundir, f), dest)
+    for k in est:
+        print("%-16s %12.6g  95 %% profile interval %s .. %s" % ((k, est[k]) + ci.get(k, ("-", "-"))))
+
+
+def read_ci(path, scales):
+    """{parameterId: (lower, upper)} as text on the linear scale from
+    profile_ci.tsv (cli/fit_report.c: parameter, lower, upper on the
+    parameter's scale, identifiable; nan: the profile stays below the
+    threshold on that side within the bounds -- 'n.i.', not identified)."""
+    out = {}
+    if not os.path.exists(path):
+        return out
+    for r in table(path):
+        sc = scales.get(r["parameter"], "lin")
+
+        def lin(x):
+            x = float(x)
+            if math.isnan(x):
+                return "n.i."
+            return "%.4g" % (x if sc == "lin" else math.exp(x) if sc == "log" else 10 ** x)
+        out[r["parameter"]] = (lin(r["lower"]), lin(r["upper"]))
+    return out
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--muskx", default="build/muskx")
-    ap.add_argument("--rtol", type=float, default=0.05)
-    ap.add_argument("--models", default=MODELS, help="models/ tree for the shipped-model residuals")
+    ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
+    ap.add_argument("--rtol", type=float, default=0.02)
     ap.add_argument("--out", help="keep muskx fit's results (parameters.tsv, starts.tsv, plots) here")
-    ap.add_argument("--fit-args", default="--starts 20 --seed 1",
-                    help="more muskx fit options (default '--starts 20 --seed 1'; add --profile)")
+    ap.add_argument("--fit-args", default=DEFAULT_FIT_ARGS,
+                    help="muskx fit options (default '%s')" % DEFAULT_FIT_ARGS)
+    ap.add_argument("--draws", type=int, default=200, help="parameter sets in draws.csv")
+    ap.add_argument("--ship", action="store_true",
+                    help="write the fitted values into the shipped model and the tables")
+    ap.add_argument("--sync", action="store_true",
+                    help="only copy the shipped model's values into the wrapper and parameters.tsv")
+    ap.add_argument("--shipped", help="the shipped model (default models/crosstalk/spaceflight.yaml)")
+    ap.add_argument("--profiles", metavar="DIR",
+                    help="only add the profile intervals of a muskx fit --profile run at the "
+                         "shipped values (DIR/profile_ci.tsv) to the shipped docs and fit/")
     ap.add_argument("problems", nargs="+")
     a = ap.parse_args()
-    probe = subprocess.run([a.muskx, "fit", "--help"], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, universal_newlines=True)
-    if "unknown command" in probe.stderr:
+    if a.sync:
         for problem in a.problems:
-            shipped_residuals(a.muskx, problem, a.models)
-        print("calibrate: PENDING -- %s has no 'fit' command yet (muskx fit comes from "
-              "the fitting issue); problems: %s (models/calibration/README.md says what "
-              "muskx petab still refuses in them)" % (a.muskx, " ".join(a.problems)))
-        return 2
+            sync(os.path.abspath(problem), a.shipped)
+        return 0
+    if a.profiles:
+        for problem in a.problems:
+            add_profiles(os.path.abspath(problem), a.profiles)
+        return 0
     ok = total = 0
     for problem in a.problems:
-        # run in a scratch folder: a starts.tsv the fit writes lands there
+        problem = os.path.abspath(problem)
+        name = os.path.basename(os.path.dirname(problem))
         out = a.out or tempfile.mkdtemp(prefix="muskx-calibrate-")
         os.makedirs(out, exist_ok=True)
-        fitdir = os.path.join(out, os.path.basename(os.path.dirname(os.path.abspath(problem))))
+        fitdir = os.path.join(out, name)
         shutil.rmtree(fitdir, ignore_errors=True)  # muskx fit creates it
         try:
-            r = subprocess.run([os.path.abspath(a.muskx), "fit", os.path.abspath(problem),
-                                "-o", fitdir, "--allow-path", MODELS] + a.fit_args.split(),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+            r = run([a.muskx, "petab", problem, "--allow-path", MODELS])
+            print("%s: at the shipped values %s" % (name, r.stdout.strip().replace("\n", ", ")))
+            if r.returncode != 0:
+                print("calibrate: muskx petab %s failed: %s" % (problem, r.stderr.strip()))
+                return 1
+            r = run([a.muskx, "fit", problem, "-o", fitdir, "--allow-path", MODELS] + a.fit_args.split())
             print(r.stdout.rstrip())
             if r.returncode != 0:
                 print("calibrate: muskx fit %s failed (%d): %s" % (problem, r.returncode, r.stderr.strip()))
                 return 1
-            table = os.path.join(fitdir, "parameters.tsv")
-            starts = os.path.join(fitdir, "starts.tsv")
-            fitted = (parse_parameters(table) if os.path.exists(table) else
-                      parse_starts(starts) if os.path.exists(starts) else parse_fit(r.stdout))
+            fitted = parse_parameters(os.path.join(fitdir, "parameters.tsv"))
+            ci = read_ci(os.path.join(fitdir, "profile_ci.tsv"), scales_of(problem))
+            starts = table(os.path.join(fitdir, "starts.tsv"))
+            est = estimated(problem)
+            best = parse_starts(os.path.join(fitdir, "starts.tsv"))
+            print("%s: starts (nllh, exit, iterations, largest difference from the best point on the parameters' scales)" % name)
+            for s in starts:
+                nll = float(s["nllh"])
+                far = max((abs(float(s[k]) - best[k]) for k in best if k in s), default=float("nan"))
+                print("  start %s: nllh %.4f  %-10s %4s iterations  %.3g" % (
+                    s["start"], nll, s["exit"], s["iterations"], far))
+            print("%-16s %12s %12s %10s  %s" % ("parameter", "shipped", "fitted", "rel.diff", "95 % profile interval"))
+            for pid, shipped in est.items():
+                total += 1
+                if pid not in fitted:
+                    print("%-16s %12.6g %12s" % (pid, shipped, "not reported"))
+                    continue
+                d = rel_diff(fitted[pid], shipped)
+                ok += abs(d) <= a.rtol
+                lo, hi = ci.get(pid, ("", ""))
+                print("%-16s %12.6g %12.6g %+9.2f%%  %s" % (pid, shipped, fitted[pid], 100 * d,
+                                                         "%s .. %s" % (lo, hi) if pid in ci else "-"))
+            got = draws(problem, {k: fitted[k] for k in est}, a.draws, 1)
+            if got is None:
+                print("%s: J^T J is singular at the fit: no draws (a parameter is not identified)" % name)
+            else:
+                ids, scales, sd, rows = got
+                print("%s: Gauss-Newton SD on the parameters' scales: %s" % (
+                    name, ", ".join("%s %.3g (%s)" % (i, s, sc) for i, s, sc in zip(ids, sd, scales))))
+                with open(os.path.join(fitdir, "draws.csv"), "w") as f:
+                    f.write(",".join(ids) + "\n")
+                    for row in rows:
+                        f.write(",".join("%.6g" % v for v in row) + "\n")
+                print("%s: %d parameter sets for --params-csv in %s" % (name, len(rows),
+                                                                       os.path.join(fitdir, "draws.csv")))
+            if a.ship:
+                ship(problem, {k: fitted[k] for k in est}, ci, name)
+                dest = os.path.join(os.path.dirname(problem), "fit")
+                os.makedirs(dest, exist_ok=True)
+                for f in ("profile_ci.tsv", "profiles.tsv", "profiles.png", "fit.png", "waterfall.png",
+                          "draws.csv", "starts.tsv", "parameters.tsv"):
+                    if os.path.exists(os.path.join(fitdir, f)):
+                        shutil.copy(os.path.join(fitdir, f), dest)
+                print("%s: shipped the fitted values (4 significant digits) and copied the results to %s"
+                      % (name, os.path.relpath(dest, ROOT)))
         finally:
             if not a.out:
                 shutil.rmtree(out, ignore_errors=True)
-        print("%s\n%-22s %14s %14s %10s" % (problem, "parameter", "shipped", "fitted", "rel.diff"))
-        for pid, shipped in sorted(estimated(problem).items()):
-            total += 1
-            if pid not in fitted:
-                print("%-22s %14.6g %14s %10s" % (pid, shipped, "not reported", "-"))
-                continue
-            if shipped:
-                d = (fitted[pid] - shipped) / shipped
-                diff = "%+9.1f%%" % (100 * d)
-            else:  # shipped 0: the absolute difference against rtol
-                d = fitted[pid]
-                diff = "%+9.3g abs" % d
-            ok += abs(d) <= a.rtol
-            print("%-22s %14.6g %14.6g %s" % (pid, shipped, fitted[pid], diff))
     print("calibrate: %d of %d estimated parameters within %g %% of the shipped values"
           % (ok, total, 100 * a.rtol))
     return 0 if ok == total else 1

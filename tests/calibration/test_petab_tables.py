@@ -134,6 +134,45 @@ def check_problem(problem, model, held_out):
              "; ".join(clash) or "%d sources vs %d held-out studies" % (len(src), len(held_out)))
 
 
+def check_shipped_fit(problem):
+    """When the problem has a shipped fit (fit/, written by `calibrate.py
+    --ship`): its best parameters are the shipped values (to the 4
+    significant digits shipped), and draws.csv has one column per
+    estimated parameter, values inside the bounds, and medians within the
+    middle half of the draws around the shipped value (not centred
+    elsewhere). `make calibrate` re-runs the fit itself."""
+    d = os.path.dirname(problem)
+    name = os.path.relpath(d, CAL)
+    fit = os.path.join(d, "fit")
+    if not os.path.isdir(fit):
+        return
+    par = {r["parameterId"]: r for r in table(os.path.join(d, "parameters.tsv"))}
+    est = {k: r for k, r in par.items() if r["estimate"].strip() == "1"}
+    got = {r["parameterId"]: float(r["nominalValue"]) for r in table(os.path.join(fit, "parameters.tsv"))}
+    bad = ["%s: fit %.6g, shipped %s" % (k, got.get(k, float("nan")), r["nominalValue"])
+           for k, r in est.items()
+           if not abs(got.get(k, float("nan")) - float(r["nominalValue"])) <= 5e-4 * abs(float(r["nominalValue"]))]
+    mc.check("%s: shipped values are the fit's (fit/parameters.tsv, 4 digits)" % name, not bad,
+             "; ".join(bad) or "%d estimated parameters" % len(est))
+    path = os.path.join(fit, "draws.csv")
+    with open(path) as f:
+        rows = list(csv.reader(f))
+    head, vals = rows[0], [[float(x) for x in r] for r in rows[1:]]
+    bad = [] if sorted(head) == sorted(est) else ["columns %s" % head]
+    for j, k in enumerate(head):
+        if k not in est:
+            continue
+        col = sorted(v[j] for v in vals)
+        lo, hi = float(est[k]["lowerBound"]), float(est[k]["upperBound"])
+        if not (lo <= col[0] and col[-1] <= hi):
+            bad.append("%s outside [%g, %g]" % (k, lo, hi))
+        q1, q3 = col[len(col) // 4], col[(3 * len(col)) // 4]
+        if not q1 <= float(est[k]["nominalValue"]) <= q3:
+            bad.append("%s: shipped %s outside the draws' quartiles [%g, %g]" % (k, est[k]["nominalValue"], q1, q3))
+    mc.check("%s: fit/draws.csv: the estimated parameters, inside the bounds, around the shipped values" % name,
+             len(vals) >= 50 and not bad, "; ".join(bad) or "%d sets" % len(vals))
+
+
 def check_calibrate_parsers():
     """make calibrate reads the best start of a starts.tsv (cli/fit_report.h)
     or a parameterId table: checked on small tables with known answers."""
@@ -171,6 +210,7 @@ def main():
             allow = os.path.join(mc.ROOT, "models")
             with muskx.load(path, allow_path=allow) as model:
                 check_problem(p, model, held_out)
+                check_shipped_fit(p)
                 shipped = os.path.join(mc.ROOT, "models", "crosstalk", "spaceflight.yaml")
                 if os.path.samefile(path, shipped):
                     continue

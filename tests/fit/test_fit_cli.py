@@ -26,7 +26,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 MUSKX = os.environ.get("MUSKX", os.path.join(ROOT, "build", "muskx"))
-PROBLEM = os.path.join(HERE, "linear", "problem.yaml")
+PROBLEM_DIR = os.path.join(HERE, "linear")
+PROBLEM = os.path.join(PROBLEM_DIR, "problem.yaml")
 HALF_CHI2_95 = 1.920729410347062  # chi2_1(0.95) / 2
 passed = failed = 0
 
@@ -143,6 +144,27 @@ def main():
               abs(got - llh) < 1e-7, "%r vs %r" % (got, llh))
         aic = float(stdout.split("AIC = ")[1].split()[0])
         check("AIC = 2k - 2 llh", abs(aic - (6 - 2 * llh)) < 1e-6)
+        # --nominal-start: start 0 is the table's nominal values; --ftol:
+        # the same closed-form optimum to the precision it asks for
+        d = os.path.join(tmp, "nominal")
+        p = run([PROBLEM, "--starts", "3", "--seed", "3", "--nominal-start",
+                 "--ftol", "1e-9", "-o", d])
+        check("--nominal-start --ftol runs", p.returncode == 0, p.stderr)
+        if p.returncode == 0:
+            nominal = {r["parameterId"]: r for r in read_tsv(os.path.join(PROBLEM_DIR, "parameters.tsv"))}
+            s0 = read_tsv(os.path.join(d, "starts.tsv"))[0]
+            want = {j: float(r["nominalValue"]) if r["parameterScale"] == "lin"
+                    else math.log10(float(r["nominalValue"])) if r["parameterScale"] == "log10"
+                    else math.log(float(r["nominalValue"]))
+                    for j, r in nominal.items() if r["estimate"] == "1"}
+            check("--nominal-start: start 0 is the nominal point",
+                  all(abs(float(s0["start_" + j]) - v) <= 1e-12 * (1 + abs(v)) for j, v in want.items()),
+                  "%s vs %s" % ({j: s0["start_" + j] for j in want}, want))
+            got = float(p.stdout.split("best llh = ")[1].split()[0])
+            check("--ftol 1e-9: the closed-form llh to 1e-6", abs(got - llh) < 1e-6,
+                  "%r vs %r" % (got, llh))
+        p = run([PROBLEM, "--ftol", "-1", "-o", tmp])
+        check("--ftol -1 is a usage error", p.returncode == 2, p.stderr)
         p = run([PROBLEM])
         check("no -o is a usage error", p.returncode == 2 and "-o" in p.stderr,
               p.stderr)

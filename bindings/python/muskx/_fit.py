@@ -42,6 +42,7 @@ _PROTOTYPES = {
     "muskx_fit_nstarts": (ctypes.c_size_t, [_P]),
     "muskx_fit_best": (ctypes.c_size_t, [_P]),
     "muskx_fit_result": (_I, [_P, ctypes.c_size_t, _DP, _DP]),
+    "muskx_fit_set_first_start": (_I, [_P, _DP]),
     "muskx_fit_nllh": (_D, [_P, ctypes.c_size_t]),
     "muskx_fit_iterations": (_I, [_P, ctypes.c_size_t]),
     "muskx_fit_exit_reason": (_I, [_P, ctypes.c_size_t]),
@@ -111,7 +112,7 @@ def _optimal_sigmas(group, groups, r, s):
 
 
 def run(problem, starts, seed, threads, rtol, atol, max_iterations,
-        max_steps=10000, joint=False):
+        max_steps=10000, joint=False, nominal_start=False):
     _declare()
     starts, threads = int(starts), int(threads)
     if starts < 1 or threads < 0 or not (rtol > 0 and atol > 0):
@@ -139,6 +140,9 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
         check(lib.muskx_fit_set_seed(fit, int(seed)))
         if max_iterations is not None:
             check(lib.muskx_fit_set_max_iterations(fit, int(max_iterations)))
+        if nominal_start:
+            check(lib.muskx_fit_set_first_start(
+                fit, (ctypes.c_double * n)(*problem.nominal)))
         for _ in range(lib.muskx_fit_threads(fit)):
             sim = _P()
             st = lib.muskx_sim_create(lib.muskx_petab_model(pb),

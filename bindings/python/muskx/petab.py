@@ -145,7 +145,8 @@ class Problem:
                 "dsigma": dsig}
 
     def fit(self, starts=20, seed=0, threads=0, rtol=1e-8, atol=1e-8,
-            max_iterations=None, max_steps=10000, joint_sigma=False):
+            max_iterations=None, max_steps=10000, joint_sigma=False,
+            nominal_start=False):
         """Multi-start maximum-likelihood fit, the same as `muskx fit`
         (muskx(1)): starts local optimisations from a Latin hypercube of
         the bounds drawn from seed, on threads worker threads (0: one per
@@ -155,7 +156,9 @@ class Problem:
         normal noise by a rectangular trust-region dogleg on the exact
         residual Jacobian, Laplace noise by SLSQP on the exact gradient;
         a noise parameter that is its measurements' sigma is set in closed
-        form (sigma^2 = RSS / n) unless joint_sigma (`--joint-sigma`).
+        form (sigma^2 = RSS / n) unless joint_sigma (`--joint-sigma`);
+        nominal_start=True: start 0 at the nominal values, starts - 1 drawn
+        (`muskx fit --nominal-start`).
         Returns a dict: theta (starts x nparameters, on the parameters'
         scales, numpy 2-D when numpy is present, else flat row-major), start
         (the same shape),
@@ -165,7 +168,8 @@ class Problem:
         InvalidArgumentError for bad arguments."""
         from . import _fit
         return _fit.run(self, starts, seed, threads, rtol, atol,
-                        max_iterations, max_steps, joint=bool(joint_sigma))
+                        max_iterations, max_steps, joint=bool(joint_sigma),
+                        nominal_start=nominal_start)
 
     def evaluate(self, theta=None, rtol=1e-8, atol=1e-8):
         """Evaluates the problem at theta (a sequence in parameter_ids order,

@@ -208,6 +208,16 @@ class AFit(unittest.TestCase):
             self.assertEqual(r1["theta"].shape, (6, 3))
             self.assertEqual(r1["theta"].tolist(), r2["theta"].tolist())
 
+    def test_nominal_start_is_start_zero(self):
+        est, llh = self.closed_form()
+        with muskx.Problem.from_petab(LINEAR) as p:
+            r = p.fit(starts=3, seed=3, threads=1, nominal_start=True)
+            nominal = list(p.nominal)
+        st = r["start"]
+        first = list(st[0]) if hasattr(st, "shape") else list(st[:3])
+        self.assertEqual(first, nominal)
+        self.assertAlmostEqual(max(r["llh"]), llh, delta=1e-7)
+
     def test_bad_fit_arguments_are_refused(self):
         with muskx.Problem.from_petab(LINEAR) as p:
             with self.assertRaises(muskx.InvalidArgumentError):
