@@ -29,6 +29,7 @@
 #include "rng.h"
 #include "scenario.h"
 #include "sim.h"
+#include "pool_wait.h"
 
 muskx_status muskx__ens_err(muskx_ensemble *e, muskx_status st,
                             const char *fmt, ...) {
@@ -663,17 +664,7 @@ muskx_status muskx_ensemble_run(muskx_ensemble *e, size_t first, size_t count,
       p.active++;
     }
     /* The calling thread reports progress as samples finish. */
-    size_t reported = 0;
-    while (p.active > 0 && started > 0) {
-      if (progress != NULL && p.done != reported) {
-        reported = p.done;
-        pthread_mutex_unlock(&p.mu);
-        progress(ctx, reported, count);
-        pthread_mutex_lock(&p.mu);
-        continue;
-      }
-      pthread_cond_wait(&p.cv, &p.mu);
-    }
+    muskx__pool_wait(&p.mu, &p.cv, &p.active, &p.done, progress, ctx, count);
     pthread_mutex_unlock(&p.mu);
     for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
     muskx__free(tid);

@@ -26,6 +26,7 @@
 #include "alloc.h"
 #include "ensemble.h"
 #include "qsketch.h"
+#include "pool_wait.h"
 
 #define BLOCK 8
 
@@ -263,17 +264,7 @@ muskx_status muskx__ens_run_streamed(muskx_ensemble *e, size_t first,
       started++;
       p.active++;
     }
-    size_t reported = 0;
-    while (p.active > 0 && started > 0) {
-      if (progress != NULL && p.done != reported) {
-        reported = p.done;
-        pthread_mutex_unlock(&p.mu);
-        progress(ctx, reported, count);
-        pthread_mutex_lock(&p.mu);
-        continue;
-      }
-      pthread_cond_wait(&p.cv, &p.mu);
-    }
+    muskx__pool_wait(&p.mu, &p.cv, &p.active, &p.done, progress, ctx, count);
     pthread_mutex_unlock(&p.mu);
     for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
   }

@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "fit.h"
+#include "pool_wait.h"
 
 typedef struct pool {
   muskx_fit *f;
@@ -98,17 +99,8 @@ muskx_status muskx__fit_pool(muskx_fit *f, size_t ntasks,
       started++;
       p.active++;
     }
-    size_t reported = 0;
-    while (p.active > 0 && started > 0) {
-      if (f->progress != NULL && p.done != reported) {
-        reported = p.done;
-        pthread_mutex_unlock(&p.mu);
-        f->progress(f->progress_ctx, reported, ntasks);
-        pthread_mutex_lock(&p.mu);
-        continue;
-      }
-      pthread_cond_wait(&p.cv, &p.mu);
-    }
+    size_t reported = muskx__pool_wait(&p.mu, &p.cv, &p.active, &p.done,
+                                       f->progress, f->progress_ctx, ntasks);
     size_t done = p.done;
     pthread_mutex_unlock(&p.mu);
     if (f->progress != NULL && started > 0 && done != reported)
