@@ -28,30 +28,6 @@
 
 static const double PROBS[7] = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
 
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* Number of sorted x[0..n-1] below v (strict) and at most v. */
-static void ranks(const double *x, size_t n, double v, size_t *below,
-                  size_t *upto) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (x[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  *below = lo;
-  hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (x[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  *upto = lo;
-}
-
 static const double TIMES[5] = {0, 0.5, 1, 2, 4};
 
 static muskx_ensemble *decay_ens(const muskx_model *m, size_t budget) {
@@ -154,11 +130,11 @@ START_TEST(a_streamed_run_is_the_same_on_any_thread_count_and_split) {
   double t = muskx_qsketch_rank_error(acc, 1e-9) * N;
   for (int r = 1; r < 5; r++) {
     for (int i = 0; i < N; i++) col[i] = traj[i * 5 + r];
-    qsort(col, N, sizeof *col, cmp);
+    qsort(col, N, sizeof *col, tu_cmp_double);
     for (int p = 0; p < 7; p++) {
       size_t below, upto;
       double target = PROBS[p] * N;
-      ranks(col, N, q[p * 5 + r], &below, &upto);
+      tu_ranks(col, N, q[p * 5 + r], &below, &upto);
       ck_assert(upto > below);
       ck_assert_msg((double)upto >= target - t && (double)below <= target + t,
                     "time %g p %g: ranks [%zu, %zu], wanted %g +- %g",

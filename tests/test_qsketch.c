@@ -33,30 +33,6 @@ static double unif(uint64_t *s) {
   return ((double)(next_u64(s) >> 11) + 0.5) / 9007199254740992.0;
 }
 
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* Number of sorted x[0..n-1] below v (strict) and at most v. */
-static void ranks(const double *x, size_t n, double v, size_t *below,
-                  size_t *upto) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (x[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  *below = lo;
-  hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (x[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  *upto = lo;
-}
-
 START_TEST(a_sketch_below_k_members_is_exact) {
   enum { N = 150, W = 2 };
   uint64_t seed = 5;
@@ -111,11 +87,11 @@ START_TEST(sketch_quantiles_are_within_the_stated_rank_error) {
   ck_assert_int_eq(muskx_qsketch_quantiles(s, PROBS, 7, q), MUSKX_OK);
   for (int c = 0; c < W; c++) {
     for (size_t i = 0; i < N; i++) col[i] = data[i * W + c];
-    qsort(col, N, sizeof *col, cmp);
+    qsort(col, N, sizeof *col, tu_cmp_double);
     for (int p = 0; p < 7; p++) {
       double v = q[p * W + c], target = PROBS[p] * N;
       size_t below, upto;
-      ranks(col, N, v, &below, &upto);
+      tu_ranks(col, N, v, &below, &upto);
       ck_assert_msg(upto > below, "column %d p %g: %g is not a data value",
                     c, PROBS[p], v);
       ck_assert_msg((double)upto >= target - t && (double)below <= target + t,
@@ -183,11 +159,11 @@ START_TEST(merged_sketches_keep_the_bound_and_serialize_exactly) {
   double t = muskx_qsketch_rank_error(acc, 1e-9) * N;
   ck_assert_msg(t > 0 && t < 0.1 * N, "stated rank error %g", t);
   ck_assert_int_eq(muskx_qsketch_quantiles(acc, PROBS, 7, q), MUSKX_OK);
-  qsort(data, N, sizeof *data, cmp);
+  qsort(data, N, sizeof *data, tu_cmp_double);
   for (int p = 0; p < 7; p++) {
     size_t below, upto;
     double target = PROBS[p] * N;
-    ranks(data, N, q[p], &below, &upto);
+    tu_ranks(data, N, q[p], &below, &upto);
     ck_assert_msg((double)upto >= target - t && (double)below <= target + t,
                   "p %g: true ranks [%zu, %zu], wanted %g +- %g", PROBS[p],
                   below, upto, target, t);

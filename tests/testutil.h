@@ -113,4 +113,29 @@ static inline double tu_wrms(const double *got, const double *ref, int n,
   return n > 0 ? sqrt(sum / n) : 0.0;
 }
 
+/* qsort comparator for doubles, ascending. */
+static inline int tu_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Number of sorted x[0..n-1] below v (strict) and at most v. */
+static inline void tu_ranks(const double *x, size_t n, double v, size_t *below,
+                            size_t *upto) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (x[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  *below = lo;
+  hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (x[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  *upto = lo;
+}
+
 #endif
