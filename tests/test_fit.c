@@ -602,31 +602,7 @@ END_TEST
 
 /* ------------------------------------------------ failures, arguments */
 
-/* Fails for x0 > 0.5 (a "simulation failure" region). */
-static int fails_right(void *ctx, int w, const double *p, double *r,
-                       double *J) {
-  (void)ctx;
-  (void)w;
-  if (p[0] > 0.5) return -1;
-  r[0] = p[0] - 0.2;
-  r[1] = 2 * (p[1] + 0.4);
-  if (J != NULL) {
-    J[0] = 1;
-    J[1] = 0;
-    J[2] = 0;
-    J[3] = 2;
-  }
-  return 0;
-}
-
-/* fails_right, and counts the calls in *ctx (one thread only). */
-static int fails_right_counted(void *ctx, int w, const double *p, double *r,
-                               double *J) {
-  ++*(int *)ctx;
-  return fails_right(NULL, w, p, r, J);
-}
-
-/* Never fails: the same residuals over the whole box. */
+/* Never fails: r = (x0 - 0.2, 2 (x1 + 0.4)) over the whole box. */
 static int never_fails(void *ctx, int w, const double *p, double *r,
                        double *J) {
   (void)ctx;
@@ -640,6 +616,21 @@ static int never_fails(void *ctx, int w, const double *p, double *r,
     J[3] = 2;
   }
   return 0;
+}
+
+/* never_fails' residuals, but fails for x0 > 0.5 (a "simulation failure"
+   region). */
+static int fails_right(void *ctx, int w, const double *p, double *r,
+                       double *J) {
+  if (p[0] > 0.5) return -1;
+  return never_fails(ctx, w, p, r, J);
+}
+
+/* fails_right, and counts the calls in *ctx (one thread only). */
+static int fails_right_counted(void *ctx, int w, const double *p, double *r,
+                               double *J) {
+  ++*(int *)ctx;
+  return fails_right(NULL, w, p, r, J);
 }
 
 /* fails_right's residuals everywhere, but the second Jacobian asked for
