@@ -58,7 +58,7 @@ PARAMS = [
     ("K_psi_b", "osteocyte disuse response, half-maximal stimulus"),
     ("k_sec", "secondary mineralisation rate"),
     ("calcium.e_D", "PTH -> calcitriol (gut Ca absorption)"),
-    ("calcium.e_ex", "PTH -> exchangeable bone Ca release"),
+    ("calcium.Q_ex0", "exchangeable bone Ca pool"),
 ]
 
 # the files a dotted prefix lives in (for the provenance read from `doc`)
