@@ -209,7 +209,9 @@ KNOWN_UNMET = {
                 "Brent 1988; was capped at 2x): romosozumab's mineral demand "
                 "raises PTH (+100 % and more) and PTH's RANKL drive prolongs "
                 "the formation rise (issue 17 calcium; the demand is the "
-                "cortical over-response of ROMOca)",
+                "cortical over-response of ROMOca: with a third of it, a "
+                "diagnostic run with calcium.Ca_skel / 3, the peak is on "
+                "day 10, +40 %)",
 }
 
 
