@@ -248,6 +248,9 @@ def main():
                    dict(PM, dmab_dose=60), t_end=182, steady=True)
     MKB = simulate(a.muskx, {"calcium_intake": ([0, 1e-6, 30], [700, 2700, 1700])},
                    dict(PM, dmab_dose=60), t_end=182, steady=True)
+    # the same women on their diet alone, no supplement (Nakamura 2017)
+    MK0 = simulate(a.muskx, {"calcium_intake": ([0], [700])},
+                   dict(PM, dmab_dose=60), t_end=182, steady=True)
     G38 = simulate(a.muskx, {"loading": ([0], [0.38])}, t_end=545)   # Mars surface gravity
     disuse = {"loading": ([0], [0])}
     U = simulate(a.muskx, disuse, t_end=1095)
@@ -573,6 +576,17 @@ def main():
          "%+.1f %% at day 30 (peak %+.0f %%; Ca nadir %+.1f %%)" % (
              100 * (at(MKB, "PTH", 30) / MKB["PTH"][0] - 1), 100 * (max(MKB["PTH"]) / MKB["PTH"][0] - 1),
              100 * (min(MKB["Ca"]) / MKB["Ca"][0] - 1))),
+        # Supplements soften the fall: Nakamura Y et al. 2017 Bone Res
+        #   5:17021 (abstract; 41 patients with primary osteoporosis):
+        #   denosumab with vitamin D and calcium "stopped the decrease in
+        #   calcium caused by denosumab" seen with denosumab alone. Tested:
+        #   the nadir on the diet alone (700 mg/day) is deeper than with 1 g
+        #   of calcium a day started with the drug (Makras protocol A), and
+        #   both fall (direction; the size is DMABca's).
+        ("DMABsuppdir denosumab: calcium supplement makes the plasma Ca fall smaller (Nakamura 2017)",
+         min(MK0["Ca"]) / MK0["Ca"][0] < min(MKA["Ca"]) / MKA["Ca"][0] < 1,
+         "nadir %+.1f %% on the diet alone, %+.1f %% with 1 g/day" % (
+             100 * (min(MK0["Ca"]) / MK0["Ca"][0] - 1), 100 * (min(MKA["Ca"]) / MKA["Ca"][0] - 1))),
         # Romosozumab: no published plasma Ca change was read; one-sided
         #   (the hypocalcaemia bound above).
         ("ROMOca romosozumab 210 mg with supplements: ionized plasma Ca stays within -10 % of baseline",
