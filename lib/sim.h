@@ -318,6 +318,10 @@ SUNMatrix muskx__sparse_matrix_new(sunindextype rows, sunindextype cols,
    optimised copies of SUNDIALS' own (bit-identical results); NULL when out
    of memory. Every vector the integrators clone from is made here. */
 N_Vector muskx__nvector_new(int n, SUNContext ctx);
+/* sunlinsol_dense_fast.c: SUNLinSol_Dense() whose LU factorisation and
+   solve are the library's optimised, bit-identical copies; NULL when out
+   of memory. */
+SUNLinearSolver muskx__dense_ls_new(N_Vector y, SUNMatrix A, SUNContext ctx);
 
 /* sens.c, sens_events.c: forward sensitivities in the CVODE driver */
 /* The run integrates sensitivities: CVodeSensInit/ReInit from sens_y,
