@@ -318,6 +318,11 @@ SUNMatrix muskx__sparse_matrix_new(sunindextype rows, sunindextype cols,
    optimised copies of SUNDIALS' own (bit-identical results); NULL when out
    of memory. Every vector the integrators clone from is made here. */
 N_Vector muskx__nvector_new(int n, SUNContext ctx);
+/* nvector_fast_arrays.c: installs the vector-array operations (linear
+   sums, scale-add-multi, linear combinations of arrays) in v's table,
+   bit-identical to SUNDIALS' per-vector fallback; muskx__nvector_new
+   calls it. */
+void muskx__nvector_fast_arrays(N_Vector v);
 /* sunlinsol_dense_fast.c: SUNLinSol_Dense() whose LU factorisation and
    solve are the library's optimised, bit-identical copies; NULL when out
    of memory. */
