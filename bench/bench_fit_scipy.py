@@ -7,7 +7,7 @@ bindings (muskx.Problem.evaluate) with 2-point finite-difference
 Jacobians, from the same starts, over several seeds.
 
   /usr/bin/python3 bench/bench_fit_scipy.py OUTDIR [--starts N]
-      [--seeds 1,2,3] [--methods trf,dogbox] [--quick]
+      [--seeds 1,2,3] [--methods trf,dogbox,trf+cf,dogbox+cf] [--quick]
 
 What is the same for both: the starts (scipy reads every start from
 muskx fit's starts.tsv, all nine parameters), the bounds and scales (the
@@ -17,18 +17,21 @@ it), the simulations (the same library, rtol = atol = 1e-8) and the
 objective (nllh as a sum of squares: normalised residuals plus
 sqrt(2 log sigma + K) per measurement, as muskx fit's --joint-sigma;
 muskx fit's default closed-form sigmas reach the same optimum with the
-same llh). scipy gets its own tolerances (xtol = gtol = ftol = 1e-8) and
-each method named in --methods; its objective function is vectorised
-with numpy, and no start is cut short.
+same llh). scipy gets its own tolerances (xtol = gtol = ftol = 1e-8),
+each method named in --methods (trf, dogbox; "+cf": with the noise
+parameters in closed form as muskx fit does, on the six other
+parameters, which muskx fit's optimum shows is the better-suited form
+for this problem), an objective vectorised with numpy, and no start is
+cut short.
 
 Timing: CPU time, one thread each, one tool after the other, so other
 jobs on a shared machine do not inflate it:
   - muskx fit (CLI): the child's getrusage, including the process start,
     loading the problem and the two plots it writes (counted against
     muskx);
-  - muskx library: muskx.Problem.fit(starts, seed, threads=1) in this
-    process (the same fit without start-up and plots; its per-start
-    results are checked against the CLI's);
+  - muskx Problem.fit: the same fit through the Python bindings in this
+    process (no start-up and plots, but a Python residual callback; its
+    per-start results are checked against the CLI's);
   - scipy: this process's CPU time around the least_squares calls only
     (no Python start-up, no imports).
 Per tool: CPU per start, hits, CPU per hit pooled over all seeds, with a
@@ -89,7 +92,7 @@ def main():
         else "."
     starts = int(arg("--starts", "20"))
     seeds = [int(s) for s in arg("--seeds", "1,2,3").split(",")]
-    methods = arg("--methods", "trf,dogbox").split(",")
+    methods = arg("--methods", "trf,dogbox,trf+cf,dogbox+cf").split(",")
     if "--quick" in sys.argv:
         starts, seeds, methods = min(starts, 4), seeds[:1], methods[:1]
     try:
@@ -124,9 +127,57 @@ def main():
         v = np.concatenate([r, np.where(s > 0, q, 1e10)])
         return np.where(np.isfinite(v), v, 1e10)
 
+    # Closed-form sigmas (muskx fit's default, cli/fit_sigma.c): a noise
+    # parameter k whose measurements' sigma is exactly 10^theta_k (or its
+    # scale's inverse) and that moves nothing else is dropped from the
+    # search; at every point sigma_k^2 = RSS_k / n_k within its bounds.
+    # Found numerically through the public API: moving theta_k by 0.1
+    # must scale those sigmas by the scale's factor and leave r * sigma.
+    up = {"lin": lambda x: x, "log": math.exp, "log10": lambda x: 10.0 ** x}
+    th0 = np.array(pb.nominal, float)
+    r0 = np.asarray(nominal["residual"], float)
+    s0 = np.asarray(nominal["sigma"], float)
+    group = np.full(m, -1)
+    groups = []  # (parameter index, measurement mask, lo, hi on linear)
+    for k in range(len(ids)):
+        th = th0.copy()
+        th[k] += 0.1
+        e = pb.evaluate(list(th))
+        r1 = np.asarray(e["residual"], float)
+        s1 = np.asarray(e["sigma"], float)
+        moved = s1 != s0
+        f = up[pb.scales[k]]
+        want = f(th[k]) / f(th0[k])
+        if moved.any() and np.allclose(s1[moved] / s0[moved], want,
+                                       rtol=1e-9) and \
+                np.allclose(r1 * s1, r0 * s0, rtol=1e-9, atol=1e-12) and \
+                (group[moved] < 0).all():
+            group[moved] = len(groups)
+            groups.append((k, moved, f(lo[k]), f(hi[k])))
+    free = [k for k in range(len(ids)) if k not in [g[0] for g in groups]]
+
+    def fun_cf(theta_free):
+        th = th0.copy()
+        th[free] = theta_free
+        try:
+            e = pb.evaluate(list(th))
+        except muskx.MuskxError:
+            return big
+        d = np.asarray(e["residual"], float) * np.asarray(e["sigma"], float)
+        sig = np.asarray(e["sigma"], float).copy()
+        for _, mask, glo, ghi in groups:
+            sig[mask] = min(max(math.sqrt(float(d[mask] @ d[mask]) /
+                                          mask.sum()), glo), ghi)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = d / sig
+            q = np.sqrt(np.maximum(2 * np.log(sig) + K, 0.0))
+        v = np.concatenate([r, np.where(sig > 0, q, 1e10)])
+        return np.where(np.isfinite(v), v, 1e10)
+
     load0 = os.getloadavg()[0]
-    tools = ["muskx fit (CLI)", "muskx library"] + \
-        ["scipy %s (2-point FD)" % mt for mt in methods]
+    tools = ["muskx fit (CLI)", "muskx Problem.fit"] + \
+        ["scipy %s%s" % (mt.split("+")[0], ", closed-form sigmas"
+                         if mt.endswith("+cf") else "") for mt in methods]
     res = {t: [] for t in tools}  # per seed: (cpu, llh list, plain evals)
     for seed in seeds:
         cpu, rows = run_cli(seed, starts, out)
@@ -146,13 +197,16 @@ def main():
         for mt, tool in zip(methods, tools[2:]):
             llh, nev = [], 0
             c0 = time.process_time()
+            cf = mt.endswith("+cf")
+            f, idx = (fun_cf, free) if cf else (fun, list(range(len(ids))))
             for x0 in x0s:
-                x0 = np.clip(x0, lo + 1e-10, hi - 1e-10)
-                r = least_squares(fun, x0, bounds=(lo, hi), method=mt,
-                                  jac="2-point", xtol=1e-8, gtol=1e-8,
-                                  ftol=1e-8, max_nfev=2000)
+                x0 = np.clip(x0, lo + 1e-10, hi - 1e-10)[idx]
+                r = least_squares(f, x0, bounds=(lo[idx], hi[idx]),
+                                  method=mt.split("+")[0], jac="2-point",
+                                  xtol=1e-8, gtol=1e-8, ftol=1e-8,
+                                  max_nfev=2000)
                 llh.append(-(0.5 * float(r.fun @ r.fun) + const))
-                nev += r.nfev + r.njev * len(ids)
+                nev += r.nfev + r.njev * len(idx)
             cpu = time.process_time() - c0
             res[tool].append((cpu, llh, nev))
     load1 = os.getloadavg()[0]
@@ -163,7 +217,7 @@ def main():
     print("Boehm_JProteomeRes2014, %d starts x seeds %s, same starts, 1 "
           "thread each; load average %.2f before, %.2f after (2 = both "
           "cores busy)" % (starts, ",".join(map(str, seeds)), load0, load1))
-    print("  %-24s %s | %8s %9s %7s %13s %11s" % (
+    print("  %-34s %s | %8s %9s %7s %13s %11s" % (
         "tool", " ".join("seed%-3d" % s for s in seeds), "CPU s", "CPU/start",
         "hits", "95% hit rate", "CPU/hit"))
     tot = {}
@@ -178,7 +232,7 @@ def main():
             ci = wilson(h, n)
             per_seed = " ".join("%2d/%-4.1f" % (hits(r[1]), r[0])
                                 for r in res[t])
-            print("  %-24s %s | %8.1f %9.3f %3d/%-3d %5.1f-%4.1f %% %11s"
+            print("  %-34s %s | %8.1f %9.3f %3d/%-3d %5.1f-%4.1f %% %11s"
                   % (t, per_seed, cpu, cpu / n, h, n, 100 * ci[0],
                      100 * ci[1], "%.2f s" % (cpu / h) if h else "-"))
             for s, r in zip(seeds, res[t]):
