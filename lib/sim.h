@@ -146,6 +146,7 @@ struct muskx_sim {
   double *sens_y;        /* nspecies * nsens: the state's now */
   double *sens_P;        /* nparamlike * nsens: the parameters' now */
   uint8_t *sens_P_nz;    /* per parameter-like slot: a nonzero row */
+  int *sens_P_one;       /* per slot: the row's only nonzero column, or -1 */
   double *sens_work;     /* jac_nnz + 3 * nspecies * nsens + more */
   double *sens_pbar;     /* nsens scales for error control */
   double *sens_ss;       /* nspecies * nsens from the last steady state */
