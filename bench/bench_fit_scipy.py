@@ -32,6 +32,9 @@ jobs on a shared machine do not inflate it:
   - muskx Problem.fit: the same fit through the Python bindings in this
     process (no start-up and plots, but a Python residual callback; its
     per-start results are checked against the CLI's);
+  - muskx fit --ftol 1e-8 (CLI): scipy's stopping rule (a step that
+    lowers the cost by less than 1e-8 relative ends a start; muskx fit's
+    default is 0, off), the same starts;
   - scipy: this process's CPU time around the least_squares calls only
     (no Python start-up, no imports).
 Per tool: CPU per start, hits, CPU per hit pooled over all seeds, with a
@@ -72,12 +75,12 @@ def wilson(k, n, z=1.96):
     return (max(0.0, c - h), min(1.0, c + h))
 
 
-def run_cli(seed, starts, out):
-    fitdir = os.path.join(out, "fit-boehm-seed%d" % seed)
+def run_cli(seed, starts, out, extra=()):
+    fitdir = os.path.join(out, "fit-boehm-seed%d%s" % (seed, "".join(extra)))
     c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     p = subprocess.run([MUSKX, "fit", PROBLEM, "--starts", str(starts),
-                        "--seed", str(seed), "--threads", "1", "-o", fitdir],
-                       capture_output=True, text=True)
+                        "--seed", str(seed), "--threads", "1", "-o", fitdir]
+                       + list(extra), capture_output=True, text=True)
     c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode != 0:
         raise RuntimeError("muskx fit failed: " + p.stderr)
@@ -175,7 +178,9 @@ def main():
         return np.where(np.isfinite(v), v, 1e10)
 
     load0 = os.getloadavg()[0]
-    tools = ["muskx fit (CLI)", "muskx Problem.fit"] + \
+    nmx = 3  # muskx rows first
+    tools = ["muskx fit (CLI)", "muskx Problem.fit",
+             "muskx fit --ftol 1e-8 (CLI)"] + \
         ["scipy %s%s" % (mt.split("+")[0], ", closed-form sigmas"
                          if mt.endswith("+cf") else "") for mt in methods]
     res = {t: [] for t in tools}  # per seed: (cpu, llh list, plain evals)
@@ -193,8 +198,11 @@ def main():
         if same != len(llh_cli):
             print("  note: seed %d: the library's fit agrees with the CLI's "
                   "on %d of %d starts" % (seed, same, len(llh_cli)))
+        # scipy's stopping rule (ftol = 1e-8) in muskx fit
+        cpu, rows_f = run_cli(seed, starts, out, ("--ftol", "1e-8"))
+        res[tools[2]].append((cpu, [-float(r["nllh"]) for r in rows_f], None))
         x0s = [np.array([float(r["start_" + i]) for i in ids]) for r in rows]
-        for mt, tool in zip(methods, tools[2:]):
+        for mt, tool in zip(methods, tools[nmx:]):
             llh, nev = [], 0
             c0 = time.process_time()
             cf = mt.endswith("+cf")
@@ -243,9 +251,9 @@ def main():
             f.write("%s\tall\t%d\t%.3f\t%.4f\t%d\t\t\t%.2f\t%.2f\n"
                     % (t, n, cpu, cpu / n, h, load0, load1))
     print("  (per seed: hits/CPU seconds)")
-    for base in tools[:2]:
+    for base in tools[:nmx]:
         cb, hb, nb = tot[base]
-        for t in tools[2:]:
+        for t in tools[nmx:]:
             cs, hs, ns = tot[t]
             line = "  %s / %s: CPU per start %.2fx" % (t, base,
                                                      (cs / ns) / (cb / nb))

@@ -236,7 +236,8 @@ def main(argv):
     fits_all = [r for r in read_tsv(outdir, "fit_scipy.tsv") if r[0] != "tool"]
     fits = [r for r in fits_all if r[1] == "all"]
     for tool, _, nst, cpu, per_start, *_ in fits:
-        key = ("muskx_fit_cli" if tool.startswith("muskx fit")
+        key = ("muskx_fit_cli_ftol" if "--ftol" in tool
+               else "muskx_fit_cli" if tool.startswith("muskx fit")
                else "muskx_fit_library" if tool.startswith("muskx")
                else "scipy_" + tool.split()[1])
         rows.append(("fit:Boehm_JProteomeRes2014", key + "_cpu_per_start",
@@ -316,7 +317,7 @@ def main(argv):
                f"<= t_fwd {fmt_s(float(fb))}")
     # CPU per start reaching the optimum: the best scipy method against
     # the muskx fit CLI (start-up and plots included)
-    cli = [r for r in fits if r[0].startswith("muskx fit")]
+    cli = [r for r in fits if r[0] == "muskx fit (CLI)"]
     sp = [r for r in fits if r[0].startswith("scipy") and int(r[5])]
     if cli and int(cli[0][5]) and sp:
         per_hit = lambda r: float(r[3]) / int(r[5])
@@ -469,9 +470,11 @@ def main(argv):
               "thread each, one after the other, rtol = atol = 1e-8, CPU",
               "time. `muskx fit`: rectangular trust-region dogleg on the",
               "exact Jacobian (forward sensitivities), as the CLI (process",
-              "start, loading and plots included) and as the library",
+              "start, loading and plots included; also with scipy's",
+              "stopping rule, --ftol 1e-8) and as the library",
               "(`Problem.fit`); scipy: `least_squares` (bounds, 2-point",
-              "finite differences) on `muskx.Problem.evaluate`. A hit: a",
+              "finite differences; +cf: noise parameters in closed form)",
+              "on `muskx.Problem.evaluate`. A hit: a",
               "start ending within 0.1 of AMICI's llh -138.22200. Load",
               f"average {float(f0[8]):.2f} before, {float(f0[9]):.2f} after",
               "(2 cores; the benchmark itself accounts for about 1).", "",
