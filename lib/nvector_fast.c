@@ -150,5 +150,6 @@ N_Vector muskx__nvector_new(int n, SUNContext ctx) {
   o->nvmaxnormlocal = max_norm;
   o->nvmin = min_value;
   o->nvminlocal = min_value;
+  muskx__nvector_fast_arrays(v);
   return v;
 }
