@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "sim.h"
+#include "vm_native.h"
 #include "vm.h"
 
 muskx_status muskx__sim_err(muskx_sim *s, muskx_status st, const char *fmt,
@@ -461,13 +462,23 @@ void muskx__sim_inputs_at(muskx_sim *s, double t) {
   }
 }
 
+/* prog on the register file: its native code when the sim has some. */
+static void run_prog(const muskx_sim *s, const muskx__prog *prog) {
+  if (s->native != NULL && prog == &s->p->rhs)
+    s->native->rhs(s->R);
+  else if (s->native != NULL && prog == &s->p->jac)
+    s->native->jac(s->R);
+  else
+    muskx__vm_run(prog, s->R);
+}
+
 void muskx__sim_eval(muskx_sim *s, const muskx__prog *prog, double t,
                      const double *y) {
   const muskx__program *p = s->p;
   double *R = s->R;
   if (p->ndelays > 0) { /* leaves (t, inputs, y) in the registers */
     muskx__delay_update(s, t, y);
-    muskx__vm_run(prog, R);
+    run_prog(s, prog);
     return;
   }
   R[p->reg_time] = t;
@@ -475,7 +486,7 @@ void muskx__sim_eval(muskx_sim *s, const muskx__prog *prog, double t,
     R[p->reg_input0 + i] = s->in_a[i] + s->in_b[i] * t;
   if (y != NULL)
     memcpy(R + p->reg_state0, y, (size_t)s->m->nspecies * sizeof *y);
-  muskx__vm_run(prog, R);
+  run_prog(s, prog);
 }
 
 muskx_status muskx_sim_eval_rhs(muskx_sim *s, double t, const double *y,

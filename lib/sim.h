@@ -48,6 +48,9 @@ struct muskx_sim {
   const muskx_model *m;
   const muskx__program *p;
   double *R; /* register file */
+  /* native code of p->rhs and p->jac (vm_native.h), owned by whoever set
+     it (an ensemble for its workers' sims); NULL: the VM runs them */
+  const struct muskx__native *native;
 
   /* settings (survive runs; muskx_sim_reset restores defaults) */
   double *param_user; uint8_t *param_set;

@@ -1,0 +1,372 @@
+/*
+ * vm_native.c -- generates C for a model's right-hand side and Jacobian,
+ * compiles it with the system's C compiler into a shared object, and loads
+ * it (see vm_native.h).
+ *
+ * Invariants: each VM instruction becomes one C statement over the same
+ * register file R with the same operation (libm's pow/exp/... for the
+ * functions, one rounding per arithmetic operation: -ffp-contract=off), so
+ * native and VM results are identical bit for bit (tests/test_vm_native.c).
+ * Constants are read from R as the VM does, so the compiler folds nothing
+ * the VM does not. The compiler runs without a shell (posix_spawnp); the
+ * shared object is written under a unique name and renamed into place, so
+ * concurrent builders never load a half-written file, and its name is the
+ * hash of the source and the command, so a changed model never loads stale
+ * code.
+ */
+#define _DEFAULT_SOURCE /* mkdtemp */
+#include "vm_native.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "error.h"
+
+extern char **environ;
+
+/* Statements per generated function: keeps the compiler's time linear in
+   the program's size (one huge function is superlinear at -O1). */
+#define CHUNK 1000
+
+typedef struct {
+  char *s;
+  size_t len, cap;
+  int oom;
+} sbuf;
+
+static void put(sbuf *b, const char *fmt, ...) MUSKX__PRINTF(2, 3);
+static void put(sbuf *b, const char *fmt, ...) {
+  if (b->oom) return;
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+      b->oom = 1;
+      return;
+    }
+    if ((size_t)n < b->cap - b->len) {
+      b->len += (size_t)n;
+      return;
+    }
+    size_t cap = 2 * b->cap + (size_t)n + 64;
+    char *s = muskx__realloc(b->s, cap);
+    if (s == NULL) {
+      b->oom = 1;
+      return;
+    }
+    b->s = s;
+    b->cap = cap;
+  }
+}
+
+/* The C function of one unary opcode, or NULL. */
+static const char *unary_fn(muskx__opcode op) {
+  switch (op) {
+    case MUSKX__OP_EXP: return "exp";
+    case MUSKX__OP_LOG: return "log";
+    case MUSKX__OP_LOG10: return "log10";
+    case MUSKX__OP_SQRT: return "sqrt";
+    case MUSKX__OP_ABS: return "fabs";
+    case MUSKX__OP_FLOOR: return "floor";
+    case MUSKX__OP_CEIL: return "ceil";
+    case MUSKX__OP_SIN: return "sin";
+    case MUSKX__OP_COS: return "cos";
+    case MUSKX__OP_TAN: return "tan";
+    case MUSKX__OP_TANH: return "tanh";
+    case MUSKX__OP_ASIN: return "asin";
+    case MUSKX__OP_ACOS: return "acos";
+    case MUSKX__OP_ATAN: return "atan";
+    default: return NULL;
+  }
+}
+
+/* The C operator of one binary opcode, or NULL. */
+static const char *binary_op(muskx__opcode op) {
+  switch (op) {
+    case MUSKX__OP_ADD: return "+";
+    case MUSKX__OP_SUB: return "-";
+    case MUSKX__OP_MUL: return "*";
+    case MUSKX__OP_DIV: return "/";
+    case MUSKX__OP_LT: return "<";
+    case MUSKX__OP_LE: return "<=";
+    case MUSKX__OP_GT: return ">";
+    case MUSKX__OP_GE: return ">=";
+    case MUSKX__OP_EQ: return "==";
+    case MUSKX__OP_NE: return "!=";
+    default: return NULL;
+  }
+}
+
+/* One statement with vm.c's semantics (the operands are read before the
+   result is stored, as there). */
+static void statement(sbuf *b, const muskx__instr *in) {
+  muskx__opcode op = (muskx__opcode)in->op;
+  int a = in->a, x = in->b, y = in->c, z = in->d;
+  const char *f = unary_fn(op), *o = binary_op(op);
+  if (f != NULL) {
+    put(b, "R[%d]=%s(R[%d]);\n", a, f, x);
+  } else if (o != NULL) {
+    put(b, "R[%d]=R[%d]%sR[%d];\n", a, x, o, y);
+  } else {
+    switch (op) {
+      case MUSKX__OP_NEG: put(b, "R[%d]=-R[%d];\n", a, x); break;
+      case MUSKX__OP_NOT: put(b, "R[%d]=R[%d]==0.0;\n", a, x); break;
+      case MUSKX__OP_SIGN:
+        put(b, "R[%d]=(R[%d]>0)-(R[%d]<0);\n", a, x, x);
+        break;
+      case MUSKX__OP_SQR: put(b, "R[%d]=R[%d]*R[%d];\n", a, x, x); break;
+      case MUSKX__OP_POW: put(b, "R[%d]=pow(R[%d],R[%d]);\n", a, x, y); break;
+      case MUSKX__OP_MIN:
+        put(b, "{double B=R[%d],C=R[%d];R[%d]=B<C?B:C;}\n", x, y, a);
+        break;
+      case MUSKX__OP_MAX:
+        put(b, "{double B=R[%d],C=R[%d];R[%d]=B>C?B:C;}\n", x, y, a);
+        break;
+      case MUSKX__OP_AND:
+        put(b, "R[%d]=(R[%d]!=0.0)&&(R[%d]!=0.0);\n", a, x, y);
+        break;
+      case MUSKX__OP_OR:
+        put(b, "R[%d]=(R[%d]!=0.0)||(R[%d]!=0.0);\n", a, x, y);
+        break;
+      case MUSKX__OP_IF:
+        put(b, "R[%d]=R[%d]!=0.0?R[%d]:R[%d];\n", a, x, y, z);
+        break;
+      case MUSKX__OP_MULADD:
+        put(b, "R[%d]=R[%d]*R[%d]+R[%d];\n", a, x, y, z);
+        break;
+      default: /* unreachable: every opcode is handled above */
+        b->oom = 1;
+        break;
+    }
+  }
+}
+
+static void function(sbuf *b, const char *name, const muskx__prog *pr) {
+  int nchunks = (pr->ncode + CHUNK - 1) / CHUNK;
+  for (int c = 0; c < nchunks; c++) {
+    put(b, "__attribute__((noinline)) static void %s_%d(double *restrict R)"
+           "{\n", name, c);
+    int end = (c + 1) * CHUNK < pr->ncode ? (c + 1) * CHUNK : pr->ncode;
+    for (int i = c * CHUNK; i < end; i++) statement(b, &pr->code[i]);
+    put(b, "}\n");
+  }
+  put(b, "void muskx_native_%s(double *restrict R){\n", name);
+  for (int c = 0; c < nchunks; c++) put(b, "%s_%d(R);\n", name, c);
+  put(b, "}\n");
+}
+
+char *muskx__native_source(const muskx__program *p) {
+  sbuf b = {NULL, 0, 0, 0};
+  put(&b, "/* generated by libmuskx from a model's VM programs */\n"
+          "#include <math.h>\n");
+  function(&b, "rhs", &p->rhs);
+  function(&b, "jac", &p->jac);
+  if (b.oom) {
+    muskx__free(b.s);
+    return NULL;
+  }
+  return b.s;
+}
+
+/* FNV-1a, 64 bits: names the cached object after what it was built from. */
+static uint64_t fnv1a(uint64_t h, const char *s) {
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+  return h;
+}
+
+static void say(char *msg, size_t size, const char *fmt, ...)
+    MUSKX__PRINTF(3, 4);
+static void say(char *msg, size_t size, const char *fmt, ...) {
+  if (msg == NULL || size == 0) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, size, fmt, ap);
+  va_end(ap);
+}
+
+/* Writes text to fd and closes it. */
+static int write_all(int fd, const char *text) {
+  size_t n = strlen(text), off = 0;
+  while (off < n) {
+    ssize_t w = write(fd, text + off, n - off);
+    if (w <= 0 && errno != EINTR) {
+      close(fd);
+      return -1;
+    }
+    if (w > 0) off += (size_t)w;
+  }
+  return close(fd);
+}
+
+/* The flags after the compiler's name; part of the cache key. */
+static const char *const FLAGS[] = {"-O1", "-fPIC", "-shared",
+                                    "-ffp-contract=off", "-fno-fast-math",
+                                    "-w", "-x", "c"};
+#define NFLAGS (sizeof FLAGS / sizeof FLAGS[0])
+
+/* Runs cc on src into out; on failure the first line of its complaint. */
+static int run_compiler(const char *cc, const char *src, const char *out,
+                        const char *errpath, char *msg, size_t size) {
+  char *argv[NFLAGS + 8];
+  size_t k = 0;
+  argv[k++] = (char *)cc;
+  for (size_t i = 0; i < NFLAGS; i++) argv[k++] = (char *)FLAGS[i];
+  argv[k++] = (char *)src;
+  argv[k++] = (char *)"-x";
+  argv[k++] = (char *)"none";
+  argv[k++] = (char *)"-o";
+  argv[k++] = (char *)out;
+  argv[k++] = (char *)"-lm";
+  argv[k] = NULL;
+  posix_spawn_file_actions_t fa;
+  if (posix_spawn_file_actions_init(&fa) != 0) {
+    say(msg, size, "cannot start the C compiler '%s' (out of memory)", cc);
+    return -1;
+  }
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, errpath,
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, cc, &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) {
+    say(msg, size, "cannot run the C compiler '%s': %s", cc, strerror(rc));
+    return -1;
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) {
+      say(msg, size, "waiting for the C compiler '%s': %s", cc,
+          strerror(errno));
+      return -1;
+    }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+  char line[200] = "";
+  FILE *f = fopen(errpath, "r");
+  if (f != NULL) {
+    if (fgets(line, sizeof line, f) == NULL) line[0] = '\0';
+    fclose(f);
+  }
+  line[strcspn(line, "\n")] = '\0';
+  say(msg, size, "the C compiler '%s' failed (%s%s%s)", cc,
+      WIFEXITED(status) ? "exit status" : "killed",
+      line[0] ? ": " : "", line[0] ? line : "");
+  return -1;
+}
+
+static muskx__native *load(const char *path, char *msg, size_t size) {
+  void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (h == NULL) {
+    const char *why = dlerror();
+    say(msg, size, "cannot load the native code %s: %s", path,
+        why ? why : "?");
+    return NULL;
+  }
+  void *r = dlsym(h, "muskx_native_rhs"), *j = dlsym(h, "muskx_native_jac");
+  muskx__native *n = r && j ? muskx__calloc(1, sizeof *n) : NULL;
+  if (n == NULL) {
+    say(msg, size, r && j ? "out of memory" : "%s lacks its functions", path);
+    dlclose(h);
+    return NULL;
+  }
+  n->handle = h;
+  memcpy(&n->rhs, &r, sizeof r); /* POSIX: object to function pointer */
+  memcpy(&n->jac, &j, sizeof j);
+  return n;
+}
+
+/* Compiles src_text in dir into final (renamed into place when done). */
+static int build_in(const char *dir, const char *cc, const char *src_text,
+                    uint64_t key, const char *final, char *msg, size_t size) {
+  char src[4096], out[4200], err[4200];
+  snprintf(src, sizeof src, "%s/.muskx-%016llx-XXXXXX", dir,
+           (unsigned long long)key);
+  int fd = mkstemp(src);
+  if (fd < 0) {
+    say(msg, size, "cannot create a file in %s: %s", dir, strerror(errno));
+    return -1;
+  }
+  snprintf(out, sizeof out, "%s.so", src);
+  snprintf(err, sizeof err, "%s.err", src);
+  int rc = write_all(fd, src_text);
+  if (rc != 0)
+    say(msg, size, "cannot write %s: %s", src, strerror(errno));
+  else
+    rc = run_compiler(cc, src, out, err, msg, size);
+  if (rc == 0 && rename(out, final) != 0) {
+    say(msg, size, "cannot rename %s to %s: %s", out, final,
+        strerror(errno));
+    rc = -1;
+  }
+  unlink(src);
+  unlink(err);
+  if (rc != 0) unlink(out);
+  return rc;
+}
+
+muskx__native *muskx__native_build(const muskx__program *p, const char *cc,
+                                   const char *cache_dir, char *msg,
+                                   size_t size) {
+  if ((long)p->rhs.ncode + p->jac.ncode > MUSKX__NATIVE_MAX_INSTR) {
+    say(msg, size, "the model is too large for native code (%ld "
+        "instructions, limit %d)", (long)p->rhs.ncode + p->jac.ncode,
+        MUSKX__NATIVE_MAX_INSTR);
+    return NULL;
+  }
+  if (cc == NULL || cc[0] == '\0') cc = "cc";
+  char *text = muskx__native_source(p);
+  if (text == NULL) {
+    say(msg, size, "out of memory generating native code");
+    return NULL;
+  }
+  uint64_t key = fnv1a(0xcbf29ce484222325ULL, text);
+  key = fnv1a(key, cc);
+  for (size_t i = 0; i < NFLAGS; i++) key = fnv1a(key, FLAGS[i]);
+
+  char tmpdir[4096] = "", final[4200];
+  const char *dir = cache_dir;
+  if (dir == NULL) {
+    const char *t = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/muskx-native-XXXXXX",
+             t != NULL && t[0] == '/' ? t : "/tmp");
+    if (mkdtemp(tmpdir) == NULL) {
+      say(msg, size, "cannot create a temporary folder %s: %s", tmpdir,
+          strerror(errno));
+      muskx__free(text);
+      return NULL;
+    }
+    dir = tmpdir;
+  }
+  snprintf(final, sizeof final, "%s/muskx-%016llx.so", dir,
+           (unsigned long long)key);
+  muskx__native *n = NULL;
+  struct stat st;
+  if (cache_dir != NULL && stat(final, &st) == 0) n = load(final, msg, size);
+  if (n == NULL && build_in(dir, cc, text, key, final, msg, size) == 0)
+    n = load(final, msg, size);
+  muskx__free(text);
+  if (tmpdir[0] != '\0') { /* loaded code stays mapped after unlinking */
+    unlink(final);
+    rmdir(tmpdir);
+  }
+  return n;
+}
+
+void muskx__native_free(muskx__native *n) {
+  if (n == NULL) return;
+  dlclose(n->handle);
+  muskx__free(n);
+}

@@ -1,0 +1,44 @@
+/*
+ * vm_native.h -- the right-hand side and the Jacobian of a compiled model as
+ * native code: C generated from the VM programs (one statement per
+ * instruction, the same operations in the same order, so results are the
+ * VM's bit for bit), compiled once by a C compiler into a shared object,
+ * cached, and loaded with dlopen. Used by ensembles (issue 19), where
+ * thousands of members amortise the compiler's second.
+ */
+#ifndef MUSKX_VM_NATIVE_H
+#define MUSKX_VM_NATIVE_H
+
+#include <stddef.h>
+
+#include "compile.h"
+
+typedef void (*muskx__native_fn)(double *R);
+
+/* Loaded native code of one model; immutable once built, shareable by
+   threads. */
+typedef struct muskx__native {
+  void *handle;           /* dlopen handle */
+  muskx__native_fn rhs;   /* runs program->rhs over a register file */
+  muskx__native_fn jac;   /* runs program->jac */
+} muskx__native;
+
+/* Programs larger than this (instructions of rhs + jac) are not compiled:
+   the compiler's time would outgrow any gain. */
+#define MUSKX__NATIVE_MAX_INSTR 400000
+
+/* Builds (or finds in cache_dir) the native code of p with the C compiler
+   cc (a command name or path, run without a shell). cache_dir NULL: a
+   private temporary folder, removed once the code is loaded. Returns NULL
+   with a message in msg (msgsize bytes) when anything fails; the caller
+   keeps the VM. */
+muskx__native *muskx__native_build(const muskx__program *p, const char *cc,
+                                   const char *cache_dir, char *msg,
+                                   size_t msgsize);
+void muskx__native_free(muskx__native *n);
+
+/* The C source muskx__native_build compiles (NUL-terminated, freed by the
+   caller), or NULL when out of memory. */
+char *muskx__native_source(const muskx__program *p);
+
+#endif
