@@ -461,7 +461,7 @@ static void run_sample(pool *p, muskx_sim *sim, double *buf, double *vals,
 muskx_status muskx__ens_only_what_is_read(const muskx_ensemble *e,
                                           muskx_sim *sim) {
   sim->skip_eigen = 1;
-  sim->native = e->native;
+  if (muskx__sim_set_native(sim, e->native) != MUSKX_OK) return MUSKX_ENOMEM;
   if (e->cols == NULL) return MUSKX_OK;
   int ns = muskx_model_count(e->m, MUSKX_SPECIES), n = 0;
   int *which = muskx__calloc((size_t)e->ncols + 1, sizeof *which);

@@ -151,7 +151,7 @@ void muskx_sim_free(muskx_sim *s) {
                     s->ev_left, s->ev_every, s->ev_until, s->scratch,
                     s->rootsfound, s->doses, s->pending, s->dose_left,
                     s->dose_next, s->root_time, s->cons_a, s->cons_ipiv, s->eig_re, s->eig_im,
-                    s->ev_inert};
+                    s->ev_inert, s->native_cache};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
     muskx__free(arrays[i]);
   muskx__free(s);
@@ -463,11 +463,21 @@ void muskx__sim_inputs_at(muskx_sim *s, double t) {
 }
 
 /* prog on the register file: its native code when the sim has some. */
+muskx_status muskx__sim_set_native(muskx_sim *s, const muskx__native *n) {
+  double *c = n != NULL ? muskx__calloc((size_t)n->ncache + 1, sizeof *c)
+                        : NULL;
+  if (n != NULL && c == NULL) return MUSKX_ENOMEM;
+  muskx__free(s->native_cache);
+  s->native_cache = c;
+  s->native = n;
+  return MUSKX_OK;
+}
+
 static void run_prog(const muskx_sim *s, const muskx__prog *prog) {
   if (s->native != NULL && prog == &s->p->rhs)
-    s->native->rhs(s->R);
+    s->native->rhs(s->R, s->native_cache);
   else if (s->native != NULL && prog == &s->p->jac)
-    s->native->jac(s->R);
+    s->native->jac(s->R, s->native_cache);
   else
     muskx__vm_run(prog, s->R);
 }

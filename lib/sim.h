@@ -51,6 +51,7 @@ struct muskx_sim {
   /* native code of p->rhs and p->jac (vm_native.h), owned by whoever set
      it (an ensemble for its workers' sims); NULL: the VM runs them */
   const struct muskx__native *native;
+  double *native_cache; /* its per-simulation cache (vm_native.h) */
 
   /* settings (survive runs; muskx_sim_reset restores defaults) */
   double *param_user; uint8_t *param_set;
@@ -357,5 +358,9 @@ void muskx__sens_free(muskx_sim *s);
 
 /* lapack_ls.c */
 SUNLinearSolver muskx__lapack_ls(N_Vector y, SUNMatrix A, SUNContext ctx);
+
+/* Runs the sim's rhs and jac with native code n (NULL: the VM again),
+   with a fresh cache; n must outlive the sim's use of it. */
+muskx_status muskx__sim_set_native(muskx_sim *s, const struct muskx__native *n);
 
 #endif

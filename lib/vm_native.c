@@ -110,43 +110,57 @@ static const char *binary_op(muskx__opcode op) {
   }
 }
 
+/* Where a register lives in generated code: R[r], or C[slot] when the
+   program's instruction writing it depends on parameters only (hoisted). */
+typedef struct {
+  int32_t *slot; /* per register: C index, or -1 */
+} where;
+
+static void operand(char *buf, size_t n, const where *w, int32_t r) {
+  if (w->slot[r] >= 0)
+    snprintf(buf, n, "C[%d]", (int)w->slot[r]);
+  else
+    snprintf(buf, n, "R[%d]", (int)r);
+}
+
 /* One statement with vm.c's semantics (the operands are read before the
-   result is stored, as there). */
-static void statement(sbuf *b, const muskx__instr *in) {
+   result is stored, as there). pow(x, 1) is x: glibc's pow is within
+   0.52 ULP, so it returns x exactly (tests/test_vm_native.c checks). */
+static void statement(sbuf *b, const where *w, const muskx__instr *in) {
   muskx__opcode op = (muskx__opcode)in->op;
-  int a = in->a, x = in->b, y = in->c, z = in->d;
+  char A[32], X[32], Y[32], Z[32];
+  operand(A, sizeof A, w, in->a);
+  operand(X, sizeof X, w, in->b);
+  operand(Y, sizeof Y, w, in->c);
+  operand(Z, sizeof Z, w, in->d);
   const char *f = unary_fn(op), *o = binary_op(op);
   if (f != NULL) {
-    put(b, "R[%d]=%s(R[%d]);\n", a, f, x);
+    put(b, "%s=%s(%s);\n", A, f, X);
   } else if (o != NULL) {
-    put(b, "R[%d]=R[%d]%sR[%d];\n", a, x, o, y);
+    put(b, "%s=%s%s%s;\n", A, X, o, Y);
   } else {
     switch (op) {
-      case MUSKX__OP_NEG: put(b, "R[%d]=-R[%d];\n", a, x); break;
-      case MUSKX__OP_NOT: put(b, "R[%d]=R[%d]==0.0;\n", a, x); break;
-      case MUSKX__OP_SIGN:
-        put(b, "R[%d]=(R[%d]>0)-(R[%d]<0);\n", a, x, x);
+      case MUSKX__OP_NEG: put(b, "%s=-%s;\n", A, X); break;
+      case MUSKX__OP_NOT: put(b, "%s=%s==0.0;\n", A, X); break;
+      case MUSKX__OP_SIGN: put(b, "%s=(%s>0)-(%s<0);\n", A, X, X); break;
+      case MUSKX__OP_SQR: put(b, "%s=%s*%s;\n", A, X, X); break;
+      case MUSKX__OP_POW:
+        put(b, "%s=%s==1.0?%s:pow(%s,%s);\n", A, Y, X, X, Y);
         break;
-      case MUSKX__OP_SQR: put(b, "R[%d]=R[%d]*R[%d];\n", a, x, x); break;
-      case MUSKX__OP_POW: put(b, "R[%d]=pow(R[%d],R[%d]);\n", a, x, y); break;
       case MUSKX__OP_MIN:
-        put(b, "{double B=R[%d],C=R[%d];R[%d]=B<C?B:C;}\n", x, y, a);
+        put(b, "{double B=%s,D=%s;%s=B<D?B:D;}\n", X, Y, A);
         break;
       case MUSKX__OP_MAX:
-        put(b, "{double B=R[%d],C=R[%d];R[%d]=B>C?B:C;}\n", x, y, a);
+        put(b, "{double B=%s,D=%s;%s=B>D?B:D;}\n", X, Y, A);
         break;
       case MUSKX__OP_AND:
-        put(b, "R[%d]=(R[%d]!=0.0)&&(R[%d]!=0.0);\n", a, x, y);
+        put(b, "%s=(%s!=0.0)&&(%s!=0.0);\n", A, X, Y);
         break;
       case MUSKX__OP_OR:
-        put(b, "R[%d]=(R[%d]!=0.0)||(R[%d]!=0.0);\n", a, x, y);
+        put(b, "%s=(%s!=0.0)||(%s!=0.0);\n", A, X, Y);
         break;
-      case MUSKX__OP_IF:
-        put(b, "R[%d]=R[%d]!=0.0?R[%d]:R[%d];\n", a, x, y, z);
-        break;
-      case MUSKX__OP_MULADD:
-        put(b, "R[%d]=R[%d]*R[%d]+R[%d];\n", a, x, y, z);
-        break;
+      case MUSKX__OP_IF: put(b, "%s=%s!=0.0?%s:%s;\n", A, X, Y, Z); break;
+      case MUSKX__OP_MULADD: put(b, "%s=%s*%s+%s;\n", A, X, Y, Z); break;
       default: /* unreachable: every opcode is handled above */
         b->oom = 1;
         break;
@@ -154,30 +168,122 @@ static void statement(sbuf *b, const muskx__instr *in) {
   }
 }
 
-static void function(sbuf *b, const char *name, const muskx__prog *pr) {
-  int nchunks = (pr->ncode + CHUNK - 1) / CHUNK;
-  for (int c = 0; c < nchunks; c++) {
-    put(b, "__attribute__((noinline)) static void %s_%d(double *restrict R)"
-           "{\n", name, c);
-    int end = (c + 1) * CHUNK < pr->ncode ? (c + 1) * CHUNK : pr->ncode;
-    for (int i = c * CHUNK; i < end; i++) statement(b, &pr->code[i]);
-    put(b, "}\n");
-  }
-  put(b, "void muskx_native_%s(double *restrict R){\n", name);
-  for (int c = 0; c < nchunks; c++) put(b, "%s_%d(R);\n", name, c);
-  put(b, "}\n");
+static int arity(muskx__opcode op) {
+  if (op == MUSKX__OP_IF || op == MUSKX__OP_MULADD) return 3;
+  if (op >= MUSKX__OP_ADD) return 2;
+  return 1;
 }
 
-char *muskx__native_source(const muskx__program *p) {
+/* A register that keeps its value while the parameters keep theirs:
+   a literal constant or a parameter-like slot (parameters, volumes). */
+static int fixed_leaf(const muskx__program *p, int32_t r) {
+  return r < p->nconst ||
+         (r >= p->reg_param0 && r < p->reg_param0 + p->nparamlike);
+}
+
+/* Emits statements [from, to) of pr that are (hoisted) or are not hoisted,
+   as functions name_tag_0, name_tag_1, ... of CHUNK statements; their
+   count. */
+static int chunks(sbuf *b, const where *w, const char *name, const char *tag,
+                  const muskx__prog *pr, int hoisted) {
+  int n = 0, in_chunk = 0;
+  for (int i = 0; i < pr->ncode; i++) {
+    if ((w->slot[pr->code[i].a] >= 0) != hoisted) continue;
+    if (in_chunk == 0)
+      put(b, "__attribute__((noinline)) static void %s_%s%d(double *restrict"
+             " R,double *restrict C){\n", name, tag, n++);
+    statement(b, w, &pr->code[i]);
+    if (++in_chunk == CHUNK) {
+      put(b, "}\n");
+      in_chunk = 0;
+    }
+  }
+  if (in_chunk > 0) put(b, "}\n");
+  return n;
+}
+
+/* The function muskx_native_NAME(R, C) for pr. Instructions reading only
+   constants, parameters and such instructions are computed into C (from
+   *c0 on: a valid flag, the parameters they read as last seen, their
+   values) and again only when one of those parameters changed bitwise,
+   since events and scenario phases may set parameters mid-run. */
+static int function(sbuf *b, const muskx__program *p, const char *name,
+                    const muskx__prog *pr, int32_t *slot, int32_t *c0) {
+  int32_t nregs = p->nregs;
+  int32_t *dep = muskx__calloc((size_t)nregs + 1, sizeof *dep);
+  uint8_t *seen = muskx__calloc((size_t)nregs + 1, 1);
+  if (dep == NULL || seen == NULL) {
+    muskx__free(dep);
+    muskx__free(seen);
+    return -1;
+  }
+  where w = {slot};
+  for (int32_t r = 0; r < nregs; r++) slot[r] = -1;
+  int32_t ndep = 0, nh = 0;
+  /* first pass: which instructions hoist, which parameters they read */
+  for (int i = 0; i < pr->ncode; i++) {
+    const muskx__instr *in = &pr->code[i];
+    int32_t ops[3] = {in->b, in->c, in->d};
+    int k, ar = arity((muskx__opcode)in->op), ok = 1;
+    for (k = 0; k < ar; k++)
+      if (!fixed_leaf(p, ops[k]) && slot[ops[k]] < 0) ok = 0;
+    if (!ok) continue;
+    for (k = 0; k < ar; k++)
+      if (ops[k] >= p->nconst && slot[ops[k]] < 0 && !seen[ops[k]]) {
+        seen[ops[k]] = 1;
+        dep[ndep++] = ops[k];
+      }
+    slot[in->a] = 0; /* numbered below, once ndep is known */
+    nh++;
+  }
+  int32_t base = *c0 + 1 + ndep, next = base;
+  for (int i = 0; i < pr->ncode; i++)
+    if (slot[pr->code[i].a] == 0) slot[pr->code[i].a] = next++;
+  int nhc = chunks(b, &w, name, "h", pr, 1);
+  int nc = chunks(b, &w, name, "", pr, 0);
+  put(b, "static const int %s_dep[%d]={", name, ndep > 0 ? (int)ndep : 1);
+  for (int32_t k = 0; k < ndep; k++) put(b, "%d,", (int)dep[k]);
+  put(b, "%s};\n", ndep > 0 ? "" : "0");
+  put(b, "void muskx_native_%s(double *restrict R,double *restrict C){\n",
+      name);
+  if (nh > 0) {
+    put(b, "double *F=C+%d,*S=C+%d;\n"
+           "int stale=*F!=1.0;\n"
+           "for(int k=0;k<%d&&!stale;k++)stale=memcmp(&S[k],&R[%s_dep[k]],"
+           "sizeof(double))!=0;\n"
+           "if(stale){\n", (int)*c0, (int)*c0 + 1, (int)ndep, name);
+    for (int k = 0; k < nhc; k++) put(b, "%s_h%d(R,C);\n", name, k);
+    put(b, "for(int k=0;k<%d;k++)S[k]=R[%s_dep[k]];\n*F=1.0;\n}\n",
+        (int)ndep, name);
+  }
+  for (int k = 0; k < nc; k++) put(b, "%s_%d(R,C);\n", name, k);
+  /* results computed into C go back where the caller reads them */
+  for (int32_t i = 0; i < pr->nresults; i++)
+    if (slot[pr->results[i]] >= 0)
+      put(b, "R[%d]=C[%d];\n", (int)pr->results[i],
+          (int)slot[pr->results[i]]);
+  put(b, "}\n");
+  *c0 = next;
+  muskx__free(dep);
+  muskx__free(seen);
+  return 0;
+}
+
+char *muskx__native_source(const muskx__program *p, int32_t *ncache) {
   sbuf b = {NULL, 0, 0, 0};
+  int32_t *slot = muskx__calloc((size_t)p->nregs + 1, sizeof *slot);
+  int32_t c0 = 0;
   put(&b, "/* generated by libmuskx from a model's VM programs */\n"
-          "#include <math.h>\n");
-  function(&b, "rhs", &p->rhs);
-  function(&b, "jac", &p->jac);
+          "#include <math.h>\n#include <string.h>\n");
+  if (slot == NULL || function(&b, p, "rhs", &p->rhs, slot, &c0) != 0 ||
+      function(&b, p, "jac", &p->jac, slot, &c0) != 0)
+    b.oom = 1;
+  muskx__free(slot);
   if (b.oom) {
     muskx__free(b.s);
     return NULL;
   }
+  if (ncache != NULL) *ncache = c0;
   return b.s;
 }
 
@@ -327,7 +433,8 @@ muskx__native *muskx__native_build(const muskx__program *p, const char *cc,
     return NULL;
   }
   if (cc == NULL || cc[0] == '\0') cc = "cc";
-  char *text = muskx__native_source(p);
+  int32_t ncache = 0;
+  char *text = muskx__native_source(p, &ncache);
   if (text == NULL) {
     say(msg, size, "out of memory generating native code");
     return NULL;
@@ -357,6 +464,7 @@ muskx__native *muskx__native_build(const muskx__program *p, const char *cc,
   if (cache_dir != NULL && stat(final, &st) == 0) n = load(final, msg, size);
   if (n == NULL && build_in(dir, cc, text, key, final, msg, size) == 0)
     n = load(final, msg, size);
+  if (n != NULL) n->ncache = ncache;
   muskx__free(text);
   if (tmpdir[0] != '\0') { /* loaded code stays mapped after unlinking */
     unlink(final);

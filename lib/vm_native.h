@@ -13,7 +13,10 @@
 
 #include "compile.h"
 
-typedef void (*muskx__native_fn)(double *R);
+/* Runs a program over the register file R. C is the simulation's own
+   cache (ncache doubles, zeroed when allocated) of the instructions that
+   read parameters only, recomputed when a parameter they read changes. */
+typedef void (*muskx__native_fn)(double *R, double *C);
 
 /* Loaded native code of one model; immutable once built, shareable by
    threads. */
@@ -21,6 +24,7 @@ typedef struct muskx__native {
   void *handle;           /* dlopen handle */
   muskx__native_fn rhs;   /* runs program->rhs over a register file */
   muskx__native_fn jac;   /* runs program->jac */
+  int32_t ncache;         /* doubles of a simulation's cache C */
 } muskx__native;
 
 /* Programs larger than this (instructions of rhs + jac) are not compiled:
@@ -38,7 +42,7 @@ muskx__native *muskx__native_build(const muskx__program *p, const char *cc,
 void muskx__native_free(muskx__native *n);
 
 /* The C source muskx__native_build compiles (NUL-terminated, freed by the
-   caller), or NULL when out of memory. */
-char *muskx__native_source(const muskx__program *p);
+   caller) and the size of the cache it needs, or NULL when out of memory. */
+char *muskx__native_source(const muskx__program *p, int32_t *ncache);
 
 #endif

@@ -40,7 +40,14 @@ static void program_of_every_opcode(muskx__program *p, muskx__instr *code) {
       if (rep > 0) b = NIN + n - MUSKX__OP_COUNT + (op % 3);
       code[n] = (muskx__instr){op, NIN + n, b, c, d};
     }
+  /* registers 0-3 constants, 4 the time, 5-10 parameters: instructions
+     reading only those are hoisted into the cache */
   p->nregs = NREGS;
+  p->nconst = 4;
+  p->reg_time = 4;
+  p->reg_param0 = 5;
+  p->nparamlike = 6;
+  p->reg_input0 = 11;
   p->rhs.code = code;
   p->rhs.ncode = n;
   p->jac.code = code + MUSKX__OP_COUNT; /* a second program */
@@ -49,20 +56,37 @@ static void program_of_every_opcode(muskx__program *p, muskx__instr *code) {
 
 START_TEST(every_opcode_gives_the_vm_bits) {
   static muskx__instr code[NOUT];
+  static int32_t results[NOUT];
   muskx__program p;
   char msg[512] = "";
   program_of_every_opcode(&p, code);
+  for (int i = 0; i < NOUT; i++) results[i] = NIN + i;
+  p.rhs.results = results;
+  p.rhs.nresults = NOUT;
+  p.jac.results = results + MUSKX__OP_COUNT;
+  p.jac.nresults = MUSKX__OP_COUNT;
   muskx__native *nat = muskx__native_build(&p, "cc", NULL, msg, sizeof msg);
   ck_assert_msg(nat != NULL, "native build: %s", msg);
+  ck_assert_int_gt(nat->ncache, 3); /* something was hoisted */
+  double *cache = calloc((size_t)nat->ncache + 1, sizeof *cache);
+  ck_assert_ptr_nonnull(cache);
   srand(19);
-  for (int trial = 0; trial < 200; trial++) {
-    double a[NREGS], b[NREGS];
+  double a[NREGS], b[NREGS];
+  for (int trial = 0; trial < 400; trial++) {
+    /* the constants stay; parameters change in some trials only, so
+       that the cache is both reused and found stale */
+    int newparams = trial == 0 || rand() % 3 == 0;
     for (int i = 0; i < NIN; i++) {
+      if (trial > 0 && (i < 4 || (i >= 5 && i < 11 && !newparams))) {
+        a[i] = b[i];
+        continue;
+      }
       int k = rand() % 20;
       a[i] = k < 12 ? SPECIAL[k]
              : k < 13 ? NAN
              : k < 14 ? -INFINITY
                       : (rand() / (double)RAND_MAX - 0.4) * 8.0;
+      if (newparams && i == 5 && trial % 2) a[i] = -0.0; /* vs +0.0 */
     }
     for (int i = NIN; i < NREGS; i++) a[i] = -77.0;
     memcpy(b, a, sizeof a);
@@ -70,9 +94,12 @@ START_TEST(every_opcode_gives_the_vm_bits) {
     muskx__native_fn fns[2] = {nat->rhs, nat->jac};
     for (int k = 0; k < 2; k++) {
       muskx__vm_run(progs[k], a);
-      fns[k](b);
+      fns[k](b, cache);
+      /* rhs: every register is a result; jac: its results only */
       for (int i = 0; i < NREGS; i++)
-        ck_assert_msg(memcmp(&a[i], &b[i], sizeof a[i]) == 0 ||
+        ck_assert_msg((k == 1 && i >= NIN && (i < NIN + MUSKX__OP_COUNT ||
+                                              i >= NIN + 2 * MUSKX__OP_COUNT)) ||
+                          memcmp(&a[i], &b[i], sizeof a[i]) == 0 ||
                           (isnan(a[i]) && isnan(b[i])),
                       "trial %d program %d register %d (%s): VM %.17g, "
                       "native %.17g", trial, k, i,
@@ -80,8 +107,10 @@ START_TEST(every_opcode_gives_the_vm_bits) {
                                      (muskx__opcode)code[i - NIN].op)
                                : "input",
                       a[i], b[i]);
+      if (k == 0) memcpy(b, a, sizeof a); /* same start for jac */
     }
   }
+  free(cache);
   muskx__native_free(nat);
 }
 END_TEST
