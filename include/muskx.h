@@ -881,11 +881,12 @@ MUSKX_API muskx_status muskx_ensemble_set_memory_budget(muskx_ensemble *ens,
                                                         size_t bytes, int k);
 /*
  * Runs the members' right-hand side and Jacobian as native code (about
- * twice the members per CPU-second of the default register VM on the
- * crosstalk model; results identical bit for bit): C generated from the
- * compiled model is compiled once with the C compiler cc (a command such
- * as "cc", run without a shell; needs a C compiler and libm's headers) and
- * loaded. With cache_dir (an existing folder the caller trusts, e.g.
+ * 1.7 times the members per CPU-second of the default register VM on the
+ * ISS crew; results identical bit for bit): C generated from the compiled
+ * model, with the instructions that read only parameters computed once per
+ * simulation (again when a parameter they read changes), is compiled once
+ * with the C compiler cc (a command such as "cc", run without a shell;
+ * needs a C compiler and libm's headers) and loaded. With cache_dir (an existing folder the caller trusts, e.g.
  * ~/.cache/muskx) the shared object is kept there, named after a hash of
  * its source and command, and reused by later runs; NULL builds in a
  * temporary folder each time (about a second). cc NULL drops native code.
