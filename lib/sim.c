@@ -470,6 +470,14 @@ muskx_status muskx__sim_set_native(muskx_sim *s, const muskx__native *n) {
   muskx__free(s->native_cache);
   s->native_cache = c;
   s->native = n;
+  /* the kept outputs too, when they are the very program n compiled */
+  const muskx__prog *k = n != NULL ? &n->kept : NULL, *o = &s->out_keep;
+  s->native_out =
+      k != NULL && n->out != NULL && s->have_out_keep &&
+      k->ncode == o->ncode && k->nresults == o->nresults &&
+      memcmp(k->code, o->code, (size_t)o->ncode * sizeof *o->code) == 0 &&
+      memcmp(k->results, o->results,
+             (size_t)o->nresults * sizeof *o->results) == 0;
   return MUSKX_OK;
 }
 
@@ -478,6 +486,8 @@ static void run_prog(const muskx_sim *s, const muskx__prog *prog) {
     s->native->rhs(s->R, s->native_cache);
   else if (s->native != NULL && prog == &s->p->jac)
     s->native->jac(s->R, s->native_cache);
+  else if (s->native_out && prog == &s->out_keep)
+    s->native->out(s->R, s->native_cache);
   else
     muskx__vm_run(prog, s->R);
 }

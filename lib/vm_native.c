@@ -268,7 +268,8 @@ static int function(sbuf *b, const muskx__program *p, const char *name,
   return 0;
 }
 
-char *muskx__native_source(const muskx__program *p, int32_t *ncache) {
+char *muskx__native_source(const muskx__program *p, const muskx__prog *kept,
+                           int32_t *ncache) {
   sbuf b = {NULL, 0, 0, 0};
   int32_t *slot = muskx__calloc((size_t)p->nregs + 1, sizeof *slot);
   int32_t c0 = 0;
@@ -277,7 +278,8 @@ char *muskx__native_source(const muskx__program *p, int32_t *ncache) {
           "static inline uint64_t bits(double x){uint64_t u;"
           "memcpy(&u,&x,sizeof u);return u;}\n");
   if (slot == NULL || function(&b, p, "rhs", &p->rhs, slot, &c0) != 0 ||
-      function(&b, p, "jac", &p->jac, slot, &c0) != 0)
+      function(&b, p, "jac", &p->jac, slot, &c0) != 0 ||
+      (kept != NULL && function(&b, p, "out", kept, slot, &c0) != 0))
     b.oom = 1;
   muskx__free(slot);
   if (b.oom) {
@@ -374,7 +376,8 @@ static int run_compiler(const char *cc, const char *src, const char *out,
   return -1;
 }
 
-static muskx__native *load(const char *path, char *msg, size_t size) {
+static muskx__native *load(const char *path, int with_out, char *msg,
+                           size_t size) {
   void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (h == NULL) {
     const char *why = dlerror();
@@ -383,15 +386,18 @@ static muskx__native *load(const char *path, char *msg, size_t size) {
     return NULL;
   }
   void *r = dlsym(h, "muskx_native_rhs"), *j = dlsym(h, "muskx_native_jac");
-  muskx__native *n = r && j ? muskx__calloc(1, sizeof *n) : NULL;
+  void *o = with_out ? dlsym(h, "muskx_native_out") : NULL;
+  int found = r && j && (o || !with_out);
+  muskx__native *n = found ? muskx__calloc(1, sizeof *n) : NULL;
   if (n == NULL) {
-    say(msg, size, r && j ? "out of memory" : "%s lacks its functions", path);
+    say(msg, size, found ? "out of memory" : "%s lacks its functions", path);
     dlclose(h);
     return NULL;
   }
   n->handle = h;
   memcpy(&n->rhs, &r, sizeof r); /* POSIX: object to function pointer */
   memcpy(&n->jac, &j, sizeof j);
+  if (o != NULL) memcpy(&n->out, &o, sizeof o);
   return n;
 }
 
@@ -424,18 +430,34 @@ static int build_in(const char *dir, const char *cc, const char *src_text,
   return rc;
 }
 
-muskx__native *muskx__native_build(const muskx__program *p, const char *cc,
+/* A copy of kept for n (code and results), 0 or -1. */
+static int keep_copy(muskx__native *n, const muskx__prog *kept) {
+  muskx__prog *k = &n->kept;
+  k->code = muskx__calloc((size_t)kept->ncode + 1, sizeof *k->code);
+  k->results = muskx__calloc((size_t)kept->nresults + 1, sizeof *k->results);
+  if (k->code == NULL || k->results == NULL) return -1;
+  memcpy(k->code, kept->code, (size_t)kept->ncode * sizeof *k->code);
+  memcpy(k->results, kept->results,
+         (size_t)kept->nresults * sizeof *k->results);
+  k->ncode = kept->ncode;
+  k->nresults = kept->nresults;
+  return 0;
+}
+
+muskx__native *muskx__native_build(const muskx__program *p,
+                                   const muskx__prog *kept, const char *cc,
                                    const char *cache_dir, char *msg,
                                    size_t size) {
-  if ((long)p->rhs.ncode + p->jac.ncode > MUSKX__NATIVE_MAX_INSTR) {
+  long ninstr = (long)p->rhs.ncode + p->jac.ncode +
+                (kept != NULL ? kept->ncode : 0);
+  if (ninstr > MUSKX__NATIVE_MAX_INSTR) {
     say(msg, size, "the model is too large for native code (%ld "
-        "instructions, limit %d)", (long)p->rhs.ncode + p->jac.ncode,
-        MUSKX__NATIVE_MAX_INSTR);
+        "instructions, limit %d)", ninstr, MUSKX__NATIVE_MAX_INSTR);
     return NULL;
   }
   if (cc == NULL || cc[0] == '\0') cc = "cc";
   int32_t ncache = 0;
-  char *text = muskx__native_source(p, &ncache);
+  char *text = muskx__native_source(p, kept, &ncache);
   if (text == NULL) {
     say(msg, size, "out of memory generating native code");
     return NULL;
@@ -462,10 +484,17 @@ muskx__native *muskx__native_build(const muskx__program *p, const char *cc,
            (unsigned long long)key);
   muskx__native *n = NULL;
   struct stat st;
-  if (cache_dir != NULL && stat(final, &st) == 0) n = load(final, msg, size);
+  int with_out = kept != NULL;
+  if (cache_dir != NULL && stat(final, &st) == 0)
+    n = load(final, with_out, msg, size);
   if (n == NULL && build_in(dir, cc, text, key, final, msg, size) == 0)
-    n = load(final, msg, size);
+    n = load(final, with_out, msg, size);
   if (n != NULL) n->ncache = ncache;
+  if (n != NULL && kept != NULL && keep_copy(n, kept) != 0) {
+    say(msg, size, "out of memory");
+    muskx__native_free(n);
+    n = NULL;
+  }
   muskx__free(text);
   if (tmpdir[0] != '\0') { /* loaded code stays mapped after unlinking */
     unlink(final);
@@ -476,6 +505,8 @@ muskx__native *muskx__native_build(const muskx__program *p, const char *cc,
 
 void muskx__native_free(muskx__native *n) {
   if (n == NULL) return;
-  dlclose(n->handle);
+  muskx__free(n->kept.code);
+  muskx__free(n->kept.results);
+  if (n->handle != NULL) dlclose(n->handle);
   muskx__free(n);
 }

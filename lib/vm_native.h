@@ -24,6 +24,10 @@ typedef struct muskx__native {
   void *handle;           /* dlopen handle */
   muskx__native_fn rhs;   /* runs program->rhs over a register file */
   muskx__native_fn jac;   /* runs program->jac */
+  muskx__native_fn out;   /* runs a copy of `kept` (below), or NULL */
+  muskx__prog kept;       /* that program (a sim's kept outputs, see
+                             sim_outputs.c); a sim runs `out` only when
+                             its own kept-outputs program is equal */
   int32_t ncache;         /* doubles of a simulation's cache C */
 } muskx__native;
 
@@ -32,17 +36,21 @@ typedef struct muskx__native {
 #define MUSKX__NATIVE_MAX_INSTR 400000
 
 /* Builds (or finds in cache_dir) the native code of p with the C compiler
-   cc (a command name or path, run without a shell). cache_dir NULL: a
-   private temporary folder, removed once the code is loaded. Returns NULL
+   cc (a command name or path, run without a shell), and of kept (a
+   program over p's registers, e.g. the kept outputs) unless NULL.
+   cache_dir NULL: a private temporary folder, removed once the code is
+   loaded. Returns NULL
    with a message in msg (msgsize bytes) when anything fails; the caller
    keeps the VM. */
-muskx__native *muskx__native_build(const muskx__program *p, const char *cc,
+muskx__native *muskx__native_build(const muskx__program *p,
+                                   const muskx__prog *kept, const char *cc,
                                    const char *cache_dir, char *msg,
                                    size_t msgsize);
 void muskx__native_free(muskx__native *n);
 
 /* The C source muskx__native_build compiles (NUL-terminated, freed by the
    caller) and the size of the cache it needs, or NULL when out of memory. */
-char *muskx__native_source(const muskx__program *p, int32_t *ncache);
+char *muskx__native_source(const muskx__program *p, const muskx__prog *kept,
+                           int32_t *ncache);
 
 #endif

@@ -65,8 +65,12 @@ START_TEST(every_opcode_gives_the_vm_bits) {
   p.rhs.nresults = NOUT;
   p.jac.results = results + MUSKX__OP_COUNT;
   p.jac.nresults = MUSKX__OP_COUNT;
-  muskx__native *nat = muskx__native_build(&p, "cc", NULL, msg, sizeof msg);
+  /* the jac program also as a third, `kept` one (the kept outputs) */
+  muskx__native *nat =
+      muskx__native_build(&p, &p.jac, "cc", NULL, msg, sizeof msg);
   ck_assert_msg(nat != NULL, "native build: %s", msg);
+  ck_assert(nat->out != NULL);
+  ck_assert_int_eq(nat->kept.ncode, p.jac.ncode);
   ck_assert_int_gt(nat->ncache, 3); /* something was hoisted */
   double *cache = calloc((size_t)nat->ncache + 1, sizeof *cache);
   ck_assert_ptr_nonnull(cache);
@@ -90,15 +94,16 @@ START_TEST(every_opcode_gives_the_vm_bits) {
     }
     for (int i = NIN; i < NREGS; i++) a[i] = -77.0;
     memcpy(b, a, sizeof a);
-    const muskx__prog *progs[2] = {&p.rhs, &p.jac};
-    muskx__native_fn fns[2] = {nat->rhs, nat->jac};
-    for (int k = 0; k < 2; k++) {
+    const muskx__prog *progs[3] = {&p.rhs, &p.jac, &p.jac};
+    muskx__native_fn fns[3] = {nat->rhs, nat->jac, nat->out};
+    for (int k = 0; k < 3; k++) {
       muskx__vm_run(progs[k], a);
       fns[k](b, cache);
       /* rhs: every register is a result; jac: its results only */
       for (int i = 0; i < NREGS; i++)
-        ck_assert_msg((k == 1 && i >= NIN && (i < NIN + MUSKX__OP_COUNT ||
-                                              i >= NIN + 2 * MUSKX__OP_COUNT)) ||
+        ck_assert_msg((k >= 1 && i >= NIN &&
+                       (i < NIN + MUSKX__OP_COUNT ||
+                        i >= NIN + 2 * MUSKX__OP_COUNT)) ||
                           memcmp(&a[i], &b[i], sizeof a[i]) == 0 ||
                           (isnan(a[i]) && isnan(b[i])),
                       "trial %d program %d register %d (%s): VM %.17g, "
@@ -107,7 +112,7 @@ START_TEST(every_opcode_gives_the_vm_bits) {
                                      (muskx__opcode)code[i - NIN].op)
                                : "input",
                       a[i], b[i]);
-      if (k == 0) memcpy(b, a, sizeof a); /* same start for jac */
+      memcpy(b, a, sizeof a); /* the same start for the next */
     }
   }
   free(cache);
@@ -120,11 +125,12 @@ START_TEST(a_missing_or_failing_compiler_is_a_clear_error) {
   muskx__program p;
   char msg[512] = "";
   program_of_every_opcode(&p, code);
-  ck_assert_ptr_null(
-      muskx__native_build(&p, "/nonexistent/cc", NULL, msg, sizeof msg));
+  ck_assert_ptr_null(muskx__native_build(&p, NULL, "/nonexistent/cc", NULL,
+                                         msg, sizeof msg));
   ck_assert_msg(strstr(msg, "cannot run the C compiler '/nonexistent/cc'"),
                 "%s", msg);
-  ck_assert_ptr_null(muskx__native_build(&p, "false", NULL, msg, sizeof msg));
+  ck_assert_ptr_null(
+      muskx__native_build(&p, NULL, "false", NULL, msg, sizeof msg));
   ck_assert_msg(strstr(msg, "the C compiler 'false' failed"), "%s", msg);
 }
 END_TEST
