@@ -89,30 +89,44 @@ static double bare(muskx_scenario *sc, int reps) {
   return best;
 }
 
+/* An ensemble of the crew: the scenario, two traits varied, its reported
+   columns, muskx ensemble's memory budget; NULL on failure. */
+static muskx_ensemble *crew(muskx_scenario *sc) {
+  int nr = muskx_scenario_report_count(sc);
+  const char *names[64];
+  muskx_ensemble *e = NULL;
+  if (nr > 64) return NULL;
+  for (int c = 0; c < nr; c++) names[c] = muskx_scenario_report_name(sc, c);
+  if (muskx_ensemble_create(muskx_scenario_model(sc), &e) != MUSKX_OK ||
+      muskx_ensemble_set_scenario(e, sc) != MUSKX_OK ||
+      muskx_ensemble_vary(e, "kappa_R", MUSKX_DIST_LOGNORMAL, 0.28, 0.3) !=
+          MUSKX_OK ||
+      muskx_ensemble_vary(e, "w_res", MUSKX_DIST_UNIFORM, 0.1, 0.4) !=
+          MUSKX_OK ||
+      muskx_ensemble_set_columns(e, names, (size_t)nr) != MUSKX_OK ||
+      muskx_ensemble_set_memory_budget(e, (size_t)64 << 20, 200) !=
+          MUSKX_OK) {
+    if (e != NULL)
+      fprintf(stderr, "bench_crew: ensemble: %s\n", muskx_ensemble_errmsg(e));
+    muskx_ensemble_free(e);
+    return NULL;
+  }
+  return e;
+}
+
 /* The ensemble of n members on threads threads, quantiles included;
    native: the cache folder of native code, or NULL for the VM. */
 static int run_ensemble(muskx_scenario *sc, size_t n, int threads,
                         const char *native) {
-  const muskx_model *m = muskx_scenario_model(sc);
   size_t nt = muskx_scenario_sample_times(sc, NULL, 0);
   int nr = muskx_scenario_report_count(sc);
   double *times = malloc(nt * sizeof *times);
-  const char *names[64];
-  muskx_ensemble *e = NULL;
-  if (times == NULL || nr > 64) return 1;
+  if (times == NULL) return 1;
   muskx_scenario_sample_times(sc, times, nt);
-  for (int c = 0; c < nr; c++) names[c] = muskx_scenario_report_name(sc, c);
   static const double probs[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
   double *q = malloc(5 * nt * (size_t)nr * sizeof *q);
-  int bad = q == NULL || muskx_ensemble_create(m, &e) != MUSKX_OK ||
-            muskx_ensemble_set_scenario(e, sc) != MUSKX_OK ||
-            muskx_ensemble_vary(e, "kappa_R", MUSKX_DIST_LOGNORMAL, 0.28,
-                                0.3) != MUSKX_OK ||
-            muskx_ensemble_vary(e, "w_res", MUSKX_DIST_UNIFORM, 0.1, 0.4) !=
-                MUSKX_OK ||
-            muskx_ensemble_set_columns(e, names, (size_t)nr) != MUSKX_OK ||
-            muskx_ensemble_set_memory_budget(e, (size_t)64 << 20, 200) !=
-                MUSKX_OK ||
+  muskx_ensemble *e = crew(sc);
+  int bad = q == NULL || e == NULL ||
             (native != NULL &&
              muskx_ensemble_set_native(e, "cc", native) != MUSKX_OK) ||
             muskx_ensemble_run(e, 0, n, 1, threads, times, nt, NULL, NULL) !=
@@ -199,12 +213,12 @@ int main(int argc, char **argv) {
   char cache[] = "/tmp/muskx-bench-crew-XXXXXX";
   const char *native = mkdtemp(cache);
   if (native != NULL) {
-    muskx_ensemble *e = NULL;
     struct rusage r0, r1;
     getrusage(RUSAGE_CHILDREN, &r0);
     double w0 = wall_now(), c0 = cpu_now();
-    if (muskx_ensemble_create(muskx_scenario_model(sc), &e) != MUSKX_OK ||
-        muskx_ensemble_set_native(e, "cc", native) != MUSKX_OK) {
+    /* configured as the runs are: their kept outputs are in the build */
+    muskx_ensemble *e = crew(sc);
+    if (e == NULL || muskx_ensemble_set_native(e, "cc", native) != MUSKX_OK) {
       fprintf(stderr, "bench_crew: no native code (%s); VM only\n",
                   e ? muskx_ensemble_errmsg(e) : "out of memory");
       rmdir(cache);
