@@ -370,9 +370,16 @@ static int run_compiler(const char *cc, const char *src, const char *out,
     fclose(f);
   }
   line[strcspn(line, "\n")] = '\0';
-  say(msg, size, "the C compiler '%s' failed (%s%s%s)", cc,
-      WIFEXITED(status) ? "exit status" : "killed",
-      line[0] ? ": " : "", line[0] ? line : "");
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && line[0] == '\0')
+    /* the child could not exec it (posix_spawn may report it so) */
+    say(msg, size, "cannot run the C compiler '%s' (exit status 127: not "
+        "found?)", cc);
+  else if (WIFEXITED(status))
+    say(msg, size, "the C compiler '%s' failed (exit status %d%s%s)", cc,
+        WEXITSTATUS(status), line[0] ? ": " : "", line);
+  else
+    say(msg, size, "the C compiler '%s' was killed (signal %d)", cc,
+        WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   return -1;
 }
 
