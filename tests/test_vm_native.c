@@ -319,12 +319,120 @@ START_TEST(a_native_decay_ensemble_matches_the_analytic_solution) {
 }
 END_TEST
 
+/* ------------------------------------------- other kinds of model, natively */
+
+static muskx_model *load_text(const char *text) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  memset(&err, 0, sizeof err);
+  ck_assert_msg(muskx_model_load_string(text, strlen(text), "native.yaml", &m,
+                                        &err) == MUSKX_OK,
+                "%s", err.message);
+  return m;
+}
+
+/* n members of m with `vary` uniform in [lo, hi], column col, at times;
+   native: NULL (the VM) or the compiler. Trajectories, members x times. */
+static double *members(const muskx_model *m, const char *vary, double lo,
+                       double hi, const char *col, const double *times,
+                       size_t nt, size_t n, const char *native,
+                       double *values) {
+  muskx_ensemble *e = NULL;
+  const char *cols[1] = {col};
+  ck_assert_int_eq(muskx_ensemble_create(m, &e), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_vary(e, vary, MUSKX_DIST_UNIFORM, lo, hi),
+                   MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_columns(e, cols, 1), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_setup(e, tight, NULL), MUSKX_OK);
+  if (native != NULL)
+    ck_assert_msg(muskx_ensemble_set_native(e, native, NULL) == MUSKX_OK,
+                  "%s", muskx_ensemble_errmsg(e));
+  ck_assert_msg(muskx_ensemble_run(e, 0, n, 5, 2, times, nt, NULL, NULL) ==
+                    MUSKX_OK,
+                "%s", muskx_ensemble_errmsg(e));
+  ck_assert_int_eq((int)muskx_ensemble_nfailed(e), 0);
+  double *tr = malloc(n * nt * sizeof *tr);
+  ck_assert_ptr_nonnull(tr);
+  ck_assert_int_eq(muskx_ensemble_trajectories(e, tr, n * nt), MUSKX_OK);
+  if (values != NULL)
+    ck_assert_int_eq(muskx_ensemble_values(e, values, n), MUSKX_OK);
+  muskx_ensemble_free(e);
+  return tr;
+}
+
+START_TEST(an_event_that_sets_a_parameter_refreshes_the_cached_parts) {
+  /* dA/dt = -k^n A with n = 2, k^n of parameters only (computed once
+     into the cache); at t = 1 an event doubles k, so from there
+     A = A(1) exp(-(2k)^2 (t - 1)): a stale cache would keep k^2 */
+  muskx_model *m = load_text(
+      "muskx: 1\nmodel: {id: kick}\nparameters: {k: 0.5, n: 2}\n"
+      "species: {A: 1}\nodes: {A: \"-pow(k, n)*A\"}\noutputs: {a: A}\n"
+      "events:\n  - {id: double, at: 1, set: {k: 2*k}}\n");
+  enum { N = 12, NT = 5 };
+  const double times[NT] = {0, 0.5, 1, 1.5, 3};
+  double k[N];
+  double *vm = members(m, "k", 0.3, 0.8, "a", times, NT, N, NULL, NULL);
+  double *nat = members(m, "k", 0.3, 0.8, "a", times, NT, N, "cc", k);
+  ck_assert(memcmp(vm, nat, sizeof(double) * N * NT) == 0);
+  for (int s = 0; s < N; s++)
+    for (int r = 0; r < NT; r++) {
+      double t = times[r], kk = k[s] * k[s];
+      double a = t <= 1 ? exp(-kk * t)
+                        : exp(-kk) * exp(-4 * kk * (t - 1));
+      TU_CLOSE(nat[s * NT + r], a, 1e-6, 1e-10, "A", t);
+    }
+  free(vm);
+  free(nat);
+  muskx_model_free(m);
+}
+END_TEST
+
+START_TEST(delay_and_algebraic_models_give_the_vm_bytes) {
+  /* x' = k delay(u, 2) with a step input (x = k (t - 3) after t = 3),
+     and A -> B with the algebraic C = T - A (IDA) */
+  muskx_model *dde = load_text(
+      "muskx: 1\nmodel: {id: step}\nparameters: {k: 1}\nspecies: {x: 0}\n"
+      "inputs:\n  u: {times: [0, 1], values: [0, 1], interp: step}\n"
+      "odes:\n  x: k*delay(u, 2)\n");
+  muskx_model *dae = load_text(
+      "muskx: 1\nmodel: {id: conservation}\nparameters: {k: 0.7, T: 3}\n"
+      "species: {A: 1.5, B: 0, C: 0}\n"
+      "reactions:\n  - {equation: A -> B, rate: k*A}\n"
+      "algebraic:\n  - A + C - T\n");
+  enum { N = 6, NT = 5 };
+  const double times[NT] = {0, 1, 2.5, 4, 6};
+  double k[N];
+  double *vm = members(dde, "k", 0.5, 2, "x", times, NT, N, NULL, NULL);
+  double *nat = members(dde, "k", 0.5, 2, "x", times, NT, N, "cc", k);
+  ck_assert(memcmp(vm, nat, sizeof(double) * N * NT) == 0);
+  for (int s = 0; s < N; s++)
+    for (int r = 0; r < NT; r++)
+      TU_CLOSE(nat[s * NT + r], times[r] > 3 ? k[s] * (times[r] - 3) : 0,
+               1e-6, 1e-9, "x", times[r]);
+  free(vm);
+  free(nat);
+  vm = members(dae, "k", 0.2, 1, "C", times, NT, N, NULL, NULL);
+  nat = members(dae, "k", 0.2, 1, "C", times, NT, N, "cc", k);
+  ck_assert(memcmp(vm, nat, sizeof(double) * N * NT) == 0);
+  for (int s = 0; s < N; s++)
+    for (int r = 0; r < NT; r++)
+      TU_CLOSE(nat[s * NT + r], 3 - 1.5 * exp(-k[s] * times[r]), 1e-6,
+               1e-9, "C", times[r]);
+  free(vm);
+  free(nat);
+  muskx_model_free(dde);
+  muskx_model_free(dae);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("vm_native");
   TCase *tc = tcase_create("opcodes");
   tcase_add_test(tc, every_opcode_gives_the_vm_bits);
   tcase_add_test(tc, a_missing_or_failing_compiler_is_a_clear_error);
   tcase_add_test(tc, a_native_decay_ensemble_matches_the_analytic_solution);
+  tcase_add_test(tc, an_event_that_sets_a_parameter_refreshes_the_cached_parts);
+  tcase_add_test(tc, delay_and_algebraic_models_give_the_vm_bytes);
   suite_add_tcase(s, tc);
   /* the crosstalk model: a few seconds of compiling each */
   tc = tcase_create("crew");
