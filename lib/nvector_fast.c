@@ -51,8 +51,8 @@
 #define DATA(v) NV_DATA_S(v)
 #define LEN(v) NV_LENGTH_S(v)
 
-WIDE static void linear_sum(sunrealtype a, N_Vector x, sunrealtype b, N_Vector y,
-                       N_Vector z) {
+WIDE static void linear_sum(sunrealtype a, N_Vector x, sunrealtype b,
+                            N_Vector y, N_Vector z) {
   const sunrealtype *xd = DATA(x), *yd = DATA(y);
   sunrealtype *zd = DATA(z);
   sunindextype n = LEN(x);
