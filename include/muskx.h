@@ -881,7 +881,7 @@ MUSKX_API muskx_status muskx_ensemble_set_memory_budget(muskx_ensemble *ens,
                                                         size_t bytes, int k);
 /*
  * Runs the members' right-hand side and Jacobian as native code (about
- * 1.7 times the members per CPU-second of the default register VM on the
+ * 1.75 times the members per CPU-second of the default register VM on the
  * ISS crew; results identical bit for bit): C generated from the compiled
  * model, with the instructions that read only parameters computed once per
  * simulation (again when a parameter they read changes), is compiled once

@@ -269,7 +269,7 @@ def ensemble(scenario, samples, vary=None, columns=None, times=None, seed=1,
     progress(done, total) is called as members finish. native: a C
     compiler command (e.g. "cc") to run the members' right-hand side and
     Jacobian as native code, cached in ~/.cache/muskx (muskx(1),
-    --native; the same numbers bit for bit, about 1.7x the members per
+    --native; the same numbers bit for bit, about 1.75x the members per
     CPU-second); without a working compiler a RuntimeWarning says why and
     the VM runs them. Returns a Population (a virtual crew's results;
     Model.ensemble() returns an Ensemble of a plain model run)."""
