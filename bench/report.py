@@ -86,22 +86,29 @@ def fmt_s(v):
 
 def read_crew(outdir):
     """bench_crew's crew.tsv: the bare member and the N x T runs."""
-    out = {"bare": None, "runs": []}
+    out = {"bare": None, "runs": [], "build": None}
     for r in read_tsv(outdir, "crew.tsv"):
         if r[0] == "bare":
             out["bare"] = float(r[4])
+        elif r[0] == "native_build":
+            out["build"] = (float(r[3]), float(r[4]))
         elif r[0] == "ensemble" and len(r) >= 10:
             out["runs"].append({
                 "n": int(r[1]), "threads": int(r[2]), "wall": float(r[3]),
                 "cpu": float(r[4]), "rss_kib": int(r[5]),
                 "control": float(r[6]), "per_cpu_s": float(r[7]),
-                "x_bare": float(r[8]), "quantiles": r[9]})
+                "x_bare": float(r[8]), "quantiles": r[9],
+                "code": r[10] if len(r) >= 11 else "vm"})
     return out
 
 
 def crew_targets(crew, target):
     """Issue 19's goals from bench_crew's runs."""
-    runs = {(c["n"], c["threads"]): c for c in crew["runs"]}
+    # the goals on the fastest code measured (native when it was built)
+    code = "native" if any(c["code"] == "native" for c in crew["runs"]) \
+        else "vm"
+    runs = {(c["n"], c["threads"]): c for c in crew["runs"]
+            if c["code"] == code}
     if not runs:
         return
     big = max(n for n, _ in runs)
@@ -111,7 +118,7 @@ def crew_targets(crew, target):
         # what 2 free cores would take: the CPU time split perfectly, and
         # the wall time scaled by the control loop's missing speed-up
         free = c2["cpu"] / 2
-        target(f"crew: {big} members on 2 threads, wall",
+        target(f"crew: {big} members on 2 threads ({code}), wall",
                f"{fmt_s(c2['wall'])} (control speed-up {c2['control']:.2f}; "
                f"CPU {fmt_s(c2['cpu'])}, i.e. {fmt_s(free)} on 2 free "
                f"cores)", free <= 10 and big >= 10000, "<= 10 s at 10000")
@@ -142,14 +149,19 @@ def crew_section(crew):
          "its speed-up is what the machine gave 2 threads at that moment "
          "(2.00 on 2 free cores).", ""]
     if crew["bare"]:
-        L.append(f"- Bare member (one muskx_scenario_run): "
+        L.append(f"- Bare member (one muskx_scenario_run, VM): "
                  f"{fmt_s(crew['bare'])} CPU")
-        L.append("")
-    L += ["| members | threads | wall | CPU | members / CPU-s | x bare | "
-          "peak RSS | quantiles | control speed-up |",
-          "|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+    if crew["build"]:
+        L.append(f"- Native code of the model, built cold (cc): "
+                 f"{fmt_s(crew['build'][0])} wall, "
+                 f"{fmt_s(crew['build'][1])} CPU (then cached)")
+    L.append("")
+    L += ["| members | threads | code | wall | CPU | members / CPU-s | "
+          "x bare | peak RSS | quantiles | control speed-up |",
+          "|---:|---:|---|---:|---:|---:|---:|---:|---|---:|"]
     for c in crew["runs"]:
-        L.append(f"| {c['n']} | {c['threads']} | {fmt_s(c['wall'])} | "
+        L.append(f"| {c['n']} | {c['threads']} | {c['code']} | "
+                 f"{fmt_s(c['wall'])} | "
                  f"{fmt_s(c['cpu'])} | {c['per_cpu_s']:.0f} | "
                  f"{c['x_bare']:.2f} | {c['rss_kib'] / 1024:.1f} MB | "
                  f"{c['quantiles']} | {c['control']:.2f} |")
@@ -222,7 +234,7 @@ def main(argv):
     crew = read_crew(outdir)
     for c in crew["runs"]:
         rows.append((f"crew:iss_exercise:{c['n']}_members",
-                     f"libmuskx_{c['threads']}_thread"
+                     f"libmuskx_{c['code']}_{c['threads']}_thread"
                      f"{'s' if c['threads'] != 1 else ''}_wallclock",
                      f"{c['wall']:.6g}", "NA"))
     petab = read_tsv(outdir, "petab.tsv")

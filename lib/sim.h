@@ -48,6 +48,11 @@ struct muskx_sim {
   const muskx_model *m;
   const muskx__program *p;
   double *R; /* register file */
+  /* native code of p->rhs and p->jac (vm_native.h), owned by whoever set
+     it (an ensemble for its workers' sims); NULL: the VM runs them */
+  const struct muskx__native *native;
+  double *native_cache; /* its per-simulation cache (vm_native.h) */
+  int native_out;       /* out_keep is native->kept: run native->out */
 
   /* settings (survive runs; muskx_sim_reset restores defaults) */
   double *param_user; uint8_t *param_set;
@@ -364,5 +369,10 @@ void muskx__sens_free(muskx_sim *s);
 
 /* lapack_ls.c */
 SUNLinearSolver muskx__lapack_ls(N_Vector y, SUNMatrix A, SUNContext ctx);
+
+/* Runs the sim's rhs and jac with native code n (NULL: the VM again),
+   with a fresh cache, and its kept outputs when they are n->kept (call
+   after muskx__sim_keep_outputs); n must outlive the sim's use of it. */
+muskx_status muskx__sim_set_native(muskx_sim *s, const struct muskx__native *n);
 
 #endif
