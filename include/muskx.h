@@ -886,8 +886,10 @@ MUSKX_API muskx_status muskx_ensemble_set_memory_budget(muskx_ensemble *ens,
  * model, with the instructions that read only parameters computed once per
  * simulation (again when a parameter they read changes), is compiled once
  * with the C compiler cc (a command such as "cc", run without a shell;
- * needs a C compiler and libm's headers) and loaded. With cache_dir (an existing folder the caller trusts, e.g.
- * ~/.cache/muskx) the shared object is kept there, named after a hash of
+ * needs a C compiler and libm's headers) and loaded. With cache_dir (an existing folder owned by
+ * the user and writable by no one else, e.g. ~/.cache/muskx, mode 0700;
+ * another folder is refused, and a cached file is loaded only if it is
+ * the user's and writable by no one else) the shared object is kept there, named after a hash of
  * its source and command, and reused by later runs; NULL builds in a
  * temporary folder each time (about a second). cc NULL drops native code.
  * On failure (no compiler, a model over 400,000 instructions) the

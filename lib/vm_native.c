@@ -414,6 +414,18 @@ static muskx__native *load(const char *path, int with_out, char *msg,
   return n;
 }
 
+/* Code is loaded from the cache only where no one else could have put it:
+   a folder (not a link) owned by this user and writable by no one else,
+   and a regular file likewise. Anything else could run another user's
+   code in this process. */
+static int private_entry(const char *path, int want_dir) {
+  struct stat st;
+  if (lstat(path, &st) != 0 || st.st_uid != geteuid() ||
+      (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    return 0;
+  return want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
+}
+
 /* Compiles src_text in dir into final (renamed into place when done). */
 static int build_in(const char *dir, const char *cc, const char *src_text,
                     uint64_t key, const char *final, char *msg, size_t size) {
@@ -481,6 +493,13 @@ muskx__native *muskx__native_build(const muskx__program *p,
 
   char tmpdir[4096] = "", final[4200];
   const char *dir = cache_dir;
+  if (cache_dir != NULL && !private_entry(cache_dir, 1)) {
+    say(msg, size, "the cache folder %s is not a folder of this user's "
+        "that only this user can write to (mode 0700 is safe): native code "
+        "is neither kept nor loaded there", cache_dir);
+    muskx__free(text);
+    return NULL;
+  }
   if (dir == NULL) {
     const char *t = getenv("TMPDIR");
     snprintf(tmpdir, sizeof tmpdir, "%s/muskx-native-XXXXXX",
@@ -498,7 +517,7 @@ muskx__native *muskx__native_build(const muskx__program *p,
   muskx__native *n = NULL;
   struct stat st;
   int with_out = kept != NULL;
-  if (cache_dir != NULL && stat(final, &st) == 0)
+  if (cache_dir != NULL && stat(final, &st) == 0 && private_entry(final, 0))
     n = load(final, with_out, msg, size);
   if (n == NULL && build_in(dir, cc, text, key, final, msg, size) == 0)
     n = load(final, with_out, msg, size);

@@ -5,7 +5,8 @@
  * scenario gives the VM's bytes on 1 and 2 threads; a decay ensemble run
  * natively matches the analytic A0 exp(-k t); a missing or failing
  * compiler leaves the VM running with a message that says why; the cache
- * is reused, and a corrupt cached file is rebuilt, not loaded.
+ * is reused, a corrupt or foreign-writable cached file is rebuilt, not
+ * loaded, and a cache folder others can write to is refused.
  */
 #include <check.h>
 #include <math.h>
@@ -268,6 +269,21 @@ START_TEST(the_cache_is_reused_and_a_corrupt_file_rebuilt) {
   ck_assert_int_eq(st, MUSKX_OK);
   ck_assert_int_eq(stat(so, &st2), 0);
   ck_assert(st1.st_ino == st2.st_ino && st1.st_mtime == st2.st_mtime);
+  /* a cached file others could have written is rebuilt, not loaded */
+  ck_assert_int_eq(chmod(so, 0666), 0);
+  double *w = crew(sc, 2, 1, "cc", dir, &n2, &st);
+  ck_assert_int_eq(st, MUSKX_OK);
+  ck_assert_int_eq(stat(so, &st2), 0);
+  ck_assert(st2.st_ino != st1.st_ino && (st2.st_mode & 022) == 0);
+  ck_assert(memcmp(vm, w, n0 * sizeof *vm) == 0);
+  free(w);
+  /* a cache folder others can write to is refused: the VM runs */
+  ck_assert_int_eq(chmod(dir, 0777), 0);
+  double *v = crew(sc, 2, 1, "cc", dir, &n2, &st);
+  ck_assert_int_eq(st, MUSKX_EUNSUPPORTED);
+  ck_assert(memcmp(vm, v, n0 * sizeof *vm) == 0);
+  free(v);
+  ck_assert_int_eq(chmod(dir, 0700), 0);
   /* a corrupt file under that name is rebuilt, not loaded */
   FILE *f = fopen(so, "w");
   ck_assert_ptr_nonnull(f);
