@@ -20,6 +20,10 @@
  *             threads in the same run: its speed-up is what the machine
  *             offered at that moment (2.0 on 2 free cores), so a contended
  *             machine is visible next to the ensemble's speed-up.
+ *   code      the members run native code (muskx_ensemble_set_native, the
+ *             compiler "cc", built once into a fresh cache folder: its
+ *             cold build time is reported, children reuse it) or the
+ *             register VM (the smaller size only, for comparison).
  *
  *   bench_crew [--quick] [--tsv FILE]     (from the repository root)
  */
@@ -85,28 +89,46 @@ static double bare(muskx_scenario *sc, int reps) {
   return best;
 }
 
-/* The ensemble of n members on threads threads, quantiles included. */
-static int run_ensemble(muskx_scenario *sc, size_t n, int threads) {
-  const muskx_model *m = muskx_scenario_model(sc);
+/* An ensemble of the crew: the scenario, two traits varied, its reported
+   columns, muskx ensemble's memory budget; NULL on failure. */
+static muskx_ensemble *crew(muskx_scenario *sc) {
+  int nr = muskx_scenario_report_count(sc);
+  const char *names[64];
+  muskx_ensemble *e = NULL;
+  if (nr > 64) return NULL;
+  for (int c = 0; c < nr; c++) names[c] = muskx_scenario_report_name(sc, c);
+  if (muskx_ensemble_create(muskx_scenario_model(sc), &e) != MUSKX_OK ||
+      muskx_ensemble_set_scenario(e, sc) != MUSKX_OK ||
+      muskx_ensemble_vary(e, "kappa_R", MUSKX_DIST_LOGNORMAL, 0.28, 0.3) !=
+          MUSKX_OK ||
+      muskx_ensemble_vary(e, "w_res", MUSKX_DIST_UNIFORM, 0.1, 0.4) !=
+          MUSKX_OK ||
+      muskx_ensemble_set_columns(e, names, (size_t)nr) != MUSKX_OK ||
+      muskx_ensemble_set_memory_budget(e, (size_t)64 << 20, 200) !=
+          MUSKX_OK) {
+    if (e != NULL)
+      fprintf(stderr, "bench_crew: ensemble: %s\n", muskx_ensemble_errmsg(e));
+    muskx_ensemble_free(e);
+    return NULL;
+  }
+  return e;
+}
+
+/* The ensemble of n members on threads threads, quantiles included;
+   native: the cache folder of native code, or NULL for the VM. */
+static int run_ensemble(muskx_scenario *sc, size_t n, int threads,
+                        const char *native) {
   size_t nt = muskx_scenario_sample_times(sc, NULL, 0);
   int nr = muskx_scenario_report_count(sc);
   double *times = malloc(nt * sizeof *times);
-  const char *names[64];
-  muskx_ensemble *e = NULL;
-  if (times == NULL || nr > 64) return 1;
+  if (times == NULL) return 1;
   muskx_scenario_sample_times(sc, times, nt);
-  for (int c = 0; c < nr; c++) names[c] = muskx_scenario_report_name(sc, c);
   static const double probs[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
   double *q = malloc(5 * nt * (size_t)nr * sizeof *q);
-  int bad = q == NULL || muskx_ensemble_create(m, &e) != MUSKX_OK ||
-            muskx_ensemble_set_scenario(e, sc) != MUSKX_OK ||
-            muskx_ensemble_vary(e, "kappa_R", MUSKX_DIST_LOGNORMAL, 0.28,
-                                0.3) != MUSKX_OK ||
-            muskx_ensemble_vary(e, "w_res", MUSKX_DIST_UNIFORM, 0.1, 0.4) !=
-                MUSKX_OK ||
-            muskx_ensemble_set_columns(e, names, (size_t)nr) != MUSKX_OK ||
-            muskx_ensemble_set_memory_budget(e, (size_t)64 << 20, 200) !=
-                MUSKX_OK ||
+  muskx_ensemble *e = crew(sc);
+  int bad = q == NULL || e == NULL ||
+            (native != NULL &&
+             muskx_ensemble_set_native(e, "cc", native) != MUSKX_OK) ||
             muskx_ensemble_run(e, 0, n, 1, threads, times, nt, NULL, NULL) !=
                 MUSKX_OK ||
             muskx_ensemble_nfailed(e) != 0 ||
@@ -122,12 +144,13 @@ static int run_ensemble(muskx_scenario *sc, size_t n, int threads) {
 }
 
 /* Runs the ensemble in a child; its wall, CPU and peak RSS (KiB). */
-static int measure(muskx_scenario *sc, size_t n, int threads, double *wall,
-                   double *cpu, long *rss_kib) {
+static int measure(muskx_scenario *sc, size_t n, int threads,
+                   const char *native, double *wall, double *cpu,
+                   long *rss_kib) {
   double t0 = wall_now();
   pid_t pid = fork();
   if (pid < 0) return 1;
-  if (pid == 0) _exit(run_ensemble(sc, n, threads));
+  if (pid == 0) _exit(run_ensemble(sc, n, threads, native));
   int status = 0;
   struct rusage ru;
   if (wait4(pid, &status, 0, &ru) != pid) return -1;
@@ -182,42 +205,83 @@ int main(int argc, char **argv) {
   printf("crew  bare member (iss_exercise, one run)  %.6f s CPU\n", b);
   if (ft)
     fprintf(ft, "kind\tmembers\tthreads\twall_s\tcpu_s\tpeak_rss_kib\t"
-                "control_speedup\tmembers_per_cpu_s\tx_bare\tquantiles\n"
-                "bare\t1\t1\t%.6g\t%.6g\t0\tNA\t%.6g\t1\tNA\n",
+                "control_speedup\tmembers_per_cpu_s\tx_bare\tquantiles\tcode\n"
+                "bare\t1\t1\t%.6g\t%.6g\t0\tNA\t%.6g\t1\tNA\tvm\n",
             b, b, 1 / b);
+  /* native code, built cold into a fresh folder (the compiler's CPU
+     time is a child's: RUSAGE_CHILDREN) */
+  char cache[] = "/tmp/muskx-bench-crew-XXXXXX";
+  const char *native = mkdtemp(cache);
+  if (native != NULL) {
+    struct rusage r0, r1;
+    getrusage(RUSAGE_CHILDREN, &r0);
+    double w0 = wall_now(), c0 = cpu_now();
+    /* configured as the runs are: their kept outputs are in the build */
+    muskx_ensemble *e = crew(sc);
+    if (e == NULL || muskx_ensemble_set_native(e, "cc", native) != MUSKX_OK) {
+      fprintf(stderr, "bench_crew: no native code (%s); VM only\n",
+                  e ? muskx_ensemble_errmsg(e) : "out of memory");
+      rmdir(cache);
+      native = NULL;
+    }
+    double w = wall_now() - w0, c = cpu_now() - c0;
+    getrusage(RUSAGE_CHILDREN, &r1);
+    c += (double)(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +
+         1e-6 * (double)(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec) +
+         (double)(r1.ru_stime.tv_sec - r0.ru_stime.tv_sec) +
+         1e-6 * (double)(r1.ru_stime.tv_usec - r0.ru_stime.tv_usec);
+    muskx_ensemble_free(e);
+    if (native != NULL) {
+      printf("crew  native code built (cc, cold)  wall %.3f s  CPU %.3f s\n",
+             w, c);
+      if (ft) fprintf(ft, "native_build\t0\t1\t%.6g\t%.6g\t0\tNA\tNA\tNA"
+                          "\tNA\tnative\n", w, c);
+    }
+  }
   size_t sizes[2] = {quick ? 200 : 1000, quick ? 1000 : 10000};
   int fail = 0;
   for (int k = 0; k < 2; k++)
-    for (int threads = 1; threads <= 2; threads++) {
-      long spin_iters = (long)(quick ? 2e7 : 1e8);
-      double c1 = control(1, spin_iters), c2 = control(2, spin_iters);
-      double wall = 0, cpu = 0;
-      long rss = 0;
-      /* the bare run measured again around this run, under the same
-         contention: the per-member ratio compares like with like */
-      double b0 = bare(sc, 5);
-      int mode = measure(sc, sizes[k], threads, &wall, &cpu, &rss);
-      double b1 = bare(sc, 5), bnow = b0 < b1 ? b0 : b1;
-      if (!(bnow > 0)) bnow = b;
-      if (mode != 0 && mode != 3) {
-        fprintf(stderr, "bench_crew: %zu members on %d threads failed\n",
-                sizes[k], threads);
-        fail = 1;
-        continue;
+    for (int code = native != NULL ? 0 : 1; code < 2; code++)
+      for (int threads = 1; threads <= 2; threads++) {
+        /* the VM for comparison at the smaller size only */
+        if (code == 1 && native != NULL && k == 1) continue;
+        const char *nat = code == 0 ? native : NULL;
+        long spin_iters = (long)(quick ? 2e7 : 1e8);
+        double c1 = control(1, spin_iters), c2 = control(2, spin_iters);
+        double wall = 0, cpu = 0;
+        long rss = 0;
+        /* the bare run measured again around this run, under the same
+           contention: the per-member ratio compares like with like */
+        double b0 = bare(sc, 5);
+        int mode = measure(sc, sizes[k], threads, nat, &wall, &cpu, &rss);
+        double b1 = bare(sc, 5), bnow = b0 < b1 ? b0 : b1;
+        if (!(bnow > 0)) bnow = b;
+        if (mode != 0 && mode != 3) {
+          fprintf(stderr, "bench_crew: %zu members on %d threads failed\n",
+                  sizes[k], threads);
+          fail = 1;
+          continue;
+        }
+        double per = cpu / (double)sizes[k];
+        printf("crew  %6zu members x %d thread%s %-6s  wall %8.3f s  CPU "
+               "%8.3f s  %7.1f members/CPU-s  per member %.2f x bare  peak "
+               "RSS %6.1f MB (%s)  (control speed-up now %.2f)\n",
+               sizes[k], threads, threads > 1 ? "s" : " ",
+               nat ? "native" : "VM", wall, cpu, (double)sizes[k] / cpu,
+               per / bnow, (double)rss / 1024.0,
+               mode == 3 ? "exact" : "sketch", c1 / c2);
+        if (ft)
+          fprintf(ft, "ensemble\t%zu\t%d\t%.6g\t%.6g\t%ld\t%.4g\t%.6g\t%.4g"
+                      "\t%s\t%s\n",
+                  sizes[k], threads, wall, cpu, rss, c1 / c2,
+                  (double)sizes[k] / cpu, per / bnow,
+                  mode == 3 ? "exact" : "sketch", nat ? "native" : "vm");
       }
-      double per = cpu / (double)sizes[k];
-      printf("crew  %6zu members x %d thread%s  wall %8.3f s  CPU %8.3f s  "
-             "%7.1f members/CPU-s  per member %.2f x bare  peak RSS %6.1f MB"
-             " (%s)  (control speed-up now %.2f)\n",
-             sizes[k], threads, threads > 1 ? "s" : " ", wall, cpu,
-             (double)sizes[k] / cpu, per / bnow, (double)rss / 1024.0,
-             mode == 3 ? "exact" : "sketch", c1 / c2);
-      if (ft)
-        fprintf(ft, "ensemble\t%zu\t%d\t%.6g\t%.6g\t%ld\t%.4g\t%.6g\t%.4g\t%s\n",
-                sizes[k], threads, wall, cpu, rss, c1 / c2,
-                (double)sizes[k] / cpu, per / bnow,
-                mode == 3 ? "exact" : "sketch");
-    }
+  if (native != NULL) { /* the one shared object, then the folder */
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
+    if (system(cmd) != 0) fprintf(stderr, "bench_crew: %s failed\n", cmd);
+  }
   if (ft) fclose(ft);
   muskx_scenario_free(sc);
   return fail;

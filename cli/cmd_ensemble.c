@@ -39,6 +39,7 @@ enum {
   OPT_RTOL,
   OPT_ATOL,
   OPT_SOLVER,
+  OPT_NATIVE,
   OPT_COLUMNS,
   OPT_SAMPLES_OUT,
   OPT_QUIET,
@@ -69,6 +70,10 @@ static const cli_option options[] = {
     {OPT_ATOL, "atol", 0, "A", "absolute tolerance (models only)"},
     {OPT_SOLVER, "solver", 0, "NAME",
      "linear solver: auto, dense, lapack, klu or spgmr"},
+    {OPT_NATIVE, "native", 0, "CC",
+     "run the members as native code compiled with the C compiler CC "
+     "(cached in ~/.cache/muskx), 'off' for the VM, 'auto' (default): cc "
+     "from 500 samples on"},
     {OPT_COLUMNS, "columns", 0, "LIST",
      "comma-separated species or outputs to report (default: all, or the "
      "scenario's)"},
@@ -219,6 +224,7 @@ static int parse_args(cli_ens *job, ens_opts *o, const cli_command *self,
         break;
       case OPT_SAMPLES_OUT: job->samples_out = p.value; break;
       case OPT_QUIET: job->quiet = 1; break;
+      case OPT_NATIVE: job->native = p.value; break;
       case OPT_OUTPUT: job->output = p.value; break;
       case OPT_SUMMARIES: job->summaries_out = p.value; break;
       case OPT_PLOT: job->plot = p.value; break;
@@ -432,6 +438,7 @@ static int setup(cli_ens *job, ens_opts *o, const cli_command *self) {
     muskx_sim_free(sim);
     if (bad) return CLI_EXIT_FAIL;
   }
+  cli_ens_native(job->ens, job->native, job->nsamples, job->quiet);
   return -1;
 }
 

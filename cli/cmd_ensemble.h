@@ -41,6 +41,7 @@ typedef struct cli_ens {
   struct cli_threshold *thresholds; /* resolved (ens_threshold.h) */
   size_t budget;  /* --memory-budget: bytes of trajectories kept */
   int sketch_k;   /* --sketch-k */
+  const char *native; /* --native as given, or NULL (auto) */
   /* the per-member files while they are written (ens_output.c) */
   cli_out samples_fp, summaries_fp;
   int samples_open, summaries_open;

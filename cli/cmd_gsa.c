@@ -33,7 +33,8 @@ enum {
   OPT_THREADS,
   OPT_SET,
   OPT_FILE,
-  OPT_QUIET
+  OPT_QUIET,
+  OPT_NATIVE
 };
 
 static const cli_option options[] = {
@@ -55,6 +56,10 @@ static const cli_option options[] = {
      "set a value in every simulation (repeatable)"},
     {OPT_FILE, "out", 'o', "FILE", "write the CSV to FILE (default: stdout)"},
     {OPT_QUIET, "quiet", 'q', NULL, "no progress bar and no summary line"},
+    {OPT_NATIVE, "native", 0, "CC",
+     "run the simulations as native code compiled with the C compiler CC "
+     "(cached in ~/.cache/muskx), 'off' for the VM, 'auto' (default): cc "
+     "from 500 simulations on"},
     {0, NULL, 0, NULL, NULL},
 };
 
@@ -123,6 +128,7 @@ static int parse(cli_gsa *j, const cli_command *self, int argc, char **argv) {
         break;
       case OPT_FILE: j->file = p.value; break;
       case OPT_QUIET: j->quiet = 1; break;
+      case OPT_NATIVE: j->native = p.value; break;
       default: break;
     }
     if (bad) return CLI_EXIT_USAGE;
@@ -188,6 +194,7 @@ static int setup_ensemble(cli_gsa *j) {
     fprintf(stderr, "%s: %s\n", j->path, muskx_ensemble_errmsg(j->ens));
     return st == MUSKX_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
   }
+  cli_ens_native(j->ens, j->native, j->rows, j->quiet);
   return 0;
 }
 

@@ -28,6 +28,7 @@ typedef struct cli_gsa {
   double level;
   unsigned long long seed;
   int quiet;
+  const char *native; /* --native as given, or NULL (auto) */
   muskx_scenario *sc;
   muskx_ensemble *ens;
   double *design;       /* rows x nvary: the Saltelli design */

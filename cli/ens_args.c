@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ens_args.h"
 
@@ -66,4 +67,35 @@ int cli_scenario_load_set(const char *path, const cli_settings *settings,
     }
   }
   return -1;
+}
+
+/* $XDG_CACHE_HOME/muskx or $HOME/.cache/muskx, created; 0 or -1. */
+static int cache_dir(char *dir, size_t n) {
+  const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+  char parent[4096];
+  if (x != NULL && x[0] == '/')
+    snprintf(parent, sizeof parent, "%s", x);
+  else if (h != NULL && h[0] == '/')
+    snprintf(parent, sizeof parent, "%s/.cache", h);
+  else
+    return -1;
+  if ((size_t)snprintf(dir, n, "%s/muskx", parent) >= n) return -1;
+  mkdir(parent, 0700);
+  if (mkdir(dir, 0700) != 0 && errno != EEXIST) return -1;
+  struct stat st;
+  return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+void cli_ens_native(muskx_ensemble *ens, const char *arg, size_t members,
+                    int quiet) {
+  if (arg != NULL && strcmp(arg, "off") == 0) return;
+  if (arg == NULL || strcmp(arg, "auto") == 0) {
+    if (members < AUTO_NATIVE_MIN) return;
+    arg = "cc";
+  }
+  char dir[4200];
+  int cached = cache_dir(dir, sizeof dir) == 0;
+  if (muskx_ensemble_set_native(ens, arg, cached ? dir : NULL) != MUSKX_OK &&
+      !quiet)
+    fprintf(stderr, "muskx: note: %s\n", muskx_ensemble_errmsg(ens));
 }

@@ -26,5 +26,14 @@ int cli_parse_threads(const cli_command *self, const char *opt, const char *s,
    go on, or an exit status after printing why. */
 int cli_scenario_load_set(const char *path, const cli_settings *settings,
                           muskx_scenario **sc);
+/* --native CC|auto|off: native code for the members (muskx_ensemble_set_
+   native) with the compiler CC, cached in $XDG_CACHE_HOME/muskx or
+   ~/.cache/muskx (created, mode 0700). "auto" (NULL) means "cc" from
+   AUTO_NATIVE_MIN members on, where the compiler's one-off second (then
+   cached) is paid back. Never fails: without native code the VM runs the
+   members, and unless quiet a note says why. */
+#define AUTO_NATIVE_MIN 500
+void cli_ens_native(muskx_ensemble *ens, const char *arg, size_t members,
+                    int quiet);
 
 #endif

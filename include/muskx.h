@@ -879,6 +879,26 @@ MUSKX_API muskx_status muskx_ensemble_set_member_fn(muskx_ensemble *ens,
  */
 MUSKX_API muskx_status muskx_ensemble_set_memory_budget(muskx_ensemble *ens,
                                                         size_t bytes, int k);
+/*
+ * Runs the members' right-hand side and Jacobian as native code (about
+ * 1.75 times the members per CPU-second of the default register VM on the
+ * ISS crew; results identical bit for bit): C generated from the compiled
+ * model, with the instructions that read only parameters computed once per
+ * simulation (again when a parameter they read changes), is compiled once
+ * with the C compiler cc (a command such as "cc", run without a shell;
+ * needs a C compiler and libm's headers) and loaded. With cache_dir (an existing folder owned by
+ * the user and writable by no one else, e.g. ~/.cache/muskx, mode 0700;
+ * another folder is refused, and a cached file is loaded only if it is
+ * the user's and writable by no one else) the shared object is kept there, named after a hash of
+ * its source and command, and reused by later runs; NULL builds in a
+ * temporary folder each time (about a second). cc NULL drops native code.
+ * On failure (no compiler, a model over 400,000 instructions) the
+ * ensemble keeps running on the VM and the status says why.
+ * Status: EUNSUPPORTED (the message names the cause).
+ */
+MUSKX_API muskx_status muskx_ensemble_set_native(muskx_ensemble *ens,
+                                                 const char *cc,
+                                                 const char *cache_dir);
 /* The sketch of the last run when it kept no trajectories, else NULL. */
 MUSKX_API const muskx_qsketch *muskx_ensemble_sketch(
     const muskx_ensemble *ens);

@@ -180,7 +180,7 @@ static muskx_status setup_ida(muskx_sim *s, double t0) {
     s->dae_A = SUNDenseMatrix(n, n, s->ctx);
     if (s->dae_A)
       s->dae_LS = ls == MUSKX_LS_LAPACK ? muskx__lapack_ls(s->y, s->dae_A, s->ctx)
-                                        : SUNLinSol_Dense(s->y, s->dae_A, s->ctx);
+                                        : muskx__dense_ls_new(s->y, s->dae_A, s->ctx);
     if (s->dae_A == NULL || s->dae_LS == NULL) {
       free_ls(s);
       return muskx__sim_err(s, MUSKX_ENOMEM, "cannot create linear solver");

@@ -29,6 +29,7 @@
 #include "rng.h"
 #include "scenario.h"
 #include "sim.h"
+#include "vm_native.h"
 #include "pool_wait.h"
 
 muskx_status muskx__ens_err(muskx_ensemble *e, muskx_status st,
@@ -92,6 +93,7 @@ void muskx_ensemble_free(muskx_ensemble *e) {
   muskx__free(e->cols);
   muskx_qsketch_free(e->sk_run);
   muskx_qsketch_free(e->sk_part);
+  muskx__native_free(e->native);
   muskx__free(e);
 }
 
@@ -459,14 +461,18 @@ static void run_sample(pool *p, muskx_sim *sim, double *buf, double *vals,
 muskx_status muskx__ens_only_what_is_read(const muskx_ensemble *e,
                                           muskx_sim *sim) {
   sim->skip_eigen = 1;
-  if (e->cols == NULL) return MUSKX_OK;
-  int ns = muskx_model_count(e->m, MUSKX_SPECIES), n = 0;
-  int *which = muskx__calloc((size_t)e->ncols + 1, sizeof *which);
-  if (which == NULL) return MUSKX_ENOMEM;
-  for (int c = 0; c < e->ncols; c++)
-    if (e->cols[c] >= ns) which[n++] = e->cols[c] - ns;
-  muskx_status st = muskx__sim_keep_outputs(sim, which, n);
-  muskx__free(which);
+  muskx_status st = MUSKX_OK;
+  if (e->cols != NULL) {
+    int ns = muskx_model_count(e->m, MUSKX_SPECIES), n = 0;
+    int *which = muskx__calloc((size_t)e->ncols + 1, sizeof *which);
+    if (which == NULL) return MUSKX_ENOMEM;
+    for (int c = 0; c < e->ncols; c++)
+      if (e->cols[c] >= ns) which[n++] = e->cols[c] - ns;
+    st = muskx__sim_keep_outputs(sim, which, n);
+    muskx__free(which);
+  }
+  /* after the kept outputs, whose native code it may also run */
+  if (st == MUSKX_OK) st = muskx__sim_set_native(sim, e->native);
   return st;
 }
 

@@ -59,6 +59,9 @@ struct muskx_ensemble {
   size_t budget;
   int sketch_k;
   muskx_ensemble_member_fn member; /* per member, in sample order */
+  /* the model's right-hand side and Jacobian as native code for the
+     workers' sims (muskx_ensemble_set_native, vm_native.h), or NULL */
+  struct muskx__native *native;
   void *member_ctx;
 
   /* the last run */

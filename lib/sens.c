@@ -31,7 +31,8 @@ static void free_choice(muskx_sim *s) {
   for (int k = 0; s->sens_names && k < s->nsens; k++)
     muskx__free(s->sens_names[k]);
   void *arrays[] = {s->sens_names, s->sens_slot, s->sens_species, s->sens_y,
-                    s->sens_P, s->sens_P_nz, s->sens_work, s->sens_pbar,
+                    s->sens_P, s->sens_P_nz, s->sens_P_one, s->sens_work,
+                    s->sens_pbar,
                     s->sens_ss, s->sens_tau, s->sens_prev, s->sens_cache_y,
                     s->sens_dyn, s->sens_pbar_dyn};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
@@ -44,6 +45,7 @@ static void free_choice(muskx_sim *s) {
   s->sens_dyn = NULL;
   s->sens_ndyn = 0;
   s->sens_P_nz = NULL;
+  s->sens_P_one = NULL;
   s->sens_cache_ok = 0;
   s->nsens = 0;
 }
@@ -145,6 +147,7 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
   t.sens_y = muskx__calloc(ns * np, sizeof(double));
   t.sens_P = muskx__calloc(npl * np, sizeof(double));
   t.sens_P_nz = muskx__calloc(npl, 1);
+  t.sens_P_one = muskx__calloc(npl, sizeof *t.sens_P_one);
   t.sens_work = muskx__calloc(nwork, sizeof(double));
   t.sens_pbar = muskx__calloc(np, sizeof(double));
   t.sens_ss = muskx__calloc(ns * np, sizeof(double));
@@ -155,7 +158,8 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
   t.sens_pbar_dyn = muskx__calloc(np, sizeof(double));
   st = MUSKX_OK;
   if (!t.sens_names || !t.sens_slot || !t.sens_species || !t.sens_y ||
-      !t.sens_P || !t.sens_P_nz || !t.sens_work || !t.sens_pbar ||
+      !t.sens_P || !t.sens_P_nz || !t.sens_P_one || !t.sens_work ||
+      !t.sens_pbar ||
       !t.sens_ss || !t.sens_tau || !t.sens_prev || !t.sens_cache_y ||
       !t.sens_dyn || !t.sens_pbar_dyn)
     st = muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (sensitivities)");
@@ -209,6 +213,7 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
   s->sens_y = t.sens_y;
   s->sens_P = t.sens_P;
   s->sens_P_nz = t.sens_P_nz;
+  s->sens_P_one = t.sens_P_one;
   s->sens_work = t.sens_work;
   s->sens_pbar = t.sens_pbar;
   s->sens_ss = t.sens_ss;
@@ -236,9 +241,14 @@ const char *muskx_sim_sens_name(const muskx_sim *s, int k) {
 void muskx__sens_P_update_nz(muskx_sim *s) {
   int np = s->nsens;
   for (int j = 0; j < s->p->nparamlike; j++) {
-    uint8_t nz = 0;
-    for (int k = 0; k < np && !nz; k++) nz = s->sens_P[(size_t)j * np + k] != 0;
-    s->sens_P_nz[j] = nz;
+    int count = 0, last = -1;
+    for (int k = 0; k < np; k++)
+      if (s->sens_P[(size_t)j * np + k] != 0) {
+        count++;
+        last = k;
+      }
+    s->sens_P_nz[j] = count > 0;
+    s->sens_P_one[j] = count == 1 ? last : -1;
   }
 }
 
@@ -324,9 +334,16 @@ void muskx__sens_dfdp(muskx_sim *s, double t, const double *y, double *fp) {
     if (!s->sens_P_nz[j] || d->code.nresults == 0) continue;
     muskx__vm_run(&d->code, s->R);
     const double *pj = s->sens_P + (size_t)j * np;
+    int one = s->sens_P_one[j];
+    /* A row of dP/dp with one nonzero (a chosen parameter itself) adds to
+       one column only: the others would add v * 0 = 0 (for finite v). */
     for (int32_t e = 0; e < d->code.nresults; e++) {
       double v = s->R[d->code.results[e]];
       double *fi = fp + (size_t)d->row[e] * np;
+      if (one >= 0) {
+        fi[one] += v * pj[one];
+        continue;
+      }
       for (int k = 0; k < np; k++) fi[k] += v * pj[k];
     }
   }
@@ -354,8 +371,8 @@ static int sens_rhs_cb(int Ns, sunrealtype t, N_Vector y, N_Vector ydot,
   }
   for (int v = 0; v < Ns; v++) { /* CVODES vector v is parameter k */
     int k = s->sens_dyn[v];
-    const double *sk = N_VGetArrayPointer(yS[v]);
-    double *dk = N_VGetArrayPointer(ySdot[v]);
+    const double *sk = NV_DATA_S(yS[v]); /* serial vectors (nvector_fast.c) */
+    double *dk = NV_DATA_S(ySdot[v]);
     dk[0] = 0.0; /* the placeholder state of a model without species */
     for (int i = 0; i < n; i++) dk[i] = fp[(size_t)i * np + k];
     for (int j = 0; j < n; j++)

@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "sim.h"
+#include "vm_native.h"
 #include "vm.h"
 
 muskx_status muskx__sim_err(muskx_sim *s, muskx_status st, const char *fmt,
@@ -150,7 +151,7 @@ void muskx_sim_free(muskx_sim *s) {
                     s->ev_left, s->ev_every, s->ev_until, s->scratch,
                     s->rootsfound, s->doses, s->pending, s->dose_left,
                     s->dose_next, s->root_time, s->cons_a, s->cons_ipiv, s->eig_re, s->eig_im,
-                    s->ev_inert};
+                    s->ev_inert, s->native_cache};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
     muskx__free(arrays[i]);
   muskx__free(s);
@@ -461,13 +462,43 @@ void muskx__sim_inputs_at(muskx_sim *s, double t) {
   }
 }
 
+/* prog on the register file: its native code when the sim has some. */
+muskx_status muskx__sim_set_native(muskx_sim *s, const muskx__native *n) {
+  double *c = n != NULL ? muskx__calloc((size_t)n->ncache + 1, sizeof *c)
+                        : NULL;
+  if (n != NULL && c == NULL) return MUSKX_ENOMEM;
+  muskx__free(s->native_cache);
+  s->native_cache = c;
+  s->native = n;
+  /* the kept outputs too, when they are the very program n compiled */
+  const muskx__prog *k = n != NULL ? &n->kept : NULL, *o = &s->out_keep;
+  s->native_out =
+      k != NULL && n->out != NULL && s->have_out_keep &&
+      k->ncode == o->ncode && k->nresults == o->nresults &&
+      memcmp(k->code, o->code, (size_t)o->ncode * sizeof *o->code) == 0 &&
+      memcmp(k->results, o->results,
+             (size_t)o->nresults * sizeof *o->results) == 0;
+  return MUSKX_OK;
+}
+
+static void run_prog(const muskx_sim *s, const muskx__prog *prog) {
+  if (s->native != NULL && prog == &s->p->rhs)
+    s->native->rhs(s->R, s->native_cache);
+  else if (s->native != NULL && prog == &s->p->jac)
+    s->native->jac(s->R, s->native_cache);
+  else if (s->native_out && prog == &s->out_keep)
+    s->native->out(s->R, s->native_cache);
+  else
+    muskx__vm_run(prog, s->R);
+}
+
 void muskx__sim_eval(muskx_sim *s, const muskx__prog *prog, double t,
                      const double *y) {
   const muskx__program *p = s->p;
   double *R = s->R;
   if (p->ndelays > 0) { /* leaves (t, inputs, y) in the registers */
     muskx__delay_update(s, t, y);
-    muskx__vm_run(prog, R);
+    run_prog(s, prog);
     return;
   }
   R[p->reg_time] = t;
@@ -475,7 +506,7 @@ void muskx__sim_eval(muskx_sim *s, const muskx__prog *prog, double t,
     R[p->reg_input0 + i] = s->in_a[i] + s->in_b[i] * t;
   if (y != NULL)
     memcpy(R + p->reg_state0, y, (size_t)s->m->nspecies * sizeof *y);
-  muskx__vm_run(prog, R);
+  run_prog(s, prog);
 }
 
 muskx_status muskx_sim_eval_rhs(muskx_sim *s, double t, const double *y,

@@ -48,6 +48,11 @@ struct muskx_sim {
   const muskx_model *m;
   const muskx__program *p;
   double *R; /* register file */
+  /* native code of p->rhs and p->jac (vm_native.h), owned by whoever set
+     it (an ensemble for its workers' sims); NULL: the VM runs them */
+  const struct muskx__native *native;
+  double *native_cache; /* its per-simulation cache (vm_native.h) */
+  int native_out;       /* out_keep is native->kept: run native->out */
 
   /* settings (survive runs; muskx_sim_reset restores defaults) */
   double *param_user; uint8_t *param_set;
@@ -146,6 +151,7 @@ struct muskx_sim {
   double *sens_y;        /* nspecies * nsens: the state's now */
   double *sens_P;        /* nparamlike * nsens: the parameters' now */
   uint8_t *sens_P_nz;    /* per parameter-like slot: a nonzero row */
+  int *sens_P_one;       /* per slot: the row's only nonzero column, or -1 */
   double *sens_work;     /* jac_nnz + 3 * nspecies * nsens + more */
   double *sens_pbar;     /* nsens scales for error control */
   double *sens_ss;       /* nspecies * nsens from the last steady state */
@@ -318,6 +324,15 @@ SUNMatrix muskx__sparse_matrix_new(sunindextype rows, sunindextype cols,
    optimised copies of SUNDIALS' own (bit-identical results); NULL when out
    of memory. Every vector the integrators clone from is made here. */
 N_Vector muskx__nvector_new(int n, SUNContext ctx);
+/* nvector_fast_arrays.c: installs the vector-array operations (linear
+   sums, scale-add-multi, linear combinations of arrays) in v's table,
+   bit-identical to SUNDIALS' per-vector fallback; muskx__nvector_new
+   calls it. */
+void muskx__nvector_fast_arrays(N_Vector v);
+/* sunlinsol_dense_fast.c: SUNLinSol_Dense() whose LU factorisation and
+   solve are the library's optimised, bit-identical copies; NULL when out
+   of memory. */
+SUNLinearSolver muskx__dense_ls_new(N_Vector y, SUNMatrix A, SUNContext ctx);
 
 /* sens.c, sens_events.c: forward sensitivities in the CVODE driver */
 /* The run integrates sensitivities: CVodeSensInit/ReInit from sens_y,
@@ -354,5 +369,10 @@ void muskx__sens_free(muskx_sim *s);
 
 /* lapack_ls.c */
 SUNLinearSolver muskx__lapack_ls(N_Vector y, SUNMatrix A, SUNContext ctx);
+
+/* Runs the sim's rhs and jac with native code n (NULL: the VM again),
+   with a fresh cache, and its kept outputs when they are n->kept (call
+   after muskx__sim_keep_outputs); n must outlive the sim's use of it. */
+muskx_status muskx__sim_set_native(muskx_sim *s, const struct muskx__native *n);
 
 #endif

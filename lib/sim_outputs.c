@@ -30,6 +30,7 @@ muskx_status muskx__sim_keep_outputs(muskx_sim *s, const int *which, int n) {
   memset(&s->out_keep, 0, sizeof s->out_keep);
   s->out_keep_idx = NULL;
   s->have_out_keep = 0;
+  s->native_out = 0; /* native code of the old program (sim.c) */
   if (n < 0) return MUSKX_OK;
   const muskx__prog *src = &s->p->outputs;
   uint8_t *live = muskx__calloc((size_t)s->p->nregs + 1, 1);

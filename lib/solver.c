@@ -358,7 +358,7 @@ static muskx_status attach_direct(muskx_sim *s, muskx_linear_solver ls, int n) {
     s->A = SUNDenseMatrix(n, n, s->ctx);
     if (s->A)
       s->LS = ls == MUSKX_LS_LAPACK ? muskx__lapack_ls(s->y, s->A, s->ctx)
-                                    : SUNLinSol_Dense(s->y, s->A, s->ctx);
+                                    : muskx__dense_ls_new(s->y, s->A, s->ctx);
   }
   if (s->A == NULL || s->LS == NULL)
     return muskx__sim_err(s, MUSKX_ENOMEM, "cannot create linear solver");

@@ -2,7 +2,8 @@
  * test_sens.c -- forward sensitivities (issue 15) against analytic
  * solutions: exponential decay (by the rate, by an initial value written
  * as an expression, by the species' own initial value, by a compartment
- * volume), a linear two-state system (matrix exponential), a state reset
+ * volume, through a derived parameter of two chosen ones), a linear
+ * two-state system (matrix exponential), a state reset
  * at a state-dependent event (the event time moves with p), an event that
  * switches a parameter, a bolus dose, a steady state and a run from it;
  * and the errors of the API.
@@ -83,6 +84,41 @@ START_TEST(decay_by_rate_and_initial_value_expression) {
   tu_run(s, times, 6, plain);
   for (int i = 0; i < 6; i++)
     TU_CLOSE(plain[i * 2], 3 * exp(-0.5 * times[i]), RTOL, ATOL, "A", times[i]);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
+/* df/dp through a derived parameter that follows two chosen ones (a row
+   of dP/dp with two nonzeros) next to a chosen parameter used directly
+   (a row with one: sens.c adds only that column) and an initial value:
+   A' = -(k + c) A, k = a + 2 b, so dA/da = -t A, dA/db = -2 t A,
+   dA/dc = -t A, dA/dA0 = A / A0. */
+START_TEST(derived_and_direct_parameters_in_one_rate) {
+  muskx_model *m = load_text(
+      "muskx: 1\n"
+      "model: {id: derived}\n"
+      "parameters:\n"
+      "  a: 0.2\n"
+      "  b: 0.15\n"
+      "  c: 0.1\n"
+      "  A0: 2\n"
+      "  k: {value: a + 2*b}\n"
+      "species: {A: A0}\n"
+      "reactions:\n"
+      "  - {equation: A ->, rate: k*A + c*A}\n");
+  const char *names[] = {"a", "b", "c", "A0"};
+  muskx_sim *s = sens_sim(m, names, 4);
+  double times[5] = {0, 0.5, 2, 5, 9}, out[5], sens[5 * 4];
+  TU_OK(s, muskx_sim_run_sens(s, times, 5, out, sens));
+  for (int i = 0; i < 5; i++) {
+    double t = times[i], A = 2 * exp(-0.6 * t);
+    TU_CLOSE(out[i], A, RTOL, ATOL, "A", t);
+    TU_CLOSE(SENS(sens, i, 0, 0, 1, 4), -t * A, RTOL, ATOL, "dA/da", t);
+    TU_CLOSE(SENS(sens, i, 0, 1, 1, 4), -2 * t * A, RTOL, ATOL, "dA/db", t);
+    TU_CLOSE(SENS(sens, i, 0, 2, 1, 4), -t * A, RTOL, ATOL, "dA/dc", t);
+    TU_CLOSE(SENS(sens, i, 0, 3, 1, 4), A / 2, RTOL, ATOL, "dA/dA0", t);
+  }
   muskx_sim_free(s);
   muskx_model_free(m);
 }
@@ -373,6 +409,7 @@ static Suite *suite(void) {
   TCase *tc = tcase_create("analytic");
   tcase_add_test(tc, decay_by_rate_and_initial_value_expression);
   tcase_add_test(tc, compartment_volume);
+  tcase_add_test(tc, derived_and_direct_parameters_in_one_rate);
   tcase_add_test(tc, linear_two_state_system);
   tcase_add_test(tc, state_reset_at_a_state_dependent_event);
   tcase_add_test(tc, event_switches_a_parameter);

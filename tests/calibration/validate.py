@@ -127,6 +127,21 @@ FLIGHT = {"loading": ([0, 180], [0, 1])}
 FLIGHT_EX = dict(FLIGHT, exercise_resistive=([0, 180], [1, 0]),
                  exercise_aerobic=([0, 180], [1, 0]))
 PM = {"postmenopausal": 1}
+# The drug trials gave every participant, placebo arms included, calcium
+# (>= 1000 mg/day) and vitamin D (>= 400-800 IU/day) (FREEDOM, the phase 2
+# extensions, FRAME), on top of a diet of about 700 mg/day (women 51-70,
+# NHANES 2003-2006: Bailey RL et al. 2010 J Nutr 140:817, recalled): the
+# pm_* protocols run at 1700 mg/day, the steady start included (issue 17
+# calcium; models without the calcium_intake input run without it).
+# Vitamin D repletion is the model's default state.
+TRIAL_CA_INTAKE = 1700
+
+
+def trial(model):
+    """Input tables of a drug-trial arm: the trials' calcium supplement."""
+    if "calcium_intake" in model.inputs:
+        return {"calcium_intake": ([0], [TRIAL_CA_INTAKE])}
+    return {}
 
 # protocol id -> (input tables, --set values, t_end, denosumab dose count)
 BEDREST_PROXY = 0.5  # the loading that stood for bed rest before issue 17
@@ -146,12 +161,12 @@ def protocols(model):
         "flight180_ex": (FLIGHT_EX, {}, 545, None),
         "bedrest119": (bedrest(model, 119), {}, 300, None),
         "bedrest70": (bedrest(model, 70), {}, 120, None),
-        "pm_placebo": ({}, dict(PM), 1825, None),
-        "pm_dmab": ({}, dict(PM, dmab_dose=60), 1825, None),
-        "dmab_stop24": ({}, dict(PM, dmab_dose=60), 1280, 4),
-        "dmab_stop8y": ({}, dict(PM, dmab_dose=60), 3286, 16),
-        "pm_romo210": ({}, dict(PM, romo_dose=210), 365, None),
-        "pm_romo_dmab": ({}, dict(PM, romo_dose=210, dmab_dose=60, dmab_start=365), 730, None),
+        "pm_placebo": (trial(model), dict(PM), 1825, None),
+        "pm_dmab": (trial(model), dict(PM, dmab_dose=60), 1825, None),
+        "dmab_stop24": (trial(model), dict(PM, dmab_dose=60), 1280, 4),
+        "dmab_stop8y": (trial(model), dict(PM, dmab_dose=60), 3286, 16),
+        "pm_romo210": (trial(model), dict(PM, romo_dose=210), 365, None),
+        "pm_romo_dmab": (trial(model), dict(PM, romo_dose=210, dmab_dose=60, dmab_start=365), 730, None),
         "healthy": ({}, {}, 365, None),
         "healthy_romo210": ({}, {"romo_dose": 210}, 365, None),
     }

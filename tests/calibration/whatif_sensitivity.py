@@ -57,7 +57,8 @@ PARAMS = [
     ("tau_acc", "osteocyte accommodation time (issue 17)"),
     ("K_psi_b", "osteocyte disuse response, half-maximal stimulus"),
     ("k_sec", "secondary mineralisation rate"),
-    ("calcium.g_gut", "PTH -> gut Ca absorption"),
+    ("calcium.e_D", "PTH -> calcitriol (gut Ca absorption)"),
+    ("calcium.Q_ex0", "exchangeable bone Ca pool"),
 ]
 
 # the files a dotted prefix lives in (for the provenance read from `doc`)

@@ -18,6 +18,8 @@ called on the calling thread, with the GIL, as done, total.
 """
 
 import ctypes
+import os
+import warnings
 
 from . import _lib
 from ._lib import lib, c_double_p, c_int_p, encode, text
@@ -54,6 +56,8 @@ _PROTOTYPES = {
     "muskx_ensemble_set_scenario": (_I, [_P, _P]),
     "muskx_ensemble_set_columns": (_I, [_P, ctypes.POINTER(ctypes.c_char_p),
                                         _Z]),
+    "muskx_ensemble_set_native": (_I, [_P, ctypes.c_char_p,
+                                       ctypes.c_char_p]),
     "muskx_ensemble_ncols": (_I, [_P]),
     "muskx_ensemble_column_name": (ctypes.c_char_p, [_P, _I]),
     "muskx_ensemble_nvaried": (_I, [_P]),
@@ -151,8 +155,20 @@ class Population:
         return out.reshape((len(p),) + self.trajectories.shape[1:])
 
 
+def _native_cache():
+    """$XDG_CACHE_HOME/muskx or ~/.cache/muskx (as muskx(1)), or None."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".cache")
+    d = os.path.join(base, "muskx")
+    try:
+        os.makedirs(d, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return d if os.path.isabs(d) else None
+
+
 def _run(scenario, vary=None, table=None, names=None, times=None,
-         columns=None, seed=1, threads=0, progress=None):
+         columns=None, seed=1, threads=0, progress=None, native=None):
     """The ensemble engine of ensemble() and gsa(): returns a Population."""
     if np is None:
         raise MuskxError("muskx.ensemble needs numpy", status="ESTATE")
@@ -187,6 +203,13 @@ def _run(scenario, vary=None, table=None, names=None, times=None,
         cols = list(columns) if columns is not None else scenario.columns
         carr = (ctypes.c_char_p * len(cols))(*[encode(c) for c in cols])
         check(lib.muskx_ensemble_set_columns(ens, carr, len(cols)), "columns")
+        if native:
+            cache = _native_cache()
+            if lib.muskx_ensemble_set_native(
+                    ens, encode(native),
+                    encode(cache) if cache else None) != _lib.OK:
+                warnings.warn(text(lib.muskx_ensemble_errmsg(ens)),
+                              RuntimeWarning, stacklevel=3)
         if times is None:
             n = lib.muskx_scenario_sample_times(sc_ptr, None, 0)
             t = np.empty(n)
@@ -236,17 +259,22 @@ def _execute(scenario, setup, samples, seed, threads, progress):
 
 
 def ensemble(scenario, samples, vary=None, columns=None, times=None, seed=1,
-             threads=0, progress=None):
+             threads=0, progress=None, native=None):
     """Runs `samples` members of a scenario, each with its own values of
     the `vary` names ({name: (distribution, a, b)} with distribution
     "lognormal" (median, cv), "normal" (mean, sd) or "uniform" (low,
     high)), drawn from (seed, member) so the result does not depend on
     `threads` (0: one per processor). columns: the kept columns (default
     the scenario's); times: sample times in days (default the scenario's).
-    progress(done, total) is called as members finish. Returns a
-    Population (a virtual crew's results; Model.ensemble() returns an
-    Ensemble of a plain model run)."""
-    setup = _run(scenario, vary=vary, times=times, columns=columns)
+    progress(done, total) is called as members finish. native: a C
+    compiler command (e.g. "cc") to run the members' right-hand side and
+    Jacobian as native code, cached in ~/.cache/muskx (muskx(1),
+    --native; the same numbers bit for bit, about 1.75x the members per
+    CPU-second); without a working compiler a RuntimeWarning says why and
+    the VM runs them. Returns a Population (a virtual crew's results;
+    Model.ensemble() returns an Ensemble of a plain model run)."""
+    setup = _run(scenario, vary=vary, times=times, columns=columns,
+                 native=native)
     return _execute(scenario, setup, int(samples), seed, threads, progress)
 
 
@@ -261,14 +289,15 @@ class Sensitivity:
 
 
 def gsa(scenario, vary, samples, outputs, bootstrap=500, level=0.95, seed=1,
-        threads=0, progress=None):
+        threads=0, progress=None, native=None):
     """First-order and total Sobol indices of each output (NAME@WHEN: a
     phase's end, landing, end, or a day) with respect to each `vary` name
     ({name: (distribution, a, b)} as for ensemble()): Saltelli design of
     `samples` base samples on a Sobol' sequence, samples * (k + 2) runs on
     the thread pool, Jansen's estimators, percentile bootstrap intervals
     (`bootstrap` resamples drawn from `seed`, central `level`). The same
-    numbers as `muskx gsa` and for any `threads`. Returns a Sensitivity."""
+    numbers as `muskx gsa` and for any `threads`; native as for
+    ensemble(). Returns a Sensitivity."""
     names = list(vary)
     k = len(names)
     if k == 0 or not outputs:
@@ -291,7 +320,7 @@ def gsa(scenario, vary, samples, outputs, bootstrap=500, level=0.95, seed=1,
         if name not in cols:
             cols.append(name)
     setup = _run(scenario, table=design, names=names, times=times,
-                 columns=cols)
+                 columns=cols, native=native)
     r = _execute(scenario, setup, None, seed, threads, progress)
     res = Sensitivity()
     res.outputs = list(outputs)

@@ -73,6 +73,37 @@ class PopulationTest(unittest.TestCase):
         self.assertEqual(seen[-1], (300, 300))
         self.assertEqual([d for d, _ in seen], sorted(d for d, _ in seen))
 
+    def test_native_members_are_the_vm_members_and_exact(self):
+        cache = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                             "muskx-pytest-native-%d" % os.getpid())
+        old = os.environ.get("XDG_CACHE_HOME")
+        os.environ["XDG_CACHE_HOME"] = cache
+        try:
+            vm = muskx.ensemble(self.sc, 40, vary={"a": ("uniform", 0, 1)},
+                                threads=2)
+            nat = muskx.ensemble(self.sc, 40, vary={"a": ("uniform", 0, 1)},
+                                 threads=2, native="cc")
+            self.assertTrue(os.listdir(os.path.join(cache, "muskx")))
+        finally:
+            if old is None:
+                del os.environ["XDG_CACHE_HOME"]
+            else:
+                os.environ["XDG_CACHE_HOME"] = old
+            for root, dirs, files in os.walk(cache, topdown=False):
+                for f in files:
+                    os.unlink(os.path.join(root, f))
+                for d in dirs:
+                    os.rmdir(os.path.join(root, d))
+            os.rmdir(cache)
+        self.assertEqual(vm.trajectories.tobytes(), nat.trajectories.tobytes())
+        # X(1 d) = a + 2.5, per member
+        self.assertTrue(np.allclose(nat.trajectories[:, -1, 0],
+                                    nat.values[:, 0] + 2.5, rtol=1e-5))
+        with self.assertWarnsRegex(RuntimeWarning, "nonexistent"):
+            fb = muskx.ensemble(self.sc, 5, vary={"a": ("uniform", 0, 1)},
+                                native="/nonexistent/cc")
+        self.assertEqual(fb.nfailed, 0)
+
     def test_the_gil_is_released_while_members_run(self):
         ticks = [0]
         done = threading.Event()

@@ -1,0 +1,128 @@
+/*
+ * nvector_fast_arrays.c -- the vector-array operations CVODES calls on
+ * the sensitivity vectors (N_VLinearSumVectorArray, N_VScaleAddMulti...,
+ * N_VLinearCombination...), as single calls compiled with the library's
+ * flags, for the vectors of nvector_fast.c.
+ *
+ * Why: a serial vector of Debian's SUNDIALS 6.4.1 has no fused operations
+ * enabled, so SUNDIALS' generic N_V*VectorArray loop over the vectors and
+ * call N_VLinearSum (through its dispatcher) once per vector and term; on
+ * a forward-sensitivity run of the Boehm_JProteomeRes2014 PEtab problem
+ * (8 states, 6 sensitivities) these calls of 8-element loops were about a
+ * third of all instructions (callgrind: nvector_fast.c's linear_sum alone
+ * 21 %, called 4 million times for 62 runs).
+ *
+ * Each operation does what SUNDIALS' generic fallback does, vector by
+ * vector and term by term in the same order, with the element loops of
+ * nvector_fast.c's linear_sum and scale written out here (same special
+ * cases: a == b gives a (x + y), a == -b gives a (x - y)), so every
+ * result is bit-identical to the run without them
+ * (tests/test_nvector.c compares both paths).
+ */
+#include <math.h>
+
+#include <nvector/nvector_serial.h>
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("vect-cost-model=dynamic")
+#endif
+
+#include "sim.h"
+
+#define DATA(v) NV_DATA_S(v)
+#define LEN(v) NV_LENGTH_S(v)
+
+/* z = a x + b y with N_VLinearSum's cases (nvector_fast.c linear_sum) */
+static inline void lsum(sunindextype n, sunrealtype a, const sunrealtype *xd,
+                        sunrealtype b, const sunrealtype *yd,
+                        sunrealtype *zd) {
+  if (a == b) {
+    for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
+  } else if (a == -b) {
+    for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
+  } else {
+    for (sunindextype i = 0; i < n; i++) zd[i] = a * xd[i] + b * yd[i];
+  }
+}
+
+/* Z[i] = a X[i] + b Y[i] */
+static int linear_sum_array(int nvec, sunrealtype a, N_Vector *X,
+                            sunrealtype b, N_Vector *Y, N_Vector *Z) {
+  for (int i = 0; i < nvec; i++)
+    lsum(LEN(X[i]), a, DATA(X[i]), b, DATA(Y[i]), DATA(Z[i]));
+  return 0;
+}
+
+/* Z[j] = a[j] x + Y[j] (the fallback: N_VLinearSum(a[j], x, 1, Y[j], Z[j])) */
+static int scale_add_multi(int nsum, sunrealtype *a, N_Vector x, N_Vector *Y,
+                           N_Vector *Z) {
+  for (int j = 0; j < nsum; j++)
+    lsum(LEN(x), a[j], DATA(x), 1.0, DATA(Y[j]), DATA(Z[j]));
+  return 0;
+}
+
+/* Z[j][i] = a[j] X[i] + Y[j][i] */
+static int scale_add_multi_array(int nvec, int nsum, sunrealtype *a,
+                                 N_Vector *X, N_Vector **Y, N_Vector **Z) {
+  for (int i = 0; i < nvec; i++)
+    for (int j = 0; j < nsum; j++)
+      lsum(LEN(X[i]), a[j], DATA(X[i]), 1.0, DATA(Y[j][i]), DATA(Z[j][i]));
+  return 0;
+}
+
+/* z = c[0] X[0], then z = c[j] X[j] + z for j = 1 .. (the fallback:
+   N_VScale, then N_VLinearSum(c[j], X[j], 1, z, z)) */
+static void combine(int nsum, const sunrealtype *c, N_Vector *X,
+                    N_Vector *const *XX, int i, N_Vector z) {
+  sunindextype n = LEN(z);
+  sunrealtype *zd = DATA(z);
+  N_Vector x0 = XX ? XX[0][i] : X[0]; /* (NV_DATA_S does not parenthesise) */
+  const sunrealtype *x0d = DATA(x0);
+  for (sunindextype k = 0; k < n; k++) zd[k] = c[0] * x0d[k];
+  for (int j = 1; j < nsum; j++) {
+    N_Vector xj = XX ? XX[j][i] : X[j];
+    lsum(n, c[j], DATA(xj), 1.0, zd, zd);
+  }
+}
+
+static int linear_combination(int nsum, sunrealtype *c, N_Vector *X,
+                              N_Vector z) {
+  combine(nsum, c, X, NULL, 0, z);
+  return 0;
+}
+
+/* Z[i] = sum_j c[j] X[j][i] */
+static int linear_combination_array(int nvec, int nsum, sunrealtype *c,
+                                    N_Vector **X, N_Vector *Z) {
+  for (int i = 0; i < nvec; i++) combine(nsum, c, NULL, X, i, Z[i]);
+  return 0;
+}
+
+/* Z[i] = c[i] X[i] */
+static int scale_array(int nvec, sunrealtype *c, N_Vector *X, N_Vector *Z) {
+  for (int i = 0; i < nvec; i++) {
+    const sunrealtype *xd = DATA(X[i]);
+    sunrealtype *zd = DATA(Z[i]);
+    sunindextype n = LEN(X[i]);
+    for (sunindextype k = 0; k < n; k++) zd[k] = c[i] * xd[k];
+  }
+  return 0;
+}
+
+/* nrm[i] = the WRMS norm of X[i] with weights W[i] (nvector_fast.c's) */
+static int wrms_norm_array(int nvec, N_Vector *X, N_Vector *W,
+                           sunrealtype *nrm) {
+  for (int i = 0; i < nvec; i++) nrm[i] = X[i]->ops->nvwrmsnorm(X[i], W[i]);
+  return 0;
+}
+
+void muskx__nvector_fast_arrays(N_Vector v) {
+  N_Vector_Ops o = v->ops;
+  o->nvlinearsumvectorarray = linear_sum_array;
+  o->nvscaleaddmulti = scale_add_multi;
+  o->nvscaleaddmultivectorarray = scale_add_multi_array;
+  o->nvlinearcombination = linear_combination;
+  o->nvlinearcombinationvectorarray = linear_combination_array;
+  o->nvscalevectorarray = scale_array;
+  o->nvwrmsnormvectorarray = wrms_norm_array;
+}

@@ -1,0 +1,56 @@
+/*
+ * vm_native.h -- the right-hand side and the Jacobian of a compiled model as
+ * native code: C generated from the VM programs (one statement per
+ * instruction, the same operations in the same order, so results are the
+ * VM's bit for bit), compiled once by a C compiler into a shared object,
+ * cached, and loaded with dlopen. Used by ensembles (issue 19), where
+ * thousands of members amortise the compiler's second.
+ */
+#ifndef MUSKX_VM_NATIVE_H
+#define MUSKX_VM_NATIVE_H
+
+#include <stddef.h>
+
+#include "compile.h"
+
+/* Runs a program over the register file R. C is the simulation's own
+   cache (ncache doubles, zeroed when allocated) of the instructions that
+   read parameters only, recomputed when a parameter they read changes. */
+typedef void (*muskx__native_fn)(double *R, double *C);
+
+/* Loaded native code of one model; immutable once built, shareable by
+   threads. */
+typedef struct muskx__native {
+  void *handle;           /* dlopen handle */
+  muskx__native_fn rhs;   /* runs program->rhs over a register file */
+  muskx__native_fn jac;   /* runs program->jac */
+  muskx__native_fn out;   /* runs a copy of `kept` (below), or NULL */
+  muskx__prog kept;       /* that program (a sim's kept outputs, see
+                             sim_outputs.c); a sim runs `out` only when
+                             its own kept-outputs program is equal */
+  int32_t ncache;         /* doubles of a simulation's cache C */
+} muskx__native;
+
+/* Programs larger than this (instructions of rhs + jac) are not compiled:
+   the compiler's time would outgrow any gain. */
+#define MUSKX__NATIVE_MAX_INSTR 400000
+
+/* Builds (or finds in cache_dir) the native code of p with the C compiler
+   cc (a command name or path, run without a shell), and of kept (a
+   program over p's registers, e.g. the kept outputs) unless NULL.
+   cache_dir NULL: a private temporary folder, removed once the code is
+   loaded. Returns NULL
+   with a message in msg (msgsize bytes) when anything fails; the caller
+   keeps the VM. */
+muskx__native *muskx__native_build(const muskx__program *p,
+                                   const muskx__prog *kept, const char *cc,
+                                   const char *cache_dir, char *msg,
+                                   size_t msgsize);
+void muskx__native_free(muskx__native *n);
+
+/* The C source muskx__native_build compiles (NUL-terminated, freed by the
+   caller) and the size of the cache it needs, or NULL when out of memory. */
+char *muskx__native_source(const muskx__program *p, const muskx__prog *kept,
+                           int32_t *ncache);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * test_nvector_arrays.c -- the library's vector-array operations
+ * (lib/nvector_fast_arrays.c) give bit-identical results to SUNDIALS'
+ * generic fallbacks, which loop over the per-vector operations: both the
+ * library's own per-vector kernels (its vectors with the array operations
+ * removed) and SUNDIALS' stock serial vectors. Coefficients 1, -1, 0,
+ * a == b and a == -b (N_VLinearSum's special cases), and results written
+ * in place (Z == Y, z == X[0]) as CVODES calls them. The WRMS norms of an
+ * array too.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+
+#include "sim.h"
+
+#define NV 6    /* vectors per array (sensitivities) */
+#define NS 4    /* terms per sum */
+#define NPOOL 40
+
+enum { FAST, FALLBACK, STOCK, NKIND };
+
+static SUNContext ctx;
+static N_Vector pool[NKIND][NPOOL];
+static int len;
+
+static void make(int n) {
+  ck_assert_int_eq(SUNContext_Create(NULL, &ctx), 0);
+  len = n;
+  N_Vector f = muskx__nvector_new(n, ctx), b = muskx__nvector_new(n, ctx);
+  N_Vector_Ops o = b->ops; /* the generic fallbacks over our kernels */
+  o->nvlinearsumvectorarray = NULL;
+  o->nvscaleaddmulti = NULL;
+  o->nvscaleaddmultivectorarray = NULL;
+  o->nvlinearcombination = NULL;
+  o->nvlinearcombinationvectorarray = NULL;
+  o->nvscalevectorarray = NULL;
+  o->nvwrmsnormvectorarray = NULL;
+  N_Vector s = N_VNew_Serial(n, ctx);
+  ck_assert(f->ops->nvlinearsumvectorarray != NULL);
+  ck_assert(s->ops->nvlinearsumvectorarray == NULL); /* fused ops off */
+  for (int i = 0; i < NPOOL; i++) {
+    pool[FAST][i] = N_VClone(f);
+    pool[FALLBACK][i] = N_VClone(b);
+    pool[STOCK][i] = N_VClone(s);
+  }
+  ck_assert(pool[FAST][0]->ops->nvscaleaddmulti != NULL);
+  ck_assert(pool[FALLBACK][0]->ops->nvscaleaddmulti == NULL);
+  N_VDestroy(f);
+  N_VDestroy(b);
+  N_VDestroy(s);
+}
+
+static void unmake(void) {
+  for (int k = 0; k < NKIND; k++)
+    for (int i = 0; i < NPOOL; i++) N_VDestroy(pool[k][i]);
+  SUNContext_Free(&ctx);
+}
+
+static int zeros; /* put exact zeros in (x - x cases) */
+
+static void fill(unsigned seed) {
+  srand(seed);
+  for (int i = 0; i < NPOOL; i++)
+    for (int e = 0; e < len; e++) {
+      double v = (rand() / (double)RAND_MAX - 0.4) * 1e3 / (1 + rand() % 97);
+      if (zeros && rand() % 11 == 0) v = 0; /* signed-zero cases */
+      for (int k = 0; k < NKIND; k++) NV_Ith_S(pool[k][i], e) = v;
+    }
+}
+
+static void all_same(void) {
+  for (int i = 0; i < NPOOL; i++)
+    for (int k = 1; k < (zeros ? STOCK : NKIND); k++)
+      ck_assert_msg(memcmp(NV_DATA_S(pool[0][i]), NV_DATA_S(pool[k][i]),
+                           (size_t)len * sizeof(double)) == 0,
+                    "vector %d differs (kind %d, length %d)", i, k, len);
+}
+
+/* pool indices: X 0..5, Y 6..11, Z 12..17, more sums from 18 */
+static void run_all(int n) {
+  make(n);
+  static const double ab[][2] = {{1, 1},   {1, -1},  {-1, 1},  {0.37, 1},
+                                 {-2.5, 1}, {0.37, 0.37}, {0.37, -0.37},
+                                 {0, 0},   {0, 1},   {-1, -1}, {1.5, -0.25}};
+  for (size_t q = 0; q < sizeof ab / sizeof *ab; q++) {
+    double a = ab[q][0], b = ab[q][1];
+    for (int inplace = 0; inplace < 2; inplace++) {
+      fill(31u * (unsigned)q + (unsigned)inplace + (unsigned)n);
+      for (int k = 0; k < NKIND; k++) {
+        N_Vector *P = pool[k];
+        N_VLinearSumVectorArray(NV, a, P, b, P + NV, inplace ? P + NV : P + 12);
+      }
+      all_same();
+      /* scale-add-multi: coefficients a, b, 1, -1 */
+      double c[NS] = {a, b, 1, -1};
+      fill(77u * (unsigned)q + (unsigned)inplace);
+      for (int k = 0; k < NKIND; k++) {
+        N_Vector *P = pool[k];
+        N_Vector *Y = P + 6, *Z = inplace ? P + 6 : P + 12;
+        N_VScaleAddMulti(NS, c, P[0], Y, Z);
+        N_Vector *Yj[NS], *Zj[NS]; /* nsum arrays of 2 vectors each */
+        for (int j = 0; j < NS; j++) {
+          Yj[j] = P + 18 + 2 * j;
+          Zj[j] = inplace ? Yj[j] : P + 30 + 2 * j;
+        }
+        N_VScaleAddMultiVectorArray(2, NS, c, P, Yj, Zj);
+      }
+      all_same();
+      /* linear combinations, z == X[0] with c[0] == 1 as CVODES does */
+      fill(91u * (unsigned)q + (unsigned)inplace);
+      for (int k = 0; k < NKIND; k++) {
+        N_Vector *P = pool[k];
+        N_Vector X[NS] = {P[0], P[1], P[2], P[3]};
+        N_VLinearCombination(NS, c, X, inplace ? P[0] : P[12]);
+        N_Vector *XA[NS] = {P + 20, P + 26, P + 32, P + 4};
+        N_VLinearCombinationVectorArray(2, NS, c, XA, inplace ? P + 20 : P + 14);
+        double s[NV] = {a, b, 1, -1, 0, 0.5};
+        N_VScaleVectorArray(NV, s, P + 6, inplace ? P + 6 : P + 12);
+      }
+      all_same();
+    }
+  }
+  /* WRMS norms of an array */
+  fill(5);
+  double nrm[NKIND][NV];
+  for (int k = 0; k < NKIND; k++)
+    N_VWrmsNormVectorArray(NV, pool[k], pool[k] + NV, nrm[k]);
+  for (int k = 1; k < NKIND; k++)
+    ck_assert(memcmp(nrm[0], nrm[k], sizeof nrm[0]) == 0);
+  unmake();
+}
+
+START_TEST(array_operations_match_the_fallbacks) {
+  /* with exact zeros only against the library's own per-vector kernels:
+     those give a (x - y) = -0 where SUNDIALS' N_VLinearSum gives y - x =
+     +0 (a = -1, b = 1, x == y), a sign of zero the array operations
+     inherit, not introduce */
+  for (zeros = 0; zeros < 2; zeros++) {
+    run_all(8);  /* Boehm's state count */
+    run_all(37); /* a longer, odd length */
+    run_all(1);
+  }
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("nvector_arrays");
+  TCase *tc = tcase_create("kernels");
+  tcase_add_test(tc, array_operations_match_the_fallbacks);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,474 @@
+/*
+ * test_vm_native.c -- native code for the right-hand side and Jacobian
+ * (lib/vm_native.c, muskx_ensemble_set_native): every opcode gives the
+ * VM's bits, special values included; an ensemble of the shipped ISS
+ * scenario gives the VM's bytes on 1 and 2 threads; a decay ensemble run
+ * natively matches the analytic A0 exp(-k t); a missing or failing
+ * compiler leaves the VM running with a message that says why; the cache
+ * is reused, a corrupt or foreign-writable cached file is rebuilt, not
+ * loaded, and a cache folder others can write to is refused.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "muskx.h"
+#include "testutil.h"
+#include "vm.h"
+#include "vm_native.h"
+
+/* ---------------------------------------------- every opcode, bit for bit */
+
+enum { NIN = 24, NOUT = 3 * MUSKX__OP_COUNT, NREGS = NIN + NOUT };
+
+/* Values where the functions' special cases live. */
+static const double SPECIAL[] = {0.0, -0.0, 1.0, -1.0, 2.0, 0.5, -2.5,
+                                 1e300, -1e-300, 3.0, 0.25, 7.5};
+
+static void program_of_every_opcode(muskx__program *p, muskx__instr *code) {
+  memset(p, 0, sizeof *p);
+  int n = 0;
+  for (int rep = 0; rep < 3; rep++)
+    for (int op = 0; op < MUSKX__OP_COUNT; op++, n++) {
+      /* operands: inputs, and from the second round earlier results */
+      int b = (op * 7 + rep * 5) % NIN, c = (op * 11 + 3 + rep) % NIN,
+          d = (op * 13 + 5) % NIN;
+      if (rep > 0) b = NIN + n - MUSKX__OP_COUNT + (op % 3);
+      code[n] = (muskx__instr){op, NIN + n, b, c, d};
+    }
+  /* registers 0-3 constants, 4 the time, 5-10 parameters: instructions
+     reading only those are hoisted into the cache */
+  p->nregs = NREGS;
+  p->nconst = 4;
+  p->reg_time = 4;
+  p->reg_param0 = 5;
+  p->nparamlike = 6;
+  p->reg_input0 = 11;
+  p->rhs.code = code;
+  p->rhs.ncode = n;
+  p->jac.code = code + MUSKX__OP_COUNT; /* a second program */
+  p->jac.ncode = MUSKX__OP_COUNT;
+}
+
+/* The VM and the native code of compiler cc on random register files. */
+static void opcodes_agree(const char *cc) {
+  static muskx__instr code[NOUT];
+  static int32_t results[NOUT];
+  muskx__program p;
+  char msg[512] = "";
+  program_of_every_opcode(&p, code);
+  for (int i = 0; i < NOUT; i++) results[i] = NIN + i;
+  p.rhs.results = results;
+  p.rhs.nresults = NOUT;
+  p.jac.results = results + MUSKX__OP_COUNT;
+  p.jac.nresults = MUSKX__OP_COUNT;
+  /* the jac program also as a third, `kept` one (the kept outputs) */
+  muskx__native *nat =
+      muskx__native_build(&p, &p.jac, cc, NULL, msg, sizeof msg);
+  ck_assert_msg(nat != NULL, "native build with %s: %s", cc, msg);
+  ck_assert(nat->out != NULL);
+  ck_assert_int_eq(nat->kept.ncode, p.jac.ncode);
+  ck_assert_int_gt(nat->ncache, 3); /* something was hoisted */
+  double *cache = calloc((size_t)nat->ncache + 1, sizeof *cache);
+  ck_assert_ptr_nonnull(cache);
+  srand(19);
+  double a[NREGS], b[NREGS];
+  for (int trial = 0; trial < 400; trial++) {
+    /* the constants stay; parameters change in some trials only, so
+       that the cache is both reused and found stale */
+    int newparams = trial == 0 || rand() % 3 == 0;
+    for (int i = 0; i < NIN; i++) {
+      if (trial > 0 && (i < 4 || (i >= 5 && i < 11 && !newparams))) {
+        a[i] = b[i];
+        continue;
+      }
+      int k = rand() % 20;
+      a[i] = k < 12 ? SPECIAL[k]
+             : k < 13 ? NAN
+             : k < 14 ? -INFINITY
+                      : (rand() / (double)RAND_MAX - 0.4) * 8.0;
+      if (newparams && i == 5 && trial % 2) a[i] = -0.0; /* vs +0.0 */
+    }
+    for (int i = NIN; i < NREGS; i++) a[i] = -77.0;
+    memcpy(b, a, sizeof a);
+    const muskx__prog *progs[3] = {&p.rhs, &p.jac, &p.jac};
+    muskx__native_fn fns[3] = {nat->rhs, nat->jac, nat->out};
+    for (int k = 0; k < 3; k++) {
+      muskx__vm_run(progs[k], a);
+      fns[k](b, cache);
+      /* rhs: every register is a result; jac: its results only */
+      for (int i = 0; i < NREGS; i++)
+        ck_assert_msg((k >= 1 && i >= NIN &&
+                       (i < NIN + MUSKX__OP_COUNT ||
+                        i >= NIN + 2 * MUSKX__OP_COUNT)) ||
+                          memcmp(&a[i], &b[i], sizeof a[i]) == 0 ||
+                          (isnan(a[i]) && isnan(b[i])),
+                      "%s, trial %d program %d register %d (%s): VM %.17g, "
+                      "native %.17g", cc, trial, k, i,
+                      i >= NIN ? muskx__opcode_name(
+                                     (muskx__opcode)code[i - NIN].op)
+                               : "input",
+                      a[i], b[i]);
+      memcpy(b, a, sizeof a); /* the same start for the next */
+    }
+  }
+  free(cache);
+  muskx__native_free(nat);
+}
+
+/* gcc reads the generated pragma, clang does not (scripts/install-deps.sh
+   installs both) */
+START_TEST(every_opcode_gives_the_vm_bits) {
+  opcodes_agree("cc");
+  opcodes_agree("clang");
+}
+END_TEST
+
+START_TEST(a_missing_or_failing_compiler_is_a_clear_error) {
+  static muskx__instr code[NOUT];
+  muskx__program p;
+  char msg[512] = "";
+  program_of_every_opcode(&p, code);
+  ck_assert_ptr_null(muskx__native_build(&p, NULL, "/nonexistent/cc", NULL,
+                                         msg, sizeof msg));
+  ck_assert_msg(strstr(msg, "cannot run the C compiler '/nonexistent/cc'"),
+                "%s", msg);
+  ck_assert_ptr_null(
+      muskx__native_build(&p, NULL, "false", NULL, msg, sizeof msg));
+  ck_assert_msg(strstr(msg, "the C compiler 'false' failed"), "%s", msg);
+}
+END_TEST
+
+/* ------------------------------------------------------------ ensembles */
+
+static muskx_scenario *iss(void) {
+  muskx_scenario *sc = NULL;
+  muskx_error err;
+  memset(&err, 0, sizeof err);
+  muskx_access *a = tu_access();
+  ck_assert_msg(muskx_scenario_load_file_with("scenarios/iss_exercise.yaml",
+                                              a, &sc, &err) == MUSKX_OK,
+                "%s", err.message);
+  muskx_access_free(a);
+  return sc;
+}
+
+/* n members of the ISS crew (two traits varied, as bench_crew), their
+   kept trajectories; native: the compiler, or NULL for the VM. */
+static double *crew(muskx_scenario *sc, size_t n, int threads,
+                    const char *native, const char *cache, size_t *len,
+                    muskx_status *native_st) {
+  size_t nt = muskx_scenario_sample_times(sc, NULL, 0);
+  int nr = muskx_scenario_report_count(sc);
+  double *times = malloc(nt * sizeof *times);
+  const char *names[64];
+  muskx_ensemble *e = NULL;
+  ck_assert(times != NULL && nr <= 64);
+  muskx_scenario_sample_times(sc, times, nt);
+  for (int c = 0; c < nr; c++) names[c] = muskx_scenario_report_name(sc, c);
+  ck_assert_int_eq(muskx_ensemble_create(muskx_scenario_model(sc), &e),
+                   MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_scenario(e, sc), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_vary(e, "kappa_R", MUSKX_DIST_LOGNORMAL,
+                                       0.28, 0.3), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_vary(e, "w_res", MUSKX_DIST_UNIFORM, 0.1,
+                                       0.4), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_columns(e, names, (size_t)nr),
+                   MUSKX_OK);
+  muskx_status st = MUSKX_OK;
+  if (native != NULL) st = muskx_ensemble_set_native(e, native, cache);
+  if (native_st != NULL) *native_st = st;
+  if (st != MUSKX_OK)
+    ck_assert_msg(strlen(muskx_ensemble_errmsg(e)) > 20, "no message");
+  ck_assert_msg(muskx_ensemble_run(e, 0, n, 7, threads, times, nt, NULL,
+                                   NULL) == MUSKX_OK,
+                "%s", muskx_ensemble_errmsg(e));
+  ck_assert_int_eq((int)muskx_ensemble_nfailed(e), 0);
+  *len = n * nt * (size_t)nr;
+  double *tr = malloc(*len * sizeof *tr);
+  ck_assert_ptr_nonnull(tr);
+  ck_assert_int_eq(muskx_ensemble_trajectories(e, tr, *len), MUSKX_OK);
+  muskx_ensemble_free(e);
+  free(times);
+  return tr;
+}
+
+START_TEST(the_iss_crew_gives_the_vm_bytes_on_one_and_two_threads) {
+  muskx_scenario *sc = iss();
+  size_t n1, n2, n3;
+  muskx_status st;
+  char dir[] = "/tmp/muskx-test-native-XXXXXX"; /* one build for both */
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  double *vm = crew(sc, 6, 1, NULL, NULL, &n1, NULL);
+  double *nat1 = crew(sc, 6, 1, "cc", dir, &n2, &st);
+  ck_assert_int_eq(st, MUSKX_OK);
+  double *nat2 = crew(sc, 6, 2, "cc", dir, &n3, &st);
+  ck_assert_int_eq(st, MUSKX_OK);
+  ck_assert(n1 == n2 && n1 == n3);
+  ck_assert(memcmp(vm, nat1, n1 * sizeof *vm) == 0);
+  ck_assert(memcmp(vm, nat2, n1 * sizeof *vm) == 0);
+  /* the members differ (the varied traits reach the kept columns) */
+  ck_assert(memcmp(vm, vm + n1 / 6, n1 / 6 * sizeof *vm) != 0);
+  free(vm);
+  free(nat1);
+  free(nat2);
+  muskx_scenario_free(sc);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(without_a_compiler_the_vm_runs_the_members) {
+  muskx_scenario *sc = iss();
+  size_t n1, n2;
+  muskx_status st;
+  double *vm = crew(sc, 3, 1, NULL, NULL, &n1, NULL);
+  double *fb = crew(sc, 3, 1, "/nonexistent/cc", NULL, &n2, &st);
+  ck_assert_int_eq(st, MUSKX_EUNSUPPORTED);
+  ck_assert(n1 == n2 && memcmp(vm, fb, n1 * sizeof *vm) == 0);
+  free(vm);
+  free(fb);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(the_cache_is_reused_and_a_corrupt_file_rebuilt) {
+  char dir[] = "/tmp/muskx-test-native-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  muskx_scenario *sc = iss();
+  size_t n0, n1, n2, n3;
+  muskx_status st;
+  double *vm = crew(sc, 2, 1, NULL, NULL, &n0, NULL);
+  double *a = crew(sc, 2, 1, "cc", dir, &n1, &st);
+  ck_assert_int_eq(st, MUSKX_OK);
+  /* exactly one shared object, named muskx-<hash>.so */
+  char cmd[256], so[512] = "";
+  snprintf(cmd, sizeof cmd, "ls %s", dir);
+  FILE *ls = popen(cmd, "r");
+  ck_assert_ptr_nonnull(ls);
+  char line[256];
+  int files = 0;
+  while (fgets(line, sizeof line, ls) != NULL) {
+    line[strcspn(line, "\n")] = '\0';
+    snprintf(so, sizeof so, "%s/%s", dir, line);
+    files++;
+  }
+  pclose(ls);
+  ck_assert_int_eq(files, 1);
+  ck_assert_msg(strstr(so, "/muskx-") && strstr(so, ".so"), "%s", so);
+  struct stat st1, st2;
+  ck_assert_int_eq(stat(so, &st1), 0);
+  /* reused: not rebuilt (same inode and time) */
+  double *b = crew(sc, 2, 1, "cc", dir, &n2, &st);
+  ck_assert_int_eq(st, MUSKX_OK);
+  ck_assert_int_eq(stat(so, &st2), 0);
+  ck_assert(st1.st_ino == st2.st_ino && st1.st_mtime == st2.st_mtime);
+  /* a cached file others could have written is rebuilt, not loaded */
+  ck_assert_int_eq(chmod(so, 0666), 0);
+  double *w = crew(sc, 2, 1, "cc", dir, &n2, &st);
+  ck_assert_int_eq(st, MUSKX_OK);
+  ck_assert_int_eq(stat(so, &st2), 0);
+  ck_assert(st2.st_ino != st1.st_ino && (st2.st_mode & 022) == 0);
+  ck_assert(memcmp(vm, w, n0 * sizeof *vm) == 0);
+  free(w);
+  /* a cache folder others can write to is refused: the VM runs */
+  ck_assert_int_eq(chmod(dir, 0777), 0);
+  double *v = crew(sc, 2, 1, "cc", dir, &n2, &st);
+  ck_assert_int_eq(st, MUSKX_EUNSUPPORTED);
+  ck_assert(memcmp(vm, v, n0 * sizeof *vm) == 0);
+  free(v);
+  ck_assert_int_eq(chmod(dir, 0700), 0);
+  /* a corrupt file under that name is rebuilt, not loaded */
+  FILE *f = fopen(so, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("not an ELF object\n", f);
+  fclose(f);
+  double *c = crew(sc, 2, 1, "cc", dir, &n3, &st);
+  ck_assert_int_eq(st, MUSKX_OK);
+  ck_assert_int_eq(stat(so, &st2), 0);
+  ck_assert(st2.st_size > 1000);
+  ck_assert(n0 == n1 && n0 == n2 && n0 == n3);
+  ck_assert(memcmp(vm, a, n0 * sizeof *vm) == 0);
+  ck_assert(memcmp(vm, b, n0 * sizeof *vm) == 0);
+  ck_assert(memcmp(vm, c, n0 * sizeof *vm) == 0);
+  unlink(so);
+  ck_assert_int_eq(rmdir(dir), 0); /* nothing else was left behind */
+  free(vm);
+  free(a);
+  free(b);
+  free(c);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+static muskx_status tight(void *ctx, muskx_sim *sim, size_t sample) {
+  (void)ctx;
+  (void)sample;
+  return muskx_sim_set_tolerances(sim, 1e-10, 1e-12);
+}
+
+START_TEST(a_native_decay_ensemble_matches_the_analytic_solution) {
+  /* dA/dt = -k A, A(0) = 1.5: A(t) = 1.5 exp(-k t) for each member's k */
+  enum { N = 40, NT = 4 };
+  const double times[NT] = {0, 0.5, 1, 3};
+  muskx_model *m = tu_load(TEST_MODEL("decay.yaml"));
+  muskx_ensemble *e = NULL;
+  const char *cols[1] = {"A"};
+  double tr[N * NT], k[N];
+  ck_assert_int_eq(muskx_ensemble_create(m, &e), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_vary(e, "k", MUSKX_DIST_LOGNORMAL, 0.7,
+                                       0.5), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_columns(e, cols, 1), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_setup(e, tight, NULL), MUSKX_OK);
+  ck_assert_msg(muskx_ensemble_set_native(e, "cc", NULL) == MUSKX_OK, "%s",
+                muskx_ensemble_errmsg(e));
+  ck_assert_int_eq(muskx_ensemble_run(e, 0, N, 3, 2, times, NT, NULL, NULL),
+                   MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_trajectories(e, tr, N * NT), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_values(e, k, N), MUSKX_OK);
+  for (int s = 0; s < N; s++)
+    for (int r = 0; r < NT; r++)
+      TU_CLOSE(tr[s * NT + r], 1.5 * exp(-k[s] * times[r]), 1e-7, 1e-10,
+               "A", times[r]);
+  /* dropping native code goes back to the VM */
+  ck_assert_int_eq(muskx_ensemble_set_native(e, NULL, NULL), MUSKX_OK);
+  muskx_ensemble_free(e);
+  muskx_model_free(m);
+}
+END_TEST
+
+/* ------------------------------------------- other kinds of model, natively */
+
+static muskx_model *load_text(const char *text) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  memset(&err, 0, sizeof err);
+  ck_assert_msg(muskx_model_load_string(text, strlen(text), "native.yaml", &m,
+                                        &err) == MUSKX_OK,
+                "%s", err.message);
+  return m;
+}
+
+/* n members of m with `vary` uniform in [lo, hi], column col, at times;
+   native: NULL (the VM) or the compiler. Trajectories, members x times. */
+static double *members(const muskx_model *m, const char *vary, double lo,
+                       double hi, const char *col, const double *times,
+                       size_t nt, size_t n, const char *native,
+                       double *values) {
+  muskx_ensemble *e = NULL;
+  const char *cols[1] = {col};
+  ck_assert_int_eq(muskx_ensemble_create(m, &e), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_vary(e, vary, MUSKX_DIST_UNIFORM, lo, hi),
+                   MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_columns(e, cols, 1), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_setup(e, tight, NULL), MUSKX_OK);
+  if (native != NULL)
+    ck_assert_msg(muskx_ensemble_set_native(e, native, NULL) == MUSKX_OK,
+                  "%s", muskx_ensemble_errmsg(e));
+  ck_assert_msg(muskx_ensemble_run(e, 0, n, 5, 2, times, nt, NULL, NULL) ==
+                    MUSKX_OK,
+                "%s", muskx_ensemble_errmsg(e));
+  ck_assert_int_eq((int)muskx_ensemble_nfailed(e), 0);
+  double *tr = malloc(n * nt * sizeof *tr);
+  ck_assert_ptr_nonnull(tr);
+  ck_assert_int_eq(muskx_ensemble_trajectories(e, tr, n * nt), MUSKX_OK);
+  if (values != NULL)
+    ck_assert_int_eq(muskx_ensemble_values(e, values, n), MUSKX_OK);
+  muskx_ensemble_free(e);
+  return tr;
+}
+
+START_TEST(an_event_that_sets_a_parameter_refreshes_the_cached_parts) {
+  /* dA/dt = -k^n A with n = 2, k^n of parameters only (computed once
+     into the cache); at t = 1 an event doubles k, so from there
+     A = A(1) exp(-(2k)^2 (t - 1)): a stale cache would keep k^2 */
+  muskx_model *m = load_text(
+      "muskx: 1\nmodel: {id: kick}\nparameters: {k: 0.5, n: 2}\n"
+      "species: {A: 1}\nodes: {A: \"-pow(k, n)*A\"}\noutputs: {a: A}\n"
+      "events:\n  - {id: double, at: 1, set: {k: 2*k}}\n");
+  enum { N = 12, NT = 5 };
+  const double times[NT] = {0, 0.5, 1, 1.5, 3};
+  double k[N];
+  double *vm = members(m, "k", 0.3, 0.8, "a", times, NT, N, NULL, NULL);
+  double *nat = members(m, "k", 0.3, 0.8, "a", times, NT, N, "cc", k);
+  ck_assert(memcmp(vm, nat, sizeof(double) * N * NT) == 0);
+  for (int s = 0; s < N; s++)
+    for (int r = 0; r < NT; r++) {
+      double t = times[r], kk = k[s] * k[s];
+      double a = t <= 1 ? exp(-kk * t)
+                        : exp(-kk) * exp(-4 * kk * (t - 1));
+      TU_CLOSE(nat[s * NT + r], a, 1e-6, 1e-10, "A", t);
+    }
+  free(vm);
+  free(nat);
+  muskx_model_free(m);
+}
+END_TEST
+
+START_TEST(delay_and_algebraic_models_give_the_vm_bytes) {
+  /* x' = k delay(u, 2) with a step input (x = k (t - 3) after t = 3),
+     and A -> B with the algebraic C = T - A (IDA) */
+  muskx_model *dde = load_text(
+      "muskx: 1\nmodel: {id: step}\nparameters: {k: 1}\nspecies: {x: 0}\n"
+      "inputs:\n  u: {times: [0, 1], values: [0, 1], interp: step}\n"
+      "odes:\n  x: k*delay(u, 2)\n");
+  muskx_model *dae = load_text(
+      "muskx: 1\nmodel: {id: conservation}\nparameters: {k: 0.7, T: 3}\n"
+      "species: {A: 1.5, B: 0, C: 0}\n"
+      "reactions:\n  - {equation: A -> B, rate: k*A}\n"
+      "algebraic:\n  - A + C - T\n");
+  enum { N = 6, NT = 5 };
+  const double times[NT] = {0, 1, 2.5, 4, 6};
+  double k[N];
+  double *vm = members(dde, "k", 0.5, 2, "x", times, NT, N, NULL, NULL);
+  double *nat = members(dde, "k", 0.5, 2, "x", times, NT, N, "cc", k);
+  ck_assert(memcmp(vm, nat, sizeof(double) * N * NT) == 0);
+  for (int s = 0; s < N; s++)
+    for (int r = 0; r < NT; r++)
+      TU_CLOSE(nat[s * NT + r], times[r] > 3 ? k[s] * (times[r] - 3) : 0,
+               1e-6, 1e-9, "x", times[r]);
+  free(vm);
+  free(nat);
+  vm = members(dae, "k", 0.2, 1, "C", times, NT, N, NULL, NULL);
+  nat = members(dae, "k", 0.2, 1, "C", times, NT, N, "cc", k);
+  ck_assert(memcmp(vm, nat, sizeof(double) * N * NT) == 0);
+  for (int s = 0; s < N; s++)
+    for (int r = 0; r < NT; r++)
+      TU_CLOSE(nat[s * NT + r], 3 - 1.5 * exp(-k[s] * times[r]), 1e-6,
+               1e-9, "C", times[r]);
+  free(vm);
+  free(nat);
+  muskx_model_free(dde);
+  muskx_model_free(dae);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("vm_native");
+  TCase *tc = tcase_create("opcodes");
+  tcase_add_test(tc, every_opcode_gives_the_vm_bits);
+  tcase_add_test(tc, a_missing_or_failing_compiler_is_a_clear_error);
+  tcase_add_test(tc, a_native_decay_ensemble_matches_the_analytic_solution);
+  tcase_add_test(tc, an_event_that_sets_a_parameter_refreshes_the_cached_parts);
+  tcase_add_test(tc, delay_and_algebraic_models_give_the_vm_bytes);
+  suite_add_tcase(s, tc);
+  /* the crosstalk model: a few seconds of compiling each */
+  tc = tcase_create("crew");
+  tcase_set_tags(tc, "slow");
+  tcase_set_timeout(tc, 240);
+  tcase_add_test(tc, the_iss_crew_gives_the_vm_bytes_on_one_and_two_threads);
+  tcase_add_test(tc, without_a_compiler_the_vm_runs_the_members);
+  tcase_add_test(tc, the_cache_is_reused_and_a_corrupt_file_rebuilt);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
