@@ -4,7 +4,8 @@
  * VM's bits, special values included; an ensemble of the shipped ISS
  * scenario gives the VM's bytes on 1 and 2 threads; a decay ensemble run
  * natively matches the analytic A0 exp(-k t); a missing or failing
- * compiler leaves the VM running with a message that says why; the cache
+ * compiler leaves the VM running with a message that says why, and a
+ * hanging one is stopped after the time limit; the cache
  * is reused, a corrupt or foreign-writable cached file is rebuilt, not
  * loaded, and a cache folder others can write to is refused.
  */
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "muskx.h"
@@ -141,6 +143,65 @@ START_TEST(a_missing_or_failing_compiler_is_a_clear_error) {
   ck_assert_ptr_null(
       muskx__native_build(&p, NULL, "false", NULL, msg, sizeof msg));
   ck_assert_msg(strstr(msg, "the C compiler 'false' failed"), "%s", msg);
+}
+END_TEST
+
+/* The state letter of process pid in /proc (R, S, Z...), or 0 when it
+   is gone. */
+static char proc_state(long pid) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+  FILE *f = fopen(path, "r");
+  if (f == NULL) return 0;
+  char *ok = fgets(line, sizeof line, f);
+  fclose(f);
+  const char *paren = ok != NULL ? strrchr(line, ')') : NULL;
+  return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
+}
+
+/* A compiler that never finishes (it runs `sleep` as a child, as a
+   driver runs cc1) is stopped after the time limit, child and all, with
+   a message that says so; the temporary folder is gone. */
+START_TEST(a_compiler_that_hangs_is_stopped) {
+  static muskx__instr code[NOUT];
+  muskx__program p;
+  char dir[] = "/tmp/muskx-test-hang-XXXXXX", script[128], pidf[128];
+  char msg[512] = "";
+  program_of_every_opcode(&p, code);
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  snprintf(script, sizeof script, "%s/cc", dir);
+  snprintf(pidf, sizeof pidf, "%s/pid", dir);
+  FILE *f = fopen(script, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "#!/bin/sh\nsleep 60 &\necho $! > %s\nwait\n", pidf);
+  fclose(f);
+  ck_assert_int_eq(chmod(script, 0700), 0);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  ck_assert_ptr_null(muskx__native_build_timed(&p, NULL, script, NULL, 1000,
+                                               msg, sizeof msg));
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double secs = (double)(t1.tv_sec - t0.tv_sec) +
+                1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+  ck_assert_msg(secs >= 0.9 && secs < 20, "stopped after %g s", secs);
+  ck_assert_msg(strstr(msg, "did not finish within 1 s and was stopped"),
+                "%s", msg);
+  /* the compiler's own child (its cc1) was killed with it */
+  long pid = 0;
+  f = fopen(pidf, "r");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_int_eq(fscanf(f, "%ld", &pid), 1);
+  fclose(f);
+  char st = proc_state(pid);
+  for (int i = 0; i < 200 && st != 0 && st != 'Z'; i++) {
+    nanosleep(&(struct timespec){0, 10000000}, NULL);
+    st = proc_state(pid);
+  }
+  ck_assert_msg(st == 0 || st == 'Z', "the compiler's child runs on (%c)",
+                st);
+  unlink(pidf);
+  unlink(script);
+  ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
 
@@ -454,6 +515,7 @@ int main(void) {
   TCase *tc = tcase_create("opcodes");
   tcase_add_test(tc, every_opcode_gives_the_vm_bits);
   tcase_add_test(tc, a_missing_or_failing_compiler_is_a_clear_error);
+  tcase_add_test(tc, a_compiler_that_hangs_is_stopped);
   tcase_add_test(tc, a_native_decay_ensemble_matches_the_analytic_solution);
   tcase_add_test(tc, an_event_that_sets_a_parameter_refreshes_the_cached_parts);
   tcase_add_test(tc, delay_and_algebraic_models_give_the_vm_bytes);
