@@ -892,9 +892,10 @@ MUSKX_API muskx_status muskx_ensemble_set_memory_budget(muskx_ensemble *ens,
  * the user's and writable by no one else) the shared object is kept there, named after a hash of
  * its source and command, and reused by later runs; NULL builds in a
  * temporary folder each time (about a second). cc NULL drops native code.
- * On failure (no compiler, a model over 400,000 instructions) the
- * ensemble keeps running on the VM and the status says why.
- * Status: EUNSUPPORTED (the message names the cause).
+ * On failure (no compiler, a compiler error, a compiler still running
+ * after 300 s, which is then killed, a model over 400,000 instructions)
+ * the ensemble keeps running on the VM and the status says why.
+ * Status: EUNSUPPORTED (the message names the cause), ENOMEM, EINVAL.
  */
 MUSKX_API muskx_status muskx_ensemble_set_native(muskx_ensemble *ens,
                                                  const char *cc,
