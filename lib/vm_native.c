@@ -493,8 +493,12 @@ static int build_in(const char *dir, const char *cc, const char *src_text,
   else
     rc = run_compiler(cc, src, out, err, timeout_ms, msg, size);
   if (rc == 0 && rename(out, final) != 0) {
-    say(msg, size, "cannot rename %s to %s: %s", out, final,
-        strerror(errno));
+    if (errno == ENOENT)
+      say(msg, size, "the C compiler '%s' exited with status 0 but wrote no "
+          "shared object (is it a C compiler?)", cc);
+    else
+      say(msg, size, "cannot rename %s to %s: %s", out, final,
+          strerror(errno));
     rc = -1;
   }
   unlink(src);
@@ -577,8 +581,11 @@ muskx__native *muskx__native_build_timed(const muskx__program *p,
   int with_out = kept != NULL;
   if (cache_dir != NULL && stat(final, &st) == 0 && private_entry(final, 0))
     n = load(final, with_out, msg, size);
-  if (n == NULL && build_in(dir, cc, text, key, final, timeout_ms, msg, size) == 0)
+  if (n == NULL &&
+      build_in(dir, cc, text, key, final, timeout_ms, msg, size) == 0) {
     n = load(final, with_out, msg, size);
+    if (n == NULL) unlink(final); /* not left for later runs to retry */
+  }
   if (n != NULL) n->ncache = ncache;
   if (n != NULL && kept != NULL && keep_copy(n, kept) != 0) {
     say(msg, size, "out of memory");

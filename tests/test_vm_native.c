@@ -143,6 +143,10 @@ START_TEST(a_missing_or_failing_compiler_is_a_clear_error) {
   ck_assert_ptr_null(
       muskx__native_build(&p, NULL, "false", NULL, msg, sizeof msg));
   ck_assert_msg(strstr(msg, "the C compiler 'false' failed"), "%s", msg);
+  ck_assert_ptr_null(
+      muskx__native_build(&p, NULL, "true", NULL, msg, sizeof msg));
+  ck_assert_msg(strstr(msg, "the C compiler 'true' exited with status 0 but "
+                            "wrote no shared object"), "%s", msg);
 }
 END_TEST
 
@@ -200,6 +204,33 @@ START_TEST(a_compiler_that_hangs_is_stopped) {
   ck_assert_msg(st == 0 || st == 'Z', "the compiler's child runs on (%c)",
                 st);
   unlink(pidf);
+  unlink(script);
+  ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* A "compiler" that writes an empty file where the object should be: the
+   load fails with a message, and the cache keeps nothing of it. */
+START_TEST(an_object_that_cannot_be_loaded_is_not_cached) {
+  static muskx__instr code[NOUT];
+  muskx__program p;
+  char dir[] = "/tmp/muskx-test-empty-XXXXXX", cache[128], script[128];
+  char msg[512] = "";
+  program_of_every_opcode(&p, code);
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  snprintf(cache, sizeof cache, "%s/cache", dir);
+  snprintf(script, sizeof script, "%s/cc", dir);
+  ck_assert_int_eq(mkdir(cache, 0700), 0);
+  FILE *f = fopen(script, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "#!/bin/sh\nwhile [ $# -gt 0 ]; do\n"
+             "  if [ \"$1\" = -o ]; then : > \"$2\"; fi; shift\ndone\n");
+  fclose(f);
+  ck_assert_int_eq(chmod(script, 0700), 0);
+  ck_assert_ptr_null(
+      muskx__native_build(&p, NULL, script, cache, msg, sizeof msg));
+  ck_assert_msg(strstr(msg, "cannot load the native code"), "%s", msg);
+  ck_assert_int_eq(rmdir(cache), 0); /* empty: nothing kept */
   unlink(script);
   ck_assert_int_eq(rmdir(dir), 0);
 }
@@ -516,6 +547,7 @@ int main(void) {
   tcase_add_test(tc, every_opcode_gives_the_vm_bits);
   tcase_add_test(tc, a_missing_or_failing_compiler_is_a_clear_error);
   tcase_add_test(tc, a_compiler_that_hangs_is_stopped);
+  tcase_add_test(tc, an_object_that_cannot_be_loaded_is_not_cached);
   tcase_add_test(tc, a_native_decay_ensemble_matches_the_analytic_solution);
   tcase_add_test(tc, an_event_that_sets_a_parameter_refreshes_the_cached_parts);
   tcase_add_test(tc, delay_and_algebraic_models_give_the_vm_bytes);
