@@ -163,9 +163,20 @@ static char proc_state(long pid) {
   return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
 }
 
+/* A shell script dir/cc of body, as the "compiler"; its path in script. */
+static void fake_cc(char *script, size_t n, const char *dir,
+                    const char *body) {
+  snprintf(script, n, "%s/cc", dir);
+  FILE *f = fopen(script, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "#!/bin/sh\n%s", body);
+  fclose(f);
+  ck_assert_int_eq(chmod(script, 0700), 0);
+}
+
 /* A compiler that never finishes (it runs `sleep` as a child, as a
    driver runs cc1) is stopped after the time limit, child and all, with
-   a message that says so; the temporary folder is gone. */
+   a message that says so. */
 START_TEST(a_compiler_that_hangs_is_stopped) {
   static muskx__instr code[NOUT];
   muskx__program p;
@@ -173,13 +184,10 @@ START_TEST(a_compiler_that_hangs_is_stopped) {
   char msg[512] = "";
   program_of_every_opcode(&p, code);
   ck_assert_ptr_nonnull(mkdtemp(dir));
-  snprintf(script, sizeof script, "%s/cc", dir);
   snprintf(pidf, sizeof pidf, "%s/pid", dir);
-  FILE *f = fopen(script, "w");
-  ck_assert_ptr_nonnull(f);
-  fprintf(f, "#!/bin/sh\nsleep 60 &\necho $! > %s\nwait\n", pidf);
-  fclose(f);
-  ck_assert_int_eq(chmod(script, 0700), 0);
+  char body[256];
+  snprintf(body, sizeof body, "sleep 60 &\necho $! > %s\nwait\n", pidf);
+  fake_cc(script, sizeof script, dir, body);
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   ck_assert_ptr_null(muskx__native_build_timed(&p, NULL, script, NULL, 1000,
@@ -192,7 +200,7 @@ START_TEST(a_compiler_that_hangs_is_stopped) {
                 "%s", msg);
   /* the compiler's own child (its cc1) was killed with it */
   long pid = 0;
-  f = fopen(pidf, "r");
+  FILE *f = fopen(pidf, "r");
   ck_assert_ptr_nonnull(f);
   ck_assert_int_eq(fscanf(f, "%ld", &pid), 1);
   fclose(f);
@@ -219,14 +227,10 @@ START_TEST(an_object_that_cannot_be_loaded_is_not_cached) {
   program_of_every_opcode(&p, code);
   ck_assert_ptr_nonnull(mkdtemp(dir));
   snprintf(cache, sizeof cache, "%s/cache", dir);
-  snprintf(script, sizeof script, "%s/cc", dir);
   ck_assert_int_eq(mkdir(cache, 0700), 0);
-  FILE *f = fopen(script, "w");
-  ck_assert_ptr_nonnull(f);
-  fprintf(f, "#!/bin/sh\nwhile [ $# -gt 0 ]; do\n"
-             "  if [ \"$1\" = -o ]; then : > \"$2\"; fi; shift\ndone\n");
-  fclose(f);
-  ck_assert_int_eq(chmod(script, 0700), 0);
+  fake_cc(script, sizeof script, dir,
+          "while [ $# -gt 0 ]; do\n"
+          "  if [ \"$1\" = -o ]; then : > \"$2\"; fi; shift\ndone\n");
   ck_assert_ptr_null(
       muskx__native_build(&p, NULL, script, cache, msg, sizeof msg));
   ck_assert_msg(strstr(msg, "cannot load the native code"), "%s", msg);
