@@ -10,7 +10,9 @@
  * loaded, and a cache folder others can write to is refused.
  */
 #include <check.h>
+#include <dirent.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +238,85 @@ START_TEST(an_object_that_cannot_be_loaded_is_not_cached) {
   ck_assert_msg(strstr(msg, "cannot load the native code"), "%s", msg);
   ck_assert_int_eq(rmdir(cache), 0); /* empty: nothing kept */
   unlink(script);
+  ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* Two threads build the same cache entry at once: both load working
+   code (the VM's results), and the cache holds that one object, no
+   half-written or temporary file. */
+typedef struct {
+  const muskx__program *p;
+  const char *cache;
+  pthread_barrier_t *go;
+  muskx__native *nat;
+  char msg[512];
+} builder;
+
+static void *build_at_once(void *arg) {
+  builder *b = arg;
+  pthread_barrier_wait(b->go);
+  b->nat = muskx__native_build(b->p, NULL, "cc", b->cache, b->msg,
+                               sizeof b->msg);
+  return NULL;
+}
+
+START_TEST(two_threads_building_one_cache_entry_both_load_it) {
+  static muskx__instr code[NOUT];
+  static int32_t results[NOUT];
+  muskx__program p;
+  char dir[] = "/tmp/muskx-test-race-XXXXXX";
+  program_of_every_opcode(&p, code);
+  for (int i = 0; i < NOUT; i++) results[i] = NIN + i;
+  p.rhs.results = results;
+  p.rhs.nresults = NOUT;
+  p.jac.results = results + MUSKX__OP_COUNT;
+  p.jac.nresults = MUSKX__OP_COUNT;
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  pthread_barrier_t go;
+  pthread_barrier_init(&go, NULL, 2);
+  builder b[2];
+  pthread_t th[2];
+  for (int k = 0; k < 2; k++) {
+    b[k] = (builder){&p, dir, &go, NULL, ""};
+    ck_assert_int_eq(pthread_create(&th[k], NULL, build_at_once, &b[k]), 0);
+  }
+  for (int k = 0; k < 2; k++) pthread_join(th[k], NULL);
+  pthread_barrier_destroy(&go);
+  double vm[NREGS];
+  for (int i = 0; i < NREGS; i++) vm[i] = i < NIN ? 0.25 * (i + 1) : -7.0;
+  double r0[NREGS];
+  memcpy(r0, vm, sizeof vm);
+  muskx__vm_run(&p.rhs, vm);
+  for (int k = 0; k < 2; k++) {
+    ck_assert_msg(b[k].nat != NULL, "builder %d: %s", k, b[k].msg);
+    double r[NREGS], *c = calloc((size_t)b[k].nat->ncache + 1, sizeof *c);
+    ck_assert_ptr_nonnull(c);
+    memcpy(r, r0, sizeof r);
+    b[k].nat->rhs(r, c);
+    for (int i = 0; i < NREGS; i++)
+      ck_assert(memcmp(&r[i], &vm[i], sizeof r[i]) == 0 ||
+                (isnan(r[i]) && isnan(vm[i])));
+    free(c);
+    muskx__native_free(b[k].nat);
+  }
+  DIR *d = opendir(dir);
+  ck_assert_ptr_nonnull(d);
+  int entries = 0;
+  char name[256] = "";
+  for (struct dirent *e; (e = readdir(d)) != NULL;) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    entries++;
+    snprintf(name, sizeof name, "%s", e->d_name);
+  }
+  closedir(d);
+  ck_assert_msg(entries == 1 && strncmp(name, "muskx-", 6) == 0 &&
+                    strstr(name, ".so") != NULL,
+                "%d entries, e.g. %s", entries, name);
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  unlink(path);
   ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
@@ -552,6 +633,7 @@ int main(void) {
   tcase_add_test(tc, a_missing_or_failing_compiler_is_a_clear_error);
   tcase_add_test(tc, a_compiler_that_hangs_is_stopped);
   tcase_add_test(tc, an_object_that_cannot_be_loaded_is_not_cached);
+  tcase_add_test(tc, two_threads_building_one_cache_entry_both_load_it);
   tcase_add_test(tc, a_native_decay_ensemble_matches_the_analytic_solution);
   tcase_add_test(tc, an_event_that_sets_a_parameter_refreshes_the_cached_parts);
   tcase_add_test(tc, delay_and_algebraic_models_give_the_vm_bytes);
