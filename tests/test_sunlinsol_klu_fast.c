@@ -27,8 +27,13 @@ static void fill(SUNMatrix A, unsigned pattern_seed, int tiny) {
   unsigned saved = (unsigned)rand();
   srand(pattern_seed);
   char on[N][N];
+  /* pattern 1 irreducible, 2 block triangular: singletons, blocks of
+     several columns and off-diagonal blocks (KLU's BTF paths) */
   for (int j = 0; j < N; j++)
-    for (int i = 0; i < N; i++) on[i][j] = i == j || rand() % 7 == 0;
+    for (int i = 0; i < N; i++)
+      on[i][j] = i == j || (pattern_seed == 2 ? (i < j && rand() % 6 == 0) ||
+                                                    (i == j + 1 && j % 5 != 4)
+                                              : rand() % 7 == 0);
   srand(saved);
   sunindextype *cp = SM_INDEXPTRS_S(A), *ri = SM_INDEXVALS_S(A);
   sunrealtype *x = SM_DATA_S(A);
@@ -104,6 +109,8 @@ START_TEST(same_solutions_as_sundials_klu) {
       ck_assert(memcmp(N_VGetArrayPointer(xf), N_VGetArrayPointer(xs),
                        N * sizeof(double)) == 0);
       if (step != 3) solves(As, N_VGetArrayPointer(xs), bd);
+      SuiteSparse_long nb = SUNLinSol_KLUGetSymbolic(s)->nblocks;
+      if (patterns[restart] == 2) ck_assert(nb > 1 && nb < N - 4);
       solved++;
     }
   }
