@@ -1170,6 +1170,15 @@ MUSKX_API muskx_status muskx_fit_set_tolerances(muskx_fit *fit, double xtol,
                                                 double gtol, double ftol);
 MUSKX_API muskx_status muskx_fit_set_max_iterations(muskx_fit *fit,
                                                     int maxiter);
+/* The local method of the least-squares form (the general form always
+   uses SLSQP). */
+typedef enum {
+  MUSKX_FIT_DOGBOX = 0, /* rectangular trust-region dogleg (default) */
+  MUSKX_FIT_LM = 1      /* projected Levenberg-Marquardt */
+} muskx_fit_method;
+/* Status: EINVAL (not a muskx_fit_method). */
+MUSKX_API muskx_status muskx_fit_set_method(muskx_fit *fit,
+                                            muskx_fit_method method);
 /* Progress of runs and profiles, as for ensembles (done of total starts
    or profiles), on the calling thread. fn NULL removes it. */
 MUSKX_API muskx_status muskx_fit_set_progress(muskx_fit *fit,

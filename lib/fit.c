@@ -263,6 +263,15 @@ muskx_status muskx_fit_set_max_iterations(muskx_fit *f, int maxiter) {
   return ok(f);
 }
 
+muskx_status muskx_fit_set_method(muskx_fit *f, muskx_fit_method method) {
+  if (f == NULL) return MUSKX_EINVAL;
+  if (method != MUSKX_FIT_DOGBOX && method != MUSKX_FIT_LM)
+    return muskx__fit_err(f, MUSKX_EINVAL, "unknown local method %d: "
+                          "MUSKX_FIT_DOGBOX or MUSKX_FIT_LM", (int)method);
+  f->method = method;
+  return ok(f);
+}
+
 muskx_status muskx_fit_set_progress(muskx_fit *f, muskx_progress_fn fn,
                                     void *ctx) {
   if (f == NULL) return MUSKX_EINVAL;

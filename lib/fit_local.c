@@ -3,9 +3,9 @@
  * with one parameter held fixed (for profiles).
  *
  * Least squares (muskx_fit_set_residuals): rectangular trust-region
- * dogleg on the exact Jacobian with the bounds held explicitly
- * (fit_dogbox.c; why,
- * in docs/fitting.md).
+ * dogleg (fit_dogbox.c) or projected Levenberg-Marquardt (fit_plm.c,
+ * muskx_fit_set_method) on the exact Jacobian with the bounds held
+ * explicitly (why, in docs/fitting.md).
  *
  * A general objective (muskx_fit_set_objective): NLopt's SLSQP (Kraft 1988; a dense quasi-Newton SQP that keeps the
  * bounds itself; it reached the optimum from more starts than NLopt's
@@ -157,7 +157,9 @@ muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
     goto done;
   }
   if (f->resid != NULL) {
-    st = muskx__fit_dogbox(f, worker, l.idx, (int)l.nfree, l.full, out);
+    st = f->method == MUSKX_FIT_LM
+             ? muskx__fit_plm(f, worker, l.idx, (int)l.nfree, l.full, out)
+             : muskx__fit_dogbox(f, worker, l.idx, (int)l.nfree, l.full, out);
     l.evals = out->evals;
   } else {
     for (size_t i = 0; i < l.nfree; i++) u[i] = x0[l.idx[i]];
