@@ -427,8 +427,10 @@ static int run(const cli_command *self, int argc, char **argv) {
     case OPT_METHOD:
       if (strcmp(p.value, "dogbox") == 0) method = MUSKX_FIT_DOGBOX;
       else if (strcmp(p.value, "lm") == 0) method = MUSKX_FIT_LM;
+      else if (strcmp(p.value, "hybrid") == 0) method = MUSKX_FIT_HYBRID;
       else
-        return cli_usage_error(self, "--method '%s': dogbox or lm", p.value);
+        return cli_usage_error(self, "--method '%s': dogbox, lm or hybrid",
+                               p.value);
       break;
     case OPT_FTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &ftol); break;
     case OPT_OUTPUT: dir = p.value; break;

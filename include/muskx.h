@@ -1174,7 +1174,8 @@ MUSKX_API muskx_status muskx_fit_set_max_iterations(muskx_fit *fit,
    uses SLSQP). */
 typedef enum {
   MUSKX_FIT_DOGBOX = 0, /* rectangular trust-region dogleg (default) */
-  MUSKX_FIT_LM = 1      /* projected Levenberg-Marquardt */
+  MUSKX_FIT_LM = 1,     /* projected Levenberg-Marquardt */
+  MUSKX_FIT_HYBRID = 2  /* the dogleg until it stalls, then the LM */
 } muskx_fit_method;
 /* Status: EINVAL (not a muskx_fit_method). */
 MUSKX_API muskx_status muskx_fit_set_method(muskx_fit *fit,

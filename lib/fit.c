@@ -265,9 +265,11 @@ muskx_status muskx_fit_set_max_iterations(muskx_fit *f, int maxiter) {
 
 muskx_status muskx_fit_set_method(muskx_fit *f, muskx_fit_method method) {
   if (f == NULL) return MUSKX_EINVAL;
-  if (method != MUSKX_FIT_DOGBOX && method != MUSKX_FIT_LM)
+  if (method != MUSKX_FIT_DOGBOX && method != MUSKX_FIT_LM &&
+      method != MUSKX_FIT_HYBRID)
     return muskx__fit_err(f, MUSKX_EINVAL, "unknown local method %d: "
-                          "MUSKX_FIT_DOGBOX or MUSKX_FIT_LM", (int)method);
+                          "MUSKX_FIT_DOGBOX, MUSKX_FIT_LM or MUSKX_FIT_HYBRID",
+                          (int)method);
   f->method = method;
   return ok(f);
 }

@@ -40,6 +40,9 @@ struct muskx_fit {
   double xtol, gtol, ftol;
   int maxiter;
   muskx_fit_method method; /* least squares: dogbox or projected LM */
+  double stall;             /* dogbox: stop when DB_STALL_ITERS iterations
+                               lowered the cost by less than this in all
+                               (0: never; set by the hybrid only) */
   muskx_progress_fn progress;
   void *progress_ctx;
 

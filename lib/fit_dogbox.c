@@ -36,6 +36,8 @@ extern void dgelsd_(const int *m, const int *n, const int *nrhs, double *a,
                     const double *rcond, int *rank, double *work,
                     const int *lwork, int *iwork, int *info);
 
+/* The window of the stall test (muskx_fit.stall, hybrid method). */
+#define DB_STALL_ITERS 10
 /* Rejected trials per iteration before giving up (Delta quarters each). */
 #define DB_MAX_TRIES 60
 
@@ -290,7 +292,14 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
   if (!(delta > 0)) delta = 1;
   gradient(&t);
   out->exit = MUSKX_FIT_MAXITER;
+  double hist[DB_STALL_ITERS]; /* the cost DB_STALL_ITERS iterations ago */
   for (int it = 0; it < f->maxiter; it++) {
+    if (f->stall > 0 && it >= DB_STALL_ITERS &&
+        hist[it % DB_STALL_ITERS] - cost < f->stall) {
+      out->exit = MUSKX_FIT_NOPROGRESS;
+      break;
+    }
+    hist[it % DB_STALL_ITERS] = cost;
     double pg;
     int nf = free_set(&t, &pg);
     if (nf == 0 || pg <= f->gtol) {

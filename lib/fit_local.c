@@ -122,6 +122,38 @@ static muskx_status run_nlopt(local *l, double *x, muskx__fit_outcome *out) {
   return MUSKX_OK;
 }
 
+/* ------------------------------------------------------------ hybrid */
+
+/* The dogleg's long Gauss-Newton jumps find Boehm's optimum more often,
+   but with a rank-deficient Jacobian it crawls for thousands of
+   iterations where the LM converges (docs/fitting.md): the dogleg runs
+   until HYBRID_ITERS iterations gained less than HYBRID_GAIN in nllh
+   together, and the LM goes on from its point with the iterations left. */
+#define HYBRID_GAIN 0.1
+
+static muskx_status hybrid(const muskx_fit *f, int worker, const int *idx,
+                           int nfree, double *full, muskx__fit_outcome *out) {
+  muskx_fit g = *f; /* the same problem with other settings */
+  g.stall = HYBRID_GAIN;
+  muskx_status st = muskx__fit_dogbox(&g, worker, idx, nfree, full, out);
+  if (st != MUSKX_OK || out->start_failed || isnan(out->nllh) ||
+      out->iters >= f->maxiter)
+    return st;
+  muskx__fit_outcome o2;
+  memset(&o2, 0, sizeof o2);
+  g.stall = 0;
+  g.maxiter = f->maxiter - out->iters;
+  st = muskx__fit_plm(&g, worker, idx, nfree, full, &o2);
+  if (st != MUSKX_OK) return st;
+  out->iters += o2.iters;
+  out->evals += o2.evals;
+  if (!isnan(o2.nllh)) {
+    out->nllh = o2.nllh;
+    out->exit = o2.exit;
+  }
+  return MUSKX_OK;
+}
+
 /* ------------------------------------------------------------ driver */
 
 muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
@@ -157,9 +189,12 @@ muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
     goto done;
   }
   if (f->resid != NULL) {
-    st = f->method == MUSKX_FIT_LM
-             ? muskx__fit_plm(f, worker, l.idx, (int)l.nfree, l.full, out)
-             : muskx__fit_dogbox(f, worker, l.idx, (int)l.nfree, l.full, out);
+    if (f->method == MUSKX_FIT_LM)
+      st = muskx__fit_plm(f, worker, l.idx, (int)l.nfree, l.full, out);
+    else if (f->method == MUSKX_FIT_DOGBOX)
+      st = muskx__fit_dogbox(f, worker, l.idx, (int)l.nfree, l.full, out);
+    else
+      st = hybrid(f, worker, l.idx, (int)l.nfree, l.full, out);
     l.evals = out->evals;
   } else {
     for (size_t i = 0; i < l.nfree; i++) u[i] = x0[l.idx[i]];

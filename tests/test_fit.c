@@ -365,9 +365,10 @@ END_TEST
    optima: Rosenbrock's (1, 1), the normal equations' line, and the kink's
    (2, 3) with x1 exactly on its bound. */
 START_TEST(each_least_squares_method_reaches_the_analytic_optima) {
-  static const muskx_fit_method methods[] = {MUSKX_FIT_DOGBOX, MUSKX_FIT_LM};
-  long iters[2] = {0, 0}; /* Rosenbrock's, summed over the starts */
-  for (size_t q = 0; q < 2; q++) {
+  static const muskx_fit_method methods[] = {MUSKX_FIT_DOGBOX, MUSKX_FIT_LM,
+                                             MUSKX_FIT_HYBRID};
+  long iters[3] = {0, 0, 0}; /* Rosenbrock's, summed over the starts */
+  for (size_t q = 0; q < 3; q++) {
     muskx_fit_method m = methods[q];
     double lo[2] = {-5, -5}, hi[2] = {5, 5}, th[2], beta[2], se[2];
     muskx_fit *f = make_fit(2, lo, hi);

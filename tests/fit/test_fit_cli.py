@@ -12,7 +12,7 @@ from the data, independently of libmuskx. Also: the same results on 1 and
 2 threads, the files written, and usage errors; that the noise sd is set
 in closed form at every start's result (sqrt(RSS / n) there, and the
 nllh at it), and that --joint-sigma, which searches it, finds the same
-optimum; that each local method (--method dogbox, lm) reaches the
+optimum; that each local method (--method dogbox, lm, hybrid) reaches the
 closed-form estimates with the sd closed-form or searched.
 Prints "N passed, N failed" (scripts/run-tests.sh).
 """
@@ -166,7 +166,7 @@ def main():
                   "%r vs %r" % (got, llh))
         # --method: each local method, closed-form and joint sd, reaches
         # the closed-form estimates
-        for meth in ("dogbox", "lm"):
+        for meth in ("dogbox", "lm", "hybrid"):
             for extra in ([], ["--joint-sigma"]):
                 d = os.path.join(tmp, "m-%s%d" % (meth, len(extra)))
                 what = "--method %s%s" % (meth, "".join(" " + e for e in extra))
