@@ -54,8 +54,9 @@ static const cli_option options[] = {
     {OPT_MAXSTEPS, "max-steps", 0, "N",
      "solver steps between two outputs (default 10000)"},
     {OPT_METHOD, "method", 0, "M",
-     "local least-squares method: dogbox (trust-region dogleg) or lm "
-     "(projected Levenberg-Marquardt); default dogbox"},
+     "local least-squares method: hybrid (default: dogbox until it "
+     "stalls, then lm), dogbox (trust-region dogleg) or lm (projected "
+     "Levenberg-Marquardt)"},
     {OPT_JOINT_SIGMA, "joint-sigma", 0, NULL,
      "fit noise parameters with the others, not in closed form"},
     {0, NULL, 0, NULL, NULL},
@@ -402,7 +403,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   long starts = 20, threads = 0, maxiter = 0, seed = 0;
   long maxsteps = FIT_MAX_STEPS;
   int profile = 0, joint = 0, nominal = 0, r;
-  muskx_fit_method method = MUSKX_FIT_DOGBOX;
+  muskx_fit_method method = MUSKX_FIT_HYBRID;
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
     int bad = 0;

@@ -66,6 +66,7 @@ muskx_status muskx_fit_create(int nparams, muskx_fit **out) {
   f->gtol = 1e-8;
   f->ftol = 0;
   f->maxiter = 1000;
+  f->method = MUSKX_FIT_HYBRID;
   f->prof_min = NAN;
   *out = f;
   return MUSKX_OK;

@@ -14,10 +14,12 @@
  * doubled on a good one that reached the trust region's edge; a step that
  * lands on a bound puts the parameter exactly there.
  *
- * It replaced a projected Levenberg-Marquardt (Kanzow, Yamashita &
- * Fukushima 2004; in the history as lib/fit_plm.c): on
- * Boehm_JProteomeRes2014 the same 240 starts (seeds 1-12) reach the
- * optimum 38 times with this method against 24 (docs/fitting.md).
+ * On Boehm_JProteomeRes2014 the same 240 starts (seeds 1-12) reach the
+ * optimum 38 times with this method against 24 with the projected LM
+ * (fit_plm.c), but with a rank-deficient Jacobian its Gauss-Newton point
+ * is huge along badly determined directions and it crawls for thousands
+ * of iterations (docs/fitting.md): the default method (fit_local.c) runs
+ * it only until it stalls (muskx_fit.stall) and finishes with the LM.
  *
  * Trial points are residual-only calls, the Jacobian is computed only at
  * accepted points, a failed call rejects the step, and the cost stays

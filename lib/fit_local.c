@@ -2,10 +2,11 @@
  * fit_local.c -- one local optimisation of a fit (issue 15), optionally
  * with one parameter held fixed (for profiles).
  *
- * Least squares (muskx_fit_set_residuals): rectangular trust-region
- * dogleg (fit_dogbox.c) or projected Levenberg-Marquardt (fit_plm.c,
- * muskx_fit_set_method) on the exact Jacobian with the bounds held
- * explicitly (why, in docs/fitting.md).
+ * Least squares (muskx_fit_set_residuals), muskx_fit_set_method: by
+ * default the rectangular trust-region dogleg (fit_dogbox.c) until it
+ * stalls, then the projected Levenberg-Marquardt (fit_plm.c) from there;
+ * or either alone. Exact Jacobian, bounds held explicitly (why, in
+ * docs/fitting.md).
  *
  * A general objective (muskx_fit_set_objective): NLopt's SLSQP (Kraft 1988; a dense quasi-Newton SQP that keeps the
  * bounds itself; it reached the optimum from more starts than NLopt's
