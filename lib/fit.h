@@ -41,8 +41,9 @@ struct muskx_fit {
   int maxiter;
   muskx_fit_method method; /* least squares: dogbox or projected LM */
   double stall;             /* dogbox: stop when DB_STALL_ITERS iterations
-                               lowered the cost by less than this in all
-                               (0: never; set by the hybrid only) */
+                               lowered the cost by less than this, or by
+                               less than DB_STALL_SHARE of the start's
+                               gain so far (0: never; the hybrid's) */
   muskx_progress_fn progress;
   void *progress_ctx;
 

@@ -40,6 +40,9 @@ extern void dgelsd_(const int *m, const int *n, const int *nrhs, double *a,
 
 /* The window of the stall test (muskx_fit.stall, hybrid method). */
 #define DB_STALL_ITERS 10
+/* ... or less than this share of what the start has gained so far (a
+   crawl at a large cost: Fujita) */
+#define DB_STALL_SHARE 0.01
 /* Rejected trials per iteration before giving up (Delta quarters each). */
 #define DB_MAX_TRIES 60
 
@@ -291,13 +294,15 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
     goto done;
   }
   double cost = half_sq(t.r, t.m), delta = norm_inf(t.x, n);
+  const double cost0 = cost;
   if (!(delta > 0)) delta = 1;
   gradient(&t);
   out->exit = MUSKX_FIT_MAXITER;
   double hist[DB_STALL_ITERS]; /* the cost DB_STALL_ITERS iterations ago */
   for (int it = 0; it < f->maxiter; it++) {
     if (f->stall > 0 && it >= DB_STALL_ITERS &&
-        hist[it % DB_STALL_ITERS] - cost < f->stall) {
+        hist[it % DB_STALL_ITERS] - cost <
+            fmax(f->stall, DB_STALL_SHARE * (cost0 - cost))) {
       out->exit = MUSKX_FIT_NOPROGRESS;
       break;
     }

@@ -128,8 +128,9 @@ static muskx_status run_nlopt(local *l, double *x, muskx__fit_outcome *out) {
 /* The dogleg's long Gauss-Newton jumps find Boehm's optimum more often,
    but with a rank-deficient Jacobian it crawls for thousands of
    iterations where the LM converges (docs/fitting.md): the dogleg runs
-   until HYBRID_ITERS iterations gained less than HYBRID_GAIN in nllh
-   together, and the LM goes on from its point with the iterations left. */
+   until 10 iterations together gained less than HYBRID_GAIN in nllh, or
+   less than 1 % of what the start had gained before (fit_dogbox.c), and
+   the LM goes on from its point with the iterations left. */
 #define HYBRID_GAIN 0.1
 
 static muskx_status hybrid(const muskx_fit *f, int worker, const int *idx,
