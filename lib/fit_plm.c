@@ -14,6 +14,10 @@
  * has two parameters on bounds, this reached the optimum from 9 of 60
  * starts against 2 of 60 for both of those (docs/fitting.md).
  *
+ * Used alone by muskx_fit_set_method(MUSKX_FIT_LM) and as the second
+ * phase of the default hybrid (fit_local.c), which hands over from the
+ * dogleg (fit_dogbox.c) once that stalls.
+ *
  * The callback is only called inside the closed box. Trial points are
  * residual-only calls (a plain simulation); the Jacobian (a sensitivity
  * run) is computed only at accepted points. A failed trial call counts
