@@ -1143,7 +1143,7 @@ MUSKX_API const char *muskx_fit_exit_name(muskx_fit_exit reason);
 /*
  * A fit of nparams parameters (1 .. 100000) with no problem yet, unbounded,
  * seed 0, one thread per online processor, xtol 1e-8, gtol 1e-8, ftol 0,
- * at most 1000 iterations per start. Status: EINVAL, ENOMEM.
+ * at most 1000 iterations per start, method MUSKX_FIT_HYBRID. Status: EINVAL, ENOMEM.
  */
 MUSKX_API muskx_status muskx_fit_create(int nparams, muskx_fit **out);
 MUSKX_API void muskx_fit_free(muskx_fit *fit);
@@ -1191,6 +1191,17 @@ MUSKX_API muskx_status muskx_fit_set_tolerances(muskx_fit *fit, double xtol,
                                                 double gtol, double ftol);
 MUSKX_API muskx_status muskx_fit_set_max_iterations(muskx_fit *fit,
                                                     int maxiter);
+/* The local method of the least-squares form (the general form always
+   uses SLSQP); docs/fitting.md compares them on eight benchmarks. */
+typedef enum {
+  MUSKX_FIT_DOGBOX = 0, /* rectangular trust-region dogleg */
+  MUSKX_FIT_LM = 1,     /* projected Levenberg-Marquardt */
+  MUSKX_FIT_HYBRID = 2  /* the dogleg until it stalls, then the LM; no
+                           gradient test (default) */
+} muskx_fit_method;
+/* Status: EINVAL (not a muskx_fit_method). */
+MUSKX_API muskx_status muskx_fit_set_method(muskx_fit *fit,
+                                            muskx_fit_method method);
 /* Progress of runs and profiles, as for ensembles (done of total starts
    or profiles), on the calling thread. fn NULL removes it. */
 MUSKX_API muskx_status muskx_fit_set_progress(muskx_fit *fit,
