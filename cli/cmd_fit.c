@@ -29,7 +29,7 @@
 
 enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
        OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_JOINT_SIGMA,
-       OPT_NOMINAL, OPT_FTOL };
+       OPT_NOMINAL, OPT_FTOL, OPT_METHOD };
 
 /* The fit's step budget per output interval: 5x what the slowest
    published benchmark (Brannmark, Crauste: under 2000) needs at its
@@ -53,6 +53,10 @@ static const cli_option options[] = {
      "relative (default 0: off)"},
     {OPT_MAXSTEPS, "max-steps", 0, "N",
      "solver steps between two outputs (default 10000)"},
+    {OPT_METHOD, "method", 0, "M",
+     "local least-squares method: hybrid (default: dogbox until it "
+     "stalls, then lm), dogbox (trust-region dogleg) or lm (projected "
+     "Levenberg-Marquardt)"},
     {OPT_JOINT_SIGMA, "joint-sigma", 0, NULL,
      "fit noise parameters with the others, not in closed form"},
     {0, NULL, 0, NULL, NULL},
@@ -67,6 +71,7 @@ typedef struct job {
   cli_sigma_groups sg; /* noise parameters in closed form (fit_sigma.h) */
   int hier;            /* use them (else every parameter is searched) */
   double **hbuf;       /* per worker: rss, sigma of each group */
+  muskx_fit_method method; /* --method */
 } job;
 
 /* Residuals, sigmas and their Jacobians at theta on worker w, into the
@@ -244,6 +249,7 @@ static muskx_status joint_fit_at(job *j, const double *lo, const double *hi,
   muskx_status st = muskx_fit_create(j->n, &g);
   if (st == MUSKX_OK) st = muskx_fit_set_bounds(g, lo, hi);
   if (st == MUSKX_OK) st = muskx_fit_set_threads(g, j->nworkers);
+  if (st == MUSKX_OK) st = muskx_fit_set_method(g, j->method);
   if (st == MUSKX_OK && maxiter > 0)
     st = muskx_fit_set_max_iterations(g, (int)(maxiter > 1000000 ? 1000000 : maxiter));
   if (st == MUSKX_OK && ftol > 0) st = muskx_fit_set_tolerances(g, 1e-8, 1e-8, ftol);
@@ -278,6 +284,7 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   muskx_status st = muskx_fit_set_bounds(f, lo, hi);
   if (st == MUSKX_OK) st = muskx_fit_set_threads(f, (int)threads);
   if (st == MUSKX_OK) st = muskx_fit_set_seed(f, seed);
+  if (st == MUSKX_OK) st = muskx_fit_set_method(f, j->method);
   if (st == MUSKX_OK && nominal) st = muskx_fit_set_first_start(f, th);
   if (st == MUSKX_OK && ftol > 0) st = muskx_fit_set_tolerances(f, 1e-8, 1e-8, ftol);
   if (st == MUSKX_OK && maxiter > 0)
@@ -396,6 +403,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   long starts = 20, threads = 0, maxiter = 0, seed = 0;
   long maxsteps = FIT_MAX_STEPS;
   int profile = 0, joint = 0, nominal = 0, r;
+  muskx_fit_method method = MUSKX_FIT_HYBRID;
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
     int bad = 0;
@@ -417,6 +425,14 @@ static int run(const cli_command *self, int argc, char **argv) {
     case OPT_PROFILE: profile = 1; break;
     case OPT_JOINT_SIGMA: joint = 1; break;
     case OPT_NOMINAL: nominal = 1; break;
+    case OPT_METHOD:
+      if (strcmp(p.value, "dogbox") == 0) method = MUSKX_FIT_DOGBOX;
+      else if (strcmp(p.value, "lm") == 0) method = MUSKX_FIT_LM;
+      else if (strcmp(p.value, "hybrid") == 0) method = MUSKX_FIT_HYBRID;
+      else
+        return cli_usage_error(self, "--method '%s': dogbox, lm or hybrid",
+                               p.value);
+      break;
     case OPT_FTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &ftol); break;
     case OPT_OUTPUT: dir = p.value; break;
     case OPT_RTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &rtol); break;
@@ -438,6 +454,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   job j;
   memset(&j, 0, sizeof j);
   j.pb = pb;
+  j.method = method;
   j.n = muskx_petab_nparams(pb);
   j.m = muskx_petab_nmeasurements(pb);
   if (j.n < 1) {

@@ -892,9 +892,10 @@ MUSKX_API muskx_status muskx_ensemble_set_memory_budget(muskx_ensemble *ens,
  * the user's and writable by no one else) the shared object is kept there, named after a hash of
  * its source and command, and reused by later runs; NULL builds in a
  * temporary folder each time (about a second). cc NULL drops native code.
- * On failure (no compiler, a model over 400,000 instructions) the
- * ensemble keeps running on the VM and the status says why.
- * Status: EUNSUPPORTED (the message names the cause).
+ * On failure (no compiler, a compiler error, a compiler still running
+ * after 300 s, which is then killed, a model over 400,000 instructions)
+ * the ensemble keeps running on the VM and the status says why.
+ * Status: EUNSUPPORTED (the message names the cause), ENOMEM, EINVAL.
  */
 MUSKX_API muskx_status muskx_ensemble_set_native(muskx_ensemble *ens,
                                                  const char *cc,
@@ -1142,7 +1143,7 @@ MUSKX_API const char *muskx_fit_exit_name(muskx_fit_exit reason);
 /*
  * A fit of nparams parameters (1 .. 100000) with no problem yet, unbounded,
  * seed 0, one thread per online processor, xtol 1e-8, gtol 1e-8, ftol 0,
- * at most 1000 iterations per start. Status: EINVAL, ENOMEM.
+ * at most 1000 iterations per start, method MUSKX_FIT_HYBRID. Status: EINVAL, ENOMEM.
  */
 MUSKX_API muskx_status muskx_fit_create(int nparams, muskx_fit **out);
 MUSKX_API void muskx_fit_free(muskx_fit *fit);
@@ -1190,6 +1191,17 @@ MUSKX_API muskx_status muskx_fit_set_tolerances(muskx_fit *fit, double xtol,
                                                 double gtol, double ftol);
 MUSKX_API muskx_status muskx_fit_set_max_iterations(muskx_fit *fit,
                                                     int maxiter);
+/* The local method of the least-squares form (the general form always
+   uses SLSQP); docs/fitting.md compares them on eight benchmarks. */
+typedef enum {
+  MUSKX_FIT_DOGBOX = 0, /* rectangular trust-region dogleg */
+  MUSKX_FIT_LM = 1,     /* projected Levenberg-Marquardt */
+  MUSKX_FIT_HYBRID = 2  /* the dogleg until it stalls, then the LM; no
+                           gradient test (default) */
+} muskx_fit_method;
+/* Status: EINVAL (not a muskx_fit_method). */
+MUSKX_API muskx_status muskx_fit_set_method(muskx_fit *fit,
+                                            muskx_fit_method method);
 /* Progress of runs and profiles, as for ensembles (done of total starts
    or profiles), on the calling thread. fn NULL removes it. */
 MUSKX_API muskx_status muskx_fit_set_progress(muskx_fit *fit,

@@ -66,6 +66,7 @@ muskx_status muskx_fit_create(int nparams, muskx_fit **out) {
   f->gtol = 1e-8;
   f->ftol = 0;
   f->maxiter = 1000;
+  f->method = MUSKX_FIT_HYBRID;
   f->prof_min = NAN;
   *out = f;
   return MUSKX_OK;
@@ -260,6 +261,17 @@ muskx_status muskx_fit_set_max_iterations(muskx_fit *f, int maxiter) {
     return muskx__fit_err(f, MUSKX_EINVAL, "at most %d iterations: need at "
                           "least 1", maxiter);
   f->maxiter = maxiter;
+  return ok(f);
+}
+
+muskx_status muskx_fit_set_method(muskx_fit *f, muskx_fit_method method) {
+  if (f == NULL) return MUSKX_EINVAL;
+  if (method != MUSKX_FIT_DOGBOX && method != MUSKX_FIT_LM &&
+      method != MUSKX_FIT_HYBRID)
+    return muskx__fit_err(f, MUSKX_EINVAL, "unknown local method %d: "
+                          "MUSKX_FIT_DOGBOX, MUSKX_FIT_LM or MUSKX_FIT_HYBRID",
+                          (int)method);
+  f->method = method;
   return ok(f);
 }
 

@@ -39,6 +39,11 @@ struct muskx_fit {
   int nthreads; /* 0: one per online processor */
   double xtol, gtol, ftol;
   int maxiter;
+  muskx_fit_method method; /* least squares: dogbox or projected LM */
+  double stall;             /* dogbox: stop when DB_STALL_ITERS iterations
+                               lowered the cost by less than this, or by
+                               less than DB_STALL_SHARE of the start's
+                               gain so far (0: never; the hybrid's) */
   muskx_progress_fn progress;
   void *progress_ctx;
 
@@ -91,6 +96,9 @@ muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
 muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
                                int nfree, double *full,
                                muskx__fit_outcome *out);
+/* fit_plm.c: projected Levenberg-Marquardt, same contract. */
+muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
+                            int nfree, double *full, muskx__fit_outcome *out);
 /* nllh at x (n values) on worker; NaN when the callback fails. */
 double muskx__fit_eval(const muskx_fit *f, int worker, const double *x);
 

@@ -14,10 +14,12 @@
  * doubled on a good one that reached the trust region's edge; a step that
  * lands on a bound puts the parameter exactly there.
  *
- * It replaced a projected Levenberg-Marquardt (Kanzow, Yamashita &
- * Fukushima 2004; in the history as lib/fit_plm.c): on
- * Boehm_JProteomeRes2014 the same 240 starts (seeds 1-12) reach the
- * optimum 38 times with this method against 24 (docs/fitting.md).
+ * On Boehm_JProteomeRes2014 the same 240 starts (seeds 1-12) reach the
+ * optimum 38 times with this method against 24 with the projected LM
+ * (fit_plm.c), but with a rank-deficient Jacobian its Gauss-Newton point
+ * is huge along badly determined directions and it crawls for thousands
+ * of iterations (docs/fitting.md): the default method (fit_local.c) runs
+ * it only until it stalls (muskx_fit.stall) and finishes with the LM.
  *
  * Trial points are residual-only calls, the Jacobian is computed only at
  * accepted points, a failed call rejects the step, and the cost stays
@@ -36,6 +38,11 @@ extern void dgelsd_(const int *m, const int *n, const int *nrhs, double *a,
                     const double *rcond, int *rank, double *work,
                     const int *lwork, int *iwork, int *info);
 
+/* The window of the stall test (muskx_fit.stall, hybrid method). */
+#define DB_STALL_ITERS 10
+/* ... or less than this share of what the start has gained so far (a
+   crawl at a large cost: Fujita) */
+#define DB_STALL_SHARE 0.01
 /* Rejected trials per iteration before giving up (Delta quarters each). */
 #define DB_MAX_TRIES 60
 
@@ -287,10 +294,19 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
     goto done;
   }
   double cost = half_sq(t.r, t.m), delta = norm_inf(t.x, n);
+  const double cost0 = cost;
   if (!(delta > 0)) delta = 1;
   gradient(&t);
   out->exit = MUSKX_FIT_MAXITER;
+  double hist[DB_STALL_ITERS]; /* the cost DB_STALL_ITERS iterations ago */
   for (int it = 0; it < f->maxiter; it++) {
+    if (f->stall > 0 && it >= DB_STALL_ITERS &&
+        hist[it % DB_STALL_ITERS] - cost <
+            fmax(f->stall, DB_STALL_SHARE * (cost0 - cost))) {
+      out->exit = MUSKX_FIT_NOPROGRESS;
+      break;
+    }
+    hist[it % DB_STALL_ITERS] = cost;
     double pg;
     int nf = free_set(&t, &pg);
     if (nf == 0 || pg <= f->gtol) {

@@ -333,6 +333,10 @@ void muskx__nvector_fast_arrays(N_Vector v);
    solve are the library's optimised, bit-identical copies; NULL when out
    of memory. */
 SUNLinearSolver muskx__dense_ls_new(N_Vector y, SUNMatrix A, SUNContext ctx);
+/* sunlinsol_klu_fast.c: SUNLinSol_KLU() that keeps its symbolic analysis
+   across reinitialisations while the pattern stays the same (bit-identical
+   results); NULL when out of memory. */
+SUNLinearSolver muskx__klu_ls_new(N_Vector y, SUNMatrix A, SUNContext ctx);
 
 /* sens.c, sens_events.c: forward sensitivities in the CVODE driver */
 /* The run integrates sensitivities: CVodeSensInit/ReInit from sens_y,

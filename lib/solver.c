@@ -344,7 +344,7 @@ static muskx_status attach_direct(muskx_sim *s, muskx_linear_solver ls, int n) {
     if (build_klu_pattern(s) != 0)
       return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (KLU pattern)");
     s->A = muskx__sparse_matrix_new(n, n, s->klu_nnz, CSC_MAT, s->ctx);
-    if (s->A) s->LS = SUNLinSol_KLU(s->y, s->A, s->ctx);
+    if (s->A) s->LS = muskx__klu_ls_new(s->y, s->A, s->ctx);
     /* AMD (KLU's own default) rather than SUNDIALS' COLAMD: less
        fill-in on I - gamma J of reaction networks, whose pattern is
        nearly symmetric. Measured 2026-11-25, AMD / COLAMD for the

@@ -20,6 +20,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -332,9 +334,36 @@ static const char *const FLAGS[] = {"-O1", "-fPIC", "-shared",
                                     "-w", "-x", "c"};
 #define NFLAGS (sizeof FLAGS / sizeof FLAGS[0])
 
-/* Runs cc on src into out; on failure the first line of its complaint. */
+/* Waits for the compiler pid at most timeout_ms; kills its process group
+   (the driver and its cc1, as, ld) when it takes longer: a compiler that
+   hangs (waits on a licence server, a tty, a lock) must not hang the
+   ensemble. 0 with *status, 1 on timeout, -1 with errno. */
+static int wait_compiler(pid_t pid, long timeout_ms, int *status) {
+  struct timespec t0, now, nap = {0, 5000000}; /* 5 ms between looks */
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (;;) {
+    pid_t r = waitpid(pid, status, WNOHANG);
+    if (r == pid) return 0;
+    if (r < 0 && errno != EINTR) return -1;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = (long)(now.tv_sec - t0.tv_sec) * 1000 +
+              (now.tv_nsec - t0.tv_nsec) / 1000000;
+    if (ms > timeout_ms) {
+      kill(-pid, SIGKILL);
+      while (waitpid(pid, status, 0) < 0 && errno == EINTR) {
+      }
+      return 1;
+    }
+    nanosleep(&nap, NULL);
+  }
+}
+
+/* Runs cc on src into out (stdin /dev/null, stdout discarded, stderr to
+   errpath, in a process group of its own); on failure the first line of
+   its complaint. */
 static int run_compiler(const char *cc, const char *src, const char *out,
-                        const char *errpath, char *msg, size_t size) {
+                        const char *errpath, long timeout_ms, char *msg,
+                        size_t size) {
   char *argv[NFLAGS + 8];
   size_t k = 0;
   argv[k++] = (char *)cc;
@@ -347,27 +376,44 @@ static int run_compiler(const char *cc, const char *src, const char *out,
   argv[k++] = (char *)"-lm";
   argv[k] = NULL;
   posix_spawn_file_actions_t fa;
+  posix_spawnattr_t at;
   if (posix_spawn_file_actions_init(&fa) != 0) {
     say(msg, size, "cannot start the C compiler '%s' (out of memory)", cc);
     return -1;
   }
+  if (posix_spawnattr_init(&at) != 0) {
+    posix_spawn_file_actions_destroy(&fa);
+    say(msg, size, "cannot start the C compiler '%s' (out of memory)", cc);
+    return -1;
+  }
+  posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&at, 0);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 2, errpath,
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
   pid_t pid;
-  int rc = posix_spawnp(&pid, cc, &fa, NULL, argv, environ);
+  int rc = posix_spawnp(&pid, cc, &fa, &at, argv, environ);
   posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&at);
   if (rc != 0) {
     say(msg, size, "cannot run the C compiler '%s': %s", cc, strerror(rc));
     return -1;
   }
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) {
-      say(msg, size, "waiting for the C compiler '%s': %s", cc,
-          strerror(errno));
-      return -1;
-    }
+  rc = wait_compiler(pid, timeout_ms, &status);
+  if (rc < 0) {
+    say(msg, size, "waiting for the C compiler '%s': %s", cc,
+        strerror(errno));
+    return -1;
+  }
+  if (rc > 0) {
+    say(msg, size, "the C compiler '%s' did not finish within %ld s and "
+        "was stopped (is it waiting for input, a lock or a licence? "
+        "another compiler may do)", cc,
+        timeout_ms / 1000);
+    return -1;
+  }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
   char line[200] = "";
   FILE *f = fopen(errpath, "r");
@@ -428,10 +474,12 @@ static int private_entry(const char *path, int want_dir) {
 
 /* Compiles src_text in dir into final (renamed into place when done). */
 static int build_in(const char *dir, const char *cc, const char *src_text,
-                    uint64_t key, const char *final, char *msg, size_t size) {
+                    uint64_t key, const char *final, long timeout_ms,
+                    char *msg, size_t size) {
   char src[4096], out[4200], err[4200];
-  snprintf(src, sizeof src, "%s/.muskx-%016llx-XXXXXX", dir,
-           (unsigned long long)key);
+  /* a relative folder named -something would read as an option */
+  snprintf(src, sizeof src, "%s%s/.muskx-%016llx-XXXXXX",
+           dir[0] == '-' ? "./" : "", dir, (unsigned long long)key);
   int fd = mkstemp(src);
   if (fd < 0) {
     say(msg, size, "cannot create a file in %s: %s", dir, strerror(errno));
@@ -443,10 +491,14 @@ static int build_in(const char *dir, const char *cc, const char *src_text,
   if (rc != 0)
     say(msg, size, "cannot write %s: %s", src, strerror(errno));
   else
-    rc = run_compiler(cc, src, out, err, msg, size);
+    rc = run_compiler(cc, src, out, err, timeout_ms, msg, size);
   if (rc == 0 && rename(out, final) != 0) {
-    say(msg, size, "cannot rename %s to %s: %s", out, final,
-        strerror(errno));
+    if (errno == ENOENT)
+      say(msg, size, "the C compiler '%s' exited with status 0 but wrote no "
+          "shared object (is it a C compiler?)", cc);
+    else
+      say(msg, size, "cannot rename %s to %s: %s", out, final,
+          strerror(errno));
     rc = -1;
   }
   unlink(src);
@@ -473,6 +525,16 @@ muskx__native *muskx__native_build(const muskx__program *p,
                                    const muskx__prog *kept, const char *cc,
                                    const char *cache_dir, char *msg,
                                    size_t size) {
+  return muskx__native_build_timed(p, kept, cc, cache_dir,
+                                   MUSKX__NATIVE_CC_TIMEOUT_MS, msg, size);
+}
+
+muskx__native *muskx__native_build_timed(const muskx__program *p,
+                                         const muskx__prog *kept,
+                                         const char *cc,
+                                         const char *cache_dir,
+                                         long timeout_ms, char *msg,
+                                         size_t size) {
   long ninstr = (long)p->rhs.ncode + p->jac.ncode +
                 (kept != NULL ? kept->ncode : 0);
   if (ninstr > MUSKX__NATIVE_MAX_INSTR) {
@@ -519,8 +581,11 @@ muskx__native *muskx__native_build(const muskx__program *p,
   int with_out = kept != NULL;
   if (cache_dir != NULL && stat(final, &st) == 0 && private_entry(final, 0))
     n = load(final, with_out, msg, size);
-  if (n == NULL && build_in(dir, cc, text, key, final, msg, size) == 0)
+  if (n == NULL &&
+      build_in(dir, cc, text, key, final, timeout_ms, msg, size) == 0) {
     n = load(final, with_out, msg, size);
+    if (n == NULL) unlink(final); /* not left for later runs to retry */
+  }
   if (n != NULL) n->ncache = ncache;
   if (n != NULL && kept != NULL && keep_copy(n, kept) != 0) {
     say(msg, size, "out of memory");

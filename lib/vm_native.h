@@ -46,6 +46,17 @@ muskx__native *muskx__native_build(const muskx__program *p,
                                    const muskx__prog *kept, const char *cc,
                                    const char *cache_dir, char *msg,
                                    size_t msgsize);
+/* The same, the compiler stopped (its process group killed) when it runs
+   longer than timeout_ms; muskx__native_build allows
+   MUSKX__NATIVE_CC_TIMEOUT_MS, generous for the largest model allowed
+   (the crosstalk model takes about 1 CPU-s) on a busy machine. */
+#define MUSKX__NATIVE_CC_TIMEOUT_MS 300000L
+muskx__native *muskx__native_build_timed(const muskx__program *p,
+                                         const muskx__prog *kept,
+                                         const char *cc,
+                                         const char *cache_dir,
+                                         long timeout_ms, char *msg,
+                                         size_t msgsize);
 void muskx__native_free(muskx__native *n);
 
 /* The C source muskx__native_build compiles (NUL-terminated, freed by the

@@ -16,7 +16,8 @@
 # inconsistent every/count are refused at file:line:col, and the short
 # form doses what the model's agent declaration says. compare --bands
 # gives the 5-95 % band that order statistics of a monotone response
-# predict, and refuses bands without parameter uncertainty.
+# predict, and refuses bands without parameter uncertainty. ensemble
+# --native: the VM's bytes, the cache folder and the fallbacks to the VM.
 #
 # Prints one "ok"/"FAIL" line per check and ends with "N passed, N failed".
 set -uo pipefail
@@ -406,6 +407,36 @@ fi
   --samples 2 --vary "k_a=uniform(0.2,0.2)" -o ens.csv 2> stderr.txt &&
   awk -F, '$1 == 30 { d = $2 - 0.7875668580305402; exit !(d < 1e-8 && d > -1e-8) }' ens.csv
 check "ensemble of a scenario on a model in hours: analytic at day 30" $? "$(cat stderr.txt; tail -1 ens.csv)"
+# --native (issue 19): the members as compiled C, cached in
+# $HOME/.cache/muskx (created 0700), the VM's bytes; without a compiler,
+# without HOME, or with a cache folder others can write, the VM runs them.
+ens_native() { # ens_native OUT NATIVE [env assignments...]: exit status
+  local out=$1 native=$2; shift 2
+  env "$@" "$muskx" ensemble "$root/tests/scenarios/doses_hours.yaml" \
+    --allow-path "$root/tests" --samples 3 --vary "k_a=uniform(0.2,0.2)" \
+    --native "$native" -o "$out" 2> stderr.txt
+}
+mkdir -p home
+ens_native vm.csv off -u XDG_CACHE_HOME HOME="$work/home"
+check "ensemble --native off: exit status 0" $? "$(cat stderr.txt)"
+ens_native nat.csv cc -u XDG_CACHE_HOME HOME="$work/home" &&
+  ! grep -q note stderr.txt && cmp -s vm.csv nat.csv &&
+  [ "$(stat -c %a home/.cache/muskx)" = 700 ] &&
+  ls home/.cache/muskx | grep -q '^muskx-[0-9a-f]*\.so$' &&
+  awk -F, '$1 == 30 { d = $2 - 0.7875668580305402; exit !(d < 1e-8 && d > -1e-8) }' nat.csv
+check "ensemble --native cc: the VM's bytes, analytic at day 30, cached in ~/.cache/muskx (0700)" $? "$(cat stderr.txt; ls -la home/.cache/muskx)"
+ens_native nat.csv /nonexistent/cc -u XDG_CACHE_HOME HOME="$work/home" &&
+  cmp -s vm.csv nat.csv &&
+  grep -q "note: no native code, the VM runs the members: cannot run the C compiler '/nonexistent/cc'" stderr.txt
+check "ensemble --native without the compiler: the VM, with a note" $? "$(cat stderr.txt)"
+mkdir -p tmp
+ens_native nat.csv cc -u HOME -u XDG_CACHE_HOME TMPDIR="$work/tmp" &&
+  ! grep -q note stderr.txt && cmp -s vm.csv nat.csv && [ -z "$(ls -A tmp)" ]
+check "ensemble --native cc without HOME: built in a temporary folder, removed" $? "$(cat stderr.txt; ls -A tmp)"
+mkdir -p shared/muskx && chmod 777 shared/muskx
+ens_native nat.csv cc XDG_CACHE_HOME="$work/shared" && cmp -s vm.csv nat.csv &&
+  grep -q "only this user can write to (mode 0700 is safe)" stderr.txt
+check "ensemble --native, a cache folder others can write: refused, the VM" $? "$(cat stderr.txt)"
 # ----------------------------------------------------------- columns, units
 # Issue 20: --select any name as a column, --units "name [unit]" headers.
 # decay.yaml: A(t) = 1.5 exp(-0.7 t) mM, flux of 'decay' = 0.7 A mM/s.

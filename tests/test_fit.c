@@ -361,6 +361,70 @@ START_TEST(an_optimum_on_a_bound_is_reached_exactly) {
 }
 END_TEST
 
+/* Each least-squares method (muskx_fit_set_method) on three analytic
+   optima: Rosenbrock's (1, 1), the normal equations' line, and the kink's
+   (2, 3) with x1 exactly on its bound. */
+START_TEST(each_least_squares_method_reaches_the_analytic_optima) {
+  static const muskx_fit_method methods[] = {MUSKX_FIT_DOGBOX, MUSKX_FIT_LM,
+                                             MUSKX_FIT_HYBRID};
+  long iters[3] = {0, 0, 0}; /* Rosenbrock's, summed over the starts */
+  for (size_t q = 0; q < 3; q++) {
+    muskx_fit_method m = methods[q];
+    double lo[2] = {-5, -5}, hi[2] = {5, 5}, th[2], beta[2], se[2];
+    muskx_fit *f = make_fit(2, lo, hi);
+    FIT_OK(f, muskx_fit_set_method(f, m));
+    FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, rosen_res, NULL));
+    FIT_OK(f, muskx_fit_set_seed(f, 3));
+    FIT_OK(f, muskx_fit_run(f, 6));
+    for (size_t k = 0; k < 6; k++) {
+      muskx_fit_result(f, k, NULL, th);
+      ck_assert_msg(fabs(th[0] - 1) < 1e-7 && fabs(th[1] - 1) < 1e-7,
+                    "method %d start %zu: (%.10g, %.10g), not (1, 1)", (int)m,
+                    k, th[0], th[1]);
+      iters[q] += muskx_fit_iterations(f, k);
+    }
+    muskx_fit_free(f);
+
+    lin_closed_form(beta, se);
+    f = make_fit(2, lo, hi);
+    FIT_OK(f, muskx_fit_set_method(f, m));
+    FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 0, lin_res, NULL));
+    FIT_OK(f, muskx_fit_run(f, 4));
+    for (size_t k = 0; k < 4; k++) {
+      muskx_fit_result(f, k, NULL, th);
+      ck_assert_double_eq_tol(th[0], beta[0], 1e-8);
+      ck_assert_double_eq_tol(th[1], beta[1], 1e-8);
+    }
+    muskx_fit_free(f);
+
+    double klo[2] = {0, 0}, khi[2] = {2, 10};
+    int outside = 0;
+    f = make_fit(2, klo, khi);
+    FIT_OK(f, muskx_fit_set_method(f, m));
+    FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, kink_res, &outside));
+    FIT_OK(f, muskx_fit_set_threads(f, 1));
+    FIT_OK(f, muskx_fit_run(f, 6));
+    for (size_t k = 0; k < 6; k++) {
+      muskx_fit_result(f, k, NULL, th);
+      ck_assert_msg(th[0] == 2.0, "method %d start %zu: x1 = %.17g", (int)m,
+                    k, th[0]);
+      ck_assert_double_eq_tol(th[1], 3.0, 1e-9);
+      ck_assert_double_eq_tol(muskx_fit_nllh(f, k), 0.5, 1e-12);
+    }
+    ck_assert_int_eq(outside, 0);
+    muskx_fit_free(f);
+  }
+  /* the two really are different methods: same starts, other paths */
+  ck_assert_int_ne(iters[0], iters[1]);
+  muskx_fit *f = NULL;
+  ck_assert_int_eq(muskx_fit_create(2, &f), MUSKX_OK);
+  ck_assert_int_eq(muskx_fit_set_method(f, (muskx_fit_method)7), MUSKX_EINVAL);
+  ck_assert(strstr(muskx_fit_errmsg(f), "method") != NULL);
+  ck_assert_int_eq(muskx_fit_set_method(NULL, MUSKX_FIT_LM), MUSKX_EINVAL);
+  muskx_fit_free(f);
+}
+END_TEST
+
 START_TEST(results_are_identical_whatever_the_thread_count) {
   decay d = {2.0, 0.7, {0.1, 0.01}, {10, 5}, {0}};
   double th[3][16][2], nl[3][16];
@@ -870,6 +934,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, exponential_decay_recovers_its_parameters);
   tcase_add_test(tc, an_optimum_beyond_a_bound_stops_on_the_bound);
   tcase_add_test(tc, an_optimum_on_a_bound_is_reached_exactly);
+  tcase_add_test(tc, each_least_squares_method_reaches_the_analytic_optima);
   tcase_add_test(tc, fewer_residuals_than_parameters_still_fit);
   tcase_add_test(tc, an_ode_model_fit_recovers_its_rate_constants);
   suite_add_tcase(s, tc);

@@ -4,17 +4,21 @@
  * VM's bits, special values included; an ensemble of the shipped ISS
  * scenario gives the VM's bytes on 1 and 2 threads; a decay ensemble run
  * natively matches the analytic A0 exp(-k t); a missing or failing
- * compiler leaves the VM running with a message that says why; the cache
+ * compiler leaves the VM running with a message that says why, and a
+ * hanging one is stopped after the time limit; the cache
  * is reused, a corrupt or foreign-writable cached file is rebuilt, not
  * loaded, and a cache folder others can write to is refused.
  */
 #include <check.h>
+#include <dirent.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "muskx.h"
@@ -141,6 +145,179 @@ START_TEST(a_missing_or_failing_compiler_is_a_clear_error) {
   ck_assert_ptr_null(
       muskx__native_build(&p, NULL, "false", NULL, msg, sizeof msg));
   ck_assert_msg(strstr(msg, "the C compiler 'false' failed"), "%s", msg);
+  ck_assert_ptr_null(
+      muskx__native_build(&p, NULL, "true", NULL, msg, sizeof msg));
+  ck_assert_msg(strstr(msg, "the C compiler 'true' exited with status 0 but "
+                            "wrote no shared object"), "%s", msg);
+}
+END_TEST
+
+/* The state letter of process pid in /proc (R, S, Z...), or 0 when it
+   is gone. */
+static char proc_state(long pid) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+  FILE *f = fopen(path, "r");
+  if (f == NULL) return 0;
+  char *ok = fgets(line, sizeof line, f);
+  fclose(f);
+  const char *paren = ok != NULL ? strrchr(line, ')') : NULL;
+  return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
+}
+
+/* A shell script dir/cc of body, as the "compiler"; its path in script. */
+static void fake_cc(char *script, size_t n, const char *dir,
+                    const char *body) {
+  snprintf(script, n, "%s/cc", dir);
+  FILE *f = fopen(script, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "#!/bin/sh\n%s", body);
+  fclose(f);
+  ck_assert_int_eq(chmod(script, 0700), 0);
+}
+
+/* A compiler that never finishes (it runs `sleep` as a child, as a
+   driver runs cc1) is stopped after the time limit, child and all, with
+   a message that says so. */
+START_TEST(a_compiler_that_hangs_is_stopped) {
+  static muskx__instr code[NOUT];
+  muskx__program p;
+  char dir[] = "/tmp/muskx-test-hang-XXXXXX", script[128], pidf[128];
+  char msg[512] = "";
+  program_of_every_opcode(&p, code);
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  snprintf(pidf, sizeof pidf, "%s/pid", dir);
+  char body[256];
+  snprintf(body, sizeof body, "sleep 60 &\necho $! > %s\nwait\n", pidf);
+  fake_cc(script, sizeof script, dir, body);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  ck_assert_ptr_null(muskx__native_build_timed(&p, NULL, script, NULL, 1000,
+                                               msg, sizeof msg));
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double secs = (double)(t1.tv_sec - t0.tv_sec) +
+                1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+  ck_assert_msg(secs >= 0.9 && secs < 20, "stopped after %g s", secs);
+  ck_assert_msg(strstr(msg, "did not finish within 1 s and was stopped"),
+                "%s", msg);
+  /* the compiler's own child (its cc1) was killed with it */
+  long pid = 0;
+  FILE *f = fopen(pidf, "r");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_int_eq(fscanf(f, "%ld", &pid), 1);
+  fclose(f);
+  char st = proc_state(pid);
+  for (int i = 0; i < 200 && st != 0 && st != 'Z'; i++) {
+    nanosleep(&(struct timespec){0, 10000000}, NULL);
+    st = proc_state(pid);
+  }
+  ck_assert_msg(st == 0 || st == 'Z', "the compiler's child runs on (%c)",
+                st);
+  unlink(pidf);
+  unlink(script);
+  ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* A "compiler" that writes an empty file where the object should be: the
+   load fails with a message, and the cache keeps nothing of it. */
+START_TEST(an_object_that_cannot_be_loaded_is_not_cached) {
+  static muskx__instr code[NOUT];
+  muskx__program p;
+  char dir[] = "/tmp/muskx-test-empty-XXXXXX", cache[128], script[128];
+  char msg[512] = "";
+  program_of_every_opcode(&p, code);
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  snprintf(cache, sizeof cache, "%s/cache", dir);
+  ck_assert_int_eq(mkdir(cache, 0700), 0);
+  fake_cc(script, sizeof script, dir,
+          "while [ $# -gt 0 ]; do\n"
+          "  if [ \"$1\" = -o ]; then : > \"$2\"; fi; shift\ndone\n");
+  ck_assert_ptr_null(
+      muskx__native_build(&p, NULL, script, cache, msg, sizeof msg));
+  ck_assert_msg(strstr(msg, "cannot load the native code"), "%s", msg);
+  ck_assert_int_eq(rmdir(cache), 0); /* empty: nothing kept */
+  unlink(script);
+  ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* Two threads build the same cache entry at once: both load working
+   code (the VM's results), and the cache holds that one object, no
+   half-written or temporary file. */
+typedef struct {
+  const muskx__program *p;
+  const char *cache;
+  pthread_barrier_t *go;
+  muskx__native *nat;
+  char msg[512];
+} builder;
+
+static void *build_at_once(void *arg) {
+  builder *b = arg;
+  pthread_barrier_wait(b->go);
+  b->nat = muskx__native_build(b->p, NULL, "cc", b->cache, b->msg,
+                               sizeof b->msg);
+  return NULL;
+}
+
+START_TEST(two_threads_building_one_cache_entry_both_load_it) {
+  static muskx__instr code[NOUT];
+  static int32_t results[NOUT];
+  muskx__program p;
+  char dir[] = "/tmp/muskx-test-race-XXXXXX";
+  program_of_every_opcode(&p, code);
+  for (int i = 0; i < NOUT; i++) results[i] = NIN + i;
+  p.rhs.results = results;
+  p.rhs.nresults = NOUT;
+  p.jac.results = results + MUSKX__OP_COUNT;
+  p.jac.nresults = MUSKX__OP_COUNT;
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  pthread_barrier_t go;
+  pthread_barrier_init(&go, NULL, 2);
+  builder b[2];
+  pthread_t th[2];
+  for (int k = 0; k < 2; k++) {
+    b[k] = (builder){&p, dir, &go, NULL, ""};
+    ck_assert_int_eq(pthread_create(&th[k], NULL, build_at_once, &b[k]), 0);
+  }
+  for (int k = 0; k < 2; k++) pthread_join(th[k], NULL);
+  pthread_barrier_destroy(&go);
+  double vm[NREGS];
+  for (int i = 0; i < NREGS; i++) vm[i] = i < NIN ? 0.25 * (i + 1) : -7.0;
+  double r0[NREGS];
+  memcpy(r0, vm, sizeof vm);
+  muskx__vm_run(&p.rhs, vm);
+  for (int k = 0; k < 2; k++) {
+    ck_assert_msg(b[k].nat != NULL, "builder %d: %s", k, b[k].msg);
+    double r[NREGS], *c = calloc((size_t)b[k].nat->ncache + 1, sizeof *c);
+    ck_assert_ptr_nonnull(c);
+    memcpy(r, r0, sizeof r);
+    b[k].nat->rhs(r, c);
+    for (int i = 0; i < NREGS; i++)
+      ck_assert(memcmp(&r[i], &vm[i], sizeof r[i]) == 0 ||
+                (isnan(r[i]) && isnan(vm[i])));
+    free(c);
+    muskx__native_free(b[k].nat);
+  }
+  DIR *d = opendir(dir);
+  ck_assert_ptr_nonnull(d);
+  int entries = 0;
+  char name[256] = "";
+  for (struct dirent *e; (e = readdir(d)) != NULL;) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    entries++;
+    snprintf(name, sizeof name, "%s", e->d_name);
+  }
+  closedir(d);
+  ck_assert_msg(entries == 1 && strncmp(name, "muskx-", 6) == 0 &&
+                    strstr(name, ".so") != NULL,
+                "%d entries, e.g. %s", entries, name);
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  unlink(path);
+  ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
 
@@ -454,6 +631,9 @@ int main(void) {
   TCase *tc = tcase_create("opcodes");
   tcase_add_test(tc, every_opcode_gives_the_vm_bits);
   tcase_add_test(tc, a_missing_or_failing_compiler_is_a_clear_error);
+  tcase_add_test(tc, a_compiler_that_hangs_is_stopped);
+  tcase_add_test(tc, an_object_that_cannot_be_loaded_is_not_cached);
+  tcase_add_test(tc, two_threads_building_one_cache_entry_both_load_it);
   tcase_add_test(tc, a_native_decay_ensemble_matches_the_analytic_solution);
   tcase_add_test(tc, an_event_that_sets_a_parameter_refreshes_the_cached_parts);
   tcase_add_test(tc, delay_and_algebraic_models_give_the_vm_bytes);

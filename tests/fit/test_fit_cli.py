@@ -12,7 +12,8 @@ from the data, independently of libmuskx. Also: the same results on 1 and
 2 threads, the files written, and usage errors; that the noise sd is set
 in closed form at every start's result (sqrt(RSS / n) there, and the
 nllh at it), and that --joint-sigma, which searches it, finds the same
-optimum.
+optimum; that each local method (--method dogbox, lm, hybrid) reaches the
+closed-form estimates with the sd closed-form or searched.
 Prints "N passed, N failed" (scripts/run-tests.sh).
 """
 import csv
@@ -163,6 +164,28 @@ def main():
             got = float(p.stdout.split("best llh = ")[1].split()[0])
             check("--ftol 1e-9: the closed-form llh to 1e-6", abs(got - llh) < 1e-6,
                   "%r vs %r" % (got, llh))
+        # --method: each local method, closed-form and joint sd, reaches
+        # the closed-form estimates
+        for meth in ("dogbox", "lm", "hybrid"):
+            for extra in ([], ["--joint-sigma"]):
+                d = os.path.join(tmp, "m-%s%d" % (meth, len(extra)))
+                what = "--method %s%s" % (meth, "".join(" " + e for e in extra))
+                p = run([PROBLEM, "--starts", "4", "--seed", "2", "--method",
+                         meth, "-o", d] + extra)
+                check(what + " runs", p.returncode == 0, p.stderr)
+                if p.returncode != 0:
+                    continue
+                got = float(p.stdout.split("best llh = ")[1].split()[0])
+                params = {r["parameterId"]: float(r["nominalValue"])
+                          for r in read_tsv(os.path.join(d, "parameters.tsv"))}
+                check(what + ": closed-form llh and estimates",
+                      abs(got - llh) < 1e-7 and
+                      all(abs(params[j] - v) < 1e-5 * (1 + abs(v))
+                          for j, v in est.items()),
+                      "%r vs %r; %r vs %r" % (got, llh, params, est))
+        p = run([PROBLEM, "--method", "newton", "-o", tmp])
+        check("--method newton is a usage error naming the methods",
+              p.returncode == 2 and "dogbox" in p.stderr, p.stderr)
         p = run([PROBLEM, "--ftol", "-1", "-o", tmp])
         check("--ftol -1 is a usage error", p.returncode == 2, p.stderr)
         p = run([PROBLEM])

@@ -8,6 +8,10 @@ drawn over the whole box fail to simulate. Minutes of CPU: not in
     multistart_report.py [--starts N] [--seed S] [--max-steps N]
                          [--points N] [--problems A,B,...] [--no-fit]
                          [--no-probe] [--out FILE] [--fit-dir DIR]
+                         [--fit-args "ARGS"]
+
+--fit-args passes more options to every `muskx fit` (e.g. "--method lm
+--joint-sigma", to compare local methods on the same starts).
 
 Fit (one thread, rtol = atol = 1e-8, the given step budget per output
 interval, default 10000 as `muskx fit`): per problem the starts ending
@@ -62,6 +66,9 @@ def references():
     return refs
 
 
+FIT_ARGS = []
+
+
 def fit(name, starts, seed, max_steps, ref, fit_dir):
     problem = os.path.join(BENCH, name, name + ".yaml")
     if fit_dir:
@@ -77,7 +84,7 @@ def fit_in(problem, name, starts, seed, max_steps, ref, out):
     t0 = time.time()
     p = subprocess.run([MUSKX, "fit", problem, "--starts", str(starts),
                         "--seed", str(seed), "--threads", "1",
-                        "--max-steps", str(max_steps), "-o", out],
+                        "--max-steps", str(max_steps), "-o", out] + FIT_ARGS,
                        capture_output=True, text=True)
     wall = time.time() - t0
     c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -163,6 +170,7 @@ def main(argv):
     seed = int(arg(argv, "--seed", "1"))
     max_steps = int(arg(argv, "--max-steps", "10000"))
     points = int(arg(argv, "--points", "100"))
+    FIT_ARGS[:] = arg(argv, "--fit-args", "").split()
     refs = references()
     names = arg(argv, "--problems", ",".join(sorted(refs))).split(",")
     load0 = os.getloadavg()
@@ -171,8 +179,9 @@ def main(argv):
          "Load average at the start %.2f %.2f %.2f (2 cores)."
          % load0, ""]
     if "--no-fit" not in argv:
-        L += ["## `muskx fit --starts %d --seed %d --threads 1 --max-steps %d`"
-              % (starts, seed, max_steps), "",
+        L += ["## `muskx fit --starts %d --seed %d --threads 1 --max-steps %d%s`"
+              % (starts, seed, max_steps,
+                 "".join(" " + a for a in FIT_ARGS)), "",
               "rtol = atol = 1e-8. Reached: within 0.1 of the reference llh; "
               "above: more than 0.1 above it; failed: starts without a result.",
               "",

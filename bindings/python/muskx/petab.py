@@ -153,8 +153,9 @@ class Problem:
         processor; the results depend on the seed, not on the threads);
         max_steps solver steps between outputs (as `muskx fit
         --max-steps`; a start failing at its point is drawn again);
-        normal noise by a rectangular trust-region dogleg on the exact
-        residual Jacobian, Laplace noise by SLSQP on the exact gradient;
+        normal noise by a rectangular trust-region dogleg until it stalls,
+        then a projected Levenberg-Marquardt (`muskx fit`'s default
+        method), on the exact residual Jacobian, Laplace noise by SLSQP on the exact gradient;
         a noise parameter that is its measurements' sigma is set in closed
         form (sigma^2 = RSS / n) unless joint_sigma (`--joint-sigma`);
         nominal_start=True: start 0 at the nominal values, starts - 1 drawn

@@ -157,14 +157,17 @@ class Population:
 
 def _native_cache():
     """$XDG_CACHE_HOME/muskx or ~/.cache/muskx (as muskx(1)), or None."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
-        os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # as muskx(1): a relative one is ignored
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     d = os.path.join(base, "muskx")
+    if not os.path.isabs(d):
+        return None
     try:
         os.makedirs(d, mode=0o700, exist_ok=True)
     except OSError:
         return None
-    return d if os.path.isabs(d) else None
+    return d
 
 
 def _run(scenario, vary=None, table=None, names=None, times=None,

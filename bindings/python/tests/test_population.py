@@ -8,6 +8,8 @@ GIL is released while the pool works.
 """
 
 import os
+import shutil
+import tempfile
 import threading
 import time
 import unittest
@@ -103,6 +105,32 @@ class PopulationTest(unittest.TestCase):
             fb = muskx.ensemble(self.sc, 5, vary={"a": ("uniform", 0, 1)},
                                 native="/nonexistent/cc")
         self.assertEqual(fb.nfailed, 0)
+
+    def test_a_relative_xdg_cache_home_is_ignored_as_by_the_cli(self):
+        # muskx(1) uses $HOME/.cache/muskx then, and creates nothing
+        # relative to the working folder
+        from muskx import population
+        home = tempfile.mkdtemp()
+        work = tempfile.mkdtemp()
+        old = {k: os.environ.get(k) for k in ("XDG_CACHE_HOME", "HOME")}
+        cwd = os.getcwd()
+        try:
+            os.environ["XDG_CACHE_HOME"] = "relative"
+            os.environ["HOME"] = home
+            os.chdir(work)
+            d = population._native_cache()
+            self.assertEqual(d, os.path.join(home, ".cache", "muskx"))
+            self.assertTrue(os.path.isdir(d))
+            self.assertEqual(os.listdir(work), [])
+        finally:
+            os.chdir(cwd)
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+            shutil.rmtree(home)
+            shutil.rmtree(work)
 
     def test_the_gil_is_released_while_members_run(self):
         ticks = [0]
