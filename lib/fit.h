@@ -79,6 +79,19 @@ muskx_status muskx__fit_lhs(const muskx_fit *f, size_t nstarts, double *out);
 #define MUSKX__FIT_REDRAWS 5
 void muskx__fit_redraw(const muskx_fit *f, size_t k, int attempt, double *x);
 
+/* Shared by the local least-squares methods (fit_lsq.c). Residuals (and,
+   when J != NULL, the Jacobian's columns of the n free parameters idx,
+   row-major m x n) at the free values x, written into full/jfull first.
+   0 on success, -1 when the callback fails or a value is not finite. */
+int muskx__lsq_call(const muskx_fit *f, int worker, const int *idx, int n,
+                    size_t m, double *full, double *jfull, const double *x,
+                    double *r, double *J);
+double muskx__lsq_half_sq(const double *r, size_t m); /* 0.5 |r|^2 */
+double muskx__lsq_norm2(const double *a, int n);      /* |a| */
+/* g = J' r (J row-major m x n) */
+void muskx__lsq_gradient(const double *J, const double *r, size_t m, int n,
+                         double *g);
+
 /* fit_local.c: one local optimisation from x0 (n values, inside the
    box) with parameter `fixed` (-1: none) held at x0[fixed]. */
 typedef struct muskx__fit_outcome {

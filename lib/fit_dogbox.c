@@ -59,42 +59,12 @@ typedef struct db {
   int lwork, evals;
 } db;
 
-static int finite_all(const double *a, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (!isfinite(a[i])) return 0;
-  return 1;
-}
-
-/* Residuals (and the free columns of the Jacobian when J != NULL, row-
-   major m x n) at x. 0 on success. */
+/* Residuals (and the free columns of the Jacobian when J != NULL) at x;
+   0 on success (fit_lsq.c). */
 static int call(db *t, const double *x, double *r, double *J) {
-  for (int k = 0; k < t->n; k++) t->full[t->idx[k]] = x[k];
   t->evals++;
-  const muskx_fit *f = t->f;
-  if (f->resid(f->ctx, t->worker, t->full, r, J ? t->jfull : NULL) != 0 ||
-      !finite_all(r, t->m))
-    return -1;
-  if (J == NULL) return 0;
-  size_t nf = (size_t)f->n;
-  for (size_t i = 0; i < t->m; i++)
-    for (int k = 0; k < t->n; k++) {
-      double a = t->jfull[i * nf + (size_t)t->idx[k]];
-      if (!isfinite(a)) return -1;
-      J[i * (size_t)t->n + (size_t)k] = a;
-    }
-  return 0;
-}
-
-static double half_sq(const double *r, size_t m) {
-  double s = 0;
-  for (size_t i = 0; i < m; i++) s += r[i] * r[i];
-  return 0.5 * s;
-}
-
-static double norm2(const double *a, int n) {
-  double s = 0;
-  for (int i = 0; i < n; i++) s += a[i] * a[i];
-  return sqrt(s);
+  return muskx__lsq_call(t->f, t->worker, t->idx, t->n, t->m, t->full,
+                         t->jfull, x, r, J);
 }
 
 static double norm_inf(const double *a, int n) {
@@ -105,11 +75,7 @@ static double norm_inf(const double *a, int n) {
 
 /* g = J' r */
 static void gradient(db *t) {
-  for (int k = 0; k < t->n; k++) {
-    double a = 0;
-    for (size_t i = 0; i < t->m; i++) a += t->J[i * (size_t)t->n + (size_t)k] * t->r[i];
-    t->g[k] = a;
-  }
+  muskx__lsq_gradient(t->J, t->r, t->m, t->n, t->g);
 }
 
 /* |J_F s|^2 for s over the free set (length nf). */
@@ -293,7 +259,7 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
     out->start_failed = 1;
     goto done;
   }
-  double cost = half_sq(t.r, t.m), delta = norm_inf(t.x, n);
+  double cost = muskx__lsq_half_sq(t.r, t.m), delta = norm_inf(t.x, n);
   const double cost0 = cost;
   if (!(delta > 0)) delta = 1;
   gradient(&t);
@@ -333,8 +299,8 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
         if (t.onbn[k] > 0) v = t.hi[k];
         t.xn[k] = fmin(fmax(v, t.lo[k]), t.hi[k]);
       }
-      double sn = norm2(t.step, n);
-      if (sn <= f->xtol * (f->xtol + norm2(t.x, n))) {
+      double sn = muskx__lsq_norm2(t.step, n);
+      if (sn <= f->xtol * (f->xtol + muskx__lsq_norm2(t.x, n))) {
         /* a tiny first step is convergence; one shrunk to tiny after
            rejected (or failed) trials is not */
         out->exit = tries == 0 ? MUSKX_FIT_XTOL : MUSKX_FIT_NOPROGRESS;
@@ -342,7 +308,8 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
         break;
       }
       double costn = INFINITY;
-      if (call(&t, t.xn, t.rn, NULL) == 0) costn = half_sq(t.rn, t.m);
+      if (call(&t, t.xn, t.rn, NULL) == 0)
+        costn = muskx__lsq_half_sq(t.rn, t.m);
       double red = cost - costn;
       double rho = pred > 0 ? red / pred : (pred == 0 && red == 0 ? 1 : 0);
       if (rho < 0.25) delta = 0.25 * hn;

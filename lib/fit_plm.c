@@ -52,51 +52,17 @@ typedef struct plm {
   int evals;
 } plm;
 
-static int finite_all(const double *a, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (!isfinite(a[i])) return 0;
-  return 1;
-}
-
-/* Residuals (and the free columns of the Jacobian when J != NULL, row-
-   major m x n) at x. 0 on success. */
+/* Residuals (and the free columns of the Jacobian when J != NULL) at x;
+   0 on success (fit_lsq.c). */
 static int call(plm *t, const double *x, double *r, double *J) {
-  for (int k = 0; k < t->n; k++) t->full[t->idx[k]] = x[k];
   t->evals++;
-  const muskx_fit *f = t->f;
-  if (f->resid(f->ctx, t->worker, t->full, r, J ? t->jfull : NULL) != 0 ||
-      !finite_all(r, t->m))
-    return -1;
-  if (J == NULL) return 0;
-  size_t nf = (size_t)f->n;
-  for (size_t i = 0; i < t->m; i++)
-    for (int k = 0; k < t->n; k++) {
-      double a = t->jfull[i * nf + (size_t)t->idx[k]];
-      if (!isfinite(a)) return -1;
-      J[i * (size_t)t->n + (size_t)k] = a;
-    }
-  return 0;
-}
-
-static double half_sq(const double *r, size_t m) {
-  double s = 0;
-  for (size_t i = 0; i < m; i++) s += r[i] * r[i];
-  return 0.5 * s;
-}
-
-static double norm2(const double *a, int n) {
-  double s = 0;
-  for (int i = 0; i < n; i++) s += a[i] * a[i];
-  return sqrt(s);
+  return muskx__lsq_call(t->f, t->worker, t->idx, t->n, t->m, t->full,
+                         t->jfull, x, r, J);
 }
 
 /* g = J' r */
 static void gradient(plm *t) {
-  for (int k = 0; k < t->n; k++) {
-    double a = 0;
-    for (size_t i = 0; i < t->m; i++) a += t->J[i * (size_t)t->n + (size_t)k] * t->r[i];
-    t->g[k] = a;
-  }
+  muskx__lsq_gradient(t->J, t->r, t->m, t->n, t->g);
 }
 
 /* Free set: every parameter not held on a bound by the gradient.
@@ -209,7 +175,7 @@ muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
     out->start_failed = 1;
     goto done;
   }
-  double cost = half_sq(t.r, t.m), mu = 1e-3, nu = 2;
+  double cost = muskx__lsq_half_sq(t.r, t.m), mu = 1e-3, nu = 2;
   gradient(&t);
   out->exit = MUSKX_FIT_MAXITER;
   for (int it = 0; it < f->maxiter; it++) {
@@ -228,7 +194,8 @@ muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
         nu *= 2;
         continue;
       }
-      if (norm2(t.step, n) <= f->xtol * (f->xtol + norm2(t.x, n))) {
+      if (muskx__lsq_norm2(t.step, n) <=
+          f->xtol * (f->xtol + muskx__lsq_norm2(t.x, n))) {
         /* a tiny first step is convergence; one damped down to tiny after
            rejected (or failed) trials is not */
         out->exit = tries == 0 ? MUSKX_FIT_XTOL : MUSKX_FIT_NOPROGRESS;
@@ -236,7 +203,8 @@ muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
         break;
       }
       double costn = INFINITY;
-      if (call(&t, t.xn, t.rn, NULL) == 0) costn = half_sq(t.rn, t.m);
+      if (call(&t, t.xn, t.rn, NULL) == 0)
+        costn = muskx__lsq_half_sq(t.rn, t.m);
       double rho = pred > 0 ? (cost - costn) / pred : -1;
       if (!(rho > PLM_ACCEPT && costn < cost)) {
         mu *= nu;
