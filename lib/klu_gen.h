@@ -34,7 +34,8 @@ muskx__klu_gen *muskx__klu_gen_new(const char *cc, const char *cache_dir,
 void muskx__klu_gen_free(muskx__klu_gen *g);
 
 /* The generated solve for this factor, compiling it on the first call;
-   NULL when the factor's structure is not the compiled one, or the code
+   NULL when the factor's structure is not the compiled one, the factor
+   is too large (over 5,000 operations: the compiler's time) or the code
    could not be made (then never tried again). */
 muskx__klu_solve_fn muskx__klu_gen_match(muskx__klu_gen *g,
                                          const klu_l_symbolic *sym,

@@ -4,7 +4,8 @@
  * bit on random sparse matrices with block triangular form, row scaling
  * and pivoting, also after refactorisations with new values; a factor of
  * another structure (other pivots, other pattern) is refused and solved
- * by KLU; the solutions solve the systems (residual against the matrix).
+ * by KLU, as is a factor too large to compile; the solutions solve the
+ * systems (residual against the matrix).
  */
 #include <check.h>
 #include <math.h>
@@ -233,6 +234,36 @@ START_TEST(without_a_compiler_klu_solves) {
 }
 END_TEST
 
+/* A factor of more operations than the limit (a dense 100 x 100) is
+   left to KLU, and nothing is compiled for it. */
+START_TEST(a_large_factor_is_left_to_klu) {
+  char dir[] = "/tmp/muskx-test-klugen-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  muskx__klu_gen *g = muskx__klu_gen_new("cc", dir, 60000);
+  enum { M = 100 };
+  static SuiteSparse_long p[M + 1], i[M * M];
+  static double x[M * M];
+  srand(6);
+  for (int j = 0, nz = 0; j <= M; j++) {
+    p[j] = nz;
+    for (int r = 0; j < M && r < M; r++, nz++) {
+      i[nz] = r;
+      x[nz] = r == j ? M : urand() - 0.5;
+    }
+  }
+  klu_l_common c;
+  klu_l_defaults(&c);
+  klu_l_symbolic *S = klu_l_analyze(M, p, i, &c);
+  klu_l_numeric *F = klu_l_factor(p, i, x, S, &c);
+  ck_assert(g != NULL && S != NULL && F != NULL);
+  ck_assert(muskx__klu_gen_match(g, S, F) == NULL);
+  ck_assert_int_eq(rmdir(dir), 0); /* empty: no compiler ran */
+  klu_l_free_numeric(&F, &c);
+  klu_l_free_symbolic(&S, &c);
+  muskx__klu_gen_free(g);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("klu_gen");
   TCase *tc = tcase_create("bit_identical");
@@ -241,6 +272,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, random_irreducible_factors_solve_as_klu);
   tcase_add_test(tc, the_solver_uses_the_code_for_its_structure_only);
   tcase_add_test(tc, without_a_compiler_klu_solves);
+  tcase_add_test(tc, a_large_factor_is_left_to_klu);
   suite_add_tcase(s, tc);
   return s;
 }
