@@ -22,6 +22,7 @@
  * SUNDIALS' rcond test may have made (a new Numeric, or rcond below a
  * bound well above SUNDIALS' uround^(2/3)); a refactorisation keeps it.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,13 +113,14 @@ static int setup_klu(SUNLinearSolver S, SUNMatrix A) {
 static int setup(SUNLinearSolver S, SUNMatrix A) {
   klu_fast *kf = S->content;
   int fresh = kf->klu.first_factorize;
-  const void *before = kf->klu.numeric;
+  /* as a number: the pointer may be freed by then */
+  uintptr_t before = (uintptr_t)kf->klu.numeric;
   int flag = setup_klu(S, A);
   if (kf->gen == NULL) return flag;
   if (flag != SUNLS_SUCCESS || kf->klu.numeric == NULL) {
     kf->solve = NULL;
     kf->recheck = 1;
-  } else if (fresh || kf->recheck || kf->klu.numeric != before ||
+  } else if (fresh || kf->recheck || (uintptr_t)kf->klu.numeric != before ||
              kf->klu.common.rcond < RCOND_RECHECK) {
     kf->solve = muskx__klu_gen_match(kf->gen, kf->klu.symbolic,
                                      kf->klu.numeric);
