@@ -33,6 +33,7 @@ struct muskx__klu_gen {
   int tried;                 /* the first structure was compiled or failed */
   void *handle;              /* its shared object */
   muskx__klu_solve_fn solve; /* its solve, or NULL */
+  muskx__klu_refactor_fn refactor; /* its refactorisation */
   SuiteSparse_long *desc;    /* its structure (describe()) */
   size_t ndesc;
   long matches;              /* factors given the compiled solve */
@@ -77,29 +78,37 @@ void muskx__klu_gen_free(muskx__klu_gen *g) {
    faster than linearly (measured -O1, FRE off: 1,200 statements 0.16
    CPU-s, 5,000 2.3 s, 40,000 120 s and 2 GB, 19 s even in functions of
    1,000), and a larger factor is solved by KLU. */
-#define MAX_OPS 5000
+#define MAX_OPS 8000
 
 /* 1 when the factor is KLU's real, 64-bit layout we generate for, and
    not too large. */
-static int supported(const klu_l_symbolic *sym, const klu_l_numeric *num) {
-  if (sym == NULL || num == NULL || sizeof(SuiteSparse_long) != sizeof(double) ||
-      num->n != sym->n || num->nblocks != sym->nblocks || num->n <= 0 ||
-      num->n > MAX_OPS)
+static int supported(const klu_l_symbolic *sym, const klu_l_numeric *num,
+                     const SuiteSparse_long *Ap, int scale) {
+  if (sym == NULL || num == NULL || Ap == NULL ||
+      sizeof(SuiteSparse_long) != sizeof(double) || num->n != sym->n ||
+      num->nblocks != sym->nblocks || num->n <= 0 || num->n > MAX_OPS ||
+      (scale > 0) != (num->Rs != NULL))
     return 0;
-  double ops = 3.0 * (double)num->n + (double)num->nzoff;
+  /* solve and refactorisation: about one statement per entry of A, L, U
+     and per update */
+  double ops = 4.0 * (double)num->n + 2.0 * (double)Ap[num->n];
   for (SuiteSparse_long b = 0; b < num->nblocks; b++)
     if (sym->R[b + 1] - sym->R[b] > 1)
       for (SuiteSparse_long k = sym->R[b]; k < sym->R[b + 1]; k++)
-        ops += (double)num->Llen[k] + (double)num->Ulen[k];
+        ops += 3.0 * (double)num->Llen[k] + 3.0 * (double)num->Ulen[k];
   return ops <= MAX_OPS;
 }
 
 /* Everything that fixes klu_l_solve's operations, as one array (of *len
    numbers; freed by the caller), or NULL when out of memory. */
 static SuiteSparse_long *describe(const klu_l_symbolic *sym,
-                                  const klu_l_numeric *num, size_t *len) {
+                                  const klu_l_numeric *num,
+                                  const SuiteSparse_long *Ap,
+                                  const SuiteSparse_long *Ai, int scale,
+                                  size_t *len) {
   SuiteSparse_long n = num->n, nb = num->nblocks, *R = sym->R;
-  size_t m = 3 + (size_t)(nb + 1) + 3 * (size_t)n + 1 + (size_t)num->nzoff;
+  size_t m = 4 + (size_t)(nb + 1) + 4 * (size_t)n + 2 + (size_t)num->nzoff +
+             (size_t)Ap[n];
   for (SuiteSparse_long b = 0; b < nb; b++)
     if (R[b + 1] - R[b] > 1)
       for (SuiteSparse_long k = R[b]; k < R[b + 1]; k++)
@@ -110,6 +119,9 @@ static SuiteSparse_long *describe(const klu_l_symbolic *sym,
   d[w++] = n;
   d[w++] = nb;
   d[w++] = num->Rs != NULL;
+  d[w++] = scale > 1 ? 2 : scale; /* KLU: 2 and more are the same */
+  for (SuiteSparse_long k = 0; k <= n; k++) d[w++] = Ap[k];
+  for (SuiteSparse_long p = 0; p < Ap[n]; p++) d[w++] = Ai[p];
   for (SuiteSparse_long b = 0; b <= nb; b++) d[w++] = R[b];
   for (SuiteSparse_long k = 0; k < n; k++) d[w++] = sym->Q[k];
   for (SuiteSparse_long k = 0; k < n; k++) d[w++] = num->Pnum[k];
@@ -133,9 +145,99 @@ static SuiteSparse_long *describe(const klu_l_symbolic *sym,
   return d;
 }
 
+/* klu_l_refactor's operations (with klu_l_scale's row scale factors
+   before them) as the function muskx_klu_refactor: the workspace X
+   cleared, each block's columns scattered (scaled), the U column
+   computed and cleared entry by entry, the pivot checked, the L column
+   divided, exactly in KLU's order (KLU's Rs are computed into W, used
+   unpermuted, then stored in pivot order). */
+static void refactor_source(FILE *f, const klu_l_symbolic *sym,
+                            const klu_l_numeric *num,
+                            const SuiteSparse_long *Ap,
+                            const SuiteSparse_long *Ai, int scale) {
+  SuiteSparse_long n = num->n, nb = num->nblocks, *R = sym->R;
+  long mb = (long)sym->maxblock, poff = 0, nzoff = (long)sym->nzoff;
+  fprintf(f, "int muskx_klu_refactor(const double *restrict A,void *const *LU,"
+             "double *restrict D,double *restrict O,double *restrict Rs){\n"
+             "double X[%ld],W[%ld];\n(void)W;(void)Rs;(void)O;\n"
+             "for(long i=0;i<%ld;i++)X[i]=0.0;\n",
+          mb > 0 ? mb : 1, (long)n, mb);
+  const char *div = scale > 0 ? "/W[" : "";
+  if (scale > 0) {
+    fprintf(f, "for(long i=0;i<%ld;i++)W[i]=0.0;\n", (long)n);
+    for (SuiteSparse_long c = 0; c < n; c++)
+      for (SuiteSparse_long p = Ap[c]; p < Ap[c + 1]; p++) {
+        long r = (long)Ai[p];
+        fprintf(f, "{double a=A[%ld]>=0?A[%ld]:-A[%ld];", (long)p, (long)p,
+                (long)p);
+        if (scale == 1)
+          fprintf(f, "W[%ld]+=a;}\n", r);
+        else
+          fprintf(f, "W[%ld]=W[%ld]>a?W[%ld]:a;}\n", r, r, r);
+      }
+    fprintf(f, "for(long i=0;i<%ld;i++)if(W[i]==0.0)W[i]=1.0;\n", (long)n);
+  }
+  for (SuiteSparse_long b = 0; b < nb; b++) {
+    long k1 = (long)R[b], nk = (long)(R[b + 1] - R[b]);
+    const SuiteSparse_long *LU = num->LUbx[b];
+    if (nk == 1) {
+      fprintf(f, "{double s=0.0;\n");
+    } else {
+      fprintf(f, "{double *restrict L=LU[%ld];\n", (long)b);
+    }
+    for (long k = 0; k < nk; k++) {
+      long col = (long)sym->Q[k1 + k];
+      for (SuiteSparse_long p = Ap[col]; p < Ap[col + 1]; p++) {
+        long row = (long)Ai[p], nr = (long)num->Pinv[row] - k1;
+        char val[64];
+        if (scale > 0)
+          snprintf(val, sizeof val, "A[%ld]%s%ld]", (long)p, div, row);
+        else
+          snprintf(val, sizeof val, "A[%ld]", (long)p);
+        if (nr < 0 && poff < nzoff)
+          fprintf(f, "O[%ld]=%s;\n", poff++, val);
+        else if (nk == 1)
+          fprintf(f, "s=%s;\n", val);
+        else
+          fprintf(f, "X[%ld]=%s;\n", nr, val);
+      }
+      if (nk == 1) break;
+      long g = k1 + k, uip = (long)num->Uip[g], ulen = (long)num->Ulen[g];
+      for (long up = 0; up < ulen; up++) {
+        long j = (long)LU[uip + up], gj = k1 + j;
+        long lip = (long)num->Lip[gj], llen = (long)num->Llen[gj];
+        fprintf(f, "{double u=X[%ld];X[%ld]=0.0;L[%ld]=u;\n", j, j,
+                uip + ulen + up);
+        for (long p = 0; p < llen; p++)
+          fprintf(f, "X[%ld]-=L[%ld]*u;\n", (long)LU[lip + p],
+                  lip + llen + p);
+        fprintf(f, "}\n");
+      }
+      long lip = (long)num->Lip[g], llen = (long)num->Llen[g];
+      fprintf(f, "{double u=X[%ld];X[%ld]=0.0;if(u==0.0)return 0;"
+                 "D[%ld]=u;\n", k, k, g);
+      for (long p = 0; p < llen; p++) {
+        long i = (long)LU[lip + p];
+        fprintf(f, "L[%ld]=X[%ld]/u;X[%ld]=0.0;\n", lip + llen + p, i, i);
+      }
+      fprintf(f, "}\n");
+    }
+    if (nk == 1)
+      fprintf(f, "D[%ld]=s;}\n", k1);
+    else
+      fprintf(f, "(void)L;}\n");
+  }
+  if (scale > 0)
+    for (SuiteSparse_long k = 0; k < n; k++)
+      fprintf(f, "Rs[%ld]=W[%ld];\n", (long)k, (long)num->Pnum[k]);
+  fprintf(f, "return 1;\n}\n");
+}
+
 char *muskx__klu_gen_source(const klu_l_symbolic *sym,
-                            const klu_l_numeric *num) {
-  if (!supported(sym, num)) return NULL;
+                            const klu_l_numeric *num,
+                            const SuiteSparse_long *Ap,
+                            const SuiteSparse_long *Ai, int scale) {
+  if (!supported(sym, num, Ap, scale)) return NULL;
   char *text = NULL;
   size_t size = 0;
   FILE *f = open_memstream(&text, &size);
@@ -186,6 +288,7 @@ char *muskx__klu_gen_source(const klu_l_symbolic *sym,
   for (SuiteSparse_long k = 0; k < n; k++)
     fprintf(f, "B[%ld]=X[%ld];\n", (long)sym->Q[k], (long)k);
   fprintf(f, "}\n");
+  refactor_source(f, sym, num, Ap, Ai, scale);
   int bad = ferror(f);
   if (fclose(f) != 0 || bad) {
     free(text); /* open_memstream's buffer is malloc's */
@@ -200,11 +303,12 @@ char *muskx__klu_gen_source(const klu_l_symbolic *sym,
 
 /* Under g->lock: generates and compiles the solve for this factor. */
 static void compile(muskx__klu_gen *g, const klu_l_symbolic *sym,
-                    const klu_l_numeric *num, SuiteSparse_long *desc,
-                    size_t ndesc) {
-  char *text = muskx__klu_gen_source(sym, num);
+                    const klu_l_numeric *num, const SuiteSparse_long *Ap,
+                    const SuiteSparse_long *Ai, int scale,
+                    SuiteSparse_long *desc, size_t ndesc) {
+  char *text = muskx__klu_gen_source(sym, num, Ap, Ai, scale);
   if (text == NULL) return;
-  const char *syms[] = {"muskx_klu_solve", NULL};
+  const char *syms[] = {"muskx_klu_solve", "muskx_klu_refactor", NULL};
   char msg[256];
   g->handle = muskx__native_object(text, syms, g->cc, g->cache_dir,
                                    g->timeout_ms, msg, sizeof msg);
@@ -215,27 +319,34 @@ static void compile(muskx__klu_gen *g, const klu_l_symbolic *sym,
   memcpy(copy, desc, ndesc * sizeof *copy);
   void *fn = dlsym(g->handle, "muskx_klu_solve");
   memcpy(&g->solve, &fn, sizeof fn); /* POSIX: object to function pointer */
+  fn = dlsym(g->handle, "muskx_klu_refactor");
+  memcpy(&g->refactor, &fn, sizeof fn);
   g->desc = copy;
   g->ndesc = ndesc;
 }
 
 muskx__klu_solve_fn muskx__klu_gen_match(muskx__klu_gen *g,
                                          const klu_l_symbolic *sym,
-                                         const klu_l_numeric *num) {
-  if (g == NULL || !supported(sym, num)) return NULL;
+                                         const klu_l_numeric *num,
+                                         const SuiteSparse_long *Ap,
+                                         const SuiteSparse_long *Ai, int scale,
+                                         muskx__klu_refactor_fn *refactor) {
+  if (refactor != NULL) *refactor = NULL;
+  if (g == NULL || !supported(sym, num, Ap, scale)) return NULL;
   size_t ndesc = 0;
-  SuiteSparse_long *desc = describe(sym, num, &ndesc);
+  SuiteSparse_long *desc = describe(sym, num, Ap, Ai, scale, &ndesc);
   if (desc == NULL) return NULL;
   muskx__klu_solve_fn fn = NULL;
   pthread_mutex_lock(&g->lock);
   if (!g->tried) {
     g->tried = 1;
-    compile(g, sym, num, desc, ndesc);
+    compile(g, sym, num, Ap, Ai, scale, desc, ndesc);
   }
   if (g->solve != NULL && g->ndesc == ndesc &&
       memcmp(g->desc, desc, ndesc * sizeof *desc) == 0)
     fn = g->solve;
   if (fn != NULL) g->matches++;
+  if (fn != NULL && refactor != NULL) *refactor = g->refactor;
   pthread_mutex_unlock(&g->lock);
   muskx__free(desc);
   return fn;

@@ -343,6 +343,8 @@ struct muskx__klu_gen;
 void muskx__klu_ls_set_gen(SUNLinearSolver S, struct muskx__klu_gen *g);
 /* How many of S's solves ran generated code (tests, measurements). */
 long muskx__klu_ls_gen_solves(SUNLinearSolver S);
+/* How many of S's refactorisations ran generated code. */
+long muskx__klu_ls_gen_refactors(SUNLinearSolver S);
 
 /* sens.c, sens_events.c: forward sensitivities in the CVODE driver */
 /* The run integrates sensitivities: CVodeSensInit/ReInit from sens_y,
