@@ -470,6 +470,7 @@ muskx_status muskx__sim_set_native(muskx_sim *s, const muskx__native *n) {
   muskx__free(s->native_cache);
   s->native_cache = c;
   s->native = n;
+  if (s->LS != NULL) muskx__klu_ls_set_gen(s->LS, n != NULL ? n->klu : NULL);
   /* the kept outputs too, when they are the very program n compiled */
   const muskx__prog *k = n != NULL ? &n->kept : NULL, *o = &s->out_keep;
   s->native_out =

@@ -26,6 +26,7 @@
 
 #include "alloc.h"
 #include "sim.h"
+#include "vm_native.h"
 
 /* SUNDIALS 6.4 cannot clear a stop time, and one that was reached stays set
    across CVodeReInit; with no discontinuity ahead we move it out of reach. */
@@ -345,6 +346,7 @@ static muskx_status attach_direct(muskx_sim *s, muskx_linear_solver ls, int n) {
       return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory (KLU pattern)");
     s->A = muskx__sparse_matrix_new(n, n, s->klu_nnz, CSC_MAT, s->ctx);
     if (s->A) s->LS = muskx__klu_ls_new(s->y, s->A, s->ctx);
+    if (s->LS && s->native) muskx__klu_ls_set_gen(s->LS, s->native->klu);
     /* AMD (KLU's own default) rather than SUNDIALS' COLAMD: less
        fill-in on I - gamma J of reaction networks, whose pattern is
        nearly symmetric. Measured 2026-11-25, AMD / COLAMD for the

@@ -13,7 +13,20 @@
  * settings and klu_factor does not write to it, so the factors, and
  * every result, are bit-identical (tests/test_sunlinsol_klu_fast.c).
  * Refactorisations (SUNDIALS' rcond check and all) are SUNDIALS' own.
+ *
+ * With a generator (klu_gen.h, set for ensembles with native code) the
+ * solves run generated straight-line code for the factor's structure,
+ * bit-identical to klu_l_solve, whenever the current factor has the
+ * compiled structure. The structure is checked after every factorisation
+ * from scratch: the first one after an (re)initialisation, and any that
+ * SUNDIALS' rcond test may have made (a new Numeric, or rcond below a
+ * bound well above SUNDIALS' uround^(2/3)); a refactorisation keeps it.
+ * Refactorisations of a factor of the compiled structure run generated
+ * code too (klu_l_refactor's operations), then klu_l_rcond as SUNDIALS
+ * does; near SUNDIALS' rcond bound, or at a zero pivot, SUNDIALS' own
+ * setup runs instead, from the start.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +34,7 @@
 #include <sunmatrix/sunmatrix_sparse.h>
 
 #include "alloc.h"
+#include "klu_gen.h"
 #include "sim.h"
 
 /* SUNDIALS' content first, so its KLU functions read this as theirs. */
@@ -29,7 +43,17 @@ typedef struct {
   sunindextype n;   /* pattern the kept analysis is for; -1: none */
   int ordering;
   sunindextype *colptr, *rowind;
+  muskx__klu_gen *gen;       /* generated solves, or NULL */
+  muskx__klu_solve_fn solve; /* the one for the current factor, or NULL */
+  muskx__klu_refactor_fn refactor; /* its refactorisation, or NULL */
+  int recheck;               /* the factor may have changed structure */
+  long gen_solves;           /* solves done by generated code */
+  long gen_refactors;        /* refactorisations done by it */
 } klu_fast;
+
+/* rcond below this after a setup: SUNDIALS may have factored afresh (it
+   does below uround^(2/3), about 3.7e-11), so the structure is checked */
+#define RCOND_RECHECK 1e-8
 
 static int same_pattern(const klu_fast *kf, SUNMatrix A) {
   sunindextype n = SM_NP_S(A);
@@ -66,7 +90,7 @@ static void remember(klu_fast *kf, SUNMatrix A) {
   kf->ordering = kf->klu.common.ordering;
 }
 
-static int setup(SUNLinearSolver S, SUNMatrix A) {
+static int setup_klu(SUNLinearSolver S, SUNMatrix A) {
   klu_fast *kf = S->content;
   if (!kf->klu.first_factorize) return SUNLinSolSetup_KLU(S, A);
   if (SUNMatGetID(A) != SUNMATRIX_SPARSE || SM_SPARSETYPE_S(A) != CSC_MAT ||
@@ -92,6 +116,97 @@ static int setup(SUNLinearSolver S, SUNMatrix A) {
   return SUNLS_SUCCESS;
 }
 
+/* SUNDIALS' refactorisation with the generated code: klu_l_refactor,
+   then klu_l_rcond; 1 when done. With a zero pivot or an rcond near
+   SUNDIALS' bound for factoring afresh (uround^(2/3)) 0: SUNDIALS'
+   setup then runs from the start (refactoring again gives the same
+   factor) and makes its own decisions. */
+static int refactor_fast(klu_fast *kf, SUNMatrix A) {
+  klu_l_numeric *num = kf->klu.numeric;
+  if (kf->refactor == NULL || kf->klu.first_factorize || num == NULL ||
+      SUNMatGetID(A) != SUNMATRIX_SPARSE || SM_SPARSETYPE_S(A) != CSC_MAT)
+    return 0;
+  klu_l_common *c = &kf->klu.common;
+  c->status = KLU_OK; /* as klu_l_refactor leaves it */
+  c->numerical_rank = -1;
+  c->singular_col = -1;
+  c->nrealloc = 0;
+  if (!kf->refactor(SM_DATA_S(A), num->LUbx, num->Udiag, num->Offx, num->Rs))
+    return 0;
+  if (!klu_l_rcond(kf->klu.symbolic, num, c) || c->rcond < RCOND_RECHECK)
+    return 0;
+  kf->klu.last_flag = SUNLS_SUCCESS;
+  kf->gen_refactors++;
+  return 1;
+}
+
+static int setup(SUNLinearSolver S, SUNMatrix A) {
+  klu_fast *kf = S->content;
+  if (refactor_fast(kf, A)) return SUNLS_SUCCESS;
+  int fresh = kf->klu.first_factorize;
+  /* as a number: the pointer may be freed by then */
+  uintptr_t before = (uintptr_t)kf->klu.numeric;
+  int flag = setup_klu(S, A);
+  if (kf->gen == NULL) return flag;
+  if (flag != SUNLS_SUCCESS || kf->klu.numeric == NULL) {
+    kf->solve = NULL;
+    kf->refactor = NULL;
+    kf->recheck = 1;
+  } else if (fresh || kf->recheck || (uintptr_t)kf->klu.numeric != before ||
+             kf->klu.common.rcond < RCOND_RECHECK) {
+    kf->solve = SM_SPARSETYPE_S(A) == CSC_MAT
+                    ? muskx__klu_gen_match(kf->gen, kf->klu.symbolic,
+                                           kf->klu.numeric, SM_INDEXPTRS_S(A),
+                                           SM_INDEXVALS_S(A),
+                                           kf->klu.common.scale,
+                                           &kf->refactor)
+                    : NULL;
+    if (kf->solve == NULL) kf->refactor = NULL;
+    kf->recheck = 0;
+  }
+  return flag;
+}
+
+/* SUNDIALS' solve (b copied into x, then klu_l_solve on x) with the
+   generated code in klu_l_solve's place. */
+static int solve(SUNLinearSolver S, SUNMatrix A, N_Vector x, N_Vector b,
+                 realtype tol) {
+  klu_fast *kf = S->content;
+  if (kf->solve == NULL || A == NULL || x == NULL || b == NULL ||
+      SM_SPARSETYPE_S(A) != CSC_MAT)
+    return SUNLinSolSolve_KLU(S, A, x, b, tol);
+  N_VScale(1.0, b, x);
+  realtype *xd = N_VGetArrayPointer(x);
+  if (xd == NULL) {
+    kf->klu.last_flag = SUNLS_MEM_FAIL;
+    return kf->klu.last_flag;
+  }
+  const klu_l_numeric *num = kf->klu.numeric;
+  kf->solve(num->LUbx, num->Udiag, num->Offx, num->Rs, xd);
+  kf->gen_solves++;
+  kf->klu.last_flag = SUNLS_SUCCESS;
+  return SUNLS_SUCCESS;
+}
+
+void muskx__klu_ls_set_gen(SUNLinearSolver S, muskx__klu_gen *g) {
+  if (S == NULL || S->ops->setup != setup) return;
+  klu_fast *kf = S->content;
+  kf->gen = g;
+  kf->solve = NULL;
+  kf->refactor = NULL;
+  kf->recheck = 1;
+}
+
+long muskx__klu_ls_gen_solves(SUNLinearSolver S) {
+  if (S == NULL || S->ops->setup != setup) return 0;
+  return ((const klu_fast *)S->content)->gen_solves;
+}
+
+long muskx__klu_ls_gen_refactors(SUNLinearSolver S) {
+  if (S == NULL || S->ops->setup != setup) return 0;
+  return ((const klu_fast *)S->content)->gen_refactors;
+}
+
 static int free_ls(SUNLinearSolver S) {
   if (S == NULL) return SUNLS_SUCCESS;
   if (S->content) forget(S->content);
@@ -111,9 +226,16 @@ SUNLinearSolver muskx__klu_ls_new(N_Vector y, SUNMatrix A, SUNContext ctx) {
   kf->n = -1;
   kf->ordering = 0;
   kf->colptr = kf->rowind = NULL;
+  kf->gen = NULL;
+  kf->solve = NULL;
+  kf->refactor = NULL;
+  kf->recheck = 0;
+  kf->gen_solves = 0;
+  kf->gen_refactors = 0;
   free(S->content);
   S->content = kf;
   S->ops->setup = setup;
+  S->ops->solve = solve;
   S->ops->free = free_ls;
   return S;
 }

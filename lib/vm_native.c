@@ -34,6 +34,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "klu_gen.h"
 
 extern char **environ;
 
@@ -435,31 +436,6 @@ static int run_compiler(const char *cc, const char *src, const char *out,
   return -1;
 }
 
-static muskx__native *load(const char *path, int with_out, char *msg,
-                           size_t size) {
-  void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if (h == NULL) {
-    const char *why = dlerror();
-    say(msg, size, "cannot load the native code %s: %s", path,
-        why ? why : "?");
-    return NULL;
-  }
-  void *r = dlsym(h, "muskx_native_rhs"), *j = dlsym(h, "muskx_native_jac");
-  void *o = with_out ? dlsym(h, "muskx_native_out") : NULL;
-  int found = r && j && (o || !with_out);
-  muskx__native *n = found ? muskx__calloc(1, sizeof *n) : NULL;
-  if (n == NULL) {
-    say(msg, size, found ? "out of memory" : "%s lacks its functions", path);
-    dlclose(h);
-    return NULL;
-  }
-  n->handle = h;
-  memcpy(&n->rhs, &r, sizeof r); /* POSIX: object to function pointer */
-  memcpy(&n->jac, &j, sizeof j);
-  if (o != NULL) memcpy(&n->out, &o, sizeof o);
-  return n;
-}
-
 /* Code is loaded from the cache only where no one else could have put it:
    a folder (not a link) owned by this user and writable by no one else,
    and a regular file likewise. Anything else could run another user's
@@ -529,6 +505,70 @@ muskx__native *muskx__native_build(const muskx__program *p,
                                    MUSKX__NATIVE_CC_TIMEOUT_MS, msg, size);
 }
 
+/* dlopen of path with every one of syms (NULL-terminated) present. */
+static void *open_with(const char *path, const char *const *syms, char *msg,
+                       size_t size) {
+  void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (h == NULL) {
+    const char *why = dlerror();
+    say(msg, size, "cannot load the native code %s: %s", path,
+        why ? why : "?");
+    return NULL;
+  }
+  for (; *syms != NULL; syms++)
+    if (dlsym(h, *syms) == NULL) {
+      say(msg, size, "%s lacks its function %s", path, *syms);
+      dlclose(h);
+      return NULL;
+    }
+  return h;
+}
+
+void *muskx__native_object(const char *text, const char *const *syms,
+                           const char *cc, const char *cache_dir,
+                           long timeout_ms, char *msg, size_t size) {
+  if (cc == NULL || cc[0] == '\0') cc = "cc";
+  uint64_t key = fnv1a(0xcbf29ce484222325ULL, text);
+  key = fnv1a(key, cc);
+  for (size_t i = 0; i < NFLAGS; i++) key = fnv1a(key, FLAGS[i]);
+
+  char tmpdir[4096] = "", final[4200];
+  const char *dir = cache_dir;
+  if (cache_dir != NULL && !private_entry(cache_dir, 1)) {
+    say(msg, size, "the cache folder %s is not a folder of this user's "
+        "that only this user can write to (mode 0700 is safe): native code "
+        "is neither kept nor loaded there", cache_dir);
+    return NULL;
+  }
+  if (dir == NULL) {
+    const char *t = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/muskx-native-XXXXXX",
+             t != NULL && t[0] == '/' ? t : "/tmp");
+    if (mkdtemp(tmpdir) == NULL) {
+      say(msg, size, "cannot create a temporary folder %s: %s", tmpdir,
+          strerror(errno));
+      return NULL;
+    }
+    dir = tmpdir;
+  }
+  snprintf(final, sizeof final, "%s/muskx-%016llx.so", dir,
+           (unsigned long long)key);
+  void *h = NULL;
+  struct stat st;
+  if (cache_dir != NULL && stat(final, &st) == 0 && private_entry(final, 0))
+    h = open_with(final, syms, msg, size);
+  if (h == NULL &&
+      build_in(dir, cc, text, key, final, timeout_ms, msg, size) == 0) {
+    h = open_with(final, syms, msg, size);
+    if (h == NULL) unlink(final); /* not left for later runs to retry */
+  }
+  if (tmpdir[0] != '\0') { /* loaded code stays mapped after unlinking */
+    unlink(final);
+    rmdir(tmpdir);
+  }
+  return h;
+}
+
 muskx__native *muskx__native_build_timed(const muskx__program *p,
                                          const muskx__prog *kept,
                                          const char *cc,
@@ -542,60 +582,38 @@ muskx__native *muskx__native_build_timed(const muskx__program *p,
         "instructions, limit %d)", ninstr, MUSKX__NATIVE_MAX_INSTR);
     return NULL;
   }
-  if (cc == NULL || cc[0] == '\0') cc = "cc";
   int32_t ncache = 0;
   char *text = muskx__native_source(p, kept, &ncache);
   if (text == NULL) {
     say(msg, size, "out of memory generating native code");
     return NULL;
   }
-  uint64_t key = fnv1a(0xcbf29ce484222325ULL, text);
-  key = fnv1a(key, cc);
-  for (size_t i = 0; i < NFLAGS; i++) key = fnv1a(key, FLAGS[i]);
-
-  char tmpdir[4096] = "", final[4200];
-  const char *dir = cache_dir;
-  if (cache_dir != NULL && !private_entry(cache_dir, 1)) {
-    say(msg, size, "the cache folder %s is not a folder of this user's "
-        "that only this user can write to (mode 0700 is safe): native code "
-        "is neither kept nor loaded there", cache_dir);
-    muskx__free(text);
+  const char *syms[] = {"muskx_native_rhs", "muskx_native_jac",
+                        kept != NULL ? "muskx_native_out" : NULL, NULL};
+  void *h = muskx__native_object(text, syms, cc, cache_dir, timeout_ms, msg,
+                                 size);
+  muskx__free(text);
+  if (h == NULL) return NULL;
+  muskx__native *n = muskx__calloc(1, sizeof *n);
+  if (n == NULL) {
+    say(msg, size, "out of memory");
+    dlclose(h);
     return NULL;
   }
-  if (dir == NULL) {
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/muskx-native-XXXXXX",
-             t != NULL && t[0] == '/' ? t : "/tmp");
-    if (mkdtemp(tmpdir) == NULL) {
-      say(msg, size, "cannot create a temporary folder %s: %s", tmpdir,
-          strerror(errno));
-      muskx__free(text);
-      return NULL;
-    }
-    dir = tmpdir;
+  n->handle = h;
+  void *r = dlsym(h, "muskx_native_rhs"), *j = dlsym(h, "muskx_native_jac");
+  memcpy(&n->rhs, &r, sizeof r); /* POSIX: object to function pointer */
+  memcpy(&n->jac, &j, sizeof j);
+  if (kept != NULL) {
+    void *o = dlsym(h, "muskx_native_out");
+    memcpy(&n->out, &o, sizeof o);
   }
-  snprintf(final, sizeof final, "%s/muskx-%016llx.so", dir,
-           (unsigned long long)key);
-  muskx__native *n = NULL;
-  struct stat st;
-  int with_out = kept != NULL;
-  if (cache_dir != NULL && stat(final, &st) == 0 && private_entry(final, 0))
-    n = load(final, with_out, msg, size);
-  if (n == NULL &&
-      build_in(dir, cc, text, key, final, timeout_ms, msg, size) == 0) {
-    n = load(final, with_out, msg, size);
-    if (n == NULL) unlink(final); /* not left for later runs to retry */
-  }
-  if (n != NULL) n->ncache = ncache;
-  if (n != NULL && kept != NULL && keep_copy(n, kept) != 0) {
+  n->ncache = ncache;
+  n->klu = muskx__klu_gen_new(cc, cache_dir, timeout_ms);
+  if (n->klu == NULL || (kept != NULL && keep_copy(n, kept) != 0)) {
     say(msg, size, "out of memory");
     muskx__native_free(n);
-    n = NULL;
-  }
-  muskx__free(text);
-  if (tmpdir[0] != '\0') { /* loaded code stays mapped after unlinking */
-    unlink(final);
-    rmdir(tmpdir);
+    return NULL;
   }
   return n;
 }
@@ -604,6 +622,7 @@ void muskx__native_free(muskx__native *n) {
   if (n == NULL) return;
   muskx__free(n->kept.code);
   muskx__free(n->kept.results);
+  muskx__klu_gen_free(n->klu);
   if (n->handle != NULL) dlclose(n->handle);
   muskx__free(n);
 }

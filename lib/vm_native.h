@@ -29,6 +29,8 @@ typedef struct muskx__native {
                              sim_outputs.c); a sim runs `out` only when
                              its own kept-outputs program is equal */
   int32_t ncache;         /* doubles of a simulation's cache C */
+  struct muskx__klu_gen *klu; /* generated KLU solves for the sims running
+                                 this code (klu_gen.h; internally locked) */
 } muskx__native;
 
 /* Programs larger than this (instructions of rhs + jac) are not compiled:
@@ -58,6 +60,14 @@ muskx__native *muskx__native_build_timed(const muskx__program *p,
                                          long timeout_ms, char *msg,
                                          size_t msgsize);
 void muskx__native_free(muskx__native *n);
+
+/* Finds in cache_dir (NULL: a private temporary folder) or compiles with
+   cc the C source text into a shared object exporting every name of syms
+   (NULL-terminated) and loads it: its dlopen handle, or NULL with a
+   message in msg. The object is named after a hash of text and command. */
+void *muskx__native_object(const char *text, const char *const *syms,
+                           const char *cc, const char *cache_dir,
+                           long timeout_ms, char *msg, size_t msgsize);
 
 /* The C source muskx__native_build compiles (NUL-terminated, freed by the
    caller) and the size of the cache it needs, or NULL when out of memory. */
