@@ -29,7 +29,8 @@
 
 enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
        OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_JOINT_SIGMA,
-       OPT_NOMINAL, OPT_FTOL, OPT_METHOD };
+       OPT_NOMINAL, OPT_FTOL, OPT_METHOD, OPT_RESTARTS, OPT_RADIUS,
+       OPT_GNTOL };
 
 /* The fit's step budget per output interval: 5x what the slowest
    published benchmark (Brannmark, Crauste: under 2000) needs at its
@@ -57,6 +58,13 @@ static const cli_option options[] = {
      "local least-squares method: hybrid (default: dogbox until it "
      "stalls, then lm), dogbox (trust-region dogleg) or lm (projected "
      "Levenberg-Marquardt)"},
+    {OPT_RESTARTS, "restarts", 0, "N",
+     "restarts per start from its best point, perturbed (default 1)"},
+    {OPT_RADIUS, "restart-radius", 0, "R",
+     "a restart's move, share of each parameter's range (default 0.3)"},
+    {OPT_GNTOL, "gain-tolerance", 0, "G",
+     "end a start's local fit where the Gauss-Newton model promises a gain "
+     "in nllh below G (default 1e-3; 0: off)"},
     {OPT_JOINT_SIGMA, "joint-sigma", 0, NULL,
      "fit noise parameters with the others, not in closed form"},
     {0, NULL, 0, NULL, NULL},
@@ -72,6 +80,9 @@ typedef struct job {
   int hier;            /* use them (else every parameter is searched) */
   double **hbuf;       /* per worker: rss, sigma of each group */
   muskx_fit_method method; /* --method */
+  long restarts;           /* --restarts, -1: the library's default */
+  double radius;           /* --restart-radius */
+  double gntol;            /* --gain-tolerance */
 } job;
 
 /* Residuals, sigmas and their Jacobians at theta on worker w, into the
@@ -250,6 +261,8 @@ static muskx_status joint_fit_at(job *j, const double *lo, const double *hi,
   if (st == MUSKX_OK) st = muskx_fit_set_bounds(g, lo, hi);
   if (st == MUSKX_OK) st = muskx_fit_set_threads(g, j->nworkers);
   if (st == MUSKX_OK) st = muskx_fit_set_method(g, j->method);
+  /* a refinement of the best point, not a search */
+  if (st == MUSKX_OK) st = muskx_fit_set_restarts(g, 0, j->radius);
   if (st == MUSKX_OK && maxiter > 0)
     st = muskx_fit_set_max_iterations(g, (int)(maxiter > 1000000 ? 1000000 : maxiter));
   if (st == MUSKX_OK && ftol > 0) st = muskx_fit_set_tolerances(g, 1e-8, 1e-8, ftol);
@@ -285,6 +298,9 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   if (st == MUSKX_OK) st = muskx_fit_set_threads(f, (int)threads);
   if (st == MUSKX_OK) st = muskx_fit_set_seed(f, seed);
   if (st == MUSKX_OK) st = muskx_fit_set_method(f, j->method);
+  if (st == MUSKX_OK) st = muskx_fit_set_gain_tolerance(f, j->gntol);
+  if (st == MUSKX_OK && j->restarts >= 0)
+    st = muskx_fit_set_restarts(f, (int)j->restarts, j->radius);
   if (st == MUSKX_OK && nominal) st = muskx_fit_set_first_start(f, th);
   if (st == MUSKX_OK && ftol > 0) st = muskx_fit_set_tolerances(f, 1e-8, 1e-8, ftol);
   if (st == MUSKX_OK && maxiter > 0)
@@ -404,6 +420,8 @@ static int run(const cli_command *self, int argc, char **argv) {
   long maxsteps = FIT_MAX_STEPS;
   int profile = 0, joint = 0, nominal = 0, r;
   muskx_fit_method method = MUSKX_FIT_HYBRID;
+  long restarts = -1;
+  double radius = 0.3, gntol = 1e-3;
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
     int bad = 0;
@@ -433,6 +451,23 @@ static int run(const cli_command *self, int argc, char **argv) {
         return cli_usage_error(self, "--method '%s': dogbox, lm or hybrid",
                                p.value);
       break;
+    case OPT_RESTARTS:
+      if (strcmp(p.value, "0") == 0) restarts = 0;
+      else bad = cli_parse_positive_long(self, p.opt, p.value, &restarts);
+      if (!bad && restarts > 1000)
+        return cli_usage_error(self, "--restarts %ld: at most 1000", restarts);
+      break;
+    case OPT_RADIUS:
+      bad = cli_parse_positive_double(self, p.opt, p.value, &radius);
+      if (!bad && radius > 1)
+        return cli_usage_error(self, "--restart-radius %g: a share of the "
+                               "range, at most 1", radius);
+      if (!bad && restarts < 0) restarts = 1;
+      break;
+    case OPT_GNTOL:
+      if (strcmp(p.value, "0") == 0) gntol = 0;
+      else bad = cli_parse_positive_double(self, p.opt, p.value, &gntol);
+      break;
     case OPT_FTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &ftol); break;
     case OPT_OUTPUT: dir = p.value; break;
     case OPT_RTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &rtol); break;
@@ -455,6 +490,9 @@ static int run(const cli_command *self, int argc, char **argv) {
   memset(&j, 0, sizeof j);
   j.pb = pb;
   j.method = method;
+  j.restarts = restarts;
+  j.radius = radius;
+  j.gntol = gntol;
   j.n = muskx_petab_nparams(pb);
   j.m = muskx_petab_nmeasurements(pb);
   if (j.n < 1) {

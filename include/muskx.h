@@ -1132,18 +1132,21 @@ typedef enum {
   MUSKX_FIT_FTOL = 2,       /* nllh changed by less than ftol (relative) */
   MUSKX_FIT_MAXITER = 3,    /* the iteration limit was reached */
   MUSKX_FIT_NOPROGRESS = 4, /* no step decreased nllh any further */
-  MUSKX_FIT_FAILED = 5      /* the callback failed at the start point or
+  MUSKX_FIT_FAILED = 5,     /* the callback failed at the start point or
                                at an accepted point's Jacobian */
+  MUSKX_FIT_GNGAIN = 6      /* the Gauss-Newton model promised a decrease
+                               of nllh below the gain tolerance */
 } muskx_fit_exit;
 
-/* "xtol", "gtol", "ftol", "maxiter", "noprogress", "failed"; "?" for
-   another value. */
+/* "xtol", "gtol", "ftol", "maxiter", "noprogress", "failed", "gngain";
+   "?" for another value. */
 MUSKX_API const char *muskx_fit_exit_name(muskx_fit_exit reason);
 
 /*
  * A fit of nparams parameters (1 .. 100000) with no problem yet, unbounded,
  * seed 0, one thread per online processor, xtol 1e-8, gtol 1e-8, ftol 0,
- * at most 1000 iterations per start, method MUSKX_FIT_HYBRID. Status: EINVAL, ENOMEM.
+ * at most 1000 iterations per start, method MUSKX_FIT_HYBRID, 1 restart
+ * per start of radius 0.3. Status: EINVAL, ENOMEM.
  */
 MUSKX_API muskx_status muskx_fit_create(int nparams, muskx_fit **out);
 MUSKX_API void muskx_fit_free(muskx_fit *fit);
@@ -1202,6 +1205,25 @@ typedef enum {
 /* Status: EINVAL (not a muskx_fit_method). */
 MUSKX_API muskx_status muskx_fit_set_method(muskx_fit *fit,
                                             muskx_fit_method method);
+/* The hybrid's convergence test on the starts (not on profiles): a local
+   optimisation ends (MUSKX_FIT_GNGAIN) where the Gauss-Newton model
+   promises to lower nllh by less than gntol over the free parameters.
+   Invariant to the parameters' scaling, unlike gtol. 0 (the default)
+   switches it off; muskx fit uses 1e-3, a thousandth of a likelihood
+   unit (docs/fitting.md, "Restarts"). Status: EINVAL. */
+MUSKX_API muskx_status muskx_fit_set_gain_tolerance(muskx_fit *fit,
+                                                    double gntol);
+/* Restarts within each start (monotonic basin hopping, docs/fitting.md
+   "Restarts"): after its local optimisation a start runs up to
+   `restarts` more (0 .. 1000), each from its best point so far moved
+   uniformly by up to radius (0 < radius <= 1) times each parameter's box
+   width, keeping a result only when it is lower; the start's iterations
+   (the maximum included), evaluations and result cover all of them.
+   Drawn from (seed, start, restart): the same whatever the thread count.
+   Profiles do not restart. Default: 1 restart, radius 0.3.
+   Status: EINVAL. */
+MUSKX_API muskx_status muskx_fit_set_restarts(muskx_fit *fit, int restarts,
+                                              double radius);
 /* Progress of runs and profiles, as for ensembles (done of total starts
    or profiles), on the calling thread. fn NULL removes it. */
 MUSKX_API muskx_status muskx_fit_set_progress(muskx_fit *fit,

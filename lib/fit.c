@@ -39,6 +39,7 @@ const char *muskx_fit_exit_name(muskx_fit_exit reason) {
     case MUSKX_FIT_MAXITER: return "maxiter";
     case MUSKX_FIT_NOPROGRESS: return "noprogress";
     case MUSKX_FIT_FAILED: return "failed";
+    case MUSKX_FIT_GNGAIN: return "gngain";
   }
   return "?";
 }
@@ -68,6 +69,8 @@ muskx_status muskx_fit_create(int nparams, muskx_fit **out) {
   f->maxiter = 1000;
   f->method = MUSKX_FIT_HYBRID;
   f->prof_min = NAN;
+  f->restarts = 1; /* docs/fitting.md, "Restarts" */
+  f->restart_radius = 0.3;
   *out = f;
   return MUSKX_OK;
 }
@@ -275,6 +278,29 @@ muskx_status muskx_fit_set_method(muskx_fit *f, muskx_fit_method method) {
   return ok(f);
 }
 
+muskx_status muskx_fit_set_gain_tolerance(muskx_fit *f, double gntol) {
+  if (f == NULL) return MUSKX_EINVAL;
+  if (!(gntol >= 0) || !isfinite(gntol))
+    return muskx__fit_err(f, MUSKX_EINVAL, "gain tolerance %g: give a "
+                          "finite number >= 0", gntol);
+  f->gntol = gntol;
+  return ok(f);
+}
+
+muskx_status muskx_fit_set_restarts(muskx_fit *f, int restarts,
+                                    double radius) {
+  if (f == NULL) return MUSKX_EINVAL;
+  if (restarts < 0 || restarts > 1000)
+    return muskx__fit_err(f, MUSKX_EINVAL, "%d restarts per start: give 0 "
+                          "to 1000", restarts);
+  if (!(radius > 0 && radius <= 1))
+    return muskx__fit_err(f, MUSKX_EINVAL, "restart radius %g: give a share "
+                          "of the box width in (0, 1]", radius);
+  f->restarts = restarts;
+  f->restart_radius = radius;
+  return ok(f);
+}
+
 muskx_status muskx_fit_set_progress(muskx_fit *f, muskx_progress_fn fn,
                                     void *ctx) {
   if (f == NULL) return MUSKX_EINVAL;
@@ -289,7 +315,7 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
   muskx_fit *f = arg;
   size_t n = (size_t)f->n;
   muskx__fit_outcome o;
-  muskx_status st = muskx__fit_local(f, worker, -1, f->start + k * n,
+  muskx_status st = muskx__fit_start(f, worker, k, f->start + k * n,
                                      f->theta + k * n, &o);
   /* A drawn start whose callback fails at the start point is drawn again
      (fit_starts.c); the start reported is the one that ran. A start from
@@ -299,13 +325,41 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
                   a < MUSKX__FIT_REDRAWS;
        a++) {
     muskx__fit_redraw(f, k, a, f->start + k * n);
-    st = muskx__fit_local(f, worker, -1, f->start + k * n, f->theta + k * n,
+    st = muskx__fit_start(f, worker, k, f->start + k * n, f->theta + k * n,
                           &o);
   }
   f->nllh[k] = o.nllh;
   f->iters[k] = o.iters;
   f->evals[k] = o.evals;
   f->exit[k] = (int)o.exit;
+  return st;
+}
+
+/* With a gain tolerance the starts stop within about gntol of their
+   optima; the best one goes on without it (on worker 0, after the pool:
+   the same whatever the thread count), so the reported optimum is as
+   exact as without the test, for the price of one short local run. */
+static muskx_status polish_best(muskx_fit *f) {
+  size_t k = muskx_fit_best(f), n = (size_t)f->n;
+  if (f->gntol <= 0 || f->resid == NULL || f->iters[k] >= f->maxiter)
+    return MUSKX_OK;
+  muskx_fit g = *f;
+  g.gntol = 0;
+  g.maxiter = f->maxiter - f->iters[k];
+  double *x = muskx__calloc(n, sizeof *x);
+  if (x == NULL) return MUSKX_ENOMEM;
+  muskx__fit_outcome o;
+  muskx_status st = muskx__fit_local(&g, 0, -1, f->theta + k * n, x, &o);
+  if (st == MUSKX_OK) {
+    f->iters[k] += o.iters;
+    f->evals[k] += o.evals;
+    if (!isnan(o.nllh) && o.nllh <= f->nllh[k]) {
+      memcpy(f->theta + k * n, x, n * sizeof *x);
+      f->nllh[k] = o.nllh;
+      f->exit[k] = (int)o.exit;
+    }
+  }
+  muskx__free(x);
   return st;
 }
 
@@ -375,6 +429,10 @@ muskx_status muskx_fit_run(muskx_fit *f, size_t nstarts) {
     return muskx__fit_err(f, MUSKX_ENOTCONV, "all %zu starts failed: the "
                           "callback could not be evaluated at any start",
                           nstarts);
+  if ((st = polish_best(f)) != MUSKX_OK) {
+    results_free(f);
+    return muskx__fit_err(f, st, "out of memory polishing the best start");
+  }
   return ok(f);
 }
 

@@ -44,6 +44,14 @@ struct muskx_fit {
                                lowered the cost by less than this, or by
                                less than DB_STALL_SHARE of the start's
                                gain so far (0: never; the hybrid's) */
+  double gn_stop;           /* dogbox, LM: stop when the Gauss-Newton
+                               model promises a gain below this
+                               (fit_gngain.c; 0: never; the hybrid's) */
+  double gntol;             /* muskx_fit_set_gain_tolerance: the hybrid's
+                               gn_stop in the starts' search */
+  int restarts;             /* per start, from its best point so far
+                               (fit_restart.c); 0: none */
+  double restart_radius;    /* a restart's move, share of the box width */
   muskx_progress_fn progress;
   void *progress_ctx;
 
@@ -88,6 +96,11 @@ int muskx__lsq_call(const muskx_fit *f, int worker, const int *idx, int n,
                     double *r, double *J);
 double muskx__lsq_half_sq(const double *r, size_t m); /* 0.5 |r|^2 */
 double muskx__lsq_norm2(const double *a, int n);      /* |a| */
+/* fit_gngain.c: 0.5 (|r|^2 - |r + J_F gn|^2) for the minimum-norm
+   Gauss-Newton step gn over the nf free columns freev of J (m x n,
+   row-major); NaN when LAPACK fails or memory runs out. */
+double muskx__lsq_gn_gain(const double *J, const double *r, size_t m, int n,
+                          const int *freev, int nf);
 /* g = J' r (J row-major m x n) */
 void muskx__lsq_gradient(const double *J, const double *r, size_t m, int n,
                          double *g);
@@ -99,8 +112,15 @@ typedef struct muskx__fit_outcome {
   int iters, evals;
   muskx_fit_exit exit;
   int start_failed; /* the callback failed at the start point itself */
+  int restarts;     /* restarts run (fit_restart.c) */
 } muskx__fit_outcome;
 muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
+                              const double *x0, double *x,
+                              muskx__fit_outcome *out);
+/* fit_restart.c: start k of a run from x0: the local optimisation, then
+   f->restarts restarts from perturbations of the best point so far, all
+   within f->maxiter iterations; x and out hold the best. */
+muskx_status muskx__fit_start(const muskx_fit *f, int worker, size_t k,
                               const double *x0, double *x,
                               muskx__fit_outcome *out);
 /* fit_dogbox.c: rectangular trust-region dogleg on the nfree parameters

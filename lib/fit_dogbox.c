@@ -120,6 +120,20 @@ static int newton(db *t, int nf) {
   return 0;
 }
 
+/* The cost decrease the Gauss-Newton step gn promises (fit_gngain.c's
+   quantity, from newton()'s solution). */
+static double gn_gain(const db *t, int nf) {
+  double before = 0, after = 0;
+  for (size_t i = 0; i < t->m; i++) {
+    double a = t->r[i];
+    for (int c = 0; c < nf; c++)
+      a += t->J[i * (size_t)t->n + (size_t)t->freev[c]] * t->gn[c];
+    before += t->r[i] * t->r[i];
+    after += a * a;
+  }
+  return 0.5 * (before - after);
+}
+
 /* Largest s >= 0 with lo <= x0 + s d <= hi (each of nf); hit[c] is the
    sign of d[c] where that bound is met, else 0. */
 static double to_bound(const double *x0, const double *d, const double *lo,
@@ -281,6 +295,10 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
     }
     if (newton(&t, nf) != 0) {
       out->exit = MUSKX_FIT_NOPROGRESS;
+      break;
+    }
+    if (f->gn_stop > 0 && gn_gain(&t, nf) < f->gn_stop) {
+      out->exit = MUSKX_FIT_GNGAIN;
       break;
     }
     int accepted = 0, stop = 0;

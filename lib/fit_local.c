@@ -133,8 +133,9 @@ static muskx_status run_nlopt(local *l, double *x, muskx__fit_outcome *out) {
    the LM goes on from its point with the iterations left. */
 #define HYBRID_GAIN 0.1
 
-static muskx_status hybrid(const muskx_fit *f, int worker, const int *idx,
-                           int nfree, double *full, muskx__fit_outcome *out) {
+static muskx_status hybrid(const muskx_fit *f, int worker, int fixed,
+                           const int *idx, int nfree, double *full,
+                           muskx__fit_outcome *out) {
   muskx_fit g = *f; /* the same problem with other settings */
   g.stall = HYBRID_GAIN;
   /* No gradient test (in either phase): a fifth of Boehm's starts lie
@@ -143,9 +144,12 @@ static muskx_status hybrid(const muskx_fit *f, int worker, const int *idx,
      steps leave that plateau (Boehm 49 of 240 hits instead of 39,
      docs/fitting.md). The step, stall and no-progress tests end a start. */
   g.gtol = 0;
+  /* muskx_fit_set_gain_tolerance (fit_gngain.c): in the starts' search,
+     not in profiles, whose refinement needs exact inner optima */
+  g.gn_stop = fixed < 0 ? f->gntol : 0;
   muskx_status st = muskx__fit_dogbox(&g, worker, idx, nfree, full, out);
   if (st != MUSKX_OK || out->start_failed || isnan(out->nllh) ||
-      out->iters >= f->maxiter)
+      out->iters >= f->maxiter || out->exit == MUSKX_FIT_GNGAIN)
     return st;
   muskx__fit_outcome o2;
   memset(&o2, 0, sizeof o2);
@@ -202,7 +206,7 @@ muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
     else if (f->method == MUSKX_FIT_DOGBOX)
       st = muskx__fit_dogbox(f, worker, l.idx, (int)l.nfree, l.full, out);
     else
-      st = hybrid(f, worker, l.idx, (int)l.nfree, l.full, out);
+      st = hybrid(f, worker, fixed, l.idx, (int)l.nfree, l.full, out);
     l.evals = out->evals;
   } else {
     for (size_t i = 0; i < l.nfree; i++) u[i] = x0[l.idx[i]];

@@ -185,6 +185,11 @@ muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
       out->exit = MUSKX_FIT_GTOL;
       break;
     }
+    if (f->gn_stop > 0 &&
+        muskx__lsq_gn_gain(t.J, t.r, t.m, t.n, t.freev, nf) < f->gn_stop) {
+      out->exit = MUSKX_FIT_GNGAIN;
+      break;
+    }
     normal_matrix(&t, nf);
     int accepted = 0, stop = 0;
     for (int tries = 0; tries < PLM_MAX_TRIES && !accepted && !stop; tries++) {
