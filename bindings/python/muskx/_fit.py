@@ -25,7 +25,8 @@ _P, _I, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
 _DP = ctypes.POINTER(ctypes.c_double)
 RESID_FN = ctypes.CFUNCTYPE(_I, _P, _I, _DP, _DP, _DP)
 OBJ_FN = ctypes.CFUNCTYPE(_I, _P, _I, _DP, _DP, _DP)
-_EXITS = ["xtol", "gtol", "ftol", "maxiter", "noprogress", "failed"]
+_EXITS = ["xtol", "gtol", "ftol", "maxiter", "noprogress", "failed",
+          "gngain"]
 
 _PROTOTYPES = {
     "muskx_fit_create": (_I, [_I, ctypes.POINTER(_P)]),
@@ -38,6 +39,8 @@ _PROTOTYPES = {
     "muskx_fit_set_threads": (_I, [_P, _I]),
     "muskx_fit_threads": (_I, [_P]),
     "muskx_fit_set_max_iterations": (_I, [_P, _I]),
+    "muskx_fit_set_restarts": (_I, [_P, _I, _D]),
+    "muskx_fit_set_gain_tolerance": (_I, [_P, _D]),
     "muskx_fit_run": (_I, [_P, ctypes.c_size_t]),
     "muskx_fit_nstarts": (ctypes.c_size_t, [_P]),
     "muskx_fit_best": (ctypes.c_size_t, [_P]),
@@ -112,7 +115,8 @@ def _optimal_sigmas(group, groups, r, s):
 
 
 def run(problem, starts, seed, threads, rtol, atol, max_iterations,
-        max_steps=10000, joint=False, nominal_start=False):
+        max_steps=10000, joint=False, nominal_start=False, restarts=1,
+        restart_radius=0.3, gain_tolerance=1e-3):
     _declare()
     starts, threads = int(starts), int(threads)
     if starts < 1 or threads < 0 or not (rtol > 0 and atol > 0):
@@ -140,6 +144,9 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
         check(lib.muskx_fit_set_seed(fit, int(seed)))
         if max_iterations is not None:
             check(lib.muskx_fit_set_max_iterations(fit, int(max_iterations)))
+        check(lib.muskx_fit_set_restarts(fit, int(restarts),
+                                         float(restart_radius)))
+        check(lib.muskx_fit_set_gain_tolerance(fit, float(gain_tolerance)))
         if nominal_start:
             check(lib.muskx_fit_set_first_start(
                 fit, (ctypes.c_double * n)(*problem.nominal)))

@@ -146,7 +146,8 @@ class Problem:
 
     def fit(self, starts=20, seed=0, threads=0, rtol=1e-8, atol=1e-8,
             max_iterations=None, max_steps=10000, joint_sigma=False,
-            nominal_start=False):
+            nominal_start=False, restarts=1, restart_radius=0.3,
+            gain_tolerance=1e-3):
         """Multi-start maximum-likelihood fit, the same as `muskx fit`
         (muskx(1)): starts local optimisations from a Latin hypercube of
         the bounds drawn from seed, on threads worker threads (0: one per
@@ -159,7 +160,11 @@ class Problem:
         a noise parameter that is its measurements' sigma is set in closed
         form (sigma^2 = RSS / n) unless joint_sigma (`--joint-sigma`);
         nominal_start=True: start 0 at the nominal values, starts - 1 drawn
-        (`muskx fit --nominal-start`).
+        (`muskx fit --nominal-start`); restarts per start from its best
+        point moved by up to restart_radius of each range, and a local fit
+        ending where the Gauss-Newton model promises less than
+        gain_tolerance in llh (`--restarts`, `--restart-radius`,
+        `--gain-tolerance`; the same defaults).
         Returns a dict: theta (starts x nparameters, on the parameters'
         scales, numpy 2-D when numpy is present, else flat row-major), start
         (the same shape),
@@ -170,7 +175,9 @@ class Problem:
         from . import _fit
         return _fit.run(self, starts, seed, threads, rtol, atol,
                         max_iterations, max_steps, joint=bool(joint_sigma),
-                        nominal_start=nominal_start)
+                        nominal_start=nominal_start, restarts=restarts,
+                        restart_radius=restart_radius,
+                        gain_tolerance=gain_tolerance)
 
     def evaluate(self, theta=None, rtol=1e-8, atol=1e-8):
         """Evaluates the problem at theta (a sequence in parameter_ids order,
