@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """bench_fit_scipy.py -- `make bench` (issue 15): multi-start fits of the
 Boehm_JProteomeRes2014 PEtab problem by `muskx fit` (exact Jacobian from
-forward sensitivities, rectangular trust-region dogleg, noise parameters
-in closed form) against scipy.optimize.least_squares driving the Python
+forward sensitivities, its default hybrid of trust-region dogleg and
+projected LM, noise parameters in closed form, one restart per start and
+the Gauss-Newton gain stop; a start is then two local fits, scipy's one)
+against scipy.optimize.least_squares driving the Python
 bindings (muskx.Problem.evaluate) with 2-point finite-difference
 Jacobians, from the same starts, over several seeds.
 
