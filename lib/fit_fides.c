@@ -65,8 +65,8 @@ typedef struct fd {
   const int *idx; /* free -> full index */
   double *full, *jfull;
   /* n each */
-  double *lo, *hi, *x, *xn, *g, *gnew, *step, *gs, *sh, *cand,
-      *tmp, *yb, *ys, *u;
+  double *lo, *hi, *x, *xn, *g, *step, *gs, *sh;
+  double *scr, *cand, *tmp, *yb, *ys, *u; /* scratch */
   double *r, *rn, *J, *Jn;     /* m, m, m x n, m x n */
   double *GN, *A, *Bh, *E;     /* n x n: J'J, secant term, model, scratch */
   double *work;
@@ -263,7 +263,8 @@ static double to_bound(const fd *t, int nf, const double *x0,
   return best;
 }
 
-/* Minimiser of the model along the direction r from the step p, for t in [0, tmax]: writes p + t r into out; returns t. */
+/* Minimiser of the model along the direction r from the step p, for t
+   in [0, tmax]: writes p + t r into out; returns t. */
 static double line_min(const fd *t, int nf, const double *p, const double *r,
                        double tmax, double *out) {
   /* q(p + t r) = q(p) + t (gs + Bh p)'r + t^2/2 r'Bh r */
@@ -322,8 +323,8 @@ static double choose_step(fd *t, int nf, double delta) {
       xp[hit] = t->sh[hit] > 0 ? t->hi[t->freev[hit]] : t->lo[t->freev[hit]];
       int h2;
       double tb = theta * to_bound(t, nf, xp, c, &h2);
-      double tmax = fmin(fmin(tb, to_radius(p, c, nf, delta)), 1e300);
-      double *q = t->gnew; /* scratch until the next accepted point */
+      double tmax = fmin(tb, to_radius(p, c, nf, delta));
+      double *q = t->scr;
       line_min(t, nf, p, c, tmax, q);
       double v = model(t, nf, q);
       if (v < bestq) {
@@ -333,7 +334,7 @@ static double choose_step(fd *t, int nf, double delta) {
     }
     /* the gradient step */
     {
-      double *q = t->gnew;
+      double *q = t->scr;
       for (int a = 0; a < nf; a++) {
         p[a] = 0;
         c[a] = -t->gs[a];
@@ -408,7 +409,7 @@ static void new_hessian(fd *t) {
 
 static muskx_status fd_alloc(fd *t) {
   size_t n = (size_t)t->n, m = t->m;
-  double **vecs[] = {&t->lo, &t->hi, &t->x, &t->xn, &t->g, &t->gnew,
+  double **vecs[] = {&t->lo, &t->hi, &t->x, &t->xn, &t->g, &t->scr,
                      &t->step, &t->gs, &t->sh, &t->cand,
                      &t->tmp, &t->yb, &t->ys, &t->u};
   for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
@@ -433,7 +434,7 @@ static muskx_status fd_alloc(fd *t) {
 }
 
 static void fd_free(fd *t) {
-  void *all[] = {t->lo, t->hi, t->x, t->xn, t->g, t->gnew, t->step,
+  void *all[] = {t->lo, t->hi, t->x, t->xn, t->g, t->scr, t->step,
                  t->gs, t->sh, t->cand, t->tmp, t->yb, t->ys, t->u,
                  t->GN, t->A, t->Bh, t->E, t->r, t->rn, t->J, t->Jn, t->jfull,
                  t->freev, t->onb, t->onbn, t->work};
