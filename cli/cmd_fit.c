@@ -56,8 +56,9 @@ static const cli_option options[] = {
      "solver steps between two outputs (default 10000)"},
     {OPT_METHOD, "method", 0, "M",
      "local least-squares method: hybrid (default: dogbox until it "
-     "stalls, then lm), dogbox (trust-region dogleg) or lm (projected "
-     "Levenberg-Marquardt)"},
+     "stalls, then lm), dogbox (trust-region dogleg), lm (projected "
+     "Levenberg-Marquardt) or fides (2-D subspace trust region, "
+     "Gauss-Newton plus a secant term once it stalls)"},
     {OPT_RESTARTS, "restarts", 0, "N",
      "restarts per start from its best point, perturbed (default 1)"},
     {OPT_RADIUS, "restart-radius", 0, "R",
@@ -447,8 +448,9 @@ static int run(const cli_command *self, int argc, char **argv) {
       if (strcmp(p.value, "dogbox") == 0) method = MUSKX_FIT_DOGBOX;
       else if (strcmp(p.value, "lm") == 0) method = MUSKX_FIT_LM;
       else if (strcmp(p.value, "hybrid") == 0) method = MUSKX_FIT_HYBRID;
+      else if (strcmp(p.value, "fides") == 0) method = MUSKX_FIT_FIDES;
       else
-        return cli_usage_error(self, "--method '%s': dogbox, lm or hybrid",
+        return cli_usage_error(self, "--method '%s': dogbox, lm, hybrid or fides",
                                p.value);
       break;
     case OPT_RESTARTS:

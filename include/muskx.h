@@ -1199,8 +1199,11 @@ MUSKX_API muskx_status muskx_fit_set_max_iterations(muskx_fit *fit,
 typedef enum {
   MUSKX_FIT_DOGBOX = 0, /* rectangular trust-region dogleg */
   MUSKX_FIT_LM = 1,     /* projected Levenberg-Marquardt */
-  MUSKX_FIT_HYBRID = 2  /* the dogleg until it stalls, then the LM; no
+  MUSKX_FIT_HYBRID = 2, /* the dogleg until it stalls, then the LM; no
                            gradient test (default) */
+  MUSKX_FIT_FIDES = 3   /* interior trust region after Fides: Gauss-Newton
+                           plus a secant term when it stalls; no gradient
+                           test */
 } muskx_fit_method;
 /* Status: EINVAL (not a muskx_fit_method). */
 MUSKX_API muskx_status muskx_fit_set_method(muskx_fit *fit,

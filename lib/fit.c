@@ -270,9 +270,10 @@ muskx_status muskx_fit_set_max_iterations(muskx_fit *f, int maxiter) {
 muskx_status muskx_fit_set_method(muskx_fit *f, muskx_fit_method method) {
   if (f == NULL) return MUSKX_EINVAL;
   if (method != MUSKX_FIT_DOGBOX && method != MUSKX_FIT_LM &&
-      method != MUSKX_FIT_HYBRID)
+      method != MUSKX_FIT_HYBRID && method != MUSKX_FIT_FIDES)
     return muskx__fit_err(f, MUSKX_EINVAL, "unknown local method %d: "
-                          "MUSKX_FIT_DOGBOX, MUSKX_FIT_LM or MUSKX_FIT_HYBRID",
+                          "MUSKX_FIT_DOGBOX, MUSKX_FIT_LM, MUSKX_FIT_HYBRID or "
+                          "MUSKX_FIT_FIDES",
                           (int)method);
   f->method = method;
   return ok(f);

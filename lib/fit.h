@@ -132,6 +132,10 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
 /* fit_plm.c: projected Levenberg-Marquardt, same contract. */
 muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
                             int nfree, double *full, muskx__fit_outcome *out);
+/* fit_fides.c: interior trust region after Fides, same contract. */
+muskx_status muskx__fit_fides(const muskx_fit *f, int worker, const int *idx,
+                              int nfree, double *full,
+                              muskx__fit_outcome *out);
 /* nllh at x (n values) on worker; NaN when the callback fails. */
 double muskx__fit_eval(const muskx_fit *f, int worker, const double *x);
 

@@ -203,6 +203,8 @@ muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
   if (f->resid != NULL) {
     if (f->method == MUSKX_FIT_LM)
       st = muskx__fit_plm(f, worker, l.idx, (int)l.nfree, l.full, out);
+    else if (f->method == MUSKX_FIT_FIDES)
+      st = muskx__fit_fides(f, worker, l.idx, (int)l.nfree, l.full, out);
     else if (f->method == MUSKX_FIT_DOGBOX)
       st = muskx__fit_dogbox(f, worker, l.idx, (int)l.nfree, l.full, out);
     else

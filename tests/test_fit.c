@@ -366,9 +366,9 @@ END_TEST
    (2, 3) with x1 exactly on its bound. */
 START_TEST(each_least_squares_method_reaches_the_analytic_optima) {
   static const muskx_fit_method methods[] = {MUSKX_FIT_DOGBOX, MUSKX_FIT_LM,
-                                             MUSKX_FIT_HYBRID};
-  long iters[3] = {0, 0, 0}; /* Rosenbrock's, summed over the starts */
-  for (size_t q = 0; q < 3; q++) {
+                                             MUSKX_FIT_HYBRID, MUSKX_FIT_FIDES};
+  long iters[4] = {0, 0, 0, 0}; /* Rosenbrock's, summed over the starts */
+  for (size_t q = 0; q < 4; q++) {
     muskx_fit_method m = methods[q];
     double lo[2] = {-5, -5}, hi[2] = {5, 5}, th[2], beta[2], se[2];
     muskx_fit *f = make_fit(2, lo, hi);
@@ -416,6 +416,8 @@ START_TEST(each_least_squares_method_reaches_the_analytic_optima) {
   }
   /* the two really are different methods: same starts, other paths */
   ck_assert_int_ne(iters[0], iters[1]);
+  ck_assert_int_ne(iters[3], iters[0]);
+  ck_assert_int_ne(iters[3], iters[1]);
   muskx_fit *f = NULL;
   ck_assert_int_eq(muskx_fit_create(2, &f), MUSKX_OK);
   ck_assert_int_eq(muskx_fit_set_method(f, (muskx_fit_method)7), MUSKX_EINVAL);

@@ -166,7 +166,7 @@ def main():
                   "%r vs %r" % (got, llh))
         # --method: each local method, closed-form and joint sd, reaches
         # the closed-form estimates
-        for meth in ("dogbox", "lm", "hybrid"):
+        for meth in ("dogbox", "lm", "hybrid", "fides"):
             for extra in ([], ["--joint-sigma"]):
                 d = os.path.join(tmp, "m-%s%d" % (meth, len(extra)))
                 what = "--method %s%s" % (meth, "".join(" " + e for e in extra))
@@ -185,7 +185,7 @@ def main():
                       "%r vs %r; %r vs %r" % (got, llh, params, est))
         p = run([PROBLEM, "--method", "newton", "-o", tmp])
         check("--method newton is a usage error naming the methods",
-              p.returncode == 2 and "dogbox" in p.stderr, p.stderr)
+              p.returncode == 2 and "dogbox" in p.stderr and "fides" in p.stderr, p.stderr)
         p = run([PROBLEM, "--ftol", "-1", "-o", tmp])
         check("--ftol -1 is a usage error", p.returncode == 2, p.stderr)
         p = run([PROBLEM])
