@@ -40,16 +40,6 @@ static const char model_text[] =
     "    at: 5\n"
     "    set: {k: 2*k}\n";
 
-static muskx_model *load_text(void) {
-  muskx_model *m = NULL;
-  muskx_error err;
-  memset(&err, 0, sizeof err);
-  muskx_status st =
-      muskx_model_load_string(model_text, strlen(model_text), "decay", &m, &err);
-  ck_assert_msg(st == MUSKX_OK, "load: %s", err.message);
-  return m;
-}
-
 static double a_exact(double t) {
   const double k = 0.3, a0 = 2.0;
   if (t <= 5) return a0 * exp(-k * t);
@@ -57,7 +47,7 @@ static double a_exact(double t) {
 }
 
 START_TEST(default_columns_named) {
-  muskx_model *m = load_text();
+  muskx_model *m = tu_load_text(model_text, "decay");
   muskx_sim *s = tu_sim(m);
   ck_assert_int_eq(muskx_sim_ncols(s), 3);
   ck_assert_str_eq(muskx_sim_column_name(s, 0), "A");
@@ -78,7 +68,7 @@ START_TEST(selected_columns_follow_closed_form) {
   enum { NT = 7, NC = 8 };
   double out[NT * NC];
   size_t rows = 0;
-  muskx_model *m = load_text();
+  muskx_model *m = tu_load_text(model_text, "decay");
   muskx_sim *s = tu_sim(m);
   ck_assert_int_eq(muskx_sim_set_tolerances(s, 1e-10, 1e-12), MUSKX_OK);
   ck_assert_int_eq(muskx_sim_select(s, names, NC), MUSKX_OK);
@@ -114,7 +104,7 @@ END_TEST
 
 START_TEST(unknown_name_refused) {
   const char *names[] = {"A", "nope"};
-  muskx_model *m = load_text();
+  muskx_model *m = tu_load_text(model_text, "decay");
   muskx_sim *s = tu_sim(m);
   ck_assert_int_eq(muskx_sim_select(s, names, 2), MUSKX_ENOTFOUND);
   ck_assert_ptr_nonnull(strstr(muskx_sim_errmsg(s), "'nope'"));

@@ -1,7 +1,7 @@
 /*
  * testutil.h -- small helpers shared by the Check tests that use the public
- * API (test_solver.c, test_api.c, test_jacobian.c): load a model or fail
- * with its file:line:col message, create a simulation, run and fail with
+ * API: load a model from a file or from text or fail with its
+ * file:line:col message, create a simulation, run and fail with
  * the simulation's message, look up output columns, and compare numbers in
  * the |got - ref| <= atol + rtol |ref| and weighted RMS styles.
  *
@@ -45,6 +45,29 @@ static inline muskx_model *tu_load(const char *path) {
   muskx_access_free(a);
   if (st != MUSKX_OK || m == NULL) {
     ck_abort_msg("loading %s failed (%s): %s", path, muskx_status_name(st),
+                 muskx_error_format(&err, buf, sizeof buf));
+  }
+  return m;
+}
+
+/* Loads YAML (or SBML) text held in memory, reported as `name` in its
+   messages (NULL: "<string>"), or aborts the test with the loader's
+   "name:line:col: msg" and the test line that asked for it. Imports in the
+   text resolve against the current folder, as muskx_model_load_string's. */
+#define tu_load_text(text, name) \
+  tu_load_text_at((text), (name), __FILE__, __LINE__)
+
+static inline muskx_model *tu_load_text_at(const char *text, const char *name,
+                                           const char *file, int line) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 64];
+
+  memset(&err, 0, sizeof err);
+  muskx_status st = muskx_model_load_string(text, strlen(text), name, &m, &err);
+  if (st != MUSKX_OK || m == NULL) {
+    ck_abort_msg("%s:%d: loading %s failed (%s): %s", file, line,
+                 name ? name : "<string>", muskx_status_name(st),
                  muskx_error_format(&err, buf, sizeof buf));
   }
   return m;
