@@ -325,18 +325,6 @@ END_TEST
 
 /* ------------------------------------------------------------ ensembles */
 
-static muskx_scenario *iss(void) {
-  muskx_scenario *sc = NULL;
-  muskx_error err;
-  memset(&err, 0, sizeof err);
-  muskx_access *a = tu_access();
-  ck_assert_msg(muskx_scenario_load_file_with("scenarios/iss_exercise.yaml",
-                                              a, &sc, &err) == MUSKX_OK,
-                "%s", err.message);
-  muskx_access_free(a);
-  return sc;
-}
-
 /* n members of the ISS crew (two traits varied, as bench_crew), their
    kept trajectories; native: the compiler, or NULL for the VM. */
 static double *crew(muskx_scenario *sc, size_t n, int threads,
@@ -381,7 +369,7 @@ static double *crew(muskx_scenario *sc, size_t n, int threads,
 }
 
 START_TEST(the_iss_crew_gives_the_vm_bytes_on_one_and_two_threads) {
-  muskx_scenario *sc = iss();
+  muskx_scenario *sc = tu_load_scenario("scenarios/iss_exercise.yaml");
   size_t n1, n2, n3;
   muskx_status st;
   char dir[] = "/tmp/muskx-test-native-XXXXXX"; /* one build for both */
@@ -412,7 +400,7 @@ START_TEST(the_iss_crew_gives_the_vm_bytes_on_one_and_two_threads) {
 END_TEST
 
 START_TEST(without_a_compiler_the_vm_runs_the_members) {
-  muskx_scenario *sc = iss();
+  muskx_scenario *sc = tu_load_scenario("scenarios/iss_exercise.yaml");
   size_t n1, n2;
   muskx_status st;
   double *vm = crew(sc, 3, 1, NULL, NULL, &n1, NULL, NULL);
@@ -428,7 +416,7 @@ END_TEST
 START_TEST(the_cache_is_reused_and_a_corrupt_file_rebuilt) {
   char dir[] = "/tmp/muskx-test-native-XXXXXX";
   ck_assert_ptr_nonnull(mkdtemp(dir));
-  muskx_scenario *sc = iss();
+  muskx_scenario *sc = tu_load_scenario("scenarios/iss_exercise.yaml");
   size_t n0, n1, n2, n3;
   muskx_status st;
   double *vm = crew(sc, 2, 1, NULL, NULL, &n0, NULL, NULL);

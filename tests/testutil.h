@@ -1,8 +1,8 @@
 /*
  * testutil.h -- small helpers shared by the Check tests that use the public
- * API: load a model from a file or from text or fail with its
- * file:line:col message, create a simulation, run and fail with
- * the simulation's message, look up output columns, and compare numbers in
+ * API: load a model (from a file or from text) or a scenario or fail with
+ * its file:line:col message, create a simulation, run a simulation or a
+ * whole scenario and fail with the simulation's message, look up output columns, and compare numbers in
  * the |got - ref| <= atol + rtol |ref| and weighted RMS styles.
  *
  * Everything is static inline so that a test file that does not use a
@@ -15,6 +15,7 @@
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "muskx.h"
@@ -81,6 +82,24 @@ static inline muskx_sim *tu_sim(const muskx_model *m) {
   return s;
 }
 
+/* Loads the scenario at path, with the repository readable (scenarios
+   name ../models/...), or aborts with the loader's "file:line:col: msg". */
+static inline muskx_scenario *tu_load_scenario(const char *path) {
+  muskx_scenario *sc = NULL;
+  muskx_error err;
+  char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 64];
+
+  memset(&err, 0, sizeof err);
+  muskx_access *a = tu_access();
+  muskx_status st = muskx_scenario_load_file_with(path, a, &sc, &err);
+  muskx_access_free(a);
+  if (st != MUSKX_OK || sc == NULL) {
+    ck_abort_msg("loading %s failed (%s): %s", path, muskx_status_name(st),
+                 muskx_error_format(&err, buf, sizeof buf));
+  }
+  return sc;
+}
+
 /* Aborts with the simulation's message when st is not MUSKX_OK. */
 #define TU_OK(sim, call)                                                     \
   do {                                                                       \
@@ -97,6 +116,36 @@ static inline void tu_run(muskx_sim *s, const double *times, size_t n,
   ck_assert_msg(st == MUSKX_OK, "muskx_sim_run -> %s: %s",
                 muskx_status_name(st), muskx_sim_errmsg(s));
   ck_assert_msg(rows == n, "muskx_sim_run wrote %zu rows of %zu", rows, n);
+}
+
+/* A whole run of a scenario on a fresh simulation of its model: its n
+   sample times t and the nc reported values of each, v (n x nc). Free
+   with tu_scenario_run_free. */
+typedef struct tu_scenario_run {
+  size_t n;
+  int nc;
+  double *t, *v;
+} tu_scenario_run;
+
+static inline tu_scenario_run tu_run_scenario(const muskx_scenario *sc) {
+  tu_scenario_run r;
+  muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
+  size_t done = 0;
+  r.n = muskx_scenario_sample_times(sc, NULL, 0);
+  r.nc = muskx_scenario_report_count(sc);
+  r.t = malloc(r.n * sizeof *r.t);
+  r.v = malloc(r.n * (size_t)r.nc * sizeof *r.v);
+  ck_assert(r.t != NULL && r.v != NULL);
+  ck_assert_uint_eq(muskx_scenario_sample_times(sc, r.t, r.n), r.n);
+  TU_OK(sim, muskx_scenario_run(sc, sim, r.v, r.n, &done));
+  ck_assert_uint_eq(done, r.n);
+  muskx_sim_free(sim);
+  return r;
+}
+
+static inline void tu_scenario_run_free(tu_scenario_run *r) {
+  free(r->t);
+  free(r->v);
 }
 
 /* Column of a species or an output in a run's rows (species first). */
