@@ -1,27 +1,24 @@
 /*
- * numlocale.c -- the C numeric conventions for the library's text I/O
- * (see numlocale.h).
+ * numlocale.c -- the C locale for the library's text I/O (see
+ * numlocale.h).
+ *
+ * The whole C locale rather than only its LC_NUMERIC: glibc hands out
+ * newlocale(LC_ALL_MASK, "C", 0) as a static object, without allocating
+ * and without reading LOCPATH (its newlocale leaks the LOCPATH search list
+ * of every call that builds a new object, seen under ASan with glibc
+ * 2.36), and the library's messages are English anyway. Nothing in the
+ * library depends on the other categories.
  */
 #include "numlocale.h"
 
 #include "error.h"
 
 muskx_status muskx__c_numeric_enter(muskx__c_numeric *s, muskx_error *err) {
-  s->c = (locale_t)0;
   s->old = (locale_t)0;
-  /* A copy of the thread's locale (the global one unless the host called
-     uselocale), so that only LC_NUMERIC changes: newlocale() takes over
-     the copy it is given. */
-  locale_t base = duplocale(uselocale((locale_t)0));
-  if (base == (locale_t)0)
+  s->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+  if (s->c == (locale_t)0)
     return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
-  locale_t c = newlocale(LC_NUMERIC_MASK, "C", base);
-  if (c == (locale_t)0) {
-    freelocale(base);
-    return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
-  }
-  s->c = c;
-  s->old = uselocale(c);
+  s->old = uselocale(s->c);
   return MUSKX_OK;
 }
 

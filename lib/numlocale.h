@@ -9,8 +9,8 @@
  * exported SBML would say value="0,5". Each public call that reads or
  * writes such text therefore runs between muskx__c_numeric_enter() and
  * muskx__c_numeric_leave(), which switch the calling thread alone
- * (uselocale, POSIX.1-2008) to the C numeric conventions and back; the
- * process locale and other threads are untouched. Calls nest.
+ * (uselocale, POSIX.1-2008) to the C locale and back; the process locale
+ * and other threads are untouched. Calls nest.
  */
 #ifndef MUSKX_NUMLOCALE_H
 #define MUSKX_NUMLOCALE_H
@@ -20,7 +20,7 @@
 #include "muskx.h"
 
 typedef struct muskx__c_numeric {
-  locale_t c;   /* the thread's locale with LC_NUMERIC "C", or 0 */
+  locale_t c;   /* the C locale while switched, or 0 */
   locale_t old; /* what uselocale() returned, restored on leave */
 } muskx__c_numeric;
 
