@@ -101,7 +101,8 @@ static int parse(cli_gsa *j, const cli_command *self, int argc, char **argv) {
         char *end;
         errno = 0;
         j->boot = strtol(p.value, &end, 10);
-        if (errno != 0 || *end != '\0' || j->boot < 0 || j->boot > 100000)
+        if (errno != 0 || end == p.value || *end != '\0' || j->boot < 0 ||
+            j->boot > 100000)
           return cli_usage_error(self, "--bootstrap must be an integer in "
                                  "[0, 100000], not '%s'", p.value);
         break;
