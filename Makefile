@@ -282,6 +282,7 @@ test: all
 	  scripts/test-examples.sh \
 	  scripts/check-man3.sh \
 	  "scripts/check-man1.sh $(BUILD)/muskx" \
+	  scripts/check-man5.sh \
 	  "/usr/bin/python3 tests/fit/test_fit_cli.py" \
 	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST) $(SEDML_TEST)
 
