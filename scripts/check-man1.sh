@@ -94,15 +94,18 @@ for c in $commands; do
     grep -E -- "(^|[^a-z0-9-])$lo([^a-z0-9-]|$)" <<< "$text" |
       grep -qE -- "(^|[^a-zA-Z0-9-])$so([^a-zA-Z0-9-]|$)" || missing="$missing $so"
   done <<< "$pairs"
-  for so in $(awk '/^\.TP/ { getline; print } /^\.SS/ { print }' <<< "$text" |
-      grep -oE -- '(^|[ "[])-[a-zA-Z]([^a-zA-Z0-9-]|$)' | grep -oE -- '-[a-zA-Z]' | sort -u); do
+  while read -r so; do
+    [ -n "$so" ] || continue
     grep -qx -- "$so" <<< "$shorts" || extra="$extra $so"
-  done
+  done < <(awk '/^\.TP/ { getline; print } /^\.SS/ { print }' <<< "$text" |
+    grep -oE -- '(^|[ "[])-[a-zA-Z]([^a-zA-Z0-9-]|$)' | grep -oE -- '-[a-zA-Z]' | sort -u)
   # The SYNOPSIS line of c names only options of c.
-  for o in $(synopsis_of "$c" | grep -oE -- '(^|[^a-z0-9-])(--[a-z][a-z0-9-]*|-[a-zA-Z])([^a-zA-Z0-9-]|$)' |
-      grep -oE -- '--[a-z][a-z0-9-]*|-[a-zA-Z]' | sort -u); do
+  while read -r o; do
+    [ -n "$o" ] || continue
     grep -qx -- "$o" <<< "$opts"$'\n'"$shorts" || extra="$extra $o (SYNOPSIS)"
-  done
+  done < <(synopsis_of "$c" |
+    grep -oE -- '(^|[^a-z0-9-])(--[a-z][a-z0-9-]*|-[a-zA-Z])([^a-zA-Z0-9-]|$)' |
+    grep -oE -- '--[a-z][a-z0-9-]*|-[a-zA-Z]' | sort -u)
   if [ -z "$missing" ] && [ -z "$extra" ]; then
     ok "muskx $c: $(wc -w <<< "$opts") options in --help and muskx(1) agree"
   else
@@ -121,9 +124,10 @@ for v in $read_vars; do
     bad "ENVIRONMENT of muskx(1) does not name $v, which getenv() reads (cli/, lib/ or mpi/)"
   fi
 done
-for v in $(grep -oE 'MUSKX_[A-Z0-9_]+' <<< "$environment" | sort -u); do
+while read -r v; do
+  [ -n "$v" ] || continue
   grep -qx "$v" <<< "$read_vars" || bad "ENVIRONMENT of muskx(1) names $v, which nothing reads"
-done
+done < <(grep -oE 'MUSKX_[A-Z0-9_]+' <<< "$environment" | sort -u)
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

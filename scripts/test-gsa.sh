@@ -168,8 +168,8 @@ check "--summaries with the scenario's own column list is accepted" $? "rc $rc"
 
 if command -v gnuplot > /dev/null; then
   "$muskx" ensemble --allow-path "$root/tests" "$sc" -n 20 -q --vary 'a=uniform(0,1)' \
-    -o /dev/null --plot "$work/bands.png" 2> "$work/err"
-  [ $? -eq 0 ] && [ "$(head -c 4 "$work/bands.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
+    -o /dev/null --plot "$work/bands.png" 2> "$work/err" &&
+    [ "$(head -c 4 "$work/bands.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
   check "ensemble --plot writes a PNG of the bands" $? "$(cat "$work/err")"
 fi
 
