@@ -86,6 +86,11 @@ int cli_next(cli_parser *p);
    returns CLI_EXIT_USAGE. */
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
     CLI_PRINTF(2, 3);
+/* Keeps the command's one positional argument, a WHAT ("MODEL"), in *slot;
+   a second one is a usage error naming both. Returns 0, or
+   CLI_EXIT_USAGE after reporting it. */
+int cli_take_one(const cli_command *cmd, const char *what, const char **slot,
+                 const char *value);
 /* The full help of a command (usage, description, options, examples). */
 void cli_print_help(FILE *fp, const cli_command *cmd);
 
@@ -180,6 +185,9 @@ muskx_status cli_scenario_load(const char *path, muskx_scenario **out,
 /* muskx_petab_load_with() under cli_access(); NULL after printing why
    (file:line:col for a bad table cell). */
 muskx_petab *cli_petab_load(const char *path);
+/* "N species, M reactions, ..." (no newline) for check and info: the
+   species and reactions always, other kinds only if all or present. */
+void cli_print_counts(FILE *fp, const muskx_model *m, int all);
 /* "muskx: <message>" on stderr (message gets a newline). */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* Reports a failed call on a simulation: "MODEL: <what>: <message>". */

@@ -19,30 +19,10 @@ static const cli_option options[] = {
     {0, NULL, 0, NULL, NULL},
 };
 
-/* "3 species", "1 reaction", "2 reactions". */
-static void count(FILE *fp, int n, const char *one, const char *many,
-                  int *first) {
-  fprintf(fp, "%s%d %s", *first ? "" : ", ", n, n == 1 ? one : many);
-  *first = 0;
-}
-
 static int check_one(const char *path, int quiet) {
   muskx_model *m = cli_load_model(path);
   muskx_sim *sim = NULL;
   muskx_status st;
-  int first = 1;
-  static const struct {
-    muskx_kind kind;
-    const char *one, *many;
-  } extra[] = {
-      {MUSKX_PARAMETER, "parameter", "parameters"},
-      {MUSKX_INPUT, "input", "inputs"},
-      {MUSKX_ASSIGNMENT, "assignment", "assignments"},
-      {MUSKX_OUTPUT, "output", "outputs"},
-      {MUSKX_EVENT, "event", "events"},
-      {MUSKX_COMPARTMENT, "compartment", "compartments"},
-  };
-  size_t i;
 
   if (m == NULL) return -1;
   /* A simulation is what every other command needs; creating one
@@ -76,14 +56,7 @@ static int check_one(const char *path, int quiet) {
     fprintf(stderr, "%s\n", muskx_model_warning(m, w));
   if (!quiet) {
     printf("%s: ok (", strcmp(path, "-") == 0 ? "<stdin>" : path);
-    count(stdout, muskx_model_count(m, MUSKX_SPECIES), "species", "species",
-          &first);
-    count(stdout, muskx_model_count(m, MUSKX_REACTION), "reaction",
-          "reactions", &first);
-    for (i = 0; i < sizeof extra / sizeof extra[0]; i++) {
-      int n = muskx_model_count(m, extra[i].kind);
-      if (n > 0) count(stdout, n, extra[i].one, extra[i].many, &first);
-    }
+    cli_print_counts(stdout, m, 0);
     fputs(")\n", stdout);
   }
   muskx_sim_free(sim);

@@ -265,10 +265,8 @@ static int run(const cli_command *self, int argc, char **argv) {
     case CLI_ERROR: return CLI_EXIT_USAGE;
     case CLI_HELP: cli_print_help(stdout, self); return CLI_EXIT_OK;
     case CLI_ARG:
-      if (model_path != NULL)
-        return cli_usage_error(self, "one MODEL only (got '%s' and '%s')",
-                               model_path, p.value);
-      model_path = p.value;
+      if (cli_take_one(self, "MODEL", &model_path, p.value) != 0)
+        return CLI_EXIT_USAGE;
       break;
     case OPT_LR: lr = 1; break;
     case OPT_INFLUENCE: influence = 1; break;

@@ -77,10 +77,8 @@ static int parse(cli_gsa *j, const cli_command *self, int argc, char **argv) {
       case CLI_ERROR: return CLI_EXIT_USAGE;
       case CLI_HELP: cli_print_help(stdout, self); return CLI_EXIT_OK;
       case CLI_ARG:
-        if (j->path != NULL)
-          return cli_usage_error(self, "one SCENARIO only (got '%s' and "
-                                 "'%s')", j->path, p.value);
-        j->path = p.value;
+        if (cli_take_one(self, "SCENARIO", &j->path, p.value) != 0)
+          return CLI_EXIT_USAGE;
         break;
       case OPT_SAMPLES:
         bad = cli_parse_positive_long(self, p.opt, p.value, &j->samples);
@@ -103,7 +101,8 @@ static int parse(cli_gsa *j, const cli_command *self, int argc, char **argv) {
         char *end;
         errno = 0;
         j->boot = strtol(p.value, &end, 10);
-        if (errno != 0 || *end != '\0' || j->boot < 0 || j->boot > 100000)
+        if (errno != 0 || end == p.value || *end != '\0' || j->boot < 0 ||
+            j->boot > 100000)
           return cli_usage_error(self, "--bootstrap must be an integer in "
                                  "[0, 100000], not '%s'", p.value);
         break;

@@ -229,29 +229,6 @@ static int agent_table(const muskx_model *m) {
   return failed ? -1 : 0;
 }
 
-static void print_counts(const muskx_model *m) {
-  static const struct {
-    muskx_kind kind;
-    const char *one, *many;
-  } kinds[] = {
-      {MUSKX_SPECIES, "species", "species"},
-      {MUSKX_REACTION, "reaction", "reactions"},
-      {MUSKX_PARAMETER, "parameter", "parameters"},
-      {MUSKX_INPUT, "input", "inputs"},
-      {MUSKX_ASSIGNMENT, "assignment", "assignments"},
-      {MUSKX_OUTPUT, "output", "outputs"},
-      {MUSKX_EVENT, "event", "events"},
-      {MUSKX_COMPARTMENT, "compartment", "compartments"},
-  };
-  size_t i;
-  fputs("size:       ", stdout);
-  for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-    int n = muskx_model_count(m, kinds[i].kind);
-    printf("%s%d %s", i ? ", " : "", n, n == 1 ? kinds[i].one : kinds[i].many);
-  }
-  fputc('\n', stdout);
-}
-
 static void print_field(const char *label, const char *value) {
   char *clean;
   if (value == NULL || value[0] == '\0') return;
@@ -271,7 +248,9 @@ static int describe(const muskx_model *m) {
   print_field("time unit:", muskx_model_time_unit(m));
   for (i = 0; i < nrefs; i++)
     print_field(i == 0 ? "references:" : "", muskx_model_reference(m, i));
-  print_counts(m);
+  fputs("size:       ", stdout);
+  cli_print_counts(stdout, m, 1);
+  fputc('\n', stdout);
   if (nnz >= 0) {
     double dens = ns > 0 ? 100.0 * nnz / ((double)ns * ns) : 0.0;
     printf("jacobian:   %d x %d, %d structural nonzeros (%.1f%% dense)\n", ns,
@@ -304,10 +283,8 @@ static int run(const cli_command *self, int argc, char **argv) {
     case CLI_HELP: cli_print_help(stdout, self); return CLI_EXIT_OK;
     case OPT_BYTECODE: bytecode = 1; break;
     case CLI_ARG:
-      if (model_path != NULL)
-        return cli_usage_error(self, "one MODEL only (got '%s' and '%s')",
-                               model_path, p.value);
-      model_path = p.value;
+      if (cli_take_one(self, "MODEL", &model_path, p.value) != 0)
+        return CLI_EXIT_USAGE;
       break;
     default: break;
     }

@@ -91,10 +91,8 @@ static int run(const cli_command *self, int argc, char **argv) {
     case CLI_ERROR: return CLI_EXIT_USAGE;
     case CLI_HELP: cli_print_help(stdout, self); return CLI_EXIT_OK;
     case CLI_ARG:
-      if (path != NULL)
-        return cli_usage_error(self, "one PROBLEM only (got '%s' and '%s')",
-                               path, p.value);
-      path = p.value;
+      if (cli_take_one(self, "PROBLEM", &path, p.value) != 0)
+        return CLI_EXIT_USAGE;
       break;
     case OPT_SIMULATIONS: sim_path = p.value; break;
     case OPT_GRADIENT: gradient = 1; break;

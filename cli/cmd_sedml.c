@@ -46,10 +46,8 @@ static int parse(const cli_command *self, int argc, char **argv,
     case CLI_ERROR: return CLI_EXIT_USAGE;
     case CLI_HELP: cli_print_help(stdout, self); return CLI_EXIT_OK;
     case CLI_ARG:
-      if (*file != NULL)
-        return cli_usage_error(self, "one file only (got '%s' and '%s')",
-                               *file, p.value);
-      *file = p.value;
+      if (cli_take_one(self, "file", file, p.value) != 0)
+        return CLI_EXIT_USAGE;
       break;
     case OPT_OUTPUT: *out = p.value; break;
     default: break;

@@ -150,10 +150,8 @@ static int parse_args(const cli_command *self, int argc, char **argv,
     case CLI_ERROR: return CLI_EXIT_USAGE;
     case CLI_HELP: cli_print_help(stdout, self); return CLI_EXIT_OK;
     case CLI_ARG:
-      if (a->model != NULL)
-        return cli_usage_error(self, "one MODEL only (got '%s' and '%s')",
-                               a->model, p.value);
-      a->model = p.value;
+      if (cli_take_one(self, "MODEL", &a->model, p.value) != 0)
+        return CLI_EXIT_USAGE;
       break;
     case OPT_T_END:
       bad = cli_parse_double(self, p.opt, p.value, &a->t_end);

@@ -126,12 +126,10 @@ static int run(const cli_command *self, int argc, char **argv) {
       rc = CLI_EXIT_OK;
       goto done;
     case CLI_ARG:
-      if (model_path != NULL) {
-        rc = cli_usage_error(self, "one MODEL only (got '%s' and '%s')",
-                             model_path, p.value);
+      if (cli_take_one(self, "MODEL", &model_path, p.value) != 0) {
+        rc = CLI_EXIT_USAGE;
         goto done;
       }
-      model_path = p.value;
       break;
     case OPT_SET:
       bad = cli_settings_add(&settings, self, p.value);

@@ -59,6 +59,25 @@ int cli_vary_parse(const cli_command *self, const char *arg, cli_vary *v) {
   return 0;
 }
 
+/* The next comma-separated field of *s (cut off in place, spaces around
+   it trimmed; empty fields are kept, unlike strtok's), or NULL at the end
+   of the line. */
+static char *next_field(char **s) {
+  char *f = *s, *comma;
+  if (f == NULL) return NULL;
+  comma = strchr(f, ',');
+  if (comma != NULL) {
+    *comma = '\0';
+    *s = comma + 1;
+  } else {
+    *s = NULL;
+  }
+  while (*f == ' ') f++;
+  size_t n = strlen(f);
+  while (n > 0 && f[n - 1] == ' ') f[--n] = '\0';
+  return f;
+}
+
 int cli_param_table_read(const char *path, cli_param_table *out) {
   FILE *fp = fopen(path, "r");
   char *line = NULL, **names = NULL;
@@ -81,24 +100,28 @@ int cli_param_table_read(const char *path, cli_param_table *out) {
       line[--len] = '\0';
     if (len == 0 || line[0] == '#') continue;
     if (names == NULL) {
-      for (tok = strtok(s, ","); tok != NULL; tok = strtok(NULL, ",")) {
+      while ((tok = next_field(&s)) != NULL) {
         char **nn = realloc(names, (nnames + 1) * sizeof *nn);
-        size_t tl;
+        size_t tl = strlen(tok);
         if (nn == NULL) goto done;
         names = nn;
-        while (*tok == ' ') tok++;
-        tl = strlen(tok);
-        while (tl > 0 && tok[tl - 1] == ' ') tok[--tl] = '\0';
         if (tl >= 2 && tok[0] == '"' && tok[tl - 1] == '"') {
           tok[tl - 1] = '\0';
           tok++;
         }
+        if (tok[0] == '\0') {
+          fprintf(stderr, "%s:%ld:%ld: column %zu of the header has no name\n",
+                  path, lineno, (long)(tok - line) + 1, nnames + 1);
+          goto done;
+        }
+        for (size_t k = 0; k < nnames; k++)
+          if (strcmp(names[k], tok) == 0) {
+            fprintf(stderr, "%s:%ld:%ld: column '%s' is named twice\n", path,
+                    lineno, (long)(tok - line) + 1, tok);
+            goto done;
+          }
         names[nnames] = strdup(tok);
         if (names[nnames++] == NULL) goto done;
-      }
-      if (nnames == 0) {
-        fprintf(stderr, "%s:%ld: empty header\n", path, lineno);
-        goto done;
       }
       continue;
     }
@@ -109,16 +132,25 @@ int cli_param_table_read(const char *path, cli_param_table *out) {
       table = t;
       tcap = nc;
     }
-    for (tok = strtok(s, ","); tok != NULL; tok = strtok(NULL, ",")) {
+    while ((tok = next_field(&s)) != NULL) {
       char *end;
       double v;
-      while (*tok == ' ') tok++;
+      long at = (long)(tok - line) + 1;
+      if (col >= nnames) {
+        fprintf(stderr, "%s:%ld:%ld: more fields than the header's %zu "
+                "names\n", path, lineno, at, nnames);
+        goto done;
+      }
+      errno = 0;
       v = strtod(tok, &end);
-      while (*end == ' ') end++;
-      if (col >= nnames || end == tok || *end != '\0' || !isfinite(v)) {
-        fprintf(stderr, "%s:%ld: %s\n", path, lineno,
-                col >= nnames ? "more fields than the header has names"
-                              : "not a finite number");
+      if (tok[0] == '\0') {
+        fprintf(stderr, "%s:%ld:%ld: the value of '%s' is empty\n", path,
+                lineno, at, names[col]);
+        goto done;
+      }
+      if (end == tok || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+        fprintf(stderr, "%s:%ld:%ld: the value of '%s' is not a finite "
+                "number: '%s'\n", path, lineno, at, names[col], tok);
         goto done;
       }
       table[rows * nnames + col++] = v;

@@ -261,11 +261,16 @@ static int read_range(sed_doc *d, xmlNodePtr r, sed_task *t) {
     for (xmlNodePtr v = r->children; v; v = v->next) {
       if (!is(v, "value")) continue;
       xmlChar *txt = xmlNodeGetContent(v);
+      const char *s = txt ? (const char *)txt : "";
       char *end;
-      double x = strtod((const char *)txt, &end);
-      int bad = end == (char *)txt || !isfinite(x);
+      errno = 0;
+      double x = strtod(s, &end);
+      while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r') end++;
+      /* all of it: "0.5abc" or a decimal comma "1,5" is no number */
+      int bad = end == s || *end != '\0' || errno != 0 || !isfinite(x);
+      if (bad) fail(d, v, "a vectorRange value is not a number: '%.60s'%s", s, NULL);
       xmlFree(txt);
-      if (bad) return fail(d, v, "a vectorRange value is not a number%s%s", NULL, NULL);
+      if (bad) return -1;
       t->values[t->nvalues++] = x;
     }
     return t->nvalues > 0 ? 0 : fail(d, r, "an empty vectorRange%s%s", NULL, NULL);

@@ -13,6 +13,8 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -176,8 +178,28 @@ static int run_task(run_ctx *c, int ti) {
 
 /* ---------------------------------------------------------------- MathML */
 
+/* Why a data generator's math has no value, and the line of the element
+   at fault; the first reason wins. */
+typedef struct {
+  char msg[256];
+  long line;
+} math_why;
+
+static double refuse(math_why *w, xmlNodePtr at, const char *fmt, ...)
+    CLI_PRINTF(3, 4);
+static double refuse(math_why *w, xmlNodePtr at, const char *fmt, ...) {
+  if (w->msg[0] == '\0') {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->msg, sizeof w->msg, fmt, ap);
+    va_end(ap);
+    w->line = at != NULL ? xmlGetLineNo(at) : 0;
+  }
+  return NAN;
+}
+
 static double eval_math(const sed_dg *g, const run_ctx *c, xmlNodePtr n,
-                        int r, int i, const char **why);
+                        int r, int i, math_why *why);
 
 static xmlNodePtr first_el(xmlNodePtr n) {
   for (n = n ? n->children : NULL; n != NULL; n = n->next)
@@ -207,8 +229,56 @@ static const char *text_of(xmlNodePtr n, char *buf, size_t size) {
   return buf;
 }
 
-static double var_value(const sed_dg *g, const run_ctx *c, const char *id,
-                        int r, int i, const char **why) {
+/* s, all of it, as a finite number; 0 or -1. */
+static int whole_number(const char *s, double *out) {
+  char *end;
+  errno = 0;
+  *out = strtod(s, &end);
+  return end != s && *end == '\0' && errno == 0 && isfinite(*out) ? 0 : -1;
+}
+
+/* The number in the text node x (the side of a <sep/>); 0 or -1. */
+static int sep_side(xmlNodePtr x, double *out) {
+  char buf[64];
+  if (x == NULL || x->type != XML_TEXT_NODE) return -1;
+  return whole_number(text_of(x, buf, sizeof buf), out);
+}
+
+/* <cn>: a number, or type="e-notation" m<sep/>e (m 10^e) or
+   type="rational" p<sep/>q (p / q). */
+static double eval_cn(xmlNodePtr n, math_why *why) {
+  char buf[256], *type = (char *)xmlGetProp(n, (const xmlChar *)"type");
+  char *base = (char *)xmlGetProp(n, (const xmlChar *)"base");
+  xmlNodePtr sep = NULL;
+  double v = NAN, a, b;
+  for (xmlNodePtr x = n->children; x; x = x->next)
+    if (x->type == XML_ELEMENT_NODE && name_is(x, "sep")) sep = x;
+  int e_notation = type != NULL && strcmp(type, "e-notation") == 0;
+  int rational = type != NULL && strcmp(type, "rational") == 0;
+  if (base != NULL && strcmp(base, "10") != 0)
+    refuse(why, n, "a <cn> in base %.20s (only base 10 is)", base);
+  else if (sep == NULL && (e_notation || rational))
+    refuse(why, n, "a <cn type=\"%s\"> without <sep/>", type);
+  else if (sep != NULL && !e_notation && !rational)
+    refuse(why, n, "a <cn%s%.40s%s> with <sep/> (e-notation and rational "
+           "are)", type ? " type=\"" : "", type ? type : "", type ? "\"" : "");
+  else if (sep != NULL &&
+           (sep_side(sep->prev, &a) != 0 || sep_side(sep->next, &b) != 0 ||
+            sep->prev->prev != NULL || sep->next->next != NULL))
+    refuse(why, n, "a <cn type=\"%s\"> that is not number<sep/>number", type);
+  else if (sep != NULL)
+    v = e_notation ? a * pow(10.0, b) : a / b;
+  else if (whole_number(text_of(n, buf, sizeof buf), &v) != 0)
+    refuse(why, n, "a <cn> that is not a number: '%.60s'", buf);
+  xmlFree(type);
+  xmlFree(base);
+  return v;
+}
+
+static double var_value(const sed_dg *g, const run_ctx *c, xmlNodePtr ci,
+                        int r, int i, math_why *why) {
+  char id[256];
+  text_of(ci, id, sizeof id);
   for (int k = 0; k < g->nparams; k++)
     if (strcmp(g->pnames[k], id) == 0) return g->pvalues[k];
   for (int k = 0; k < g->nvars; k++) {
@@ -220,80 +290,66 @@ static double var_value(const sed_dg *g, const run_ctx *c, const char *id,
       if (strcmp(o->names[j], v->target) == 0)
         return o->v[((size_t)rr * (size_t)o->npts + (size_t)ii) * (size_t)o->nnames + (size_t)j];
   }
-  *why = id;
-  return NAN;
+  return refuse(why, ci, "'%.60s' is not a variable or parameter of the "
+                "data generator", id);
 }
 
 static double eval_apply(const sed_dg *g, const run_ctx *c, xmlNodePtr op,
-                         int r, int i, const char **why) {
-  double a[8];
+                         int r, int i, math_why *why) {
+  double a[8], base = 10, degree = 2;
   int n = 0;
   for (xmlNodePtr x = next_el(op); x != NULL; x = next_el(x)) {
-    if (name_is(x, "logbase") || name_is(x, "degree")) continue;
-    if (n == 8) {
-      *why = "an <apply> with more than 8 arguments";
-      return NAN;
+    if (name_is(x, "logbase") || name_is(x, "degree")) {
+      /* <log/><logbase>b</logbase>, <root/><degree>n</degree> */
+      double q = eval_math(g, c, first_el(x), r, i, why);
+      if (name_is(x, "logbase")) base = q;
+      else degree = q;
+      continue;
     }
+    if (n == 8) return refuse(why, x, "an <apply> with more than 8 arguments");
     a[n++] = eval_math(g, c, x, r, i, why);
   }
   const char *o = (const char *)op->name;
   double v = 0;
   if (strcmp(o, "plus") == 0) { for (int k = 0; k < n; k++) v += a[k]; return v; }
   if (strcmp(o, "times") == 0) { v = 1; for (int k = 0; k < n; k++) v *= a[k]; return v; }
-  if (strcmp(o, "minus") == 0) return n == 1 ? -a[0] : n == 2 ? a[0] - a[1] : NAN;
+  if (n == 1 && strcmp(o, "minus") == 0) return -a[0];
+  if (n == 2 && strcmp(o, "minus") == 0) return a[0] - a[1];
   if (n == 2 && strcmp(o, "divide") == 0) return a[0] / a[1];
   if (n == 2 && strcmp(o, "power") == 0) return pow(a[0], a[1]);
   if (n == 1 && strcmp(o, "exp") == 0) return exp(a[0]);
   if (n == 1 && strcmp(o, "ln") == 0) return log(a[0]);
-  if (n == 1 && strcmp(o, "log") == 0) return log10(a[0]);
+  if (n == 1 && strcmp(o, "log") == 0)
+    return base == 10 ? log10(a[0]) : log(a[0]) / log(base);
   if (n == 1 && strcmp(o, "abs") == 0) return fabs(a[0]);
-  if (n == 1 && strcmp(o, "root") == 0) return sqrt(a[0]);
+  if (n == 1 && strcmp(o, "root") == 0)
+    return degree == 2 ? sqrt(a[0]) : pow(a[0], 1 / degree);
   if (n >= 1 && (strcmp(o, "max") == 0 || strcmp(o, "min") == 0)) {
     v = a[0];
     for (int k = 1; k < n; k++) v = o[1] == 'a' ? fmax(v, a[k]) : fmin(v, a[k]);
     return v;
   }
-  *why = o;
-  return NAN;
+  static const char *const known[] = {"minus", "divide", "power", "exp", "ln",
+                                      "log",   "abs",    "root",  "max", "min"};
+  for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+    if (strcmp(o, known[k]) == 0)
+      return refuse(why, op, "<%s/> with %d argument%s", o, n, n == 1 ? "" : "s");
+  return refuse(why, op, "<%.40s/> is not supported", o);
 }
 
 static double eval_math(const sed_dg *g, const run_ctx *c, xmlNodePtr n,
-                        int r, int i, const char **why) {
-  char buf[256];
-  if (n == NULL) {
-    *why = "empty math";
-    return NAN;
-  }
+                        int r, int i, math_why *why) {
+  if (n == NULL) return refuse(why, NULL, "empty math");
   if (name_is(n, "math") || name_is(n, "semantics"))
     return eval_math(g, c, first_el(n), r, i, why);
-  if (name_is(n, "ci")) return var_value(g, c, text_of(n, buf, sizeof buf), r, i, why);
-  if (name_is(n, "cn")) {
-    xmlNodePtr sep = NULL;
-    for (xmlNodePtr x = n->children; x; x = x->next)
-      if (x->type == XML_ELEMENT_NODE && name_is(x, "sep")) sep = x;
-    if (sep != NULL) { /* <cn type="e-notation">m<sep/>e</cn> */
-      double m = sep->prev ? strtod((const char *)sep->prev->content, NULL) : NAN;
-      double e = sep->next ? strtod((const char *)sep->next->content, NULL) : NAN;
-      return m * pow(10.0, e);
-    }
-    char *end;
-    double v = strtod(text_of(n, buf, sizeof buf), &end);
-    if (end == buf || *end != '\0') {
-      *why = "a <cn> that is not a number";
-      return NAN;
-    }
-    return v;
-  }
+  if (name_is(n, "ci")) return var_value(g, c, n, r, i, why);
+  if (name_is(n, "cn")) return eval_cn(n, why);
   if (name_is(n, "apply")) {
     xmlNodePtr op = first_el(n);
-    if (op == NULL) {
-      *why = "an empty <apply>";
-      return NAN;
-    }
+    if (op == NULL) return refuse(why, n, "an empty <apply>");
     return eval_apply(g, c, op, r, i, why);
   }
-  *why = (const char *)n->name;
-  return NAN;
+  return refuse(why, n, "<%.40s> is not supported", (const char *)n->name);
 }
 
 /* Evaluates data generator k (after its tasks ran). */
@@ -318,12 +374,12 @@ static int run_dg(run_ctx *c, int k) {
   if (out == NULL) return cli_error("out of memory"), -1;
   for (int r = 0; r < nrep; r++)
     for (int i = 0; i < npts; i++) {
-      const char *why = NULL;
+      math_why why = {"", 0};
       double v = eval_math(g, c, g->math, r, i, &why);
-      if (why != NULL) {
-        fprintf(stderr, "%s: dataGenerator '%s': '%s' is not supported or "
-                        "not defined (MathML arithmetic over its variables "
-                        "and parameters is)\n", c->d->path, g->id, why);
+      if (why.msg[0] != '\0') {
+        fprintf(stderr, "%s:%ld: dataGenerator '%s': %s (MathML arithmetic "
+                        "over its variables and parameters is supported)\n",
+                c->d->path, why.line, g->id, why.msg);
         free(out);
         return -1;
       }

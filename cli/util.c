@@ -50,6 +50,40 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...) {
   return CLI_EXIT_USAGE;
 }
 
+int cli_take_one(const cli_command *cmd, const char *what, const char **slot,
+                 const char *value) {
+  if (*slot != NULL)
+    return cli_usage_error(cmd, "one %s only (got '%s' and '%s')", what, *slot,
+                           value);
+  *slot = value;
+  return 0;
+}
+
+void cli_print_counts(FILE *fp, const muskx_model *m, int all) {
+  static const struct {
+    muskx_kind kind;
+    const char *one, *many;
+  } kinds[] = {
+      {MUSKX_SPECIES, "species", "species"},
+      {MUSKX_REACTION, "reaction", "reactions"},
+      {MUSKX_PARAMETER, "parameter", "parameters"},
+      {MUSKX_INPUT, "input", "inputs"},
+      {MUSKX_ASSIGNMENT, "assignment", "assignments"},
+      {MUSKX_OUTPUT, "output", "outputs"},
+      {MUSKX_EVENT, "event", "events"},
+      {MUSKX_COMPARTMENT, "compartment", "compartments"},
+  };
+  const char *sep = "";
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    int n = muskx_model_count(m, kinds[i].kind);
+    if (n == 0 && !all && kinds[i].kind != MUSKX_SPECIES &&
+        kinds[i].kind != MUSKX_REACTION)
+      continue;
+    fprintf(fp, "%s%d %s", sep, n, n == 1 ? kinds[i].one : kinds[i].many);
+    sep = ", ";
+  }
+}
+
 void cli_sim_error(const char *model_path, const char *what,
                    const muskx_sim *sim, muskx_status st) {
   const char *msg = sim != NULL ? muskx_sim_errmsg(sim) : NULL;

@@ -225,9 +225,9 @@ MUSKX_API int muskx_model_reaction_reversible(const muskx_model *model,
  * The compiled programs (right-hand side, Jacobian, outputs, rates, event
  * roots) as text in the register notation of the VM, snprintf-style: writes
  * at most size bytes (NUL-terminated when size > 0) and returns the length
- * the whole text needs, or -1 for a bad argument. For `muskx info
- * --bytecode` and for people curious about what a model compiles to; the
- * layout may change between versions.
+ * the whole text needs, or -1 for a bad argument or when out of memory.
+ * For `muskx info --bytecode` and for people curious about what a model
+ * compiles to; the layout may change between versions.
  */
 MUSKX_API int muskx_model_bytecode(const muskx_model *model, char *buf,
                                    size_t size);

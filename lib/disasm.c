@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "numlocale.h"
 
 typedef struct {
   char *buf;
@@ -115,6 +116,8 @@ static const char *root_label(const muskx_model *m, int i, char *s, size_t n) {
 int muskx_model_bytecode(const muskx_model *m, char *buf, size_t size) {
   if (m == NULL || m->program == NULL || (buf == NULL && size > 0)) return -1;
   const muskx__program *p = m->program;
+  muskx__c_numeric num; /* constants with a '.' point (numlocale.h) */
+  if (muskx__c_numeric_enter(&num, NULL) != MUSKX_OK) return -1;
   out_buf o = {buf, size, 0};
   if (size > 0) buf[0] = '\0';
   emit(&o, "registers: %d constants, t, %d parameters, %d inputs, %d states, "
@@ -126,5 +129,6 @@ int muskx_model_bytecode(const muskx_model *m, char *buf, size_t size) {
   program(&o, m, "rates", &p->rates, rate_label);
   if (p->nroots > 0)
     program(&o, m, "event root functions", &p->roots, root_label);
+  muskx__c_numeric_leave(&num);
   return o.len > (size_t)2147483647 ? -1 : (int)o.len;
 }

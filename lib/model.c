@@ -17,6 +17,7 @@
 #include "expr.h"
 #include "fileaccess.h"
 #include "load.h"
+#include "numlocale.h"
 #include "sbml.h"
 #include "symtab.h"
 
@@ -189,10 +190,10 @@ static muskx_status finish(muskx_model *m, muskx_model **out, muskx_error *err) 
   return MUSKX_OK;
 }
 
-muskx_status muskx_model_load_string_with(const char *text, size_t len,
-                                          const char *source_name,
-                                          const muskx_access *access,
-                                          muskx_model **out, muskx_error *err) {
+static muskx_status load_string_with(const char *text, size_t len,
+                                     const char *source_name,
+                                     const muskx_access *access,
+                                     muskx_model **out, muskx_error *err) {
   muskx__clearerr(err);
   if (out == NULL)
     return muskx__seterr(err, MUSKX_EINVAL, NULL, "out must not be NULL");
@@ -212,6 +213,19 @@ muskx_status muskx_model_load_string_with(const char *text, size_t len,
   muskx__folders_close(&scope);
   if (st != MUSKX_OK) return st;
   return finish(m, out, err);
+}
+
+muskx_status muskx_model_load_string_with(const char *text, size_t len,
+                                          const char *source_name,
+                                          const muskx_access *access,
+                                          muskx_model **out, muskx_error *err) {
+  muskx__c_numeric num; /* numbers with a '.' point (numlocale.h) */
+  if (out != NULL) *out = NULL;
+  muskx_status st = muskx__c_numeric_enter(&num, err);
+  if (st != MUSKX_OK) return st;
+  st = load_string_with(text, len, source_name, access, out, err);
+  muskx__c_numeric_leave(&num);
+  return st;
 }
 
 muskx_status muskx_model_load_string(const char *text, size_t len,
@@ -238,9 +252,9 @@ static muskx_status load_text(muskx__file_text *ft, const char *path,
   return finish(m, out, err);
 }
 
-muskx_status muskx_model_load_file_with(const char *path,
-                                        const muskx_access *access,
-                                        muskx_model **out, muskx_error *err) {
+static muskx_status load_file_with(const char *path,
+                                   const muskx_access *access,
+                                   muskx_model **out, muskx_error *err) {
   muskx__clearerr(err);
   if (out == NULL || path == NULL)
     return muskx__seterr(err, MUSKX_EINVAL, NULL, "path and out must not be NULL");
@@ -266,6 +280,18 @@ muskx_status muskx_model_load_file_with(const char *path,
   }
   st = load_text(&ft, path, &scope, out, err);
   muskx__folders_close(&scope);
+  return st;
+}
+
+muskx_status muskx_model_load_file_with(const char *path,
+                                        const muskx_access *access,
+                                        muskx_model **out, muskx_error *err) {
+  muskx__c_numeric num; /* numbers with a '.' point (numlocale.h) */
+  if (out != NULL) *out = NULL;
+  muskx_status st = muskx__c_numeric_enter(&num, err);
+  if (st != MUSKX_OK) return st;
+  st = load_file_with(path, access, out, err);
+  muskx__c_numeric_leave(&num);
   return st;
 }
 

@@ -9,11 +9,12 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "numlocale.h"
 #include "petab.h"
 
-muskx_status muskx_petab_load_with(const char *yaml_path,
-                                   const muskx_access *access,
-                                   muskx_petab **out, muskx_error *err) {
+static muskx_status petab_load(const char *yaml_path,
+                               const muskx_access *access,
+                               muskx_petab **out, muskx_error *err) {
   muskx__clearerr(err);
   if (out == NULL || yaml_path == NULL)
     return muskx__seterr(err, MUSKX_EINVAL, NULL,
@@ -28,6 +29,18 @@ muskx_status muskx_petab_load_with(const char *yaml_path,
   }
   *out = pb;
   return MUSKX_OK;
+}
+
+muskx_status muskx_petab_load_with(const char *yaml_path,
+                                   const muskx_access *access,
+                                   muskx_petab **out, muskx_error *err) {
+  muskx__c_numeric num; /* numbers with a '.' point (numlocale.h) */
+  if (out != NULL) *out = NULL;
+  muskx_status st = muskx__c_numeric_enter(&num, err);
+  if (st != MUSKX_OK) return st;
+  st = petab_load(yaml_path, access, out, err);
+  muskx__c_numeric_leave(&num);
+  return st;
 }
 
 muskx_status muskx_petab_load(const char *yaml_path, muskx_petab **out,
@@ -137,9 +150,9 @@ static int put(strbuf *b, const char *s) {
   return 0;
 }
 
-muskx_status muskx_petab_parameters_table(const muskx_petab *pb,
-                                          const double *theta,
-                                          char **text_out) {
+static muskx_status parameters_table(const muskx_petab *pb,
+                                     const double *theta,
+                                     char **text_out) {
   if (text_out != NULL) *text_out = NULL;
   if (pb == NULL || text_out == NULL || (theta == NULL && pb->ntheta > 0))
     return MUSKX_EINVAL;
@@ -175,9 +188,20 @@ muskx_status muskx_petab_parameters_table(const muskx_petab *pb,
   return MUSKX_OK;
 }
 
-muskx_status muskx_petab_simulations_table(const muskx_petab *pb,
-                                           const double *simulation,
-                                           char **text_out) {
+muskx_status muskx_petab_parameters_table(const muskx_petab *pb,
+                                          const double *theta,
+                                          char **text_out) {
+  muskx__c_numeric num; /* numbers with a '.' point (numlocale.h) */
+  if (text_out != NULL) *text_out = NULL;
+  if (muskx__c_numeric_enter(&num, NULL) != MUSKX_OK) return MUSKX_ENOMEM;
+  muskx_status st = parameters_table(pb, theta, text_out);
+  muskx__c_numeric_leave(&num);
+  return st;
+}
+
+static muskx_status simulations_table(const muskx_petab *pb,
+                                      const double *simulation,
+                                      char **text_out) {
   if (text_out != NULL) *text_out = NULL;
   if (pb == NULL || simulation == NULL || text_out == NULL) return MUSKX_EINVAL;
   const muskx__tsv *t = &pb->measurements_table;
@@ -204,4 +228,15 @@ muskx_status muskx_petab_simulations_table(const muskx_petab *pb,
   }
   *text_out = b.p;
   return MUSKX_OK;
+}
+
+muskx_status muskx_petab_simulations_table(const muskx_petab *pb,
+                                           const double *simulation,
+                                           char **text_out) {
+  muskx__c_numeric num; /* numbers with a '.' point (numlocale.h) */
+  if (text_out != NULL) *text_out = NULL;
+  if (muskx__c_numeric_enter(&num, NULL) != MUSKX_OK) return MUSKX_ENOMEM;
+  muskx_status st = simulations_table(pb, simulation, text_out);
+  muskx__c_numeric_leave(&num);
+  return st;
 }

@@ -39,6 +39,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "model.h"
+#include "numlocale.h"
 #include "sbml.h"
 
 #ifndef MUSKX_HAVE_SBML
@@ -1049,9 +1050,14 @@ static muskx_status export_locked(const muskx_model *m, const char *path,
 
 muskx_status muskx_model_export_sbml(const muskx_model *m, const char *path,
                                      char **xml_out, muskx_error *err) {
+  muskx__c_numeric num; /* numbers with a '.' point (numlocale.h) */
+  if (xml_out != NULL) *xml_out = NULL;
+  muskx_status st = muskx__c_numeric_enter(&num, err);
+  if (st != MUSKX_OK) return st;
   muskx__sbml_lock(); /* libSBML is not thread-safe (sbml_lock.c) */
-  muskx_status st = export_locked(m, path, xml_out, err);
+  st = export_locked(m, path, xml_out, err);
   muskx__sbml_unlock();
+  muskx__c_numeric_leave(&num);
   return st;
 }
 

@@ -74,6 +74,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "expr.h"
+#include "numlocale.h"
 #include "sbml.h"
 
 /* ---------------------------------------------------------------------- */
@@ -383,6 +384,12 @@ muskx_status muskx__sbml_translate_in(const char *path, const char *text,
     scope = &own;
   }
   T.scope = scope;
+  muskx__c_numeric num; /* the numbers of SBML and YAML text (numlocale.h) */
+  muskx_status st = muskx__c_numeric_enter(&num, err);
+  if (st != MUSKX_OK) {
+    muskx__folders_close(&own);
+    return st;
+  }
   sb o = {0};
   muskx__sbml_lock(); /* libSBML is not thread-safe (sbml_lock.c) */
   if (read_document(&T, text, len) == MUSKX_OK) {
@@ -394,9 +401,10 @@ muskx_status muskx__sbml_translate_in(const char *path, const char *text,
     if (T.st == MUSKX_OK) muskx__sbml_write_model(&T, &o, opts);
     if (T.st == MUSKX_OK && o.oom) nomem(&T);
   }
-  muskx_status st = T.st;
+  st = T.st;
   free_tr(&T);
   muskx__sbml_unlock();
+  muskx__c_numeric_leave(&num);
   muskx__folders_close(&own);
   if (st != MUSKX_OK) {
     sb_free(&o);

@@ -27,6 +27,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "fileaccess.h"
+#include "numlocale.h"
 #include "scenario.h"
 #include "yamltree.h"
 
@@ -1054,10 +1055,10 @@ muskx_status muskx_scenario_load_file(const char *path, muskx_scenario **out,
   return muskx_scenario_load_file_with(path, NULL, out, err);
 }
 
-muskx_status muskx_scenario_load_file_with(const char *path,
-                                           const muskx_access *access,
-                                           muskx_scenario **out,
-                                           muskx_error *err) {
+static muskx_status scenario_load(const char *path,
+                                  const muskx_access *access,
+                                  muskx_scenario **out,
+                                  muskx_error *err) {
   muskx__clearerr(err);
   if (out == NULL || path == NULL)
     return muskx__seterr(err, MUSKX_EINVAL, NULL,
@@ -1092,6 +1093,19 @@ muskx_status muskx_scenario_load_file_with(const char *path,
   }
   *out = sc;
   return MUSKX_OK;
+}
+
+muskx_status muskx_scenario_load_file_with(const char *path,
+                                           const muskx_access *access,
+                                           muskx_scenario **out,
+                                           muskx_error *err) {
+  muskx__c_numeric num; /* numbers with a '.' point (numlocale.h) */
+  if (out != NULL) *out = NULL;
+  muskx_status st = muskx__c_numeric_enter(&num, err);
+  if (st != MUSKX_OK) return st;
+  st = scenario_load(path, access, out, err);
+  muskx__c_numeric_leave(&num);
+  return st;
 }
 
 void muskx_scenario_free(muskx_scenario *sc) {

@@ -195,6 +195,9 @@ struct muskx_sim {
 void muskx__sim_record_selected(muskx_sim *s, double t, const double *y,
                                 double *row);
 void muskx__sim_columns_free(muskx_sim *s);
+/* The kind (a muskx_kind, or -1 for time) and index within it of
+   selected column j. */
+int muskx__sim_column_kind(const muskx_sim *s, int j, int *index);
 
 /* sim.c */
 muskx_status muskx__sim_err(muskx_sim *s, muskx_status st, const char *fmt,

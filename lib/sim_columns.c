@@ -145,6 +145,11 @@ const char *muskx_sim_column_unit(const muskx_sim *s, int j) {
   return s->columns[j].unit;
 }
 
+int muskx__sim_column_kind(const muskx_sim *s, int j, int *index) {
+  *index = s->columns[j].index;
+  return s->columns[j].kind;
+}
+
 /* Runs prog at (t, y) once per row when a column needs it. */
 static void eval_once(muskx_sim *s, const muskx__prog *prog, double t,
                       const double *y, int *done) {

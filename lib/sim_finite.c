@@ -37,33 +37,54 @@ static const char *nonfinite_word(double v) {
   return isnan(v) ? "NaN" : v > 0 ? "inf" : "-inf";
 }
 
+static muskx_status species_error(muskx_sim *s, double t, int i, double v) {
+  s->fail_time = t;
+  return muskx__sim_err(s, MUSKX_ENONFINITE, "t=%g: species '%s' is %s (not "
+                        "finite)", t, s->m->species[i].name, nonfinite_word(v));
+}
+
+static muskx_status output_error(muskx_sim *s, double t, int k, double v) {
+  const muskx_model *m = s->m;
+  const muskx__named_expr *o = &m->outputs[k];
+  char text[256];
+  muskx__expr_print(o->expr, text, sizeof text);
+  s->fail_time = t;
+  return muskx__sim_err(s, MUSKX_ENONFINITE,
+                        "t=%g: output '%s' is %s (not finite): %s (%s:%d:%d)",
+                        t, o->name, nonfinite_word(v), text,
+                        o->loc.file ? o->loc.file : m->source,
+                        o->expr ? o->expr->line : o->loc.line,
+                        o->expr ? o->expr->col : o->loc.col);
+}
+
+/* A row of columns chosen with muskx_sim_select() holds those columns
+   only, in their order (sim_columns.c). */
+static muskx_status check_selected(muskx_sim *s, double t, const double *row) {
+  for (int j = 0; j < s->ncolumns; j++) {
+    if (isfinite(row[j])) continue;
+    int index, kind = muskx__sim_column_kind(s, j, &index);
+    if (kind == MUSKX_SPECIES) return species_error(s, t, index, row[j]);
+    if (kind == MUSKX_OUTPUT) return output_error(s, t, index, row[j]);
+    s->fail_time = t;
+    return muskx__sim_err(s, MUSKX_ENONFINITE, "t=%g: column '%s' is %s (not "
+                          "finite)", t, muskx_sim_column_name(s, j),
+                          nonfinite_word(row[j]));
+  }
+  return MUSKX_OK;
+}
+
 muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row) {
+  if (s->ncolumns > 0) return check_selected(s, t, row);
   const muskx_model *m = s->m;
   int n = m->nspecies;
   for (int i = 0; i < n; i++)
-    if (!isfinite(row[i])) {
-      s->fail_time = t;
-      return muskx__sim_err(s, MUSKX_ENONFINITE,
-                            "t=%g: species '%s' is %s (not finite)", t,
-                            m->species[i].name, nonfinite_word(row[i]));
-    }
+    if (!isfinite(row[i])) return species_error(s, t, i, row[i]);
   /* with only some outputs evaluated (sim_outputs.c), only those: the
      others are NaN by design, not by failure */
   int nk = s->have_out_keep ? s->out_keep.nresults : m->noutputs;
   for (int j = 0; j < nk; j++) {
     int k = s->have_out_keep ? s->out_keep_idx[j] : j;
-    if (!isfinite(row[n + k])) {
-      const muskx__named_expr *o = &m->outputs[k];
-      char text[256];
-      muskx__expr_print(o->expr, text, sizeof text);
-      s->fail_time = t;
-      return muskx__sim_err(s, MUSKX_ENONFINITE,
-                            "t=%g: output '%s' is %s (not finite): %s (%s:%d:%d)",
-                            t, o->name, nonfinite_word(row[n + k]), text,
-                            o->loc.file ? o->loc.file : m->source,
-                            o->expr ? o->expr->line : o->loc.line,
-                            o->expr ? o->expr->col : o->loc.col);
-    }
+    if (!isfinite(row[n + k])) return output_error(s, t, k, row[n + k]);
   }
   return MUSKX_OK;
 }

@@ -22,6 +22,7 @@ set -euo pipefail
 #   libgsl-dev libnlopt-dev       fitting: GSL's trust-region least squares,
 #                                 NLopt's L-BFGS (lib/fit_local.c)
 #   check libsubunit-dev          unit tests (check.pc requires libsubunit)
+#   locales                       de_DE source for tests/test_locale.c (a decimal-comma host)
 #   valgrind clang                make valgrind; the build is also checked with clang
 #   cmake                         the find_package(muskx) install check
 #   (for make lint)               shellcheck
@@ -40,7 +41,7 @@ packages=(
   libopenblas-dev liblapack-dev
   libyaml-dev libsbml5-dev libgsl-dev libnlopt-dev
   libxml2-dev libzip-dev
-  check libsubunit-dev
+  check libsubunit-dev locales
   valgrind clang cmake shellcheck
   gnuplot-nox python3 python3-numpy
   python3-setuptools python3-venv

@@ -77,6 +77,9 @@ check "an unknown column is a usage error" $? "rc $rc: $(cat "$work/err")"
 rc=0; gsa 2> "$work/err" > /dev/null || rc=$?
 [ $rc -eq 2 ] && grep -q "give --output NAME@WHEN" "$work/err"
 check "no --output is a usage error" $? "rc $rc: $(cat "$work/err")"
+rc=0; gsa --output X@end --bootstrap "" 2> "$work/err" > /dev/null || rc=$?
+[ $rc -eq 2 ] && grep -q -- "--bootstrap must be an integer" "$work/err"
+check "an empty --bootstrap is a usage error, not 0 resamples" $? "rc $rc: $(cat "$work/err")"
 
 "$muskx" ensemble --allow-path "$root/tests" "$sc" -n 2000 -q \
   --vary 'a=uniform(0,1)' --threshold 'X@second<2.75' \
@@ -165,8 +168,8 @@ check "--summaries with the scenario's own column list is accepted" $? "rc $rc"
 
 if command -v gnuplot > /dev/null; then
   "$muskx" ensemble --allow-path "$root/tests" "$sc" -n 20 -q --vary 'a=uniform(0,1)' \
-    -o /dev/null --plot "$work/bands.png" 2> "$work/err"
-  [ $? -eq 0 ] && [ "$(head -c 4 "$work/bands.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
+    -o /dev/null --plot "$work/bands.png" 2> "$work/err" &&
+    [ "$(head -c 4 "$work/bands.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
   check "ensemble --plot writes a PNG of the bands" $? "$(cat "$work/err")"
 fi
 

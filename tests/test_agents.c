@@ -25,47 +25,6 @@
 #define SCN(name) ("tests/scenarios/" name)
 #define MONTH 30.4375
 
-static muskx_scenario *load_scenario(const char *path) {
-  muskx_scenario *sc = NULL;
-  muskx_error err;
-  char buf[2048];
-  memset(&err, 0, sizeof err);
-  muskx_access *a = tu_access(); /* scenarios name ../models/... */
-  muskx_status st = muskx_scenario_load_file_with(path, a, &sc, &err);
-  muskx_access_free(a);
-  ck_assert_msg(st == MUSKX_OK && sc != NULL, "loading %s: %s", path,
-                muskx_error_format(&err, buf, sizeof buf));
-  return sc;
-}
-
-/* Sample times and reported values of a run (caller frees both). */
-typedef struct run {
-  size_t n;
-  int nc;
-  double *t, *v;
-} run;
-
-static run run_scenario(const muskx_scenario *sc) {
-  run r;
-  muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
-  size_t done = 0;
-  r.n = muskx_scenario_sample_times(sc, NULL, 0);
-  r.nc = muskx_scenario_report_count(sc);
-  r.t = malloc(r.n * sizeof *r.t);
-  r.v = malloc(r.n * (size_t)r.nc * sizeof *r.v);
-  ck_assert(r.t != NULL && r.v != NULL);
-  muskx_scenario_sample_times(sc, r.t, r.n);
-  TU_OK(sim, muskx_scenario_run(sc, sim, r.v, r.n, &done));
-  ck_assert_uint_eq(done, r.n);
-  muskx_sim_free(sim);
-  return r;
-}
-
-static void run_free(run *r) {
-  free(r->t);
-  free(r->v);
-}
-
 /* Sum over the dose times t0 + k every (k < count) at or before t of
    a exp(-rate (t - t_k)); rate 0 gives the amount given so far. */
 static double superposed(double t, double a, double rate, double t0,
@@ -119,7 +78,7 @@ START_TEST(an_imported_agent_keeps_its_name_and_gets_prefixed_depot_and_f) {
 END_TEST
 
 START_TEST(short_form_doses_are_dose_times_bioavailability_times_unit_factor) {
-  muskx_scenario *sc = load_scenario(SCN("agents_short.yaml"));
+  muskx_scenario *sc = tu_load_scenario(SCN("agents_short.yaml"));
   const muskx_model *m = muskx_scenario_model(sc);
   muskx_sim *sim = tu_sim(m);
   TU_OK(sim, muskx_scenario_apply(sc, sim));
@@ -151,9 +110,9 @@ START_TEST(short_form_doses_are_dose_times_bioavailability_times_unit_factor) {
 END_TEST
 
 START_TEST(short_and_long_form_give_the_analytic_trajectory) {
-  muskx_scenario *s1 = load_scenario(SCN("agents_short.yaml"));
-  muskx_scenario *s2 = load_scenario(SCN("agents_long.yaml"));
-  run a = run_scenario(s1), b = run_scenario(s2);
+  muskx_scenario *s1 = tu_load_scenario(SCN("agents_short.yaml"));
+  muskx_scenario *s2 = tu_load_scenario(SCN("agents_long.yaml"));
+  tu_scenario_run a = tu_run_scenario(s1), b = tu_run_scenario(s2);
   ck_assert_uint_eq(a.n, b.n);
   ck_assert_int_eq(a.nc, 4);
   for (size_t k = 0; k < a.n; k++) {
@@ -171,20 +130,20 @@ START_TEST(short_and_long_form_give_the_analytic_trajectory) {
       TU_CLOSE(va, vb, 1e-9, 1e-10, "short vs long", t);
     }
   }
-  run_free(&a);
-  run_free(&b);
+  tu_scenario_run_free(&a);
+  tu_scenario_run_free(&b);
   muskx_scenario_free(s1);
   muskx_scenario_free(s2);
 }
 END_TEST
 
 START_TEST(a_set_of_the_outer_f_reaches_an_imported_agent_through_its_binding) {
-  muskx_scenario *sc = load_scenario(SCN("agents_imported.yaml"));
+  muskx_scenario *sc = tu_load_scenario(SCN("agents_imported.yaml"));
   /* set: {F: 0.25}: 10 mg per 40 mg dose, at 0 and 6 months. */
   for (int pass = 0; pass < 2; pass++) {
     double f = pass == 0 ? 0.25 : 0.5;
     if (pass == 1) ck_assert_int_eq(muskx_scenario_set(sc, "F", 0.5), MUSKX_OK);
-    run r = run_scenario(sc);
+    tu_scenario_run r = tu_run_scenario(sc);
     for (size_t k = 0; k < r.n; k++) {
       double ref = superposed(r.t[k], 40 * f, 0.1, 0, 6 * MONTH, 2);
       TU_CLOSE(r.v[k], ref, 1e-6, 1e-8, "pk.A_depot", r.t[k]);
@@ -193,7 +152,7 @@ START_TEST(a_set_of_the_outer_f_reaches_an_imported_agent_through_its_binding) {
     ck_assert_double_eq_tol(r.v[183] - r.v[182] * exp(-0.1),
                             40 * f * exp(-0.1 * (183 - 6 * MONTH)),
                             1e-6 * 40 * f);
-    run_free(&r);
+    tu_scenario_run_free(&r);
   }
   muskx_scenario_free(sc);
 }
@@ -249,7 +208,7 @@ START_TEST(shipped_drug_scenarios_dose_the_published_regimens) {
        70 * 0.0064, 7, 30},
   };
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-    muskx_scenario *sc = load_scenario(want[i].file);
+    muskx_scenario *sc = tu_load_scenario(want[i].file);
     const muskx_model *m = muskx_scenario_model(sc);
     muskx_sim *sim = tu_sim(m);
     TU_OK(sim, muskx_scenario_apply(sc, sim));

@@ -40,16 +40,6 @@ static const char model_text[] =
     "    at: 5\n"
     "    set: {k: 2*k}\n";
 
-static muskx_model *load_text(void) {
-  muskx_model *m = NULL;
-  muskx_error err;
-  memset(&err, 0, sizeof err);
-  muskx_status st =
-      muskx_model_load_string(model_text, strlen(model_text), "decay", &m, &err);
-  ck_assert_msg(st == MUSKX_OK, "load: %s", err.message);
-  return m;
-}
-
 static double a_exact(double t) {
   const double k = 0.3, a0 = 2.0;
   if (t <= 5) return a0 * exp(-k * t);
@@ -57,7 +47,7 @@ static double a_exact(double t) {
 }
 
 START_TEST(default_columns_named) {
-  muskx_model *m = load_text();
+  muskx_model *m = tu_load_text(model_text, "decay");
   muskx_sim *s = tu_sim(m);
   ck_assert_int_eq(muskx_sim_ncols(s), 3);
   ck_assert_str_eq(muskx_sim_column_name(s, 0), "A");
@@ -78,7 +68,7 @@ START_TEST(selected_columns_follow_closed_form) {
   enum { NT = 7, NC = 8 };
   double out[NT * NC];
   size_t rows = 0;
-  muskx_model *m = load_text();
+  muskx_model *m = tu_load_text(model_text, "decay");
   muskx_sim *s = tu_sim(m);
   ck_assert_int_eq(muskx_sim_set_tolerances(s, 1e-10, 1e-12), MUSKX_OK);
   ck_assert_int_eq(muskx_sim_select(s, names, NC), MUSKX_OK);
@@ -114,7 +104,7 @@ END_TEST
 
 START_TEST(unknown_name_refused) {
   const char *names[] = {"A", "nope"};
-  muskx_model *m = load_text();
+  muskx_model *m = tu_load_text(model_text, "decay");
   muskx_sim *s = tu_sim(m);
   ck_assert_int_eq(muskx_sim_select(s, names, 2), MUSKX_ENOTFOUND);
   ck_assert_ptr_nonnull(strstr(muskx_sim_errmsg(s), "'nope'"));
@@ -132,12 +122,69 @@ START_TEST(unknown_name_refused) {
 }
 END_TEST
 
+/* Four species decaying at rates 1..4, and an output that is NaN. */
+static const char four_text[] =
+    "muskx: 1\n"
+    "model: {id: four}\n"
+    "species: {A: 1, B: 1, C: 1, D: 1}\n"
+    "odes: {A: -A, B: -2*B, C: -3*C, D: -4*D}\n"
+    "outputs:\n"
+    "  z: (A - A) / (A - A)\n";
+
+START_TEST(fewer_columns_than_species_are_checked_as_selected) {
+  /* A run checks each row for non-finite values. With one selected
+     column the row holds one value; the check read it as the four
+     species (ASan: heap-buffer-overflow past the last row). */
+  const char *names[] = {"C"};
+  muskx_model *m = tu_load_text(four_text, "four.yaml");
+  muskx_sim *s = tu_sim(m);
+  TU_OK(s, muskx_sim_set_tolerances(s, 1e-10, 1e-12));
+  TU_OK(s, muskx_sim_select(s, names, 1));
+  const double times[] = {0, 0.5, 1};
+  double *out = malloc(3 * sizeof *out); /* exactly 3 rows x 1 column */
+  ck_assert_ptr_nonnull(out);
+  tu_run(s, times, 3, out);
+  for (int i = 0; i < 3; i++)
+    TU_CLOSE(out[i], exp(-3 * times[i]), 1e-7, 1e-10, "C", times[i]);
+  free(out);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
+START_TEST(a_nonfinite_selected_output_is_named_as_the_output) {
+  /* z selected alone: its NaN was reported as species 'A'. */
+  const char *names[] = {"z"};
+  muskx_model *m = tu_load_text(four_text, "four.yaml");
+  muskx_sim *s = tu_sim(m);
+  TU_OK(s, muskx_sim_select(s, names, 1));
+  const double times[] = {0, 1};
+  double out[2];
+  size_t rows = 99;
+  ck_assert_int_eq(muskx_sim_run(s, times, 2, out, &rows), MUSKX_ENONFINITE);
+  ck_assert_uint_eq(rows, 0);
+  ck_assert_msg(strstr(muskx_sim_errmsg(s), "t=0: output 'z' is NaN") != NULL &&
+                    strstr(muskx_sim_errmsg(s), "(four.yaml:6:") != NULL,
+                "message: %s", muskx_sim_errmsg(s));
+  /* a selected column of another kind is named as the column */
+  const char *time_only[] = {"time", "A"};
+  TU_OK(s, muskx_sim_select(s, time_only, 2));
+  double out2[4];
+  tu_run(s, times, 2, out2);
+  TU_CLOSE(out2[3], exp(-1.0), 1e-5, 1e-8, "A", 1.0);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
 int main(void) {
   Suite *suite = suite_create("columns");
   TCase *tc = tcase_create("select");
   tcase_add_test(tc, default_columns_named);
   tcase_add_test(tc, selected_columns_follow_closed_form);
   tcase_add_test(tc, unknown_name_refused);
+  tcase_add_test(tc, fewer_columns_than_species_are_checked_as_selected);
+  tcase_add_test(tc, a_nonfinite_selected_output_is_named_as_the_output);
   suite_add_tcase(suite, tc);
   SRunner *sr = srunner_create(suite);
   srunner_run_all(sr, CK_NORMAL);

@@ -39,16 +39,6 @@ static double exact_sum(const double *x, int n, double minus) {
   return s + e;
 }
 
-static muskx_model *load_text(const char *text) {
-  muskx_model *m = NULL;
-  muskx_error err;
-  char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 64];
-  memset(&err, 0, sizeof err);
-  ck_assert_msg(muskx_model_load_string(text, strlen(text), "c.yaml", &m, &err) == MUSKX_OK,
-                "%s", muskx_error_format(&err, buf, sizeof buf));
-  return m;
-}
-
 static const double TIMES[] = {0, 1e5, 1e8, 1e11, 1e13, 4e14};
 #define NT 6
 
@@ -87,12 +77,12 @@ START_TEST(robertson_total_and_reference) {
 END_TEST
 
 START_TEST(robertson_scaled_to_1e_minus_20) {
-  muskx_model *m = load_text(
+  muskx_model *m = tu_load_text(
       "muskx: 1\nmodel: {id: rober20}\nparameters: {k1: 0.04, k2: 3.0e27, k3: 1.0e24}\n"
       "species: {A: 1.0e-20, B: 0, C: 0}\n"
       "reactions:\n  - {id: r1, equation: A -> B, rate: k1*A}\n"
       "  - {id: r2, equation: 2 B -> B + C, rate: k2*B^2}\n"
-      "  - {id: r3, equation: B + C -> A + C, rate: k3*B*C}\n");
+      "  - {id: r3, equation: B + C -> A + C, rate: k3*B*C}\n", "c.yaml");
   double out[NT * 3];
   /* a few roundings of 1e-20 (its ulp is 1.5e-36) */
   robertson_run(m, 1e-10, 1e-40, 1e-20, 1e-35, out);
@@ -102,12 +92,12 @@ START_TEST(robertson_scaled_to_1e_minus_20) {
 END_TEST
 
 START_TEST(volumes) {
-  muskx_model *m = load_text(
+  muskx_model *m = tu_load_text(
       "muskx: 1\nmodel: {id: vol}\nparameters: {kf: 3, kb: 0.4}\n"
       "compartments: {c1: 2, c2: 0.5}\n"
       "species: {A: {initial: 1, compartment: c1}, B: {initial: 0.2, compartment: c2}}\n"
       "reactions:\n  - {id: f, equation: A -> B, rate: kf*A}\n"
-      "  - {id: b, equation: B -> A, rate: kb*B}\n");
+      "  - {id: b, equation: B -> A, rate: kb*B}\n", "c.yaml");
   muskx_sim *s = tu_sim(m);
   TU_OK(s, muskx_sim_set_tolerances(s, 1e-12, 1e-16));
   /* steps of at most 1e-3: 10,000 steps, ten projections */

@@ -24,17 +24,6 @@
 #include "muskx.h"
 #include "testutil.h"
 
-static muskx_model *load_text(const char *text) {
-  muskx_model *m = NULL;
-  muskx_error err;
-  char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 64];
-  memset(&err, 0, sizeof err);
-  muskx_status st = muskx_model_load_string(text, strlen(text), "dae.yaml", &m, &err);
-  ck_assert_msg(st == MUSKX_OK && m != NULL, "load failed (%s): %s",
-                muskx_status_name(st), muskx_error_format(&err, buf, sizeof buf));
-  return m;
-}
-
 /* Loading text must fail with EMODEL at line:col with a message holding
    want. */
 static void load_fails(const char *text, int line, int col, const char *want) {
@@ -63,7 +52,7 @@ static const char CONSERVATION[] =
 START_TEST(a_conserved_total_determines_the_algebraic_species) {
   const double k = 0.7, T = 3, A0 = 1.5;
   double times[11], out[11 * 3];
-  muskx_model *m = load_text(CONSERVATION);
+  muskx_model *m = tu_load_text(CONSERVATION, "dae.yaml");
   muskx_sim *s = tu_sim(m);
   int iA = tu_col(m, "A"), iB = tu_col(m, "B"), iC = tu_col(m, "C");
   for (size_t i = 0; i < ARRAY_LEN(times); i++) times[i] = 0.5 * (double)i;
@@ -90,7 +79,7 @@ END_TEST
 
 START_TEST(the_lapack_solver_gives_the_same_dae_answer) {
   double times[3] = {0, 1, 2}, dense[9], lapack[9];
-  muskx_model *m = load_text(CONSERVATION);
+  muskx_model *m = tu_load_text(CONSERVATION, "dae.yaml");
   muskx_sim *s = tu_sim(m);
   TU_OK(s, muskx_sim_set_tolerances(s, 1e-9, 1e-12));
   tu_run(s, times, 3, dense);
@@ -114,7 +103,7 @@ START_TEST(a_nonlinear_index_one_dae_follows_x0_over_1_plus_x0_t) {
       "  - {expr: y - x^2, doc: y is x squared}\n";
   const double x0 = 2;
   double times[9], out[9 * 2];
-  muskx_model *m = load_text(text);
+  muskx_model *m = tu_load_text(text, "dae.yaml");
   muskx_sim *s = tu_sim(m);
   int ix = tu_col(m, "x"), iy = tu_col(m, "y");
   for (size_t i = 0; i < ARRAY_LEN(times); i++) times[i] = (double)i * (double)i;
@@ -143,7 +132,7 @@ START_TEST(an_event_resets_the_state_and_the_algebraic_species_follows) {
   const double k = 0.5, ts = log(2.0) / k;
   double times[4] = {0, 1, 0, 2.5}, out[4 * 2];
   times[2] = ts + 0.1;
-  muskx_model *m = load_text(text);
+  muskx_model *m = tu_load_text(text, "dae.yaml");
   muskx_sim *s = tu_sim(m);
   int ix = tu_col(m, "x"), iz = tu_col(m, "z");
   TU_OK(s, muskx_sim_set_tolerances(s, 1e-10, 1e-12));
@@ -172,7 +161,7 @@ START_TEST(a_timed_parameter_change_moves_the_algebraic_species_at_once) {
       "events:\n"
       "  - {id: raise, at: 1, set: {T: 5}}\n";
   double times[4] = {0, 0.5, 1, 2}, out[4 * 3];
-  muskx_model *m = load_text(text);
+  muskx_model *m = tu_load_text(text, "dae.yaml");
   muskx_sim *s = tu_sim(m);
   int iC = tu_col(m, "C");
   TU_OK(s, muskx_sim_set_tolerances(s, 1e-9, 1e-12));
@@ -197,7 +186,7 @@ START_TEST(a_dae_steady_state_solves_f_and_g_and_has_the_reduced_eigenvalue) {
       "algebraic: [Y - K*X]\n";
   const double k0 = 2, k1 = 0.5, K = 3, X = k0 / (k1 * (1 + K));
   double y[2], re[2], im[2];
-  muskx_model *m = load_text(text);
+  muskx_model *m = tu_load_text(text, "dae.yaml");
   muskx_sim *s = tu_sim(m);
   TU_OK(s, muskx_sim_steady_state(s, y, 2));
   TU_CLOSE(y[0], X, 1e-8, 1e-12, "X*", 0.0);
@@ -221,7 +210,7 @@ START_TEST(a_failure_past_a_singularity_names_its_time_and_keeps_rows) {
       "  - C - A + if(t < 1, 0, log(-1))\n";
   double times[4] = {0, 0.5, 2, 3}, out[4 * 2];
   size_t rows = 99;
-  muskx_model *m = load_text(text);
+  muskx_model *m = tu_load_text(text, "dae.yaml");
   muskx_sim *s = tu_sim(m);
   muskx_status st = muskx_sim_run(s, times, 4, out, &rows);
   ck_assert_int_ne(st, MUSKX_OK);
@@ -246,7 +235,7 @@ START_TEST(equations_no_value_can_satisfy_fail_at_the_start_naming_one) {
       "  - C*C + 1\n";
   double times[2] = {0, 1}, out[2 * 2];
   size_t rows = 99;
-  muskx_model *m = load_text(text);
+  muskx_model *m = tu_load_text(text, "dae.yaml");
   muskx_sim *s = tu_sim(m);
   muskx_status st = muskx_sim_run(s, times, 2, out, &rows);
   ck_assert_int_eq(st, MUSKX_ESOLVER);

@@ -19,17 +19,6 @@
 #include "muskx.h"
 #include "testutil.h"
 
-static muskx_model *load_text(const char *text) {
-  muskx_model *m = NULL;
-  muskx_error err;
-  char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 64];
-  memset(&err, 0, sizeof err);
-  muskx_status st = muskx_model_load_string(text, strlen(text), "dde.yaml", &m, &err);
-  ck_assert_msg(st == MUSKX_OK && m != NULL, "load failed (%s): %s",
-                muskx_status_name(st), muskx_error_format(&err, buf, sizeof buf));
-  return m;
-}
-
 static double steps_ref(double t) {
   if (t <= 1) return 1 - t;
   if (t <= 2) return 1 - t + (t - 1) * (t - 1) / 2;
@@ -37,8 +26,8 @@ static double steps_ref(double t) {
 }
 
 START_TEST(method_of_steps) {
-  muskx_model *m = load_text("muskx: 1\nmodel: {id: dde}\nspecies: {y: 1}\n"
-                             "odes:\n  y: -delay(y, 1)\n");
+  muskx_model *m = tu_load_text("muskx: 1\nmodel: {id: dde}\nspecies: {y: 1}\n"
+                                "odes:\n  y: -delay(y, 1)\n", "dde.yaml");
   muskx_sim *s = NULL;
   ck_assert_int_eq(muskx_sim_create(m, &s), MUSKX_OK);
   muskx_sim_set_tolerances(s, 1e-10, 1e-12);
@@ -60,10 +49,10 @@ START_TEST(method_of_steps) {
 END_TEST
 
 START_TEST(delayed_step_input) {
-  muskx_model *m = load_text(
+  muskx_model *m = tu_load_text(
       "muskx: 1\nmodel: {id: step}\nspecies: {x: 0}\n"
       "inputs:\n  u: {times: [0, 1], values: [0, 1], interp: step}\n"
-      "odes:\n  x: delay(u, 2)\n");
+      "odes:\n  x: delay(u, 2)\n", "dde.yaml");
   muskx_sim *s = NULL;
   ck_assert_int_eq(muskx_sim_create(m, &s), MUSKX_OK);
   muskx_sim_set_tolerances(s, 1e-10, 1e-12);
@@ -86,11 +75,11 @@ END_TEST
    earlier output time was interpolated. P = t; the event triggers when
    delay(P, 1) = 1.5 (t = 2.5) and sets Q = 3 one time unit later. */
 START_TEST(outputs_before_a_delayed_event_keep_the_pre_event_state) {
-  muskx_model *m = load_text(
+  muskx_model *m = tu_load_text(
       "muskx: 1\nmodel: {id: late}\nparameters: {Q: 0}\nspecies: {P: 0}\n"
       "odes: {P: \"1\"}\noutputs: {q: Q}\n"
       "events:\n  - {id: e, when: \"delay(P, 1) > 1.5\", delay: 1, "
-      "set: {Q: 3}}\n");
+      "set: {Q: 3}}\n", "dde.yaml");
   muskx_sim *s = NULL;
   ck_assert_int_eq(muskx_sim_create(m, &s), MUSKX_OK);
   double times[] = {0, 2.5, 2.75, 3, 3.25, 3.49, 3.6}, out[7 * 2];
@@ -115,7 +104,7 @@ START_TEST(zero_delay_is_no_delay) {
       "muskx: 1\nmodel: {id: z}\nparameters: {k: 0.7, tau: 0}\nspecies: {x: 2}\n"
       "odes:\n  x: -k * delay(x, tau)\n"};
   for (int v = 0; v < 2; v++) {
-    muskx_model *m = load_text(texts[v]);
+    muskx_model *m = tu_load_text(texts[v], "dde.yaml");
     muskx_sim *s = NULL;
     ck_assert_int_eq(muskx_sim_create(m, &s), MUSKX_OK);
     muskx_sim_set_tolerances(s, 1e-10, 1e-12);
@@ -132,8 +121,8 @@ START_TEST(zero_delay_is_no_delay) {
 END_TEST
 
 START_TEST(negative_tau_is_an_error) {
-  muskx_model *m = load_text("muskx: 1\nmodel: {id: neg}\nparameters: {d: -1}\n"
-                             "species: {y: 1}\nodes:\n  y: -delay(y, d)\n");
+  muskx_model *m = tu_load_text("muskx: 1\nmodel: {id: neg}\nparameters: {d: -1}\n"
+                                "species: {y: 1}\nodes:\n  y: -delay(y, d)\n", "dde.yaml");
   muskx_sim *s = NULL;
   ck_assert_int_eq(muskx_sim_create(m, &s), MUSKX_OK);
   double times[] = {0, 1}, out[2];

@@ -16,20 +16,8 @@
 #include "muskx.h"
 #include "testutil.h"
 
-static muskx_scenario *load_iss(void) {
-  muskx_scenario *sc = NULL;
-  muskx_error err;
-  memset(&err, 0, sizeof err);
-  muskx_access *a = tu_access();
-  muskx_status st =
-      muskx_scenario_load_file_with("scenarios/iss_exercise.yaml", a, &sc, &err);
-  muskx_access_free(a);
-  ck_assert_msg(st == MUSKX_OK, "%s", err.message);
-  return sc;
-}
-
 START_TEST(members_equal_the_same_runs_done_alone) {
-  muskx_scenario *sc = load_iss();
+  muskx_scenario *sc = tu_load_scenario("scenarios/iss_exercise.yaml");
   const muskx_model *m = muskx_scenario_model(sc);
   size_t nt = muskx_scenario_sample_times(sc, NULL, 0);
   double *times = malloc(nt * sizeof *times);

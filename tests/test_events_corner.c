@@ -33,22 +33,11 @@
 #include "muskx.h"
 #include "testutil.h"
 
-static muskx_model *load_text(const char *text) {
-  muskx_model *m = NULL;
-  muskx_error err;
-  char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 64];
-  memset(&err, 0, sizeof err);
-  muskx_status st = muskx_model_load_string(text, strlen(text), "ev.yaml", &m, &err);
-  ck_assert_msg(st == MUSKX_OK && m != NULL, "load failed (%s): %s",
-                muskx_status_name(st), muskx_error_format(&err, buf, sizeof buf));
-  return m;
-}
-
 /* Runs text at times[0..n) with tight tolerances into out (n x ncols);
    returns the number of events fired. */
 static long run_text(const char *text, const double *times, size_t n,
                      double *out) {
-  muskx_model *m = load_text(text);
+  muskx_model *m = tu_load_text(text, "ev.yaml");
   muskx_sim *s = tu_sim(m);
   TU_OK(s, muskx_sim_set_tolerances(s, 1e-10, 1e-12));
   size_t rows = 0;
@@ -178,7 +167,7 @@ END_TEST
 
 START_TEST(zeno_past_accumulation) {
   static const double tols[][2] = {{1e-6, 1e-9}, {1e-10, 1e-12}, {1e-4, 1e-4}};
-  muskx_model *m = load_text(ZENO);
+  muskx_model *m = tu_load_text(ZENO, "ev.yaml");
   for (size_t k = 0; k < ARRAY_LEN(tols); k++) {
     muskx_sim *s = tu_sim(m);
     TU_OK(s, muskx_sim_set_tolerances(s, tols[k][0], tols[k][1]));
@@ -250,10 +239,11 @@ END_TEST
 /* count as an expression of parameters: fired n times at 1, 1 + dt, ...;
    a count that is not a whole number refuses the run by name. */
 START_TEST(count_expression) {
-  muskx_model *m = load_text(
+  muskx_model *m = tu_load_text(
       "muskx: 1\nmodel: {id: cnt}\nparameters: {n: 3, dt: 2}\nspecies: {A: 0}\n"
       "odes:\n  A: 0\n"
-      "events:\n  - {id: kick, at: 1, every: dt, count: 2*n - 1, set: {A: A + 1}}\n");
+      "events:\n  - {id: kick, at: 1, every: dt, count: 2*n - 1, set: {A: A + 1}}\n",
+      "ev.yaml");
   muskx_sim *s = tu_sim(m);
   double times[] = {0, 8.5, 100}, out[3];
   size_t rows = 0;

@@ -31,19 +31,9 @@ static const char *with_switch =
     "  - {id: dosing, at: 1, every: 1, count: 50, set: {X: X + F*dose}}\n"
     "  - {id: switch_on, at: 9.5, set: {dose: 2}}\n";
 
-static muskx_model *load(const char *text) {
-  muskx_model *m = NULL;
-  muskx_error err;
-  memset(&err, 0, sizeof err);
-  ck_assert_msg(muskx_model_load_string(text, strlen(text), NULL, &m, &err) ==
-                    MUSKX_OK,
-                "%s", err.message);
-  return m;
-}
-
 static void run_doses(const char *text, double dose, double amount,
                       double *out, long *steps) {
-  muskx_model *m = load(text);
+  muskx_model *m = tu_load_text(text, NULL);
   muskx_sim *s = tu_sim(m);
   if (amount >= 0)
     ck_assert_int_eq(muskx_sim_add_dose(s, "X", 0.5, amount, 1.0, 50),

@@ -9,7 +9,7 @@
  * after muskx_sim_reset() a second run with sane settings succeeds.
  * The same faults through the CLI are in scripts/test-cli.sh.
  *
- * Models are written inline (load_text) with their analytic solutions;
+ * Models are written inline (tu_load_text) with their analytic solutions;
  * divzero uses the shared tests/models/divzero.yaml.
  */
 #include <check.h>
@@ -33,15 +33,6 @@
 #ifndef UNDER_VALGRIND
 #define UNDER_VALGRIND() 0
 #endif
-
-static muskx_model *load_text(const char *text) {
-  muskx_model *m = NULL;
-  muskx_error err;
-  char buf[2048];
-  muskx_status st = muskx_model_load_string(text, strlen(text), "fault.yaml", &m, &err);
-  ck_assert_msg(st == MUSKX_OK, "load: %s", muskx_error_format(&err, buf, sizeof buf));
-  return m;
-}
 
 /* The time a runtime message starts with ("t=12.5: ..."), or NAN. */
 static double message_time(const char *msg) {
@@ -126,7 +117,7 @@ static const char log_model[] =
 static double log_C(double t) { return t == 0 ? 0 : -(1 - t) * log(1 - t) - t; }
 
 START_TEST(the_log_of_a_negative_number_names_time_and_species) {
-  muskx_model *m = load_text(log_model);
+  muskx_model *m = tu_load_text(log_model, "fault.yaml");
   muskx_sim *s = tu_sim(m);
   const double times[] = {0, 0.25, 0.5, 0.75, 1.5, 2};
   double out[12];
@@ -161,7 +152,7 @@ static const char blowup_model[] =
     "odes: {y: y^2}\n";
 
 START_TEST(a_right_hand_side_that_blows_up_stops_at_the_singularity) {
-  muskx_model *m = load_text(blowup_model);
+  muskx_model *m = tu_load_text(blowup_model, "fault.yaml");
   muskx_sim *s = tu_sim(m);
   /* near a singularity errors grow like y: tight tolerances keep the rows
      close to the truth */
@@ -337,7 +328,7 @@ static const char event_model[] =
     "  - {id: kick, at: 1, set: {x: 1/(x - x)}}\n";
 
 START_TEST(an_event_that_sets_a_non_finite_value_is_a_clear_error) {
-  muskx_model *m = load_text(event_model);
+  muskx_model *m = tu_load_text(event_model, "fault.yaml");
   muskx_sim *s = tu_sim(m);
   const double times[] = {0, 0.5, 2, 3};
   double out[4];
@@ -358,7 +349,7 @@ END_TEST
 /* Many faulting runs in a row on one simulation: no state leaks from one
    failure into the next run's numbers or statistics. */
 START_TEST(a_simulation_survives_many_failures_in_a_row) {
-  muskx_model *m = load_text(blowup_model);
+  muskx_model *m = tu_load_text(blowup_model, "fault.yaml");
   muskx_sim *s = tu_sim(m);
   const double times[] = {0, 0.5, 2};
   double out[3];
@@ -392,7 +383,7 @@ static const char cascade_model[] =
     "  - {id: flop, when: z > 0.5, set: {z: 0}}\n";
 
 START_TEST(an_event_cascade_that_never_settles_hits_the_limit) {
-  muskx_model *m = load_text(cascade_model);
+  muskx_model *m = tu_load_text(cascade_model, "fault.yaml");
   muskx_sim *s = tu_sim(m);
   const double times[] = {0, 0.25, 1};
   double out[6];
@@ -434,7 +425,7 @@ static const char stuck_model[] =
 START_TEST(an_event_that_fires_too_often_is_stopped_by_a_limit) {
   const char *models[] = {flood_model, stuck_model};
   for (int i = UNDER_VALGRIND() ? 1 : 0; i < 2; i++) {
-    muskx_model *m = load_text(models[i]);
+    muskx_model *m = tu_load_text(models[i], "fault.yaml");
     muskx_sim *s = tu_sim(m);
     const double times[] = {0, 2e6};
     double out[2];
@@ -470,7 +461,7 @@ static const char past_model[] =
     "  - {id: tick, at: -1e300, every: 1, count: 5, set: {x: x + 1}}\n";
 
 START_TEST(an_event_scheduled_far_in_the_past_never_fires) {
-  muskx_model *m = load_text(past_model);
+  muskx_model *m = tu_load_text(past_model, "fault.yaml");
   muskx_sim *s = tu_sim(m);
   const double times[] = {0, 10};
   double out[2];

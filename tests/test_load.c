@@ -12,6 +12,7 @@
 
 #include "model.h"
 #include "muskx.h"
+#include "testutil.h"
 
 /* The example of the format specification, verbatim. */
 static const char spec_example[] =
@@ -117,16 +118,6 @@ static const char full_model[] =
     "  double_pct: 2 * pct\n"
     "  clock: t + time + pi\n";
 
-static muskx_model *load(const char *text) {
-  muskx_model *m = NULL;
-  muskx_error err;
-  muskx_status st = muskx_model_load_string(text, strlen(text), "x.yaml", &m, &err);
-  char buf[2048];
-  ck_assert_msg(st == MUSKX_OK, "%s", muskx_error_format(&err, buf, sizeof buf));
-  ck_assert_ptr_nonnull(m);
-  return m;
-}
-
 /* Loads text that must fail; returns the error. */
 static muskx_error refuse(const char *text) {
   muskx_model *m = (muskx_model *)&m;
@@ -138,7 +129,7 @@ static muskx_error refuse(const char *text) {
 }
 
 START_TEST(the_spec_example_loads_with_its_names_and_counts) {
-  muskx_model *m = load(spec_example);
+  muskx_model *m = tu_load_text(spec_example, "x.yaml");
   ck_assert_str_eq(muskx_model_id(m), "robertson");
   ck_assert_str_eq(muskx_model_name(m), "Robertson's stiff chemical kinetics");
   ck_assert_str_eq(muskx_model_time_unit(m), "s");
@@ -169,7 +160,7 @@ START_TEST(the_spec_example_loads_with_its_names_and_counts) {
 END_TEST
 
 START_TEST(a_full_model_loads_every_section) {
-  muskx_model *m = load(full_model);
+  muskx_model *m = tu_load_text(full_model, "x.yaml");
   ck_assert_str_eq(m->description, "A test model");
   ck_assert_int_eq(muskx_model_reference_count(m), 2);
   ck_assert_str_eq(muskx_model_reference(m, 1), "B 2002");
@@ -198,7 +189,7 @@ START_TEST(a_full_model_loads_every_section) {
 END_TEST
 
 START_TEST(units_and_docs_are_empty_strings_when_absent) {
-  muskx_model *m = load(full_model);
+  muskx_model *m = tu_load_text(full_model, "x.yaml");
   ck_assert_str_eq(muskx_model_unit(m, MUSKX_SPECIES, 1), "nM");
   ck_assert_str_eq(muskx_model_doc(m, MUSKX_SPECIES, 1), "the B");
   ck_assert_str_eq(muskx_model_unit(m, MUSKX_SPECIES, 0), "");
@@ -220,7 +211,7 @@ START_TEST(units_and_docs_are_empty_strings_when_absent) {
   ck_assert_str_eq(muskx_model_doc(m, MUSKX_EVENT, 0), "");
   ck_assert_str_eq(m->odes[0].unit, "");
   const char *minimal = "muskx: 1\nmodel: {id: tiny}\n";
-  muskx_model *t = load(minimal);
+  muskx_model *t = tu_load_text(minimal, "x.yaml");
   ck_assert_str_eq(muskx_model_name(t), "");
   ck_assert_str_eq(muskx_model_time_unit(t), "");
   ck_assert_str_eq(t->description, "");
@@ -233,7 +224,7 @@ START_TEST(units_and_docs_are_empty_strings_when_absent) {
 END_TEST
 
 START_TEST(defaults_fill_what_the_file_leaves_out) {
-  muskx_model *m = load(full_model);
+  muskx_model *m = tu_load_text(full_model, "x.yaml");
   /* species D: {} starts at 0, in no compartment, not constant */
   ck_assert_int_eq(m->species[3].initial->kind, MUSKX__E_NUM);
   ck_assert_double_eq(m->species[3].initial->num, 0);
@@ -265,7 +256,7 @@ START_TEST(defaults_fill_what_the_file_leaves_out) {
 END_TEST
 
 START_TEST(reaction_stoichiometry_is_net_and_omits_species_that_cancel) {
-  muskx_model *m = load(full_model);
+  muskx_model *m = tu_load_text(full_model, "x.yaml");
   int sp[8];
   double co[8];
   /* bind: 2 A + C -> B */
@@ -303,7 +294,7 @@ START_TEST(reaction_stoichiometry_is_net_and_omits_species_that_cancel) {
 END_TEST
 
 START_TEST(event_fields_keep_what_was_written_and_default_the_rest) {
-  muskx_model *m = load(full_model);
+  muskx_model *m = tu_load_text(full_model, "x.yaml");
   const muskx__event *e = &m->events[0];
   ck_assert_ptr_nonnull(e->at);
   ck_assert_double_eq(e->at->num, 1);
@@ -340,7 +331,7 @@ START_TEST(event_fields_keep_what_was_written_and_default_the_rest) {
 END_TEST
 
 START_TEST(assign_order_puts_every_dependency_first) {
-  muskx_model *m = load(full_model);
+  muskx_model *m = tu_load_text(full_model, "x.yaml");
   /* total reads drive; pct reads total; double_pct reads pct. */
   ck_assert_int_eq(m->nassign_order, 5);
   int pos[2][3];
@@ -359,7 +350,7 @@ START_TEST(assign_order_puts_every_dependency_first) {
       "functions:\n  f(x): x * b\n"
       "assignments:\n  a: 2 * r1\n  b: X + 1\n"
       "reactions:\n  - equation: X ->\n    rate: f(X)\n";
-  m = load(text);
+  m = tu_load_text(text, "x.yaml");
   ck_assert_int_eq(m->nassign_order, 2);
   ck_assert_int_eq(m->assign_order[0].index, 1);
   ck_assert_int_eq(m->assign_order[1].index, 0);
@@ -368,7 +359,7 @@ START_TEST(assign_order_puts_every_dependency_first) {
 END_TEST
 
 START_TEST(every_name_resolves_to_its_kind_and_index) {
-  muskx_model *m = load(full_model);
+  muskx_model *m = tu_load_text(full_model, "x.yaml");
   /* drive: act(A, Kd) * load */
   const muskx__expr *d = m->assignments[1].expr;
   ck_assert_int_eq(d->args[0]->kind, MUSKX__E_CALL);
@@ -404,7 +395,7 @@ START_TEST(every_name_resolves_to_its_kind_and_index) {
 END_TEST
 
 START_TEST(find_and_name_at_cover_every_kind) {
-  muskx_model *m = load(full_model);
+  muskx_model *m = tu_load_text(full_model, "x.yaml");
   static const struct {
     muskx_kind kind;
     const char *name;
@@ -429,7 +420,7 @@ START_TEST(find_and_name_at_cover_every_kind) {
 END_TEST
 
 START_TEST(queries_with_bad_arguments_return_null_or_minus_one) {
-  muskx_model *m = load(spec_example);
+  muskx_model *m = tu_load_text(spec_example, "x.yaml");
   ck_assert_int_eq(muskx_model_count(NULL, MUSKX_SPECIES), -1);
   ck_assert_int_eq(muskx_model_count(m, (muskx_kind)42), -1);
   ck_assert_ptr_null(muskx_model_name_at(m, MUSKX_SPECIES, 3));
@@ -551,7 +542,7 @@ START_TEST(duplicate_keys_are_found_in_large_sections) {
   len += (size_t)snprintf(text + len, cap - len, "muskx: 1\nmodel: {id: m}\nparameters:\n");
   for (size_t i = 0; i < n; i++)
     len += (size_t)snprintf(text + len, cap - len, "  p%zu: %zu\n", i, i);
-  muskx_model *m = load(text);
+  muskx_model *m = tu_load_text(text, "x.yaml");
   ck_assert_int_eq(muskx_model_count(m, MUSKX_PARAMETER), 5000);
   ck_assert_int_eq(muskx_model_find(m, MUSKX_PARAMETER, "p4321"), 4321);
   muskx_model_free(m);
@@ -564,9 +555,9 @@ START_TEST(duplicate_keys_are_found_in_large_sections) {
 END_TEST
 
 START_TEST(parameters_may_call_only_functions_that_see_no_model_names) {
-  muskx_model *m = load(
+  muskx_model *m = tu_load_text(
       "muskx: 1\nmodel: {id: m}\nfunctions:\n  dbl(x): 2 * x\n"
-      "parameters:\n  k1: 1\n  k2: dbl(k1) + pi\n");
+      "parameters:\n  k1: 1\n  k2: dbl(k1) + pi\n", "x.yaml");
   ck_assert_int_eq(m->params[1].value->args[0]->sym_kind, MUSKX__SYM_FUNCTION);
   muskx_model_free(m);
   muskx_error err = refuse(
@@ -588,7 +579,8 @@ START_TEST(a_parameter_cannot_refer_to_itself) {
 END_TEST
 
 START_TEST(names_of_model_things_hide_the_constants_pi_and_e) {
-  muskx_model *m = load("muskx: 1\nmodel: {id: m}\nspecies: {e: 1}\noutputs: {y: e * pi}\n");
+  muskx_model *m = tu_load_text(
+      "muskx: 1\nmodel: {id: m}\nspecies: {e: 1}\noutputs: {y: e * pi}\n", "x.yaml");
   ck_assert_int_eq(m->outputs[0].expr->args[0]->sym_kind, MUSKX__SYM_SPECIES);
   ck_assert_int_eq(m->outputs[0].expr->args[1]->sym_kind, MUSKX__SYM_CONST);
   muskx_model_free(m);

@@ -20,16 +20,6 @@
 #include "muskx.h"
 #include "testutil.h"
 
-static muskx_model *load_text(const char *text) {
-  muskx_model *m = NULL;
-  muskx_error err;
-  char buf[2048];
-  ck_assert_msg(muskx_model_load_string(text, strlen(text), "f.yaml", &m, &err) ==
-                    MUSKX_OK,
-                "%s", muskx_error_format(&err, buf, sizeof buf));
-  return m;
-}
-
 /* Runs m at times; returns the status, the rows done and the message. */
 static muskx_status run(const muskx_model *m, const double *times, size_t n,
                         size_t *rows, char *msg, size_t msglen) {
@@ -48,11 +38,11 @@ static void expect_in(const char *msg, const char *want) {
 }
 
 START_TEST(a_nan_or_infinite_output_stops_the_run_naming_time_and_expression) {
-  muskx_model *m = load_text("muskx: 1\nmodel: {id: f}\nspecies: {A: 1}\n"
-                             "odes: {A: -A}\n"
-                             "outputs:\n"
-                             "  ok: A / A\n"
-                             "  z: (A - A) / (A - A)\n");
+  muskx_model *m = tu_load_text("muskx: 1\nmodel: {id: f}\nspecies: {A: 1}\n"
+                                "odes: {A: -A}\n"
+                                "outputs:\n"
+                                "  ok: A / A\n"
+                                "  z: (A - A) / (A - A)\n", "f.yaml");
   double times[] = {0, 0.5, 1};
   size_t rows = 99;
   char msg[1024];
@@ -65,16 +55,16 @@ START_TEST(a_nan_or_infinite_output_stops_the_run_naming_time_and_expression) {
 
   /* exp(1000 t) is finite up to t = 0.7 (e^700 < 1.8e308), not at t = 1:
      the rows before the fault stay computed. */
-  m = load_text("muskx: 1\nmodel: {id: f}\nspecies: {A: 1}\nodes: {A: -A}\n"
-                "outputs:\n  big: exp(t*1000)\n");
+  m = tu_load_text("muskx: 1\nmodel: {id: f}\nspecies: {A: 1}\nodes: {A: -A}\n"
+                   "outputs:\n  big: exp(t*1000)\n", "f.yaml");
   ck_assert_int_eq(run(m, times, 3, &rows, msg, sizeof msg), MUSKX_ENONFINITE);
   ck_assert_uint_eq(rows, 2);
   expect_in(msg, "t=1: output 'big' is inf");
   expect_in(msg, "exp(t * 1000)");
   muskx_model_free(m);
 
-  m = load_text("muskx: 1\nmodel: {id: f}\nspecies: {A: 1}\nodes: {A: -A}\n"
-                "outputs:\n  q: pow(A - A, -1)\n");
+  m = tu_load_text("muskx: 1\nmodel: {id: f}\nspecies: {A: 1}\nodes: {A: -A}\n"
+                   "outputs:\n  q: pow(A - A, -1)\n", "f.yaml");
   ck_assert_int_eq(run(m, times, 3, &rows, msg, sizeof msg), MUSKX_ENONFINITE);
   expect_in(msg, "output 'q' is inf");
   muskx_model_free(m);
@@ -92,15 +82,15 @@ START_TEST(a_parameter_that_evaluates_to_infinity_is_refused_at_load) {
   expect_in(err.message, "parameter 'k' is inf (not finite)");
   ck_assert_int_eq(err.line, 3);
   /* 1e308*1.5 is still finite and loads. */
-  m = load_text("muskx: 1\nmodel: {id: p}\nparameters: {k: 1e300*1.5}\n"
-                "species: {A: 1}\nodes: {A: -A}\n");
+  m = tu_load_text("muskx: 1\nmodel: {id: p}\nparameters: {k: 1e300*1.5}\n"
+                   "species: {A: 1}\nodes: {A: -A}\n", "f.yaml");
   muskx_model_free(m);
 }
 END_TEST
 
 START_TEST(a_newton_matrix_that_overflows_is_reported_not_returned) {
-  muskx_model *m = load_text("muskx: 1\nmodel: {id: f}\nspecies: {A: 1}\n"
-                             "odes: {A: -1e308*A}\n");
+  muskx_model *m = tu_load_text("muskx: 1\nmodel: {id: f}\nspecies: {A: 1}\n"
+                                "odes: {A: -1e308*A}\n", "f.yaml");
   static const char *const solvers[] = {"dense", "klu", "spgmr"};
   static const muskx_linear_solver ls[] = {MUSKX_LS_DENSE, MUSKX_LS_KLU,
                                            MUSKX_LS_SPGMR};
@@ -121,8 +111,8 @@ START_TEST(a_newton_matrix_that_overflows_is_reported_not_returned) {
 END_TEST
 
 START_TEST(absurd_and_denormal_output_times_are_refused_quickly) {
-  muskx_model *m = load_text("muskx: 1\nmodel: {id: d}\nparameters: {k: 0.7}\n"
-                             "species: {A: 1.5}\nodes: {A: -k*A}\n");
+  muskx_model *m = tu_load_text("muskx: 1\nmodel: {id: d}\nparameters: {k: 0.7}\n"
+                                "species: {A: 1.5}\nodes: {A: -k*A}\n", "f.yaml");
   char msg[1024];
   size_t rows;
   double huge[] = {0, 1e307};

@@ -24,47 +24,6 @@
 #define SCN(name) ("tests/scenarios/" name)
 #define MONTH 30.4375
 
-static muskx_scenario *load_scenario(const char *path) {
-  muskx_scenario *sc = NULL;
-  muskx_error err;
-  char buf[2048];
-  memset(&err, 0, sizeof err);
-  muskx_access *a = tu_access(); /* scenarios name ../models/... */
-  muskx_status st = muskx_scenario_load_file_with(path, a, &sc, &err);
-  muskx_access_free(a);
-  ck_assert_msg(st == MUSKX_OK && sc != NULL, "loading %s: %s", path,
-                muskx_error_format(&err, buf, sizeof buf));
-  return sc;
-}
-
-/* A run of sc: sample times and reported values (caller frees both). */
-typedef struct run {
-  size_t n;
-  int nc;
-  double *t, *v;
-} run;
-
-static run run_scenario(const muskx_scenario *sc) {
-  run r;
-  muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
-  size_t done = 0;
-  r.n = muskx_scenario_sample_times(sc, NULL, 0);
-  r.nc = muskx_scenario_report_count(sc);
-  r.t = malloc(r.n * sizeof *r.t);
-  r.v = malloc(r.n * (size_t)r.nc * sizeof *r.v);
-  ck_assert(r.t != NULL && r.v != NULL);
-  ck_assert_uint_eq(muskx_scenario_sample_times(sc, r.t, r.n), r.n);
-  TU_OK(sim, muskx_scenario_run(sc, sim, r.v, r.n, &done));
-  ck_assert_uint_eq(done, r.n);
-  muskx_sim_free(sim);
-  return r;
-}
-
-static void run_free(run *r) {
-  free(r->t);
-  free(r->v);
-}
-
 /* The input table of `name` on sim. */
 static const muskx__table *table_of(const muskx_sim *sim, const char *name) {
   int i = muskx_model_find(sim->m, MUSKX_INPUT, name);
@@ -75,7 +34,7 @@ static const muskx__table *table_of(const muskx_sim *sim, const char *name) {
 /* ---------------------------------------------------------------------- */
 
 START_TEST(a_scenario_loads_with_its_header_phases_and_reports) {
-  muskx_scenario *sc = load_scenario(SCN("basic.yaml"));
+  muskx_scenario *sc = tu_load_scenario(SCN("basic.yaml"));
   ck_assert_str_eq(muskx_scenario_id(sc), "basic");
   ck_assert_str_eq(muskx_scenario_name(sc), "Basic test scenario");
   ck_assert_str_eq(muskx_scenario_description(sc), "every feature once");
@@ -114,7 +73,7 @@ START_TEST(a_scenario_loads_with_its_header_phases_and_reports) {
 END_TEST
 
 START_TEST(applying_builds_one_step_table_per_input_from_phases_and_exercise) {
-  muskx_scenario *sc = load_scenario(SCN("basic.yaml"));
+  muskx_scenario *sc = tu_load_scenario(SCN("basic.yaml"));
   muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
   TU_OK(sim, muskx_scenario_apply(sc, sim));
 
@@ -139,7 +98,7 @@ START_TEST(applying_builds_one_step_table_per_input_from_phases_and_exercise) {
 END_TEST
 
 START_TEST(drug_regimens_become_doses_in_the_target_unit) {
-  muskx_scenario *sc = load_scenario(SCN("basic.yaml"));
+  muskx_scenario *sc = tu_load_scenario(SCN("basic.yaml"));
   const muskx_model *m = muskx_scenario_model(sc);
   muskx_sim *sim = tu_sim(m);
   TU_OK(sim, muskx_scenario_apply(sc, sim));
@@ -179,7 +138,7 @@ START_TEST(drug_regimens_become_doses_in_the_target_unit) {
 END_TEST
 
 START_TEST(sample_times_are_the_grid_plus_every_phase_boundary) {
-  muskx_scenario *sc = load_scenario(SCN("basic.yaml"));
+  muskx_scenario *sc = tu_load_scenario(SCN("basic.yaml"));
   size_t n = muskx_scenario_sample_times(sc, NULL, 0);
   /* 0, 0.5, ..., 54 (109 points), then the end 54.4375. */
   ck_assert_uint_eq(n, 110);
@@ -206,22 +165,22 @@ static double unload_B(double t, double k) {
 }
 
 START_TEST(a_run_matches_the_analytic_solution) {
-  muskx_scenario *sc = load_scenario(SCN("unload.yaml"));
-  run r = run_scenario(sc);
+  muskx_scenario *sc = tu_load_scenario(SCN("unload.yaml"));
+  tu_scenario_run r = tu_run_scenario(sc);
   ck_assert_uint_eq(r.n, 151);
   for (size_t i = 0; i < r.n; i++) {
     double b = unload_B(r.t[i], 0.05);
     TU_CLOSE(r.v[i * 2 + 1], b, 1e-6, 1e-9, "B", r.t[i]);
     TU_CLOSE(r.v[i * 2 + 0], 100 * (b - 1), 1e-6, 1e-7, "B_pct", r.t[i]);
   }
-  run_free(&r);
+  tu_scenario_run_free(&r);
   muskx_scenario_free(sc);
 }
 END_TEST
 
 START_TEST(doses_in_a_run_match_their_superposed_exponentials) {
-  muskx_scenario *sc = load_scenario(SCN("basic.yaml"));
-  run r = run_scenario(sc);
+  muskx_scenario *sc = tu_load_scenario(SCN("basic.yaml"));
+  tu_scenario_run r = tu_run_scenario(sc);
   for (size_t i = 0; i < r.n; i++) {
     double t = r.t[i], depot = 0, central = 0;
     /* A sample at a dose time is after the dose (muskx_sim_run). */
@@ -235,18 +194,18 @@ START_TEST(doses_in_a_run_match_their_superposed_exponentials) {
     /* start: steady moved B from its initial 0.7 to 1 before day 0. */
     if (t <= 10) TU_CLOSE(r.v[i * 4 + 1], 1.0, 1e-8, 1e-9, "B", t);
   }
-  run_free(&r);
+  tu_scenario_run_free(&r);
   muskx_scenario_free(sc);
 }
 END_TEST
 
 START_TEST(start_defaults_keeps_the_initial_values) {
-  muskx_scenario *sc = load_scenario(SCN("defaults_start.yaml"));
-  run r = run_scenario(sc);
+  muskx_scenario *sc = tu_load_scenario(SCN("defaults_start.yaml"));
+  tu_scenario_run r = tu_run_scenario(sc);
   ck_assert_uint_eq(r.n, 5);
   for (size_t i = 0; i < r.n; i++)
     TU_CLOSE(r.v[i], 1 - 0.3 * exp(-0.05 * r.t[i]), 1e-6, 1e-9, "B", r.t[i]);
-  run_free(&r);
+  tu_scenario_run_free(&r);
   muskx_scenario_free(sc);
 }
 END_TEST
@@ -257,8 +216,8 @@ END_TEST
  * and checked against the analytic half-recovery time.
  */
 START_TEST(the_summary_agrees_with_the_time_course) {
-  muskx_scenario *sc = load_scenario(SCN("unload.yaml"));
-  run r = run_scenario(sc);
+  muskx_scenario *sc = tu_load_scenario(SCN("unload.yaml"));
+  tu_scenario_run r = tu_run_scenario(sc);
   muskx_summary *s = NULL;
   ck_assert_int_eq(muskx_summary_compute(sc, r.t, r.v, r.n, &s), MUSKX_OK);
   for (int c = 0; c < 2; c++) {
@@ -311,14 +270,14 @@ START_TEST(the_summary_agrees_with_the_time_course) {
   ck_assert(isnan(muskx_summary_get(s, MUSKX_SUMMARY_END, 0, 3)));
   ck_assert(isnan(muskx_summary_get(NULL, MUSKX_SUMMARY_END, 0, 0)));
   muskx_summary_free(s);
-  run_free(&r);
+  tu_scenario_run_free(&r);
   muskx_scenario_free(sc);
 }
 END_TEST
 
 START_TEST(a_run_cut_short_gives_nan_for_the_phases_it_did_not_reach) {
-  muskx_scenario *sc = load_scenario(SCN("unload.yaml"));
-  run r = run_scenario(sc);
+  muskx_scenario *sc = tu_load_scenario(SCN("unload.yaml"));
+  tu_scenario_run r = tu_run_scenario(sc);
   muskx_summary *s = NULL;
   ck_assert_int_eq(muskx_summary_compute(sc, r.t, r.v, 30, &s), MUSKX_OK);
   ck_assert(!isnan(muskx_summary_get(s, MUSKX_SUMMARY_END, 0, 0)));
@@ -328,24 +287,24 @@ START_TEST(a_run_cut_short_gives_nan_for_the_phases_it_did_not_reach) {
   /* Times must start at 0 and not decrease. */
   ck_assert_int_eq(muskx_summary_compute(sc, r.t + 1, r.v, 10, &s), MUSKX_EINVAL);
   ck_assert_ptr_null(s);
-  run_free(&r);
+  tu_scenario_run_free(&r);
   muskx_scenario_free(sc);
 }
 END_TEST
 
 START_TEST(scenario_set_overrides_a_value_before_the_steady_state) {
-  muskx_scenario *sc = load_scenario(SCN("unload.yaml"));
+  muskx_scenario *sc = tu_load_scenario(SCN("unload.yaml"));
   ck_assert_int_eq(muskx_scenario_set(sc, "k_B", 0.1), MUSKX_OK);
-  run r = run_scenario(sc);
+  tu_scenario_run r = tu_run_scenario(sc);
   for (size_t i = 0; i < r.n; i++)
     TU_CLOSE(r.v[i * 2 + 1], unload_B(r.t[i], 0.1), 1e-6, 1e-9, "B", r.t[i]);
-  run_free(&r);
+  tu_scenario_run_free(&r);
   /* An input's baseline: the steady state and phases without a value of
      their own use it. */
   ck_assert_int_eq(muskx_scenario_set(sc, "loading", 0.9), MUSKX_OK);
-  r = run_scenario(sc);
+  r = tu_run_scenario(sc);
   TU_CLOSE(r.v[1], 0.9, 1e-8, 1e-9, "B", 0.0);
-  run_free(&r);
+  tu_scenario_run_free(&r);
   ck_assert_int_eq(muskx_scenario_set(sc, "k_bone", 1), MUSKX_ENOTFOUND);
   ck_assert_ptr_nonnull(strstr(muskx_scenario_errmsg(sc),
                                "has no parameter, species or input 'k_bone'"));
@@ -357,7 +316,7 @@ START_TEST(scenario_set_overrides_a_value_before_the_steady_state) {
 END_TEST
 
 START_TEST(apply_refuses_a_simulation_of_another_model) {
-  muskx_scenario *sc = load_scenario(SCN("unload.yaml"));
+  muskx_scenario *sc = tu_load_scenario(SCN("unload.yaml"));
   muskx_model *other = tu_load(TEST_MODEL("scenario_bone.yaml"));
   muskx_sim *sim = tu_sim(other);
   ck_assert_int_eq(muskx_scenario_apply(sc, sim), MUSKX_EINVAL);
@@ -450,10 +409,10 @@ END_TEST
 /* Every shipped scenario loads, runs to its end with finite numbers, and
    its summary's end-of-phase values are rows of its time course. */
 START_TEST(every_shipped_scenario_runs_and_summarises) {
-  muskx_scenario *sc = load_scenario(shipped[_i]);
+  muskx_scenario *sc = tu_load_scenario(shipped[_i]);
   ck_assert_msg(muskx_scenario_reference_count(sc) > 0,
                 "%s cites nothing", shipped[_i]);
-  run r = run_scenario(sc);
+  tu_scenario_run r = tu_run_scenario(sc);
   for (size_t i = 0; i < r.n * (size_t)r.nc; i++)
     ck_assert_msg(isfinite(r.v[i]), "%s: non-finite value", shipped[_i]);
   muskx_summary *s = NULL;
@@ -467,7 +426,7 @@ START_TEST(every_shipped_scenario_runs_and_summarises) {
                           muskx_summary_shown(s, c, r.v[k * (size_t)r.nc + (size_t)c]));
   }
   muskx_summary_free(s);
-  run_free(&r);
+  tu_scenario_run_free(&r);
   muskx_scenario_free(sc);
 }
 END_TEST

@@ -31,19 +31,6 @@ static double integral_k(double t, double base) {
   return base * (a + c) + 0.2 * b;
 }
 
-static muskx_scenario *load_path(const char *path) {
-  muskx_scenario *sc = NULL;
-  muskx_error err;
-  char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 64];
-  memset(&err, 0, sizeof err);
-  muskx_access *a = tu_access(); /* the scenario names ../models/... */
-  muskx_status st =
-      muskx_scenario_load_file_with(path, a, &sc, &err);
-  muskx_access_free(a);
-  ck_assert_msg(st == MUSKX_OK, "%s", muskx_error_format(&err, buf, sizeof buf));
-  return sc;
-}
-
 static void check_run(muskx_scenario *sc, muskx_sim *sim, double base) {
   size_t n = muskx_scenario_sample_times(sc, NULL, 0);
   ck_assert_uint_eq(n, 31);
@@ -60,7 +47,7 @@ static void check_run(muskx_scenario *sc, muskx_sim *sim, double base) {
 }
 
 static muskx_scenario *load(void) {
-  return load_path("tests/scenarios/param_phases.yaml");
+  return tu_load_scenario("tests/scenarios/param_phases.yaml");
 }
 
 START_TEST(phases_drive_a_parameter) {
@@ -82,13 +69,14 @@ START_TEST(phases_drive_a_parameter) {
 END_TEST
 
 START_TEST(model_in_hours) {
-  muskx_scenario *sc = load_path("tests/scenarios/param_phases_hours.yaml");
+  muskx_scenario *sc =
+      tu_load_scenario("tests/scenarios/param_phases_hours.yaml");
   muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
   check_run(sc, sim, 0.1);
   muskx_sim_free(sim);
   muskx_scenario_free(sc);
 
-  sc = load_path("tests/scenarios/doses_hours.yaml");
+  sc = tu_load_scenario("tests/scenarios/doses_hours.yaml");
   sim = tu_sim(muskx_scenario_model(sc));
   size_t n = muskx_scenario_sample_times(sc, NULL, 0);
   ck_assert_uint_eq(n, 31);

@@ -19,16 +19,6 @@
 #define RTOL 1e-6  /* two-sided: |got - ref| <= ATOL + RTOL |ref| */
 #define ATOL 1e-9
 
-static muskx_model *load_text(const char *yaml) {
-  muskx_model *m = NULL;
-  muskx_error err;
-  char buf[2048];
-  memset(&err, 0, sizeof err);
-  muskx_status st = muskx_model_load_string(yaml, strlen(yaml), "sens", &m, &err);
-  ck_assert_msg(st == MUSKX_OK, "load: %s", muskx_error_format(&err, buf, sizeof buf));
-  return m;
-}
-
 /* A sim at tight tolerances with sensitivity parameters names. */
 static muskx_sim *sens_sim(const muskx_model *m, const char *const *names, int n) {
   muskx_sim *s = tu_sim(m);
@@ -51,7 +41,7 @@ static const char DECAY[] =
     "outputs: {twoA: 2*A + k}\n";
 
 START_TEST(decay_by_rate_and_initial_value_expression) {
-  muskx_model *m = load_text(DECAY);
+  muskx_model *m = tu_load_text(DECAY, "sens");
   const char *names[] = {"k", "A0"};
   muskx_sim *s = sens_sim(m, names, 2);
   double times[6] = {0, 0.5, 1, 2, 4, 8}, out[6 * 2], sens[6 * 2 * 2];
@@ -95,7 +85,7 @@ END_TEST
    A' = -(k + c) A, k = a + 2 b, so dA/da = -t A, dA/db = -2 t A,
    dA/dc = -t A, dA/dA0 = A / A0. */
 START_TEST(derived_and_direct_parameters_in_one_rate) {
-  muskx_model *m = load_text(
+  muskx_model *m = tu_load_text(
       "muskx: 1\n"
       "model: {id: derived}\n"
       "parameters:\n"
@@ -106,7 +96,7 @@ START_TEST(derived_and_direct_parameters_in_one_rate) {
       "  k: {value: a + 2*b}\n"
       "species: {A: A0}\n"
       "reactions:\n"
-      "  - {equation: A ->, rate: k*A + c*A}\n");
+      "  - {equation: A ->, rate: k*A + c*A}\n", "sens");
   const char *names[] = {"a", "b", "c", "A0"};
   muskx_sim *s = sens_sim(m, names, 4);
   double times[5] = {0, 0.5, 2, 5, 9}, out[5], sens[5 * 4];
@@ -125,14 +115,14 @@ START_TEST(derived_and_direct_parameters_in_one_rate) {
 END_TEST
 
 START_TEST(compartment_volume) {
-  muskx_model *m = load_text(
+  muskx_model *m = tu_load_text(
       "muskx: 1\n"
       "model: {id: vol}\n"
       "parameters: {k: 0.3}\n"
       "compartments: {V: 2}\n"
       "species: {A: {initial: 1, compartment: V}}\n"
       "reactions:\n"
-      "  - {equation: A ->, rate: k*A}\n");
+      "  - {equation: A ->, rate: k*A}\n", "sens");
   const char *names[] = {"V"};
   muskx_sim *s = sens_sim(m, names, 1);
   double times[3] = {0, 3, 10}, out[3], sens[3];
@@ -178,7 +168,7 @@ END_TEST
 /* A' = -k A; when A < thr: A := A + c. The event time tau = ln(A0/thr)/k
    moves with k, thr and A0; after it A = (thr + c)(A0/thr) e^{-kt}. */
 START_TEST(state_reset_at_a_state_dependent_event) {
-  muskx_model *m = load_text(
+  muskx_model *m = tu_load_text(
       "muskx: 1\n"
       "model: {id: reset}\n"
       "parameters: {k: 0.5, A0: 1, thr: 0.5, c: 2}\n"
@@ -186,7 +176,7 @@ START_TEST(state_reset_at_a_state_dependent_event) {
       "reactions:\n"
       "  - {equation: A ->, rate: k*A}\n"
       "events:\n"
-      "  - {id: kick, when: A < thr, set: {A: A + c}}\n");
+      "  - {id: kick, when: A < thr, set: {A: A + c}}\n", "sens");
   const char *names[] = {"k", "A0", "thr", "c"};
   muskx_sim *s = sens_sim(m, names, 4);
   double times[5] = {0, 1, 2, 3, 4}, out[5], sens[5 * 4];
@@ -212,7 +202,7 @@ END_TEST
 
 /* when t >= 1: k := k2, so A = e^{-k} e^{-k2 (t-1)} after t = 1. */
 START_TEST(event_switches_a_parameter) {
-  muskx_model *m = load_text(
+  muskx_model *m = tu_load_text(
       "muskx: 1\n"
       "model: {id: switch}\n"
       "parameters: {k: 0.4, k2: 1.5}\n"
@@ -220,7 +210,7 @@ START_TEST(event_switches_a_parameter) {
       "reactions:\n"
       "  - {equation: A ->, rate: k*A}\n"
       "events:\n"
-      "  - {id: sw, when: t >= 1, set: {k: k2}}\n");
+      "  - {id: sw, when: t >= 1, set: {k: k2}}\n", "sens");
   const char *names[] = {"k", "k2"};
   muskx_sim *s = sens_sim(m, names, 2);
   double times[4] = {0, 0.5, 2, 3}, out[4], sens[4 * 2];
@@ -238,7 +228,7 @@ START_TEST(event_switches_a_parameter) {
 END_TEST
 
 START_TEST(bolus_dose) {
-  muskx_model *m = load_text(DECAY);
+  muskx_model *m = tu_load_text(DECAY, "sens");
   const char *names[] = {"k", "A0"};
   muskx_sim *s = sens_sim(m, names, 2);
   TU_OK(s, muskx_sim_add_dose(s, "A", 1.0, 0.7, 0, 1));
@@ -268,7 +258,7 @@ static const char SYNTH[] =
     "  - {equation: B ->, rate: d*B}\n";
 
 START_TEST(steady_state_and_a_run_from_it) {
-  muskx_model *m = load_text(SYNTH);
+  muskx_model *m = tu_load_text(SYNTH, "sens");
   const char *names[] = {"s", "k", "d"};
   muskx_sim *sim = sens_sim(m, names, 3);
   double y[2], S[2 * 3];
@@ -306,13 +296,13 @@ START_TEST(a_conservation_law_gives_the_constrained_steady_state_sensitivities) 
      A = kb / (kf + kb), B = kf / (kf + kb) moves with kf as
      dA/dkf = -kb / (kf + kb)^2 = -2/9, dB/dkf = 2/9; and with the initial
      value A0 (total A0 + B0) as dA/dA0 = kb / (kf + kb) = 2/3. */
-  muskx_model *m = load_text(
+  muskx_model *m = tu_load_text(
       "muskx: 1\n"
       "model: {id: closed}\n"
       "parameters: {kf: 1, kb: 2}\n"
       "species: {A: 1, B: 0}\n"
       "reactions:\n"
-      "  - {equation: A <-> B, rate: kf*A - kb*B}\n");
+      "  - {equation: A <-> B, rate: kf*A - kb*B}\n", "sens");
   const char *names[] = {"kf", "A"};
   muskx_sim *s = sens_sim(m, names, 2);
   double y[2], S[4];
@@ -330,12 +320,12 @@ END_TEST
 START_TEST(a_singular_jacobian_without_conservation_law_is_refused) {
   /* dA/dt = p - (A - 1)^2 at p = 0: J = 0 at A = 1, and no conservation
      law explains it (J s = -df/dp = -1 has no solution). */
-  muskx_model *m = load_text(
+  muskx_model *m = tu_load_text(
       "muskx: 1\n"
       "model: {id: fold}\n"
       "parameters: {p: 0}\n"
       "species: {A: 1}\n"
-      "odes: {A: p - (A - 1)^2}\n");
+      "odes: {A: p - (A - 1)^2}\n", "sens");
   const char *names[] = {"p"};
   muskx_sim *s = sens_sim(m, names, 1);
   double y[1], S[1];
@@ -371,14 +361,14 @@ START_TEST(bad_choices_are_named) {
   muskx_sim_free(s);
   muskx_model_free(m);
 
-  m = load_text("muskx: 1\n"
-                "model: {id: dae}\n"
-                "parameters: {k: 0.7, T: 3}\n"
-                "species: {A: 1.5, B: 0, C: 0}\n"
-                "reactions:\n"
-                "  - {equation: A -> B, rate: k*A}\n"
-                "algebraic:\n"
-                "  - A + C - T\n");
+  m = tu_load_text("muskx: 1\n"
+                   "model: {id: dae}\n"
+                   "parameters: {k: 0.7, T: 3}\n"
+                   "species: {A: 1.5, B: 0, C: 0}\n"
+                   "reactions:\n"
+                   "  - {equation: A -> B, rate: k*A}\n"
+                   "algebraic:\n"
+                   "  - A + C - T\n", "sens");
   s = tu_sim(m);
   const char *k[] = {"k"};
   ck_assert_int_eq(muskx_sim_set_sens_params(s, k, 1), MUSKX_EUNSUPPORTED);
@@ -386,14 +376,14 @@ START_TEST(bad_choices_are_named) {
   muskx_sim_free(s);
   muskx_model_free(m);
 
-  m = load_text("muskx: 1\n"
-                "model: {id: timed}\n"
-                "parameters: {k: 0.7, t1: 2}\n"
-                "species: {A: 1}\n"
-                "reactions:\n"
-                "  - {equation: A ->, rate: k*A}\n"
-                "events:\n"
-                "  - {id: e1, at: t1, set: {A: 1}}\n");
+  m = tu_load_text("muskx: 1\n"
+                   "model: {id: timed}\n"
+                   "parameters: {k: 0.7, t1: 2}\n"
+                   "species: {A: 1}\n"
+                   "reactions:\n"
+                   "  - {equation: A ->, rate: k*A}\n"
+                   "events:\n"
+                   "  - {id: e1, at: t1, set: {A: 1}}\n", "sens");
   s = tu_sim(m);
   const char *t1[] = {"t1"};
   TU_OK(s, muskx_sim_set_sens_params(s, t1, 1));

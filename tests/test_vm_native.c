@@ -325,18 +325,6 @@ END_TEST
 
 /* ------------------------------------------------------------ ensembles */
 
-static muskx_scenario *iss(void) {
-  muskx_scenario *sc = NULL;
-  muskx_error err;
-  memset(&err, 0, sizeof err);
-  muskx_access *a = tu_access();
-  ck_assert_msg(muskx_scenario_load_file_with("scenarios/iss_exercise.yaml",
-                                              a, &sc, &err) == MUSKX_OK,
-                "%s", err.message);
-  muskx_access_free(a);
-  return sc;
-}
-
 /* n members of the ISS crew (two traits varied, as bench_crew), their
    kept trajectories; native: the compiler, or NULL for the VM. */
 static double *crew(muskx_scenario *sc, size_t n, int threads,
@@ -381,7 +369,7 @@ static double *crew(muskx_scenario *sc, size_t n, int threads,
 }
 
 START_TEST(the_iss_crew_gives_the_vm_bytes_on_one_and_two_threads) {
-  muskx_scenario *sc = iss();
+  muskx_scenario *sc = tu_load_scenario("scenarios/iss_exercise.yaml");
   size_t n1, n2, n3;
   muskx_status st;
   char dir[] = "/tmp/muskx-test-native-XXXXXX"; /* one build for both */
@@ -412,7 +400,7 @@ START_TEST(the_iss_crew_gives_the_vm_bytes_on_one_and_two_threads) {
 END_TEST
 
 START_TEST(without_a_compiler_the_vm_runs_the_members) {
-  muskx_scenario *sc = iss();
+  muskx_scenario *sc = tu_load_scenario("scenarios/iss_exercise.yaml");
   size_t n1, n2;
   muskx_status st;
   double *vm = crew(sc, 3, 1, NULL, NULL, &n1, NULL, NULL);
@@ -428,7 +416,7 @@ END_TEST
 START_TEST(the_cache_is_reused_and_a_corrupt_file_rebuilt) {
   char dir[] = "/tmp/muskx-test-native-XXXXXX";
   ck_assert_ptr_nonnull(mkdtemp(dir));
-  muskx_scenario *sc = iss();
+  muskx_scenario *sc = tu_load_scenario("scenarios/iss_exercise.yaml");
   size_t n0, n1, n2, n3;
   muskx_status st;
   double *vm = crew(sc, 2, 1, NULL, NULL, &n0, NULL, NULL);
@@ -544,16 +532,6 @@ END_TEST
 
 /* ------------------------------------------- other kinds of model, natively */
 
-static muskx_model *load_text(const char *text) {
-  muskx_model *m = NULL;
-  muskx_error err;
-  memset(&err, 0, sizeof err);
-  ck_assert_msg(muskx_model_load_string(text, strlen(text), "native.yaml", &m,
-                                        &err) == MUSKX_OK,
-                "%s", err.message);
-  return m;
-}
-
 /* n members of m with `vary` uniform in [lo, hi], column col, at times;
    native: NULL (the VM) or the compiler. Trajectories, members x times. */
 static double *members(const muskx_model *m, const char *vary, double lo,
@@ -587,10 +565,10 @@ START_TEST(an_event_that_sets_a_parameter_refreshes_the_cached_parts) {
   /* dA/dt = -k^n A with n = 2, k^n of parameters only (computed once
      into the cache); at t = 1 an event doubles k, so from there
      A = A(1) exp(-(2k)^2 (t - 1)): a stale cache would keep k^2 */
-  muskx_model *m = load_text(
+  muskx_model *m = tu_load_text(
       "muskx: 1\nmodel: {id: kick}\nparameters: {k: 0.5, n: 2}\n"
       "species: {A: 1}\nodes: {A: \"-pow(k, n)*A\"}\noutputs: {a: A}\n"
-      "events:\n  - {id: double, at: 1, set: {k: 2*k}}\n");
+      "events:\n  - {id: double, at: 1, set: {k: 2*k}}\n", "native.yaml");
   enum { N = 12, NT = 5 };
   const double times[NT] = {0, 0.5, 1, 1.5, 3};
   double k[N];
@@ -613,15 +591,15 @@ END_TEST
 START_TEST(delay_and_algebraic_models_give_the_vm_bytes) {
   /* x' = k delay(u, 2) with a step input (x = k (t - 3) after t = 3),
      and A -> B with the algebraic C = T - A (IDA) */
-  muskx_model *dde = load_text(
+  muskx_model *dde = tu_load_text(
       "muskx: 1\nmodel: {id: step}\nparameters: {k: 1}\nspecies: {x: 0}\n"
       "inputs:\n  u: {times: [0, 1], values: [0, 1], interp: step}\n"
-      "odes:\n  x: k*delay(u, 2)\n");
-  muskx_model *dae = load_text(
+      "odes:\n  x: k*delay(u, 2)\n", "native.yaml");
+  muskx_model *dae = tu_load_text(
       "muskx: 1\nmodel: {id: conservation}\nparameters: {k: 0.7, T: 3}\n"
       "species: {A: 1.5, B: 0, C: 0}\n"
       "reactions:\n  - {equation: A -> B, rate: k*A}\n"
-      "algebraic:\n  - A + C - T\n");
+      "algebraic:\n  - A + C - T\n", "native.yaml");
   enum { N = 6, NT = 5 };
   const double times[NT] = {0, 1, 2.5, 4, 6};
   double k[N];

@@ -1,8 +1,8 @@
 /*
  * testutil.h -- small helpers shared by the Check tests that use the public
- * API (test_solver.c, test_api.c, test_jacobian.c): load a model or fail
- * with its file:line:col message, create a simulation, run and fail with
- * the simulation's message, look up output columns, and compare numbers in
+ * API: load a model (from a file or from text) or a scenario or fail with
+ * its file:line:col message, create a simulation, run a simulation or a
+ * whole scenario and fail with the simulation's message, look up output columns, and compare numbers in
  * the |got - ref| <= atol + rtol |ref| and weighted RMS styles.
  *
  * Everything is static inline so that a test file that does not use a
@@ -15,6 +15,7 @@
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "muskx.h"
@@ -50,12 +51,53 @@ static inline muskx_model *tu_load(const char *path) {
   return m;
 }
 
+/* Loads YAML (or SBML) text held in memory, reported as `name` in its
+   messages (NULL: "<string>"), or aborts the test with the loader's
+   "name:line:col: msg" and the test line that asked for it. Imports in the
+   text resolve against the current folder, as muskx_model_load_string's. */
+#define tu_load_text(text, name) \
+  tu_load_text_at((text), (name), __FILE__, __LINE__)
+
+static inline muskx_model *tu_load_text_at(const char *text, const char *name,
+                                           const char *file, int line) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 64];
+
+  memset(&err, 0, sizeof err);
+  muskx_status st = muskx_model_load_string(text, strlen(text), name, &m, &err);
+  if (st != MUSKX_OK || m == NULL) {
+    ck_abort_msg("%s:%d: loading %s failed (%s): %s", file, line,
+                 name ? name : "<string>", muskx_status_name(st),
+                 muskx_error_format(&err, buf, sizeof buf));
+  }
+  return m;
+}
+
 static inline muskx_sim *tu_sim(const muskx_model *m) {
   muskx_sim *s = NULL;
   muskx_status st = muskx_sim_create(m, &s);
   ck_assert_msg(st == MUSKX_OK && s != NULL, "muskx_sim_create: %s",
                 muskx_strerror(st));
   return s;
+}
+
+/* Loads the scenario at path, with the repository readable (scenarios
+   name ../models/...), or aborts with the loader's "file:line:col: msg". */
+static inline muskx_scenario *tu_load_scenario(const char *path) {
+  muskx_scenario *sc = NULL;
+  muskx_error err;
+  char buf[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 64];
+
+  memset(&err, 0, sizeof err);
+  muskx_access *a = tu_access();
+  muskx_status st = muskx_scenario_load_file_with(path, a, &sc, &err);
+  muskx_access_free(a);
+  if (st != MUSKX_OK || sc == NULL) {
+    ck_abort_msg("loading %s failed (%s): %s", path, muskx_status_name(st),
+                 muskx_error_format(&err, buf, sizeof buf));
+  }
+  return sc;
 }
 
 /* Aborts with the simulation's message when st is not MUSKX_OK. */
@@ -74,6 +116,36 @@ static inline void tu_run(muskx_sim *s, const double *times, size_t n,
   ck_assert_msg(st == MUSKX_OK, "muskx_sim_run -> %s: %s",
                 muskx_status_name(st), muskx_sim_errmsg(s));
   ck_assert_msg(rows == n, "muskx_sim_run wrote %zu rows of %zu", rows, n);
+}
+
+/* A whole run of a scenario on a fresh simulation of its model: its n
+   sample times t and the nc reported values of each, v (n x nc). Free
+   with tu_scenario_run_free. */
+typedef struct tu_scenario_run {
+  size_t n;
+  int nc;
+  double *t, *v;
+} tu_scenario_run;
+
+static inline tu_scenario_run tu_run_scenario(const muskx_scenario *sc) {
+  tu_scenario_run r;
+  muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
+  size_t done = 0;
+  r.n = muskx_scenario_sample_times(sc, NULL, 0);
+  r.nc = muskx_scenario_report_count(sc);
+  r.t = malloc(r.n * sizeof *r.t);
+  r.v = malloc(r.n * (size_t)r.nc * sizeof *r.v);
+  ck_assert(r.t != NULL && r.v != NULL);
+  ck_assert_uint_eq(muskx_scenario_sample_times(sc, r.t, r.n), r.n);
+  TU_OK(sim, muskx_scenario_run(sc, sim, r.v, r.n, &done));
+  ck_assert_uint_eq(done, r.n);
+  muskx_sim_free(sim);
+  return r;
+}
+
+static inline void tu_scenario_run_free(tu_scenario_run *r) {
+  free(r->t);
+  free(r->v);
 }
 
 /* Column of a species or an output in a run's rows (species first). */

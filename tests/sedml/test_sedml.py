@@ -14,6 +14,9 @@ supported.
                    bone mass z to 100 % within 0.1 % at day 1000
   an OMEX archive  built here from decay.sedml, run with `muskx omex`;
                    outputs in DIR/decay.sedml/; a zip-slip entry refused
+  MathML           data generators with rational and e-notation numbers,
+                   a logbase and a root's degree against closed forms; bad
+                   numbers and arities refused at their line
 
 Prints one line per check, then "N passed, N failed" (run by make test).
 """
@@ -45,7 +48,7 @@ def run(*args):
     env = dict(os.environ)
     env["MUSKX_ALLOW_PATH"] = ROOT   # komarova2003.sedml names ../../models
     return subprocess.run([MUSKX] + list(args), capture_output=True,
-                          text=True, env=env)
+                          text=True, errors="replace", env=env)
 
 
 def table(path):
@@ -165,8 +168,8 @@ def test_omex(tmp):
           "not a readable COMBINE archive" in p.stderr, p.stderr)
 
 
-def refused(tmp, name, old, new, want, old2=None, new2=None):
-    with open(os.path.join(HERE, "decay.sedml")) as f:
+def refused(tmp, name, old, new, want, old2=None, new2=None, base="decay.sedml"):
+    with open(os.path.join(HERE, base)) as f:
         text = f.read()
     assert old in text, old
     text = text.replace(old, new)
@@ -185,6 +188,63 @@ def refused(tmp, name, old, new, want, old2=None, new2=None):
               not os.path.exists(os.path.join(out, "report.csv")), p.stderr)
     finally:
         os.remove(path)
+
+
+TWO_A = "<apply><times/><ci>two</ci><ci>A</ci></apply>"
+
+
+def test_math(tmp):
+    """Data generators 2A rewritten in MathML the evaluator must get right,
+    each against its closed form in A; then math that must be refused at
+    its line, not read as some other number (a <cn> beside an element
+    crashed the tool; 2<sep/>x was read as 2, a logbase or a root's degree
+    was ignored, a rational read as e-notation, a minus of three gave NaN)."""
+    with open(os.path.join(HERE, "decay.sedml")) as f:
+        text = f.read()
+    cases = [
+        ("rational 1/4", '<apply><times/><cn type="rational"> 1 <sep/> 4 </cn>'
+         '<ci>A</ci></apply>', lambda a: a / 4),
+        ("e-notation 2e-1", '<apply><times/><cn type="e-notation">2<sep/>-1</cn>'
+         '<ci>A</ci></apply>', lambda a: 0.2 * a),
+        ("log with logbase 2", '<apply><log/><logbase><cn>2</cn></logbase>'
+         '<ci>A</ci></apply>', math.log2),
+        ("root with degree 3", '<apply><root/><degree><cn>3</cn></degree>'
+         '<ci>A</ci></apply>', lambda a: a ** (1.0 / 3.0)),
+        ("log without logbase (base 10)", '<apply><log/><ci>A</ci></apply>',
+         math.log10),
+    ]
+    for k, (name, mathml, f) in enumerate(cases):
+        path = os.path.join(HERE, ".math-%d.sedml" % k)
+        try:
+            with open(path, "w") as out:
+                out.write(text.replace(TWO_A, mathml))
+            d = os.path.join(tmp, "math-%d" % k)
+            p = run("sedml", path, "-o", d)
+            ok = p.returncode == 0
+            if ok:
+                t = table(os.path.join(d, "report.csv"))
+                ok = len(t["A"]) == 21 and all(close(v, f(a), 1e-13)
+                                               for a, v in zip(t["A"], t["2A"]))
+            check("math: %s matches its closed form" % name, ok, p.stderr)
+        finally:
+            os.remove(path)
+    refused(tmp, "cn-sep-beside-an-element", TWO_A,
+            '<apply><times/><cn type="e-notation"><b/><sep/>2</cn><ci>A</ci></apply>',
+            'a <cn type="e-notation"> that is not number<sep/>number')
+    refused(tmp, "cn-exponent-not-a-number", TWO_A,
+            '<apply><times/><cn type="e-notation">2<sep/>x</cn><ci>A</ci></apply>',
+            'a <cn type="e-notation"> that is not number<sep/>number')
+    refused(tmp, "cn-decimal-comma", TWO_A,
+            "<apply><times/><cn>2,5</cn><ci>A</ci></apply>",
+            "a <cn> that is not a number: '2,5'")
+    refused(tmp, "minus-of-three", TWO_A,
+            "<apply><minus/><ci>A</ci><ci>A</ci><ci>A</ci></apply>",
+            "<minus/> with 3 arguments")
+    refused(tmp, "undefined-ci", TWO_A,
+            "<apply><times/><ci>three</ci><ci>A</ci></apply>",
+            "'three' is not a variable or parameter of the data generator")
+    refused(tmp, "vectorRange-junk", "<value>1</value>", "<value>0.5abc</value>",
+            "a vectorRange value is not a number: '0.5abc'", base="scan.sedml")
 
 
 def test_algorithm_warning(tmp):
@@ -244,6 +304,7 @@ def main():
         test_omex(tmp)
         test_algorithm_warning(tmp)
         test_refusals(tmp)
+        test_math(tmp)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -52,6 +52,19 @@ def _load_error(err):
                column=err.column, formatted=text(buf.value))
 
 
+def _open(call, allow_path, *args):
+    """The handle call(*args, access, &handle, &err) makes -- the shape of
+    every muskx_*_load_*_with() -- with allow_path's folders readable;
+    raises the ModelError of a refusal."""
+    handle = ctypes.c_void_p()
+    err = _lib.Error()
+    with access(allow_path) as acc:
+        status = call(*args, acc, ctypes.byref(handle), ctypes.byref(err))
+    if status != _lib.OK:
+        raise _load_error(err)
+    return handle
+
+
 def sbml_to_yaml(path, l2_initial_trigger=None):
     """Translates the SBML file at path into muskx model YAML; returns str.
 
@@ -103,15 +116,8 @@ def load(path, allow_path=None, l2_initial_trigger=None):
     if l2_initial_trigger is not None:
         return loads(sbml_to_yaml(path, l2_initial_trigger),
                      name=os.fsdecode(path), allow_path=allow_path)
-    handle = ctypes.c_void_p()
-    err = _lib.Error()
-    with access(allow_path) as acc:
-        status = lib.muskx_model_load_file_with(os.fsencode(path), acc,
-                                                ctypes.byref(handle),
-                                                ctypes.byref(err))
-    if status != _lib.OK:
-        raise _load_error(err)
-    return Model(handle)
+    return Model(_open(lib.muskx_model_load_file_with, allow_path,
+                       os.fsencode(path)))
 
 
 def loads(text_, name=None, allow_path=None):
@@ -132,15 +138,8 @@ def loads(text_, name=None, allow_path=None):
     data = text_.encode("utf-8") if isinstance(text_, str) else bytes(text_)
     if _looks_like_sbml(data):
         return _loads_sbml(data, name, allow_path)
-    handle = ctypes.c_void_p()
-    err = _lib.Error()
-    with access(allow_path) as acc:
-        status = lib.muskx_model_load_string_with(
-            data, len(data), encode(name) if name is not None else None,
-            acc, ctypes.byref(handle), ctypes.byref(err))
-    if status != _lib.OK:
-        raise _load_error(err)
-    return Model(handle)
+    return Model(_open(lib.muskx_model_load_string_with, allow_path, data,
+                       len(data), encode(name) if name is not None else None))
 
 
 def _looks_like_sbml(data):

@@ -21,8 +21,7 @@ import os
 from . import _lib
 from ._lib import lib, text, status_name
 from .errors import error_class
-from ._access import access
-from .model import _Handle, _ptr, _load_error
+from .model import _Handle, _ptr, _open
 from .result import new_buffer, from_sequence
 
 __all__ = ["Problem", "SCALES"]
@@ -68,15 +67,8 @@ class Problem:
         list of folders, as for muskx.load()). Raises ModelError naming
         file, line and column of a bad cell, ModelFileError when a file
         cannot be read."""
-        handle = ctypes.c_void_p()
-        err = _lib.Error()
-        with access(allow_path) as acc:
-            status = lib.muskx_petab_load_with(os.fsencode(path), acc,
-                                               ctypes.byref(handle),
-                                               ctypes.byref(err))
-        if status != _lib.OK:
-            raise _load_error(err)
-        return cls(handle, os.fspath(path))
+        return cls(_open(lib.muskx_petab_load_with, allow_path,
+                         os.fsencode(path)), os.fspath(path))
 
     def _theta(self, theta):
         if theta is None:

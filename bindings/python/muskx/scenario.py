@@ -23,8 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from . import _lib
 from ._lib import lib, text, encode, status_name
 from .errors import NameNotFoundError, error_class, MuskxError
-from ._access import access
-from .model import Model, _Handle, _Sim, _ptr, _load_error, _number
+from .model import Model, _Handle, _Sim, _ptr, _number, _open
 from .result import Result, numpy, new_buffer
 
 __all__ = ["Scenario", "ScenarioResult", "Comparison", "load_scenario",
@@ -46,15 +45,8 @@ def load_scenario(path, allow_path=None):
     found, root = _data.find(path, "scenario")
     if found is not None:   # a shipped scenario by name: "iss_exercise"
         path, allow_path = found, _data.with_root(allow_path, root)
-    handle = ctypes.c_void_p()
-    err = _lib.Error()
-    with access(allow_path) as acc:
-        status = lib.muskx_scenario_load_file_with(os.fsencode(path), acc,
-                                                   ctypes.byref(handle),
-                                                   ctypes.byref(err))
-    if status != _lib.OK:
-        raise _load_error(err)
-    return Scenario(handle)
+    return Scenario(_open(lib.muskx_scenario_load_file_with, allow_path,
+                          os.fsencode(path)))
 
 
 def run_scenario(path_or_scenario, set=None, allow_path=None):
