@@ -1201,7 +1201,7 @@ typedef enum {
   MUSKX_FIT_LM = 1,     /* projected Levenberg-Marquardt */
   MUSKX_FIT_HYBRID = 2, /* the dogleg until it stalls, then the LM; no
                            gradient test (default) */
-  MUSKX_FIT_FIDES = 3   /* interior trust region after Fides: Gauss-Newton
+  MUSKX_FIT_FIDES = 3   /* trust region after Fides (2-D subspace): Gauss-Newton
                            plus a secant term when it stalls; no gradient
                            test */
 } muskx_fit_method;

@@ -132,7 +132,7 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
 /* fit_plm.c: projected Levenberg-Marquardt, same contract. */
 muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
                             int nfree, double *full, muskx__fit_outcome *out);
-/* fit_fides.c: interior trust region after Fides, same contract. */
+/* fit_fides.c: trust region after Fides (2-D subspace), same contract. */
 muskx_status muskx__fit_fides(const muskx_fit *f, int worker, const int *idx,
                               int nfree, double *full,
                               muskx__fit_outcome *out);

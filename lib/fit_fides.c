@@ -10,7 +10,9 @@
  * 0.1 in nllh or 1 % of what the start has gained), then J'J plus a
  * structured secant term A for the residuals' second derivatives (Dennis,
  * Martinez & Tapia 1989, "SSM" in Fides: BFGS on J+'J+ + A with
- * y# = J+'J+ s + (J+ - J)' r+), started from zero at the switch.
+ * y# = J+'J+ s + (J+ - J)' r+), started from zero at the switch, and
+ * dropped again (back to Gauss-Newton until the next stall) after an
+ * accepted step whose reduction was less than FD_ETA of the predicted.
  *
  * Step: the trust-region subproblem on the free set restricted to the
  * span of the gradient and the Newton step (the pseudo-inverse one where
@@ -472,11 +474,12 @@ muskx_status muskx__fit_fides(const muskx_fit *f, int worker, const int *idx,
   out->exit = MUSKX_FIT_MAXITER;
   const double cost0 = cost;
   double hist[FD_STALL_ITERS]; /* the cost FD_STALL_ITERS iterations ago */
+  int gn_since = 0; /* the iteration Gauss-Newton (re)started */
   for (int it = 0; it < f->maxiter; it++) {
-    if (!t.use_secant && it >= FD_STALL_ITERS &&
+    if (!t.use_secant && it >= gn_since + FD_STALL_ITERS &&
         hist[it % FD_STALL_ITERS] - cost <
             fmax(FD_STALL_GAIN, FD_STALL_SHARE * (cost0 - cost)))
-      t.use_secant = 1; /* Gauss-Newton stalled; A is still zero */
+      t.use_secant = 1; /* Gauss-Newton stalled; A is zero */
     hist[it % FD_STALL_ITERS] = cost;
     int nf = free_set(&t);
     if (nf == 0) {
@@ -515,6 +518,14 @@ muskx_status muskx__fit_fides(const muskx_fit *f, int worker, const int *idx,
       if (call(&t, t.xn, t.rn, t.Jn) != 0) {
         delta = fmin(0.25 * delta, 0.25 * shn);
         continue;
+      }
+      if (t.use_secant && rho < FD_ETA) {
+        /* the secant model predicted poorly: back to Gauss-Newton until
+           it stalls again (kept, the radius stagnated with rho between
+           FD_MU and FD_ETA and starts crept to the iteration limit) */
+        t.use_secant = 0;
+        memset(t.A, 0, (size_t)n * (size_t)n * sizeof *t.A);
+        gn_since = it + 1;
       }
       new_hessian(&t);
       double *swap = t.r;
