@@ -32,24 +32,9 @@
 
 #include "sim.h"
 
-/* On x86-64 the element-wise loops also get an AVX2 copy, chosen at load
-   time where the processor has it (GCC's function multiversioning):
-   4 doubles per instruction instead of SSE2's 2. Same operations on each
-   element (AVX2 brings no FMA, and -std=c11 contracts none), so the
-   results stay bit-identical (tests/test_nvector.c runs whichever copy
-   the machine selects). Reductions (wsqr_sum) stay sequential. Not
-   under ThreadSanitizer: GCC instruments the ifunc resolver it generates,
-   which the dynamic loader runs before TSan's runtime is set up, and the
-   program dies before main (make test-tsan). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_THREAD__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define WIDE __attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#ifndef WIDE
-#define WIDE
-#endif
+/* On x86-64 the element-wise loops also get an AVX2 copy (wide.h).
+   Reductions (wsqr_sum) stay sequential. */
+#include "wide.h"
 
 #define DATA(v) NV_DATA_S(v)
 #define LEN(v) NV_LENGTH_S(v)
