@@ -263,6 +263,8 @@ void muskx__events_record(muskx_sim *s, double t, const double *y,
 /* sim_finite.c: ENONFINITE naming the time, column and expression when a
    recorded row holds NaN or an infinity (issue 16). */
 muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row);
+/* v[0..n) = NaN (the columns of a row not evaluated). */
+void muskx__sim_fill_nan(double *v, int n);
 /* EINVAL for output times a solver cannot reach: |t| > MUSKX__MAX_TIME
    (CVODE's step arithmetic overflows near 1e301 and never returns) or a
    positive gap below MUSKX__MIN_TIME_GAP (x max(1, |t|)), where the first
