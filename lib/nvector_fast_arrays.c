@@ -71,12 +71,15 @@ WIDE static int scale_add_multi_array(int nvec, int nsum, sunrealtype *a,
   return 0;
 }
 
-/* One pass of combine's sum when every c[j], j >= 1, takes lsum's
-   general case (c x + 1.0 z, and 1.0 z is z) and no X[j], j >= 1, is z's
-   array: each element then goes through the same operations in the same
-   order as in the passes, z = c[j] x[j] + (... + c[0] x[0]), kept in a
-   register. CVODE's interpolation to output times (CVodeGetDky: c[j] =
-   s^j, up to 6 terms) is the caller that matters. */
+/* One pass of combine's sum when no c[j], j >= 1, is -1 and no X[j],
+   j >= 1, is z's array: each element then goes through the same
+   operations in the same order as in the passes, z = c[j] x[j] +
+   (... + c[0] x[0]), kept in a register. lsum's general case is
+   c x + 1.0 z, and 1.0 z is z; its case c == 1 is 1 (x + z), the same
+   number as 1 x + z. (c == -1 gives -(x - z), which differs from
+   -x + z in the sign of a zero.) CVODE's interpolation to output times
+   (CVodeGetDky: s^q, ..., s, 1, up to 6 terms) is the caller that
+   matters. */
 #define TERM(j) z = c##j * x##j[k] + z
 #define ONE_PASS(terms)                                     \
   for (sunindextype k = 0; k < n; k++) {                    \
@@ -127,7 +130,7 @@ static void combine(int nsum, const sunrealtype *c, N_Vector *X,
   for (int j = 0; j < nsum && one_pass; j++) {
     N_Vector xj = XX ? XX[j][i] : X[j];
     x[j] = DATA(xj);
-    if (j > 0 && (c[j] == 1.0 || c[j] == -1.0 || x[j] == zd)) one_pass = 0;
+    if (j > 0 && (c[j] == -1.0 || x[j] == zd)) one_pass = 0;
   }
   if (one_pass)
     combine_one_pass(nsum, c, x, LEN(z), zd);

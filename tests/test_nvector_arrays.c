@@ -123,14 +123,16 @@ static void run_all(int n) {
         N_VScaleVectorArray(NV, s, P + 6, inplace ? P + 6 : P + 12);
       }
       all_same();
-      /* one-pass combinations: 2..7 terms of general coefficients (CVODE's
-         interpolation, c[j] = s^j), z == X[0], and z among the later
+      /* one-pass combinations: 2..7 terms of general coefficients and a
+         last 1 (CVODE's interpolation, s^q, ..., s, 1), z == X[0], with
+         exact zeros too, and z among the later
          terms (which must take the passes); q's pair among them, so the
          +-1 cases fall back too */
       for (int nsum = 2; nsum <= 7; nsum++)
         for (int alias = 0; alias < 3; alias++) {
           fill(13u * (unsigned)q + 5u * (unsigned)nsum + (unsigned)alias);
-          double cs[7] = {1, 0.37, 0.1369, -0.050653, 0.0187, -2.5, 1e-3};
+          double cs[7] = {0.37, 0.1369, -0.050653, 0.0187, -2.5, 1e-3, 1};
+          cs[nsum - 1] = 1; /* CVodeGetDky's last coefficient */
           /* (not with z a term: z - z is +0 in SUNDIALS' axpy, -1 (z - z)
              = -0 in the library's kernels, the sign of zero noted below) */
           if (inplace && alias != 2) cs[nsum - 1] = a, cs[nsum > 2 ? 1 : 0] = b;
