@@ -50,7 +50,7 @@ static const char *nonfinite_word(double v) {
 
 /* How many of v[0..n) are infinite or NaN (all exponent bits set): a
    branch-free count the compiler vectorizes, for the common answer 0. */
-WIDE static int count_nonfinite(const double *v, int n) {
+WIDE int muskx__count_nonfinite(const double *v, int n) {
   const uint64_t expo = UINT64_C(0x7ff0000000000000);
   int bad = 0;
   for (int i = 0; i < n; i++) {
@@ -69,7 +69,8 @@ muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row) {
   const muskx_model *m = s->m;
   int n = m->nspecies;
   /* the species, and the outputs when all were evaluated, at once */
-  if (count_nonfinite(row, s->have_out_keep ? n : n + m->noutputs) == 0) {
+  if (muskx__count_nonfinite(row, s->have_out_keep ? n : n + m->noutputs) ==
+      0) {
     if (!s->have_out_keep) return MUSKX_OK;
     int bad = 0;
     for (int j = 0; j < s->out_keep.nresults; j++)
