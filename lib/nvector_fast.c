@@ -44,13 +44,26 @@ WIDE static void linear_sum(sunrealtype a, N_Vector x, sunrealtype b,
   const sunrealtype *xd = DATA(x), *yd = DATA(y);
   sunrealtype *zd = DATA(z);
   sunindextype n = LEN(x);
+  /* A factor of 1 is left out where it multiplies (1 v is v, bit for
+     bit): CVODE's prediction adds Nordsieck columns with a = b = 1
+     (q (q + 1) / 2 calls a step) and its corrections have b = 1. */
   if (a == b) { /* SUNDIALS' VScaleSum (and a == b == 0) */
-    for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
+    if (a == 1.0)
+      for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + yd[i];
+    else
+      for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
   } else if (a == -b) { /* VScaleDiff */
-    for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
-  } else {
+    if (a == 1.0)
+      for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] - yd[i];
+    else
+      for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
+  } else if (b == 1.0) {
     /* Every other special case of N_VLinearSum_Serial (axpy, a or b
        equal to +-1) rounds exactly as a x + b y. */
+    for (sunindextype i = 0; i < n; i++) zd[i] = a * xd[i] + yd[i];
+  } else if (a == 1.0) {
+    for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + b * yd[i];
+  } else {
     for (sunindextype i = 0; i < n; i++) zd[i] = a * xd[i] + b * yd[i];
   }
 }

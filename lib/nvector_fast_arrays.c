@@ -38,9 +38,19 @@ static inline void lsum(sunindextype n, sunrealtype a, const sunrealtype *xd,
                         sunrealtype b, const sunrealtype *yd,
                         sunrealtype *zd) {
   if (a == b) {
-    for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
+    if (a == 1.0)
+      for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + yd[i];
+    else
+      for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
   } else if (a == -b) {
-    for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
+    if (a == 1.0)
+      for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] - yd[i];
+    else
+      for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
+  } else if (b == 1.0) { /* the array operations' usual case */
+    for (sunindextype i = 0; i < n; i++) zd[i] = a * xd[i] + yd[i];
+  } else if (a == 1.0) {
+    for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + b * yd[i];
   } else {
     for (sunindextype i = 0; i < n; i++) zd[i] = a * xd[i] + b * yd[i];
   }
