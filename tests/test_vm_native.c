@@ -611,46 +611,57 @@ START_TEST(an_event_that_sets_a_parameter_refreshes_the_cached_parts) {
 END_TEST
 
 START_TEST(a_parameter_exponent_gives_the_bits_of_the_same_literal) {
-  /* x^2 and x^0.5 written as literals compile to x*x and sqrt(x) (dag.c);
-     x^n with a parameter n of 2 or 0.5 must give the same numbers, in the
-     VM and natively, and x^0 is 1. The starting values are ones where
-     glibc's pow(x, 2) and pow(x, 0.5) differ from x*x and sqrt(x) in the
-     last bit (about 1 in 1,200 random x do). */
-  const double x2 = 0.66469200661624406, xh = 0.99597739637642047;
-  volatile double two = 2.0, half = 0.5; /* pow itself, not GCC's folding */
-  ck_assert(pow(x2, two) != x2 * x2 && pow(xh, half) != sqrt(xh));
+  /* x^y for y = 0, 1, 2, 3, 4 and 0.5 is a product or sqrt, with the
+     exponent written as a literal or taken from a parameter, in the VM
+     and natively (vm.h). The starting values are ones where glibc's pow
+     differs from x*x, sqrt(x), x*x*x and (x*x)*(x*x) in the last bit. */
+  const double x2 = 0.66469200661624406, xh = 0.99597739637642047,
+               x3 = 1.2984400334760733;
+  volatile double two = 2.0, half = 0.5, three = 3.0, four = 4.0;
+  ck_assert(pow(x2, two) != x2 * x2 && pow(xh, half) != sqrt(xh) &&
+            pow(x3, three) != x3 * x3 * x3 &&
+            pow(x3, four) != (x3 * x3) * (x3 * x3));
   muskx_model *m = load_text(
       "muskx: 1\nmodel: {id: powers}\n"
-      "parameters: {k: 0.7, n2: 2, nh: 0.5, n0: 0, n3: 3}\n"
-      "species: {A: 0.66469200661624406, B: 0.99597739637642047}\n"
-      "odes: {A: -k*A, B: -k*B}\n"
+      "parameters: {k: 0.7, n2: 2, nh: 0.5, n0: 0, n3: 3, n4: 4}\n"
+      "species: {A: 0.66469200661624406, B: 0.99597739637642047,\n"
+      "          C: 1.2984400334760733}\n"
+      "odes: {A: -k*A, B: -k*B, C: -k*C}\n"
       "outputs: {p2: A^n2, l2: A^2, ph: B^nh, lh: B^0.5, p0: A^n0,\n"
-      "          p3: A^n3}\n");
-  enum { N = 6, NT = 4 };
+      "          p3: C^n3, l3: C^3, p4: C^n4, l4: C^4}\n");
+  enum { N = 6, NT = 4, NC = 9 };
   const double times[NT] = {0, 0.3, 1, 2.5};
-  const char *cols[6] = {"p2", "l2", "ph", "lh", "p0", "p3"};
-  double *tr[2][6], k[N];
+  const char *cols[NC] = {"p2", "l2", "ph", "lh", "p0", "p3", "l3", "p4", "l4"};
+  double *tr[2][NC], k[N];
   for (int nat = 0; nat < 2; nat++)
-    for (int c = 0; c < 6; c++)
+    for (int c = 0; c < NC; c++)
       tr[nat][c] = members(m, "k", 0.3, 0.8, cols[c], times, NT, N,
                            nat ? "cc" : NULL, k);
   size_t bytes = sizeof(double) * N * NT;
-  for (int c = 0; c < 6; c++)
+  for (int c = 0; c < NC; c++)
     ck_assert_msg(memcmp(tr[0][c], tr[1][c], bytes) == 0, "%s", cols[c]);
-  ck_assert(memcmp(tr[0][0], tr[0][1], bytes) == 0); /* A^n2 is A^2 */
-  ck_assert(memcmp(tr[0][2], tr[0][3], bytes) == 0); /* A^nh is A^0.5 */
+  /* parameter and literal exponents alike */
+  const int param[4] = {0, 2, 5, 7}; /* each followed by its literal */
+  for (int i = 0; i < 4; i++)
+    ck_assert_msg(memcmp(tr[0][param[i]], tr[0][param[i] + 1], bytes) == 0,
+                  "%s", cols[param[i]]);
   for (int s = 0; s < N; s++) {
-    ck_assert(tr[0][0][s * NT] == x2 * x2 && tr[0][2][s * NT] == sqrt(xh));
+    const double *at0[4] = {tr[0][0] + s * NT, tr[0][2] + s * NT,
+                            tr[0][5] + s * NT, tr[0][7] + s * NT};
+    ck_assert(*at0[0] == x2 * x2 && *at0[1] == sqrt(xh) &&
+              *at0[2] == x3 * x3 * x3 && *at0[3] == (x3 * x3) * (x3 * x3));
     for (int r = 0; r < NT; r++) {
-      double t = times[r], a = x2 * exp(-k[s] * t), b = xh * exp(-k[s] * t);
+      double t = times[r], e = exp(-k[s] * t);
+      double a = x2 * e, b = xh * e, c = x3 * e;
       ck_assert(tr[0][4][s * NT + r] == 1.0);
       TU_CLOSE(tr[0][0][s * NT + r], a * a, 1e-6, 1e-10, "A^2", t);
       TU_CLOSE(tr[0][2][s * NT + r], sqrt(b), 1e-6, 1e-10, "B^0.5", t);
-      TU_CLOSE(tr[0][5][s * NT + r], a * a * a, 1e-6, 1e-10, "A^3", t);
+      TU_CLOSE(tr[0][5][s * NT + r], c * c * c, 1e-6, 1e-10, "C^3", t);
+      TU_CLOSE(tr[0][7][s * NT + r], c * c * c * c, 1e-6, 1e-10, "C^4", t);
     }
   }
   for (int nat = 0; nat < 2; nat++)
-    for (int c = 0; c < 6; c++) free(tr[nat][c]);
+    for (int c = 0; c < NC; c++) free(tr[nat][c]);
   muskx_model_free(m);
 }
 END_TEST
