@@ -263,9 +263,9 @@ void muskx__events_record(muskx_sim *s, double t, const double *y,
 /* sim_finite.c: ENONFINITE naming the time, column and expression when a
    recorded row holds NaN or an infinity (issue 16). */
 muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row);
-/* How many of v[0..n) are infinite or NaN (vectorized; rows and
-   right-hand sides, where the answer is almost always 0). */
-int muskx__count_nonfinite(const double *v, int n);
+/* 1 when any of v[0..n) is infinite or NaN, else 0 (vectorized; rows
+   and right-hand sides, where the answer is almost always 0). */
+int muskx__any_nonfinite(const double *v, int n);
 /* v[0..n) = NaN (the columns of a row not evaluated). */
 void muskx__sim_fill_nan(double *v, int n);
 /* EINVAL for output times a solver cannot reach: |t| > MUSKX__MAX_TIME

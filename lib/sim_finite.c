@@ -8,8 +8,6 @@
  * that fills the output columns a run does not evaluate (sim_outputs.c).
  */
 #include <math.h>
-#include <stdint.h>
-#include <string.h>
 
 /* The row scans below are worth vectorizing (issue 19: a crew member
    records 580 rows); GCC's -O2 cost model leaves loops of unknown trip
@@ -48,17 +46,17 @@ static const char *nonfinite_word(double v) {
   return isnan(v) ? "NaN" : v > 0 ? "inf" : "-inf";
 }
 
-/* How many of v[0..n) are infinite or NaN (all exponent bits set): a
-   branch-free count the compiler vectorizes, for the common answer 0. */
-WIDE int muskx__count_nonfinite(const double *v, int n) {
-  const uint64_t expo = UINT64_C(0x7ff0000000000000);
-  int bad = 0;
-  for (int i = 0; i < n; i++) {
-    uint64_t b;
-    memcpy(&b, &v[i], sizeof b);
-    bad += (b & expo) == expo;
-  }
-  return bad;
+/* Is any of v[0..n) infinite or NaN? x - x is +0 for a finite x and NaN
+   otherwise, so a sum of them is 0 exactly when all are finite, in any
+   order: four running sums the compiler turns into one vector add. */
+WIDE int muskx__any_nonfinite(const double *v, int n) {
+  double acc[4] = {0, 0, 0, 0};
+  int i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int k = 0; k < 4; k++) acc[k] += v[i + k] - v[i + k];
+  double sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  for (; i < n; i++) sum += v[i] - v[i];
+  return sum != 0.0;
 }
 
 WIDE void muskx__sim_fill_nan(double *v, int n) {
@@ -69,8 +67,7 @@ muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row) {
   const muskx_model *m = s->m;
   int n = m->nspecies;
   /* the species, and the outputs when all were evaluated, at once */
-  if (muskx__count_nonfinite(row, s->have_out_keep ? n : n + m->noutputs) ==
-      0) {
+  if (!muskx__any_nonfinite(row, s->have_out_keep ? n : n + m->noutputs)) {
     if (!s->have_out_keep) return MUSKX_OK;
     int bad = 0;
     for (int j = 0; j < s->out_keep.nresults; j++)
