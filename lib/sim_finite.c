@@ -63,9 +63,25 @@ WIDE void muskx__sim_fill_nan(double *v, int n) {
   for (int i = 0; i < n; i++) v[i] = NAN;
 }
 
+/* A row of columns chosen with muskx_sim_select() (sim_columns.c): its
+   own width and names. */
+static muskx_status check_selected(muskx_sim *s, double t, const double *row) {
+  if (!muskx__any_nonfinite(row, s->ncolumns)) return MUSKX_OK;
+  for (int j = 0; j < s->ncolumns; j++)
+    if (!isfinite(row[j])) {
+      s->fail_time = t;
+      return muskx__sim_err(s, MUSKX_ENONFINITE,
+                            "t=%g: column '%s' is %s (not finite)", t,
+                            muskx_sim_column_name(s, j),
+                            nonfinite_word(row[j]));
+    }
+  return MUSKX_OK;
+}
+
 muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row) {
   const muskx_model *m = s->m;
   int n = m->nspecies;
+  if (s->ncolumns > 0) return check_selected(s, t, row);
   /* the species, and the outputs when all were evaluated, at once */
   if (!muskx__any_nonfinite(row, s->have_out_keep ? n : n + m->noutputs)) {
     if (!s->have_out_keep) return MUSKX_OK;
