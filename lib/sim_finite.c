@@ -63,12 +63,29 @@ WIDE void muskx__sim_fill_nan(double *v, int n) {
   for (int i = 0; i < n; i++) v[i] = NAN;
 }
 
+/* ENONFINITE for output k at t: its name, expression and place. */
+static muskx_status nonfinite_output(muskx_sim *s, double t, int k, double v) {
+  const muskx_model *m = s->m;
+  const muskx__named_expr *o = &m->outputs[k];
+  char text[256];
+  muskx__expr_print(o->expr, text, sizeof text);
+  s->fail_time = t;
+  return muskx__sim_err(s, MUSKX_ENONFINITE,
+                        "t=%g: output '%s' is %s (not finite): %s (%s:%d:%d)",
+                        t, o->name, nonfinite_word(v), text,
+                        o->loc.file ? o->loc.file : m->source,
+                        o->expr ? o->expr->line : o->loc.line,
+                        o->expr ? o->expr->col : o->loc.col);
+}
+
 /* A row of columns chosen with muskx_sim_select() (sim_columns.c): its
-   own width and names. */
+   own width; an output named as in a default row. */
 static muskx_status check_selected(muskx_sim *s, double t, const double *row) {
   if (!muskx__any_nonfinite(row, s->ncolumns)) return MUSKX_OK;
   for (int j = 0; j < s->ncolumns; j++)
     if (!isfinite(row[j])) {
+      int k = muskx__sim_column_output(s, j);
+      if (k >= 0) return nonfinite_output(s, t, k, row[j]);
       s->fail_time = t;
       return muskx__sim_err(s, MUSKX_ENONFINITE,
                             "t=%g: column '%s' is %s (not finite)", t,
@@ -103,18 +120,7 @@ muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row) {
   int nk = s->have_out_keep ? s->out_keep.nresults : m->noutputs;
   for (int j = 0; j < nk; j++) {
     int k = s->have_out_keep ? s->out_keep_idx[j] : j;
-    if (!isfinite(row[n + k])) {
-      const muskx__named_expr *o = &m->outputs[k];
-      char text[256];
-      muskx__expr_print(o->expr, text, sizeof text);
-      s->fail_time = t;
-      return muskx__sim_err(s, MUSKX_ENONFINITE,
-                            "t=%g: output '%s' is %s (not finite): %s (%s:%d:%d)",
-                            t, o->name, nonfinite_word(row[n + k]), text,
-                            o->loc.file ? o->loc.file : m->source,
-                            o->expr ? o->expr->line : o->loc.line,
-                            o->expr ? o->expr->col : o->loc.col);
-    }
+    if (!isfinite(row[n + k])) return nonfinite_output(s, t, k, row[n + k]);
   }
   return MUSKX_OK;
 }
