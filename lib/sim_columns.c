@@ -20,6 +20,7 @@
 struct muskx__column {
   int kind;  /* muskx_kind, or TIME_COLUMN */
   int index; /* within its kind */
+  int kept;  /* an output's position among the kept outputs, or -1 */
   char *unit;
 };
 
@@ -115,6 +116,7 @@ muskx_status muskx_sim_select(muskx_sim *s, const char *const *names, int n) {
   muskx__sim_columns_free(s);
   s->columns = cols;
   s->ncolumns = n;
+  muskx__sim_columns_link(s);
   s->errmsg[0] = '\0';
   return MUSKX_OK;
 }
@@ -165,6 +167,13 @@ static int kept_position(const muskx_sim *s, int output) {
   return -1;
 }
 
+void muskx__sim_columns_link(muskx_sim *s) {
+  for (int j = 0; j < s->ncolumns; j++) {
+    struct muskx__column *c = &s->columns[j];
+    c->kept = c->kind == MUSKX_OUTPUT ? kept_position(s, c->index) : -1;
+  }
+}
+
 void muskx__sim_record_selected(muskx_sim *s, double t, const double *y,
                                 double *row) {
   const muskx__program *p = s->p;
@@ -188,11 +197,9 @@ void muskx__sim_record_selected(muskx_sim *s, double t, const double *y,
         row[j] = s->R[p->reg_param0 + s->m->nparams + c->index];
         break;
       case MUSKX_INPUT: row[j] = s->R[p->reg_input0 + c->index]; break;
-      case MUSKX_OUTPUT: {
-        int k = kept_position(s, c->index);
-        if (k >= 0) row[j] = s->R[s->out_keep.results[k]];
+      case MUSKX_OUTPUT:
+        if (c->kept >= 0) row[j] = s->R[s->out_keep.results[c->kept]];
         break;
-      }
       default: break;
     }
   }
@@ -201,8 +208,7 @@ void muskx__sim_record_selected(muskx_sim *s, double t, const double *y,
     for (int j = 0; j < s->ncolumns; j++) {
       const struct muskx__column *c = &s->columns[j];
       if (c->kind != kinds[k]) continue;
-      if (kinds[k] == MUSKX_OUTPUT && kept_position(s, c->index) >= 0)
-        continue; /* read above */
+      if (kinds[k] == MUSKX_OUTPUT && c->kept >= 0) continue; /* read above */
       eval_once(s, progs[k], t, y, &done);
       row[j] = s->R[progs[k]->results[c->index]];
     }
