@@ -765,8 +765,9 @@ typedef enum {
  * values are applied and just before the run: the place for settings
  * every sample shares (tolerances, --set values, a steady start). It runs
  * concurrently on several threads, each with its own sim, so it must not
- * touch shared state without locking. A non-OK return fails the sample
- * (the sim's message is kept).
+ * touch shared state without locking. The ensemble chooses the sim's
+ * columns itself (muskx_sim_select()): the hook must not change them. A
+ * non-OK return fails the sample (the sim's message is kept).
  */
 typedef muskx_status (*muskx_ensemble_setup_fn)(void *ctx, muskx_sim *sim,
                                                 size_t sample);

@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "dag.h"
+#include "vm.h"
 
 static const struct {
   const char *name;
@@ -75,7 +76,7 @@ double muskx__dag_apply(muskx__dop op, double a, double b, double c) {
     case MUSKX__D_SUB: return a - b;
     case MUSKX__D_MUL: return a * b;
     case MUSKX__D_DIV: return a / b;
-    case MUSKX__D_POW: return pow(a, b);
+    case MUSKX__D_POW: return muskx__vm_pow(a, b); /* as programs run it */
     case MUSKX__D_MIN: return a < b ? a : b;
     case MUSKX__D_MAX: return a > b ? a : b;
     case MUSKX__D_LT: return a < b;

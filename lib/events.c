@@ -529,7 +529,7 @@ void muskx__events_record(muskx_sim *s, double t, const double *y,
   memcpy(row, y, (size_t)n * sizeof *y);
   if (s->have_out_keep) {
     /* only the outputs asked for (sim_outputs.c); the rest NaN */
-    for (int k = 0; k < s->m->noutputs; k++) row[n + k] = NAN;
+    muskx__sim_fill_nan(row + n, s->m->noutputs);
     const muskx__prog *o = &s->out_keep;
     muskx__sim_eval(s, o, t, y);
     for (int32_t k = 0; k < o->nresults; k++)

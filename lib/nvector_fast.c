@@ -32,24 +32,9 @@
 
 #include "sim.h"
 
-/* On x86-64 the element-wise loops also get an AVX2 copy, chosen at load
-   time where the processor has it (GCC's function multiversioning):
-   4 doubles per instruction instead of SSE2's 2. Same operations on each
-   element (AVX2 brings no FMA, and -std=c11 contracts none), so the
-   results stay bit-identical (tests/test_nvector.c runs whichever copy
-   the machine selects). Reductions (wsqr_sum) stay sequential. Not
-   under ThreadSanitizer: GCC instruments the ifunc resolver it generates,
-   which the dynamic loader runs before TSan's runtime is set up, and the
-   program dies before main (make test-tsan). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_THREAD__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define WIDE __attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#ifndef WIDE
-#define WIDE
-#endif
+/* On x86-64 the element-wise loops also get an AVX2 copy (wide.h).
+   Reductions (wsqr_sum) stay sequential. */
+#include "wide.h"
 
 #define DATA(v) NV_DATA_S(v)
 #define LEN(v) NV_LENGTH_S(v)
@@ -59,13 +44,26 @@ WIDE static void linear_sum(sunrealtype a, N_Vector x, sunrealtype b,
   const sunrealtype *xd = DATA(x), *yd = DATA(y);
   sunrealtype *zd = DATA(z);
   sunindextype n = LEN(x);
+  /* A factor of 1 is left out where it multiplies (1 v is v, bit for
+     bit): CVODE's prediction adds Nordsieck columns with a = b = 1
+     (q (q + 1) / 2 calls a step) and its corrections have b = 1. */
   if (a == b) { /* SUNDIALS' VScaleSum (and a == b == 0) */
-    for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
+    if (a == 1.0)
+      for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + yd[i];
+    else
+      for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
   } else if (a == -b) { /* VScaleDiff */
-    for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
-  } else {
+    if (a == 1.0)
+      for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] - yd[i];
+    else
+      for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
+  } else if (b == 1.0) {
     /* Every other special case of N_VLinearSum_Serial (axpy, a or b
        equal to +-1) rounds exactly as a x + b y. */
+    for (sunindextype i = 0; i < n; i++) zd[i] = a * xd[i] + yd[i];
+  } else if (a == 1.0) {
+    for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + b * yd[i];
+  } else {
     for (sunindextype i = 0; i < n; i++) zd[i] = a * xd[i] + b * yd[i];
   }
 }

@@ -28,6 +28,7 @@
 #endif
 
 #include "sim.h"
+#include "wide.h"
 
 #define DATA(v) NV_DATA_S(v)
 #define LEN(v) NV_LENGTH_S(v)
@@ -37,16 +38,26 @@ static inline void lsum(sunindextype n, sunrealtype a, const sunrealtype *xd,
                         sunrealtype b, const sunrealtype *yd,
                         sunrealtype *zd) {
   if (a == b) {
-    for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
+    if (a == 1.0)
+      for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + yd[i];
+    else
+      for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
   } else if (a == -b) {
-    for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
+    if (a == 1.0)
+      for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] - yd[i];
+    else
+      for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
+  } else if (b == 1.0) { /* the array operations' usual case */
+    for (sunindextype i = 0; i < n; i++) zd[i] = a * xd[i] + yd[i];
+  } else if (a == 1.0) {
+    for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + b * yd[i];
   } else {
     for (sunindextype i = 0; i < n; i++) zd[i] = a * xd[i] + b * yd[i];
   }
 }
 
 /* Z[i] = a X[i] + b Y[i] */
-static int linear_sum_array(int nvec, sunrealtype a, N_Vector *X,
+WIDE static int linear_sum_array(int nvec, sunrealtype a, N_Vector *X,
                             sunrealtype b, N_Vector *Y, N_Vector *Z) {
   for (int i = 0; i < nvec; i++)
     lsum(LEN(X[i]), a, DATA(X[i]), b, DATA(Y[i]), DATA(Z[i]));
@@ -54,7 +65,7 @@ static int linear_sum_array(int nvec, sunrealtype a, N_Vector *X,
 }
 
 /* Z[j] = a[j] x + Y[j] (the fallback: N_VLinearSum(a[j], x, 1, Y[j], Z[j])) */
-static int scale_add_multi(int nsum, sunrealtype *a, N_Vector x, N_Vector *Y,
+WIDE static int scale_add_multi(int nsum, sunrealtype *a, N_Vector x, N_Vector *Y,
                            N_Vector *Z) {
   for (int j = 0; j < nsum; j++)
     lsum(LEN(x), a[j], DATA(x), 1.0, DATA(Y[j]), DATA(Z[j]));
@@ -62,7 +73,7 @@ static int scale_add_multi(int nsum, sunrealtype *a, N_Vector x, N_Vector *Y,
 }
 
 /* Z[j][i] = a[j] X[i] + Y[j][i] */
-static int scale_add_multi_array(int nvec, int nsum, sunrealtype *a,
+WIDE static int scale_add_multi_array(int nvec, int nsum, sunrealtype *a,
                                  N_Vector *X, N_Vector **Y, N_Vector **Z) {
   for (int i = 0; i < nvec; i++)
     for (int j = 0; j < nsum; j++)
@@ -70,10 +81,45 @@ static int scale_add_multi_array(int nvec, int nsum, sunrealtype *a,
   return 0;
 }
 
+/* One pass of combine's sum when no c[j], j >= 1, is -1 and no X[j],
+   j >= 1, is z's array: each element then goes through the same
+   operations in the same order as in the passes, z = c[j] x[j] +
+   (... + c[0] x[0]), kept in a register. lsum's general case is
+   c x + 1.0 z, and 1.0 z is z; its case c == 1 is 1 (x + z), the same
+   number as 1 x + z. (c == -1 gives -(x - z), which differs from
+   -x + z in the sign of a zero.) CVODE's interpolation to output times
+   (CVodeGetDky: s^q, ..., s, 1, up to 6 terms) is the caller that
+   matters. */
+#define TERM(j) z = c##j * x##j[k] + z
+#define ONE_PASS(terms)                                     \
+  for (sunindextype k = 0; k < n; k++) {                    \
+    sunrealtype z = c0 * x0[k];                             \
+    terms;                                                  \
+    zd[k] = z;                                              \
+  }
+WIDE static void combine_one_pass(int nsum, const sunrealtype *c,
+                                  const sunrealtype *const *x,
+                                  sunindextype n, sunrealtype *zd) {
+  const sunrealtype c0 = c[0], c1 = c[1], *x0 = x[0], *x1 = x[1];
+  const sunrealtype c2 = nsum > 2 ? c[2] : 0, *x2 = nsum > 2 ? x[2] : NULL;
+  const sunrealtype c3 = nsum > 3 ? c[3] : 0, *x3 = nsum > 3 ? x[3] : NULL;
+  const sunrealtype c4 = nsum > 4 ? c[4] : 0, *x4 = nsum > 4 ? x[4] : NULL;
+  const sunrealtype c5 = nsum > 5 ? c[5] : 0, *x5 = nsum > 5 ? x[5] : NULL;
+  switch (nsum) {
+    case 2: ONE_PASS(TERM(1)); break;
+    case 3: ONE_PASS(TERM(1); TERM(2)); break;
+    case 4: ONE_PASS(TERM(1); TERM(2); TERM(3)); break;
+    case 5: ONE_PASS(TERM(1); TERM(2); TERM(3); TERM(4)); break;
+    default: ONE_PASS(TERM(1); TERM(2); TERM(3); TERM(4); TERM(5)); break;
+  }
+}
+#undef ONE_PASS
+#undef TERM
+
 /* z = c[0] X[0], then z = c[j] X[j] + z for j = 1 .. (the fallback:
    N_VScale, then N_VLinearSum(c[j], X[j], 1, z, z)) */
-static void combine(int nsum, const sunrealtype *c, N_Vector *X,
-                    N_Vector *const *XX, int i, N_Vector z) {
+WIDE static void combine_passes(int nsum, const sunrealtype *c, N_Vector *X,
+                                N_Vector *const *XX, int i, N_Vector z) {
   sunindextype n = LEN(z);
   sunrealtype *zd = DATA(z);
   N_Vector x0 = XX ? XX[0][i] : X[0]; /* (NV_DATA_S does not parenthesise) */
@@ -83,6 +129,23 @@ static void combine(int nsum, const sunrealtype *c, N_Vector *X,
     N_Vector xj = XX ? XX[j][i] : X[j];
     lsum(n, c[j], DATA(xj), 1.0, zd, zd);
   }
+}
+
+static void combine(int nsum, const sunrealtype *c, N_Vector *X,
+                    N_Vector *const *XX, int i, N_Vector z) {
+  enum { MAX_ONE_PASS = 6 };
+  const sunrealtype *x[MAX_ONE_PASS];
+  sunrealtype *zd = DATA(z);
+  int one_pass = nsum >= 2 && nsum <= MAX_ONE_PASS;
+  for (int j = 0; j < nsum && one_pass; j++) {
+    N_Vector xj = XX ? XX[j][i] : X[j];
+    x[j] = DATA(xj);
+    if (j > 0 && (c[j] == -1.0 || x[j] == zd)) one_pass = 0;
+  }
+  if (one_pass)
+    combine_one_pass(nsum, c, x, LEN(z), zd);
+  else
+    combine_passes(nsum, c, X, XX, i, z);
 }
 
 static int linear_combination(int nsum, sunrealtype *c, N_Vector *X,
@@ -99,7 +162,7 @@ static int linear_combination_array(int nvec, int nsum, sunrealtype *c,
 }
 
 /* Z[i] = c[i] X[i] */
-static int scale_array(int nvec, sunrealtype *c, N_Vector *X, N_Vector *Z) {
+WIDE static int scale_array(int nvec, sunrealtype *c, N_Vector *X, N_Vector *Z) {
   for (int i = 0; i < nvec; i++) {
     const sunrealtype *xd = DATA(X[i]);
     sunrealtype *zd = DATA(Z[i]);

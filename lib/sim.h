@@ -266,6 +266,16 @@ void muskx__events_record(muskx_sim *s, double t, const double *y,
 /* sim_finite.c: ENONFINITE naming the time, column and expression when a
    recorded row holds NaN or an infinity (issue 16). */
 muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row);
+/* sim_columns.c: where each selected output column is among the kept
+   outputs; after muskx_sim_select() and muskx__sim_keep_outputs(). */
+void muskx__sim_columns_link(muskx_sim *s);
+/* sim_columns.c: the output that selected column j is, or -1. */
+int muskx__sim_column_output(const muskx_sim *s, int j);
+/* 1 when any of v[0..n) is infinite or NaN, else 0 (vectorized; rows
+   and right-hand sides, where the answer is almost always 0). */
+int muskx__any_nonfinite(const double *v, int n);
+/* v[0..n) = NaN (the columns of a row not evaluated). */
+void muskx__sim_fill_nan(double *v, int n);
 /* EINVAL for output times a solver cannot reach: |t| > MUSKX__MAX_TIME
    (CVODE's step arithmetic overflows near 1e301 and never returns) or a
    positive gap below MUSKX__MIN_TIME_GAP (x max(1, |t|)), where the first

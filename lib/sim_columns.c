@@ -20,6 +20,7 @@
 struct muskx__column {
   int kind;  /* muskx_kind, or TIME_COLUMN */
   int index; /* within its kind */
+  int kept;  /* an output's position among the kept outputs, or -1 */
   char *unit;
 };
 
@@ -115,6 +116,7 @@ muskx_status muskx_sim_select(muskx_sim *s, const char *const *names, int n) {
   muskx__sim_columns_free(s);
   s->columns = cols;
   s->ncolumns = n;
+  muskx__sim_columns_link(s);
   s->errmsg[0] = '\0';
   return MUSKX_OK;
 }
@@ -157,14 +159,37 @@ static void eval_once(muskx_sim *s, const muskx__prog *prog, double t,
   *done = 1;
 }
 
+int muskx__sim_column_output(const muskx_sim *s, int j) {
+  if (j < 0 || j >= s->ncolumns) return -1;
+  return s->columns[j].kind == MUSKX_OUTPUT ? s->columns[j].index : -1;
+}
+
+/* Where output `output` is among the kept outputs (sim_outputs.c), or -1. */
+static int kept_position(const muskx_sim *s, int output) {
+  if (!s->have_out_keep) return -1;
+  for (int32_t k = 0; k < s->out_keep.nresults; k++)
+    if (s->out_keep_idx[k] == output) return (int)k;
+  return -1;
+}
+
+void muskx__sim_columns_link(muskx_sim *s) {
+  for (int j = 0; j < s->ncolumns; j++) {
+    struct muskx__column *c = &s->columns[j];
+    c->kept = c->kind == MUSKX_OUTPUT ? kept_position(s, c->index) : -1;
+  }
+}
+
 void muskx__sim_record_selected(muskx_sim *s, double t, const double *y,
                                 double *row) {
   const muskx__program *p = s->p;
   /* One program at a time: each evaluation overwrites the temporaries,
-     so the columns of one program are read right after it runs. */
+     so the columns of one program are read right after it runs. The
+     first is the kept outputs when there are (an ensemble member's
+     columns, issue 19), else all outputs. */
   const muskx__prog *progs[] = {&p->outputs, &p->assigns, &p->rates};
   const int kinds[] = {MUSKX_OUTPUT, MUSKX_ASSIGNMENT, MUSKX_REACTION};
-  muskx__sim_eval(s, &p->outputs, t, y); /* sets time, inputs, states */
+  const muskx__prog *first = s->have_out_keep ? &s->out_keep : &p->outputs;
+  muskx__sim_eval(s, first, t, y); /* sets time, inputs, states */
   for (int j = 0; j < s->ncolumns; j++) {
     const struct muskx__column *c = &s->columns[j];
     switch (c->kind) {
@@ -177,14 +202,18 @@ void muskx__sim_record_selected(muskx_sim *s, double t, const double *y,
         row[j] = s->R[p->reg_param0 + s->m->nparams + c->index];
         break;
       case MUSKX_INPUT: row[j] = s->R[p->reg_input0 + c->index]; break;
+      case MUSKX_OUTPUT:
+        if (c->kept >= 0) row[j] = s->R[s->out_keep.results[c->kept]];
+        break;
       default: break;
     }
   }
   for (size_t k = 0; k < sizeof progs / sizeof progs[0]; k++) {
-    int done = 0;
+    int done = k == 0 && !s->have_out_keep; /* all outputs ran first */
     for (int j = 0; j < s->ncolumns; j++) {
       const struct muskx__column *c = &s->columns[j];
       if (c->kind != kinds[k]) continue;
+      if (kinds[k] == MUSKX_OUTPUT && c->kept >= 0) continue; /* read above */
       eval_once(s, progs[k], t, y, &done);
       row[j] = s->R[progs[k]->results[c->index]];
     }

@@ -31,6 +31,7 @@ muskx_status muskx__sim_keep_outputs(muskx_sim *s, const int *which, int n) {
   s->out_keep_idx = NULL;
   s->have_out_keep = 0;
   s->native_out = 0; /* native code of the old program (sim.c) */
+  muskx__sim_columns_link(s);
   if (n < 0) return MUSKX_OK;
   const muskx__prog *src = &s->p->outputs;
   uint8_t *live = muskx__calloc((size_t)s->p->nregs + 1, 1);
@@ -66,5 +67,6 @@ muskx_status muskx__sim_keep_outputs(muskx_sim *s, const int *which, int n) {
   muskx__free(live);
   muskx__free(keep);
   s->have_out_keep = 1;
+  muskx__sim_columns_link(s);
   return MUSKX_OK;
 }

@@ -78,10 +78,11 @@ static int rhs_cb(sunrealtype t, N_Vector y, N_Vector ydot, void *ud) {
   double *dy = N_VGetArrayPointer(ydot);
   const double *R = s->R;
   int bad = -1;
-  for (int32_t i = 0; i < rhs->nresults; i++) {
-    dy[i] = R[rhs->results[i]];
-    if (bad < 0 && !isfinite(dy[i])) bad = i;
-  }
+  for (int32_t i = 0; i < rhs->nresults; i++) dy[i] = R[rhs->results[i]];
+  /* the first non-finite derivative, looked for only when there is one */
+  if (muskx__any_nonfinite(dy, rhs->nresults))
+    for (int32_t i = 0; i < rhs->nresults && bad < 0; i++)
+      if (!isfinite(dy[i])) bad = i;
   if (rhs->nresults == 0) dy[0] = 0.0; /* the placeholder state (cv_size) */
   if (bad >= 0) {
     /* Recoverable per CVRhsFn: CVODE retries with a smaller step. */

@@ -98,6 +98,27 @@ static void reduced_jacobian(newton_ws *w, const double *x) {
           w->J[(size_t)w->free_idx[c] * w->n + w->free_idx[r]];
 }
 
+/* Are all of df/dy's structural nonzeros over the free species finite at
+   x? The dense check below reads a subset of these values (and zeros),
+   so yes settles it without the n x n matrix (an ensemble member's steady
+   start checks once, issue 19); no hands over to it for the entry to
+   report. Models with algebraic equations always take the dense check. */
+static int sparse_finite(newton_ws *w, const double *x) {
+  muskx_sim *s = w->s;
+  const muskx__program *p = s->p;
+  if (p->nalg > 0) return 0;
+  muskx_sim_eval_rhs(s, 0.0, x, w->f, NULL);
+  muskx__sim_eval(s, &p->jac, 0.0, x);
+  for (int j = 0; j < w->n; j++) {
+    if (p->species_fixed[j]) continue;
+    for (int32_t k = p->jac_colptr[j]; k < p->jac_colptr[j + 1]; k++)
+      if (!p->species_fixed[p->jac_rowind[k]] &&
+          !isfinite(s->R[p->jac.results[k]]))
+        return 0;
+  }
+  return 1;
+}
+
 /* The first entry of df/dy over the free species that is not finite at x
    (*row, *col: species indices), or 0 when all are. A root where the
    Jacobian is NaN or infinite is not a regular steady state: typically
@@ -105,6 +126,7 @@ static void reduced_jacobian(newton_ws *w, const double *x) {
    no derivative. */
 static int jacobian_nonfinite(newton_ws *w, const double *x, int *row,
                               int *col) {
+  if (sparse_finite(w, x)) return 0;
   eval_full(w->s, 0.0, x, w->f, w->J);
   for (int c = 0; c < w->nf; c++)
     for (int r = 0; r < w->nf; r++) {
@@ -430,8 +452,10 @@ muskx_status muskx_sim_steady_state(muskx_sim *s, double *y, size_t ny) {
   size_t nn = (size_t)n + 1;
   w.free_idx = muskx__calloc(nn, sizeof *w.free_idx);
   w.f = muskx__calloc(nn, sizeof(double));
-  w.J = muskx__calloc(nn * nn, sizeof(double));
-  w.Jf = muskx__calloc(nn * nn, sizeof(double));
+  /* written before every read (eval_full, reduced_jacobian, eigen): no
+     need to clear 2 (n+1)^2 doubles per steady state */
+  w.J = muskx__reallocarray(NULL, nn * nn, sizeof(double));
+  w.Jf = muskx__reallocarray(NULL, nn * nn, sizeof(double));
   w.dx = muskx__calloc(nn, sizeof(double));
   w.xt = muskx__calloc(nn, sizeof(double));
   w.ft = muskx__calloc(nn, sizeof(double));
@@ -452,11 +476,16 @@ muskx_status muskx_sim_steady_state(muskx_sim *s, double *y, size_t ny) {
   double res = newton(&w, x);
   const char *method = "newton";
   int jr = -1, jc = -1;
-  if (res <= STEADY_RTOL && jacobian_nonfinite(&w, x, &jr, &jc)) {
-    /* a singular root (see jacobian_nonfinite): integrate from the start */
-    memcpy(root, x, (size_t)n * sizeof *x);
-    muskx__sim_load_values(s, x);
-    res = INFINITY;
+  int regular = 0; /* df/dy known finite at x, which then stays */
+  if (res <= STEADY_RTOL) {
+    if (jacobian_nonfinite(&w, x, &jr, &jc)) {
+      /* a singular root (see jacobian_nonfinite): integrate from the start */
+      memcpy(root, x, (size_t)n * sizeof *x);
+      muskx__sim_load_values(s, x);
+      res = INFINITY;
+    } else {
+      regular = 1;
+    }
   }
   if (!(res <= STEADY_RTOL)) {
     res = integrate(&w, x);
@@ -496,7 +525,7 @@ muskx_status muskx_sim_steady_state(muskx_sim *s, double *y, size_t ny) {
   }
   /* Its stability and the sensitivities at it (J s = -df/dp) need a
      finite Jacobian; LAPACK would reject NaN as an illegal argument. */
-  if (jacobian_nonfinite(&w, x, &jr, &jc)) {
+  if (!regular && jacobian_nonfinite(&w, x, &jr, &jc)) {
     st = muskx__sim_err(s, MUSKX_ENOTCONV,
                         "no regular steady state found: at the state reached "
                         "(by %s) d(d%.60s/dt)/d%.60s is %g (at %.60s = %g, "

@@ -82,7 +82,7 @@ void muskx__vm_run(const muskx__prog *p, double *R) {
       /* Opcode: DIV A B C    Synopsis: R(A) := R(B) / R(C) */
       case MUSKX__OP_DIV: *A = B / R[pc->c]; break;
       /* Opcode: POW A B C    Synopsis: R(A) := R(B) ^ R(C) */
-      case MUSKX__OP_POW: *A = pow(B, R[pc->c]); break;
+      case MUSKX__OP_POW: *A = muskx__vm_pow(B, R[pc->c]); break;
       /* Opcode: MIN A B C    Synopsis: R(A) := min(R(B), R(C)) */
       case MUSKX__OP_MIN: { double C = R[pc->c]; *A = B < C ? B : C; break; }
       /* Opcode: MAX A B C    Synopsis: R(A) := max(R(B), R(C)) */

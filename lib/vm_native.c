@@ -35,6 +35,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "klu_gen.h"
+#include "vm.h"
 
 extern char **environ;
 
@@ -127,8 +128,8 @@ static void operand(char *buf, size_t n, const where *w, int32_t r) {
 }
 
 /* One statement with vm.c's semantics (the operands are read before the
-   result is stored, as there). pow(x, 1) is x: glibc's pow is within
-   0.52 ULP, so it returns x exactly (tests/test_vm_native.c checks). */
+   result is stored, as there); POW through the VM's own expression
+   (vm.h's MUSKX__POW_SOURCE). */
 static void statement(sbuf *b, const where *w, const muskx__instr *in) {
   muskx__opcode op = (muskx__opcode)in->op;
   char A[32], X[32], Y[32], Z[32];
@@ -148,7 +149,7 @@ static void statement(sbuf *b, const where *w, const muskx__instr *in) {
       case MUSKX__OP_SIGN: put(b, "%s=(%s>0)-(%s<0);\n", A, X, X); break;
       case MUSKX__OP_SQR: put(b, "%s=%s*%s;\n", A, X, X); break;
       case MUSKX__OP_POW:
-        put(b, "%s=%s==1.0?%s:pow(%s,%s);\n", A, Y, X, X, Y);
+        put(b, "%s=muskx_pow(%s,%s);\n", A, X, Y);
         break;
       case MUSKX__OP_MIN:
         put(b, "{double B=%s,D=%s;%s=B<D?B:D;}\n", X, Y, A);
@@ -285,7 +286,7 @@ char *muskx__native_source(const muskx__program *p, const muskx__prog *kept,
           "#pragma GCC optimize(\"no-tree-fre\", \"no-tree-dominator-opts\")\n"
           "#endif\n"
           "static inline uint64_t bits(double x){uint64_t u;"
-          "memcpy(&u,&x,sizeof u);return u;}\n");
+          "memcpy(&u,&x,sizeof u);return u;}\n" MUSKX__POW_SOURCE);
   if (slot == NULL || function(&b, p, "rhs", &p->rhs, slot, &c0) != 0 ||
       function(&b, p, "jac", &p->jac, slot, &c0) != 0 ||
       (kept != NULL && function(&b, p, "out", kept, slot, &c0) != 0))

@@ -102,6 +102,50 @@ START_TEST(selected_columns_follow_closed_form) {
 }
 END_TEST
 
+/* A run of selected columns checks those columns for finiteness, not a
+   row as wide as the default one: rows of 1 column in a buffer that
+   holds NaN beyond them run, and a selected column that turns infinite
+   stops the run, named as in a default row. */
+START_TEST(selected_rows_are_checked_at_their_own_width) {
+  const char *one[] = {"A"};
+  double times[] = {0, 1, 2, 3};
+  enum { NT = 4 };
+  double out[NT * 3];
+  for (int i = 0; i < NT * 3; i++) out[i] = NAN;
+  size_t rows = 0;
+  muskx_model *m = tu_load_text(model_text, "decay");
+  muskx_sim *s = tu_sim(m);
+  ck_assert_int_eq(muskx_sim_select(s, one, 1), MUSKX_OK);
+  ck_assert_msg(muskx_sim_run(s, times, NT, out, &rows) == MUSKX_OK, "%s",
+                muskx_sim_errmsg(s));
+  ck_assert_uint_eq(rows, NT);
+  for (int i = 0; i < NT; i++)
+    ck_assert_msg(fabs(out[i] - a_exact(times[i])) <= 1e-5, "A(%g) %g",
+                  times[i], out[i]);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+
+  /* 1/(t - 2) is infinite at the third time */
+  static const char blowup[] =
+      "muskx: 1\nmodel: {id: up}\nspecies: {A: 1, B: 1}\n"
+      "odes: {A: -A, B: 0}\noutputs: {z: 1/(t - 2)}\n";
+  m = NULL;
+  muskx_error err;
+  ck_assert_int_eq(muskx_model_load_string(blowup, strlen(blowup), "up.yaml",
+                                           &m, &err), MUSKX_OK);
+  s = tu_sim(m);
+  const char *z[] = {"z"};
+  ck_assert_int_eq(muskx_sim_select(s, z, 1), MUSKX_OK);
+  for (int i = 0; i < NT * 3; i++) out[i] = NAN;
+  ck_assert_int_eq(muskx_sim_run(s, times, NT, out, &rows), MUSKX_ENONFINITE);
+  ck_assert_uint_eq(rows, 2);
+  ck_assert_msg(strstr(muskx_sim_errmsg(s), "t=2: output 'z' is inf (not finite): 1 / (t - 2)") != NULL,
+                "%s", muskx_sim_errmsg(s));
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
 START_TEST(unknown_name_refused) {
   const char *names[] = {"A", "nope"};
   muskx_model *m = tu_load_text(model_text, "decay");
@@ -182,6 +226,7 @@ int main(void) {
   TCase *tc = tcase_create("select");
   tcase_add_test(tc, default_columns_named);
   tcase_add_test(tc, selected_columns_follow_closed_form);
+  tcase_add_test(tc, selected_rows_are_checked_at_their_own_width);
   tcase_add_test(tc, unknown_name_refused);
   tcase_add_test(tc, fewer_columns_than_species_are_checked_as_selected);
   tcase_add_test(tc, a_nonfinite_selected_output_is_named_as_the_output);

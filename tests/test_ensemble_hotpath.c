@@ -106,12 +106,58 @@ START_TEST(a_few_kept_outputs_equal_those_columns_of_all) {
 }
 END_TEST
 
+/* The finiteness check of a recorded row (lib/sim_finite.c) reads what a
+   member evaluated: a kept output that turns NaN fails its member, naming
+   it and the time; an output nobody keeps, NaN by design, fails none. */
+START_TEST(a_kept_output_that_turns_nan_fails_its_member) {
+  static const char text[] =
+      "muskx: 1\nmodel: {id: f}\nparameters: {k: 0.5}\n"
+      "species: {A: 1}\nodes: {A: -A}\n"
+      "outputs:\n  z: log(A - k)\n  never: log(-1 - A)\n";
+  muskx_model *m = NULL;
+  muskx_error err;
+  ck_assert_int_eq(muskx_model_load_string(text, strlen(text), "f.yaml", &m,
+                                           &err), MUSKX_OK);
+  double times[4] = {0, 0.25, 0.5, 1};
+  const char *cols[2] = {"z", "A"};
+  muskx_ensemble *e = NULL;
+  ck_assert_int_eq(muskx_ensemble_create(m, &e), MUSKX_OK);
+  /* A = e^-t: below k before t = 1 where k > e^-1 = 0.37 */
+  ck_assert_int_eq(muskx_ensemble_vary(e, "k", MUSKX_DIST_UNIFORM, 0.1, 0.7),
+                   MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_columns(e, cols, 2), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_run(e, 0, 40, 3, 2, times, 4, NULL, NULL),
+                   MUSKX_OK);
+  double k[40];
+  int st[40];
+  ck_assert_int_eq(muskx_ensemble_values(e, k, 40), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_status(e, st, 40), MUSKX_OK);
+  size_t failed = 0;
+  for (size_t i = 0; i < 40; i++) {
+    const char *msg = muskx_ensemble_sample_errmsg(e, i);
+    if (k[i] < 0.36) {
+      ck_assert_msg(st[i] == MUSKX_OK, "k = %g: %s", k[i], msg);
+    } else if (k[i] > 0.38) {
+      failed++;
+      ck_assert_int_eq(st[i], MUSKX_ENONFINITE);
+      ck_assert_msg(strstr(msg, "output 'z' is NaN") != NULL &&
+                        strstr(msg, "log(A - k)") != NULL,
+                    "k = %g: %s", k[i], msg);
+    }
+  }
+  ck_assert_uint_gt(failed, 10);
+  muskx_ensemble_free(e);
+  muskx_model_free(m);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("ensemble_hotpath");
   TCase *tc = tcase_create("bit_identical");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, members_equal_the_same_runs_done_alone);
   tcase_add_test(tc, a_few_kept_outputs_equal_those_columns_of_all);
+  tcase_add_test(tc, a_kept_output_that_turns_nan_fails_its_member);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -5,8 +5,9 @@
  * library's own per-vector kernels (its vectors with the array operations
  * removed) and SUNDIALS' stock serial vectors. Coefficients 1, -1, 0,
  * a == b and a == -b (N_VLinearSum's special cases), and results written
- * in place (Z == Y, z == X[0]) as CVODES calls them. The WRMS norms of an
- * array too.
+ * in place (Z == Y, z == X[0]) as CVODES calls them; linear combinations
+ * of 2-7 general terms (the one-pass form) with z a later term too. The
+ * WRMS norms of an array too.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -122,6 +123,27 @@ static void run_all(int n) {
         N_VScaleVectorArray(NV, s, P + 6, inplace ? P + 6 : P + 12);
       }
       all_same();
+      /* one-pass combinations: 2..7 terms of general coefficients and a
+         last 1 (CVODE's interpolation, s^q, ..., s, 1), z == X[0], with
+         exact zeros too, and z among the later
+         terms (which must take the passes); q's pair among them, so the
+         +-1 cases fall back too */
+      for (int nsum = 2; nsum <= 7; nsum++)
+        for (int alias = 0; alias < 3; alias++) {
+          fill(13u * (unsigned)q + 5u * (unsigned)nsum + (unsigned)alias);
+          double cs[7] = {0.37, 0.1369, -0.050653, 0.0187, -2.5, 1e-3, 1};
+          cs[nsum - 1] = 1; /* CVodeGetDky's last coefficient */
+          /* (not with z a term: z - z is +0 in SUNDIALS' axpy, -1 (z - z)
+             = -0 in the library's kernels, the sign of zero noted below) */
+          if (inplace && alias != 2) cs[nsum - 1] = a, cs[nsum > 2 ? 1 : 0] = b;
+          for (int k = 0; k < NKIND; k++) {
+            N_Vector *P = pool[k];
+            N_Vector X[7] = {P[0], P[1], P[2], P[3], P[4], P[5], P[6]};
+            N_Vector z = alias == 0 ? P[12] : alias == 1 ? P[0] : P[nsum - 1];
+            N_VLinearCombination(nsum, cs, X, z);
+          }
+          all_same();
+        }
     }
   }
   /* WRMS norms of an array */

@@ -588,6 +588,62 @@ START_TEST(an_event_that_sets_a_parameter_refreshes_the_cached_parts) {
 }
 END_TEST
 
+START_TEST(a_parameter_exponent_gives_the_bits_of_the_same_literal) {
+  /* x^y for y = 0, 1, 2, 3, 4 and 0.5 is a product or sqrt, with the
+     exponent written as a literal or taken from a parameter, in the VM
+     and natively (vm.h). The starting values are ones where glibc's pow
+     differs from x*x, sqrt(x), x*x*x and (x*x)*(x*x) in the last bit. */
+  const double x2 = 0.66469200661624406, xh = 0.99597739637642047,
+               x3 = 1.2984400334760733;
+  volatile double two = 2.0, half = 0.5, three = 3.0, four = 4.0;
+  ck_assert(pow(x2, two) != x2 * x2 && pow(xh, half) != sqrt(xh) &&
+            pow(x3, three) != x3 * x3 * x3 &&
+            pow(x3, four) != (x3 * x3) * (x3 * x3));
+  muskx_model *m = tu_load_text(
+      "muskx: 1\nmodel: {id: powers}\n"
+      "parameters: {k: 0.7, n2: 2, nh: 0.5, n0: 0, n3: 3, n4: 4}\n"
+      "species: {A: 0.66469200661624406, B: 0.99597739637642047,\n"
+      "          C: 1.2984400334760733}\n"
+      "odes: {A: -k*A, B: -k*B, C: -k*C}\n"
+      "outputs: {p2: A^n2, l2: A^2, ph: B^nh, lh: B^0.5, p0: A^n0,\n"
+      "          p3: C^n3, l3: C^3, p4: C^n4, l4: C^4}\n", "powers.yaml");
+  enum { N = 6, NT = 4, NC = 9 };
+  const double times[NT] = {0, 0.3, 1, 2.5};
+  const char *cols[NC] = {"p2", "l2", "ph", "lh", "p0", "p3", "l3", "p4", "l4"};
+  double *tr[2][NC], k[N];
+  for (int nat = 0; nat < 2; nat++)
+    for (int c = 0; c < NC; c++)
+      tr[nat][c] = members(m, "k", 0.3, 0.8, cols[c], times, NT, N,
+                           nat ? "cc" : NULL, k);
+  size_t bytes = sizeof(double) * N * NT;
+  for (int c = 0; c < NC; c++)
+    ck_assert_msg(memcmp(tr[0][c], tr[1][c], bytes) == 0, "%s", cols[c]);
+  /* parameter and literal exponents alike */
+  const int param[4] = {0, 2, 5, 7}; /* each followed by its literal */
+  for (int i = 0; i < 4; i++)
+    ck_assert_msg(memcmp(tr[0][param[i]], tr[0][param[i] + 1], bytes) == 0,
+                  "%s", cols[param[i]]);
+  for (int s = 0; s < N; s++) {
+    const double *at0[4] = {tr[0][0] + s * NT, tr[0][2] + s * NT,
+                            tr[0][5] + s * NT, tr[0][7] + s * NT};
+    ck_assert(*at0[0] == x2 * x2 && *at0[1] == sqrt(xh) &&
+              *at0[2] == x3 * x3 * x3 && *at0[3] == (x3 * x3) * (x3 * x3));
+    for (int r = 0; r < NT; r++) {
+      double t = times[r], e = exp(-k[s] * t);
+      double a = x2 * e, b = xh * e, c = x3 * e;
+      ck_assert(tr[0][4][s * NT + r] == 1.0);
+      TU_CLOSE(tr[0][0][s * NT + r], a * a, 1e-6, 1e-10, "A^2", t);
+      TU_CLOSE(tr[0][2][s * NT + r], sqrt(b), 1e-6, 1e-10, "B^0.5", t);
+      TU_CLOSE(tr[0][5][s * NT + r], c * c * c, 1e-6, 1e-10, "C^3", t);
+      TU_CLOSE(tr[0][7][s * NT + r], c * c * c * c, 1e-6, 1e-10, "C^4", t);
+    }
+  }
+  for (int nat = 0; nat < 2; nat++)
+    for (int c = 0; c < NC; c++) free(tr[nat][c]);
+  muskx_model_free(m);
+}
+END_TEST
+
 START_TEST(delay_and_algebraic_models_give_the_vm_bytes) {
   /* x' = k delay(u, 2) with a step input (x = k (t - 3) after t = 3),
      and A -> B with the algebraic C = T - A (IDA) */
@@ -636,6 +692,7 @@ int main(void) {
   tcase_add_test(tc, two_threads_building_one_cache_entry_both_load_it);
   tcase_add_test(tc, a_native_decay_ensemble_matches_the_analytic_solution);
   tcase_add_test(tc, an_event_that_sets_a_parameter_refreshes_the_cached_parts);
+  tcase_add_test(tc, a_parameter_exponent_gives_the_bits_of_the_same_literal);
   tcase_add_test(tc, delay_and_algebraic_models_give_the_vm_bytes);
   suite_add_tcase(s, tc);
   /* the crosstalk model: a few seconds of compiling each */
