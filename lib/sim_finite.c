@@ -49,7 +49,7 @@ static const char *nonfinite_word(double v) {
 /* Is any of v[0..n) infinite or NaN? x - x is +0 for a finite x and NaN
    otherwise, so a sum of them is 0 exactly when all are finite, in any
    order: four running sums the compiler turns into one vector add. */
-WIDE int muskx__any_nonfinite(const double *v, int n) {
+static WIDE int any_nonfinite(const double *v, int n) {
   double acc[4] = {0, 0, 0, 0};
   int i = 0;
   for (; i + 4 <= n; i += 4)
@@ -59,9 +59,16 @@ WIDE int muskx__any_nonfinite(const double *v, int n) {
   return sum != 0.0;
 }
 
-WIDE void muskx__sim_fill_nan(double *v, int n) {
+static WIDE void fill_nan(double *v, int n) {
   for (int i = 0; i < n; i++) v[i] = NAN;
 }
+
+/* The WIDE kernels stay static: GCC gives a target_clones function's
+   resolver default visibility whatever -fvisibility says, so an extern
+   one would leak from libmuskx.so (scripts/check-exports.sh). */
+int muskx__any_nonfinite(const double *v, int n) { return any_nonfinite(v, n); }
+
+void muskx__sim_fill_nan(double *v, int n) { fill_nan(v, n); }
 
 static muskx_status species_error(muskx_sim *s, double t, int i, double v) {
   s->fail_time = t;
@@ -86,7 +93,7 @@ static muskx_status output_error(muskx_sim *s, double t, int k, double v) {
 /* A row of columns chosen with muskx_sim_select() holds those columns
    only, in their order (sim_columns.c). */
 static muskx_status check_selected(muskx_sim *s, double t, const double *row) {
-  if (!muskx__any_nonfinite(row, s->ncolumns)) return MUSKX_OK;
+  if (!any_nonfinite(row, s->ncolumns)) return MUSKX_OK;
   for (int j = 0; j < s->ncolumns; j++) {
     if (isfinite(row[j])) continue;
     int index, kind = muskx__sim_column_kind(s, j, &index);
@@ -105,7 +112,7 @@ muskx_status muskx__sim_check_row(muskx_sim *s, double t, const double *row) {
   const muskx_model *m = s->m;
   int n = m->nspecies;
   /* the species, and the outputs when all were evaluated, at once */
-  if (!muskx__any_nonfinite(row, s->have_out_keep ? n : n + m->noutputs)) {
+  if (!any_nonfinite(row, s->have_out_keep ? n : n + m->noutputs)) {
     if (!s->have_out_keep) return MUSKX_OK;
     int bad = 0;
     for (int j = 0; j < s->out_keep.nresults; j++)
