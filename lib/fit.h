@@ -94,6 +94,11 @@ void muskx__fit_redraw(const muskx_fit *f, size_t k, int attempt, double *x);
 int muskx__lsq_call(const muskx_fit *f, int worker, const int *idx, int n,
                     size_t m, double *full, double *jfull, const double *x,
                     double *r, double *J);
+/* The free parameters' bounds, the start clamped into them, and which
+   bound (-1 lower, 1 upper, 0 none) each start value sits on. */
+void muskx__lsq_box_start(const muskx_fit *f, const int *idx, int n,
+                          const double *full, double *lo, double *hi,
+                          double *x, int *onb);
 double muskx__lsq_half_sq(const double *r, size_t m); /* 0.5 |r|^2 */
 double muskx__lsq_norm2(const double *a, int n);      /* |a| */
 /* fit_gngain.c: 0.5 (|r|^2 - |r + J_F gn|^2) for the minimum-norm

@@ -262,12 +262,7 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
   int n = nfree;
   muskx_status st = db_alloc(&t);
   if (st != MUSKX_OK) goto done;
-  for (int k = 0; k < n; k++) {
-    t.lo[k] = f->lower[idx[k]];
-    t.hi[k] = f->upper[idx[k]];
-    t.x[k] = fmin(fmax(full[idx[k]], t.lo[k]), t.hi[k]);
-    t.onb[k] = t.x[k] <= t.lo[k] ? -1 : t.x[k] >= t.hi[k] ? 1 : 0;
-  }
+  muskx__lsq_box_start(f, idx, n, full, t.lo, t.hi, t.x, t.onb);
   out->exit = MUSKX_FIT_FAILED;
   if (call(&t, t.x, t.r, t.J) != 0) {
     out->start_failed = 1;

@@ -1,7 +1,8 @@
 /*
  * fit_lsq.c -- the pieces the local least-squares methods share (the
- * dogleg of fit_dogbox.c and the projected LM of fit_plm.c): evaluating
- * the residuals and Jacobian over the free parameters, and the norms and
+ * dogleg of fit_dogbox.c, the projected LM of fit_plm.c and the trust
+ * region of fit_fides.c): the start clamped into the box, evaluating the
+ * residuals and Jacobian over the free parameters, and the norms and
  * gradient of the cost 0.5 |r|^2.
  */
 #include <math.h>
@@ -50,5 +51,16 @@ void muskx__lsq_gradient(const double *J, const double *r, size_t m, int n,
     double a = 0;
     for (size_t i = 0; i < m; i++) a += J[i * (size_t)n + (size_t)k] * r[i];
     g[k] = a;
+  }
+}
+
+void muskx__lsq_box_start(const muskx_fit *f, const int *idx, int n,
+                          const double *full, double *lo, double *hi,
+                          double *x, int *onb) {
+  for (int k = 0; k < n; k++) {
+    lo[k] = f->lower[idx[k]];
+    hi[k] = f->upper[idx[k]];
+    x[k] = fmin(fmax(full[idx[k]], lo[k]), hi[k]);
+    onb[k] = x[k] <= lo[k] ? -1 : x[k] >= hi[k] ? 1 : 0;
   }
 }
