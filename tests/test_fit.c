@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "muskx.h"
+#include "testutil.h"
 
 /* chi2_1 quantile at 0.95 and its square root (the 1.96 of a normal
    95 % interval), from tables (Abramowitz & Stegun 26.4). */
@@ -44,19 +45,12 @@ static muskx_fit *make_fit(int n, const double *lo, const double *hi) {
   return f;
 }
 
-#define FIT_OK(f, call)                                                      \
-  do {                                                                       \
-    muskx_status st_ = (call);                                               \
-    ck_assert_msg(st_ == MUSKX_OK, "%s -> %s: %s", #call,                    \
-                  muskx_status_name(st_), muskx_fit_errmsg(f));              \
-  } while (0)
-
 START_TEST(rosenbrock_residuals_reach_the_valley_floor) {
   double lo[2] = {-5, -5}, hi[2] = {5, 5};
   muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, rosen_res, NULL));
-  FIT_OK(f, muskx_fit_set_seed(f, 7));
-  FIT_OK(f, muskx_fit_run(f, 10));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, rosen_res, NULL));
+  TU_FIT_OK(f, muskx_fit_set_seed(f, 7));
+  TU_FIT_OK(f, muskx_fit_run(f, 10));
   size_t b = muskx_fit_best(f), good = 0;
   double th[2];
   ck_assert_int_eq(muskx_fit_result(f, b, NULL, th), MUSKX_OK);
@@ -92,9 +86,9 @@ static int rosen_obj(void *ctx, int w, const double *x, double *v,
 START_TEST(a_general_objective_is_minimised_within_bounds) {
   double lo[2] = {-2, -2}, hi[2] = {2, 0.5};
   muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_objective(f, rosen_obj, NULL));
-  FIT_OK(f, muskx_fit_set_tolerances(f, 1e-10, 0, 1e-15));
-  FIT_OK(f, muskx_fit_run(f, 6));
+  TU_FIT_OK(f, muskx_fit_set_objective(f, rosen_obj, NULL));
+  TU_FIT_OK(f, muskx_fit_set_tolerances(f, 1e-10, 0, 1e-15));
+  TU_FIT_OK(f, muskx_fit_run(f, 6));
   /* The unconstrained minimum (1, 1) is outside: with x1 <= 0.5 the
      minimum lies on that bound, where d/dx0 of 50 (0.5 - x0^2)^2 +
      (1 - x0)^2 / 2 = 0: 200 x0^3 - 99 x0 - 1 = 0, root 0.7086... */
@@ -135,9 +129,9 @@ START_TEST(a_general_objective_finds_the_gaussian_mle) {
   for (int i = 0; i < 8; i++) mean += gauss_y[i] / 8;
   for (int i = 0; i < 8; i++) var += (gauss_y[i] - mean) * (gauss_y[i] - mean) / 8;
   muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_objective(f, gauss_obj, NULL));
-  FIT_OK(f, muskx_fit_set_tolerances(f, 1e-12, 0, 0));
-  FIT_OK(f, muskx_fit_run(f, 8));
+  TU_FIT_OK(f, muskx_fit_set_objective(f, gauss_obj, NULL));
+  TU_FIT_OK(f, muskx_fit_set_tolerances(f, 1e-12, 0, 0));
+  TU_FIT_OK(f, muskx_fit_run(f, 8));
   size_t reached = 0;
   for (size_t k = 0; k < 8; k++) {
     muskx_fit_result(f, k, NULL, th);
@@ -199,8 +193,8 @@ START_TEST(linear_least_squares_match_the_normal_equations) {
   double lo[2] = {-10, -10}, hi[2] = {10, 10}, beta[2], se[2], th[2];
   lin_closed_form(beta, se);
   muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 3.0, lin_res, NULL));
-  FIT_OK(f, muskx_fit_run(f, 4));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 3.0, lin_res, NULL));
+  TU_FIT_OK(f, muskx_fit_run(f, 4));
   size_t b = muskx_fit_best(f);
   muskx_fit_result(f, b, NULL, th);
   ck_assert_double_eq_tol(th[0], beta[0], 1e-8);
@@ -218,9 +212,9 @@ START_TEST(profile_interval_of_a_linear_model_is_the_wald_interval) {
   double lo[2] = {-10, -10}, hi[2] = {10, 10}, beta[2], se[2];
   lin_closed_form(beta, se);
   muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 0, lin_res, NULL));
-  FIT_OK(f, muskx_fit_run(f, 3));
-  FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 0, lin_res, NULL));
+  TU_FIT_OK(f, muskx_fit_run(f, 3));
+  TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
   for (int j = 0; j < 2; j++) {
     double l, u;
     ck_assert_int_eq(muskx_fit_profile_ci(f, j, &l, &u), 1);
@@ -288,9 +282,9 @@ static int lin_noisy_decay(void *ctx, int w, const double *p, double *r,
 START_TEST(exponential_decay_recovers_its_parameters) {
   decay d = {2.0, 0.7, {0.1, 0.01}, {10, 5}, {0}};
   muskx_fit *f = make_fit(2, d.lo, d.hi);
-  FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, decay_res, &d));
-  FIT_OK(f, muskx_fit_set_threads(f, 2));
-  FIT_OK(f, muskx_fit_run(f, 8));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, decay_res, &d));
+  TU_FIT_OK(f, muskx_fit_set_threads(f, 2));
+  TU_FIT_OK(f, muskx_fit_run(f, 8));
   double th[2];
   muskx_fit_result(f, muskx_fit_best(f), NULL, th);
   ck_assert_double_eq_tol(th[0], 2.0, 1e-8);
@@ -304,8 +298,8 @@ START_TEST(an_optimum_beyond_a_bound_stops_on_the_bound) {
   /* data decay at 0.7 per unit time, but k may not exceed 0.5 */
   decay d = {2.0, 0.7, {0.1, 0.01}, {10, 0.5}, {0}};
   muskx_fit *f = make_fit(2, d.lo, d.hi);
-  FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, decay_res, &d));
-  FIT_OK(f, muskx_fit_run(f, 8));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, decay_res, &d));
+  TU_FIT_OK(f, muskx_fit_run(f, 8));
   for (size_t k = 0; k < 8; k++) {
     double th[2];
     muskx_fit_result(f, k, NULL, th);
@@ -343,9 +337,9 @@ START_TEST(an_optimum_on_a_bound_is_reached_exactly) {
   double lo[2] = {0, 0}, hi[2] = {2, 10};
   int outside = 0;
   muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, kink_res, &outside));
-  FIT_OK(f, muskx_fit_set_threads(f, 1));
-  FIT_OK(f, muskx_fit_run(f, 10));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, kink_res, &outside));
+  TU_FIT_OK(f, muskx_fit_set_threads(f, 1));
+  TU_FIT_OK(f, muskx_fit_run(f, 10));
   for (size_t k = 0; k < 10; k++) {
     double th[2];
     muskx_fit_result(f, k, NULL, th);
@@ -372,10 +366,10 @@ START_TEST(each_least_squares_method_reaches_the_analytic_optima) {
     muskx_fit_method m = methods[q];
     double lo[2] = {-5, -5}, hi[2] = {5, 5}, th[2], beta[2], se[2];
     muskx_fit *f = make_fit(2, lo, hi);
-    FIT_OK(f, muskx_fit_set_method(f, m));
-    FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, rosen_res, NULL));
-    FIT_OK(f, muskx_fit_set_seed(f, 3));
-    FIT_OK(f, muskx_fit_run(f, 6));
+    TU_FIT_OK(f, muskx_fit_set_method(f, m));
+    TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, rosen_res, NULL));
+    TU_FIT_OK(f, muskx_fit_set_seed(f, 3));
+    TU_FIT_OK(f, muskx_fit_run(f, 6));
     for (size_t k = 0; k < 6; k++) {
       muskx_fit_result(f, k, NULL, th);
       ck_assert_msg(fabs(th[0] - 1) < 1e-7 && fabs(th[1] - 1) < 1e-7,
@@ -387,9 +381,9 @@ START_TEST(each_least_squares_method_reaches_the_analytic_optima) {
 
     lin_closed_form(beta, se);
     f = make_fit(2, lo, hi);
-    FIT_OK(f, muskx_fit_set_method(f, m));
-    FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 0, lin_res, NULL));
-    FIT_OK(f, muskx_fit_run(f, 4));
+    TU_FIT_OK(f, muskx_fit_set_method(f, m));
+    TU_FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 0, lin_res, NULL));
+    TU_FIT_OK(f, muskx_fit_run(f, 4));
     for (size_t k = 0; k < 4; k++) {
       muskx_fit_result(f, k, NULL, th);
       ck_assert_double_eq_tol(th[0], beta[0], 1e-8);
@@ -400,10 +394,10 @@ START_TEST(each_least_squares_method_reaches_the_analytic_optima) {
     double klo[2] = {0, 0}, khi[2] = {2, 10};
     int outside = 0;
     f = make_fit(2, klo, khi);
-    FIT_OK(f, muskx_fit_set_method(f, m));
-    FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, kink_res, &outside));
-    FIT_OK(f, muskx_fit_set_threads(f, 1));
-    FIT_OK(f, muskx_fit_run(f, 6));
+    TU_FIT_OK(f, muskx_fit_set_method(f, m));
+    TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, kink_res, &outside));
+    TU_FIT_OK(f, muskx_fit_set_threads(f, 1));
+    TU_FIT_OK(f, muskx_fit_run(f, 6));
     for (size_t k = 0; k < 6; k++) {
       muskx_fit_result(f, k, NULL, th);
       ck_assert_msg(th[0] == 2.0, "method %d start %zu: x1 = %.17g", (int)m,
@@ -433,11 +427,11 @@ START_TEST(results_are_identical_whatever_the_thread_count) {
   int it[3][16];
   for (int t = 0; t < 3; t++) {
     muskx_fit *f = make_fit(2, d.lo, d.hi);
-    FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, decay_res, &d));
-    FIT_OK(f, muskx_fit_set_seed(f, 12345));
-    FIT_OK(f, muskx_fit_set_threads(f, t + 1));
-    FIT_OK(f, muskx_fit_set_max_iterations(f, 7)); /* stop mid-way too */
-    FIT_OK(f, muskx_fit_run(f, 16));
+    TU_FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, decay_res, &d));
+    TU_FIT_OK(f, muskx_fit_set_seed(f, 12345));
+    TU_FIT_OK(f, muskx_fit_set_threads(f, t + 1));
+    TU_FIT_OK(f, muskx_fit_set_max_iterations(f, 7)); /* stop mid-way too */
+    TU_FIT_OK(f, muskx_fit_run(f, 16));
     for (size_t k = 0; k < 16; k++) {
       muskx_fit_result(f, k, NULL, th[t][k]);
       nl[t][k] = muskx_fit_nllh(f, k);
@@ -458,10 +452,10 @@ START_TEST(profiles_are_identical_whatever_the_thread_count) {
   size_t np[2][2];
   for (int t = 0; t < 2; t++) {
     muskx_fit *f = make_fit(2, d.lo, d.hi);
-    FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, lin_noisy_decay, &d));
-    FIT_OK(f, muskx_fit_set_threads(f, 2 * t + 1));
-    FIT_OK(f, muskx_fit_run(f, 4));
-    FIT_OK(f, muskx_fit_profile(f, 0.95, 20));
+    TU_FIT_OK(f, muskx_fit_set_residuals(f, 10, 0, lin_noisy_decay, &d));
+    TU_FIT_OK(f, muskx_fit_set_threads(f, 2 * t + 1));
+    TU_FIT_OK(f, muskx_fit_run(f, 4));
+    TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 20));
     for (int j = 0; j < 2; j++) {
       np[t][j] = muskx_fit_profile_npoints(f, j);
       ck_assert_uint_le(np[t][j], 64);
@@ -486,11 +480,11 @@ START_TEST(drawn_starts_form_a_latin_hypercube_fixed_by_the_seed) {
   double s1[N][3], s2[N][3], s3[N][3];
   for (int pass = 0; pass < 3; pass++) {
     muskx_fit *f = make_fit(3, lo, hi);
-    FIT_OK(f, muskx_fit_set_objective(f, rosen_obj, NULL));
-    FIT_OK(f, muskx_fit_set_seed(f, pass == 2 ? 99 : 5));
-    FIT_OK(f, muskx_fit_set_max_iterations(f, 1));
+    TU_FIT_OK(f, muskx_fit_set_objective(f, rosen_obj, NULL));
+    TU_FIT_OK(f, muskx_fit_set_seed(f, pass == 2 ? 99 : 5));
+    TU_FIT_OK(f, muskx_fit_set_max_iterations(f, 1));
     /* rosen_obj reads only x[0], x[1]: fine for drawing starts */
-    FIT_OK(f, muskx_fit_run(f, N));
+    TU_FIT_OK(f, muskx_fit_run(f, N));
     for (size_t k = 0; k < N; k++)
       muskx_fit_result(f, k, pass == 0 ? s1[k] : pass == 1 ? s2[k] : s3[k],
                        NULL);
@@ -519,14 +513,14 @@ START_TEST(a_first_start_is_run_first_and_the_rest_are_drawn) {
   enum { N = 6 };
   double with[N][2], plain[N - 1][2];
   muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_objective(f, rosen_obj, NULL));
-  FIT_OK(f, muskx_fit_set_seed(f, 7));
-  FIT_OK(f, muskx_fit_set_max_iterations(f, 1));
-  FIT_OK(f, muskx_fit_set_first_start(f, x0));
-  FIT_OK(f, muskx_fit_run(f, N));
+  TU_FIT_OK(f, muskx_fit_set_objective(f, rosen_obj, NULL));
+  TU_FIT_OK(f, muskx_fit_set_seed(f, 7));
+  TU_FIT_OK(f, muskx_fit_set_max_iterations(f, 1));
+  TU_FIT_OK(f, muskx_fit_set_first_start(f, x0));
+  TU_FIT_OK(f, muskx_fit_run(f, N));
   for (size_t k = 0; k < N; k++) muskx_fit_result(f, k, with[k], NULL);
-  FIT_OK(f, muskx_fit_set_first_start(f, NULL));
-  FIT_OK(f, muskx_fit_run(f, N - 1));
+  TU_FIT_OK(f, muskx_fit_set_first_start(f, NULL));
+  TU_FIT_OK(f, muskx_fit_run(f, N - 1));
   for (size_t k = 0; k < N - 1; k++) muskx_fit_result(f, k, plain[k], NULL);
   ck_assert(with[0][0] == x0[0] && with[0][1] == x0[1]);
   ck_assert(memcmp(with[1], plain, sizeof plain) == 0);
@@ -602,14 +596,14 @@ START_TEST(an_ode_model_fit_recovers_its_rate_constants) {
   double lo[2] = {-2, -2}, hi[2] = {1, 1}, th[2][2], nl[2];
   for (int t = 0; t < 2; t++) {
     muskx_fit *f = make_fit(2, lo, hi);
-    FIT_OK(f, muskx_fit_set_threads(f, t + 1));
+    TU_FIT_OK(f, muskx_fit_set_threads(f, t + 1));
     pk_ctx c;
     memset(&c, 0, sizeof c);
     ck_assert_int_le(muskx_fit_threads(f), 8);
     for (int w = 0; w < muskx_fit_threads(f); w++)
       ck_assert_int_eq(muskx_sim_create(m, &c.sims[w]), MUSKX_OK);
-    FIT_OK(f, muskx_fit_set_residuals(f, NPK, 0, pk_res, &c));
-    FIT_OK(f, muskx_fit_run(f, 6));
+    TU_FIT_OK(f, muskx_fit_set_residuals(f, NPK, 0, pk_res, &c));
+    TU_FIT_OK(f, muskx_fit_run(f, 6));
     size_t b = muskx_fit_best(f);
     muskx_fit_result(f, b, NULL, th[t]);
     nl[t] = muskx_fit_nllh(f, b);
@@ -644,9 +638,9 @@ static int half_unused(void *ctx, int w, const double *p, double *r,
 START_TEST(a_parameter_outside_the_model_is_not_identifiable) {
   double lo[2] = {-1, 0}, hi[2] = {1, 1};
   muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_residuals(f, 4, 0, half_unused, NULL));
-  FIT_OK(f, muskx_fit_run(f, 2));
-  FIT_OK(f, muskx_fit_profile(f, 0.95, 40));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 4, 0, half_unused, NULL));
+  TU_FIT_OK(f, muskx_fit_run(f, 2));
+  TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 40));
   double l, u;
   /* theta0: sum (i+1)^2 = 30, se = 1/sqrt(30) */
   ck_assert_int_eq(muskx_fit_profile_ci(f, 0, &l, &u), 1);
@@ -712,10 +706,10 @@ START_TEST(a_jacobian_failing_at_an_accepted_point_rejects_the_step) {
   double lo[2] = {-1, -1}, hi[2] = {1, 1}, start[2] = {0.9, 0.7}, th[2];
   int jcalls = 0;
   muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_threads(f, 1));
-  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, second_jacobian_fails, &jcalls));
-  FIT_OK(f, muskx_fit_set_starts(f, start, 1));
-  FIT_OK(f, muskx_fit_run(f, 1));
+  TU_FIT_OK(f, muskx_fit_set_threads(f, 1));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, second_jacobian_fails, &jcalls));
+  TU_FIT_OK(f, muskx_fit_set_starts(f, start, 1));
+  TU_FIT_OK(f, muskx_fit_run(f, 1));
   ck_assert_int_ge(jcalls, 3); /* the failure was met, and passed */
   ck_assert_int_ne(muskx_fit_exit_reason(f, 0), MUSKX_FIT_FAILED);
   muskx_fit_result(f, 0, NULL, th);
@@ -759,10 +753,10 @@ START_TEST(solver_noise_in_the_jacobian_runs_does_not_keep_a_start_going) {
          se[2], th[2];
   lin_closed_form(beta, se);
   muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_threads(f, 1));
-  FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 0, noisy_jacobian_run, NULL));
-  FIT_OK(f, muskx_fit_set_starts(f, start, 1));
-  FIT_OK(f, muskx_fit_run(f, 1));
+  TU_FIT_OK(f, muskx_fit_set_threads(f, 1));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 0, noisy_jacobian_run, NULL));
+  TU_FIT_OK(f, muskx_fit_set_starts(f, start, 1));
+  TU_FIT_OK(f, muskx_fit_run(f, 1));
   ck_assert_int_ne(muskx_fit_exit_reason(f, 0), MUSKX_FIT_MAXITER);
   ck_assert_int_le(muskx_fit_iterations(f, 0), 50);
   muskx_fit_result(f, 0, NULL, th);
@@ -778,17 +772,17 @@ START_TEST(a_drawn_start_that_fails_is_drawn_again) {
   enum { N = 12 };
   /* the Latin hypercube itself, from a callback that never fails */
   muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, never_fails, NULL));
-  FIT_OK(f, muskx_fit_run(f, N));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, never_fails, NULL));
+  TU_FIT_OK(f, muskx_fit_run(f, N));
   double drawn[N][2];
   for (size_t k = 0; k < N; k++) muskx_fit_result(f, k, drawn[k], NULL);
   /* the same starts where the callback fails for x0 > 0.5 (a quarter of
      the box): those starts are drawn again until they run */
   double ran[2][N][2];
   for (int threads = 1; threads <= 2; threads++) {
-    FIT_OK(f, muskx_fit_set_threads(f, threads));
-    FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, fails_right, NULL));
-    FIT_OK(f, muskx_fit_run(f, N));
+    TU_FIT_OK(f, muskx_fit_set_threads(f, threads));
+    TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, fails_right, NULL));
+    TU_FIT_OK(f, muskx_fit_run(f, N));
     int redrawn = 0;
     for (size_t k = 0; k < N; k++) {
       double *s = ran[threads - 1][k], th[2];
@@ -817,20 +811,20 @@ START_TEST(a_drawn_start_that_fails_is_drawn_again) {
 
   /* starts from the caller's table are kept: a failing one fails */
   double table[2 * 2] = {0.9, 0.0, -0.5, 0.5};
-  FIT_OK(f, muskx_fit_set_starts(f, table, 2));
-  FIT_OK(f, muskx_fit_run(f, 2));
+  TU_FIT_OK(f, muskx_fit_set_starts(f, table, 2));
+  TU_FIT_OK(f, muskx_fit_run(f, 2));
   ck_assert_int_eq(muskx_fit_exit_reason(f, 0), MUSKX_FIT_FAILED);
   ck_assert(isnan(muskx_fit_nllh(f, 0)));
   ck_assert_int_ne(muskx_fit_exit_reason(f, 1), MUSKX_FIT_FAILED);
-  FIT_OK(f, muskx_fit_set_starts(f, NULL, 0));
+  TU_FIT_OK(f, muskx_fit_set_starts(f, NULL, 0));
 
   /* failing everywhere: each start is tried 1 + MUSKX__FIT_REDRAWS (5)
      times, then every start fails and the run says so */
   double lo2[2] = {0.6, -1};
   int calls = 0;
-  FIT_OK(f, muskx_fit_set_threads(f, 1));
-  FIT_OK(f, muskx_fit_set_bounds(f, lo2, hi));
-  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, fails_right_counted, &calls));
+  TU_FIT_OK(f, muskx_fit_set_threads(f, 1));
+  TU_FIT_OK(f, muskx_fit_set_bounds(f, lo2, hi));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, fails_right_counted, &calls));
   ck_assert_int_eq(muskx_fit_run(f, 3), MUSKX_ENOTCONV);
   ck_assert_int_eq(calls, 3 * 6);
   ck_assert(strstr(muskx_fit_errmsg(f), "all 3 starts failed") != NULL);
@@ -849,21 +843,21 @@ START_TEST(bad_arguments_get_clear_errors) {
   ck_assert_int_eq(muskx_fit_create(2, &f), MUSKX_OK);
   ck_assert_int_eq(muskx_fit_run(f, 3), MUSKX_EINVAL);
   ck_assert(strstr(muskx_fit_errmsg(f), "no problem") != NULL);
-  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, rosen_res, NULL));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, rosen_res, NULL));
   ck_assert_int_eq(muskx_fit_run(f, 3), MUSKX_EINVAL);
   ck_assert(strstr(muskx_fit_errmsg(f), "no finite bounds") != NULL);
   double lo[2] = {0, 1}, hi[2] = {1, 0};
   ck_assert_int_eq(muskx_fit_set_bounds(f, lo, hi), MUSKX_EINVAL);
   ck_assert(strstr(muskx_fit_errmsg(f), "parameter 1") != NULL);
   hi[1] = 2;
-  FIT_OK(f, muskx_fit_set_bounds(f, lo, hi));
+  TU_FIT_OK(f, muskx_fit_set_bounds(f, lo, hi));
   double table[4] = {0.5, 1.5, 0.5, 2.5};
   ck_assert_int_eq(muskx_fit_set_starts(f, table, 2), MUSKX_EINVAL);
   ck_assert(strstr(muskx_fit_errmsg(f), "start 1") != NULL);
   table[3] = 1.0;
-  FIT_OK(f, muskx_fit_set_starts(f, table, 2));
+  TU_FIT_OK(f, muskx_fit_set_starts(f, table, 2));
   ck_assert_int_eq(muskx_fit_run(f, 3), MUSKX_EINVAL);
-  FIT_OK(f, muskx_fit_run(f, 2));
+  TU_FIT_OK(f, muskx_fit_run(f, 2));
   double s[2];
   muskx_fit_result(f, 1, s, NULL);
   ck_assert(s[0] == 0.5 && s[1] == 1.0);
@@ -894,8 +888,8 @@ static int one_residual(void *ctx, int w, const double *p, double *r,
 START_TEST(fewer_residuals_than_parameters_still_fit) {
   double lo[2] = {0, 0}, hi[2] = {5, 5}, th[2];
   muskx_fit *f = make_fit(2, lo, hi);
-  FIT_OK(f, muskx_fit_set_residuals(f, 1, 0, one_residual, NULL));
-  FIT_OK(f, muskx_fit_run(f, 4));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 1, 0, one_residual, NULL));
+  TU_FIT_OK(f, muskx_fit_run(f, 4));
   muskx_fit_result(f, muskx_fit_best(f), NULL, th);
   ck_assert_double_eq_tol(th[0] + th[1], 3, 1e-6);
   muskx_fit_free(f);
@@ -915,10 +909,10 @@ START_TEST(progress_reaches_the_total) {
   for (int t = 1; t <= 2; t++) {
     size_t seen[2] = {0, 0};
     muskx_fit *f = make_fit(2, lo, hi);
-    FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, rosen_res, NULL));
-    FIT_OK(f, muskx_fit_set_threads(f, t));
-    FIT_OK(f, muskx_fit_set_progress(f, count_progress, seen));
-    FIT_OK(f, muskx_fit_run(f, 5));
+    TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, rosen_res, NULL));
+    TU_FIT_OK(f, muskx_fit_set_threads(f, t));
+    TU_FIT_OK(f, muskx_fit_set_progress(f, count_progress, seen));
+    TU_FIT_OK(f, muskx_fit_run(f, 5));
     ck_assert_uint_eq(seen[0], 5);
     ck_assert_uint_eq(seen[1], 5);
     muskx_fit_free(f);

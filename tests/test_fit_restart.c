@@ -9,13 +9,7 @@
 #include <string.h>
 
 #include "muskx.h"
-
-#define FIT_OK(f, call)                                                      \
-  do {                                                                       \
-    muskx_status st_ = (call);                                               \
-    ck_assert_msg(st_ == MUSKX_OK, "%s -> %s: %s", #call,                    \
-                  muskx_status_name(st_), muskx_fit_errmsg(f));              \
-  } while (0)
+#include "testutil.h"
 
 /* ------------------------------------------------ the double well */
 
@@ -55,13 +49,13 @@ static muskx_fit *well_fit(const double *starts, size_t rows, int restarts,
   double lo = -2, hi = 2;
   muskx_fit *f = NULL;
   ck_assert_int_eq(muskx_fit_create(1, &f), MUSKX_OK);
-  FIT_OK(f, muskx_fit_set_bounds(f, &lo, &hi));
-  FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, well_res, NULL));
-  FIT_OK(f, muskx_fit_set_starts(f, starts, rows));
-  FIT_OK(f, muskx_fit_set_seed(f, 7));
-  FIT_OK(f, muskx_fit_set_threads(f, threads));
-  FIT_OK(f, muskx_fit_set_restarts(f, restarts, 1.0));
-  FIT_OK(f, muskx_fit_run(f, rows));
+  TU_FIT_OK(f, muskx_fit_set_bounds(f, &lo, &hi));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, well_res, NULL));
+  TU_FIT_OK(f, muskx_fit_set_starts(f, starts, rows));
+  TU_FIT_OK(f, muskx_fit_set_seed(f, 7));
+  TU_FIT_OK(f, muskx_fit_set_threads(f, threads));
+  TU_FIT_OK(f, muskx_fit_set_restarts(f, restarts, 1.0));
+  TU_FIT_OK(f, muskx_fit_run(f, rows));
   return f;
 }
 
@@ -182,12 +176,12 @@ START_TEST(the_gain_stop_is_the_exact_gauss_newton_gain) {
   for (int above = 0; above < 2; above++) {
     muskx_fit *f = NULL;
     ck_assert_int_eq(muskx_fit_create(2, &f), MUSKX_OK);
-    FIT_OK(f, muskx_fit_set_bounds(f, lo, hi));
-    FIT_OK(f, muskx_fit_set_residuals(f, 6, 0, lin_res, NULL));
-    FIT_OK(f, muskx_fit_set_starts(f, starts, 2));
-    FIT_OK(f, muskx_fit_set_restarts(f, 0, 0.3));
-    FIT_OK(f, muskx_fit_set_gain_tolerance(f, g0 * (above ? 1.001 : 0.999)));
-    FIT_OK(f, muskx_fit_run(f, 2));
+    TU_FIT_OK(f, muskx_fit_set_bounds(f, lo, hi));
+    TU_FIT_OK(f, muskx_fit_set_residuals(f, 6, 0, lin_res, NULL));
+    TU_FIT_OK(f, muskx_fit_set_starts(f, starts, 2));
+    TU_FIT_OK(f, muskx_fit_set_restarts(f, 0, 0.3));
+    TU_FIT_OK(f, muskx_fit_set_gain_tolerance(f, g0 * (above ? 1.001 : 0.999)));
+    TU_FIT_OK(f, muskx_fit_run(f, 2));
     double p[2];
     muskx_fit_result(f, 0, NULL, p);
     if (above) {

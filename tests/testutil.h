@@ -108,6 +108,14 @@ static inline muskx_scenario *tu_load_scenario(const char *path) {
                   muskx_status_name(st_), muskx_sim_errmsg(sim));            \
   } while (0)
 
+/* Aborts with the fit's message when st is not MUSKX_OK. */
+#define TU_FIT_OK(f, call)                                                   \
+  do {                                                                       \
+    muskx_status st_ = (call);                                               \
+    ck_assert_msg(st_ == MUSKX_OK, "%s -> %s: %s", #call,                    \
+                  muskx_status_name(st_), muskx_fit_errmsg(f));              \
+  } while (0)
+
 /* Runs and requires every row. */
 static inline void tu_run(muskx_sim *s, const double *times, size_t n,
                           double *out) {
