@@ -423,6 +423,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   muskx_fit_method method = MUSKX_FIT_HYBRID;
   long restarts = -1;
   double radius = 0.3, gntol = 1e-3;
+  int radius_given = 0;
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
     int bad = 0;
@@ -465,6 +466,7 @@ static int run(const cli_command *self, int argc, char **argv) {
         return cli_usage_error(self, "--restart-radius %g: a share of the "
                                "range, at most 1", radius);
       if (!bad && restarts < 0) restarts = 1;
+      radius_given = 1;
       break;
     case OPT_GNTOL:
       if (strcmp(p.value, "0") == 0) gntol = 0;
@@ -484,6 +486,9 @@ static int run(const cli_command *self, int argc, char **argv) {
   if (dir == NULL) return cli_usage_error(self, "no output directory (-o DIR)");
   if (threads > 1024) return cli_usage_error(self, "--threads %ld: at most 1024", threads);
   if (starts > 1000000) return cli_usage_error(self, "--starts %ld: at most 1000000", starts);
+  if (radius_given && restarts == 0)
+    return cli_usage_error(self, "--restart-radius has no effect with "
+                           "--restarts 0");
 
   muskx_petab *pb = cli_petab_load(path);
   if (pb == NULL) return CLI_EXIT_FAIL;

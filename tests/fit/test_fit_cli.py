@@ -196,6 +196,11 @@ def main():
               p.returncode == 1 and "nope.yaml" in p.stderr, p.stderr)
         p = run([PROBLEM, "--starts", "0", "-o", tmp])
         check("--starts 0 is a usage error", p.returncode == 2, p.stderr)
+        for order in (["--restarts", "0", "--restart-radius", "0.2"],
+                      ["--restart-radius", "0.2", "--restarts", "0"]):
+            p = run([PROBLEM, "-o", tmp] + order)
+            check("%s: an unused --restart-radius is a usage error" % " ".join(order),
+                  p.returncode == 2 and "--restarts 0" in p.stderr, p.stderr)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
