@@ -382,8 +382,9 @@ muskx_status muskx__dae_run(muskx_sim *s, const double *y0,
      the algebraic equations (SBML L3V2 3.4.8: rules hold at t0). */
   if ((st = consistent(s, t, next_wanted(s, times, ntimes, k, t), 0)) != MUSKX_OK)
     goto done;
-  for (int e = 0; e < m->nevents; e++)
-    s->prev_trigger[e] = (uint8_t)m->events[e].initial_value;
+  /* Conditional events start from their initial_value; one already true at
+     the start fires only if initial_value is false. */
+  if ((st = muskx__events_start(s, t, y)) != MUSKX_OK) goto done;
   int changed = 0;
   if ((st = muskx__events_fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
   if (changed &&

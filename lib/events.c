@@ -123,6 +123,19 @@ static muskx_status check_transitions(muskx_sim *s, double t, const double *y) {
   return MUSKX_OK;
 }
 
+/* At the start, each `when` is judged at t0 itself before anything is
+   judged just past t0 (muskx__events_fire_due probes t0+ for roots at t0):
+   a condition false at t0 and true just after it, like SBML's
+   `time > 0`, then changes false->true at t0 and fires there, whatever
+   its initial_value. Judged only just past t0, it looked true "already at
+   the start" and an event with initial_value true never fired. */
+muskx_status muskx__events_start(muskx_sim *s, double t, const double *y) {
+  for (int e = 0; e < s->m->nevents; e++)
+    s->prev_trigger[e] = (uint8_t)s->m->events[e].initial_value;
+  s->probe_y = NULL;
+  return check_transitions(s, t, y);
+}
+
 /* Assigns one `set` target; returns 1 when its value actually changed (an
    event that changes nothing, like a zero dose, needs no solver restart). */
 static int apply_set(muskx_sim *s, const muskx__event_set *st, double v,

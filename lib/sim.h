@@ -247,6 +247,10 @@ muskx_status muskx__events_nonfinite_error(muskx_sim *s, const char *flagname);
    "?" when the integrator could not give them (ele/ewt NULL). */
 const char *muskx__events_worst_species(const muskx_sim *s, const double *ele,
                                         const double *ewt);
+/* Conditional events' truth at t0 (from their initial_value), judged at
+   t0 itself; fires those that turn true there. Call before the first
+   muskx__events_fire_due. */
+muskx_status muskx__events_start(muskx_sim *s, double t, const double *y);
 /* Everything due at t: doses, timed events, delayed events, and any
    cascade of conditional events they cause. *changed is set when a state
    or parameter changed (the integrator must restart). */

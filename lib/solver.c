@@ -656,8 +656,7 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
 
   /* Conditional events start from their initial_value; one already true at
      the start fires only if initial_value is false. */
-  for (int e = 0; e < m->nevents; e++)
-    s->prev_trigger[e] = (uint8_t)m->events[e].initial_value;
+  if ((st = muskx__events_start(s, t, y)) != MUSKX_OK) goto done;
   int changed = 0;
   if ((st = muskx__events_fire_due(s, t, y, &changed)) != MUSKX_OK) goto done;
   if ((st = history_point(s, t)) != MUSKX_OK) goto done;

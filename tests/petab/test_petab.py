@@ -8,7 +8,8 @@
    rtol = atol = 1e-8.
 3. Small problems with closed-form answers, on muskx YAML models: Laplace
    noise, log and log10 transformations, time inf (steady state), a
-   placeholder noise formula.
+   placeholder noise formula; and on an SBML model, an event whose trigger
+   (time > 0) turns true just after the start.
 4. Bad input: each a clear error naming file, line and column.
 
 Run from anywhere with Debian's python3 (standard library only); the last
@@ -247,6 +248,66 @@ def test_gradient_cli():
               "%s vs central differences of the closed form %.10g" % (g, fd))
 
 
+# An SBML Level 2 event whose trigger is false at t0 and true just after it
+# (time > 0, as in the Benchmark Collection's Swameye_PNAS2003 input
+# spline) fires at t0+: L2 triggers start "true" (no firing if already
+# true at t0), but time > 0 is false at t0 itself. dx/dt = A, A = 0 until
+# the events: A := 2 at 0+, A := 0.5 at t > 1, so x(t) = 2 t up to t = 1,
+# then 2 + 0.5 (t - 1). Before the fix the first event never fired (x = 0
+# until t = 1).
+EVENT_T0_SBML = """<?xml version="1.0" encoding="UTF-8"?>
+<sbml xmlns="http://www.sbml.org/sbml/level2/version4" level="2" version="4">
+<model id="event_t0">
+<listOfCompartments><compartment id="c" size="1"/></listOfCompartments>
+<listOfSpecies><species id="x" compartment="c" initialConcentration="0"/></listOfSpecies>
+<listOfParameters><parameter id="A" value="0" constant="false"/>
+<parameter id="a1" value="2"/><parameter id="a2" value="0.5"/></listOfParameters>
+<listOfRules><rateRule variable="x"><math xmlns="http://www.w3.org/1998/Math/MathML">
+<ci> A </ci></math></rateRule></listOfRules>
+<listOfEvents>
+%s
+</listOfEvents></model></sbml>
+"""
+EVENT_T0_EVENT = """<event id="e%d"><trigger><math xmlns="http://www.w3.org/1998/Math/MathML">
+<apply><gt/><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time"> time </csymbol>
+<cn> %s </cn></apply></math></trigger><listOfEventAssignments><eventAssignment variable="A">
+<math xmlns="http://www.w3.org/1998/Math/MathML"><ci> %s </ci></math></eventAssignment>
+</listOfEventAssignments></event>"""
+
+
+def test_event_at_start(tmp):
+    sbml = EVENT_T0_SBML % "\n".join([EVENT_T0_EVENT % (1, "0", "a1"),
+                                      EVENT_T0_EVENT % (2, "1", "a2")])
+    obs = ("observableId\tobservableFormula\tnoiseFormula\n"
+           "xo\tx\tnoiseParameter1_xo\n")
+    meas = [(0.5, 1.1), (1.5, 2.2), (3.0, 3.3)]
+    table = "observableId\tsimulationConditionId\ttime\tmeasurement\tnoiseParameters\n"
+    table += "".join("xo\tc0\t%r\t%r\t0.2\n" % tm for tm in meas)
+    params = PARAMS_HEAD + "a1\tlin\t0\t10\t2\t1\n"
+    p = write_problem(os.path.join(tmp, "event_t0"), sbml, obs, table,
+                      params, model_name="model.xml")
+
+    def x(t, a1=2.0):
+        return a1 * t if t <= 1 else a1 + 0.5 * (t - 1)
+
+    def llh_of(a1):
+        return sum(-0.5 * math.log(2 * math.pi * 0.04)
+                   - 0.5 * ((m - x(t, a1)) / 0.2) ** 2 for t, m in meas)
+    llh = llh_of(2.0)
+    rc, got, _, _, err = run_petab(p, "--rtol", "1e-10", "--atol", "1e-12")
+    check("event with time > 0 fires at t0+ (llh)",
+          got is not None and abs(got - llh) < 1e-6,
+          "llh %s vs closed form %.10g %s" % (got, llh, err.strip()))
+    g = subprocess.run([MUSKX, "petab", p, "--gradient", "--rtol", "1e-10",
+                        "--atol", "1e-12"], capture_output=True, text=True,
+                       timeout=60)
+    m = re.search(r"^d llh / d a1 = (\S+)$", g.stdout, re.M)
+    fd = (llh_of(2.0 + 1e-6) - llh_of(2.0 - 1e-6)) / 2e-6
+    check("event with time > 0 fires at t0+ (gradient)",
+          m is not None and abs(float(m.group(1)) - fd) <= 1e-6 * (1 + abs(fd)),
+          "d llh / d a1 = %s vs closed form %.10g" % (m.group(1) if m else None, fd))
+
+
 def expect_error(name, problem, pattern):
     rc, _, _, out, err = run_petab(problem)
     ok = rc == 1 and out == "" and re.search(pattern, err) is not None
@@ -339,6 +400,7 @@ def main():
         test_benchmarks()
         test_closed_form(tmp)
         test_gradient_cli()
+        test_event_at_start(tmp)
         test_errors(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
