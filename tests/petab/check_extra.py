@@ -27,7 +27,9 @@ sigmas are compared with finite differences as in check_bench_gradients.py
 
 Not part of make check (the data is not in the repository). Standard
 library plus the Python bindings (for --gradients); uses build/muskx.
-The last line is "N passed, N failed, N missing".
+A reference "refused: REGEX" marks a problem outside PEtab version 1 that
+muskx must refuse with a message matching REGEX (counted apart). The last
+line is "N passed, N failed, N refused as expected, N missing".
 """
 import csv
 import math
@@ -193,7 +195,7 @@ def main(argv):
         return 2
     folder, only = os.path.abspath(args[0]), set(args[1:])
     grads, markdown = "--gradients" in argv, "--markdown" in argv
-    passed = failed = missing = 0
+    passed = failed = missing = refused = 0
     rows = []
     tmp = tempfile.mkdtemp(prefix="muskx-extra-")
     for ref in references():
@@ -208,6 +210,16 @@ def main(argv):
         rtol, atol = float(ref["rtol"]), float(ref["atol"])
         simfile = os.path.join(tmp, name + ".tsv")
         llh, err, secs = run_petab(yaml_f, rtol, atol, simfile)
+        if ref["llh"].startswith("refused:"):
+            # a problem outside PEtab v1 that muskx must refuse clearly
+            ok = llh is None and re.search(ref["llh"][8:], err) is not None
+            print("%s %s: %s" % ("REFUSED" if ok else "FAIL", name,
+                                 err if llh is None else "llh %.10g, "
+                                 "expected a refusal" % llh))
+            refused += ok
+            failed += not ok
+            rows.append((name, None, llh, ok, ref, None, ""))
+            continue
         want = float(ref["llh"])
         tol = max(0.01, 1e-5 * abs(want))
         ok = llh is not None and abs(llh - want) <= tol
@@ -240,6 +252,10 @@ def main(argv):
               "pass | simulatedData rel. diff | tolerances |")
         print("| --- | ---: | --- | ---: | ---: | --- | ---: | --- |")
         for name, want, llh, ok, ref, dist, _ in rows:
+            if want is None:
+                print("| %s | - | %s | refused | - | %s | - | - |" % (
+                    name, ref["source"], "refused" if ok else "FAIL"))
+                continue
             print("| %s | %.10g | %s | %s | %s | %s | %s | %s |" % (
                 name, want, ref["source"],
                 "%.10g" % llh if llh is not None else "error",
@@ -247,7 +263,8 @@ def main(argv):
                 "pass" if ok else "FAIL",
                 "%.1g" % dist if dist is not None else "-",
                 "rtol %s, atol %s" % (ref["rtol"], ref["atol"])))
-    print("%d passed, %d failed, %d missing" % (passed, failed, missing))
+    print("%d passed, %d failed, %d refused as expected, %d missing"
+          % (passed, failed, refused, missing))
     return 0 if failed == 0 else 1
 
 
