@@ -35,6 +35,7 @@ import csv
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -191,7 +192,7 @@ def gradient_check(folder, name, atol):
 def main(argv):
     args = [a for a in argv if not a.startswith("--")]
     if not args:
-        print(__doc__.strip().split("\n\n")[2])
+        print("usage: check_extra.py FOLDER [--gradients] [--markdown] [NAME ...]")
         return 2
     folder, only = os.path.abspath(args[0]), set(args[1:])
     grads, markdown = "--gradients" in argv, "--markdown" in argv
@@ -247,6 +248,7 @@ def main(argv):
         passed += ok
         failed += not ok
         rows.append((name, want, llh, ok, ref, dist, gtxt))
+    shutil.rmtree(tmp, ignore_errors=True)
     if markdown:
         print("\n| problem | reference llh | source | muskx llh | abs diff | "
               "pass | simulatedData rel. diff | tolerances |")
