@@ -13,7 +13,10 @@
  *    first crosses 0.5 at t* = ln 2 / k and z jumps back to 2 there;
  *  - a timed event that changes the parameter T of 0 = A + C - T;
  *  - a steady state: X' = k0 - k1 X - k1 Y, 0 = Y - K X, so
- *        X* = k0 / (k1 (1 + K)), eigenvalue -k1 (1 + K).
+ *        X* = k0 / (k1 (1 + K)), eigenvalue -k1 (1 + K);
+ *  - the conservation model with k = 0 until `when: t > 0` sets k = 0.7:
+ *    that condition is false at t0 and true just after, so it fires at the
+ *    start (whatever initial_value) and A = A0 e^{-0.7 t} as above.
  * Tolerances as in test_solver.c: |err| <= atol + c rtol |ref|.
  */
 #include <check.h>
@@ -72,6 +75,39 @@ START_TEST(a_conserved_total_determines_the_algebraic_species) {
   tu_run(s, times, ARRAY_LEN(times), again);
   for (size_t i = 0; i < ARRAY_LEN(again); i++)
     TU_CLOSE(again[i], out[i], 1e-12, 1e-15, "second run", times[i / 3]);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
+/* A `when` false at t0 and true just after it fires at the start on the
+   IDA path too (lib/events.c muskx__events_start); before the fix it
+   never fired and A stayed at A0. */
+static const char CONSERVATION_T0[] =
+    "muskx: 1\n"
+    "model: {id: conservation_t0}\n"
+    "parameters: {k: 0, T: 3}\n"
+    "species: {A: 1.5, B: 0, C: 0}\n"
+    "reactions:\n"
+    "  - {equation: A -> B, rate: k*A}\n"
+    "algebraic:\n"
+    "  - A + C - T\n"
+    "events:\n"
+    "  - {id: go, when: t > 0, set: {k: 0.7}}\n";
+
+START_TEST(an_event_whose_condition_turns_true_just_after_the_start_fires) {
+  const double k = 0.7, T = 3, A0 = 1.5;
+  double times[5] = {0, 0.5, 1, 2, 4}, out[5 * 3];
+  muskx_model *m = tu_load_text(CONSERVATION_T0, "dae_t0.yaml");
+  muskx_sim *s = tu_sim(m);
+  int iA = tu_col(m, "A"), iC = tu_col(m, "C");
+  TU_OK(s, muskx_sim_set_tolerances(s, 1e-9, 1e-12));
+  tu_run(s, times, ARRAY_LEN(times), out);
+  for (size_t i = 0; i < ARRAY_LEN(times); i++) {
+    double A = A0 * exp(-k * times[i]);
+    TU_CLOSE(out[3 * i + iA], A, 1e-6, 1e-10, "A", times[i]);
+    TU_CLOSE(out[3 * i + iC], T - A, 1e-6, 1e-10, "C", times[i]);
+  }
   muskx_sim_free(s);
   muskx_model_free(m);
 }
@@ -282,6 +318,7 @@ static Suite *dae_suite(void) {
   tcase_add_test(tc, a_nonlinear_index_one_dae_follows_x0_over_1_plus_x0_t);
   tcase_add_test(tc, an_event_resets_the_state_and_the_algebraic_species_follows);
   tcase_add_test(tc, a_timed_parameter_change_moves_the_algebraic_species_at_once);
+  tcase_add_test(tc, an_event_whose_condition_turns_true_just_after_the_start_fires);
   tcase_add_test(tc, a_dae_steady_state_solves_f_and_g_and_has_the_reduced_eigenvalue);
   suite_add_tcase(s, tc);
   tc = tcase_create("errors");
