@@ -144,16 +144,20 @@ static muskx_status reserve(muskx_qsketch *s, int h, size_t more) {
  * this its touched pages stay resident, and since every level was the top
  * one once (capacity k), RSS would approach k rows per level instead of
  * the sketch's size. The block stays allocated; the pages come back, as
- * zeros, when rows are written there again. Level 0 keeps the rows up to
- * its capacity: every member's row is written there, and giving them
- * back after each compaction cost a page fault and a cleared page per
- * 4 KB of every member (about 1 % of a 10,000-member crew run).
+ * zeros, when rows are written there again. The lowest KEEP_LEVELS
+ * levels keep the rows up to their capacity: every member's row is
+ * written to level 0, and compactions write about one more row per
+ * member, seven eighths of it to levels 1 and 2; giving those pages back
+ * cost a page fault and a cleared page per 4 KB, twice per member (2-3 %
+ * of a 10,000-member crew run). These levels are the smallest, a tenth
+ * of the sketch's capacity at k = 200.
  */
+#define KEEP_LEVELS 3
 static void release(muskx_qsketch *s, int h) {
 #ifdef MADV_DONTNEED
   long page = sysconf(_SC_PAGESIZE);
   if (page <= 0) return;
-  size_t keep = h == 0 ? cap(s, 0) + 1 : s->size[h];
+  size_t keep = h < KEEP_LEVELS ? cap(s, h) + 1 : s->size[h];
   if (keep < s->size[h]) keep = s->size[h];
   if (keep > s->alloc[h]) keep = s->alloc[h];
   uintptr_t lo = (uintptr_t)(s->lev[h] + keep * s->width);
