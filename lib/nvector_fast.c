@@ -12,9 +12,11 @@
  * library creates (muskx__nvector_new); CVODE and IDA clone their work
  * vectors from those, and a clone copies the table. Each operation is
  * SUNDIALS 6.4's serial one, special cases included (N_VLinearSum with
- * a == b computes a (x + y), not a x + a y), so a run gives bit-identical
- * results with and without them. Operations not listed here (masks,
- * constraints, Krylov dot products, ...) stay SUNDIALS' own.
+ * a == b computes a (x + y), not a x + a y), bit for bit, except the
+ * weighted RMS norm, whose sum of squares runs in partial sums (see
+ * wsqr_sum): runs differ from SUNDIALS' own vectors within the solver's
+ * tolerances. Operations not listed here (masks, constraints, Krylov dot
+ * products, ...) stay SUNDIALS' own.
  */
 #include <math.h>
 
@@ -32,8 +34,8 @@
 
 #include "sim.h"
 
-/* On x86-64 the element-wise loops also get an AVX2 copy (wide.h).
-   Reductions (wsqr_sum) stay sequential. */
+/* On x86-64 the element-wise loops also get an AVX2 copy (wide.h), and
+   so does the sum of squares (in partial sums, see wsqr_sum). */
 #include "wide.h"
 
 #define DATA(v) NV_DATA_S(v)
@@ -116,15 +118,32 @@ WIDE static void add_const(N_Vector x, sunrealtype b, N_Vector z) {
   for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + b;
 }
 
-static sunrealtype wsqr_sum(N_Vector x, N_Vector w) {
+/* The one kernel that is not SUNDIALS' bit for bit: the sum of squares
+   runs in LANES interleaved partial sums (element i into sum i % LANES),
+   added pairwise at the end. SUNDIALS' single sequential sum waits 4
+   cycles per element on the previous addition: 5 % of a crew member's
+   time, the norm being taken 3-4 times a step (Newton convergence, error
+   test, order choice). The partial sums are no less accurate (each
+   rounding error bound shrinks with the shorter chain), but the last bits
+   differ, and a step-size decision near a threshold may go the other
+   way: results change within the solver's tolerances (bench/NOTES.md,
+   bench_crew_accuracy). tests/test_nvector.c checks the norm against a
+   long double sum. */
+#define LANES 4
+WIDE static sunrealtype wsqr_sum(N_Vector x, N_Vector w) {
   const sunrealtype *xd = DATA(x), *wd = DATA(w);
-  sunindextype n = LEN(x);
-  sunrealtype sum = 0.0;
-  for (sunindextype i = 0; i < n; i++) {
+  sunindextype n = LEN(x), i = 0;
+  sunrealtype s[LANES] = {0.0, 0.0, 0.0, 0.0};
+  for (; i + LANES <= n; i += LANES)
+    for (int k = 0; k < LANES; k++) {
+      sunrealtype p = xd[i + k] * wd[i + k];
+      s[k] += p * p;
+    }
+  for (int k = 0; i < n; i++, k++) {
     sunrealtype p = xd[i] * wd[i];
-    sum += p * p;
+    s[k] += p * p;
   }
-  return sum;
+  return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
 static sunrealtype wrms_norm(N_Vector x, N_Vector w) {

@@ -338,8 +338,8 @@ SUNMatrix muskx__sparse_matrix_new(sunindextype rows, sunindextype cols,
                                    sunindextype nnz, int type,
                                    SUNContext ctx);
 /* nvector_fast.c: a serial vector whose hot operations are the library's
-   optimised copies of SUNDIALS' own (bit-identical results); NULL when out
-   of memory. Every vector the integrators clone from is made here. */
+   optimised copies of SUNDIALS' own (bit-identical results but for the
+   weighted RMS norm's summation order); NULL when out of memory. Every vector the integrators clone from is made here. */
 N_Vector muskx__nvector_new(int n, SUNContext ctx);
 /* nvector_fast_arrays.c: installs the vector-array operations (linear
    sums, scale-add-multi, linear combinations of arrays) in v's table,

@@ -357,6 +357,15 @@ static muskx_status attach_direct(muskx_sim *s, muskx_linear_solver ls, int n) {
        chains the same. */
     if (s->LS && SUNLinSol_KLUSetOrdering(s->LS, 0) != SUNLS_SUCCESS)
       return muskx__sim_err(s, MUSKX_ESOLVER, "cannot set the KLU ordering");
+    /* No row scaling (KLU's default divides every row by its largest
+       entry before pivoting): it cost a division per row in every solve
+       and a pass over the matrix in every refactorisation, 8 % of a crew
+       member's CPU time (issue 19). KLU's threshold partial pivoting
+       then works on I - gamma J as it is; results change in rounding
+       (bench/NOTES.md, bench_crew_accuracy), and a poorly conditioned
+       refactorisation is still caught by SUNDIALS' rcond test, which
+       factors afresh with pivoting. */
+    if (s->LS) SUNLinSol_KLUGetCommon(s->LS)->scale = 0;
   } else {
     s->A = SUNDenseMatrix(n, n, s->ctx);
     if (s->A)

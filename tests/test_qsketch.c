@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "muskx.h"
+#include "qsketch.h"
 #include "testutil.h"
 
 static const double PROBS[7] = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
@@ -203,11 +204,62 @@ START_TEST(an_exact_sketch_merged_with_a_compacted_one_uses_every_level) {
 }
 END_TEST
 
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The compactions' row sort (lib/qsketch_sort.c) against qsort() of each
+   column: every count up to 300 and a few up to the network's limit,
+   widths below, at and around its block of 32 columns, values with ties
+   and infinities; above the limit it declines and changes nothing. */
+START_TEST(rows_sorted_by_the_network_equal_each_column_qsorted) {
+  static const size_t widths[] = {1, 3, 31, 32, 33, 70};
+  static const size_t big[] = {511, 512, 513, 1000, 1024};
+  uint64_t seed = 11;
+  size_t maxn = MUSKX__SORT_ROWS_MAX + 1, maxw = 70;
+  double *x = malloc(maxn * maxw * sizeof *x);
+  double *ref = malloc(maxn * maxw * sizeof *ref);
+  double *col = malloc(maxn * sizeof *col);
+  ck_assert(x != NULL && ref != NULL && col != NULL);
+  for (size_t t = 0; t < 300 + 5; t++) {
+    size_t n = t < 300 ? t : big[t - 300];
+    for (size_t wi = 0; wi < sizeof widths / sizeof *widths; wi++) {
+      size_t w = widths[wi];
+      for (size_t i = 0; i < n * w; i++) {
+        double u = unif(&seed);
+        /* a third ties (8 levels), a few infinities, the rest spread */
+        x[i] = u < 0.33 ? floor(24.0 * u) - 3.0
+               : u < 0.34 ? (u < 0.335 ? -INFINITY : INFINITY)
+                          : 1e3 * (u - 0.6);
+      }
+      memcpy(ref, x, n * w * sizeof *x);
+      for (size_t c = 0; c < w; c++) {
+        for (size_t i = 0; i < n; i++) col[i] = ref[i * w + c];
+        qsort(col, n, sizeof *col, cmp_double);
+        for (size_t i = 0; i < n; i++) ref[i * w + c] = col[i];
+      }
+      ck_assert_int_eq(muskx__sort_rows(x, n, w), 1);
+      ck_assert_msg(memcmp(x, ref, n * w * sizeof *x) == 0,
+                    "n %zu, width %zu: not each column sorted", n, w);
+    }
+  }
+  for (size_t i = 0; i < maxn * 2; i++) x[i] = (double)(maxn * 2 - i);
+  memcpy(ref, x, maxn * 2 * sizeof *x);
+  ck_assert_int_eq(muskx__sort_rows(x, maxn, 2), 0);
+  ck_assert(memcmp(x, ref, maxn * 2 * sizeof *x) == 0);
+  free(x);
+  free(ref);
+  free(col);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("qsketch");
   TCase *tc = tcase_create("sketch");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, a_sketch_below_k_members_is_exact);
+  tcase_add_test(tc, rows_sorted_by_the_network_equal_each_column_qsorted);
   tcase_add_test(tc, merged_sketches_keep_the_bound_and_serialize_exactly);
   tcase_add_test(tc,
                  an_exact_sketch_merged_with_a_compacted_one_uses_every_level);
