@@ -316,7 +316,7 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
   muskx_fit *f = arg;
   size_t n = (size_t)f->n;
   muskx__fit_outcome o;
-  muskx_status st = muskx__fit_start(f, worker, k, f->start + k * n,
+  muskx_status st = muskx__fit_local(f, worker, -1, f->start + k * n,
                                      f->theta + k * n, &o);
   /* A drawn start whose callback fails at the start point is drawn again
      (fit_starts.c); the start reported is the one that ran. A start from
@@ -326,13 +326,80 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
                   a < MUSKX__FIT_REDRAWS;
        a++) {
     muskx__fit_redraw(f, k, a, f->start + k * n);
-    st = muskx__fit_start(f, worker, k, f->start + k * n, f->theta + k * n,
+    st = muskx__fit_local(f, worker, -1, f->start + k * n, f->theta + k * n,
                           &o);
   }
   f->nllh[k] = o.nllh;
   f->iters[k] = o.iters;
   f->evals[k] = o.evals;
   f->exit[k] = (int)o.exit;
+  return st;
+}
+
+/* One round of restarts (fit_restart.c) over the starts in `which`. */
+typedef struct restart_round {
+  muskx_fit *f;
+  int a;              /* the round */
+  const size_t *which;
+  muskx_progress_fn progress; /* the caller's, over all rounds */
+  void *progress_ctx;
+  size_t offset, total;
+} restart_round;
+
+static muskx_status run_restart(void *arg, int worker, size_t i) {
+  restart_round *r = arg;
+  muskx_fit *f = r->f;
+  size_t k = r->which[i], n = (size_t)f->n;
+  muskx__fit_outcome o;
+  memset(&o, 0, sizeof o);
+  o.nllh = f->nllh[k];
+  o.iters = f->iters[k];
+  o.evals = f->evals[k];
+  o.exit = (muskx_fit_exit)f->exit[k];
+  muskx_status st = muskx__fit_restart(f, worker, k, r->a, f->theta + k * n,
+                                       &o);
+  f->nllh[k] = o.nllh;
+  f->iters[k] = o.iters;
+  f->evals[k] = o.evals;
+  f->exit[k] = (int)o.exit;
+  return st;
+}
+
+/* The pool reports done of a round's tasks; the caller sees done of
+   nstarts x (1 + restarts), a skipped start counting as done. */
+static void round_progress(void *ctx, size_t done, size_t total) {
+  const restart_round *r = ctx;
+  (void)total;
+  r->progress(r->progress_ctx, r->offset + done, r->total);
+}
+
+/* The restart rounds after every start's local optimisation: round a
+   runs restart a of the starts muskx__fit_wants_restart() picks from the
+   results of round a - 1 (so the same whatever the thread count). */
+static muskx_status restart_rounds(muskx_fit *f) {
+  size_t *which = muskx__calloc(f->nstarts, sizeof *which);
+  if (which == NULL) return MUSKX_ENOMEM;
+  restart_round r = {f, 0, which, f->progress, f->progress_ctx, 0,
+                     f->nstarts * (size_t)(1 + f->restarts)};
+  muskx_status st = MUSKX_OK;
+  for (int a = 0; a < f->restarts && st == MUSKX_OK; a++) {
+    size_t best = muskx_fit_best(f), m = 0;
+    for (size_t k = 0; k < f->nstarts; k++)
+      if (muskx__fit_wants_restart(f, k, best)) which[m++] = k;
+    r.a = a;
+    r.offset = f->nstarts * (size_t)(a + 1) + (f->nstarts - m);
+    if (m == 0) continue;
+    if (r.progress != NULL) {
+      f->progress = round_progress;
+      f->progress_ctx = &r;
+    }
+    st = muskx__fit_pool(f, m, run_restart, &r);
+    f->progress = r.progress;
+    f->progress_ctx = r.progress_ctx;
+  }
+  if (st == MUSKX_OK && f->progress != NULL && r.offset < r.total)
+    f->progress(f->progress_ctx, r.total, r.total);
+  muskx__free(which);
   return st;
 }
 
@@ -430,6 +497,10 @@ muskx_status muskx_fit_run(muskx_fit *f, size_t nstarts) {
     return muskx__fit_err(f, MUSKX_ENOTCONV, "all %zu starts failed: the "
                           "callback could not be evaluated at any start",
                           nstarts);
+  if ((st = restart_rounds(f)) != MUSKX_OK) {
+    results_free(f);
+    return st;
+  }
   if ((st = polish_best(f)) != MUSKX_OK) {
     results_free(f);
     return muskx__fit_err(f, st, "out of memory polishing the best start");

@@ -122,12 +122,17 @@ typedef struct muskx__fit_outcome {
 muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
                               const double *x0, double *x,
                               muskx__fit_outcome *out);
-/* fit_restart.c: start k of a run from x0: the local optimisation, then
-   f->restarts restarts from perturbations of the best point so far, all
-   within f->maxiter iterations; x and out hold the best. */
-muskx_status muskx__fit_start(const muskx_fit *f, int worker, size_t k,
-                              const double *x0, double *x,
-                              muskx__fit_outcome *out);
+/* fit_restart.c: nllh within this of the best start's counts as the
+   same optimum (as muskx fit's "starts within 0.1 of the best"). */
+#define MUSKX__FIT_SAME 0.1
+/* Whether start k of the last run (f->nllh, f->iters) restarts in the
+   next round, with start `best` the lowest so far (fit_restart.c). */
+int muskx__fit_wants_restart(const muskx_fit *f, size_t k, size_t best);
+/* fit_restart.c: restart a of start k from its best point x (out: its
+   outcome so far), within f->maxiter iterations in all; x and out keep
+   the lower of the two. */
+muskx_status muskx__fit_restart(const muskx_fit *f, int worker, size_t k,
+                                int a, double *x, muskx__fit_outcome *out);
 /* fit_dogbox.c: rectangular trust-region dogleg on the nfree parameters
    idx[] of full (n values: the start on entry, fixed values in place;
    the result on return). */
