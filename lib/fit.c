@@ -312,6 +312,14 @@ muskx_status muskx_fit_set_progress(muskx_fit *f, muskx_progress_fn fn,
 
 /* ------------------------------------------------------------ the run */
 
+/* Start k's result slots. */
+static void store(muskx_fit *f, size_t k, const muskx__fit_outcome *o) {
+  f->nllh[k] = o->nllh;
+  f->iters[k] = o->iters;
+  f->evals[k] = o->evals;
+  f->exit[k] = (int)o->exit;
+}
+
 static muskx_status run_start(void *arg, int worker, size_t k) {
   muskx_fit *f = arg;
   size_t n = (size_t)f->n;
@@ -329,10 +337,7 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
     st = muskx__fit_local(f, worker, -1, f->start + k * n, f->theta + k * n,
                           &o);
   }
-  f->nllh[k] = o.nllh;
-  f->iters[k] = o.iters;
-  f->evals[k] = o.evals;
-  f->exit[k] = (int)o.exit;
+  store(f, k, &o);
   return st;
 }
 
@@ -358,10 +363,7 @@ static muskx_status run_restart(void *arg, int worker, size_t i) {
   o.exit = (muskx_fit_exit)f->exit[k];
   muskx_status st = muskx__fit_restart(f, worker, k, r->a, f->theta + k * n,
                                        &o);
-  f->nllh[k] = o.nllh;
-  f->iters[k] = o.iters;
-  f->evals[k] = o.evals;
-  f->exit[k] = (int)o.exit;
+  store(f, k, &o);
   return st;
 }
 
