@@ -341,14 +341,27 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
   return st;
 }
 
+/* The caller's progress over a whole run: each pool reports done of its
+   own tasks; the caller sees done of nstarts x (1 + restarts) local
+   fits, a start that a round skips counting as done. */
+typedef struct run_progress {
+  muskx_progress_fn fn;
+  void *ctx;
+  size_t offset, total, reported;
+} run_progress;
+
+static void report_run(void *ctx, size_t done, size_t total) {
+  run_progress *p = ctx;
+  (void)total;
+  p->reported = p->offset + done;
+  p->fn(p->ctx, p->reported, p->total);
+}
+
 /* One round of restarts (fit_restart.c) over the starts in `which`. */
 typedef struct restart_round {
   muskx_fit *f;
-  int a;              /* the round */
+  int a; /* the round */
   const size_t *which;
-  muskx_progress_fn progress; /* the caller's, over all rounds */
-  void *progress_ctx;
-  size_t offset, total;
 } restart_round;
 
 static muskx_status run_restart(void *arg, int worker, size_t i) {
@@ -367,40 +380,28 @@ static muskx_status run_restart(void *arg, int worker, size_t i) {
   return st;
 }
 
-/* The pool reports done of a round's tasks; the caller sees done of
-   nstarts x (1 + restarts), a skipped start counting as done. */
-static void round_progress(void *ctx, size_t done, size_t total) {
-  const restart_round *r = ctx;
-  (void)total;
-  r->progress(r->progress_ctx, r->offset + done, r->total);
-}
-
-/* The restart rounds after every start's local optimisation: round a
+/* Every start's local optimisation, then the restart rounds: round a
    runs restart a of the starts muskx__fit_wants_restart() picks from the
    results of round a - 1 (so the same whatever the thread count). */
-static muskx_status restart_rounds(muskx_fit *f) {
-  size_t *which = muskx__calloc(f->nstarts, sizeof *which);
-  if (which == NULL) return MUSKX_ENOMEM;
-  restart_round r = {f, 0, which, f->progress, f->progress_ctx, 0,
-                     f->nstarts * (size_t)(1 + f->restarts)};
-  muskx_status st = MUSKX_OK;
+static muskx_status run_all(muskx_fit *f, size_t nstarts, run_progress *p) {
+  muskx_status st = muskx__fit_pool(f, nstarts, run_start, f);
+  if (st != MUSKX_OK) return st;
+  if (muskx_fit_best(f) == (size_t)-1)
+    return muskx__fit_err(f, MUSKX_ENOTCONV, "all %zu starts failed: the "
+                          "callback could not be evaluated at any start",
+                          nstarts);
+  size_t *which = muskx__calloc(nstarts, sizeof *which);
+  if (which == NULL)
+    return muskx__fit_err(f, MUSKX_ENOMEM, "out of memory for the restarts");
+  restart_round r = {f, 0, which};
   for (int a = 0; a < f->restarts && st == MUSKX_OK; a++) {
     size_t best = muskx_fit_best(f), m = 0;
-    for (size_t k = 0; k < f->nstarts; k++)
+    for (size_t k = 0; k < nstarts; k++)
       if (muskx__fit_wants_restart(f, k, best)) which[m++] = k;
     r.a = a;
-    r.offset = f->nstarts * (size_t)(a + 1) + (f->nstarts - m);
-    if (m == 0) continue;
-    if (r.progress != NULL) {
-      f->progress = round_progress;
-      f->progress_ctx = &r;
-    }
-    st = muskx__fit_pool(f, m, run_restart, &r);
-    f->progress = r.progress;
-    f->progress_ctx = r.progress_ctx;
+    p->offset = nstarts * (size_t)(a + 1) + (nstarts - m);
+    if (m > 0) st = muskx__fit_pool(f, m, run_restart, &r);
   }
-  if (st == MUSKX_OK && f->progress != NULL && r.offset < r.total)
-    f->progress(f->progress_ctx, r.total, r.total);
   muskx__free(which);
   return st;
 }
@@ -490,16 +491,19 @@ muskx_status muskx_fit_run(muskx_fit *f, size_t nstarts) {
     return st;
   }
 
-  st = muskx__fit_pool(f, nstarts, run_start, f);
-  if (st != MUSKX_OK) {
-    results_free(f);
-    return st;
+  run_progress p = {f->progress, f->progress_ctx, 0,
+                    nstarts * (size_t)(1 + f->restarts), 0};
+  if (p.fn != NULL) {
+    f->progress = report_run;
+    f->progress_ctx = &p;
   }
-  if (muskx_fit_best(f) == (size_t)-1)
-    return muskx__fit_err(f, MUSKX_ENOTCONV, "all %zu starts failed: the "
-                          "callback could not be evaluated at any start",
-                          nstarts);
-  if ((st = restart_rounds(f)) != MUSKX_OK) {
+  st = run_all(f, nstarts, &p);
+  f->progress = p.fn;
+  f->progress_ctx = p.ctx;
+  if (st == MUSKX_OK && p.fn != NULL && p.reported < p.total)
+    p.fn(p.ctx, p.total, p.total);
+  if (st == MUSKX_ENOTCONV) return st; /* the starts are kept */
+  if (st != MUSKX_OK) {
     results_free(f);
     return st;
   }
