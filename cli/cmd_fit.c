@@ -330,7 +330,7 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
                   : muskx_fit_set_residuals(f, 2 * (size_t)j->m, -llh0 - half,
                                             resid_fn, j);
   if (st == MUSKX_OK)
-    st = muskx_fit_set_progress(f, cli_fit_progress, (void *)"starts");
+    st = muskx_fit_set_progress(f, cli_fit_progress, (void *)"local fits");
   if (st == MUSKX_OK) st = muskx_fit_run(f, (size_t)starts);
   if (st != MUSKX_OK) {
     cli_error("%s: %s", path, muskx_fit_errmsg(f));

@@ -1223,13 +1223,17 @@ MUSKX_API muskx_status muskx_fit_set_gain_tolerance(muskx_fit *fit,
    uniformly by up to radius (0 < radius <= 1) times each parameter's box
    width, keeping a result only when it is lower; the start's iterations
    (the maximum included), evaluations and result cover all of them.
+   Restarts run in rounds after all starts, and a round skips the starts
+   within 0.1 of the best start's nllh (the best start itself restarts).
    Drawn from (seed, start, restart): the same whatever the thread count.
    Profiles do not restart. Default: 1 restart, radius 0.3.
    Status: EINVAL. */
 MUSKX_API muskx_status muskx_fit_set_restarts(muskx_fit *fit, int restarts,
                                               double radius);
-/* Progress of runs and profiles, as for ensembles (done of total starts
-   or profiles), on the calling thread. fn NULL removes it. */
+/* Progress of runs and profiles, as for ensembles, on the calling
+   thread: done of total local optimisations of a run (starts x (1 +
+   restarts); a start a restart round skips counts as done) or of
+   profiles. fn NULL removes it. */
 MUSKX_API muskx_status muskx_fit_set_progress(muskx_fit *fit,
                                               muskx_progress_fn fn,
                                               void *ctx);

@@ -312,11 +312,19 @@ muskx_status muskx_fit_set_progress(muskx_fit *f, muskx_progress_fn fn,
 
 /* ------------------------------------------------------------ the run */
 
+/* Start k's result slots. */
+static void store(muskx_fit *f, size_t k, const muskx__fit_outcome *o) {
+  f->nllh[k] = o->nllh;
+  f->iters[k] = o->iters;
+  f->evals[k] = o->evals;
+  f->exit[k] = (int)o->exit;
+}
+
 static muskx_status run_start(void *arg, int worker, size_t k) {
   muskx_fit *f = arg;
   size_t n = (size_t)f->n;
   muskx__fit_outcome o;
-  muskx_status st = muskx__fit_start(f, worker, k, f->start + k * n,
+  muskx_status st = muskx__fit_local(f, worker, -1, f->start + k * n,
                                      f->theta + k * n, &o);
   /* A drawn start whose callback fails at the start point is drawn again
      (fit_starts.c); the start reported is the one that ran. A start from
@@ -326,13 +334,75 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
                   a < MUSKX__FIT_REDRAWS;
        a++) {
     muskx__fit_redraw(f, k, a, f->start + k * n);
-    st = muskx__fit_start(f, worker, k, f->start + k * n, f->theta + k * n,
+    st = muskx__fit_local(f, worker, -1, f->start + k * n, f->theta + k * n,
                           &o);
   }
-  f->nllh[k] = o.nllh;
-  f->iters[k] = o.iters;
-  f->evals[k] = o.evals;
-  f->exit[k] = (int)o.exit;
+  store(f, k, &o);
+  return st;
+}
+
+/* The caller's progress over a whole run: each pool reports done of its
+   own tasks; the caller sees done of nstarts x (1 + restarts) local
+   fits, a start that a round skips counting as done. */
+typedef struct run_progress {
+  muskx_progress_fn fn;
+  void *ctx;
+  size_t offset, total, reported;
+} run_progress;
+
+static void report_run(void *ctx, size_t done, size_t total) {
+  run_progress *p = ctx;
+  (void)total;
+  p->reported = p->offset + done;
+  p->fn(p->ctx, p->reported, p->total);
+}
+
+/* One round of restarts (fit_restart.c) over the starts in `which`. */
+typedef struct restart_round {
+  muskx_fit *f;
+  int a; /* the round */
+  const size_t *which;
+} restart_round;
+
+static muskx_status run_restart(void *arg, int worker, size_t i) {
+  restart_round *r = arg;
+  muskx_fit *f = r->f;
+  size_t k = r->which[i], n = (size_t)f->n;
+  muskx__fit_outcome o;
+  memset(&o, 0, sizeof o);
+  o.nllh = f->nllh[k];
+  o.iters = f->iters[k];
+  o.evals = f->evals[k];
+  o.exit = (muskx_fit_exit)f->exit[k];
+  muskx_status st = muskx__fit_restart(f, worker, k, r->a, f->theta + k * n,
+                                       &o);
+  store(f, k, &o);
+  return st;
+}
+
+/* Every start's local optimisation, then the restart rounds: round a
+   runs restart a of the starts muskx__fit_wants_restart() picks from the
+   results of round a - 1 (so the same whatever the thread count). */
+static muskx_status run_all(muskx_fit *f, size_t nstarts, run_progress *p) {
+  muskx_status st = muskx__fit_pool(f, nstarts, run_start, f);
+  if (st != MUSKX_OK) return st;
+  if (muskx_fit_best(f) == (size_t)-1)
+    return muskx__fit_err(f, MUSKX_ENOTCONV, "all %zu starts failed: the "
+                          "callback could not be evaluated at any start",
+                          nstarts);
+  size_t *which = muskx__calloc(nstarts, sizeof *which);
+  if (which == NULL)
+    return muskx__fit_err(f, MUSKX_ENOMEM, "out of memory for the restarts");
+  restart_round r = {f, 0, which};
+  for (int a = 0; a < f->restarts && st == MUSKX_OK; a++) {
+    size_t best = muskx_fit_best(f), m = 0;
+    for (size_t k = 0; k < nstarts; k++)
+      if (muskx__fit_wants_restart(f, k, best)) which[m++] = k;
+    r.a = a;
+    p->offset = nstarts * (size_t)(a + 1) + (nstarts - m);
+    if (m > 0) st = muskx__fit_pool(f, m, run_restart, &r);
+  }
+  muskx__free(which);
   return st;
 }
 
@@ -421,15 +491,22 @@ muskx_status muskx_fit_run(muskx_fit *f, size_t nstarts) {
     return st;
   }
 
-  st = muskx__fit_pool(f, nstarts, run_start, f);
+  run_progress p = {f->progress, f->progress_ctx, 0,
+                    nstarts * (size_t)(1 + f->restarts), 0};
+  if (p.fn != NULL) {
+    f->progress = report_run;
+    f->progress_ctx = &p;
+  }
+  st = run_all(f, nstarts, &p);
+  f->progress = p.fn;
+  f->progress_ctx = p.ctx;
+  if (st == MUSKX_OK && p.fn != NULL && p.reported < p.total)
+    p.fn(p.ctx, p.total, p.total);
+  if (st == MUSKX_ENOTCONV) return st; /* the starts are kept */
   if (st != MUSKX_OK) {
     results_free(f);
     return st;
   }
-  if (muskx_fit_best(f) == (size_t)-1)
-    return muskx__fit_err(f, MUSKX_ENOTCONV, "all %zu starts failed: the "
-                          "callback could not be evaluated at any start",
-                          nstarts);
   if ((st = polish_best(f)) != MUSKX_OK) {
     results_free(f);
     return muskx__fit_err(f, st, "out of memory polishing the best start");

@@ -119,15 +119,65 @@ typedef struct muskx__fit_outcome {
   int start_failed; /* the callback failed at the start point itself */
   int restarts;     /* restarts run (fit_restart.c) */
 } muskx__fit_outcome;
+
+/* fit_lsq.c: the frame the least-squares methods share. A method keeps
+   its own scratch beside it and chooses the step into `step`/`xn` (and
+   the bounds xn lands on into onbn); the frame evaluates trial points
+   (residuals only), moves to an accepted one (the Jacobian only there),
+   and ends the run. */
+typedef struct muskx__lsq {
+  const muskx_fit *f;
+  int worker, n;  /* free parameters */
+  size_t m;       /* residuals */
+  const int *idx; /* free -> full index */
+  double *full, *jfull;
+  double *lo, *hi, *x, *xn, *g, *step; /* n each; g = J'r at x */
+  double *r, *rn, *J, *Jn;             /* m, m, m x n, m x n */
+  int *freev, *onb, *onbn; /* n each; onb: -1 lower, 1 upper, 0 inside */
+  double cost;             /* 0.5 |r|^2 at x */
+  int evals;
+} muskx__lsq;
+/* Allocates t for the nfree parameters idx of full (the start; clamped
+   into the box) and evaluates the start with its Jacobian; on failure
+   there out->start_failed (status OK). out->exit MAXITER from then on.
+   muskx__lsq_close() in every case. */
+muskx_status muskx__lsq_open(muskx__lsq *t, const muskx_fit *f, int worker,
+                             const int *idx, int nfree, double *full,
+                             muskx__fit_outcome *out);
+/* Residuals (and the Jacobian when J != NULL) at x; 0 on success. */
+int muskx__lsq_eval(muskx__lsq *t, const double *x, double *r, double *J);
+/* The cost at the trial point xn (residuals into rn); INFINITY when the
+   call fails. */
+double muskx__lsq_trial_cost(muskx__lsq *t);
+/* 1 (and out->exit XTOL on the first try, else NOPROGRESS) when `step`
+   is below the step tolerance. */
+int muskx__lsq_tiny_step(const muskx__lsq *t, int tries,
+                         muskx__fit_outcome *out);
+/* Moves to xn (onbn, rn, Jn: the Jacobian already evaluated there) with
+   the trial's cost costn; the gradient follows. */
+void muskx__lsq_move(muskx__lsq *t, double costn);
+/* The end of iteration it: records it; 1 when the run ends (stop, or no
+   accepted step: out->exit NOPROGRESS). */
+int muskx__lsq_iteration_end(muskx__fit_outcome *out, int it, int accepted,
+                             int stop);
+/* Writes the result into full and out (unless st failed or the start
+   did) and frees t. */
+void muskx__lsq_close(muskx__lsq *t, muskx_status st,
+                      muskx__fit_outcome *out);
 muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
                               const double *x0, double *x,
                               muskx__fit_outcome *out);
-/* fit_restart.c: start k of a run from x0: the local optimisation, then
-   f->restarts restarts from perturbations of the best point so far, all
-   within f->maxiter iterations; x and out hold the best. */
-muskx_status muskx__fit_start(const muskx_fit *f, int worker, size_t k,
-                              const double *x0, double *x,
-                              muskx__fit_outcome *out);
+/* fit_restart.c: nllh within this of the best start's counts as the
+   same optimum (as muskx fit's "starts within 0.1 of the best"). */
+#define MUSKX__FIT_SAME 0.1
+/* Whether start k of the last run (f->nllh, f->iters) restarts in the
+   next round, with start `best` the lowest so far (fit_restart.c). */
+int muskx__fit_wants_restart(const muskx_fit *f, size_t k, size_t best);
+/* fit_restart.c: restart a of start k from its best point x (out: its
+   outcome so far), within f->maxiter iterations in all; x and out keep
+   the lower of the two. */
+muskx_status muskx__fit_restart(const muskx_fit *f, int worker, size_t k,
+                                int a, double *x, muskx__fit_outcome *out);
 /* fit_dogbox.c: rectangular trust-region dogleg on the nfree parameters
    idx[] of full (n values: the start on entry, fixed values in place;
    the result on return). */

@@ -47,25 +47,13 @@ extern void dgelsd_(const int *m, const int *n, const int *nrhs, double *a,
 #define DB_MAX_TRIES 60
 
 typedef struct db {
-  const muskx_fit *f;
-  int worker, n;  /* free parameters */
-  size_t m;       /* residuals */
-  const int *idx; /* free -> full index */
-  double *full, *jfull;
-  double *lo, *hi, *x, *xn, *g, *step, *gn, *cs, *blo, *bhi, *sv; /* n each */
-  double *r, *rn, *J, *Jn, *A, *b; /* m, m, m x n, m x n, m x n, m */
+  muskx__lsq c; /* the frame (fit_lsq.c) */
+  double *gn, *cs, *blo, *bhi, *sv; /* n each */
+  double *A, *b;                    /* m x n, m + n */
   double *work;
-  int *iwork, *freev, *onb, *onbn; /* onb: -1 lower, 1 upper, 0 inside */
-  int lwork, evals;
+  int *iwork;
+  int lwork;
 } db;
-
-/* Residuals (and the free columns of the Jacobian when J != NULL) at x;
-   0 on success (fit_lsq.c). */
-static int call(db *t, const double *x, double *r, double *J) {
-  t->evals++;
-  return muskx__lsq_call(t->f, t->worker, t->idx, t->n, t->m, t->full,
-                         t->jfull, x, r, J);
-}
 
 static double norm_inf(const double *a, int n) {
   double s = 0;
@@ -73,18 +61,13 @@ static double norm_inf(const double *a, int n) {
   return s;
 }
 
-/* g = J' r */
-static void gradient(db *t) {
-  muskx__lsq_gradient(t->J, t->r, t->m, t->n, t->g);
-}
-
 /* |J_F s|^2 for s over the free set (length nf). */
 static double jnorm2(const db *t, int nf, const double *s) {
   double q = 0;
-  for (size_t i = 0; i < t->m; i++) {
+  for (size_t i = 0; i < t->c.m; i++) {
     double a = 0;
     for (int c = 0; c < nf; c++)
-      a += t->J[i * (size_t)t->n + (size_t)t->freev[c]] * s[c];
+      a += t->c.J[i * (size_t)t->c.n + (size_t)t->c.freev[c]] * s[c];
     q += a * a;
   }
   return q;
@@ -95,10 +78,10 @@ static double jnorm2(const db *t, int nf, const double *s) {
 static int free_set(db *t, double *pg) {
   int nf = 0;
   *pg = 0;
-  for (int k = 0; k < t->n; k++) {
-    if (t->onb[k] * t->g[k] < 0) continue; /* pushed out of the box */
-    t->freev[nf++] = k;
-    *pg = fmax(*pg, fabs(t->g[k]));
+  for (int k = 0; k < t->c.n; k++) {
+    if (t->c.onb[k] * t->c.g[k] < 0) continue; /* pushed out of the box */
+    t->c.freev[nf++] = k;
+    *pg = fmax(*pg, fabs(t->c.g[k]));
   }
   return nf;
 }
@@ -106,13 +89,13 @@ static int free_set(db *t, double *pg) {
 /* Gauss-Newton step on the free set into gn: the minimum-norm solution
    of J_F gn = -r. -1 when LAPACK fails. */
 static int newton(db *t, int nf) {
-  int m = (int)t->m, n = nf, one = 1, rank = 0, info = 0;
+  int m = (int)t->c.m, n = nf, one = 1, rank = 0, info = 0;
   int ldb = m > n ? m : n;
   double rcond = -1;
   for (int c = 0; c < nf; c++) /* column-major copy */
-    for (size_t i = 0; i < t->m; i++)
-      t->A[(size_t)c * t->m + i] = t->J[i * (size_t)t->n + (size_t)t->freev[c]];
-  for (size_t i = 0; i < (size_t)ldb; i++) t->b[i] = i < t->m ? -t->r[i] : 0;
+    for (size_t i = 0; i < t->c.m; i++)
+      t->A[(size_t)c * t->c.m + i] = t->c.J[i * (size_t)t->c.n + (size_t)t->c.freev[c]];
+  for (size_t i = 0; i < (size_t)ldb; i++) t->b[i] = i < t->c.m ? -t->c.r[i] : 0;
   dgelsd_(&m, &n, &one, t->A, &m, t->b, &ldb, t->sv, &rcond, &rank, t->work,
           &t->lwork, t->iwork, &info);
   if (info != 0) return -1;
@@ -124,11 +107,11 @@ static int newton(db *t, int nf) {
    quantity, from newton()'s solution). */
 static double gn_gain(const db *t, int nf) {
   double before = 0, after = 0;
-  for (size_t i = 0; i < t->m; i++) {
-    double a = t->r[i];
+  for (size_t i = 0; i < t->c.m; i++) {
+    double a = t->c.r[i];
     for (int c = 0; c < nf; c++)
-      a += t->J[i * (size_t)t->n + (size_t)t->freev[c]] * t->gn[c];
-    before += t->r[i] * t->r[i];
+      a += t->c.J[i * (size_t)t->c.n + (size_t)t->c.freev[c]] * t->gn[c];
+    before += t->c.r[i] * t->c.r[i];
     after += a * a;
   }
   return 0.5 * (before - after);
@@ -157,27 +140,27 @@ static double to_bound(const double *x0, const double *d, const double *lo,
    on). Returns 1 when the step stops at the trust region's edge. */
 static int dogleg(db *t, int nf, double delta) {
   int tr_hit = 0;
-  double *zero = t->xn; /* scratch: nf zeros, then the step on the free set */
+  double *zero = t->c.xn; /* scratch: nf zeros, then the step on the free set */
   for (int c = 0; c < nf; c++) {
-    int k = t->freev[c];
-    double lc = t->lo[k] - t->x[k], uc = t->hi[k] - t->x[k];
+    int k = t->c.freev[c];
+    double lc = t->c.lo[k] - t->c.x[k], uc = t->c.hi[k] - t->c.x[k];
     t->blo[c] = fmax(lc, -delta);
     t->bhi[c] = fmin(uc, delta);
     zero[c] = 0;
   }
-  memcpy(t->onbn, t->onb, (size_t)t->n * sizeof *t->onbn);
-  for (int c = 0; c < nf; c++) t->onbn[t->freev[c]] = 0;
+  memcpy(t->c.onbn, t->c.onb, (size_t)t->c.n * sizeof *t->c.onbn);
+  for (int c = 0; c < nf; c++) t->c.onbn[t->c.freev[c]] = 0;
   int inside = 1;
   for (int c = 0; c < nf; c++)
     if (t->gn[c] < t->blo[c] || t->gn[c] > t->bhi[c]) inside = 0;
-  memset(t->step, 0, (size_t)t->n * sizeof *t->step);
+  memset(t->c.step, 0, (size_t)t->c.n * sizeof *t->c.step);
   if (inside) {
-    for (int c = 0; c < nf; c++) t->step[t->freev[c]] = t->gn[c];
+    for (int c = 0; c < nf; c++) t->c.step[t->c.freev[c]] = t->gn[c];
     return 0;
   }
   /* Cauchy point: the model's minimum along -g within the box */
   double *mg = t->cs;
-  for (int c = 0; c < nf; c++) mg[c] = -t->g[t->freev[c]];
+  for (int c = 0; c < nf; c++) mg[c] = -t->c.g[t->c.freev[c]];
   double smax = to_bound(zero, mg, t->blo, t->bhi, nf, NULL);
   double a = 0.5 * jnorm2(t, nf, mg), b = 0;
   for (int c = 0; c < nf; c++) b -= mg[c] * mg[c];
@@ -200,11 +183,11 @@ static int dogleg(db *t, int nf, double delta) {
   for (int c = 0; c < nf; c++) diff[c] = t->gn[c] - mg[c];
   double s = to_bound(mg, diff, t->blo, t->bhi, nf, hit);
   for (int c = 0; c < nf; c++) {
-    int k = t->freev[c];
-    t->step[k] = mg[c] + s * diff[c];
-    double lc = t->lo[k] - t->x[k], uc = t->hi[k] - t->x[k];
-    if (hit[c] < 0 && t->blo[c] == lc) t->onbn[k] = -1;
-    if (hit[c] > 0 && t->bhi[c] == uc) t->onbn[k] = 1;
+    int k = t->c.freev[c];
+    t->c.step[k] = mg[c] + s * diff[c];
+    double lc = t->c.lo[k] - t->c.x[k], uc = t->c.hi[k] - t->c.x[k];
+    if (hit[c] < 0 && t->blo[c] == lc) t->c.onbn[k] = -1;
+    if (hit[c] > 0 && t->bhi[c] == uc) t->c.onbn[k] = 1;
     if ((hit[c] < 0 && t->blo[c] == -delta) || (hit[c] > 0 && t->bhi[c] == delta))
       tr_hit = 1;
   }
@@ -212,21 +195,12 @@ static int dogleg(db *t, int nf, double delta) {
 }
 
 static muskx_status db_alloc(db *t) {
-  size_t n = (size_t)t->n, m = t->m;
-  double **vecs[] = {&t->lo, &t->hi, &t->x, &t->xn, &t->g, &t->step, &t->gn,
-                     &t->cs, &t->blo, &t->bhi, &t->sv};
+  size_t n = (size_t)t->c.n, m = t->c.m;
+  double **vecs[] = {&t->gn, &t->cs, &t->blo, &t->bhi, &t->sv};
   for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
     if ((*vecs[i] = muskx__calloc(n + 1, sizeof(double))) == NULL) return MUSKX_ENOMEM;
-  t->r = muskx__calloc(m + 1, sizeof(double));
-  t->rn = muskx__calloc(m + 1, sizeof(double));
-  t->J = muskx__calloc(m * n + 1, sizeof(double));
-  t->Jn = muskx__calloc(m * n + 1, sizeof(double));
   t->A = muskx__calloc(m * n + 1, sizeof(double));
   t->b = muskx__calloc(m + n + 1, sizeof(double));
-  t->jfull = muskx__calloc(m * (size_t)t->f->n + 1, sizeof(double));
-  t->freev = muskx__calloc(n + 1, sizeof(int));
-  t->onb = muskx__calloc(n + 1, sizeof(int));
-  t->onbn = muskx__calloc(n + 1, sizeof(int));
   /* dgelsd's workspace: LAPACK's minimum 12 N + 2 N SMLSIZ + 8 N NLVL +
      N NRHS + (SMLSIZ + 1)^2 (SMLSIZ = 25, NLVL <= 30), with N the larger
      dimension to cover both shapes */
@@ -235,16 +209,12 @@ static muskx_status db_alloc(db *t) {
   t->lwork = (int)lw;
   t->work = muskx__calloc(lw, sizeof(double));
   t->iwork = muskx__calloc(3 * mn * 30 + 11 * mn + n + 64, sizeof(int));
-  return t->r && t->rn && t->J && t->Jn && t->A && t->b && t->jfull &&
-                 t->freev && t->onb && t->onbn && t->work && t->iwork
-             ? MUSKX_OK
-             : MUSKX_ENOMEM;
+  return t->A && t->b && t->work && t->iwork ? MUSKX_OK : MUSKX_ENOMEM;
 }
 
 static void db_free(db *t) {
-  void *all[] = {t->lo, t->hi, t->x, t->xn, t->g, t->step, t->gn, t->cs,
-                 t->blo, t->bhi, t->sv, t->r, t->rn, t->J, t->Jn, t->A,
-                 t->b, t->jfull, t->freev, t->onb, t->onbn, t->work, t->iwork};
+  void *all[] = {t->gn, t->cs, t->blo, t->bhi, t->sv, t->A, t->b, t->work,
+                 t->iwork};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) muskx__free(all[i]);
 }
 
@@ -253,35 +223,22 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
                                muskx__fit_outcome *out) {
   db t;
   memset(&t, 0, sizeof t);
-  t.f = f;
-  t.worker = worker;
-  t.n = nfree;
-  t.m = f->nres;
-  t.idx = idx;
-  t.full = full;
   int n = nfree;
-  muskx_status st = db_alloc(&t);
-  if (st != MUSKX_OK) goto done;
-  muskx__lsq_box_start(f, idx, n, full, t.lo, t.hi, t.x, t.onb);
-  out->exit = MUSKX_FIT_FAILED;
-  if (call(&t, t.x, t.r, t.J) != 0) {
-    out->start_failed = 1;
-    goto done;
-  }
-  double cost = muskx__lsq_half_sq(t.r, t.m), delta = norm_inf(t.x, n);
-  const double cost0 = cost;
+  muskx_status st = muskx__lsq_open(&t.c, f, worker, idx, nfree, full, out);
+  if (st == MUSKX_OK && !out->start_failed) st = db_alloc(&t);
+  if (st != MUSKX_OK || out->start_failed) goto done;
+  double delta = norm_inf(t.c.x, n);
+  const double cost0 = t.c.cost;
   if (!(delta > 0)) delta = 1;
-  gradient(&t);
-  out->exit = MUSKX_FIT_MAXITER;
   double hist[DB_STALL_ITERS]; /* the cost DB_STALL_ITERS iterations ago */
   for (int it = 0; it < f->maxiter; it++) {
     if (f->stall > 0 && it >= DB_STALL_ITERS &&
-        hist[it % DB_STALL_ITERS] - cost <
-            fmax(f->stall, DB_STALL_SHARE * (cost0 - cost))) {
+        hist[it % DB_STALL_ITERS] - t.c.cost <
+            fmax(f->stall, DB_STALL_SHARE * (cost0 - t.c.cost))) {
       out->exit = MUSKX_FIT_NOPROGRESS;
       break;
     }
-    hist[it % DB_STALL_ITERS] = cost;
+    hist[it % DB_STALL_ITERS] = t.c.cost;
     double pg;
     int nf = free_set(&t, &pg);
     if (nf == 0 || pg <= f->gtol) {
@@ -299,68 +256,43 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
     int accepted = 0, stop = 0;
     for (int tries = 0; tries < DB_MAX_TRIES && !accepted && !stop; tries++) {
       int tr_hit = dogleg(&t, nf, delta);
-      double pred = 0, hn = norm_inf(t.step, n);
-      for (int k = 0; k < n; k++) pred -= t.g[k] * t.step[k];
+      double pred = 0, hn = norm_inf(t.c.step, n);
+      for (int k = 0; k < n; k++) pred -= t.c.g[k] * t.c.step[k];
       {
         double *sf = t.cs; /* the step on the free set */
-        for (int c = 0; c < nf; c++) sf[c] = t.step[t.freev[c]];
+        for (int c = 0; c < nf; c++) sf[c] = t.c.step[t.c.freev[c]];
         pred -= 0.5 * jnorm2(&t, nf, sf);
       }
       for (int k = 0; k < n; k++) {
-        double v = t.x[k] + t.step[k];
-        if (t.onbn[k] < 0) v = t.lo[k];
-        if (t.onbn[k] > 0) v = t.hi[k];
-        t.xn[k] = fmin(fmax(v, t.lo[k]), t.hi[k]);
+        double v = t.c.x[k] + t.c.step[k];
+        if (t.c.onbn[k] < 0) v = t.c.lo[k];
+        if (t.c.onbn[k] > 0) v = t.c.hi[k];
+        t.c.xn[k] = fmin(fmax(v, t.c.lo[k]), t.c.hi[k]);
       }
-      double sn = muskx__lsq_norm2(t.step, n);
-      if (sn <= f->xtol * (f->xtol + muskx__lsq_norm2(t.x, n))) {
-        /* a tiny first step is convergence; one shrunk to tiny after
-           rejected (or failed) trials is not */
-        out->exit = tries == 0 ? MUSKX_FIT_XTOL : MUSKX_FIT_NOPROGRESS;
-        stop = 1;
-        break;
-      }
-      double costn = INFINITY;
-      if (call(&t, t.xn, t.rn, NULL) == 0)
-        costn = muskx__lsq_half_sq(t.rn, t.m);
-      double red = cost - costn;
+      if ((stop = muskx__lsq_tiny_step(&t.c, tries, out)) != 0) break;
+      double costn = muskx__lsq_trial_cost(&t.c);
+      double red = t.c.cost - costn;
       double rho = pred > 0 ? red / pred : (pred == 0 && red == 0 ? 1 : 0);
       if (rho < 0.25) delta = 0.25 * hn;
       else if (rho > 0.75 && tr_hit) delta *= 2;
       if (!(red > 0)) continue;
       /* accepted: the Jacobian is computed only here; where it fails the
          step is rejected after all */
-      if (call(&t, t.xn, t.rn, t.Jn) != 0) {
+      if (muskx__lsq_eval(&t.c, t.c.xn, t.c.rn, t.c.Jn) != 0) {
         delta = 0.25 * hn;
         continue;
       }
-      double *swap = t.r;
-      memcpy(t.x, t.xn, (size_t)n * sizeof *t.x);
-      memcpy(t.onb, t.onbn, (size_t)n * sizeof *t.onb);
-      t.r = t.rn;
-      t.rn = swap;
-      swap = t.J;
-      t.J = t.Jn;
-      t.Jn = swap;
-      cost = costn; /* the trial's: see the top of the file */
-      gradient(&t);
+      muskx__lsq_move(&t.c, costn);
       accepted = 1;
-      if (f->ftol > 0 && red <= f->ftol * cost && rho > 0.25) {
+      if (f->ftol > 0 && red <= f->ftol * t.c.cost && rho > 0.25) {
         out->exit = MUSKX_FIT_FTOL;
         stop = 1;
       }
     }
-    out->iters = it + 1;
-    if (stop) break;
-    if (!accepted) {
-      out->exit = MUSKX_FIT_NOPROGRESS;
-      break;
-    }
+    if (muskx__lsq_iteration_end(out, it, accepted, stop)) break;
   }
-  for (int k = 0; k < n; k++) full[idx[k]] = t.x[k];
-  out->nllh = f->offset + cost;
 done:
-  out->evals = t.evals;
+  muskx__lsq_close(&t.c, st, out);
   db_free(&t);
   return st;
 }

@@ -61,27 +61,15 @@ extern void dsyev_(const char *jobz, const char *uplo, const int *n, double *a,
 #define FD_EIG_RTOL 1e-12
 
 typedef struct fd {
-  const muskx_fit *f;
-  int worker, n;  /* free parameters */
-  size_t m;       /* residuals */
-  const int *idx; /* free -> full index */
-  double *full, *jfull;
+  muskx__lsq c; /* the frame (fit_lsq.c) */
   /* n each */
-  double *lo, *hi, *x, *xn, *g, *step, *gs, *sh;
+  double *gs, *sh;
   double *scr, *cand, *tmp, *yb, *ys, *u; /* scratch */
-  double *r, *rn, *J, *Jn;     /* m, m, m x n, m x n */
   double *GN, *A, *Bh, *E;     /* n x n: J'J, secant term, model, scratch */
   double *work;
-  int *freev, *onb, *onbn; /* onb: -1 lower, 1 upper, 0 inside */
-  int lwork, evals;
+  int lwork;
   int use_secant; /* the model includes A */
 } fd;
-
-static int call(fd *t, const double *x, double *r, double *J) {
-  t->evals++;
-  return muskx__lsq_call(t->f, t->worker, t->idx, t->n, t->m, t->full,
-                         t->jfull, x, r, J);
-}
 
 /* G = J'J (n x n) */
 static void gauss_newton(const double *J, size_t m, int n, double *G) {
@@ -105,9 +93,9 @@ static double dot(const double *a, const double *b, int n) {
    on one by rounding). */
 static int free_set(fd *t) {
   int nf = 0;
-  for (int k = 0; k < t->n; k++) {
-    t->onb[k] = t->x[k] <= t->lo[k] ? -1 : t->x[k] >= t->hi[k] ? 1 : 0;
-    if (!(t->onb[k] * t->g[k] < 0)) t->freev[nf++] = k;
+  for (int k = 0; k < t->c.n; k++) {
+    t->c.onb[k] = t->c.x[k] <= t->c.lo[k] ? -1 : t->c.x[k] >= t->c.hi[k] ? 1 : 0;
+    if (!(t->c.onb[k] * t->c.g[k] < 0)) t->c.freev[nf++] = k;
   }
   return nf;
 }
@@ -115,12 +103,12 @@ static int free_set(fd *t) {
 /* The model on the free set: gradient gs = g_F, Hessian Bh = (J'J + A)_F
    (A only once switched on). */
 static void free_model(fd *t, int nf) {
-  size_t n = (size_t)t->n;
+  size_t n = (size_t)t->c.n;
   for (int a = 0; a < nf; a++) {
-    size_t ka = (size_t)t->freev[a];
-    t->gs[a] = t->g[ka];
+    size_t ka = (size_t)t->c.freev[a];
+    t->gs[a] = t->c.g[ka];
     for (int b = 0; b < nf; b++) {
-      size_t kb = (size_t)t->freev[b];
+      size_t kb = (size_t)t->c.freev[b];
       double v = t->GN[ka * n + kb] + (t->use_secant ? t->A[ka * n + kb] : 0);
       t->Bh[(size_t)a * nf + b] = v;
     }
@@ -253,10 +241,10 @@ static double to_bound(const fd *t, int nf, const double *x0,
   double best = INFINITY;
   *which = -1;
   for (int c = 0; c < nf; c++) {
-    int k = t->freev[c];
+    int k = t->c.freev[c];
     double s = sdir[c];
     if (s == 0) continue;
-    double a = s > 0 ? (t->hi[k] - x0[c]) / s : (t->lo[k] - x0[c]) / s;
+    double a = s > 0 ? (t->c.hi[k] - x0[c]) / s : (t->c.lo[k] - x0[c]) / s;
     if (a < best) {
       best = fmax(a, 0);
       *which = c;
@@ -300,9 +288,9 @@ static double to_radius(const double *p, const double *r, int nf, double delta) 
    on the free set back into sh, and returns its model value. */
 static double choose_step(fd *t, int nf, double delta) {
   double *xf = t->u, *best = t->ys, *c = t->cand, *p = t->tmp;
-  for (int a = 0; a < nf; a++) xf[a] = t->x[t->freev[a]];
-  memcpy(t->onbn, t->onb, (size_t)t->n * sizeof *t->onbn);
-  for (int a = 0; a < nf; a++) t->onbn[t->freev[a]] = 0;
+  for (int a = 0; a < nf; a++) xf[a] = t->c.x[t->c.freev[a]];
+  memcpy(t->c.onbn, t->c.onb, (size_t)t->c.n * sizeof *t->c.onbn);
+  for (int a = 0; a < nf; a++) t->c.onbn[t->c.freev[a]] = 0;
   int hit = -1, proj_best = 0;
   double alpha = to_bound(t, nf, xf, t->sh, &hit);
   double bestq = model(t, nf, t->sh);
@@ -322,7 +310,7 @@ static double choose_step(fd *t, int nf, double delta) {
     {
       double *xp = t->yb; /* the point on the bound (free set) */
       for (int a = 0; a < nf; a++) xp[a] = xf[a] + p[a];
-      xp[hit] = t->sh[hit] > 0 ? t->hi[t->freev[hit]] : t->lo[t->freev[hit]];
+      xp[hit] = t->sh[hit] > 0 ? t->c.hi[t->c.freev[hit]] : t->c.lo[t->c.freev[hit]];
       int h2;
       double tb = theta * to_bound(t, nf, xp, c, &h2);
       double tmax = fmin(tb, to_radius(p, c, nf, delta));
@@ -353,8 +341,8 @@ static double choose_step(fd *t, int nf, double delta) {
     }
     /* projected onto the box: parameters land exactly on bounds */
     for (int a = 0; a < nf; a++) {
-      int k = t->freev[a];
-      c[a] = fmin(fmax(xf[a] + t->sh[a], t->lo[k]), t->hi[k]) - xf[a];
+      int k = t->c.freev[a];
+      c[a] = fmin(fmax(xf[a] + t->sh[a], t->c.lo[k]), t->c.hi[k]) - xf[a];
     }
     double v = model(t, nf, c);
     if (v < bestq) {
@@ -364,45 +352,45 @@ static double choose_step(fd *t, int nf, double delta) {
     }
   }
   memcpy(t->sh, best, (size_t)nf * sizeof *best);
-  memset(t->step, 0, (size_t)t->n * sizeof *t->step);
+  memset(t->c.step, 0, (size_t)t->c.n * sizeof *t->c.step);
   for (int a = 0; a < nf; a++) {
-    int k = t->freev[a];
-    double v = fmin(fmax(xf[a] + best[a], t->lo[k]), t->hi[k]);
+    int k = t->c.freev[a];
+    double v = fmin(fmax(xf[a] + best[a], t->c.lo[k]), t->c.hi[k]);
     if (proj_best) {
       double raw = xf[a] + t->sh[a];
-      if (raw <= t->lo[k] || v <= t->lo[k]) v = t->lo[k], t->onbn[k] = -1;
-      if (raw >= t->hi[k] || v >= t->hi[k]) v = t->hi[k], t->onbn[k] = 1;
+      if (raw <= t->c.lo[k] || v <= t->c.lo[k]) v = t->c.lo[k], t->c.onbn[k] = -1;
+      if (raw >= t->c.hi[k] || v >= t->c.hi[k]) v = t->c.hi[k], t->c.onbn[k] = 1;
     }
-    t->step[k] = v - xf[a];
+    t->c.step[k] = v - xf[a];
   }
   return bestq;
 }
 
-/* After an accepted step s (t->step) to a point with residuals rn and
+/* After an accepted step s (t->c.step) to a point with residuals rn and
    Jacobian Jn: J'J there and, once switched on, the structured BFGS
    update of A on B# = J+'J+ + A with y# = J+'J+ s + (J+ - J)' r+
    (skipped where the curvature condition fails, as in Fides). */
 static void new_hessian(fd *t) {
-  int n = t->n;
-  size_t m = t->m;
-  gauss_newton(t->Jn, m, n, t->GN);
+  int n = t->c.n;
+  size_t m = t->c.m;
+  gauss_newton(t->c.Jn, m, n, t->GN);
   if (!t->use_secant) return;
   for (int k = 0; k < n; k++) {
     double s = 0;
     for (size_t i = 0; i < m; i++)
-      s += (t->Jn[i * (size_t)n + (size_t)k] - t->J[i * (size_t)n + (size_t)k]) * t->rn[i];
+      s += (t->c.Jn[i * (size_t)n + (size_t)k] - t->c.J[i * (size_t)n + (size_t)k]) * t->c.rn[i];
     t->yb[k] = s;
   }
   for (int a = 0; a < n; a++) {
     double gs = 0, bs = 0;
     for (int b = 0; b < n; b++) {
-      gs += t->GN[(size_t)a * n + b] * t->step[b];
-      bs += (t->GN[(size_t)a * n + b] + t->A[(size_t)a * n + b]) * t->step[b];
+      gs += t->GN[(size_t)a * n + b] * t->c.step[b];
+      bs += (t->GN[(size_t)a * n + b] + t->A[(size_t)a * n + b]) * t->c.step[b];
     }
     t->ys[a] = gs + t->yb[a];
     t->u[a] = bs;
   }
-  double b = dot(t->ys, t->step, n), c = dot(t->u, t->step, n);
+  double b = dot(t->ys, t->c.step, n), c = dot(t->u, t->c.step, n);
   if (!(b > 0) || !(c > 0)) return;
   for (int a = 0; a < n; a++)
     for (int q = 0; q < n; q++)
@@ -410,36 +398,22 @@ static void new_hessian(fd *t) {
 }
 
 static muskx_status fd_alloc(fd *t) {
-  size_t n = (size_t)t->n, m = t->m;
-  double **vecs[] = {&t->lo, &t->hi, &t->x, &t->xn, &t->g, &t->scr,
-                     &t->step, &t->gs, &t->sh, &t->cand,
+  size_t n = (size_t)t->c.n;
+  double **vecs[] = {&t->scr, &t->gs, &t->sh, &t->cand,
                      &t->tmp, &t->yb, &t->ys, &t->u};
   for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
     if ((*vecs[i] = muskx__calloc(n + 1, sizeof(double))) == NULL) return MUSKX_ENOMEM;
   double **mats[] = {&t->GN, &t->A, &t->Bh, &t->E};
   for (size_t i = 0; i < sizeof mats / sizeof *mats; i++)
     if ((*mats[i] = muskx__calloc(n * n + 1, sizeof(double))) == NULL) return MUSKX_ENOMEM;
-  t->r = muskx__calloc(m + 1, sizeof(double));
-  t->rn = muskx__calloc(m + 1, sizeof(double));
-  t->J = muskx__calloc(m * n + 1, sizeof(double));
-  t->Jn = muskx__calloc(m * n + 1, sizeof(double));
-  t->jfull = muskx__calloc(m * (size_t)t->f->n + 1, sizeof(double));
-  t->freev = muskx__calloc(n + 1, sizeof(int));
-  t->onb = muskx__calloc(n + 1, sizeof(int));
-  t->onbn = muskx__calloc(n + 1, sizeof(int));
   t->lwork = (int)(34 * n + 64); /* dsyev: (NB + 2) N, NB <= 32 */
   t->work = muskx__calloc((size_t)t->lwork, sizeof(double));
-  return t->r && t->rn && t->J && t->Jn && t->jfull && t->freev && t->onb &&
-                 t->onbn && t->work
-             ? MUSKX_OK
-             : MUSKX_ENOMEM;
+  return t->work ? MUSKX_OK : MUSKX_ENOMEM;
 }
 
 static void fd_free(fd *t) {
-  void *all[] = {t->lo, t->hi, t->x, t->xn, t->g, t->scr, t->step,
-                 t->gs, t->sh, t->cand, t->tmp, t->yb, t->ys, t->u,
-                 t->GN, t->A, t->Bh, t->E, t->r, t->rn, t->J, t->Jn, t->jfull,
-                 t->freev, t->onb, t->onbn, t->work};
+  void *all[] = {t->scr, t->gs, t->sh, t->cand, t->tmp, t->yb, t->ys, t->u,
+                 t->GN, t->A, t->Bh, t->E, t->work};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) muskx__free(all[i]);
 }
 
@@ -448,34 +422,21 @@ muskx_status muskx__fit_fides(const muskx_fit *f, int worker, const int *idx,
                               muskx__fit_outcome *out) {
   fd t;
   memset(&t, 0, sizeof t);
-  t.f = f;
-  t.worker = worker;
-  t.n = nfree;
-  t.m = f->nres;
-  t.idx = idx;
-  t.full = full;
   int n = nfree;
-  muskx_status st = fd_alloc(&t);
-  if (st != MUSKX_OK) goto done;
-  muskx__lsq_box_start(f, idx, n, full, t.lo, t.hi, t.x, t.onb);
-  out->exit = MUSKX_FIT_FAILED;
-  if (call(&t, t.x, t.r, t.J) != 0) {
-    out->start_failed = 1;
-    goto done;
-  }
-  double cost = muskx__lsq_half_sq(t.r, t.m), delta = 1; /* Fides' */
-  muskx__lsq_gradient(t.J, t.r, t.m, n, t.g);
-  gauss_newton(t.J, t.m, n, t.GN);
-  out->exit = MUSKX_FIT_MAXITER;
-  const double cost0 = cost;
+  muskx_status st = muskx__lsq_open(&t.c, f, worker, idx, nfree, full, out);
+  if (st == MUSKX_OK && !out->start_failed) st = fd_alloc(&t);
+  if (st != MUSKX_OK || out->start_failed) goto done;
+  double delta = 1; /* Fides' */
+  gauss_newton(t.c.J, t.c.m, n, t.GN);
+  const double cost0 = t.c.cost;
   double hist[FD_STALL_ITERS]; /* the cost FD_STALL_ITERS iterations ago */
   int gn_since = 0; /* the iteration Gauss-Newton (re)started */
   for (int it = 0; it < f->maxiter; it++) {
     if (!t.use_secant && it >= gn_since + FD_STALL_ITERS &&
-        hist[it % FD_STALL_ITERS] - cost <
-            fmax(FD_STALL_GAIN, FD_STALL_SHARE * (cost0 - cost)))
+        hist[it % FD_STALL_ITERS] - t.c.cost <
+            fmax(FD_STALL_GAIN, FD_STALL_SHARE * (cost0 - t.c.cost)))
       t.use_secant = 1; /* Gauss-Newton stalled; A is zero */
-    hist[it % FD_STALL_ITERS] = cost;
+    hist[it % FD_STALL_ITERS] = t.c.cost;
     int nf = free_set(&t);
     if (nf == 0) {
       out->exit = MUSKX_FIT_GTOL;
@@ -491,26 +452,19 @@ muskx_status muskx__fit_fides(const muskx_fit *f, int worker, const int *idx,
       }
       double q = choose_step(&t, nf, delta);
       double shn = sqrt(dot(t.sh, t.sh, nf));
-      for (int k = 0; k < n; k++) t.xn[k] = t.x[k] + t.step[k];
+      for (int k = 0; k < n; k++) t.c.xn[k] = t.c.x[k] + t.c.step[k];
       for (int k = 0; k < n; k++) {
-        if (t.onbn[k] < 0) t.xn[k] = t.lo[k];
-        if (t.onbn[k] > 0) t.xn[k] = t.hi[k];
+        if (t.c.onbn[k] < 0) t.c.xn[k] = t.c.lo[k];
+        if (t.c.onbn[k] > 0) t.c.xn[k] = t.c.hi[k];
       }
-      if (muskx__lsq_norm2(t.step, n) <=
-          f->xtol * (f->xtol + muskx__lsq_norm2(t.x, n))) {
-        out->exit = tries == 0 ? MUSKX_FIT_XTOL : MUSKX_FIT_NOPROGRESS;
-        stop = 1;
-        break;
-      }
-      double costn = INFINITY;
-      if (call(&t, t.xn, t.rn, NULL) == 0)
-        costn = muskx__lsq_half_sq(t.rn, t.m);
-      double red = cost - costn;
+      if ((stop = muskx__lsq_tiny_step(&t.c, tries, out)) != 0) break;
+      double costn = muskx__lsq_trial_cost(&t.c);
+      double red = t.c.cost - costn;
       double rho = q < 0 ? red / -q : (red > 0 ? 1 : -1);
       if (!(rho >= FD_MU) || !(red > 0)) delta = fmin(0.25 * delta, 0.25 * shn);
       else if (rho > FD_ETA && shn >= 0.9 * delta) delta *= 2;
       if (!(red > 0 && rho > 0)) continue;
-      if (call(&t, t.xn, t.rn, t.Jn) != 0) {
+      if (muskx__lsq_eval(&t.c, t.c.xn, t.c.rn, t.c.Jn) != 0) {
         delta = fmin(0.25 * delta, 0.25 * shn);
         continue;
       }
@@ -522,34 +476,18 @@ muskx_status muskx__fit_fides(const muskx_fit *f, int worker, const int *idx,
         memset(t.A, 0, (size_t)n * (size_t)n * sizeof *t.A);
         gn_since = it + 1;
       }
-      new_hessian(&t);
-      double *swap = t.r;
-      memcpy(t.x, t.xn, (size_t)n * sizeof *t.x);
-      memcpy(t.onb, t.onbn, (size_t)n * sizeof *t.onb);
-      t.r = t.rn;
-      t.rn = swap;
-      swap = t.J;
-      t.J = t.Jn;
-      t.Jn = swap;
-      cost = costn; /* the trial's: see fit_dogbox.c */
-      muskx__lsq_gradient(t.J, t.r, t.m, n, t.g);
+      new_hessian(&t); /* from J, Jn and rn: before the move */
+      muskx__lsq_move(&t.c, costn);
       accepted = 1;
-      if (f->ftol > 0 && red <= f->ftol * cost && rho > FD_MU) {
+      if (f->ftol > 0 && red <= f->ftol * t.c.cost && rho > FD_MU) {
         out->exit = MUSKX_FIT_FTOL;
         stop = 1;
       }
     }
-    out->iters = it + 1;
-    if (stop) break;
-    if (!accepted) {
-      out->exit = MUSKX_FIT_NOPROGRESS;
-      break;
-    }
+    if (muskx__lsq_iteration_end(out, it, accepted, stop)) break;
   }
-  for (int k = 0; k < n; k++) full[idx[k]] = t.x[k];
-  out->nllh = f->offset + cost;
 done:
-  out->evals = t.evals;
+  muskx__lsq_close(&t.c, st, out);
   fd_free(&t);
   return st;
 }

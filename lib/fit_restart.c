@@ -1,20 +1,29 @@
 /*
- * fit_restart.c -- one start of a multi-start fit as a short monotonic
- * basin hopping chain (Leary 2000, "Global optimization on funneling
- * landscapes", J. Global Optim. 18:367): a local optimisation from the
- * start, then up to `restarts` more from the best point so far moved by
- * a random perturbation; a restart that ends lower becomes the best
- * point. All of it shares the start's iteration budget (maxiter).
+ * fit_restart.c -- restarts of a multi-start fit, a short monotonic basin
+ * hopping chain per start (Leary 2000, "Global optimization on funneling
+ * landscapes", J. Global Optim. 18:367): after every start's local
+ * optimisation, up to `restarts` rounds in which a start runs one more
+ * local optimisation from its best point so far moved by a random
+ * perturbation, keeping the result when it is lower. All of a start's
+ * chain shares its iteration budget (maxiter).
  *
- * Why: on Boehm_JProteomeRes2014 four fifths of the starts end in one of
- * a handful of local optima whose parameters are mostly right
- * (docs/fitting.md, "Restarts"); a jump of a fraction of the box from
- * there reaches the global optimum more often, and more cheaply, than a
- * fresh start from anywhere in the box.
+ * Why: on Boehm_JProteomeRes2014 four fifths of the local optimisations
+ * end in one of a handful of local optima whose parameters are mostly
+ * right (docs/fitting.md, "Restarts"); a jump of a fraction of the box
+ * from there reaches the global optimum more often, and more cheaply,
+ * than a fresh start from anywhere in the box.
+ *
+ * Rounds, not chains: a round runs only for the starts that are not
+ * already at the best optimum found so far (within MUSKX__FIT_SAME of
+ * it), and for the best start itself, which stands for them: restarting
+ * every copy of the best basin gains nothing the one restart does not
+ * (on Boehm a fifth of the restarts went to starts already at the
+ * optimum, docs/fitting.md "Restart rounds").
  *
  * Determinism: restart a of start k is drawn from the counter-based
- * generator keyed by (seed, parameter, stream RESTART + a, k), so a
- * start's chain is a pure function of (seed, k) whatever thread runs it.
+ * generator keyed by (seed, parameter, stream RESTART + a, k), and which
+ * starts run in a round depends only on the previous round's results, so
+ * a run is a pure function of the seed whatever the thread count.
  */
 #include <math.h>
 #include <string.h>
@@ -42,34 +51,32 @@ static void perturb(const muskx_fit *f, size_t k, int a, const double *best,
   }
 }
 
-muskx_status muskx__fit_start(const muskx_fit *f, int worker, size_t k,
-                              const double *x0, double *x,
-                              muskx__fit_outcome *out) {
-  muskx_status st = muskx__fit_local(f, worker, -1, x0, x, out);
-  if (st != MUSKX_OK || f->restarts <= 0 || out->start_failed ||
-      isnan(out->nllh))
-    return st;
+int muskx__fit_wants_restart(const muskx_fit *f, size_t k, size_t best) {
+  if (isnan(f->nllh[k]) || f->iters[k] >= f->maxiter) return 0;
+  return k == best || f->nllh[k] > f->nllh[best] + MUSKX__FIT_SAME;
+}
+
+muskx_status muskx__fit_restart(const muskx_fit *f, int worker, size_t k,
+                                int a, double *x, muskx__fit_outcome *out) {
   size_t n = (size_t)f->n;
   double *y0 = muskx__calloc(n, sizeof *y0);
   double *y = muskx__calloc(n, sizeof *y);
-  if (y0 == NULL || y == NULL) {
-    muskx__free(y0);
-    muskx__free(y);
-    return MUSKX_ENOMEM;
-  }
-  muskx_fit g = *f; /* the same problem, the budget left */
-  for (int a = 0; a < f->restarts && out->iters < f->maxiter; a++) {
+  muskx_status st = MUSKX_ENOMEM;
+  if (y0 != NULL && y != NULL) {
+    muskx_fit g = *f; /* the same problem, the budget left */
     g.maxiter = f->maxiter - out->iters;
     perturb(f, k, a, x, y0);
     muskx__fit_outcome o;
-    if ((st = muskx__fit_local(&g, worker, -1, y0, y, &o)) != MUSKX_OK) break;
-    out->iters += o.iters;
-    out->evals += o.evals;
-    out->restarts++;
-    if (!isnan(o.nllh) && o.nllh < out->nllh) {
-      memcpy(x, y, n * sizeof *x);
-      out->nllh = o.nllh;
-      out->exit = o.exit;
+    st = muskx__fit_local(&g, worker, -1, y0, y, &o);
+    if (st == MUSKX_OK) {
+      out->iters += o.iters;
+      out->evals += o.evals;
+      out->restarts++;
+      if (!isnan(o.nllh) && o.nllh < out->nllh) {
+        memcpy(x, y, n * sizeof *x);
+        out->nllh = o.nllh;
+        out->exit = o.exit;
+      }
     }
   }
   muskx__free(y0);

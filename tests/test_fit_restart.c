@@ -107,6 +107,33 @@ START_TEST(restarts_never_worsen_a_start_and_ignore_the_thread_count) {
 }
 END_TEST
 
+/* A restart round skips the starts already within 0.1 of the best nllh
+   but for the best start itself: of three starts in the global well (cost
+   0) and one in the local well (cost about 2 C^2 = 0.18), exactly the
+   best of the three and the local one restart, so exactly they cost more
+   evaluations than without restarts; the others keep their result. */
+START_TEST(a_restart_round_skips_the_copies_of_the_best_start) {
+  double starts[4] = {0.5, 1.7, 0.8, -1.5};
+  for (int threads = 1; threads <= 2; threads++) {
+    muskx_fit *f0 = well_fit(starts, 4, 0, threads);
+    muskx_fit *f1 = well_fit(starts, 4, 1, threads);
+    size_t best = muskx_fit_best(f0);
+    ck_assert(best < 3);
+    ck_assert(muskx_fit_nllh(f0, 3) > 0.1);
+    for (size_t k = 0; k < 4; k++) {
+      int restarted = k == best || k == 3;
+      int e0 = muskx_fit_evaluations(f0, k), e1 = muskx_fit_evaluations(f1, k);
+      if (restarted) ck_assert_int_gt(e1, e0);
+      else ck_assert_int_eq(e1, e0);
+      if (restarted) ck_assert(muskx_fit_nllh(f1, k) <= muskx_fit_nllh(f0, k));
+      else ck_assert(muskx_fit_nllh(f1, k) == muskx_fit_nllh(f0, k));
+    }
+    muskx_fit_free(f0);
+    muskx_fit_free(f1);
+  }
+}
+END_TEST
+
 START_TEST(bad_restart_settings_are_refused) {
   muskx_fit *f = NULL;
   ck_assert_int_eq(muskx_fit_create(1, &f), MUSKX_OK);
@@ -210,6 +237,7 @@ int main(void) {
   tcase_add_test(tc, without_restarts_a_start_stays_in_its_local_minimum);
   tcase_add_test(tc, restarts_carry_a_start_from_the_local_to_the_global_minimum);
   tcase_add_test(tc, restarts_never_worsen_a_start_and_ignore_the_thread_count);
+  tcase_add_test(tc, a_restart_round_skips_the_copies_of_the_best_start);
   tcase_add_test(tc, bad_restart_settings_are_refused);
   suite_add_tcase(s, tc);
   tc = tcase_create("gain");
