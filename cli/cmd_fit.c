@@ -30,7 +30,7 @@
 enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
        OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_JOINT_SIGMA,
        OPT_NOMINAL, OPT_FTOL, OPT_METHOD, OPT_RESTARTS, OPT_RADIUS,
-       OPT_GNTOL };
+       OPT_GNTOL, OPT_SEARCHTOL };
 
 /* The fit's step budget per output interval: 5x what the slowest
    published benchmark (Brannmark, Crauste: under 2000) needs at its
@@ -66,6 +66,10 @@ static const cli_option options[] = {
     {OPT_GNTOL, "gain-tolerance", 0, "G",
      "end a start's local fit where the Gauss-Newton model promises a gain "
      "in nllh below G (default 1e-3; 0: off)"},
+    {OPT_SEARCHTOL, "search-tolerance", 0, "T",
+     "rtol and atol of the starts' local searches (default 1e-6; never "
+     "tighter than --rtol/--atol); each start's result is evaluated, and "
+     "the best polished, at --rtol/--atol; 0: one accuracy throughout"},
     {OPT_JOINT_SIGMA, "joint-sigma", 0, NULL,
      "fit noise parameters with the others, not in closed form"},
     {0, NULL, 0, NULL, NULL},
@@ -84,7 +88,17 @@ typedef struct job {
   long restarts;           /* --restarts, -1: the library's default */
   double radius;           /* --restart-radius */
   double gntol;            /* --gain-tolerance */
+  double rtol, atol;       /* the full accuracy (--rtol, --atol) */
+  double srtol, satol;     /* the searches' (--search-tolerance) */
 } job;
+
+/* muskx_fit_accuracy_fn: worker w's simulation at the search's or the
+   full tolerances (set once already, so this cannot fail). */
+static void accuracy_fn(void *ctx, int w, int full) {
+  job *j = ctx;
+  muskx_sim_set_tolerances(j->sims[w], full ? j->rtol : j->srtol,
+                           full ? j->atol : j->satol);
+}
 
 /* Residuals, sigmas and their Jacobians at theta on worker w, into the
    worker's buffers. */
@@ -329,6 +343,8 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   st = j->laplace ? muskx_fit_set_objective(f, obj_fn, j)
                   : muskx_fit_set_residuals(f, 2 * (size_t)j->m, -llh0 - half,
                                             resid_fn, j);
+  if (st == MUSKX_OK && (j->srtol != j->rtol || j->satol != j->atol))
+    st = muskx_fit_set_accuracy(f, accuracy_fn, j);
   if (st == MUSKX_OK)
     st = muskx_fit_set_progress(f, cli_fit_progress, (void *)"starts");
   if (st == MUSKX_OK) st = muskx_fit_run(f, (size_t)starts);
@@ -422,7 +438,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   int profile = 0, joint = 0, nominal = 0, r;
   muskx_fit_method method = MUSKX_FIT_HYBRID;
   long restarts = -1;
-  double radius = 0.3, gntol = 1e-3;
+  double radius = 0.3, gntol = 1e-3, stol = 1e-6;
   int radius_given = 0;
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
@@ -472,6 +488,13 @@ static int run(const cli_command *self, int argc, char **argv) {
       if (strcmp(p.value, "0") == 0) gntol = 0;
       else bad = cli_parse_positive_double(self, p.opt, p.value, &gntol);
       break;
+    case OPT_SEARCHTOL:
+      if (strcmp(p.value, "0") == 0) stol = 0;
+      else bad = cli_parse_positive_double(self, p.opt, p.value, &stol);
+      if (!bad && stol > 1e-3)
+        return cli_usage_error(self, "--search-tolerance %g: at most 1e-3 "
+                               "(0: off)", stol);
+      break;
     case OPT_FTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &ftol); break;
     case OPT_OUTPUT: dir = p.value; break;
     case OPT_RTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &rtol); break;
@@ -500,6 +523,10 @@ static int run(const cli_command *self, int argc, char **argv) {
   j.restarts = restarts;
   j.radius = radius;
   j.gntol = gntol;
+  j.rtol = rtol;
+  j.atol = atol;
+  j.srtol = fmax(rtol, stol);
+  j.satol = fmax(atol, stol);
   j.n = muskx_petab_nparams(pb);
   j.m = muskx_petab_nmeasurements(pb);
   if (j.n < 1) {
