@@ -90,6 +90,7 @@ typedef struct job {
   double gntol;            /* --gain-tolerance */
   double rtol, atol;       /* the full accuracy (--rtol, --atol) */
   double srtol, satol;     /* the searches' (--search-tolerance) */
+  int *memo_kind; /* per worker: what buf holds for its last theta (eval) */
 } job;
 
 /* muskx_fit_accuracy_fn: worker w's simulation at the search's or the
@@ -98,15 +99,32 @@ static void accuracy_fn(void *ctx, int w, int full) {
   job *j = ctx;
   muskx_sim_set_tolerances(j->sims[w], full ? j->rtol : j->srtol,
                            full ? j->atol : j->satol);
+  j->memo_kind[w] = 0;
 }
 
-/* Residuals, sigmas and their Jacobians at theta on worker w, into the
-   worker's buffers. */
-static int eval(job *j, int w, const double *theta) {
-  double *b = j->buf[w], *r = b, *s = b + j->m, *dr = s + j->m,
-         *ds = dr + (size_t)j->m * (size_t)j->n;
-  return muskx_petab_jacobian(j->pb, j->sims[w], theta, r, s, dr, ds) !=
-         MUSKX_OK;
+/* Residuals and sigmas (kind 1), with their Jacobians (kind 2), at theta
+   on worker w, into the worker's buffers; 0 or -1. The optimisers ask
+   again for a point they just had (a restart or the polish from a start's
+   best point: 31 sensitivity runs of a 20-start Boehm fit), so the last
+   result is kept with its theta and reused for the same kind at the same
+   tolerances (accuracy_fn forgets it). Kinds are not mixed: a plain run
+   takes other solver steps than a sensitivity run, and its residuals
+   differ at the solver's tolerance (docs/fitting.md, "solver noise"). */
+static int eval(job *j, int w, const double *theta, int kind) {
+  size_t m = (size_t)j->m, n = (size_t)j->n;
+  double *r = j->buf[w], *s = r + m, *dr = s + m, *ds = dr + m * n,
+         *last = ds + m * n;
+  if (j->memo_kind[w] == kind && memcmp(last, theta, n * sizeof *theta) == 0)
+    return 0;
+  j->memo_kind[w] = 0;
+  muskx_status st =
+      kind == 2 ? muskx_petab_jacobian(j->pb, j->sims[w], theta, r, s, dr, ds)
+                : muskx_petab_evaluate(j->pb, j->sims[w], theta, NULL, r, s,
+                                       NULL, NULL);
+  if (st != MUSKX_OK) return -1;
+  memcpy(last, theta, n * sizeof *theta);
+  j->memo_kind[w] = kind;
+  return 0;
 }
 
 /* The residuals with every noise group at its closed-form sigma: the same
@@ -151,14 +169,8 @@ static int resid_fn(void *ctx, int w, const double *theta, double *res,
                     double *jac) {
   job *j = ctx;
   size_t m = (size_t)j->m, n = (size_t)j->n;
-  if (jac == NULL) { /* residuals only: no sensitivities needed */
-    double *rr = j->buf[w], *ss = rr + m;
-    if (muskx_petab_evaluate(j->pb, j->sims[w], theta, NULL, rr, ss, NULL,
-                             NULL) != MUSKX_OK)
-      return -1;
-  } else if (eval(j, w, theta) != 0) {
-    return -1;
-  }
+  /* residuals only: no sensitivities needed */
+  if (eval(j, w, theta, jac == NULL ? 1 : 2) != 0) return -1;
   const double *r = j->buf[w], *s = r + m, *dr = s + m, *ds = dr + m * n;
   if (j->hier) return resid_hier(j, w, r, s, dr, ds, res, jac);
   for (size_t i = 0; i < m; i++) {
@@ -221,7 +233,7 @@ static int write_params(const muskx_petab *pb, const double *theta,
 /* The noise groups of the problem at the nominal parameters th, and a
    scratch buffer per worker for them. 0, or -1 after saying why. */
 static int find_groups(const char *path, job *j, const double *th) {
-  if (eval(j, 0, th) != 0) {
+  if (eval(j, 0, th, 2) != 0) {
     cli_sim_error(path, "sensitivities at the nominal parameters", j->sims[0],
                   MUSKX_ESOLVER);
     return -1;
@@ -547,12 +559,15 @@ static int run(const cli_command *self, int argc, char **argv) {
   j.sims = calloc((size_t)j.nworkers, sizeof *j.sims);
   j.buf = calloc((size_t)j.nworkers, sizeof *j.buf);
   j.hbuf = calloc((size_t)j.nworkers, sizeof *j.hbuf);
-  if (j.sims == NULL || j.buf == NULL || j.hbuf == NULL) {
+  j.memo_kind = calloc((size_t)j.nworkers, sizeof *j.memo_kind);
+  if (j.sims == NULL || j.buf == NULL || j.hbuf == NULL || j.memo_kind == NULL) {
     cli_error("out of memory");
     goto done;
   }
   for (int w = 0; w < j.nworkers; w++) {
-    j.buf[w] = calloc((size_t)j.m * (2 + 2 * (size_t)j.n) + 1, sizeof(double));
+    /* r, sigma, dr, dsigma and the theta they belong to (eval) */
+    j.buf[w] = calloc((size_t)j.m * (2 + 2 * (size_t)j.n) + (size_t)j.n + 1,
+                      sizeof(double));
     muskx_status st = j.buf[w] ? muskx_sim_create(muskx_petab_model(pb), &j.sims[w])
                   : MUSKX_ENOMEM;
     if (st == MUSKX_OK) st = muskx_sim_set_tolerances(j.sims[w], rtol, atol);
@@ -573,6 +588,7 @@ done:
   free(j.sims);
   free(j.buf);
   free(j.hbuf);
+  free(j.memo_kind);
   cli_sigma_groups_free(&j.sg);
   muskx_petab_free(pb);
   return rc;
