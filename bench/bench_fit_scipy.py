@@ -3,7 +3,9 @@
 Boehm_JProteomeRes2014 PEtab problem by `muskx fit` (exact Jacobian from
 forward sensitivities, its default hybrid of trust-region dogleg and
 projected LM, noise parameters in closed form, one restart per start and
-the Gauss-Newton gain stop; a start is then two local fits, scipy's one)
+the Gauss-Newton gain stop; a start is then two local fits, scipy's one;
+the searches simulate at rtol = atol = 1e-6 and every start's result is
+reported at 1e-8, --search-tolerance)
 against scipy.optimize.least_squares driving the Python
 bindings (muskx.Problem.evaluate) with 2-point finite-difference
 Jacobians, from the same starts, over several seeds.
@@ -22,7 +24,8 @@ What is the same for both: the starts (scipy reads every start from
 muskx fit's starts.tsv, all nine parameters), the bounds and scales (the
 PEtab parameter table: log10, as muskx.Problem gives them), the optimum
 (the reference llh -138.22200; a start "hits" when it ends within 0.1 of
-it), the simulations (the same library, rtol = atol = 1e-8) and the
+it, its llh evaluated at rtol = atol = 1e-8 for both), the simulations
+(the same library; 1e-8 unless --scipy-tol says otherwise) and the
 objective (nllh as a sum of squares: normalised residuals plus
 sqrt(2 log sigma + K) per measurement, as muskx fit's --joint-sigma;
 muskx fit's default closed-form sigmas reach the same optimum with the
