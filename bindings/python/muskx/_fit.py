@@ -111,7 +111,8 @@ def _optimal_sigmas(group, groups, r, s):
     rss = [0.0] * len(groups)
     for i, q in enumerate(group):
         if q >= 0:
-            rss[q] += (r[i] * s[i]) ** 2
+            e = r[i] * s[i]
+            rss[q] += e * e  # as cli/fit_sigma.c: pow(e, 2) may differ by an ulp
     return [min(max(math.sqrt(rss[q] / g[1]), g[2]), g[3])
             for q, g in enumerate(groups)]
 
