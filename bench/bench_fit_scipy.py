@@ -3,19 +3,29 @@
 Boehm_JProteomeRes2014 PEtab problem by `muskx fit` (exact Jacobian from
 forward sensitivities, its default hybrid of trust-region dogleg and
 projected LM, noise parameters in closed form, one restart per start and
-the Gauss-Newton gain stop; a start is then two local fits, scipy's one)
+the Gauss-Newton gain stop; a start is then two local fits, scipy's one;
+the searches simulate at rtol = atol = 1e-6 and every start's result is
+reported at 1e-8, --search-tolerance)
 against scipy.optimize.least_squares driving the Python
 bindings (muskx.Problem.evaluate) with 2-point finite-difference
 Jacobians, from the same starts, over several seeds.
 
   /usr/bin/python3 bench/bench_fit_scipy.py OUTDIR [--starts N]
       [--seeds 1,2,3] [--methods trf,dogbox,trf+cf,dogbox+cf] [--quick]
+      [--baseline MUSKX] [--scipy-tol 1e-8,1e-6]
+
+--baseline MUSKX adds another build's `muskx fit` (e.g. main's, built in a
+temporary worktree) as a row of the same run, for a side-by-side CPU
+comparison on a busy machine. --scipy-tol runs every scipy method at each
+of these simulation tolerances (rtol = atol; default 1e-8 only): muskx fit
+searches at 1e-6 since --search-tolerance, so scipy is offered it too.
 
 What is the same for both: the starts (scipy reads every start from
 muskx fit's starts.tsv, all nine parameters), the bounds and scales (the
 PEtab parameter table: log10, as muskx.Problem gives them), the optimum
 (the reference llh -138.22200; a start "hits" when it ends within 0.1 of
-it), the simulations (the same library, rtol = atol = 1e-8) and the
+it, its llh evaluated at rtol = atol = 1e-8 for both), the simulations
+(the same library; 1e-8 unless --scipy-tol says otherwise) and the
 objective (nllh as a sum of squares: normalised residuals plus
 sqrt(2 log sigma + K) per measurement, as muskx fit's --joint-sigma;
 muskx fit's default closed-form sigmas reach the same optimum with the
@@ -77,10 +87,11 @@ def wilson(k, n, z=1.96):
     return (max(0.0, c - h), min(1.0, c + h))
 
 
-def run_cli(seed, starts, out, extra=()):
-    fitdir = os.path.join(out, "fit-boehm-seed%d%s" % (seed, "".join(extra)))
+def run_cli(seed, starts, out, extra=(), muskx=MUSKX, tag=""):
+    fitdir = os.path.join(out, "fit-boehm-seed%d%s%s" % (seed, "".join(extra),
+                                                       tag))
     c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    p = subprocess.run([MUSKX, "fit", PROBLEM, "--starts", str(starts),
+    p = subprocess.run([muskx, "fit", PROBLEM, "--starts", str(starts),
                         "--seed", str(seed), "--threads", "1", "-o", fitdir]
                        + list(extra), capture_output=True, text=True)
     c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -98,8 +109,11 @@ def main():
     starts = int(arg("--starts", "20"))
     seeds = [int(s) for s in arg("--seeds", "1,2,3").split(",")]
     methods = arg("--methods", "trf,dogbox,trf+cf,dogbox+cf").split(",")
+    baseline = arg("--baseline", None)
+    stols = [float(t) for t in arg("--scipy-tol", "1e-8").split(",")]
     if "--quick" in sys.argv:
         starts, seeds, methods = min(starts, 4), seeds[:1], methods[:1]
+        stols = stols[:1]
     try:
         import numpy as np
         from scipy.optimize import least_squares
@@ -119,10 +133,11 @@ def main():
         r * r + 2 * math.log(s) + K
         for r, s in zip(nominal["residual"], nominal["sigma"]))
     big = np.full(2 * m, 1e10)
+    tol = [1e-8]  # the scipy runs' simulation tolerance (rtol = atol)
 
     def fun(theta):
         try:
-            e = pb.evaluate(theta)
+            e = pb.evaluate(theta, tol[0], tol[0])
         except muskx.MuskxError:
             return big
         r = np.asarray(e["residual"], float)
@@ -165,7 +180,7 @@ def main():
         th = th0.copy()
         th[free] = theta_free
         try:
-            e = pb.evaluate(list(th))
+            e = pb.evaluate(list(th), tol[0], tol[0])
         except muskx.MuskxError:
             return big
         d = np.asarray(e["residual"], float) * np.asarray(e["sigma"], float)
@@ -180,11 +195,15 @@ def main():
         return np.where(np.isfinite(v), v, 1e10)
 
     load0 = os.getloadavg()[0]
-    nmx = 3  # muskx rows first
-    tools = ["muskx fit (CLI)", "muskx Problem.fit",
-             "muskx fit --ftol 1e-8 (CLI)"] + \
-        ["scipy %s%s" % (mt.split("+")[0], ", closed-form sigmas"
-                         if mt.endswith("+cf") else "") for mt in methods]
+    mx = ["muskx fit (CLI)", "muskx Problem.fit",
+          "muskx fit --ftol 1e-8 (CLI)"]
+    if baseline:
+        mx.append("baseline muskx fit (CLI)")
+    nmx = len(mx)  # muskx rows first
+    runs = [(mt, t) for t in stols for mt in methods]
+    tools = mx + ["scipy %s%s%s" % (
+        mt.split("+")[0], ", closed-form sigmas" if mt.endswith("+cf") else "",
+        "" if t == 1e-8 else ", tol %g" % t) for mt, t in runs]
     res = {t: [] for t in tools}  # per seed: (cpu, llh list, plain evals)
     for seed in seeds:
         cpu, rows = run_cli(seed, starts, out)
@@ -203,21 +222,37 @@ def main():
         # scipy's stopping rule (ftol = 1e-8) in muskx fit
         cpu, rows_f = run_cli(seed, starts, out, ("--ftol", "1e-8"))
         res[tools[2]].append((cpu, [-float(r["nllh"]) for r in rows_f], None))
+        if baseline:
+            cpu, rows_b = run_cli(seed, starts, out, muskx=baseline,
+                                  tag="-baseline")
+            res[tools[3]].append((cpu, [-float(r["nllh"]) for r in rows_b],
+                                  None))
+            if [r["start_" + i] for r in rows_b for i in ids] != \
+                    [r["start_" + i] for r in rows for i in ids]:
+                print("  note: seed %d: the baseline drew other starts" % seed)
         x0s = [np.array([float(r["start_" + i]) for i in ids]) for r in rows]
-        for mt, tool in zip(methods, tools[nmx:]):
+        for (mt, t), tool in zip(runs, tools[nmx:]):
+            tol[0] = t
             llh, nev = [], 0
             c0 = time.process_time()
             cf = mt.endswith("+cf")
             f, idx = (fun_cf, free) if cf else (fun, list(range(len(ids))))
+            ends = []
             for x0 in x0s:
                 x0 = np.clip(x0, lo + 1e-10, hi - 1e-10)[idx]
                 r = least_squares(f, x0, bounds=(lo[idx], hi[idx]),
                                   method=mt.split("+")[0], jac="2-point",
                                   xtol=1e-8, gtol=1e-8, ftol=1e-8,
                                   max_nfev=2000)
-                llh.append(-(0.5 * float(r.fun @ r.fun) + const))
+                ends.append(r)
                 nev += r.nfev + r.njev * len(idx)
             cpu = time.process_time() - c0
+            # the llh each start reached, at 1e-8 whatever scipy searched
+            # at (untimed; at 1e-8 it is scipy's own final cost)
+            tol[0] = 1e-8
+            for r in ends:
+                v = r.fun if t == 1e-8 else f(r.x)
+                llh.append(-(0.5 * float(v @ v) + const))
             res[tool].append((cpu, llh, nev))
     load1 = os.getloadavg()[0]
 
@@ -253,6 +288,11 @@ def main():
             f.write("%s\tall\t%d\t%.3f\t%.4f\t%d\t\t\t%.2f\t%.2f\n"
                     % (t, n, cpu, cpu / n, h, load0, load1))
     print("  (per seed: hits/CPU seconds)")
+    if baseline:
+        (cn, hn, nn), (cb, hb, nb) = tot[tools[0]], tot[tools[3]]
+        print("  muskx fit / baseline: CPU per start %.2fx, CPU per hit "
+              "%s" % ((cn / nn) / (cb / nb), "%.2fx" % ((cn / hn) / (cb / hb))
+                      if hn and hb else "n/a"))
     for base in tools[:nmx]:
         cb, hb, nb = tot[base]
         for t in tools[nmx:]:

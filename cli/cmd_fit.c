@@ -30,7 +30,7 @@
 enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
        OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_JOINT_SIGMA,
        OPT_NOMINAL, OPT_FTOL, OPT_METHOD, OPT_RESTARTS, OPT_RADIUS,
-       OPT_GNTOL };
+       OPT_GNTOL, OPT_SEARCHTOL };
 
 /* The fit's step budget per output interval: 5x what the slowest
    published benchmark (Brannmark, Crauste: under 2000) needs at its
@@ -66,6 +66,10 @@ static const cli_option options[] = {
     {OPT_GNTOL, "gain-tolerance", 0, "G",
      "end a start's local fit where the Gauss-Newton model promises a gain "
      "in nllh below G (default 1e-3; 0: off)"},
+    {OPT_SEARCHTOL, "search-tolerance", 0, "T",
+     "rtol and atol of the starts' local searches (default 1e-6; never "
+     "tighter than --rtol/--atol); each start's result is evaluated, and "
+     "the best polished, at --rtol/--atol; 0: one accuracy throughout"},
     {OPT_JOINT_SIGMA, "joint-sigma", 0, NULL,
      "fit noise parameters with the others, not in closed form"},
     {0, NULL, 0, NULL, NULL},
@@ -84,15 +88,43 @@ typedef struct job {
   long restarts;           /* --restarts, -1: the library's default */
   double radius;           /* --restart-radius */
   double gntol;            /* --gain-tolerance */
+  double rtol, atol;       /* the full accuracy (--rtol, --atol) */
+  double srtol, satol;     /* the searches' (--search-tolerance) */
+  int *memo_kind; /* per worker: what buf holds for its last theta (eval) */
 } job;
 
-/* Residuals, sigmas and their Jacobians at theta on worker w, into the
-   worker's buffers. */
-static int eval(job *j, int w, const double *theta) {
-  double *b = j->buf[w], *r = b, *s = b + j->m, *dr = s + j->m,
-         *ds = dr + (size_t)j->m * (size_t)j->n;
-  return muskx_petab_jacobian(j->pb, j->sims[w], theta, r, s, dr, ds) !=
-         MUSKX_OK;
+/* muskx_fit_accuracy_fn: worker w's simulation at the search's or the
+   full tolerances (set once already, so this cannot fail). */
+static void accuracy_fn(void *ctx, int w, int full) {
+  job *j = ctx;
+  muskx_sim_set_tolerances(j->sims[w], full ? j->rtol : j->srtol,
+                           full ? j->atol : j->satol);
+  j->memo_kind[w] = 0;
+}
+
+/* Residuals and sigmas (kind 1), with their Jacobians (kind 2), at theta
+   on worker w, into the worker's buffers; 0 or -1. The optimisers ask
+   again for a point they just had (a restart or the polish from a start's
+   best point: 31 sensitivity runs of a 20-start Boehm fit), so the last
+   result is kept with its theta and reused for the same kind at the same
+   tolerances (accuracy_fn forgets it). Kinds are not mixed: a plain run
+   takes other solver steps than a sensitivity run, and its residuals
+   differ at the solver's tolerance (docs/fitting.md, "solver noise"). */
+static int eval(job *j, int w, const double *theta, int kind) {
+  size_t m = (size_t)j->m, n = (size_t)j->n;
+  double *r = j->buf[w], *s = r + m, *dr = s + m, *ds = dr + m * n,
+         *last = ds + m * n;
+  if (j->memo_kind[w] == kind && memcmp(last, theta, n * sizeof *theta) == 0)
+    return 0;
+  j->memo_kind[w] = 0;
+  muskx_status st =
+      kind == 2 ? muskx_petab_jacobian(j->pb, j->sims[w], theta, r, s, dr, ds)
+                : muskx_petab_evaluate(j->pb, j->sims[w], theta, NULL, r, s,
+                                       NULL, NULL);
+  if (st != MUSKX_OK) return -1;
+  memcpy(last, theta, n * sizeof *theta);
+  j->memo_kind[w] = kind;
+  return 0;
 }
 
 /* The residuals with every noise group at its closed-form sigma: the same
@@ -137,14 +169,8 @@ static int resid_fn(void *ctx, int w, const double *theta, double *res,
                     double *jac) {
   job *j = ctx;
   size_t m = (size_t)j->m, n = (size_t)j->n;
-  if (jac == NULL) { /* residuals only: no sensitivities needed */
-    double *rr = j->buf[w], *ss = rr + m;
-    if (muskx_petab_evaluate(j->pb, j->sims[w], theta, NULL, rr, ss, NULL,
-                             NULL) != MUSKX_OK)
-      return -1;
-  } else if (eval(j, w, theta) != 0) {
-    return -1;
-  }
+  /* residuals only: no sensitivities needed */
+  if (eval(j, w, theta, jac == NULL ? 1 : 2) != 0) return -1;
   const double *r = j->buf[w], *s = r + m, *dr = s + m, *ds = dr + m * n;
   if (j->hier) return resid_hier(j, w, r, s, dr, ds, res, jac);
   for (size_t i = 0; i < m; i++) {
@@ -207,7 +233,7 @@ static int write_params(const muskx_petab *pb, const double *theta,
 /* The noise groups of the problem at the nominal parameters th, and a
    scratch buffer per worker for them. 0, or -1 after saying why. */
 static int find_groups(const char *path, job *j, const double *th) {
-  if (eval(j, 0, th) != 0) {
+  if (eval(j, 0, th, 2) != 0) {
     cli_sim_error(path, "sensitivities at the nominal parameters", j->sims[0],
                   MUSKX_ESOLVER);
     return -1;
@@ -329,6 +355,8 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   st = j->laplace ? muskx_fit_set_objective(f, obj_fn, j)
                   : muskx_fit_set_residuals(f, 2 * (size_t)j->m, -llh0 - half,
                                             resid_fn, j);
+  if (st == MUSKX_OK && (j->srtol != j->rtol || j->satol != j->atol))
+    st = muskx_fit_set_accuracy(f, accuracy_fn, j);
   if (st == MUSKX_OK)
     st = muskx_fit_set_progress(f, cli_fit_progress, (void *)"local fits");
   if (st == MUSKX_OK) st = muskx_fit_run(f, (size_t)starts);
@@ -422,7 +450,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   int profile = 0, joint = 0, nominal = 0, r;
   muskx_fit_method method = MUSKX_FIT_HYBRID;
   long restarts = -1;
-  double radius = 0.3, gntol = 1e-3;
+  double radius = 0.3, gntol = 1e-3, stol = 1e-6;
   int radius_given = 0;
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
@@ -472,6 +500,13 @@ static int run(const cli_command *self, int argc, char **argv) {
       if (strcmp(p.value, "0") == 0) gntol = 0;
       else bad = cli_parse_positive_double(self, p.opt, p.value, &gntol);
       break;
+    case OPT_SEARCHTOL:
+      if (strcmp(p.value, "0") == 0) stol = 0;
+      else bad = cli_parse_positive_double(self, p.opt, p.value, &stol);
+      if (!bad && stol > 1e-3)
+        return cli_usage_error(self, "--search-tolerance %g: at most 1e-3 "
+                               "(0: off)", stol);
+      break;
     case OPT_FTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &ftol); break;
     case OPT_OUTPUT: dir = p.value; break;
     case OPT_RTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &rtol); break;
@@ -500,6 +535,10 @@ static int run(const cli_command *self, int argc, char **argv) {
   j.restarts = restarts;
   j.radius = radius;
   j.gntol = gntol;
+  j.rtol = rtol;
+  j.atol = atol;
+  j.srtol = fmax(rtol, stol);
+  j.satol = fmax(atol, stol);
   j.n = muskx_petab_nparams(pb);
   j.m = muskx_petab_nmeasurements(pb);
   if (j.n < 1) {
@@ -520,12 +559,15 @@ static int run(const cli_command *self, int argc, char **argv) {
   j.sims = calloc((size_t)j.nworkers, sizeof *j.sims);
   j.buf = calloc((size_t)j.nworkers, sizeof *j.buf);
   j.hbuf = calloc((size_t)j.nworkers, sizeof *j.hbuf);
-  if (j.sims == NULL || j.buf == NULL || j.hbuf == NULL) {
+  j.memo_kind = calloc((size_t)j.nworkers, sizeof *j.memo_kind);
+  if (j.sims == NULL || j.buf == NULL || j.hbuf == NULL || j.memo_kind == NULL) {
     cli_error("out of memory");
     goto done;
   }
   for (int w = 0; w < j.nworkers; w++) {
-    j.buf[w] = calloc((size_t)j.m * (2 + 2 * (size_t)j.n) + 1, sizeof(double));
+    /* r, sigma, dr, dsigma and the theta they belong to (eval) */
+    j.buf[w] = calloc((size_t)j.m * (2 + 2 * (size_t)j.n) + (size_t)j.n + 1,
+                      sizeof(double));
     muskx_status st = j.buf[w] ? muskx_sim_create(muskx_petab_model(pb), &j.sims[w])
                   : MUSKX_ENOMEM;
     if (st == MUSKX_OK) st = muskx_sim_set_tolerances(j.sims[w], rtol, atol);
@@ -546,6 +588,7 @@ done:
   free(j.sims);
   free(j.buf);
   free(j.hbuf);
+  free(j.memo_kind);
   cli_sigma_groups_free(&j.sg);
   muskx_petab_free(pb);
   return rc;

@@ -1230,6 +1230,20 @@ MUSKX_API muskx_status muskx_fit_set_gain_tolerance(muskx_fit *fit,
    Status: EINVAL. */
 MUSKX_API muskx_status muskx_fit_set_restarts(muskx_fit *fit, int restarts,
                                               double radius);
+/* Two accuracies (docs/fitting.md, "Search accuracy"): the starts' local
+   searches run at a cheaper accuracy, their results at the caller's full
+   one. On each worker the fit calls fn(ctx, worker, 0) before a start's
+   search (restarts included) and fn(ctx, worker, 1) after it; then it
+   evaluates the start's end point again (the nllh reported; NaN when
+   the callback fails there), and polishes the best start at the full
+   accuracy even without a gain tolerance. The callback switches what it
+   evaluates with, e.g. its simulations' tolerances; a run therefore
+   leaves every worker it used at the full accuracy, which profiles use.
+   fn NULL (the default): one accuracy throughout. Status: EINVAL. */
+typedef void (*muskx_fit_accuracy_fn)(void *ctx, int worker, int full);
+MUSKX_API muskx_status muskx_fit_set_accuracy(muskx_fit *fit,
+                                              muskx_fit_accuracy_fn fn,
+                                              void *ctx);
 /* Progress of runs and profiles, as for ensembles, on the calling
    thread: done of total local optimisations of a run (starts x (1 +
    restarts); a start a restart round skips counts as done) or of

@@ -302,6 +302,14 @@ muskx_status muskx_fit_set_restarts(muskx_fit *f, int restarts,
   return ok(f);
 }
 
+muskx_status muskx_fit_set_accuracy(muskx_fit *f, muskx_fit_accuracy_fn fn,
+                                    void *ctx) {
+  if (f == NULL) return MUSKX_EINVAL;
+  f->accuracy = fn;
+  f->accuracy_ctx = ctx;
+  return ok(f);
+}
+
 muskx_status muskx_fit_set_progress(muskx_fit *f, muskx_progress_fn fn,
                                     void *ctx) {
   if (f == NULL) return MUSKX_EINVAL;
@@ -324,6 +332,7 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
   muskx_fit *f = arg;
   size_t n = (size_t)f->n;
   muskx__fit_outcome o;
+  if (f->accuracy != NULL) f->accuracy(f->accuracy_ctx, worker, 0);
   muskx_status st = muskx__fit_local(f, worker, -1, f->start + k * n,
                                      f->theta + k * n, &o);
   /* A drawn start whose callback fails at the start point is drawn again
@@ -336,6 +345,13 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
     muskx__fit_redraw(f, k, a, f->start + k * n);
     st = muskx__fit_local(f, worker, -1, f->start + k * n, f->theta + k * n,
                           &o);
+  }
+  /* The search ran at the cheaper accuracy: its end point is reported
+     at the full one (one evaluation). */
+  if (f->accuracy != NULL) {
+    f->accuracy(f->accuracy_ctx, worker, 1);
+    if (st == MUSKX_OK && !isnan(o.nllh))
+      o.nllh = muskx__fit_eval(f, worker, f->theta + k * n), o.evals++;
   }
   store(f, k, &o);
   return st;
@@ -407,13 +423,17 @@ static muskx_status run_all(muskx_fit *f, size_t nstarts, run_progress *p) {
 }
 
 /* With a gain tolerance the starts stop within about gntol of their
-   optima; the best one goes on without it (on worker 0, after the pool:
-   the same whatever the thread count), so the reported optimum is as
-   exact as without the test, for the price of one short local run. */
+   optima, and with two accuracies they searched at the cheaper one; the
+   best one goes on without the test at the full accuracy (on worker 0,
+   after the pool: the same whatever the thread count), so the reported
+   optimum is as exact as without either, for the price of one short
+   local run. */
 static muskx_status polish_best(muskx_fit *f) {
   size_t k = muskx_fit_best(f), n = (size_t)f->n;
-  if (f->gntol <= 0 || f->resid == NULL || f->iters[k] >= f->maxiter)
+  if ((f->gntol <= 0 && f->accuracy == NULL) || f->resid == NULL ||
+      f->iters[k] >= f->maxiter)
     return MUSKX_OK;
+  if (f->accuracy != NULL) f->accuracy(f->accuracy_ctx, 0, 1);
   muskx_fit g = *f;
   g.gntol = 0;
   g.maxiter = f->maxiter - f->iters[k];

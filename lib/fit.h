@@ -52,6 +52,8 @@ struct muskx_fit {
   int restarts;             /* per start, from its best point so far
                                (fit_restart.c); 0: none */
   double restart_radius;    /* a restart's move, share of the box width */
+  muskx_fit_accuracy_fn accuracy; /* search / full accuracy, or NULL */
+  void *accuracy_ctx;
   muskx_progress_fn progress;
   void *progress_ctx;
 

@@ -2,7 +2,8 @@
  * test_sunlinsol_dense_fast.c -- the library's dense LU kernels
  * (lib/sunlinsol_dense_fast.c) give the factors, pivots, solutions and
  * status of SUNDIALS' own SUNLinSol_Dense bit for bit: random matrices of
- * several sizes (rows swapped by pivoting), a solve into a vector other
+ * every size with its own straight-line solve (1-16) and larger ones
+ * (rows swapped by pivoting), a solve into a vector other
  * than the right-hand side and into the same one, and a singular matrix
  * (the same zero-pivot column reported).
  */
@@ -46,7 +47,8 @@ static void same_factors(SUNLinearSolver f, SUNLinearSolver s, SUNMatrix af,
 START_TEST(factor_and_solve_are_sundials_bit_for_bit) {
   SUNContext ctx;
   ck_assert_int_eq(SUNContext_Create(NULL, &ctx), 0);
-  static const int sizes[] = {1, 2, 3, 8, 23};
+  static const int sizes[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                              11, 12, 13, 14, 15, 16, 17, 23};
   int swaps = 0;
   for (size_t q = 0; q < sizeof sizes / sizeof *sizes; q++) {
     int n = sizes[q];

@@ -13,7 +13,9 @@ from the data, independently of libmuskx. Also: the same results on 1 and
 in closed form at every start's result (sqrt(RSS / n) there, and the
 nllh at it), and that --joint-sigma, which searches it, finds the same
 optimum; that each local method (--method dogbox, lm, hybrid) reaches the
-closed-form estimates with the sd closed-form or searched.
+closed-form estimates with the sd closed-form or searched; --search-tolerance
+(usage errors; its values reach the same optimum: tests/fit/check_boehm.py
+checks on Boehm that every start is reported at the full accuracy).
 Prints "N passed, N failed" (scripts/run-tests.sh).
 """
 import csv
@@ -196,6 +198,21 @@ def main():
               p.returncode == 1 and "nope.yaml" in p.stderr, p.stderr)
         p = run([PROBLEM, "--starts", "0", "-o", tmp])
         check("--starts 0 is a usage error", p.returncode == 2, p.stderr)
+        # --search-tolerance: a usage error above 1e-3 or not a number; 0
+        # (one accuracy) and a value reach the closed-form optimum
+        for bad in ("0.01", "abc", "-1e-6"):
+            p = run([PROBLEM, "-o", tmp, "--search-tolerance", bad])
+            check("--search-tolerance %s is a usage error" % bad,
+                  p.returncode == 2 and "--search-tolerance" in p.stderr,
+                  p.stderr)
+        for good in ("0", "1e-4"):
+            d = os.path.join(tmp, "stol" + good)
+            p = run([PROBLEM, "--starts", "3", "--seed", "2",
+                     "--search-tolerance", good, "-o", d])
+            got = float(p.stdout.split("best llh = ")[1].split()[0]) \
+                if p.returncode == 0 else float("nan")
+            check("--search-tolerance %s: the closed-form llh" % good,
+                  abs(got - llh) < 1e-7, "%r vs %r %s" % (got, llh, p.stderr))
         for order in (["--restarts", "0", "--restart-radius", "0.2"],
                       ["--restart-radius", "0.2", "--restarts", "0"]):
             p = run([PROBLEM, "-o", tmp] + order)

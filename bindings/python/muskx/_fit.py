@@ -25,6 +25,7 @@ _P, _I, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
 _DP = ctypes.POINTER(ctypes.c_double)
 RESID_FN = ctypes.CFUNCTYPE(_I, _P, _I, _DP, _DP, _DP)
 OBJ_FN = ctypes.CFUNCTYPE(_I, _P, _I, _DP, _DP, _DP)
+ACCURACY_FN = ctypes.CFUNCTYPE(None, _P, _I, _I)
 _EXITS = ["xtol", "gtol", "ftol", "maxiter", "noprogress", "failed",
           "gngain"]
 
@@ -41,6 +42,7 @@ _PROTOTYPES = {
     "muskx_fit_set_max_iterations": (_I, [_P, _I]),
     "muskx_fit_set_restarts": (_I, [_P, _I, _D]),
     "muskx_fit_set_gain_tolerance": (_I, [_P, _D]),
+    "muskx_fit_set_accuracy": (_I, [_P, ACCURACY_FN, _P]),
     "muskx_fit_run": (_I, [_P, ctypes.c_size_t]),
     "muskx_fit_nstarts": (ctypes.c_size_t, [_P]),
     "muskx_fit_best": (ctypes.c_size_t, [_P]),
@@ -109,20 +111,27 @@ def _optimal_sigmas(group, groups, r, s):
     rss = [0.0] * len(groups)
     for i, q in enumerate(group):
         if q >= 0:
-            rss[q] += (r[i] * s[i]) ** 2
+            e = r[i] * s[i]
+            rss[q] += e * e  # as cli/fit_sigma.c: pow(e, 2) may differ by an ulp
     return [min(max(math.sqrt(rss[q] / g[1]), g[2]), g[3])
             for q, g in enumerate(groups)]
 
 
 def run(problem, starts, seed, threads, rtol, atol, max_iterations,
         max_steps=10000, joint=False, nominal_start=False, restarts=1,
-        restart_radius=0.3, gain_tolerance=1e-3):
+        restart_radius=0.3, gain_tolerance=1e-3, search_tolerance=1e-6):
     _declare()
     starts, threads = int(starts), int(threads)
-    if starts < 1 or threads < 0 or not (rtol > 0 and atol > 0):
+    search_tolerance = float(search_tolerance)
+    if starts < 1 or threads < 0 or not (rtol > 0 and atol > 0) or \
+            not 0 <= search_tolerance <= 1e-3:
         raise InvalidArgumentError(
             "fit: starts must be >= 1 (got %r), threads >= 0 (got %r), "
-            "rtol and atol > 0" % (starts, threads), status="EINVAL")
+            "rtol and atol > 0, 0 <= search_tolerance <= 1e-3 (got %r)"
+            % (starts, threads, search_tolerance), status="EINVAL")
+    # the starts' searches at the cheaper tolerances, their results at
+    # (rtol, atol), as `muskx fit --search-tolerance` (cli/cmd_fit.c)
+    srtol, satol = max(rtol, search_tolerance), max(atol, search_tolerance)
     pb = problem._h.acquire()
     fit = _P()
     sims = []
@@ -241,6 +250,13 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
             cb = RESID_FN(resid)
             check(lib.muskx_fit_set_residuals(fit, 2 * m, -llh0.value - half,
                                               cb, None))
+        def accuracy(ctx, w, full):
+            lib.muskx_sim_set_tolerances(sims[w], float(rtol if full else srtol),
+                                         float(atol if full else satol))
+
+        acb = ACCURACY_FN(accuracy)
+        if (srtol, satol) != (rtol, atol):
+            check(lib.muskx_fit_set_accuracy(fit, acb, None))
         check(lib.muskx_fit_run(fit, starts))
         ns = lib.muskx_fit_nstarts(fit)
         theta, start = new_buffer(ns * n), new_buffer(ns * n)

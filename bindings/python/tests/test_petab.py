@@ -224,6 +224,21 @@ class AFit(unittest.TestCase):
                 p.fit(starts=0)
             with self.assertRaises(muskx.InvalidArgumentError):
                 p.fit(rtol=-1)
+            for bad in (-1e-6, 0.01):
+                with self.assertRaises(muskx.InvalidArgumentError):
+                    p.fit(search_tolerance=bad)
+
+    def test_search_tolerance_reaches_the_closed_form(self):
+        # the starts search at search_tolerance and report at rtol/atol
+        # (muskx fit --search-tolerance): the same closed-form optimum
+        # with it off and at 1e-4, on 1 and 2 threads
+        est, llh = self.closed_form()
+        with muskx.Problem.from_petab(LINEAR) as p:
+            runs = [p.fit(starts=4, seed=5, threads=k, search_tolerance=t)
+                    for t in (0, 1e-4) for k in (1, 2)]
+        for r in runs:
+            self.assertAlmostEqual(r["llh"][r["best"]], llh, delta=1e-7)
+        self.assertEqual(list(runs[2]["llh"]), list(runs[3]["llh"]))
 
 
 if __name__ == "__main__":
