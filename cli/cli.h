@@ -246,6 +246,11 @@ int cli_out_write_text(const char *path, const char *text);
    that is input, or a file model m was read from (muskx_model_file()):
    an output must never replace an input of its run. 0 otherwise. */
 int cli_out_not_input(const char *path, const char *input, const muskx_model *m);
+/* CLI_EXIT_USAGE (after a message) when two of the n outputs paths[]
+   (given with options opts[]; NULL entries skipped) name the same file, or
+   are both "-": the second written would silently replace the first. */
+int cli_outs_distinct(const cli_command *cmd, int n, const char *const *opts,
+                      const char *const *paths);
 /* A name for messages: the path, or "standard output". */
 const char *cli_out_name(const cli_out *o);
 

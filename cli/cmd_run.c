@@ -195,6 +195,10 @@ static int run(const cli_command *self, int argc, char **argv) {
     rc = cli_usage_error(self, "no SCENARIO given");
     goto done;
   }
+  const char *const opts[] = {"-o", "--plot"}, *const outs[] = {output, plot};
+  rc = cli_outs_distinct(self, 2, opts, outs);
+  if (rc != 0) goto done;
+  rc = CLI_EXIT_FAIL;
   /* Fail on an unwritable -o before the run, not after. */
   if (output != NULL && strcmp(output, "-") != 0 && cli_out_probe(output) != 0)
     goto done;

@@ -6,6 +6,9 @@
  * Invariant of the output helpers: a target file is either left as it was
  * or replaced by a complete, fsynced file -- never by a partial one.
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* realpath() */
+#endif
 #include <errno.h>
 #include <float.h>
 #include <fcntl.h>
@@ -794,6 +797,41 @@ int cli_out_not_input(const char *path, const char *input, const muskx_model *m)
   if (hit == NULL) return 0;
   cli_error("refusing to write '%s': it is '%s', an input of this run", path, hit);
   return -1;
+}
+
+/* The file path would be, for comparing two outputs: the same file when
+   both exist, else the same directory (realpath) and the same base name.
+   0 when they differ or cannot be told apart from their names. */
+static int same_target(const char *a, const char *b) {
+  struct stat sa, sb;
+  if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+  ba = ba != NULL ? ba + 1 : a;
+  bb = bb != NULL ? bb + 1 : b;
+  if (strcmp(ba, bb) != 0) return 0;
+  char da[PATH_MAX], db[PATH_MAX], ra[PATH_MAX], rb[PATH_MAX];
+  snprintf(da, sizeof da, "%.*s", ba == a ? 1 : (int)(ba - a), ba == a ? "." : a);
+  snprintf(db, sizeof db, "%.*s", bb == b ? 1 : (int)(bb - b), bb == b ? "." : b);
+  if (realpath(da, ra) == NULL || realpath(db, rb) == NULL)
+    return strcmp(a, b) == 0;
+  return strcmp(ra, rb) == 0;
+}
+
+int cli_outs_distinct(const cli_command *cmd, int n, const char *const *opts,
+                      const char *const *paths) {
+  for (int i = 0; i < n; i++)
+    for (int j = i + 1; j < n; j++) {
+      const char *a = paths[i], *b = paths[j];
+      if (a == NULL || b == NULL || a[0] == '\0' || b[0] == '\0') continue;
+      int out_a = strcmp(a, "-") == 0, out_b = strcmp(b, "-") == 0;
+      if (out_a != out_b) continue;
+      if (out_a ? 1 : same_target(a, b))
+        return cli_usage_error(cmd, "%s '%s' and %s '%s' are the same file: "
+                               "one would replace the other", opts[i], a,
+                               opts[j], b);
+    }
+  return 0;
 }
 
 int cli_out_not_srun_input(const char *path, const cli_srun *runs, int nruns) {

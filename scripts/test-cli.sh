@@ -488,5 +488,48 @@ grep -q "'nosuch'" stderr.txt; check "simulate --select, unknown name: named" $?
 expect_failure "simulate --select with --sensitivities" out.csv 2 -- \
   "$muskx" simulate good.yaml --t-end 1 --select A --sensitivities k -o out.csv
 
+# ------------------------------------- outputs that would replace an input
+# or another output of the same run. gsa -o, ensemble --summaries and
+# ensemble --plot used to overwrite the scenario they had just read; two
+# options naming one file (-o and --plot, -o and --samples-out...) let the
+# second written replace the first without a word.
+mkdir -p own/sc own/models
+cp "$root/tests/scenarios/gsa_linear.yaml" own/sc/lin.yaml
+cp "$root/tests/models/gsa_linear.yaml" own/models/gsa_linear.yaml
+cp own/sc/lin.yaml lin.orig; cp own/models/gsa_linear.yaml model.orig
+kept_input() { # NAME EXPECTED-STATUS COMMAND...: exit status, inputs byte for byte
+  local name=$1 want=$2; shift 2
+  local rc=0
+  "$@" > stdout.txt 2> stderr.txt || rc=$?
+  check "$name: exit status $want" $(( rc == want ? 0 : 1 )) "got $rc: $(head -c 300 stderr.txt)"
+  cmp -s own/sc/lin.yaml lin.orig && cmp -s own/models/gsa_linear.yaml model.orig
+  check "$name: scenario and model untouched" $?
+  grep -q "an input of this run" stderr.txt; check "$name: says it is an input" $? "$(cat stderr.txt)"
+  no_temps; check "$name: no temporary file left" $? "$(find . -name '*.muskx-partial-*')"
+  cp lin.orig own/sc/lin.yaml; cp model.orig own/models/gsa_linear.yaml  # for the next case
+}
+vary=(--vary 'a=uniform(0,1)')
+kept_input "gsa -o the scenario" 1 "$muskx" gsa own/sc/lin.yaml -q -n 8 "${vary[@]}" \
+  --output X@second -o own/sc/lin.yaml
+kept_input "gsa -o the scenario's model" 1 "$muskx" gsa own/sc/lin.yaml -q -n 8 "${vary[@]}" \
+  --output X@second -o own/models/gsa_linear.yaml
+kept_input "ensemble --summaries the scenario" 1 "$muskx" ensemble own/sc/lin.yaml -q -n 4 \
+  "${vary[@]}" -o ens.csv --summaries ./own/sc/lin.yaml
+kept_input "ensemble --plot the scenario" 1 "$muskx" ensemble own/sc/lin.yaml -q -n 4 \
+  "${vary[@]}" -o ens.csv --plot own/sc/lin.yaml
+expect_failure "ensemble -o and --samples-out one file" out.csv 2 -- \
+  "$muskx" ensemble own/sc/lin.yaml -q -n 4 "${vary[@]}" -o out.csv --samples-out ./out.csv
+grep -q "same file" stderr.txt; check "ensemble -o and --samples-out one file: says so" $? "$(cat stderr.txt)"
+expect_failure "ensemble --samples-out and --summaries one file" out.csv 2 -- \
+  "$muskx" ensemble own/sc/lin.yaml -q -n 4 "${vary[@]}" --samples-out out.csv \
+  --summaries "$work/out.csv"
+expect_failure "run -o and --plot one file" out.csv 2 -- \
+  "$muskx" run own/sc/lin.yaml -o out.csv --plot out.csv
+expect_failure "compare -o and --plot one file" out.csv 2 -- \
+  "$muskx" compare own/sc/lin.yaml own/sc/lin.yaml -o out.csv --plot own/../out.csv
+"$muskx" ensemble own/sc/lin.yaml -q -n 4 "${vary[@]}" -o ens1.csv --samples-out ens2.csv \
+  2> stderr.txt
+check "ensemble -o and --samples-out, two files: still runs" $? "$(cat stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
