@@ -211,6 +211,9 @@ START_TEST(malformed_numbers_are_one_token) {
   check_error("0x10", MUSKX_ESYNTAX, 1, "malformed number '0x10'");
   check_error("2B", MUSKX_ESYNTAX, 1, "malformed number '2B'");
   check_error("1e999", MUSKX_ESYNTAX, 1, "number '1e999' is out of range");
+  /* underflow: not read as 0 or as a denormal without a word */
+  check_error("k * 1e-400", MUSKX_ESYNTAX, 5, "number '1e-400' is too small to represent (below 2.2e-308 in magnitude)");
+  check_error("1e-310", MUSKX_ESYNTAX, 1, "number '1e-310' is too small to represent (below 2.2e-308 in magnitude)");
   check_error("a.", MUSKX_ESYNTAX, 1, "malformed name 'a.'");
   check_error("a..b", MUSKX_ESYNTAX, 1, "malformed name 'a..b'");
 }
