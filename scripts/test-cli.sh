@@ -531,5 +531,29 @@ expect_failure "compare -o and --plot one file" out.csv 2 -- \
   2> stderr.txt
 check "ensemble -o and --samples-out, two files: still runs" $? "$(cat stderr.txt)"
 
+# ------------------------------------------- --params-csv as spreadsheets write it
+# A UTF-8 byte order mark, CRLF line ends, quoted fields and blanks around
+# them used to be refused or misread ('<BOM>k' is not a parameter); each
+# file below holds the one set k = 0.5, so A(1) = 1.5 exp(-0.5).
+printf '\xef\xbb\xbfk\r\n0.5\r\n' > p_bom.csv
+printf '"k"\n"0.5"\n' > p_quoted.csv
+printf 'k\t\n 0.5\t\n' > p_blanks.csv
+for f in p_bom.csv p_quoted.csv p_blanks.csv; do
+  "$muskx" ensemble good.yaml --t-end 1 --dt 1 -q --params-csv "$f" --columns A \
+    --rtol 1e-10 --atol 1e-14 > ens.csv 2> stderr.txt
+  check "ensemble --params-csv $f: exit status 0" $? "$(cat stderr.txt)"
+  awk -F, 'NR == 3 { a = 1.5 * exp(-0.5); ok = ($1 == 1) && ($4 - a < 1e-8) && (a - $4 < 1e-8) }
+    END { exit !ok }' ens.csv
+  check "ensemble --params-csv $f: A_q50(1) = 1.5 exp(-0.5)" $? "$(cat ens.csv)"
+done
+printf 'k\tA\n0.5\t1\n' > p_tsv.csv
+"$muskx" ensemble good.yaml --t-end 1 -q --params-csv p_tsv.csv > /dev/null 2> stderr.txt
+[ $? -eq 1 ] && grep -q "^p_tsv.csv:1:2: .*comma-separated" stderr.txt
+check "ensemble --params-csv, a TSV file: file:line:col, says CSV" $? "$(cat stderr.txt)"
+printf 'k,A\n0.5\n' > p_short.csv
+"$muskx" ensemble good.yaml --t-end 1 -q --params-csv p_short.csv > /dev/null 2> stderr.txt
+[ $? -eq 1 ] && grep -q "^p_short.csv:2:4: 1 fields, the header has 2" stderr.txt
+check "ensemble --params-csv, a short row: file:line:col" $? "$(cat stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
