@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "testutil.h"
 
 /* Parses s as if it started at line 1, column 1 of "t.yaml". */
 static muskx__expr *parse(const char *s, muskx_error *err) {
@@ -344,9 +345,5 @@ int main(void) {
   tcase_add_test(tc, clone_copies_the_whole_tree);
   tcase_add_test(tc, the_builtin_table_knows_names_and_arities);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(s);
 }

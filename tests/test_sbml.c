@@ -475,12 +475,9 @@ int main(void) {
   tcase_add_test(tc, without_libsbml_sbml_is_refused_as_unsupported);
 #endif
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
+  int status = tu_run_suite(s);
 #ifdef MUSKX_HAVE_SBML
   for (int i = 0; i < nmodels; i++) free(models[i]);
 #endif
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return status;
 }
