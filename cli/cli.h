@@ -246,6 +246,10 @@ int cli_out_write_text(const char *path, const char *text);
    that is input, or a file model m was read from (muskx_model_file()):
    an output must never replace an input of its run. 0 otherwise. */
 int cli_out_not_input(const char *path, const char *input, const muskx_model *m);
+/* As cli_out_not_input() for a PEtab problem: -1 (after a message) when
+   path is the problem file, its model or one of its tables. */
+int cli_out_not_petab_input(const char *path, const char *problem,
+                            const muskx_petab *pb);
 /* CLI_EXIT_USAGE (after a message) when two of the n outputs paths[]
    (given with options opts[]; NULL entries skipped) name the same file, or
    are both "-": the second written would silently replace the first. */

@@ -507,6 +507,19 @@ static int run(const cli_command *self, int argc, char **argv) {
     muskx_petab_free(pb);
     return CLI_EXIT_FAIL;
   }
+  /* What the fit writes must not replace the problem's own files (-o the
+     problem's folder would have put the estimates over parameters.tsv). */
+  static const char *const written[] = {"parameters.tsv", "starts.tsv",
+      "waterfall.png", "fit.png", "profiles.tsv", "profile_ci.tsv", "profiles.png"};
+  for (size_t i = 0; i < sizeof written / sizeof written[0]; i++) {
+    char *out = join(dir, written[i]);
+    int bad = out == NULL || cli_out_not_petab_input(out, path, pb) != 0;
+    free(out);
+    if (bad) {
+      muskx_petab_free(pb);
+      return CLI_EXIT_FAIL;
+    }
+  }
   for (int i = 0; i < j.m; i++) j.laplace |= muskx_petab_measurement_laplace(pb, i) == 1;
   /* one simulation and buffer per worker: as many as the fit may use */
   j.nworkers = threads > 0 ? (int)threads : 1024;

@@ -555,5 +555,28 @@ printf 'k,A\n0.5\n' > p_short.csv
 [ $? -eq 1 ] && grep -q "^p_short.csv:2:4: 1 fields, the header has 2" stderr.txt
 check "ensemble --params-csv, a short row: file:line:col" $? "$(cat stderr.txt)"
 
+# ------------------------------------------ PEtab outputs over the problem
+# muskx fit -o with the problem's own folder wrote the estimates over its
+# parameter table; petab --simulations could name a table or the model.
+cp -r "$root/tests/petab/relax" pe
+cp pe/parameters.tsv pe_parameters.orig; cp pe/measurements.tsv pe_measurements.orig
+"$muskx" fit pe/problem.yaml -o pe --starts 2 > /dev/null 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && cmp -s pe/parameters.tsv pe_parameters.orig && grep -q "PEtab table 'parameters.tsv'" stderr.txt
+check "fit -o the problem's folder: refused, parameters.tsv untouched" $? "exit $rc: $(cat stderr.txt)"
+[ ! -e pe/starts.tsv ]; check "fit -o the problem's folder: nothing else written" $?
+"$muskx" petab pe/problem.yaml --simulations pe/measurements.tsv > /dev/null 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && cmp -s pe/measurements.tsv pe_measurements.orig
+check "petab --simulations the measurement table: refused, untouched" $? "exit $rc: $(cat stderr.txt)"
+cp pe/model.yaml pe_model.orig
+"$muskx" petab pe/problem.yaml --simulations pe/model.yaml > /dev/null 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && cmp -s pe/model.yaml pe_model.orig
+check "petab --simulations the model: refused, untouched" $? "exit $rc: $(cat stderr.txt)"
+"$muskx" petab pe/problem.yaml --simulations pe/sims.tsv > /dev/null 2> stderr.txt &&
+  [ "$(head -c 13 pe/sims.tsv)" = "observableId	" ]
+check "petab --simulations a new file: written" $? "$(cat stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
