@@ -76,6 +76,7 @@ typedef struct cli_parser {
   int only_positional; /* after "--" */
   const char *value;   /* the option's value or the positional argument */
   const char *opt;     /* the option as written, for messages */
+  unsigned long long seen; /* bit k: options[k] was given (k < 64) */
 } cli_parser;
 
 void cli_parser_init(cli_parser *p, const cli_command *cmd, int argc,

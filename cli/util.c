@@ -158,10 +158,22 @@ void cli_parser_init(cli_parser *p, const cli_command *cmd, int argc,
   p->only_positional = 0;
   p->value = NULL;
   p->opt = NULL;
+  p->seen = 0;
 }
 
-/* The option's value: after '=' or in the next argument. */
+/* The option's value: after '=' or in the next argument. An option whose
+   help does not say "repeatable" takes one value: a second one (a typo,
+   or a script's default and an override) is an error rather than the
+   first being dropped without a word. */
 static int take_value(cli_parser *p, const cli_option *o, const char *inline_value) {
+  unsigned k = (unsigned)(o - p->cmd->options);
+  if (k < 64 && (p->seen >> k & 1) &&
+      (o->help == NULL || strstr(o->help, "repeatable") == NULL)) {
+    cli_usage_error(p->cmd, "option '--%s' given twice: give it once",
+                    o->long_name);
+    return CLI_ERROR;
+  }
+  if (k < 64) p->seen |= 1ULL << k;
   if (inline_value != NULL) {
     p->value = inline_value;
     return o->id;

@@ -578,5 +578,22 @@ check "petab --simulations the model: refused, untouched" $? "exit $rc: $(cat st
   [ "$(head -c 13 pe/sims.tsv)" = "observableId	" ]
 check "petab --simulations a new file: written" $? "$(cat stderr.txt)"
 
+# ---------------------------------------------- an option given twice
+# The last value used to win without a word (--t-end 1 --t-end 2 ran to 2;
+# -o a.csv -o b.csv wrote only b.csv). Options whose help says
+# "repeatable" (--set, --times, --vary...) still are.
+expect_failure "simulate --t-end twice" out.csv 2 -- \
+  "$muskx" simulate good.yaml --t-end 1 --t-end 2 -o out.csv
+grep -q "option '--t-end' given twice" stderr.txt
+check "simulate --t-end twice: says so" $? "$(cat stderr.txt)"
+rm -f twice_a.csv twice_b.csv
+"$muskx" simulate good.yaml --t-end 1 -o twice_a.csv -o twice_b.csv 2> stderr.txt
+rc=$?
+[ $rc -eq 2 ] && [ ! -e twice_a.csv ] && [ ! -e twice_b.csv ]
+check "simulate -o twice: usage error, nothing written" $? "exit $rc: $(cat stderr.txt)"
+"$muskx" simulate good.yaml --times 0,1 --times 2 --set k=0.7 --set A=1.5 > twice.csv 2> stderr.txt &&
+  [ "$(cut -d, -f1 twice.csv | tr '\n' ' ')" = "time 0 1 2 " ]
+check "simulate --times and --set repeated: the lists are joined" $? "$(cat stderr.txt; cat twice.csv)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
