@@ -153,12 +153,12 @@ START_TEST(a_directory_dev_null_and_a_missing_file_are_refused_cleanly) {
   ck_assert_int_eq(err.line, 0);
   muskx_status st = load_file("/dev/null", &err);
   ck_assert_int_ne(st, MUSKX_OK);
-  ck_assert_msg(strstr(err.message, "empty model file"), "%s", err.message);
+  ck_assert_msg(strstr(err.message, "empty file (no yaml document)"), "%s", err.message);
   ck_assert_int_eq(load_file("tests/no/such/model.yaml", &err), MUSKX_EIO);
   ck_assert_ptr_nonnull(strstr(err.message, "No such file"));
   /* empty text from memory, and NULL text of length 0 */
   ck_assert_int_ne(load("", 0, &err), MUSKX_OK);
-  ck_assert_ptr_nonnull(strstr(err.message, "empty model file"));
+  ck_assert_ptr_nonnull(strstr(err.message, "empty file (no yaml document)"));
   ck_assert_int_ne(load(NULL, 0, &err), MUSKX_OK);
   ck_assert_int_eq(load(NULL, 5, &err), MUSKX_EINVAL);
 }
