@@ -224,6 +224,14 @@ class AFit(unittest.TestCase):
                 p.fit(starts=0)
             with self.assertRaises(muskx.InvalidArgumentError):
                 p.fit(rtol=-1)
+            # a float count was truncated (2.7 starts ran 2), a negative
+            # seed wrapped to 2^64 - 1
+            with self.assertRaises(TypeError):
+                p.fit(starts=2.7)
+            with self.assertRaises(TypeError):
+                p.fit(starts="3")
+            with self.assertRaises(muskx.InvalidArgumentError):
+                p.fit(starts=1, seed=-1)
 
 
 if __name__ == "__main__":
