@@ -202,9 +202,10 @@ class _Handle:
     """The C model handle with a use count, so close() never frees a model
     that a run in another thread is still using."""
 
-    def __init__(self, ptr, free=None):
+    def __init__(self, ptr, free=None, what="model"):
         self.ptr = ptr
         self.free = free or lib.muskx_model_free
+        self.what = what  # for the message once closed
         self.lock = threading.Lock()
         self.users = 0
         self.closed = False
@@ -212,7 +213,7 @@ class _Handle:
     def acquire(self):
         with self.lock:
             if self.closed:
-                raise MuskxError("the model is closed", status="ESTATE")
+                raise MuskxError("the %s is closed" % self.what, status="ESTATE")
             self.users += 1
             return self.ptr
 
