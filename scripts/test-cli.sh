@@ -595,5 +595,19 @@ check "simulate -o twice: usage error, nothing written" $? "exit $rc: $(cat stde
   [ "$(cut -d, -f1 twice.csv | tr '\n' ' ')" = "time 0 1 2 " ]
 check "simulate --times and --set repeated: the lists are joined" $? "$(cat stderr.txt; cat twice.csv)"
 
+# ---------------------------------------- standard output that fills up
+# muskx petab and muskx fit printed their results and returned 0 when
+# standard output could not take them (a full disk); --version and help
+# returned 1 without a word.
+if [ -w /dev/full ]; then
+  for args in "petab pe/problem.yaml" "--version" "help simulate"; do
+    # shellcheck disable=SC2086
+    "$muskx" $args > /dev/full 2> stderr.txt
+    rc=$?
+    [ $rc -eq 1 ] && grep -q "cannot write to standard output" stderr.txt
+    check "$args > /dev/full: exit status 1 and says so" $? "exit $rc: $(cat stderr.txt)"
+  done
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
