@@ -609,5 +609,13 @@ if [ -w /dev/full ]; then
   done
 fi
 
+# ------------------------------- a nonnegative species that must go below 0
+# The failure said "worst species '?'" (no error estimate to rank by).
+printf 'muskx: 1\nmodel: {id: nonneg}\nspecies: {A: {initial: 1, nonnegative: true}}\nodes: {A: -10}\n' > nonneg.yaml
+"$muskx" simulate nonneg.yaml --t-end 1 --dt 0.5 > /dev/null 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && ! grep -q "'?'" stderr.txt && grep -q "declared nonnegative" stderr.txt
+check "simulate, nonnegative species driven below 0: says so, no '?'" $? "exit $rc: $(cat stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
