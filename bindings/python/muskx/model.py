@@ -162,6 +162,11 @@ def _loads_sbml(data, name, allow_path):
             raise
 
 
+# The most output rows simulate() computes from t_end and dt, as
+# muskx simulate --dt (muskx(1)).
+MAX_ROWS = 100000000
+
+
 def _time_grid(t_end, dt, times, t_start):
     """The output times of simulate(): from t_end/dt/t_start or times."""
     if times is None:
@@ -181,6 +186,14 @@ def _time_grid(t_end, dt, times, t_start):
             if not (step > 0 and math.isfinite(step)):
                 raise InvalidArgumentError("dt must be > 0, not %r" % dt,
                                            status="EINVAL")
+            rows = (t1 - t0) / step + 1
+            if rows > MAX_ROWS:
+                # the list alone would take minutes and gigabytes (the CLI
+                # refuses the same)
+                raise InvalidArgumentError(
+                    "dt %g gives %.3g rows; at most %d are allowed (use a "
+                    "larger dt or times)" % (step, rows, MAX_ROWS),
+                    status="EINVAL")
             n = int(math.floor((t1 - t0) / step + 1e-9))
             grid = [t0 + i * step for i in range(n + 1)]
             if t1 - grid[-1] > 1e-9 * step:

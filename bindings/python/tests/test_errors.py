@@ -144,6 +144,12 @@ class BadArguments(unittest.TestCase):
         with self.assertRaises(ValueError):
             self.m.simulate(t_end=1, initial={"A\0": 2})
 
+    def test_a_grid_of_more_than_1e8_rows_is_refused_at_once(self):
+        # it built a list of 1e9 floats (minutes, gigabytes) first
+        with self.assertRaises(ValueError) as cm:
+            self.m.simulate(t_end=1e9, dt=1)
+        self.assertIn("at most 100000000", str(cm.exception))
+
     def test_missing_output_times_are_a_type_error(self):
         with self.assertRaises(TypeError):
             self.m.simulate()
