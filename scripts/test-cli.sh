@@ -617,5 +617,16 @@ rc=$?
 [ $rc -eq 1 ] && ! grep -q "'?'" stderr.txt && grep -q "declared nonnegative" stderr.txt
 check "simulate, nonnegative species driven below 0: says so, no '?'" $? "exit $rc: $(cat stderr.txt)"
 
+# ---------------------------------- fit -o DIR that cannot be a folder
+# The fit ran to its end (hours for a calibration) and only then said it
+# could not create DIR, its results lost.
+# 100000 starts take minutes: refused at once, the timeout is not reached.
+touch fit_not_a_dir
+timeout 60 "$muskx" fit pe/problem.yaml -o fit_not_a_dir --starts 100000 \
+  > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q "cannot create the output directory fit_not_a_dir" stderr.txt
+check "fit -o a file: refused before the fit" $? "exit $rc: $(cat stdout.txt stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
