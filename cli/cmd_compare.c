@@ -465,7 +465,8 @@ static int run(const cli_command *self, int argc, char **argv) {
   rc = cli_outs_distinct(self, 2, out_opts, out_paths);
   if (rc != 0) goto done;
   rc = CLI_EXIT_FAIL;
-  if (output != NULL && strcmp(output, "-") != 0 && cli_out_probe(output) != 0)
+  if ((output != NULL && strcmp(output, "-") != 0 && cli_out_probe(output) != 0) ||
+      (plot != NULL && cli_out_probe(plot) != 0))
     goto done;
   runs = calloc((size_t)npaths, sizeof *runs);
   if (runs == NULL) {

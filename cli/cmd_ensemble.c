@@ -472,9 +472,8 @@ int cli_ens_prepare(cli_ens *job, const cli_command *self, int argc,
   if (rc != 0) return rc;
   for (int i = 0; i < 4; i++)
     if (cli_out_not_input(outs[i], job->path, job->m) != 0) return CLI_EXIT_FAIL;
-  if (cli_out_probe(job->output) != 0) return CLI_EXIT_FAIL;
-  if (job->samples_out != NULL && cli_out_probe(job->samples_out) != 0)
-    return CLI_EXIT_FAIL;
+  for (int i = 0; i < 4; i++)
+    if (outs[i] != NULL && cli_out_probe(outs[i]) != 0) return CLI_EXIT_FAIL;
   return -1;
 }
 

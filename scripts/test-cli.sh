@@ -628,5 +628,14 @@ rc=$?
 [ $rc -eq 1 ] && grep -q "cannot create the output directory fit_not_a_dir" stderr.txt
 check "fit -o a file: refused before the fit" $? "exit $rc: $(cat stdout.txt stderr.txt)"
 
+# ------------------------------- --plot into a folder that does not exist
+# The runs went first and only the plot failed at the end.
+rm -f plotless.csv
+"$muskx" ensemble own/sc/lin.yaml -q -n 4 "${vary[@]}" -o plotless.csv \
+  --plot no_such_dir/p.png > /dev/null 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && [ ! -e plotless.csv ] && grep -q "no_such_dir/p.png" stderr.txt
+check "ensemble --plot into a missing folder: refused before the run" $? "exit $rc: $(cat stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
