@@ -76,6 +76,7 @@ typedef struct cli_parser {
   int only_positional; /* after "--" */
   const char *value;   /* the option's value or the positional argument */
   const char *opt;     /* the option as written, for messages */
+  unsigned long long seen; /* bit k: options[k] was given (k < 64) */
 } cli_parser;
 
 void cli_parser_init(cli_parser *p, const cli_command *cmd, int argc,
@@ -246,6 +247,15 @@ int cli_out_write_text(const char *path, const char *text);
    that is input, or a file model m was read from (muskx_model_file()):
    an output must never replace an input of its run. 0 otherwise. */
 int cli_out_not_input(const char *path, const char *input, const muskx_model *m);
+/* As cli_out_not_input() for a PEtab problem: -1 (after a message) when
+   path is the problem file, its model or one of its tables. */
+int cli_out_not_petab_input(const char *path, const char *problem,
+                            const muskx_petab *pb);
+/* CLI_EXIT_USAGE (after a message) when two of the n outputs paths[]
+   (given with options opts[]; NULL entries skipped) name the same file, or
+   are both "-": the second written would silently replace the first. */
+int cli_outs_distinct(const cli_command *cmd, int n, const char *const *opts,
+                      const char *const *paths);
 /* A name for messages: the path, or "standard output". */
 const char *cli_out_name(const cli_out *o);
 

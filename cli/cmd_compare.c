@@ -460,7 +460,13 @@ static int run(const cli_command *self, int argc, char **argv) {
     rc = cli_usage_error(self, "--vary and --params-csv are for --bands");
     goto done;
   }
-  if (output != NULL && strcmp(output, "-") != 0 && cli_out_probe(output) != 0)
+  const char *const out_opts[] = {"-o", "--plot"};
+  const char *const out_paths[] = {output, plot};
+  rc = cli_outs_distinct(self, 2, out_opts, out_paths);
+  if (rc != 0) goto done;
+  rc = CLI_EXIT_FAIL;
+  if ((output != NULL && strcmp(output, "-") != 0 && cli_out_probe(output) != 0) ||
+      (plot != NULL && cli_out_probe(plot) != 0))
     goto done;
   runs = calloc((size_t)npaths, sizeof *runs);
   if (runs == NULL) {

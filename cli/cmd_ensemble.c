@@ -463,13 +463,17 @@ int cli_ens_prepare(cli_ens *job, const cli_command *self, int argc,
   job->reclen = cli_ens_reclen(job);
   job->rec = malloc(job->reclen * sizeof *job->rec);
   if (job->rec == NULL) return CLI_EXIT_FAIL;
-  /* A bad -o or --samples-out fails before the (possibly long) run. */
-  if (cli_out_not_input(job->output, job->path, job->m) != 0 ||
-      cli_out_not_input(job->samples_out, job->path, job->m) != 0 ||
-      cli_out_probe(job->output) != 0)
-    return CLI_EXIT_FAIL;
-  if (job->samples_out != NULL && cli_out_probe(job->samples_out) != 0)
-    return CLI_EXIT_FAIL;
+  /* A bad output fails before the (possibly long) run: none may replace
+     an input or another output of the run. */
+  const char *const opts[] = {"-o", "--samples-out", "--summaries", "--plot"};
+  const char *const outs[] = {job->output, job->samples_out,
+                              job->summaries_out, job->plot};
+  rc = cli_outs_distinct(self, 4, opts, outs);
+  if (rc != 0) return rc;
+  for (int i = 0; i < 4; i++)
+    if (cli_out_not_input(outs[i], job->path, job->m) != 0) return CLI_EXIT_FAIL;
+  for (int i = 0; i < 4; i++)
+    if (outs[i] != NULL && cli_out_probe(outs[i]) != 0) return CLI_EXIT_FAIL;
   return -1;
 }
 

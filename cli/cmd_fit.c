@@ -17,6 +17,7 @@
  * a 20-start fit of Boehm_JProteomeRes2014 then takes 2-3 s of CPU, not 25
  * (docs/fitting.md).
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,7 +207,7 @@ static int make_dir(const char *dir) {
   struct stat sb;
   if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return 0;
   if (mkdir(dir, 0777) == 0) return 0;
-  cli_error("cannot create the output directory %s", dir);
+  cli_error("cannot create the output directory %s: %s", dir, strerror(errno));
   return -1;
 }
 
@@ -545,6 +546,21 @@ static int run(const cli_command *self, int argc, char **argv) {
     cli_error("%s: no parameter is estimated (estimate = 1)", path);
     muskx_petab_free(pb);
     return CLI_EXIT_FAIL;
+  }
+  /* What the fit writes must not replace the problem's own files (-o the
+     problem's folder would have put the estimates over parameters.tsv). */
+  static const char *const written[] = {"parameters.tsv", "starts.tsv",
+      "waterfall.png", "fit.png", "profiles.tsv", "profile_ci.tsv", "profiles.png"};
+  for (size_t i = 0; i < sizeof written / sizeof written[0]; i++) {
+    char *out = join(dir, written[i]);
+    int bad = out == NULL || cli_out_not_petab_input(out, path, pb) != 0;
+    /* the folder, and a file in it, before the fit rather than after */
+    if (!bad && i == 0) bad = make_dir(dir) != 0 || cli_out_probe(out) != 0;
+    free(out);
+    if (bad) {
+      muskx_petab_free(pb);
+      return CLI_EXIT_FAIL;
+    }
   }
   for (int i = 0; i < j.m; i++) j.laplace |= muskx_petab_measurement_laplace(pb, i) == 1;
   /* one simulation and buffer per worker: as many as the fit may use */

@@ -297,8 +297,10 @@ int cli_gsa_prepare(cli_gsa *j, const cli_command *self, int argc,
   j->seed = 1;
   int rc = parse(j, self, argc, argv);
   if (rc < 0) rc = load(j, self);
+  /* The CSV must not replace the scenario or its model (cli_out_not_input). */
   if (rc < 0 && j->file != NULL && strcmp(j->file, "-") != 0 &&
-      cli_out_probe(j->file) != 0)
+      (cli_out_not_input(j->file, j->path, muskx_scenario_model(j->sc)) != 0 ||
+       cli_out_probe(j->file) != 0))
     rc = CLI_EXIT_FAIL;
   if (rc >= 0) return rc;
   size_t k = j->nvary, n = (size_t)j->samples;

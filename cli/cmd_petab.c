@@ -114,6 +114,10 @@ static int run(const cli_command *self, int argc, char **argv) {
 
   muskx_petab *pb = cli_petab_load(path);
   if (pb == NULL) return CLI_EXIT_FAIL;
+  if (cli_out_not_petab_input(sim_path, path, pb) != 0) {
+    muskx_petab_free(pb);
+    return CLI_EXIT_FAIL;
+  }
   int rc = evaluate(path, pb, rtol, atol, have_solver, solver, max_steps,
                     sim_path, gradient);
   muskx_petab_free(pb);

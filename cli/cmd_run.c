@@ -195,8 +195,13 @@ static int run(const cli_command *self, int argc, char **argv) {
     rc = cli_usage_error(self, "no SCENARIO given");
     goto done;
   }
-  /* Fail on an unwritable -o before the run, not after. */
-  if (output != NULL && strcmp(output, "-") != 0 && cli_out_probe(output) != 0)
+  const char *const opts[] = {"-o", "--plot"}, *const outs[] = {output, plot};
+  rc = cli_outs_distinct(self, 2, opts, outs);
+  if (rc != 0) goto done;
+  rc = CLI_EXIT_FAIL;
+  /* Fail on an unwritable -o or --plot before the run, not after. */
+  if ((output != NULL && strcmp(output, "-") != 0 && cli_out_probe(output) != 0) ||
+      (plot != NULL && cli_out_probe(plot) != 0))
     goto done;
   if (cli_srun_do(&r, scenario, &settings) != 0) goto done;
   if (output != NULL && cli_srun_write_csv(&r, output, units) != 0) goto done;

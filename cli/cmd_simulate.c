@@ -51,7 +51,7 @@ static const cli_option options[] = {
     {OPT_DT, "dt", 0, "D",
      "output every D time units (default: (T - T0)/100)"},
     {OPT_TIMES, "times", 0, "LIST",
-     "output at these comma-separated, non-decreasing times"},
+     "output at these comma-separated, non-decreasing times (repeatable: the lists are joined)"},
     {OPT_SET, "set", 0, "NAME=VALUE",
      "set a parameter, initial value or input (repeatable)"},
     {OPT_RTOL, "rtol", 0, "R", "relative tolerance (default 1e-6)"},

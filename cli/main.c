@@ -4,6 +4,7 @@
  * describes itself (synopsis, options, examples) in a const cli_command,
  * so the help text and the parser read the same table.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,18 @@ static int usage_error(const char *what, const char *arg) {
   return CLI_EXIT_USAGE;
 }
 
+/* A command's exit status, made a failure (with a message) when what it
+   printed on standard output was not all written (a full disk, a closed
+   pipe): `muskx petab ... > out` returned 0 with its llh lost. */
+static int stdout_written(int rc) {
+  errno = 0;
+  if (fflush(stdout) == 0 && !ferror(stdout)) return rc;
+  if (rc == CLI_EXIT_OK || rc == CLI_EXIT_USAGE)
+    cli_error("cannot write to standard output%s%s", errno ? ": " : "",
+              errno ? strerror(errno) : "");
+  return rc == CLI_EXIT_OK ? CLI_EXIT_FAIL : rc;
+}
+
 int main(int argc, char **argv) {
   const cli_command *cmd;
   const char *name;
@@ -141,11 +154,11 @@ int main(int argc, char **argv) {
   name = argv[1];
   if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
     print_usage(stdout);
-    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    return stdout_written(CLI_EXIT_OK);
   }
   if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
     printf("muskx %s\n", muskx_version_string());
-    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    return stdout_written(CLI_EXIT_OK);
   }
   if (strcmp(name, "help") == 0) {
     if (argc == 2) {
@@ -157,12 +170,12 @@ int main(int argc, char **argv) {
     } else {
       return usage_error("help takes one command name, not", argv[3]);
     }
-    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    return stdout_written(CLI_EXIT_OK);
   }
   if (name[0] == '-') return usage_error("unknown option", name);
   cmd = find_command(name);
   if (cmd == NULL) return usage_error("unknown command", name);
   if (take_allow_paths(&argc, argv) != 0) return CLI_EXIT_USAGE;
   cli_install_signal_cleanup();
-  return cmd->run(cmd, argc - 1, argv + 1);
+  return stdout_written(cmd->run(cmd, argc - 1, argv + 1));
 }

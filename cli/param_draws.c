@@ -59,9 +59,10 @@ int cli_vary_parse(const cli_command *self, const char *arg, cli_vary *v) {
   return 0;
 }
 
-/* The next comma-separated field of *s (cut off in place, spaces around
-   it trimmed; empty fields are kept, unlike strtok's), or NULL at the end
-   of the line. */
+/* The next comma-separated field of *s (cut off in place, blanks around
+   it trimmed and one pair of double quotes, as spreadsheets write, taken
+   off; empty fields are kept, unlike strtok's), or NULL at the end of the
+   line. A comma inside quotes is not supported: the value is a number. */
 static char *next_field(char **s) {
   char *f = *s, *comma;
   if (f == NULL) return NULL;
@@ -72,9 +73,13 @@ static char *next_field(char **s) {
   } else {
     *s = NULL;
   }
-  while (*f == ' ') f++;
+  while (*f == ' ' || *f == '\t') f++;
   size_t n = strlen(f);
-  while (n > 0 && f[n - 1] == ' ') f[--n] = '\0';
+  while (n > 0 && (f[n - 1] == ' ' || f[n - 1] == '\t')) f[--n] = '\0';
+  if (n >= 2 && f[0] == '"' && f[n - 1] == '"') {
+    f[n - 1] = '\0';
+    f++;
+  }
   return f;
 }
 
@@ -98,16 +103,23 @@ int cli_param_table_read(const char *path, cli_param_table *out) {
     lineno++;
     while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
       line[--len] = '\0';
+    /* The UTF-8 byte order mark some spreadsheets put first is no part of
+       the first column's name. */
+    if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+      memmove(line, line + 3, (size_t)len - 2);
+      len -= 3;
+    }
     if (len == 0 || line[0] == '#') continue;
     if (names == NULL) {
       while ((tok = next_field(&s)) != NULL) {
         char **nn = realloc(names, (nnames + 1) * sizeof *nn);
-        size_t tl = strlen(tok);
         if (nn == NULL) goto done;
         names = nn;
-        if (tl >= 2 && tok[0] == '"' && tok[tl - 1] == '"') {
-          tok[tl - 1] = '\0';
-          tok++;
+        if (strchr(tok, '\t') != NULL) {
+          fprintf(stderr, "%s:%ld:%ld: a tab inside a column name: the file "
+                  "must be comma-separated (CSV), not tab-separated\n", path,
+                  lineno, (long)(strchr(tok, '\t') - line) + 1);
+          goto done;
         }
         if (tok[0] == '\0') {
           fprintf(stderr, "%s:%ld:%ld: column %zu of the header has no name\n",
@@ -156,8 +168,8 @@ int cli_param_table_read(const char *path, cli_param_table *out) {
       table[rows * nnames + col++] = v;
     }
     if (col != nnames) {
-      fprintf(stderr, "%s:%ld: %zu fields, the header has %zu\n",
-              path, lineno, col, nnames);
+      fprintf(stderr, "%s:%ld:%ld: %zu fields, the header has %zu\n",
+              path, lineno, (long)len + 1, col, nnames);
       goto done;
     }
     rows++;

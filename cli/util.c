@@ -155,10 +155,22 @@ void cli_parser_init(cli_parser *p, const cli_command *cmd, int argc,
   p->only_positional = 0;
   p->value = NULL;
   p->opt = NULL;
+  p->seen = 0;
 }
 
-/* The option's value: after '=' or in the next argument. */
+/* The option's value: after '=' or in the next argument. An option whose
+   help does not say "repeatable" takes one value: a second one (a typo,
+   or a script's default and an override) is an error rather than the
+   first being dropped without a word. */
 static int take_value(cli_parser *p, const cli_option *o, const char *inline_value) {
+  unsigned k = (unsigned)(o - p->cmd->options);
+  if (k < 64 && (p->seen >> k & 1) &&
+      (o->help == NULL || strstr(o->help, "repeatable") == NULL)) {
+    cli_usage_error(p->cmd, "option '--%s' given twice: give it once",
+                    o->long_name);
+    return CLI_ERROR;
+  }
+  if (k < 64) p->seen |= 1ULL << k;
   if (inline_value != NULL) {
     p->value = inline_value;
     return o->id;
@@ -773,34 +785,6 @@ int cli_out_probe(const char *path) {
     return 0;
   if (cli_out_open(&o, path) != 0) return -1;
   cli_out_abort(&o);
-  return 0;
-}
-
-/* 1 when a and b name the same file (both exist). */
-static int same_file(const struct stat *a, const char *b) {
-  struct stat sb;
-  return b != NULL && stat(b, &sb) == 0 && sb.st_dev == a->st_dev &&
-         sb.st_ino == a->st_ino;
-}
-
-int cli_out_not_input(const char *path, const char *input, const muskx_model *m) {
-  struct stat out;
-  if (path == NULL || strcmp(path, "-") == 0 || stat(path, &out) != 0 ||
-      !S_ISREG(out.st_mode))
-    return 0;
-  const char *hit = same_file(&out, input) ? input : NULL;
-  for (int i = 0; hit == NULL && m != NULL && i < muskx_model_file_count(m); i++)
-    if (same_file(&out, muskx_model_file(m, i))) hit = muskx_model_file(m, i);
-  if (hit == NULL) return 0;
-  cli_error("refusing to write '%s': it is '%s', an input of this run", path, hit);
-  return -1;
-}
-
-int cli_out_not_srun_input(const char *path, const cli_srun *runs, int nruns) {
-  for (int i = 0; i < nruns; i++)
-    if (cli_out_not_input(path, runs[i].path,
-                          runs[i].sc ? muskx_scenario_model(runs[i].sc) : NULL) != 0)
-      return -1;
   return 0;
 }
 

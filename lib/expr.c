@@ -17,6 +17,7 @@
  *    from an expression; "-2^2" is still -(2^2).
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -254,12 +255,23 @@ static int lex_number(parser *p) {
      locale, the only one the library expects). */
   errno = 0;
   double v = strtod(b, NULL);
+  int range = errno == ERANGE;
   muskx__free(heap);
   p->tlen = n;
   if (!isfinite(v)) {
     char buf[64];
     tok_text(p, buf, sizeof buf);
     fail_at(p, MUSKX_ESYNTAX, p->tline, p->tcol, "number '%s' is out of range",
+            buf);
+    return T_ERR;
+  }
+  /* 1e-400 read as 0 (or a denormal, with a few digits left) would be a
+     silent change of what the user wrote, as the CLI's options say. */
+  if (range || (v != 0.0 && v < DBL_MIN)) {
+    char buf[64];
+    tok_text(p, buf, sizeof buf);
+    fail_at(p, MUSKX_ESYNTAX, p->tline, p->tcol,
+            "number '%s' is too small to represent (below 2.2e-308 in magnitude)",
             buf);
     return T_ERR;
   }

@@ -635,9 +635,21 @@ muskx_status muskx__load_declare_file(muskx__load_ctx *c) {
     return muskx__load_fail(c, root, MUSKX_EMODEL,
                             "the top level of a model must be a mapping, got %s",
                             muskx__load_describe(root, buf, sizeof buf));
+  /* The other YAML files of the project, named as such rather than as a
+     model with an unknown key (a first-use mix-up). */
+  muskx__yaml_node *k;
+  if (muskx__yaml_get(root, "muskx_scenario", &k) != NULL)
+    return muskx__load_fail(c, k, MUSKX_EMODEL,
+                            "this is a scenario (muskx_scenario, muskx-scenario(5)), "
+                            "not a model: load it as a scenario (muskx run, "
+                            "muskx_scenario_load())");
+  if (muskx__yaml_get(root, "format_version", &k) != NULL &&
+      muskx__yaml_get(root, "muskx", NULL) == NULL)
+    return muskx__load_fail(c, k, MUSKX_EMODEL,
+                            "this looks like a PEtab problem (format_version), not "
+                            "a model: load it as one (muskx petab, muskx_petab_load())");
   muskx_status st = muskx__load_check_keys(c, root, top_keys, "at the top level");
   if (st != MUSKX_OK) return st;
-  muskx__yaml_node *k;
   const muskx__yaml_node *v = muskx__yaml_get(root, "muskx", NULL);
   if (v == NULL)
     return muskx__load_fail(c, root, MUSKX_EMODEL,

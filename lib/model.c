@@ -215,25 +215,6 @@ static muskx_status load_string_with(const char *text, size_t len,
   return finish(m, out, err);
 }
 
-muskx_status muskx_model_load_string_with(const char *text, size_t len,
-                                          const char *source_name,
-                                          const muskx_access *access,
-                                          muskx_model **out, muskx_error *err) {
-  muskx__c_numeric num; /* numbers with a '.' point (numlocale.h) */
-  if (out != NULL) *out = NULL;
-  muskx_status st = muskx__c_numeric_enter(&num, err);
-  if (st != MUSKX_OK) return st;
-  st = load_string_with(text, len, source_name, access, out, err);
-  muskx__c_numeric_leave(&num);
-  return st;
-}
-
-muskx_status muskx_model_load_string(const char *text, size_t len,
-                                     const char *source_name, muskx_model **out,
-                                     muskx_error *err) {
-  return muskx_model_load_string_with(text, len, source_name, NULL, out, err);
-}
-
 /* Loads the text of a model file, YAML or SBML, under scope. */
 static muskx_status load_text(muskx__file_text *ft, const char *path,
                               const muskx__folders *scope, muskx_model **out,
@@ -283,21 +264,45 @@ static muskx_status load_file_with(const char *path,
   return st;
 }
 
-muskx_status muskx_model_load_file_with(const char *path,
-                                        const muskx_access *access,
-                                        muskx_model **out, muskx_error *err) {
-  muskx__c_numeric num; /* numbers with a '.' point (numlocale.h) */
+/* What the public loads share: the file at src (from_file) or the text
+   [src, src + len) named source_name, read with a '.' decimal point
+   whatever the caller's locale (numlocale.h). */
+static muskx_status load_in_c_numeric(int from_file, const char *src, size_t len,
+                                      const char *source_name,
+                                      const muskx_access *access,
+                                      muskx_model **out, muskx_error *err) {
+  muskx__c_numeric num;
   if (out != NULL) *out = NULL;
   muskx_status st = muskx__c_numeric_enter(&num, err);
   if (st != MUSKX_OK) return st;
-  st = load_file_with(path, access, out, err);
+  st = from_file ? load_file_with(src, access, out, err)
+                 : load_string_with(src, len, source_name, access, out, err);
   muskx__c_numeric_leave(&num);
   return st;
+}
+
+muskx_status muskx_model_load_file_with(const char *path,
+                                        const muskx_access *access,
+                                        muskx_model **out, muskx_error *err) {
+  return load_in_c_numeric(1, path, 0, NULL, access, out, err);
 }
 
 muskx_status muskx_model_load_file(const char *path, muskx_model **out,
                                    muskx_error *err) {
   return muskx_model_load_file_with(path, NULL, out, err);
+}
+
+muskx_status muskx_model_load_string_with(const char *text, size_t len,
+                                          const char *source_name,
+                                          const muskx_access *access,
+                                          muskx_model **out, muskx_error *err) {
+  return load_in_c_numeric(0, text, len, source_name, access, out, err);
+}
+
+muskx_status muskx_model_load_string(const char *text, size_t len,
+                                     const char *source_name, muskx_model **out,
+                                     muskx_error *err) {
+  return muskx_model_load_string_with(text, len, source_name, NULL, out, err);
 }
 
 muskx_status muskx__model_load_in_folders(const char *path,

@@ -95,6 +95,7 @@ static muskx_status parse(muskx__tsv *t, const char *text, size_t len,
                           muskx_error *err) {
   muskx__loc loc = {t->path, 1, 1};
   const char *end = text + len, *s = text;
+  if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3; /* a UTF-8 BOM */
   if (memchr(text, '\0', len) != NULL)
     return muskx__seterr(err, MUSKX_ESYNTAX, &loc,
                          "the table contains a NUL byte (not a text file?)");

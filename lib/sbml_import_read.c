@@ -19,6 +19,18 @@ nentry *muskx__sbml_find_id(tr *T, const char *id) {
   return e ? &T->names[e->index] : NULL;
 }
 
+/* The SBML element behind a name table entry, for messages. */
+static const void *element_of(tr *T, nkind kind, int index) {
+  if (index < 0) return NULL;
+  switch (kind) {
+    case N_SV: return T->v[index].el;
+    case N_FUNC: return T->fns[index].f;
+    case N_RXN: return T->rx[index].r;
+    case N_EVENT: return Model_getEvent(T->m, (unsigned)index);
+    default: return NULL;
+  }
+}
+
 /* Registers a muskx name for SBML id `id` (NULL for a generated name),
    derived from `want` with '_' appended until it is free and not reserved.
    Returns the owned name (also stored in the table) or NULL on OOM. */
@@ -56,12 +68,22 @@ char *muskx__sbml_add_name(tr *T, const char *id, const char *want, nkind kind,
     return nomem(T), NULL;
   }
   muskx__symbol sym = {MUSKX__SYM_NONE, T->nnames, {NULL, 0, 0}};
-  const muskx__symbol *old;
-  /* the first entry of an id wins, as a linear search found it */
+  const muskx__symbol *old = NULL;
+  int had_id = 0;
   if (muskx__symtab_add(T->by_name, s, sym, &old) < 0 ||
-      (id != NULL && muskx__symtab_add(T->by_id, id, sym, &old) < 0)) {
+      (id != NULL && (had_id = muskx__symtab_add(T->by_id, id, sym, &old)) < 0)) {
     muskx__free(s);
     return nomem(T), NULL;
+  }
+  if (had_id) {
+    /* Two elements with one SId: invalid SBML, and which one a formula
+       means cannot be told (it was renamed 'k_' without a word). */
+    const nentry *first = &T->names[old->index];
+    const void *el = element_of(T, kind, index);
+    fail(T, MUSKX_EMODEL, el, "invalid SBML: the id '%s' is given twice "
+         "(first at line %d)", id, sbase_line(element_of(T, first->kind, first->index)));
+    muskx__free(s);
+    return NULL;
   }
   T->names[T->nnames++] = (nentry){id, s, kind, index};
   return s;

@@ -622,8 +622,19 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
             ? "the solver could not advance (rates too fast or times too close "
               "for double precision)"
             : "the solver failed";
-    st = muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: %s; worst species '%s' "
-                        "(CVODE %s: %.300s)", t, meaning, worst, flagname, cvmsg);
+    /* No error estimate to rank the species by: say nothing rather than
+       "worst species '?'"; a nonnegative species whose rate stays below 0
+       at 0 is then the usual cause. */
+    int known = strcmp(worst, "?") != 0;
+    const char *nonneg =
+        s->constraints != NULL && (flag == CV_CONV_FAILURE || flag == CV_ERR_FAILURE)
+            ? "; a species declared nonnegative may have a rate that stays "
+              "below 0 at 0, which no solution can meet"
+            : "";
+    st = muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: %s%s%s%s%s (CVODE %s: %.300s)",
+                        t, meaning, known ? "; worst species '" : "",
+                        known ? worst : "", known ? "'" : "", nonneg, flagname,
+                        cvmsg);
   }
   free(fname); /* allocated by SUNDIALS */
   return st;

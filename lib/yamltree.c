@@ -337,7 +337,7 @@ static muskx_status run(builder *b, yaml_parser_t *ps) {
         case YAML_DOCUMENT_START_EVENT:
           if (++documents > 1)
             st = fail(b, MUSKX_EUNSUPPORTED, line, col,
-                      "a model file holds one yaml document, found a second");
+                      "a file holds one yaml document, found a second");
           break;
         case YAML_SCALAR_EVENT: st = on_scalar(b, &ev); break;
         case YAML_SEQUENCE_START_EVENT: st = on_start(b, &ev, MUSKX__YAML_SEQ); break;
@@ -354,7 +354,7 @@ static muskx_status run(builder *b, yaml_parser_t *ps) {
   }
   if (b->root == NULL || muskx__yaml_is_null(b->root))
     return fail(b, MUSKX_EMODEL, b->root ? b->root->line : 1,
-                b->root ? b->root->col : 1, "empty model file");
+                b->root ? b->root->col : 1, "empty file (no yaml document)");
   return MUSKX_OK;
 }
 

@@ -488,5 +488,154 @@ grep -q "'nosuch'" stderr.txt; check "simulate --select, unknown name: named" $?
 expect_failure "simulate --select with --sensitivities" out.csv 2 -- \
   "$muskx" simulate good.yaml --t-end 1 --select A --sensitivities k -o out.csv
 
+# ------------------------------------- outputs that would replace an input
+# or another output of the same run. gsa -o, ensemble --summaries and
+# ensemble --plot used to overwrite the scenario they had just read; two
+# options naming one file (-o and --plot, -o and --samples-out...) let the
+# second written replace the first without a word.
+mkdir -p own/sc own/models
+cp "$root/tests/scenarios/gsa_linear.yaml" own/sc/lin.yaml
+cp "$root/tests/models/gsa_linear.yaml" own/models/gsa_linear.yaml
+cp own/sc/lin.yaml lin.orig; cp own/models/gsa_linear.yaml model.orig
+kept_input() { # NAME EXPECTED-STATUS COMMAND...: exit status, inputs byte for byte
+  local name=$1 want=$2; shift 2
+  local rc=0
+  "$@" > stdout.txt 2> stderr.txt || rc=$?
+  check "$name: exit status $want" $(( rc == want ? 0 : 1 )) "got $rc: $(head -c 300 stderr.txt)"
+  cmp -s own/sc/lin.yaml lin.orig && cmp -s own/models/gsa_linear.yaml model.orig
+  check "$name: scenario and model untouched" $?
+  grep -q "an input of this run" stderr.txt; check "$name: says it is an input" $? "$(cat stderr.txt)"
+  no_temps; check "$name: no temporary file left" $? "$(find . -name '*.muskx-partial-*')"
+  cp lin.orig own/sc/lin.yaml; cp model.orig own/models/gsa_linear.yaml  # for the next case
+}
+vary=(--vary 'a=uniform(0,1)')
+kept_input "gsa -o the scenario" 1 "$muskx" gsa own/sc/lin.yaml -q -n 8 "${vary[@]}" \
+  --output X@second -o own/sc/lin.yaml
+kept_input "gsa -o the scenario's model" 1 "$muskx" gsa own/sc/lin.yaml -q -n 8 "${vary[@]}" \
+  --output X@second -o own/models/gsa_linear.yaml
+kept_input "ensemble --summaries the scenario" 1 "$muskx" ensemble own/sc/lin.yaml -q -n 4 \
+  "${vary[@]}" -o ens.csv --summaries ./own/sc/lin.yaml
+kept_input "ensemble --plot the scenario" 1 "$muskx" ensemble own/sc/lin.yaml -q -n 4 \
+  "${vary[@]}" -o ens.csv --plot own/sc/lin.yaml
+expect_failure "ensemble -o and --samples-out one file" out.csv 2 -- \
+  "$muskx" ensemble own/sc/lin.yaml -q -n 4 "${vary[@]}" -o out.csv --samples-out ./out.csv
+grep -q "same file" stderr.txt; check "ensemble -o and --samples-out one file: says so" $? "$(cat stderr.txt)"
+expect_failure "ensemble --samples-out and --summaries one file" out.csv 2 -- \
+  "$muskx" ensemble own/sc/lin.yaml -q -n 4 "${vary[@]}" --samples-out out.csv \
+  --summaries "$work/out.csv"
+expect_failure "run -o and --plot one file" out.csv 2 -- \
+  "$muskx" run own/sc/lin.yaml -o out.csv --plot out.csv
+expect_failure "compare -o and --plot one file" out.csv 2 -- \
+  "$muskx" compare own/sc/lin.yaml own/sc/lin.yaml -o out.csv --plot own/../out.csv
+"$muskx" ensemble own/sc/lin.yaml -q -n 4 "${vary[@]}" -o ens1.csv --samples-out ens2.csv \
+  2> stderr.txt
+check "ensemble -o and --samples-out, two files: still runs" $? "$(cat stderr.txt)"
+
+# ------------------------------------------- --params-csv as spreadsheets write it
+# A UTF-8 byte order mark, CRLF line ends, quoted fields and blanks around
+# them used to be refused or misread ('<BOM>k' is not a parameter); each
+# file below holds the one set k = 0.5, so A(1) = 1.5 exp(-0.5).
+printf '\xef\xbb\xbfk\r\n0.5\r\n' > p_bom.csv
+printf '"k"\n"0.5"\n' > p_quoted.csv
+printf 'k\t\n 0.5\t\n' > p_blanks.csv
+for f in p_bom.csv p_quoted.csv p_blanks.csv; do
+  "$muskx" ensemble good.yaml --t-end 1 --dt 1 -q --params-csv "$f" --columns A \
+    --rtol 1e-10 --atol 1e-14 > ens.csv 2> stderr.txt
+  check "ensemble --params-csv $f: exit status 0" $? "$(cat stderr.txt)"
+  awk -F, 'NR == 3 { a = 1.5 * exp(-0.5); ok = ($1 == 1) && ($4 - a < 1e-8) && (a - $4 < 1e-8) }
+    END { exit !ok }' ens.csv
+  check "ensemble --params-csv $f: A_q50(1) = 1.5 exp(-0.5)" $? "$(cat ens.csv)"
+done
+printf 'k\tA\n0.5\t1\n' > p_tsv.csv
+"$muskx" ensemble good.yaml --t-end 1 -q --params-csv p_tsv.csv > /dev/null 2> stderr.txt
+[ $? -eq 1 ] && grep -q "^p_tsv.csv:1:2: .*comma-separated" stderr.txt
+check "ensemble --params-csv, a TSV file: file:line:col, says CSV" $? "$(cat stderr.txt)"
+printf 'k,A\n0.5\n' > p_short.csv
+"$muskx" ensemble good.yaml --t-end 1 -q --params-csv p_short.csv > /dev/null 2> stderr.txt
+[ $? -eq 1 ] && grep -q "^p_short.csv:2:4: 1 fields, the header has 2" stderr.txt
+check "ensemble --params-csv, a short row: file:line:col" $? "$(cat stderr.txt)"
+
+# ------------------------------------------ PEtab outputs over the problem
+# muskx fit -o with the problem's own folder wrote the estimates over its
+# parameter table; petab --simulations could name a table or the model.
+cp -r "$root/tests/petab/relax" pe
+cp pe/parameters.tsv pe_parameters.orig; cp pe/measurements.tsv pe_measurements.orig
+"$muskx" fit pe/problem.yaml -o pe --starts 2 > /dev/null 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && cmp -s pe/parameters.tsv pe_parameters.orig && grep -q "PEtab table 'parameters.tsv'" stderr.txt
+check "fit -o the problem's folder: refused, parameters.tsv untouched" $? "exit $rc: $(cat stderr.txt)"
+[ ! -e pe/starts.tsv ]; check "fit -o the problem's folder: nothing else written" $?
+"$muskx" petab pe/problem.yaml --simulations pe/measurements.tsv > /dev/null 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && cmp -s pe/measurements.tsv pe_measurements.orig
+check "petab --simulations the measurement table: refused, untouched" $? "exit $rc: $(cat stderr.txt)"
+cp pe/model.yaml pe_model.orig
+"$muskx" petab pe/problem.yaml --simulations pe/model.yaml > /dev/null 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && cmp -s pe/model.yaml pe_model.orig
+check "petab --simulations the model: refused, untouched" $? "exit $rc: $(cat stderr.txt)"
+"$muskx" petab pe/problem.yaml --simulations pe/sims.tsv > /dev/null 2> stderr.txt &&
+  [ "$(head -c 13 pe/sims.tsv)" = "observableId	" ]
+check "petab --simulations a new file: written" $? "$(cat stderr.txt)"
+
+# ---------------------------------------------- an option given twice
+# The last value used to win without a word (--t-end 1 --t-end 2 ran to 2;
+# -o a.csv -o b.csv wrote only b.csv). Options whose help says
+# "repeatable" (--set, --times, --vary...) still are.
+expect_failure "simulate --t-end twice" out.csv 2 -- \
+  "$muskx" simulate good.yaml --t-end 1 --t-end 2 -o out.csv
+grep -q "option '--t-end' given twice" stderr.txt
+check "simulate --t-end twice: says so" $? "$(cat stderr.txt)"
+rm -f twice_a.csv twice_b.csv
+"$muskx" simulate good.yaml --t-end 1 -o twice_a.csv -o twice_b.csv 2> stderr.txt
+rc=$?
+[ $rc -eq 2 ] && [ ! -e twice_a.csv ] && [ ! -e twice_b.csv ]
+check "simulate -o twice: usage error, nothing written" $? "exit $rc: $(cat stderr.txt)"
+"$muskx" simulate good.yaml --times 0,1 --times 2 --set k=0.7 --set A=1.5 > twice.csv 2> stderr.txt &&
+  [ "$(cut -d, -f1 twice.csv | tr '\n' ' ')" = "time 0 1 2 " ]
+check "simulate --times and --set repeated: the lists are joined" $? "$(cat stderr.txt; cat twice.csv)"
+
+# ---------------------------------------- standard output that fills up
+# muskx petab and muskx fit printed their results and returned 0 when
+# standard output could not take them (a full disk); --version and help
+# returned 1 without a word.
+if [ -w /dev/full ]; then
+  for args in "petab pe/problem.yaml" "--version" "help simulate"; do
+    # shellcheck disable=SC2086
+    "$muskx" $args > /dev/full 2> stderr.txt
+    rc=$?
+    [ $rc -eq 1 ] && grep -q "cannot write to standard output" stderr.txt
+    check "$args > /dev/full: exit status 1 and says so" $? "exit $rc: $(cat stderr.txt)"
+  done
+fi
+
+# ------------------------------- a nonnegative species that must go below 0
+# The failure said "worst species '?'" (no error estimate to rank by).
+printf 'muskx: 1\nmodel: {id: nonneg}\nspecies: {A: {initial: 1, nonnegative: true}}\nodes: {A: -10}\n' > nonneg.yaml
+"$muskx" simulate nonneg.yaml --t-end 1 --dt 0.5 > /dev/null 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && ! grep -q "'?'" stderr.txt && grep -q "declared nonnegative" stderr.txt
+check "simulate, nonnegative species driven below 0: says so, no '?'" $? "exit $rc: $(cat stderr.txt)"
+
+# ---------------------------------- fit -o DIR that cannot be a folder
+# The fit ran to its end (hours for a calibration) and only then said it
+# could not create DIR, its results lost.
+# 100000 starts take minutes: refused at once, the timeout is not reached.
+touch fit_not_a_dir
+timeout 60 "$muskx" fit pe/problem.yaml -o fit_not_a_dir --starts 100000 \
+  > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q "cannot create the output directory fit_not_a_dir" stderr.txt
+check "fit -o a file: refused before the fit" $? "exit $rc: $(cat stdout.txt stderr.txt)"
+
+# ------------------------------- --plot into a folder that does not exist
+# The runs went first and only the plot failed at the end.
+rm -f plotless.csv
+"$muskx" ensemble own/sc/lin.yaml -q -n 4 "${vary[@]}" -o plotless.csv \
+  --plot no_such_dir/p.png > /dev/null 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && [ ! -e plotless.csv ] && grep -q "no_such_dir/p.png" stderr.txt
+check "ensemble --plot into a missing folder: refused before the run" $? "exit $rc: $(cat stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

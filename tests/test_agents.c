@@ -243,9 +243,5 @@ int main(void) {
   tcase_add_test(tc, the_public_queries_report_what_the_model_declares);
   tcase_add_test(tc, shipped_drug_scenarios_dose_the_published_regimens);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(s);
 }

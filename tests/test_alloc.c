@@ -29,6 +29,7 @@
 #include "load.h"
 #include "model.h"
 #include "muskx.h"
+#include "testutil.h"
 
 #ifndef MUSKX_ALLOC_TESTING
 #error "tests/test_alloc.c needs the library's fault-injection hook: make test-alloc"
@@ -574,9 +575,5 @@ int main(void) {
   tcase_add_test(tc, sensitivities_fail_cleanly_at_every_allocation);
   tcase_add_test(tc, a_petab_problem_fails_cleanly_at_every_allocation);
   suite_add_tcase(su, tc);
-  SRunner *sr = srunner_create(su);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(su);
 }

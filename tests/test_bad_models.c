@@ -115,10 +115,7 @@ int main(int argc, char **argv) {
   tcase_add_loop_test(tc, every_bad_model_is_refused_at_its_line_and_column_with_its_message,
                       0, nfiles);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
+  int status = tu_run_suite(s);
   for (int i = 0; i < nfiles; i++) free(files[i]);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return status;
 }

@@ -231,9 +231,5 @@ int main(void) {
   tcase_add_test(tc, fewer_columns_than_species_are_checked_as_selected);
   tcase_add_test(tc, a_nonfinite_selected_output_is_named_as_the_output);
   suite_add_tcase(suite, tc);
-  SRunner *sr = srunner_create(suite);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(suite);
 }

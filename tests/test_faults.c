@@ -492,9 +492,5 @@ int main(void) {
   tcase_add_test(tc, an_event_that_fires_too_often_is_stopped_by_a_limit);
   tcase_add_test(tc, an_event_scheduled_far_in_the_past_never_fires);
   suite_add_tcase(su, tc);
-  SRunner *sr = srunner_create(su);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(su);
 }

@@ -297,9 +297,5 @@ int main(void) {
   tcase_add_test(tc, a_model_from_a_string_imports_only_inside_the_current_folder);
   tcase_add_test(tc, only_existing_folders_can_be_allowed);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(s);
 }

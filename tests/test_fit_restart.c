@@ -243,9 +243,5 @@ int main(void) {
   tc = tcase_create("gain");
   tcase_add_test(tc, the_gain_stop_is_the_exact_gauss_newton_gain);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int nf = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return nf == 0 ? 0 : 1;
+  return tu_run_suite(s);
 }

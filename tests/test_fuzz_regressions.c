@@ -24,6 +24,7 @@
 #undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_sbml_one
 #include "../fuzz/fuzz_sbml.c"
+#include "testutil.h"
 #undef LLVMFuzzerTestOneInput
 
 #define MAX_FILES 2000
@@ -92,10 +93,7 @@ int main(void) {
   tcase_add_test(tc, the_regression_directories_are_not_empty);
   tcase_add_loop_test(tc, every_fuzz_regression_input_passes_its_harness, 0, nfiles);
   suite_add_tcase(su, tc);
-  SRunner *sr = srunner_create(su);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
+  int status = tu_run_suite(su);
   for (int i = 0; i < nfiles; i++) free(paths[i]);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return status;
 }

@@ -361,9 +361,5 @@ int main(void) {
   tcase_add_test(tc, imports_nest_at_most_16_deep);
   tcase_add_test(tc, the_same_module_twice_gives_independent_copies);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(s);
 }

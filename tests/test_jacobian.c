@@ -311,8 +311,6 @@ int main(void) {
   Suite *s = suite_create("jacobian");
   TCase *tc = tcase_create("finite_differences");
   pathlist l = all_models();
-  SRunner *sr;
-  int failed;
 
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, the_model_directories_hold_models);
@@ -321,9 +319,5 @@ int main(void) {
   suite_add_tcase(s, tc);
   pathlist_free(&l);
 
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(s);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "muskx.h"
+#include "testutil.h"
 
 static muskx_status load(const char *text, size_t len, muskx_error *err) {
   muskx_model *m = (muskx_model *)err; /* must come back NULL on failure */
@@ -152,12 +153,12 @@ START_TEST(a_directory_dev_null_and_a_missing_file_are_refused_cleanly) {
   ck_assert_int_eq(err.line, 0);
   muskx_status st = load_file("/dev/null", &err);
   ck_assert_int_ne(st, MUSKX_OK);
-  ck_assert_msg(strstr(err.message, "empty model file"), "%s", err.message);
+  ck_assert_msg(strstr(err.message, "empty file (no yaml document)"), "%s", err.message);
   ck_assert_int_eq(load_file("tests/no/such/model.yaml", &err), MUSKX_EIO);
   ck_assert_ptr_nonnull(strstr(err.message, "No such file"));
   /* empty text from memory, and NULL text of length 0 */
   ck_assert_int_ne(load("", 0, &err), MUSKX_OK);
-  ck_assert_ptr_nonnull(strstr(err.message, "empty model file"));
+  ck_assert_ptr_nonnull(strstr(err.message, "empty file (no yaml document)"));
   ck_assert_int_ne(load(NULL, 0, &err), MUSKX_OK);
   ck_assert_int_eq(load(NULL, 5, &err), MUSKX_EINVAL);
 }
@@ -189,9 +190,5 @@ int main(void) {
   tcase_add_test(tc, a_directory_dev_null_and_a_missing_file_are_refused_cleanly);
   tcase_add_test(tc, text_without_a_terminator_is_read_to_its_length_only);
   suite_add_tcase(su, tc);
-  SRunner *sr = srunner_create(su);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(su);
 }

@@ -199,14 +199,11 @@ int main(void) {
   tcase_add_test(tc, a_scenario_reads_its_decimals);
   tcase_add_test(tc, petab_tables_read_and_write_decimal_points);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
+  int status = tu_run_suite(s);
   if (built != NULL) {
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf %s", built);
     if (system(cmd) != 0) fprintf(stderr, "test_locale: cannot remove %s\n", built);
   }
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return status;
 }

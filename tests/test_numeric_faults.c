@@ -142,9 +142,5 @@ int main(void) {
   tcase_add_test(tc, a_newton_matrix_that_overflows_is_reported_not_returned);
   tcase_add_test(tc, absurd_and_denormal_output_times_are_refused_quickly);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(s);
 }

@@ -15,6 +15,7 @@
 #include <sundials/sundials_context.h>
 
 #include "sim.h"
+#include "testutil.h"
 
 #define N 37
 
@@ -156,9 +157,5 @@ int main(void) {
   tcase_add_test(tc, the_other_kernels_match);
   tcase_add_test(tc, wrms_norm_is_within_rounding_of_a_long_double_sum);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(s);
 }

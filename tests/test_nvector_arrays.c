@@ -20,6 +20,7 @@
 #include <sundials/sundials_context.h>
 
 #include "sim.h"
+#include "testutil.h"
 
 #define NV 6    /* vectors per array (sensitivities) */
 #define NS 4    /* terms per sum */
@@ -182,9 +183,5 @@ int main(void) {
   TCase *tc = tcase_create("kernels");
   tcase_add_test(tc, array_operations_match_the_fallbacks);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(s);
 }

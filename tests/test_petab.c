@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "muskx.h"
+#include "testutil.h"
 
 #define RELAX "tests/petab/relax/problem.yaml"
 #define LOG_2PI 1.8378770664093454835606594728112
@@ -270,9 +271,5 @@ int main(void) {
   tcase_add_test(tc, bad_arguments_are_refused_without_a_crash);
   tcase_add_test(tc, threads_share_one_problem);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(s);
 }

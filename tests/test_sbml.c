@@ -180,6 +180,29 @@ START_TEST(an_algebraic_rule_with_nothing_to_determine_is_refused_at_its_line) {
 }
 END_TEST
 
+/* Two elements with one SId (a species and a parameter 'k') were
+   imported as 'k' and 'k_' without a word, so a formula's 'k' silently
+   meant the first. */
+START_TEST(an_id_given_twice_is_refused_at_the_second) {
+  static const char dup[] =
+      "  <listOfCompartments><compartment id='c' size='1' constant='true'/></listOfCompartments>\n"
+      "  <listOfSpecies><species id='k' compartment='c' initialAmount='1' "
+      "hasOnlySubstanceUnits='true' boundaryCondition='false' constant='false'/></listOfSpecies>\n"
+      "  <listOfParameters>\n"
+      "   <parameter id='k' value='2' constant='true'/></listOfParameters>\n"
+      " </model>\n"
+      "</sbml>\n";
+  char text[2048], *yaml = NULL;
+  snprintf(text, sizeof text, "%s%s", ALG_HEAD, dup);
+  muskx_error err;
+  muskx_status st = muskx__sbml_translate("dup.xml", text, strlen(text), NULL, &yaml, &err);
+  ck_assert_int_eq(st, MUSKX_EMODEL);
+  ck_assert_ptr_null(yaml);
+  ck_assert_str_eq(err.message, "invalid SBML: the id 'k' is given twice (first at line 5)");
+  ck_assert_int_eq(err.line, 7);
+}
+END_TEST
+
 /* ---- fast reactions: rapid equilibrium -------------------------------- */
 
 /* A <-> B fast (kf = 3, kb = 1: K = 3), A -> C slow (k = 0.4), in a
@@ -457,6 +480,7 @@ int main(void) {
   tcase_add_test(tc, malformed_xml_is_a_syntax_error_with_its_line);
   tcase_add_test(tc, an_algebraic_rule_determines_its_non_constant_parameter);
   tcase_add_test(tc, an_algebraic_rule_with_nothing_to_determine_is_refused_at_its_line);
+  tcase_add_test(tc, an_id_given_twice_is_refused_at_the_second);
   tcase_add_loop_test(tc, a_fast_equilibrium_decays_with_the_slow_rate_scaled_by_one_over_one_plus_k,
                       0, 2);
   tcase_add_test(tc, a_fast_reaction_that_events_can_switch_off_is_refused_at_its_line);
@@ -475,12 +499,9 @@ int main(void) {
   tcase_add_test(tc, without_libsbml_sbml_is_refused_as_unsupported);
 #endif
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
+  int status = tu_run_suite(s);
 #ifdef MUSKX_HAVE_SBML
   for (int i = 0; i < nmodels; i++) free(models[i]);
 #endif
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return status;
 }

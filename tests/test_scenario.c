@@ -461,11 +461,8 @@ int main(void) {
   tcase_add_loop_test(tc, every_shipped_scenario_runs_and_summarises, 0,
                       nshipped);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
+  int status = tu_run_suite(s);
   for (int i = 0; i < nbad; i++) free(bad[i]);
   for (int i = 0; i < nshipped; i++) free(shipped[i]);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return status;
 }

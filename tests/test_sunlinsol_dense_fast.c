@@ -16,6 +16,7 @@
 #include <sunmatrix/sunmatrix_dense.h>
 
 #include "sim.h"
+#include "testutil.h"
 
 static double rnd(void) {
   return (rand() / (double)RAND_MAX - 0.45) * 1e2 / (1 + rand() % 97);
@@ -111,9 +112,5 @@ static Suite *suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(suite());
 }

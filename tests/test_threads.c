@@ -192,9 +192,5 @@ int main(void) {
   tcase_add_test(tc, eight_threads_share_one_model_each_with_its_own_simulation);
   tcase_add_test(tc, threads_load_models_concurrently);
   suite_add_tcase(su, tc);
-  SRunner *sr = srunner_create(su);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(su);
 }

@@ -703,9 +703,5 @@ int main(void) {
   tcase_add_test(tc, without_a_compiler_the_vm_runs_the_members);
   tcase_add_test(tc, the_cache_is_reused_and_a_corrupt_file_rebuilt);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run_suite(s);
 }

@@ -1,9 +1,10 @@
 /*
- * testutil.h -- small helpers shared by the Check tests that use the public
- * API: load a model (from a file or from text) or a scenario or fail with
- * its file:line:col message, create a simulation, run a simulation or a
- * whole scenario and fail with the simulation's message, look up output columns, and compare numbers in
- * the |got - ref| <= atol + rtol |ref| and weighted RMS styles.
+ * testutil.h -- small helpers shared by the Check tests: run a suite as
+ * main(), load a model (from a file or from text) or a scenario or fail
+ * with its file:line:col message, create a simulation, run a simulation or
+ * a whole scenario and fail with the simulation's message, look up output
+ * columns, and compare numbers in the |got - ref| <= atol + rtol |ref| and
+ * weighted RMS styles.
  *
  * Everything is static inline so that a test file that does not use a
  * helper gets no unused-function warning. Tests run from the repository
@@ -22,6 +23,17 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define TEST_MODEL(name) ("tests/models/" name)
+
+/* The end of every test program's main(): runs suite s with Check's
+   defaults (CK_FORK, CK_RUN_CASE... from the environment) and gives main's
+   exit status, EXIT_SUCCESS when no test failed. */
+static inline int tu_run_suite(Suite *s) {
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
 
 /* The folders the tests' loads may read: the repository (the tests run
    from its top), whose models and scenarios name files in sibling

@@ -389,6 +389,29 @@ def test_errors(tmp):
                  r"nope\.yaml: cannot read PEtab problem")
 
 
+def test_spreadsheet_tables(tmp):
+    """Tables saved by a spreadsheet: a UTF-8 byte order mark (it used to
+    hide the first column, 'no column observableId') and CRLF line ends
+    give the suite's published llh and chi2 for case 0001."""
+    case = "0001"
+    d = os.path.join(tmp, "bom_" + case)
+    shutil.copytree(os.path.join(SUITE, case), d)
+    for name in os.listdir(d):
+        if name.endswith(".tsv") and "simulation" not in name:
+            path = os.path.join(d, name)
+            with open(path, "rb") as f:
+                body = f.read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+            with open(path, "wb") as f:
+                f.write(b"\xef\xbb\xbf" + body)
+    sol = read_solution(os.path.join(d, "_%s_solution.yaml" % case))
+    rc, llh, chi2, _, err = run_petab(os.path.join(d, "_%s.yaml" % case))
+    ok = llh is not None and abs(llh - float(sol["llh"])) < float(sol["tol_llh"]) \
+        and abs(chi2 - float(sol["chi2"])) < float(sol["tol_chi2"])
+    check("tables with a BOM and CRLF: the published llh and chi2", ok,
+          "exit %d, llh %s chi2 %s vs %s %s: %s" % (rc, llh, chi2, sol["llh"],
+                                                   sol["chi2"], err.strip()))
+
+
 def main():
     if not os.access(MUSKX, os.X_OK):
         print("test_petab: %s not built" % MUSKX)
@@ -402,6 +425,7 @@ def main():
         test_gradient_cli()
         test_event_at_start(tmp)
         test_errors(tmp)
+        test_spreadsheet_tables(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))

@@ -15,6 +15,7 @@ simulations inside them release it (ctypes.CDLL).
 
 import ctypes
 import math
+import operator
 
 from . import _lib
 from ._lib import lib, text, status_name
@@ -117,18 +118,37 @@ def _optimal_sigmas(group, groups, r, s):
             for q, g in enumerate(groups)]
 
 
+def _whole(value, what, minimum):
+    """value as an int >= minimum. A float is refused, not truncated (2.7
+    starts ran 2), and so is a negative seed (ctypes wrapped -1 to 2^64-1)."""
+    if isinstance(value, bool):
+        value = None
+    try:
+        v = operator.index(value)
+    except TypeError:
+        raise TypeError("fit: %s must be an integer, not %r"
+                        % (what, value)) from None
+    if v < minimum:
+        raise InvalidArgumentError("fit: %s must be >= %d (got %d)"
+                                   % (what, minimum, v), status="EINVAL")
+    return v
+
+
 def run(problem, starts, seed, threads, rtol, atol, max_iterations,
         max_steps=10000, joint=False, nominal_start=False, restarts=1,
         restart_radius=0.3, gain_tolerance=1e-3, search_tolerance=1e-6):
     _declare()
-    starts, threads = int(starts), int(threads)
+    starts, threads = _whole(starts, "starts", 1), _whole(threads, "threads", 0)
+    seed, restarts = _whole(seed, "seed", 0), _whole(restarts, "restarts", 0)
+    max_steps = _whole(max_steps, "max_steps", 1)
+    if max_iterations is not None:
+        max_iterations = _whole(max_iterations, "max_iterations", 1)
     search_tolerance = float(search_tolerance)
-    if starts < 1 or threads < 0 or not (rtol > 0 and atol > 0) or \
-            not 0 <= search_tolerance <= 1e-3:
+    if not (rtol > 0 and atol > 0) or not 0 <= search_tolerance <= 1e-3:
         raise InvalidArgumentError(
-            "fit: starts must be >= 1 (got %r), threads >= 0 (got %r), "
-            "rtol and atol > 0, 0 <= search_tolerance <= 1e-3 (got %r)"
-            % (starts, threads, search_tolerance), status="EINVAL")
+            "fit: rtol and atol must be > 0 (got %r, %r), "
+            "0 <= search_tolerance <= 1e-3 (got %r)"
+            % (rtol, atol, search_tolerance), status="EINVAL")
     # the starts' searches at the cheaper tolerances, their results at
     # (rtol, atol), as `muskx fit --search-tolerance` (cli/cmd_fit.c)
     srtol, satol = max(rtol, search_tolerance), max(atol, search_tolerance)

@@ -308,12 +308,16 @@ def text(raw):
 
 def encode(name):
     """A Python name as the NUL-terminated bytes the C API takes."""
-    if isinstance(name, bytes):
-        return name
-    if not isinstance(name, str):
+    if isinstance(name, str):
+        name = name.encode("utf-8")
+    elif not isinstance(name, bytes):
         raise TypeError("muskx: a name must be a str, not %s"
                         % type(name).__name__)
-    return name.encode("utf-8")
+    if b"\0" in name:
+        # C would read "k\0x" as "k": another name, silently.
+        raise ValueError("muskx: a name must not contain a NUL character: %r"
+                         % name)
+    return name
 
 
 def status_name(code):

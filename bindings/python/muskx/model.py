@@ -162,6 +162,11 @@ def _loads_sbml(data, name, allow_path):
             raise
 
 
+# The most output rows simulate() computes from t_end and dt, as
+# muskx simulate --dt (muskx(1)).
+MAX_ROWS = 100000000
+
+
 def _time_grid(t_end, dt, times, t_start):
     """The output times of simulate(): from t_end/dt/t_start or times."""
     if times is None:
@@ -181,6 +186,14 @@ def _time_grid(t_end, dt, times, t_start):
             if not (step > 0 and math.isfinite(step)):
                 raise InvalidArgumentError("dt must be > 0, not %r" % dt,
                                            status="EINVAL")
+            rows = (t1 - t0) / step + 1
+            if rows > MAX_ROWS:
+                # the list alone would take minutes and gigabytes (the CLI
+                # refuses the same)
+                raise InvalidArgumentError(
+                    "dt %g gives %.3g rows; at most %d are allowed (use a "
+                    "larger dt or times)" % (step, rows, MAX_ROWS),
+                    status="EINVAL")
             n = int(math.floor((t1 - t0) / step + 1e-9))
             grid = [t0 + i * step for i in range(n + 1)]
             if t1 - grid[-1] > 1e-9 * step:
@@ -202,9 +215,10 @@ class _Handle:
     """The C model handle with a use count, so close() never frees a model
     that a run in another thread is still using."""
 
-    def __init__(self, ptr, free=None):
+    def __init__(self, ptr, free=None, what="model"):
         self.ptr = ptr
         self.free = free or lib.muskx_model_free
+        self.what = what  # for the message once closed
         self.lock = threading.Lock()
         self.users = 0
         self.closed = False
@@ -212,7 +226,7 @@ class _Handle:
     def acquire(self):
         with self.lock:
             if self.closed:
-                raise MuskxError("the model is closed", status="ESTATE")
+                raise MuskxError("the %s is closed" % self.what, status="ESTATE")
             self.users += 1
             return self.ptr
 

@@ -41,7 +41,7 @@ class Problem:
     """
 
     def __init__(self, handle, source):
-        self._h = _Handle(handle, free=lib.muskx_petab_free)
+        self._h = _Handle(handle, free=lib.muskx_petab_free, what="problem")
         self.source = source
         ptr = handle.value if isinstance(handle, ctypes.c_void_p) else handle
         n = lib.muskx_petab_nparams(ptr)

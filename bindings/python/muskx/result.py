@@ -272,7 +272,16 @@ def new_buffer(n):
 
 
 def from_sequence(values):
-    """A double buffer holding values (copied)."""
+    """A double buffer holding values (copied): a flat sequence of numbers.
+    A str (numpy would read "012" as the one number 12) and a nested
+    sequence (numpy would flatten it) are refused, not reinterpreted."""
+    if isinstance(values, (str, bytes)):
+        raise TypeError("muskx: expected a sequence of numbers, not a %s %r"
+                        % (type(values).__name__, values))
     if numpy is not None:
-        return numpy.ascontiguousarray(values, dtype=numpy.float64).ravel()
+        buf = numpy.ascontiguousarray(values, dtype=numpy.float64)
+        if buf.ndim != 1:
+            raise TypeError("muskx: expected a flat sequence of numbers, got "
+                            "%d dimensions" % buf.ndim)
+        return buf
     return array("d", (float(v) for v in values))

@@ -103,7 +103,7 @@ class Scenario:
 
     def __init__(self, handle):
         ptr = handle.value if isinstance(handle, ctypes.c_void_p) else handle
-        self._h = _Handle(ptr, lib.muskx_scenario_free)
+        self._h = _Handle(ptr, lib.muskx_scenario_free, what="scenario")
         self._finalizer = weakref.finalize(self, self._h.close)
         self._rw = threading.Condition()
         self._runs = 0

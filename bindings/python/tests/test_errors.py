@@ -131,6 +131,25 @@ class BadArguments(unittest.TestCase):
             with self.assertRaises(ValueError):
                 m.simulate(t_end=1, inputs={"u": ([1, 0], [0, 1])})
 
+    def test_times_as_a_string_or_nested_are_a_type_error(self):
+        # numpy read "012" as the one time 12, and flattened [[0, 1], [2, 3]]
+        for bad in ("012", b"01", [[0, 1], [2, 3]]):
+            with self.assertRaises(TypeError, msg=repr(bad)):
+                self.m.simulate(times=bad)
+
+    def test_a_name_with_a_nul_character_is_a_value_error(self):
+        # C read "k\0x" as "k" and set k without a word
+        with self.assertRaises(ValueError):
+            self.m.simulate(t_end=1, params={"k\0x": 1})
+        with self.assertRaises(ValueError):
+            self.m.simulate(t_end=1, initial={"A\0": 2})
+
+    def test_a_grid_of_more_than_1e8_rows_is_refused_at_once(self):
+        # it built a list of 1e9 floats (minutes, gigabytes) first
+        with self.assertRaises(ValueError) as cm:
+            self.m.simulate(t_end=1e9, dt=1)
+        self.assertIn("at most 100000000", str(cm.exception))
+
     def test_missing_output_times_are_a_type_error(self):
         with self.assertRaises(TypeError):
             self.m.simulate()

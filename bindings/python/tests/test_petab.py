@@ -227,6 +227,14 @@ class AFit(unittest.TestCase):
             for bad in (-1e-6, 0.01):
                 with self.assertRaises(muskx.InvalidArgumentError):
                     p.fit(search_tolerance=bad)
+            # a float count was truncated (2.7 starts ran 2), a negative
+            # seed wrapped to 2^64 - 1
+            with self.assertRaises(TypeError):
+                p.fit(starts=2.7)
+            with self.assertRaises(TypeError):
+                p.fit(starts="3")
+            with self.assertRaises(muskx.InvalidArgumentError):
+                p.fit(starts=1, seed=-1)
 
     def test_search_tolerance_reaches_the_closed_form(self):
         # the starts search at search_tolerance and report at rtol/atol

@@ -83,6 +83,15 @@ class Scenarios(WRMSMixin, unittest.TestCase):
             self.assertEqual(sc.show["x_pct"], "value")
             self.assertEqual((sc.t_end, sc.dt), (20.0, 0.5))
 
+    def test_once_closed_says_the_scenario_is(self):
+        # it said "the model is closed", of a scenario
+        sc = muskx.load_scenario(self.path)
+        sc.close()
+        with self.assertRaises(muskx.MuskxError) as cm:
+            sc.run()
+        self.assertEqual(cm.exception.status, "ESTATE")
+        self.assertIn("the scenario is closed", str(cm.exception))
+
     def test_run_to_the_analytic_solution(self):
         r = muskx.run_scenario(self.path)
         self.assertEqual(len(r), 41)
