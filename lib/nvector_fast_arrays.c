@@ -14,10 +14,11 @@
  *
  * Each operation does what SUNDIALS' generic fallback does, vector by
  * vector and term by term in the same order, with the element loops of
- * nvector_fast.c's linear_sum and scale written out here (same special
- * cases: a == b gives a (x + y), a == -b gives a (x - y)), so every
- * result is bit-identical to the run without them
- * (tests/test_nvector.c compares both paths).
+ * nvector_fast.c's linear_sum and scale (nvector_block.h: same special
+ * cases, a == b gives a (x + y), a == -b gives a (x - y); N_VLinearSum's
+ * case chosen once for a whole array), so every result is bit-identical
+ * to the run without them (tests/test_nvector_arrays.c compares both
+ * paths).
  */
 #include <math.h>
 
