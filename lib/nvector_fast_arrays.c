@@ -14,59 +14,46 @@
  *
  * Each operation does what SUNDIALS' generic fallback does, vector by
  * vector and term by term in the same order, with the element loops of
- * nvector_fast.c's linear_sum and scale written out here (same special
- * cases: a == b gives a (x + y), a == -b gives a (x - y)), so every
- * result is bit-identical to the run without them
- * (tests/test_nvector.c compares both paths).
+ * nvector_fast.c's linear_sum and scale (nvector_block.h: same special
+ * cases, a == b gives a (x + y), a == -b gives a (x - y); N_VLinearSum's
+ * case chosen once for a whole array), so every result is bit-identical
+ * to the run without them (tests/test_nvector_arrays.c compares both
+ * paths).
  */
 #include <math.h>
 
 #include <nvector/nvector_serial.h>
 
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("vect-cost-model=dynamic")
+#pragma GCC optimize("no-tree-loop-vectorize")
 #endif
 
+#include "nvector_block.h"
 #include "sim.h"
 #include "wide.h"
 
 #define DATA(v) NV_DATA_S(v)
 #define LEN(v) NV_LENGTH_S(v)
 
-/* z = a x + b y with N_VLinearSum's cases (nvector_fast.c linear_sum) */
-static inline void lsum(sunindextype n, sunrealtype a, const sunrealtype *xd,
-                        sunrealtype b, const sunrealtype *yd,
-                        sunrealtype *zd) {
-  if (a == b) {
-    if (a == 1.0)
-      for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + yd[i];
-    else
-      for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
-  } else if (a == -b) {
-    if (a == 1.0)
-      for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] - yd[i];
-    else
-      for (sunindextype i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
-  } else if (b == 1.0) { /* the array operations' usual case */
-    for (sunindextype i = 0; i < n; i++) zd[i] = a * xd[i] + yd[i];
-  } else if (a == 1.0) {
-    for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + b * yd[i];
-  } else {
-    for (sunindextype i = 0; i < n; i++) zd[i] = a * xd[i] + b * yd[i];
-  }
+/* z = a x + b y with N_VLinearSum's cases (nvector_block.h) */
+static inline __attribute__((always_inline)) void lsum(
+    sunindextype n, sunrealtype a, const sunrealtype *xd, sunrealtype b,
+    const sunrealtype *yd, sunrealtype *zd) {
+  muskx__lsum_as(muskx__lsum_case(a, b), n, a, xd, b, yd, zd);
 }
 
-/* Z[i] = a X[i] + b Y[i] */
+/* Z[i] = a X[i] + b Y[i]: one case for all vectors */
 WIDE static int linear_sum_array(int nvec, sunrealtype a, N_Vector *X,
-                            sunrealtype b, N_Vector *Y, N_Vector *Z) {
+                                 sunrealtype b, N_Vector *Y, N_Vector *Z) {
+  enum muskx__lsum_case c = muskx__lsum_case(a, b);
   for (int i = 0; i < nvec; i++)
-    lsum(LEN(X[i]), a, DATA(X[i]), b, DATA(Y[i]), DATA(Z[i]));
+    muskx__lsum_as(c, LEN(X[i]), a, DATA(X[i]), b, DATA(Y[i]), DATA(Z[i]));
   return 0;
 }
 
 /* Z[j] = a[j] x + Y[j] (the fallback: N_VLinearSum(a[j], x, 1, Y[j], Z[j])) */
-WIDE static int scale_add_multi(int nsum, sunrealtype *a, N_Vector x, N_Vector *Y,
-                           N_Vector *Z) {
+WIDE static int scale_add_multi(int nsum, sunrealtype *a, N_Vector x,
+                                N_Vector *Y, N_Vector *Z) {
   for (int j = 0; j < nsum; j++)
     lsum(LEN(x), a[j], DATA(x), 1.0, DATA(Y[j]), DATA(Z[j]));
   return 0;
@@ -74,7 +61,8 @@ WIDE static int scale_add_multi(int nsum, sunrealtype *a, N_Vector x, N_Vector *
 
 /* Z[j][i] = a[j] X[i] + Y[j][i] */
 WIDE static int scale_add_multi_array(int nvec, int nsum, sunrealtype *a,
-                                 N_Vector *X, N_Vector **Y, N_Vector **Z) {
+                                      N_Vector *X, N_Vector **Y,
+                                      N_Vector **Z) {
   for (int i = 0; i < nvec; i++)
     for (int j = 0; j < nsum; j++)
       lsum(LEN(X[i]), a[j], DATA(X[i]), 1.0, DATA(Y[j][i]), DATA(Z[j][i]));
@@ -124,7 +112,9 @@ WIDE static void combine_passes(int nsum, const sunrealtype *c, N_Vector *X,
   sunrealtype *zd = DATA(z);
   N_Vector x0 = XX ? XX[0][i] : X[0]; /* (NV_DATA_S does not parenthesise) */
   const sunrealtype *x0d = DATA(x0);
-  for (sunindextype k = 0; k < n; k++) zd[k] = c[0] * x0d[k];
+#define E(k) (c[0] * x0d[k])
+  MUSKX__EACH(n, zd, E);
+#undef E
   for (int j = 1; j < nsum; j++) {
     N_Vector xj = XX ? XX[j][i] : X[j];
     lsum(n, c[j], DATA(xj), 1.0, zd, zd);
@@ -167,7 +157,9 @@ WIDE static int scale_array(int nvec, sunrealtype *c, N_Vector *X, N_Vector *Z) 
     const sunrealtype *xd = DATA(X[i]);
     sunrealtype *zd = DATA(Z[i]);
     sunindextype n = LEN(X[i]);
-    for (sunindextype k = 0; k < n; k++) zd[k] = c[i] * xd[k];
+#define E(k) (c[i] * xd[k])
+    MUSKX__EACH(n, zd, E);
+#undef E
   }
   return 0;
 }

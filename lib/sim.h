@@ -337,6 +337,11 @@ void muskx__dae_free(muskx_sim *s);
 SUNMatrix muskx__sparse_matrix_new(sunindextype rows, sunindextype cols,
                                    sunindextype nnz, int type,
                                    SUNContext ctx);
+/* sunmatrix_dense_fast.c: SUNDenseMatrix() whose zero, copy,
+   scale-add-identity and clone are the library's optimised, bit-identical
+   copies. */
+SUNMatrix muskx__dense_matrix_new(sunindextype rows, sunindextype cols,
+                                  SUNContext ctx);
 /* nvector_fast.c: a serial vector whose hot operations are the library's
    optimised copies of SUNDIALS' own (bit-identical results but for the
    weighted RMS norm's summation order); NULL when out of memory. Every vector the integrators clone from is made here. */

@@ -367,7 +367,7 @@ static muskx_status attach_direct(muskx_sim *s, muskx_linear_solver ls, int n) {
        factors afresh with pivoting. */
     if (s->LS) SUNLinSol_KLUGetCommon(s->LS)->scale = 0;
   } else {
-    s->A = SUNDenseMatrix(n, n, s->ctx);
+    s->A = muskx__dense_matrix_new(n, n, s->ctx);
     if (s->A)
       s->LS = ls == MUSKX_LS_LAPACK ? muskx__lapack_ls(s->y, s->A, s->ctx)
                                     : muskx__dense_ls_new(s->y, s->A, s->ctx);

@@ -2,7 +2,8 @@
  * test_nvector.c -- the library's serial vector kernels (lib/nvector_fast.c)
  * give bit-identical results to SUNDIALS' own N_VNew_Serial operations,
  * special cases included (N_VLinearSum with a == b, a == -b, +-1, in
- * place), so that a run does not depend on which ones CVODE calls; except
+ * place), at every length around the kernels' blocks of four, so that a
+ * run does not depend on which ones CVODE calls; except
  * the weighted RMS norm (partial sums), held to a long double reference.
  */
 #include <check.h>
@@ -17,7 +18,10 @@
 #include "sim.h"
 #include "testutil.h"
 
-#define N 37
+/* lengths: every remainder of the kernels' blocks of four
+   (lib/nvector_block.h) around Boehm's 8, and a longer odd one */
+static const int lengths[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 37};
+static int N = 37;
 
 static SUNContext ctx;
 static N_Vector fx, fy, fz, sx, sy, sz; /* fast and stock */
@@ -35,11 +39,10 @@ static void fill(unsigned seed) {
 }
 
 static int same(N_Vector a, N_Vector b) {
-  return memcmp(NV_DATA_S(a), NV_DATA_S(b), N * sizeof(double)) == 0;
+  return memcmp(NV_DATA_S(a), NV_DATA_S(b), (size_t)N * sizeof(double)) == 0;
 }
 
-static void setup(void) {
-  ck_assert_int_eq(SUNContext_Create(NULL, &ctx), 0);
+static void make_vectors(void) {
   fx = muskx__nvector_new(N, ctx);
   fy = N_VClone(fx); /* clones keep the library's kernels */
   fz = N_VClone(fx);
@@ -50,13 +53,33 @@ static void setup(void) {
   ck_assert_ptr_nonnull(sz);
 }
 
-static void teardown(void) {
+static void free_vectors(void) {
   N_Vector v[6] = {fx, fy, fz, sx, sy, sz};
   for (int i = 0; i < 6; i++) N_VDestroy(v[i]);
+}
+
+static void setup(void) {
+  ck_assert_int_eq(SUNContext_Create(NULL, &ctx), 0);
+  N = 37;
+  make_vectors();
+}
+
+static void teardown(void) {
+  free_vectors();
   SUNContext_Free(&ctx);
 }
 
-START_TEST(linear_sum_matches_every_special_case) {
+/* runs a check at every length of `lengths` */
+static void at_every_length(void (*check)(void)) {
+  for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
+    free_vectors();
+    N = lengths[i];
+    make_vectors();
+    check();
+  }
+}
+
+static void check_linear_sum(void) {
   const double ab[][2] = {{1, 1},   {1, -1},    {-1, 1},   {1, 0.37},
                           {0.37, 1}, {-1, 0.37}, {0.37, -1}, {0.37, 0.37},
                           {0.37, -0.37}, {-2.5, 1e-3}, {0, 0}, {0, 2}};
@@ -65,18 +88,22 @@ START_TEST(linear_sum_matches_every_special_case) {
     fill((unsigned)k + 1);
     N_VLinearSum(a, fx, b, fy, fz);
     N_VLinearSum(a, sx, b, sy, sz);
-    ck_assert_msg(same(fz, sz), "z = %g x + %g y", a, b);
+    ck_assert_msg(same(fz, sz), "z = %g x + %g y, length %d", a, b, N);
     N_VLinearSum(a, fx, b, fy, fy); /* in place, z == y */
     N_VLinearSum(a, sx, b, sy, sy);
-    ck_assert_msg(same(fy, sy), "y = %g x + %g y", a, b);
+    ck_assert_msg(same(fy, sy), "y = %g x + %g y, length %d", a, b, N);
     N_VLinearSum(a, fx, b, fy, fx); /* in place, z == x */
     N_VLinearSum(a, sx, b, sy, sx);
-    ck_assert_msg(same(fx, sx), "x = %g x + %g y", a, b);
+    ck_assert_msg(same(fx, sx), "x = %g x + %g y, length %d", a, b, N);
   }
+}
+
+START_TEST(linear_sum_matches_every_special_case) {
+  at_every_length(check_linear_sum);
 }
 END_TEST
 
-START_TEST(the_other_kernels_match) {
+static void check_other_kernels(void) {
   const double c[] = {1, -1, 0.37, 0};
   for (int k = 0; k < 4; k++) {
     fill(100u + (unsigned)k);
@@ -107,6 +134,8 @@ START_TEST(the_other_kernels_match) {
   w1 = N_VMin(fy), w2 = N_VMin(sy);
   ck_assert(memcmp(&w1, &w2, sizeof w1) == 0);
 }
+
+START_TEST(the_other_kernels_match) { at_every_length(check_other_kernels); }
 END_TEST
 
 /* The weighted RMS norm is the one kernel computed differently (partial

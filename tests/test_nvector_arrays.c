@@ -172,6 +172,8 @@ START_TEST(array_operations_match_the_fallbacks) {
      inherit, not introduce */
   for (zeros = 0; zeros < 2; zeros++) {
     run_all(8);  /* Boehm's state count */
+    for (int n = 2; n <= 7; n++) run_all(n); /* each remainder of the
+                                                blocks of four */
     run_all(37); /* a longer, odd length */
     run_all(1);
   }
