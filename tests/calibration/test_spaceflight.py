@@ -203,6 +203,11 @@ KNOWN_UNMET = {
                     "hipsite branch's" % (),
     "ALN12hip": CYCLE_NOTE + "alendronate total hip +3.44 %% at 12 months "
                 "(+2.0..+3.3): remodelling space plus k_sec, as denosumab12m" % (),
+    "DMABpth6m": "PTH -14.7 % at day 180 in Makras's protocol (+35.5 % at "
+                 "day 90; Makras 2013: still raised at month 6): by month 6 "
+                 "the formation period of the sites resorbed before the drug "
+                 "is over (P1NP -81 %), and the supplement (700 -> 1700 "
+                 "mg/day) alone lowers the rest-state PTH by ~15 %",
     "ALN3m": CYCLE_NOTE + "alendronate resorption marker -42.9 %% at 3 months "
              "(-45..-70): h_aoc refitted 0.468 -> 0.532, kappa_R 1.26 -> 1.84" % (),
 }
@@ -585,6 +590,13 @@ def main():
              100 * (at(MKA, "PTH", 30) / MKA["PTH"][0] - 1), 100 * (max(MKA["PTH"]) / MKA["PTH"][0] - 1),
              max(range(len(MKA["PTH"])), key=lambda i: MKA["PTH"][i]),
              100 * (min(MKA["Ca"]) / MKA["Ca"][0] - 1))),
+        # The same abstract: in group A PTH was still raised at month 6
+        #   (direction; the size was not read). Tested: PTH on day 180
+        #   (before the second injection) above its day-0 value.
+        ("DMABpth6m denosumab + 1 g Ca/day: PTH still above day 0 at month 6 (Makras 2013)",
+         at(MKA, "PTH", 180) > MKA["PTH"][0],
+         "%+.1f %% at day 180 (%+.1f %% at day 90)" % (
+             100 * (at(MKA, "PTH", 180) / MKA["PTH"][0] - 1), 100 * (at(MKA, "PTH", 90) / MKA["PTH"][0] - 1))),
         ("DMABsupp denosumab + 2 g Ca/day in month 1: PTH -7.7..+1.7 % at month 1 (Makras 2013 -3.0 +- 4.7)",
          -7.7 <= 100 * (at(MKB, "PTH", 30) / MKB["PTH"][0] - 1) <= 1.7,
          "%+.1f %% at day 30 (peak %+.0f %%; Ca nadir %+.1f %%)" % (
