@@ -193,8 +193,8 @@ KNOWN_UNMET = {
               "the largest absolute gain is cortical). The hip's flight loss "
               "is mostly trabecular (Lang 2004 QCT, fitting rows) and its drug "
               "gain mostly cortical: with the same compartments for both, the "
-              "trabecular one carries both. Tried: an intracortical remodelling "
-              "surface (k_por 1, off in the shipped model) gives 0.32 at these "
+              "trabecular one carries both. Tried, not kept: an intracortical "
+              "remodelling surface law gives 0.32 at these "
               "values and 0.36 after a refit, with the flight cortical loss "
               "-0.57 %/month (Lang -0.4..-0.5); models/README.md, hipsite",
     # Issue 17, site branch (see SITE_NOTE): the new misses, each with its number.
