@@ -106,6 +106,27 @@ def t_half_recovery(res, key, t0=180):
     return float("inf")
 
 
+def mn_gain(res, comp, t):
+    """% change of a compartment's mineral content Mn from day 0."""
+    return 100 * (at(res, comp + ".Mn", t) / res[comp + ".Mn"][0] - 1)
+
+
+def model_value(name):
+    """A plain numeric parameter value of the shipped model (phi_hip ...)."""
+    m = re.search(r"^  %s: \{value: ([0-9.eE+-]+)" % re.escape(name), open(MODEL).read(), re.M)
+    return float(m.group(1))
+
+
+def qct_cort_share(res, t=1095):
+    """Cortical share of the total hip mineral gain at t (QCThip)."""
+    phi = model_value("phi_hip")
+    trab, cort = phi * mn_gain(res, "hip_t", t), (1 - phi) * mn_gain(res, "hip_c", t)
+    return cort / (trab + cort)
+
+
+# LeBlanc 1990's bed rest: 17 weeks = 119 days, in months of 30 days.
+BR_MONTHS = 119 / 30
+
 # Total calcium intake of the drug-trial participants, mg/day (see main()).
 TRIAL_CA_INTAKE = 1700
 
@@ -164,12 +185,26 @@ KNOWN_UNMET = {
                   "range): the cortical compartments lose faster while their "
                   "coupled formation waits for the cycle (was -0.397, just "
                   "short of -0.4)" % (),
+    # Issue 17, hipsite branch: a new check the model does not meet.
+    "QCThip": "cortical share of the 36-month denosumab hip mineral gain 0.26 "
+              "(hip trabecular compartment +14.5 %, cortical +4.0 %; Genant 2013: "
+              "the largest absolute gain is cortical). The hip's flight loss "
+              "is mostly trabecular (Lang 2004 QCT, fitting rows) and its drug "
+              "gain mostly cortical: with the same compartments for both, the "
+              "trabecular one carries both. Tried, not kept: an intracortical "
+              "remodelling surface law gives 0.32 at these "
+              "values and 0.36 after a refit, with the flight cortical loss "
+              "-0.57 %/month (Lang -0.4..-0.5); models/README.md, hipsite",
     # Issue 17, site branch (see SITE_NOTE): the new misses, each with its number.
     "S3": SITE_NOTE + "the weight-bearing mean of lumbar spine and total hip "
           "(BMD_wb_pct) falls -6.84 % in 6 months (seed 8-12 %, 'site "
           "dependent, large spread'; -7.0 % before the dmabca branch); "
           "before the site branch BMD_wb_pct was the trabecular "
-          "compartment bone_t (-9.9 %)",
+          "compartment bone_t (-9.9 %). The tabulated site data say the "
+          "same (issue 17, hipsite): the spine/hip mean of the fitting rows "
+          "at 180 days is -7.1 % (LeBlanc 2000: spine -6.3, femoral neck "
+          "and trochanter -6.8 / -9.2) and -6.9 % (Lang 2004: -5.3 / -8.6), "
+          "so the seed's 8-12 % is not what the site studies report",
     "S11": SITE_NOTE + "whole-skeleton CTX overshoots in the first 2 weeks "
            "(+43.9 % on day 10, +34.8 % on day 60; dmabca refit, kappa_R "
            "1.84, h_aoc 0.53): the fast osteoclast-activity layer (aOC) "
@@ -250,6 +285,9 @@ def main():
     MK0 = simulate(a.muskx, {"calcium_intake": ([0], [700])},
                    dict(PM, dmab_dose=60), t_end=182, steady=True)
     G38 = simulate(a.muskx, {"loading": ([0], [0.38])}, t_end=545)   # Mars surface gravity
+    # the menopause itself: postmenopausal switched on at day 0 from the
+    # healthy adult's rest state (no steady start), 10 years (SWAN, MENO)
+    MENO = simulate(a.muskx, None, PM, t_end=3650)
     disuse = {"loading": ([0], [0])}
     U = simulate(a.muskx, disuse, t_end=1095)
     SCI = simulate(a.muskx, disuse, {"dmab_dose": 60, "dmab_start": 450}, t_end=815)
@@ -292,12 +330,16 @@ def main():
          0.4 <= at(B, "BMD_hip_pct", 180) / at(F, "BMD_hip_pct", 180) <= 0.8,
          "ratio %.2f (legacy WB compartment %.2f)" % (at(B, "BMD_hip_pct", 180) / at(F, "BMD_hip_pct", 180),
                                                    at(B, "BMD_wb_pct", 180) / wb180)),
-        ("BRhip bed rest: total hip -0.8..-1.3 %/month (LeBlanc 1990: neck -0.92, trochanter -1.18)",
-         -1.3 <= at(B, "BMD_hip_pct", 180) / 6 <= -0.8, "%.2f %%/month" % (at(B, "BMD_hip_pct", 180) / 6)),
-        ("BRspine bed rest: lumbar spine -0.6..-1.2 %/month (LeBlanc 1990: -1.0)",
-         -1.2 <= at(B, "BMD_spine_pct", 180) / 6 <= -0.6, "%.2f %%/month" % (at(B, "BMD_spine_pct", 180) / 6)),
-        ("BRwb bed rest: whole body -0.25..-0.45 %/month (LeBlanc 1990: -0.36)",
-         -0.45 <= at(B, "BMD_wholebody_pct", 180) / 6 <= -0.25, "%.2f %%/month" % (at(B, "BMD_wholebody_pct", 180) / 6)),
+        # BRhip, BRspine, BRwb: LeBlanc 1990's rates are over its 17 weeks
+        #   (119 days), so they are read at day 119 of the bed rest (until
+        #   issue 17's hipsite branch at day 180, past the study's end,
+        #   where the loss has slowed: hip -0.78 %/month then)
+        ("BRhip bed rest: total hip -0.8..-1.3 %/month over 17 weeks (LeBlanc 1990: neck -0.92, trochanter -1.18)",
+         -1.3 <= at(B, "BMD_hip_pct", 119) / BR_MONTHS <= -0.8, "%.2f %%/month" % (at(B, "BMD_hip_pct", 119) / BR_MONTHS)),
+        ("BRspine bed rest: lumbar spine -0.6..-1.2 %/month over 17 weeks (LeBlanc 1990: -1.0)",
+         -1.2 <= at(B, "BMD_spine_pct", 119) / BR_MONTHS <= -0.6, "%.2f %%/month" % (at(B, "BMD_spine_pct", 119) / BR_MONTHS)),
+        ("BRwb bed rest: whole body -0.25..-0.45 %/month over 17 weeks (LeBlanc 1990: -0.36)",
+         -0.45 <= at(B, "BMD_wholebody_pct", 119) / BR_MONTHS <= -0.25, "%.2f %%/month" % (at(B, "BMD_wholebody_pct", 119) / BR_MONTHS)),
         # Gravity dose-response. No human partial-gravity bone data exist;
         #   in mice under partial weight-bearing (20, 40, 70 % of body
         #   weight for 21 days) bone loss fell linearly with the load (Ellman
@@ -521,6 +563,37 @@ def main():
          3.65 <= at(A1, "DMB_trab_pct", 730) <= 10.95,
          "%.2f %% from day 0 (vs the healthy baseline %.2f %%)" % (at(A1, "DMB_trab_pct", 730),
                                                                  at(A1, "mineral_degree_wb_pct", 730))),
+        # MENO (issue 17, hipsite): the trial population's rest state has to
+        #   come from a menopause that loses bone at both sites alike.
+        #   Greendale GA et al. (2012) J Bone Miner Res 27:111-118 (SWAN,
+        #   abstract; 862 women followed from 5 years before to 5 years
+        #   after the final menstrual period): cumulative 10-year loss
+        #   lumbar spine 10.6 %, femoral neck 9.1 %. Tested (ours): 10 years
+        #   after postmenopausal is switched on, spine -5.3..-15.9 % and
+        #   total hip -4.6..-13.7 % (+-50 %; the model has no femoral neck,
+        #   total hip stands for it), hip/spine loss ratio 0.6..1.2 (SWAN
+        #   0.86). A step at day 0 instead of a transition over years.
+        ("MENO menopause, 10 years: spine -5.3..-15.9, hip -4.6..-13.7 %, hip/spine 0.6-1.2 (SWAN 10.6 / 9.1 %)",
+         -15.9 <= at(MENO, "BMD_spine_pct", 3650) <= -5.3 and -13.7 <= at(MENO, "BMD_hip_pct", 3650) <= -4.6 and
+         0.6 <= at(MENO, "BMD_hip_pct", 3650) / at(MENO, "BMD_spine_pct", 3650) <= 1.2,
+         "spine %.2f %%, hip %.2f %%" % (at(MENO, "BMD_spine_pct", 3650), at(MENO, "BMD_hip_pct", 3650))),
+        # QCThip (issue 17, hipsite): where the hip's denosumab gain sits.
+        #   Genant HK et al. (2013) Bone 56:482-488 (FREEDOM QCT substudy,
+        #   abstract; 36 denosumab, 26 placebo): total hip integral vBMD
+        #   +6.4 % at 36 months; "while the largest percentage differences
+        #   occurred in trabecular vBMD and BMC, the largest absolute
+        #   differences occurred in cortical vBMD and BMC". Tested (ours):
+        #   the cortical compartment's share of the 36-month total hip
+        #   mineral gain, (1 - phi_hip) dMn_c / (phi_hip dMn_t + (1 - phi_hip)
+        #   dMn_c), is 0.5..1.0, and the trabecular compartment's own
+        #   percentage gain is the larger. The model's placebo arm is its
+        #   flat rest state, so the denosumab arm alone stands for the
+        #   difference. (The integral +6.4 % is not tested here: it is the
+        #   validation row V-FREEDOM-hip's trial.)
+        ("QCThip denosumab 36 months: cortical share of the hip gain 0.5-1.0, trabecular % gain larger (Genant 2013)",
+         0.5 <= qct_cort_share(D8) <= 1.0 and mn_gain(D8, "hip_t", 1095) > mn_gain(D8, "hip_c", 1095),
+         "cortical share %.2f (trabecular %+.1f %%, cortical %+.1f %%)" % (qct_cort_share(D8), mn_gain(D8, "hip_t", 1095),
+                                                                        mn_gain(D8, "hip_c", 1095))),
         # DMAB5y/8y: FREEDOM extension, long-term group, change from FREEDOM
         #   baseline: 5 years lumbar spine +13.7 %, total hip +7.0 %
         #   (Papapoulos S et al. 2012 J Bone Miner Res 27:694-701, abstract);
