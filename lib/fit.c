@@ -332,9 +332,8 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
   muskx_fit *f = arg;
   size_t n = (size_t)f->n;
   muskx__fit_outcome o;
-  if (f->accuracy != NULL) f->accuracy(f->accuracy_ctx, worker, 0);
-  muskx_status st = muskx__fit_local(f, worker, -1, f->start + k * n,
-                                     f->theta + k * n, &o);
+  muskx_status st = muskx__fit_search(f, worker, f->start + k * n,
+                                      f->theta + k * n, &o);
   /* A drawn start whose callback fails at the start point is drawn again
      (fit_starts.c); the start reported is the one that ran. A start from
      the caller's table (or the caller's first start) is kept as given. */
@@ -343,15 +342,8 @@ static muskx_status run_start(void *arg, int worker, size_t k) {
                   a < MUSKX__FIT_REDRAWS;
        a++) {
     muskx__fit_redraw(f, k, a, f->start + k * n);
-    st = muskx__fit_local(f, worker, -1, f->start + k * n, f->theta + k * n,
-                          &o);
-  }
-  /* The search ran at the cheaper accuracy: its end point is reported
-     at the full one (one evaluation). */
-  if (f->accuracy != NULL) {
-    f->accuracy(f->accuracy_ctx, worker, 1);
-    if (st == MUSKX_OK && !isnan(o.nllh))
-      o.nllh = muskx__fit_eval(f, worker, f->theta + k * n), o.evals++;
+    st = muskx__fit_search(f, worker, f->start + k * n, f->theta + k * n,
+                           &o);
   }
   store(f, k, &o);
   return st;

@@ -169,6 +169,13 @@ void muskx__lsq_close(muskx__lsq *t, muskx_status st,
 muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
                               const double *x0, double *x,
                               muskx__fit_outcome *out);
+/* muskx__fit_local of all parameters from x0, with two accuracies
+   (muskx_fit_set_accuracy): the search at the cheaper one, the end
+   point's nllh at the full one, so that every result a run compares or
+   reports is at one accuracy. Without the callback: muskx__fit_local. */
+muskx_status muskx__fit_search(const muskx_fit *f, int worker,
+                               const double *x0, double *x,
+                               muskx__fit_outcome *out);
 /* fit_restart.c: nllh within this of the best start's counts as the
    same optimum (as muskx fit's "starts within 0.1 of the best"). */
 #define MUSKX__FIT_SAME 0.1

@@ -226,6 +226,19 @@ done:
   return st;
 }
 
+muskx_status muskx__fit_search(const muskx_fit *f, int worker,
+                               const double *x0, double *x,
+                               muskx__fit_outcome *out) {
+  if (f->accuracy != NULL) f->accuracy(f->accuracy_ctx, worker, 0);
+  muskx_status st = muskx__fit_local(f, worker, -1, x0, x, out);
+  if (f->accuracy != NULL) {
+    f->accuracy(f->accuracy_ctx, worker, 1);
+    if (st == MUSKX_OK && !isnan(out->nllh))
+      out->nllh = muskx__fit_eval(f, worker, x), out->evals++;
+  }
+  return st;
+}
+
 double muskx__fit_eval(const muskx_fit *f, int worker, const double *x) {
   if (f->obj != NULL) {
     double v = NAN;

@@ -67,15 +67,8 @@ muskx_status muskx__fit_restart(const muskx_fit *f, int worker, size_t k,
     g.maxiter = f->maxiter - out->iters;
     perturb(f, k, a, x, y0);
     muskx__fit_outcome o;
-    /* Two accuracies: the search at the cheaper one, its end point
-       judged at the full one, as out->nllh was (fit.c, run_start). */
-    if (f->accuracy != NULL) f->accuracy(f->accuracy_ctx, worker, 0);
-    st = muskx__fit_local(&g, worker, -1, y0, y, &o);
-    if (f->accuracy != NULL) {
-      f->accuracy(f->accuracy_ctx, worker, 1);
-      if (st == MUSKX_OK && !isnan(o.nllh))
-        o.nllh = muskx__fit_eval(f, worker, y), o.evals++;
-    }
+    /* judged at the full accuracy, as out->nllh was (fit.c, run_start) */
+    st = muskx__fit_search(&g, worker, y0, y, &o);
     if (st == MUSKX_OK) {
       out->iters += o.iters;
       out->evals += o.evals;
