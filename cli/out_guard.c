@@ -71,18 +71,6 @@ int cli_outs_distinct(const cli_command *cmd, int n, const char *const *opts,
   return 0;
 }
 
-/* 1 when the token [s, s + n) of the problem file at problem, a table
-   name (relative to the problem's folder, as PEtab says), is the file out. */
-static int names_file(const struct stat *out, const char *problem,
-                      const char *s, size_t n) {
-  char buf[PATH_MAX];
-  const char *slash = strrchr(problem, '/');
-  int dirlen = s[0] == '/' || slash == NULL ? 0 : (int)(slash - problem) + 1;
-  if ((size_t)dirlen + n >= sizeof buf) return 0;
-  snprintf(buf, sizeof buf, "%.*s%.*s", dirlen, problem, (int)n, s);
-  return same_file(out, buf);
-}
-
 int cli_out_not_petab_input(const char *path, const char *problem,
                             const muskx_petab *pb) {
   struct stat out;
@@ -90,30 +78,19 @@ int cli_out_not_petab_input(const char *path, const char *problem,
   if (path == NULL || strcmp(path, "-") == 0 || stat(path, &out) != 0 ||
       !S_ISREG(out.st_mode))
     return 0;
-  /* The tables are the problem file's words ending in .tsv (parameter_file:
-     p.tsv, measurement_files: [m.tsv]...): the library keeps no list. */
-  FILE *fp = fopen(problem, "r");
-  if (fp == NULL) return 0;
-  char *text = NULL;
-  size_t cap = 0;
-  ssize_t len;
-  int hit = 0;
-  while (!hit && (len = getline(&text, &cap, fp)) >= 0) {
-    for (char *p = text; !hit && *p != '\0';) {
-      size_t n = strcspn(p, " \t\r\n,[]{}'\"#");
-      if (n >= 4 && strncmp(p + n - 4, ".tsv", 4) == 0) {
-        hit = names_file(&out, problem, p, n);
-        if (hit) cli_error("refusing to write '%s': it is the PEtab table '%.*s' "
-                           "of '%s', an input of this run", path, (int)n, p,
-                           problem);
-      }
-      p += n;
-      if (*p != '\0') p++;
-    }
+  /* the tables (muskx_petab_file 1, 3, 4, 5; the model, 2, was checked
+     above with every file it imports), named as the problem names them */
+  const char *slash = strrchr(problem, '/');
+  size_t dirlen = slash == NULL ? 0 : (size_t)(slash - problem) + 1;
+  for (int i = 1; muskx_petab_file(pb, i) != NULL; i++) {
+    const char *table = muskx_petab_file(pb, i);
+    if (i == 2 || !same_file(&out, table)) continue;
+    if (dirlen > 0 && strncmp(table, problem, dirlen) == 0) table += dirlen;
+    cli_error("refusing to write '%s': it is the PEtab table '%s' of '%s', "
+              "an input of this run", path, table, problem);
+    return -1;
   }
-  free(text);
-  fclose(fp);
-  return hit ? -1 : 0;
+  return 0;
 }
 
 int cli_out_not_srun_input(const char *path, const cli_srun *runs, int nruns) {

@@ -1462,6 +1462,11 @@ MUSKX_API muskx_status muskx_petab_param_info(const muskx_petab *pb, int k,
                                               double *nominal);
 /* Number of measurements (rows of the measurement table); -1 for NULL. */
 MUSKX_API int muskx_petab_nmeasurements(const muskx_petab *pb);
+/* The files the problem was read from: index 0 is the problem file, then
+   its parameter, model, observable, condition and measurement files (paths
+   as opened, resolved against the problem's folder), so that a tool can
+   refuse to write its output over one of them. NULL out of range. */
+MUSKX_API const char *muskx_petab_file(const muskx_petab *pb, int index);
 
 /*
  * Evaluates the problem at theta (muskx_petab_nparams() values on the

@@ -64,6 +64,11 @@ int muskx_petab_nmeasurements(const muskx_petab *pb) {
   return pb ? pb->nmeas : -1;
 }
 
+const char *muskx_petab_file(const muskx_petab *pb, int index) {
+  if (pb == NULL || index < 0 || index > MUSKX__PETAB_NFILES) return NULL;
+  return index == 0 ? pb->yaml_path : pb->files[index - 1];
+}
+
 static const muskx__petab_param *theta_param(const muskx_petab *pb, int k) {
   if (pb == NULL || k < 0 || k >= pb->ntheta) return NULL;
   return &pb->params[pb->theta_param[k]];

@@ -134,8 +134,15 @@ typedef struct muskx__petab_experiment {
   int has_inf;                /* a measurement at steady state */
 } muskx__petab_experiment;
 
+/* The input files of a problem, as muskx_petab_file() numbers them
+   after the problem file (0). */
+#define MUSKX__PETAB_NFILES 5
+
 struct muskx_petab {
   char *yaml_path;
+  char *files[MUSKX__PETAB_NFILES]; /* parameter, model, observable,
+                                       condition, measurement file: paths
+                                       as opened (for muskx_petab_file) */
   muskx_model *model;         /* the augmented model (owned) */
   muskx__tsv measurements_table; /* kept for the simulations table */
   muskx__tsv parameters_table;   /* kept for a table of fitted values */

@@ -591,7 +591,7 @@ muskx_status muskx__petab_read(const char *yaml_path,
   muskx__loc loc = {yaml_path, 0, 0};
   muskx__yaml_node *root = NULL;
   muskx__tsv *tp = &pb->parameters_table, to = {0}, tc = {0};
-  char *files[5] = {NULL};
+  char **files = pb->files; /* kept for muskx_petab_file() */
   char *dir = NULL;
   muskx__folders scope = {NULL, 0};
   if ((pb->yaml_path = muskx__strdup(yaml_path)) == NULL) return NOMEM();
@@ -668,7 +668,6 @@ done:
   muskx__yaml_free(root);
   muskx__tsv_free(&to);
   muskx__tsv_free(&tc);
-  for (int k = 0; k < 5; k++) muskx__free(files[k]);
   muskx__free(dir);
   return st;
 }
@@ -698,6 +697,7 @@ void muskx__petab_clear(struct muskx_petab *pb) {
     muskx__free(pb->exps[i].times);
   }
   muskx__free(pb->yaml_path);
+  for (int k = 0; k < MUSKX__PETAB_NFILES; k++) muskx__free(pb->files[k]);
   muskx__free(pb->params);
   muskx__free(pb->theta_param);
   muskx__free(pb->obs);

@@ -574,6 +574,16 @@ cp pe/model.yaml pe_model.orig
 rc=$?
 [ $rc -eq 1 ] && cmp -s pe/model.yaml pe_model.orig
 check "petab --simulations the model: refused, untouched" $? "exit $rc: $(cat stderr.txt)"
+# A table need not end in .tsv: the library lists the problem's files.
+mkdir -p pe_txt; cp pe/*.tsv pe/model.yaml pe_txt/
+mv pe_txt/measurements.tsv pe_txt/measurements.txt
+sed 's/measurements\.tsv/measurements.txt/' pe/problem.yaml > pe_txt/problem.yaml
+cp pe_txt/measurements.txt pe_txt_measurements.orig
+"$muskx" petab pe_txt/problem.yaml --simulations pe_txt/measurements.txt > /dev/null 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && cmp -s pe_txt/measurements.txt pe_txt_measurements.orig &&
+  grep -q "PEtab table 'measurements.txt'" stderr.txt
+check "petab --simulations a measurement table named .txt: refused, untouched" $? "exit $rc: $(cat stderr.txt)"
 "$muskx" petab pe/problem.yaml --simulations pe/sims.tsv > /dev/null 2> stderr.txt &&
   [ "$(head -c 13 pe/sims.tsv)" = "observableId	" ]
 check "petab --simulations a new file: written" $? "$(cat stderr.txt)"

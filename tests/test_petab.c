@@ -190,6 +190,25 @@ START_TEST(the_parameters_table_takes_the_values_of_theta) {
 }
 END_TEST
 
+/* The problem file, then its five inputs as the problem file names them
+   (tests/petab/relax/problem.yaml), each resolved against its folder. */
+START_TEST(the_files_are_the_problem_and_the_ones_it_names) {
+  muskx_petab *pb = load();
+  const char *want[] = {RELAX,
+                        "tests/petab/relax/parameters.tsv",
+                        "tests/petab/relax/model.yaml",
+                        "tests/petab/relax/observables.tsv",
+                        "tests/petab/relax/conditions.tsv",
+                        "tests/petab/relax/measurements.tsv"};
+  for (int i = 0; i < 6; i++)
+    ck_assert_str_eq(muskx_petab_file(pb, i), want[i]);
+  ck_assert_ptr_null(muskx_petab_file(pb, 6));
+  ck_assert_ptr_null(muskx_petab_file(pb, -1));
+  ck_assert_ptr_null(muskx_petab_file(NULL, 0));
+  muskx_petab_free(pb);
+}
+END_TEST
+
 START_TEST(bad_arguments_are_refused_without_a_crash) {
   muskx_petab *pb = NULL;
   muskx_error err;
@@ -268,6 +287,7 @@ int main(void) {
   tcase_add_loop_test(tc, the_gradient_and_jacobian_follow_the_closed_forms, 0, 3);
   tcase_add_test(tc, the_simulations_table_is_the_measurement_table_with_simulations);
   tcase_add_test(tc, the_parameters_table_takes_the_values_of_theta);
+  tcase_add_test(tc, the_files_are_the_problem_and_the_ones_it_names);
   tcase_add_test(tc, bad_arguments_are_refused_without_a_crash);
   tcase_add_test(tc, threads_share_one_problem);
   suite_add_tcase(s, tc);
