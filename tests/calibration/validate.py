@@ -2,15 +2,19 @@
 """validate.py -- models/calibration/VALIDATION.md, run: model vs published.
 
 Every held-out outcome of VALIDATION.md is simulated with build/muskx on
-models/crosstalk/spaceflight.yaml under its protocol (defined below in the
-words of VALIDATION.md) and judged on its two-sided acceptance range. One
-line per outcome:
+models/crosstalk/spaceflight.yaml under its protocol and judged on its
+two-sided acceptance range. A protocol is either defined below in the words
+of VALIDATION.md (input tables for `muskx simulate`) or, for the outcomes
+declared on 2026-12-05 and later, a scenario file a user would write
+(scenarios/validation/NAME.yaml, fixed output names and `drug:` entries,
+run with `muskx run`; named "sc:NAME" below). One line per outcome:
 
   PASS    V-id  model X UNIT  published TEXT  accept [LO, HI]  (protocols)
   (V-id/part: a second number of the same VALIDATION.md row)
   FAIL    ...
-  MISSING ...   (an output or parameter the outcome needs is not in the
-                 model yet; the stand-in value, if any, is shown, not judged)
+  MISSING ...   (an output, parameter or drug agent the outcome needs is not
+                 in the model yet; the stand-in value, if any, is shown, not
+                 judged)
   WITHDRAWN ... (listed under "Withdrawn" in VALIDATION.md: used for fitting
                  since; the value is shown, not judged or counted)
 
@@ -20,6 +24,7 @@ report, not a gate: the exit status is 0 whenever the report was produced
 (1 only if build/muskx is missing or fails). Nothing here is fitted.
 
 Usage: python3 tests/calibration/validate.py [--muskx build/muskx] [--models DIR]
+                                            [--scenarios DIR]
 Python 3 standard library only.
 """
 import argparse
@@ -35,6 +40,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODELS = os.path.join(ROOT, "models")
 VALIDATION_MD = os.path.join(MODELS, "calibration", "VALIDATION.md")
+SCENARIOS = os.path.join(ROOT, "scenarios", "validation")
 
 # While the site-resolved outputs are not in the model, this stand-in is
 # printed next to MISSING (trabecular-rich weight-bearing site), never judged.
@@ -52,10 +58,18 @@ class Model:
     a protocol that stops a drug, its dose count) are written; imports stay
     relative, so the copy runs exactly as the shipped tree."""
 
-    def __init__(self, muskx, models=MODELS):
+    def __init__(self, muskx, models=MODELS, scenarios=SCENARIOS):
         self.muskx = muskx
         self.tmp = tempfile.mkdtemp(prefix="muskx-validate-")
         shutil.copytree(models, os.path.join(self.tmp, "models"))
+        # the scenarios name ../../models/...: same layout in the copy
+        self.scen = os.path.join(self.tmp, "scenarios", "validation")
+        shutil.copytree(scenarios, self.scen)
+        self.agents = set()
+        for d, _, files in os.walk(os.path.join(self.tmp, "models")):
+            for f in files:
+                if f.endswith(".yaml"):
+                    self.agents |= agents_of(open(os.path.join(d, f)).read())
         self.path = os.path.join(self.tmp, "models", "crosstalk", "spaceflight.yaml")
         self.text = open(self.path).read()
         self.dmab_text = open(self.dmab_path()).read()
@@ -67,6 +81,20 @@ class Model:
 
     def close(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def run_scenario(self, name):
+        """scenarios/validation/NAME.yaml as a user runs it (muskx run), on
+        this copy's models; returns {column: [values]} of its time course."""
+        path = os.path.join(self.scen, name + ".yaml")
+        out = os.path.join(self.tmp, name + ".csv")
+        r = subprocess.run([self.muskx, "run", path, "-o", out, "--allow-path", self.tmp],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True)
+        if r.returncode != 0:
+            raise RuntimeError("muskx run %s failed: %s" % (name, r.stderr.strip()))
+        with open(out) as f:
+            rows = list(csv.DictReader(f))
+        return {k: [float(x[k]) for x in rows] for k in rows[0]}
 
     def run(self, tables, sets, t_end, dmab_count=None):
         text = self.text
@@ -121,6 +149,37 @@ def at(res, key, t):
 def rel(res, key, t0, t1):
     """% change of a % output between t0 and t1."""
     return 100 * ((1 + at(res, key, t1) / 100) / (1 + at(res, key, t0) / 100) - 1)
+
+
+def agents_of(text):
+    """Drug agents a model file declares (the keys of its `agents:` map)."""
+    m = re.search(r"^agents:[ \t]*\n((?:[ \t]+.*\n|[ \t]*\n)*)", text, re.M)
+    return set(re.findall(r"^  (\w+):", m.group(1), re.M)) if m else set()
+
+
+def half_recovery_days(res, key, t_end):
+    """Days after t_end until an output first gets back half of its change
+    at t_end (linear between samples); inf when it does not within the run
+    or there was no change. The kind of outcome "time to recover half the
+    loss" (Sibonga 2007's half-lives, Rittweger 2010's follow-up)."""
+    ts, ys = res["time"], res[key]
+    i0 = min(range(len(ts)), key=lambda i: abs(ts[i] - t_end))
+    y0 = ys[i0]
+    if y0 == 0:
+        return float("inf")
+    goal = y0 / 2
+    for i in range(i0 + 1, len(ts)):
+        if (ys[i] - goal) * (y0 - goal) <= 0:  # crossed (or reached) half
+            a, b = ys[i - 1], ys[i]
+            f = 1.0 if a == b else (a - goal) / (a - b)
+            return ts[i - 1] + f * (ts[i] - ts[i - 1]) - ts[i0]
+    return float("inf")
+
+
+def marker_vs(res_a, res_b, key, t):
+    """% difference of a marker between two arms at t: (1+a)/(1+b) - 1, the
+    way trials report "X % higher than in the other arm"."""
+    return 100 * ((1 + at(res_a, key, t) / 100) / (1 + at(res_b, key, t) / 100) - 1)
 
 
 FLIGHT = {"loading": ([0, 180], [0, 1])}
@@ -268,6 +327,60 @@ CASES = [
      "%", "Smith 2012: resorption raised 30 d after landing", 0.001, 150),
     ("V-P1NP-landing", ["flight180_ex"], ["P1NP_pct"], lambda r: at(r["flight180_ex"], "P1NP_pct", 210),
      "%", "Smith 2012: BSAP raised 30 d after landing", 0.001, 150),
+    # Declared 2026-12-05 (valid2), before that session's refit: protocols
+    # are the user-written scenarios scenarios/validation/*.yaml ("sc:").
+    # Months in a scenario are 30.4375 d: month 12 = day 365.25.
+    ("V-romo24-spine", ["sc:v_romo24"], ["BMD_spine_pct"], lambda r: at(r["sc:v_romo24"], "BMD_spine_pct", 730.5),
+     "%", "McClung 2018: spine +15.1 % at 24 months", 12.1, 18.1),
+    ("V-romo24-yr2", ["sc:v_romo24"], ["BMD_spine_pct"],
+     lambda r: at(r["sc:v_romo24"], "BMD_spine_pct", 730.5) - at(r["sc:v_romo24"], "BMD_spine_pct", 365.25),
+     "points (month 12 -> 24)", "McClung 2018: spine 11.3 -> 15.1 %", 1.8, 5.8),
+    ("V-romo24-hip", ["sc:v_romo24"], ["BMD_hip_pct"], lambda r: at(r["sc:v_romo24"], "BMD_hip_pct", 730.5),
+     "%", "McClung 2018: hip +3.7 % at 24 months (+4.1 at 12)", 2.2, 5.2),
+    ("V-aln-romo", ["sc:v_aln_romo140"], ["BMD_spine_pct"], lambda r: at(r["sc:v_aln_romo140"], "BMD_spine_pct", 730.5),
+     "%", "McClung 2018: alendronate then romosozumab 140 mg, spine +9.0 %", 7.0, 11.0),
+    ("V-aln-romo/hip", ["sc:v_aln_romo140"], ["BMD_hip_pct"], lambda r: at(r["sc:v_aln_romo140"], "BMD_hip_pct", 730.5),
+     "%", "McClung 2018: alendronate then romosozumab 140 mg, hip +2.6 %", 1.1, 4.1),
+    ("V-ARCH-spine24", ["sc:v_arch_romo_aln"], ["BMD_spine_pct"], lambda r: at(r["sc:v_arch_romo_aln"], "BMD_spine_pct", 730.5),
+     "%", "ARCH (Cosman 2022): romosozumab then alendronate, spine +15.2 %", 12.2, 18.2),
+    ("V-ARCH-spine24/hip", ["sc:v_arch_romo_aln"], ["BMD_hip_pct"], lambda r: at(r["sc:v_arch_romo_aln"], "BMD_hip_pct", 730.5),
+     "%", "ARCH (Cosman 2022): romosozumab then alendronate, hip +7.1 %", 5.1, 9.1),
+    ("V-ARCH-hip-ratio", ["sc:v_arch_romo_aln", "sc:v_arch_aln"], ["BMD_hip_pct"],
+     lambda r: at(r["sc:v_arch_romo_aln"], "BMD_hip_pct", 365.25) / at(r["sc:v_arch_aln"], "BMD_hip_pct", 365.25),
+     "ratio of arms", "ARCH: hip +6.2 vs +2.8 % at 12 months (2.2)", 1.5, 3.0),
+    ("V-FLEX-hip", ["sc:v_flex_stop", "sc:v_flex_continue"], ["BMD_hip_pct"],
+     lambda r: rel(r["sc:v_flex_stop"], "BMD_hip_pct", 1826.25, 3652.5) - rel(r["sc:v_flex_continue"], "BMD_hip_pct", 1826.25, 3652.5),
+     "points (stop - continue, years 5-10)", "FLEX: hip -2.4 (95 % CI -2.9..-1.8)", -3.6, -1.2),
+    ("V-FLEX-spine", ["sc:v_flex_stop", "sc:v_flex_continue"], ["BMD_spine_pct"],
+     lambda r: rel(r["sc:v_flex_stop"], "BMD_spine_pct", 1826.25, 3652.5) - rel(r["sc:v_flex_continue"], "BMD_spine_pct", 1826.25, 3652.5),
+     "points (stop - continue, years 5-10)", "FLEX: spine -3.7 (95 % CI -4.5..-3.0)", -5.55, -1.85),
+    ("V-FLEX-CTX", ["sc:v_flex_stop", "sc:v_flex_continue"], ["CTX_pct"],
+     lambda r: marker_vs(r["sc:v_flex_stop"], r["sc:v_flex_continue"], "CTX_pct", 3652.5),
+     "% (stop vs continue, year 10)", "FLEX: CTX +55.6 % vs continuing", 25, 100),
+    ("V-DATA-dmab24", ["sc:v_data_dmab"], ["BMD_spine_pct"], lambda r: at(r["sc:v_data_dmab"], "BMD_spine_pct", 730.5),
+     "%", "DATA: denosumab 24 months, spine +8.3 +- 3.4 %", 4.9, 11.7),
+    ("V-DATASwitch", ["sc:v_dataswitch_dmab_tptd"], ["agent:teriparatide", "BMD_spine_pct"],
+     lambda r: at(r["sc:v_dataswitch_dmab_tptd"], "BMD_spine_pct", 1461),
+     "%", "DATA-Switch: denosumab then teriparatide, spine +14.0 +- 6.7 % at 48 months", 7.3, 20.7),
+    ("V-BBR1-tibia", ["sc:v_bbr1_ctrl"], ["BMD_tibia_pct"], lambda r: at(r["sc:v_bbr1_ctrl"], "BMD_tibia_pct", 56),
+     "%", "Rittweger 2010: distal tibia epiphysis BMC -3.6 % in 56 d", -5.4, -1.8),
+    ("V-BBR1-tibia-half", ["sc:v_bbr1_ctrl"], ["BMD_tibia_pct"],
+     lambda r: half_recovery_days(r["sc:v_bbr1_ctrl"], "BMD_tibia_pct", 56),
+     "days to recover half the loss", "Rittweger 2010: most of the loss recovered by 12 months", 30, 365),
+    ("V-BBR1-quad", ["sc:v_bbr1_ctrl"], ["muscle_pct"], lambda r: at(r["sc:v_bbr1_ctrl"], "muscle_pct", 56),
+     "%", "Mulder 2007: quadriceps CSA -14.1 +- 5.2 % in 8 weeks", -19.3, -8.9),
+    ("V-BBR1-tibia-RVE", ["sc:v_bbr1_rve"], ["BMD_tibia_pct"], lambda r: at(r["sc:v_bbr1_rve"], "BMD_tibia_pct", 56),
+     "%", "Rittweger 2010: with RVE -0.4 % in 56 d", -1.5, 1.0),
+    ("V-BBR1-quad-RVE", ["sc:v_bbr1_rve"], ["muscle_pct"], lambda r: at(r["sc:v_bbr1_rve"], "muscle_pct", 56),
+     "%", "Mulder 2007: with RVE -3.5 +- 4.2 %", -7.7, 0.7),
+    ("V-BR90-muscle", ["sc:v_br90_ctrl"], ["muscle_pct"], lambda r: at(r["sc:v_br90_ctrl"], "muscle_pct", 90),
+     "%", "Alkner 2004: knee extensors -18, plantar flexors -29 % in 90 d", -29, -18),
+    ("V-BR90-muscle-RE", ["sc:v_br90_re"], ["muscle_pct"], lambda r: at(r["sc:v_br90_re"], "muscle_pct", 90),
+     "%", "Alkner 2004: with flywheel exercise knee extensors ~0, plantar flexors -15 %", -15, 2),
+    ("V-BR17w-ex", ["sc:v_br17w_ex"], ["BMD_spine_pct"], lambda r: at(r["sc:v_br17w_ex"], "BMD_spine_pct", 119),
+     "%", "Shackelford 2004: exercise arm spine +3 %", 1, 5),
+    ("V-BR17w-ex/hip", ["sc:v_br17w_ex"], ["BMD_hip_pct"], lambda r: at(r["sc:v_br17w_ex"], "BMD_hip_pct", 119),
+     "%", "Shackelford 2004: exercise arm hip +1 %", -1, 3),
 ]
 
 
@@ -276,22 +389,32 @@ def main():
     ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
     ap.add_argument("--models", default=MODELS,
                     help="models/ tree to validate (default: this repository's)")
+    ap.add_argument("--scenarios", default=SCENARIOS,
+                    help="folder of the validation scenarios (default: scenarios/validation)")
     a = ap.parse_args()
     if not os.access(a.muskx, os.X_OK):
         print("validate: %s missing; run make" % a.muskx)
         return 1
-    model = Model(a.muskx, a.models)
+    model = Model(a.muskx, a.models, a.scenarios)
     runs, protos, gone = {}, protocols(model), withdrawn()
     try:
         counts = {"PASS": 0, "FAIL": 0, "MISSING": 0, "WITHDRAWN": 0}
         for cid, pids, needs, value, unit, published, lo, hi in CASES:
-            missing = []
-            for pid in pids:
+            # a drug the model does not know: the scenario cannot load
+            missing = ["agent " + n[6:] for n in needs
+                       if n.startswith("agent:") and n[6:] not in model.agents]
+            for pid in pids if not missing else []:
+                if pid in runs:
+                    continue
+                if pid.startswith("sc:"):
+                    runs[pid] = model.run_scenario(pid[3:])
+                    continue
                 tables, sets, t_end, count = protos[pid]
                 sets = {k: v for k, v in sets.items() if k in model.params}
-                if pid not in runs:
-                    runs[pid] = model.run(tables, sets, t_end, count)
-            for n in needs:
+                runs[pid] = model.run(tables, sets, t_end, count)
+            for n in needs if not missing else []:
+                if n.startswith("agent:"):
+                    continue
                 if n == "postmenopausal":
                     if n not in model.params:
                         missing.append("parameter postmenopausal (run with the healthy baseline)")
@@ -307,7 +430,7 @@ def main():
             elif missing:
                 # stand-in value with the trabecular site, shown, not judged
                 sub = dict(runs)
-                for pid in pids:
+                for pid in [x for x in pids if x in runs]:
                     sub[pid] = dict(runs[pid])
                     for n in needs:
                         if n in STAND_IN and n not in sub[pid] and STAND_IN[n]:
