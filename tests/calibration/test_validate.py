@@ -12,7 +12,12 @@ not ask the model to pass; it asks the report to be honest and complete:
   - every id of models/calibration/VALIDATION.md is reported, and every
     reported id belongs to a row of VALIDATION.md (nothing made up, nothing
     dropped);
-  - every PASS/FAIL line's verdict agrees with its printed value and range.
+  - every PASS/FAIL line's verdict agrees with its printed value and range;
+  - the outcome kinds added for the 2026-12-05 rows against closed forms:
+    the time to recover half a loss on an exponential recovery of known
+    half-life (and inf when there is none), the marker difference of two
+    arms, and the agents a model file declares (a drug the model does not
+    know makes its rows MISSING, not a crash).
 
 Python 3 standard library only.
 """
@@ -37,6 +42,31 @@ def main():
         got = validate.judge(value, lo, hi)
         mc.check("judge(%g in [%g, %g])" % (value, lo, hi), got == want,
                  "%s (expected %s)" % (got, want))
+
+    # half-recovery on y(t) = L for t <= t1, L 2^-((t - t1)/h) after: the
+    # closed form is h; sampled daily, linear interpolation is within 0.3 d
+    import math
+    for loss, t1, h in [(-4.0, 56, 100.0), (3.0, 180, 37.5), (-1.0, 0, 250.0)]:
+        ts = [float(t) for t in range(0, 1200)]
+        ys = [loss if t <= t1 else loss * 2 ** (-(t - t1) / h) for t in ts]
+        got = validate.half_recovery_days({"time": ts, "x": ys}, "x", t1)
+        mc.check("half_recovery_days: exponential, half-life %g d" % h, abs(got - h) <= 0.3,
+                 "%.3f d (closed form %g)" % (got, h))
+    ts = [float(t) for t in range(0, 400)]
+    got = validate.half_recovery_days({"time": ts, "x": [-2.0 + 0.001 * t for t in ts]}, "x", 50)
+    mc.check("half_recovery_days: not back within the run is inf", math.isinf(got), "%g" % got)
+    got = validate.half_recovery_days({"time": ts, "x": [0.0] * len(ts)}, "x", 50)
+    mc.check("half_recovery_days: no change is inf", math.isinf(got), "%g" % got)
+    # FLEX reports "55.6 % higher": (1 + 0.556*...) from two arms' % changes
+    a, b = {"time": [0.0, 1.0], "m": [0.0, -22.2]}, {"time": [0.0, 1.0], "m": [0.0, -50.0]}
+    got = validate.marker_vs(a, b, "m", 1)
+    mc.check("marker_vs: -22.2 % vs -50 % is +55.6 %", abs(got - 55.6) < 1e-9, "%.6f" % got)
+    text = ("parameters:\n  k: {value: 1}\nagents:\n  denosumab:\n    dose_unit: mg\n"
+            "    routes:\n      sc: {depot: D}\n\n  romosozumab:\n    doc: x\noutputs:\n  y: k\n")
+    got = validate.agents_of(text)
+    mc.check("agents_of: the keys of the agents: map only", got == {"denosumab", "romosozumab"},
+             ", ".join(sorted(got)))
+    mc.check("agents_of: a model without agents", validate.agents_of("parameters:\n  k: 1\n") == set(), "ok")
 
     declared = set(re.findall(r"^\| (V-[A-Za-z0-9-]+) \|", open(VALIDATION_MD).read(), re.M))
     mc.check("VALIDATION.md declares outcomes", len(declared) >= 20, "%d ids" % len(declared))
@@ -69,6 +99,20 @@ def main():
     mc.check("every reported id is a VALIDATION.md row", bases <= declared,
              "unknown: %s" % ", ".join(sorted(bases - declared)) if bases - declared else "ok")
     mc.check("report ids are unique", len(reported) == len(set(reported)), "%d lines" % len(reported))
+
+    # a row whose drug the model does not declare is MISSING with the agent named
+    known = set()
+    for d, _, files in os.walk(os.path.join(mc.ROOT, "models")):
+        for f in files:
+            if f.endswith(".yaml"):
+                known |= validate.agents_of(open(os.path.join(d, f)).read())
+    for cid, pids, needs, *_ in validate.CASES:
+        for n in needs:
+            if n.startswith("agent:") and n[6:] not in known:
+                line = [x for x in lines if re.match(r"^\S+\s+%s\s" % re.escape(cid), x)]
+                mc.check("%s needs unknown agent %s: MISSING" % (cid, n[6:]),
+                         line and line[0].startswith("MISSING") and ("agent " + n[6:]) in line[0],
+                         line[0][:160] if line else "not reported")
 
     bad = []
     for m in rows:
