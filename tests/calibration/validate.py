@@ -189,7 +189,9 @@ PM = {"postmenopausal": 1}
 # The drug trials gave every participant, placebo arms included, calcium
 # (>= 1000 mg/day) and vitamin D (>= 400-800 IU/day) (FREEDOM, the phase 2
 # extensions, FRAME), on top of a diet of about 700 mg/day (women 51-70,
-# NHANES 2003-2006: Bailey RL et al. 2010 J Nutr 140:817, recalled): the
+# NHANES 2003-2006: Bailey RL et al. 2010 J Nutr 140(4):817-822, PubMed
+# 20181782, citation checked 2026-12-05; the 700 mg/day is not in the
+# abstract and was not checked): the
 # pm_* protocols run at 1700 mg/day, the steady start included (issue 17
 # calcium; models without the calcium_intake input run without it).
 # Vitamin D repletion is the model's default state.
@@ -322,7 +324,7 @@ CASES = [
     ("V-romo-muscle", ["pm_romo210"], ["muscle_pct", "postmenopausal"], lambda r: at(r["pm_romo210"], "muscle_pct", 365),
      "%", "no lean-mass gain reported", -1, 1),
     ("V-romo-dmab", ["pm_romo_dmab"], ["BMD_spine_pct", "postmenopausal"], lambda r: at(r["pm_romo_dmab"], "BMD_spine_pct", 730),
-     "%", "Cosman 2016: +17.6 % at 24 months", 14.6, 20.6),
+     "%", "Cosman 2022 (FRAME): +16.6 % at 24 months", 13.6, 19.6),
     ("V-CTX-landing", ["flight180_ex"], ["CTX_pct"], lambda r: at(r["flight180_ex"], "CTX_pct", 210),
      "%", "Smith 2012: resorption raised 30 d after landing", 0.001, 150),
     ("V-P1NP-landing", ["flight180_ex"], ["P1NP_pct"], lambda r: at(r["flight180_ex"], "P1NP_pct", 210),
