@@ -1,6 +1,7 @@
 /*
  * scenario.c -- the scenario loader: a muskx-scenario(5) YAML file to a
- * checked struct muskx_scenario (scenario.h), plus its accessors.
+ * checked struct muskx_scenario (scenario.h), and muskx_scenario_set();
+ * the read-only accessors are in scenario_query.c.
  *
  * The file is parsed with the model loader's YAML tree (yamltree.h), so
  * every node has a position and every refusal reads "file:line:col:
@@ -1199,32 +1200,7 @@ void muskx_scenario_free(muskx_scenario *sc) {
 }
 
 /* ---------------------------------------------------------------------- */
-/* Queries                                                                 */
-
-const muskx_model *muskx_scenario_model(const muskx_scenario *sc) {
-  return sc ? sc->model : NULL;
-}
-const char *muskx_scenario_id(const muskx_scenario *sc) {
-  return sc ? sc->id : NULL;
-}
-const char *muskx_scenario_name(const muskx_scenario *sc) {
-  return sc ? sc->name : NULL;
-}
-const char *muskx_scenario_description(const muskx_scenario *sc) {
-  return sc ? sc->description : NULL;
-}
-const char *muskx_scenario_source(const muskx_scenario *sc) {
-  return sc ? sc->source : NULL;
-}
-int muskx_scenario_reference_count(const muskx_scenario *sc) {
-  return sc ? sc->nrefs : -1;
-}
-const char *muskx_scenario_reference(const muskx_scenario *sc, int i) {
-  return sc && i >= 0 && i < sc->nrefs ? sc->refs[i] : NULL;
-}
-const char *muskx_scenario_errmsg(const muskx_scenario *sc) {
-  return sc ? sc->errmsg : "";
-}
+/* Changing a loaded scenario (its queries are in scenario_query.c)         */
 
 muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
                                 double value) {
@@ -1246,40 +1222,4 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
     return MUSKX_ENOMEM;
   }
   return MUSKX_OK;
-}
-
-int muskx_scenario_phase_count(const muskx_scenario *sc) {
-  return sc ? sc->nphases : -1;
-}
-const char *muskx_scenario_phase_name(const muskx_scenario *sc, int i) {
-  return sc && i >= 0 && i < sc->nphases ? sc->phases[i].name : NULL;
-}
-double muskx_scenario_phase_start(const muskx_scenario *sc, int i) {
-  return sc && i >= 0 && i < sc->nphases ? sc->phases[i].start : NAN;
-}
-double muskx_scenario_phase_end(const muskx_scenario *sc, int i) {
-  return sc && i >= 0 && i < sc->nphases ? sc->phases[i].end : NAN;
-}
-int muskx_scenario_recovery_phase(const muskx_scenario *sc) {
-  return sc ? sc->recovery_from : -1;
-}
-double muskx_scenario_t_end(const muskx_scenario *sc) {
-  return sc ? sc->phases[sc->nphases - 1].end : NAN;
-}
-double muskx_scenario_dt(const muskx_scenario *sc) { return sc ? sc->dt : NAN; }
-int muskx_scenario_report_count(const muskx_scenario *sc) {
-  return sc ? sc->nreports : -1;
-}
-const char *muskx_scenario_report_name(const muskx_scenario *sc, int i) {
-  return sc && i >= 0 && i < sc->nreports ? sc->reports[i].name : NULL;
-}
-int muskx_scenario_report_show(const muskx_scenario *sc, int i) {
-  return sc && i >= 0 && i < sc->nreports ? (int)sc->reports[i].show : -1;
-}
-
-double muskx__sc_input_baseline(const muskx_scenario *sc, int input) {
-  const char *name = muskx_model_name_at(sc->model, MUSKX_INPUT, input);
-  for (int i = 0; i < sc->nsets; i++)
-    if (strcmp(sc->sets[i].name, name) == 0) return sc->sets[i].value;
-  return muskx_model_default(sc->model, MUSKX_INPUT, input);
 }
