@@ -17,10 +17,11 @@ The model maps the daily dose d = intensity x f (f sessions a day) to
      sensitivity left, which falls by exp(-1/N_sat_b) per cycle);
   2. the per-session laws against the published observations they stand
      for, two-sided (Robling 2001, Rubin & Lanyon 1984);
-  3. bed rest with and without resistive exercise against a study that is
-     NOT held out in models/calibration/VALIDATION.md (Alkner & Tesch 2004,
-     29 days), two-sided; a miss is printed as KNOWN UNMET with its number
-     and not counted (models/README.md says why).
+  3. bed rest with and without resistive exercise against studies that
+     are NOT held out in models/calibration/VALIDATION.md (Alkner & Tesch
+     2004, 29 days: muscle volume; Ferrando 1997, 14 days: synthesis),
+     two-sided; a miss of an exercise arm's size is printed as KNOWN UNMET
+     with its number and not counted (models/README.md says why).
 
 Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_exercise.py
 """
@@ -52,7 +53,7 @@ def scenario(tmp, name, phases, exercise, days_out):
             extra = ", repetitions: %r" % reps if reps else ""
             lines.append("  - exercise: {type: resistive, sessions_per_week: %r, "
                          "intensity: %r%s, phases: [%s]}" % (spw, inten, extra, ph))
-    lines += ["outputs: [muscle_pct, exercise_bone_dose, exercise_muscle_dose]",
+    lines += ["outputs: [muscle_pct, synthesis_pct, exercise_bone_dose, exercise_muscle_dose]",
               "sampling: 0.5 d"]
     path = os.path.join(tmp, name + ".yaml")
     with open(path, "w") as f:
@@ -193,15 +194,39 @@ def body(tmp):
           -16 <= ctrl <= -10, "model %.2f %%" % ctrl)
     check("Alkner & Tesch 2004: exercise every third day protects muscle (exercise - control >= 1 point)",
           exer - ctrl >= 1, "%.2f vs %.2f %%" % (exer, ctrl))
-    ok = -8 <= exer <= 1
-    line = ("Alkner & Tesch 2004, exercise arm: quadriceps maintained, triceps surae "
-            "atrophy mitigated (accept -8..+1, our range)")
+    known_unmet("Alkner & Tesch 2004, exercise arm: quadriceps maintained, triceps "
+                "surae atrophy mitigated (accept -8..+1, our range)", -8 <= exer <= 1,
+                "model %.2f %%" % exer)
+
+    # 4. bed rest 14 days, leg resistance exercise every other day (Ferrando
+    # AA et al. 1997 J Appl Physiol 82:807, abstract; a declared fitting
+    # source in VALIDATION.md, not held out): vastus lateralis synthesis
+    # (FSR = synthesis per muscle mass) unchanged with exercise and
+    # significantly above the bed-rest-only group. Read on day 13.5, inside
+    # the bed rest (the biopsy was taken in bed).
+    br = [("bedrest", 14, {"loading": 1, "bedrest": 1}), ("after", 1, {"loading": 1})]
+
+    def fsr(res):
+        return 100 * ((1 + res["synthesis_pct"][13.5] / 100)
+                      / (1 + res["muscle_pct"][13.5] / 100) - 1)
+    f_ctrl = fsr(scenario(tmp, "fer_ctrl", br, None, [13.5]))
+    f_ex = fsr(scenario(tmp, "fer_ex", br, [("bedrest", 3.5, 1.0, None)], [13.5]))
+    check("Ferrando 1997: synthesis with exercise above bed rest alone (>= 5 points)",
+          f_ex - f_ctrl >= 5, "FSR %.1f vs %.1f %%" % (f_ex, f_ctrl))
+    known_unmet("Ferrando 1997, exercise arm: synthesis unchanged after 14 days "
+                "(accept -10..+10 %, our range)", -10 <= f_ex <= 10,
+                "model FSR %.1f %%" % f_ex)
+
+
+def known_unmet(line, ok, detail):
+    """A published outcome the model is known to miss (models/README.md,
+    "Exercise sessions": exercise's effect size is assumed, not fitted):
+    printed with its number and not counted; a pass counts as a pass."""
     if ok:
-        check(line, True, "model %.2f %%" % exer)
+        check(line, True, detail)
     else:
-        print("KNOWN UNMET %s: model %.2f %% (models/README.md, Exercise sessions: "
-              "wm_res fitted to this arm would be 0.85 and raise the ISS exercise "
-              "arm's muscle to +2.7 %%)" % (line, exer))
+        print("KNOWN UNMET %s: %s (models/README.md, Exercise sessions: the size of "
+              "exercise's effect, wm_res 0.3 assumed, is not fitted)" % (line, detail))
 
 
 if __name__ == "__main__":
