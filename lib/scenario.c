@@ -1,6 +1,7 @@
 /*
  * scenario.c -- the scenario loader: a muskx-scenario(5) YAML file to a
- * checked struct muskx_scenario (scenario.h), plus its accessors.
+ * checked struct muskx_scenario (scenario.h), and muskx_scenario_set();
+ * the read-only accessors are in scenario_query.c.
  *
  * The file is parsed with the model loader's YAML tree (yamltree.h), so
  * every node has a position and every refusal reads "file:line:col:
@@ -560,16 +561,52 @@ static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
 }
 
 /*
- * exercise: {type, sessions_per_week | sessions_per_day, intensity, phases,
- * input}. The daily-averaged dose intensity * sessions per day goes into
- * the input during the listed phases. A phase that already has a value
- * for that input (from the phase or another protocol) is refused, so no
- * value is silently overwritten or added up.
+ * exercise: {type, sessions_per_week | sessions_per_day, intensity,
+ * repetitions, phases, input}. The daily-averaged dose intensity * sessions
+ * per day goes into the input during the listed phases. A phase that
+ * already has a value for that input (from the phase or another protocol)
+ * is refused, so no value is silently overwritten or added up.
+ * How the sessions are spread matters to the body, not only the dose
+ * (bone saturates within a session and recovers between sessions, a
+ * session keeps muscle protein synthesis raised for a day or two), so the
+ * session count also goes into INPUT_sessions and the repetitions into
+ * INPUT_cycles when the model declares those inputs; a model without them
+ * sees the dose alone, as before.
  */
+static muskx_status set_companion(sc_ctx *c, const char *base,
+                                  const char *suffix, double value,
+                                  const int *phases, size_t nph,
+                                  const muskx__yaml_node *where, int required) {
+  char name[96];
+  int n = snprintf(name, sizeof name, "%s%s", base, suffix);
+  int idx = (n > 0 && (size_t)n < sizeof name)
+                ? muskx_model_find(c->sc->model, MUSKX_INPUT, name)
+                : -1;
+  if (idx < 0) {
+    if (!required) return MUSKX_OK;
+    return fail(c, where, MUSKX_ENOTFOUND,
+                "model '%s' has no input '%s%s', so it cannot take the "
+                "number of repetitions of this exercise",
+                muskx_model_id(c->sc->model), base, suffix);
+  }
+  muskx__sc_input *tb = input_table(c, idx);
+  if (tb == NULL) return nomem(c);
+  for (size_t i = 0; i < nph; i++) {
+    if (tb->explicit_[phases[i]])
+      return fail(c, where, MUSKX_EMODEL,
+                  "input '%s' already has a value in phase '%s' (overlapping "
+                  "protocols or phase inputs)",
+                  name, c->sc->phases[phases[i]].name);
+    tb->values[phases[i]] = value;
+    tb->explicit_[phases[i]] = 1;
+  }
+  return MUSKX_OK;
+}
+
 static muskx_status load_exercise(sc_ctx *c, const muskx__yaml_node *e) {
   static const char *const keys[] = {"type",      "sessions_per_week",
                                      "sessions_per_day", "intensity",
-                                     "phases",    "input", NULL};
+                                     "repetitions", "phases", "input", NULL};
   static const char *const types[] = {"resistive", "aerobic", NULL};
   muskx_status st;
   if ((st = want_map(c, e, "'exercise'")) != MUSKX_OK ||
@@ -633,21 +670,49 @@ static muskx_status load_exercise(sc_ctx *c, const muskx__yaml_node *e) {
   if ((st = want_seq(c, ph, "exercise 'phases'")) != MUSKX_OK) return st;
   if (ph->n == 0)
     return fail(c, ph, MUSKX_EMODEL, "exercise 'phases' is empty");
+  double reps = 0;
+  const muskx__yaml_node *rp = muskx__yaml_get(e, "repetitions", NULL);
+  if (rp != NULL) {
+    if ((st = get_number(c, rp, "repetitions", &reps)) != MUSKX_OK) return st;
+    if (!(reps >= 1 && reps <= 1e6))
+      return fail(c, rp, MUSKX_EMODEL,
+                  "'repetitions' (loading cycles per session) must be between "
+                  "1 and 1e6, got %g", reps);
+  }
   muskx__sc_input *tb = input_table(c, idx);
   if (tb == NULL) return nomem(c);
+  int *phases = muskx__calloc(ph->n, sizeof *phases);
+  if (phases == NULL) return nomem(c);
   for (size_t i = 0; i < ph->n; i++) {
     int p;
-    if ((st = need_phase(c, ph->items[i], &p)) != MUSKX_OK) return st;
-    if (tb->explicit_[p])
-      return fail(c, ph->items[i], MUSKX_EMODEL,
-                  "input '%s' already has a value in phase '%s' (overlapping "
-                  "protocols or phase inputs)",
-                  muskx_model_name_at(c->sc->model, MUSKX_INPUT, idx),
-                  c->sc->phases[p].name);
+    if ((st = need_phase(c, ph->items[i], &p)) != MUSKX_OK) goto done;
+    if (tb->explicit_[p]) {
+      st = fail(c, ph->items[i], MUSKX_EMODEL,
+                "input '%s' already has a value in phase '%s' (overlapping "
+                "protocols or phase inputs)",
+                muskx_model_name_at(c->sc->model, MUSKX_INPUT, idx),
+                c->sc->phases[p].name);
+      goto done;
+    }
     tb->values[p] = intensity * per_day;
     tb->explicit_[p] = 1;
+    phases[i] = p;
   }
-  return MUSKX_OK;
+  {
+    const char *base = muskx_model_name_at(c->sc->model, MUSKX_INPUT, idx);
+    /* no sessions: the dose is 0 and the session count irrelevant */
+    if (per_day > 0 &&
+        (st = set_companion(c, base, "_sessions", per_day, phases, ph->n, e,
+                            0)) != MUSKX_OK)
+      goto done;
+    if (rp != NULL && (st = set_companion(c, base, "_cycles", reps, phases,
+                                          ph->n, rp, 1)) != MUSKX_OK)
+      goto done;
+  }
+  st = MUSKX_OK;
+done:
+  muskx__free(phases);
+  return st;
 }
 
 /*
@@ -1135,32 +1200,7 @@ void muskx_scenario_free(muskx_scenario *sc) {
 }
 
 /* ---------------------------------------------------------------------- */
-/* Queries                                                                 */
-
-const muskx_model *muskx_scenario_model(const muskx_scenario *sc) {
-  return sc ? sc->model : NULL;
-}
-const char *muskx_scenario_id(const muskx_scenario *sc) {
-  return sc ? sc->id : NULL;
-}
-const char *muskx_scenario_name(const muskx_scenario *sc) {
-  return sc ? sc->name : NULL;
-}
-const char *muskx_scenario_description(const muskx_scenario *sc) {
-  return sc ? sc->description : NULL;
-}
-const char *muskx_scenario_source(const muskx_scenario *sc) {
-  return sc ? sc->source : NULL;
-}
-int muskx_scenario_reference_count(const muskx_scenario *sc) {
-  return sc ? sc->nrefs : -1;
-}
-const char *muskx_scenario_reference(const muskx_scenario *sc, int i) {
-  return sc && i >= 0 && i < sc->nrefs ? sc->refs[i] : NULL;
-}
-const char *muskx_scenario_errmsg(const muskx_scenario *sc) {
-  return sc ? sc->errmsg : "";
-}
+/* Changing a loaded scenario (its queries are in scenario_query.c)         */
 
 muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
                                 double value) {
@@ -1182,40 +1222,4 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
     return MUSKX_ENOMEM;
   }
   return MUSKX_OK;
-}
-
-int muskx_scenario_phase_count(const muskx_scenario *sc) {
-  return sc ? sc->nphases : -1;
-}
-const char *muskx_scenario_phase_name(const muskx_scenario *sc, int i) {
-  return sc && i >= 0 && i < sc->nphases ? sc->phases[i].name : NULL;
-}
-double muskx_scenario_phase_start(const muskx_scenario *sc, int i) {
-  return sc && i >= 0 && i < sc->nphases ? sc->phases[i].start : NAN;
-}
-double muskx_scenario_phase_end(const muskx_scenario *sc, int i) {
-  return sc && i >= 0 && i < sc->nphases ? sc->phases[i].end : NAN;
-}
-int muskx_scenario_recovery_phase(const muskx_scenario *sc) {
-  return sc ? sc->recovery_from : -1;
-}
-double muskx_scenario_t_end(const muskx_scenario *sc) {
-  return sc ? sc->phases[sc->nphases - 1].end : NAN;
-}
-double muskx_scenario_dt(const muskx_scenario *sc) { return sc ? sc->dt : NAN; }
-int muskx_scenario_report_count(const muskx_scenario *sc) {
-  return sc ? sc->nreports : -1;
-}
-const char *muskx_scenario_report_name(const muskx_scenario *sc, int i) {
-  return sc && i >= 0 && i < sc->nreports ? sc->reports[i].name : NULL;
-}
-int muskx_scenario_report_show(const muskx_scenario *sc, int i) {
-  return sc && i >= 0 && i < sc->nreports ? (int)sc->reports[i].show : -1;
-}
-
-double muskx__sc_input_baseline(const muskx_scenario *sc, int input) {
-  const char *name = muskx_model_name_at(sc->model, MUSKX_INPUT, input);
-  for (int i = 0; i < sc->nsets; i++)
-    if (strcmp(sc->sets[i].name, name) == 0) return sc->sets[i].value;
-  return muskx_model_default(sc->model, MUSKX_INPUT, input);
 }

@@ -97,6 +97,30 @@ START_TEST(applying_builds_one_step_table_per_input_from_phases_and_exercise) {
 }
 END_TEST
 
+/* A model that declares exercise_resistive_sessions and _cycles gets the
+   session count (per day) and the repetitions in the exercise's phases and
+   its own defaults elsewhere; the dose is unchanged by them. */
+START_TEST(exercise_fills_the_sessions_and_cycles_inputs_a_model_declares) {
+  muskx_scenario *sc = tu_load_scenario(SCN("sessions.yaml"));
+  muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
+  TU_OK(sim, muskx_scenario_apply(sc, sim));
+  /* 3.5 a week = 0.5 a day; dose 0.8 * 0.5 = 0.4; 42 repetitions. */
+  const double dose[] = {0, 0.4, 0}, ses[] = {1, 0.5, 1}, cyc[] = {100, 42, 100};
+  const muskx__table *d = table_of(sim, "exercise_resistive");
+  const muskx__table *s = table_of(sim, "exercise_resistive_sessions");
+  const muskx__table *c = table_of(sim, "exercise_resistive_cycles");
+  ck_assert_uint_eq(s->n, 3);
+  ck_assert_uint_eq(c->n, 3);
+  for (int i = 0; i < 3; i++) {
+    ck_assert_double_eq_tol(d->values[i], dose[i], 1e-15);
+    ck_assert_double_eq_tol(s->values[i], ses[i], 1e-15);
+    ck_assert_double_eq(c->values[i], cyc[i]);
+  }
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(drug_regimens_become_doses_in_the_target_unit) {
   muskx_scenario *sc = tu_load_scenario(SCN("basic.yaml"));
   const muskx_model *m = muskx_scenario_model(sc);
@@ -441,6 +465,7 @@ int main(void) {
   TCase *tc = tcase_create("load and expand");
   tcase_add_test(tc, a_scenario_loads_with_its_header_phases_and_reports);
   tcase_add_test(tc, applying_builds_one_step_table_per_input_from_phases_and_exercise);
+  tcase_add_test(tc, exercise_fills_the_sessions_and_cycles_inputs_a_model_declares);
   tcase_add_test(tc, drug_regimens_become_doses_in_the_target_unit);
   tcase_add_test(tc, sample_times_are_the_grid_plus_every_phase_boundary);
   tcase_add_test(tc, null_handles_are_harmless);

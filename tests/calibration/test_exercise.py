@@ -1,0 +1,233 @@
+#!/usr/bin/python3
+"""Exercise sessions in models/crosstalk/spaceflight.yaml (issue 17, exer
+branch): how an exercise protocol (sessions a week, intensity, repetitions;
+muskx-scenario(5), EXERCISE) reaches bone and muscle.
+
+The model maps the daily dose d = intensity x f (f sessions a day) to
+  bone:   ex_res_bone = d * [1 - exp(-1/(f tau_rec_b))] / [1 - exp(-1/tau_rec_b)]
+                          * [1 - exp(-N/N_sat_b)] / [1 - exp(-N_ref_b/N_sat_b)]
+  muscle: ex_res_musc = d * [1 - exp(-1/(f tau_mps))] / [1 - exp(-1/tau_mps)]
+(models/README.md, "Exercise sessions"). Checks:
+  1. closed forms, against independent references computed here from the
+     mechanisms rather than from the formulas: a train of sessions 1/f days
+     apart, integrated on a fine time grid (muscle: each session restarts a
+     synthesis window exp(-t/tau_mps); bone: cells' sensitivity recovers
+     ds/dt = (1 - s)/tau_rec_b and is spent by each session), and a session
+     of N cycles summed cycle by cycle (each cycle's response is the
+     sensitivity left, which falls by exp(-1/N_sat_b) per cycle);
+  2. the per-session laws against the published observations they stand
+     for, two-sided (Robling 2001, Rubin & Lanyon 1984);
+  3. bed rest with and without resistive exercise against studies that
+     are NOT held out in models/calibration/VALIDATION.md (Alkner & Tesch
+     2004, 29 days: muscle volume; Ferrando 1997, 14 days: synthesis),
+     two-sided; a miss of an exercise arm's size is printed as KNOWN UNMET
+     with its number and not counted (models/README.md says why).
+
+Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_exercise.py
+"""
+import csv
+import math
+import os
+import shutil
+import tempfile
+
+import muskx_cli
+from muskx_cli import ROOT, check, run
+
+MODEL = os.path.join(ROOT, "models", "crosstalk", "spaceflight.yaml")
+# Values in spaceflight.yaml (checked against the file below).
+P = {"tau_mps": 1.54, "tau_rec_b": 0.111, "N_sat_b": 15, "N_ref_b": 100,
+     "f_ref_ex": 0.857142857142857}
+
+
+def scenario(tmp, name, phases, exercise, days_out):
+    """Writes and runs a scenario; returns {column: {day: value}}."""
+    lines = ["muskx_scenario: 1", "scenario: {id: %s, name: %s}" % (name, name),
+             "model: %s" % MODEL, "start: steady", "phases:"]
+    for ph, dur, inputs in phases:
+        lines.append("  - {name: %s, duration: %r d, inputs: {%s}}"
+                     % (ph, dur, ", ".join("%s: %r" % kv for kv in inputs.items())))
+    if exercise:
+        lines.append("countermeasures:")
+        for ph, spw, inten, reps in exercise:
+            extra = ", repetitions: %r" % reps if reps else ""
+            lines.append("  - exercise: {type: resistive, sessions_per_week: %r, "
+                         "intensity: %r%s, phases: [%s]}" % (spw, inten, extra, ph))
+    lines += ["outputs: [muscle_pct, synthesis_pct, exercise_bone_dose, exercise_muscle_dose]",
+              "sampling: 0.5 d"]
+    path = os.path.join(tmp, name + ".yaml")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    out = os.path.join(tmp, name + ".csv")
+    run(["run", path, "-o", out])
+    with open(out) as f:
+        rows = list(csv.DictReader(f))
+    res = {}
+    for k in rows[0]:
+        res[k] = {float(r["time"]): float(r[k]) for r in rows}
+    return {k: {d: v[d] for d in days_out} for k, v in res.items()}
+
+
+# ---- independent references (mechanism, integrated numerically) -----------
+
+def muscle_window_mean(f, tau, steps=20000):
+    """Mean synthesis window exp(-(t - t_last)/tau) of sessions every 1/f
+    days, a new session restarting the window, over one period (the train
+    is periodic from the first session on); midpoint rule."""
+    period = 1.0 / f
+    h = period / steps
+    return sum(math.exp(-(i + 0.5) * h / tau) for i in range(steps)) / steps
+
+
+def muscle_factor(f):
+    """Per-dose muscle factor: mean window per session, relative to the
+    reference program (f_ref_ex, 6 sessions a week)."""
+    tau = P["tau_mps"]
+    f0 = P["f_ref_ex"]
+    return (muscle_window_mean(f, tau) / f) / (muscle_window_mean(f0, tau) / f0)
+
+
+def bone_sensitivity_at_session(f, tau, steps=20000, sessions=30):
+    """Sensitivity s each session finds: s recovers ds/dt = (1 - s)/tau
+    (explicit steps) and drops to 0 when a session spends it."""
+    h = (1.0 / f) / steps
+    s, got = 1.0, 1.0
+    for _ in range(sessions):
+        got = s
+        s = 0.0
+        for _ in range(steps):
+            s += h * (1.0 - s) / tau
+    return got
+
+
+def bone_session_factor(f):
+    tau = P["tau_rec_b"]
+    return bone_sensitivity_at_session(f, tau) / bone_sensitivity_at_session(P["f_ref_ex"], tau)
+
+
+def cycles_response(n):
+    """Response to a session of n cycles: each cycle adds the sensitivity
+    left, which falls by exp(-1/N_sat_b) per cycle (summed one by one;
+    a fractional last cycle counts pro rata)."""
+    q = math.exp(-1.0 / P["N_sat_b"])
+    total, left, k = 0.0, 1.0, 0
+    while k + 1 <= n:
+        total += left
+        left *= q
+        k += 1
+    frac = n - k
+    if frac > 0:   # continuous limit for the part-cycle
+        total += left * (1 - q ** frac) / (1 - q)
+    return total
+
+
+def cycles_factor(n):
+    return cycles_response(n) / cycles_response(P["N_ref_b"])
+
+
+def main():
+    text = open(MODEL).read()
+    for k, v in P.items():
+        token = "%s: {value: %r," % (k, v)
+        check("parameter %s = %r in spaceflight.yaml" % (k, v), token in text, token)
+
+    tmp = tempfile.mkdtemp(prefix="muskx_exercise_")
+    try:
+        body(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return muskx_cli.finish()
+
+
+def body(tmp):
+    # 1. closed forms: one phase per protocol, read in the middle of each.
+    protos = [(1, 1.0, 1.0, None), (7, 0.5, 1.0, None), (2.333, 1.0, 1.0, None),
+              (3.5, 0.8, 1.0, None), (6, 1.0, 1.0, None), (14, 0.6, 1.0, None),
+              (21, 1.0, 1.0, None), (6, 1.0, 1.0, 5), (6, 1.0, 1.0, 15),
+              (6, 1.0, 1.0, 40), (3, 1.0, 1.0, 300)]
+    phases, ex, mids = [], [], []
+    for i, (spw, inten, _, reps) in enumerate(protos):
+        phases.append(("p%d" % i, 2, {"loading": 0}))
+        ex.append(("p%d" % i, spw, inten, reps))
+        mids.append(2 * i + 1.0)
+    r = scenario(tmp, "forms", phases, ex, mids)
+    for (spw, inten, _, reps), day in zip(protos, mids):
+        f = spw / 7.0
+        dose = inten * f
+        nb = reps if reps else P["N_ref_b"]
+        want_b = dose * bone_session_factor(f) * cycles_factor(nb)
+        want_m = dose * muscle_factor(f)
+        got_b = r["exercise_bone_dose"][day]
+        got_m = r["exercise_muscle_dose"][day]
+        tag = "%g/week at %g, %s cycles" % (spw, inten, reps or "reference")
+        check("bone dose, %s: model = session train" % tag,
+              abs(got_b - want_b) <= 2e-4 * max(want_b, 1e-3),
+              "model %.6f, reference %.6f" % (got_b, want_b))
+        check("muscle dose, %s: model = session train" % tag,
+              abs(got_m - want_m) <= 2e-4 * max(want_m, 1e-3),
+              "model %.6f, reference %.6f" % (got_m, want_m))
+    # The ISS protocol (6 a week, reference sessions) is the reference: both
+    # doses equal the daily dose 6/7 of before.
+    for col in ("exercise_bone_dose", "exercise_muscle_dose"):
+        check("ISS protocol (6/week): %s = 6/7 (the reference)" % col,
+              abs(r[col][9.0] - 6 / 7.0) < 1e-9, "%.9f" % r[col][9.0])
+
+    # 2. per-session laws against the observations they stand for.
+    tau = P["tau_rec_b"]
+    s8 = 1 - math.exp(-(8 / 24.0) / tau)
+    s05 = 1 - math.exp(-(0.5 / 24.0) / tau)
+    check("Robling 2001: ~8 h of rest restores full mechanosensitivity (s(8 h) in 0.9..1)",
+          0.9 <= s8 <= 1.0, "s(8 h) = %.3f" % s8)
+    check("Robling 2001: 8 h rest > 100 % more formation than 0.5 h (ratio 2..10, our upper bound)",
+          2 <= s8 / s05 <= 10, "s(8 h)/s(0.5 h) = %.2f" % (s8 / s05))
+    sat36 = cycles_factor(36) / cycles_factor(1800)
+    check("Rubin & Lanyon 1984: 36 cycles a day as osteogenic as 1800 (ratio 0.85..1)",
+          0.85 <= sat36 <= 1.0, "response(36)/response(1800) = %.3f" % sat36)
+
+    # 3. bed rest 29 days, flywheel squats and calf presses every third day
+    # (Alkner & Tesch 2004 Acta Physiol Scand 181:345, abstract; not held out).
+    br = [("bedrest", 29, {"loading": 1, "bedrest": 1}), ("after", 1, {"loading": 1})]
+    ctrl = scenario(tmp, "alk_ctrl", br, None, [29.0])["muscle_pct"][29.0]
+    exer = scenario(tmp, "alk_ex", br, [("bedrest", 7 / 3.0, 1.0, None)],
+                    [29.0])["muscle_pct"][29.0]
+    check("Alkner & Tesch 2004, 29 d bed rest, control: quadriceps -10 %, triceps surae -16 % (accept -16..-10)",
+          -16 <= ctrl <= -10, "model %.2f %%" % ctrl)
+    check("Alkner & Tesch 2004: exercise every third day protects muscle (exercise - control >= 1 point)",
+          exer - ctrl >= 1, "%.2f vs %.2f %%" % (exer, ctrl))
+    known_unmet("Alkner & Tesch 2004, exercise arm: quadriceps maintained, triceps "
+                "surae atrophy mitigated (accept -8..+1, our range)", -8 <= exer <= 1,
+                "model %.2f %%" % exer)
+
+    # 4. bed rest 14 days, leg resistance exercise every other day (Ferrando
+    # AA et al. 1997 J Appl Physiol 82:807, abstract; a declared fitting
+    # source in VALIDATION.md, not held out): vastus lateralis synthesis
+    # (FSR = synthesis per muscle mass) unchanged with exercise and
+    # significantly above the bed-rest-only group. Read on day 13.5, inside
+    # the bed rest (the biopsy was taken in bed).
+    br = [("bedrest", 14, {"loading": 1, "bedrest": 1}), ("after", 1, {"loading": 1})]
+
+    def fsr(res):
+        return 100 * ((1 + res["synthesis_pct"][13.5] / 100)
+                      / (1 + res["muscle_pct"][13.5] / 100) - 1)
+    f_ctrl = fsr(scenario(tmp, "fer_ctrl", br, None, [13.5]))
+    f_ex = fsr(scenario(tmp, "fer_ex", br, [("bedrest", 3.5, 1.0, None)], [13.5]))
+    check("Ferrando 1997: synthesis with exercise above bed rest alone (>= 5 points)",
+          f_ex - f_ctrl >= 5, "FSR %.1f vs %.1f %%" % (f_ex, f_ctrl))
+    known_unmet("Ferrando 1997, exercise arm: synthesis unchanged after 14 days "
+                "(accept -10..+10 %, our range)", -10 <= f_ex <= 10,
+                "model FSR %.1f %%" % f_ex)
+
+
+def known_unmet(line, ok, detail):
+    """A published outcome the model is known to miss (models/README.md,
+    "Exercise sessions": exercise's effect size is assumed, not fitted):
+    printed with its number and not counted; a pass counts as a pass."""
+    if ok:
+        check(line, True, detail)
+    else:
+        print("KNOWN UNMET %s: %s (models/README.md, Exercise sessions: the size of "
+              "exercise's effect, wm_res 0.3 assumed, is not fitted)" % (line, detail))
+
+
+if __name__ == "__main__":
+    muskx_cli.run_main(main)
