@@ -284,6 +284,7 @@ test: all
 	  "scripts/check-man1.sh $(BUILD)/muskx" \
 	  scripts/check-man5.sh \
 	  "/usr/bin/python3 tests/fit/test_fit_cli.py" \
+	  $(DOCS_NUMBERS_TEST) \
 	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST) $(SEDML_TEST)
 
 # make check-fit (issue 15): a 20-start muskx fit of the Boehm benchmark
@@ -311,6 +312,13 @@ fit-report: all
 # Model calibration against published targets (issue 4): each script runs
 # build/muskx on the shipped models and prints "N passed, N failed".
 CALIBRATION_TESTS = $(patsubst %,"/usr/bin/python3 %",$(sort $(wildcard tests/calibration/test_*.py)))
+
+# Docs consistency, not a model test: the numbers README.md and
+# models/README.md quote from the shipped scenarios (make demo's table, the
+# console examples, the five-arm table) against what $(BUILD)/muskx prints
+# now, so a refit that forgets the docs fails; scripts/readme_numbers.py
+# --write refreshes them (models/calibration/README.md). About 7 CPU-s.
+DOCS_NUMBERS_TEST = "/usr/bin/python3 scripts/readme_numbers.py --check --muskx $(BUILD)/muskx"
 
 # SED-ML and COMBINE archives (issue 20) when muskx has them: closed forms,
 # the shipped Komarova model and the refusals; about 2 s.

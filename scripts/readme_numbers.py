@@ -1,0 +1,328 @@
+#!/usr/bin/python3
+"""Keep the numbers the documentation quotes from the shipped scenarios
+equal to what the program prints now.
+
+    scripts/readme_numbers.py --check [--muskx build/muskx]
+    scripts/readme_numbers.py --write [--muskx build/muskx]
+
+This is a documentation-consistency check, not a model test: it compares
+what README.md and models/README.md quote against the current output of
+build/muskx on the shipped model and scenarios, so a refit that forgets
+the docs fails `make check`. Whether the numbers are right is the job of
+tests/calibration/.
+
+What it regenerates (each from a real run, in a scratch folder):
+- README.md's `make demo` excerpt (the block after "The start of the
+  table:"), from `muskx compare` with the Makefile's DEMO_SCENARIOS and
+  --title (the --plot file does not change the table, so it is not drawn);
+- README.md's console examples of `muskx run`, `muskx ensemble`, the `cut`
+  of its CSV and `muskx gsa` (CONSOLE below), each run as written in a
+  scratch copy of scenarios/ and models/;
+- models/README.md's "ISS five-arm comparison" table, from the same
+  compare run's CSV (-o).
+An excerpt keeps its shape: a line "..." elides output lines, every other
+line is matched, in order, to the output line that reads the same with its
+numbers masked, and its numbers are compared.
+
+--check prints each stale number as FILE:LINE: quoted -> current and exits
+1; --write rewrites the stale lines in place. Both then list the other
+places in the docs that quote a changed value (prose that may interpret
+it): read those by hand.
+"""
+import argparse
+import csv
+import math
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Console examples of README.md checked against a run: the start of the
+# command as written after "$ ". They run in this order in one scratch
+# folder (the `cut` reads the ensemble's crew.csv).
+CONSOLE = [
+    "muskx run scenarios/iss_exercise.yaml",
+    "muskx ensemble scenarios/iss_exercise.yaml",
+    "cut -d, -f1-6 crew.csv",
+    "muskx gsa scenarios/iss_exercise.yaml",
+]
+
+# models/README.md's five-arm table: rows are the demo arms in order;
+# each cell is "end of flight / end of recovery" of an output, with the
+# number of decimals used in the table.
+ARM_TABLE_ANCHOR = "ISS five-arm comparison (`make demo` scenarios"
+ARM_TABLE_COLUMNS = [("BMD_spine_pct", 2), ("BMD_hip_pct", 2),
+                     ("BMD_tibia_pct", 2), ("BMD_wholebody_pct", 2),
+                     ("muscle_pct", 1)]
+
+# Where a changed value may also be quoted in prose.
+PROSE_FILES = ["README.md", "models/README.md", "docs/sensitivity.md", "man"]
+
+NUMBER = re.compile(
+    r"(?<![A-Za-z_\d.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![A-Za-z_\d])"
+    r"|(?<!\S)-(?!\S)")  # a lone "-" (no value) is a number slot too
+
+
+def numbers(line):
+    return NUMBER.findall(line)
+
+
+def key(line):
+    """The line with its numbers masked and its spacing ignored."""
+    return " ".join(NUMBER.sub("#", line).split())
+
+
+def same_number(a, b):
+    if a == b:
+        return True
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return False
+    # Full-precision values (ensemble quantiles, Sobol indices) may move
+    # in their last digits between builds; printed roundings may not.
+    digits = len(re.sub(r"[^\d]", "", a.split("e")[0].split("E")[0]))
+    return digits >= 12 and math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+
+
+class Stale:
+    """Collects stale lines: (file, line number, old text, new text)."""
+
+    def __init__(self):
+        self.lines = []
+        self.changed_values = set()
+
+    def add(self, path, lineno, old, new):
+        self.lines.append((path, lineno, old, new))
+        for a, b in zip(numbers(old), numbers(new)):
+            if not same_number(a, b):
+                self.changed_values.add(a)
+
+
+def match_excerpt(path, first, quoted, output, stale, what):
+    """Matches quoted lines (starting at line number `first`) to output
+    lines in order; records the stale ones. Returns False when a quoted
+    line has no counterpart in the output."""
+    out = [l.rstrip() for l in output.splitlines()]
+    pos = 0
+    for i, line in enumerate(quoted):
+        if line.strip() == "...":
+            continue
+        k = key(line)
+        j = pos
+        while j < len(out) and key(out[j]) != k:
+            j += 1
+        if j == len(out):
+            print(f"{path}:{first + i}: not in the output of {what}: {line.strip()}")
+            return False
+        pos = j + 1
+        old, new = numbers(line), numbers(out[j])
+        if any(not same_number(a, b) for a, b in zip(old, new)):
+            stale.add(path, first + i, line, out[j])
+    return True
+
+
+def read(rel):
+    with open(os.path.join(ROOT, rel), encoding="utf-8") as f:
+        return f.read().split("\n")
+
+
+def find(path, lines, pred, what, start=0):
+    """Index of the first line from `start` that satisfies pred."""
+    for i in range(start, len(lines)):
+        if pred(lines[i]):
+            return i
+    sys.exit(f"readme_numbers: {path}: no {what} (was the document reworded? "
+             f"update scripts/readme_numbers.py)")
+
+
+def makefile_demo():
+    """DEMO_SCENARIOS and the --title of the Makefile's demo target."""
+    text = open(os.path.join(ROOT, "Makefile"), encoding="utf-8").read()
+    text = text.replace("\\\n", " ")
+    scen = re.search(r"^DEMO_SCENARIOS\s*=(.*)$", text, re.M).group(1).split()
+    title = re.search(r'compare \$\(DEMO_SCENARIOS\).*?--title "([^"]*)"', text)
+    return scen, title.group(1)
+
+
+def run(cmd, cwd, shell=False):
+    r = subprocess.run(cmd, cwd=cwd, shell=shell, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, universal_newlines=True,
+                       executable="/bin/bash" if shell else None)
+    if r.returncode != 0:
+        sys.exit(f"readme_numbers: {cmd if shell else ' '.join(cmd)} failed "
+                 f"(exit {r.returncode}):\n{r.stdout}")
+    return r.stdout
+
+
+def check_demo(muskx, tmp, stale):
+    """README.md's demo excerpt; returns the compare CSV rows."""
+    scen, title = makefile_demo()
+    csv_path = os.path.join(tmp, "iss_compare.csv")
+    out = run([muskx, "compare"] + scen + ["--allow-path", "models", "--title",
+                                           title, "-o", csv_path], ROOT)
+    lines = read("README.md")
+    start = find("README.md", lines, lambda l: l.endswith("The start of the table:"),
+                 "line ending 'The start of the table:'")
+    first = find("README.md", lines, lambda l: l == "```", "code block", start) + 1
+    end = find("README.md", lines, lambda l: l == "```", "end of code block", first)
+    ok = match_excerpt("README.md", first + 1, lines[first:end], out, stale,
+                       "make demo's muskx compare")
+    with open(csv_path, encoding="utf-8") as f:
+        return ok, list(csv.DictReader(f)), scen
+
+
+def console_blocks(lines):
+    """(index of the first output line, command, output lines) of each
+    "$ " command of the ```console blocks."""
+    found, inside, i = [], False, 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("```"):
+            inside = line.strip() == "```console"
+        elif inside and line.startswith("$ "):
+            cmd = line[2:]
+            while cmd.endswith("\\"):
+                i += 1
+                cmd = cmd[:-1] + " " + lines[i].strip()
+            j = i + 1
+            while j < len(lines) and not lines[j].startswith(("$ ", "```")):
+                j += 1
+            found.append((i + 1, cmd.split("  #")[0].strip(), lines[i + 1:j]))
+            i = j - 1
+        i += 1
+    return found
+
+
+def check_console(muskx, tmp, stale):
+    lines = read("README.md")
+    blocks = console_blocks(lines)
+    # Copies, not symlinks: muskx reads only below the folders it is allowed.
+    for name in ("scenarios", "models"):
+        shutil.copytree(os.path.join(ROOT, name), os.path.join(tmp, name))
+    env_path = os.path.dirname(os.path.abspath(muskx)) + os.pathsep + os.environ["PATH"]
+    ok = True
+    for start in CONSOLE:
+        hits = [b for b in blocks if b[1].startswith(start)]
+        if len(hits) != 1:
+            print(f"README.md: {len(hits)} console examples start with '{start}' (want 1)")
+            ok = False
+            continue
+        at, cmd, quoted = hits[0]
+        out = run(f"PATH={shlex.quote(env_path)}; {cmd}", tmp, shell=True)
+        ok &= match_excerpt("README.md", at + 1, quoted, out, stale, cmd)
+    return ok
+
+
+def signed(x, digits):
+    """+1.25 / -0.57, and 0.00 rather than -0.00 for a value that rounds to 0."""
+    text = f"{x:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text
+
+
+def check_arm_table(rows, scen, stale):
+    lines = read("models/README.md")
+    at = find("models/README.md", lines, lambda l: l.startswith(ARM_TABLE_ANCHOR),
+              f"line starting '{ARM_TABLE_ANCHOR}'")
+    head = find("models/README.md", lines, lambda l: l.startswith("| arm"),
+                "table header '| arm' after it", at)
+    arms = [os.path.splitext(os.path.basename(s))[0] for s in scen]
+    end = {(r["output"], r["phase"]): r for r in rows if r["statistic"] == "end"}
+    for n, arm in enumerate(arms):
+        i = head + 2 + n
+        cells = lines[i].split("|")
+        if len(cells) != len(ARM_TABLE_COLUMNS) + 3:
+            print(f"models/README.md:{i + 1}: not a row of the five-arm table")
+            return False
+        for c, (output, d) in enumerate(ARM_TABLE_COLUMNS):
+            fl = float(end[(output, "flight")][arm])
+            rc = float(end[(output, "recovery")][arm])
+            cells[c + 2] = f" {signed(fl, d)} / {signed(rc, d)} "
+        new = "|".join(cells)
+        if new != lines[i]:
+            stale.add("models/README.md", i + 1, lines[i], new)
+    return True
+
+
+def write(stale):
+    by_file = {}
+    for path, lineno, old, new in stale.lines:
+        by_file.setdefault(path, []).append((lineno, old, new))
+    for path, edits in by_file.items():
+        lines = read(path)
+        for lineno, old, new in edits:
+            assert lines[lineno - 1] == old, (path, lineno)
+            lines[lineno - 1] = new
+        with open(os.path.join(ROOT, path), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+
+
+def prose_to_read(stale):
+    """Other lines of the docs quoting a changed value that has at least
+    three significant digits and is not below 1 (5.86, -18.6, 148: small
+    or short values such as 0.45 occur everywhere)."""
+    regenerated = {(p, n) for p, n, _, _ in stale.lines}
+    values = set()
+    for v in stale.changed_values:
+        digits = len(re.sub(r"[^\d]", "", v.lstrip("+-0.")))
+        if v != "-" and abs(float(v)) >= 1 and 3 <= digits < 12:
+            values.add(v.lstrip("+"))
+    if not values:
+        return []
+    # with its sign: -5.86 matches -5.86 (or troff's \-5.86), 5.45 matches
+    # 5.45 and +5.45 but not -5.45
+    alts = [(r"(?:-|\\-)" + re.escape(v[1:])) if v.startswith("-")
+            else (r"(?<![-\d.])\+?" + re.escape(v)) for v in sorted(values)]
+    pat = re.compile(r"(?<![\d.])(?:" + "|".join(alts) + r")(?![\d]|\.\d)")
+    hits = []
+    for top in PROSE_FILES:
+        full = os.path.join(ROOT, top)
+        files = [full] if os.path.isfile(full) else [
+            os.path.join(d, f) for d, _, fs in os.walk(full) for f in sorted(fs)
+            if f.endswith((".md", ".1", ".3", ".5"))]
+        for f in files:
+            rel = os.path.relpath(f, ROOT)
+            for n, line in enumerate(read(rel), 1):
+                if (rel, n) not in regenerated and pat.search(line):
+                    hits.append((rel, n, line.strip()[:160]))
+    return [f"{p}:{n}: {t}" for p, n, t in sorted(set(hits))]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    mode = ap.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--check", action="store_true", help="report stale numbers, exit 1 if any")
+    mode.add_argument("--write", action="store_true", help="rewrite stale numbers in place")
+    ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
+    args = ap.parse_args()
+    muskx = os.path.abspath(args.muskx)
+    stale = Stale()
+    with tempfile.TemporaryDirectory(prefix="readme_numbers.") as tmp:
+        ok, rows, scen = check_demo(muskx, tmp, stale)
+        ok &= check_console(muskx, tmp, stale)
+        ok &= check_arm_table(rows, scen, stale)
+    for path, lineno, old, new in stale.lines:
+        pairs = [f"{a} -> {b}" for a, b in zip(numbers(old), numbers(new))
+                 if not same_number(a, b)]
+        print(f"{path}:{lineno}: {', '.join(pairs)}")
+    prose = prose_to_read(stale)
+    if args.write and stale.lines:
+        write(stale)
+        print(f"rewrote {len(stale.lines)} lines")
+    if prose:
+        print("Also quoting a changed value (read by hand; prose may interpret it):")
+        print("\n".join("  " + h for h in prose))
+    if args.check:
+        print(f"{0 if stale.lines or not ok else 1} passed, "
+              f"{1 if stale.lines or not ok else 0} failed "
+              f"({len(stale.lines)} stale lines in the docs)")
+    return 1 if (args.check and stale.lines) or not ok else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
