@@ -19,7 +19,8 @@ What it regenerates (each from a real run, in a scratch folder):
   of its CSV and `muskx gsa` (CONSOLE below), each run as written in a
   scratch copy of scenarios/ and models/;
 - models/README.md's "ISS five-arm comparison" table, from the same
-  compare run's CSV (-o).
+  compare run's CSV (-o);
+- docs/sensitivity.md, which its generator writes whole (SENSITIVITY).
 An excerpt keeps its shape: a line "..." elides output lines, every other
 line is matched, in order, to the output line that reads the same with its
 numbers masked, and its numbers are compared.
@@ -54,11 +55,17 @@ CONSOLE = [
 
 # models/README.md's five-arm table: rows are the demo arms in order;
 # each cell is "end of flight / end of recovery" of an output, with the
-# number of decimals used in the table.
+# numbers of decimals used in the table for each.
 ARM_TABLE_ANCHOR = "ISS five-arm comparison (`make demo` scenarios"
-ARM_TABLE_COLUMNS = [("BMD_spine_pct", 2), ("BMD_hip_pct", 2),
-                     ("BMD_tibia_pct", 2), ("BMD_wholebody_pct", 2),
-                     ("muscle_pct", 1)]
+ARM_TABLE_COLUMNS = [("BMD_spine_pct", 2, 2), ("BMD_hip_pct", 2, 2),
+                     ("BMD_tibia_pct", 2, 2), ("BMD_wholebody_pct", 2, 2),
+                     ("muscle_pct", 1, 2)]
+
+# docs/sensitivity.md is written whole by its generator (make
+# sensitivity-docs, ~2 min); --check compares its "Shipped model" row
+# (one run of each scenario), --write re-runs the generator.
+SENSITIVITY = "docs/sensitivity.md"
+SENSITIVITY_GENERATOR = "tests/calibration/whatif_sensitivity.py"
 
 # Where a changed value may also be quoted in prose.
 PROSE_FILES = ["README.md", "models/README.md", "docs/sensitivity.md", "man"]
@@ -239,19 +246,44 @@ def check_arm_table(rows, scen, stale):
         if len(cells) != len(ARM_TABLE_COLUMNS) + 3:
             print(f"models/README.md:{i + 1}: not a row of the five-arm table")
             return False
-        for c, (output, d) in enumerate(ARM_TABLE_COLUMNS):
+        for c, (output, dfl, drc) in enumerate(ARM_TABLE_COLUMNS):
             fl = float(end[(output, "flight")][arm])
             rc = float(end[(output, "recovery")][arm])
-            cells[c + 2] = f" {signed(fl, d)} / {signed(rc, d)} "
+            cells[c + 2] = f" {signed(fl, dfl)} / {signed(rc, drc)} "
         new = "|".join(cells)
         if new != lines[i]:
             stale.add("models/README.md", i + 1, lines[i], new)
     return True
 
 
-def write(stale):
+def check_sensitivity(muskx, stale):
+    """docs/sensitivity.md's "Shipped model" row against a run of its
+    generator's outcomes() at the shipped values."""
+    sys.path.insert(0, os.path.join(ROOT, os.path.dirname(SENSITIVITY_GENERATOR)))
+    import whatif_sensitivity
+    base = whatif_sensitivity.outcomes(muskx, {})
+    new = "| " + " | ".join("%.2f" % v for v in base) + " |"
+    lines = read(SENSITIVITY)
+    at = find(SENSITIVITY, lines, lambda l: l.startswith("Shipped model"),
+              "line starting 'Shipped model'")
+    row = at + 4  # blank line, header, rule, row
+    if not lines[row].startswith("| ") or len(numbers(lines[row])) != len(base):
+        print(f"{SENSITIVITY}:{row + 1}: not the shipped-model row")
+        return False
+    if lines[row] != new:
+        stale.add(SENSITIVITY, row + 1, lines[row], new)
+    return True
+
+
+def write(stale, muskx):
     by_file = {}
+    if any(p == SENSITIVITY for p, _, _, _ in stale.lines):
+        print(f"{SENSITIVITY}: re-running {SENSITIVITY_GENERATOR} (about 2 minutes)")
+        run(["/usr/bin/python3", SENSITIVITY_GENERATOR, "--muskx", muskx,
+             "--out", SENSITIVITY], ROOT)
     for path, lineno, old, new in stale.lines:
+        if path == SENSITIVITY:
+            continue
         by_file.setdefault(path, []).append((lineno, old, new))
     for path, edits in by_file.items():
         lines = read(path)
@@ -306,13 +338,14 @@ def main():
         ok, rows, scen = check_demo(muskx, tmp, stale)
         ok &= check_console(muskx, tmp, stale)
         ok &= check_arm_table(rows, scen, stale)
+    ok &= check_sensitivity(muskx, stale)
     for path, lineno, old, new in stale.lines:
         pairs = [f"{a} -> {b}" for a, b in zip(numbers(old), numbers(new))
                  if not same_number(a, b)]
         print(f"{path}:{lineno}: {', '.join(pairs)}")
     prose = prose_to_read(stale)
     if args.write and stale.lines:
-        write(stale)
+        write(stale, muskx)
         print(f"rewrote {len(stale.lines)} lines")
     if prose:
         print("Also quoting a changed value (read by hand; prose may interpret it):")
