@@ -67,6 +67,17 @@ ARM_TABLE_COLUMNS = [("BMD_spine_pct", 2, 2), ("BMD_hip_pct", 2, 2),
 SENSITIVITY = "docs/sensitivity.md"
 SENSITIVITY_GENERATOR = "tests/calibration/whatif_sensitivity.py"
 
+# Fitted parameter values the docs' examples are centred on: (file, regex
+# whose group 1 is the quoted value, parameter of the shipped model). The
+# quote must equal the shipped value to 3 significant digits; --write
+# fixes these first, so the examples then run with the new value.
+MODEL = "models/crosstalk/spaceflight.yaml"
+PARAM_QUOTES = [
+    ("README.md", r"kappa_R=lognormal\(([\d.]+),", "kappa_R"),
+    ("README.md", r"median ([\d.]+) \(the calibrated value\)", "kappa_R"),
+    ("man/man1/muskx.1", r"kappa_R=lognormal\(([\d.]+),", "kappa_R"),
+]
+
 # Where a changed value may also be quoted in prose.
 PROSE_FILES = ["README.md", "models/README.md", "docs/sensitivity.md", "man"]
 
@@ -165,6 +176,28 @@ def run(cmd, cwd, shell=False):
         sys.exit(f"readme_numbers: {cmd if shell else ' '.join(cmd)} failed "
                  f"(exit {r.returncode}):\n{r.stdout}")
     return r.stdout
+
+
+def shipped_value(param):
+    text = open(os.path.join(ROOT, MODEL), encoding="utf-8").read()
+    m = re.search(r"^\s*" + re.escape(param) + r": \{value: ([-+\d.eE/]+)", text, re.M)
+    if not m:
+        sys.exit(f"readme_numbers: {MODEL}: no '{param}: {{value: ...'")
+    num, _, den = m.group(1).partition("/")
+    return float(num) / (float(den) if den else 1.0)
+
+
+def check_param_quotes(stale):
+    """The examples' centre values against the shipped parameter values."""
+    for path, regex, param in PARAM_QUOTES:
+        want = "%.3g" % shipped_value(param)
+        pat = re.compile(regex)
+        for n, line in enumerate(read(path), 1):
+            new = pat.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + want
+                          + m.group(0)[m.end(1) - m.start(0):], line)
+            if new != line:
+                stale.add(path, n, line, new)
+    return True
 
 
 def check_demo(muskx, tmp, stale):
@@ -325,6 +358,13 @@ def prose_to_read(stale):
     return [f"{p}:{n}: {t}" for p, n, t in sorted(set(hits))]
 
 
+def report(stale):
+    for path, lineno, old, new in stale.lines:
+        pairs = [f"{a} -> {b}" for a, b in zip(numbers(old), numbers(new))
+                 if not same_number(a, b)]
+        print(f"{path}:{lineno}: {', '.join(pairs)}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     mode = ap.add_mutually_exclusive_group(required=True)
@@ -333,20 +373,25 @@ def main():
     ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
     args = ap.parse_args()
     muskx = os.path.abspath(args.muskx)
-    stale = Stale()
+    stale, rewritten = Stale(), 0
+    ok = check_param_quotes(stale)
+    if args.write and stale.lines:
+        report(stale)  # rewrite the commands first: the runs below use them
+        write(stale, muskx)
+        rewritten, stale = len(stale.lines), Stale()
     with tempfile.TemporaryDirectory(prefix="readme_numbers.") as tmp:
-        ok, rows, scen = check_demo(muskx, tmp, stale)
+        demo_ok, rows, scen = check_demo(muskx, tmp, stale)
+        ok &= demo_ok
         ok &= check_console(muskx, tmp, stale)
         ok &= check_arm_table(rows, scen, stale)
     ok &= check_sensitivity(muskx, stale)
-    for path, lineno, old, new in stale.lines:
-        pairs = [f"{a} -> {b}" for a, b in zip(numbers(old), numbers(new))
-                 if not same_number(a, b)]
-        print(f"{path}:{lineno}: {', '.join(pairs)}")
+    report(stale)
     prose = prose_to_read(stale)
     if args.write and stale.lines:
         write(stale, muskx)
-        print(f"rewrote {len(stale.lines)} lines")
+        rewritten += len(stale.lines)
+    if args.write:
+        print(f"rewrote {rewritten} lines")
     if prose:
         print("Also quoting a changed value (read by hand; prose may interpret it):")
         print("\n".join("  " + h for h in prose))
