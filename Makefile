@@ -317,7 +317,7 @@ CALIBRATION_TESTS = $(patsubst %,"/usr/bin/python3 %",$(sort $(wildcard tests/ca
 # models/README.md quote from the shipped scenarios (make demo's table, the
 # console examples, the five-arm table) against what $(BUILD)/muskx prints
 # now, so a refit that forgets the docs fails; scripts/readme_numbers.py
-# --write refreshes them (models/calibration/README.md). About 7 CPU-s.
+# --write refreshes them (models/calibration/README.md). About 4 CPU-s.
 DOCS_NUMBERS_TEST = "/usr/bin/python3 scripts/readme_numbers.py --check --muskx $(BUILD)/muskx"
 
 # SED-ML and COMBINE archives (issue 20) when muskx has them: closed forms,

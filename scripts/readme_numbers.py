@@ -20,7 +20,9 @@ What it regenerates (each from a real run, in a scratch folder):
   scratch copy of scenarios/ and models/;
 - models/README.md's "ISS five-arm comparison" table, from the same
   compare run's CSV (-o);
-- docs/sensitivity.md, which its generator writes whole (SENSITIVITY).
+- docs/sensitivity.md, which its generator writes whole (SENSITIVITY);
+- the fitted kappa_R that the examples' --vary centres quote (PARAM_QUOTES),
+  fixed first so that the examples then run with it.
 An excerpt keeps its shape: a line "..." elides output lines, every other
 line is matched, in order, to the output line that reads the same with its
 numbers masked, and its numbers are compared.
@@ -76,6 +78,14 @@ PARAM_QUOTES = [
     ("README.md", r"kappa_R=lognormal\(([\d.]+),", "kappa_R"),
     ("README.md", r"median ([\d.]+) \(the calibrated value\)", "kappa_R"),
     ("man/man1/muskx.1", r"kappa_R=lognormal\(([\d.]+),", "kappa_R"),
+]
+
+# Prose that interprets the regenerated numbers in words: --write always
+# lists it (file, start of the sentence) to be read against the new values.
+INTERPRETING_PROSE = [
+    ("models/README.md", "The denosumab arm now gives back most of its gain"),
+    ("README.md", "21 parameters no study fixes. The exercise benefit at the hip"),
+    ("docs/sensitivity.md", "Reading: a column whose entries are large"),
 ]
 
 # Where a changed value may also be quoted in prose.
@@ -392,6 +402,12 @@ def main():
         rewritten += len(stale.lines)
     if args.write:
         print(f"rewrote {rewritten} lines")
+    if args.write:
+        print("Prose interpreting these numbers (read it against the new values):")
+        for path, start in INTERPRETING_PROSE:
+            lines = read(path)
+            n = find(path, lines, lambda l: start in l, f"sentence '{start}'")
+            print(f"  {path}:{n + 1}: {lines[n].strip()[:100]}")
     if prose:
         print("Also quoting a changed value (read by hand; prose may interpret it):")
         print("\n".join("  " + h for h in prose))
