@@ -20,6 +20,7 @@ What it regenerates (each from a real run, in a scratch folder):
   scratch copy of scenarios/ and models/;
 - models/README.md's "ISS five-arm comparison" table, from the same
   compare run's CSV (-o);
+- numbers quoted in a sentence from a compare run (SENTENCES);
 - docs/sensitivity.md, which its generator writes whole (SENSITIVITY);
 - the fitted kappa_R that the examples' --vary centres quote (PARAM_QUOTES),
   fixed first so that the examples then run with it.
@@ -78,6 +79,19 @@ PARAM_QUOTES = [
     ("README.md", r"kappa_R=lognormal\(([\d.]+),", "kappa_R"),
     ("README.md", r"median ([\d.]+) \(the calibrated value\)", "kappa_R"),
     ("man/man1/muskx.1", r"kappa_R=lognormal\(([\d.]+),", "kappa_R"),
+]
+
+# Numbers quoted in a sentence from a `muskx compare` run: the paragraph
+# starting with `start`, its numbers after `after` in order, each
+# (output, phase end, scenario, decimals) of the compare CSV.
+SENTENCES = [
+    {"file": "models/README.md",
+     "start": "Shipped example: `scenarios/bedrest_60d_exercise.yaml`",
+     "after": "days:",
+     "scenarios": ["scenarios/bedrest_60d_exercise.yaml", "scenarios/bedrest_60d.yaml"],
+     "numbers": [("muscle_pct", "bedrest", 0, 1), ("muscle_pct", "bedrest", 1, 1),
+                 ("BMD_spine_pct", "bedrest", 0, 2), ("BMD_spine_pct", "bedrest", 1, 2),
+                 ("BMD_hip_pct", "bedrest", 0, 2), ("BMD_hip_pct", "bedrest", 1, 2)]},
 ]
 
 # Prose that interprets the regenerated numbers in words: --write always
@@ -299,6 +313,42 @@ def check_arm_table(rows, scen, stale):
     return True
 
 
+def check_sentences(muskx, tmp, stale):
+    """SENTENCES: each quoted number against its compare run."""
+    for n, spec in enumerate(SENTENCES):
+        path = spec["file"]
+        csv_path = os.path.join(tmp, f"sentence{n}.csv")
+        run([muskx, "compare"] + spec["scenarios"] + ["--allow-path", "models",
+                                                      "-o", csv_path], ROOT)
+        with open(csv_path, encoding="utf-8") as f:
+            rows = [r for r in csv.DictReader(f) if r["statistic"] == "end"]
+        arms = [os.path.splitext(os.path.basename(s))[0] for s in spec["scenarios"]]
+        end = {(r["output"], r["phase"]): r for r in rows}
+        want = ["%.*f" % (d, float(end[(o, ph)][arms[a]])) for o, ph, a, d in spec["numbers"]]
+        lines = read(path)
+        i = find(path, lines, lambda l: l.startswith(spec["start"]), f"'{spec['start']}'")
+        seen = False  # numbers count from `after` on
+        while i < len(lines) and lines[i].strip() and want:
+            line, new, pos = lines[i], "", 0
+            if not seen and spec["after"] in line:
+                seen, pos = True, line.index(spec["after"])
+                new = line[:pos]
+            if seen:
+                for m in NUMBER.finditer(line, pos):
+                    if not want:
+                        break
+                    new += line[pos:m.start()] + want.pop(0)
+                    pos = m.end()
+                new += line[pos:]
+                if new != line:
+                    stale.add(path, i + 1, line, new)
+            i += 1
+        if want:
+            print(f"{path}: the paragraph '{spec['start']}' quotes fewer numbers than SENTENCES lists")
+            return False
+    return True
+
+
 def check_sensitivity(muskx, stale):
     """docs/sensitivity.md's "Shipped model" row against a run of its
     generator's outcomes() at the shipped values."""
@@ -394,6 +444,7 @@ def main():
         ok &= demo_ok
         ok &= check_console(muskx, tmp, stale)
         ok &= check_arm_table(rows, scen, stale)
+        ok &= check_sentences(muskx, tmp, stale)
     ok &= check_sensitivity(muskx, stale)
     report(stale)
     prose = prose_to_read(stale)
