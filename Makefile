@@ -313,11 +313,13 @@ fit-report: all
 # build/muskx on the shipped models and prints "N passed, N failed".
 CALIBRATION_TESTS = $(patsubst %,"/usr/bin/python3 %",$(sort $(wildcard tests/calibration/test_*.py)))
 
-# Docs consistency, not a model test: the numbers README.md and
-# models/README.md quote from the shipped scenarios (make demo's table, the
-# console examples, the five-arm table) against what $(BUILD)/muskx prints
-# now, so a refit that forgets the docs fails; scripts/readme_numbers.py
-# --write refreshes them (models/calibration/README.md). About 4 CPU-s.
+# Docs consistency, not a model test: the numbers README.md,
+# models/README.md, docs/sensitivity.md and muskx(1) quote from the shipped
+# model and scenarios (make demo's table, the console examples, the
+# five-arm table, the fitted kappa_R of the examples) against what
+# $(BUILD)/muskx prints now, so a refit that forgets the docs fails;
+# scripts/readme_numbers.py --write refreshes them
+# (models/calibration/README.md, "Refit checklist"). About 4 CPU-s.
 DOCS_NUMBERS_TEST = "/usr/bin/python3 scripts/readme_numbers.py --check --muskx $(BUILD)/muskx"
 
 # SED-ML and COMBINE archives (issue 20) when muskx has them: closed forms,
