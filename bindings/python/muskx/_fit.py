@@ -49,6 +49,7 @@ _PROTOTYPES = {
     "muskx_fit_best": (ctypes.c_size_t, [_P]),
     "muskx_fit_result": (_I, [_P, ctypes.c_size_t, _DP, _DP]),
     "muskx_fit_set_first_start": (_I, [_P, _DP]),
+    "muskx_fit_set_starts": (_I, [_P, _DP, ctypes.c_size_t]),
     "muskx_fit_nllh": (_D, [_P, ctypes.c_size_t]),
     "muskx_fit_iterations": (_I, [_P, ctypes.c_size_t]),
     "muskx_fit_exit_reason": (_I, [_P, ctypes.c_size_t]),
@@ -136,7 +137,11 @@ def _whole(value, what, minimum):
 
 def run(problem, starts, seed, threads, rtol, atol, max_iterations,
         max_steps=10000, joint=False, nominal_start=False, restarts=1,
-        restart_radius=0.3, gain_tolerance=1e-3, search_tolerance=1e-6):
+        restart_radius=0.3, gain_tolerance=1e-3, search_tolerance=1e-6,
+        start=None, after=None):
+    """start: one explicit start (a table of one row) instead of drawn
+    ones; after(fit, result) runs on the live fit before it is freed
+    (_profile.py: profiles of the run's best start)."""
     _declare()
     starts, threads = _whole(starts, "starts", 1), _whole(threads, "threads", 0)
     seed, restarts = _whole(seed, "seed", 0), _whole(restarts, "restarts", 0)
@@ -176,7 +181,10 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
         check(lib.muskx_fit_set_restarts(fit, int(restarts),
                                          float(restart_radius)))
         check(lib.muskx_fit_set_gain_tolerance(fit, float(gain_tolerance)))
-        if nominal_start:
+        if start is not None:
+            check(lib.muskx_fit_set_starts(fit, (ctypes.c_double * n)(*start),
+                                           1))
+        elif nominal_start:
             check(lib.muskx_fit_set_first_start(
                 fit, (ctypes.c_double * n)(*problem.nominal)))
         for _ in range(lib.muskx_fit_threads(fit)):
@@ -301,9 +309,12 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
         best = lib.muskx_fit_best(fit)
         if hasattr(theta, "reshape"):
             theta, start = theta.reshape(ns, n), start.reshape(ns, n)
-        return {"theta": theta, "start": start, "llh": llh,
-                "iterations": iters, "exit": exits,
-                "best": None if best >= ns else int(best)}
+        out = {"theta": theta, "start": start, "llh": llh,
+               "iterations": iters, "exit": exits,
+               "best": None if best >= ns else int(best)}
+        if after is not None:
+            after(fit, out)
+        return out
     finally:
         for sim in sims:
             lib.muskx_sim_free(sim)

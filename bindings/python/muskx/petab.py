@@ -9,6 +9,7 @@
     llh, g = p.gradient(theta)   # d llh / d theta, forward sensitivities
     j = p.jacobian(theta)    # residual, sigma and their d / d theta
     r = p.fit(starts=20, seed=1, threads=2)   # multi-start fit, as muskx fit
+    pr = p.profile(r)        # profiles, 95 % intervals, as muskx fit --profile
 
 A Problem is immutable and may be shared by threads: every llh() or
 evaluate() call uses its own C simulation and releases the GIL while it
@@ -36,7 +37,8 @@ class Problem:
     "log10" per estimated parameter), lower, upper, nominal (on the
     parameters' scales), nmeasurements, source.
     Methods: llh(theta=None, rtol=1e-8, atol=1e-8), evaluate(...),
-    gradient(...), jacobian(...), fit(...), parameters_table(theta),
+    gradient(...), jacobian(...), fit(...), profile(...),
+    parameters_table(theta),
     simulations_table(theta), close().
     """
 
@@ -221,6 +223,27 @@ class Problem:
         """The PEtab simulations table (TSV text) at theta."""
         sim = from_sequence(self.evaluate(theta, rtol, atol)["simulation"])
         return self._table(lib.muskx_petab_simulations_table, sim)
+
+    def profile(self, at, level=0.95, max_points=30, threads=0, rtol=1e-8,
+                atol=1e-8, max_iterations=None, max_steps=10000):
+        """Profile likelihoods and confidence intervals, as `muskx fit
+        --profile`: at is a fit() result (its best start) or theta. The
+        point is refined with every parameter searched, then each
+        parameter is stepped away from the optimum on both sides (the
+        others re-optimised) until nllh rises by chi2_1(level)/2, a bound
+        or max_points points per side come first. Returns a dict:
+        parameter_ids, scales, level, threshold, theta, llh, nllh (the
+        refined optimum), profiles (one dict per parameter: id, scale,
+        values, nllh, ratio = exp(nllh_opt - nllh), lower, upper,
+        identifiable), lower, upper (arrays; NaN on a side where the
+        profile does not cross: not identifiable there), identifiable,
+        not_identifiable (ids), min_nllh (the lowest nllh of any profile
+        point) and better_optimum (min_nllh below the optimum: more starts
+        may find a better one). Values on the parameters' scales.
+        Raises InvalidArgumentError or TypeError for bad arguments."""
+        from . import _profile
+        return _profile.run(self, at, level, max_points, threads, rtol,
+                            atol, max_iterations, max_steps)
 
     def close(self):
         """Frees the C problem (after calls under way in other threads)."""

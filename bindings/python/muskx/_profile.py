@@ -1,0 +1,152 @@
+"""_profile.py -- Problem.profile(): profile likelihoods and intervals.
+
+As `muskx fit --profile` (cli/cmd_fit.c): profiles need every parameter
+searched, so the point (a fit's best start, its noise parameters already
+set in closed form) is refined by one local fit from it with every
+parameter free (as joint_sigma=True, no restarts), and muskx_fit_profile()
+then steps each parameter away from that optimum on both sides,
+re-optimising the others, until nllh rises by chi2_1(level)/2, a bound
+or max_points comes first. Everything is on the parameters' scales.
+"""
+
+import ctypes
+import math
+import numbers
+
+from . import _fit
+from ._lib import lib, text
+from .errors import InvalidArgumentError
+from .result import new_buffer
+
+_P, _I, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
+_DP = ctypes.POINTER(ctypes.c_double)
+_PROTOTYPES = {
+    "muskx_fit_profile": (_I, [_P, _D, _I]),
+    "muskx_fit_profile_npoints": (ctypes.c_size_t, [_P, _I]),
+    "muskx_fit_profile_points": (_I, [_P, _I, _DP, _DP, ctypes.c_size_t]),
+    "muskx_fit_profile_ci": (_I, [_P, _I, _DP, _DP]),
+    "muskx_fit_profile_min": (_D, [_P]),
+}
+
+
+def _bad(msg):
+    raise InvalidArgumentError("profile: " + msg, status="EINVAL")
+
+
+def _count(value, what, minimum):
+    """An int >= minimum; a float or bool is refused, not truncated."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError("profile: %s must be an integer, not %r"
+                        % (what, value))
+    if value < minimum:
+        _bad("%s must be >= %d (got %d)" % (what, minimum, value))
+    return int(value)
+
+
+def _number(value, what):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError("profile: %s must be a number, not %r"
+                        % (what, value))
+    return float(value)
+
+
+def _point(problem, at):
+    """The point to profile: a Problem.fit() result (its best start) or
+    theta (a sequence in parameter_ids order or a dict id -> value)."""
+    if isinstance(at, dict) and "theta" in at and "best" in at:
+        best, th, n = at["best"], at["theta"], len(problem.parameter_ids)
+        if best is None:
+            _bad("the fit has no successful start to profile")
+        at = list(th[best]) if hasattr(th, "shape") else \
+            list(th[best * n:(best + 1) * n])
+    buf = problem._theta(at)
+    for k, v in enumerate(buf):
+        if not problem.lower[k] <= v <= problem.upper[k]:
+            _bad("%s = %r is outside its bounds [%r, %r]"
+                 % (problem.parameter_ids[k], v, problem.lower[k],
+                    problem.upper[k]))
+    return list(buf)
+
+
+def _half_chi2(level):
+    """chi2_1(level) / 2 = erfinv(level)^2, by bisection on erf (the C
+    library computes its own threshold; this one is only reported)."""
+    lo, hi = 0.0, 10.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if math.erf(mid) < level:
+            lo = mid
+        else:
+            hi = mid
+    x = 0.5 * (lo + hi)
+    return x * x
+
+
+def _collect(problem, level, max_points):
+    ids, scales = problem.parameter_ids, problem.scales
+
+    def after(fit, out):
+        st = lib.muskx_fit_profile(fit, level, max_points)
+        if st != 0:
+            _fit._raise(st, text(lib.muskx_fit_errmsg(fit)))
+        best = out["best"]
+        nllh0 = -out["llh"][best]
+        profiles, lower, upper = [], new_buffer(len(ids)), new_buffer(len(ids))
+        for j, (pid, scale) in enumerate(zip(ids, scales)):
+            npts = lib.muskx_fit_profile_npoints(fit, j)
+            v, f = (ctypes.c_double * max(npts, 1))(), \
+                (ctypes.c_double * max(npts, 1))()
+            st = lib.muskx_fit_profile_points(fit, j, v, f, npts)
+            if st != 0:
+                _fit._raise(st, text(lib.muskx_fit_errmsg(fit)))
+            lo, hi = ctypes.c_double(), ctypes.c_double()
+            both = lib.muskx_fit_profile_ci(fit, j, ctypes.byref(lo),
+                                            ctypes.byref(hi))
+            values, nllh, ratio = new_buffer(npts), new_buffer(npts), \
+                new_buffer(npts)
+            for i in range(npts):
+                values[i], nllh[i] = v[i], f[i]
+                ratio[i] = math.exp(nllh0 - f[i]) if f[i] == f[i] else f[i]
+            lower[j], upper[j] = lo.value, hi.value
+            profiles.append({"id": pid, "scale": scale, "values": values,
+                             "nllh": nllh, "ratio": ratio,
+                             "lower": lo.value, "upper": hi.value,
+                             "identifiable": both == 1})
+        pmin = lib.muskx_fit_profile_min(fit)
+        th = out["theta"]
+        theta = th[best] if hasattr(th, "shape") else \
+            th[best * len(ids):(best + 1) * len(ids)]
+        out["profile"] = {
+            "parameter_ids": list(ids), "scales": list(scales),
+            "level": level, "threshold": _half_chi2(level),
+            "theta": theta, "llh": -nllh0, "nllh": nllh0,
+            "profiles": profiles, "lower": lower, "upper": upper,
+            "identifiable": [p["identifiable"] for p in profiles],
+            "not_identifiable": [p["id"] for p in profiles
+                                 if not p["identifiable"]],
+            "min_nllh": pmin,
+            "better_optimum": pmin < nllh0 - 1e-6}
+    return after
+
+
+def run(problem, at, level=0.95, max_points=30, threads=0, rtol=1e-8,
+        atol=1e-8, max_iterations=None, max_steps=10000):
+    level = _number(level, "level")
+    if not 0 < level < 1:
+        _bad("level must lie in (0, 1) (got %r)" % level)
+    max_points = _count(max_points, "max_points", 1)
+    threads = _count(threads, "threads", 0)
+    rtol, atol = _number(rtol, "rtol"), _number(atol, "atol")
+    if not (rtol > 0 and atol > 0):
+        _bad("rtol and atol must be > 0 (got %r, %r)" % (rtol, atol))
+    for name, (res, args) in _PROTOTYPES.items():
+        f = getattr(lib, name)
+        f.restype, f.argtypes = res, args
+    start = _point(problem, at)
+    # a refinement of the point, not a search: one start, no restarts, no
+    # gain tolerance, full accuracy (cli/cmd_fit.c joint_fit_at)
+    out = _fit.run(problem, 1, 0, threads, rtol, atol, max_iterations,
+                   max_steps, joint=True, restarts=0, gain_tolerance=0.0,
+                   search_tolerance=0.0, start=start,
+                   after=_collect(problem, level, max_points))
+    return out["profile"]

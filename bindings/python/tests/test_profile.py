@@ -1,0 +1,215 @@
+"""test_profile.py -- Problem.profile() against closed-form profiles and
+`muskx fit --profile`.
+
+tests/fit/linear/ is A(t) = a + b t with normal noise of unknown sd. With
+c = (X^T X)^-1 and RSS_min the least-squares residual, the profile of a
+(or b) is exactly nllh = n/2 (log(2 pi RSS / n) + 1) with RSS = RSS_min +
+(beta - hat)^2 / c_jj, so the 95 % interval is hat +- sqrt(c_jj RSS_min
+(exp(2 * 1.92073 / n) - 1)); the profile of sd is n log sd + n/2 log(2 pi)
++ RSS_min / (2 sd^2), its interval found here by bisection. All computed
+from the data, independently of libmuskx. A copy with a parameter c that
+moves nothing has a flat profile of c: not identifiable on either side.
+"""
+
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from support import muskx, REPO
+
+LINEAR = os.path.join(REPO, "tests", "fit", "linear")
+MUSKX = os.path.join(REPO, "build", "muskx")
+HALF_CHI2_95 = 1.920729410347062  # chi2_1(0.95) / 2
+
+
+def read_tsv(path):
+    with open(path) as f:
+        head = f.readline().rstrip("\n").split("\t")
+        return [dict(zip(head, line.rstrip("\n").split("\t")))
+                for line in f if line.strip()]
+
+
+def closed_form():
+    rows = read_tsv(os.path.join(LINEAR, "measurements.tsv"))
+    t = [float(r["time"]) for r in rows]
+    y = [float(r["measurement"]) for r in rows]
+    n = len(t)
+    s1, s2 = sum(t), sum(x * x for x in t)
+    sy, sty = sum(y), sum(a * b for a, b in zip(t, y))
+    det = n * s2 - s1 * s1
+    hat = {"a": (s2 * sy - s1 * sty) / det, "b": (n * sty - s1 * sy) / det}
+    rss = sum((yi - hat["a"] - hat["b"] * ti) ** 2 for ti, yi in zip(t, y))
+    hat["sd"] = math.sqrt(rss / n)
+    c = {"a": s2 / det, "b": n / det}
+
+    def nllh_beta(j, v):
+        r = rss + (v - hat[j]) ** 2 / c[j]
+        return n / 2 * (math.log(2 * math.pi * r / n) + 1)
+
+    def nllh_sd(s):
+        return n * math.log(s) + n / 2 * math.log(2 * math.pi) + \
+            rss / (2 * s * s)
+
+    half = {j: math.sqrt(c[j] * rss * (math.exp(2 * HALF_CHI2_95 / n) - 1))
+            for j in c}
+    ci = {j: (hat[j] - half[j], hat[j] + half[j]) for j in c}
+    top = nllh_sd(hat["sd"]) + HALF_CHI2_95
+
+    def cross(lo, hi):  # nllh_sd - top changes sign on [lo, hi]
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            if (nllh_sd(mid) > top) == (nllh_sd(lo) > top):
+                lo = mid
+            else:
+                hi = mid
+        return 0.5 * (lo + hi)
+    ci["sd"] = (cross(1e-3, hat["sd"]), cross(hat["sd"], 100.0))
+    return hat, ci, nllh_beta, nllh_sd, nllh_sd(hat["sd"])
+
+
+def values(buf):
+    return [float(x) for x in buf]
+
+
+@unittest.skipUnless(getattr(muskx, "HAVE_PETAB", False),
+                     "library without PEtab")
+class AProfile(unittest.TestCase):
+    def test_profiles_are_the_closed_form_ones(self):
+        hat, ci, nllh_beta, nllh_sd, nllh0 = closed_form()
+        with muskx.Problem.from_petab(os.path.join(LINEAR,
+                                                   "problem.yaml")) as p:
+            r = p.fit(starts=8, seed=3, threads=1)
+            pr = p.profile(r, threads=1)
+            pr2 = p.profile(r, threads=2)
+        self.assertEqual(pr["parameter_ids"], ["a", "b", "sd"])
+        self.assertEqual(pr["scales"], ["lin"] * 3)
+        self.assertAlmostEqual(pr["threshold"], HALF_CHI2_95, delta=1e-12)
+        self.assertAlmostEqual(pr["nllh"], nllh0, delta=1e-7)
+        self.assertAlmostEqual(pr["llh"], -nllh0, delta=1e-7)
+        self.assertFalse(pr["better_optimum"])
+        self.assertGreater(pr["min_nllh"], nllh0 - 1e-7)
+        self.assertEqual(pr["identifiable"], [True] * 3)
+        self.assertEqual(pr["not_identifiable"], [])
+        for k, q in enumerate(pr["profiles"]):
+            j = q["id"]
+            lo, hi = ci[j]
+            tol = 1e-4 * (hi - lo)
+            self.assertAlmostEqual(q["lower"], lo, delta=tol, msg=j)
+            self.assertAlmostEqual(q["upper"], hi, delta=tol, msg=j)
+            self.assertEqual((pr["lower"][k], pr["upper"][k]),
+                             (q["lower"], q["upper"]))
+            vs, fs = values(q["values"]), values(q["nllh"])
+            self.assertGreaterEqual(len(vs), 5, j)
+            self.assertEqual(vs, sorted(vs), j)
+            # both sides reached, and beyond, the threshold
+            self.assertLess(vs[0], lo)
+            self.assertGreater(vs[-1], hi)
+            for v, f in zip(vs, fs):
+                want = nllh_sd(v) if j == "sd" else nllh_beta(j, v)
+                self.assertAlmostEqual(f, want, delta=1e-6,
+                                       msg="%s = %r" % (j, v))
+            for v, f, rr in zip(vs, fs, values(q["ratio"])):
+                self.assertAlmostEqual(rr, math.exp(nllh0 - f), delta=1e-6)
+        # the thread count does not change the profiles
+        for q, q2 in zip(pr["profiles"], pr2["profiles"]):
+            self.assertEqual(values(q["values"]), values(q2["values"]))
+            self.assertEqual(values(q["nllh"]), values(q2["nllh"]))
+
+    def test_theta_as_sequence_or_dict(self):
+        hat, ci, _, _, _ = closed_form()
+        with muskx.Problem.from_petab(os.path.join(LINEAR,
+                                                   "problem.yaml")) as p:
+            a = p.profile([hat["a"], hat["b"], hat["sd"]], max_points=10)
+            b = p.profile({"a": 1.0, "b": 0.2}, max_points=10)
+        for pr in (a, b):
+            for q in pr["profiles"]:
+                lo, hi = ci[q["id"]]
+                self.assertAlmostEqual(q["lower"], lo, delta=1e-4 * (hi - lo))
+                self.assertAlmostEqual(q["upper"], hi, delta=1e-4 * (hi - lo))
+
+    @unittest.skipUnless(os.access(MUSKX, os.X_OK), "build/muskx not built")
+    def test_agrees_with_muskx_fit_profile(self):
+        tmp = tempfile.mkdtemp(prefix="muskx-prof-")
+        try:
+            problem = os.path.join(LINEAR, "problem.yaml")
+            subprocess.run([MUSKX, "fit", problem, "--starts", "8", "--seed",
+                            "3", "--threads", "1", "--profile", "-o", tmp],
+                           check=True, capture_output=True, timeout=300)
+            cli = {r["parameter"]: r
+                   for r in read_tsv(os.path.join(tmp, "profile_ci.tsv"))}
+            with muskx.Problem.from_petab(problem) as p:
+                pr = p.profile(p.fit(starts=8, seed=3, threads=1))
+        finally:
+            shutil.rmtree(tmp)
+        self.assertEqual(sorted(cli), sorted(pr["parameter_ids"]))
+        for q in pr["profiles"]:
+            row = cli[q["id"]]
+            width = float(row["upper"]) - float(row["lower"])
+            self.assertAlmostEqual(q["lower"], float(row["lower"]),
+                                   delta=1e-9 * width)
+            self.assertAlmostEqual(q["upper"], float(row["upper"]),
+                                   delta=1e-9 * width)
+            self.assertEqual(row["identifiable"],
+                             "yes" if q["identifiable"] else "no")
+
+    def test_a_parameter_that_moves_nothing_is_not_identifiable(self):
+        tmp = tempfile.mkdtemp(prefix="muskx-prof-")
+        try:
+            d = os.path.join(tmp, "p")
+            shutil.copytree(LINEAR, d)
+            path = os.path.join(d, "model.yaml")
+            with open(path) as f:
+                text = f.read()
+            with open(path, "w") as f:
+                f.write(text.replace("parameters: {a: 1.0, b: 0.5}",
+                                     "parameters: {a: 1.0, b: 0.5, c: 0.5}"))
+            with open(os.path.join(d, "parameters.tsv"), "a") as f:
+                f.write("c\tlin\t0\t1\t0.5\t1\n")
+            with muskx.Problem.from_petab(os.path.join(d, "problem.yaml")) \
+                    as p:
+                pr = p.profile(p.fit(starts=4, seed=1, threads=1))
+        finally:
+            shutil.rmtree(tmp)
+        hat, ci, _, _, nllh0 = closed_form()
+        self.assertEqual(pr["not_identifiable"], ["c"])
+        q = pr["profiles"][3]
+        self.assertTrue(math.isnan(q["lower"]) and math.isnan(q["upper"]))
+        vs = values(q["values"])
+        self.assertEqual((vs[0], vs[-1]), (0.0, 1.0))  # both bounds reached
+        for f in values(q["nllh"]):
+            self.assertAlmostEqual(f, nllh0, delta=1e-7)
+        lo, hi = ci["a"]
+        self.assertAlmostEqual(pr["profiles"][0]["lower"], lo,
+                               delta=1e-4 * (hi - lo))
+
+    def test_bad_arguments_are_refused(self):
+        with muskx.Problem.from_petab(os.path.join(LINEAR,
+                                                   "problem.yaml")) as p:
+            nominal = list(p.nominal)
+            for level in (0, 1, 1.5, -0.1, float("nan")):
+                with self.assertRaises(muskx.InvalidArgumentError):
+                    p.profile(nominal, level=level)
+            for kw in ({"level": "0.9"}, {"level": True},
+                       {"max_points": 2.5}, {"threads": "2"},
+                       {"max_points": True}):
+                with self.assertRaises(TypeError, msg=str(kw)):
+                    p.profile(nominal, **kw)
+            for kw in ({"max_points": 0}, {"threads": -1}, {"rtol": 0}):
+                with self.assertRaises(muskx.InvalidArgumentError,
+                                       msg=str(kw)):
+                    p.profile(nominal, **kw)
+            with self.assertRaises(muskx.InvalidArgumentError):
+                p.profile([1.0, 0.5])  # two values for three parameters
+            with self.assertRaises(muskx.InvalidArgumentError):
+                p.profile([1.0, 0.5, 20.0])  # sd above its bound
+            with self.assertRaises(muskx.MuskxError):
+                p.profile({"nope": 1.0})
+            with self.assertRaises(muskx.InvalidArgumentError):
+                p.profile({"theta": [], "best": None})  # a fit that failed
+
+
+if __name__ == "__main__":
+    unittest.main()
