@@ -32,7 +32,8 @@ Main entry points:
                                       (scenario files, muskx-scenario(5);
                                       when the library has them:
                                       HAVE_SCENARIOS)
-  Problem.from_petab(path), .llh(theta), .evaluate(theta)
+  Problem.from_petab(path), .llh(theta), .evaluate(theta),
+    .fit(starts=...), .profile(fit_result)   (intervals, identifiability)
                                       (PEtab problems, when the library
                                       has them: HAVE_PETAB)
 Exceptions (all muskx.MuskxError, with .status such as "EMODEL"):
