@@ -106,7 +106,7 @@ def _collect(problem, level, max_points):
                 new_buffer(npts)
             for i in range(npts):
                 values[i], nllh[i] = v[i], f[i]
-                ratio[i] = math.exp(nllh0 - f[i]) if f[i] == f[i] else f[i]
+                ratio[i] = f[i] if math.isnan(f[i]) else math.exp(nllh0 - f[i])
             lower[j], upper[j] = lo.value, hi.value
             profiles.append({"id": pid, "scale": scale, "values": values,
                              "nllh": nllh, "ratio": ratio,
