@@ -9,6 +9,8 @@ c = (X^T X)^-1 and RSS_min the least-squares residual, the profile of a
 + RSS_min / (2 sd^2), its interval found here by bisection. All computed
 from the data, independently of libmuskx. A copy with a parameter c that
 moves nothing has a flat profile of c: not identifiable on either side.
+With Laplace noise instead (the objective form) the profiles are those of
+least absolute deviations, computed here by enumerating the kinks.
 """
 
 import math
@@ -184,6 +186,84 @@ class AProfile(unittest.TestCase):
         lo, hi = ci["a"]
         self.assertAlmostEqual(pr["profiles"][0]["lower"], lo,
                                delta=1e-4 * (hi - lo))
+
+    def test_laplace_profiles_are_the_least_absolute_deviation_ones(self):
+        # Laplace noise of unknown scale s (the objective form, SLSQP):
+        # nllh = n log(2 s) + S / s with S = sum |y - a - b t|, so the
+        # profile of s is n log(2 s) + S_min / s, and that of a (or b) is
+        # n log(2 S(a) / n) + n with S(a) = min over b of the absolute
+        # deviations, attained where the line passes through a data point
+        # (a convex piecewise-linear function: its minimum is at a kink).
+        rows = read_tsv(os.path.join(LINEAR, "measurements.tsv"))
+        t = [float(r["time"]) for r in rows]
+        y = [float(r["measurement"]) for r in rows]
+        n, top = len(t), HALF_CHI2_95
+
+        def dev(a, b):
+            return sum(abs(yi - a - b * ti) for ti, yi in zip(t, y))
+
+        def s_a(a):
+            return min(dev(a, (yi - a) / ti) for ti, yi in zip(t, y) if ti)
+
+        def s_b(b):
+            return min(dev(yi - b * ti, b) for ti, yi in zip(t, y))
+        # the optimum: a line through two data points
+        s0, a0, b0 = min((dev(y[i] - b * t[i], b), y[i] - b * t[i], b)
+                         for i in range(n) for j in range(n) if t[i] != t[j]
+                         for b in [(y[j] - y[i]) / (t[j] - t[i])])
+        nllh0 = n * math.log(2 * s0 / n) + n
+
+        def cross(f, lo, hi):
+            out = f(lo) > nllh0 + top
+            for _ in range(100):
+                mid = 0.5 * (lo + hi)
+                if (f(mid) > nllh0 + top) == out:
+                    lo = mid
+                else:
+                    hi = mid
+            return 0.5 * (lo + hi)
+        prof = {"a": lambda a: n * math.log(2 * s_a(a) / n) + n,
+                "b": lambda b: n * math.log(2 * s_b(b) / n) + n,
+                "sd": lambda s: n * math.log(2 * s) + s0 / s}
+        hat = {"a": a0, "b": b0, "sd": s0 / n}
+        far = {"a": (a0 - 10, a0 + 10), "b": (b0 - 10, b0 + 10),
+               "sd": (hat["sd"] / 100, hat["sd"] * 100)}
+        want = {j: (cross(f, far[j][0], hat[j]), cross(f, far[j][1], hat[j]))
+                for j, f in prof.items()}
+        tmp = tempfile.mkdtemp(prefix="muskx-prof-")
+        try:
+            d = os.path.join(tmp, "p")
+            shutil.copytree(LINEAR, d)
+            path = os.path.join(d, "observables.tsv")
+            with open(path) as f:
+                text = f.read()
+            with open(path, "w") as f:
+                f.write(text.replace("\tnormal\n", "\tlaplace\n"))
+            problem = os.path.join(d, "problem.yaml")
+            with muskx.Problem.from_petab(problem) as p:
+                pr = p.profile(p.fit(starts=8, seed=3, threads=1))
+            cli = None
+            if os.access(MUSKX, os.X_OK):
+                out = os.path.join(tmp, "out")
+                subprocess.run([MUSKX, "fit", problem, "--starts", "8",
+                                "--seed", "3", "--threads", "1",
+                                "--profile", "-o", out], check=True,
+                               capture_output=True, timeout=300)
+                cli = {r["parameter"]: r for r in
+                       read_tsv(os.path.join(out, "profile_ci.tsv"))}
+        finally:
+            shutil.rmtree(tmp)
+        self.assertAlmostEqual(pr["nllh"], nllh0, delta=1e-7)
+        for q in pr["profiles"]:
+            lo, hi = want[q["id"]]
+            for got, ref in ((q["lower"], lo), (q["upper"], hi)):
+                self.assertAlmostEqual(got, ref, delta=1e-4 * (hi - lo),
+                                       msg=q["id"])
+                if cli is not None:
+                    self.assertAlmostEqual(
+                        got, float(cli[q["id"]]["lower" if ref == lo
+                                                else "upper"]),
+                        delta=1e-9 * (hi - lo), msg=q["id"])
 
     def test_bad_arguments_are_refused(self):
         with muskx.Problem.from_petab(os.path.join(LINEAR,
