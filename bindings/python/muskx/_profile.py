@@ -145,8 +145,9 @@ def run(problem, at, level=0.95, max_points=30, threads=0, rtol=1e-8,
     start = _point(problem, at)
     # a refinement of the point, not a search: one start, no restarts, no
     # gain tolerance, full accuracy (cli/cmd_fit.c joint_fit_at)
-    out = _fit.run(problem, 1, 0, threads, rtol, atol, max_iterations,
-                   max_steps, joint=True, restarts=0, gain_tolerance=0.0,
-                   search_tolerance=0.0, start=start,
+    out = _fit.run(problem, starts=1, seed=0, threads=threads, rtol=rtol,
+                   atol=atol, max_iterations=max_iterations,
+                   max_steps=max_steps, joint=True, restarts=0,
+                   gain_tolerance=0.0, search_tolerance=0.0, start=start,
                    after=_collect(problem, level, max_points))
     return out["profile"]
