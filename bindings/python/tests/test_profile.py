@@ -120,6 +120,27 @@ class AProfile(unittest.TestCase):
             self.assertEqual(values(q["values"]), values(q2["values"]))
             self.assertEqual(values(q["nllh"]), values(q2["nllh"]))
 
+    def test_level_sets_the_threshold(self):
+        # chi2_1(0.9) = 2.705543454095404 (tables); the line's a and b
+        # intervals at 90 % are closed-form as at 95 %
+        half90 = 2.705543454095404 / 2
+        rows = read_tsv(os.path.join(LINEAR, "measurements.tsv"))
+        t = [float(r["time"]) for r in rows]
+        n = len(t)
+        hat, ci, _, _, _ = closed_form()
+        with muskx.Problem.from_petab(os.path.join(LINEAR,
+                                                   "problem.yaml")) as p:
+            pr = p.profile([hat["a"], hat["b"], hat["sd"]], level=0.9)
+        self.assertAlmostEqual(pr["threshold"], half90, delta=1e-12)
+        self.assertEqual(pr["level"], 0.9)
+        shrink = math.sqrt((math.exp(2 * half90 / n) - 1) /
+                           (math.exp(2 * HALF_CHI2_95 / n) - 1))
+        for q in pr["profiles"][:2]:
+            lo, hi = ci[q["id"]]
+            mid, half = (lo + hi) / 2, (hi - lo) / 2 * shrink
+            self.assertAlmostEqual(q["lower"], mid - half, delta=2e-4 * half)
+            self.assertAlmostEqual(q["upper"], mid + half, delta=2e-4 * half)
+
     def test_theta_as_sequence_or_dict(self):
         hat, ci, _, _, _ = closed_form()
         with muskx.Problem.from_petab(os.path.join(LINEAR,
