@@ -9,7 +9,7 @@ says its own). Scenario runs shade their phases.
 
 import html
 
-__all__ = ["plot_result", "plot_comparison", "html_table"]
+__all__ = ["plot_result", "plot_comparison", "plot_profiles", "html_table"]
 
 
 def _pyplot():
@@ -98,6 +98,49 @@ def plot_comparison(comparison, columns=None, show=False, title=None):
         _shade_phases(ax, first.phases)
     axes[-1, 0].set_xlabel(_label("time", first.time_unit))
     axes[0, 0].legend(fontsize="small")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    if show:
+        plt.show()
+    return fig
+
+
+def plot_profiles(profile, show=False, title=None):
+    """One panel per parameter of a Problem.profile() result: nllh minus
+    the optimum's against the parameter (on its scale), the threshold
+    dashed, the interval's ends dotted, a side that does not cross
+    labelled not identifiable (as `muskx fit --profile`'s profiles.png);
+    returns the matplotlib Figure."""
+    _, plt = _pyplot()
+    profiles = profile["profiles"]
+    if not profiles:
+        raise ValueError("nothing to plot: the profile has no parameters")
+    cols = min(3, len(profiles))
+    rows = (len(profiles) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, squeeze=False,
+                             figsize=(3.4 * cols, 2.8 * rows + 0.4))
+    top = profile["threshold"]
+    for ax, q in zip(axes.flat, profiles):
+        ax.plot(q["values"], [f - profile["nllh"] for f in q["nllh"]],
+                ".-", markersize=3)
+        ax.axhline(top, color="0.4", linestyle="--", linewidth=0.8)
+        sides = []
+        for end, side in ((q["lower"], "below"), (q["upper"], "above")):
+            if end == end:
+                ax.axvline(end, color="0.4", linestyle=":", linewidth=0.8)
+            else:
+                sides.append(side)
+        if sides:
+            ax.text(0.5, 0.95, "not identifiable " + " and ".join(sides),
+                    transform=ax.transAxes, ha="center", va="top",
+                    fontsize="small", color="C3")
+        ax.set_xlabel(q["id"] if q["scale"] == "lin"
+                      else "%s (%s)" % (q["id"], q["scale"]),
+                      fontsize="small")
+        ax.set_ylabel("nllh - optimum", fontsize="small")
+    for ax in list(axes.flat)[len(profiles):]:
+        ax.set_visible(False)
     if title:
         fig.suptitle(title)
     fig.tight_layout()

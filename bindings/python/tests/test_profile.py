@@ -207,6 +207,18 @@ class AProfile(unittest.TestCase):
         lo, hi = ci["a"]
         self.assertAlmostEqual(pr["profiles"][0]["lower"], lo,
                                delta=1e-4 * (hi - lo))
+        try:
+            import matplotlib
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+        except ImportError:
+            return
+        from muskx.plotting import plot_profiles
+        fig = plot_profiles(pr)
+        said = [[t.get_text() for t in ax.texts] for ax in fig.axes[:4]]
+        self.assertEqual(said, [[], [], [],
+                                ["not identifiable below and above"]])
+        plt.close(fig)
 
     def test_laplace_profiles_are_the_least_absolute_deviation_ones(self):
         # Laplace noise of unknown scale s (the objective form, SLSQP):
@@ -285,6 +297,36 @@ class AProfile(unittest.TestCase):
                         got, float(cli[q["id"]]["lower" if ref == lo
                                                 else "upper"]),
                         delta=1e-9 * (hi - lo), msg=q["id"])
+
+    def test_plot_profiles(self):
+        try:
+            import matplotlib
+            matplotlib.use("Agg")
+        except ImportError:
+            self.skipTest("matplotlib missing")
+        from muskx.plotting import plot_profiles
+        hat, ci, nllh_beta, _, nllh0 = closed_form()
+        with muskx.Problem.from_petab(os.path.join(LINEAR,
+                                                   "problem.yaml")) as p:
+            pr = p.profile([hat["a"], hat["b"], hat["sd"]], max_points=8)
+        fig = plot_profiles(pr)
+        axes = [ax for ax in fig.axes if ax.get_visible()]
+        self.assertEqual([ax.get_xlabel() for ax in axes], ["a", "b", "sd"])
+        # the curve of a is the closed-form profile minus the optimum
+        x, y = axes[0].lines[0].get_data()
+        self.assertGreaterEqual(len(x), 5)
+        for v, f in zip(x, y):
+            self.assertAlmostEqual(f, nllh_beta("a", v) - nllh0, delta=1e-6)
+        # the threshold, then the interval's ends
+        self.assertAlmostEqual(axes[0].lines[1].get_ydata()[0],
+                               HALF_CHI2_95, delta=1e-9)
+        ends = [ln.get_xdata()[0] for ln in axes[0].lines[2:]]
+        lo, hi = ci["a"]
+        self.assertEqual(len(ends), 2)
+        self.assertAlmostEqual(ends[0], lo, delta=1e-4 * (hi - lo))
+        self.assertAlmostEqual(ends[1], hi, delta=1e-4 * (hi - lo))
+        import matplotlib.pyplot as plt
+        plt.close(fig)
 
     def test_bad_arguments_are_refused(self):
         with muskx.Problem.from_petab(os.path.join(LINEAR,
