@@ -388,6 +388,17 @@ MUSKX_API muskx_status muskx_sim_add_dose(muskx_sim *sim, const char *target,
                                           double t0, double amount,
                                           double every, int count);
 MUSKX_API muskx_status muskx_sim_clear_doses(muskx_sim *sim);
+/*
+ * A run gives the doses and fires the model's timed events that fall at or
+ * after its start (times[0]); a repeating schedule that began earlier
+ * goes on from its first time in the run. One wholly before the start
+ * would be silently lost, so the run fails with EINVAL naming it -- unless
+ * the runs continue an earlier one (continuing != 0: the initial values
+ * are that run's end state, which includes those firings), when they are
+ * skipped. Off by default and after muskx_sim_reset(). First version: 0.1.
+ */
+MUSKX_API muskx_status muskx_sim_set_continuing(muskx_sim *sim,
+                                                int continuing);
 
 /*
  * Relative and absolute tolerance of later runs (both > 0). EINVAL for

@@ -69,6 +69,7 @@ static int settings_defaults(muskx_sim *s) {
       return -1;
   }
   s->ndoses = 0;
+  s->continuing = 0;
   muskx__param_steps_clear(s);
   return 0;
 }
@@ -324,6 +325,12 @@ muskx_status muskx_sim_add_dose(muskx_sim *s, const char *target, double t0,
   }
   muskx__dose d = {sp, t0, amount, every, every > 0 ? count : 1};
   s->doses[s->ndoses++] = d;
+  return ok(s);
+}
+
+muskx_status muskx_sim_set_continuing(muskx_sim *s, int continuing) {
+  if (s == NULL) return MUSKX_EINVAL;
+  s->continuing = continuing != 0;
   return ok(s);
 }
 

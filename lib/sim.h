@@ -60,6 +60,9 @@ struct muskx_sim {
   muskx__table *inputs; /* per input: n == 0 means constant def */
   double *input_const;
   muskx__dose *doses; int ndoses, cap_doses;
+  /* runs continue an earlier one (muskx_sim_set_continuing): firings
+     before the start happened in it and are not an error */
+  int continuing;
   /* parameters driven as step functions of time (param_steps.c) */
   muskx__table *psteps; int *pstep_param; int npsteps;
   double rtol, atol;

@@ -13,6 +13,7 @@ still simulating is safe: the handle is freed when the last run finishes.
 
 import ctypes
 import math
+import operator
 import os
 import threading
 import weakref
@@ -281,13 +282,14 @@ class _Sim:
     def errmsg(self):
         return text(lib.muskx_sim_errmsg(self.ptr))
 
-    def check(self, status, name=None, **extra):
+    def check(self, status, name=None, message=None, **extra):
         """Raises the exception for a failed status, with the message the
-        library recorded on the simulation."""
+        library recorded on the simulation (or message, kept from before
+        a later call cleared it)."""
         if status == _lib.OK:
             return
         sname = status_name(status)
-        msg = self.errmsg() or _lib.strerror(status)
+        msg = message or self.errmsg() or _lib.strerror(status)
         cls = error_class(sname)
         if cls is NameNotFoundError:
             raise NameNotFoundError(msg, status=sname, code=status,
@@ -311,6 +313,24 @@ def _number(value, what):
     except (TypeError, ValueError):
         raise InvalidArgumentError("%s must be a number, not %r"
                                    % (what, value), status="EINVAL") from None
+
+
+def _whole(value, what, minimum, maximum):
+    """value as an int in [minimum, maximum]. A float is refused, not
+    truncated (count 2.7 gave 2 doses), and so is a value ctypes would
+    wrap (count 2**32 + 3 gave 3)."""
+    if isinstance(value, bool):
+        value = None
+    try:
+        v = operator.index(value)
+    except TypeError:
+        raise InvalidArgumentError("%s must be a whole number, not %r"
+                                   % (what, value), status="EINVAL") from None
+    if not minimum <= v <= maximum:
+        raise InvalidArgumentError("%s must be from %d to %d, got %d"
+                                   % (what, minimum, maximum, v),
+                                   status="EINVAL")
+    return v
 
 
 def _agents(ptr):
@@ -586,7 +606,7 @@ class Model:
             sim.check(lib.muskx_sim_add_dose(
                 sim.ptr, encode(target), _number(t0, "dose time"),
                 _number(amount, "dose amount"), _number(every, "dose every"),
-                int(count)), target)
+                _whole(count, "dose count", 1, 2**31 - 1)), target)
         sim.check(lib.muskx_sim_set_tolerances(
             sim.ptr, _number(rtol, "rtol"), _number(atol, "atol")))
         for nm, v in (atol_species or {}).items():
@@ -601,7 +621,8 @@ class Model:
                 status="EINVAL") from None
         sim.check(lib.muskx_sim_set_linear_solver(sim.ptr, ls))
         if max_steps is not None:
-            sim.check(lib.muskx_sim_set_max_steps(sim.ptr, int(max_steps)))
+            sim.check(lib.muskx_sim_set_max_steps(
+                sim.ptr, _whole(max_steps, "max_steps", 1, 2**63 - 1)))
         if max_step is not None:
             sim.check(lib.muskx_sim_set_max_step(
                 sim.ptr, _number(max_step, "max_step")))
