@@ -381,7 +381,8 @@ MUSKX_API muskx_status muskx_sim_set(muskx_sim *sim, const char *name,
 
 /*
  * Adds a dose: at time t0, and then every `every` time units for `count`
- * firings in all (every <= 0 means once), `amount` is added to species
+ * firings in all (every == 0 with count 1 means once; a negative every, or
+ * every 0 with another count, is EINVAL), `amount` is added to species
  * `target`. Doses are kept until muskx_sim_clear_doses() or a reset.
  */
 MUSKX_API muskx_status muskx_sim_add_dose(muskx_sim *sim, const char *target,

@@ -678,5 +678,19 @@ rc=$?
 [ $rc -eq 1 ] && grep -q "measurements.tsv:1:.*the header ends with a tab after 'noiseParameters'.*trailing tab" stderr.txt
 check "petab, a header with a trailing tab: says so at file:line:col" $? "exit $rc: $(cat stdout.txt stderr.txt)"
 
+# ------------------------------------------------ a folder given as input
+# sedml printed libxml2's "I/O error : Is a directory" and then "Document
+# is empty"; check and simulate added that the folder "is no file here,
+# nor a shipped model" although it is right there.
+mkdir -p a_folder
+"$muskx" sedml a_folder -o sed_out > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && [ "$(cat stderr.txt)" = "a_folder: cannot read a SED-ML file: it is a directory" ]
+check "sedml on a folder: one line saying it is a folder" $? "exit $rc: $(cat stderr.txt)"
+"$muskx" check a_folder > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q "Is a directory" stderr.txt && ! grep -q "no file here" stderr.txt
+check "check on a folder: says so, without the shipped-model hint" $? "exit $rc: $(cat stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

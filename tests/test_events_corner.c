@@ -348,6 +348,11 @@ START_TEST(dose_before_start_is_refused) {
                                             "starts at t=9.5") != NULL,
                 "%s", muskx_sim_errmsg(s));
   TU_OK(s, muskx_sim_clear_doses(s));
+  /* every -1 or 0 with count 3 gave one dose without a word */
+  ck_assert_int_eq(muskx_sim_add_dose(s, "A", 2, 1, -1, 3), MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_sim_add_dose(s, "A", 2, 1, 0, 3), MUSKX_EINVAL);
+  ck_assert_msg(strstr(muskx_sim_errmsg(s), "every 0 with count 3") != NULL,
+                "%s", muskx_sim_errmsg(s));
   TU_OK(s, muskx_sim_add_dose(s, "A", 2, 1, 0, 1));
   TU_OK(s, run_from(s, 2, &a));
   ck_assert_double_eq(a, 1);

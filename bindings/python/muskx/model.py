@@ -25,7 +25,7 @@ from .errors import (MuskxError, ModelError, ModelFileError,
                      NameNotFoundError, InvalidArgumentError, SolverError,
                      ConvergenceError, error_class)
 from .result import Result, numpy, new_buffer, from_sequence
-from ._calls import time_arguments
+from ._calls import time_arguments, MAX_ROWS, _num
 
 __all__ = ["Model", "SteadyState", "load", "loads", "sbml_to_yaml"]
 
@@ -163,19 +163,14 @@ def _loads_sbml(data, name, allow_path):
             raise
 
 
-# The most output rows simulate() computes from t_end and dt, as
-# muskx simulate --dt (muskx(1)).
-MAX_ROWS = 100000000
-
-
 def _time_grid(t_end, dt, times, t_start):
     """The output times of simulate(): from t_end/dt/t_start or times."""
     if times is None:
         if t_end is None:
             raise TypeError("simulate() needs t_end (and optionally dt, "
                             "t_start) or times")
-        t0 = _number(t_start, "t_start")
-        t1 = _number(t_end, "t_end")
+        t0 = _num(t_start, "t_start")
+        t1 = _num(t_end, "t_end")
         if not t1 >= t0:
             raise InvalidArgumentError(
                 "t_end (%g) must not be before t_start (%g)" % (t1, t0),
@@ -308,6 +303,11 @@ class _Sim:
 
 
 def _number(value, what):
+    # a string or a bool is a mistake, not a number ({"k": "1e-3"} from an
+    # unparsed table, True for 1)
+    if isinstance(value, (str, bytes, bool)):
+        raise InvalidArgumentError("%s must be a number, not %r"
+                                   % (what, value), status="EINVAL")
     try:
         return float(value)
     except (TypeError, ValueError):
@@ -576,6 +576,11 @@ class Model:
     # -- runs -------------------------------------------------------------------
     def _apply(self, sim, params, initial, inputs, doses, rtol, atol,
                atol_species, solver, max_steps, max_step):
+        for what, arg in (("params", params), ("initial", initial),
+                          ("inputs", inputs), ("atol_species", atol_species)):
+            if arg is not None and not hasattr(arg, "items"):
+                raise TypeError("%s must be a mapping of names to values, "
+                                "not %r" % (what, arg))
         for nm, v in (params or {}).items():
             sim.check(lib.muskx_sim_set_param(
                 sim.ptr, encode(nm), _number(v, "parameter '%s'" % nm)), nm)

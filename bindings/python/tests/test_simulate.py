@@ -230,6 +230,33 @@ class Doses(WRMSMixin, unittest.TestCase):
             for steps in (2.5, 0, 2**64):
                 with self.assertRaises(muskx.MuskxError, msg=repr(steps)):
                     m.simulate(t_end=8, max_steps=steps)
+            # every -1 (or 0) with count 3 gave one dose without a word
+            for every in (-1.0, 0.0):
+                with self.assertRaisesRegex(muskx.MuskxError,
+                                            "with count 3", msg=every):
+                    m.simulate(t_end=8, doses=[("A", 0.0, 1.0, every, 3)])
+
+    def test_times_that_are_not_finite_numbers(self):
+        # nan said "t_end (nan) must not be before t_start", inf "dt must
+        # be > 0, not None"; True ran to t = 1 and "5" to t = 5; points
+        # 10**12 built a list until the kernel killed the process.
+        with muskx.loads(DOSED) as m:
+            for kw in ({"t_end": float("nan")}, {"t_end": float("inf")},
+                       {"t_end": True}, {"t_end": "5"},
+                       {"t_start": float("nan"), "t_end": 1}):
+                with self.assertRaisesRegex(muskx.MuskxError,
+                                            "must be a (finite )?number",
+                                            msg=repr(kw)):
+                    m.simulate(**kw)
+            with self.assertRaisesRegex(muskx.MuskxError,
+                                        "end must be a finite number"):
+                m.simulate(0, float("inf"), 3)
+            with self.assertRaisesRegex(muskx.MuskxError, "more than the"):
+                m.simulate(0, 1, 10**12)
+            with self.assertRaisesRegex(muskx.MuskxError, "must be a number"):
+                m.simulate(t_end=1, params={"k": "0.4"})
+            with self.assertRaisesRegex(TypeError, "params must be a mapping"):
+                m.simulate(t_end=1, params=[("k", 0.4)])
 
 
 class SteadyStates(unittest.TestCase):
