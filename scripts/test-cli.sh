@@ -692,5 +692,13 @@ rc=$?
 [ $rc -eq 1 ] && grep -q "Is a directory" stderr.txt && ! grep -q "no file here" stderr.txt
 check "check on a folder: says so, without the shipped-model hint" $? "exit $rc: $(cat stderr.txt)"
 
+# ------------------------------------------- compare, two alike scenario ids
+# Two columns both headed 'unload' (the CSV too), which was which unknown.
+"$muskx" compare "$root/tests/scenarios/unload.yaml" "$root/tests/scenarios/unload.yaml" \
+  > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q "the same scenario id 'unload'" stderr.txt && [ ! -s stdout.txt ]
+check "compare, the same scenario id twice: refused naming it" $? "exit $rc: $(cat stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
