@@ -319,9 +319,9 @@ def _whole(value, what, minimum, maximum):
     """value as an int in [minimum, maximum]. A float is refused, not
     truncated (count 2.7 gave 2 doses), and so is a value ctypes would
     wrap (count 2**32 + 3 gave 3)."""
-    if isinstance(value, bool):
-        value = None
     try:
+        if isinstance(value, bool):
+            raise TypeError
         v = operator.index(value)
     except TypeError:
         raise InvalidArgumentError("%s must be a whole number, not %r"

@@ -157,6 +157,30 @@ class PopulationTest(unittest.TestCase):
         with self.assertRaises(muskx.NameNotFoundError):
             muskx.ensemble(self.sc, 8, vary={"zz": ("normal", 1, 2)})
 
+    def test_counts_that_are_not_whole_numbers_are_refused(self):
+        # int() made 2.5 samples 2 and True 1; ctypes wrapped seed -1 to
+        # 2**64 - 1; a level of 2 ran every member before "EINVAL"; a path
+        # for the scenario gave "'str' object has no attribute '_h'".
+        vary = {"a": ("uniform", 0, 1)}
+        for kw in ({"samples": 2.5}, {"samples": True}, {"samples": 0},
+                   {"seed": -1}, {"seed": 1.5}, {"threads": -1},
+                   {"threads": 0.5}):
+            args = dict({"samples": 4}, **kw)
+            with self.assertRaises(muskx.InvalidArgumentError, msg=kw):
+                muskx.ensemble(self.sc, args.pop("samples"), vary=vary,
+                               **args)
+        for kw in ({"level": 2}, {"level": float("nan")},
+                   {"bootstrap": -1}, {"bootstrap": 2.5}):
+            with self.assertRaises(muskx.InvalidArgumentError, msg=kw):
+                muskx.gsa(self.sc, VARY, samples=4, outputs=["X@end"], **kw)
+        with self.assertRaisesRegex(TypeError, "needs a Scenario"):
+            muskx.ensemble(SCENARIO, 4, vary=vary)
+        with self.assertRaisesRegex(TypeError, "needs a Scenario"):
+            muskx.gsa(SCENARIO, VARY, samples=4, outputs=["X@end"])
+        with self.assertRaisesRegex(TypeError, "set must be a mapping"):
+            muskx.run_scenario(SCENARIO, set=[("a", 1)],
+                               allow_path=os.path.join(REPO, "tests"))
+
 
 if __name__ == "__main__":
     unittest.main()
