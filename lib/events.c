@@ -432,6 +432,12 @@ muskx_status muskx__events_schedule(muskx_sim *s, double t0) {
                             "'count' of event '%s' is %g (%s:%d:%d): it must "
                             "be a whole number >= 1", ev->id, count, m->source,
                             ev->count_expr->line, ev->count_expr->col);
+    if (ev->until && !(until >= at))
+      return muskx__sim_err(s, MUSKX_EINVAL,
+                            "event '%s' (%s:%d:%d) has until=%g before "
+                            "at=%g, so it would never fire",
+                            ev->id, ev->loc.file ? ev->loc.file : m->source,
+                            ev->loc.line, ev->loc.col, until, at);
     long left = ev->every ? (long)count : 1;
     double next = at;
     if (next < t0) {

@@ -329,6 +329,22 @@ START_TEST(event_before_start_is_refused) {
                 "%s", muskx_sim_errmsg(s));
   muskx_sim_free(s);
   muskx_model_free(m);
+  /* until before at: it never fires, whatever the start */
+  m = tu_load_text("muskx: 1\nmodel: {id: past}\nspecies: {B: 0}\n"
+                   "odes: {B: 0}\nparameters: {u: 3}\n"
+                   "events:\n  - {id: never, at: 5, every: 1, until: u, "
+                   "set: {B: B + 1}}\n",
+                   "ev.yaml");
+  s = tu_sim(m);
+  ck_assert_int_eq(run_from(s, 0, &a), MUSKX_EINVAL);
+  ck_assert_msg(strstr(muskx_sim_errmsg(s), "event 'never' (ev.yaml:7:5) has "
+                                            "until=3 before at=5") != NULL,
+                "%s", muskx_sim_errmsg(s));
+  TU_OK(s, muskx_sim_set_param(s, "u", 7)); /* 5, 6, 7 */
+  TU_OK(s, run_from(s, 0, &a));
+  ck_assert_double_eq(a, 3);
+  muskx_sim_free(s);
+  muskx_model_free(m);
 }
 END_TEST
 
