@@ -700,5 +700,14 @@ rc=$?
 [ $rc -eq 1 ] && grep -q "the same scenario id 'unload'" stderr.txt && [ ! -s stdout.txt ]
 check "compare, the same scenario id twice: refused naming it" $? "exit $rc: $(cat stderr.txt)"
 
+# ------------------------------ a PEtab noise parameter that is not > 0
+# A sigma of -1 written in the measurement table gave "llh = nan" and exit 0.
+cp -r "$root/tests/petab/relax" pe_sigma
+sed -i '2s/\tsd$/\t-1/' pe_sigma/measurements.tsv
+"$muskx" petab pe_sigma/problem.yaml > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && [ ! -s stdout.txt ] && grep -q "measurements.tsv:2:.*noise parameter -1 of observable 'twiceA'.*must be > 0" stderr.txt
+check "petab, a noise parameter of -1: refused at file:line:col" $? "exit $rc: $(cat stdout.txt stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -314,8 +314,8 @@ START_TEST(event_before_start_is_refused) {
   TU_OK(s, muskx_sim_reset(s)); /* and no longer after a reset */
   ck_assert_int_eq(run_from(s, 5.5, &a), MUSKX_EINVAL);
   /* without bolus, tock (until 6) is wholly before 7; tick is not */
-  muskx_model_free(m);
   muskx_sim_free(s);
+  muskx_model_free(m);
   m = tu_load_text(
       "muskx: 1\nmodel: {id: past}\nspecies: {B: 0, C: 0}\n"
       "odes: {B: 0, C: 0}\n"
