@@ -921,7 +921,8 @@ MUSKX_API size_t muskx_ensemble_chunk(const muskx_ensemble *ens);
 
 /*
  * Runs samples first .. first + count - 1 at the given output times (as
- * muskx_sim_run(); times[0] is the start) on nthreads threads (0: one per
+ * muskx_sim_run(); times[0] is the start, and must be 0 with a scenario,
+ * whose first phase begins there: EINVAL otherwise) on nthreads threads (0: one per
  * online processor; never more than count). Sample i's values come from
  * (seed, i) and table row i. progress may be NULL. Results of an earlier
  * run are replaced. A sample that fails is recorded (status, message, NaN

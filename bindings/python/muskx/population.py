@@ -284,7 +284,8 @@ def ensemble(scenario, samples, vary=None, columns=None, times=None, seed=1,
     "lognormal" (median, cv), "normal" (mean, sd) or "uniform" (low,
     high)), drawn from (seed, member) so the result does not depend on
     `threads` (0: one per processor). columns: the kept columns (default
-    the scenario's); times: sample times in days (default the scenario's).
+    the scenario's); times: sample times in days (default the scenario's;
+    the members always run from day 0, where the scenario begins).
     progress(done, total) is called as members finish. native: a C
     compiler command (e.g. "cc") to run the members' right-hand side and
     Jacobian as native code, cached in ~/.cache/muskx (muskx(1),
@@ -294,9 +295,19 @@ def ensemble(scenario, samples, vary=None, columns=None, times=None, seed=1,
     Model.ensemble() returns an Ensemble of a plain model run)."""
     _need_scenario(scenario, "ensemble")
     samples, seed, threads = _counts(samples, seed, threads)
+    # The members run from day 0, where the scenario begins; times=[75,
+    # 150] started them at day 75 from the day-0 state, the phases before
+    # left out. Day 0 is run and its row dropped.
+    extra = times is not None and len(times) > 0 and times[0] != 0
+    if extra:
+        times = [0.0] + [float(x) for x in times]
     setup = _run(scenario, vary=vary, times=times, columns=columns,
                  native=native)
-    return _execute(scenario, setup, samples, seed, threads, progress)
+    r = _execute(scenario, setup, samples, seed, threads, progress)
+    if extra:
+        r.times = r.times[1:]
+        r.trajectories = np.ascontiguousarray(r.trajectories[:, 1:, :])
+    return r
 
 
 class Sensitivity:

@@ -75,6 +75,19 @@ class PopulationTest(unittest.TestCase):
         self.assertEqual(seen[-1], (300, 300))
         self.assertEqual([d for d, _ in seen], sorted(d for d, _ in seen))
 
+    def test_times_after_day_0_still_run_from_day_0(self):
+        # times=[0.5, 1] started each member at 0.5 d from X = 0: X(1 d)
+        # was (a + 2.5) / 2 instead of a + 2.5.
+        e = muskx.ensemble(self.sc, 20, vary={"a": ("uniform", 0, 1)},
+                           times=[0.5, 1.0])
+        self.assertEqual(list(e.times), [0.5, 1.0])
+        self.assertEqual(e.trajectories.shape, (20, 2, 1))
+        a = e.values[:, 0]
+        self.assertTrue(np.allclose(e.trajectories[:, 1, 0], a + 2.5,
+                                    rtol=1e-5))
+        self.assertTrue(np.allclose(e.trajectories[:, 0, 0], (a + 2.5) / 2,
+                                    rtol=1e-5))
+
     def test_native_members_are_the_vm_members_and_exact(self):
         cache = os.path.join(os.environ.get("TMPDIR", "/tmp"),
                              "muskx-pytest-native-%d" % os.getpid())
