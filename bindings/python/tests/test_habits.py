@@ -340,6 +340,11 @@ class Ensembles(unittest.TestCase):
             m.ensemble(0, 1, 2, vary={"k": ("gamma", 1, 2)}, n=3)
         with self.assertRaises(KeyError):
             m.ensemble(0, 1, 2, vary={"nope": ("normal", 1, 0.1)}, n=3)
+        # int() made n = 2.5 two samples; seed -1 wrapped to 2**64 - 1
+        for kw in ({"n": 2.5}, {"n": True}, {"n": 3, "seed": -1},
+                   {"n": 3, "threads": -2}):
+            with self.assertRaises(ValueError, msg=kw):
+                m.ensemble(0, 1, 2, vary={"k": ("normal", 1, 0.1)}, **kw)
 
     @unittest.skipIf(_matplotlib() is None, "matplotlib")
     def test_plot(self):
