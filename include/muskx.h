@@ -686,8 +686,11 @@ MUSKX_API size_t muskx_scenario_sample_times(const muskx_scenario *sc,
  * muskx_sim_reset(), tolerances, every `set` value, then (start: steady,
  * the default) the steady state with the inputs at their baselines, then
  * one step table per input the phases or exercise protocols set, and the
- * drug doses. Errors are recorded on sim: EINVAL (sim of another model),
- * ENOTCONV (no steady state), ENOMEM.
+ * drug doses. Until the next muskx_sim_reset(), a run of sim must start at
+ * time 0, where the first phase begins (EINVAL otherwise, unless it
+ * continues an earlier one: muskx_sim_set_continuing()). Errors are
+ * recorded on sim: EINVAL (sim of another model), ENOTCONV (no steady
+ * state), ENOMEM.
  */
 MUSKX_API muskx_status muskx_scenario_apply(const muskx_scenario *sc,
                                             muskx_sim *sim);

@@ -412,6 +412,14 @@ double muskx__events_next_stop(const muskx_sim *s, double t) {
 /* Timed events and doses: first firing at or after t0. */
 muskx_status muskx__events_schedule(muskx_sim *s, double t0) {
   const muskx_model *m = s->m;
+  /* From a later time a scenario's run began there from the day-0 state,
+     every earlier phase and dose left out (B_pct 0 at day 75, not -18.8) */
+  if (s->scenario_start && t0 != 0 && !s->continuing)
+    return muskx__sim_err(s, MUSKX_EINVAL,
+                          "this simulation is set up by a scenario, whose "
+                          "first phase begins at time 0: a run from t=%g "
+                          "would leave out all before it (start the run at "
+                          "0, or see muskx_sim_set_continuing())", t0);
   for (int e = 0; e < m->nevents; e++) {
     const muskx__event *ev = &m->events[e];
     s->ev_left[e] = 0;

@@ -70,6 +70,7 @@ static int settings_defaults(muskx_sim *s) {
   }
   s->ndoses = 0;
   s->continuing = 0;
+  s->scenario_start = 0;
   muskx__param_steps_clear(s);
   return 0;
 }
