@@ -665,6 +665,9 @@ printf 'muskx: 1\nmodel: {id: past}\nspecies: {A: 0}\nodes: {A: 0}\nevents:\n  -
 rc=$?
 [ $rc -eq 1 ] && grep -q "event 'bolus' (past.yaml:6:5) fires at t=5, before the run starts at t=10" stderr.txt
 check "simulate --t-start after a timed event: refused naming it" $? "exit $rc: $(cat stdout.txt stderr.txt)"
+# and without "0 of 3 rows computed ... (--partial writes them)": no row
+! grep -q "rows computed" stderr.txt
+check "simulate refused before any row: no --partial hint" $? "$(cat stderr.txt)"
 "$muskx" simulate past.yaml --t-start 5 --t-end 6 --dt 1 > stdout.txt 2> stderr.txt &&
   [ "$(tr '\n' ' ' < stdout.txt)" = "time,A 5,1 6,1 " ]
 check "simulate --t-start at the event: fired at the start" $? "$(cat stdout.txt stderr.txt)"
