@@ -925,9 +925,9 @@ MUSKX_API size_t muskx_ensemble_chunk(const muskx_ensemble *ens);
 /*
  * Runs samples first .. first + count - 1 at the given output times (as
  * muskx_sim_run(); times[0] is the start, and must be 0 with a scenario,
- * whose first phase begins there: EINVAL otherwise) on nthreads threads (0: one per
- * online processor; never more than count). Sample i's values come from
- * (seed, i) and table row i. progress may be NULL. Results of an earlier
+ * whose first phase begins there: EINVAL otherwise) on nthreads threads
+ * (0: one per online processor; never more than count). Sample i's values
+ * come from (seed, i) and table row i. progress may be NULL. Results of an earlier
  * run are replaced. A sample that fails is recorded (status, message, NaN
  * rows) and the others go on; the run itself fails only for bad
  * arguments, ENOMEM, or when it cannot start its threads (ESTATE).

@@ -631,7 +631,8 @@ static muskx_status same_time_unit(muskx__load_ctx *c,
   if (node == NULL || unit == NULL || unit[0] == '\0' || top == NULL ||
       top[0] == '\0' || strcmp(unit, top) == 0)
     return MUSKX_OK;
-  double a = muskx__sc_model_unit_days(unit), b = muskx__sc_model_unit_days(top);
+  double a = muskx__sc_model_unit_days(unit);
+  double b = muskx__sc_model_unit_days(top);
   if (a > 0 && a == b) return MUSKX_OK;
   return muskx__load_fail(
       c->parent, c->from, MUSKX_EMODEL,
