@@ -473,8 +473,20 @@ static int run(const cli_command *self, int argc, char **argv) {
     cli_error("out of memory");
     goto done;
   }
-  for (int i = 0; i < npaths; i++)
+  for (int i = 0; i < npaths; i++) {
     if (cli_srun_do(&runs[i], paths[i], &settings) != 0) goto done;
+    /* the id heads the scenario's column: two alike (a copied scenario
+       whose id was not changed, a file given twice) could not be told
+       apart in the table or the CSV */
+    const char *id = muskx_scenario_id(runs[i].sc);
+    for (int j = 0; j < i; j++)
+      if (strcmp(id, muskx_scenario_id(runs[j].sc)) == 0) {
+        cli_error("%s and %s have the same scenario id '%s': their columns "
+                  "could not be told apart (give one another id)",
+                  paths[j], paths[i], id);
+        goto done;
+      }
+  }
   if (bands) {
     size_t nsets = 0, worst = 0;
     for (int i = 0; i < npaths; i++) {

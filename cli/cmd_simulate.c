@@ -544,7 +544,8 @@ static int run(const cli_command *self, int argc, char **argv) {
                 a.model, rows_done, a.ntimes,
                 cli_format_double(a.times[rows_done - 1], buf),
                 cli_out_name(&out));
-    } else {
+    } else if (rows_done > 0) {
+      /* with no row, "--partial writes them" would promise nothing */
       fprintf(stderr, "%s: %zu of %zu rows computed; nothing written to %s "
                       "(--partial writes them)\n",
               a.model, rows_done, a.ntimes,

@@ -140,8 +140,8 @@ void cli_data_hint(const char *name, cli_data_kind kind) {
   char exe[4096];
   const char *env = getenv("MUSKX_DATA_PATH");
   if (name == NULL || name[0] == '\0' || strchr(name, '/') != NULL ||
-      strcmp(name, "-") == 0 || is_file(name))
-    return;
+      strcmp(name, "-") == 0 || is_file(name) || is_dir(name))
+    return; /* a folder is here: the error about it is enough */
   exe_root(exe, sizeof exe);
   fprintf(stderr,
           "muskx: '%s' is no file here, nor a shipped %s of that name in "

@@ -153,10 +153,14 @@ int main(int argc, char **argv) {
   }
   name = argv[1];
   if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+    /* a stray word is a mistake to report, not to ignore */
+    if (argc > 2) return usage_error("--help takes no argument, not", argv[2]);
     print_usage(stdout);
     return stdout_written(CLI_EXIT_OK);
   }
   if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+    if (argc > 2)
+      return usage_error("--version takes no argument, not", argv[2]);
     printf("muskx %s\n", muskx_version_string());
     return stdout_written(CLI_EXIT_OK);
   }

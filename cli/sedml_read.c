@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 
@@ -552,6 +553,19 @@ int sed_read(const char *path, sed_doc *d) {
   char *slash = strrchr(d->dir, '/');
   if (slash != NULL) *slash = '\0';
   else strcpy(d->dir, ".");
+  /* libxml2 prints "I/O error : Is a directory" itself and then says the
+     document is empty: say what is wrong instead */
+  struct stat sb;
+  if (stat(path, &sb) != 0) {
+    fprintf(stderr, "%s: cannot read a SED-ML file: %s\n", path,
+            strerror(errno));
+    return -1;
+  }
+  if (S_ISDIR(sb.st_mode)) {
+    fprintf(stderr, "%s: cannot read a SED-ML file: it is a directory\n",
+            path);
+    return -1;
+  }
   /* no network, no external entities */
   d->doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
                                        XML_PARSE_NOWARNING);

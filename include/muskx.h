@@ -381,13 +381,25 @@ MUSKX_API muskx_status muskx_sim_set(muskx_sim *sim, const char *name,
 
 /*
  * Adds a dose: at time t0, and then every `every` time units for `count`
- * firings in all (every <= 0 means once), `amount` is added to species
+ * firings in all (every == 0 with count 1 means once; a negative every, or
+ * every 0 with another count, is EINVAL), `amount` is added to species
  * `target`. Doses are kept until muskx_sim_clear_doses() or a reset.
  */
 MUSKX_API muskx_status muskx_sim_add_dose(muskx_sim *sim, const char *target,
                                           double t0, double amount,
                                           double every, int count);
 MUSKX_API muskx_status muskx_sim_clear_doses(muskx_sim *sim);
+/*
+ * A run gives the doses and fires the model's timed events that fall at or
+ * after its start (times[0]); a repeating schedule that began earlier
+ * goes on from its first time in the run. One wholly before the start
+ * would be silently lost, so the run fails with EINVAL naming it -- unless
+ * the runs continue an earlier one (continuing != 0: the initial values
+ * are that run's end state, which includes those firings), when they are
+ * skipped. Off by default and after muskx_sim_reset(). First version: 0.1.
+ */
+MUSKX_API muskx_status muskx_sim_set_continuing(muskx_sim *sim,
+                                                int continuing);
 
 /*
  * Relative and absolute tolerance of later runs (both > 0). EINVAL for
@@ -674,8 +686,11 @@ MUSKX_API size_t muskx_scenario_sample_times(const muskx_scenario *sc,
  * muskx_sim_reset(), tolerances, every `set` value, then (start: steady,
  * the default) the steady state with the inputs at their baselines, then
  * one step table per input the phases or exercise protocols set, and the
- * drug doses. Errors are recorded on sim: EINVAL (sim of another model),
- * ENOTCONV (no steady state), ENOMEM.
+ * drug doses. Until the next muskx_sim_reset(), a run of sim must start at
+ * time 0, where the first phase begins (EINVAL otherwise, unless it
+ * continues an earlier one: muskx_sim_set_continuing()). Errors are
+ * recorded on sim: EINVAL (sim of another model), ENOTCONV (no steady
+ * state), ENOMEM.
  */
 MUSKX_API muskx_status muskx_scenario_apply(const muskx_scenario *sc,
                                             muskx_sim *sim);
@@ -909,9 +924,10 @@ MUSKX_API size_t muskx_ensemble_chunk(const muskx_ensemble *ens);
 
 /*
  * Runs samples first .. first + count - 1 at the given output times (as
- * muskx_sim_run(); times[0] is the start) on nthreads threads (0: one per
- * online processor; never more than count). Sample i's values come from
- * (seed, i) and table row i. progress may be NULL. Results of an earlier
+ * muskx_sim_run(); times[0] is the start, and must be 0 with a scenario,
+ * whose first phase begins there: EINVAL otherwise) on nthreads threads
+ * (0: one per online processor; never more than count). Sample i's values
+ * come from (seed, i) and table row i. progress may be NULL. Results of an earlier
  * run are replaced. A sample that fails is recorded (status, message, NaN
  * rows) and the others go on; the run itself fails only for bad
  * arguments, ENOMEM, or when it cannot start its threads (ESTATE).

@@ -539,6 +539,14 @@ static muskx_status check_times(muskx_ensemble *e, const double *times,
                             "output times must be non-decreasing (%g after "
                             "%g)", times[r], times[r - 1]);
   }
+  /* A scenario's first phase begins at day 0: runs from a later first
+     time started there from the day-0 state, every earlier phase and
+     dose left out (B_pct 0 at day 75 instead of -18.8). */
+  if (e->scenario != NULL && times[0] != 0)
+    return muskx__ens_err(e, MUSKX_EINVAL,
+                          "a scenario's runs start at day 0, where its first "
+                          "phase begins: the first output time is %g (give 0 "
+                          "first and drop that row)", times[0]);
   return MUSKX_OK;
 }
 

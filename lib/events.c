@@ -412,6 +412,14 @@ double muskx__events_next_stop(const muskx_sim *s, double t) {
 /* Timed events and doses: first firing at or after t0. */
 muskx_status muskx__events_schedule(muskx_sim *s, double t0) {
   const muskx_model *m = s->m;
+  /* From a later time a scenario's run began there from the day-0 state,
+     every earlier phase and dose left out (B_pct 0 at day 75, not -18.8) */
+  if (s->scenario_start && t0 != 0 && !s->continuing)
+    return muskx__sim_err(s, MUSKX_EINVAL,
+                          "this simulation is set up by a scenario, whose "
+                          "first phase begins at time 0: a run from t=%g "
+                          "would leave out all before it (start the run at "
+                          "0, or see muskx_sim_set_continuing())", t0);
   for (int e = 0; e < m->nevents; e++) {
     const muskx__event *ev = &m->events[e];
     s->ev_left[e] = 0;
@@ -432,6 +440,12 @@ muskx_status muskx__events_schedule(muskx_sim *s, double t0) {
                             "'count' of event '%s' is %g (%s:%d:%d): it must "
                             "be a whole number >= 1", ev->id, count, m->source,
                             ev->count_expr->line, ev->count_expr->col);
+    if (ev->until && !(until >= at))
+      return muskx__sim_err(s, MUSKX_EINVAL,
+                            "event '%s' (%s:%d:%d) has until=%g before "
+                            "at=%g, so it would never fire",
+                            ev->id, ev->loc.file ? ev->loc.file : m->source,
+                            ev->loc.line, ev->loc.col, until, at);
     long left = ev->every ? (long)count : 1;
     double next = at;
     if (next < t0) {
@@ -443,6 +457,17 @@ muskx_status muskx__events_schedule(muskx_sim *s, double t0) {
       } else {
         left = 0;
       }
+      /* Every firing lies before the run: the event would silently never
+         happen. A repeating one that reaches into the run fires from
+         there on (muskx-model(5) EVENTS). */
+      if (!s->continuing && (left == 0 || next > until))
+        return muskx__sim_err(s, MUSKX_EINVAL,
+                              "event '%s' (%s:%d:%d) fires %s t=%g, before "
+                              "the run starts at t=%g, so it would never "
+                              "fire: start the run at or before t=%g",
+                              ev->id, ev->loc.file ? ev->loc.file : m->source,
+                              ev->loc.line, ev->loc.col,
+                              ev->every ? "only from" : "at", at, t0, at);
     }
     if (next > until) left = 0;
     s->ev_next[e] = next;
@@ -467,6 +492,25 @@ muskx_status muskx__events_schedule(muskx_sim *s, double t0) {
         left = (double)left > skip ? left - (long)skip : 0;
       } else {
         left = 0;
+      }
+      /* A dose (or a whole schedule) before the run would silently never
+         be given; a schedule that reaches into the run is given from there
+         on (muskx(3) muskx_sim_add_dose). */
+      if (left == 0 && !s->continuing) {
+        if (ds->every > 0)
+          return muskx__sim_err(s, MUSKX_EINVAL,
+                                "the %ld doses of '%s' every %g from t=%g "
+                                "all fall before the run starts at t=%g, so "
+                                "none would be given: start the run at or "
+                                "before t=%g, or clear the doses",
+                                ds->count, m->species[ds->species].name,
+                                ds->every, ds->t0, t0, ds->t0);
+        return muskx__sim_err(s, MUSKX_EINVAL,
+                              "the dose of '%s' at t=%g is before the run "
+                              "starts at t=%g, so it would never be given: "
+                              "start the run at or before t=%g, or clear "
+                              "the doses", m->species[ds->species].name,
+                              ds->t0, t0, ds->t0);
       }
     }
     s->dose_left[d] = left;

@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "load.h"
+#include "scenario.h" /* muskx__sc_model_unit_days */
 #include "symtab.h"
 
 /* ---------------------------------------------------------------------- */
@@ -618,6 +619,30 @@ static muskx_status declare_all(muskx__load_ctx *c) {
   return MUSKX_OK;
 }
 
+/* A module counts time in its model's unit, or the rates and times it
+   was written with are read in another (a module in h imported into a
+   model in d: every rate 24 times too slow). Only two units that both
+   are given and differ are refused, at the import (h and hours are the
+   same). */
+static muskx_status same_time_unit(muskx__load_ctx *c,
+                                   const muskx__yaml_node *node,
+                                   const char *unit) {
+  const char *top = c->m->time_unit;
+  if (node == NULL || unit == NULL || unit[0] == '\0' || top == NULL ||
+      top[0] == '\0' || strcmp(unit, top) == 0)
+    return MUSKX_OK;
+  double a = muskx__sc_model_unit_days(unit);
+  double b = muskx__sc_model_unit_days(top);
+  if (a > 0 && a == b) return MUSKX_OK;
+  return muskx__load_fail(
+      c->parent, c->from, MUSKX_EMODEL,
+      "module '%s' counts time in '%s' (%s:%d:%d), the model in '%s': its "
+      "rates and times would be read per %s; write the module in %s, or "
+      "import it into a model in %s",
+      c->from->text, unit, c->file, node->line, node->col, top, top, top,
+      unit);
+}
+
 /* Frees the strings load_model_info put into a scratch model. */
 static void free_info(muskx_model *m) {
   muskx__free(m->id);
@@ -667,6 +692,9 @@ muskx_status muskx__load_declare_file(muskx__load_ctx *c) {
     muskx_model scratch;
     memset(&scratch, 0, sizeof scratch);
     st = load_model_info(c, &scratch, k, v);
+    if (st == MUSKX_OK)
+      st = same_time_unit(c, muskx__yaml_get(v, "time_unit", NULL),
+                          scratch.time_unit);
     free_info(&scratch);
   }
   if (st != MUSKX_OK) return st;

@@ -22,10 +22,11 @@
  * the import tree is refused with the place of the first.
  *
  * Per route, the depot amount per one dose_unit (per_dose_unit) is fixed
- * here: the route's `unit_factor` when given, else the conversion of
- * dose_unit into the depot species' unit (mass to mass, amount to amount,
- * or across them through molar_mass). A depot in some other unit (pM, a
- * dimensionless amount) needs `unit_factor`, and the loader says so.
+ * here: the conversion of dose_unit into the depot species' unit (mass to
+ * mass, amount to amount, or across them through molar_mass). A depot in
+ * some other unit (pM, a dimensionless amount) needs `unit_factor`, and
+ * the loader says so; a `unit_factor` that differs from the conversion
+ * the units fix is an error.
  *
  * Runs after everything else is declared and defined (load.c), so that a
  * bound bioavailability parameter has already become what it becomes.
@@ -163,10 +164,22 @@ static muskx_status load_route(muskx__load_ctx *c, const muskx__agent *a,
                               "'unit_factor' of %s must be positive (depot "
                               "amount per %s), got %g",
                               where, a->dose_unit, r->per_dose_unit);
-    return MUSKX_OK;
   }
   const char *su = c->m->species[r->depot].unit;
-  r->per_dose_unit = muskx__dose_convert(a->dose_unit, su, a->molar_mass);
+  if (su == NULL) su = "";
+  double exact = muskx__dose_convert(a->dose_unit, su, a->molar_mass);
+  if (uf != NULL) {
+    /* The units already fix the factor: one that differs (1000 for mg
+       into a depot in mg) would silently scale every dose. */
+    if (exact > 0 && fabs(r->per_dose_unit - exact) > 1e-9 * exact)
+      return muskx__load_fail(
+          c, uf, MUSKX_EMODEL,
+          "'unit_factor' %g of %s contradicts the units: one %s is %.15g %s "
+          "of depot '%s' (leave 'unit_factor' out, or fix the depot's unit)",
+          r->per_dose_unit, where, a->dose_unit, exact, su, dep->text);
+    return MUSKX_OK;
+  }
+  r->per_dose_unit = exact;
   if (r->per_dose_unit == 0) {
     muskx__dose_family df, sf;
     muskx__dose_unit(a->dose_unit, strlen(a->dose_unit), &df);

@@ -534,6 +534,14 @@ static muskx_status read_measurements(struct muskx_petab *pb,
       break;
     if (o->sigma_is_ph) { /* sigma comes from the row, not the model */
       m->sigma = vals[o->ph_base + o->n_obs_ph];
+      /* a written sigma <= 0 made the llh NaN with exit status 0 */
+      if (m->sigma.par == -1 && !(m->sigma.num > 0)) {
+        st = muskx__tsv_fail(t, r, cnp, err, MUSKX_EMODEL,
+                             "noise parameter %g of observable '%s' is "
+                             "its noise scale (sigma): it must be > 0",
+                             m->sigma.num, o->id);
+        break;
+      }
       vals[o->ph_base + o->n_obs_ph].par = -2;
     }
     pb->nmeas++;

@@ -118,8 +118,15 @@ static muskx_status parse(muskx__tsv *t, const char *text, size_t len,
     loc.col = hcols[c];
     if (t->header[c][0] == '\0') {
       muskx__free(hcols);
+      /* the tab that makes an empty last column cannot be seen */
+      if (c == t->ncols - 1 && c > 0)
+        return muskx__seterr(err, MUSKX_ESYNTAX, &loc,
+                             "the header ends with a tab after '%s': column "
+                             "%d has no name (remove the trailing tab)",
+                             t->header[c - 1], c + 1);
       return muskx__seterr(err, MUSKX_ESYNTAX, &loc,
-                           "column %d of the header has no name", c + 1);
+                           "column %d of the header has no name (two tabs "
+                           "in a row, or a tab at its start)", c + 1);
     }
     for (int d = 0; d < c; d++)
       if (strcmp(t->header[c], t->header[d]) == 0) {

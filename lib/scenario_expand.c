@@ -104,6 +104,7 @@ muskx_status muskx_scenario_apply(const muskx_scenario *sc, muskx_sim *sim) {
                                  d->count)) != MUSKX_OK)
       return st;
   }
+  sim->scenario_start = 1;
   return MUSKX_OK;
 }
 

@@ -69,6 +69,8 @@ static int settings_defaults(muskx_sim *s) {
       return -1;
   }
   s->ndoses = 0;
+  s->continuing = 0;
+  s->scenario_start = 0;
   muskx__param_steps_clear(s);
   return 0;
 }
@@ -315,6 +317,12 @@ muskx_status muskx_sim_add_dose(muskx_sim *s, const char *target, double t0,
     return muskx__sim_err(s, MUSKX_EINVAL,
                           "repeated dose of '%s' needs count >= 1, got %d",
                           target, count);
+  /* every -1 with count 3 gave one dose without a word */
+  if (every < 0 || (every == 0 && count != 1))
+    return muskx__sim_err(s, MUSKX_EINVAL,
+                          "dose of '%s': every %g with count %d (a single "
+                          "dose is every 0 and count 1, a repeated one "
+                          "every > 0)", target, every, count);
   if (s->ndoses == s->cap_doses) {
     int nc = s->cap_doses ? s->cap_doses * 2 : 8;
     muskx__dose *d = muskx__reallocarray(s->doses, (size_t)nc, sizeof *d);
@@ -324,6 +332,12 @@ muskx_status muskx_sim_add_dose(muskx_sim *s, const char *target, double t0,
   }
   muskx__dose d = {sp, t0, amount, every, every > 0 ? count : 1};
   s->doses[s->ndoses++] = d;
+  return ok(s);
+}
+
+muskx_status muskx_sim_set_continuing(muskx_sim *s, int continuing) {
+  if (s == NULL) return MUSKX_EINVAL;
+  s->continuing = continuing != 0;
   return ok(s);
 }
 

@@ -60,6 +60,12 @@ struct muskx_sim {
   muskx__table *inputs; /* per input: n == 0 means constant def */
   double *input_const;
   muskx__dose *doses; int ndoses, cap_doses;
+  /* runs continue an earlier one (muskx_sim_set_continuing): firings
+     before the start happened in it and are not an error */
+  int continuing;
+  /* set up by muskx_scenario_apply: runs start at day 0, where the
+     scenario's first phase begins */
+  int scenario_start;
   /* parameters driven as step functions of time (param_steps.c) */
   muskx__table *psteps; int *pstep_param; int npsteps;
   double rtol, atol;

@@ -647,5 +647,70 @@ rc=$?
 [ $rc -eq 1 ] && [ ! -e plotless.csv ] && grep -q "no_such_dir/p.png" stderr.txt
 check "ensemble --plot into a missing folder: refused before the run" $? "exit $rc: $(cat stderr.txt)"
 
+# ------------------------------------------ a stray word after --version
+# `muskx --version extra` printed the version and returned 0.
+for opt in --version --help; do
+  "$muskx" $opt extra > stdout.txt 2> stderr.txt
+  rc=$?
+  [ $rc -eq 2 ] && [ ! -s stdout.txt ] && grep -q "'extra'" stderr.txt
+  check "$opt extra: usage error naming the stray word" $? "exit $rc: $(cat stdout.txt stderr.txt)"
+done
+
+# ------------------------------- a timed event before --t-start
+# An event at t = 5 in a run from --t-start 10 was silently never fired
+# (exit 0, A never got its bolus). Now refused naming the event and where
+# it is written; a run from the event's time on fires it at its start.
+printf 'muskx: 1\nmodel: {id: past}\nspecies: {A: 0}\nodes: {A: 0}\nevents:\n  - {id: bolus, at: 5, set: {A: A + 1}}\n' > past.yaml
+"$muskx" simulate past.yaml --t-start 10 --t-end 12 --dt 1 > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q "event 'bolus' (past.yaml:6:5) fires at t=5, before the run starts at t=10" stderr.txt
+check "simulate --t-start after a timed event: refused naming it" $? "exit $rc: $(cat stdout.txt stderr.txt)"
+# and without "0 of 3 rows computed ... (--partial writes them)": no row
+! grep -q "rows computed" stderr.txt
+check "simulate refused before any row: no --partial hint" $? "$(cat stderr.txt)"
+"$muskx" simulate past.yaml --t-start 5 --t-end 6 --dt 1 > stdout.txt 2> stderr.txt &&
+  [ "$(tr '\n' ' ' < stdout.txt)" = "time,A 5,1 6,1 " ]
+check "simulate --t-start at the event: fired at the start" $? "$(cat stdout.txt stderr.txt)"
+
+# ------------------------------ a PEtab table whose header ends in a tab
+# It said "column 7 of the header has no name": the tab cannot be seen.
+cp -r "$root/tests/petab/relax" pe_tab
+sed -i '1s/$/\t/' pe_tab/measurements.tsv
+"$muskx" petab pe_tab/problem.yaml > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q "measurements.tsv:1:.*the header ends with a tab after 'noiseParameters'.*trailing tab" stderr.txt
+check "petab, a header with a trailing tab: says so at file:line:col" $? "exit $rc: $(cat stdout.txt stderr.txt)"
+
+# ------------------------------------------------ a folder given as input
+# sedml printed libxml2's "I/O error : Is a directory" and then "Document
+# is empty"; check and simulate added that the folder "is no file here,
+# nor a shipped model" although it is right there.
+mkdir -p a_folder
+"$muskx" sedml a_folder -o sed_out > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && [ "$(cat stderr.txt)" = "a_folder: cannot read a SED-ML file: it is a directory" ]
+check "sedml on a folder: one line saying it is a folder" $? "exit $rc: $(cat stderr.txt)"
+"$muskx" check a_folder > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q "Is a directory" stderr.txt && ! grep -q "no file here" stderr.txt
+check "check on a folder: says so, without the shipped-model hint" $? "exit $rc: $(cat stderr.txt)"
+
+# ------------------------------------------- compare, two alike scenario ids
+# Two columns both headed 'unload' (the CSV too), which was which unknown.
+"$muskx" compare "$root/tests/scenarios/unload.yaml" "$root/tests/scenarios/unload.yaml" \
+  > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q "the same scenario id 'unload'" stderr.txt && [ ! -s stdout.txt ]
+check "compare, the same scenario id twice: refused naming it" $? "exit $rc: $(cat stderr.txt)"
+
+# ------------------------------ a PEtab noise parameter that is not > 0
+# A sigma of -1 written in the measurement table gave "llh = nan" and exit 0.
+cp -r "$root/tests/petab/relax" pe_sigma
+sed -i '2s/\tsd$/\t-1/' pe_sigma/measurements.tsv
+"$muskx" petab pe_sigma/problem.yaml > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && [ ! -s stdout.txt ] && grep -q "measurements.tsv:2:.*noise parameter -1 of observable 'twiceA'.*must be > 0" stderr.txt
+check "petab, a noise parameter of -1: refused at file:line:col" $? "exit $rc: $(cat stdout.txt stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

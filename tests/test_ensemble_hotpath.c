@@ -34,6 +34,13 @@ START_TEST(members_equal_the_same_runs_done_alone) {
                                        0.28, 0.3), MUSKX_OK);
   ck_assert_int_eq(muskx_ensemble_set_columns(e, names, (size_t)nr), MUSKX_OK);
   const size_t N = 3;
+  /* from a later first time the members started at day 30 from the day-0
+     state, the preflight phase left out, without a word */
+  ck_assert_int_eq(muskx_ensemble_run(e, 0, N, 11, 2, times + 30, nt - 30,
+                                      NULL, NULL),
+                   MUSKX_EINVAL);
+  ck_assert_msg(strstr(muskx_ensemble_errmsg(e), "start at day 0") != NULL,
+                "%s", muskx_ensemble_errmsg(e));
   ck_assert_int_eq(muskx_ensemble_run(e, 0, N, 11, 2, times, nt, NULL, NULL),
                    MUSKX_OK);
   double *traj = malloc(N * nt * (size_t)nr * sizeof *traj);

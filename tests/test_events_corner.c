@@ -23,7 +23,9 @@
  *    freely: h = -(t-3)^2/2, v = -(t-3), at every tolerance;
  *  - equality triggers (issue 18): `t == 20` fires at 20, `A == 0.5` on a
  *    decaying A fires at ln(2)/k, and `t == 5 || t == 7` fires twice;
- *  - `count` as an expression of parameters.
+ *  - `count` as an expression of parameters;
+ *  - events and doses before the run's start: refused when wholly before
+ *    it, fired from the start on when a repeating schedule reaches in.
  */
 #include <check.h>
 #include <math.h>
@@ -262,6 +264,123 @@ START_TEST(count_expression) {
 }
 END_TEST
 
+/* Firings before the run's start (times[0]) would be silently lost: an
+   event or dose whose whole schedule lies there refuses the run, naming
+   it; a repeating one that reaches into the run fires from there on. The
+   state is constant between firings, so the species count them. */
+static const char *PAST =
+    "muskx: 1\nmodel: {id: past}\nspecies: {A: 0, B: 0, C: 0}\n"
+    "odes: {A: 0, B: 0, C: 0}\n"
+    "events:\n  - {id: bolus, at: 5, set: {A: A + 1}}\n"
+    "  - {id: tick, at: 1, every: 2, count: 5, set: {B: B + 10}}\n"
+    "  - {id: tock, at: 1, every: 2, until: 6, set: {C: C + 100}}\n";
+
+/* Runs from t0 to 100; *a_end: the sum of the species at 100 (each event
+   of PAST adds to its own species, so the sum counts every firing). */
+static muskx_status run_from(muskx_sim *s, double t0, double *a_end) {
+  double times[] = {t0, 100}, out[6];
+  size_t rows = 0;
+  int nc = muskx_sim_ncols(s);
+  muskx_status st = muskx_sim_run(s, times, 2, out, &rows);
+  *a_end = 0;
+  for (int j = 0; j < nc; j++) *a_end += out[nc + j];
+  if (st != MUSKX_OK) *a_end = NAN;
+  return st;
+}
+
+START_TEST(event_before_start_is_refused) {
+  muskx_model *m = tu_load_text(PAST, "ev.yaml");
+  muskx_sim *s = tu_sim(m);
+  double a;
+  /* from 0: bolus once, tick at 1,3,5,7,9, tock at 1,3,5 */
+  TU_OK(s, run_from(s, 0, &a));
+  ck_assert_double_eq(a, 1 + 50 + 300);
+  /* from 4: bolus at 5; tick at 5,7,9; tock at 5 */
+  TU_OK(s, run_from(s, 4, &a));
+  ck_assert_double_eq(a, 1 + 30 + 100);
+  /* from 5 exactly: the same firings (a firing at the start is in it) */
+  TU_OK(s, run_from(s, 5, &a));
+  ck_assert_double_eq(a, 1 + 30 + 100);
+  /* from 5.5: bolus lies wholly before the start */
+  ck_assert_int_eq(run_from(s, 5.5, &a), MUSKX_EINVAL);
+  const char *msg = muskx_sim_errmsg(s);
+  ck_assert_msg(strstr(msg, "event 'bolus' (ev.yaml:6:5) fires at t=5, "
+                            "before the run starts at t=5.5") != NULL,
+                "%s", msg);
+  /* a run that continues an earlier one: its state includes bolus */
+  TU_OK(s, muskx_sim_set_continuing(s, 1));
+  TU_OK(s, run_from(s, 5.5, &a));
+  ck_assert_double_eq(a, 20); /* tick at 7 and 9 */
+  TU_OK(s, muskx_sim_reset(s)); /* and no longer after a reset */
+  ck_assert_int_eq(run_from(s, 5.5, &a), MUSKX_EINVAL);
+  /* without bolus, tock (until 6) is wholly before 7; tick is not */
+  muskx_sim_free(s);
+  muskx_model_free(m);
+  m = tu_load_text(
+      "muskx: 1\nmodel: {id: past}\nspecies: {B: 0, C: 0}\n"
+      "odes: {B: 0, C: 0}\n"
+      "events:\n  - {id: tick, at: 1, every: 2, count: 5, set: {B: B + 10}}\n"
+      "  - {id: tock, at: 1, every: 2, until: 6, set: {C: C + 100}}\n",
+      "ev.yaml");
+  s = tu_sim(m);
+  ck_assert_int_eq(run_from(s, 7, &a), MUSKX_EINVAL);
+  ck_assert_msg(strstr(muskx_sim_errmsg(s), "event 'tock'") != NULL &&
+                    strstr(muskx_sim_errmsg(s), "only from t=1") != NULL,
+                "%s", muskx_sim_errmsg(s));
+  muskx_sim_free(s);
+  muskx_model_free(m);
+  /* until before at: it never fires, whatever the start */
+  m = tu_load_text("muskx: 1\nmodel: {id: past}\nspecies: {B: 0}\n"
+                   "odes: {B: 0}\nparameters: {u: 3}\n"
+                   "events:\n  - {id: never, at: 5, every: 1, until: u, "
+                   "set: {B: B + 1}}\n",
+                   "ev.yaml");
+  s = tu_sim(m);
+  ck_assert_int_eq(run_from(s, 0, &a), MUSKX_EINVAL);
+  ck_assert_msg(strstr(muskx_sim_errmsg(s), "event 'never' (ev.yaml:7:5) has "
+                                            "until=3 before at=5") != NULL,
+                "%s", muskx_sim_errmsg(s));
+  TU_OK(s, muskx_sim_set_param(s, "u", 7)); /* 5, 6, 7 */
+  TU_OK(s, run_from(s, 0, &a));
+  ck_assert_double_eq(a, 3);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
+START_TEST(dose_before_start_is_refused) {
+  muskx_model *m = tu_load_text(
+      "muskx: 1\nmodel: {id: d}\nspecies: {A: 0}\nodes:\n  A: 0\n", "ev.yaml");
+  muskx_sim *s = tu_sim(m);
+  double a;
+  TU_OK(s, muskx_sim_add_dose(s, "A", 1, 10, 2, 5)); /* 1, 3, 5, 7, 9 */
+  TU_OK(s, run_from(s, 0, &a));
+  ck_assert_double_eq(a, 50);
+  TU_OK(s, run_from(s, 4, &a)); /* 5, 7, 9 */
+  ck_assert_double_eq(a, 30);
+  ck_assert_int_eq(run_from(s, 9.5, &a), MUSKX_EINVAL);
+  ck_assert_msg(strstr(muskx_sim_errmsg(s), "the 5 doses of 'A' every 2 from "
+                                            "t=1 all fall before the run "
+                                            "starts at t=9.5") != NULL,
+                "%s", muskx_sim_errmsg(s));
+  TU_OK(s, muskx_sim_clear_doses(s));
+  /* every -1 or 0 with count 3 gave one dose without a word */
+  ck_assert_int_eq(muskx_sim_add_dose(s, "A", 2, 1, -1, 3), MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_sim_add_dose(s, "A", 2, 1, 0, 3), MUSKX_EINVAL);
+  ck_assert_msg(strstr(muskx_sim_errmsg(s), "every 0 with count 3") != NULL,
+                "%s", muskx_sim_errmsg(s));
+  TU_OK(s, muskx_sim_add_dose(s, "A", 2, 1, 0, 1));
+  TU_OK(s, run_from(s, 2, &a));
+  ck_assert_double_eq(a, 1);
+  ck_assert_int_eq(run_from(s, 3, &a), MUSKX_EINVAL);
+  ck_assert_msg(strstr(muskx_sim_errmsg(s), "the dose of 'A' at t=2 is before "
+                                            "the run starts at t=3") != NULL,
+                "%s", muskx_sim_errmsg(s));
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("events_corner");
   TCase *tc = tcase_create("corner");
@@ -275,6 +394,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, equality_on_time);
   tcase_add_test(tc, equality_combined);
   tcase_add_test(tc, count_expression);
+  tcase_add_test(tc, event_before_start_is_refused);
+  tcase_add_test(tc, dose_before_start_is_refused);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -92,6 +92,20 @@ START_TEST(applying_builds_one_step_table_per_input_from_phases_and_exercise) {
     ck_assert_double_eq(ex->times[i], t[i]);
     ck_assert_double_eq_tol(ex->values[i], ev[i], 1e-15);
   }
+  /* A run from day 12 started there from the day-0 state, preflight and
+     the flight's first days left out, without a word. */
+  const char *b = "B";
+  TU_OK(sim, muskx_sim_select(sim, &b, 1));
+  double late[] = {12, 20}, out[2];
+  ck_assert_int_eq(muskx_sim_run(sim, late, 2, out, NULL), MUSKX_EINVAL);
+  ck_assert_msg(strstr(muskx_sim_errmsg(sim), "first phase begins at time "
+                                              "0: a run from t=12") != NULL,
+                "%s", muskx_sim_errmsg(sim));
+  double from0[] = {0, 20};
+  TU_OK(sim, muskx_sim_run(sim, from0, 2, out, NULL));
+  /* after a reset the simulation is no longer the scenario's */
+  TU_OK(sim, muskx_sim_reset(sim));
+  TU_OK(sim, muskx_sim_run(sim, late, 2, out, NULL));
   muskx_sim_free(sim);
   muskx_scenario_free(sc);
 }

@@ -8,6 +8,8 @@ always mean roadrunner's (start, end[, points]); a single positional
 number is refused, because it could be either a start or an end.
 """
 
+import math
+
 from .errors import InvalidArgumentError
 
 __all__ = ["time_arguments"]
@@ -16,12 +18,26 @@ __all__ = ["time_arguments"]
 ROADRUNNER_POINTS = 51
 
 
+# The most output rows one call may ask for (the CLI's limit too): a
+# points of 10**12 had Python build the list until the kernel killed it.
+MAX_ROWS = 100000000
+
+
 def _num(value, what):
+    """value as a finite float; a string or a bool is refused (True ran
+    to t = 1), and so are NaN and infinities."""
+    if isinstance(value, (str, bytes, bool)):
+        raise InvalidArgumentError("%s must be a number, not %r"
+                                   % (what, value), status="EINVAL")
     try:
-        return float(value)
+        v = float(value)
     except (TypeError, ValueError):
         raise InvalidArgumentError("%s must be a number, not %r"
                                    % (what, value), status="EINVAL") from None
+    if not math.isfinite(v):
+        raise InvalidArgumentError("%s must be a finite number, not %r"
+                                   % (what, value), status="EINVAL")
+    return v
 
 
 def time_arguments(args, t_end, dt, times, t_start, points, start, end):
@@ -70,6 +86,10 @@ def time_arguments(args, t_end, dt, times, t_start, points, start, end):
     if n < 2 and t1 > t0 or n < 1:
         raise InvalidArgumentError("points must be >= 2 (both ends count), "
                                    "not %d" % n, status="EINVAL")
+    if n > MAX_ROWS:
+        raise InvalidArgumentError("points %d is more than the %d rows one "
+                                   "run may give" % (n, MAX_ROWS),
+                                   status="EINVAL")
     if t1 == t0:
         return None, None, [t0] * n, 0.0
     grid = [t0 + (t1 - t0) * i / (n - 1) for i in range(n)]

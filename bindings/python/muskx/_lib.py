@@ -180,6 +180,7 @@ _PROTOTYPES = {
     "muskx_sim_set": (_I, [_P, _S, _D]),
     "muskx_sim_add_dose": (_I, [_P, _S, _D, _D, _D, _I]),
     "muskx_sim_clear_doses": (_I, [_P]),
+    "muskx_sim_set_continuing": (_I, [_P, _I]),
     "muskx_sim_set_tolerances": (_I, [_P, _D, _D]),
     "muskx_sim_set_atol_species": (_I, [_P, _S, _D]),
     "muskx_sim_set_linear_solver": (_I, [_P, _I]),

@@ -74,10 +74,11 @@ def run_ensemble(model, vary, n, args=(), start=None, end=None, points=None,
                                                points, start, end)
     tbuf = numpy.asarray(_time_grid(t_end, dt, times, t_start),
                          dtype=numpy.float64)
-    n = int(n)
-    if n < 1:
-        raise InvalidArgumentError("n must be >= 1, not %d" % n,
-                                   status="EINVAL")
+    from .model import _whole
+    # int() made n = 2.5 two samples; ctypes wrapped seed -1 to 2**64 - 1
+    n = _whole(n, "n", 1, 2**63 - 1)
+    seed = _whole(seed, "seed", 0, 2**64 - 1)
+    threads = _whole(threads, "threads", 0, 2**31 - 1)
     mptr = model._h.acquire()
     ens = ctypes.c_void_p()
     try:

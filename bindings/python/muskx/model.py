@@ -13,6 +13,7 @@ still simulating is safe: the handle is freed when the last run finishes.
 
 import ctypes
 import math
+import operator
 import os
 import threading
 import weakref
@@ -24,7 +25,7 @@ from .errors import (MuskxError, ModelError, ModelFileError,
                      NameNotFoundError, InvalidArgumentError, SolverError,
                      ConvergenceError, error_class)
 from .result import Result, numpy, new_buffer, from_sequence
-from ._calls import time_arguments
+from ._calls import time_arguments, MAX_ROWS, _num
 
 __all__ = ["Model", "SteadyState", "load", "loads", "sbml_to_yaml"]
 
@@ -162,19 +163,14 @@ def _loads_sbml(data, name, allow_path):
             raise
 
 
-# The most output rows simulate() computes from t_end and dt, as
-# muskx simulate --dt (muskx(1)).
-MAX_ROWS = 100000000
-
-
 def _time_grid(t_end, dt, times, t_start):
     """The output times of simulate(): from t_end/dt/t_start or times."""
     if times is None:
         if t_end is None:
             raise TypeError("simulate() needs t_end (and optionally dt, "
                             "t_start) or times")
-        t0 = _number(t_start, "t_start")
-        t1 = _number(t_end, "t_end")
+        t0 = _num(t_start, "t_start")
+        t1 = _num(t_end, "t_end")
         if not t1 >= t0:
             raise InvalidArgumentError(
                 "t_end (%g) must not be before t_start (%g)" % (t1, t0),
@@ -281,13 +277,14 @@ class _Sim:
     def errmsg(self):
         return text(lib.muskx_sim_errmsg(self.ptr))
 
-    def check(self, status, name=None, **extra):
+    def check(self, status, name=None, message=None, **extra):
         """Raises the exception for a failed status, with the message the
-        library recorded on the simulation."""
+        library recorded on the simulation (or message, kept from before
+        a later call cleared it)."""
         if status == _lib.OK:
             return
         sname = status_name(status)
-        msg = self.errmsg() or _lib.strerror(status)
+        msg = message or self.errmsg() or _lib.strerror(status)
         cls = error_class(sname)
         if cls is NameNotFoundError:
             raise NameNotFoundError(msg, status=sname, code=status,
@@ -306,11 +303,34 @@ class _Sim:
 
 
 def _number(value, what):
+    # a string or a bool is a mistake, not a number ({"k": "1e-3"} from an
+    # unparsed table, True for 1)
+    if isinstance(value, (str, bytes, bool)):
+        raise InvalidArgumentError("%s must be a number, not %r"
+                                   % (what, value), status="EINVAL")
     try:
         return float(value)
     except (TypeError, ValueError):
         raise InvalidArgumentError("%s must be a number, not %r"
                                    % (what, value), status="EINVAL") from None
+
+
+def _whole(value, what, minimum, maximum):
+    """value as an int in [minimum, maximum]. A float is refused, not
+    truncated (count 2.7 gave 2 doses), and so is a value ctypes would
+    wrap (count 2**32 + 3 gave 3)."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        v = operator.index(value)
+    except TypeError:
+        raise InvalidArgumentError("%s must be a whole number, not %r"
+                                   % (what, value), status="EINVAL") from None
+    if not minimum <= v <= maximum:
+        raise InvalidArgumentError("%s must be from %d to %d, got %d"
+                                   % (what, minimum, maximum, v),
+                                   status="EINVAL")
+    return v
 
 
 def _agents(ptr):
@@ -556,6 +576,11 @@ class Model:
     # -- runs -------------------------------------------------------------------
     def _apply(self, sim, params, initial, inputs, doses, rtol, atol,
                atol_species, solver, max_steps, max_step):
+        for what, arg in (("params", params), ("initial", initial),
+                          ("inputs", inputs), ("atol_species", atol_species)):
+            if arg is not None and not hasattr(arg, "items"):
+                raise TypeError("%s must be a mapping of names to values, "
+                                "not %r" % (what, arg))
         for nm, v in (params or {}).items():
             sim.check(lib.muskx_sim_set_param(
                 sim.ptr, encode(nm), _number(v, "parameter '%s'" % nm)), nm)
@@ -586,7 +611,7 @@ class Model:
             sim.check(lib.muskx_sim_add_dose(
                 sim.ptr, encode(target), _number(t0, "dose time"),
                 _number(amount, "dose amount"), _number(every, "dose every"),
-                int(count)), target)
+                _whole(count, "dose count", 1, 2**31 - 1)), target)
         sim.check(lib.muskx_sim_set_tolerances(
             sim.ptr, _number(rtol, "rtol"), _number(atol, "atol")))
         for nm, v in (atol_species or {}).items():
@@ -601,7 +626,8 @@ class Model:
                 status="EINVAL") from None
         sim.check(lib.muskx_sim_set_linear_solver(sim.ptr, ls))
         if max_steps is not None:
-            sim.check(lib.muskx_sim_set_max_steps(sim.ptr, int(max_steps)))
+            sim.check(lib.muskx_sim_set_max_steps(
+                sim.ptr, _whole(max_steps, "max_steps", 1, 2**63 - 1)))
         if max_step is not None:
             sim.check(lib.muskx_sim_set_max_step(
                 sim.ptr, _number(max_step, "max_step")))

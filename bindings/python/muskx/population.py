@@ -24,6 +24,7 @@ import warnings
 from . import _lib
 from ._lib import lib, c_double_p, c_int_p, encode, text
 from .errors import MuskxError, InvalidArgumentError, error_class
+from .model import _whole
 
 try:
     import numpy as np
@@ -170,6 +171,21 @@ def _native_cache():
     return d
 
 
+def _need_scenario(scenario, what):
+    """A path gave "'str' object has no attribute '_h'"."""
+    if not hasattr(scenario, "_h"):
+        raise TypeError("%s() needs a Scenario (muskx.load_scenario(path)), "
+                        "not %r" % (what, scenario))
+
+
+def _counts(samples, seed, threads):
+    """samples, seed and threads as ints: 2.5 samples ran 2 and a seed of
+    -1 wrapped to 2**64 - 1 (int() and ctypes said nothing)."""
+    return (_whole(samples, "samples", 1, 2**63 - 1),
+            _whole(seed, "seed", 0, 2**64 - 1),
+            _whole(threads, "threads", 0, 2**31 - 1))
+
+
 def _run(scenario, vary=None, table=None, names=None, times=None,
          columns=None, seed=1, threads=0, progress=None, native=None):
     """The ensemble engine of ensemble() and gsa(): returns a Population."""
@@ -268,7 +284,8 @@ def ensemble(scenario, samples, vary=None, columns=None, times=None, seed=1,
     "lognormal" (median, cv), "normal" (mean, sd) or "uniform" (low,
     high)), drawn from (seed, member) so the result does not depend on
     `threads` (0: one per processor). columns: the kept columns (default
-    the scenario's); times: sample times in days (default the scenario's).
+    the scenario's); times: sample times in days (default the scenario's;
+    the members always run from day 0, where the scenario begins).
     progress(done, total) is called as members finish. native: a C
     compiler command (e.g. "cc") to run the members' right-hand side and
     Jacobian as native code, cached in ~/.cache/muskx (muskx(1),
@@ -276,9 +293,21 @@ def ensemble(scenario, samples, vary=None, columns=None, times=None, seed=1,
     CPU-second); without a working compiler a RuntimeWarning says why and
     the VM runs them. Returns a Population (a virtual crew's results;
     Model.ensemble() returns an Ensemble of a plain model run)."""
+    _need_scenario(scenario, "ensemble")
+    samples, seed, threads = _counts(samples, seed, threads)
+    # The members run from day 0, where the scenario begins; times=[75,
+    # 150] started them at day 75 from the day-0 state, the phases before
+    # left out. Day 0 is run and its row dropped.
+    extra = times is not None and len(times) > 0 and times[0] != 0
+    if extra:
+        times = [0.0] + [float(x) for x in times]
     setup = _run(scenario, vary=vary, times=times, columns=columns,
                  native=native)
-    return _execute(scenario, setup, int(samples), seed, threads, progress)
+    r = _execute(scenario, setup, samples, seed, threads, progress)
+    if extra:
+        r.times = r.times[1:]
+        r.trajectories = np.ascontiguousarray(r.trajectories[:, 1:, :])
+    return r
 
 
 class Sensitivity:
@@ -301,6 +330,14 @@ def gsa(scenario, vary, samples, outputs, bootstrap=500, level=0.95, seed=1,
     (`bootstrap` resamples drawn from `seed`, central `level`). The same
     numbers as `muskx gsa` and for any `threads`; native as for
     ensemble(). Returns a Sensitivity."""
+    _need_scenario(scenario, "gsa")
+    samples, seed, threads = _counts(samples, seed, threads)
+    bootstrap = _whole(bootstrap, "bootstrap", 0, 1000000)
+    # checked before the runs, not after them ("Sobol indices: EINVAL")
+    if isinstance(level, (str, bytes, bool)) or not 0 < float(level) < 1:
+        raise InvalidArgumentError("gsa: level must be a number in (0, 1) "
+                                   "(0.95: a 95 %% interval), not %r"
+                                   % (level,), status="EINVAL")
     names = list(vary)
     k = len(names)
     if k == 0 or not outputs:

@@ -124,6 +124,12 @@ class Result:
 
     def __getitem__(self, name):
         if not isinstance(name, str):
+            # None and booleans would not pick a row or column: numpy reads
+            # them as a new axis (r[None] has shape (1, rows, cols)).
+            parts = name if isinstance(name, tuple) else (name,)
+            if any(p is None or isinstance(p, bool) for p in parts):
+                raise TypeError("a Result is indexed by a column name or by "
+                                "row and column positions, not %r" % (name,))
             # r[:, 0], r[3], r[1:5, 2]: index the table with time first.
             if numpy is None:
                 raise TypeError("indexing a Result by position needs numpy; "

@@ -60,6 +60,9 @@ def run_scenario(path_or_scenario, set=None, allow_path=None):
             path_or_scenario = path_or_scenario.source
         else:
             return path_or_scenario.run()
+    if set is not None and not hasattr(set, "items"):
+        raise TypeError("set must be a mapping of names to values, not %r"
+                        % (set,))
     with load_scenario(path_or_scenario, allow_path) as sc:
         for name, value in (set or {}).items():
             sc.set(name, value)

@@ -13,8 +13,10 @@ Simulator (Model.simulator()) owns one C simulation and remembers:
     sim.selections = ["time", "A", "r1", "k"]   # any name as a column
 
 Continuing carries the species values and the parameter values that
-events changed during the previous run; pending timed events before the
-new start do not fire again (the solver starts at the new time).
+events changed during the previous run; timed events and doses before the
+new start do not fire again (the previous run gave them). A run that does
+not start where the last one ended (or the first) refuses a timed event
+or dose wholly before its start, which would otherwise never happen.
 A Simulator belongs to one thread (as a C muskx_sim does); use one per
 thread, or Model.simulate(), which is thread-safe.
 
@@ -119,8 +121,8 @@ def jacobian(model, sim, t, y, sparse=False):
 class Simulator:
     """A stateful simulation of a Model (see the module's doc)."""
 
-    _FIELDS = ("model", "_sim", "_t", "_state", "_selections", "_settings",
-               "_params_moved", "rtol", "atol", "solver")
+    _FIELDS = ("model", "_sim", "_t", "_ended", "_state", "_selections",
+               "_settings", "_params_moved", "rtol", "atol", "solver")
 
     def __init__(self, model, rtol=1e-6, atol=1e-9, solver="auto"):
         from .model import _Sim
@@ -129,6 +131,7 @@ class Simulator:
         sim.__enter__()
         object.__setattr__(self, "_sim", sim)
         object.__setattr__(self, "_t", 0.0)
+        object.__setattr__(self, "_ended", None)      # end of the last run
         object.__setattr__(self, "_state", None)      # species carried on
         object.__setattr__(self, "_selections", None)
         object.__setattr__(self, "_settings", {})     # name -> value set
@@ -214,6 +217,7 @@ class Simulator:
             self._sim.check(lib.muskx_sim_set(self._sim.ptr, encode(nm), v),
                             nm)
         object.__setattr__(self, "_t", 0.0)
+        object.__setattr__(self, "_ended", None)
         object.__setattr__(self, "_state", None)
         self._params_moved.clear()
 
@@ -257,6 +261,11 @@ class Simulator:
         sim.check(lib.muskx_sim_set_linear_solver(
             sim.ptr, _lib.LINEAR_SOLVER[self.solver]))
         self._carry()
+        # Starting where the last run ended, its state includes the timed
+        # events and doses before this start: skip them, do not refuse.
+        sim.check(lib.muskx_sim_set_continuing(
+            sim.ptr, int(self._ended is not None and len(tbuf) > 0
+                         and float(tbuf[0]) == self._ended)))
         # The run also records every species and parameter (hidden
         # columns) so that the next run can continue from its end.
         shown, units = run_columns(self.model, sim, self._selections)
@@ -269,6 +278,8 @@ class Simulator:
         rows = ctypes.c_size_t(0)
         status = lib.muskx_sim_run(sim.ptr, _ptr(tbuf), n, _ptr(data),
                                    ctypes.byref(rows))
+        # selecting the columns again clears the run's message: keep it
+        message = sim.errmsg()
         run_columns(self.model, sim, self._selections or [])
         k = rows.value
         table = [[data[i * ncols + j] for j in range(len(shown))]
@@ -294,12 +305,13 @@ class Simulator:
                 if v1 != v0 or nm in self._params_moved:
                     self._params_moved[nm] = v1
             object.__setattr__(self, "_t", float(tbuf[k - 1]))
+            object.__setattr__(self, "_ended", self._t)
         if status != _lib.OK:
             extra = {}
             if error_class(status_name(status)) is SolverError:
                 extra = {"time": lib.muskx_sim_fail_time(sim.ptr),
                          "result": result}
-            sim.check(status, **extra)
+            sim.check(status, message=message, **extra)
         return result
 
     def steady_state(self):

@@ -115,6 +115,17 @@ class Selections(WRMSMixin, unittest.TestCase):
         self.assertEqual(r.time_unit, "h")
 
 
+class IndexHabits(unittest.TestCase):
+    def test_none_and_booleans_are_not_an_index(self):
+        # numpy read r[None] as a new axis: a (1, rows, cols) array, not an
+        # error.
+        r = muskx.loads(DECAY).simulate(0, 2, 3)
+        for key in (None, True, False, (None, 0), (slice(None), None)):
+            with self.assertRaisesRegex(TypeError, "indexed by a column name",
+                                        msg=repr(key)):
+                r[key]
+
+
 @unittest.skipIf(numpy is None, "numpy")
 class ArrayHabits(unittest.TestCase):
     def test_asarray_and_slicing(self):
@@ -149,6 +160,18 @@ class StatefulSimulator(WRMSMixin, unittest.TestCase):
         self.assertEqual(list(r2.time), [6, 7, 8, 9])
         self.assertWRMS(r2["A"], [a_exact(t) for t in r2.time], 1e-10, 1e-12)
         self.assertAlmostEqual(r2["A"][0], r1["A"][-1], places=12)
+
+    def test_a_fresh_start_after_the_event_is_refused(self):
+        # Continuing from t = 6 skips the event at 5 (the last run fired
+        # it); a run that starts at 5.5 without having got there would lose
+        # it without a word, so it is refused, naming the event.
+        sim = muskx.loads(DECAY).simulator()
+        sim.simulate(0, 6, 7)
+        sim.reset()
+        with self.assertRaisesRegex(muskx.MuskxError,
+                                    "event 'faster' .*fires at t=5, before "
+                                    "the run starts at t=5.5"):
+            sim.simulate(5.5, 7, 3)
 
     def test_set_and_reset(self):
         sim = muskx.loads(DECAY).simulator(rtol=1e-10, atol=1e-12)
@@ -317,6 +340,11 @@ class Ensembles(unittest.TestCase):
             m.ensemble(0, 1, 2, vary={"k": ("gamma", 1, 2)}, n=3)
         with self.assertRaises(KeyError):
             m.ensemble(0, 1, 2, vary={"nope": ("normal", 1, 0.1)}, n=3)
+        # int() made n = 2.5 two samples; seed -1 wrapped to 2**64 - 1
+        for kw in ({"n": 2.5}, {"n": True}, {"n": 3, "seed": -1},
+                   {"n": 3, "threads": -2}):
+            with self.assertRaises(ValueError, msg=kw):
+                m.ensemble(0, 1, 2, vary={"k": ("normal", 1, 0.1)}, **kw)
 
     @unittest.skipIf(_matplotlib() is None, "matplotlib")
     def test_plot(self):

@@ -75,6 +75,19 @@ class PopulationTest(unittest.TestCase):
         self.assertEqual(seen[-1], (300, 300))
         self.assertEqual([d for d, _ in seen], sorted(d for d, _ in seen))
 
+    def test_times_after_day_0_still_run_from_day_0(self):
+        # times=[0.5, 1] started each member at 0.5 d from X = 0: X(1 d)
+        # was (a + 2.5) / 2 instead of a + 2.5.
+        e = muskx.ensemble(self.sc, 20, vary={"a": ("uniform", 0, 1)},
+                           times=[0.5, 1.0])
+        self.assertEqual(list(e.times), [0.5, 1.0])
+        self.assertEqual(e.trajectories.shape, (20, 2, 1))
+        a = e.values[:, 0]
+        self.assertTrue(np.allclose(e.trajectories[:, 1, 0], a + 2.5,
+                                    rtol=1e-5))
+        self.assertTrue(np.allclose(e.trajectories[:, 0, 0], (a + 2.5) / 2,
+                                    rtol=1e-5))
+
     def test_native_members_are_the_vm_members_and_exact(self):
         cache = os.path.join(os.environ.get("TMPDIR", "/tmp"),
                              "muskx-pytest-native-%d" % os.getpid())
@@ -156,6 +169,30 @@ class PopulationTest(unittest.TestCase):
             muskx.ensemble(self.sc, 8, vary={"a": ("gamma", 1, 2)})
         with self.assertRaises(muskx.NameNotFoundError):
             muskx.ensemble(self.sc, 8, vary={"zz": ("normal", 1, 2)})
+
+    def test_counts_that_are_not_whole_numbers_are_refused(self):
+        # int() made 2.5 samples 2 and True 1; ctypes wrapped seed -1 to
+        # 2**64 - 1; a level of 2 ran every member before "EINVAL"; a path
+        # for the scenario gave "'str' object has no attribute '_h'".
+        vary = {"a": ("uniform", 0, 1)}
+        for kw in ({"samples": 2.5}, {"samples": True}, {"samples": 0},
+                   {"seed": -1}, {"seed": 1.5}, {"threads": -1},
+                   {"threads": 0.5}):
+            args = dict({"samples": 4}, **kw)
+            with self.assertRaises(muskx.InvalidArgumentError, msg=kw):
+                muskx.ensemble(self.sc, args.pop("samples"), vary=vary,
+                               **args)
+        for kw in ({"level": 2}, {"level": float("nan")},
+                   {"bootstrap": -1}, {"bootstrap": 2.5}):
+            with self.assertRaises(muskx.InvalidArgumentError, msg=kw):
+                muskx.gsa(self.sc, VARY, samples=4, outputs=["X@end"], **kw)
+        with self.assertRaisesRegex(TypeError, "needs a Scenario"):
+            muskx.ensemble(SCENARIO, 4, vary=vary)
+        with self.assertRaisesRegex(TypeError, "needs a Scenario"):
+            muskx.gsa(SCENARIO, VARY, samples=4, outputs=["X@end"])
+        with self.assertRaisesRegex(TypeError, "set must be a mapping"):
+            muskx.run_scenario(SCENARIO, set=[("a", 1)],
+                               allow_path=os.path.join(REPO, "tests"))
 
 
 if __name__ == "__main__":

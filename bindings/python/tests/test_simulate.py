@@ -207,6 +207,57 @@ class Doses(WRMSMixin, unittest.TestCase):
                 {"species": "A", "t0": 1.0, "amount": 2.0}])
             self.assertWRMS(r["A"], [0, 2 * math.exp(-0.4)])
 
+    def test_doses_before_the_start(self):
+        # A schedule reaching into the run is given from the start on
+        # (0, 2, 4 from t_start 1: 2 and 4); one wholly before it would be
+        # lost, so the run is refused naming the species.
+        with muskx.loads(DOSED) as m:
+            r = m.simulate(t_start=1, t_end=8, dt=0.5,
+                           doses=[("A", 0.0, 1.0, 2.0, 3)])
+            ref = [sum(math.exp(-0.4 * (t - ti)) for ti in (2, 4)
+                       if ti <= t) for t in r.time]
+            self.assertWRMS(r["A"], ref)
+            with self.assertRaisesRegex(muskx.MuskxError,
+                                        "dose of 'A' at t=0.5 is before"):
+                m.simulate(t_start=1, t_end=8, doses=[("A", 0.5, 1.0)])
+
+    def test_a_dose_count_that_is_not_a_whole_number(self):
+        # int() truncated 2.7 to 2 doses; ctypes wrapped 2**32 + 3 to 3.
+        with muskx.loads(DOSED) as m:
+            for count in (2.7, 2**32 + 3, 0, "3", None):
+                with self.assertRaises(muskx.MuskxError, msg=repr(count)):
+                    m.simulate(t_end=8, doses=[("A", 0.0, 1.0, 2.0, count)])
+            for steps in (2.5, 0, 2**64):
+                with self.assertRaises(muskx.MuskxError, msg=repr(steps)):
+                    m.simulate(t_end=8, max_steps=steps)
+            # every -1 (or 0) with count 3 gave one dose without a word
+            for every in (-1.0, 0.0):
+                with self.assertRaisesRegex(muskx.MuskxError,
+                                            "with count 3", msg=every):
+                    m.simulate(t_end=8, doses=[("A", 0.0, 1.0, every, 3)])
+
+    def test_times_that_are_not_finite_numbers(self):
+        # nan said "t_end (nan) must not be before t_start", inf "dt must
+        # be > 0, not None"; True ran to t = 1 and "5" to t = 5; points
+        # 10**12 built a list until the kernel killed the process.
+        with muskx.loads(DOSED) as m:
+            for kw in ({"t_end": float("nan")}, {"t_end": float("inf")},
+                       {"t_end": True}, {"t_end": "5"},
+                       {"t_start": float("nan"), "t_end": 1}):
+                with self.assertRaisesRegex(muskx.MuskxError,
+                                            "must be a (finite )?number",
+                                            msg=repr(kw)):
+                    m.simulate(**kw)
+            with self.assertRaisesRegex(muskx.MuskxError,
+                                        "end must be a finite number"):
+                m.simulate(0, float("inf"), 3)
+            with self.assertRaisesRegex(muskx.MuskxError, "more than the"):
+                m.simulate(0, 1, 10**12)
+            with self.assertRaisesRegex(muskx.MuskxError, "must be a number"):
+                m.simulate(t_end=1, params={"k": "0.4"})
+            with self.assertRaisesRegex(TypeError, "params must be a mapping"):
+                m.simulate(t_end=1, params=[("k", 0.4)])
+
 
 class SteadyStates(unittest.TestCase):
     """dX/dt = k0 - k1 X: X* = k0/k1, eigenvalue -k1."""
