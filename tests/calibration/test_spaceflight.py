@@ -275,6 +275,8 @@ def main():
     R1h = simulate(a.muskx, None, {"romo_dose": 210}, t_end=365)  # healthy adult
     # denosumab on Earth: one 8-year run serves the 3-day to 8-year checks
     D8 = simulate(a.muskx, SUPP, dict(PM, dmab_dose=60), t_end=2920, steady=True)
+    # the same dose and supplement in the healthy adult (lower turnover)
+    DH = simulate(a.muskx, SUPP, {"dmab_dose": 60}, t_end=91, steady=True)
     # 2 years (4 injections), then stopped: the discontinuation studies
     DS = simulate(a.muskx, SUPP, dict(PM, dmab_dose=60, dmab_n=4), t_end=1460, steady=True)
     P0 = simulate(a.muskx, SUPP, PM, t_end=1, steady=True)
@@ -661,6 +663,19 @@ def main():
          -4 <= 100 * (min(D8["Ca"][:91]) / D8["Ca"][0] - 1) <= -2,
          "nadir %+.2f %% on day %d" % (100 * (min(D8["Ca"][:91]) / D8["Ca"][0] - 1),
                                      min(range(91), key=lambda i: D8["Ca"][i]))),
+        # Who falls most (issue 17, modelca): Ishikawa K et al. 2016 Ther
+        #   Clin Risk Manag 12:1831-1840 (abstract; 85 women with
+        #   postmenopausal osteoporosis given denosumab, 22 hypocalcaemic):
+        #   baseline P1NP, TRACP-5b and urinary NTX were significantly higher
+        #   in those who became hypocalcaemic -- high turnover raises the
+        #   risk. Not used for any value. Tested: with the same dose and
+        #   supplement, the nadir of the postmenopausal woman (turnover
+        #   markers ~+65 %) is deeper than the healthy adult's, and both
+        #   fall (within -10..-0.1 %).
+        ("DMABturn denosumab: higher baseline turnover, deeper Ca nadir (Ishikawa 2016)",
+         -10 <= 100 * (min(D8["Ca"][:91]) / D8["Ca"][0] - 1) < 100 * (min(DH["Ca"]) / DH["Ca"][0] - 1) <= -0.1,
+         "nadir %+.2f %% postmenopausal, %+.2f %% healthy" % (
+             100 * (min(D8["Ca"][:91]) / D8["Ca"][0] - 1), 100 * (min(DH["Ca"]) / DH["Ca"][0] - 1))),
         # Secondary hyperparathyroidism after denosumab: Makras 2013
         #   (abstract; 47 postmenopausal women): PTH +63.5 +- 28.2 % at
         #   month 1 when 1 g calcium + 800 IU vitamin D daily started with
