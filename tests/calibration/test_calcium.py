@@ -25,12 +25,14 @@ Checks, each two-sided:
         two SDs). Accepted on day 4: +19..+73 % (mean +- that error), with
         plasma Ca lower and PTH higher at 48 h. e_D and tau_D were derived
         from this study, so the check guards that derivation; it is not
-        independent evidence.
+        independent evidence. It also bounds the assumed PTH drive of the
+        exchangeable bone pool (e_ex: +61 / +33 / +20 % at 0 / 0.2 / 0.5,
+        with k_st and J_fec; issue 17, modelca).
   LOWCAfrac the same: the fraction of ingested Ca retained rose from 27 to
         37 % (x1.37); accepted x1.1..x1.7 (our range). Unmet (x2.78) until
         issue 17's modelca branch added the endogenous fecal loss J_fec
-        (net = gross - J_fec; J_fec's value is from isotope studies, not
-        from this check).
+        (net = gross - J_fec; J_fec's value is from Heaney & Abrams 2004's
+        balance studies, not from this check): x1.40 now.
 
 A target the model is known not to meet is listed in KNOWN_UNMET with the
 reason and printed as XFAIL (not counted as failed); one that starts to
