@@ -119,12 +119,11 @@ def model_value(name):
 
 def qct_cort_share(res, t=1095):
     """Share of the total hip mineral gain at t that QCT counts as cortex
-    (QCThip): the compact cortex hip_c and the endocortical envelope, which
-    follows hip_t's equations with its own mineral share phi_hip_e (issue
-    17, modelhip branch)."""
+    (QCThip): the compact cortex hip_c and the endocortical envelope bone_t,
+    with its mineral share phi_hip_e (issue 17, modelhip branch)."""
     phi, phi_e = model_value("phi_hip"), model_value("phi_hip_e")
     trab = phi * mn_gain(res, "hip_t", t)
-    cort = phi_e * mn_gain(res, "hip_t", t) + (1 - phi - phi_e) * mn_gain(res, "hip_c", t)
+    cort = phi_e * mn_gain(res, "bone_t", t) + (1 - phi - phi_e) * mn_gain(res, "hip_c", t)
     return cort / (trab + cort)
 
 
@@ -147,7 +146,7 @@ KNOWN_UNMET = {
            "~2 weeks; an osteoblast activity layer like the osteoclast one "
            "(tried: aOB = max(Dis, 1)^-h) reaches only ~45 % of the rise in "
            "the first week and pushes P1NP further above preflight later",
-    "EV4": "complete lasting disuse: -11.7 % at 1 y, -26.6 % at 3 y (issue 17 "
+    "EV4": "complete lasting disuse: -11.7 % at 1 y, -25.0 % at 3 y (issue 17 "
            "dmabca refit; BMD_wb_pct is now the spine/hip mean): the 3-year "
            "loss is in range, but year 3 still loses more than a fifth of "
            "year 1. A mechanostat gentle enough to keep losing bone at 0.38 g "
@@ -155,7 +154,7 @@ KNOWN_UNMET = {
            "(marrow adiposity, a lower set point) would be a separate "
            "mechanism, not done",
     "DMAB5y": SITE_NOTE + "denosumab 5 years: spine +13.9 % (in 11.0-16.4), "
-              "hip +10.29 % (5.6-8.4; +9.56 before modelhip's endocortical envelope; FREEDOM extension +13.7 / +7.0 %; "
+              "hip +9.93 % (5.6-8.4; +9.56 before modelhip's endocortical envelope; FREEDOM extension +13.7 / +7.0 %; "
               "dmabca refit with McClung 2006's hip row: turnover_t_hip "
               "0.100/yr): the hip/spine ratio of the gain is ~0.7 (trials "
               "~0.5)",
@@ -572,7 +571,7 @@ def main():
         #   occurred in trabecular vBMD and BMC, the largest absolute
         #   differences occurred in cortical vBMD and BMC". Tested (ours):
         #   the QCT cortex's share of the 36-month total hip mineral gain,
-        #   (phi_hip_e dMn_t + (1 - phi_hip - phi_hip_e) dMn_c) / (all), is
+        #   (phi_hip_e dMn_e + (1 - phi_hip - phi_hip_e) dMn_c) / (all), e the envelope bone_t,, is
         #   0.5..1.0, and the trabecular compartment's percentage gain is
         #   larger than the QCT cortex's (BMD_hip_cort_pct). The QCT cortex
         #   is the compact cortex plus the endocortical envelope (issue 17,
