@@ -587,6 +587,17 @@ def main():
          0.5 <= qct_cort_share(D8) <= 1.0 and mn_gain(D8, "hip_t", 1095) > at(D8, "BMD_hip_cort_pct", 1095),
          "cortical share %.2f (trabecular %+.1f %%, QCT cortex %+.1f %%, compact cortex %+.1f %%)" % (
              qct_cort_share(D8), mn_gain(D8, "hip_t", 1095), at(D8, "BMD_hip_cort_pct", 1095), mn_gain(D8, "hip_c", 1095))),
+        # HIPcort (issue 17, modelhip): the hip cortex under denosumab.
+        #   Poole KES et al. (2015) J Bone Miner Res 30:46-54 (3D cortical
+        #   bone mapping, 80 FREEDOM women, abstract): femoral cortical mass
+        #   surface density +5.4 % vs placebo over 3 years, "already evident
+        #   by the third injection (12 months)". Tested (ours): the QCT
+        #   cortex (BMD_hip_cort_pct: compact cortex + endocortical
+        #   envelope) at 36 months within +-50 % of +5.4 %, and above 0 at
+        #   12 months. A fitting row (poole2015_hipcort), so not independent.
+        ("HIPcort denosumab: hip cortex +2.7..+8.1 % at 36 months, already up at 12 (Poole 2015 +5.4 % vs placebo)",
+         2.7 <= at(D8, "BMD_hip_cort_pct", 1095) <= 8.1 and at(D8, "BMD_hip_cort_pct", 365) > 0,
+         "%+.2f %% at 36 months (%+.2f %% at 12)" % (at(D8, "BMD_hip_cort_pct", 1095), at(D8, "BMD_hip_cort_pct", 365))),
         # DMAB5y/8y: FREEDOM extension, long-term group, change from FREEDOM
         #   baseline: 5 years lumbar spine +13.7 %, total hip +7.0 %
         #   (Papapoulos S et al. 2012 J Bone Miner Res 27:694-701, abstract);
