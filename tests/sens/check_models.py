@@ -24,6 +24,7 @@ tolerance below. Each
 sensitivity of each column at each of the 11 times must agree with it
 within
     1e-4 |FD| + 1e-5 max_t |FD| + (1e-7 max_t |column| + 1e-9) / |p|
+(1e-4 instead of 1e-9 for percent-change columns, *_pct: ROUND_PCT below)
     + |D(h) - D(h/2)|:
 1e-4 relative, except where a sensitivity has decayed to 1e-5 of its
 own peak (a perturbation relaxing back to a steady state) and where it
@@ -47,6 +48,17 @@ import muskx  # noqa: E402
 T_END = 60.0
 RTOL, ATOL = 1e-10, 1e-12        # sensitivities
 FD_RTOL, FD_ATOL = 1e-12, 1e-14  # the runs of the difference quotient
+# ROUND_PCT: ROUND for percent-change columns (named *_pct: 100 x (ratio
+# - 1), 0 at the start), whose runs carry 100 x the ratio's noise.
+# Measured on the PEtab wrapper of the integrated model after issue 17's
+# refit branch: its runs at FD_RTOL carry ~5e-8 in percent columns;
+# d(sf.hip_c.resorption_pct)/d(sf.hip_c.OPG_max) (OPG_max 2e8) is
+# -1.5375e-11 from the sensitivities and -1.5490 / -1.5387 / -1.5404e-11
+# from central differences at STEP / 10 STEP / 30 STEP (formation_pct:
+# -7.782e-15 vs -8.805 / -7.826 / -7.864e-15): the reference, not the
+# sensitivity, was off at STEP, and the check failed at 16.8x tolerance
+# with ROUND 1e-9. 5e-8 / STEP = 5e-5, x2 margin.
+ROUND_PCT = 1e-4
 REL, PEAK, FLOOR, ROUND, STEP = 1e-4, 1e-5, 1e-7, 1e-9, 1e-3
 NPARAMS = 3
 
@@ -117,7 +129,8 @@ def check_one(path):
             scale = max(abs(base[i][c]) for i in range(len(times)))
             refs = [quotients(*runs, h, i, c) for i in range(len(times))]
             fds = [r[0] for r in refs]
-            floor = ((FLOOR * scale + ROUND) / abs(v) +
+            rnd = ROUND_PCT if model.columns[c].endswith("_pct") else ROUND
+            floor = ((FLOOR * scale + rnd) / abs(v) +
                      PEAK * max(abs(x) for x in fds))
             for i in range(len(times)):
                 fd = fds[i]
