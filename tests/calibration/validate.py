@@ -53,6 +53,18 @@ def judge(value, lo, hi):
     return "PASS" if lo <= value <= hi else "FAIL"
 
 
+def shown_value(v, lo, hi):
+    """v to 3 significant digits, or to as many as it takes (up to 9) for the
+    printed number to get the same verdict as v: a value just outside a
+    bound would otherwise print as the bound itself, FAIL beside 14.6 for
+    [14.6, 20.6]."""
+    for digits in range(3, 10):
+        text = "%.*g" % (digits, v)
+        if judge(float(text), lo, hi) == judge(v, lo, hi):
+            return text
+    return repr(v)
+
+
 class Model:
     """A temporary copy of models/ in which one run's input tables (and, for
     a protocol that stops a drug, its dose count) are written; imports stay
@@ -444,7 +456,7 @@ def main():
                 verdict, got = "MISSING", "n/a"
             else:
                 v = value(runs)
-                verdict, got = judge(v, lo, hi), "%.3g" % v
+                verdict, got = judge(v, lo, hi), shown_value(v, lo, hi)
             counts[verdict] += 1
             print("%-7s %-20s model %s %s  published %s  accept [%g, %g]  (%s)%s%s" % (
                 verdict, cid, got, unit, published, lo, hi, " - ".join(pids),

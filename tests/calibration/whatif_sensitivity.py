@@ -59,6 +59,7 @@ PARAMS = [
     ("k_sec", "secondary mineralisation rate"),
     ("calcium.e_D", "PTH -> calcitriol (gut Ca absorption)"),
     ("calcium.Q_ex0", "exchangeable bone Ca pool"),
+    ("calcium.e_ex", "PTH -> bone-fluid Ca release (issue 17, modelca)"),
 ]
 
 # the files a dotted prefix lives in (for the provenance read from `doc`)
