@@ -285,6 +285,7 @@ test: all
 	  scripts/check-man5.sh \
 	  "/usr/bin/python3 tests/fit/test_fit_cli.py" \
 	  $(DOCS_NUMBERS_TEST) \
+	  "/usr/bin/python3 tests/petab/test_check_extra.py" \
 	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST) $(SEDML_TEST)
 
 # make check-fit (issue 15): a 20-start muskx fit of the Boehm benchmark

@@ -322,6 +322,19 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
     muskx_petab_param_info(pb, k, &lo[k], &hi[k], &th[k]);
     names[k] = muskx_petab_param_id(pb, k);
   }
+  muskx_error err;
+  if (muskx_petab_nominal(pb, th, &err) != MUSKX_OK) {
+    /* PEtab lets an estimated parameter go without a nominalValue: the
+       reference point (nllh's constant, the noise groups) is then the
+       middle of its box on its scale; --nominal-start has no point */
+    if (nominal) {
+      char buf[MUSKX_ERROR_FILE_MAX + MUSKX_ERROR_MESSAGE_MAX + 32];
+      fprintf(stderr, "%s\n", muskx_error_format(&err, buf, sizeof buf));
+      goto done;
+    }
+    for (int k = 0; k < n; k++)
+      if (isnan(th[k])) th[k] = 0.5 * (lo[k] + hi[k]);
+  }
   muskx_status st = muskx_fit_set_bounds(f, lo, hi);
   if (st == MUSKX_OK) st = muskx_fit_set_threads(f, (int)threads);
   if (st == MUSKX_OK) st = muskx_fit_set_seed(f, seed);

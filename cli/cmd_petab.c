@@ -43,7 +43,12 @@ static int evaluate(const char *path, const muskx_petab *pb, double rtol,
     cli_error("out of memory");
     goto done;
   }
-  for (int k = 0; k < n; k++) muskx_petab_param_info(pb, k, NULL, NULL, &theta[k]);
+  muskx_error err;
+  if (muskx_petab_nominal(pb, theta, &err) != MUSKX_OK) {
+    char buf[MUSKX_ERROR_FILE_MAX + MUSKX_ERROR_MESSAGE_MAX + 32];
+    fprintf(stderr, "%s\n", muskx_error_format(&err, buf, sizeof buf));
+    goto done;
+  }
   st = muskx_sim_create(muskx_petab_model(pb), &sim);
   if (st == MUSKX_OK) st = muskx_sim_set_tolerances(sim, rtol, atol);
   if (st == MUSKX_OK && have_solver) st = muskx_sim_set_linear_solver(sim, solver);

@@ -1471,11 +1471,23 @@ MUSKX_API const char *muskx_petab_param_id(const muskx_petab *pb, int k);
 MUSKX_API int muskx_petab_param_scale(const muskx_petab *pb, int k);
 /*
  * Its bounds and nominal value on its scale (each pointer may be NULL).
- * EINVAL when k is out of range.
+ * The nominal value is NaN when the parameter table leaves it empty,
+ * which PEtab allows for an estimated parameter. EINVAL when k is out of
+ * range.
  */
 MUSKX_API muskx_status muskx_petab_param_info(const muskx_petab *pb, int k,
                                               double *lower, double *upper,
                                               double *nominal);
+/*
+ * The nominal point: theta[k] = the nominal value of estimated parameter
+ * k on its scale (theta holds muskx_petab_nparams() values). MUSKX_EMODEL,
+ * with err naming the parameter table's file:line:col, when an estimated
+ * parameter has no nominalValue; such a problem can be fitted (its starts
+ * are drawn within the bounds) but not evaluated at a nominal point. err
+ * may be NULL.
+ */
+MUSKX_API muskx_status muskx_petab_nominal(const muskx_petab *pb,
+                                           double *theta, muskx_error *err);
 /* Number of measurements (rows of the measurement table); -1 for NULL. */
 MUSKX_API int muskx_petab_nmeasurements(const muskx_petab *pb);
 /* The files the problem was read from: index 0 is the problem file, then

@@ -95,6 +95,25 @@ muskx_status muskx_petab_param_info(const muskx_petab *pb, int k,
   return MUSKX_OK;
 }
 
+muskx_status muskx_petab_nominal(const muskx_petab *pb, double *theta,
+                                 muskx_error *err) {
+  if (pb == NULL || (theta == NULL && pb->ntheta > 0)) return MUSKX_EINVAL;
+  for (int k = 0; k < pb->ntheta; k++) {
+    int r = pb->theta_param[k]; /* its row of the parameter table */
+    const muskx__petab_param *p = &pb->params[r];
+    if (isnan(p->nominal)) {
+      const muskx__tsv *t = &pb->parameters_table;
+      return muskx__tsv_fail(t, r, muskx__tsv_column(t, "nominalValue"), err,
+                             MUSKX_EMODEL,
+                             "'%s' has no nominalValue, so the problem has no "
+                             "nominal point; give one, or fit it (muskx fit "
+                             "draws its starts within the bounds)", p->id);
+    }
+    theta[k] = muskx__petab_toscale(p->nominal, p->scale);
+  }
+  return MUSKX_OK;
+}
+
 muskx_status muskx_petab_llh(const muskx_petab *pb, muskx_sim *sim,
                              const double *theta, double *llh, double *chi2) {
   muskx__petab_out o = {0};

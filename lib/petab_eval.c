@@ -216,6 +216,12 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
   if (sim->m != pb->model)
     return muskx__sim_err(sim, MUSKX_EINVAL,
                           "the simulation is not of this problem's model");
+  for (int k = 0; k < pb->ntheta; k++)
+    if (!isfinite(theta[k])) /* e.g. a nominal value the table left empty */
+      return muskx__sim_err(sim, MUSKX_EINVAL,
+                            "the value of estimated parameter '%s' is %g, "
+                            "not a finite number",
+                            pb->params[pb->theta_param[k]].id, theta[k]);
   int derivs = o->dsim || o->dres || o->dsigma || o->grad;
   size_t ncols = (size_t)muskx_sim_ncols(sim), rows = 0, nt = (size_t)pb->ntheta;
   for (int e = 0; e < pb->nexp; e++)

@@ -126,7 +126,11 @@ static muskx_status read_params(struct muskx_petab *pb, const muskx__tsv *t,
                              "estimate must be 0 or 1, got '%s'", e);
     p->estimate = e[0] == '1';
     const char *nom = muskx__tsv_cell(t, r, cnom);
-    if (!parse_number(nom, &p->nominal) || !isfinite(p->nominal))
+    /* PEtab v1: "Optional, unless estimate==0"; an estimated parameter
+       without one has no nominal point (NAN), only its bounds */
+    if (*nom == '\0' && p->estimate)
+      p->nominal = NAN;
+    else if (!parse_number(nom, &p->nominal) || !isfinite(p->nominal))
       return muskx__tsv_fail(t, r, cnom, err, MUSKX_ESYNTAX,
                              "nominalValue of '%s' must be a finite number, "
                              "got '%s'", id, nom);
@@ -150,7 +154,7 @@ static muskx_status read_params(struct muskx_petab *pb, const muskx__tsv *t,
       return muskx__tsv_fail(t, r, clo, err, MUSKX_EMODEL,
                              "'%s' is estimated on a log scale, so its "
                              "lowerBound must be > 0, got %g", id, p->lower);
-    if (p->nominal < p->lower || p->nominal > p->upper)
+    if (!isnan(p->nominal) && (p->nominal < p->lower || p->nominal > p->upper))
       return muskx__tsv_fail(t, r, cnom, err, MUSKX_EMODEL,
                              "nominalValue %g of '%s' is outside its bounds "
                              "[%g, %g]", p->nominal, id, p->lower, p->upper);

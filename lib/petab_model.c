@@ -13,6 +13,7 @@
  * extended model is loaded, so that a typo is reported in the observable
  * table.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -179,8 +180,13 @@ static muskx_status extend(struct muskx_petab *pb, const muskx_model *base,
       return muskx__seterr(err, MUSKX_EMODEL, &loc,
                            "parameter-table id '%s' names something in the "
                            "model that is not a parameter", p->id);
+    /* an estimated one without nominalValue: theta always sets it; the
+       model's default is then a finite point of its box */
+    double d = !isnan(p->nominal) ? p->nominal
+               : isfinite(p->lower) ? p->lower
+               : isfinite(p->upper) ? p->upper : 0.0;
     char v[64];
-    snprintf(v, sizeof v, "%.17g", p->nominal);
+    snprintf(v, sizeof v, "%.17g", d);
     if (add_entry(params, p->id, v) != 0) return NOMEM();
   }
   for (int i = 0; i < pb->nph; i++) {

@@ -79,11 +79,20 @@ def problem_file(folder, name, kind):
     return os.path.join(d, hits[0]) if hits else None
 
 
+def row_key(r):
+    """What pairs a measurement with its simulated value: observable,
+    conditions and time (replicates keep their order; simulatedData tables
+    may leave the override columns empty, Swameye's does)."""
+    return (r["observableId"], r.get("preequilibrationConditionId") or "",
+            r.get("simulationConditionId") or "", float(r["time"]))
+
+
 def simulated_llh(folder, name):
     """llh of the measurements given the collection's simulatedData (PEtab
     definition: normal or Laplace log density with its normalisation, minus
     log-transformation Jacobians). Only for numeric noise overrides or
-    noise formulas in parameters of the parameter table; None otherwise."""
+    noise formulas in parameters of the parameter table (and the observable
+    itself where its formula is a bare model symbol); None otherwise."""
     meas_f = problem_file(folder, name, "measurementData")
     sim_f = problem_file(folder, name, "simulatedData")
     obs_f = problem_file(folder, name, "observables")
@@ -95,13 +104,25 @@ def simulated_llh(folder, name):
     meas, sim = read_tsv(meas_f), read_tsv(sim_f)
     if len(meas) != len(sim):
         return None
+    # pair rows by observable, conditions and time, in order:
+    # the tables need not list them in the same order (Armistead's
+    # simulatedData lists the conditions the other way round)
+    rows = {}
+    for s in sim:
+        rows.setdefault(row_key(s), []).append(s)
     llh = 0.0
-    for m, s in zip(meas, sim):
-        if m["observableId"] != s["observableId"] or \
-                float(m["time"]) != float(s["time"]):
+    for m in meas:
+        if not rows.get(row_key(m)):
             return None
+        s = rows[row_key(m)].pop(0)
         o = obs[m["observableId"]]
         env = dict(par)
+        # a noise formula may use the observable's own model symbol
+        # (sigma = sd * Cer); where the observable is that bare symbol, its
+        # value is the simulated observable
+        formula = (o.get("observableFormula") or "").strip()
+        if formula.isidentifier():
+            env[formula] = float(s["simulation"])
         env.update({k: getattr(math, k) for k in ("exp", "log", "log10",
                                                    "sqrt", "pi")})
         for i, v in enumerate(x for x in (m.get("noiseParameters") or "")

@@ -308,6 +308,47 @@ def test_event_at_start(tmp):
           "d llh / d a1 = %s vs closed form %.10g" % (m.group(1) if m else None, fd))
 
 
+# PEtab v1: nominalValue is "optional, unless estimate==0". A problem whose
+# estimated parameter b leaves it empty has no nominal point: muskx petab
+# must say so at the cell, muskx fit must still fit it. obs = b, sigma 1,
+# data 1 and 3: the optimum is b = 2, llh = -log(2 pi) - 1.
+def test_missing_nominal(tmp):
+    obs = "observableId\tobservableFormula\tnoiseFormula\nobs\tb\t1\n"
+    meas = ("observableId\tsimulationConditionId\ttime\tmeasurement\n"
+            "obs\tc0\t1\t1.0\nobs\tc0\t2\t3.0\n")
+    p = write_problem(os.path.join(tmp, "nominal_missing"), RELAX, obs, meas,
+                      PARAMS_HEAD + "b\tlin\t0\t10\t\t1\n")
+    rc, _, _, out, err = run_petab(p)
+    check("estimated parameter without nominalValue: muskx petab says where",
+          rc == 1 and out == "" and re.search(
+              r"parameters\.tsv:2:\d+: 'b' has no nominalValue", err)
+          is not None, "exit %d, stderr %r" % (rc, err.strip()))
+    out_dir = os.path.join(tmp, "nominal_missing_fit")
+    f = subprocess.run([MUSKX, "fit", p, "-o", out_dir, "--starts", "3",
+                        "--seed", "1", "--threads", "1"],
+                       capture_output=True, text=True, timeout=120)
+    m = re.search(r"best llh = (\S+)", f.stdout)
+    want = -math.log(2 * math.pi) - 1.0
+    best = None
+    if os.path.exists(os.path.join(out_dir, "parameters.tsv")):
+        head, rows = read_tsv(os.path.join(out_dir, "parameters.tsv"))
+        best = float(rows[0][head.index("nominalValue")])
+    check("estimated parameter without nominalValue: muskx fit fits it",
+          f.returncode == 0 and m is not None and
+          abs(float(m.group(1)) - want) < 1e-6 and best is not None and
+          abs(best - 2.0) < 1e-4,
+          "exit %d, llh %s vs %.10g, b %s vs 2 %s" % (
+              f.returncode, m.group(1) if m else None, want, best,
+              f.stderr.strip()[:300]))
+    p = write_problem(os.path.join(tmp, "nominal_missing_fixed"), RELAX, obs,
+                      meas, PARAMS_HEAD + "b\tlin\t0\t10\t\t0\n")
+    rc, _, _, out, err = run_petab(p)
+    check("fixed parameter without nominalValue: refused at the cell",
+          rc == 1 and re.search(r"parameters\.tsv:2:\d+: nominalValue of "
+                                r"'b' must be a finite number", err)
+          is not None, "exit %d, stderr %r" % (rc, err.strip()))
+
+
 def expect_error(name, problem, pattern):
     rc, _, _, out, err = run_petab(problem)
     ok = rc == 1 and out == "" and re.search(pattern, err) is not None
@@ -424,6 +465,7 @@ def main():
         test_closed_form(tmp)
         test_gradient_cli()
         test_event_at_start(tmp)
+        test_missing_nominal(tmp)
         test_errors(tmp)
         test_spreadsheet_tables(tmp)
     finally:

@@ -181,10 +181,20 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
         check(lib.muskx_fit_set_restarts(fit, int(restarts),
                                          float(restart_radius)))
         check(lib.muskx_fit_set_gain_tolerance(fit, float(gain_tolerance)))
+        # PEtab lets an estimated parameter go without a nominalValue: the
+        # reference point is then the middle of its box on its scale, as
+        # `muskx fit` does, and nominal_start has no point
+        missing = [i for i, v in enumerate(problem.nominal) if math.isnan(v)]
+        ref = [0.5 * (problem.lower[i] + problem.upper[i]) if i in missing
+               else v for i, v in enumerate(problem.nominal)]
         if start is not None:
             check(lib.muskx_fit_set_starts(fit, (ctypes.c_double * n)(*start),
                                            1))
         elif nominal_start:
+            if missing:
+                raise InvalidArgumentError(
+                    "fit: nominal_start, but '%s' has no nominalValue"
+                    % problem.parameter_ids[missing[0]], status="EINVAL")
             check(lib.muskx_fit_set_first_start(
                 fit, (ctypes.c_double * n)(*problem.nominal)))
         for _ in range(lib.muskx_fit_threads(fit)):
@@ -204,7 +214,7 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
                 for _ in sims]
 
         # the constant, at the nominal parameters (worker 0)
-        th0 = (ctypes.c_double * n)(*problem.nominal)
+        th0 = (ctypes.c_double * n)(*ref)
         r0, s0, _, _ = bufs[0]
         llh0 = ctypes.c_double()
         st = lib.muskx_petab_evaluate(pb, sims[0], th0, None, r0, s0,

@@ -154,7 +154,10 @@ class Problem:
         a noise parameter that is its measurements' sigma is set in closed
         form (sigma^2 = RSS / n) unless joint_sigma (`--joint-sigma`);
         nominal_start=True: start 0 at the nominal values, starts - 1 drawn
-        (`muskx fit --nominal-start`); restarts per start from its best
+        (`muskx fit --nominal-start`; refused when an estimated
+        parameter has no nominalValue, which is then NaN in nominal and
+        whose box middle stands in for it, as in `muskx fit`); restarts
+        per start from its best
         point moved by up to restart_radius of each range, and a local fit
         ending where the Gauss-Newton model promises less than
         gain_tolerance in llh (`--restarts`, `--restart-radius`,

@@ -218,6 +218,31 @@ class AFit(unittest.TestCase):
         self.assertEqual(first, nominal)
         self.assertAlmostEqual(max(r["llh"]), llh, delta=1e-7)
 
+    def test_a_missing_nominal_value_is_fitted(self):
+        # PEtab v1: nominalValue is optional for an estimated parameter
+        est, llh = self.closed_form()
+        tmp = tempfile.mkdtemp()
+        try:
+            src = os.path.dirname(LINEAR)
+            for name in os.listdir(src):
+                shutil.copy(os.path.join(src, name), tmp)
+            path = os.path.join(tmp, "parameters.tsv")
+            with open(path) as f:
+                text = f.read()
+            with open(path, "w") as f:
+                f.write(text.replace("b\tlin\t-10\t10\t0.5\t1",
+                                     "b\tlin\t-10\t10\t\t1"))
+            with muskx.Problem.from_petab(
+                    os.path.join(tmp, "problem.yaml")) as p:
+                self.assertTrue(math.isnan(p.nominal[1]))
+                r = p.fit(starts=3, seed=3, threads=1)
+                self.assertAlmostEqual(r["llh"][r["best"]], llh, delta=1e-7)
+                with self.assertRaises(muskx.InvalidArgumentError) as cm:
+                    p.fit(starts=3, seed=3, threads=1, nominal_start=True)
+                self.assertIn("'b' has no nominalValue", str(cm.exception))
+        finally:
+            shutil.rmtree(tmp)
+
     def test_bad_fit_arguments_are_refused(self):
         with muskx.Problem.from_petab(LINEAR) as p:
             with self.assertRaises(muskx.InvalidArgumentError):
