@@ -44,6 +44,16 @@ def _value_axis(ax, units):
         ax.set_ylabel("value (units in the legend)")
 
 
+def _finish(fig, plt, title, show):
+    """A multi-panel figure's last steps: title, layout, optional show."""
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    if show:
+        plt.show()
+    return fig
+
+
 def plot_result(result, columns=None, ax=None, title=None, show=False,
                 shown=None, **kwargs):
     """Plots columns of a Result (or ScenarioResult) against time."""
@@ -98,12 +108,7 @@ def plot_comparison(comparison, columns=None, show=False, title=None):
         _shade_phases(ax, first.phases)
     axes[-1, 0].set_xlabel(_label("time", first.time_unit))
     axes[0, 0].legend(fontsize="small")
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    if show:
-        plt.show()
-    return fig
+    return _finish(fig, plt, title, show)
 
 
 def plot_profiles(profile, show=False, title=None):
@@ -141,12 +146,7 @@ def plot_profiles(profile, show=False, title=None):
         ax.set_ylabel("nllh - optimum", fontsize="small")
     for ax in list(axes.flat)[len(profiles):]:
         ax.set_visible(False)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    if show:
-        plt.show()
-    return fig
+    return _finish(fig, plt, title, show)
 
 
 def html_table(result, head=5, tail=5):
