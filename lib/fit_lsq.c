@@ -92,15 +92,30 @@ muskx_status muskx__lsq_open(muskx__lsq *t, const muskx_fit *f, int worker,
   t->J = muskx__calloc(m * n + 1, sizeof(double));
   t->Jn = muskx__calloc(m * n + 1, sizeof(double));
   t->jfull = muskx__calloc(m * (size_t)f->n + 1, sizeof(double));
+  t->rj = muskx__calloc(m + 1, sizeof(double));
   t->freev = muskx__calloc(n + 1, sizeof(int));
   t->onb = muskx__calloc(n + 1, sizeof(int));
   t->onbn = muskx__calloc(n + 1, sizeof(int));
   if (!(t->r && t->rn && t->J && t->Jn && t->jfull && t->freev && t->onb &&
-        t->onbn))
+        t->onbn && t->rj))
     return MUSKX_ENOMEM;
   muskx__lsq_box_start(f, idx, nfree, full, t->lo, t->hi, t->x, t->onb);
   out->exit = MUSKX_FIT_FAILED;
-  if (muskx__lsq_eval(t, t->x, t->r, t->J) != 0) {
+  int bad;
+  if (f->jac_loose) { /* the start's residuals from a plain call */
+    memcpy(t->xn, t->x, n * sizeof *t->xn);
+    bad = muskx__lsq_eval(t, t->x, t->rn, NULL) != 0 ||
+          muskx__lsq_jacobian(t) != 0;
+    if (!bad) {
+      double *swap = t->r;
+      t->r = t->rn, t->rn = swap;
+      swap = t->J;
+      t->J = t->Jn, t->Jn = swap;
+    }
+  } else {
+    bad = muskx__lsq_eval(t, t->x, t->r, t->J) != 0;
+  }
+  if (bad) {
     out->start_failed = 1;
     return MUSKX_OK;
   }
@@ -114,6 +129,18 @@ int muskx__lsq_eval(muskx__lsq *t, const double *x, double *r, double *J) {
   t->evals++;
   return muskx__lsq_call(t->f, t->worker, t->idx, t->n, t->m, t->full,
                          t->jfull, x, r, J);
+}
+
+int muskx__lsq_jacobian(muskx__lsq *t) {
+  const muskx_fit *f = t->f;
+  if (!f->jac_loose) return muskx__lsq_eval(t, t->xn, t->rn, t->Jn);
+  /* Only the step's direction depends on J; the costs the search
+     compares, and the residuals it steps with, stay at the search's
+     accuracy. */
+  f->accuracy(f->accuracy_ctx, t->worker, MUSKX_FIT_ACCURACY_JACOBIAN);
+  int rc = muskx__lsq_eval(t, t->xn, t->rj, t->Jn);
+  f->accuracy(f->accuracy_ctx, t->worker, 0);
+  return rc;
 }
 
 double muskx__lsq_trial_cost(muskx__lsq *t) {
@@ -170,6 +197,6 @@ void muskx__lsq_close(muskx__lsq *t, muskx_status st,
   }
   out->evals = t->evals;
   void *all[] = {t->lo, t->hi, t->x, t->xn, t->g, t->step, t->r, t->rn,
-                 t->J, t->Jn, t->jfull, t->freev, t->onb, t->onbn};
+                 t->J, t->Jn, t->jfull, t->freev, t->onb, t->onbn, t->rj};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) muskx__free(all[i]);
 }
