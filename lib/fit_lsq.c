@@ -140,6 +140,9 @@ int muskx__lsq_jacobian(muskx__lsq *t) {
   f->accuracy(f->accuracy_ctx, t->worker, MUSKX_FIT_ACCURACY_JACOBIAN);
   int rc = muskx__lsq_eval(t, t->xn, t->rj, t->Jn);
   f->accuracy(f->accuracy_ctx, t->worker, 0);
+  /* the point simulated at the search's accuracy (its trial did): a
+     failure here is the looser accuracy's, so the search's is tried */
+  if (rc != 0) rc = muskx__lsq_eval(t, t->xn, t->rj, t->Jn);
   return rc;
 }
 

@@ -25,12 +25,14 @@ typedef struct {
   int mode[WORKERS];          /* each worker's current accuracy (0, 1, 2) */
   int calls[WORKERS][3][2];   /* calls per accuracy, without / with J */
   int switches[WORKERS][3];   /* callback calls per mode */
+  int fail_loose;             /* every loose call fails */
 } state;
 
 static int res_fn(void *ctx, int w, const double *x, double *r, double *J) {
   state *s = ctx;
   int mode = s->mode[w];
   s->calls[w][mode][J != NULL]++;
+  if (s->fail_loose && mode == MUSKX_FIT_ACCURACY_JACOBIAN) return -1;
   for (int i = 0; i < 3; i++) {
     r[i] = A[i][0] * x[0] + A[i][1] * x[1] - B[i];
     if (mode == 0) r[i] += D[i];
@@ -156,6 +158,33 @@ START_TEST(lm_dogbox_and_fides_do_too) {
 }
 END_TEST
 
+/* A loose call that fails is the looser accuracy's failure (the point
+   simulated at the search's): the Jacobian is taken there instead, and
+   the search goes on as without the loose accuracy. */
+START_TEST(a_failing_loose_jacobian_is_taken_at_the_search_accuracy) {
+  double xs[2], xd[2], bd[3];
+  for (int i = 0; i < 3; i++) bd[i] = B[i] - D[i];
+  lsq(B, xs);
+  lsq(bd, xd);
+  state s;
+  memset(&s, 0, sizeof s);
+  s.fail_loose = 1;
+  muskx_fit *f = NULL;
+  TU_FIT_OK(f, run(&s, 1, 1, MUSKX_FIT_HYBRID, 4, &f));
+  size_t b = muskx_fit_best(f);
+  for (size_t k = 0; k < 4; k++) {
+    double x[2];
+    muskx_fit_result(f, k, NULL, x);
+    const double *want = k == b ? xs : xd;
+    ck_assert_double_eq_tol(x[0], want[0], 1e-7);
+    ck_assert_double_eq_tol(x[1], want[1], 1e-7);
+  }
+  ck_assert(s.calls[0][2][1] > 0);
+  ck_assert_int_eq(s.calls[0][0][1], s.calls[0][2][1]); /* one retry each */
+  muskx_fit_free(f);
+}
+END_TEST
+
 START_TEST(off_by_default_and_checked) {
   ck_assert_int_eq(muskx_fit_set_jacobian_accuracy(NULL, 1), MUSKX_EINVAL);
   muskx_fit *f = NULL;
@@ -179,6 +208,7 @@ int main(void) {
   TCase *tc = tcase_create("jacobian_accuracy");
   tcase_add_test(tc, hybrid_searches_with_loose_jacobians_and_plain_residuals);
   tcase_add_test(tc, lm_dogbox_and_fides_do_too);
+  tcase_add_test(tc, a_failing_loose_jacobian_is_taken_at_the_search_accuracy);
   tcase_add_test(tc, off_by_default_and_checked);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
