@@ -1252,7 +1252,8 @@ MUSKX_API muskx_status muskx_fit_set_accuracy(muskx_fit *fit,
    steps with the residuals of a plain call at the search's accuracy (the
    accepted trial point's, or one more call at a start), so only the
    step's direction sees the Jacobian's accuracy, never a cost the search
-   compares. Objective fits, profiles and the polish are unaffected.
+   compares. A loose call that fails is made again at the search's
+   accuracy. Objective fits, profiles and the polish are unaffected.
    Default 0 (off). Status: EINVAL. */
 #define MUSKX_FIT_ACCURACY_JACOBIAN 2
 MUSKX_API muskx_status muskx_fit_set_jacobian_accuracy(muskx_fit *fit, int on);
