@@ -43,6 +43,12 @@ enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
    its next step (docs/fitting.md, "The search's Jacobian"); off by
    default, as 1e-4 cost Elowitz_Nature2000 its best optima */
 #define JACTOL_DEFAULT 0.0
+/* A loose Jacobian run's step budget per output interval: such a run is
+   only worth it when cheap, and at 1e-4 Elowitz_Nature2000's sensitivity
+   runs could take minutes where the search's took milliseconds (states
+   near zero inside the absolute tolerance); over budget it fails and the
+   search takes that Jacobian at its own accuracy. */
+#define JAC_MAX_STEPS 500
 #define JACTOL_DEFAULT_S "0: off"
 
 static const cli_option options[] = {
@@ -103,6 +109,7 @@ typedef struct job {
   double rtol, atol;       /* the full accuracy (--rtol, --atol) */
   double srtol, satol;     /* the searches' (--search-tolerance) */
   double jrtol, jatol;     /* their Jacobians' (--jacobian-tolerance) */
+  long maxsteps;           /* --max-steps (the loose Jacobians': fewer) */
   int *memo_kind; /* per worker: what buf holds for its last theta (eval) */
 } job;
 
@@ -110,11 +117,15 @@ typedef struct job {
    full tolerances (set once already, so this cannot fail). */
 static void accuracy_fn(void *ctx, int w, int full) {
   job *j = ctx;
-  if (full == MUSKX_FIT_ACCURACY_JACOBIAN)
+  int loose = full == MUSKX_FIT_ACCURACY_JACOBIAN;
+  if (loose)
     muskx_sim_set_tolerances(j->sims[w], j->jrtol, j->jatol);
   else
     muskx_sim_set_tolerances(j->sims[w], full ? j->rtol : j->srtol,
                              full ? j->atol : j->satol);
+  muskx_sim_set_max_steps(j->sims[w], loose && j->maxsteps > JAC_MAX_STEPS
+                                          ? JAC_MAX_STEPS
+                                          : j->maxsteps);
   j->memo_kind[w] = 0;
 }
 
@@ -566,6 +577,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   j.satol = fmax(atol, stol);
   j.jrtol = fmax(j.srtol, jtol);
   j.jatol = fmax(j.satol, jtol);
+  j.maxsteps = maxsteps;
   j.n = muskx_petab_nparams(pb);
   j.m = muskx_petab_nmeasurements(pb);
   if (j.n < 1) {

@@ -141,6 +141,10 @@ typedef struct muskx__lsq {
   double *lo, *hi, *x, *xn, *g, *step; /* n each; g = J'r at x */
   double *r, *rn, *J, *Jn;             /* m, m, m x n, m x n */
   double *rj; /* m: a loose Jacobian call's residuals (not used) */
+  double *Jl; /* m x n: a loose Jacobian being checked */
+  int loose;  /* Jacobians still at MUSKX_FIT_ACCURACY_JACOBIAN (f->jac_loose
+                 until a check finds the loose one wrong) */
+  int since_check; /* accepted steps since the last check */
   int *freev, *onb, *onbn; /* n each; onb: -1 lower, 1 upper, 0 inside */
   double cost;             /* 0.5 |r|^2 at x */
   int evals;
@@ -163,9 +167,14 @@ int muskx__lsq_tiny_step(const muskx__lsq *t, int tries,
                          muskx__fit_outcome *out);
 /* The Jacobian Jn at the accepted trial point xn, whose residuals rn the
    trial left; 0 on success. Usually one call with the Jacobian, which
-   replaces rn. With f->jac_loose the call runs at
-   MUSKX_FIT_ACCURACY_JACOBIAN and rn stays the trial's. */
+   replaces rn. While t->loose the call runs at MUSKX_FIT_ACCURACY_JACOBIAN
+   (a check: at both, muskx__lsq_checked_jacobian) and rn stays the
+   trial's (fit_lsq_jacobian.c). */
 int muskx__lsq_jacobian(muskx__lsq *t);
+/* fit_lsq_jacobian.c: the Jacobian Jn at xn at the search's accuracy
+   (residuals into r: rn at a start, else the unused rj), and the loose
+   one beside it; t->loose becomes 0 when they disagree. 0 on success. */
+int muskx__lsq_checked_jacobian(muskx__lsq *t, double *r);
 /* Moves to xn (onbn, rn, Jn: the Jacobian already evaluated there) with
    the trial's cost costn; the gradient follows. */
 void muskx__lsq_move(muskx__lsq *t, double costn);

@@ -93,19 +93,21 @@ muskx_status muskx__lsq_open(muskx__lsq *t, const muskx_fit *f, int worker,
   t->Jn = muskx__calloc(m * n + 1, sizeof(double));
   t->jfull = muskx__calloc(m * (size_t)f->n + 1, sizeof(double));
   t->rj = muskx__calloc(m + 1, sizeof(double));
+  t->Jl = muskx__calloc(m * n + 1, sizeof(double));
   t->freev = muskx__calloc(n + 1, sizeof(int));
   t->onb = muskx__calloc(n + 1, sizeof(int));
   t->onbn = muskx__calloc(n + 1, sizeof(int));
   if (!(t->r && t->rn && t->J && t->Jn && t->jfull && t->freev && t->onb &&
-        t->onbn && t->rj))
+        t->onbn && t->rj && t->Jl))
     return MUSKX_ENOMEM;
   muskx__lsq_box_start(f, idx, nfree, full, t->lo, t->hi, t->x, t->onb);
   out->exit = MUSKX_FIT_FAILED;
   int bad;
-  if (f->jac_loose) { /* the start's residuals from a plain call */
+  t->loose = f->jac_loose;
+  if (t->loose) { /* the start's residuals and Jacobian at the search's
+                     accuracy, the loose Jacobian checked against it */
     memcpy(t->xn, t->x, n * sizeof *t->xn);
-    bad = muskx__lsq_eval(t, t->x, t->rn, NULL) != 0 ||
-          muskx__lsq_jacobian(t) != 0;
+    bad = muskx__lsq_checked_jacobian(t, t->rn) != 0;
     if (!bad) {
       double *swap = t->r;
       t->r = t->rn, t->rn = swap;
@@ -129,21 +131,6 @@ int muskx__lsq_eval(muskx__lsq *t, const double *x, double *r, double *J) {
   t->evals++;
   return muskx__lsq_call(t->f, t->worker, t->idx, t->n, t->m, t->full,
                          t->jfull, x, r, J);
-}
-
-int muskx__lsq_jacobian(muskx__lsq *t) {
-  const muskx_fit *f = t->f;
-  if (!f->jac_loose) return muskx__lsq_eval(t, t->xn, t->rn, t->Jn);
-  /* Only the step's direction depends on J; the costs the search
-     compares, and the residuals it steps with, stay at the search's
-     accuracy. */
-  f->accuracy(f->accuracy_ctx, t->worker, MUSKX_FIT_ACCURACY_JACOBIAN);
-  int rc = muskx__lsq_eval(t, t->xn, t->rj, t->Jn);
-  f->accuracy(f->accuracy_ctx, t->worker, 0);
-  /* the point simulated at the search's accuracy (its trial did): a
-     failure here is the looser accuracy's, so the search's is tried */
-  if (rc != 0) rc = muskx__lsq_eval(t, t->xn, t->rj, t->Jn);
-  return rc;
 }
 
 double muskx__lsq_trial_cost(muskx__lsq *t) {
@@ -200,6 +187,7 @@ void muskx__lsq_close(muskx__lsq *t, muskx_status st,
   }
   out->evals = t->evals;
   void *all[] = {t->lo, t->hi, t->x, t->xn, t->g, t->step, t->r, t->rn,
-                 t->J, t->Jn, t->jfull, t->freev, t->onb, t->onbn, t->rj};
+                 t->J, t->Jn, t->jfull, t->freev, t->onb, t->onbn, t->rj,
+                 t->Jl};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) muskx__free(all[i]);
 }

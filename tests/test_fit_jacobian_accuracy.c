@@ -4,10 +4,13 @@
  * (MUSKX_FIT_ACCURACY_JACOBIAN) and steps with the residuals of its plain
  * calls. Against closed forms: a linear problem r = A x - b whose search
  * residuals are off by d (so the search's optimum x_d and the full one x*
- * are known), where the loose calls return a Jacobian scaled by 1.25 (the
- * same stationary points: J'r = 0 iff A'r = 0) and residuals off by 100.
- * A search that used those residuals, or took its Jacobian elsewhere,
- * ends away from x_d.
+ * are known), where the loose calls return residuals off by 100 and a
+ * Jacobian either scaled by 1.05 (within the safeguard's 0.1: the same
+ * stationary points, J'r = 0 iff A'r = 0, so the loose Jacobians stay on)
+ * or with its columns swapped (wrong in direction: a search that kept it
+ * would end where J'r = 0, not at x_d, so the safeguard must switch it
+ * off). A search that used the loose residuals, or took its Jacobian
+ * elsewhere, ends away from x_d.
  */
 #include <check.h>
 #include <math.h>
@@ -26,6 +29,7 @@ typedef struct {
   int calls[WORKERS][3][2];   /* calls per accuracy, without / with J */
   int switches[WORKERS][3];   /* callback calls per mode */
   int fail_loose;             /* every loose call fails */
+  int swap_loose;             /* the loose Jacobian's columns swapped */
 } state;
 
 static int res_fn(void *ctx, int w, const double *x, double *r, double *J) {
@@ -38,11 +42,13 @@ static int res_fn(void *ctx, int w, const double *x, double *r, double *J) {
     if (mode == 0) r[i] += D[i];
     if (mode == MUSKX_FIT_ACCURACY_JACOBIAN) r[i] += 100; /* never used */
   }
-  double scale = mode == MUSKX_FIT_ACCURACY_JACOBIAN ? 1.25 : 1;
+  int loose = mode == MUSKX_FIT_ACCURACY_JACOBIAN;
+  double scale = loose ? 1.05 : 1;
+  int sw = loose && s->swap_loose;
   if (J != NULL)
     for (int i = 0; i < 3; i++) {
-      J[2 * i] = scale * A[i][0];
-      J[2 * i + 1] = scale * A[i][1];
+      J[2 * i] = scale * A[i][sw];
+      J[2 * i + 1] = scale * A[i][!sw];
     }
   return 0;
 }
@@ -124,16 +130,19 @@ static void check_method(muskx_fit_method m) {
       ck_assert_double_eq_tol(x[1], want[1], 1e-7);
       ck_assert_double_eq_tol(muskx_fit_nllh(g, k), full_cost(x), 1e-12);
     }
-    int loose_j = 0;
+    int loose_j = 0, checks = 0;
     for (int w = 0; w < WORKERS; w++) {
       ck_assert_int_eq(st->mode[w], 1); /* every worker left at full */
-      /* every search Jacobian at the loose accuracy, no plain call */
-      ck_assert_int_eq(st->calls[w][0][1], 0);
+      /* the loose accuracy stays on: a search-accuracy Jacobian only
+         beside a loose one (the safeguard's checks), no plain call */
+      ck_assert_int_le(st->calls[w][0][1], st->calls[w][2][1]);
       ck_assert_int_eq(st->calls[w][2][0], 0);
       ck_assert_int_eq(st->calls[w][2][1], st->switches[w][2]);
       loose_j += st->calls[w][2][1];
+      checks += st->calls[w][0][1];
     }
-    ck_assert(loose_j >= 12); /* at least one per local search */
+    ck_assert(checks >= 6); /* one at least at each local search's start */
+    ck_assert(loose_j > checks); /* and steps with the loose one alone */
   }
   for (size_t k = 0; k < 6; k++) { /* whatever the thread count */
     double x1[2], x2[2];
@@ -179,9 +188,51 @@ START_TEST(a_failing_loose_jacobian_is_taken_at_the_search_accuracy) {
     ck_assert_double_eq_tol(x[0], want[0], 1e-7);
     ck_assert_double_eq_tol(x[1], want[1], 1e-7);
   }
-  ck_assert(s.calls[0][2][1] > 0);
-  ck_assert_int_eq(s.calls[0][0][1], s.calls[0][2][1]); /* one retry each */
+  /* the safeguard's check at each local search's start fails, which
+     switches the loose accuracy off for that search */
+  ck_assert(s.calls[0][2][1] >= 4 && s.calls[0][2][1] <= 16);
+  ck_assert(s.calls[0][0][1] > s.calls[0][2][1]);
   muskx_fit_free(f);
+}
+END_TEST
+
+/* A loose Jacobian wrong in direction (columns swapped: its J'r = 0
+   elsewhere) is found at each local search's start, which then takes
+   its Jacobians at the search's accuracy and reaches x_d (and the best
+   start, polished, x*), whatever the thread count. */
+START_TEST(a_wrong_loose_jacobian_is_switched_off) {
+  double xs[2], xd[2], bd[3];
+  for (int i = 0; i < 3; i++) bd[i] = B[i] - D[i];
+  lsq(B, xs);
+  lsq(bd, xd);
+  muskx_fit_method ms[] = {MUSKX_FIT_HYBRID, MUSKX_FIT_LM, MUSKX_FIT_DOGBOX,
+                           MUSKX_FIT_FIDES};
+  for (size_t mi = 0; mi < sizeof ms / sizeof *ms; mi++)
+    for (int threads = 1; threads <= 2; threads++) {
+      state s;
+      memset(&s, 0, sizeof s);
+      s.swap_loose = 1;
+      muskx_fit *f = NULL;
+      TU_FIT_OK(f, run(&s, threads, 1, ms[mi], 4, &f));
+      size_t b = muskx_fit_best(f);
+      for (size_t k = 0; k < 4; k++) {
+        double x[2];
+        muskx_fit_result(f, k, NULL, x);
+        const double *want = k == b ? xs : xd;
+        ck_assert_double_eq_tol(x[0], want[0], 1e-7);
+        ck_assert_double_eq_tol(x[1], want[1], 1e-7);
+      }
+      int loose_j = 0, accurate_j = 0;
+      for (int w = 0; w < WORKERS; w++) {
+        loose_j += s.calls[w][2][1];
+        accurate_j += s.calls[w][0][1];
+      }
+      /* one loose call per local search: 4 starts, up to 4 restarts,
+         each one or two searches (the hybrid's dogleg, then LM) */
+      ck_assert(loose_j >= 4 && loose_j <= 16);
+      ck_assert(accurate_j > loose_j);
+      muskx_fit_free(f);
+    }
 }
 END_TEST
 
@@ -209,6 +260,7 @@ int main(void) {
   tcase_add_test(tc, hybrid_searches_with_loose_jacobians_and_plain_residuals);
   tcase_add_test(tc, lm_dogbox_and_fides_do_too);
   tcase_add_test(tc, a_failing_loose_jacobian_is_taken_at_the_search_accuracy);
+  tcase_add_test(tc, a_wrong_loose_jacobian_is_switched_off);
   tcase_add_test(tc, off_by_default_and_checked);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);

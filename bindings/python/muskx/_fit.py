@@ -31,6 +31,10 @@ ACCURACY_FN = ctypes.CFUNCTYPE(None, _P, _I, _I)
 # --jacobian-tolerance`'s default (cli/cmd_fit.c)
 ACCURACY_JACOBIAN = 2
 JACOBIAN_TOLERANCE = 0.0  # off: 1e-4 cost Elowitz its best optima
+# a loose Jacobian run's step budget per output interval (cli/cmd_fit.c's
+# JAC_MAX_STEPS): over it the run fails, and the search takes that
+# Jacobian at its own accuracy
+JACOBIAN_MAX_STEPS = 500
 
 _EXITS = ["xtol", "gtol", "ftol", "maxiter", "noprogress", "failed",
           "gngain"]
@@ -285,13 +289,17 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
             check(lib.muskx_fit_set_residuals(fit, 2 * m, -llh0.value - half,
                                               cb, None))
         def accuracy(ctx, w, full):
-            if full == ACCURACY_JACOBIAN:
+            loose = full == ACCURACY_JACOBIAN
+            if loose:
                 lib.muskx_sim_set_tolerances(sims[w], float(jrtol),
                                              float(jatol))
             else:
                 lib.muskx_sim_set_tolerances(
                     sims[w], float(rtol if full else srtol),
                     float(atol if full else satol))
+            lib.muskx_sim_set_max_steps(
+                sims[w], int(min(max_steps, JACOBIAN_MAX_STEPS) if loose
+                             else max_steps))
 
         acb = ACCURACY_FN(accuracy)
         if (srtol, satol) != (rtol, atol) or loose_jacobian:
