@@ -40,16 +40,18 @@ enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
 #define FIT_MAX_STEPS 10000
 
 /* --jacobian-tolerance: a search's Jacobian only chooses the direction of
-   its next step (docs/fitting.md, "The search's Jacobian"); off by
-   default, as 1e-4 cost Elowitz_Nature2000 its best optima */
-#define JACTOL_DEFAULT 0.0
+   its next step, and each search checks the loose one against its own
+   accuracy (lib/fit_lsq_jacobian.c; docs/fitting.md, "The search's
+   Jacobian": without that check 1e-4 cost Elowitz_Nature2000 its best
+   optima) */
+#define JACTOL_DEFAULT 1e-4
 /* A loose Jacobian run's step budget per output interval: such a run is
    only worth it when cheap, and at 1e-4 Elowitz_Nature2000's sensitivity
    runs could take minutes where the search's took milliseconds (states
    near zero inside the absolute tolerance); over budget it fails and the
    search takes that Jacobian at its own accuracy. */
 #define JAC_MAX_STEPS 500
-#define JACTOL_DEFAULT_S "0: off"
+#define JACTOL_DEFAULT_S "1e-4"
 
 static const cli_option options[] = {
     {OPT_STARTS, "starts", 'n', "N", "local optimisations (default 20)"},
@@ -84,10 +86,11 @@ static const cli_option options[] = {
      "tighter than --rtol/--atol); each start's result is evaluated, and "
      "the best polished, at --rtol/--atol; 0: one accuracy throughout"},
     {OPT_JACTOL, "jacobian-tolerance", 0, "J",
-     "rtol and atol of the searches' Jacobian (sensitivity) runs, e.g. "
-     "1e-4 (default " JACTOL_DEFAULT_S ", the search tolerance; never "
-     "tighter than the search's); the searches step and compare costs "
-     "with residuals at the search tolerance"},
+     "rtol and atol of the searches' Jacobian (sensitivity) runs (default "
+     JACTOL_DEFAULT_S "; never tighter than the search's; 0: the search "
+     "tolerance), checked against it where each search starts and every "
+     "10 steps; the searches step and compare costs with residuals at "
+     "the search tolerance"},
     {OPT_JOINT_SIGMA, "joint-sigma", 0, NULL,
      "fit noise parameters with the others, not in closed form"},
     {0, NULL, 0, NULL, NULL},

@@ -30,7 +30,7 @@ ACCURACY_FN = ctypes.CFUNCTYPE(None, _P, _I, _I)
 # muskx.h's MUSKX_FIT_ACCURACY_JACOBIAN, and `muskx fit
 # --jacobian-tolerance`'s default (cli/cmd_fit.c)
 ACCURACY_JACOBIAN = 2
-JACOBIAN_TOLERANCE = 0.0  # off: 1e-4 cost Elowitz its best optima
+JACOBIAN_TOLERANCE = 1e-4
 # a loose Jacobian run's step budget per output interval (cli/cmd_fit.c's
 # JAC_MAX_STEPS): over it the run fails, and the search takes that
 # Jacobian at its own accuracy

@@ -162,8 +162,10 @@ class Problem:
         rtol/atol; 0: off), each start's result is evaluated, and the best
         polished, at rtol/atol (`--search-tolerance`, the same default);
         their Jacobians (sensitivity runs) at jacobian_tolerance (never
-        tighter than search_tolerance; 0 or None, the default of `muskx
-        fit --jacobian-tolerance`: search_tolerance), while their steps
+        tighter than search_tolerance; 0: search_tolerance; None: the
+        default of `muskx fit --jacobian-tolerance`, 1e-4; each search
+        checks them against search_tolerance and drops them where they
+        disagree), while their steps
         and costs use residuals at search_tolerance.
         Returns a dict: theta (starts x nparameters, on the parameters'
         scales, numpy 2-D when numpy is present, else flat row-major), start
