@@ -4,8 +4,9 @@ Boehm_JProteomeRes2014 PEtab problem by `muskx fit` (exact Jacobian from
 forward sensitivities, its default hybrid of trust-region dogleg and
 projected LM, noise parameters in closed form, one restart per start and
 the Gauss-Newton gain stop; a start is then two local fits, scipy's one;
-the searches simulate at rtol = atol = 1e-6 and every start's result is
-reported at 1e-8, --search-tolerance)
+the searches simulate at rtol = atol = 1e-6, their Jacobians at 1e-4
+where a check against 1e-6 allows, and every start's result is reported
+at 1e-8, --search-tolerance and --jacobian-tolerance)
 against scipy.optimize.least_squares driving the Python
 bindings (muskx.Problem.evaluate) with 2-point finite-difference
 Jacobians, from the same starts, over several seeds.

@@ -31,13 +31,27 @@
 enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
        OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_JOINT_SIGMA,
        OPT_NOMINAL, OPT_FTOL, OPT_METHOD, OPT_RESTARTS, OPT_RADIUS,
-       OPT_GNTOL, OPT_SEARCHTOL };
+       OPT_GNTOL, OPT_SEARCHTOL, OPT_JACTOL };
 
 /* The fit's step budget per output interval: 5x what the slowest
    published benchmark (Brannmark, Crauste: under 2000) needs at its
    nominal point, 10x below a plain simulation's 100000, so a trial point
    where the model blows up fails in a fraction of a second. */
 #define FIT_MAX_STEPS 10000
+
+/* --jacobian-tolerance: a search's Jacobian only chooses the direction of
+   its next step, and each search checks the loose one against its own
+   accuracy (lib/fit_lsq_jacobian.c; docs/fitting.md, "The search's
+   Jacobian": without that check 1e-4 cost Elowitz_Nature2000 its best
+   optima) */
+#define JACTOL_DEFAULT 1e-4
+/* A loose Jacobian run's step budget per output interval: such a run is
+   only worth it when cheap, and at 1e-4 Elowitz_Nature2000's sensitivity
+   runs could take minutes where the search's took milliseconds (states
+   near zero inside the absolute tolerance); over budget it fails and the
+   search takes that Jacobian at its own accuracy. */
+#define JAC_MAX_STEPS 500
+#define JACTOL_DEFAULT_S "1e-4"
 
 static const cli_option options[] = {
     {OPT_STARTS, "starts", 'n', "N", "local optimisations (default 20)"},
@@ -71,6 +85,12 @@ static const cli_option options[] = {
      "rtol and atol of the starts' local searches (default 1e-6; never "
      "tighter than --rtol/--atol); each start's result is evaluated, and "
      "the best polished, at --rtol/--atol; 0: one accuracy throughout"},
+    {OPT_JACTOL, "jacobian-tolerance", 0, "J",
+     "rtol and atol of the searches' Jacobian (sensitivity) runs (default "
+     JACTOL_DEFAULT_S "; never tighter than the search's; 0: the search "
+     "tolerance), checked against it where each search starts and every "
+     "10 steps; the searches step and compare costs with residuals at "
+     "the search tolerance"},
     {OPT_JOINT_SIGMA, "joint-sigma", 0, NULL,
      "fit noise parameters with the others, not in closed form"},
     {0, NULL, 0, NULL, NULL},
@@ -91,6 +111,8 @@ typedef struct job {
   double gntol;            /* --gain-tolerance */
   double rtol, atol;       /* the full accuracy (--rtol, --atol) */
   double srtol, satol;     /* the searches' (--search-tolerance) */
+  double jrtol, jatol;     /* their Jacobians' (--jacobian-tolerance) */
+  long maxsteps;           /* --max-steps (the loose Jacobians': fewer) */
   int *memo_kind; /* per worker: what buf holds for its last theta (eval) */
 } job;
 
@@ -98,8 +120,15 @@ typedef struct job {
    full tolerances (set once already, so this cannot fail). */
 static void accuracy_fn(void *ctx, int w, int full) {
   job *j = ctx;
-  muskx_sim_set_tolerances(j->sims[w], full ? j->rtol : j->srtol,
-                           full ? j->atol : j->satol);
+  int loose = full == MUSKX_FIT_ACCURACY_JACOBIAN;
+  if (loose)
+    muskx_sim_set_tolerances(j->sims[w], j->jrtol, j->jatol);
+  else
+    muskx_sim_set_tolerances(j->sims[w], full ? j->rtol : j->srtol,
+                             full ? j->atol : j->satol);
+  muskx_sim_set_max_steps(j->sims[w], loose && j->maxsteps > JAC_MAX_STEPS
+                                          ? JAC_MAX_STEPS
+                                          : j->maxsteps);
   j->memo_kind[w] = 0;
 }
 
@@ -369,8 +398,10 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   st = j->laplace ? muskx_fit_set_objective(f, obj_fn, j)
                   : muskx_fit_set_residuals(f, 2 * (size_t)j->m, -llh0 - half,
                                             resid_fn, j);
-  if (st == MUSKX_OK && (j->srtol != j->rtol || j->satol != j->atol))
+  int jac = j->jrtol != j->srtol || j->jatol != j->satol;
+  if (st == MUSKX_OK && (j->srtol != j->rtol || j->satol != j->atol || jac))
     st = muskx_fit_set_accuracy(f, accuracy_fn, j);
+  if (st == MUSKX_OK && jac) st = muskx_fit_set_jacobian_accuracy(f, 1);
   if (st == MUSKX_OK)
     st = muskx_fit_set_progress(f, cli_fit_progress, (void *)"local fits");
   if (st == MUSKX_OK) st = muskx_fit_run(f, (size_t)starts);
@@ -464,7 +495,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   int profile = 0, joint = 0, nominal = 0, r;
   muskx_fit_method method = MUSKX_FIT_HYBRID;
   long restarts = -1;
-  double radius = 0.3, gntol = 1e-3, stol = 1e-6;
+  double radius = 0.3, gntol = 1e-3, stol = 1e-6, jtol = JACTOL_DEFAULT;
   int radius_given = 0;
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
@@ -521,6 +552,13 @@ static int run(const cli_command *self, int argc, char **argv) {
         return cli_usage_error(self, "--search-tolerance %g: at most 1e-3 "
                                "(0: off)", stol);
       break;
+    case OPT_JACTOL:
+      if (strcmp(p.value, "0") == 0) jtol = 0;
+      else bad = cli_parse_positive_double(self, p.opt, p.value, &jtol);
+      if (!bad && jtol > 1e-2)
+        return cli_usage_error(self, "--jacobian-tolerance %g: at most 1e-2 "
+                               "(0: the search tolerance)", jtol);
+      break;
     case OPT_FTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &ftol); break;
     case OPT_OUTPUT: dir = p.value; break;
     case OPT_RTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &rtol); break;
@@ -553,6 +591,9 @@ static int run(const cli_command *self, int argc, char **argv) {
   j.atol = atol;
   j.srtol = fmax(rtol, stol);
   j.satol = fmax(atol, stol);
+  j.jrtol = fmax(j.srtol, jtol);
+  j.jatol = fmax(j.satol, jtol);
+  j.maxsteps = maxsteps;
   j.n = muskx_petab_nparams(pb);
   j.m = muskx_petab_nmeasurements(pb);
   if (j.n < 1) {

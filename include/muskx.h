@@ -1260,6 +1260,23 @@ typedef void (*muskx_fit_accuracy_fn)(void *ctx, int worker, int full);
 MUSKX_API muskx_status muskx_fit_set_accuracy(muskx_fit *fit,
                                               muskx_fit_accuracy_fn fn,
                                               void *ctx);
+/* A third accuracy, for the Jacobians of a least-squares search
+   (docs/fitting.md, "The search's Jacobian"): with on = 1 and an accuracy
+   callback, the fit calls fn(ctx, worker, MUSKX_FIT_ACCURACY_JACOBIAN)
+   before each Jacobian evaluation of a start's search and fn(ctx, worker,
+   0) after it. The residuals of such a call are not used: the search
+   steps with the residuals of a plain call at the search's accuracy (the
+   accepted trial point's, or at a start the check's call), so only the
+   step's direction sees the Jacobian's accuracy, never a cost the search
+   compares. A loose call that fails is made again at the search's
+   accuracy. Each local search checks the loose Jacobian at its first
+   point and every 10 accepted steps against one at the search's accuracy
+   and, where a column differs by more than 0.1 of its norm (or the loose
+   call fails), takes its Jacobians at the search's accuracy from then
+   on. Objective fits, profiles and the polish are unaffected.
+   Default 0 (off). Status: EINVAL. */
+#define MUSKX_FIT_ACCURACY_JACOBIAN 2
+MUSKX_API muskx_status muskx_fit_set_jacobian_accuracy(muskx_fit *fit, int on);
 /* Progress of runs and profiles, as for ensembles, on the calling
    thread: done of total local optimisations of a run (starts x (1 +
    restarts); a start a restart round skips counts as done) or of

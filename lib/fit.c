@@ -310,6 +310,15 @@ muskx_status muskx_fit_set_accuracy(muskx_fit *f, muskx_fit_accuracy_fn fn,
   return ok(f);
 }
 
+muskx_status muskx_fit_set_jacobian_accuracy(muskx_fit *f, int on) {
+  if (f == NULL) return MUSKX_EINVAL;
+  if (on != 0 && on != 1)
+    return muskx__fit_err(f, MUSKX_EINVAL, "jacobian accuracy %d: give 0 "
+                          "(off) or 1 (on)", on);
+  f->jac_accuracy = on;
+  return ok(f);
+}
+
 muskx_status muskx_fit_set_progress(muskx_fit *f, muskx_progress_fn fn,
                                     void *ctx) {
   if (f == NULL) return MUSKX_EINVAL;

@@ -54,6 +54,11 @@ struct muskx_fit {
   double restart_radius;    /* a restart's move, share of the box width */
   muskx_fit_accuracy_fn accuracy; /* search / full accuracy, or NULL */
   void *accuracy_ctx;
+  int jac_accuracy;         /* muskx_fit_set_jacobian_accuracy */
+  int jac_loose;            /* set on the copy a search runs with
+                               (muskx__fit_search): its Jacobians at
+                               MUSKX_FIT_ACCURACY_JACOBIAN, see
+                               muskx__lsq_jacobian */
   muskx_progress_fn progress;
   void *progress_ctx;
 
@@ -135,6 +140,11 @@ typedef struct muskx__lsq {
   double *full, *jfull;
   double *lo, *hi, *x, *xn, *g, *step; /* n each; g = J'r at x */
   double *r, *rn, *J, *Jn;             /* m, m, m x n, m x n */
+  double *rj; /* m: a loose Jacobian call's residuals (not used) */
+  double *Jl; /* m x n: a loose Jacobian being checked */
+  int loose;  /* Jacobians still at MUSKX_FIT_ACCURACY_JACOBIAN (f->jac_loose
+                 until a check finds the loose one wrong) */
+  int since_check; /* accepted steps since the last check */
   int *freev, *onb, *onbn; /* n each; onb: -1 lower, 1 upper, 0 inside */
   double cost;             /* 0.5 |r|^2 at x */
   int evals;
@@ -155,6 +165,16 @@ double muskx__lsq_trial_cost(muskx__lsq *t);
    is below the step tolerance. */
 int muskx__lsq_tiny_step(const muskx__lsq *t, int tries,
                          muskx__fit_outcome *out);
+/* The Jacobian Jn at the accepted trial point xn, whose residuals rn the
+   trial left; 0 on success. Usually one call with the Jacobian, which
+   replaces rn. While t->loose the call runs at MUSKX_FIT_ACCURACY_JACOBIAN
+   (a check: at both, muskx__lsq_checked_jacobian) and rn stays the
+   trial's (fit_lsq_jacobian.c). */
+int muskx__lsq_jacobian(muskx__lsq *t);
+/* fit_lsq_jacobian.c: the Jacobian Jn at xn at the search's accuracy
+   (residuals into r: rn at a start, else the unused rj), and the loose
+   one beside it; t->loose becomes 0 when they disagree. 0 on success. */
+int muskx__lsq_checked_jacobian(muskx__lsq *t, double *r);
 /* Moves to xn (onbn, rn, Jn: the Jacobian already evaluated there) with
    the trial's cost costn; the gradient follows. */
 void muskx__lsq_move(muskx__lsq *t, double costn);

@@ -278,7 +278,7 @@ muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
       if (!(red > 0)) continue;
       /* accepted: the Jacobian is computed only here; where it fails the
          step is rejected after all */
-      if (muskx__lsq_eval(&t.c, t.c.xn, t.c.rn, t.c.Jn) != 0) {
+      if (muskx__lsq_jacobian(&t.c) != 0) {
         delta = 0.25 * hn;
         continue;
       }

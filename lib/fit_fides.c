@@ -464,7 +464,7 @@ muskx_status muskx__fit_fides(const muskx_fit *f, int worker, const int *idx,
       if (!(rho >= FD_MU) || !(red > 0)) delta = fmin(0.25 * delta, 0.25 * shn);
       else if (rho > FD_ETA && shn >= 0.9 * delta) delta *= 2;
       if (!(red > 0 && rho > 0)) continue;
-      if (muskx__lsq_eval(&t.c, t.c.xn, t.c.rn, t.c.Jn) != 0) {
+      if (muskx__lsq_jacobian(&t.c) != 0) {
         delta = fmin(0.25 * delta, 0.25 * shn);
         continue;
       }

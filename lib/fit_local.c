@@ -230,7 +230,10 @@ muskx_status muskx__fit_search(const muskx_fit *f, int worker,
                                const double *x0, double *x,
                                muskx__fit_outcome *out) {
   if (f->accuracy != NULL) f->accuracy(f->accuracy_ctx, worker, 0);
-  muskx_status st = muskx__fit_local(f, worker, -1, x0, x, out);
+  /* the search's own copy, whose Jacobians may run looser (fit_lsq.c) */
+  muskx_fit g = *f;
+  g.jac_loose = f->accuracy != NULL && f->jac_accuracy && f->resid != NULL;
+  muskx_status st = muskx__fit_local(&g, worker, -1, x0, x, out);
   if (f->accuracy != NULL) {
     f->accuracy(f->accuracy_ctx, worker, 1);
     if (st == MUSKX_OK && !isnan(out->nllh))

@@ -92,15 +92,32 @@ muskx_status muskx__lsq_open(muskx__lsq *t, const muskx_fit *f, int worker,
   t->J = muskx__calloc(m * n + 1, sizeof(double));
   t->Jn = muskx__calloc(m * n + 1, sizeof(double));
   t->jfull = muskx__calloc(m * (size_t)f->n + 1, sizeof(double));
+  t->rj = muskx__calloc(m + 1, sizeof(double));
+  t->Jl = muskx__calloc(m * n + 1, sizeof(double));
   t->freev = muskx__calloc(n + 1, sizeof(int));
   t->onb = muskx__calloc(n + 1, sizeof(int));
   t->onbn = muskx__calloc(n + 1, sizeof(int));
   if (!(t->r && t->rn && t->J && t->Jn && t->jfull && t->freev && t->onb &&
-        t->onbn))
+        t->onbn && t->rj && t->Jl))
     return MUSKX_ENOMEM;
   muskx__lsq_box_start(f, idx, nfree, full, t->lo, t->hi, t->x, t->onb);
   out->exit = MUSKX_FIT_FAILED;
-  if (muskx__lsq_eval(t, t->x, t->r, t->J) != 0) {
+  int bad;
+  t->loose = f->jac_loose;
+  if (t->loose) { /* the start's residuals and Jacobian at the search's
+                     accuracy, the loose Jacobian checked against it */
+    memcpy(t->xn, t->x, n * sizeof *t->xn);
+    bad = muskx__lsq_checked_jacobian(t, t->rn) != 0;
+    if (!bad) {
+      double *swap = t->r;
+      t->r = t->rn, t->rn = swap;
+      swap = t->J;
+      t->J = t->Jn, t->Jn = swap;
+    }
+  } else {
+    bad = muskx__lsq_eval(t, t->x, t->r, t->J) != 0;
+  }
+  if (bad) {
     out->start_failed = 1;
     return MUSKX_OK;
   }
@@ -170,6 +187,7 @@ void muskx__lsq_close(muskx__lsq *t, muskx_status st,
   }
   out->evals = t->evals;
   void *all[] = {t->lo, t->hi, t->x, t->xn, t->g, t->step, t->r, t->rn,
-                 t->J, t->Jn, t->jfull, t->freev, t->onb, t->onbn};
+                 t->J, t->Jn, t->jfull, t->freev, t->onb, t->onbn, t->rj,
+                 t->Jl};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) muskx__free(all[i]);
 }

@@ -161,7 +161,7 @@ muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
       }
       /* accepted: the Jacobian is computed only here; where it fails the
          step is rejected after all */
-      if (muskx__lsq_eval(&t.c, t.c.xn, t.c.rn, t.c.Jn) != 0) {
+      if (muskx__lsq_jacobian(&t.c) != 0) {
         mu *= nu;
         nu *= 2;
         continue;

@@ -14,6 +14,7 @@ in closed form at every start's result (sqrt(RSS / n) there, and the
 nllh at it), and that --joint-sigma, which searches it, finds the same
 optimum; that each local method (--method dogbox, lm, hybrid) reaches the
 closed-form estimates with the sd closed-form or searched; --search-tolerance
+and --jacobian-tolerance
 (usage errors; its values reach the same optimum: tests/fit/check_boehm.py
 checks on Boehm that every start is reported at the full accuracy).
 Prints "N passed, N failed" (scripts/run-tests.sh).
@@ -212,6 +213,21 @@ def main():
             got = float(p.stdout.split("best llh = ")[1].split()[0]) \
                 if p.returncode == 0 else float("nan")
             check("--search-tolerance %s: the closed-form llh" % good,
+                  abs(got - llh) < 1e-7, "%r vs %r %s" % (got, llh, p.stderr))
+        # --jacobian-tolerance: a usage error above 1e-2 or not a number;
+        # 0 (the search's), a value and the loosest reach the closed form
+        for bad in ("0.1", "abc", "-1e-4"):
+            p = run([PROBLEM, "-o", tmp, "--jacobian-tolerance", bad])
+            check("--jacobian-tolerance %s is a usage error" % bad,
+                  p.returncode == 2 and "--jacobian-tolerance" in p.stderr,
+                  p.stderr)
+        for good in ("0", "1e-3", "1e-2"):
+            d = os.path.join(tmp, "jtol" + good)
+            p = run([PROBLEM, "--starts", "3", "--seed", "2",
+                     "--jacobian-tolerance", good, "-o", d])
+            got = float(p.stdout.split("best llh = ")[1].split()[0]) \
+                if p.returncode == 0 else float("nan")
+            check("--jacobian-tolerance %s: the closed-form llh" % good,
                   abs(got - llh) < 1e-7, "%r vs %r %s" % (got, llh, p.stderr))
         for order in (["--restarts", "0", "--restart-radius", "0.2"],
                       ["--restart-radius", "0.2", "--restarts", "0"]):

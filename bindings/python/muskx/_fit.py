@@ -27,6 +27,15 @@ _DP = ctypes.POINTER(ctypes.c_double)
 RESID_FN = ctypes.CFUNCTYPE(_I, _P, _I, _DP, _DP, _DP)
 OBJ_FN = ctypes.CFUNCTYPE(_I, _P, _I, _DP, _DP, _DP)
 ACCURACY_FN = ctypes.CFUNCTYPE(None, _P, _I, _I)
+# muskx.h's MUSKX_FIT_ACCURACY_JACOBIAN, and `muskx fit
+# --jacobian-tolerance`'s default (cli/cmd_fit.c)
+ACCURACY_JACOBIAN = 2
+JACOBIAN_TOLERANCE = 1e-4
+# a loose Jacobian run's step budget per output interval (cli/cmd_fit.c's
+# JAC_MAX_STEPS): over it the run fails, and the search takes that
+# Jacobian at its own accuracy
+JACOBIAN_MAX_STEPS = 500
+
 _EXITS = ["xtol", "gtol", "ftol", "maxiter", "noprogress", "failed",
           "gngain"]
 
@@ -44,6 +53,7 @@ _PROTOTYPES = {
     "muskx_fit_set_restarts": (_I, [_P, _I, _D]),
     "muskx_fit_set_gain_tolerance": (_I, [_P, _D]),
     "muskx_fit_set_accuracy": (_I, [_P, ACCURACY_FN, _P]),
+    "muskx_fit_set_jacobian_accuracy": (_I, [_P, _I]),
     "muskx_fit_run": (_I, [_P, ctypes.c_size_t]),
     "muskx_fit_nstarts": (ctypes.c_size_t, [_P]),
     "muskx_fit_best": (ctypes.c_size_t, [_P]),
@@ -138,7 +148,7 @@ def _whole(value, what, minimum):
 def run(problem, starts, seed, threads, rtol, atol, max_iterations,
         max_steps=10000, joint=False, nominal_start=False, restarts=1,
         restart_radius=0.3, gain_tolerance=1e-3, search_tolerance=1e-6,
-        start=None, after=None):
+        jacobian_tolerance=JACOBIAN_TOLERANCE, start=None, after=None):
     """start: one explicit start (a table of one row) instead of drawn
     ones; after(fit, result) runs on the live fit before it is freed
     (_profile.py: profiles of the run's best start)."""
@@ -149,14 +159,21 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
     if max_iterations is not None:
         max_iterations = _whole(max_iterations, "max_iterations", 1)
     search_tolerance = float(search_tolerance)
-    if not (rtol > 0 and atol > 0) or not 0 <= search_tolerance <= 1e-3:
+    jacobian_tolerance = float(jacobian_tolerance)
+    if not (rtol > 0 and atol > 0) or not 0 <= search_tolerance <= 1e-3 \
+            or not 0 <= jacobian_tolerance <= 1e-2:
         raise InvalidArgumentError(
             "fit: rtol and atol must be > 0 (got %r, %r), "
-            "0 <= search_tolerance <= 1e-3 (got %r)"
-            % (rtol, atol, search_tolerance), status="EINVAL")
-    # the starts' searches at the cheaper tolerances, their results at
-    # (rtol, atol), as `muskx fit --search-tolerance` (cli/cmd_fit.c)
+            "0 <= search_tolerance <= 1e-3 (got %r), "
+            "0 <= jacobian_tolerance <= 1e-2 (got %r)"
+            % (rtol, atol, search_tolerance, jacobian_tolerance),
+            status="EINVAL")
+    # the starts' searches at the cheaper tolerances, their Jacobians at
+    # the cheapest, their results at (rtol, atol), as `muskx fit
+    # --search-tolerance --jacobian-tolerance` (cli/cmd_fit.c)
     srtol, satol = max(rtol, search_tolerance), max(atol, search_tolerance)
+    jrtol, jatol = max(srtol, jacobian_tolerance), max(satol, jacobian_tolerance)
+    loose_jacobian = (jrtol, jatol) != (srtol, satol)
     pb = problem._h.acquire()
     fit = _P()
     sims = []
@@ -289,12 +306,23 @@ def run(problem, starts, seed, threads, rtol, atol, max_iterations,
             check(lib.muskx_fit_set_residuals(fit, 2 * m, -llh0.value - half,
                                               cb, None))
         def accuracy(ctx, w, full):
-            lib.muskx_sim_set_tolerances(sims[w], float(rtol if full else srtol),
-                                         float(atol if full else satol))
+            loose = full == ACCURACY_JACOBIAN
+            if loose:
+                lib.muskx_sim_set_tolerances(sims[w], float(jrtol),
+                                             float(jatol))
+            else:
+                lib.muskx_sim_set_tolerances(
+                    sims[w], float(rtol if full else srtol),
+                    float(atol if full else satol))
+            lib.muskx_sim_set_max_steps(
+                sims[w], int(min(max_steps, JACOBIAN_MAX_STEPS) if loose
+                             else max_steps))
 
         acb = ACCURACY_FN(accuracy)
-        if (srtol, satol) != (rtol, atol):
+        if (srtol, satol) != (rtol, atol) or loose_jacobian:
             check(lib.muskx_fit_set_accuracy(fit, acb, None))
+        if loose_jacobian:
+            check(lib.muskx_fit_set_jacobian_accuracy(fit, 1))
         check(lib.muskx_fit_run(fit, starts))
         ns = lib.muskx_fit_nstarts(fit)
         theta, start = new_buffer(ns * n), new_buffer(ns * n)

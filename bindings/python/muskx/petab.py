@@ -141,7 +141,8 @@ class Problem:
     def fit(self, starts=20, seed=0, threads=0, rtol=1e-8, atol=1e-8,
             max_iterations=None, max_steps=10000, joint_sigma=False,
             nominal_start=False, restarts=1, restart_radius=0.3,
-            gain_tolerance=1e-3, search_tolerance=1e-6):
+            gain_tolerance=1e-3, search_tolerance=1e-6,
+            jacobian_tolerance=None):
         """Multi-start maximum-likelihood fit, the same as `muskx fit`
         (muskx(1)): starts local optimisations from a Latin hypercube of
         the bounds drawn from seed, on threads worker threads (0: one per
@@ -164,7 +165,13 @@ class Problem:
         `--gain-tolerance`; the same defaults); the starts' searches
         simulate at search_tolerance (rtol and atol, never tighter than
         rtol/atol; 0: off), each start's result is evaluated, and the best
-        polished, at rtol/atol (`--search-tolerance`, the same default).
+        polished, at rtol/atol (`--search-tolerance`, the same default);
+        their Jacobians (sensitivity runs) at jacobian_tolerance (never
+        tighter than search_tolerance; 0: search_tolerance; None: the
+        default of `muskx fit --jacobian-tolerance`, 1e-4; each search
+        checks them against search_tolerance and drops them where they
+        disagree), while their steps
+        and costs use residuals at search_tolerance.
         Returns a dict: theta (starts x nparameters, on the parameters'
         scales, numpy 2-D when numpy is present, else flat row-major), start
         (the same shape),
@@ -178,7 +185,10 @@ class Problem:
                         nominal_start=nominal_start, restarts=restarts,
                         restart_radius=restart_radius,
                         gain_tolerance=gain_tolerance,
-                        search_tolerance=search_tolerance)
+                        search_tolerance=search_tolerance,
+                        jacobian_tolerance=(_fit.JACOBIAN_TOLERANCE
+                                            if jacobian_tolerance is None
+                                            else jacobian_tolerance))
 
     def evaluate(self, theta=None, rtol=1e-8, atol=1e-8):
         """Evaluates the problem at theta (a sequence in parameter_ids order,
