@@ -275,7 +275,7 @@ def main():
     # mg/day, and vitamin D, >= 400-800 IU/day (FREEDOM: Cummings 2009;
     # romosozumab: McClung 2014; alendronate: the FIT/FOSAMAX trials), on
     # top of a diet of about 700 mg/day (women 51-70, NHANES 2003-2006:
-    # Bailey RL et al. 2010 J Nutr 140:817, recalled): total 1700 mg/day,
+    # Bailey RL et al. 2010 J Nutr 140(4):817-822, PubMed 20181782; the 700 mg/day is not in its abstract): total 1700 mg/day,
     # the steady start included. Vitamin D repletion is the model's default.
     SUPP = {"calcium_intake": ([0], [TRIAL_CA_INTAKE])}
     R1 = simulate(a.muskx, SUPP, dict(PM, romo_dose=210), t_end=365, steady=True)
