@@ -10,12 +10,9 @@
 #include <string.h>
 
 #include "muskx.h"
+#include "fit_linear3.h"
 #include "testutil.h"
 
-/* r = A x - b, and A x - b + d at the search accuracy */
-static const double A[3][2] = {{1, 2}, {3, -1}, {0.5, 4}};
-static const double B[3] = {1, -2, 3};
-static const double D[3] = {0.3, -0.2, 0.25};
 #define WORKERS 4
 
 typedef struct {
@@ -55,21 +52,6 @@ static void acc_fn(void *ctx, int w, int full) {
   s->switches[w][full]++;
 }
 
-/* argmin |A x - c| by the normal equations (2 x 2, Cramer) */
-static void lsq(const double *c, double *x) {
-  double m00 = 0, m01 = 0, m11 = 0, v0 = 0, v1 = 0;
-  for (int i = 0; i < 3; i++) {
-    m00 += A[i][0] * A[i][0];
-    m01 += A[i][0] * A[i][1];
-    m11 += A[i][1] * A[i][1];
-    v0 += A[i][0] * c[i];
-    v1 += A[i][1] * c[i];
-  }
-  double det = m00 * m11 - m01 * m01;
-  x[0] = (m11 * v0 - m01 * v1) / det;
-  x[1] = (m00 * v1 - m01 * v0) / det;
-}
-
 static double cost(const double *x, int cheap) {
   double r[3], v = 0;
   lin_r(x, cheap, r);
@@ -80,8 +62,8 @@ static double cost(const double *x, int cheap) {
 static void optima(double *xs, double *xd) {
   double bd[3];
   for (int i = 0; i < 3; i++) bd[i] = B[i] - D[i];
-  lsq(B, xs);
-  lsq(bd, xd);
+  lin3_lsq(B, xs);
+  lin3_lsq(bd, xd);
 }
 
 static muskx_status run(state *s, int threads, size_t starts, muskx_fit **out) {

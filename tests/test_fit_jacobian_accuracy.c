@@ -17,11 +17,9 @@
 #include <string.h>
 
 #include "muskx.h"
+#include "fit_linear3.h"
 #include "testutil.h"
 
-static const double A[3][2] = {{1, 2}, {3, -1}, {0.5, 4}};
-static const double B[3] = {1, -2, 3};
-static const double D[3] = {0.3, -0.2, 0.25};
 #define WORKERS 4
 
 typedef struct {
@@ -63,21 +61,6 @@ static void acc_fn(void *ctx, int w, int mode) {
   s->switches[w][mode]++;
 }
 
-/* argmin |A x - c| by the normal equations (2 x 2, Cramer) */
-static void lsq(const double *c, double *x) {
-  double m00 = 0, m01 = 0, m11 = 0, v0 = 0, v1 = 0;
-  for (int i = 0; i < 3; i++) {
-    m00 += A[i][0] * A[i][0];
-    m01 += A[i][0] * A[i][1];
-    m11 += A[i][1] * A[i][1];
-    v0 += A[i][0] * c[i];
-    v1 += A[i][1] * c[i];
-  }
-  double det = m00 * m11 - m01 * m01;
-  x[0] = (m11 * v0 - m01 * v1) / det;
-  x[1] = (m00 * v1 - m01 * v0) / det;
-}
-
 static double full_cost(const double *x) {
   double v = 0;
   for (int i = 0; i < 3; i++) {
@@ -109,8 +92,8 @@ static muskx_status run(state *s, int threads, int loose, muskx_fit_method m,
 static void check_method(muskx_fit_method m) {
   double xs[2], xd[2], bd[3];
   for (int i = 0; i < 3; i++) bd[i] = B[i] - D[i];
-  lsq(B, xs);
-  lsq(bd, xd);
+  lin3_lsq(B, xs);
+  lin3_lsq(bd, xd);
   ck_assert(hypot(xs[0] - xd[0], xs[1] - xd[1]) > 0.05);
   muskx_fit *f[2] = {NULL, NULL};
   state s[2];
@@ -173,8 +156,8 @@ END_TEST
 START_TEST(a_failing_loose_jacobian_is_taken_at_the_search_accuracy) {
   double xs[2], xd[2], bd[3];
   for (int i = 0; i < 3; i++) bd[i] = B[i] - D[i];
-  lsq(B, xs);
-  lsq(bd, xd);
+  lin3_lsq(B, xs);
+  lin3_lsq(bd, xd);
   state s;
   memset(&s, 0, sizeof s);
   s.fail_loose = 1;
@@ -203,8 +186,8 @@ END_TEST
 START_TEST(a_wrong_loose_jacobian_is_switched_off) {
   double xs[2], xd[2], bd[3];
   for (int i = 0; i < 3; i++) bd[i] = B[i] - D[i];
-  lsq(B, xs);
-  lsq(bd, xd);
+  lin3_lsq(B, xs);
+  lin3_lsq(bd, xd);
   muskx_fit_method ms[] = {MUSKX_FIT_HYBRID, MUSKX_FIT_LM, MUSKX_FIT_DOGBOX,
                            MUSKX_FIT_FIDES};
   for (size_t mi = 0; mi < sizeof ms / sizeof *ms; mi++)
