@@ -59,13 +59,6 @@ static double cost(const double *x, int cheap) {
   return v;
 }
 
-static void optima(double *xs, double *xd) {
-  double bd[3];
-  for (int i = 0; i < 3; i++) bd[i] = B[i] - D[i];
-  lin3_lsq(B, xs);
-  lin3_lsq(bd, xd);
-}
-
 static muskx_status run(state *s, int threads, size_t starts, muskx_fit **out) {
   double lo[2] = {-10, -10}, hi[2] = {10, 10};
   muskx_fit *f = NULL;
@@ -84,7 +77,7 @@ static muskx_status run(state *s, int threads, size_t starts, muskx_fit **out) {
 
 START_TEST(starts_search_cheaply_and_report_at_full_accuracy) {
   double xs[2], xd[2];
-  optima(xs, xd);
+  lin3_optima(xs, xd);
   /* the two optima differ: a fit that skipped either step would fail */
   ck_assert(hypot(xs[0] - xd[0], xs[1] - xd[1]) > 0.05);
   ck_assert(fabs(cost(xd, 0) - cost(xd, 1)) > 1e-3);
@@ -147,7 +140,7 @@ START_TEST(an_end_point_failing_at_full_accuracy_is_a_failed_start) {
   state s;
   double xs[2];
   memset(&s, 0, sizeof s);
-  optima(xs, s.xd);
+  lin3_optima(xs, s.xd);
   s.fail_full_near_xd = 1;
   muskx_fit *f = NULL;
   ck_assert_int_eq(run(&s, 1, 3, &f), MUSKX_ENOTCONV);
@@ -162,7 +155,7 @@ START_TEST(without_a_callback_one_accuracy_throughout) {
   state s;
   double xs[2], xd[2];
   memset(&s, 0, sizeof s);
-  optima(xs, xd);
+  lin3_optima(xs, xd);
   muskx_fit *f = NULL;
   ck_assert_int_eq(muskx_fit_create(2, &f), MUSKX_OK);
   double lo[2] = {-10, -10}, hi[2] = {10, 10};

@@ -89,11 +89,24 @@ static muskx_status run(state *s, int threads, int loose, muskx_fit_method m,
   return muskx_fit_run(f, starts);
 }
 
+/* The best start, polished with the full Jacobian, ends at x*; the others
+   at the search's optimum x_d, reported at the full accuracy. */
+static void check_results(const muskx_fit *f, size_t starts,
+                          const double *xs, const double *xd) {
+  size_t b = muskx_fit_best(f);
+  for (size_t k = 0; k < starts; k++) {
+    double x[2];
+    muskx_fit_result(f, k, NULL, x);
+    const double *want = k == b ? xs : xd;
+    ck_assert_double_eq_tol(x[0], want[0], 1e-7);
+    ck_assert_double_eq_tol(x[1], want[1], 1e-7);
+    ck_assert_double_eq_tol(muskx_fit_nllh(f, k), full_cost(x), 1e-12);
+  }
+}
+
 static void check_method(muskx_fit_method m) {
-  double xs[2], xd[2], bd[3];
-  for (int i = 0; i < 3; i++) bd[i] = B[i] - D[i];
-  lin3_lsq(B, xs);
-  lin3_lsq(bd, xd);
+  double xs[2], xd[2];
+  lin3_optima(xs, xd);
   ck_assert(hypot(xs[0] - xd[0], xs[1] - xd[1]) > 0.05);
   muskx_fit *f[2] = {NULL, NULL};
   state s[2];
@@ -102,17 +115,7 @@ static void check_method(muskx_fit_method m) {
     memset(st, 0, sizeof *st);
     TU_FIT_OK(f[threads - 1], run(st, threads, 1, m, 6, &f[threads - 1]));
     muskx_fit *g = f[threads - 1];
-    size_t b = muskx_fit_best(g);
-    for (size_t k = 0; k < 6; k++) {
-      double x[2];
-      muskx_fit_result(g, k, NULL, x);
-      /* the best start polished with the full Jacobian: x*; the others
-         the search's optimum, reported at the full accuracy */
-      const double *want = k == b ? xs : xd;
-      ck_assert_double_eq_tol(x[0], want[0], 1e-7);
-      ck_assert_double_eq_tol(x[1], want[1], 1e-7);
-      ck_assert_double_eq_tol(muskx_fit_nllh(g, k), full_cost(x), 1e-12);
-    }
+    check_results(g, 6, xs, xd);
     int loose_j = 0, checks = 0;
     for (int w = 0; w < WORKERS; w++) {
       ck_assert_int_eq(st->mode[w], 1); /* every worker left at full */
@@ -154,23 +157,14 @@ END_TEST
    simulated at the search's): the Jacobian is taken there instead, and
    the search goes on as without the loose accuracy. */
 START_TEST(a_failing_loose_jacobian_is_taken_at_the_search_accuracy) {
-  double xs[2], xd[2], bd[3];
-  for (int i = 0; i < 3; i++) bd[i] = B[i] - D[i];
-  lin3_lsq(B, xs);
-  lin3_lsq(bd, xd);
+  double xs[2], xd[2];
+  lin3_optima(xs, xd);
   state s;
   memset(&s, 0, sizeof s);
   s.fail_loose = 1;
   muskx_fit *f = NULL;
   TU_FIT_OK(f, run(&s, 1, 1, MUSKX_FIT_HYBRID, 4, &f));
-  size_t b = muskx_fit_best(f);
-  for (size_t k = 0; k < 4; k++) {
-    double x[2];
-    muskx_fit_result(f, k, NULL, x);
-    const double *want = k == b ? xs : xd;
-    ck_assert_double_eq_tol(x[0], want[0], 1e-7);
-    ck_assert_double_eq_tol(x[1], want[1], 1e-7);
-  }
+  check_results(f, 4, xs, xd);
   /* the safeguard's check at each local search's start fails, which
      switches the loose accuracy off for that search */
   ck_assert(s.calls[0][2][1] >= 4 && s.calls[0][2][1] <= 16);
@@ -184,10 +178,8 @@ END_TEST
    its Jacobians at the search's accuracy and reaches x_d (and the best
    start, polished, x*), whatever the thread count. */
 START_TEST(a_wrong_loose_jacobian_is_switched_off) {
-  double xs[2], xd[2], bd[3];
-  for (int i = 0; i < 3; i++) bd[i] = B[i] - D[i];
-  lin3_lsq(B, xs);
-  lin3_lsq(bd, xd);
+  double xs[2], xd[2];
+  lin3_optima(xs, xd);
   muskx_fit_method ms[] = {MUSKX_FIT_HYBRID, MUSKX_FIT_LM, MUSKX_FIT_DOGBOX,
                            MUSKX_FIT_FIDES};
   for (size_t mi = 0; mi < sizeof ms / sizeof *ms; mi++)
@@ -197,14 +189,7 @@ START_TEST(a_wrong_loose_jacobian_is_switched_off) {
       s.swap_loose = 1;
       muskx_fit *f = NULL;
       TU_FIT_OK(f, run(&s, threads, 1, ms[mi], 4, &f));
-      size_t b = muskx_fit_best(f);
-      for (size_t k = 0; k < 4; k++) {
-        double x[2];
-        muskx_fit_result(f, k, NULL, x);
-        const double *want = k == b ? xs : xd;
-        ck_assert_double_eq_tol(x[0], want[0], 1e-7);
-        ck_assert_double_eq_tol(x[1], want[1], 1e-7);
-      }
+      check_results(f, 4, xs, xd);
       int loose_j = 0, accurate_j = 0;
       for (int w = 0; w < WORKERS; w++) {
         loose_j += s.calls[w][2][1];
