@@ -255,6 +255,14 @@ muskx_status muskx__load_each(muskx__load_ctx *c,
                               muskx_status (*fn)(muskx__load_ctx *));
 /* The binding of c's own name (as written, without prefix), or NULL. */
 muskx__load_bind *muskx__load_bound(const muskx__load_ctx *c, const char *name);
+/* The unit of the quantity a bare name e refers to (declared so far), or
+   NULL when e is not a name or the quantity has no unit (load_units.c). */
+const char *muskx__load_unit_of(const muskx_model *m, const muskx__expr *e);
+/* Refuses binding b of module c's parameter or input written as entry
+   (its YAML value) when both sides declare units that differ in dimension
+   or scale (load_bind_units.c). */
+muskx_status muskx__load_bind_unit(muskx__load_ctx *c, const muskx__load_bind *b,
+                                   const muskx__yaml_node *entry);
 /* For messages about a name that is bound: " ('k1' is bound at
    spaceflight.yaml:12:14 to an expression that is not a parameter
    expression)", or "" when name is not bound. */

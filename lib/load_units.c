@@ -10,8 +10,7 @@
 #include "alloc.h"
 #include "load.h"
 
-/* The unit of the quantity a bare name refers to, or NULL. */
-static const char *unit_of(const muskx_model *m, const muskx__expr *e) {
+const char *muskx__load_unit_of(const muskx_model *m, const muskx__expr *e) {
   if (e == NULL || e->kind != MUSKX__E_NAME) return NULL;
   int i = e->sym_index;
   switch (e->sym_kind) {
@@ -35,7 +34,7 @@ muskx_status muskx__load_inherit_units(muskx__load_ctx *c) {
                                 ? &m->assignments[i]
                                 : &m->outputs[i];
     if (ne->unit != NULL && ne->unit[0] != '\0') continue;
-    const char *u = unit_of(m, ne->expr);
+    const char *u = muskx__load_unit_of(m, ne->expr);
     if (u == NULL || u[0] == '\0') continue;
     char *copy = muskx__strdup(u);
     if (copy == NULL) return muskx__load_nomem(c);

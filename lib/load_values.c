@@ -144,6 +144,7 @@ static muskx_status define_params(muskx__load_ctx *c, const muskx__yaml_node *v)
       muskx__param scratch = {NULL, NULL, NULL, NULL, -INFINITY, INFINITY, {0}};
       st = parse_param(c, &scratch, k, val, owner, &minn);
       if (st == MUSKX_OK) st = check_min_max(c, &scratch, minn, owner);
+      if (st == MUSKX_OK) st = muskx__load_bind_unit(c, b, val);
       if (st == MUSKX_OK)
         bound_assignment(&m->assignments[sym->index], b, &scratch.unit, &scratch.doc);
       muskx__free(scratch.unit);
@@ -160,6 +161,7 @@ static muskx_status define_params(muskx__load_ctx *c, const muskx__yaml_node *v)
     if (b != NULL) {
       /* Resolved already, in the importing file, to parameters that come
          before this one (load_imports.c). */
+      if ((st = muskx__load_bind_unit(c, b, val)) != MUSKX_OK) return st;
       muskx__expr_free(p->value);
       p->value = b->expr, b->expr = NULL;
       vc = c->parent;
@@ -408,6 +410,7 @@ static muskx_status define_inputs(muskx__load_ctx *c, const muskx__yaml_node *v)
       muskx_status st = define_input(c, &scratch, k, v->items[i], owner);
       if (st == MUSKX_OK)
         st = unit_doc(c, v->items[i], owner, &scratch.unit, &scratch.doc);
+      if (st == MUSKX_OK) st = muskx__load_bind_unit(c, b, v->items[i]);
       if (st == MUSKX_OK)
         bound_assignment(&m->assignments[sym->index], b, &scratch.unit, &scratch.doc);
       muskx__free(scratch.unit);
