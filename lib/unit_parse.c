@@ -20,6 +20,8 @@ typedef struct named_unit {
 } named_unit;
 
 #define DAY 86400.0
+/* keeps nested powers ((d^9)^9)^9... far from int overflow */
+#define MAX_POWER 99
 static const named_unit named[] = {
     {"s", 1, {1, 0, 0, 0}, 1},          {"sec", 1, {1, 0, 0, 0}, 0},
     {"second", 1, {1, 0, 0, 0}, 0},     {"seconds", 1, {1, 0, 0, 0}, 0},
@@ -30,7 +32,10 @@ static const named_unit named[] = {
     {"day", DAY, {1, 0, 0, 0}, 0},      {"days", DAY, {1, 0, 0, 0}, 0},
     {"wk", 7 * DAY, {1, 0, 0, 0}, 0},   {"week", 7 * DAY, {1, 0, 0, 0}, 0},
     {"weeks", 7 * DAY, {1, 0, 0, 0}, 0},
-    /* a year is 365.25 days, as for time_unit (scenario_units.c) */
+    /* a month is 365.25/12 days and a year 365.25 days, as in scenarios
+       (scenario.c) and time_unit (scenario_units.c) */
+    {"month", 30.4375 * DAY, {1, 0, 0, 0}, 0},
+    {"months", 30.4375 * DAY, {1, 0, 0, 0}, 0},
     {"yr", 365.25 * DAY, {1, 0, 0, 0}, 0},
     {"year", 365.25 * DAY, {1, 0, 0, 0}, 0},
     {"years", 365.25 * DAY, {1, 0, 0, 0}, 0},
@@ -164,9 +169,16 @@ static int combine(parser *ps, muskx__unit *u, const muskx__unit *v, int sign) {
     u->words[k].exp += sign * v->words[j].exp;
   }
   int kept = 0; /* drop words whose exponent became 0 */
-  for (int k = 0; k < u->nwords; k++)
+  for (int k = 0; k < u->nwords; k++) {
+    if (u->words[k].exp > MAX_POWER || u->words[k].exp < -MAX_POWER)
+      return fail(ps, "power too large");
     if (u->words[k].exp != 0) u->words[kept++] = u->words[k];
+  }
   u->nwords = kept;
+  for (int i = 0; i < MUSKX__UNIT_NBASE; i++)
+    if (u->dim[i] > MAX_POWER || u->dim[i] < -MAX_POWER)
+      return fail(ps, "power too large");
+  if (!(u->scale > 0) || !isfinite(u->scale)) return fail(ps, "unit too large or small");
   return 0;
 }
 
