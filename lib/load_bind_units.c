@@ -6,7 +6,8 @@
  * it is refused, with both units, the factor, and where each was written.
  * The loader converts nothing by itself: a binding that needs a factor
  * says so in its expression (`k: 24*k_h`), and an expression other than a
- * bare name is not checked (units are not derived, load_units.c).
+ * bare name is not checked (units are not derived, load_units.c); a name
+ * that only renames another (`B_pct: bone.B_pct`) has that one's unit.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +17,21 @@
 #include "unit_parse.h"
 
 #define DIM_MAX 160
+#define MAX_HOPS 64 /* renamings are not checked for cycles yet here */
+
+/* The unit of what bare name e refers to: declared, or, for an assignment
+   or output that only renames another quantity and declares none, that
+   quantity's (as load_units.c will give it once the model is loaded). */
+static const char *outer_unit(const muskx_model *m, const muskx__expr *e) {
+  for (int hop = 0; hop < MAX_HOPS && e != NULL && e->kind == MUSKX__E_NAME; hop++) {
+    const char *u = muskx__load_unit_of(m, e);
+    if (u != NULL && u[0] != '\0') return u;
+    if (e->sym_kind == MUSKX__SYM_ASSIGNMENT) e = m->assignments[e->sym_index].expr;
+    else if (e->sym_kind == MUSKX__SYM_OUTPUT) e = m->outputs[e->sym_index].expr;
+    else return NULL;
+  }
+  return NULL;
+}
 
 muskx_status muskx__load_bind_unit(muskx__load_ctx *c, const muskx__load_bind *b,
                                    const muskx__yaml_node *entry) {
@@ -24,7 +40,7 @@ muskx_status muskx__load_bind_unit(muskx__load_ctx *c, const muskx__load_bind *b
           ? muskx__yaml_get(entry, "unit", NULL)
           : NULL;
   const muskx__expr *e = b->expr;
-  const char *outer = muskx__load_unit_of(c->m, e);
+  const char *outer = outer_unit(c->m, e);
   if (un == NULL || un->kind != MUSKX__YAML_SCALAR || un->text[0] == '\0' ||
       outer == NULL || outer[0] == '\0' || strcmp(un->text, outer) == 0)
     return MUSKX_OK;

@@ -22,9 +22,10 @@ typedef struct files {
 
 /* A module whose parameter k and input u have the units given, imported
    by a top file with parameter kk and species S in their units, binding
-   `k: <kbind>` and `u: S`. */
-static void write_pair(files *f, const char *k_unit, const char *u_unit,
-                       const char *kk_unit, const char *s_unit, const char *kbind) {
+   `k: <kbind>` and `u: S`, and ending with the text tail. */
+static void write_pair_tail(files *f, const char *k_unit, const char *u_unit,
+                            const char *kk_unit, const char *s_unit,
+                            const char *kbind, const char *tail) {
   const char *base = getenv("TMPDIR");
   snprintf(f->dir, sizeof f->dir, "%s/muskx_bind_units_XXXXXX",
            base && *base ? base : "/tmp");
@@ -57,9 +58,15 @@ static void write_pair(files *f, const char *k_unit, const char *u_unit,
           "imports:\n"
           "  - file: module.yaml\n"
           "    as: m\n"
-          "    bind: {k: %s, u: S}\n",
-          kk_unit, s_unit, kbind);
+          "    bind: {k: %s, u: S}\n"
+          "%s",
+          kk_unit, s_unit, kbind, tail);
   fclose(fp);
+}
+
+static void write_pair(files *f, const char *k_unit, const char *u_unit,
+                       const char *kk_unit, const char *s_unit, const char *kbind) {
+  write_pair_tail(f, k_unit, u_unit, kk_unit, s_unit, kbind, "");
 }
 
 static void remove_pair(files *f) {
@@ -165,6 +172,39 @@ START_TEST(an_expression_converts_and_is_not_checked) {
 }
 END_TEST
 
+/* An assignment that only renames kk has kk's unit (load_units.c), also
+   when the binding is checked, before the model is complete. */
+START_TEST(a_renaming_without_a_unit_has_the_unit_of_what_it_renames) {
+  files f;
+  write_pair_tail(&f, "1/d", "pM", "1/h", "pM", "kk_alias",
+                  "assignments: {kk_alias: kk, kk_alias2: kk_alias}\n");
+  muskx_model *m = NULL;
+  muskx_error err;
+  ck_assert_int_eq(muskx_model_load_file(f.top, &m, &err), MUSKX_EMODEL);
+  char want[1024];
+  snprintf(want, sizeof want,
+           "binding of 'k' in import 'm': 'kk_alias' is in '1/h' but its unit is "
+           "'1/d' (%s:4:23): one 1/h is 24 1/d, and bindings do not convert "
+           "(write 'k: 24*kk_alias' to convert, or fix one of the units)",
+           f.module);
+  ck_assert_str_eq(err.message, want);
+  ck_assert_int_eq(err.line, 10);
+  ck_assert_int_eq(err.column, 15);
+  remove_pair(&f);
+  /* two renamings deep, in the same unit: loads */
+  write_pair_tail(&f, "1/d", "pM", "d^-1", "pM", "kk_alias2",
+                  "assignments: {kk_alias: kk, kk_alias2: kk_alias}\n");
+  muskx_model_free(tu_load(f.top));
+  remove_pair(&f);
+  /* and in another unit two renamings deep: refused */
+  write_pair_tail(&f, "1/d", "pM", "1/min", "pM", "kk_alias2",
+                  "assignments: {kk_alias: kk, kk_alias2: kk_alias}\n");
+  ck_assert_int_eq(muskx_model_load_file(f.top, &m, &err), MUSKX_EMODEL);
+  ck_assert_ptr_nonnull(strstr(err.message, "one 1/min is 1440 1/d"));
+  remove_pair(&f);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("bind_units");
   TCase *tc = tcase_create("bind_units");
@@ -173,6 +213,7 @@ int main(void) {
   tcase_add_test(tc, a_unit_of_another_dimension_is_refused);
   tcase_add_test(tc, a_unit_that_cannot_be_read_is_refused_unless_spelled_the_same);
   tcase_add_test(tc, an_expression_converts_and_is_not_checked);
+  tcase_add_test(tc, a_renaming_without_a_unit_has_the_unit_of_what_it_renames);
   suite_add_tcase(s, tc);
   return tu_run_suite(s);
 }
