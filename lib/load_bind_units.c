@@ -61,12 +61,23 @@ muskx_status muskx__load_bind_unit(muskx__load_ctx *c, const muskx__load_bind *b
     char di[DIM_MAX], dout[DIM_MAX];
     muskx__unit_dimension(&ui, di, sizeof di);
     muskx__unit_dimension(&uo, dout, sizeof dout);
+    /* a word the parser does not know (an SBML unitDefinition id such as
+       per_day) only equals itself: say so rather than leave "per_day" vs
+       "time^-1" unexplained */
+    const char *word = ui.nwords > 0 ? ui.words[0].name
+                       : uo.nwords > 0 ? uo.words[0].name
+                                       : NULL;
+    char note[160] = "";
+    if (word != NULL)
+      snprintf(note, sizeof note,
+               " ('%s' is not a unit muskx knows, so it only equals itself: "
+               "man 5 muskx-model, Units)", word);
     return muskx__load_fail_at(
         pc, e->line, e->col, MUSKX_EMODEL,
         "binding of '%.255s' in import '%s': '%.255s' is in '%.100s' (%s) but "
         "its unit '%.100s' (%s:%d:%d) is %s: the units have different "
-        "dimensions",
-        name, as, e->name, outer, dout, inner, c->file, un->line, un->col, di);
+        "dimensions%s",
+        name, as, e->name, outer, dout, inner, c->file, un->line, un->col, di, note);
   }
   /* one part in 1e9: spellings of one unit give the same scale up to
      rounding ("1/(pM*day)" against "pM^-1/d") */

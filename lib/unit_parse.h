@@ -10,7 +10,8 @@
  *   atom    := number | word | '(' unit ')'
  * Words: s, min, h, d, wk, month, yr (and their long names), g, mol, m, L, M
  * (mol/L), N, with the prefixes f p n u µ m c d k on g, mol, m, L, M, N,
- * s; '%' and "percent" (0.01); "dimensionless". Any other word (cells,
+ * s; '%' and "percent" (0.01); "dimensionless"; SBML's kinds gram, mole,
+ * metre, litre (and -er). Any other word (cells,
  * heartbeat) is a count of its own kind, a trailing plural 's' dropped, so
  * "cells" and "cell" are one unit and neither is "mg".
  */

@@ -97,6 +97,8 @@ START_TEST(spellings_of_one_unit_bind) {
   expect_loads("1 / h", "mg/L", "1/hour", "ug/mL");
   expect_loads("1/wk", "M", "1/(7*d)", "mol/L");
   expect_loads("1/min", "%", "60/h", "percent");
+  expect_loads("1/second", "mole/litre", "s^-1", "M"); /* SBML's kinds */
+  expect_loads("gram/liter", "mmol/L", "mg/mL", "mole/m^3");
 }
 END_TEST
 
@@ -147,7 +149,14 @@ START_TEST(a_unit_of_another_dimension_is_refused) {
   expect_refused("1/d", "cells", "1/d", "pM", 22,
                  "binding of 'u' in import 'm': 'S' is in 'pM' (amount length^-3) "
                  "but its unit 'cells' (%s:6:25) is cell: the units have "
-                 "different dimensions");
+                 "different dimensions ('cell' is not a unit muskx knows, so it "
+                 "only equals itself: man 5 muskx-model, Units)");
+  /* an SBML unitDefinition id is such a word; SBML's base kinds are read */
+  expect_refused("per_day", "pM", "1/d", "pM", 15,
+                 "binding of 'k' in import 'm': 'kk' is in '1/d' (time^-1) but its "
+                 "unit 'per_day' (%s:4:23) is per_day: the units have different "
+                 "dimensions ('per_day' is not a unit muskx knows, so it only "
+                 "equals itself: man 5 muskx-model, Units)");
 }
 END_TEST
 
