@@ -1,9 +1,12 @@
 /*
- * dose_units.c -- dose units and their conversion (dose_units.h).
+ * dose_units.c -- dose units and their conversion (dose_units.h). The
+ * table holds the usual spellings; any other is read by the unit parser
+ * (kg, fmol, 1e-3 mg), which also gives its exact size.
  */
 #include <string.h>
 
 #include "dose_units.h"
+#include "unit_parse.h"
 
 typedef struct dose_unit {
   const char *name;
@@ -32,8 +35,16 @@ double muskx__dose_unit(const char *u, size_t len, muskx__dose_family *family) {
       if (family != NULL) *family = units[i].family;
       return units[i].size;
     }
-  if (family != NULL) *family = MUSKX__DOSE_NONE;
-  return 0;
+  static const int mass[MUSKX__UNIT_NBASE] = {0, 1, 0, 0};
+  static const int amount[MUSKX__UNIT_NBASE] = {0, 0, 1, 0};
+  double size = muskx__unit_scale_as(u, len, mass);
+  muskx__dose_family f = MUSKX__DOSE_MASS;
+  if (size == 0) {
+    size = muskx__unit_scale_as(u, len, amount);
+    f = size > 0 ? MUSKX__DOSE_AMOUNT : MUSKX__DOSE_NONE;
+  }
+  if (family != NULL) *family = f;
+  return size;
 }
 
 double muskx__dose_convert(const char *from, const char *to,

@@ -16,7 +16,8 @@ typedef enum {
 } muskx__dose_family;
 
 /* The unit's size in grams or moles and its family; 0 and DOSE_NONE for a
-   word that is not a dose unit. u need not be NUL-terminated. */
+   word that is not a dose unit. u need not be NUL-terminated. Besides the
+   list below, any mass or amount the unit parser reads (kg, fmol). */
 double muskx__dose_unit(const char *u, size_t len, muskx__dose_family *family);
 
 /*
@@ -27,7 +28,8 @@ double muskx__dose_unit(const char *u, size_t len, muskx__dose_family *family);
  */
 double muskx__dose_convert(const char *from, const char *to, double molar_mass);
 
-/* "g, mg, ug, ng, mol, mmol, umol, nmol, pmol": for messages. */
-#define MUSKX__DOSE_UNIT_LIST "g, mg, ug, ng, mol, mmol, umol, nmol, pmol"
+/* The usual dose units, for messages. */
+#define MUSKX__DOSE_UNIT_LIST \
+  "g, mg, ug, ng, mol, mmol, umol, nmol, pmol, or another mass or amount"
 
 #endif

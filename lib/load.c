@@ -622,8 +622,9 @@ static muskx_status declare_all(muskx__load_ctx *c) {
 /* A module counts time in its model's unit, or the rates and times it
    was written with are read in another (a module in h imported into a
    model in d: every rate 24 times too slow). Only two units that both
-   are given and differ are refused, at the import (h and hours are the
-   same). */
+   are given and differ are refused, at the import; two spellings of one
+   unit (h, hours, hr; 1/1000 s and msec) are one unit, as the unit parser
+   reads them (unit_parse.c). */
 static muskx_status same_time_unit(muskx__load_ctx *c,
                                    const muskx__yaml_node *node,
                                    const char *unit) {
@@ -633,13 +634,20 @@ static muskx_status same_time_unit(muskx__load_ctx *c,
     return MUSKX_OK;
   double a = muskx__sc_model_unit_days(unit);
   double b = muskx__sc_model_unit_days(top);
-  if (a > 0 && a == b) return MUSKX_OK;
+  /* one part in 1e9: two spellings give one scale up to rounding */
+  if (a > 0 && b > 0 && fabs(a / b - 1) <= 1e-9) return MUSKX_OK;
+  char why[200] = "";
+  if (a > 0 && b > 0)
+    snprintf(why, sizeof why, " (one %.60s is %.15g %.60s)", unit, a / b, top);
+  else
+    snprintf(why, sizeof why, " ('%.60s' is not a time unit muskx reads: man 5 "
+             "muskx-model, Units)", a > 0 ? top : unit);
   return muskx__load_fail(
       c->parent, c->from, MUSKX_EMODEL,
-      "module '%s' counts time in '%s' (%s:%d:%d), the model in '%s': its "
+      "module '%s' counts time in '%s' (%s:%d:%d), the model in '%s'%s: its "
       "rates and times would be read per %s; write the module in %s, or "
       "import it into a model in %s",
-      c->from->text, unit, c->file, node->line, node->col, top, top, top,
+      c->from->text, unit, c->file, node->line, node->col, top, why, top, top,
       unit);
 }
 

@@ -397,8 +397,9 @@ static muskx_status load_model(sc_ctx *c, const muskx__yaml_node *root) {
   /* days, or a unit the scenario converts its days to (scenario_units.c) */
   if ((c->sc->model_unit_days = muskx__sc_model_unit_days(tu)) == 0)
     return fail(c, mn, MUSKX_EMODEL,
-                "model '%s' has time unit '%s'; scenarios need a model in s, "
-                "min, h, d, week or year (time_unit)", muskx_model_id(c->sc->model),
+                "model '%s' has time unit '%s'; scenarios need a model whose "
+                "time_unit is a time (s, min, h, d, week, year, msec, 12*h: "
+                "man 5 muskx-model, Units)", muskx_model_id(c->sc->model),
                 tu);
   return MUSKX_OK;
 }

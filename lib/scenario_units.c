@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "unit_parse.h"
 
-/* Days in one model time unit, by the unit's name; 0 when unknown. */
+/* Days in one model time unit, by the unit's name, else as the unit
+   parser reads it (msec, 1/1000 s, 12 h); 0 when it is not a time. */
 double muskx__sc_model_unit_days(const char *unit) {
   static const struct {
     const char *name;
@@ -26,7 +28,8 @@ double muskx__sc_model_unit_days(const char *unit) {
   };
   for (size_t i = 0; unit != NULL && i < sizeof units / sizeof units[0]; i++)
     if (strcmp(unit, units[i].name) == 0) return units[i].days;
-  return 0;
+  static const int time[MUSKX__UNIT_NBASE] = {1, 0, 0, 0};
+  return unit == NULL ? 0 : muskx__unit_scale_as(unit, strlen(unit), time) / 86400;
 }
 
 double muskx__sc_to_model_time(const muskx_scenario *sc, double days) {

@@ -25,18 +25,22 @@ typedef struct named_unit {
 static const named_unit named[] = {
     {"s", 1, {1, 0, 0, 0}, 1},          {"sec", 1, {1, 0, 0, 0}, 0},
     {"second", 1, {1, 0, 0, 0}, 0},     {"seconds", 1, {1, 0, 0, 0}, 0},
-    {"min", 60, {1, 0, 0, 0}, 0},       {"minute", 60, {1, 0, 0, 0}, 0},
+    {"secs", 1, {1, 0, 0, 0}, 0},       {"msec", 1e-3, {1, 0, 0, 0}, 0},
+    {"millisecond", 1e-3, {1, 0, 0, 0}, 0},
+    {"milliseconds", 1e-3, {1, 0, 0, 0}, 0},
+    {"min", 60, {1, 0, 0, 0}, 0},       {"mins", 60, {1, 0, 0, 0}, 0},       {"minute", 60, {1, 0, 0, 0}, 0},
     {"minutes", 60, {1, 0, 0, 0}, 0},   {"h", 3600, {1, 0, 0, 0}, 0},
-    {"hr", 3600, {1, 0, 0, 0}, 0},      {"hour", 3600, {1, 0, 0, 0}, 0},
+    {"hr", 3600, {1, 0, 0, 0}, 0},      {"hrs", 3600, {1, 0, 0, 0}, 0},      {"hour", 3600, {1, 0, 0, 0}, 0},
     {"hours", 3600, {1, 0, 0, 0}, 0},   {"d", DAY, {1, 0, 0, 0}, 0},
     {"day", DAY, {1, 0, 0, 0}, 0},      {"days", DAY, {1, 0, 0, 0}, 0},
-    {"wk", 7 * DAY, {1, 0, 0, 0}, 0},   {"week", 7 * DAY, {1, 0, 0, 0}, 0},
+    {"wk", 7 * DAY, {1, 0, 0, 0}, 0},   {"wks", 7 * DAY, {1, 0, 0, 0}, 0},   {"week", 7 * DAY, {1, 0, 0, 0}, 0},
     {"weeks", 7 * DAY, {1, 0, 0, 0}, 0},
     /* a month is 365.25/12 days and a year 365.25 days, as in scenarios
        (scenario.c) and time_unit (scenario_units.c) */
     {"month", 30.4375 * DAY, {1, 0, 0, 0}, 0},
     {"months", 30.4375 * DAY, {1, 0, 0, 0}, 0},
     {"yr", 365.25 * DAY, {1, 0, 0, 0}, 0},
+    {"yrs", 365.25 * DAY, {1, 0, 0, 0}, 0},
     {"year", 365.25 * DAY, {1, 0, 0, 0}, 0},
     {"years", 365.25 * DAY, {1, 0, 0, 0}, 0},
     {"g", 1, {0, 1, 0, 0}, 1},          {"mcg", 1e-6, {0, 1, 0, 0}, 0},
@@ -271,4 +275,18 @@ void muskx__unit_dimension(const muskx__unit *u, char *buf, size_t size) {
     if (n > 0) used += (size_t)n;
   }
   if (used == 0) snprintf(buf, size, "1");
+}
+
+double muskx__unit_scale_as(const char *text, size_t len,
+                            const int want[MUSKX__UNIT_NBASE]) {
+  char buf[256], msg[8];
+  muskx__unit u;
+  if (text == NULL || len >= sizeof buf || memchr(text, '\0', len) != NULL)
+    return 0;
+  memcpy(buf, text, len);
+  buf[len] = '\0';
+  if (muskx__unit_parse(buf, &u, msg, sizeof msg, NULL) != 0 || u.nwords != 0 ||
+      memcmp(u.dim, want, sizeof u.dim) != 0)
+    return 0;
+  return u.scale;
 }

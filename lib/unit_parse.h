@@ -8,7 +8,8 @@
  *   unit    := factor (('*' | '/') factor)*
  *   factor  := atom ('^' ['-' | '+'] digits)?
  *   atom    := number | word | '(' unit ')'
- * Words: s, min, h, d, wk, month, yr (and their long names), g, mol, m, L, M
+ * Words: s, min, h, d, wk, month, yr (their long names and plurals, hr,
+ * hrs, sec, msec), g, mol, m, L, M
  * (mol/L), N, with the prefixes f p n u µ m c d k on g, mol, m, L, M, N,
  * s; '%' and "percent" (0.01); "dimensionless"; SBML's kinds gram, mole,
  * metre, litre (and -er). Any other word (cells,
@@ -47,5 +48,13 @@ int muskx__unit_ratio(const muskx__unit *a, const muskx__unit *b, double *ratio)
 /* The dimension of u for messages: "time^-1", "amount length^-3",
    "cell time^-1"; "1" when dimensionless. */
 void muskx__unit_dimension(const muskx__unit *u, char *buf, size_t size);
+
+/* The scale of the unit in the first len bytes of text (need not be
+   NUL-terminated) when it has exactly the dimension want (time, mass,
+   amount, length exponents) and no count words: 86400 for "d" with want
+   {1,0,0,0}, 1e-6 for "ug" with {0,1,0,0}. 0 when it does not read or has
+   another dimension. For the fixed-kind units (time_unit, dose units). */
+double muskx__unit_scale_as(const char *text, size_t len,
+                            const int want[MUSKX__UNIT_NBASE]);
 
 #endif
