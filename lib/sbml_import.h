@@ -189,6 +189,7 @@ typedef struct tr {
   SBMLDocument_t *doc;
   Model_t *m;
   unsigned level;
+  char time_unit_text[256]; /* muskx__sbml_time_unit()'s answer */
   sv *v;
   int nv, capv;
   nentry *names;
@@ -417,6 +418,13 @@ muskx_status muskx__sbml_comp_check(tr *T);
 
 /* sbml_import_events.c: SBML events */
 int muskx__sbml_write_events(tr *T, sb *o);
+
+/* sbml_import_unit_text.c: the unit of what v holds as unit text muskx
+   reads ("1/d", "mmol/L"; a concentration species' substance per its
+   compartment's size), in buf (size 256 is enough) or a string of the
+   document; NULL when SBML gives none. The second: a unit id's text. */
+const char *muskx__sbml_unit_text(tr *T, const sv *v, char *buf, size_t size);
+const char *muskx__sbml_unit_id_text(tr *T, const char *id, char *buf, size_t size);
 
 /* sbml_import_units.c: the model's time unit (a name scenarios convert
    from, else the SBML unit id), or NULL when the model declares none. */

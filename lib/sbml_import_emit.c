@@ -20,11 +20,17 @@ static void doc_of(tr *T, sb *o, const sv *v, const char *what) {
   sb_free(&d);
 }
 
-static void unit_of(sb *o, const char *u) {
+static void unit_text(sb *o, const char *u) {
   if (u && u[0]) {
     sb_puts(o, ", unit: ");
     sb_quoted(o, u);
   }
+}
+
+/* v's unit as text the unit parser reads (sbml_import_unit_text.c). */
+static void unit_of(tr *T, sb *o, const sv *v) {
+  char buf[256];
+  unit_text(o, muskx__sbml_unit_text(T, v, buf, sizeof buf));
 }
 
 /* Expression text of math in context cx, as a quoted YAML scalar. */
@@ -160,7 +166,7 @@ static void write_parameters(tr *T, sb *o) {
     sb_printf(o, "  %s: {value: ", v->name);
     sb_quoted(o, text[i] ? text[i] : "0");
     if (!muskx__sbml_kept_fields(v->el, o, 1)) {
-      unit_of(o, v->units);
+      unit_of(T, o, v);
       const char *what = v->type == S_COMPARTMENT ? "its size"
                          : v->type == S_SPECREF   ? "its stoichiometry"
                          : "";
@@ -186,7 +192,8 @@ static void write_parameters(tr *T, sb *o) {
       sb_printf(o, "  %s: {value: ", x->local_names[j]);
       if (isfinite(val)) sb_num(o, val);
       else sb_puts(o, "0");
-      unit_of(o, u);
+      char ubuf[256];
+      unit_text(o, muskx__sbml_unit_id_text(T, u, ubuf, sizeof ubuf));
       sb_puts(o, ", doc: ");
       sb d = {0};
       sb_printf(&d, "SBML local parameter '%s' of reaction '%s'", x->local_ids[j], x->id);
@@ -225,7 +232,7 @@ static void write_compartments(tr *T, sb *o) {
     if (e.oom) o->oom = 1;
     sb_free(&e);
     if (!muskx__sbml_kept_fields(v->el, o, 0)) {
-      unit_of(o, v->units);
+      unit_of(T, o, v);
       doc_of(T, o, v, v->event_target ? "changed by events" : "");
     }
     sb_puts(o, "}\n");
@@ -265,7 +272,7 @@ static void write_species(tr *T, sb *o) {
       sb_puts(o, "}\n");
       continue;
     }
-    unit_of(o, v->units);
+    unit_of(T, o, v);
     const char *what;
     if (v->alg) what = "determined by an algebraic rule";
     else if (v->fast) what = v->hosu || v->amount_state
@@ -309,7 +316,7 @@ static void write_assignments(tr *T, sb *o) {
     sb_printf(o, "  %s: {expr: ", v->name);
     muskx__sbml_qexpr(T, o, v->rule, &c);
     if (!muskx__sbml_kept_fields(v->el, o, 0)) {
-      unit_of(o, v->units);
+      unit_of(T, o, v);
       doc_of(T, o, v, "assignment rule");
     }
     sb_puts(o, "}\n");

@@ -5,7 +5,9 @@
  * many BioModels files do), else the built-in default, the second. A unit
  * that is a power of ten and a multiple of the second becomes the name a
  * scenario converts from (s, min, h, d, week, year = 365.25 d); any other
- * keeps its SBML id, which scenarios then refuse with that name.
+ * is written as unit text (sbml_import_unit_text.c: "ms", "(0.5*s)"),
+ * which scenarios read when it is a time, or, when it cannot be, keeps
+ * its SBML id, which scenarios then refuse with that name.
  */
 #include "sbml_import.h"
 
@@ -44,5 +46,8 @@ const char *muskx__sbml_time_unit(tr *T) {
   UnitDefinition_t *def = Model_getUnitDefinitionById(m, id);
   if (def == NULL) return T->level >= 3 ? id : "s"; /* L1-L2: the default */
   const char *name = name_of_seconds(seconds_of(def));
-  return name ? name : id;
+  /* another time (ms, 12 h) as unit text scenarios read (msec, 12*h) */
+  return name ? name
+              : muskx__sbml_unit_id_text(T, id, T->time_unit_text,
+                                         sizeof T->time_unit_text);
 }

@@ -126,7 +126,15 @@ START_TEST(time_units) {
   time_unit_is(NS_L3, "timeUnits=\"wk\"", UDEF("wk", "6.048", "5", "second"), "week");
   time_unit_is(NS_L3, "timeUnits=\"yr\"", UDEF("yr", "31557600", "0", "second"), "year");
   time_unit_is(NS_L3, "timeUnits=\"second\"", "", "s");
-  time_unit_is(NS_L3, "timeUnits=\"odd\"", UDEF("odd", "7", "0", "second"), "odd");
+  /* another multiple of the second as unit text a scenario reads; one
+     the unit grammar cannot write (a half power) keeps its id */
+  time_unit_is(NS_L3, "timeUnits=\"odd\"", UDEF("odd", "7", "0", "second"), "7*s");
+  time_unit_is(NS_L3, "timeUnits=\"ms\"", UDEF("ms", "1", "-3", "second"), "ms");
+  time_unit_is(NS_L3, "timeUnits=\"half\"",
+               "<listOfUnitDefinitions><unitDefinition id=\"half\"><listOfUnits>"
+               "<unit kind=\"second\" exponent=\"0.5\" scale=\"0\" "
+               "multiplier=\"1\"/></listOfUnits></unitDefinition>"
+               "</listOfUnitDefinitions>", "half");
   time_unit_is(NS_L3, "", "", "");
 }
 END_TEST
