@@ -26,6 +26,9 @@
 #include "../fuzz/fuzz_sbml.c"
 #include "testutil.h"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_units_one
+#include "../fuzz/fuzz_units.c"
+#undef LLVMFuzzerTestOneInput
 
 #define MAX_FILES 2000
 
@@ -38,6 +41,7 @@ static const struct {
     {"tests/fuzz-regressions/expr", fuzz_expr_one},
     {"tests/fuzz-regressions/scenario", fuzz_scenario_one},
     {"tests/fuzz-regressions/sbml", fuzz_sbml_one},
+    {"tests/fuzz-regressions/units", fuzz_units_one},
 };
 #define NHARNESS (sizeof harnesses / sizeof harnesses[0])
 
