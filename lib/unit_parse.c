@@ -71,7 +71,7 @@ typedef struct parser {
 } parser;
 
 static int fail(parser *ps, const char *what) {
-  if (!ps->failed)
+  if (!ps->failed && ps->msg != NULL && ps->size > 0)
     snprintf(ps->msg, ps->size, "%s at column %d of unit '%.200s'", what,
              (int)(ps->p - ps->s) + 1, ps->s);
   ps->failed = 1;
@@ -155,7 +155,8 @@ static int number(parser *ps, muskx__unit *u) {
     if (*ps->p >= '0' && *ps->p <= '9') return fail(ps, "exponent too large");
     x *= pow(10, sign * e);
   }
-  if (!(x > 0) || !isfinite(x)) return fail(ps, "a unit's number must be positive");
+  if (!isfinite(x)) return fail(ps, "number too large");
+  if (!(x > 0)) return fail(ps, "a unit's number must be positive (0, or below 1e-308)");
   memset(u, 0, sizeof *u);
   u->scale = x;
   return 0;
@@ -238,6 +239,7 @@ static int product(parser *ps, muskx__unit *u, int depth) {
 
 int muskx__unit_parse(const char *text, muskx__unit *u, char *msg, size_t size,
                       int *col) {
+  if (text == NULL) text = ""; /* refused below as "expected a unit" */
   parser ps = {text, text, msg, size, 0};
   int st = product(&ps, u, 0);
   skip_space(&ps);
