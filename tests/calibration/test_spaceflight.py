@@ -167,8 +167,10 @@ KNOWN_UNMET = {
                "cover it at -6 %; a larger e_ex would reach -5 % (0.5) but "
                "contradicts the alendronate urinary Ca data (ALNuCa) and "
                "Makras's PTH (DMABpth) (models/README.md, modelca)",
-    "DMABsupp": "PTH +17.2 % at day 30 with 2 g/day in the first month "
-                "(Makras 2013 -3.0 +- 4.7 %; +45.2 % before issue 17's modelca "
+    "DMABsupp": "PTH +50.7 % at day 30 with 2 g/day of calcium carbonate "
+                "(800 mg calcium) in the first month (Makras 2013 -3.0 +- 4.7 %; "
+                "+17.2 % while the supplement was read as 2 g of calcium, before "
+                "issue 17's hipparams branch; +45.2 % before the modelca "
                 "branch): since the dmabca branch the mineral demand of the "
                 "formation period lasts months (DMABpth met), and a "
                 "second gram of calcium a day covers only part of it in the "
@@ -221,12 +223,13 @@ KNOWN_UNMET = {
                     "The refit branch found k_sec not identified by the rows "
                     "(0.1..3/yr within the 95 %% threshold) and no estimated "
                     "parameter lowers the gain further" % (),
-    "DMABpth6m": "PTH -18.9 % at day 180 in Makras's protocol (+14.9 % at "
-                 "day 90; Makras 2013: still raised at month 6; -14.7 % before "
-                 "issue 17's modelca branch): by month 6 "
-                 "the formation period of the sites resorbed before the drug "
-                 "is over (P1NP -81 %), and the supplement (700 -> 1700 "
-                 "mg/day) alone lowers the rest-state PTH by ~15-19 %",
+    "DMABpth6m": "PTH -9.6 % at day 180 in Makras's protocol (+34.0 % at "
+                 "day 90; Makras 2013: still raised at month 6; -18.9 % while "
+                 "the supplement was read as 1 g of calcium, before issue 17's "
+                 "hipparams branch; -14.7 % before the modelca branch): by "
+                 "month 6 the formation period of the sites resorbed before the "
+                 "drug is over (P1NP -81 %), and the supplement (700 -> 1100 "
+                 "mg/day) alone lowers the rest-state PTH",
     "ALN3m": CYCLE_NOTE + "alendronate resorption marker -43.1 %% at 3 months "
              "(-45..-70; -41.7 after the dmabca refit): h_aoc refitted 0.468 -> "
              "0.562 -> 0.533, kappa_R 1.26 -> 2.19 -> 2.15" % (),
@@ -289,10 +292,12 @@ def main():
     DS = simulate(a.muskx, SUPP, dict(PM, dmab_dose=60, dmab_n=4), t_end=1460, steady=True)
     P0 = simulate(a.muskx, SUPP, PM, t_end=1, steady=True)
     # Makras 2013: steady on the diet alone (700 mg/day), then denosumab
-    # and 1 g/day of calcium (A) or 2 g/day in the first month (B)
-    MKA = simulate(a.muskx, {"calcium_intake": ([0, 1e-6], [700, 1700])},
+    # and 1 g/day of calcium carbonate (A), 400 mg of elemental calcium
+    # (Ca is 40 % of CaCO3 by mass; the abstract's wording, issue 17
+    # hipparams branch: was 1 g elemental), or 2 g/day in the first month (B)
+    MKA = simulate(a.muskx, {"calcium_intake": ([0, 1e-6], [700, 1100])},
                    dict(PM, dmab_dose=60), t_end=182, steady=True)
-    MKB = simulate(a.muskx, {"calcium_intake": ([0, 1e-6, 30], [700, 2700, 1700])},
+    MKB = simulate(a.muskx, {"calcium_intake": ([0, 1e-6, 30], [700, 1500, 1100])},
                    dict(PM, dmab_dose=60), t_end=182, steady=True)
     # the same women on their diet alone, no supplement (Nakamura 2017)
     MK0 = simulate(a.muskx, {"calcium_intake": ([0], [700])},
@@ -707,13 +712,14 @@ def main():
              100 * (min(D8["Ca"][:91]) / D8["Ca"][0] - 1), 100 * (min(DH["Ca"]) / DH["Ca"][0] - 1))),
         # Secondary hyperparathyroidism after denosumab: Makras 2013
         #   (abstract; 47 postmenopausal women): PTH +63.5 +- 28.2 % at
-        #   month 1 when 1 g calcium + 800 IU vitamin D daily started with
-        #   denosumab (group A), -3.0 +- 4.7 % when the first month had the
-        #   double dose (group B); PTH still raised at month 6 in group A.
+        #   month 1 when 1 g calcium carbonate (400 mg calcium) + 800 IU
+        #   vitamin D daily started with denosumab (group A), -3.0 +- 4.7 %
+        #   when the first month had the double dose (group B); PTH still
+        #   raised at month 6 in group A.
         #   Protocol: steady at a diet of 700 mg/day without supplement, then
         #   denosumab 60 mg and the supplement from day 0. Accepted: mean +-
         #   1 SD.
-        ("DMABpth denosumab + 1 g Ca/day started with it: PTH +35..+92 % at month 1 (Makras 2013 +63.5 +- 28.2)",
+        ("DMABpth denosumab + 1 g CaCO3/day started with it: PTH +35..+92 % at month 1 (Makras 2013 +63.5 +- 28.2)",
          35.3 <= 100 * (at(MKA, "PTH", 30) / MKA["PTH"][0] - 1) <= 91.7,
          "%+.1f %% at day 30 (peak %+.0f %% on day %d; Ca nadir %+.1f %%)" % (
              100 * (at(MKA, "PTH", 30) / MKA["PTH"][0] - 1), 100 * (max(MKA["PTH"]) / MKA["PTH"][0] - 1),
@@ -722,11 +728,11 @@ def main():
         # The same abstract: in group A PTH was still raised at month 6
         #   (direction; the size was not read). Tested: PTH on day 180
         #   (before the second injection) above its day-0 value.
-        ("DMABpth6m denosumab + 1 g Ca/day: PTH still above day 0 at month 6 (Makras 2013)",
+        ("DMABpth6m denosumab + 1 g CaCO3/day: PTH still above day 0 at month 6 (Makras 2013)",
          at(MKA, "PTH", 180) > MKA["PTH"][0],
          "%+.1f %% at day 180 (%+.1f %% at day 90)" % (
              100 * (at(MKA, "PTH", 180) / MKA["PTH"][0] - 1), 100 * (at(MKA, "PTH", 90) / MKA["PTH"][0] - 1))),
-        ("DMABsupp denosumab + 2 g Ca/day in month 1: PTH -7.7..+1.7 % at month 1 (Makras 2013 -3.0 +- 4.7)",
+        ("DMABsupp denosumab + 2 g CaCO3/day in month 1: PTH -7.7..+1.7 % at month 1 (Makras 2013 -3.0 +- 4.7)",
          -7.7 <= 100 * (at(MKB, "PTH", 30) / MKB["PTH"][0] - 1) <= 1.7,
          "%+.1f %% at day 30 (peak %+.0f %%; Ca nadir %+.1f %%)" % (
              100 * (at(MKB, "PTH", 30) / MKB["PTH"][0] - 1), 100 * (max(MKB["PTH"]) / MKB["PTH"][0] - 1),
@@ -740,7 +746,7 @@ def main():
         #   both fall (direction; the size is DMABca's).
         ("DMABsuppdir denosumab: calcium supplement makes the plasma Ca fall smaller (Nakamura 2017)",
          min(MK0["Ca"]) / MK0["Ca"][0] < min(MKA["Ca"]) / MKA["Ca"][0] < 1,
-         "nadir %+.1f %% on the diet alone, %+.1f %% with 1 g/day" % (
+         "nadir %+.1f %% on the diet alone, %+.1f %% with 1 g CaCO3/day" % (
              100 * (min(MK0["Ca"]) / MK0["Ca"][0] - 1), 100 * (min(MKA["Ca"]) / MKA["Ca"][0] - 1))),
         # Romosozumab: no published plasma Ca change was read; one-sided
         #   (the hypocalcaemia bound above).
