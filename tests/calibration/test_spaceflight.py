@@ -234,15 +234,11 @@ KNOWN_UNMET = {
              "(-45..-70; -41.7 after the dmabca refit): h_aoc refitted 0.468 -> "
              "0.562 -> 0.533, kappa_R 1.26 -> 2.19 -> 2.15" % (),
     # Issue 17, refit branch (see REFIT_NOTE): the new misses, each with its number.
-    "S17c": REFIT_NOTE + "CTX -3.0 %%, P1NP +1.0 %% at day 450 (270 days after "
-            "landing; the seed says both below preflight). The refit met S17a "
-            "(P1NP -4.1 %% at landing, was +3.7) with a steeper fall of "
-            "recruitment with disuse (kappa_B 0.776); the formation owed to the "
-            "flight's resorption then arrives later, and P1NP is still at "
-            "preflight 9 months after landing. Adding seed S17's P1NP at 6 and "
-            "12 months after landing as rows (0 +- 10, -5 +- 5, as the CTX rows) "
-            "moved the refit's llh by 0.04 (before the merge): none of the "
-            "estimated parameters reaches it" % (),
+    # S17c (markers below preflight 6-12 months after landing) and S16 (bone
+    # half-recovery 4-9 months after muscle) were known unmet since the refit
+    # branch; met since issue 17's landing branch (microdamage-targeted
+    # resorption, a_dmg): CTX -3.5 %, P1NP -0.2 % at day 450; bone 149 d,
+    # muscle 18 d. Both near their edges: recheck after the joint refit.
     "DMAB8y": REFIT_NOTE + "denosumab spine +13.82 %% at 8 years (+12.87 at 5; "
               "FREEDOM extension 18.4 %%, accepted 14.7..22.1; met before the "
               "refit branch: the 5-year spine was +13.9); which refitted "
@@ -254,11 +250,6 @@ KNOWN_UNMET = {
                "turnover at 0.063/yr (SD x1.8): the drug hip rows (McClung "
                "2006 denosumab +1.7 SD, alendronate +1.05 SD) pull it down, "
                "the flight rows up (Lang 2004 hip -8.57 %% at 180 d)" % (),
-    "S16": REFIT_NOTE + "half-recovery of bone 112 d, muscle 18 d after "
-           "landing (difference 94 d, accepted 120..270): bone recovers "
-           "faster than before (the modelhip branch notes that phi_hip_e 0.10 "
-           "breaks S16; the refit put it at 0.086 and lowered the hip's "
-           "turnover)" % (),
 }
 
 
