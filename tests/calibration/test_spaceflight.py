@@ -238,12 +238,13 @@ KNOWN_UNMET = {
                  "mg/day) alone lowers the rest-state PTH by ~15-19 %",
     "ALNoff1y": "spine -1.20 points vs placebo in the year after stopping 2 "
                 "years of 70 mg weekly (Stock 1997: -0.2 / +0.8 after 5 / 10 mg "
-                "daily; -2.1 before issue 17's flex branch, whose retention "
+                "daily; -2.22 before issue 17's flex branch, whose retention "
                 "(local re-binding, release at the cancellous turnover) keeps "
-                "CTX at -35 %% one year off, was -18 %%): the loss that remains "
-                "is the remodelling space reopening as resorption recovers, "
-                "not the drug's washout; a larger f_reb_aln barely moves it "
-                "(0.8: -0.9 points) and breaks nothing else it should" % (),
+                "CTX at -35.5 %% one year off, was -17.7 %%): what remains is "
+                "likely the remodelling space reopening as resorption "
+                "recovers rather than the drug's washout; a larger f_reb_aln "
+                "moves it little (0.8: about -0.9 points in a trial-protocol "
+                "run)" % (),
     "ALN3m": CYCLE_NOTE + "alendronate resorption marker -43.1 %% at 3 months "
              "(-45..-70; -41.7 after the dmabca refit): h_aoc refitted 0.468 -> "
              "0.562 -> 0.533, kappa_R 1.26 -> 2.19 -> 2.15" % (),
