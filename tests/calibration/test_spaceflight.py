@@ -286,6 +286,7 @@ def main():
     ex = dict(flight, exercise_resistive=([0, 180], [1, 0]), exercise_aerobic=([0, 180], [1, 0]))
     F = simulate(a.muskx, flight)
     B = simulate(a.muskx, {"bedrest": ([0, 180], [1, 0])})
+    B35 = simulate(a.muskx, {"bedrest": ([0, 35], [1, 0])}, t_end=36)  # Rittweger 2009: 35 days
     E = simulate(a.muskx, ex)
     ER = simulate(a.muskx, ex, {"romo_dose": 210})
     ED = simulate(a.muskx, ex, {"dmab_dose": 60})
@@ -411,6 +412,25 @@ def main():
         #   no-countermeasure arm F before, -2.98 %).
         ("SITEtibia distal tibia total vBMD 12 months after a 6-month flight with exercise -0.9..-2.5 % (Gabel 2022)",
          -2.5 <= at(E, "BMD_tibia_pct", 545) <= -0.9, "%.2f %% (landing %.2f %%)" % (at(E, "BMD_tibia_pct", 545), at(E, "BMD_tibia_pct", 180))),
+        # Tibia regions in bed rest (issue 17, tibia branch). LeBlanc 1990
+        #   (abstract, 17 weeks): tibia -2.2 % by DXA of the whole bone,
+        #   mostly cortical shaft (fitting row leblanc1990_tibia; two-sided
+        #   at +-1 %, the row's noise). Rittweger J et al. (2009) Bone
+        #   44:612-618 (abstract; 10 men, 35 days of horizontal bed rest,
+        #   pQCT): tibia diaphysis (38 % site) -0.7 % (SD 1.0 %), the
+        #   smallest loss of the sites measured, the distal epiphysis losing
+        #   more (fitting row rittweger2009_tibdia; two-sided at 2 SE =
+        #   2 x 1.0 / sqrt(10)). The order diaphysis < whole tibia < distal
+        #   tibia follows from the sites' make-up, not from their loading
+        #   (all three share br_tib).
+        ("BRtibwhole bed rest: whole tibia aBMD (DXA) -1.2..-3.2 % at 17 weeks (LeBlanc 1990 -2.2)",
+         -3.2 <= at(B, "BMD_tibia_whole_pct", 119) <= -1.2, "%.2f %%" % at(B, "BMD_tibia_whole_pct", 119)),
+        ("BRtibshaft bed rest: tibia diaphysis (pQCT 38 %) -0.06..-1.34 % at 35 days (Rittweger 2009 -0.7 +- 0.32 SE)",
+         -1.34 <= at(B35, "BMD_tibia_shaft_pct", 35) <= -0.06, "%.2f %%" % at(B35, "BMD_tibia_shaft_pct", 35)),
+        ("BRtibsites bed rest, 35 days: diaphysis loses less than the whole tibia, the whole tibia less than the distal tibia (Rittweger 2009)",
+         0 > at(B35, "BMD_tibia_shaft_pct", 35) > at(B35, "BMD_tibia_whole_pct", 35) > at(B35, "BMD_tibia_pct", 35),
+         "diaphysis %.2f, whole %.2f, distal %.2f %%" % (at(B35, "BMD_tibia_shaft_pct", 35), at(B35, "BMD_tibia_whole_pct", 35),
+                                                     at(B35, "BMD_tibia_pct", 35))),
         # S11 two-sided: "full response after ~1 week" read as CTX at day 10
         #   within 80-120 % of its day-60 level (our operationalisation).
         ("S11 resorption up within days, ~full by 1 week", at(F, "CTX_pct", 3) > 5 and

@@ -302,7 +302,7 @@ CASES = [
      "%", "LeBlanc 1990: spine -3.9 %", -5.85, -1.95),
     ("V-BR-hip", ["bedrest119"], ["BMD_hip_pct"], lambda r: at(r["bedrest119"], "BMD_hip_pct", 119),
      "%", "LeBlanc 1990: femoral neck -3.6, trochanter -4.6 %", -6.9, -1.8),
-    ("V-BR-tibia", ["bedrest119"], ["BMD_tibia_pct"], lambda r: at(r["bedrest119"], "BMD_tibia_pct", 119),
+    ("V-BR-tibia", ["bedrest119"], ["BMD_tibia_whole_pct"], lambda r: at(r["bedrest119"], "BMD_tibia_whole_pct", 119),
      "%", "LeBlanc 1990: tibia -2.2 %", -3.3, -1.1),
     ("V-BR-WB", ["bedrest119"], ["BMD_wholebody_pct"], lambda r: at(r["bedrest119"], "BMD_wholebody_pct", 119),
      "%", "LeBlanc 1990: total body -1.4 %", -2.1, -0.7),
