@@ -219,6 +219,13 @@ KNOWN_UNMET = {
            "kappa_R 2.15, h_aoc 0.53; +45.9 / +35.6 after the dmabca refit): "
            "the fast osteoclast-activity layer (aOC) "
            "responds before the osteoclast pool re-equilibrates",
+    "INFLIGHTctx": "the in-flight plateau is +19.8 % on flight day 170, below "
+                   "day 14's +46.4 % (shipped parameters, inflight branch): "
+                   "the marker is bone_c alone (f_wb_c 0.16 of its stimulus "
+                   "lost) and the osteoclast-precursor pool (r_ocp 3, tau_ocp "
+                   "300 d) drains under RANKL, capping sustained "
+                   "osteoclastogenesis at 1.33x baseline (models/README.md, "
+                   "inflight branch)",
     # Issue 17, dmabca branch (see CYCLE_NOTE): the new misses, each with its number.
     "denosumab12m:": CYCLE_NOTE + "lumbar spine +7.69 %% at 12 months (McClung "
                     "2006 +3.0..+6.7; fitting row 4.85 +- 1.85, +1.5 SD; hip "
@@ -436,6 +443,18 @@ def main():
         ("S11 resorption up within days, ~full by 1 week", at(F, "CTX_pct", 3) > 5 and
          0.8 * at(F, "CTX_pct", 60) <= at(F, "CTX_pct", 10) <= 1.2 * at(F, "CTX_pct", 60),
          "CTX d3 %.1f d10 %.1f d60 %.1f %%" % (at(F, "CTX_pct", 3), at(F, "CTX_pct", 10), at(F, "CTX_pct", 60))),
+        # INFLIGHTctx (issue 17, inflight): resorption markers rise within
+        #   days and stay raised through flight. Stavnichuk M et al. (2020)
+        #   npj Microgravity 6:13 (meta-analysis, 124 travellers, abstract)
+        #   fitted a hyperbola with half-max at 11 d and a plateau of +113 %.
+        #   It gives +63 % on flight day 14 and +106 % on day 170. Tested:
+        #   day 170 within +76..+136 % (+-2 of the fitting rows' assumed
+        #   noise of 15 points) and not below day 14 (no fade in flight).
+        #   The same source as the fitting rows stavnichuk2020_res14/170,
+        #   so not independent.
+        ("INFLIGHTctx resorption raised through flight: CTX +76..+136 % on flight day 170, not below day 14 (Stavnichuk 2020 +106 / +63 %)",
+         76 <= at(F, "CTX_pct", 170) <= 136 and at(F, "CTX_pct", 170) >= at(F, "CTX_pct", 14),
+         "CTX d14 %.1f d170 %.1f %%" % (at(F, "CTX_pct", 14), at(F, "CTX_pct", 170))),
         ("S12 formation full response ~1 week after reloading",
          0.8 * (max(F["P1NP_pct"][180:260]) - at(F, "P1NP_pct", 180)) <= (at(F, "P1NP_pct", 187) - at(F, "P1NP_pct", 180))
          <= 1.2 * (max(F["P1NP_pct"][180:260]) - at(F, "P1NP_pct", 180)),
