@@ -25,7 +25,8 @@ rtol 1e-9):
                (post-absorption phase within 16 weeks); romosozumab:
                effective half-life from the accumulation ratio
                R = AUC(dose 12 interval)/AUC(dose 1 interval),
-               t1/2,eff = tau ln2 / -ln(1 - 1/R), tau = 28 d
+               t1/2,eff = tau ln2 / -ln(1 - 1/R), tau = 30.4375 d (one
+               month, the dosing interval)
 Tolerances: +/-15 % for Cmax, AUC and t1/2 (well inside the label's
 inter-individual SDs of ~30 %); tmax within 3 d of the label median (the
 one-compartment romosozumab fit peaks early, at ~2.5 d, which this
@@ -105,7 +106,10 @@ def main():
           "model %.2f d (ln-linear fit, days 30-112), label 25.4 d (+/-15 %%)" % th)
 
     # ---------------------------------------------------------- romosozumab
-    t, c = simulate("models/drugs/romosozumab.yaml", 336, 0.05, "C_romosozumab")
+    # dosing interval: one month (30.4375 d) since issue 17's romobrake
+    # branch (was 28 d); the single-dose numbers use the first interval
+    tau = 30.4375
+    t, c = simulate("models/drugs/romosozumab.yaml", 12 * tau, 0.05, "C_romosozumab")
     cmax, tmax = peak(t, c, 28)
     check("romosozumab Cmax", within(cmax, 22.2, 0.15),
           "model %.2f ug/mL, label 22.2 (+/-15 %%)" % cmax)
@@ -117,16 +121,16 @@ def main():
     check("romosozumab AUC (single dose, 0-inf)", within(ainf, 389.0, 0.15),
           "model %.1f ug*day/mL (0-28 d %.1f + tail %.1f), label 389 (+/-15 %%)"
           % (ainf, a1, ainf - a1))
-    ass = auc(t, c, 308, 336)
-    R = ass / a1
-    teff = 28 * math.log(2) / -math.log(1 - 1 / R)
+    ass = auc(t, c, 11 * tau, 12 * tau)
+    R = ass / auc(t, c, 0, tau)
+    teff = tau * math.log(2) / -math.log(1 - 1 / R)
     check("romosozumab effective half-life", within(teff, 12.8, 0.15),
           "model %.2f d (accumulation ratio R=%.3f over 12 monthly doses), "
           "label 12.8 d (+/-15 %%)" % (teff, R))
-    ctrough = at(t, c, 335.95)
+    ctrough = at(t, c, 12 * tau - 0.05)
     check("romosozumab monthly dosing, 12 doses",
           ctrough > 0 and max(c) < 2 * cmax,
-          "trough before day 336 %.2f ug/mL, max over 12 doses %.2f ug/mL "
+          "trough before day 365 %.2f ug/mL, max over 12 doses %.2f ug/mL "
           "(accumulation < 2x)" % (ctrough, max(c)))
 
     # ----------------------------------- alendronate skeletal retention
