@@ -3,6 +3,8 @@
 
 models/drugs/denosumab.yaml   -- Prolia 60 mg SC every 6 months
 models/drugs/romosozumab.yaml -- Evenity 210 mg SC monthly (12 doses)
+models/drugs/teriparatide.yaml -- Forteo 20 ug SC daily: one dose against
+  the closed form of one-compartment SC absorption and the label
 
 Label values (as cited in models/crosstalk/spaceflight.yaml, whose PK
 parameters were fitted to them; the label section 12.3 itself could not be
@@ -133,6 +135,55 @@ def main():
           "trough before day 365 %.2f ug/mL, max over 12 doses %.2f ug/mL "
           "(accumulation < 2x)" % (ctrough, max(c)))
 
+    # --------------------------------------------------------- teriparatide
+    # One 20 ug SC dose, the module alone. Independent reference: the closed
+    # form of one-compartment first-order absorption,
+    #   C(t) = F D ka/(V (ka - ke)) (e^-ke t - e^-ka t),  ke = CL/V,
+    # with the module's published/derived constants typed here (not read
+    # from the model); and the label: tmax ~30 min, SC half-life ~1 h,
+    # AUC = F D/CL.
+    F, D, CL, V, ka = 0.95, 20.0, 62.0 * 24, 1.7 * 65, 4.90 * 24
+    ke = CL / V
+    s = muskx_cli.simulate(os.path.join(ROOT, "models/drugs/teriparatide.yaml"), 1.0,
+                           1.0 / 1440, {"tptd_n": 1}, 1e-10, 1e-14)
+    t, c = s["time"], s["C_teriparatide"]
+    ref = [F * D * ka / (V * (ka - ke)) * (math.exp(-ke * x) - math.exp(-ka * x)) for x in t]
+    cmax, tmax = peak(t, c, 1.0)
+    err = max(abs(a - b) for a, b in zip(c, ref)) / max(ref)
+    check("teriparatide C(t) = one-compartment SC closed form",
+          err < 1e-5 and 0.10 < cmax < 0.16,
+          "max |model - closed form| = %.2g of Cmax; Cmax %.4f ng/mL (closed form %.4f)"
+          % (err, cmax, max(ref)))
+    tmax_cf = math.log(ka / ke) / (ka - ke)
+    check("teriparatide tmax (label ~30 min)",
+          abs(tmax - tmax_cf) <= 2.0 / 1440 and abs(tmax * 24 - 0.5) <= 0.1,
+          "model %.1f min, closed form %.1f min, label ~30 min (+/-6 min)"
+          % (tmax * 1440, tmax_cf * 1440))
+    a = auc(t, c, 0, 1.0)
+    check("teriparatide AUC = F D / CL",
+          within(a, F * D / CL, 0.01),
+          "model %.4g ng*day/mL (%.3f ng*h/mL), closed form %.4g (+/-1 %%)"
+          % (a, a * 24, F * D / CL))
+    th = math.log(2) / -lnslope(t, c, 3.0 / 24, 6.0 / 24) * 24
+    check("teriparatide SC half-life (label ~1 h)", 0.8 <= th <= 1.5,
+          "model %.2f h (ln-linear fit, 3-6 h after the dose), label ~1 h" % th)
+    # PD: the pulse's supra-threshold signal (Hill 4 at 6.9 pM) integrated
+    # over the day, against the same daily dose infused continuously
+    # (steady C = F D/(CL * 1 day)): the pulse must give the larger signal
+    # (intermittent PTH is the anabolic regimen), and the model's X_tptd
+    # after one dose must equal the integral of s(C(t)) e^{-(1-t)/tau}.
+    M, EC, h, tau = 4117.7, 6.9, 4.0, 3.0
+    sig = lambda cc: (cc * 1e6 / M) ** h / ((cc * 1e6 / M) ** h + EC ** h)
+    xint = sum(0.5 * (sig(ref[k]) * math.exp(-(1 - t[k]) / tau) +
+                      sig(ref[k + 1]) * math.exp(-(1 - t[k + 1]) / tau)) * (t[k + 1] - t[k])
+               for k in range(len(t) - 1))
+    xmod = s["X_tptd"][-1] if "X_tptd" in s else None
+    cont = sig(F * D / CL)
+    check("teriparatide pulse signal (daily integral above 6.9 pM) vs closed form",
+          xmod is not None and within(xmod, xint, 0.01) and xint > 1.5 * cont,
+          "model X(1 d) %s, quadrature %.4f d; continuous infusion of the same dose %.4f d/day"
+          % ("%.4f d" % xmod if xmod is not None else "missing", xint, cont))
+
     # ----------------------------------- alendronate skeletal retention
     # FOSAMAX label (Pharmacokinetics, Elimination): the terminal half-life
     # in humans is estimated to exceed 10 years, reflecting release of
@@ -199,6 +250,7 @@ def main():
                        ("models/crosstalk/spaceflight.yaml", "postmenopausal=2"),
                        ("models/crosstalk/spaceflight.yaml", "tau_ocp=0"),
                        ("models/crosstalk/spaceflight.yaml", "dmab_n=0"),
+                       ("models/crosstalk/spaceflight.yaml", "tptd_dose=-20"),
                        ("models/drugs/denosumab.yaml", "dmab_dose=-60")):
         r = subprocess.run([MUSKX, "simulate", model, "--t-end", "1", "--set", bad,
                             "--allow-path", os.path.join(ROOT, "models")],
