@@ -419,6 +419,14 @@ def main():
         #   no-countermeasure arm F before, -2.98 %).
         ("SITEtibia distal tibia total vBMD 12 months after a 6-month flight with exercise -0.9..-2.5 % (Gabel 2022)",
          -2.5 <= at(E, "BMD_tibia_pct", 545) <= -0.9, "%.2f %% (landing %.2f %%)" % (at(E, "BMD_tibia_pct", 545), at(E, "BMD_tibia_pct", 180))),
+        # The same cohort at landing (issue 17, tibia2 branch; fitting row
+        #   gabel2022_tibia_land): HR-pQCT table of group medians before and
+        #   after flight, distal tibia Tt.vBMD -0.9 % (dominant leg) and
+        #   -1.9 % (other leg); the row's -1.4 +- 0.6 % widened to two noise
+        #   SDs, -2.6..-0.2 %. Set by the tibia's own exercise share w_res_tib.
+        ("SITEtibland distal tibia total vBMD at landing after a 6-month flight with exercise -0.2..-2.6 % (Gabel cohort table -0.9 / -1.9 %)",
+         -2.6 <= at(E, "BMD_tibia_pct", 180) <= -0.2,
+         "%.2f %% (trabecular %.2f, cortical %.2f %%)" % (at(E, "BMD_tibia_pct", 180), at(E, "tibia_t.BMD_pct", 180), at(E, "tibia_c.BMD_pct", 180))),
         # Tibia regions in bed rest (issue 17, tibia branch). LeBlanc 1990
         #   (abstract, 17 weeks): tibia -2.2 % by DXA of the whole bone,
         #   mostly cortical shaft (fitting row leblanc1990_tibia; two-sided
