@@ -153,22 +153,29 @@ REFIT_NOTE = ("since issue 17's refit branch and its refit on the merged modelca
               "modelhip model (kappa_B estimated 0.35 -> 0.776, the osteoprogenitor "
               "reservoir's depletion off (r_obu 0), k_sec fixed at 0.3/yr as "
               "unidentified; 42 rows, models/calibration/README.md): ")
+REFIT2_NOTE = ("since issue 17's refit2, the joint refit of the merged model (53 rows, "
+               "16 estimated, llh -129.85; w_res 0.508 -> 0.711, kappa_B 0.776 -> "
+               "0.683, kappa_R 2.155 -> 1.912, h_aoc 0.533 -> 0.608, phi_hip_e 0.086 "
+               "-> 0.101, turnover_t_hip 0.063 -> 0.05/yr, its lower bound, then "
+               "fixed; models/calibration/README.md): ")
 KNOWN_UNMET = {
     "S12": "formation marker needs ~2 weeks after reloading: P1NP follows "
            "active osteoblast numbers, and the precursor pool refills over "
            "~2 weeks; an osteoblast activity layer like the osteoclast one "
            "(tried: aOB = max(Dis, 1)^-h) reaches only ~45 % of the rise in "
            "the first week and pushes P1NP further above preflight later",
-    "EV4": "complete lasting disuse: -11.2 % at 1 y, -23.6 % at 3 y (refit "
-           "branch, merged model; -11.1 / -25.1 after the dmabca refit; "
+    "EV4": "complete lasting disuse: -11.4 % at 1 y, -23.6 % at 3 y (refit2; "
+           "-11.2 / -23.6 on the refit branch's merged model; -11.1 / -25.1 after the dmabca refit; "
            "BMD_wb_pct is now the spine/hip mean): the 3-year "
            "loss is in range, but year 3 still loses more than a fifth of "
            "year 1. A mechanostat gentle enough to keep losing bone at 0.38 g "
            "(m_mech 3, Carter & Hayes) does not level off; a disuse floor "
            "(marrow adiposity, a lower set point) would be a separate "
            "mechanism, not done",
-    "DMABcaT": "ionized Ca nadir -6.35 % on day 8 of denosumab with the "
-               "trials' supplements (trials -2..-4 %; -10.8 % before issue 17's "
+    "DMABcaT": "ionized Ca nadir -7.06 % on day 8 of denosumab with the "
+               "trials' supplements (refit2; -6.75 % on the merged model before "
+               "it, -6.35 % before the calcium and romobrake merges; "
+               "trials -2..-4 %; -10.8 % before issue 17's "
                "modelca branch): bone takes up ~9.4 mmol/day more Ca than it "
                "gives for two months (formation of the sites resorbed before "
                "the drug goes on, seed S13); gut, kidney and the "
@@ -176,7 +183,7 @@ KNOWN_UNMET = {
                "cover it at -6 %; a larger e_ex would reach -5 % (0.5) but "
                "contradicts the alendronate urinary Ca data (ALNuCa) and "
                "Makras's PTH (DMABpth) (models/README.md, modelca)",
-    "DMABsupp": "PTH +50.7 % at day 30 with 2 g/day of calcium carbonate "
+    "DMABsupp": "PTH +57.3 % at day 30 (refit2; +50.7 before) with 2 g/day of calcium carbonate "
                 "(800 mg calcium) in the first month (Makras 2013 -3.0 +- 4.7 %; "
                 "+17.2 % while the supplement was read as 2 g of calcium, before "
                 "issue 17's hipparams branch; +45.2 % before the modelca "
@@ -184,8 +191,9 @@ KNOWN_UNMET = {
                 "formation period lasts months (DMABpth met), and a "
                 "second gram of calcium a day covers only part of it in the "
                 "model",
-    "ROMOca": "ionized Ca minimum -13.0 % under romosozumab with the "
-              "trials' supplements on day ~44 (limit -10 %; -19.4 % on the "
+    "ROMOca": "ionized Ca minimum -12.5 % under romosozumab with the "
+              "trials' supplements on day 46 (refit2; -14.8 % on the merged "
+              "model before it, -13.0 % after the refit branch; limit -10 %; -19.4 % on the "
               "modelca branch, -27.1 % before it, -10.9 % before the dmabca "
               "branch): the refit branch's osteoblast response (reservoir "
               "depletion off, kappa_B and Kd_romo refitted) lowered the P1NP "
@@ -193,19 +201,21 @@ KNOWN_UNMET = {
               "mineral demand of the formation that the remodelling cycle "
               "keeps up while resorption falls is smaller, but still more than "
               "gut, kidney and bone's osteoclast-independent release cover",
-    "ROMOcaT": "see ROMOca: minimum -13.0 % on day 44, -5.45 % on day 180 "
+    "ROMOcaT": "see ROMOca: minimum -12.46 % on day 46, -1.62 % on day 180 "
+               "(refit2; -13.0 / -5.45 after the refit branch) "
                "(small transient decreases in the trials; -19.4 % before the "
                "refit branch's refit)",
-    "SITEhipQCT": REFIT_NOTE + "hip trabecular -1.33, cortical -0.736 %%/month in "
-                  "flight (Lang 2004 QCT -2.2..-2.7 and -0.4..-0.5; -2.03 / "
-                  "-0.683 before the merge): the refit of the merged model put "
+    "SITEhipQCT": REFIT_NOTE + "hip trabecular -1.14, cortical -0.795 %%/month in "
+                  "flight (refit2, turnover_t_hip at 0.05/yr, phi_hip_e 0.101; "
+                  "-1.33 / -0.736 after the refit branch; Lang 2004 QCT -2.2..-2.7 "
+                  "and -0.4..-0.5; -2.03 / -0.683 before the merge): the refit of the merged model put "
                   "the hip's trabecular turnover at 0.063/yr (Gauss-Newton SD "
                   "x1.8; 0.100 before) and the endocortical envelope "
                   "(phi_hip_e 0.086, counted as cortex) carries more of the "
                   "hip's loss" % (),
     # Issue 17, site branch (see SITE_NOTE): the new misses, each with its number.
     "S3": SITE_NOTE + "the weight-bearing mean of lumbar spine and total hip "
-          "(BMD_wb_pct) falls -6.67 % in 6 months (refit of the merged model; "
+          "(BMD_wb_pct) falls -6.72 % in 6 months (refit2; -6.67 after the refit branch; "
           "-7.02 on the modelhip branch) (seed 8-12 %, 'site "
           "dependent, large spread'; -7.0 % before the dmabca branch); "
           "before the site branch BMD_wb_pct was the trabecular "
@@ -215,21 +225,22 @@ KNOWN_UNMET = {
           "and trochanter -6.8 / -9.2) and -6.9 % (Lang 2004: -5.3 / -8.6), "
           "so the seed's 8-12 % is not what the site studies report",
     "S11": SITE_NOTE + "whole-skeleton CTX overshoots in the first 2 weeks "
-           "(+43.8 % on day 10, +34.3 % on day 60; refit of the merged model, "
-           "kappa_R 2.15, h_aoc 0.53; +45.9 / +35.6 after the dmabca refit): "
+           "(+44.7 % on day 10, +36.2 % on day 60, refit2, kappa_R 1.91, h_aoc 0.61; "
+           "+43.8 / +34.3 after the refit branch, kappa_R 2.15, h_aoc 0.53; +45.9 / +35.6 after the dmabca refit): "
            "the fast osteoclast-activity layer (aOC) "
            "responds before the osteoclast pool re-equilibrates",
-    "INFLIGHTctx": "the in-flight plateau is +19.8 % on flight day 170, below "
-                   "day 14's +46.4 % (shipped parameters, inflight branch): "
+    "INFLIGHTctx": "the in-flight plateau is +21.9 % on flight day 170, below "
+                   "day 14's +47.2 % (refit2, with these two rows fitted; +19.8 / "
+                   "+46.4 at the inflight branch's parameters): "
                    "the marker is bone_c alone (f_wb_c 0.16 of its stimulus "
                    "lost) and the osteoclast-precursor pool (r_ocp 3, tau_ocp "
                    "300 d) drains under RANKL, capping sustained "
                    "osteoclastogenesis at 1.33x baseline (models/README.md, "
                    "inflight branch)",
     # Issue 17, dmabca branch (see CYCLE_NOTE): the new misses, each with its number.
-    "denosumab12m:": CYCLE_NOTE + "lumbar spine +7.69 %% at 12 months (McClung "
-                    "2006 +3.0..+6.7; fitting row 4.85 +- 1.85, +1.5 SD; hip "
-                    "+4.20 %%; +7.65 after the dmabca refit, +7.14 on the refit "
+    "denosumab12m:": CYCLE_NOTE + "lumbar spine +7.60 %% at 12 months (refit2; McClung "
+                    "2006 +3.0..+6.7; fitting row 4.85 +- 1.85; hip "
+                    "+4.11 %%; +7.69 / +4.20 after the refit branch; +7.65 after the dmabca refit, +7.14 on the refit "
                     "branch before the merge): "
                     "closing the remodelling space (turnover x 102.5 d) is now "
                     "in the model, the classic early gain of an "
@@ -239,46 +250,78 @@ KNOWN_UNMET = {
                     "The refit branch found k_sec not identified by the rows "
                     "(0.1..3/yr within the 95 %% threshold) and no estimated "
                     "parameter lowers the gain further" % (),
-    "DMABpth6m": "PTH -9.6 % at day 180 in Makras's protocol (+34.0 % at "
-                 "day 90; Makras 2013: still raised at month 6; -18.9 % while "
+    "DMABpth6m": "PTH -10.0 % at day 180 in Makras's protocol (+40.2 % at "
+                 "day 90, refit2; -9.6 / +34.0 after the hipparams branch; Makras 2013: still raised at month 6; -18.9 % while "
                  "the supplement was read as 1 g of calcium, before issue 17's "
                  "hipparams branch; -14.7 % before the modelca branch): by "
                  "month 6 the formation period of the sites resorbed before the "
                  "drug is over (P1NP -81 %), and the supplement (700 -> 1100 "
                  "mg/day) alone lowers the rest-state PTH",
-    "ALNshortCTX": "CTX -26.9 %% 9 months after 6 months of 20 mg/day "
+    "ALNshortCTX": "CTX -24.8 %% 9 months after 6 months of 20 mg/day "
+                   "(refit2; -26.9 on the flex branch) "
                    "(back to pretreatment in the 1994 trial; -13.8 %% before "
                    "issue 17's flex branch, whose retention keeps the "
                    "suppression longer; the same change brings the year-off "
                    "BMD of ALNshortBMD and ALNoff1y closer): the model's "
                    "suppression saturates (EC50_aln 0.25 mg), so a short "
                    "course leaves almost as much suppression as 2 years" % (),
-    "ALNoff1y": "spine -1.20 points vs placebo in the year after stopping 2 "
+    "ALNoff1y": "spine -1.22 points (refit2; -1.20 on the flex branch) vs placebo in the year after stopping 2 "
                 "years of 70 mg weekly (Stock 1997: -0.2 / +0.8 after 5 / 10 mg "
                 "daily; -2.22 before issue 17's flex branch, whose retention "
                 "(local re-binding, release at the cancellous turnover) keeps "
-                "CTX at -35.5 %% one year off, was -17.7 %%): what remains is "
+                "CTX at -33.2 %% one year off (refit2; -35.5 on the flex branch), was -17.7 %%): what remains is "
                 "likely the remodelling space reopening as resorption "
                 "recovers rather than the drug's washout; a larger f_reb_aln "
                 "moves it little (0.8: about -0.9 points in a trial-protocol "
                 "run)" % (),
-    "ALN3m": CYCLE_NOTE + "alendronate resorption marker -43.1 %% at 3 months "
-             "(-45..-70; -41.7 after the dmabca refit): h_aoc refitted 0.468 -> "
-             "0.562 -> 0.533, kappa_R 1.26 -> 2.19 -> 2.15" % (),
-    # Issue 17, refit branch (see REFIT_NOTE): the new misses, each with its number.
-    # S17c (markers below preflight 6-12 months after landing) and S16 (bone
-    # half-recovery 4-9 months after muscle) were known unmet since the refit
-    # branch; met since issue 17's landing branch (microdamage-targeted
-    # resorption, a_dmg): CTX -3.5 %, P1NP -0.2 % at day 450; bone 149 d,
-    # muscle 18 d. Both near their edges: recheck after the joint refit.
-    "DMAB8y": REFIT_NOTE + "denosumab spine +13.82 %% at 8 years (+12.87 at 5; "
+    "ALN3m": CYCLE_NOTE + "alendronate resorption marker -42.1 %% at 3 months "
+             "(refit2; -45..-70; -43.1 after the refit branch, -41.7 after the dmabca refit): h_aoc refitted 0.468 -> "
+             "0.562 -> 0.533 -> 0.608, kappa_R 1.26 -> 2.19 -> 2.15 -> 1.91" % (),
+    # Issue 17, refit2 (see REFIT2_NOTE): the joint refit's misses, each with its number.
+    # S16 (bone half-recovery 4-9 months after muscle) stays met after the
+    # joint refit (bone 165 d, muscle 19 d); ROMO210, unmet on the merged model
+    # before the refit (spine +14.14 %), is met (+11.84 %).
+    "S17c": REFIT2_NOTE + "CTX -3.6 %%, P1NP +0.5 %% at day 450 (270 days after "
+            "landing; the seed says both below preflight); already unmet on the "
+            "merged model before the joint refit (P1NP +0.1 %%; the landing "
+            "branch had met it alone at -0.2 %%, a_dmg fitted with the others "
+            "fixed). P1NP sits at preflight 9 months after landing: the "
+            "formation owed to the landing resorption (microdamage, a_dmg 11.3, "
+            "fixed as not identified below) still runs; none of the estimated "
+            "parameters brings it below preflight" % (),
+    "S17b": REFIT2_NOTE + "CTX -6.9 %%, P1NP +11.5 %% at day 360 (180 days after "
+            "landing; accepted +-10; +9.7 %% on the merged model before the joint "
+            "refit): the same late formation as S17c, 1.5 points beyond the "
+            "edge; which refitted parameter moved it (kappa_B lower, "
+            "g_wnt_rankl higher) was not analysed" % (),
+    "EV1": REFIT2_NOTE + "WB (spine/hip) -1.30 %% at 6 months of flight with "
+           "the ISS exercise program (ISS total hip -3.9 +- 2.4 %%; -2.61 %% on "
+           "the merged model before the joint refit, w_res 0.508): the joint "
+           "refit raised the bone-loading equivalent of resistive exercise "
+           "w_res to 0.711 (SD 0.20), pulled by the ARED-era fitting rows "
+           "leblanc2013_hip (with alendronate), gabel2022_tibia and "
+           "gabel2022_tibia_land, so the exercising crews keep more bone than "
+           "EV1's 23 astronauts did. The same in-flight load ceiling that "
+           "exint applied to muscle (Genc 2010, 0.35 of a ground session) is "
+           "assumed equal for ARED; the ARED-era rows and EV1 disagree on "
+           "the bone dose" % (),
+    "QCThip": REFIT2_NOTE + "cortical share of the 36-month denosumab hip gain "
+              "0.68 (accepted 0.5-1.0) but the trabecular gain +6.6 %% is now "
+              "below the QCT cortex's +6.8 %% (Genant 2013: larger percentage "
+              "gain in trabecular; +7.7 / +6.3 %% before the joint refit): the "
+              "refit lowered the hip's trabecular turnover to its bound (0.05/yr; "
+              "less remodelling space to close) and raised the endocortical "
+              "envelope counted as QCT cortex (phi_hip_e 0.086 -> 0.101)" % (),
+    "DMAB8y": REFIT_NOTE + "denosumab spine +14.45 %% at 8 years (+13.31 at 5; refit2; "
+              "+13.82 / +12.87 after the refit branch; "
               "FREEDOM extension 18.4 %%, accepted 14.7..22.1; met before the "
               "refit branch: the 5-year spine was +13.9); which refitted "
               "parameter costs most was not analysed. k_sec (fixed at 0.3/yr, "
               "not identified: 0.1..3/yr) sets the gain after year 3" % (),
-    "SITEhip": REFIT_NOTE + "total hip -1.27 %%/month in flight (Lang 2004 "
+    "SITEhip": REFIT_NOTE + "total hip -1.29 %%/month in flight (refit2, turnover_t_hip at "
+               "its lower bound 0.05/yr, then fixed; -1.27 after the refit branch; Lang 2004 "
                "-1.4..-1.5, accepted from -1.3; -1.40 on the modelhip branch "
-               "before this refit): the 42 rows put the hip's trabecular "
+               "before that refit): the 42 rows put the hip's trabecular "
                "turnover at 0.063/yr (SD x1.8): the drug hip rows (McClung "
                "2006 denosumab +1.7 SD, alendronate +1.05 SD) pull it down, "
                "the flight rows up (Lang 2004 hip -8.57 %% at 180 d)" % (),
