@@ -90,16 +90,25 @@ static double bare(muskx_scenario *sc, int reps) {
 }
 
 /* An ensemble of the crew: the scenario, two traits varied, its reported
-   columns, muskx ensemble's memory budget; NULL on failure. */
+   columns, muskx ensemble's memory budget; NULL on failure. kappa_R is
+   drawn around the shipped model's value (the calibration fit's, written
+   into the model), read from the model so the bench follows a refit. */
 static muskx_ensemble *crew(muskx_scenario *sc) {
   int nr = muskx_scenario_report_count(sc);
   const char *names[64];
   muskx_ensemble *e = NULL;
+  const muskx_model *m = muskx_scenario_model(sc);
+  int ik = muskx_model_find(m, MUSKX_PARAMETER, "kappa_R");
+  double kappa_r = ik < 0 ? -1 : muskx_model_default(m, MUSKX_PARAMETER, ik);
   if (nr > 64) return NULL;
+  if (!(kappa_r > 0)) { /* also NAN */
+    fprintf(stderr, "bench_crew: the model has no positive kappa_R\n");
+    return NULL;
+  }
   for (int c = 0; c < nr; c++) names[c] = muskx_scenario_report_name(sc, c);
   if (muskx_ensemble_create(muskx_scenario_model(sc), &e) != MUSKX_OK ||
       muskx_ensemble_set_scenario(e, sc) != MUSKX_OK ||
-      muskx_ensemble_vary(e, "kappa_R", MUSKX_DIST_LOGNORMAL, 0.28, 0.3) !=
+      muskx_ensemble_vary(e, "kappa_R", MUSKX_DIST_LOGNORMAL, kappa_r, 0.3) !=
           MUSKX_OK ||
       muskx_ensemble_vary(e, "w_res", MUSKX_DIST_UNIFORM, 0.1, 0.4) !=
           MUSKX_OK ||

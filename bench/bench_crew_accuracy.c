@@ -40,16 +40,20 @@ static int crew(muskx_scenario *sc, int m, double rtol, double atol,
   size_t block = r->nt * (size_t)r->nr;
   r->v = malloc((size_t)m * block * sizeof *r->v);
   muskx_sim *sim = NULL;
-  if (r->v == NULL || r->nr > MAXCOL ||
-      muskx_sim_create(muskx_scenario_model(sc), &sim) != MUSKX_OK)
+  /* kappa_R's centre: the shipped model's value (as bench_crew) */
+  const muskx_model *mod = muskx_scenario_model(sc);
+  int ik = muskx_model_find(mod, MUSKX_PARAMETER, "kappa_R");
+  double kappa_r = ik < 0 ? -1 : muskx_model_default(mod, MUSKX_PARAMETER, ik);
+  if (r->v == NULL || r->nr > MAXCOL || !(kappa_r > 0) ||
+      muskx_sim_create(mod, &sim) != MUSKX_OK)
     return -1;
   long steps = 0;
   for (int i = 0; i < m; i++) {
-    /* kappa_R: lognormal(0.28, cv 0.3) from -2 to +2 sd; w_res: uniform
+    /* kappa_R: lognormal(shipped, cv 0.3) from -2 to +2 sd; w_res: uniform
        (0.1, 0.4) in golden-ratio order, so the pairs fill the square */
     double z = 4.0 * ((i + 0.5) / m - 0.5);
     double u = fmod(0.25 + 0.6180339887498949 * i, 1.0);
-    if (muskx_scenario_set(sc, "kappa_R", 0.28 * exp(0.2936 * z)) !=
+    if (muskx_scenario_set(sc, "kappa_R", kappa_r * exp(0.2936 * z)) !=
             MUSKX_OK ||
         muskx_scenario_set(sc, "w_res", 0.1 + 0.3 * u) != MUSKX_OK ||
         muskx_sim_set_tolerances(sim, rtol, atol) != MUSKX_OK ||

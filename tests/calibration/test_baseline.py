@@ -32,6 +32,7 @@ OFF = {
     "models/drugs/denosumab.yaml": {"dmab_dose": 0.0},
     "models/drugs/romosozumab.yaml": {"romo_dose": 0.0},
     "models/drugs/alendronate.yaml": {"aln_dose": 0.0},
+    "models/drugs/teriparatide.yaml": {"tptd_dose": 0.0},
 }
 
 

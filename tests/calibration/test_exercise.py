@@ -21,11 +21,15 @@ The model maps the daily dose d = intensity x f (f sessions a day) to
      are NOT held out in models/calibration/VALIDATION.md (Alkner & Tesch
      2004, 29 days: muscle volume; Ferrando 1997, 14 days: synthesis),
      two-sided; a miss of an exercise arm's size is printed as KNOWN UNMET
-     with its number and not counted (models/README.md says why).
+     with its number and not counted (models/README.md says why);
+  4. (section 5) the calibration problem's exercise conditions: the PEtab
+     wrapper, given a condition's session count and cycles, gives the
+     doses of the references of 1.
 
 Python 3 standard library only:  /usr/bin/python3 tests/calibration/test_exercise.py
 """
 import csv
+import io
 import math
 import os
 import shutil
@@ -36,6 +40,10 @@ from muskx_cli import ROOT, check, run
 
 MODEL = os.path.join(ROOT, "models", "crosstalk", "spaceflight.yaml")
 # Values in spaceflight.yaml (checked against the file below).
+# Load of a ground resistive session (1-g-equivalent) in in-flight sessions:
+# the value the bed-rest scenarios and the WISE condition use (checked below
+# against Genc 2010 and Lee 2004).
+GROUND_LOAD = 2.857
 P = {"tau_mps": 1.54, "tau_rec_b": 0.111, "N_sat_b": 15, "N_ref_b": 100,
      "f_ref_ex": 0.857142857142857}
 
@@ -144,22 +152,26 @@ def body(tmp):
     protos = [(1, 1.0, 1.0, None), (7, 0.5, 1.0, None), (2.333, 1.0, 1.0, None),
               (3.5, 0.8, 1.0, None), (6, 1.0, 1.0, None), (14, 0.6, 1.0, None),
               (21, 1.0, 1.0, None), (6, 1.0, 1.0, 5), (6, 1.0, 1.0, 15),
-              (6, 1.0, 1.0, 40), (3, 1.0, 1.0, 300)]
+              (6, 1.0, 1.0, 40), (3, 1.0, 1.0, 300),
+              # ground sessions against 1-g-equivalent loads (input
+              # exercise_resistive_load, issue 17, exint branch): the dose
+              # scales with the load, so the reference is dose x load.
+              (2.333, 1.0, GROUND_LOAD, 84), (6, 0.5, 0.4, None)]
     phases, ex, mids = [], [], []
-    for i, (spw, inten, _, reps) in enumerate(protos):
-        phases.append(("p%d" % i, 2, {"loading": 0}))
+    for i, (spw, inten, load, reps) in enumerate(protos):
+        phases.append(("p%d" % i, 2, {"loading": 0, "exercise_resistive_load": load}))
         ex.append(("p%d" % i, spw, inten, reps))
         mids.append(2 * i + 1.0)
     r = scenario(tmp, "forms", phases, ex, mids)
-    for (spw, inten, _, reps), day in zip(protos, mids):
+    for (spw, inten, load, reps), day in zip(protos, mids):
         f = spw / 7.0
-        dose = inten * f
+        dose = inten * f * load
         nb = reps if reps else P["N_ref_b"]
         want_b = dose * bone_session_factor(f) * cycles_factor(nb)
         want_m = dose * muscle_factor(f)
         got_b = r["exercise_bone_dose"][day]
         got_m = r["exercise_muscle_dose"][day]
-        tag = "%g/week at %g, %s cycles" % (spw, inten, reps or "reference")
+        tag = "%g/week at %g, %s cycles, load %g" % (spw, inten, reps or "reference", load)
         check("bone dose, %s: model = session train" % tag,
               abs(got_b - want_b) <= 2e-4 * max(want_b, 1e-3),
               "model %.6f, reference %.6f" % (got_b, want_b))
@@ -171,6 +183,22 @@ def body(tmp):
     for col in ("exercise_bone_dose", "exercise_muscle_dose"):
         check("ISS protocol (6/week): %s = 6/7 (the reference)" % col,
               abs(r[col][9.0] - 6 / 7.0) < 1e-9, "%.9f" % r[col][9.0])
+
+    # The ground/in-flight load ratio of a resistive session against its
+    # published magnitude: in flight at the device's maximum, squat foot
+    # force is 35 % of 1 g (Genc KO et al. 2010 J Biomech 43:3020,
+    # abstract: -65 %); at the same setting in 0 G, peak force 42-46 % and
+    # work 33-37 % of 1 G (Lee SMC et al. 2004 Aviat Space Environ Med
+    # 75:405, abstract). Accept 1/0.46 .. 1/0.33 for the value the
+    # bed-rest protocols use.
+    check("ground session load = 1/(in-flight share of the 1-g force), share 0.33..0.46 "
+          "(Genc 2010, Lee 2004)", 1 / 0.46 <= GROUND_LOAD <= 1 / 0.33, "%g" % GROUND_LOAD)
+    for sc in ("validation/v_br90_re.yaml", "validation/v_bbr1_rve.yaml",
+               "validation/v_br17w_ex.yaml", "bedrest_60d_exercise.yaml"):
+        with open(os.path.join(ROOT, "scenarios", sc)) as f:
+            text = f.read()
+        check("scenario %s: bed-rest sessions at the ground load %g" % (sc, GROUND_LOAD),
+              "exercise_resistive_load: %g" % GROUND_LOAD in text, sc)
 
     # 2. per-session laws against the observations they stand for.
     tau = P["tau_rec_b"]
@@ -185,8 +213,12 @@ def body(tmp):
           0.85 <= sat36 <= 1.0, "response(36)/response(1800) = %.3f" % sat36)
 
     # 3. bed rest 29 days, flywheel squats and calf presses every third day
-    # (Alkner & Tesch 2004 Acta Physiol Scand 181:345, abstract; not held out).
-    br = [("bedrest", 29, {"loading": 1, "bedrest": 1}), ("after", 1, {"loading": 1})]
+    # (Alkner & Tesch 2004 Acta Physiol Scand 181:345, abstract; not a
+    # VALIDATION.md row, but probably the held-out 90-day cohort at day 29
+    # (the same 17 men, 26-41 y, 8 exercising), so a check here and not a
+    # fitting row; issue 17, exfit branch).
+    br = [("bedrest", 29, {"loading": 1, "bedrest": 1, "exercise_resistive_load": GROUND_LOAD}),
+          ("after", 1, {"loading": 1})]
     ctrl = scenario(tmp, "alk_ctrl", br, None, [29.0])["muscle_pct"][29.0]
     exer = scenario(tmp, "alk_ex", br, [("bedrest", 7 / 3.0, 1.0, None)],
                     [29.0])["muscle_pct"][29.0]
@@ -204,7 +236,8 @@ def body(tmp):
     # (FSR = synthesis per muscle mass) unchanged with exercise and
     # significantly above the bed-rest-only group. Read on day 13.5, inside
     # the bed rest (the biopsy was taken in bed).
-    br = [("bedrest", 14, {"loading": 1, "bedrest": 1}), ("after", 1, {"loading": 1})]
+    br = [("bedrest", 14, {"loading": 1, "bedrest": 1, "exercise_resistive_load": GROUND_LOAD}),
+          ("after", 1, {"loading": 1})]
 
     def fsr(res):
         return 100 * ((1 + res["synthesis_pct"][13.5] / 100)
@@ -218,15 +251,69 @@ def body(tmp):
                 "model FSR %.1f %%" % f_ex)
 
 
+    # 5. the calibration problem's conditions carry the session pattern
+    # (issue 17, exfit branch: columns exercise_sessions_c and
+    # exercise_cycles_c of models/calibration/spaceflight/conditions.tsv).
+    # Each exercise condition, simulated through the PEtab wrapper
+    # model.yaml with the table's values, gives bone and muscle the doses
+    # of the independent session-train references above; 0 after landing.
+    petab_conditions(tmp)
+
+
+PETAB = os.path.join(ROOT, "models", "calibration", "spaceflight")
+COND_COLS = ("loading_c", "bedrest_c", "exercise_resistive_c", "exercise_aerobic_c",
+             "t_land_c", "exercise_sessions_c", "exercise_cycles_c")
+
+
+def petab_conditions(tmp):
+    with open(os.path.join(PETAB, "conditions.tsv")) as f:
+        conds = [r for r in csv.DictReader(f, delimiter="\t")
+                 if float(r["exercise_resistive_c"]) > 0]
+    check("conditions.tsv has resistive-exercise conditions with their own "
+          "session count (WISE 2005: 1/3 a day)",
+          any(abs(float(r["exercise_sessions_c"]) - 1 / 3.0) < 1e-9 for r in conds),
+          ", ".join(r["conditionId"] for r in conds))
+    for r in conds:
+        d = float(r["exercise_resistive_c"])
+        f = float(r["exercise_sessions_c"])
+        n = float(r["exercise_cycles_c"])
+        t_land = float(r["t_land_c"])
+        during = min(10.0, t_land / 2)
+        times = [during] + ([t_land + 5] if t_land < 1e6 else [])
+        args = ["simulate", os.path.join(PETAB, "model.yaml"),
+                "--times", ",".join("%r" % t for t in times),
+                "--select", "sf.ex_res_bone,sf.ex_res_musc"]
+        for c in COND_COLS:
+            args += ["--set", "%s=%s" % (c, r[c])]
+        out, _ = run(args)
+        rows = list(csv.DictReader(io.StringIO(out)))
+        got = {float(x["time"]): x for x in rows}
+        want_b = d * bone_session_factor(f) * cycles_factor(n)
+        want_m = d * muscle_factor(f)
+        gb = float(got[during]["sf.ex_res_bone"])
+        gm = float(got[during]["sf.ex_res_musc"])
+        check("PEtab condition %s (%.4g sessions a day, %g cycles): bone dose = session train"
+              % (r["conditionId"], f, n), abs(gb - want_b) <= 2e-4 * max(want_b, 1e-3),
+              "model %.6f, reference %.6f" % (gb, want_b))
+        check("PEtab condition %s: muscle dose = session train" % r["conditionId"],
+              abs(gm - want_m) <= 2e-4 * max(want_m, 1e-3),
+              "model %.6f, reference %.6f" % (gm, want_m))
+        if t_land < 1e6:
+            after = got[t_land + 5]
+            check("PEtab condition %s: no exercise after landing" % r["conditionId"],
+                  float(after["sf.ex_res_bone"]) == 0 and float(after["sf.ex_res_musc"]) == 0,
+                  "%s, %s" % (after["sf.ex_res_bone"], after["sf.ex_res_musc"]))
+
+
 def known_unmet(line, ok, detail):
     """A published outcome the model is known to miss (models/README.md,
-    "Exercise sessions": exercise's effect size is assumed, not fitted):
+    "Exercise sessions": exercise's effect size is fitted to one study):
     printed with its number and not counted; a pass counts as a pass."""
     if ok:
         check(line, True, detail)
     else:
         print("KNOWN UNMET %s: %s (models/README.md, Exercise sessions: the size of "
-              "exercise's effect, wm_res 0.3 assumed, is not fitted)" % (line, detail))
+              "exercise's effect on muscle, wm_res, is fitted to one bed-rest study, WISE 2005)" % (line, detail))
 
 
 if __name__ == "__main__":

@@ -194,6 +194,19 @@ def marker_vs(res_a, res_b, key, t):
     return 100 * ((1 + at(res_a, key, t) / 100) / (1 + at(res_b, key, t) / 100) - 1)
 
 
+def mean_rel(r, names, key, t0, t1):
+    """Mean over trial arms (runs r[name]) of rel(): a pooled arm of equal
+    size, as FLEX's continued arm (5 and 10 mg daily)."""
+    return sum(rel(r[n], key, t0, t1) for n in names) / len(names)
+
+
+def mean_at(r, names, key, t):
+    """Mean over trial arms of a % output at t (pooled arm, as mean_rel)."""
+    return sum(at(r[n], key, t) for n in names) / len(names)
+
+
+FLEX_CONT = ["sc:v_flex_continue", "sc:v_flex_continue35"]
+
 FLIGHT = {"loading": ([0, 180], [0, 1])}
 FLIGHT_EX = dict(FLIGHT, exercise_resistive=([0, 180], [1, 0]),
                  exercise_aerobic=([0, 180], [1, 0]))
@@ -289,7 +302,7 @@ CASES = [
      "%", "LeBlanc 1990: spine -3.9 %", -5.85, -1.95),
     ("V-BR-hip", ["bedrest119"], ["BMD_hip_pct"], lambda r: at(r["bedrest119"], "BMD_hip_pct", 119),
      "%", "LeBlanc 1990: femoral neck -3.6, trochanter -4.6 %", -6.9, -1.8),
-    ("V-BR-tibia", ["bedrest119"], ["BMD_tibia_pct"], lambda r: at(r["bedrest119"], "BMD_tibia_pct", 119),
+    ("V-BR-tibia", ["bedrest119"], ["BMD_tibia_whole_pct"], lambda r: at(r["bedrest119"], "BMD_tibia_whole_pct", 119),
      "%", "LeBlanc 1990: tibia -2.2 %", -3.3, -1.1),
     ("V-BR-WB", ["bedrest119"], ["BMD_wholebody_pct"], lambda r: at(r["bedrest119"], "BMD_wholebody_pct", 119),
      "%", "LeBlanc 1990: total body -1.4 %", -2.1, -0.7),
@@ -371,6 +384,17 @@ CASES = [
     ("V-FLEX-CTX", ["sc:v_flex_stop", "sc:v_flex_continue"], ["CTX_pct"],
      lambda r: marker_vs(r["sc:v_flex_stop"], r["sc:v_flex_continue"], "CTX_pct", 3652.5),
      "% (stop vs continue, year 10)", "FLEX: CTX +55.6 % vs continuing", 25, 100),
+    # V-FLEX2-*: FLEX's continued arm pooled 5 and 10 mg daily (35 / 70 mg weekly)
+    ("V-FLEX2-hip", ["sc:v_flex_stop", "sc:v_flex_continue", "sc:v_flex_continue35"], ["BMD_hip_pct"],
+     lambda r: rel(r["sc:v_flex_stop"], "BMD_hip_pct", 1826.25, 3652.5) - mean_rel(r, FLEX_CONT, "BMD_hip_pct", 1826.25, 3652.5),
+     "points (stop - pooled continue, years 5-10)", "FLEX: hip -2.4 (95 % CI -2.9..-1.8)", -3.6, -1.2),
+    ("V-FLEX2-spine", ["sc:v_flex_stop", "sc:v_flex_continue", "sc:v_flex_continue35"], ["BMD_spine_pct"],
+     lambda r: rel(r["sc:v_flex_stop"], "BMD_spine_pct", 1826.25, 3652.5) - mean_rel(r, FLEX_CONT, "BMD_spine_pct", 1826.25, 3652.5),
+     "points (stop - pooled continue, years 5-10)", "FLEX: spine -3.7 (95 % CI -4.5..-3.0)", -5.55, -1.85),
+    ("V-FLEX2-CTX", ["sc:v_flex_stop", "sc:v_flex_continue", "sc:v_flex_continue35"], ["CTX_pct"],
+     lambda r: 100 * ((1 + at(r["sc:v_flex_stop"], "CTX_pct", 3652.5) / 100)
+                      / (1 + mean_at(r, FLEX_CONT, "CTX_pct", 3652.5) / 100) - 1),
+     "% (stop vs pooled continue, year 10)", "FLEX: CTX +55.6 % vs continuing", 25, 100),
     ("V-DATA-dmab24", ["sc:v_data_dmab"], ["BMD_spine_pct"], lambda r: at(r["sc:v_data_dmab"], "BMD_spine_pct", 730.5),
      "%", "DATA: denosumab 24 months, spine +8.3 +- 3.4 %", 4.9, 11.7),
     ("V-DATASwitch", ["sc:v_dataswitch_dmab_tptd"], ["agent:teriparatide", "BMD_spine_pct"],

@@ -14,8 +14,9 @@ D(h) = (y(p + h) - y(p - h)) / 2h with h = 1e-3 |p|, Richardson-
 extrapolated, (4 D(h/2) - D(h)) / 3, from runs at rtol 1e-12: its
 truncation error is O(h^4), below 1e-7 relative even where a smooth
 max() bends sharply inside the step (calcium_pth.yaml's max(fPTH, 1),
-width 0.02, sits at its bend at the rest state: D(h) alone is off by
-8e-4 there while D(h/10) agrees with the exact sensitivity to 1e-5), plus
+width 0.02, sat at its bend at the rest state until issue 19 moved the
+bend above rest: D(h) alone was off by 8e-4 there while D(h/10) agreed
+with the exact sensitivity to 1e-5), plus
 about 3e-9 |y| / |p| (solver noise over h/2) where the solver's noise is
 as small as its tolerance; where it is not (the PEtab wrapper of the
 integrated model: D varies by 1e-4 relative between h and h/2), the
