@@ -26,10 +26,7 @@ typedef struct files {
 static void write_pair_tail(files *f, const char *k_unit, const char *u_unit,
                             const char *kk_unit, const char *s_unit,
                             const char *kbind, const char *tail) {
-  const char *base = getenv("TMPDIR");
-  snprintf(f->dir, sizeof f->dir, "%s/muskx_bind_units_XXXXXX",
-           base && *base ? base : "/tmp");
-  ck_assert_ptr_nonnull(mkdtemp(f->dir));
+  tu_tmpdir(f->dir, sizeof f->dir, "muskx_bind_units");
   snprintf(f->module, sizeof f->module, "%s/module.yaml", f->dir);
   snprintf(f->top, sizeof f->top, "%s/top.yaml", f->dir);
   FILE *fp = fopen(f->module, "w");

@@ -79,10 +79,7 @@ typedef struct files {
 
 /* The SBML above as dir/u.xml and its translation as dir/module.yaml. */
 static void write_files(files *f) {
-  const char *base = getenv("TMPDIR");
-  snprintf(f->dir, sizeof f->dir, "%s/muskx_sbml_units_XXXXXX",
-           base && *base ? base : "/tmp");
-  ck_assert_ptr_nonnull(mkdtemp(f->dir));
+  tu_tmpdir(f->dir, sizeof f->dir, "muskx_sbml_units");
   snprintf(f->sbml, sizeof f->sbml, "%s/u.xml", f->dir);
   snprintf(f->module, sizeof f->module, "%s/module.yaml", f->dir);
   snprintf(f->top, sizeof f->top, "%s/top.yaml", f->dir);

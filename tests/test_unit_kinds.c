@@ -79,10 +79,7 @@ typedef struct files {
 
 /* A module in time unit `inner` imported by a top file in `outer`. */
 static void write_pair(files *f, const char *inner, const char *outer) {
-  const char *base = getenv("TMPDIR");
-  snprintf(f->dir, sizeof f->dir, "%s/muskx_unit_kinds_XXXXXX",
-           base && *base ? base : "/tmp");
-  ck_assert_ptr_nonnull(mkdtemp(f->dir));
+  tu_tmpdir(f->dir, sizeof f->dir, "muskx_unit_kinds");
   snprintf(f->module, sizeof f->module, "%s/module.yaml", f->dir);
   snprintf(f->top, sizeof f->top, "%s/top.yaml", f->dir);
   FILE *fp = fopen(f->module, "w");

@@ -45,6 +45,14 @@ static inline muskx_access *tu_access(void) {
   return a;
 }
 
+/* Makes a fresh folder $TMPDIR/<prefix>_XXXXXX (or under /tmp) into dir, or
+   aborts the test. */
+static inline void tu_tmpdir(char *dir, size_t size, const char *prefix) {
+  const char *base = getenv("TMPDIR");
+  snprintf(dir, size, "%s/%s_XXXXXX", base && *base ? base : "/tmp", prefix);
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
 /* Loads path or aborts the test with the loader's "file:line:col: msg". */
 static inline muskx_model *tu_load(const char *path) {
   muskx_model *m = NULL;
