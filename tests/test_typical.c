@@ -9,6 +9,8 @@
  *     must take fewer steps than at atol alone (X decays to 1e-13 here,
  *     so at atol 1e-9 the solver follows it down to 1e-9); at rtol 1e-10
  *     the error must shrink with rtol (the tolerance tightens with it);
+ *   - SBML export and import keep it (the imported model runs bit for
+ *     bit as the original);
  *   - the unchanged path: the same model with the species' tolerance set
  *     back to atol through muskx_sim_set_atol_species() must give the
  *     steps and the bits of a model without `typical:`;
@@ -27,6 +29,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "muskx.h"
 #include "testutil.h"
@@ -94,6 +97,30 @@ START_TEST(set_atol_species_restores_the_unchanged_path) {
   ck_assert_int_eq(n_back, n_plain);
   ck_assert_msg(memcmp(plain, back, sizeof plain) == 0,
                 "the species' atol set back to atol must be bit-identical");
+}
+END_TEST
+
+START_TEST(typical_survives_sbml_round_trip) {
+  muskx_model *m = tu_load_text(DECAY(", typical: 1"), NULL);
+  muskx_error err;
+  memset(&err, 0, sizeof err);
+  char dir[512], path[600], *yaml = NULL;
+  tu_tmpdir(dir, sizeof dir, "muskx_typical");
+  snprintf(path, sizeof path, "%s/decay.xml", dir);
+  ck_assert_int_eq(muskx_model_export_sbml(m, path, NULL, &err), MUSKX_OK);
+  ck_assert_int_eq(muskx_sbml_to_yaml(path, &yaml, &err), MUSKX_OK);
+  remove(path);
+  rmdir(dir);
+  ck_assert_msg(strstr(yaml, "typical: 1") != NULL, "imported: %s", yaml);
+  /* the imported model runs as the original: same steps, same bits */
+  double a[NT], b[NT];
+  long na, nb;
+  decay_run(DECAY(", typical: 1"), 1e-6, 1e-9, 0, a, &na);
+  decay_run(yaml, 1e-6, 1e-9, 0, b, &nb);
+  ck_assert_int_eq(na, nb);
+  ck_assert(memcmp(a, b, sizeof a) == 0);
+  muskx_free_string(yaml);
+  muskx_model_free(m);
 }
 END_TEST
 
@@ -223,6 +250,7 @@ static Suite *suite(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, decay_against_closed_form);
   tcase_add_test(tc, set_atol_species_restores_the_unchanged_path);
+  tcase_add_test(tc, typical_survives_sbml_round_trip);
   tcase_add_test(tc, iss_crew_within_tolerance);
   suite_add_tcase(s, tc);
   return s;
