@@ -243,7 +243,7 @@ static muskx_status species_compartment(muskx__load_ctx *c, muskx__species *s,
 static muskx_status define_species(muskx__load_ctx *c, const muskx__yaml_node *v) {
   static const char *const keys[] = {"initial",  "unit",        "doc",
                                      "constant", "nonnegative", "compartment",
-                                     NULL};
+                                     "typical",  NULL};
   muskx_model *m = c->m;
   for (size_t i = 0; i < v->n; i++) {
     const muskx__yaml_node *k = v->keys[i], *val = v->items[i];
@@ -271,6 +271,15 @@ static muskx_status define_species(muskx__load_ctx *c, const muskx__yaml_node *v
       if ((n = muskx__yaml_get(val, "nonnegative", NULL)) != NULL) {
         snprintf(what, sizeof what, "'nonnegative' of %s", owner);
         if ((st = muskx__load_bool(c, n, what, &s->nonnegative)) != MUSKX_OK) return st;
+      }
+      if ((n = muskx__yaml_get(val, "typical", NULL)) != NULL) {
+        snprintf(what, sizeof what, "'typical' of %s", owner);
+        if ((st = muskx__load_number(c, n, what, &s->typical)) != MUSKX_OK) return st;
+        if (!(s->typical > 0))
+          return muskx__load_fail(c, n, MUSKX_EMODEL,
+                                  "%s must be a number > 0 (the magnitude its "
+                                  "error is measured against), got %s",
+                                  what, n->text);
       }
       if ((n = muskx__yaml_get(val, "compartment", NULL)) != NULL &&
           (st = species_compartment(c, s, n, owner)) != MUSKX_OK)

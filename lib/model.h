@@ -38,6 +38,9 @@ typedef struct muskx__species {
   int compartment;         /* index into compartments, or -1: volume 1 */
   int constant;            /* boundary species: reactions never change it */
   int nonnegative;         /* solver keeps it >= 0 */
+  double typical;          /* magnitude its error is measured against when
+                              it is smaller (absolute tolerance atol + rtol
+                              typical); 0: not given */
   int has_ode;             /* odes: gives its derivative (index in odes) */
   int algebraic;           /* determined by an `algebraic:` equation (index
                               in algebraics + 1; 0: not algebraic) */

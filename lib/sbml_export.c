@@ -886,9 +886,12 @@ static void export_model(ex *X) {
     snprintf(doc, sizeof doc, "%s%s", sp->doc ? sp->doc : "",
              sp->nonnegative ? (sp->doc && sp->doc[0] ? " (nonnegative)" : "nonnegative") : "");
     notes((SBase_t *)s2, doc, sp->unit);
+    char typ[32];
+    snprintf(typ, sizeof typ, "%.17g", sp->typical);
     muskx__sbml_kv kv[] = {{"doc", sp->doc}, {"unit", sp->unit},
-                           {"nonnegative", sp->nonnegative ? "true" : NULL}};
-    keep(X, (SBase_t *)s2, "species", kv, 3);
+                           {"nonnegative", sp->nonnegative ? "true" : NULL},
+                           {"typical", sp->typical > 0 ? typ : NULL}};
+    keep(X, (SBase_t *)s2, "species", kv, 4);
     muskx__free(id);
     muskx__free(cid);
   }

@@ -30,9 +30,10 @@ int muskx__sbml_kept_fields(SBase_t *el, sb *o, int bounds) {
   char *doc = muskx__sbml_annotation(el, "doc");
   char *unit = muskx__sbml_annotation(el, "unit");
   char *nonneg = muskx__sbml_annotation(el, "nonnegative");
+  char *typical = muskx__sbml_annotation(el, "typical");
   char *role = muskx__sbml_annotation(el, "role");
   char *mn = muskx__sbml_annotation(el, "min"), *mx = muskx__sbml_annotation(el, "max");
-  int any = doc || unit || nonneg || role || mn || mx;
+  int any = doc || unit || nonneg || typical || role || mn || mx;
   /* an exported element carries at least an empty annotation element */
   if (!any) {
     const XMLNode_t *a = SBase_getAnnotation(el);
@@ -44,6 +45,7 @@ int muskx__sbml_kept_fields(SBase_t *el, sb *o, int bounds) {
   muskx__free(doc);
   muskx__free(unit);
   muskx__free(nonneg);
+  muskx__free(typical);
   muskx__free(role);
   muskx__free(mn);
   muskx__free(mx);
@@ -51,6 +53,7 @@ int muskx__sbml_kept_fields(SBase_t *el, sb *o, int bounds) {
   kept_field(o, el, "unit", "unit", 1);
   kept_field(o, el, "doc", "doc", 1);
   kept_field(o, el, "nonnegative", "nonnegative", 0);
+  kept_field(o, el, "typical", "typical", 0);
   if (bounds) {
     kept_field(o, el, "min", "min", 0);
     kept_field(o, el, "max", "max", 0);

@@ -545,8 +545,16 @@ muskx_status muskx_sim_eval_rhs(muskx_sim *s, double t, const double *y,
   return ok(s);
 }
 
+/* A species' absolute tolerance: muskx_sim_set_atol_species()'s, else the
+   run's atol, plus rtol times the magnitude the model declares typical of
+   it (`typical:`, muskx-model(5)), so that a species that is small next to
+   that magnitude (a signal that decays towards 0, a damage index) is not
+   resolved far beyond the accuracy of what it acts on; it tightens with
+   rtol. Without `typical:` exactly atol, as before. */
 double muskx__sim_atol(const muskx_sim *s, int i) {
-  return isnan(s->atol_species[i]) ? s->atol : s->atol_species[i];
+  if (!isnan(s->atol_species[i])) return s->atol_species[i];
+  double typ = s->m->species[i].typical;
+  return typ > 0 ? s->atol + s->rtol * typ : s->atol;
 }
 
 muskx_status muskx__sim_tolerance_vectors(muskx_sim *s, int n, int *any_nonneg) {
