@@ -229,14 +229,16 @@ KNOWN_UNMET = {
            "+43.8 / +34.3 after the refit branch, kappa_R 2.15, h_aoc 0.53; +45.9 / +35.6 after the dmabca refit): "
            "the fast osteoclast-activity layer (aOC) "
            "responds before the osteoclast pool re-equilibrates",
-    "INFLIGHTctx": "the in-flight plateau is +21.9 % on flight day 170, below "
-                   "day 14's +47.2 % (refit2, with these two rows fitted; +19.8 / "
-                   "+46.4 at the inflight branch's parameters): "
-                   "the marker is bone_c alone (f_wb_c 0.16 of its stimulus "
-                   "lost) and the osteoclast-precursor pool (r_ocp 3, tau_ocp "
-                   "300 d) drains under RANKL, capping sustained "
-                   "osteoclastogenesis at 1.33x baseline (models/README.md, "
-                   "inflight branch)",
+    "INFLIGHTctx": "the in-flight plateau is +27.9 % on flight day 170, below "
+                   "day 14's +74.8 % (precursor branch: a demand-driven precursor "
+                   "supply g_ocp 0.077 and a whole-skeleton marker w_ctx_t 0.23 "
+                   "fitted; the partially unloaded compartments still fade through "
+                   "the mechanostat's strain feedback, models/README.md; +21.9 / "
+                   "+47.2 % at refit2, with these two rows fitted; +19.8 / "
+                   "+46.4 at the inflight branch's parameters, where the "
+                   "marker was bone_c alone and the precursor pool's fixed "
+                   "inflow capped sustained osteoclastogenesis at 1.33x "
+                   "baseline; models/README.md, inflight and precursor branches)",
     # Issue 17, dmabca branch (see CYCLE_NOTE): the new misses, each with its number.
     "denosumab12m:": CYCLE_NOTE + "lumbar spine +7.60 %% at 12 months (refit2; McClung "
                     "2006 +3.0..+6.7; fitting row 4.85 +- 1.85; hip "
@@ -318,13 +320,6 @@ KNOWN_UNMET = {
               "refit branch: the 5-year spine was +13.9); which refitted "
               "parameter costs most was not analysed. k_sec (fixed at 0.3/yr, "
               "not identified: 0.1..3/yr) sets the gain after year 3" % (),
-    "SITEhip": REFIT_NOTE + "total hip -1.29 %%/month in flight (refit2, turnover_t_hip at "
-               "its lower bound 0.05/yr, then fixed; -1.27 after the refit branch; Lang 2004 "
-               "-1.4..-1.5, accepted from -1.3; -1.40 on the modelhip branch "
-               "before that refit): the 42 rows put the hip's trabecular "
-               "turnover at 0.063/yr (SD x1.8): the drug hip rows (McClung "
-               "2006 denosumab +1.7 SD, alendronate +1.05 SD) pull it down, "
-               "the flight rows up (Lang 2004 hip -8.57 %% at 180 d)" % (),
 }
 
 
