@@ -151,6 +151,8 @@ typedef struct muskx__lsq {
   int *freev, *onb, *onbn; /* n each; onb: -1 lower, 1 upper, 0 inside */
   double cost;             /* 0.5 |r|^2 at x */
   int evals;
+  double radius; /* the trust radius (inf-norm of a step) a method that
+                    hands over found credible at x; 0: none */
 } muskx__lsq;
 /* Allocates t for the nfree parameters idx of full (the start; clamped
    into the box) and evaluates the start with its Jacobian; on failure
@@ -197,9 +199,8 @@ void muskx__lsq_finish(muskx__lsq *t, muskx_status st,
 /* Frees t's arrays (muskx__lsq_close's second half). */
 void muskx__lsq_free(muskx__lsq *t);
 /* Takes over `from` (finished by another method at its end point: x, r,
-   J, g, cost, the loose-Jacobian verdict and its check interval) into t
-   for f, instead of muskx__lsq_open: no call at that point again. *from
-   is emptied. */
+   J, g, cost and the loose-Jacobian verdict) into t for f, instead of
+   muskx__lsq_open: no call at that point again. *from is emptied. */
 void muskx__lsq_adopt(muskx__lsq *t, muskx__lsq *from, const muskx_fit *f,
                       muskx__fit_outcome *out);
 muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
