@@ -145,14 +145,9 @@ typedef struct muskx__lsq {
   int loose;  /* Jacobians still at MUSKX_FIT_ACCURACY_JACOBIAN (f->jac_loose
                  until a check finds the loose one wrong) */
   int since_check; /* accepted steps since the last check */
-  int passed;      /* checks the loose Jacobian has passed (the next one
-                      comes CHECK_EVERY 2^(passed - 1) steps after the
-                      last, fit_lsq_jacobian.c) */
   int *freev, *onb, *onbn; /* n each; onb: -1 lower, 1 upper, 0 inside */
   double cost;             /* 0.5 |r|^2 at x */
   int evals;
-  double radius; /* the trust radius (inf-norm of a step) a method that
-                    hands over found credible at x; 0: none */
 } muskx__lsq;
 /* Allocates t for the nfree parameters idx of full (the start; clamped
    into the box) and evaluates the start with its Jacobian; on failure
@@ -191,18 +186,6 @@ int muskx__lsq_iteration_end(muskx__fit_outcome *out, int it, int accepted,
    did) and frees t. */
 void muskx__lsq_close(muskx__lsq *t, muskx_status st,
                       muskx__fit_outcome *out);
-/* muskx__lsq_close without the freeing: the result written, t kept open
-   for another method to go on from (muskx__lsq_adopt), or freed by
-   muskx__lsq_close later. */
-void muskx__lsq_finish(muskx__lsq *t, muskx_status st,
-                       muskx__fit_outcome *out);
-/* Frees t's arrays (muskx__lsq_close's second half). */
-void muskx__lsq_free(muskx__lsq *t);
-/* Takes over `from` (finished by another method at its end point: x, r,
-   J, g, cost and the loose-Jacobian verdict) into t for f, instead of
-   muskx__lsq_open: no call at that point again. *from is emptied. */
-void muskx__lsq_adopt(muskx__lsq *t, muskx__lsq *from, const muskx_fit *f,
-                      muskx__fit_outcome *out);
 muskx_status muskx__fit_local(const muskx_fit *f, int worker, int fixed,
                               const double *x0, double *x,
                               muskx__fit_outcome *out);
@@ -230,21 +213,9 @@ muskx_status muskx__fit_restart(const muskx_fit *f, int worker, size_t k,
 muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
                                int nfree, double *full,
                                muskx__fit_outcome *out);
-/* The same, and where keep is not NULL and the run ended at a point
-   (status OK, the start did not fail) its frame is left open in *keep
-   (muskx__lsq_finish) for muskx__fit_plm_from; else keep->f is NULL. */
-muskx_status muskx__fit_dogbox_keep(const muskx_fit *f, int worker,
-                                    const int *idx, int nfree, double *full,
-                                    muskx__fit_outcome *out,
-                                    muskx__lsq *keep);
 /* fit_plm.c: projected Levenberg-Marquardt, same contract. */
 muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
                             int nfree, double *full, muskx__fit_outcome *out);
-/* The projected LM going on from another method's open frame `from`
-   (muskx__fit_dogbox_keep) at its end point, which is not evaluated
-   again; from is closed in every case. */
-muskx_status muskx__fit_plm_from(const muskx_fit *f, muskx__lsq *from,
-                                 muskx__fit_outcome *out);
 /* fit_fides.c: trust region after Fides (2-D subspace), same contract. */
 muskx_status muskx__fit_fides(const muskx_fit *f, int worker, const int *idx,
                               int nfree, double *full,

@@ -221,14 +221,6 @@ static void db_free(db *t) {
 muskx_status muskx__fit_dogbox(const muskx_fit *f, int worker, const int *idx,
                                int nfree, double *full,
                                muskx__fit_outcome *out) {
-  return muskx__fit_dogbox_keep(f, worker, idx, nfree, full, out, NULL);
-}
-
-muskx_status muskx__fit_dogbox_keep(const muskx_fit *f, int worker,
-                                    const int *idx, int nfree, double *full,
-                                    muskx__fit_outcome *out,
-                                    muskx__lsq *keep) {
-  if (keep != NULL) keep->f = NULL;
   db t;
   memset(&t, 0, sizeof t);
   int n = nfree;
@@ -239,13 +231,11 @@ muskx_status muskx__fit_dogbox_keep(const muskx_fit *f, int worker,
   const double cost0 = t.c.cost;
   if (!(delta > 0)) delta = 1;
   double hist[DB_STALL_ITERS]; /* the cost DB_STALL_ITERS iterations ago */
-  int stalled = 0; /* ended by the stall test, its last step accepted */
   for (int it = 0; it < f->maxiter; it++) {
     if (f->stall > 0 && it >= DB_STALL_ITERS &&
         hist[it % DB_STALL_ITERS] - t.c.cost <
             fmax(f->stall, DB_STALL_SHARE * (cost0 - t.c.cost))) {
       out->exit = MUSKX_FIT_NOPROGRESS;
-      stalled = 1;
       break;
     }
     hist[it % DB_STALL_ITERS] = t.c.cost;
@@ -302,16 +292,7 @@ muskx_status muskx__fit_dogbox_keep(const muskx_fit *f, int worker,
     if (muskx__lsq_iteration_end(out, it, accepted, stop)) break;
   }
 done:
-  if (keep != NULL && st == MUSKX_OK && !out->start_failed) {
-    muskx__lsq_finish(&t.c, st, out);
-    /* the radius is worth handing over only where the dogleg was still
-       taking steps (a stall); where it ended after rejected trials it
-       has shrunk to nothing and would leave the LM no step either */
-    t.c.radius = stalled ? delta : 0;
-    *keep = t.c; /* the end point's frame, for the LM phase */
-  } else {
-    muskx__lsq_close(&t.c, st, out);
-  }
+  muskx__lsq_close(&t.c, st, out);
   db_free(&t);
   return st;
 }

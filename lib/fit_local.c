@@ -147,24 +147,15 @@ static muskx_status hybrid(const muskx_fit *f, int worker, int fixed,
   /* muskx_fit_set_gain_tolerance (fit_gngain.c): in the starts' search,
      not in profiles, whose refinement needs exact inner optima */
   g.gn_stop = fixed < 0 ? f->gntol : 0;
-  /* The LM goes on from the dogleg's end point as the dogleg left it:
-     its residuals, Jacobian and the loose-Jacobian verdict
-     (fit_lsq_jacobian.c), not a new evaluation and check there (two
-     sensitivity runs that only repeated what the dogleg knew). */
-  muskx__lsq keep;
-  memset(&keep, 0, sizeof keep);
-  muskx_status st =
-      muskx__fit_dogbox_keep(&g, worker, idx, nfree, full, out, &keep);
+  muskx_status st = muskx__fit_dogbox(&g, worker, idx, nfree, full, out);
   if (st != MUSKX_OK || out->start_failed || isnan(out->nllh) ||
-      out->iters >= f->maxiter || out->exit == MUSKX_FIT_GNGAIN) {
-    if (keep.f != NULL) muskx__lsq_free(&keep);
+      out->iters >= f->maxiter || out->exit == MUSKX_FIT_GNGAIN)
     return st;
-  }
   muskx__fit_outcome o2;
   memset(&o2, 0, sizeof o2);
   g.stall = 0;
   g.maxiter = f->maxiter - out->iters;
-  st = muskx__fit_plm_from(&g, &keep, &o2);
+  st = muskx__fit_plm(&g, worker, idx, nfree, full, &o2);
   if (st != MUSKX_OK) return st;
   out->iters += o2.iters;
   out->evals += o2.evals;

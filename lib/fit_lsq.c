@@ -179,32 +179,13 @@ int muskx__lsq_iteration_end(muskx__fit_outcome *out, int it, int accepted,
   return 0;
 }
 
-void muskx__lsq_finish(muskx__lsq *t, muskx_status st,
-                       muskx__fit_outcome *out) {
+void muskx__lsq_close(muskx__lsq *t, muskx_status st,
+                      muskx__fit_outcome *out) {
   if (st == MUSKX_OK && !out->start_failed) {
     for (int k = 0; k < t->n; k++) t->full[t->idx[k]] = t->x[k];
     out->nllh = t->f->offset + t->cost;
   }
   out->evals = t->evals;
-}
-
-void muskx__lsq_adopt(muskx__lsq *t, muskx__lsq *from, const muskx_fit *f,
-                      muskx__fit_outcome *out) {
-  *t = *from;
-  memset(from, 0, sizeof *from);
-  t->f = f;
-  t->evals = 0; /* the calls of this method's run */
-  out->start_failed = 0;
-  out->exit = MUSKX_FIT_MAXITER;
-}
-
-void muskx__lsq_close(muskx__lsq *t, muskx_status st,
-                      muskx__fit_outcome *out) {
-  muskx__lsq_finish(t, st, out);
-  muskx__lsq_free(t);
-}
-
-void muskx__lsq_free(muskx__lsq *t) {
   void *all[] = {t->lo, t->hi, t->x, t->xn, t->g, t->step, t->r, t->rn,
                  t->J, t->Jn, t->jfull, t->freev, t->onb, t->onbn, t->rj,
                  t->Jl};

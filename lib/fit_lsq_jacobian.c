@@ -2,21 +2,13 @@
  * fit_lsq_jacobian.c -- a least-squares search's Jacobian at an accepted
  * point, and the safeguard on the looser Jacobian accuracy
  * (muskx_fit_set_jacobian_accuracy): at each local search's first point
- * (and again CHECK_EVERY accepted steps later, then at doubling
- * intervals while the checks pass) the Jacobian is taken at both
- * accuracies; where a column of the loose one is off by more than AGREE,
- * that search takes its Jacobians at the search's accuracy from then on.
- * The doubling: each passed check is more evidence that the loose
- * accuracy resolves this problem's sensitivities, and a check (a
- * sensitivity run at the search's accuracy, 1.6 times a loose one on
- * Boehm) at a fixed interval was about a tenth of a search's CPU; the
- * hybrid's LM phase goes on with the dogleg's verdict and interval
- * (fit_local.c), a new search (a start, a restart) checks at its
- * first point again. Every decision rests on that search's own calls, so results do
+ * (and again every CHECK_EVERY accepted steps) the Jacobian is taken at
+ * both accuracies; where a column of the loose one is off by more than
+ * AGREE, that search takes its Jacobians at the search's accuracy from
+ * then on. Every decision rests on that search's own calls, so results do
  * not depend on the thread count (docs/fitting.md, "The search's
  * Jacobian").
  */
-#include <limits.h>
 #include <math.h>
 
 #include "fit.h"
@@ -28,8 +20,8 @@
    and a column off by 0.1 turns that parameter's part of a Gauss-Newton
    step by up to about 6 degrees. */
 #define AGREE 0.1
-/* accepted steps between a search's first check and its second (then
-   twice as many after each check passed); 0: only at its first point */
+/* accepted steps between two checks of a search that passed; 0: only at
+   its first point */
 #define CHECK_EVERY 10
 
 /* the largest relative 2-norm difference of the loose Jacobian's columns
@@ -60,16 +52,13 @@ int muskx__lsq_checked_jacobian(muskx__lsq *t, double *r) {
   f->accuracy(f->accuracy_ctx, t->worker, 0);
   /* a loose run that fails (or runs over its budget) disagrees too */
   if (rc != 0 || !(column_gap(t) <= AGREE)) t->loose = 0;
-  else t->passed++;
   return 0;
 }
 
 int muskx__lsq_jacobian(muskx__lsq *t) {
   const muskx_fit *f = t->f;
   if (!t->loose) return muskx__lsq_eval(t, t->xn, t->rn, t->Jn);
-  int shift = t->passed > 1 ? t->passed - 1 : 0;
-  if (CHECK_EVERY > 0 &&
-      ++t->since_check >= (shift < 20 ? CHECK_EVERY << shift : INT_MAX))
+  if (CHECK_EVERY > 0 && ++t->since_check >= CHECK_EVERY)
     return muskx__lsq_checked_jacobian(t, t->rj);
   /* Only the step's direction depends on J; the costs the search
      compares, and the residuals it steps with, stay at the search's

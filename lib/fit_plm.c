@@ -108,51 +108,6 @@ static int trial(plm *t, int nf, double mu, double *pred_out) {
   return 0;
 }
 
-/* The damping of a fresh start (Nielsen 1999: tau = 1e-3 of the
-   scaling). */
-#define PLM_MU0 1e-3
-
-/* |p(mu)|_inf of the unprojected LM step over the free set nf (A and d
-   from normal_matrix); INFINITY when the damped matrix is singular. */
-static double step_inf(plm *t, int nf, double mu) {
-  int info = 0, one = 1;
-  memcpy(t->H, t->A, (size_t)nf * (size_t)nf * sizeof *t->H);
-  for (int a = 0; a < nf; a++) {
-    t->H[(size_t)a * nf + a] += mu * t->d[t->c.freev[a]];
-    t->p[a] = -t->c.g[t->c.freev[a]];
-  }
-  dposv_("L", &nf, &one, t->H, &nf, t->p, &nf, &info);
-  if (info != 0) return INFINITY;
-  double s = 0;
-  for (int a = 0; a < nf; a++) s = fmax(s, fabs(t->p[a]));
-  return s;
-}
-
-/* The first damping when the LM goes on from a trust-region method
-   (the hybrid's hand-over): the mu whose step is as long as that
-   method's last trust radius (the trust-region/LM correspondence, More
-   1978), so the LM starts with steps of the length the dogleg found
-   credible there instead of PLM_MU0's nearly Gauss-Newton step, whose
-   rejections and the damping's slow decay after them (a third per
-   iteration) cost plain and sensitivity runs. Never below PLM_MU0:
-   where that step is short enough it is taken. Bisection on log10 mu
-   over [PLM_MU0, 1e20] (n x n solves only, no calls). */
-static double mu_for_radius(plm *t, double radius) {
-  double pg;
-  int nf = free_set(t, &pg);
-  if (nf == 0) return PLM_MU0;
-  normal_matrix(t, nf);
-  if (step_inf(t, nf, PLM_MU0) <= radius) return PLM_MU0;
-  double a = log10(PLM_MU0), b = 20;
-  if (step_inf(t, nf, pow(10, b)) > radius) return pow(10, b);
-  for (int i = 0; i < 50 && b - a > 1e-3; i++) {
-    double c = 0.5 * (a + b);
-    if (step_inf(t, nf, pow(10, c)) > radius) a = c;
-    else b = c;
-  }
-  return pow(10, b);
-}
-
 static muskx_status plm_alloc(plm *t) {
   size_t n = (size_t)t->c.n;
   t->d = muskx__calloc(n + 1, sizeof(double));
@@ -167,32 +122,14 @@ static void plm_free(plm *t) {
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) muskx__free(all[i]);
 }
 
-static muskx_status plm_run(const muskx_fit *f, plm *tp, muskx_status st,
-                            muskx__fit_outcome *out);
-
 muskx_status muskx__fit_plm(const muskx_fit *f, int worker, const int *idx,
                             int nfree, double *full, muskx__fit_outcome *out) {
   plm t;
   memset(&t, 0, sizeof t);
   muskx_status st = muskx__lsq_open(&t.c, f, worker, idx, nfree, full, out);
-  return plm_run(f, &t, st, out);
-}
-
-muskx_status muskx__fit_plm_from(const muskx_fit *f, muskx__lsq *from,
-                                 muskx__fit_outcome *out) {
-  plm t;
-  memset(&t, 0, sizeof t);
-  muskx__lsq_adopt(&t.c, from, f, out);
-  return plm_run(f, &t, MUSKX_OK, out);
-}
-
-static muskx_status plm_run(const muskx_fit *f, plm *tp, muskx_status st,
-                            muskx__fit_outcome *out) {
-  plm t = *tp;
   if (st == MUSKX_OK && !out->start_failed) st = plm_alloc(&t);
   if (st != MUSKX_OK || out->start_failed) goto done;
-  double mu = PLM_MU0, nu = 2;
-  if (t.c.radius > 0) mu = mu_for_radius(&t, t.c.radius);
+  double mu = 1e-3, nu = 2;
   for (int it = 0; it < f->maxiter; it++) {
     double pg;
     int nf = free_set(&t, &pg);
