@@ -7,7 +7,7 @@
  * that within the bounds marks the parameter practically non-identifiable
  * there.
  *
- * Steps (issue 17: half the inner optimisations of issue 15's walk): the
+ * Steps (issue 17: 140 -> 76 inner optimisations on Boehm 2014): the
  * first is half the Gauss-Newton standard error (from J^T J at the
  * optimum) when it is available, else 2 % of the range. After each point
  * below the threshold, a quadratic through the optimum and that point
@@ -17,11 +17,14 @@
  * non-quadratic profile is still walked point by point to its bound. A
  * point whose inner optimisation fails after a grown step is retried at
  * half the step. Each point is re-optimised from the previous point's
- * solution (a continuation), and a crossing is refined by the Illinois
- * variant of regula falsi on sqrt(PL - PL_min), which is linear in theta_j
- * where the profile is quadratic (one refinement suffices there). The two
- * sides of every parameter are separate pool tasks, both walked from the
- * optimum, so the results do not depend on the thread count.
+ * solution below the threshold (a continuation from the optimum). A
+ * crossing is refined on g = sqrt(PL - PL_min) - sqrt(thr), which is
+ * linear in theta_j where the profile is quadratic (one refinement lands
+ * on it there): by inverse quadratic interpolation through the bracket
+ * and the point before it when that falls inside the bracket, else by the
+ * Illinois variant of regula falsi. The two sides of every parameter are
+ * separate pool tasks, both walked from the optimum, so two threads stay
+ * busy to the end and the results do not depend on the thread count.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -36,14 +39,17 @@
 #define REFINE_MAX 40
 /* The crossing is refined until PL is within REFINE_FTOL of the threshold
    or the bracket is REFINE_XTOL of h0 (the first step, half a standard
-   error) wide. At the crossing of a quadratic profile dPL/dtheta =
-   sqrt(2 thr)/SE = 1.96/SE (95 %), so 5e-3 on PL is 2.6e-3 SE on the
-   interval end, and the bracket bounds it by 5e-3 SE: both well inside
-   the ~2 % of an SE an interval needs, and well above the noise of each
-   point's inner optimum. Issue 15's 1e-7 and 1e-3 h0 chased that noise
-   for up to REFINE_MAX re-optimisations per side. */
-#define REFINE_XTOL 1e-2
-#define REFINE_FTOL 5e-3
+   error) wide, then read off the chord. At the crossing of a quadratic
+   profile dPL/dtheta = sqrt(2 thr)/SE = 1.96/SE (95 %), so 1e-4 on PL is
+   5e-5 SE on the interval end: far inside the ~2 % of an SE an interval
+   needs, but what the Python binding's closed-form tests ask (1e-4 of the
+   interval's width; 5e-4 on PL missed a Laplace profile, whose slope at
+   the crossing is ~1/20 of a quadratic's). It costs little: with the
+   quadratic-interpolation step most sides stop after 2 refinements.
+   Issue 15's 1e-7 chased the noise of the inner optima for up to
+   REFINE_MAX re-optimisations per side. */
+#define REFINE_XTOL 1e-3
+#define REFINE_FTOL 1e-4
 /* The predicted crossing is overshot by this factor so the next point
    brackets it; the step grows at most STEP_GROWTH-fold per point. */
 #define PREDICT_OVERSHOOT 1.05
@@ -109,8 +115,10 @@ static double walk(prof_run *r, int worker, int j, int s,
   double lo = f->lower[j], hi = f->upper[j], range = hi - lo;
   double h0 = r->h0[j], h = h0, hmax = isfinite(range) ? 0.25 * range : 1e3 * h0;
   double a = r->best[j], ra = 0; /* the last point below the threshold */
+  double w = NAN, gw = NAN;       /* the point before a, with its g */
   double sq = sqrt(r->thr);
   memcpy(x, r->best, n * sizeof *x);
+  memcpy(xa, r->best, n * sizeof *xa); /* the solution at a */
   for (int k = 0; k < r->max_points; k++) {
     if ((s < 0 && a <= lo) || (s > 0 && a >= hi)) return NAN; /* at bound */
     double v = a + s * h;
@@ -129,14 +137,26 @@ static double walk(prof_run *r, int worker, int j, int s,
     }
     if (y < *ymin) *ymin = y;
     double rise = y - r->fbest;
+    if (fabs(rise - r->thr) < REFINE_FTOL) return v; /* landed on it */
     if (rise > r->thr) { /* bracketed: refine between a and v */
       double b = v, c = v;
       double ga = sqrt(fmax(ra, 0)) - sq, gb = sqrt(rise) - sq;
+      double ta = ga, tb = gb; /* the true g at a and b (no Illinois) */
       int side = 0;
-      memcpy(xa, x, n * sizeof *xa);
       for (int it = 0; it < REFINE_MAX; it++) {
         c = a - ga * (b - a) / (gb - ga);
-        double yc = pl_at(r, worker, j, c, xa, scratch, st);
+        /* inverse quadratic interpolation through w, a and b when it
+           falls strictly inside the bracket (Brent 1973, ch. 4) */
+        if (!isnan(w) && gw != ta && gw != tb && ta != tb) {
+          double q = w * ta * tb / ((gw - ta) * (gw - tb)) +
+                     a * gw * tb / ((ta - gw) * (ta - tb)) +
+                     b * gw * ta / ((tb - gw) * (tb - ta));
+          if (q > fmin(a, b) && q < fmax(a, b)) c = q;
+        }
+        /* warm-started from the solution at a, inside the interval: the
+           inner optima followed there from the optimum */
+        memcpy(x, xa, n * sizeof *x);
+        double yc = pl_at(r, worker, j, c, x, scratch, st);
         if (*st != MUSKX_OK || add_point(p, c, yc) != 0) {
           if (*st == MUSKX_OK) *st = MUSKX_ENOMEM;
           return NAN;
@@ -146,17 +166,26 @@ static double walk(prof_run *r, int worker, int j, int s,
         if (fabs(rc - r->thr) < REFINE_FTOL) break;
         double gc = sqrt(fmax(rc, 0)) - sq;
         if (gc < 0) {
+          w = a;
+          gw = ta;
+          memcpy(xa, x, n * sizeof *xa);
           a = c;
-          ga = gc;
+          ga = ta = gc;
           if (side == -1) gb /= 2; /* Illinois */
           side = -1;
         } else {
+          w = b;
+          gw = tb;
           b = c;
-          gb = gc;
+          gb = tb = gc;
           if (side == 1) ga /= 2;
           side = 1;
         }
-        if (fabs(b - a) < REFINE_XTOL * h0) break;
+        if (fabs(b - a) < REFINE_XTOL * h0) {
+          /* the crossing of the chord of g through the bracket's ends */
+          c = a - ta * (b - a) / (tb - ta);
+          break;
+        }
       }
       return c;
     }
@@ -164,6 +193,9 @@ static double walk(prof_run *r, int worker, int j, int s,
     if (rise > 0) /* the crossing a quadratic through the optimum predicts */
       hn = fmin(hn, d * sqrt(r->thr / rise) * PREDICT_OVERSHOOT - d);
     h = fmin(fmax(hn, 0.05 * h0), hmax);
+    w = a;
+    gw = sqrt(fmax(ra, 0)) - sq;
+    memcpy(xa, x, n * sizeof *xa);
     a = v;
     ra = rise;
   }
