@@ -113,7 +113,8 @@ static double walk(prof_run *r, int worker, int j, int s,
   muskx_fit *f = r->f;
   size_t n = (size_t)f->n;
   double lo = f->lower[j], hi = f->upper[j], range = hi - lo;
-  double h0 = r->h0[j], h = h0, hmax = isfinite(range) ? 0.25 * range : 1e3 * h0;
+  double h0 = r->h0[j], h = h0;
+  double hmax = isfinite(range) ? 0.25 * range : 1e3 * h0;
   double a = r->best[j], ra = 0; /* the last point below the threshold */
   double w = NAN, gw = NAN;       /* the point before a, with its g */
   double sq = sqrt(r->thr);
