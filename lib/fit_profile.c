@@ -323,7 +323,8 @@ muskx_status muskx_fit_profile(muskx_fit *f, double level, int max_points) {
                   mins};
     f->prof_threshold = r.thr;
     st = muskx__fit_pool(f, 2 * n, profile_task, &r);
-    for (size_t j = 0; j < n && st == MUSKX_OK; j++) st = join_sides(&r, (int)j);
+    for (size_t j = 0; j < n && st == MUSKX_OK; j++)
+      st = join_sides(&r, (int)j);
   }
   if (st == MUSKX_OK) {
     f->prof_min = f->nllh[b];
