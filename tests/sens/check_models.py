@@ -124,7 +124,7 @@ def check_one(path):
     S = model.sensitivities(names, times=times, rtol=RTOL, atol=ATOL)
     base = run(model, times)
     ncols = len(model.columns)
-    worst, where = 0.0, ""
+    worst, where, kinks = 0.0, "", []
     for k, (name, kind, v, h, runs) in enumerate(chosen):
         for c in range(ncols):
             scale = max(abs(base[i][c]) for i in range(len(times)))
@@ -137,12 +137,45 @@ def check_one(path):
                 fd = fds[i]
                 diff = abs(S[i][c][k] - fd)
                 err = 0.0 if diff == 0 else diff / (REL * abs(fd) + floor + refs[i][1])
+                if err > 1.0:
+                    e1 = kink(S[i][c][k], runs, base, h, i, c, floor)
+                    if e1 is not None and e1 <= 1.0:
+                        kinks.append("d(%s)/d(%s) at t=%g" % (model.columns[c], name, times[i]))
+                        err = e1
                 if not err <= worst:
                     worst = err
                     where = ("d(%s)/d(%s) at t=%g: %.9g vs FD %.9g"
                              % (model.columns[c], name, times[i],
                                 S[i][c][k], fd))
+    if kinks:
+        where += ("; %d output(s) at a kink matched a one-sided derivative, "
+                  "first %s" % (len(kinks), kinks[0]))
     return names, worst, where
+
+
+def kink(sens, runs, base, h, i, c, floor):
+    """At a kink of the output in the parameter (a max() whose arguments
+    tie at the nominal value, e.g. the calf's max(Dm, 0) at the rest state,
+    Dm = 0 at loading 1: issue 17 muscle2), the central quotient averages
+    two different one-sided derivatives and the exact forward sensitivity
+    is one of them. Returns the error / tolerance against the nearer
+    one-sided Richardson quotient (2 D(h/2) - D(h), O(h^2), plus its own
+    error estimate |D(h) - D(h/2)|), or None when the two one-sided
+    quotients agree within their tolerances (no kink: the central check
+    stands)."""
+    up, down, up2, down2 = runs
+    sides = []
+    for far, near in ((up, up2), (down, down2)):
+        d1 = (far[i][c] - base[i][c]) / h
+        d2 = (near[i][c] - base[i][c]) / (h / 2)
+        if far is down:
+            d1, d2 = -d1, -d2
+        sides.append((2 * d2 - d1, abs(d1 - d2)))
+    (rp, ep), (rm, em) = sides
+    tol = lambda r, e: REL * abs(r) + floor + e
+    if abs(rp - rm) <= tol(rp, ep) + tol(rm, em):
+        return None
+    return min(abs(sens - r) / tol(r, e) for r, e in sides)
 
 
 def main():
@@ -172,7 +205,8 @@ def main():
         ok = worst <= 1.0 and len(names) > 0
         print("%s %s: %s; worst error / tolerance %.3g (%.1f s)%s"
               % ("ok  " if ok else "FAIL", rel, ",".join(names), worst,
-                 time.time() - t0, "" if ok else "\n     " + where))
+                 time.time() - t0, "\n     " + where
+                 if not ok or "kink" in where else ""))
         passed += ok
         failed += not ok
     print("%d passed, %d failed" % (passed, failed))
