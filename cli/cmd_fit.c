@@ -31,7 +31,7 @@
 enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
        OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_JOINT_SIGMA,
        OPT_NOMINAL, OPT_FTOL, OPT_METHOD, OPT_RESTARTS, OPT_RADIUS,
-       OPT_GNTOL, OPT_SEARCHTOL, OPT_JACTOL };
+       OPT_GNTOL, OPT_SEARCHTOL, OPT_JACTOL, OPT_PROFILE_PARAMS };
 
 /* The fit's step budget per output interval: 5x what the slowest
    published benchmark (Brannmark, Crauste: under 2000) needs at its
@@ -60,6 +60,8 @@ static const cli_option options[] = {
     {OPT_NOMINAL, "nominal-start", 0, NULL,
      "start 0 at the nominal values, N - 1 drawn starts"},
     {OPT_PROFILE, "profile", 0, NULL, "profile likelihoods and 95 % intervals"},
+    {OPT_PROFILE_PARAMS, "profile-params", 0, "P1,P2,...",
+     "profile only these estimated parameters (implies --profile)"},
     {OPT_OUTPUT, "output", 'o', "DIR", "directory for the results (created)"},
     {OPT_RTOL, "rtol", 0, "R", "relative tolerance (default 1e-8)"},
     {OPT_ATOL, "atol", 0, "A", "absolute tolerance (default 1e-8)"},
@@ -113,6 +115,7 @@ typedef struct job {
   double srtol, satol;     /* the searches' (--search-tolerance) */
   double jrtol, jatol;     /* their Jacobians' (--jacobian-tolerance) */
   long maxsteps;           /* --max-steps (the loose Jacobians': fewer) */
+  const char *profile_only; /* --profile-params: comma-separated ids */
   int *memo_kind; /* per worker: what buf holds for its last theta (eval) */
 } job;
 
@@ -331,6 +334,48 @@ static muskx_status joint_fit_at(job *j, const double *lo, const double *hi,
   return st;
 }
 
+/* --profile-params: the indices of the named estimated parameters, or
+   NULL (an unknown or repeated name is reported with the known ids). */
+static int *profile_selection(const char *path, const job *j,
+                              const char **names, int *nsel) {
+  int *sel = calloc((size_t)j->n, sizeof *sel);
+  char *list = strdup(j->profile_only);
+  if (sel == NULL || list == NULL) {
+    cli_error("out of memory");
+    goto fail;
+  }
+  *nsel = 0;
+  for (char *save = NULL, *t = strtok_r(list, ",", &save); t != NULL;
+       t = strtok_r(NULL, ",", &save)) {
+    int k = 0;
+    while (k < j->n && strcmp(names[k], t) != 0) k++;
+    if (k == j->n) {
+      cli_error("%s: --profile-params '%s': not an estimated parameter; the "
+                "estimated ones are:", path, t);
+      for (int i = 0; i < j->n; i++) fprintf(stderr, " %s", names[i]);
+      fputc('\n', stderr);
+      goto fail;
+    }
+    for (int i = 0; i < *nsel; i++)
+      if (sel[i] == k) {
+        cli_error("%s: --profile-params names '%s' twice", path, t);
+        goto fail;
+      }
+    sel[(*nsel)++] = k;
+  }
+  if (*nsel == 0) {
+    cli_error("%s: --profile-params '%s' names no parameter", path,
+              j->profile_only);
+    goto fail;
+  }
+  free(list);
+  return sel;
+fail:
+  free(list);
+  free(sel);
+  return NULL;
+}
+
 static int fit_problem(const char *path, const muskx_petab *pb, job *j,
                        long starts, unsigned long long seed, long threads,
                        int profile, long maxiter, int joint, int nominal,
@@ -343,6 +388,7 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   double *th = calloc((size_t)n, sizeof *th);
   const char **names = calloc((size_t)n, sizeof *names);
   char *p1 = NULL, *p2 = NULL;
+  int *sel = NULL, nsel = 0;
   if (!lo || !hi || !th || !names || muskx_fit_create(n, &f) != MUSKX_OK) {
     cli_error("out of memory");
     goto done;
@@ -351,6 +397,8 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
     muskx_petab_param_info(pb, k, &lo[k], &hi[k], &th[k]);
     names[k] = muskx_petab_param_id(pb, k);
   }
+  if (j->profile_only != NULL && (sel = profile_selection(path, j, names, &nsel)) == NULL)
+    goto done;
   muskx_error err;
   if (muskx_petab_nominal(pb, th, &err) != MUSKX_OK) {
     /* PEtab lets an estimated parameter go without a nominalValue: the
@@ -453,6 +501,7 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
       pf = NULL;
     }
     st = muskx_fit_set_progress(f, cli_fit_progress, (void *)"profiles");
+    if (st == MUSKX_OK) st = muskx_fit_set_profile_params(f, sel, nsel);
     if (st == MUSKX_OK) st = muskx_fit_profile(f, 0.95, 30);
     if (st != MUSKX_OK) {
       cli_error("%s: profiles: %s", path, muskx_fit_errmsg(f));
@@ -483,6 +532,7 @@ done:
   free(names);
   free(p1);
   free(p2);
+  free(sel);
   return rc;
 }
 
@@ -493,6 +543,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   long starts = 20, threads = 0, maxiter = 0, seed = 0;
   long maxsteps = FIT_MAX_STEPS;
   int profile = 0, joint = 0, nominal = 0, r;
+  const char *profile_only = NULL;
   muskx_fit_method method = MUSKX_FIT_HYBRID;
   long restarts = -1;
   double radius = 0.3, gntol = 1e-3, stol = 1e-6, jtol = JACTOL_DEFAULT;
@@ -516,6 +567,10 @@ static int run(const cli_command *self, int argc, char **argv) {
       break;
     case OPT_THREADS: bad = cli_parse_positive_long(self, p.opt, p.value, &threads); break;
     case OPT_PROFILE: profile = 1; break;
+    case OPT_PROFILE_PARAMS:
+      profile = 1;
+      profile_only = p.value;
+      break;
     case OPT_JOINT_SIGMA: joint = 1; break;
     case OPT_NOMINAL: nominal = 1; break;
     case OPT_METHOD:
@@ -594,6 +649,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   j.jrtol = fmax(j.srtol, jtol);
   j.jatol = fmax(j.satol, jtol);
   j.maxsteps = maxsteps;
+  j.profile_only = profile_only;
   j.n = muskx_petab_nparams(pb);
   j.m = muskx_petab_nmeasurements(pb);
   if (j.n < 1) {
@@ -680,7 +736,8 @@ const cli_command cli_cmd_fit = {
     "best parameters as a PEtab parameter table), starts.tsv\n"
     "(every start's result), waterfall.png, fit.png (each observable and its\n"
     "data); with --profile also profiles.tsv, profile_ci.tsv and\n"
-    "profiles.png. Prints the best llh, AIC, BIC, how many starts reached\n"
+    "profiles.png (--profile-params P1,P2: of those parameters only, the\n"
+    "others still re-optimised at each point). Prints the best llh, AIC, BIC, how many starts reached\n"
     "it, and with --profile each parameter's 95 % interval or the side on\n"
     "which it is not identifiable. A progress line on a terminal.",
     options,

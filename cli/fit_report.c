@@ -147,6 +147,7 @@ int cli_fit_write_profiles(const muskx_fit *f, const char *const *names,
   for (int j = 0; j < n; j++) {
     double lo, hi;
     int both = muskx_fit_profile_ci(f, j, &lo, &hi);
+    if (both < 0) continue; /* not profiled (--profile-params) */
     fprintf(o.fp, "%s\t%.17g\t%.17g\t%s\n", names[j], lo, hi,
             both == 1 ? "yes" : "no");
   }
@@ -162,8 +163,10 @@ typedef struct profiles_plot {
 
 static void profiles_script(FILE *g, const void *ctx) {
   const profiles_plot *p = ctx;
-  int n = muskx_fit_nparams(p->f);
-  int cols = n < 3 ? n : 3, rows = (n + cols - 1) / cols;
+  int n = muskx_fit_nparams(p->f), shown = 0;
+  for (int j = 0; j < n; j++) shown += muskx_fit_profile_npoints(p->f, j) > 0;
+  if (shown == 0) shown = 1;
+  int cols = shown < 3 ? shown : 3, rows = (shown + cols - 1) / cols;
   double best = muskx_fit_nllh(p->f, muskx_fit_best(p->f));
   fprintf(g, "set terminal pngcairo size %d,%d enhanced font 'sans,10'\n"
              "set output\n", 420 * cols, 340 * rows + 40);
@@ -185,7 +188,7 @@ static void profiles_script(FILE *g, const void *ctx) {
         "set ylabel 'nllh - best nllh'\n", g);
   for (int j = 0; j < n; j++) {
     double lo, hi;
-    muskx_fit_profile_ci(p->f, j, &lo, &hi);
+    if (muskx_fit_profile_ci(p->f, j, &lo, &hi) < 0) continue; /* not profiled */
     fputs("unset arrow\nset xlabel ", g);
     cli_gnuplot_quoted(g, p->names[j]);
     fputs(" noenhanced\nset title ", g);

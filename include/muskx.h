@@ -1332,6 +1332,15 @@ MUSKX_API int muskx_fit_exit_reason(const muskx_fit *fit, size_t k);
  */
 MUSKX_API muskx_status muskx_fit_profile(muskx_fit *fit, double level,
                                          int max_points);
+/* Which parameters muskx_fit_profile() profiles: the nparams indices in
+   params (NULL or 0: all, the default). The others keep no profile
+   (muskx_fit_profile_npoints() 0, muskx_fit_profile_ci() -1) but are
+   re-optimised at every profile point as before. A large problem can so be
+   profiled a few parameters per run. Status: EINVAL (an index outside
+   0..nparams-1, nparams < 0), ENOMEM. */
+MUSKX_API muskx_status muskx_fit_set_profile_params(muskx_fit *fit,
+                                                    const int *params,
+                                                    int nparams);
 /* Points of parameter j's profile, sorted by value (0 when none). */
 MUSKX_API size_t muskx_fit_profile_npoints(const muskx_fit *fit, int j);
 /* Copies them: values[i] of theta_j, nllh[i] (NaN where the

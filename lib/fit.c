@@ -95,6 +95,7 @@ void muskx_fit_free(muskx_fit *f) {
   muskx__free(f->upper);
   muskx__free(f->starts_table);
   muskx__free(f->first_start);
+  muskx__free(f->prof_sel);
   muskx__free(f);
 }
 

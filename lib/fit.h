@@ -70,6 +70,8 @@ struct muskx_fit {
 
   /* profiles of the last run (NULL when none) */
   muskx__fit_profile *prof; /* n */
+  int *prof_sel;            /* n flags: which parameters muskx_fit_profile
+                               profiles (NULL: all) */
   double prof_threshold;    /* chi2_1(level) / 2 */
   double prof_min;
 

@@ -61,8 +61,10 @@ typedef struct prof_run {
   double fbest, thr;
   const double *h0; /* n first steps */
   int max_points;
-  muskx__fit_profile *sides; /* 2n: the points of side k = 2 j + (s > 0) */
-  double *mins;              /* 2n: the lowest PL of each side */
+  const int *which;          /* m profiled parameters */
+  muskx__fit_profile *sides; /* 2m: the points of side k = 2 i + (s > 0) of
+                                parameter which[i] */
+  double *mins;              /* 2m: the lowest PL of each side */
 } prof_run;
 
 void muskx__fit_profiles_free(muskx_fit *f) {
@@ -224,10 +226,10 @@ static muskx_status sort_points(muskx__fit_profile *p) {
   return MUSKX_OK;
 }
 
-/* Task k walks side s = k odd ? +1 : -1 of parameter j = k / 2. */
+/* Task k walks side s = k odd ? +1 : -1 of parameter j = which[k / 2]. */
 static muskx_status profile_task(void *arg, int worker, size_t k) {
   prof_run *r = arg;
-  int j = (int)(k / 2), s = k % 2 ? 1 : -1;
+  int j = r->which[k / 2], s = k % 2 ? 1 : -1;
   size_t n = (size_t)r->f->n;
   double *x = muskx__calloc(3 * n, sizeof *x);
   if (x == NULL) return MUSKX_ENOMEM;
@@ -241,11 +243,12 @@ static muskx_status profile_task(void *arg, int worker, size_t k) {
   return st;
 }
 
-/* Joins the optimum and both sides' points of parameter j, sorted. */
-static muskx_status join_sides(prof_run *r, int j) {
+/* Joins the optimum and both sides' points of parameter which[i], sorted. */
+static muskx_status join_sides(prof_run *r, int i) {
+  int j = r->which[i];
   muskx__fit_profile *p = &r->f->prof[j];
   if (add_point(p, r->best[j], r->fbest) != 0) return MUSKX_ENOMEM;
-  for (int k = 2 * j; k < 2 * j + 2; k++)
+  for (int k = 2 * i; k < 2 * i + 2; k++)
     for (size_t i = 0; i < r->sides[k].npoints; i++)
       if (add_point(p, r->sides[k].values[i], r->sides[k].nllh[i]) != 0)
         return MUSKX_ENOMEM;
@@ -307,36 +310,42 @@ muskx_status muskx_fit_profile(muskx_fit *f, double level, int max_points) {
     return muskx__fit_err(f, MUSKX_EINVAL, "%d profile points per side: need "
                           "at least 1", max_points);
   muskx__fit_profiles_free(f);
-  size_t n = (size_t)f->n;
+  size_t n = (size_t)f->n, m = 0;
   f->prof = muskx__calloc(n, sizeof *f->prof);
   double *h0 = muskx__calloc(n, sizeof *h0);
+  int *which = muskx__calloc(n, sizeof *which);
   double *mins = muskx__calloc(2 * n, sizeof *mins);
   muskx__fit_profile *sides = muskx__calloc(2 * n, sizeof *sides);
   muskx_status st = MUSKX_OK;
-  if (f->prof == NULL || h0 == NULL || mins == NULL || sides == NULL)
+  if (f->prof == NULL || h0 == NULL || which == NULL || mins == NULL ||
+      sides == NULL)
     st = MUSKX_ENOMEM;
+  else
+    for (size_t j = 0; j < n; j++)
+      if (f->prof_sel == NULL || f->prof_sel[j]) which[m++] = (int)j;
   if (st == MUSKX_OK) st = first_steps(f, f->theta + b * n, h0);
   if (st == MUSKX_OK) {
     for (size_t j = 0; j < n; j++) f->prof[j].lower = f->prof[j].upper = NAN;
     prof_run r = {f, f->theta + b * n, f->nllh[b],
-                  gsl_cdf_chisq_Pinv(level, 1) / 2, h0, max_points, sides,
-                  mins};
+                  gsl_cdf_chisq_Pinv(level, 1) / 2, h0, max_points, which,
+                  sides, mins};
     f->prof_threshold = r.thr;
-    st = muskx__fit_pool(f, 2 * n, profile_task, &r);
-    for (size_t j = 0; j < n && st == MUSKX_OK; j++)
-      st = join_sides(&r, (int)j);
+    st = muskx__fit_pool(f, 2 * m, profile_task, &r);
+    for (size_t i = 0; i < m && st == MUSKX_OK; i++)
+      st = join_sides(&r, (int)i);
   }
   if (st == MUSKX_OK) {
     f->prof_min = f->nllh[b];
-    for (size_t k = 0; k < 2 * n; k++) f->prof_min = fmin(f->prof_min, mins[k]);
+    for (size_t k = 0; k < 2 * m; k++) f->prof_min = fmin(f->prof_min, mins[k]);
   }
   if (sides != NULL)
-    for (size_t k = 0; k < 2 * n; k++) {
+    for (size_t k = 0; k < 2 * m; k++) {
       muskx__free(sides[k].values);
       muskx__free(sides[k].nllh);
     }
   muskx__free(sides);
   muskx__free(h0);
+  muskx__free(which);
   muskx__free(mins);
   if (st != MUSKX_OK) {
     muskx__fit_profiles_free(f);
@@ -345,6 +354,34 @@ muskx_status muskx_fit_profile(muskx_fit *f, double level, int max_points) {
     return st;
   }
   f->errmsg[0] = '\0';
+  return MUSKX_OK;
+}
+
+muskx_status muskx_fit_set_profile_params(muskx_fit *f, const int *params,
+                                          int nparams) {
+  if (f == NULL) return MUSKX_EINVAL;
+  if (params == NULL || nparams == 0) {
+    muskx__free(f->prof_sel);
+    f->prof_sel = NULL;
+    return MUSKX_OK;
+  }
+  if (nparams < 0)
+    return muskx__fit_err(f, MUSKX_EINVAL, "%d profiled parameters: need at "
+                          "least 0", nparams);
+  int *sel = muskx__calloc((size_t)f->n, sizeof *sel);
+  if (sel == NULL)
+    return muskx__fit_err(f, MUSKX_ENOMEM, "out of memory selecting the "
+                          "profiled parameters");
+  for (int i = 0; i < nparams; i++) {
+    if (params[i] < 0 || params[i] >= f->n) {
+      muskx__free(sel);
+      return muskx__fit_err(f, MUSKX_EINVAL, "profiled parameter index %d: "
+                            "the fit has parameters 0..%d", params[i], f->n - 1);
+    }
+    sel[params[i]] = 1;
+  }
+  muskx__free(f->prof_sel);
+  f->prof_sel = sel;
   return MUSKX_OK;
 }
 

@@ -244,6 +244,35 @@ START_TEST(profile_interval_of_a_linear_model_is_the_wald_interval) {
 }
 END_TEST
 
+/* A profile of parameter 1 alone is the Wald interval too, and parameter
+   0 has none; bad selections are refused and leave the last selection. */
+START_TEST(a_selected_parameter_is_profiled_alone) {
+  double lo[2] = {-10, -10}, hi[2] = {10, 10}, beta[2], se[2], l, u;
+  lin_closed_form(beta, se);
+  muskx_fit *f = make_fit(2, lo, hi);
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 0, lin_res, NULL));
+  TU_FIT_OK(f, muskx_fit_run(f, 3));
+  int bad[2] = {1, 2};
+  ck_assert_int_eq(muskx_fit_set_profile_params(f, bad, 2), MUSKX_EINVAL);
+  ck_assert_ptr_nonnull(strstr(muskx_fit_errmsg(f), "index 2"));
+  ck_assert_int_eq(muskx_fit_set_profile_params(f, bad, -1), MUSKX_EINVAL);
+  int one = 1;
+  TU_FIT_OK(f, muskx_fit_set_profile_params(f, &one, 1));
+  TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
+  ck_assert_uint_eq(muskx_fit_profile_npoints(f, 0), 0);
+  ck_assert_int_eq(muskx_fit_profile_ci(f, 0, &l, &u), -1);
+  ck_assert_int_eq(muskx_fit_profile_ci(f, 1, &l, &u), 1);
+  ck_assert_double_eq_tol(l, beta[1] - Z_975 * se[1], 1e-5 * se[1]);
+  ck_assert_double_eq_tol(u, beta[1] + Z_975 * se[1], 1e-5 * se[1]);
+  /* NULL selects all again */
+  TU_FIT_OK(f, muskx_fit_set_profile_params(f, NULL, 0));
+  TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
+  ck_assert_int_eq(muskx_fit_profile_ci(f, 0, &l, &u), 1);
+  ck_assert_double_eq_tol(l, beta[0] - Z_975 * se[0], 1e-5 * se[0]);
+  muskx_fit_free(f);
+}
+END_TEST
+
 /* ---------------------------------------------------- exponential decay */
 
 typedef struct decay {
@@ -948,6 +977,7 @@ static Suite *suite(void) {
   tc = tcase_create("runs");
   tcase_add_test(tc, results_are_identical_whatever_the_thread_count);
   tcase_add_test(tc, profiles_are_identical_whatever_the_thread_count);
+  tcase_add_test(tc, a_selected_parameter_is_profiled_alone);
   tcase_add_test(tc, drawn_starts_form_a_latin_hypercube_fixed_by_the_seed);
   tcase_add_test(tc, a_first_start_is_run_first_and_the_rest_are_drawn);
   tcase_add_test(tc, a_drawn_start_that_fails_is_drawn_again);
