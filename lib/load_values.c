@@ -280,6 +280,25 @@ static muskx_status define_species(muskx__load_ctx *c, const muskx__yaml_node *v
                                   "%s must be a number > 0 (the magnitude its "
                                   "error is measured against), got %s",
                                   what, n->text);
+        /* The absolute tolerance becomes atol + rtol * typical: at the
+           default rtol 1e-6 a typical of 1e12 already lets an error of 1e6
+           (species' unit) pass, which no species measured in a sensible
+           unit wants; beyond it the error control of the species is in
+           effect switched off (silently wrong numbers). The bound relative
+           to the species' own initial value is checked once it can be
+           evaluated (model.c, check_volumes). */
+        if (s->typical > MUSKX__MAX_TYPICAL)
+          return muskx__load_fail(c, n, MUSKX_EMODEL,
+                                  "%s is %s, above the largest accepted, %g: "
+                                  "its absolute tolerance atol + rtol * "
+                                  "typical would be above %g at the default "
+                                  "rtol 1e-6, which in effect switches off "
+                                  "the species' error control; write the "
+                                  "species in a larger unit",
+                                  what, n->text, MUSKX__MAX_TYPICAL,
+                                  MUSKX__MAX_TYPICAL * 1e-6);
+        s->typical_line = n->line;
+        s->typical_col = n->col;
       }
       if ((n = muskx__yaml_get(val, "compartment", NULL)) != NULL &&
           (st = species_compartment(c, s, n, owner)) != MUSKX_OK)

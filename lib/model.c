@@ -136,7 +136,8 @@ void muskx_model_free(muskx_model *model) { muskx__model_destroy(model); }
 
 /* Volumes written as expressions can only be checked once they can be
    evaluated: at the parameters' default values, right after compiling (a
-   literal volume is checked by the loader). */
+   literal volume is checked by the loader); so can a species' `typical:`
+   against its initial value. */
 static muskx_status check_volumes(const muskx_model *m, muskx_error *err) {
   const muskx__program *p = m->program;
   double *R = muskx__calloc((size_t)p->nregs + 1, sizeof *R);
@@ -171,6 +172,32 @@ static muskx_status check_volumes(const muskx_model *m, muskx_error *err) {
     return muskx__seterr(err, MUSKX_EMODEL, &at,
                          "volume of compartment '%s' must be positive, got %g "
                          "at the parameters' default values", cp->name, v);
+  }
+  /* A species' `typical:` more than MUSKX__MAX_TYPICAL_RATIO times its
+     initial value: at the default rtol 1e-6 its absolute tolerance is at
+     least that initial value, so an error as large as the species itself
+     passes the error test (issue 17's reliability item: typical 1e300 was
+     accepted and switched the species' error control off). An initial 0
+     gives no scale; the loader's absolute bound still applies. */
+  for (int i = 0; i < m->nspecies; i++) {
+    const muskx__species *sp = &m->species[i];
+    double x0 = fabs(R[p->reg_state0 + i]);
+    if (!(sp->typical > 0) || !(x0 > 0) || !isfinite(x0) ||
+        sp->typical <= MUSKX__MAX_TYPICAL_RATIO * x0)
+      continue;
+    muskx__free(R);
+    muskx__loc at = {sp->loc.file ? sp->loc.file : m->source, sp->typical_line,
+                     sp->typical_col};
+    return muskx__seterr(err, MUSKX_EMODEL, &at,
+                         "'typical' of species '%s' is %g, more than %g times "
+                         "its initial value %g (at the parameters' default "
+                         "values): its absolute tolerance atol + rtol * "
+                         "typical would be at least that initial value at the "
+                         "default rtol 1e-6, so an error as large as the "
+                         "species itself would pass; give the magnitude it "
+                         "takes while it is small (at most %g)",
+                         sp->name, sp->typical, MUSKX__MAX_TYPICAL_RATIO,
+                         R[p->reg_state0 + i], MUSKX__MAX_TYPICAL_RATIO * x0);
   }
   muskx__free(R);
   return MUSKX_OK;

@@ -32,6 +32,15 @@ typedef struct muskx__param {
   muskx__loc loc;          /* of the name key */
 } muskx__param;
 
+/* Bounds on a species' `typical:` (muskx-model(5)): at most
+   MUSKX__MAX_TYPICAL in the species' unit (the loader), and at most
+   MUSKX__MAX_TYPICAL_RATIO times the magnitude of its initial value when
+   that is not 0 at the parameters' defaults (model.c): beyond either, its
+   absolute tolerance atol + rtol * typical at the default rtol 1e-6 is as
+   large as the species itself, i.e. no error control. */
+#define MUSKX__MAX_TYPICAL 1e12
+#define MUSKX__MAX_TYPICAL_RATIO 1e6
+
 typedef struct muskx__species {
   char *name, *unit, *doc;
   muskx__expr *initial;    /* number or expression of params/compartments */
@@ -41,6 +50,7 @@ typedef struct muskx__species {
   double typical;          /* magnitude its error is measured against when
                               it is smaller (absolute tolerance atol + rtol
                               typical); 0: not given */
+  int typical_line, typical_col; /* where `typical:` is written */
   int has_ode;             /* odes: gives its derivative (index in odes) */
   int algebraic;           /* determined by an `algebraic:` equation (index
                               in algebraics + 1; 0: not algebraic) */

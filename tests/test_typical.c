@@ -23,7 +23,12 @@
  *     between step sequences, so a column's own error is no bound), and
  *     the members must take at least 5 % fewer steps than on the
  *     unchanged path. A control run at rtol 1e-4 must break that bound,
- *     so the bound is one a loss of accuracy would cross.
+ *     so the bound is one a loss of accuracy would cross;
+ *   - the bounds on `typical:` (refused above 1e12, and above 1e6 times a
+ *     nonzero initial value at the parameters' defaults, at typical's line
+ *     and column; accepted at each bound), and why the ratio bound: at the
+ *     tolerance it gives (X(0) = 1) exp(-t) is followed with an error of
+ *     order 1e-1, against 1e-5 at typical 1.
  */
 #include <check.h>
 #include <math.h>
@@ -121,6 +126,83 @@ START_TEST(typical_survives_sbml_round_trip) {
   ck_assert(memcmp(a, b, sizeof a) == 0);
   muskx_free_string(yaml);
   muskx_model_free(m);
+}
+END_TEST
+
+/* ---- the bounds on `typical:` ------------------------------------------- */
+
+static muskx_status try_load(const char *text, muskx_error *err) {
+  muskx_model *m = NULL;
+  memset(err, 0, sizeof *err);
+  muskx_status st = muskx_model_load_string(text, strlen(text), "t.yaml", &m, err);
+  muskx_model_free(m);
+  return st;
+}
+
+/* Refused above 1e12 (any initial) and above 1e6 x |initial| (initial at
+   the parameters' defaults, when not 0), at typical's line and column;
+   accepted at each bound. */
+START_TEST(typical_bounds_refused_past_them_accepted_at_them) {
+  muskx_error err;
+  static const struct {
+    const char *extra;
+    int ok;
+  } cases[] = {
+      {", initial: 0, typical: 1e12", 1},
+      {", initial: 0, typical: 1.000001e12", 0},
+      {", initial: 0, typical: 1e300", 0},
+      {", initial: 2, typical: 2e6", 1},
+      {", initial: 2, typical: 2.000001e6", 0},
+      {", initial: -2, typical: 2.000001e6", 0},
+      {", initial: 1e-300, typical: 1", 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char text[256];
+    snprintf(text, sizeof text,
+             "muskx: 1\nmodel: {id: b}\nspecies: {X: {unit: \"1\"%s}}\n"
+             "odes: {X: -X}\n", cases[i].extra);
+    muskx_status st = try_load(text, &err);
+    if (cases[i].ok) {
+      ck_assert_msg(st == MUSKX_OK, "%s: refused: %s", cases[i].extra,
+                    err.message);
+      continue;
+    }
+    ck_assert_msg(st == MUSKX_EMODEL, "%s: accepted", cases[i].extra);
+    ck_assert_int_eq(err.line, 3);
+    /* the column of typical's value */
+    const char *at = strstr(text, "typical: ");
+    const char *nl = strstr(text, "species:");
+    ck_assert_int_eq(err.column, (int)(at - nl) + 10);
+    ck_assert_msg(strstr(err.message, "'typical' of species 'X'") != NULL &&
+                      strstr(err.message, "error") != NULL,
+                  "%s: %s", cases[i].extra, err.message);
+  }
+  /* through a parameter: initial 2 * x0 = 1e-3 at the defaults */
+  ck_assert_int_eq(try_load("muskx: 1\nmodel: {id: b}\nparameters: {x0: 5e-4}\n"
+                            "species: {X: {initial: 2 * x0, typical: 1000}}\n"
+                            "odes: {X: -X}\n", &err), MUSKX_OK);
+  ck_assert_int_eq(try_load("muskx: 1\nmodel: {id: b}\nparameters: {x0: 5e-4}\n"
+                            "species: {X: {initial: 2 * x0, typical: 1001}}\n"
+                            "odes: {X: -X}\n", &err), MUSKX_EMODEL);
+  ck_assert_int_eq(err.line, 4);
+  ck_assert_msg(strstr(err.message, "initial value 0.001") != NULL, "%s",
+                err.message);
+}
+END_TEST
+
+/* Why 1e6 x the initial value: at the default rtol 1e-6 that typical gives
+   X an absolute tolerance of its initial value, 1, and exp(-t) is then
+   followed with an error of the order of itself (against a few rtol with
+   typical 1, decay_against_closed_form). */
+START_TEST(the_ratio_bound_is_where_error_control_is_lost) {
+  double loose[NT], ok[NT];
+  long n_loose, n_ok;
+  decay_run(DECAY(""), 1e-6, 1e-9, 1e-9 + 1e-6 * 1e6, loose, &n_loose);
+  decay_run(DECAY(""), 1e-6, 1e-9, 1e-9 + 1e-6 * 1, ok, &n_ok);
+  double e_loose = max_err(loose), e_ok = max_err(ok);
+  ck_assert_msg(e_ok <= 1e-5, "tolerance 1e-6: max error %.3g", e_ok);
+  ck_assert_msg(e_loose >= 1e-2, "tolerance 1 (= X(0)): max error %.3g",
+                e_loose);
 }
 END_TEST
 
@@ -251,6 +333,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, decay_against_closed_form);
   tcase_add_test(tc, set_atol_species_restores_the_unchanged_path);
   tcase_add_test(tc, typical_survives_sbml_round_trip);
+  tcase_add_test(tc, typical_bounds_refused_past_them_accepted_at_them);
+  tcase_add_test(tc, the_ratio_bound_is_where_error_control_is_lost);
   tcase_add_test(tc, iss_crew_within_tolerance);
   suite_add_tcase(s, tc);
   return s;

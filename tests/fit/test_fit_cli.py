@@ -17,6 +17,12 @@ closed-form estimates with the sd closed-form or searched; --search-tolerance
 and --jacobian-tolerance
 (usage errors; its values reach the same optimum: tests/fit/check_boehm.py
 checks on Boehm that every start is reported at the full accuracy).
+--profile-params P1,P2 on Boehm_JProteomeRes2014 (PETAB_BENCH, default
+../shared/petab-benchmarks; skipped with a note when absent): the
+profile_ci.tsv and profiles.tsv rows of exactly those two parameters, equal
+to a full --profile run's rows (both from the nominal start, one start:
+about 9 s of CPU), and an unknown or a repeated name refused by name with
+a non-zero exit and no results.
 Prints "N passed, N failed" (scripts/run-tests.sh).
 """
 import csv
@@ -72,6 +78,66 @@ def closed_form():
 def run(args):
     return subprocess.run([MUSKX, "fit"] + args, capture_output=True,
                           text=True, timeout=300)
+
+
+BENCH = os.environ.get("PETAB_BENCH",
+                       os.path.join(ROOT, "..", "shared", "petab-benchmarks"))
+
+
+def profile_params_boehm(tmp):
+    """--profile-params against a full --profile run on Boehm."""
+    problem = os.path.join(BENCH, "Boehm_JProteomeRes2014",
+                           "Boehm_JProteomeRes2014.yaml")
+    if not os.path.exists(problem):
+        print("test_fit_cli: %s absent: --profile-params on Boehm not run"
+              % problem)
+        return
+    base = [problem, "--starts", "1", "--nominal-start", "--threads", "1"]
+    full, sub = os.path.join(tmp, "boehm-full"), os.path.join(tmp, "boehm-sub")
+    p = run(base + ["--profile", "-o", full])
+    check("Boehm --profile runs", p.returncode == 0, p.stderr)
+    # given out of the table's order: the rows come in the table's order
+    pick = ["k_phos", "k_exp_hetero"]
+    p = run(base + ["--profile-params", ",".join(pick), "-o", sub])
+    check("Boehm --profile-params runs", p.returncode == 0, p.stderr)
+    if not all(os.path.exists(os.path.join(d, "profile_ci.tsv"))
+               for d in (full, sub)):
+        check("Boehm profile_ci.tsv written", False)
+        return
+
+    def rows(d, f):
+        with open(os.path.join(d, f)) as fh:
+            lines = fh.read().splitlines()
+        return lines[0], [ln for ln in lines[1:] if ln]
+
+    hf, ci_full = rows(full, "profile_ci.tsv")
+    hs, ci_sub = rows(sub, "profile_ci.tsv")
+    names_full = [r.split("\t")[0] for r in ci_full]
+    check("Boehm --profile: every estimated parameter (9)",
+          len(ci_full) == 9 and all(q in names_full for q in pick),
+          str(names_full))
+    check("--profile-params: profile_ci.tsv lists exactly the two, in the "
+          "table's order",
+          [r.split("\t")[0] for r in ci_sub] ==
+          [q for q in names_full if q in pick], str(ci_sub))
+    # the same intervals, to the last digit written
+    want = [r for r in ci_full if r.split("\t")[0] in pick]
+    check("--profile-params: the two intervals are the full run's",
+          hs == hf and ci_sub == want, "%s vs %s" % (ci_sub, want))
+    _, pr_full = rows(full, "profiles.tsv")
+    _, pr_sub = rows(sub, "profiles.tsv")
+    want = [r for r in pr_full if r.split("\t")[0] in pick]
+    check("--profile-params: profiles.tsv holds the two profiles, the full "
+          "run's points", len(want) > 0 and pr_sub == want,
+          "%d vs %d rows" % (len(pr_sub), len(want)))
+    for arg, says in (("k_phos,k_nope", "'k_nope': not an estimated parameter"),
+                      ("k_phos,k_exp_hetero,k_phos", "names 'k_phos' twice")):
+        d = os.path.join(tmp, "boehm-bad")
+        p = run(base + ["--profile-params", arg, "-o", d])
+        check("--profile-params %s is refused with its message" % arg,
+              p.returncode != 0 and says in p.stderr and
+              not os.path.exists(os.path.join(d, "profile_ci.tsv")),
+              "exit %d: %s" % (p.returncode, p.stderr))
 
 
 def main():
@@ -234,6 +300,7 @@ def main():
             p = run([PROBLEM, "-o", tmp] + order)
             check("%s: an unused --restart-radius is a usage error" % " ".join(order),
                   p.returncode == 2 and "--restarts 0" in p.stderr, p.stderr)
+        profile_params_boehm(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))

@@ -7,6 +7,8 @@ parameter free (as joint_sigma=True, no restarts), and muskx_fit_profile()
 then steps each parameter away from that optimum on both sides,
 re-optimising the others, until nllh rises by chi2_1(level)/2, a bound
 or max_points comes first. Everything is on the parameters' scales.
+params= profiles a subset (muskx_fit_set_profile_params, as `muskx fit
+--profile-params`): the others are still re-optimised at every point.
 """
 
 import ctypes
@@ -15,7 +17,7 @@ import numbers
 
 from . import _fit
 from ._lib import lib, text
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, NameNotFoundError
 from .result import new_buffer
 
 _P, _I, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
@@ -26,6 +28,7 @@ _PROTOTYPES = {
     "muskx_fit_profile_points": (_I, [_P, _I, _DP, _DP, ctypes.c_size_t]),
     "muskx_fit_profile_ci": (_I, [_P, _I, _DP, _DP]),
     "muskx_fit_profile_min": (_D, [_P]),
+    "muskx_fit_set_profile_params": (_I, [_P, ctypes.POINTER(_I), _I]),
 }
 
 
@@ -68,6 +71,42 @@ def _point(problem, at):
     return list(buf)
 
 
+def _selection(problem, params):
+    """params: None (every parameter), or names and/or indices of estimated
+    parameters (one, or a sequence); the indices in table order."""
+    ids = problem.parameter_ids
+    if params is None:
+        return list(range(len(ids)))
+    if isinstance(params, (str, numbers.Integral)):
+        params = [params]
+    try:
+        items = list(params)
+    except TypeError:
+        raise TypeError("profile: params must be names or indices of "
+                        "estimated parameters, not %r" % (params,)) from None
+    if not items:
+        _bad("params names no parameter")
+    picked = []
+    for q in items:
+        if isinstance(q, str):
+            if q not in ids:
+                raise NameNotFoundError(
+                    "profile: params: '%s' is not an estimated parameter "
+                    "(the estimated ones: %s)" % (q, ", ".join(ids)), name=q)
+            k = ids.index(q)
+        elif isinstance(q, numbers.Integral) and not isinstance(q, bool):
+            k = int(q)
+            if not 0 <= k < len(ids):
+                _bad("params: index %d outside 0..%d" % (k, len(ids) - 1))
+        else:
+            raise TypeError("profile: params must be names or indices of "
+                            "estimated parameters, not %r" % (q,))
+        if k in picked:
+            _bad("params names '%s' twice" % ids[k])
+        picked.append(k)
+    return sorted(picked)
+
+
 def _half_chi2(level):
     """chi2_1(level) / 2 = erfinv(level)^2, by bisection on erf (the C
     library computes its own threshold; this one is only reported)."""
@@ -82,17 +121,24 @@ def _half_chi2(level):
     return x * x
 
 
-def _collect(problem, level, max_points):
+def _collect(problem, level, max_points, picked):
     ids, scales = problem.parameter_ids, problem.scales
 
     def after(fit, out):
+        if len(picked) < len(ids):
+            sel = (_I * len(picked))(*picked)
+            st = lib.muskx_fit_set_profile_params(fit, sel, len(picked))
+            if st != 0:
+                _fit._raise(st, text(lib.muskx_fit_errmsg(fit)))
         st = lib.muskx_fit_profile(fit, level, max_points)
         if st != 0:
             _fit._raise(st, text(lib.muskx_fit_errmsg(fit)))
         best = out["best"]
         nllh0 = -out["llh"][best]
-        profiles, lower, upper = [], new_buffer(len(ids)), new_buffer(len(ids))
-        for j, (pid, scale) in enumerate(zip(ids, scales)):
+        profiles = []
+        lower, upper = new_buffer(len(picked)), new_buffer(len(picked))
+        for i_out, j in enumerate(picked):
+            pid, scale = ids[j], scales[j]
             npts = lib.muskx_fit_profile_npoints(fit, j)
             v, f = (ctypes.c_double * max(npts, 1))(), \
                 (ctypes.c_double * max(npts, 1))()
@@ -107,7 +153,7 @@ def _collect(problem, level, max_points):
             for i in range(npts):
                 values[i], nllh[i] = v[i], f[i]
                 ratio[i] = f[i] if math.isnan(f[i]) else math.exp(nllh0 - f[i])
-            lower[j], upper[j] = lo.value, hi.value
+            lower[i_out], upper[i_out] = lo.value, hi.value
             profiles.append({"id": pid, "scale": scale, "values": values,
                              "nllh": nllh, "ratio": ratio,
                              "lower": lo.value, "upper": hi.value,
@@ -118,6 +164,7 @@ def _collect(problem, level, max_points):
             th[best * len(ids):(best + 1) * len(ids)]
         out["profile"] = {
             "parameter_ids": list(ids), "scales": list(scales),
+            "profiled": [ids[j] for j in picked],
             "level": level, "threshold": _half_chi2(level),
             "theta": theta, "llh": -nllh0, "nllh": nllh0,
             "profiles": profiles, "lower": lower, "upper": upper,
@@ -130,7 +177,7 @@ def _collect(problem, level, max_points):
 
 
 def run(problem, at, level=0.95, max_points=30, threads=0, rtol=1e-8,
-        atol=1e-8, max_iterations=None, max_steps=10000):
+        atol=1e-8, max_iterations=None, max_steps=10000, params=None):
     level = _number(level, "level")
     if not 0 < level < 1:
         _bad("level must lie in (0, 1) (got %r)" % level)
@@ -142,6 +189,7 @@ def run(problem, at, level=0.95, max_points=30, threads=0, rtol=1e-8,
     for name, (res, args) in _PROTOTYPES.items():
         f = getattr(lib, name)
         f.restype, f.argtypes = res, args
+    picked = _selection(problem, params)
     start = _point(problem, at)
     # a refinement of the point, not a search: one start, no restarts, no
     # gain tolerance, full accuracy (cli/cmd_fit.c joint_fit_at)
@@ -149,5 +197,5 @@ def run(problem, at, level=0.95, max_points=30, threads=0, rtol=1e-8,
                    atol=atol, max_iterations=max_iterations,
                    max_steps=max_steps, joint=True, restarts=0,
                    gain_tolerance=0.0, search_tolerance=0.0, start=start,
-                   after=_collect(problem, level, max_points))
+                   after=_collect(problem, level, max_points, picked))
     return out["profile"]

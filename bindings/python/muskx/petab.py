@@ -238,7 +238,8 @@ class Problem:
         return self._table(lib.muskx_petab_simulations_table, sim)
 
     def profile(self, at, level=0.95, max_points=30, threads=0, rtol=1e-8,
-                atol=1e-8, max_iterations=None, max_steps=10000):
+                atol=1e-8, max_iterations=None, max_steps=10000,
+                params=None):
         """Profile likelihoods and confidence intervals, as `muskx fit
         --profile`: at is a fit() result (its best start) or theta. The
         point is refined with every parameter searched, then each
@@ -253,10 +254,17 @@ class Problem:
         not_identifiable (ids), min_nllh (the lowest nllh of any profile
         point) and better_optimum (min_nllh below the optimum: more starts
         may find a better one). Values on the parameters' scales.
-        Raises InvalidArgumentError or TypeError for bad arguments."""
+        params: profile only these parameters (names in parameter_ids
+        and/or their indices; default None: all), as `muskx fit
+        --profile-params`; the others are still re-optimised at every
+        point. profiled lists the ids profiled, in table order; profiles,
+        lower, upper and identifiable hold one entry per profiled
+        parameter, in that order (parameter_ids and theta still cover all).
+        Raises InvalidArgumentError or TypeError for bad arguments,
+        NameNotFoundError for a name in params that is not estimated."""
         from . import _profile
         return _profile.run(self, at, level, max_points, threads, rtol,
-                            atol, max_iterations, max_steps)
+                            atol, max_iterations, max_steps, params)
 
     def close(self):
         """Frees the C problem (after calls under way in other threads)."""

@@ -11,6 +11,8 @@ from the data, independently of libmuskx. A copy with a parameter c that
 moves nothing has a flat profile of c: not identifiable on either side.
 With Laplace noise instead (the objective form) the profiles are those of
 least absolute deviations, computed here by enumerating the kinks.
+params= profiles a subset: its intervals and points are the full run's,
+bit for bit, and the closed-form ones.
 """
 
 import math
@@ -70,6 +72,40 @@ def closed_form():
         return 0.5 * (lo + hi)
     ci["sd"] = (cross(1e-3, hat["sd"]), cross(hat["sd"], 100.0))
     return hat, ci, nllh_beta, nllh_sd, nllh_sd(hat["sd"])
+
+
+class SelectionSpy:
+    """Records the indices Problem.profile() hands the library through
+    muskx_fit_set_profile_params (muskx._profile.lib replaced by a proxy
+    for the duration of a with block)."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __enter__(self):
+        from muskx import _profile
+        real, spy = _profile.lib, self
+
+        class Proxy:
+            def __getattr__(self, name):
+                f = getattr(real, name)
+                if name != "muskx_fit_set_profile_params":
+                    return f
+
+                class Call:
+                    def __setattr__(self, k, v):
+                        setattr(f, k, v)
+
+                    def __call__(self, fit, sel, n):
+                        spy.calls.append([sel[i] for i in range(n)])
+                        return f(fit, sel, n)
+                return Call()
+        self._module, self._real = _profile, real
+        _profile.lib = Proxy()
+        return self
+
+    def __exit__(self, *exc):
+        self._module.lib = self._real
 
 
 def values(buf):
@@ -327,6 +363,60 @@ class AProfile(unittest.TestCase):
         self.assertAlmostEqual(ends[1], hi, delta=1e-4 * (hi - lo))
         import matplotlib.pyplot as plt
         plt.close(fig)
+
+    def test_params_profiles_a_subset_as_the_full_run(self):
+        # params= (muskx_fit_set_profile_params): the profiled parameters'
+        # points and intervals are the full run's, bit for bit (the same
+        # refined optimum, the same steps), and the closed-form intervals;
+        # the others are not profiled. Names and indices, in any order.
+        hat, ci, _, _, _ = closed_form()
+        with muskx.Problem.from_petab(os.path.join(LINEAR,
+                                                   "problem.yaml")) as p:
+            r = p.fit(starts=8, seed=3, threads=1)
+            full = p.profile(r, threads=1)
+            with SelectionSpy() as spy:
+                subs = [(["a", "sd"],
+                         p.profile(r, threads=1, params=["sd", 0])),
+                        (["b"], p.profile(r, threads=1, params="b")),
+                        (["b"], p.profile(r, threads=1, params=(1,)))]
+                p.profile(r, threads=1, max_points=2)
+        # the library profiled only those (the full run sets nothing)
+        self.assertEqual(spy.calls, [[0, 2], [1], [1]])
+        self.assertEqual(full["profiled"], ["a", "b", "sd"])
+        by_id = {q["id"]: q for q in full["profiles"]}
+        for want, pr in subs:
+            self.assertEqual(pr["profiled"], want)
+            self.assertEqual([q["id"] for q in pr["profiles"]], want)
+            self.assertEqual(pr["parameter_ids"], ["a", "b", "sd"])
+            self.assertEqual(len(pr["lower"]), len(want))
+            self.assertEqual(pr["nllh"], full["nllh"])
+            for k, q in enumerate(pr["profiles"]):
+                f = by_id[q["id"]]
+                self.assertEqual((q["lower"], q["upper"]),
+                                 (f["lower"], f["upper"]), msg=q["id"])
+                self.assertEqual((pr["lower"][k], pr["upper"][k]),
+                                 (q["lower"], q["upper"]))
+                self.assertEqual(values(q["values"]), values(f["values"]))
+                self.assertEqual(values(q["nllh"]), values(f["nllh"]))
+                self.assertEqual(q["identifiable"], f["identifiable"])
+                lo, hi = ci[q["id"]]
+                self.assertAlmostEqual(q["lower"], lo, delta=1e-4 * (hi - lo))
+                self.assertAlmostEqual(q["upper"], hi, delta=1e-4 * (hi - lo))
+
+    def test_bad_params_are_refused(self):
+        with muskx.Problem.from_petab(os.path.join(LINEAR,
+                                                   "problem.yaml")) as p:
+            nominal = list(p.nominal)
+            with self.assertRaises(muskx.NameNotFoundError) as e:
+                p.profile(nominal, params=["a", "nope"])
+            self.assertIn("'nope'", str(e.exception))
+            for bad in (["a", "a"], ["b", 1], [3], [-1], []):
+                with self.assertRaises(muskx.InvalidArgumentError,
+                                       msg=str(bad)):
+                    p.profile(nominal, params=bad)
+            for bad in ([True], [1.0], 2.5, [None]):
+                with self.assertRaises(TypeError, msg=str(bad)):
+                    p.profile(nominal, params=bad)
 
     def test_bad_arguments_are_refused(self):
         with muskx.Problem.from_petab(os.path.join(LINEAR,
