@@ -325,7 +325,7 @@ int main(void) {
   tcase_add_loop_test(tc, the_jacobian_of_every_model_matches_finite_differences,
                       0, (int)l.n - nsf);
   suite_add_tcase(s, tc);
-  /* the spaceflight models: 95 % of this binary's time */
+  /* the spaceflight models: more than 90 % of this binary's CPU time */
   /* "long": a whole shipped model or a long horizon, run for its numbers;
      the plain and ASan stages run it, `make valgrind` leaves it out
      (ASan checks the same library paths for memory errors; the other
