@@ -373,11 +373,18 @@ test-asan: asan-build
 	  $(if $(filter yes,$(SEDML_FOUND)),"$(ASAN_CLI) MUSKX_BIN=build-asan/muskx /usr/bin/python3 tests/sedml/test_sedml.py")
 
 # Check must not fork under valgrind, or valgrind only sees the parent.
-# Test cases tagged "slow" (libSBML validating our exports: minutes under
-# valgrind, all inside libSBML) run in the plain and sanitizer stages only.
+# Valgrind finds the same memory errors as ASan (which runs the same tests)
+# at about 30x the cost, so it runs only the cases that are not for their
+# numbers on a whole model: left out are the cases tagged "slow" (libSBML
+# validating our exports, all inside libSBML; also left out of ASan) and
+# "long" (a whole shipped model or a long horizon, run for its numbers:
+# the shipped scenarios, the spaceflight Jacobians and round trips,
+# Robertson to 4e14, ...; they run in the plain and ASan stages). Every
+# test binary keeps cases under valgrind, on the same library code with
+# smaller models or shorter horizons.
 valgrind: lib-static
 	@$(BUILD_TESTS)
-	$(TEST_ENV) CK_FORK=no CK_EXCLUDE_TAGS=slow $(RUN_TESTS) --label valgrind \
+	$(TEST_ENV) CK_FORK=no CK_EXCLUDE_TAGS='slow long' $(RUN_TESTS) --label valgrind \
 	  --wrap '$(VALGRIND)' -- $(TEST_BIN)
 
 # The test command of the README and of .ci/run. First every build the
@@ -464,7 +471,12 @@ test-tsan: tsan-build
 # build). See scripts/run-fuzz.sh.
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-bins fuzz-corpus test-alloc test-tsan
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 20
+# 10 s per harness in make check: each run first replays the regressions
+# (tests/fuzz-regressions/NAME, which must pass) and then its whole corpus
+# (the seeds: every shipped and test model, scenario, SBML sample) before
+# it mutates anything, so a change that breaks a known or seeded input
+# fails at any length; the seconds only buy new inputs.
+FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CC ?= clang
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRC:fuzz/fuzz_%.c=%)
