@@ -1341,6 +1341,23 @@ MUSKX_API muskx_status muskx_fit_profile(muskx_fit *fit, double level,
 MUSKX_API muskx_status muskx_fit_set_profile_params(muskx_fit *fit,
                                                     const int *params,
                                                     int nparams);
+/* How a profile point's other parameters are started (default 1):
+   1 first-order -- at the first point along the tangent of the profile
+   path at the optimum, C[:, j] / C[j, j] for the Gauss-Newton covariance
+   C, later along the secant through the last two solutions, and inside a
+   bracketed crossing by interpolation between its ends' solutions, with
+   a fall-back to the zeroth-order start where the predicted start's
+   inner fit fails or ends above the zeroth-order start's nllh; 0
+   zeroth-order -- the previous solution with only theta_j moved (the
+   method before issue 17's predictor). Status: EINVAL (fit NULL). */
+MUSKX_API muskx_status muskx_fit_set_profile_predictor(muskx_fit *fit, int on);
+/* The work of parameter j's profile in the last muskx_fit_profile(): the
+   inner optimisations run, their iterations and residual/objective
+   evaluations (including the predictor's test evaluations), and the
+   points re-run from the zeroth-order start. Any pointer may be NULL.
+   Returns 0, or -1 when there is no profile of j. */
+MUSKX_API int muskx_fit_profile_work(const muskx_fit *fit, int j, int *fits,
+                                     int *iters, int *evals, int *fallbacks);
 /* Points of parameter j's profile, sorted by value (0 when none). */
 MUSKX_API size_t muskx_fit_profile_npoints(const muskx_fit *fit, int j);
 /* Copies them: values[i] of theta_j, nllh[i] (NaN where the
