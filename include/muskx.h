@@ -1318,7 +1318,9 @@ MUSKX_API int muskx_fit_exit_reason(const muskx_fit *fit, size_t k);
  * Profile likelihoods around the best start of the last run: for each
  * parameter j, theta_j is stepped away from its optimum on each side
  * (steps from the Gauss-Newton standard error, adapted to the rise of the
- * profile) and the others are re-optimised from the previous point, until
+ * profile) and the others are re-optimised from the previous point (moved
+ * along a first-order prediction of the path: see
+ * muskx_fit_set_profile_predictor()), until
  * the profile rises by more than the threshold, reaches a bound, or
  * max_points points were taken on that side. The threshold is
  * chi2_1(level)/2 (1.92 for level 0.95); where the profile crosses it, the

@@ -17,7 +17,10 @@
  * non-quadratic profile is still walked point by point to its bound. A
  * point whose inner optimisation fails after a grown step is retried at
  * half the step. Each point is re-optimised from the previous point's
- * solution below the threshold (a continuation from the optimum). A
+ * solution below the threshold (a continuation from the optimum), moved
+ * along a first-order prediction of the path (pl_at(): the tangent
+ * C[:, j] / C[j, j] at the optimum, then secants; issue 17) unless that
+ * start's nllh is higher or its fit fails. A
  * crossing is refined on g = sqrt(PL - PL_min) - sqrt(thr), which is
  * linear in theta_j where the profile is quadratic (one refinement lands
  * on it there): by inverse quadratic interpolation through the bracket
