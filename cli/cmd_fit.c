@@ -31,7 +31,8 @@
 enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
        OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_JOINT_SIGMA,
        OPT_NOMINAL, OPT_FTOL, OPT_METHOD, OPT_RESTARTS, OPT_RADIUS,
-       OPT_GNTOL, OPT_SEARCHTOL, OPT_JACTOL, OPT_PROFILE_PARAMS };
+       OPT_GNTOL, OPT_SEARCHTOL, OPT_JACTOL, OPT_PROFILE_PARAMS,
+       OPT_PROFILE_START };
 
 /* The fit's step budget per output interval: 5x what the slowest
    published benchmark (Brannmark, Crauste: under 2000) needs at its
@@ -62,6 +63,9 @@ static const cli_option options[] = {
     {OPT_PROFILE, "profile", 0, NULL, "profile likelihoods and 95 % intervals"},
     {OPT_PROFILE_PARAMS, "profile-params", 0, "P1,P2,...",
      "profile only these estimated parameters (implies --profile)"},
+    {OPT_PROFILE_START, "profile-start", 0, "first|zeroth",
+     "start a profile point's other parameters along the path's tangent or "
+     "secant (first, default) or at the previous point's solution (zeroth)"},
     {OPT_OUTPUT, "output", 'o', "DIR", "directory for the results (created)"},
     {OPT_RTOL, "rtol", 0, "R", "relative tolerance (default 1e-8)"},
     {OPT_ATOL, "atol", 0, "A", "absolute tolerance (default 1e-8)"},
@@ -116,6 +120,7 @@ typedef struct job {
   double jrtol, jatol;     /* their Jacobians' (--jacobian-tolerance) */
   long maxsteps;           /* --max-steps (the loose Jacobians': fewer) */
   const char *profile_only; /* --profile-params: comma-separated ids */
+  int profile_zeroth;       /* --profile-start zeroth */
   int *memo_kind; /* per worker: what buf holds for its last theta (eval) */
 } job;
 
@@ -502,6 +507,8 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
     }
     st = muskx_fit_set_progress(f, cli_fit_progress, (void *)"profiles");
     if (st == MUSKX_OK) st = muskx_fit_set_profile_params(f, sel, nsel);
+    if (st == MUSKX_OK)
+      st = muskx_fit_set_profile_predictor(f, !j->profile_zeroth);
     if (st == MUSKX_OK) st = muskx_fit_profile(f, 0.95, 30);
     if (st != MUSKX_OK) {
       cli_error("%s: profiles: %s", path, muskx_fit_errmsg(f));
@@ -516,6 +523,15 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
         cli_fit_plot_profiles(f, names, 1.920729410347062, p1, path) < 0)
       goto done;
     cli_fit_print_profiles(stdout, f, names);
+    int fits = 0, iters = 0, evals = 0, falls = 0;
+    for (int k = 0; k < muskx_fit_nparams(f); k++) {
+      int a, b, c, d;
+      if (muskx_fit_profile_work(f, k, &a, &b, &c, &d) == 0)
+        fits += a, iters += b, evals += c, falls += d;
+    }
+    printf("profile work (%s-order starts): %d inner fits, %d iterations, "
+           "%d evaluations, %d re-run from the zeroth-order start\n",
+           j->profile_zeroth ? "zeroth" : "first", fits, iters, evals, falls);
     if (muskx_fit_profile_min(f) < nllh - 1e-6)
       printf("note: a profile reached llh = %.17g, above the best start: "
              "more starts may find a better optimum\n",
@@ -544,6 +560,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   long maxsteps = FIT_MAX_STEPS;
   int profile = 0, joint = 0, nominal = 0, r;
   const char *profile_only = NULL;
+  int profile_zeroth = 0;
   muskx_fit_method method = MUSKX_FIT_HYBRID;
   long restarts = -1;
   double radius = 0.3, gntol = 1e-3, stol = 1e-6, jtol = JACTOL_DEFAULT;
@@ -570,6 +587,13 @@ static int run(const cli_command *self, int argc, char **argv) {
     case OPT_PROFILE_PARAMS:
       profile = 1;
       profile_only = p.value;
+      break;
+    case OPT_PROFILE_START:
+      if (strcmp(p.value, "first") == 0) profile_zeroth = 0;
+      else if (strcmp(p.value, "zeroth") == 0) profile_zeroth = 1;
+      else
+        return cli_usage_error(self, "--profile-start '%s': first or zeroth",
+                               p.value);
       break;
     case OPT_JOINT_SIGMA: joint = 1; break;
     case OPT_NOMINAL: nominal = 1; break;
@@ -650,6 +674,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   j.jatol = fmax(j.satol, jtol);
   j.maxsteps = maxsteps;
   j.profile_only = profile_only;
+  j.profile_zeroth = profile_zeroth;
   j.n = muskx_petab_nparams(pb);
   j.m = muskx_petab_nmeasurements(pb);
   if (j.n < 1) {

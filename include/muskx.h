@@ -1318,7 +1318,9 @@ MUSKX_API int muskx_fit_exit_reason(const muskx_fit *fit, size_t k);
  * Profile likelihoods around the best start of the last run: for each
  * parameter j, theta_j is stepped away from its optimum on each side
  * (steps from the Gauss-Newton standard error, adapted to the rise of the
- * profile) and the others are re-optimised from the previous point, until
+ * profile) and the others are re-optimised from the previous point (moved
+ * along a first-order prediction of the path: see
+ * muskx_fit_set_profile_predictor()), until
  * the profile rises by more than the threshold, reaches a bound, or
  * max_points points were taken on that side. The threshold is
  * chi2_1(level)/2 (1.92 for level 0.95); where the profile crosses it, the
@@ -1341,6 +1343,23 @@ MUSKX_API muskx_status muskx_fit_profile(muskx_fit *fit, double level,
 MUSKX_API muskx_status muskx_fit_set_profile_params(muskx_fit *fit,
                                                     const int *params,
                                                     int nparams);
+/* How a profile point's other parameters are started (default 1):
+   1 first-order -- at the first point along the tangent of the profile
+   path at the optimum, C[:, j] / C[j, j] for the Gauss-Newton covariance
+   C, later along the secant through the last two solutions, and inside a
+   bracketed crossing by interpolation between its ends' solutions, with
+   a fall-back to the zeroth-order start where the predicted start's
+   inner fit fails or ends above the zeroth-order start's nllh; 0
+   zeroth-order -- the previous solution with only theta_j moved (the
+   method before issue 17's predictor). Status: EINVAL (fit NULL). */
+MUSKX_API muskx_status muskx_fit_set_profile_predictor(muskx_fit *fit, int on);
+/* The work of parameter j's profile in the last muskx_fit_profile(): the
+   inner optimisations run, their iterations and residual/objective
+   evaluations (including the predictor's test evaluations), and the
+   points re-run from the zeroth-order start. Any pointer may be NULL.
+   Returns 0, or -1 when there is no profile of j. */
+MUSKX_API int muskx_fit_profile_work(const muskx_fit *fit, int j, int *fits,
+                                     int *iters, int *evals, int *fallbacks);
 /* Points of parameter j's profile, sorted by value (0 when none). */
 MUSKX_API size_t muskx_fit_profile_npoints(const muskx_fit *fit, int j);
 /* Copies them: values[i] of theta_j, nllh[i] (NaN where the

@@ -69,6 +69,7 @@ muskx_status muskx_fit_create(int nparams, muskx_fit **out) {
   f->maxiter = 1000;
   f->method = MUSKX_FIT_HYBRID;
   f->prof_min = NAN;
+  f->prof_predict = 1;
   f->restarts = 1; /* docs/fitting.md, "Restarts" */
   f->restart_radius = 0.3;
   *out = f;

@@ -22,6 +22,8 @@ typedef struct muskx__fit_profile {
   size_t npoints, cap;
   double *values, *nllh; /* sorted by value once complete */
   double lower, upper;   /* CI ends; NaN where the profile did not cross */
+  int fits, iters, evals; /* the inner optimisations' work (muskx_fit_profile_work) */
+  int fallbacks;          /* points started or re-run at the zeroth-order start */
 } muskx__fit_profile;
 
 struct muskx_fit {
@@ -72,6 +74,8 @@ struct muskx_fit {
   muskx__fit_profile *prof; /* n */
   int *prof_sel;            /* n flags: which parameters muskx_fit_profile
                                profiles (NULL: all) */
+  int prof_predict;         /* muskx_fit_set_profile_predictor: 1 first-order
+                               starts (default), 0 zeroth-order */
   double prof_threshold;    /* chi2_1(level) / 2 */
   double prof_min;
 

@@ -17,7 +17,10 @@
  * non-quadratic profile is still walked point by point to its bound. A
  * point whose inner optimisation fails after a grown step is retried at
  * half the step. Each point is re-optimised from the previous point's
- * solution below the threshold (a continuation from the optimum). A
+ * solution below the threshold (a continuation from the optimum), moved
+ * along a first-order prediction of the path (pl_at(): the tangent
+ * C[:, j] / C[j, j] at the optimum, then secants; issue 17) unless that
+ * start's nllh is higher or its fit fails. A
  * crossing is refined on g = sqrt(PL - PL_min) - sqrt(thr), which is
  * linear in theta_j where the profile is quadratic (one refinement lands
  * on it there): by inverse quadratic interpolation through the bracket
@@ -59,7 +62,10 @@ typedef struct prof_run {
   muskx_fit *f;
   const double *best; /* n */
   double fbest, thr;
-  const double *h0; /* n first steps */
+  const double *h0;  /* n first steps */
+  const double *tan; /* n x n: row j is the path's tangent dx/dtheta_j at
+                        the optimum, C[:, j] / C[j, j] (the unit vector
+                        e_j where the covariance is not available) */
   int max_points;
   const int *which;          /* m profiled parameters */
   muskx__fit_profile *sides; /* 2m: the points of side k = 2 i + (s > 0) of
@@ -95,38 +101,97 @@ static int add_point(muskx__fit_profile *p, double v, double y) {
   return 0;
 }
 
-/* PL at theta_j = v, warm-started from x (n values), whose solution
-   replaces x when it succeeds. NaN when the optimisation failed. */
-static double pl_at(prof_run *r, int worker, int j, double v, double *x,
-                    double *scratch, muskx_status *st) {
-  size_t n = (size_t)r->f->n;
+/* One inner optimisation with theta_j fixed at x0[j], from x0 into x,
+   counted into p; its nllh, NaN when it failed. */
+static double inner(prof_run *r, int worker, int j, const double *x0,
+                    double *x, muskx__fit_profile *p, muskx_status *st) {
   muskx__fit_outcome o;
-  x[j] = v;
-  *st = muskx__fit_local(r->f, worker, j, x, scratch, &o);
+  *st = muskx__fit_local(r->f, worker, j, x0, x, &o);
+  p->fits++;
+  p->iters += o.iters;
+  p->evals += o.evals;
   if (*st != MUSKX_OK || isnan(o.nllh)) return NAN;
-  memcpy(x, scratch, n * sizeof *x);
   return o.nllh;
 }
 
-/* Walks one side (s = -1 or +1) into p; returns the crossing or NaN. */
+/* A side's continuation state: the solution xa at the last accepted
+   point a (theta_j = a, below the threshold) and the direction d
+   (dx/dtheta_j, d[j] = 1) a first-order start is predicted along. */
+typedef struct path {
+  double a;
+  double *xa, *d;
+  double *z, *p, *xs; /* scratch, n each */
+} path;
+
+/* PL at theta_j = v into x (n; the solution when it succeeds), NaN when
+   the optimisation failed. The zeroth-order start z is xa with theta_j
+   moved to v; the first-order start p is xa + (v - a) d clipped into the
+   box. Both are evaluated (two evaluations) and the inner fit starts
+   from p only when its nllh is no higher than z's: where the linear
+   prediction fails (Boehm 2014: the tangent at the optimum moves a
+   parameter that sits non-identifiable at its bound into the identified
+   range, nllh +500) the point keeps the zeroth-order start. When the fit
+   from p fails, the point is re-run from z; so a wrong prediction costs
+   at most two evaluations or one more fit, never a point that the
+   zeroth-order start would have had. */
+static double pl_at(prof_run *r, int worker, int j, double v, path *q,
+                    double *x, muskx__fit_profile *pr, muskx_status *st) {
+  const muskx_fit *f = r->f;
+  size_t n = (size_t)f->n;
+  int differ = 0;
+  memcpy(q->z, q->xa, n * sizeof *q->z);
+  q->z[j] = v;
+  for (size_t i = 0; i < n; i++) {
+    double u = (int)i == j ? v : q->xa[i] + (v - q->a) * q->d[i];
+    u = u < f->lower[i] ? f->lower[i] : u > f->upper[i] ? f->upper[i] : u;
+    q->p[i] = isfinite(u) ? u : q->z[i];
+    differ |= q->p[i] != q->z[i];
+  }
+  if (!f->prof_predict || !differ) return inner(r, worker, j, q->z, x, pr, st);
+  double cp = muskx__fit_eval(f, worker, q->p);
+  double cz = muskx__fit_eval(f, worker, q->z);
+  pr->evals += 2;
+  if (isnan(cp) || cp > cz) { /* NaN cz: z fails too, p is no worse */
+    pr->fallbacks++;
+    return inner(r, worker, j, q->z, x, pr, st);
+  }
+  double y = inner(r, worker, j, q->p, x, pr, st);
+  if (*st != MUSKX_OK || !isnan(y)) return y;
+  pr->fallbacks++;
+  return inner(r, worker, j, q->z, x, pr, st);
+}
+
+/* The secant through the solutions xa at a and xb at b (n values). */
+static void secant(size_t n, int j, const double *xa, double a,
+                   const double *xb, double b, double *d) {
+  for (size_t i = 0; i < n; i++) d[i] = (xb[i] - xa[i]) / (b - a);
+  d[j] = 1;
+}
+
+/* Walks one side (s = -1 or +1) into p; returns the crossing or NaN.
+   buf: 7n scratch values. */
 static double walk(prof_run *r, int worker, int j, int s,
-                   muskx__fit_profile *p, double *ymin, double *x,
-                   double *xa, double *scratch, muskx_status *st) {
+                   muskx__fit_profile *p, double *ymin, double *buf,
+                   muskx_status *st) {
   muskx_fit *f = r->f;
   size_t n = (size_t)f->n;
   double lo = f->lower[j], hi = f->upper[j], range = hi - lo;
   double h0 = r->h0[j], h = h0;
   double hmax = isfinite(range) ? 0.25 * range : 1e3 * h0;
-  double a = r->best[j], ra = 0; /* the last point below the threshold */
-  double w = NAN, gw = NAN;       /* the point before a, with its g */
+  double ra = 0;            /* the rise at the last point below the threshold */
+  double w = NAN, gw = NAN; /* the point before a, with its g */
   double sq = sqrt(r->thr);
-  memcpy(x, r->best, n * sizeof *x);
-  memcpy(xa, r->best, n * sizeof *xa); /* the solution at a */
+  double *x = buf, *xb = buf + n;
+  path q = {r->best[j], buf + 2 * n, buf + 3 * n, buf + 4 * n, buf + 5 * n,
+            buf + 6 * n};
+  memcpy(q.xa, r->best, n * sizeof *q.xa); /* the solution at a */
+  memcpy(q.d, r->tan + (size_t)j * n, n * sizeof *q.d); /* the tangent */
   for (int k = 0; k < r->max_points; k++) {
+    double a = q.a;
     if ((s < 0 && a <= lo) || (s > 0 && a >= hi)) return NAN; /* at bound */
     double v = a + s * h;
     v = v < lo ? lo : v > hi ? hi : v;
-    double y = pl_at(r, worker, j, v, x, scratch, st);
+    double y = pl_at(r, worker, j, v, &q, x, p, st);
     if (*st != MUSKX_OK || add_point(p, v, y) != 0) {
       if (*st == MUSKX_OK) *st = MUSKX_ENOMEM;
       return NAN;
@@ -146,20 +211,23 @@ static double walk(prof_run *r, int worker, int j, int s,
       double ga = sqrt(fmax(ra, 0)) - sq, gb = sqrt(rise) - sq;
       double ta = ga, tb = gb; /* the true g at a and b (no Illinois) */
       int side = 0;
+      /* the refinement's starts interpolate between the solutions at
+         the bracket's ends */
+      memcpy(xb, x, n * sizeof *xb);
+      secant(n, j, q.xa, a, xb, b, q.d);
       for (int it = 0; it < REFINE_MAX; it++) {
         c = a - ga * (b - a) / (gb - ga);
         /* inverse quadratic interpolation through w, a and b when it
            falls strictly inside the bracket (Brent 1973, ch. 4) */
         if (!isnan(w) && gw != ta && gw != tb && ta != tb) {
-          double q = w * ta * tb / ((gw - ta) * (gw - tb)) +
-                     a * gw * tb / ((ta - gw) * (ta - tb)) +
-                     b * gw * ta / ((tb - gw) * (tb - ta));
-          if (q > fmin(a, b) && q < fmax(a, b)) c = q;
+          double qc = w * ta * tb / ((gw - ta) * (gw - tb)) +
+                      a * gw * tb / ((ta - gw) * (ta - tb)) +
+                      b * gw * ta / ((tb - gw) * (tb - ta));
+          if (qc > fmin(a, b) && qc < fmax(a, b)) c = qc;
         }
-        /* warm-started from the solution at a, inside the interval: the
-           inner optima followed there from the optimum */
-        memcpy(x, xa, n * sizeof *x);
-        double yc = pl_at(r, worker, j, c, x, scratch, st);
+        /* started from the solution at a, inside the interval (the inner
+           optima followed there from the optimum), moved along d */
+        double yc = pl_at(r, worker, j, c, &q, x, p, st);
         if (*st != MUSKX_OK || add_point(p, c, yc) != 0) {
           if (*st == MUSKX_OK) *st = MUSKX_ENOMEM;
           return NAN;
@@ -171,19 +239,21 @@ static double walk(prof_run *r, int worker, int j, int s,
         if (gc < 0) {
           w = a;
           gw = ta;
-          memcpy(xa, x, n * sizeof *xa);
-          a = c;
+          memcpy(q.xa, x, n * sizeof *q.xa);
+          q.a = a = c;
           ga = ta = gc;
           if (side == -1) gb /= 2; /* Illinois */
           side = -1;
         } else {
           w = b;
           gw = tb;
+          memcpy(xb, x, n * sizeof *xb);
           b = c;
           gb = tb = gc;
           if (side == 1) ga /= 2;
           side = 1;
         }
+        secant(n, j, q.xa, a, xb, b, q.d);
         if (fabs(b - a) < REFINE_XTOL * h0) {
           /* the crossing of the chord of g through the bracket's ends */
           c = a - ta * (b - a) / (tb - ta);
@@ -198,8 +268,10 @@ static double walk(prof_run *r, int worker, int j, int s,
     h = fmin(fmax(hn, 0.05 * h0), hmax);
     w = a;
     gw = sqrt(fmax(ra, 0)) - sq;
-    memcpy(xa, x, n * sizeof *xa);
-    a = v;
+    /* later steps: along the secant through the last two solutions */
+    secant(n, j, q.xa, a, x, v, q.d);
+    memcpy(q.xa, x, n * sizeof *q.xa);
+    q.a = v;
     ra = rise;
   }
   return NAN;
@@ -231,12 +303,11 @@ static muskx_status profile_task(void *arg, int worker, size_t k) {
   prof_run *r = arg;
   int j = r->which[k / 2], s = k % 2 ? 1 : -1;
   size_t n = (size_t)r->f->n;
-  double *x = muskx__calloc(3 * n, sizeof *x);
+  double *x = muskx__calloc(7 * n, sizeof *x);
   if (x == NULL) return MUSKX_ENOMEM;
   muskx_status st = MUSKX_OK;
   r->mins[k] = r->fbest;
-  double c = walk(r, worker, j, s, &r->sides[k], &r->mins[k], x, x + n,
-                  x + 2 * n, &st);
+  double c = walk(r, worker, j, s, &r->sides[k], &r->mins[k], x, &st);
   if (s < 0) r->f->prof[j].lower = c;
   else r->f->prof[j].upper = c;
   muskx__free(x);
@@ -248,6 +319,13 @@ static muskx_status join_sides(prof_run *r, int i) {
   int j = r->which[i];
   muskx__fit_profile *p = &r->f->prof[j];
   if (add_point(p, r->best[j], r->fbest) != 0) return MUSKX_ENOMEM;
+  p->fits = p->iters = p->evals = p->fallbacks = 0;
+  for (int k = 2 * i; k < 2 * i + 2; k++) {
+    p->fits += r->sides[k].fits;
+    p->iters += r->sides[k].iters;
+    p->evals += r->sides[k].evals;
+    p->fallbacks += r->sides[k].fallbacks;
+  }
   for (int k = 2 * i; k < 2 * i + 2; k++)
     for (size_t i = 0; i < r->sides[k].npoints; i++)
       if (add_point(p, r->sides[k].values[i], r->sides[k].nllh[i]) != 0)
@@ -267,10 +345,17 @@ static int usable(const double *J, size_t len) {
 }
 
 /* First steps: half the Gauss-Newton standard errors where J^T J at the
-   optimum gives them, else 2 % of the range (or of max(1, |theta|)). */
-static muskx_status first_steps(muskx_fit *f, const double *best, double *h0) {
+   optimum gives them, else 2 % of the range (or of max(1, |theta|)).
+   The tangents tan (n x n, row j): dx/dtheta_j of the profile path at
+   the optimum, C[:, j] / C[j, j] for the Gauss-Newton covariance C =
+   (J^T J)^-1 -- the conditional mean of the other parameters given
+   theta_j under the Gaussian approximation, exact for a linear model --
+   else e_j (the zeroth-order start). */
+static muskx_status first_steps(muskx_fit *f, const double *best, double *h0,
+                                double *tan) {
   size_t n = (size_t)f->n;
   for (size_t j = 0; j < n; j++) {
+    for (size_t i = 0; i < n; i++) tan[j * n + i] = i == j;
     double range = f->upper[j] - f->lower[j];
     h0[j] = isfinite(range) && range > 0 ? 0.02 * range
                                          : 0.02 * fmax(1, fabs(best[j]));
@@ -289,6 +374,12 @@ static muskx_status first_steps(muskx_fit *f, const double *best, double *h0) {
       double se = sqrt(gsl_matrix_get(C, j, j));
       double range = f->upper[j] - f->lower[j];
       if (isfinite(se) && se > 0 && !(se > range)) h0[j] = 0.5 * se;
+      int ok = isfinite(se) && se > 0;
+      for (size_t i = 0; i < n && ok; i++)
+        ok = isfinite(gsl_matrix_get(C, i, j));
+      for (size_t i = 0; i < n && ok; i++)
+        if (i != j)
+          tan[j * n + i] = gsl_matrix_get(C, i, j) / gsl_matrix_get(C, j, j);
     }
   }
   gsl_matrix_free(J);
@@ -313,21 +404,22 @@ muskx_status muskx_fit_profile(muskx_fit *f, double level, int max_points) {
   size_t n = (size_t)f->n, m = 0;
   f->prof = muskx__calloc(n, sizeof *f->prof);
   double *h0 = muskx__calloc(n, sizeof *h0);
+  double *tan = muskx__calloc(n * n, sizeof *tan);
   int *which = muskx__calloc(n, sizeof *which);
   double *mins = muskx__calloc(2 * n, sizeof *mins);
   muskx__fit_profile *sides = muskx__calloc(2 * n, sizeof *sides);
   muskx_status st = MUSKX_OK;
-  if (f->prof == NULL || h0 == NULL || which == NULL || mins == NULL ||
+  if (f->prof == NULL || h0 == NULL || tan == NULL || which == NULL || mins == NULL ||
       sides == NULL)
     st = MUSKX_ENOMEM;
   else
     for (size_t j = 0; j < n; j++)
       if (f->prof_sel == NULL || f->prof_sel[j]) which[m++] = (int)j;
-  if (st == MUSKX_OK) st = first_steps(f, f->theta + b * n, h0);
+  if (st == MUSKX_OK) st = first_steps(f, f->theta + b * n, h0, tan);
   if (st == MUSKX_OK) {
     for (size_t j = 0; j < n; j++) f->prof[j].lower = f->prof[j].upper = NAN;
     prof_run r = {f, f->theta + b * n, f->nllh[b],
-                  gsl_cdf_chisq_Pinv(level, 1) / 2, h0, max_points, which,
+                  gsl_cdf_chisq_Pinv(level, 1) / 2, h0, tan, max_points, which,
                   sides, mins};
     f->prof_threshold = r.thr;
     st = muskx__fit_pool(f, 2 * m, profile_task, &r);
@@ -345,6 +437,7 @@ muskx_status muskx_fit_profile(muskx_fit *f, double level, int max_points) {
     }
   muskx__free(sides);
   muskx__free(h0);
+  muskx__free(tan);
   muskx__free(which);
   muskx__free(mins);
   if (st != MUSKX_OK) {
@@ -405,6 +498,22 @@ int muskx_fit_profile_ci(const muskx_fit *f, int j, double *lower,
   if (lower != NULL) *lower = f->prof[j].lower;
   if (upper != NULL) *upper = f->prof[j].upper;
   return !isnan(f->prof[j].lower) && !isnan(f->prof[j].upper);
+}
+
+muskx_status muskx_fit_set_profile_predictor(muskx_fit *f, int on) {
+  if (f == NULL) return MUSKX_EINVAL;
+  f->prof_predict = on != 0;
+  return MUSKX_OK;
+}
+
+int muskx_fit_profile_work(const muskx_fit *f, int j, int *fits, int *iters,
+                           int *evals, int *fallbacks) {
+  if (muskx_fit_profile_npoints(f, j) == 0) return -1;
+  if (fits != NULL) *fits = f->prof[j].fits;
+  if (iters != NULL) *iters = f->prof[j].iters;
+  if (evals != NULL) *evals = f->prof[j].evals;
+  if (fallbacks != NULL) *fallbacks = f->prof[j].fallbacks;
+  return 0;
 }
 
 double muskx_fit_profile_min(const muskx_fit *f) {

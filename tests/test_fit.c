@@ -244,6 +244,124 @@ START_TEST(profile_interval_of_a_linear_model_is_the_wald_interval) {
 }
 END_TEST
 
+/* lin_res counting its calls (ctx: an int). */
+static int lin_res_counted(void *ctx, int w, const double *b, double *r,
+                           double *J) {
+  (*(int *)ctx)++;
+  return lin_res(NULL, w, b, r, J);
+}
+
+/* On a linear model the profile path theta_-j(theta_j) is a straight line
+   whose direction is C[:, j] / C[j, j] (the regression of the others on
+   theta_j), so the first-order start IS each point's solution: the inner
+   fits need no iteration at all, and the intercept's and slope's
+   estimates are correlated (C[0][1] != 0) so the zeroth-order start is
+   off the path and needs more. Counted two ways: the library's work
+   counters and the residual callback's calls. */
+START_TEST(a_linear_model_is_profiled_from_the_exact_solutions) {
+  double lo[2] = {-10, -10}, hi[2] = {10, 10}, beta[2], se[2];
+  lin_closed_form(beta, se);
+  int fits[2], iters[2], evals[2], falls[2], calls[2];
+  for (int pred = 0; pred < 2; pred++) {
+    int ncalls = 0;
+    muskx_fit *f = make_fit(2, lo, hi);
+    TU_FIT_OK(f, muskx_fit_set_residuals(f, NLIN, 0, lin_res_counted, &ncalls));
+    TU_FIT_OK(f, muskx_fit_set_threads(f, 1));
+    /* one method: the hybrid's polish would add an iteration and a start
+       evaluation to every inner fit */
+    TU_FIT_OK(f, muskx_fit_set_method(f, MUSKX_FIT_DOGBOX));
+    TU_FIT_OK(f, muskx_fit_run(f, 2));
+    TU_FIT_OK(f, muskx_fit_set_profile_predictor(f, pred));
+    ncalls = 0;
+    TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
+    calls[pred] = ncalls;
+    fits[pred] = iters[pred] = evals[pred] = falls[pred] = 0;
+    for (int j = 0; j < 2; j++) {
+      int a, b, c, d;
+      double l, u;
+      ck_assert_int_eq(muskx_fit_profile_work(f, j, &a, &b, &c, &d), 0);
+      fits[pred] += a, iters[pred] += b, evals[pred] += c, falls[pred] += d;
+      ck_assert_int_eq(muskx_fit_profile_ci(f, j, &l, &u), 1);
+      ck_assert_double_eq_tol(l, beta[j] - Z_975 * se[j], 1e-5 * se[j]);
+      ck_assert_double_eq_tol(u, beta[j] + Z_975 * se[j], 1e-5 * se[j]);
+    }
+    ck_assert_int_eq(muskx_fit_profile_work(f, 2, NULL, NULL, NULL, NULL), -1);
+    muskx_fit_free(f);
+  }
+  /* the same points either way (the step rule sees the same PL) */
+  ck_assert_int_eq(fits[1], fits[0]);
+  ck_assert_int_eq(falls[0], 0);
+  ck_assert_int_eq(falls[1], 0);   /* the prediction is never worse */
+  /* the predicted start is the solution: its gradient is zero and the
+     inner fit stops there, at no iteration; from the zeroth-order start
+     one Gauss-Newton step solves it */
+  ck_assert_int_eq(iters[1], 0);
+  ck_assert_int_ge(iters[0], fits[0]);
+  /* with the prediction an inner fit evaluates its start only (the
+     predictor's two evaluations aside): no trial step was needed */
+  ck_assert_int_eq(evals[1] - 2 * fits[1], fits[1]);
+  ck_assert_int_ge(evals[0], 2 * fits[0]); /* the start and the step */
+  /* every callback call is counted, plus the Jacobian at the optimum */
+  ck_assert_int_eq(calls[0], evals[0] + 1);
+  ck_assert_int_eq(calls[1], evals[1] + 1);
+}
+END_TEST
+
+/* r = ((a - 1)/s, (c - a^2)/s): PL(a) = (a - 1)^2 / (2 s^2) exactly (c =
+   a^2 zeroes r2), so a's 95 % interval is 1 -+ 1.96 s. The path c = a^2 is
+   curved: the tangent at the optimum (dc/da = 2, from C) and the secants
+   below a = 1 extrapolate under the parabola, where this "model" fails
+   (as an ODE model that does not integrate there). The predicted starts
+   of the first points below the optimum fail; the zeroth-order starts
+   (c from the previous point, above the parabola there) do not. */
+#define PARA_S 0.25
+static int parabola_res(void *ctx, int w, const double *x, double *r,
+                        double *J) {
+  (void)ctx;
+  (void)w;
+  if (x[0] < 1 && x[1] < x[0] * x[0] - 0.01) return -1;
+  r[0] = (x[0] - 1) / PARA_S;
+  r[1] = (x[1] - x[0] * x[0]) / PARA_S;
+  if (J != NULL) {
+    J[0] = 1 / PARA_S;
+    J[1] = 0;
+    J[2] = -2 * x[0] / PARA_S;
+    J[3] = 1 / PARA_S;
+  }
+  return 0;
+}
+
+START_TEST(a_wrong_prediction_falls_back_to_the_zeroth_order_start) {
+  double lo[2] = {-3, -3}, hi[2] = {3, 10}, l, u;
+  int zero = 0, fits, falls;
+  muskx_fit *f = make_fit(2, lo, hi);
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, parabola_res, NULL));
+  TU_FIT_OK(f, muskx_fit_run(f, 4));
+  double th[2];
+  muskx_fit_result(f, muskx_fit_best(f), NULL, th);
+  ck_assert_double_eq_tol(th[0], 1, 1e-8);
+  ck_assert_double_eq_tol(th[1], 1, 1e-8);
+  TU_FIT_OK(f, muskx_fit_set_profile_params(f, &zero, 1));
+  TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
+  ck_assert_int_eq(muskx_fit_profile_ci(f, 0, &l, &u), 1);
+  ck_assert_double_eq_tol(l, 1 - Z_975 * PARA_S, 1e-5 * PARA_S);
+  ck_assert_double_eq_tol(u, 1 + Z_975 * PARA_S, 1e-5 * PARA_S);
+  ck_assert_int_eq(muskx_fit_profile_work(f, 0, &fits, NULL, NULL, &falls), 0);
+  ck_assert_int_ge(falls, 2); /* the tangent's and the first secant's */
+  ck_assert_int_lt(falls, fits);
+  /* every point's PL is the closed form (no point failed) */
+  size_t np = muskx_fit_profile_npoints(f, 0);
+  double v[64], y[64];
+  ck_assert_uint_le(np, 64);
+  muskx_fit_profile_points(f, 0, v, y, np);
+  for (size_t i = 0; i < np; i++) {
+    double z = (v[i] - 1) / PARA_S;
+    ck_assert_double_eq_tol(y[i], z * z / 2, 1e-8 * (1 + z * z));
+  }
+  muskx_fit_free(f);
+}
+END_TEST
+
 /* A profile of parameter 1 alone is the Wald interval too, and parameter
    0 has none; bad selections are refused and leave the last selection. */
 START_TEST(a_selected_parameter_is_profiled_alone) {
@@ -980,6 +1098,8 @@ static Suite *suite(void) {
   tc = tcase_create("profiles");
   tcase_add_test(tc, profile_interval_of_a_linear_model_is_the_wald_interval);
   tcase_add_test(tc, a_parameter_outside_the_model_is_not_identifiable);
+  tcase_add_test(tc, a_linear_model_is_profiled_from_the_exact_solutions);
+  tcase_add_test(tc, a_wrong_prediction_falls_back_to_the_zeroth_order_start);
   suite_add_tcase(s, tc);
   tc = tcase_create("runs");
   tcase_add_test(tc, results_are_identical_whatever_the_thread_count);
