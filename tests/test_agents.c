@@ -242,12 +242,7 @@ int main(void) {
   tcase_add_test(tc, a_set_of_the_outer_f_reaches_an_imported_agent_through_its_binding);
   tcase_add_test(tc, the_public_queries_report_what_the_model_declares);
   suite_add_tcase(s, tc);
-  /* "long": a whole shipped model or a long horizon, run for its numbers;
-     the plain and ASan stages run it, `make valgrind` leaves it out
-     (ASan checks the same library paths for memory errors; the other
-     cases keep this binary under valgrind). */
-  tc = tcase_create("shipped");
-  tcase_set_tags(tc, "long");
+  tc = tu_long_tcase("shipped");
   tcase_add_test(tc, shipped_drug_scenarios_dose_the_published_regimens);
   suite_add_tcase(s, tc);
   return tu_run_suite(s);

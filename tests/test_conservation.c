@@ -132,13 +132,8 @@ static Suite *suite(void) {
      reference: three quarters of this binary's CPU time (1.3 of 1.7 s).
      The same projection code runs under valgrind in
      robertson_scaled_to_1e_minus_20. */
-  /* "long": a whole shipped model or a long horizon, run for its numbers;
-     the plain and ASan stages run it, `make valgrind` leaves it out
-     (ASan checks the same library paths for memory errors; the other
-     cases keep this binary under valgrind). */
-  TCase *ref = tcase_create("reference");
+  TCase *ref = tu_long_tcase("reference");
   tcase_set_timeout(ref, 120);
-  tcase_set_tags(ref, "long");
   tcase_add_test(ref, robertson_total_and_reference);
   suite_add_tcase(s, ref);
   return s;

@@ -523,13 +523,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, drawn_values_have_the_moments_of_their_distributions);
   tcase_add_test(tc, quantiles_follow_hyndman_fan_definition_7);
   suite_add_tcase(s, tc);
-  /* "long": a whole shipped model or a long horizon, run for its numbers;
-     the plain and ASan stages run it, `make valgrind` leaves it out
-     (ASan checks the same library paths for memory errors; the other
-     cases keep this binary under valgrind). */
-  tc = tcase_create("statistics_long");
+  tc = tu_long_tcase("statistics_long");
   tcase_set_timeout(tc, 120);
-  tcase_set_tags(tc, "long");
   tcase_add_test(tc, quantiles_of_decay_are_the_decay_of_the_rate_quantiles);
   suite_add_tcase(s, tc);
   tc = tcase_create("samples");

@@ -1087,12 +1087,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, each_least_squares_method_reaches_the_analytic_optima);
   tcase_add_test(tc, fewer_residuals_than_parameters_still_fit);
   suite_add_tcase(s, tc);
-  /* "long": a whole shipped model or a long horizon, run for its numbers;
-     the plain and ASan stages run it, `make valgrind` leaves it out
-     (ASan checks the same library paths for memory errors; the other
-     cases keep this binary under valgrind). */
-  tc = tcase_create("ode");
-  tcase_set_tags(tc, "long");
+  tc = tu_long_tcase("ode");
   tcase_add_test(tc, an_ode_model_fit_recovers_its_rate_constants);
   suite_add_tcase(s, tc);
   tc = tcase_create("profiles");

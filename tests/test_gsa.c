@@ -155,13 +155,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, bad_arguments_are_rejected);
   tcase_add_test(tc, linear_model_indices_are_the_exact_variance_shares);
   suite_add_tcase(s, tc);
-  /* "long": a whole shipped model or a long horizon, run for its numbers;
-     the plain and ASan stages run it, `make valgrind` leaves it out
-     (ASan checks the same library paths for memory errors; the other
-     cases keep this binary under valgrind). */
-  TCase *ish = tcase_create("ishigami");
+  TCase *ish = tu_long_tcase("ishigami");
   tcase_set_timeout(ish, 120);
-  tcase_set_tags(ish, "long");
   tcase_add_test(ish, ishigami_indices_match_the_analytic_ones);
   suite_add_tcase(s, ish);
   return s;

@@ -326,13 +326,8 @@ int main(void) {
                       0, (int)l.n - nsf);
   suite_add_tcase(s, tc);
   /* the spaceflight models: more than 90 % of this binary's CPU time */
-  /* "long": a whole shipped model or a long horizon, run for its numbers;
-     the plain and ASan stages run it, `make valgrind` leaves it out
-     (ASan checks the same library paths for memory errors; the other
-     cases keep this binary under valgrind). */
-  TCase *sf = tcase_create("spaceflight");
+  TCase *sf = tu_long_tcase("spaceflight");
   tcase_set_timeout(sf, 60);
-  tcase_set_tags(sf, "long");
   tcase_add_loop_test(sf, the_jacobian_of_every_model_matches_finite_differences,
                       (int)l.n - nsf, (int)l.n);
   suite_add_tcase(s, sf);

@@ -194,13 +194,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, every_test_model);
   suite_add_tcase(s, tc);
   /* the shipped models, the spaceflight ones among them */
-  /* "long": a whole shipped model or a long horizon, run for its numbers;
-     the plain and ASan stages run it, `make valgrind` leaves it out
-     (ASan checks the same library paths for memory errors; the other
-     cases keep this binary under valgrind). */
-  TCase *shipped = tcase_create("shipped");
+  TCase *shipped = tu_long_tcase("shipped");
   tcase_set_timeout(shipped, 120);
-  tcase_set_tags(shipped, "long");
   tcase_add_test(shipped, every_shipped_model);
   suite_add_tcase(s, shipped);
   return s;

@@ -499,12 +499,7 @@ int main(void) {
                       0, nbad);
   suite_add_tcase(s, tc);
   /* every shipped scenario on the full spaceflight model */
-  /* "long": a whole shipped model or a long horizon, run for its numbers;
-     the plain and ASan stages run it, `make valgrind` leaves it out
-     (ASan checks the same library paths for memory errors; the other
-     cases keep this binary under valgrind). */
-  tc = tcase_create("shipped");
-  tcase_set_tags(tc, "long");
+  tc = tu_long_tcase("shipped");
   tcase_add_loop_test(tc, every_shipped_scenario_runs_and_summarises, 0,
                       nshipped);
   suite_add_tcase(s, tc);

@@ -336,13 +336,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, typical_bounds_refused_past_them_accepted_at_them);
   tcase_add_test(tc, the_ratio_bound_is_where_error_control_is_lost);
   suite_add_tcase(s, tc);
-  /* "long": a whole shipped model or a long horizon, run for its numbers;
-     the plain and ASan stages run it, `make valgrind` leaves it out
-     (ASan checks the same library paths for memory errors; the other
-     cases keep this binary under valgrind). */
-  TCase *iss = tcase_create("iss");
+  TCase *iss = tu_long_tcase("iss");
   tcase_set_timeout(iss, 120);
-  tcase_set_tags(iss, "long");
   tcase_add_test(iss, iss_crew_within_tolerance);
   suite_add_tcase(s, iss);
   return s;

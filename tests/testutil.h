@@ -35,6 +35,17 @@ static inline int tu_run_suite(Suite *s) {
   return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* A test case tagged "long": a whole shipped model or a long horizon, run
+   for its numbers. The plain and ASan stages run it; `make valgrind`
+   leaves it out (CK_EXCLUDE_TAGS='slow long'), since ASan checks the same
+   library paths for memory errors and the binary's other cases keep it
+   under valgrind. */
+static inline TCase *tu_long_tcase(const char *name) {
+  TCase *tc = tcase_create(name);
+  tcase_set_tags(tc, "long");
+  return tc;
+}
+
 /* The folders the tests' loads may read: the repository (the tests run
    from its top), whose models and scenarios name files in sibling
    folders (../models, ../drugs; issue 16). Free with muskx_access_free. */
