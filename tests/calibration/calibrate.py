@@ -285,23 +285,96 @@ def sync(problem, shipped=None):
     print("%s: synced with %s: %s" % (os.path.basename(d), SHIPPED, "; ".join(moved) or "nothing moved"))
 
 
-def add_profiles(problem, rundir):
-    """The 95 % profile intervals of a `muskx fit --profile` run at the
-    shipped values into each estimated parameter's doc (values unchanged)
-    and its profile files into fit/; prints the intervals."""
+def add_profiles(problem, rundirs):
+    """The 95 % profile intervals of one or more `muskx fit --profile` (or
+    --profile-params) runs at the shipped values into each profiled
+    parameter's doc (values unchanged) and their profile files, joined,
+    into fit/; prints the intervals. Each run must have found the shipped
+    optimum (within --rtol's 2 %) and name each parameter at most once."""
     name = os.path.basename(os.path.dirname(problem))
     est = estimated(problem)
-    best = parse_parameters(os.path.join(rundir, "parameters.tsv"))
-    bad = [k for k, v in est.items() if abs(rel_diff(best[k], v)) > 0.02]
-    if bad:
-        raise RuntimeError("%s: the profiled optimum is not the shipped one (%s)" % (rundir, ", ".join(bad)))
-    ci = read_ci(os.path.join(rundir, "profile_ci.tsv"), scales_of(problem))
-    ship(problem, {k: evaluated(k) for k in est}, ci, name)
+    scales = scales_of(problem)
+    ci, ci_rows, points, llhs = {}, [], [], []
+    for rundir in rundirs:
+        best = parse_parameters(os.path.join(rundir, "parameters.tsv"))
+        bad = [k for k, v in est.items() if abs(rel_diff(best[k], v)) > 0.02]
+        if bad:
+            raise RuntimeError("%s: the profiled optimum is not the shipped one (%s)" % (rundir, ", ".join(bad)))
+        path = os.path.join(rundir, "profile_ci.tsv")
+        got = read_ci(path, scales)
+        twice = sorted(set(got) & set(ci))
+        if twice:
+            raise RuntimeError("%s: %s profiled in two runs" % (rundir, ", ".join(twice)))
+        ci.update(got)
+        ci_rows += table(path)
+        points += table(os.path.join(rundir, "profiles.tsv"))
+        llhs.append(min(float(r["nllh"]) - float(r["delta_nllh"]) for r in table(os.path.join(rundir, "profiles.tsv"))
+                        if math.isfinite(float(r["nllh"]))))
+    if max(llhs) - min(llhs) > 1e-3:
+        raise RuntimeError("the runs' optima differ by %.3g in nllh" % (max(llhs) - min(llhs)))
+    note_profiles(ci, name)
     dest = os.path.join(os.path.dirname(problem), "fit")
-    for f in ("profile_ci.tsv", "profiles.tsv", "profiles.png"):
-        shutil.copy(os.path.join(rundir, f), dest)
+    order = {k: i for i, k in enumerate(est)}
+    ci_rows.sort(key=lambda r: order.get(r["parameter"], len(order)))
+    points.sort(key=lambda r: (order.get(r["parameter"], len(order)), float(r["value"])))
+    for fname, rows, cols in (("profile_ci.tsv", ci_rows, ["parameter", "lower", "upper", "identifiable"]),
+                              ("profiles.tsv", points, ["parameter", "value", "nllh", "delta_nllh"])):
+        with open(os.path.join(dest, fname), "w") as f:
+            f.write("\t".join(cols) + "\n")
+            for r in rows:
+                f.write("\t".join(r[c] for c in cols) + "\n")
+    plot_profiles(points, ci_rows, os.path.join(dest, "profiles.png"), name)
+    print("%s: profiled optimum nllh %.6f (each run's within %.2g)" % (name, min(llhs), max(llhs) - min(llhs)))
     for k in est:
-        print("%-16s %12.6g  95 %% profile interval %s .. %s" % ((k, est[k]) + ci.get(k, ("-", "-"))))
+        print("%-16s %12.6g  95 %% profile interval %s .. %s" % ((k, est[k]) + ci.get(k, ("not profiled", ""))))
+
+
+def note_profiles(ci, name):
+    """Puts each profiled parameter's interval into the head of its doc in
+    spaceflight.yaml, "fit: models/calibration/NAME (make calibrate, 95 %
+    profile interval LO .. HI)", in place: values and the rest of the doc
+    unchanged (ship() is for new values; it prefixes 'Before this fit')."""
+    src = open(SHIPPED).read()
+    for pid, (lo, hi) in ci.items():
+        pat = re.compile(r"^(  %s: \{value: [^,]+,.*?doc: \"fit: models/calibration/%s \(make calibrate)"
+                         r"(, 95 %% profile interval [^)]*)?\)" % (re.escape(pid), re.escape(name)), re.M)
+        src, n = pat.subn(lambda m: "%s, 95 %% profile interval %s .. %s)" % (m.group(1), lo, hi), src)
+        if n != 1:
+            raise RuntimeError("%s: %s's doc does not start with the fit's provenance" % (SHIPPED, pid))
+    open(SHIPPED, "w").write(src)
+
+
+def plot_profiles(points, ci_rows, path, title):
+    """profiles.png of the joined runs, as `muskx fit --profile` draws it
+    (cli/fit_report.c): delta nllh against the value, the 1.92 threshold,
+    the interval ends dashed."""
+    names = [r["parameter"] for r in ci_rows]
+    cols = min(3, max(1, len(names)))
+    rows = (len(names) + cols - 1) // cols
+    g = ["set terminal pngcairo size %d,%d enhanced font 'sans,10'" % (420 * cols, 340 * rows + 40),
+         "set output '%s'" % path.replace("'", "''")]
+    for i, n in enumerate(names):
+        g.append("$p%d << EOD" % i)
+        g += ["%s %s" % (r["value"], r["delta_nllh"]) for r in points
+              if r["parameter"] == n and math.isfinite(float(r["delta_nllh"]))]
+        g.append("EOD")
+    g += ["set multiplot layout %d,%d title '%s profiles' noenhanced" % (rows, cols, title),
+          "set grid", "unset key", "set ylabel 'nllh - best nllh'"]
+    for i, r in enumerate(ci_rows):
+        lo, hi = float(r["lower"]), float(r["upper"])
+        if math.isnan(lo) or math.isnan(hi):
+            t = "not identifiable (%s)" % ", ".join(s for s, x in (("below", lo), ("above", hi)) if math.isnan(x))
+        else:
+            t = "95%% CI [%.4g, %.4g]" % (lo, hi)
+        g += ["unset arrow", "set xlabel '%s' noenhanced" % r["parameter"], "set title '%s' noenhanced" % t]
+        g += ["set arrow from %r, graph 0 to %r, graph 1 nohead dt 2 lc rgb '#d62728'" % (x, x)
+              for x in (lo, hi) if not math.isnan(x)]
+        g.append("plot $p%d using 1:2 with linespoints pt 7 ps 0.6 lc rgb '#1f77b4', "
+                 "1.920729410347062 with lines dt 2 lc rgb '#7f7f7f'" % i)
+    g.append("unset multiplot")
+    r = subprocess.run(["gnuplot"], input="\n".join(g) + "\n", text=True, capture_output=True)
+    if r.returncode != 0:
+        raise RuntimeError("gnuplot failed on %s: %s" % (path, r.stderr.strip()))
 
 
 def read_ci(path, scales):
@@ -337,9 +410,10 @@ def main():
     ap.add_argument("--sync", action="store_true",
                     help="only copy the shipped model's values into the wrapper and parameters.tsv")
     ap.add_argument("--shipped", help="the shipped model (default models/crosstalk/spaceflight.yaml)")
-    ap.add_argument("--profiles", metavar="DIR",
-                    help="only add the profile intervals of a muskx fit --profile run at the "
-                         "shipped values (DIR/profile_ci.tsv) to the shipped docs and fit/")
+    ap.add_argument("--profiles", metavar="DIR", action="append",
+                    help="only add the profile intervals of muskx fit --profile (or --profile-params) "
+                         "runs at the shipped values (DIR/profile_ci.tsv) to the shipped docs and fit/; "
+                         "repeat it for runs that profiled different parameters")
     ap.add_argument("problems", nargs="+")
     a = ap.parse_args()
     if a.sync:

@@ -25,6 +25,7 @@ Python 3 standard library and the muskx Python bindings.
 """
 import csv
 import glob
+import math
 import os
 import re
 import sys
@@ -171,6 +172,48 @@ def check_shipped_fit(problem):
             bad.append("%s: shipped %s outside the draws' quartiles [%g, %g]" % (k, est[k]["nominalValue"], q1, q3))
     mc.check("%s: fit/draws.csv: the estimated parameters, inside the bounds, around the shipped values" % name,
              len(vals) >= 50 and not bad, "; ".join(bad) or "%d sets" % len(vals))
+    check_shipped_profiles(d, name, est)
+
+
+def check_shipped_profiles(d, name, est):
+    """When fit/ holds profiles (`calibrate.py --profiles`): each interval
+    of profile_ci.tsv belongs to an estimated parameter, is bracketed by its
+    points in profiles.tsv (the optimum, delta 0, inside; a point at or past
+    each finite end whose rise is >= 1.92 - 1e-3, none inside above it),
+    and is the one written in the parameter's doc in spaceflight.yaml."""
+    import calibrate
+    fit = os.path.join(d, "fit")
+    path = os.path.join(fit, "profile_ci.tsv")
+    if not os.path.exists(path):
+        return
+    thr = 1.920729410347062
+    points = {}
+    for r in table(os.path.join(fit, "profiles.tsv")):
+        points.setdefault(r["parameter"], []).append((float(r["value"]), float(r["delta_nllh"])))
+    scales = {k: r["parameterScale"] for k, r in est.items()}
+    docs = open(calibrate.SHIPPED).read()
+    bad, n = [], 0
+    for k, (lo_t, hi_t) in calibrate.read_ci(path, scales).items():
+        n += 1
+        r = [x for x in table(path) if x["parameter"] == k][0]
+        lo, hi = float(r["lower"]), float(r["upper"])
+        pts = [p for p in points.get(k, []) if math.isfinite(p[1])]
+        if k not in est:
+            bad.append("%s is not estimated" % k)
+            continue
+        if not any(abs(y) < 1e-9 for _, y in pts):
+            bad.append("%s: no optimum point" % k)
+        inside = [y for v, y in pts if (math.isnan(lo) or v > lo) and (math.isnan(hi) or v < hi)]
+        if inside and max(inside) > thr + 1e-3:
+            bad.append("%s: a point inside the interval rises %.3g" % (k, max(inside)))
+        for end, side in ((lo, -1), (hi, 1)):
+            if not math.isnan(end) and not any(side * (v - end) >= 0 and y >= thr - 1e-3 for v, y in pts):
+                bad.append("%s: nothing at or past %g crosses the threshold" % (k, end))
+        note = "95 %% profile interval %s .. %s)" % (lo_t, hi_t)
+        if not re.search(r"^  %s: \{value: [^\n]*%s" % (re.escape(k), re.escape(note)), docs, re.M):
+            bad.append("%s: its doc lacks '%s'" % (k, note))
+    mc.check("%s: fit/profile_ci.tsv: each interval bracketed by its profile points and in its doc" % name,
+             n >= 1 and not bad, "; ".join(bad) or "%d profiled parameters" % n)
 
 
 def check_calibrate_parsers():
