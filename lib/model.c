@@ -181,7 +181,7 @@ static muskx_status check_volumes(const muskx_model *m, muskx_error *err) {
      gives no scale; the loader's absolute bound still applies. */
   for (int i = 0; i < m->nspecies; i++) {
     const muskx__species *sp = &m->species[i];
-    double x0 = fabs(R[p->reg_state0 + i]);
+    double init = R[p->reg_state0 + i], x0 = fabs(init);
     if (!(sp->typical > 0) || !(x0 > 0) || !isfinite(x0) ||
         sp->typical <= MUSKX__MAX_TYPICAL_RATIO * x0)
       continue;
@@ -197,7 +197,7 @@ static muskx_status check_volumes(const muskx_model *m, muskx_error *err) {
                          "species itself would pass; give the magnitude it "
                          "takes while it is small (at most %g)",
                          sp->name, sp->typical, MUSKX__MAX_TYPICAL_RATIO,
-                         R[p->reg_state0 + i], MUSKX__MAX_TYPICAL_RATIO * x0);
+                         init, MUSKX__MAX_TYPICAL_RATIO * x0);
   }
   muskx__free(R);
   return MUSKX_OK;
