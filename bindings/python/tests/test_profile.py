@@ -115,13 +115,21 @@ def values(buf):
 @unittest.skipUnless(getattr(muskx, "HAVE_PETAB", False),
                      "library without PEtab")
 class AProfile(unittest.TestCase):
-    def test_profiles_are_the_closed_form_ones(self):
-        hat, ci, nllh_beta, nllh_sd, nllh0 = closed_form()
+    @classmethod
+    def setUpClass(cls):
+        # one fit and one full profile of the line, shared by the tests
+        # that compare against them
         with muskx.Problem.from_petab(os.path.join(LINEAR,
                                                    "problem.yaml")) as p:
-            r = p.fit(starts=8, seed=3, threads=1)
-            pr = p.profile(r, threads=1)
-            pr2 = p.profile(r, threads=2)
+            cls.fitted = p.fit(starts=8, seed=3, threads=1)
+            cls.full = p.profile(cls.fitted, threads=1)
+
+    def test_profiles_are_the_closed_form_ones(self):
+        hat, ci, nllh_beta, nllh_sd, nllh0 = closed_form()
+        pr = self.full
+        with muskx.Problem.from_petab(os.path.join(LINEAR,
+                                                   "problem.yaml")) as p:
+            pr2 = p.profile(self.fitted, threads=2)
         self.assertEqual(pr["parameter_ids"], ["a", "b", "sd"])
         self.assertEqual(pr["scales"], ["lin"] * 3)
         self.assertAlmostEqual(pr["threshold"], HALF_CHI2_95, delta=1e-12)
@@ -370,10 +378,9 @@ class AProfile(unittest.TestCase):
         # refined optimum, the same steps), and the closed-form intervals;
         # the others are not profiled. Names and indices, in any order.
         hat, ci, _, _, _ = closed_form()
+        r, full = self.fitted, self.full
         with muskx.Problem.from_petab(os.path.join(LINEAR,
                                                    "problem.yaml")) as p:
-            r = p.fit(starts=8, seed=3, threads=1)
-            full = p.profile(r, threads=1)
             with SelectionSpy() as spy:
                 subs = [(["a", "sd"],
                          p.profile(r, threads=1, params=["sd", 0])),
