@@ -261,9 +261,11 @@ RUN_TESTS = scripts/run-tests.sh -j $(TEST_JOBS) $(if $(TALLY),--tally $(TALLY))
 # output is still in the usual order), so that none of them is left
 # running alone at the end of make check: the CPU seconds of a fresh-clone
 # make check (README, Testing), longest first; shell patterns.
-TEST_FIRST = */test_sbml *test_validate.py *test_spaceflight.py \
-  */test_vm_native *test-install.sh
-ASAN_FIRST =
+TEST_FIRST = */test_sbml *test-python.sh *test_validate.py \
+  *test_spaceflight.py */test_vm_native *readme_numbers.py* \
+  *test-install.sh *test_fit_cli.py *check_bench_gradients.py
+ASAN_FIRST = */test_sbml_limits */test_sbml *test-cli.sh* */test_scenario \
+  */test_sbml_roundtrip */test_jacobian
 VALGRIND_FIRST = */test_conservation */test_ensemble_sketch */test_sbml \
   */test_sbml_limits */test_gsa */test_compile_limits */test_qsketch \
   */test_quantile_select */test_dae */test_ensemble */test_ensemble_hotpath

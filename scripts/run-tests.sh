@@ -171,10 +171,18 @@ report() {
   passed=$((passed + checks - bad))
   failed=$((failed + bad))
   local took="${wall} s, CPU ${cpu} s"
-  # an interpreter's script is the name to show (python3 tests/x.py)
-  case "$prog" in
-    */python3|*/python|*/bash|*/sh) read -r _ prog _ <<< "$spec" ;;
+  # the name to show: past env and its VAR=VALUE words, and an
+  # interpreter's script (env ASAN_OPTIONS=... python3 tests/x.py)
+  local words i=0
+  read -r -a words <<< "$spec"
+  if [[ $prog == */env ]]; then
+    i=1
+    while [ "$i" -lt "${#words[@]}" ] && [[ ${words[i]} == *=* ]]; do i=$((i + 1)); done
+  fi
+  case "${words[i]:-}" in
+    */python3|*/python|*/bash|*/sh|python3|python|bash|sh) i=$((i + 1)) ;;
   esac
+  prog=${words[i]:-$prog}
   if [ "$bad" -eq 0 ]; then
     echo "PASS $prog ($checks; $took)"
   elif [ "$rc" -eq 124 ]; then
