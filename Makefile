@@ -259,8 +259,9 @@ RUN_TESTS = scripts/run-tests.sh -j $(TEST_JOBS) $(if $(TALLY),--tally $(TALLY))
   $(if $(CHECK_SLOTS),--slots $(CHECK_SLOTS))
 # Each stage starts its longest programs first (run-tests.sh --first; its
 # output is still in the usual order), so that none of them is left
-# running alone at the end of make check: the CPU seconds of a fresh-clone
-# make check (README, Testing), longest first; shell patterns.
+# running alone at the end of make check: longest first by their CPU
+# seconds in that stage (each PASS line gives them; README, Testing);
+# shell patterns matched against the whole command.
 TEST_FIRST = */test_sbml *test-python.sh *test_validate.py \
   *test_spaceflight.py */test_vm_native *readme_numbers.py* \
   *test-install.sh *test_fit_cli.py *check_bench_gradients.py

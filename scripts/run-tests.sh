@@ -245,9 +245,12 @@ for n in "${order[@]}"; do
   if [ -x "$prog" ]; then
     while [ "$(unfinished)" -ge "$jobs" ]; do wait_some; print_done; done
     if [ -n "$slotfd" ]; then
-      # a slot of the shared pool; meanwhile print what has finished
+      # a slot of the shared pool. A plain blocking read: with read -t, a
+      # timeout that struck just after the byte was read lost it, and
+      # with it a slot for good (make check then stalled, every stage
+      # waiting for a slot nobody held).
       # shellcheck disable=SC2034  # the byte itself means nothing
-      until read -r -n 1 -t 1 -u "$slotfd" token; do print_done; done
+      read -r -n 1 -u "$slotfd" token
     fi
     run_one "$n" "${specs[n]}" &
     launched+=("$n")
