@@ -267,7 +267,7 @@ TEST_FIRST = */test_sbml *test-python.sh *test_validate.py \
   *test-install.sh *test_fit_cli.py *check_bench_gradients.py
 ASAN_FIRST = */test_sbml_limits */test_sbml *test-cli.sh* */test_scenario \
   */test_sbml_roundtrip */test_jacobian
-VALGRIND_FIRST = */test_conservation */test_ensemble_sketch */test_sbml \
+VALGRIND_FIRST = */test_conservation */test_sbml \
   */test_sbml_limits */test_gsa */test_compile_limits */test_qsketch \
   */test_quantile_select */test_dae */test_ensemble */test_ensemble_hotpath
 # make check builds everything first (check-build) and then runs its stages
