@@ -218,9 +218,9 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
    names[j] (model parameter, compartment or species ids, pointers into
    pb) follows theta[j]; arrays of nparams + nph + ntargets. Only the
    values that can move the outputs e measures (sens_reach.h), unless
-   pb->sens_keep_all. Returns
-   their number, or -1 with a reason in why (a condition column that
-   follows different parameters before and after pre-equilibration). */
+   pb->sens_keep_all. Returns their number; or -1 with a reason in why (a
+   condition column that follows different parameters before and after
+   pre-equilibration), -2 out of memory (why says so). */
 int muskx__petab_sens_entities(const struct muskx_petab *pb, int e,
                                const char **names, int *theta, char *why,
                                size_t whysize);

@@ -50,8 +50,8 @@ static int add(const char **names, int *theta, int *n, const char *name,
 }
 
 /* Drops from names/theta (n entries) the values that cannot move the
-   outputs experiment e measures; returns the new count. Without the
-   model's structure (or memory for it) every value is kept. */
+   outputs experiment e measures; returns the new count, or -2 out of
+   memory. Without the model's structure every value is kept. */
 static int keep_reaching(const struct muskx_petab *pb, int e,
                          const char **names, int *theta, int n) {
   const muskx_model *m = pb->model;
@@ -62,15 +62,17 @@ static int keep_reaching(const struct muskx_petab *pb, int e,
   unsigned char *out = muskx__calloc((size_t)nout + 1, 1);
   unsigned char *slots = muskx__calloc((size_t)npl + 1, 1);
   unsigned char *species = muskx__calloc((size_t)nsp + 1, 1);
-  int kept = n;
-  if (out != NULL && slots != NULL && species != NULL) {
+  int kept = out != NULL && slots != NULL && species != NULL ? n : -2;
+  if (kept >= 0) {
     for (int i = 0; i < pb->nmeas; i++) {
       if (pb->meas[i].exp != e) continue;
       const muskx__petab_observable *o = &pb->obs[pb->meas[i].obs];
       if (o->out_obs >= 0) out[o->out_obs] = 1;
       if (o->out_sigma >= 0) out[o->out_sigma] = 1;
     }
-    if (muskx__sens_reach(m, out, slots, species) == 0) {
+    int rc = muskx__sens_reach(m, out, slots, species);
+    if (rc == -2) kept = -2;
+    if (rc == 0) {
       kept = 0;
       for (int j = 0; j < n; j++) {
         int slot = muskx_model_find(m, MUSKX_PARAMETER, names[j]);
@@ -133,7 +135,10 @@ int muskx__petab_sens_entities(const struct muskx_petab *pb, int e,
       return -1;
     }
   }
-  return pb->sens_keep_all ? n : keep_reaching(pb, e, names, theta, n);
+  if (pb->sens_keep_all) return n;
+  n = keep_reaching(pb, e, names, theta, n);
+  if (n < 0) snprintf(why, whysize, "out of memory (sensitivities)");
+  return n;
 }
 
 void muskx__petab_measurement_derivs(const muskx__petab_observable *o,

@@ -127,7 +127,7 @@ int muskx__sens_reach(const muskx_model *m, const unsigned char *outputs,
   for (int e = 0; e < m->nevents; e++)
     if (m->events[e].nsets + 2 > nrows) nrows = m->events[e].nsets + 2;
   unsigned char *rows = muskx__calloc((size_t)nrows, 1);
-  if (rows == NULL) return -1;
+  if (rows == NULL) return -2;
   while (pass(m, slots, species, rows, nrows)) {
   }
   muskx__free(rows);

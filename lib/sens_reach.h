@@ -16,9 +16,9 @@
  * (m->nparams + m->ncompartments flags) marks every parameter-like slot,
  * and species (m->nspecies flags) every species, whose value or initial
  * value can change one of those outputs at any time of a run, across
- * events, and at a steady state. Returns 0, or -1 (the flags then mean
- * nothing) when the model has no sensitivity programs or memory runs
- * out: the caller must then keep every slot.
+ * events, and at a steady state. Returns 0; -1 when the model has no
+ * sensitivity programs (the caller must then keep every slot); -2 out of
+ * memory. The flags mean nothing unless 0 is returned.
  */
 int muskx__sens_reach(const muskx_model *m, const unsigned char *outputs,
                       unsigned char *slots, unsigned char *species);
