@@ -5,7 +5,9 @@
  * volume, through a derived parameter of two chosen ones), a linear
  * two-state system (matrix exponential), a state reset
  * at a state-dependent event (the event time moves with p), an event that
- * switches a parameter, a bolus dose, a steady state and a run from it;
+ * switches a parameter, a bolus dose, 100 daily doses (model event and
+ * API doses) against the closed-form superposition, a steady state and a
+ * run from it;
  * and the errors of the API.
  */
 #include <check.h>
@@ -246,6 +248,89 @@ START_TEST(bolus_dose) {
 }
 END_TEST
 
+/* Repeated dosing (the cost of hundreds of dose events, bench/RESULTS.md
+   "Repeated dosing"): a one-compartment model with first-order absorption
+   and 100 daily doses, both as a model event (`every`, the mechanism of
+   models/drugs/teriparatide.yaml) and as API doses (muskx_sim_add_dose), against the
+   closed-form superposition: each dose D at t_j contributes, for
+   tau = t - t_j >= 0,
+     depot:   F D e^{-ka tau}
+     central: F D ka (e^{-k tau} - e^{-ka tau}) / (ka - k)
+   and d(central)/dk = F D ka [(e^{-k tau} - e^{-ka tau})/(ka - k)^2
+                               - tau e^{-k tau}/(ka - k)],
+   d(central)/dka = F D [k (e^{-ka tau} - e^{-k tau})/(ka - k)^2
+                         + ka tau e^{-ka tau}/(ka - k)]. Every dose
+   restarts the integrator, so an error in the restart (state, its
+   sensitivities, the dose's jump) accumulates over the 100 events. */
+static const char DAILY_EVENT[] =
+    "muskx: 1\n"
+    "model: {id: daily}\n"
+    "parameters: {k: 0.3, ka: 6.0, F: 0.8, D: 5.0}\n"
+    "species: {Ad: 0, Ac: 0}\n"
+    "reactions:\n"
+    "  - {equation: Ad -> Ac, rate: ka*Ad}\n"
+    "  - {equation: Ac ->, rate: k*Ac}\n"
+    "events:\n"
+    "  - {id: dose, at: 0, every: 1, until: 99.5, set: {Ad: Ad + F*D}}\n";
+
+static const char DAILY_API[] =
+    "muskx: 1\n"
+    "model: {id: daily}\n"
+    "parameters: {k: 0.3, ka: 6.0}\n"
+    "species: {Ad: 0, Ac: 0}\n"
+    "reactions:\n"
+    "  - {equation: Ad -> Ac, rate: ka*Ad}\n"
+    "  - {equation: Ac ->, rate: k*Ac}\n";
+
+/* the closed form at t of ndose doses FD at 0, 1, ...: depot, central,
+   d central / dk, d central / dka */
+static void daily_reference(double t, int ndose, double FD, double k, double ka,
+                            double r[4]) {
+  r[0] = r[1] = r[2] = r[3] = 0;
+  for (int j = 0; j < ndose && j <= t; j++) {
+    double tau = t - j, ek = exp(-k * tau), ea = exp(-ka * tau), d = ka - k;
+    r[0] += FD * ea;
+    r[1] += FD * ka * (ek - ea) / d;
+    r[2] += FD * ka * ((ek - ea) / (d * d) - tau * ek / d);
+    r[3] += FD * (k * (ea - ek) / (d * d) + ka * tau * ea / d);
+  }
+}
+
+static void check_daily(muskx_sim *s, double FD) {
+  /* inside the first day, between doses late in the run, just before the
+     last dose, just after it, and after the last one */
+  double times[7] = {0, 0.25, 37.5, 98.999, 99.001, 99.6, 103.0};
+  double out[7 * 2], sens[7 * 2 * 2];
+  TU_OK(s, muskx_sim_run_sens(s, times, 7, out, sens));
+  for (int i = 0; i < 7; i++) {
+    double r[4], t = times[i];
+    daily_reference(t, 100, FD, 0.3, 6.0, r);
+    TU_CLOSE(out[i * 2], r[0], RTOL, ATOL, "Ad", t);
+    TU_CLOSE(out[i * 2 + 1], r[1], RTOL, ATOL, "Ac", t);
+    TU_CLOSE(SENS(sens, i, 1, 0, 2, 2), r[2], RTOL, ATOL, "dAc/dk", t);
+    TU_CLOSE(SENS(sens, i, 1, 1, 2, 2), r[3], RTOL, ATOL, "dAc/dka", t);
+  }
+  /* 100 doses; each after the start restarted the integrator, once */
+  ck_assert_int_eq(muskx_sim_stat(s, MUSKX_STAT_EVENTS_FIRED), 100);
+  ck_assert_int_eq(muskx_sim_stat(s, MUSKX_STAT_REINITS), 99); /* t = 0: none */
+}
+
+START_TEST(hundred_daily_doses_against_superposition) {
+  const char *names[] = {"k", "ka"};
+  muskx_model *m = tu_load_text(DAILY_EVENT, "sens");
+  muskx_sim *s = sens_sim(m, names, 2);
+  check_daily(s, 0.8 * 5.0);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+  m = tu_load_text(DAILY_API, "sens");
+  s = sens_sim(m, names, 2);
+  TU_OK(s, muskx_sim_add_dose(s, "Ad", 0.0, 4.0, 1.0, 100));
+  check_daily(s, 4.0);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
 /* A' = s - k A, B' = k A - d B: A* = s/k, B* = s/d. */
 static const char SYNTH[] =
     "muskx: 1\n"
@@ -407,6 +492,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, steady_state_and_a_run_from_it);
   tcase_add_test(tc, a_conservation_law_gives_the_constrained_steady_state_sensitivities);
   tcase_add_test(tc, a_singular_jacobian_without_conservation_law_is_refused);
+  tcase_add_test(tc, hundred_daily_doses_against_superposition);
   tcase_add_test(tc, bad_choices_are_named);
   suite_add_tcase(s, tc);
   return s;
