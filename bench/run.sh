@@ -37,6 +37,9 @@ echo "== POLLU, crosstalk, load times, memory, ensemble (bench_suite)"
 echo "== virtual crews: shipped ISS scenario as an ensemble (bench_crew)"
 "$build/bench/bench_crew" --tsv "$out/crew.tsv" "${qflag[@]}" || status=1
 
+echo "== repeated dosing: daily doses, states and sensitivities (bench_dosing; bench/NOTES.md)"
+"$build/bench/bench_dosing" --tsv "$out/dosing.tsv" "${qflag[@]}" || status=1
+
 if /usr/bin/python3 -c 'import scipy, yaml' 2>/dev/null; then
   echo "== scipy solve_ivp (bench_scipy.py)"
   /usr/bin/python3 bench/bench_scipy.py "$out" "${qflag[@]}" || status=1
