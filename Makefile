@@ -255,12 +255,32 @@ examples: $(EXAMPLE_BIN)
 # Test programs run TEST_JOBS at a time (run-tests.sh -j; the output is
 # still printed program by program, in order).
 TEST_JOBS ?= $(JOBS)
-RUN_TESTS = scripts/run-tests.sh -j $(TEST_JOBS) $(if $(TALLY),--tally $(TALLY))
+RUN_TESTS = scripts/run-tests.sh -j $(TEST_JOBS) $(if $(TALLY),--tally $(TALLY)) \
+  $(if $(CHECK_SLOTS),--slots $(CHECK_SLOTS))
+# Each stage starts its longest programs first (run-tests.sh --first; its
+# output is still in the usual order), so that none of them is left
+# running alone at the end of make check: longest first by their CPU
+# seconds in that stage (each PASS line gives them; README, Testing);
+# shell patterns matched against the whole command.
+TEST_FIRST = */test_sbml *test-python.sh *test_validate.py \
+  *test_spaceflight.py */test_vm_native *readme_numbers.py* \
+  *test-install.sh *test_fit_cli.py *check_bench_gradients.py
+ASAN_FIRST = */test_sbml_limits */test_sbml *test-cli.sh* */test_scenario \
+  */test_sbml_roundtrip */test_jacobian
+VALGRIND_FIRST = */test_conservation */test_sbml \
+  */test_sbml_limits */test_gsa */test_compile_limits */test_qsketch \
+  */test_quantile_select */test_dae */test_ensemble */test_ensemble_hotpath
+# make check builds everything first (check-build) and then runs its stages
+# at once with CHECK_BUILT=yes: a stage then builds nothing itself, so no
+# two stages build the same file at the same time. UNBUILT(X) is X, or
+# nothing under make check.
+CHECK_BUILT ?=
+UNBUILT = $(if $(CHECK_BUILT),,$(1))
 
 # Test binaries are built with -k inside the recipe: one that does not
 # build (another module mid-edit) is reported as failed by run-tests.sh,
 # and the others still run.
-BUILD_TESTS = $(MAKE) --no-print-directory -k $(PAR) tests-build || true
+BUILD_TESTS = $(if $(CHECK_BUILT),:,$(MAKE) --no-print-directory -k $(PAR) tests-build || true)
 # What make test's scripts would otherwise build themselves, possibly two
 # at once (run-tests.sh -j): the examples, the SBML Test Suite runner and
 # muskx-mpi.
@@ -269,9 +289,9 @@ TEST_EXTRAS = examples $(if $(filter yes,$(SBML_FOUND)),$(BUILD)/tests/sbml_run)
 
 # make test: the Check binaries, the export list of the .so, and an
 # installed copy used through pkg-config and CMake (scripts/test-install.sh).
-test: all
-	@$(MAKE) --no-print-directory -k $(PAR) tests-build $(TEST_EXTRAS) || true
-	$(TEST_ENV) $(RUN_TESTS) --label test -- $(TEST_BIN) \
+test: $(call UNBUILT,all)
+	@$(call UNBUILT,$(MAKE) --no-print-directory -k $(PAR) tests-build $(TEST_EXTRAS) || true)
+	$(TEST_ENV) $(RUN_TESTS) --label test --first '$(TEST_FIRST)' -- $(TEST_BIN) \
 	  "scripts/check-exports.sh $(BUILD)/libmuskx.so" \
 	  scripts/test-install.sh \
 	  "scripts/test-cli.sh $(BUILD)/muskx" \
@@ -366,8 +386,8 @@ ASAN_CLI = /usr/bin/env ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:exitc
 asan-build:
 	@$(ASAN_MAKE) -k $(PAR) lib-static tests-build build-asan/tests/test_alloc \
 	  build-asan/muskx || true
-test-asan: asan-build
-	$(ASAN_ENV) CK_EXCLUDE_TAGS=slow $(RUN_TESTS) --label asan -- \
+test-asan: $(call UNBUILT,asan-build)
+	$(ASAN_ENV) CK_EXCLUDE_TAGS=slow $(RUN_TESTS) --label asan --first '$(ASAN_FIRST)' -- \
 	  $(TEST_SRC:tests/%.c=build-asan/tests/%) \
 	  "$(ASAN_CLI) scripts/test-cli.sh build-asan/muskx" \
 	  $(if $(filter yes,$(SEDML_FOUND)),"$(ASAN_CLI) MUSKX_BIN=build-asan/muskx /usr/bin/python3 tests/sedml/test_sedml.py")
@@ -382,47 +402,52 @@ test-asan: asan-build
 # Robertson to 4e14, ...; they run in the plain and ASan stages). Every
 # test binary keeps cases under valgrind, on the same library code with
 # smaller models or shorter horizons.
-valgrind: lib-static
+valgrind: $(call UNBUILT,lib-static)
 	@$(BUILD_TESTS)
 	$(TEST_ENV) CK_FORK=no CK_EXCLUDE_TAGS='slow long' $(RUN_TESTS) --label valgrind \
-	  --wrap '$(VALGRIND)' -- $(TEST_BIN)
+	  --wrap '$(VALGRIND)' --first '$(VALGRIND_FIRST)' -- $(TEST_BIN)
 
 # The test command of the README and of .ci/run. First every build the
 # stages need (check-build: plain, ASan, TSan, fuzz) in one make, so both
-# cores stay busy across builds; then the stages, one after the other,
-# each running TEST_JOBS programs at a time. Runs every stage even when one
-# fails, then prints the grand total as its last line. README, Testing,
-# gives the stages' times.
+# cores stay busy across builds; then every stage at the same time
+# (scripts/check-stages.sh), running CHECK_JOBS programs at a time over all
+# of them (default: the number of CPUs; CHECK_JOBS=1 runs one program at a
+# time), each stage's output printed whole, stage after stage. Runs every
+# stage even when one fails, then the time of each step and the grand
+# total as its last line. README, Testing, gives the stages' times.
+CHECK_JOBS ?= $(JOBS)
+CHECK_STAGES := test test-asan valgrind test-alloc test-tsan fuzz-smoke
 .PHONY: check-build
 check-build: all tests-build $(TEST_EXTRAS) asan-build tsan-build fuzz-build
 check:
 	scripts/install-deps.sh
 	@tally=$(abspath $(BUILD))/check-tally.txt; rm -f "$$tally"; status=0; \
+	logs=$(abspath $(BUILD))/check-logs; \
 	clock=$(abspath $(BUILD))/check-times.txt; mkdir -p $(BUILD); rm -f "$$clock"; \
 	mark() { times > "$$clock.now"; echo "$$1 $$EPOCHREALTIME $$(sed -n 2p "$$clock.now")" >> "$$clock"; }; \
 	mark start; \
 	$(MAKE) --no-print-directory -k $(PAR) check-build || true; mark build; \
-	$(MAKE) --no-print-directory test TALLY="$$tally" || status=1; mark test; \
-	$(MAKE) --no-print-directory test-asan TALLY="$$tally" || status=1; mark asan; \
-	$(MAKE) --no-print-directory valgrind TALLY="$$tally" || status=1; mark valgrind; \
-	$(MAKE) --no-print-directory test-alloc TALLY="$$tally" || status=1; mark alloc; \
-	$(MAKE) --no-print-directory test-tsan TALLY="$$tally" || status=1; mark tsan; \
-	$(MAKE) --no-print-directory fuzz-smoke TALLY="$$tally" || status=1; mark fuzz; \
+	MAKE='$(MAKE)' scripts/check-stages.sh -j $(CHECK_JOBS) --tally "$$tally" \
+	  --logs "$$logs" -- $(CHECK_STAGES) || status=1; mark stages; \
 	echo "== make check: wall and CPU (user + system) time of each step"; \
-	$(CHECK_TIMES) "$$clock"; \
-	echo "== make check: test + test-asan + valgrind + test-alloc + test-tsan + fuzz-smoke"; \
+	$(CHECK_TIMES) "$$clock" "$$logs/times.txt" || true; \
+	echo "== make check: $(subst $(space),$(space)+$(space),$(CHECK_STAGES))"; \
 	scripts/run-tests.sh --total "$$tally" || status=1; \
 	exit $$status
+space := $(subst ,, )
 
-# Prints the steps of make check from its clock file: lines "STEP
-# EPOCH-SECONDS USER SYSTEM", USER and SYSTEM as bash's `times` writes them
-# (cumulative, e.g. 1m2.500s).
+# Prints the steps of make check from its clock file (lines "STEP
+# EPOCH-SECONDS USER SYSTEM", USER and SYSTEM as bash's `times` writes
+# them, cumulative, e.g. 1m2.500s) and, under its "stages" step, each
+# stage from check-stages.sh's times.txt ("STAGE WALL CPU"; the stages
+# run at once, so their wall times overlap and their CPU times add up).
 CHECK_TIMES = awk 'function s(x, a) { split(x, a, /[ms]/); return a[1] * 60 + a[2] } \
-  { t = $$2; c = s($$3) + s($$4); \
-    if (NR > 1) { printf "  %-10s %7.0f s wall %7.0f s CPU\n", $$1, t - t0, c - c0; \
-                  tw += t - t0; tc += c - c0 } \
-    t0 = t; c0 = c } \
-  END { printf "  %-10s %7.0f s wall %7.0f s CPU\n", "all", tw, tc }'
+  FNR == NR { t = $$2; c = s($$3) + s($$4); \
+    if (FNR > 1) { printf "  %-12s %7.0f s wall %7.0f s CPU\n", $$1, t - t0, c - c0; \
+                   tw += t - t0; tc += c - c0 } \
+    t0 = t; c0 = c; next } \
+  { printf "    %-10s %7.0f s wall %7.0f s CPU\n", $$1, $$2, $$3 } \
+  END { printf "  %-12s %7.0f s wall %7.0f s CPU\n", "all", tw, tc }'
 
 # make test-alloc: the allocation-failure tests (tests/test_alloc.c) with
 # ASan+UBSan, in build-asan/ beside the ASan tests and from the same
@@ -431,7 +456,7 @@ CHECK_TIMES = awk 'function s(x, a) { split(x, a, /[ms]/); return a[1] * 60 + a[
 # libmuskx.a, whose alloc.o is then never pulled in. The hook is in no
 # other object, so the rest of the library need not be built twice.
 test-alloc:
-	@$(ASAN_MAKE) $(PAR) build-asan/tests/test_alloc || true
+	@$(call UNBUILT,$(ASAN_MAKE) $(PAR) build-asan/tests/test_alloc || true)
 	$(ASAN_ENV) $(RUN_TESTS) --label alloc -- build-asan/tests/test_alloc
 
 $(BUILD)/lib/alloc_testing.o: lib/alloc.c $(BUILD)/cflags.stamp
@@ -456,7 +481,7 @@ tsan-build:
 	@$(MAKE) --no-print-directory -k $(PAR) BUILD=build-tsan \
 	  EXTRA_CFLAGS='$(TSAN_FLAGS)' EXTRA_LDFLAGS='$(TSAN_FLAGS)' \
 	  $(TSAN_TEST_SRC:tests/%.c=build-tsan/tests/%) || true
-test-tsan: tsan-build
+test-tsan: $(call UNBUILT,tsan-build)
 	$(TSAN_ENV) $(RUN_TESTS) --label tsan -- \
 	  $(TSAN_TEST_SRC:tests/%.c=build-tsan/tests/%)
 
@@ -518,7 +543,7 @@ fuzz-corpus:
 # A harness that does not build is reported (and counted) as failed by
 # run-fuzz.sh; the others still run.
 fuzz fuzz-smoke:
-	@$(MAKE) --no-print-directory fuzz-build || true
+	@$(call UNBUILT,$(MAKE) --no-print-directory fuzz-build || true)
 	@$(MAKE) --no-print-directory fuzz-corpus
 	$(RUN_TESTS) --label fuzz -- $(foreach n,$(FUZZ_NAMES),"scripts/run-fuzz.sh $(n) \
 	  $(if $(filter fuzz-smoke,$@),$(FUZZ_SMOKE_SECONDS),$(FUZZ_SECONDS))")

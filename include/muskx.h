@@ -1576,7 +1576,9 @@ MUSKX_API muskx_status muskx_petab_evaluate(const muskx_petab *pb,
  * the solver's tolerances: from forward sensitivities (muskx_sim_run_sens(),
  * muskx_sim_steady_state_sens()) of the model values each estimated
  * parameter sets -- the model parameter of its id, placeholders and
- * condition-table cells that name it. llh may be NULL. For Laplace noise
+ * condition-table cells that name it -- in each experiment whose measured
+ * outputs the value can reach by the model's structure (the others'
+ * derivatives there are 0 by construction). llh may be NULL. For Laplace noise
  * the derivative of |r| at r = 0 is taken as 0. The sim's own sensitivity
  * parameters are switched off afterwards.
  * Status: as muskx_petab_llh(), plus EUNSUPPORTED (what the sensitivities

@@ -162,6 +162,9 @@ struct muskx_petab {
   muskx__petab_measurement *meas;
   int nexp;
   muskx__petab_experiment *exps;
+  int sens_keep_all;          /* 1: every experiment gets a sensitivity
+                                 for every value theta moves, reaching its
+                                 outputs or not (petab_sens.c; tests) */
 };
 
 /* petab_load.c: the problem file and its tables (model included), each
@@ -213,9 +216,11 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
 
 /* petab_sens.c: the model values of experiment e that move with theta:
    names[j] (model parameter, compartment or species ids, pointers into
-   pb) follows theta[j]; arrays of nparams + nph + ntargets. Returns
-   their number, or -1 with a reason in why (a condition column that
-   follows different parameters before and after pre-equilibration). */
+   pb) follows theta[j]; arrays of nparams + nph + ntargets. Only the
+   values that can move the outputs e measures (sens_reach.h), unless
+   pb->sens_keep_all. Returns their number; or -1 with a reason in why (a
+   condition column that follows different parameters before and after
+   pre-equilibration), -2 out of memory (why says so). */
 int muskx__petab_sens_entities(const struct muskx_petab *pb, int e,
                                const char **names, int *theta, char *why,
                                size_t whysize);

@@ -190,7 +190,9 @@ static muskx_status choose_sens(const struct muskx_petab *pb, muskx_sim *sim,
                                 int *n) {
   char why[512];
   *n = muskx__petab_sens_entities(pb, e, names, theta, why, sizeof why);
-  if (*n < 0) return muskx__sim_err(sim, MUSKX_EUNSUPPORTED, "%s", why);
+  if (*n < 0)
+    return muskx__sim_err(sim, *n == -2 ? MUSKX_ENOMEM : MUSKX_EUNSUPPORTED,
+                          "%s", why);
   muskx_status st = muskx_sim_set_sens_params(sim, *n > 0 ? names : NULL, *n);
   if (st != MUSKX_OK)
     return fail_in(sim, st, "sensitivities of condition",

@@ -9,6 +9,13 @@
  * tagged with the theta it follows, and d/d theta_k is the sum over the
  * values tagged k (times d value / d theta_k for the scale).
  *
+ * Of these, an experiment keeps only the values that can move the
+ * outputs it measures (its observables and their sigmas), by the model's
+ * structure (sens_reach.h, which says why the others' derivatives are 0):
+ * a model parameter of the muscle does not get a sensitivity in an
+ * experiment that measures only bone, unless muscle feeds back into bone.
+ * pb->sens_keep_all turns this off (tests compare both ways).
+ *
  * A condition column whose value comes from different estimated
  * parameters (or from one and a constant) before and after
  * pre-equilibration would need two sensitivity parameters for one model
@@ -18,7 +25,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "petab.h"
+#include "sens_reach.h"
 
 /* The theta index a value follows, or -1 (a number, a fixed parameter). */
 static int theta_of(const struct muskx_petab *pb, const muskx__petab_value *v) {
@@ -38,6 +47,52 @@ static int add(const char **names, int *theta, int *n, const char *name,
   theta[*n] = th;
   (*n)++;
   return 0;
+}
+
+/* Drops from names/theta (n entries) the values that cannot move the
+   outputs experiment e measures; returns the new count, or -2 out of
+   memory. Without the model's structure every value is kept. */
+static int keep_reaching(const struct muskx_petab *pb, int e,
+                         const char **names, int *theta, int n) {
+  const muskx_model *m = pb->model;
+  int npl = muskx_model_count(m, MUSKX_PARAMETER) +
+            muskx_model_count(m, MUSKX_COMPARTMENT);
+  int nsp = muskx_model_count(m, MUSKX_SPECIES);
+  int nout = muskx_model_count(m, MUSKX_OUTPUT);
+  unsigned char *out = muskx__calloc((size_t)nout + 1, 1);
+  unsigned char *slots = muskx__calloc((size_t)npl + 1, 1);
+  unsigned char *species = muskx__calloc((size_t)nsp + 1, 1);
+  int kept = out != NULL && slots != NULL && species != NULL ? n : -2;
+  if (kept >= 0) {
+    for (int i = 0; i < pb->nmeas; i++) {
+      if (pb->meas[i].exp != e) continue;
+      const muskx__petab_observable *o = &pb->obs[pb->meas[i].obs];
+      if (o->out_obs >= 0) out[o->out_obs] = 1;
+      if (o->out_sigma >= 0) out[o->out_sigma] = 1;
+    }
+    int rc = muskx__sens_reach(m, out, slots, species);
+    if (rc == -2) kept = -2;
+    if (rc == 0) {
+      kept = 0;
+      for (int j = 0; j < n; j++) {
+        int slot = muskx_model_find(m, MUSKX_PARAMETER, names[j]);
+        int c = slot < 0 ? muskx_model_find(m, MUSKX_COMPARTMENT, names[j]) : -1;
+        int sp = slot < 0 && c < 0 ? muskx_model_find(m, MUSKX_SPECIES, names[j])
+                                   : -1;
+        if (c >= 0) slot = muskx_model_count(m, MUSKX_PARAMETER) + c;
+        /* a name of neither kind is kept: the sensitivities refuse it */
+        int reach = slot >= 0 ? slots[slot] : sp >= 0 ? species[sp] : 1;
+        if (!reach) continue;
+        names[kept] = names[j];
+        theta[kept] = theta[j];
+        kept++;
+      }
+    }
+  }
+  muskx__free(out);
+  muskx__free(slots);
+  muskx__free(species);
+  return kept;
 }
 
 int muskx__petab_sens_entities(const struct muskx_petab *pb, int e,
@@ -80,6 +135,9 @@ int muskx__petab_sens_entities(const struct muskx_petab *pb, int e,
       return -1;
     }
   }
+  if (pb->sens_keep_all) return n;
+  n = keep_reaching(pb, e, names, theta, n);
+  if (n < 0) snprintf(why, whysize, "out of memory (sensitivities)");
   return n;
 }
 

@@ -2,7 +2,8 @@
 # run-tests.sh -- runs test programs and sums their results.
 #
 #   scripts/run-tests.sh [--label NAME] [--tally FILE] [--wrap 'CMD ARGS']
-#                        [-j N] -- PROGRAM ['PROGRAM ARGS' ...]
+#                        [-j N] [--slots FIFO] [--first 'PATTERN ...']
+#                        -- PROGRAM ['PROGRAM ARGS' ...]
 #   scripts/run-tests.sh --total FILE
 #
 # Each PROGRAM is one command (words split on blanks) run from the current
@@ -20,6 +21,17 @@
 # as a serial run's. Each PASS/FAIL line gives the program's wall and CPU
 # (user + system, its children included) time, to find slow tests.
 #
+# --first 'PATTERN ...' starts the programs whose command matches one of
+# the shell patterns first, in the patterns' order (the longest ones, so
+# that none of them is left running alone at the end); the output is
+# still printed in the order given.
+#
+# --slots FIFO (or RUN_TESTS_SLOTS): a named pipe holding one byte per
+# program that may run at once, shared by several run-tests.sh running
+# together (make check's stages): each program takes a byte before it
+# starts and puts it back when it ends, so that all of them together run
+# at most that many programs; -j still caps this run's own.
+#
 # The last line printed is always "N passed, N failed"; the exit status is 1
 # when anything failed. --tally appends "LABEL PASSED FAILED" to FILE;
 # --total prints the sums of such a file, with the same last line.
@@ -35,6 +47,8 @@ tally=
 wrap=
 total=
 jobs=${RUN_TESTS_JOBS:-1}
+slots=${RUN_TESTS_SLOTS:-}
+first=
 while [ $# -gt 0 ]; do
   case "$1" in
     --label) label=${2:?}; shift 2 ;;
@@ -42,6 +56,8 @@ while [ $# -gt 0 ]; do
     --wrap) wrap=${2:?}; shift 2 ;;
     --total) total=${2:?}; shift 2 ;;
     -j) jobs=${2:?}; shift 2 ;;
+    --slots) slots=${2:?}; shift 2 ;;
+    --first) first=${2?}; shift 2 ;;
     -j[0-9]*) jobs=${1#-j}; shift ;;
     --) shift; break ;;
     -h|--help) usage ;;
@@ -81,6 +97,12 @@ if [ -n "$wrap" ]; then
   read -r -a wrapper <<< "$wrap"
 fi
 
+slotfd=
+if [ -n "$slots" ]; then
+  [ -p "$slots" ] || { echo "run-tests: --slots $slots is not a named pipe" >&2; exit 2; }
+  exec {slotfd}<> "$slots"
+fi
+
 # Runs the Nth program into $dir/N.log; writes "RC WALL CPU" to $dir/N.res
 # last, so that file's presence means the program is done. `times` in this
 # subshell sums the CPU time of everything it waited for: timeout, the
@@ -96,6 +118,8 @@ run_one() {
     for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] }
     printf "%d %.1f %.1f\n", rc, b - a, s }' "$dir/$n.times" > "$dir/$n.res.tmp"
   mv "$dir/$n.res.tmp" "$dir/$n.res"
+  # the slot back (after the result, so a waiting run sees it done)
+  if [ -n "$slotfd" ]; then printf x >&"$slotfd"; fi
 }
 
 passed=0
@@ -147,10 +171,18 @@ report() {
   passed=$((passed + checks - bad))
   failed=$((failed + bad))
   local took="${wall} s, CPU ${cpu} s"
-  # an interpreter's script is the name to show (python3 tests/x.py)
-  case "$prog" in
-    */python3|*/python|*/bash|*/sh) read -r _ prog _ <<< "$spec" ;;
+  # the name to show: past env and its VAR=VALUE words, and an
+  # interpreter's script (env ASAN_OPTIONS=... python3 tests/x.py)
+  local words i=0
+  read -r -a words <<< "$spec"
+  if [[ $prog == */env ]]; then
+    i=1
+    while [ "$i" -lt "${#words[@]}" ] && [[ ${words[i]} == *=* ]]; do i=$((i + 1)); done
+  fi
+  case "${words[i]:-}" in
+    */python3|*/python|*/bash|*/sh|python3|python|bash|sh) i=$((i + 1)) ;;
   esac
+  prog=${words[i]:-$prog}
   if [ "$bad" -eq 0 ]; then
     echo "PASS $prog ($checks; $took)"
   elif [ "$rc" -eq 124 ]; then
@@ -162,6 +194,26 @@ report() {
 
 specs=("$@")
 count=${#specs[@]}
+# The order to start them in: those matching --first's patterns, in the
+# patterns' order, then the others in the order given.
+order=()
+declare -A queued=()
+if [ -n "$first" ]; then
+  read -r -a patterns <<< "$first"
+  for pat in "${patterns[@]}"; do
+    for ((n = 0; n < count; n++)); do
+      # shellcheck disable=SC2053  # a pattern, on purpose
+      if [ -z "${queued[$n]:-}" ] && [[ ${specs[n]} == $pat ]]; then
+        order+=("$n")
+        queued[$n]=1
+      fi
+    done
+  done
+fi
+for ((n = 0; n < count; n++)); do
+  [ -n "${queued[$n]:-}" ] || order+=("$n")
+done
+
 launched=()  # the indexes of the programs started
 # How many started programs have not finished yet.
 unfinished() {
@@ -176,26 +228,39 @@ unfinished() {
 wait_some() { wait -n 2> /dev/null || sleep 0.1; }
 
 next=0  # the next program to print
-for ((n = 0; n < count; n++)); do
-  read -r prog _ <<< "${specs[n]}"
-  if [ -x "$prog" ]; then
-    while [ "$(unfinished)" -ge "$jobs" ]; do wait_some; done
-    run_one "$n" "${specs[n]}" &
-    launched+=("$n")
-  fi
-  # print, in order, whatever has finished
-  while [ "$next" -le "$n" ]; do
+# Prints, in the order given, whatever has finished (a missing program is
+# printed as soon as its turn comes).
+print_done() {
+  local prog
+  while [ "$next" -lt "$count" ]; do
     read -r prog _ <<< "${specs[next]}"
     [ ! -x "$prog" ] || [ -f "$dir/$next.res" ] || break
     report "$next" "${specs[next]}"
     next=$((next + 1))
   done
+}
+
+for n in "${order[@]}"; do
+  read -r prog _ <<< "${specs[n]}"
+  if [ -x "$prog" ]; then
+    while [ "$(unfinished)" -ge "$jobs" ]; do wait_some; print_done; done
+    if [ -n "$slotfd" ]; then
+      # a slot of the shared pool. A plain blocking read: with read -t, a
+      # timeout that struck just after the byte was read lost it, and
+      # with it a slot for good (make check then stalled, every stage
+      # waiting for a slot nobody held).
+      # shellcheck disable=SC2034  # the byte itself means nothing
+      read -r -n 1 -u "$slotfd" token
+    fi
+    run_one "$n" "${specs[n]}" &
+    launched+=("$n")
+  fi
+  print_done
 done
+print_done
 while [ "$next" -lt "$count" ]; do
-  read -r prog _ <<< "${specs[next]}"
-  while [ -x "$prog" ] && [ ! -f "$dir/$next.res" ]; do wait_some; done
-  report "$next" "${specs[next]}"
-  next=$((next + 1))
+  wait_some
+  print_done
 done
 wait
 

@@ -200,7 +200,10 @@ END_TEST
 
 static Suite *suite(void) {
   Suite *s = suite_create("ensemble_sketch");
-  TCase *tc = tcase_create("streamed");
+  /* 23 CPU-s under valgrind (the valgrind stage's second longest case);
+     its memory use is covered by the plain and ASan stages, and its
+     claim, the same sketch on any thread count, by both. */
+  TCase *tc = tu_long_tcase("streamed");
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, a_streamed_run_is_the_same_on_any_thread_count_and_split);
   suite_add_tcase(s, tc);

@@ -109,7 +109,7 @@ static void opcodes_agree(const char *cc) {
       fns[k](b, cache);
       /* rhs: every register is a result; jac: its results only */
       for (int i = 0; i < NREGS; i++)
-        ck_assert_msg((k >= 1 && i >= NIN &&
+        TU_CHECK_MSG((k >= 1 && i >= NIN &&
                        (i < NIN + MUSKX__OP_COUNT ||
                         i >= NIN + 2 * MUSKX__OP_COUNT)) ||
                           memcmp(&a[i], &b[i], sizeof a[i]) == 0 ||
