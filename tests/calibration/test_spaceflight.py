@@ -159,7 +159,7 @@ REFIT2_NOTE = ("since issue 17's refit2, the joint refit of the merged model (53
                "-> 0.101, turnover_t_hip 0.063 -> 0.05/yr, its lower bound, then "
                "fixed; models/calibration/README.md): ")
 R3 = "refit3 (joint refit, 20 estimated, 60 rows, llh -130.98: h_aoc 0.608 -> 0.417, kappa_R 1.91 -> 1.37, kappa_B 0.68 -> 0.92, turnover_t 19.9 -> 15.1 %/yr, g_ocp 0.45, w_ctx_t 0.47, g_wnt_rankl 1.52 -> 0.73, Kd_romo 6.75 -> 4.62, g_tptd 5.9 -> 8.7; the envelope compartment tibia_e removed at phi_tibia_e 0; models/calibration/README.md): "
-R4 = ("refit4 (session 14: joint refit of 25 parameters on 61 rows, llh -128.70, with the bedrest branch's distal-tibia shell and br_leg and the sitedrug branch's romosozumab modelling-based formation; turnover_t 15.1 -> 18.0 %/yr, kappa_B 0.92 -> 0.57, f_wb_c 0.208 -> 0.234; models/calibration/README.md): ")
+R4 = ("refit4 (session 14: joint refit of 25 parameters on 61 rows, llh -128.70, w_res_tib then fixed at its bound 0.5, with the bedrest branch's distal-tibia shell and br_leg and the sitedrug branch's romosozumab modelling-based formation; turnover_t 15.1 -> 18.0 %/yr, kappa_B 0.92 -> 0.57, f_wb_c 0.208 -> 0.234; models/calibration/README.md): ")
 KNOWN_UNMET = {
     "denosumab12m:": R4 + "lumbar spine +7.20 %% at 12 months (hip +3.91 %%), above +6.7; +6.25 %% at refit3. The fitting row mcclung2006_ls (4.85 +- 1.85 vs placebo) sits at +1.2 SD: the faster spine turnover the joint fit chose (turnover_t 15.1 -> 18.0 %%/yr) refills more remodelling space on denosumab" % (),
     "ALNshortCTX": R4 + "CTX -20.1 %% 9 months off (on treatment -58.4 %%), at the edge of -20; -18.9 %% at refit3: alendronate's retained drug keeps turnover a little lower with the new fit" % (),
