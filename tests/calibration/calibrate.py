@@ -482,6 +482,12 @@ def main():
                 ship(problem, {k: fitted[k] for k in est}, ci, name)
                 dest = os.path.join(os.path.dirname(problem), "fit")
                 os.makedirs(dest, exist_ok=True)
+                # a fit shipped without profiles leaves none of the previous
+                # fit's: they describe another optimum
+                if not os.path.exists(os.path.join(fitdir, "profile_ci.tsv")):
+                    for f in ("profile_ci.tsv", "profiles.tsv", "profiles.png"):
+                        if os.path.exists(os.path.join(dest, f)):
+                            os.remove(os.path.join(dest, f))
                 for f in ("profile_ci.tsv", "profiles.tsv", "profiles.png", "fit.png", "waterfall.png",
                           "draws.csv", "starts.tsv", "parameters.tsv"):
                     if os.path.exists(os.path.join(fitdir, f)):
