@@ -30,7 +30,10 @@ within
 1e-4 relative, except where a sensitivity has decayed to 1e-5 of its
 own peak (a perturbation relaxing back to a steady state) and where it
 is at the noise floor of the difference quotient itself (or of rounding,
-for a column such as a percent change that is 0 at the start).
+for a column such as a percent change that is 0 at the start). Where the
+check fails there, the same quotient at 10x the step (the runs' noise
+10x smaller against it) is the second reference, and the output passes
+when it agrees with that one (check_one: WIDE).
 
 Run from the repository root with Debian's python3 after `make`; prints
 one line per model and "N passed, N failed" (one check per model).
@@ -62,6 +65,13 @@ FD_RTOL, FD_ATOL = 1e-12, 1e-14  # the runs of the difference quotient
 ROUND_PCT = 1e-4
 REL, PEAK, FLOOR, ROUND, STEP = 1e-4, 1e-5, 1e-7, 1e-9, 1e-3
 NPARAMS = 3
+# the second reference's step, as a multiple of STEP (check_one)
+WIDE = 10
+
+
+def kind_arg(kind):
+    """run()'s keyword for a parameter or a species' initial value."""
+    return "params" if kind == "param" else "initial"
 
 
 def candidates(model):
@@ -124,7 +134,7 @@ def check_one(path):
     S = model.sensitivities(names, times=times, rtol=RTOL, atol=ATOL)
     base = run(model, times)
     ncols = len(model.columns)
-    worst, where, kinks = 0.0, "", []
+    worst, where, kinks, widened, wide = 0.0, "", [], [], {}
     for k, (name, kind, v, h, runs) in enumerate(chosen):
         for c in range(ncols):
             scale = max(abs(base[i][c]) for i in range(len(times)))
@@ -142,11 +152,32 @@ def check_one(path):
                     if e1 is not None and e1 <= 1.0:
                         kinks.append("d(%s)/d(%s) at t=%g" % (model.columns[c], name, times[i]))
                         err = e1
+                if err > 1.0:
+                    # a second reference at WIDE x the step, where the
+                    # runs' noise weighs WIDE x less (and the truncation
+                    # error, O(h^4) after Richardson, is still far below
+                    # REL): spaceflight.yaml's d(spine_t.resorption_rel)
+                    # /d(spine_t.OPG_max) (OPG_max 2e8) at t=6 is
+                    # -1.53452e-13 from the sensitivities, -1.54182e-13
+                    # at STEP (err 1.3), -1.53585e-13 at 10 STEP and
+                    # -1.53459e-13 at 100 STEP: the reference at STEP was
+                    # off, as for hip_c.OPG_max above
+                    if wide.get(k) is None:
+                        wide[k] = [run(model, times, **{kind_arg(kind): {name: v + d}})
+                                   for d in (WIDE * h, -WIDE * h, WIDE * h / 2, -WIDE * h / 2)]
+                    fd2, e2 = quotients(*wide[k], WIDE * h, i, c)
+                    err2 = abs(S[i][c][k] - fd2) / (REL * abs(fd2) + floor + e2)
+                    if err2 <= 1.0:
+                        widened.append("d(%s)/d(%s) at t=%g" % (model.columns[c], name, times[i]))
+                        err = err2
                 if not err <= worst:
                     worst = err
                     where = ("d(%s)/d(%s) at t=%g: %.9g vs FD %.9g"
                              % (model.columns[c], name, times[i],
                                 S[i][c][k], fd))
+    if widened:
+        where += ("; %d output(s) matched the reference at %g x the step, "
+                  "first %s" % (len(widened), WIDE, widened[0]))
     if kinks:
         where += ("; %d output(s) at a kink matched a one-sided derivative, "
                   "first %s" % (len(kinks), kinks[0]))
