@@ -294,7 +294,21 @@ static muskx_status read_document(tr *T, const char *text, size_t len) {
     if (props == NULL || opt == NULL) return nomem(T);
     ConversionOption_setBoolValue(opt, 1);
     ConversionProperties_addOption(props, opt);
+    /* libSBML validates the comp document before flattening it, and that
+       validation (5.19: UnitReplacementCheck -> UnitFormulaFormatter)
+       dereferences NULL on a <divide/> without arguments (fuzz_sbml,
+       session 14). The flat model's math is checked here after the
+       flattening anyway, so libSBML's validation is off. */
+    ConversionOption_t *noval = ConversionOption_create("performValidation");
+    if (noval == NULL) {
+      ConversionOption_free(opt);
+      ConversionProperties_free(props);
+      return nomem(T);
+    }
+    ConversionOption_setBoolValue(noval, 0);
+    ConversionProperties_addOption(props, noval);
     int r = SBMLDocument_convert(T->doc, props);
+    ConversionOption_free(noval);
     ConversionOption_free(opt);
     ConversionProperties_free(props);
     if (r != LIBSBML_OPERATION_SUCCESS) {
