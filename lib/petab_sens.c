@@ -25,7 +25,8 @@
  * A condition column whose value comes from different estimated
  * parameters (or from one and a constant) before and after
  * pre-equilibration would need two sensitivity parameters for one model
- * value; that is refused (EUNSUPPORTED), naming the column.
+ * value; that is refused (EUNSUPPORTED), naming the column, when
+ * derivatives are asked for (the problem loads and evaluates without).
  */
 #include <math.h>
 #include <stdio.h>
