@@ -306,6 +306,7 @@ test: $(call UNBUILT,all)
 	  "/usr/bin/python3 tests/fit/test_fit_cli.py" \
 	  $(DOCS_NUMBERS_TEST) \
 	  "/usr/bin/python3 tests/petab/test_check_extra.py" \
+	  "/usr/bin/python3 tests/bench/test_report_dosing.py" \
 	  $(SBML_SUITE_TEST) $(PETAB_TEST) $(MPI_TEST) $(SEDML_TEST)
 
 # make check-fit (issue 15): a 20-start muskx fit of the Boehm benchmark

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "muskx.h"
+#include "quick_args.h"
 
 static double cpu_now(void) {
   struct timespec ts;
@@ -189,16 +190,10 @@ static double control(int threads, long total) {
 }
 
 int main(int argc, char **argv) {
-  int quick = 0;
-  const char *tsv = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--quick") == 0) quick = 1;
-    else if (strcmp(argv[i], "--tsv") == 0 && i + 1 < argc) tsv = argv[++i];
-    else {
-      fprintf(stderr, "usage: bench_crew [--quick] [--tsv FILE]\n");
-      return 2;
-    }
-  }
+  int quick;
+  const char *tsv;
+  int usage = bench_quick_args(argc, argv, "bench_crew", &quick, &tsv);
+  if (usage != 0) return usage;
   muskx_scenario *sc = load();
   if (sc == NULL) return 1;
   FILE *ft = tsv != NULL ? fopen(tsv, "w") : NULL;

@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "muskx.h"
+#include "quick_args.h"
 
 static double cpu_now(void) {
   struct timespec ts;
@@ -150,16 +151,10 @@ static int measure(muskx_model *m, int tptd, int sens, double drug_atol,
 }
 
 int main(int argc, char **argv) {
-  int quick = 0;
-  const char *tsv = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--quick") == 0) quick = 1;
-    else if (strcmp(argv[i], "--tsv") == 0 && i + 1 < argc) tsv = argv[++i];
-    else {
-      fprintf(stderr, "usage: bench_dosing [--quick] [--tsv FILE]\n");
-      return 2;
-    }
-  }
+  int quick;
+  const char *tsv;
+  int usage = bench_quick_args(argc, argv, "bench_dosing", &quick, &tsv);
+  if (usage != 0) return usage;
   FILE *f = NULL;
   if (tsv != NULL && (f = fopen(tsv, "w")) == NULL) {
     perror(tsv);

@@ -7,7 +7,8 @@ every tool agrees on every problem, then writes the side-by-side table.
 Reads what the benchmark programs left in OUTDIR (robertson.tsv from
 bench_robertson; suite_*.tsv, load.tsv, memory.tsv, ensemble.tsv from
 bench_suite; scale.tsv from bench_scale; crew.tsv from bench_crew (issue
-19); scipy_*.tsv and desolve_*.tsv from the Python and R scripts;
+19); dosing.tsv from bench_dosing (repeated doses, bench/NOTES.md);
+scipy_*.tsv and desolve_*.tsv from the Python and R scripts;
 petab.tsv from bench_petab and fit_scipy.tsv from bench_fit_scipy.py
 (issue 15), when those ran) and writes:
 
@@ -100,6 +101,71 @@ def read_crew(outdir):
                 "x_bare": float(r[8]), "quantiles": r[9],
                 "code": r[10] if len(r) >= 11 else "vm"})
     return out
+
+
+def read_dosing(outdir):
+    """bench_dosing's dosing.tsv: per model ("run") states only or with
+    sensitivities, each at the run's own atol (rtol = atol = 1e-8) and
+    with the drug amounts' atol raised (the largest drug_atol of the
+    pair). The dose count is steps / steps_per_dose, rounded."""
+    rows = []
+    for r in read_tsv(outdir, "dosing.tsv"):
+        if r[0] == "run" or len(r) < 9:
+            continue
+        steps, per = int(r[4]), float(r[5])
+        rows.append({
+            "run": r[0], "sens": int(r[1]), "drug_atol": float(r[2]),
+            "cpu": float(r[3]), "steps": steps, "per_dose": per,
+            "reinits": int(r[6]), "out": (float(r[7]), float(r[8])),
+            "doses": round(steps / per) if per > 0 else 0})
+    by = {}
+    for d in rows:
+        by.setdefault((d["run"], d["sens"]), []).append(d)
+    for pair in by.values():
+        base = min(pair, key=lambda d: d["drug_atol"])
+        for d in pair:
+            d["base"] = base
+    return rows
+
+
+def dosing_tool(d):
+    """results.tsv's tool of a bench_dosing row."""
+    what = "sens" if d["sens"] else "states"
+    if d["base"] is d:
+        return f"libmuskx_{what}_cpu"
+    return f"libmuskx_{what}_drug_atol_{d['drug_atol']:g}_cpu"
+
+
+def dosing_section(dosing):
+    if not dosing:
+        return []
+    L = ["", "## Repeated dosing (bench_dosing)", "",
+         "Daily doses, each an event that restarts the integrator, at rtol",
+         "= atol = 1e-8: `onecpt` a one-compartment model with first-order",
+         "absorption; `tptd20` the spaceflight model's pm_tptd20 arm",
+         "(teriparatide 20 ug SC daily from the pm_placebo steady state),",
+         "with sensitivities of 11 estimated parameters. CPU time of the",
+         "process (onecpt: median of 3 runs; tptd20: one run). Each run is",
+         "repeated with the drug amounts' absolute tolerance raised to 1e-4",
+         "of a dose, to show what the steps follow: a measurement, not a",
+         "default; the end values (onecpt: central and depot amount half a",
+         "day after the last dose; tptd20: BMD_spine_pct and BMD_hip_pct",
+         "at day 639) and their change from the first run are next to it",
+         "(bench/NOTES.md, \"Repeated dosing\").", "",
+         "| run | doses | sensitivities | drug atol | CPU | steps | "
+         "steps / dose | restarts | end values | change |",
+         "|---|---:|---|---:|---:|---:|---:|---:|---|---|"]
+    for d in dosing:
+        b = d["base"]
+        change = ("-" if b is d else
+                  f"{d['out'][0] - b['out'][0]:.2g}, "
+                  f"{d['out'][1] - b['out'][1]:.2g}")
+        L.append(f"| {d['run']} | {d['doses']} | "
+                 f"{'yes' if d['sens'] else 'no'} | {d['drug_atol']:g} | "
+                 f"{fmt_s(d['cpu'])} | {d['steps']} | {d['per_dose']:.1f} | "
+                 f"{d['reinits']} | {d['out'][0]:.6g}, {d['out'][1]:.6g} | "
+                 f"{change} |")
+    return L
 
 
 def crew_targets(crew, target):
@@ -237,6 +303,10 @@ def main(argv):
                      f"libmuskx_{c['code']}_{c['threads']}_thread"
                      f"{'s' if c['threads'] != 1 else ''}_wallclock",
                      f"{c['wall']:.6g}", "NA"))
+    dosing = read_dosing(outdir)
+    for d in dosing:
+        rows.append((f"dosing:{d['run']}:{d['doses']}_doses", dosing_tool(d),
+                     f"{d['cpu']:.6g}", "NA"))
     petab = read_tsv(outdir, "petab.tsv")
     for name, llh, ref, npar, sc, sw, sb, fc, fw, fb in petab:
         rows.append((f"petab:{name}", "libmuskx_llh_cpu", sc, "NA"))
@@ -361,6 +431,7 @@ def main(argv):
          "by hand (re-run the command). What is measured, and how, is",
          "described in the banners of `bench/bench_robertson.c`,",
          "`bench/bench_suite.c`, `bench/bench_scale.c`,",
+         "`bench/bench_crew.c`, `bench/bench_dosing.c`,",
          "`bench/bench_scipy.py`, `bench/bench_desolve.R`,",
          "`bench/bench_petab.c` and `bench/bench_fit_scipy.py`.", "",
          f"- Command: `{command}`",
@@ -439,6 +510,7 @@ def main(argv):
                      + (f", CPU {fmt_s(float(cpu[0]))}" if cpu else "")
                      + " (best of 3)")
     L += crew_section(crew)
+    L += dosing_section(dosing)
     if scale:
         L += ["", "## Scale curve (generated networks, t = 0..10)", "",
               "KLU is skipped for random networks beyond 1,000 species (LU",

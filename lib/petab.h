@@ -138,6 +138,20 @@ typedef struct muskx__petab_experiment {
    after the problem file (0). */
 #define MUSKX__PETAB_NFILES 5
 
+/* petab_sens.c: the model values of one experiment that move with theta,
+   found once at load (they depend on the tables and the model's
+   structure, not on theta): names[j] (pointers into the problem) follows
+   theta[j], j < n; keep[j] says whether it can move the outputs the
+   experiment measures (sens_reach.h). why, when not NULL, is why the
+   experiment's derivatives are refused (then n is 0). */
+typedef struct muskx__petab_sens_list {
+  int n;
+  const char **names;
+  int *theta;
+  unsigned char *keep;
+  char *why;
+} muskx__petab_sens_list;
+
 struct muskx_petab {
   char *yaml_path;
   char *files[MUSKX__PETAB_NFILES]; /* parameter, model, observable,
@@ -162,6 +176,7 @@ struct muskx_petab {
   muskx__petab_measurement *meas;
   int nexp;
   muskx__petab_experiment *exps;
+  muskx__petab_sens_list *sens; /* nexp, found at load (petab_sens.c) */
   int sens_keep_all;          /* 1: every experiment gets a sensitivity
                                  for every value theta moves, reaching its
                                  outputs or not (petab_sens.c; tests) */
@@ -214,13 +229,19 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
                                    muskx_sim *sim, const double *theta,
                                    const muskx__petab_out *out);
 
-/* petab_sens.c: the model values of experiment e that move with theta:
+/* petab_sens.c: fills pb->sens for every experiment (after the model is
+   built and the tables read); ENOMEM on failure. Freed by
+   muskx__petab_sens_clear (muskx__petab_clear calls it). */
+muskx_status muskx__petab_sens_prepare(struct muskx_petab *pb,
+                                       muskx_error *err);
+void muskx__petab_sens_clear(struct muskx_petab *pb);
+/* The model values of experiment e that move with theta, from pb->sens:
    names[j] (model parameter, compartment or species ids, pointers into
    pb) follows theta[j]; arrays of nparams + nph + ntargets. Only the
    values that can move the outputs e measures (sens_reach.h), unless
    pb->sens_keep_all. Returns their number; or -1 with a reason in why (a
    condition column that follows different parameters before and after
-   pre-equilibration), -2 out of memory (why says so). */
+   pre-equilibration). */
 int muskx__petab_sens_entities(const struct muskx_petab *pb, int e,
                                const char **names, int *theta, char *why,
                                size_t whysize);

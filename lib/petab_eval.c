@@ -183,16 +183,14 @@ static double log_density(const muskx__petab_observable *o, double m,
 }
 
 /* Sets up the sensitivities of experiment e: the model values that move
-   with theta become sim's sensitivity parameters (none: off), *n their
-   number. Errors are recorded on sim. */
+   with theta (found at load, petab_sens.c) become sim's sensitivity
+   parameters (none: off), *n their number. Errors are recorded on sim. */
 static muskx_status choose_sens(const struct muskx_petab *pb, muskx_sim *sim,
                                 int e, const char **names, int *theta,
                                 int *n) {
   char why[512];
   *n = muskx__petab_sens_entities(pb, e, names, theta, why, sizeof why);
-  if (*n < 0)
-    return muskx__sim_err(sim, *n == -2 ? MUSKX_ENOMEM : MUSKX_EUNSUPPORTED,
-                          "%s", why);
+  if (*n < 0) return muskx__sim_err(sim, MUSKX_EUNSUPPORTED, "%s", why);
   muskx_status st = muskx_sim_set_sens_params(sim, *n > 0 ? names : NULL, *n);
   if (st != MUSKX_OK)
     return fail_in(sim, st, "sensitivities of condition",

@@ -675,6 +675,7 @@ muskx_status muskx__petab_read(const char *yaml_path,
       (st = read_measurements(pb, &pb->measurements_table, err)))
     goto done;
   st = muskx__petab_build_model(pb, files[1], &scope, &to, &tc, err);
+  if (st == MUSKX_OK) st = muskx__petab_sens_prepare(pb, err);
 done:
   muskx__folders_close(&scope);
   muskx__yaml_free(root);
@@ -685,6 +686,7 @@ done:
 }
 
 void muskx__petab_clear(struct muskx_petab *pb) {
+  muskx__petab_sens_clear(pb); /* before the model and tables it points into */
   muskx_model_free(pb->model);
   muskx__tsv_free(&pb->measurements_table);
   muskx__tsv_free(&pb->parameters_table);

@@ -16,16 +16,24 @@
  * experiment that measures only bone, unless muscle feeds back into bone.
  * pb->sens_keep_all turns this off (tests compare both ways).
  *
+ * All of it depends only on the tables (which parameters are estimated,
+ * which condition cells name them, which observables each experiment
+ * measures) and on the model's compiled structure, never on theta, so it
+ * is found once when the problem loads (muskx__petab_sens_prepare, into
+ * pb->sens) and each evaluation only copies an experiment's list.
+ *
  * A condition column whose value comes from different estimated
  * parameters (or from one and a constant) before and after
  * pre-equilibration would need two sensitivity parameters for one model
- * value; that is refused (EUNSUPPORTED), naming the column.
+ * value; that is refused (EUNSUPPORTED), naming the column, when
+ * derivatives are asked for (the problem loads and evaluates without).
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "error.h"
 #include "petab.h"
 #include "sens_reach.h"
 
@@ -49,55 +57,50 @@ static int add(const char **names, int *theta, int *n, const char *name,
   return 0;
 }
 
-/* Drops from names/theta (n entries) the values that cannot move the
-   outputs experiment e measures; returns the new count, or -2 out of
-   memory. Without the model's structure every value is kept. */
-static int keep_reaching(const struct muskx_petab *pb, int e,
-                         const char **names, int *theta, int n) {
+/* The scratch flags of keep_reaching, sized for pb->model once. */
+typedef struct reach_buf {
+  unsigned char *out, *slots, *species;
+} reach_buf;
+
+/* Sets keep[j] for the n values names[j] of experiment e: 1 when it can
+   move the outputs e measures (the model's structure, sens_reach.h); all
+   1 when the model has no sensitivity programs. Returns 0, -2 out of
+   memory. */
+static int keep_reaching(const struct muskx_petab *pb, int e, reach_buf *b,
+                         const char **names, int n, unsigned char *keep) {
   const muskx_model *m = pb->model;
-  int npl = muskx_model_count(m, MUSKX_PARAMETER) +
-            muskx_model_count(m, MUSKX_COMPARTMENT);
-  int nsp = muskx_model_count(m, MUSKX_SPECIES);
   int nout = muskx_model_count(m, MUSKX_OUTPUT);
-  unsigned char *out = muskx__calloc((size_t)nout + 1, 1);
-  unsigned char *slots = muskx__calloc((size_t)npl + 1, 1);
-  unsigned char *species = muskx__calloc((size_t)nsp + 1, 1);
-  int kept = out != NULL && slots != NULL && species != NULL ? n : -2;
-  if (kept >= 0) {
-    for (int i = 0; i < pb->nmeas; i++) {
-      if (pb->meas[i].exp != e) continue;
-      const muskx__petab_observable *o = &pb->obs[pb->meas[i].obs];
-      if (o->out_obs >= 0) out[o->out_obs] = 1;
-      if (o->out_sigma >= 0) out[o->out_sigma] = 1;
-    }
-    int rc = muskx__sens_reach(m, out, slots, species);
-    if (rc == -2) kept = -2;
-    if (rc == 0) {
-      kept = 0;
-      for (int j = 0; j < n; j++) {
-        int slot = muskx_model_find(m, MUSKX_PARAMETER, names[j]);
-        int c = slot < 0 ? muskx_model_find(m, MUSKX_COMPARTMENT, names[j]) : -1;
-        int sp = slot < 0 && c < 0 ? muskx_model_find(m, MUSKX_SPECIES, names[j])
-                                   : -1;
-        if (c >= 0) slot = muskx_model_count(m, MUSKX_PARAMETER) + c;
-        /* a name of neither kind is kept: the sensitivities refuse it */
-        int reach = slot >= 0 ? slots[slot] : sp >= 0 ? species[sp] : 1;
-        if (!reach) continue;
-        names[kept] = names[j];
-        theta[kept] = theta[j];
-        kept++;
-      }
-    }
+  memset(b->out, 0, (size_t)nout + 1);
+  for (int i = 0; i < pb->nmeas; i++) {
+    if (pb->meas[i].exp != e) continue;
+    const muskx__petab_observable *o = &pb->obs[pb->meas[i].obs];
+    if (o->out_obs >= 0) b->out[o->out_obs] = 1;
+    if (o->out_sigma >= 0) b->out[o->out_sigma] = 1;
   }
-  muskx__free(out);
-  muskx__free(slots);
-  muskx__free(species);
-  return kept;
+  int rc = muskx__sens_reach(m, b->out, b->slots, b->species);
+  if (rc == -2) return -2;
+  for (int j = 0; j < n; j++) {
+    if (rc != 0) { /* no sensitivity programs: every value is kept */
+      keep[j] = 1;
+      continue;
+    }
+    int slot = muskx_model_find(m, MUSKX_PARAMETER, names[j]);
+    int c = slot < 0 ? muskx_model_find(m, MUSKX_COMPARTMENT, names[j]) : -1;
+    int sp = slot < 0 && c < 0 ? muskx_model_find(m, MUSKX_SPECIES, names[j])
+                               : -1;
+    if (c >= 0) slot = muskx_model_count(m, MUSKX_PARAMETER) + c;
+    /* a name of neither kind is kept: the sensitivities refuse it */
+    keep[j] = slot >= 0 ? b->slots[slot] : sp >= 0 ? b->species[sp] : 1;
+  }
+  return 0;
 }
 
-int muskx__petab_sens_entities(const struct muskx_petab *pb, int e,
-                               const char **names, int *theta, char *why,
-                               size_t whysize) {
+/* Every model value of experiment e that moves with theta, in names and
+   theta (arrays of nparams + nph + ntargets); returns their number, or -1
+   with a reason in why. */
+static int all_entities(const struct muskx_petab *pb, int e,
+                        const char **names, int *theta, char *why,
+                        size_t whysize) {
   const muskx__petab_experiment *x = &pb->exps[e];
   int n = 0;
   for (int i = 0; i < pb->nparams; i++)
@@ -135,9 +138,86 @@ int muskx__petab_sens_entities(const struct muskx_petab *pb, int e,
       return -1;
     }
   }
-  if (pb->sens_keep_all) return n;
-  n = keep_reaching(pb, e, names, theta, n);
-  if (n < 0) snprintf(why, whysize, "out of memory (sensitivities)");
+  return n;
+}
+
+/* Fills l, experiment e's entry of pb->sens; -2 out of memory. names and
+   theta are scratch arrays of nparams + nph + ntargets. */
+static int prepare_one(const struct muskx_petab *pb, int e, reach_buf *b,
+                       const char **names, int *theta,
+                       muskx__petab_sens_list *l) {
+  char why[512];
+  int n = all_entities(pb, e, names, theta, why, sizeof why);
+  if (n < 0) return (l->why = muskx__strdup(why)) == NULL ? -2 : 0;
+  l->names = muskx__calloc((size_t)n + 1, sizeof *l->names);
+  l->theta = muskx__calloc((size_t)n + 1, sizeof *l->theta);
+  l->keep = muskx__calloc((size_t)n + 1, 1);
+  if (l->names == NULL || l->theta == NULL || l->keep == NULL) return -2;
+  l->n = n;
+  if (n > 0) {
+    memcpy(l->names, names, (size_t)n * sizeof *names);
+    memcpy(l->theta, theta, (size_t)n * sizeof *theta);
+  }
+  return keep_reaching(pb, e, b, l->names, n, l->keep);
+}
+
+muskx_status muskx__petab_sens_prepare(struct muskx_petab *pb,
+                                       muskx_error *err) {
+  const muskx_model *m = pb->model;
+  size_t max = (size_t)(pb->nparams + pb->nph + pb->ntargets) + 1;
+  size_t npl = (size_t)(muskx_model_count(m, MUSKX_PARAMETER) +
+                        muskx_model_count(m, MUSKX_COMPARTMENT));
+  reach_buf b = {
+      muskx__calloc((size_t)muskx_model_count(m, MUSKX_OUTPUT) + 1, 1),
+      muskx__calloc(npl + 1, 1),
+      muskx__calloc((size_t)muskx_model_count(m, MUSKX_SPECIES) + 1, 1)};
+  const char **names = muskx__calloc(max, sizeof *names);
+  int *theta = muskx__calloc(max, sizeof *theta);
+  pb->sens = muskx__calloc((size_t)pb->nexp + 1, sizeof *pb->sens);
+  int rc = b.out && b.slots && b.species && names && theta && pb->sens ? 0 : -2;
+  for (int e = 0; e < pb->nexp && rc == 0; e++)
+    rc = prepare_one(pb, e, &b, names, theta, &pb->sens[e]);
+  muskx__free(b.out);
+  muskx__free(b.slots);
+  muskx__free(b.species);
+  muskx__free(names);
+  muskx__free(theta);
+  if (rc == 0) return MUSKX_OK;
+  return muskx__seterr(err, MUSKX_ENOMEM, NULL,
+                       "out of memory (the sensitivities of the problem's "
+                       "experiments)");
+}
+
+void muskx__petab_sens_clear(struct muskx_petab *pb) {
+  for (int e = 0; pb->sens != NULL && e < pb->nexp; e++) {
+    muskx__free(pb->sens[e].names);
+    muskx__free(pb->sens[e].theta);
+    muskx__free(pb->sens[e].keep);
+    muskx__free(pb->sens[e].why);
+  }
+  muskx__free(pb->sens);
+  pb->sens = NULL;
+}
+
+int muskx__petab_sens_entities(const struct muskx_petab *pb, int e,
+                               const char **names, int *theta, char *why,
+                               size_t whysize) {
+  if (pb->sens == NULL || e < 0 || e >= pb->nexp) {
+    snprintf(why, whysize, "no sensitivities prepared for experiment %d", e);
+    return -1;
+  }
+  const muskx__petab_sens_list *l = &pb->sens[e];
+  if (l->why != NULL) {
+    snprintf(why, whysize, "%s", l->why);
+    return -1;
+  }
+  int n = 0;
+  for (int j = 0; j < l->n; j++) {
+    if (!pb->sens_keep_all && !l->keep[j]) continue;
+    names[n] = l->names[j];
+    theta[n] = l->theta[j];
+    n++;
+  }
   return n;
 }
 

@@ -5,14 +5,19 @@
  * reach different observables (its model.yaml says which, by hand):
  * which values each experiment keeps; that the Jacobian is the one
  * without pruning and the one of central differences; that a pruned
- * column is 0 by both references. "slow long": the same on the shipped
- * calibration problem (models/calibration/spaceflight), its 20 estimated
- * parameters in 17 experiments.
+ * column is 0 by both references; that the kept values, found once at
+ * load, and the Jacobian after a first evaluation are those of a fresh
+ * problem; that a condition column following different parameters
+ * before and after pre-equilibration is refused at the Jacobian only.
+ * "slow long": the same on the shipped calibration problem
+ * (models/calibration/spaceflight), its 20 estimated parameters in 17
+ * experiments.
  */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model.h"
 #include "muskx.h"
@@ -238,6 +243,144 @@ START_TEST(the_pruned_jacobian_is_the_full_one_and_central_differences) {
 }
 END_TEST
 
+/* The kept values are found once, at load (petab_sens.c), since they
+   depend on structure only: after evaluations at two parameter vectors
+   each experiment keeps what model.yaml says, and the second Jacobian is
+   bit for bit the one a freshly loaded problem gives at those values, as
+   are the residuals; the two parameter vectors give different Jacobians
+   (so the comparison is not of a constant). */
+START_TEST(a_second_evaluation_keeps_the_same_values_as_a_fresh_problem) {
+  muskx_petab *pb = load(PRUNE, NULL), *fresh = load(PRUNE, NULL);
+  muskx_sim *s = NULL, *sf = NULL;
+  ck_assert_int_eq(muskx_sim_create(muskx_petab_model(pb), &s), MUSKX_OK);
+  ck_assert_int_eq(muskx_sim_create(muskx_petab_model(fresh), &sf), MUSKX_OK);
+  ck_assert_int_eq(muskx_sim_set_tolerances(s, 1e-10, 1e-12), MUSKX_OK);
+  ck_assert_int_eq(muskx_sim_set_tolerances(sf, 1e-10, 1e-12), MUSKX_OK);
+  int nm = muskx_petab_nmeasurements(pb), np = muskx_petab_nparams(pb);
+  double th0[16], th1[16], r1[16], rf[16], s1[16], sg[16];
+  double d0[256], d1[256], ds0[256], ds1[256], df[256], dsf[256];
+  ck_assert_int_le(nm * np, 256);
+  ck_assert_int_le(nm, 16);
+  for (int k = 0; k < np; k++) {
+    ck_assert_int_eq(muskx_petab_param_info(pb, k, NULL, NULL, &th0[k]), MUSKX_OK);
+    th1[k] = th0[k] * 1.7 + 0.05; /* ka (log10 scale) too: 0.8 -> 10^-0.1 */
+  }
+  jacobian(pb, s, th0, 0, d0, ds0);
+  jacobian(pb, s, th1, 0, d1, ds1);
+  eval_at(pb, s, th1, r1, s1);
+  jacobian(fresh, sf, th1, 0, df, dsf);
+  eval_at(fresh, sf, th1, rf, sg);
+  for (int i = 0; i < NEXPECT; i++) {
+    int e = find_exp(pb, expect[i].cond, expect[i].preeq), n, nf;
+    char got[512], gotf[512];
+    kept(pb, e, 0, got, sizeof got, &n);
+    kept(fresh, find_exp(fresh, expect[i].cond, expect[i].preeq), 0, gotf,
+         sizeof gotf, &nf);
+    ck_assert_str_eq(got, expect[i].kept);
+    ck_assert_str_eq(gotf, expect[i].kept);
+  }
+  int changed = 0;
+  for (int q = 0; q < nm * np; q++) {
+    ck_assert_msg(d1[q] == df[q] && ds1[q] == dsf[q],
+                  "entry %d: %.17g %.17g after a first evaluation, %.17g "
+                  "%.17g fresh", q, d1[q], ds1[q], df[q], dsf[q]);
+    changed += fabs(d1[q] - d0[q]) > 1e-6 * (1 + fabs(d0[q]));
+  }
+  for (int i = 0; i < nm; i++) {
+    ck_assert(r1[i] == rf[i]);
+    ck_assert(s1[i] == sg[i]);
+  }
+  ck_assert_int_gt(changed, nm);
+  muskx_sim_free(s);
+  muskx_sim_free(sf);
+  muskx_petab_free(pb);
+  muskx_petab_free(fresh);
+}
+END_TEST
+
+/* The prune problem in a fresh folder with conditions.tsv = conds;
+   dir receives the folder (remove_problem removes it). */
+static const char *const PRUNE_FILES[] = {"problem.yaml", "parameters.tsv",
+                                          "observables.tsv", "measurements.tsv",
+                                          "model.yaml", "conditions.tsv"};
+#define NPRUNE_FILES (int)(sizeof PRUNE_FILES / sizeof PRUNE_FILES[0])
+
+static muskx_petab *load_with_conditions(const char *conds, char *dir,
+                                         size_t size) {
+  char from[1024], to[1024];
+  tu_tmpdir(dir, size, "muskx_prune");
+  for (int i = 0; i < NPRUNE_FILES; i++) {
+    snprintf(to, sizeof to, "%s/%s", dir, PRUNE_FILES[i]);
+    FILE *out = fopen(to, "w");
+    ck_assert_ptr_nonnull(out);
+    if (i == NPRUNE_FILES - 1) {
+      fputs(conds, out);
+    } else {
+      snprintf(from, sizeof from, "tests/petab/prune/%s", PRUNE_FILES[i]);
+      FILE *in = fopen(from, "r");
+      ck_assert_ptr_nonnull(in);
+      int c;
+      while ((c = fgetc(in)) != EOF) fputc(c, out);
+      fclose(in);
+    }
+    ck_assert_int_eq(fclose(out), 0);
+  }
+  snprintf(to, sizeof to, "%s/problem.yaml", dir);
+  return load(to, NULL);
+}
+
+static void remove_problem(const char *dir) {
+  char path[1024];
+  for (int i = 0; i < NPRUNE_FILES; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, PRUNE_FILES[i]);
+    remove(path);
+  }
+  rmdir(dir);
+}
+
+/* A condition column that follows an estimated parameter (kb) in the
+   pre-equilibration and a number in the simulation condition: found at
+   load, refused only when derivatives are asked for, naming the column
+   and both conditions; the problem loads and evaluates without them. The
+   same column following kb in both conditions is no conflict, and its
+   Jacobian is computed. */
+START_TEST(a_conflicting_condition_column_is_refused_at_the_jacobian_only) {
+  static const char *const conds[2] = {
+      "conditionId\tc\tA\ncA\t3\ta0\ncB\t2\ta0\npre\tkb\tNaN\ncC\t3\ta0\n"
+      "cD\t3\ta0\n",
+      "conditionId\tc\tA\ncA\t3\ta0\ncB\tkb\ta0\npre\tkb\tNaN\ncC\t3\ta0\n"
+      "cD\t3\ta0\n"};
+  for (int v = 0; v < 2; v++) {
+    char dir[512];
+    muskx_petab *pb = load_with_conditions(conds[v], dir, sizeof dir);
+    muskx_sim *s = NULL;
+    ck_assert_int_eq(muskx_sim_create(muskx_petab_model(pb), &s), MUSKX_OK);
+    int nm = muskx_petab_nmeasurements(pb), np = muskx_petab_nparams(pb);
+    double th[16], res[16], dres[256];
+    ck_assert_int_le(nm * np, 256);
+    for (int k = 0; k < np; k++)
+      ck_assert_int_eq(muskx_petab_param_info(pb, k, NULL, NULL, &th[k]),
+                       MUSKX_OK);
+    eval_at(pb, s, th, res, NULL);
+    muskx_status st = muskx_petab_jacobian(pb, s, th, NULL, NULL, dres, NULL);
+    if (v == 0) {
+      const char *msg = muskx_sim_errmsg(s);
+      ck_assert_int_eq(st, MUSKX_EUNSUPPORTED);
+      ck_assert_msg(strstr(msg, "condition column 'c'") != NULL &&
+                        strstr(msg, "'pre' and 'cB'") != NULL,
+                    "message: %s", msg);
+    } else {
+      ck_assert_msg(st == MUSKX_OK, "%s", muskx_sim_errmsg(s));
+    }
+    /* the value-only evaluation still works after the refusal */
+    eval_at(pb, s, th, res, NULL);
+    muskx_sim_free(s);
+    muskx_petab_free(pb);
+    remove_problem(dir);
+  }
+}
+END_TEST
+
 /* The shipped problem at its shipped values: the pruned Jacobian agrees
    with the full one to the tolerance (rtol = atol = 1e-6, where a column
    is good to ~1e-4 of its largest entry, docs/fitting.md; each run takes
@@ -295,6 +438,8 @@ int main(void) {
   tcase_add_test(tc, each_experiment_keeps_the_values_that_reach_its_outputs);
   tcase_add_test(tc, the_reach_of_an_output_follows_the_model_structure);
   tcase_add_test(tc, the_pruned_jacobian_is_the_full_one_and_central_differences);
+  tcase_add_test(tc, a_second_evaluation_keeps_the_same_values_as_a_fresh_problem);
+  tcase_add_test(tc, a_conflicting_condition_column_is_refused_at_the_jacobian_only);
   suite_add_tcase(s, tc);
   /* "slow long": two Jacobians of the shipped problem at 1e-6 (most of
      their cost the daily teriparatide arm: ~30 CPU-s plain, 174 under
