@@ -188,6 +188,16 @@ def half_recovery_days(res, key, t_end):
     return float("inf")
 
 
+def recovered_share(res, key, t_land, t):
+    """Share of the loss at t_land that is back at t: (y(t) - y(t_land)) /
+    -y(t_land); negative when the loss deepened after t_land; inf when there
+    was no loss at t_land (the outcome then fails)."""
+    y0 = at(res, key, t_land)
+    if y0 >= 0:
+        return float("inf")
+    return (at(res, key, t) - y0) / -y0
+
+
 def marker_vs(res_a, res_b, key, t):
     """% difference of a marker between two arms at t: (1+a)/(1+b) - 1, the
     way trials report "X % higher than in the other arm"."""
@@ -419,6 +429,62 @@ CASES = [
      "%", "Shackelford 2004: exercise arm spine +3 %", 1, 5),
     ("V-BR17w-ex/hip", ["sc:v_br17w_ex"], ["BMD_hip_pct"], lambda r: at(r["sc:v_br17w_ex"], "BMD_hip_pct", 119),
      "%", "Shackelford 2004: exercise arm hip +1 %", -1, 3),
+    # Declared 2026-12-06 (blindval branch), before that session's refit
+    # (refit5): scenarios/validation/*.yaml a user would write. Ranges written
+    # here before the first run of these rows and not changed after it.
+    ("V-DATA12-tptd", ["sc:v_data12_tptd"], ["agent:teriparatide", "BMD_spine_pct"],
+     lambda r: at(r["sc:v_data12_tptd"], "BMD_spine_pct", 365.25),
+     "%", "Tsai 2013 (DATA): teriparatide 12 months, spine +6.2 +- 4.6 %", 1.6, 10.8),
+    ("V-DATA12-tptd/hip", ["sc:v_data12_tptd"], ["agent:teriparatide", "BMD_hip_pct"],
+     lambda r: at(r["sc:v_data12_tptd"], "BMD_hip_pct", 365.25),
+     "%", "Tsai 2013 (DATA): teriparatide 12 months, total hip +0.7 +- 2.7 %", -2.0, 3.4),
+    ("V-DATA12-dmab", ["sc:v_data12_dmab"], ["BMD_spine_pct"],
+     lambda r: at(r["sc:v_data12_dmab"], "BMD_spine_pct", 365.25),
+     "%", "Tsai 2013 (DATA): denosumab 12 months, spine +5.5 +- 3.3 %", 2.2, 8.8),
+    ("V-DATA12-dmab/hip", ["sc:v_data12_dmab"], ["BMD_hip_pct"],
+     lambda r: at(r["sc:v_data12_dmab"], "BMD_hip_pct", 365.25),
+     "%", "Tsai 2013 (DATA): denosumab 12 months, total hip +2.5 +- 2.6 %", -0.1, 5.1),
+    ("V-DATA12-combo", ["sc:v_data12_combo"], ["agent:teriparatide", "BMD_spine_pct"],
+     lambda r: at(r["sc:v_data12_combo"], "BMD_spine_pct", 365.25),
+     "%", "Tsai 2013 (DATA): combination 12 months, spine +9.1 +- 3.9 %", 5.2, 13.0),
+    ("V-DATA12-combo/hip", ["sc:v_data12_combo"], ["agent:teriparatide", "BMD_hip_pct"],
+     lambda r: at(r["sc:v_data12_combo"], "BMD_hip_pct", 365.25),
+     "%", "Tsai 2013 (DATA): combination 12 months, total hip +4.9 +- 2.9 %", 2.0, 7.8),
+    ("V-DATA-tibia", ["sc:v_data12_dmab"], ["BMD_tibia_pct"],
+     lambda r: at(r["sc:v_data12_dmab"], "BMD_tibia_pct", 365.25),
+     "%", "Tsai 2015 (DATA-HRpQCT): denosumab, distal tibia total vBMD +2.2 +- 1.9 %", 0.3, 4.1),
+    ("V-DATA-tibia/tptd", ["sc:v_data12_tptd"], ["agent:teriparatide", "BMD_tibia_pct"],
+     lambda r: at(r["sc:v_data12_tptd"], "BMD_tibia_pct", 365.25),
+     "%", "Tsai 2015 (DATA-HRpQCT): teriparatide, distal tibia total vBMD -0.3 +- 1.9 %", -2.2, 1.6),
+    ("V-DATA-tibia/combo", ["sc:v_data12_combo"], ["agent:teriparatide", "BMD_tibia_pct"],
+     lambda r: at(r["sc:v_data12_combo"], "BMD_tibia_pct", 365.25),
+     "%", "Tsai 2015 (DATA-HRpQCT): combination, distal tibia total vBMD +3.1 +- 2.2 %", 0.9, 5.3),
+    ("V-STRUCTURE-romo", ["sc:v_structure_aln_romo"], ["BMD_spine_pct"],
+     lambda r: rel(r["sc:v_structure_aln_romo"], "BMD_spine_pct", 1095.75, 1461),
+     "% (month 36 -> 48)", "STRUCTURE (Cosman 2022): romosozumab after alendronate, spine +9.8 %", 6.8, 12.8),
+    ("V-STRUCTURE-romo/hip", ["sc:v_structure_aln_romo"], ["BMD_hip_pct"],
+     lambda r: rel(r["sc:v_structure_aln_romo"], "BMD_hip_pct", 1095.75, 1461),
+     "% (month 36 -> 48)", "STRUCTURE (Cosman 2022): romosozumab after alendronate, total hip +2.9 %", 1.4, 4.4),
+    ("V-ALN3y", ["sc:v_aln10_3y", "sc:v_aln_placebo_3y"], ["BMD_spine_pct"],
+     lambda r: at(r["sc:v_aln10_3y"], "BMD_spine_pct", 1095.75) - at(r["sc:v_aln_placebo_3y"], "BMD_spine_pct", 1095.75),
+     "% vs placebo", "Liberman 1995: alendronate 10 mg/day 3 years, spine +8.8 % vs placebo", 6.8, 10.8),
+    ("V-ALN3y/hip", ["sc:v_aln10_3y", "sc:v_aln_placebo_3y"], ["BMD_hip_pct"],
+     lambda r: at(r["sc:v_aln10_3y"], "BMD_hip_pct", 1095.75) - at(r["sc:v_aln_placebo_3y"], "BMD_hip_pct", 1095.75),
+     "% vs placebo", "Liberman 1995: femoral neck +5.9, trochanter +7.8 % vs placebo", 3.9, 9.8),
+    ("V-ALN3y/WB", ["sc:v_aln10_3y", "sc:v_aln_placebo_3y"], ["BMD_wholebody_pct"],
+     lambda r: at(r["sc:v_aln10_3y"], "BMD_wholebody_pct", 1095.75) - at(r["sc:v_aln_placebo_3y"], "BMD_wholebody_pct", 1095.75),
+     "% vs placebo", "Liberman 1995: total body +2.5 % vs placebo", 1.25, 3.75),
+    ("V-Mir-tibia-persist", ["sc:v_mir6m"], ["BMD_tibia_pct"],
+     lambda r: recovered_share(r["sc:v_mir6m"], "BMD_tibia_pct", 182.625, 365.25),
+     "share of the landing loss back 6 months after landing", "Vico 2000: tibial loss persisted in recovery", -1, 0.5),
+    ("V-WISE-1y", ["sc:v_wise_ctrl"], ["BMD_hip_pct"], lambda r: at(r["sc:v_wise_ctrl"], "BMD_hip_pct", 420),
+     "% (day 60 + 360)", "Beller 2011 (WISE): total hip still below baseline 1 year after bed rest", -5, -0.3),
+    ("V-WISE-1y/tibia", ["sc:v_wise_ctrl"], ["BMD_tibia_pct"], lambda r: at(r["sc:v_wise_ctrl"], "BMD_tibia_pct", 420),
+     "% (day 60 + 360)", "Beller 2011 (WISE): distal tibia still below baseline 1 year after bed rest", -9, -0.3),
+    ("V-FREEDOM-hipcourse", ["sc:v_freedom_dmab"], ["BMD_hip_pct"], lambda r: at(r["sc:v_freedom_dmab"], "BMD_hip_pct", 365.25),
+     "%", "Austin 2012 (FREEDOM): total hip +3.2 % at 12 months", 1.7, 4.7),
+    ("V-FREEDOM-hipcourse/24m", ["sc:v_freedom_dmab"], ["BMD_hip_pct"], lambda r: at(r["sc:v_freedom_dmab"], "BMD_hip_pct", 730.5),
+     "%", "Austin 2012 (FREEDOM): total hip +4.4 % at 24 months", 2.9, 5.9),
 ]
 
 
