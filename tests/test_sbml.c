@@ -540,7 +540,7 @@ int main(void) {
   tcase_add_loop_test(slow, every_shipped_model_exports_to_valid_sbml_l3v2, 0, nmodels);
   TCase *general = tcase_create("sbml_general");
   /* 600 s: 313 s wall for 69.5 CPU-s once at load 6 (session 14, the
-     183-species model); a hang guard, not a time limit */
+     199-species model); a hang guard, not a time limit */
   tcase_set_timeout(general, 600);
   /* CK_EXCLUDE_TAGS=sbml-general leaves this one case out */
   tcase_set_tags(general, "slow sbml-general");
@@ -551,7 +551,7 @@ int main(void) {
   tcase_add_loop_test(tc, every_shipped_model_keeps_its_time_course_through_sbml_and_back, 0,
                       nmodels - nsf);
   suite_add_tcase(s, slow);
-  /* "long": the spaceflight round trips (two 183-species models, each run
+  /* "long": the spaceflight round trips (two 199-species models, each run
      twice), run for their numbers; the plain and ASan stages run them,
      `make valgrind` leaves them out (ASan checks the same export and
      import code for memory errors; the other models' round trips keep it

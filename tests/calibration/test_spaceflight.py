@@ -162,7 +162,6 @@ R3 = "refit3 (joint refit, 20 estimated, 60 rows, llh -130.98: h_aoc 0.608 -> 0.
 R4 = ("refit4 (session 14: joint refit of 25 parameters on 61 rows, llh -128.70, w_res_tib then fixed at its bound 0.5, with the bedrest branch's distal-tibia shell and br_leg and the sitedrug branch's romosozumab modelling-based formation; turnover_t 15.1 -> 18.0 %/yr, kappa_B 0.92 -> 0.57, f_wb_c 0.208 -> 0.234; models/calibration/README.md): ")
 KNOWN_UNMET = {
     "denosumab12m:": R4 + "lumbar spine +7.20 %% at 12 months (hip +3.91 %%), above +6.7; +6.25 %% at refit3. The fitting row mcclung2006_ls (4.85 +- 1.85 vs placebo) sits at +1.2 SD: the faster spine turnover the joint fit chose (turnover_t 15.1 -> 18.0 %%/yr) refills more remodelling space on denosumab" % (),
-    "ALNshortCTX": R4 + "CTX -20.1 %% 9 months off (on treatment -58.4 %%), at the edge of -20; -18.9 %% at refit3: alendronate's retained drug keeps turnover a little lower with the new fit" % (),
     "ALNuCa": R4 + "urinary Ca nadir -48.3 %%, day 182 -25.9 %% (within -25 asked), -24.6 %% at refit3: the same slightly deeper alendronate suppression" % (),
     "S12": "P1NP -10.6 % at landing, +1.2 % on day 187, +22.8 % on day 195 (refit3): the rise still takes two weeks. Cause unchanged: " + "formation marker needs ~2 weeks after reloading: P1NP follows "
            "active osteoblast numbers, and the precursor pool refills over "
