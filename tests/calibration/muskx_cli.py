@@ -122,3 +122,29 @@ def steady(model, over=None):
             re_, im_ = line.split()
             eig.append(complex(float(re_), float(im_)))
     return vals, verdict, eig, resid
+
+
+def scenario(tmp, model, name, phases, drugs, outputs, over=None, pm_calcium=None):
+    """Writes and runs a scenario on MODEL in TMP: PHASES and DRUGS are
+    YAML flow texts, PM_CALCIUM (mg/day) sets the postmenopausal trial
+    population with that calcium intake; returns {column: [floats]}."""
+    path = os.path.join(tmp, name + ".yaml")
+    with open(path, "w") as f:
+        f.write("muskx_scenario: 1\n")
+        f.write("scenario: {id: %s, name: %s}\n" % (name, name))
+        f.write("model: %s\n" % model)
+        if pm_calcium is not None:
+            f.write("set: {postmenopausal: 1, calcium_intake: %g}\n" % pm_calcium)
+        f.write("start: steady\nphases:\n")
+        for ph in phases:
+            f.write("  - %s\n" % ph)
+        if drugs:
+            f.write("countermeasures:\n")
+            for d in drugs:
+                f.write("  - drug: %s\n" % d)
+        f.write("outputs: [%s]\nsampling: 1 d\n" % ", ".join(outputs))
+    out = os.path.join(tmp, name + ".csv")
+    run(["run", path, "-o", out] + sets(over or {}))
+    with open(out) as f:
+        rows = list(csv.DictReader(f))
+    return {k: [float(r[k]) for r in rows] for k in rows[0]}

@@ -30,7 +30,6 @@ two-sided:
 Python 3 standard library only:
   /usr/bin/python3 tests/calibration/test_wholebody.py
 """
-import csv
 import os
 import tempfile
 
@@ -49,27 +48,10 @@ def params(names, over=None):
 
 
 def scenario(tmp, name, phases, drugs, outputs, over=None, pm=False):
-    """Runs a scenario on the integrated model; returns {column: [floats]}."""
-    path = os.path.join(tmp, name + ".yaml")
-    with open(path, "w") as f:
-        f.write("muskx_scenario: 1\n")
-        f.write("scenario: {id: %s, name: %s}\n" % (name, name))
-        f.write("model: %s\n" % MODEL)
-        if pm:
-            f.write("set: {postmenopausal: 1, calcium_intake: 1200}\n")
-        f.write("start: steady\nphases:\n")
-        for ph in phases:
-            f.write("  - %s\n" % ph)
-        if drugs:
-            f.write("countermeasures:\n")
-            for d in drugs:
-                f.write("  - drug: %s\n" % d)
-        f.write("outputs: [%s]\nsampling: 1 d\n" % ", ".join(outputs))
-    out = os.path.join(tmp, name + ".csv")
-    muskx_cli.run(["run", path, "-o", out] + muskx_cli.sets(over or {}))
-    with open(out) as f:
-        rows = list(csv.DictReader(f))
-    return {k: [float(r[k]) for r in rows] for k in rows[0]}
+    """Runs a scenario on the integrated model (the postmenopausal trial
+    population with 1200 mg/day calcium when PM); returns {column: [floats]}."""
+    return muskx_cli.scenario(tmp, MODEL, name, phases, drugs, outputs, over,
+                              1200 if pm else None)
 
 
 def main():
