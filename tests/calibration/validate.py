@@ -485,6 +485,22 @@ CASES = [
      "%", "Austin 2012 (FREEDOM): total hip +3.2 % at 12 months", 1.7, 4.7),
     ("V-FREEDOM-hipcourse/24m", ["sc:v_freedom_dmab"], ["BMD_hip_pct"], lambda r: at(r["sc:v_freedom_dmab"], "BMD_hip_pct", 730.5),
      "%", "Austin 2012 (FREEDOM): total hip +4.4 % at 24 months", 2.9, 5.9),
+    # Declared 2026-12-06 (blindval2 branch), after refit5 (no further fit in
+    # that session): scenarios/validation/*.yaml a user would write. Ranges
+    # written here before the first run of these rows and not changed after it.
+    ("V-BR30-CTX", ["sc:v_br30_hdt"], ["CTX_pct"],
+     lambda r: sum(at(r["sc:v_br30_hdt"], "CTX_pct", d) for d in (7, 14, 21, 28)) / 4,
+     "% (mean of days 7, 14, 21, 28)", "Morgan 2012: 30 d head-down-tilt bed rest, urinary resorption markers about +20 %", 10, 30),
+    ("V-BR7-Ca", ["sc:v_br30_hdt"], ["Ca_urine_pct"], lambda r: at(r["sc:v_br30_hdt"], "Ca_urine_pct", 2),
+     "% (day 2)", "Arnaud 1992: urinary calcium up from the first 2 days of head-down-tilt bed rest", 1, 100),
+    ("V-ULLS16-quad", ["sc:v_ulls16"], ["muscle_thigh_pct"], lambda r: at(r["sc:v_ulls16"], "muscle_thigh_pct", 16),
+     "%", "Adams 1994: 16 d ULLS, quadriceps CSA -8 %", -12, -4),
+    ("V-BR28-CTX", ["sc:v_br28_ctrl"], ["CTX_pct"], lambda r: at(r["sc:v_br28_ctrl"], "CTX_pct", 28),
+     "% (day 28)", "Smith 2014: 28 d bed rest, urinary NTX increased in the controls", 5, 150),
+    ("V-BR28-ex-CTX", ["sc:v_br28_ex"], ["CTX_pct"], lambda r: at(r["sc:v_br28_ex"], "CTX_pct", 28),
+     "% (day 28)", "Smith 2014: 28 d bed rest with 1 h/day resistance exercise, urinary NTX did not increase", -10, 10),
+    ("V-BR28-ex-Ca", ["sc:v_br28_ex"], ["Ca_urine_pct"], lambda r: at(r["sc:v_br28_ex"], "Ca_urine_pct", 21),
+     "% (day 21)", "Smith 2014: with resistance exercise urinary Ca excretion increased", 1, 100),
 ]
 
 
