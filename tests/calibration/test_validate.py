@@ -68,6 +68,26 @@ def main():
              ", ".join(sorted(got)))
     mc.check("agents_of: a model without agents", validate.agents_of("parameters:\n  k: 1\n") == set(), "ok")
 
+    # a scenario runs on the shipped models, not on what the last built-in
+    # protocol wrote into the copy (its input tables, its dose count)
+    m = validate.Model(os.path.join(mc.ROOT, "build", "muskx"))
+    try:
+        shipped = open(m.path).read(), open(m.dmab_path()).read()
+        m.run({"calcium_intake": ([0], [1700])}, {}, 1, dmab_count=2)
+        changed = (open(m.path).read(), open(m.dmab_path()).read()) != shipped
+        m.restore()
+        mc.check("Model.run writes the protocol into the copy; restore() undoes it",
+                 changed and (open(m.path).read(), open(m.dmab_path()).read()) == shipped,
+                 "changed %s" % changed)
+        fresh = m.run_scenario("v_br30_hdt")
+        m.run({"calcium_intake": ([0], [1700])}, {}, 1)
+        after = m.run_scenario("v_br30_hdt")
+        mc.check("run_scenario after a protocol run gives the fresh copy's answer (v_br30_hdt)",
+                 after == fresh, "CTX_pct at the end %r vs %r"
+                 % (after.get("CTX_pct", [None])[-1], fresh.get("CTX_pct", [None])[-1]))
+    finally:
+        m.close()
+
     declared = set(re.findall(r"^\| (V-[A-Za-z0-9-]+) \|", open(VALIDATION_MD).read(), re.M))
     mc.check("VALIDATION.md declares outcomes", len(declared) >= 20, "%d ids" % len(declared))
 

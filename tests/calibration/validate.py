@@ -94,9 +94,20 @@ class Model:
     def close(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
+    def restore(self):
+        """Writes the shipped spaceflight.yaml and denosumab.yaml back into
+        the copy: run() leaves the last protocol's input tables and dose
+        count there, which a scenario must not inherit."""
+        with open(self.path, "w") as f:
+            f.write(self.text)
+        with open(self.dmab_path(), "w") as f:
+            f.write(self.dmab_text)
+
     def run_scenario(self, name):
         """scenarios/validation/NAME.yaml as a user runs it (muskx run), on
-        this copy's models; returns {column: [values]} of its time course."""
+        the shipped models (restored first); returns {column: [values]} of
+        its time course."""
+        self.restore()
         path = os.path.join(self.scen, name + ".yaml")
         out = os.path.join(self.tmp, name + ".csv")
         r = subprocess.run([self.muskx, "run", path, "-o", out, "--allow-path", self.tmp],
