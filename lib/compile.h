@@ -27,9 +27,16 @@ typedef struct muskx__dprog {
 typedef struct muskx__sens_program {
   int available;
   /* d rhs_i / d P_j and d output_c / d P_j, one program per slot j (the
-     run evaluates only the slots the chosen parameters move) */
+     run evaluates only the slots the chosen parameters move; f_p's are
+     read for their structure, sens_reach.c, the run uses f_all below) */
   muskx__dprog *f_p, *out_p;   /* nslots each */
   int nslots;
+  /* d rhs_i / d P_j of every slot in one program, the subexpressions the
+     slots share computed once; entries sorted by slot, slot j's are
+     f_all_ptr[j] .. f_all_ptr[j + 1] - 1. The run executes the part the
+     slots its parameters move need (sens.c, muskx__sens_P_update_nz). */
+  muskx__dprog f_all;
+  int32_t *f_all_ptr;          /* nslots + 1 */
   muskx__dprog out_y;          /* d output_c / d y_j */
   muskx__dprog ip_p;           /* d (value of P_i) / d P_j */
   muskx__dprog iy_p;           /* d (initial value of y_i) / d P_j */

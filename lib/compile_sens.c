@@ -164,7 +164,8 @@ static int emit_one(const muskx__dentries *l, muskx__dprog *out,
 /* Splits l by column into nslots programs: a counting sort by column,
    stable, so each column keeps its entries' order. */
 static int emit_by_slot(const muskx__dentries *l, int nslots,
-                        muskx__dprog **out, muskx__emit_fn emit, void *ctx) {
+                        muskx__dprog **out, muskx__dprog *all,
+                        int32_t **all_ptr, muskx__emit_fn emit, void *ctx) {
   size_t n = (size_t)l->n + 1;
   int32_t *start = muskx__calloc((size_t)nslots + 1, sizeof *start);
   int32_t *next = muskx__calloc((size_t)nslots + 1, sizeof *next);
@@ -188,6 +189,12 @@ static int emit_by_slot(const muskx__dentries *l, int nslots,
                            by.node + start[j], start[j + 1] - start[j], 0};
     if (emit_one(&one, &(*out)[j], emit, ctx)) goto done;
   }
+  if (all != NULL) { /* every slot in one program, in the same order */
+    by.n = l->n;
+    *all_ptr = muskx__calloc((size_t)nslots + 1, sizeof **all_ptr);
+    if (*all_ptr == NULL || emit_one(&by, all, emit, ctx)) goto done;
+    memcpy(*all_ptr, start, ((size_t)nslots + 1) * sizeof *start);
+  }
   rc = 0;
 done:
   muskx__free(start);
@@ -203,8 +210,9 @@ int muskx__sens_emit(const muskx__sens_build *sb, muskx__sens_program *sp,
   size_t ne = (size_t)sb->nevents + 1;
   sp->nevents = sb->nevents;
   sp->nslots = nslots;
-  if (emit_by_slot(&sb->f_p, nslots, &sp->f_p, emit, ctx) ||
-      emit_by_slot(&sb->out_p, nslots, &sp->out_p, emit, ctx))
+  if (emit_by_slot(&sb->f_p, nslots, &sp->f_p, &sp->f_all, &sp->f_all_ptr,
+                   emit, ctx) ||
+      emit_by_slot(&sb->out_p, nslots, &sp->out_p, NULL, NULL, emit, ctx))
     return -1;
   sp->ev_y = muskx__calloc(ne, sizeof *sp->ev_y);
   sp->ev_p = muskx__calloc(ne, sizeof *sp->ev_p);
@@ -236,8 +244,8 @@ static void dprog_free(muskx__dprog *d) {
 }
 
 void muskx__sens_program_free(muskx__sens_program *sp) {
-  muskx__dprog *all[] = {&sp->out_y, &sp->ip_p, &sp->iy_p, &sp->root_y,
-                         &sp->root_p, &sp->root_tu};
+  muskx__dprog *all[] = {&sp->f_all,  &sp->out_y,  &sp->ip_p,  &sp->iy_p,
+                         &sp->root_y, &sp->root_p, &sp->root_tu};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) dprog_free(all[i]);
   for (int j = 0; j < sp->nslots; j++) {
     if (sp->f_p) dprog_free(&sp->f_p[j]);
@@ -245,6 +253,7 @@ void muskx__sens_program_free(muskx__sens_program *sp) {
   }
   muskx__free(sp->f_p);
   muskx__free(sp->out_p);
+  muskx__free(sp->f_all_ptr);
   for (int e = 0; e < sp->nevents; e++) {
     if (sp->ev_y) dprog_free(&sp->ev_y[e]);
     if (sp->ev_p) dprog_free(&sp->ev_p[e]);

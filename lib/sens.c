@@ -32,6 +32,7 @@ static void free_choice(muskx_sim *s) {
     muskx__free(s->sens_names[k]);
   void *arrays[] = {s->sens_names, s->sens_slot, s->sens_species, s->sens_y,
                     s->sens_P, s->sens_P_nz, s->sens_P_one, s->sens_work,
+                    s->sens_fcode, s->sens_fneed,
                     s->sens_pbar,
                     s->sens_ss, s->sens_tau, s->sens_prev, s->sens_cache_y,
                     s->sens_dyn, s->sens_pbar_dyn};
@@ -46,6 +47,9 @@ static void free_choice(muskx_sim *s) {
   s->sens_ndyn = 0;
   s->sens_P_nz = NULL;
   s->sens_P_one = NULL;
+  s->sens_fcode = NULL;
+  s->sens_fneed = NULL;
+  s->sens_nfcode = 0;
   s->sens_cache_ok = 0;
   s->nsens = 0;
 }
@@ -148,6 +152,9 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
   t.sens_P = muskx__calloc(npl * np, sizeof(double));
   t.sens_P_nz = muskx__calloc(npl, 1);
   t.sens_P_one = muskx__calloc(npl, sizeof *t.sens_P_one);
+  size_t nfall = (size_t)s->p->sens.f_all.code.ncode + 1;
+  t.sens_fcode = muskx__calloc(nfall, sizeof *t.sens_fcode);
+  t.sens_fneed = muskx__calloc(nfall, 1);
   t.sens_work = muskx__calloc(nwork, sizeof(double));
   t.sens_pbar = muskx__calloc(np, sizeof(double));
   t.sens_ss = muskx__calloc(ns * np, sizeof(double));
@@ -159,6 +166,7 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
   st = MUSKX_OK;
   if (!t.sens_names || !t.sens_slot || !t.sens_species || !t.sens_y ||
       !t.sens_P || !t.sens_P_nz || !t.sens_P_one || !t.sens_work ||
+      !t.sens_fcode || !t.sens_fneed ||
       !t.sens_pbar ||
       !t.sens_ss || !t.sens_tau || !t.sens_prev || !t.sens_cache_y ||
       !t.sens_dyn || !t.sens_pbar_dyn)
@@ -214,6 +222,9 @@ muskx_status muskx_sim_set_sens_params(muskx_sim *s, const char *const *names,
   s->sens_P = t.sens_P;
   s->sens_P_nz = t.sens_P_nz;
   s->sens_P_one = t.sens_P_one;
+  s->sens_fcode = t.sens_fcode;
+  s->sens_fneed = t.sens_fneed;
+  s->sens_nfcode = 0;
   s->sens_work = t.sens_work;
   s->sens_pbar = t.sens_pbar;
   s->sens_ss = t.sens_ss;
@@ -238,6 +249,40 @@ const char *muskx_sim_sens_name(const muskx_sim *s, int k) {
 
 /* ---- initial sensitivities ------------------------------------------------ */
 
+/* The part of the fused df/dP program (sens.f_all) that the slots with a
+   nonzero row of dP/dp need: their results and, walking back, every
+   instruction those read. The program is straight-line SSA code whose
+   instruction i writes temporary base + i, so an operand in
+   [base, base + i) is instruction operand - base; keeping an instruction
+   no result needs (an unused operand field that happens to fall in that
+   range) costs time only, never a value. */
+static void select_dfdp(muskx_sim *s) {
+  const muskx__sens_program *sp = &s->p->sens;
+  const muskx__prog *all = &sp->f_all.code;
+  int32_t n = all->ncode, kept = 0;
+  s->sens_nfcode = 0;
+  if (n == 0 || sp->f_all_ptr == NULL) return;
+  int32_t base = all->code[0].a;
+  memset(s->sens_fneed, 0, (size_t)n);
+  for (int j = 0; j < sp->nslots; j++) {
+    if (!s->sens_P_nz[j]) continue;
+    for (int32_t e = sp->f_all_ptr[j]; e < sp->f_all_ptr[j + 1]; e++) {
+      int32_t r = all->results[e] - base;
+      if (r >= 0 && r < n) s->sens_fneed[r] = 1;
+    }
+  }
+  for (int32_t i = n - 1; i >= 0; i--) {
+    if (!s->sens_fneed[i]) continue;
+    const muskx__instr *in = &all->code[i];
+    int32_t ops[3] = {in->b - base, in->c - base, in->d - base};
+    for (int k = 0; k < 3; k++)
+      if (ops[k] >= 0 && ops[k] < i) s->sens_fneed[ops[k]] = 1;
+  }
+  for (int32_t i = 0; i < n; i++)
+    if (s->sens_fneed[i]) s->sens_fcode[kept++] = all->code[i];
+  s->sens_nfcode = kept;
+}
+
 void muskx__sens_P_update_nz(muskx_sim *s) {
   int np = s->nsens;
   for (int j = 0; j < s->p->nparamlike; j++) {
@@ -250,6 +295,7 @@ void muskx__sens_P_update_nz(muskx_sim *s) {
     s->sens_P_nz[j] = count > 0;
     s->sens_P_one[j] = count == 1 ? last : -1;
   }
+  select_dfdp(s);
 }
 
 static int chosen_slot(const muskx_sim *s, int slot) {
@@ -326,18 +372,22 @@ static void load_point(muskx_sim *s, double t, const double *y) {
 
 void muskx__sens_dfdp(muskx_sim *s, double t, const double *y, double *fp) {
   const muskx__sens_program *sp = &s->p->sens;
+  const muskx__dprog *d = &sp->f_all;
   int np = s->nsens;
   memset(fp, 0, (size_t)s->m->nspecies * np * sizeof *fp);
   load_point(s, t, y);
+  if (d->code.nresults == 0) return;
+  /* one program for every slot dP/dp moves (select_dfdp) */
+  const muskx__prog part = {s->sens_fcode, s->sens_nfcode, NULL, 0};
+  muskx__vm_run(&part, s->R);
   for (int j = 0; j < sp->nslots; j++) {
-    const muskx__dprog *d = &sp->f_p[j];
-    if (!s->sens_P_nz[j] || d->code.nresults == 0) continue;
-    muskx__vm_run(&d->code, s->R);
+    int32_t e0 = sp->f_all_ptr[j], e1 = sp->f_all_ptr[j + 1];
+    if (!s->sens_P_nz[j] || e0 == e1) continue;
     const double *pj = s->sens_P + (size_t)j * np;
     int one = s->sens_P_one[j];
     /* A row of dP/dp with one nonzero (a chosen parameter itself) adds to
        one column only: the others would add v * 0 = 0 (for finite v). */
-    for (int32_t e = 0; e < d->code.nresults; e++) {
+    for (int32_t e = e0; e < e1; e++) {
       double v = s->R[d->code.results[e]];
       double *fi = fp + (size_t)d->row[e] * np;
       if (one >= 0) {

@@ -158,6 +158,10 @@ struct muskx_sim {
   double *sens_P;        /* nparamlike * nsens: the parameters' now */
   uint8_t *sens_P_nz;    /* per parameter-like slot: a nonzero row */
   int *sens_P_one;       /* per slot: the row's only nonzero column, or -1 */
+  muskx__instr *sens_fcode; /* the instructions of sens.f_all the slots
+                               with sens_P_nz need, in order */
+  int32_t sens_nfcode;
+  uint8_t *sens_fneed;   /* per instruction of sens.f_all: needed */
   double *sens_work;     /* jac_nnz + 3 * nspecies * nsens + more */
   double *sens_pbar;     /* nsens scales for error control */
   double *sens_ss;       /* nspecies * nsens from the last steady state */

@@ -229,6 +229,36 @@ START_TEST(event_switches_a_parameter) {
 }
 END_TEST
 
+/* The same switch with only k2 chosen: before t = 1 no slot the rate
+   reads moves with k2, after it k's row of dP/dp is 1, so the part of the
+   fused df/dP program the run executes must be picked again at the event
+   (dA/dk2 = 0, then -(t - 1) A; it stays 0 if the pick is not redone). */
+START_TEST(a_parameter_moves_with_the_choice_only_after_an_event) {
+  muskx_model *m = tu_load_text(
+      "muskx: 1\n"
+      "model: {id: switch}\n"
+      "parameters: {k: 0.4, k2: 1.5}\n"
+      "species: {A: 1}\n"
+      "reactions:\n"
+      "  - {equation: A ->, rate: k*A}\n"
+      "events:\n"
+      "  - {id: sw, when: t >= 1, set: {k: k2}}\n", "sens");
+  const char *names[] = {"k2"};
+  muskx_sim *s = sens_sim(m, names, 1);
+  double times[4] = {0, 0.5, 2, 3}, out[4], sens[4];
+  TU_OK(s, muskx_sim_run_sens(s, times, 4, out, sens));
+  for (int i = 0; i < 4; i++) {
+    double t = times[i];
+    double A = t < 1 ? exp(-0.4 * t) : exp(-0.4) * exp(-1.5 * (t - 1));
+    TU_CLOSE(out[i], A, RTOL, ATOL, "A", t);
+    TU_CLOSE(sens[i], t < 1 ? 0 : -(t - 1) * A, RTOL, ATOL, "dA/dk2", t);
+  }
+  ck_assert_double_lt(sens[3], -0.01); /* not a trivially zero column */
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
 START_TEST(bolus_dose) {
   muskx_model *m = tu_load_text(DECAY, "sens");
   const char *names[] = {"k", "A0"};
@@ -488,6 +518,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, linear_two_state_system);
   tcase_add_test(tc, state_reset_at_a_state_dependent_event);
   tcase_add_test(tc, event_switches_a_parameter);
+  tcase_add_test(tc, a_parameter_moves_with_the_choice_only_after_an_event);
   tcase_add_test(tc, bolus_dose);
   tcase_add_test(tc, steady_state_and_a_run_from_it);
   tcase_add_test(tc, a_conservation_law_gives_the_constrained_steady_state_sensitivities);
