@@ -202,17 +202,20 @@ START_TEST(state_reset_at_a_state_dependent_event) {
 }
 END_TEST
 
+/* A decays at k, and k := k2 when t >= 1. */
+static const char *const SWITCH_MODEL =
+    "muskx: 1\n"
+    "model: {id: switch}\n"
+    "parameters: {k: 0.4, k2: 1.5}\n"
+    "species: {A: 1}\n"
+    "reactions:\n"
+    "  - {equation: A ->, rate: k*A}\n"
+    "events:\n"
+    "  - {id: sw, when: t >= 1, set: {k: k2}}\n";
+
 /* when t >= 1: k := k2, so A = e^{-k} e^{-k2 (t-1)} after t = 1. */
 START_TEST(event_switches_a_parameter) {
-  muskx_model *m = tu_load_text(
-      "muskx: 1\n"
-      "model: {id: switch}\n"
-      "parameters: {k: 0.4, k2: 1.5}\n"
-      "species: {A: 1}\n"
-      "reactions:\n"
-      "  - {equation: A ->, rate: k*A}\n"
-      "events:\n"
-      "  - {id: sw, when: t >= 1, set: {k: k2}}\n", "sens");
+  muskx_model *m = tu_load_text(SWITCH_MODEL, "sens");
   const char *names[] = {"k", "k2"};
   muskx_sim *s = sens_sim(m, names, 2);
   double times[4] = {0, 0.5, 2, 3}, out[4], sens[4 * 2];
@@ -234,15 +237,7 @@ END_TEST
    fused df/dP program the run executes must be picked again at the event
    (dA/dk2 = 0, then -(t - 1) A; it stays 0 if the pick is not redone). */
 START_TEST(a_parameter_moves_with_the_choice_only_after_an_event) {
-  muskx_model *m = tu_load_text(
-      "muskx: 1\n"
-      "model: {id: switch}\n"
-      "parameters: {k: 0.4, k2: 1.5}\n"
-      "species: {A: 1}\n"
-      "reactions:\n"
-      "  - {equation: A ->, rate: k*A}\n"
-      "events:\n"
-      "  - {id: sw, when: t >= 1, set: {k: k2}}\n", "sens");
+  muskx_model *m = tu_load_text(SWITCH_MODEL, "sens");
   const char *names[] = {"k2"};
   muskx_sim *s = sens_sim(m, names, 1);
   double times[4] = {0, 0.5, 2, 3}, out[4], sens[4];
