@@ -7,7 +7,8 @@
  * the stack (10,000 nested <apply>) or allocate gigabytes (16 levels of 2
  * submodels). Before libSBML sees a document:
  *  - its text is scanned for element nesting (MUSKX__SBML_MAX_DEPTH), and
- *    a <!DOCTYPE> (DTD, entities) is refused;
+ *    a <!DOCTYPE> (DTD, entities) and an XML declaration anywhere but at
+ *    the start are refused;
  * and before a comp model is flattened:
  *  - the number of elements the flat model would hold is computed from
  *    the submodel tree, each definition's size once (MUSKX__SBML_MAX_FLAT);
@@ -55,6 +56,21 @@ muskx_status muskx__sbml_prescan(const char *path, const char *text,
     } else if (e - p >= 9 && memcmp(p, "<![CDATA[", 9) == 0) {
       p = skip_past(p + 9, e, "]]>", &line);
     } else if (e - p >= 2 && p[1] == '?') {
+      /* XML 1.0 section 2.8: the declaration <?xml ...?> (target "xml" in
+         any case) may only open the document; libSBML 5.19 reports one
+         further in but leaks the MathML it was reading (fuzz smoke). */
+      int bom = p == text + 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0;
+      if (p != text && !bom && e - p >= 6 && (p[2] | 0x20) == 'x' &&
+          (p[3] | 0x20) == 'm' && (p[4] | 0x20) == 'l' &&
+          (p[5] == ' ' || p[5] == '\t' || p[5] == '\r' || p[5] == '\n' ||
+           p[5] == '?')) {
+        muskx__loc loc = {path, line, 1};
+        return muskx__seterr(err, MUSKX_EMODEL, &loc,
+                             "an XML declaration (<?xml ...?>) inside the "
+                             "document: it may only stand at its very start "
+                             "(XML 1.0, section 2.8); is this two files "
+                             "pasted together?");
+      }
       p = skip_past(p + 2, e, "?>", &line);
     } else if (e - p >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0) {
       /* SBML needs no DTD; entities are a classic attack surface, and
