@@ -79,11 +79,11 @@ static int keep_reaching(const struct muskx_petab *pb, int e, reach_buf *b,
   }
   int rc = muskx__sens_reach(m, b->out, b->slots, b->species);
   if (rc == -2) return -2;
+  if (rc != 0) { /* no sensitivity programs: every value is kept */
+    memset(keep, 1, (size_t)n);
+    return 0;
+  }
   for (int j = 0; j < n; j++) {
-    if (rc != 0) { /* no sensitivity programs: every value is kept */
-      keep[j] = 1;
-      continue;
-    }
     int slot = muskx_model_find(m, MUSKX_PARAMETER, names[j]);
     int c = slot < 0 ? muskx_model_find(m, MUSKX_COMPARTMENT, names[j]) : -1;
     int sp = slot < 0 && c < 0 ? muskx_model_find(m, MUSKX_SPECIES, names[j])
