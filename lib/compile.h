@@ -37,6 +37,10 @@ typedef struct muskx__sens_program {
      slots its parameters move need (sens.c, muskx__sens_P_update_nz). */
   muskx__dprog f_all;
   int32_t *f_all_ptr;          /* nslots + 1 */
+  /* 1 when f_all's instruction i writes register code[0].a + i, the
+     emitter's layout, by which the run finds the instruction an operand
+     comes from; 0 (another emitter): the run executes all of f_all */
+  int f_all_in_order;
   muskx__dprog out_y;          /* d output_c / d y_j */
   muskx__dprog ip_p;           /* d (value of P_i) / d P_j */
   muskx__dprog iy_p;           /* d (initial value of y_i) / d P_j */

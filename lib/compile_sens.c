@@ -205,6 +205,12 @@ done:
   return rc;
 }
 
+int muskx__prog_in_order(const muskx__prog *p) {
+  for (int32_t i = 0; i < p->ncode; i++)
+    if (p->code[i].a != p->code[0].a + i) return 0;
+  return 1;
+}
+
 int muskx__sens_emit(const muskx__sens_build *sb, muskx__sens_program *sp,
                      int nslots, muskx__emit_fn emit, void *ctx) {
   size_t ne = (size_t)sb->nevents + 1;
@@ -214,6 +220,7 @@ int muskx__sens_emit(const muskx__sens_build *sb, muskx__sens_program *sp,
                    emit, ctx) ||
       emit_by_slot(&sb->out_p, nslots, &sp->out_p, NULL, NULL, emit, ctx))
     return -1;
+  sp->f_all_in_order = muskx__prog_in_order(&sp->f_all.code);
   sp->ev_y = muskx__calloc(ne, sizeof *sp->ev_y);
   sp->ev_p = muskx__calloc(ne, sizeof *sp->ev_p);
   sp->ev_tu = muskx__calloc(ne, sizeof *sp->ev_tu);

@@ -50,6 +50,11 @@ typedef int (*muskx__emit_fn)(void *ctx, const int32_t *roots, int32_t n,
 int muskx__sens_emit(const muskx__sens_build *sb, muskx__sens_program *sp,
                      int nslots, muskx__emit_fn emit, void *ctx);
 
+/* 1 when p's instruction i writes register p->code[0].a + i for every
+   i (straight-line code in single-assignment order; an empty program
+   is), else 0. */
+int muskx__prog_in_order(const muskx__prog *p);
+
 /* Frees what muskx__sens_emit made (muskx__program_free calls it). */
 void muskx__sens_program_free(muskx__sens_program *sp);
 

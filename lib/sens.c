@@ -252,10 +252,11 @@ const char *muskx_sim_sens_name(const muskx_sim *s, int k) {
 /* The part of the fused df/dP program (sens.f_all) that the slots with a
    nonzero row of dP/dp need: their results and, walking back, every
    instruction those read. The program is straight-line SSA code whose
-   instruction i writes temporary base + i, so an operand in
-   [base, base + i) is instruction operand - base; keeping an instruction
-   no result needs (an unused operand field that happens to fall in that
-   range) costs time only, never a value. */
+   instruction i writes temporary base + i (the compiler checks that:
+   f_all_in_order), so an operand in [base, base + i) is instruction
+   operand - base; keeping an instruction no result needs (an unused
+   operand field that happens to fall in that range) costs time only,
+   never a value. */
 static void select_dfdp(muskx_sim *s) {
   const muskx__sens_program *sp = &s->p->sens;
   const muskx__prog *all = &sp->f_all.code;
@@ -263,6 +264,11 @@ static void select_dfdp(muskx_sim *s) {
   s->sens_nfcode = 0;
   if (n == 0 || sp->f_all_ptr == NULL) return;
   int32_t base = all->code[0].a;
+  if (!sp->f_all_in_order) { /* operands can't be traced: run it all */
+    memcpy(s->sens_fcode, all->code, (size_t)n * sizeof *all->code);
+    s->sens_nfcode = n;
+    return;
+  }
   memset(s->sens_fneed, 0, (size_t)n);
   for (int j = 0; j < sp->nslots; j++) {
     if (!s->sens_P_nz[j]) continue;
