@@ -392,6 +392,16 @@ def main():
          -1.2 <= at(B, "BMD_spine_pct", 119) / BR_MONTHS <= -0.6, "%.2f %%/month" % (at(B, "BMD_spine_pct", 119) / BR_MONTHS)),
         ("BRwb bed rest: whole body -0.25..-0.45 %/month over 17 weeks (LeBlanc 1990: -0.36)",
          -0.45 <= at(B, "BMD_wholebody_pct", 119) / BR_MONTHS <= -0.25, "%.2f %%/month" % (at(B, "BMD_wholebody_pct", 119) / BR_MONTHS)),
+        # BRmarkCa, BRmarkP1NP (issue 17, session 16 brmark): bed rest unloads the
+        #   whole-skeleton compartment the markers read (bone_c) by the weight-bearing
+        #   regions' own bed-rest shares, not as flight; Zerwekh 1998 (12 weeks of bed
+        #   rest, abstract): urinary calcium up to +38 % (flight, S4: +60..70 %), serum
+        #   formation markers unchanged. Before that branch bed rest gave flight's +64 %
+        ("BRmarkCa bed rest: urinary Ca peak +20..+60 % over 12 weeks, below flight's (Zerwekh 1998: +38 %)",
+         20 <= max(B["Ca_urine_pct"][:85]) <= 60 and max(B["Ca_urine_pct"][:85]) < max(F["Ca_urine_pct"][:181]),
+         "%.1f %% (flight %.1f %%)" % (max(B["Ca_urine_pct"][:85]), max(F["Ca_urine_pct"][:181]))),
+        ("BRmarkP1NP bed rest: P1NP at 12 weeks -20..+10 % (Zerwekh 1998: formation markers unchanged)",
+         -20 <= at(B, "P1NP_pct", 84) <= 10, "%.1f %% (flight %.1f %%)" % (at(B, "P1NP_pct", 84), at(F, "P1NP_pct", 84))),
         # Gravity dose-response. No human partial-gravity bone data exist;
         #   in mice under partial weight-bearing (20, 40, 70 % of body
         #   weight for 21 days) bone loss fell linearly with the load (Ellman
