@@ -4,15 +4,23 @@ session 15, wbody branch; models/crosstalk/spaceflight.yaml I_wbody,
 skel_c, w_wb_nwb, q_wb_spine, q_wb_pelvis).
 
 BMD_wholebody_pct = w skel_c + (1 - w)(q_s spine + q_p hip + (1 - q_s - q_p)
-whole tibia), each a % change of that region's DXA output, where skel_c is
-the non-weight-bearing cortical skeleton (skull, arms, ribs). Checks,
-two-sided:
+legs), each a % change of that region's DXA output, where skel_c is
+the non-weight-bearing cortical skeleton (skull, arms, ribs) and the DXA leg
+region BMD_legs_pct = w_leg_hip hip + (1 - w_leg_hip) whole tibia (issue 17,
+session 16 legs branch). Checks, two-sided:
 
   SUM    healthy start (every day-0 reference 1), 180 days of micro-g:
          the whole-body output equals the weighted sum of the region
          outputs, computed here from the parameter values the model prints,
          within 1e-6 points; again at w_wb_nwb 0.3 and q_wb_spine 0.35
          (the weights enter as written, not as constants)
+  LEGS   the same flight: the leg region equals w_leg_hip x total hip +
+         (1 - w_leg_hip) x whole tibia within 1e-6 points, at the shipped
+         w_leg_hip and at 0.3, and loses less than the total hip
+  SHAFT  the same flight at the shafts' micro-g share f_wb_sh 0.05 and
+         0.95: the shaft cortex tibia_c loses at least 5 times less at
+         0.05, the hip's compact cortex hip_c (f_wb_t) does not move
+         (within 1e-4 points, the solver tolerance: f_wb_sh reaches only the shafts)
   NWB    the same flight: skel_c changes by less than 0.2 % (not unloaded:
          f_wb 0; only systemic signals reach it) while the lumbar spine
          loses more than 3 %
@@ -56,7 +64,7 @@ def scenario(tmp, name, phases, drugs, outputs, over=None, pm=False):
 
 def main():
     regions = ["BMD_wholebody_pct", "skel_c.BMD_pct", "BMD_spine_pct", "BMD_hip_pct",
-               "BMD_tibia_whole_pct"]
+               "BMD_tibia_whole_pct", "BMD_legs_pct"]
     flight = ["{name: flight, duration: 180 d, inputs: {loading: 0}}"]
     with tempfile.TemporaryDirectory() as tmp:
         for tag, over in (("shipped", {}), ("w 0.3, q_spine 0.35", {"w_wb_nwb": 0.3, "q_wb_spine": 0.35})):
@@ -67,7 +75,7 @@ def main():
             for i in range(len(r["time"])):
                 ref = w * r["skel_c.BMD_pct"][i] + (1 - w) * (
                     qs * r["BMD_spine_pct"][i] + qp * r["BMD_hip_pct"][i]
-                    + (1 - qs - qp) * r["BMD_tibia_whole_pct"][i])
+                    + (1 - qs - qp) * r["BMD_legs_pct"][i])
                 worst = max(worst, abs(r["BMD_wholebody_pct"][i] - ref))
             check("SUM %s: whole body = weighted sum of the regions over 180 d of micro-g" % tag,
                   worst < 1e-6 and r["BMD_wholebody_pct"][-1] < -0.5,
@@ -77,6 +85,22 @@ def main():
                 check("NWB flight: the non-weight-bearing cortex stays within 0.2 %, the spine loses > 3 %",
                       abs(r["skel_c.BMD_pct"][-1]) < 0.2 and r["BMD_spine_pct"][-1] < -3,
                       "skel_c %+.3f %%, spine %+.2f %%" % (r["skel_c.BMD_pct"][-1], r["BMD_spine_pct"][-1]))
+        for tag, over in (("shipped", {}), ("w_leg_hip 0.3", {"w_leg_hip": 0.3})):
+            wl = params(["w_leg_hip"], over)["w_leg_hip"]
+            r = scenario(tmp, "flight_legs", flight, [], regions, over)
+            worst = max(abs(r["BMD_legs_pct"][i] - (wl * r["BMD_hip_pct"][i] + (1 - wl) * r["BMD_tibia_whole_pct"][i]))
+                        for i in range(len(r["time"])))
+            check("LEGS %s: leg region = w_leg_hip hip + (1 - w_leg_hip) whole tibia over 180 d of micro-g, less loss than the hip" % tag,
+                  worst < 1e-6 and r["BMD_hip_pct"][-1] < r["BMD_legs_pct"][-1] < 0,
+                  "largest difference %.2e points (w_leg_hip %.3f; legs %.3f %%, hip %.3f %% at day 180)"
+                  % (worst, wl, r["BMD_legs_pct"][-1], r["BMD_hip_pct"][-1]))
+        sh = {f: scenario(tmp, "flight_sh", flight, [], ["tibia_c.BMD_pct", "hip_c.BMD_pct"], {"f_wb_sh": f})
+              for f in (0.05, 0.95)}
+        lo, hi = sh[0.05]["tibia_c.BMD_pct"][-1], sh[0.95]["tibia_c.BMD_pct"][-1]
+        dh = max(abs(a - b) for a, b in zip(sh[0.05]["hip_c.BMD_pct"], sh[0.95]["hip_c.BMD_pct"]))
+        check("SHAFT flight: f_wb_sh sets the shaft cortex's loss, not the hip cortex's",
+              hi < 5 * lo < 0 and dh < 1e-4,
+              "tibia_c %+.3f %% at f_wb_sh 0.05, %+.3f %% at 0.95; hip_c differs by %.1e points" % (lo, hi, dh))
         outs = ["skel_c.BMD_pct", "hip_c.BMD_pct", "spine_t.BMD_pct"]
         ph = ["{name: aln, duration: 1096 d, inputs: {loading: 1}}"]
         aln = scenario(tmp, "aln", ph, ["{agent: alendronate, dose: 10 mg, route: oral, start: 0 d, every: 1 d, count: 1096}"],
