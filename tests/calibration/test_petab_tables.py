@@ -141,7 +141,7 @@ def check_shipped_fit(problem):
     significant digits shipped), and draws.csv has one column per
     estimated parameter, values inside the bounds, and medians within the
     middle half of the draws around the shipped value (not centred
-    elsewhere). `make calibrate` re-runs the fit itself."""
+    elsewhere; near a bound, in the tail the bound truncates). `make calibrate` re-runs the fit itself."""
     d = os.path.dirname(problem)
     name = os.path.relpath(d, CAL)
     fit = os.path.join(d, "fit")
@@ -168,7 +168,15 @@ def check_shipped_fit(problem):
         if not (lo <= col[0] and col[-1] <= hi):
             bad.append("%s outside [%g, %g]" % (k, lo, hi))
         q1, q3 = col[len(col) // 4], col[(3 * len(col)) // 4]
-        if not q1 <= float(est[k]["nominalValue"]) <= q3:
+        v = float(est[k]["nominalValue"])
+        # draws are the Gauss-Newton normal truncated to the bounds: a value
+        # nearer a bound than the quartiles' spread sits in the tail the
+        # truncation keeps (refit6's phi_hip_e, 0.014 with SD 0.06 above 0)
+        if v - lo < q3 - q1 and col[0] <= v <= q3:
+            continue
+        if hi - v < q3 - q1 and q1 <= v <= col[-1]:
+            continue
+        if not q1 <= v <= q3:
             bad.append("%s: shipped %s outside the draws' quartiles [%g, %g]" % (k, est[k]["nominalValue"], q1, q3))
     mc.check("%s: fit/draws.csv: the estimated parameters, inside the bounds, around the shipped values" % name,
              len(vals) >= 50 and not bad, "; ".join(bad) or "%d sets" % len(vals))
