@@ -22,18 +22,8 @@
 #include <time.h>
 
 #include "muskx.h"
+#include "pm_tptd20.h"
 
-static const char *const COND[] = {
-    "loading_c", "1", "bedrest_c", "0", "exercise_resistive_c", "0",
-    "exercise_aerobic_c", "0", "postmenopausal", "1", "dmab_dose", "0",
-    "romo_dose", "0", "aln_dose", "0", "t_land_c", "1e9", "dmab_n", "20",
-    "calcium_intake_c", "1700", "exercise_sessions_c", "0.857142857142857",
-    "exercise_cycles_c", "100"};
-
-static const char *const SENS[] = {
-    "h_aoc", "f_wb_c", "turnover_t", "f_wb_spine", "g_syn_M", "kappa_R",
-    "g_ocp", "kappa_B", "phi_hip_e", "g_wnt_rankl", "g_tptd"};
-#define NSENS ((int)(sizeof SENS / sizeof *SENS))
 
 static const muskx_stat STATS[] = {
     MUSKX_STAT_STEPS,      MUSKX_STAT_RHS_EVALS,      MUSKX_STAT_JAC_EVALS,
@@ -62,10 +52,10 @@ static int run(muskx_model *m, double days, int sens, double *c, double *cpu,
     return 1;
   }
   muskx_sim_set_tolerances(s, 1e-8, 1e-8);
-  int np = sens ? NSENS : 0;
-  if (np > 0 && muskx_sim_set_sens_params(s, SENS, np) != MUSKX_OK) goto done;
-  for (size_t i = 0; i < sizeof COND / sizeof *COND; i += 2)
-    if (muskx_sim_set(s, COND[i], atof(COND[i + 1])) != MUSKX_OK) goto done;
+  int np = sens ? PM_TPTD20_NSENS : 0;
+  if (np > 0 && muskx_sim_set_sens_params(s, PM_TPTD20_SENS, np) != MUSKX_OK) goto done;
+  for (size_t i = 0; i < (size_t)PM_TPTD20_NCOND; i += 2)
+    if (muskx_sim_set(s, PM_TPTD20_COND[i], atof(PM_TPTD20_COND[i + 1])) != MUSKX_OK) goto done;
   if (muskx_sim_set(s, "tptd_dose", 0) != MUSKX_OK) goto done;
   if ((np > 0 ? muskx_sim_steady_state_sens(s, NULL, NULL)
               : muskx_sim_steady_state(s, NULL, 0)) != MUSKX_OK)

@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "muskx.h"
+#include "pm_tptd20.h"
 #include "quick_args.h"
 
 static double cpu_now(void) {
@@ -59,19 +60,6 @@ static const char ONECPT[] =
     "events:\n"
     "  - {id: dose, at: 0, every: 1, until: n - 0.5, set: {Ad: Ad + F*D}}\n";
 
-/* the pm_tptd20 condition of models/calibration/spaceflight/conditions.tsv
-   (pm_placebo is the same with tptd_dose = 0) */
-static const char *const COND[] = {
-    "loading_c", "1", "bedrest_c", "0", "exercise_resistive_c", "0",
-    "exercise_aerobic_c", "0", "postmenopausal", "1", "dmab_dose", "0",
-    "romo_dose", "0", "aln_dose", "0", "t_land_c", "1e9", "dmab_n", "20",
-    "calcium_intake_c", "1700", "exercise_sessions_c", "0.857142857142857",
-    "exercise_cycles_c", "100"};
-
-static const char *const TPTD_SENS[] = {
-    "h_aoc", "f_wb_c", "turnover_t", "f_wb_spine", "g_syn_M", "kappa_R",
-    "g_ocp", "kappa_B", "phi_hip_e", "g_wnt_rankl", "g_tptd"};
-
 typedef struct {
   double cpu;
   long steps, reinits, events;
@@ -89,16 +77,16 @@ static int measure(muskx_model *m, int tptd, int sens, double drug_atol,
     muskx_sim_set_tolerances(s, 1e-8, 1e-8);
     int np = sens ? (tptd ? 11 : 2) : 0;
     const char *const one_sens[] = {"k", "ka"};
-    const char *const *names = tptd ? TPTD_SENS : one_sens;
+    const char *const *names = tptd ? PM_TPTD20_SENS : one_sens;
     const char *c0 = tptd ? "BMD_spine_pct" : "Ac";
     const char *c1 = tptd ? "BMD_hip_pct" : "Ad";
     double t0 = cpu_now();
     if (np > 0 && muskx_sim_set_sens_params(s, names, np) != MUSKX_OK)
       return fail("sensitivity parameters", s);
     if (tptd) {
-      for (size_t i = 0; i < sizeof COND / sizeof *COND; i += 2)
-        if (muskx_sim_set(s, COND[i], atof(COND[i + 1])) != MUSKX_OK)
-          return fail(COND[i], s);
+      for (size_t i = 0; i < (size_t)PM_TPTD20_NCOND; i += 2)
+        if (muskx_sim_set(s, PM_TPTD20_COND[i], atof(PM_TPTD20_COND[i + 1])) != MUSKX_OK)
+          return fail(PM_TPTD20_COND[i], s);
       muskx_sim_set(s, "tptd_dose", 0);
       muskx_status st = np > 0 ? muskx_sim_steady_state_sens(s, NULL, NULL)
                                : muskx_sim_steady_state(s, NULL, 0);
