@@ -160,7 +160,7 @@ REFIT2_NOTE = ("since issue 17's refit2, the joint refit of the merged model (53
                "fixed; models/calibration/README.md): ")
 R3 = "refit3 (joint refit, 20 estimated, 60 rows, llh -130.98: h_aoc 0.608 -> 0.417, kappa_R 1.91 -> 1.37, kappa_B 0.68 -> 0.92, turnover_t 19.9 -> 15.1 %/yr, g_ocp 0.45, w_ctx_t 0.47, g_wnt_rankl 1.52 -> 0.73, Kd_romo 6.75 -> 4.62, g_tptd 5.9 -> 8.7; the envelope compartment tibia_e removed at phi_tibia_e 0; models/calibration/README.md): "
 R4 = ("refit4 (session 14: joint refit of 25 parameters on 61 rows, llh -128.70, w_res_tib then fixed at its bound 0.5, with the bedrest branch's distal-tibia shell and br_leg and the sitedrug branch's romosozumab modelling-based formation; turnover_t 15.1 -> 18.0 %/yr, kappa_B 0.92 -> 0.57, f_wb_c 0.208 -> 0.234; models/calibration/README.md): ")
-R6 = ("refit6 (session 16: joint refit of 29 parameters on 71 rows, llh -146.72, with alendronate's EC50_aln estimated for the first time, 0.25 -> 0.101 mg, the legs branch's shaft shares f_wb_sh 0 and f_br_sh 0.50 and br_tib fixed at 1, br_wb 0.42 fitted; models/calibration/README.md): ")
+R6 = ("refit6 (session 16: joint refit of 29 parameters on 71 rows, llh -146.69, with alendronate's EC50_aln estimated for the first time, 0.25 -> 0.101 mg, the legs branch's shaft shares f_wb_sh 0 and f_br_sh 0.50 and br_tib fixed at 1, br_wb 0.42 fitted; models/calibration/README.md): ")
 KNOWN_UNMET = {
     "SITEtibia": R6 + "-0.82 %% 12 months after an exercised 6-month flight (landing -1.66 %%), just above -0.9: with the shafts at f_wb_sh 0 the whole distal tibia's recovery is carried by the shell and the ends" % (),
     "S16": R6 + "bone half-recovery 337 d, muscle 17 d: the gap is 10.5 months, above the 4-9 asked; the exercised flight's tibia recovers more slowly with the shafts unloaded only in bed rest",
@@ -247,15 +247,6 @@ KNOWN_UNMET = {
                    "inflow capped sustained osteoclastogenesis at 1.33x "
                    "baseline; models/README.md, inflight and precursor branches)",
     # Issue 17, dmabca branch (see CYCLE_NOTE): the new misses, each with its number.
-    "ALNoff1y": "spine -1.10 points (hip -0.49) vs placebo, CTX -27.6 % one year off (refit3). Before: " + "spine -1.22 points (refit2; -1.20 on the flex branch) vs placebo in the year after stopping 2 "
-                "years of 70 mg weekly (Stock 1997: -0.2 / +0.8 after 5 / 10 mg "
-                "daily; -2.22 before issue 17's flex branch, whose retention "
-                "(local re-binding, release at the cancellous turnover) keeps "
-                "CTX at -33.2 %% one year off (refit2; -35.5 on the flex branch), was -17.7 %%): what remains is "
-                "likely the remodelling space reopening as resorption "
-                "recovers rather than the drug's washout; a larger f_reb_aln "
-                "moves it little (0.8: about -0.9 points in a trial-protocol "
-                "run)" % (),
     "S17c": "CTX -1.8 %, P1NP +5.3 % at day 450 (refit3). Before: " + REFIT2_NOTE + "CTX -3.6 %%, P1NP +0.5 %% at day 450 (270 days after "
             "landing; the seed says both below preflight); already unmet on the "
             "merged model before the joint refit (P1NP +0.1 %%; the landing "
