@@ -105,19 +105,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_dose_events: DAYS > 0 and DAYS2 > DAYS\n");
     return 2;
   }
-  muskx_model *m = NULL;
-  muskx_error err;
-  char msg[512];
-  muskx_access *acc = muskx_access_new();
-  if (acc == NULL || muskx_access_allow(acc, "models", &err) != MUSKX_OK ||
-      muskx_model_load_file_with("models/calibration/spaceflight/model.yaml",
-                                 acc, &m, &err) != MUSKX_OK) {
-    fprintf(stderr, "bench_dose_events: %s (run from the repository root)\n",
-            acc ? muskx_error_format(&err, msg, sizeof msg) : "out of memory");
-    muskx_access_free(acc);
-    return 1;
-  }
-  muskx_access_free(acc);
+  muskx_model *m = pm_tptd20_load_model("bench_dose_events");
+  if (m == NULL) return 1;
   double c[2][NSTAT], cpu[2], spine[2];
   int status = 0, nrun = d[1] > 0 ? 2 : 1;
   for (int r = 0; r < nrun && status == 0; r++) {

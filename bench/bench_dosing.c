@@ -159,15 +159,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_dosing: %s\n", muskx_error_format(&err, msg, sizeof msg));
     return 1;
   }
-  muskx_access *acc = muskx_access_new();
-  if (acc == NULL || muskx_access_allow(acc, "models", &err) != MUSKX_OK ||
-      muskx_model_load_file_with("models/calibration/spaceflight/model.yaml",
-                                 acc, &sf, &err) != MUSKX_OK) {
-    fprintf(stderr, "bench_dosing: %s (run from the repository root)\n",
-            acc ? muskx_error_format(&err, msg, sizeof msg) : "out of memory");
+  sf = pm_tptd20_load_model("bench_dosing");
+  if (sf == NULL) {
+    muskx_model_free(one);
     return 1;
   }
-  muskx_access_free(acc);
   int status = 0;
   for (int tptd = 0; tptd <= 1; tptd++) {
     if (tptd && quick) continue; /* 30 CPU-s with sensitivities */

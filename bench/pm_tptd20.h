@@ -8,6 +8,10 @@
 #ifndef MUSKX_BENCH_PM_TPTD20_H
 #define MUSKX_BENCH_PM_TPTD20_H
 
+#include <stdio.h>
+
+#include "muskx.h"
+
 static const char *const PM_TPTD20_COND[] = {
     "loading_c", "1", "bedrest_c", "0", "exercise_resistive_c", "0",
     "exercise_aerobic_c", "0", "postmenopausal", "1", "dmab_dose", "0",
@@ -20,5 +24,23 @@ static const char *const PM_TPTD20_SENS[] = {
     "h_aoc", "f_wb_c", "turnover_t", "f_wb_spine", "g_syn_M", "kappa_R",
     "g_ocp", "kappa_B", "phi_hip_e", "g_wnt_rankl", "g_tptd"};
 #define PM_TPTD20_NSENS ((int)(sizeof PM_TPTD20_SENS / sizeof *PM_TPTD20_SENS))
+
+/* The PEtab wrapper model these conditions set (run from the repository
+   root); NULL after printing why, prefixed by prog. */
+static inline muskx_model *pm_tptd20_load_model(const char *prog) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  char msg[512];
+  muskx_access *acc = muskx_access_new();
+  if (acc == NULL || muskx_access_allow(acc, "models", &err) != MUSKX_OK ||
+      muskx_model_load_file_with("models/calibration/spaceflight/model.yaml",
+                                 acc, &m, &err) != MUSKX_OK) {
+    fprintf(stderr, "%s: %s (run from the repository root)\n", prog,
+            acc ? muskx_error_format(&err, msg, sizeof msg) : "out of memory");
+    m = NULL;
+  }
+  muskx_access_free(acc);
+  return m;
+}
 
 #endif
