@@ -102,6 +102,16 @@ def simulate(model, t_end, dt, over=None, rtol=1e-10, atol=1e-12):
     return {k: [float(r[k]) for r in rows] for k in rows[0]}
 
 
+def simulate_at(model, times, cols, over=None, rtol=1e-10, atol=1e-12):
+    """muskx simulate at the given output times, only the selected
+    columns: a list of {column: float}, one per time."""
+    out, _ = run(["simulate", model, "--times", ",".join(repr(t) for t in times),
+                  "--rtol", repr(rtol), "--atol", repr(atol), "--select", ",".join(cols)]
+                 + sets(over))
+    head, *rows = [l.split(",") for l in out.strip().splitlines()]
+    return [{k: float(v) for k, v in zip(head, r)} for r in rows]
+
+
 def steady(model, over=None):
     """muskx steady --eigen: ({name: value}, verdict, [eigenvalues],
     residual) from the CSV on stdout and the report on stderr."""

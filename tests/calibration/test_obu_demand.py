@@ -44,11 +44,7 @@ PARS = ["k_mb", "s_rb", "s_ana_c", "turnover_t", "turnover_t_hip", "turnover_cor
 
 
 def sel(times, cols, over):
-    out, _ = muskx_cli.run(["simulate", SF, "--times", ",".join(repr(t) for t in times),
-                            "--rtol", "1e-10", "--atol", "1e-12", "--select", ",".join(cols)]
-                           + muskx_cli.sets(over))
-    head, *rows = [l.split(",") for l in out.strip().splitlines()]
-    return [{k: float(v) for k, v in zip(head, r)} for r in rows]
+    return muskx_cli.simulate_at(SF, times, cols, over)
 
 
 def ramp(x, eps):

@@ -42,11 +42,7 @@ SWITCH = {"postmenopausal": 1, "calcium_intake_c": 1700, "dmab_dose": 60, "dmab_
 
 
 def sel(model, times, cols, over):
-    out, _ = muskx_cli.run(["simulate", model, "--times", ",".join(repr(t) for t in times),
-                            "--rtol", "1e-10", "--atol", "1e-12", "--select", ",".join(cols)]
-                           + muskx_cli.sets(over))
-    head, *rows = [l.split(",") for l in out.strip().splitlines()]
-    return [{k: float(v) for k, v in zip(head, r)} for r in rows]
+    return muskx_cli.simulate_at(model, times, cols, over)
 
 
 def ratio_pct(x1, x0):
