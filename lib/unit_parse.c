@@ -187,7 +187,10 @@ static int combine(parser *ps, muskx__unit *u, const muskx__unit *v, int sign) {
   for (int i = 0; i < MUSKX__UNIT_NBASE; i++)
     if (u->dim[i] > MAX_POWER || u->dim[i] < -MAX_POWER)
       return fail(ps, "power too large");
-  if (!(u->scale > 0) || !isfinite(u->scale)) return fail(ps, "unit too large or small");
+  /* within 1e-300..1e300, so that converting it (to days, to grams...)
+     stays in normal doubles and keeps its 16 digits; no real unit is
+     near either end */
+  if (!(u->scale >= 1e-300 && u->scale <= 1e300)) return fail(ps, "unit too large or small");
   return 0;
 }
 

@@ -104,6 +104,11 @@ START_TEST(huge_powers_and_numbers_are_refused_not_wrapped) {
   /* within the exponent of a double, but the product is not */
   refused("1e300*1e300*g", "unit too large or small", 12);
   refused("(pg^9)^9", "unit too large or small", 9);
+  /* a subnormal scale (1/1.08e308 s) would lose digits when converted
+     to days: refused at 1e-300 (fuzz_units, session 17) */
+  refused("second/30/3/3e305/4", "unit too large or small", 18);
+  refused("1e-301*s", "unit too large or small", 9);
+  reads_as("1e-299*s", "time", 1e-299);
 }
 END_TEST
 
