@@ -58,14 +58,16 @@ def main():
         if r.returncode != 0:
             sys.exit("romo_site_diag: muskx run failed: %s" % r.stderr.strip())
         rows = [{k: float(v) for k, v in x.items()} for x in csv.DictReader(open(out))]
-        pars = {}
-        for name in ("k_mb", "Kd_romo", "eps_mb", "f_mb"):
-            q = subprocess.run([a.muskx, "simulate", os.path.join(models, "crosstalk", "spaceflight.yaml"),
-                                "--times", "0", "--select", name] + sum([["--set", s] for s in a.set], []),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-            if q.returncode != 0:
-                sys.exit("romo_site_diag: %s" % q.stderr.strip())
-            pars[name] = float(q.stdout.strip().splitlines()[1].split(",")[1])
+        names = ["k_mb", "Kd_romo", "eps_mb", "f_mb"]
+        q = subprocess.run([a.muskx, "simulate", os.path.join(models, "crosstalk", "spaceflight.yaml"),
+                            "--times", "0", "--select", ",".join(names)] + sum([["--set", s] for s in a.set], []),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+        if q.returncode != 0:
+            sys.exit("romo_site_diag: %s" % q.stderr.strip())
+        head, vals = [l.split(",") for l in q.stdout.strip().splitlines()[:2]]
+        pars = {k: float(v) for k, v in zip(head, vals) if k in names}
+        if len(pars) != len(names):
+            sys.exit("romo_site_diag: muskx simulate gave %s, not %s" % (head, names))
 
     def mb(r):
         c = r["C_romosozumab"]
