@@ -24,9 +24,10 @@ session 16 legs branch). Checks, two-sided:
   NWB    the same flight: skel_c changes by less than 0.2 % (not unloaded:
          f_wb 0; only systemic signals reach it) while the lumbar spine
          loses more than 3 %
-  CORT   postmenopausal start, 3 years of alendronate 10 mg daily on Earth:
+  CORT   postmenopausal start, 3 years of alendronate 10 mg daily on Earth,
+         with the shafts' turnover turnover_sh set to turnover_cort:
          skel_c and the hip's compact cortex hip_c (same module, same
-         turnover_cort, same drug and hormone wiring, both at loading 1
+         turnover, same drug and hormone wiring, both at loading 1
          without exercise) change alike, within 0.25 points over the run
          (hip_c alone feels the leg muscles: its stimulus carries
          f_wb_t of the muscle-weighted load, which the bone -> muscle wires
@@ -34,6 +35,18 @@ session 16 legs branch). Checks, two-sided:
          1..6 % (a cortical compartment, not a trabecular one: the
          spine's trabecular compartment gains more); with the muscle
          weighting off (g_musc 0) the two are the same within 1e-6 points
+  SHTURN the same 3 years at the shipped turnover_sh (issue 17, session 18,
+         wbaln): where turnover_sh is below turnover_cort, skel_c gains less
+         than hip_c, and the whole body less than at turnover_sh =
+         turnover_cort; at turnover_sh 2 x turnover_cort skel_c gains more
+         than hip_c (the turnover, not a constant, sets the cortex's gain)
+  RADIUS 2.5 years (913 days) of alendronate 70 mg weekly, postmenopausal
+         start: the non-weight-bearing cortex skel_c gains +0.3..+2.3 %,
+         Greenspan SL et al. 1998 J Bone Miner Res 13:1431 (abstract): the
+         one-third distal radius, compact diaphyseal cortex, +1.3 % in the
+         alendronate arm (+-1 point: no SD in the abstract). A consistency
+         check, not a blind one: turnover_sh was fitted to the same
+         abstract's total body (greenspan1998_tb); the radius is no row
 
 Python 3 standard library only:
   /usr/bin/python3 tests/calibration/test_wholebody.py
@@ -101,22 +114,42 @@ def main():
         check("SHAFT flight: f_wb_sh sets the shaft cortex's loss, not the hip cortex's",
               hi < 5 * lo < 0 and dh < 1e-4,
               "tibia_c %+.3f %% at f_wb_sh 0.05, %+.3f %% at 0.95; hip_c differs by %.1e points" % (lo, hi, dh))
-        outs = ["skel_c.BMD_pct", "hip_c.BMD_pct", "spine_t.BMD_pct"]
+        outs = ["skel_c.BMD_pct", "hip_c.BMD_pct", "spine_t.BMD_pct", "BMD_wholebody_pct"]
         ph = ["{name: aln, duration: 1096 d, inputs: {loading: 1}}"]
-        aln = scenario(tmp, "aln", ph, ["{agent: alendronate, dose: 10 mg, route: oral, start: 0 d, every: 1 d, count: 1096}"],
-                       outs, pm=True)
+        drug = ["{agent: alendronate, dose: 10 mg, route: oral, start: 0 d, every: 1 d, count: 1096}"]
+        tcort = params(["turnover_cort", "turnover_sh"])
+        same = {"turnover_sh": tcort["turnover_cort"]}
+        aln = scenario(tmp, "aln", ph, drug, outs, same, pm=True)
         d = {k: aln[k][-1] - aln[k][0] for k in outs}
         gap = max(abs(a - b) for a, b in zip(aln["skel_c.BMD_pct"], aln["hip_c.BMD_pct"]))
         check("CORT alendronate 3 years: skel_c follows the compact hip cortex within 0.25 points, gains 1..6 points, less than the spine's trabecular bone",
               gap < 0.25 and 1 <= d["skel_c.BMD_pct"] <= 6 and d["spine_t.BMD_pct"] > d["skel_c.BMD_pct"],
               "skel_c %+.3f, hip_c %+.3f, spine_t %+.3f points (largest gap %.1e)"
               % (d["skel_c.BMD_pct"], d["hip_c.BMD_pct"], d["spine_t.BMD_pct"], gap))
-        aln0 = scenario(tmp, "aln_g0", ph, ["{agent: alendronate, dose: 10 mg, route: oral, start: 0 d, every: 1 d, count: 1096}"],
-                        outs, {"g_musc": 0.0}, pm=True)
+        aln0 = scenario(tmp, "aln_g0", ph, drug, outs, dict(same, g_musc=0.0), pm=True)
         gap0 = max(abs(a - b) for a, b in zip(aln0["skel_c.BMD_pct"], aln0["hip_c.BMD_pct"]))
         check("CORT g_musc 0: skel_c and hip_c identical (the only difference is the muscle-weighted load)",
               gap0 < 1e-6 and aln0["skel_c.BMD_pct"][-1] - aln0["skel_c.BMD_pct"][0] > 1,
               "largest gap %.1e points" % gap0)
+        gain = lambda r, k: r[k][-1] - r[k][0]
+        alns = scenario(tmp, "aln_sh", ph, drug, outs, pm=True)
+        aln2 = scenario(tmp, "aln_sh2", ph, drug, outs, {"turnover_sh": 2 * tcort["turnover_cort"]}, pm=True)
+        lower = tcort["turnover_sh"] < tcort["turnover_cort"] * (1 - 1e-9)
+        check("SHTURN the shafts' turnover sets the non-weight-bearing cortex's alendronate gain",
+              (not lower or (gain(alns, "skel_c.BMD_pct") < gain(alns, "hip_c.BMD_pct")
+                             and gain(alns, "BMD_wholebody_pct") < gain(aln, "BMD_wholebody_pct")))
+              and gain(aln2, "skel_c.BMD_pct") > gain(aln2, "hip_c.BMD_pct"),
+              "turnover_sh %.3g /yr (turnover_cort %.3g): skel_c %+.3f, hip_c %+.3f, whole body %+.3f points "
+              "(at turnover_cort: %+.3f); at 2 x turnover_cort skel_c %+.3f, hip_c %+.3f"
+              % (365 * tcort["turnover_sh"], 365 * tcort["turnover_cort"], gain(alns, "skel_c.BMD_pct"),
+                 gain(alns, "hip_c.BMD_pct"), gain(alns, "BMD_wholebody_pct"), gain(aln, "BMD_wholebody_pct"),
+                 gain(aln2, "skel_c.BMD_pct"), gain(aln2, "hip_c.BMD_pct")))
+        rad = scenario(tmp, "aln_radius", ["{name: aln, duration: 913 d, inputs: {loading: 1}}"],
+                       ["{agent: alendronate, dose: 70 mg, route: oral, start: 0 d, every: 7 d, count: 131}"],
+                       ["skel_c.BMD_pct"], pm=True)
+        g = 100 * ((1 + rad["skel_c.BMD_pct"][-1] / 100) / (1 + rad["skel_c.BMD_pct"][0] / 100) - 1)
+        check("RADIUS alendronate 2.5 years: the non-weight-bearing cortex gains as Greenspan 1998's one-third radius (+1.3 +- 1 %)",
+              0.3 <= g <= 2.3, "skel_c %+.3f %% from day 0" % g)
     return muskx_cli.finish()
 
 
