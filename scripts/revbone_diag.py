@@ -83,19 +83,19 @@ sampling: 1 d
 
 
 def shares(muskx, models):
-    """phi_hip, phi_hip_e, phi_spine from the model (muskx info)"""
+    """phi_hip, phi_hip_e, phi_spine: the model's values (muskx info)"""
+    r = subprocess.run([muskx, "info", os.path.join(models, "crosstalk", "spaceflight.yaml"),
+                        "--allow-path", models],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    if r.returncode != 0:
+        sys.exit("revbone_diag: muskx info failed: %s" % r.stderr.strip())
     out = {}
-    for name in ["phi_hip", "phi_hip_e", "phi_spine"]:
-        r = subprocess.run([muskx, "info", os.path.join(models, "crosstalk", "spaceflight.yaml"),
-                            "--allow-path", models],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-        for line in r.stdout.splitlines():
-            f = line.split()
-            if f and f[0] == name and len(f) > 1:
-                try:
-                    out[name] = float(f[1])
-                except ValueError:
-                    pass
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if len(f) > 1 and f[0] in ("phi_hip", "phi_hip_e", "phi_spine"):
+            out[f[0]] = float(f[1])
+    if len(out) != 3:
+        sys.exit("revbone_diag: phi_hip, phi_hip_e, phi_spine not all in muskx info")
     return out
 
 
@@ -104,16 +104,16 @@ def main():
     ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
     ap.add_argument("--models", default=os.path.join(ROOT, "models"))
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    ap.add_argument("--phi-hip", type=float, default=0.33)
-    ap.add_argument("--phi-hip-e", type=float, default=0.06704)
-    ap.add_argument("--phi-spine", type=float, default=0.5)
     a = ap.parse_args()
-    w = {"hip_t": a.phi_hip, "bone_t": a.phi_hip_e, "hip_c": 1 - a.phi_hip - a.phi_hip_e,
-         "spine_t": a.phi_spine, "spine_c": 1 - a.phi_spine}
+    models = os.path.abspath(a.models)
+    ph = shares(a.muskx, models)
+    # (--set of a share is not seen here: the weights are the model file's)
+    w = {"hip_t": ph["phi_hip"], "bone_t": ph["phi_hip_e"], "hip_c": 1 - ph["phi_hip"] - ph["phi_hip_e"],
+         "spine_t": ph["phi_spine"], "spine_c": 1 - ph["phi_spine"]}
     with tempfile.TemporaryDirectory() as tmp:
         for proto in ["dmab", "aln"]:
             p = PROTOCOLS[proto]
-            d = run(a.muskx, os.path.abspath(a.models), proto, a.set, tmp)
+            d = run(a.muskx, models, proto, a.set, tmp)
             print("=== %s ===" % proto)
             print("%6s %7s %7s %7s %7s" % ("day", "spine", "hip", "CTX", "P1NP"))
             for t in p["show"]:
@@ -139,7 +139,7 @@ def main():
                     vol = ch * lv / lt if abs(lt) > 1e-12 else 0.0
                     tot += ch
                     print("  %-7s gain %+6.2f pts (volume %+6.2f), change %+6.2f pts = volume %+6.2f + degree %+6.2f; gave back %6.1f %% of its gain" % (
-                        c, gain, 100 * w[c] * (i1 / i0) * math.log(b1 / (1 + z[c + ".BV_pct"] / 100)) * i0 / I0 if True else 0,
+                        c, gain, 100 * w[c] * i1 * math.log(b1 / (1 + z[c + ".BV_pct"] / 100)) / I0,
                         ch, vol, ch - vol, -100 * ch / gain if abs(gain) > 1e-9 else float("nan")))
                 print("  %s: change %+6.2f pts (output BMD_%s_pct %+6.2f -> %+6.2f)" % (
                     site, tot, site, r["BMD_%s_pct" % site], v["BMD_%s_pct" % site]))
