@@ -1,0 +1,148 @@
+#!/usr/bin/python3
+"""revbone_diag.py -- what an anti-resorptive's BMD gain gives back after
+stopping, per compartment (issue 17, session 18, revbone;
+models/calibration/README.md, "Issue 17, session 18, revbone").
+
+Runs two protocols of the fitting set (postmenopausal, 1700 mg/day calcium,
+steady start) with the compartments' outputs:
+  dmab   denosumab 60 mg every 6 months x 20, then stopped (condition
+         pm_dmab60_stop10y, Zanchetta 2018: reference month 120, visit day 3985)
+  aln    alendronate 140 mg a week x 26 (the 20 mg/day 6-month course lumped
+         weekly, condition pm_aln140x26, JBMR 1994: CTX day 455, spine day 546)
+and prints, at the given days, spine and total hip BMD, CTX, and per
+compartment (hip_t, bone_t = the hip's endocortical envelope, hip_c,
+spine_t, spine_c) the change of BMD (mineral), BV (volume) and mean
+mineral degree, resorption and formation relative to the healthy
+baseline, and the precursor pool OCp. Then, per compartment, the change
+between the reference day and the visit split into volume and degree,
+weighted by the compartment's share of the site.
+
+  python3 scripts/revbone_diag.py [--muskx build/muskx] [--models DIR]
+                                  [--set NAME=VALUE ...]
+
+--set changes a parameter (what-if, no refit). Diagnostic only: prints,
+writes nothing in the tree.
+"""
+import argparse
+import csv
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COMPS = ["hip_t", "bone_t", "hip_c", "spine_t", "spine_c"]
+PER = ["BMD_pct", "BV_pct", "mineral_degree_pct", "resorption_rel", "formation_rel", "OCp"]
+
+PROTOCOLS = {
+    "dmab": {
+        "drug": "{agent: denosumab, dose: 60 mg, route: sc, start: 0 d, every: 6 months, count: 20}",
+        "days": 4200, "ref": 3650, "visit": 3985,
+        "show": [0, 365, 1825, 3467, 3650, 3700, 3750, 3800, 3850, 3900, 3985, 4100, 4200],
+    },
+    "aln": {
+        "drug": "{agent: alendronate, dose: 140 mg, route: oral, start: 0 d, every: 1 week, count: 26}",
+        "days": 730, "ref": 0, "visit": 546,
+        "show": [0, 91, 182, 240, 300, 365, 455, 546, 730],
+    },
+}
+
+
+def run(muskx, models, proto, sets, tmp):
+    p = PROTOCOLS[proto]
+    extra = ["BMD_spine_pct", "BMD_hip_pct", "CTX_pct", "P1NP_pct"] + \
+        ["%s.%s" % (c, o) for c in COMPS for o in PER]
+    text = """muskx_scenario: 1
+scenario:
+  id: revbone_%s
+  name: revbone diagnostic %s
+  description: revbone diagnostic
+model: %s/crosstalk/spaceflight.yaml
+set: {postmenopausal: 1, calcium_intake: 1700}
+start: steady
+phases:
+  - {name: course, duration: %d d, inputs: {loading: 1}}
+countermeasures:
+  - drug: %s
+outputs: [%s]
+sampling: 1 d
+""" % (proto, proto, models, p["days"], p["drug"], ", ".join(extra))
+    scen = os.path.join(tmp, proto + ".yaml")
+    out = os.path.join(tmp, proto + ".csv")
+    with open(scen, "w") as f:
+        f.write(text)
+    cmd = [muskx, "run", scen, "-o", out, "--allow-path", models]
+    for s in sets:
+        cmd += ["--set", s]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    if r.returncode != 0:
+        sys.exit("revbone_diag: muskx run failed: %s" % r.stderr.strip())
+    rows = [{k: float(v) for k, v in x.items()} for x in csv.DictReader(open(out))]
+    return {int(round(x["time"])): x for x in rows}
+
+
+def shares(muskx, models):
+    """phi_hip, phi_hip_e, phi_spine: the model's values (muskx info)"""
+    r = subprocess.run([muskx, "info", os.path.join(models, "crosstalk", "spaceflight.yaml"),
+                        "--allow-path", models],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    if r.returncode != 0:
+        sys.exit("revbone_diag: muskx info failed: %s" % r.stderr.strip())
+    out = {}
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if len(f) > 1 and f[0] in ("phi_hip", "phi_hip_e", "phi_spine"):
+            out[f[0]] = float(f[1])
+    if len(out) != 3:
+        sys.exit("revbone_diag: phi_hip, phi_hip_e, phi_spine not all in muskx info")
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
+    ap.add_argument("--models", default=os.path.join(ROOT, "models"))
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    a = ap.parse_args()
+    models = os.path.abspath(a.models)
+    ph = shares(a.muskx, models)
+    # (--set of a share is not seen here: the weights are the model file's)
+    w = {"hip_t": ph["phi_hip"], "bone_t": ph["phi_hip_e"], "hip_c": 1 - ph["phi_hip"] - ph["phi_hip_e"],
+         "spine_t": ph["phi_spine"], "spine_c": 1 - ph["phi_spine"]}
+    with tempfile.TemporaryDirectory() as tmp:
+        for proto in ["dmab", "aln"]:
+            p = PROTOCOLS[proto]
+            d = run(a.muskx, models, proto, a.set, tmp)
+            print("=== %s ===" % proto)
+            print("%6s %7s %7s %7s %7s" % ("day", "spine", "hip", "CTX", "P1NP"))
+            for t in p["show"]:
+                x = d[t]
+                print("%6d %7.2f %7.2f %7.1f %7.1f" % (t, x["BMD_spine_pct"], x["BMD_hip_pct"], x["CTX_pct"], x["P1NP_pct"]))
+            for c in COMPS:
+                print("-- %s (share %.3f): BMD%% BV%% degree%% res form OCp" % (c, w[c]))
+                for t in p["show"]:
+                    x = d[t]
+                    print("%6d %7.2f %7.2f %7.2f %6.2f %6.2f %6.2f" % tuple(
+                        [t] + [x["%s.%s" % (c, o)] for o in PER]))
+            r, v, z = d[p["ref"]], d[p["visit"]], d[0]
+            print("-- change day %d -> %d in points of the site's day-0 mineral (share x compartment change); gain = day 0 -> day %d" % (p["ref"], p["visit"], p["ref"]))
+            for site, comps in [("hip", ["hip_t", "bone_t", "hip_c"]), ("spine", ["spine_t", "spine_c"])]:
+                I0 = sum(w[c] * (1 + z[c + ".BMD_pct"] / 100) for c in comps)
+                tot = 0.0
+                for c in comps:
+                    i0, i1, i2 = [1 + x[c + ".BMD_pct"] / 100 for x in (z, r, v)]
+                    b1, b2 = [1 + x[c + ".BV_pct"] / 100 for x in (r, v)]
+                    gain = 100 * w[c] * (i1 - i0) / I0
+                    ch = 100 * w[c] * (i2 - i1) / I0
+                    lv, lt = math.log(b2 / b1), math.log(i2 / i1)
+                    vol = ch * lv / lt if abs(lt) > 1e-12 else 0.0
+                    tot += ch
+                    print("  %-7s gain %+6.2f pts (volume %+6.2f), change %+6.2f pts = volume %+6.2f + degree %+6.2f; gave back %6.1f %% of its gain" % (
+                        c, gain, 100 * w[c] * i1 * math.log(b1 / (1 + z[c + ".BV_pct"] / 100)) / I0,
+                        ch, vol, ch - vol, -100 * ch / gain if abs(gain) > 1e-9 else float("nan")))
+                print("  %s: change %+6.2f pts (output BMD_%s_pct %+6.2f -> %+6.2f)" % (
+                    site, tot, site, r["BMD_%s_pct" % site], v["BMD_%s_pct" % site]))
+
+if __name__ == "__main__":
+    main()
