@@ -6,8 +6,9 @@
  * link DIR/models to the repository's models/ (so the shipped scenarios,
  * "model: ../models/...", work as seeds). A refused scenario must honour
  * the load contract; an accepted one is queried and, when its model is
- * small and its samples few, applied and run on a simulation with a small
- * step budget. Run from the repository root (make fuzz does). The loads
+ * small and its samples few, applied (which must not fail with EINVAL,
+ * the status of a simulation of another model) and run on a simulation
+ * with a small step budget. Run from the repository root (make fuzz does). The loads
  * may read DIR and the repository's models/ (issue 16, file access).
  *
  * A crash found here becomes a file in tests/fuzz-regressions/scenario/.
@@ -103,6 +104,10 @@ static void exercise(muskx_scenario *sc) {
     FUZZ_REQUIRE(muskx_scenario_sample_times(sc, times, n) == n);
     for (size_t k = 1; k < n; k++) FUZZ_REQUIRE(times[k] >= times[k - 1]);
     muskx_sim_set_max_steps(s, FUZZ_MAX_STEPS);
+    /* muskx_scenario_apply() refuses with EINVAL only a simulation of
+       another model: what the loader accepted must apply (a dose that
+       overflowed in its species' unit was refused only here) */
+    FUZZ_REQUIRE(muskx_scenario_apply(sc, s) != MUSKX_EINVAL);
     size_t rows = 0;
     if (muskx_scenario_run(sc, s, out, n, &rows) != MUSKX_OK)
       FUZZ_REQUIRE(muskx_sim_errmsg(s)[0] != '\0');

@@ -1617,7 +1617,10 @@ MUSKX_API muskx_status muskx_petab_simulations_table(const muskx_petab *pb,
  * The parameter table as text, with the nominalValue of every estimated
  * parameter replaced by theta's value on the linear scale (%.17g): the
  * table of a fit's result, loadable as the parameter table of the same
- * problem. Other rows and columns are as read. *text_out as above.
+ * problem (a theta within its bounds on a log scale is written within
+ * them: on a bound, the bound itself, not pow(10, log10(bound)), which
+ * may round past it). Other rows and columns are as read. *text_out as
+ * above.
  * Status: EINVAL, ENOMEM.
  */
 MUSKX_API muskx_status muskx_petab_parameters_table(const muskx_petab *pb,

@@ -3,6 +3,7 @@
  * parameters, evaluation and the simulations table. The work is done in
  * petab_load.c, petab_model.c and petab_eval.c.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -195,8 +196,18 @@ static muskx_status parameters_table(const muskx_petab *pb,
       char num[40];
       const char *cell = muskx__tsv_cell(t, r, c);
       if (c == cn && p->theta >= 0) {
-        snprintf(num, sizeof num, "%.17g",
-                 muskx__petab_unscale(theta[p->theta], p->scale));
+        /* theta within its bounds on its scale is within them on the
+           linear scale too: pow(10, log10(b)) may round past b (0.02 ->
+           0.020000000000000004), and the table, written for a fit that
+           ended on its bound, would not load again (fuzz_petab) */
+        double th = theta[p->theta];
+        double v = muskx__petab_unscale(th, p->scale);
+        if (th <= muskx__petab_toscale(p->upper, p->scale) && v > p->upper)
+          v = p->upper;
+        if (th >= muskx__petab_toscale(p->lower, p->scale) && v < p->lower)
+          v = p->lower;
+        if (isinf(v) && isfinite(th)) v = v > 0 ? DBL_MAX : -DBL_MAX;
+        snprintf(num, sizeof num, "%.17g", v);
         cell = num;
       }
       bad |= put(&b, c ? "\t" : "");

@@ -146,18 +146,20 @@ static muskx_status read_params(struct muskx_petab *pb, const muskx__tsv *t,
                              "upperBound of '%s' must be a number, got '%s'",
                              id, hi);
     if (!p->estimate) continue;
+    /* the numbers as written: %g would print 0.020000000000000004 as
+       0.02, the bound it is above */
     if (!(p->lower <= p->upper))
       return muskx__tsv_fail(t, r, clo, err, MUSKX_EMODEL,
-                             "lowerBound %g of '%s' is above its upperBound "
-                             "%g", p->lower, id, p->upper);
+                             "lowerBound %s of '%s' is above its upperBound "
+                             "%s", lo, id, hi);
     if (p->scale != MUSKX__PETAB_LIN && !(p->lower > 0))
       return muskx__tsv_fail(t, r, clo, err, MUSKX_EMODEL,
                              "'%s' is estimated on a log scale, so its "
                              "lowerBound must be > 0, got %g", id, p->lower);
     if (!isnan(p->nominal) && (p->nominal < p->lower || p->nominal > p->upper))
       return muskx__tsv_fail(t, r, cnom, err, MUSKX_EMODEL,
-                             "nominalValue %g of '%s' is outside its bounds "
-                             "[%g, %g]", p->nominal, id, p->lower, p->upper);
+                             "nominalValue %s of '%s' is outside its bounds "
+                             "[%s, %s]", nom, id, lo, hi);
     p->theta = pb->ntheta;
     pb->theta_param[pb->ntheta++] = r;
   }

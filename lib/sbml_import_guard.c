@@ -7,8 +7,9 @@
  * the stack (10,000 nested <apply>) or allocate gigabytes (16 levels of 2
  * submodels). Before libSBML sees a document:
  *  - its text is scanned for element nesting (MUSKX__SBML_MAX_DEPTH), and
- *    a <!DOCTYPE> (DTD, entities) and an XML declaration anywhere but at
- *    the start are refused;
+ *    a <!DOCTYPE> (DTD, entities), an XML declaration anywhere but at
+ *    the start, and a second <math> in one element or inside another
+ *    (outside annotations and notes) are refused;
  * and before a comp model is flattened:
  *  - the number of elements the flat model would hold is computed from
  *    the submodel tree, each definition's size once (MUSKX__SBML_MAX_FLAT);
@@ -45,6 +46,11 @@ muskx_status muskx__sbml_prescan(const char *path, const char *text,
                                  size_t len, muskx_error *err) {
   const char *p = text, *e = text + len;
   int depth = 0, line = 1;
+  /* per open element: has it a <math> child yet (outside annotations and
+     notes, which may hold any XML); annot: depth of the open annotation
+     or notes, 0 when none */
+  unsigned char math_seen[MUSKX__SBML_MAX_DEPTH + 2] = {0};
+  int annot = 0, in_math = 0; /* in_math: depth of the open <math>, or 0 */
   while (p < e) {
     if (*p == '\n') line++;
     if (*p != '<') {
@@ -90,6 +96,8 @@ muskx_status muskx__sbml_prescan(const char *path, const char *text,
       }
       if (p < e) p++;
     } else if (e - p >= 2 && p[1] == '/') {
+      if (depth == annot) annot = 0;
+      if (depth == in_math) in_math = 0;
       depth--;
       p = skip_past(p + 2, e, ">", &line);
     } else {
@@ -105,6 +113,42 @@ muskx_status muskx__sbml_prescan(const char *path, const char *text,
         } else if (*q == '>') {
           break;
         }
+      }
+      /* the tag's local name (after a namespace prefix) */
+      const char *n = p + 1, *ne = n;
+      while (ne < q && *ne != ' ' && *ne != '\t' && *ne != '\r' &&
+             *ne != '\n' && *ne != '/' && *ne != '>')
+        ne++;
+      for (const char *c = n; c < ne; c++)
+        if (*c == ':') n = c + 1;
+      size_t nl = (size_t)(ne - n);
+      /* Every SBML element holds at most one <math>, and MathML has no
+         <math> inside <math>; libSBML 5.19 reads a second over the first
+         and leaks it (fuzz_sbml). */
+      if (annot == 0 && nl == 4 && memcmp(n, "math", 4) == 0 && depth >= 0 &&
+          depth <= MUSKX__SBML_MAX_DEPTH) {
+        if (in_math) {
+          muskx__loc loc = {path, line, 1};
+          return muskx__seterr(err, MUSKX_EMODEL, &loc,
+                               "a <math> inside another <math> (is a closing "
+                               "</math> missing?)");
+        }
+        if (q < e && q[-1] != '/') in_math = depth + 1;
+        if (math_seen[depth]) {
+          muskx__loc loc = {path, line, 1};
+          return muskx__seterr(err, MUSKX_EMODEL, &loc,
+                               "a second <math> in one SBML element (each "
+                               "rule, assignment, kinetic law, trigger, ... "
+                               "holds one formula)");
+        }
+        math_seen[depth] = 1;
+      }
+      if (q < e && q[-1] != '/' && depth + 1 >= 0 &&
+          depth + 1 <= MUSKX__SBML_MAX_DEPTH) {
+        math_seen[depth + 1] = 0;
+        if (annot == 0 && ((nl == 10 && memcmp(n, "annotation", 10) == 0) ||
+                           (nl == 5 && memcmp(n, "notes", 5) == 0)))
+          annot = depth + 1;
       }
       if (q < e && q[-1] != '/' && ++depth > MUSKX__SBML_MAX_DEPTH) {
         muskx__loc loc = {path, line, 1};

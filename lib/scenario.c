@@ -755,6 +755,14 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
                                 dose, amount, unit, &dest, c->err)) !=
       MUSKX_OK)
     return st;
+  /* 1e306 mg into a species in ug is 1e309: inf, which the run refused
+     only later, without saying where (fuzz_scenario) */
+  if (!isfinite(dest.amount))
+    return fail(c, dose, MUSKX_EMODEL,
+                "drug dose '%s' overflows: in the unit of species '%s' it is "
+                "beyond the range of numbers (give a smaller dose)",
+                dose->text,
+                muskx_model_name_at(sc->model, MUSKX_SPECIES, dest.species));
   const char *tname = muskx_model_name_at(sc->model, MUSKX_SPECIES,
                                           dest.species);
   /* Bioavailability: the entry's number or parameter, else the model's. */

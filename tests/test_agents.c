@@ -109,6 +109,26 @@ START_TEST(short_form_doses_are_dose_times_bioavailability_times_unit_factor) {
 }
 END_TEST
 
+/* The largest dose that fits a double in the species' unit loads with its
+   exact amount; 10 times more is refused where it is written
+   (tests/bad_scenarios/46_dose_overflows_in_the_species_unit.yaml). */
+START_TEST(a_dose_at_the_edge_of_the_range_keeps_its_amount) {
+  muskx_scenario *sc = tu_load_scenario(SCN("agents_dose_at_the_edge.yaml"));
+  const muskx_model *m = muskx_scenario_model(sc);
+  muskx_sim *sim = tu_sim(m);
+  TU_OK(sim, muskx_scenario_apply(sc, sim));
+  ck_assert_int_eq(sim->ndoses, 2);
+  for (int i = 0; i < 2; i++) {
+    const muskx__dose *d = &sim->doses[i];
+    ck_assert_int_eq(d->species, muskx_model_find(m, MUSKX_SPECIES, "A_cen"));
+    ck_assert(isfinite(d->amount));
+    ck_assert_double_eq_tol(d->amount, 1e308, 1e-12 * 1e308); /* mg -> ug */
+  }
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(short_and_long_form_give_the_analytic_trajectory) {
   muskx_scenario *s1 = tu_load_scenario(SCN("agents_short.yaml"));
   muskx_scenario *s2 = tu_load_scenario(SCN("agents_long.yaml"));
@@ -238,6 +258,7 @@ int main(void) {
   tcase_add_test(tc, the_model_declares_its_agents_with_unit_factors_from_the_units);
   tcase_add_test(tc, an_imported_agent_keeps_its_name_and_gets_prefixed_depot_and_f);
   tcase_add_test(tc, short_form_doses_are_dose_times_bioavailability_times_unit_factor);
+  tcase_add_test(tc, a_dose_at_the_edge_of_the_range_keeps_its_amount);
   tcase_add_test(tc, short_and_long_form_give_the_analytic_trajectory);
   tcase_add_test(tc, a_set_of_the_outer_f_reaches_an_imported_agent_through_its_binding);
   tcase_add_test(tc, the_public_queries_report_what_the_model_declares);

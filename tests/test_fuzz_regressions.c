@@ -29,6 +29,9 @@
 #define LLVMFuzzerTestOneInput fuzz_units_one
 #include "../fuzz/fuzz_units.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_petab_one
+#include "../fuzz/fuzz_petab.c"
+#undef LLVMFuzzerTestOneInput
 
 #define MAX_FILES 2000
 
@@ -42,6 +45,7 @@ static const struct {
     {"tests/fuzz-regressions/scenario", fuzz_scenario_one},
     {"tests/fuzz-regressions/sbml", fuzz_sbml_one},
     {"tests/fuzz-regressions/units", fuzz_units_one},
+    {"tests/fuzz-regressions/petab", fuzz_petab_one},
 };
 #define NHARNESS (sizeof harnesses / sizeof harnesses[0])
 

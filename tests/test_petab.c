@@ -9,8 +9,10 @@
 #include <check.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "muskx.h"
 #include "testutil.h"
@@ -190,6 +192,124 @@ START_TEST(the_parameters_table_takes_the_values_of_theta) {
 }
 END_TEST
 
+/* A copy of tests/petab/relax/ in a fresh folder with its own parameter
+   table; dir receives the folder. */
+static void relax_copy(char *dir, size_t size, const char *params) {
+  tu_tmpdir(dir, size, "muskx_petab_bounds");
+  const char *names[] = {"problem.yaml", "model.yaml", "observables.tsv",
+                         "conditions.tsv", "measurements.tsv", "parameters.tsv"};
+  for (int i = 0; i < 6; i++) {
+    char from[512], to[600];
+    snprintf(from, sizeof from, "tests/petab/relax/%s", names[i]);
+    snprintf(to, sizeof to, "%s/%s", dir, names[i]);
+    FILE *out = fopen(to, "w");
+    ck_assert_ptr_nonnull(out);
+    if (i == 5) {
+      fputs(params, out);
+    } else {
+      FILE *in = fopen(from, "r");
+      ck_assert_ptr_nonnull(in);
+      int ch;
+      while ((ch = fgetc(in)) != EOF) fputc(ch, out);
+      fclose(in);
+    }
+    ck_assert_int_eq(fclose(out), 0);
+  }
+}
+
+static void relax_remove(const char *dir) {
+  const char *names[] = {"problem.yaml", "model.yaml", "observables.tsv",
+                         "conditions.tsv", "measurements.tsv", "parameters.tsv"};
+  for (int i = 0; i < 6; i++) {
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    remove(path);
+  }
+  rmdir(dir);
+}
+
+/* Writes text as dir's parameter table and loads the problem. */
+static muskx_status reload(const char *dir, const char *text,
+                           muskx_petab **pb, muskx_error *err) {
+  char path[600];
+  snprintf(path, sizeof path, "%s/parameters.tsv", dir);
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  ck_assert_int_eq(fclose(f), 0);
+  snprintf(path, sizeof path, "%s/problem.yaml", dir);
+  return muskx_petab_load(path, pb, err);
+}
+
+/* fuzz_petab: a fit ending on a bound of a log-scale parameter wrote, by
+   pow(10, log10(0.02)) = 0.020000000000000004, a parameter table that the
+   next load refused ("nominalValue 0.02 of 'k' is outside its bounds
+   [0.01, 0.02]"); so did exp(log(0.01)) = 0.010000000000000004. On its
+   bound theta writes the bound; beyond it, the value it is, which the
+   load refuses, naming the number as written. */
+START_TEST(the_parameters_table_at_a_log_scale_bound_loads_again) {
+  static const char params[] =
+      "parameterId\tparameterScale\tlowerBound\tupperBound\tnominalValue\testimate\n"
+      "k\tlog10\t0.3\t10\t1\t1\n"
+      "sd\tlin\t0.01\t10\t0.4\t1\n"
+      "u\tlog\t0.005\t0.01\t0.007\t1\n"
+      "a0\tlin\t0\t10\t1\t0\n";
+  /* the rounding this is about (else the test would test nothing) */
+  ck_assert(pow(10.0, log10(0.3)) < 0.3);
+  ck_assert(exp(log(0.01)) > 0.01);
+  char dir[512], buf[2048];
+  relax_copy(dir, sizeof dir, params);
+  muskx_petab *pb = NULL, *pb2 = NULL;
+  muskx_error err;
+  ck_assert_int_eq(reload(dir, params, &pb, &err), MUSKX_OK);
+  ck_assert_int_eq(muskx_petab_nparams(pb), 3);
+  /* k on its lower bound, u on its upper one */
+  const double th[3] = {log10(0.3), 0.4, log(0.01)};
+  char *text = NULL;
+  ck_assert_int_eq(muskx_petab_parameters_table(pb, th, &text), MUSKX_OK);
+  ck_assert_str_eq(text,
+                   "parameterId\tparameterScale\tlowerBound\tupperBound\t"
+                   "nominalValue\testimate\n"
+                   "k\tlog10\t0.3\t10\t0.29999999999999999\t1\n"
+                   "sd\tlin\t0.01\t10\t0.40000000000000002\t1\n"
+                   "u\tlog\t0.005\t0.01\t0.01\t1\n"
+                   "a0\tlin\t0\t10\t1\t0\n");
+  muskx_status st = reload(dir, text, &pb2, &err);
+  ck_assert_msg(st == MUSKX_OK, "%s", muskx_error_format(&err, buf, sizeof buf));
+  double again[3];
+  ck_assert_int_eq(muskx_petab_nominal(pb2, again, NULL), MUSKX_OK);
+  for (int i = 0; i < 3; i++) ck_assert(again[i] == th[i]);
+  muskx_petab_free(pb2);
+  muskx_free_string(text);
+  /* inside the bounds: the value itself, within rounding of theta */
+  const double in[3] = {log10(0.7), 0.4, log(0.007)};
+  ck_assert_int_eq(muskx_petab_parameters_table(pb, in, &text), MUSKX_OK);
+  ck_assert_int_eq(reload(dir, text, &pb2, &err), MUSKX_OK);
+  ck_assert_int_eq(muskx_petab_nominal(pb2, again, NULL), MUSKX_OK);
+  for (int i = 0; i < 3; i++) ck_assert_double_eq_tol(again[i], in[i], 1e-15);
+  muskx_petab_free(pb2);
+  muskx_free_string(text);
+  /* beyond the upper bound: written as it is, and refused with the
+     number as the table has it */
+  const double out[3] = {log10(0.3), 0.4, log(0.01) + 1e-3};
+  ck_assert_int_eq(muskx_petab_parameters_table(pb, out, &text), MUSKX_OK);
+  char want[200];
+  snprintf(want, sizeof want, "nominalValue %.17g of 'u' is outside its bounds "
+           "[0.005, 0.01]", exp(log(0.01) + 1e-3));
+  char row[100];
+  snprintf(row, sizeof row, "u\tlog\t0.005\t0.01\t%.17g\t1\n", exp(log(0.01) + 1e-3));
+  ck_assert_ptr_nonnull(strstr(text, row));
+  pb2 = (muskx_petab *)&err;
+  ck_assert_int_eq(reload(dir, text, &pb2, &err), MUSKX_EMODEL);
+  ck_assert_ptr_null(pb2);
+  ck_assert_msg(strstr(err.message, want) != NULL, "%s", err.message);
+  ck_assert_int_eq(err.line, 4);
+  muskx_free_string(text);
+  muskx_petab_free(pb);
+  relax_remove(dir);
+}
+END_TEST
+
 /* The problem file, then its five inputs as the problem file names them
    (tests/petab/relax/problem.yaml), each resolved against its folder. */
 START_TEST(the_files_are_the_problem_and_the_ones_it_names) {
@@ -287,6 +407,7 @@ int main(void) {
   tcase_add_loop_test(tc, the_gradient_and_jacobian_follow_the_closed_forms, 0, 3);
   tcase_add_test(tc, the_simulations_table_is_the_measurement_table_with_simulations);
   tcase_add_test(tc, the_parameters_table_takes_the_values_of_theta);
+  tcase_add_test(tc, the_parameters_table_at_a_log_scale_bound_loads_again);
   tcase_add_test(tc, the_files_are_the_problem_and_the_ones_it_names);
   tcase_add_test(tc, bad_arguments_are_refused_without_a_crash);
   tcase_add_test(tc, threads_share_one_problem);

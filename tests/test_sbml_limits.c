@@ -136,6 +136,56 @@ START_TEST(deep_mathml_and_annotations_are_refused_before_libsbml_parses_them) {
 }
 END_TEST
 
+/* fuzz_sbml: libSBML 5.19 reads a second <math> of one element (beside
+   or inside the first) over the first and leaks it; refused before it
+   parses. One <math> loads, and annotations may hold any XML. */
+static char *ia_math(const char *inner) {
+  static char b[2048];
+  snprintf(b, sizeof b,
+           HEAD "<listOfParameters><parameter id='p' constant='true'/>"
+                "</listOfParameters><listOfInitialAssignments>"
+                "<initialAssignment symbol='p'>\n%s</initialAssignment>"
+                "</listOfInitialAssignments>" TAIL, inner);
+  return b;
+}
+
+#define MATH(x) "<math xmlns='http://www.w3.org/1998/Math/MathML'>" x "</math>"
+
+START_TEST(a_second_math_in_one_element_is_refused_before_libsbml_reads_it) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  char buf[2048];
+  /* one: loads, p = 2 */
+  muskx_status st = load_text(ia_math(MATH("<cn>2</cn>")), &m, &err);
+  ck_assert_msg(st == MUSKX_OK, "%s", muskx_error_format(&err, buf, sizeof buf));
+  ck_assert_double_eq(muskx_model_default(m, MUSKX_PARAMETER, 0), 2);
+  muskx_model_free(m);
+  /* two side by side */
+  st = load_text(ia_math(MATH("<cn>2</cn>") "\n" MATH("<cn>3</cn>")), &m, &err);
+  ck_assert_int_eq(st, MUSKX_EMODEL);
+  ck_assert_ptr_null(m);
+  ck_assert_msg(strstr(err.message, "a second <math> in one SBML element"), "%s",
+                err.message);
+  ck_assert_int_eq(err.line, 6);
+  /* one inside the other (a closing </math> lost) */
+  st = load_text(ia_math("<math xmlns='http://www.w3.org/1998/Math/MathML'>"
+                         "<apply><plus/>\n" MATH("<cn>3</cn>") "<cn>1</cn>"
+                         "</apply></math>"), &m, &err);
+  ck_assert_int_eq(st, MUSKX_EMODEL);
+  ck_assert_ptr_null(m);
+  ck_assert_msg(strstr(err.message, "a <math> inside another <math>"), "%s",
+                err.message);
+  ck_assert_int_eq(err.line, 6);
+  /* two in an annotation are its own business */
+  st = load_text(ia_math("<annotation><x xmlns='http://example.org/x'>"
+                         MATH("<cn>7</cn>") MATH("<cn>8</cn>") "</x></annotation>"
+                         MATH("<cn>2</cn>")), &m, &err);
+  ck_assert_msg(st == MUSKX_OK, "%s", muskx_error_format(&err, buf, sizeof buf));
+  ck_assert_double_eq(muskx_model_default(m, MUSKX_PARAMETER, 0), 2);
+  muskx_model_free(m);
+}
+END_TEST
+
 /* levels of model definitions, each with `fan` submodels of the one
    below; the innermost holds one parameter. The flat model has
    fan^(levels + 1) copies of it. */
@@ -416,6 +466,7 @@ int main(void) {
   tcase_add_test(tc, comp_external_models_are_read_only_inside_the_folder);
   tcase_add_test(tc, sbml_files_are_limited_to_16_mib_before_parsing);
   tcase_add_test(tc, a_nan_or_infinite_stoichiometry_is_refused);
+  tcase_add_test(tc, a_second_math_in_one_element_is_refused_before_libsbml_reads_it);
   tcase_add_test(tc, a_piecewise_without_otherwise_is_undefined_not_zero);
   TCase *linear = tcase_create("linear");
   tcase_set_timeout(linear, 120); /* a hang guard; the scaling is the check */

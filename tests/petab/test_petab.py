@@ -408,6 +408,19 @@ def test_errors(tmp):
                       "k1\tlin\t0\t10\t12.5\t1\n"),
                  r"_parameters\.tsv:3:13: nominalValue 12.5 of 'k1' is "
                  r"outside its bounds \[0, 10\]")
+    # the numbers as written: %g printed 0.020000000000000004 as 0.02
+    expect_error("nominal just above its bound",
+                 case("bounds_ulp", "_parameters.tsv",
+                      PARAMS_HEAD + "a0\tlin\t0\t10\t1.0\t1\n"
+                      "k1\tlin\t0.01\t0.02\t0.020000000000000004\t1\n"),
+                 r"_parameters\.tsv:3:18: nominalValue 0\.020000000000000004 "
+                 r"of 'k1' is outside its bounds \[0\.01, 0\.02\]")
+    expect_error("lower bound above the upper",
+                 case("bounds_swapped", "_parameters.tsv",
+                      PARAMS_HEAD + "a0\tlin\t0\t10\t1.0\t1\n"
+                      "k1\tlin\t0.020000000000000004\t0.02\t0.02\t1\n"),
+                 r"_parameters\.tsv:3:8: lowerBound 0\.020000000000000004 of "
+                 r"'k1' is above its upperBound 0\.02")
     expect_error("unknown name in a formula",
                  case("formula", "_observables.tsv",
                       "observableId\tobservableFormula\tnoiseFormula\n"
