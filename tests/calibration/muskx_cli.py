@@ -68,6 +68,18 @@ def run_main(main):
     sys.exit(code)
 
 
+def info_values(model, names):
+    """{name: value} of the parameters NAMES (qualified, e.g. hip_c.k_rbd)
+    as `muskx info MODEL` lists them (name, value, unit, doc)."""
+    out, _ = run(["info", model])
+    vals = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) > 1 and f[0] in names:
+            vals[f[0]] = float(f[1])
+    return vals
+
+
 def run(args):
     """Runs build/muskx ARGS; returns (stdout, stderr); raises on failure."""
     # The shipped scenarios and models name sibling folders (../models,

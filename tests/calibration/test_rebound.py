@@ -50,16 +50,6 @@ COMPS = ["bone_t", "bone_c", "spine_t", "spine_c", "hip_t", "hip_c",
          "tibia_t", "tibia_c", "tibia_e", "skel_c"]
 
 
-def info_values(names):
-    out, _ = muskx_cli.run(["info", MODEL])
-    vals = {}
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) > 1 and f[0] in names:
-            vals[f[0]] = float(f[1])
-    return vals
-
-
 def main():
     phases = ["{name: blockade, duration: 1500 d, inputs: {dmab: 1}}",
               "{name: release, duration: 1500 d, inputs: {dmab: 0}}",
@@ -89,7 +79,7 @@ def main():
     check("REBss", rel(i3000) < 1e-5,
           "1500 d after the blockade OCa %.10g vs %.10g (relative %.2e < 1e-5)" % (b[i3000], a[i3000], rel(i3000)))
 
-    g = info_values({"g_ocp", "bone_t.r_ocp"})
+    g = muskx_cli.info_values(MODEL, {"g_ocp", "bone_t.r_ocp"})
     gate = g["bone_t.r_ocp"] / (1 + g["bone_t.r_ocp"])
     check("REBgate", g["g_ocp"] < gate,
           "integrated model g_ocp %.4g < r_ocp/(1 + r_ocp) = %.4g" % (g["g_ocp"], gate))
@@ -108,7 +98,7 @@ def main():
           % ", ".join("%s %.2e" % w for w in worst))
 
     names = ["s_rbd", "turnover_t"] + ["%s.%s" % (c, n) for c in COMPS for n in ("k_rbd", "turnover")]
-    v = info_values(set(names))
+    v = muskx_cli.info_values(MODEL, set(names))
     bad = []
     for c in COMPS:
         want = v["s_rbd"] * (v["turnover_t"] / v[c + ".turnover"] - 1)
