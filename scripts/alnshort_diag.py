@@ -18,7 +18,11 @@ of 20 mg/day for 6 months; CTX row day 455, spine row day 546) and prints:
     resorption (an effective remodelling period sigma = -dBV/(turnover
     d resorption_rel), days): if the volume is only the open remodelling
     space, sigma is the same on the way down and up;
-  * the cumulative resorption and formation after stopping (in % of BV0).
+  * the cumulative resorption and formation in each window (in % of BV0);
+  * after the last dose, per compartment, the day resorption and formation
+    are half-way from their trough to their day-1095 plateau, and that
+    plateau as a share of pretreatment; the buried and surface drug and
+    the inhibition it still exerts on day 1095.
 
   python3 scripts/alnshort_diag.py [--muskx build/muskx] [--models DIR]
                                    [--set NAME=VALUE ...]
