@@ -25,6 +25,18 @@ reloaded (loading 1), with k_rm 0 and 0.001/day. Checks:
           steady state for 400 d: BV and Mn are the same with k_rm 0.001
           as with 0 (relative 1e-9): 0 at a steady state with psi != 1,
           unlike the mechanostat term k_mod, which has a standing flux there
+  RMflight the integrated model as shipped (its own k_rm, turnover and
+          binding: the real path, unlike RMoff's frozen module), 180 d of
+          flight (loading 0) then 220 d on Earth: reload_rm_rel stays
+          below 1e-3 on days 0-179 in all four compact cortices, and
+          peaks above 1e-2 on days 181-400 in spine_c and hip_c (their
+          load falls with loading). tibia_c and skel_c are printed, not
+          judged after landing: the tibia's cortex (f_wb_sh) and the
+          non-weight-bearing skeleton do not feel `loading`
+  RMbedrest the same with 180 d of strict bed rest (bedrest 1) then 220 d
+          ambulatory: below 1e-3 on days 0-179 in all four, above 1e-2
+          on days 181-400 in spine_c, hip_c and tibia_c (bed rest unloads
+          the tibia, load_tib)
   RMbind  in the integrated model k_rm is bound into spine_c, hip_c,
           tibia_c and skel_c (equal to the model's k_rm) and is 0 in the
           other six compartments, as muskx info reports
@@ -108,6 +120,22 @@ def main():
     check("RMss", d_ss < 1e-9 and drift0 < 1e-9 and abs(ss[0.0]["ocy.stimulus"][0] - 1) > 1e-3,
           "postmenopausal steady state (psi %.4f, k_mod 1): max relative BV/Mn difference k_rm %g vs 0 over 400 d %.2e (< 1e-9); drift at k_rm 0 %.2e"
           % (ss[0.0]["ocy.stimulus"][0], K_RM, d_ss, drift0))
+
+    for cid, first, on_after in (
+            ("RMflight", "{name: flight, duration: 180 d, inputs: {loading: 0}}", ["spine_c", "hip_c"]),
+            ("RMbedrest", "{name: bedrest, duration: 180 d, inputs: {bedrest: 1}}", ["spine_c", "hip_c", "tibia_c"])):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = muskx_cli.scenario(tmp, MODEL, cid.lower(),
+                                   [first, "{name: earth, duration: 220 d, inputs: {loading: 1, bedrest: 0}}"],
+                                   [], ["%s.reload_rm_rel" % c for c in CORT])
+        t = r["time"]
+        during = {c: max(abs(y) for x, y in zip(t, r["%s.reload_rm_rel" % c]) if x <= 179) for c in CORT}
+        after = {c: max(y for x, y in zip(t, r["%s.reload_rm_rel" % c]) if 181 <= x <= 400) for c in CORT}
+        ok = t[-1] >= 400 and all(v < 1e-3 for v in during.values()) and all(after[c] > 1e-2 for c in on_after)
+        check(cid, ok,
+              "reload_rm_rel max |.| on days 0-179: %s (< 1e-3); peak on days 181-400: %s (> 1e-2 in %s)"
+              % (", ".join("%s %.2e" % (c, during[c]) for c in CORT),
+                 ", ".join("%s %.3g" % (c, after[c]) for c in CORT), ", ".join(on_after)))
 
     names = {"k_rm"} | {"%s.k_rm" % c for c in CORT + OTHER}
     w = muskx_cli.info_values(MODEL, names)
