@@ -193,6 +193,9 @@ struct muskx_sim {
      only the outputs out_keep[0..n_out_keep-1] (a pruned copy of
      p->outputs; the other output columns of a row are NaN). */
   int skip_eigen;
+  /* restarts inside a run refactor the last factor (KLU: a factorisation
+     from scratch only at a run's start; muskx__klu_ls_reuse) */
+  int keep_pivots;
   /* per event: its occurrences change nothing now (events_inert.c), so
      the integrator does not stop for them */
   uint8_t *ev_inert;
@@ -377,6 +380,12 @@ void muskx__klu_ls_set_gen(SUNLinearSolver S, struct muskx__klu_gen *g);
 long muskx__klu_ls_gen_solves(SUNLinearSolver S);
 /* How many of S's refactorisations ran generated code. */
 long muskx__klu_ls_gen_refactors(SUNLinearSolver S);
+/* on: the first setup after the next CVodeReInit refactors the factor of
+   the last setup (its pivots) instead of factoring from scratch, while
+   rcond stays >= 1e-8; 0: from scratch (SUNDIALS' way). Used once. */
+void muskx__klu_ls_reuse(SUNLinearSolver S, int on);
+/* How many restarts refactored the kept factor (tests, measurements). */
+long muskx__klu_ls_kept(SUNLinearSolver S);
 
 /* sens.c, sens_events.c: forward sensitivities in the CVODE driver */
 /* The run integrates sensitivities: CVodeSensInit/ReInit from sens_y,

@@ -453,6 +453,7 @@ static muskx_status reinit(muskx_sim *s, double t) {
   if (CVodeReInit(s->cvode, t, s->y) != CV_SUCCESS)
     return muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: CVodeReInit failed: %s", t,
                           s->errmsg);
+  if (s->keep_pivots) muskx__klu_ls_reuse(s->LS, 1);
   return muskx__sens_reinit(s, t);
 }
 
@@ -688,6 +689,8 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
       st = muskx__sim_err(s, MUSKX_ESOLVER, "CVodeReInit failed: %s", s->errmsg);
       goto done;
     }
+    /* a run's first factorisation is from scratch, whatever ran before */
+    muskx__klu_ls_reuse(s->LS, 0);
     if ((st = muskx__sens_reinit(s, t)) != MUSKX_OK) goto done;
   }
   while (k < ntimes) {
