@@ -486,6 +486,8 @@ muskx_status muskx__ens_only_what_is_read(const muskx_ensemble *e,
       names[c] = muskx_ensemble_column_name(e, c);
     st = muskx_sim_select(sim, names, e->ncols);
     muskx__free(names);
+    /* and at sample times only the states those columns read */
+    if (st == MUSKX_OK) st = muskx__sim_sample_states(sim);
   }
   return st;
 }
