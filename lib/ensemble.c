@@ -458,10 +458,13 @@ static void run_sample(pool *p, muskx_sim *sim, double *buf, double *vals,
 }
 
 /* A worker's sim is seen by nobody else: it skips the eigenvalues of its
-   steady states and evaluates only the kept outputs (issue 19). */
+   steady states and evaluates only the kept outputs (issue 19), and at a
+   restart inside a member's run (a phase, an event) KLU refactors the
+   member's last factor instead of factoring from scratch (crewperf). */
 muskx_status muskx__ens_only_what_is_read(const muskx_ensemble *e,
                                           muskx_sim *sim) {
   sim->skip_eigen = 1;
+  sim->keep_pivots = 1;
   muskx_status st = MUSKX_OK;
   if (e->cols != NULL) {
     int ns = muskx_model_count(e->m, MUSKX_SPECIES), n = 0;
@@ -483,6 +486,8 @@ muskx_status muskx__ens_only_what_is_read(const muskx_ensemble *e,
       names[c] = muskx_ensemble_column_name(e, c);
     st = muskx_sim_select(sim, names, e->ncols);
     muskx__free(names);
+    /* and at sample times only the states those columns read */
+    if (st == MUSKX_OK) st = muskx__sim_sample_states(sim);
   }
   return st;
 }

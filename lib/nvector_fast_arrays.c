@@ -21,6 +21,9 @@
  * paths).
  */
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <nvector/nvector_serial.h>
 
@@ -169,6 +172,86 @@ static int wrms_norm_array(int nvec, N_Vector *X, N_Vector *W,
                            sunrealtype *nrm) {
   for (int i = 0; i < nvec; i++) nrm[i] = X[i]->ops->nvwrmsnorm(X[i], W[i]);
   return 0;
+}
+
+/* muskx__nvector_new_sampled's content: SUNDIALS' serial content first,
+   so that its functions (and N_VDestroy's free()) read it as theirs. */
+typedef struct {
+  struct _N_VectorContent_Serial serial;
+  int32_t nidx;
+  int32_t idx[];
+} sampled_content;
+
+/* z = sum_j c[j] X[j] on the sampled elements of z only, by
+   combine_one_pass's operations in its order; the full operation when
+   combine would not take the one pass. */
+static int linear_combination_sampled(int nsum, sunrealtype *c, N_Vector *X,
+                                      N_Vector z) {
+  enum { MAX_ONE_PASS = 6 };
+  const sampled_content *sc = z->content;
+  sunrealtype *zd = DATA(z);
+  const sunrealtype *x[MAX_ONE_PASS];
+  if (nsum < 2 || nsum > MAX_ONE_PASS) return linear_combination(nsum, c, X, z);
+  for (int j = 0; j < nsum; j++) {
+    x[j] = DATA(X[j]);
+    if (j > 0 && (c[j] == -1.0 || x[j] == zd))
+      return linear_combination(nsum, c, X, z);
+  }
+  const sunrealtype c0 = c[0], c1 = c[1], *x0 = x[0], *x1 = x[1];
+  const sunrealtype c2 = nsum > 2 ? c[2] : 0, *x2 = nsum > 2 ? x[2] : NULL;
+  const sunrealtype c3 = nsum > 3 ? c[3] : 0, *x3 = nsum > 3 ? x[3] : NULL;
+  const sunrealtype c4 = nsum > 4 ? c[4] : 0, *x4 = nsum > 4 ? x[4] : NULL;
+  const sunrealtype c5 = nsum > 5 ? c[5] : 0, *x5 = nsum > 5 ? x[5] : NULL;
+  const int32_t *idx = sc->idx, nidx = sc->nidx;
+#define TERM(j) z = c##j * x##j[k] + z
+#define SAMPLED_PASS(terms)                                 \
+  for (int32_t m = 0; m < nidx; m++) {                      \
+    int32_t k = idx[m];                                     \
+    sunrealtype z = c0 * x0[k];                             \
+    terms;                                                  \
+    zd[k] = z;                                              \
+  }
+  switch (nsum) {
+    case 2: SAMPLED_PASS(TERM(1)); break;
+    case 3: SAMPLED_PASS(TERM(1); TERM(2)); break;
+    case 4: SAMPLED_PASS(TERM(1); TERM(2); TERM(3)); break;
+    case 5: SAMPLED_PASS(TERM(1); TERM(2); TERM(3); TERM(4)); break;
+    default: SAMPLED_PASS(TERM(1); TERM(2); TERM(3); TERM(4); TERM(5)); break;
+  }
+#undef SAMPLED_PASS
+#undef TERM
+  return 0;
+}
+
+static N_Vector clone_plain(N_Vector w) {
+  return muskx__nvector_new((int)LEN(w), w->sunctx);
+}
+
+N_Vector muskx__nvector_new_sampled(int n, SUNContext ctx, const int32_t *idx,
+                                    int32_t nidx) {
+  N_Vector v = muskx__nvector_new(n, ctx);
+  if (v == NULL) return NULL;
+  for (int32_t m = 0; m < nidx; m++)
+    if (idx[m] < 0 || idx[m] >= n) {
+      N_VDestroy(v);
+      return NULL;
+    }
+  /* malloc, not muskx__alloc: N_VDestroy frees the content with free() */
+  sampled_content *sc =
+      malloc(sizeof *sc + (size_t)(nidx > 0 ? nidx : 1) * sizeof sc->idx[0]);
+  if (sc == NULL) {
+    N_VDestroy(v);
+    return NULL;
+  }
+  sc->serial = *(N_VectorContent_Serial)v->content;
+  sc->nidx = nidx;
+  if (nidx > 0) memcpy(sc->idx, idx, (size_t)nidx * sizeof *idx);
+  free(v->content);
+  v->content = sc;
+  v->ops->nvlinearcombination = linear_combination_sampled;
+  v->ops->nvclone = clone_plain;
+  N_VConst(0.0, v);
+  return v;
 }
 
 void muskx__nvector_fast_arrays(N_Vector v) {

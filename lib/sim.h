@@ -193,6 +193,16 @@ struct muskx_sim {
      only the outputs out_keep[0..n_out_keep-1] (a pruned copy of
      p->outputs; the other output columns of a row are NaN). */
   int skip_eigen;
+  /* restarts inside a run refactor the last factor (KLU: a factorisation
+     from scratch only at a run's start; muskx__klu_ls_reuse) */
+  int keep_pivots;
+  /* sample times interpolate only the states sample_idx[0..sample_n-1]
+     (the ones the selected columns read; sample_on, set by
+     muskx__sim_sample_states) into ysample (muskx__nvector_new_sampled) */
+  int sample_on;
+  int32_t *sample_idx;
+  int32_t sample_n;
+  N_Vector ysample;
   /* per event: its occurrences change nothing now (events_inert.c), so
      the integrator does not stop for them */
   uint8_t *ev_inert;
@@ -205,6 +215,12 @@ struct muskx_sim {
 void muskx__sim_record_selected(muskx_sim *s, double t, const double *y,
                                 double *row);
 void muskx__sim_columns_free(muskx_sim *s);
+/* Sample rows need only some states: the states the selected columns'
+   programs read (the kept outputs or all outputs) and the selected
+   species. Sets s->sample_idx and turns sample_on on when every selected
+   column is of a kind recorded from those (not assignments or rates);
+   MUSKX_ENOMEM when out of memory. A new selection turns it off. */
+muskx_status muskx__sim_sample_states(muskx_sim *s);
 /* The kind (a muskx_kind, or -1 for time) and index within it of
    selected column j. */
 int muskx__sim_column_kind(const muskx_sim *s, int j, int *index);
@@ -356,6 +372,15 @@ SUNMatrix muskx__dense_matrix_new(sunindextype rows, sunindextype cols,
    optimised copies of SUNDIALS' own (bit-identical results but for the
    weighted RMS norm's summation order); NULL when out of memory. Every vector the integrators clone from is made here. */
 N_Vector muskx__nvector_new(int n, SUNContext ctx);
+/* nvector_fast_arrays.c: such a vector whose linear combination (CVODE's
+   interpolation to an output time, CVodeGetDky) computes only the nidx
+   elements idx[] (a copy is kept), each bit-identical to the full
+   operation's, when the full one would take its one-pass case; the
+   other elements keep their values (0 at first). For CVode's yout at
+   sample times only; its clones are plain muskx__nvector_new vectors.
+   NULL when out of memory. */
+N_Vector muskx__nvector_new_sampled(int n, SUNContext ctx, const int32_t *idx,
+                                    int32_t nidx);
 /* nvector_fast_arrays.c: installs the vector-array operations (linear
    sums, scale-add-multi, linear combinations of arrays) in v's table,
    bit-identical to SUNDIALS' per-vector fallback; muskx__nvector_new
@@ -377,6 +402,12 @@ void muskx__klu_ls_set_gen(SUNLinearSolver S, struct muskx__klu_gen *g);
 long muskx__klu_ls_gen_solves(SUNLinearSolver S);
 /* How many of S's refactorisations ran generated code. */
 long muskx__klu_ls_gen_refactors(SUNLinearSolver S);
+/* on: the first setup after the next CVodeReInit refactors the factor of
+   the last setup (its pivots) instead of factoring from scratch, while
+   rcond stays >= 1e-8; 0: from scratch (SUNDIALS' way). Used once. */
+void muskx__klu_ls_reuse(SUNLinearSolver S, int on);
+/* How many restarts refactored the kept factor (tests, measurements). */
+long muskx__klu_ls_kept(SUNLinearSolver S);
 
 /* sens.c, sens_events.c: forward sensitivities in the CVODE driver */
 /* The run integrates sensitivities: CVodeSensInit/ReInit from sens_y,

@@ -36,6 +36,75 @@ void muskx__sim_columns_free(muskx_sim *s) {
   muskx__free(s->columns);
   s->columns = NULL;
   s->ncolumns = 0;
+  /* the sampled states were those of the old selection */
+  s->sample_on = 0;
+  muskx__free(s->sample_idx);
+  s->sample_idx = NULL;
+  s->sample_n = 0;
+  if (s->ysample != NULL) N_VDestroy(s->ysample);
+  s->ysample = NULL;
+}
+
+/* marks in need[] the states program q reads (any operand, or a result,
+   in the state registers) */
+static void mark_states(const muskx_sim *s, const muskx__prog *q,
+                        uint8_t *need) {
+  int32_t lo = s->p->reg_state0, n = s->m->nspecies;
+  for (int32_t i = 0; i < q->ncode; i++) {
+    const muskx__instr *in = &q->code[i];
+    int32_t ops[3] = {in->b, in->c, in->d};
+    for (int o = 0; o < 3; o++)
+      if (ops[o] >= lo && ops[o] - lo < n) need[ops[o] - lo] = 1;
+  }
+  for (int32_t k = 0; k < q->nresults; k++)
+    if (q->results[k] >= lo && q->results[k] - lo < n)
+      need[q->results[k] - lo] = 1;
+}
+
+muskx_status muskx__sim_sample_states(muskx_sim *s) {
+  int n = s->m->nspecies;
+  s->sample_on = 0;
+  /* Not with root functions: CVode uses its yout as the work vector of
+     root finding (cv_y, interpolated there by CVodeGetDky), so the roots
+     would see the unsampled states. Nor for full rows, delays (their own
+     stepping) or algebraic equations (IDA). */
+  if (s->ncolumns == 0 || n == 0 || s->p->nroots > 0 || s->p->ndelays > 0 ||
+      s->p->nalg > 0)
+    return MUSKX_OK;
+  for (int j = 0; j < s->ncolumns; j++) {
+    int k = s->columns[j].kind;
+    if (k == MUSKX_ASSIGNMENT || k == MUSKX_REACTION) return MUSKX_OK;
+  }
+  uint8_t *need = muskx__calloc((size_t)n, 1);
+  if (need == NULL) return MUSKX_ENOMEM;
+  /* the kept outputs' program, and all outputs' when a column is an
+     output not kept (muskx__sim_record_selected runs both then) */
+  int all_outputs = !s->have_out_keep;
+  for (int j = 0; j < s->ncolumns; j++)
+    if (s->columns[j].kind == MUSKX_OUTPUT && s->columns[j].kept < 0)
+      all_outputs = 1;
+  if (s->have_out_keep) mark_states(s, &s->out_keep, need);
+  if (all_outputs) mark_states(s, &s->p->outputs, need);
+  for (int j = 0; j < s->ncolumns; j++)
+    if (s->columns[j].kind == MUSKX_SPECIES) need[s->columns[j].index] = 1;
+  int32_t cnt = 0;
+  for (int i = 0; i < n; i++) cnt += need[i];
+  int32_t *idx = muskx__calloc((size_t)cnt + 1, sizeof *idx);
+  if (idx == NULL) {
+    muskx__free(need);
+    return MUSKX_ENOMEM;
+  }
+  cnt = 0;
+  for (int i = 0; i < n; i++)
+    if (need[i]) idx[cnt++] = i;
+  muskx__free(need);
+  muskx__free(s->sample_idx);
+  if (s->ysample != NULL) N_VDestroy(s->ysample);
+  s->ysample = NULL;
+  s->sample_idx = idx;
+  s->sample_n = cnt;
+  s->sample_on = 1;
+  return MUSKX_OK;
 }
 
 /* The unit of a reaction's flux: its first species' unit per time unit,

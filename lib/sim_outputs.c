@@ -30,6 +30,7 @@ muskx_status muskx__sim_keep_outputs(muskx_sim *s, const int *which, int n) {
   memset(&s->out_keep, 0, sizeof s->out_keep);
   s->out_keep_idx = NULL;
   s->have_out_keep = 0;
+  s->sample_on = 0; /* its states were the old program's */
   s->native_out = 0; /* native code of the old program (sim.c) */
   muskx__sim_columns_link(s);
   if (n < 0) return MUSKX_OK;

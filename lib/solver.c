@@ -453,6 +453,7 @@ static muskx_status reinit(muskx_sim *s, double t) {
   if (CVodeReInit(s->cvode, t, s->y) != CV_SUCCESS)
     return muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: CVodeReInit failed: %s", t,
                           s->errmsg);
+  if (s->keep_pivots) muskx__klu_ls_reuse(s->LS, 1);
   return muskx__sens_reinit(s, t);
 }
 
@@ -464,9 +465,9 @@ static muskx_status reinit(muskx_sim *s, double t) {
    A root return records the state at the root, not the step past it; a
    root beyond tout is held (root_pending) until tout has been reported,
    as CV_NORMAL does. */
-static int advance(muskx_sim *s, double tout, double *tret) {
+static int advance(muskx_sim *s, double tout, double *tret, N_Vector yout) {
   if (s->p->ndelays == 0) {
-    int flag = CVode(s->cvode, tout, s->y, tret, CV_NORMAL);
+    int flag = CVode(s->cvode, tout, yout, tret, CV_NORMAL);
     /* CVODE reports success when a step size of 0 "passes" tout: the
        state is then extrapolated, not integrated (issue 16) */
     double tn;
@@ -688,11 +689,25 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
       st = muskx__sim_err(s, MUSKX_ESOLVER, "CVodeReInit failed: %s", s->errmsg);
       goto done;
     }
+    /* a run's first factorisation is from scratch, whatever ran before */
+    muskx__klu_ls_reuse(s->LS, 0);
     if ((st = muskx__sens_reinit(s, t)) != MUSKX_OK) goto done;
   }
+  /* Sample times (not stops) of an ensemble member interpolate only the
+     states its columns read (muskx__sim_sample_states), into ysample;
+     rows are recorded from it. Everything else -- stops, events,
+     failures, a final state -- sees the full state in y. Not with root
+     functions: CVode interpolates into its yout to find roots. */
+  int sampled = s->sample_on && yfinal == NULL && s->sens_out == NULL &&
+                !s->sens_active && s->p->ndelays == 0 && s->p->nroots == 0;
+  if (sampled && s->ysample == NULL)
+    s->ysample = muskx__nvector_new_sampled(cv_size(s), s->ctx, s->sample_idx,
+                                            s->sample_n);
+  if (s->ysample == NULL) sampled = 0; /* out of memory: full rows */
+  const double *yrec = y;
   while (k < ntimes) {
     if (times[k] <= t) {
-      muskx__events_record(s, t, y, out + k * (size_t)ncols);
+      muskx__events_record(s, t, yrec, out + k * (size_t)ncols);
       if ((st = muskx__sim_check_row(s, t, out + k * (size_t)ncols)) != MUSKX_OK)
         goto done;
       if (s->sens_out != NULL)
@@ -711,7 +726,17 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
       /* only a non-finite value met in this interval explains a failure
          in it (issue 9: not one CVODE recovered from long before) */
       s->bad_time = NAN;
-      int flag = advance(s, tstop, &tret);
+      int part = sampled && times[k] < tdisc;
+      int flag = advance(s, tstop, &tret, part ? s->ysample : s->y);
+      yrec = y;
+      if (part && flag == CV_SUCCESS) {
+        yrec = N_VGetArrayPointer(s->ysample);
+      } else if (part) {
+        /* a failure: CVODE wrote its last state zn[0] whole (N_VScale);
+           any other return, the full interpolation at tret */
+        if (flag < 0 || CVodeGetDky(s->cvode, tret, 0, s->y) != CV_SUCCESS)
+          N_VScale(1.0, s->ysample, s->y);
+      }
       if (flag < 0) {
         st = solver_failure(s, flag, tret);
         goto done;

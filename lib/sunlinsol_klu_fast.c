@@ -25,6 +25,16 @@
  * code too (klu_l_refactor's operations), then klu_l_rcond as SUNDIALS
  * does; near SUNDIALS' rcond bound, or at a zero pivot, SUNDIALS' own
  * setup runs instead, from the start.
+ *
+ * With muskx__klu_ls_reuse() (ensembles' sims: a restart inside a run,
+ * i.e. a scenario phase or an event) the first factorisation after the
+ * restart refactors the factor of the last setup with the new values --
+ * its pivots and structure, as every setup between restarts does -- when
+ * the pattern is the same, and factors from scratch only when rcond falls
+ * below RCOND_RECHECK or a pivot is zero. That changes results in
+ * rounding only (bench/NOTES.md, crewperf). The first factorisation of a
+ * run is always from scratch, so a member's results do not depend on the
+ * member its thread ran before.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,6 +59,9 @@ typedef struct {
   int recheck;               /* the factor may have changed structure */
   long gen_solves;           /* solves done by generated code */
   long gen_refactors;        /* refactorisations done by it */
+  int reuse;                 /* refactor at the next restart's setup */
+  int ours;                  /* the factor is from the current run */
+  long kept;                 /* restarts that refactored the kept factor */
 } klu_fast;
 
 /* rcond below this after a setup: SUNDIALS may have factored afresh (it
@@ -140,8 +153,52 @@ static int refactor_fast(klu_fast *kf, SUNMatrix A) {
   return 1;
 }
 
+/* The first setup after a restart, when muskx__klu_ls_reuse() allowed
+   it: the factor of the last setup (same pattern, so the same analysis)
+   refactored with A's values, by the generated code or klu_l_refactor
+   (the same bits), accepted when rcond is at least RCOND_RECHECK; 1 when
+   done. Otherwise 0 and the factorisation from scratch follows (a failed
+   refactorisation leaves nothing that one reads). */
+static int refactor_kept(klu_fast *kf, SUNMatrix A) {
+  int want = kf->reuse;
+  kf->reuse = 0;
+  if (!want || !kf->ours || !kf->klu.first_factorize ||
+      kf->klu.numeric == NULL ||
+      kf->klu.symbolic == NULL || SUNMatGetID(A) != SUNMATRIX_SPARSE ||
+      SM_SPARSETYPE_S(A) != CSC_MAT || !same_pattern(kf, A))
+    return 0;
+  int ok;
+  kf->klu.first_factorize = 0;
+  if (kf->refactor != NULL) {
+    ok = refactor_fast(kf, A);
+  } else {
+    klu_l_common *c = &kf->klu.common;
+    ok = klu_l_refactor(SM_INDEXPTRS_S(A), SM_INDEXVALS_S(A), SM_DATA_S(A),
+                        kf->klu.symbolic, kf->klu.numeric, c) &&
+         klu_l_rcond(kf->klu.symbolic, kf->klu.numeric, c) &&
+         c->rcond >= RCOND_RECHECK;
+    if (ok) kf->klu.last_flag = SUNLS_SUCCESS;
+  }
+  if (!ok) {
+    kf->klu.first_factorize = 1;
+    return 0;
+  }
+  kf->kept++;
+  return 1;
+}
+
+static int setup_any(SUNLinearSolver S, SUNMatrix A);
+
 static int setup(SUNLinearSolver S, SUNMatrix A) {
   klu_fast *kf = S->content;
+  int flag = setup_any(S, A);
+  kf->ours = flag == SUNLS_SUCCESS && kf->klu.numeric != NULL;
+  return flag;
+}
+
+static int setup_any(SUNLinearSolver S, SUNMatrix A) {
+  klu_fast *kf = S->content;
+  if (refactor_kept(kf, A)) return SUNLS_SUCCESS;
   if (refactor_fast(kf, A)) return SUNLS_SUCCESS;
   int fresh = kf->klu.first_factorize;
   /* as a number: the pointer may be freed by then */
@@ -202,6 +259,18 @@ long muskx__klu_ls_gen_solves(SUNLinearSolver S) {
   return ((const klu_fast *)S->content)->gen_solves;
 }
 
+void muskx__klu_ls_reuse(SUNLinearSolver S, int on) {
+  if (S == NULL || S->ops->setup != setup) return;
+  klu_fast *kf = S->content;
+  kf->reuse = on != 0;
+  if (!on) kf->ours = 0; /* a run starts: the factor is an earlier run's */
+}
+
+long muskx__klu_ls_kept(SUNLinearSolver S) {
+  if (S == NULL || S->ops->setup != setup) return 0;
+  return ((const klu_fast *)S->content)->kept;
+}
+
 long muskx__klu_ls_gen_refactors(SUNLinearSolver S) {
   if (S == NULL || S->ops->setup != setup) return 0;
   return ((const klu_fast *)S->content)->gen_refactors;
@@ -232,6 +301,9 @@ SUNLinearSolver muskx__klu_ls_new(N_Vector y, SUNMatrix A, SUNContext ctx) {
   kf->recheck = 0;
   kf->gen_solves = 0;
   kf->gen_refactors = 0;
+  kf->reuse = 0;
+  kf->ours = 0;
+  kf->kept = 0;
   free(S->content);
   S->content = kf;
   S->ops->setup = setup;

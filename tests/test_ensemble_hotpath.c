@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "muskx.h"
+#include "sim.h"
 #include "testutil.h"
 
 START_TEST(members_equal_the_same_runs_done_alone) {
@@ -158,6 +159,96 @@ START_TEST(a_kept_output_that_turns_nan_fails_its_member) {
 }
 END_TEST
 
+/* Sample times interpolate only the states the kept columns read (here C,
+   for the output lg and the species C; crewperf): the members' rows must
+   still equal lone runs' bit for bit, across timed events between
+   samples that read unsampled states (e1 sets A from A and C, and a
+   parameter; e2 repeats), on 1 and 2 threads. */
+static const char sampled_model[] =
+    "muskx: 1\nmodel: {id: sampled}\n"
+    "parameters: {k: 0.5, f: 0.5, kb: 0.3, V: 1.5}\n"
+    "inputs:\n  u: {times: [0, 2, 4], values: [1, 2, 0.5], interp: linear}\n"
+    "species: {A: 2, B: 0, C: 0.1}\n"
+    "reactions:\n  - {id: A_to_B, equation: A -> B, rate: k*A*u}\n"
+    "  - {equation: B -> C, rate: kb*B^2/(0.2 + B)}\n"
+    "outputs: {ratio: B/(A + 1), lg: log(C + 1)*V}\n"
+    "events:\n  - {id: e1, at: 1.3, set: {A: A*f + C, k: k*2}}\n"
+    "  - {id: e2, at: 3.1, every: 1.7, set: {B: B - 0.05*C}}\n";
+
+START_TEST(sampled_states_give_the_lone_runs_rows) {
+  muskx_model *m = NULL;
+  muskx_error err;
+  ck_assert_int_eq(muskx_model_load_string(sampled_model,
+                                           strlen(sampled_model), "s.yaml",
+                                           &m, &err), MUSKX_OK);
+  int ns = muskx_model_count(m, MUSKX_SPECIES);
+  int ilg = muskx_model_find(m, MUSKX_OUTPUT, "lg");
+  int ic = muskx_model_find(m, MUSKX_SPECIES, "C");
+  ck_assert_int_ge(ilg, 0);
+  ck_assert_int_ge(ic, 0);
+  enum { NT = 33, NS = 6 };
+  double times[NT];
+  for (int i = 0; i < NT; i++) times[i] = 0.25 * i;
+  const char *cols[2] = {"lg", "C"};
+
+  /* the sampling is on for these columns, and samples C alone */
+  muskx_sim *probe = tu_sim(m);
+  int w = muskx_sim_ncols(probe); /* all columns of a lone run */
+  ck_assert_int_eq(w, ns + muskx_model_count(m, MUSKX_OUTPUT));
+  ck_assert_int_eq(muskx_sim_select(probe, cols, 2), MUSKX_OK);
+  /* all outputs evaluated (no kept outputs): ratio reads A and B too */
+  ck_assert_int_eq(muskx__sim_sample_states(probe), MUSKX_OK);
+  ck_assert_int_eq(probe->sample_on, 1);
+  ck_assert_int_eq(probe->sample_n, 3);
+  /* lg kept alone, as an ensemble's sims do: C only */
+  ck_assert_int_eq(muskx__sim_keep_outputs(probe, &ilg, 1), MUSKX_OK);
+  ck_assert_int_eq(probe->sample_on, 0); /* the old program's states */
+  ck_assert_int_eq(muskx_sim_select(probe, cols, 2), MUSKX_OK);
+  ck_assert_int_eq(muskx__sim_sample_states(probe), MUSKX_OK);
+  ck_assert_int_eq(probe->sample_on, 1);
+  ck_assert_int_eq(probe->sample_n, 1);
+  ck_assert_int_eq(probe->sample_idx[0], ic);
+  /* a selected rate needs every state its program reads: no sampling */
+  const char *with_rate[2] = {"lg", "A_to_B"};
+  ck_assert_int_eq(muskx_sim_select(probe, with_rate, 2), MUSKX_OK);
+  ck_assert_int_eq(muskx__sim_sample_states(probe), MUSKX_OK);
+  ck_assert_int_eq(probe->sample_on, 0);
+  muskx_sim_free(probe);
+
+  double *alone = malloc((size_t)NT * (size_t)w * sizeof *alone);
+  for (int threads = 1; threads <= 2; threads++) {
+    muskx_ensemble *e = NULL;
+    ck_assert_int_eq(muskx_ensemble_create(m, &e), MUSKX_OK);
+    ck_assert_int_eq(muskx_ensemble_vary(e, "k", MUSKX_DIST_UNIFORM, 0.3,
+                                         1.2), MUSKX_OK);
+    ck_assert_int_eq(muskx_ensemble_set_columns(e, cols, 2), MUSKX_OK);
+    ck_assert_int_eq(muskx_ensemble_run(e, 0, NS, 9, threads, times, NT,
+                                        NULL, NULL), MUSKX_OK);
+    double traj[NS * NT * 2], k[NS];
+    ck_assert_int_eq(muskx_ensemble_trajectories(e, traj, NS * NT * 2),
+                     MUSKX_OK);
+    ck_assert_int_eq(muskx_ensemble_values(e, k, NS), MUSKX_OK);
+    for (int i = 0; i < NS; i++) {
+      muskx_sim *sim = tu_sim(m);
+      ck_assert_int_eq(muskx_sim_set(sim, "k", k[i]), MUSKX_OK);
+      ck_assert_int_eq(muskx_sim_run(sim, times, NT, alone, NULL), MUSKX_OK);
+      for (int r = 0; r < NT; r++) {
+        double a[2] = {alone[(size_t)r * (size_t)w + (size_t)(ns + ilg)],
+                       alone[(size_t)r * (size_t)w + (size_t)ic]};
+        const double *b = &traj[((size_t)i * NT + (size_t)r) * 2];
+        ck_assert_msg(memcmp(a, b, sizeof a) == 0,
+                      "%d threads, member %d, t = %g: %.17g %.17g vs %.17g "
+                      "%.17g", threads, i, times[r], b[0], b[1], a[0], a[1]);
+      }
+      muskx_sim_free(sim);
+    }
+    muskx_ensemble_free(e);
+  }
+  free(alone);
+  muskx_model_free(m);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("ensemble_hotpath");
   TCase *tc = tcase_create("bit_identical");
@@ -165,6 +256,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, members_equal_the_same_runs_done_alone);
   tcase_add_test(tc, a_few_kept_outputs_equal_those_columns_of_all);
   tcase_add_test(tc, a_kept_output_that_turns_nan_fails_its_member);
+  tcase_add_test(tc, sampled_states_give_the_lone_runs_rows);
   suite_add_tcase(s, tc);
   return s;
 }

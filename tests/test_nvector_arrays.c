@@ -194,10 +194,78 @@ START_TEST(array_operations_match_the_fallbacks) {
 }
 END_TEST
 
+/* muskx__nvector_new_sampled (crewperf): its linear combination writes
+   the sampled elements only, each with the full operation's bits, leaves
+   the others as they were, takes the full operation where that has no
+   one-pass form (a later coefficient -1, z among the terms, 1 or 7
+   terms), and its clones are plain vectors. */
+START_TEST(sampled_linear_combination) {
+  SUNContext cx;
+  ck_assert_int_eq(SUNContext_Create(NULL, &cx), 0);
+  enum { N = 23, T = 7 };
+  const int32_t idx[] = {0, 4, 5, 13, 22};
+  const int nidx = (int)(sizeof idx / sizeof idx[0]);
+  int32_t bad = N;
+  ck_assert_ptr_null(muskx__nvector_new_sampled(N, cx, &bad, 1));
+  N_Vector z = muskx__nvector_new_sampled(N, cx, idx, nidx);
+  N_Vector full = muskx__nvector_new(N, cx), X[T];
+  ck_assert_ptr_nonnull(z);
+  for (int j = 0; j < T; j++) {
+    X[j] = muskx__nvector_new(N, cx);
+    for (int i = 0; i < N; i++)
+      NV_Ith_S(X[j], i) = sin(1.0 + 0.37 * i + 1.9 * j) * pow(10, j % 3);
+  }
+  for (int i = 0; i < N; i++) NV_Ith_S(z, i) = 0.0;
+  for (int nsum = 1; nsum <= T; nsum++)
+    for (int minus = 0; minus < 2; minus++) {
+      double c[T];
+      for (int j = 0; j < T; j++) c[j] = 0.3 - 0.21 * j;
+      if (minus && nsum > 1) c[nsum - 1] = -1.0;
+      for (int i = 0; i < N; i++) NV_Ith_S(z, i) = -7.5; /* a marker */
+      ck_assert_int_eq(N_VLinearCombination(nsum, c, X, z), 0);
+      ck_assert_int_eq(N_VLinearCombination(nsum, c, X, full), 0);
+      int one_pass = nsum >= 2 && nsum <= 6 && !minus;
+      for (int i = 0, m = 0; i < N; i++) {
+        int in = m < nidx && idx[m] == i;
+        m += in;
+        double a = NV_Ith_S(z, i), b = NV_Ith_S(full, i);
+        if (in || !one_pass)
+          ck_assert_msg(memcmp(&a, &b, sizeof a) == 0,
+                        "nsum %d minus %d element %d: %.17g vs %.17g", nsum,
+                        minus, i, a, b);
+        else
+          ck_assert_double_eq(a, -7.5);
+      }
+    }
+  /* z among the terms: the full operation, in place */
+  N_Vector Xz[3] = {X[0], z, X[2]};
+  double c3[3] = {0.5, 2.0, -0.25};
+  for (int i = 0; i < N; i++) NV_Ith_S(z, i) = NV_Ith_S(full, i) = 0.1 * i;
+  N_Vector Xf[3] = {X[0], full, X[2]};
+  ck_assert_int_eq(N_VLinearCombination(3, c3, Xz, z), 0);
+  ck_assert_int_eq(N_VLinearCombination(3, c3, Xf, full), 0);
+  ck_assert(memcmp(NV_DATA_S(z), NV_DATA_S(full), N * sizeof(double)) == 0);
+  /* a clone is a plain vector: every element */
+  N_Vector w = N_VClone(z);
+  ck_assert_ptr_nonnull(w);
+  for (int i = 0; i < N; i++) NV_Ith_S(w, i) = -7.5;
+  double c4[4] = {0.5, 0.25, 2.0, 0.125};
+  ck_assert_int_eq(N_VLinearCombination(4, c4, X, w), 0);
+  ck_assert_int_eq(N_VLinearCombination(4, c4, X, full), 0);
+  ck_assert(memcmp(NV_DATA_S(w), NV_DATA_S(full), N * sizeof(double)) == 0);
+  N_VDestroy(w);
+  for (int j = 0; j < T; j++) N_VDestroy(X[j]);
+  N_VDestroy(full);
+  N_VDestroy(z);
+  SUNContext_Free(&cx);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("nvector_arrays");
   TCase *tc = tcase_create("kernels");
   tcase_add_test(tc, array_operations_match_the_fallbacks);
+  tcase_add_test(tc, sampled_linear_combination);
   suite_add_tcase(s, tc);
   return tu_run_suite(s);
 }

@@ -128,10 +128,61 @@ START_TEST(same_solutions_as_sundials_klu) {
 }
 END_TEST
 
+/* muskx__klu_ls_reuse (crewperf, ensembles): at a restart the factor of
+   the run's last setup is refactored with the new values (the kept
+   counter moves) and still solves the system; from scratch instead when
+   the pattern changed, when rcond is below 1e-8 (a tiny pivot), when the
+   last factor is an earlier run's (reuse off at the run's start), and
+   when reuse was not asked for. */
+START_TEST(kept_pivots_at_restarts) {
+  SUNContext ctx;
+  ck_assert_int_eq(SUNContext_Create(NULL, &ctx), 0);
+  N_Vector y = N_VNew_Serial(N, ctx), x = N_VClone(y), b = N_VClone(y);
+  SUNMatrix A = muskx__sparse_matrix_new(N, N, N * N, CSC_MAT, ctx);
+  SUNLinearSolver f = muskx__klu_ls_new(y, A, ctx);
+  ck_assert_ptr_nonnull(f);
+  ck_assert_int_eq(SUNLinSol_KLUSetOrdering(f, 0), SUNLS_SUCCESS);
+  srand(5);
+  /* {reuse asked (-1: a run starts), pattern, tiny pivot, kept after} */
+  const int plan[][4] = {{-1, 1, 0, 0}, {1, 1, 0, 1}, {1, 1, 0, 2},
+                         {1, 1, 1, 2}, {1, 1, 0, 3}, {0, 1, 0, 3},
+                         {1, 2, 0, 3}, {1, 2, 0, 4}, {-1, 2, 0, 4},
+                         {1, 2, 0, 5}};
+  for (size_t r = 0; r < sizeof plan / sizeof plan[0]; r++) {
+    if (plan[r][0] < 0) {
+      muskx__klu_ls_reuse(f, 0); /* a run starts ... */
+      ck_assert_int_eq(SUNLinSolInitialize(f), SUNLS_SUCCESS);
+      muskx__klu_ls_reuse(f, 1); /* ... and asks at once: no factor yet */
+    } else {
+      ck_assert_int_eq(SUNLinSolInitialize(f), SUNLS_SUCCESS);
+      muskx__klu_ls_reuse(f, plan[r][0]);
+    }
+    for (int step = 0; step < 3; step++) {
+      fill(A, (unsigned)plan[r][1], step == 0 && plan[r][2]);
+      ck_assert_int_eq(SUNLinSolSetup(f, A), SUNLS_SUCCESS);
+      double *bd = N_VGetArrayPointer(b);
+      for (int i = 0; i < N; i++) bd[i] = (urand() - 0.5) * 10;
+      ck_assert_int_eq(SUNLinSolSolve(f, A, x, b, 0), SUNLS_SUCCESS);
+      if (!(step == 0 && plan[r][2])) solves(A, N_VGetArrayPointer(x), bd);
+    }
+    ck_assert_msg(muskx__klu_ls_kept(f) == plan[r][3],
+                  "restart %zu: %ld kept, expected %d", r,
+                  muskx__klu_ls_kept(f), plan[r][3]);
+  }
+  SUNLinSolFree(f);
+  SUNMatDestroy(A);
+  N_VDestroy(y);
+  N_VDestroy(x);
+  N_VDestroy(b);
+  SUNContext_Free(&ctx);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("sunlinsol_klu_fast");
   TCase *tc = tcase_create("bit_identical");
   tcase_add_test(tc, same_solutions_as_sundials_klu);
+  tcase_add_test(tc, kept_pivots_at_restarts);
   suite_add_tcase(s, tc);
   return s;
 }
