@@ -18,8 +18,10 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "muskx.h"
 
@@ -27,6 +29,20 @@
   do {                     \
     if (!(cond)) __builtin_trap(); \
   } while (0)
+
+/* Removes a harness's temporary directory dir: its n entries parts
+   (paths relative to dir; a subdirectory after the files in it), then dir
+   itself. For the harnesses that write their input to files (scenario,
+   petab), at exit. */
+static inline void fuzz_remove_dir(const char *dir, const char *const *parts,
+                                   size_t n) {
+  char path[512];
+  for (size_t i = 0; i < n; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, parts[i]);
+    remove(path);
+  }
+  rmdir(dir);
+}
 
 /* Steps per output interval: enough to integrate an easy model to t = 2,
    few enough that a fuzzed model cannot make one input slow. */

@@ -79,15 +79,10 @@ static char petab_dir[256];
 static muskx_access *petab_access;
 
 static void petab_remove_dir(void) {
-  const char *parts[] = {"problem.yaml", "model.yaml", "parameters.tsv",
-                         "observables.tsv", "conditions.tsv",
-                         "measurements.tsv"};
-  char path[512];
-  for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-    snprintf(path, sizeof path, "%s/%s", petab_dir, parts[i]);
-    remove(path);
-  }
-  rmdir(petab_dir);
+  static const char *const parts[] = {"problem.yaml", "model.yaml",
+                                      "parameters.tsv", "observables.tsv",
+                                      "conditions.tsv", "measurements.tsv"};
+  fuzz_remove_dir(petab_dir, parts, sizeof parts / sizeof parts[0]);
   muskx_access_free(petab_access);
   petab_access = NULL;
 }

@@ -43,13 +43,9 @@ static muskx_access *fuzz_access;
 /* Removes the directory at exit (libFuzzer and the test replay both
    return from main or call exit). */
 static void remove_dir(void) {
-  const char *parts[] = {"sub/scenario.yaml", "sub", "small.yaml", "models"};
-  char path[512];
-  for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-    snprintf(path, sizeof path, "%s/%s", fuzz_dir, parts[i]);
-    remove(path);
-  }
-  rmdir(fuzz_dir);
+  static const char *const parts[] = {"sub/scenario.yaml", "sub",
+                                      "small.yaml", "models"};
+  fuzz_remove_dir(fuzz_dir, parts, sizeof parts / sizeof parts[0]);
   muskx_access_free(fuzz_access);
   fuzz_access = NULL;
 }

@@ -7,7 +7,9 @@
  * accepted, and blanks around a field are trimmed. Quoting is not part of
  * PEtab's tables and is not interpreted.
  */
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -137,15 +139,11 @@ static muskx_status parse(muskx__tsv *t, const char *text, size_t len,
       }
   }
   muskx__free(hcols);
-  /* Rows: count lines for the arrays, then fill. */
-  size_t maxrows = 0;
-  for (const char *p = e; p < end; p++) maxrows += *p == '\n';
-  size_t ncells = maxrows * (size_t)t->ncols;
-  t->cells = muskx__calloc(ncells ? ncells : 1, sizeof *t->cells);
-  t->col = muskx__calloc(ncells ? ncells : 1, sizeof *t->col);
-  t->line = muskx__calloc(maxrows ? maxrows : 1, sizeof *t->line);
-  if (t->cells == NULL || t->col == NULL || t->line == NULL)
-    return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
+  /* Rows: the arrays grow by doubling as rows come (not newlines x
+     header columns up front: a small file of many newlines under a wide
+     header would reserve terabytes); every row holds ncols - 1 tabs, so
+     the cells stay within the file's size. */
+  size_t cap = 0;
   int lineno = 1;
   while (e < end) {
     s = e + 1;
@@ -162,8 +160,26 @@ static muskx_status parse(muskx__tsv *t, const char *text, size_t len,
                            "columns (fields are separated by single tabs)",
                            n, n == 1 ? "" : "s", t->ncols);
     }
+    if ((size_t)t->nrows == cap) {
+      size_t nc = cap ? 2 * cap : 16;
+      if (nc > (size_t)INT_MAX || nc > SIZE_MAX / (size_t)t->ncols)
+        return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
+      size_t ncells = nc * (size_t)t->ncols;
+      char **cells = muskx__reallocarray(t->cells, ncells, sizeof *cells);
+      if (cells == NULL) return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
+      t->cells = cells;
+      int *col = muskx__reallocarray(t->col, ncells, sizeof *col);
+      if (col == NULL) return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
+      t->col = col;
+      int *line = muskx__reallocarray(t->line, nc, sizeof *line);
+      if (line == NULL) return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
+      t->line = line;
+      cap = nc;
+    }
     size_t base = (size_t)t->nrows * (size_t)t->ncols;
     t->line[t->nrows] = lineno;
+    /* cells of a row split stops in (out of memory) must be NULL */
+    memset(t->cells + base, 0, (size_t)t->ncols * sizeof *t->cells);
     t->nrows++; /* before split: a partial row is freed with the table */
     if (split(s, e, t->cells + base, t->col + base, t->ncols) < 0)
       return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");

@@ -269,8 +269,10 @@ muskx_status muskx__events_schedule(muskx_sim *s, double t0);
    not finite (with its file:line:col) or else the species; sets
    fail_time. flagname is the integrator's flag, for the reader. */
 muskx_status muskx__events_nonfinite_error(muskx_sim *s, const char *flagname);
-/* The species with the largest weighted local error |ele_i * ewt_i|, or
-   "?" when the integrator could not give them (ele/ewt NULL). */
+/* The species with the largest weighted local error |ele_i * ewt_i| (> 0
+   and finite), or "?" when the integrator could not give them (ele/ewt
+   NULL) or all are 0. With ele the state's time derivative instead: the
+   species changing fastest relative to its error weight. */
 const char *muskx__events_worst_species(const muskx_sim *s, const double *ele,
                                         const double *ewt);
 /* Conditional events' truth at t0 (from their initial_value), judged at

@@ -605,6 +605,18 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
     const char *worst = muskx__events_worst_species(
         s, have ? N_VGetArrayPointer(ele) : NULL,
         have ? N_VGetArrayPointer(ewt) : NULL);
+    const char *label = "; worst species '";
+    /* A convergence failure at the smallest step leaves every error
+       estimate 0: rank by the rate |dy/dt| weighted as the errors are, so
+       the species running away (a blow-up) is named, not the first one. */
+    double tcur = t;
+    if (have && strcmp(worst, "?") == 0 &&
+        CVodeGetCurrentTime(s->cvode, &tcur) == CV_SUCCESS &&
+        CVodeGetDky(s->cvode, tcur, 1, ele) == CV_SUCCESS) {
+      worst = muskx__events_worst_species(s, N_VGetArrayPointer(ele),
+                                          N_VGetArrayPointer(ewt));
+      label = "; fastest-changing species (|rate| / tolerance) '";
+    }
     if (ele) N_VDestroy(ele);
     if (ewt) N_VDestroy(ewt);
     /* What the common failures mean, before CVODE's own text (issue 16:
@@ -633,7 +645,7 @@ static muskx_status solver_failure(muskx_sim *s, int flag, double t) {
               "below 0 at 0, which no solution can meet"
             : "";
     st = muskx__sim_err(s, MUSKX_ESOLVER, "t=%g: %s%s%s%s%s (CVODE %s: %.300s)",
-                        t, meaning, known ? "; worst species '" : "",
+                        t, meaning, known ? label : "",
                         known ? worst : "", known ? "'" : "", nonneg, flagname,
                         cvmsg);
   }

@@ -20,6 +20,7 @@
 
 #include "muskx.h"
 #include "testutil.h"
+#include "sim.h" /* muskx__events_worst_species */
 
 /* A million event firings take a second natively and a minute under
    valgrind, where that one check is skipped (the stuck-event check, which
@@ -174,6 +175,73 @@ START_TEST(a_right_hand_side_that_blows_up_stops_at_the_singularity) {
   tu_run(s, times, 6, out);
   for (size_t k = 0; k < 6; k++)
     TU_CLOSE(out[k], 0.25 / (1 - 0.25 * times[k]), 1e-5, 1e-9, "y", times[k]);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
+/* y' = y^2 (1 + y), y(0) = 1, behind a constant species listed first:
+   t(y) = ln((1 + y)/y) - 1/y - ln 2 + 1, infinite at t = 1 - ln 2. CVODE
+   spends its step budget on the approach with every local-error estimate
+   0, and the message used to name the first species ('a', which never
+   changes) as the "worst" one. */
+static const char runaway_model[] =
+    "muskx: 1\n"
+    "model: {id: runaway}\n"
+    "species: {a: {initial: 0, constant: true}, y: 1}\n"
+    "odes: {y: y^2*(1 + y)}\n";
+
+static double runaway_t(double y) { return log((1 + y) / y) - 1 / y - log(2.0) + 1; }
+
+/* y at time t < 1 - ln 2, by bisection on t(y) (increasing in y). */
+static double runaway_y(double t) {
+  double lo = 1, hi = 2;
+  while (runaway_t(hi) < t) hi *= 2;
+  for (int i = 0; i < 200; i++) {
+    double mid = 0.5 * (lo + hi);
+    if (runaway_t(mid) < t) lo = mid; else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+START_TEST(a_runaway_species_is_named_not_the_first_species) {
+  muskx_model *m = tu_load_text(runaway_model, "fault.yaml");
+  muskx_sim *s = tu_sim(m);
+  /* muskx simulate's defaults; with these output times the budget runs
+     out with every estimate 0 (before the fix: "worst species 'a'") */
+  TU_OK(s, muskx_sim_set_tolerances(s, 1e-6, 1e-9));
+  TU_OK(s, muskx_sim_set_max_steps(s, 100000));
+  const double times[] = {0, 0.5, 1, 1.5, 2, 2.5, 3};
+  const double tsing = 1 - log(2.0);
+  double out[14];
+  size_t rows = 99;
+  muskx_status st = muskx_sim_run(s, times, 7, out, &rows);
+  expect_fault(s, st, rows, MUSKX_ESOLVER, MUSKX_ENONFINITE, 0.3,
+               tsing + 1e-6, "y", 1);
+  const char *msg = muskx_sim_errmsg(s);
+  ck_assert_msg(!names_species(msg, "a"), "names the constant 'a': %s", msg);
+  ck_assert(out[0] == 0 && out[1] == 1);
+  /* the ranking itself: all-zero estimates name nobody, a positive one
+     names its species */
+  const double zero[2] = {0, 0}, one[2] = {1, 1}, ely[2] = {0, 1e-3},
+               nan2[2] = {NAN, 0};
+  ck_assert_str_eq(muskx__events_worst_species(s, zero, one), "?");
+  ck_assert_str_eq(muskx__events_worst_species(s, nan2, one), "?");
+  ck_assert_str_eq(muskx__events_worst_species(s, ely, one), "y");
+  ck_assert_str_eq(muskx__events_worst_species(s, NULL, one), "?");
+  /* the other side: a slower rate (y' = 0.1 y^2 (1 + y), singular at
+     t = 10 (1 - ln 2)) runs through, close to the same curve at t / 10 */
+  muskx_sim_free(s);
+  muskx_model_free(m);
+  m = tu_load_text("muskx: 1\nmodel: {id: runaway}\n"
+                   "species: {a: {initial: 0, constant: true}, y: 1}\n"
+                   "odes: {y: 0.1*y^2*(1 + y)}\n", "fault.yaml");
+  s = tu_sim(m);
+  TU_OK(s, muskx_sim_set_tolerances(s, 1e-9, 1e-12));
+  tu_run(s, times, 6, out);
+  for (size_t k = 0; k < 6; k++)
+    TU_CLOSE(out[2 * k + 1], runaway_y(times[k] / 10), 1e-5, 1e-9, "y",
+             times[k]);
   muskx_sim_free(s);
   muskx_model_free(m);
 }
@@ -492,6 +560,7 @@ int main(void) {
   tcase_add_test(tc, a_division_by_zero_during_a_run_names_time_and_reaction);
   tcase_add_test(tc, the_log_of_a_negative_number_names_time_and_species);
   tcase_add_test(tc, a_right_hand_side_that_blows_up_stops_at_the_singularity);
+  tcase_add_test(tc, a_runaway_species_is_named_not_the_first_species);
   tcase_add_test(tc, too_many_steps_names_time_and_worst_species_and_keeps_rows);
   tcase_add_test(tc, a_stiff_problem_at_too_loose_tolerances_fails_clearly_or_stays_finite);
   tcase_add_test(tc, nonnegative_species_stay_nonnegative_at_loose_tolerances);

@@ -466,6 +466,42 @@ def test_spreadsheet_tables(tmp):
                                                    sol["chi2"], err.strip()))
 
 
+def test_wide_sparse_table(tmp):
+    """A table of a wide header and millions of blank lines (16 MiB at
+    most): the reader used to reserve newlines x header columns cells up
+    front (here 15 million x 20004, terabytes: 'out of memory'); it grows
+    its arrays with the rows instead, so the table loads and gives the
+    plain table's llh, and a bad row far down is still reported at its
+    line."""
+    base = os.path.join(SUITE, "0001")
+    rc0, llh0, _, _, err0 = run_petab(os.path.join(base, "_0001.yaml"))
+    extra = 20000
+    nblank = 15000000
+    head = "observableId\tsimulationConditionId\ttime\tmeasurement\t" + \
+        "\t".join("x%d" % i for i in range(extra)) + "\n"
+    pad = "\t" + "\t".join("0" for _ in range(extra)) + "\n"
+    rows = "obs_a\tc0\t0\t0.7" + pad + "obs_a\tc0\t10\t0.1" + pad
+
+    def case(tag, tail):
+        d = os.path.join(tmp, "wide_" + tag)
+        shutil.copytree(base, d)
+        with open(os.path.join(d, "_measurements.tsv"), "w") as f:
+            f.write(head + rows + "\n" * nblank + tail)
+        size = os.path.getsize(os.path.join(d, "_measurements.tsv"))
+        return os.path.join(d, "_0001.yaml"), size
+
+    problem, size = case("ok", "")
+    rc, llh, _, _, err = run_petab(problem)
+    check("wide header, %d blank lines (%.1f MiB): loads, llh as the plain table's" % (nblank, size / 2**20),
+          rc0 == 0 and rc == 0 and size < 16 * 2**20 and llh == llh0,
+          "exit %d, llh %r vs %r; %s" % (rc, llh, llh0, (err or err0).strip()[:300]))
+    problem, size = case("bad", "obs_a\tc0\t10\n")
+    line = 3 + nblank + 1
+    expect_error("malformed row after %d blank lines under a wide header" % nblank, problem,
+                 r"_measurements\.tsv:%d:1: malformed row: 3 fields, but the header has %d"
+                 % (line, extra + 4))
+
+
 def main():
     if not os.access(MUSKX, os.X_OK):
         print("test_petab: %s not built" % MUSKX)
@@ -480,6 +516,7 @@ def main():
         test_event_at_start(tmp)
         test_missing_nominal(tmp)
         test_errors(tmp)
+        test_wide_sparse_table(tmp)
         test_spreadsheet_tables(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
