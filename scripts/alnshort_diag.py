@@ -29,12 +29,14 @@ of 20 mg/day for 6 months; CTX row day 455, spine row day 546) and prints:
 Diagnostic only: prints, writes nothing in the tree.
 """
 import argparse
-import csv
 import math
 import os
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import diag_common  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPS = ["spine_t", "spine_c", "bone_c"]
@@ -77,18 +79,7 @@ countermeasures:
 outputs: [%s]
 sampling: 1 d
 """ % (models, DAYS, ", ".join(extra))
-    scen = os.path.join(tmp, "aln.yaml")
-    out = os.path.join(tmp, "aln.csv")
-    with open(scen, "w") as f:
-        f.write(text)
-    cmd = [muskx, "run", scen, "-o", out, "--allow-path", models]
-    for s in sets:
-        cmd += ["--set", s]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    if r.returncode != 0:
-        sys.exit("alnshort_diag: muskx run failed: %s" % r.stderr.strip())
-    rows = [{k: float(v) for k, v in x.items()} for x in csv.DictReader(open(out))]
-    return {int(round(x["time"])): x for x in rows}
+    return diag_common.run_daily(muskx, models, tmp, "aln", text, sets, "alnshort_diag")
 
 
 def main():

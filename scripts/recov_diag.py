@@ -25,12 +25,14 @@ also used for the weights). Diagnostic only: prints, writes nothing in
 the tree.
 """
 import argparse
-import csv
 import math
 import os
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import diag_common  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPS = ["hip_t", "bone_t", "hip_c", "spine_t", "spine_c"]
@@ -57,18 +59,7 @@ phases:
 outputs: [%s]
 sampling: 1 d
 """ % (models, LAND, END - LAND, ", ".join(extra))
-    scen = os.path.join(tmp, "flight.yaml")
-    out = os.path.join(tmp, "flight.csv")
-    with open(scen, "w") as f:
-        f.write(text)
-    cmd = [muskx, "run", scen, "-o", out, "--allow-path", models]
-    for s in sets:
-        cmd += ["--set", s]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    if r.returncode != 0:
-        sys.exit("recov_diag: muskx run failed: %s" % r.stderr.strip())
-    rows = [{k: float(v) for k, v in x.items()} for x in csv.DictReader(open(out))]
-    return {int(round(x["time"])): x for x in rows}
+    return diag_common.run_daily(muskx, models, tmp, "flight", text, sets, "recov_diag")
 
 
 def info_values(muskx, models, names):

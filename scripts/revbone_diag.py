@@ -24,12 +24,14 @@ weighted by the compartment's share of the site.
 writes nothing in the tree.
 """
 import argparse
-import csv
 import math
 import os
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import diag_common  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPS = ["hip_t", "bone_t", "hip_c", "spine_t", "spine_c"]
@@ -68,18 +70,7 @@ countermeasures:
 outputs: [%s]
 sampling: 1 d
 """ % (proto, proto, models, p["days"], p["drug"], ", ".join(extra))
-    scen = os.path.join(tmp, proto + ".yaml")
-    out = os.path.join(tmp, proto + ".csv")
-    with open(scen, "w") as f:
-        f.write(text)
-    cmd = [muskx, "run", scen, "-o", out, "--allow-path", models]
-    for s in sets:
-        cmd += ["--set", s]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    if r.returncode != 0:
-        sys.exit("revbone_diag: muskx run failed: %s" % r.stderr.strip())
-    rows = [{k: float(v) for k, v in x.items()} for x in csv.DictReader(open(out))]
-    return {int(round(x["time"])): x for x in rows}
+    return diag_common.run_daily(muskx, models, tmp, proto, text, sets, "revbone_diag")
 
 
 def shares(muskx, models):

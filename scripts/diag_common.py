@@ -1,0 +1,26 @@
+"""Shared by the diagnostic scripts (revbone_diag, recov_diag, alnshort_diag):
+write a scenario, run it with `muskx run`, and read its daily CSV."""
+import csv
+import os
+import subprocess
+import sys
+
+
+def run_daily(muskx, models, tmp, name, text, sets, who):
+    """Run scenario TEXT as TMP/NAME.yaml with --set SETS; rows keyed by day.
+
+    WHO names the calling script in the error message; a failed run stops it
+    with muskx's own message."""
+    scen = os.path.join(tmp, name + ".yaml")
+    out = os.path.join(tmp, name + ".csv")
+    with open(scen, "w") as f:
+        f.write(text)
+    cmd = [muskx, "run", scen, "-o", out, "--allow-path", models]
+    for s in sets:
+        cmd += ["--set", s]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    if r.returncode != 0:
+        sys.exit("%s: muskx run failed: %s" % (who, r.stderr.strip()))
+    with open(out) as f:
+        rows = [{k: float(v) for k, v in x.items()} for x in csv.DictReader(f)]
+    return {int(round(x["time"])): x for x in rows}
