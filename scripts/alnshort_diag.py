@@ -31,7 +31,6 @@ Diagnostic only: prints, writes nothing in the tree.
 import argparse
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -46,19 +45,8 @@ DAYS, STOP, VISIT = 1095, 182, 546
 
 
 def info(muskx, models):
-    r = subprocess.run([muskx, "info", os.path.join(models, "crosstalk", "spaceflight.yaml"),
-                        "--allow-path", models],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    if r.returncode != 0:
-        sys.exit("alnshort_diag: muskx info failed: %s" % r.stderr.strip())
-    out = {}
-    for line in r.stdout.splitlines():
-        f = line.split()
-        if len(f) > 1 and f[0] in ("phi_spine", "turnover_t", "turnover_cort", "turnover_c"):
-            out[f[0]] = float(f[1])
-    if len(out) != 4:
-        sys.exit("alnshort_diag: phi_spine/turnover_t/turnover_cort/turnover_c not all in muskx info")
-    return out
+    return diag_common.info_values(muskx, models, ("phi_spine", "turnover_t", "turnover_cort", "turnover_c"),
+                                   "alnshort_diag")
 
 
 def run(muskx, models, sets, tmp):

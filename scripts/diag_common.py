@@ -24,3 +24,20 @@ def run_daily(muskx, models, tmp, name, text, sets, who):
     with open(out) as f:
         rows = [{k: float(v) for k, v in x.items()} for x in csv.DictReader(f)]
     return {int(round(x["time"])): x for x in rows}
+
+
+def info_values(muskx, models, names, who):
+    """The integrated model's values of NAMES, read from `muskx info`."""
+    r = subprocess.run([muskx, "info", os.path.join(models, "crosstalk", "spaceflight.yaml"),
+                        "--allow-path", models],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    if r.returncode != 0:
+        sys.exit("%s: muskx info failed: %s" % (who, r.stderr.strip()))
+    out = {}
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if len(f) > 1 and f[0] in names:
+            out[f[0]] = float(f[1])
+    if len(out) != len(names):
+        sys.exit("%s: %s not all in muskx info" % (who, ", ".join(names)))
+    return out

@@ -27,7 +27,6 @@ the tree.
 import argparse
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -63,19 +62,7 @@ sampling: 1 d
 
 
 def info_values(muskx, models, names):
-    r = subprocess.run([muskx, "info", os.path.join(models, "crosstalk", "spaceflight.yaml"),
-                        "--allow-path", models],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    if r.returncode != 0:
-        sys.exit("recov_diag: muskx info failed: %s" % r.stderr.strip())
-    out = {}
-    for line in r.stdout.splitlines():
-        f = line.split()
-        if len(f) > 1 and f[0] in names:
-            out[f[0]] = float(f[1])
-    if len(out) != len(names):
-        sys.exit("recov_diag: %s not all in muskx info" % ", ".join(names))
-    return out
+    return diag_common.info_values(muskx, models, names, "recov_diag")
 
 
 def main():

@@ -26,7 +26,6 @@ writes nothing in the tree.
 import argparse
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -75,19 +74,7 @@ sampling: 1 d
 
 def shares(muskx, models):
     """phi_hip, phi_hip_e, phi_spine: the model's values (muskx info)"""
-    r = subprocess.run([muskx, "info", os.path.join(models, "crosstalk", "spaceflight.yaml"),
-                        "--allow-path", models],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    if r.returncode != 0:
-        sys.exit("revbone_diag: muskx info failed: %s" % r.stderr.strip())
-    out = {}
-    for line in r.stdout.splitlines():
-        f = line.split()
-        if len(f) > 1 and f[0] in ("phi_hip", "phi_hip_e", "phi_spine"):
-            out[f[0]] = float(f[1])
-    if len(out) != 3:
-        sys.exit("revbone_diag: phi_hip, phi_hip_e, phi_spine not all in muskx info")
-    return out
+    return diag_common.info_values(muskx, models, ("phi_hip", "phi_hip_e", "phi_spine"), "revbone_diag")
 
 
 def main():
