@@ -7,7 +7,7 @@ For each PROBLEM.yml:
   2. `muskx fit PROBLEM.yml -o DIR --allow-path models/ FIT_ARGS` (default
      --nominal-start --starts 1 --seed 1 --max-iterations 30 --ftol 1e-6:
      one start, at the shipped values; add --profile for profile
-     likelihoods around the best); then --drawn-starts (default 2) fits,
+     likelihoods around the best); then --drawn-starts (default 1) fits,
      each from a point drawn around the shipped values (their
      Gauss-Newton covariance, --start-sd SDs, clipped to the bounds; a
      draw where the objective cannot be evaluated is rejected, reported
@@ -546,8 +546,10 @@ def run_drawn_starts(a, problem, name, out, est, fitted, starts):
         r = run([a.muskx, "fit", copy, "-o", fitdir, "--allow-path", MODELS,
                  "--nominal-start", "--starts", "1"] + clean)
         if r.returncode != 0:
-            print("  drawn start %d: FAILED (muskx fit exit %d): %s" % (k, r.returncode,
-                                                                      r.stderr.strip().splitlines()[-1:] or ""))
+            why = (r.stderr.strip().splitlines() or ["no message"])[-1]
+            if r.returncode < 0:  # subprocess reports a signal as its negative number
+                why = "killed by signal %d (%s)" % (-r.returncode, why)
+            print("  drawn start %d: FAILED (muskx fit exit %d): %s" % (k, r.returncode, why))
             continue
         rows = table(os.path.join(fitdir, "starts.tsv"))
         nll = float(rows[0]["nllh"]) if rows else float("nan")
@@ -582,8 +584,8 @@ def main():
     ap.add_argument("--fit-args", default=DEFAULT_FIT_ARGS,
                     help="muskx fit options (default '%s')" % DEFAULT_FIT_ARGS)
     ap.add_argument("--draws", type=int, default=200, help="parameter sets in draws.csv")
-    ap.add_argument("--drawn-starts", type=int, default=2,
-                    help="fits from points drawn around the shipped values (default 2)")
+    ap.add_argument("--drawn-starts", type=int, default=1,
+                    help="fits from points drawn around the shipped values (default 1)")
     ap.add_argument("--start-sd", type=float, default=3.0,
                     help="a drawn start's spread in Gauss-Newton SDs at the shipped values (default 3)")
     ap.add_argument("--draw-tries", type=int, default=10,
