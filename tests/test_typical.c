@@ -21,8 +21,9 @@
  *     unchanged path has at the scenario's tolerances (the accuracy
  *     those tolerances give; single columns move both ways by up to 2x
  *     between step sequences, so a column's own error is no bound), and
- *     the members must take at least 5 % fewer steps than on the
- *     unchanged path. A control run at rtol 1e-4 must break that bound,
+ *     the members must take at least 2 % fewer steps than on the
+ *     unchanged path (4.7 % at refit9; the saving moves with the fitted
+ *     parameters). A control run at rtol 1e-4 must break that bound,
  *     so the bound is one a loss of accuracy would cross;
  *   - the bounds on `typical:` (refused above 1e12, and above 1e6 times a
  *     nonzero initial value at the parameters' defaults, at typical's line
@@ -316,7 +317,12 @@ START_TEST(iss_crew_within_tolerance) {
                 "control: rtol 1e-4 gives %.3g, within the bound %.3g",
                 worst_loose, 2 * worst);
   free(loose.v);
-  ck_assert_msg((double)typ.steps <= 0.95 * (double)unch.steps,
+  /* at least 2 % fewer steps: without the typical magnitudes the run is
+     the unchanged path itself (same steps, same bits), so this catches
+     `typical:` being ignored. The saving depends on the model's fitted
+     parameters: 1806 against 1896 steps (-4.7 %) at refit9, more than 5 %
+     before it, so no tighter fraction is a property of the feature. */
+  ck_assert_msg((double)typ.steps <= 0.98 * (double)unch.steps,
                 "typical: %ld steps for %d members, unchanged path %ld",
                 typ.steps, MEMBERS, unch.steps);
   free(typ.v);
