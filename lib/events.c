@@ -624,11 +624,10 @@ muskx_status muskx__events_nonfinite_error(muskx_sim *s, const char *flagname) {
 const char *muskx__events_worst_species(const muskx_sim *s, const double *ele,
                                         const double *ewt) {
   const char *worst = "?";
-  double best;
   /* Only a positive, finite weighted error ranks: after a convergence
      failure at the smallest step CVODE's estimates are all 0, and "the
      first species" (a constant switch, say) would be a false lead. */
-  best = 0;
+  double best = 0;
   for (int i = 0; ele != NULL && ewt != NULL && i < s->m->nspecies; i++)
     if (fabs(ele[i] * ewt[i]) > best && isfinite(ele[i] * ewt[i])) {
       best = fabs(ele[i] * ewt[i]);

@@ -708,10 +708,11 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   /* Sample times (not stops) of an ensemble member interpolate only the
      states its columns read (muskx__sim_sample_states), into ysample;
      rows are recorded from it. Everything else -- stops, events,
-     failures, a final state -- sees the full state in y. Not with root
-     functions: CVode interpolates into its yout to find roots. */
+     failures, a final state -- sees the full state in y. sample_on is
+     never set for models with root functions or delays
+     (muskx__sim_sample_states says why). */
   int sampled = s->sample_on && yfinal == NULL && s->sens_out == NULL &&
-                !s->sens_active && s->p->ndelays == 0 && s->p->nroots == 0;
+                !s->sens_active;
   if (sampled && s->ysample == NULL)
     s->ysample = muskx__nvector_new_sampled(cv_size(s), s->ctx, s->sample_idx,
                                             s->sample_n);
