@@ -186,13 +186,18 @@ def gn_covariance(p, fitted):
     return None if L is None else (theta, cov, L)
 
 
+def correlated_point(theta, L, rng, scale):
+    """theta + scale L z, z standard normal (L lower triangular)."""
+    z = [rng.gauss(0, 1) for _ in range(len(theta))]
+    return [theta[i] + scale * sum(L[i][j] * z[j] for j in range(i + 1)) for i in range(len(theta))]
+
+
 def gauss_draw(p, theta, L, rng, scale=1.0):
     """One point theta + scale L z (z standard normal) inside the bounds
     (redrawn until it is, at most 1000 times), or None."""
     k = len(theta)
     for _ in range(1000):
-        z = [rng.gauss(0, 1) for _ in range(k)]
-        x = [theta[i] + scale * sum(L[i][j] * z[j] for j in range(i + 1)) for i in range(k)]
+        x = correlated_point(theta, L, rng, scale)
         if all(p.lower[i] <= x[i] <= p.upper[i] for i in range(k)):
             return x
     return None
@@ -249,9 +254,8 @@ def drawn_starts(problem, shipped, n, sd_scale, tries, seed):
             for _ in range(tries):
                 # clipped to the bounds (a joint draw of 31 coordinates at
                 # 3 SD is rarely inside them all)
-                z = [rng.gauss(0, 1) for _ in range(len(theta))]
-                x = [min(max(theta[i] + sd_scale * sum(L[i][j] * z[j] for j in range(i + 1)),
-                             p.lower[i]), p.upper[i]) for i in range(len(theta))]
+                x = [min(max(v, p.lower[i]), p.upper[i])
+                     for i, v in enumerate(correlated_point(theta, L, rng, sd_scale))]
                 try:
                     llh = p.llh(x)
                 except Exception as e:  # the objective cannot be evaluated there
@@ -269,6 +273,19 @@ def drawn_starts(problem, shipped, n, sd_scale, tries, seed):
         p.close()
 
 
+def set_nominal(ptab, values):
+    """Rewrites PEtab parameter table ptab with nominalValue = values[id]
+    (linear scale) for the ids in values; other rows and columns as read."""
+    rows = table(ptab)
+    for r in rows:
+        if r["parameterId"] in values:
+            r["nominalValue"] = repr(values[r["parameterId"]])
+    with open(ptab, "w") as f:
+        wr = csv.DictWriter(f, fieldnames=list(rows[0].keys()), delimiter="\t", lineterminator="\n")
+        wr.writeheader()
+        wr.writerows(rows)
+
+
 def problem_at(problem, point, dest):
     """A copy of the problem's folder at dest with parameters.tsv's
     nominalValue set to point (linear scale) and the wrapper model's
@@ -284,15 +301,7 @@ def problem_at(problem, point, dest):
                                            else os.path.normpath(os.path.join(src, m.group(2)))),
                    w, flags=re.M)
         open(wrapper, "w").write(w)
-    ptab = os.path.join(dest, "parameters.tsv")
-    rows = table(ptab)
-    for r in rows:
-        if r["parameterId"] in point:
-            r["nominalValue"] = repr(point[r["parameterId"]])
-    with open(ptab, "w") as f:
-        wr = csv.DictWriter(f, fieldnames=list(rows[0].keys()), delimiter="\t", lineterminator="\n")
-        wr.writeheader()
-        wr.writerows(rows)
+    set_nominal(os.path.join(dest, "parameters.tsv"), point)
     return os.path.join(dest, os.path.basename(problem))
 
 
@@ -329,15 +338,7 @@ def ship(problem, fitted, ci, name):
             value = evaluated(pid)
             w = re.sub(r"^(  %s: \{value: )[^,]+," % re.escape(pid), r"\g<1>%r," % value, w, flags=re.M)
         open(wrapper, "w").write(w)
-    ptab = os.path.join(d, "parameters.tsv")
-    rows = table(ptab)
-    for r in rows:
-        if r["parameterId"] in fitted:
-            r["nominalValue"] = repr(evaluated(r["parameterId"]))
-    with open(ptab, "w") as f:
-        wr = csv.DictWriter(f, fieldnames=list(rows[0].keys()), delimiter="\t", lineterminator="\n")
-        wr.writeheader()
-        wr.writerows(rows)
+    set_nominal(os.path.join(d, "parameters.tsv"), {pid: evaluated(pid) for pid in fitted})
 
 
 def evaluated(pid):
