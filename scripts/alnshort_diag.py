@@ -28,7 +28,6 @@ of 20 mg/day for 6 months; CTX row day 455, spine row day 546) and prints:
                                    [--set NAME=VALUE ...]
 Diagnostic only: prints, writes nothing in the tree.
 """
-import argparse
 import math
 import os
 import sys
@@ -37,7 +36,6 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import diag_common  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPS = ["spine_t", "spine_c", "bone_c"]
 PER = ["BMD_pct", "BV_pct", "mineral_degree_pct", "resorption_rel", "formation_rel"]
 SHOW = [0, 91, 182, 200, 240, 273, 300, 365, 455, 546, 730, 1095]
@@ -71,12 +69,8 @@ sampling: 1 d
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
-    ap.add_argument("--models", default=os.path.join(ROOT, "models"))
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    a = ap.parse_args()
-    models = os.path.abspath(a.models)
+    a = diag_common.parse_args(__doc__)
+    models = a.models
     inf = info(a.muskx, models)
     w = {"spine_t": inf["phi_spine"], "spine_c": 1 - inf["phi_spine"]}
     turn = {"spine_t": inf["turnover_t"], "spine_c": inf["turnover_cort"], "bone_c": inf["turnover_c"]}

@@ -1,9 +1,24 @@
 """Shared by the diagnostic scripts (revbone_diag, recov_diag, alnshort_diag):
-write a scenario, run it with `muskx run`, and read its daily CSV."""
+their command line, `muskx info` values, and a scenario run with `muskx run`
+read as daily rows."""
+import argparse
 import csv
 import os
 import subprocess
 import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def parse_args(doc):
+    """--muskx, --models (made absolute), --set NAME=VALUE (repeatable)."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
+    ap.add_argument("--models", default=os.path.join(ROOT, "models"))
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    a = ap.parse_args()
+    a.models = os.path.abspath(a.models)
+    return a
 
 
 def run_daily(muskx, models, tmp, name, text, sets, who):

@@ -24,7 +24,6 @@ mineral, split into volume and mineral degree.
 also used for the weights). Diagnostic only: prints, writes nothing in
 the tree.
 """
-import argparse
 import math
 import os
 import sys
@@ -33,7 +32,6 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import diag_common  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPS = ["hip_t", "bone_t", "hip_c", "spine_t", "spine_c"]
 PER = ["BMD_pct", "BV_pct", "mineral_degree_pct", "resorption_rel", "formation_rel",
        "modelling_rel", "reload_rm_rel", "ocy.Dis", "ocy.reload"]
@@ -66,12 +64,8 @@ def info_values(muskx, models, names):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
-    ap.add_argument("--models", default=os.path.join(ROOT, "models"))
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    a = ap.parse_args()
-    models = os.path.abspath(a.models)
+    a = diag_common.parse_args(__doc__)
+    models = a.models
     ph = info_values(a.muskx, models, ["phi_hip", "phi_hip_e", "phi_spine"])
     for s in a.set:
         k, v = s.split("=", 1)

@@ -23,7 +23,6 @@ weighted by the compartment's share of the site.
 --set changes a parameter (what-if, no refit). Diagnostic only: prints,
 writes nothing in the tree.
 """
-import argparse
 import math
 import os
 import sys
@@ -32,7 +31,6 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import diag_common  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPS = ["hip_t", "bone_t", "hip_c", "spine_t", "spine_c"]
 PER = ["BMD_pct", "BV_pct", "mineral_degree_pct", "resorption_rel", "formation_rel", "OCp"]
 
@@ -78,12 +76,8 @@ def shares(muskx, models):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
-    ap.add_argument("--models", default=os.path.join(ROOT, "models"))
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    a = ap.parse_args()
-    models = os.path.abspath(a.models)
+    a = diag_common.parse_args(__doc__)
+    models = a.models
     ph = shares(a.muskx, models)
     # (--set of a share is not seen here: the weights are the model file's)
     w = {"hip_t": ph["phi_hip"], "bone_t": ph["phi_hip_e"], "hip_c": 1 - ph["phi_hip"] - ph["phi_hip_e"],
