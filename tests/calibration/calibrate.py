@@ -603,6 +603,13 @@ def main():
                          "repeat it for runs that profiled different parameters")
     ap.add_argument("problems", nargs="+")
     a = ap.parse_args()
+    # options a run could not honour are refused, not run as something else
+    if a.drawn_starts < 0:
+        ap.error("--drawn-starts %d: must be 0 or more" % a.drawn_starts)
+    if not (a.start_sd > 0 and math.isfinite(a.start_sd)):
+        ap.error("--start-sd %r: must be a positive number of SDs" % a.start_sd)
+    if a.draw_tries < 1:
+        ap.error("--draw-tries %d: must be 1 or more" % a.draw_tries)
     if a.sync:
         for problem in a.problems:
             sync(os.path.abspath(problem), a.shipped)

@@ -21,6 +21,7 @@ import math
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -70,6 +71,15 @@ def main():
         mc.check("llh finite", math.isfinite(got) and math.isfinite(base), "%r %r" % (got, base))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    # drawn-start options a run cannot honour are refused before any fit
+    # (argparse's exit 2 and the option named), not run as something else
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "calibrate.py")
+    for opt, val in (("--drawn-starts", "-1"), ("--start-sd", "0"), ("--start-sd", "nan"),
+                     ("--draw-tries", "0")):
+        r = subprocess.run([sys.executable, script, opt, val, PROBLEM], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+        mc.check("%s %s refused" % (opt, val), r.returncode == 2 and opt in r.stderr,
+                 "exit %d: %s" % (r.returncode, r.stderr.strip()[-200:]))
     return mc.finish()
 
 
