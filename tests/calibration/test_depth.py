@@ -1,10 +1,7 @@
 #!/usr/bin/python3
 """test_depth.py -- the erosion-depth term of a bisphosphonate (issue 17,
-session 19, alnshort2; recycled-drug weight, session 20, alnwall):
-models/drugs/alendronate.yaml's output
-dep_aln = 1 - s_dep X/(X + r_dep EC50_aln), X = ALN_surf - (1 - w_rec_dep)
-ALN_surf_rec (ALN_surf_rec: the surface drug that came out of buried
-bone; w_rec_dep 1, the module default, gives X = ALN_surf), and
+session 19, alnshort2): models/drugs/alendronate.yaml's output
+dep_aln = 1 - s_dep ALN_surf/(ALN_surf + r_dep EC50_aln) and
 models/bone/rankl_opg.yaml's input dep_ext, the erosion depth of the
 units resorbing now relative to untreated, each cavity still refilled in
 full: the coupling signal that recruits formation is TGFb/dep_ext
@@ -17,16 +14,6 @@ sign of the balance):
            r_dep 0.5: dep_aln equals 1 - 0.4 ALN_surf/(ALN_surf + 0.5
            EC50_aln) recomputed from the output ALN_surface_mg at every
            day (absolute 1e-9), and lies in [0.6, 1]
-  DEPrec   alendronate.yaml alone, 26 weekly 70 mg doses, 1095 d, s_dep
-           0.4, r_dep 0.5, w_rec_dep 0: the dosed surface drug
-           ALN_surf - ALN_surf_rec equals ALN_surf of an independent run
-           with k_rel_aln 0 (nothing leaves buried bone, so all surface
-           drug is dosed; relative to the peak 1e-7 on every day), and
-           dep_aln equals the formula with that run's pool (absolute
-           1e-8); the depth is back to normal a year after the last dose
-           (dep_aln > 0.999 on day 730) while at w_rec_dep 1 it is not
-           (< 0.9: the recycled drug keeps it shallow), and the recycled
-           pool is most of the surface drug then (> 0.9)
   DEPinert with s_dep 0 (the module default) dep_aln is exactly 1 on
            every day of the same run although the drug is on
   DEPchain rankl_opg.yaml alone with bone volume frozen (turnover 1e-12):
@@ -47,10 +34,7 @@ sign of the balance):
            on days 30, 90, 365, 730, 1095) and is below 0.9 on day 365
            (the drug acts); with s_dep 0 every dep_ext is exactly 1. A
            dropped binding (dep_ext at its default 1, or the module's own
-           s_dep 0 / r_dep 1) fails. w_rec_dep reaches the import
-           (aln.w_rec_dep equals it) and, set to 0 at the top level
-           (s_dep 0.3, r_dep 0.5), every dep_ext equals the formula with
-           aln.ALN_surf - aln.ALN_surf_rec (absolute 1e-9 on the same days)
+           s_dep 0 / r_dep 1) fails
 
 Python 3 standard library only:
   /usr/bin/python3 tests/calibration/test_depth.py
@@ -79,21 +63,6 @@ def main():
     check("DEPaln", err < 1e-9 and 1 - s_dep <= lo < 1 and max(on["dep_aln"]) <= 1,
           "dep_aln vs 1 - s_dep surf/(surf + r_dep EC50_aln) over 365 d: max |diff| %.2e (< 1e-9); min %.4f in [0.6, 1)"
           % (err, lo))
-    base = {"aln_dose": 70, "aln_n": 26, "s_dep": s_dep, "r_dep": r_dep}
-    w0 = muskx_cli.simulate(ALN, 1095, 1, dict(base, w_rec_dep=0))
-    w1 = muskx_cli.simulate(ALN, 1095, 1, base)
-    ref = muskx_cli.simulate(ALN, 1095, 1, dict(base, k_rel_aln=0))
-    top = max(ref["ALN_surface_mg"])
-    dosed = [a - b for a, b in zip(w0["ALN_surface_mg"], w0["ALN_recycled_mg"])]
-    err_pool = max(abs(a - b) for a, b in zip(dosed, ref["ALN_surface_mg"])) / top
-    want0 = [1 - s_dep * x / (x + r_dep * ec50) for x in ref["ALN_surface_mg"]]
-    err_dep = max(abs(a - b) for a, b in zip(w0["dep_aln"], want0))
-    share = w0["ALN_recycled_mg"][730] / w0["ALN_surface_mg"][730]
-    check("DEPrec", err_pool < 1e-7 and err_dep < 1e-8 and w0["dep_aln"][730] > 0.999 and w1["dep_aln"][730] < 0.9
-          and share > 0.9,
-          "w_rec_dep 0: dosed pool vs k_rel_aln-0 run max |diff|/peak %.2e (< 1e-7), dep_aln vs formula %.2e (< 1e-8); "
-          "day 730: dep_aln %.6f (> 0.999) vs %.4f at w_rec_dep 1 (< 0.9), recycled share of the surface drug %.3f (> 0.9)"
-          % (err_pool, err_dep, w0["dep_aln"][730], w1["dep_aln"][730], share))
     peak = max(off["ALN_surface_mg"])
     check("DEPinert", all(x == 1.0 for x in off["dep_aln"]) and peak > ec50,
           "s_dep 0: dep_aln exactly 1 on all %d days (surface pool up to %.3g mg, EC50_aln %.3g)"
@@ -118,36 +87,29 @@ def main():
           "BV_pct after a year: %+.4f %% at dep_ext 0.7 (> 0.1), %+.2e %% at dep_ext 1 (|.| < 1e-6)" % (bal[0.7], bal[1.0]))
 
     # the integrated model's wiring: parameters through, output to every compartment
-    w = muskx_cli.info_values(MODEL, {"s_dep", "r_dep", "aln.s_dep", "aln.r_dep", "aln.EC50_aln",
-                                      "w_rec_dep", "aln.w_rec_dep"})
-    par_ok = (len(w) == 7 and w["aln.s_dep"] == w["s_dep"] and w["aln.r_dep"] == w["r_dep"]
-              and w["aln.w_rec_dep"] == w["w_rec_dep"])
-    cols = ["aln.ALN_surf", "aln.ALN_surf_rec"] + ["%s.dep_ext" % c for c in COMPARTMENTS]
+    w = muskx_cli.info_values(MODEL, {"s_dep", "r_dep", "aln.s_dep", "aln.r_dep", "aln.EC50_aln"})
+    par_ok = len(w) == 5 and w["aln.s_dep"] == w["s_dep"] and w["aln.r_dep"] == w["r_dep"]
+    cols = ["aln.ALN_surf"] + ["%s.dep_ext" % c for c in COMPARTMENTS]
     days = [30, 90, 365, 730, 1095]
     s_set, r_set = 0.3, 0.5
     on = muskx_cli.simulate_at(MODEL, days, cols, {"aln_dose": 70, "s_dep": s_set, "r_dep": r_set},
                                rtol=1e-8, atol=1e-12)
     off = muskx_cli.simulate_at(MODEL, days, cols, {"aln_dose": 70, "s_dep": 0.0},
                                 rtol=1e-8, atol=1e-12)
-    rec0 = muskx_cli.simulate_at(MODEL, days, cols, {"aln_dose": 70, "s_dep": s_set, "r_dep": r_set, "w_rec_dep": 0.0},
-                                 rtol=1e-8, atol=1e-12)
     ec50 = w.get("aln.EC50_aln", float("nan"))
     err, bad = 0.0, set()
-    for rows, wr in ((on, 1.0), (rec0, 0.0)):
-        for row in rows:
-            x = row["aln.ALN_surf"] - (1 - wr) * row["aln.ALN_surf_rec"]
-            want = 1 - s_set * x / (x + r_set * ec50)
-            for c in COMPARTMENTS:
-                d = abs(row["%s.dep_ext" % c] - want)
-                err = max(err, d)
-                if not d < 1e-9:
-                    bad.add(c)
+    for row in on:
+        want = 1 - s_set * row["aln.ALN_surf"] / (row["aln.ALN_surf"] + r_set * ec50)
+        for c in COMPARTMENTS:
+            d = abs(row["%s.dep_ext" % c] - want)
+            err = max(err, d)
+            if not d < 1e-9:
+                bad.add(c)
     d365 = max(on[days.index(365)]["%s.dep_ext" % c] for c in COMPARTMENTS)
     off_bad = [c for c in COMPARTMENTS if any(r["%s.dep_ext" % c] != 1.0 for r in off)]
     check("DEPbind", par_ok and not bad and not off_bad and d365 < 0.9,
-          "aln.s_dep %g = s_dep %g, aln.r_dep %g = r_dep %g, aln.w_rec_dep = w_rec_dep; s_dep %g r_dep %g set, "
-          "w_rec_dep 1 and 0: dep_ext of all %d compartments vs "
-          "1 - s_dep X/(X + r_dep EC50_aln) max |diff| %.2e (< 1e-9), largest on day 365 %.4f (< 0.9); "
+          "aln.s_dep %g = s_dep %g, aln.r_dep %g = r_dep %g; s_dep %g r_dep %g set: dep_ext of all %d compartments vs "
+          "1 - s_dep surf/(surf + r_dep EC50_aln) max |diff| %.2e (< 1e-9), largest on day 365 %.4f (< 0.9); "
           "s_dep 0: exactly 1 everywhere%s%s"
           % (w.get("aln.s_dep", float("nan")), w.get("s_dep", float("nan")), w.get("aln.r_dep", float("nan")),
              w.get("r_dep", float("nan")), s_set, r_set, len(COMPARTMENTS), err, d365,
