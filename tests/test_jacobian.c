@@ -102,8 +102,8 @@ static void walk(pathlist *l, const char *dir) {
   closedir(d);
 }
 
-/* The spaceflight models (the shipped one and its PEtab wrapper, 202
-   and 205 species) run last, in their own test case (main). */
+/* The spaceflight models (the shipped one and its PEtab wrapper, 204
+   and 207 species) run last, in their own test case (main). */
 static int is_spaceflight(const char *path) { return strstr(path, "spaceflight") != NULL; }
 
 static int cmp_str(const void *a, const void *b) {

@@ -551,7 +551,7 @@ int main(void) {
   tcase_add_loop_test(tc, every_shipped_model_keeps_its_time_course_through_sbml_and_back, 0,
                       nmodels - nsf);
   suite_add_tcase(s, slow);
-  /* "long": the spaceflight round trips (the 202- and 205-species models, each run
+  /* "long": the spaceflight round trips (the 204- and 207-species models, each run
      twice), run for their numbers; the plain and ASan stages run them,
      `make valgrind` leaves them out (ASan checks the same export and
      import code for memory errors; the other models' round trips keep it
