@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""muslong_diag.py -- the muscle course over long unloading (issue 17,
+session 20, muslong): muscle_pct, thigh, calf, synthesis and breakdown on a
+180-day flight without countermeasure (loading 0) and in 60/90/120-day bed
+rest, printed at chosen days.
+
+    python3 scripts/muslong_diag.py [--muskx build/muskx] [--models models] [--set NAME=VALUE]
+"""
+import tempfile
+
+from diag_common import parse_args, run_daily
+
+OUTS = ["muscle_pct", "muscle_thigh_pct", "muscle_calf_pct", "synthesis_pct", "muscle.breakdown_pct", "muscle.disuse_muscle"]
+
+
+def scenario(models, name, phases):
+    return """muskx_scenario: 1
+scenario:
+  id: %s
+  name: %s (muslong_diag)
+model: %s/crosstalk/spaceflight.yaml
+start: steady
+phases:
+%s
+outputs: [%s]
+sampling: 1 d
+""" % (name, name, models, phases, ", ".join(OUTS))
+
+
+RUNS = [
+    ("flight180", "  - {name: flight, duration: 180 d, inputs: {loading: 0}}\n"
+                  "  - {name: recovery, duration: 90 d, inputs: {loading: 1}}",
+     [7, 17, 30, 60, 90, 120, 150, 180, 210, 240]),
+    ("bedrest120", "  - {name: bedrest, duration: 120 d, inputs: {loading: 1, bedrest: 1}}\n"
+                   "  - {name: recovery, duration: 30 d, inputs: {loading: 1}}",
+     [7, 14, 20, 23, 56, 60, 84, 90, 120]),
+]
+
+
+def main():
+    a = parse_args(__doc__)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, phases, days in RUNS:
+            rows = run_daily(a.muskx, a.models, tmp, name, scenario(a.models, name, phases), a.set,
+                             "muslong_diag")
+            print(name + (" (--set %s)" % " ".join(a.set) if a.set else ""))
+            print("  day  " + "  ".join("%16s" % o for o in OUTS))
+            for d in days:
+                print("  %3d  " % d + "  ".join("%16.2f" % rows[d][o] for o in OUTS))
+            if name == "flight180":
+                m = {d: rows[d]["muscle_pct"] for d in (120, 180)}
+                print("  plateau ratio (180-120)/(180-0) = %.3f (V-mus-plateau needs < 0.2)"
+                      % ((m[180] - m[120]) / m[180]))
+
+
+if __name__ == "__main__":
+    main()
