@@ -146,9 +146,8 @@ def main():
             x = d[t]
             print("%6d %7.2f %7.2f %7.2f %6.2f %6.2f (%6.3f %6.3f) %6.3f %6.3f" % tuple(
                 [t] + [x["%s.%s" % (c, o)] for o in PER]))
-    LAND, VISIT, END = land, visit, end  # noqa: N806 (the report below reads the protocol's days)
-    z, l, v = d[0], d[LAND], d[VISIT]
-    print("-- loss day 0 -> %d and change %d -> %d in points of the site's day-0 mineral (share x compartment change), split volume + degree" % (LAND, LAND, VISIT))
+    z, l, v = d[0], d[land], d[visit]
+    print("-- loss day 0 -> %d and change %d -> %d in points of the site's day-0 mineral (share x compartment change), split volume + degree" % (land, land, visit))
     for site, comps in [("hip", ["hip_t", "bone_t", "hip_c"]), ("spine", ["spine_t", "spine_c"])]:
         I0 = sum(w[c] * (1 + z[c + ".BMD_pct"] / 100) for c in comps)
         tl = tr = 0.0
@@ -165,16 +164,16 @@ def main():
             tr += ch
             # net volume flux after landing (formation - resorption, per year, % of BV0)
             print("  %-7s loss %+6.2f pts (volume %+6.2f, degree %+6.2f); by day %d %+6.2f pts = volume %+6.2f + degree %+6.2f: %5.1f %% of its loss back" % (
-                c, loss, vloss, loss - vloss, VISIT, ch, vol, ch - vol, -100 * ch / loss if abs(loss) > 1e-9 else float("nan")))
+                c, loss, vloss, loss - vloss, visit, ch, vol, ch - vol, -100 * ch / loss if abs(loss) > 1e-9 else float("nan")))
         print("  %s: loss %+6.2f pts, back %+6.2f (%.1f %%) (output BMD_%s_pct %+6.2f -> %+6.2f)" % (
             site, tl, tr, -100 * tr / tl, site, l["BMD_%s_pct" % site], v["BMD_%s_pct" % site]))
     # half-recovery of the weight-bearing mean (seed S16's measure)
-    wb = [(t, d[t]["BMD_wb_pct"]) for t in sorted(d) if t >= LAND]
+    wb = [(t, d[t]["BMD_wb_pct"]) for t in sorted(d) if t >= land]
     trough = min(wb, key=lambda p: p[1])
-    half = next((t - LAND for t, y in wb if t > LAND and y >= d[LAND]["BMD_wb_pct"] / 2), None)
+    half = next((t - land for t, y in wb if t > land and y >= d[land]["BMD_wb_pct"] / 2), None)
     print("BMD_wb_pct: landing %+.2f, trough %+.2f at day %d, half of the landing change back after %s" % (
-        d[LAND]["BMD_wb_pct"], trough[1], trough[0], "%d d" % half if half is not None else "more than %d d" % (END - LAND)))
-    budget(d, turn, LAND, VISIT)
+        d[land]["BMD_wb_pct"], trough[1], trough[0], "%d d" % half if half is not None else "more than %d d" % (end - land)))
+    budget(d, turn, land, visit)
 
 
 if __name__ == "__main__":
