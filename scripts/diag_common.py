@@ -10,9 +10,12 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def parse_args(doc):
-    """--muskx, --models (made absolute), --set NAME=VALUE (repeatable)."""
+def parse_args(doc, extra=None):
+    """--muskx, --models (made absolute), --set NAME=VALUE (repeatable);
+    EXTRA(parser), when given, adds a script's own options."""
     ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    if extra is not None:
+        extra(ap)
     ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
     ap.add_argument("--models", default=os.path.join(ROOT, "models"))
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")

@@ -21,6 +21,16 @@ reloaded (loading 1), with k_rm 0 and 0.001/day. Checks:
           (relative 1e-4), and the gain is between 2 % and 20 % of BV0
           (two-sided: the term is on, and limited by its own feedback:
           the bone it adds lowers psi)
+  RMset   (issue 17, session 20, recov2) the same frozen module with
+          s_rm_set 1: the drive is reload_set = r(psi - psi_acc -
+          s_rm_set r(1 - psi_acc)), strain above the higher of the
+          accommodated level and the set point 1. BV - BV0 agrees with the
+          RK4 integration here with that threshold (relative 1e-4), and,
+          as no bone was lost while unloaded (turnover ~0, so psi returns
+          to 1 on reloading), the gain is above 0 and below a twentieth of
+          RMref's (two-sided: the set point is applied, the smoothing
+          leaves a small drive); with s_rm_set 0 the module's BV is the
+          same as without the parameter (RMref's run, relative 1e-12)
   RMss    the module at its default turnover, postmenopausal 1, from its
           steady state for 400 d: BV and Mn are the same with k_rm 0.001
           as with 0 (relative 1e-9): 0 at a steady state with psi != 1,
@@ -39,7 +49,9 @@ reloaded (loading 1), with k_rm 0 and 0.001/day. Checks:
           the tibia, load_tib)
   RMbind  in the integrated model k_rm is bound into spine_c, hip_c,
           tibia_c and skel_c (equal to the model's k_rm) and is 0 in the
-          other six compartments, as muskx info reports
+          other six compartments, as muskx info reports; so is s_rm_set
+          (session 20: equal to the model's in the four, the module
+          default 0 in the other six)
 
 Python 3 standard library only:
   /usr/bin/python3 tests/calibration/test_reload_modelling.py
@@ -58,7 +70,7 @@ OTHER = ["bone_t", "bone_c", "spine_t", "hip_t", "tibia_t", "tibia_e"]
 K_RM = 0.001
 
 
-def reference(v, t_unl, t_rel, dt=0.01):
+def reference(v, t_unl, t_rel, s_set=0.0, dt=0.01):
     """RK4 of psi_acc, Fm, BV for the module at turnover ~0 from its
     healthy steady state: t_unl days at loading 0, then t_rel at loading 1.
     Returns BV at the end."""
@@ -71,7 +83,8 @@ def reference(v, t_unl, t_rel, dt=0.01):
     def deriv(y, load):
         pa, fm, bv = y
         psi = (1 - f_wb + f_wb * load) / (bv / BV0) ** m
-        return [(psi - pa) / tau_acc, (K_RM * BV0 * ramp(psi - pa) - fm) / tau_min, fm]
+        thr = pa + s_set * ramp(1 - pa)
+        return [(psi - pa) / tau_acc, (K_RM * BV0 * ramp(psi - thr) - fm) / tau_min, fm]
 
     y = [1.0, 0.0, BV0]
     for load, dur in ((0.0, t_unl), (1.0, t_rel)):
@@ -109,6 +122,20 @@ def main():
           "BV gain after 300 d reloaded %.8g (muskx) vs %.8g (RK4 here), relative %.2e (< 1e-4); %.2f %% of BV0 (2 .. 20 %%)"
           % (gain, gain_ref, rel, 100 * gain_ref / v["BV0"]))
 
+    with tempfile.TemporaryDirectory() as tmp:
+        zero = muskx_cli.scenario(tmp, MODULE, "rmz", phases, [], ["BV"],
+                                  {"turnover": 1e-12, "k_rm": K_RM, "s_rm_set": 0.0})
+        one = muskx_cli.scenario(tmp, MODULE, "rms", phases, [], ["BV"],
+                                 {"turnover": 1e-12, "k_rm": K_RM, "s_rm_set": 1.0})
+    d_zero = max(abs(x - y) / y for x, y in zip(zero["BV"], b))
+    gain_s = one["BV"][-1] - a[-1]
+    gain_s_ref = reference(v, 300.0, 300.0, s_set=1.0) - v["BV0"]
+    rel_s = abs(gain_s - gain_s_ref) / abs(gain_s_ref)
+    check("RMset", rel_s < 1e-4 and 0 < gain_s_ref < gain_ref / 20 and d_zero < 1e-12,
+          "s_rm_set 1: BV gain %.8g (muskx) vs %.8g (RK4 here), relative %.2e (< 1e-4); %.3g of the s_rm_set 0 gain (0 .. 1/20); "
+          "s_rm_set 0 vs default: max relative BV difference %.2e (< 1e-12)"
+          % (gain_s, gain_s_ref, rel_s, gain_s_ref / gain_ref, d_zero))
+
     ss = {}
     with tempfile.TemporaryDirectory() as tmp:
         for k in (0.0, K_RM):
@@ -137,13 +164,14 @@ def main():
               % (", ".join("%s %.2e" % (c, during[c]) for c in CORT),
                  ", ".join("%s %.3g" % (c, after[c]) for c in CORT), ", ".join(on_after)))
 
-    names = {"k_rm"} | {"%s.k_rm" % c for c in CORT + OTHER}
+    names = {"k_rm", "s_rm_set"} | {"%s.%s" % (c, p) for c in CORT + OTHER for p in ("k_rm", "s_rm_set")}
     w = muskx_cli.info_values(MODEL, names)
-    bad = [c for c in CORT if w.get(c + ".k_rm") != w.get("k_rm")] + \
-          [c for c in OTHER if w.get(c + ".k_rm") != 0.0]
+    bad = ["%s.%s" % (c, p) for p in ("k_rm", "s_rm_set") for c in CORT if w.get("%s.%s" % (c, p)) != w.get(p)] + \
+          ["%s.%s" % (c, p) for p in ("k_rm", "s_rm_set") for c in OTHER if w.get("%s.%s" % (c, p)) != 0.0]
     check("RMbind", not bad and len(w) == len(names),
-          "k_rm %.6g bound into %s, 0 in %s%s" % (w.get("k_rm", float("nan")), ", ".join(CORT), ", ".join(OTHER),
-                                                 "; wrong in " + ", ".join(bad) if bad else ""))
+          "k_rm %.6g and s_rm_set %.6g bound into %s, 0 in %s%s" % (
+              w.get("k_rm", float("nan")), w.get("s_rm_set", float("nan")), ", ".join(CORT), ", ".join(OTHER),
+              "; wrong in " + ", ".join(bad) if bad else ""))
     return muskx_cli.finish()
 
 
