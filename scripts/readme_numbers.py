@@ -24,7 +24,9 @@ What it regenerates (each from a real run, in a scratch folder):
 - numbers quoted in a sentence from a compare run (SENTENCES);
 - docs/sensitivity.md, which its generator writes whole (SENSITIVITY);
 - the fitted kappa_R that the examples' --vary centres quote (PARAM_QUOTES),
-  fixed first so that the examples then run with it.
+  fixed first so that the examples then run with it;
+- the number of estimated parameters in the calibration's draws.csv
+  where README.md quotes it (DRAWS_QUOTES).
 An excerpt keeps its shape: a line "..." elides output lines, every other
 line is matched, in order, to the output line that reads the same with its
 numbers masked, and its numbers are compared.
@@ -232,6 +234,34 @@ def check_param_quotes(stale):
                           + m.group(0)[m.end(1) - m.start(0):], line)
             if new != line:
                 stale.add(path, n, line, new)
+    return True
+
+
+# The count of parameters in the calibration's draws (its CSV's columns)
+# where the docs quote it: (file, regex whose group 1 is the count).
+DRAWS = "models/calibration/spaceflight/fit/draws.csv"
+DRAWS_QUOTES = [
+    ("README.md", r"parameter sets of the (\d+) estimated parameters"),
+]
+
+
+def check_draws_quotes(stale):
+    """The quoted count of estimated parameters against draws.csv's header."""
+    with open(os.path.join(ROOT, DRAWS), encoding="utf-8") as f:
+        want = str(len(next(csv.reader(f))))
+    for path, regex in DRAWS_QUOTES:
+        pat = re.compile(regex)
+        found = False
+        for n, line in enumerate(read(path), 1):
+            m = pat.search(line)
+            if m:
+                found = True
+                new = line[:m.start(1)] + want + line[m.end(1):]
+                if new != line:
+                    stale.add(path, n, line, new)
+        if not found:
+            print(f"{path}: no match of '{regex}' (was it reworded? update DRAWS_QUOTES)")
+            return False
     return True
 
 
@@ -446,6 +476,7 @@ def main():
     muskx = os.path.abspath(args.muskx)
     stale, rewritten = Stale(), 0
     ok = check_param_quotes(stale)
+    ok &= check_draws_quotes(stale)
     if args.write and stale.lines:
         report(stale)  # rewrite the commands first: the runs below use them
         write(stale, muskx)
