@@ -26,7 +26,9 @@ What it regenerates (each from a real run, in a scratch folder):
 - the fitted kappa_R that the examples' --vary centres quote (PARAM_QUOTES),
   fixed first so that the examples then run with it;
 - the number of estimated parameters in the calibration's draws.csv
-  where README.md quotes it (DRAWS_QUOTES).
+  where README.md quotes it (DRAWS_QUOTES);
+- the value README.md's Python bindings example prints (PYTHON_EXAMPLE),
+  run as written.
 An excerpt keeps its shape: a line "..." elides output lines, every other
 line is matched, in order, to the output line that reads the same with its
 numbers masked, and its numbers are compared.
@@ -237,6 +239,9 @@ def check_param_quotes(stale):
     return True
 
 
+# README.md's Python bindings example: the start of its first line.
+PYTHON_EXAMPLE = "PYTHONPATH=bindings/python /usr/bin/python3 -c"
+
 # The count of parameters in the calibration's draws (its CSV's columns)
 # where the docs quote it: (file, regex whose group 1 is the count).
 DRAWS = "models/calibration/spaceflight/fit/draws.csv"
@@ -262,6 +267,27 @@ def check_draws_quotes(stale):
         if not found:
             print(f"{path}: no match of '{regex}' (was it reworded? update DRAWS_QUOTES)")
             return False
+    return True
+
+
+def check_python_example(stale):
+    """README.md's Python bindings example (the ```sh block starting
+    PYTHON_EXAMPLE) run as written from the top of the tree, against the
+    number quoted after it as "prints `VALUE`"."""
+    lines = read("README.md")
+    i = find("README.md", lines, lambda l: l.strip().startswith(PYTHON_EXAMPLE),
+             f"line starting '{PYTHON_EXAMPLE}'")
+    end = find("README.md", lines, lambda l: l.strip() == "```", "end of code block", i)
+    code = "\n".join(l.strip() if n == 0 else l[2:] for n, l in enumerate(lines[i:end]))
+    out = run(code, ROOT, shell=True).strip().splitlines()
+    q = find("README.md", lines, lambda l: "prints `" in l, "'prints `VALUE`' after it", end)
+    m = re.search(r"prints `([^`]*)`", lines[q])
+    if not out or not m:
+        print(f"README.md:{q + 1}: the Python example printed nothing or no quoted value")
+        return False
+    if not same_number(m.group(1), out[-1].strip()):
+        stale.add("README.md", q + 1, lines[q],
+                  lines[q][:m.start(1)] + out[-1].strip() + lines[q][m.end(1):])
     return True
 
 
@@ -477,6 +503,7 @@ def main():
     stale, rewritten = Stale(), 0
     ok = check_param_quotes(stale)
     ok &= check_draws_quotes(stale)
+    ok &= check_python_example(stale)
     if args.write and stale.lines:
         report(stale)  # rewrite the commands first: the runs below use them
         write(stale, muskx)
