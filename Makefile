@@ -611,8 +611,9 @@ demo:
 # two-sided range (a report: exits 0 with failures in it; make check runs
 # tests/calibration/test_validate.py, which checks the report itself).
 # make calibrate: muskx fit on the PEtab problem(s) under models/calibration/
-# (one start at the shipped values, then two fits from points drawn
-# around them from their Gauss-Newton covariance; add --profile to
+# (one start at the shipped values, then one fit from a point drawn
+# around them from their Gauss-Newton covariance, stopped after 60
+# minutes (calibrate.py --drawn-starts N, --start-timeout M); add --profile to
 # CALIBRATE_FIT_ARGS for the profile likelihoods, tens of CPU minutes) and the fitted
 # values against the shipped ones: exits 0 only when every estimated
 # parameter is within 2 % (tests/calibration/calibrate.py). Several minutes

@@ -353,7 +353,7 @@ static void print_table(FILE *fp, const cli_srun *runs, int nruns,
   }
   fprintf(fp,
           "Values at the end of each phase and over the run; half recovery\n"
-          "counts days from the end of each scenario's recovery phase ('%s'\n"
+          "counts days from the end of the phase each scenario recovers from ('%s'\n"
           "in the first) until half the change is undone.\n\n",
           muskx_scenario_recovery_phase(runs[0].sc) >= 0
               ? muskx_scenario_phase_name(

@@ -32,6 +32,9 @@
 #include "scenario.h"
 #include "yamltree.h"
 
+/* The most sessions of one exercise type a day a protocol may give. */
+#define MAX_SESSIONS_PER_DAY 3
+
 #define SC_MAX_FILE ((size_t)4 * 1024 * 1024)
 #define SC_MAX_PHASES 1000
 #define SC_MAX_ITEMS 10000
@@ -638,6 +641,16 @@ static muskx_status load_exercise(sc_ctx *c, const muskx__yaml_node *e) {
     return fail(c, spw ? spw : spd, MUSKX_EMODEL,
                 "the number of sessions must not be negative, got %g", per_day);
   if (spw) per_day /= 7.0;
+  /* A count this high is a unit mix-up (minutes, repetitions), not a
+     protocol: the model's exercise inputs are doses of 0..1 for one
+     full program a day. */
+  if (per_day > MAX_SESSIONS_PER_DAY)
+    return fail(c, spw ? spw : spd, MUSKX_EMODEL,
+                "%g sessions a day of one exercise type is more than %d "
+                "(%d a week): give the number of sessions, not minutes or "
+                "repetitions (repetitions: is the loading cycles of a "
+                "session)", per_day, MAX_SESSIONS_PER_DAY,
+                7 * MAX_SESSIONS_PER_DAY);
   double intensity = 1.0;
   const muskx__yaml_node *in = muskx__yaml_get(e, "intensity", NULL);
   if (in != NULL) {

@@ -76,6 +76,53 @@ static const muskx__agent *find_agent(const muskx_model *m, const char *name) {
   return NULL;
 }
 
+/* Edit distance between a and b (insertions, deletions, substitutions,
+   adjacent transpositions; an upper-case letter differs from its
+   lower-case one by 1), or NEAR_MAX + 1 when it exceeds NEAR_MAX or a
+   name is longer than NEAR_LEN. */
+#define NEAR_MAX 2
+#define NEAR_LEN 64
+static int edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > NEAR_LEN || lb > NEAR_LEN) return NEAR_MAX + 1;
+  if ((la > lb ? la - lb : lb - la) > NEAR_MAX) return NEAR_MAX + 1;
+  int d[NEAR_LEN + 1][NEAR_LEN + 1];
+  for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
+  for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
+  for (size_t i = 1; i <= la; i++)
+    for (size_t j = 1; j <= lb; j++) {
+      int cost = a[i - 1] != b[j - 1];
+      int v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (d[i - 1][j - 1] + cost < v) v = d[i - 1][j - 1] + cost;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+          d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+    }
+  return d[la][lb] > NEAR_MAX ? NEAR_MAX + 1 : d[la][lb];
+}
+
+/* The one agent of m nearest to name (edit distance 1 or 2, for a name
+   of at least 4 characters), or NULL when none is, or when two or more
+   are equally near (then a suggestion would be a guess). */
+static const char *near_agent(const muskx_model *m, const char *name) {
+  if (strlen(name) < 4) return NULL;
+  int best = NEAR_MAX + 1, nbest = 0;
+  const char *which = NULL;
+  for (int i = 0; i < m->nagents; i++) {
+    int dist = edit_distance(name, m->agents[i].name);
+    if (dist < best) {
+      best = dist;
+      nbest = 1;
+      which = m->agents[i].name;
+    } else if (dist == best) {
+      nbest++;
+    }
+  }
+  return best <= NEAR_MAX && nbest == 1 ? which : NULL;
+}
+
 /* The model's agents for a message: "agents: a, b" or a hint to declare. */
 static void known_agents(const muskx_model *m, char *buf, size_t size) {
   if (m->nagents == 0) {
@@ -209,6 +256,11 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
     snprintf(tname, sizeof tname, "%s_%s", agent->text, suffix);
     sp = muskx_model_find(m, MUSKX_SPECIES, tname);
     known_agents(m, known, sizeof known);
+    const char *near = sp < 0 && a == NULL ? near_agent(m, agent->text) : NULL;
+    if (near != NULL)
+      return fail(err, file, agent, MUSKX_ENOTFOUND,
+                  "model '%s' knows no agent '%s': did you mean '%s'? (%s)",
+                  m->id, agent->text, near, known);
     if (sp < 0)
       return fail(err, file, agent, MUSKX_ENOTFOUND,
                   "model '%s' knows no agent '%s' (%s) and has no species "

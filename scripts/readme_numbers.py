@@ -15,15 +15,20 @@ What it regenerates (each from a real run, in a scratch folder):
 - README.md's `make demo` excerpt (the block after "The start of the
   table:"), from `muskx compare` with the Makefile's DEMO_SCENARIOS and
   --title (the --plot file does not change the table, so it is not drawn);
-- README.md's console examples of `muskx run`, `muskx ensemble`, the `cut`
+- README.md's console examples of `muskx check` (the shipped model's
+  size), `muskx steady --eigen`, `muskx run`, `muskx ensemble`, the `cut`
   of its CSV and `muskx gsa` (CONSOLE below), each run as written in a
-  scratch copy of scenarios/ and models/;
+  scratch copy of scenarios/, models/ and tests/models/;
 - models/README.md's "ISS five-arm comparison" table, from the same
   compare run's CSV (-o);
 - numbers quoted in a sentence from a compare run (SENTENCES);
 - docs/sensitivity.md, which its generator writes whole (SENSITIVITY);
 - the fitted kappa_R that the examples' --vary centres quote (PARAM_QUOTES),
-  fixed first so that the examples then run with it.
+  fixed first so that the examples then run with it;
+- the number of estimated parameters in the calibration's draws.csv
+  where README.md quotes it (DRAWS_QUOTES);
+- the value README.md's Python bindings example prints (PYTHON_EXAMPLE),
+  run as written.
 An excerpt keeps its shape: a line "..." elides output lines, every other
 line is matched, in order, to the output line that reads the same with its
 numbers masked, and its numbers are compared.
@@ -50,11 +55,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # command as written after "$ ". They run in this order in one scratch
 # folder (the `cut` reads the ensemble's crew.csv).
 CONSOLE = [
+    "muskx check tests/models/robertson.yaml models/crosstalk/spaceflight.yaml",
+    "muskx steady models/crosstalk/spaceflight.yaml --eigen",
     "muskx run scenarios/iss_exercise.yaml",
     "muskx ensemble scenarios/iss_exercise.yaml",
     "cut -d, -f1-6 crew.csv",
     "muskx gsa scenarios/iss_exercise.yaml",
 ]
+
+# Quoted lines whose numbers are not compared (only that the line is
+# there): values at rounding level that differ between builds and machines.
+VOLATILE = {
+    "steady state: converged, residual # (max-norm of f)",
+}
 
 # models/README.md's five-arm table: rows are the demo arms in order;
 # each cell is "end of flight / end of recovery" of an output, with the
@@ -163,6 +176,8 @@ def match_excerpt(path, first, quoted, output, stale, what):
             print(f"{path}:{first + i}: not in the output of {what}: {line.strip()}")
             return False
         pos = j + 1
+        if k in VOLATILE:
+            continue
         old, new = numbers(line), numbers(out[j])
         if any(not same_number(a, b) for a, b in zip(old, new)):
             stale.add(path, first + i, line, out[j])
@@ -224,6 +239,58 @@ def check_param_quotes(stale):
     return True
 
 
+# README.md's Python bindings example: the start of its first line.
+PYTHON_EXAMPLE = "PYTHONPATH=bindings/python /usr/bin/python3 -c"
+
+# The count of parameters in the calibration's draws (its CSV's columns)
+# where the docs quote it: (file, regex whose group 1 is the count).
+DRAWS = "models/calibration/spaceflight/fit/draws.csv"
+DRAWS_QUOTES = [
+    ("README.md", r"parameter sets of the (\d+) estimated parameters"),
+]
+
+
+def check_draws_quotes(stale):
+    """The quoted count of estimated parameters against draws.csv's header."""
+    with open(os.path.join(ROOT, DRAWS), encoding="utf-8") as f:
+        want = str(len(next(csv.reader(f))))
+    for path, regex in DRAWS_QUOTES:
+        pat = re.compile(regex)
+        found = False
+        for n, line in enumerate(read(path), 1):
+            m = pat.search(line)
+            if m:
+                found = True
+                new = line[:m.start(1)] + want + line[m.end(1):]
+                if new != line:
+                    stale.add(path, n, line, new)
+        if not found:
+            print(f"{path}: no match of '{regex}' (was it reworded? update DRAWS_QUOTES)")
+            return False
+    return True
+
+
+def check_python_example(stale):
+    """README.md's Python bindings example (the ```sh block starting
+    PYTHON_EXAMPLE) run as written from the top of the tree, against the
+    number quoted after it as "prints `VALUE`"."""
+    lines = read("README.md")
+    i = find("README.md", lines, lambda l: l.strip().startswith(PYTHON_EXAMPLE),
+             f"line starting '{PYTHON_EXAMPLE}'")
+    end = find("README.md", lines, lambda l: l.strip() == "```", "end of code block", i)
+    code = "\n".join(l.strip() if n == 0 else l[2:] for n, l in enumerate(lines[i:end]))
+    out = run(code, ROOT, shell=True).strip().splitlines()
+    q = find("README.md", lines, lambda l: "prints `" in l, "'prints `VALUE`' after it", end)
+    m = re.search(r"prints `([^`]*)`", lines[q])
+    if not out or not m:
+        print(f"README.md:{q + 1}: the Python example printed nothing or no quoted value")
+        return False
+    if not same_number(m.group(1), out[-1].strip()):
+        stale.add("README.md", q + 1, lines[q],
+                  lines[q][:m.start(1)] + out[-1].strip() + lines[q][m.end(1):])
+    return True
+
+
 def check_demo(muskx, tmp, stale):
     """README.md's demo excerpt; returns the compare CSV rows."""
     scen, title = makefile_demo()
@@ -267,7 +334,7 @@ def check_console(muskx, tmp, stale):
     lines = read("README.md")
     blocks = console_blocks(lines)
     # Copies, not symlinks: muskx reads only below the folders it is allowed.
-    for name in ("scenarios", "models"):
+    for name in ("scenarios", "models", os.path.join("tests", "models")):
         shutil.copytree(os.path.join(ROOT, name), os.path.join(tmp, name))
     env_path = os.path.dirname(os.path.abspath(muskx)) + os.pathsep + os.environ["PATH"]
     ok = True
@@ -435,6 +502,8 @@ def main():
     muskx = os.path.abspath(args.muskx)
     stale, rewritten = Stale(), 0
     ok = check_param_quotes(stale)
+    ok &= check_draws_quotes(stale)
+    ok &= check_python_example(stale)
     if args.write and stale.lines:
         report(stale)  # rewrite the commands first: the runs below use them
         write(stale, muskx)

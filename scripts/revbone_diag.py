@@ -8,14 +8,17 @@ steady start) with the compartments' outputs:
   dmab   denosumab 60 mg every 6 months x 20, then stopped (condition
          pm_dmab60_stop10y, Zanchetta 2018: reference month 120, visit day 3985)
   aln    alendronate 140 mg a week x 26 (the 20 mg/day 6-month course lumped
-         weekly, condition pm_aln140x26, JBMR 1994: CTX day 455, spine day 546)
+         weekly, condition pm_aln140x26, JBMR 1994: CTX day 455, spine day 546;
+         the gain is counted to day 182, the course's end)
 and prints, at the given days, spine and total hip BMD, CTX, and per
 compartment (hip_t, bone_t = the hip's endocortical envelope, hip_c,
 spine_t, spine_c) the change of BMD (mineral), BV (volume) and mean
 mineral degree, resorption and formation relative to the healthy
 baseline, and the precursor pool OCp. Then, per compartment, the change
 between the reference day and the visit split into volume and degree,
-weighted by the compartment's share of the site.
+weighted by the compartment's share of the site, and the share of the
+gain it gave back (negative: it kept gaining; none for a compartment of
+share 0, such as bone_t when phi_hip_e is 0).
 
   python3 scripts/revbone_diag.py [--muskx build/muskx] [--models DIR]
                                   [--set NAME=VALUE ...]
@@ -42,7 +45,9 @@ PROTOCOLS = {
     },
     "aln": {
         "drug": "{agent: alendronate, dose: 140 mg, route: oral, start: 0 d, every: 1 week, count: 26}",
-        "days": 730, "ref": 0, "visit": 546,
+        # ref: the end of the 26-week course (the gain is day 0 -> 182,
+        # what is given back day 182 -> 546; ref 0 made every gain 0)
+        "days": 730, "ref": 182, "visit": 546,
         "show": [0, 91, 182, 240, 300, 365, 455, 546, 730],
     },
 }
@@ -68,6 +73,17 @@ outputs: [%s]
 sampling: 1 d
 """ % (proto, proto, models, p["days"], p["drug"], ", ".join(extra))
     return diag_common.run_daily(muskx, models, tmp, proto, text, sets, "revbone_diag")
+
+
+def gave_back(change, gain, share):
+    """The share of a compartment's gain its change gives back, as text;
+    says why when there is no gain to give back (a compartment of share 0,
+    such as bone_t where phi_hip_e is 0, or a gain below 0.005 points)."""
+    if share == 0:
+        return "no gain to give back (share 0)"
+    if abs(gain) < 0.005:
+        return "no gain to give back (gain %+.2g pts)" % gain
+    return "gave back %6.1f %% of its gain" % (-100 * change / gain)
 
 
 def shares(muskx, models):
@@ -110,9 +126,9 @@ def main():
                     lv, lt = math.log(b2 / b1), math.log(i2 / i1)
                     vol = ch * lv / lt if abs(lt) > 1e-12 else 0.0
                     tot += ch
-                    print("  %-7s gain %+6.2f pts (volume %+6.2f), change %+6.2f pts = volume %+6.2f + degree %+6.2f; gave back %6.1f %% of its gain" % (
+                    print("  %-7s gain %+6.2f pts (volume %+6.2f), change %+6.2f pts = volume %+6.2f + degree %+6.2f; %s" % (
                         c, gain, 100 * w[c] * i1 * math.log(b1 / (1 + z[c + ".BV_pct"] / 100)) / I0,
-                        ch, vol, ch - vol, -100 * ch / gain if abs(gain) > 1e-9 else float("nan")))
+                        ch, vol, ch - vol, gave_back(ch, gain, w[c])))
                 print("  %s: change %+6.2f pts (output BMD_%s_pct %+6.2f -> %+6.2f)" % (
                     site, tot, site, r["BMD_%s_pct" % site], v["BMD_%s_pct" % site]))
 

@@ -13,7 +13,10 @@ For each PROBLEM.yml:
      draw where the objective cannot be evaluated is rejected, reported
      and redrawn, at most --draw-tries times), each reported as reaching
      the shipped optimum (every parameter within --rtol) or not, or as
-     failed with its reason;
+     failed with its reason, with its iterations, objective evaluations,
+     wall and CPU minutes; a drawn start still running after
+     --start-timeout minutes (default 60; 0: no limit) is stopped and
+     reported as not finished;
   3. per estimated parameter of the problem's parameters.tsv: shipped
      value (nominalValue), fitted value, relative difference, and the 95 %
      profile interval (profile_ci.tsv) when profiles were run; per start:
@@ -41,10 +44,12 @@ import math
 import os
 import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -113,6 +118,26 @@ def rel_diff(fitted, shipped):
 def run(cmd):
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True)
+
+
+def run_limited(cmd, minutes):
+    """Runs cmd like run(), stopped (killed) after `minutes` of wall time
+    (0: no limit). Returns (CompletedProcess or None when stopped, wall
+    seconds, CPU seconds of the child: user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True)
+    try:
+        out, err = p.communicate(timeout=minutes * 60 if minutes > 0 else None)
+        done = subprocess.CompletedProcess(cmd, p.returncode, out, err)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        done = None
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return done, time.monotonic() - t0, cpu
 
 
 # ------------------------------------------------------------ linear algebra
@@ -544,19 +569,25 @@ def run_drawn_starts(a, problem, name, out, est, fitted, starts):
         shutil.rmtree(fitdir, ignore_errors=True)
         copy = problem_at(problem, {i: v for i, v in point.items() if i in est}, d + "-problem")
         far0 = max(abs(rel_diff(point[i], est[i])) for i in est)
-        r = run([a.muskx, "fit", copy, "-o", fitdir, "--allow-path", MODELS,
-                 "--nominal-start", "--starts", "1"] + clean)
+        r, wall, cpu = run_limited([a.muskx, "fit", copy, "-o", fitdir, "--allow-path", MODELS,
+                                    "--nominal-start", "--starts", "1"] + clean, a.start_timeout)
+        took = "%.1f min wall, %.1f CPU min" % (wall / 60, cpu / 60)
+        if r is None:
+            print("  drawn start %d: NOT FINISHED: stopped after %s (--start-timeout %g); "
+                  "from llh %.4f at its draw (largest relative distance from the shipped values %.3g)"
+                  % (k, took, a.start_timeout, point["_llh"], far0))
+            continue
         if r.returncode != 0:
             why = (r.stderr.strip().splitlines() or ["no message"])[-1]
             if r.returncode < 0:  # subprocess reports a signal as its negative number
                 why = "killed by signal %d (%s)" % (-r.returncode, why)
-            print("  drawn start %d: FAILED (muskx fit exit %d): %s" % (k, r.returncode, why))
+            print("  drawn start %d: FAILED (muskx fit exit %d, %s): %s" % (k, r.returncode, took, why))
             continue
         rows = table(os.path.join(fitdir, "starts.tsv"))
         nll = float(rows[0]["nllh"]) if rows else float("nan")
         if not math.isfinite(nll):
-            print("  drawn start %d: FAILED (%s after %s iterations; muskx fit: %s)" % (
-                k, rows[0]["exit"] if rows else "?", rows[0]["iterations"] if rows else "?",
+            print("  drawn start %d: FAILED (%s after %s iterations, %s; muskx fit: %s)" % (
+                k, rows[0]["exit"] if rows else "?", rows[0]["iterations"] if rows else "?", took,
                 " ".join(r.stderr.split())[:300] or "no message"))
             continue
         got = parse_parameters(os.path.join(fitdir, "parameters.tsv"))
@@ -565,8 +596,9 @@ def run_drawn_starts(a, problem, name, out, est, fitted, starts):
         hit = all(abs(rel_diff(got[i], est[i])) <= a.rtol for i in est)
         reached += hit
         print("  drawn start %d: from llh %.4f (largest relative distance from the shipped values %.3g): "
-              "nllh %.4f  %s %s iterations; largest difference %s %+.2f%%: %s" % (
-                  k, point["_llh"], far0, nll, rows[0]["exit"], rows[0]["iterations"], worst, 100 * dw,
+              "nllh %.4f  %s %s iterations, %s evaluations, %s; largest difference %s %+.2f%%: %s" % (
+                  k, point["_llh"], far0, nll, rows[0]["exit"], rows[0]["iterations"],
+                  rows[0].get("evaluations", "?"), took, worst, 100 * dw,
                   "reached the shipped optimum" if hit else "did NOT reach the shipped optimum"))
         if math.isfinite(main_nllh) and nll < main_nllh - 0.1:
             better = True
@@ -592,6 +624,9 @@ def main():
     ap.add_argument("--draw-tries", type=int, default=10,
                     help="draws per drawn start whose objective cannot be evaluated before it "
                          "counts as failed (default 10)")
+    ap.add_argument("--start-timeout", type=float, default=60.0, metavar="MINUTES",
+                    help="stop a drawn start's fit after this many minutes of wall time and report it "
+                         "as not finished (default 60; 0: no limit)")
     ap.add_argument("--ship", action="store_true",
                     help="write the fitted values into the shipped model and the tables")
     ap.add_argument("--sync", action="store_true",
@@ -610,6 +645,9 @@ def main():
         ap.error("--start-sd %r: must be a positive number of SDs" % a.start_sd)
     if a.draw_tries < 1:
         ap.error("--draw-tries %d: must be 1 or more" % a.draw_tries)
+    if not (a.start_timeout >= 0 and math.isfinite(a.start_timeout)):
+        ap.error("--start-timeout %r: must be 0 (no limit) or a positive number of minutes"
+                 % a.start_timeout)
     if a.sync:
         for problem in a.problems:
             sync(os.path.abspath(problem), a.shipped)

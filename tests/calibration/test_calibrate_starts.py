@@ -12,7 +12,9 @@ problem at the drawn point, and nothing else:
     bindings (Problem.llh(theta) on the parameters' scales): an
     independent path to the same number;
   - the estimated parameters' nominal values in the copy's parameters.tsv
-    are the point's, bit for bit (repr round trip).
+    are the point's, bit for bit (repr round trip);
+  - options a run cannot honour are refused (exit 2), and a drawn start's
+    fit is stopped after --start-timeout minutes, its CPU time counted.
 
 Python 3 standard library and the muskx Python bindings; about 17 s of CPU
 (four evaluations of the 79-row problem).
@@ -75,11 +77,26 @@ def main():
     # (argparse's exit 2 and the option named), not run as something else
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "calibrate.py")
     for opt, val in (("--drawn-starts", "-1"), ("--start-sd", "0"), ("--start-sd", "nan"),
-                     ("--draw-tries", "0")):
+                     ("--draw-tries", "0"), ("--start-timeout", "-1"), ("--start-timeout", "nan")):
         r = subprocess.run([sys.executable, script, opt, val, PROBLEM], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
         mc.check("%s %s refused" % (opt, val), r.returncode == 2 and opt in r.stderr,
                  "exit %d: %s" % (r.returncode, r.stderr.strip()[-200:]))
+    # a drawn start's fit is stopped after --start-timeout minutes
+    # (run_limited): a child that would run 30 s is stopped after 1.2 s,
+    # and its CPU time is counted (a busy loop, against the wall clock);
+    # one that ends in time is not stopped and its output is kept
+    busy = [sys.executable, "-c", "import time\nt=time.time()\nwhile time.time()-t<30: pass"]
+    r, wall, cpu = calibrate.run_limited(busy, 0.02)
+    mc.check("a fit over --start-timeout is stopped", r is None and 1.0 <= wall < 10,
+             "result %r after %.2f s wall" % (r, wall))
+    mc.check("its CPU time is counted", 0.05 < cpu <= wall + 0.5, "cpu %.2f s, wall %.2f s" % (cpu, wall))
+    r, wall, _ = calibrate.run_limited([sys.executable, "-c", "print('done')"], 0.5)
+    mc.check("a fit within --start-timeout runs to its end",
+             r is not None and r.returncode == 0 and r.stdout.strip() == "done" and wall < 30,
+             "result %r after %.2f s" % (r, wall))
+    r, _, _ = calibrate.run_limited([sys.executable, "-c", "print('done')"], 0)
+    mc.check("--start-timeout 0: no limit", r is not None and r.stdout.strip() == "done", "%r" % (r,))
     return mc.finish()
 
 
