@@ -3,9 +3,11 @@
 models/bone/rankl_opg.yaml (issue 17, session 19, recov) and its binding in
 models/crosstalk/spaceflight.yaml.
 
-The module adds J_rm = k_rm BV0 ocy.reload to formation, where
-reload = r(psi - psi_acc), r(x) = max(x, 0) exp(-eps_acc/x), is the
-osteocytes' stimulus above the level they have accommodated to
+The module adds J_rm = k_rm BV0 ocy.reload_set to formation, where
+reload_set = r(psi - psi_acc - s_rm_set r(1 - psi_acc)) (issue 17, session
+20, recov2), r(x) = max(x, 0) exp(-eps_acc/x); at s_rm_set 0 (the module
+default) it is reload = r(psi - psi_acc), the osteocytes' stimulus above
+the level they have accommodated to
 (d psi_acc/dt = (psi - psi_acc)/tau_acc, ../../models/bone/sost_wnt.yaml),
 and psi = (1 - f_wb + f_wb loading)/(BV/BV0)^m_mech.
 
