@@ -1,4 +1,5 @@
-"""Shared by the diagnostic scripts (revbone_diag, recov_diag, alnshort_diag, flightform_diag):
+"""Shared by the diagnostic scripts (revbone_diag, recov_diag, alnshort_diag,
+alnwall_diag, unloadres_diag, muslong_diag, flightform_diag):
 their command line, `muskx info` values, and a scenario run with `muskx run`
 read as daily rows."""
 import argparse

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """muslong_diag.py -- the muscle course over long unloading (issue 17,
 session 20, muslong): muscle_pct, thigh, calf, synthesis and breakdown on a
-180-day flight without countermeasure (loading 0) and in 60/90/120-day bed
-rest, printed at chosen days.
+180-day flight without countermeasure (loading 0) and in one 120-day strict
+bed rest (then 30 d ambulatory), printed at chosen days (the bed rest's days
+include 56/60, 84/90 and 120: a 60- or 90-day bed rest is read part-way
+through the 120-day run, not run on its own).
 
     python3 scripts/muslong_diag.py [--muskx build/muskx] [--models models] [--set NAME=VALUE]
 """

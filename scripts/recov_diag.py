@@ -23,6 +23,9 @@ mineral, split into volume and mineral degree.
 --bedrest DAYS runs strict bed rest (the model's input bedrest: 1 at
 loading 1) for DAYS days instead of the flight, then a year ambulatory,
 and reads the visit a year after the end (issue 17, session 20, recov2).
+DAYS must be >= 0 (0, the default, is the flight); a negative value is
+refused (exit status 2). A share of the loss back is printed only for a
+loss above 0.05 points (smaller losses print nan).
 Both protocols end with a volume budget of the recovery per compartment
 (all ten compact, cancellous and envelope compartments but bone_c and the
 calcium pool): what resorption, coupled (remodelling) formation, the
@@ -51,6 +54,8 @@ LAND, VISIT, END = 180, 450, 725
 # the volume budget of the recovery (session 20, recov2): every bone compartment
 BUDGET = ["spine_t", "spine_c", "hip_t", "bone_t", "hip_c", "tibia_t", "tibia_e", "tibia_c", "skel_c"]
 BPER = ["BMD_pct", "BV_pct", "resorption_rel", "formation_rel", "modelling_rel", "reload_rm_rel"]
+# smallest loss (points) whose share back is printed (review of session 20)
+SHARE_MIN = 0.05
 SITES = ["BMD_spine_pct", "BMD_hip_pct", "BMD_wb_pct", "BMD_tibia_pct", "BMD_tibia_shaft_pct",
          "BMD_tibia_whole_pct", "BMD_wholebody_pct"]
 
@@ -105,7 +110,8 @@ def budget(d, turn, land, visit):
     print("-- sites: end of unloading -> visit (share of the change back)")
     for sname in SITES:
         e, v = d[land][sname], d[visit][sname]
-        print("  %-20s %+7.2f -> %+7.2f (%5.1f %%)" % (sname, e, v, 100 * (v - e) / -e if abs(e) > 1e-9 else float("nan")))
+        # a share of a loss below SHARE_MIN points is noise (a 0.01-point loss gave -138.8 %): printed as nan
+        print("  %-20s %+7.2f -> %+7.2f (%5.1f %%)" % (sname, e, v, 100 * (v - e) / -e if abs(e) > SHARE_MIN else float("nan")))
 
 
 def info_values(muskx, models, names):
@@ -116,6 +122,9 @@ def main():
     a = diag_common.parse_args(__doc__, lambda ap: ap.add_argument(
         "--bedrest", type=int, default=0, metavar="DAYS",
         help="strict bed rest for DAYS days instead of the 180-day flight (visit a year after)"))
+    if a.bedrest < 0:
+        sys.stderr.write("recov_diag: --bedrest %d: DAYS must be >= 0 (0 = the 180-day flight)\n" % a.bedrest)
+        sys.exit(2)
     models = a.models
     land, visit, end = (a.bedrest, a.bedrest + 365, a.bedrest + 545) if a.bedrest > 0 else (LAND, VISIT, END)
     show = sorted(set([0, land, land + 1, land + 10, land + 20, land + 37, land + 60, land + 90, land + 120,
@@ -164,7 +173,7 @@ def main():
             tr += ch
             # net volume flux after landing (formation - resorption, per year, % of BV0)
             print("  %-7s loss %+6.2f pts (volume %+6.2f, degree %+6.2f); by day %d %+6.2f pts = volume %+6.2f + degree %+6.2f: %5.1f %% of its loss back" % (
-                c, loss, vloss, loss - vloss, visit, ch, vol, ch - vol, -100 * ch / loss if abs(loss) > 1e-9 else float("nan")))
+                c, loss, vloss, loss - vloss, visit, ch, vol, ch - vol, -100 * ch / loss if abs(loss) > SHARE_MIN else float("nan")))
         print("  %s: loss %+6.2f pts, back %+6.2f (%.1f %%) (output BMD_%s_pct %+6.2f -> %+6.2f)" % (
             site, tl, tr, -100 * tr / tl, site, l["BMD_%s_pct" % site], v["BMD_%s_pct" % site]))
     # half-recovery of the weight-bearing mean (seed S16's measure)
