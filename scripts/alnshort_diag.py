@@ -50,21 +50,11 @@ def info(muskx, models):
 def run(muskx, models, sets, tmp):
     extra = ["BMD_spine_pct", "CTX_pct", "P1NP_pct", "aln.ALN_surface_mg", "aln.ALN_buried_mg",
              "aln.f_aoc_aln"] + ["%s.%s" % (c, o) for c in COMPS for o in PER]
-    text = """muskx_scenario: 1
-scenario:
-  id: alnshort_diag
-  name: alnshort diagnostic
-  description: alnshort diagnostic
-model: %s/crosstalk/spaceflight.yaml
-set: {postmenopausal: 1, calcium_intake: 1700}
-start: steady
-phases:
-  - {name: course, duration: %d d, inputs: {loading: 1}}
-countermeasures:
-  - drug: {agent: alendronate, dose: 140 mg, route: oral, start: 0 d, every: 1 week, count: 26}
-outputs: [%s]
-sampling: 1 d
-""" % (models, DAYS, ", ".join(extra))
+    text = diag_common.scenario_text(
+        "alnshort_diag", "alnshort diagnostic", models,
+        ["{name: course, duration: %d d, inputs: {loading: 1}}" % DAYS], extra, diag_common.PM,
+        ["{agent: alendronate, dose: 140 mg, route: oral, start: 0 d, every: 1 week, count: 26}"],
+        "alnshort diagnostic")
     return diag_common.run_daily(muskx, models, tmp, "aln", text, sets, "alnshort_diag")
 
 

@@ -31,22 +31,12 @@ PER = ["BMD_pct", "BV_pct"]
 def scen(models, days, doses):
     extra = ["BMD_spine_pct", "BMD_hip_pct", "CTX_pct", "aln.dep_aln", "aln.f_aoc_aln"] + \
         ["%s.%s" % (c, o) for c in COMPS for o in PER]
-    drug = "" if doses == 0 else """countermeasures:
-  - drug: {agent: alendronate, dose: 70 mg, route: oral, start: 0 d, every: 1 week, count: %d}
-""" % doses
-    return """muskx_scenario: 1
-scenario:
-  id: alnwall_diag
-  name: alnwall diagnostic
-  description: alnwall diagnostic
-model: %s/crosstalk/spaceflight.yaml
-set: {postmenopausal: 1, calcium_intake: 1700}
-start: steady
-phases:
-  - {name: course, duration: %d d, inputs: {loading: 1}}
-%soutputs: [%s]
-sampling: 1 d
-""" % (models, days, drug, ", ".join(extra))
+    drugs = [] if doses == 0 else \
+        ["{agent: alendronate, dose: 70 mg, route: oral, start: 0 d, every: 1 week, count: %d}" % doses]
+    return diag_common.scenario_text(
+        "alnwall_diag", "alnwall diagnostic", models,
+        ["{name: course, duration: %d d, inputs: {loading: 1}}" % days], extra, diag_common.PM, drugs,
+        "alnwall diagnostic")
 
 
 def main():

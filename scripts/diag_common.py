@@ -25,6 +25,27 @@ def parse_args(doc, extra=None):
     return a
 
 
+PM = "{postmenopausal: 1, calcium_intake: 1700}"  # the drug trials' women with their supplement
+HEALTHY = "{postmenopausal: 0, calcium_intake: 1000}"  # a crew member, as the fitting condition flight
+
+
+def scenario_text(sid, name, models, phases, outputs, state=None, drugs=(), description=None):
+    """A scenario of the integrated model from its steady state, sampled daily:
+    PHASES flow maps ({name: .., duration: .., inputs: ..}), DRUGS drug flow
+    maps, STATE the `set:` flow map (none when None)."""
+    lines = ["muskx_scenario: 1", "scenario:", "  id: " + sid, "  name: " + name]
+    if description is not None:
+        lines.append("  description: " + description)
+    lines.append("model: %s/crosstalk/spaceflight.yaml" % models)
+    if state is not None:
+        lines.append("set: " + state)
+    lines += ["start: steady", "phases:"] + ["  - " + p for p in phases]
+    if drugs:
+        lines += ["countermeasures:"] + ["  - drug: " + d for d in drugs]
+    lines += ["outputs: [%s]" % ", ".join(outputs), "sampling: 1 d"]
+    return "\n".join(lines) + "\n"
+
+
 def run_daily(muskx, models, tmp, name, text, sets, who):
     """Run scenario TEXT as TMP/NAME.yaml with --set SETS; rows keyed by day.
 

@@ -50,20 +50,11 @@ WHATIF = [
 
 def run(muskx, models, sets, tmp, name):
     extra = ["CTX_pct", "P1NP_pct"] + ["%s.%s" % (c, o) for c in COMPS for o in PER]
-    text = """muskx_scenario: 1
-scenario:
-  id: flightform_flight
-  name: flightform diagnostic flight
-  description: flightform diagnostic (the fitting condition flight, 180 d, then 60 d landed)
-model: %s/crosstalk/spaceflight.yaml
-set: {postmenopausal: 0, calcium_intake: 1000}
-start: steady
-phases:
-  - {name: flight, duration: 180 d, inputs: {loading: 0}}
-  - {name: landed, duration: 60 d, inputs: {loading: 1}}
-outputs: [%s]
-sampling: 1 d
-""" % (models, ", ".join(extra))
+    text = diag_common.scenario_text(
+        "flightform_flight", "flightform diagnostic flight", models,
+        ["{name: flight, duration: 180 d, inputs: {loading: 0}}",
+         "{name: landed, duration: 60 d, inputs: {loading: 1}}"], extra, diag_common.HEALTHY,
+        description="flightform diagnostic (the fitting condition flight, 180 d, then 60 d landed)")
     return diag_common.run_daily(muskx, models, tmp, name, text, sets, "flightform_diag")
 
 

@@ -10,31 +10,17 @@ through the 120-day run, not run on its own).
 """
 import tempfile
 
-from diag_common import parse_args, run_daily
+from diag_common import parse_args, run_daily, scenario_text
 
 OUTS = ["muscle_pct", "muscle_thigh_pct", "muscle_calf_pct", "synthesis_pct", "muscle.breakdown_pct", "muscle.disuse_muscle"]
 
 
-def scenario(models, name, phases):
-    return """muskx_scenario: 1
-scenario:
-  id: %s
-  name: %s (muslong_diag)
-model: %s/crosstalk/spaceflight.yaml
-start: steady
-phases:
-%s
-outputs: [%s]
-sampling: 1 d
-""" % (name, name, models, phases, ", ".join(OUTS))
-
-
 RUNS = [
-    ("flight180", "  - {name: flight, duration: 180 d, inputs: {loading: 0}}\n"
-                  "  - {name: recovery, duration: 90 d, inputs: {loading: 1}}",
+    ("flight180", ["{name: flight, duration: 180 d, inputs: {loading: 0}}",
+                   "{name: recovery, duration: 90 d, inputs: {loading: 1}}"],
      [7, 17, 30, 60, 90, 120, 150, 180, 210, 240]),
-    ("bedrest120", "  - {name: bedrest, duration: 120 d, inputs: {loading: 1, bedrest: 1}}\n"
-                   "  - {name: recovery, duration: 30 d, inputs: {loading: 1}}",
+    ("bedrest120", ["{name: bedrest, duration: 120 d, inputs: {loading: 1, bedrest: 1}}",
+                    "{name: recovery, duration: 30 d, inputs: {loading: 1}}"],
      [7, 14, 20, 23, 56, 60, 84, 90, 120]),
 ]
 
@@ -43,7 +29,7 @@ def main():
     a = parse_args(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         for name, phases, days in RUNS:
-            rows = run_daily(a.muskx, a.models, tmp, name, scenario(a.models, name, phases), a.set,
+            rows = run_daily(a.muskx, a.models, tmp, name, scenario_text(name, name + " (muslong_diag)", a.models, phases, OUTS), a.set,
                              "muslong_diag")
             print(name + (" (--set %s)" % " ".join(a.set) if a.set else ""))
             print("  day  " + "  ".join("%16s" % o for o in OUTS))

@@ -66,21 +66,11 @@ def run(muskx, models, sets, tmp, land, end, bedrest):
     extra += [x for x in SITES if x not in extra]
     extra += ["%s.%s" % (c, o) for c in BUDGET for o in BPER if "%s.%s" % (c, o) not in extra]
     unload = "{loading: 1, bedrest: 1}" if bedrest else "{loading: 0}"
-    text = """muskx_scenario: 1
-scenario:
-  id: recov_flight
-  name: recov diagnostic %s
-  description: recov diagnostic (%s)
-model: %s/crosstalk/spaceflight.yaml
-set: {postmenopausal: 0, calcium_intake: 1000}
-start: steady
-phases:
-  - {name: unloaded, duration: %d d, inputs: %s}
-  - {name: earth, duration: %d d, inputs: {loading: 1}}
-outputs: [%s]
-sampling: 1 d
-""" % ("bed rest" if bedrest else "flight", "strict bed rest" if bedrest else "the fitting condition flight",
-       models, land, unload, end - land, ", ".join(extra))
+    text = diag_common.scenario_text(
+        "recov_flight", "recov diagnostic " + ("bed rest" if bedrest else "flight"), models,
+        ["{name: unloaded, duration: %d d, inputs: %s}" % (land, unload),
+         "{name: earth, duration: %d d, inputs: {loading: 1}}" % (end - land)], extra, diag_common.HEALTHY,
+        description="recov diagnostic (%s)" % ("strict bed rest" if bedrest else "the fitting condition flight"))
     return diag_common.run_daily(muskx, models, tmp, "flight", text, sets, "recov_diag")
 
 

@@ -57,21 +57,10 @@ def run(muskx, models, proto, sets, tmp):
     p = PROTOCOLS[proto]
     extra = ["BMD_spine_pct", "BMD_hip_pct", "CTX_pct", "P1NP_pct"] + \
         ["%s.%s" % (c, o) for c in COMPS for o in PER]
-    text = """muskx_scenario: 1
-scenario:
-  id: revbone_%s
-  name: revbone diagnostic %s
-  description: revbone diagnostic
-model: %s/crosstalk/spaceflight.yaml
-set: {postmenopausal: 1, calcium_intake: 1700}
-start: steady
-phases:
-  - {name: course, duration: %d d, inputs: {loading: 1}}
-countermeasures:
-  - drug: %s
-outputs: [%s]
-sampling: 1 d
-""" % (proto, proto, models, p["days"], p["drug"], ", ".join(extra))
+    text = diag_common.scenario_text(
+        "revbone_" + proto, "revbone diagnostic " + proto, models,
+        ["{name: course, duration: %d d, inputs: {loading: 1}}" % p["days"]], extra, diag_common.PM,
+        [p["drug"]], "revbone diagnostic")
     return diag_common.run_daily(muskx, models, tmp, proto, text, sets, "revbone_diag")
 
 

@@ -50,19 +50,10 @@ WHATIF = [
 
 def run(muskx, models, sets, tmp, name):
     extra = ["CTX_pct", "PTH_change_pct", "Ca"] + ["%s.%s" % (c, o) for c in COMPS for o in PER]
-    text = """muskx_scenario: 1
-scenario:
-  id: unloadres_flight
-  name: unloadres diagnostic flight
-  description: unloadres diagnostic (the fitting condition flight, 180 d)
-model: %s/crosstalk/spaceflight.yaml
-set: {postmenopausal: 0, calcium_intake: 1000}
-start: steady
-phases:
-  - {name: flight, duration: 180 d, inputs: {loading: 0}}
-outputs: [%s]
-sampling: 1 d
-""" % (models, ", ".join(extra))
+    text = diag_common.scenario_text(
+        "unloadres_flight", "unloadres diagnostic flight", models,
+        ["{name: flight, duration: 180 d, inputs: {loading: 0}}"], extra, diag_common.HEALTHY,
+        description="unloadres diagnostic (the fitting condition flight, 180 d)")
     return diag_common.run_daily(muskx, models, tmp, name, text, sets, "unloadres_diag")
 
 
