@@ -195,9 +195,17 @@ static muskx_status get_quantity(sc_ctx *c, const muskx__yaml_node *n,
   size_t ul = strlen(end);
   while (ul > 0 && end[ul - 1] == ' ') ul--;
   for (size_t i = 0; i < ul; i++)
-    if (!(isalpha((unsigned char)end[i]) || (unsigned char)end[i] >= 0x80))
+    if (!(isalpha((unsigned char)end[i]) || (unsigned char)end[i] >= 0x80)) {
+      /* "210 mg/month": a rate, where one administration is meant */
+      if (end[i] == '/' && strcmp(what, "drug dose") == 0)
+        return fail(c, n, MUSKX_EMODEL,
+                    "drug dose is the amount of one administration, got "
+                    "'%s': write it per dose ('%.*s') and how often with "
+                    "'every:' (e.g. every: 1 month)", n->text,
+                    (int)(end + i - n->text), n->text);
       return fail(c, n, MUSKX_EMODEL, "%s has a malformed unit in '%s'", what,
                   n->text);
+    }
   if (ul >= usize)
     return fail(c, n, MUSKX_EMODEL, "%s has an unknown unit in '%s'", what,
                 n->text);
@@ -292,9 +300,25 @@ static muskx_status need_phase(sc_ctx *c, const muskx__yaml_node *n,
   muskx_status st = want_name(c, n, "a phase");
   if (st != MUSKX_OK) return st;
   int p = find_phase(c->sc, n->text);
-  if (p < 0)
-    return fail(c, n, MUSKX_EMODEL, "no phase named '%s' in this scenario",
-                n->text);
+  if (p < 0) {
+    /* the phases, for a name guessed from the mission ('landing') */
+    char list[400];
+    size_t used = 0;
+    list[0] = '\0';
+    for (int i = 0; i < c->sc->nphases; i++) {
+      int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                       c->sc->phases[i].name);
+      if (w < 0 || (size_t)w >= sizeof list - used) {
+        snprintf(list + (used < sizeof list - 4 ? used : sizeof list - 4), 4,
+                 "...");
+        break;
+      }
+      used += (size_t)w;
+    }
+    return fail(c, n, MUSKX_EMODEL,
+                "no phase named '%s' in this scenario (its phases: %s)",
+                n->text, list);
+  }
   *index = p;
   return MUSKX_OK;
 }
@@ -307,6 +331,10 @@ static muskx_status get_when(sc_ctx *c, const muskx__yaml_node *n,
   if (st != MUSKX_OK) return st;
   if (isalpha((unsigned char)n->text[0]) || n->text[0] == '_') {
     int p;
+    if (!is_identifier(n->text)) /* "day 30" */
+      return fail(c, n, MUSKX_EMODEL,
+                  "%s is a phase name or a time (a number, then its unit, "
+                  "as in '30 d'), got '%s'", what, n->text);
     if ((st = need_phase(c, n, &p)) != MUSKX_OK) return st;
     *out = at_end ? c->sc->phases[p].end : c->sc->phases[p].start;
     return MUSKX_OK;
