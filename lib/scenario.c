@@ -149,10 +149,23 @@ static muskx_status want_name(sc_ctx *c, const muskx__yaml_node *n,
                               const char *what) {
   muskx_status st = want_scalar(c, n, what);
   if (st != MUSKX_OK) return st;
-  if (!is_identifier(n->text))
+  if (!is_identifier(n->text)) {
+    /* "zoledronic acid", "romosozumab-aqqg": the name with '_' for its
+       blanks and hyphens, when that is one */
+    char alt[128];
+    size_t len = strlen(n->text);
+    if (len < sizeof alt) {
+      for (size_t i = 0; i <= len; i++)
+        alt[i] = n->text[i] == ' ' || n->text[i] == '-' ? '_' : n->text[i];
+      if (is_identifier(alt))
+        return fail(c, n, MUSKX_EMODEL,
+                    "%s must be a name ([A-Za-z_][A-Za-z0-9_.]*), got '%s': "
+                    "write '%s'", what, n->text, alt);
+    }
     return fail(c, n, MUSKX_EMODEL,
                 "%s must be a name ([A-Za-z_][A-Za-z0-9_.]*), got '%s'", what,
                 n->text);
+  }
   return MUSKX_OK;
 }
 

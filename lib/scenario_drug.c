@@ -317,7 +317,7 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
     if (sp < 0)
       return fail(err, file, agent, MUSKX_ENOTFOUND,
                   "model '%s' knows no agent '%s' (%s) and has no species "
-                  "'%s', the default target of a %s dose; name one with "
+                  "'%s', the default target of an agent's %s dose; name one with "
                   "'target:'", m->id, agent->text, known, tname,
                   route ? route->text : "sc");
   }
