@@ -28,6 +28,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "fileaccess.h"
+#include "model.h"
 #include "numlocale.h"
 #include "scenario.h"
 #include "yamltree.h"
@@ -489,6 +490,15 @@ static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
                   muskx_model_id(c->sc->model), s->keys[i]->text);
     if ((st = get_number(c, s->items[i], "a 'set' value", &v)) != MUSKX_OK)
       return st;
+    /* a parameter's min/max, checked here too, where the value is
+       written (muskx_scenario_apply() would say it without a place) */
+    int p = muskx_model_find(c->sc->model, MUSKX_PARAMETER, s->keys[i]->text);
+    if (p >= 0 && (v < c->sc->model->params[p].min ||
+                   v > c->sc->model->params[p].max))
+      return fail(c, s->items[i], MUSKX_EINVAL,
+                  "value %g for parameter '%s' is outside its range [%g, %g]",
+                  v, s->keys[i]->text, c->sc->model->params[p].min,
+                  c->sc->model->params[p].max);
     if (add_set(c->sc, s->keys[i]->text, v) != MUSKX_OK) return nomem(c);
   }
   return MUSKX_OK;
