@@ -139,6 +139,17 @@ static muskx_status want_scalar(sc_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
+/* a and b equal but for the case of ASCII letters (not the locale's). */
+static int same_ignoring_case(const char *a, const char *b) {
+  for (;; a++, b++) {
+    unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+    if (x >= 'A' && x <= 'Z') x = (unsigned char)(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = (unsigned char)(y - 'A' + 'a');
+    if (x != y) return 0;
+    if (x == '\0') return 1;
+  }
+}
+
 static int is_identifier(const char *s) {
   if (!(isalpha((unsigned char)s[0]) || s[0] == '_')) return 0;
   for (const char *p = s + 1; *p; p++)
@@ -970,10 +981,25 @@ static muskx_status add_report(sc_ctx *c, const muskx__yaml_node *name,
     col += muskx_model_count(m, MUSKX_SPECIES);
   } else {
     col = muskx_model_find(m, MUSKX_SPECIES, name->text);
-    if (col < 0)
+    if (col < 0) {
+      /* 'bmd_spine_pct': the one output written so in another case */
+      const char *near = NULL;
+      int nnear = 0;
+      for (int i = 0; i < muskx_model_count(m, MUSKX_OUTPUT); i++) {
+        const char *o = muskx_model_name_at(m, MUSKX_OUTPUT, i);
+        if (o != NULL && same_ignoring_case(o, name->text)) {
+          near = o;
+          nnear++;
+        }
+      }
+      if (nnear == 1)
+        return fail(c, name, MUSKX_ENOTFOUND,
+                    "model '%s' has no output or species '%s': did you mean "
+                    "'%s'?", muskx_model_id(m), name->text, near);
       return fail(c, name, MUSKX_ENOTFOUND,
                   "model '%s' has no output or species '%s'", muskx_model_id(m),
                   name->text);
+    }
   }
   for (int i = 0; i < sc->nreports; i++)
     if (strcmp(sc->reports[i].name, name->text) == 0)
