@@ -1,7 +1,10 @@
 /*
  * dose_units.c -- dose units and their conversion (dose_units.h). The
  * table holds the usual spellings; any other is read by the unit parser
- * (kg, fmol, 1e-3 mg), which also gives its exact size.
+ * (kg, fmol, 1e-3 mg), which also gives its exact size. Both micro
+ * characters are doses here (muskx-scenario(5) lists them): the micro
+ * sign U+00B5, which the unit parser also reads as a prefix, and the
+ * Greek mu U+03BC (Greek keyboards, NFKC), which it keeps as a word.
  */
 #include <string.h>
 
@@ -18,13 +21,15 @@ static const dose_unit units[] = {
     {"g", 1.0, MUSKX__DOSE_MASS},
     {"mg", 1e-3, MUSKX__DOSE_MASS},
     {"ug", 1e-6, MUSKX__DOSE_MASS},
-    {"\xc2\xb5g", 1e-6, MUSKX__DOSE_MASS}, /* µg */
+    {"\xc2\xb5g", 1e-6, MUSKX__DOSE_MASS}, /* µg, micro sign U+00B5 */
+    {"\xce\xbcg", 1e-6, MUSKX__DOSE_MASS}, /* μg, Greek mu U+03BC */
     {"mcg", 1e-6, MUSKX__DOSE_MASS},
     {"ng", 1e-9, MUSKX__DOSE_MASS},
     {"mol", 1.0, MUSKX__DOSE_AMOUNT},
     {"mmol", 1e-3, MUSKX__DOSE_AMOUNT},
     {"umol", 1e-6, MUSKX__DOSE_AMOUNT},
     {"\xc2\xb5mol", 1e-6, MUSKX__DOSE_AMOUNT}, /* µmol */
+    {"\xce\xbcmol", 1e-6, MUSKX__DOSE_AMOUNT}, /* μmol, Greek mu */
     {"nmol", 1e-9, MUSKX__DOSE_AMOUNT},
     {"pmol", 1e-12, MUSKX__DOSE_AMOUNT},
 };

@@ -28,6 +28,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "fileaccess.h"
+#include "model.h"
 #include "numlocale.h"
 #include "scenario.h"
 #include "yamltree.h"
@@ -138,6 +139,17 @@ static muskx_status want_scalar(sc_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
+/* a and b equal but for the case of ASCII letters (not the locale's). */
+static int same_ignoring_case(const char *a, const char *b) {
+  for (;; a++, b++) {
+    unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+    if (x >= 'A' && x <= 'Z') x = (unsigned char)(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = (unsigned char)(y - 'A' + 'a');
+    if (x != y) return 0;
+    if (x == '\0') return 1;
+  }
+}
+
 static int is_identifier(const char *s) {
   if (!(isalpha((unsigned char)s[0]) || s[0] == '_')) return 0;
   for (const char *p = s + 1; *p; p++)
@@ -149,10 +161,23 @@ static muskx_status want_name(sc_ctx *c, const muskx__yaml_node *n,
                               const char *what) {
   muskx_status st = want_scalar(c, n, what);
   if (st != MUSKX_OK) return st;
-  if (!is_identifier(n->text))
+  if (!is_identifier(n->text)) {
+    /* "zoledronic acid", "romosozumab-aqqg": the name with '_' for its
+       blanks and hyphens, when that is one */
+    char alt[128];
+    size_t len = strlen(n->text);
+    if (len < sizeof alt) {
+      for (size_t i = 0; i <= len; i++)
+        alt[i] = n->text[i] == ' ' || n->text[i] == '-' ? '_' : n->text[i];
+      if (is_identifier(alt))
+        return fail(c, n, MUSKX_EMODEL,
+                    "%s must be a name ([A-Za-z_][A-Za-z0-9_.]*), got '%s': "
+                    "write '%s'", what, n->text, alt);
+    }
     return fail(c, n, MUSKX_EMODEL,
                 "%s must be a name ([A-Za-z_][A-Za-z0-9_.]*), got '%s'", what,
                 n->text);
+  }
   return MUSKX_OK;
 }
 
@@ -195,9 +220,17 @@ static muskx_status get_quantity(sc_ctx *c, const muskx__yaml_node *n,
   size_t ul = strlen(end);
   while (ul > 0 && end[ul - 1] == ' ') ul--;
   for (size_t i = 0; i < ul; i++)
-    if (!(isalpha((unsigned char)end[i]) || (unsigned char)end[i] >= 0x80))
+    if (!(isalpha((unsigned char)end[i]) || (unsigned char)end[i] >= 0x80)) {
+      /* "210 mg/month": a rate, where one administration is meant */
+      if (end[i] == '/' && strcmp(what, "drug dose") == 0)
+        return fail(c, n, MUSKX_EMODEL,
+                    "drug dose is the amount of one administration, got "
+                    "'%s': write it per dose ('%.*s') and how often with "
+                    "'every:' (e.g. every: 1 month)", n->text,
+                    (int)(end + i - n->text), n->text);
       return fail(c, n, MUSKX_EMODEL, "%s has a malformed unit in '%s'", what,
                   n->text);
+    }
   if (ul >= usize)
     return fail(c, n, MUSKX_EMODEL, "%s has an unknown unit in '%s'", what,
                 n->text);
@@ -292,9 +325,25 @@ static muskx_status need_phase(sc_ctx *c, const muskx__yaml_node *n,
   muskx_status st = want_name(c, n, "a phase");
   if (st != MUSKX_OK) return st;
   int p = find_phase(c->sc, n->text);
-  if (p < 0)
-    return fail(c, n, MUSKX_EMODEL, "no phase named '%s' in this scenario",
-                n->text);
+  if (p < 0) {
+    /* the phases, for a name guessed from the mission ('landing') */
+    char list[400];
+    size_t used = 0;
+    list[0] = '\0';
+    for (int i = 0; i < c->sc->nphases; i++) {
+      int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                       c->sc->phases[i].name);
+      if (w < 0 || (size_t)w >= sizeof list - used) {
+        snprintf(list + (used < sizeof list - 4 ? used : sizeof list - 4), 4,
+                 "...");
+        break;
+      }
+      used += (size_t)w;
+    }
+    return fail(c, n, MUSKX_EMODEL,
+                "no phase named '%s' in this scenario (its phases: %s)",
+                n->text, list);
+  }
   *index = p;
   return MUSKX_OK;
 }
@@ -307,6 +356,10 @@ static muskx_status get_when(sc_ctx *c, const muskx__yaml_node *n,
   if (st != MUSKX_OK) return st;
   if (isalpha((unsigned char)n->text[0]) || n->text[0] == '_') {
     int p;
+    if (!is_identifier(n->text)) /* "day 30" */
+      return fail(c, n, MUSKX_EMODEL,
+                  "%s is a phase name or a time (a number, then its unit, "
+                  "as in '30 d'), got '%s'", what, n->text);
     if ((st = need_phase(c, n, &p)) != MUSKX_OK) return st;
     *out = at_end ? c->sc->phases[p].end : c->sc->phases[p].start;
     return MUSKX_OK;
@@ -448,6 +501,15 @@ static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
                   muskx_model_id(c->sc->model), s->keys[i]->text);
     if ((st = get_number(c, s->items[i], "a 'set' value", &v)) != MUSKX_OK)
       return st;
+    /* a parameter's min/max, checked here too, where the value is
+       written (muskx_scenario_apply() would say it without a place) */
+    int p = muskx_model_find(c->sc->model, MUSKX_PARAMETER, s->keys[i]->text);
+    if (p >= 0 && (v < c->sc->model->params[p].min ||
+                   v > c->sc->model->params[p].max))
+      return fail(c, s->items[i], MUSKX_EINVAL,
+                  "value %g for parameter '%s' is outside its range [%g, %g]",
+                  v, s->keys[i]->text, c->sc->model->params[p].min,
+                  c->sc->model->params[p].max);
     if (add_set(c->sc, s->keys[i]->text, v) != MUSKX_OK) return nomem(c);
   }
   return MUSKX_OK;
@@ -919,10 +981,25 @@ static muskx_status add_report(sc_ctx *c, const muskx__yaml_node *name,
     col += muskx_model_count(m, MUSKX_SPECIES);
   } else {
     col = muskx_model_find(m, MUSKX_SPECIES, name->text);
-    if (col < 0)
+    if (col < 0) {
+      /* 'bmd_spine_pct': the one output written so in another case */
+      const char *near = NULL;
+      int nnear = 0;
+      for (int i = 0; i < muskx_model_count(m, MUSKX_OUTPUT); i++) {
+        const char *o = muskx_model_name_at(m, MUSKX_OUTPUT, i);
+        if (o != NULL && same_ignoring_case(o, name->text)) {
+          near = o;
+          nnear++;
+        }
+      }
+      if (nnear == 1)
+        return fail(c, name, MUSKX_ENOTFOUND,
+                    "model '%s' has no output or species '%s': did you mean "
+                    "'%s'?", muskx_model_id(m), name->text, near);
       return fail(c, name, MUSKX_ENOTFOUND,
                   "model '%s' has no output or species '%s'", muskx_model_id(m),
                   name->text);
+    }
   }
   for (int i = 0; i < sc->nreports; i++)
     if (strcmp(sc->reports[i].name, name->text) == 0)

@@ -70,9 +70,62 @@ static const char *route_name(const void *a, int i) {
   return ((const muskx__agent *)a)->routes[i].route;
 }
 
+/* a and b equal but for the case of ASCII letters (not the locale's). */
+static int same_ignoring_case(const char *a, const char *b) {
+  for (;; a++, b++) {
+    unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+    if (x >= 'A' && x <= 'Z') x = (unsigned char)(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = (unsigned char)(y - 'A' + 'a');
+    if (x != y) return 0;
+    if (x == '\0') return 1;
+  }
+}
+
+/* The agent named name; else the one agent whose name differs from it
+   only in case ("Denosumab"); NULL when none is, or two are. */
 static const muskx__agent *find_agent(const muskx_model *m, const char *name) {
   for (int i = 0; i < m->nagents; i++)
     if (strcmp(m->agents[i].name, name) == 0) return &m->agents[i];
+  const muskx__agent *which = NULL;
+  for (int i = 0; i < m->nagents; i++)
+    if (same_ignoring_case(m->agents[i].name, name)) {
+      if (which != NULL) return NULL;
+      which = &m->agents[i];
+    }
+  return which;
+}
+
+/* The route a clinical spelling means, in any case: SC, s.c., SQ, subq,
+   subcut, subcutaneous; IV, i.v., intravenous; IM, i.m., intramuscular;
+   PO, p.o., per os, by mouth, oral. NULL for anything else. A route is
+   matched as written first, so a model may still declare any of these
+   as a route of its own. */
+static const char *route_alias(const char *text) {
+  static const struct {
+    const char *alias, *route;
+  } aliases[] = {{"sc", "sc"},          {"s.c.", "sc"},
+                 {"sq", "sc"},          {"subq", "sc"},
+                 {"subcut", "sc"},      {"subcutaneous", "sc"},
+                 {"iv", "iv"},          {"i.v.", "iv"},
+                 {"intravenous", "iv"}, {"im", "im"},
+                 {"i.m.", "im"},        {"intramuscular", "im"},
+                 {"oral", "oral"},      {"po", "oral"},
+                 {"p.o.", "oral"},      {"per os", "oral"},
+                 {"by mouth", "oral"}};
+  for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+    if (same_ignoring_case(aliases[i].alias, text)) return aliases[i].route;
+  return NULL;
+}
+
+/* Agent a's route written text: as written, else the route its clinical
+   spelling means (route_alias); NULL when neither is declared. */
+static const muskx__agent_route *agent_route(const muskx__agent *a,
+                                             const char *text) {
+  for (int i = 0; i < a->nroutes; i++)
+    if (strcmp(a->routes[i].route, text) == 0) return &a->routes[i];
+  const char *alias = route_alias(text);
+  for (int i = 0; alias != NULL && i < a->nroutes; i++)
+    if (strcmp(a->routes[i].route, alias) == 0) return &a->routes[i];
   return NULL;
 }
 
@@ -177,8 +230,7 @@ static muskx_status via_agent(const muskx_model *m, const char *file,
                   "which with 'route:'", a->name, m->id, list);
     r = &a->routes[0];
   } else {
-    for (int i = 0; i < a->nroutes; i++)
-      if (strcmp(a->routes[i].route, route->text) == 0) r = &a->routes[i];
+    r = agent_route(a, route->text);
     if (r == NULL)
       return fail(err, file, route, MUSKX_EMODEL,
                   "model '%s' declares no route '%s' for agent '%s' (its "
@@ -226,13 +278,14 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
   const char *suffix = "depot";
   if (route != NULL) {
     int ok = 0;
+    const char *alias = route_alias(route->text);
     for (size_t i = 0; i < sizeof legacy / sizeof legacy[0]; i++)
-      if (strcmp(legacy[i].route, route->text) == 0) {
+      if (strcmp(legacy[i].route, route->text) == 0 ||
+          (alias != NULL && strcmp(legacy[i].route, alias) == 0)) {
         suffix = legacy[i].suffix;
         ok = 1;
       }
-    for (int i = 0; a != NULL && i < a->nroutes; i++)
-      if (strcmp(a->routes[i].route, route->text) == 0) ok = 1;
+    if (a != NULL && agent_route(a, route->text) != NULL) ok = 1;
     if (!ok)
       return fail(err, file, route, MUSKX_EMODEL,
                   "unknown route '%s' (expected sc, im, iv or oral%s)",
@@ -264,7 +317,7 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
     if (sp < 0)
       return fail(err, file, agent, MUSKX_ENOTFOUND,
                   "model '%s' knows no agent '%s' (%s) and has no species "
-                  "'%s', the default target of a %s dose; name one with "
+                  "'%s', the default target of an agent's %s dose; name one with "
                   "'target:'", m->id, agent->text, known, tname,
                   route ? route->text : "sc");
   }

@@ -16,6 +16,9 @@
  * recovery phase and b the shown baseline, the first time after it at
  * which y is back to b + (y_e - b)/2, interpolated linearly between the
  * two samples around the crossing, in days after the end of the phase.
+ * A change within round-off of none (change_floor) has no half recovery:
+ * after a steady baseline phase, CTX_pct's 4e-14 % "change" was reported
+ * recovered in 0 d, and a flat placebo arm's in 193 d.
  */
 #include <math.h>
 #include <string.h>
@@ -67,6 +70,25 @@ static void extremes(const double *t, const double *y, size_t n, double lo,
 
 /* Index of the last sample at or before t, or -1 when the run stopped
    before reaching t. */
+/* The largest change of shown series y (baseline b, raw value x0 at
+   t = 0) that is round-off, not a change: 1e-9 of the column's scale,
+   the largest of its excursion from b, |x0| and, for a percentage (shown
+   as a percent change, or an output named *_pct, already one), 100 %.
+   Round-off is some 1e-14 of these; a real change is far above 1e-9. */
+static double change_floor(const double *y, size_t n, double b, double x0,
+                           int percent) {
+  double scale = percent ? 100.0 : 0.0;
+  if (isfinite(x0) && fabs(x0) > scale) scale = fabs(x0);
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(y[i]) && fabs(y[i] - b) > scale) scale = fabs(y[i] - b);
+  return 1e-9 * scale;
+}
+
+static int ends_with_pct(const char *name) {
+  size_t n = strlen(name);
+  return n >= 4 && strcmp(name + n - 4, "_pct") == 0;
+}
+
 static long sample_at(const double *times, size_t n, double t) {
   double eps = 1e-9 * (fabs(t) + 1);
   if (n == 0 || times[n - 1] < t - eps) return -1;
@@ -129,7 +151,10 @@ muskx_status muskx_summary_compute(const muskx_scenario *sc,
     if (k >= 0) {
       double b = y[0], d = y[k] - b, te = times[k];
       s->loss[c] = d;
-      if (d != 0 && isfinite(d)) {
+      int percent = how == MUSKX_SHOW_PCT_CHANGE ||
+                    ends_with_pct(sc->reports[c].name);
+      if (isfinite(d) &&
+          fabs(d) > change_floor(y, nrows, b, x0, percent)) {
         /* q = remaining fraction of the deviation; half recovered at
            q = 1/2. */
         double qprev = 1.0, tprev = te;

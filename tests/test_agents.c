@@ -77,8 +77,9 @@ START_TEST(an_imported_agent_keeps_its_name_and_gets_prefixed_depot_and_f) {
 }
 END_TEST
 
-START_TEST(short_form_doses_are_dose_times_bioavailability_times_unit_factor) {
-  muskx_scenario *sc = tu_load_scenario(SCN("agents_short.yaml"));
+/* The six doses of agents_short.yaml, by hand from agents_pk.yaml. */
+static void check_short_form_doses(const char *file) {
+  muskx_scenario *sc = tu_load_scenario(file);
   const muskx_model *m = muskx_scenario_model(sc);
   muskx_sim *sim = tu_sim(m);
   TU_OK(sim, muskx_scenario_apply(sc, sim));
@@ -106,6 +107,20 @@ START_TEST(short_form_doses_are_dose_times_bioavailability_times_unit_factor) {
   }
   muskx_sim_free(sim);
   muskx_scenario_free(sc);
+}
+
+START_TEST(short_form_doses_are_dose_times_bioavailability_times_unit_factor) {
+  check_short_form_doses(SCN("agents_short.yaml"));
+}
+END_TEST
+
+/* The same six doses with the agent names in other cases and the routes
+   in clinical spellings (SC, I.V., PO, intramuscular, per os,
+   Subcutaneous): each was refused before ("declares no route 'SC'"). A
+   spelling the agent lacks is still refused with its routes
+   (tests/bad_scenarios/51_route_alias_the_agent_lacks.yaml). */
+START_TEST(clinical_route_spellings_and_agent_case_make_the_same_doses) {
+  check_short_form_doses(SCN("agents_spellings.yaml"));
 }
 END_TEST
 
@@ -258,6 +273,7 @@ int main(void) {
   tcase_add_test(tc, the_model_declares_its_agents_with_unit_factors_from_the_units);
   tcase_add_test(tc, an_imported_agent_keeps_its_name_and_gets_prefixed_depot_and_f);
   tcase_add_test(tc, short_form_doses_are_dose_times_bioavailability_times_unit_factor);
+  tcase_add_test(tc, clinical_route_spellings_and_agent_case_make_the_same_doses);
   tcase_add_test(tc, a_dose_at_the_edge_of_the_range_keeps_its_amount);
   tcase_add_test(tc, short_and_long_form_give_the_analytic_trajectory);
   tcase_add_test(tc, a_set_of_the_outer_f_reaches_an_imported_agent_through_its_binding);

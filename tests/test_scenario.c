@@ -313,6 +313,53 @@ START_TEST(the_summary_agrees_with_the_time_course) {
 }
 END_TEST
 
+/*
+ * A change within round-off of none has no half recovery (summary.c,
+ * change_floor): after a steady baseline phase a *_pct output read 4e-14
+ * and was "half recovered in 0 d". Rows made here, on unload.yaml's
+ * columns (B_pct shown as it is, a percentage; B as its percent change)
+ * and phases (recovery from the end of flight, day 50): B_pct is d at day
+ * 50 and decays as d exp(-(t - 50)/10) after it, half back at 10 ln 2 d;
+ * B is 2 (1 + d/100) likewise. The floor is 1e-9 of 100 %: 1e-7.
+ */
+static double synthetic_half(muskx_scenario *sc, double d, int col) {
+  enum { N = 151 };
+  double t[N], v[2 * N];
+  for (int i = 0; i < N; i++) {
+    double y = i < 50 ? 0 : d * exp(-(i - 50) / 10.0);
+    t[i] = i;
+    v[2 * i] = y;                   /* B_pct */
+    v[2 * i + 1] = 2 * (1 + y / 100); /* B */
+  }
+  muskx_summary *s = NULL;
+  ck_assert_int_eq(muskx_summary_compute(sc, t, v, N, &s), MUSKX_OK);
+  double half = muskx_summary_get(s, MUSKX_SUMMARY_HALF_RECOVERY, col, -1);
+  double loss = muskx_summary_get(s, MUSKX_SUMMARY_LOSS, col, -1);
+  ck_assert(isfinite(loss)); /* the change itself is always reported */
+  muskx_summary_free(s);
+  return half;
+}
+
+START_TEST(a_round_off_change_has_no_half_recovery) {
+  muskx_scenario *sc = tu_load_scenario(SCN("unload.yaml"));
+  /* linear interpolation between days: the crossing of 1/2 on
+     exp(-x/10) between x = 6 and 7 */
+  double q6 = exp(-0.6), q7 = exp(-0.7);
+  double want = 6 + (q6 - 0.5) / (q6 - q7);
+  ck_assert_double_eq_tol(want, 10 * log(2), 0.01);
+  for (int col = 0; col < 2; col++) {
+    /* round-off (the 4.4e-14 % of CTX_pct) and just under the floor */
+    ck_assert(isnan(synthetic_half(sc, 4.4e-14, col)));
+    ck_assert(isnan(synthetic_half(sc, -5e-8, col)));
+    /* just over it, and real changes, are timed as before */
+    ck_assert_double_eq_tol(synthetic_half(sc, -2e-7, col), want, 1e-6);
+    ck_assert_double_eq_tol(synthetic_half(sc, 3.5, col), want, 1e-9);
+    ck_assert_double_eq_tol(synthetic_half(sc, -60, col), want, 1e-9);
+  }
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(a_run_cut_short_gives_nan_for_the_phases_it_did_not_reach) {
   muskx_scenario *sc = tu_load_scenario(SCN("unload.yaml"));
   tu_scenario_run r = tu_run_scenario(sc);
@@ -490,6 +537,7 @@ int main(void) {
   tcase_add_test(tc, start_defaults_keeps_the_initial_values);
   tcase_add_test(tc, the_summary_agrees_with_the_time_course);
   tcase_add_test(tc, a_run_cut_short_gives_nan_for_the_phases_it_did_not_reach);
+  tcase_add_test(tc, a_round_off_change_has_no_half_recovery);
   tcase_add_test(tc, scenario_set_overrides_a_value_before_the_steady_state);
   tcase_add_test(tc, apply_refuses_a_simulation_of_another_model);
   suite_add_tcase(s, tc);

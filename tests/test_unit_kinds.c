@@ -58,6 +58,18 @@ START_TEST(dose_units_outside_the_table_are_read) {
   close_to(muskx__dose_convert("fmol", "pmol", 0), 1e-3);
   close_to(muskx__dose_convert("mole", "nmol", 0), 1e9);
   close_to(muskx__dose_convert("\xc2\xb5g", "ng", 0), 1000);
+  /* the Greek mu (U+03BC) too, as muskx-scenario(5) lists it: 20 μg of
+     teriparatide is 0.02 mg, and 3 μmol is 3000 nmol */
+  close_to(muskx__dose_convert("\xce\xbcg", "mg", 0), 1e-3);
+  close_to(muskx__dose_convert("\xce\xbcg", "ug", 0), 1);
+  close_to(muskx__dose_convert("\xce\xbcmol", "nmol", 0), 1000);
+  ck_assert(muskx__dose_unit("\xce\xbcg", 3, &f) == 1e-6 &&
+            f == MUSKX__DOSE_MASS);
+  ck_assert(muskx__dose_unit("\xce\xbcmol", 5, &f) == 1e-6 &&
+            f == MUSKX__DOSE_AMOUNT);
+  /* and no other Greek letter: nu-g is not a dose */
+  ck_assert(muskx__dose_unit("\xce\xbdg", 3, &f) == 0 &&
+            f == MUSKX__DOSE_NONE);
   /* 500 g/mol: 1 mg is 2 umol, 1 kg is 2 mol */
   close_to(muskx__dose_convert("mg", "umol", 500), 2);
   close_to(muskx__dose_convert("kg", "mol", 500), 2);

@@ -110,15 +110,42 @@ def load(path, allow_path=None, l2_initial_trigger=None):
         ...                 allow_path="models") as m:
         ...     r = m.simulate(t_end=365, dt=1, inputs={"loading": 0})
     """
+    if l2_initial_trigger is not None:
+        from . import _data
+        found, root = _data.find(path, "model")
+        if found is not None:
+            path, allow_path = found, _data.with_root(allow_path, root)
+        return loads(sbml_to_yaml(path, l2_initial_trigger),
+                     name=os.fsdecode(path), allow_path=allow_path)
+    return Model(_load_handle(path, allow_path))
+
+
+def _load_handle(path, allow_path=None):
+    """The C handle of the model file at path (or a shipped model's
+    name), as load() opens it."""
     from . import _data
     found, root = _data.find(path, "model")
     if found is not None:   # a shipped model by name: load("spaceflight")
         path, allow_path = found, _data.with_root(allow_path, root)
-    if l2_initial_trigger is not None:
-        return loads(sbml_to_yaml(path, l2_initial_trigger),
-                     name=os.fsdecode(path), allow_path=allow_path)
-    return Model(_open(lib.muskx_model_load_file_with, allow_path,
-                       os.fsencode(path)))
+    return _open(lib.muskx_model_load_file_with, allow_path,
+                 os.fsencode(path))
+
+
+def _handle_ptr(handle, cls, how, internal=False):
+    """The C pointer a constructor was given: the ctypes.c_void_p of a
+    loader (or, internal, an int address the library returned). Anything
+    else (a name, a number) would be read as an address by ctypes and
+    crash the interpreter: TypeError, naming the loader to use (how)."""
+    if isinstance(handle, ctypes.c_void_p):
+        ptr = handle.value
+    elif internal and isinstance(handle, int):
+        ptr = handle
+    else:
+        raise TypeError("muskx.%s() takes a path (str or os.PathLike); "
+                        "got %s: use %s" % (cls, type(handle).__name__, how))
+    if not ptr:
+        raise TypeError("muskx.%s(): a null handle; use %s" % (cls, how))
+    return ptr
 
 
 def loads(text_, name=None, allow_path=None):
@@ -363,7 +390,8 @@ def _agents(ptr):
 class Model:
     """A loaded and compiled model (immutable, thread-safe).
 
-    Create one with muskx.load(path) or muskx.loads(text). Attributes
+    Create one with muskx.load(path) (or muskx.Model(path, allow_path=...),
+    the same) or muskx.loads(text). Attributes
     (read-only):
 
       id, name, time_unit, source   model.id, model.name, the time unit
@@ -393,10 +421,15 @@ class Model:
     every run creates its own simulation state.
     """
 
-    def __init__(self, handle, _borrowed=None):
-        # Private: use muskx.load() / muskx.loads(). _borrowed: a handle
+    def __init__(self, handle, _borrowed=None, *, allow_path=None):
+        # muskx.Model(path) is muskx.load(path); otherwise private: the
+        # handle muskx.load() / muskx.loads() opened. _borrowed: a handle
         # object of the owner (a scenario) when the model is not ours.
-        ptr = handle.value if isinstance(handle, ctypes.c_void_p) else handle
+        if _borrowed is None and isinstance(handle, (str, os.PathLike)):
+            handle = _load_handle(handle, allow_path)
+        ptr = _handle_ptr(handle, "Model",
+                          "muskx.load(path) or muskx.loads(text)",
+                          internal=_borrowed is not None)
         if _borrowed is None:
             self._h = _Handle(ptr)
             self._finalizer = weakref.finalize(self, self._h.close)

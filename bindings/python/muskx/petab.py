@@ -22,7 +22,7 @@ import os
 from . import _lib
 from ._lib import lib, text, status_name
 from .errors import error_class
-from .model import _Handle, _ptr, _open
+from .model import _Handle, _ptr, _open, _handle_ptr
 from .result import new_buffer, from_sequence
 
 __all__ = ["Problem", "SCALES"]
@@ -31,7 +31,8 @@ SCALES = ["lin", "log", "log10"]
 
 
 class Problem:
-    """A loaded PEtab problem; create it with Problem.from_petab(path).
+    """A loaded PEtab problem; create it with Problem.from_petab(path)
+    (or Problem(path), the same).
 
     Attributes (read-only): parameter_ids, scales ("lin", "log" or
     "log10" per estimated parameter), lower, upper, nominal (on the
@@ -42,10 +43,17 @@ class Problem:
     simulations_table(theta), close().
     """
 
-    def __init__(self, handle, source):
-        self._h = _Handle(handle, free=lib.muskx_petab_free, what="problem")
+    def __init__(self, handle, source=None):
+        # muskx.Problem(path) is Problem.from_petab(path); otherwise the
+        # handle from_petab() opened.
+        if isinstance(handle, (str, os.PathLike)):
+            source = os.fspath(handle)
+            handle = _open(lib.muskx_petab_load_with, None,
+                           os.fsencode(handle))
+        ptr = _handle_ptr(handle, "Problem",
+                          "muskx.Problem.from_petab(path)")
+        self._h = _Handle(ptr, free=lib.muskx_petab_free, what="problem")
         self.source = source
-        ptr = handle.value if isinstance(handle, ctypes.c_void_p) else handle
         n = lib.muskx_petab_nparams(ptr)
         self.parameter_ids = [text(lib.muskx_petab_param_id(ptr, k))
                               for k in range(n)]

@@ -1,10 +1,10 @@
 """scenario.py -- scenarios (muskx-scenario(5)): a model, a timeline of
 phases with input values, countermeasures and the columns to report.
 
-    sc = muskx.load_scenario("scenarios/iss_6mo.yaml")
+    sc = muskx.load_scenario("scenarios/iss_exercise.yaml")   # or muskx.Scenario(path)
     run = sc.run()                       # a ScenarioResult (a Result)
     run["BMD_wb_pct"], run.summary["BMD_wb_pct"]["loss"]
-    run = muskx.run_scenario("scenarios/iss_6mo.yaml", set={"w_res": 0.5})
+    run = muskx.run_scenario("scenarios/iss_exercise.yaml", set={"w_res": 0.5})
     print(muskx.compare("a.yaml", "b.yaml"))
 
 A Scenario owns its C handle and the model it loaded (sc.model, a Model
@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from . import _lib
 from ._lib import lib, text, encode, status_name
 from .errors import NameNotFoundError, error_class, MuskxError
-from .model import Model, _Handle, _Sim, _ptr, _number, _open
+from .model import Model, _Handle, _Sim, _ptr, _number, _open, _handle_ptr
 from .result import Result, numpy, new_buffer
 
 __all__ = ["Scenario", "ScenarioResult", "Comparison", "load_scenario",
@@ -41,12 +41,18 @@ def load_scenario(path, allow_path=None):
     position when the model is at fault), ModelFileError when a file
     cannot be read.
     """
+    return Scenario(_load_handle(path, allow_path))
+
+
+def _load_handle(path, allow_path=None):
+    """The C handle of the scenario file at path (or a shipped scenario's
+    name), as load_scenario() opens it."""
     from . import _data
     found, root = _data.find(path, "scenario")
     if found is not None:   # a shipped scenario by name: "iss_exercise"
         path, allow_path = found, _data.with_root(allow_path, root)
-    return Scenario(_open(lib.muskx_scenario_load_file_with, allow_path,
-                          os.fsencode(path)))
+    return _open(lib.muskx_scenario_load_file_with, allow_path,
+                 os.fsencode(path))
 
 
 def run_scenario(path_or_scenario, set=None, allow_path=None):
@@ -90,7 +96,8 @@ class _Borrowed:
 
 
 class Scenario:
-    """A loaded scenario. Create one with muskx.load_scenario(path).
+    """A loaded scenario. Create one with muskx.load_scenario(path) or
+    muskx.Scenario(path) (the same).
 
     id, name, description, source, references   its header
     model        the Model it runs (owned by the scenario)
@@ -104,8 +111,12 @@ class Scenario:
     Methods: run(), set(name, value), close(); usable in a `with` block.
     """
 
-    def __init__(self, handle):
-        ptr = handle.value if isinstance(handle, ctypes.c_void_p) else handle
+    def __init__(self, handle, allow_path=None):
+        # muskx.Scenario(path, allow_path) is muskx.load_scenario(path,
+        # allow_path); otherwise the handle load_scenario() opened.
+        if isinstance(handle, (str, os.PathLike)):
+            handle = _load_handle(handle, allow_path)
+        ptr = _handle_ptr(handle, "Scenario", "muskx.load_scenario(path)")
         self._h = _Handle(ptr, lib.muskx_scenario_free, what="scenario")
         self._finalizer = weakref.finalize(self, self._h.close)
         self._rw = threading.Condition()

@@ -12,7 +12,7 @@ import os
 import tempfile
 import unittest
 
-from support import muskx, model_path, WRMSMixin
+from support import muskx, model_path, WRMSMixin, REPO as HERE_REPO
 
 numpy = muskx.result.numpy
 
@@ -411,3 +411,50 @@ odes: {x: u, y: -y}
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ConstructorsTakePaths(unittest.TestCase):
+    """muskx.Model(path), muskx.Scenario(path) and muskx.Problem(path), as
+    other packages spell loading, crashed the interpreter (the path was
+    read as a C address). They now load, as muskx.load(),
+    muskx.load_scenario() and Problem.from_petab() do, and anything else
+    is a TypeError naming the loader."""
+
+    SCENARIO = os.path.join(HERE_REPO, "tests", "scenarios", "basic.yaml")
+    MODELS = os.path.join(HERE_REPO, "tests", "models")
+
+    def test_model_from_a_path_is_load(self):
+        import pathlib
+        path = model_path("decay.yaml")
+        for arg in (path, pathlib.Path(path)):
+            a, b = muskx.Model(arg), muskx.load(path)
+            self.assertEqual(a.id, b.id)
+            self.assertEqual(a.species, b.species)
+            ra = a.simulate(t_end=3, dt=1)
+            rb = b.simulate(t_end=3, dt=1)
+            self.assertEqual(list(ra[a.species[0]]), list(rb[b.species[0]]))
+
+    def test_scenario_from_a_path_is_load_scenario(self):
+        a = muskx.Scenario(self.SCENARIO, allow_path=self.MODELS)
+        b = muskx.load_scenario(self.SCENARIO, allow_path=self.MODELS)
+        self.assertEqual((a.id, a.phases, a.columns),
+                         (b.id, b.phases, b.columns))
+        ra, rb = a.run(), b.run()
+        for c in a.columns:
+            self.assertEqual(list(ra[c]), list(rb[c]))
+
+    def test_a_bad_file_is_a_model_error(self):
+        for cls in (muskx.Model, muskx.Scenario, muskx.Problem):
+            with self.assertRaises(muskx.ModelFileError):
+                cls(os.path.join(HERE_REPO, "no-such-file.yaml"))
+
+    def test_other_arguments_are_a_type_error_not_a_crash(self):
+        import ctypes
+        for cls, loader in ((muskx.Model, "muskx.load"),
+                            (muskx.Scenario, "muskx.load_scenario"),
+                            (muskx.Problem, "from_petab")):
+            for bad in (5, 0, True, None, b"decay.yaml", 1.5,
+                        ctypes.c_void_p()):
+                with self.assertRaises(TypeError) as cm:
+                    cls(bad)
+                self.assertIn(loader, str(cm.exception))
