@@ -524,6 +524,20 @@ void muskx__sim_eval(muskx_sim *s, const muskx__prog *prog, double t,
   run_prog(s, prog);
 }
 
+int muskx__sim_eval_rhs_to(muskx_sim *s, double t, const double *y,
+                           double *dy) {
+  const muskx__program *p = s->p;
+  if (s->native == NULL || s->native->rhs_dy == NULL || p->ndelays > 0)
+    return 0;
+  double *R = s->R;
+  R[p->reg_time] = t;
+  for (int i = 0; i < s->m->ninputs; i++)
+    R[p->reg_input0 + i] = s->in_a[i] + s->in_b[i] * t;
+  memcpy(R + p->reg_state0, y, (size_t)s->m->nspecies * sizeof *y);
+  s->native->rhs_dy(R, s->native_cache, dy);
+  return 1;
+}
+
 muskx_status muskx_sim_eval_rhs(muskx_sim *s, double t, const double *y,
                                 double *dydt, double *jac) {
   if (s == NULL || y == NULL || dydt == NULL) return MUSKX_EINVAL;

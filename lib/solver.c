@@ -74,11 +74,13 @@ static int rhs_cb(sunrealtype t, N_Vector y, N_Vector ydot, void *ud) {
   muskx_sim *s = ud;
   const muskx__prog *rhs = &s->p->rhs;
   if (newton_overflows(s, t)) return -1;
-  muskx__sim_eval(s, rhs, t, N_VGetArrayPointer(y));
   double *dy = N_VGetArrayPointer(ydot);
-  const double *R = s->R;
   int bad = -1;
-  for (int32_t i = 0; i < rhs->nresults; i++) dy[i] = R[rhs->results[i]];
+  if (!muskx__sim_eval_rhs_to(s, t, N_VGetArrayPointer(y), dy)) {
+    muskx__sim_eval(s, rhs, t, N_VGetArrayPointer(y));
+    const double *R = s->R;
+    for (int32_t i = 0; i < rhs->nresults; i++) dy[i] = R[rhs->results[i]];
+  }
   /* the first non-finite derivative, looked for only when there is one */
   if (muskx__any_nonfinite(dy, rhs->nresults))
     for (int32_t i = 0; i < rhs->nresults && bad < 0; i++)

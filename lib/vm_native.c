@@ -272,6 +272,23 @@ static int function(sbuf *b, const muskx__program *p, const char *name,
   return 0;
 }
 
+/* muskx_native_rhs_dy(R, C, dy): muskx_native_rhs, then dy[i] = result i
+   (from R or C, where function() left it: the same value) as straight
+   code, one load and one store each. slot is function()'s for rhs. */
+static int results_to(sbuf *b, const muskx__prog *pr, const int32_t *slot) {
+  put(b, "void muskx_native_rhs_dy(double *restrict R,double *restrict C,"
+         "double *restrict dy){\nmuskx_native_rhs(R,C);\n");
+  for (int32_t i = 0; i < pr->nresults; i++) {
+    int32_t r = pr->results[i];
+    if (slot[r] >= 0)
+      put(b, "dy[%d]=C[%d];\n", (int)i, (int)slot[r]);
+    else
+      put(b, "dy[%d]=R[%d];\n", (int)i, (int)r);
+  }
+  put(b, "}\n");
+  return 0;
+}
+
 char *muskx__native_source(const muskx__program *p, const muskx__prog *kept,
                            int32_t *ncache) {
   sbuf b = {NULL, 0, 0, 0};
@@ -288,6 +305,7 @@ char *muskx__native_source(const muskx__program *p, const muskx__prog *kept,
           "static inline uint64_t bits(double x){uint64_t u;"
           "memcpy(&u,&x,sizeof u);return u;}\n" MUSKX__POW_SOURCE);
   if (slot == NULL || function(&b, p, "rhs", &p->rhs, slot, &c0) != 0 ||
+      results_to(&b, &p->rhs, slot) != 0 ||
       function(&b, p, "jac", &p->jac, slot, &c0) != 0 ||
       (kept != NULL && function(&b, p, "out", kept, slot, &c0) != 0))
     b.oom = 1;
@@ -589,7 +607,8 @@ muskx__native *muskx__native_build_timed(const muskx__program *p,
     say(msg, size, "out of memory generating native code");
     return NULL;
   }
-  const char *syms[] = {"muskx_native_rhs", "muskx_native_jac",
+  const char *syms[] = {"muskx_native_rhs", "muskx_native_rhs_dy",
+                        "muskx_native_jac",
                         kept != NULL ? "muskx_native_out" : NULL, NULL};
   void *h = muskx__native_object(text, syms, cc, cache_dir, timeout_ms, msg,
                                  size);
@@ -604,6 +623,8 @@ muskx__native *muskx__native_build_timed(const muskx__program *p,
   n->handle = h;
   void *r = dlsym(h, "muskx_native_rhs"), *j = dlsym(h, "muskx_native_jac");
   memcpy(&n->rhs, &r, sizeof r); /* POSIX: object to function pointer */
+  void *rd = dlsym(h, "muskx_native_rhs_dy");
+  memcpy(&n->rhs_dy, &rd, sizeof rd);
   memcpy(&n->jac, &j, sizeof j);
   if (kept != NULL) {
     void *o = dlsym(h, "muskx_native_out");
