@@ -94,6 +94,14 @@ struct muskx_sim {
   int cvode_ready;    /* CVodeInit done */
   int32_t *klu_map;   /* per Jacobian entry: position in the KLU matrix */
   int32_t *klu_colptr, *klu_rowind; int32_t klu_nnz;
+  /* KLU's linear system (solver.c, linsys_klu): per column the position
+     of its diagonal entry in the pattern (n), CVODE's saved Jacobian as
+     values in that pattern (klu_nnz), and whether they are set */
+  int32_t *klu_diag;
+  double *jsaved;
+  int jsaved_ok;
+  int klu_cvode_linsys; /* 1: CVODE's own cvLsLinSys instead (tests: the
+                           reference linsys_klu is checked against) */
   /* SPGMR (MUSKX_LS_SPGMR): the Jacobian's values in the order of
      p->jac (jac_nnz), its diagonal and 1 / (1 - gamma J_ii), n each */
   double *it_jval, *it_jdiag, *it_pinv;
@@ -371,6 +379,13 @@ void muskx__dae_free(muskx_sim *s);
 SUNMatrix muskx__sparse_matrix_new(sunindextype rows, sunindextype cols,
                                    sunindextype nnz, int type,
                                    SUNContext ctx);
+/* ax = I + c J for a CSC pattern holding every diagonal entry: ax[i] =
+   c jx[i] for i < nnz, then ax[diag[j]] = 1 + ax[diag[j]] for j < n --
+   what SUNMatCopy of J into A and then SUNMatScaleAddI(c, A) leave in
+   A's values, bit for bit (solver.c's linsys_klu). */
+void muskx__sparse_identity_minus(double c, const double *restrict jx,
+                                  int32_t nnz, const int32_t *diag, int n,
+                                  double *restrict ax);
 /* sunmatrix_dense_fast.c: SUNDenseMatrix() whose zero, copy,
    scale-add-identity and clone are the library's optimised, bit-identical
    copies. */
