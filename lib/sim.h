@@ -52,6 +52,10 @@ struct muskx_sim {
      it (an ensemble for its workers' sims); NULL: the VM runs them */
   const struct muskx__native *native;
   double *native_cache; /* its per-simulation cache (vm_native.h) */
+  int native_checked;   /* the rhs's cached part was checked against the
+                           parameters since they last could change
+                           (muskx__sim_eval_rhs_to; cleared at a run's
+                           start and by muskx__events_fire_due) */
   int native_out;       /* out_keep is native->kept: run native->out */
 
   /* settings (survive runs; muskx_sim_reset restores defaults) */

@@ -730,6 +730,9 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   if (!s->autonomous) muskx__sim_inputs_at(s, t);
   if ((st = muskx__events_schedule(s, t)) != MUSKX_OK) goto done;
   if ((st = setup_cvode(s, t)) != MUSKX_OK) goto done;
+  /* the parameters may have changed since the last run (sim.c,
+     muskx__sim_eval_rhs_to; events.c clears it again at every stop) */
+  s->native_checked = 0;
   double *y = N_VGetArrayPointer(s->y);
   y[0] = 0.0; /* the placeholder state when there are no species */
   memcpy(y, y0, (size_t)n * sizeof *y);

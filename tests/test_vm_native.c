@@ -87,13 +87,14 @@ static void opcodes_agree(const char *cc) {
   ck_assert(nat->out != NULL);
   ck_assert_int_eq(nat->kept.ncode, p.jac.ncode);
   ck_assert_int_gt(nat->ncache, 3); /* something was hoisted */
-  ck_assert(nat->rhs_dy != NULL);
+  ck_assert(nat->rhs_dy != NULL && nat->rhs_dy_cached != NULL);
   double *cache = calloc((size_t)nat->ncache + 1, sizeof *cache);
   double *cache2 = calloc((size_t)nat->ncache + 1, sizeof *cache2);
   ck_assert_ptr_nonnull(cache);
   ck_assert_ptr_nonnull(cache2);
   srand(19);
-  double a[NREGS], b[NREGS], r2[NREGS], dy[NOUT + 3];
+  double a[NREGS], b[NREGS], r2[NREGS], r3[NREGS], dy[NOUT + 3],
+      dy3[NOUT + 3];
   for (int trial = 0; trial < 400; trial++) {
     /* the constants stay; parameters change in some trials only, so
        that the cache is both reused and found stale */
@@ -115,10 +116,16 @@ static void opcodes_agree(const char *cc) {
     const muskx__prog *progs[3] = {&p.rhs, &p.jac, &p.jac};
     muskx__native_fn fns[3] = {nat->rhs, nat->jac, nat->out};
     for (int k = 0; k < 3; k++) {
-      if (k == 0) { /* the rhs into dy, on a copy with a cache of its own */
+      if (k == 0) { /* the rhs into dy, on a copy with a cache of its own;
+                       then without the parameter check on that cache,
+                       which the call before has just brought up to date */
         memcpy(r2, b, sizeof r2);
-        for (int i = 0; i < NOUT + 3; i++) dy[i] = -99.0;
+        memcpy(r3, b, sizeof r3);
+        for (int i = 0; i < NOUT + 3; i++) dy[i] = dy3[i] = -99.0;
         nat->rhs_dy(r2, cache2, dy);
+        nat->rhs_dy_cached(r3, cache2, dy3);
+        ck_assert(memcmp(dy, dy3, sizeof dy) == 0);
+        ck_assert(memcmp(r2, r3, sizeof r2) == 0);
       }
       muskx__vm_run(progs[k], a);
       fns[k](b, cache);
