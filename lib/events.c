@@ -251,6 +251,11 @@ static muskx_status skip_inert(muskx_sim *s, int e, double t) {
 muskx_status muskx__events_fire_due(muskx_sim *s, double t, double *y, int *changed) {
   const muskx_model *m = s->m;
   muskx_status st;
+  /* events and parameter steps may set parameters: the native rhs checks
+     its cached part against them again at its next call (sim.c,
+     muskx__sim_eval_rhs_to) -- whether or not they report a change, as
+     -0.0 for +0.0 is none to them but is one to the cache's bits */
+  s->native_checked = 0;
   if (s->autonomous) return MUSKX_OK;
   if (s->npsteps > 0) {
     int ps = muskx__param_steps_apply(s, t);

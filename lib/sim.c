@@ -484,6 +484,7 @@ muskx_status muskx__sim_set_native(muskx_sim *s, const muskx__native *n) {
   muskx__free(s->native_cache);
   s->native_cache = c;
   s->native = n;
+  s->native_checked = 0;
   if (s->LS != NULL) muskx__klu_ls_set_gen(s->LS, n != NULL ? n->klu : NULL);
   /* the kept outputs too, when they are the very program n compiled */
   const muskx__prog *k = n != NULL ? &n->kept : NULL, *o = &s->out_keep;
@@ -522,6 +523,31 @@ void muskx__sim_eval(muskx_sim *s, const muskx__prog *prog, double t,
   if (y != NULL)
     memcpy(R + p->reg_state0, y, (size_t)s->m->nspecies * sizeof *y);
   run_prog(s, prog);
+}
+
+int muskx__sim_eval_rhs_to(muskx_sim *s, double t, const double *y,
+                           double *dy) {
+  const muskx__program *p = s->p;
+  if (s->native == NULL || s->native->rhs_dy == NULL || p->ndelays > 0)
+    return 0;
+  double *R = s->R;
+  R[p->reg_time] = t;
+  for (int i = 0; i < s->m->ninputs; i++)
+    R[p->reg_input0 + i] = s->in_a[i] + s->in_b[i] * t;
+  memcpy(R + p->reg_state0, y, (size_t)s->m->nspecies * sizeof *y);
+  /* During a run parameters change only where events fire (events,
+     phases, doses, parameter steps: muskx__events_fire_due, which clears
+     native_checked, as the run's start does; the API acts between runs),
+     so after one checked call the cached part stays valid until then, and
+     the other calls skip comparing the parameters it read (346 on the ISS
+     crew model, 2 % of a member's instructions). */
+  if (s->native_checked) {
+    s->native->rhs_dy_cached(R, s->native_cache, dy);
+  } else {
+    s->native->rhs_dy(R, s->native_cache, dy);
+    s->native_checked = 1;
+  }
+  return 1;
 }
 
 muskx_status muskx_sim_eval_rhs(muskx_sim *s, double t, const double *y,

@@ -52,6 +52,10 @@ struct muskx_sim {
      it (an ensemble for its workers' sims); NULL: the VM runs them */
   const struct muskx__native *native;
   double *native_cache; /* its per-simulation cache (vm_native.h) */
+  int native_checked;   /* the rhs's cached part was checked against the
+                           parameters since they last could change
+                           (muskx__sim_eval_rhs_to; cleared at a run's
+                           start and by muskx__events_fire_due) */
   int native_out;       /* out_keep is native->kept: run native->out */
 
   /* settings (survive runs; muskx_sim_reset restores defaults) */
@@ -94,6 +98,14 @@ struct muskx_sim {
   int cvode_ready;    /* CVodeInit done */
   int32_t *klu_map;   /* per Jacobian entry: position in the KLU matrix */
   int32_t *klu_colptr, *klu_rowind; int32_t klu_nnz;
+  /* KLU's linear system (solver.c, linsys_klu): per column the position
+     of its diagonal entry in the pattern (n), CVODE's saved Jacobian as
+     values in that pattern (klu_nnz), and whether they are set */
+  int32_t *klu_diag;
+  double *jsaved;
+  int jsaved_ok;
+  int klu_cvode_linsys; /* 1: CVODE's own cvLsLinSys instead (tests: the
+                           reference linsys_klu is checked against) */
   /* SPGMR (MUSKX_LS_SPGMR): the Jacobian's values in the order of
      p->jac (jac_nnz), its diagonal and 1 / (1 - gamma J_ii), n each */
   double *it_jval, *it_jdiag, *it_pinv;
@@ -249,6 +261,12 @@ muskx_status muskx__events_find_inert(muskx_sim *s);
 /* Evaluates only `which` (n output indices) at sample times from now on
    (see out_keep); n < 0 returns to every output. MUSKX_OK or ENOMEM. */
 muskx_status muskx__sim_keep_outputs(muskx_sim *s, const int *which, int n);
+/* The right-hand side at (t, y) into dy (the rhs program's results in
+   order, as muskx__sim_eval and a gather of them give, bit for bit) by
+   the native code's muskx_native_rhs_dy; 0 (nothing done) without native
+   code or for a model with delays, 1 when done. */
+int muskx__sim_eval_rhs_to(muskx_sim *s, double t, const double *y,
+                           double *dy);
 /* Evaluates program p at (t, y) with the current parameters/inputs. */
 void muskx__sim_eval(muskx_sim *s, const muskx__prog *p, double t,
                      const double *y);
@@ -365,6 +383,13 @@ void muskx__dae_free(muskx_sim *s);
 SUNMatrix muskx__sparse_matrix_new(sunindextype rows, sunindextype cols,
                                    sunindextype nnz, int type,
                                    SUNContext ctx);
+/* ax = I + c J for a CSC pattern holding every diagonal entry: ax[i] =
+   c jx[i] for i < nnz, then ax[diag[j]] = 1 + ax[diag[j]] for j < n --
+   what SUNMatCopy of J into A and then SUNMatScaleAddI(c, A) leave in
+   A's values, bit for bit (solver.c's linsys_klu). */
+void muskx__sparse_identity_minus(double c, const double *restrict jx,
+                                  int32_t nnz, const int32_t *diag, int n,
+                                  double *restrict ax);
 /* sunmatrix_dense_fast.c: SUNDenseMatrix() whose zero, copy,
    scale-add-identity and clone are the library's optimised, bit-identical
    copies. */

@@ -74,11 +74,13 @@ static int rhs_cb(sunrealtype t, N_Vector y, N_Vector ydot, void *ud) {
   muskx_sim *s = ud;
   const muskx__prog *rhs = &s->p->rhs;
   if (newton_overflows(s, t)) return -1;
-  muskx__sim_eval(s, rhs, t, N_VGetArrayPointer(y));
   double *dy = N_VGetArrayPointer(ydot);
-  const double *R = s->R;
   int bad = -1;
-  for (int32_t i = 0; i < rhs->nresults; i++) dy[i] = R[rhs->results[i]];
+  if (!muskx__sim_eval_rhs_to(s, t, N_VGetArrayPointer(y), dy)) {
+    muskx__sim_eval(s, rhs, t, N_VGetArrayPointer(y));
+    const double *R = s->R;
+    for (int32_t i = 0; i < rhs->nresults; i++) dy[i] = R[rhs->results[i]];
+  }
   /* the first non-finite derivative, looked for only when there is one */
   if (muskx__any_nonfinite(dy, rhs->nresults))
     for (int32_t i = 0; i < rhs->nresults && bad < 0; i++)
@@ -140,6 +142,43 @@ static int jac_sparse_cb(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J,
     data[s->klu_map[k]] = v;
   }
   return newton_overflows(s, t) ? -1 : 0;
+}
+
+/* A = I - gamma J for KLU, CVODE's linear system function
+   (CVodeSetLinSysFn) in place of its own cvLsLinSys, which keeps the last
+   Jacobian as a second sparse matrix: when the Jacobian is still good
+   (jok), SUNMatCopy copies it into A -- values, row indices and column
+   pointers -- and SUNMatScaleAddI scales it in a second pass, searching
+   each column for its diagonal. Here A's pattern is always the KLU
+   pattern (jac_sparse_cb writes it; every column holds its diagonal, so
+   SUNMatScaleAddI never changes it and no other operation writes A's
+   indices), so the saved Jacobian is its values only, and A's values
+   are c J in one pass, then 1 + (c J_jj) at the known diagonal positions,
+   c = -gamma: the operations of SUNMatCopy and sunmatrix_fast.c's
+   scale_add_identity, in the same order, so A is the same bit for bit
+   (tests/test_solver_linsys.c). A new Jacobian goes as in cvLsLinSys:
+   SUNMatZero, the Jacobian, its copy, SUNMatScaleAddI. CVODE counts the
+   Jacobians (nje) from jcur as before. */
+static int linsys_klu(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix A,
+                      sunbooleantype jok, sunbooleantype *jcur,
+                      sunrealtype gamma, void *ud, N_Vector t1, N_Vector t2,
+                      N_Vector t3) {
+  muskx_sim *s = ud;
+  int32_t nnz = s->klu_nnz;
+  double *ax = SUNSparseMatrix_Data(A);
+  if (jok && s->jsaved_ok) {
+    *jcur = SUNFALSE;
+    muskx__sparse_identity_minus(-gamma, s->jsaved, nnz, s->klu_diag,
+                                 s->m->nspecies, ax);
+    return 0;
+  }
+  *jcur = SUNTRUE;
+  if (SUNMatZero(A) != SUNMAT_SUCCESS) return -1;
+  int rc = jac_sparse_cb(t, y, fy, A, ud, t1, t2, t3);
+  if (rc != 0) return rc; /* the saved Jacobian stays the last good one */
+  memcpy(s->jsaved, ax, (size_t)nnz * sizeof *ax);
+  s->jsaved_ok = 1;
+  return SUNMatScaleAddI(-gamma, A) == SUNMAT_SUCCESS ? 0 : -1;
 }
 
 /* SPGMR (MUSKX_LS_SPGMR): GMRES on I - gamma J with the exact Jacobian's
@@ -264,8 +303,12 @@ void muskx__solver_free(muskx_sim *s) {
   muskx__free(s->klu_map);
   muskx__free(s->klu_colptr);
   muskx__free(s->klu_rowind);
+  muskx__free(s->klu_diag);
+  muskx__free(s->jsaved);
   s->klu_map = NULL;
-  s->klu_colptr = s->klu_rowind = NULL;
+  s->klu_colptr = s->klu_rowind = s->klu_diag = NULL;
+  s->jsaved = NULL;
+  s->jsaved_ok = 0;
   muskx__free(s->it_jval);
   muskx__free(s->it_jdiag);
   muskx__free(s->it_pinv);
@@ -282,7 +325,12 @@ static int build_klu_pattern(muskx_sim *s) {
   s->klu_colptr = muskx__calloc((size_t)n + 1, sizeof(int32_t));
   s->klu_rowind = muskx__calloc(cap + 1, sizeof(int32_t));
   s->klu_map = muskx__calloc((size_t)p->jac_nnz + 1, sizeof(int32_t));
-  if (!s->klu_colptr || !s->klu_rowind || !s->klu_map) return -1;
+  s->klu_diag = muskx__calloc((size_t)n + 1, sizeof(int32_t));
+  s->jsaved = muskx__calloc(cap + 1, sizeof(double));
+  s->jsaved_ok = 0;
+  if (!s->klu_colptr || !s->klu_rowind || !s->klu_map || !s->klu_diag ||
+      !s->jsaved)
+    return -1;
   int32_t pos = 0;
   for (int j = 0; j < n; j++) {
     s->klu_colptr[j] = pos;
@@ -290,13 +338,17 @@ static int build_klu_pattern(muskx_sim *s) {
     for (int32_t k = p->jac_colptr[j]; k < p->jac_colptr[j + 1]; k++) {
       int32_t r = p->jac_rowind[k];
       if (!diag_done && r >= j) {
+        s->klu_diag[j] = pos;
         if (r > j) s->klu_rowind[pos++] = j;
         diag_done = 1;
       }
       s->klu_map[k] = pos;
       s->klu_rowind[pos++] = r;
     }
-    if (!diag_done) s->klu_rowind[pos++] = j;
+    if (!diag_done) {
+      s->klu_diag[j] = pos;
+      s->klu_rowind[pos++] = j;
+    }
   }
   s->klu_colptr[n] = pos;
   s->klu_nnz = pos;
@@ -376,8 +428,12 @@ static muskx_status attach_direct(muskx_sim *s, muskx_linear_solver ls, int n) {
     return muskx__sim_err(s, MUSKX_ENOMEM, "cannot create linear solver");
   if (CVodeSetLinearSolver(s->cvode, s->LS, s->A) != CV_SUCCESS ||
       CVodeSetJacFn(s->cvode, ls == MUSKX_LS_KLU ? jac_sparse_cb : jac_dense_cb) !=
-          CV_SUCCESS)
+          CV_SUCCESS ||
+      /* after CVodeSetJacFn, which restores CVODE's own */
+      (ls == MUSKX_LS_KLU && !s->klu_cvode_linsys &&
+       CVodeSetLinSysFn(s->cvode, linsys_klu) != CV_SUCCESS))
     return muskx__sim_err(s, MUSKX_ESOLVER, "cannot attach linear solver");
+  s->jsaved_ok = 0;
   return MUSKX_OK;
 }
 
@@ -674,6 +730,9 @@ muskx_status muskx__solver_run(muskx_sim *s, const double *y0,
   if (!s->autonomous) muskx__sim_inputs_at(s, t);
   if ((st = muskx__events_schedule(s, t)) != MUSKX_OK) goto done;
   if ((st = setup_cvode(s, t)) != MUSKX_OK) goto done;
+  /* the parameters may have changed since the last run (sim.c,
+     muskx__sim_eval_rhs_to; events.c clears it again at every stop) */
+  s->native_checked = 0;
   double *y = N_VGetArrayPointer(s->y);
   y[0] = 0.0; /* the placeholder state when there are no species */
   memcpy(y, y0, (size_t)n * sizeof *y);

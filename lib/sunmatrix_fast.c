@@ -83,6 +83,22 @@ WIDE static int scale_add_identity(sunrealtype c, SUNMatrix A) {
   return SUNMAT_SUCCESS;
 }
 
+/* (static: a target_clones function with external linkage would be
+   exported through its ifunc, scripts/check-exports.sh) */
+WIDE static void identity_minus(double c, const double *restrict jx,
+                                int32_t nnz, const int32_t *diag, int n,
+                                double *restrict ax) {
+  /* scale_add_identity's two passes on a copy of jx, without the copy */
+  for (int32_t i = 0; i < nnz; i++) ax[i] = c * jx[i];
+  for (int j = 0; j < n; j++) ax[diag[j]] = 1.0 + ax[diag[j]];
+}
+
+void muskx__sparse_identity_minus(double c, const double *restrict jx,
+                                  int32_t nnz, const int32_t *diag, int n,
+                                  double *restrict ax) {
+  identity_minus(c, jx, nnz, diag, n, ax);
+}
+
 static SUNMatrix clone(SUNMatrix A) {
   return muskx__sparse_matrix_new(SM_ROWS_S(A), SM_COLUMNS_S(A), SM_NNZ_S(A),
                                   SM_SPARSETYPE_S(A), A->sunctx);

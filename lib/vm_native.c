@@ -245,6 +245,17 @@ static int function(sbuf *b, const muskx__program *p, const char *name,
     if (slot[pr->code[i].a] == 0) slot[pr->code[i].a] = next++;
   int nhc = chunks(b, &w, name, "h", pr, 1);
   int nc = chunks(b, &w, name, "", pr, 0);
+  /* NAME_body: the part computed at every call, the cached part as it
+     is (muskx_native_rhs_dy_cached runs it without the check) */
+  put(b, "static void %s_body(double *restrict R,double *restrict C){\n",
+      name);
+  for (int k = 0; k < nc; k++) put(b, "%s_%d(R,C);\n", name, k);
+  /* results computed into C go back where the caller reads them */
+  for (int32_t i = 0; i < pr->nresults; i++)
+    if (slot[pr->results[i]] >= 0)
+      put(b, "R[%d]=C[%d];\n", (int)pr->results[i],
+          (int)slot[pr->results[i]]);
+  put(b, "}\n");
   put(b, "void muskx_native_%s(double *restrict R,double *restrict C){\n",
       name);
   if (nh > 0) {
@@ -259,16 +270,32 @@ static int function(sbuf *b, const muskx__program *p, const char *name,
       put(b, "S[%d]=R[%d];\n", (int)k, (int)dep[k]);
     put(b, "C[%d]=1.0;\n}\n", (int)*c0);
   }
-  for (int k = 0; k < nc; k++) put(b, "%s_%d(R,C);\n", name, k);
-  /* results computed into C go back where the caller reads them */
-  for (int32_t i = 0; i < pr->nresults; i++)
-    if (slot[pr->results[i]] >= 0)
-      put(b, "R[%d]=C[%d];\n", (int)pr->results[i],
-          (int)slot[pr->results[i]]);
-  put(b, "}\n");
+  put(b, "%s_body(R,C);\n}\n", name);
   *c0 = next;
   muskx__free(dep);
   muskx__free(seen);
+  return 0;
+}
+
+/* muskx_native_rhs_dy(R, C, dy): muskx_native_rhs, then dy[i] = result i
+   (from R or C, where function() left it: the same value) as straight
+   code, one load and one store each. slot is function()'s for rhs. */
+static int results_to(sbuf *b, const muskx__prog *pr, const int32_t *slot) {
+  /* muskx_native_rhs_dy_cached(R, C, dy): the same with rhs_body, i.e.
+     the cached part as it is, not checked against the parameters */
+  for (int cached = 0; cached <= 1; cached++) {
+    put(b, "void muskx_native_rhs_dy%s(double *restrict R,double *restrict "
+           "C,double *restrict dy){\n%s(R,C);\n", cached ? "_cached" : "",
+        cached ? "rhs_body" : "muskx_native_rhs");
+    for (int32_t i = 0; i < pr->nresults; i++) {
+      int32_t r = pr->results[i];
+      if (slot[r] >= 0)
+        put(b, "dy[%d]=C[%d];\n", (int)i, (int)slot[r]);
+      else
+        put(b, "dy[%d]=R[%d];\n", (int)i, (int)r);
+    }
+    put(b, "}\n");
+  }
   return 0;
 }
 
@@ -288,6 +315,7 @@ char *muskx__native_source(const muskx__program *p, const muskx__prog *kept,
           "static inline uint64_t bits(double x){uint64_t u;"
           "memcpy(&u,&x,sizeof u);return u;}\n" MUSKX__POW_SOURCE);
   if (slot == NULL || function(&b, p, "rhs", &p->rhs, slot, &c0) != 0 ||
+      results_to(&b, &p->rhs, slot) != 0 ||
       function(&b, p, "jac", &p->jac, slot, &c0) != 0 ||
       (kept != NULL && function(&b, p, "out", kept, slot, &c0) != 0))
     b.oom = 1;
@@ -589,7 +617,8 @@ muskx__native *muskx__native_build_timed(const muskx__program *p,
     say(msg, size, "out of memory generating native code");
     return NULL;
   }
-  const char *syms[] = {"muskx_native_rhs", "muskx_native_jac",
+  const char *syms[] = {"muskx_native_rhs", "muskx_native_rhs_dy",
+                        "muskx_native_rhs_dy_cached", "muskx_native_jac",
                         kept != NULL ? "muskx_native_out" : NULL, NULL};
   void *h = muskx__native_object(text, syms, cc, cache_dir, timeout_ms, msg,
                                  size);
@@ -604,6 +633,10 @@ muskx__native *muskx__native_build_timed(const muskx__program *p,
   n->handle = h;
   void *r = dlsym(h, "muskx_native_rhs"), *j = dlsym(h, "muskx_native_jac");
   memcpy(&n->rhs, &r, sizeof r); /* POSIX: object to function pointer */
+  void *rd = dlsym(h, "muskx_native_rhs_dy");
+  memcpy(&n->rhs_dy, &rd, sizeof rd);
+  void *rc = dlsym(h, "muskx_native_rhs_dy_cached");
+  memcpy(&n->rhs_dy_cached, &rc, sizeof rc);
   memcpy(&n->jac, &j, sizeof j);
   if (kept != NULL) {
     void *o = dlsym(h, "muskx_native_out");

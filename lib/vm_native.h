@@ -18,11 +18,22 @@
    read parameters only, recomputed when a parameter they read changes. */
 typedef void (*muskx__native_fn)(double *R, double *C);
 
+/* Runs program->rhs as muskx__native_fn does, then writes its results in
+   order to dy (dy[i] = the value of results[i], bit for bit): the
+   right-hand side CVODE reads, without a gather loop over results. */
+typedef void (*muskx__native_rhs_fn)(double *R, double *C, double *dy);
+
 /* Loaded native code of one model; immutable once built, shareable by
    threads. */
 typedef struct muskx__native {
   void *handle;           /* dlopen handle */
   muskx__native_fn rhs;   /* runs program->rhs over a register file */
+  muskx__native_rhs_fn rhs_dy; /* the same, and its results into dy */
+  muskx__native_rhs_fn rhs_dy_cached; /* rhs_dy without comparing the
+                             parameters its cached part read with theirs
+                             at the last check: only where none can have
+                             changed since a call of rhs or rhs_dy on the
+                             same C (sim.c, muskx__sim_eval_rhs_to) */
   muskx__native_fn jac;   /* runs program->jac */
   muskx__native_fn out;   /* runs a copy of `kept` (below), or NULL */
   muskx__prog kept;       /* that program (a sim's kept outputs, see

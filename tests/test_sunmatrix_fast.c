@@ -67,6 +67,47 @@ START_TEST(scale_add_identity_is_sundials_bit_for_bit) {
 }
 END_TEST
 
+/* muskx__sparse_identity_minus (solver.c's linsys_klu) leaves in A's
+   values what SUNDIALS' own SUNMatCopy_Sparse of J into A and then
+   SUNMatScaleAddI_Sparse(c, A) leave, bit for bit; and I + c J entry by
+   entry (the diagonal 1 + c J_jj, off it c J_ij). */
+START_TEST(identity_minus_is_sundials_copy_then_scale_add_identity) {
+  ck_assert_int_eq(SUNContext_Create(NULL, &ctx), 0);
+  const double cs[] = {-0.37, -1.0, 0.0, -1e-9, -123.456, 2.5};
+  for (unsigned seed = 1; seed <= 20; seed++)
+    for (size_t k = 0; k < sizeof cs / sizeof *cs; k++) {
+      SUNMatrix J = SUNSparseMatrix(N, N, N * N, CSC_MAT, ctx);
+      SUNMatrix ref = SUNSparseMatrix(N, N, N * N, CSC_MAT, ctx);
+      fill(J, seed, 0);
+      fill(ref, seed + 100, 0); /* other values: the copy overwrites */
+      ck_assert_int_eq(SUNMatCopy_Sparse(J, ref), SUNMAT_SUCCESS);
+      ck_assert_int_eq(SUNMatScaleAddI_Sparse(cs[k], ref), SUNMAT_SUCCESS);
+      const sunindextype *cp = SM_INDEXPTRS_S(J), *ri = SM_INDEXVALS_S(J);
+      const sunrealtype *jx = SM_DATA_S(J);
+      int32_t nnz = (int32_t)cp[N], diag[N];
+      for (int j = 0; j < N; j++) {
+        diag[j] = -1;
+        for (sunindextype i = cp[j]; i < cp[j + 1]; i++)
+          if (ri[i] == j) diag[j] = (int32_t)i;
+        ck_assert_int_ge(diag[j], 0);
+      }
+      double ax[N * N];
+      for (int i = 0; i < N * N; i++) ax[i] = -7.0;
+      muskx__sparse_identity_minus(cs[k], jx, nnz, diag, N, ax);
+      ck_assert(memcmp(ax, SM_DATA_S(ref), (size_t)nnz * sizeof *ax) == 0);
+      ck_assert(ax[nnz] == -7.0); /* nothing written past the pattern */
+      for (int j = 0; j < N; j++)
+        for (sunindextype i = cp[j]; i < cp[j + 1]; i++) {
+          double want = ri[i] == j ? 1.0 + cs[k] * jx[i] : cs[k] * jx[i];
+          ck_assert(ax[i] == want);
+        }
+      SUNMatDestroy(J);
+      SUNMatDestroy(ref);
+    }
+  SUNContext_Free(&ctx);
+}
+END_TEST
+
 START_TEST(copy_zero_and_clone_are_sundials_bit_for_bit) {
   ck_assert_int_eq(SUNContext_Create(NULL, &ctx), 0);
   for (unsigned seed = 1; seed <= 20; seed++) {
@@ -102,6 +143,7 @@ static Suite *suite(void) {
   TCase *tc = tcase_create("bit_identical");
   tcase_add_test(tc, scale_add_identity_is_sundials_bit_for_bit);
   tcase_add_test(tc, copy_zero_and_clone_are_sundials_bit_for_bit);
+  tcase_add_test(tc, identity_minus_is_sundials_copy_then_scale_add_identity);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -64,13 +64,20 @@ static void program_of_every_opcode(muskx__program *p, muskx__instr *code) {
 /* The VM and the native code of compiler cc on random register files. */
 static void opcodes_agree(const char *cc) {
   static muskx__instr code[NOUT];
-  static int32_t results[NOUT];
+  static int32_t results[NOUT], rhs_results[NOUT + 3];
   muskx__program p;
   char msg[512] = "";
   program_of_every_opcode(&p, code);
   for (int i = 0; i < NOUT; i++) results[i] = NIN + i;
-  p.rhs.results = results;
-  p.rhs.nresults = NOUT;
+  /* rhs: every register a result, in reverse order (hoisted and not
+     mixed), and a constant, a parameter and an input as results too
+     (muskx_native_rhs_dy writes them all into dy) */
+  for (int i = 0; i < NOUT; i++) rhs_results[i] = NIN + NOUT - 1 - i;
+  rhs_results[NOUT] = 1;
+  rhs_results[NOUT + 1] = 6;
+  rhs_results[NOUT + 2] = 12;
+  p.rhs.results = rhs_results;
+  p.rhs.nresults = NOUT + 3;
   p.jac.results = results + MUSKX__OP_COUNT;
   p.jac.nresults = MUSKX__OP_COUNT;
   /* the jac program also as a third, `kept` one (the kept outputs) */
@@ -80,10 +87,14 @@ static void opcodes_agree(const char *cc) {
   ck_assert(nat->out != NULL);
   ck_assert_int_eq(nat->kept.ncode, p.jac.ncode);
   ck_assert_int_gt(nat->ncache, 3); /* something was hoisted */
+  ck_assert(nat->rhs_dy != NULL && nat->rhs_dy_cached != NULL);
   double *cache = calloc((size_t)nat->ncache + 1, sizeof *cache);
+  double *cache2 = calloc((size_t)nat->ncache + 1, sizeof *cache2);
   ck_assert_ptr_nonnull(cache);
+  ck_assert_ptr_nonnull(cache2);
   srand(19);
-  double a[NREGS], b[NREGS];
+  double a[NREGS], b[NREGS], r2[NREGS], r3[NREGS], dy[NOUT + 3],
+      dy3[NOUT + 3];
   for (int trial = 0; trial < 400; trial++) {
     /* the constants stay; parameters change in some trials only, so
        that the cache is both reused and found stale */
@@ -105,8 +116,31 @@ static void opcodes_agree(const char *cc) {
     const muskx__prog *progs[3] = {&p.rhs, &p.jac, &p.jac};
     muskx__native_fn fns[3] = {nat->rhs, nat->jac, nat->out};
     for (int k = 0; k < 3; k++) {
+      if (k == 0) { /* the rhs into dy, on a copy with a cache of its own;
+                       then without the parameter check on that cache,
+                       which the call before has just brought up to date */
+        memcpy(r2, b, sizeof r2);
+        memcpy(r3, b, sizeof r3);
+        for (int i = 0; i < NOUT + 3; i++) dy[i] = dy3[i] = -99.0;
+        nat->rhs_dy(r2, cache2, dy);
+        nat->rhs_dy_cached(r3, cache2, dy3);
+        ck_assert(memcmp(dy, dy3, sizeof dy) == 0);
+        ck_assert(memcmp(r2, r3, sizeof r2) == 0);
+      }
       muskx__vm_run(progs[k], a);
       fns[k](b, cache);
+      for (int i = 0; k == 0 && i < NOUT + 3; i++) {
+        double v = a[rhs_results[i]];
+        TU_CHECK_MSG(memcmp(&dy[i], &v, sizeof v) == 0 ||
+                         (isnan(dy[i]) && isnan(v)),
+                     "%s, trial %d: dy[%d] %.17g, VM result %.17g", cc,
+                     trial, i, dy[i], v);
+      }
+      for (int i = 0; k == 0 && i < NREGS; i++)
+        TU_CHECK_MSG(memcmp(&r2[i], &b[i], sizeof b[i]) == 0 ||
+                         (isnan(r2[i]) && isnan(b[i])),
+                     "%s, trial %d: register %d after rhs_dy %.17g, after "
+                     "rhs %.17g", cc, trial, i, r2[i], b[i]);
       /* rhs: every register is a result; jac: its results only */
       for (int i = 0; i < NREGS; i++)
         TU_CHECK_MSG((k >= 1 && i >= NIN &&
@@ -124,6 +158,7 @@ static void opcodes_agree(const char *cc) {
     }
   }
   free(cache);
+  free(cache2);
   muskx__native_free(nat);
 }
 
