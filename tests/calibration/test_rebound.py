@@ -8,7 +8,8 @@ where surplus = ramp(OCp - max(OCp*(x), 1 + a_pm_ocp postmenopausal)): the
 precursor pool above both its steady level at the current drive and its
 resting level, i.e. the precursors accumulated while RANKL was blocked,
 once the drive returns. spaceflight.yaml binds
-k_rbd = s_rbd (turnover_t/turnover - 1) into every bone compartment.
+k_rbd = s_rbd max(turnover_t/turnover - 1, 0) into every bone compartment
+(and, session 21 dmabstop, q_rbd = 1/c_rbd: tests/calibration/test_dmabstop.py).
 
 The module alone (turnover 1e-12/day, so bone volume does not move and
 nothing feeds back on the osteocytes; the cell equations do not depend on
@@ -32,8 +33,9 @@ k_rbd 0 and once with k_rbd 3. Checks:
   REBss    1500 d after the blockade the two runs agree again (relative 1e-5:
            the pool relaxes with tau_ocp 300 d): the surplus is spent, every steady state is unchanged
   REBbind  in the integrated model, each compartment's k_rbd equals
-           s_rbd (turnover_t/turnover - 1) computed here from the values
-           muskx info reports (0 in the compartments at turnover_t)
+           s_rbd max(turnover_t/turnover - 1, 0) computed here from the values
+           muskx info reports (0 in the compartments at turnover_t, and in
+           bone_c, whose turnover_c is above turnover_t: session 21, dmabstop)
 
 Python 3 standard library only:
   /usr/bin/python3 tests/calibration/test_rebound.py
@@ -101,12 +103,12 @@ def main():
     v = muskx_cli.info_values(MODEL, set(names))
     bad = []
     for c in COMPS:
-        want = v["s_rbd"] * (v["turnover_t"] / v[c + ".turnover"] - 1)
+        want = v["s_rbd"] * max(v["turnover_t"] / v[c + ".turnover"] - 1, 0.0)
         got = v[c + ".k_rbd"]
         if abs(got - want) > 1e-9 * max(1.0, abs(want)):
             bad.append("%s %.6g vs %.6g" % (c, got, want))
     check("REBbind", not bad and len(v) == len(names),
-          "k_rbd = s_rbd (turnover_t/turnover - 1) in all %d compartments (s_rbd %.6g; hip_c %.4g, spine_t %.4g)%s"
+          "k_rbd = s_rbd max(turnover_t/turnover - 1, 0) in all %d compartments (s_rbd %.6g; hip_c %.4g, spine_t %.4g)%s"
           % (len(COMPS), v.get("s_rbd", float("nan")), v.get("hip_c.k_rbd", float("nan")),
              v.get("spine_t.k_rbd", float("nan")), "; " + ", ".join(bad) if bad else ""))
     return muskx_cli.finish()
