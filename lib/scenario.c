@@ -199,6 +199,29 @@ static muskx_status get_number(sc_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
+static int lower_equal(const char *a, size_t n, const char *b) {
+  if (strlen(b) != n) return 0;
+  for (size_t i = 0; i < n; i++)
+    if ((a[i] >= 'A' && a[i] <= 'Z' ? a[i] - 'A' + 'a' : a[i]) != b[i])
+      return 0;
+  return 1;
+}
+
+/* Whether the n characters at u, the denominator of a unit "mg/month",
+   are a time: an optional count ("2 weeks") and a time unit, in any case
+   or a common abbreviation (wk, mo, yr, ...). Only to word a message. */
+static int per_time(const char *u, size_t n) {
+  static const char *const words[] = {
+      "d",   "day", "days", "h",      "hr",    "hrs",  "hour", "hours",
+      "wk",  "wks", "week", "weeks",  "mo",    "mos",  "month",
+      "months", "y", "yr",  "yrs",    "year",  "years", NULL};
+  while (n > 0 && (isdigit((unsigned char)*u) || *u == '.')) u++, n--;
+  while (n > 0 && *u == ' ') u++, n--;
+  for (int k = 0; words[k] != NULL; k++)
+    if (lower_equal(u, n, words[k])) return 1;
+  return 0;
+}
+
 /*
  * A quantity "NUMBER [UNIT]": the number and the unit word (may be empty),
  * for example "180 d", "6 months", "210 mg", "1.5e2". unit gets at most
@@ -221,13 +244,31 @@ static muskx_status get_quantity(sc_ctx *c, const muskx__yaml_node *n,
   while (ul > 0 && end[ul - 1] == ' ') ul--;
   for (size_t i = 0; i < ul; i++)
     if (!(isalpha((unsigned char)end[i]) || (unsigned char)end[i] >= 0x80)) {
-      /* "210 mg/month": a rate, where one administration is meant */
-      if (end[i] == '/' && strcmp(what, "drug dose") == 0)
-        return fail(c, n, MUSKX_EMODEL,
-                    "drug dose is the amount of one administration, got "
-                    "'%s': write it per dose ('%.*s') and how often with "
-                    "'every:' (e.g. every: 1 month)", n->text,
-                    (int)(end + i - n->text), n->text);
+      if (end[i] == '/' && strcmp(what, "drug dose") == 0) {
+        const char *den = end + i + 1;
+        size_t dl = ul - i - 1;
+        while (dl > 0 && *den == ' ') den++, dl--;
+        /* "210 mg/month": a rate, where one administration is meant */
+        if (per_time(den, dl))
+          return fail(c, n, MUSKX_EMODEL,
+                      "drug dose is the amount of one administration, got "
+                      "'%s': write it per dose ('%.*s') and how often with "
+                      "'every:' (e.g. every: 1 month)", n->text,
+                      (int)(end + i - n->text), n->text);
+        /* "3 mg/kg": per body weight, where one subject's amount is
+           meant (writing '3 mg' would be some 70 times too little) */
+        double w = dl == 2 && memcmp(den, "kg", 2) == 0   ? 70
+                   : dl == 1 && memcmp(den, "g", 1) == 0 ? 70000
+                                                         : 0;
+        if (w > 0)
+          return fail(c, n, MUSKX_EMODEL,
+                      "drug dose is the amount of one administration for "
+                      "one subject, got '%s', a dose per body weight: "
+                      "multiply it by the subject's weight and write the "
+                      "amount (e.g. %g %.*s x %g %.*s = %g %.*s for a 70 kg "
+                      "subject)", n->text, v, (int)ul, end, w, (int)dl, den,
+                      v * w, (int)i, end);
+      }
       return fail(c, n, MUSKX_EMODEL, "%s has a malformed unit in '%s'", what,
                   n->text);
     }
