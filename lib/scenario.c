@@ -139,8 +139,7 @@ static muskx_status want_scalar(sc_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
-/* a and b equal but for the case of ASCII letters (not the locale's). */
-static int same_ignoring_case(const char *a, const char *b) {
+int muskx__same_ignoring_case(const char *a, const char *b) {
   for (;; a++, b++) {
     unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
     if (x >= 'A' && x <= 'Z') x = (unsigned char)(x - 'A' + 'a');
@@ -199,14 +198,6 @@ static muskx_status get_number(sc_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
-static int lower_equal(const char *a, size_t n, const char *b) {
-  if (strlen(b) != n) return 0;
-  for (size_t i = 0; i < n; i++)
-    if ((a[i] >= 'A' && a[i] <= 'Z' ? a[i] - 'A' + 'a' : a[i]) != b[i])
-      return 0;
-  return 1;
-}
-
 /* Whether the n characters at u, the denominator of a unit "mg/month",
    are a time: an optional count ("2 weeks") and a time unit, in any case
    or a common abbreviation (wk, mo, yr, ...). Only to word a message. */
@@ -217,8 +208,12 @@ static int per_time(const char *u, size_t n) {
       "months", "y", "yr",  "yrs",    "year",  "years", NULL};
   while (n > 0 && (isdigit((unsigned char)*u) || *u == '.')) u++, n--;
   while (n > 0 && *u == ' ') u++, n--;
+  char w[16];
+  if (n >= sizeof w) return 0;
+  memcpy(w, u, n);
+  w[n] = '\0';
   for (int k = 0; words[k] != NULL; k++)
-    if (lower_equal(u, n, words[k])) return 1;
+    if (muskx__same_ignoring_case(w, words[k])) return 1;
   return 0;
 }
 
@@ -545,12 +540,12 @@ static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
     /* a parameter's min/max, checked here too, where the value is
        written (muskx_scenario_apply() would say it without a place) */
     int p = muskx_model_find(c->sc->model, MUSKX_PARAMETER, s->keys[i]->text);
-    if (p >= 0 && (v < c->sc->model->params[p].min ||
-                   v > c->sc->model->params[p].max))
-      return fail(c, s->items[i], MUSKX_EINVAL,
-                  "value %g for parameter '%s' is outside its range [%g, %g]",
-                  v, s->keys[i]->text, c->sc->model->params[p].min,
-                  c->sc->model->params[p].max);
+    char buf[160];
+    const char *bad =
+        p >= 0 ? muskx__sc_param_check(c->sc, p, v, buf, sizeof buf) : NULL;
+    if (bad != NULL)
+      return fail(c, s->items[i], MUSKX_EINVAL, "'set' value %g of '%s' %s",
+                  v, s->keys[i]->text, bad);
     if (add_set(c->sc, s->keys[i]->text, v) != MUSKX_OK) return nomem(c);
   }
   return MUSKX_OK;
@@ -1028,7 +1023,7 @@ static muskx_status add_report(sc_ctx *c, const muskx__yaml_node *name,
       int nnear = 0;
       for (int i = 0; i < muskx_model_count(m, MUSKX_OUTPUT); i++) {
         const char *o = muskx_model_name_at(m, MUSKX_OUTPUT, i);
-        if (o != NULL && same_ignoring_case(o, name->text)) {
+        if (o != NULL && muskx__same_ignoring_case(o, name->text)) {
           near = o;
           nnear++;
         }

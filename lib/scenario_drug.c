@@ -74,17 +74,6 @@ static const char *route_name(const void *a, int i) {
   return ((const muskx__agent *)a)->routes[i].route;
 }
 
-/* a and b equal but for the case of ASCII letters (not the locale's). */
-static int same_ignoring_case(const char *a, const char *b) {
-  for (;; a++, b++) {
-    unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
-    if (x >= 'A' && x <= 'Z') x = (unsigned char)(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = (unsigned char)(y - 'A' + 'a');
-    if (x != y) return 0;
-    if (x == '\0') return 1;
-  }
-}
-
 /* The agent named exactly name, or NULL. */
 static const muskx__agent *find_agent(const muskx_model *m, const char *name) {
   for (int i = 0; i < m->nagents; i++)
@@ -99,7 +88,7 @@ static int agents_in_case(const muskx_model *m, const char *name,
   int n = 0;
   *which = NULL;
   for (int i = 0; i < m->nagents; i++)
-    if (same_ignoring_case(m->agents[i].name, name)) {
+    if (muskx__same_ignoring_case(m->agents[i].name, name)) {
       if (n++ == 0) *which = &m->agents[i];
     }
   return n;
@@ -112,7 +101,7 @@ static void case_list(const muskx_model *m, const char *name, char *buf,
   size_t used = 0;
   buf[0] = '\0';
   for (int i = 0; i < m->nagents && used < size; i++)
-    if (same_ignoring_case(m->agents[i].name, name)) {
+    if (muskx__same_ignoring_case(m->agents[i].name, name)) {
       int w = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
                        m->agents[i].name);
       if (w < 0 || (size_t)w >= size - used) {
@@ -141,7 +130,7 @@ static const char *route_alias(const char *text) {
                  {"p.o.", "oral"},      {"per os", "oral"},
                  {"by mouth", "oral"}};
   for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-    if (same_ignoring_case(aliases[i].alias, text)) return aliases[i].route;
+    if (muskx__same_ignoring_case(aliases[i].alias, text)) return aliases[i].route;
   return NULL;
 }
 
@@ -156,7 +145,7 @@ static const muskx__agent_route *agent_route(const muskx__agent *a,
   const muskx__agent_route *c = NULL;
   int nc = 0;
   for (int i = 0; i < a->nroutes; i++)
-    if (same_ignoring_case(a->routes[i].route, text)) {
+    if (muskx__same_ignoring_case(a->routes[i].route, text)) {
       c = &a->routes[i];
       nc++;
     }

@@ -19,6 +19,7 @@
 
 #include "model.h"
 #include "muskx.h"
+#include "scenario.h"
 #include "sim.h"
 #include "testutil.h"
 
@@ -152,6 +153,21 @@ START_TEST(agent_and_route_case_fallbacks_come_after_the_exact_names) {
   }
   muskx_sim_free(sim);
   muskx_scenario_free(sc);
+}
+END_TEST
+
+/* The one case-blind comparison of scenario names (agents, routes,
+   outputs, rate units): ASCII letters only, whatever the locale; bytes
+   of 0x80 and above (UTF-8) compare as they are. */
+START_TEST(names_compare_ignoring_the_case_of_ascii_letters_only) {
+  ck_assert(muskx__same_ignoring_case("Denosumab", "denosumab"));
+  ck_assert(muskx__same_ignoring_case("S.C.", "s.c."));
+  ck_assert(muskx__same_ignoring_case("", ""));
+  ck_assert(!muskx__same_ignoring_case("sc", "sq"));
+  ck_assert(!muskx__same_ignoring_case("sc", "scx"));
+  ck_assert(!muskx__same_ignoring_case("scx", "sc"));
+  ck_assert(!muskx__same_ignoring_case("[", "{")); /* 0x5b vs 0x7b */
+  ck_assert(!muskx__same_ignoring_case("\xc3\x84", "\xc3\xa4")); /* Ä, ä */
 }
 END_TEST
 
@@ -306,6 +322,7 @@ int main(void) {
   tcase_add_test(tc, short_form_doses_are_dose_times_bioavailability_times_unit_factor);
   tcase_add_test(tc, clinical_route_spellings_and_agent_case_make_the_same_doses);
   tcase_add_test(tc, agent_and_route_case_fallbacks_come_after_the_exact_names);
+  tcase_add_test(tc, names_compare_ignoring_the_case_of_ascii_letters_only);
   tcase_add_test(tc, a_dose_at_the_edge_of_the_range_keeps_its_amount);
   tcase_add_test(tc, short_and_long_form_give_the_analytic_trajectory);
   tcase_add_test(tc, a_set_of_the_outer_f_reaches_an_imported_agent_through_its_binding);
