@@ -139,8 +139,7 @@ static muskx_status want_scalar(sc_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
-/* a and b equal but for the case of ASCII letters (not the locale's). */
-static int same_ignoring_case(const char *a, const char *b) {
+int muskx__same_ignoring_case(const char *a, const char *b) {
   for (;; a++, b++) {
     unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
     if (x >= 'A' && x <= 'Z') x = (unsigned char)(x - 'A' + 'a');
@@ -199,6 +198,25 @@ static muskx_status get_number(sc_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
+/* Whether the n characters at u, the denominator of a unit "mg/month",
+   are a time: an optional count ("2 weeks") and a time unit, in any case
+   or a common abbreviation (wk, mo, yr, ...). Only to word a message. */
+static int per_time(const char *u, size_t n) {
+  static const char *const words[] = {
+      "d",   "day", "days", "h",      "hr",    "hrs",  "hour", "hours",
+      "wk",  "wks", "week", "weeks",  "mo",    "mos",  "month",
+      "months", "y", "yr",  "yrs",    "year",  "years", NULL};
+  while (n > 0 && (isdigit((unsigned char)*u) || *u == '.')) u++, n--;
+  while (n > 0 && *u == ' ') u++, n--;
+  char w[16];
+  if (n >= sizeof w) return 0;
+  memcpy(w, u, n);
+  w[n] = '\0';
+  for (int k = 0; words[k] != NULL; k++)
+    if (muskx__same_ignoring_case(w, words[k])) return 1;
+  return 0;
+}
+
 /*
  * A quantity "NUMBER [UNIT]": the number and the unit word (may be empty),
  * for example "180 d", "6 months", "210 mg", "1.5e2". unit gets at most
@@ -221,13 +239,31 @@ static muskx_status get_quantity(sc_ctx *c, const muskx__yaml_node *n,
   while (ul > 0 && end[ul - 1] == ' ') ul--;
   for (size_t i = 0; i < ul; i++)
     if (!(isalpha((unsigned char)end[i]) || (unsigned char)end[i] >= 0x80)) {
-      /* "210 mg/month": a rate, where one administration is meant */
-      if (end[i] == '/' && strcmp(what, "drug dose") == 0)
-        return fail(c, n, MUSKX_EMODEL,
-                    "drug dose is the amount of one administration, got "
-                    "'%s': write it per dose ('%.*s') and how often with "
-                    "'every:' (e.g. every: 1 month)", n->text,
-                    (int)(end + i - n->text), n->text);
+      if (end[i] == '/' && strcmp(what, "drug dose") == 0) {
+        const char *den = end + i + 1;
+        size_t dl = ul - i - 1;
+        while (dl > 0 && *den == ' ') den++, dl--;
+        /* "210 mg/month": a rate, where one administration is meant */
+        if (per_time(den, dl))
+          return fail(c, n, MUSKX_EMODEL,
+                      "drug dose is the amount of one administration, got "
+                      "'%s': write it per dose ('%.*s') and how often with "
+                      "'every:' (e.g. every: 1 month)", n->text,
+                      (int)(end + i - n->text), n->text);
+        /* "3 mg/kg": per body weight, where one subject's amount is
+           meant (writing '3 mg' would be some 70 times too little) */
+        double w = dl == 2 && memcmp(den, "kg", 2) == 0   ? 70
+                   : dl == 1 && memcmp(den, "g", 1) == 0 ? 70000
+                                                         : 0;
+        if (w > 0)
+          return fail(c, n, MUSKX_EMODEL,
+                      "drug dose is the amount of one administration for "
+                      "one subject, got '%s', a dose per body weight: "
+                      "multiply it by the subject's weight and write the "
+                      "amount (e.g. %g %.*s x %g %.*s = %g %.*s for a 70 kg "
+                      "subject)", n->text, v, (int)ul, end, w, (int)dl, den,
+                      v * w, (int)i, end);
+      }
       return fail(c, n, MUSKX_EMODEL, "%s has a malformed unit in '%s'", what,
                   n->text);
     }
@@ -504,12 +540,12 @@ static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
     /* a parameter's min/max, checked here too, where the value is
        written (muskx_scenario_apply() would say it without a place) */
     int p = muskx_model_find(c->sc->model, MUSKX_PARAMETER, s->keys[i]->text);
-    if (p >= 0 && (v < c->sc->model->params[p].min ||
-                   v > c->sc->model->params[p].max))
-      return fail(c, s->items[i], MUSKX_EINVAL,
-                  "value %g for parameter '%s' is outside its range [%g, %g]",
-                  v, s->keys[i]->text, c->sc->model->params[p].min,
-                  c->sc->model->params[p].max);
+    char buf[160];
+    const char *bad =
+        p >= 0 ? muskx__sc_param_check(c->sc, p, v, buf, sizeof buf) : NULL;
+    if (bad != NULL)
+      return fail(c, s->items[i], MUSKX_EINVAL, "'set' value %g of '%s' %s",
+                  v, s->keys[i]->text, bad);
     if (add_set(c->sc, s->keys[i]->text, v) != MUSKX_OK) return nomem(c);
   }
   return MUSKX_OK;
@@ -987,7 +1023,7 @@ static muskx_status add_report(sc_ctx *c, const muskx__yaml_node *name,
       int nnear = 0;
       for (int i = 0; i < muskx_model_count(m, MUSKX_OUTPUT); i++) {
         const char *o = muskx_model_name_at(m, MUSKX_OUTPUT, i);
-        if (o != NULL && same_ignoring_case(o, name->text)) {
+        if (o != NULL && muskx__same_ignoring_case(o, name->text)) {
           near = o;
           nnear++;
         }

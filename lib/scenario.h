@@ -126,6 +126,10 @@ double muskx__sc_model_unit_days(const char *unit);
 /* A scenario time (days) in the model's time unit. */
 double muskx__sc_to_model_time(const muskx_scenario *sc, double days);
 
+/* a and b equal but for the case of ASCII letters (not the locale's:
+   bytes of 0x80 and above compare as they are). scenario.c */
+int muskx__same_ignoring_case(const char *a, const char *b);
+
 /* scenario_params.c: parameters driven per phase */
 /* The table of parameter param, created on first use (NULL: no memory). */
 muskx__sc_input *muskx__sc_param_table(muskx_scenario *sc, int param);

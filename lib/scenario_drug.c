@@ -15,6 +15,10 @@
  *  3. neither: the species AGENT_depot (sc, im), AGENT_central (iv) or
  *     AGENT_gut (oral), when the model has it. When it has not, the error
  *     lists the agents the model does know.
+ * An agent name in another case (Denosumab) is the agent that matches it,
+ * tried after 2 and 3: only when no agent is named exactly and the name's
+ * species of form 3 does not exist (both is refused as ambiguous, as are
+ * two agents matching).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -70,29 +74,42 @@ static const char *route_name(const void *a, int i) {
   return ((const muskx__agent *)a)->routes[i].route;
 }
 
-/* a and b equal but for the case of ASCII letters (not the locale's). */
-static int same_ignoring_case(const char *a, const char *b) {
-  for (;; a++, b++) {
-    unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
-    if (x >= 'A' && x <= 'Z') x = (unsigned char)(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = (unsigned char)(y - 'A' + 'a');
-    if (x != y) return 0;
-    if (x == '\0') return 1;
-  }
-}
-
-/* The agent named name; else the one agent whose name differs from it
-   only in case ("Denosumab"); NULL when none is, or two are. */
+/* The agent named exactly name, or NULL. */
 static const muskx__agent *find_agent(const muskx_model *m, const char *name) {
   for (int i = 0; i < m->nagents; i++)
     if (strcmp(m->agents[i].name, name) == 0) return &m->agents[i];
-  const muskx__agent *which = NULL;
+  return NULL;
+}
+
+/* How many agents' names differ from name only in case ("Denosumab");
+   the first of them in *which (NULL when none). */
+static int agents_in_case(const muskx_model *m, const char *name,
+                          const muskx__agent **which) {
+  int n = 0;
+  *which = NULL;
   for (int i = 0; i < m->nagents; i++)
-    if (same_ignoring_case(m->agents[i].name, name)) {
-      if (which != NULL) return NULL;
-      which = &m->agents[i];
+    if (muskx__same_ignoring_case(m->agents[i].name, name)) {
+      if (n++ == 0) *which = &m->agents[i];
     }
-  return which;
+  return n;
+}
+
+/* The names of the agents that differ from name only in case, for a
+   message: "a, b", cut with "..." when it does not fit. */
+static void case_list(const muskx_model *m, const char *name, char *buf,
+                      size_t size) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < m->nagents && used < size; i++)
+    if (muskx__same_ignoring_case(m->agents[i].name, name)) {
+      int w = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+                       m->agents[i].name);
+      if (w < 0 || (size_t)w >= size - used) {
+        if (size > 4) snprintf(buf + size - 4, 4, "...");
+        return;
+      }
+      used += (size_t)w;
+    }
 }
 
 /* The route a clinical spelling means, in any case: SC, s.c., SQ, subq,
@@ -113,16 +130,27 @@ static const char *route_alias(const char *text) {
                  {"p.o.", "oral"},      {"per os", "oral"},
                  {"by mouth", "oral"}};
   for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-    if (same_ignoring_case(aliases[i].alias, text)) return aliases[i].route;
+    if (muskx__same_ignoring_case(aliases[i].alias, text)) return aliases[i].route;
   return NULL;
 }
 
-/* Agent a's route written text: as written, else the route its clinical
-   spelling means (route_alias); NULL when neither is declared. */
+/* Agent a's route written text: as written; else the one route it
+   declares that differs from text only in case (a model declaring sc and
+   sq doses sq for SQ); else the route its clinical spelling means
+   (route_alias); NULL when none is declared. */
 static const muskx__agent_route *agent_route(const muskx__agent *a,
                                              const char *text) {
   for (int i = 0; i < a->nroutes; i++)
     if (strcmp(a->routes[i].route, text) == 0) return &a->routes[i];
+  const muskx__agent_route *c = NULL;
+  int nc = 0;
+  for (int i = 0; i < a->nroutes; i++)
+    if (muskx__same_ignoring_case(a->routes[i].route, text)) {
+      c = &a->routes[i];
+      nc++;
+    }
+  if (nc == 1) return c;
+  if (nc > 1) return NULL; /* "Sc" for routes "sc" and "SC": not a guess */
   const char *alias = route_alias(text);
   for (int i = 0; alias != NULL && i < a->nroutes; i++)
     if (strcmp(a->routes[i].route, alias) == 0) return &a->routes[i];
@@ -258,6 +286,22 @@ static muskx_status via_agent(const muskx_model *m, const char *file,
   return MUSKX_OK;
 }
 
+/* The suffix of the species an undeclared agent's dose goes into by
+   route text (sc and im: depot, iv: central, oral: gut; a clinical
+   spelling of one of them too); NULL for any other route. */
+static const char *legacy_suffix(const char *text) {
+  static const struct {
+    const char *route, *suffix;
+  } legacy[] = {{"sc", "depot"}, {"im", "depot"}, {"iv", "central"},
+                {"oral", "gut"}};
+  const char *alias = route_alias(text);
+  for (size_t i = 0; i < sizeof legacy / sizeof legacy[0]; i++)
+    if (strcmp(legacy[i].route, text) == 0 ||
+        (alias != NULL && strcmp(legacy[i].route, alias) == 0))
+      return legacy[i].suffix;
+  return NULL;
+}
+
 muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
                                  const muskx__yaml_node *agent,
                                  const muskx__yaml_node *route,
@@ -265,26 +309,55 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
                                  const muskx__yaml_node *dose, double value,
                                  const char *unit, muskx__sc_drug_dest *out,
                                  muskx_error *err) {
-  static const struct {
-    const char *route, *suffix;
-  } legacy[] = {{"sc", "depot"}, {"im", "depot"}, {"iv", "central"},
-                {"oral", "gut"}};
-  const muskx__agent *a = find_agent(m, agent->text);
+  const muskx__agent *a = find_agent(m, agent->text), *in_case = NULL;
+  int ncase = a == NULL ? agents_in_case(m, agent->text, &in_case) : 0;
   out->f_number = 1.0;
   out->f_param = -1;
   if (a != NULL && target == NULL)
     return via_agent(m, file, a, agent, route, dose, value, unit, out, err);
+  if (strlen(agent->text) > MUSKX__LONGEST_NAME ||
+      (target != NULL && strlen(target->text) > MUSKX__LONGEST_NAME))
+    return fail(err, file, target ? target : agent, MUSKX_ELIMIT,
+                "name longer than %d characters", MUSKX__LONGEST_NAME);
+  /* An agent in another case: only when the name is not also an
+     undeclared agent's species (AGENT_depot, ...), which it meant before
+     agents matched in any case. */
+  if (ncase > 0 && target == NULL) {
+    char tname[2 * MUSKX__LONGEST_NAME], cases[400];
+    const char *sfx = route == NULL ? "depot" : legacy_suffix(route->text);
+    int sp = -1;
+    if (sfx != NULL) {
+      snprintf(tname, sizeof tname, "%s_%s", agent->text, sfx);
+      sp = muskx_model_find(m, MUSKX_SPECIES, tname);
+    }
+    case_list(m, agent->text, cases, sizeof cases);
+    if (sp >= 0)
+      return fail(err, file, agent, MUSKX_EMODEL,
+                  "agent '%s' is ambiguous in model '%s': it is agent%s "
+                  "'%s' in another case, and '%s' is a species, the default "
+                  "target of an undeclared agent's %s dose; write the "
+                  "agent's name as the model declares it, or the species "
+                  "with 'target: %s'", agent->text, m->id,
+                  ncase > 1 ? "s" : "", cases, tname,
+                  route ? route->text : "sc", tname);
+    if (ncase > 1)
+      return fail(err, file, agent, MUSKX_EMODEL,
+                  "agent '%s' matches %d agents of model '%s' that differ "
+                  "from it only in case (%s); write the one you mean as the "
+                  "model declares it", agent->text, ncase, m->id, cases);
+    return via_agent(m, file, in_case, agent, route, dose, value, unit, out,
+                     err);
+  }
+  if (a == NULL && ncase == 1) a = in_case; /* long form: its routes */
   /* Long form or an undeclared agent: the fixed routes. */
   const char *suffix = "depot";
   if (route != NULL) {
     int ok = 0;
-    const char *alias = route_alias(route->text);
-    for (size_t i = 0; i < sizeof legacy / sizeof legacy[0]; i++)
-      if (strcmp(legacy[i].route, route->text) == 0 ||
-          (alias != NULL && strcmp(legacy[i].route, alias) == 0)) {
-        suffix = legacy[i].suffix;
-        ok = 1;
-      }
+    const char *sfx = legacy_suffix(route->text);
+    if (sfx != NULL) {
+      suffix = sfx;
+      ok = 1;
+    }
     if (a != NULL && agent_route(a, route->text) != NULL) ok = 1;
     if (!ok)
       return fail(err, file, route, MUSKX_EMODEL,
@@ -294,10 +367,6 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
   }
   char tname[2 * MUSKX__LONGEST_NAME];
   int sp;
-  if (strlen(agent->text) > MUSKX__LONGEST_NAME ||
-      (target != NULL && strlen(target->text) > MUSKX__LONGEST_NAME))
-    return fail(err, file, target ? target : agent, MUSKX_ELIMIT,
-                "name longer than %d characters", MUSKX__LONGEST_NAME);
   if (target != NULL) {
     snprintf(tname, sizeof tname, "%s", target->text);
     sp = muskx_model_find(m, MUSKX_SPECIES, tname);

@@ -528,7 +528,8 @@ void muskx__sim_eval(muskx_sim *s, const muskx__prog *prog, double t,
 int muskx__sim_eval_rhs_to(muskx_sim *s, double t, const double *y,
                            double *dy) {
   const muskx__program *p = s->p;
-  if (s->native == NULL || s->native->rhs_dy == NULL || p->ndelays > 0)
+  if (s->native == NULL || s->native->rhs_dy == NULL ||
+      s->native->rhs_dy_cached == NULL || p->ndelays > 0)
     return 0;
   double *R = s->R;
   R[p->reg_time] = t;

@@ -263,8 +263,9 @@ muskx_status muskx__events_find_inert(muskx_sim *s);
 muskx_status muskx__sim_keep_outputs(muskx_sim *s, const int *which, int n);
 /* The right-hand side at (t, y) into dy (the rhs program's results in
    order, as muskx__sim_eval and a gather of them give, bit for bit) by
-   the native code's muskx_native_rhs_dy; 0 (nothing done) without native
-   code or for a model with delays, 1 when done. */
+   the native code's muskx_native_rhs_dy (and _cached); 0 (nothing done)
+   without native code, native code lacking either, or for a model with
+   delays, 1 when done. */
 int muskx__sim_eval_rhs_to(muskx_sim *s, double t, const double *y,
                            double *dy);
 /* Evaluates program p at (t, y) with the current parameters/inputs. */

@@ -68,17 +68,17 @@ static void extremes(const double *t, const double *y, size_t n, double lo,
   }
 }
 
-/* Index of the last sample at or before t, or -1 when the run stopped
-   before reaching t. */
 /* The largest change of shown series y (baseline b, raw value x0 at
    t = 0) that is round-off, not a change: 1e-9 of the column's scale,
-   the largest of its excursion from b, |x0| and, for a percentage (shown
-   as a percent change, or an output named *_pct, already one), 100 %.
-   Round-off is some 1e-14 of these; a real change is far above 1e-9. */
+   the largest of its excursion from b and 100 % for a percentage; and,
+   unless the column is shown as a percent change, |x0| (in the units of
+   y then; a percent change is in percent whatever x0 is, and a -1 %
+   change of an output of 2e9 is a change). Round-off is some 1e-14 of
+   these; a real change is far above 1e-9. */
 static double change_floor(const double *y, size_t n, double b, double x0,
-                           int percent) {
+                           int percent, int pct_change) {
   double scale = percent ? 100.0 : 0.0;
-  if (isfinite(x0) && fabs(x0) > scale) scale = fabs(x0);
+  if (!pct_change && isfinite(x0) && fabs(x0) > scale) scale = fabs(x0);
   for (size_t i = 0; i < n; i++)
     if (isfinite(y[i]) && fabs(y[i] - b) > scale) scale = fabs(y[i] - b);
   return 1e-9 * scale;
@@ -89,6 +89,8 @@ static int ends_with_pct(const char *name) {
   return n >= 4 && strcmp(name + n - 4, "_pct") == 0;
 }
 
+/* Index of the last sample at or before t, or -1 when the run stopped
+   before reaching t. */
 static long sample_at(const double *times, size_t n, double t) {
   double eps = 1e-9 * (fabs(t) + 1);
   if (n == 0 || times[n - 1] < t - eps) return -1;
@@ -154,7 +156,8 @@ muskx_status muskx_summary_compute(const muskx_scenario *sc,
       int percent = how == MUSKX_SHOW_PCT_CHANGE ||
                     ends_with_pct(sc->reports[c].name);
       if (isfinite(d) &&
-          fabs(d) > change_floor(y, nrows, b, x0, percent)) {
+          fabs(d) > change_floor(y, nrows, b, x0, percent,
+                                 how == MUSKX_SHOW_PCT_CHANGE)) {
         /* q = remaining fraction of the deviation; half recovered at
            q = 1/2. */
         double qprev = 1.0, tprev = te;

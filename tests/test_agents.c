@@ -19,6 +19,7 @@
 
 #include "model.h"
 #include "muskx.h"
+#include "scenario.h"
 #include "sim.h"
 #include "testutil.h"
 
@@ -121,6 +122,52 @@ END_TEST
    (tests/bad_scenarios/51_route_alias_the_agent_lacks.yaml). */
 START_TEST(clinical_route_spellings_and_agent_case_make_the_same_doses) {
   check_short_form_doses(SCN("agents_spellings.yaml"));
+}
+END_TEST
+
+/* Names matched in order: the agent as declared, then an undeclared
+   agent's species (Legacy_depot), then an agent in another case (INJ),
+   whose routes are matched as declared in any case before their clinical
+   spellings (SQ is inj's route sq, not sc). Hand-computed amounts from
+   tests/models/agents_case.yaml's banner; before, SQ went to C_depot (the
+   alias sq -> sc). 'agent: Drug', both agent drug in another case and
+   the species Drug_depot, is refused as ambiguous (bad scenario 59). */
+START_TEST(agent_and_route_case_fallbacks_come_after_the_exact_names) {
+  muskx_scenario *sc = tu_load_scenario(SCN("agents_case.yaml"));
+  const muskx_model *m = muskx_scenario_model(sc);
+  muskx_sim *sim = tu_sim(m);
+  TU_OK(sim, muskx_scenario_apply(sc, sim));
+  ck_assert_int_eq(sim->ndoses, 5);
+  struct {
+    const char *species;
+    double t0, amount;
+  } want[] = {{"A_depot", 1, 10 * 0.5}, {"Legacy_depot", 2, 10},
+              {"S_depot", 3, 2},        {"S_depot", 4, 3},
+              {"C_depot", 5, 4}};
+  for (int i = 0; i < 5; i++) {
+    const muskx__dose *d = &sim->doses[i];
+    ck_assert_int_eq(d->species,
+                     muskx_model_find(m, MUSKX_SPECIES, want[i].species));
+    ck_assert_double_eq_tol(d->t0, want[i].t0, 1e-12);
+    ck_assert_double_eq_tol(d->amount, want[i].amount, 1e-12);
+  }
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+/* The one case-blind comparison of scenario names (agents, routes,
+   outputs, rate units): ASCII letters only, whatever the locale; bytes
+   of 0x80 and above (UTF-8) compare as they are. */
+START_TEST(names_compare_ignoring_the_case_of_ascii_letters_only) {
+  ck_assert(muskx__same_ignoring_case("Denosumab", "denosumab"));
+  ck_assert(muskx__same_ignoring_case("S.C.", "s.c."));
+  ck_assert(muskx__same_ignoring_case("", ""));
+  ck_assert(!muskx__same_ignoring_case("sc", "sq"));
+  ck_assert(!muskx__same_ignoring_case("sc", "scx"));
+  ck_assert(!muskx__same_ignoring_case("scx", "sc"));
+  ck_assert(!muskx__same_ignoring_case("[", "{")); /* 0x5b vs 0x7b */
+  ck_assert(!muskx__same_ignoring_case("\xc3\x84", "\xc3\xa4")); /* Ä, ä */
 }
 END_TEST
 
@@ -274,6 +321,8 @@ int main(void) {
   tcase_add_test(tc, an_imported_agent_keeps_its_name_and_gets_prefixed_depot_and_f);
   tcase_add_test(tc, short_form_doses_are_dose_times_bioavailability_times_unit_factor);
   tcase_add_test(tc, clinical_route_spellings_and_agent_case_make_the_same_doses);
+  tcase_add_test(tc, agent_and_route_case_fallbacks_come_after_the_exact_names);
+  tcase_add_test(tc, names_compare_ignoring_the_case_of_ascii_letters_only);
   tcase_add_test(tc, a_dose_at_the_edge_of_the_range_keeps_its_amount);
   tcase_add_test(tc, short_and_long_form_give_the_analytic_trajectory);
   tcase_add_test(tc, a_set_of_the_outer_f_reaches_an_imported_agent_through_its_binding);

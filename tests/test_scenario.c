@@ -320,16 +320,20 @@ END_TEST
  * columns (B_pct shown as it is, a percentage; B as its percent change)
  * and phases (recovery from the end of flight, day 50): B_pct is d at day
  * 50 and decays as d exp(-(t - 50)/10) after it, half back at 10 ln 2 d;
- * B is 2 (1 + d/100) likewise. The floor is 1e-9 of 100 %: 1e-7.
+ * B is x0 (1 + d/100) likewise. The floor is 1e-9 of 100 %: 1e-7, for
+ * B's percent change too whatever x0 is: with x0 = 2e9 a -1 % change
+ * had no half recovery (the floor took 1e-9 |x0| = 2, in B's units, as
+ * percent), nor -60 % with x0 = 2e11.
  */
-static double synthetic_half(muskx_scenario *sc, double d, int col) {
+static double synthetic_half(muskx_scenario *sc, double d, int col,
+                             double x0) {
   enum { N = 151 };
   double t[N], v[2 * N];
   for (int i = 0; i < N; i++) {
     double y = i < 50 ? 0 : d * exp(-(i - 50) / 10.0);
     t[i] = i;
     v[2 * i] = y;                   /* B_pct */
-    v[2 * i + 1] = 2 * (1 + y / 100); /* B */
+    v[2 * i + 1] = x0 * (1 + y / 100); /* B */
   }
   muskx_summary *s = NULL;
   ck_assert_int_eq(muskx_summary_compute(sc, t, v, N, &s), MUSKX_OK);
@@ -349,12 +353,20 @@ START_TEST(a_round_off_change_has_no_half_recovery) {
   ck_assert_double_eq_tol(want, 10 * log(2), 0.01);
   for (int col = 0; col < 2; col++) {
     /* round-off (the 4.4e-14 % of CTX_pct) and just under the floor */
-    ck_assert(isnan(synthetic_half(sc, 4.4e-14, col)));
-    ck_assert(isnan(synthetic_half(sc, -5e-8, col)));
+    ck_assert(isnan(synthetic_half(sc, 4.4e-14, col, 2)));
+    ck_assert(isnan(synthetic_half(sc, -5e-8, col, 2)));
     /* just over it, and real changes, are timed as before */
-    ck_assert_double_eq_tol(synthetic_half(sc, -2e-7, col), want, 1e-6);
-    ck_assert_double_eq_tol(synthetic_half(sc, 3.5, col), want, 1e-9);
-    ck_assert_double_eq_tol(synthetic_half(sc, -60, col), want, 1e-9);
+    ck_assert_double_eq_tol(synthetic_half(sc, -2e-7, col, 2), want, 1e-6);
+    ck_assert_double_eq_tol(synthetic_half(sc, 3.5, col, 2), want, 1e-9);
+    ck_assert_double_eq_tol(synthetic_half(sc, -60, col, 2), want, 1e-9);
+  }
+  /* B's percent change of a large x0: the floor is still 1e-7 % */
+  const double big[] = {2e9, 2e11};
+  for (int j = 0; j < 2; j++) {
+    ck_assert(isnan(synthetic_half(sc, 4.4e-14, 1, big[j])));
+    ck_assert(isnan(synthetic_half(sc, -5e-8, 1, big[j])));
+    ck_assert_double_eq_tol(synthetic_half(sc, -1, 1, big[j]), want, 1e-6);
+    ck_assert_double_eq_tol(synthetic_half(sc, -60, 1, big[j]), want, 1e-6);
   }
   muskx_scenario_free(sc);
 }

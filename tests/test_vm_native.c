@@ -27,6 +27,7 @@
 #include "ensemble.h"
 #include "klu_gen.h"
 #include "vm_native.h"
+#include "sim.h"
 
 /* ---------------------------------------------- every opcode, bit for bit */
 
@@ -623,6 +624,52 @@ START_TEST(an_event_that_sets_a_parameter_refreshes_the_cached_parts) {
 }
 END_TEST
 
+/* Native code lacking the cached variant of rhs_dy (rhs_dy_cached NULL)
+   is not used for the right-hand side into dy at all: sim.c called
+   rhs_dy once and then the NULL rhs_dy_cached (a crash) when it checked
+   rhs_dy alone. With both, the first call runs rhs_dy, the next ones
+   rhs_dy_cached, until the parameters may have changed. */
+static int fake_calls[2];
+static void fake_rhs_dy(double *R, double *C, double *dy) {
+  (void)R, (void)C;
+  fake_calls[0]++;
+  dy[0] = 42;
+}
+static void fake_rhs_dy_cached(double *R, double *C, double *dy) {
+  (void)R, (void)C;
+  fake_calls[1]++;
+  dy[0] = 43;
+}
+
+START_TEST(native_code_without_the_cached_rhs_is_not_used_for_dy) {
+  muskx_model *m = tu_load_text(
+      "muskx: 1\nmodel: {id: decay}\nparameters: {k: 0.5}\n"
+      "species: {A: 1}\nodes: {A: -k*A}\n", "native.yaml");
+  muskx_sim *s = tu_sim(m);
+  muskx__native fake;
+  memset(&fake, 0, sizeof fake);
+  fake.rhs_dy = fake_rhs_dy;
+  ck_assert_int_eq(muskx__sim_set_native(s, &fake), MUSKX_OK);
+  double y = 1, dy = -1;
+  for (int call = 0; call < 3; call++) {
+    ck_assert_int_eq(muskx__sim_eval_rhs_to(s, 0, &y, &dy), 0);
+    ck_assert_double_eq(dy, -1);
+  }
+  ck_assert_int_eq(fake_calls[0] + fake_calls[1], 0);
+  fake.rhs_dy_cached = fake_rhs_dy_cached;
+  ck_assert_int_eq(muskx__sim_set_native(s, &fake), MUSKX_OK);
+  ck_assert_int_eq(muskx__sim_eval_rhs_to(s, 0, &y, &dy), 1);
+  ck_assert_double_eq(dy, 42);
+  ck_assert_int_eq(muskx__sim_eval_rhs_to(s, 0, &y, &dy), 1);
+  ck_assert_double_eq(dy, 43);
+  ck_assert_int_eq(fake_calls[0], 1);
+  ck_assert_int_eq(fake_calls[1], 1);
+  ck_assert_int_eq(muskx__sim_set_native(s, NULL), MUSKX_OK);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
 START_TEST(a_parameter_exponent_gives_the_bits_of_the_same_literal) {
   /* x^y for y = 0, 1, 2, 3, 4 and 0.5 is a product or sqrt, with the
      exponent written as a literal or taken from a parameter, in the VM
@@ -729,6 +776,7 @@ int main(void) {
   tcase_add_test(tc, an_event_that_sets_a_parameter_refreshes_the_cached_parts);
   tcase_add_test(tc, a_parameter_exponent_gives_the_bits_of_the_same_literal);
   tcase_add_test(tc, delay_and_algebraic_models_give_the_vm_bytes);
+  tcase_add_test(tc, native_code_without_the_cached_rhs_is_not_used_for_dy);
   suite_add_tcase(s, tc);
   /* the crosstalk model: a few seconds of compiling each */
   tc = tcase_create("crew");
