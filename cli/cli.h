@@ -183,6 +183,9 @@ muskx_status cli_access(muskx_access **out, muskx_error *err);
 /* muskx_scenario_load_file_with() under cli_access(). */
 muskx_status cli_scenario_load(const char *path, muskx_scenario **out,
                                muskx_error *err);
+/* Prints the scenario's warnings (muskx_scenario_warning()) on stderr:
+   call once its --set values are applied. */
+void cli_scenario_warnings(const muskx_scenario *sc);
 /* muskx_petab_load_with() under cli_access(); NULL after printing why
    (file:line:col for a bad table cell). */
 muskx_petab *cli_petab_load(const char *path);

@@ -66,6 +66,7 @@ int cli_scenario_load_set(const char *path, const cli_settings *settings,
       return CLI_EXIT_FAIL;
     }
   }
+  cli_scenario_warnings(*sc);
   return -1;
 }
 

@@ -50,6 +50,7 @@ int cli_srun_do(cli_srun *r, const char *path, const cli_settings *settings) {
   memset(r, 0, sizeof *r);
   r->path = path;
   if (load(r, path) != 0 || apply_settings(r, settings) != 0) return -1;
+  cli_scenario_warnings(r->sc);
   ncols = muskx_scenario_report_count(r->sc);
   r->nrows = muskx_scenario_sample_times(r->sc, NULL, 0);
   r->times = malloc(r->nrows * sizeof *r->times);

@@ -568,6 +568,11 @@ muskx_status cli_scenario_load(const char *path, muskx_scenario **out,
   return st;
 }
 
+void cli_scenario_warnings(const muskx_scenario *sc) {
+  for (int w = 0; w < muskx_scenario_warning_count(sc); w++)
+    fprintf(stderr, "%s\n", muskx_scenario_warning(sc, w));
+}
+
 muskx_petab *cli_petab_load(const char *path) {
   muskx_petab *pb = NULL;
   muskx_access *access = NULL;

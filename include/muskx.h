@@ -639,6 +639,19 @@ MUSKX_API const char *muskx_scenario_reference(const muskx_scenario *sc,
 MUSKX_API const char *muskx_scenario_errmsg(const muskx_scenario *sc);
 
 /*
+ * Warnings about a scenario that loads and runs but probably does not do
+ * what its author meant, each a "file:line:col: warning: ..." line; the
+ * library does not print them (`muskx run` and `muskx compare` do, on
+ * stderr). Recomputed by muskx_scenario_set(). One kind so far:
+ * `start: defaults` with `set:` parameter or input values at which the
+ * model's initial values are not a steady state (the run then opens with
+ * a transient; muskx-scenario(5), start). NULL for an index out of range.
+ */
+MUSKX_API int muskx_scenario_warning_count(const muskx_scenario *sc);
+MUSKX_API const char *muskx_scenario_warning(const muskx_scenario *sc,
+                                             int index);
+
+/*
  * Overrides (or adds) a `set:` entry: a parameter, a species' initial value
  * or an input's baseline, as the CLI's --set NAME=VALUE. It takes effect
  * at the next muskx_scenario_apply(), before the steady state. Changes the

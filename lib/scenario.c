@@ -1118,6 +1118,8 @@ static muskx_status load_rest(sc_ctx *c, const muskx__yaml_node *root) {
   sc->start_steady = 1;
   if (s != NULL) {
     if ((st = want_scalar(c, s, "'start'")) != MUSKX_OK) return st;
+    sc->start_line = s->line;
+    sc->start_col = s->col;
     if (strcmp(s->text, "steady") == 0)
       sc->start_steady = 1;
     else if (strcmp(s->text, "defaults") == 0)
@@ -1197,6 +1199,7 @@ static muskx_status load_root(sc_ctx *c, const muskx__yaml_node *root) {
       (st = load_outputs(c, root)) != MUSKX_OK ||
       (st = load_rest(c, root)) != MUSKX_OK)
     return st;
+  muskx__sc_check_start(c->sc);
   return MUSKX_OK;
 }
 
@@ -1356,5 +1359,6 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
     snprintf(sc->errmsg, sizeof sc->errmsg, "out of memory");
     return MUSKX_ENOMEM;
   }
+  muskx__sc_check_start(sc);
   return MUSKX_OK;
 }

@@ -64,6 +64,7 @@ struct muskx_scenario {
   char **refs;
   int nrefs;
   int start_steady;
+  int start_line, start_col; /* of `start:` (0 when absent) */
   muskx__sc_set *sets;
   int nsets, cap_sets;
   muskx__sc_phase *phases;
@@ -84,6 +85,9 @@ struct muskx_scenario {
   double dt;
   double rtol, atol; /* 0: not given */
   char errmsg[MUSKX_ERROR_MESSAGE_MAX];
+  /* muskx_scenario_warning(): "" or one "file:line:col: warning: ..."
+     line (scenario_warn.c) */
+  char warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
 };
 
 /* Where a drug entry's dose goes (scenario_drug.c). */
@@ -129,6 +133,11 @@ double muskx__sc_to_model_time(const muskx_scenario *sc, double days);
 /* a and b equal but for the case of ASCII letters (not the locale's:
    bytes of 0x80 and above compare as they are). scenario.c */
 int muskx__same_ignoring_case(const char *a, const char *b);
+
+/* scenario_warn.c: (re)computes sc->warning after a load or a
+   muskx_scenario_set(): start: defaults with `set:` values that move the
+   model off its initial state. */
+void muskx__sc_check_start(muskx_scenario *sc);
 
 /* scenario_params.c: parameters driven per phase */
 /* The table of parameter param, created on first use (NULL: no memory). */

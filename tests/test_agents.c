@@ -22,6 +22,7 @@
 #include "scenario.h"
 #include "sim.h"
 #include "testutil.h"
+#include "testdoses.h"
 
 #define SCN(name) ("tests/scenarios/" name)
 #define MONTH 30.4375
@@ -84,12 +85,7 @@ static void check_short_form_doses(const char *file) {
   const muskx_model *m = muskx_scenario_model(sc);
   muskx_sim *sim = tu_sim(m);
   TU_OK(sim, muskx_scenario_apply(sc, sim));
-  ck_assert_int_eq(sim->ndoses, 6);
-  struct {
-    const char *species;
-    double t0, amount, every;
-    int count;
-  } want[] = {
+  static const tu_dose_want want[] = {
       {"A_depot", 10, 50 * 0.6, 14, 3},           /* 2 weeks */
       {"A_cen", 5, 2 * 1000, MONTH, 2},           /* mg -> ug, 1 month */
       {"B_gut", 0, 10 * 2000 * 0.05, 7, 2},       /* until pre: 0, 7 */
@@ -97,15 +93,7 @@ static void check_short_form_doses(const char *file) {
       {"B_gut", 30, 0.01e6 * 0.05, 0, 1},         /* 0.01 mmol in nmol */
       {"A_depot", 60, 10 * 0.5, 0, 1},            /* the entry's F */
   };
-  for (int i = 0; i < 6; i++) {
-    const muskx__dose *d = &sim->doses[i];
-    ck_assert_int_eq(d->species,
-                     muskx_model_find(m, MUSKX_SPECIES, want[i].species));
-    ck_assert_double_eq_tol(d->t0, want[i].t0, 1e-12);
-    ck_assert_double_eq_tol(d->amount, want[i].amount, 1e-9 * want[i].amount);
-    if (want[i].count > 1) ck_assert_double_eq_tol(d->every, want[i].every, 1e-12);
-    ck_assert_int_eq(d->count, want[i].count);
-  }
+  tu_check_doses(sim, m, want, 6, 1e-12, 1e-9, file);
   muskx_sim_free(sim);
   muskx_scenario_free(sc);
 }
@@ -137,20 +125,12 @@ START_TEST(agent_and_route_case_fallbacks_come_after_the_exact_names) {
   const muskx_model *m = muskx_scenario_model(sc);
   muskx_sim *sim = tu_sim(m);
   TU_OK(sim, muskx_scenario_apply(sc, sim));
-  ck_assert_int_eq(sim->ndoses, 5);
-  struct {
-    const char *species;
-    double t0, amount;
-  } want[] = {{"A_depot", 1, 10 * 0.5}, {"Legacy_depot", 2, 10},
-              {"S_depot", 3, 2},        {"S_depot", 4, 3},
-              {"C_depot", 5, 4}};
-  for (int i = 0; i < 5; i++) {
-    const muskx__dose *d = &sim->doses[i];
-    ck_assert_int_eq(d->species,
-                     muskx_model_find(m, MUSKX_SPECIES, want[i].species));
-    ck_assert_double_eq_tol(d->t0, want[i].t0, 1e-12);
-    ck_assert_double_eq_tol(d->amount, want[i].amount, 1e-12);
-  }
+  /* count 0: not checked (one dose each) */
+  static const tu_dose_want want[] = {
+      {"A_depot", 1, 10 * 0.5, 0, 0}, {"Legacy_depot", 2, 10, 0, 0},
+      {"S_depot", 3, 2, 0, 0},        {"S_depot", 4, 3, 0, 0},
+      {"C_depot", 5, 4, 0, 0}};
+  tu_check_doses(sim, m, want, 5, 1e-12, 1e-12, "agents_case.yaml");
   muskx_sim_free(sim);
   muskx_scenario_free(sc);
 }
@@ -272,42 +252,28 @@ END_TEST
    times from the phases (preflight 30 d, flight 6 months = 182.625 d). */
 START_TEST(shipped_drug_scenarios_dose_the_published_regimens) {
   static const struct {
-    const char *file, *depot;
-    double t0, amount, every;
-    int count;
+    const char *file;
+    tu_dose_want dose;
   } want[] = {
-      {"scenarios/iss_exercise_denosumab.yaml", "dmab.Dmab_depot", 30,
-       60 * 0.61, 0, 1},
-      {"scenarios/iss_exercise_denosumab_continued.yaml", "dmab.Dmab_depot",
-       30, 60 * 0.61, 6 * MONTH, 3},
+      {"scenarios/iss_exercise_denosumab.yaml",
+       {"dmab.Dmab_depot", 30, 60 * 0.61, 0, 1}},
+      {"scenarios/iss_exercise_denosumab_continued.yaml",
+       {"dmab.Dmab_depot", 30, 60 * 0.61, 6 * MONTH, 3}},
       {"scenarios/iss_exercise_romosozumab_then_denosumab.yaml",
-       "romo.Romo_depot", 30, 210 * 0.81, MONTH, 6},
+       {"romo.Romo_depot", 30, 210 * 0.81, MONTH, 6}},
       {"scenarios/iss_exercise_romosozumab_then_denosumab.yaml",
-       "dmab.Dmab_depot", 30 + 6 * MONTH, 60 * 0.61, 6 * MONTH, 2},
+       {"dmab.Dmab_depot", 30 + 6 * MONTH, 60 * 0.61, 6 * MONTH, 2}},
       /* alendronate 70 mg oral weekly, F 0.64 % (Fosamax label), from day
          9 until landing (212.625): days 9, 16, ..., 212, 30 doses */
-      {"scenarios/iss_exercise_alendronate.yaml", "aln.ALN_pl", 9,
-       70 * 0.0064, 7, 30},
+      {"scenarios/iss_exercise_alendronate.yaml",
+       {"aln.ALN_pl", 9, 70 * 0.0064, 7, 30}},
   };
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
     muskx_scenario *sc = tu_load_scenario(want[i].file);
     const muskx_model *m = muskx_scenario_model(sc);
     muskx_sim *sim = tu_sim(m);
     TU_OK(sim, muskx_scenario_apply(sc, sim));
-    int sp = muskx_model_find(m, MUSKX_SPECIES, want[i].depot), found = 0;
-    ck_assert_int_ge(sp, 0);
-    for (int k = 0; k < sim->ndoses; k++) {
-      const muskx__dose *d = &sim->doses[k];
-      if (d->species != sp) continue;
-      found++;
-      ck_assert_double_eq_tol(d->t0, want[i].t0, 1e-9);
-      ck_assert_double_eq_tol(d->amount, want[i].amount, 1e-9);
-      ck_assert_int_eq(d->count, want[i].count);
-      if (want[i].count > 1)
-        ck_assert_double_eq_tol(d->every, want[i].every, 1e-9);
-    }
-    ck_assert_msg(found == 1, "%s: %d dose entries into %s", want[i].file,
-                  found, want[i].depot);
+    tu_check_dose_into(sim, m, &want[i].dose, 1e-9, 1e-10, want[i].file);
     muskx_sim_free(sim);
     muskx_scenario_free(sc);
   }

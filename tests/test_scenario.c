@@ -20,6 +20,7 @@
 #include "muskx.h"
 #include "sim.h"
 #include "testutil.h"
+#include "testdoses.h"
 
 #define SCN(name) ("tests/scenarios/" name)
 #define MONTH 30.4375
@@ -140,29 +141,17 @@ START_TEST(drug_regimens_become_doses_in_the_target_unit) {
   const muskx_model *m = muskx_scenario_model(sc);
   muskx_sim *sim = tu_sim(m);
   TU_OK(sim, muskx_scenario_apply(sc, sim));
-  ck_assert_int_eq(sim->ndoses, 3);
-  /* 2 mg sc every week x3 from the start of flight (day 10), into the
-     default target drugx_depot (mg). */
-  const muskx__dose *d = &sim->doses[0];
-  ck_assert_int_eq(d->species, muskx_model_find(m, MUSKX_SPECIES, "drugx_depot"));
-  ck_assert_double_eq(d->t0, 10);
-  ck_assert_double_eq(d->amount, 2);
-  ck_assert_double_eq(d->every, 7);
-  ck_assert_int_eq(d->count, 3);
-  /* 500 ug iv at day 5 into drugx_central, whose unit is ug: 500. */
-  d = &sim->doses[1];
-  ck_assert_int_eq(d->species,
-                   muskx_model_find(m, MUSKX_SPECIES, "drugx_central"));
-  ck_assert_double_eq(d->t0, 5);
-  ck_assert_double_eq_tol(d->amount, 500, 1e-9);
-  ck_assert_int_eq(d->count, 1);
-  /* 0.001 g = 1 mg times F_x = 0.8, every 7 d from day 40 until the end
-     of rec (54.4375, inclusive): days 40, 47, 54 -> count 3. */
-  d = &sim->doses[2];
-  ck_assert_double_eq(d->t0, 40);
-  ck_assert_double_eq_tol(d->amount, 0.8, 1e-12);
-  ck_assert_double_eq(d->every, 7);
-  ck_assert_int_eq(d->count, 3);
+  static const tu_dose_want want[] = {
+      /* 2 mg sc every week x3 from the start of flight (day 10), into the
+         default target drugx_depot (mg). */
+      {"drugx_depot", 10, 2, 7, 3},
+      /* 500 ug iv at day 5 into drugx_central, whose unit is ug: 500. */
+      {"drugx_central", 5, 500, 0, 1},
+      /* 0.001 g = 1 mg times F_x = 0.8, every 7 d from day 40 until the
+         end of rec (54.4375, inclusive): days 40, 47, 54 -> count 3. */
+      {"drugx_depot", 40, 0.8, 7, 3},
+  };
+  tu_check_doses(sim, m, want, 3, 0, 1e-12, "basic.yaml");
 
   /* `set: {k_a: 0.25}` reached the simulation: d(depot)/dt = -k_a depot. */
   int ns = muskx_model_count(m, MUSKX_SPECIES);
@@ -528,6 +517,64 @@ START_TEST(every_shipped_scenario_runs_and_summarises) {
 }
 END_TEST
 
+/* start: defaults with a `set:` that moves the steady state loads, runs
+   and warns (muskx-scenario(5), start): at the start key, naming the set
+   value, the species and its rate at day 0 by hand from
+   tests/models/start_shift.yaml (k_B shift = 0.05 x 0.1 = 0.5 % a day).
+   Two-sided: no warning below the threshold (1e-6 a day: shift 1e-5
+   gives 5e-7), at the default value, for a species' initial value set by
+   name, for start: steady, or when the model's initial values are no
+   steady state anyway (scenario_bone.yaml, B0 = 0.7: rate 2.1 % a day
+   without the set value, 1.4 % with loading 0.9). */
+START_TEST(start_defaults_off_the_steady_state_of_the_set_values_warns) {
+  muskx_scenario *sc = tu_load_scenario(SCN("start_defaults_set.yaml"));
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  const char *w = muskx_scenario_warning(sc, 0);
+  ck_assert_ptr_nonnull(w);
+  ck_assert_ptr_nonnull(strstr(w, "start_defaults_set.yaml:7:8: warning: "));
+  ck_assert_ptr_nonnull(strstr(w, "set: shift = 0.1 ("));
+  ck_assert_ptr_nonnull(strstr(w, "species 'B' changes by 0.5 % a day"));
+  ck_assert_ptr_null(muskx_scenario_warning(sc, 1));
+  ck_assert_ptr_null(muskx_scenario_warning(sc, -1));
+  /* it still runs from the initial value: B(10) = 1.1 - 0.1 exp(-0.5) */
+  const muskx_model *m = muskx_scenario_model(sc);
+  muskx_sim *sim = tu_sim(m);
+  size_t n = muskx_scenario_sample_times(sc, NULL, 0);
+  double *out = calloc(n, sizeof *out);
+  ck_assert_ptr_nonnull(out);
+  TU_OK(sim, muskx_scenario_run(sc, sim, out, n, NULL));
+  ck_assert_double_eq_tol(out[0], 0, 1e-9);
+  ck_assert_double_eq_tol(out[n - 1], 100 * (0.1 - 0.1 * exp(-0.5)), 1e-4);
+  free(out);
+  muskx_sim_free(sim);
+  /* below the threshold, at the default, after --set: none; back: one */
+  ck_assert_int_eq(muskx_scenario_set(sc, "shift", 1e-5), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
+  ck_assert_ptr_null(muskx_scenario_warning(sc, 0));
+  ck_assert_int_eq(muskx_scenario_set(sc, "shift", 0), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
+  ck_assert_int_eq(muskx_scenario_set(sc, "B", 1.2), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
+  ck_assert_int_eq(muskx_scenario_set(sc, "B", 1), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_set(sc, "loading", 0.9), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  ck_assert_ptr_nonnull(strstr(muskx_scenario_warning(sc, 0),
+                               "set: loading = 0.9 ("));
+  muskx_scenario_free(sc);
+  ck_assert_int_eq(muskx_scenario_warning_count(NULL), 0);
+
+  /* start: steady (basic.yaml, set k_a) and scenario_bone's own
+     non-steady initial values: no warning */
+  sc = tu_load_scenario(SCN("basic.yaml"));
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
+  muskx_scenario_free(sc);
+  sc = tu_load_scenario(SCN("defaults_start.yaml"));
+  ck_assert_int_eq(muskx_scenario_set(sc, "loading", 0.9), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 int main(void) {
   if (list_yaml("tests/bad_scenarios", bad, &nbad) != 0 ||
       list_yaml("scenarios", shipped, &nshipped) != 0) {
@@ -552,6 +599,7 @@ int main(void) {
   tcase_add_test(tc, a_round_off_change_has_no_half_recovery);
   tcase_add_test(tc, scenario_set_overrides_a_value_before_the_steady_state);
   tcase_add_test(tc, apply_refuses_a_simulation_of_another_model);
+  tcase_add_test(tc, start_defaults_off_the_steady_state_of_the_set_values_warns);
   suite_add_tcase(s, tc);
   tc = tcase_create("catalogs");
   tcase_add_test(tc, the_catalog_holds_at_least_15_bad_scenarios);

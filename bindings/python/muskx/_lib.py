@@ -222,6 +222,8 @@ _SCENARIO_PROTOTYPES = {
     "muskx_scenario_reference_count": (_I, [_P]),
     "muskx_scenario_reference": (_S, [_P, _I]),
     "muskx_scenario_errmsg": (_S, [_P]),
+    "muskx_scenario_warning_count": (_I, [_P]),
+    "muskx_scenario_warning": (_S, [_P, _I]),
     "muskx_scenario_set": (_I, [_P, _S, _D]),
     "muskx_scenario_phase_count": (_I, [_P]),
     "muskx_scenario_phase_name": (_S, [_P, _I]),

@@ -17,6 +17,7 @@ import ctypes
 import math
 import os
 import threading
+import warnings
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
@@ -107,6 +108,11 @@ class Scenario:
     columns      the reported columns (model outputs or species)
     show         dict column -> "value", "pct_change" or "change": how
                  summaries show it relative to its value at t = 0
+    warnings     list of "file:line:col: warning: ..." lines about a
+                 scenario that runs but probably not as meant (start:
+                 defaults with set: values that are no steady state);
+                 each is also issued as a RuntimeWarning at load and by
+                 set()
 
     Methods: run(), set(name, value), close(); usable in a `with` block.
     """
@@ -138,6 +144,8 @@ class Scenario:
             for i in range(lib.muskx_scenario_phase_count(ptr))]
         rec = lib.muskx_scenario_recovery_phase(ptr)
         self.recovery = self.phases[rec][0] if rec >= 0 else None
+        self.warnings = []
+        self._warn(ptr, 3)
         self.t_end = lib.muskx_scenario_t_end(ptr)
         self.dt = lib.muskx_scenario_dt(ptr)
         n = lib.muskx_scenario_report_count(ptr)
@@ -164,6 +172,15 @@ class Scenario:
         self.close()
         return False
 
+    def _warn(self, ptr, stacklevel):
+        """Reads the scenario's warnings; issues those not issued yet."""
+        now = [text(lib.muskx_scenario_warning(ptr, i))
+               for i in range(lib.muskx_scenario_warning_count(ptr))]
+        for w in now:
+            if w not in self.warnings:
+                warnings.warn(w, RuntimeWarning, stacklevel=stacklevel + 1)
+        self.warnings = now
+
     def set(self, name, value):
         """Overrides (or adds) a `set:` entry -- a parameter, a species'
         initial value or an input's baseline -- for later runs. Raises
@@ -176,6 +193,8 @@ class Scenario:
                 st = lib.muskx_scenario_set(ptr, encode(name),
                                             _number(value, name))
                 msg = text(lib.muskx_scenario_errmsg(ptr))
+                if st == _lib.OK:
+                    self._warn(ptr, 3)
             finally:
                 self._h.release()
         if st != _lib.OK:

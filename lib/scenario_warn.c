@@ -1,0 +1,129 @@
+/*
+ * scenario_warn.c -- a warning about a scenario that loads and runs but
+ * probably does not do what its author meant (muskx_scenario_warning()).
+ *
+ * One case so far: `start: defaults` with `set:` values that move the model
+ * off its initial values. The initial values of a model are usually its
+ * steady state at the default parameters (the shipped crosstalk model's
+ * are the healthy adult's); `set: {postmenopausal: 1}` then makes day 0 a
+ * point the model leaves at once, so the run opens with a transient (the
+ * onset of the condition) that the author may have taken for the effect of
+ * the phases or drugs. The library does not print: the warning is kept on
+ * the scenario as a "file:line:col: warning: ..." line for the caller
+ * (`muskx run` and `muskx compare` print it on stderr; Python's Scenario
+ * issues a RuntimeWarning and keeps it in Scenario.warnings).
+ *
+ * The test: the right-hand side at the initial values, per species,
+ * relative to the species' value, with the `set:` values and without. The
+ * warning is given when some species then changes faster than RATE_MIN a
+ * day and more than RATE_GAIN times the fastest one without the `set:`
+ * values (a model whose initial values are no steady state anyway gets no
+ * warning: start: defaults there always opens with a transient, as
+ * muskx-scenario(5) says). Only `set:` entries that name a parameter or an
+ * input count: an initial value set by name is the start the author asked
+ * for.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "compile.h"
+#include "model.h"
+#include "scenario.h"
+#include "sim.h"
+
+/* 1e-6 a day: 0.04 % a year, below any effect a scenario reports. */
+#define RATE_MIN 1e-6
+#define RATE_GAIN 100.0
+/* A value this small counts as zero when scaling a rate. */
+#define VALUE_FLOOR 1e-12
+
+/* The fastest relative rate (per model time unit) over the species that
+   can change, at the initial values sim holds; its index in *which. */
+static double fastest(muskx_sim *sim, double *y, double *f, int *which) {
+  int n = sim->m->nspecies;
+  double worst = 0;
+  *which = -1;
+  muskx__sim_load_values(sim, y);
+  if (muskx_sim_eval_rhs(sim, 0.0, y, f, NULL) != MUSKX_OK) return NAN;
+  for (int i = 0; i < n; i++) {
+    if (sim->p->species_fixed[i]) continue;
+    double r = fabs(f[i]) / fmax(fabs(y[i]), VALUE_FLOOR);
+    if (!(r <= worst)) { /* NaN counts as the worst */
+      worst = r;
+      *which = i;
+    }
+  }
+  return worst;
+}
+
+void muskx__sc_check_start(muskx_scenario *sc) {
+  const muskx_model *m = sc->model;
+  char names[MUSKX_ERROR_MESSAGE_MAX / 2];
+  size_t len = 0;
+  int nmoved = 0;
+  sc->warning[0] = '\0';
+  if (sc->start_steady) return;
+  names[0] = '\0';
+  for (int i = 0; i < sc->nsets; i++) {
+    const char *nm = sc->sets[i].name;
+    int k = muskx_model_find(m, MUSKX_PARAMETER, nm);
+    muskx_kind kind = MUSKX_PARAMETER;
+    if (k < 0) {
+      k = muskx_model_find(m, MUSKX_INPUT, nm);
+      kind = MUSKX_INPUT;
+    }
+    if (k < 0 || sc->sets[i].value == muskx_model_default(m, kind, k))
+      continue;
+    if (len < sizeof names) {
+      int w = snprintf(names + len, sizeof names - len, "%s%s = %g",
+                       nmoved ? ", " : "", nm, sc->sets[i].value);
+      if (w > 0) len += (size_t)w;
+    }
+    nmoved++;
+  }
+  if (nmoved == 0) return;
+
+  muskx_sim *sim = NULL;
+  int n = m->nspecies;
+  double *y = muskx__calloc((size_t)(n > 0 ? n : 1), sizeof *y);
+  double *f = muskx__calloc((size_t)(n > 0 ? n : 1), sizeof *f);
+  if (y == NULL || f == NULL || n == 0 ||
+      muskx_sim_create(m, &sim) != MUSKX_OK)
+    goto done;
+  int w0, w1;
+  double r0 = fastest(sim, y, f, &w0);
+  for (int i = 0; i < sc->nsets; i++)
+    if (muskx_sim_set(sim, sc->sets[i].name, sc->sets[i].value) != MUSKX_OK)
+      goto done;
+  double r1 = fastest(sim, y, f, &w1);
+  double per_day = sc->model_unit_days > 0 ? 1.0 / sc->model_unit_days : 1.0;
+  if (w1 < 0 || !(r0 == r0)) goto done;
+  if (r1 == r1 && (r1 * per_day <= RATE_MIN || r1 <= RATE_GAIN * r0))
+    goto done;
+  snprintf(sc->warning, sizeof sc->warning,
+           "%s:%d:%d: warning: start: defaults begins at the model's initial "
+           "values, which are not a steady state with set: %s%s (species "
+           "'%s' changes by %.3g %% a day there): the run opens with a "
+           "transient towards the steady state of those values, as at the "
+           "onset of the condition, on top of what the phases and drugs do. "
+           "Leave out 'start' (start: steady, the default) to begin at that "
+           "steady state",
+           sc->source ? sc->source : "", sc->start_line, sc->start_col, names,
+           len >= sizeof names ? ", ..." : "",
+           muskx_model_name_at(m, MUSKX_SPECIES, w1), 100.0 * r1 * per_day);
+done:
+  muskx_sim_free(sim);
+  muskx__free(y);
+  muskx__free(f);
+}
+
+int muskx_scenario_warning_count(const muskx_scenario *sc) {
+  return sc != NULL && sc->warning[0] != '\0' ? 1 : 0;
+}
+
+const char *muskx_scenario_warning(const muskx_scenario *sc, int index) {
+  if (sc == NULL || index != 0 || sc->warning[0] == '\0') return NULL;
+  return sc->warning;
+}
