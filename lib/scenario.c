@@ -330,6 +330,35 @@ static muskx_status get_days(sc_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
+/* A drug's `every:`: a time as get_days() reads it, else the words of
+   muskx-scenario(5)'s table (scenario_every.c). */
+static muskx_status get_every(sc_ctx *c, const muskx__yaml_node *n,
+                              double *out) {
+  const char *what = "drug interval 'every'";
+  char why[MUSKX_ERROR_MESSAGE_MAX / 2];
+  double d = 0;
+  muskx_status st = want_scalar(c, n, what);
+  if (st != MUSKX_OK) return st;
+  char *end;
+  (void)strtod(n->text, &end);
+  int words = muskx__sc_every_words(n->text, &d, why, sizeof why);
+  if (words < 0) return fail(c, n, MUSKX_EMODEL, "drug interval 'every': %s", why);
+  if (words == 0) {
+    if (end == n->text)
+      return fail(c, n, MUSKX_EMODEL,
+                  "drug interval 'every' must be a time (e.g. '6 months', "
+                  "'26 weeks') or a prescription's word (daily, weekly, "
+                  "monthly, every 2 weeks, twice daily, Q6M; "
+                  "muskx-scenario(5)), got '%s'", n->text);
+    return get_days(c, n, what, 1, out);
+  }
+  if (!(d > 0) || d > SC_MAX_DAYS)
+    return fail(c, n, MUSKX_EMODEL, "%s must be positive and at most 100 "
+                "years, got '%s'", what, n->text);
+  *out = d;
+  return MUSKX_OK;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Model names                                                             */
 
@@ -906,9 +935,7 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
   if (start != NULL &&
       (st = get_when(c, start, "drug start", 0, &t0)) != MUSKX_OK)
     return st;
-  if (ev != NULL &&
-      (st = get_days(c, ev, "drug interval 'every'", 1, &every)) != MUSKX_OK)
-    return st;
+  if (ev != NULL && (st = get_every(c, ev, &every)) != MUSKX_OK) return st;
   if (cn != NULL && un != NULL)
     return fail(c, un, MUSKX_EMODEL, "'drug' has both 'count' and 'until' "
                 "(use one)");

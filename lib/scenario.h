@@ -121,6 +121,12 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
    week, month = 30.4375 d, year = 365.25 d ...); 0 for any other word. */
 double muskx__sc_days_per_unit(const char *unit, size_t len);
 
+/* scenario_every.c: a drug's `every:` in words (weekly, every 2 weeks,
+   Q6M, twice daily, ...): 1 and *days, 0 when text is none of them, -1
+   when it reads two ways (why says both, without a position). */
+int muskx__sc_every_words(const char *text, double *days, char *why,
+                          size_t size);
+
 /* The baseline of input i: its `set` value, else the model's default. */
 double muskx__sc_input_baseline(const muskx_scenario *sc, int input);
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "muskx.h"
+#include "scenario.h"
 #include "sim.h"
 #include "testutil.h"
 #include "testdoses.h"
@@ -575,6 +576,61 @@ START_TEST(start_defaults_off_the_steady_state_of_the_set_values_warns) {
 }
 END_TEST
 
+/* A drug's every: in prescription words (muskx-scenario(5), Schedule):
+   each against its interval worked out by hand (month 30.4375 d, year
+   365.25 d); the spellings that read two ways are refused (-1, with both
+   readings), and what is no such word is left to the quantity reader
+   (0). */
+START_TEST(every_in_prescription_words_gives_the_interval) {
+  static const struct {
+    const char *text;
+    double days;
+  } ok[] = {
+      {"weekly", 7},           {"Weekly", 7},          {"once a week", 7},
+      {"every week", 7},       {"every 2 weeks", 14},  {"every other week", 14},
+      {"every other day", 2},  {"fortnightly", 14},    {"daily", 1},
+      {"twice daily", 0.5},    {"BID", 0.5},           {"b.i.d.", 0.5},
+      {"3 times a day", 1.0 / 3}, {"twice-weekly", 3.5}, {"monthly", 30.4375},
+      {"QM", 30.4375},         {"Q6M", 182.625},       {"q.6.m.", 182.625},
+      {"q6 months", 182.625},  {"Q4W", 28},            {"Q12H", 0.5},
+      {"quarterly", 91.3125},  {"semi-annually", 182.625},
+      {"yearly", 365.25},      {"annually", 365.25},   {"every 1.5 years", 547.875},
+      {"6 mo", 182.625},       {"26 Wks", 182},        {"6 Months", 182.625},
+      {"every 26 weeks", 182}, {"1e-3 d", 1e-3},
+  };
+  static const char *const refused[] = {
+      "biweekly", "Bi-weekly", "bimonthly", "biannually", "biennial", "QD",
+      "qd", "q.d.", "QOD", "q.o.d.", "2 weekly", "6-monthly", "6 m", "q30min",
+  };
+  static const char *const other[] = {"often", "7", "-1 week",
+                                      "every 0 d", "every other 2 weeks",
+                                      "q", "qx", "weekly-ish"};
+  char why[512];
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    double d = -1;
+    why[0] = '\0';
+    int r = muskx__sc_every_words(ok[i].text, &d, why, sizeof why);
+    ck_assert_msg(r == 1, "'%s': %d (%s)", ok[i].text, r, why);
+    ck_assert_msg(fabs(d - ok[i].days) <= 1e-12 * ok[i].days,
+                  "'%s': %.17g d, want %.17g", ok[i].text, d, ok[i].days);
+  }
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    double d = -1;
+    why[0] = '\0';
+    int r = muskx__sc_every_words(refused[i], &d, why, sizeof why);
+    ck_assert_msg(r == -1 && d == -1, "'%s': %d", refused[i], r);
+    ck_assert_msg(strstr(why, refused[i]) != NULL, "'%s': %s", refused[i],
+                  why);
+    ck_assert_ptr_nonnull(strstr(why, "write"));
+  }
+  for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+    double d = -1;
+    int r = muskx__sc_every_words(other[i], &d, why, sizeof why);
+    ck_assert_msg(r == 0 && d == -1, "'%s': %d", other[i], r);
+  }
+}
+END_TEST
+
 int main(void) {
   if (list_yaml("tests/bad_scenarios", bad, &nbad) != 0 ||
       list_yaml("scenarios", shipped, &nshipped) != 0) {
@@ -600,6 +656,7 @@ int main(void) {
   tcase_add_test(tc, scenario_set_overrides_a_value_before_the_steady_state);
   tcase_add_test(tc, apply_refuses_a_simulation_of_another_model);
   tcase_add_test(tc, start_defaults_off_the_steady_state_of_the_set_values_warns);
+  tcase_add_test(tc, every_in_prescription_words_gives_the_interval);
   suite_add_tcase(s, tc);
   tc = tcase_create("catalogs");
   tcase_add_test(tc, the_catalog_holds_at_least_15_bad_scenarios);

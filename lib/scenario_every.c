@@ -1,0 +1,258 @@
+/*
+ * scenario_every.c -- a drug entry's `every:` in the words prescribers
+ * write (muskx-scenario(5), the table under Schedule): "weekly", "every 2
+ * weeks", "Q6M", "twice daily", "every other day", "6 mo". What reads two
+ * ways is refused, with both readings:
+ *
+ *  - biweekly, bimonthly, biannual(ly), biennial(ly): every 2 weeks /
+ *    months / years or twice a week / month / year (dictionaries give
+ *    both; biennial is often meant for biannual);
+ *  - "2 weekly", "6-monthly": every 2 weeks or twice weekly;
+ *  - QD and QOD (and q.d., q.o.d.): on the Joint Commission's official
+ *    "Do Not Use" list (2004), because each is misread as the other (and
+ *    QD as QID, four times a day);
+ *  - "m" after a number: minutes or months (after Q, as in Q6M, it is a
+ *    prescription's month).
+ *
+ * Matching is on ASCII letters in any case, with '-' (not a sign) and '_'
+ * as blanks and runs of blanks as one; in the Q forms and b.i.d. dots are
+ * dropped (q.6.m.).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+#define MONTH 30.4375
+#define YEAR 365.25
+
+typedef struct every_word {
+  const char *word;
+  double days;
+} every_word;
+
+/* Whole spellings of one interval. */
+static const every_word words[] = {
+    {"hourly", 1.0 / 24},        {"daily", 1},
+    {"weekly", 7},               {"fortnightly", 14},
+    {"monthly", MONTH},          {"quarterly", 3 * MONTH},
+    {"semiannually", YEAR / 2},  {"semiannual", YEAR / 2},
+    {"semi annually", YEAR / 2}, {"half yearly", YEAR / 2},
+    {"yearly", YEAR},            {"annually", YEAR},
+    {"annual", YEAR},            {"bid", 0.5},
+    {"tid", 1.0 / 3},            {"qid", 0.25},
+    {NULL, 0},
+};
+
+/* Per-period words after once / twice / thrice / N times. */
+static const every_word periods[] = {
+    {"daily", 1},        {"a day", 1},        {"per day", 1},
+    {"weekly", 7},       {"a week", 7},       {"per week", 7},
+    {"monthly", MONTH},  {"a month", MONTH},  {"per month", MONTH},
+    {"yearly", YEAR},    {"a year", YEAR},    {"per year", YEAR},
+    {"annually", YEAR},  {NULL, 0},
+};
+
+/* Time unit words after "every", a number or Q: the scenario's units and
+   the abbreviations prescriptions use. "m" only after Q (see above). */
+static const every_word units[] = {
+    {"h", 1.0 / 24},    {"hr", 1.0 / 24}, {"hrs", 1.0 / 24},
+    {"hour", 1.0 / 24}, {"hours", 1.0 / 24},
+    {"d", 1},           {"day", 1},       {"days", 1},
+    {"w", 7},           {"wk", 7},        {"wks", 7},
+    {"week", 7},        {"weeks", 7},
+    {"mo", MONTH},      {"mos", MONTH},   {"month", MONTH},
+    {"months", MONTH},
+    {"y", YEAR},        {"yr", YEAR},     {"yrs", YEAR},
+    {"year", YEAR},     {"years", YEAR},
+    {NULL, 0},
+};
+
+static double lookup(const every_word *t, const char *w) {
+  for (; t->word != NULL; t++)
+    if (strcmp(t->word, w) == 0) return t->days;
+  return 0;
+}
+
+/* "N UNIT" or "UNIT" (N = 1), the whole of s; days or 0. */
+static double count_unit(const char *s) {
+  double n = 1;
+  if (isdigit((unsigned char)*s) || *s == '.') {
+    char *end;
+    n = strtod(s, &end);
+    if (end == s || !(n > 0)) return 0;
+    s = end;
+    while (*s == ' ') s++;
+  }
+  double u = lookup(units, s);
+  return u > 0 ? n * u : 0;
+}
+
+static const char *period_plural(double base) {
+  return base == 1 ? "days" : base == 7 ? "weeks" : base == MONTH ? "months"
+                                                                  : "years";
+}
+
+int muskx__sc_every_words(const char *text, double *days, char *why,
+                          size_t size) {
+  char w[64], q[64];
+  size_t n = 0;
+  const char *first = text + strspn(text, " \t");
+  if (*first == '-' || *first == '+') return 0; /* a signed number */
+  /* lower case, '-' '_' as blanks, runs of blanks as one, trimmed */
+  for (const char *p = text; *p != '\0'; p++) {
+    char ch = *p;
+    /* an exponent's sign (1e-3 d) stays */
+    int exponent = ch == '-' && p - text >= 2 &&
+                   (p[-1] == 'e' || p[-1] == 'E') &&
+                   isdigit((unsigned char)p[-2]);
+    if ((ch == '-' && !exponent) || ch == '_' || ch == '\t') ch = ' ';
+    if ((unsigned char)ch >= 0x80) return 0;
+    if (ch == ' ' && (n == 0 || w[n - 1] == ' ')) continue;
+    if (n + 1 >= sizeof w) return 0;
+    w[n++] = (char)tolower((unsigned char)ch);
+  }
+  while (n > 0 && w[n - 1] == ' ') n--;
+  w[n] = '\0';
+  /* the same without dots, for the Q forms and b.i.d. */
+  size_t k = 0;
+  for (size_t i = 0; i <= n; i++)
+    if (w[i] != '.') q[k++] = w[i];
+
+  /* refused: two readings */
+  static const struct {
+    const char *word, *a, *b, *note;
+  } two[] = {
+      {"biweekly", "2 weeks", "3.5 d", "twice a week"},
+      {"bi weekly", "2 weeks", "3.5 d", "twice a week"},
+      {"bimonthly", "2 months", "15.21875 d", "twice a month"},
+      {"bi monthly", "2 months", "15.21875 d", "twice a month"},
+      {"biannual", "2 years", "6 months", "twice a year"},
+      {"biannually", "2 years", "6 months", "twice a year"},
+      {"bi annually", "2 years", "6 months", "twice a year"},
+      {"biennial", "2 years", "6 months", "twice a year"},
+      {"biennially", "2 years", "6 months", "twice a year"},
+      {NULL, NULL, NULL, NULL},
+  };
+  for (int i = 0; two[i].word != NULL; i++)
+    if (strcmp(w, two[i].word) == 0) {
+      snprintf(why, size,
+               "'%s' is read both as every %s and as %s (every %s): write "
+               "every: %s or every: %s",
+               text, two[i].a, two[i].note, two[i].b, two[i].a, two[i].b);
+      return -1;
+    }
+  if (strcmp(q, "qd") == 0 || strcmp(q, "qod") == 0) {
+    int od = q[1] == 'o';
+    snprintf(why, size,
+             "'%s' (every %s) is on the Joint Commission's \"Do Not Use\" "
+             "list: QD and QOD are misread as each other (and QD as QID, "
+             "four times a day); write every: %s",
+             text, od ? "other day" : "day", od ? "2 d" : "1 d (or daily)");
+    return -1;
+  }
+  {
+    char *end;
+    double v = strtod(w, &end);
+    if (end != w && v > 0) {
+      while (*end == ' ') end++;
+      double base = lookup(periods, end);
+      if (base > 0 && strncmp(end, "a ", 2) != 0 &&
+          strncmp(end, "per ", 4) != 0) {
+        snprintf(why, size,
+                 "'%s' is read both as every %g %s (every: %g d) and as "
+                 "%g times %s (every: %g d): write one of those",
+                 text, v, period_plural(base), v * base, v, end, base / v);
+        return -1;
+      }
+      if (strcmp(end, "m") == 0) {
+        snprintf(why, size,
+                 "'%s': 'm' is minutes or months; write every: %g months "
+                 "(or Q%gM, a prescription's month)", text, v, v);
+        return -1;
+      }
+    }
+  }
+
+  double d;
+  if ((d = lookup(words, w)) > 0 || (d = lookup(words, q)) > 0) {
+    *days = d;
+    return 1;
+  }
+  /* every [other] [N] UNIT */
+  if (strncmp(w, "every ", 6) == 0) {
+    const char *r = w + 6;
+    double mult = 1;
+    if (strncmp(r, "other ", 6) == 0) {
+      mult = 2;
+      r += 6;
+      if (isdigit((unsigned char)*r) || *r == '.') return 0;
+    }
+    if ((d = count_unit(r)) > 0) {
+      *days = mult * d;
+      return 1;
+    }
+    return 0;
+  }
+  /* once / twice / thrice / N times / N x, then a period */
+  static const struct {
+    const char *word;
+    double times;
+  } mul[] = {{"once ", 1}, {"twice ", 2}, {"thrice ", 3}, {NULL, 0}};
+  for (int i = 0; mul[i].word != NULL; i++) {
+    size_t l = strlen(mul[i].word);
+    if (strncmp(w, mul[i].word, l) == 0 && (d = lookup(periods, w + l)) > 0) {
+      *days = d / mul[i].times;
+      return 1;
+    }
+  }
+  {
+    char *end;
+    double v = strtod(w, &end);
+    if (end != w && v >= 1 && v <= 24 && v == (double)(long)v) {
+      const char *r = end;
+      while (*r == ' ') r++;
+      if (strncmp(r, "times ", 6) == 0)
+        r += 6;
+      else if (strncmp(r, "x ", 2) == 0)
+        r += 2;
+      else
+        r = NULL;
+      if (r != NULL && (d = lookup(periods, r)) > 0) {
+        *days = d / v;
+        return 1;
+      }
+    }
+  }
+  /* Q forms: q [N] UNIT, m = month */
+  if (q[0] == 'q' && q[1] != '\0') {
+    const char *r = q + 1;
+    double v = 1;
+    if (isdigit((unsigned char)*r)) {
+      char *end;
+      v = strtod(r, &end);
+      r = end;
+      while (*r == ' ') r++;
+    }
+    if (strcmp(r, "min") == 0) {
+      snprintf(why, size,
+               "'%s': a scenario's times are in h or longer; write every: "
+               "%g h", text, v / 60);
+      return -1;
+    }
+    d = strcmp(r, "m") == 0 ? MONTH : lookup(units, r);
+    if (d > 0 && v > 0) {
+      *days = v * d;
+      return 1;
+    }
+    return 0;
+  }
+  /* N UNIT with an abbreviation or in another case: 6 mo, 26 Weeks */
+  if ((d = count_unit(w)) > 0) {
+    *days = d;
+    return 1;
+  }
+  return 0;
+}
