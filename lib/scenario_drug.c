@@ -20,6 +20,7 @@
  * species of form 3 does not exist (both is refused as ambiguous, as are
  * two agents matching).
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -113,8 +114,11 @@ static void case_list(const muskx_model *m, const char *name, char *buf,
 }
 
 /* The route a clinical spelling means, in any case: SC, s.c., SQ, subq,
-   subcut, subcutaneous; IV, i.v., intravenous; IM, i.m., intramuscular;
-   PO, p.o., per os, by mouth, oral. NULL for anything else. A route is
+   s.c, sub-q, subcut, subcutaneous, subcutaneously; IV, i.v., i.v,
+   intravenous, intravenously; IM, i.m., i.m, intramuscular,
+   intramuscularly; PO, p.o., p.o, per os, by mouth, oral, orally (the
+   adverbs are how labels write it: "210 mg subcutaneously once monthly",
+   Evenity; session 22). NULL for anything else. A route is
    matched as written first, so a model may still declare any of these
    as a route of its own. */
 static const char *route_alias(const char *text) {
@@ -128,7 +132,11 @@ static const char *route_alias(const char *text) {
                  {"i.m.", "im"},        {"intramuscular", "im"},
                  {"oral", "oral"},      {"po", "oral"},
                  {"p.o.", "oral"},      {"per os", "oral"},
-                 {"by mouth", "oral"}};
+                 {"by mouth", "oral"},  {"s.c", "sc"},
+                 {"sub-q", "sc"},       {"subcutaneously", "sc"},
+                 {"i.v", "iv"},         {"intravenously", "iv"},
+                 {"i.m", "im"},         {"intramuscularly", "im"},
+                 {"p.o", "oral"},       {"orally", "oral"}};
   for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
     if (muskx__same_ignoring_case(aliases[i].alias, text)) return aliases[i].route;
   return NULL;
@@ -202,6 +210,32 @@ static const char *near_agent(const muskx_model *m, const char *name) {
     }
   }
   return best <= NEAR_MAX && nbest == 1 ? which : NULL;
+}
+
+/* The one agent whose doc names `name` as a whole word, in any case (a
+   brand: "Prolia 60 mg SC every 6 months" in denosumab's doc), or NULL.
+   Only to word a refusal: a brand is never taken for the agent. */
+static const muskx__agent *agent_by_doc(const muskx_model *m,
+                                        const char *name) {
+  size_t n = strlen(name);
+  const muskx__agent *which = NULL;
+  if (n < 4) return NULL;
+  for (int i = 0; i < m->nagents; i++) {
+    const char *d = m->agents[i].doc;
+    for (const char *p = d; p != NULL && *p != '\0'; p++) {
+      if (p != d && isalnum((unsigned char)p[-1])) continue;
+      if (isalnum((unsigned char)p[n]) || strlen(p) < n) continue;
+      int same = 1;
+      for (size_t k = 0; k < n && same; k++)
+        same = tolower((unsigned char)p[k]) == tolower((unsigned char)name[k]);
+      if (same) {
+        if (which != NULL && which != &m->agents[i]) return NULL;
+        which = &m->agents[i];
+        break;
+      }
+    }
+  }
+  return which;
 }
 
 /* The model's agents for a message: "agents: a, b" or a hint to declare. */
@@ -378,6 +412,15 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
     snprintf(tname, sizeof tname, "%s_%s", agent->text, suffix);
     sp = muskx_model_find(m, MUSKX_SPECIES, tname);
     known_agents(m, known, sizeof known);
+    const muskx__agent *brand =
+        sp < 0 && a == NULL ? agent_by_doc(m, agent->text) : NULL;
+    if (brand != NULL)
+      return fail(err, file, agent, MUSKX_ENOTFOUND,
+                  "model '%s' knows no agent '%s', but its agent '%s' is "
+                  "documented as \"%s\": write agent: %s (agents are named "
+                  "by their generic names; %s)",
+                  m->id, agent->text, brand->name, brand->doc, brand->name,
+                  known);
     const char *near = sp < 0 && a == NULL ? near_agent(m, agent->text) : NULL;
     if (near != NULL)
       return fail(err, file, agent, MUSKX_ENOTFOUND,
