@@ -26,6 +26,39 @@ Checks:
             default, from its baseline: no output may report a half
             recovery there (round-off changes of 4e-14 % did)
 
+Session 22 (s30-s47, written the same way; prescription words in every:,
+label routes, drug starts at a phase and at a time):
+  USRevery  every: in a prescription's words gives the time course of its
+            interval written as a quantity (relative 1e-6): weekly = once
+            weekly = QW = 1 week, daily = once a day = 1 d, monthly = QM
+            = 1 month, Q6M = every 6 months = 6 mo = 6 months, every 2
+            weeks = fortnightly = Q2W = 14 d, twice daily = BID = 0.5 d
+            (teriparatide); routes subcutaneously = sc, orally = oral.
+            Two-sided: every: 2 weeks must differ from every: 1 week
+            (alendronate, spine at 3 months), and biweekly, QD and "6 m"
+            are refused with file:line:col and both readings
+  USRwarn   start: defaults with set: {postmenopausal: 1} (s44) runs and
+            warns once, at its start: key, on muskx run's stderr and as
+            a Python RuntimeWarning (Scenario.warnings); the same arm
+            without start: (steady) neither warns nor moves (|change| <
+            1e-6 % for every fixed output), the defaults start does (CTX
+            > +50 % within the first 3 months, the menopause transient)
+  USRstop   denosumab continued vs stopped (s33 / s34, PM, 24 months on,
+            then 24 months continued or off): stopped returns to within
+            3 points of baseline at spine and hip 24 months off (Bone HG
+            et al. 2011 JCEM 96:972, and Cummings 2018: BMD back to about
+            baseline within 12-24 months; recalled), continued stays
+            above its end-of-treatment values; the two equal on the day
+            before the end of treatment (relative 1e-5, ten times the
+            solver's rtol: the continued arm's fifth dose, on the last
+            day, changes the solver's steps before it; Ca_urine differs
+            by 1.4e-6 %)
+  USRbands  muskx compare --bands (the shipped draws, 20 sets) on s33 and
+            s34: the band rows are there, each 5 % <= 95 %, and the band
+            of stopped minus continued at the end of follow-up excludes 0
+            at spine and hip (the two arms differ whatever the fitted
+            parameters)
+
 Python 3 standard library only:
   /usr/bin/python3 tests/calibration/test_user_scenarios.py
 """
@@ -34,8 +67,10 @@ import glob
 import io
 import math
 import os
+import subprocess
 import sys
 import tempfile
+import warnings
 
 import muskx_cli
 from muskx_cli import ROOT, check
@@ -88,6 +123,173 @@ def trial(tmp, name, drug, months=6, agent_set="{postmenopausal: 1}"):
     return cli_run(path)
 
 
+def refused(tmp, name, drug):
+    """stderr of muskx run on a trial arm that must fail ("" if it ran)."""
+    path = os.path.join(tmp, name + ".yaml")
+    with open(path, "w") as f:
+        f.write("muskx_scenario: 1\nscenario: {id: %s}\nmodel: %s\n"
+                "phases:\n  - {name: treatment, duration: 12 months}\n"
+                "countermeasures:\n  - drug: %s\noutputs: [BMD_spine_pct]\n"
+                % (name, MODEL, drug))
+    r = subprocess.run([muskx_cli.MUSKX, "run", path, "-o", os.devnull,
+                        "--allow-path", ROOT], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, universal_newlines=True)
+    return r.stderr if r.returncode != 0 else ""
+
+
+def every_words():
+    with tempfile.TemporaryDirectory() as tmp:
+        groups = [
+            ("{agent: alendronate, dose: 70 mg, route: oral, start: "
+             "treatment, every: %s, count: 10}", 3,
+             ["1 week", "weekly", "once weekly", "QW", "Weekly"]),
+            ("{agent: alendronate, dose: 70 mg, route: oral, start: "
+             "treatment, every: %s, count: 5}", 3,
+             ["14 d", "every 2 weeks", "fortnightly", "Q2W"]),
+            ("{agent: teriparatide, dose: 20 ug, route: sc, start: "
+             "treatment, every: %s, count: 60}", 3,
+             ["1 d", "daily", "once a day", "every day"]),
+            ("{agent: teriparatide, dose: 10 ug, route: sc, start: "
+             "treatment, every: %s, count: 120}", 3,
+             ["0.5 d", "twice daily", "BID"]),
+            ("{agent: romosozumab, dose: 210 mg, route: sc, start: "
+             "treatment, every: %s, count: 3}", 3,
+             ["1 month", "monthly", "QM", "once a month"]),
+            ("{agent: denosumab, dose: 60 mg, route: sc, start: "
+             "treatment, every: %s, count: 2}", 12,
+             ["6 months", "Q6M", "every 6 months", "6 mo", "semiannually"]),
+        ]
+        for g, (drug, months, spellings) in enumerate(groups):
+            ref = trial(tmp, "w%d" % g, drug % spellings[0], months)
+            for i, sp in enumerate(spellings[1:]):
+                got = trial(tmp, "w%d_%d" % (g, i), drug % sp, months)
+                check("USRevery %s = %s" % (sp, spellings[0]),
+                      all(close(got[c], ref[c], SPELL) for c in FIXED),
+                      "largest relative difference %.2g"
+                      % max(worst(got[c], ref[c]) for c in FIXED))
+        w1 = trial(tmp, "w0", groups[0][0] % "weekly", 3)
+        w2 = trial(tmp, "w1", groups[1][0] % "every 2 weeks", 3)
+        a, b = w1["BMD_spine_pct"][-1], w2["BMD_spine_pct"][-1]
+        check("USRevery every 2 weeks differs from weekly",
+              abs(a - b) > 0.05 * abs(a),
+              "spine at 3 months: weekly %+.3f %%, every 2 weeks %+.3f %%"
+              % (a, b))
+        for route, canon, agent in (("subcutaneously", "sc", "denosumab"),
+                                    ("s.c", "sc", "denosumab"),
+                                    ("orally", "oral", "alendronate")):
+            d = ("{agent: %s, dose: %s, route: %%s, start: treatment}"
+                 % (agent, "60 mg" if agent == "denosumab" else "70 mg"))
+            ra = trial(tmp, "ra", d % canon, 2)
+            rb = trial(tmp, "rb", d % route, 2)
+            check("USRevery route %s = %s" % (route, canon),
+                  all(close(ra[c], rb[c], SPELL) for c in FIXED),
+                  "largest relative difference %.2g"
+                  % max(worst(ra[c], rb[c]) for c in FIXED))
+        for word, want in (("biweekly", "every 2 weeks and as twice a week"),
+                           ("QD", "Do Not Use"),
+                           ("6 m", "'m' is minutes or months")):
+            err = refused(tmp, "bad", "{agent: alendronate, dose: 70 mg, "
+                          "route: oral, every: %s, count: 3}" % word)
+            check("USRevery %s refused" % word,
+                  want in err and ".yaml:7:" in err,
+                  err.strip()[:200] or "it ran")
+        err = refused(tmp, "brand", "{agent: Prolia, dose: 60 mg, route: sc}")
+        check("USRevery brand Prolia says denosumab",
+              "write agent: denosumab" in err and ".yaml:7:" in err,
+              err.strip()[:200] or "it ran")
+
+
+def start_defaults_warns():
+    path = os.path.join(USER, "s44_pm_start_defaults.yaml")
+    _, err = muskx_cli.run(["run", path, "-o", os.devnull])
+    lines = [ln for ln in err.splitlines() if ": warning: " in ln]
+    check("USRwarn muskx run", len(lines) == 1 and
+          lines[0].startswith(path + ":5:8: warning: start: defaults") and
+          "postmenopausal = 1" in lines[0],
+          "%d warning lines: %s" % (len(lines), lines[:1]))
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        sc = muskx.Scenario(path, allow_path=ROOT)
+        r = sc.run()
+    ours = [w for w in got if issubclass(w.category, RuntimeWarning)
+            and "start: defaults" in str(w.message)]
+    check("USRwarn Python", len(ours) == 1 and sc.warnings == [lines[0]]
+          if lines else False,
+          "%d RuntimeWarnings, Scenario.warnings %s" % (len(ours),
+                                                        sc.warnings[:1]))
+    ctx = list(r["CTX_pct"])
+    t = list(r.time)
+    early = max(v for v, d in zip(ctx, t) if d <= 91.3125)
+    sc.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        steady = os.path.join(tmp, "steady.yaml")
+        with open(path) as f:
+            text = f.read().replace("start: defaults\n", "")
+        with open(steady, "w") as f:
+            f.write(text.replace("../../models", os.path.join(ROOT, "models")))
+        _, err2 = muskx_cli.run(["run", steady, "-o", os.devnull])
+        rs = cli_run(steady)
+    drift = max(abs(v) for c in FIXED for v in rs[c])
+    check("USRwarn steady start neither warns nor moves",
+          ": warning: " not in err2 and drift < 1e-6 and early > 50,
+          "steady: largest |change| %.2g %%; defaults: CTX peak %+.1f %% in "
+          "the first 3 months" % (drift, early))
+
+
+def dmab_continued_vs_stopped(runs):
+    cont = runs[os.path.join(USER, "s33_pm_dmab_q6m_continued.yaml")]
+    stop = runs[os.path.join(USER, "s34_pm_dmab_q6m_stopped.yaml")]
+    t = cont["time"]
+    k_end = t.index(30 + 24 * 30.4375)
+    same = all(abs(cont[c][k_end - 1] - stop[c][k_end - 1]) <= 10 * SPELL *
+               max(1, abs(cont[c][k_end - 1])) for c in FIXED)
+    off = {c: stop[c][-1] for c in ("BMD_spine_pct", "BMD_hip_pct")}
+    up = all(cont[c][-1] > cont[c][k_end] for c in
+             ("BMD_spine_pct", "BMD_hip_pct"))
+    check("USRstop continued vs stopped",
+          same and up and all(abs(v) <= 3 for v in off.values()),
+          "end of treatment equal: %s; 24 months off: spine %+.2f, hip %+.2f "
+          "(published: about baseline); continued: spine %+.2f -> %+.2f, "
+          "hip %+.2f -> %+.2f" % (same, off["BMD_spine_pct"],
+                                  off["BMD_hip_pct"],
+                                  cont["BMD_spine_pct"][k_end],
+                                  cont["BMD_spine_pct"][-1],
+                                  cont["BMD_hip_pct"][k_end],
+                                  cont["BMD_hip_pct"][-1]))
+
+
+def bands():
+    draws = os.path.join(ROOT, "models", "calibration", "spaceflight", "fit",
+                         "draws.csv")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "bands.csv")
+        muskx_cli.run(["compare", "--bands", "--params-csv", draws, "-n", "20",
+                       "--seed", "3", "-j", "1", "-o", out,
+                       os.path.join(USER, "s33_pm_dmab_q6m_continued.yaml"),
+                       os.path.join(USER, "s34_pm_dmab_q6m_stopped.yaml")])
+        with open(out) as f:
+            rows = list(csv.DictReader(f))
+    ids = ("pm_dmab_q6m_continued", "pm_dmab_q6m_stopped")
+
+    def cell(output, stat, sid):
+        for r in rows:
+            if (r["output"] == output and r["statistic"] == stat
+                    and r["phase"] == "followup"):
+                return float(r[sid]) if r[sid] != "" else float("nan")
+        return float("nan")
+    ok, say = True, []
+    for c in ("BMD_spine_pct", "BMD_hip_pct"):
+        lo = [cell(c, "end_q05", s) for s in ids]
+        hi = [cell(c, "end_q95", s) for s in ids]
+        dlo, dhi = (cell(c, "end_diff_q05", ids[1]),
+                    cell(c, "end_diff_q95", ids[1]))
+        ok = ok and all(a <= b for a, b in zip(lo, hi)) and dhi < 0
+        say.append("%s: stopped %.2f..%.2f, continued %.2f..%.2f, "
+                   "stopped - continued %.2f..%.2f"
+                   % (c, lo[1], hi[1], lo[0], hi[0], dlo, dhi))
+    check("USRbands compare --bands continued vs stopped", ok, "; ".join(say))
+
+
 def main():
     files = sorted(glob.glob(os.path.join(USER, "*.yaml")))
     check("USRfiles", len(files) >= 20,
@@ -104,7 +306,8 @@ def main():
               % (len(r["time"]), missing or "none", bad or "none"))
 
     for name in ("s05_flight6mo", "s08_bedrest90", "s15_pm_dmab12",
-                 "s17_pm_romo70", "s23_pm_tptd"):
+                 "s17_pm_romo70", "s23_pm_tptd", "s31_pm_tptd_daily_words",
+                 "s38_pm_romo_then_dmab_times", "s42_mars_surface_exercise"):
         path = os.path.join(USER, name + ".yaml")
         sc = muskx.Scenario(path, allow_path=ROOT)
         py = muskx.run_scenario(sc)
@@ -167,6 +370,11 @@ def main():
               all(close(got[c], aref[c], SPELL) for c in FIXED),
               "largest relative difference %.2g"
               % max(worst(got[c], aref[c]) for c in FIXED))
+
+    every_words()
+    start_defaults_warns()
+    dmab_continued_vs_stopped(runs)
+    bands()
 
     for name in ("s15_pm_dmab12", "s25_pm_placebo"):
         r = muskx.run_scenario(os.path.join(USER, name + ".yaml"),
