@@ -222,9 +222,11 @@ static const muskx__agent *agent_by_doc(const muskx_model *m,
   if (n < 4) return NULL;
   for (int i = 0; i < m->nagents; i++) {
     const char *d = m->agents[i].doc;
-    for (const char *p = d; p != NULL && *p != '\0'; p++) {
-      if (p != d && isalnum((unsigned char)p[-1])) continue;
-      if (isalnum((unsigned char)p[n]) || strlen(p) < n) continue;
+    size_t len = d != NULL ? strlen(d) : 0;
+    for (size_t at = 0; at + n <= len; at++) {
+      const char *p = d + at;
+      if (at > 0 && isalnum((unsigned char)p[-1])) continue;
+      if (isalnum((unsigned char)p[n])) continue; /* p[n]: at most the NUL */
       int same = 1;
       for (size_t k = 0; k < n && same; k++)
         same = tolower((unsigned char)p[k]) == tolower((unsigned char)name[k]);
