@@ -315,10 +315,17 @@ static muskx_status get_days(sc_ctx *c, const muskx__yaml_node *n,
                 "%s needs a time unit (d, day, week, month, year or h), as in "
                 "'%s d'", what, n->text);
   double f = muskx__sc_days_per_unit(unit, strlen(unit));
+  if (f == 0) f = muskx__sc_time_word(unit); /* 6 mo, 26 wks, 6 Months */
+  if (f == 0 && (strcmp(unit, "m") == 0 || strcmp(unit, "M") == 0))
+    return fail(c, n, MUSKX_EMODEL,
+                "'%s' in %s: 'm' is minutes or months; write '%.*s months' "
+                "(or hours as h)", n->text, what,
+                (int)strcspn(n->text, " mM"), n->text);
   if (f == 0)
     return fail(c, n, MUSKX_EMODEL,
-                "unknown time unit '%s' in %s (use d, day(s), week(s), "
-                "month(s) = 30.4375 d, year(s) = 365.25 d or h)", unit, what);
+                "unknown time unit '%s' in %s (use d, day(s), week(s) or wk(s), "
+                "month(s) or mo(s) = 30.4375 d, year(s) or yr(s) = 365.25 d, "
+                "or h)", unit, what);
   v *= f;
   if (positive ? !(v > 0) : !(v >= 0))
     return fail(c, n, MUSKX_EMODEL, "%s must be %s, got '%s'", what,

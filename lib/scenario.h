@@ -127,6 +127,11 @@ double muskx__sc_days_per_unit(const char *unit, size_t len);
 int muskx__sc_every_words(const char *text, double *days, char *why,
                           size_t size);
 
+/* scenario_every.c: days in a time unit word in any case, with the
+   abbreviations prescriptions use (wk, wks, mo, mos, yr, yrs, hr, hrs, w,
+   y); 0 for any other word ("m", minutes or months, included). */
+double muskx__sc_time_word(const char *unit);
+
 /* The baseline of input i: its `set` value, else the model's default. */
 double muskx__sc_input_baseline(const muskx_scenario *sc, int input);
 

@@ -90,6 +90,14 @@ static double count_unit(const char *s) {
   return u > 0 ? n * u : 0;
 }
 
+double muskx__sc_time_word(const char *unit) {
+  char w[16];
+  size_t n = strlen(unit);
+  if (n == 0 || n >= sizeof w) return 0;
+  for (size_t i = 0; i <= n; i++) w[i] = (char)tolower((unsigned char)unit[i]);
+  return lookup(units, w);
+}
+
 static const char *period_plural(double base) {
   return base == 1 ? "days" : base == 7 ? "weeks" : base == MONTH ? "months"
                                                                   : "years";

@@ -628,6 +628,17 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
     int r = muskx__sc_every_words(other[i], &d, why, sizeof why);
     ck_assert_msg(r == 0 && d == -1, "'%s': %d", other[i], r);
   }
+  /* every time of a scenario takes the abbreviations, in any case; not
+     m (minutes or months) or min (bad scenario 65) */
+  ck_assert_double_eq(muskx__sc_time_word("wks"), 7);
+  ck_assert_double_eq(muskx__sc_time_word("MO"), 30.4375);
+  ck_assert_double_eq(muskx__sc_time_word("Months"), 30.4375);
+  ck_assert_double_eq(muskx__sc_time_word("Yr"), 365.25);
+  ck_assert_double_eq(muskx__sc_time_word("hrs"), 1.0 / 24);
+  ck_assert_double_eq(muskx__sc_time_word("m"), 0);
+  ck_assert_double_eq(muskx__sc_time_word("min"), 0);
+  ck_assert_double_eq(muskx__sc_time_word(""), 0);
+  ck_assert_double_eq(muskx__sc_time_word("fortnights"), 0);
 }
 END_TEST
 
