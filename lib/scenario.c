@@ -560,6 +560,13 @@ static int settable(const muskx_model *m, const char *name) {
          muskx_model_find(m, MUSKX_INPUT, name) >= 0;
 }
 
+/* What an unknown `set:` name probably means (muskx__sc_near_name). */
+static const char *near_settable(const muskx_model *m, const char *name) {
+  static const muskx_kind kinds[] = {MUSKX_PARAMETER, MUSKX_INPUT,
+                                     MUSKX_SPECIES};
+  return muskx__sc_near_name(m, kinds, 3, name);
+}
+
 static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
   const muskx__yaml_node *s = muskx__yaml_get(root, "set", NULL);
   muskx_status st;
@@ -567,10 +574,14 @@ static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
   if ((st = want_map(c, s, "'set'")) != MUSKX_OK) return st;
   for (size_t i = 0; i < s->n; i++) {
     double v;
-    if (!settable(c->sc->model, s->keys[i]->text))
+    if (!settable(c->sc->model, s->keys[i]->text)) {
+      const char *near = near_settable(c->sc->model, s->keys[i]->text);
       return fail(c, s->keys[i], MUSKX_ENOTFOUND,
-                  "model '%s' has no parameter, species or input '%s'",
-                  muskx_model_id(c->sc->model), s->keys[i]->text);
+                  "model '%s' has no parameter, species or input '%s'%s%s%s",
+                  muskx_model_id(c->sc->model), s->keys[i]->text,
+                  near ? ": did you mean '" : "", near ? near : "",
+                  near ? "'?" : "");
+    }
     if ((st = get_number(c, s->items[i], "a 'set' value", &v)) != MUSKX_OK)
       return st;
     /* a parameter's min/max, checked here too, where the value is
@@ -681,10 +692,15 @@ static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
         pt->explicit_[i] = 1;
         continue;
       }
-      if (muskx_model_find(sc->model, MUSKX_INPUT, key) < 0)
+      if (muskx_model_find(sc->model, MUSKX_INPUT, key) < 0) {
+        static const muskx_kind in_kinds[] = {MUSKX_INPUT, MUSKX_PARAMETER};
+        const char *near = muskx__sc_near_name(sc->model, in_kinds, 2, key);
         return fail(c, in->keys[k], MUSKX_ENOTFOUND,
-                    "model '%s' has no input or parameter '%s'",
-                    muskx_model_id(sc->model), key);
+                    "model '%s' has no input or parameter '%s'%s%s%s",
+                    muskx_model_id(sc->model), key,
+                    near ? ": did you mean '" : "", near ? near : "",
+                    near ? "'?" : "");
+      }
       if ((st = need_name(c, in->keys[k], MUSKX_INPUT, "input", &idx)) !=
               MUSKX_OK ||
           (st = get_number(c, in->items[k], "an input value", &v)) != MUSKX_OK)
@@ -1052,17 +1068,10 @@ static muskx_status add_report(sc_ctx *c, const muskx__yaml_node *name,
   } else {
     col = muskx_model_find(m, MUSKX_SPECIES, name->text);
     if (col < 0) {
-      /* 'bmd_spine_pct': the one output written so in another case */
-      const char *near = NULL;
-      int nnear = 0;
-      for (int i = 0; i < muskx_model_count(m, MUSKX_OUTPUT); i++) {
-        const char *o = muskx_model_name_at(m, MUSKX_OUTPUT, i);
-        if (o != NULL && muskx__same_ignoring_case(o, name->text)) {
-          near = o;
-          nnear++;
-        }
-      }
-      if (nnear == 1)
+      /* 'bmd_spine_pct', 'BMD_spine': the one output meant */
+      static const muskx_kind out_kinds[] = {MUSKX_OUTPUT, MUSKX_SPECIES};
+      const char *near = muskx__sc_near_name(m, out_kinds, 2, name->text);
+      if (near != NULL)
         return fail(c, name, MUSKX_ENOTFOUND,
                     "model '%s' has no output or species '%s': did you mean "
                     "'%s'?", muskx_model_id(m), name->text, near);
@@ -1379,9 +1388,11 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
   if (sc == NULL || name == NULL) return MUSKX_EINVAL;
   sc->errmsg[0] = '\0';
   if (!settable(sc->model, name)) {
+    const char *near = near_settable(sc->model, name);
     snprintf(sc->errmsg, sizeof sc->errmsg,
-             "model '%s' has no parameter, species or input '%s'",
-             muskx_model_id(sc->model), name);
+             "model '%s' has no parameter, species or input '%s'%s%s%s",
+             muskx_model_id(sc->model), name, near ? ": did you mean '" : "",
+             near ? near : "", near ? "'?" : "");
     return MUSKX_ENOTFOUND;
   }
   if (!isfinite(value)) {

@@ -127,6 +127,14 @@ double muskx__sc_days_per_unit(const char *unit, size_t len);
 int muskx__sc_every_words(const char *text, double *days, char *why,
                           size_t size);
 
+/* scenario_drug.c: the one name of the given kinds that text probably
+   means, for a "did you mean" (NULL when none is, or two are equally
+   near): the name in another case; the name that is text and a suffix
+   after '_' (BMD_spine: BMD_spine_pct); the nearest within 2 edits (text
+   of 5 or more characters). */
+const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
+                                int nkinds, const char *text);
+
 /* scenario_every.c: days in a time unit word in any case, with the
    abbreviations prescriptions use (wk, wks, mo, mos, yr, yrs, hr, hrs, w,
    y); 0 for any other word ("m", minutes or months, included). */

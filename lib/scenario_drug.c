@@ -192,6 +192,47 @@ static int edit_distance(const char *a, const char *b) {
   return d[la][lb] > NEAR_MAX ? NEAR_MAX + 1 : d[la][lb];
 }
 
+const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
+                                int nkinds, const char *text) {
+  size_t tl = strlen(text);
+  const char *hit = NULL;
+  int nhit = 0;
+  /* 1: the one name in another case */
+  for (int k = 0; k < nkinds; k++)
+    for (int i = 0; i < muskx_model_count(m, kinds[k]); i++) {
+      const char *o = muskx_model_name_at(m, kinds[k], i);
+      if (o != NULL && muskx__same_ignoring_case(o, text)) hit = o, nhit++;
+    }
+  if (nhit == 1) return hit;
+  if (nhit > 1 || tl < 4) return NULL;
+  /* 2: the one name that is text and a suffix (BMD_spine: BMD_spine_pct) */
+  for (int k = 0; k < nkinds; k++)
+    for (int i = 0; i < muskx_model_count(m, kinds[k]); i++) {
+      const char *o = muskx_model_name_at(m, kinds[k], i);
+      if (o != NULL && strncmp(o, text, tl) == 0 && o[tl] == '_')
+        hit = o, nhit++;
+    }
+  if (nhit == 1) return hit;
+  if (nhit > 1) return NULL;
+  /* 3: the one name nearest within the edit distance NEAR_MAX */
+  int best = NEAR_MAX + 1;
+  hit = NULL;
+  nhit = 0;
+  for (int k = 0; k < nkinds; k++)
+    for (int i = 0; i < muskx_model_count(m, kinds[k]); i++) {
+      const char *o = muskx_model_name_at(m, kinds[k], i);
+      int dist = o != NULL ? edit_distance(text, o) : NEAR_MAX + 1;
+      if (dist < best) {
+        best = dist;
+        hit = o;
+        nhit = 1;
+      } else if (dist == best && dist <= NEAR_MAX && strcmp(o, hit) != 0) {
+        nhit++;
+      }
+    }
+  return best <= NEAR_MAX && nhit == 1 && tl >= 5 ? hit : NULL;
+}
+
 /* The one agent of m nearest to name (edit distance 1 or 2, for a name
    of at least 4 characters), or NULL when none is, or when two or more
    are equally near (then a suggestion would be a guess). */
