@@ -1404,6 +1404,15 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
     snprintf(sc->errmsg, sizeof sc->errmsg, "out of memory");
     return MUSKX_ENOMEM;
   }
-  muskx__sc_check_start(sc);
+  /* the warning's numbers with a '.' point (numlocale.h); without the
+     locale, no warning rather than one in a comma locale */
+  muskx__c_numeric num;
+  muskx_error ignored;
+  if (muskx__c_numeric_enter(&num, &ignored) == MUSKX_OK) {
+    muskx__sc_check_start(sc);
+    muskx__c_numeric_leave(&num);
+  } else {
+    sc->warning[0] = '\0';
+  }
   return MUSKX_OK;
 }
