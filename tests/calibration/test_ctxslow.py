@@ -34,7 +34,7 @@ Main before the branch (session 21's shipped fit): E(170)/E(14) 0.67, the
 excess at half its day-170 value on day ~3 (the marker peaks in the first
 weeks and fades), CTX +14.9 % on bed-rest day 1.5: CSLshape and CSLhalf
 FAIL (XFAIL, see KNOWN_UNMET; FAIL with --strict), CSLbr2 passes. At the
-branch's refused partial fit (--set a_apo=0.38816 --set tau_apo=136.03
+branch's refused partial fit (on commit afddacb's model: --set a_apo=0.38816 --set tau_apo=136.03
 --set kappa_R=1.267327 --set g_ocp=0.628658 --set w_ctx_t=0.331246 --set
 h_aoc=0.504825 --set br_wb=0.457029): 0.749, day 2.48, 14.56 %.
 
@@ -61,7 +61,7 @@ KNOWN_UNMET = {
     "CSLshape": "session 22 (ctxslow): the in-flight marker peaks in the first weeks and fades "
                 "(mechanostat feedback, precursor drain); the accumulated osteocyte-apoptosis drive "
                 "(a_apo, tau_apo) was built and fitted with five coupled parameters: refused "
-                "(llh +0.34, day 170 / day 14 0.749 at its best), a_apo ships at 0; "
+                "(llh +0.34, day 170 / day 14 0.749 at its best), not shipped (branch commit afddacb); "
                 "models/calibration/README.md, \"Issue 17, session 22, ctxslow\"",
     "CSLhalf": "session 22 (ctxslow): same cause as CSLshape",
 }
