@@ -8,7 +8,8 @@ osteoclasts at D_OCp f_oc_ext (OCp + release) piOCG with
 so the released surplus adds at most 1/q_rbd times the compartment's own
 baseline precursor flux (q_rbd 0: the session-18 linear release), and
 models/crosstalk/spaceflight.yaml binds q_rbd = 1/c_rbd and
-k_rbd = s_rbd max(turnover_t/turnover - 1, 0) into every bone compartment.
+k_rbd = s_rbd max(turnover_t/turnover - 1, 0) into every bone compartment
+(since session 22, dmabrel, s_rbd = c_rbd/K_rbd: release = c_rbd S/(S + K_rbd/r)).
 
 Checks:
   DSTform  the module alone (turnover 1e-12/day, so no bone moves; k_rbd
@@ -85,9 +86,12 @@ def module_checks():
 
 
 def bind_check():
-    names = ["s_rbd", "c_rbd", "turnover_t"] + ["%s.%s" % (c, n) for c in COMPS
+    names = ["K_rbd", "c_rbd", "turnover_t"] + ["%s.%s" % (c, n) for c in COMPS
                                                 for n in ("k_rbd", "q_rbd", "turnover")]
     v = muskx_cli.info_values(MODEL, set(names))
+    # session 22 (dmabrel): the gain is c_rbd/K_rbd (release = c S/(S + K_rbd/r))
+    v["s_rbd"] = v.get("c_rbd", float("nan")) / v.get("K_rbd", float("nan"))
+    names.append("s_rbd")
     bad = []
     for c in COMPS:
         want_k = v["s_rbd"] * max(v["turnover_t"] / v[c + ".turnover"] - 1, 0.0)
@@ -130,7 +134,7 @@ def stop_checks(over):
 def main():
     old = "--old-form" in sys.argv[1:]
     if old:
-        stop_checks({"c_rbd": 1e12, "s_rbd": 12.74})
+        stop_checks({"c_rbd": 1e12, "K_rbd": 1e12 / 12.74})  # s_rbd = c_rbd/K_rbd 12.74
         return muskx_cli.finish()
     module_checks()
     bind_check()

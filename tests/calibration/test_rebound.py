@@ -9,6 +9,7 @@ precursor pool above both its steady level at the current drive and its
 resting level, i.e. the precursors accumulated while RANKL was blocked,
 once the drive returns. spaceflight.yaml binds
 k_rbd = s_rbd max(turnover_t/turnover - 1, 0) into every bone compartment
+(since session 22, dmabrel, s_rbd = c_rbd/K_rbd: k_rbd = (c_rbd/K_rbd) max(...))
 (and, session 21 dmabstop, q_rbd = 1/c_rbd: tests/calibration/test_dmabstop.py).
 
 The module alone (turnover 1e-12/day, so bone volume does not move and
@@ -99,8 +100,10 @@ def main():
           "RANKL step from the steady state, max relative OCa difference k_rbd 3 vs 0: %s (< 1e-6)"
           % ", ".join("%s %.2e" % w for w in worst))
 
-    names = ["s_rbd", "turnover_t"] + ["%s.%s" % (c, n) for c in COMPS for n in ("k_rbd", "turnover")]
+    names = ["c_rbd", "K_rbd", "turnover_t"] + ["%s.%s" % (c, n) for c in COMPS for n in ("k_rbd", "turnover")]
     v = muskx_cli.info_values(MODEL, set(names))
+    v["s_rbd"] = v.get("c_rbd", float("nan")) / v.get("K_rbd", float("nan"))  # session 22, dmabrel
+    names.append("s_rbd")
     bad = []
     for c in COMPS:
         want = v["s_rbd"] * max(v["turnover_t"] / v[c + ".turnover"] - 1, 0.0)
@@ -108,7 +111,7 @@ def main():
         if abs(got - want) > 1e-9 * max(1.0, abs(want)):
             bad.append("%s %.6g vs %.6g" % (c, got, want))
     check("REBbind", not bad and len(v) == len(names),
-          "k_rbd = s_rbd max(turnover_t/turnover - 1, 0) in all %d compartments (s_rbd %.6g; hip_c %.4g, spine_t %.4g)%s"
+          "k_rbd = s_rbd max(turnover_t/turnover - 1, 0), s_rbd = c_rbd/K_rbd, in all %d compartments (s_rbd %.6g; hip_c %.4g, spine_t %.4g)%s"
           % (len(COMPS), v.get("s_rbd", float("nan")), v.get("hip_c.k_rbd", float("nan")),
              v.get("spine_t.k_rbd", float("nan")), "; " + ", ".join(bad) if bad else ""))
     return muskx_cli.finish()
