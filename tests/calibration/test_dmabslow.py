@@ -48,7 +48,7 @@ from muskx_cli import ROOT, check
 
 PROB = os.path.join(ROOT, "models", "calibration", "spaceflight")
 # session 22, dmabslow: partial fit (see models/calibration/README.md)
-PARTIAL = {"m_om": "3", "tau_omf": "365", "c_rbd": "10"}
+PARTIAL = {"m_om": "5.177", "tau_omf": "641.6", "c_rbd": "13.52"}
 T10 = 3650 + 365.25
 T7 = 14 * 182.5 + 365.25
 
