@@ -359,9 +359,12 @@ static muskx_status get_every(sc_ctx *c, const muskx__yaml_node *n,
                   "muskx-scenario(5)), got '%s'", n->text);
     return get_days(c, n, what, 1, out);
   }
-  if (!(d > 0) || d > SC_MAX_DAYS)
-    return fail(c, n, MUSKX_EMODEL, "%s must be positive and at most 100 "
-                "years, got '%s'", what, n->text);
+  if (!(d > 0))
+    return fail(c, n, MUSKX_EMODEL, "%s must be positive, got '%s'", what,
+                n->text);
+  if (d > SC_MAX_DAYS) /* as get_days() */
+    return fail(c, n, MUSKX_ELIMIT, "%s '%s' is longer than 100 years", what,
+                n->text);
   *out = d;
   return MUSKX_OK;
 }
