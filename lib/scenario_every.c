@@ -29,8 +29,8 @@
 
 #include "scenario.h"
 
-#define MONTH 30.4375
-#define YEAR 365.25
+#define MONTH MUSKX__SC_MONTH
+#define YEAR MUSKX__SC_YEAR
 
 typedef struct every_word {
   const char *word;
@@ -43,7 +43,8 @@ static const every_word words[] = {
     {"weekly", 7},               {"fortnightly", 14},
     {"monthly", MONTH},          {"quarterly", 3 * MONTH},
     {"semiannually", YEAR / 2},  {"semiannual", YEAR / 2},
-    {"semi annually", YEAR / 2}, {"half yearly", YEAR / 2},
+    {"semi annually", YEAR / 2}, {"semi annual", YEAR / 2},
+    {"half yearly", YEAR / 2},
     {"yearly", YEAR},            {"annually", YEAR},
     {"annual", YEAR},            {"bid", 0.5},
     {"tid", 1.0 / 3},            {"qid", 0.25},
@@ -164,6 +165,7 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
       {"biannual", "2 years", "6 months", "twice a year"},
       {"biannually", "2 years", "6 months", "twice a year"},
       {"bi annually", "2 years", "6 months", "twice a year"},
+      {"bi annual", "2 years", "6 months", "twice a year"},
       {"biennial", "2 years", "6 months", "twice a year"},
       {"biennially", "2 years", "6 months", "twice a year"},
       {NULL, NULL, NULL, NULL},

@@ -117,7 +117,9 @@ void muskx__sc_check_start(muskx_scenario *sc) {
   double r1 = fastest(sim, y, f, &w1);
   double per_day = sc->model_unit_days > 0 ? 1.0 / sc->model_unit_days : 1.0;
   if (w1 < 0 || !(r0 == r0)) goto done;
-  if (r1 == r1 && (r1 * per_day <= RATE_MIN || r1 <= RATE_GAIN * r0))
+  /* a NaN rate (the right-hand side fails at the set values) is left to
+     the run's own error, not a warning of "nan %" */
+  if (!(r1 == r1) || r1 * per_day <= RATE_MIN || r1 <= RATE_GAIN * r0)
     goto done;
   snprintf(sc->warning, sizeof sc->warning,
            "%s:%d:%d: warning: start: defaults begins at the model's initial "

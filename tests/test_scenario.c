@@ -626,6 +626,7 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
       {"every other month", 60.875}, {"twice monthly", 15.21875},
       /* N weekly with N = 1 is once a week either way */
       {"1 weekly", 7},         {"1 daily", 1},
+      {"semi-annual", 182.625}, {"Semi Annual", 182.625},
   };
   static const char *const refused[] = {
       "biweekly", "Bi-weekly", "bimonthly", "biannually", "biennial", "QD",
@@ -635,7 +636,7 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
       /* nursing's q15m, q30m are minutes */
       "q15m", "Q30M", "q5m", "Q1.5M",
       /* a bare decimal point or a separator */
-      "q.5w", "Q.5W",
+      "q.5w", "Q.5W", "bi-annual", "Bi Annual",
   };
   static const char *const other[] = {"often", "7", "-1 week",
                                       "every 0 d", "every other 2 weeks",
