@@ -15,7 +15,9 @@
  *    of threads. A muskx_sim belongs to one thread at a time.
  *  - Every *_free(NULL) is a no-op.
  *  - The library never prints, never exits and reads no environment.
- *  - Strings returned by the library stay valid until their handle is freed.
+ *  - Strings returned by the library stay valid until their handle is freed
+ *    (a scenario's warnings and error message: until its next
+ *    muskx_scenario_set() or free).
  *  - Only opaque pointers, scalars and caller-owned arrays cross this API
  *    (plus muskx_error, a plain fixed-size struct), so FFI callers such as
  *    Python ctypes can use it directly.
@@ -644,8 +646,10 @@ MUSKX_API const char *muskx_scenario_errmsg(const muskx_scenario *sc);
  * library does not print them (`muskx run` and `muskx compare` do, on
  * stderr). Recomputed by muskx_scenario_set(). One kind so far:
  * `start: defaults` with `set:` parameter or input values at which the
- * model's initial values are not a steady state (the run then opens with
- * a transient; muskx-scenario(5), start). NULL for an index out of range.
+ * model's initial values (with the species values `set:` gives) are not a
+ * steady state (the run then opens with a transient; muskx-scenario(5),
+ * start). NULL for an index out of range. The text stays valid until the
+ * next muskx_scenario_set() or muskx_scenario_free().
  */
 MUSKX_API int muskx_scenario_warning_count(const muskx_scenario *sc);
 MUSKX_API const char *muskx_scenario_warning(const muskx_scenario *sc,
@@ -658,6 +662,8 @@ MUSKX_API const char *muskx_scenario_warning(const muskx_scenario *sc,
  * scenario: do not call it while another thread uses the scenario.
  * Status: ENOTFOUND (no such parameter, species or input), EINVAL
  * (non-finite value), ENOMEM; the message is in muskx_scenario_errmsg().
+ * Recomputes muskx_scenario_warning() (the texts returned before are then
+ * invalid).
  */
 MUSKX_API muskx_status muskx_scenario_set(muskx_scenario *sc,
                                           const char *name, double value);

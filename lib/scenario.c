@@ -42,7 +42,7 @@
 /* A regimen of more doses than this is a typo (every: 1 h for years). */
 #define SC_MAX_DOSES 100000
 /* The longest scenario: a century is plenty for a human. */
-#define SC_MAX_DAYS (100 * 365.25)
+#define SC_MAX_DAYS (100 * MUSKX__SC_YEAR)
 
 typedef struct sc_ctx {
   muskx_scenario *sc;
@@ -276,32 +276,6 @@ static muskx_status get_quantity(sc_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
-typedef struct unit_def {
-  const char *name;
-  double factor;
-} unit_def;
-
-/* Time units, in days. A month is the mean Gregorian month, 365.25 / 12 =
-   30.4375 d; a year the Julian year, 365.25 d. */
-static const unit_def time_units[] = {
-    {"d", 1.0},          {"day", 1.0},         {"days", 1.0},
-    {"h", 1.0 / 24},     {"hour", 1.0 / 24},   {"hours", 1.0 / 24},
-    {"week", 7.0},       {"weeks", 7.0},       {"month", 30.4375},
-    {"months", 30.4375}, {"year", 365.25},     {"years", 365.25},
-    {NULL, 0},
-};
-
-static double unit_lookup(const unit_def *tab, const char *u, size_t len) {
-  for (; tab->name != NULL; tab++)
-    if (strlen(tab->name) == len && memcmp(tab->name, u, len) == 0)
-      return tab->factor;
-  return 0;
-}
-
-double muskx__sc_days_per_unit(const char *unit, size_t len) {
-  return unit_lookup(time_units, unit, len);
-}
-
 /* A duration or time: "NUMBER UNIT" with a time unit, in days, >= 0
    (> 0 when positive is set). */
 static muskx_status get_days(sc_ctx *c, const muskx__yaml_node *n,
@@ -314,8 +288,8 @@ static muskx_status get_days(sc_ctx *c, const muskx__yaml_node *n,
     return fail(c, n, MUSKX_EMODEL,
                 "%s needs a time unit (d, day, week, month, year or h), as in "
                 "'%s d'", what, n->text);
-  double f = muskx__sc_days_per_unit(unit, strlen(unit));
-  if (f == 0) f = muskx__sc_time_word(unit); /* 6 mo, 26 wks, 6 Months */
+  /* d, week(s), 6 mo, 26 wks, 6 Months: the one table, scenario_every.c */
+  double f = muskx__sc_time_word(unit);
   if (f == 0 && (strcmp(unit, "m") == 0 || strcmp(unit, "M") == 0))
     return fail(c, n, MUSKX_EMODEL,
                 "'%s' in %s: 'm' is minutes or months; write '%.*s months' "
@@ -359,9 +333,12 @@ static muskx_status get_every(sc_ctx *c, const muskx__yaml_node *n,
                   "muskx-scenario(5)), got '%s'", n->text);
     return get_days(c, n, what, 1, out);
   }
-  if (!(d > 0) || d > SC_MAX_DAYS)
-    return fail(c, n, MUSKX_EMODEL, "%s must be positive and at most 100 "
-                "years, got '%s'", what, n->text);
+  if (!(d > 0))
+    return fail(c, n, MUSKX_EMODEL, "%s must be positive, got '%s'", what,
+                n->text);
+  if (d > SC_MAX_DAYS) /* as get_days() */
+    return fail(c, n, MUSKX_ELIMIT, "%s '%s' is longer than 100 years", what,
+                n->text);
   *out = d;
   return MUSKX_OK;
 }

@@ -117,9 +117,10 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
                                  double value, const char *unit,
                                  muskx__sc_drug_dest *out, muskx_error *err);
 
-/* Days per unit for the time units a scenario accepts (d, day, days, h,
-   week, month = 30.4375 d, year = 365.25 d ...); 0 for any other word. */
-double muskx__sc_days_per_unit(const char *unit, size_t len);
+/* A scenario's month, the mean Gregorian month (365.25 / 12 d), and year,
+   the Julian year, in days. */
+#define MUSKX__SC_MONTH 30.4375
+#define MUSKX__SC_YEAR 365.25
 
 /* scenario_every.c: a drug's `every:` in words (weekly, every 2 weeks,
    Q6M, twice daily, ...): 1 and *days, 0 when text is none of them, -1
@@ -135,9 +136,11 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
 const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
                                 int nkinds, const char *text);
 
-/* scenario_every.c: days in a time unit word in any case, with the
-   abbreviations prescriptions use (wk, wks, mo, mos, yr, yrs, hr, hrs, w,
-   y); 0 for any other word ("m", minutes or months, included). */
+/* scenario_every.c: days in a time unit word in any case (d, day(s), h,
+   hour(s), week(s), month(s) = MUSKX__SC_MONTH, year(s) = MUSKX__SC_YEAR)
+   with the abbreviations prescriptions use (wk, wks, mo, mos, yr, yrs, hr,
+   hrs, w, y); 0 for any other word ("m", minutes or months, included).
+   The one table of a scenario's time units. */
 double muskx__sc_time_word(const char *unit);
 
 /* The baseline of input i: its `set` value, else the model's default. */

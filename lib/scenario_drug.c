@@ -253,9 +253,12 @@ static const char *near_agent(const muskx_model *m, const char *name) {
   return best <= NEAR_MAX && nbest == 1 ? which : NULL;
 }
 
-/* The one agent whose doc names `name` as a whole word, in any case (a
-   brand: "Prolia 60 mg SC every 6 months" in denosumab's doc), or NULL.
-   Only to word a refusal: a brand is never taken for the agent. */
+/* The one agent whose doc names `name` as a whole capitalised word, the
+   name in any case (a brand: "Prolia 60 mg SC every 6 months" in
+   denosumab's doc), or NULL. A word in lower case is no brand (agent:
+   monthly is not romosozumab for its "SC monthly"; review 22); a name that
+   is an agent's never comes here. Only to word a refusal: a brand is never
+   taken for the agent. */
 static const muskx__agent *agent_by_doc(const muskx_model *m,
                                         const char *name) {
   size_t n = strlen(name);
@@ -268,6 +271,7 @@ static const muskx__agent *agent_by_doc(const muskx_model *m,
       const char *p = d + at;
       if (at > 0 && isalnum((unsigned char)p[-1])) continue;
       if (isalnum((unsigned char)p[n])) continue; /* p[n]: at most the NUL */
+      if (!isupper((unsigned char)p[0])) continue;
       int same = 1;
       for (size_t k = 0; k < n && same; k++)
         same = tolower((unsigned char)p[k]) == tolower((unsigned char)name[k]);

@@ -12,11 +12,15 @@
  *    "Do Not Use" list (2004), because each is misread as the other (and
  *    QD as QID, four times a day);
  *  - "m" after a number: minutes or months (after Q, as in Q6M, it is a
- *    prescription's month).
+ *    prescription's month for Q1M, Q2M, Q3M, Q4M, Q6M and Q12M; q15m,
+ *    q30m are nursing's minutes, so other numbers are refused);
+ *  - q.5w: a separator or a bare decimal point.
  *
- * Matching is on ASCII letters in any case, with '-' (not a sign) and '_'
- * as blanks and runs of blanks as one; in the Q forms and b.i.d. dots are
- * dropped (q.6.m.).
+ * A minus sign before a number is refused (every -2 weeks). Matching is
+ * on ASCII letters in any case, with '_' and a '-' that joins two words
+ * or a number and a word (twice-weekly, 6-monthly) as blanks and runs of
+ * blanks as one; in the Q forms and b.i.d. the dots around letters are
+ * dropped (q.6.m.), a decimal point between digits stays (Q1.5D).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -25,8 +29,8 @@
 
 #include "scenario.h"
 
-#define MONTH 30.4375
-#define YEAR 365.25
+#define MONTH MUSKX__SC_MONTH
+#define YEAR MUSKX__SC_YEAR
 
 typedef struct every_word {
   const char *word;
@@ -39,7 +43,8 @@ static const every_word words[] = {
     {"weekly", 7},               {"fortnightly", 14},
     {"monthly", MONTH},          {"quarterly", 3 * MONTH},
     {"semiannually", YEAR / 2},  {"semiannual", YEAR / 2},
-    {"semi annually", YEAR / 2}, {"half yearly", YEAR / 2},
+    {"semi annually", YEAR / 2}, {"semi annual", YEAR / 2},
+    {"half yearly", YEAR / 2},
     {"yearly", YEAR},            {"annually", YEAR},
     {"annual", YEAR},            {"bid", 0.5},
     {"tid", 1.0 / 3},            {"qid", 0.25},
@@ -112,11 +117,27 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
   /* lower case, '-' '_' as blanks, runs of blanks as one, trimmed */
   for (const char *p = text; *p != '\0'; p++) {
     char ch = *p;
-    /* an exponent's sign (1e-3 d) stays */
-    int exponent = ch == '-' && p - text >= 2 &&
-                   (p[-1] == 'e' || p[-1] == 'E') &&
-                   isdigit((unsigned char)p[-2]);
-    if ((ch == '-' && !exponent) || ch == '_' || ch == '\t') ch = ' ';
+    if (ch == '-') {
+      /* an exponent's sign (1e-3 d) stays; a '-' that joins two words
+         (twice-weekly) or a number and a word (6-monthly) is a blank; a
+         minus sign before a number is refused (every -2 weeks); any
+         other '-' (weekly -) is no word of the table */
+      int exponent = p - text >= 2 && (p[-1] == 'e' || p[-1] == 'E') &&
+                     isdigit((unsigned char)p[-2]) &&
+                     isdigit((unsigned char)p[1]);
+      if (!exponent && (isdigit((unsigned char)p[1]) || p[1] == '.')) {
+        snprintf(why, size,
+                 "'%s': an interval has no sign (a minus sign before a "
+                 "number); write every: with the number alone",
+                 text);
+        return -1;
+      }
+      if (!exponent && !(p > text && isalnum((unsigned char)p[-1]) &&
+                         isalpha((unsigned char)p[1])))
+        return 0;
+      if (!exponent) ch = ' ';
+    }
+    if (ch == '_' || ch == '\t') ch = ' ';
     if ((unsigned char)ch >= 0x80) return 0;
     if (ch == ' ' && (n == 0 || w[n - 1] == ' ')) continue;
     if (n + 1 >= sizeof w) return 0;
@@ -124,10 +145,14 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
   }
   while (n > 0 && w[n - 1] == ' ') n--;
   w[n] = '\0';
-  /* the same without dots, for the Q forms and b.i.d. */
+  /* the same without the dots around letters, for the Q forms and
+     b.i.d. (q.6.m.); a decimal point between two digits stays (Q1.5D) */
   size_t k = 0;
   for (size_t i = 0; i <= n; i++)
-    if (w[i] != '.') q[k++] = w[i];
+    if (w[i] != '.' ||
+        (i > 0 && isdigit((unsigned char)w[i - 1]) &&
+         isdigit((unsigned char)w[i + 1])))
+      q[k++] = w[i];
 
   /* refused: two readings */
   static const struct {
@@ -140,6 +165,7 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
       {"biannual", "2 years", "6 months", "twice a year"},
       {"biannually", "2 years", "6 months", "twice a year"},
       {"bi annually", "2 years", "6 months", "twice a year"},
+      {"bi annual", "2 years", "6 months", "twice a year"},
       {"biennial", "2 years", "6 months", "twice a year"},
       {"biennially", "2 years", "6 months", "twice a year"},
       {NULL, NULL, NULL, NULL},
@@ -167,6 +193,12 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
     if (end != w && v > 0) {
       while (*end == ' ') end++;
       double base = lookup(periods, end);
+      if (base > 0 && v == 1 && strncmp(end, "a ", 2) != 0 &&
+          strncmp(end, "per ", 4) != 0) {
+        /* 1 weekly: both readings are once a week */
+        *days = base;
+        return 1;
+      }
       if (base > 0 && strncmp(end, "a ", 2) != 0 &&
           strncmp(end, "per ", 4) != 0) {
         snprintf(why, size,
@@ -238,6 +270,16 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
   if (q[0] == 'q' && q[1] != '\0') {
     const char *r = q + 1;
     double v = 1;
+    if (w[1] == '.' && isdigit((unsigned char)w[2]) &&
+        w[2 + strspn(w + 2, "0123456789")] != '.') {
+      /* q.5w: a separator (q.5.w.) or a bare decimal point */
+      snprintf(why, size,
+               "'%s': the '.' before the number is read both as a "
+               "separator and as a decimal point; write the number with "
+               "its leading zero (Q0.5W) or without the dot (Q5W)",
+               text);
+      return -1;
+    }
     if (isdigit((unsigned char)*r)) {
       char *end;
       v = strtod(r, &end);
@@ -248,6 +290,17 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
       snprintf(why, size,
                "'%s': a scenario's times are in h or longer; write every: "
                "%g h", text, v / 60);
+      return -1;
+    }
+    if (strcmp(r, "m") == 0 && v != 1 && v != 2 && v != 3 && v != 4 &&
+        v != 6 && v != 12) {
+      /* Q6M is a prescription's month; nursing's q15m, q30m are minutes */
+      snprintf(why, size,
+               "'%s' is read both as every %g months and as every %g "
+               "minutes (Q%gM is months only for 1, 2, 3, 4, 6 or 12; a "
+               "scenario's times are in h or longer): write every: %g "
+               "months or every: %g h",
+               text, v, v, v, v, v / 60);
       return -1;
     }
     d = strcmp(r, "m") == 0 ? MONTH : lookup(units, r);

@@ -561,6 +561,20 @@ START_TEST(start_defaults_off_the_steady_state_of_the_set_values_warns) {
   ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
   ck_assert_ptr_nonnull(strstr(muskx_scenario_warning(sc, 0),
                                "set: loading = 0.9 ("));
+  /* an initial value set by name is the start asked for (review 22):
+     with B = 1.2 set, shift = 1e-5 moves the rate at day 0 from
+     0.05 (1 - 1.2) / 1.2 to 0.05 (1 + 1e-5 - 1.2) / 1.2, a factor
+     0.99995 (hand): no warning; shift = 25 moves it to
+     0.05 (24.8) / 1.2 = 1.033 a day, 124 times (> 100): one */
+  ck_assert_int_eq(muskx_scenario_set(sc, "loading", 1), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_set(sc, "B", 1.2), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_set(sc, "shift", 1e-5), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
+  ck_assert_int_eq(muskx_scenario_set(sc, "shift", 25), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  ck_assert_ptr_nonnull(strstr(muskx_scenario_warning(sc, 0),
+                               "set: shift = 25 ("));
+  ck_assert_ptr_null(strstr(muskx_scenario_warning(sc, 0), "B = "));
   muskx_scenario_free(sc);
   ck_assert_int_eq(muskx_scenario_warning_count(NULL), 0);
 
@@ -597,14 +611,39 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
       {"yearly", 365.25},      {"annually", 365.25},   {"every 1.5 years", 547.875},
       {"6 mo", 182.625},       {"26 Wks", 182},        {"6 Months", 182.625},
       {"every 26 weeks", 182}, {"1e-3 d", 1e-3},
+      /* a decimal point inside the number of a Q form stays (review 22:
+         Q1.5D was read as 15 d); the dots around letters go */
+      {"Q1.5D", 1.5},          {"Q0.5W", 3.5},         {"q.2.w.", 14},
+      {"q2.5h", 2.5 / 24},     {"Q1.5 weeks", 10.5},
+      /* Q<N>M is months for the prescription intervals 1, 2, 3, 4, 6,
+         12 (12 x 30.4375 = 365.25) */
+      {"Q1M", 30.4375},        {"Q3M", 91.3125},       {"q12m", 365.25},
+      /* the other rows of the table, by hand: 24 h = 1 d, 365.25 / 2,
+         7 / 3, 2 x 30.4375, 30.4375 / 2 */
+      {"TID", 1.0 / 3},        {"QID", 0.25},          {"hourly", 1.0 / 24},
+      {"half-yearly", 182.625}, {"semiannual", 182.625}, {"annual", 365.25},
+      {"thrice weekly", 7.0 / 3}, {"2 x a week", 3.5}, {"4 times a day", 0.25},
+      {"every other month", 60.875}, {"twice monthly", 15.21875},
+      /* N weekly with N = 1 is once a week either way */
+      {"1 weekly", 7},         {"1 daily", 1},
+      {"semi-annual", 182.625}, {"Semi Annual", 182.625},
   };
   static const char *const refused[] = {
       "biweekly", "Bi-weekly", "bimonthly", "biannually", "biennial", "QD",
       "qd", "q.d.", "QOD", "q.o.d.", "2 weekly", "6-monthly", "6 m", "q30min",
+      /* a minus sign inside (review 22: 'every -2 weeks' was 14 d) */
+      "every -2 weeks", "every -1 day", "Q-6M", "every 2 weeks -1",
+      /* nursing's q15m, q30m are minutes */
+      "q15m", "Q30M", "q5m", "Q1.5M",
+      /* a bare decimal point or a separator */
+      "q.5w", "Q.5W", "bi-annual", "Bi Annual",
   };
   static const char *const other[] = {"often", "7", "-1 week",
                                       "every 0 d", "every other 2 weeks",
-                                      "q", "qx", "weekly-ish"};
+                                      "q", "qx", "weekly-ish",
+                                      /* a '-' that joins no two words */
+                                      "weekly -", "every 2 -weeks",
+                                      "- weekly", "every +2 weeks"};
   char why[512];
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     double d = -1;
@@ -642,6 +681,25 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
 }
 END_TEST
 
+/* every: longer than 100 years is the time limit of get_days()
+   (MUSKX_ELIMIT, "longer than 100 years") in words as in units (review
+   22: the words gave MUSKX_EMODEL); bad scenario 69 checks the place */
+START_TEST(every_past_100_years_is_the_time_limit) {
+  muskx_scenario *sc = NULL;
+  muskx_error err;
+  muskx_access *a = tu_access();
+  static const char *const path[] = {
+      "tests/bad_scenarios/69_every_past_100_years.yaml",
+      "tests/bad_scenarios/70_every_past_100_years_in_units.yaml"};
+  for (int i = 0; i < 2; i++) {
+    muskx_status st = muskx_scenario_load_file_with(path[i], a, &sc, &err);
+    ck_assert_msg(st == MUSKX_ELIMIT, "%s: %d %s", path[i], st, err.message);
+    ck_assert_ptr_nonnull(strstr(err.message, "is longer than 100 years"));
+  }
+  muskx_access_free(a);
+}
+END_TEST
+
 int main(void) {
   if (list_yaml("tests/bad_scenarios", bad, &nbad) != 0 ||
       list_yaml("scenarios", shipped, &nshipped) != 0) {
@@ -668,6 +726,7 @@ int main(void) {
   tcase_add_test(tc, apply_refuses_a_simulation_of_another_model);
   tcase_add_test(tc, start_defaults_off_the_steady_state_of_the_set_values_warns);
   tcase_add_test(tc, every_in_prescription_words_gives_the_interval);
+  tcase_add_test(tc, every_past_100_years_is_the_time_limit);
   suite_add_tcase(s, tc);
   tc = tcase_create("catalogs");
   tcase_add_test(tc, the_catalog_holds_at_least_15_bad_scenarios);

@@ -217,6 +217,34 @@ def start_defaults_warns():
           if lines else False,
           "%d RuntimeWarnings, Scenario.warnings %s" % (len(ours),
                                                         sc.warnings[:1]))
+    # the warning points at the line that loads or sets, here (review 22:
+    # it pointed one frame further out), from Scenario(), load_scenario(),
+    # run_scenario() and Scenario.set(); under filter 'error' set() raises
+    # with the scenario unlocked and the value applied
+    here = os.path.abspath(__file__)
+    where = [os.path.abspath(w.filename) for w in ours]
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        muskx.load_scenario(path, allow_path=ROOT).close()
+        muskx.run_scenario(path, allow_path=ROOT)
+        sc.set("postmenopausal", 0)
+        sc.set("postmenopausal", 1)
+    where += [os.path.abspath(w.filename) for w in got
+              if issubclass(w.category, RuntimeWarning)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sc.set("postmenopausal", 0)
+        try:
+            sc.set("postmenopausal", 1)
+            raised = False
+        except RuntimeWarning:
+            raised = True
+        applied = len(sc.warnings) == 1   # the set is in, and recorded
+        sc.set("postmenopausal", 0)       # not left locked by the raise
+        applied = applied and sc.warnings == []
+    check("USRwarn Python stacklevel", where == [here] * 4 and raised and
+          applied, "%s (want 4 x %s), raised %s, then set %s"
+          % (where, here, raised, applied))
     ctx = list(r["CTX_pct"])
     t = list(r.time)
     early = max(v for v, d in zip(ctx, t) if d <= 91.3125)

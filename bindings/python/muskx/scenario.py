@@ -16,6 +16,7 @@ blocks new ones while it changes the scenario.
 import ctypes
 import math
 import os
+import sys
 import threading
 import warnings
 import weakref
@@ -74,6 +75,24 @@ def run_scenario(path_or_scenario, set=None, allow_path=None):
         for name, value in (set or {}).items():
             sc.set(name, value)
         return sc.run()
+
+
+_HERE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _issue(new):
+    """Issues each warning text as a RuntimeWarning at the first frame
+    outside the muskx package (the caller's line that loaded or set, however
+    many of our functions lie between); call it with no lock held, since
+    under the filter 'error' it raises."""
+    if not new:
+        return
+    level, f = 2, sys._getframe(1)
+    while f is not None and os.path.abspath(
+            f.f_code.co_filename).startswith(_HERE):
+        level, f = level + 1, f.f_back
+    for w in new:
+        warnings.warn(w, RuntimeWarning, stacklevel=level)
 
 
 class _Borrowed:
@@ -145,7 +164,7 @@ class Scenario:
         rec = lib.muskx_scenario_recovery_phase(ptr)
         self.recovery = self.phases[rec][0] if rec >= 0 else None
         self.warnings = []
-        self._warn(ptr, 3)
+        new = self._read_warnings(ptr)
         self.t_end = lib.muskx_scenario_t_end(ptr)
         self.dt = lib.muskx_scenario_dt(ptr)
         n = lib.muskx_scenario_report_count(ptr)
@@ -155,6 +174,7 @@ class Scenario:
         for i, c in enumerate(self.columns):
             k = lib.muskx_scenario_report_show(ptr, i)
             self.show[c] = _lib.SHOW[k] if 0 <= k < len(_lib.SHOW) else "value"
+        _issue(new)
 
     def __repr__(self):
         return "<muskx.Scenario %r: model %r, %d phases, %g days%s>" % (
@@ -172,14 +192,14 @@ class Scenario:
         self.close()
         return False
 
-    def _warn(self, ptr, stacklevel):
-        """Reads the scenario's warnings; issues those not issued yet."""
+    def _read_warnings(self, ptr):
+        """Reads the scenario's warnings into self.warnings; returns those
+        not issued yet, for _issue() once no lock is held."""
         now = [text(lib.muskx_scenario_warning(ptr, i))
                for i in range(lib.muskx_scenario_warning_count(ptr))]
-        for w in now:
-            if w not in self.warnings:
-                warnings.warn(w, RuntimeWarning, stacklevel=stacklevel + 1)
+        new = [w for w in now if w not in self.warnings]
         self.warnings = now
+        return new
 
     def set(self, name, value):
         """Overrides (or adds) a `set:` entry -- a parameter, a species'
@@ -189,14 +209,16 @@ class Scenario:
             while self._runs:
                 self._rw.wait()
             ptr = self._h.acquire()
+            new = []
             try:
                 st = lib.muskx_scenario_set(ptr, encode(name),
                                             _number(value, name))
                 msg = text(lib.muskx_scenario_errmsg(ptr))
                 if st == _lib.OK:
-                    self._warn(ptr, 3)
+                    new = self._read_warnings(ptr)
             finally:
                 self._h.release()
+        _issue(new)
         if st != _lib.OK:
             sname = status_name(st)
             cls = error_class(sname)
