@@ -56,9 +56,8 @@ Checks, two-sided:
 from day 1092 in untreated postmenopausal women: a model in which prior
 alendronate did not matter): it must then FAIL (the gain is not blunted).
 (Turning the remodelling-based share off, s_rb 0, does NOT make it fail:
-0.553, since retained alendronate also takes away the anti-resorptive half
-of romosozumab's effect; see models/calibration/README.md, session 22,
-romo22.)
+0.553: the blunting is not only the coupled share's; see
+models/calibration/README.md, session 22, romo22.)
 
 Python 3 standard library only:
   /usr/bin/python3 tests/calibration/test_romo22.py [--can-fail]
