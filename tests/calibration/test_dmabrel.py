@@ -45,8 +45,9 @@ joint refit decides whether they move into the default set):
             has no model output and is not checked.
   DRLpoppls, DRLpoppth  Popp AW et al. 2018 Calcif Tissue Int 103:50-54
             (abstract): 10 years of denosumab, one year after the year-10
-            visit lumbar spine -9.1 %, total hip -12.7 % from year 10 (the
-            fitting rows popp2018_ls/_th, added in session 22): BMD_*_sw_pct
+            visit lumbar spine -9.1 %, total hip -12.7 % from year 10 (found
+            in session 22; not fitting rows: see models/calibration/README.md,
+            session 22, "Rows found and not fitted"): BMD_*_sw_pct
             of pm_dmab60_stop10y at day 4015.25 within the published value
             +- 5 points (2 x the rows' assumed noise 2.5; the abstract gives
             no SD).

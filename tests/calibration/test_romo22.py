@@ -28,9 +28,10 @@ McClung 2018's alendronate arm are held out there and NOT used here):
       lumbar spine significantly more than denosumab (n 35), while "there
       were no significant differences in femoral neck and total hip BMDs
       between BP-ROMO and BP-DENO" ("almost same").
-[J] and [A] are also the fitting rows jbmm2024_rw_bp_ls and
-anzbms2024_rw_bp_ls (their absolute spine numbers); the checks below use
-what the rows cannot carry: the within-study contrasts.
+[J] and [A] were found in session 22 and are not fitting rows (see
+models/calibration/README.md, session 22, "Rows found and not fitted"):
+these checks use their absolute spine numbers and their within-study
+contrasts.
 
 Checks, two-sided:
   R22-LS     spine gain in the romosozumab year after alendronate within
