@@ -125,17 +125,32 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
       int exponent = p - text >= 2 && (p[-1] == 'e' || p[-1] == 'E') &&
                      isdigit((unsigned char)p[-2]) &&
                      isdigit((unsigned char)p[1]);
-      if (!exponent && (isdigit((unsigned char)p[1]) || p[1] == '.')) {
-        snprintf(why, size,
-                 "'%s': an interval has no sign (a minus sign before a "
-                 "number); write every: with the number alone",
-                 text);
-        return -1;
+      if (!exponent) {
+        int number_next = isdigit((unsigned char)p[1]) || p[1] == '.';
+        int blank_before = p == text || p[-1] == ' ' || p[-1] == '\t';
+        if (number_next && blank_before) {
+          snprintf(why, size,
+                   "'%s': an interval has no sign (a minus sign before a "
+                   "number); write every: with the number alone",
+                   text);
+          return -1;
+        }
+        if (number_next && isdigit((unsigned char)p[-1])) {
+          snprintf(why, size,
+                   "'%s' is a range (N-M); write one interval, e.g. every: "
+                   "4 h",
+                   text);
+          return -1;
+        }
+        /* a hyphen joining two words (twice-weekly), a number and a word
+           (6-monthly) or a word and a number (every-2-weeks) is a blank;
+           any other '-' (weekly -) is no word of the table */
+        if (!(p > text && isalnum((unsigned char)p[-1]) &&
+              (isalpha((unsigned char)p[1]) ||
+               (isalpha((unsigned char)p[-1]) && number_next))))
+          return 0;
+        ch = ' ';
       }
-      if (!exponent && !(p > text && isalnum((unsigned char)p[-1]) &&
-                         isalpha((unsigned char)p[1])))
-        return 0;
-      if (!exponent) ch = ' ';
     }
     if (ch == '_' || ch == '\t') ch = ' ';
     if ((unsigned char)ch >= 0x80) return 0;
@@ -145,6 +160,8 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
   }
   while (n > 0 && w[n - 1] == ' ') n--;
   w[n] = '\0';
+  /* two dots in a row are no separator and no decimal point (q1..5d) */
+  if (strstr(w, "..") != NULL) return 0;
   /* the same without the dots around letters, for the Q forms and
      b.i.d. (q.6.m.); a decimal point between two digits stays (Q1.5D) */
   size_t k = 0;
@@ -208,9 +225,16 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
         return -1;
       }
       if (strcmp(end, "m") == 0) {
-        snprintf(why, size,
-                 "'%s': 'm' is minutes or months; write every: %g months "
-                 "(or Q%gM, a prescription's month)", text, v, v);
+        int q_month = v == 1 || v == 2 || v == 3 || v == 4 || v == 6 ||
+                      v == 12; /* the Q<N>M forms accepted below */
+        if (q_month)
+          snprintf(why, size,
+                   "'%s': 'm' is minutes or months; write every: %g months "
+                   "(or Q%gM, a prescription's month)", text, v, v);
+        else
+          snprintf(why, size,
+                   "'%s': 'm' is minutes or months; write every: %g months "
+                   "or every: %g h", text, v, v / 60);
         return -1;
       }
     }

@@ -51,9 +51,10 @@ static double fastest(muskx_sim *sim, double *y, double *f, int *which) {
   for (int i = 0; i < n; i++) {
     if (sim->p->species_fixed[i]) continue;
     double r = fabs(f[i]) / fmax(fabs(y[i]), VALUE_FLOOR);
-    if (!(r <= worst)) { /* NaN counts as the worst */
+    if (!(r <= worst)) {
       worst = r;
       *which = i;
+      if (r != r) break; /* a NaN rate stays the worst: no finite one after it replaces it */
     }
   }
   return worst;

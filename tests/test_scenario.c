@@ -627,12 +627,16 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
       /* N weekly with N = 1 is once a week either way */
       {"1 weekly", 7},         {"1 daily", 1},
       {"semi-annual", 182.625}, {"Semi Annual", 182.625},
+      /* a hyphen between a word and a number joins them (review 22b) */
+      {"every-2-weeks", 14},
   };
   static const char *const refused[] = {
       "biweekly", "Bi-weekly", "bimonthly", "biannually", "biennial", "QD",
       "qd", "q.d.", "QOD", "q.o.d.", "2 weekly", "6-monthly", "6 m", "q30min",
       /* a minus sign inside (review 22: 'every -2 weeks' was 14 d) */
-      "every -2 weeks", "every -1 day", "Q-6M", "every 2 weeks -1",
+      "every -2 weeks", "every -1 day", "every 2 weeks -1",
+      /* a range (review 22b: q4-6h was called a minus sign) */
+      "q4-6h", "every 3-4 weeks", "1-2 weeks",
       /* nursing's q15m, q30m are minutes */
       "q15m", "Q30M", "q5m", "Q1.5M",
       /* a bare decimal point or a separator */
@@ -643,7 +647,10 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
                                       "q", "qx", "weekly-ish",
                                       /* a '-' that joins no two words */
                                       "weekly -", "every 2 -weeks",
-                                      "- weekly", "every +2 weeks"};
+                                      "- weekly", "every +2 weeks",
+                                      /* two dots in a row (review 22b:
+                                         q1..5d was 15 d) */
+                                      "q1..5d", "q..5w", "q..5.w", "Q-6M"};
   char why[512];
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     double d = -1;
@@ -667,6 +674,15 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
     int r = muskx__sc_every_words(other[i], &d, why, sizeof why);
     ck_assert_msg(r == 0 && d == -1, "'%s': %d", other[i], r);
   }
+  /* the refusal of N m suggests Q<N>M only where Q<N>M is accepted
+     (review 22b: 15 m suggested the refused Q15M) */
+  ck_assert_int_eq(muskx__sc_every_words("15 m", &(double){0}, why,
+                                         sizeof why), -1);
+  ck_assert_msg(strstr(why, "Q15M") == NULL && strstr(why, "0.25 h") != NULL,
+                "%s", why);
+  ck_assert_int_eq(muskx__sc_every_words("6 m", &(double){0}, why,
+                                         sizeof why), -1);
+  ck_assert_ptr_nonnull(strstr(why, "Q6M"));
   /* every time of a scenario takes the abbreviations, in any case; not
      m (minutes or months) or min (bad scenario 65) */
   ck_assert_double_eq(muskx__sc_time_word("wks"), 7);
