@@ -537,6 +537,14 @@ static int settable(const muskx_model *m, const char *name) {
          muskx_model_find(m, MUSKX_INPUT, name) >= 0;
 }
 
+/* ": did you mean 'NEAR'?" after a refusal, or "" with no suggestion;
+   buf holds the text. */
+static const char *did_you_mean(const char *near, char *buf, size_t size) {
+  if (near == NULL) return "";
+  snprintf(buf, size, ": did you mean '%s'?", near);
+  return buf;
+}
+
 /* What an unknown `set:` name probably means (muskx__sc_near_name). */
 static const char *near_settable(const muskx_model *m, const char *name) {
   static const muskx_kind kinds[] = {MUSKX_PARAMETER, MUSKX_INPUT,
@@ -552,12 +560,12 @@ static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
   for (size_t i = 0; i < s->n; i++) {
     double v;
     if (!settable(c->sc->model, s->keys[i]->text)) {
+      char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
       const char *near = near_settable(c->sc->model, s->keys[i]->text);
       return fail(c, s->keys[i], MUSKX_ENOTFOUND,
-                  "model '%s' has no parameter, species or input '%s'%s%s%s",
+                  "model '%s' has no parameter, species or input '%s'%s",
                   muskx_model_id(c->sc->model), s->keys[i]->text,
-                  near ? ": did you mean '" : "", near ? near : "",
-                  near ? "'?" : "");
+                  did_you_mean(near, hint, sizeof hint));
     }
     if ((st = get_number(c, s->items[i], "a 'set' value", &v)) != MUSKX_OK)
       return st;
@@ -671,12 +679,12 @@ static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
       }
       if (muskx_model_find(sc->model, MUSKX_INPUT, key) < 0) {
         static const muskx_kind in_kinds[] = {MUSKX_INPUT, MUSKX_PARAMETER};
+        char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
         const char *near = muskx__sc_near_name(sc->model, in_kinds, 2, key);
         return fail(c, in->keys[k], MUSKX_ENOTFOUND,
-                    "model '%s' has no input or parameter '%s'%s%s%s",
+                    "model '%s' has no input or parameter '%s'%s",
                     muskx_model_id(sc->model), key,
-                    near ? ": did you mean '" : "", near ? near : "",
-                    near ? "'?" : "");
+                    did_you_mean(near, hint, sizeof hint));
       }
       if ((st = need_name(c, in->keys[k], MUSKX_INPUT, "input", &idx)) !=
               MUSKX_OK ||
@@ -1365,11 +1373,12 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
   if (sc == NULL || name == NULL) return MUSKX_EINVAL;
   sc->errmsg[0] = '\0';
   if (!settable(sc->model, name)) {
+    char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
     const char *near = near_settable(sc->model, name);
     snprintf(sc->errmsg, sizeof sc->errmsg,
-             "model '%s' has no parameter, species or input '%s'%s%s%s",
-             muskx_model_id(sc->model), name, near ? ": did you mean '" : "",
-             near ? near : "", near ? "'?" : "");
+             "model '%s' has no parameter, species or input '%s'%s",
+             muskx_model_id(sc->model), name,
+             did_you_mean(near, hint, sizeof hint));
     return MUSKX_ENOTFOUND;
   }
   if (!isfinite(value)) {
