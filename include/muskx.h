@@ -63,7 +63,8 @@ MUSKX_API const char *muskx_version_string(void);
   XX(ELIMIT, 9, "a documented limit was exceeded")                            \
   XX(ENOTCONV, 10, "did not converge")                                        \
   XX(EUNSUPPORTED, 11, "not supported")                                       \
-  XX(ESTATE, 12, "call not valid in the current state")
+  XX(ESTATE, 12, "call not valid in the current state")                      \
+  XX(ESTOPPED, 13, "stopped by the caller's callback")
 
 typedef enum {
 #define MUSKX__STATUS_ENUM(name, code, text) MUSKX_##name = code,
@@ -1349,7 +1350,8 @@ MUSKX_API int muskx_fit_exit_reason(const muskx_fit *fit, size_t k);
  * from the original optimum (the report says so: see
  * muskx_fit_profile_min()).
  * Status: ESTATE (no successful run), EINVAL (level outside (0, 1),
- * max_points < 1), ENOMEM.
+ * max_points < 1), ENOMEM, ESTOPPED (the profile callback stopped it:
+ * the points so far are kept, see muskx_fit_set_profile_callback()).
  */
 MUSKX_API muskx_status muskx_fit_profile(muskx_fit *fit, double level,
                                          int max_points);
@@ -1389,9 +1391,11 @@ MUSKX_API muskx_status muskx_fit_profile_points(const muskx_fit *fit, int j,
 /*
  * Confidence interval of parameter j at the level of muskx_fit_profile():
  * *lower and *upper where the profile crosses the threshold, NaN on a side
- * where it does not (practically non-identifiable on that side: the
- * bound or max_points came first). Returns 1 when both sides cross, 0
- * when not, -1 when there is no profile of j.
+ * where it does not: practically non-identifiable on that side when the
+ * bound came first, not finished when max_points, a failed point or the
+ * profile callback's stop came first (muskx_fit_profile_side_end() says
+ * which). Returns 1 when both sides cross, 0 when not, -1 when there is
+ * no profile of j.
  */
 MUSKX_API int muskx_fit_profile_ci(const muskx_fit *fit, int j,
                                    double *lower, double *upper);
@@ -1399,6 +1403,59 @@ MUSKX_API int muskx_fit_profile_ci(const muskx_fit *fit, int j,
    without profiles): below muskx_fit_nllh() of the best start means the
    multi-start missed a better optimum. */
 MUSKX_API double muskx_fit_profile_min(const muskx_fit *fit);
+
+/*
+ * A profile point as soon as it is taken (issue 17: a long profile keeps
+ * its work): fn(ctx, j, side, value, nllh) for parameter j's point at
+ * theta_j = value (on the parameter's scale, as muskx_fit_profile_points()
+ * gives it) with its nllh (NaN where the re-optimisation failed). side 0
+ * is the optimum itself (value the best start's theta_j, nllh its nllh),
+ * passed for every profiled parameter, in index order, on the calling
+ * thread before any side is walked; side -1 and +1 are the points below
+ * and above it, crossing refinements included, in the order the side
+ * takes them. Every point muskx_fit_profile_points() returns afterwards
+ * is passed exactly once, and no other.
+ *
+ * Threads: the sides are walked on the fit's workers, and fn is called on
+ * the worker that took the point, serialised under a mutex of the
+ * profile run: never two calls at once, each call sees the previous
+ * calls' effects. fn must not call muskx_fit_* on this fit.
+ *
+ * fn returns 0 to go on. Anything else stops the profiles cleanly after
+ * that point: it is kept, no later point is accepted (a point another
+ * worker is computing is dropped, not passed to fn), every side ends at
+ * its next point and muskx_fit_profile() returns MUSKX_ESTOPPED, with the
+ * points so far readable as after a finished profile (a parameter the
+ * stop came before, optimum included, has none) and the unfinished
+ * sides' ends MUSKX_FIT_SIDE_STOPPED with a NaN interval end (see
+ * muskx_fit_profile_side_end()). A point's inner optimisation is not
+ * interrupted: the stop takes effect when the workers' current points
+ * are done. fn NULL (the default) removes it. Status: EINVAL (fit NULL).
+ */
+typedef int (*muskx_fit_profile_fn)(void *ctx, int param, int side,
+                                    double value, double nllh);
+MUSKX_API muskx_status muskx_fit_set_profile_callback(muskx_fit *fit,
+                                                      muskx_fit_profile_fn fn,
+                                                      void *ctx);
+/* How side (-1 below, +1 above the optimum) of parameter j's profile
+   ended in the last muskx_fit_profile(). Only CROSSED gives that side's
+   interval end; the others leave it NaN, and only BOUND means the data do
+   not bound the parameter on that side within its box. */
+typedef enum {
+  MUSKX_FIT_SIDE_CROSSED = 0,   /* crossed the threshold (refined) */
+  MUSKX_FIT_SIDE_BOUND = 1,     /* reached the bound below the threshold:
+                                   not identifiable on that side */
+  MUSKX_FIT_SIDE_MAXPOINTS = 2, /* max_points came first: not finished */
+  MUSKX_FIT_SIDE_FAILED = 3,    /* a point's re-optimisation failed */
+  MUSKX_FIT_SIDE_STOPPED = 4    /* the profile callback stopped the run
+                                   first */
+} muskx_fit_side_end;
+/* "crossed", "bound", "max_points", "failed", "stopped"; "?" otherwise. */
+MUSKX_API const char *muskx_fit_side_end_name(muskx_fit_side_end end);
+/* The muskx_fit_side_end of that side, or -1 when there is no profile of
+   j or side is not -1 or +1. */
+MUSKX_API int muskx_fit_profile_side_end(const muskx_fit *fit, int j,
+                                         int side);
 
 /* ------------------------------------------------------------------------
  * SBML (issue 5). Import translates an SBML Level 1-3 core document into

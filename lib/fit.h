@@ -24,6 +24,7 @@ typedef struct muskx__fit_profile {
   double lower, upper;   /* CI ends; NaN where the profile did not cross */
   int fits, iters, evals; /* the inner optimisations' work (muskx_fit_profile_work) */
   int fallbacks;          /* points started or re-run at the zeroth-order start */
+  int end_lo, end_hi;     /* how each side ended (muskx_fit_side_end) */
 } muskx__fit_profile;
 
 struct muskx_fit {
@@ -76,6 +77,8 @@ struct muskx_fit {
                                profiles (NULL: all) */
   int prof_predict;         /* muskx_fit_set_profile_predictor: 1 first-order
                                starts (default), 0 zeroth-order */
+  muskx_fit_profile_fn prof_cb; /* muskx_fit_set_profile_callback */
+  void *prof_cb_ctx;
   double prof_threshold;    /* chi2_1(level) / 2 */
   double prof_min;
 

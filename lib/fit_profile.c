@@ -28,8 +28,15 @@
  * Illinois variant of regula falsi. The two sides of every parameter are
  * separate pool tasks, both walked from the optimum, so two threads stay
  * busy to the end and the results do not depend on the thread count.
+ *
+ * Each point is accepted under the run's mutex: kept in its side's list
+ * and passed to the caller's profile callback (muskx_fit_set_profile_
+ * callback; issue 17: a profile that is killed keeps its points), which
+ * can stop the run; a stopped run accepts no later point, so the points
+ * kept are exactly those the callback saw.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +78,9 @@ typedef struct prof_run {
   muskx__fit_profile *sides; /* 2m: the points of side k = 2 i + (s > 0) of
                                 parameter which[i] */
   double *mins;              /* 2m: the lowest PL of each side */
+  int *ends;                 /* 2m: how each side ended (muskx_fit_side_end) */
+  pthread_mutex_t mu;        /* accepting a point: the lists, the callback */
+  int stopped;               /* the callback asked to stop (under mu) */
 } prof_run;
 
 void muskx__fit_profiles_free(muskx_fit *f) {
@@ -99,6 +109,34 @@ static int add_point(muskx__fit_profile *p, double v, double y) {
   p->nllh[p->npoints] = y;
   p->npoints++;
   return 0;
+}
+
+/* Accepts side s's point (v, y) of parameter j into p under the run's
+   mutex and passes it to the callback: 0 kept, go on; 1 kept, then the
+   callback stopped the run; 2 dropped, the run had stopped; -1 out of
+   memory. */
+static int accept(prof_run *r, muskx__fit_profile *p, int j, int s, double v,
+                  double y) {
+  muskx_fit *f = r->f;
+  int rc = 0;
+  pthread_mutex_lock(&r->mu);
+  if (r->stopped) {
+    rc = 2;
+  } else if (add_point(p, v, y) != 0) {
+    rc = -1;
+  } else if (f->prof_cb != NULL && f->prof_cb(f->prof_cb_ctx, j, s, v, y) != 0) {
+    r->stopped = 1;
+    rc = 1;
+  }
+  pthread_mutex_unlock(&r->mu);
+  return rc;
+}
+
+static int stopping(prof_run *r) {
+  pthread_mutex_lock(&r->mu);
+  int stop = r->stopped;
+  pthread_mutex_unlock(&r->mu);
+  return stop;
 }
 
 /* One inner optimisation with theta_j fixed at x0[j], from x0 into x,
@@ -168,11 +206,11 @@ static void secant(size_t n, int j, const double *xa, double a,
   d[j] = 1;
 }
 
-/* Walks one side (s = -1 or +1) into p; returns the crossing or NaN.
-   buf: 7n scratch values. */
+/* Walks one side (s = -1 or +1) into p; returns the crossing or NaN,
+   and how the side ended in *end. buf: 7n scratch values. */
 static double walk(prof_run *r, int worker, int j, int s,
                    muskx__fit_profile *p, double *ymin, double *buf,
-                   muskx_status *st) {
+                   muskx_status *st, int *end) {
   muskx_fit *f = r->f;
   size_t n = (size_t)f->n;
   double lo = f->lower[j], hi = f->upper[j], range = hi - lo;
@@ -186,14 +224,24 @@ static double walk(prof_run *r, int worker, int j, int s,
             buf + 6 * n};
   memcpy(q.xa, r->best, n * sizeof *q.xa); /* the solution at a */
   memcpy(q.d, r->tan + (size_t)j * n, n * sizeof *q.d); /* the tangent */
+  *end = MUSKX_FIT_SIDE_FAILED;
   for (int k = 0; k < r->max_points; k++) {
     double a = q.a;
-    if ((s < 0 && a <= lo) || (s > 0 && a >= hi)) return NAN; /* at bound */
+    if ((s < 0 && a <= lo) || (s > 0 && a >= hi)) { /* at bound */
+      *end = MUSKX_FIT_SIDE_BOUND;
+      return NAN;
+    }
+    if (stopping(r)) {
+      *end = MUSKX_FIT_SIDE_STOPPED;
+      return NAN;
+    }
     double v = a + s * h;
     v = v < lo ? lo : v > hi ? hi : v;
     double y = pl_at(r, worker, j, v, &q, x, p, st);
-    if (*st != MUSKX_OK || add_point(p, v, y) != 0) {
-      if (*st == MUSKX_OK) *st = MUSKX_ENOMEM;
+    int ok = *st == MUSKX_OK ? accept(r, p, j, s, v, y) : -1;
+    if (ok != 0) {
+      if (ok == -1 && *st == MUSKX_OK) *st = MUSKX_ENOMEM;
+      if (ok > 0) *end = MUSKX_FIT_SIDE_STOPPED;
       return NAN;
     }
     if (isnan(y)) {
@@ -205,7 +253,10 @@ static double walk(prof_run *r, int worker, int j, int s,
     }
     if (y < *ymin) *ymin = y;
     double rise = y - r->fbest;
-    if (fabs(rise - r->thr) < REFINE_FTOL) return v; /* landed on it */
+    if (fabs(rise - r->thr) < REFINE_FTOL) { /* landed on it */
+      *end = MUSKX_FIT_SIDE_CROSSED;
+      return v;
+    }
     if (rise > r->thr) { /* bracketed: refine between a and v */
       double b = v, c = v;
       double ga = sqrt(fmax(ra, 0)) - sq, gb = sqrt(rise) - sq;
@@ -225,11 +276,17 @@ static double walk(prof_run *r, int worker, int j, int s,
                       b * gw * ta / ((tb - gw) * (tb - ta));
           if (qc > fmin(a, b) && qc < fmax(a, b)) c = qc;
         }
+        if (stopping(r)) {
+          *end = MUSKX_FIT_SIDE_STOPPED;
+          return NAN;
+        }
         /* started from the solution at a, inside the interval (the inner
            optima followed there from the optimum), moved along d */
         double yc = pl_at(r, worker, j, c, &q, x, p, st);
-        if (*st != MUSKX_OK || add_point(p, c, yc) != 0) {
-          if (*st == MUSKX_OK) *st = MUSKX_ENOMEM;
+        int okc = *st == MUSKX_OK ? accept(r, p, j, s, c, yc) : -1;
+        if (okc != 0) {
+          if (okc == -1 && *st == MUSKX_OK) *st = MUSKX_ENOMEM;
+          if (okc > 0) *end = MUSKX_FIT_SIDE_STOPPED;
           return NAN;
         }
         if (isnan(yc)) return NAN;
@@ -260,6 +317,7 @@ static double walk(prof_run *r, int worker, int j, int s,
           break;
         }
       }
+      *end = MUSKX_FIT_SIDE_CROSSED;
       return c;
     }
     double d = fabs(v - r->best[j]), hn = STEP_GROWTH * h;
@@ -274,6 +332,7 @@ static double walk(prof_run *r, int worker, int j, int s,
     q.a = v;
     ra = rise;
   }
+  *end = MUSKX_FIT_SIDE_MAXPOINTS;
   return NAN;
 }
 
@@ -307,18 +366,23 @@ static muskx_status profile_task(void *arg, int worker, size_t k) {
   if (x == NULL) return MUSKX_ENOMEM;
   muskx_status st = MUSKX_OK;
   r->mins[k] = r->fbest;
-  double c = walk(r, worker, j, s, &r->sides[k], &r->mins[k], x, &st);
+  double c = walk(r, worker, j, s, &r->sides[k], &r->mins[k], x, &st,
+                  &r->ends[k]);
   if (s < 0) r->f->prof[j].lower = c;
   else r->f->prof[j].upper = c;
   muskx__free(x);
   return st;
 }
 
-/* Joins the optimum and both sides' points of parameter which[i], sorted. */
-static muskx_status join_sides(prof_run *r, int i) {
+/* Joins the optimum (when accepted) and both sides' points of parameter
+   which[i], sorted. */
+static muskx_status join_sides(prof_run *r, int i, int with_optimum) {
   int j = r->which[i];
   muskx__fit_profile *p = &r->f->prof[j];
-  if (add_point(p, r->best[j], r->fbest) != 0) return MUSKX_ENOMEM;
+  if (with_optimum && add_point(p, r->best[j], r->fbest) != 0)
+    return MUSKX_ENOMEM;
+  p->end_lo = r->ends[2 * i];
+  p->end_hi = r->ends[2 * i + 1];
   p->fits = p->iters = p->evals = p->fallbacks = 0;
   for (int k = 2 * i; k < 2 * i + 2; k++) {
     p->fits += r->sides[k].fits;
@@ -407,10 +471,12 @@ muskx_status muskx_fit_profile(muskx_fit *f, double level, int max_points) {
   double *tan = muskx__calloc(n * n, sizeof *tan);
   int *which = muskx__calloc(n, sizeof *which);
   double *mins = muskx__calloc(2 * n, sizeof *mins);
+  int *ends = muskx__calloc(2 * n, sizeof *ends);
   muskx__fit_profile *sides = muskx__calloc(2 * n, sizeof *sides);
   muskx_status st = MUSKX_OK;
+  int stopped = 0;
   if (f->prof == NULL || h0 == NULL || tan == NULL || which == NULL || mins == NULL ||
-      sides == NULL)
+      ends == NULL || sides == NULL)
     st = MUSKX_ENOMEM;
   else
     for (size_t j = 0; j < n; j++)
@@ -418,13 +484,39 @@ muskx_status muskx_fit_profile(muskx_fit *f, double level, int max_points) {
   if (st == MUSKX_OK) st = first_steps(f, f->theta + b * n, h0, tan);
   if (st == MUSKX_OK) {
     for (size_t j = 0; j < n; j++) f->prof[j].lower = f->prof[j].upper = NAN;
-    prof_run r = {f, f->theta + b * n, f->nllh[b],
-                  gsl_cdf_chisq_Pinv(level, 1) / 2, h0, tan, max_points, which,
-                  sides, mins};
+    for (size_t k = 0; k < 2 * m; k++) ends[k] = MUSKX_FIT_SIDE_STOPPED;
+    prof_run r;
+    memset(&r, 0, sizeof r);
+    r.f = f;
+    r.best = f->theta + b * n;
+    r.fbest = f->nllh[b];
+    r.thr = gsl_cdf_chisq_Pinv(level, 1) / 2;
+    r.h0 = h0;
+    r.tan = tan;
+    r.max_points = max_points;
+    r.which = which;
+    r.sides = sides;
+    r.mins = mins;
+    r.ends = ends;
     f->prof_threshold = r.thr;
-    st = muskx__fit_pool(f, 2 * m, profile_task, &r);
-    for (size_t i = 0; i < m && st == MUSKX_OK; i++)
-      st = join_sides(&r, (int)i);
+    if (pthread_mutex_init(&r.mu, NULL) != 0) {
+      st = muskx__fit_err(f, MUSKX_ESTATE, "cannot create a mutex");
+    } else {
+      /* the optima first, on the calling thread, in index order */
+      size_t opt = 0; /* the profiled parameters whose optimum was taken */
+      while (opt < m && !r.stopped) {
+        int j = which[opt++];
+        if (f->prof_cb != NULL &&
+            f->prof_cb(f->prof_cb_ctx, j, 0, r.best[j], r.fbest) != 0)
+          r.stopped = 1;
+      }
+      for (size_t k = 0; k < 2 * m; k++) mins[k] = r.fbest;
+      if (!r.stopped) st = muskx__fit_pool(f, 2 * m, profile_task, &r);
+      for (size_t i = 0; i < m && st == MUSKX_OK; i++)
+        st = join_sides(&r, (int)i, i < opt);
+      stopped = r.stopped;
+      pthread_mutex_destroy(&r.mu);
+    }
   }
   if (st == MUSKX_OK) {
     f->prof_min = f->nllh[b];
@@ -440,12 +532,17 @@ muskx_status muskx_fit_profile(muskx_fit *f, double level, int max_points) {
   muskx__free(tan);
   muskx__free(which);
   muskx__free(mins);
+  muskx__free(ends);
   if (st != MUSKX_OK) {
     muskx__fit_profiles_free(f);
     if (st == MUSKX_ENOMEM)
       return muskx__fit_err(f, st, "out of memory computing profiles");
     return st;
   }
+  if (stopped)
+    return muskx__fit_err(f, MUSKX_ESTOPPED, "the profile callback stopped "
+                          "the profiles: the points so far are kept, and the "
+                          "sides not finished are marked stopped");
   f->errmsg[0] = '\0';
   return MUSKX_OK;
 }
@@ -518,4 +615,30 @@ int muskx_fit_profile_work(const muskx_fit *f, int j, int *fits, int *iters,
 
 double muskx_fit_profile_min(const muskx_fit *f) {
   return f == NULL ? NAN : f->prof_min;
+}
+
+muskx_status muskx_fit_set_profile_callback(muskx_fit *f,
+                                            muskx_fit_profile_fn fn,
+                                            void *ctx) {
+  if (f == NULL) return MUSKX_EINVAL;
+  f->prof_cb = fn;
+  f->prof_cb_ctx = fn != NULL ? ctx : NULL;
+  return MUSKX_OK;
+}
+
+const char *muskx_fit_side_end_name(muskx_fit_side_end end) {
+  switch (end) {
+  case MUSKX_FIT_SIDE_CROSSED: return "crossed";
+  case MUSKX_FIT_SIDE_BOUND: return "bound";
+  case MUSKX_FIT_SIDE_MAXPOINTS: return "max_points";
+  case MUSKX_FIT_SIDE_FAILED: return "failed";
+  case MUSKX_FIT_SIDE_STOPPED: return "stopped";
+  }
+  return "?";
+}
+
+int muskx_fit_profile_side_end(const muskx_fit *f, int j, int side) {
+  if (muskx_fit_profile_npoints(f, j) == 0 || (side != -1 && side != 1))
+    return -1;
+  return side < 0 ? f->prof[j].end_lo : f->prof[j].end_hi;
 }
