@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "fit_report.h"
@@ -32,7 +33,15 @@ enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
        OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_JOINT_SIGMA,
        OPT_NOMINAL, OPT_FTOL, OPT_METHOD, OPT_RESTARTS, OPT_RADIUS,
        OPT_GNTOL, OPT_SEARCHTOL, OPT_JACTOL, OPT_PROFILE_PARAMS,
-       OPT_PROFILE_START };
+       OPT_PROFILE_START, OPT_PROFILE_POINTS };
+
+/* --profile-points: points per side (default 30, as before issue 17's
+   option); at most 1000, far beyond any profile of docs/fitting.md's
+   benchmarks (a quadratic profile needs 2-3 a side, Boehm's flattest
+   under 30) and a bound on a run's work (a point of the spaceflight
+   problem takes minutes). */
+#define PROFILE_POINTS_DEFAULT 30
+#define PROFILE_POINTS_MAX 1000
 
 /* The fit's step budget per output interval: 5x what the slowest
    published benchmark (Brannmark, Crauste: under 2000) needs at its
@@ -63,6 +72,9 @@ static const cli_option options[] = {
     {OPT_PROFILE, "profile", 0, NULL, "profile likelihoods and 95 % intervals"},
     {OPT_PROFILE_PARAMS, "profile-params", 0, "P1,P2,...",
      "profile only these estimated parameters (implies --profile)"},
+    {OPT_PROFILE_POINTS, "profile-points", 0, "N",
+     "profile points per side before a side stops unfinished (default 30, "
+     "1..1000)"},
     {OPT_PROFILE_START, "profile-start", 0, "first|zeroth",
      "start a profile point's other parameters along the path's tangent or "
      "secant (first, default) or at the previous point's solution (zeroth)"},
@@ -121,6 +133,7 @@ typedef struct job {
   long maxsteps;           /* --max-steps (the loose Jacobians': fewer) */
   const char *profile_only; /* --profile-params: comma-separated ids */
   int profile_zeroth;       /* --profile-start zeroth */
+  long profile_points;      /* --profile-points */
   int *memo_kind; /* per worker: what buf holds for its last theta (eval) */
 } job;
 
@@ -505,11 +518,36 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
       f = pf;
       pf = NULL;
     }
+    /* an earlier run's finished profiles must not sit beside this run's
+       partial ones: a stopped run leaves profiles.partial.tsv only */
+    static const char *const stale[] = {"profiles.tsv", "profile_ci.tsv",
+                                        "profiles.png"};
+    for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) {
+      char *q = join(dir, stale[i]);
+      int gone = q != NULL && (unlink(q) == 0 || errno == ENOENT);
+      if (!gone) cli_error("cannot remove %s: %s", q ? q : stale[i],
+                           q ? strerror(errno) : "out of memory");
+      free(q);
+      if (!gone) goto done;
+    }
+    free(p1);
+    if (!(p1 = join(dir, "profiles.partial.tsv"))) {
+      cli_error("out of memory");
+      goto done;
+    }
+    cli_fit_partial part;
+    if (cli_fit_partial_open(&part, p1, names,
+                             muskx_fit_nllh(f, muskx_fit_best(f))) != 0)
+      goto done;
     st = muskx_fit_set_progress(f, cli_fit_progress, (void *)"profiles");
     if (st == MUSKX_OK) st = muskx_fit_set_profile_params(f, sel, nsel);
     if (st == MUSKX_OK)
       st = muskx_fit_set_profile_predictor(f, !j->profile_zeroth);
-    if (st == MUSKX_OK) st = muskx_fit_profile(f, 0.95, 30);
+    if (st == MUSKX_OK)
+      st = muskx_fit_set_profile_callback(f, cli_fit_partial_point, &part);
+    if (st == MUSKX_OK) st = muskx_fit_profile(f, 0.95, (int)j->profile_points);
+    muskx_fit_set_profile_callback(f, NULL, NULL);
+    if (cli_fit_partial_close(&part) != 0) goto done; /* says why */
     if (st != MUSKX_OK) {
       cli_error("%s: profiles: %s", path, muskx_fit_errmsg(f));
       goto done;
@@ -561,6 +599,8 @@ static int run(const cli_command *self, int argc, char **argv) {
   int profile = 0, joint = 0, nominal = 0, r;
   const char *profile_only = NULL;
   int profile_zeroth = 0;
+  long profile_points = PROFILE_POINTS_DEFAULT;
+  int profile_points_given = 0;
   muskx_fit_method method = MUSKX_FIT_HYBRID;
   long restarts = -1;
   double radius = 0.3, gntol = 1e-3, stol = 1e-6, jtol = JACTOL_DEFAULT;
@@ -594,6 +634,13 @@ static int run(const cli_command *self, int argc, char **argv) {
       else
         return cli_usage_error(self, "--profile-start '%s': first or zeroth",
                                p.value);
+      break;
+    case OPT_PROFILE_POINTS:
+      bad = cli_parse_positive_long(self, p.opt, p.value, &profile_points);
+      if (!bad && profile_points > PROFILE_POINTS_MAX)
+        return cli_usage_error(self, "--profile-points %ld: at most %d points "
+                               "per side", profile_points, PROFILE_POINTS_MAX);
+      profile_points_given = 1;
       break;
     case OPT_JOINT_SIGMA: joint = 1; break;
     case OPT_NOMINAL: nominal = 1; break;
@@ -652,6 +699,9 @@ static int run(const cli_command *self, int argc, char **argv) {
   if (dir == NULL) return cli_usage_error(self, "no output directory (-o DIR)");
   if (threads > 1024) return cli_usage_error(self, "--threads %ld: at most 1024", threads);
   if (starts > 1000000) return cli_usage_error(self, "--starts %ld: at most 1000000", starts);
+  if (profile_points_given && !profile)
+    return cli_usage_error(self, "--profile-points has no effect without "
+                           "--profile or --profile-params");
   if (radius_given && restarts == 0)
     return cli_usage_error(self, "--restart-radius has no effect with "
                            "--restarts 0");
@@ -675,6 +725,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   j.maxsteps = maxsteps;
   j.profile_only = profile_only;
   j.profile_zeroth = profile_zeroth;
+  j.profile_points = profile_points;
   j.n = muskx_petab_nparams(pb);
   j.m = muskx_petab_nmeasurements(pb);
   if (j.n < 1) {
@@ -685,7 +736,8 @@ static int run(const cli_command *self, int argc, char **argv) {
   /* What the fit writes must not replace the problem's own files (-o the
      problem's folder would have put the estimates over parameters.tsv). */
   static const char *const written[] = {"parameters.tsv", "starts.tsv",
-      "waterfall.png", "fit.png", "profiles.tsv", "profile_ci.tsv", "profiles.png"};
+      "waterfall.png", "fit.png", "profiles.tsv", "profile_ci.tsv", "profiles.png",
+      "profiles.partial.tsv"};
   for (size_t i = 0; i < sizeof written / sizeof written[0]; i++) {
     char *out = join(dir, written[i]);
     int bad = out == NULL || cli_out_not_petab_input(out, path, pb) != 0;

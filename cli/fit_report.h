@@ -26,9 +26,38 @@ int cli_fit_write_starts(const muskx_fit *f, const char *const *names,
 int cli_fit_plot_waterfall(const muskx_fit *f, double tol, const char *path,
                            const char *title);
 /* profiles.tsv: parameter, value, nllh, delta_nllh; then the intervals
-   in a second table, profile_ci.tsv. */
+   in a second table, profile_ci.tsv: parameter, lower, upper,
+   identifiable (yes: both sides crossed the threshold; no: a side reached
+   its bound below it; unfinished: neither, a side ran out of
+   --profile-points, failed or was stopped), lower_end, upper_end (each
+   side's muskx_fit_side_end_name()). */
 int cli_fit_write_profiles(const muskx_fit *f, const char *const *names,
                            const char *points_path, const char *ci_path);
+/* profiles.partial.tsv (issue 17): the profile points as the library
+   takes them (muskx_fit_set_profile_callback), in profiles.tsv's columns
+   and format, one line per point, flushed after each, so a run that is
+   killed keeps every point it finished. Each parameter's first line is
+   its optimum (delta_nllh 0), then its two sides' points interleaved in
+   the order they were taken. */
+typedef struct cli_fit_partial {
+  FILE *fp;
+  const char *path;
+  const char *const *names;
+  double best;      /* the best start's nllh: delta_nllh's origin */
+  long kill_after;  /* test hook: SIGTERM after this many points (0: off) */
+  long written;     /* points written */
+  int err;          /* errno of a failed write (the run then stops) */
+} cli_fit_partial;
+/* Creates (truncates) path with the header line; 0, or -1 after saying
+   why. */
+int cli_fit_partial_open(cli_fit_partial *p, const char *path,
+                         const char *const *names, double best);
+/* A muskx_fit_profile_fn (ctx: the cli_fit_partial): writes and flushes
+   the point's line; nonzero (stop the profiles) when the write fails. */
+int cli_fit_partial_point(void *ctx, int param, int side, double value,
+                          double nllh);
+/* Closes it; 0, or -1 after saying why (a write failed). */
+int cli_fit_partial_close(cli_fit_partial *p);
 /* One panel per parameter: delta nllh against the value, the threshold
    and the interval. */
 int cli_fit_plot_profiles(const muskx_fit *f, const char *const *names,
