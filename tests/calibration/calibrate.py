@@ -350,6 +350,8 @@ def ship(problem, fitted, ci, name):
         mden = re.match(r"^[0-9.eE+-]+/(\d+)$", old)
         value = "%s/%s" % (repr(sig4(v * int(mden.group(1)))), mden.group(1)) if mden else repr(sig4(v))
         lo, hi = ci.get(pid, ("", ""))
+        if lo.startswith("unfinished"):  # not an interval: never in a doc
+            lo = hi = ""
         note = "fit: models/calibration/%s (make calibrate%s)" % (
             name, ", 95 %% profile interval %s .. %s" % (lo, hi) if lo or hi else "")
         doc = re.sub(r"^fit: models/calibration/[^)]*\)\. (Before this fit: )?", "", m.group(4))
@@ -417,12 +419,72 @@ def sync(problem, shipped=None):
     print("%s: synced with %s: %s" % (os.path.basename(d), SHIPPED, "; ".join(moved) or "nothing moved"))
 
 
+HALF_CHI2_95 = 1.920729410347062  # chi2_1(0.95) / 2: the profiles' threshold
+
+
+def partial_sides(path):
+    """{parameter: {"optimum": value, -1: [(value, delta_nllh)], 1: [...]}}
+    from a stopped run's profiles.partial.tsv (cli/fit_report.h: each
+    parameter's first line is its optimum, then its points as taken)."""
+    out = {}
+    for r in table(path):
+        v, d = float(r["value"]), float(r["delta_nllh"])
+        p = out.get(r["parameter"])
+        if p is None:
+            out[r["parameter"]] = {"optimum": v, -1: [], 1: []}
+        elif v != p["optimum"]:
+            p[-1 if v < p["optimum"] else 1].append((v, d))
+    return out
+
+
+def describe_partial(sides):
+    """One parameter's stopped profile in words: per side its points, the
+    highest rise and, when a point rose past the threshold, the bracket
+    the crossing lies in (not refined). Never an interval."""
+    words = []
+    for side, what in ((-1, "below"), (1, "above")):
+        pts = [(v, d) for v, d in sides[side] if math.isfinite(d)]
+        if not pts:
+            words.append("%s: no point" % what)
+            continue
+        top = max(pts, key=lambda p: p[1])
+        txt = "%s: %d point%s, highest rise %.3g at %.6g" % (what, len(sides[side]), "" if len(sides[side]) == 1 else "s", top[1], top[0])
+        under = [v for v, d in pts if d < HALF_CHI2_95]
+        over = [v for v, d in pts if d >= HALF_CHI2_95]
+        if over:
+            near = max(over) if side < 0 else min(over)
+            inner = [v for v in under if side * (v - near) < 0]
+            last = (min(inner) if side < 0 else max(inner)) if inner else sides["optimum"]
+            txt += " (crosses 1.92 between %.6g and %.6g, not refined)" % tuple(sorted((near, last)))
+        else:
+            txt += " (below 1.92: not finished)"
+        words.append(txt)
+    return "; ".join(words)
+
+
+def unfinished_rows(path):
+    """{parameter: (lower_end, upper_end)} of profile_ci.tsv's rows whose
+    profile did not finish (a side ran out of --profile-points, failed or
+    was stopped: cli/fit_report.h), which are no interval; {} for a table
+    without the end columns (before issue 17: every NaN end was taken as
+    not identifiable)."""
+    done = ("crossed", "bound")
+    return {r["parameter"]: (r["lower_end"], r["upper_end"]) for r in table(path)
+            if "lower_end" in r and not (r["lower_end"] in done and r["upper_end"] in done)}
+
+
 def add_profiles(problem, rundirs):
     """The 95 % profile intervals of one or more `muskx fit --profile` (or
     --profile-params) runs at the shipped values into each profiled
     parameter's doc (values unchanged) and their profile files, joined,
     into fit/; prints the intervals. Each run must have found the shipped
-    optimum (within --rtol's 2 %) and name each parameter at most once."""
+    optimum (within --rtol's 2 %) and name each parameter at most once.
+
+    A run that was stopped (killed before its end: no profile_ci.tsv, only
+    profiles.partial.tsv) and a parameter whose profile did not finish
+    (profile_ci.tsv's identifiable 'unfinished') give no interval: what
+    their points show is printed, marked not finished, and nothing of them
+    is written. Returns 0, or 1 when no run had a finished profile."""
     name = os.path.basename(os.path.dirname(problem))
     est = estimated(problem)
     scales = scales_of(problem)
@@ -433,15 +495,31 @@ def add_profiles(problem, rundirs):
         if bad:
             raise RuntimeError("%s: the profiled optimum is not the shipped one (%s)" % (rundir, ", ".join(bad)))
         path = os.path.join(rundir, "profile_ci.tsv")
-        got = read_ci(path, scales)
+        partial = os.path.join(rundir, "profiles.partial.tsv")
+        if not os.path.exists(path):
+            if not os.path.exists(partial):
+                raise RuntimeError("%s: neither profile_ci.tsv nor profiles.partial.tsv: not a "
+                                   "muskx fit --profile run" % rundir)
+            for k, sides in partial_sides(partial).items():
+                print("%s: %s: the run stopped before this profile ended, NOT a 95 %% interval "
+                      "(nothing written): %s" % (rundir, k, describe_partial(sides)))
+            continue
+        unfinished = unfinished_rows(path)
+        for k, (lo_end, hi_end) in unfinished.items():
+            print("%s: %s: profile not finished (below: %s, above: %s), NOT a 95 %% interval "
+                  "(nothing written)" % (rundir, k, lo_end, hi_end))
+        got = {k: v for k, v in read_ci(path, scales).items() if k not in unfinished}
         twice = sorted(set(got) & set(ci))
         if twice:
             raise RuntimeError("%s: %s profiled in two runs" % (rundir, ", ".join(twice)))
         ci.update(got)
-        ci_rows += table(path)
-        points += table(os.path.join(rundir, "profiles.tsv"))
+        ci_rows += [r for r in table(path) if r["parameter"] not in unfinished]
+        points += [r for r in table(os.path.join(rundir, "profiles.tsv")) if r["parameter"] not in unfinished]
         llhs.append(min(float(r["nllh"]) - float(r["delta_nllh"]) for r in table(os.path.join(rundir, "profiles.tsv"))
                         if math.isfinite(float(r["nllh"]))))
+    if not ci:
+        print("%s: no finished profile: nothing written" % name)
+        return 1
     if max(llhs) - min(llhs) > 1e-3:
         raise RuntimeError("the runs' optima differ by %.3g in nllh" % (max(llhs) - min(llhs)))
     note_profiles(ci, name)
@@ -449,7 +527,10 @@ def add_profiles(problem, rundirs):
     order = {k: i for i, k in enumerate(est)}
     ci_rows.sort(key=lambda r: order.get(r["parameter"], len(order)))
     points.sort(key=lambda r: (order.get(r["parameter"], len(order)), float(r["value"])))
-    for fname, rows, cols in (("profile_ci.tsv", ci_rows, ["parameter", "lower", "upper", "identifiable"]),
+    ci_cols = ["parameter", "lower", "upper", "identifiable"]
+    if ci_rows and all("lower_end" in r for r in ci_rows):
+        ci_cols += ["lower_end", "upper_end"]
+    for fname, rows, cols in (("profile_ci.tsv", ci_rows, ci_cols),
                               ("profiles.tsv", points, ["parameter", "value", "nllh", "delta_nllh"])):
         with open(os.path.join(dest, fname), "w") as f:
             f.write("\t".join(cols) + "\n")
@@ -459,6 +540,7 @@ def add_profiles(problem, rundirs):
     print("%s: profiled optimum nllh %.6f (each run's within %.2g)" % (name, min(llhs), max(llhs) - min(llhs)))
     for k in est:
         print("%-16s %12.6g  95 %% profile interval %s .. %s" % ((k, est[k]) + ci.get(k, ("not profiled", ""))))
+    return 0
 
 
 def note_profiles(ci, name):
@@ -513,11 +595,17 @@ def read_ci(path, scales):
     """{parameterId: (lower, upper)} as text on the linear scale from
     profile_ci.tsv (cli/fit_report.c: parameter, lower, upper on the
     parameter's scale, identifiable; nan: the profile stays below the
-    threshold on that side within the bounds -- 'n.i.', not identified)."""
+    threshold on that side within the bounds -- 'n.i.', not identified).
+    A side that did not finish (lower_end/upper_end max_points, failed or
+    stopped: no interval end, and not 'n.i.' either) reads 'unfinished'."""
     out = {}
     if not os.path.exists(path):
         return out
     for r in table(path):
+        if r.get("lower_end", "crossed") not in ("crossed", "bound") or \
+           r.get("upper_end", "crossed") not in ("crossed", "bound"):
+            out[r["parameter"]] = ("unfinished (%s" % r["lower_end"], "%s)" % r["upper_end"])
+            continue
         sc = scales.get(r["parameter"], "lin")
 
         def lin(x):
@@ -653,9 +741,10 @@ def main():
             sync(os.path.abspath(problem), a.shipped)
         return 0
     if a.profiles:
+        rc = 0
         for problem in a.problems:
-            add_profiles(os.path.abspath(problem), a.profiles)
-        return 0
+            rc |= add_profiles(os.path.abspath(problem), a.profiles)
+        return rc
     ok = total = 0
     for problem in a.problems:
         problem = os.path.abspath(problem)
@@ -720,12 +809,18 @@ def main():
                 os.makedirs(dest, exist_ok=True)
                 # a fit shipped without profiles leaves none of the previous
                 # fit's: they describe another optimum
-                if not os.path.exists(os.path.join(fitdir, "profile_ci.tsv")):
+                # ... and unfinished profiles (--profile-points too small)
+                # are no intervals: not shipped either
+                cipath = os.path.join(fitdir, "profile_ci.tsv")
+                unfinished = unfinished_rows(cipath) if os.path.exists(cipath) else {}
+                if unfinished:
+                    print("%s: profiles not finished (%s): not shipped" % (name, ", ".join(unfinished)))
+                if not os.path.exists(cipath) or unfinished:
                     for f in ("profile_ci.tsv", "profiles.tsv", "profiles.png"):
                         if os.path.exists(os.path.join(dest, f)):
                             os.remove(os.path.join(dest, f))
-                for f in ("profile_ci.tsv", "profiles.tsv", "profiles.png", "fit.png", "waterfall.png",
-                          "draws.csv", "starts.tsv", "parameters.tsv"):
+                for f in ("fit.png", "waterfall.png", "draws.csv", "starts.tsv", "parameters.tsv") + \
+                        (() if unfinished else ("profile_ci.tsv", "profiles.tsv", "profiles.png")):
                     if os.path.exists(os.path.join(fitdir, f)):
                         shutil.copy(os.path.join(fitdir, f), dest)
                 print("%s: shipped the fitted values (4 significant digits) and copied the results to %s"
