@@ -9,6 +9,9 @@ re-optimising the others, until nllh rises by chi2_1(level)/2, a bound
 or max_points comes first. Everything is on the parameters' scales.
 params= profiles a subset (muskx_fit_set_profile_params, as `muskx fit
 --profile-params`): the others are still re-optimised at every point.
+on_point= sees each point as it is taken (muskx_fit_set_profile_callback,
+issue 17; `muskx fit` writes profiles.partial.tsv so) and can stop the
+profiles: the points so far are returned, marked stopped.
 """
 
 import ctypes
@@ -29,7 +32,12 @@ _PROTOTYPES = {
     "muskx_fit_profile_ci": (_I, [_P, _I, _DP, _DP]),
     "muskx_fit_profile_min": (_D, [_P]),
     "muskx_fit_set_profile_params": (_I, [_P, ctypes.POINTER(_I), _I]),
+    "muskx_fit_profile_side_end": (_I, [_P, _I, _I]),
+    "muskx_fit_side_end_name": (ctypes.c_char_p, [_I]),
 }
+# muskx_fit_profile_fn; set with its own prototype (the function type)
+PROFILE_FN = ctypes.CFUNCTYPE(_I, _P, _I, _I, _D, _D)
+_ESTOPPED = 13  # muskx.h MUSKX_ESTOPPED
 
 
 def _bad(msg):
@@ -121,7 +129,12 @@ def _half_chi2(level):
     return x * x
 
 
-def _collect(problem, level, max_points, picked):
+def _end_name(fit, j, side):
+    e = lib.muskx_fit_profile_side_end(fit, j, side)
+    return "stopped" if e < 0 else text(lib.muskx_fit_side_end_name(e))
+
+
+def _collect(problem, level, max_points, picked, on_point):
     ids, scales = problem.parameter_ids, problem.scales
 
     def after(fit, out):
@@ -130,8 +143,30 @@ def _collect(problem, level, max_points, picked):
             st = lib.muskx_fit_set_profile_params(fit, sel, len(picked))
             if st != 0:
                 _fit._raise(st, text(lib.muskx_fit_errmsg(fit)))
+        raised = []
+        if on_point is not None:
+            # called on the fit's worker threads, one call at a time (the
+            # library serialises them); an exception stops the profiles
+            # and is raised here afterwards
+            def point(ctx, j, side, value, nllh):
+                try:
+                    return 1 if on_point(ids[j], side, value, nllh) else 0
+                except BaseException as e:  # noqa: B902 -- re-raised below
+                    raised.append(e)
+                    return 1
+            cb = PROFILE_FN(point)
+            f = lib.muskx_fit_set_profile_callback
+            f.restype, f.argtypes = _I, [_P, PROFILE_FN, _P]
+            st = f(fit, cb, None)
+            if st != 0:
+                _fit._raise(st, text(lib.muskx_fit_errmsg(fit)))
         st = lib.muskx_fit_profile(fit, level, max_points)
-        if st != 0:
+        if on_point is not None:
+            lib.muskx_fit_set_profile_callback(fit, PROFILE_FN(), None)
+        if raised:
+            raise raised[0]
+        stopped = st == _ESTOPPED
+        if st != 0 and not stopped:
             _fit._raise(st, text(lib.muskx_fit_errmsg(fit)))
         best = out["best"]
         nllh0 = -out["llh"][best]
@@ -142,7 +177,9 @@ def _collect(problem, level, max_points, picked):
             npts = lib.muskx_fit_profile_npoints(fit, j)
             v, f = (ctypes.c_double * max(npts, 1))(), \
                 (ctypes.c_double * max(npts, 1))()
-            st = lib.muskx_fit_profile_points(fit, j, v, f, npts)
+            # none: the stop came before this parameter's optimum
+            st = lib.muskx_fit_profile_points(fit, j, v, f, npts) \
+                if npts > 0 else 0
             if st != 0:
                 _fit._raise(st, text(lib.muskx_fit_errmsg(fit)))
             lo, hi = ctypes.c_double(), ctypes.c_double()
@@ -153,11 +190,15 @@ def _collect(problem, level, max_points, picked):
             for i in range(npts):
                 values[i], nllh[i] = v[i], f[i]
                 ratio[i] = f[i] if math.isnan(f[i]) else math.exp(nllh0 - f[i])
+            if npts == 0:
+                lo.value = hi.value = math.nan
             lower[i_out], upper[i_out] = lo.value, hi.value
             profiles.append({"id": pid, "scale": scale, "values": values,
                              "nllh": nllh, "ratio": ratio,
                              "lower": lo.value, "upper": hi.value,
-                             "identifiable": both == 1})
+                             "identifiable": both == 1,
+                             "lower_end": _end_name(fit, j, -1),
+                             "upper_end": _end_name(fit, j, 1)})
         pmin = lib.muskx_fit_profile_min(fit)
         th = out["theta"]
         theta = th[best] if hasattr(th, "shape") else \
@@ -170,14 +211,20 @@ def _collect(problem, level, max_points, picked):
             "profiles": profiles, "lower": lower, "upper": upper,
             "identifiable": [p["identifiable"] for p in profiles],
             "not_identifiable": [p["id"] for p in profiles
-                                 if not p["identifiable"]],
+                                 if "bound" in (p["lower_end"],
+                                                p["upper_end"])],
+            "unfinished": [p["id"] for p in profiles
+                           if not p["identifiable"] and
+                           "bound" not in (p["lower_end"], p["upper_end"])],
+            "stopped": stopped,
             "min_nllh": pmin,
             "better_optimum": pmin < nllh0 - 1e-6}
     return after
 
 
 def run(problem, at, level=0.95, max_points=30, threads=0, rtol=1e-8,
-        atol=1e-8, max_iterations=None, max_steps=10000, params=None):
+        atol=1e-8, max_iterations=None, max_steps=10000, params=None,
+        on_point=None):
     level = _number(level, "level")
     if not 0 < level < 1:
         _bad("level must lie in (0, 1) (got %r)" % level)
@@ -189,6 +236,9 @@ def run(problem, at, level=0.95, max_points=30, threads=0, rtol=1e-8,
     for name, (res, args) in _PROTOTYPES.items():
         f = getattr(lib, name)
         f.restype, f.argtypes = res, args
+    if on_point is not None and not callable(on_point):
+        raise TypeError("profile: on_point must be callable, not %r"
+                        % (on_point,))
     picked = _selection(problem, params)
     start = _point(problem, at)
     # a refinement of the point, not a search: one start, no restarts, no
@@ -197,5 +247,6 @@ def run(problem, at, level=0.95, max_points=30, threads=0, rtol=1e-8,
                    atol=atol, max_iterations=max_iterations,
                    max_steps=max_steps, joint=True, restarts=0,
                    gain_tolerance=0.0, search_tolerance=0.0, start=start,
-                   after=_collect(problem, level, max_points, picked))
+                   after=_collect(problem, level, max_points, picked,
+                                  on_point))
     return out["profile"]

@@ -247,7 +247,7 @@ class Problem:
 
     def profile(self, at, level=0.95, max_points=30, threads=0, rtol=1e-8,
                 atol=1e-8, max_iterations=None, max_steps=10000,
-                params=None):
+                params=None, on_point=None):
         """Profile likelihoods and confidence intervals, as `muskx fit
         --profile`: at is a fit() result (its best start) or theta. The
         point is refined with every parameter searched, then each
@@ -257,11 +257,23 @@ class Problem:
         parameter_ids, scales, level, threshold, theta, llh, nllh (the
         refined optimum), profiles (one dict per parameter: id, scale,
         values, nllh, ratio = exp(nllh_opt - nllh), lower, upper,
-        identifiable), lower, upper (arrays; NaN on a side where the
-        profile does not cross: not identifiable there), identifiable,
-        not_identifiable (ids), min_nllh (the lowest nllh of any profile
-        point) and better_optimum (min_nllh below the optimum: more starts
-        may find a better one). Values on the parameters' scales.
+        identifiable, lower_end, upper_end: how each side ended --
+        "crossed", "bound", "max_points", "failed" or "stopped"), lower,
+        upper (arrays; NaN on a side where the profile does not cross),
+        identifiable, not_identifiable (ids with a side that reached its
+        bound below the threshold), unfinished (ids with neither: a side
+        ran out of max_points, failed or was stopped -- no statement about
+        the data), stopped (on_point stopped the run), min_nllh (the
+        lowest nllh of any profile point) and better_optimum (min_nllh
+        below the optimum: more starts may find a better one). Values on
+        the parameters' scales.
+        on_point: a callable on_point(id, side, value, nllh) given each
+        profile point as soon as it is taken (side 0: the optimum, first
+        for every profiled parameter; -1 / +1 below / above it), e.g. to
+        save it; called on the fit's worker threads, one call at a time.
+        A true return stops the profiles after that point: the result
+        then holds the points so far, stopped True and the sides not
+        finished "stopped". An exception in it stops them and is raised.
         params: profile only these parameters (names in parameter_ids
         and/or their indices; default None: all), as `muskx fit
         --profile-params`; the others are still re-optimised at every
@@ -272,7 +284,8 @@ class Problem:
         NameNotFoundError for a name in params that is not estimated."""
         from . import _profile
         return _profile.run(self, at, level, max_points, threads, rtol,
-                            atol, max_iterations, max_steps, params)
+                            atol, max_iterations, max_steps, params,
+                            on_point)
 
     def close(self):
         """Frees the C problem (after calls under way in other threads)."""

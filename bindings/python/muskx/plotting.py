@@ -130,14 +130,19 @@ def plot_profiles(profile, show=False, title=None):
         ax.plot(q["values"], [f - profile["nllh"] for f in q["nllh"]],
                 ".-", markersize=3)
         ax.axhline(top, color="0.4", linestyle="--", linewidth=0.8)
-        sides = []
-        for end, side in ((q["lower"], "below"), (q["upper"], "above")):
+        sides, unfinished = [], []
+        for end, side, how in ((q["lower"], "below", q.get("lower_end")),
+                               (q["upper"], "above", q.get("upper_end"))):
             if end == end:
                 ax.axvline(end, color="0.4", linestyle=":", linewidth=0.8)
-            else:
+            elif how in (None, "bound"):
                 sides.append(side)
-        if sides:
-            ax.text(0.5, 0.95, "not identifiable " + " and ".join(sides),
+            else:  # max_points, failed, stopped: no statement on the data
+                unfinished.append(side)
+        said = (["not identifiable " + " and ".join(sides)] if sides else []) + \
+            (["unfinished " + " and ".join(unfinished)] if unfinished else [])
+        if said:
+            ax.text(0.5, 0.95, "; ".join(said),
                     transform=ax.transAxes, ha="center", va="top",
                     fontsize="small", color="C3")
         ax.set_xlabel(q["id"] if q["scale"] == "lin"

@@ -410,6 +410,64 @@ class AProfile(unittest.TestCase):
                 self.assertAlmostEqual(q["lower"], lo, delta=1e-4 * (hi - lo))
                 self.assertAlmostEqual(q["upper"], hi, delta=1e-4 * (hi - lo))
 
+    def test_on_point_sees_every_point_as_it_is_taken(self):
+        # on_point (muskx_fit_set_profile_callback, issue 17): every point
+        # the result holds, each once, with the closed-form nllh, the
+        # optima first; the result is the one without it, bit for bit
+        hat, ci, nllh_beta, nllh_sd, nllh0 = closed_form()
+        seen = []
+        with muskx.Problem.from_petab(os.path.join(LINEAR,
+                                                   "problem.yaml")) as p:
+            pr = p.profile(self.fitted, threads=2,
+                           on_point=lambda *a: seen.append(a))
+        self.assertEqual([a[:2] for a in seen[:3]],
+                         [("a", 0), ("b", 0), ("sd", 0)])
+        self.assertTrue(all(a[1] in (-1, 1) for a in seen[3:]))
+        self.assertFalse(pr["stopped"])
+        self.assertEqual(pr["unfinished"], [])
+        for q, f in zip(pr["profiles"], self.full["profiles"]):
+            j = q["id"]
+            got = sorted((v, y) for i, s, v, y in seen if i == j)
+            self.assertEqual(got, sorted(zip(values(q["values"]),
+                                             values(q["nllh"]))), j)
+            self.assertEqual(values(q["values"]), values(f["values"]))
+            self.assertEqual((q["lower_end"], q["upper_end"]),
+                             ("crossed", "crossed"))
+            for v, y in got:
+                want = nllh_sd(v) if j == "sd" else nllh_beta(j, v)
+                self.assertAlmostEqual(y, want, delta=1e-6, msg=j)
+
+    def test_on_point_stops_the_profiles(self):
+        # a true return on the 5th point: 5 points kept, the run marked
+        # stopped, no interval from a stopped side, nothing said about
+        # identifiability; an exception is raised
+        calls = []
+
+        def stop_at_5(i, side, v, y):
+            calls.append(i)
+            return len(calls) == 5
+        with muskx.Problem.from_petab(os.path.join(LINEAR,
+                                                   "problem.yaml")) as p:
+            pr = p.profile(self.fitted, threads=1, on_point=stop_at_5)
+            self.assertEqual(len(calls), 5)
+            self.assertTrue(pr["stopped"])
+            self.assertEqual(sum(len(q["values"]) for q in pr["profiles"]), 5)
+            self.assertEqual(pr["not_identifiable"], [])
+            self.assertEqual(pr["identifiable"], [False] * 3)
+            self.assertEqual(sorted(pr["unfinished"]), ["a", "b", "sd"])
+            for q in pr["profiles"]:
+                for end, how in ((q["lower"], q["lower_end"]),
+                                 (q["upper"], q["upper_end"])):
+                    self.assertEqual(how, "stopped", q["id"])
+                    self.assertTrue(math.isnan(end))
+
+            def boom(*a):
+                raise ValueError("boom")
+            with self.assertRaises(ValueError):
+                p.profile(self.fitted, threads=2, on_point=boom)
+            with self.assertRaises(TypeError):
+                p.profile(self.fitted, on_point=3)
+
     def test_bad_params_are_refused(self):
         with muskx.Problem.from_petab(os.path.join(LINEAR,
                                                    "problem.yaml")) as p:
