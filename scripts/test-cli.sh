@@ -755,6 +755,17 @@ for bad in "--profile --profile-points 0" "--profile --profile-points 1001" "--p
   [ $rc -eq 2 ] && grep -q -- "--profile-points" stderr.txt && [ ! -e lin_bad ]
   check "fit $bad: refused before the fit" $? "exit $rc: $(cat stderr.txt)"
 done
+# a partial file that cannot be written: said before the profiles, exit 1
+if [ -w /dev/full ]; then
+  mkdir -p lin_full_disk && ln -sf /dev/full lin_full_disk/profiles.partial.tsv
+  "$muskx" fit lin/problem.yaml --starts 1 --threads 1 --profile -o lin_full_disk \
+    > stdout.txt 2> stderr.txt
+  rc=$?
+  [ $rc -eq 1 ] && grep -q "cannot write lin_full_disk/profiles.partial.tsv" stderr.txt &&
+    [ ! -e lin_full_disk/profile_ci.tsv ]
+  check "fit --profile, profiles.partial.tsv on a full disk: exit 1, says so" $? \
+    "exit $rc: $(cat stderr.txt)"
+fi
 # one point a side cannot reach the threshold: unfinished, not "no"
 "$muskx" fit lin/problem.yaml --starts 1 --threads 1 --profile-params b --profile-points 1 \
   -o lin_one > stdout.txt 2> stderr.txt
