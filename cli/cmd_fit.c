@@ -814,7 +814,10 @@ const cli_command cli_cmd_fit = {
     "(every start's result), waterfall.png, fit.png (each observable and its\n"
     "data); with --profile also profiles.tsv, profile_ci.tsv and\n"
     "profiles.png (--profile-params P1,P2: of those parameters only, the\n"
-    "others still re-optimised at each point). Prints the best llh, AIC, BIC, how many starts reached\n"
+    "others still re-optimised at each point), and profiles.partial.tsv,\n"
+    "written point by point as the profiles go (kept; a run killed\n"
+    "mid-profile keeps its finished points there, without profile_ci.tsv).\n"
+    "Prints the best llh, AIC, BIC, how many starts reached\n"
     "it, and with --profile each parameter's 95 % interval or the side on\n"
     "which it is not identifiable. A progress line on a terminal.",
     options,
