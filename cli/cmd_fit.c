@@ -506,6 +506,9 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
          cli_fit_bic(nllh, n, j->m));
   printf("starts within 0.1 of the best: %zu of %zu\n", reached,
          muskx_fit_nstarts(f));
+  /* the summary before the profiles, which may be killed hours later
+     (stdout into a file is block-buffered and a SIGTERM would lose it) */
+  fflush(stdout);
   if (profile) {
     if (j->hier) {
       st = joint_fit_at(j, lo, hi, -llh0 - half, maxiter, ftol, th, &pf);

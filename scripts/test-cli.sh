@@ -745,8 +745,8 @@ cp -r lin_full lin_killed
 [ $rc -eq 143 ] && [ "$(tail -n +2 lin_killed/profiles.partial.tsv | wc -l)" -eq 5 ] &&
   [ -z "$(comm -23 <(sort lin_killed/profiles.partial.tsv) <(sort lin_full/profiles.tsv))" ] &&
   [ ! -e lin_killed/profiles.tsv ] && [ ! -e lin_killed/profile_ci.tsv ] &&
-  [ -s lin_killed/parameters.tsv ]
-check "fit --profile killed by SIGTERM mid-profile: its 5 points kept, no stale intervals" $? \
+  [ -s lin_killed/parameters.tsv ] && grep -q "^best llh = " stdout.txt
+check "fit --profile killed by SIGTERM mid-profile: its 5 points and the printed best llh kept, no stale intervals" $? \
   "exit $rc: $(cat stderr.txt; ls lin_killed; cat lin_killed/profiles.partial.tsv)"
 for bad in "--profile --profile-points 0" "--profile --profile-points 1001" "--profile-points 3"; do
   # shellcheck disable=SC2086
