@@ -231,6 +231,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(STATIC_LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(CHECK_LIBS) $(MUSKX_DEPLIBS)
 tests-build: $(TEST_BIN)
 
+# scripts/test-cli.sh's SIGTERM after the Nth profile point: the CLI's own
+# objects with the point writer wrapped (tests/cli_kill_after.c), so the
+# shipped build/muskx carries no test switch.
+$(BUILD)/tests/muskx-kill-after: $(BUILD)/tests/cli_kill_after.o $(CLI_OBJ) $(STATIC_LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Wl,--wrap=cli_fit_partial_point -o $@ \
+	  $(BUILD)/tests/cli_kill_after.o $(CLI_OBJ) $(STATIC_LIB) $(MUSKX_DEPLIBS) $(SEDML_LIBS)
+
 $(BUILD)/bench/%.o: bench/%.c $(BUILD)/cflags.stamp
 	@mkdir -p $(@D)
 	$(CC) -Iinclude -Ibench $(SUITESPARSE_CFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
@@ -284,7 +291,7 @@ BUILD_TESTS = $(if $(CHECK_BUILT),:,$(MAKE) --no-print-directory -k $(PAR) tests
 # What make test's scripts would otherwise build themselves, possibly two
 # at once (run-tests.sh -j): the examples, the SBML Test Suite runner and
 # muskx-mpi.
-TEST_EXTRAS = examples $(if $(filter yes,$(SBML_FOUND)),$(BUILD)/tests/sbml_run) \
+TEST_EXTRAS = examples $(if $(CLI_SRC),$(BUILD)/tests/muskx-kill-after) $(if $(filter yes,$(SBML_FOUND)),$(BUILD)/tests/sbml_run) \
   $(if $(HAVE_MPI),$(BUILD)/muskx-mpi)
 
 # make test: the Check binaries, the export list of the .so, and an
@@ -386,7 +393,7 @@ ASAN_CLI = /usr/bin/env ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:exitc
 .PHONY: asan-build
 asan-build:
 	@$(ASAN_MAKE) -k $(PAR) lib-static tests-build build-asan/tests/test_alloc \
-	  build-asan/muskx || true
+	  build-asan/muskx build-asan/tests/muskx-kill-after || true
 test-asan: $(call UNBUILT,asan-build)
 	$(ASAN_ENV) CK_EXCLUDE_TAGS=slow $(RUN_TESTS) --label asan --first '$(ASAN_FIRST)' -- \
 	  $(TEST_SRC:tests/%.c=build-asan/tests/%) \

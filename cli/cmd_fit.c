@@ -483,6 +483,21 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
   }
   memcpy(th, thetas + b * (size_t)n, (size_t)n * sizeof *th);
   if (make_dir(dir) != 0) goto done;
+  /* An earlier run's profiles belong to an earlier optimum: removed before
+     this run's parameters.tsv is written, so that a run stopped at any
+     point never leaves them beside its own files (a stopped --profile run
+     leaves profiles.partial.tsv only; with --profile that file is
+     truncated when the profiles start, without it removed too). */
+  static const char *const stale[] = {"profiles.tsv", "profile_ci.tsv",
+                                      "profiles.png", "profiles.partial.tsv"};
+  for (size_t i = 0; i < sizeof stale / sizeof stale[0] - (profile != 0); i++) {
+    char *q = join(dir, stale[i]);
+    int gone = q != NULL && (unlink(q) == 0 || errno == ENOENT);
+    if (!gone) cli_error("cannot remove %s: %s", q ? q : stale[i],
+                         q ? strerror(errno) : "out of memory");
+    free(q);
+    if (!gone) goto done;
+  }
   if (!(p1 = join(dir, "parameters.tsv")) || write_params(pb, th, p1) != 0)
     goto done;
   free(p1);
@@ -520,18 +535,6 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
       muskx_fit_free(f);
       f = pf;
       pf = NULL;
-    }
-    /* an earlier run's finished profiles must not sit beside this run's
-       partial ones: a stopped run leaves profiles.partial.tsv only */
-    static const char *const stale[] = {"profiles.tsv", "profile_ci.tsv",
-                                        "profiles.png"};
-    for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) {
-      char *q = join(dir, stale[i]);
-      int gone = q != NULL && (unlink(q) == 0 || errno == ENOENT);
-      if (!gone) cli_error("cannot remove %s: %s", q ? q : stale[i],
-                           q ? strerror(errno) : "out of memory");
-      free(q);
-      if (!gone) goto done;
     }
     free(p1);
     if (!(p1 = join(dir, "profiles.partial.tsv"))) {

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -169,10 +168,6 @@ int cli_fit_partial_open(cli_fit_partial *p, const char *path,
   p->path = path;
   p->names = names;
   p->best = best;
-  /* the test hook of scripts/test-cli.sh: a SIGTERM mid-profile without
-     timing (not documented for users) */
-  const char *k = getenv("MUSKX_FIT_TEST_KILL_AFTER_POINTS");
-  if (k != NULL) p->kill_after = strtol(k, NULL, 10);
   p->fp = fopen(path, "w");
   if (p->fp == NULL) {
     cli_error("cannot write %s: %s", path, strerror(errno));
@@ -199,7 +194,7 @@ int cli_fit_partial_point(void *ctx, int param, int side, double value,
     p->err = errno ? errno : EIO;
     return 1; /* stop: the points could not be kept */
   }
-  if (++p->written == p->kill_after) raise(SIGTERM);
+  p->written++;
   return 0;
 }
 
@@ -300,12 +295,20 @@ void cli_fit_print_profiles(FILE *fp, const muskx_fit *f,
     int bl = el == MUSKX_FIT_SIDE_BOUND, bu = eu == MUSKX_FIT_SIDE_BOUND;
     if (both == 1)
       fprintf(fp, "%s: 95%% CI [%.6g, %.6g]\n", names[j], lo, hi);
-    else if (bl || bu)
-      fprintf(fp, "%s: not identifiable %s (CI [%.6g, %.6g])\n", names[j],
+    else if (bl || bu) {
+      /* the other side may be unfinished too: said, with how it ended */
+      int ul = !bl && el != MUSKX_FIT_SIDE_CROSSED;
+      int uu = !bu && eu != MUSKX_FIT_SIDE_CROSSED;
+      fprintf(fp, "%s: not identifiable %s", names[j],
               bl && bu ? "on either side"
               : bl     ? "below the optimum"
-                       : "above the optimum",
-              lo, hi);
+                       : "above the optimum");
+      if (ul || uu)
+        fprintf(fp, ", profile unfinished %s (%s)", ul ? "below" : "above",
+                muskx_fit_side_end_name(
+                    (muskx_fit_side_end)(ul ? el : eu)));
+      fprintf(fp, " (CI [%.6g, %.6g])\n", lo, hi);
+    }
     else
       fprintf(fp, "%s: profile unfinished (below: %s, above: %s; CI [%.6g, "
                   "%.6g]): not an interval\n",

@@ -44,7 +44,6 @@ typedef struct cli_fit_partial {
   const char *path;
   const char *const *names;
   double best;      /* the best start's nllh: delta_nllh's origin */
-  long kill_after;  /* test hook: SIGTERM after this many points (0: off) */
   long written;     /* points written */
   int err;          /* errno of a failed write (the run then stops) */
 } cli_fit_partial;

@@ -480,6 +480,10 @@ static muskx_status results_alloc(muskx_fit *f, size_t nstarts) {
 
 muskx_status muskx_fit_run(muskx_fit *f, size_t nstarts) {
   if (f == NULL) return MUSKX_EINVAL;
+  if (f->prof_busy)
+    return muskx__fit_err(f, MUSKX_ESTATE, "muskx_fit_run() called while "
+                          "this fit's profiles run (from the profile "
+                          "callback?)");
   if (f->resid == NULL && f->obj == NULL)
     return muskx__fit_err(f, MUSKX_EINVAL, "no problem: set residuals or an "
                           "objective first");

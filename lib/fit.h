@@ -79,6 +79,8 @@ struct muskx_fit {
                                starts (default), 0 zeroth-order */
   muskx_fit_profile_fn prof_cb; /* muskx_fit_set_profile_callback */
   void *prof_cb_ctx;
+  int prof_busy;            /* muskx_fit_profile() is running (its callback
+                               must not run or profile this fit) */
   double prof_threshold;    /* chi2_1(level) / 2 */
   double prof_min;
 

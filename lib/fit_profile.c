@@ -332,7 +332,11 @@ static double walk(prof_run *r, int worker, int j, int s,
     q.a = v;
     ra = rise;
   }
-  *end = MUSKX_FIT_SIDE_MAXPOINTS;
+  /* the last allowed point may have reached the bound: the side ended
+     there, as it would have at the next loop's check */
+  *end = (s < 0 && q.a <= lo) || (s > 0 && q.a >= hi)
+             ? MUSKX_FIT_SIDE_BOUND
+             : MUSKX_FIT_SIDE_MAXPOINTS;
   return NAN;
 }
 
@@ -452,8 +456,23 @@ static muskx_status first_steps(muskx_fit *f, const double *best, double *h0,
   return st;
 }
 
+static muskx_status profile(muskx_fit *f, double level, int max_points);
+
 muskx_status muskx_fit_profile(muskx_fit *f, double level, int max_points) {
   if (f == NULL) return MUSKX_EINVAL;
+  /* from the profile callback (which must not): its run's points and
+     lists would be freed under it */
+  if (f->prof_busy)
+    return muskx__fit_err(f, MUSKX_ESTATE, "muskx_fit_profile() called "
+                          "while this fit's profiles run (from the profile "
+                          "callback?)");
+  f->prof_busy = 1;
+  muskx_status st = profile(f, level, max_points);
+  f->prof_busy = 0;
+  return st;
+}
+
+static muskx_status profile(muskx_fit *f, double level, int max_points) {
   size_t b = muskx_fit_best(f);
   if (b == (size_t)-1)
     return muskx__fit_err(f, MUSKX_ESTATE, "no successful fit to profile: "

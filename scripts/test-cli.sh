@@ -735,19 +735,49 @@ check "fit --profile: profiles.partial.tsv holds profiles.tsv's lines (as sets)"
 [ "$(awk -F'\t' 'NR > 1 && !($1 in seen) { seen[$1] = 1; if ($4 != 0) bad++ } END { print bad + 0, length(seen) }' \
   lin_full/profiles.partial.tsv)" = "0 3" ]
 check "fit --profile: each parameter's first partial line is its optimum" $?
-# killed by SIGTERM after the 5th point (a hidden test hook raises it from
-# the point callback: deterministic, no timing); into a folder holding an
-# earlier run's finished profiles, which must not survive beside the
-# partial ones (the braces keep bash's "Terminated" off the log)
+# killed by SIGTERM after the 5th point: build/tests/muskx-kill-after is
+# this muskx's objects with the point writer wrapped (tests/cli_kill_after.c;
+# deterministic, no timing, no switch in the shipped binary); into a folder
+# holding an earlier run's finished profiles, which must not survive beside
+# the partial ones (the braces keep bash's "Terminated" off the log)
+killer=$(dirname "$muskx")/tests/muskx-kill-after
+if [ ! -x "$killer" ]; then
+  check "fit --profile killed mid-profile" 1 "$killer is missing (make $killer)"
+else
 cp -r lin_full lin_killed
-{ MUSKX_FIT_TEST_KILL_AFTER_POINTS=5 "$muskx" fit lin/problem.yaml --starts 4 --seed 3 \
+{ MUSKX_KILL_AFTER_POINTS=5 "$killer" fit lin/problem.yaml --starts 4 --seed 3 \
   --threads 1 --profile -o lin_killed > stdout.txt 2> stderr.txt; rc=$?; } 2> /dev/null
 [ $rc -eq 143 ] && [ "$(tail -n +2 lin_killed/profiles.partial.tsv | wc -l)" -eq 5 ] &&
   [ -z "$(comm -23 <(sort lin_killed/profiles.partial.tsv) <(sort lin_full/profiles.tsv))" ] &&
   [ ! -e lin_killed/profiles.tsv ] && [ ! -e lin_killed/profile_ci.tsv ] &&
+  [ ! -e lin_killed/profiles.png ] &&
   [ -s lin_killed/parameters.tsv ] && grep -q "^best llh = " stdout.txt
 check "fit --profile killed by SIGTERM mid-profile: its 5 points and the printed best llh kept, no stale intervals" $? \
   "exit $rc: $(cat stderr.txt; ls lin_killed; cat lin_killed/profiles.partial.tsv)"
+# a write of profiles.partial.tsv failing mid-profile (its descriptor onto
+# /dev/full after the 4th point): the callback stops the profiles, exit 1
+# naming the file, the 4 points kept, no intervals
+MUSKX_FULL_AFTER_POINTS=4 "$killer" fit lin/problem.yaml --starts 4 --seed 3 \
+  --threads 1 --profile -o lin_enospc > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q "cannot write lin_enospc/profiles.partial.tsv: No space left on device" stderr.txt &&
+  [ "$(tail -n +2 lin_enospc/profiles.partial.tsv | wc -l)" -eq 4 ] &&
+  [ ! -e lin_enospc/profile_ci.tsv ] && [ ! -e lin_enospc/profiles.tsv ] &&
+  ! grep -q "CI \[" stdout.txt
+check "fit --profile, profiles.partial.tsv failing mid-profile: stopped, exit 1, says which file" $? \
+  "exit $rc: $(cat stderr.txt stdout.txt; ls lin_enospc)"
+fi
+# a later run without --profile removes the earlier run's profile files
+# (they belong to an earlier optimum than the new parameters.tsv)
+cp -r lin_killed lin_noprof 2> /dev/null || cp -r lin_full lin_noprof
+cp lin_full/profiles.tsv lin_full/profile_ci.tsv lin_noprof/
+"$muskx" fit lin/problem.yaml --starts 2 --seed 3 --threads 1 -o lin_noprof \
+  > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 0 ] && [ -s lin_noprof/parameters.tsv ] && [ ! -e lin_noprof/profiles.partial.tsv ] &&
+  [ ! -e lin_noprof/profiles.tsv ] && [ ! -e lin_noprof/profile_ci.tsv ]
+check "fit without --profile: an earlier run's profile files removed" $? \
+  "exit $rc: $(cat stderr.txt; ls lin_noprof)"
 for bad in "--profile --profile-points 0" "--profile --profile-points 1001" "--profile-points 3"; do
   # shellcheck disable=SC2086
   "$muskx" fit lin/problem.yaml --starts 1 $bad -o lin_bad > stdout.txt 2> stderr.txt
@@ -774,6 +804,19 @@ rc=$?
   [ "$(tail -n +2 lin_one/profiles.tsv | wc -l)" -eq 3 ] && grep -q "b: profile unfinished" stdout.txt
 check "fit --profile-points 1: 3 points, the interval marked unfinished" $? \
   "exit $rc: $(cat stderr.txt stdout.txt lin_one/profile_ci.tsv 2>&1)"
+# one side at its bound, the other out of points (b's upper bound just
+# above its estimate 0.24196, one point a side): 'no' (a side reached its
+# bound) and the printed line says the other side is unfinished
+cp -r lin lin_ub
+awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "b" { $4 = 0.2425; $5 = 0.2 } { print }' \
+  lin/parameters.tsv > lin_ub/parameters.tsv
+"$muskx" fit lin_ub/problem.yaml --starts 4 --seed 3 --threads 1 --profile-params b \
+  --profile-points 1 -o lin_ub_out > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 0 ] && [ "$(tail -n +2 lin_ub_out/profile_ci.tsv | cut -f1,4-6)" = "b	no	max_points	bound" ] &&
+  grep -qx "b: not identifiable above the optimum, profile unfinished below (max_points) (CI \[nan, nan\])" stdout.txt
+check "fit --profile: a side at its bound, the other out of points: 'no', the other side said unfinished" $? \
+  "exit $rc: $(cat stderr.txt stdout.txt lin_ub_out/profile_ci.tsv 2>&1)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

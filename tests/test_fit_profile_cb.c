@@ -336,6 +336,88 @@ START_TEST(each_side_says_how_it_ended) {
 }
 END_TEST
 
+/* A side that reaches its bound on its last allowed point ended at the
+   bound (review rev23a #2: it was reported max_points). The flat
+   parameter theta[1] on [0, 1]: whether a side reached its bound is read
+   off its points (one at 0 below, at 1 above), independently of the
+   side's end code; both outcomes must occur over max_points 1..10. */
+START_TEST(a_side_reaching_its_bound_on_its_last_point_ended_there) {
+  double lo[2] = {-1, 0}, hi[2] = {1, 1};
+  muskx_fit *f = NULL;
+  ck_assert_int_eq(muskx_fit_create(2, &f), MUSKX_OK);
+  TU_FIT_OK(f, muskx_fit_set_bounds(f, lo, hi));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 4, 0, half_unused, NULL));
+  TU_FIT_OK(f, muskx_fit_run(f, 2));
+  int seen_bound = 0, seen_short = 0, last_point_bound = 0;
+  for (int mp = 1; mp <= 10; mp++) {
+    TU_FIT_OK(f, muskx_fit_profile(f, 0.95, mp));
+    size_t np = muskx_fit_profile_npoints(f, 1);
+    double v[32], y[32];
+    ck_assert_uint_le(np, 32);
+    TU_FIT_OK(f, muskx_fit_profile_points(f, 1, v, y, np));
+    double th[2];
+    TU_FIT_OK(f, muskx_fit_result(f, muskx_fit_best(f), NULL, th));
+    double best = th[1];
+    for (int side = -1; side <= 1; side += 2) {
+      int at_bound = 0, on_side = 0;
+      for (size_t i = 0; i < np; i++) {
+        if (side < 0 ? v[i] < best : v[i] > best) on_side++;
+        if (v[i] == (side < 0 ? 0.0 : 1.0)) at_bound = 1;
+      }
+      int end = muskx_fit_profile_side_end(f, 1, side);
+      ck_assert_msg(end == (at_bound ? MUSKX_FIT_SIDE_BOUND
+                                     : MUSKX_FIT_SIDE_MAXPOINTS),
+                    "max_points %d side %d: end %d, %d points, at bound %d",
+                    mp, side, end, on_side, at_bound);
+      seen_bound |= at_bound;
+      seen_short |= !at_bound;
+      last_point_bound |= at_bound && on_side == mp;
+    }
+  }
+  ck_assert(seen_bound && seen_short && last_point_bound);
+  muskx_fit_free(f);
+}
+END_TEST
+
+/* A callback that calls muskx_fit_profile() or muskx_fit_run() on its own
+   fit gets ESTATE (it would free the run's lists under it), and the
+   profiles go on to the end. */
+typedef struct reenter {
+  muskx_fit *f;
+  int calls;
+  muskx_status prof, run;
+} reenter;
+
+static int call_back_in(void *ctx, int j, int side, double v, double y) {
+  reenter *r = ctx;
+  (void)j;
+  (void)side;
+  (void)v;
+  (void)y;
+  if (r->calls++ == 1) {
+    r->prof = muskx_fit_profile(r->f, 0.95, 5);
+    r->run = muskx_fit_run(r->f, 1);
+  }
+  return 0;
+}
+
+START_TEST(a_callback_reentering_its_fit_gets_estate) {
+  muskx_fit *f = lin_fit(1);
+  reenter r = {f, 0, MUSKX_OK, MUSKX_OK};
+  TU_FIT_OK(f, muskx_fit_set_profile_callback(f, call_back_in, &r));
+  TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
+  ck_assert_int_eq(r.prof, MUSKX_ESTATE);
+  ck_assert_int_eq(r.run, MUSKX_ESTATE);
+  double l, u;
+  ck_assert_int_eq(muskx_fit_profile_ci(f, 0, &l, &u), 1);
+  ck_assert_int_eq(muskx_fit_profile_ci(f, 1, &l, &u), 1);
+  /* and after the run, both work again */
+  TU_FIT_OK(f, muskx_fit_set_profile_callback(f, NULL, NULL));
+  TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
+  muskx_fit_free(f);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("fit_profile_cb");
   TCase *tc = tcase_create("callback");
@@ -343,6 +425,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, only_the_profiled_parameters_are_passed);
   tcase_add_test(tc, a_callback_returning_nonzero_stops_after_that_point);
   tcase_add_test(tc, each_side_says_how_it_ended);
+  tcase_add_test(tc, a_side_reaching_its_bound_on_its_last_point_ended_there);
+  tcase_add_test(tc, a_callback_reentering_its_fit_gets_estate);
   suite_add_tcase(s, tc);
   return s;
 }
