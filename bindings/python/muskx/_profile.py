@@ -19,7 +19,7 @@ import math
 import numbers
 
 from . import _fit
-from ._lib import lib, text
+from ._lib import lib, text, status_name
 from .errors import InvalidArgumentError, NameNotFoundError
 from .result import new_buffer
 
@@ -37,7 +37,6 @@ _PROTOTYPES = {
 }
 # muskx_fit_profile_fn; set with its own prototype (the function type)
 PROFILE_FN = ctypes.CFUNCTYPE(_I, _P, _I, _I, _D, _D)
-_ESTOPPED = 13  # muskx.h MUSKX_ESTOPPED
 
 
 def _bad(msg):
@@ -165,7 +164,8 @@ def _collect(problem, level, max_points, picked, on_point):
             lib.muskx_fit_set_profile_callback(fit, PROFILE_FN(), None)
         if raised:
             raise raised[0]
-        stopped = st == _ESTOPPED
+        # by name, as every status of the bindings (_lib.py)
+        stopped = st != 0 and status_name(st) == "ESTOPPED"
         if st != 0 and not stopped:
             _fit._raise(st, text(lib.muskx_fit_errmsg(fit)))
         best = out["best"]
@@ -213,9 +213,11 @@ def _collect(problem, level, max_points, picked, on_point):
             "not_identifiable": [p["id"] for p in profiles
                                  if "bound" in (p["lower_end"],
                                                 p["upper_end"])],
+            # a side neither crossed nor at its bound, whatever the other
+            # side did (a parameter may be in both lists)
             "unfinished": [p["id"] for p in profiles
-                           if not p["identifiable"] and
-                           "bound" not in (p["lower_end"], p["upper_end"])],
+                           if {p["lower_end"], p["upper_end"]} -
+                           {"crossed", "bound"}],
             "stopped": stopped,
             "min_nllh": pmin,
             "better_optimum": pmin < nllh0 - 1e-6}

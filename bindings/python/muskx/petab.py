@@ -261,9 +261,10 @@ class Problem:
         "crossed", "bound", "max_points", "failed" or "stopped"), lower,
         upper (arrays; NaN on a side where the profile does not cross),
         identifiable, not_identifiable (ids with a side that reached its
-        bound below the threshold), unfinished (ids with neither: a side
-        ran out of max_points, failed or was stopped -- no statement about
-        the data), stopped (on_point stopped the run), min_nllh (the
+        bound below the threshold), unfinished (ids with a side that
+        neither crossed nor reached its bound: it ran out of max_points,
+        failed or was stopped -- no statement about the data on that side;
+        an id can be in both lists), stopped (on_point stopped the run), min_nllh (the
         lowest nllh of any profile point) and better_optimum (min_nllh
         below the optimum: more starts may find a better one). Values on
         the parameters' scales.

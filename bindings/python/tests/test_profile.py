@@ -468,6 +468,40 @@ class AProfile(unittest.TestCase):
             with self.assertRaises(TypeError):
                 p.profile(self.fitted, on_point=3)
 
+    def test_a_side_at_its_bound_beside_an_unfinished_one(self):
+        # b's upper bound just above its estimate (closed form 0.24196),
+        # one point a side: the upper side reaches the bound, the lower
+        # runs out of points -- not identifiable above AND unfinished
+        # below, so b is in both lists (review rev23a #3)
+        hat = closed_form()[0]
+        self.assertAlmostEqual(hat["b"], 0.24196, delta=1e-5)
+        d = tempfile.mkdtemp(prefix="muskx-prof-ub-")
+        try:
+            for name in os.listdir(LINEAR):
+                shutil.copy(os.path.join(LINEAR, name), d)
+            rows = open(os.path.join(LINEAR, "parameters.tsv")).read() \
+                .splitlines()
+            with open(os.path.join(d, "parameters.tsv"), "w") as out:
+                for r in rows:
+                    c = r.split("\t")
+                    if c[0] == "b":
+                        c[3], c[4] = "0.2425", "0.2"
+                    out.write("\t".join(c) + "\n")
+            with muskx.Problem.from_petab(os.path.join(d, "problem.yaml")) \
+                    as p:
+                pr = p.profile(p.fit(starts=4, seed=3, threads=1),
+                               params=["b"], max_points=1, threads=1)
+        finally:
+            shutil.rmtree(d)
+        q = pr["profiles"][0]
+        self.assertEqual((q["lower_end"], q["upper_end"]),
+                         ("max_points", "bound"))
+        self.assertTrue(math.isnan(q["lower"]) and math.isnan(q["upper"]))
+        self.assertFalse(q["identifiable"])
+        self.assertEqual(pr["not_identifiable"], ["b"])
+        self.assertEqual(pr["unfinished"], ["b"])
+        self.assertFalse(pr["stopped"])
+
     def test_bad_params_are_refused(self):
         with muskx.Problem.from_petab(os.path.join(LINEAR,
                                                    "problem.yaml")) as p:
