@@ -422,18 +422,37 @@ def sync(problem, shipped=None):
 HALF_CHI2_95 = 1.920729410347062  # chi2_1(0.95) / 2: the profiles' threshold
 
 
-def partial_sides(path):
+def partial_sides(path, torn=None):
     """{parameter: {"optimum": value, -1: [(value, delta_nllh)], 1: [...]}}
     from a stopped run's profiles.partial.tsv (cli/fit_report.h: each
-    parameter's first line is its optimum, then its points as taken)."""
+    parameter's first line is its optimum, then its points as taken).
+    A line cut short (the run killed while writing it: the file's last line
+    without its newline, or fields missing or not numbers) is skipped; its
+    line number is appended to torn (a list) when given, so the caller can
+    say so."""
     out = {}
-    for r in table(path):
-        v, d = float(r["value"]), float(r["delta_nllh"])
+    text = open(path).read()
+    lines = text.split("\n")
+    cut = lines.pop() != "" and len(lines) >= 1  # no newline: written in part
+    head = lines[0].split("\t") if lines else []
+    for i, line in enumerate(lines[1:], start=2):
+        f = line.split("\t")
+        try:
+            if len(f) != len(head):
+                raise ValueError("fields")
+            r = dict(zip(head, f))
+            v, d = float(r["value"]), float(r["delta_nllh"])
+        except (KeyError, ValueError):
+            if torn is not None:
+                torn.append(i)
+            continue
         p = out.get(r["parameter"])
         if p is None:
             out[r["parameter"]] = {"optimum": v, -1: [], 1: []}
         elif v != p["optimum"]:
             p[-1 if v < p["optimum"] else 1].append((v, d))
+    if cut and torn is not None:
+        torn.append(len(lines) + 1)
     return out
 
 
@@ -445,7 +464,9 @@ def describe_partial(sides):
     for side, what in ((-1, "below"), (1, "above")):
         pts = [(v, d) for v, d in sides[side] if math.isfinite(d)]
         if not pts:
-            words.append("%s: no point" % what)
+            n = len(sides[side])
+            words.append("%s: no point" % what if n == 0 else
+                         "%s: %d point%s, all failed (not finished)" % (what, n, "" if n == 1 else "s"))
             continue
         top = max(pts, key=lambda p: p[1])
         txt = "%s: %d point%s, highest rise %.3g at %.6g" % (what, len(sides[side]), "" if len(sides[side]) == 1 else "s", top[1], top[0])
@@ -500,7 +521,12 @@ def add_profiles(problem, rundirs):
             if not os.path.exists(partial):
                 raise RuntimeError("%s: neither profile_ci.tsv nor profiles.partial.tsv: not a "
                                    "muskx fit --profile run" % rundir)
-            for k, sides in partial_sides(partial).items():
+            torn = []
+            got_sides = partial_sides(partial, torn)
+            if torn:
+                print("%s: profiles.partial.tsv line %s cut short (the run was killed while writing it): "
+                      "skipped" % (rundir, ", ".join(map(str, torn))))
+            for k, sides in got_sides.items():
                 print("%s: %s: the run stopped before this profile ended, NOT a 95 %% interval "
                       "(nothing written): %s" % (rundir, k, describe_partial(sides)))
             continue
@@ -527,6 +553,16 @@ def add_profiles(problem, rundirs):
     order = {k: i for i, k in enumerate(est)}
     ci_rows.sort(key=lambda r: order.get(r["parameter"], len(order)))
     points.sort(key=lambda r: (order.get(r["parameter"], len(order)), float(r["value"])))
+    write_profiles(dest, ci_rows, points, name)
+    print("%s: profiled optimum nllh %.6f (each run's within %.2g)" % (name, min(llhs), max(llhs) - min(llhs)))
+    for k in est:
+        print("%-16s %12.6g  95 %% profile interval %s .. %s" % ((k, est[k]) + ci.get(k, ("not profiled", ""))))
+    return 0
+
+
+def write_profiles(dest, ci_rows, points, name):
+    """fit/'s profile_ci.tsv, profiles.tsv and profiles.png from those rows
+    (tables' dicts, finished profiles only)."""
     ci_cols = ["parameter", "lower", "upper", "identifiable"]
     if ci_rows and all("lower_end" in r for r in ci_rows):
         ci_cols += ["lower_end", "upper_end"]
@@ -537,10 +573,38 @@ def add_profiles(problem, rundirs):
             for r in rows:
                 f.write("\t".join(r[c] for c in cols) + "\n")
     plot_profiles(points, ci_rows, os.path.join(dest, "profiles.png"), name)
-    print("%s: profiled optimum nllh %.6f (each run's within %.2g)" % (name, min(llhs), max(llhs) - min(llhs)))
-    for k in est:
-        print("%-16s %12.6g  95 %% profile interval %s .. %s" % ((k, est[k]) + ci.get(k, ("not profiled", ""))))
-    return 0
+
+
+def ship_results(problem, fitdir, name):
+    """--ship's copy of a fit's results into the problem's fit/: the plots,
+    draws, starts and estimates, and the finished profiles only (as
+    add_profiles(): a profile_ci.tsv row that did not finish, and its
+    points, are left out -- ship() leaves its interval out of the doc too).
+    A fit without profiles, or with none finished, leaves none of the
+    previous fit's: they describe another optimum."""
+    dest = os.path.join(os.path.dirname(problem), "fit")
+    os.makedirs(dest, exist_ok=True)
+    cipath = os.path.join(fitdir, "profile_ci.tsv")
+    unfinished = unfinished_rows(cipath) if os.path.exists(cipath) else {}
+    if unfinished:
+        print("%s: profiles not finished (%s): not shipped" % (name, ", ".join(unfinished)))
+    ci_rows = [r for r in table(cipath) if r["parameter"] not in unfinished] \
+        if os.path.exists(cipath) else []
+    for f in ("profile_ci.tsv", "profiles.tsv", "profiles.png"):
+        if os.path.exists(os.path.join(dest, f)):
+            os.remove(os.path.join(dest, f))
+    for f in ("fit.png", "waterfall.png", "draws.csv", "starts.tsv", "parameters.tsv"):
+        if os.path.exists(os.path.join(fitdir, f)):
+            shutil.copy(os.path.join(fitdir, f), dest)
+    if not ci_rows:
+        return
+    if not unfinished:
+        for f in ("profile_ci.tsv", "profiles.tsv", "profiles.png"):
+            if os.path.exists(os.path.join(fitdir, f)):
+                shutil.copy(os.path.join(fitdir, f), dest)
+        return
+    points = [r for r in table(os.path.join(fitdir, "profiles.tsv")) if r["parameter"] not in unfinished]
+    write_profiles(dest, ci_rows, points, name)
 
 
 def note_profiles(ci, name):
@@ -805,24 +869,8 @@ def main():
                                                                        os.path.join(fitdir, "draws.csv")))
             if a.ship:
                 ship(problem, {k: fitted[k] for k in est}, ci, name)
+                ship_results(problem, fitdir, name)
                 dest = os.path.join(os.path.dirname(problem), "fit")
-                os.makedirs(dest, exist_ok=True)
-                # a fit shipped without profiles leaves none of the previous
-                # fit's: they describe another optimum
-                # ... and unfinished profiles (--profile-points too small)
-                # are no intervals: not shipped either
-                cipath = os.path.join(fitdir, "profile_ci.tsv")
-                unfinished = unfinished_rows(cipath) if os.path.exists(cipath) else {}
-                if unfinished:
-                    print("%s: profiles not finished (%s): not shipped" % (name, ", ".join(unfinished)))
-                if not os.path.exists(cipath) or unfinished:
-                    for f in ("profile_ci.tsv", "profiles.tsv", "profiles.png"):
-                        if os.path.exists(os.path.join(dest, f)):
-                            os.remove(os.path.join(dest, f))
-                for f in ("fit.png", "waterfall.png", "draws.csv", "starts.tsv", "parameters.tsv") + \
-                        (() if unfinished else ("profile_ci.tsv", "profiles.tsv", "profiles.png")):
-                    if os.path.exists(os.path.join(fitdir, f)):
-                        shutil.copy(os.path.join(fitdir, f), dest)
                 print("%s: shipped the fitted values (4 significant digits) and copied the results to %s"
                       % (name, os.path.relpath(dest, ROOT)))
         finally:

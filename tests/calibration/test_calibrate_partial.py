@@ -9,14 +9,24 @@ as a finished 95 % interval, nor write it into the shipped docs or fit/.
   - read_ci() / unfinished_rows() on a profile_ci.tsv with a finished, a
     not-identifiable and an unfinished row: numbers, 'n.i.' and
     'unfinished' (never 'n.i.' for a side that ran out of points);
+  - a torn last line (a run killed while writing it) and a side whose
+    points all failed: skipped and said, "N points, all failed";
   - a real stopped run: `muskx fit --profile` on tests/fit/linear killed by
-    SIGTERM after 4 points (the CLI's test hook): profiles.partial.tsv has
+    SIGTERM after 4 points (build/tests/muskx-kill-after, the CLI with its
+    point writer wrapped: tests/cli_kill_after.c): profiles.partial.tsv has
     those 4 lines, the optimum first; calibrate reads its sides;
   - add_profiles() on runs at the shipped optimum that were stopped, or
     finished with --profile-points too small: exit 1, "NOT a 95 %
-    interval" printed, spaceflight.yaml and fit/ byte for byte unchanged.
+    interval" printed, spaceflight.yaml and fit/ byte for byte unchanged;
+    beside a finished run: exit 0, only the finished profile written;
+  - --ship's ship() + ship_results() on a fit with a finished and an
+    unfinished profile: the finished one's interval in the doc and in
+    fit/ (test_petab_tables' check_shipped_profiles passes), the
+    unfinished one in neither.
 
-Python 3 standard library and build/muskx; under a second.
+Everything is written into a temporary copy of the problem folder and of
+spaceflight.yaml (calibrate.SHIPPED pointed at it), never the repository.
+Python 3 standard library, gnuplot and build/muskx; a few seconds.
 """
 import os
 import shutil
@@ -30,7 +40,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import muskx_cli as mc  # noqa: E402
 import calibrate  # noqa: E402
 
-PROBLEM = os.path.join(mc.ROOT, "models", "calibration", "spaceflight", "problem.yml")
+REAL_PROBLEM = os.path.join(mc.ROOT, "models", "calibration", "spaceflight", "problem.yml")
+PROBLEM = None  # main(): the temporary copy's problem.yml
+KILLER = os.path.join(os.path.dirname(mc.MUSKX), "tests", "muskx-kill-after")
 LINEAR = os.path.join(mc.ROOT, "tests", "fit", "linear", "problem.yaml")
 
 
@@ -66,6 +78,21 @@ def check_readers(tmp):
              and "above: 1 point, highest rise 0.3 at 1.1 (below 1.92: not finished)" in txt, txt)
     mc.check("describe_partial: a side without points says so",
              calibrate.describe_partial(got["q"]).startswith("below: no point"), calibrate.describe_partial(got["q"]))
+    torn_path = os.path.join(tmp, "torn.tsv")
+    write(torn_path, "parameter\tvalue\tnllh\tdelta_nllh\n"
+                     "k\t1\t10\t0\n"
+                     "k\t0.9\tnan\tnan\n"
+                     "k\t1.1\tnan\n"
+                     "k\t0.8\tnan\tnan\n"
+                     "k\t1.2\t10.3\t0.")
+    torn = []
+    got = calibrate.partial_sides(torn_path, torn)
+    mc.check("partial_sides: a line with a field missing and a last line without its newline skipped, said",
+             torn == [4, 6] and list(got) == ["k"] and got["k"]["optimum"] == 1.0
+             and [v for v, _ in got["k"][-1]] == [0.9, 0.8] and got["k"][1] == [], "%r %r" % (torn, got))
+    txt = calibrate.describe_partial(got["k"])
+    mc.check("describe_partial: a side whose points all failed says so",
+             txt == "below: 2 points, all failed (not finished); above: no point", txt)
     ci = os.path.join(tmp, "ci.tsv")
     write(ci, "parameter\tlower\tupper\tidentifiable\tlower_end\tupper_end\n"
               "k\t0.5\t2\tyes\tcrossed\tcrossed\n"
@@ -88,8 +115,8 @@ def killed_run(tmp):
     """muskx fit --profile on the straight-line problem, SIGTERM after 4
     points; its folder."""
     d = os.path.join(tmp, "killed")
-    env = dict(os.environ, MUSKX_FIT_TEST_KILL_AFTER_POINTS="4", OPENBLAS_NUM_THREADS="1")
-    r = subprocess.run([mc.MUSKX, "fit", LINEAR, "--starts", "2", "--threads", "1", "--profile", "-o", d],
+    env = dict(os.environ, MUSKX_KILL_AFTER_POINTS="4", OPENBLAS_NUM_THREADS="1")
+    r = subprocess.run([KILLER, "fit", LINEAR, "--starts", "2", "--threads", "1", "--profile", "-o", d],
                        env=env, capture_output=True, text=True, timeout=120)
     lines = open(os.path.join(d, "profiles.partial.tsv")).read().splitlines() \
         if os.path.exists(os.path.join(d, "profiles.partial.tsv")) else []
@@ -135,19 +162,125 @@ def check_add_profiles(tmp, killed):
         mc.check("calibrate --profiles on %s: exit 1, 'NOT a 95 %% interval', nothing written" % what,
                  rc == 1 and "NOT a 95 % interval" in said and "nothing written" in said and after == before,
                  "rc %r: %s" % (rc, said.strip()))
-        if after != before:  # put back what it wrote
+        if after != before:  # put back what it wrote (in the copy)
             open(calibrate.SHIPPED, "wb").write(before[0])
     mc.check("the stopped run's report names the side that was taken",
              "g_wnt_rankl: the run stopped before this profile ended" in said and "not finished" in said, said)
+    # beside a finished run (g_wnt_rankl finished in it; the stopped and
+    # short runs are dropped for it: profiled twice otherwise)
+    done = finished_run(tmp, "done")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = calibrate.add_profiles(PROBLEM, [done, short_other(tmp)])
+    said = out.getvalue()
+    ci = calibrate.table(os.path.join(fitdir, "profile_ci.tsv")) \
+        if os.path.exists(os.path.join(fitdir, "profile_ci.tsv")) else []
+    pts = calibrate.table(os.path.join(fitdir, "profiles.tsv")) \
+        if os.path.exists(os.path.join(fitdir, "profiles.tsv")) else []
+    docs = open(calibrate.SHIPPED).read()
+    mc.check("calibrate --profiles, a finished run beside unfinished rows: only the finished one written",
+             rc == 0 and [r["parameter"] for r in ci] == ["g_wnt_rankl"]
+             and {r["parameter"] for r in pts} == {"g_wnt_rankl"}
+             and "g_wnt_rankl: {value: 0.4997" in docs
+             and "95 % profile interval 0.4 .. 0.6)" in doc_of(docs, "g_wnt_rankl")
+             and "profile interval" not in doc_of(docs, "kappa_R").split("Before this fit")[0]
+             and "kappa_R: profile not finished (below: max_points, above: bound)" in said,
+             "rc %r: %s; %r" % (rc, said.strip(), ci))
+
+
+def doc_of(docs, pid):
+    """The line of parameter pid in spaceflight.yaml's text."""
+    return [ln for ln in docs.splitlines() if ln.startswith("  %s: {value: " % pid)][0]
+
+
+PROFILE_CI_HEAD = "parameter\tlower\tupper\tidentifiable\tlower_end\tupper_end\n"
+# g_wnt_rankl (shipped 0.4997, lin): a finished profile, its ends 0.4 and
+# 0.6 where delta_nllh reaches the threshold 1.9207
+DONE_POINTS = ("g_wnt_rankl\t0.35\t177.3\t2.4\n"
+               "g_wnt_rankl\t0.4\t176.8207\t1.9207\n"
+               "g_wnt_rankl\t0.45\t175.4\t0.5\n"
+               "g_wnt_rankl\t0.4997\t174.9\t0\n"
+               "g_wnt_rankl\t0.55\t175.5\t0.6\n"
+               "g_wnt_rankl\t0.6\t176.8207\t1.9207\n")
+
+
+def finished_run(tmp, name):
+    """A finished run at the shipped optimum: g_wnt_rankl crossed on both
+    sides, kappa_R at its bound above and out of points below (unfinished:
+    no interval)."""
+    d = os.path.join(tmp, name)
+    os.makedirs(d)
+    shutil.copy(os.path.join(os.path.dirname(PROBLEM), "parameters.tsv"), os.path.join(d, "parameters.tsv"))
+    write(os.path.join(d, "profile_ci.tsv"), PROFILE_CI_HEAD +
+          "g_wnt_rankl\t0.4\t0.6\tyes\tcrossed\tcrossed\n"
+          "kappa_R\tnan\tnan\tno\tmax_points\tbound\n")
+    write(os.path.join(d, "profiles.tsv"), "parameter\tvalue\tnllh\tdelta_nllh\n" + DONE_POINTS +
+          "kappa_R\t1.2\t175.0\t0.1\nkappa_R\t1.307\t174.9\t0\nkappa_R\t4\t175.2\t0.3\n")
+    return d
+
+
+def short_other(tmp):
+    """A finished run whose only row (s_syn) ran out of points."""
+    d = os.path.join(tmp, "short_other")
+    os.makedirs(d)
+    shutil.copy(os.path.join(os.path.dirname(PROBLEM), "parameters.tsv"), os.path.join(d, "parameters.tsv"))
+    write(os.path.join(d, "profile_ci.tsv"), PROFILE_CI_HEAD + "s_syn\tnan\tnan\tunfinished\tmax_points\tmax_points\n")
+    write(os.path.join(d, "profiles.tsv"), "parameter\tvalue\tnllh\tdelta_nllh\n"
+          "s_syn\t0.3\t175.0\t0.1\ns_syn\t0.3286\t174.9\t0\n")
+    return d
+
+
+def check_ship(tmp):
+    """--ship with a finished and an unfinished profile: the finished one
+    shipped everywhere (fit/ and its doc), the unfinished one nowhere."""
+    import test_petab_tables
+    fitdir = finished_run(tmp, "shipfit")
+    d = os.path.dirname(PROBLEM)
+    est = calibrate.estimated(PROBLEM)
+    ci = calibrate.read_ci(os.path.join(fitdir, "profile_ci.tsv"), calibrate.scales_of(PROBLEM))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        calibrate.ship(PROBLEM, dict(est), ci, "spaceflight")
+        calibrate.ship_results(PROBLEM, fitdir, "spaceflight")
+    dest = os.path.join(d, "fit")
+    ci_rows = calibrate.table(os.path.join(dest, "profile_ci.tsv")) \
+        if os.path.exists(os.path.join(dest, "profile_ci.tsv")) else []
+    pts = calibrate.table(os.path.join(dest, "profiles.tsv")) \
+        if os.path.exists(os.path.join(dest, "profiles.tsv")) else []
+    docs = open(calibrate.SHIPPED).read()
+    mc.check("--ship, a finished and an unfinished profile: only the finished one in fit/ and in its doc",
+             [r["parameter"] for r in ci_rows] == ["g_wnt_rankl"] and {r["parameter"] for r in pts} == {"g_wnt_rankl"}
+             and os.path.exists(os.path.join(dest, "profiles.png"))
+             and "(make calibrate, 95 % profile interval 0.4 .. 0.6)" in doc_of(docs, "g_wnt_rankl")
+             and "fit: models/calibration/spaceflight (make calibrate). Before" in doc_of(docs, "kappa_R")
+             and "kappa_R" in out.getvalue(),
+             "%r; %s" % (ci_rows, out.getvalue().strip()))
+    par = {r["parameterId"]: r for r in calibrate.table(os.path.join(d, "parameters.tsv"))}
+    test_petab_tables.check_shipped_profiles(d, "spaceflight",
+                                             {k: r for k, r in par.items() if r["estimate"].strip() == "1"})
 
 
 def main():
+    global PROBLEM
     tmp = tempfile.mkdtemp(prefix="muskx-calpartial-")
+    real_shipped = calibrate.SHIPPED
     try:
+        # a copy of the problem folder (fit/ included) and of
+        # spaceflight.yaml: whatever a failing check writes stays in tmp
+        copy = os.path.join(tmp, "spaceflight")
+        shutil.copytree(os.path.dirname(REAL_PROBLEM), copy)
+        PROBLEM = os.path.join(copy, os.path.basename(REAL_PROBLEM))
+        calibrate.SHIPPED = os.path.join(tmp, "spaceflight.yaml")
+        shutil.copy(real_shipped, calibrate.SHIPPED)
         check_readers(tmp)
-        killed = killed_run(tmp)
-        check_add_profiles(tmp, killed)
+        if not os.access(KILLER, os.X_OK):
+            mc.check("a killed muskx fit --profile", False, "%s is missing (make %s)" % (KILLER, KILLER))
+        else:
+            killed = killed_run(tmp)
+            check_add_profiles(tmp, killed)
+        check_ship(tmp)
     finally:
+        calibrate.SHIPPED = real_shipped
         shutil.rmtree(tmp, ignore_errors=True)
     return mc.finish()
 
