@@ -1414,12 +1414,17 @@ MUSKX_API double muskx_fit_profile_min(const muskx_fit *fit);
  * thread before any side is walked; side -1 and +1 are the points below
  * and above it, crossing refinements included, in the order the side
  * takes them. Every point muskx_fit_profile_points() returns afterwards
- * is passed exactly once, and no other.
+ * is passed exactly once, and no other, when muskx_fit_profile() returns
+ * MUSKX_OK or MUSKX_ESTOPPED (after another status the profiles are
+ * freed: the points passed are all there is).
  *
  * Threads: the sides are walked on the fit's workers, and fn is called on
  * the worker that took the point, serialised under a mutex of the
  * profile run: never two calls at once, each call sees the previous
- * calls' effects. fn must not call muskx_fit_* on this fit.
+ * calls' effects. fn must not call muskx_fit_* on this fit:
+ * muskx_fit_profile() and muskx_fit_run() called from it return
+ * MUSKX_ESTATE (the run's lists would be freed under it) and the
+ * profiles go on.
  *
  * fn returns 0 to go on. Anything else stops the profiles cleanly after
  * that point: it is kept, no later point is accepted (a point another
@@ -1443,7 +1448,8 @@ MUSKX_API muskx_status muskx_fit_set_profile_callback(muskx_fit *fit,
    not bound the parameter on that side within its box. */
 typedef enum {
   MUSKX_FIT_SIDE_CROSSED = 0,   /* crossed the threshold (refined) */
-  MUSKX_FIT_SIDE_BOUND = 1,     /* reached the bound below the threshold:
+  MUSKX_FIT_SIDE_BOUND = 1,     /* reached the bound below the threshold
+                                   (its last allowed point included):
                                    not identifiable on that side */
   MUSKX_FIT_SIDE_MAXPOINTS = 2, /* max_points came first: not finished */
   MUSKX_FIT_SIDE_FAILED = 3,    /* a point's re-optimisation failed */
