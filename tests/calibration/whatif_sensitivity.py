@@ -62,6 +62,7 @@ PARAMS = [
     ("calcium.e_D", "PTH -> calcitriol (gut Ca absorption)"),
     ("calcium.Q_ex0", "exchangeable bone Ca pool"),
     ("calcium.e_ex", "PTH -> bone-fluid Ca release (issue 17, modelca)"),
+    ("g_wnt_rankl", "Wnt brake on RANKL (exponent; fixed: not identified)"),
 ]
 
 # the files a dotted prefix lives in (for the provenance read from `doc`)
