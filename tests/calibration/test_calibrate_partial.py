@@ -141,15 +141,15 @@ def check_add_profiles(tmp, killed):
     # the killed run's points under a spaceflight parameter's name
     text = open(os.path.join(killed, "profiles.partial.tsv")).read()
     write(os.path.join(stopped, "profiles.partial.tsv"),
-          "\n".join(ln.replace("a\t", "g_wnt_rankl\t", 1) if ln.startswith("a\t") else ln
+          "\n".join(ln.replace("a\t", "h_aoc\t", 1) if ln.startswith("a\t") else ln
                     for ln in text.splitlines() if not ln.startswith(("b\t", "sd\t"))) + "\n")
     short = os.path.join(tmp, "short")
     os.makedirs(short)
     shutil.copy(sf_params, os.path.join(short, "parameters.tsv"))
     write(os.path.join(short, "profile_ci.tsv"), "parameter\tlower\tupper\tidentifiable\tlower_end\tupper_end\n"
-          "g_wnt_rankl\tnan\tnan\tunfinished\tmax_points\tmax_points\n")
+          "h_aoc\tnan\tnan\tunfinished\tmax_points\tmax_points\n")
     write(os.path.join(short, "profiles.tsv"), "parameter\tvalue\tnllh\tdelta_nllh\n"
-          "g_wnt_rankl\t0.4\t175.1\t0.2\ng_wnt_rankl\t0.5\t174.9\t0\ng_wnt_rankl\t0.6\t175.0\t0.1\n")
+          "h_aoc\t0.4\t175.1\t0.2\nh_aoc\t0.5\t174.9\t0\nh_aoc\t0.6\t175.0\t0.1\n")
     fitdir = os.path.join(os.path.dirname(PROBLEM), "fit")
     before = (open(calibrate.SHIPPED, "rb").read(), snapshot(fitdir))
     for runs, what in (([stopped], "a stopped run"), ([short], "a run whose profile ran out of points"),
@@ -165,8 +165,8 @@ def check_add_profiles(tmp, killed):
         if after != before:  # put back what it wrote (in the copy)
             open(calibrate.SHIPPED, "wb").write(before[0])
     mc.check("the stopped run's report names the side that was taken",
-             "g_wnt_rankl: the run stopped before this profile ended" in said and "not finished" in said, said)
-    # beside a finished run (g_wnt_rankl finished in it; the stopped and
+             "h_aoc: the run stopped before this profile ended" in said and "not finished" in said, said)
+    # beside a finished run (h_aoc finished in it; the stopped and
     # short runs are dropped for it: profiled twice otherwise)
     done = finished_run(tmp, "done")
     out = io.StringIO()
@@ -179,10 +179,10 @@ def check_add_profiles(tmp, killed):
         if os.path.exists(os.path.join(fitdir, "profiles.tsv")) else []
     docs = open(calibrate.SHIPPED).read()
     mc.check("calibrate --profiles, a finished run beside unfinished rows: only the finished one written",
-             rc == 0 and [r["parameter"] for r in ci] == ["g_wnt_rankl"]
-             and {r["parameter"] for r in pts} == {"g_wnt_rankl"}
-             and "g_wnt_rankl: {value: 0.4997" in docs
-             and "95 % profile interval 0.4 .. 0.6)" in doc_of(docs, "g_wnt_rankl")
+             rc == 0 and [r["parameter"] for r in ci] == ["h_aoc"]
+             and {r["parameter"] for r in pts} == {"h_aoc"}
+             and "h_aoc: {value: 0.5066" in docs
+             and "95 % profile interval 0.4 .. 0.6)" in doc_of(docs, "h_aoc")
              and "profile interval" not in doc_of(docs, "kappa_R").split("Before this fit")[0]
              and "kappa_R: profile not finished (below: max_points, above: bound)" in said,
              "rc %r: %s; %r" % (rc, said.strip(), ci))
@@ -194,25 +194,25 @@ def doc_of(docs, pid):
 
 
 PROFILE_CI_HEAD = "parameter\tlower\tupper\tidentifiable\tlower_end\tupper_end\n"
-# g_wnt_rankl (shipped 0.4997, lin): a finished profile, its ends 0.4 and
+# h_aoc (shipped 0.5066, lin): a finished profile, its ends 0.4 and
 # 0.6 where delta_nllh reaches the threshold 1.9207
-DONE_POINTS = ("g_wnt_rankl\t0.35\t177.3\t2.4\n"
-               "g_wnt_rankl\t0.4\t176.8207\t1.9207\n"
-               "g_wnt_rankl\t0.45\t175.4\t0.5\n"
-               "g_wnt_rankl\t0.4997\t174.9\t0\n"
-               "g_wnt_rankl\t0.55\t175.5\t0.6\n"
-               "g_wnt_rankl\t0.6\t176.8207\t1.9207\n")
+DONE_POINTS = ("h_aoc\t0.35\t177.3\t2.4\n"
+               "h_aoc\t0.4\t176.8207\t1.9207\n"
+               "h_aoc\t0.45\t175.4\t0.5\n"
+               "h_aoc\t0.5066\t174.9\t0\n"
+               "h_aoc\t0.55\t175.5\t0.6\n"
+               "h_aoc\t0.6\t176.8207\t1.9207\n")
 
 
 def finished_run(tmp, name):
-    """A finished run at the shipped optimum: g_wnt_rankl crossed on both
+    """A finished run at the shipped optimum: h_aoc crossed on both
     sides, kappa_R at its bound above and out of points below (unfinished:
     no interval)."""
     d = os.path.join(tmp, name)
     os.makedirs(d)
     shutil.copy(os.path.join(os.path.dirname(PROBLEM), "parameters.tsv"), os.path.join(d, "parameters.tsv"))
     write(os.path.join(d, "profile_ci.tsv"), PROFILE_CI_HEAD +
-          "g_wnt_rankl\t0.4\t0.6\tyes\tcrossed\tcrossed\n"
+          "h_aoc\t0.4\t0.6\tyes\tcrossed\tcrossed\n"
           "kappa_R\tnan\tnan\tno\tmax_points\tbound\n")
     write(os.path.join(d, "profiles.tsv"), "parameter\tvalue\tnllh\tdelta_nllh\n" + DONE_POINTS +
           "kappa_R\t1.2\t175.0\t0.1\nkappa_R\t1.307\t174.9\t0\nkappa_R\t4\t175.2\t0.3\n")
@@ -249,9 +249,9 @@ def check_ship(tmp):
         if os.path.exists(os.path.join(dest, "profiles.tsv")) else []
     docs = open(calibrate.SHIPPED).read()
     mc.check("--ship, a finished and an unfinished profile: only the finished one in fit/ and in its doc",
-             [r["parameter"] for r in ci_rows] == ["g_wnt_rankl"] and {r["parameter"] for r in pts} == {"g_wnt_rankl"}
+             [r["parameter"] for r in ci_rows] == ["h_aoc"] and {r["parameter"] for r in pts} == {"h_aoc"}
              and os.path.exists(os.path.join(dest, "profiles.png"))
-             and "(make calibrate, 95 % profile interval 0.4 .. 0.6)" in doc_of(docs, "g_wnt_rankl")
+             and "(make calibrate, 95 % profile interval 0.4 .. 0.6)" in doc_of(docs, "h_aoc")
              and "fit: models/calibration/spaceflight (make calibrate). Before" in doc_of(docs, "kappa_R")
              and "kappa_R" in out.getvalue(),
              "%r; %s" % (ci_rows, out.getvalue().strip()))
