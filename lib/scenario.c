@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "decimal.h"
 #include "error.h"
 #include "fileaccess.h"
 #include "model.h"
@@ -183,14 +184,23 @@ static muskx_status want_name(sc_ctx *c, const muskx__yaml_node *n,
 /* ---------------------------------------------------------------------- */
 /* Numbers and quantities                                                  */
 
+/* A number strtod() reads and the decimal grammar refuses (0x10, inf,
+   nan: decimal.h), with what to write instead. */
+static muskx_status refuse_nondecimal(sc_ctx *c, const muskx__yaml_node *n,
+                                      const char *what) {
+  char why[MUSKX_ERROR_MESSAGE_MAX / 2];
+  if (!muskx__decimal_refusal(n->text, why, sizeof why)) return MUSKX_OK;
+  return fail(c, n, MUSKX_EMODEL, "%s: %s", what, why);
+}
+
 /* A whole scalar as a finite double. */
 static muskx_status get_number(sc_ctx *c, const muskx__yaml_node *n,
                                const char *what, double *out) {
   muskx_status st = want_scalar(c, n, what);
   if (st != MUSKX_OK) return st;
+  if ((st = refuse_nondecimal(c, n, what)) != MUSKX_OK) return st;
   char *end;
-  errno = 0;
-  double v = strtod(n->text, &end);
+  double v = muskx__decimal_strtod(n->text, &end);
   if (end == n->text || *end != '\0' || errno == ERANGE || !isfinite(v))
     return fail(c, n, MUSKX_EMODEL, "%s must be a finite number, got '%s'",
                 what, n->text);
@@ -227,9 +237,9 @@ static muskx_status get_quantity(sc_ctx *c, const muskx__yaml_node *n,
                                  size_t usize) {
   muskx_status st = want_scalar(c, n, what);
   if (st != MUSKX_OK) return st;
+  if ((st = refuse_nondecimal(c, n, what)) != MUSKX_OK) return st;
   char *end;
-  errno = 0;
-  double v = strtod(n->text, &end);
+  double v = muskx__decimal_strtod(n->text, &end);
   if (end == n->text || errno == ERANGE || !isfinite(v))
     return fail(c, n, MUSKX_EMODEL,
                 "%s must be a number with a unit (e.g. '30 d'), got '%s'",
@@ -320,8 +330,9 @@ static muskx_status get_every(sc_ctx *c, const muskx__yaml_node *n,
   double d = 0;
   muskx_status st = want_scalar(c, n, what);
   if (st != MUSKX_OK) return st;
+  if ((st = refuse_nondecimal(c, n, what)) != MUSKX_OK) return st;
   char *end;
-  (void)strtod(n->text, &end);
+  (void)muskx__decimal_strtod(n->text, &end);
   int words = muskx__sc_every_words(n->text, &d, why, sizeof why);
   if (words < 0) return fail(c, n, MUSKX_EMODEL, "drug interval 'every': %s", why);
   if (words == 0) {

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "scenario.h"
 
 #define MONTH MUSKX__SC_MONTH
@@ -86,7 +87,7 @@ static double count_unit(const char *s) {
   double n = 1;
   if (isdigit((unsigned char)*s) || *s == '.') {
     char *end;
-    n = strtod(s, &end);
+    n = muskx__decimal_strtod(s, &end);
     if (end == s || !(n > 0)) return 0;
     s = end;
     while (*s == ' ') s++;
@@ -206,7 +207,7 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
   }
   {
     char *end;
-    double v = strtod(w, &end);
+    double v = muskx__decimal_strtod(w, &end);
     if (end != w && v > 0) {
       while (*end == ' ') end++;
       double base = lookup(periods, end);
@@ -274,7 +275,7 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
   }
   {
     char *end;
-    double v = strtod(w, &end);
+    double v = muskx__decimal_strtod(w, &end);
     if (end != w && v >= 1 && v <= 24 && v == (double)(long)v) {
       const char *r = end;
       while (*r == ' ') r++;
@@ -306,7 +307,7 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
     }
     if (isdigit((unsigned char)*r)) {
       char *end;
-      v = strtod(r, &end);
+      v = muskx__decimal_strtod(r, &end);
       r = end;
       while (*r == ' ') r++;
     }
