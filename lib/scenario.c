@@ -1397,19 +1397,25 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
              name);
     return MUSKX_EINVAL;
   }
+  /* the start warning is recomputed below with its numbers in the C
+     locale (numlocale.h); when the locale cannot be entered, the value is
+     not set and the scenario (its warning too) stays as it was, rather
+     than keep a warning that may no longer hold or drop one that does */
+  muskx__c_numeric num;
+  muskx_error lerr;
+  if (muskx__c_numeric_enter(&num, &lerr) != MUSKX_OK) {
+    snprintf(sc->errmsg, sizeof sc->errmsg,
+             "cannot set '%.200s': %.200s while entering the C locale to "
+             "recheck the start warning (the scenario is unchanged)", name,
+             lerr.message);
+    return lerr.status;
+  }
   if (add_set(sc, name, value) != MUSKX_OK) {
+    muskx__c_numeric_leave(&num);
     snprintf(sc->errmsg, sizeof sc->errmsg, "out of memory");
     return MUSKX_ENOMEM;
   }
-  /* the warning's numbers with a '.' point (numlocale.h); without the
-     locale, no warning rather than one in a comma locale */
-  muskx__c_numeric num;
-  muskx_error ignored;
-  if (muskx__c_numeric_enter(&num, &ignored) == MUSKX_OK) {
-    muskx__sc_check_start(sc);
-    muskx__c_numeric_leave(&num);
-  } else {
-    sc->warning[0] = '\0';
-  }
+  muskx__sc_check_start(sc);
+  muskx__c_numeric_leave(&num);
   return MUSKX_OK;
 }
