@@ -358,7 +358,7 @@ static muskx_status define_input(muskx__load_ctx *c, muskx__input *in,
                                  const muskx__yaml_node *k,
                                  const muskx__yaml_node *val, const char *owner) {
   static const char *const keys[] = {"default", "times", "values", "interp",
-                                     "unit",    "doc",   NULL};
+                                     "unit",    "doc",   "aka",    NULL};
   char what[WHAT_MAX];
   muskx_status st;
   in->interp = MUSKX_INTERP_STEP;
@@ -368,7 +368,10 @@ static muskx_status define_input(muskx__load_ctx *c, muskx__input *in,
     return muskx__load_number(c, val, owner, &in->def);
   }
   snprintf(what, sizeof what, "in %s", owner);
-  if ((st = muskx__load_check_keys(c, val, keys, what)) != MUSKX_OK) return st;
+  if ((st = muskx__load_check_keys(c, val, keys, what)) != MUSKX_OK ||
+      (st = muskx__load_words(c, val, "aka", owner, &in->aka, &in->naka)) !=
+          MUSKX_OK)
+    return st;
   muskx__yaml_node *dk, *tk, *vk, *ik;
   const muskx__yaml_node *d = muskx__yaml_get(val, "default", &dk);
   const muskx__yaml_node *t = muskx__yaml_get(val, "times", &tk);
@@ -443,6 +446,7 @@ static muskx_status define_inputs(muskx__load_ctx *c, const muskx__yaml_node *v)
         bound_assignment(&m->assignments[sym->index], b, &scratch.unit, &scratch.doc);
       muskx__free(scratch.unit);
       muskx__free(scratch.doc);
+      muskx__load_words_free(scratch.aka, scratch.naka);
       muskx__free(scratch.times);
       muskx__free(scratch.values);
       if (st != MUSKX_OK) return st;

@@ -548,10 +548,23 @@ static int settable(const muskx_model *m, const char *name) {
          muskx_model_find(m, MUSKX_INPUT, name) >= 0;
 }
 
-/* ": did you mean 'NEAR'?" after a refusal, or "" with no suggestion;
-   buf holds the text. */
-static const char *did_you_mean(const char *near, char *buf, size_t size) {
+/* ": did you mean 'NEAR'?" after a refusal of name, or "" with no
+   suggestion; when NEAR is the input whose `aka:` lists name, also what
+   the model calls it and the input's doc. buf holds the text. */
+static const char *did_you_mean(const muskx_model *m, const char *name,
+                                const char *near, char *buf, size_t size) {
   if (near == NULL) return "";
+  int in = muskx__sc_input_aka(m, name);
+  if (in >= 0 && strcmp(m->inputs[in].name, near) == 0) {
+    const char *doc = m->inputs[in].doc;
+    snprintf(buf, size,
+             ": did you mean '%s'? (the model's input for what '%s' names%s"
+             "%.200s%s)", near, name,
+             doc != NULL && doc[0] != '\0' ? ", in this sense: \"" : "",
+             doc != NULL ? doc : "",
+             doc != NULL && doc[0] != '\0' ? "\"" : "");
+    return buf;
+  }
   snprintf(buf, size, ": did you mean '%s'?", near);
   return buf;
 }
@@ -576,7 +589,7 @@ static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
       return fail(c, s->keys[i], MUSKX_ENOTFOUND,
                   "model '%s' has no parameter, species or input '%s'%s",
                   muskx_model_id(c->sc->model), s->keys[i]->text,
-                  did_you_mean(near, hint, sizeof hint));
+                  did_you_mean(c->sc->model, s->keys[i]->text, near, hint, sizeof hint));
     }
     if ((st = get_number(c, s->items[i], "a 'set' value", &v)) != MUSKX_OK)
       return st;
@@ -695,7 +708,7 @@ static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
         return fail(c, in->keys[k], MUSKX_ENOTFOUND,
                     "model '%s' has no input or parameter '%s'%s",
                     muskx_model_id(sc->model), key,
-                    did_you_mean(near, hint, sizeof hint));
+                    did_you_mean(sc->model, key, near, hint, sizeof hint));
       }
       if ((st = need_name(c, in->keys[k], MUSKX_INPUT, "input", &idx)) !=
               MUSKX_OK ||
@@ -1389,7 +1402,7 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
     snprintf(sc->errmsg, sizeof sc->errmsg,
              "model '%s' has no parameter, species or input '%s'%s",
              muskx_model_id(sc->model), name,
-             did_you_mean(near, hint, sizeof hint));
+             did_you_mean(sc->model, name, near, hint, sizeof hint));
     return MUSKX_ENOTFOUND;
   }
   if (!isfinite(value)) {
