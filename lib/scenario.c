@@ -85,9 +85,33 @@ static const char *describe(const muskx__yaml_node *n, char *buf, size_t size) {
   return buf;
 }
 
-/* Refuses a key of map that is not in allowed (NULL-terminated). */
-static muskx_status check_keys(sc_ctx *c, const muskx__yaml_node *map,
-                               const char *const *allowed, const char *where) {
+/* After an unknown key of a phase, drug or exercise that names a model
+   input or parameter, or probably means one (calcium: calcium_intake;
+   muskx__sc_near_name), where to give it instead; else "". */
+static const char *key_is_a_value(const muskx_model *m, const char *k,
+                                  char *buf, size_t size) {
+  static const muskx_kind kinds[] = {MUSKX_INPUT, MUSKX_PARAMETER};
+  if (m == NULL) return "";
+  int exact = muskx_model_find(m, MUSKX_INPUT, k) >= 0 ||
+              muskx_model_find(m, MUSKX_PARAMETER, k) >= 0;
+  const char *near = exact ? k : muskx__sc_near_name(m, kinds, 2, k);
+  if (near == NULL) return "";
+  int input = muskx_model_find(m, MUSKX_INPUT, near) >= 0;
+  snprintf(buf, size,
+           "; %s the model's %s '%s'%s it is given %s {%s: ...}%s",
+           exact ? "that is" : "did you mean", input ? "input" : "parameter",
+           near, exact ? ":" : "? If so,",
+           input ? "in a phase's inputs:" : "in set:", near,
+           input ? " (its baseline in set:)" : " (or in a phase's inputs:)");
+  return buf;
+}
+
+/* Refuses a key of map that is not in allowed (NULL-terminated); with
+   values set, a key that is a model input or parameter is told where
+   those go (key_is_a_value). */
+static muskx_status check_keys_of(sc_ctx *c, const muskx__yaml_node *map,
+                                  const char *const *allowed,
+                                  const char *where, int values) {
   for (size_t i = 0; i < map->n; i++) {
     const char *k = map->keys[i]->text;
     int ok = 0;
@@ -102,12 +126,20 @@ static muskx_status check_keys(sc_ctx *c, const muskx__yaml_node *map,
         if (w < 0 || (size_t)w >= sizeof list - used) break;
         used += (size_t)w;
       }
+      char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
       return fail(c, map->keys[i], MUSKX_EMODEL,
-                  "unknown key '%s' in %s (expected one of: %s)", k, where,
-                  list);
+                  "unknown key '%s' in %s (expected one of: %s)%s", k, where,
+                  list,
+                  values ? key_is_a_value(c->sc->model, k, hint, sizeof hint)
+                         : "");
     }
   }
   return MUSKX_OK;
+}
+
+static muskx_status check_keys(sc_ctx *c, const muskx__yaml_node *map,
+                               const char *const *allowed, const char *where) {
+  return check_keys_of(c, map, allowed, where, 0);
 }
 
 static muskx_status want_map(sc_ctx *c, const muskx__yaml_node *n,
@@ -646,7 +678,7 @@ static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
   for (size_t i = 0; i < ph->n; i++) {
     const muskx__yaml_node *p = ph->items[i];
     if ((st = want_map(c, p, "a phase")) != MUSKX_OK ||
-        (st = check_keys(c, p, keys, "a phase")) != MUSKX_OK)
+        (st = check_keys_of(c, p, keys, "a phase", 1)) != MUSKX_OK)
       return st;
     const muskx__yaml_node *name = muskx__yaml_get(p, "name", NULL);
     const muskx__yaml_node *dur = muskx__yaml_get(p, "duration", NULL);
@@ -773,7 +805,7 @@ static muskx_status load_exercise(sc_ctx *c, const muskx__yaml_node *e) {
   static const char *const types[] = {"resistive", "aerobic", NULL};
   muskx_status st;
   if ((st = want_map(c, e, "'exercise'")) != MUSKX_OK ||
-      (st = check_keys(c, e, keys, "'exercise'")) != MUSKX_OK)
+      (st = check_keys_of(c, e, keys, "'exercise'", 1)) != MUSKX_OK)
     return st;
   const muskx__yaml_node *type = muskx__yaml_get(e, "type", NULL);
   if (type == NULL) return fail(c, e, MUSKX_EMODEL, "'exercise' needs a 'type'");
@@ -901,7 +933,7 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
   muskx_scenario *sc = c->sc;
   muskx_status st;
   if ((st = want_map(c, d, "'drug'")) != MUSKX_OK ||
-      (st = check_keys(c, d, keys, "'drug'")) != MUSKX_OK)
+      (st = check_keys_of(c, d, keys, "'drug'", 1)) != MUSKX_OK)
     return st;
   const muskx__yaml_node *agent = muskx__yaml_get(d, "agent", NULL);
   if (agent == NULL) return fail(c, d, MUSKX_EMODEL, "'drug' needs an 'agent'");
@@ -971,10 +1003,6 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
   if (cn != NULL && un != NULL)
     return fail(c, un, MUSKX_EMODEL, "'drug' has both 'count' and 'until' "
                 "(use one)");
-  if (ev == NULL && (cn != NULL || un != NULL))
-    return fail(c, cn ? cn : un, MUSKX_EMODEL,
-                "'%s' needs 'every' (the dosing interval)",
-                cn ? "count" : "until");
   if (ev != NULL && cn == NULL && un == NULL)
     return fail(c, ev, MUSKX_EMODEL,
                 "a repeated dose needs 'count' or 'until'");
@@ -987,6 +1015,13 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
                   SC_MAX_DOSES, cn->text);
     count = (int)v;
   }
+  /* count: 1 is one dose, with or without an interval (low23: a single
+     dose written with count: 1 was refused for want of 'every') */
+  if (ev == NULL && (un != NULL || count > 1))
+    return fail(c, cn ? cn : un, MUSKX_EMODEL,
+                "'%s' needs 'every' (the dosing interval, e.g. every: 6 "
+                "months); a single dose needs neither 'every' nor '%s'",
+                cn ? "count" : "until", cn ? "count" : "until");
   if (un != NULL) {
     if ((st = get_when(c, un, "drug 'until'", 1, &until)) != MUSKX_OK)
       return st;
