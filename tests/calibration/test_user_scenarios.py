@@ -59,6 +59,27 @@ label routes, drug starts at a phase and at a time):
             at spine and hip (the two arms differ whatever the fitted
             parameters)
 
+Session 23 (s48-s57, written from README.md and muskx-scenario(5) the
+way a space-medicine modeler would; no published number for these
+regimens lies outside VALIDATION.md and the fitted rows, so the checks
+are signs and orderings, each of which the model could fail):
+  USR23     s48 alendronate weekly in flight with exercise: hip at landing
+            above s54's (the same flight and exercise, no drug) and CTX
+            below it; s49 denosumab once before flight: CTX below -50 % a
+            month after the dose and hip at landing above the same
+            scenario without the drug; s50 romosozumab then denosumab:
+            spine above +5 % after the romosozumab year and higher still
+            at the end; s51/s52 bed rest: both arms lose hip, tibia and
+            muscle, the flywheel arm less; s53 Mars: the hip falls through
+            transit, surface and return and regains part on Earth; s54:
+            the hip at the end of 2 years of recovery lies between the
+            landing value and 0; s55 teriparatide after landing: spine
+            above its landing value after 6 months, P1NP up 3 months in;
+            s56 denosumab at launch to the Moon: CTX below -50 % on the
+            surface; s57 alendronate in a one-year flight: hip at landing
+            above the same flight without it. Five also from Python
+            (USRpy).
+
 Python 3 standard library only:
   /usr/bin/python3 tests/calibration/test_user_scenarios.py
 """
@@ -276,6 +297,100 @@ def start_defaults_warns():
           "the first 3 months" % (drift, early))
 
 
+def at(r, day):
+    """{column: value} at the sample nearest to day (phase ends are
+    samples)."""
+    i = min(range(len(r["time"])), key=lambda k: abs(r["time"][k] - day))
+    return {c: v[i] for c, v in r.items()}
+
+
+def without_drugs(path, tmp):
+    """cli_run of path with its drug entries taken out (the same phases
+    and exercise, no drug)."""
+    with open(path) as f:
+        text = "".join(ln for ln in f if "- drug:" not in ln)
+    out = os.path.join(tmp, "nodrug_" + os.path.basename(path))
+    with open(out, "w") as f:
+        f.write(text.replace("../../models", os.path.join(ROOT, "models")))
+    return cli_run(out)
+
+
+MONTH, YEAR = 30.4375, 365.25
+
+
+def session23(runs):
+    def run(name):
+        return runs[os.path.join(USER, name + ".yaml")]
+
+    def show(*pairs):
+        return ", ".join("%s %+.2f" % p for p in pairs)
+
+    aln, ex = run("s48_iss_aln_weekly_exercise"), run("s54_iss_exercise_recovery_2y")
+    a, e = at(aln, 21 + 6 * MONTH), at(ex, 30 + 6 * MONTH)
+    check("USR23 s48 alendronate in flight: hip above s54's, CTX below",
+          a["BMD_hip_pct"] > e["BMD_hip_pct"] and
+          a["CTX_pct"] < e["CTX_pct"],
+          "at landing: " + show(("hip s48", a["BMD_hip_pct"]),
+                                ("hip s54", e["BMD_hip_pct"]),
+                                ("CTX s48", a["CTX_pct"]),
+                                ("CTX s54", e["CTX_pct"])))
+    path49 = os.path.join(USER, "s49_dmab_single_before_flight.yaml")
+    path57 = os.path.join(USER, "s57_year_flight_aln_calcium.yaml")
+    with tempfile.TemporaryDirectory() as tmp:
+        none49, none57 = without_drugs(path49, tmp), without_drugs(path57, tmp)
+    d, n, c = (at(run("s49_dmab_single_before_flight"), 14 + 6 * MONTH),
+               at(none49, 14 + 6 * MONTH),
+               at(run("s49_dmab_single_before_flight"), 44))
+    check("USR23 s49 denosumab once before flight (count: 1, no every)",
+          c["CTX_pct"] < -50 and d["BMD_hip_pct"] > n["BMD_hip_pct"],
+          show(("CTX day 44", c["CTX_pct"]), ("hip at landing", d["BMD_hip_pct"]),
+               ("without the drug", n["BMD_hip_pct"])))
+    r = run("s50_pm_romo_then_dmab_words")
+    y1, y2 = at(r, MONTH + YEAR), at(r, MONTH + 2 * YEAR)
+    check("USR23 s50 romosozumab then denosumab keeps gaining",
+          y1["BMD_spine_pct"] > 5 and y2["BMD_spine_pct"] > y1["BMD_spine_pct"],
+          show(("spine 12 mo", y1["BMD_spine_pct"]),
+               ("24 mo", y2["BMD_spine_pct"])))
+    ctl, fly = at(run("s51_hdt60_control"), 74), at(run("s52_hdt60_flywheel"), 74)
+    cols = ("BMD_hip_pct", "BMD_tibia_pct", "muscle_pct")
+    check("USR23 s51/s52 bed rest: both lose, the flywheel arm less",
+          all(ctl[k] < fly[k] < 0 for k in cols),
+          "end of HDT, control / flywheel: " +
+          ", ".join("%s %+.2f / %+.2f" % (k, ctl[k], fly[k]) for k in cols))
+    r = run("s53_mars_transit_surface_return")
+    ends = [at(r, t)["BMD_hip_pct"] for t in
+            (30 + 6 * MONTH, 30 + 24 * MONTH, 30 + 30 * MONTH,
+             30 + 42 * MONTH)]
+    check("USR23 s53 Mars: hip falls through the mission, regains on Earth",
+          0 > ends[0] > ends[1] > ends[2] < ends[3] < 0,
+          "hip at the ends of transit, surface, return, Earth: %s"
+          % ", ".join("%+.2f" % v for v in ends))
+    r = run("s54_iss_exercise_recovery_2y")
+    land, end = at(r, 30 + 6 * MONTH), at(r, r["time"][-1])
+    check("USR23 s54 two years after landing: part of the hip back",
+          land["BMD_hip_pct"] < end["BMD_hip_pct"] < 0,
+          show(("hip at landing", land["BMD_hip_pct"]),
+               ("2 years on", end["BMD_hip_pct"])))
+    r = run("s55_landing_tptd_daily")
+    land, mid, six = (at(r, 30 + 6 * MONTH), at(r, 30 + 9 * MONTH),
+                      at(r, 30 + 12 * MONTH))
+    check("USR23 s55 teriparatide after landing: spine up, P1NP up",
+          six["BMD_spine_pct"] > land["BMD_spine_pct"] and
+          mid["P1NP_pct"] > 0,
+          show(("spine at landing", land["BMD_spine_pct"]),
+               ("6 months on", six["BMD_spine_pct"]),
+               ("P1NP 3 months on", mid["P1NP_pct"])))
+    r = at(run("s56_moon_30d_dmab"), 50)
+    check("USR23 s56 denosumab at launch: CTX suppressed on the surface",
+          r["CTX_pct"] < -50, show(("CTX day 50", r["CTX_pct"])))
+    a, n = (at(run("s57_year_flight_aln_calcium"), 30 + YEAR),
+            at(none57, 30 + YEAR))
+    check("USR23 s57 alendronate in a one-year flight: hip above no drug",
+          a["BMD_hip_pct"] > n["BMD_hip_pct"],
+          show(("hip at landing", a["BMD_hip_pct"]),
+               ("without the drug", n["BMD_hip_pct"])))
+
+
 def dmab_continued_vs_stopped(runs):
     cont = runs[os.path.join(USER, "s33_pm_dmab_q6m_continued.yaml")]
     stop = runs[os.path.join(USER, "s34_pm_dmab_q6m_stopped.yaml")]
@@ -347,7 +462,10 @@ def main():
 
     for name in ("s05_flight6mo", "s08_bedrest90", "s15_pm_dmab12",
                  "s17_pm_romo70", "s23_pm_tptd", "s31_pm_tptd_daily_words",
-                 "s38_pm_romo_then_dmab_times", "s42_mars_surface_exercise"):
+                 "s38_pm_romo_then_dmab_times", "s42_mars_surface_exercise",
+                 "s49_dmab_single_before_flight", "s50_pm_romo_then_dmab_words",
+                 "s53_mars_transit_surface_return", "s55_landing_tptd_daily",
+                 "s57_year_flight_aln_calcium"):
         path = os.path.join(USER, name + ".yaml")
         sc = muskx.Scenario(path, allow_path=ROOT)
         py = muskx.run_scenario(sc)
@@ -413,6 +531,7 @@ def main():
 
     every_words()
     start_defaults_warns()
+    session23(runs)
     dmab_continued_vs_stopped(runs)
     bands()
 
