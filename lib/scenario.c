@@ -106,6 +106,40 @@ static const char *key_is_a_value(const muskx_model *m, const char *k,
   return buf;
 }
 
+/* The key of allowed that an unknown key k probably means, or NULL: a
+   word users write for it (frequency: every, reps: repetitions; only
+   when that key is allowed here), else the one allowed key within 2
+   edits (durtion: duration). */
+static const char *near_key(const char *k, const char *const *allowed) {
+  static const struct {
+    const char *word, *key;
+  } words[] = {
+      {"interval", "every"},        {"frequency", "every"},
+      {"freq", "every"},            {"period", "every"},
+      {"dosage", "dose"},           {"amount", "dose"},
+      {"doses", "count"},           {"times", "count"},
+      {"repeat", "count"},          {"repeats", "count"},
+      {"number", "count"},          {"n", "count"},
+      {"end", "until"},             {"stop", "until"},
+      {"begin", "start"},           {"at", "start"},
+      {"from", "start"},            {"on", "start"},
+      {"drug", "agent"},            {"name", "agent"},
+      {"medication", "agent"},      {"reps", "repetitions"},
+      {"sessions", "sessions_per_week"},
+      {"frequency", "sessions_per_week"},
+      {"load", "intensity"},
+      {"length", "duration"},       {"time", "duration"},
+      {"input", "inputs"},          {"phase", "phases"},
+      {"output", "outputs"},        {"countermeasure", "countermeasures"},
+      {NULL, NULL}};
+  for (int i = 0; words[i].word != NULL; i++) {
+    if (!muskx__same_ignoring_case(k, words[i].word)) continue;
+    for (const char *const *a = allowed; *a != NULL; a++)
+      if (strcmp(*a, words[i].key) == 0) return *a;
+  }
+  return muskx__sc_near_word(k, allowed);
+}
+
 /* Refuses a key of map that is not in allowed (NULL-terminated); with
    values set, a key that is a model input or parameter is told where
    those go (key_is_a_value). */
@@ -127,6 +161,11 @@ static muskx_status check_keys_of(sc_ctx *c, const muskx__yaml_node *map,
         used += (size_t)w;
       }
       char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
+      const char *key = near_key(k, allowed);
+      if (key != NULL)
+        return fail(c, map->keys[i], MUSKX_EMODEL,
+                    "unknown key '%s' in %s (expected one of: %s): did you "
+                    "mean '%s'?", k, where, list, key);
       return fail(c, map->keys[i], MUSKX_EMODEL,
                   "unknown key '%s' in %s (expected one of: %s)%s", k, where,
                   list,

@@ -136,6 +136,9 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
    within 2 edits (text of 5 or more characters). */
 const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
                                 int nkinds, const char *text);
+/* scenario_drug.c: the one of words (NULL-terminated) within 2 edits of
+   text (of 4 or more characters), or NULL (none, or two as near). */
+const char *muskx__sc_near_word(const char *text, const char *const *words);
 /* scenario_drug.c: the one input whose `aka:` lists text in any case, or
    -1. Only to word a hint: an aka never works as the input's name. */
 int muskx__sc_input_aka(const muskx_model *m, const char *text);

@@ -267,6 +267,13 @@ const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
   return near_result(&n);
 }
 
+const char *muskx__sc_near_word(const char *text, const char *const *words) {
+  if (strlen(text) < 4) return NULL;
+  nearest n = {text, NULL, NEAR_MAX + 1, 0};
+  for (; *words != NULL; words++) near_add(&n, *words);
+  return near_result(&n);
+}
+
 /* The one agent of m nearest to name (edit distance 1 or 2, for a name
    of at least 4 characters), or NULL (nearest). */
 static const char *near_agent(const muskx_model *m, const char *name) {
