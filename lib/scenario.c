@@ -660,7 +660,8 @@ static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
       return fail(c, s->keys[i], MUSKX_ENOTFOUND,
                   "model '%s' has no parameter, species or input '%s'%s",
                   muskx_model_id(c->sc->model), s->keys[i]->text,
-                  did_you_mean(c->sc->model, s->keys[i]->text, near, hint, sizeof hint));
+                  did_you_mean(c->sc->model, s->keys[i]->text, near, hint,
+                               sizeof hint));
     }
     if ((st = get_number(c, s->items[i], "a 'set' value", &v)) != MUSKX_OK)
       return st;
