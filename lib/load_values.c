@@ -358,7 +358,8 @@ static muskx_status define_input(muskx__load_ctx *c, muskx__input *in,
                                  const muskx__yaml_node *k,
                                  const muskx__yaml_node *val, const char *owner) {
   static const char *const keys[] = {"default", "times", "values", "interp",
-                                     "unit",    "doc",   "aka",    NULL};
+                                     "unit",    "doc",   "aka",
+                                     "opposite", NULL};
   char what[WHAT_MAX];
   muskx_status st;
   in->interp = MUSKX_INTERP_STEP;
@@ -370,7 +371,9 @@ static muskx_status define_input(muskx__load_ctx *c, muskx__input *in,
   snprintf(what, sizeof what, "in %s", owner);
   if ((st = muskx__load_check_keys(c, val, keys, what)) != MUSKX_OK ||
       (st = muskx__load_words(c, val, "aka", owner, &in->aka, &in->naka)) !=
-          MUSKX_OK)
+          MUSKX_OK ||
+      (st = muskx__load_words(c, val, "opposite", owner, &in->opposite,
+                              &in->nopposite)) != MUSKX_OK)
     return st;
   muskx__yaml_node *dk, *tk, *vk, *ik;
   const muskx__yaml_node *d = muskx__yaml_get(val, "default", &dk);
@@ -447,6 +450,7 @@ static muskx_status define_inputs(muskx__load_ctx *c, const muskx__yaml_node *v)
       muskx__free(scratch.unit);
       muskx__free(scratch.doc);
       muskx__load_words_free(scratch.aka, scratch.naka);
+      muskx__load_words_free(scratch.opposite, scratch.nopposite);
       muskx__free(scratch.times);
       muskx__free(scratch.values);
       if (st != MUSKX_OK) return st;

@@ -65,6 +65,7 @@ void muskx__model_destroy(muskx_model *m) {
     muskx__free(m->inputs[i].unit);
     muskx__free(m->inputs[i].doc);
     muskx__load_words_free(m->inputs[i].aka, m->inputs[i].naka);
+    muskx__load_words_free(m->inputs[i].opposite, m->inputs[i].nopposite);
     muskx__free(m->inputs[i].times);
     muskx__free(m->inputs[i].values);
   }

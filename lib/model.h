@@ -67,6 +67,9 @@ typedef struct muskx__input {
   char *name, *unit, *doc;
   char **aka;              /* `aka:` other names, only to word a hint */
   int naka;
+  char **opposite;         /* `opposite:` names of the opposite sense, only
+                              to word a hint (microgravity for loading) */
+  int nopposite;
   double def;              /* default value (table: values[0]) */
   size_t n;                /* table length; 0 = constant `def` */
   double *times, *values;  /* strictly increasing times */

@@ -621,11 +621,25 @@ static int settable(const muskx_model *m, const char *name) {
 
 /* ": did you mean 'NEAR'?" after a refusal of name, or "" with no
    suggestion; when NEAR is the input whose `aka:` lists name, also what
-   the model calls it and the input's doc. buf holds the text. */
+   the model calls it and the input's doc. When an input's `opposite:`
+   lists name, that it is the opposite sense (whatever NEAR is: unloading
+   is also 'loading' by spelling). buf holds the text. */
 static const char *did_you_mean(const muskx_model *m, const char *name,
                                 const char *near, char *buf, size_t size) {
+  int in = muskx__sc_input_opposite(m, name);
+  if (in >= 0) {
+    const char *doc = m->inputs[in].doc;
+    snprintf(buf, size,
+             ": '%s' is the opposite sense of the model's input '%s'; set "
+             "'%s' with the value inverted%s%.200s%s", name,
+             m->inputs[in].name, m->inputs[in].name,
+             doc != NULL && doc[0] != '\0' ? " (\"" : "",
+             doc != NULL ? doc : "",
+             doc != NULL && doc[0] != '\0' ? "\")" : "");
+    return buf;
+  }
   if (near == NULL) return "";
-  int in = muskx__sc_input_aka(m, name);
+  in = muskx__sc_input_aka(m, name);
   if (in >= 0 && strcmp(m->inputs[in].name, near) == 0) {
     const char *doc = m->inputs[in].doc;
     snprintf(buf, size,

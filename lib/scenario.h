@@ -142,6 +142,9 @@ const char *muskx__sc_near_word(const char *text, const char *const *words);
 /* scenario_drug.c: the one input whose `aka:` lists text in any case, or
    -1. Only to word a hint: an aka never works as the input's name. */
 int muskx__sc_input_aka(const muskx_model *m, const char *text);
+/* The one input whose `opposite:` lists text in any case, or -1 (a name of
+   the opposite sense: microgravity for loading). Only to word a hint. */
+int muskx__sc_input_opposite(const muskx_model *m, const char *text);
 
 /* scenario_every.c: days in a time unit word in any case (d, day(s), h,
    hour(s), week(s), month(s) = MUSKX__SC_MONTH, year(s) = MUSKX__SC_YEAR)

@@ -218,16 +218,28 @@ static const char *near_result(const nearest *n) {
   return n->best <= NEAR_MAX && n->nhit == 1 ? n->hit : NULL;
 }
 
-/* The input of m that lists text (in any case) in its `aka:`, or -1. */
-int muskx__sc_input_aka(const muskx_model *m, const char *text) {
+/* The one input of m that lists text (in any case) in its `aka:`
+   (opposite 0) or its `opposite:` (opposite 1), or -1. */
+static int input_word(const muskx_model *m, const char *text, int opposite) {
   int which = -1;
-  for (int i = 0; i < m->ninputs; i++)
-    for (int k = 0; k < m->inputs[i].naka; k++)
-      if (muskx__same_ignoring_case(m->inputs[i].aka[k], text)) {
+  for (int i = 0; i < m->ninputs; i++) {
+    char **w = opposite ? m->inputs[i].opposite : m->inputs[i].aka;
+    int n = opposite ? m->inputs[i].nopposite : m->inputs[i].naka;
+    for (int k = 0; k < n; k++)
+      if (muskx__same_ignoring_case(w[k], text)) {
         if (which >= 0 && which != i) return -1;
         which = i;
       }
+  }
   return which;
+}
+
+int muskx__sc_input_aka(const muskx_model *m, const char *text) {
+  return input_word(m, text, 0);
+}
+
+int muskx__sc_input_opposite(const muskx_model *m, const char *text) {
+  return input_word(m, text, 1);
 }
 
 const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
