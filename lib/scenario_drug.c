@@ -488,13 +488,16 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
     known_agents(m, known, sizeof known);
     const muskx__agent *brand =
         sp < 0 && a == NULL ? agent_by_brand(m, agent->text) : NULL;
-    if (brand != NULL)
+    if (brand != NULL) {
+      int doc = brand->doc != NULL && brand->doc[0] != '\0';
       return fail(err, file, agent, MUSKX_ENOTFOUND,
                   "model '%s' knows no agent '%s', but '%s' is a brand of its "
-                  "agent '%s' (\"%s\"): write agent: %s (agents are named "
+                  "agent '%s'%s%s%s: write agent: %s (agents are named "
                   "by their generic names; %s)",
                   m->id, agent->text, agent->text, brand->name,
-                  brand->doc ? brand->doc : "", brand->name, known);
+                  doc ? " (\"" : "", doc ? brand->doc : "", doc ? "\")" : "",
+                  brand->name, known);
+    }
     const char *near = sp < 0 && a == NULL ? near_agent(m, agent->text) : NULL;
     if (near != NULL)
       return fail(err, file, agent, MUSKX_ENOTFOUND,

@@ -459,6 +459,16 @@ static int list_yaml(const char *dir, char **out, int *n) {
   return 0;
 }
 
+/* A decimal longer than 126 characters is read whole (a heap copy, not a
+   fixed buffer): phase ends 30 and 42.5 by hand. */
+START_TEST(a_long_decimal_is_read_whole) {
+  muskx_scenario *sc = tu_load_scenario(SCN("long_decimal.yaml"));
+  ck_assert_double_eq_tol(muskx_scenario_phase_end(sc, 0), 30, 1e-12);
+  ck_assert_double_eq_tol(muskx_scenario_phase_end(sc, 1), 42.5, 1e-12);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(the_catalog_holds_at_least_15_bad_scenarios) {
   ck_assert_msg(nbad >= 15, "only %d bad scenarios", nbad);
 }
@@ -779,6 +789,7 @@ int main(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("catalogs");
   tcase_add_test(tc, the_catalog_holds_at_least_15_bad_scenarios);
+  tcase_add_test(tc, a_long_decimal_is_read_whole);
   tcase_add_loop_test(tc, every_bad_scenario_is_refused_at_its_line_and_column,
                       0, nbad);
   suite_add_tcase(s, tc);
