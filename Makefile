@@ -229,6 +229,10 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/cflags.stamp
 	$(CC) $(LIB_CPPFLAGS) -Itests $(CHECK_CFLAGS) $(ALL_CFLAGS) -c $< -o $@
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(STATIC_LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(CHECK_LIBS) $(MUSKX_DEPLIBS)
+# test_locale_fail wraps newlocale() through dlsym(RTLD_NEXT): -ldl for
+# C libraries before glibc 2.34 (an empty stub library since).
+$(BUILD)/tests/test_locale_fail: $(BUILD)/tests/test_locale_fail.o $(STATIC_LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(CHECK_LIBS) $(MUSKX_DEPLIBS) -ldl
 tests-build: $(TEST_BIN)
 
 # scripts/test-cli.sh's SIGTERM after the Nth profile point: the CLI's own

@@ -662,7 +662,9 @@ MUSKX_API const char *muskx_scenario_warning(const muskx_scenario *sc,
  * at the next muskx_scenario_apply(), before the steady state. Changes the
  * scenario: do not call it while another thread uses the scenario.
  * Status: ENOTFOUND (no such parameter, species or input), EINVAL
- * (non-finite value), ENOMEM; the message is in muskx_scenario_errmsg().
+ * (non-finite value), ENOMEM (also when the C locale its warning is
+ * written in cannot be entered: then nothing is set and the warnings stay
+ * as they were); the message is in muskx_scenario_errmsg().
  * Recomputes muskx_scenario_warning() (the texts returned before are then
  * invalid).
  */

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "decimal.h"
 #include "expr.h"
 
 /* ---------------------------------------------------------------------- */
@@ -199,33 +200,10 @@ static const char *tok_text(const parser *p, char *buf, size_t size) {
   return buf;
 }
 
-/*
- * Length of the longest prefix of s that is a decimal number in our strict
- * grammar: digits [. digits] [(e|E) [+-] digits], or . digits [...].
- * Returns 0 when s does not start a valid number.
- */
-static size_t number_span(const char *s, size_t len) {
-  size_t i = 0, digits = 0;
-  while (i < len && is_digit(s[i])) i++, digits++;
-  if (i < len && s[i] == '.') {
-    i++;
-    while (i < len && is_digit(s[i])) i++, digits++;
-  }
-  if (digits == 0) return 0;
-  if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-    size_t j = i + 1, ed = 0;
-    if (j < len && (s[j] == '+' || s[j] == '-')) j++;
-    while (j < len && is_digit(s[j])) j++, ed++;
-    if (ed == 0) return 0; /* "1e", "1e+" */
-    i = j;
-  }
-  return i;
-}
-
 static int lex_number(parser *p) {
   const char *s = p->s + p->pos;
   size_t rest = p->len - p->pos;
-  size_t n = number_span(s, rest);
+  size_t n = muskx__decimal_span(s, rest);
   /* The whole run of word characters is the token: "1.2.3", "0x10", "2B"
      and "1e" are one malformed number, not a number and a name. An exponent
      sign belongs to the number only inside a valid span. */

@@ -113,6 +113,50 @@ muskx_status muskx__load_opt_string(muskx__load_ctx *c,
   return muskx__load_string(c, muskx__yaml_get(map, key, NULL), what, out);
 }
 
+void muskx__load_words_free(char **words, int n) {
+  for (int i = 0; i < n; i++) muskx__free(words[i]);
+  muskx__free(words);
+}
+
+muskx_status muskx__load_words(muskx__load_ctx *c, const muskx__yaml_node *map,
+                               const char *key, const char *owner, char ***out,
+                               int *n) {
+  const muskx__yaml_node *v = muskx__yaml_get(map, key, NULL);
+  char buf[64];
+  if (v == NULL) return MUSKX_OK;
+  if (v->kind != MUSKX__YAML_SEQ || v->n == 0 || v->n > MUSKX__LOAD_MAX_WORDS)
+    return muskx__load_fail(c, v, MUSKX_EMODEL,
+                            "'%s' of %s must be a list of 1 to %d names, got "
+                            "%s", key, owner, MUSKX__LOAD_MAX_WORDS,
+                            muskx__load_describe(v, buf, sizeof buf));
+  char **w = muskx__calloc(v->n, sizeof *w);
+  if (w == NULL) return muskx__load_nomem(c);
+  for (size_t i = 0; i < v->n; i++) {
+    const muskx__yaml_node *it = v->items[i];
+    int ok = it->kind == MUSKX__YAML_SCALAR && it->len > 0 && it->len <= 64;
+    for (size_t k = 0; ok && k < it->len; k++) {
+      char ch = it->text[k];
+      ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+           (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == ' ';
+    }
+    if (!ok) {
+      muskx__load_words_free(w, (int)v->n);
+      return muskx__load_fail(c, it, MUSKX_EMODEL,
+                              "'%s' of %s: each must be a name of letters, "
+                              "digits, '-', '_' or blanks (at most 64), got %s",
+                              key, owner,
+                              muskx__load_describe(it, buf, sizeof buf));
+    }
+    if ((w[i] = muskx__strdup(it->text)) == NULL) {
+      muskx__load_words_free(w, (int)v->n);
+      return muskx__load_nomem(c);
+    }
+  }
+  *out = w;
+  *n = (int)v->n;
+  return MUSKX_OK;
+}
+
 muskx_status muskx__load_bool(muskx__load_ctx *c, const muskx__yaml_node *n,
                               const char *what, int *out) {
   static const char *const yes[] = {"true", "True", "TRUE", NULL};

@@ -185,6 +185,16 @@ muskx_status muskx__load_opt_string(muskx__load_ctx *c,
                                     const muskx__yaml_node *map,
                                     const char *key, const char *owner,
                                     char **out);
+/* Optional key of map: a list of words people write for the owner (an
+   agent's brands, an input's other names; only to word a hint), each
+   letters, digits, '-', '_' or blanks, at most MUSKX__LOAD_MAX_WORDS of
+   them. *out / *n untouched when absent; on error, what was read is
+   freed. */
+#define MUSKX__LOAD_MAX_WORDS 16
+muskx_status muskx__load_words(muskx__load_ctx *c, const muskx__yaml_node *map,
+                               const char *key, const char *owner, char ***out,
+                               int *n);
+void muskx__load_words_free(char **words, int n);
 muskx_status muskx__load_bool(muskx__load_ctx *c, const muskx__yaml_node *n,
                               const char *what, int *out);
 /* A finite number literal (plain scalar, optional sign). */

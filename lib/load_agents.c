@@ -7,6 +7,9 @@
  *   agents:
  *     denosumab:
  *       doc: "anti-RANKL IgG2 (Prolia)"
+ *       brands: [Prolia, Xgeva]         # only to word a hint: agent: Prolia
+ *                                       # is refused with "write agent:
+ *                                       # denosumab"
  *       dose_unit: mg                   # a bare dose number is in mg
  *       molar_mass: 147000              # g/mol, optional
  *       routes:
@@ -198,8 +201,8 @@ static muskx_status load_route(muskx__load_ctx *c, const muskx__agent *a,
 
 static muskx_status load_agent(muskx__load_ctx *c, const muskx__yaml_node *key,
                                const muskx__yaml_node *v, muskx__agent *a) {
-  static const char *const keys[] = {"doc", "dose_unit", "molar_mass",
-                                     "routes", NULL};
+  static const char *const keys[] = {"doc", "brands", "dose_unit",
+                                     "molar_mass", "routes", NULL};
   char where[300];
   muskx_status st;
   snprintf(where, sizeof where, "agent '%s'", key->text);
@@ -207,7 +210,9 @@ static muskx_status load_agent(muskx__load_ctx *c, const muskx__yaml_node *key,
   if ((a->name = muskx__strdup(key->text)) == NULL) return muskx__load_nomem(c);
   if ((st = want_map(c, v, where)) != MUSKX_OK ||
       (st = muskx__load_check_keys(c, v, keys, where)) != MUSKX_OK ||
-      (st = muskx__load_opt_string(c, v, "doc", where, &a->doc)) != MUSKX_OK)
+      (st = muskx__load_opt_string(c, v, "doc", where, &a->doc)) != MUSKX_OK ||
+      (st = muskx__load_words(c, v, "brands", where, &a->brands,
+                              &a->nbrands)) != MUSKX_OK)
     return st;
   const muskx__yaml_node *du = muskx__yaml_get(v, "dose_unit", NULL);
   if (du == NULL)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "decimal.h"
 #include "load.h"
 #include "symtab.h"
 
@@ -144,26 +145,6 @@ static int eq_alpha(char ch) {
 static int eq_digit(char ch) { return ch >= '0' && ch <= '9'; }
 static int eq_word(char ch) { return eq_alpha(ch) || eq_digit(ch) || ch == '.'; }
 
-/* Length of a valid decimal number at s (0 if none); same grammar as the
-   expression lexer. */
-static size_t number_span(const char *s, size_t len) {
-  size_t i = 0, digits = 0;
-  while (i < len && eq_digit(s[i])) i++, digits++;
-  if (i < len && s[i] == '.') {
-    i++;
-    while (i < len && eq_digit(s[i])) i++, digits++;
-  }
-  if (digits == 0) return 0;
-  if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-    size_t j = i + 1, ed = 0;
-    if (j < len && (s[j] == '+' || s[j] == '-')) j++;
-    while (j < len && eq_digit(s[j])) j++, ed++;
-    if (ed == 0) return 0;
-    i = j;
-  }
-  return i;
-}
-
 static muskx_status add_term(eqparser *p, muskx__stoich **arr, int *n, int species,
                              double coef) {
   for (int i = 0; i < *n; i++)
@@ -192,7 +173,7 @@ static muskx_status parse_side(eqparser *p, size_t from, size_t to,
     if (i == to) return eq_fail(p, i, "expected a species after '+'");
     double coef = 1;
     if (eq_digit(s[i]) || s[i] == '.') {
-      size_t num = number_span(s + i, to - i), run = num;
+      size_t num = muskx__decimal_span(s + i, to - i), run = num;
       while (i + run < to && eq_word(s[i + run])) run++;
       if (num == 0 || (run != num && !eq_alpha(s[i + num])))
         return eq_fail(p, i, "malformed coefficient '%.*s'", (int)(run ? run : 1),

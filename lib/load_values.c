@@ -354,11 +354,85 @@ static muskx_status number_list(muskx__load_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
+/* a and b equal ignoring ASCII case */
+static int same_case_blind(const char *a, const char *b) {
+  for (; *a != '\0' && *b != '\0'; a++, b++) {
+    char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+    char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+    if (x != y) return 0;
+  }
+  return *a == *b;
+}
+
+/* The word w (ignoring case) in the aka: or opposite: of an input of m
+   other than self, or NULL. */
+static const char *other_input_lists(const muskx_model *m,
+                                     const muskx__input *self, const char *w) {
+  for (int j = 0; j < m->ninputs; j++) {
+    const muskx__input *o = &m->inputs[j];
+    if (o == self) continue;
+    for (int k = 0; k < o->naka; k++)
+      if (same_case_blind(o->aka[k], w)) return o->name;
+    for (int k = 0; k < o->nopposite; k++)
+      if (same_case_blind(o->opposite[k], w)) return o->name;
+  }
+  return NULL;
+}
+
+/* The aka: and opposite: names of input `name` (in, already loaded): each
+   once in both lists ignoring case, not the input's own name, not a name
+   of the model, not in another input's lists; otherwise the hint could
+   never appear or would name the wrong input. */
+static muskx_status check_input_words(muskx__load_ctx *c,
+                                      const muskx__yaml_node *val,
+                                      const muskx__input *in, const char *name,
+                                      const char *owner) {
+  static const char *const lists[] = {"aka", "opposite"};
+  const char *seen[2 * MUSKX__LOAD_MAX_WORDS];
+  const char *seen_in[2 * MUSKX__LOAD_MAX_WORDS];
+  int nseen = 0;
+  for (int l = 0; l < 2; l++) {
+    const muskx__yaml_node *v = muskx__yaml_get(val, lists[l], NULL);
+    if (v == NULL) continue;
+    for (size_t i = 0; i < v->n; i++) {
+      const muskx__yaml_node *it = v->items[i];
+      const char *w = it->text, *other;
+      char full[MUSKX__LOAD_MAX_FULLNAME + 1];
+      if (same_case_blind(w, name))
+        return muskx__load_fail(c, it, MUSKX_EMODEL,
+                                "'%s' of %s: '%s' is the input's own name",
+                                lists[l], owner, w);
+      for (int k = 0; k < nseen; k++)
+        if (same_case_blind(seen[k], w))
+          return muskx__load_fail(c, it, MUSKX_EMODEL,
+                                  "'%s' of %s: '%s' is already listed in its "
+                                  "'%s' (names are compared ignoring case)",
+                                  lists[l], owner, w, seen_in[k]);
+      if (muskx__symtab_find(c->m->symtab,
+                             muskx__load_full(c, w, full, sizeof full)) != NULL)
+        return muskx__load_fail(c, it, MUSKX_EMODEL,
+                                "'%s' of %s: '%s' is a name of the model, so "
+                                "a scenario that writes it means that name, "
+                                "never this input",
+                                lists[l], owner, w);
+      if ((other = other_input_lists(c->m, in, w)) != NULL)
+        return muskx__load_fail(c, it, MUSKX_EMODEL,
+                                "'%s' of %s: '%s' is already another name of "
+                                "input '%s' (names are compared ignoring case)",
+                                lists[l], owner, w, other);
+      seen[nseen] = w;
+      seen_in[nseen++] = lists[l];
+    }
+  }
+  return MUSKX_OK;
+}
+
 static muskx_status define_input(muskx__load_ctx *c, muskx__input *in,
                                  const muskx__yaml_node *k,
                                  const muskx__yaml_node *val, const char *owner) {
   static const char *const keys[] = {"default", "times", "values", "interp",
-                                     "unit",    "doc",   NULL};
+                                     "unit",    "doc",   "aka",
+                                     "opposite", NULL};
   char what[WHAT_MAX];
   muskx_status st;
   in->interp = MUSKX_INTERP_STEP;
@@ -368,7 +442,13 @@ static muskx_status define_input(muskx__load_ctx *c, muskx__input *in,
     return muskx__load_number(c, val, owner, &in->def);
   }
   snprintf(what, sizeof what, "in %s", owner);
-  if ((st = muskx__load_check_keys(c, val, keys, what)) != MUSKX_OK) return st;
+  if ((st = muskx__load_check_keys(c, val, keys, what)) != MUSKX_OK ||
+      (st = muskx__load_words(c, val, "aka", owner, &in->aka, &in->naka)) !=
+          MUSKX_OK ||
+      (st = muskx__load_words(c, val, "opposite", owner, &in->opposite,
+                              &in->nopposite)) != MUSKX_OK ||
+      (st = check_input_words(c, val, in, k->text, owner)) != MUSKX_OK)
+    return st;
   muskx__yaml_node *dk, *tk, *vk, *ik;
   const muskx__yaml_node *d = muskx__yaml_get(val, "default", &dk);
   const muskx__yaml_node *t = muskx__yaml_get(val, "times", &tk);
@@ -443,6 +523,8 @@ static muskx_status define_inputs(muskx__load_ctx *c, const muskx__yaml_node *v)
         bound_assignment(&m->assignments[sym->index], b, &scratch.unit, &scratch.doc);
       muskx__free(scratch.unit);
       muskx__free(scratch.doc);
+      muskx__load_words_free(scratch.aka, scratch.naka);
+      muskx__load_words_free(scratch.opposite, scratch.nopposite);
       muskx__free(scratch.times);
       muskx__free(scratch.values);
       if (st != MUSKX_OK) return st;

@@ -64,6 +64,8 @@ void muskx__model_destroy(muskx_model *m) {
     muskx__free(m->inputs[i].name);
     muskx__free(m->inputs[i].unit);
     muskx__free(m->inputs[i].doc);
+    muskx__load_words_free(m->inputs[i].aka, m->inputs[i].naka);
+    muskx__load_words_free(m->inputs[i].opposite, m->inputs[i].nopposite);
     muskx__free(m->inputs[i].times);
     muskx__free(m->inputs[i].values);
   }
@@ -76,6 +78,7 @@ void muskx__model_destroy(muskx_model *m) {
     muskx__agent *a = &m->agents[i];
     muskx__free(a->name);
     muskx__free(a->doc);
+    muskx__load_words_free(a->brands, a->nbrands);
     muskx__free(a->dose_unit);
     for (int r = 0; r < a->nroutes; r++) muskx__free(a->routes[r].route);
     muskx__free(a->routes);

@@ -65,6 +65,11 @@ typedef struct muskx__compartment {
 
 typedef struct muskx__input {
   char *name, *unit, *doc;
+  char **aka;              /* `aka:` other names, only to word a hint */
+  int naka;
+  char **opposite;         /* `opposite:` names of the opposite sense, only
+                              to word a hint (microgravity for loading) */
+  int nopposite;
   double def;              /* default value (table: values[0]) */
   size_t n;                /* table length; 0 = constant `def` */
   double *times, *values;  /* strictly increasing times */
@@ -149,6 +154,8 @@ typedef struct muskx__agent_route {
    ("denosumab 60 mg sc") instead of which species it changes. */
 typedef struct muskx__agent {
   char *name, *doc;        /* not prefixed by imports: the drug's name */
+  char **brands;           /* `brands:`, only to word a hint */
+  int nbrands;
   char *dose_unit;         /* the unit a bare dose number is in */
   double molar_mass;       /* g/mol; 0 when not given */
   muskx__agent_route *routes;

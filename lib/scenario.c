@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "decimal.h"
 #include "error.h"
 #include "fileaccess.h"
 #include "model.h"
@@ -84,9 +85,67 @@ static const char *describe(const muskx__yaml_node *n, char *buf, size_t size) {
   return buf;
 }
 
-/* Refuses a key of map that is not in allowed (NULL-terminated). */
-static muskx_status check_keys(sc_ctx *c, const muskx__yaml_node *map,
-                               const char *const *allowed, const char *where) {
+/* After an unknown key of a phase, drug or exercise that names a model
+   input or parameter, or probably means one (calcium: calcium_intake;
+   muskx__sc_near_name), where to give it instead; else "". */
+static const char *key_is_a_value(const muskx_model *m, const char *k,
+                                  char *buf, size_t size) {
+  static const muskx_kind kinds[] = {MUSKX_INPUT, MUSKX_PARAMETER};
+  if (m == NULL) return "";
+  int exact = muskx_model_find(m, MUSKX_INPUT, k) >= 0 ||
+              muskx_model_find(m, MUSKX_PARAMETER, k) >= 0;
+  const char *near = exact ? k : muskx__sc_near_name(m, kinds, 2, k);
+  if (near == NULL) return "";
+  int input = muskx_model_find(m, MUSKX_INPUT, near) >= 0;
+  snprintf(buf, size,
+           "; %s the model's %s '%s'%s it is given %s {%s: ...}%s",
+           exact ? "that is" : "did you mean", input ? "input" : "parameter",
+           near, exact ? ":" : "? If so,",
+           input ? "in a phase's inputs:" : "in set:", near,
+           input ? " (its baseline in set:)" : " (or in a phase's inputs:)");
+  return buf;
+}
+
+/* The key of allowed that an unknown key k probably means, or NULL: a
+   word users write for it (frequency: every, reps: repetitions; only
+   when that key is allowed here), else the one allowed key within 2
+   edits (durtion: duration). */
+static const char *near_key(const char *k, const char *const *allowed) {
+  static const struct {
+    const char *word, *key;
+  } words[] = {
+      {"interval", "every"},        {"frequency", "every"},
+      {"freq", "every"},            {"period", "every"},
+      {"dosage", "dose"},           {"amount", "dose"},
+      {"doses", "count"},           {"times", "count"},
+      {"repeat", "count"},          {"repeats", "count"},
+      {"number", "count"},          {"n", "count"},
+      {"end", "until"},             {"stop", "until"},
+      {"begin", "start"},           {"at", "start"},
+      {"from", "start"},            {"on", "start"},
+      {"drug", "agent"},            {"name", "agent"},
+      {"medication", "agent"},      {"reps", "repetitions"},
+      {"sessions", "sessions_per_week"},
+      {"frequency", "sessions_per_week"},
+      {"load", "intensity"},
+      {"length", "duration"},       {"time", "duration"},
+      {"input", "inputs"},          {"phase", "phases"},
+      {"output", "outputs"},        {"countermeasure", "countermeasures"},
+      {NULL, NULL}};
+  for (int i = 0; words[i].word != NULL; i++) {
+    if (!muskx__same_ignoring_case(k, words[i].word)) continue;
+    for (const char *const *a = allowed; *a != NULL; a++)
+      if (strcmp(*a, words[i].key) == 0) return *a;
+  }
+  return muskx__sc_near_word(k, allowed);
+}
+
+/* Refuses a key of map that is not in allowed (NULL-terminated); with
+   values set, a key that is a model input or parameter is told where
+   those go (key_is_a_value). */
+static muskx_status check_keys_of(sc_ctx *c, const muskx__yaml_node *map,
+                                  const char *const *allowed,
+                                  const char *where, int values) {
   for (size_t i = 0; i < map->n; i++) {
     const char *k = map->keys[i]->text;
     int ok = 0;
@@ -101,12 +160,25 @@ static muskx_status check_keys(sc_ctx *c, const muskx__yaml_node *map,
         if (w < 0 || (size_t)w >= sizeof list - used) break;
         used += (size_t)w;
       }
+      char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
+      const char *key = near_key(k, allowed);
+      if (key != NULL)
+        return fail(c, map->keys[i], MUSKX_EMODEL,
+                    "unknown key '%s' in %s (expected one of: %s): did you "
+                    "mean '%s'?", k, where, list, key);
       return fail(c, map->keys[i], MUSKX_EMODEL,
-                  "unknown key '%s' in %s (expected one of: %s)", k, where,
-                  list);
+                  "unknown key '%s' in %s (expected one of: %s)%s", k, where,
+                  list,
+                  values ? key_is_a_value(c->sc->model, k, hint, sizeof hint)
+                         : "");
     }
   }
   return MUSKX_OK;
+}
+
+static muskx_status check_keys(sc_ctx *c, const muskx__yaml_node *map,
+                               const char *const *allowed, const char *where) {
+  return check_keys_of(c, map, allowed, where, 0);
 }
 
 static muskx_status want_map(sc_ctx *c, const muskx__yaml_node *n,
@@ -183,14 +255,23 @@ static muskx_status want_name(sc_ctx *c, const muskx__yaml_node *n,
 /* ---------------------------------------------------------------------- */
 /* Numbers and quantities                                                  */
 
+/* A number strtod() reads and the decimal grammar refuses (0x10, inf,
+   nan: decimal.h), with what to write instead. */
+static muskx_status refuse_nondecimal(sc_ctx *c, const muskx__yaml_node *n,
+                                      const char *what) {
+  char why[MUSKX_ERROR_MESSAGE_MAX / 2];
+  if (!muskx__decimal_refusal(n->text, why, sizeof why)) return MUSKX_OK;
+  return fail(c, n, MUSKX_EMODEL, "%s: %s", what, why);
+}
+
 /* A whole scalar as a finite double. */
 static muskx_status get_number(sc_ctx *c, const muskx__yaml_node *n,
                                const char *what, double *out) {
   muskx_status st = want_scalar(c, n, what);
   if (st != MUSKX_OK) return st;
+  if ((st = refuse_nondecimal(c, n, what)) != MUSKX_OK) return st;
   char *end;
-  errno = 0;
-  double v = strtod(n->text, &end);
+  double v = muskx__decimal_strtod(n->text, &end);
   if (end == n->text || *end != '\0' || errno == ERANGE || !isfinite(v))
     return fail(c, n, MUSKX_EMODEL, "%s must be a finite number, got '%s'",
                 what, n->text);
@@ -227,9 +308,9 @@ static muskx_status get_quantity(sc_ctx *c, const muskx__yaml_node *n,
                                  size_t usize) {
   muskx_status st = want_scalar(c, n, what);
   if (st != MUSKX_OK) return st;
+  if ((st = refuse_nondecimal(c, n, what)) != MUSKX_OK) return st;
   char *end;
-  errno = 0;
-  double v = strtod(n->text, &end);
+  double v = muskx__decimal_strtod(n->text, &end);
   if (end == n->text || errno == ERANGE || !isfinite(v))
     return fail(c, n, MUSKX_EMODEL,
                 "%s must be a number with a unit (e.g. '30 d'), got '%s'",
@@ -320,8 +401,9 @@ static muskx_status get_every(sc_ctx *c, const muskx__yaml_node *n,
   double d = 0;
   muskx_status st = want_scalar(c, n, what);
   if (st != MUSKX_OK) return st;
+  if ((st = refuse_nondecimal(c, n, what)) != MUSKX_OK) return st;
   char *end;
-  (void)strtod(n->text, &end);
+  (void)muskx__decimal_strtod(n->text, &end);
   int words = muskx__sc_every_words(n->text, &d, why, sizeof why);
   if (words < 0) return fail(c, n, MUSKX_EMODEL, "drug interval 'every': %s", why);
   if (words == 0) {
@@ -537,10 +619,37 @@ static int settable(const muskx_model *m, const char *name) {
          muskx_model_find(m, MUSKX_INPUT, name) >= 0;
 }
 
-/* ": did you mean 'NEAR'?" after a refusal, or "" with no suggestion;
-   buf holds the text. */
-static const char *did_you_mean(const char *near, char *buf, size_t size) {
+/* ": did you mean 'NEAR'?" after a refusal of name, or "" with no
+   suggestion; when NEAR is the input whose `aka:` lists name, also what
+   the model calls it and the input's doc. When an input's `opposite:`
+   lists name, that it is the opposite sense (whatever NEAR is: unloading
+   is also 'loading' by spelling). buf holds the text. */
+static const char *did_you_mean(const muskx_model *m, const char *name,
+                                const char *near, char *buf, size_t size) {
+  int in = muskx__sc_input_opposite(m, name);
+  if (in >= 0) {
+    const char *doc = m->inputs[in].doc;
+    snprintf(buf, size,
+             ": '%s' is the opposite sense of the model's input '%s'; set "
+             "'%s' with the value inverted%s%.200s%s", name,
+             m->inputs[in].name, m->inputs[in].name,
+             doc != NULL && doc[0] != '\0' ? " (\"" : "",
+             doc != NULL ? doc : "",
+             doc != NULL && doc[0] != '\0' ? "\")" : "");
+    return buf;
+  }
   if (near == NULL) return "";
+  in = muskx__sc_input_aka(m, name);
+  if (in >= 0 && strcmp(m->inputs[in].name, near) == 0) {
+    const char *doc = m->inputs[in].doc;
+    snprintf(buf, size,
+             ": did you mean '%s'? (the model's input for what '%s' names%s"
+             "%.200s%s)", near, name,
+             doc != NULL && doc[0] != '\0' ? ", in this sense: \"" : "",
+             doc != NULL ? doc : "",
+             doc != NULL && doc[0] != '\0' ? "\"" : "");
+    return buf;
+  }
   snprintf(buf, size, ": did you mean '%s'?", near);
   return buf;
 }
@@ -565,7 +674,8 @@ static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
       return fail(c, s->keys[i], MUSKX_ENOTFOUND,
                   "model '%s' has no parameter, species or input '%s'%s",
                   muskx_model_id(c->sc->model), s->keys[i]->text,
-                  did_you_mean(near, hint, sizeof hint));
+                  did_you_mean(c->sc->model, s->keys[i]->text, near, hint,
+                               sizeof hint));
     }
     if ((st = get_number(c, s->items[i], "a 'set' value", &v)) != MUSKX_OK)
       return st;
@@ -622,7 +732,7 @@ static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
   for (size_t i = 0; i < ph->n; i++) {
     const muskx__yaml_node *p = ph->items[i];
     if ((st = want_map(c, p, "a phase")) != MUSKX_OK ||
-        (st = check_keys(c, p, keys, "a phase")) != MUSKX_OK)
+        (st = check_keys_of(c, p, keys, "a phase", 1)) != MUSKX_OK)
       return st;
     const muskx__yaml_node *name = muskx__yaml_get(p, "name", NULL);
     const muskx__yaml_node *dur = muskx__yaml_get(p, "duration", NULL);
@@ -684,7 +794,7 @@ static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
         return fail(c, in->keys[k], MUSKX_ENOTFOUND,
                     "model '%s' has no input or parameter '%s'%s",
                     muskx_model_id(sc->model), key,
-                    did_you_mean(near, hint, sizeof hint));
+                    did_you_mean(sc->model, key, near, hint, sizeof hint));
       }
       if ((st = need_name(c, in->keys[k], MUSKX_INPUT, "input", &idx)) !=
               MUSKX_OK ||
@@ -749,7 +859,7 @@ static muskx_status load_exercise(sc_ctx *c, const muskx__yaml_node *e) {
   static const char *const types[] = {"resistive", "aerobic", NULL};
   muskx_status st;
   if ((st = want_map(c, e, "'exercise'")) != MUSKX_OK ||
-      (st = check_keys(c, e, keys, "'exercise'")) != MUSKX_OK)
+      (st = check_keys_of(c, e, keys, "'exercise'", 1)) != MUSKX_OK)
     return st;
   const muskx__yaml_node *type = muskx__yaml_get(e, "type", NULL);
   if (type == NULL) return fail(c, e, MUSKX_EMODEL, "'exercise' needs a 'type'");
@@ -877,7 +987,7 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
   muskx_scenario *sc = c->sc;
   muskx_status st;
   if ((st = want_map(c, d, "'drug'")) != MUSKX_OK ||
-      (st = check_keys(c, d, keys, "'drug'")) != MUSKX_OK)
+      (st = check_keys_of(c, d, keys, "'drug'", 1)) != MUSKX_OK)
     return st;
   const muskx__yaml_node *agent = muskx__yaml_get(d, "agent", NULL);
   if (agent == NULL) return fail(c, d, MUSKX_EMODEL, "'drug' needs an 'agent'");
@@ -947,10 +1057,6 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
   if (cn != NULL && un != NULL)
     return fail(c, un, MUSKX_EMODEL, "'drug' has both 'count' and 'until' "
                 "(use one)");
-  if (ev == NULL && (cn != NULL || un != NULL))
-    return fail(c, cn ? cn : un, MUSKX_EMODEL,
-                "'%s' needs 'every' (the dosing interval)",
-                cn ? "count" : "until");
   if (ev != NULL && cn == NULL && un == NULL)
     return fail(c, ev, MUSKX_EMODEL,
                 "a repeated dose needs 'count' or 'until'");
@@ -963,6 +1069,13 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
                   SC_MAX_DOSES, cn->text);
     count = (int)v;
   }
+  /* count: 1 is one dose, with or without an interval (low23: a single
+     dose written with count: 1 was refused for want of 'every') */
+  if (ev == NULL && (un != NULL || count > 1))
+    return fail(c, cn ? cn : un, MUSKX_EMODEL,
+                "'%s' needs 'every' (the dosing interval, e.g. every: 6 "
+                "months); a single dose needs neither 'every' nor '%s'",
+                cn ? "count" : "until", cn ? "count" : "until");
   if (un != NULL) {
     if ((st = get_when(c, un, "drug 'until'", 1, &until)) != MUSKX_OK)
       return st;
@@ -1378,7 +1491,7 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
     snprintf(sc->errmsg, sizeof sc->errmsg,
              "model '%s' has no parameter, species or input '%s'%s",
              muskx_model_id(sc->model), name,
-             did_you_mean(near, hint, sizeof hint));
+             did_you_mean(sc->model, name, near, hint, sizeof hint));
     return MUSKX_ENOTFOUND;
   }
   if (!isfinite(value)) {
@@ -1386,19 +1499,25 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
              name);
     return MUSKX_EINVAL;
   }
+  /* the start warning is recomputed below with its numbers in the C
+     locale (numlocale.h); when the locale cannot be entered, the value is
+     not set and the scenario (its warning too) stays as it was, rather
+     than keep a warning that may no longer hold or drop one that does */
+  muskx__c_numeric num;
+  muskx_error lerr;
+  if (muskx__c_numeric_enter(&num, &lerr) != MUSKX_OK) {
+    snprintf(sc->errmsg, sizeof sc->errmsg,
+             "cannot set '%.200s': %.200s while entering the C locale to "
+             "recheck the start warning (the scenario is unchanged)", name,
+             lerr.message);
+    return lerr.status;
+  }
   if (add_set(sc, name, value) != MUSKX_OK) {
+    muskx__c_numeric_leave(&num);
     snprintf(sc->errmsg, sizeof sc->errmsg, "out of memory");
     return MUSKX_ENOMEM;
   }
-  /* the warning's numbers with a '.' point (numlocale.h); without the
-     locale, no warning rather than one in a comma locale */
-  muskx__c_numeric num;
-  muskx_error ignored;
-  if (muskx__c_numeric_enter(&num, &ignored) == MUSKX_OK) {
-    muskx__sc_check_start(sc);
-    muskx__c_numeric_leave(&num);
-  } else {
-    sc->warning[0] = '\0';
-  }
+  muskx__sc_check_start(sc);
+  muskx__c_numeric_leave(&num);
   return MUSKX_OK;
 }

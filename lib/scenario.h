@@ -130,11 +130,21 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
 
 /* scenario_drug.c: the one name of the given kinds that text probably
    means, for a "did you mean" (NULL when none is, or two are equally
-   near): the name in another case; the name that is text and a suffix
-   after '_' (BMD_spine: BMD_spine_pct); the nearest within 2 edits (text
-   of 5 or more characters). */
+   near): with MUSKX_INPUT among the kinds, the input whose `aka:` lists
+   text (gravity: loading); the name in another case; the name that is
+   text and a suffix after '_' (BMD_spine: BMD_spine_pct); the nearest
+   within 2 edits (text of 5 or more characters). */
 const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
                                 int nkinds, const char *text);
+/* scenario_drug.c: the one of words (NULL-terminated) within 2 edits of
+   text (of 4 or more characters), or NULL (none, or two as near). */
+const char *muskx__sc_near_word(const char *text, const char *const *words);
+/* scenario_drug.c: the one input whose `aka:` lists text in any case, or
+   -1. Only to word a hint: an aka never works as the input's name. */
+int muskx__sc_input_aka(const muskx_model *m, const char *text);
+/* The one input whose `opposite:` lists text in any case, or -1 (a name of
+   the opposite sense: microgravity for loading). Only to word a hint. */
+int muskx__sc_input_opposite(const muskx_model *m, const char *text);
 
 /* scenario_every.c: days in a time unit word in any case (d, day(s), h,
    hour(s), week(s), month(s) = MUSKX__SC_MONTH, year(s) = MUSKX__SC_YEAR)

@@ -20,7 +20,6 @@
  * species of form 3 does not exist (both is refused as ambiguous, as are
  * two agents matching).
  */
-#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -192,11 +191,68 @@ static int edit_distance(const char *a, const char *b) {
   return d[la][lb] > NEAR_MAX ? NEAR_MAX + 1 : d[la][lb];
 }
 
+/* The one name nearest to text within the edit distance NEAR_MAX, over
+   the names given to near_add() (the same name twice counts once); NULL
+   when none is that near or two or more are equally near (a suggestion
+   would then be a guess). Shared by muskx__sc_near_name() and
+   near_agent(). */
+typedef struct {
+  const char *text;
+  const char *hit;
+  int best, nhit;
+} nearest;
+
+static void near_add(nearest *n, const char *name) {
+  if (name == NULL) return;
+  int dist = edit_distance(n->text, name);
+  if (dist < n->best) {
+    n->best = dist;
+    n->hit = name;
+    n->nhit = 1;
+  } else if (dist == n->best && dist <= NEAR_MAX && strcmp(name, n->hit) != 0) {
+    n->nhit++;
+  }
+}
+
+static const char *near_result(const nearest *n) {
+  return n->best <= NEAR_MAX && n->nhit == 1 ? n->hit : NULL;
+}
+
+/* The one input of m that lists text (in any case) in its `aka:`
+   (opposite 0) or its `opposite:` (opposite 1), or -1. */
+static int input_word(const muskx_model *m, const char *text, int opposite) {
+  int which = -1;
+  for (int i = 0; i < m->ninputs; i++) {
+    char **w = opposite ? m->inputs[i].opposite : m->inputs[i].aka;
+    int n = opposite ? m->inputs[i].nopposite : m->inputs[i].naka;
+    for (int k = 0; k < n; k++)
+      if (muskx__same_ignoring_case(w[k], text)) {
+        if (which >= 0 && which != i) return -1;
+        which = i;
+      }
+  }
+  return which;
+}
+
+int muskx__sc_input_aka(const muskx_model *m, const char *text) {
+  return input_word(m, text, 0);
+}
+
+int muskx__sc_input_opposite(const muskx_model *m, const char *text) {
+  return input_word(m, text, 1);
+}
+
 const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
                                 int nkinds, const char *text) {
   size_t tl = strlen(text);
   const char *hit = NULL;
   int nhit = 0;
+  /* 0: another name of an input (its `aka:`: gravity for loading) */
+  for (int k = 0; k < nkinds; k++)
+    if (kinds[k] == MUSKX_INPUT) {
+      int in = muskx__sc_input_aka(m, text);
+      if (in >= 0) return m->inputs[in].name;
+    }
   /* 1: the one name in another case */
   for (int k = 0; k < nkinds; k++)
     for (int i = 0; i < muskx_model_count(m, kinds[k]); i++) {
@@ -215,73 +271,44 @@ const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
   if (nhit == 1) return hit;
   if (nhit > 1) return NULL;
   /* 3: the one name nearest within the edit distance NEAR_MAX */
-  int best = NEAR_MAX + 1;
-  hit = NULL;
-  nhit = 0;
+  if (tl < 5) return NULL;
+  nearest n = {text, NULL, NEAR_MAX + 1, 0};
   for (int k = 0; k < nkinds; k++)
-    for (int i = 0; i < muskx_model_count(m, kinds[k]); i++) {
-      const char *o = muskx_model_name_at(m, kinds[k], i);
-      int dist = o != NULL ? edit_distance(text, o) : NEAR_MAX + 1;
-      if (dist < best) {
-        best = dist;
-        hit = o;
-        nhit = 1;
-      } else if (dist == best && dist <= NEAR_MAX && strcmp(o, hit) != 0) {
-        nhit++;
-      }
-    }
-  return best <= NEAR_MAX && nhit == 1 && tl >= 5 ? hit : NULL;
+    for (int i = 0; i < muskx_model_count(m, kinds[k]); i++)
+      near_add(&n, muskx_model_name_at(m, kinds[k], i));
+  return near_result(&n);
+}
+
+const char *muskx__sc_near_word(const char *text, const char *const *words) {
+  if (strlen(text) < 4) return NULL;
+  nearest n = {text, NULL, NEAR_MAX + 1, 0};
+  for (; *words != NULL; words++) near_add(&n, *words);
+  return near_result(&n);
 }
 
 /* The one agent of m nearest to name (edit distance 1 or 2, for a name
-   of at least 4 characters), or NULL when none is, or when two or more
-   are equally near (then a suggestion would be a guess). */
+   of at least 4 characters), or NULL (nearest). */
 static const char *near_agent(const muskx_model *m, const char *name) {
   if (strlen(name) < 4) return NULL;
-  int best = NEAR_MAX + 1, nbest = 0;
-  const char *which = NULL;
-  for (int i = 0; i < m->nagents; i++) {
-    int dist = edit_distance(name, m->agents[i].name);
-    if (dist < best) {
-      best = dist;
-      nbest = 1;
-      which = m->agents[i].name;
-    } else if (dist == best) {
-      nbest++;
-    }
-  }
-  return best <= NEAR_MAX && nbest == 1 ? which : NULL;
+  nearest n = {name, NULL, NEAR_MAX + 1, 0};
+  for (int i = 0; i < m->nagents; i++) near_add(&n, m->agents[i].name);
+  return near_result(&n);
 }
 
-/* The one agent whose doc names `name` as a whole capitalised word, the
-   name in any case (a brand: "Prolia 60 mg SC every 6 months" in
-   denosumab's doc), or NULL. A word in lower case is no brand (agent:
-   monthly is not romosozumab for its "SC monthly"; review 22); a name that
-   is an agent's never comes here. Only to word a refusal: a brand is never
-   taken for the agent. */
-static const muskx__agent *agent_by_doc(const muskx_model *m,
-                                        const char *name) {
-  size_t n = strlen(name);
+/* The one agent that declares `name` (in any case) among its `brands:`
+   (models/drugs: Prolia for denosumab), or NULL. Only the declared brands
+   count: a capitalised word of an agent's doc ("anti-RANKL", "SC") is no
+   brand (review 22). Only to word a refusal: a brand is never taken for
+   the agent. */
+static const muskx__agent *agent_by_brand(const muskx_model *m,
+                                          const char *name) {
   const muskx__agent *which = NULL;
-  if (n < 4) return NULL;
-  for (int i = 0; i < m->nagents; i++) {
-    const char *d = m->agents[i].doc;
-    size_t len = d != NULL ? strlen(d) : 0;
-    for (size_t at = 0; at + n <= len; at++) {
-      const char *p = d + at;
-      if (at > 0 && isalnum((unsigned char)p[-1])) continue;
-      if (isalnum((unsigned char)p[n])) continue; /* p[n]: at most the NUL */
-      if (!isupper((unsigned char)p[0])) continue;
-      int same = 1;
-      for (size_t k = 0; k < n && same; k++)
-        same = tolower((unsigned char)p[k]) == tolower((unsigned char)name[k]);
-      if (same) {
+  for (int i = 0; i < m->nagents; i++)
+    for (int k = 0; k < m->agents[i].nbrands; k++)
+      if (muskx__same_ignoring_case(m->agents[i].brands[k], name)) {
         if (which != NULL && which != &m->agents[i]) return NULL;
         which = &m->agents[i];
-        break;
       }
-    }
-  }
   return which;
 }
 
@@ -460,19 +487,28 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
     sp = muskx_model_find(m, MUSKX_SPECIES, tname);
     known_agents(m, known, sizeof known);
     const muskx__agent *brand =
-        sp < 0 && a == NULL ? agent_by_doc(m, agent->text) : NULL;
-    if (brand != NULL)
+        sp < 0 && a == NULL ? agent_by_brand(m, agent->text) : NULL;
+    if (brand != NULL) {
+      int doc = brand->doc != NULL && brand->doc[0] != '\0';
       return fail(err, file, agent, MUSKX_ENOTFOUND,
-                  "model '%s' knows no agent '%s', but its agent '%s' is "
-                  "documented as \"%s\": write agent: %s (agents are named "
+                  "model '%s' knows no agent '%s', but '%s' is a brand of its "
+                  "agent '%s'%s%s%s: write agent: %s (agents are named "
                   "by their generic names; %s)",
-                  m->id, agent->text, brand->name, brand->doc, brand->name,
-                  known);
+                  m->id, agent->text, agent->text, brand->name,
+                  doc ? " (\"" : "", doc ? brand->doc : "", doc ? "\")" : "",
+                  brand->name, known);
+    }
     const char *near = sp < 0 && a == NULL ? near_agent(m, agent->text) : NULL;
     if (near != NULL)
       return fail(err, file, agent, MUSKX_ENOTFOUND,
                   "model '%s' knows no agent '%s': did you mean '%s'? (%s)",
                   m->id, agent->text, near, known);
+    if (sp < 0 && m->nagents > 0)
+      return fail(err, file, agent, MUSKX_ENOTFOUND,
+                  "model '%s' knows no agent '%s' (%s): write one of those "
+                  "(or, for a drug the model does not declare, the species "
+                  "its dose goes into with 'target:')",
+                  m->id, agent->text, known);
     if (sp < 0)
       return fail(err, file, agent, MUSKX_ENOTFOUND,
                   "model '%s' knows no agent '%s' (%s) and has no species "

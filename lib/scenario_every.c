@@ -22,11 +22,13 @@
  * blanks as one; in the Q forms and b.i.d. the dots around letters are
  * dropped (q.6.m.), a decimal point between digits stays (Q1.5D).
  */
+#include <errno.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "scenario.h"
 
 #define MONTH MUSKX__SC_MONTH
@@ -86,7 +88,7 @@ static double count_unit(const char *s) {
   double n = 1;
   if (isdigit((unsigned char)*s) || *s == '.') {
     char *end;
-    n = strtod(s, &end);
+    n = muskx__decimal_strtod(s, &end);
     if (end == s || !(n > 0)) return 0;
     s = end;
     while (*s == ' ') s++;
@@ -160,6 +162,22 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
   }
   while (n > 0 && w[n - 1] == ' ') n--;
   w[n] = '\0';
+  /* a number out of the range of a double (1e400 weekly) is refused here:
+     the readings below would say "every inf weeks" */
+  for (size_t i = 0; i < n; i++) {
+    if (!(isdigit((unsigned char)w[i]) || w[i] == '.') ||
+        (i > 0 && (isdigit((unsigned char)w[i - 1]) || w[i - 1] == '.')))
+      continue;
+    char *end;
+    (void)muskx__decimal_strtod(w + i, &end);
+    if (end != w + i && errno == ERANGE) {
+      snprintf(why, size,
+               "'%s': the number '%.*s' is out of the range of a double "
+               "(about 1e-308 to 1e308); write an interval such as every: "
+               "1 week", text, (int)(end - (w + i)), w + i);
+      return -1;
+    }
+  }
   /* two dots in a row are no separator and no decimal point (q1..5d) */
   if (strstr(w, "..") != NULL) return 0;
   /* the same without the dots around letters, for the Q forms and
@@ -206,7 +224,7 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
   }
   {
     char *end;
-    double v = strtod(w, &end);
+    double v = muskx__decimal_strtod(w, &end);
     if (end != w && v > 0) {
       while (*end == ' ') end++;
       double base = lookup(periods, end);
@@ -274,7 +292,7 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
   }
   {
     char *end;
-    double v = strtod(w, &end);
+    double v = muskx__decimal_strtod(w, &end);
     if (end != w && v >= 1 && v <= 24 && v == (double)(long)v) {
       const char *r = end;
       while (*r == ' ') r++;
@@ -306,7 +324,7 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
     }
     if (isdigit((unsigned char)*r)) {
       char *end;
-      v = strtod(r, &end);
+      v = muskx__decimal_strtod(r, &end);
       r = end;
       while (*r == ' ') r++;
     }

@@ -409,6 +409,16 @@ rc=0; "$muskx" simulate good.yaml --t-end 1 --set k=1e-400 > /dev/null 2> stderr
 [ $rc -eq 2 ] && grep -q "too small to represent" stderr.txt
 check "--set k=1e-400: refused, not read as 0" $? "rc $rc: $(cat stderr.txt)"
 
+# low23: --set gravity=0.38 on the spaceflight model is refused (an aka is
+# only a hint, never the input) with "did you mean 'loading'" and the
+# input's doc, so the sense of the value can be checked; the exit status
+# is a usage error's or the model's, never 0.
+rc=0; "$muskx" run "$root/scenarios/mars_mission.yaml" --set gravity=0.38 \
+  -o aka.csv > /dev/null 2> stderr.txt || rc=$?
+[ $rc -ne 0 ] && [ ! -e aka.csv ] &&
+  grep -qF "no parameter, species or input 'gravity': did you mean 'loading'? (the model's input for what 'gravity' names, in this sense: \"weight bearing as a fraction of Earth's gravity" stderr.txt
+check "run --set gravity=0.38: refused, hints loading with its doc" $? "rc $rc: $(cat stderr.txt)"
+
 # ------------------------------------------------------- SBML Level 2
 # Issue 18: an L2 event true at t0 is warned about on import, by name;
 # --l2-initial-trigger false makes it fire at the start (y = 1), true

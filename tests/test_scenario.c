@@ -459,6 +459,16 @@ static int list_yaml(const char *dir, char **out, int *n) {
   return 0;
 }
 
+/* A decimal longer than 126 characters is read whole (a heap copy, not a
+   fixed buffer): phase ends 30 and 42.5 by hand. */
+START_TEST(a_long_decimal_is_read_whole) {
+  muskx_scenario *sc = tu_load_scenario(SCN("long_decimal.yaml"));
+  ck_assert_double_eq_tol(muskx_scenario_phase_end(sc, 0), 30, 1e-12);
+  ck_assert_double_eq_tol(muskx_scenario_phase_end(sc, 1), 42.5, 1e-12);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(the_catalog_holds_at_least_15_bad_scenarios) {
   ck_assert_msg(nbad >= 15, "only %d bad scenarios", nbad);
 }
@@ -586,6 +596,38 @@ START_TEST(start_defaults_off_the_steady_state_of_the_set_values_warns) {
   sc = tu_load_scenario(SCN("defaults_start.yaml"));
   ck_assert_int_eq(muskx_scenario_set(sc, "loading", 0.9), MUSKX_OK);
   ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+/* A NaN rate at the set: values (eng22: the fastest rate keeps a NaN;
+   lib/scenario_warn.c) gives no warning: the run reports the fault.
+   tests/models/start_nan.yaml, by hand: at p = -1, dA/dt = 1 and
+   dB/dt = -10 (relative, B's is the fastest: 1000 % a day): a warning
+   naming B; at p = 1, dA/dt = sqrt(-1) = NaN comes before dB/dt = 10, and
+   a NaN kept only until a finite rate replaced it would warn of B at
+   1000 % a day: none, and no "nan" in any text. */
+START_TEST(a_nan_rate_at_the_set_values_gives_no_start_warning) {
+  muskx_scenario *sc = tu_load_scenario(SCN("start_defaults_nan.yaml"));
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  ck_assert_ptr_nonnull(strstr(muskx_scenario_warning(sc, 0),
+                               "species 'B' changes by 1e+03 % a day"));
+  ck_assert_int_eq(muskx_scenario_set(sc, "p", 1), MUSKX_OK);
+  ck_assert_msg(muskx_scenario_warning_count(sc) == 0, "warning: %s",
+                muskx_scenario_warning(sc, 0));
+  /* the run itself refuses the NaN, at t = 0, naming A */
+  const muskx_model *m = muskx_scenario_model(sc);
+  muskx_sim *sim = tu_sim(m);
+  size_t n = muskx_scenario_sample_times(sc, NULL, 0);
+  double *out = calloc(n, sizeof *out);
+  ck_assert_ptr_nonnull(out);
+  ck_assert_int_ne(muskx_scenario_run(sc, sim, out, n, NULL), MUSKX_OK);
+  ck_assert_ptr_nonnull(strstr(muskx_sim_errmsg(sim), "d(A)/dt is not finite"));
+  free(out);
+  muskx_sim_free(sim);
+  /* back to p = -1: the warning again */
+  ck_assert_int_eq(muskx_scenario_set(sc, "p", -1), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
   muskx_scenario_free(sc);
 }
 END_TEST
@@ -741,11 +783,13 @@ int main(void) {
   tcase_add_test(tc, scenario_set_overrides_a_value_before_the_steady_state);
   tcase_add_test(tc, apply_refuses_a_simulation_of_another_model);
   tcase_add_test(tc, start_defaults_off_the_steady_state_of_the_set_values_warns);
+  tcase_add_test(tc, a_nan_rate_at_the_set_values_gives_no_start_warning);
   tcase_add_test(tc, every_in_prescription_words_gives_the_interval);
   tcase_add_test(tc, every_past_100_years_is_the_time_limit);
   suite_add_tcase(s, tc);
   tc = tcase_create("catalogs");
   tcase_add_test(tc, the_catalog_holds_at_least_15_bad_scenarios);
+  tcase_add_test(tc, a_long_decimal_is_read_whole);
   tcase_add_loop_test(tc, every_bad_scenario_is_refused_at_its_line_and_column,
                       0, nbad);
   suite_add_tcase(s, tc);
