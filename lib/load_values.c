@@ -364,13 +364,28 @@ static int same_case_blind(const char *a, const char *b) {
   return *a == *b;
 }
 
-/* The word w (ignoring case) in the aka: or opposite: of an input of m
-   other than self, or NULL. */
-static const char *other_input_lists(const muskx_model *m,
+/* o is an input of the file instance being loaded: its full name is the
+   instance's prefix and a name without a further dot. */
+static int same_instance(const muskx__load_ctx *c, const muskx__input *o) {
+  size_t n = strlen(c->prefix);
+  return strncmp(o->name, c->prefix, n) == 0 && strchr(o->name + n, '.') == NULL;
+}
+
+/* The word w (ignoring case) in the aka: or opposite: of another input of
+   the same file instance, or NULL. Other instances are not compared: a
+   module imported twice lists the same names in each copy, and a
+   scenario's hint search already gives none for a name two inputs share.
+   A bound input's scratch copy (self outside m->inputs) is not compared
+   either: its lists are checked for their own sake and then dropped. */
+static const char *other_input_lists(const muskx__load_ctx *c,
                                      const muskx__input *self, const char *w) {
+  const muskx_model *m = c->m;
+  int own = 0;
+  for (int j = 0; j < m->ninputs && !own; j++) own = &m->inputs[j] == self;
+  if (!own) return NULL;
   for (int j = 0; j < m->ninputs; j++) {
     const muskx__input *o = &m->inputs[j];
-    if (o == self) continue;
+    if (o == self || o->name == NULL || !same_instance(c, o)) continue;
     for (int k = 0; k < o->naka; k++)
       if (same_case_blind(o->aka[k], w)) return o->name;
     for (int k = 0; k < o->nopposite; k++)
@@ -415,7 +430,7 @@ static muskx_status check_input_words(muskx__load_ctx *c,
                                 "a scenario that writes it means that name, "
                                 "never this input",
                                 lists[l], owner, w);
-      if ((other = other_input_lists(c->m, in, w)) != NULL)
+      if ((other = other_input_lists(c, in, w)) != NULL)
         return muskx__load_fail(c, it, MUSKX_EMODEL,
                                 "'%s' of %s: '%s' is already another name of "
                                 "input '%s' (names are compared ignoring case)",

@@ -347,6 +347,20 @@ START_TEST(the_same_module_twice_gives_independent_copies) {
 }
 END_TEST
 
+/* aka:/opposite: names are checked within one file instance: a module
+   imported twice, or bound to a top-level input that lists the same name,
+   still loads (refused in session 23's first cut: review rev23c). */
+START_TEST(a_module_with_aka_names_imports_twice_and_bound) {
+  muskx_model *m = tu_load(TEST_MODEL("imports/aka_twice.yaml"));
+  ck_assert_int_ge(tu_col(m, "a.X"), 0);
+  ck_assert_int_ge(tu_col(m, "b.X"), 0);
+  muskx_model_free(m);
+  m = tu_load(TEST_MODEL("imports/aka_bound.yaml"));
+  ck_assert_int_ge(tu_col(m, "a.X"), 0);
+  muskx_model_free(m);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("imports");
   TCase *tc = tcase_create("imports");
@@ -360,6 +374,7 @@ int main(void) {
   tcase_add_test(tc, an_import_cycle_is_reported_with_its_chain_of_files);
   tcase_add_test(tc, imports_nest_at_most_16_deep);
   tcase_add_test(tc, the_same_module_twice_gives_independent_copies);
+  tcase_add_test(tc, a_module_with_aka_names_imports_twice_and_bound);
   suite_add_tcase(s, tc);
   return tu_run_suite(s);
 }
