@@ -272,6 +272,7 @@ static muskx_status get_number(sc_ctx *c, const muskx__yaml_node *n,
   if ((st = refuse_nondecimal(c, n, what)) != MUSKX_OK) return st;
   char *end;
   double v = muskx__decimal_strtod(n->text, &end);
+  if (errno == ENOMEM) return nomem(c); /* a long literal's heap copy */
   if (end == n->text || *end != '\0' || errno == ERANGE || !isfinite(v))
     return fail(c, n, MUSKX_EMODEL, "%s must be a finite number, got '%s'",
                 what, n->text);
@@ -311,6 +312,7 @@ static muskx_status get_quantity(sc_ctx *c, const muskx__yaml_node *n,
   if ((st = refuse_nondecimal(c, n, what)) != MUSKX_OK) return st;
   char *end;
   double v = muskx__decimal_strtod(n->text, &end);
+  if (errno == ENOMEM) return nomem(c); /* a long literal's heap copy */
   if (end == n->text || errno == ERANGE || !isfinite(v))
     return fail(c, n, MUSKX_EMODEL,
                 "%s must be a number with a unit (e.g. '30 d'), got '%s'",
