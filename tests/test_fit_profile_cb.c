@@ -284,30 +284,22 @@ START_TEST(a_callback_returning_nonzero_stops_after_that_point) {
 }
 END_TEST
 
-/* theta[1] does not enter the residuals: its profile is flat. */
-static int half_unused(void *ctx, int w, const double *p, double *r,
-                       double *J) {
-  (void)ctx;
-  (void)w;
-  for (int i = 0; i < 4; i++) {
-    r[i] = (double)(i + 1) * (p[0] - 0.3);
-    if (J != NULL) {
-      J[2 * i] = i + 1;
-      J[2 * i + 1] = 0;
-    }
-  }
-  return 0;
+/* tu_half_unused fitted on theta[0] in [-1, 1], theta[1] in [0, 1]
+   (two starts): theta[1]'s profile is flat to both bounds. */
+static muskx_fit *fitted_half_unused(void) {
+  double lo[2] = {-1, 0}, hi[2] = {1, 1};
+  muskx_fit *f = NULL;
+  ck_assert_int_eq(muskx_fit_create(2, &f), MUSKX_OK);
+  TU_FIT_OK(f, muskx_fit_set_bounds(f, lo, hi));
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 4, 0, tu_half_unused, NULL));
+  TU_FIT_OK(f, muskx_fit_run(f, 2));
+  return f;
 }
 
 /* How sides end: a flat profile at its bounds (not identifiable), a
    profile cut short by max_points (not finished), and the names. */
 START_TEST(each_side_says_how_it_ended) {
-  double lo[2] = {-1, 0}, hi[2] = {1, 1};
-  muskx_fit *f = NULL;
-  ck_assert_int_eq(muskx_fit_create(2, &f), MUSKX_OK);
-  TU_FIT_OK(f, muskx_fit_set_bounds(f, lo, hi));
-  TU_FIT_OK(f, muskx_fit_set_residuals(f, 4, 0, half_unused, NULL));
-  TU_FIT_OK(f, muskx_fit_run(f, 2));
+  muskx_fit *f = fitted_half_unused();
   TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 40));
   ck_assert_int_eq(muskx_fit_profile_side_end(f, 0, -1), MUSKX_FIT_SIDE_CROSSED);
   ck_assert_int_eq(muskx_fit_profile_side_end(f, 0, 1), MUSKX_FIT_SIDE_CROSSED);
@@ -342,12 +334,7 @@ END_TEST
    off its points (one at 0 below, at 1 above), independently of the
    side's end code; both outcomes must occur over max_points 1..10. */
 START_TEST(a_side_reaching_its_bound_on_its_last_point_ended_there) {
-  double lo[2] = {-1, 0}, hi[2] = {1, 1};
-  muskx_fit *f = NULL;
-  ck_assert_int_eq(muskx_fit_create(2, &f), MUSKX_OK);
-  TU_FIT_OK(f, muskx_fit_set_bounds(f, lo, hi));
-  TU_FIT_OK(f, muskx_fit_set_residuals(f, 4, 0, half_unused, NULL));
-  TU_FIT_OK(f, muskx_fit_run(f, 2));
+  muskx_fit *f = fitted_half_unused();
   int seen_bound = 0, seen_short = 0, last_point_bound = 0;
   for (int mp = 1; mp <= 10; mp++) {
     TU_FIT_OK(f, muskx_fit_profile(f, 0.95, mp));

@@ -162,6 +162,23 @@ static inline muskx_scenario *tu_load_scenario(const char *path) {
                   muskx_status_name(st_), muskx_fit_errmsg(f));              \
   } while (0)
 
+/* A residual fixture for identifiability (test_fit, test_fit_profile_cb):
+   4 residuals (i + 1)(theta[0] - 0.3) with their Jacobian; theta[1] does
+   not enter them, so its profile is flat. */
+static inline int tu_half_unused(void *ctx, int w, const double *p, double *r,
+                                 double *J) {
+  (void)ctx;
+  (void)w;
+  for (int i = 0; i < 4; i++) {
+    r[i] = (double)(i + 1) * (p[0] - 0.3);
+    if (J != NULL) {
+      J[2 * i] = i + 1;
+      J[2 * i + 1] = 0;
+    }
+  }
+  return 0;
+}
+
 /* Runs and requires every row. */
 static inline void tu_run(muskx_sim *s, const double *times, size_t n,
                           double *out) {
