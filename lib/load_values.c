@@ -15,6 +15,7 @@
 #include "alloc.h"
 #include "load.h"
 #include "symtab.h"
+#include "textcase.h"
 
 #define OWNER_MAX 320 /* "initial value of species '<255 chars>'" */
 #define WHAT_MAX (OWNER_MAX + 64)
@@ -354,16 +355,6 @@ static muskx_status number_list(muskx__load_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
-/* a and b equal ignoring ASCII case */
-static int same_case_blind(const char *a, const char *b) {
-  for (; *a != '\0' && *b != '\0'; a++, b++) {
-    char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-    char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
-    if (x != y) return 0;
-  }
-  return *a == *b;
-}
-
 /* o is an input of the file instance being loaded: its full name is the
    instance's prefix and a name without a further dot. */
 static int same_instance(const muskx__load_ctx *c, const muskx__input *o) {
@@ -387,9 +378,9 @@ static const char *other_input_lists(const muskx__load_ctx *c,
     const muskx__input *o = &m->inputs[j];
     if (o == self || o->name == NULL || !same_instance(c, o)) continue;
     for (int k = 0; k < o->naka; k++)
-      if (same_case_blind(o->aka[k], w)) return o->name;
+      if (muskx__same_ignoring_case(o->aka[k], w)) return o->name;
     for (int k = 0; k < o->nopposite; k++)
-      if (same_case_blind(o->opposite[k], w)) return o->name;
+      if (muskx__same_ignoring_case(o->opposite[k], w)) return o->name;
   }
   return NULL;
 }
@@ -413,12 +404,12 @@ static muskx_status check_input_words(muskx__load_ctx *c,
       const muskx__yaml_node *it = v->items[i];
       const char *w = it->text, *other;
       char full[MUSKX__LOAD_MAX_FULLNAME + 1];
-      if (same_case_blind(w, name))
+      if (muskx__same_ignoring_case(w, name))
         return muskx__load_fail(c, it, MUSKX_EMODEL,
                                 "'%s' of %s: '%s' is the input's own name",
                                 lists[l], owner, w);
       for (int k = 0; k < nseen; k++)
-        if (same_case_blind(seen[k], w))
+        if (muskx__same_ignoring_case(seen[k], w))
           return muskx__load_fail(c, it, MUSKX_EMODEL,
                                   "'%s' of %s: '%s' is already listed in its "
                                   "'%s' (names are compared ignoring case)",

@@ -32,6 +32,7 @@
 #include "model.h"
 #include "numlocale.h"
 #include "scenario.h"
+#include "textcase.h"
 #include "yamltree.h"
 
 /* The most sessions of one exercise type a day a protocol may give. */
@@ -209,16 +210,6 @@ static muskx_status want_scalar(sc_ctx *c, const muskx__yaml_node *n,
     return fail(c, n, MUSKX_EMODEL, "%s must be a single value, got %s", what,
                 describe(n, buf, sizeof buf));
   return MUSKX_OK;
-}
-
-int muskx__same_ignoring_case(const char *a, const char *b) {
-  for (;; a++, b++) {
-    unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
-    if (x >= 'A' && x <= 'Z') x = (unsigned char)(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = (unsigned char)(y - 'A' + 'a');
-    if (x != y) return 0;
-    if (x == '\0') return 1;
-  }
 }
 
 static int is_identifier(const char *s) {

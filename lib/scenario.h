@@ -162,10 +162,6 @@ double muskx__sc_model_unit_days(const char *unit);
 /* A scenario time (days) in the model's time unit. */
 double muskx__sc_to_model_time(const muskx_scenario *sc, double days);
 
-/* a and b equal but for the case of ASCII letters (not the locale's:
-   bytes of 0x80 and above compare as they are). scenario.c */
-int muskx__same_ignoring_case(const char *a, const char *b);
-
 /* scenario_warn.c: (re)computes sc->warning after a load or a
    muskx_scenario_set(): start: defaults with `set:` values that move the
    model off its initial state. */

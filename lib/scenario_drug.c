@@ -29,6 +29,7 @@
 #include "error.h"
 #include "model.h"
 #include "scenario.h"
+#include "textcase.h"
 #include "yamltree.h"
 
 /* Longer than any model name (load.h: 17 prefixes of 255 characters). */

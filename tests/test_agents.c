@@ -20,6 +20,7 @@
 #include "model.h"
 #include "muskx.h"
 #include "scenario.h"
+#include "textcase.h"
 #include "sim.h"
 #include "testutil.h"
 #include "testdoses.h"
