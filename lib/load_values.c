@@ -414,13 +414,28 @@ static muskx_status check_input_words(muskx__load_ctx *c,
                                   "'%s' of %s: '%s' is already listed in its "
                                   "'%s' (names are compared ignoring case)",
                                   lists[l], owner, w, seen_in[k]);
-      if (muskx__symtab_find(c->m->symtab,
-                             muskx__load_full(c, w, full, sizeof full)) != NULL)
+      muskx__load_full(c, w, full, sizeof full);
+      if (muskx__symtab_find(c->m->symtab, full) != NULL)
         return muskx__load_fail(c, it, MUSKX_EMODEL,
                                 "'%s' of %s: '%s' is a name of the model, so "
                                 "a scenario that writes it means that name, "
                                 "never this input",
                                 lists[l], owner, w);
+      /* in another case too: a scenario's hints compare ignoring case, so
+         'Loading' would be offered as this input where the model's
+         'loading' was meant */
+      const char *key;
+      size_t np = strlen(c->prefix);
+      const muskx__symbol *sym =
+          muskx__symtab_find_ignoring_case(c->m->symtab, full, &key);
+      if (sym != NULL && strncmp(key, c->prefix, np) == 0)
+        return muskx__load_fail(
+            c, it, MUSKX_EMODEL,
+            "'%s' of %s: '%s' is %s of the model, '%s', but for case "
+            "(names are compared ignoring case), so a scenario that writes "
+            "it would be offered this input for that name: remove it from "
+            "the list",
+            lists[l], owner, w, muskx__load_kind_name(sym->kind), key + np);
       if ((other = other_input_lists(c, in, w)) != NULL)
         return muskx__load_fail(c, it, MUSKX_EMODEL,
                                 "'%s' of %s: '%s' is already another name of "

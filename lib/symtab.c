@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "symtab.h"
+#include "textcase.h"
 
 typedef struct slot {
   char *key; /* NULL: empty */
@@ -98,4 +99,17 @@ const muskx__symbol *muskx__symtab_find(const muskx__symtab *st,
   if (st == NULL || name == NULL) return NULL;
   const slot *s = probe(st->slots, st->cap, name);
   return s->key != NULL ? &s->sym : NULL;
+}
+
+const muskx__symbol *muskx__symtab_find_ignoring_case(const muskx__symtab *st,
+                                                      const char *name,
+                                                      const char **key) {
+  if (st == NULL || name == NULL) return NULL;
+  for (size_t i = 0; i < st->cap; i++)
+    if (st->slots[i].key != NULL &&
+        muskx__same_ignoring_case(st->slots[i].key, name)) {
+      if (key != NULL) *key = st->slots[i].key;
+      return &st->slots[i].sym;
+    }
+  return NULL;
 }

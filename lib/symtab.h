@@ -25,5 +25,11 @@ int muskx__symtab_add(muskx__symtab *st, const char *name, muskx__symbol sym,
 /* NULL when absent. */
 const muskx__symbol *muskx__symtab_find(const muskx__symtab *st,
                                         const char *name);
+/* A name equal to name but for ASCII case (textcase.h), with its stored
+   spelling in *key; NULL when there is none. A scan of the whole table:
+   for load-time checks, not lookups. */
+const muskx__symbol *muskx__symtab_find_ignoring_case(const muskx__symtab *st,
+                                                      const char *name,
+                                                      const char **key);
 
 #endif
