@@ -45,6 +45,9 @@
 #define SC_MAX_DOSES 100000
 /* The longest scenario: a century is plenty for a human. */
 #define SC_MAX_DAYS (100 * MUSKX__SC_YEAR)
+/* The shortest drug interval, every: (1 minute in days): above the
+   resolution of a double at 100 years (about 1.5e-11 d) by far. */
+#define SC_MIN_EVERY_DAYS (1.0 / 1440)
 
 typedef struct sc_ctx {
   muskx_scenario *sc;
@@ -397,6 +400,7 @@ static muskx_status get_every(sc_ctx *c, const muskx__yaml_node *n,
   if ((st = refuse_nondecimal(c, n, what)) != MUSKX_OK) return st;
   char *end;
   (void)muskx__decimal_strtod(n->text, &end);
+  if (errno == ENOMEM) return nomem(c); /* a long literal's heap copy */
   int words = muskx__sc_every_words(n->text, &d, why, sizeof why);
   if (words < 0) return fail(c, n, MUSKX_EMODEL, "drug interval 'every': %s", why);
   if (words == 0) {
@@ -406,14 +410,26 @@ static muskx_status get_every(sc_ctx *c, const muskx__yaml_node *n,
                   "'26 weeks') or a prescription's word (daily, weekly, "
                   "monthly, every 2 weeks, twice daily, Q6M; "
                   "muskx-scenario(5)), got '%s'", n->text);
-    return get_days(c, n, what, 1, out);
+    if ((st = get_days(c, n, what, 1, &d)) != MUSKX_OK) return st;
+  } else {
+    if (!(d > 0))
+      return fail(c, n, MUSKX_EMODEL, "%s must be positive, got '%s'", what,
+                  n->text);
+    if (d > SC_MAX_DAYS) /* as get_days() */
+      return fail(c, n, MUSKX_ELIMIT, "%s '%s' is longer than 100 years",
+                  what, n->text);
   }
-  if (!(d > 0))
-    return fail(c, n, MUSKX_EMODEL, "%s must be positive, got '%s'", what,
-                n->text);
-  if (d > SC_MAX_DAYS) /* as get_days() */
-    return fail(c, n, MUSKX_ELIMIT, "%s '%s' is longer than 100 years", what,
-                n->text);
+  /* doses closer than a minute are no schedule, and below about 1e-11 d
+     two doses at a time of up to 100 years fall on the same double and
+     the solver fails (every: 1e-300 d failed inside CVODE): refused here,
+     at its line */
+  if (d < SC_MIN_EVERY_DAYS)
+    return fail(c, n, MUSKX_EMODEL,
+                "%s '%s' is shorter than 1 minute (%.4g d), the shortest "
+                "interval between doses a scenario takes: write an interval "
+                "of at least 1 minute (e.g. every: 1 h), or give the doses "
+                "as one dose of their total amount (count: 1)",
+                what, n->text, SC_MIN_EVERY_DAYS);
   *out = d;
   return MUSKX_OK;
 }

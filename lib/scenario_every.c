@@ -22,8 +22,9 @@
  * blanks as one; in the Q forms and b.i.d. the dots around letters are
  * dropped (q.6.m.), a decimal point between digits stays (Q1.5D).
  */
-#include <errno.h>
 #include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,59 @@ double muskx__sc_time_word(const char *unit) {
   if (n == 0 || n >= sizeof w) return 0;
   for (size_t i = 0; i <= n; i++) w[i] = (char)tolower((unsigned char)unit[i]);
   return lookup(units, w);
+}
+
+/* Whether s is a unit word of the Q forms: units[] or m (a month). */
+static int q_unit(const char *s) {
+  while (*s == ' ') s++;
+  return strcmp(s, "m") == 0 || lookup(units, s) > 0;
+}
+
+/* After the Q of text (r, lower case, the dots around letters dropped):
+   a number strtod() reads and the decimal grammar refuses, which the
+   refusal of whole words (decimal.h) does not see glued to the Q --
+   Q0x10D, q0X1P3W, QinfD, Qnan W. The same refusal, with the number
+   split from its unit (0x10d would be 0x10d = 269 to strtod, but the D
+   is the unit), in why; 1, else 0. */
+static int q_nondecimal(const char *text, const char *r, char *why,
+                        size_t size) {
+  static const char *const words[] = {"infinity", "inf", "nan", NULL};
+  for (int i = 0; words[i] != NULL; i++) {
+    size_t l = strlen(words[i]);
+    if (strncmp(r, words[i], l) == 0 && q_unit(r + l)) {
+      snprintf(why, size,
+               "'%s': '%.*s' is not a finite number: write a decimal number "
+               "(e.g. Q2W)", text, (int)l, r);
+      return 1;
+    }
+  }
+  if (!(r[0] == '0' && r[1] == 'x')) return 0;
+  size_t n = strlen(r);
+  for (size_t k = 3; k < n; k++) {
+    char num[64];
+    if (!q_unit(r + k) || k >= sizeof num) continue;
+    memcpy(num, r, k);
+    num[k] = '\0';
+    while (k > 0 && num[k - 1] == ' ') num[--k] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod(num, &end);
+    if (end == num || *end != '\0') continue;
+    const char *u = r + k + strspn(r + k, " ");
+    char unit[2] = {(char)toupper((unsigned char)u[0]), '\0'};
+    if (errno == ERANGE || !isfinite(v))
+      snprintf(why, size,
+               "'%s': '%s' is a hexadecimal number out of the range of a "
+               "double: write a decimal number", text, num);
+    else /* Q16D, Q16 days */
+      snprintf(why, size,
+               "'%s': '%s' is a hexadecimal number: write it in decimal "
+               "(%.15g: Q%.15g%s%s)", text, num, v, v,
+               u[1] != '\0' ? " " : "", u[1] != '\0' ? u : unit);
+    return 1;
+  }
+  /* no unit after it: the refusal of the number alone */
+  return muskx__decimal_refusal(r, why, size);
 }
 
 static const char *period_plural(double base) {
@@ -312,6 +366,7 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
   if (q[0] == 'q' && q[1] != '\0') {
     const char *r = q + 1;
     double v = 1;
+    if (q_nondecimal(text, r, why, size)) return -1;
     if (w[1] == '.' && isdigit((unsigned char)w[2]) &&
         w[2 + strspn(w + 2, "0123456789")] != '.') {
       /* q.5w: a separator (q.5.w.) or a bare decimal point */

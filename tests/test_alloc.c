@@ -331,6 +331,31 @@ static muskx_status op_petab_eval(void *ctx, int *created) {
   return muskx_petab_jacobian(pc->pb, pc->s, th, res, NULL, dres, NULL);
 }
 
+/* A scenario whose numbers are longer than the decimal reader's stack
+   buffer (tests/scenarios/long_decimal.yaml: two durations and a drug's
+   every:), so their heap copies are among the failed allocations: each
+   must give ENOMEM, not "must be a number/time" (session 24: every:
+   worded a failed copy as a bad interval). */
+static muskx_status op_scenario_load(void *ctx, int *created) {
+  muskx_scenario *sc = (muskx_scenario *)ctx; /* must be set to NULL */
+  muskx_error err;
+  muskx_access *a = muskx_access_new();
+  if (a == NULL) return MUSKX_ENOMEM;
+  muskx_status st = muskx_access_allow(a, ".", NULL);
+  if (st == MUSKX_OK) {
+    st = muskx_scenario_load_file_with((const char *)ctx, a, &sc, &err);
+    if (st != MUSKX_OK) {
+      ck_assert_int_eq(err.status, st);
+      ck_assert_msg(st == MUSKX_ENOMEM, "scenario load: %s: %s",
+                    muskx_status_name(st), err.message);
+    }
+    *created = st != MUSKX_OK && sc != NULL;
+    if (st == MUSKX_OK) muskx_scenario_free(sc);
+  }
+  muskx_access_free(a);
+  return st;
+}
+
 /* ---- tests ------------------------------------------------------------- */
 
 START_TEST(a_petab_problem_fails_cleanly_at_every_allocation) {
@@ -436,6 +461,13 @@ END_TEST
 START_TEST(loading_a_file_fails_cleanly_at_every_allocation) {
   const char *path = "tests/models/api_small.yaml";
   fail_each_allocation("muskx_model_load_file", op_load_file, (void *)path);
+}
+END_TEST
+
+START_TEST(loading_a_scenario_with_long_numbers_fails_cleanly_at_every_allocation) {
+  const char *path = "tests/scenarios/long_decimal.yaml";
+  fail_each_allocation("muskx_scenario_load_file_with (long decimals)",
+                       op_scenario_load, (void *)path);
 }
 END_TEST
 
@@ -566,6 +598,7 @@ int main(void) {
   tcase_add_test(tc, loading_a_model_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, loading_a_file_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, loading_a_model_with_agents_fails_cleanly_at_every_allocation);
+  tcase_add_test(tc, loading_a_scenario_with_long_numbers_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, parsing_without_compiling_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, compiling_fails_cleanly_at_every_allocation);
   tcase_add_test(tc, creating_a_simulation_fails_cleanly_at_every_allocation);

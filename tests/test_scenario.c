@@ -460,11 +460,19 @@ static int list_yaml(const char *dir, char **out, int *n) {
 }
 
 /* A decimal longer than 126 characters is read whole (a heap copy, not a
-   fixed buffer): phase ends 30 and 42.5 by hand. */
+   fixed buffer): phase ends 30 and 42.5 by hand, and the drug's every:
+   7.000...0 d gives two doses 7 d apart of 1 mg x F_sc 0.6 into A_depot
+   (tests/models/agents_pk.yaml's banner). */
 START_TEST(a_long_decimal_is_read_whole) {
   muskx_scenario *sc = tu_load_scenario(SCN("long_decimal.yaml"));
   ck_assert_double_eq_tol(muskx_scenario_phase_end(sc, 0), 30, 1e-12);
   ck_assert_double_eq_tol(muskx_scenario_phase_end(sc, 1), 42.5, 1e-12);
+  const muskx_model *m = muskx_scenario_model(sc);
+  muskx_sim *sim = tu_sim(m);
+  TU_OK(sim, muskx_scenario_apply(sc, sim));
+  static const tu_dose_want want[] = {{"A_depot", 0, 0.6, 7, 2}};
+  tu_check_doses(sim, m, want, 1, 1e-12, 1e-12, "long_decimal.yaml");
+  muskx_sim_free(sim);
   muskx_scenario_free(sc);
 }
 END_TEST
@@ -683,6 +691,9 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
       "q15m", "Q30M", "q5m", "Q1.5M",
       /* a bare decimal point or a separator */
       "q.5w", "Q.5W", "bi-annual", "Bi Annual",
+      /* a hexadecimal number or inf/nan after Q (session 24: Q0x10D got
+         the generic message, not the hexadecimal refusal) */
+      "Q0x10D", "q0X1P3W", "q.0x10.d.", "QinfD", "Qnan W",
   };
   static const char *const other[] = {"often", "7", "-1 week",
                                       "every 0 d", "every other 2 weeks",
