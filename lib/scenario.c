@@ -165,6 +165,25 @@ static muskx_status check_keys_of(sc_ctx *c, const muskx__yaml_node *map,
         used += (size_t)w;
       }
       char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
+      /* how long a course lasts (session 24: for: 12 months got no hint;
+         until: is inclusive, so until: 12 months of monthly doses from
+         day 0 gives 13) */
+      static const char *const course[] = {"for", "duration", "length",
+                                           "course", "months", "weeks",
+                                           "years", "days", NULL};
+      int has_count = 0, has_until = 0;
+      for (const char *const *a = allowed; *a != NULL; a++) {
+        has_count |= strcmp(*a, "count") == 0;
+        has_until |= strcmp(*a, "until") == 0;
+      }
+      for (int j = 0; course[j] != NULL && has_count && has_until; j++)
+        if (muskx__same_ignoring_case(k, course[j]))
+          return fail(c, map->keys[i], MUSKX_EMODEL,
+                      "unknown key '%s' in %s (expected one of: %s): a "
+                      "course is given as its number of doses, count: (12 "
+                      "monthly doses: every: monthly, count: 12), or as "
+                      "until: a phase or a time, which is inclusive (a dose "
+                      "that falls on it is given)", k, where, list);
       const char *key = near_key(k, allowed);
       if (key != NULL)
         return fail(c, map->keys[i], MUSKX_EMODEL,
@@ -488,12 +507,110 @@ static muskx_status need_phase(sc_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
+/* The n characters at s, blanks around them dropped, as a time "NUMBER
+   UNIT" in days (any unit get_days() reads), or -1. Only to word a
+   message. */
+static double quiet_days(const char *s, size_t n) {
+  char buf[64], *end;
+  while (n > 0 && *s == ' ') s++, n--;
+  while (n > 0 && s[n - 1] == ' ') n--;
+  if (n == 0 || n >= sizeof buf) return -1;
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  double v = muskx__decimal_strtod(buf, &end);
+  if (end == buf || !(v >= 0) || errno != 0) return -1;
+  while (*end == ' ') end++;
+  double f = muskx__sc_time_word(end);
+  return f > 0 && isfinite(v * f) ? v * f : -1;
+}
+
+/* The n characters at s, blanks around them dropped, as the index of a
+   phase of the scenario, or -1. */
+static int quiet_phase(const muskx_scenario *sc, const char *s, size_t n) {
+  char buf[128];
+  while (n > 0 && *s == ' ') s++, n--;
+  while (n > 0 && s[n - 1] == ' ') n--;
+  if (n == 0 || n >= sizeof buf) return -1;
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  return find_phase(sc, buf);
+}
+
+/* A time written relative to a phase, which a scenario does not read --
+   "flight - 14 d", "preflight + 16 d" (the phase as the key reads a
+   phase name: its start, or for until: its end), "2 weeks before
+   flight" (its start), "3 d after flight" (its end) -- or a negative one
+   ("-14 d", meant before a phase): what to write instead, the day, in
+   why (session 24: "2 weeks before flight" got "malformed unit",
+   "flight - 14 d" a bare "is a phase name or a time"); 1, else 0. */
+static int relative_when(const muskx_scenario *sc, const char *text,
+                         const char *what, int at_end, char *why,
+                         size_t size) {
+  const char *t = text + strspn(text, " ");
+  if (t[0] == '-' && (isdigit((unsigned char)t[1]) || t[1] == '.') &&
+      sc->nphases > 0) {
+    char list[300];
+    size_t used = 0;
+    list[0] = '\0';
+    for (int i = 0; i < sc->nphases && used < sizeof list; i++) {
+      int w = snprintf(list + used, sizeof list - used, "%s%s %g",
+                       i ? ", " : "", sc->phases[i].name, sc->phases[i].start);
+      if (w < 0) break;
+      used += (size_t)w;
+    }
+    snprintf(why, size,
+             "%s counts from day 0, the start of the first phase '%s', so "
+             "it is never negative, got '%s': write the day (phases start "
+             "on days: %s)",
+             what, sc->phases[0].name, text, list);
+    return 1;
+  }
+  double q = -1, sign = 0;
+  int p = -1, end = at_end; /* a phase's end, else its start */
+  const char *mid;
+  size_t len = strlen(text);
+  if ((mid = strstr(text, " before ")) != NULL ||
+      (mid = strstr(text, " after ")) != NULL) {
+    int before = mid[1] == 'b';
+    size_t w = before ? 8 : 7;
+    q = quiet_days(text, (size_t)(mid - text));
+    p = quiet_phase(sc, mid + w, len - (size_t)(mid - text) - w);
+    sign = before ? -1 : 1;
+    end = !before; /* before a phase: its start; after it: its end */
+  } else {
+    for (const char *x = text + 1; *x != '\0' && p < 0; x++) {
+      if (*x != '+' && *x != '-') continue;
+      p = quiet_phase(sc, text, (size_t)(x - text));
+      q = quiet_days(x + 1, len - (size_t)(x + 1 - text));
+      sign = *x == '+' ? 1 : -1;
+    }
+  }
+  if (p < 0 || !(q >= 0)) return 0;
+  const muskx__sc_phase *ph = &sc->phases[p];
+  double base = end ? ph->end : ph->start, day = base + sign * q;
+  if (day < 0)
+    snprintf(why, size,
+             "%s '%s' is not read (a phase name or a time) and would be day "
+             "%g, before day 0, the start of the first phase '%s': lengthen "
+             "'%s' or give the dose later",
+             what, text, day, sc->phases[0].name, sc->phases[0].name);
+  else
+    snprintf(why, size,
+             "%s '%s' is not read (a phase name or a time, counted from day "
+             "0): phase '%s' %s on day %g, so write '%g d'",
+             what, text, ph->name, end ? "ends" : "starts", base, day);
+  return 1;
+}
+
 /* A point in time: a phase name (its start; its end when at_end) or a
    time with a unit. */
 static muskx_status get_when(sc_ctx *c, const muskx__yaml_node *n,
                              const char *what, int at_end, double *out) {
   muskx_status st = want_scalar(c, n, what);
   if (st != MUSKX_OK) return st;
+  char why[MUSKX_ERROR_MESSAGE_MAX / 2];
+  if (relative_when(c->sc, n->text, what, at_end, why, sizeof why))
+    return fail(c, n, MUSKX_EMODEL, "%s", why);
   if (isalpha((unsigned char)n->text[0]) || n->text[0] == '_') {
     int p;
     if (!is_identifier(n->text)) /* "day 30" */
@@ -876,10 +993,44 @@ static muskx_status load_exercise(sc_ctx *c, const muskx__yaml_node *e) {
   int known = 0;
   for (const char *const *t = types; *t; t++)
     if (strcmp(*t, type->text) == 0) known = 1;
-  if (!known)
+  if (!known) {
+    /* the devices and words people write for a type (session 24: type:
+       ARED got only the two types); a hint, never a type */
+    static const struct {
+      const char *word, *type, *what;
+    } devices[] = {
+        {"ARED", "resistive", "the Advanced Resistive Exercise Device"},
+        {"iRED", "resistive", "the interim Resistive Exercise Device"},
+        {"RED", "resistive", "a Resistive Exercise Device"},
+        {"flywheel", "resistive", "flywheel resistance exercise"},
+        {"yoyo", "resistive", "a flywheel (YoYo) device"},
+        {"resistance", "resistive", "resistance exercise"},
+        {"strength", "resistive", "strength training"},
+        {"weights", "resistive", "weight training"},
+        {"squats", "resistive", "resistance exercise"},
+        {"treadmill", "aerobic", "treadmill running"},
+        {"T2", "aerobic", "the T2 treadmill"},
+        {"TVIS", "aerobic", "the treadmill with vibration isolation"},
+        {"CEVIS", "aerobic", "the cycle ergometer with vibration isolation"},
+        {"cycle", "aerobic", "cycling"},
+        {"cycling", "aerobic", "cycling"},
+        {"ergometer", "aerobic", "a cycle ergometer"},
+        {"bike", "aerobic", "cycling"},
+        {"running", "aerobic", "running"},
+        {"endurance", "aerobic", "endurance exercise"},
+        {"cardio", "aerobic", "aerobic exercise"},
+        {NULL, NULL, NULL}};
+    for (int i = 0; devices[i].word != NULL; i++)
+      if (muskx__same_ignoring_case(devices[i].word, type->text))
+        return fail(c, type, MUSKX_EMODEL,
+                    "unknown exercise type '%s' (expected resistive or "
+                    "aerobic): '%s' is %s, %s exercise: write type: %s",
+                    type->text, type->text, devices[i].what, devices[i].type,
+                    devices[i].type);
     return fail(c, type, MUSKX_EMODEL,
                 "unknown exercise type '%s' (expected resistive or aerobic)",
                 type->text);
+  }
   const muskx__yaml_node *spw = muskx__yaml_get(e, "sessions_per_week", NULL);
   const muskx__yaml_node *spd = muskx__yaml_get(e, "sessions_per_day", NULL);
   double per_day;
@@ -1098,6 +1249,25 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
     if (k + 1 > SC_MAX_DOSES)
       return fail(c, un, MUSKX_ELIMIT, "more than %d doses", SC_MAX_DOSES);
     count = (int)k + 1;
+    /* a last dose on until: that is also the first day of a later phase
+       (until: romo, or until: 12 months, of monthly romosozumab from day
+       0: 13 doses, the 13th on the day denosumab begins) is what until:
+       says, but seldom what a course "for the phase" means (session 24) */
+    double last = t0 + k * every;
+    for (int p = 1; p < sc->nphases && count > 1; p++) {
+      double b = sc->phases[p].start;
+      if (fabs(last - until) > 1e-9 * every ||
+          fabs(b - until) > 1e-12 * fmax(1.0, b) ||
+          sc->until_warning[0] != '\0')
+        continue;
+      snprintf(sc->until_warning, sizeof sc->until_warning,
+               "%s:%d:%d: warning: drug 'until' is inclusive: the last of "
+               "its %d doses falls on day %g, the first day of phase '%s'; "
+               "for a course that ends before that phase write count: %d "
+               "instead of until",
+               c->file ? c->file : "", un->line, un->col, count, last,
+               sc->phases[p].name, count - 1);
+    }
   }
   double t_end = sc->phases[sc->nphases - 1].end;
   if (t0 >= t_end)

@@ -88,6 +88,10 @@ struct muskx_scenario {
   /* muskx_scenario_warning(): "" or one "file:line:col: warning: ..."
      line (scenario_warn.c) */
   char warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
+  /* the second kind, set at load and kept: a drug whose inclusive
+     until: puts its last dose on the first day of a later phase
+     (scenario.c, load_drug); "" or the first such drug's line */
+  char until_warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
 };
 
 /* Where a drug entry's dose goes (scenario_drug.c). */

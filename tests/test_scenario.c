@@ -477,6 +477,37 @@ START_TEST(a_long_decimal_is_read_whole) {
 }
 END_TEST
 
+/* until: is inclusive; a last dose on the first day of a later phase is
+   kept and warned about, once, at the until: (session 24: monthly
+   romosozumab until: romo gave 13 doses, the 13th on the day denosumab
+   began, without a word). Doses by hand: drug_a days 0, 10, 20, 30 of
+   1 mg x F_sc 0.6 into A_depot; drug_b days 0, 10, 20 (until: 25 d, inside
+   phase a: no warning) of 1 mg = 2000 nmol x 0.05 = 100 nmol into B_gut
+   (tests/models/agents_pk.yaml's banner: D mg adds 100 D nmol). */
+START_TEST(until_on_the_first_day_of_a_phase_warns) {
+  muskx_scenario *sc = tu_load_scenario(SCN("until_phase_start.yaml"));
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  const char *w = muskx_scenario_warning(sc, 0);
+  ck_assert_ptr_nonnull(w);
+  ck_assert_msg(strstr(w, "until_phase_start.yaml:13:") != NULL &&
+                    strstr(w, ": warning: drug 'until' is inclusive: the last "
+                              "of its 4 doses falls on day 30, the first day "
+                              "of phase 'b'; for a course that ends before "
+                              "that phase write count: 3") != NULL,
+                "%s", w);
+  ck_assert_ptr_null(muskx_scenario_warning(sc, 1));
+  ck_assert_ptr_null(muskx_scenario_warning(sc, -1));
+  const muskx_model *m = muskx_scenario_model(sc);
+  muskx_sim *sim = tu_sim(m);
+  TU_OK(sim, muskx_scenario_apply(sc, sim));
+  static const tu_dose_want want[] = {{"A_depot", 0, 0.6, 10, 4},
+                                      {"B_gut", 0, 100, 10, 3}};
+  tu_check_doses(sim, m, want, 2, 1e-12, 1e-12, "until_phase_start.yaml");
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(the_catalog_holds_at_least_15_bad_scenarios) {
   ck_assert_msg(nbad >= 15, "only %d bad scenarios", nbad);
 }
@@ -801,6 +832,7 @@ int main(void) {
   tc = tcase_create("catalogs");
   tcase_add_test(tc, the_catalog_holds_at_least_15_bad_scenarios);
   tcase_add_test(tc, a_long_decimal_is_read_whole);
+  tcase_add_test(tc, until_on_the_first_day_of_a_phase_warns);
   tcase_add_loop_test(tc, every_bad_scenario_is_refused_at_its_line_and_column,
                       0, nbad);
   suite_add_tcase(s, tc);
