@@ -24,7 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from . import _lib
 from ._lib import lib, text, encode, status_name
-from .errors import NameNotFoundError, error_class, MuskxError
+from .errors import (NameNotFoundError, error_class, MuskxError,
+                     InvalidArgumentError)
 from .model import Model, _Handle, _Sim, _ptr, _number, _open, _handle_ptr
 from .result import Result, numpy, new_buffer
 
@@ -129,7 +130,9 @@ class Scenario:
                  summaries show it relative to its value at t = 0
     warnings     list of "file:line:col: warning: ..." lines about a
                  scenario that runs but probably not as meant (start:
-                 defaults with set: values that are no steady state);
+                 defaults with set: values that are no steady state; a
+                 drug's inclusive until: dosing on a later phase's
+                 first day);
                  each is also issued as a RuntimeWarning at load and by
                  set()
 
@@ -350,6 +353,9 @@ class Comparison:
     columns   the columns compared (those every run reports)
     table()   a text table: for each column, its shown value at the end of
               each phase and its loss after recovery, one line per scenario
+              (with bands, four more lines under each: see compare())
+    bands, diff, nsets, nfailed   compare(bands=True)'s prediction bands
+              (None without bands)
     """
 
     def __init__(self, results, columns=None):
@@ -359,6 +365,54 @@ class Comparison:
             common = [c for c in (common if common is not None
                                   else r.columns) if c in r.columns]
         self.columns = list(columns) if columns else (common or [])
+        self.bands = self.diff = None
+        self.nsets, self.nfailed = 0, {}
+
+    def _add_bands(self, scenarios, set, allow_path, vary, params, samples,
+                   seed, threads):
+        """compare(bands=True): .bands, .diff, .nsets, .nfailed."""
+        table = _param_table(params) if params is not None else None
+        n = samples if samples is not None else (
+            len(table[1]) if table is not None else 200)
+        if table is not None and n > len(table[1]):
+            raise InvalidArgumentError(
+                "samples=%d, but params has %d parameter sets"
+                % (n, len(table[1])), status="EINVAL")
+        if table is not None:
+            table = (table[0], table[1][:n])
+        arms = []
+        for s, key in zip(scenarios, self.results):
+            path = s.source if isinstance(s, Scenario) else s
+            arms.append((key,) + _band_sets(path, set, allow_path, vary,
+                                            table, n, seed, threads or 0))
+        self.nsets = n
+        self.bands, self.diff, self.nfailed = {}, {}, {}
+        key0, info0, t0, y0, _ = arms[0]
+        for key, info, t, y, nfailed in arms:
+            if nfailed == n:
+                raise MuskxError("bands of %r: every parameter set failed"
+                                 % key, status="ENOTCONV")
+            self.nfailed[key] = nfailed
+            self.bands[key], self.diff[key] = {}, {}
+            for col in self.columns:
+                if col not in info[2]:
+                    continue
+                c = info[2].index(col)
+                self.bands[key][col], self.diff[key][col] = {}, {}
+                for name, _start, end in info[1]:
+                    i = _end_sample(t, end)
+                    q = _quantiles_of(y[:, i:i + 1, c], [0.05, 0.95])
+                    self.bands[key][col][name] = (float(q[0, 0]),
+                                                  float(q[1, 0]))
+                    ends0 = dict((p[0], p[2]) for p in info0[1])
+                    if key == key0 or name not in ends0 or \
+                            col not in info0[2]:
+                        continue
+                    i0 = _end_sample(t0, ends0[name])
+                    d = y[:, i, c] - y0[:, i0, info0[2].index(col)]
+                    q = _quantiles_of(d[:, None], [0.05, 0.95])
+                    self.diff[key][col][name] = (float(q[0, 0]),
+                                                 float(q[1, 0]))
 
     def table(self):
         lines = []
@@ -366,16 +420,33 @@ class Comparison:
             first = next(iter(self.results.values()))
             phases = [p[0] for p in first.phases]
             lines.append("%s (%s)" % (col, first.show.get(col, "value")))
+            # one blank at least between two headings ("end flightend
+            # postflight" ran together)
+            w = max([14] + [len("end " + p) + 2 for p in phases])
             head = "  %-24s" % "scenario" + "".join(
-                "%14s" % ("end " + p)[:14] for p in phases) + "%14s" % "loss"
+                "%*s" % (w, "end " + p) for p in phases) + "%14s" % "loss"
             lines.append(head)
             for sid, r in self.results.items():
                 s = r.summary.get(col)
                 if s is None:
                     continue
-                cells = "".join("%14.4g" % s["phases"].get(p, {}).get(
-                    "end", math.nan) for p in phases)
+                cells = "".join("%*.4g" % (w, s["phases"].get(p, {}).get(
+                    "end", math.nan)) for p in phases)
                 lines.append("  %-24s%s%14.4g" % (sid[:24], cells, s["loss"]))
+                for label, src, k in (("band 5 %", self.bands, 0),
+                                      ("band 95 %", self.bands, 1),
+                                      ("minus first, 5 %", self.diff, 0),
+                                      ("minus first, 95 %", self.diff, 1)):
+                    got = (src or {}).get(sid, {}).get(col)
+                    if not got:
+                        continue
+                    lines.append("    %-22s%s" % (label, "".join(
+                        "%*.4g" % (w, got.get(p, (math.nan, math.nan))[k])
+                        for p in phases)))
+        if self.bands is not None:
+            lines.append("bands: 5 %% and 95 %% quantiles over %d parameter "
+                         "sets (the same in every scenario), at the end of "
+                         "each phase" % self.nsets)
         return "\n".join(lines)
 
     __str__ = table
@@ -415,8 +486,82 @@ class Comparison:
         return "<muskx.Comparison of %s>" % ", ".join(self.results)
 
 
+def _param_table(params):
+    """params= of compare(): a CSV path (a header of names, one parameter
+    set per row, as muskx compare --params-csv) or a dict name ->
+    sequence; returns (names, rows)."""
+    import csv
+    if hasattr(params, "items"):
+        names = list(params)
+        cols = [[float(x) for x in params[k]] for k in names]
+        if len({len(c) for c in cols}) > 1:
+            raise InvalidArgumentError(
+                "params: every name needs the same number of values, got %s"
+                % ", ".join("%s %d" % (k, len(c)) for k, c in zip(names, cols)),
+                status="EINVAL")
+        return names, [list(r) for r in zip(*cols)]
+    with open(params, newline="") as f:
+        rows = [r for r in csv.reader(f) if r]
+    if not rows:
+        raise InvalidArgumentError("params %r: an empty file (want a header "
+                                   "of names and one set per row)" % params,
+                                   status="EINVAL")
+    names = [n.strip() for n in rows[0]]
+    try:
+        vals = [[float(x) for x in r] for r in rows[1:]]
+    except ValueError as e:
+        raise InvalidArgumentError("params %r: %s" % (params, e),
+                                   status="EINVAL") from None
+    return names, vals
+
+
+def _end_sample(times, end):
+    """The sample at a phase's end (sample times include it), as `muskx
+    compare` takes it."""
+    i = 0
+    while i + 1 < len(times) and times[i + 1] <= end:
+        i += 1
+    return i
+
+
+def _band_sets(path, set, allow_path, vary, table, samples, seed, threads):
+    """One arm of compare(bands=True): (Scenario info, times, shown
+    values, sets x times x columns, NaN for a failed set, nfailed)."""
+    from . import population
+    import numpy as np
+    with load_scenario(path, allow_path) as sc:
+        for name, value in (set or {}).items():
+            sc.set(name, value)
+        names, rows = table if table is not None else (None, None)
+        setup = population._run(sc, vary=vary, table=rows, names=names)
+        pop = population._execute(sc, setup, samples, seed, threads, None)
+        y = np.array(pop.trajectories, dtype=float)
+        for c, col in enumerate(pop.columns):
+            how = sc.show.get(col, "value")
+            y0 = y[:, :1, c].copy()
+            if how == "pct_change":
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    y[:, :, c] = np.where(y0 != 0, 100.0 * (y[:, :, c] - y0)
+                                          / y0, np.nan)
+            elif how == "change":
+                y[:, :, c] = y[:, :, c] - y0
+        info = (sc.id, list(sc.phases), list(pop.columns))
+        return info, np.asarray(pop.times, dtype=float), y, pop.nfailed
+
+
+def _quantiles_of(values, probs):
+    """lib.muskx_quantiles of values (sets x width), NaN skipped: the
+    function `muskx compare --bands` uses."""
+    from .population import Population
+    import numpy as np
+    p = Population()
+    p.trajectories = np.ascontiguousarray(values, dtype=float)[:, :, None]
+    return p.quantiles(probs)[:, :, 0]
+
+
 def compare(*scenarios, columns=None, threads=None, set=None,
-            allow_path=None):
+            allow_path=None, bands=False, vary=None, params=None,
+            samples=None, seed=1):
     """Runs several scenarios (paths or Scenario objects), in parallel
     threads, and returns a Comparison; print() it for a table.
 
@@ -424,9 +569,37 @@ def compare(*scenarios, columns=None, threads=None, set=None,
 
     set: overrides applied to every scenario (see run_scenario()).
     Scenario ids must differ; a repeated id gets a "#2" suffix.
+
+    bands=True: 90 % prediction bands from parameter uncertainty, as
+    `muskx compare --bands` (muskx(1)): every scenario is run once per
+    parameter set -- drawn from vary ({name: (distribution, a, b)} as for
+    muskx.ensemble(); set i from (seed, i), so the same in every scenario)
+    and/or read from params (a CSV path with a header of names, one set
+    per row, e.g. models/calibration/spaceflight/fit/draws.csv, or a dict
+    name -> values); samples sets (default: the rows of params, else
+    200). The Comparison then has .bands[id][column][phase] = (5 %, 95 %)
+    at the end of each phase, in the shown units (a percent change from
+    each set's own day 0), .diff[id][column][phase] = (5 %, 95 %) of the
+    scenario minus the first one set by set (when it excludes 0 the two
+    arms differ whatever the parameters within the given uncertainty),
+    .nsets and .nfailed[id]; its table() prints them under each line.
+    Needs numpy.
     """
     if len(scenarios) == 1 and isinstance(scenarios[0], (list, tuple)):
         scenarios = tuple(scenarios[0])
+    if not bands and (vary is not None or params is not None or
+                      samples is not None):
+        raise InvalidArgumentError(
+            "vary=, params= and samples= give the parameter sets of "
+            "prediction bands: add bands=True (as muskx compare --bands)",
+            status="EINVAL")
+    if bands and not vary and params is None:
+        raise InvalidArgumentError(
+            "bands=True needs parameter sets: vary={name: (distribution, a, "
+            "b)} and/or params=CSV path or dict (e.g. params=\"models/"
+            "calibration/spaceflight/fit/draws.csv\", the fit's draws), as "
+            "muskx compare --bands needs --vary or --params-csv",
+            status="EINVAL")
     with ThreadPoolExecutor(max_workers=threads or min(8, len(scenarios)
                                                        or 1)) as pool:
         runs = list(pool.map(
@@ -439,4 +612,8 @@ def compare(*scenarios, columns=None, threads=None, set=None,
             key = "%s#%d" % (r.scenario_id, k)
             k += 1
         results[key] = r
-    return Comparison(results, columns)
+    c = Comparison(results, columns)
+    if bands:
+        c._add_bands(scenarios, set, allow_path, vary, params, samples, seed,
+                     threads)
+    return c

@@ -122,6 +122,50 @@ class Scenarios(WRMSMixin, unittest.TestCase):
                                     for t in half.time])
         self.assertIn("on_off_half", str(c))
 
+    @unittest.skipIf(os.environ.get("MUSKX_NO_NUMPY"), "bands need numpy")
+    def test_compare_with_bands_gives_the_closed_form_quantiles(self):
+        # session 24: compare() had no bands (muskx compare --bands had).
+        # The sets' k from the library's draws (muskx.ensemble, the same
+        # vary and seed: set i is the same in every arm); x_pct (shown as
+        # its value) at the end of "on" = 100 level/k (1 - exp(-10 k)) by
+        # hand for each, and numpy's quantile (definition 7, as
+        # muskx_quantiles) of those
+        import numpy as np
+        vary = {"k": ("lognormal", 0.5, 0.3)}
+        c = muskx.compare(self.path, self.path1, bands=True, vary=vary,
+                          samples=40, seed=5, threads=1)
+        with muskx.load_scenario(self.path) as sc:
+            k = muskx.ensemble(sc, 40, vary=vary, seed=5,
+                               threads=1).values[:, 0]
+        x2, x1 = (100 * lv / k * (1 - np.exp(-10 * k)) for lv in (2.0, 1.0))
+        for got, want in ((c.bands["on_off"]["x_pct"]["on"], x2),
+                          (c.bands["on_off_half"]["x_pct"]["on"], x1),
+                          (c.diff["on_off_half"]["x_pct"]["on"], x1 - x2)):
+            q = np.quantile(want, [0.05, 0.95])
+            self.assertLess(abs(got[0] - q[0]), 1e-4 * abs(q[0]), got)
+            self.assertLess(abs(got[1] - q[1]), 1e-4 * abs(q[1]), got)
+        self.assertLess(c.diff["on_off_half"]["x_pct"]["on"][1], 0)
+        self.assertEqual(c.diff["on_off"]["x_pct"], {})
+        self.assertEqual((c.nsets, c.nfailed["on_off"]), (40, 0))
+        text = str(c)
+        self.assertIn("band 95 %", text)
+        self.assertIn("minus first, 5 %", text)
+        # the same sets from params= (a dict) give the same bands
+        c2 = muskx.compare(self.path, self.path1, bands=True,
+                           params={"k": list(k)}, threads=1)
+        self.assertEqual(c2.bands["on_off_half"]["x_pct"]["on"],
+                         c.bands["on_off_half"]["x_pct"]["on"])
+
+    def test_compare_bands_say_what_they_need(self):
+        with self.assertRaises(muskx.InvalidArgumentError) as cm:
+            muskx.compare(self.path, self.path1, bands=True)
+        self.assertIn("vary=", str(cm.exception))
+        self.assertIn("params=", str(cm.exception))
+        with self.assertRaises(muskx.InvalidArgumentError) as cm:
+            muskx.compare(self.path, self.path1,
+                          vary={"k": ("lognormal", 0.5, 0.3)})
+        self.assertIn("bands=True", str(cm.exception))
+
     def test_report_errors_with_their_place(self):
         with self.assertRaises(muskx.ModelError) as cm:
             muskx.load_scenario(self.bad)
