@@ -80,6 +80,31 @@ are signs and orderings, each of which the model could fail):
             above the same flight without it. Five also from Python
             (USRpy).
 
+Session 24 (s58-s65, the checker through the Python bindings and
+muskx compare --bands; no published number for these regimens lies
+outside VALIDATION.md and the fitted rows, so again signs and orderings,
+each of which the model could fail, and each drug check against the same
+scenario without its drug lines):
+  USR24     s58/s59 ISS 6 months with / without ARED: both lose hip,
+            spine, tibia and muscle by landing, the ARED arm less; s60
+            denosumab once 2 weeks before launch: CTX below -50 % at
+            launch and hip at landing above the run without it; s61
+            alendronate weekly in flight: hip at landing above and CTX
+            below the run without it; s62/s63 60 d bed rest without /
+            with exercise: both lose, the exercise arm less; s64
+            romosozumab then denosumab after landing: spine at the end of
+            the romosozumab year above the run without drugs and still
+            higher a year later; s65 (s50 with until: romo): warns at its
+            until: with 13 doses on muskx run's stderr and as a Python
+            RuntimeWarning, and ends above s50 (12 doses) at 24 months
+  USR24bands  muskx compare --bands (the shipped draws, 20 sets) of
+            s59 then s58, and of s60 and s61: every band 5 % <= 95 %, the
+            band of ARED minus no ARED at landing excludes 0 at the hip;
+            muskx.compare(bands=True) from Python gives the CLI's CSV
+            numbers (relative 1e-12) for the same sets; bed rest s62/s63
+            from Python with vary kappa_R: the band of exercise minus none
+            at the end of bed rest excludes 0 for muscle
+
 Python 3 standard library only:
   /usr/bin/python3 tests/calibration/test_user_scenarios.py
 """
@@ -401,6 +426,166 @@ def session23(runs):
                ("without the drug", n["BMD_hip_pct"])))
 
 
+def compare_bands_csv(paths, n=20):
+    """rows of muskx compare --bands --params-csv (the shipped draws, n
+    sets, seed 3, one thread) -o CSV of paths."""
+    draws = os.path.join(ROOT, "models", "calibration", "spaceflight", "fit",
+                         "draws.csv")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "bands.csv")
+        muskx_cli.run(["compare", "--bands", "--params-csv", draws, "-n",
+                       str(n), "--seed", "3", "-j", "1", "-o", out] + paths)
+        with open(out) as f:
+            return list(csv.DictReader(f))
+
+
+def band_cell(rows, output, stat, phase, sid):
+    for r in rows:
+        if (r["output"] == output and r["statistic"] == stat
+                and r["phase"] == phase):
+            return float(r[sid]) if r[sid] != "" else float("nan")
+    return float("nan")
+
+
+def session24(runs):
+    def run(name):
+        return runs[os.path.join(USER, name + ".yaml")]
+
+    def show(*pairs):
+        return ", ".join("%s %+.2f" % p for p in pairs)
+
+    land = 30 + 6 * MONTH
+    ared, none = at(run("s58_iss6_crew_ared"), land), \
+        at(run("s59_iss6_crew_no_ared"), land)
+    cols = ("BMD_hip_pct", "BMD_spine_pct", "BMD_tibia_pct", "muscle_pct")
+    check("USR24 s58/s59 ISS with / without ARED: both lose, ARED less",
+          all(none[k] < ared[k] < 0 for k in cols),
+          "at landing, without / with ARED: " +
+          ", ".join("%s %+.2f / %+.2f" % (k, none[k], ared[k]) for k in cols))
+    p60 = os.path.join(USER, "s60_iss6_dmab_2wk_before_launch.yaml")
+    p61 = os.path.join(USER, "s61_iss6_aln_weekly_in_flight.yaml")
+    p64 = os.path.join(USER, "s64_landing_romo_monthly_then_dmab.yaml")
+    with tempfile.TemporaryDirectory() as tmp:
+        none60, none61 = without_drugs(p60, tmp), without_drugs(p61, tmp)
+        none64 = without_drugs(p64, tmp)
+    d, n, c = (at(run("s60_iss6_dmab_2wk_before_launch"), land),
+               at(none60, land), at(run("s60_iss6_dmab_2wk_before_launch"), 30))
+    check("USR24 s60 denosumab 2 weeks before launch",
+          c["CTX_pct"] < -50 and d["BMD_hip_pct"] > n["BMD_hip_pct"],
+          show(("CTX at launch", c["CTX_pct"]),
+               ("hip at landing", d["BMD_hip_pct"]),
+               ("without the drug", n["BMD_hip_pct"])))
+    a, n = at(run("s61_iss6_aln_weekly_in_flight"), land), at(none61, land)
+    check("USR24 s61 alendronate weekly in flight: hip above, CTX below",
+          a["BMD_hip_pct"] > n["BMD_hip_pct"] and a["CTX_pct"] < n["CTX_pct"],
+          show(("hip at landing", a["BMD_hip_pct"]),
+               ("without the drug", n["BMD_hip_pct"]),
+               ("CTX", a["CTX_pct"]), ("without the drug", n["CTX_pct"])))
+    ctl, ex = at(run("s62_hdt60_bedrest_no_exercise"), 74), \
+        at(run("s63_hdt60_bedrest_exercise"), 74)
+    cols = ("BMD_hip_pct", "BMD_tibia_pct", "muscle_pct")
+    check("USR24 s62/s63 bed rest: both lose, the exercise arm less",
+          all(ctl[k] < ex[k] < 0 for k in cols),
+          "end of bed rest, none / exercise: " +
+          ", ".join("%s %+.2f / %+.2f" % (k, ctl[k], ex[k]) for k in cols))
+    r = run("s64_landing_romo_monthly_then_dmab")
+    y1, y2, y0 = (at(r, land + YEAR), at(r, land + 2 * YEAR),
+                  at(none64, land + YEAR))
+    check("USR24 s64 romosozumab then denosumab after landing",
+          y1["BMD_spine_pct"] > y0["BMD_spine_pct"] and
+          y2["BMD_spine_pct"] > y1["BMD_spine_pct"],
+          show(("spine after the romosozumab year", y1["BMD_spine_pct"]),
+               ("without drugs", y0["BMD_spine_pct"]),
+               ("a year of denosumab later", y2["BMD_spine_pct"])))
+    p65 = os.path.join(USER, "s65_pm_romo_until_phase_warns.yaml")
+    _, err = muskx_cli.run(["run", p65, "-o", os.devnull])
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        sc = muskx.Scenario(p65, allow_path=ROOT)
+    py = [str(w.message) for w in got if w.category is RuntimeWarning]
+    want = "s65_pm_romo_until_phase_warns.yaml:11:"
+    e65 = at(run("s65_pm_romo_until_phase_warns"), MONTH + 2 * YEAR)
+    e50 = at(run("s50_pm_romo_then_dmab_words"), MONTH + 2 * YEAR)
+    check("USR24 s65 until: on the next phase's first day warns (13 doses)",
+          want in err and "its 13 doses" in err and "count: 12" in err and
+          any(want in w and "13 doses" in w for w in py) and
+          sc.warnings == py and
+          e65["BMD_spine_pct"] > e50["BMD_spine_pct"],
+          "stderr: %s; spine at 24 months %+.2f (13 doses), s50 %+.2f (12)"
+          % (err.strip()[:160], e65["BMD_spine_pct"], e50["BMD_spine_pct"]))
+    sc.close()
+
+
+def bands24():
+    p58 = os.path.join(USER, "s58_iss6_crew_ared.yaml")
+    p59 = os.path.join(USER, "s59_iss6_crew_no_ared.yaml")
+    rows = compare_bands_csv([p59, p58])
+    ok, say = True, []
+    for c in ("BMD_hip_pct", "BMD_spine_pct", "muscle_pct"):
+        lo = [band_cell(rows, c, "end_q05", "flight", s)
+              for s in ("iss6_crew_no_ared", "iss6_crew_ared")]
+        hi = [band_cell(rows, c, "end_q95", "flight", s)
+              for s in ("iss6_crew_no_ared", "iss6_crew_ared")]
+        dlo = band_cell(rows, c, "end_diff_q05", "flight", "iss6_crew_ared")
+        dhi = band_cell(rows, c, "end_diff_q95", "flight", "iss6_crew_ared")
+        ok = ok and all(a <= b for a, b in zip(lo, hi))
+        if c == "BMD_hip_pct":
+            ok = ok and dlo > 0
+        say.append("%s: no ARED %.2f..%.2f, ARED %.2f..%.2f, ARED minus none "
+                   "%.2f..%.2f" % (c, lo[0], hi[0], lo[1], hi[1], dlo, dhi))
+    check("USR24bands compare --bands ARED vs none at landing", ok,
+          "; ".join(say))
+    # the same sets from Python: muskx.compare(bands=True, params=draws)
+    draws = os.path.join(ROOT, "models", "calibration", "spaceflight", "fit",
+                         "draws.csv")
+    p60 = os.path.join(USER, "s60_iss6_dmab_2wk_before_launch.yaml")
+    p61 = os.path.join(USER, "s61_iss6_aln_weekly_in_flight.yaml")
+    rows = compare_bands_csv([p60, p61])
+    c = muskx.compare(p60, p61, bands=True, params=draws, samples=20,
+                      threads=1, allow_path=ROOT)
+    worst_rel, n, say = 0.0, 0, []
+    for sid in ("iss6_dmab_before_launch", "iss6_aln_weekly_flight"):
+        for col in FIXED:
+            for ph in ("preflight", "flight", "postflight"):
+                for k, stat in enumerate(("end_q05", "end_q95")):
+                    cli = band_cell(rows, col, stat, ph, sid)
+                    py = c.bands[sid][col][ph][k]
+                    if math.isnan(cli) and math.isnan(py):
+                        continue
+                    worst_rel = max(worst_rel, abs(py - cli) /
+                                    max(1.0, abs(cli)))
+                    n += 1
+                if sid == "iss6_aln_weekly_flight":
+                    for k, stat in enumerate(("end_diff_q05",
+                                              "end_diff_q95")):
+                        cli = band_cell(rows, col, stat, ph, sid)
+                        py = c.diff[sid][col][ph][k]
+                        worst_rel = max(worst_rel, abs(py - cli) /
+                                        max(1.0, abs(cli)))
+                        n += 1
+    h = c.bands
+    check("USR24bands Python compare(bands=True) = muskx compare --bands",
+          n > 100 and worst_rel <= 1e-12,
+          "%d band numbers, largest relative difference %.2g; hip at "
+          "landing: denosumab %.2f..%.2f, alendronate %.2f..%.2f, "
+          "alendronate minus denosumab %.2f..%.2f"
+          % ((n, worst_rel) + h["iss6_dmab_before_launch"]["BMD_hip_pct"]
+             ["flight"] + h["iss6_aln_weekly_flight"]["BMD_hip_pct"]
+             ["flight"] + c.diff["iss6_aln_weekly_flight"]["BMD_hip_pct"]
+             ["flight"]))
+    p62 = os.path.join(USER, "s62_hdt60_bedrest_no_exercise.yaml")
+    p63 = os.path.join(USER, "s63_hdt60_bedrest_exercise.yaml")
+    c = muskx.compare(p62, p63, bands=True, samples=20, threads=1,
+                      vary={"kappa_R": ("lognormal", 1.31, 0.3)},
+                      allow_path=ROOT)
+    d = c.diff["hdt60_exercise"]["muscle_pct"]["bedrest"]
+    b = c.bands["hdt60_exercise"]["BMD_hip_pct"]["bedrest"]
+    check("USR24bands bed rest from Python: exercise keeps muscle whatever "
+          "kappa_R", d[0] > 0 and b[0] <= b[1],
+          "exercise minus none, muscle at the end of bed rest %.2f..%.2f; "
+          "hip band with exercise %.2f..%.2f" % (d + b))
+
+
 def dmab_continued_vs_stopped(runs):
     cont = runs[os.path.join(USER, "s33_pm_dmab_q6m_continued.yaml")]
     stop = runs[os.path.join(USER, "s34_pm_dmab_q6m_stopped.yaml")]
@@ -475,7 +660,8 @@ def main():
                  "s38_pm_romo_then_dmab_times", "s42_mars_surface_exercise",
                  "s49_dmab_single_before_flight", "s50_pm_romo_then_dmab_words",
                  "s53_mars_transit_surface_return", "s55_landing_tptd_daily",
-                 "s57_year_flight_aln_calcium"):
+                 "s57_year_flight_aln_calcium", "s60_iss6_dmab_2wk_before_launch",
+                 "s63_hdt60_bedrest_exercise"):
         path = os.path.join(USER, name + ".yaml")
         sc = muskx.Scenario(path, allow_path=ROOT)
         py = muskx.run_scenario(sc)
@@ -542,8 +728,10 @@ def main():
     every_words()
     start_defaults_warns()
     session23(runs)
+    session24(runs)
     dmab_continued_vs_stopped(runs)
     bands()
+    bands24()
 
     for name in ("s15_pm_dmab12", "s25_pm_placebo"):
         r = muskx.run_scenario(os.path.join(USER, name + ".yaml"),
