@@ -371,9 +371,11 @@ class Comparison:
     def _add_bands(self, scenarios, set, allow_path, vary, params, samples,
                    seed, threads):
         """compare(bands=True): .bands, .diff, .nsets, .nfailed."""
+        from .population import _counts
         table = _param_table(params) if params is not None else None
         n = samples if samples is not None else (
             len(table[1]) if table is not None else 200)
+        n, seed, threads = _counts(n, seed, threads or 0)  # 2.5 sets: refused
         if table is not None and n > len(table[1]):
             raise InvalidArgumentError(
                 "samples=%d, but params has %d parameter sets"
@@ -384,7 +386,7 @@ class Comparison:
         for s, key in zip(scenarios, self.results):
             path = s.source if isinstance(s, Scenario) else s
             arms.append((key,) + _band_sets(path, set, allow_path, vary,
-                                            table, n, seed, threads or 0))
+                                            table, n, seed, threads))
         self.nsets = n
         self.bands, self.diff, self.nfailed = {}, {}, {}
         key0, info0, t0, y0, _ = arms[0]

@@ -165,6 +165,9 @@ class Scenarios(WRMSMixin, unittest.TestCase):
             muskx.compare(self.path, self.path1,
                           vary={"k": ("lognormal", 0.5, 0.3)})
         self.assertIn("bands=True", str(cm.exception))
+        with self.assertRaises(muskx.InvalidArgumentError):
+            muskx.compare(self.path, self.path1, bands=True, samples=2.5,
+                          vary={"k": ("lognormal", 0.5, 0.3)})
 
     def test_report_errors_with_their_place(self):
         with self.assertRaises(muskx.ModelError) as cm:
