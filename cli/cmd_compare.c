@@ -494,11 +494,18 @@ static int run(const cli_command *self, int argc, char **argv) {
       if (cli_bands_compute(&runs[i], &bopt, &nsets, &nfail) != 0) goto done;
       if (nfail > worst) worst = nfail;
     }
+    /* with few sets the 5 % and 95 % quantiles (definition 7) lie
+       between the two lowest and the two highest sets: say so (session
+       24: a "crew of 6" read -n 6 as the crew's range) */
     snprintf(note, sizeof note,
              "Bands: 5 %% and 95 %% quantiles over %zu parameter sets (the "
-             "same in every scenario; seed %llu)%s.\n",
+             "same in every scenario; seed %llu)%s%s.\n",
              nsets, bopt.seed,
-             worst > 0 ? "; some sets failed and are left out" : "");
+             worst > 0 ? "; some sets failed and are left out" : "",
+             nsets <= 20 ? "; with 20 sets or fewer they lie between the "
+                          "two lowest and the two highest sets, not a 90 % "
+                          "band of a population (use -n 200 for one)"
+                        : "");
     if (worst > 0)
       fprintf(stderr, "warning: up to %zu of %zu parameter sets failed in a "
                       "scenario; the bands use the others\n", worst, nsets);

@@ -270,8 +270,16 @@ awk -F, 'function near(a, b) { d = a - b; if (d < 0) d = -d; return d <= 1e-6 * 
          $1 == "B_pct" && $4 == "flight" && $3 == "end" { mid = near($5, -80 * (1 - exp(-2))); n++ }
          END { exit (n == 3 && lo && hi && mid) ? 0 : 1 }' cmp.csv
 check "compare --bands: band at the end of flight is f(k_B = 0.20) .. f(0.02), the line f(0.05)" $? "$(grep flight cmp.csv)"
-grep -q "quantiles over 21 parameter sets" cmp.txt && grep -q "band 95 %" cmp.txt
+grep -q "quantiles over 21 parameter sets" cmp.txt && grep -q "band 95 %" cmp.txt &&
+  ! grep -q "20 sets or fewer" cmp.txt
 check "compare --bands: the table says how many sets and shows the band rows" $? "$(head -12 cmp.txt)"
+# With 20 sets or fewer the 5 % and 95 % quantiles lie between the two
+# lowest and two highest sets (positions (n - 1) 0.05 < 1): the table says
+# so (session 24: "a crew of 6" read -n 6 as the crew's range).
+"$muskx" compare "$unload" --bands --params-csv kb.csv -n 6 > cmp.txt 2> stderr.txt &&
+  grep -q "quantiles over 6 parameter sets" cmp.txt &&
+  grep -q "with 20 sets or fewer they lie between the two lowest and the two highest sets, not a 90 % band of a population (use -n 200 for one)" cmp.txt
+check "compare --bands -n 6: the table says 6 sets are no 90 % band" $? "$(head -12 cmp.txt) $(cat stderr.txt)"
 # The same sets in every scenario: against a copy of unload.yaml without
 # exercise (B falls toward 0: B_pct = -100 (1 - exp(-40 k_B))), the
 # difference set by set is -20 (1 - exp(-40 k_B)), whose 5 % and 95 %
