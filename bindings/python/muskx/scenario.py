@@ -448,7 +448,10 @@ class Comparison:
         if self.bands is not None:
             lines.append("bands: 5 %% and 95 %% quantiles over %d parameter "
                          "sets (the same in every scenario), at the end of "
-                         "each phase" % self.nsets)
+                         "each phase%s" % (self.nsets, "; with 20 sets or "
+                         "fewer they lie between the two lowest and the two "
+                         "highest sets, not a 90 % band of a population"
+                         if self.nsets <= 20 else ""))
         return "\n".join(lines)
 
     __str__ = table

@@ -150,11 +150,14 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         text = str(c)
         self.assertIn("band 95 %", text)
         self.assertIn("minus first, 5 %", text)
+        self.assertNotIn("20 sets or fewer", text)  # 40 sets
         # the same sets from params= (a dict) give the same bands
         c2 = muskx.compare(self.path, self.path1, bands=True,
                            params={"k": list(k)}, threads=1)
         self.assertEqual(c2.bands["on_off_half"]["x_pct"]["on"],
                          c.bands["on_off_half"]["x_pct"]["on"])
+        c6 = muskx.compare(self.path, bands=True, vary=vary, samples=6)
+        self.assertIn("with 20 sets or fewer they lie between", str(c6))
 
     def test_compare_bands_say_what_they_need(self):
         with self.assertRaises(muskx.InvalidArgumentError) as cm:
