@@ -110,9 +110,16 @@ static muskx_status check_settable(muskx_ensemble *e, const char *name) {
       muskx_model_find(e->m, MUSKX_SPECIES, name) >= 0 ||
       muskx_model_find(e->m, MUSKX_INPUT, name) >= 0)
     return MUSKX_OK;
+  /* the name in another case, an input's aka:, or one within two edits
+     (session 24: --vary kappa_r for kappa_R got no hint) */
+  static const muskx_kind kinds[] = {MUSKX_PARAMETER, MUSKX_COMPARTMENT,
+                                     MUSKX_SPECIES, MUSKX_INPUT};
+  const char *near = muskx__sc_near_name(e->m, kinds, 4, name);
   return muskx__ens_err(e, MUSKX_ENOTFOUND,
                         "'%s' is not a parameter, species or input of model "
-                        "'%s'", name, muskx_model_id(e->m));
+                        "'%s'%s%s%s", name, muskx_model_id(e->m),
+                        near ? ": did you mean '" : "", near ? near : "",
+                        near ? "'?" : "");
 }
 
 static int find_var(const muskx_ensemble *e, const char *name) {

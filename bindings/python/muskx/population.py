@@ -19,6 +19,7 @@ called on the calling thread, with the GIL, as done, total.
 
 import ctypes
 import os
+import re
 import warnings
 
 from . import _lib
@@ -95,12 +96,19 @@ def _raise(status, what):
 
 def _distribution(name, spec):
     try:
+        if isinstance(spec, str):
+            raise TypeError
         dist, p1, p2 = spec
         return _DIST[dist], float(p1), float(p2)
     except (KeyError, TypeError, ValueError):
+        hint = ""
+        m = re.match(r"\s*(\w+)\s*\(\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)\s*$",
+                     spec) if isinstance(spec, str) else None
+        if m:  # the command line's 'lognormal(1.31,0.3)' (session 24)
+            hint = ": write (%r, %s, %s)" % m.groups()
         raise InvalidArgumentError(
             "vary %r: expected (distribution, a, b) with distribution one "
-            "of %s, got %r" % (name, ", ".join(sorted(_DIST)), spec),
+            "of %s, got %r%s" % (name, ", ".join(sorted(_DIST)), spec, hint),
             status="EINVAL")
 
 

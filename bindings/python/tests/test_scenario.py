@@ -171,6 +171,17 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         with self.assertRaises(muskx.InvalidArgumentError):
             muskx.compare(self.path, self.path1, bands=True, samples=2.5,
                           vary={"k": ("lognormal", 0.5, 0.3)})
+        # session 24: the command line's spelling, and a name in another
+        # case, were refused without what to write
+        with self.assertRaises(muskx.InvalidArgumentError) as cm:
+            muskx.compare(self.path, bands=True, samples=5,
+                          vary={"k": "lognormal(0.5, 0.3)"})
+        self.assertIn("write ('lognormal', 0.5, 0.3)", str(cm.exception))
+        with self.assertRaises(muskx.NameNotFoundError) as cm:
+            muskx.compare(self.path, bands=True, samples=5,
+                          vary={"K": ("lognormal", 0.5, 0.3)})
+        self.assertIn("'K' is not a parameter, species or input of model "
+                      "'driven_days': did you mean 'k'?", str(cm.exception))
 
     def test_report_errors_with_their_place(self):
         with self.assertRaises(muskx.ModelError) as cm:
