@@ -135,9 +135,11 @@ static int q_nondecimal(const char *text, const char *r, char *why,
   for (size_t k = 3; k < n; k++) {
     char num[64];
     if (!q_unit(r + k) || k >= sizeof num) continue;
-    memcpy(num, r, k);
-    num[k] = '\0';
-    while (k > 0 && num[k - 1] == ' ') num[--k] = '\0';
+    size_t l = k; /* the number without the blanks before the unit (k
+                     itself must not shrink: the loop would not end) */
+    memcpy(num, r, l);
+    num[l] = '\0';
+    while (l > 0 && num[l - 1] == ' ') num[--l] = '\0';
     char *end;
     errno = 0;
     double v = strtod(num, &end);

@@ -734,7 +734,12 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
                                       "- weekly", "every +2 weeks",
                                       /* two dots in a row (review 22b:
                                          q1..5d was 15 d) */
-                                      "q1..5d", "q..5w", "q..5.w", "Q-6M"};
+                                      "q1..5d", "q..5w", "q..5.w", "Q-6M",
+                                      /* 0x without a hexadecimal number,
+                                         a blank before the unit (looped
+                                         forever in session 24's first
+                                         cut of the Q0x10D refusal) */
+                                      "Q0xzz d", "q0x d"};
   char why[512];
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     double d = -1;
