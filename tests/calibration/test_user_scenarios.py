@@ -340,6 +340,14 @@ def without_drugs(path, tmp):
     return cli_run(out)
 
 
+def both_lose(label, worse, better, cols, say):
+    """check label: both arms below 0 in each of cols, better above worse
+    ({column: value} at one time); say names the arms ("none / ARED")."""
+    check(label, all(worse[k] < better[k] < 0 for k in cols),
+          say + ": " + ", ".join("%s %+.2f / %+.2f" % (k, worse[k], better[k])
+                                 for k in cols))
+
+
 MONTH, YEAR = 30.4375, 365.25
 
 
@@ -383,12 +391,11 @@ def session23(runs):
           y1["BMD_spine_pct"] > 5 and y2["BMD_spine_pct"] > y1["BMD_spine_pct"],
           show(("spine 12 mo", y1["BMD_spine_pct"]),
                ("24 mo", y2["BMD_spine_pct"])))
-    ctl, fly = at(run("s51_hdt60_control"), 74), at(run("s52_hdt60_flywheel"), 74)
-    cols = ("BMD_hip_pct", "BMD_tibia_pct", "muscle_pct")
-    check("USR23 s51/s52 bed rest: both lose, the flywheel arm less",
-          all(ctl[k] < fly[k] < 0 for k in cols),
-          "end of HDT, control / flywheel: " +
-          ", ".join("%s %+.2f / %+.2f" % (k, ctl[k], fly[k]) for k in cols))
+    both_lose("USR23 s51/s52 bed rest: both lose, the flywheel arm less",
+              at(run("s51_hdt60_control"), 74),
+              at(run("s52_hdt60_flywheel"), 74),
+              ("BMD_hip_pct", "BMD_tibia_pct", "muscle_pct"),
+              "end of HDT, control / flywheel")
     r = run("s53_mars_transit_surface_return")
     ends = [at(r, t)["BMD_hip_pct"] for t in
             (30 + 6 * MONTH, 30 + 24 * MONTH, 30 + 30 * MONTH,
@@ -455,13 +462,11 @@ def session24(runs):
         return ", ".join("%s %+.2f" % p for p in pairs)
 
     land = 30 + 6 * MONTH
-    ared, none = at(run("s58_iss6_crew_ared"), land), \
-        at(run("s59_iss6_crew_no_ared"), land)
-    cols = ("BMD_hip_pct", "BMD_spine_pct", "BMD_tibia_pct", "muscle_pct")
-    check("USR24 s58/s59 ISS with / without ARED: both lose, ARED less",
-          all(none[k] < ared[k] < 0 for k in cols),
-          "at landing, without / with ARED: " +
-          ", ".join("%s %+.2f / %+.2f" % (k, none[k], ared[k]) for k in cols))
+    both_lose("USR24 s58/s59 ISS with / without ARED: both lose, ARED less",
+              at(run("s59_iss6_crew_no_ared"), land),
+              at(run("s58_iss6_crew_ared"), land),
+              ("BMD_hip_pct", "BMD_spine_pct", "BMD_tibia_pct", "muscle_pct"),
+              "at landing, without / with ARED")
     p60 = os.path.join(USER, "s60_iss6_dmab_2wk_before_launch.yaml")
     p61 = os.path.join(USER, "s61_iss6_aln_weekly_in_flight.yaml")
     p64 = os.path.join(USER, "s64_landing_romo_monthly_then_dmab.yaml")
@@ -481,13 +486,11 @@ def session24(runs):
           show(("hip at landing", a["BMD_hip_pct"]),
                ("without the drug", n["BMD_hip_pct"]),
                ("CTX", a["CTX_pct"]), ("without the drug", n["CTX_pct"])))
-    ctl, ex = at(run("s62_hdt60_bedrest_no_exercise"), 74), \
-        at(run("s63_hdt60_bedrest_exercise"), 74)
-    cols = ("BMD_hip_pct", "BMD_tibia_pct", "muscle_pct")
-    check("USR24 s62/s63 bed rest: both lose, the exercise arm less",
-          all(ctl[k] < ex[k] < 0 for k in cols),
-          "end of bed rest, none / exercise: " +
-          ", ".join("%s %+.2f / %+.2f" % (k, ctl[k], ex[k]) for k in cols))
+    both_lose("USR24 s62/s63 bed rest: both lose, the exercise arm less",
+              at(run("s62_hdt60_bedrest_no_exercise"), 74),
+              at(run("s63_hdt60_bedrest_exercise"), 74),
+              ("BMD_hip_pct", "BMD_tibia_pct", "muscle_pct"),
+              "end of bed rest, none / exercise")
     r = run("s64_landing_romo_monthly_then_dmab")
     y1, y2, y0 = (at(r, land + YEAR), at(r, land + 2 * YEAR),
                   at(none64, land + YEAR))
