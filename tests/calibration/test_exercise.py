@@ -280,13 +280,14 @@ def body(tmp):
     # exercise_cycles_c of models/calibration/spaceflight/conditions.tsv).
     # Each exercise condition, simulated through the PEtab wrapper
     # model.yaml with the table's values, gives bone and muscle the doses
-    # of the independent session-train references above; 0 after landing.
+    # of the independent session-train references above (with the session
+    # load exercise_load_c); 0 after landing.
     petab_conditions(tmp)
 
 
 PETAB = os.path.join(ROOT, "models", "calibration", "spaceflight")
 COND_COLS = ("loading_c", "bedrest_c", "exercise_resistive_c", "exercise_aerobic_c",
-             "t_land_c", "exercise_sessions_c", "exercise_cycles_c")
+             "t_land_c", "exercise_sessions_c", "exercise_cycles_c", "exercise_load_c")
 
 
 def petab_conditions(tmp):
@@ -298,7 +299,10 @@ def petab_conditions(tmp):
           any(abs(float(r["exercise_sessions_c"]) - 1 / 3.0) < 1e-9 for r in conds),
           ", ".join(r["conditionId"] for r in conds))
     for r in conds:
-        d = float(r["exercise_resistive_c"])
+        # the dose as bone and muscle receive it: sessions' dose x the load
+        # of a session (exercise_load_c, 2.857 for ground sessions; issue 17,
+        # session 24 exload)
+        d = float(r["exercise_resistive_c"]) * float(r["exercise_load_c"])
         f = float(r["exercise_sessions_c"])
         n = float(r["exercise_cycles_c"])
         t_land = float(r["t_land_c"])
