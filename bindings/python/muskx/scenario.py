@@ -483,12 +483,17 @@ class Comparison:
                         "%*.4g" % (w, got.get(p, (math.nan, math.nan))[k])
                         for p in phases)))
         if self.bands is not None:
+            # the CLI's clause for failed sets (review rev24a: missing)
             lines.append("bands: 5 %% and 95 %% quantiles over %d parameter "
                          "sets (the same in every scenario), at the end of "
-                         "each phase%s" % (self.nsets, "; with 20 sets or "
-                         "fewer they lie between the two lowest and the two "
-                         "highest sets, not a 90 % band of a population"
-                         if self.nsets <= 20 else ""))
+                         "each phase%s%s" % (
+                             self.nsets,
+                             "; some sets failed and are left out"
+                             if any(self.nfailed.values()) else "",
+                             "; with 20 sets or fewer they lie between the "
+                             "two lowest and the two highest sets, not a 90 "
+                             "% band of a population"
+                             if self.nsets <= 20 else ""))
         return "\n".join(lines)
 
     __str__ = table
@@ -625,7 +630,8 @@ def compare(*scenarios, columns=None, threads=None, set=None,
     each set's own day 0), .diff[id][column][phase] = (5 %, 95 %) of the
     scenario minus the first one set by set (when it excludes 0 the two
     arms differ whatever the parameters within the given uncertainty),
-    .nsets and .nfailed[id]; its table() prints them under each line.
+    .nsets and .nfailed[id] (failed sets, left out); its table() prints
+    them under each line and says, as the CLI does, when sets failed.
     Each arm's sets run on a fresh copy loaded from its file: a Scenario
     object is reloaded from its .source with its own set() values replayed
     (then set=), so its bands describe the same scenario as its central

@@ -166,6 +166,15 @@ class Scenarios(WRMSMixin, unittest.TestCase):
                          c.bands["on_off_half"]["x_pct"]["on"])
         c6 = muskx.compare(self.path, bands=True, vary=vary, samples=6)
         self.assertIn("with 20 sets or fewer they lie between", str(c6))
+        self.assertNotIn("failed", str(c6))
+        # a set that fails (k = -50: x grows as exp(50 t) in "on") is left
+        # out, and the table says so as the CLI does (review rev24a: it
+        # did not)
+        cf = muskx.compare(self.path, bands=True, threads=1,
+                           params={"k": [0.5, 0.4, -50.0]})
+        self.assertEqual(cf.nfailed["on_off"], 1)
+        self.assertIn("each phase; some sets failed and are left out; with "
+                      "20 sets or fewer", str(cf))
 
     @unittest.skipIf(os.environ.get("MUSKX_NO_NUMPY"), "bands need numpy")
     def test_compare_bands_of_a_scenario_keep_its_set_values(self):
