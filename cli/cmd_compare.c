@@ -494,18 +494,25 @@ static int run(const cli_command *self, int argc, char **argv) {
       if (cli_bands_compute(&runs[i], &bopt, &nsets, &nfail) != 0) goto done;
       if (nfail > worst) worst = nfail;
     }
+    /* -n 200 is refused with a --params-csv of fewer rows (review rev24a:
+       it was advised anyway) */
+    size_t rows = runs[0].band_table_rows;
+    const char *more = bopt.params_csv == NULL || rows >= 200
+                           ? " (use -n 200 for one)"
+                           : " (for one, give --params-csv 200 sets or more)";
     /* with few sets the 5 % and 95 % quantiles (definition 7) lie
        between the two lowest and the two highest sets: say so (session
        24: a "crew of 6" read -n 6 as the crew's range) */
     snprintf(note, sizeof note,
              "Bands: 5 %% and 95 %% quantiles over %zu parameter sets (the "
-             "same in every scenario; seed %llu)%s%s.\n",
+             "same in every scenario; seed %llu)%s%s%s.\n",
              nsets, bopt.seed,
              worst > 0 ? "; some sets failed and are left out" : "",
              nsets <= 20 ? "; with 20 sets or fewer they lie between the "
                           "two lowest and the two highest sets, not a 90 % "
-                          "band of a population (use -n 200 for one)"
-                        : "");
+                          "band of a population"
+                        : "",
+             nsets <= 20 ? more : "");
     if (worst > 0)
       fprintf(stderr, "warning: up to %zu of %zu parameter sets failed in a "
                       "scenario; the bands use the others\n", worst, nsets);

@@ -48,7 +48,7 @@ void cli_bands_free(cli_bands *b) {
 
 /* The ensemble of r's scenario with b's parameter sets; *n is the number
    of sets. 0, or -1 after printing why. */
-static int prepare(const cli_srun *r, const cli_bands *b, muskx_ensemble **out,
+static int prepare(cli_srun *r, const cli_bands *b, muskx_ensemble **out,
                    size_t *n) {
   muskx_ensemble *ens = NULL;
   muskx_status st = muskx_ensemble_create(muskx_scenario_model(r->sc), &ens);
@@ -71,6 +71,7 @@ static int prepare(const cli_srun *r, const cli_bands *b, muskx_ensemble **out,
   if (b->params_csv != NULL) {
     cli_param_table t;
     if (cli_param_table_read(b->params_csv, &t) != 0) return -1;
+    r->band_table_rows = t.rows;
     if (b->samples == 0) *n = t.rows;
     if (*n > t.rows) {
       fprintf(stderr, "%s: --samples %zu, but the file has %zu parameter "

@@ -33,6 +33,7 @@ typedef struct cli_srun {
      set. */
   double *band_sets;
   size_t band_nsets;
+  size_t band_table_rows; /* the rows of --params-csv; 0 without one */
 } cli_srun;
 
 /* cli_out_not_input() for every scenario of runs and its model's files. */

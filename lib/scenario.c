@@ -588,16 +588,24 @@ static int relative_when(const muskx_scenario *sc, const char *text,
   if (p < 0 || !(q >= 0)) return 0;
   const muskx__sc_phase *ph = &sc->phases[p];
   double base = end ? ph->end : ph->start, day = base + sign * q;
+  const muskx__sc_phase *last = &sc->phases[sc->nphases - 1];
+  /* %.10g: the day to write in full (%g wrote 381.688 for 381.6875) */
   if (day < 0)
     snprintf(why, size,
              "%s '%s' is not read (a phase name or a time) and would be day "
-             "%g, before day 0, the start of the first phase '%s': lengthen "
-             "'%s' or give the dose later",
+             "%.10g, before day 0, the start of the first phase '%s': "
+             "lengthen '%s' or give the dose later",
              what, text, day, sc->phases[0].name, sc->phases[0].name);
+  else if (day > last->end) /* also past the 100 years of all phases */
+    snprintf(why, size,
+             "%s '%s' is not read (a phase name or a time, counted from day "
+             "0) and would be day %.10g, after the end of the last phase "
+             "'%s' (day %.10g): lengthen '%s' or give the dose earlier",
+             what, text, day, last->name, last->end, last->name);
   else
     snprintf(why, size,
              "%s '%s' is not read (a phase name or a time, counted from day "
-             "0): phase '%s' %s on day %g, so write '%g d'",
+             "0): phase '%s' %s on day %.10g, so write '%.10g d'",
              what, text, ph->name, end ? "ends" : "starts", base, day);
   return 1;
 }

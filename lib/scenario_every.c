@@ -131,6 +131,15 @@ static int q_nondecimal(const char *text, const char *r, char *why,
     }
   }
   if (!(r[0] == '0' && r[1] == 'x')) return 0;
+  if (q_unit(r + 2)) { /* Q0xD, Q0x.D, q0x d: the D is the unit, not a
+                          hexadecimal digit (review rev24a: '0xd' (13)) */
+    snprintf(why, size,
+             "'%s': '0x' has no number before the unit (and a hexadecimal "
+             "number is refused anyway): write a decimal number and a unit "
+             "(e.g. Q2W)",
+             text);
+    return 1;
+  }
   size_t n = strlen(r);
   for (size_t k = 3; k < n; k++) {
     char num[64];

@@ -725,6 +725,8 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
       /* a hexadecimal number or inf/nan after Q (session 24: Q0x10D got
          the generic message, not the hexadecimal refusal) */
       "Q0x10D", "q0X1P3W", "q.0x10.d.", "QinfD", "Qnan W",
+      /* 0x and a unit, no number (review rev24a: Q0xD was '0xd' (13)) */
+      "Q0xD", "Q0x.D", "q0x d", "Q0x W", "q0xm",
   };
   static const char *const other[] = {"often", "7", "-1 week",
                                       "every 0 d", "every other 2 weeks",
@@ -739,7 +741,7 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
                                          a blank before the unit (looped
                                          forever in session 24's first
                                          cut of the Q0x10D refusal) */
-                                      "Q0xzz d", "q0x d"};
+                                      "Q0xzz d"};
   char why[512];
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     double d = -1;
@@ -758,6 +760,12 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
                   why);
     ck_assert_ptr_nonnull(strstr(why, "write"));
   }
+  /* 0x and a unit: no number, the unit not read as a digit (rev24a) */
+  ck_assert_int_eq(muskx__sc_every_words("Q0x.D", &(double){0}, why,
+                                         sizeof why), -1);
+  ck_assert_msg(strstr(why, "'0x' has no number before the unit") != NULL &&
+                    strstr(why, "13") == NULL,
+                "%s", why);
   for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
     double d = -1;
     int r = muskx__sc_every_words(other[i], &d, why, sizeof why);

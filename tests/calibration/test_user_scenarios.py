@@ -454,6 +454,22 @@ def band_cell(rows, output, stat, phase, sid):
     return float("nan")
 
 
+def band_gap(cli, py):
+    """|py - cli| / max(1, |cli|) of one band number, None when both are
+    NaN, inf when only one is (max(0.0, nan) was 0.0: review rev24a M2)."""
+    if math.isnan(cli) and math.isnan(py):
+        return None
+    if math.isnan(cli) or math.isnan(py):
+        return math.inf
+    return abs(py - cli) / max(1.0, abs(cli))
+
+
+def worst_gap(gaps):
+    """(largest of the gaps not None, how many were compared)."""
+    got = [g for g in gaps if g is not None]
+    return max(got, default=0.0), len(got)
+
+
 def session24(runs):
     def run(name):
         return runs[os.path.join(USER, name + ".yaml")]
@@ -546,26 +562,20 @@ def bands24():
     rows = compare_bands_csv([p60, p61])
     c = muskx.compare(p60, p61, bands=True, params=draws, samples=20,
                       threads=1, allow_path=ROOT)
-    worst_rel, n, say = 0.0, 0, []
+    gaps = []
     for sid in ("iss6_dmab_before_launch", "iss6_aln_weekly_flight"):
         for col in FIXED:
             for ph in ("preflight", "flight", "postflight"):
                 for k, stat in enumerate(("end_q05", "end_q95")):
-                    cli = band_cell(rows, col, stat, ph, sid)
-                    py = c.bands[sid][col][ph][k]
-                    if math.isnan(cli) and math.isnan(py):
-                        continue
-                    worst_rel = max(worst_rel, abs(py - cli) /
-                                    max(1.0, abs(cli)))
-                    n += 1
+                    gaps.append(band_gap(band_cell(rows, col, stat, ph, sid),
+                                         c.bands[sid][col][ph][k]))
                 if sid == "iss6_aln_weekly_flight":
                     for k, stat in enumerate(("end_diff_q05",
                                               "end_diff_q95")):
-                        cli = band_cell(rows, col, stat, ph, sid)
-                        py = c.diff[sid][col][ph][k]
-                        worst_rel = max(worst_rel, abs(py - cli) /
-                                        max(1.0, abs(cli)))
-                        n += 1
+                        gaps.append(band_gap(
+                            band_cell(rows, col, stat, ph, sid),
+                            c.diff[sid][col][ph][k]))
+    worst_rel, n = worst_gap(gaps)
     h = c.bands
     check("USR24bands Python compare(bands=True) = muskx compare --bands",
           n > 100 and worst_rel <= 1e-12,
@@ -587,6 +597,48 @@ def bands24():
           "kappa_R", d[0] > 0 and b[0] <= b[1],
           "exercise minus none, muscle at the end of bed rest %.2f..%.2f; "
           "hip band with exercise %.2f..%.2f" % (d + b))
+    nan = float("nan")
+    check("USR24bands a NaN on one side only is a mismatch (rev24a M2)",
+          band_gap(nan, 1.0) == math.inf and band_gap(1.0, nan) == math.inf
+          and band_gap(nan, nan) is None and band_gap(2.0, 2.0) == 0.0 and
+          worst_gap([None, 0.5, math.inf]) == (math.inf, 2),
+          "max(0.0, nan) is 0.0: a NaN band on one side went unseen")
+    # review rev24a M1: the bands of a Scenario object are those of its
+    # set() values, as the CLI's --set (they were the file's: bands of
+    # another scenario than the central line)
+    vary = "kappa_R=lognormal(1.31,0.3)"
+    tt = 2 * 0.09998 / 365          # turnover_t doubled (1/day)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "bands.csv")
+        muskx_cli.run(["compare", "--bands", "--vary", vary, "-n", "20",
+                       "--seed", "1", "-j", "1", "--set",
+                       "turnover_t=%.17g" % tt, "-o", out, p62, p63])
+        with open(out) as f:
+            rows = list(csv.DictReader(f))
+    arms = [muskx.Scenario(p, allow_path=ROOT) for p in (p62, p63)]
+    for sc in arms:
+        sc.set("turnover_t", tt)
+    c = muskx.compare(*arms, bands=True, samples=20, threads=1,
+                      vary={"kappa_R": ("lognormal", 1.31, 0.3)})
+    for sc in arms:
+        sc.close()
+    gaps = []
+    for sid in ("hdt60_no_exercise", "hdt60_exercise"):
+        for col in FIXED:
+            for k, stat in enumerate(("end_q05", "end_q95")):
+                gaps.append(band_gap(band_cell(rows, col, stat, "bedrest",
+                                               sid),
+                                     c.bands[sid][col]["bedrest"][k]))
+    worst_rel, n = worst_gap(gaps)
+    b = c.bands["hdt60_no_exercise"]["BMD_hip_pct"]["bedrest"]
+    mid = c.results["hdt60_no_exercise"].summary["BMD_hip_pct"]["phases"][
+        "bedrest"]["end"]
+    check("USR24bands a Scenario's set() values in its bands = CLI --set",
+          n >= 3 * len(FIXED) and worst_rel <= 1e-12 and
+          b[0] <= mid <= b[1],
+          "%d band numbers, largest relative difference %.2g; hip at the "
+          "end of bed rest with turnover_t doubled %.2f..%.2f, central "
+          "%.2f" % ((n, worst_rel) + b + (mid,)))
 
 
 def dmab_continued_vs_stopped(runs):

@@ -64,6 +64,14 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         cls.path1 = os.path.join(cls.dir, "on_off_1.yaml")
         with open(cls.path1, "w") as f:
             f.write(SCENARIO % ("on_off_half", 1.0))
+        with open(os.path.join(cls.dir, "driven_g.yaml"), "w") as f:
+            f.write(MODEL.replace("driven_days", "driven_g").replace(
+                "{k: 0.5}", "{k: 0.5, g: 1}").replace("u - k*x",
+                                                      "g*u - k*x"))
+        cls.path_g = os.path.join(cls.dir, "on_off_g.yaml")
+        with open(cls.path_g, "w") as f:
+            f.write((SCENARIO % ("on_off_g", 2.0)).replace(
+                "driven.yaml", "driven_g.yaml"))
         cls.bad = os.path.join(cls.dir, "bad.yaml")
         with open(cls.bad, "w") as f:
             f.write(BAD)
@@ -158,6 +166,60 @@ class Scenarios(WRMSMixin, unittest.TestCase):
                          c.bands["on_off_half"]["x_pct"]["on"])
         c6 = muskx.compare(self.path, bands=True, vary=vary, samples=6)
         self.assertIn("with 20 sets or fewer they lie between", str(c6))
+        self.assertNotIn("failed", str(c6))
+        # a set that fails (k = -50: x grows as exp(50 t) in "on") is left
+        # out, and the table says so as the CLI does (review rev24a: it
+        # did not)
+        cf = muskx.compare(self.path, bands=True, threads=1,
+                           params={"k": [0.5, 0.4, -50.0]})
+        self.assertEqual(cf.nfailed["on_off"], 1)
+        self.assertIn("each phase; some sets failed and are left out; with "
+                      "20 sets or fewer", str(cf))
+
+    @unittest.skipIf(os.environ.get("MUSKX_NO_NUMPY"), "bands need numpy")
+    def test_compare_bands_of_a_scenario_keep_its_set_values(self):
+        # review rev24a M1: the arms were reloaded from the file, dropping
+        # sc.set(): the bands were those of the file's g = 1 while the
+        # central line had g = 3. x_pct at the end of "on" = 100 g u/k
+        # (1 - exp(-10 k)), by hand from the library's draws of k
+        import numpy as np
+        vary = {"k": ("lognormal", 0.5, 0.3)}
+        with muskx.load_scenario(self.path) as ref:
+            k = muskx.ensemble(ref, 30, vary=vary, seed=2,
+                               threads=1).values[:, 0]
+        want = {g: np.quantile(100 * g * 2.0 / k * (1 - np.exp(-10 * k)),
+                               [0.05, 0.95]) for g in (1.0, 3.0)}
+        sc = muskx.load_scenario(self.path_g)
+        sc.set("g", 5.0)
+        sc.set("g", 3.0)        # the last value counts
+        c = muskx.compare(sc, bands=True, vary=vary, samples=30, seed=2,
+                          threads=1)
+        got = c.bands["on_off_g"]["x_pct"]["on"]
+        for j in (0, 1):
+            self.assertLess(abs(got[j] - want[3.0][j]),
+                            1e-4 * want[3.0][j], (got, want))
+        central = c.results["on_off_g"].summary["x_pct"]["phases"]["on"][
+            "end"]
+        self.assertLess(got[0], central)
+        self.assertLess(central, got[1])
+        # set= of compare() comes after the object's own values
+        c = muskx.compare(sc, bands=True, vary=vary, samples=30, seed=2,
+                          threads=1, set={"g": 1.0})
+        got = c.bands["on_off_g"]["x_pct"]["on"]
+        self.assertLess(abs(got[0] - want[1.0][0]), 1e-4 * want[1.0][0])
+        # and run_scenario(sc, set=) keeps them as well (g = 3 by hand)
+        r = muskx.run_scenario(sc, set={"k": 0.25})
+        self.assertWRMS(r["x"], [3 * reference(t, k=0.25) for t in r.time])
+        # a Scenario whose file is gone says so
+        tmp = os.path.join(self.dir, "gone.yaml")
+        shutil.copy(self.path_g, tmp)
+        gone = muskx.load_scenario(tmp)
+        os.remove(tmp)
+        with self.assertRaises(muskx.ModelFileError) as cm:
+            muskx.compare(gone, bands=True, vary=vary, samples=4)
+        self.assertIn("is gone", str(cm.exception))
+        gone.close()
+        sc.close()
 
     def test_compare_bands_say_what_they_need(self):
         with self.assertRaises(muskx.InvalidArgumentError) as cm:
