@@ -82,7 +82,6 @@ for _i, _a in enumerate(sys.argv[1:-1], 1):
         muskx_cli.allow_models(PROBLEM_DIR)
 
 KNOWN_UNMET = {}
-STRICT = "--strict" in sys.argv[1:]
 FOLDED = "--folded" in sys.argv[1:]
 
 PCT_TOL = 0.02      # %-points
@@ -108,13 +107,7 @@ OUTPUTS = PCT + MYOKINES
 
 def tcheck(name, ok, detail):
     """check() with the KNOWN_UNMET convention of test_spaceflight.py"""
-    if name in KNOWN_UNMET and not STRICT:
-        if ok:
-            check(name, False, "XPASS (listed in KNOWN_UNMET: update the list): " + detail)
-        else:
-            print("XFAIL %s: %s\n      known unmet: %s" % (name, detail, KNOWN_UNMET[name]))
-        return
-    check(name, ok, detail)
+    muskx_cli.check_known(KNOWN_UNMET, name, ok, detail)
 
 
 def days(t_land):
