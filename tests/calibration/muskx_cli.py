@@ -106,6 +106,17 @@ def run(args):
     return r.stdout, r.stderr
 
 
+def parse_sets(argv):
+    """The test's own command line's --set NAME=VALUE pairs, as a dict
+    (the inverse of sets())."""
+    over = {}
+    for i, a in enumerate(argv):
+        if a == "--set" and i + 1 < len(argv):
+            k, v = argv[i + 1].split("=", 1)
+            over[k] = float(v)
+    return over
+
+
 def sets(d):
     """--set NAME=VALUE arguments for a dict (values round-trip exactly)."""
     out = []

@@ -83,15 +83,6 @@ JUMPS = "exercise: {type: resistive, sessions_per_week: 5.5, intensity: 1.0, rep
 OUTPUTS = ["BMD_tibia_pct", "BMD_tibia_shaft_pct"]
 
 
-def parse_sets(argv):
-    over = {}
-    for i, a in enumerate(argv):
-        if a == "--set" and i + 1 < len(argv):
-            k, v = argv[i + 1].split("=", 1)
-            over[k] = float(v)
-    return over
-
-
 def tcheck(name, ok, detail):
     """check() with the KNOWN_UNMET convention of test_spaceflight.py"""
     muskx_cli.check_known(KNOWN_UNMET, name, ok, detail)
@@ -124,7 +115,7 @@ def run_arm(tmp, name, exercise, over):
 
 
 def main():
-    over = parse_sets(sys.argv[1:])
+    over = muskx_cli.parse_sets(sys.argv[1:])
     with tempfile.TemporaryDirectory() as tmp:
         jump = run_arm(tmp, "rsl60_jump", True, over)
         ctrl = run_arm(tmp, "rsl60_ctrl", False, over)

@@ -76,15 +76,6 @@ def hyper_half(th):
     return th * q / (1.0 - q)
 
 
-def parse_sets(argv):
-    over = {}
-    for i, a in enumerate(argv):
-        if a == "--set" and i + 1 < len(argv):
-            k, v = argv[i + 1].split("=", 1)
-            over[k] = float(v)
-    return over
-
-
 def excess_at(t, y, when):
     """linear interpolation of y at time `when`"""
     for i in range(1, len(t)):
@@ -100,7 +91,7 @@ def tcheck(name, ok, detail):
 
 
 def main():
-    over = parse_sets(sys.argv[1:])
+    over = muskx_cli.parse_sets(sys.argv[1:])
     with tempfile.TemporaryDirectory() as tmp:
         fl = muskx_cli.scenario(tmp, MODEL, "csl_flight",
                                 ["{name: flight, duration: 180 d, inputs: {loading: 0}}"], [],
