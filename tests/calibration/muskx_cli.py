@@ -106,6 +106,15 @@ def run(args):
     return r.stdout, r.stderr
 
 
+def run_columns(path, out, over=None):
+    """muskx run of the scenario at path into the CSV out, read back as
+    {column: [float per row]}."""
+    run(["run", path, "-o", out] + sets(over))
+    with open(out) as f:
+        rows = list(csv.DictReader(f))
+    return {k: [float(r[k]) for r in rows] for k in rows[0]}
+
+
 def parse_sets(argv):
     """The test's own command line's --set NAME=VALUE pairs, as a dict
     (the inverse of sets())."""

@@ -57,7 +57,6 @@ treats known-unmet checks as ordinary ones.
 Python 3 standard library only:
   /usr/bin/python3 tests/calibration/test_brexfit.py [--strict] [--set NAME=VALUE ...]
 """
-import csv
 import os
 import sys
 import tempfile
@@ -108,10 +107,7 @@ def run_arm(tmp, name, exercise, over):
             f.write("countermeasures:\n  - %s\n" % JUMPS)
         f.write("outputs: [%s]\nsampling: 1 d\n" % ", ".join(OUTPUTS))
     out = os.path.join(tmp, name + ".csv")
-    muskx_cli.run(["run", path, "-o", out] + muskx_cli.sets(over))
-    with open(out) as f:
-        rows = list(csv.DictReader(f))
-    return {k: [float(r[k]) for r in rows] for k in rows[0]}
+    return muskx_cli.run_columns(path, out, over)
 
 
 def main():

@@ -72,7 +72,6 @@ reloaded (loading 1), with k_rm 0 and 0.001/day. Checks:
 Python 3 standard library only:
   /usr/bin/python3 tests/calibration/test_reload_modelling.py
 """
-import csv
 import math
 import os
 import tempfile
@@ -127,10 +126,7 @@ def run_from(tmp, name, phases, outputs, init, over):
             f.write("  - %s\n" % ph)
         f.write("outputs: [%s]\nsampling: 1 d\n" % ", ".join(outputs))
     out = os.path.join(tmp, name + ".csv")
-    muskx_cli.run(["run", path, "-o", out] + muskx_cli.sets(over))
-    with open(out) as f:
-        rows = list(csv.DictReader(f))
-    return {k: [float(r[k]) for r in rows] for k in rows[0]}
+    return muskx_cli.run_columns(path, out, over)
 
 
 def main():
