@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """test_brctx.py -- bone resorption markers in strict bed rest (issue 17,
 session 25, brctx): the two fitting rows of models/calibration/spaceflight
-that see the bed-rest resorption marker, read as documented, the model
-against their published numbers, and the flight-only resorption drive
-a_fl_res that this branch built (0 = off, not shipped).
+that see the bed-rest resorption marker, read as documented, and the model
+against their published numbers. (The flight-only resorption drive
+a_fl_res that this branch built and partial-fitted, commit 3bae2ec, was
+refused by the fitting rows and is reverted at the branch tip; its check
+BRCflight went with it.)
 
 References (published, not in models/calibration/VALIDATION.md):
   Baecker N et al. (2003) J Appl Physiol 95:977 (abstract): 8 healthy men,
@@ -27,13 +29,8 @@ Checks (two-sided):
   BRCd10     at day 10 within 68.3 -+ 1.96 x 24.0 = 21.3 .. 115.3 %
              (a model whose bed-rest marker did not rise, or rose to the
              flight plateau of +113 % within 10 days, fails)
-  BRCflight  a_fl_res acts in micro-g only: at a_fl_res 1 the bed-rest
-             CTX_pct at day 10 is the shipped one (within 1e-6 points)
-             and the flight CTX_pct at day 14 is higher by more than 5
-             points (measured +26.5 at a_fl_res 1); a drive bound to the
-             bed-rest input, or not bound at all, fails
 
-Measured on the brctx branch (refit12 values, a_fl_res 0): day 1.5
+Measured on the brctx branch (refit12 values): day 1.5
 +14.90 % (-0.99 SD), day 10 +74.44 % (+0.26 SD); see
 models/calibration/README.md, "Issue 17, session 25, brctx".
 
@@ -92,14 +89,8 @@ def main():
     over = muskx_cli.parse_sets(sys.argv[1:])
     check_rows()
     br_in = "{loading: 1, bedrest: 1}"
-    fl_in = "{loading: 0}"
     with tempfile.TemporaryDirectory() as tmp:
         br = run_phase(tmp, "br", br_in, 14, over)
-        fl = run_phase(tmp, "fl", fl_in, 14, over)
-        on = dict(over)
-        on["a_fl_res"] = 1.0
-        br1 = run_phase(tmp, "br1", br_in, 14, on)
-        fl1 = run_phase(tmp, "fl1", fl_in, 14, on)
     d2 = at_day(br, "CTX_pct", 1.5)
     d10 = at_day(br, "CTX_pct", 10.0)
     check("BRCd2", D2_LO <= d2 <= D2_HI,
@@ -107,11 +98,6 @@ def main():
     check("BRCd10", D10_LO <= d10 <= D10_HI,
           "bed-rest CTX_pct at day 10: %+.2f %% (van der Wiel 1991: +68.3, noise 24.0; %.1f .. %.1f)"
           % (d10, D10_LO, D10_HI))
-    dbr = at_day(br1, "CTX_pct", 10.0) - d10
-    dfl = at_day(fl1, "CTX_pct", 14.0) - at_day(fl, "CTX_pct", 14.0)
-    check("BRCflight", abs(dbr) < 1e-6 and dfl > 5.0,
-          "a_fl_res 1: bed-rest CTX_pct at day 10 moves by %.2g points (none wanted), flight CTX_pct at "
-          "day 14 by %+.2f (more than +5 wanted)" % (dbr, dfl))
     return muskx_cli.finish()
 
 
