@@ -115,6 +115,17 @@ def run_columns(path, out, over=None):
     return {k: [float(r[k]) for r in rows] for k in rows[0]}
 
 
+def at_day(res, col, day):
+    """COL of a run_columns() result linearly interpolated at DAY (the
+    last value past the end)."""
+    t = res["time"]
+    for i in range(1, len(t)):
+        if t[i] >= day:
+            f = (day - t[i - 1]) / (t[i] - t[i - 1])
+            return res[col][i - 1] + f * (res[col][i] - res[col][i - 1])
+    return res[col][-1]
+
+
 def parse_sets(argv):
     """The test's own command line's --set NAME=VALUE pairs, as a dict
     (the inverse of sets())."""

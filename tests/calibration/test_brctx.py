@@ -43,7 +43,7 @@ import sys
 import tempfile
 
 import muskx_cli
-from muskx_cli import ROOT, check
+from muskx_cli import ROOT, at_day, check
 
 MODEL = os.path.join(ROOT, "models", "crosstalk", "spaceflight.yaml")
 MEAS = os.path.join(ROOT, "models", "calibration", "spaceflight", "measurements.tsv")
@@ -54,15 +54,6 @@ ROWS = {  # datasetId: (observable, condition, day, value, noise)
 }
 D2_LO, D2_HI = 17.8 - 1.96 * 2.93, 17.8 + 1.96 * 2.93
 D10_LO, D10_HI = 68.3 - 1.96 * 24.0, 68.3 + 1.96 * 24.0
-
-
-def at_day(res, col, day):
-    t = res["time"]
-    for i in range(1, len(t)):
-        if t[i] >= day:
-            f = (day - t[i - 1]) / (t[i] - t[i - 1])
-            return res[col][i - 1] + f * (res[col][i] - res[col][i - 1])
-    return res[col][-1]
 
 
 def run_phase(tmp, name, inputs, days, over):
