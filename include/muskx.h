@@ -1385,6 +1385,20 @@ MUSKX_API muskx_status muskx_fit_set_profile_predictor(muskx_fit *fit, int on);
    Returns 0, or -1 when there is no profile of j. */
 MUSKX_API int muskx_fit_profile_work(const muskx_fit *fit, int j, int *fits,
                                      int *iters, int *evals, int *fallbacks);
+/* How often parameter j's profile in the last muskx_fit_profile() checked
+   a crossing. A point at or above the threshold is re-optimised from its
+   own end point before it may end the side or bound the crossing's
+   bracket and, when that lowers its nllh, also from the previous point's
+   solution with theta_j moved (the zeroth-order start); the lowest
+   counts. A refinement that closed on the bracket's upper end without a
+   point above re-checks that end the same way. *rechecks: those
+   re-optimisations (also counted as inner fits by
+   muskx_fit_profile_work()); *cleared: the crossings they refuted (the
+   point's nllh was below the threshold after all; the side walked on).
+   Any pointer may be NULL. Returns 0, or -1 when there is no profile of
+   j. */
+MUSKX_API int muskx_fit_profile_rechecks(const muskx_fit *fit, int j,
+                                         int *rechecks, int *cleared);
 /* Points of parameter j's profile, sorted by value (0 when none). */
 MUSKX_API size_t muskx_fit_profile_npoints(const muskx_fit *fit, int j);
 /* Copies them: values[i] of theta_j, nllh[i] (NaN where the

@@ -25,7 +25,23 @@
  * linear in theta_j where the profile is quadratic (one refinement lands
  * on it there): by inverse quadratic interpolation through the bracket
  * and the point before it when that falls inside the bracket, else by the
- * Illinois variant of regula falsi. The two sides of every parameter are
+ * Illinois variant of regula falsi.
+ *
+ * A crossing is confirmed before it is believed (session 25; session 24's
+ * k_mb: a point after a grown step came out at PL +2.41 where the inner
+ * optimum is +0.61, and the refinement closed on it, ending the side
+ * short of the real crossing). A walk point at or above the threshold,
+ * and a refinement point above it (it would become the bracket's end),
+ * is re-optimised from its own end point; when that lowers its PL by
+ * more than REFINE_FTOL, also from the zeroth-order start next to it
+ * (confirm()). The lowest PL counts: below the threshold, the point is
+ * an ordinary point below and the walk goes on. And a refinement whose
+ * points all fell below the threshold, closing on the bracket's upper
+ * end b, re-checks b the same way from the refined solution next to it
+ * before it reports the crossing; b refuted, the walk goes on from b.
+ * muskx_fit_profile_rechecks() counts these re-optimisations (they are
+ * inner fits too, in muskx_fit_profile_work()) and the crossings refuted.
+ * The two sides of every parameter are
  * separate pool tasks, both walked from the optimum, so two threads stay
  * busy to the end and the results do not depend on the thread count.
  *
@@ -33,7 +49,12 @@
  * and passed to the caller's profile callback (muskx_fit_set_profile_
  * callback; issue 17: a profile that is killed keeps its points), which
  * can stop the run; a stopped run accepts no later point, so the points
- * kept are exactly those the callback saw.
+ * kept are exactly those the callback saw. A point is confirmed before it
+ * is accepted, so it is passed once, with its confirmed PL; a point above
+ * the threshold, the end b of a crossing's bracket, is accepted when the
+ * refinement has moved past it or settled the crossing (after the
+ * refinement points taken meanwhile), since its re-check may still lower
+ * its PL.
  */
 #include <math.h>
 #include <pthread.h>
@@ -132,6 +153,14 @@ static int accept(prof_run *r, muskx__fit_profile *p, int j, int s, double v,
   return rc;
 }
 
+/* accept()'s nonzero code as walk() returns on it: NaN, *st ENOMEM when
+   out of memory, *end stopped when the run stopped. */
+static double quit(int ok, muskx_status *st, int *end) {
+  if (ok == -1 && *st == MUSKX_OK) *st = MUSKX_ENOMEM;
+  if (ok > 0) *end = MUSKX_FIT_SIDE_STOPPED;
+  return NAN;
+}
+
 static int stopping(prof_run *r) {
   pthread_mutex_lock(&r->mu);
   int stop = r->stopped;
@@ -159,6 +188,7 @@ typedef struct path {
   double a;
   double *xa, *d;
   double *z, *p, *xs; /* scratch, n each */
+  int from_z;         /* pl_at()'s last inner fit started at z */
 } path;
 
 /* PL at theta_j = v into x (n; the solution when it succeeds), NaN when
@@ -185,6 +215,7 @@ static double pl_at(prof_run *r, int worker, int j, double v, path *q,
     q->p[i] = isfinite(u) ? u : q->z[i];
     differ |= q->p[i] != q->z[i];
   }
+  q->from_z = 1;
   if (!f->prof_predict || !differ) return inner(r, worker, j, q->z, x, pr, st);
   double cp = muskx__fit_eval(f, worker, q->p);
   double cz = muskx__fit_eval(f, worker, q->z);
@@ -193,10 +224,52 @@ static double pl_at(prof_run *r, int worker, int j, double v, path *q,
     pr->fallbacks++;
     return inner(r, worker, j, q->z, x, pr, st);
   }
+  q->from_z = 0;
   double y = inner(r, worker, j, q->p, x, pr, st);
   if (*st != MUSKX_OK || !isnan(y)) return y;
   pr->fallbacks++;
+  q->from_z = 1;
   return inner(r, worker, j, q->z, x, pr, st);
+}
+
+/* Confirms a point v whose PL y (solution in x) rose to the threshold or
+   beyond: an inner fit that stopped short of its optimum (its iteration
+   cap, a trust region shrunk far from its start; session 24: PL +2.41
+   after a grown step where the optimum is +0.61) would otherwise end the
+   side at a crossing that is not there. The point is re-optimised from
+   its own end point (a fresh trust region), which stops at once where
+   the first pass had converged. Only when that lowers PL by more than
+   REFINE_FTOL (the first pass had stopped short) is it also re-optimised
+   from the zeroth-order start, the solution at the last accepted point a
+   with theta_j moved to v (skipped when the first pass started there):
+   a near start, after a grown step far nearer than the prediction. The
+   lowest PL is kept, its solution in x. Each re-optimisation is an inner
+   fit, counted in rechecks too; a crossing refuted (PL below the
+   threshold after all), in cleared. On Boehm 2014 the restarts cost 30
+   inner fits (76 -> 106) and 10 % more iterations; none lowered a PL. */
+static double confirm(prof_run *r, int worker, int j, double v, path *q,
+                      double *x, double y, muskx__fit_profile *pr,
+                      muskx_status *st) {
+  size_t n = (size_t)r->f->n;
+  double best = y;
+  for (int t = 0; t < 2; t++) {
+    double *from = x; /* t = 0: the point's own end point */
+    if (t == 1) {
+      if (q->from_z || !(best < y - REFINE_FTOL)) break;
+      memcpy(q->z, q->xa, n * sizeof *q->z);
+      q->z[j] = v;
+      from = q->z;
+    }
+    double yt = inner(r, worker, j, from, q->xs, pr, st);
+    pr->rechecks++;
+    if (*st != MUSKX_OK) return NAN;
+    if (yt < best || (isnan(best) && !isnan(yt))) {
+      best = yt;
+      memcpy(x, q->xs, n * sizeof *x);
+    }
+  }
+  if (best - r->fbest < r->thr - REFINE_FTOL) pr->cleared++;
+  return best;
 }
 
 /* The secant through the solutions xa at a and xb at b (n values). */
@@ -221,7 +294,7 @@ static double walk(prof_run *r, int worker, int j, int s,
   double sq = sqrt(r->thr);
   double *x = buf, *xb = buf + n;
   path q = {r->best[j], buf + 2 * n, buf + 3 * n, buf + 4 * n, buf + 5 * n,
-            buf + 6 * n};
+            buf + 6 * n, 0};
   memcpy(q.xa, r->best, n * sizeof *q.xa); /* the solution at a */
   memcpy(q.d, r->tan + (size_t)j * n, n * sizeof *q.d); /* the tangent */
   *end = MUSKX_FIT_SIDE_FAILED;
@@ -238,11 +311,18 @@ static double walk(prof_run *r, int worker, int j, int s,
     double v = a + s * h;
     v = v < lo ? lo : v > hi ? hi : v;
     double y = pl_at(r, worker, j, v, &q, x, p, st);
-    int ok = *st == MUSKX_OK ? accept(r, p, j, s, v, y) : -1;
-    if (ok != 0) {
-      if (ok == -1 && *st == MUSKX_OK) *st = MUSKX_ENOMEM;
-      if (ok > 0) *end = MUSKX_FIT_SIDE_STOPPED;
-      return NAN;
+    /* a point at or above the threshold is confirmed before it is kept */
+    if (*st == MUSKX_OK && y - r->fbest > r->thr - REFINE_FTOL)
+      y = confirm(r, worker, j, v, &q, x, y, p, st);
+    if (*st != MUSKX_OK) return NAN;
+    double rise = y - r->fbest;
+    /* a point above the threshold is the end b of the crossing's bracket:
+       it is kept (and passed to the callback) once the refinement has
+       moved past it or settled the crossing, with its PL then */
+    int bracket = rise >= r->thr + REFINE_FTOL; /* NaN: no */
+    if (!bracket) {
+      int ok = accept(r, p, j, s, v, y);
+      if (ok != 0) return quit(ok, st, end);
     }
     if (isnan(y)) {
       if (h > h0) { /* a grown step failed: retry at half of it */
@@ -252,16 +332,15 @@ static double walk(prof_run *r, int worker, int j, int s,
       return NAN;
     }
     if (y < *ymin) *ymin = y;
-    double rise = y - r->fbest;
     if (fabs(rise - r->thr) < REFINE_FTOL) { /* landed on it */
       *end = MUSKX_FIT_SIDE_CROSSED;
       return v;
     }
-    if (rise > r->thr) { /* bracketed: refine between a and v */
-      double b = v, c = v;
+    if (bracket) { /* refine between a and v */
+      double b = v, c = v, yb = y; /* yb: PL at b */
       double ga = sqrt(fmax(ra, 0)) - sq, gb = sqrt(rise) - sq;
       double ta = ga, tb = gb; /* the true g at a and b (no Illinois) */
-      int side = 0;
+      int side = 0, moved = 0, landed = 0; /* b moved; PL hit thr */
       /* the refinement's starts interpolate between the solutions at
          the bracket's ends */
       memcpy(xb, x, n * sizeof *xb);
@@ -276,28 +355,41 @@ static double walk(prof_run *r, int worker, int j, int s,
                       b * gw * ta / ((tb - gw) * (tb - ta));
           if (qc > fmin(a, b) && qc < fmax(a, b)) c = qc;
         }
-        if (stopping(r)) {
+        if (stopping(r)) { /* b not kept: a stopped run keeps no more */
           *end = MUSKX_FIT_SIDE_STOPPED;
           return NAN;
         }
         /* started from the solution at a, inside the interval (the inner
            optima followed there from the optimum), moved along d */
         double yc = pl_at(r, worker, j, c, &q, x, p, st);
-        int okc = *st == MUSKX_OK ? accept(r, p, j, s, c, yc) : -1;
-        if (okc != 0) {
-          if (okc == -1 && *st == MUSKX_OK) *st = MUSKX_ENOMEM;
-          if (okc > 0) *end = MUSKX_FIT_SIDE_STOPPED;
-          return NAN;
-        }
-        if (isnan(yc)) return NAN;
+        /* a refinement point above the threshold would become the
+           bracket's end: confirmed first, as the walk's points are (one
+           that lands on the threshold is not: that is every side's last
+           point on a near-quadratic profile, and a false landing would
+           need an inner fit's error to match the gap to 1e-4) */
+        if (*st == MUSKX_OK && yc - r->fbest >= r->thr + REFINE_FTOL)
+          yc = confirm(r, worker, j, c, &q, x, yc, p, st);
+        if (*st != MUSKX_OK) return NAN;
         double rc = yc - r->fbest;
-        if (fabs(rc - r->thr) < REFINE_FTOL) break;
+        /* c above: c becomes b, and the old b is final; else c is */
+        int above = rc >= r->thr + REFINE_FTOL;
+        int okc = above ? accept(r, p, j, s, b, yb) : accept(r, p, j, s, c, yc);
+        if (okc != 0) return quit(okc, st, end);
+        if (isnan(yc)) {
+          int okb = accept(r, p, j, s, b, yb);
+          return okb != 0 ? quit(okb, st, end) : NAN;
+        }
+        if (fabs(rc - r->thr) < REFINE_FTOL) {
+          landed = 1;
+          break;
+        }
         double gc = sqrt(fmax(rc, 0)) - sq;
         if (gc < 0) {
           w = a;
           gw = ta;
           memcpy(q.xa, x, n * sizeof *q.xa);
           q.a = a = c;
+          ra = rc;
           ga = ta = gc;
           if (side == -1) gb /= 2; /* Illinois */
           side = -1;
@@ -306,9 +398,11 @@ static double walk(prof_run *r, int worker, int j, int s,
           gw = tb;
           memcpy(xb, x, n * sizeof *xb);
           b = c;
+          yb = yc;
           gb = tb = gc;
           if (side == 1) ga /= 2;
           side = 1;
+          moved = 1;
         }
         secant(n, j, q.xa, a, xb, b, q.d);
         if (fabs(b - a) < REFINE_XTOL * h0) {
@@ -317,8 +411,36 @@ static double walk(prof_run *r, int worker, int j, int s,
           break;
         }
       }
-      *end = MUSKX_FIT_SIDE_CROSSED;
-      return c;
+      /* Every refinement point fell below the threshold and the bracket
+         closed on b: b's PL is checked again the same way, now also from
+         the refined a's solution (the zeroth-order start next to it). */
+      if (!landed && !moved) {
+        if (stopping(r)) {
+          *end = MUSKX_FIT_SIDE_STOPPED;
+          return NAN;
+        }
+        q.from_z = 0;
+        yb = confirm(r, worker, j, b, &q, xb, yb, p, st);
+        if (*st != MUSKX_OK) return NAN;
+      }
+      int okb = accept(r, p, j, s, b, yb);
+      if (okb != 0) return quit(okb, st, end);
+      double rb = yb - r->fbest;
+      if (landed || moved || rb >= r->thr - REFINE_FTOL) {
+        if (!landed && !moved) { /* b confirmed: the chord to its PL now */
+          tb = sqrt(rb) - sq;
+          c = fabs(rb - r->thr) < REFINE_FTOL ? b
+                                              : a - ta * (b - a) / (tb - ta);
+        }
+        *end = MUSKX_FIT_SIDE_CROSSED;
+        return c;
+      }
+      /* b refuted: an ordinary point below, after a (the refined one);
+         the walk goes on from it */
+      if (yb < *ymin) *ymin = yb;
+      v = b;
+      rise = rb;
+      memcpy(x, xb, n * sizeof *x);
     }
     double d = fabs(v - r->best[j]), hn = STEP_GROWTH * h;
     if (rise > 0) /* the crossing a quadratic through the optimum predicts */
@@ -387,12 +509,14 @@ static muskx_status join_sides(prof_run *r, int i, int with_optimum) {
     return MUSKX_ENOMEM;
   p->end_lo = r->ends[2 * i];
   p->end_hi = r->ends[2 * i + 1];
-  p->fits = p->iters = p->evals = p->fallbacks = 0;
+  p->fits = p->iters = p->evals = p->fallbacks = p->rechecks = p->cleared = 0;
   for (int k = 2 * i; k < 2 * i + 2; k++) {
     p->fits += r->sides[k].fits;
     p->iters += r->sides[k].iters;
     p->evals += r->sides[k].evals;
     p->fallbacks += r->sides[k].fallbacks;
+    p->rechecks += r->sides[k].rechecks;
+    p->cleared += r->sides[k].cleared;
   }
   for (int k = 2 * i; k < 2 * i + 2; k++)
     for (size_t i = 0; i < r->sides[k].npoints; i++)
@@ -629,6 +753,14 @@ int muskx_fit_profile_work(const muskx_fit *f, int j, int *fits, int *iters,
   if (iters != NULL) *iters = f->prof[j].iters;
   if (evals != NULL) *evals = f->prof[j].evals;
   if (fallbacks != NULL) *fallbacks = f->prof[j].fallbacks;
+  return 0;
+}
+
+int muskx_fit_profile_rechecks(const muskx_fit *f, int j, int *rechecks,
+                               int *cleared) {
+  if (muskx_fit_profile_npoints(f, j) == 0) return -1;
+  if (rechecks != NULL) *rechecks = f->prof[j].rechecks;
+  if (cleared != NULL) *cleared = f->prof[j].cleared;
   return 0;
 }
 
