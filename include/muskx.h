@@ -1431,7 +1431,10 @@ MUSKX_API double muskx_fit_profile_min(const muskx_fit *fit);
  * passed for every profiled parameter, in index order, on the calling
  * thread before any side is walked; side -1 and +1 are the points below
  * and above it, crossing refinements included, in the order the side
- * takes them. Every point muskx_fit_profile_points() returns afterwards
+ * takes them (a point above the threshold, which bounds the crossing's
+ * bracket and may still be re-checked, once the refinement has moved
+ * past it or settled the crossing; muskx_fit_profile_rechecks()). Every
+ * point muskx_fit_profile_points() returns afterwards
  * is passed exactly once, and no other, when muskx_fit_profile() returns
  * MUSKX_OK or MUSKX_ESTOPPED (after another status the profiles are
  * freed: the points passed are all there is).
