@@ -645,13 +645,16 @@ MUSKX_API const char *muskx_scenario_errmsg(const muskx_scenario *sc);
  * Warnings about a scenario that loads and runs but probably does not do
  * what its author meant, each a "file:line:col: warning: ..." line; the
  * library does not print them (`muskx run` and `muskx compare` do, on
- * stderr). Two kinds, in this order: `start: defaults` with `set:`
+ * stderr). Three kinds, in this order: `start: defaults` with `set:`
  * parameter or input values at which the model's initial values (with
  * the species values `set:` gives) are not a steady state (the run then
  * opens with a transient; muskx-scenario(5), start), recomputed by
- * muskx_scenario_set(); and a drug whose inclusive `until:` puts its last
+ * muskx_scenario_set(); a drug whose inclusive `until:` puts its last
  * dose on the first day of a later phase (the first such drug; set at
- * load). NULL for an index out of range. The text stays valid until the
+ * load); and a repeated drug whose last dose given falls on the
+ * scenario's last day, where it acts on nothing (its `until:` or
+ * `count:`; the first such drug; set at load). NULL for an index out of
+ * range. The text stays valid until the
  * next muskx_scenario_set() or muskx_scenario_free().
  */
 MUSKX_API int muskx_scenario_warning_count(const muskx_scenario *sc);

@@ -1290,6 +1290,28 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
                 "day %g, after the end of the scenario (day %g); give fewer "
                 "doses, or 'until: PHASE'", count, every, t0,
                 t0 + (count - 1) * every, t_end);
+  /* A last dose on the scenario's last day is in the final output row
+     (the dose is applied at t_end) but the run ends before it can act:
+     `until: post` of a course every 10 d in a 60-d scenario gives a 7th
+     dose on day 60 that changes nothing the scenario reports (session 24's
+     low). An until: after the end means "to the end", so the doses after
+     it are not given and are no warning; the last one given is. */
+  if (ev != NULL && sc->end_warning[0] == '\0') {
+    double k = un != NULL ? floor((fmin(until, t_end) - t0) / every + 1e-9)
+                          : count - 1;
+    double last = t0 + k * every;
+    if (k >= 1 && fabs(last - t_end) <= 1e-9 * every) {
+      const muskx__yaml_node *at = un != NULL ? un : cn;
+      snprintf(sc->end_warning, sizeof sc->end_warning,
+               "%s:%d:%d: warning: drug '%s': the last of its %.0f doses "
+               "falls on day %g, the last day of the scenario: it is given "
+               "as the run ends, so it acts on nothing and shows only in the "
+               "dosed species' last value (and what is read from it there); "
+               "for a course that ends before, write count: %.0f%s",
+               c->file ? c->file : "", at->line, at->col, agent->text, k + 1,
+               last, k, un != NULL ? " instead of until" : "");
+    }
+  }
   muskx__sc_dose *nd =
       muskx__reallocarray(sc->doses, (size_t)sc->ndoses + 1, sizeof *nd);
   if (nd == NULL) return nomem(c);
