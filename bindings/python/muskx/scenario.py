@@ -572,15 +572,30 @@ def _end_sample(times, end):
 
 
 def _band_sets(s, set, allow_path, vary, table, samples, seed, threads):
-    """One arm of compare(bands=True) of s (a path, or a Scenario reloaded
-    from its file with its set() values): (Scenario info, times, shown
-    values, sets x times x columns, NaN for a failed set, nfailed)."""
+    """One arm of compare(bands=True) of s (a path, or a Scenario as it is
+    loaded, with its set() values): (Scenario info, times, shown values,
+    sets x times x columns, NaN for a failed set, nfailed).
+
+    A Scenario is run as loaded, not reloaded from its file (session 25:
+    a file edited on disk after loading gave the edited file's bands
+    beside the loaded scenario's central line): set= goes into every
+    parameter set as a constant column, which the ensemble applies as the
+    scenario's last set: entries (muskx_ensemble_set_scenario()), as
+    sc.set() would, without changing the shared object; a name that vary=
+    or params= also gives is theirs (it was, applied after set=)."""
     from . import population
     import numpy as np
-    with _reload(s, allow_path) as sc:
-        for name, value in (set or {}).items():
-            sc.set(name, value)
+    own = not isinstance(s, Scenario)
+    sc = load_scenario(s, allow_path) if own else s
+    try:
         names, rows = table if table is not None else (None, None)
+        given = {*(vary or {}), *(names or [])}  # set is the argument
+        extra = [(k, float(v)) for k, v in (set or {}).items()
+                 if k not in given]
+        if extra:
+            base = rows if rows is not None else [[]] * samples
+            names = list(names or []) + [k for k, _ in extra]
+            rows = [list(r) + [v for _, v in extra] for r in base]
         setup = population._run(sc, vary=vary, table=rows, names=names)
         pop = population._execute(sc, setup, samples, seed, threads, None)
         y = np.array(pop.trajectories, dtype=float)
@@ -595,6 +610,9 @@ def _band_sets(s, set, allow_path, vary, table, samples, seed, threads):
                 y[:, :, c] = y[:, :, c] - y0
         info = (sc.id, list(sc.phases), list(pop.columns))
         return info, np.asarray(pop.times, dtype=float), y, pop.nfailed
+    finally:
+        if own:
+            sc.close()
 
 
 def _quantiles_of(values, probs):
@@ -632,10 +650,13 @@ def compare(*scenarios, columns=None, threads=None, set=None,
     arms differ whatever the parameters within the given uncertainty),
     .nsets and .nfailed[id] (failed sets, left out); its table() prints
     them under each line and says, as the CLI does, when sets failed.
-    Each arm's sets run on a fresh copy loaded from its file: a Scenario
-    object is reloaded from its .source with its own set() values replayed
-    (then set=), so its bands describe the same scenario as its central
-    line; a Scenario whose file is gone raises ModelFileError. Needs numpy.
+    A Scenario object's sets run on the scenario as loaded, with its own
+    set() values, then set= (a constant of every set, as the ensemble
+    applies its sets: after the scenario's set: entries; a name vary= or
+    params= also gives is theirs), so its bands describe the same scenario
+    as its central line even when its file was edited or removed since it
+    was loaded; the object is not changed. A path is loaded for the run.
+    Needs numpy.
     """
     if len(scenarios) == 1 and isinstance(scenarios[0], (list, tuple)):
         scenarios = tuple(scenarios[0])
