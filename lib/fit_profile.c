@@ -246,16 +246,19 @@ static double pl_at(prof_run *r, int worker, int j, double v, path *q,
    lowest PL is kept, its solution in x. Each re-optimisation is an inner
    fit, counted in rechecks too; a crossing refuted (PL below the
    threshold after all), in cleared. On Boehm 2014 the restarts cost 30
-   inner fits (76 -> 106) and 10 % more iterations; none lowered a PL. */
+   inner fits (76 -> 106) and 10 % more iterations; none lowered a PL.
+   near: the zeroth-order start is tried whatever the restart gave (the
+   re-check of a bracket end that the refinement closed on from below:
+   the solution at a is then next to it). */
 static double confirm(prof_run *r, int worker, int j, double v, path *q,
-                      double *x, double y, muskx__fit_profile *pr,
-                      muskx_status *st) {
+                      double *x, double y, int near,
+                      muskx__fit_profile *pr, muskx_status *st) {
   size_t n = (size_t)r->f->n;
   double best = y;
   for (int t = 0; t < 2; t++) {
     double *from = x; /* t = 0: the point's own end point */
     if (t == 1) {
-      if (q->from_z || !(best < y - REFINE_FTOL)) break;
+      if (!near && (q->from_z || !(best < y - REFINE_FTOL))) break;
       memcpy(q->z, q->xa, n * sizeof *q->z);
       q->z[j] = v;
       from = q->z;
@@ -313,7 +316,7 @@ static double walk(prof_run *r, int worker, int j, int s,
     double y = pl_at(r, worker, j, v, &q, x, p, st);
     /* a point at or above the threshold is confirmed before it is kept */
     if (*st == MUSKX_OK && y - r->fbest > r->thr - REFINE_FTOL)
-      y = confirm(r, worker, j, v, &q, x, y, p, st);
+      y = confirm(r, worker, j, v, &q, x, y, 0, p, st);
     if (*st != MUSKX_OK) return NAN;
     double rise = y - r->fbest;
     /* a point above the threshold is the end b of the crossing's bracket:
@@ -368,7 +371,7 @@ static double walk(prof_run *r, int worker, int j, int s,
            point on a near-quadratic profile, and a false landing would
            need an inner fit's error to match the gap to 1e-4) */
         if (*st == MUSKX_OK && yc - r->fbest >= r->thr + REFINE_FTOL)
-          yc = confirm(r, worker, j, c, &q, x, yc, p, st);
+          yc = confirm(r, worker, j, c, &q, x, yc, 0, p, st);
         if (*st != MUSKX_OK) return NAN;
         double rc = yc - r->fbest;
         /* c above: c becomes b, and the old b is final; else c is */
@@ -419,8 +422,7 @@ static double walk(prof_run *r, int worker, int j, int s,
           *end = MUSKX_FIT_SIDE_STOPPED;
           return NAN;
         }
-        q.from_z = 0;
-        yb = confirm(r, worker, j, b, &q, xb, yb, p, st);
+        yb = confirm(r, worker, j, b, &q, xb, yb, 1, p, st);
         if (*st != MUSKX_OK) return NAN;
       }
       int okb = accept(r, p, j, s, b, yb);
