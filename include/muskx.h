@@ -1394,7 +1394,9 @@ MUSKX_API int muskx_fit_profile_work(const muskx_fit *fit, int j, int *fits,
    bracket and, when that lowers its nllh, also from the previous point's
    solution with theta_j moved (the zeroth-order start); the lowest
    counts. A refinement that closed on the bracket's upper end without a
-   point above re-checks that end the same way. *rechecks: those
+   point above re-checks that end from its own end point and always from
+   the refined solution next to it (the zeroth-order start). *rechecks:
+   those
    re-optimisations (also counted as inner fits by
    muskx_fit_profile_work()); *cleared: the crossings they refuted (the
    point's nllh was below the threshold after all; the side walked on).
@@ -1434,13 +1436,15 @@ MUSKX_API double muskx_fit_profile_min(const muskx_fit *fit);
  * passed for every profiled parameter, in index order, on the calling
  * thread before any side is walked; side -1 and +1 are the points below
  * and above it, crossing refinements included, in the order the side
- * takes them (a point above the threshold, which bounds the crossing's
- * bracket and may still be re-checked, once the refinement has moved
- * past it or settled the crossing; muskx_fit_profile_rechecks()). Every
- * point muskx_fit_profile_points() returns afterwards
- * is passed exactly once, and no other, when muskx_fit_profile() returns
- * MUSKX_OK or MUSKX_ESTOPPED (after another status the profiles are
- * freed: the points passed are all there is).
+ * takes them, each once its own re-checks are done (a point above the
+ * threshold, the end of a crossing's bracket, too: a run stopped or
+ * killed during the refinement keeps it). A bracket end may be passed
+ * again with a lower nllh, when the refinement's closing re-check lowers
+ * it (muskx_fit_profile_rechecks()): the later one counts. Every point
+ * muskx_fit_profile_points() returns afterwards is passed, with its
+ * nllh in the last call for its value, and no other, when
+ * muskx_fit_profile() returns MUSKX_OK or MUSKX_ESTOPPED (after another
+ * status the profiles are freed: the points passed are all there is).
  *
  * Threads: the sides are walked on the fit's workers, and fn is called on
  * the worker that took the point, serialised under a mutex of the

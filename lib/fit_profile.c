@@ -37,8 +37,10 @@
  * (confirm()). The lowest PL counts: below the threshold, the point is
  * an ordinary point below and the walk goes on. And a refinement whose
  * points all fell below the threshold, closing on the bracket's upper
- * end b, re-checks b the same way from the refined solution next to it
- * before it reports the crossing; b refuted, the walk goes on from b.
+ * end b, re-checks b before it reports the crossing: from b's own end
+ * point and always (whatever that gave) from the zeroth-order start at
+ * the refined solution next to it; b refuted, the walk goes on from b
+ * along the direction that led into the bracket.
  * muskx_fit_profile_rechecks() counts these re-optimisations (they are
  * inner fits too, in muskx_fit_profile_work()) and the crossings refuted.
  * The two sides of every parameter are
@@ -50,11 +52,13 @@
  * callback; issue 17: a profile that is killed keeps its points), which
  * can stop the run; a stopped run accepts no later point, so the points
  * kept are exactly those the callback saw. A point is confirmed before it
- * is accepted, so it is passed once, with its confirmed PL; a point above
- * the threshold, the end b of a crossing's bracket, is accepted when the
- * refinement has moved past it or settled the crossing (after the
- * refinement points taken meanwhile), since its re-check may still lower
- * its PL.
+ * is accepted, with its confirmed PL; a point above the threshold, the
+ * end b of a crossing's bracket, is accepted then too (prof25fix: held
+ * back until the refinement ended, it was lost by a run stopped or
+ * killed meanwhile, the only evidence that the side crossed). When the
+ * closing re-check lowers b's PL, b's entry takes the lower PL and it is
+ * passed to the callback again (reaccept()): a bracket end may be passed
+ * twice, the later PL counts.
  */
 #include <math.h>
 #include <pthread.h>
@@ -153,6 +157,33 @@ static int accept(prof_run *r, muskx__fit_profile *p, int j, int s, double v,
   return rc;
 }
 
+/* Passes side s's point v of parameter j again, with its lower PL y:
+   the closing re-check of a bracket end lowered it. Its entry in p (the
+   last one at v) takes y, under the run's mutex, and the callback sees
+   (v, y) again; the codes are accept()'s (2: the run had stopped, the
+   entry keeps the PL the callback saw). */
+static int reaccept(prof_run *r, muskx__fit_profile *p, int j, int s,
+                    double v, double y) {
+  muskx_fit *f = r->f;
+  int rc = 0;
+  pthread_mutex_lock(&r->mu);
+  if (r->stopped) {
+    rc = 2;
+  } else {
+    for (size_t i = p->npoints; i-- > 0;)
+      if (p->values[i] == v) {
+        p->nllh[i] = y;
+        break;
+      }
+    if (f->prof_cb != NULL && f->prof_cb(f->prof_cb_ctx, j, s, v, y) != 0) {
+      r->stopped = 1;
+      rc = 1;
+    }
+  }
+  pthread_mutex_unlock(&r->mu);
+  return rc;
+}
+
 /* accept()'s nonzero code as walk() returns on it: NaN, *st ENOMEM when
    out of memory, *end stopped when the run stopped. */
 static double quit(int ok, muskx_status *st, int *end) {
@@ -188,6 +219,7 @@ typedef struct path {
   double a;
   double *xa, *d;
   double *z, *p, *xs; /* scratch, n each */
+  double *dw;         /* the walk's d into a bracket (n) */
   int from_z;         /* pl_at()'s last inner fit started at z */
 } path;
 
@@ -283,7 +315,7 @@ static void secant(size_t n, int j, const double *xa, double a,
 }
 
 /* Walks one side (s = -1 or +1) into p; returns the crossing or NaN,
-   and how the side ended in *end. buf: 7n scratch values. */
+   and how the side ended in *end. buf: 8n scratch values. */
 static double walk(prof_run *r, int worker, int j, int s,
                    muskx__fit_profile *p, double *ymin, double *buf,
                    muskx_status *st, int *end) {
@@ -297,7 +329,7 @@ static double walk(prof_run *r, int worker, int j, int s,
   double sq = sqrt(r->thr);
   double *x = buf, *xb = buf + n;
   path q = {r->best[j], buf + 2 * n, buf + 3 * n, buf + 4 * n, buf + 5 * n,
-            buf + 6 * n, 0};
+            buf + 6 * n, buf + 7 * n, 0};
   memcpy(q.xa, r->best, n * sizeof *q.xa); /* the solution at a */
   memcpy(q.d, r->tan + (size_t)j * n, n * sizeof *q.d); /* the tangent */
   *end = MUSKX_FIT_SIDE_FAILED;
@@ -314,19 +346,19 @@ static double walk(prof_run *r, int worker, int j, int s,
     double v = a + s * h;
     v = v < lo ? lo : v > hi ? hi : v;
     double y = pl_at(r, worker, j, v, &q, x, p, st);
+    int refuted = 0; /* a bracket end the closing re-check refuted */
     /* a point at or above the threshold is confirmed before it is kept */
     if (*st == MUSKX_OK && y - r->fbest > r->thr - REFINE_FTOL)
       y = confirm(r, worker, j, v, &q, x, y, 0, p, st);
     if (*st != MUSKX_OK) return NAN;
     double rise = y - r->fbest;
-    /* a point above the threshold is the end b of the crossing's bracket:
-       it is kept (and passed to the callback) once the refinement has
-       moved past it or settled the crossing, with its PL then */
+    /* a point above the threshold, confirmed, is the end b of the
+       crossing's bracket: kept (and passed to the callback) now, so a run
+       stopped or killed during the refinement keeps the evidence that the
+       side crossed; the closing re-check may pass it again, lower */
     int bracket = rise >= r->thr + REFINE_FTOL; /* NaN: no */
-    if (!bracket) {
-      int ok = accept(r, p, j, s, v, y);
-      if (ok != 0) return quit(ok, st, end);
-    }
+    int ok = accept(r, p, j, s, v, y);
+    if (ok != 0) return quit(ok, st, end);
     if (isnan(y)) {
       if (h > h0) { /* a grown step failed: retry at half of it */
         h = fmax(h / 2, h0);
@@ -344,6 +376,9 @@ static double walk(prof_run *r, int worker, int j, int s,
       double ga = sqrt(fmax(ra, 0)) - sq, gb = sqrt(rise) - sq;
       double ta = ga, tb = gb; /* the true g at a and b (no Illinois) */
       int side = 0, moved = 0, landed = 0; /* b moved; PL hit thr */
+      /* the direction that led into the bracket, for the walk's next
+         point should the closing re-check refute b */
+      memcpy(q.dw, q.d, n * sizeof *q.dw);
       /* the refinement's starts interpolate between the solutions at
          the bracket's ends */
       memcpy(xb, x, n * sizeof *xb);
@@ -358,7 +393,7 @@ static double walk(prof_run *r, int worker, int j, int s,
                       b * gw * ta / ((tb - gw) * (tb - ta));
           if (qc > fmin(a, b) && qc < fmax(a, b)) c = qc;
         }
-        if (stopping(r)) { /* b not kept: a stopped run keeps no more */
+        if (stopping(r)) { /* b kept: a stopped run keeps no more */
           *end = MUSKX_FIT_SIDE_STOPPED;
           return NAN;
         }
@@ -374,14 +409,10 @@ static double walk(prof_run *r, int worker, int j, int s,
           yc = confirm(r, worker, j, c, &q, x, yc, 0, p, st);
         if (*st != MUSKX_OK) return NAN;
         double rc = yc - r->fbest;
-        /* c above: c becomes b, and the old b is final; else c is */
-        int above = rc >= r->thr + REFINE_FTOL;
-        int okc = above ? accept(r, p, j, s, b, yb) : accept(r, p, j, s, c, yc);
+        /* kept at once (above: confirmed, the bracket's new end b) */
+        int okc = accept(r, p, j, s, c, yc);
         if (okc != 0) return quit(okc, st, end);
-        if (isnan(yc)) {
-          int okb = accept(r, p, j, s, b, yb);
-          return okb != 0 ? quit(okb, st, end) : NAN;
-        }
+        if (isnan(yc)) return NAN;
         if (fabs(rc - r->thr) < REFINE_FTOL) {
           landed = 1;
           break;
@@ -415,18 +446,23 @@ static double walk(prof_run *r, int worker, int j, int s,
         }
       }
       /* Every refinement point fell below the threshold and the bracket
-         closed on b: b's PL is checked again the same way, now also from
-         the refined a's solution (the zeroth-order start next to it). */
+         closed on b: b's PL is checked again, from its own end point and
+         always from the refined a's solution next to it (the zeroth-order
+         start). b was kept when it came; a lower PL replaces its entry
+         and is passed to the callback again (the later one counts). */
       if (!landed && !moved) {
         if (stopping(r)) {
           *end = MUSKX_FIT_SIDE_STOPPED;
           return NAN;
         }
-        yb = confirm(r, worker, j, b, &q, xb, yb, 1, p, st);
+        double y2 = confirm(r, worker, j, b, &q, xb, yb, 1, p, st);
         if (*st != MUSKX_OK) return NAN;
+        if (y2 < yb) {
+          yb = y2;
+          int okb = reaccept(r, p, j, s, b, yb);
+          if (okb != 0) return quit(okb, st, end);
+        }
       }
-      int okb = accept(r, p, j, s, b, yb);
-      if (okb != 0) return quit(okb, st, end);
       double rb = yb - r->fbest;
       if (landed || moved || rb >= r->thr - REFINE_FTOL) {
         if (!landed && !moved) { /* b confirmed: the chord to its PL now */
@@ -438,11 +474,14 @@ static double walk(prof_run *r, int worker, int j, int s,
         return c;
       }
       /* b refuted: an ordinary point below, after a (the refined one);
-         the walk goes on from it */
+         the walk goes on from it, along the direction that led into the
+         bracket (not the secant through a and b, REFINE_XTOL h0 apart:
+         the inner fits' noise over 1e-3 h0) */
       if (yb < *ymin) *ymin = yb;
       v = b;
       rise = rb;
       memcpy(x, xb, n * sizeof *x);
+      refuted = 1;
     }
     double d = fabs(v - r->best[j]), hn = STEP_GROWTH * h;
     if (rise > 0) /* the crossing a quadratic through the optimum predicts */
@@ -451,7 +490,8 @@ static double walk(prof_run *r, int worker, int j, int s,
     w = a;
     gw = sqrt(fmax(ra, 0)) - sq;
     /* later steps: along the secant through the last two solutions */
-    secant(n, j, q.xa, a, x, v, q.d);
+    if (refuted) memcpy(q.d, q.dw, n * sizeof *q.d);
+    else secant(n, j, q.xa, a, x, v, q.d);
     memcpy(q.xa, x, n * sizeof *q.xa);
     q.a = v;
     ra = rise;
@@ -490,7 +530,7 @@ static muskx_status profile_task(void *arg, int worker, size_t k) {
   prof_run *r = arg;
   int j = r->which[k / 2], s = k % 2 ? 1 : -1;
   size_t n = (size_t)r->f->n;
-  double *x = muskx__calloc(7 * n, sizeof *x);
+  double *x = muskx__calloc(8 * n, sizeof *x);
   if (x == NULL) return MUSKX_ENOMEM;
   muskx_status st = MUSKX_OK;
   r->mins[k] = r->fbest;

@@ -467,6 +467,7 @@ START_TEST(a_crossing_is_confirmed_before_it_ends_the_side) {
        the minimum over the other parameters), none kept twice (a refuted
        crossing's point keeps its re-optimised PL only) */
     size_t np = muskx_fit_profile_npoints(f, 0);
+    int repassed = 0;
     double v[64], y[64];
     ck_assert_uint_le(np, 64);
     muskx_fit_profile_points(f, 0, v, y, np);
@@ -478,17 +479,100 @@ START_TEST(a_crossing_is_confirmed_before_it_ends_the_side) {
          at its closed form */
       if (t == 0 && fabs(v[i] - 3.0865) < 1e-3)
         ck_assert_double_eq_tol(y[i], sqrt(1 + z * z) - 1, 1e-6);
-      /* the callback saw every kept point once, with the kept nllh (a
-         point is passed once its re-checks are done) */
-      int calls = 0, last = -1;
+      /* the callback saw every kept point, its last call with the kept
+         nllh: once, or twice for a bracket end the closing re-check
+         lowered (passed when confirmed, again lower) */
+      int calls = 0, last = -1, first = -1;
       for (int k = 0; k < seen.n && k < 128; k++)
-        if (seen.v[k] == v[i]) calls++, last = k;
-      ck_assert_int_eq(calls, 1);
+        if (seen.v[k] == v[i]) calls++, last = k, first = first < 0 ? k : first;
+      ck_assert_int_ge(calls, 1);
+      ck_assert_int_le(calls, 2);
       ck_assert(seen.y[last] == y[i]);
+      if (calls == 2) {
+        ck_assert(seen.y[first] > seen.y[last]);
+        repassed++;
+      }
     }
-    ck_assert_int_eq(seen.n, (int)np);
+    ck_assert_int_eq(seen.n, (int)np + repassed);
+    /* with 1 iteration the closing re-check lowers the lower side's
+       bracket end -1.268 (PL +1.932 -> +1.479, refuted) */
+    if (t == 1) ck_assert_int_ge(repassed, 1);
     muskx_fit_free(f);
   }
+}
+END_TEST
+
+/* Side +1's callback calls (value, nllh); stops the run at its first
+   point less than 0.01 below the threshold thr (the optimum's nllh is 0):
+   on this problem the refinement's first point (3.7421, PL +1.9188),
+   taken after the walk's point above (the bracket's end, 3.8459). */
+typedef struct ban_stop {
+  int n, stopped;
+  double v[64], y[64], thr;
+} ban_stop;
+
+static int ban_stop_cb(void *ctx, int param, int side, double value,
+                       double nllh) {
+  ban_stop *b = ctx;
+  (void)param;
+  if (side < 0) return 0;
+  if (b->n < 64) {
+    b->v[b->n] = value;
+    b->y[b->n] = nllh;
+  }
+  b->n++;
+  return b->stopped = nllh < b->thr && nllh >= b->thr - 0.01;
+}
+
+/* A run stopped at the callback during a refinement keeps the bracket's
+   end, confirmed above the threshold (prof25fix; the reviewer's case:
+   banana, 3 iterations, side +1 kept 1.5, 3.0865, 3.6490 and lost the
+   confirmed 3.8459 at PL +2.0165, which was held back until the
+   refinement ended): the kept points show that the side crossed. */
+START_TEST(a_stop_during_a_refinement_keeps_the_bracket_end) {
+  double lo[3] = {-6, -6, -40}, hi[3] = {8, 8, 80};
+  int zero = 0;
+  double thr = CHI2_95 / 2;
+  muskx_fit *f = make_fit(3, lo, hi);
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 3, 0, banana_res, NULL));
+  TU_FIT_OK(f, muskx_fit_run(f, 4));
+  double th[3];
+  muskx_fit_result(f, muskx_fit_best(f), NULL, th);
+  ck_assert_double_eq_tol(th[0], 1, 1e-8);
+  TU_FIT_OK(f, muskx_fit_set_max_iterations(f, 3));
+  TU_FIT_OK(f, muskx_fit_set_profile_params(f, &zero, 1));
+  ban_stop seen = {0, 0, {0}, {0}, thr};
+  TU_FIT_OK(f, muskx_fit_set_profile_callback(f, ban_stop_cb, &seen));
+  ck_assert_int_eq(muskx_fit_profile(f, 0.95, 30), MUSKX_ESTOPPED);
+  ck_assert_int_eq(seen.stopped, 1);
+  /* the stop came in the refinement: below the largest value kept */
+  ck_assert(seen.v[seen.n - 1] < 1 + BAN_S * sqrt((1 + thr) * (1 + thr) - 1));
+  ck_assert_int_eq(muskx_fit_profile_side_end(f, 0, 1), MUSKX_FIT_SIDE_STOPPED);
+  size_t np = muskx_fit_profile_npoints(f, 0);
+  double v[64], y[64];
+  ck_assert_uint_le(np, 64);
+  muskx_fit_profile_points(f, 0, v, y, np);
+  /* the kept points from the optimum (theta_0 = 1, passed as side 0) up
+     (side +1): those the callback saw, and one of them above the threshold, at or above the
+     closed form (PL = sqrt(1 + z^2) - 1; it crosses at 1 + 2.7442) */
+  int kept = 0, above = 0;
+  for (size_t i = 0; i < np; i++) {
+    if (!(v[i] >= th[0])) continue;
+    double z = (v[i] - 1) / BAN_S;
+    ck_assert(y[i] >= sqrt(1 + z * z) - 1 - 1e-9);
+    kept++;
+    int calls = 0;
+    for (int k = 0; k < seen.n && k < 64; k++)
+      if (seen.v[k] == v[i] && seen.y[k] == y[i]) calls++;
+    ck_assert_int_eq(calls, 1);
+    if (y[i] - muskx_fit_nllh(f, muskx_fit_best(f)) >= thr) {
+      above++;
+      ck_assert(v[i] > 1 + BAN_S * sqrt((1 + thr) * (1 + thr) - 1));
+    }
+  }
+  ck_assert_int_eq(kept, seen.n);
+  ck_assert_int_eq(above, 1);
+  muskx_fit_free(f);
 }
 END_TEST
 
@@ -1211,6 +1295,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, a_linear_model_is_profiled_from_the_exact_solutions);
   tcase_add_test(tc, a_wrong_prediction_falls_back_to_the_zeroth_order_start);
   tcase_add_test(tc, a_crossing_is_confirmed_before_it_ends_the_side);
+  tcase_add_test(tc, a_stop_during_a_refinement_keeps_the_bracket_end);
   suite_add_tcase(s, tc);
   tc = tcase_create("runs");
   tcase_add_test(tc, results_are_identical_whatever_the_thread_count);
