@@ -1295,7 +1295,9 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
      `until: post` of a course every 10 d in a 60-d scenario gives a 7th
      dose on day 60 that changes nothing the scenario reports (session 24's
      low). An until: after the end means "to the end", so the doses after
-     it are not given and are no warning; the last one given is. */
+     it are not given and are no warning; the last one given is. A
+     course whose first dose is on the last day (k = 0) is refused above
+     (its start is not before the end; tests/bad_scenarios/107). */
   if (ev != NULL && sc->end_warning[0] == '\0') {
     double k = un != NULL ? floor((fmin(until, t_end) - t0) / every + 1e-9)
                           : count - 1;
@@ -1307,9 +1309,12 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
                "falls on day %g, the last day of the scenario: it is given "
                "as the run ends, so it acts on nothing and shows only in the "
                "dosed species' last value (and what is read from it there); "
-               "for a course that ends before, write count: %.0f%s",
+               "for a course that ends before, write count: %.0f%s; to see "
+               "it act, make the scenario a day longer",
                c->file ? c->file : "", at->line, at->col, agent->text, k + 1,
-               last, k, un != NULL ? " instead of until" : "");
+               last, k,
+               un != NULL ? " instead of until (or an until: a day earlier)"
+                          : " (one dose fewer)");
     }
   }
   muskx__sc_dose *nd =

@@ -523,11 +523,11 @@ START_TEST(a_last_dose_on_the_last_day_warns) {
     tu_dose_want want[2];
     int nwant;
   } cases[] = {
-      {"until_scenario_end.yaml", "until_scenario_end.yaml:14:", "write count: 6 instead of until",
+      {"until_scenario_end.yaml", "until_scenario_end.yaml:14:", "write count: 6 instead of until (or an until: a day earlier); to see it act, make the scenario a day longer",
        {{"B_gut", 0, 100, 7, 9}, {"A_depot", 0, 0.6, 10, 7}}, 2},
-      {"count_scenario_end.yaml", "count_scenario_end.yaml:11:", "write count: 6",
+      {"count_scenario_end.yaml", "count_scenario_end.yaml:11:", "write count: 6 (one dose fewer); to see it act, make the scenario a day longer",
        {{"A_depot", 0, 0.6, 10, 7}}, 1},
-      {"until_after_end.yaml", "until_after_end.yaml:14:", "write count: 6 instead of until",
+      {"until_after_end.yaml", "until_after_end.yaml:14:", "write count: 6 instead of until (or an until: a day earlier); to see it act, make the scenario a day longer",
        {{"B_gut", 5, 100, 10, 10}, {"A_depot", 0, 0.6, 10, 10}}, 2},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
