@@ -731,6 +731,24 @@ MUSKX_API muskx_status muskx_scenario_apply(const muskx_scenario *sc,
 MUSKX_API muskx_status muskx_scenario_run(const muskx_scenario *sc,
                                           muskx_sim *sim, double *out,
                                           size_t nrows, size_t *rows_done);
+/*
+ * As muskx_scenario_run(), with n more `set:` entries, names[i] =
+ * values[i], applied after the scenario's own (later entries win, as
+ * muskx_scenario_set() overrides do), without changing sc: it is only
+ * read, so threads may run one scenario each with its own values. The
+ * scenario's warnings are not recomputed for these values (a start the
+ * values move off its steady state is not warned about; use
+ * muskx_scenario_set() for that). Errors are recorded on sim: ENOTFOUND
+ * (no parameter, species or input of that name), EINVAL (a non-finite
+ * value, n < 0, NULL names or values with n > 0), and those of
+ * muskx_scenario_run().
+ */
+MUSKX_API muskx_status muskx_scenario_run_with(const muskx_scenario *sc,
+                                               muskx_sim *sim, int n,
+                                               const char *const *names,
+                                               const double *values,
+                                               double *out, size_t nrows,
+                                               size_t *rows_done);
 
 /* What muskx_summary_get() reports about a column (see muskx-scenario(5),
    SUMMARY). Values are in the column's shown units (muskx_show), times in

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from . import _lib
 from ._lib import lib, text, encode, status_name
 from .errors import (NameNotFoundError, error_class, MuskxError,
-                     InvalidArgumentError, ModelFileError)
+                     InvalidArgumentError)
 from .model import Model, _Handle, _Sim, _ptr, _number, _open, _handle_ptr
 from .result import Result, numpy, new_buffer
 
@@ -46,31 +46,6 @@ def load_scenario(path, allow_path=None):
     """
     sc = Scenario(_load_handle(path, allow_path))
     sc._allow_path = _where(path, allow_path)[1]
-    return sc
-
-
-def _reload(s, allow_path):
-    """A fresh Scenario of s's file (a path or a Scenario) for runs that
-    must not change a shared object: a Scenario's own set() values are
-    replayed on it (they were dropped: bands of sc.set("g", 3) were those
-    of the file's g), and its allow_path is kept unless another is given.
-    A Scenario whose file is gone is refused with what to do."""
-    if not isinstance(s, Scenario):
-        return load_scenario(s, allow_path)
-    src = s.source
-    if not src or not os.path.exists(src):
-        raise ModelFileError(
-            "scenario %r: its file %r is gone, and this run reloads the "
-            "scenario from its file (with its set() values); load it again "
-            "or pass the path" % (s.id, src), status="EIO")
-    sc = load_scenario(src, allow_path if allow_path is not None
-                       else s._allow_path)
-    try:
-        for name, value in s._sets.items():
-            sc.set(name, value)
-    except BaseException:
-        sc.close()
-        raise
     return sc
 
 
@@ -96,16 +71,19 @@ def _load_handle(path, allow_path=None):
 def run_scenario(path_or_scenario, set=None, allow_path=None):
     """Runs a scenario (a path or a Scenario) and returns its
     ScenarioResult. set: dict name -> value overriding the file's `set:`
-    entries (parameters, initial values, input baselines); with set, a
-    Scenario is loaded afresh from its file, with its own set() values
-    replayed before these, so a shared Scenario is never changed.
+    entries (parameters, initial values, input baselines). A Scenario runs
+    as loaded, with its own set() values, then these
+    (muskx_scenario_run_with()): the shared object is not changed, and a
+    file edited or removed on disk since it was loaded does not matter;
+    these values are not checked for a start warning (sc.set() does
+    that). A path is loaded for the run, with set applied by sc.set().
     allow_path: as for load_scenario()."""
-    if isinstance(path_or_scenario, Scenario) and not set:
-        return path_or_scenario.run()
     if set is not None and not hasattr(set, "items"):
         raise TypeError("set must be a mapping of names to values, not %r"
                         % (set,))
-    with _reload(path_or_scenario, allow_path) as sc:
+    if isinstance(path_or_scenario, Scenario):
+        return path_or_scenario._run_counted(dict(set) if set else None)
+    with load_scenario(path_or_scenario, allow_path) as sc:
         for name, value in (set or {}).items():
             sc.set(name, value)
         return sc.run()
@@ -183,7 +161,6 @@ class Scenario:
         self._finalizer = weakref.finalize(self, self._h.close)
         self._rw = threading.Condition()
         self._runs = 0
-        self._sets = {}         # set() values, replayed by _reload()
         self._allow_path = allow_path
         self.model = Model(lib.muskx_scenario_model(ptr),
                            _borrowed=_Borrowed(self._h,
@@ -255,8 +232,6 @@ class Scenario:
                 msg = text(lib.muskx_scenario_errmsg(ptr))
                 if st == _lib.OK:
                     new = self._read_warnings(ptr)
-                    self._sets.pop(name, None)  # the last one last
-                    self._sets[name] = value
             finally:
                 self._h.release()
         _issue(new)
@@ -272,16 +247,27 @@ class Scenario:
         sample times; returns a ScenarioResult. Raises SolverError (with
         .result, the rows before the failure; its summary covers the
         phases reached) or ConvergenceError (no steady start)."""
+        return self._run_counted(None)
+
+    def _run_counted(self, extra):
         with self._rw:
             self._runs += 1
         try:
-            return self._run()
+            return self._run(extra)
         finally:
             with self._rw:
                 self._runs -= 1
                 self._rw.notify_all()
 
-    def _run(self):
+    def _run(self, extra=None):
+        """A run, with extra (dict name -> value, or None) applied after
+        the scenario's set: entries without changing it."""
+        if extra:
+            names = list(extra)
+            vals = (ctypes.c_double * len(names))(
+                *[_number(extra[k], k) for k in names])
+            cnames = (ctypes.c_char_p * len(names))(
+                *[encode(k) for k in names])
         with _Sim(self.model) as sim:
             scp = self._h.ptr
             n = lib.muskx_scenario_sample_times(scp, None, 0)
@@ -293,8 +279,13 @@ class Scenario:
             else:
                 data = new_buffer(n * ncols)
             rows = ctypes.c_size_t(0)
-            status = lib.muskx_scenario_run(scp, sim.ptr, _ptr(data), n,
-                                            ctypes.byref(rows))
+            if extra:
+                status = lib.muskx_scenario_run_with(
+                    scp, sim.ptr, len(names), cnames, vals, _ptr(data), n,
+                    ctypes.byref(rows))
+            else:
+                status = lib.muskx_scenario_run(scp, sim.ptr, _ptr(data), n,
+                                                ctypes.byref(rows))
             result = ScenarioResult(self, times, data, rows.value,
                                     sim.stats(), status == _lib.OK)
             if status != _lib.OK:
