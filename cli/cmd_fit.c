@@ -567,15 +567,19 @@ static int fit_problem(const char *path, const muskx_petab *pb, job *j,
         cli_fit_plot_profiles(f, names, 1.920729410347062, p1, path) < 0)
       goto done;
     cli_fit_print_profiles(stdout, f, names);
-    int fits = 0, iters = 0, evals = 0, falls = 0;
+    int fits = 0, iters = 0, evals = 0, falls = 0, checks = 0, cleared = 0;
     for (int k = 0; k < muskx_fit_nparams(f); k++) {
       int a, b, c, d;
       if (muskx_fit_profile_work(f, k, &a, &b, &c, &d) == 0)
         fits += a, iters += b, evals += c, falls += d;
+      if (muskx_fit_profile_rechecks(f, k, &a, &b) == 0)
+        checks += a, cleared += b;
     }
     printf("profile work (%s-order starts): %d inner fits, %d iterations, "
-           "%d evaluations, %d re-run from the zeroth-order start\n",
-           j->profile_zeroth ? "zeroth" : "first", fits, iters, evals, falls);
+           "%d evaluations, %d re-run from the zeroth-order start; %d of "
+           "the fits re-checked crossings, %d refuted\n",
+           j->profile_zeroth ? "zeroth" : "first", fits, iters, evals, falls,
+           checks, cleared);
     if (muskx_fit_profile_min(f) < nllh - 1e-6)
       printf("note: a profile reached llh = %.17g, above the best start: "
              "more starts may find a better optimum\n",

@@ -38,7 +38,9 @@ int cli_fit_write_profiles(const muskx_fit *f, const char *const *names,
    and format, one line per point, flushed after each, so a run that is
    killed keeps every point it finished. Each parameter's first line is
    its optimum (delta_nllh 0), then its two sides' points interleaved in
-   the order they were taken. */
+   the order they were taken. A crossing's bracket end may come twice,
+   the later line with the lower nllh its closing re-check found: the
+   later line counts (tests/calibration/calibrate.py reads it so). */
 typedef struct cli_fit_partial {
   FILE *fp;
   const char *path;

@@ -645,13 +645,16 @@ MUSKX_API const char *muskx_scenario_errmsg(const muskx_scenario *sc);
  * Warnings about a scenario that loads and runs but probably does not do
  * what its author meant, each a "file:line:col: warning: ..." line; the
  * library does not print them (`muskx run` and `muskx compare` do, on
- * stderr). Two kinds, in this order: `start: defaults` with `set:`
+ * stderr). Three kinds, in this order: `start: defaults` with `set:`
  * parameter or input values at which the model's initial values (with
  * the species values `set:` gives) are not a steady state (the run then
  * opens with a transient; muskx-scenario(5), start), recomputed by
- * muskx_scenario_set(); and a drug whose inclusive `until:` puts its last
+ * muskx_scenario_set(); a drug whose inclusive `until:` puts its last
  * dose on the first day of a later phase (the first such drug; set at
- * load). NULL for an index out of range. The text stays valid until the
+ * load); and a repeated drug whose last dose given falls on the
+ * scenario's last day, where it acts on nothing (its `until:` or
+ * `count:`; the first such drug; set at load). NULL for an index out of
+ * range. The text stays valid until the
  * next muskx_scenario_set() or muskx_scenario_free().
  */
 MUSKX_API int muskx_scenario_warning_count(const muskx_scenario *sc);
@@ -728,6 +731,24 @@ MUSKX_API muskx_status muskx_scenario_apply(const muskx_scenario *sc,
 MUSKX_API muskx_status muskx_scenario_run(const muskx_scenario *sc,
                                           muskx_sim *sim, double *out,
                                           size_t nrows, size_t *rows_done);
+/*
+ * As muskx_scenario_run(), with n more `set:` entries, names[i] =
+ * values[i], applied after the scenario's own (later entries win, as
+ * muskx_scenario_set() overrides do), without changing sc: it is only
+ * read, so threads may run one scenario each with its own values. The
+ * scenario's warnings are not recomputed for these values (a start the
+ * values move off its steady state is not warned about; use
+ * muskx_scenario_set() for that). Errors are recorded on sim: ENOTFOUND
+ * (no parameter, species or input of that name), EINVAL (a non-finite
+ * value, n < 0, NULL names or values with n > 0), and those of
+ * muskx_scenario_run().
+ */
+MUSKX_API muskx_status muskx_scenario_run_with(const muskx_scenario *sc,
+                                               muskx_sim *sim, int n,
+                                               const char *const *names,
+                                               const double *values,
+                                               double *out, size_t nrows,
+                                               size_t *rows_done);
 
 /* What muskx_summary_get() reports about a column (see muskx-scenario(5),
    SUMMARY). Values are in the column's shown units (muskx_show), times in
@@ -1385,6 +1406,22 @@ MUSKX_API muskx_status muskx_fit_set_profile_predictor(muskx_fit *fit, int on);
    Returns 0, or -1 when there is no profile of j. */
 MUSKX_API int muskx_fit_profile_work(const muskx_fit *fit, int j, int *fits,
                                      int *iters, int *evals, int *fallbacks);
+/* How often parameter j's profile in the last muskx_fit_profile() checked
+   a crossing. A point at or above the threshold is re-optimised from its
+   own end point before it may end the side or bound the crossing's
+   bracket and, when that lowers its nllh, also from the previous point's
+   solution with theta_j moved (the zeroth-order start); the lowest
+   counts. A refinement that closed on the bracket's upper end without a
+   point above re-checks that end from its own end point and always from
+   the refined solution next to it (the zeroth-order start). *rechecks:
+   those
+   re-optimisations (also counted as inner fits by
+   muskx_fit_profile_work()); *cleared: the crossings they refuted (the
+   point's nllh was below the threshold after all; the side walked on).
+   Any pointer may be NULL. Returns 0, or -1 when there is no profile of
+   j. */
+MUSKX_API int muskx_fit_profile_rechecks(const muskx_fit *fit, int j,
+                                         int *rechecks, int *cleared);
 /* Points of parameter j's profile, sorted by value (0 when none). */
 MUSKX_API size_t muskx_fit_profile_npoints(const muskx_fit *fit, int j);
 /* Copies them: values[i] of theta_j, nllh[i] (NaN where the
@@ -1417,10 +1454,15 @@ MUSKX_API double muskx_fit_profile_min(const muskx_fit *fit);
  * passed for every profiled parameter, in index order, on the calling
  * thread before any side is walked; side -1 and +1 are the points below
  * and above it, crossing refinements included, in the order the side
- * takes them. Every point muskx_fit_profile_points() returns afterwards
- * is passed exactly once, and no other, when muskx_fit_profile() returns
- * MUSKX_OK or MUSKX_ESTOPPED (after another status the profiles are
- * freed: the points passed are all there is).
+ * takes them, each once its own re-checks are done (a point above the
+ * threshold, the end of a crossing's bracket, too: a run stopped or
+ * killed during the refinement keeps it). A bracket end may be passed
+ * again with a lower nllh, when the refinement's closing re-check lowers
+ * it (muskx_fit_profile_rechecks()): the later one counts. Every point
+ * muskx_fit_profile_points() returns afterwards is passed, with its
+ * nllh in the last call for its value, and no other, when
+ * muskx_fit_profile() returns MUSKX_OK or MUSKX_ESTOPPED (after another
+ * status the profiles are freed: the points passed are all there is).
  *
  * Threads: the sides are walked on the fit's workers, and fn is called on
  * the worker that took the point, serialised under a mutex of the

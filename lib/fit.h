@@ -24,6 +24,8 @@ typedef struct muskx__fit_profile {
   double lower, upper;   /* CI ends; NaN where the profile did not cross */
   int fits, iters, evals; /* the inner optimisations' work (muskx_fit_profile_work) */
   int fallbacks;          /* points started or re-run at the zeroth-order start */
+  int rechecks;           /* re-optimisations confirming a crossing (walk()) */
+  int cleared;            /* crossings they refuted: the point was below */
   int end_lo, end_hi;     /* how each side ended (muskx_fit_side_end) */
 } muskx__fit_profile;
 

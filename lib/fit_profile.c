@@ -25,7 +25,25 @@
  * linear in theta_j where the profile is quadratic (one refinement lands
  * on it there): by inverse quadratic interpolation through the bracket
  * and the point before it when that falls inside the bracket, else by the
- * Illinois variant of regula falsi. The two sides of every parameter are
+ * Illinois variant of regula falsi.
+ *
+ * A crossing is confirmed before it is believed (session 25; session 24's
+ * k_mb: a point after a grown step came out at PL +2.41 where the inner
+ * optimum is +0.61, and the refinement closed on it, ending the side
+ * short of the real crossing). A walk point at or above the threshold,
+ * and a refinement point above it (it would become the bracket's end),
+ * is re-optimised from its own end point; when that lowers its PL by
+ * more than REFINE_FTOL, also from the zeroth-order start next to it
+ * (confirm()). The lowest PL counts: below the threshold, the point is
+ * an ordinary point below and the walk goes on. And a refinement whose
+ * points all fell below the threshold, closing on the bracket's upper
+ * end b, re-checks b before it reports the crossing: from b's own end
+ * point and always (whatever that gave) from the zeroth-order start at
+ * the refined solution next to it; b refuted, the walk goes on from b
+ * along the direction that led into the bracket.
+ * muskx_fit_profile_rechecks() counts these re-optimisations (they are
+ * inner fits too, in muskx_fit_profile_work()) and the crossings refuted.
+ * The two sides of every parameter are
  * separate pool tasks, both walked from the optimum, so two threads stay
  * busy to the end and the results do not depend on the thread count.
  *
@@ -33,7 +51,14 @@
  * and passed to the caller's profile callback (muskx_fit_set_profile_
  * callback; issue 17: a profile that is killed keeps its points), which
  * can stop the run; a stopped run accepts no later point, so the points
- * kept are exactly those the callback saw.
+ * kept are exactly those the callback saw. A point is confirmed before it
+ * is accepted, with its confirmed PL; a point above the threshold, the
+ * end b of a crossing's bracket, is accepted then too (prof25fix: held
+ * back until the refinement ended, it was lost by a run stopped or
+ * killed meanwhile, the only evidence that the side crossed). When the
+ * closing re-check lowers b's PL, b's entry takes the lower PL and it is
+ * passed to the callback again (reaccept()): a bracket end may be passed
+ * twice, the later PL counts.
  */
 #include <math.h>
 #include <pthread.h>
@@ -132,6 +157,41 @@ static int accept(prof_run *r, muskx__fit_profile *p, int j, int s, double v,
   return rc;
 }
 
+/* Passes side s's point v of parameter j again, with its lower PL y:
+   the closing re-check of a bracket end lowered it. Its entry in p (the
+   last one at v) takes y, under the run's mutex, and the callback sees
+   (v, y) again; the codes are accept()'s (2: the run had stopped, the
+   entry keeps the PL the callback saw). */
+static int reaccept(prof_run *r, muskx__fit_profile *p, int j, int s,
+                    double v, double y) {
+  muskx_fit *f = r->f;
+  int rc = 0;
+  pthread_mutex_lock(&r->mu);
+  if (r->stopped) {
+    rc = 2;
+  } else {
+    for (size_t i = p->npoints; i-- > 0;)
+      if (p->values[i] == v) {
+        p->nllh[i] = y;
+        break;
+      }
+    if (f->prof_cb != NULL && f->prof_cb(f->prof_cb_ctx, j, s, v, y) != 0) {
+      r->stopped = 1;
+      rc = 1;
+    }
+  }
+  pthread_mutex_unlock(&r->mu);
+  return rc;
+}
+
+/* accept()'s nonzero code as walk() returns on it: NaN, *st ENOMEM when
+   out of memory, *end stopped when the run stopped. */
+static double quit(int ok, muskx_status *st, int *end) {
+  if (ok == -1 && *st == MUSKX_OK) *st = MUSKX_ENOMEM;
+  if (ok > 0) *end = MUSKX_FIT_SIDE_STOPPED;
+  return NAN;
+}
+
 static int stopping(prof_run *r) {
   pthread_mutex_lock(&r->mu);
   int stop = r->stopped;
@@ -159,6 +219,8 @@ typedef struct path {
   double a;
   double *xa, *d;
   double *z, *p, *xs; /* scratch, n each */
+  double *dw;         /* the walk's d into a bracket (n) */
+  int from_z;         /* pl_at()'s last inner fit started at z */
 } path;
 
 /* PL at theta_j = v into x (n; the solution when it succeeds), NaN when
@@ -185,6 +247,7 @@ static double pl_at(prof_run *r, int worker, int j, double v, path *q,
     q->p[i] = isfinite(u) ? u : q->z[i];
     differ |= q->p[i] != q->z[i];
   }
+  q->from_z = 1;
   if (!f->prof_predict || !differ) return inner(r, worker, j, q->z, x, pr, st);
   double cp = muskx__fit_eval(f, worker, q->p);
   double cz = muskx__fit_eval(f, worker, q->z);
@@ -193,10 +256,55 @@ static double pl_at(prof_run *r, int worker, int j, double v, path *q,
     pr->fallbacks++;
     return inner(r, worker, j, q->z, x, pr, st);
   }
+  q->from_z = 0;
   double y = inner(r, worker, j, q->p, x, pr, st);
   if (*st != MUSKX_OK || !isnan(y)) return y;
   pr->fallbacks++;
+  q->from_z = 1;
   return inner(r, worker, j, q->z, x, pr, st);
+}
+
+/* Confirms a point v whose PL y (solution in x) rose to the threshold or
+   beyond: an inner fit that stopped short of its optimum (its iteration
+   cap, a trust region shrunk far from its start; session 24: PL +2.41
+   after a grown step where the optimum is +0.61) would otherwise end the
+   side at a crossing that is not there. The point is re-optimised from
+   its own end point (a fresh trust region), which stops at once where
+   the first pass had converged. Only when that lowers PL by more than
+   REFINE_FTOL (the first pass had stopped short) is it also re-optimised
+   from the zeroth-order start, the solution at the last accepted point a
+   with theta_j moved to v (skipped when the first pass started there):
+   a near start, after a grown step far nearer than the prediction. The
+   lowest PL is kept, its solution in x. Each re-optimisation is an inner
+   fit, counted in rechecks too; a crossing refuted (PL below the
+   threshold after all), in cleared. On Boehm 2014 the restarts cost 30
+   inner fits (76 -> 106) and 10 % more iterations; none lowered a PL.
+   near: the zeroth-order start is tried whatever the restart gave (the
+   re-check of a bracket end that the refinement closed on from below:
+   the solution at a is then next to it). */
+static double confirm(prof_run *r, int worker, int j, double v, path *q,
+                      double *x, double y, int near,
+                      muskx__fit_profile *pr, muskx_status *st) {
+  size_t n = (size_t)r->f->n;
+  double best = y;
+  for (int t = 0; t < 2; t++) {
+    double *from = x; /* t = 0: the point's own end point */
+    if (t == 1) {
+      if (!near && (q->from_z || !(best < y - REFINE_FTOL))) break;
+      memcpy(q->z, q->xa, n * sizeof *q->z);
+      q->z[j] = v;
+      from = q->z;
+    }
+    double yt = inner(r, worker, j, from, q->xs, pr, st);
+    pr->rechecks++;
+    if (*st != MUSKX_OK) return NAN;
+    if (yt < best || (isnan(best) && !isnan(yt))) {
+      best = yt;
+      memcpy(x, q->xs, n * sizeof *x);
+    }
+  }
+  if (best - r->fbest < r->thr - REFINE_FTOL) pr->cleared++;
+  return best;
 }
 
 /* The secant through the solutions xa at a and xb at b (n values). */
@@ -207,7 +315,7 @@ static void secant(size_t n, int j, const double *xa, double a,
 }
 
 /* Walks one side (s = -1 or +1) into p; returns the crossing or NaN,
-   and how the side ended in *end. buf: 7n scratch values. */
+   and how the side ended in *end. buf: 8n scratch values. */
 static double walk(prof_run *r, int worker, int j, int s,
                    muskx__fit_profile *p, double *ymin, double *buf,
                    muskx_status *st, int *end) {
@@ -221,7 +329,7 @@ static double walk(prof_run *r, int worker, int j, int s,
   double sq = sqrt(r->thr);
   double *x = buf, *xb = buf + n;
   path q = {r->best[j], buf + 2 * n, buf + 3 * n, buf + 4 * n, buf + 5 * n,
-            buf + 6 * n};
+            buf + 6 * n, buf + 7 * n, 0};
   memcpy(q.xa, r->best, n * sizeof *q.xa); /* the solution at a */
   memcpy(q.d, r->tan + (size_t)j * n, n * sizeof *q.d); /* the tangent */
   *end = MUSKX_FIT_SIDE_FAILED;
@@ -238,12 +346,19 @@ static double walk(prof_run *r, int worker, int j, int s,
     double v = a + s * h;
     v = v < lo ? lo : v > hi ? hi : v;
     double y = pl_at(r, worker, j, v, &q, x, p, st);
-    int ok = *st == MUSKX_OK ? accept(r, p, j, s, v, y) : -1;
-    if (ok != 0) {
-      if (ok == -1 && *st == MUSKX_OK) *st = MUSKX_ENOMEM;
-      if (ok > 0) *end = MUSKX_FIT_SIDE_STOPPED;
-      return NAN;
-    }
+    int refuted = 0; /* a bracket end the closing re-check refuted */
+    /* a point at or above the threshold is confirmed before it is kept */
+    if (*st == MUSKX_OK && y - r->fbest > r->thr - REFINE_FTOL)
+      y = confirm(r, worker, j, v, &q, x, y, 0, p, st);
+    if (*st != MUSKX_OK) return NAN;
+    double rise = y - r->fbest;
+    /* a point above the threshold, confirmed, is the end b of the
+       crossing's bracket: kept (and passed to the callback) now, so a run
+       stopped or killed during the refinement keeps the evidence that the
+       side crossed; the closing re-check may pass it again, lower */
+    int bracket = rise >= r->thr + REFINE_FTOL; /* NaN: no */
+    int ok = accept(r, p, j, s, v, y);
+    if (ok != 0) return quit(ok, st, end);
     if (isnan(y)) {
       if (h > h0) { /* a grown step failed: retry at half of it */
         h = fmax(h / 2, h0);
@@ -252,16 +367,18 @@ static double walk(prof_run *r, int worker, int j, int s,
       return NAN;
     }
     if (y < *ymin) *ymin = y;
-    double rise = y - r->fbest;
     if (fabs(rise - r->thr) < REFINE_FTOL) { /* landed on it */
       *end = MUSKX_FIT_SIDE_CROSSED;
       return v;
     }
-    if (rise > r->thr) { /* bracketed: refine between a and v */
-      double b = v, c = v;
+    if (bracket) { /* refine between a and v */
+      double b = v, c = v, yb = y; /* yb: PL at b */
       double ga = sqrt(fmax(ra, 0)) - sq, gb = sqrt(rise) - sq;
       double ta = ga, tb = gb; /* the true g at a and b (no Illinois) */
-      int side = 0;
+      int side = 0, moved = 0, landed = 0; /* b moved; PL hit thr */
+      /* the direction that led into the bracket, for the walk's next
+         point should the closing re-check refute b */
+      memcpy(q.dw, q.d, n * sizeof *q.dw);
       /* the refinement's starts interpolate between the solutions at
          the bracket's ends */
       memcpy(xb, x, n * sizeof *xb);
@@ -276,28 +393,37 @@ static double walk(prof_run *r, int worker, int j, int s,
                       b * gw * ta / ((tb - gw) * (tb - ta));
           if (qc > fmin(a, b) && qc < fmax(a, b)) c = qc;
         }
-        if (stopping(r)) {
+        if (stopping(r)) { /* b kept: a stopped run keeps no more */
           *end = MUSKX_FIT_SIDE_STOPPED;
           return NAN;
         }
         /* started from the solution at a, inside the interval (the inner
            optima followed there from the optimum), moved along d */
         double yc = pl_at(r, worker, j, c, &q, x, p, st);
-        int okc = *st == MUSKX_OK ? accept(r, p, j, s, c, yc) : -1;
-        if (okc != 0) {
-          if (okc == -1 && *st == MUSKX_OK) *st = MUSKX_ENOMEM;
-          if (okc > 0) *end = MUSKX_FIT_SIDE_STOPPED;
-          return NAN;
-        }
-        if (isnan(yc)) return NAN;
+        /* a refinement point above the threshold would become the
+           bracket's end: confirmed first, as the walk's points are (one
+           that lands on the threshold is not: that is every side's last
+           point on a near-quadratic profile, and a false landing would
+           need an inner fit's error to match the gap to 1e-4) */
+        if (*st == MUSKX_OK && yc - r->fbest >= r->thr + REFINE_FTOL)
+          yc = confirm(r, worker, j, c, &q, x, yc, 0, p, st);
+        if (*st != MUSKX_OK) return NAN;
         double rc = yc - r->fbest;
-        if (fabs(rc - r->thr) < REFINE_FTOL) break;
+        /* kept at once (above: confirmed, the bracket's new end b) */
+        int okc = accept(r, p, j, s, c, yc);
+        if (okc != 0) return quit(okc, st, end);
+        if (isnan(yc)) return NAN;
+        if (fabs(rc - r->thr) < REFINE_FTOL) {
+          landed = 1;
+          break;
+        }
         double gc = sqrt(fmax(rc, 0)) - sq;
         if (gc < 0) {
           w = a;
           gw = ta;
           memcpy(q.xa, x, n * sizeof *q.xa);
           q.a = a = c;
+          ra = rc;
           ga = ta = gc;
           if (side == -1) gb /= 2; /* Illinois */
           side = -1;
@@ -306,9 +432,11 @@ static double walk(prof_run *r, int worker, int j, int s,
           gw = tb;
           memcpy(xb, x, n * sizeof *xb);
           b = c;
+          yb = yc;
           gb = tb = gc;
           if (side == 1) ga /= 2;
           side = 1;
+          moved = 1;
         }
         secant(n, j, q.xa, a, xb, b, q.d);
         if (fabs(b - a) < REFINE_XTOL * h0) {
@@ -317,8 +445,43 @@ static double walk(prof_run *r, int worker, int j, int s,
           break;
         }
       }
-      *end = MUSKX_FIT_SIDE_CROSSED;
-      return c;
+      /* Every refinement point fell below the threshold and the bracket
+         closed on b: b's PL is checked again, from its own end point and
+         always from the refined a's solution next to it (the zeroth-order
+         start). b was kept when it came; a lower PL replaces its entry
+         and is passed to the callback again (the later one counts). */
+      if (!landed && !moved) {
+        if (stopping(r)) {
+          *end = MUSKX_FIT_SIDE_STOPPED;
+          return NAN;
+        }
+        double y2 = confirm(r, worker, j, b, &q, xb, yb, 1, p, st);
+        if (*st != MUSKX_OK) return NAN;
+        if (y2 < yb) {
+          yb = y2;
+          int okb = reaccept(r, p, j, s, b, yb);
+          if (okb != 0) return quit(okb, st, end);
+        }
+      }
+      double rb = yb - r->fbest;
+      if (landed || moved || rb >= r->thr - REFINE_FTOL) {
+        if (!landed && !moved) { /* b confirmed: the chord to its PL now */
+          tb = sqrt(rb) - sq;
+          c = fabs(rb - r->thr) < REFINE_FTOL ? b
+                                              : a - ta * (b - a) / (tb - ta);
+        }
+        *end = MUSKX_FIT_SIDE_CROSSED;
+        return c;
+      }
+      /* b refuted: an ordinary point below, after a (the refined one);
+         the walk goes on from it, along the direction that led into the
+         bracket (not the secant through a and b, REFINE_XTOL h0 apart:
+         the inner fits' noise over 1e-3 h0) */
+      if (yb < *ymin) *ymin = yb;
+      v = b;
+      rise = rb;
+      memcpy(x, xb, n * sizeof *x);
+      refuted = 1;
     }
     double d = fabs(v - r->best[j]), hn = STEP_GROWTH * h;
     if (rise > 0) /* the crossing a quadratic through the optimum predicts */
@@ -327,7 +490,8 @@ static double walk(prof_run *r, int worker, int j, int s,
     w = a;
     gw = sqrt(fmax(ra, 0)) - sq;
     /* later steps: along the secant through the last two solutions */
-    secant(n, j, q.xa, a, x, v, q.d);
+    if (refuted) memcpy(q.d, q.dw, n * sizeof *q.d);
+    else secant(n, j, q.xa, a, x, v, q.d);
     memcpy(q.xa, x, n * sizeof *q.xa);
     q.a = v;
     ra = rise;
@@ -366,7 +530,7 @@ static muskx_status profile_task(void *arg, int worker, size_t k) {
   prof_run *r = arg;
   int j = r->which[k / 2], s = k % 2 ? 1 : -1;
   size_t n = (size_t)r->f->n;
-  double *x = muskx__calloc(7 * n, sizeof *x);
+  double *x = muskx__calloc(8 * n, sizeof *x);
   if (x == NULL) return MUSKX_ENOMEM;
   muskx_status st = MUSKX_OK;
   r->mins[k] = r->fbest;
@@ -387,12 +551,14 @@ static muskx_status join_sides(prof_run *r, int i, int with_optimum) {
     return MUSKX_ENOMEM;
   p->end_lo = r->ends[2 * i];
   p->end_hi = r->ends[2 * i + 1];
-  p->fits = p->iters = p->evals = p->fallbacks = 0;
+  p->fits = p->iters = p->evals = p->fallbacks = p->rechecks = p->cleared = 0;
   for (int k = 2 * i; k < 2 * i + 2; k++) {
     p->fits += r->sides[k].fits;
     p->iters += r->sides[k].iters;
     p->evals += r->sides[k].evals;
     p->fallbacks += r->sides[k].fallbacks;
+    p->rechecks += r->sides[k].rechecks;
+    p->cleared += r->sides[k].cleared;
   }
   for (int k = 2 * i; k < 2 * i + 2; k++)
     for (size_t i = 0; i < r->sides[k].npoints; i++)
@@ -629,6 +795,14 @@ int muskx_fit_profile_work(const muskx_fit *f, int j, int *fits, int *iters,
   if (iters != NULL) *iters = f->prof[j].iters;
   if (evals != NULL) *evals = f->prof[j].evals;
   if (fallbacks != NULL) *fallbacks = f->prof[j].fallbacks;
+  return 0;
+}
+
+int muskx_fit_profile_rechecks(const muskx_fit *f, int j, int *rechecks,
+                               int *cleared) {
+  if (muskx_fit_profile_npoints(f, j) == 0) return -1;
+  if (rechecks != NULL) *rechecks = f->prof[j].rechecks;
+  if (cleared != NULL) *cleared = f->prof[j].cleared;
   return 0;
 }
 

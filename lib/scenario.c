@@ -32,6 +32,7 @@
 #include "model.h"
 #include "numlocale.h"
 #include "scenario.h"
+#include "sim.h"
 #include "textcase.h"
 #include "yamltree.h"
 
@@ -1290,6 +1291,33 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
                 "day %g, after the end of the scenario (day %g); give fewer "
                 "doses, or 'until: PHASE'", count, every, t0,
                 t0 + (count - 1) * every, t_end);
+  /* A last dose on the scenario's last day is in the final output row
+     (the dose is applied at t_end) but the run ends before it can act:
+     `until: post` of a course every 10 d in a 60-d scenario gives a 7th
+     dose on day 60 that changes nothing the scenario reports (session 24's
+     low). An until: after the end means "to the end", so the doses after
+     it are not given and are no warning; the last one given is. A
+     course whose first dose is on the last day (k = 0) is refused above
+     (its start is not before the end; tests/bad_scenarios/107). */
+  if (ev != NULL && sc->end_warning[0] == '\0') {
+    double k = un != NULL ? floor((fmin(until, t_end) - t0) / every + 1e-9)
+                          : count - 1;
+    double last = t0 + k * every;
+    if (k >= 1 && fabs(last - t_end) <= 1e-9 * every) {
+      const muskx__yaml_node *at = un != NULL ? un : cn;
+      snprintf(sc->end_warning, sizeof sc->end_warning,
+               "%s:%d:%d: warning: drug '%s': the last of its %.0f doses "
+               "falls on day %g, the last day of the scenario: it is given "
+               "as the run ends, so it acts on nothing and shows only in the "
+               "dosed species' last value (and what is read from it there); "
+               "for a course that ends before, write count: %.0f%s; to see "
+               "it act, make the scenario a day longer",
+               c->file ? c->file : "", at->line, at->col, agent->text, k + 1,
+               last, k,
+               un != NULL ? " instead of until (or an until: a day earlier)"
+                          : " (one dose fewer)");
+    }
+  }
   muskx__sc_dose *nd =
       muskx__reallocarray(sc->doses, (size_t)sc->ndoses + 1, sizeof *nd);
   if (nd == NULL) return nomem(c);
@@ -1667,6 +1695,59 @@ void muskx_scenario_free(muskx_scenario *sc) {
 
 /* ---------------------------------------------------------------------- */
 /* Changing a loaded scenario (its queries are in scenario_query.c)         */
+
+/* muskx_scenario_run() of a private shallow copy of sc whose `sets` are
+   sc's followed by names[i] = values[i] (later entries win, as
+   muskx_scenario_set() overrides do; the ensemble's samples run so too,
+   ensemble_scenario.c): sc is only read, so a shared scenario runs with
+   one caller's values while others run it with theirs (session 25: the
+   Python binding's run_scenario(sc, set=) reloaded sc's file instead, so
+   a file edited on disk ran edited). */
+muskx_status muskx_scenario_run_with(const muskx_scenario *sc, muskx_sim *sim,
+                                     int n, const char *const *names,
+                                     const double *values, double *out,
+                                     size_t nrows, size_t *rows_done) {
+  if (rows_done != NULL) *rows_done = 0;
+  if (sim == NULL) return MUSKX_EINVAL;
+  if (sc == NULL || n < 0 || (n > 0 && (names == NULL || values == NULL)))
+    return muskx__sim_err(sim, MUSKX_EINVAL,
+                          "no scenario, or a bad list of settings");
+  for (int i = 0; i < n; i++) {
+    if (names[i] == NULL)
+      return muskx__sim_err(sim, MUSKX_EINVAL, "setting %d has no name", i);
+    if (!settable(sc->model, names[i])) {
+      char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
+      const char *near = near_settable(sc->model, names[i]);
+      return muskx__sim_err(
+          sim, MUSKX_ENOTFOUND, "model '%s' has no parameter, species or "
+          "input '%s'%s", muskx_model_id(sc->model), names[i],
+          did_you_mean(sc->model, names[i], near, hint, sizeof hint));
+    }
+    if (!isfinite(values[i]))
+      return muskx__sim_err(sim, MUSKX_EINVAL, "value of '%s' is not finite",
+                            names[i]);
+  }
+  size_t total = (size_t)sc->nsets + (size_t)n;
+  muskx__sc_set *sets = muskx__calloc(total ? total : 1, sizeof *sets);
+  if (sets == NULL) return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
+  if (sc->nsets > 0) memcpy(sets, sc->sets, (size_t)sc->nsets * sizeof *sets);
+  for (int i = 0; i < n; i++) {
+    sets[sc->nsets + i].name = (char *)names[i];
+    sets[sc->nsets + i].value = values[i];
+  }
+  muskx_scenario *copy = muskx__calloc(1, sizeof *copy);
+  if (copy == NULL) {
+    muskx__free(sets);
+    return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
+  }
+  *copy = *sc;
+  copy->sets = sets;
+  copy->nsets = copy->cap_sets = (int)total;
+  muskx_status st = muskx_scenario_run(copy, sim, out, nrows, rows_done);
+  muskx__free(copy);
+  muskx__free(sets);
+  return st;
+}
 
 muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
                                 double value) {

@@ -92,6 +92,9 @@ struct muskx_scenario {
      until: puts its last dose on the first day of a later phase
      (scenario.c, load_drug); "" or the first such drug's line */
   char until_warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
+  /* the third, set at load: a repeated drug whose last dose given falls
+     on the scenario's last day (load_drug); "" or the first one's */
+  char end_warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
 };
 
 /* Where a drug entry's dose goes (scenario_drug.c). */

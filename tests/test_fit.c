@@ -261,7 +261,7 @@ static int lin_res_counted(void *ctx, int w, const double *b, double *r,
 START_TEST(a_linear_model_is_profiled_from_the_exact_solutions) {
   double lo[2] = {-10, -10}, hi[2] = {10, 10}, beta[2], se[2];
   lin_closed_form(beta, se);
-  int fits[2], iters[2], evals[2], falls[2], calls[2];
+  int fits[2], iters[2], evals[2], falls[2], calls[2], checks[2], cleared[2];
   for (int pred = 0; pred < 2; pred++) {
     int ncalls = 0;
     muskx_fit *f = make_fit(2, lo, hi);
@@ -276,11 +276,14 @@ START_TEST(a_linear_model_is_profiled_from_the_exact_solutions) {
     TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
     calls[pred] = ncalls;
     fits[pred] = iters[pred] = evals[pred] = falls[pred] = 0;
+    checks[pred] = cleared[pred] = 0;
     for (int j = 0; j < 2; j++) {
-      int a, b, c, d;
+      int a, b, c, d, e, g;
       double l, u;
       ck_assert_int_eq(muskx_fit_profile_work(f, j, &a, &b, &c, &d), 0);
       fits[pred] += a, iters[pred] += b, evals[pred] += c, falls[pred] += d;
+      ck_assert_int_eq(muskx_fit_profile_rechecks(f, j, &e, &g), 0);
+      checks[pred] += e, cleared[pred] += g;
       ck_assert_int_eq(muskx_fit_profile_ci(f, j, &l, &u), 1);
       ck_assert_double_eq_tol(l, beta[j] - Z_975 * se[j], 1e-5 * se[j]);
       ck_assert_double_eq_tol(u, beta[j] + Z_975 * se[j], 1e-5 * se[j]);
@@ -288,19 +291,30 @@ START_TEST(a_linear_model_is_profiled_from_the_exact_solutions) {
     ck_assert_int_eq(muskx_fit_profile_work(f, 2, NULL, NULL, NULL, NULL), -1);
     muskx_fit_free(f);
   }
+  /* Each side's crossing is a walk point above the threshold (the step
+     overshoots a quadratic profile's crossing by 5 %), confirmed before it
+     ends the side by a re-optimisation from its own end point: the
+     solution, so it stops at once and the zeroth-order re-check is not
+     needed. A linear model's crossings are all real. */
+  ck_assert_int_eq(checks[0], 4);
+  ck_assert_int_eq(checks[1], 4);
+  ck_assert_int_eq(cleared[0], 0);
+  ck_assert_int_eq(cleared[1], 0);
   /* the same points either way (the step rule sees the same PL) */
   ck_assert_int_eq(fits[1], fits[0]);
   ck_assert_int_eq(falls[0], 0);
   ck_assert_int_eq(falls[1], 0);   /* the prediction is never worse */
   /* the predicted start is the solution: its gradient is zero and the
-     inner fit stops there, at no iteration; from the zeroth-order start
-     one Gauss-Newton step solves it */
+     inner fit stops there, at no iteration, as does the re-check from a
+     point's own end point; from the zeroth-order start one Gauss-Newton
+     step solves it */
   ck_assert_int_eq(iters[1], 0);
-  ck_assert_int_ge(iters[0], fits[0]);
+  ck_assert_int_ge(iters[0], fits[0] - checks[0]);
   /* with the prediction an inner fit evaluates its start only (the
-     predictor's two evaluations aside): no trial step was needed */
-  ck_assert_int_eq(evals[1] - 2 * fits[1], fits[1]);
-  ck_assert_int_ge(evals[0], 2 * fits[0]); /* the start and the step */
+     predictor's two evaluations aside): no trial step was needed; a
+     re-check evaluates its start only */
+  ck_assert_int_eq(evals[1], 3 * (fits[1] - checks[1]) + checks[1]);
+  ck_assert_int_ge(evals[0], 2 * (fits[0] - checks[0]) + checks[0]);
   /* every callback call is counted, plus the Jacobian at the optimum */
   ck_assert_int_eq(calls[0], evals[0] + 1);
   ck_assert_int_eq(calls[1], evals[1] + 1);
@@ -358,6 +372,206 @@ START_TEST(a_wrong_prediction_falls_back_to_the_zeroth_order_start) {
     double z = (v[i] - 1) / PARA_S;
     ck_assert_double_eq_tol(y[i], z * z / 2, 1e-8 * (1 + z * z));
   }
+  muskx_fit_free(f);
+}
+END_TEST
+
+/* A profile that flattens (pseudo-Huber): r0 = u sqrt(2 / (S + 1)), u =
+   (a - 1) / BAN_S, S = sqrt(1 + u^2), so r0^2 / 2 = S - 1; the other two
+   parameters follow a curved valley, r1 = (c - b^2) / BAN_EPS and r2 = b -
+   a: both are zero on the path b = a, c = a^2, so PL(a) = sqrt(1 + u^2) -
+   1 exactly and a's 95 % interval is 1 -+ BAN_S sqrt((1 + thr)^2 - 1),
+   thr = chi2_1(0.95) / 2 (+-2.7431). The inner fits are capped at a few
+   iterations: enough from a start near the path, not after a grown step.
+   With 3, above the optimum the quadratic step rule puts the second
+   point at a = 3.0865, where PL is 1.3138, below the threshold (the
+   profile is flatter than the quadratic through the first point); its
+   first pass (3 iterations from the predicted start) stops at 1.935.
+   Taken as the crossing (session 24's failure on k_mb), every
+   refinement point fell below the threshold and the side ended at
+   3.0865, 0.66 short of 3.7442: the walk's confirmation of a crossing
+   point refutes it. With 1, a confirmed crossing point too can stay
+   falsely above (the re-checks are capped too) and the refinement then
+   closed on it: the lower end came out at -1.268 (0.48 short) until the
+   re-check of such a bracket end from the refined solution next to it. */
+#define BAN_S 1.0
+#define BAN_EPS 0.3
+static int banana_res(void *ctx, int w, const double *x, double *r,
+                      double *J) {
+  (void)ctx;
+  (void)w;
+  double u = (x[0] - 1) / BAN_S, S = sqrt(1 + u * u), q = sqrt(2 / (S + 1));
+  r[0] = u * q;
+  r[1] = (x[2] - x[1] * x[1]) / BAN_EPS;
+  r[2] = x[1] - x[0];
+  if (J != NULL) {
+    J[0] = q * (1 - u * u / (2 * S * (S + 1))) / BAN_S;
+    J[1] = 0;
+    J[2] = 0;
+    J[3] = 0;
+    J[4] = -2 * x[1] / BAN_EPS;
+    J[5] = 1 / BAN_EPS;
+    J[6] = -1;
+    J[7] = 1;
+    J[8] = 0;
+  }
+  return 0;
+}
+
+/* The profile callback's calls (value, nllh), in order. */
+typedef struct ban_seen {
+  int n;
+  double v[128], y[128];
+} ban_seen;
+
+static int ban_record(void *ctx, int param, int side, double value,
+                      double nllh) {
+  ban_seen *b = ctx;
+  (void)param;
+  (void)side;
+  if (b->n < 128) {
+    b->v[b->n] = value;
+    b->y[b->n] = nllh;
+  }
+  b->n++;
+  return 0;
+}
+
+START_TEST(a_crossing_is_confirmed_before_it_ends_the_side) {
+  double lo[3] = {-6, -6, -40}, hi[3] = {8, 8, 80}, l, u;
+  int zero = 0, checks, cleared, iters[2] = {3, 1};
+  double thr = CHI2_95 / 2, half = BAN_S * sqrt((1 + thr) * (1 + thr) - 1);
+  for (int t = 0; t < 2; t++) {
+    muskx_fit *f = make_fit(3, lo, hi);
+    TU_FIT_OK(f, muskx_fit_set_residuals(f, 3, 0, banana_res, NULL));
+    TU_FIT_OK(f, muskx_fit_run(f, 4));
+    double th[3];
+    muskx_fit_result(f, muskx_fit_best(f), NULL, th);
+    ck_assert_double_eq_tol(th[0], 1, 1e-8);
+    ck_assert_double_eq_tol(th[1], 1, 1e-8);
+    ck_assert_double_eq_tol(th[2], 1, 1e-8);
+    TU_FIT_OK(f, muskx_fit_set_max_iterations(f, iters[t]));
+    TU_FIT_OK(f, muskx_fit_set_profile_params(f, &zero, 1));
+    ban_seen seen = {0, {0}, {0}};
+    TU_FIT_OK(f, muskx_fit_set_profile_callback(f, ban_record, &seen));
+    TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
+    ck_assert_int_eq(muskx_fit_profile_ci(f, 0, &l, &u), 1);
+    /* the crossing is refined to 1e-4 on PL, where dPL/da = u / (S BAN_S)
+       = 0.94 / BAN_S: 1.1e-4 BAN_S on a, doubled */
+    ck_assert_double_eq_tol(l, 1 - half, 2e-4 * BAN_S);
+    ck_assert_double_eq_tol(u, 1 + half, 2e-4 * BAN_S);
+    ck_assert_int_eq(muskx_fit_profile_rechecks(f, 0, &checks, &cleared), 0);
+    ck_assert_int_ge(cleared, 1); /* the false crossing above */
+    ck_assert_int_ge(checks, cleared);
+    /* no point below the closed form (an inner fit's nllh is never below
+       the minimum over the other parameters), none kept twice (a refuted
+       crossing's point keeps its re-optimised PL only) */
+    size_t np = muskx_fit_profile_npoints(f, 0);
+    int repassed = 0;
+    double v[64], y[64];
+    ck_assert_uint_le(np, 64);
+    muskx_fit_profile_points(f, 0, v, y, np);
+    for (size_t i = 0; i < np; i++) {
+      double z = (v[i] - 1) / BAN_S;
+      ck_assert(y[i] >= sqrt(1 + z * z) - 1 - 1e-9);
+      if (i > 0) ck_assert(v[i] > v[i - 1]);
+      /* the point that crossed falsely with 3 iterations, 3.0865, now
+         at its closed form */
+      if (t == 0 && fabs(v[i] - 3.0865) < 1e-3)
+        ck_assert_double_eq_tol(y[i], sqrt(1 + z * z) - 1, 1e-6);
+      /* the callback saw every kept point, its last call with the kept
+         nllh: once, or twice for a bracket end the closing re-check
+         lowered (passed when confirmed, again lower) */
+      int calls = 0, last = -1, first = -1;
+      for (int k = 0; k < seen.n && k < 128; k++)
+        if (seen.v[k] == v[i]) calls++, last = k, first = first < 0 ? k : first;
+      ck_assert_int_ge(calls, 1);
+      ck_assert_int_le(calls, 2);
+      ck_assert(seen.y[last] == y[i]);
+      if (calls == 2) {
+        ck_assert(seen.y[first] > seen.y[last]);
+        repassed++;
+      }
+    }
+    ck_assert_int_eq(seen.n, (int)np + repassed);
+    /* with 1 iteration the closing re-check lowers the lower side's
+       bracket end -1.268 (PL +1.932 -> +1.479, refuted) */
+    if (t == 1) ck_assert_int_ge(repassed, 1);
+    muskx_fit_free(f);
+  }
+}
+END_TEST
+
+/* Side +1's callback calls (value, nllh); stops the run at its first
+   point less than 0.01 below the threshold thr (the optimum's nllh is 0):
+   on this problem the refinement's first point (3.7421, PL +1.9188),
+   taken after the walk's point above (the bracket's end, 3.8459). */
+typedef struct ban_stop {
+  int n, stopped;
+  double v[64], y[64], thr;
+} ban_stop;
+
+static int ban_stop_cb(void *ctx, int param, int side, double value,
+                       double nllh) {
+  ban_stop *b = ctx;
+  (void)param;
+  if (side < 0) return 0;
+  if (b->n < 64) {
+    b->v[b->n] = value;
+    b->y[b->n] = nllh;
+  }
+  b->n++;
+  return b->stopped = nllh < b->thr && nllh >= b->thr - 0.01;
+}
+
+/* A run stopped at the callback during a refinement keeps the bracket's
+   end, confirmed above the threshold (prof25fix; the reviewer's case:
+   banana, 3 iterations, side +1 kept 1.5, 3.0865, 3.6490 and lost the
+   confirmed 3.8459 at PL +2.0165, which was held back until the
+   refinement ended): the kept points show that the side crossed. */
+START_TEST(a_stop_during_a_refinement_keeps_the_bracket_end) {
+  double lo[3] = {-6, -6, -40}, hi[3] = {8, 8, 80};
+  int zero = 0;
+  double thr = CHI2_95 / 2;
+  muskx_fit *f = make_fit(3, lo, hi);
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, 3, 0, banana_res, NULL));
+  TU_FIT_OK(f, muskx_fit_run(f, 4));
+  double th[3];
+  muskx_fit_result(f, muskx_fit_best(f), NULL, th);
+  ck_assert_double_eq_tol(th[0], 1, 1e-8);
+  TU_FIT_OK(f, muskx_fit_set_max_iterations(f, 3));
+  TU_FIT_OK(f, muskx_fit_set_profile_params(f, &zero, 1));
+  ban_stop seen = {0, 0, {0}, {0}, thr};
+  TU_FIT_OK(f, muskx_fit_set_profile_callback(f, ban_stop_cb, &seen));
+  ck_assert_int_eq(muskx_fit_profile(f, 0.95, 30), MUSKX_ESTOPPED);
+  ck_assert_int_eq(seen.stopped, 1);
+  /* the stop came in the refinement: below the largest value kept */
+  ck_assert(seen.v[seen.n - 1] < 1 + BAN_S * sqrt((1 + thr) * (1 + thr) - 1));
+  ck_assert_int_eq(muskx_fit_profile_side_end(f, 0, 1), MUSKX_FIT_SIDE_STOPPED);
+  size_t np = muskx_fit_profile_npoints(f, 0);
+  double v[64], y[64];
+  ck_assert_uint_le(np, 64);
+  muskx_fit_profile_points(f, 0, v, y, np);
+  /* the kept points from the optimum (theta_0 = 1, passed as side 0) up
+     (side +1): those the callback saw, and one of them above the threshold, at or above the
+     closed form (PL = sqrt(1 + z^2) - 1; it crosses at 1 + 2.7442) */
+  int kept = 0, above = 0;
+  for (size_t i = 0; i < np; i++) {
+    if (!(v[i] >= th[0])) continue;
+    double z = (v[i] - 1) / BAN_S;
+    ck_assert(y[i] >= sqrt(1 + z * z) - 1 - 1e-9);
+    kept++;
+    int calls = 0;
+    for (int k = 0; k < seen.n && k < 64; k++)
+      if (seen.v[k] == v[i] && seen.y[k] == y[i]) calls++;
+    ck_assert_int_eq(calls, 1);
+    if (y[i] - muskx_fit_nllh(f, muskx_fit_best(f)) >= thr) {
+      above++;
+      ck_assert(v[i] > 1 + BAN_S * sqrt((1 + thr) * (1 + thr) - 1));
+    }
+  }
+  ck_assert_int_eq(kept, seen.n);
+  ck_assert_int_eq(above, 1);
   muskx_fit_free(f);
 }
 END_TEST
@@ -1080,6 +1294,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, a_parameter_outside_the_model_is_not_identifiable);
   tcase_add_test(tc, a_linear_model_is_profiled_from_the_exact_solutions);
   tcase_add_test(tc, a_wrong_prediction_falls_back_to_the_zeroth_order_start);
+  tcase_add_test(tc, a_crossing_is_confirmed_before_it_ends_the_side);
+  tcase_add_test(tc, a_stop_during_a_refinement_keeps_the_bracket_end);
   suite_add_tcase(s, tc);
   tc = tcase_create("runs");
   tcase_add_test(tc, results_are_identical_whatever_the_thread_count);

@@ -508,6 +508,53 @@ START_TEST(until_on_the_first_day_of_a_phase_warns) {
 }
 END_TEST
 
+/* A repeated drug whose last dose falls on the scenario's last day: the
+   dose is given as the run ends and acts on nothing, which is warned
+   about, once, at the until: or count: that put it there (session 25;
+   tests/userscen s33 and s35 had such a dose). Doses by hand (as above):
+   drug_a 1 mg x F_sc 0.6 into A_depot, days 0, 10, .., 60; drug_b 1 mg =
+   100 nmol into B_gut, every 7 d from 0 to 56 (9), or every 10 d from 5.
+   An until: after the end means "to the end": the entry keeps all its
+   doses up to until: (10, days 0 .. 90 and 5 .. 95), the run ends on day
+   60, and the last one given there, day 60, is warned about. */
+START_TEST(a_last_dose_on_the_last_day_warns) {
+  static const struct {
+    const char *file, *where, *tail;
+    tu_dose_want want[2];
+    int nwant;
+  } cases[] = {
+      {"until_scenario_end.yaml", "until_scenario_end.yaml:14:", "write count: 6 instead of until (or an until: a day earlier); to see it act, make the scenario a day longer",
+       {{"B_gut", 0, 100, 7, 9}, {"A_depot", 0, 0.6, 10, 7}}, 2},
+      {"count_scenario_end.yaml", "count_scenario_end.yaml:11:", "write count: 6 (one dose fewer); to see it act, make the scenario a day longer",
+       {{"A_depot", 0, 0.6, 10, 7}}, 1},
+      {"until_after_end.yaml", "until_after_end.yaml:14:", "write count: 6 instead of until (or an until: a day earlier); to see it act, make the scenario a day longer",
+       {{"B_gut", 5, 100, 10, 10}, {"A_depot", 0, 0.6, 10, 10}}, 2},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char path[512];
+    snprintf(path, sizeof path, "%s%s", SCN(""), cases[i].file);
+    muskx_scenario *sc = tu_load_scenario(path);
+    ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+    const char *w = muskx_scenario_warning(sc, 0);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_msg(strstr(w, cases[i].where) != NULL &&
+                      strstr(w, ": warning: drug 'drug_a': the last of its 7 "
+                                "doses falls on day 60, the last day of the "
+                                "scenario") != NULL &&
+                      strstr(w, cases[i].tail) != NULL,
+                  "%s: %s", cases[i].file, w);
+    ck_assert_ptr_null(muskx_scenario_warning(sc, 1));
+    const muskx_model *m = muskx_scenario_model(sc);
+    muskx_sim *sim = tu_sim(m);
+    TU_OK(sim, muskx_scenario_apply(sc, sim));
+    tu_check_doses(sim, m, cases[i].want, cases[i].nwant, 1e-12, 1e-12,
+                   cases[i].file);
+    muskx_sim_free(sim);
+    muskx_scenario_free(sc);
+  }
+}
+END_TEST
+
 START_TEST(the_catalog_holds_at_least_15_bad_scenarios) {
   ck_assert_msg(nbad >= 15, "only %d bad scenarios", nbad);
 }
@@ -576,6 +623,60 @@ END_TEST
    name, for start: steady, or when the model's initial values are no
    steady state anyway (scenario_bone.yaml, B0 = 0.7: rate 2.1 % a day
    without the set value, 1.4 % with loading 0.9). */
+/* muskx_scenario_run_with(): more set: entries for one run, after the
+   file's, without changing the scenario (prof25fix: the Python binding's
+   run_scenario(sc, set=) runs so, not its file re-read). start_shift:
+   dB/dt = k_B (loading + shift - B), B(0) = 1, k_B = 0.05, so B_pct at
+   day 10 = 100 (loading - 1 + shift) (1 - exp(-0.5)) by hand (to 1e-4
+   of it: the solver's tolerances); the file sets shift 0.1. */
+START_TEST(run_with_adds_sets_for_one_run) {
+  muskx_scenario *sc = tu_load_scenario(SCN("start_defaults_set.yaml"));
+  const muskx_model *m = muskx_scenario_model(sc);
+  muskx_sim *sim = tu_sim(m);
+  size_t n = muskx_scenario_sample_times(sc, NULL, 0);
+  double *out = calloc(n, sizeof *out), e = 1 - exp(-0.5);
+  ck_assert_ptr_nonnull(out);
+  const char *names[3] = {"shift", "loading", "shift"};
+  double values[3] = {0.3, 1.2, 0.4};
+  /* shift 0.3 over the file's 0.1 */
+  TU_OK(sim, muskx_scenario_run_with(sc, sim, 1, names, values, out, n, NULL));
+  ck_assert_double_eq_tol(out[n - 1], 100 * 0.3 * e, 1e-4 * 100 * 0.3 * e);
+  /* an input's baseline too, and the later of two entries wins */
+  TU_OK(sim, muskx_scenario_run_with(sc, sim, 3, names, values, out, n, NULL));
+  ck_assert_double_eq_tol(out[n - 1], 100 * (0.2 + 0.4) * e, 1e-4 * 100 * (0.2 + 0.4) * e);
+  /* the scenario is unchanged: the file's shift 0.1, its one warning */
+  TU_OK(sim, muskx_scenario_run(sc, sim, out, n, NULL));
+  ck_assert_double_eq_tol(out[n - 1], 100 * 0.1 * e, 1e-4 * 100 * 0.1 * e);
+  TU_OK(sim, muskx_scenario_run_with(sc, sim, 0, NULL, NULL, out, n, NULL));
+  ck_assert_double_eq_tol(out[n - 1], 100 * 0.1 * e, 1e-4 * 100 * 0.1 * e);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  /* refused, on sim: no such name, a value not finite, a bad list */
+  const char *bad[1] = {"shfit"};
+  size_t rows = 7;
+  ck_assert_int_eq(muskx_scenario_run_with(sc, sim, 1, bad, values, out, n,
+                                           &rows),
+                   MUSKX_ENOTFOUND);
+  ck_assert_uint_eq(rows, 0);
+  ck_assert_ptr_nonnull(strstr(muskx_sim_errmsg(sim),
+                               "no parameter, species or input 'shfit'"));
+  double nan1[1] = {NAN};
+  ck_assert_int_eq(muskx_scenario_run_with(sc, sim, 1, names, nan1, out, n,
+                                           NULL),
+                   MUSKX_EINVAL);
+  ck_assert_ptr_nonnull(strstr(muskx_sim_errmsg(sim),
+                               "value of 'shift' is not finite"));
+  ck_assert_int_eq(muskx_scenario_run_with(sc, sim, -1, names, values, out,
+                                           n, NULL),
+                   MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_scenario_run_with(sc, sim, 1, NULL, values, out, n,
+                                           NULL),
+                   MUSKX_EINVAL);
+  free(out);
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(start_defaults_off_the_steady_state_of_the_set_values_warns) {
   muskx_scenario *sc = tu_load_scenario(SCN("start_defaults_set.yaml"));
   ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
@@ -846,6 +947,8 @@ int main(void) {
   tcase_add_test(tc, the_catalog_holds_at_least_15_bad_scenarios);
   tcase_add_test(tc, a_long_decimal_is_read_whole);
   tcase_add_test(tc, until_on_the_first_day_of_a_phase_warns);
+  tcase_add_test(tc, a_last_dose_on_the_last_day_warns);
+  tcase_add_test(tc, run_with_adds_sets_for_one_run);
   tcase_add_loop_test(tc, every_bad_scenario_is_refused_at_its_line_and_column,
                       0, nbad);
   suite_add_tcase(s, tc);

@@ -426,7 +426,10 @@ def partial_sides(path, torn=None):
     """{parameter: {"optimum": value, -1: [(value, delta_nllh)], 1: [...]}}
     from a stopped run's profiles.partial.tsv (cli/fit_report.h: each
     parameter's first line is its optimum, then its points as taken).
-    A line cut short (the run killed while writing it: the file's last line
+    A value written again replaces its earlier line in place (a bracket
+    end, written when its crossing was confirmed, again when the
+    refinement's closing re-check lowered its nllh: the later line
+    counts; lib/fit_profile.c). A line cut short (the run killed while writing it: the file's last line
     without its newline, or fields missing or not numbers) is skipped; its
     line number is appended to torn (a list) when given, so the caller can
     say so."""
@@ -450,7 +453,12 @@ def partial_sides(path, torn=None):
         if p is None:
             out[r["parameter"]] = {"optimum": v, -1: [], 1: []}
         elif v != p["optimum"]:
-            p[-1 if v < p["optimum"] else 1].append((v, d))
+            pts = p[-1 if v < p["optimum"] else 1]
+            again = [k for k, (u, _) in enumerate(pts) if u == v]
+            if again:
+                pts[again[-1]] = (v, d)
+            else:
+                pts.append((v, d))
     if cut and torn is not None:
         torn.append(len(lines) + 1)
     return out

@@ -5,7 +5,9 @@ as a finished 95 % interval, nor write it into the shipped docs or fit/.
 
   - partial_sides() / describe_partial() on a small profiles.partial.tsv
     with known answers: the optimum, each side's points, the bracket of a
-    side that rose past 1.92 (not refined) and a side that did not;
+    side that rose past 1.92 (not refined) and a side that did not; a
+    value written twice (a bracket end lowered by its closing re-check):
+    the later line counts;
   - read_ci() / unfinished_rows() on a profile_ci.tsv with a finished, a
     not-identifiable and an unfinished row: numbers, 'n.i.' and
     'unfinished' (never 'n.i.' for a side that ran out of points);
@@ -72,6 +74,21 @@ def check_readers(tmp):
     want = {"k": {"optimum": 1.0, -1: [(0.9, 0.5), (0.7, 2.5)], 1: [(1.1, 0.3)]},
             "q": {"optimum": 5.0, -1: [], 1: [(6.0, 0.1)]}}
     mc.check("partial_sides: the optimum and each side's points", got == want, repr(got))
+    # a bracket end written again, lower (the refinement's closing
+    # re-check refuted it): the later line counts, the side not crossed
+    again = os.path.join(tmp, "again.tsv")
+    write(again, "parameter\tvalue\tnllh\tdelta_nllh\n"
+                 "k\t1\t10\t0\n"
+                 "k\t0.9\t10.5\t0.5\n"
+                 "k\t0.7\t12.5\t2.5\n"
+                 "k\t0.75\t11.8\t1.8\n"
+                 "k\t0.7\t11.9\t1.9\n")
+    got2 = calibrate.partial_sides(again)
+    mc.check("partial_sides: a value written again replaces its earlier line",
+             got2 == {"k": {"optimum": 1.0, -1: [(0.9, 0.5), (0.7, 1.9), (0.75, 1.8)], 1: []}}, repr(got2))
+    txt = calibrate.describe_partial(got2["k"])
+    mc.check("describe_partial: a bracket end lowered below 1.92 no longer crosses",
+             txt.startswith("below: 3 points, highest rise 1.9 at 0.7 (below 1.92: not finished)"), txt)
     txt = calibrate.describe_partial(got["k"])
     mc.check("describe_partial: a side past 1.92 is bracketed, not refined; the other not finished",
              "below: 2 points, highest rise 2.5 at 0.7 (crosses 1.92 between 0.7 and 0.9, not refined)" in txt

@@ -272,6 +272,9 @@ class Problem:
         profile point as soon as it is taken (side 0: the optimum, first
         for every profiled parameter; -1 / +1 below / above it), e.g. to
         save it; called on the fit's worker threads, one call at a time.
+        A crossing's bracket end may be given again with a lower nllh
+        (the refinement's closing re-check lowered it): the later call
+        counts, as in the result's points.
         A true return stops the profiles after that point: the result
         then holds the points so far, stopped True and the sides not
         finished "stopped". An exception in it stops them and is raised.

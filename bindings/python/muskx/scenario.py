@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from . import _lib
 from ._lib import lib, text, encode, status_name
 from .errors import (NameNotFoundError, error_class, MuskxError,
-                     InvalidArgumentError, ModelFileError)
+                     InvalidArgumentError)
 from .model import Model, _Handle, _Sim, _ptr, _number, _open, _handle_ptr
 from .result import Result, numpy, new_buffer
 
@@ -46,31 +46,6 @@ def load_scenario(path, allow_path=None):
     """
     sc = Scenario(_load_handle(path, allow_path))
     sc._allow_path = _where(path, allow_path)[1]
-    return sc
-
-
-def _reload(s, allow_path):
-    """A fresh Scenario of s's file (a path or a Scenario) for runs that
-    must not change a shared object: a Scenario's own set() values are
-    replayed on it (they were dropped: bands of sc.set("g", 3) were those
-    of the file's g), and its allow_path is kept unless another is given.
-    A Scenario whose file is gone is refused with what to do."""
-    if not isinstance(s, Scenario):
-        return load_scenario(s, allow_path)
-    src = s.source
-    if not src or not os.path.exists(src):
-        raise ModelFileError(
-            "scenario %r: its file %r is gone, and this run reloads the "
-            "scenario from its file (with its set() values); load it again "
-            "or pass the path" % (s.id, src), status="EIO")
-    sc = load_scenario(src, allow_path if allow_path is not None
-                       else s._allow_path)
-    try:
-        for name, value in s._sets.items():
-            sc.set(name, value)
-    except BaseException:
-        sc.close()
-        raise
     return sc
 
 
@@ -96,16 +71,19 @@ def _load_handle(path, allow_path=None):
 def run_scenario(path_or_scenario, set=None, allow_path=None):
     """Runs a scenario (a path or a Scenario) and returns its
     ScenarioResult. set: dict name -> value overriding the file's `set:`
-    entries (parameters, initial values, input baselines); with set, a
-    Scenario is loaded afresh from its file, with its own set() values
-    replayed before these, so a shared Scenario is never changed.
+    entries (parameters, initial values, input baselines). A Scenario runs
+    as loaded, with its own set() values, then these
+    (muskx_scenario_run_with()): the shared object is not changed, and a
+    file edited or removed on disk since it was loaded does not matter;
+    these values are not checked for a start warning (sc.set() does
+    that). A path is loaded for the run, with set applied by sc.set().
     allow_path: as for load_scenario()."""
-    if isinstance(path_or_scenario, Scenario) and not set:
-        return path_or_scenario.run()
     if set is not None and not hasattr(set, "items"):
         raise TypeError("set must be a mapping of names to values, not %r"
                         % (set,))
-    with _reload(path_or_scenario, allow_path) as sc:
+    if isinstance(path_or_scenario, Scenario):
+        return path_or_scenario._run_counted(dict(set) if set else None)
+    with load_scenario(path_or_scenario, allow_path) as sc:
         for name, value in (set or {}).items():
             sc.set(name, value)
         return sc.run()
@@ -183,7 +161,6 @@ class Scenario:
         self._finalizer = weakref.finalize(self, self._h.close)
         self._rw = threading.Condition()
         self._runs = 0
-        self._sets = {}         # set() values, replayed by _reload()
         self._allow_path = allow_path
         self.model = Model(lib.muskx_scenario_model(ptr),
                            _borrowed=_Borrowed(self._h,
@@ -255,8 +232,6 @@ class Scenario:
                 msg = text(lib.muskx_scenario_errmsg(ptr))
                 if st == _lib.OK:
                     new = self._read_warnings(ptr)
-                    self._sets.pop(name, None)  # the last one last
-                    self._sets[name] = value
             finally:
                 self._h.release()
         _issue(new)
@@ -272,16 +247,27 @@ class Scenario:
         sample times; returns a ScenarioResult. Raises SolverError (with
         .result, the rows before the failure; its summary covers the
         phases reached) or ConvergenceError (no steady start)."""
+        return self._run_counted(None)
+
+    def _run_counted(self, extra):
         with self._rw:
             self._runs += 1
         try:
-            return self._run()
+            return self._run(extra)
         finally:
             with self._rw:
                 self._runs -= 1
                 self._rw.notify_all()
 
-    def _run(self):
+    def _run(self, extra=None):
+        """A run, with extra (dict name -> value, or None) applied after
+        the scenario's set: entries without changing it."""
+        if extra:
+            names = list(extra)
+            vals = (ctypes.c_double * len(names))(
+                *[_number(extra[k], k) for k in names])
+            cnames = (ctypes.c_char_p * len(names))(
+                *[encode(k) for k in names])
         with _Sim(self.model) as sim:
             scp = self._h.ptr
             n = lib.muskx_scenario_sample_times(scp, None, 0)
@@ -293,8 +279,13 @@ class Scenario:
             else:
                 data = new_buffer(n * ncols)
             rows = ctypes.c_size_t(0)
-            status = lib.muskx_scenario_run(scp, sim.ptr, _ptr(data), n,
-                                            ctypes.byref(rows))
+            if extra:
+                status = lib.muskx_scenario_run_with(
+                    scp, sim.ptr, len(names), cnames, vals, _ptr(data), n,
+                    ctypes.byref(rows))
+            else:
+                status = lib.muskx_scenario_run(scp, sim.ptr, _ptr(data), n,
+                                                ctypes.byref(rows))
             result = ScenarioResult(self, times, data, rows.value,
                                     sim.stats(), status == _lib.OK)
             if status != _lib.OK:
@@ -572,15 +563,30 @@ def _end_sample(times, end):
 
 
 def _band_sets(s, set, allow_path, vary, table, samples, seed, threads):
-    """One arm of compare(bands=True) of s (a path, or a Scenario reloaded
-    from its file with its set() values): (Scenario info, times, shown
-    values, sets x times x columns, NaN for a failed set, nfailed)."""
+    """One arm of compare(bands=True) of s (a path, or a Scenario as it is
+    loaded, with its set() values): (Scenario info, times, shown values,
+    sets x times x columns, NaN for a failed set, nfailed).
+
+    A Scenario is run as loaded, not reloaded from its file (session 25:
+    a file edited on disk after loading gave the edited file's bands
+    beside the loaded scenario's central line): set= goes into every
+    parameter set as a constant column, which the ensemble applies as the
+    scenario's last set: entries (muskx_ensemble_set_scenario()), as
+    sc.set() would, without changing the shared object; a name that vary=
+    or params= also gives is theirs (it was, applied after set=)."""
     from . import population
     import numpy as np
-    with _reload(s, allow_path) as sc:
-        for name, value in (set or {}).items():
-            sc.set(name, value)
+    own = not isinstance(s, Scenario)
+    sc = load_scenario(s, allow_path) if own else s
+    try:
         names, rows = table if table is not None else (None, None)
+        given = {*(vary or {}), *(names or [])}  # set is the argument
+        extra = [(k, float(v)) for k, v in (set or {}).items()
+                 if k not in given]
+        if extra:
+            base = rows if rows is not None else [[]] * samples
+            names = list(names or []) + [k for k, _ in extra]
+            rows = [list(r) + [v for _, v in extra] for r in base]
         setup = population._run(sc, vary=vary, table=rows, names=names)
         pop = population._execute(sc, setup, samples, seed, threads, None)
         y = np.array(pop.trajectories, dtype=float)
@@ -595,6 +601,9 @@ def _band_sets(s, set, allow_path, vary, table, samples, seed, threads):
                 y[:, :, c] = y[:, :, c] - y0
         info = (sc.id, list(sc.phases), list(pop.columns))
         return info, np.asarray(pop.times, dtype=float), y, pop.nfailed
+    finally:
+        if own:
+            sc.close()
 
 
 def _quantiles_of(values, probs):
@@ -632,10 +641,13 @@ def compare(*scenarios, columns=None, threads=None, set=None,
     arms differ whatever the parameters within the given uncertainty),
     .nsets and .nfailed[id] (failed sets, left out); its table() prints
     them under each line and says, as the CLI does, when sets failed.
-    Each arm's sets run on a fresh copy loaded from its file: a Scenario
-    object is reloaded from its .source with its own set() values replayed
-    (then set=), so its bands describe the same scenario as its central
-    line; a Scenario whose file is gone raises ModelFileError. Needs numpy.
+    A Scenario object's sets run on the scenario as loaded, with its own
+    set() values, then set= (a constant of every set, as the ensemble
+    applies its sets: after the scenario's set: entries; a name vary= or
+    params= also gives is theirs), so its bands describe the same scenario
+    as its central line even when its file was edited or removed since it
+    was loaded; the object is not changed. A path is loaded for the run.
+    Needs numpy.
     """
     if len(scenarios) == 1 and isinstance(scenarios[0], (list, tuple)):
         scenarios = tuple(scenarios[0])

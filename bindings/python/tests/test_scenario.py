@@ -210,16 +210,113 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         # and run_scenario(sc, set=) keeps them as well (g = 3 by hand)
         r = muskx.run_scenario(sc, set={"k": 0.25})
         self.assertWRMS(r["x"], [3 * reference(t, k=0.25) for t in r.time])
-        # a Scenario whose file is gone says so
+        # a Scenario whose file is gone still runs with set= (as loaded,
+        # prof25fix; it was reloaded from its file and refused), and its
+        # bands are of the scenario as loaded
         tmp = os.path.join(self.dir, "gone.yaml")
         shutil.copy(self.path_g, tmp)
         gone = muskx.load_scenario(tmp)
         os.remove(tmp)
-        with self.assertRaises(muskx.ModelFileError) as cm:
-            muskx.compare(gone, bands=True, vary=vary, samples=4)
-        self.assertIn("is gone", str(cm.exception))
+        r = muskx.run_scenario(gone, set={"k": 0.25})
+        self.assertWRMS(r["x"], [reference(t, k=0.25) for t in r.time])
+        gone.set("g", 3.0)
+        c = muskx.compare(gone, bands=True, vary=vary, samples=30, seed=2,
+                          threads=1)
+        got = c.bands["on_off_g"]["x_pct"]["on"]
+        for j in (0, 1):
+            self.assertLess(abs(got[j] - want[3.0][j]), 1e-4 * want[3.0][j])
         gone.close()
         sc.close()
+
+    def test_run_scenario_with_set_uses_the_scenario_as_loaded(self):
+        # review of session 25: run_scenario(sc, set=) reloaded sc's file,
+        # so a file edited on disk after loading ran edited. Edited here:
+        # the "on" level u 2 -> 7 and g 1 -> 4 in set:; the run must be of
+        # the file as loaded with the object's g = 3 and set='s k = 0.25:
+        # x = 3 reference(t, k=0.25) (old code: 3 x 7/2 of it)
+        tmp = os.path.join(self.dir, "edited_run.yaml")
+        shutil.copy(self.path_g, tmp)
+        sc = muskx.load_scenario(tmp)
+        sc.set("g", 3.0)
+        with open(tmp) as f:
+            text = f.read()
+        edited = text.replace("inputs: {u: 2}", "inputs: {u: 7}").replace(
+            "phases:", "set: {g: 4}\nphases:")
+        self.assertNotEqual(edited, text)
+        with open(tmp, "w") as f:
+            f.write(edited)
+        r = muskx.run_scenario(sc, set={"k": 0.25})
+        self.assertWRMS(r["x"], [3 * reference(t, k=0.25) for t in r.time])
+        # set= wins over the object's own value, and the object is unchanged
+        r = muskx.run_scenario(sc, set={"g": 2.0})
+        self.assertWRMS(r["x"], [2 * reference(t) for t in r.time])
+        r = sc.run()
+        self.assertWRMS(r["x"], [3 * reference(t) for t in r.time])
+        # threads, each with its own k, on the one object
+        ks = [0.2, 0.3, 0.5, 0.8] * 2
+        with ThreadPoolExecutor(4) as pool:
+            runs = list(pool.map(
+                lambda k: muskx.run_scenario(sc, set={"k": k}), ks))
+        for k, r in zip(ks, runs):
+            self.assertWRMS(r["x"], [3 * reference(t, k=k) for t in r.time])
+        # a name that is no parameter, species or input; a value not finite
+        with self.assertRaises(muskx.NameNotFoundError) as cm:
+            muskx.run_scenario(sc, set={"gg": 1.0})
+        self.assertIn("'gg'", str(cm.exception))
+        with self.assertRaises(muskx.InvalidArgumentError) as cm:
+            muskx.run_scenario(sc, set={"k": float("nan")})
+        self.assertIn("not finite", str(cm.exception))
+        sc.close()
+        os.remove(tmp)
+
+    @unittest.skipIf(os.environ.get("MUSKX_NO_NUMPY"), "bands need numpy")
+    def test_compare_bands_of_a_scenario_use_it_as_loaded(self):
+        # low24: the bands of a Scenario whose file was edited on disk
+        # after loading were the edited file's (the arms were reloaded),
+        # beside the loaded scenario's central line. Edited here: the "on"
+        # level u 2 -> 7, and g 1 -> 4 in set:. The bands must be those of
+        # the file as loaded, with the object's set() values and set=:
+        # x_pct at the end of "on" = 100 g u/k (1 - exp(-10 k)), u = 2, by
+        # hand from the library's draws of k, and the bands of a
+        # compare() of an unedited copy
+        import numpy as np
+        vary = {"k": ("lognormal", 0.5, 0.3)}
+        with muskx.load_scenario(self.path) as ref:
+            k = muskx.ensemble(ref, 30, vary=vary, seed=2,
+                               threads=1).values[:, 0]
+        tmp = os.path.join(self.dir, "edited.yaml")
+        shutil.copy(self.path_g, tmp)
+        sc = muskx.load_scenario(tmp)
+        sc.set("g", 3.0)
+        with open(tmp) as f:
+            text = f.read()
+        edited = text.replace("inputs: {u: 2}", "inputs: {u: 7}").replace(
+            "phases:", "set: {g: 4}\nphases:")
+        self.assertNotEqual(edited, text)
+        with open(tmp, "w") as f:
+            f.write(edited)
+        for g, set_ in ((3.0, None), (1.0, {"g": 1.0}), (3.0, {"k": 0.9})):
+            want = np.quantile(100 * g * 2.0 / k * (1 - np.exp(-10 * k)),
+                               [0.05, 0.95])
+            c = muskx.compare(sc, bands=True, vary=vary, samples=30, seed=2,
+                              threads=1, set=set_)
+            got = c.bands["on_off_g"]["x_pct"]["on"]
+            for j in (0, 1):
+                self.assertLess(abs(got[j] - want[j]), 1e-4 * want[j],
+                                (g, set_, got, want))
+            # the same as the bands of the unedited file with the same sets
+            with muskx.load_scenario(self.path_g) as orig:
+                orig.set("g", 3.0)
+                c0 = muskx.compare(orig, bands=True, vary=vary, samples=30,
+                                   seed=2, threads=1, set=set_)
+            self.assertEqual(got, c0.bands["on_off_g"]["x_pct"]["on"])
+        # a set= name that is no parameter is refused by name
+        with self.assertRaises(muskx.NameNotFoundError) as cm:
+            muskx.compare(sc, bands=True, vary=vary, samples=4,
+                          set={"gg": 1.0})
+        self.assertIn("gg", str(cm.exception))
+        sc.close()
+        os.remove(tmp)
 
     def test_compare_bands_say_what_they_need(self):
         with self.assertRaises(muskx.InvalidArgumentError) as cm:
