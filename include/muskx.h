@@ -1469,11 +1469,15 @@ MUSKX_API double muskx_fit_profile_min(const muskx_fit *fit);
  * passed for every profiled parameter, in index order, on the calling
  * thread before any side is walked; side -1 and +1 are the points below
  * and above it, crossing refinements included, in the order the side
- * takes them, each once its own re-checks are done (a point above the
- * threshold, the end of a crossing's bracket, too: a run stopped or
- * killed during the refinement keeps it). A bracket end may be passed
- * again with a lower nllh, when the refinement's closing re-check lowers
- * it (muskx_fit_profile_rechecks()): the later one counts. Every point
+ * takes them, each when its own re-checks are done. A bracket end (the
+ * point above the threshold that ends a crossing's bracket) is passed
+ * when confirmed, so a run stopped or killed during the refinement keeps
+ * it, and again if the refinement's closing re-check lowers its nllh
+ * (muskx_fit_profile_rechecks()): the later call counts. A run stopped
+ * before that re-check ends keeps the nllh first passed, above the
+ * threshold, though the re-check might have refuted the crossing: such a
+ * side ends MUSKX_FIT_SIDE_STOPPED, its bracket is not an interval
+ * (calibrate.py --profiles prints it "not refined"). Every point
  * muskx_fit_profile_points() returns afterwards is passed, with its
  * nllh in the last call for its value, and no other, when
  * muskx_fit_profile() returns MUSKX_OK or MUSKX_ESTOPPED (after another
