@@ -734,14 +734,15 @@ MUSKX_API muskx_status muskx_scenario_run(const muskx_scenario *sc,
 /*
  * As muskx_scenario_run(), with n more `set:` entries, names[i] =
  * values[i], applied after the scenario's own (later entries win, as
- * muskx_scenario_set() overrides do), without changing sc: it is only
- * read, so threads may run one scenario each with its own values. The
- * scenario's warnings are not recomputed for these values (a start the
- * values move off its steady state is not warned about; use
- * muskx_scenario_set() for that). Errors are recorded on sim: ENOTFOUND
- * (no parameter, species or input of that name), EINVAL (a non-finite
- * value, n < 0, NULL names or values with n > 0), and those of
- * muskx_scenario_run().
+ * muskx_scenario_set() overrides do: also for the baseline of a parameter
+ * or input the phases step, and among repeated names in names[]), without
+ * changing sc: it is only read, so threads may run one scenario each with
+ * its own values. The scenario's warnings are not recomputed for these
+ * values; muskx_scenario_start_warning_with() gives the start warning
+ * they would raise. Errors are recorded on sim: ENOTFOUND (no parameter,
+ * species or input of that name), EINVAL (sc NULL, n < 0, names or
+ * values NULL with n > 0, a NULL names[i], a non-finite value), and those
+ * of muskx_scenario_run().
  */
 MUSKX_API muskx_status muskx_scenario_run_with(const muskx_scenario *sc,
                                                muskx_sim *sim, int n,
@@ -749,6 +750,20 @@ MUSKX_API muskx_status muskx_scenario_run_with(const muskx_scenario *sc,
                                                const double *values,
                                                double *out, size_t nrows,
                                                size_t *rows_done);
+/*
+ * The start warning (muskx_scenario_warning(): start: defaults with
+ * values that move the steady state) that sc with the n more `set:`
+ * entries of muskx_scenario_run_with() would have, written into warning
+ * (size bytes, truncated; "" when there is none), without changing sc:
+ * safe while other threads run or query it. warning may be NULL when size
+ * is 0. Status: OK; ENOTFOUND, EINVAL as muskx_scenario_run_with() (and
+ * a NULL warning with size > 0); ENOMEM (also when the C locale the
+ * warning is written in cannot be entered). The message is in err (may
+ * be NULL), without a source position.
+ */
+MUSKX_API muskx_status muskx_scenario_start_warning_with(
+    const muskx_scenario *sc, int n, const char *const *names,
+    const double *values, char *warning, size_t size, muskx_error *err);
 
 /* What muskx_summary_get() reports about a column (see muskx-scenario(5),
    SUMMARY). Values are in the column's shown units (muskx_show), times in
@@ -1454,11 +1469,15 @@ MUSKX_API double muskx_fit_profile_min(const muskx_fit *fit);
  * passed for every profiled parameter, in index order, on the calling
  * thread before any side is walked; side -1 and +1 are the points below
  * and above it, crossing refinements included, in the order the side
- * takes them, each once its own re-checks are done (a point above the
- * threshold, the end of a crossing's bracket, too: a run stopped or
- * killed during the refinement keeps it). A bracket end may be passed
- * again with a lower nllh, when the refinement's closing re-check lowers
- * it (muskx_fit_profile_rechecks()): the later one counts. Every point
+ * takes them, each when its own re-checks are done. A bracket end (the
+ * point above the threshold that ends a crossing's bracket) is passed
+ * when confirmed, so a run stopped or killed during the refinement keeps
+ * it, and again if the refinement's closing re-check lowers its nllh
+ * (muskx_fit_profile_rechecks()): the later call counts. A run stopped
+ * before that re-check ends keeps the nllh first passed, above the
+ * threshold, though the re-check might have refuted the crossing: such a
+ * side ends MUSKX_FIT_SIDE_STOPPED, its bracket is not an interval
+ * (calibrate.py --profiles prints it "not refined"). Every point
  * muskx_fit_profile_points() returns afterwards is passed, with its
  * nllh in the last call for its value, and no other, when
  * muskx_fit_profile() returns MUSKX_OK or MUSKX_ESTOPPED (after another

@@ -9,7 +9,10 @@
  * baseline. muskx_scenario_set() would do that but changes the shared
  * scenario, so instead each sample applies a private shallow copy of it
  * whose `sets` list is the scenario's followed by the sample's values
- * (later entries win, as muskx_scenario_set() overrides do). The copy
+ * (later entries win, as muskx_scenario_set() overrides do; the phases'
+ * step tables take a name's last entry as their baseline too, session 25:
+ * they took the first, so a sample's value of a name the file's set:
+ * gives and a phase steps was ignored on the phases without one). The copy
  * shares every other array with the original, read-only: sound because
  * muskx_scenario_apply() only reads its scenario (it takes it const), and
  * the copy is never freed or changed.

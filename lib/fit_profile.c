@@ -58,7 +58,10 @@
  * killed meanwhile, the only evidence that the side crossed). When the
  * closing re-check lowers b's PL, b's entry takes the lower PL and it is
  * passed to the callback again (reaccept()): a bracket end may be passed
- * twice, the later PL counts.
+ * twice, the later PL counts. A run stopped before that re-check ends
+ * keeps the first PL, above the threshold, though the re-check might have
+ * refuted the crossing: its side ends stopped, never an interval (the
+ * bracket calibrate.py --profiles prints "not refined").
  */
 #include <math.h>
 #include <pthread.h>

@@ -1696,57 +1696,114 @@ void muskx_scenario_free(muskx_scenario *sc) {
 /* ---------------------------------------------------------------------- */
 /* Changing a loaded scenario (its queries are in scenario_query.c)         */
 
-/* muskx_scenario_run() of a private shallow copy of sc whose `sets` are
-   sc's followed by names[i] = values[i] (later entries win, as
-   muskx_scenario_set() overrides do; the ensemble's samples run so too,
-   ensemble_scenario.c): sc is only read, so a shared scenario runs with
-   one caller's values while others run it with theirs (session 25: the
-   Python binding's run_scenario(sc, set=) reloaded sc's file instead, so
-   a file edited on disk ran edited). */
+/* A private shallow copy of sc whose `sets` are sc's followed by
+   names[i] = values[i] (later entries win, as muskx_scenario_set()
+   overrides do, and as the ensemble's samples run, ensemble_scenario.c;
+   the phase tables take a name's LAST entry as its baseline too,
+   scenario_params.c / scenario_query.c): sc is only read, so a shared
+   scenario runs with one caller's values while others run it with theirs
+   (session 25: the Python binding's run_scenario(sc, set=) reloaded sc's
+   file instead, so a file edited on disk ran edited). Every other array is
+   shared with sc, read-only; free the copy with free_copy(). The reason
+   for a refusal is written into err. */
+static muskx_status copy_with(const muskx_scenario *sc, int n,
+                              const char *const *names, const double *values,
+                              muskx_scenario **out, muskx_error *err) {
+  *out = NULL;
+  if (sc == NULL)
+    return muskx__seterr(err, MUSKX_EINVAL, NULL, "no scenario (NULL)");
+  if (n < 0)
+    return muskx__seterr(err, MUSKX_EINVAL, NULL,
+                         "%d settings: the count must not be negative", n);
+  if (n > 0 && names == NULL)
+    return muskx__seterr(err, MUSKX_EINVAL, NULL,
+                         "%d settings but no list of names (NULL)", n);
+  if (n > 0 && values == NULL)
+    return muskx__seterr(err, MUSKX_EINVAL, NULL,
+                         "%d settings but no list of values (NULL)", n);
+  for (int i = 0; i < n; i++) {
+    if (names[i] == NULL)
+      return muskx__seterr(err, MUSKX_EINVAL, NULL, "setting %d has no name",
+                           i);
+    if (!settable(sc->model, names[i])) {
+      char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
+      const char *near = near_settable(sc->model, names[i]);
+      return muskx__seterr(
+          err, MUSKX_ENOTFOUND, NULL, "model '%s' has no parameter, species "
+          "or input '%s'%s", muskx_model_id(sc->model), names[i],
+          did_you_mean(sc->model, names[i], near, hint, sizeof hint));
+    }
+    if (!isfinite(values[i]))
+      return muskx__seterr(err, MUSKX_EINVAL, NULL,
+                           "value of '%s' is not finite", names[i]);
+  }
+  size_t total = (size_t)sc->nsets + (size_t)n;
+  muskx__sc_set *sets = muskx__calloc(total ? total : 1, sizeof *sets);
+  muskx_scenario *copy = muskx__calloc(1, sizeof *copy);
+  if (sets == NULL || copy == NULL) {
+    muskx__free(sets);
+    muskx__free(copy);
+    return muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory");
+  }
+  if (sc->nsets > 0) memcpy(sets, sc->sets, (size_t)sc->nsets * sizeof *sets);
+  for (int i = 0; i < n; i++) {
+    sets[sc->nsets + i].name = (char *)names[i];
+    sets[sc->nsets + i].value = values[i];
+  }
+  *copy = *sc;
+  copy->sets = sets;
+  copy->nsets = copy->cap_sets = (int)total;
+  *out = copy;
+  return MUSKX_OK;
+}
+
+/* Frees what copy_with() allocated (not the arrays shared with sc). */
+static void free_copy(muskx_scenario *copy) {
+  if (copy == NULL) return;
+  muskx__free(copy->sets);
+  muskx__free(copy);
+}
+
 muskx_status muskx_scenario_run_with(const muskx_scenario *sc, muskx_sim *sim,
                                      int n, const char *const *names,
                                      const double *values, double *out,
                                      size_t nrows, size_t *rows_done) {
   if (rows_done != NULL) *rows_done = 0;
   if (sim == NULL) return MUSKX_EINVAL;
-  if (sc == NULL || n < 0 || (n > 0 && (names == NULL || values == NULL)))
-    return muskx__sim_err(sim, MUSKX_EINVAL,
-                          "no scenario, or a bad list of settings");
-  for (int i = 0; i < n; i++) {
-    if (names[i] == NULL)
-      return muskx__sim_err(sim, MUSKX_EINVAL, "setting %d has no name", i);
-    if (!settable(sc->model, names[i])) {
-      char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
-      const char *near = near_settable(sc->model, names[i]);
-      return muskx__sim_err(
-          sim, MUSKX_ENOTFOUND, "model '%s' has no parameter, species or "
-          "input '%s'%s", muskx_model_id(sc->model), names[i],
-          did_you_mean(sc->model, names[i], near, hint, sizeof hint));
-    }
-    if (!isfinite(values[i]))
-      return muskx__sim_err(sim, MUSKX_EINVAL, "value of '%s' is not finite",
-                            names[i]);
-  }
-  size_t total = (size_t)sc->nsets + (size_t)n;
-  muskx__sc_set *sets = muskx__calloc(total ? total : 1, sizeof *sets);
-  if (sets == NULL) return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
-  if (sc->nsets > 0) memcpy(sets, sc->sets, (size_t)sc->nsets * sizeof *sets);
-  for (int i = 0; i < n; i++) {
-    sets[sc->nsets + i].name = (char *)names[i];
-    sets[sc->nsets + i].value = values[i];
-  }
-  muskx_scenario *copy = muskx__calloc(1, sizeof *copy);
-  if (copy == NULL) {
-    muskx__free(sets);
-    return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
-  }
-  *copy = *sc;
-  copy->sets = sets;
-  copy->nsets = copy->cap_sets = (int)total;
-  muskx_status st = muskx_scenario_run(copy, sim, out, nrows, rows_done);
-  muskx__free(copy);
-  muskx__free(sets);
+  muskx_scenario *copy;
+  muskx_error err;
+  muskx_status st = copy_with(sc, n, names, values, &copy, &err);
+  if (st != MUSKX_OK) return muskx__sim_err(sim, st, "%s", err.message);
+  st = muskx_scenario_run(copy, sim, out, nrows, rows_done);
+  free_copy(copy);
   return st;
+}
+
+muskx_status muskx_scenario_start_warning_with(const muskx_scenario *sc,
+                                               int n,
+                                               const char *const *names,
+                                               const double *values,
+                                               char *warning, size_t size,
+                                               muskx_error *err) {
+  muskx__clearerr(err);
+  if (warning != NULL && size > 0) warning[0] = '\0';
+  if (warning == NULL && size > 0)
+    return muskx__seterr(err, MUSKX_EINVAL, NULL,
+                         "no buffer (NULL) for a warning of %zu bytes", size);
+  muskx_scenario *copy;
+  muskx_status st = copy_with(sc, n, names, values, &copy, err);
+  if (st != MUSKX_OK) return st;
+  /* its numbers in the C locale, as muskx_scenario_set() words it */
+  muskx__c_numeric num;
+  if ((st = muskx__c_numeric_enter(&num, err)) != MUSKX_OK) {
+    free_copy(copy);
+    return st;
+  }
+  muskx__sc_check_start(copy);
+  muskx__c_numeric_leave(&num);
+  if (size > 0) snprintf(warning, size, "%s", copy->warning);
+  free_copy(copy);
+  return MUSKX_OK;
 }
 
 muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,

@@ -60,7 +60,10 @@ void muskx__sc_param_tables_free(muskx_scenario *sc) {
    model's default. */
 static double baseline(const muskx_scenario *sc, int p) {
   const char *name = muskx_model_name_at(sc->model, MUSKX_PARAMETER, p);
-  for (int i = 0; i < sc->nsets; i++)
+  /* the LAST entry of a name: muskx_scenario_run_with() and the ensemble's
+     samples append theirs after the file's, and later entries win (as
+     muskx_sim_set() applies them in order, scenario_expand.c) */
+  for (int i = sc->nsets; i-- > 0;)
     if (strcmp(sc->sets[i].name, name) == 0) return sc->sets[i].value;
   return muskx_model_default(sc->model, MUSKX_PARAMETER, p);
 }

@@ -75,6 +75,15 @@ static muskx_status apply_sets(const muskx_scenario *sc, muskx_sim *sim,
   return MUSKX_OK;
 }
 
+/* Whether a later set: entry than i names the same thing (a copy from
+   muskx_scenario_run_with() / muskx_scenario_start_warning_with() appends
+   entries; later ones win). */
+static int set_later(const muskx_scenario *sc, int i) {
+  for (int j = i + 1; j < sc->nsets; j++)
+    if (strcmp(sc->sets[j].name, sc->sets[i].name) == 0) return 1;
+  return 0;
+}
+
 void muskx__sc_check_start(muskx_scenario *sc) {
   const muskx_model *m = sc->model;
   char names[MUSKX_ERROR_MESSAGE_MAX / 2];
@@ -85,6 +94,7 @@ void muskx__sc_check_start(muskx_scenario *sc) {
   names[0] = '\0';
   for (int i = 0; i < sc->nsets; i++) {
     const char *nm = sc->sets[i].name;
+    if (set_later(sc, i)) continue; /* the later entry's value counts */
     int k = muskx_model_find(m, MUSKX_PARAMETER, nm);
     muskx_kind kind = MUSKX_PARAMETER;
     if (k < 0) {

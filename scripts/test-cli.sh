@@ -453,6 +453,17 @@ fi
   --samples 2 --vary "k_a=uniform(0.2,0.2)" -o ens.csv 2> stderr.txt &&
   awk -F, '$1 == 30 { d = $2 - 0.7875668580305402; exit !(d < 1e-8 && d > -1e-8) }' ens.csv
 check "ensemble of a scenario on a model in hours: analytic at day 30" $? "$(cat stderr.txt; tail -1 ens.csv)"
+# Samples of a name the scenario's set: gives and a phase steps
+# (param_phases.yaml: k 0.1 in the file, 0.2 on "fast"; session 25): each
+# sample's k is the baseline of the other phases, A(30) = exp(-40 k - 4)
+# by hand: 6.1442e-6 for k 0.2, 2.4788e-3 for 0.05 (old code: exp(-8),
+# 3.3546e-4, for both: the file's k).
+printf 'k\n0.2\n0.05\n' > kpp.csv
+"$muskx" ensemble "$root/tests/scenarios/param_phases.yaml" --allow-path "$root/tests" \
+  --params-csv kpp.csv -j 1 -q -o ens_pp.csv --samples-out ens_pp_s.csv 2> stderr.txt &&
+  awk -F, 'NR > 1 { w = exp(-40 * $3 - 4); d = ($4 - w) / w; if (d > 1e-5 || d < -1e-5) bad = 1; n++ }
+           END { exit !(n == 2 && !bad) }' ens_pp_s.csv
+check "ensemble varying a phase-stepped name the scenario sets: each sample its own k" $? "$(cat stderr.txt ens_pp_s.csv)"
 # --native (issue 19): the members as compiled C, cached in
 # $HOME/.cache/muskx (created 0700), the VM's bytes; without a compiler,
 # without HOME, or with a cache folder others can write, the VM runs them.

@@ -10,7 +10,10 @@
  *  - a parameter that does not enter the residuals (flat profile: it
  *    walks to both bounds).
  * The callback must see exactly the points muskx_fit_profile_points()
- * returns afterwards (bit for bit), each once, with the analytic nllh;
+ * returns afterwards (bit for bit), with the analytic nllh: each once,
+ * except that a bracket end is passed when confirmed, and again if the
+ * closing re-check lowers it (the later call counts; on these linear
+ * profiles check_same_points() finds each value once);
  * one that returns nonzero stops the run after that point with
  * MUSKX_ESTOPPED, and the points so far stay readable.
  */

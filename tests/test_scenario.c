@@ -614,15 +614,6 @@ START_TEST(every_shipped_scenario_runs_and_summarises) {
 }
 END_TEST
 
-/* start: defaults with a `set:` that moves the steady state loads, runs
-   and warns (muskx-scenario(5), start): at the start key, naming the set
-   value, the species and its rate at day 0 by hand from
-   tests/models/start_shift.yaml (k_B shift = 0.05 x 0.1 = 0.5 % a day).
-   Two-sided: no warning below the threshold (1e-6 a day: shift 1e-5
-   gives 5e-7), at the default value, for a species' initial value set by
-   name, for start: steady, or when the model's initial values are no
-   steady state anyway (scenario_bone.yaml, B0 = 0.7: rate 2.1 % a day
-   without the set value, 1.4 % with loading 0.9). */
 /* muskx_scenario_run_with(): more set: entries for one run, after the
    file's, without changing the scenario (prof25fix: the Python binding's
    run_scenario(sc, set=) runs so, not its file re-read). start_shift:
@@ -665,18 +656,114 @@ START_TEST(run_with_adds_sets_for_one_run) {
                    MUSKX_EINVAL);
   ck_assert_ptr_nonnull(strstr(muskx_sim_errmsg(sim),
                                "value of 'shift' is not finite"));
-  ck_assert_int_eq(muskx_scenario_run_with(sc, sim, -1, names, values, out,
+  /* one message per case (review 2 of prof25fix, LOW) */
+  struct {
+    const muskx_scenario *sc;
+    int n;
+    const char *const *names;
+    const double *values;
+    const char *says;
+  } bad_list[] = {
+      {NULL, 1, names, values, "no scenario (NULL)"},
+      {sc, -1, names, values, "-1 settings: the count must not be negative"},
+      {sc, 1, NULL, values, "1 settings but no list of names (NULL)"},
+      {sc, 1, names, NULL, "1 settings but no list of values (NULL)"},
+  };
+  for (size_t i = 0; i < sizeof bad_list / sizeof bad_list[0]; i++) {
+    ck_assert_int_eq(muskx_scenario_run_with(bad_list[i].sc, sim, bad_list[i].n,
+                                             bad_list[i].names,
+                                             bad_list[i].values, out, n, NULL),
+                     MUSKX_EINVAL);
+    ck_assert_str_eq(muskx_sim_errmsg(sim), bad_list[i].says);
+  }
+  const char *unnamed[2] = {"shift", NULL};
+  ck_assert_int_eq(muskx_scenario_run_with(sc, sim, 2, unnamed, values, out,
                                            n, NULL),
                    MUSKX_EINVAL);
-  ck_assert_int_eq(muskx_scenario_run_with(sc, sim, 1, NULL, values, out, n,
-                                           NULL),
-                   MUSKX_EINVAL);
+  ck_assert_str_eq(muskx_sim_errmsg(sim), "setting 1 has no name");
   free(out);
   muskx_sim_free(sim);
   muskx_scenario_free(sc);
 }
 END_TEST
 
+/* muskx_scenario_start_warning_with(): the start warning sc would have
+   with run_with's extra entries, sc unchanged (review 2 of prof25fix,
+   MEDIUM: Python's run_scenario(sc, set=) lost it). start_defaults_set.yaml
+   sets shift 0.1 (0.5 % a day, its own warning); by hand 100 k_B |s| % a
+   day: shift 0.3 -> 1.5 %, shift 0 (the later entry wins over the file's)
+   -> the default, no warning; loading 1.2 with shift -0.2 -> 0 (steady). */
+START_TEST(start_warning_with_checks_the_extra_values) {
+  muskx_scenario *sc = tu_load_scenario(SCN("start_defaults_set.yaml"));
+  char w[2048];
+  muskx_error err;
+  const char *names[2] = {"shift", "loading"};
+  double v1[1] = {0.3}, v0[1] = {0}, v2[2] = {-0.2, 1.2};
+  ck_assert_int_eq(muskx_scenario_start_warning_with(sc, 1, names, v1, w,
+                                                     sizeof w, &err),
+                   MUSKX_OK);
+  ck_assert_ptr_nonnull(strstr(w, "start_defaults_set.yaml:7:8: warning: "));
+  ck_assert_msg(strstr(w, "set: shift = 0.3 (") != NULL, "%s", w);
+  ck_assert_msg(strstr(w, "species 'B' changes by 1.5 % a day") != NULL,
+                "%s", w);
+  ck_assert_int_eq(muskx_scenario_start_warning_with(sc, 1, names, v0, w,
+                                                     sizeof w, &err),
+                   MUSKX_OK);
+  ck_assert_str_eq(w, "");
+  ck_assert_int_eq(muskx_scenario_start_warning_with(sc, 2, names, v2, w,
+                                                     sizeof w, &err),
+                   MUSKX_OK);
+  ck_assert_str_eq(w, "");
+  /* no extra entries: the scenario's own warning; truncated to size */
+  ck_assert_int_eq(muskx_scenario_start_warning_with(sc, 0, NULL, NULL, w,
+                                                     sizeof w, NULL),
+                   MUSKX_OK);
+  ck_assert_str_eq(w, muskx_scenario_warning(sc, 0));
+  char small[8];
+  ck_assert_int_eq(muskx_scenario_start_warning_with(sc, 1, names, v1, small,
+                                                     sizeof small, NULL),
+                   MUSKX_OK);
+  ck_assert_uint_eq(strlen(small), 7);
+  ck_assert_int_eq(muskx_scenario_start_warning_with(sc, 1, names, v1, NULL,
+                                                     0, &err),
+                   MUSKX_OK);
+  /* sc unchanged */
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  ck_assert_ptr_nonnull(strstr(muskx_scenario_warning(sc, 0),
+                               "set: shift = 0.1 ("));
+  /* refusals, in err */
+  const char *bad[1] = {"shfit"};
+  ck_assert_int_eq(muskx_scenario_start_warning_with(sc, 1, bad, v1, w,
+                                                     sizeof w, &err),
+                   MUSKX_ENOTFOUND);
+  ck_assert_int_eq(err.status, MUSKX_ENOTFOUND);
+  ck_assert_ptr_nonnull(strstr(err.message, "no parameter, species or input 'shfit'"));
+  ck_assert_int_eq(muskx_scenario_start_warning_with(NULL, 1, names, v1, w,
+                                                     sizeof w, &err),
+                   MUSKX_EINVAL);
+  ck_assert_str_eq(err.message, "no scenario (NULL)");
+  ck_assert_int_eq(muskx_scenario_start_warning_with(sc, 1, names, v1, NULL,
+                                                     8, &err),
+                   MUSKX_EINVAL);
+  ck_assert_ptr_nonnull(strstr(err.message, "no buffer (NULL)"));
+  double nan1[1] = {NAN};
+  ck_assert_int_eq(muskx_scenario_start_warning_with(sc, 1, names, nan1, w,
+                                                     sizeof w, &err),
+                   MUSKX_EINVAL);
+  ck_assert_str_eq(err.message, "value of 'shift' is not finite");
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+/* start: defaults with a `set:` that moves the steady state loads, runs
+   and warns (muskx-scenario(5), start): at the start key, naming the set
+   value, the species and its rate at day 0 by hand from
+   tests/models/start_shift.yaml (k_B shift = 0.05 x 0.1 = 0.5 % a day).
+   Two-sided: no warning below the threshold (1e-6 a day: shift 1e-5
+   gives 5e-7), at the default value, for a species' initial value set by
+   name, for start: steady, or when the model's initial values are no
+   steady state anyway (scenario_bone.yaml, B0 = 0.7: rate 2.1 % a day
+   without the set value, 1.4 % with loading 0.9). */
 START_TEST(start_defaults_off_the_steady_state_of_the_set_values_warns) {
   muskx_scenario *sc = tu_load_scenario(SCN("start_defaults_set.yaml"));
   ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
@@ -949,6 +1036,7 @@ int main(void) {
   tcase_add_test(tc, until_on_the_first_day_of_a_phase_warns);
   tcase_add_test(tc, a_last_dose_on_the_last_day_warns);
   tcase_add_test(tc, run_with_adds_sets_for_one_run);
+  tcase_add_test(tc, start_warning_with_checks_the_extra_values);
   tcase_add_loop_test(tc, every_bad_scenario_is_refused_at_its_line_and_column,
                       0, nbad);
   suite_add_tcase(s, tc);

@@ -97,11 +97,122 @@ START_TEST(model_in_hours) {
 }
 END_TEST
 
+/* A run with its own values for a name the file's set: gives AND a phase
+   steps (session 25 review 2, HIGH): the phases' baseline is the LAST
+   set: entry of the name, the appended one. Before, the step table took
+   the file's first entry, so run_with k = 0.2 gave A(10) = e^-2 (k stayed
+   0.1) instead of e^-4, and an ensemble's samples all ran with the file's
+   value. Reference: the closed form of check_run() with the new base. */
+START_TEST(run_with_moves_the_baseline_of_a_stepped_parameter) {
+  muskx_scenario *sc = load();
+  muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
+  size_t n = muskx_scenario_sample_times(sc, NULL, 0);
+  ck_assert_uint_eq(n, 31);
+  double times[31], out[31];
+  muskx_scenario_sample_times(sc, times, n);
+  const char *names[2] = {"k", "k"};
+  double values[2] = {0.2, 0.05};
+  /* one entry (k = 0.2: A(10) = e^-4, not the file's e^-2), then the same
+     name twice: the later (0.05) wins, A(10) = e^-1 */
+  for (int cnt = 1; cnt <= 2; cnt++) {
+    double base = values[cnt - 1];
+    TU_OK(sim, muskx_scenario_run_with(sc, sim, cnt, names, values, out, n,
+                                       NULL));
+    for (size_t i = 0; i < n; i++) {
+      double want = exp(-2 * integral_k(times[i], base));
+      ck_assert_msg(fabs(out[i] - want) <= 1e-6 * want + 1e-13,
+                    "%d entries, t=%g: A %.12g vs %.12g", cnt, times[i],
+                    out[i], want);
+    }
+  }
+  check_run(sc, sim, 0.1); /* the scenario itself unchanged */
+  /* the same through muskx_scenario_set() (also the last entry) */
+  ck_assert_int_eq(muskx_scenario_set(sc, "k", 0.2), MUSKX_OK);
+  check_run(sc, sim, 0.2);
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+/* The same for an input (input_phases_set.yaml: loading 1.1 in the file,
+   1 on p2): run_with loading 1.2 gives B_pct(10) = 100 x 0.2 (1 - e^-0.5)
+   = 7.869 (before: the file's 1.1, 3.935), B_pct(20) = that x e^-0.5. */
+START_TEST(run_with_moves_the_baseline_of_a_stepped_input) {
+  muskx_scenario *sc = tu_load_scenario("tests/scenarios/input_phases_set.yaml");
+  muskx_sim *sim = tu_sim(muskx_scenario_model(sc));
+  size_t n = muskx_scenario_sample_times(sc, NULL, 0);
+  ck_assert_uint_eq(n, 21);
+  double out[21], e = 1 - exp(-0.5);
+  const char *names[1] = {"loading"};
+  double values[1] = {1.2};
+  double lv[2] = {1.2, 1.1};
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 0)
+      TU_OK(sim, muskx_scenario_run_with(sc, sim, 1, names, values, out, n,
+                                         NULL));
+    else
+      TU_OK(sim, muskx_scenario_run(sc, sim, out, n, NULL));
+    double w10 = 100 * (lv[pass] - 1) * e, w20 = w10 * exp(-0.5);
+    ck_assert_msg(fabs(out[10] - w10) <= 1e-6 * w10, "pass %d: B_pct(10) %.10g vs %.10g",
+                  pass, out[10], w10);
+    ck_assert_msg(fabs(out[20] - w20) <= 1e-6 * w20, "pass %d: B_pct(20) %.10g vs %.10g",
+                  pass, out[20], w20);
+  }
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+/* An ensemble varying the stepped k that the file's set: gives
+   (ensemble_scenario.c appends each sample's values; the same bug made
+   every sample run with the file's 0.1): sample i's A equals the closed
+   form with base k_i and, bit for bit, a lone run after
+   muskx_scenario_set(k, k_i). */
+START_TEST(ensemble_samples_move_the_baseline_of_a_stepped_parameter) {
+  muskx_scenario *sc = load();
+  const muskx_model *m = muskx_scenario_model(sc);
+  size_t nt = muskx_scenario_sample_times(sc, NULL, 0);
+  ck_assert_uint_eq(nt, 31);
+  double times[31], traj[2 * 31], alone[31];
+  muskx_scenario_sample_times(sc, times, nt);
+  muskx_ensemble *e = NULL;
+  ck_assert_int_eq(muskx_ensemble_create(m, &e), MUSKX_OK);
+  const char *nm[1] = {"k"};
+  double tab[2] = {0.2, 0.05};
+  ck_assert_int_eq(muskx_ensemble_set_samples(e, tab, 2, 1, nm), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_scenario(e, sc), MUSKX_OK);
+  const char *col[1] = {"A"};
+  ck_assert_int_eq(muskx_ensemble_set_columns(e, col, 1), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_run(e, 0, 2, 1, 1, times, nt, NULL, NULL),
+                   MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_trajectories(e, traj, 2 * nt), MUSKX_OK);
+  muskx_sim *sim = tu_sim(m);
+  for (size_t s = 0; s < 2; s++) {
+    for (size_t i = 0; i < nt; i++) {
+      double want = exp(-2 * integral_k(times[i], tab[s]));
+      ck_assert_msg(fabs(traj[s * nt + i] - want) <= 1e-6 * want + 1e-13,
+                    "sample %zu (k %g), t=%g: A %.12g vs %.12g", s, tab[s],
+                    times[i], traj[s * nt + i], want);
+    }
+    ck_assert_int_eq(muskx_scenario_set(sc, "k", tab[s]), MUSKX_OK);
+    TU_OK(sim, muskx_scenario_run(sc, sim, alone, nt, NULL));
+    ck_assert_msg(memcmp(alone, traj + s * nt, sizeof alone) == 0,
+                  "sample %zu differs from its lone run", s);
+  }
+  muskx_sim_free(sim);
+  muskx_ensemble_free(e);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("scenario_params");
   TCase *tc = tcase_create("params");
   tcase_add_test(tc, phases_drive_a_parameter);
   tcase_add_test(tc, model_in_hours);
+  tcase_add_test(tc, run_with_moves_the_baseline_of_a_stepped_parameter);
+  tcase_add_test(tc, run_with_moves_the_baseline_of_a_stepped_input);
+  tcase_add_test(tc, ensemble_samples_move_the_baseline_of_a_stepped_parameter);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -74,9 +74,12 @@ def run_scenario(path_or_scenario, set=None, allow_path=None):
     entries (parameters, initial values, input baselines). A Scenario runs
     as loaded, with its own set() values, then these
     (muskx_scenario_run_with()): the shared object is not changed, and a
-    file edited or removed on disk since it was loaded does not matter;
-    these values are not checked for a start warning (sc.set() does
-    that). A path is loaded for the run, with set applied by sc.set().
+    file edited or removed on disk since it was loaded does not matter; a
+    start warning these values raise (start: defaults off their steady
+    state; muskx_scenario_start_warning_with()) is issued as a
+    RuntimeWarning, as sc.set() issues it, unless the Scenario already
+    has the same text. A path is loaded for the run, with set applied by
+    sc.set().
     allow_path: as for load_scenario()."""
     if set is not None and not hasattr(set, "items"):
         raise TypeError("set must be a mapping of names to values, not %r"
@@ -90,6 +93,9 @@ def run_scenario(path_or_scenario, set=None, allow_path=None):
 
 
 _HERE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# A start warning's size in C (lib/scenario.h: MUSKX_ERROR_MESSAGE_MAX +
+# MUSKX_ERROR_FILE_MAX + 32, its terminating NUL included).
+_WARNING_MAX = _lib._ERROR_MESSAGE_MAX + _lib._ERROR_FILE_MAX + 32
 
 
 def _issue(new):
@@ -253,11 +259,33 @@ class Scenario:
         with self._rw:
             self._runs += 1
         try:
+            if extra:
+                _issue(self._start_warning(extra))
             return self._run(extra)
         finally:
             with self._rw:
                 self._runs -= 1
                 self._rw.notify_all()
+
+    def _start_warning(self, extra):
+        """[the start warning] that a run with extra (dict name -> value)
+        applied after the set: entries would raise, unless self.warnings
+        already has it; [] also when the C side refuses the values (the
+        run then raises that error)."""
+        names = list(extra)
+        try:
+            vals = (ctypes.c_double * len(names))(
+                *[_number(extra[k], k) for k in names])
+        except (TypeError, ValueError, InvalidArgumentError):
+            return []
+        cnames = (ctypes.c_char_p * len(names))(*[encode(k) for k in names])
+        buf = ctypes.create_string_buffer(_WARNING_MAX)
+        err = _lib.Error()
+        st = lib.muskx_scenario_start_warning_with(
+            self._h.ptr, len(names), cnames, vals, buf, _WARNING_MAX,
+            ctypes.byref(err))
+        w = text(buf.value) if st == _lib.OK else ""
+        return [w] if w and w not in self.warnings else []
 
     def _run(self, extra=None):
         """A run, with extra (dict name -> value, or None) applied after

@@ -269,6 +269,58 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         sc.close()
         os.remove(tmp)
 
+    def test_run_scenario_with_set_of_a_phase_driven_name(self):
+        # review 2 of prof25fix: set= for a name the file's set: gives and
+        # a phase drives (u: 0.5 in the file, 2 on "on") was ignored on the
+        # phases without a value (the step table took the file's entry),
+        # and run_scenario(sc, set=) gave no start warning where
+        # run_scenario(path, set=) gives one. start: defaults from x = 0:
+        # rest: x = (u/k)(1 - exp(-k t)); on: x = 4 + (x(10) - 4)
+        # exp(-k (t - 10)), k = 0.5, by hand
+        import warnings
+        text = ("muskx_scenario: 1\nscenario: {id: rest_on}\n"
+                "model: driven.yaml\nstart: defaults\nset: {u: 0.5}\n"
+                "phases:\n  - {name: rest, duration: 10 d}\n"
+                "  - {name: \"on\", duration: 10 d, inputs: {u: 2}}\n"
+                "outputs: [x]\nsampling: 0.5 d\n")
+        path = os.path.join(self.dir, "rest_on.yaml")
+        with open(path, "w") as f:
+            f.write(text)
+
+        def want(t, u):
+            x10 = u / 0.5 * (1 - math.exp(-0.5 * min(t, 10)))
+            if t <= 10:
+                return x10
+            return 4 + (x10 - 4) * math.exp(-0.5 * (t - 10))
+
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            sc = muskx.load_scenario(path)
+            self.assertEqual(len(w), 1)             # the file's u = 0.5
+            self.assertIn("set: u = 0.5 (", str(w[0].message))
+            r = muskx.run_scenario(sc, set={"u": 1.0})
+            self.assertWRMS(r["x"], [want(t, 1.0) for t in r.time])
+            self.assertEqual(len(w), 2, [str(x.message) for x in w])
+            self.assertIn("rest_on.yaml:4:8: warning: start: defaults",
+                          str(w[1].message))
+            self.assertIn("set: u = 1 (", str(w[1].message))
+            # as the path gives it
+            r2 = muskx.run_scenario(path, set={"u": 1.0})
+            self.assertEqual(str(w[-1].message), str(w[1].message))
+            self.assertEqual(list(r2["x"]), list(r["x"]))
+            n = len(w)
+            # u = 0 (the default): no warning; x stays 0 at rest
+            r = muskx.run_scenario(sc, set={"u": 0.0})
+            self.assertWRMS(r["x"], [want(t, 0.0) for t in r.time])
+            self.assertEqual(len(w), n, [str(x.message) for x in w[n:]])
+            # the object unchanged: u = 0.5
+            r = sc.run()
+            self.assertWRMS(r["x"], [want(t, 0.5) for t in r.time])
+            self.assertEqual(len(sc.warnings), 1)
+            self.assertIn("set: u = 0.5 (", sc.warnings[0])
+        sc.close()
+        os.remove(path)
+
     @unittest.skipIf(os.environ.get("MUSKX_NO_NUMPY"), "bands need numpy")
     def test_compare_bands_of_a_scenario_use_it_as_loaded(self):
         # low24: the bands of a Scenario whose file was edited on disk
