@@ -71,7 +71,7 @@ import sys
 import tempfile
 
 import muskx_cli
-from muskx_cli import ROOT
+from muskx_cli import ROOT, at_day
 
 MODEL = os.path.join(ROOT, "models", "crosstalk", "spaceflight.yaml")
 
@@ -95,15 +95,6 @@ OUTPUTS = ["muscle_calf_pct", "muscle_thigh_pct", "muscle_pct"]
 def tcheck(name, ok, detail):
     """check() with the KNOWN_UNMET convention of test_spaceflight.py"""
     muskx_cli.check_known(KNOWN_UNMET, name, ok, detail)
-
-
-def at_day(res, col, day):
-    t = res["time"]
-    for i in range(1, len(t)):
-        if t[i] >= day:
-            f = (day - t[i - 1]) / (t[i] - t[i - 1])
-            return res[col][i - 1] + f * (res[col][i] - res[col][i - 1])
-    return res[col][-1]
 
 
 def run_arm(tmp, name, phase, countermeasures, over):
