@@ -9,9 +9,12 @@ unloading; time in days). Protocol, as in models/README.md:
 given as a step input table: inputs={"loading": ([0, 180], [0, 1])}.
 Arms:
     no countermeasure      loading only
-    exercise               in flight (days 0-180) a full resistive
-                           (ARED-type) and aerobic programme:
-                           exercise_resistive = exercise_aerobic = 1,
+    exercise               in flight (days 0-180) the ISS prescription,
+                           resistive (ARED-type) and aerobic exercise
+                           6 sessions a week at full intensity: the daily
+                           doses (intensity x sessions a day, as a
+                           scenario sets them, muskx-scenario(5))
+                           exercise_resistive = exercise_aerobic = 6/7,
                            back to 0 after landing
 
 Prints the change in weight-bearing-site BMD, whole-body BMD and muscle
@@ -38,7 +41,8 @@ import muskx  # noqa: E402
 LANDING = 180.0      # days in micro-g
 END = 545.0          # landing + 365 days of recovery
 FLIGHT = ([0.0, LANDING], [0.0, 1.0])        # loading: 0 in flight, 1 after
-IN_FLIGHT = ([0.0, LANDING], [1.0, 0.0])     # a countermeasure during flight
+ISS_DOSE = 6.0 / 7.0  # 6 sessions a week at intensity 1 (scenarios/iss_exercise.yaml)
+IN_FLIGHT = ([0.0, LANDING], [ISS_DOSE, 0.0])  # a countermeasure during flight
 
 ARMS = {
     "no countermeasure": {"loading": FLIGHT},

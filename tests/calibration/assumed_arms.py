@@ -36,7 +36,9 @@ ARMS = [
 
 def six_months(muskx, over):
     flight = {"loading": ([0, 180], [0, 1])}
-    ex = dict(flight, exercise_resistive=([0, 180], [1, 0]), exercise_aerobic=([0, 180], [1, 0]))
+    # the ISS prescription's doses 6/7 (issue 17, session 25 dose25)
+    ex = dict(flight, exercise_resistive=([0, 180], [T.ISS_DOSE, 0]),
+              exercise_aerobic=([0, 180], [T.ISS_DOSE, 0]))
     F = T.simulate(muskx, flight, over, t_end=181)
     E = T.simulate(muskx, ex, over, t_end=181)
     return [T.at(F, "BMD_wb_pct", 180), T.at(E, "BMD_wb_pct", 180),
