@@ -214,3 +214,48 @@ def scenario(tmp, model, name, phases, drugs, outputs, over=None, pm_calcium=Non
     with open(out) as f:
         rows = list(csv.DictReader(f))
     return {k: [float(r[k]) for r in rows] for k in rows[0]}
+
+
+def read_tsv(path):
+    with open(path) as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def write_tsv(path, head, rows):
+    with open(path, "w") as f:
+        f.write("\t".join(head) + "\n")
+        for r in rows:
+            f.write("\t".join(str(r.get(h, "")) for h in head) + "\n")
+
+
+def petab_simulations(d, problem_dir, cond, outputs, times):
+    """{(condition, output, day): value} from `muskx petab --simulations` of
+    a PEtab problem written into folder D: the model and parameters of
+    PROBLEM_DIR, the condition rows COND, one observable per output in
+    OUTPUTS, and a dummy measurement of each at each day of TIMES
+    ({condition: [day, ...]})"""
+    write_tsv(os.path.join(d, "conditions.tsv"), list(cond[0].keys()), cond)
+    with open(os.path.join(problem_dir, "parameters.tsv")) as src, \
+            open(os.path.join(d, "parameters.tsv"), "w") as dst:
+        dst.write(src.read())
+    write_tsv(os.path.join(d, "observables.tsv"),
+              ["observableId", "observableFormula", "noiseFormula", "noiseDistribution"],
+              [{"observableId": "obs_" + o, "observableFormula": o,
+                "noiseFormula": "noiseParameter1_obs_" + o, "noiseDistribution": "normal"}
+               for o in outputs])
+    meas = [{"observableId": "obs_" + o, "simulationConditionId": c,
+             "preequilibrationConditionId": "", "time": repr(t),
+             "measurement": "0", "noiseParameters": "1"}
+            for c, ts in times.items() for t in ts for o in outputs]
+    write_tsv(os.path.join(d, "measurements.tsv"),
+              ["observableId", "simulationConditionId", "preequilibrationConditionId", "time",
+               "measurement", "noiseParameters"], meas)
+    with open(os.path.join(d, "problem.yml"), "w") as f:
+        f.write("format_version: 1\nparameter_file: parameters.tsv\nproblems:\n"
+                "- condition_files: [conditions.tsv]\n  measurement_files: [measurements.tsv]\n"
+                "  observable_files: [observables.tsv]\n  sbml_files: [%s]\n"
+                % os.path.join(problem_dir, "model.yaml"))
+    sim = os.path.join(d, "sim.tsv")
+    run(["petab", os.path.join(d, "problem.yml"), "--simulations", sim])
+    return {(r["simulationConditionId"], r["observableId"][4:], float(r["time"])): float(r["simulation"])
+            for r in read_tsv(sim)}

@@ -73,7 +73,7 @@ import sys
 import tempfile
 
 import muskx_cli
-from muskx_cli import ROOT
+from muskx_cli import ROOT, read_tsv
 
 import validate
 
@@ -118,18 +118,6 @@ def err_of(o, a, b):
     return abs(a - b) if o in PCT else abs(a - b) / max(abs(b), 1e-12)
 
 
-def read_tsv(path):
-    with open(path) as f:
-        return list(csv.DictReader(f, delimiter="\t"))
-
-
-def write_tsv(path, head, rows):
-    with open(path, "w") as f:
-        f.write("\t".join(head) + "\n")
-        for r in rows:
-            f.write("\t".join(str(r.get(h, "")) for h in head) + "\n")
-
-
 def iss_exercise_entries():
     """the exercise entries of scenarios/iss_exercise.yaml, as written there"""
     ents = re.findall(r"^  - (exercise: \{.*\})\s*$", open(ISS).read(), re.M)
@@ -151,34 +139,8 @@ def petab_route(tmp):
     if OLD:  # before dose25: dose 1 at 6/7 sessions a day
         for r in cond:
             r["exercise_resistive_c"] = r["exercise_aerobic_c"] = "1"
-    write_tsv(os.path.join(d, "conditions.tsv"), list(cond[0].keys()), cond)
-    with open(os.path.join(PROBLEM_DIR, "parameters.tsv")) as src, \
-            open(os.path.join(d, "parameters.tsv"), "w") as dst:
-        dst.write(src.read())
-    write_tsv(os.path.join(d, "observables.tsv"),
-              ["observableId", "observableFormula", "noiseFormula", "noiseDistribution"],
-              [{"observableId": "obs_" + o, "observableFormula": o,
-                "noiseFormula": "noiseParameter1_obs_" + o, "noiseDistribution": "normal"}
-               for o in OUTPUTS])
-    meas = []
-    for c, (_, landing, _) in PROTOCOLS.items():
-        for t in days(landing):
-            for o in OUTPUTS:
-                meas.append({"observableId": "obs_" + o, "simulationConditionId": c,
-                             "preequilibrationConditionId": "", "time": repr(t),
-                             "measurement": "0", "noiseParameters": "1"})
-    write_tsv(os.path.join(d, "measurements.tsv"),
-              ["observableId", "simulationConditionId", "preequilibrationConditionId", "time",
-               "measurement", "noiseParameters"], meas)
-    with open(os.path.join(d, "problem.yml"), "w") as f:
-        f.write("format_version: 1\nparameter_file: parameters.tsv\nproblems:\n"
-                "- condition_files: [conditions.tsv]\n  measurement_files: [measurements.tsv]\n"
-                "  observable_files: [observables.tsv]\n  sbml_files: [%s]\n"
-                % os.path.join(PROBLEM_DIR, "model.yaml"))
-    sim = os.path.join(d, "sim.tsv")
-    muskx_cli.run(["petab", os.path.join(d, "problem.yml"), "--simulations", sim])
-    return {(r["simulationConditionId"], r["observableId"][4:], float(r["time"])): float(r["simulation"])
-            for r in read_tsv(sim)}
+    return muskx_cli.petab_simulations(d, PROBLEM_DIR, cond, OUTPUTS,
+                                       {c: days(landing) for c, (_, landing, _) in PROTOCOLS.items()})
 
 
 def run_csv(args, out):

@@ -72,7 +72,7 @@ import sys
 import tempfile
 
 import muskx_cli
-from muskx_cli import ROOT, check
+from muskx_cli import ROOT, check, read_tsv
 
 MODEL = os.path.join(ROOT, "models", "crosstalk", "spaceflight.yaml")
 PROBLEM_DIR = os.path.join(ROOT, "models", "calibration", "spaceflight")
@@ -114,11 +114,6 @@ def days(t_land):
     return [1.0, 5.0, 10.0, float(t_land // 2), float(t_land - 1), float(t_land + 30)]
 
 
-def read_tsv(path):
-    with open(path) as f:
-        return list(csv.DictReader(f, delimiter="\t"))
-
-
 def folded(rows):
     """session 24 before exload: the load multiplied into the dose, no load column"""
     out = []
@@ -128,13 +123,6 @@ def folded(rows):
         r["exercise_resistive_c"] = repr(float(r["exercise_resistive_c"]) * load)
         out.append(r)
     return out
-
-
-def write_tsv(path, head, rows):
-    with open(path, "w") as f:
-        f.write("\t".join(head) + "\n")
-        for r in rows:
-            f.write("\t".join(str(r.get(h, "")) for h in head) + "\n")
 
 
 def petab_route(tmp):
@@ -148,34 +136,8 @@ def petab_route(tmp):
     missing = set(PROTOCOLS) - {r["conditionId"] for r in cond}
     if missing:
         raise RuntimeError("conditions.tsv lacks %s" % ", ".join(sorted(missing)))
-    write_tsv(os.path.join(d, "conditions.tsv"), list(cond[0].keys()), cond)
-    with open(os.path.join(PROBLEM_DIR, "parameters.tsv")) as src, \
-            open(os.path.join(d, "parameters.tsv"), "w") as dst:
-        dst.write(src.read())
-    write_tsv(os.path.join(d, "observables.tsv"),
-              ["observableId", "observableFormula", "noiseFormula", "noiseDistribution"],
-              [{"observableId": "obs_" + o, "observableFormula": o,
-                "noiseFormula": "noiseParameter1_obs_" + o, "noiseDistribution": "normal"}
-               for o in OUTPUTS])
-    meas = []
-    for c, (t_land, _, _) in PROTOCOLS.items():
-        for t in days(t_land):
-            for o in OUTPUTS:
-                meas.append({"observableId": "obs_" + o, "simulationConditionId": c,
-                             "preequilibrationConditionId": "", "time": repr(t),
-                             "measurement": "0", "noiseParameters": "1"})
-    write_tsv(os.path.join(d, "measurements.tsv"),
-              ["observableId", "simulationConditionId", "preequilibrationConditionId", "time",
-               "measurement", "noiseParameters"], meas)
-    with open(os.path.join(d, "problem.yml"), "w") as f:
-        f.write("format_version: 1\nparameter_file: parameters.tsv\nproblems:\n"
-                "- condition_files: [conditions.tsv]\n  measurement_files: [measurements.tsv]\n"
-                "  observable_files: [observables.tsv]\n  sbml_files: [%s]\n"
-                % os.path.join(PROBLEM_DIR, "model.yaml"))
-    sim = os.path.join(d, "sim.tsv")
-    muskx_cli.run(["petab", os.path.join(d, "problem.yml"), "--simulations", sim])
-    return {(r["simulationConditionId"], r["observableId"][4:], float(r["time"])): float(r["simulation"])
-            for r in read_tsv(sim)}
+    return muskx_cli.petab_simulations(d, PROBLEM_DIR, cond, OUTPUTS,
+                                       {c: days(t_land) for c, (t_land, _, _) in PROTOCOLS.items()})
 
 
 def scenario_route(tmp, cid):
