@@ -640,9 +640,12 @@ calibrate:
 	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx
 	OPENBLAS_NUM_THREADS=1 /usr/bin/python3 tests/calibration/calibrate.py --muskx $(BUILD)/muskx \
 	  --out $(BUILD)/calibrate --fit-args "$(CALIBRATE_FIT_ARGS)" $(CALIBRATION_PROBLEMS)
-# make sensitivity-docs: docs/sensitivity.md, the what-ifs at 0.5x / 1.5x of
-# every parameter no study fixes (tests/calibration/whatif_sensitivity.py;
-# a report, ~2 minutes, not part of make check)
+# make sensitivity-docs: docs/sensitivity.md, the bone and muscle what-ifs
+# at 0.5x / 1.5x of every assumed parameter that can act on them, and of
+# other parameters no study fixes (tests/calibration/whatif_sensitivity.py;
+# a report, ~4.5 minutes of one core, not part of make check; make check
+# runs tests/calibration/test_sensitivity_coverage.py, which checks that no
+# assumed parameter is missing from it)
 sensitivity-docs:
 	@$(MAKE) --no-print-directory $(PAR) $(BUILD)/muskx
 	/usr/bin/python3 tests/calibration/whatif_sensitivity.py --muskx $(BUILD)/muskx --out docs/sensitivity.md

@@ -78,7 +78,7 @@ ARM_TABLE_COLUMNS = [("BMD_spine_pct", 2, 2), ("BMD_hip_pct", 2, 2),
                      ("muscle_pct", 1, 2)]
 
 # docs/sensitivity.md is written whole by its generator (make
-# sensitivity-docs, ~2 min); --check compares its "Shipped model" row
+# sensitivity-docs, ~4.5 min); --check compares its "Shipped model" row
 # (one run of each scenario), --write re-runs the generator.
 SENSITIVITY = "docs/sensitivity.md"
 SENSITIVITY_GENERATOR = "tests/calibration/whatif_sensitivity.py"
@@ -438,7 +438,7 @@ def check_sensitivity(muskx, stale):
 def write(stale, muskx):
     by_file = {}
     if any(p == SENSITIVITY for p, _, _, _ in stale.lines):
-        print(f"{SENSITIVITY}: re-running {SENSITIVITY_GENERATOR} (about 2 minutes)")
+        print(f"{SENSITIVITY}: re-running {SENSITIVITY_GENERATOR} (about 4.5 minutes)")
         run(["/usr/bin/python3", SENSITIVITY_GENERATOR, "--muskx", muskx,
              "--out", SENSITIVITY], ROOT)
     for path, lineno, old, new in stale.lines:

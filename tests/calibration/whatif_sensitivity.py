@@ -2,11 +2,13 @@
 """whatif_sensitivity.py -- how much the countermeasure what-ifs depend on
 the parameters that no study fixes (issue 17).
 
-Every parameter listed in PARAMS is set in turn to 0.5x and 1.5x its
-shipped value (one at a time, the rest as shipped), and the shipped
+Every parameter listed in PARAMS is set in turn to a low and a high value
+(0.5x and 1.5x its shipped value unless its range says otherwise, see
+test_values()), one at a time with the rest as shipped, and the shipped
 what-if scenarios are run with `muskx run SCENARIO --set NAME=VALUE -o`.
 Reported, for each parameter, the change of
 
+  bone:
   - the hip aBMD change at landing with no countermeasure,
   - the exercise benefit at landing (iss_exercise minus
     iss_no_countermeasure, total hip),
@@ -14,15 +16,30 @@ Reported, for each parameter, the change of
   - the hip 12 months after landing in the exercise arm,
   - CTX 30 days after landing in the exercise arm,
   - the hip at the end of the Mars mission's 0.38 g surface stay,
+  - the bed-rest exercise benefit at the hip at the end of 60 days of bed
+    rest (bedrest_60d_exercise minus bedrest_60d);
+  muscle:
+  - muscle (muscle_pct) at landing without and with exercise,
+  - muscle at the end of 60 days of bed rest with flywheel exercise (ground
+    sessions at load 2.857, where the muscle's load response L50_m / n_Lm
+    acts) and its exercise benefit (minus bedrest_60d),
+  - muscle at the end of the Mars surface stay,
 
 so a reader sees which conclusions rest on an assumed number. Each
 parameter's provenance (assumed / fitted / chosen shape / literature) is
-read from its `doc` in the model files, not typed here. The result is
+read from its `doc` in the model files, not typed here. Every parameter of
+the shipped model whose provenance is "assumed" is in PARAMS or, with a
+one-line reason, in EXCLUDED (tests/calibration/test_sensitivity_coverage.py
+checks it, and this table, without running anything). The result is
 written as Markdown to docs/sensitivity.md (or --out); nothing is
 asserted or fitted, and the run is deterministic (same table every time).
+--check-excluded runs each excluded parameter at its high value and prints
+the largest change of any column (0.0000 at session 26).
 
 Usage: python3 tests/calibration/whatif_sensitivity.py [--muskx build/muskx] [--out docs/sensitivity.md]
-Python 3 standard library only. About 150 scenario runs (~2 minutes).
+       [--check-excluded] [--only NAME,NAME]
+Python 3 standard library only. About 1200 scenario runs (~4 minutes of
+one core).
 """
 import argparse
 import csv
@@ -36,8 +53,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 MODELS = os.path.join(ROOT, "models")
 SCEN = os.path.join(ROOT, "scenarios")
 
-# (--set name, what it is). Module parameters are dotted (import.name).
+# (--set name, what it is[, (low, high) values]). Module parameters are
+# dotted (import.name). Without explicit values a parameter is set to 0.5x
+# and 1.5x its shipped value, clipped to the min / max its model file
+# declares; a share whose shipped value is at its bound 1 is set to 0.5x
+# and 0.75x instead (see BOUNDED). Every parameter whose doc reads
+# "assumed" (provenance() below) must be here or in EXCLUDED
+# (tests/calibration/test_sensitivity_coverage.py).
 PARAMS = [
+    # myokine -> bone and muscle arms
     ("e_igf_ob", "IGF-1 -> osteoblast recruitment"),
     ("e_ir_wnt", "irisin -> osteoblast Wnt"),
     ("fndc5.e_ir_oc", "irisin -| osteoclastogenesis"),
@@ -48,33 +72,109 @@ PARAMS = [
     ("mstn.e_mstn_oc", "myostatin -> osteoclastogenesis"),
     ("muscle.e_igf_m", "IGF-1 -> muscle synthesis"),
     ("muscle.e_mstn_m", "myostatin -| muscle synthesis"),
+    # myokine dynamics (how far loading and exercise move each myokine)
+    ("mstn.k_mstn", "myostatin relaxation rate"),
+    ("mstn.a_mstn_unl", "myostatin rise with disuse"),
+    ("mstn.a_mstn_ex", "myostatin suppression by exercise"),
+    ("mstn.a_dcn", "decorin rise per unit exercise"),
+    ("mstn.k_dcn", "decorin binding to myostatin"),
+    ("igf1.k_igf", "IGF-1 relaxation rate"),
+    ("igf1.a_igf_unl", "IGF-1 rise with disuse"),
+    ("igf1.a_igf_ex", "IGF-1 rise with resistive exercise"),
+    ("il6.k_il6", "IL-6 relaxation rate"),
+    ("il6.a_il6_ex", "IL-6 rise with exercise"),
+    ("il6.a_il6_unl", "IL-6 rise with disuse"),
+    ("il7.t_half_il7", "IL-7 plasma half-life"),
+    ("il7.a_il7_ex", "IL-7 rise per unit exercise"),
+    ("il7.K_il7", "IL-7 half-maximal level on bone cells"),
+    ("il7.n_il7", "IL-7 Hill coefficient (exponent)"),
+    ("fndc5.k_ir", "irisin relaxation rate"),
+    ("fndc5.a_ir_res", "irisin rise with resistive exercise"),
+    ("fndc5.a_ir_unl", "irisin fall with disuse"),
+    ("K_psi", "muscle/myokine disuse response, half-maximal stimulus"),
+    ("n_psi", "muscle/myokine disuse response, Hill coefficient (exponent)"),
+    # muscle
+    ("L50_m", "muscle's per-session load response, half-maximal load (issue 17, session 25)"),
+    ("n_Lm", "muscle's per-session load response, steepness (exponent; session 25)"),
+    ("muscle.s_res", "resistive exercise -> muscle synthesis"),
+    ("wm_res", "resistive exercise -> muscle loading"),
+    ("wm_aer", "aerobic exercise -> muscle loading"),
+    ("br_musc", "share of the muscles' micro-g loading loss removed by bed rest"),
+    # mechanics and exercise -> bone
     ("g_musc", "muscle mass -> bone stimulus (exponent)"),
     ("w_res", "resistive exercise -> bone loading"),
     ("w_aer", "aerobic exercise -> bone loading"),
-    ("wm_res", "resistive exercise -> muscle loading"),
-    ("muscle.s_res", "resistive exercise -> muscle synthesis"),
+    ("w_res_spine", "spine share of the resistive bone dose"),
+    ("N_sat_b", "loading cycles per session at bone's saturation"),
+    ("f_wb_t", "share of the weight-bearing sites' stimulus lost in micro-g"),
+    ("K_psi_b", "osteocyte disuse response, half-maximal stimulus"),
+    # bone cells
+    ("turnover_c", "whole-skeleton turnover (serum markers)"),
+    ("tau_aoc", "osteoclast activity time constant"),
+    ("k_sost", "osteocyte sclerostin relaxation rate"),
+    ("a_sost", "sclerostin rise per unit disuse"),
+    ("g_wnt_ob", "Wnt -> osteoblast recruitment (exponent)"),
+    ("g_wnt_opg", "Wnt -> OPG (exponent)"),
+    ("g_wnt_rankl", "Wnt brake on RANKL (exponent; fixed: not identified)"),
     ("a_rl", "reloading-triggered remodelling (issue 17)"),
     ("tau_acc", "osteocyte accommodation time (issue 17)"),
     ("a_dmg", "microdamage-targeted resorption (issue 17, landing)"),
     ("tau_rep", "microdamage repair time (issue 17, landing)"),
-    ("K_psi_b", "osteocyte disuse response, half-maximal stimulus"),
     ("k_sec", "secondary mineralisation rate"),
+    # calcium / PTH
     ("calcium.e_D", "PTH -> calcitriol (gut Ca absorption)"),
     ("calcium.Q_ex0", "exchangeable bone Ca pool"),
     ("calcium.e_ex", "PTH -> bone-fluid Ca release (issue 17, modelca)"),
-    ("g_wnt_rankl", "Wnt brake on RANKL (exponent; fixed: not identified)"),
+    ("calcium.s_ex", "threshold of the PTH-driven bone-fluid release"),
+    ("calcium.k_ex", "plasma <-> exchangeable pool exchange rate"),
+    ("calcium.g_D", "calcitriol-dependent share of gut Ca absorption"),
+    ("calcium.V_ecf", "extracellular fluid volume"),
+    ("calcium.J_u0", "baseline urinary Ca"),
+    ("calcium.Ca_skel", "skeletal calcium"),
+    ("calcium.n_ren", "steepness of renal Ca excretion (exponent)"),
+    ("calcium.K_dep", "ionised Ca of half-maximal mineral deposition"),
+    ("calcium.n_dep", "steepness of Ca-limited deposition (exponent)"),
+    # drugs
+    ("r_dep", "alendronate: erosion-depth potency relative to EC50"),
+    ("t_half_surf", "alendronate: surface half-life"),
+    ("f_reb_aln", "alendronate: re-binding share after release"),
+    ("dmab.Vmax_dmab", "denosumab: maximal target-mediated elimination"),
+    ("dmab.Km_dmab", "denosumab: half-saturation of target-mediated elimination"),
+    ("romo.Km_romo", "romosozumab: half-saturation of target-mediated elimination"),
 ]
 
-# the files a dotted prefix lives in (for the provenance read from `doc`)
-MODULE_FILE = {
-    "fndc5": "myokines/irisin.yaml", "il6": "myokines/il6.yaml",
-    "il7": "myokines/il7.yaml", "mstn": "myokines/myostatin.yaml",
-    "muscle": "muscle/muscle_mass.yaml", "calcium": "bone/calcium_pth.yaml",
+# Explicit (low, high) values where 0.5x / 1.5x is not meaningful: a share
+# of the stimulus lost that cannot exceed 1 (f_wb_t: 0.5x and 1).
+BOUNDED = {
+    "f_wb_t": (0.475, 1.0),
+}
+
+# Parameters with provenance "assumed" left out of PARAMS, each with why.
+# `--check-excluded` runs each at 1.5x (or the value given) and reports
+# the largest change of any column, which should be 0.
+EXCLUDED = {
+    "a_pm_rankl": "acts only when postmenopausal = 1 (pm_denosumab_trial); 0 in every crew what-if",
+    "a_pm_opg": "acts only when postmenopausal = 1; 0 in every crew what-if",
+    "a_pm_ocy": "acts only when postmenopausal = 1; 0 in every crew what-if",
+    "tptd.V_tptd": "teriparatide module: no what-if scenario here gives teriparatide",
+    "tptd.EC_tptd": "teriparatide module: no what-if scenario here gives teriparatide",
+    "tptd.h_tptd": "teriparatide module: no what-if scenario here gives teriparatide",
+    "tptd.tau_tptd": "teriparatide module: no what-if scenario here gives teriparatide",
+    "br_tib_e": "bed-rest share of the distal tibia epiphysis only: no column reads the tibia",
+    "w_leg_hip": "readout share of the DXA leg region (BMD_legs_pct): no dynamics, no column",
+    "q_wb_spine": "readout share of whole-body DXA (BMD_wholebody_pct): no dynamics, no column",
+    "q_wb_pelvis": "readout share of whole-body DXA (BMD_wholebody_pct): no dynamics, no column",
+    "igf1.IGF1_0": "scale of the IGF-1 output in ng/mL: the model runs on relative IGF-1",
+    "s_ana_c": "shipped 0 (the joint fit's lower bound): 0.5x / 1.5x of 0 is inert",
+    "e_sost_m": "shipped 0 (arm off in the integrated model, its doc): 0.5x / 1.5x of 0 is inert",
+    "muscle.s_aer": "shipped 0 (aerobic work acts through load only): 0.5x / 1.5x of 0 is inert",
 }
 
 SCENARIOS = ["iss_no_countermeasure", "iss_exercise", "iss_exercise_alendronate",
-             "iss_exercise_denosumab", "iss_exercise_romosozumab", "mars_mission"]
+             "iss_exercise_denosumab", "iss_exercise_romosozumab", "mars_mission",
+             "bedrest_60d", "bedrest_60d_exercise"]
 
+MODEL = os.path.join(MODELS, "crosstalk", "spaceflight.yaml")
 MONTH = 30.4375  # days, as the scenario reader
 
 
@@ -102,30 +202,108 @@ def phase_ends(path):
     return ends
 
 
+def section(text, key):
+    """The lines of a top-level `key:` block of a model file ('' if none)."""
+    m = re.search(r"^%s:[ \t]*\n(.*?)(?=^\S|\Z)" % key, text, re.M | re.S)
+    return m.group(1) if m else ""
+
+
+def file_parameters(path):
+    """{name: (value text, doc, min, max)} of one model file's own
+    parameters (one `  name: {value: ..., doc: "..."}` line each; a line
+    that does not parse is an error, so none is skipped silently)."""
+    sec = section(open(path).read(), "parameters")
+    out = {}
+    for line in sec.splitlines():
+        if not re.match(r"  [A-Za-z_]\w*:", line):
+            continue
+        m = re.match(r"  ([A-Za-z_]\w*): \{value: ([^,]+),.*?doc: \"([^\"]*)\"", line)
+        if not m:
+            raise RuntimeError("%s: parameter line not understood: %s" % (path, line[:80]))
+        lo = re.search(r"\bmin: ([^,}]+)", line.split("doc:")[0])
+        hi = re.search(r"\bmax: ([^,}]+)", line.split("doc:")[0])
+        out[m.group(1)] = (m.group(2).strip(), m.group(3),
+                           float(lo.group(1)) if lo else None, float(hi.group(1)) if hi else None)
+    return out
+
+
+def file_imports(path):
+    """[(file, alias, names it binds)] of a model file's imports."""
+    out = []
+    for blk in re.split(r"^  - ", section(open(path).read(), "imports"), flags=re.M)[1:]:
+        f = re.search(r"file:\s*(\S+)", blk).group(1)
+        alias = re.search(r"\bas:\s*(\w+)", blk).group(1)
+        b = re.search(r"bind:\s*\{(.*?)\}", blk, re.S)
+        bound = set(re.findall(r"(?:^|[{,])\s*(\w+)\s*:", b.group(1))) if b else set()
+        out.append((os.path.normpath(os.path.join(os.path.dirname(path), f)), alias, bound))
+    return out
+
+
+def model_parameters(path=MODEL, prefix=""):
+    """{--set name: (file, value text, doc, min, max)} of every parameter
+    of the composed model that a user can set: the top file's own, and each
+    import's (dotted, import.name) that its `bind:` does not tie to the
+    importing model (those follow the importer's value)."""
+    out = {}
+    for name, entry in file_parameters(path).items():
+        out[prefix + name] = (path,) + entry
+    for f, alias, bound in file_imports(path):
+        sub = model_parameters(f, prefix + alias + ".")
+        for name, entry in sub.items():
+            short = name[len(prefix + alias + "."):]
+            if "." not in short and short in bound:
+                continue
+            out[name] = entry
+    return out
+
+
+_MODEL_PARAMETERS = {}
+
+
 def param_entry(name):
-    """(value text, doc) of a parameter in the shipped model files."""
-    if "." in name:
-        mod, short = name.split(".", 1)
-        path = os.path.join(MODELS, MODULE_FILE[mod])
-    else:
-        short, path = name, os.path.join(MODELS, "crosstalk", "spaceflight.yaml")
-    text = open(path).read()
-    m = re.search(r"^  %s: \{value: ([^,]+),.*?doc: \"([^\"]*)\"" % re.escape(short), text, re.M)
-    if not m:
-        raise RuntimeError("parameter %s not found in %s" % (name, path))
-    return m.group(1), m.group(2)
+    """(value text, doc) of a parameter of the shipped model."""
+    if not _MODEL_PARAMETERS:
+        _MODEL_PARAMETERS.update(model_parameters())
+    if name not in _MODEL_PARAMETERS:
+        raise RuntimeError("parameter %s is not a settable parameter of %s" % (name, MODEL))
+    return _MODEL_PARAMETERS[name][1], _MODEL_PARAMETERS[name][2]
 
 
 def provenance(doc):
-    """The provenance the doc states: a shape chosen from data ("chosen",
-    "not fitted") first, then the first of assumed / fitted that it uses."""
+    """The provenance the doc states: a doc opening "fit:" is the value of
+    the shipped fit (make calibrate) whatever its earlier history says;
+    else a shape chosen from data ("chosen", "not fitted"), then the first
+    of assumed / fitted that it uses."""
     low = doc.lower()
+    if low.startswith("fit:"):
+        return "fitted"
     if "chosen" in low or "not fitted" in low:
         return "chosen shape"
     hits = [(low.find(w), label) for w, label in
             (("assumed", "assumed"), ("calibrated", "fitted"), ("fitted", "fitted"))
             if low.find(w) >= 0]
     return min(hits)[1] if hits else "literature"
+
+
+def value_of(text):
+    return float(eval(text, {"__builtins__": {}}))  # values may be '0.3/365'
+
+
+def test_values(name):
+    """(low, high, label): the two values a parameter is set to."""
+    if name in BOUNDED:
+        lo, hi = BOUNDED[name]
+        return lo, hi, "%g / %g" % (lo, hi)
+    if not _MODEL_PARAMETERS:
+        _MODEL_PARAMETERS.update(model_parameters())
+    _, text, _, vmin, vmax = _MODEL_PARAMETERS[name]
+    v0 = value_of(text)
+    lo, hi = 0.5 * v0, 1.5 * v0
+    if vmax is not None and hi > vmax:
+        hi = 0.75 * v0 if v0 >= vmax else vmax
+    if vmin is not None and lo < vmin:
+        lo = vmin
+    return lo, hi, "%.4g / %.4g" % (lo, hi)
 
 
 def run(muskx, scen, sets):
@@ -146,13 +324,17 @@ def at(res, key, t):
 
 
 def outcomes(muskx, sets):
-    """The what-if numbers of one parameter set."""
+    """The what-if numbers of one parameter set, in COLUMNS order."""
     R = {s: run(muskx, s, sets) for s in SCENARIOS}
     iss = phase_ends(os.path.join(SCEN, "iss_exercise.yaml"))
     land, end = iss["flight"], iss["recovery"]
-    mars = phase_ends(os.path.join(SCEN, "mars_mission.yaml"))
+    mars = phase_ends(os.path.join(SCEN, "mars_mission.yaml"))["surface"]
+    br = phase_ends(os.path.join(SCEN, "bedrest_60d_exercise.yaml"))["bedrest"]
+    assert br == phase_ends(os.path.join(SCEN, "bedrest_60d.yaml"))["bedrest"]
     hip = lambda s, t: at(R[s], "BMD_hip_pct", t)  # noqa: E731
+    mus = lambda s, t: at(R[s], "muscle_pct", t)  # noqa: E731
     return [
+        # bone
         hip("iss_no_countermeasure", land),
         hip("iss_exercise", land) - hip("iss_no_countermeasure", land),
         hip("iss_exercise_alendronate", land) - hip("iss_exercise", land),
@@ -160,33 +342,118 @@ def outcomes(muskx, sets):
         hip("iss_exercise_romosozumab", land) - hip("iss_exercise", land),
         hip("iss_exercise", end),
         at(R["iss_exercise"], "CTX_pct", land + 30),
-        hip("mars_mission", mars["surface"]),
+        hip("mars_mission", mars),
+        hip("bedrest_60d_exercise", br) - hip("bedrest_60d", br),
+        # muscle
+        mus("iss_no_countermeasure", land),
+        mus("iss_exercise", land),
+        mus("bedrest_60d_exercise", br),
+        mus("bedrest_60d_exercise", br) - mus("bedrest_60d", br),
+        mus("mars_mission", mars),
     ]
 
 
-COLUMNS = ["hip at landing, no countermeasure", "exercise benefit (hip, landing)",
-           "+ alendronate (hip, landing)", "+ denosumab (hip, landing)",
-           "+ romosozumab (hip, landing)", "hip 12 months after landing, exercise",
-           "CTX 30 d after landing, exercise", "Mars: hip at end of 0.38 g stay"]
+BONE_COLUMNS = ["hip at landing, no countermeasure", "exercise benefit (hip, landing)",
+                "+ alendronate (hip, landing)", "+ denosumab (hip, landing)",
+                "+ romosozumab (hip, landing)", "hip 12 months after landing, exercise",
+                "CTX 30 d after landing, exercise", "Mars: hip at end of 0.38 g stay",
+                "bed rest 60 d: exercise benefit (hip, end)"]
+MUSCLE_COLUMNS = ["muscle at landing, no countermeasure", "muscle at landing, exercise",
+                  "bed rest 60 d + exercise: muscle at end", "bed rest 60 d: exercise benefit (muscle, end)",
+                  "Mars: muscle at end of 0.38 g stay"]
+COLUMNS = BONE_COLUMNS + MUSCLE_COLUMNS
+
+HEAD = "| parameter | provenance | value | low / high |"
+
+
+def table(title, columns, rows, first):
+    """A Markdown change table: rows are (name, prov, value, label, cells)."""
+    k = len(columns)
+    out = [title, "", HEAD + " " + " | ".join(columns) + " |",
+           "| --- | --- | ---: | ---: |" + " ---: |" * k]
+    for name, prov, value, label, cells in rows:
+        out.append("| `%s` | %s | %s | %s | %s |" % (name, prov, value, label,
+                                                    " | ".join(cells[first:first + k])))
+    return out + [""]
+
+
+def check_excluded(muskx, base):
+    """Each EXCLUDED parameter with a non-zero value at its high test value
+    (1.5x, clipped as in test_values): the largest change of any column
+    (should be 0.00). A parameter shipped at 0 is listed, not run (any
+    multiple of 0 is 0)."""
+    worst = 0.0
+    for name in sorted(EXCLUDED):
+        value, _ = param_entry(name)
+        if value_of(value) == 0:
+            print("%-16s %s: shipped 0, not run" % (name, value))
+            continue
+        hi = test_values(name)[1]
+        new = outcomes(muskx, {name: hi})
+        d = max(abs(a - b) for a, b in zip(new, base))
+        worst = max(worst, d)
+        print("%-16s %s -> %g: largest column change %.4f" % (name, value, hi, d))
+    return worst
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--muskx", default=os.path.join(ROOT, "build", "muskx"))
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "sensitivity.md"))
+    ap.add_argument("--check-excluded", action="store_true",
+                    help="run each EXCLUDED parameter at 1.5x and print the largest change; write nothing")
+    ap.add_argument("--only", help="comma-separated PARAMS names to run (to stderr; writes nothing)")
     a = ap.parse_args()
     if not os.path.exists(a.muskx):
         sys.exit("whatif_sensitivity.py: %s not found (run make first)" % a.muskx)
     base = outcomes(a.muskx, {})
+    if a.check_excluded:
+        print("largest change of any column over EXCLUDED: %.4f" % check_excluded(a.muskx, base))
+        return 0
+    names = [n for n, _ in PARAMS]
+    if a.only:
+        names = a.only.split(",")
+    rows = []
+    for name in names:
+        value, doc = param_entry(name)
+        lo_v, hi_v, label = test_values(name)
+        lo = outcomes(a.muskx, {name: lo_v})
+        hi = outcomes(a.muskx, {name: hi_v})
+        cells = ["%+.2f / %+.2f" % (l - b, h - b) for l, h, b in zip(lo, hi, base)]
+        rows.append((name, provenance(doc), value, label, cells))
+        print(name, label, " ".join(cells), file=sys.stderr, flush=True)
+    if a.only:
+        return 0
+    what = dict(PARAMS)
     lines = [
         "# What-if sensitivity to parameters no study fixes",
         "",
         "Generated by `tests/calibration/whatif_sensitivity.py` (`make sensitivity-docs`);",
-        "do not edit by hand. Each parameter is set to 0.5x and 1.5x its shipped",
-        "value, one at a time, and the shipped scenarios are run with `muskx run`.",
+        "do not edit by hand. Each parameter is set to a low and a high value, one",
+        "at a time (the rest as shipped), and the shipped scenarios are run with",
+        "`muskx run`: by default 0.5x and 1.5x its shipped value, clipped to the",
+        "min / max its model file declares; a share at its bound 1 is set to",
+        "0.5x and 0.75x, and `f_wb_t` (a share of the stimulus lost, 0.95) to",
+        "0.475 and 1. The `low / high` column gives the two values used. For an",
+        "exponent (`n_Lm`, `n_psi`, `g_*`, `n_*`) 0.5x / 1.5x is a change of",
+        "shape, not of magnitude: read those rows as 'how much a flatter /",
+        "steeper curve moves the what-if'.",
         "Provenance is read from the parameter's `doc` in the model files",
         "(`assumed`: no published magnitude; `fitted`: set to data, see its doc;",
-        "`chosen shape`: set from the shape of published data, not fitted).",
+        "`chosen shape`: set from the shape of published data, not fitted;",
+        "`literature`: a published value). Every parameter whose doc says",
+        "`assumed` is in these tables unless the script's EXCLUDED list gives",
+        "why it cannot act on a column (checked by",
+        "`tests/calibration/test_sensitivity_coverage.py`; `--check-excluded`",
+        "runs each excluded one at 1.5x).",
+        "",
+        "Scenarios: `iss_no_countermeasure`, `iss_exercise` and its drug arms",
+        "(landing = end of the 6-month flight), `mars_mission` (end of the",
+        "18-month 0.38 g surface stay), `bedrest_60d` and `bedrest_60d_exercise`",
+        "(end of the 60-day bed rest; its flywheel sessions are ground loads,",
+        "2.857 in-flight sessions, where `L50_m` and `n_Lm` act; the ISS and",
+        "Mars sessions are at load 1, where the muscle's load response is 1 by",
+        "construction).",
         "",
         "Shipped model (percent change from preflight; benefits in percentage points):",
         "",
@@ -194,21 +461,14 @@ def main():
         "|" + " ---: |" * len(COLUMNS),
         "| " + " | ".join("%.2f" % v for v in base) + " |",
         "",
-        "Change of each number when the parameter is halved / raised by half",
-        "(percentage points; `a / b` = 0.5x / 1.5x):",
+        "Change of each number at the low / high value (percentage points;",
+        "`a / b` = change at low / at high):",
         "",
-        "| parameter | what | provenance | value | " + " | ".join(COLUMNS) + " |",
-        "| --- | --- | --- | ---: |" + " ---: |" * len(COLUMNS),
     ]
-    for name, what in PARAMS:
-        value, doc = param_entry(name)
-        v0 = float(eval(value, {"__builtins__": {}}))  # values may be '0.3/365'
-        lo = outcomes(a.muskx, {name: 0.5 * v0})
-        hi = outcomes(a.muskx, {name: 1.5 * v0})
-        cells = ["%+.2f / %+.2f" % (l - b, h - b) for l, h, b in zip(lo, hi, base)]
-        lines.append("| `%s` | %s | %s | %s | %s |" % (name, what, provenance(doc), value, " | ".join(cells)))
-        print(name, " ".join(cells), file=sys.stderr, flush=True)
-    # what the exercise benefit rests on: its change with the assumed arms off
+    lines += table("Bone:", BONE_COLUMNS, rows, 0)
+    lines += table("Muscle:", MUSCLE_COLUMNS, rows, len(BONE_COLUMNS))
+    lines += ["What each parameter is:", ""]
+    lines += ["- `%s`: %s" % (n, what[n]) for n in names]
     lines += [
         "",
         "Reading: a column whose entries are large next to the shipped value",
@@ -220,7 +480,11 @@ def main():
         "`tau_rep` is a rat value. `tests/calibration/assumed_arms.py` switches each arm off",
         "instead of scaling it.",
         "",
+        "Not in the tables (provenance `assumed`, but cannot act on a column):",
+        "",
     ]
+    lines += ["- `%s`: %s" % (n, EXCLUDED[n]) for n in sorted(EXCLUDED)]
+    lines.append("")
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     with open(a.out, "w") as f:
         f.write("\n".join(lines))
