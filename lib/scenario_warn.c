@@ -19,10 +19,10 @@
  * warning is given when some species then changes faster than RATE_MIN of
  * its scale a day and more than RATE_GAIN times the fastest one without
  * the `set:` values (a model whose initial values are no steady state
- * anyway gets no warning: start: defaults there always opens with a transient, as
- * muskx-scenario(5) says). Only `set:` entries that name a parameter or an
- * input count: an initial value set by name is the start the author asked
- * for.
+ * anyway gets no warning: start: defaults there always opens with a
+ * transient, as muskx-scenario(5) says). Only `set:` entries that name a
+ * parameter or an input count: an initial value set by name is the start
+ * the author asked for.
  *
  * A species' scale is its value, but not below atol_i / rtol, the
  * magnitude under which the solver controls its error absolutely
