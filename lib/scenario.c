@@ -392,11 +392,15 @@ static muskx_status get_days(sc_ctx *c, const muskx__yaml_node *n,
                 "'%s' in %s: 'm' is minutes or months; write '%.*s months' "
                 "(or hours as h)", n->text, what,
                 (int)strcspn(n->text, " mM"), n->text);
-  if (f == 0)
+  if (f == 0) {
+    const char *near = muskx__sc_near_time_word(unit);
     return fail(c, n, MUSKX_EMODEL,
-                "unknown time unit '%s' in %s (use d, day(s), week(s) or wk(s), "
-                "month(s) or mo(s) = 30.4375 d, year(s) or yr(s) = 365.25 d, "
-                "or h)", unit, what);
+                "unknown time unit '%s' in %s%s%s%s (use d, day(s), week(s) "
+                "or wk(s), month(s) or mo(s) = 30.4375 d, year(s) or yr(s) = "
+                "365.25 d, or h)", unit, what,
+                near ? ": did you mean '" : "", near ? near : "",
+                near ? "'?" : "");
+  }
   v *= f;
   if (positive ? !(v > 0) : !(v >= 0))
     return fail(c, n, MUSKX_EMODEL, "%s must be %s, got '%s'", what,
@@ -500,9 +504,21 @@ static muskx_status need_phase(sc_ctx *c, const muskx__yaml_node *n,
       }
       used += (size_t)w;
     }
-    return fail(c, n, MUSKX_EMODEL,
-                "no phase named '%s' in this scenario (its phases: %s)",
-                n->text, list);
+    /* the one phase a typo or another case probably means */
+    const char **names = muskx__calloc((size_t)c->sc->nphases + 1,
+                                       sizeof *names);
+    const char *near = NULL;
+    if (names != NULL) {
+      for (int i = 0; i < c->sc->nphases; i++)
+        names[i] = c->sc->phases[i].name;
+      near = muskx__sc_near_word(n->text, names);
+    }
+    st = fail(c, n, MUSKX_EMODEL,
+              "no phase named '%s' in this scenario%s%s%s (its phases: %s)",
+              n->text, near ? ": did you mean '" : "", near ? near : "",
+              near ? "'?" : "", list);
+    muskx__free(names);
+    return st;
   }
   *index = p;
   return MUSKX_OK;

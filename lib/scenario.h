@@ -159,6 +159,10 @@ int muskx__sc_input_opposite(const muskx_model *m, const char *text);
    hrs, w, y); 0 for any other word ("m", minutes or months, included).
    The one table of a scenario's time units. */
 double muskx__sc_time_word(const char *unit);
+/* The one time unit word (hour, day, week, month or year) a typo `unit`
+   (in any case) probably means; NULL when none is within the edit
+   distance of muskx__sc_near_word() or two are. */
+const char *muskx__sc_near_time_word(const char *unit);
 
 /* The baseline of input i: its `set` value, else the model's default. */
 double muskx__sc_input_baseline(const muskx_scenario *sc, int input);

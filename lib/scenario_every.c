@@ -106,6 +106,19 @@ double muskx__sc_time_word(const char *unit) {
   return lookup(units, w);
 }
 
+const char *muskx__sc_near_time_word(const char *unit) {
+  /* the spelled words, singular only: with both forms 'monts' would be
+     as near to month as to months, no suggestion (a typo of d, wk or mo
+     is too short to guess from) */
+  static const char *const words[] = {"hour", "day",  "week",
+                                      "month", "year", NULL};
+  char w[16];
+  size_t n = strlen(unit);
+  if (n == 0 || n >= sizeof w) return NULL;
+  for (size_t i = 0; i <= n; i++) w[i] = (char)tolower((unsigned char)unit[i]);
+  return muskx__sc_near_word(w, words);
+}
+
 /* Whether s is a unit word of the Q forms: units[] or m (a month). */
 static int q_unit(const char *s) {
   while (*s == ' ') s++;

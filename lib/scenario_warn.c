@@ -14,15 +14,24 @@
  * issues a RuntimeWarning and keeps it in Scenario.warnings).
  *
  * The test: the right-hand side at the initial values (with the species
- * values `set:` gives), per species, relative to the species' value, with
- * the parameter and input values of `set:` and without. The
- * warning is given when some species then changes faster than RATE_MIN a
- * day and more than RATE_GAIN times the fastest one without the `set:`
- * values (a model whose initial values are no steady state anyway gets no
- * warning: start: defaults there always opens with a transient, as
- * muskx-scenario(5) says). Only `set:` entries that name a parameter or an
- * input count: an initial value set by name is the start the author asked
- * for.
+ * values `set:` gives), per species, relative to the species' scale
+ * (below), with the parameter and input values of `set:` and without. The
+ * warning is given when some species then changes faster than RATE_MIN of
+ * its scale a day and more than RATE_GAIN times the fastest one without
+ * the `set:` values (a model whose initial values are no steady state
+ * anyway gets no warning: start: defaults there always opens with a
+ * transient, as muskx-scenario(5) says). Only `set:` entries that name a
+ * parameter or an input count: an initial value set by name is the start
+ * the author asked for.
+ *
+ * A species' scale is its value, but not below atol_i / rtol, the
+ * magnitude under which the solver controls its error absolutely
+ * (atol_i = atol + rtol typical, muskx-model(5)): 1e-3 in its unit at the
+ * default tolerances, about its `typical:` when it has one. Dividing by
+ * the value alone (before session 26: by max(|value|, 1e-12)) made a
+ * species at 0 that drifts by 1e-14 a day "change by 1 % a day", and a
+ * real drift of a species at 0 an astronomic percentage. A species whose
+ * value is below its scale is worded by its absolute rate in its unit.
  */
 #include <math.h>
 #include <stdio.h>
@@ -37,11 +46,15 @@
 /* 1e-6 a day: 0.04 % a year, below any effect a scenario reports. */
 #define RATE_MIN 1e-6
 #define RATE_GAIN 100.0
-/* A value this small counts as zero when scaling a rate. */
-#define VALUE_FLOOR 1e-12
+/* The magnitude a rate of species i is measured against: its value, not
+   below atol_i / rtol (see the top). */
+static double scale(const muskx_sim *sim, const double *y, int i) {
+  return fmax(fabs(y[i]), muskx__sim_atol(sim, i) / sim->rtol);
+}
 
-/* The fastest relative rate (per model time unit) over the species that
-   can change, at the initial values sim holds; its index in *which. */
+/* The fastest rate relative to the species' scale (per model time unit)
+   over the species that can change, at the initial values sim holds; its
+   index in *which. */
 static double fastest(muskx_sim *sim, double *y, double *f, int *which) {
   int n = sim->m->nspecies;
   double worst = 0;
@@ -50,7 +63,7 @@ static double fastest(muskx_sim *sim, double *y, double *f, int *which) {
   if (muskx_sim_eval_rhs(sim, 0.0, y, f, NULL) != MUSKX_OK) return NAN;
   for (int i = 0; i < n; i++) {
     if (sim->p->species_fixed[i]) continue;
-    double r = fabs(f[i]) / fmax(fabs(y[i]), VALUE_FLOOR);
+    double r = fabs(f[i]) / scale(sim, y, i);
     if (!(r <= worst)) {
       worst = r;
       *which = i;
@@ -58,6 +71,27 @@ static double fastest(muskx_sim *sim, double *y, double *f, int *which) {
     }
   }
   return worst;
+}
+
+/* "changes by 1.5 % a day there" for species i; for a species whose
+   value is below its scale (about 0), its absolute rate in its unit and
+   the scale: "changes by 0.002 mmol a day from 0 there, against its
+   scale of 0.001 mmol, its absolute tolerance over rtol". */
+static void word_rate(const muskx_sim *sim, const double *y, const double *f,
+                      int i, double per_day, char *buf, size_t size) {
+  double s = scale(sim, y, i);
+  if (fabs(y[i]) >= s) {
+    snprintf(buf, size, "changes by %.3g %% a day there",
+             100.0 * fabs(f[i]) / s * per_day);
+    return;
+  }
+  const char *unit = sim->m->species[i].unit;
+  const char *sp = unit[0] == '\0' || strcmp(unit, "1") == 0 ? "" : " ";
+  if (sp[0] == '\0') unit = "";
+  snprintf(buf, size,
+           "changes by %.3g%s%s a day from %.3g there, against its scale of "
+           "%.3g%s%s, its absolute tolerance over rtol",
+           f[i] * per_day, sp, unit, y[i], s, sp, unit);
 }
 
 /* The set: entries that name a parameter or an input (values 1) or the
@@ -119,6 +153,13 @@ void muskx__sc_check_start(muskx_scenario *sc) {
   if (y == NULL || f == NULL || n == 0 ||
       muskx_sim_create(m, &sim) != MUSKX_OK)
     goto done;
+  /* the scales at the tolerances the scenario runs with (as
+     muskx_scenario_apply() sets them) */
+  if ((sc->rtol > 0 || sc->atol > 0) &&
+      muskx_sim_set_tolerances(sim, sc->rtol > 0 ? sc->rtol : sim->rtol,
+                               sc->atol > 0 ? sc->atol : sim->atol) !=
+          MUSKX_OK)
+    goto done;
   /* r0 at the initial values the scenario sets (species entries of
      set:), r1 with its parameters and inputs on top */
   int w0, w1;
@@ -132,17 +173,19 @@ void muskx__sc_check_start(muskx_scenario *sc) {
      the run's own error, not a warning of "nan %" */
   if (!(r1 == r1) || r1 * per_day <= RATE_MIN || r1 <= RATE_GAIN * r0)
     goto done;
+  char rate[MUSKX_ERROR_MESSAGE_MAX / 4];
+  word_rate(sim, y, f, w1, per_day, rate, sizeof rate);
   snprintf(sc->warning, sizeof sc->warning,
            "%s:%d:%d: warning: start: defaults begins at the model's initial "
            "values, which are not a steady state with set: %s%s (species "
-           "'%s' changes by %.3g %% a day there): the run opens with a "
+           "'%s' %s): the run opens with a "
            "transient towards the steady state of those values, as at the "
            "onset of the condition, on top of what the phases and drugs do. "
            "Leave out 'start' (start: steady, the default) to begin at that "
            "steady state",
            sc->source ? sc->source : "", sc->start_line, sc->start_col, names,
            len >= sizeof names ? ", ..." : "",
-           muskx_model_name_at(m, MUSKX_SPECIES, w1), 100.0 * r1 * per_day);
+           muskx_model_name_at(m, MUSKX_SPECIES, w1), rate);
 done:
   muskx_sim_free(sim);
   muskx__free(y);

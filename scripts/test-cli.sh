@@ -237,6 +237,12 @@ drug_refused "bad dose unit" "{agent: drug_a, dose: 2 mL, route: sc}" \
   "drug.yaml:9:33: unknown dose unit 'mL'"
 drug_refused "start names an unknown phase" "{agent: drug_a, dose: 2 mg, route: sc, start: flight}" \
   "drug.yaml:9:57: no phase named 'flight'"
+# session 26: a typo of a phase name or of every:'s unit is told the one
+# it probably means (a new user's: start: mian, every: 1 monhts)
+drug_refused "start names a phase with a typo" "{agent: drug_a, dose: 2 mg, route: sc, start: mian}" \
+  "drug.yaml:9:57: no phase named 'mian' in this scenario: did you mean 'main'? (its phases: pre, main)"
+drug_refused "every with a unit typo" "{agent: drug_a, dose: 2 mg, route: sc, start: pre, every: 1 monhts, count: 2}" \
+  "drug.yaml:9:69: unknown time unit 'monhts' in drug interval 'every': did you mean 'month'?"
 drug_refused "count past the end" "{agent: drug_a, dose: 2 mg, route: sc, every: 1 month, count: 3, start: main}" \
   "drug.yaml:9:73: drug count 3 every 30.4375 d from day 10 puts the last dose at day 70.875"
 drug_refused "every without count" "{agent: drug_a, dose: 2 mg, route: sc, every: 1 week}" \

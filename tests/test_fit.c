@@ -345,17 +345,36 @@ static int parabola_res(void *ctx, int w, const double *x, double *r,
   return 0;
 }
 
-START_TEST(a_wrong_prediction_falls_back_to_the_zeroth_order_start) {
-  double lo[2] = {-3, -3}, hi[2] = {3, 10}, l, u;
-  int zero = 0, fits, falls;
-  muskx_fit *f = make_fit(2, lo, hi);
-  TU_FIT_OK(f, muskx_fit_set_residuals(f, 2, 0, parabola_res, NULL));
+/* The profile tests' fit: n parameters in [lo, hi], n residuals res, run
+   from 4 starts; its best estimate in th, whose first nchecked values
+   are checked at the problems' optimum 1 (within 1e-8); parameter 0 to
+   profile. */
+static muskx_fit *fit_at_the_optimum(int n, const double *lo,
+                                     const double *hi,
+                                     muskx_fit_residual_fn res, double *th,
+                                     int nchecked) {
+  int zero = 0;
+  muskx_fit *f = make_fit(n, lo, hi);
+  TU_FIT_OK(f, muskx_fit_set_residuals(f, n, 0, res, NULL));
   TU_FIT_OK(f, muskx_fit_run(f, 4));
-  double th[2];
   muskx_fit_result(f, muskx_fit_best(f), NULL, th);
-  ck_assert_double_eq_tol(th[0], 1, 1e-8);
-  ck_assert_double_eq_tol(th[1], 1, 1e-8);
+  for (int i = 0; i < nchecked; i++) ck_assert_double_eq_tol(th[i], 1, 1e-8);
   TU_FIT_OK(f, muskx_fit_set_profile_params(f, &zero, 1));
+  return f;
+}
+
+/* Parameter 0's profile points into v and y (64 at most); their count. */
+static size_t profile_points(muskx_fit *f, double v[64], double y[64]) {
+  size_t np = muskx_fit_profile_npoints(f, 0);
+  ck_assert_uint_le(np, 64);
+  muskx_fit_profile_points(f, 0, v, y, np);
+  return np;
+}
+
+START_TEST(a_wrong_prediction_falls_back_to_the_zeroth_order_start) {
+  double lo[2] = {-3, -3}, hi[2] = {3, 10}, l, u, th[2];
+  int fits, falls;
+  muskx_fit *f = fit_at_the_optimum(2, lo, hi, parabola_res, th, 2);
   TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
   ck_assert_int_eq(muskx_fit_profile_ci(f, 0, &l, &u), 1);
   ck_assert_double_eq_tol(l, 1 - Z_975 * PARA_S, 1e-5 * PARA_S);
@@ -364,10 +383,8 @@ START_TEST(a_wrong_prediction_falls_back_to_the_zeroth_order_start) {
   ck_assert_int_ge(falls, 2); /* the tangent's and the first secant's */
   ck_assert_int_lt(falls, fits);
   /* every point's PL is the closed form (no point failed) */
-  size_t np = muskx_fit_profile_npoints(f, 0);
   double v[64], y[64];
-  ck_assert_uint_le(np, 64);
-  muskx_fit_profile_points(f, 0, v, y, np);
+  size_t np = profile_points(f, v, y);
   for (size_t i = 0; i < np; i++) {
     double z = (v[i] - 1) / PARA_S;
     ck_assert_double_eq_tol(y[i], z * z / 2, 1e-8 * (1 + z * z));
@@ -439,19 +456,12 @@ static int ban_record(void *ctx, int param, int side, double value,
 
 START_TEST(a_crossing_is_confirmed_before_it_ends_the_side) {
   double lo[3] = {-6, -6, -40}, hi[3] = {8, 8, 80}, l, u;
-  int zero = 0, checks, cleared, iters[2] = {3, 1};
+  int checks, cleared, iters[2] = {3, 1};
   double thr = CHI2_95 / 2, half = BAN_S * sqrt((1 + thr) * (1 + thr) - 1);
   for (int t = 0; t < 2; t++) {
-    muskx_fit *f = make_fit(3, lo, hi);
-    TU_FIT_OK(f, muskx_fit_set_residuals(f, 3, 0, banana_res, NULL));
-    TU_FIT_OK(f, muskx_fit_run(f, 4));
     double th[3];
-    muskx_fit_result(f, muskx_fit_best(f), NULL, th);
-    ck_assert_double_eq_tol(th[0], 1, 1e-8);
-    ck_assert_double_eq_tol(th[1], 1, 1e-8);
-    ck_assert_double_eq_tol(th[2], 1, 1e-8);
+    muskx_fit *f = fit_at_the_optimum(3, lo, hi, banana_res, th, 3);
     TU_FIT_OK(f, muskx_fit_set_max_iterations(f, iters[t]));
-    TU_FIT_OK(f, muskx_fit_set_profile_params(f, &zero, 1));
     ban_seen seen = {0, {0}, {0}};
     TU_FIT_OK(f, muskx_fit_set_profile_callback(f, ban_record, &seen));
     TU_FIT_OK(f, muskx_fit_profile(f, 0.95, 30));
@@ -466,11 +476,9 @@ START_TEST(a_crossing_is_confirmed_before_it_ends_the_side) {
     /* no point below the closed form (an inner fit's nllh is never below
        the minimum over the other parameters), none kept twice (a refuted
        crossing's point keeps its re-optimised PL only) */
-    size_t np = muskx_fit_profile_npoints(f, 0);
     int repassed = 0;
     double v[64], y[64];
-    ck_assert_uint_le(np, 64);
-    muskx_fit_profile_points(f, 0, v, y, np);
+    size_t np = profile_points(f, v, y);
     for (size_t i = 0; i < np; i++) {
       double z = (v[i] - 1) / BAN_S;
       ck_assert(y[i] >= sqrt(1 + z * z) - 1 - 1e-9);
@@ -530,17 +538,10 @@ static int ban_stop_cb(void *ctx, int param, int side, double value,
    confirmed 3.8459 at PL +2.0165, which was held back until the
    refinement ended): the kept points show that the side crossed. */
 START_TEST(a_stop_during_a_refinement_keeps_the_bracket_end) {
-  double lo[3] = {-6, -6, -40}, hi[3] = {8, 8, 80};
-  int zero = 0;
+  double lo[3] = {-6, -6, -40}, hi[3] = {8, 8, 80}, th[3];
   double thr = CHI2_95 / 2;
-  muskx_fit *f = make_fit(3, lo, hi);
-  TU_FIT_OK(f, muskx_fit_set_residuals(f, 3, 0, banana_res, NULL));
-  TU_FIT_OK(f, muskx_fit_run(f, 4));
-  double th[3];
-  muskx_fit_result(f, muskx_fit_best(f), NULL, th);
-  ck_assert_double_eq_tol(th[0], 1, 1e-8);
+  muskx_fit *f = fit_at_the_optimum(3, lo, hi, banana_res, th, 1);
   TU_FIT_OK(f, muskx_fit_set_max_iterations(f, 3));
-  TU_FIT_OK(f, muskx_fit_set_profile_params(f, &zero, 1));
   ban_stop seen = {0, 0, {0}, {0}, thr};
   TU_FIT_OK(f, muskx_fit_set_profile_callback(f, ban_stop_cb, &seen));
   ck_assert_int_eq(muskx_fit_profile(f, 0.95, 30), MUSKX_ESTOPPED);
@@ -548,10 +549,8 @@ START_TEST(a_stop_during_a_refinement_keeps_the_bracket_end) {
   /* the stop came in the refinement: below the largest value kept */
   ck_assert(seen.v[seen.n - 1] < 1 + BAN_S * sqrt((1 + thr) * (1 + thr) - 1));
   ck_assert_int_eq(muskx_fit_profile_side_end(f, 0, 1), MUSKX_FIT_SIDE_STOPPED);
-  size_t np = muskx_fit_profile_npoints(f, 0);
   double v[64], y[64];
-  ck_assert_uint_le(np, 64);
-  muskx_fit_profile_points(f, 0, v, y, np);
+  size_t np = profile_points(f, v, y);
   /* the kept points from the optimum (theta_0 = 1, passed as side 0) up
      (side +1): those the callback saw, and one of them above the threshold, at or above the
      closed form (PL = sqrt(1 + z^2) - 1; it crosses at 1 + 2.7442) */

@@ -827,6 +827,62 @@ START_TEST(start_defaults_off_the_steady_state_of_the_set_values_warns) {
 }
 END_TEST
 
+/* The start warning's scale for a species at 0 (session 25 Low: the rate
+   was divided by max(|value|, 1e-12), so a drift of 1e-14 mmol a day
+   from 0 read "1 % a day" and a real one "2e+11 % a day"). By hand from
+   tests/models/start_zero.yaml: Z's scale is atol / rtol = 1e-9 / 1e-6 =
+   1e-3 mmol, W's (atol + rtol 0.1) / rtol = 0.101 (typical: 0.1); the
+   threshold is 1e-6 of the scale a day. leak 1e-14: 1e-11 of Z's scale,
+   no warning (old: one); leak 2e-9: 2e-6, a warning (two-sided, just
+   above 1e-9 = the threshold); leak 0.002: "changes by 0.002 mmol a day
+   from 0", its scale named; leak_W 5e-8: 5e-7 of W's scale, none (at
+   atol's scale alone 5e-5: it would warn); leak_W 2e-7 > 1.01e-7: one.
+   With the scenario's own rtol 1e-8 Z's scale is 0.1 mmol: leak 1e-8
+   (1e-7 of it) none, leak 2e-7 (2e-6) one. */
+START_TEST(start_warning_measures_a_species_at_0_against_its_scale) {
+  muskx_scenario *sc = tu_load_scenario(SCN("start_defaults_zero.yaml"));
+  ck_assert_msg(muskx_scenario_warning_count(sc) == 0, "warning: %s",
+                muskx_scenario_warning(sc, 0));
+  ck_assert_int_eq(muskx_scenario_set(sc, "leak", 2e-9), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  ck_assert_int_eq(muskx_scenario_set(sc, "leak", 0.5e-9), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
+  ck_assert_int_eq(muskx_scenario_set(sc, "leak", 0.002), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  const char *w = muskx_scenario_warning(sc, 0);
+  ck_assert_ptr_nonnull(strstr(w, "start_defaults_zero.yaml:8:8: warning: "));
+  ck_assert_msg(strstr(w, "species 'Z' changes by 0.002 mmol a day from 0 "
+                          "there, against its scale of 0.001 mmol") != NULL,
+                "%s", w);
+  ck_assert_ptr_null(strstr(w, "%"));
+  ck_assert_int_eq(muskx_scenario_set(sc, "leak", 0), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_set(sc, "leak_W", 5e-8), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
+  ck_assert_int_eq(muskx_scenario_set(sc, "leak_W", 2e-7), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  ck_assert_msg(strstr(muskx_scenario_warning(sc, 0),
+                       "species 'W' changes by 2e-07 a day from 0 there, "
+                       "against its scale of 0.101,") != NULL,
+                "%s", muskx_scenario_warning(sc, 0));
+  /* a species away from 0 keeps its relative rate: B 0.5 % a day */
+  ck_assert_int_eq(muskx_scenario_set(sc, "leak_W", 0), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_set(sc, "shift", 0.1), MUSKX_OK);
+  ck_assert_ptr_nonnull(strstr(muskx_scenario_warning(sc, 0),
+                               "species 'B' changes by 0.5 % a day there"));
+  muskx_scenario_free(sc);
+
+  sc = tu_load_scenario(SCN("start_defaults_zero_tol.yaml"));
+  ck_assert_msg(muskx_scenario_warning_count(sc) == 0, "warning: %s",
+                muskx_scenario_warning(sc, 0));
+  ck_assert_int_eq(muskx_scenario_set(sc, "leak", 2e-7), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  ck_assert_msg(strstr(muskx_scenario_warning(sc, 0),
+                       "against its scale of 0.1 mmol") != NULL, "%s",
+                muskx_scenario_warning(sc, 0));
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 /* A NaN rate at the set: values (eng22: the fastest rate keeps a NaN;
    lib/scenario_warn.c) gives no warning: the run reports the fault.
    tests/models/start_nan.yaml, by hand: at p = -1, dA/dt = 1 and
@@ -1027,6 +1083,7 @@ int main(void) {
   tcase_add_test(tc, apply_refuses_a_simulation_of_another_model);
   tcase_add_test(tc, start_defaults_off_the_steady_state_of_the_set_values_warns);
   tcase_add_test(tc, a_nan_rate_at_the_set_values_gives_no_start_warning);
+  tcase_add_test(tc, start_warning_measures_a_species_at_0_against_its_scale);
   tcase_add_test(tc, every_in_prescription_words_gives_the_interval);
   tcase_add_test(tc, every_past_100_years_is_the_time_limit);
   suite_add_tcase(s, tc);

@@ -38,8 +38,9 @@ Main entry points:
                                       has them: HAVE_PETAB)
 Exceptions (all muskx.MuskxError, with .status such as "EMODEL"):
   ModelError (.file .line .column), ModelFileError (also OSError),
-  NameNotFoundError (also KeyError), InvalidArgumentError (also
-  ValueError), SolverError (.time, .result), ConvergenceError.
+  NameNotFoundError (also KeyError; .name, the unknown name given),
+  InvalidArgumentError (also ValueError), SolverError (.time, .result),
+  ConvergenceError.
 
 Threads: a Model is immutable and may be shared; every simulate() call
 uses its own C simulation and releases the GIL while it integrates, so a

@@ -17,7 +17,7 @@ import ctypes
 from . import _lib
 from ._calls import time_arguments
 from ._lib import lib, text, encode, status_name
-from .errors import InvalidArgumentError, error_class
+from .errors import InvalidArgumentError, error_class, status_error
 from .result import numpy
 
 __all__ = ["Ensemble", "run_ensemble"]
@@ -87,11 +87,13 @@ def run_ensemble(model, vary, n, args=(), start=None, end=None, points=None,
             raise error_class(status_name(st))(_lib.strerror(st),
                                                status=status_name(st))
 
-        def check(st, what):
+        def check(st, what, name=None):
+            """name: the name a NameNotFoundError carries."""
             if st != _lib.OK:
-                raise error_class(status_name(st))(
+                raise status_error(
+                    status_name(st),
                     "%s: %s" % (what, text(lib.muskx_ensemble_errmsg(ens))),
-                    status=status_name(st), code=st)
+                    st, name)
 
         for name, spec in (vary or {}).items():
             if not (isinstance(spec, (tuple, list)) and len(spec) == 3 and
@@ -101,7 +103,7 @@ def run_ensemble(model, vary, n, args=(), start=None, end=None, points=None,
                     "p1, p2), not %r" % (name, spec), status="EINVAL")
             check(lib.muskx_ensemble_vary(ens, encode(name), _DIST[spec[0]],
                                           float(spec[1]), float(spec[2])),
-                  "vary %s" % name)
+                  "vary %s" % name, name)
         if columns is not None:
             arr = (ctypes.c_char_p * max(len(columns), 1))(
                 *[encode(c) for c in columns])

@@ -139,3 +139,13 @@ _BY_STATUS = {
 def error_class(status_name):
     """The exception class for a status name (MuskxError by default)."""
     return _BY_STATUS.get(status_name, MuskxError)
+
+
+def status_error(status_name, message, code=None, name=None, **extra):
+    """The exception for a failed call: error_class(status_name) with
+    message; a NameNotFoundError carries name (the unknown name the
+    caller gave), the other classes take extra (time=, result=, ...)."""
+    cls = error_class(status_name)
+    if cls is NameNotFoundError:
+        return cls(message, status=status_name, code=code, name=name)
+    return cls(message, status=status_name, code=code, **extra)

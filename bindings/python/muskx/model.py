@@ -23,7 +23,7 @@ from ._lib import lib, text, encode, status_name, c_double_p
 from ._access import access
 from .errors import (MuskxError, ModelError, ModelFileError,
                      NameNotFoundError, InvalidArgumentError, SolverError,
-                     ConvergenceError, error_class)
+                     ConvergenceError, error_class, status_error)
 from .result import Result, numpy, new_buffer, from_sequence
 from ._calls import time_arguments, MAX_ROWS, _num
 
@@ -310,13 +310,8 @@ class _Sim:
         a later call cleared it)."""
         if status == _lib.OK:
             return
-        sname = status_name(status)
         msg = message or self.errmsg() or _lib.strerror(status)
-        cls = error_class(sname)
-        if cls is NameNotFoundError:
-            raise NameNotFoundError(msg, status=sname, code=status,
-                                    name=name)
-        raise cls(msg, status=sname, code=status, **extra)
+        raise status_error(status_name(status), msg, status, name, **extra)
 
     def stats(self):
         out = {}
@@ -482,6 +477,17 @@ class Model:
         object.__setattr__(self, name, value)
 
     # -- names ----------------------------------------------------------------
+    def _unknown(self, names):
+        """The first of names that is no parameter, species or input (what
+        a scenario's set:, run_with() and an ensemble's vary and samples
+        table accept), or None: the name a NameNotFoundError of those
+        carries."""
+        known = ("parameter", "species", "input")
+        for nm in names:
+            if self._meta.get(nm, {}).get("kind") not in known:
+                return nm
+        return None
+
     species = property(lambda self: list(self._names["species"]),
                        doc="Species (state variables), in file order.")
     parameters = property(lambda self: list(self._names["parameter"]),

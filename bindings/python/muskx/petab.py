@@ -21,7 +21,7 @@ import os
 
 from . import _lib
 from ._lib import lib, text, status_name
-from .errors import error_class
+from .errors import error_class, status_error
 from .model import _Handle, _ptr, _open, _handle_ptr
 from .result import new_buffer, from_sequence
 
@@ -84,11 +84,14 @@ class Problem:
         if theta is None:
             theta = self.nominal
         if isinstance(theta, dict):
-            unknown = set(theta) - set(self.parameter_ids)
+            unknown = [k for k in theta if k not in self.parameter_ids]
             if unknown:
-                raise error_class("ENOTFOUND")(
-                    "not estimated parameters: %s" % ", ".join(sorted(unknown)),
-                    status="ENOTFOUND")
+                raise status_error(
+                    "ENOTFOUND", "not estimated parameters: %s (the "
+                    "estimated ones: %s)" % (
+                        ", ".join("'%s'" % k for k in unknown),
+                        ", ".join(self.parameter_ids)),
+                    name=unknown[0])
             theta = [theta.get(i, v)
                      for i, v in zip(self.parameter_ids, self.nominal)]
         buf = from_sequence(theta)

@@ -24,7 +24,8 @@ import warnings
 
 from . import _lib
 from ._lib import lib, c_double_p, c_int_p, encode, text
-from .errors import MuskxError, InvalidArgumentError, error_class
+from .errors import (MuskxError, InvalidArgumentError, error_class,
+                     status_error)
 from .model import _whole
 
 try:
@@ -207,25 +208,26 @@ def _run(scenario, vary=None, table=None, names=None, times=None,
         if st != _lib.OK:
             _raise(st, "ensemble")
 
-        def check(status, what):
+        def check(status, what, name=None):
+            """name: the name a NameNotFoundError carries."""
             if status != _lib.OK:
-                name = _lib.status_name(status)
-                raise error_class(name)(
+                raise status_error(
+                    _lib.status_name(status),
                     "%s: %s" % (what, text(lib.muskx_ensemble_errmsg(ens))),
-                    status=name)
+                    status, name)
 
         check(lib.muskx_ensemble_set_scenario(ens, sc_ptr), "scenario")
         for name, spec in (vary or {}).items():
             d, p1, p2 = _distribution(name, spec)
             check(lib.muskx_ensemble_vary(ens, encode(name), d, p1, p2),
-                  "vary %r" % name)
+                  "vary %r" % name, name)
         count = None
         if table is not None:
             tab = np.ascontiguousarray(table, dtype=float)
             cnames = (ctypes.c_char_p * len(names))(*[encode(n) for n in names])
             check(lib.muskx_ensemble_set_samples(ens, _dptr(tab), tab.shape[0],
                                                  tab.shape[1], cnames),
-                  "samples table")
+                  "samples table", scenario.model._unknown(names))
             count = tab.shape[0]
         cols = list(columns) if columns is not None else scenario.columns
         carr = (ctypes.c_char_p * len(cols))(*[encode(c) for c in cols])

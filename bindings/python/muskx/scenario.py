@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from . import _lib
 from ._lib import lib, text, encode, status_name
-from .errors import (NameNotFoundError, error_class, MuskxError,
+from .errors import (error_class, status_error, MuskxError,
                      InvalidArgumentError)
 from .model import Model, _Handle, _Sim, _ptr, _number, _open, _handle_ptr
 from .result import Result, numpy, new_buffer
@@ -242,11 +242,8 @@ class Scenario:
                 self._h.release()
         _issue(new)
         if st != _lib.OK:
-            sname = status_name(st)
-            cls = error_class(sname)
-            if cls is NameNotFoundError:
-                raise NameNotFoundError(msg, status=sname, code=st, name=name)
-            raise cls(msg or _lib.strerror(st), status=sname, code=st)
+            raise status_error(status_name(st), msg or _lib.strerror(st), st,
+                               name)
 
     def run(self):
         """Runs the scenario (steady start, phases, countermeasures) at its
@@ -290,6 +287,7 @@ class Scenario:
     def _run(self, extra=None):
         """A run, with extra (dict name -> value, or None) applied after
         the scenario's set: entries without changing it."""
+        extra_set = bool(extra)
         if extra:
             names = list(extra)
             vals = (ctypes.c_double * len(names))(
@@ -321,7 +319,10 @@ class Scenario:
                 if error_class(status_name(status)).__name__ == "SolverError":
                     extra = {"time": lib.muskx_sim_fail_time(sim.ptr),
                              "result": result}
-                sim.check(status, **extra)
+                # ENOTFOUND from run_with: the first of set='s names the
+                # model lacks, as the C side checks them
+                sim.check(status, self.model._unknown(names if extra_set
+                                                      else ()), **extra)
         return result
 
 

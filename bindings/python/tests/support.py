@@ -14,6 +14,8 @@ REPO = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 TEST_MODELS = os.path.join(REPO, "tests", "models")
 BAD_MODELS = os.path.join(REPO, "tests", "bad")
 SHIPPED = os.path.join(REPO, "models")
+# shared data beside the checkout (the PEtab suites and benchmarks)
+SHARED = os.path.normpath(os.path.join(REPO, "..", "shared"))
 
 # In-tree use: the package lives next to this folder.
 sys.path.insert(0, os.path.dirname(HERE))

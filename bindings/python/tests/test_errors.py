@@ -4,8 +4,11 @@ what and where."""
 import math
 import os
 import unittest
+import warnings
 
-from support import muskx, model_path, BAD_MODELS
+from support import muskx, model_path, BAD_MODELS, REPO, SHARED
+
+numpy = muskx.result.numpy
 
 BAD = """muskx: 1
 model: {id: m}
@@ -155,6 +158,76 @@ class BadArguments(unittest.TestCase):
             self.m.simulate()
         with self.assertRaises(TypeError):
             self.m.simulate(t_end=1, times=[0, 1])
+
+
+class EveryUnknownNameIsNamed(unittest.TestCase):
+    """A NameNotFoundError for a name the caller gave carries it as .name,
+    on every path (session 25 Low: run_scenario(sc, set=) and the
+    ensemble/compare paths raised it with .name None), and its message
+    keeps the C side's suggestion where there is one."""
+
+    @classmethod
+    def setUpClass(cls):
+        tests = os.path.join(REPO, "tests")
+        cls.sc = muskx.load_scenario(
+            os.path.join(tests, "scenarios", "start_defaults_set.yaml"),
+            allow_path=tests)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sc.close()
+
+    def assertNames(self, call, name, hint=None):
+        with self.assertRaises(muskx.NameNotFoundError) as cm:
+            call()
+        self.assertEqual(cm.exception.name, name, str(cm.exception))
+        self.assertIn("'%s'" % name, str(cm.exception))
+        if hint is not None:
+            self.assertIn("did you mean '%s'?" % hint, str(cm.exception))
+
+    def test_scenario_paths(self):
+        sc, lognormal = self.sc, ("lognormal", 0.05, 0.3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            self.assertNames(lambda: muskx.run_scenario(
+                sc, set={"shift": 0.2, "shfit": 1}), "shfit", "shift")
+            self.assertNames(lambda: sc.set("shfit", 1), "shfit", "shift")
+            self.assertNames(lambda: muskx.compare(
+                sc, bands=True, vary={"k_B": lognormal}, samples=4,
+                set={"shfit": 1}), "shfit", "shift")
+            self.assertNames(lambda: muskx.compare(
+                sc, bands=True, vary={"shfit": lognormal}, samples=4),
+                "shfit", "shift")
+            self.assertNames(lambda: muskx.compare(
+                sc, bands=True, params={"k_B": [0.05, 0.06],
+                                        "shfit": [1, 2]}, samples=2),
+                "shfit", "shift")
+            self.assertNames(lambda: muskx.ensemble(
+                sc, 3, vary={"shfit": lognormal}), "shfit", "shift")
+
+    @unittest.skipIf(numpy is None, "numpy")
+    def test_a_model_ensemble(self):
+        self.assertNames(lambda: self.sc.model.ensemble(
+            vary={"shfit": ("lognormal", 1, 0.1)}, n=3, times=[0, 1]),
+            "shfit", "shift")
+
+    def test_a_selection(self):
+        m = self.sc.model
+        self.assertNames(lambda: m.simulate(t_end=1, selections=["B",
+                                                                 "Bpct"]),
+                         "Bpct")
+
+    def test_a_petab_problem(self):
+        case = os.path.join(SHARED, "petab-test-suite", "v1.0.0", "sbml",
+                            "0001", "_0001.yaml")
+        if not os.path.exists(case):
+            self.skipTest("no PEtab test suite at %s" % case)
+        with muskx.Problem.from_petab(case) as p:
+            self.assertNames(lambda: p.llh({"k1": 0.8, "nope": 1.0}), "nope")
+            with self.assertRaises(muskx.NameNotFoundError) as cm:
+                p.llh({"nope": 1.0})
+            self.assertIn("the estimated ones: a0, b0, k1, k2",
+                          str(cm.exception))
 
 
 class ASolverFailure(unittest.TestCase):

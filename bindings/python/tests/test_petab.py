@@ -7,9 +7,8 @@ import shutil
 import tempfile
 import unittest
 
-from support import muskx, REPO
+from support import muskx, REPO, SHARED
 
-SHARED = os.path.normpath(os.path.join(REPO, "..", "shared"))
 CASE1 = os.path.join(SHARED, "petab-test-suite", "v1.0.0", "sbml", "0001",
                      "_0001.yaml")
 BOEHM = os.path.join(SHARED, "petab-benchmarks", "Boehm_JProteomeRes2014",

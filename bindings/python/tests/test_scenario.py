@@ -51,6 +51,19 @@ def reference(t, level=2.0, k=0.5):
     return level / k * (1 - math.exp(-k * 10)) * math.exp(-k * (t - 10))
 
 
+# the bands' k: a lognormal population around the model's 0.5/day
+VARY_K = {"k": ("lognormal", 0.5, 0.3)}
+
+
+def band_by_hand(k, g, level=2.0):
+    """The 5 and 95 % quantiles (numpy's definition 7, as muskx_quantiles)
+    of x_pct at the end of "on", 100 g level/k (1 - exp(-10 k)) by hand
+    for each of the draws k."""
+    import numpy as np
+    return np.quantile(100 * g * level / k * (1 - np.exp(-10 * k)),
+                       [0.05, 0.95])
+
+
 @unittest.skipUnless(muskx.HAVE_SCENARIOS, "libmuskx has no scenarios")
 class Scenarios(WRMSMixin, unittest.TestCase):
     @classmethod
@@ -79,6 +92,32 @@ class Scenarios(WRMSMixin, unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.dir)
+
+    def draws_of_k(self, n, seed):
+        """The library's draws of k for VARY_K: those of muskx.ensemble
+        with the same vary and seed, which compare(bands=True) runs as
+        its sets (set i is the same in every arm)."""
+        with muskx.load_scenario(self.path) as ref:
+            return muskx.ensemble(ref, n, vary=VARY_K, seed=seed,
+                                  threads=1).values[:, 0]
+
+    def loaded_then_edited(self, name):
+        """A Scenario of a copy of on_off_g.yaml (at path self.dir/name)
+        with g = 3 set on the object, whose file is then edited on disk:
+        the "on" level u 2 -> 7, and g 1 -> 4 in set:. Returns (the
+        Scenario, the path)."""
+        tmp = os.path.join(self.dir, name)
+        shutil.copy(self.path_g, tmp)
+        sc = muskx.load_scenario(tmp)
+        sc.set("g", 3.0)
+        with open(tmp) as f:
+            text = f.read()
+        edited = text.replace("inputs: {u: 2}", "inputs: {u: 7}").replace(
+            "phases:", "set: {g: 4}\nphases:")
+        self.assertNotEqual(edited, text)
+        with open(tmp, "w") as f:
+            f.write(edited)
+        return sc, tmp
 
     def test_load_with_their_phases_and_columns(self):
         with muskx.load_scenario(self.path) as sc:
@@ -139,12 +178,10 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         # hand for each, and numpy's quantile (definition 7, as
         # muskx_quantiles) of those
         import numpy as np
-        vary = {"k": ("lognormal", 0.5, 0.3)}
+        vary = VARY_K
         c = muskx.compare(self.path, self.path1, bands=True, vary=vary,
                           samples=40, seed=5, threads=1)
-        with muskx.load_scenario(self.path) as sc:
-            k = muskx.ensemble(sc, 40, vary=vary, seed=5,
-                               threads=1).values[:, 0]
+        k = self.draws_of_k(40, 5)
         x2, x1 = (100 * lv / k * (1 - np.exp(-10 * k)) for lv in (2.0, 1.0))
         for got, want in ((c.bands["on_off"]["x_pct"]["on"], x2),
                           (c.bands["on_off_half"]["x_pct"]["on"], x1),
@@ -182,13 +219,9 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         # sc.set(): the bands were those of the file's g = 1 while the
         # central line had g = 3. x_pct at the end of "on" = 100 g u/k
         # (1 - exp(-10 k)), by hand from the library's draws of k
-        import numpy as np
-        vary = {"k": ("lognormal", 0.5, 0.3)}
-        with muskx.load_scenario(self.path) as ref:
-            k = muskx.ensemble(ref, 30, vary=vary, seed=2,
-                               threads=1).values[:, 0]
-        want = {g: np.quantile(100 * g * 2.0 / k * (1 - np.exp(-10 * k)),
-                               [0.05, 0.95]) for g in (1.0, 3.0)}
+        vary = VARY_K
+        k = self.draws_of_k(30, 2)
+        want = {g: band_by_hand(k, g) for g in (1.0, 3.0)}
         sc = muskx.load_scenario(self.path_g)
         sc.set("g", 5.0)
         sc.set("g", 3.0)        # the last value counts
@@ -234,17 +267,7 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         # the "on" level u 2 -> 7 and g 1 -> 4 in set:; the run must be of
         # the file as loaded with the object's g = 3 and set='s k = 0.25:
         # x = 3 reference(t, k=0.25) (old code: 3 x 7/2 of it)
-        tmp = os.path.join(self.dir, "edited_run.yaml")
-        shutil.copy(self.path_g, tmp)
-        sc = muskx.load_scenario(tmp)
-        sc.set("g", 3.0)
-        with open(tmp) as f:
-            text = f.read()
-        edited = text.replace("inputs: {u: 2}", "inputs: {u: 7}").replace(
-            "phases:", "set: {g: 4}\nphases:")
-        self.assertNotEqual(edited, text)
-        with open(tmp, "w") as f:
-            f.write(edited)
+        sc, tmp = self.loaded_then_edited("edited_run.yaml")
         r = muskx.run_scenario(sc, set={"k": 0.25})
         self.assertWRMS(r["x"], [3 * reference(t, k=0.25) for t in r.time])
         # set= wins over the object's own value, and the object is unchanged
@@ -331,25 +354,11 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         # x_pct at the end of "on" = 100 g u/k (1 - exp(-10 k)), u = 2, by
         # hand from the library's draws of k, and the bands of a
         # compare() of an unedited copy
-        import numpy as np
-        vary = {"k": ("lognormal", 0.5, 0.3)}
-        with muskx.load_scenario(self.path) as ref:
-            k = muskx.ensemble(ref, 30, vary=vary, seed=2,
-                               threads=1).values[:, 0]
-        tmp = os.path.join(self.dir, "edited.yaml")
-        shutil.copy(self.path_g, tmp)
-        sc = muskx.load_scenario(tmp)
-        sc.set("g", 3.0)
-        with open(tmp) as f:
-            text = f.read()
-        edited = text.replace("inputs: {u: 2}", "inputs: {u: 7}").replace(
-            "phases:", "set: {g: 4}\nphases:")
-        self.assertNotEqual(edited, text)
-        with open(tmp, "w") as f:
-            f.write(edited)
+        vary = VARY_K
+        k = self.draws_of_k(30, 2)
+        sc, tmp = self.loaded_then_edited("edited.yaml")
         for g, set_ in ((3.0, None), (1.0, {"g": 1.0}), (3.0, {"k": 0.9})):
-            want = np.quantile(100 * g * 2.0 / k * (1 - np.exp(-10 * k)),
-                               [0.05, 0.95])
+            want = band_by_hand(k, g)
             c = muskx.compare(sc, bands=True, vary=vary, samples=30, seed=2,
                               threads=1, set=set_)
             got = c.bands["on_off_g"]["x_pct"]["on"]
