@@ -392,15 +392,21 @@ static muskx_status get_days(sc_ctx *c, const muskx__yaml_node *n,
                 "'%s' in %s: 'm' is minutes or months; write '%.*s months' "
                 "(or hours as h)", n->text, what,
                 (int)strcspn(n->text, " mM"), n->text);
-  if (f == 0) {
-    const char *near = muskx__sc_near_time_word(unit);
+  int smaller = 0;
+  const char *near =
+      f == 0 ? muskx__sc_near_time_word(unit, &smaller) : NULL;
+  if (f == 0 && smaller)
+    return fail(c, n, MUSKX_EMODEL,
+                "'%s' in %s: minutes and seconds are not a scenario time "
+                "unit: write hours (1 h = 60 min), e.g. '0.5 h', or d, week, "
+                "month or year", n->text, what);
+  if (f == 0)
     return fail(c, n, MUSKX_EMODEL,
                 "unknown time unit '%s' in %s%s%s%s (use d, day(s), week(s) "
                 "or wk(s), month(s) or mo(s) = 30.4375 d, year(s) or yr(s) = "
                 "365.25 d, or h)", unit, what,
                 near ? ": did you mean '" : "", near ? near : "",
                 near ? "'?" : "");
-  }
   v *= f;
   if (positive ? !(v > 0) : !(v >= 0))
     return fail(c, n, MUSKX_EMODEL, "%s must be %s, got '%s'", what,
@@ -504,10 +510,18 @@ static muskx_status need_phase(sc_ctx *c, const muskx__yaml_node *n,
       }
       used += (size_t)w;
     }
-    /* the one phase a typo or another case probably means */
-    const char **names = muskx__calloc((size_t)c->sc->nphases + 1,
-                                       sizeof *names);
+    /* the one phase in another case (PRE, Pre: pre; review low26: the
+       edit distance alone counts each case change as an edit and needs
+       4 letters), else the one a typo or another case probably means */
     const char *near = NULL;
+    int ncase = 0;
+    for (int i = 0; i < c->sc->nphases; i++)
+      if (muskx__same_ignoring_case(c->sc->phases[i].name, n->text))
+        near = c->sc->phases[i].name, ncase++;
+    if (ncase > 1) near = NULL; /* Pre for phases pre and PRE: no guess */
+    const char **names = ncase > 0 ? NULL
+                                   : muskx__calloc((size_t)c->sc->nphases + 1,
+                                                   sizeof *names);
     if (names != NULL) {
       for (int i = 0; i < c->sc->nphases; i++)
         names[i] = c->sc->phases[i].name;

@@ -146,6 +146,9 @@ const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
 /* scenario_drug.c: the one of words (NULL-terminated) within 2 edits of
    text (of 4 or more characters), or NULL (none, or two as near). */
 const char *muskx__sc_near_word(const char *text, const char *const *words);
+/* The edit distance of muskx__sc_near_word() between a and b, capped at 3
+   (more than two edits, or a word longer than 64 characters). */
+int muskx__sc_edit_distance(const char *a, const char *b);
 /* scenario_drug.c: the one input whose `aka:` lists text in any case, or
    -1. Only to word a hint: an aka never works as the input's name. */
 int muskx__sc_input_aka(const muskx_model *m, const char *text);
@@ -161,8 +164,15 @@ int muskx__sc_input_opposite(const muskx_model *m, const char *text);
 double muskx__sc_time_word(const char *unit);
 /* The one time unit word (hour, day, week, month or year) a typo `unit`
    (in any case) probably means; NULL when none is within the edit
-   distance of muskx__sc_near_word() or two are. */
-const char *muskx__sc_near_time_word(const char *unit);
+   distance of muskx__sc_near_word(), two are, or a word that is no
+   scenario unit (minute, second, French jour) is as near. *smaller is 1
+   when unit is, or is nearest to, a minute or second word alone. */
+const char *muskx__sc_near_time_word(const char *unit, int *smaller);
+
+/* scenario_expand.c: the scenario's `tolerances:` (each one given) into
+   sim, as muskx_scenario_apply() and the start warning run with them. */
+muskx_status muskx__sc_set_tolerances(const muskx_scenario *sc,
+                                      muskx_sim *sim);
 
 /* The baseline of input i: its `set` value, else the model's default. */
 double muskx__sc_input_baseline(const muskx_scenario *sc, int input);

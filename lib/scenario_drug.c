@@ -192,6 +192,10 @@ static int edit_distance(const char *a, const char *b) {
   return d[la][lb] > NEAR_MAX ? NEAR_MAX + 1 : d[la][lb];
 }
 
+int muskx__sc_edit_distance(const char *a, const char *b) {
+  return edit_distance(a, b);
+}
+
 /* The one name nearest to text within the edit distance NEAR_MAX, over
    the names given to near_add() (the same name twice counts once); NULL
    when none is that near or two or more are equally near (a suggestion

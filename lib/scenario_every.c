@@ -106,17 +106,45 @@ double muskx__sc_time_word(const char *unit) {
   return lookup(units, w);
 }
 
-const char *muskx__sc_near_time_word(const char *unit) {
-  /* the spelled words, singular only: with both forms 'monts' would be
-     as near to month as to months, no suggestion (a typo of d, wk or mo
-     is too short to guess from) */
-  static const char *const words[] = {"hour", "day",  "week",
-                                      "month", "year", NULL};
+const char *muskx__sc_near_time_word(const char *unit, int *smaller) {
+  /* the spelled words, singular only among the units: with both forms
+     'monts' would be as near to month as to months, no suggestion (a
+     typo of d, wk or mo is too short to guess from). The decoys are no
+     scenario unit (review low26: mints got 'month', 40,000 times too
+     long; jours, French days, got 'hour'): one as near as a unit leaves
+     no suggestion (mnts: mins and month). The exact ones count only as
+     written: secs would tie weks, jour every ?our, with their unit. A
+     word of 3 letters or fewer counts only when it is one. */
+  enum { SMALLER = 5, JOUR = 6 };
+  static const struct {
+    const char *word;
+    int group; /* 0-4: the unit words[group]; SMALLER; JOUR */
+    int exact;
+  } words[] = {
+      {"hour", 0, 0},         {"day", 1, 0},           {"week", 2, 0},
+      {"month", 3, 0},        {"year", 4, 0},          {"min", SMALLER, 0},
+      {"mins", SMALLER, 0},   {"minute", SMALLER, 0},  {"sec", SMALLER, 0},
+      {"second", SMALLER, 0}, {"minutes", SMALLER, 1}, {"secs", SMALLER, 1},
+      {"seconds", SMALLER, 1}, {"jour", JOUR, 1},      {"jours", JOUR, 1},
+  };
   char w[16];
   size_t n = strlen(unit);
+  *smaller = 0;
   if (n == 0 || n >= sizeof w) return NULL;
   for (size_t i = 0; i <= n; i++) w[i] = (char)tolower((unsigned char)unit[i]);
-  return muskx__sc_near_word(w, words);
+  int best = 3, group = -1, tie = 0;
+  for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+    int d = muskx__sc_edit_distance(w, words[k].word);
+    if (d > 0 && (n < 4 || words[k].exact)) continue;
+    if (d < best) best = d, group = words[k].group, tie = 0;
+    else if (d == best && words[k].group != group) tie = 1;
+  }
+  if (best > 2 || tie || group == JOUR) return NULL;
+  if (group == SMALLER) {
+    *smaller = 1;
+    return NULL;
+  }
+  return words[group].word;
 }
 
 /* Whether s is a unit word of the Q forms: units[] or m (a month). */

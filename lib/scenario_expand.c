@@ -40,6 +40,13 @@ static double param_value(muskx_sim *s, int p) {
   return R[pr->reg_param0 + p];
 }
 
+muskx_status muskx__sc_set_tolerances(const muskx_scenario *sc,
+                                      muskx_sim *sim) {
+  if (!(sc->rtol > 0 || sc->atol > 0)) return MUSKX_OK;
+  return muskx_sim_set_tolerances(sim, sc->rtol > 0 ? sc->rtol : sim->rtol,
+                                  sc->atol > 0 ? sc->atol : sim->atol);
+}
+
 muskx_status muskx_scenario_apply(const muskx_scenario *sc, muskx_sim *sim) {
   muskx_status st;
   if (sim == NULL) return MUSKX_EINVAL;
@@ -50,11 +57,7 @@ muskx_status muskx_scenario_apply(const muskx_scenario *sc, muskx_sim *sim) {
                           "the simulation is not of scenario '%s''s model "
                           "(create it from muskx_scenario_model())", sc->id);
   if ((st = muskx_sim_reset(sim)) != MUSKX_OK) return st;
-  if (sc->rtol > 0 || sc->atol > 0) {
-    double rtol = sc->rtol > 0 ? sc->rtol : sim->rtol;
-    double atol = sc->atol > 0 ? sc->atol : sim->atol;
-    if ((st = muskx_sim_set_tolerances(sim, rtol, atol)) != MUSKX_OK) return st;
-  }
+  if ((st = muskx__sc_set_tolerances(sc, sim)) != MUSKX_OK) return st;
   for (int i = 0; i < sc->nsets; i++)
     if ((st = muskx_sim_set(sim, sc->sets[i].name, sc->sets[i].value)) !=
         MUSKX_OK)

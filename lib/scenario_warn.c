@@ -75,7 +75,7 @@ static double fastest(muskx_sim *sim, double *y, double *f, int *which) {
 
 /* "changes by 1.5 % a day there" for species i; for a species whose
    value is below its scale (about 0), its absolute rate in its unit and
-   the scale: "changes by 0.002 mmol a day from 0 there, against its
+   the scale, unsigned as the relative one (review low26 L6): "changes by 0.002 mmol a day from 0 there, against its
    scale of 0.001 mmol, its absolute tolerance over rtol". */
 static void word_rate(const muskx_sim *sim, const double *y, const double *f,
                       int i, double per_day, char *buf, size_t size) {
@@ -91,7 +91,7 @@ static void word_rate(const muskx_sim *sim, const double *y, const double *f,
   snprintf(buf, size,
            "changes by %.3g%s%s a day from %.3g there, against its scale of "
            "%.3g%s%s, its absolute tolerance over rtol",
-           f[i] * per_day, sp, unit, y[i], s, sp, unit);
+           fabs(f[i]) * per_day, sp, unit, y[i], s, sp, unit);
 }
 
 /* The set: entries that name a parameter or an input (values 1) or the
@@ -155,11 +155,7 @@ void muskx__sc_check_start(muskx_scenario *sc) {
     goto done;
   /* the scales at the tolerances the scenario runs with (as
      muskx_scenario_apply() sets them) */
-  if ((sc->rtol > 0 || sc->atol > 0) &&
-      muskx_sim_set_tolerances(sim, sc->rtol > 0 ? sc->rtol : sim->rtol,
-                               sc->atol > 0 ? sc->atol : sim->atol) !=
-          MUSKX_OK)
-    goto done;
+  if (muskx__sc_set_tolerances(sc, sim) != MUSKX_OK) goto done;
   /* r0 at the initial values the scenario sets (species entries of
      set:), r1 with its parameters and inputs on top */
   int w0, w1;

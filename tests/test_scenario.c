@@ -827,6 +827,15 @@ START_TEST(start_defaults_off_the_steady_state_of_the_set_values_warns) {
 }
 END_TEST
 
+/* After set: name = v, sc has one warning and it holds want. */
+static void warns_after_set(muskx_scenario *sc, const char *name, double v,
+                            const char *want) {
+  ck_assert_int_eq(muskx_scenario_set(sc, name, v), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  ck_assert_msg(strstr(muskx_scenario_warning(sc, 0), want) != NULL,
+                "want '%s' in %s", want, muskx_scenario_warning(sc, 0));
+}
+
 /* The start warning's scale for a species at 0 (session 25 Low: the rate
    was divided by max(|value|, 1e-12), so a drift of 1e-14 mmol a day
    from 0 read "1 % a day" and a real one "2e+11 % a day"). By hand from
@@ -855,15 +864,16 @@ START_TEST(start_warning_measures_a_species_at_0_against_its_scale) {
                           "there, against its scale of 0.001 mmol") != NULL,
                 "%s", w);
   ck_assert_ptr_null(strstr(w, "%"));
+  /* a fall is worded unsigned, as a relative rate is (review low26 L6:
+     "changes by -0.002 mmol") */
+  warns_after_set(sc, "leak", -0.002,
+                  "species 'Z' changes by 0.002 mmol a day from 0 there");
   ck_assert_int_eq(muskx_scenario_set(sc, "leak", 0), MUSKX_OK);
   ck_assert_int_eq(muskx_scenario_set(sc, "leak_W", 5e-8), MUSKX_OK);
   ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
-  ck_assert_int_eq(muskx_scenario_set(sc, "leak_W", 2e-7), MUSKX_OK);
-  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
-  ck_assert_msg(strstr(muskx_scenario_warning(sc, 0),
-                       "species 'W' changes by 2e-07 a day from 0 there, "
-                       "against its scale of 0.101,") != NULL,
-                "%s", muskx_scenario_warning(sc, 0));
+  warns_after_set(sc, "leak_W", 2e-7,
+                  "species 'W' changes by 2e-07 a day from 0 there, "
+                  "against its scale of 0.101,");
   /* a species away from 0 keeps its relative rate: B 0.5 % a day */
   ck_assert_int_eq(muskx_scenario_set(sc, "leak_W", 0), MUSKX_OK);
   ck_assert_int_eq(muskx_scenario_set(sc, "shift", 0.1), MUSKX_OK);
@@ -874,11 +884,7 @@ START_TEST(start_warning_measures_a_species_at_0_against_its_scale) {
   sc = tu_load_scenario(SCN("start_defaults_zero_tol.yaml"));
   ck_assert_msg(muskx_scenario_warning_count(sc) == 0, "warning: %s",
                 muskx_scenario_warning(sc, 0));
-  ck_assert_int_eq(muskx_scenario_set(sc, "leak", 2e-7), MUSKX_OK);
-  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
-  ck_assert_msg(strstr(muskx_scenario_warning(sc, 0),
-                       "against its scale of 0.1 mmol") != NULL, "%s",
-                muskx_scenario_warning(sc, 0));
+  warns_after_set(sc, "leak", 2e-7, "against its scale of 0.1 mmol");
   muskx_scenario_free(sc);
 }
 END_TEST

@@ -108,7 +108,7 @@ def run_ensemble(model, vary, n, args=(), start=None, end=None, points=None,
             arr = (ctypes.c_char_p * max(len(columns), 1))(
                 *[encode(c) for c in columns])
             check(lib.muskx_ensemble_set_columns(ens, arr, len(columns)),
-                  "columns")
+                  "columns", model._unknown(columns, model.COLUMN_KINDS))
         check(lib.muskx_ensemble_run(ens, 0, n, int(seed), int(threads),
                                      _dptr(tbuf), len(tbuf),
                                      _lib.ENSEMBLE_PROGRESS(), None),

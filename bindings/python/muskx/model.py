@@ -477,14 +477,29 @@ class Model:
         object.__setattr__(self, name, value)
 
     # -- names ----------------------------------------------------------------
-    def _unknown(self, names):
-        """The first of names that is no parameter, species or input (what
-        a scenario's set:, run_with() and an ensemble's vary and samples
-        table accept), or None: the name a NameNotFoundError of those
-        carries."""
-        known = ("parameter", "species", "input")
+    # The kinds of name each C check accepts, for Model._unknown(): a
+    # scenario's set: and muskx_scenario_run_with() (lib/scenario.c
+    # settable())
+    SET_KINDS = ("parameter", "species", "input")
+    # muskx_sim_set() and an ensemble's vary and samples table
+    # (lib/ensemble.c check_settable())
+    VARY_KINDS = ("parameter", "compartment", "species", "input")
+    # an ensemble's columns (muskx_ensemble_set_columns())
+    COLUMN_KINDS = ("species", "output")
+    # muskx_sim_select() (lib/sim_columns.c find_column()), besides time and t
+    SELECT_KINDS = ("species", "output", "assignment", "reaction",
+                    "parameter", "compartment", "input")
+
+    def _unknown(self, names, kinds=None, also=()):
+        """The first of names that is none of kinds (default SET_KINDS) and
+        not in also, or None: the name a NameNotFoundError of a C check
+        carries. kinds must be what that C check accepts (SET_KINDS,
+        VARY_KINDS, COLUMN_KINDS, SELECT_KINDS), else a name it accepts
+        that comes first is named instead of the one it refused."""
+        kinds = self.SET_KINDS if kinds is None else kinds
         for nm in names:
-            if self._meta.get(nm, {}).get("kind") not in known:
+            if nm not in also and not any(nm in self._names[k]
+                                          for k in kinds):
                 return nm
         return None
 

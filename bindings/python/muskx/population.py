@@ -227,11 +227,13 @@ def _run(scenario, vary=None, table=None, names=None, times=None,
             cnames = (ctypes.c_char_p * len(names))(*[encode(n) for n in names])
             check(lib.muskx_ensemble_set_samples(ens, _dptr(tab), tab.shape[0],
                                                  tab.shape[1], cnames),
-                  "samples table", scenario.model._unknown(names))
+                  "samples table",
+                  scenario.model._unknown(names, scenario.model.VARY_KINDS))
             count = tab.shape[0]
         cols = list(columns) if columns is not None else scenario.columns
         carr = (ctypes.c_char_p * len(cols))(*[encode(c) for c in cols])
-        check(lib.muskx_ensemble_set_columns(ens, carr, len(cols)), "columns")
+        check(lib.muskx_ensemble_set_columns(ens, carr, len(cols)), "columns",
+              scenario.model._unknown(cols, scenario.model.COLUMN_KINDS))
         if native:
             cache = _native_cache()
             if lib.muskx_ensemble_set_native(
