@@ -641,9 +641,10 @@ calibrate:
 	OPENBLAS_NUM_THREADS=1 /usr/bin/python3 tests/calibration/calibrate.py --muskx $(BUILD)/muskx \
 	  --out $(BUILD)/calibrate --fit-args "$(CALIBRATE_FIT_ARGS)" $(CALIBRATION_PROBLEMS)
 # make sensitivity-docs: docs/sensitivity.md, the bone and muscle what-ifs
-# at 0.5x / 1.5x of every assumed parameter that can act on them, and of
-# other parameters no study fixes (tests/calibration/whatif_sensitivity.py;
-# a report, ~4.5 minutes of one core, not part of make check; make check
+# at 0.5x / 1.5x of every assumed parameter that can act on them (arms
+# shipped at 0 at one documented test value), and of other parameters no
+# study fixes (tests/calibration/whatif_sensitivity.py; a report, ~3.5
+# minutes of one core, not part of make check; make check
 # runs tests/calibration/test_sensitivity_coverage.py, which checks that no
 # assumed parameter is missing from it)
 sensitivity-docs:

@@ -10,29 +10,43 @@ model files -- not the generator's -- and classifies each one's `doc`
 with the generator's provenance() (tests/calibration/whatif_sensitivity.py,
 so the table and this test agree on what "assumed" means). Checks:
 
+  FITDOC    every doc opening "fit:" (the shipped fit's value) belongs to
+            a parameter the fit estimates (estimate 1 in
+            models/calibration/spaceflight/parameters.tsv): a fixed one
+            must not read as fitted (fails on sens26 at 503e9b0 for
+            Imax_aln and phi_hip_e)
   COVER     every settable parameter whose provenance is "assumed" is in
-            the generator's PARAMS (run at a low and a high value) or in
-            its EXCLUDED (with a reason); a parameter an import's `bind:`
+            the generator's PARAMS (run at a low and a high value), its
+            ZERO_ARMS (shipped at 0, run at a documented test value) or
+            its EXCLUDED (with a reason); a doc that says "assumed"
+            anywhere is assumed ("not fitted", "chosen" do not hide it;
+            fails on sens26 at 503e9b0 for phi_hip, w_calf,
+            il7.a_il7_unl and others); a parameter an import's `bind:`
             ties to the importing model follows the importer's parameter
             and is covered by it
-  NAMES     every PARAMS / EXCLUDED name is a settable parameter of the
-            shipped model, none is in both, none twice, every EXCLUDED
-            reason is a sentence (not empty)
+  NAMES     every PARAMS / ZERO_ARMS / EXCLUDED name is a settable
+            parameter of the shipped model, none is in two lists, none
+            twice, every EXCLUDED reason is a sentence (not empty), every
+            ZERO_ARMS entry is shipped at 0 with a non-zero test value and
+            says where that value comes from
   COLUMNS   docs/sensitivity.md's shipped-model row has exactly the
             generator's COLUMNS, and its change tables together have the
             same column set
   ROWS      docs/sensitivity.md has a row for every PARAMS entry in every
-            change table, and no row for a name not in PARAMS
+            low / high change table, and no row for a name not in PARAMS;
+            a row for every ZERO_ARMS entry in every test-value table,
+            and no other
   CELLS     each row's provenance and value cells equal the model's now
             (a refit or a doc change without `make sensitivity-docs` fails)
-  INFO      when build/muskx exists: every name this reader finds is a
+  INFO      when muskx is built ($MUSKX, else $BUILD/muskx, else
+            build/muskx): every name this reader finds is a
             parameter `muskx info` lists for the composed model, and every
             parameter `muskx info` lists is found or bound (so the reader
             misses none)
 
-Fails on main at df82d08: n_Lm and about 50 other assumed parameters are
-in neither list (there is no EXCLUDED), and L50_m's and the muscle
-columns are missing from docs/sensitivity.md.
+Fails on main at df82d08: n_Lm and other assumed parameters are in
+neither list (there is no EXCLUDED), and L50_m's and the muscle columns
+are missing from docs/sensitivity.md.
 
 Python 3 standard library only; no simulation (under a second).
 Usage: /usr/bin/python3 tests/calibration/test_sensitivity_coverage.py
@@ -46,7 +60,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 MODEL = os.path.join(ROOT, "models", "crosstalk", "spaceflight.yaml")
 DOC = os.path.join(ROOT, "docs", "sensitivity.md")
-MUSKX = os.path.join(ROOT, "build", "muskx")
+# the muskx to ask (INFO): $MUSKX, else the Makefile's build directory
+# $BUILD (relative to the repository), else build/
+MUSKX = os.environ.get("MUSKX") or os.path.join(ROOT, os.environ.get("BUILD") or "build", "muskx")
 sys.path.insert(0, HERE)
 import whatif_sensitivity as gen  # noqa: E402
 
@@ -154,26 +170,41 @@ def main():
     names, bound = settable(MODEL)
     params = [p[0] for p in gen.PARAMS]
     excluded = getattr(gen, "EXCLUDED", {})
+    zero = getattr(gen, "ZERO_ARMS", {})
 
-    assumed = sorted(n for n, (v, d) in names.items() if gen.provenance(d) == "assumed")
-    missing = [n for n in assumed if n not in params and n not in excluded]
+    est = set(r.split("\t")[0] for r in open(gen.PETAB_PARAMETERS, encoding="utf-8").read().splitlines()[1:]
+              if r.split("\t")[6].strip() == "1")
+    head = open(gen.PETAB_PARAMETERS, encoding="utf-8").readline().rstrip("\n").split("\t")
+    assert head[0] == "parameterId" and head[6] == "estimate", head
+    fitdoc = sorted(n for n, (v, d) in names.items()
+                    if d.lower().startswith("fit:") and ("." in n or n not in est))
+    check("FITDOC", not fitdoc,
+          "%d parameters estimated in parameters.tsv; docs opening 'fit:' of a parameter not "
+          "estimated: %s" % (len(est), ", ".join(fitdoc) or "none"))
+
+    assumed = sorted(n for n, (v, d) in names.items() if gen.provenance(d, n) == "assumed")
+    missing = [n for n in assumed if n not in params and n not in excluded and n not in zero]
     check("COVER", not missing,
           "%d settable parameters (and %d that an import's bind: ties to the importer), %d with "
-          "provenance 'assumed'; in neither PARAMS nor EXCLUDED: %s"
+          "provenance 'assumed'; in none of PARAMS, ZERO_ARMS, EXCLUDED: %s"
           % (len(names), len(bound), len(assumed),
              ", ".join(missing) if missing else "none"))
 
-    unknown = [n for n in params + list(excluded) if n not in names]
-    both = [n for n in params if n in excluded]
+    unknown = [n for n in params + list(excluded) + list(zero) if n not in names]
+    both = sorted(set(n for n in params if n in excluded or n in zero) |
+                  set(n for n in zero if n in excluded))
     twice = sorted(set(n for n in params if params.count(n) > 1))
     empty = [n for n, why in excluded.items() if len(str(why).split()) < 3]
-    check("NAMES", not (unknown or both or twice or empty),
-          "%d in PARAMS, %d in EXCLUDED; not a settable parameter: %s; in both: %s; twice: %s; "
-          "reason missing: %s" % (len(params), len(excluded), unknown or "none", both or "none",
-                                  twice or "none", empty or "none"))
+    badzero = [n for n, (tv, why) in zero.items()
+               if n in names and (gen.value_of(names[n][0]) != 0 or tv == 0 or len(why.split()) < 3)]
+    check("NAMES", not (unknown or both or twice or empty or badzero),
+          "%d in PARAMS, %d in ZERO_ARMS, %d in EXCLUDED; not a settable parameter: %s; in two "
+          "lists: %s; twice: %s; reason missing: %s; ZERO_ARMS not shipped at 0, test value 0 or "
+          "no source: %s" % (len(params), len(zero), len(excluded), unknown or "none", both or "none",
+                             twice or "none", empty or "none", badzero or "none"))
 
     base, tables = doc_tables()
-    fixed = ["parameter", "what", "provenance", "value", "low / high"]
+    fixed = ["parameter", "provenance", "value", "low / high", "test value"]
     table_cols = set()
     for head, _ in tables:
         table_cols |= set(c for c in head if c not in fixed)
@@ -184,11 +215,18 @@ def main():
           % ("has" if base == want else "does not have", len(want),
              sorted(set(want) - table_cols) or "none", sorted(table_cols - set(want)) or "none"))
 
-    norow = sorted(set(n for n in params for _, rows in tables if n not in rows))
-    extra = sorted(set(n for _, rows in tables for n in rows if n not in params))
-    check("ROWS", tables and not norow and not extra,
-          "%d change tables; PARAMS without a row: %s; rows not in PARAMS: %s"
-          % (len(tables), ", ".join(norow) or "none", ", ".join(extra) or "none"))
+    ptabs = [rows for h, rows in tables if "low / high" in h]
+    ztabs = [rows for h, rows in tables if "test value" in h]
+    norow = sorted(set(n for n in params for rows in ptabs if n not in rows))
+    extra = sorted(set(n for rows in ptabs for n in rows if n not in params))
+    znorow = sorted(set(n for n in zero for rows in ztabs if n not in rows))
+    zextra = sorted(set(n for rows in ztabs for n in rows if n not in zero))
+    check("ROWS", ptabs and (ztabs or not zero) and len(ptabs) + len(ztabs) == len(tables)
+          and not (norow or extra or znorow or zextra),
+          "%d low / high tables, %d test-value tables; PARAMS without a row: %s; rows not in "
+          "PARAMS: %s; ZERO_ARMS without a row: %s; test-value rows not in ZERO_ARMS: %s"
+          % (len(ptabs), len(ztabs), ", ".join(norow) or "none", ", ".join(extra) or "none",
+             ", ".join(znorow) or "none", ", ".join(zextra) or "none"))
 
     stale = []
     for _, rows in tables:
@@ -196,8 +234,8 @@ def main():
             if n not in names:
                 continue
             value, doc = names[n]
-            if cells.get("provenance") != gen.provenance(doc):
-                stale.append("%s provenance %s (model: %s)" % (n, cells.get("provenance"), gen.provenance(doc)))
+            if cells.get("provenance") != gen.provenance(doc, n):
+                stale.append("%s provenance %s (model: %s)" % (n, cells.get("provenance"), gen.provenance(doc, n)))
             if cells.get("value") != value:
                 stale.append("%s value %s (model: %s)" % (n, cells.get("value"), value))
     check("CELLS", not stale,

@@ -28,17 +28,20 @@ Reported, for each parameter, the change of
 so a reader sees which conclusions rest on an assumed number. Each
 parameter's provenance (assumed / fitted / chosen shape / literature) is
 read from its `doc` in the model files, not typed here. Every parameter of
-the shipped model whose provenance is "assumed" is in PARAMS or, with a
+the shipped model whose provenance is "assumed" is in PARAMS, in ZERO_ARMS
+(shipped at 0) or, with a
 one-line reason, in EXCLUDED (tests/calibration/test_sensitivity_coverage.py
 checks it, and this table, without running anything). The result is
 written as Markdown to docs/sensitivity.md (or --out); nothing is
 asserted or fitted, and the run is deterministic (same table every time).
---check-excluded runs each excluded parameter at its high value and prints
-the largest change of any column (0.0000 at session 26).
+Assumed arms shipped at 0 (ZERO_ARMS) are run at one documented test
+value each. --check-excluded runs each excluded parameter not shipped at 0
+at its high value and prints the largest change of any column; every full
+run does the same and writes the result into the table's head.
 
 Usage: python3 tests/calibration/whatif_sensitivity.py [--muskx build/muskx] [--out docs/sensitivity.md]
        [--check-excluded] [--only NAME,NAME]
-Python 3 standard library only. About 1200 scenario runs (~4 minutes of
+Python 3 standard library only. About 1400 scenario runs (~4 minutes of
 one core).
 """
 import argparse
@@ -86,6 +89,7 @@ PARAMS = [
     ("il6.a_il6_unl", "IL-6 rise with disuse"),
     ("il7.t_half_il7", "IL-7 plasma half-life"),
     ("il7.a_il7_ex", "IL-7 rise per unit exercise"),
+    ("il7.a_il7_unl", "IL-7 rise with disuse (direction not established)"),
     ("il7.K_il7", "IL-7 half-maximal level on bone cells"),
     ("il7.n_il7", "IL-7 Hill coefficient (exponent)"),
     ("fndc5.k_ir", "irisin relaxation rate"),
@@ -99,9 +103,11 @@ PARAMS = [
     ("muscle.s_res", "resistive exercise -> muscle synthesis"),
     ("wm_res", "resistive exercise -> muscle loading"),
     ("wm_aer", "aerobic exercise -> muscle loading"),
+    ("w_calf", "calf share of leg muscle mass in muscle_pct (its doc's range 0.25..0.37)"),
     ("br_musc", "share of the muscles' micro-g loading loss removed by bed rest"),
     # mechanics and exercise -> bone
     ("g_musc", "muscle mass -> bone stimulus (exponent)"),
+    ("phi_hip", "trabecular share of total hip mineral"),
     ("w_res", "resistive exercise -> bone loading"),
     ("w_aer", "aerobic exercise -> bone loading"),
     ("w_res_spine", "spine share of the resistive bone dose"),
@@ -135,23 +141,38 @@ PARAMS = [
     ("calcium.K_dep", "ionised Ca of half-maximal mineral deposition"),
     ("calcium.n_dep", "steepness of Ca-limited deposition (exponent)"),
     # drugs
+    ("Imax_aln", "alendronate: maximal inhibition of osteoclast activity (a share at its bound 1; fixed, not estimated)"),
     ("r_dep", "alendronate: erosion-depth potency relative to EC50"),
     ("t_half_surf", "alendronate: surface half-life"),
     ("f_reb_aln", "alendronate: re-binding share after release"),
     ("dmab.Vmax_dmab", "denosumab: maximal target-mediated elimination"),
+    ("c_rbd", "denosumab: cap of the precursor-surplus release after RANKL blockade (issue 17, session 21)"),
     ("dmab.Km_dmab", "denosumab: half-saturation of target-mediated elimination"),
     ("romo.Km_romo", "romosozumab: half-saturation of target-mediated elimination"),
 ]
 
 # Explicit (low, high) values where 0.5x / 1.5x is not meaningful: a share
-# of the stimulus lost that cannot exceed 1 (f_wb_t: 0.5x and 1).
+# of the stimulus lost that cannot exceed 1 (f_wb_t: 0.5x and 1); a share
+# whose doc gives its plausible range (w_calf: 0.25..0.37 from MRI volumes).
 BOUNDED = {
     "f_wb_t": (0.475, 1.0),
+    "w_calf": (0.25, 0.37),
 }
 
-# Parameters with provenance "assumed" left out of PARAMS, each with why.
-# `--check-excluded` runs each at 1.5x (or the value given) and reports
-# the largest change of any column, which should be 0.
+# Assumed arms shipped at 0, where 0.5x / 1.5x would be 0: each is run at
+# one absolute test value that its doc documents, (value, where it comes
+# from), in a table of its own.
+ZERO_ARMS = {
+    "s_ana_c": (0.1145, "its partial fit alone on models/calibration/spaceflight before the joint refit3 put it at 0 (its doc)"),
+    "e_sost_m": (0.05, "the module default of muscle_mass.yaml (its doc's what-if)"),
+    "phi_hip_e": (0.0184, "its refit8 value before refit9 fixed it at 0 (its doc)"),
+}
+
+# Parameters with provenance "assumed" left out of PARAMS and ZERO_ARMS,
+# each with why. `--check-excluded` (and every `make sensitivity-docs`,
+# which writes the result into the table's head) runs each one not shipped
+# at 0 at its high test value and reports the largest change of any
+# column, which should be 0.
 EXCLUDED = {
     "a_pm_rankl": "acts only when postmenopausal = 1 (pm_denosumab_trial); 0 in every crew what-if",
     "a_pm_opg": "acts only when postmenopausal = 1; 0 in every crew what-if",
@@ -165,9 +186,9 @@ EXCLUDED = {
     "q_wb_spine": "readout share of whole-body DXA (BMD_wholebody_pct): no dynamics, no column",
     "q_wb_pelvis": "readout share of whole-body DXA (BMD_wholebody_pct): no dynamics, no column",
     "igf1.IGF1_0": "scale of the IGF-1 output in ng/mL: the model runs on relative IGF-1",
-    "s_ana_c": "shipped 0 (the joint fit's lower bound): 0.5x / 1.5x of 0 is inert",
-    "e_sost_m": "shipped 0 (arm off in the integrated model, its doc): 0.5x / 1.5x of 0 is inert",
-    "muscle.s_aer": "shipped 0 (aerobic work acts through load only): 0.5x / 1.5x of 0 is inert",
+    "muscle.s_aer": "shipped 0 (aerobic work acts through load only) and no documented non-zero value to run: not run",
+    "phi_spine": "readout share of lumbar spine aBMD: no column reads the spine's aBMD",
+    "phi_tibia_w": "readout share of the distal tibia: no column reads the tibia",
 }
 
 SCENARIOS = ["iss_no_countermeasure", "iss_exercise", "iss_exercise_alendronate",
@@ -269,18 +290,46 @@ def param_entry(name):
     return _MODEL_PARAMETERS[name][1], _MODEL_PARAMETERS[name][2]
 
 
-def provenance(doc):
-    """The provenance the doc states: a doc opening "fit:" is the value of
-    the shipped fit (make calibrate) whatever its earlier history says;
-    else a shape chosen from data ("chosen", "not fitted"), then the first
-    of assumed / fitted that it uses."""
+PETAB_PARAMETERS = os.path.join(MODELS, "calibration", "spaceflight", "parameters.tsv")
+_ESTIMATED = set()
+
+
+def estimated():
+    """{model name} of the parameters the shipped fit estimates: the rows of
+    models/calibration/spaceflight/parameters.tsv with estimate 1. A PEtab
+    parameterId is the name of spaceflight.yaml's own (top-level, undotted)
+    parameter, as tests/calibration/calibrate.py's ship() and evaluated()
+    read it."""
+    if not _ESTIMATED:
+        with open(PETAB_PARAMETERS) as f:
+            rows = list(csv.DictReader(f, delimiter="\t"))
+        _ESTIMATED.update(r["parameterId"] for r in rows if r["estimate"].strip() == "1")
+    return _ESTIMATED
+
+
+def provenance(doc, name=None):
+    """The provenance a parameter's doc states.
+
+    A doc opening "fit:" is the value of the shipped fit (make calibrate)
+    only when the parameter is estimated there (estimate 1 in
+    parameters.tsv, name given and undotted); otherwise (a parameter once
+    fitted, now fixed) the text after "Before this fit:" is read instead.
+    Then a doc that says "assumed" anywhere is assumed, whatever else it
+    says ("not fitted", "chosen as for ..."): its sensitivity must be shown
+    (issue 17); else a shape chosen from data ("chosen", "not fitted");
+    else "fitted" if it says calibrated / fitted; else "literature"."""
     low = doc.lower()
     if low.startswith("fit:"):
-        return "fitted"
+        if name is not None and "." not in name and name in estimated():
+            return "fitted"
+        cut = low.find("before this fit:")
+        low = low[cut + len("before this fit:"):] if cut >= 0 else low[len("fit:"):]
+    if "assumed" in low:
+        return "assumed"
     if "chosen" in low or "not fitted" in low:
         return "chosen shape"
     hits = [(low.find(w), label) for w, label in
-            (("assumed", "assumed"), ("calibrated", "fitted"), ("fitted", "fitted"))
+            (("calibrated", "fitted"), ("fitted", "fitted"))
             if low.find(w) >= 0]
     return min(hits)[1] if hits else "literature"
 
@@ -309,7 +358,7 @@ def test_values(name):
 def run(muskx, scen, sets):
     cmd = [muskx, "run", os.path.join(SCEN, scen + ".yaml"), "-o", "-"]
     for k, v in sets.items():
-        cmd += ["--set", "%s=%r" % (k, v)]
+        cmd += ["--set", "%s=%.6g" % (k, v)]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        universal_newlines=True, cwd=ROOT)
     if r.returncode != 0:
@@ -364,12 +413,13 @@ MUSCLE_COLUMNS = ["muscle at landing, no countermeasure", "muscle at landing, ex
 COLUMNS = BONE_COLUMNS + MUSCLE_COLUMNS
 
 HEAD = "| parameter | provenance | value | low / high |"
+ZHEAD = "| parameter | provenance | value | test value |"
 
 
-def table(title, columns, rows, first):
+def table(title, columns, rows, first, head=HEAD):
     """A Markdown change table: rows are (name, prov, value, label, cells)."""
     k = len(columns)
-    out = [title, "", HEAD + " " + " | ".join(columns) + " |",
+    out = [title, "", head + " " + " | ".join(columns) + " |",
            "| --- | --- | ---: | ---: |" + " ---: |" * k]
     for name, prov, value, label, cells in rows:
         out.append("| `%s` | %s | %s | %s | %s |" % (name, prov, value, label,
@@ -377,23 +427,24 @@ def table(title, columns, rows, first):
     return out + [""]
 
 
-def check_excluded(muskx, base):
+def check_excluded(muskx, base, log=sys.stdout):
     """Each EXCLUDED parameter with a non-zero value at its high test value
     (1.5x, clipped as in test_values): the largest change of any column
-    (should be 0.00). A parameter shipped at 0 is listed, not run (any
-    multiple of 0 is 0)."""
-    worst = 0.0
+    (should be 0.00), returned as (largest, its name). A parameter shipped
+    at 0 is listed, not run (any multiple of 0 is 0)."""
+    worst, who = 0.0, None
     for name in sorted(EXCLUDED):
         value, _ = param_entry(name)
         if value_of(value) == 0:
-            print("%-16s %s: shipped 0, not run" % (name, value))
+            print("%-16s %s: shipped 0, not run" % (name, value), file=log)
             continue
         hi = test_values(name)[1]
         new = outcomes(muskx, {name: hi})
         d = max(abs(a - b) for a, b in zip(new, base))
-        worst = max(worst, d)
-        print("%-16s %s -> %g: largest column change %.4f" % (name, value, hi, d))
-    return worst
+        if who is None or d > worst:
+            worst, who = d, name
+        print("%-16s %s -> %g: largest column change %.4f" % (name, value, hi, d), file=log, flush=True)
+    return worst, who
 
 
 def main():
@@ -408,23 +459,36 @@ def main():
         sys.exit("whatif_sensitivity.py: %s not found (run make first)" % a.muskx)
     base = outcomes(a.muskx, {})
     if a.check_excluded:
-        print("largest change of any column over EXCLUDED: %.4f" % check_excluded(a.muskx, base))
+        worst, who = check_excluded(a.muskx, base)
+        print("largest change of any column over EXCLUDED: %.4f (%s)" % (worst, who))
         return 0
     names = [n for n, _ in PARAMS]
     if a.only:
         names = a.only.split(",")
-    rows = []
+    rows, runs = [], {}
     for name in names:
         value, doc = param_entry(name)
         lo_v, hi_v, label = test_values(name)
         lo = outcomes(a.muskx, {name: lo_v})
         hi = outcomes(a.muskx, {name: hi_v})
+        runs[name] = (lo_v, lo, hi_v, hi)
         cells = ["%+.2f / %+.2f" % (l - b, h - b) for l, h, b in zip(lo, hi, base)]
-        rows.append((name, provenance(doc), value, label, cells))
+        rows.append((name, provenance(doc, name), value, label, cells))
         print(name, label, " ".join(cells), file=sys.stderr, flush=True)
     if a.only:
         return 0
+    zrows = []
+    for name in sorted(ZERO_ARMS):
+        value, doc = param_entry(name)
+        tv = ZERO_ARMS[name][0]
+        new = outcomes(a.muskx, {name: tv})
+        cells = ["%+.2f" % (n - b) for n, b in zip(new, base)]
+        zrows.append((name, provenance(doc, name), value, "%g" % tv, cells))
+        print(name, tv, " ".join(cells), file=sys.stderr, flush=True)
+    worst, who = check_excluded(a.muskx, base, log=sys.stderr)
     what = dict(PARAMS)
+    # f_wb_t's low value, for the Reading paragraph (computed, not typed)
+    fwb_lo, fwb_out = runs["f_wb_t"][0], runs["f_wb_t"][1]
     lines = [
         "# What-if sensitivity to parameters no study fixes",
         "",
@@ -433,20 +497,24 @@ def main():
         "at a time (the rest as shipped), and the shipped scenarios are run with",
         "`muskx run`: by default 0.5x and 1.5x its shipped value, clipped to the",
         "min / max its model file declares; a share at its bound 1 is set to",
-        "0.5x and 0.75x, and `f_wb_t` (a share of the stimulus lost, 0.95) to",
-        "0.475 and 1. The `low / high` column gives the two values used. For an",
+        "0.5x and 0.75x, `f_wb_t` (a share of the stimulus lost, 0.95) to",
+        "0.475 and 1, and `w_calf` (0.3) to its doc's range 0.25 and 0.37. The `low / high` column gives the two values used. For an",
         "exponent (`n_Lm`, `n_psi`, `g_*`, `n_*`) 0.5x / 1.5x is a change of",
         "shape, not of magnitude: read those rows as 'how much a flatter /",
         "steeper curve moves the what-if'.",
         "Provenance is read from the parameter's `doc` in the model files",
         "(`assumed`: no published magnitude; `fitted`: set to data, see its doc;",
         "`chosen shape`: set from the shape of published data, not fitted;",
-        "`literature`: a published value). Every parameter whose doc says",
-        "`assumed` is in these tables unless the script's EXCLUDED list gives",
-        "why it cannot act on a column (checked by",
-        "`tests/calibration/test_sensitivity_coverage.py`; `--check-excluded`",
-        "runs each excluded one that is not shipped at 0 at its high value:",
-        "the largest change of any column was 0.0000 at refit14).",
+        "`literature`: a published value; a doc that says `assumed` anywhere",
+        "is `assumed`, and a doc opening `fit:` is `fitted` only for a",
+        "parameter the shipped fit estimates, estimate 1 in",
+        "models/calibration/spaceflight/parameters.tsv). Every parameter whose",
+        "doc says `assumed` is in these tables, or, shipped at 0, in the",
+        "zero-arm tables at a documented test value, unless the script's",
+        "EXCLUDED list gives a reason (checked by",
+        "`tests/calibration/test_sensitivity_coverage.py`). This run also ran",
+        "each excluded one that is not shipped at 0 at its high value: the",
+        "largest change of any column was %.4f%s." % (worst, " (`%s`)" % who if round(worst, 4) > 0 else ""),
         "",
         "Scenarios: `iss_no_countermeasure`, `iss_exercise` and its drug arms",
         "(landing = end of the 6-month flight), `mars_mission` (end of the",
@@ -468,8 +536,18 @@ def main():
     ]
     lines += table("Bone:", BONE_COLUMNS, rows, 0)
     lines += table("Muscle:", MUSCLE_COLUMNS, rows, len(BONE_COLUMNS))
+    lines += [
+        "Assumed arms shipped at 0 (0.5x / 1.5x of 0 is 0): each is run at one",
+        "test value, given with where it comes from below; change of each",
+        "number from the shipped model (percentage points):",
+        "",
+    ]
+    lines += table("Bone, arms shipped at 0:", BONE_COLUMNS, zrows, 0, ZHEAD)
+    lines += table("Muscle, arms shipped at 0:", MUSCLE_COLUMNS, zrows, len(BONE_COLUMNS), ZHEAD)
     lines += ["What each parameter is:", ""]
     lines += ["- `%s`: %s" % (n, what[n]) for n in names]
+    lines += ["- `%s` (shipped 0): test value %g, %s" % (n, ZERO_ARMS[n][0], ZERO_ARMS[n][1])
+              for n in sorted(ZERO_ARMS)]
     lines += [
         "",
         "Reading: a column whose entries are large next to the shipped value",
@@ -480,8 +558,8 @@ def main():
         "`a_dmg` are each fitted to one number, `tau_acc` is assumed and",
         "`tau_rep` is a rat value. Of the assumed numbers added in session 26,",
         "the share of the weight-bearing sites' stimulus lost in micro-g",
-        "`f_wb_t` moves the unprotected hip most (at 0.475, half its value, the",
-        "hip loses 2.83 % instead of 8.22 %), and the spine's share of the",
+        "`f_wb_t` moves the unprotected hip most (at %g, half its value, the" % fwb_lo,
+        "hip loses %.2f %% instead of %.2f %%), and the spine's share of the" % (-fwb_out[0], -base[0]),
         "resistive bone dose `w_res_spine` moves post-landing CTX nearly as",
         "much as the microdamage terms (CTX reads the spine's trabecular bone,",
         "`w_ctx_t`). Muscle: the exercising crews' muscle at landing rests on",
@@ -490,13 +568,13 @@ def main():
         "`n_Lm`) acts only on bed rest's ground sessions (load 2.857): the ISS",
         "and Mars columns do not move with either (sessions at load 1, where it",
         "is 1 by construction). The fitting rows (WISE) pin the response at",
-        "2.857: with `L50_m` moved to keep it (0.8210 at `n_Lm` 1.5, 0.8640 at",
-        "4.5) the bed-rest muscle stays at -6.24 %, so `n_Lm` then acts on no",
-        "column here (models/calibration/README.md, session 26).",
+        "2.857: with `L50_m` moved to keep it, `n_Lm` acts on no column here",
+        "(models/calibration/README.md, session 26, gives the numbers).",
         "`tests/calibration/assumed_arms.py` switches each arm off",
         "instead of scaling it.",
         "",
-        "Not in the tables (provenance `assumed`, but cannot act on a column):",
+        "Not in the tables (provenance `assumed`; each one not shipped at 0 was",
+        "run above at its high value and moved no column by more than %.4f):" % worst,
         "",
     ]
     lines += ["- `%s`: %s" % (n, EXCLUDED[n]) for n in sorted(EXCLUDED)]
