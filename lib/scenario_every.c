@@ -126,6 +126,11 @@ const char *muskx__sc_near_time_word(const char *unit, int *smaller) {
       {"mins", SMALLER, 0},   {"minute", SMALLER, 0},  {"sec", SMALLER, 0},
       {"second", SMALLER, 0}, {"minutes", SMALLER, 1}, {"secs", SMALLER, 1},
       {"seconds", SMALLER, 1}, {"jour", JOUR, 1},      {"jours", JOUR, 1},
+      /* the abbreviations, so that their typos (mons, mths, hirs) are
+         not left to the 3-letter decoys (review rev26c) */
+      {"hrs", 0, 0},          {"wks", 2, 0},           {"mos", 3, 0},
+      {"mon", 3, 0},          {"mons", 3, 0},          {"mth", 3, 0},
+      {"mths", 3, 0},         {"yrs", 4, 0},
   };
   char w[16];
   size_t n = strlen(unit);

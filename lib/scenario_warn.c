@@ -67,7 +67,8 @@ static double fastest(muskx_sim *sim, double *y, double *f, int *which) {
     if (!(r <= worst)) {
       worst = r;
       *which = i;
-      if (r != r) break; /* a NaN rate stays the worst: no finite one after it replaces it */
+      /* a NaN rate stays the worst: no finite one after it replaces it */
+      if (r != r) break;
     }
   }
   return worst;
@@ -75,8 +76,9 @@ static double fastest(muskx_sim *sim, double *y, double *f, int *which) {
 
 /* "changes by 1.5 % a day there" for species i; for a species whose
    value is below its scale (about 0), its absolute rate in its unit and
-   the scale, unsigned as the relative one (review low26 L6): "changes by 0.002 mmol a day from 0 there, against its
-   scale of 0.001 mmol, its absolute tolerance over rtol". */
+   the scale, unsigned as the relative one (review low26 L6): "changes
+   by 0.002 mmol a day from 0 there, against its scale of 0.001 mmol, its
+   absolute tolerance over rtol". */
 static void word_rate(const muskx_sim *sim, const double *y, const double *f,
                       int i, double per_day, char *buf, size_t size) {
   double s = scale(sim, y, i);
