@@ -430,7 +430,7 @@ int cli_settings_apply(const cli_settings *s, muskx_sim *sim,
       snprintf(what, sizeof what, "--set %s", it->arg);
       if (st == MUSKX_ENOTFOUND)
         fprintf(stderr,
-                "%s: %s: no parameter, species or input named '%s'\n",
+                "%s: %s: no parameter, compartment, species or input named '%s'\n",
                 model_path, what, name);
       else
         cli_sim_error(model_path, what, sim, st);

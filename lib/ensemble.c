@@ -116,8 +116,8 @@ static muskx_status check_settable(muskx_ensemble *e, const char *name) {
                                      MUSKX_SPECIES, MUSKX_INPUT};
   const char *near = muskx__sc_near_name(e->m, kinds, 4, name);
   return muskx__ens_err(e, MUSKX_ENOTFOUND,
-                        "'%s' is not a parameter, species or input of model "
-                        "'%s'%s%s%s", name, muskx_model_id(e->m),
+                        "'%s' is not a parameter, compartment, species or "
+                        "input of model '%s'%s%s%s", name, muskx_model_id(e->m),
                         near ? ": did you mean '" : "", near ? near : "",
                         near ? "'?" : "");
 }

@@ -298,8 +298,8 @@ muskx_status muskx_sim_set(muskx_sim *s, const char *name, double v) {
   if (muskx_model_find(s->m, MUSKX_INPUT, name) >= 0)
     return muskx_sim_set_input(s, name, v);
   return muskx__sim_err(s, MUSKX_ENOTFOUND,
-                        "'%s' is not a parameter, species or input of model "
-                        "'%s'", name, s->m->id);
+                        "'%s' is not a parameter, compartment, species or "
+                        "input of model '%s'", name, s->m->id);
 }
 
 muskx_status muskx_sim_add_dose(muskx_sim *s, const char *target, double t0,

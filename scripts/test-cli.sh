@@ -86,6 +86,15 @@ check "simulate, division by zero: message names t=2 and reaction 'decay'" $? "$
 expect_failure "simulate, bad model" out.csv 1 -- \
   "$muskx" simulate bad.yaml --t-end 4 -o out.csv
 grep -q 'bad.yaml:3:14: ' stderr.txt; check "simulate, bad model: file:line:col" $? "$(cat stderr.txt)"
+# --set takes a compartment too, and an unknown name's message says so
+# (session 26: it listed only parameter, species or input)
+"$muskx" simulate "$root/tests/models/api_small.yaml" --t-end 1 --set cell=2 \
+  > stdout.txt 2> stderr.txt
+check "simulate --set a compartment is accepted" $? "$(cat stderr.txt)"
+expect_failure "simulate --set unknown name" out.csv 1 -- \
+  "$muskx" simulate "$root/tests/models/api_small.yaml" --t-end 1 --set nope=1 -o out.csv
+grep -q "no parameter, compartment, species or input named 'nope'" stderr.txt
+check "simulate --set unknown name: lists the kinds --set takes" $? "$(cat stderr.txt)"
 expect_failure "simulate, missing model" out.csv 1 -- \
   "$muskx" simulate no_such.yaml --t-end 4 -o out.csv
 expect_failure "simulate, unknown option" out.csv 2 -- \

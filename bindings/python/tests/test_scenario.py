@@ -400,7 +400,7 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         with self.assertRaises(muskx.NameNotFoundError) as cm:
             muskx.compare(self.path, bands=True, samples=5,
                           vary={"K": ("lognormal", 0.5, 0.3)})
-        self.assertIn("'K' is not a parameter, species or input of model "
+        self.assertIn("'K' is not a parameter, compartment, species or input of model "
                       "'driven_days': did you mean 'k'?", str(cm.exception))
 
     def test_report_errors_with_their_place(self):
