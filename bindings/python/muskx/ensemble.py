@@ -88,7 +88,8 @@ def run_ensemble(model, vary, n, args=(), start=None, end=None, points=None,
                                                status=status_name(st))
 
         def check(st, what, name=None):
-            """name: the name a NameNotFoundError carries."""
+            """name: the name a NameNotFoundError carries (or a callable
+            that finds it, called only on failure)."""
             if st != _lib.OK:
                 raise status_error(
                     status_name(st),
@@ -108,7 +109,7 @@ def run_ensemble(model, vary, n, args=(), start=None, end=None, points=None,
             arr = (ctypes.c_char_p * max(len(columns), 1))(
                 *[encode(c) for c in columns])
             check(lib.muskx_ensemble_set_columns(ens, arr, len(columns)),
-                  "columns", model._unknown(columns, model.COLUMN_KINDS))
+                  "columns", lambda: model._unknown(columns, model.COLUMN_KINDS))
         check(lib.muskx_ensemble_run(ens, 0, n, int(seed), int(threads),
                                      _dptr(tbuf), len(tbuf),
                                      _lib.ENSEMBLE_PROGRESS(), None),

@@ -144,8 +144,11 @@ def error_class(status_name):
 def status_error(status_name, message, code=None, name=None, **extra):
     """The exception for a failed call: error_class(status_name) with
     message; a NameNotFoundError carries name (the unknown name the
-    caller gave), the other classes take extra (time=, result=, ...)."""
+    caller gave; a callable is called here, so that the callers' search
+    for it runs only when a call failed), the other classes take extra
+    (time=, result=, ...)."""
     cls = error_class(status_name)
     if cls is NameNotFoundError:
-        return cls(message, status=status_name, code=code, name=name)
+        return cls(message, status=status_name, code=code,
+                   name=name() if callable(name) else name)
     return cls(message, status=status_name, code=code, **extra)

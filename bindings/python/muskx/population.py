@@ -209,7 +209,8 @@ def _run(scenario, vary=None, table=None, names=None, times=None,
             _raise(st, "ensemble")
 
         def check(status, what, name=None):
-            """name: the name a NameNotFoundError carries."""
+            """name: the name a NameNotFoundError carries (or a callable
+            that finds it, called only on failure)."""
             if status != _lib.OK:
                 raise status_error(
                     _lib.status_name(status),
@@ -228,12 +229,14 @@ def _run(scenario, vary=None, table=None, names=None, times=None,
             check(lib.muskx_ensemble_set_samples(ens, _dptr(tab), tab.shape[0],
                                                  tab.shape[1], cnames),
                   "samples table",
-                  scenario.model._unknown(names, scenario.model.VARY_KINDS))
+                  lambda: scenario.model._unknown(
+                      names, scenario.model.VARY_KINDS))
             count = tab.shape[0]
         cols = list(columns) if columns is not None else scenario.columns
         carr = (ctypes.c_char_p * len(cols))(*[encode(c) for c in cols])
         check(lib.muskx_ensemble_set_columns(ens, carr, len(cols)), "columns",
-              scenario.model._unknown(cols, scenario.model.COLUMN_KINDS))
+              lambda: scenario.model._unknown(
+                  cols, scenario.model.COLUMN_KINDS))
         if native:
             cache = _native_cache()
             if lib.muskx_ensemble_set_native(

@@ -54,7 +54,8 @@ def run_columns(model, sim, selections):
         arr = (ctypes.c_char_p * max(len(names), 1))(
             *[encode(nm) for nm in names])
         sim.check(lib.muskx_sim_select(sim.ptr, arr, len(names)),
-                  model._unknown(names, model.SELECT_KINDS, ("time", "t")))
+                  lambda: model._unknown(names, model.SELECT_KINDS,
+                                         ("time", "t")))
     n = lib.muskx_sim_ncols(sim.ptr)
     names = [text(lib.muskx_sim_column_name(sim.ptr, j)) for j in range(n)]
     units = {nm: text(lib.muskx_sim_column_unit(sim.ptr, j))
