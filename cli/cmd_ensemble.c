@@ -65,7 +65,8 @@ static const cli_option options[] = {
     {OPT_T_END, "t-end", 0, "T", "last output time (models only; required)"},
     {OPT_DT, "dt", 0, "D", "output every D (models only; default T/100)"},
     {OPT_SET, "set", 0, "NAME=VALUE",
-     "set a value in every sample (repeatable)"},
+     "set a value in every sample (repeatable; on a model a "
+     "compartment too)"},
     {OPT_RTOL, "rtol", 0, "R", "relative tolerance (models only)"},
     {OPT_ATOL, "atol", 0, "A", "absolute tolerance (models only)"},
     {OPT_SOLVER, "solver", 0, "NAME",

@@ -25,7 +25,8 @@ static const cli_option options[] = {
     {OPT_PLOT, "plot", 0, "PNG",
      "draw one panel per reported output into PNG (needs gnuplot)"},
     {OPT_SET, "set", 0, "NAME=VALUE",
-     "override a parameter, initial value or input baseline (repeatable)"},
+     "override a parameter, initial value or input baseline "
+     "(repeatable; no compartment)"},
     {OPT_UNITS, "units", 0, NULL,
      "write the CSV header cells as \"name [unit]\" (as simulate --units)"},
     {0, NULL, 0, NULL, NULL},

@@ -53,7 +53,8 @@ static const cli_option options[] = {
     {OPT_TIMES, "times", 0, "LIST",
      "output at these comma-separated, non-decreasing times (repeatable: the lists are joined)"},
     {OPT_SET, "set", 0, "NAME=VALUE",
-     "set a parameter, initial value or input (repeatable)"},
+     "set a parameter, compartment, initial value or input "
+     "(repeatable)"},
     {OPT_RTOL, "rtol", 0, "R", "relative tolerance (default 1e-6)"},
     {OPT_ATOL, "atol", 0, "A", "absolute tolerance (default 1e-9)"},
     {OPT_STEADY_START, "steady-start", 0, NULL,

@@ -25,7 +25,8 @@ enum {
 
 static const cli_option options[] = {
     {OPT_SET, "set", 0, "NAME=VALUE",
-     "set a parameter, initial value or input (repeatable)"},
+     "set a parameter, compartment, initial value or input "
+     "(repeatable)"},
     {OPT_RTOL, "rtol", 0, "R",
      "relative tolerance of the fallback (default 1e-6)"},
     {OPT_ATOL, "atol", 0, "A",

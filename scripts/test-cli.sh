@@ -95,6 +95,11 @@ expect_failure "simulate --set unknown name" out.csv 1 -- \
   "$muskx" simulate "$root/tests/models/api_small.yaml" --t-end 1 --set nope=1 -o out.csv
 grep -q "no parameter, compartment, species or input named 'nope'" stderr.txt
 check "simulate --set unknown name: lists the kinds --set takes" $? "$(cat stderr.txt)"
+# and --help says so (session 27: it said "parameter, initial value or input")
+for c in simulate steady; do
+  "$muskx" "$c" --help 2>&1 | grep -A1 -- '--set' | grep -q 'compartment'
+  check "$c --help: --set names compartments" $?
+done
 expect_failure "simulate, missing model" out.csv 1 -- \
   "$muskx" simulate no_such.yaml --t-end 4 -o out.csv
 expect_failure "simulate, unknown option" out.csv 2 -- \
