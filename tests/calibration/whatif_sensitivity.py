@@ -166,6 +166,7 @@ ZERO_ARMS = {
     "s_ana_c": (0.1145, "its partial fit alone on models/calibration/spaceflight before the joint refit3 put it at 0 (its doc)"),
     "e_sost_m": (0.05, "the module default of muscle_mass.yaml (its doc's what-if)"),
     "phi_hip_e": (0.0184, "its refit8 value before refit9 fixed it at 0 (its doc)"),
+    "muscle.s_aer": (0.03, "equal to s_res, the upper end of the published range: Wilkinson 2008 J Physiol and Donges 2012 J Appl Physiol found no myofibrillar synthesis rise after endurance exercise against +67 % / 1.8-fold after resistance exercise (its doc)"),
 }
 
 # Parameters with provenance "assumed" left out of PARAMS and ZERO_ARMS,
@@ -186,7 +187,6 @@ EXCLUDED = {
     "q_wb_spine": "readout share of whole-body DXA (BMD_wholebody_pct): no dynamics, no column",
     "q_wb_pelvis": "readout share of whole-body DXA (BMD_wholebody_pct): no dynamics, no column",
     "igf1.IGF1_0": "scale of the IGF-1 output in ng/mL: the model runs on relative IGF-1",
-    "muscle.s_aer": "shipped 0 (aerobic work acts through load only) and no documented non-zero value to run: not run",
     "phi_spine": "readout share of lumbar spine aBMD: no column reads the spine's aBMD",
     "phi_tibia_w": "readout share of the distal tibia: no column reads the tibia",
 }
