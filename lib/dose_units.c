@@ -18,6 +18,7 @@ typedef struct dose_unit {
 } dose_unit;
 
 static const dose_unit units[] = {
+    {"kg", 1e3, MUSKX__DOSE_MASS},
     {"g", 1.0, MUSKX__DOSE_MASS},
     {"mg", 1e-3, MUSKX__DOSE_MASS},
     {"ug", 1e-6, MUSKX__DOSE_MASS},
@@ -50,6 +51,15 @@ double muskx__dose_unit(const char *u, size_t len, muskx__dose_family *family) {
   }
   if (family != NULL) *family = f;
   return size;
+}
+
+const char *muskx__dose_unit_word(int i) {
+  int n = (int)(sizeof units / sizeof units[0]);
+  return i >= 0 && i < n ? units[i].name : NULL;
+}
+
+int muskx__dose_unit_words(void) {
+  return (int)(sizeof units / sizeof units[0]);
 }
 
 double muskx__dose_convert(const char *from, const char *to,

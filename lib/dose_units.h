@@ -20,6 +20,12 @@ typedef enum {
    list below, any mass or amount the unit parser reads (kg, fmol). */
 double muskx__dose_unit(const char *u, size_t len, muskx__dose_family *family);
 
+/* The i-th usual spelling of a dose unit (kg, g, mg, ug, µg, μg, mcg, ng,
+   mol, mmol, umol, µmol, μmol, nmol, pmol), NULL past the last, and how
+   many there are: the candidates of a scenario's "did you mean". */
+const char *muskx__dose_unit_word(int i);
+int muskx__dose_unit_words(void);
+
 /*
  * How many `to` make one `from`: within a family by the units' sizes,
  * across families through molar_mass (g/mol; 0: unknown, which refuses the

@@ -115,11 +115,12 @@ static muskx_status check_settable(muskx_ensemble *e, const char *name) {
   static const muskx_kind kinds[] = {MUSKX_PARAMETER, MUSKX_COMPARTMENT,
                                      MUSKX_SPECIES, MUSKX_INPUT};
   const char *near = muskx__sc_near_name(e->m, kinds, 4, name);
+  char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
   return muskx__ens_err(e, MUSKX_ENOTFOUND,
                         "'%s' is not a parameter, compartment, species or "
-                        "input of model '%s'%s%s%s", name, muskx_model_id(e->m),
-                        near ? ": did you mean '" : "", near ? near : "",
-                        near ? "'?" : "");
+                        "input of model '%s'%s", name, muskx_model_id(e->m),
+                        muskx__sc_suggest(hint, sizeof hint, name, near,
+                                          "names"));
 }
 
 static int find_var(const muskx_ensemble *e, const char *name) {

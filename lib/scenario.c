@@ -102,10 +102,14 @@ static const char *key_is_a_value(const muskx_model *m, const char *k,
   const char *near = exact ? k : muskx__sc_near_name(m, kinds, 2, k);
   if (near == NULL) return "";
   int input = muskx_model_find(m, MUSKX_INPUT, near) >= 0;
+  int in_case = !exact && muskx__same_ignoring_case(near, k);
   snprintf(buf, size,
            "; %s the model's %s '%s'%s it is given %s {%s: ...}%s",
-           exact ? "that is" : "did you mean", input ? "input" : "parameter",
-           near, exact ? ":" : "? If so,",
+           exact     ? "that is"
+           : in_case ? "names are case-sensitive: write"
+                     : "did you mean",
+           input ? "input" : "parameter", near,
+           exact ? ":" : in_case ? ";" : "? If so,",
            input ? "in a phase's inputs:" : "in set:", near,
            input ? " (its baseline in set:)" : " (or in a phase's inputs:)");
   return buf;
@@ -188,8 +192,9 @@ static muskx_status check_keys_of(sc_ctx *c, const muskx__yaml_node *map,
       const char *key = near_key(k, allowed);
       if (key != NULL)
         return fail(c, map->keys[i], MUSKX_EMODEL,
-                    "unknown key '%s' in %s (expected one of: %s): did you "
-                    "mean '%s'?", k, where, list, key);
+                    "unknown key '%s' in %s (expected one of: %s)%s", k,
+                    where, list,
+                    muskx__sc_suggest(hint, sizeof hint, k, key, "keys"));
       return fail(c, map->keys[i], MUSKX_EMODEL,
                   "unknown key '%s' in %s (expected one of: %s)%s", k, where,
                   list,
@@ -400,13 +405,13 @@ static muskx_status get_days(sc_ctx *c, const muskx__yaml_node *n,
                 "'%s' in %s: minutes and seconds are not a scenario time "
                 "unit: write hours (1 h = 60 min), e.g. '0.5 h', or d, week, "
                 "month or year", n->text, what);
+  char hint[64];
   if (f == 0)
     return fail(c, n, MUSKX_EMODEL,
-                "unknown time unit '%s' in %s%s%s%s (use d, day(s), week(s) "
+                "unknown time unit '%s' in %s%s (use d, day(s), week(s) "
                 "or wk(s), month(s) or mo(s) = 30.4375 d, year(s) or yr(s) = "
                 "365.25 d, or h)", unit, what,
-                near ? ": did you mean '" : "", near ? near : "",
-                near ? "'?" : "");
+                muskx__sc_suggest(hint, sizeof hint, unit, near, "units"));
   v *= f;
   if (positive ? !(v > 0) : !(v >= 0))
     return fail(c, n, MUSKX_EMODEL, "%s must be %s, got '%s'", what,
@@ -490,6 +495,10 @@ static int find_phase(const muskx_scenario *sc, const char *name) {
   return -1;
 }
 
+static const char *phase_name(const void *sc, int i) {
+  return ((const muskx_scenario *)sc)->phases[i].name;
+}
+
 static muskx_status need_phase(sc_ctx *c, const muskx__yaml_node *n,
                                int *index) {
   muskx_status st = want_name(c, n, "a phase");
@@ -510,29 +519,16 @@ static muskx_status need_phase(sc_ctx *c, const muskx__yaml_node *n,
       }
       used += (size_t)w;
     }
-    /* the one phase in another case (PRE, Pre: pre; review low26: the
-       edit distance alone counts each case change as an edit and needs
-       4 letters), else the one a typo or another case probably means */
-    const char *near = NULL;
-    int ncase = 0;
-    for (int i = 0; i < c->sc->nphases; i++)
-      if (muskx__same_ignoring_case(c->sc->phases[i].name, n->text))
-        near = c->sc->phases[i].name, ncase++;
-    if (ncase > 1) near = NULL; /* Pre for phases pre and PRE: no guess */
-    const char **names = ncase > 0 ? NULL
-                                   : muskx__calloc((size_t)c->sc->nphases + 1,
-                                                   sizeof *names);
-    if (names != NULL) {
-      for (int i = 0; i < c->sc->nphases; i++)
-        names[i] = c->sc->phases[i].name;
-      near = muskx__sc_near_word(n->text, names);
-    }
-    st = fail(c, n, MUSKX_EMODEL,
-              "no phase named '%s' in this scenario%s%s%s (its phases: %s)",
-              n->text, near ? ": did you mean '" : "", near ? near : "",
-              near ? "'?" : "", list);
-    muskx__free(names);
-    return st;
+    /* the one phase in another case (PRE, Pre: pre; names are
+       case-sensitive), else the one a typo probably means */
+    char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
+    const char *near = muskx__sc_near_in(n->text, c->sc->nphases,
+                                         phase_name, c->sc);
+    return fail(c, n, MUSKX_EMODEL,
+                "no phase named '%s' in this scenario%s (its phases: %s)",
+                n->text,
+                muskx__sc_suggest(hint, sizeof hint, n->text, near, "names"),
+                list);
   }
   *index = p;
   return MUSKX_OK;
@@ -784,7 +780,8 @@ static int settable(const muskx_model *m, const char *name) {
          muskx_model_find(m, MUSKX_INPUT, name) >= 0;
 }
 
-/* ": did you mean 'NEAR'?" after a refusal of name, or "" with no
+/* ": did you mean 'NEAR'?" after a refusal of name (NEAR in another
+   case: ": names are case-sensitive: write 'NEAR'"), or "" with no
    suggestion; when NEAR is the input whose `aka:` lists name, also what
    the model calls it and the input's doc. When an input's `opposite:`
    lists name, that it is the opposite sense (whatever NEAR is: unloading
@@ -815,8 +812,7 @@ static const char *did_you_mean(const muskx_model *m, const char *name,
              doc != NULL && doc[0] != '\0' ? "\"" : "");
     return buf;
   }
-  snprintf(buf, size, ": did you mean '%s'?", near);
-  return buf;
+  return muskx__sc_suggest(buf, size, name, near, "names");
 }
 
 /* What an unknown `set:` name probably means (muskx__sc_near_name). */
@@ -1414,13 +1410,12 @@ static muskx_status add_report(sc_ctx *c, const muskx__yaml_node *name,
       /* 'bmd_spine_pct', 'BMD_spine': the one output meant */
       static const muskx_kind out_kinds[] = {MUSKX_OUTPUT, MUSKX_SPECIES};
       const char *near = muskx__sc_near_name(m, out_kinds, 2, name->text);
-      if (near != NULL)
-        return fail(c, name, MUSKX_ENOTFOUND,
-                    "model '%s' has no output or species '%s': did you mean "
-                    "'%s'?", muskx_model_id(m), name->text, near);
+      char hint[MUSKX_ERROR_MESSAGE_MAX / 4];
       return fail(c, name, MUSKX_ENOTFOUND,
-                  "model '%s' has no output or species '%s'", muskx_model_id(m),
-                  name->text);
+                  "model '%s' has no output or species '%s'%s",
+                  muskx_model_id(m), name->text,
+                  muskx__sc_suggest(hint, sizeof hint, name->text, near,
+                                    "names"));
     }
   }
   for (int i = 0; i < sc->nreports; i++)

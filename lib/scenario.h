@@ -135,21 +135,34 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
 int muskx__sc_every_words(const char *text, double *days, char *why,
                           size_t size);
 
-/* scenario_drug.c: the one name of the given kinds that text probably
+/* scenario_near.c: the one name of the given kinds that text probably
    means, for a "did you mean" (NULL when none is, or two are equally
    near): with MUSKX_INPUT among the kinds, the input whose `aka:` lists
    text (gravity: loading); the name in another case; the name that is
    text and a suffix after '_' (BMD_spine: BMD_spine_pct); the nearest
-   within 2 edits (text of 5 or more characters). */
+   within 2 edits in any case (text of 5 or more characters). */
 const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
                                 int nkinds, const char *text);
-/* scenario_drug.c: the one of words (NULL-terminated) within 2 edits of
-   text (of 4 or more characters), or NULL (none, or two as near). */
+/* scenario_near.c: the one of count candidates name(ctx, i) that text
+   probably means: the one in another case (any length), else the one
+   within 1 edit in any case (text of 3 characters) or 2 (4 or more);
+   NULL when none is, or two are as near. */
+const char *muskx__sc_near_in(const char *text, int count,
+                              const char *(*name)(const void *, int),
+                              const void *ctx);
+/* muskx__sc_near_in() over words (NULL-terminated). */
 const char *muskx__sc_near_word(const char *text, const char *const *words);
-/* The edit distance of muskx__sc_near_word() between a and b, capped at 3
-   (more than two edits, or a word longer than 64 characters). */
+/* The edit distance of muskx__sc_near_word() between a and b (letters in
+   any case), capped at 3 (more than two edits, or a word longer than 64
+   characters). */
 int muskx__sc_edit_distance(const char *a, const char *b);
-/* scenario_drug.c: the one input whose `aka:` lists text in any case, or
+/* The words after a refusal of text for which near was found, in buf:
+   "" when near is NULL; when near differs from text only in case,
+   ": WHAT are case-sensitive: write 'NEAR'" (what: "names", "keys",
+   "dose units"); else ": did you mean 'NEAR'?". */
+const char *muskx__sc_suggest(char *buf, size_t size, const char *text,
+                              const char *near, const char *what);
+/* scenario_near.c: the one input whose `aka:` lists text in any case, or
    -1. Only to word a hint: an aka never works as the input's name. */
 int muskx__sc_input_aka(const muskx_model *m, const char *text);
 /* The one input whose `opposite:` lists text in any case, or -1 (a name of

@@ -121,25 +121,53 @@ static void case_list(const muskx_model *m, const char *name, char *buf,
    Evenity; session 22). NULL for anything else. A route is
    matched as written first, so a model may still declare any of these
    as a route of its own. */
+static const struct {
+  const char *alias, *route;
+} route_aliases[] = {{"sc", "sc"},          {"s.c.", "sc"},
+                     {"sq", "sc"},          {"subq", "sc"},
+                     {"subcut", "sc"},      {"subcutaneous", "sc"},
+                     {"iv", "iv"},          {"i.v.", "iv"},
+                     {"intravenous", "iv"}, {"im", "im"},
+                     {"i.m.", "im"},        {"intramuscular", "im"},
+                     {"oral", "oral"},      {"po", "oral"},
+                     {"p.o.", "oral"},      {"per os", "oral"},
+                     {"by mouth", "oral"},  {"s.c", "sc"},
+                     {"sub-q", "sc"},       {"subcutaneously", "sc"},
+                     {"i.v", "iv"},         {"intravenously", "iv"},
+                     {"i.m", "im"},         {"intramuscularly", "im"},
+                     {"p.o", "oral"},       {"orally", "oral"}};
+#define NALIASES ((int)(sizeof route_aliases / sizeof route_aliases[0]))
+
 static const char *route_alias(const char *text) {
-  static const struct {
-    const char *alias, *route;
-  } aliases[] = {{"sc", "sc"},          {"s.c.", "sc"},
-                 {"sq", "sc"},          {"subq", "sc"},
-                 {"subcut", "sc"},      {"subcutaneous", "sc"},
-                 {"iv", "iv"},          {"i.v.", "iv"},
-                 {"intravenous", "iv"}, {"im", "im"},
-                 {"i.m.", "im"},        {"intramuscular", "im"},
-                 {"oral", "oral"},      {"po", "oral"},
-                 {"p.o.", "oral"},      {"per os", "oral"},
-                 {"by mouth", "oral"},  {"s.c", "sc"},
-                 {"sub-q", "sc"},       {"subcutaneously", "sc"},
-                 {"i.v", "iv"},         {"intravenously", "iv"},
-                 {"i.m", "im"},         {"intramuscularly", "im"},
-                 {"p.o", "oral"},       {"orally", "oral"}};
-  for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-    if (muskx__same_ignoring_case(aliases[i].alias, text)) return aliases[i].route;
+  for (int i = 0; i < NALIASES; i++)
+    if (muskx__same_ignoring_case(route_aliases[i].alias, text))
+      return route_aliases[i].route;
   return NULL;
+}
+
+/* The candidates of a route's "did you mean": agent a's declared routes
+   (a NULL: none), then the clinical spellings in letters alone (sc,
+   subcut, oral, intravenously; not s.c., per os: their near typos would
+   tie with sc and po) of a route a declares, or of any with a NULL. */
+static const char *route_word(const void *agent, int i) {
+  const muskx__agent *a = agent;
+  int nr = a != NULL ? a->nroutes : 0;
+  if (i < nr) return a->routes[i].route;
+  const char *w = route_aliases[i - nr].alias;
+  if (strcspn(w, ". -") != strlen(w)) return NULL;
+  for (int k = 0; k < nr; k++)
+    if (strcmp(a->routes[k].route, route_aliases[i - nr].route) == 0)
+      return w;
+  return a == NULL ? w : NULL;
+}
+
+/* ": did you mean 'R'?" for route text, or "" (route_word()). */
+static const char *near_route(const muskx__agent *a, const char *text,
+                              char *buf, size_t size) {
+  int n = (a != NULL ? a->nroutes : 0) + NALIASES;
+  return muskx__sc_suggest(buf, size, text,
+                           muskx__sc_near_in(text, n, route_word, a),
+                           "routes");
 }
 
 /* Agent a's route written text: as written; else the one route it
@@ -165,139 +193,10 @@ static const muskx__agent_route *agent_route(const muskx__agent *a,
   return NULL;
 }
 
-/* Edit distance between a and b (insertions, deletions, substitutions,
-   adjacent transpositions; an upper-case letter differs from its
-   lower-case one by 1), or NEAR_MAX + 1 when it exceeds NEAR_MAX or a
-   name is longer than NEAR_LEN. */
-#define NEAR_MAX 2
-#define NEAR_LEN 64
-static int edit_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > NEAR_LEN || lb > NEAR_LEN) return NEAR_MAX + 1;
-  if ((la > lb ? la - lb : lb - la) > NEAR_MAX) return NEAR_MAX + 1;
-  int d[NEAR_LEN + 1][NEAR_LEN + 1];
-  for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
-  for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
-  for (size_t i = 1; i <= la; i++)
-    for (size_t j = 1; j <= lb; j++) {
-      int cost = a[i - 1] != b[j - 1];
-      int v = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
-      if (d[i - 1][j - 1] + cost < v) v = d[i - 1][j - 1] + cost;
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-          d[i - 2][j - 2] + 1 < v)
-        v = d[i - 2][j - 2] + 1;
-      d[i][j] = v;
-    }
-  return d[la][lb] > NEAR_MAX ? NEAR_MAX + 1 : d[la][lb];
-}
-
-int muskx__sc_edit_distance(const char *a, const char *b) {
-  return edit_distance(a, b);
-}
-
-/* The one name nearest to text within the edit distance NEAR_MAX, over
-   the names given to near_add() (the same name twice counts once); NULL
-   when none is that near or two or more are equally near (a suggestion
-   would then be a guess). Shared by muskx__sc_near_name() and
-   near_agent(). */
-typedef struct {
-  const char *text;
-  const char *hit;
-  int best, nhit;
-} nearest;
-
-static void near_add(nearest *n, const char *name) {
-  if (name == NULL) return;
-  int dist = edit_distance(n->text, name);
-  if (dist < n->best) {
-    n->best = dist;
-    n->hit = name;
-    n->nhit = 1;
-  } else if (dist == n->best && dist <= NEAR_MAX && strcmp(name, n->hit) != 0) {
-    n->nhit++;
-  }
-}
-
-static const char *near_result(const nearest *n) {
-  return n->best <= NEAR_MAX && n->nhit == 1 ? n->hit : NULL;
-}
-
-/* The one input of m that lists text (in any case) in its `aka:`
-   (opposite 0) or its `opposite:` (opposite 1), or -1. */
-static int input_word(const muskx_model *m, const char *text, int opposite) {
-  int which = -1;
-  for (int i = 0; i < m->ninputs; i++) {
-    char **w = opposite ? m->inputs[i].opposite : m->inputs[i].aka;
-    int n = opposite ? m->inputs[i].nopposite : m->inputs[i].naka;
-    for (int k = 0; k < n; k++)
-      if (muskx__same_ignoring_case(w[k], text)) {
-        if (which >= 0 && which != i) return -1;
-        which = i;
-      }
-  }
-  return which;
-}
-
-int muskx__sc_input_aka(const muskx_model *m, const char *text) {
-  return input_word(m, text, 0);
-}
-
-int muskx__sc_input_opposite(const muskx_model *m, const char *text) {
-  return input_word(m, text, 1);
-}
-
-const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
-                                int nkinds, const char *text) {
-  size_t tl = strlen(text);
-  const char *hit = NULL;
-  int nhit = 0;
-  /* 0: another name of an input (its `aka:`: gravity for loading) */
-  for (int k = 0; k < nkinds; k++)
-    if (kinds[k] == MUSKX_INPUT) {
-      int in = muskx__sc_input_aka(m, text);
-      if (in >= 0) return m->inputs[in].name;
-    }
-  /* 1: the one name in another case */
-  for (int k = 0; k < nkinds; k++)
-    for (int i = 0; i < muskx_model_count(m, kinds[k]); i++) {
-      const char *o = muskx_model_name_at(m, kinds[k], i);
-      if (o != NULL && muskx__same_ignoring_case(o, text)) hit = o, nhit++;
-    }
-  if (nhit == 1) return hit;
-  if (nhit > 1 || tl < 4) return NULL;
-  /* 2: the one name that is text and a suffix (BMD_spine: BMD_spine_pct) */
-  for (int k = 0; k < nkinds; k++)
-    for (int i = 0; i < muskx_model_count(m, kinds[k]); i++) {
-      const char *o = muskx_model_name_at(m, kinds[k], i);
-      if (o != NULL && strncmp(o, text, tl) == 0 && o[tl] == '_')
-        hit = o, nhit++;
-    }
-  if (nhit == 1) return hit;
-  if (nhit > 1) return NULL;
-  /* 3: the one name nearest within the edit distance NEAR_MAX */
-  if (tl < 5) return NULL;
-  nearest n = {text, NULL, NEAR_MAX + 1, 0};
-  for (int k = 0; k < nkinds; k++)
-    for (int i = 0; i < muskx_model_count(m, kinds[k]); i++)
-      near_add(&n, muskx_model_name_at(m, kinds[k], i));
-  return near_result(&n);
-}
-
-const char *muskx__sc_near_word(const char *text, const char *const *words) {
-  if (strlen(text) < 4) return NULL;
-  nearest n = {text, NULL, NEAR_MAX + 1, 0};
-  for (; *words != NULL; words++) near_add(&n, *words);
-  return near_result(&n);
-}
-
-/* The one agent of m nearest to name (edit distance 1 or 2, for a name
-   of at least 4 characters), or NULL (nearest). */
+/* The one agent of m a refused name probably means (scenario_near.c:
+   another case is taken before this, so only a typo is found). */
 static const char *near_agent(const muskx_model *m, const char *name) {
-  if (strlen(name) < 4) return NULL;
-  nearest n = {name, NULL, NEAR_MAX + 1, 0};
-  for (int i = 0; i < m->nagents; i++) near_add(&n, m->agents[i].name);
-  return near_result(&n);
+  return muskx__sc_near_in(name, m->nagents, agent_name, m);
 }
 
 /* The one agent that declares `name` (in any case) among its `brands:`
@@ -328,6 +227,41 @@ static void known_agents(const muskx_model *m, char *buf, size_t size) {
   snprintf(buf, size, "its agents: %s", list);
 }
 
+static const char *dose_word(const void *ctx, int i) {
+  (void)ctx;
+  return muskx__dose_unit_word(i);
+}
+
+/* Refuses a dose unit that is none, with the usual unit it probably
+   means (scenario_near.c: MG and mgs for mg, kgs for kg; units are
+   case-sensitive, and the unit parser reads no other case of them: Mg
+   and Mmol are refused, not megagrams), or what to write for
+   international units. plain (", or a plain number in ...") ends the
+   list of units. MUSKX_OK for a dose unit. */
+static muskx_status check_dose_unit(muskx_error *err, const char *file,
+                                    const muskx__yaml_node *dose,
+                                    const char *unit, const char *plain) {
+  static const char *const iu[] = {"iu", "miu", "u", "unit", "units",
+                                   "international unit",
+                                   "international units", NULL};
+  if (muskx__dose_unit(unit, strlen(unit), NULL) > 0) return MUSKX_OK;
+  for (int i = 0; iu[i] != NULL; i++)
+    if (muskx__same_ignoring_case(iu[i], unit))
+      return fail(err, file, dose, MUSKX_EMODEL,
+                  "'%s': international units are not a dose unit here: "
+                  "convert the dose to a mass with the drug's label (vitamin "
+                  "D3: 40 IU = 1 ug) and write it in ug or mg%s",
+                  unit, plain);
+  char hint[128];
+  const char *near = muskx__sc_near_in(unit, muskx__dose_unit_words(),
+                                       dose_word, NULL);
+  return fail(err, file, dose, MUSKX_EMODEL,
+              "unknown dose unit '%s'%s (use " MUSKX__DOSE_UNIT_LIST "%s)",
+              unit,
+              muskx__sc_suggest(hint, sizeof hint, unit, near, "dose units"),
+              plain);
+}
+
 /* A dose of `value unit` into species sp, converted to the species' unit;
    a bare number is already in it. */
 static muskx_status to_species_unit(const muskx_model *m, const char *file,
@@ -339,10 +273,11 @@ static muskx_status to_species_unit(const muskx_model *m, const char *file,
     *amount = value;
     return MUSKX_OK;
   }
-  if (muskx__dose_unit(unit, strlen(unit), NULL) == 0)
-    return fail(err, file, dose, MUSKX_EMODEL,
-                "unknown dose unit '%s' (use " MUSKX__DOSE_UNIT_LIST
-                ", or a plain number in the unit of '%s')", unit, sn);
+  char plain[MUSKX__LONGEST_NAME + 64];
+  snprintf(plain, sizeof plain, ", or a plain number in the unit of '%s'",
+           sn);
+  muskx_status st = check_dose_unit(err, file, dose, unit, plain);
+  if (st != MUSKX_OK) return st;
   double f = muskx__dose_convert(unit, su, 0);
   if (f == 0)
     return fail(err, file, dose, MUSKX_EMODEL,
@@ -372,18 +307,20 @@ static muskx_status via_agent(const muskx_model *m, const char *file,
     r = &a->routes[0];
   } else {
     r = agent_route(a, route->text);
+    char hint[128];
     if (r == NULL)
       return fail(err, file, route, MUSKX_EMODEL,
-                  "model '%s' declares no route '%s' for agent '%s' (its "
-                  "routes: %s)", m->id, route->text, a->name, list);
+                  "model '%s' declares no route '%s' for agent '%s'%s (its "
+                  "routes: %s)", m->id, route->text, a->name,
+                  near_route(a, route->text, hint, sizeof hint), list);
   }
   double in_du = value; /* the dose in the agent's dose_unit */
   if (unit[0] != '\0') {
-    if (muskx__dose_unit(unit, strlen(unit), NULL) == 0)
-      return fail(err, file, dose, MUSKX_EMODEL,
-                  "unknown dose unit '%s' (use " MUSKX__DOSE_UNIT_LIST
-                  "; a plain number is in %s, the dose unit of '%s')", unit,
-                  a->dose_unit, a->name);
+    char plain[MUSKX__LONGEST_NAME + 64];
+    snprintf(plain, sizeof plain, "; a plain number is in %s, the dose "
+             "unit of '%s'", a->dose_unit, a->name);
+    muskx_status st = check_dose_unit(err, file, dose, unit, plain);
+    if (st != MUSKX_OK) return st;
     double f = muskx__dose_convert(unit, a->dose_unit, a->molar_mass);
     if (f == 0)
       return fail(err, file, dose, MUSKX_EMODEL,
@@ -472,11 +409,14 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
       ok = 1;
     }
     if (a != NULL && agent_route(a, route->text) != NULL) ok = 1;
+    char hint[128];
     if (!ok)
       return fail(err, file, route, MUSKX_EMODEL,
-                  "unknown route '%s' (expected sc, im, iv or oral%s)",
-                  route->text, a != NULL ? ", or a route the model declares "
-                                           "for the agent" : "");
+                  "unknown route '%s'%s (expected sc, im, iv or oral%s)",
+                  route->text,
+                  near_route(NULL, route->text, hint, sizeof hint),
+                  a != NULL ? ", or a route the model declares for the agent"
+                            : "");
   }
   char tname[2 * MUSKX__LONGEST_NAME];
   int sp;

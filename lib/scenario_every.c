@@ -114,7 +114,8 @@ const char *muskx__sc_near_time_word(const char *unit, int *smaller) {
      long; jours, French days, got 'hour'): one as near as a unit leaves
      no suggestion (mnts: mins and month). The exact ones count only as
      written: secs would tie weks, jour every ?our, with their unit. A
-     word of 3 letters or fewer counts only when it is one. */
+     word of 3 letters is taken within 1 edit (wek: week, dys: day, as
+     muskx__sc_near_word() does), a shorter one only when it is one. */
   enum { SMALLER = 5, JOUR = 6 };
   static const struct {
     const char *word;
@@ -130,7 +131,7 @@ const char *muskx__sc_near_time_word(const char *unit, int *smaller) {
          not left to the 3-letter decoys (review rev26c) */
       {"hrs", 0, 0},          {"wks", 2, 0},           {"mos", 3, 0},
       {"mon", 3, 0},          {"mons", 3, 0},          {"mth", 3, 0},
-      {"mths", 3, 0},         {"yrs", 4, 0},
+      {"mths", 3, 0},         {"yrs", 4, 0},           {"days", 1, 0},
   };
   char w[16];
   size_t n = strlen(unit);
@@ -140,7 +141,7 @@ const char *muskx__sc_near_time_word(const char *unit, int *smaller) {
   int best = 3, group = -1, tie = 0;
   for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
     int d = muskx__sc_edit_distance(w, words[k].word);
-    if (d > 0 && (n < 4 || words[k].exact)) continue;
+    if (d > 0 && (n < 3 || words[k].exact || (n == 3 && d > 1))) continue;
     if (d < best) best = d, group = words[k].group, tie = 0;
     else if (d == best && words[k].group != group) tie = 1;
   }

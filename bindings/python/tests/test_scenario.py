@@ -401,7 +401,8 @@ class Scenarios(WRMSMixin, unittest.TestCase):
             muskx.compare(self.path, bands=True, samples=5,
                           vary={"K": ("lognormal", 0.5, 0.3)})
         self.assertIn("'K' is not a parameter, compartment, species or input of model "
-                      "'driven_days': did you mean 'k'?", str(cm.exception))
+                      "'driven_days': names are case-sensitive: write 'k'",
+                      str(cm.exception))
 
     def test_report_errors_with_their_place(self):
         with self.assertRaises(muskx.ModelError) as cm:
