@@ -484,6 +484,22 @@ printf 'k\n0.2\n0.05\n' > kpp.csv
   awk -F, 'NR > 1 { w = exp(-40 * $3 - 4); d = ($4 - w) / w; if (d > 1e-5 || d < -1e-5) bad = 1; n++ }
            END { exit !(n == 2 && !bad) }' ens_pp_s.csv
 check "ensemble varying a phase-stepped name the scenario sets: each sample its own k" $? "$(cat stderr.txt ens_pp_s.csv)"
+# A varied compartment acts on a scenario's members (session 27 review M4:
+# --vary takes compartments while a scenario's set: takes none; had it been
+# ignored, every member would be the model's V = 1 run, A(2) = 0.3679).
+# compartment_decay.yaml: A(2 d) = exp(-1 / cell) by hand, per member.
+"$muskx" ensemble "$root/tests/scenarios/compartment_decay.yaml" --allow-path "$root/tests" \
+  -n 3 -j 1 -q --vary 'cell=uniform(2,4)' -o ens_cd.csv --samples-out ens_cd_s.csv 2> stderr.txt &&
+  awk -F, 'NR > 1 { w = exp(-1 / $3); d = ($4 - w) / w; if (d > 1e-6 || d < -1e-6 || $3 < 2 || $3 > 4) bad = 1; n++ }
+           END { exit !(n == 3 && !bad) }' ens_cd_s.csv
+check "ensemble varying a compartment of a scenario: each member exp(-1/cell)" $? "$(cat stderr.txt ens_cd_s.csv)"
+# and in compare --bands: the band of A's % change at the end lies within
+# 100 (exp(-1/V) - 1) for V in [2, 4], -39.35..-22.12, not at V = 1's -63.21
+"$muskx" compare "$root/tests/scenarios/compartment_decay.yaml" --allow-path "$root/tests" \
+  --bands --vary 'cell=uniform(2,4)' -n 8 -j 1 -o cmp_cd.csv > /dev/null 2> stderr.txt &&
+  awk -F, '$1 == "A" && ($3 == "end_q05" || $3 == "end_q95") { if ($5 < -39.35 || $5 > -22.12) bad = 1; n++ }
+           END { exit !(n == 2 && !bad) }' cmp_cd.csv
+check "compare --bands varying a compartment of a scenario: band within V 2..4" $? "$(cat stderr.txt cmp_cd.csv)"
 # --native (issue 19): the members as compiled C, cached in
 # $HOME/.cache/muskx (created 0700), the VM's bytes; without a compiler,
 # without HOME, or with a cache folder others can write, the VM runs them.
