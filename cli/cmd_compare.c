@@ -32,7 +32,8 @@ static const cli_option options[] = {
     {OPT_PLOT, "plot", 0, "PNG",
      "draw one panel per output, one line per scenario (needs gnuplot)"},
     {OPT_SET, "set", 0, "NAME=VALUE",
-     "override a value in every scenario (repeatable)"},
+     "override a parameter, initial value or input baseline in every "
+     "scenario (repeatable; as run --set: no compartment)"},
     {OPT_TITLE, "title", 0, "TEXT", "title of the plot"},
     {OPT_BANDS, "bands", 0, NULL,
      "90 % prediction bands per scenario from parameter uncertainty "

@@ -53,7 +53,8 @@ static const cli_option options[] = {
     {OPT_THREADS, "threads", 'j', "K",
      "worker threads (default: one per processor)"},
     {OPT_SET, "set", 0, "NAME=VALUE",
-     "set a value in every simulation (repeatable)"},
+     "set a parameter, initial value or input baseline in every "
+     "simulation (repeatable; as run --set: no compartment)"},
     {OPT_FILE, "out", 'o', "FILE", "write the CSV to FILE (default: stdout)"},
     {OPT_QUIET, "quiet", 'q', NULL, "no progress bar and no summary line"},
     {OPT_NATIVE, "native", 0, "CC",

@@ -100,6 +100,19 @@ for c in simulate steady; do
   "$muskx" "$c" --help 2>&1 | grep -A1 -- '--set' | grep -q 'compartment'
   check "$c --help: --set names compartments" $?
 done
+# compare and gsa --set go through a scenario's set (run --set): the help
+# says what they take (session 27 review M2: "override a value")
+for c in compare gsa; do
+  "$muskx" "$c" --help 2>&1 | grep -A1 -- '--set' |
+    grep -q 'parameter, initial value or input baseline.*no compartment'
+  check "$c --help: --set says what it takes, no compartment" $?
+  more=()
+  [ "$c" = gsa ] && more=(--vary 'k=uniform(0.4,0.6)' -n 4 --output A@end)
+  "$muskx" "$c" "$root/tests/scenarios/compartment_decay.yaml" --allow-path "$root/tests" \
+    --set cell=2 "${more[@]}" > /dev/null 2> stderr.txt
+  grep -q "has no parameter, species or input 'cell'" stderr.txt
+  check "$c --set of a compartment is refused, as the help says" $? "$(cat stderr.txt)"
+done
 expect_failure "simulate, missing model" out.csv 1 -- \
   "$muskx" simulate no_such.yaml --t-end 4 -o out.csv
 expect_failure "simulate, unknown option" out.csv 2 -- \
