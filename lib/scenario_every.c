@@ -31,6 +31,7 @@
 
 #include "decimal.h"
 #include "scenario.h"
+#include "textcase.h"
 
 #define MONTH MUSKX__SC_MONTH
 #define YEAR MUSKX__SC_YEAR
@@ -102,7 +103,7 @@ double muskx__sc_time_word(const char *unit) {
   char w[16];
   size_t n = strlen(unit);
   if (n == 0 || n >= sizeof w) return 0;
-  for (size_t i = 0; i <= n; i++) w[i] = (char)tolower((unsigned char)unit[i]);
+  for (size_t i = 0; i <= n; i++) w[i] = muskx__ascii_lower(unit[i]);
   return lookup(units, w);
 }
 
@@ -137,7 +138,7 @@ const char *muskx__sc_near_time_word(const char *unit, int *smaller) {
   size_t n = strlen(unit);
   *smaller = 0;
   if (n == 0 || n >= sizeof w) return NULL;
-  for (size_t i = 0; i <= n; i++) w[i] = (char)tolower((unsigned char)unit[i]);
+  for (size_t i = 0; i <= n; i++) w[i] = muskx__ascii_lower(unit[i]);
   int best = 3, group = -1, tie = 0;
   for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
     int d = muskx__sc_edit_distance(w, words[k].word);
@@ -201,7 +202,7 @@ static int q_nondecimal(const char *text, const char *r, char *why,
     double v = strtod(num, &end);
     if (end == num || *end != '\0') continue;
     const char *u = r + k + strspn(r + k, " ");
-    char unit[2] = {(char)toupper((unsigned char)u[0]), '\0'};
+    char unit[2] = {muskx__ascii_upper(u[0]), '\0'};
     if (errno == ERANGE || !isfinite(v))
       snprintf(why, size,
                "'%s': '%s' is a hexadecimal number out of the range of a "
@@ -270,7 +271,7 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
     if ((unsigned char)ch >= 0x80) return 0;
     if (ch == ' ' && (n == 0 || w[n - 1] == ' ')) continue;
     if (n + 1 >= sizeof w) return 0;
-    w[n++] = (char)tolower((unsigned char)ch);
+    w[n++] = muskx__ascii_lower(ch);
   }
   while (n > 0 && w[n - 1] == ' ') n--;
   w[n] = '\0';

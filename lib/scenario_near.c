@@ -12,7 +12,6 @@
  * longer one; none for 1 or 2 characters (x, iu), and none when two
  * candidates are as near (a suggestion would then be a guess).
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,7 +26,7 @@
 #define NEAR_MAX 2
 #define NEAR_LEN 64
 static int same_letter(char a, char b) {
-  return tolower((unsigned char)a) == tolower((unsigned char)b);
+  return muskx__ascii_lower(a) == muskx__ascii_lower(b);
 }
 
 static int edit_distance(const char *a, const char *b) {

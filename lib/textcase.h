@@ -11,5 +11,10 @@
 /* a and b equal but for the case of ASCII letters (not the locale's:
    bytes of 0x80 and above compare as they are). */
 int muskx__same_ignoring_case(const char *a, const char *b);
+/* c with an ASCII capital made small (upper: the reverse); any other byte,
+   0x80 and above too, as it is, whatever the locale (tolower() and
+   toupper() follow LC_CTYPE, which a program may have set). */
+char muskx__ascii_lower(char c);
+char muskx__ascii_upper(char c);
 
 #endif
