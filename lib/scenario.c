@@ -411,7 +411,9 @@ static muskx_status get_days(sc_ctx *c, const muskx__yaml_node *n,
                 "unknown time unit '%s' in %s%s (use d, day(s), week(s) "
                 "or wk(s), month(s) or mo(s) = 30.4375 d, year(s) or yr(s) = "
                 "365.25 d, or h)", unit, what,
-                muskx__sc_suggest(hint, sizeof hint, unit, near, "units"));
+                /* NULL: a time unit is read in any case (Months), so near
+                   never differs from unit only in case */
+                muskx__sc_suggest(hint, sizeof hint, unit, near, NULL));
   v *= f;
   if (positive ? !(v > 0) : !(v >= 0))
     return fail(c, n, MUSKX_EMODEL, "%s must be %s, got '%s'", what,

@@ -159,7 +159,9 @@ int muskx__sc_edit_distance(const char *a, const char *b);
 /* The words after a refusal of text for which near was found, in buf:
    "" when near is NULL; when near differs from text only in case,
    ": WHAT are case-sensitive: write 'NEAR'" (what: "names", "keys",
-   "dose units"); else ": did you mean 'NEAR'?". */
+   "dose units"); else, or when what is NULL (a lookup that takes any
+   case, where near cannot differ from text only in case), ": did you
+   mean 'NEAR'?". */
 const char *muskx__sc_suggest(char *buf, size_t size, const char *text,
                               const char *near, const char *what);
 /* scenario_near.c: the one input whose `aka:` lists text in any case, or

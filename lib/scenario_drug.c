@@ -145,29 +145,50 @@ static const char *route_alias(const char *text) {
   return NULL;
 }
 
-/* The candidates of a route's "did you mean": agent a's declared routes
-   (a NULL: none), then the clinical spellings in letters alone (sc,
-   subcut, oral, intravenously; not s.c., per os: their near typos would
-   tie with sc and po) of a route a declares, or of any with a NULL. */
-static const char *route_word(const void *agent, int i) {
-  const muskx__agent *a = agent;
+static const char *legacy_suffix(const char *text);
+
+/* What a route's "did you mean" may offer (route_word()). */
+typedef struct {
+  const muskx__agent *a; /* its declared routes; NULL: none */
+  int fixed;             /* the fixed routes sc, im, iv, oral count too */
+  /* with fixed, a fixed route counts only when species AGENT_SUFFIX
+     (legacy_suffix()) exists, AGENT this name; NULL: every one counts
+     (the dose has a target:) */
+  const muskx_model *m;
+  const char *agent;
+} route_cands;
+
+/* The candidates of a route's "did you mean": c's agent's declared routes,
+   then the clinical spellings in letters alone (sc, subcut, oral,
+   intravenously; not s.c., per os: their near typos would tie with sc and
+   po) of a route the agent declares or, with fixed, of a fixed route
+   whose species the model has (an undeclared agent's orl is not told
+   'oral' when the model has no AGENT_gut; session 27 review L1). */
+static const char *route_word(const void *cands, int i) {
+  const route_cands *c = cands;
+  const muskx__agent *a = c->a;
   int nr = a != NULL ? a->nroutes : 0;
   if (i < nr) return a->routes[i].route;
-  const char *w = route_aliases[i - nr].alias;
+  const char *w = route_aliases[i - nr].alias, *r = route_aliases[i - nr].route;
   if (strcspn(w, ". -") != strlen(w)) return NULL;
   for (int k = 0; k < nr; k++)
-    if (strcmp(a->routes[k].route, route_aliases[i - nr].route) == 0)
-      return w;
-  return a == NULL ? w : NULL;
+    if (strcmp(a->routes[k].route, r) == 0) return w;
+  if (!c->fixed) return NULL;
+  if (c->m == NULL) return w;
+  char sp[2 * MUSKX__LONGEST_NAME];
+  snprintf(sp, sizeof sp, "%s_%s", c->agent, legacy_suffix(r));
+  return muskx_model_find(c->m, MUSKX_SPECIES, sp) >= 0 ? w : NULL;
 }
 
 /* ": did you mean 'R'?" for route text, or "" (route_word()). */
-static const char *near_route(const muskx__agent *a, const char *text,
+static const char *near_route(const route_cands *c, const char *text,
                               char *buf, size_t size) {
-  int n = (a != NULL ? a->nroutes : 0) + NALIASES;
+  int n = (c->a != NULL ? c->a->nroutes : 0) + NALIASES;
+  /* what NULL: routes are matched in any case (agent_route(),
+     route_alias()), so near never differs from text only in case (two
+     declared routes that do, sc and SC, tie: no suggestion) */
   return muskx__sc_suggest(buf, size, text,
-                           muskx__sc_near_in(text, n, route_word, a),
-                           "routes");
+                           muskx__sc_near_in(text, n, route_word, c), NULL);
 }
 
 /* Agent a's route written text: as written; else the one route it
@@ -241,16 +262,17 @@ static const char *dose_word(const void *ctx, int i) {
 static muskx_status check_dose_unit(muskx_error *err, const char *file,
                                     const muskx__yaml_node *dose,
                                     const char *unit, const char *plain) {
-  static const char *const iu[] = {"iu", "miu", "u", "unit", "units",
-                                   "international unit",
-                                   "international units", NULL};
+  /* one word: a dose's unit has no space ('2 international units' is
+     refused before as a malformed unit) */
+  static const char *const iu[] = {"iu", "miu", "u", "unit", "units", NULL};
   if (muskx__dose_unit(unit, strlen(unit), NULL) > 0) return MUSKX_OK;
   for (int i = 0; iu[i] != NULL; i++)
     if (muskx__same_ignoring_case(iu[i], unit))
       return fail(err, file, dose, MUSKX_EMODEL,
                   "'%s': international units are not a dose unit here: "
-                  "convert the dose to a mass with the drug's label (vitamin "
-                  "D3: 40 IU = 1 ug) and write it in ug or mg%s",
+                  "convert the dose with the drug's label (vitamin D3: 40 IU "
+                  "= 1 ug) and write it as a mass or an amount (ug, mg, "
+                  "nmol)%s",
                   unit, plain);
   char hint[128];
   const char *near = muskx__sc_near_in(unit, muskx__dose_unit_words(),
@@ -308,11 +330,12 @@ static muskx_status via_agent(const muskx_model *m, const char *file,
   } else {
     r = agent_route(a, route->text);
     char hint[128];
+    route_cands c = {a, 0, NULL, NULL};
     if (r == NULL)
       return fail(err, file, route, MUSKX_EMODEL,
                   "model '%s' declares no route '%s' for agent '%s'%s (its "
                   "routes: %s)", m->id, route->text, a->name,
-                  near_route(a, route->text, hint, sizeof hint), list);
+                  near_route(&c, route->text, hint, sizeof hint), list);
   }
   double in_du = value; /* the dose in the agent's dose_unit */
   if (unit[0] != '\0') {
@@ -410,11 +433,14 @@ muskx_status muskx__sc_drug_resolve(const muskx_model *m, const char *file,
     }
     if (a != NULL && agent_route(a, route->text) != NULL) ok = 1;
     char hint[128];
+    /* the agent's own routes (long form) and the fixed ones: any with a
+       target:, else those whose AGENT_SUFFIX species exists */
+    route_cands c = {a, 1, target != NULL ? NULL : m, agent->text};
     if (!ok)
       return fail(err, file, route, MUSKX_EMODEL,
                   "unknown route '%s'%s (expected sc, im, iv or oral%s)",
                   route->text,
-                  near_route(NULL, route->text, hint, sizeof hint),
+                  near_route(&c, route->text, hint, sizeof hint),
                   a != NULL ? ", or a route the model declares for the agent"
                             : "");
   }

@@ -178,7 +178,7 @@ const char *muskx__sc_suggest(char *buf, size_t size, const char *text,
                               const char *near, const char *what) {
   if (near == NULL)
     snprintf(buf, size, "%s", "");
-  else if (muskx__same_ignoring_case(near, text))
+  else if (what != NULL && muskx__same_ignoring_case(near, text))
     snprintf(buf, size, ": %s are case-sensitive: write '%s'", what, near);
   else
     snprintf(buf, size, ": did you mean '%s'?", near);
