@@ -337,7 +337,8 @@ def ensemble(scenario, samples, vary=None, columns=None, times=None, seed=1,
     """Runs `samples` members of a scenario, each with its own values of
     the `vary` names ({name: (distribution, a, b)} with distribution
     "lognormal" (median, cv), "normal" (mean, sd) or "uniform" (low,
-    high)), drawn from (seed, member) so the result does not depend on
+    high), or the command line's "NAME=DIST(A,B)" strings, one or a
+    list), drawn from (seed, member) so the result does not depend on
     `threads` (0: one per processor). columns: the kept columns (default
     the scenario's); times: sample times in days (default the scenario's;
     the members always run from day 0, where the scenario begins).
@@ -393,6 +394,7 @@ def gsa(scenario, vary, samples, outputs, bootstrap=500, level=0.95, seed=1,
         raise InvalidArgumentError("gsa: level must be a number in (0, 1) "
                                    "(0.95: a 95 %% interval), not %r"
                                    % (level,), status="EINVAL")
+    vary = _vary_dict(vary) or {}  # also "NAME=DIST(A,B)" strings
     names = list(vary)
     k = len(names)
     if k == 0 or not outputs:
