@@ -599,7 +599,8 @@ $(BUILD)/muskx-mpi: $(BUILD)/mpi/muskx_mpi.o $(filter-out $(BUILD)/cli/main.o,$(
 # ---------------------------------------------------------------- demo
 # The README's first command: from a fresh clone, install what is missing
 # (scripts/install-deps.sh; gnuplot-nox draws the plot), build, and run the
-# ISS countermeasure what-if (scenarios/iss_*.yaml, muskx-scenario(5)):
+# ISS countermeasure what-if (DEMO_SCENARIOS: five of scenarios/iss_*.yaml,
+# no countermeasure first; muskx-scenario(5)):
 # the comparison table on stdout, the plot and the table as CSV in
 # $(BUILD)/demo/. Takes seconds once built.
 .PHONY: demo

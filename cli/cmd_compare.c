@@ -376,9 +376,10 @@ static int run(const cli_command *self, int argc, char **argv) {
   names outs = {NULL, 0}, phases = {NULL, 0};
   int npaths = 0, rc = CLI_EXIT_FAIL, k, bands = 0;
   cli_bands bopt;
-  char note[512];
+  char note[4096];
   memset(&bopt, 0, sizeof bopt);
   bopt.seed = 1;
+  bopt.settings = &settings;
 
   paths = calloc((size_t)argc, sizeof *paths);
   if (paths == NULL) {
@@ -424,10 +425,13 @@ static int run(const cli_command *self, int argc, char **argv) {
         rc = CLI_EXIT_USAGE;
         goto done;
       }
-      if (!(v == floor(v) && v >= (k == OPT_SAMPLES ? 1 : 0) && v <= 1e8)) {
+      /* -n 1 drew "a band" of one set (review rev27u L4) */
+      if (!(v == floor(v) && v >= (k == OPT_SAMPLES ? 2 : 0) && v <= 1e8)) {
         rc = cli_usage_error(self, "%s must be a whole number%s, got '%s'",
-                             opt, k == OPT_SAMPLES ? " from 1 to 1e8"
-                                                   : " from 0 to 1e8",
+                             opt, k == OPT_SAMPLES
+                                      ? " from 2 to 1e8 (a band needs at "
+                                        "least 2 parameter sets)"
+                                      : " from 0 to 1e8",
                              p.value);
         goto done;
       }
@@ -461,6 +465,12 @@ static int run(const cli_command *self, int argc, char **argv) {
     rc = cli_usage_error(self, "--vary and --params-csv are for --bands");
     goto done;
   }
+  for (size_t i = 0; i < bopt.nvary; i++) {
+    char by[512];
+    snprintf(by, sizeof by, "--vary '%s'", bopt.vary[i].arg);
+    rc = cli_set_vary_clash(&settings, bopt.vary[i].name, by);
+    if (rc != 0) goto done;
+  }
   const char *const out_opts[] = {"-o", "--plot"};
   const char *const out_paths[] = {output, plot};
   rc = cli_outs_distinct(self, 2, out_opts, out_paths);
@@ -490,10 +500,16 @@ static int run(const cli_command *self, int argc, char **argv) {
   }
   if (bands) {
     size_t nsets = 0, worst = 0;
+    char used[2048] = "";
+    size_t at = 0;
     for (int i = 0; i < npaths; i++) {
       size_t nfail = 0;
       if (cli_bands_compute(&runs[i], &bopt, &nsets, &nfail) != 0) goto done;
       if (nfail > worst) worst = nfail;
+      if (at < sizeof used)
+        at += (size_t)snprintf(used + at, sizeof used - at, "%s%s %zu",
+                               i > 0 ? ", " : "",
+                               muskx_scenario_id(runs[i].sc), nsets - nfail);
     }
     /* -n 200 is refused with a --params-csv of fewer rows (review rev24a:
        it was advised anyway) */
@@ -504,19 +520,23 @@ static int run(const cli_command *self, int argc, char **argv) {
     /* with few sets the 5 % and 95 % quantiles (definition 7) lie
        between the two lowest and the two highest sets: say so (session
        24: a "crew of 6" read -n 6 as the crew's range) */
+    /* the seed only when something is drawn, sets used per scenario when
+       some failed (review rev27u L4, M2) */
+    char seed[64] = "";
+    if (bopt.nvary > 0) snprintf(seed, sizeof seed, "; seed %llu", bopt.seed);
     snprintf(note, sizeof note,
              "Bands: 5 %% and 95 %% quantiles over %zu parameter sets (the "
-             "same in every scenario; seed %llu)%s%s%s.\n",
-             nsets, bopt.seed,
-             worst > 0 ? "; some sets failed and are left out" : "",
-             nsets <= 20 ? "; with 20 sets or fewer they lie between the "
-                          "two lowest and the two highest sets, not a 90 % "
-                          "band of a population"
-                        : "",
-             nsets <= 20 ? more : "");
-    if (worst > 0)
-      fprintf(stderr, "warning: up to %zu of %zu parameter sets failed in a "
-                      "scenario; the bands use the others\n", worst, nsets);
+             "same in every scenario%s)%s%s%s%s.\n",
+             nsets, seed,
+             worst > 0 ? "; some sets failed and are left out (why: on "
+                         "stderr), sets used: "
+                       : "",
+             worst > 0 ? used : "",
+             nsets - worst <= 20 ? "; with 20 sets or fewer they lie between "
+                                   "the two lowest and the two highest sets, "
+                                   "not a 90 % band of a population"
+                                 : "",
+             nsets - worst <= 20 ? more : "");
   }
   for (int i = 0; i < npaths; i++) {
     const muskx_scenario *sc = runs[i].sc;
@@ -578,10 +598,13 @@ const cli_command cli_cmd_compare = {
     "each scenario minus the first, set by set (end_diff_q05,\n"
     "end_diff_q95), and a shaded 90 % band around each line to the plot.",
     options,
-    "  muskx compare scenarios/iss_*.yaml\n"
-    "  muskx compare scenarios/iss_*.yaml --plot iss.png -o iss.csv\n"
+    "  muskx compare scenarios/iss_no_countermeasure.yaml "
+    "scenarios/iss_exercise*.yaml\n"
+    "  muskx compare scenarios/iss_no_countermeasure.yaml "
+    "scenarios/iss_exercise.yaml \\\n"
+    "      --plot iss.png -o iss.csv\n"
     "  muskx compare scenarios/iss_exercise.yaml "
     "scenarios/iss_exercise_denosumab.yaml \\\n"
-    "      --bands --vary 'kappa_R=lognormal(0.30,0.3)' -n 100 --plot b.png\n",
+    "      --bands --vary 'kappa_R=lognormal(1.31,0.3)' -n 100 --plot b.png\n",
     run,
 };

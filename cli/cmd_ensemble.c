@@ -260,6 +260,12 @@ static int parse_args(cli_ens *job, ens_opts *o, const cli_command *self,
   if (!o->have_samples && o->params_csv == NULL)
     return cli_usage_error(self, "--samples is required (or give "
                            "--params-csv)");
+  for (size_t i = 0; i < o->nvary; i++) {
+    char by[512];
+    snprintf(by, sizeof by, "--vary '%s'", o->vary[i].arg);
+    int bad = cli_set_vary_clash(&o->settings, o->vary[i].name, by);
+    if (bad != 0) return bad;
+  }
   return -1;
 }
 
@@ -343,13 +349,25 @@ static int load_params_csv(cli_ens *job, const ens_opts *o) {
   int rc = cli_param_table_read(o->params_csv, &t);
   if (rc != 0) return rc;
   if (!o->have_samples) job->nsamples = t.rows;
-  if (job->nsamples > t.rows) {
+  /* a --set name in the table would be replaced by it (review rev27u M1) */
+  for (size_t c = 0; rc == 0 && c < t.nnames; c++) {
+    char by[512];
+    snprintf(by, sizeof by, "the column '%s' of --params-csv %s", t.names[c],
+             o->params_csv);
+    rc = cli_set_vary_clash(&o->settings, t.names[c], by);
+  }
+  if (rc == 0 && job->nsamples > t.rows) {
     fprintf(stderr, "%s: --samples %zu, but the file has %zu parameter "
                     "sets\n", o->params_csv, job->nsamples, t.rows);
     rc = CLI_EXIT_USAGE;
-  } else if (muskx_ensemble_set_samples(job->ens, t.values, t.rows, t.nnames,
-                                        (const char *const *)t.names) !=
-             MUSKX_OK) {
+  }
+  /* a value outside its parameter's range: file:line:col now, not a
+     failed sample later (review rev27u M2) */
+  if (rc == 0)
+    rc = cli_param_table_check(&t, o->params_csv, job->m, job->nsamples);
+  if (rc == 0 &&
+      muskx_ensemble_set_samples(job->ens, t.values, t.rows, t.nnames,
+                                 (const char *const *)t.names) != MUSKX_OK) {
     fprintf(stderr, "%s: %s\n", o->params_csv,
             muskx_ensemble_errmsg(job->ens));
     rc = CLI_EXIT_FAIL;
@@ -586,7 +604,7 @@ const cli_command cli_cmd_ensemble = {
     "fail is the exit status 1.",
     options,
     "  muskx ensemble scenarios/iss_exercise.yaml --samples 1000 \\\n"
-    "      --vary 'kappa_R=lognormal(0.30,0.3)' --seed 7 -o crew.csv\n"
+    "      --vary 'kappa_R=lognormal(1.31,0.3)' --seed 7 -o crew.csv\n"
     "  muskx ensemble tests/models/decay.yaml --t-end 5 -n 500 \\\n"
     "      --vary 'k=uniform(0.5,1)' --threads 2 --samples-out s.csv\n",
     run,

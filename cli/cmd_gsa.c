@@ -135,6 +135,12 @@ static int parse(cli_gsa *j, const cli_command *self, int argc, char **argv) {
   }
   if (j->path == NULL) return cli_usage_error(self, "no SCENARIO given");
   if (j->nvary == 0) return cli_usage_error(self, "nothing varies: give --vary");
+  for (size_t i = 0; i < j->nvary; i++) { /* review rev27u M1 */
+    char by[512];
+    snprintf(by, sizeof by, "--vary '%s'", j->vary[i].arg);
+    int bad = cli_set_vary_clash(&j->settings, j->vary[i].name, by);
+    if (bad != 0) return bad;
+  }
   if (j->samples == 0) return cli_usage_error(self, "--samples is required");
   if (j->nout == 0)
     return cli_usage_error(self, "no result: give --output NAME@WHEN");
@@ -385,7 +391,7 @@ const cli_command cli_cmd_gsa = {
     "--threads.",
     options,
     "  muskx --allow-path models gsa scenarios/iss_exercise.yaml -n 256 \\\n"
-    "      --vary 'kappa_R=lognormal(0.28,0.3)' \\\n"
+    "      --vary 'kappa_R=lognormal(1.31,0.3)' \\\n"
     "      --vary 'w_res=uniform(0.1,0.4)' --output BMD_wb_pct@landing\n",
     run,
 };

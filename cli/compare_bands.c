@@ -73,9 +73,29 @@ static int prepare(cli_srun *r, const cli_bands *b, muskx_ensemble **out,
     if (cli_param_table_read(b->params_csv, &t) != 0) return -1;
     r->band_table_rows = t.rows;
     if (b->samples == 0) *n = t.rows;
+    if (*n < 2) { /* review rev27u L4: "a band" of one set */
+      fprintf(stderr, "%s: 1 parameter set; a band needs at least 2 (give "
+                      "more rows, or --vary)\n", b->params_csv);
+      cli_param_table_free(&t);
+      return -1;
+    }
     if (*n > t.rows) {
       fprintf(stderr, "%s: --samples %zu, but the file has %zu parameter "
                       "sets\n", b->params_csv, *n, t.rows);
+      cli_param_table_free(&t);
+      return -1;
+    }
+    int bad = 0;
+    for (size_t c = 0; !bad && b->settings != NULL && c < t.nnames; c++) {
+      char by[512];
+      snprintf(by, sizeof by, "the column '%s' of --params-csv %s",
+               t.names[c], b->params_csv);
+      bad = cli_set_vary_clash(b->settings, t.names[c], by);
+    }
+    if (!bad)
+      bad = cli_param_table_check(&t, b->params_csv,
+                                  muskx_scenario_model(r->sc), *n);
+    if (bad) {
       cli_param_table_free(&t);
       return -1;
     }
@@ -134,6 +154,15 @@ int cli_bands_compute(cli_srun *r, const cli_bands *b, size_t *nsets,
     fprintf(stderr, "%s: bands: every parameter set failed; the first: %s\n",
             r->path, muskx_ensemble_sample_errmsg(ens, 0));
     goto done;
+  }
+  if (*nfailed > 0) {
+    /* review rev27u M2: the band was silently drawn over the others */
+    size_t k = 0;
+    while (k + 1 < n && muskx_ensemble_sample_errmsg(ens, k)[0] == '\0') k++;
+    fprintf(stderr, "warning: %s: bands: %zu of %zu parameter sets failed "
+            "and are left out (the bands of this scenario use %zu); the "
+            "first, set %zu: %s\n", r->path, *nfailed, n, n - *nfailed,
+            k + 1, muskx_ensemble_sample_errmsg(ens, k));
   }
   traj = malloc(n * width * sizeof *traj);
   q = malloc(2 * width * sizeof *q);

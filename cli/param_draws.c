@@ -88,6 +88,7 @@ int cli_param_table_read(const char *path, cli_param_table *out) {
   char *line = NULL, **names = NULL;
   size_t cap = 0, nnames = 0, rows = 0, tcap = 0;
   double *table = NULL;
+  long *lines = NULL, *cols = NULL;
   ssize_t len;
   int rc = CLI_EXIT_FAIL;
   long lineno = 0;
@@ -142,6 +143,12 @@ int cli_param_table_read(const char *path, cli_param_table *out) {
       double *t = realloc(table, nc * sizeof *t);
       if (t == NULL) goto done;
       table = t;
+      long *l = realloc(lines, nc * sizeof *l);
+      if (l == NULL) goto done;
+      lines = l;
+      long *c = realloc(cols, nc * sizeof *c);
+      if (c == NULL) goto done;
+      cols = c;
       tcap = nc;
     }
     while ((tok = next_field(&s)) != NULL) {
@@ -165,6 +172,8 @@ int cli_param_table_read(const char *path, cli_param_table *out) {
                 "number: '%s'\n", path, lineno, at, names[col], tok);
         goto done;
       }
+      lines[rows * nnames + col] = lineno;
+      cols[rows * nnames + col] = at;
       table[rows * nnames + col++] = v;
     }
     if (col != nnames) {
@@ -181,15 +190,20 @@ int cli_param_table_read(const char *path, cli_param_table *out) {
   out->names = names;
   out->nnames = nnames;
   out->values = table;
+  out->line = lines;
+  out->col = cols;
   out->rows = rows;
   names = NULL;
   nnames = 0;
   table = NULL;
+  lines = cols = NULL;
   rc = 0;
 done:
   for (size_t i = 0; i < nnames; i++) free(names[i]);
   free(names);
   free(table);
+  free(lines);
+  free(cols);
   free(line);
   fclose(fp);
   return rc;
@@ -199,5 +213,51 @@ void cli_param_table_free(cli_param_table *t) {
   for (size_t i = 0; i < t->nnames; i++) free(t->names[i]);
   free(t->names);
   free(t->values);
+  free(t->line);
+  free(t->col);
   memset(t, 0, sizeof *t);
+}
+
+int cli_param_table_check(const cli_param_table *t, const char *path,
+                          const muskx_model *m, size_t max_rows) {
+  muskx_sim *sim = NULL;
+  int rc = 0;
+  if (muskx_sim_create(m, &sim) != MUSKX_OK) {
+    cli_error("out of memory");
+    return CLI_EXIT_FAIL;
+  }
+  size_t rows = t->rows < max_rows ? t->rows : max_rows;
+  for (size_t k = 0; rc == 0 && k < rows * t->nnames; k++) {
+    const char *name = t->names[k % t->nnames];
+    if (muskx_model_find(m, MUSKX_PARAMETER, name) < 0 &&
+        muskx_model_find(m, MUSKX_COMPARTMENT, name) < 0)
+      continue; /* species and inputs: the run says why, if it fails */
+    if (muskx_sim_set(sim, name, t->values[k]) != MUSKX_OK) {
+      fprintf(stderr, "%s:%ld:%ld: parameter set %zu: %s; the set would "
+              "fail (fix or drop the row)\n", path, t->line[k], t->col[k],
+              k / t->nnames + 1, muskx_sim_errmsg(sim));
+      rc = CLI_EXIT_FAIL;
+    }
+  }
+  muskx_sim_free(sim);
+  return rc;
+}
+
+int cli_set_vary_clash(const cli_settings *s, const char *name,
+                       const char *by) {
+  for (size_t i = 0; i < s->n; i++) {
+    const cli_setting *it = &s->items[i];
+    if (strlen(name) != it->name_len ||
+        strncmp(it->name, name, it->name_len) != 0)
+      continue;
+    cli_error("--set %s and %s both give '%s': every parameter set would "
+              "replace the --set value, so the sets would not describe the "
+              "--set model (a compare line would lie outside its own band). "
+              "Drop the --set to let '%s' vary (to centre it on %g, make "
+              "that the distribution's median or mean), or drop '%s' from "
+              "the sets to keep it fixed",
+              it->arg, by, name, name, it->value, name);
+    return CLI_EXIT_USAGE;
+  }
+  return 0;
 }

@@ -29,11 +29,28 @@ typedef struct cli_param_table {
   char **names;
   size_t nnames, rows;
   double *values; /* rows x nnames, row-major */
+  long *line, *col; /* rows x nnames: where each value is in the file */
 } cli_param_table;
 
 /* Reads path ('#' lines and blank lines skipped); 0, or an exit status
    after printing "path:line: why". */
 int cli_param_table_read(const char *path, cli_param_table *out);
 void cli_param_table_free(cli_param_table *t);
+/* Checks every value of t (read from path) as muskx_sim_set() would on
+   model m -- a parameter's declared min and max, a compartment's volume
+   > 0 -- so that a set outside fails up front with "path:line:col:", not
+   as a quietly dropped parameter set (review rev27u M2). At most max_rows
+   rows (those that run). 0, or an exit status after printing why. */
+int cli_param_table_check(const cli_param_table *t, const char *path,
+                          const muskx_model *m, size_t max_rows);
+
+/* A name given both by --set and by --vary or a --params-csv column: the
+   sets would replace the --set value, so a run's line and its band or
+   ensemble would describe two models (review rev27u M1). `by` says where
+   the other comes from ("--vary 'k=lognormal(1,0.3)'", "the column of
+   FILE"). 0 when name is not --set, else CLI_EXIT_USAGE after saying
+   what to do. */
+int cli_set_vary_clash(const cli_settings *s, const char *name,
+                       const char *by);
 
 #endif

@@ -57,6 +57,7 @@ typedef struct cli_bands {
   size_t samples; /* 0: the table's rows, or 200 */
   unsigned long long seed;
   long threads;   /* 0: one per processor */
+  const cli_settings *settings; /* --set: no name of theirs may vary */
 } cli_bands;
 
 /* Adds a --vary NAME=DIST(A,B); 0, or an exit status after saying why. */

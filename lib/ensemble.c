@@ -146,6 +146,62 @@ static muskx__ens_var *add_var(muskx_ensemble *e, const char *name) {
   return v;
 }
 
+#define SQRT2 1.4142135623730950488
+
+/* The share of dist(p1, p2)'s draws that falls outside [lo, hi]. */
+static double share_outside(muskx_distribution dist, double p1, double p2,
+                            double lo, double hi) {
+  switch (dist) {
+    case MUSKX_DIST_UNIFORM:
+      if (p1 >= lo && p2 <= hi) return 0;
+      if (p2 == p1) return 1;
+      return (fmax(0, fmin(lo, p2) - p1) + fmax(0, p2 - fmax(hi, p1))) /
+             (p2 - p1);
+    case MUSKX_DIST_NORMAL:
+      if (p2 == 0) return p1 < lo || p1 > hi;
+      return 0.5 * erfc((p1 - lo) / (p2 * SQRT2)) +
+             0.5 * erfc((hi - p1) / (p2 * SQRT2));
+    case MUSKX_DIST_LOGNORMAL: {
+      double mu = log(p1), sigma = sqrt(log1p(p2 * p2));
+      double below = lo <= 0 ? 0
+                     : sigma == 0 ? (p1 < lo)
+                                  : 0.5 * erfc((mu - log(lo)) / (sigma * SQRT2));
+      double above = hi == INFINITY ? 0
+                     : hi <= 0      ? 1
+                     : sigma == 0   ? (p1 > hi)
+                                    : 0.5 * erfc((log(hi) - mu) / (sigma * SQRT2));
+      return below + above;
+    }
+    default: return 0;
+  }
+}
+
+/* A parameter's declared min and max (muskx-model(5)) against the
+   distribution: every draw outside them would fail its sample when
+   muskx_sim_set() refuses it, so a distribution of which more than 0.1 %
+   lies outside is refused up front (review rev27u M2, L10: uniform(0.2,
+   1.6) for a bioavailability of at most 1 silently lost the sets above 1
+   from the bands). The rarer draws outside still fail alone. */
+static muskx_status check_support(muskx_ensemble *e, const char *name,
+                                  muskx_distribution dist, double p1,
+                                  double p2) {
+  int i = muskx_model_find(e->m, MUSKX_PARAMETER, name);
+  if (i < 0) return MUSKX_OK;
+  const muskx__param *pa = &e->m->params[i];
+  double out = share_outside(dist, p1, p2, pa->min, pa->max);
+  if (!(out > 1e-3)) return MUSKX_OK;
+  static const char *const dn[] = {"normal", "lognormal", "uniform"};
+  return muskx__ens_err(
+      e, MUSKX_EINVAL,
+      "%s(%g, %g) for '%s': %.3g %% of its draws lie outside the parameter's "
+      "declared range [%g, %g], and those sets would fail: %s",
+      dn[dist], p1, p2, name, 100 * out, pa->min, pa->max,
+      dist == MUSKX_DIST_UNIFORM
+          ? "keep low and high within the range"
+          : "narrow the distribution, or use uniform(low,high) within the "
+            "range");
+}
+
 muskx_status muskx_ensemble_vary(muskx_ensemble *e, const char *name,
                                  muskx_distribution dist, double p1,
                                  double p2) {
@@ -182,6 +238,8 @@ muskx_status muskx_ensemble_vary(muskx_ensemble *e, const char *name,
       return muskx__ens_err(e, MUSKX_EINVAL, "unknown distribution %d for '%s'",
                             (int)dist, name);
   }
+  st = check_support(e, name, dist, p1, p2);
+  if (st != MUSKX_OK) return st;
   muskx__ens_var *v = add_var(e, name);
   if (v == NULL)
     return muskx__ens_err(e, MUSKX_ENOMEM, "out of memory varying '%s'", name);

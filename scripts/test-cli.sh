@@ -359,6 +359,112 @@ expect_failure "compare --vary without --bands" cmp.csv 2 -- \
 expect_failure "compare --bands, unknown name" cmp.csv 1 -- \
   "$muskx" compare "$unload" --bands --vary 'k_nosuch=uniform(0.01,0.2)' -o cmp.csv
 grep -q "k_nosuch" stderr.txt; check "compare --bands, unknown name: named" $? "$(cat stderr.txt)"
+# refused NAME OUT STATUS PATTERN -- COMMAND...: expect_failure, and
+# stderr says PATTERN (grep -q)
+refused() {
+  local name=$1 out=$2 want=$3 pattern=$4; shift 5
+  expect_failure "$name" "$out" "$want" -- "$@"
+  grep -q -- "$pattern" stderr.txt
+  check "$name: says what and where" $? "$(cat stderr.txt)"
+}
+# review rev27u M1: a name given both by --set and by --vary or a
+# --params-csv column was silently the sets' (the line, at the --set
+# value, lay outside its own band): refused, saying what to do.
+refused "compare --set and --vary of one name" cmp.csv 2 "--set k_B=0.1 and --vary 'k_B=uniform(0.01,0.2)' both give 'k_B'" -- \
+  "$muskx" compare "$unload" --set k_B=0.1 --bands --vary 'k_B=uniform(0.01,0.2)' -o cmp.csv
+grep -q "Drop the --set to let 'k_B' vary (to centre it on 0.1" stderr.txt
+check "compare --set and --vary of one name: says what to do" $? "$(cat stderr.txt)"
+refused "compare --set and a --params-csv column of one name" cmp.csv 1 "--set k_B=0.1 and the column 'k_B' of --params-csv kb.csv both give 'k_B'" -- \
+  "$muskx" compare "$unload" --set k_B=0.1 --bands --params-csv kb.csv -o cmp.csv
+"$muskx" compare "$unload" --set k_a=0.3 --bands --params-csv kb.csv > /dev/null 2> stderr.txt
+check "compare --set of another name than the sets' is accepted" $? "$(cat stderr.txt)"
+refused "ensemble --set and --vary of one name" ens.csv 2 "both give 'k_B'" -- \
+  "$muskx" ensemble "$unload" --samples 3 --set k_B=0.1 --vary 'k_B=uniform(0.01,0.2)' -o ens.csv
+refused "ensemble --set and a --params-csv column of one name" ens.csv 2 "the column 'k_B' of --params-csv kb.csv both give 'k_B'" -- \
+  "$muskx" ensemble "$unload" --set k_B=0.1 --params-csv kb.csv -o ens.csv
+refused "gsa --set and --vary of one name" ens.csv 2 "both give 'k_B'" -- \
+  "$muskx" gsa "$unload" -q -n 8 --set k_B=0.1 --vary 'k_B=uniform(0.01,0.2)' \
+  --vary 'k_a=uniform(0.1,0.3)' --output B_pct@flight -o ens.csv
+
+# review rev27u M2: sets that fail were left out of the bands without a
+# reason. k_B = -20 and -30 make B grow as exp(20 t) in flight (the
+# solver fails); the other two sets run. The first failure's message and
+# the sets used per scenario are printed.
+printf 'k_B\n0.05\n-20\n0.1\n-30\n' > kb_fail.csv
+"$muskx" compare "$unload" --bands --params-csv kb_fail.csv > cmp.txt 2> stderr.txt
+check "compare --bands, 2 of 4 sets fail: exit status 0" $? "$(cat stderr.txt)"
+grep -q "bands: 2 of 4 parameter sets failed and are left out (the bands of this scenario use 2); the first, set 2: t=" stderr.txt &&
+  grep -q "sets used: unload 2" cmp.txt
+check "compare --bands, 2 of 4 sets fail: the first one's error, and the sets used" $? "$(cat stderr.txt; grep Bands cmp.txt)"
+# Up front: a parameter's declared min/max against --vary draws and
+# --params-csv values. bounded.yaml is scenario_bone.yaml with k_B in
+# [0, 0.5].
+sed -e 's|^  k_B: {value: 0.05, |  k_B: {value: 0.05, min: 0, max: 0.5, |' \
+  "$root/tests/models/scenario_bone.yaml" > bounded.yaml
+grep -q "k_B: {value: 0.05, min: 0, max: 0.5" bounded.yaml
+check "bounded.yaml: k_B has min 0 and max 0.5" $? "$(grep k_B: bounded.yaml)"
+sed -e "s|^model: .*|model: bounded.yaml|" -e 's/id: unload,/id: unload_b,/' "$unload" > unload_b.yaml
+# uniform(0.01, 0.8): (0.8 - 0.5) / 0.79 = 38 % of the draws above 0.5
+refused "compare --bands, --vary uniform beyond max" cmp.csv 1 "uniform(0.01, 0.8) for 'k_B': 38 % of its draws lie outside the parameter's declared range \[0, 0.5\]" -- \
+  "$muskx" compare unload_b.yaml --bands --vary 'k_B=uniform(0.01,0.8)' -n 4 -o cmp.csv
+# normal(0.05, 0.05): P(X < 0) = Phi(-1) = 15.9 %
+refused "compare --bands, --vary normal below min" cmp.csv 1 "normal(0.05, 0.05) for 'k_B': 15.9 % of its draws" -- \
+  "$muskx" compare unload_b.yaml --bands --vary 'k_B=normal(0.05,0.05)' -n 4 -o cmp.csv
+# normal(0.1, 0.025): P(X < 0) = Phi(-4) = 3e-5, under 0.1 %: drawn
+"$muskx" compare unload_b.yaml --bands --vary 'k_B=normal(0.1,0.025)' -n 4 > /dev/null 2> stderr.txt
+check "compare --bands, --vary normal 4 sd inside: accepted" $? "$(cat stderr.txt)"
+printf 'k_a,k_B\n0.2,0.05\n0.2, 0.7\n' > kb_range.csv
+refused "compare --bands, a --params-csv value above max" cmp.csv 1 "kb_range.csv:3:6: parameter set 2: value 0.7 for parameter 'k_B' is outside its range \[0, 0.5\]" -- \
+  "$muskx" compare unload_b.yaml --bands --params-csv kb_range.csv -o cmp.csv
+refused "ensemble, a --params-csv value above max" ens.csv 1 "kb_range.csv:3:6: parameter set 2: value 0.7" -- \
+  "$muskx" ensemble unload_b.yaml --params-csv kb_range.csv -o ens.csv
+# ... but only the rows that run: -n 1 takes the first
+"$muskx" ensemble unload_b.yaml --params-csv kb_range.csv -n 1 -o ens.csv 2> stderr.txt
+check "ensemble, a value above max in a row -n leaves out: runs" $? "$(cat stderr.txt)"
+
+# review rev27u L4: no seed without draws, at least 2 sets
+"$muskx" compare "$unload" --bands --params-csv kb.csv -n 3 > cmp.txt 2> stderr.txt &&
+  grep -q "quantiles over 3 parameter sets (the same in every scenario)" cmp.txt &&
+  ! grep -q "seed" cmp.txt
+check "compare --bands --params-csv: no seed in the header" $? "$(grep Bands cmp.txt)"
+"$muskx" compare "$unload" --bands --vary 'k_B=uniform(0.01,0.2)' --seed 5 -n 3 > cmp.txt 2> stderr.txt &&
+  grep -q "quantiles over 3 parameter sets (the same in every scenario; seed 5)" cmp.txt
+check "compare --bands --vary: the seed in the header" $? "$(grep Bands cmp.txt)"
+refused "compare --bands -n 1" cmp.csv 2 "a band needs at least 2 parameter sets" -- \
+  "$muskx" compare "$unload" --bands --vary 'k_B=uniform(0.01,0.2)' -n 1 -o cmp.csv
+printf 'k_B\n0.05\n' > kb_one.csv
+refused "compare --bands, a --params-csv of one set" cmp.csv 1 "kb_one.csv: 1 parameter set; a band needs at least 2" -- \
+  "$muskx" compare "$unload" --bands --params-csv kb_one.csv -o cmp.csv
+
+# review rev27u M3: the --help examples' kappa_R median is the shipped
+# value (models/crosstalk/spaceflight.yaml), to 2 decimals as README and
+# muskx(1) give it (they had the pre-fit 0.30 and 0.28).
+kr=$(awk '/^  kappa_R: \{value: / { v = $3; sub(",", "", v); printf "%.2f", v; exit }' \
+  "$root/models/crosstalk/spaceflight.yaml")
+bad=""
+for c in compare ensemble gsa; do
+  got=$("$muskx" $c --help | sed -n "s/.*kappa_R=lognormal(\([0-9.]*\),.*/\1/p")
+  [ -n "$got" ] && [ -z "$(printf '%s\n' $got | grep -vx "$kr")" ] || bad="$bad $c:[$got]"
+done
+[ -n "$kr" ] && [ -z "$bad" ]
+check "compare, ensemble, gsa --help: kappa_R examples use the shipped median $kr" $? "$bad"
+# review rev27u L2, L3: README's demo text is what runs (the Makefile's
+# DEMO_SCENARIOS, the baseline first; scenarios/iss_*.yaml holds more, and
+# sorts iss_exercise first), and carries no count of tests/userscen/ that
+# goes stale (it said 57 with 65 there).
+demo=$(sed -n '/^DEMO_SCENARIOS = /,/[^\\]$/p' "$root/Makefile" | tr -s ' \\\n' '\n' | grep '^scenarios/')
+first=$(printf '%s\n' $demo | head -1)
+para=$(sed -n '/^`make demo` builds/,/^$/p' "$root/README.md")
+bad=""
+for f in $demo; do printf '%s' "$para" | tr -s ' \n' '  ' | grep -q "$(basename "$f")" || bad="$bad $f"; done
+[ "$first" = scenarios/iss_no_countermeasure.yaml ] && [ -z "$bad" ] &&
+  ! grep -q 'compare scenarios/iss_\*' "$root/README.md" &&
+  ! "$muskx" compare --help | grep -q 'compare scenarios/iss_\*'
+check "README/compare --help: the demo's scenarios as the Makefile runs them, baseline first, no iss_* glob" $? "first=$first missing:$bad"
+n=$(ls "$root"/tests/userscen/*.yaml | wc -l)
+said=$(sed -n 's/.*`tests\/userscen\/` holds \([0-9][0-9]*\) scenarios.*/\1/p' "$root/README.md")
+[ -z "$said" ] || [ "$said" = "$n" ]
+check "README: a count of tests/userscen/ scenarios, if given, is $n" $? "README says $said"
 # ----------------------------------------------------------- file access
 # Issue 16: imports and a scenario's model are read only inside the top
 # file's folder unless --allow-path (or MUSKX_ALLOW_PATH) allows more; a

@@ -416,6 +416,56 @@ START_TEST(a_samples_table_gives_each_sample_its_row) {
 }
 END_TEST
 
+/* Review rev27u M2, L10: draws outside a parameter's declared min and max
+   each failed their sample, so bands were silently drawn over the rest.
+   A distribution with more than 0.1 % outside is refused with the share,
+   computed independently here from the closed forms:
+   uniform(0.2, 1.6) over [0, 1]: 0.6 / 1.4 = 42.857 % above;
+   normal(0.5, 0.5): 2 Phi(-1) = 31.731 % (0.5 erfc(1/sqrt 2) each side);
+   lognormal(0.5, 1.2) over [0, 1]: P(X > 1) = Phi(-log 2 / s),
+   s = sqrt(log(1 + 1.44)) = 0.94446, = 23.13 %;
+   normal(0.5, 0.1): 2 Phi(-5) = 5.7e-7, accepted; a name without bounds
+   (kf) accepts anything. */
+START_TEST(a_distribution_outside_a_declared_range_is_refused) {
+  muskx_model *m = tu_load_text("muskx: 1\n"
+                                "model: {id: bounded}\n"
+                                "parameters:\n"
+                                "  f: {value: 0.5, min: 0, max: 1}\n"
+                                "  kf: 1\n"
+                                "species: {x: 1}\n"
+                                "odes: {x: -f*kf*x}\n",
+                                "bounded.yaml");
+  muskx_ensemble *e = tu_ens(m);
+  struct {
+    muskx_distribution d;
+    double p1, p2, pct;
+  } bad[] = {{MUSKX_DIST_UNIFORM, 0.2, 1.6, 100 * 0.6 / 1.4},
+             {MUSKX_DIST_NORMAL, 0.5, 0.5, 100 * erfc(1 / sqrt(2))},
+             {MUSKX_DIST_LOGNORMAL, 0.5, 1.2,
+              100 * 0.5 * erfc(log(2) / sqrt(log(1 + 1.44)) / sqrt(2))},
+             {MUSKX_DIST_UNIFORM, -1, -0.5, 100}};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char want[64];
+    ck_assert_int_eq(muskx_ensemble_vary(e, "f", bad[i].d, bad[i].p1,
+                                         bad[i].p2),
+                     MUSKX_EINVAL);
+    snprintf(want, sizeof want, ": %.3g %% of its draws lie outside",
+             bad[i].pct);
+    ck_assert_msg(strstr(muskx_ensemble_errmsg(e), want) != NULL &&
+                      strstr(muskx_ensemble_errmsg(e),
+                             "declared range [0, 1]") != NULL,
+                  "case %zu: want '%s' in '%s'", i, want,
+                  muskx_ensemble_errmsg(e));
+  }
+  ck_assert_int_eq(muskx_ensemble_nvaried(e), 0); /* nothing was added */
+  ENS_OK(e, muskx_ensemble_vary(e, "f", MUSKX_DIST_NORMAL, 0.5, 0.1));
+  ENS_OK(e, muskx_ensemble_vary(e, "kf", MUSKX_DIST_NORMAL, 0, 10));
+  ck_assert_int_eq(muskx_ensemble_nvaried(e), 2);
+  muskx_ensemble_free(e);
+  muskx_model_free(m);
+}
+END_TEST
+
 START_TEST(a_failed_sample_is_recorded_and_the_others_go_on) {
   /* A normal draw for a nonnegative species' initial value fails when it
      is negative: mean 0, so about half the samples fail. */
@@ -529,6 +579,7 @@ static Suite *suite(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("samples");
   tcase_add_test(tc, a_samples_table_gives_each_sample_its_row);
+  tcase_add_test(tc, a_distribution_outside_a_declared_range_is_refused);
   tcase_add_test(tc, a_failed_sample_is_recorded_and_the_others_go_on);
   tcase_add_test(tc, the_setup_hook_sees_absolute_sample_indices);
   suite_add_tcase(s, tc);

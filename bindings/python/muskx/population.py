@@ -3,11 +3,11 @@ variance-based global sensitivity of a scenario, as numpy arrays.
 
     import muskx
     sc = muskx.load_scenario("scenarios/iss_exercise.yaml", allow_path="models")
-    e = muskx.ensemble(sc, 1000, vary={"kappa_R": ("lognormal", 0.28, 0.3)},
+    e = muskx.ensemble(sc, 1000, vary={"kappa_R": ("lognormal", 1.31, 0.3)},
                        threads=2, progress=lambda done, total: None)
     e.trajectories          # members x times x columns (numpy)
     e.quantiles([0.05, 0.5, 0.95])
-    g = muskx.gsa(sc, {"kappa_R": ("lognormal", 0.28, 0.3),
+    g = muskx.gsa(sc, {"kappa_R": ("lognormal", 1.31, 0.3),
                        "w_res": ("uniform", 0.1, 0.4)},
                   samples=256, outputs=["BMD_wb_pct@landing"])
     g.first, g.total        # outputs x varied names (numpy), g.first_lo ...
@@ -69,6 +69,7 @@ _PROTOTYPES = {
                                 c_double_p, _Z, _PROGRESS, _P]),
     "muskx_ensemble_count": (_Z, [_P]),
     "muskx_ensemble_nfailed": (_Z, [_P]),
+    "muskx_ensemble_sample_errmsg": (ctypes.c_char_p, [_P, _Z]),
     "muskx_ensemble_trajectories": (_I, [_P, c_double_p, _Z]),
     "muskx_ensemble_values": (_I, [_P, c_double_p, _Z]),
     "muskx_ensemble_status": (_I, [_P, c_int_p, _Z]),
@@ -93,6 +94,40 @@ def _dptr(a):
 def _raise(status, what):
     name = _lib.status_name(status)
     raise error_class(name)("%s: %s" % (what, name), status=name)
+
+
+def _vary_dict(vary):
+    """vary= as a dict {name: (distribution, a, b)}; also takes the command
+    line's "NAME=DIST(A,B)" strings, one or a list (review rev27u L5: a
+    list raised AttributeError)."""
+    if vary is None or hasattr(vary, "items"):
+        return vary
+    if isinstance(vary, str):
+        vary = [vary]
+    if not isinstance(vary, (list, tuple)):
+        raise TypeError("vary: expected a dict {name: (distribution, a, b)} "
+                        "or a list of 'NAME=DIST(A,B)' strings, got %r"
+                        % (vary,))
+    out = {}
+    for v in vary:
+        m = re.match(r"\s*([^=\s]+)\s*=\s*(\w+)\s*\(\s*([^,()]+?)\s*,"
+                     r"\s*([^,()]+?)\s*\)\s*$", v) \
+            if isinstance(v, str) else None
+        if m is None:
+            raise InvalidArgumentError(
+                "vary: expected 'NAME=DIST(A,B)' (e.g. "
+                "'kappa_R=lognormal(1.31,0.3)') or a dict {name: "
+                "(distribution, a, b)}, got %r" % (v,), status="EINVAL")
+        name, dist, a, b = m.groups()
+        if name in out:
+            raise InvalidArgumentError("vary: %r is given twice" % name,
+                                       status="EINVAL")
+        try:
+            out[name] = (dist, float(a), float(b))
+        except ValueError:
+            raise InvalidArgumentError("vary %r: %r and %r must be numbers"
+                                       % (v, a, b), status="EINVAL") from None
+    return out
 
 
 def _distribution(name, spec):
@@ -149,6 +184,7 @@ class Population:
     trajectories  members x times x columns (NaN for a failed member)
     status        members: 0 for success, else a muskx status code
     nfailed       how many failed
+    first_error   (member, why) of the first failed member, or None
     quantiles(probs) -> len(probs) x times x columns, over the successful
                   members (Hyndman & Fan definition 7, numpy's default)
     """
@@ -218,7 +254,7 @@ def _run(scenario, vary=None, table=None, names=None, times=None,
                     status, name)
 
         check(lib.muskx_ensemble_set_scenario(ens, sc_ptr), "scenario")
-        for name, spec in (vary or {}).items():
+        for name, spec in (_vary_dict(vary) or {}).items():
             d, p1, p2 = _distribution(name, spec)
             check(lib.muskx_ensemble_vary(ens, encode(name), d, p1, p2),
                   "vary %r" % name, name)
@@ -285,6 +321,10 @@ def _execute(scenario, setup, samples, seed, threads, progress):
         check(lib.muskx_ensemble_status(
             ens, r.status.ctypes.data_as(c_int_p), n), "results")
         r.nfailed = int(lib.muskx_ensemble_nfailed(ens))
+        r.first_error = None
+        if r.nfailed:
+            k = int(np.flatnonzero(r.status != _lib.OK)[0])
+            r.first_error = (k, text(lib.muskx_ensemble_sample_errmsg(ens, k)))
         return r
     finally:
         lib.muskx_ensemble_free(ens)
@@ -297,7 +337,8 @@ def ensemble(scenario, samples, vary=None, columns=None, times=None, seed=1,
     """Runs `samples` members of a scenario, each with its own values of
     the `vary` names ({name: (distribution, a, b)} with distribution
     "lognormal" (median, cv), "normal" (mean, sd) or "uniform" (low,
-    high)), drawn from (seed, member) so the result does not depend on
+    high), or the command line's "NAME=DIST(A,B)" strings, one or a
+    list), drawn from (seed, member) so the result does not depend on
     `threads` (0: one per processor). columns: the kept columns (default
     the scenario's); times: sample times in days (default the scenario's;
     the members always run from day 0, where the scenario begins).
@@ -353,6 +394,7 @@ def gsa(scenario, vary, samples, outputs, bootstrap=500, level=0.95, seed=1,
         raise InvalidArgumentError("gsa: level must be a number in (0, 1) "
                                    "(0.95: a 95 %% interval), not %r"
                                    % (level,), status="EINVAL")
+    vary = _vary_dict(vary) or {}  # also "NAME=DIST(A,B)" strings
     names = list(vary)
     k = len(names)
     if k == 0 or not outputs:

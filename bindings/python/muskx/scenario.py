@@ -434,10 +434,30 @@ class Comparison:
         n = samples if samples is not None else (
             len(table[1]) if table is not None else 200)
         n, seed, threads = _counts(n, seed, threads or 0)  # 2.5 sets: refused
+        if n < 2:  # "a band" of one set (review rev27u L4)
+            raise InvalidArgumentError(
+                "bands over %d parameter set: a band needs at least 2 (give "
+                "samples=2 or more%s)" % (n, ", or more rows of params"
+                                          if table is not None else ""),
+                status="EINVAL")
         if table is not None and n > len(table[1]):
             raise InvalidArgumentError(
                 "samples=%d, but params has %d parameter sets"
                 % (n, len(table[1])), status="EINVAL")
+        # a set= name the sets also give would be replaced by them: the
+        # line would lie outside its own band (review rev27u M1)
+        for name in (set or {}):
+            by = ("vary=" if name in (vary or {}) else "params="
+                  if table is not None and name in table[0] else None)
+            if by:
+                raise InvalidArgumentError(
+                    "set= and %s both give %r: every parameter set would "
+                    "replace the set= value, so the bands would not describe "
+                    "the set= scenario (its line would lie outside its own "
+                    "band). Drop it from set= to let it vary (to centre it "
+                    "on %g, make that the distribution's median or mean), "
+                    "or from %s to keep it fixed"
+                    % (by, name, float(set[name]), by), status="EINVAL")
         if table is not None:
             table = (table[0], table[1][:n])
         arms = []
@@ -447,10 +467,17 @@ class Comparison:
         self.nsets = n
         self.bands, self.diff, self.nfailed = {}, {}, {}
         key0, info0, t0, y0, _ = arms[0]
-        for key, info, t, y, nfailed in arms:
+        for key, info, t, y, (nfailed, first) in arms:
             if nfailed == n:
-                raise MuskxError("bands of %r: every parameter set failed"
-                                 % key, status="ENOTCONV")
+                raise MuskxError("bands of %r: every parameter set failed; "
+                                 "the first: %s" % (key, first[1]),
+                                 status="ENOTCONV")
+            if nfailed:  # review rev27u M2: say why, as the CLI does
+                warnings.warn(
+                    "%s: bands: %d of %d parameter sets failed and are left "
+                    "out (the bands of this scenario use %d); the first, set "
+                    "%d: %s" % (key, nfailed, n, n - nfailed, first[0] + 1,
+                                first[1]), RuntimeWarning, stacklevel=3)
             self.nfailed[key] = nfailed
             self.bands[key], self.diff[key] = {}, {}
             for col in self.columns:
@@ -503,17 +530,23 @@ class Comparison:
                         "%*.4g" % (w, got.get(p, (math.nan, math.nan))[k])
                         for p in phases)))
         if self.bands is not None:
-            # the CLI's clause for failed sets (review rev24a: missing)
+            # the CLI's clause for failed sets (review rev24a: missing),
+            # with the sets used per scenario (review rev27u M2) and the
+            # advice for few sets (L5)
+            used = self.nsets - max(self.nfailed.values() or [0])
             lines.append("bands: 5 %% and 95 %% quantiles over %d parameter "
                          "sets (the same in every scenario), at the end of "
                          "each phase%s%s" % (
                              self.nsets,
-                             "; some sets failed and are left out"
+                             "; some sets failed and are left out (why: the "
+                             "warning), sets used: " + ", ".join(
+                                 "%s %d" % (k, self.nsets - f)
+                                 for k, f in self.nfailed.items())
                              if any(self.nfailed.values()) else "",
                              "; with 20 sets or fewer they lie between the "
                              "two lowest and the two highest sets, not a 90 "
-                             "% band of a population"
-                             if self.nsets <= 20 else ""))
+                             "% band of a population (use samples=200 for "
+                             "one)" if used <= 20 else ""))
         return "\n".join(lines)
 
     __str__ = table
@@ -594,7 +627,7 @@ def _end_sample(times, end):
 def _band_sets(s, set, allow_path, vary, table, samples, seed, threads):
     """One arm of compare(bands=True) of s (a path, or a Scenario as it is
     loaded, with its set() values): (Scenario info, times, shown values,
-    sets x times x columns, NaN for a failed set, nfailed).
+    sets x times x columns, NaN for a failed set, (nfailed, first_error)).
 
     A Scenario is run as loaded, not reloaded from its file (session 25:
     a file edited on disk after loading gave the edited file's bands
@@ -602,7 +635,7 @@ def _band_sets(s, set, allow_path, vary, table, samples, seed, threads):
     parameter set as a constant column, which the ensemble applies as the
     scenario's last set: entries (muskx_ensemble_set_scenario()), as
     sc.set() would, without changing the shared object; a name that vary=
-    or params= also gives is theirs (it was, applied after set=)."""
+    or params= also gives is refused by compare() (review rev27u M1)."""
     from . import population
     import numpy as np
     own = not isinstance(s, Scenario)
@@ -629,7 +662,8 @@ def _band_sets(s, set, allow_path, vary, table, samples, seed, threads):
             elif how == "change":
                 y[:, :, c] = y[:, :, c] - y0
         info = (sc.id, list(sc.phases), list(pop.columns))
-        return info, np.asarray(pop.times, dtype=float), y, pop.nfailed
+        return info, np.asarray(pop.times, dtype=float), y, (
+            pop.nfailed, pop.first_error)
     finally:
         if own:
             sc.close()
@@ -659,7 +693,8 @@ def compare(*scenarios, columns=None, threads=None, set=None,
     bands=True: 90 % prediction bands from parameter uncertainty, as
     `muskx compare --bands` (muskx(1)): every scenario is run once per
     parameter set -- drawn from vary ({name: (distribution, a, b)} as for
-    muskx.ensemble(); set i from (seed, i), so the same in every scenario)
+    muskx.ensemble(), or the command line's "NAME=DIST(A,B)" strings, one
+    or a list; set i from (seed, i), so the same in every scenario)
     and/or read from params (a CSV path with a header of names, one set
     per row, e.g. models/calibration/spaceflight/fit/draws.csv, or a dict
     name -> values); samples sets (default: the rows of params, else
@@ -668,18 +703,23 @@ def compare(*scenarios, columns=None, threads=None, set=None,
     each set's own day 0), .diff[id][column][phase] = (5 %, 95 %) of the
     scenario minus the first one set by set (when it excludes 0 the two
     arms differ whatever the parameters within the given uncertainty),
-    .nsets and .nfailed[id] (failed sets, left out); its table() prints
-    them under each line and says, as the CLI does, when sets failed.
+    .nsets (at least 2) and .nfailed[id] (failed sets, left out, with a
+    RuntimeWarning that gives the first one's error); its table() prints
+    them under each line and says, as the CLI does, when sets failed and
+    when 20 sets or fewer are no 90 % band.
     A Scenario object's sets run on the scenario as loaded, with its own
     set() values, then set= (a constant of every set, as the ensemble
     applies its sets: after the scenario's set: entries; a name vary= or
-    params= also gives is theirs), so its bands describe the same scenario
+    params= also gives is refused: the sets would replace the set= value),
+    so its bands describe the same scenario
     as its central line even when its file was edited or removed since it
     was loaded; the object is not changed. A path is loaded for the run.
     Needs numpy.
     """
     if len(scenarios) == 1 and isinstance(scenarios[0], (list, tuple)):
         scenarios = tuple(scenarios[0])
+    from .population import _vary_dict
+    vary = _vary_dict(vary)  # also "NAME=DIST(A,B)" strings
     if not bands and (vary is not None or params is not None or
                       samples is not None):
         raise InvalidArgumentError(

@@ -59,6 +59,22 @@ class PopulationTest(unittest.TestCase):
         for f in ("first", "first_lo", "first_hi", "total", "total_hi"):
             self.assertTrue(np.array_equal(getattr(a, f), getattr(b, f)), f)
 
+    def test_vary_takes_the_command_lines_strings(self):
+        # review rev27u L5: "NAME=DIST(A,B)" strings, as --vary writes
+        # them, are the dict's distributions: the same draws and indices
+        strs = ["a=normal(1,0.5)", "b=uniform(0,2)", "d = normal(3, 1)"]
+        a = muskx.gsa(self.sc, VARY, samples=64, outputs=["X@end"],
+                      threads=1, bootstrap=0)
+        b = muskx.gsa(self.sc, strs, samples=64, outputs=["X@end"],
+                      threads=1, bootstrap=0)
+        self.assertTrue(np.array_equal(a.first, b.first))
+        e1 = muskx.ensemble(self.sc, 20, vary={"a": ("uniform", 0, 1)},
+                            threads=1)
+        e2 = muskx.ensemble(self.sc, 20, vary="a=uniform(0,1)", threads=1)
+        self.assertTrue(np.array_equal(e1.values, e2.values))
+        with self.assertRaises(TypeError):
+            muskx.ensemble(self.sc, 20, vary=3)
+
     def test_ensemble_members_and_quantiles(self):
         seen = []
         e = muskx.ensemble(self.sc, 300, vary={"a": ("uniform", 0, 1)},

@@ -210,8 +210,84 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         cf = muskx.compare(self.path, bands=True, threads=1,
                            params={"k": [0.5, 0.4, -50.0]})
         self.assertEqual(cf.nfailed["on_off"], 1)
-        self.assertIn("each phase; some sets failed and are left out; with "
-                      "20 sets or fewer", str(cf))
+        self.assertIn("each phase; some sets failed and are left out (why: "
+                      "the warning), sets used: on_off 2; with 20 sets or "
+                      "fewer", str(cf))
+
+    @unittest.skipIf(os.environ.get("MUSKX_NO_NUMPY"), "bands need numpy")
+    def test_compare_bands_say_why_sets_failed(self):
+        # review rev27u M2: failed sets were left out with only .nfailed;
+        # now a RuntimeWarning gives how many, the sets used and the first
+        # one's error (k = -50: x grows as exp(50 t) in "on")
+        with self.assertWarns(RuntimeWarning) as cm:
+            cf = muskx.compare(self.path, bands=True, threads=1,
+                               params={"k": [0.5, -50.0, 0.4, -60.0]})
+        msg = str(cm.warning)
+        self.assertIn("on_off: bands: 2 of 4 parameter sets failed and are "
+                      "left out (the bands of this scenario use 2); the "
+                      "first, set 2: t=", msg)
+        self.assertIn("sets used: on_off 2", str(cf))
+        # review rev27u L4, L5: fewer than 2 sets are no band, and the
+        # note for 20 sets or fewer says how to get one
+        self.assertIn("(use samples=200 for one)", str(cf))
+        with self.assertRaises(muskx.InvalidArgumentError) as cm:
+            muskx.compare(self.path, bands=True, vary=VARY_K, samples=1)
+        self.assertIn("a band needs at least 2", str(cm.exception))
+        with self.assertRaises(muskx.InvalidArgumentError) as cm:
+            muskx.compare(self.path, bands=True, params={"k": [0.5]})
+        self.assertIn("a band needs at least 2", str(cm.exception))
+
+    @unittest.skipIf(os.environ.get("MUSKX_NO_NUMPY"), "bands need numpy")
+    def test_compare_bands_refuse_a_set_name_that_varies(self):
+        # review rev27u M1: set= k and vary= k gave a line (k = 0.3)
+        # outside its own band (the sets' k); refused, saying what to do
+        for kw, by in (({"vary": VARY_K, "samples": 5}, "vary="),
+                       ({"params": {"k": [0.4, 0.5]}}, "params=")):
+            with self.assertRaises(muskx.InvalidArgumentError) as cm:
+                muskx.compare(self.path, bands=True, set={"k": 0.3}, **kw)
+            self.assertIn("set= and %s both give 'k'" % by, str(cm.exception))
+            self.assertIn("Drop it from set=", str(cm.exception))
+
+    @unittest.skipIf(os.environ.get("MUSKX_NO_NUMPY"), "bands need numpy")
+    def test_compare_bands_take_the_command_lines_vary(self):
+        # review rev27u L5: vary=["k=lognormal(...)"] raised AttributeError;
+        # it is the dict's distribution, so the same bands
+        want = muskx.compare(self.path, bands=True, vary=VARY_K, samples=8,
+                             seed=3, threads=1).bands
+        for v in (["k=lognormal(0.5,0.3)"], "k = lognormal(0.5, 0.3)"):
+            got = muskx.compare(self.path, bands=True, vary=v, samples=8,
+                                seed=3, threads=1).bands
+            self.assertEqual(got["on_off"]["x_pct"], want["on_off"]["x_pct"])
+        with self.assertRaises(muskx.InvalidArgumentError) as cm:
+            muskx.compare(self.path, bands=True, vary=["k~lognormal(1,2)"])
+        self.assertIn("expected 'NAME=DIST(A,B)'", str(cm.exception))
+        with self.assertRaises(TypeError) as cm:
+            muskx.compare(self.path, bands=True, vary=5)
+        self.assertIn("list of 'NAME=DIST(A,B)' strings", str(cm.exception))
+
+    @unittest.skipIf(os.environ.get("MUSKX_NO_NUMPY"), "bands need numpy")
+    def test_vary_outside_a_declared_range_is_refused(self):
+        # review rev27u M2, L10: a distribution whose draws lie outside the
+        # parameter's min/max lost those sets silently; more than 0.1 % out
+        # is refused with the share: uniform(0.2, 1.6) over [0, 1] has
+        # 0.6 / 1.4 = 42.9 % above; normal(0.5, 0.5) has Phi(-1) = 15.9 %
+        # below 0 and 15.9 % above 1; normal(0.5, 0.1) has 2 Phi(-5)
+        with open(os.path.join(self.dir, "driven_b.yaml"), "w") as f:
+            f.write(MODEL.replace("driven_days", "driven_b").replace(
+                "{k: 0.5}", "{k: {value: 0.5, min: 0, max: 1}}"))
+        path = os.path.join(self.dir, "on_off_b.yaml")
+        with open(path, "w") as f:
+            f.write((SCENARIO % ("on_off_b", 2.0)).replace(
+                "driven.yaml", "driven_b.yaml"))
+        for spec, share in ((("uniform", 0.2, 1.6), "42.9 %"),
+                            (("normal", 0.5, 0.5), "31.7 %")):
+            with self.assertRaises(muskx.InvalidArgumentError) as cm:
+                muskx.compare(path, bands=True, vary={"k": spec}, samples=4)
+            self.assertIn("%s of its draws lie outside the parameter's "
+                          "declared range [0, 1]" % share, str(cm.exception))
+        c = muskx.compare(path, bands=True, samples=4,
+                          vary={"k": ("normal", 0.5, 0.1)})
+        self.assertEqual(c.nfailed["on_off_b"], 0)
 
     @unittest.skipIf(os.environ.get("MUSKX_NO_NUMPY"), "bands need numpy")
     def test_compare_bands_of_a_scenario_keep_its_set_values(self):
@@ -357,7 +433,7 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         vary = VARY_K
         k = self.draws_of_k(30, 2)
         sc, tmp = self.loaded_then_edited("edited.yaml")
-        for g, set_ in ((3.0, None), (1.0, {"g": 1.0}), (3.0, {"k": 0.9})):
+        for g, set_ in ((3.0, None), (1.0, {"g": 1.0})):
             want = band_by_hand(k, g)
             c = muskx.compare(sc, bands=True, vary=vary, samples=30, seed=2,
                               threads=1, set=set_)
@@ -371,6 +447,11 @@ class Scenarios(WRMSMixin, unittest.TestCase):
                 c0 = muskx.compare(orig, bands=True, vary=vary, samples=30,
                                    seed=2, threads=1, set=set_)
             self.assertEqual(got, c0.bands["on_off_g"]["x_pct"]["on"])
+        # a set= name that the sets vary is refused (review rev27u M1: it
+        # was silently theirs, the line outside its band)
+        with self.assertRaises(muskx.InvalidArgumentError):
+            muskx.compare(sc, bands=True, vary=vary, samples=30, seed=2,
+                          threads=1, set={"k": 0.9})
         # a set= name that is no parameter is refused by name
         with self.assertRaises(muskx.NameNotFoundError) as cm:
             muskx.compare(sc, bands=True, vary=vary, samples=4,
