@@ -363,6 +363,11 @@ static void print_table(FILE *fp, const cli_srun *runs, int nruns,
   print_header(fp, runs, nruns, width);
   text_ctx t = {fp, runs, nruns, width, NULL};
   for_rows(outs, phases, bands_note != NULL, nruns, text_row, &t);
+  for (int i = 0; i < nruns; i++) {
+    char prefix[160];
+    snprintf(prefix, sizeof prefix, "%s: ", muskx_scenario_id(runs[i].sc));
+    cli_srun_pct_notes(fp, &runs[i], prefix);
+  }
   free(width);
 }
 

@@ -868,5 +868,59 @@ rc=$?
 check "fit --profile: a side at its bound, the other out of points: 'no', the other side said unfinished" $? \
   "exit $rc: $(cat stderr.txt stdout.txt lin_ub_out/profile_ci.tsv 2>&1)"
 
+# ------------------------------------------- session 27: new-user review
+# H1: BMD_wb_pct is the mean of BMD_spine_pct and BMD_hip_pct (changes
+# from day 0), also when set: moves the rest state (it was -9.29 % at day
+# 0 of a postmenopausal steady start); a *_pct column that is not 0 at day 0 is
+# noted under run's and compare's tables.
+sf="$root/models/crosstalk/spaceflight.yaml"
+cat > pmwb.yaml <<EOF
+muskx_scenario: 1
+scenario: {id: pmwb, name: PM women denosumab}
+model: $sf
+set: {postmenopausal: 1, calcium_intake: 1700}
+start: steady
+phases:
+  - {name: baseline, duration: 30 d}
+  - {name: treatment, duration: 12 months}
+countermeasures:
+  - drug: {agent: denosumab, dose: 60 mg, route: sc, start: treatment, every: 6 months, count: 2}
+outputs: [BMD_spine_pct, BMD_hip_pct, BMD_wb_pct, calcitriol_pct]
+EOF
+"$muskx" run pmwb.yaml -o pmwb.csv > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 0 ] && awk -F, 'NR == 1 { next } { d = $4 - ($2 + $3) / 2; if (d < 0) d = -d;
+    if (d > 1e-9 || (NR == 2 && ($4 > 1e-9 || $4 < -1e-9))) bad = 1; n++ }
+    END { exit !(n > 390 && !bad) }' pmwb.csv &&
+  grep -Eq "^  BMD_wb_pct +% +0\.00 +[1-9]" stdout.txt
+check "run, postmenopausal start: BMD_wb_pct = mean of spine and hip, 0 at day 0" $? \
+  "exit $rc: $(head -3 pmwb.csv; cat stdout.txt stderr.txt)"
+grep -q "^  note: calcitriol_pct is -12\.[0-9][0-9] % at day 0: it is relative to the model's own reference (the healthy baseline), not to day 0$" stdout.txt &&
+  [ "$(grep -c "note:" stdout.txt)" -eq 1 ]
+check "run: a *_pct column not 0 at day 0 gets one note, the others none" $? "$(cat stdout.txt)"
+sed -e 's/id: pmwb,/id: pmwb2,/' -e '/^set:/d' pmwb.yaml > pmwb2.yaml
+"$muskx" compare pmwb.yaml pmwb2.yaml > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 0 ] && grep -q "^pmwb: note: calcitriol_pct is -12\.[0-9][0-9] % at day 0" stdout.txt &&
+  ! grep -q "^pmwb2: note" stdout.txt
+check "compare: the note names the scenario whose *_pct column is not 0 at day 0" $? \
+  "exit $rc: $(cat stdout.txt stderr.txt)"
+# M7: the numbers in pm_denosumab_trial.yaml's comment are the ones its run
+# gives (they were stale: "falls 10.7 % by day 6", "PTH +148 %").
+"$muskx" run "$root/scenarios/pm_denosumab_trial.yaml" -o pmtrial.csv > /dev/null 2> stderr.txt
+rc=$?
+got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+  NR == 2 { ca0 = $c["Ca"]; p0 = $c["PTH"]; camin = 1e9; pmax = -1e9 }
+  { ca = 100 * ($c["Ca"] / ca0 - 1); p = 100 * ($c["PTH"] / p0 - 1); u = $c["Ca_urine_pct"]
+    if (ca < camin) { camin = ca; tca = $1 } if (p > pmax) pmax = p; if (u < umin) umin = u
+    if ($1 == 60) p60 = p }
+  END { printf "falls %.1f %% by day %d (day %d; PTH peak +%.0f %%, urinary Ca %.0f %%; still +%.0f %%",
+        -camin, tca - 30, tca, pmax, umin, p60 }' pmtrial.csv)
+want=$(sed -n 's/^# //p' "$root/scenarios/pm_denosumab_trial.yaml" | tr '\n' ' ' |
+  sed -E 's/.*(falls [0-9.]+ % by day [0-9]+ \(day [0-9]+); (PTH peak \+[0-9]+ %), (urinary Ca) (-[0-9]+ %).*(still \+[0-9]+ %).*/\1; \2, \3 \4; \5/')
+[ $rc -eq 0 ] && [ "$got" = "$want" ]
+check "pm_denosumab_trial.yaml: its comment's Ca nadir, PTH and urinary Ca are its run's" $? \
+  "exit $rc: run gives '$got', comment says '$want'"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
