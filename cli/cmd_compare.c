@@ -349,7 +349,7 @@ static void print_table(FILE *fp, const cli_srun *runs, int nruns,
   for (int i = 0; i < nruns; i++) {
     const char *id = muskx_scenario_id(runs[i].sc);
     width[i] = COL_WIDTH;
-    fprintf(fp, "  %-26s %s\n", id, muskx_scenario_name(runs[i].sc));
+    fprintf(fp, "  %-26s %s\n", id, cli_srun_title(&runs[i]));
   }
   fprintf(fp,
           "Values at the end of each phase and over the run; half recovery\n"
@@ -541,7 +541,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     char t[512];
     if (title == NULL) {
       snprintf(t, sizeof t, "%s", npaths == 1
-                                      ? muskx_scenario_name(runs[0].sc)
+                                      ? cli_srun_title(&runs[0])
                                       : "Scenario comparison");
       title = t;
     }

@@ -77,7 +77,7 @@ static void print_summary(FILE *fp, const cli_srun *r) {
   int rp = muskx_scenario_recovery_phase(sc);
   char a[32], b[32], d[32];
 
-  fprintf(fp, "%s: %s\n", muskx_scenario_id(sc), muskx_scenario_name(sc));
+  fprintf(fp, "%s: %s\n", muskx_scenario_id(sc), cli_srun_title(r));
   fprintf(fp, "  model '%s', days 0 to %s, %zu samples every %s d\n\n",
           muskx_model_id(muskx_scenario_model(sc)),
           day(muskx_scenario_t_end(sc), a, sizeof a), r->nrows,
@@ -211,7 +211,7 @@ static int run(const cli_command *self, int argc, char **argv) {
                 &r);
   if (plot != NULL) {
     char title[512];
-    snprintf(title, sizeof title, "%s", muskx_scenario_name(r.sc));
+    snprintf(title, sizeof title, "%s", cli_srun_title(&r));
     if (cli_plot_runs(&r, 1, plot, title) < 0) goto done;
   }
   rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;

@@ -87,6 +87,10 @@ int cli_srun_pct_offset(const cli_srun *r, int c);
    returns how many. */
 int cli_srun_pct_notes(FILE *fp, const cli_srun *r, const char *prefix);
 
+/* The scenario's name, or the base name of its file when it has none
+   (a scenario without 'name:' printed "t0a: " with nothing after). */
+const char *cli_srun_title(const cli_srun *r);
+
 /* The word for a muskx_show value: "value", "% change" or "change". */
 const char *cli_show_unit(int show);
 

@@ -141,6 +141,13 @@ int cli_srun_write_csv(const cli_srun *r, const char *path, int units) {
   return cli_out_commit(&o);
 }
 
+const char *cli_srun_title(const cli_srun *r) {
+  const char *name = muskx_scenario_name(r->sc);
+  if (name != NULL && name[0] != '\0') return name;
+  const char *slash = strrchr(r->path, '/');
+  return slash != NULL ? slash + 1 : r->path;
+}
+
 int cli_srun_pct_offset(const cli_srun *r, int c) {
   if (r == NULL || r->summary == NULL || c < 0 ||
       c >= muskx_scenario_report_count(r->sc) ||
