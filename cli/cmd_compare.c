@@ -350,7 +350,7 @@ static void print_table(FILE *fp, const cli_srun *runs, int nruns,
   for (int i = 0; i < nruns; i++) {
     const char *id = muskx_scenario_id(runs[i].sc);
     width[i] = COL_WIDTH;
-    fprintf(fp, "  %-26s %s\n", id, muskx_scenario_name(runs[i].sc));
+    fprintf(fp, "  %-26s %s\n", id, cli_srun_title(&runs[i]));
   }
   fprintf(fp,
           "Values at the end of each phase and over the run; half recovery\n"
@@ -364,6 +364,11 @@ static void print_table(FILE *fp, const cli_srun *runs, int nruns,
   print_header(fp, runs, nruns, width);
   text_ctx t = {fp, runs, nruns, width, NULL};
   for_rows(outs, phases, bands_note != NULL, nruns, text_row, &t);
+  for (int i = 0; i < nruns; i++) {
+    char prefix[160];
+    snprintf(prefix, sizeof prefix, "%s: ", muskx_scenario_id(runs[i].sc));
+    cli_srun_pct_notes(fp, &runs[i], prefix);
+  }
   free(width);
 }
 
@@ -557,7 +562,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     char t[512];
     if (title == NULL) {
       snprintf(t, sizeof t, "%s", npaths == 1
-                                      ? muskx_scenario_name(runs[0].sc)
+                                      ? cli_srun_title(&runs[0])
                                       : "Scenario comparison");
       title = t;
     }

@@ -78,7 +78,7 @@ static void print_summary(FILE *fp, const cli_srun *r) {
   int rp = muskx_scenario_recovery_phase(sc);
   char a[32], b[32], d[32];
 
-  fprintf(fp, "%s: %s\n", muskx_scenario_id(sc), muskx_scenario_name(sc));
+  fprintf(fp, "%s: %s\n", muskx_scenario_id(sc), cli_srun_title(r));
   fprintf(fp, "  model '%s', days 0 to %s, %zu samples every %s d\n\n",
           muskx_model_id(muskx_scenario_model(sc)),
           day(muskx_scenario_t_end(sc), a, sizeof a), r->nrows,
@@ -104,6 +104,7 @@ static void print_summary(FILE *fp, const cli_srun *r) {
               cell(muskx_summary_get(s, MUSKX_SUMMARY_END, c, p), a, sizeof a));
     fputc('\n', fp);
   }
+  cli_srun_pct_notes(fp, r, "  ");
 
   fprintf(fp, "\nPeak and trough over the run (day in brackets):\n");
   fprintf(fp, "  %-20s %-6s %20s %20s\n", "output", "unit", "peak", "trough");
@@ -211,7 +212,7 @@ static int run(const cli_command *self, int argc, char **argv) {
                 &r);
   if (plot != NULL) {
     char title[512];
-    snprintf(title, sizeof title, "%s", muskx_scenario_name(r.sc));
+    snprintf(title, sizeof title, "%s", cli_srun_title(&r));
     if (cli_plot_runs(&r, 1, plot, title) < 0) goto done;
   }
   rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
@@ -229,10 +230,13 @@ const cli_command cli_cmd_run = {
     "of phases with their inputs (loading ...), exercise protocols and drug\n"
     "regimens, and prints a summary: the change of each reported output at\n"
     "the end of each phase, its peak and trough over the run, and the days\n"
-    "until half of the change at the end of the recovery phase (by default\n"
-    "the one before the last, e.g. the flight) is undone. Outputs named\n"
-    "*_pct are shown as they are (percent changes already); the others as\n"
-    "percent change from day 0. -o writes the raw time course as CSV\n"
+    "until half of the change at the end of the phase recovered from (by\n"
+    "default the one before the last, e.g. the flight) is undone. Outputs\n"
+    "named *_pct are shown as they are (percent changes already, from day 0\n"
+    "or, where a note under the table says so, from the model's healthy\n"
+    "baseline); the others as percent change from day 0. Each value is the\n"
+    "sample at the phase's end, after the events and input steps of the\n"
+    "next phase's start. -o writes the raw time course as CSV\n"
     "(time in days, then the reported outputs); --plot draws it.",
     options,
     "  muskx run scenarios/iss_exercise.yaml\n"

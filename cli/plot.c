@@ -29,10 +29,18 @@ static int col_of(const cli_srun *r, const char *name) {
   return -1;
 }
 
-static const char *ylabel(const cli_srun *r, int c) {
+/* The y label of output name, column c of r (runs[0..nruns) all drawn in
+   the panel): a *_pct value that is not ~0 at day 0 in any run is relative
+   to the model's reference, not to day 0 (cli_srun_pct_offset). */
+static const char *ylabel(const cli_srun *runs, int nruns, const cli_srun *r,
+                          int c) {
   int show = muskx_scenario_report_show(r->sc, c);
   const char *name = muskx_scenario_report_name(r->sc, c);
   size_t n = strlen(name);
+  if (show == MUSKX_SHOW_VALUE && n > 4 && strcmp(name + n - 4, "_pct") == 0)
+    for (int i = 0; i < nruns; i++)
+      if (cli_srun_pct_offset(&runs[i], col_of(&runs[i], name)))
+        return "% vs the model's reference (not day 0)";
   if (show == MUSKX_SHOW_PCT_CHANGE ||
       (show == MUSKX_SHOW_VALUE && n > 4 && strcmp(name + n - 4, "_pct") == 0))
     return "change from day 0 (%)";
@@ -157,7 +165,7 @@ static void write_script(FILE *g, const cli_srun *runs, int nruns,
     for (int i = 0; i < nruns && c0 < 0; i++)
       if ((c0 = col_of(&runs[i], panels[k])) >= 0) {
         fputs("set ylabel ", g);
-        cli_gnuplot_quoted(g, ylabel(&runs[i], c0));
+        cli_gnuplot_quoted(g, ylabel(runs, nruns, &runs[i], c0));
         fputc('\n', g);
       }
     if (k == 0)

@@ -77,6 +77,21 @@ void cli_bands_free(cli_bands *b);
    simulate --units). 0, or -1 after printing why. */
 int cli_srun_write_csv(const cli_srun *r, const char *path, int units);
 
+/* 1 when reported column c of r is a percentage shown as its value (its
+   name ends in _pct) that is not ~0 at day 0 (|value| >= 0.005, so the
+   2-decimal tables show it): it is then relative to the model's own
+   reference (the healthy baseline of the shipped models), not a change
+   from day 0, e.g. calcitriol_pct in a postmenopausal start. */
+int cli_srun_pct_offset(const cli_srun *r, int c);
+/* Prints one note per such column of r (see cli_srun_pct_offset) to fp,
+   each line starting with prefix (e.g. "" or a scenario's id and ": ");
+   returns how many. */
+int cli_srun_pct_notes(FILE *fp, const cli_srun *r, const char *prefix);
+
+/* The scenario's name, or the base name of its file when it has none
+   (a scenario without 'name:' printed "t0a: " with nothing after). */
+const char *cli_srun_title(const cli_srun *r);
+
 /* The word for a muskx_show value: "value", "% change" or "change". */
 const char *cli_show_unit(int show);
 

@@ -141,6 +141,39 @@ int cli_srun_write_csv(const cli_srun *r, const char *path, int units) {
   return cli_out_commit(&o);
 }
 
+const char *cli_srun_title(const cli_srun *r) {
+  const char *name = muskx_scenario_name(r->sc);
+  if (name != NULL && name[0] != '\0') return name;
+  const char *slash = strrchr(r->path, '/');
+  return slash != NULL ? slash + 1 : r->path;
+}
+
+int cli_srun_pct_offset(const cli_srun *r, int c) {
+  if (r == NULL || r->summary == NULL || c < 0 ||
+      c >= muskx_scenario_report_count(r->sc) ||
+      muskx_scenario_report_show(r->sc, c) != MUSKX_SHOW_VALUE)
+    return 0;
+  const char *name = muskx_scenario_report_name(r->sc, c);
+  size_t n = strlen(name);
+  if (n <= 4 || strcmp(name + n - 4, "_pct") != 0) return 0;
+  double x0 = muskx_summary_get(r->summary, MUSKX_SUMMARY_BASELINE, c, -1);
+  return isfinite(x0) && fabs(x0) >= 0.005;
+}
+
+int cli_srun_pct_notes(FILE *fp, const cli_srun *r, const char *prefix) {
+  int n = 0;
+  for (int c = 0; r != NULL && c < muskx_scenario_report_count(r->sc); c++) {
+    if (!cli_srun_pct_offset(r, c)) continue;
+    double x0 = muskx_summary_get(r->summary, MUSKX_SUMMARY_BASELINE, c, -1);
+    fprintf(fp,
+            "%snote: %s is %.2f %% at day 0: it is relative to the model's "
+            "own reference (the healthy baseline), not to day 0\n",
+            prefix, muskx_scenario_report_name(r->sc, c), x0);
+    n++;
+  }
+  return n;
+}
+
 const char *cli_show_unit(int show) {
   switch (show) {
   case MUSKX_SHOW_VALUE: return "value";

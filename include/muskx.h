@@ -770,13 +770,16 @@ MUSKX_API muskx_status muskx_scenario_start_warning_with(
    days. */
 typedef enum {
   MUSKX_SUMMARY_BASELINE = 0,    /* raw value at t = 0 */
-  MUSKX_SUMMARY_END = 1,         /* shown value at the end of the phase */
+  MUSKX_SUMMARY_END = 1,         /* shown value at the end of the phase (the
+                                    boundary sample, after the next phase's
+                                    doses and input steps) */
   MUSKX_SUMMARY_PEAK = 2,        /* largest shown value in the phase */
   MUSKX_SUMMARY_PEAK_TIME = 3,   /* its first time */
   MUSKX_SUMMARY_TROUGH = 4,      /* smallest shown value in the phase */
   MUSKX_SUMMARY_TROUGH_TIME = 5, /* its first time */
-  MUSKX_SUMMARY_LOSS = 6,        /* shown value at the end of the recovery
-                                    phase minus the shown baseline */
+  MUSKX_SUMMARY_LOSS = 6,        /* shown value at the end of the phase
+                                    recovered from (recovery_from) minus
+                                    the shown baseline */
   MUSKX_SUMMARY_HALF_RECOVERY = 7 /* days after the end of the recovery
                                      phase until the shown value is back
                                      half way to baseline (linear between

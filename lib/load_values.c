@@ -448,12 +448,52 @@ static muskx_status check_input_words(muskx__load_ctx *c,
   return MUSKX_OK;
 }
 
+/* (extension) `min:` and `max:` of an input: the physical range of its
+   values (loading >= 0), which a scenario's values are checked against
+   (muskx-model(5), inputs; review rev27u M9: loading: -1 ran silently). */
+static muskx_status input_range(muskx__load_ctx *c, const muskx__yaml_node *val,
+                                muskx__input *in, const char *owner) {
+  char what[WHAT_MAX];
+  muskx_status st;
+  muskx__yaml_node *mk;
+  const muskx__yaml_node *mn = muskx__yaml_get(val, "min", &mk);
+  const muskx__yaml_node *mx = muskx__yaml_get(val, "max", NULL);
+  if (mn != NULL) {
+    snprintf(what, sizeof what, "'min' of %s", owner);
+    if ((st = muskx__load_number(c, mn, what, &in->min)) != MUSKX_OK) return st;
+    in->has_min = 1;
+  }
+  if (mx != NULL) {
+    snprintf(what, sizeof what, "'max' of %s", owner);
+    if ((st = muskx__load_number(c, mx, what, &in->max)) != MUSKX_OK) return st;
+    in->has_max = 1;
+  }
+  if (in->has_min && in->has_max && in->min > in->max)
+    return muskx__load_fail(c, mk, MUSKX_EMODEL,
+                            "'min' %g of %s is greater than its 'max' %g",
+                            in->min, owner, in->max);
+  return MUSKX_OK;
+}
+
+/* A default or table value v of input in (at node n) within its range. */
+static muskx_status input_in_range(muskx__load_ctx *c, const muskx__yaml_node *n,
+                                   const muskx__input *in, double v,
+                                   const char *which, const char *owner) {
+  if ((in->has_min && v < in->min) || (in->has_max && v > in->max))
+    return muskx__load_fail(c, n, MUSKX_EMODEL,
+                            "%s %g of %s is %s its '%s' %g", which, v, owner,
+                            in->has_min && v < in->min ? "below" : "above",
+                            in->has_min && v < in->min ? "min" : "max",
+                            in->has_min && v < in->min ? in->min : in->max);
+  return MUSKX_OK;
+}
+
 static muskx_status define_input(muskx__load_ctx *c, muskx__input *in,
                                  const muskx__yaml_node *k,
                                  const muskx__yaml_node *val, const char *owner) {
   static const char *const keys[] = {"default", "times", "values", "interp",
                                      "unit",    "doc",   "aka",
-                                     "opposite", NULL};
+                                     "opposite", "min", "max", NULL};
   char what[WHAT_MAX];
   muskx_status st;
   in->interp = MUSKX_INTERP_STEP;
@@ -468,7 +508,8 @@ static muskx_status define_input(muskx__load_ctx *c, muskx__input *in,
           MUSKX_OK ||
       (st = muskx__load_words(c, val, "opposite", owner, &in->opposite,
                               &in->nopposite)) != MUSKX_OK ||
-      (st = check_input_words(c, val, in, k->text, owner)) != MUSKX_OK)
+      (st = check_input_words(c, val, in, k->text, owner)) != MUSKX_OK ||
+      (st = input_range(c, val, in, owner)) != MUSKX_OK)
     return st;
   muskx__yaml_node *dk, *tk, *vk, *ik;
   const muskx__yaml_node *d = muskx__yaml_get(val, "default", &dk);
@@ -484,7 +525,9 @@ static muskx_status define_input(muskx__load_ctx *c, muskx__input *in,
                               "'interp' of %s needs a table ('times' and 'values')",
                               owner);
     snprintf(what, sizeof what, "'default' of %s", owner);
-    return muskx__load_number(c, d, what, &in->def);
+    if ((st = muskx__load_number(c, d, what, &in->def)) != MUSKX_OK)
+      return st;
+    return input_in_range(c, d, in, in->def, "'default'", owner);
   }
   if (t == NULL && vs == NULL)
     return muskx__load_fail(c, k, MUSKX_EMODEL,
@@ -507,6 +550,10 @@ static muskx_status define_input(muskx__load_ctx *c, muskx__input *in,
                               "times of %s must be strictly increasing: %g comes "
                               "after %g",
                               owner, in->times[i], in->times[i - 1]);
+  for (size_t i = 0; i < nt; i++)
+    if ((st = input_in_range(c, vs->items[i], in, in->values[i], "a value",
+                             owner)) != MUSKX_OK)
+      return st;
   in->n = nt;
   in->def = in->values[0];
   if (ip != NULL) {

@@ -71,6 +71,11 @@ typedef struct muskx__input {
                               to word a hint (microgravity for loading) */
   int nopposite;
   double def;              /* default value (table: values[0]) */
+  /* (extension) `min:` / `max:`, the physical range a scenario's value is
+     checked against (loading >= 0); has_min/has_max 0 = none declared
+     (so a zeroed input, e.g. from SBML import, has no range) */
+  double min, max;
+  int has_min, has_max;
   size_t n;                /* table length; 0 = constant `def` */
   double *times, *values;  /* strictly increasing times */
   muskx_interp interp;

@@ -292,11 +292,40 @@ static muskx_status get_number(sc_ctx *c, const muskx__yaml_node *n,
   char *end;
   double v = muskx__decimal_strtod(n->text, &end);
   if (errno == ENOMEM) return nomem(c); /* a long literal's heap copy */
-  if (end == n->text || *end != '\0' || errno == ERANGE || !isfinite(v))
-    return fail(c, n, MUSKX_EMODEL, "%s must be a finite number, got '%s'",
-                what, n->text);
+  if (end == n->text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+    /* set: {postmenopausal: true}: a switch is a number here (review
+       rev27u M8) */
+    static const char *const yes[] = {"true", "yes", "on", NULL};
+    static const char *const no[] = {"false", "no", "off", NULL};
+    const char *hint = "";
+    for (int k = 0; yes[k] != NULL; k++) {
+      if (muskx__same_ignoring_case(n->text, yes[k])) hint = ": write 1 (or 0)";
+      if (muskx__same_ignoring_case(n->text, no[k])) hint = ": write 0 (or 1)";
+    }
+    return fail(c, n, MUSKX_EMODEL, "%s must be a finite number, got '%s'%s",
+                what, n->text, hint);
+  }
   *out = v;
   return MUSKX_OK;
+}
+
+/* Why NUMBER of a quantity could not be read, with an example of what
+   `what` takes (a dose is not a time: review rev27u M8 had "drug dose must
+   be a number with a unit (e.g. '30 d')"). */
+static muskx_status bad_quantity(sc_ctx *c, const muskx__yaml_node *n,
+                                 const char *what, int out_of_range) {
+  const char *example = strcmp(what, "drug dose") == 0 ? "60 mg" : "30 d";
+  if (out_of_range)
+    return fail(c, n, MUSKX_EMODEL,
+                "%s '%s': the number is beyond what a double holds (about "
+                "2.2e-308 to 1.8e308 in size); write a number in that range "
+                "with a unit (e.g. '%s')", what, n->text, example);
+  /* "６０ mg": full-width or other non-ASCII digits */
+  const char *ascii = (unsigned char)n->text[0] >= 0x80
+                          ? "; write the digits in ASCII (0-9)" : "";
+  return fail(c, n, MUSKX_EMODEL,
+              "%s must be a number with a unit (e.g. '%s'), got '%s'%s", what,
+              example, n->text, ascii);
 }
 
 /* Whether the n characters at u, the denominator of a unit "mg/month",
@@ -333,9 +362,7 @@ static muskx_status get_quantity(sc_ctx *c, const muskx__yaml_node *n,
   double v = muskx__decimal_strtod(n->text, &end);
   if (errno == ENOMEM) return nomem(c); /* a long literal's heap copy */
   if (end == n->text || errno == ERANGE || !isfinite(v))
-    return fail(c, n, MUSKX_EMODEL,
-                "%s must be a number with a unit (e.g. '30 d'), got '%s'",
-                what, n->text);
+    return bad_quantity(c, n, what, end != n->text);
   while (*end == ' ') end++;
   size_t ul = strlen(end);
   while (ul > 0 && end[ul - 1] == ' ') ul--;
@@ -845,9 +872,12 @@ static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
     /* a parameter's min/max, checked here too, where the value is
        written (muskx_scenario_apply() would say it without a place) */
     int p = muskx_model_find(c->sc->model, MUSKX_PARAMETER, s->keys[i]->text);
-    char buf[160];
+    int in = muskx_model_find(c->sc->model, MUSKX_INPUT, s->keys[i]->text);
+    char buf[MUSKX_ERROR_MESSAGE_MAX / 2];
     const char *bad =
-        p >= 0 ? muskx__sc_param_check(c->sc, p, v, buf, sizeof buf) : NULL;
+        p >= 0    ? muskx__sc_param_check(c->sc, p, v, buf, sizeof buf)
+        : in >= 0 ? muskx__sc_input_check(c->sc, in, v, buf, sizeof buf)
+                  : NULL;
     if (bad != NULL)
       return fail(c, s->items[i], MUSKX_EINVAL, "'set' value %g of '%s' %s",
                   v, s->keys[i]->text, bad);
@@ -963,6 +993,12 @@ static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
               MUSKX_OK ||
           (st = get_number(c, in->items[k], "an input value", &v)) != MUSKX_OK)
         return st;
+      char ibuf[MUSKX_ERROR_MESSAGE_MAX / 2];
+      const char *ibad = muskx__sc_input_check(sc, idx, v, ibuf, sizeof ibuf);
+      if (ibad != NULL)
+        return fail(c, in->items[k], MUSKX_EINVAL,
+                    "value %g of '%s' in phase '%s' %s", v, key,
+                    sc->phases[i].name, ibad);
       muskx__sc_input *tb = input_table(c, idx);
       if (tb == NULL) return nomem(c);
       tb->values[i] = v;
@@ -1240,6 +1276,34 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
                     "bioavailability must be in (0, 1], got %g", fnum);
     }
   }
+  /* The long form of a declared agent: the route's bioavailability is not
+     applied (documented, but silent: review rev27u L1, 60 mg of denosumab
+     with target: dmab.Dmab_depot put 60 there, not 36.6). */
+  const char *rname;
+  int bp;
+  double bn;
+  if (target != NULL && bio == NULL && sc->bio_warning[0] == '\0' &&
+      muskx__sc_dropped_bioavailability(sc->model, agent->text, dest.species,
+                                        &rname, &bp, &bn)) {
+    char fb[320];
+    if (bp >= 0)
+      snprintf(fb, sizeof fb, "%s, %g",
+               muskx_model_name_at(sc->model, MUSKX_PARAMETER, bp),
+               muskx_model_default(sc->model, MUSKX_PARAMETER, bp));
+    else
+      snprintf(fb, sizeof fb, "%g", bn);
+    snprintf(sc->bio_warning, sizeof sc->bio_warning,
+             "%s:%d:%d: warning: drug '%s' with 'target:' is the long form, "
+             "which does not apply the bioavailability of the model's %s "
+             "route (%s): the whole '%s' goes into '%s'; to dose as the "
+             "model declares, leave out 'target:' (drug: {agent: %s, dose: "
+             "%s, route: %s}); to keep the long form, write "
+             "'bioavailability: %s' (or 1 for the whole dose)",
+             c->file ? c->file : "", target->line, target->col, agent->text,
+             rname, fb, dose->text, tname, agent->text, dose->text, rname,
+             bp >= 0 ? muskx_model_name_at(sc->model, MUSKX_PARAMETER, bp)
+                     : fb);
+  }
   /* Schedule. */
   double t0 = 0, every = 0, until = 0;
   int count = 1;
@@ -1250,6 +1314,15 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
   if (start != NULL &&
       (st = get_when(c, start, "drug start", 0, &t0)) != MUSKX_OK)
     return st;
+  /* start: 1e-300 d reached CVODE as a stop time "behind" t = 0 and failed
+     with its CV_ILL_INPUT (review rev27u M8): a first dose after day 0 is
+     at least the shortest interval a scenario takes after it */
+  if (t0 > 0 && t0 < SC_MIN_EVERY_DAYS)
+    return fail(c, start, MUSKX_EMODEL,
+                "drug start '%s' is less than 1 minute (%.4g d) after day 0, "
+                "too close to the run's start to be a time of its own: write "
+                "0 d for a dose at the start, or a start of at least 1 minute "
+                "(e.g. start: 1 h)", start->text, SC_MIN_EVERY_DAYS);
   if (ev != NULL && (st = get_every(c, ev, &every)) != MUSKX_OK) return st;
   if (cn != NULL && un != NULL)
     return fail(c, un, MUSKX_EMODEL, "'drug' has both 'count' and 'until' "
@@ -1326,12 +1399,28 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
      low). An until: after the end means "to the end", so the doses after
      it are not given and are no warning; the last one given is. A
      course whose first dose is on the last day (k = 0) is refused above
-     (its start is not before the end; tests/bad_scenarios/107). */
-  if (ev != NULL && sc->end_warning[0] == '\0') {
-    double k = un != NULL ? floor((fmin(until, t_end) - t0) / every + 1e-9)
-                          : count - 1;
-    double last = t0 + k * every;
-    if (k >= 1 && fabs(last - t_end) <= 1e-9 * every) {
+     (its start is not before the end; tests/bad_scenarios/107).
+     The same holds, nearly, for a dose less than one output step before
+     the end (review rev27u L8: a single dose 0.005 d before the end of a
+     run sampled daily had no warning while one on the last day had): only
+     the last output row can show it, after a fraction of a step. So the
+     rule is: the last dose (a single dose is its own last) warns when
+     less than one output step is left after it, it is after day 0, and
+     doses are further apart than the output step (a single dose, or a
+     weekly course sampled daily). A course at least as frequent as the
+     output step (daily doses sampled daily or weekly, to a phase that
+     ends 0.25 d after the last one) does not resolve single doses in the
+     output anyway, and does not warn. */
+  if (sc->end_warning[0] == '\0') {
+    double k = ev == NULL ? 0
+               : un != NULL ? floor((fmin(until, t_end) - t0) / every + 1e-9)
+                            : count - 1;
+    double last = t0 + k * every, left = t_end - last;
+    int apart = ev == NULL || k < 1 || every > sc->dt * (1 + 1e-9);
+    const muskx__yaml_node *at = un != NULL   ? un
+                                 : cn != NULL ? cn
+                                 : start != NULL ? start : dose;
+    if (ev != NULL && k >= 1 && fabs(last - t_end) <= 1e-9 * every) {
       const muskx__yaml_node *at = un != NULL ? un : cn;
       snprintf(sc->end_warning, sizeof sc->end_warning,
                "%s:%d:%d: warning: drug '%s': the last of its %.0f doses "
@@ -1344,6 +1433,18 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
                last, k,
                un != NULL ? " instead of until (or an until: a day earlier)"
                           : " (one dose fewer)");
+    } else if (last > 0 && apart && left < sc->dt * (1 - 1e-9)) {
+      char which[64] = "its dose";
+      if (k >= 1)
+        snprintf(which, sizeof which, "the last of its %.0f doses", k + 1);
+      snprintf(sc->end_warning, sizeof sc->end_warning,
+               "%s:%d:%d: warning: drug '%s': %s falls on day %g, %g d "
+               "before the end of the scenario (day %g), less than one "
+               "output step (%g d): only the last output row can show it, "
+               "after %g d; to see it act, give it earlier or make the "
+               "scenario longer",
+               c->file ? c->file : "", at->line, at->col, agent->text, which,
+               last, left, t_end, sc->dt, left);
     }
   }
   muskx__sc_dose *nd =
@@ -1360,6 +1461,65 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
   x->count = count;
   x->f_number = fnum;
   x->f_param = fpar;
+  x->line = dose->line;
+  x->col = dose->col;
+  snprintf(x->text, sizeof x->text, "%s", dose->text);
+  return MUSKX_OK;
+}
+
+/*
+ * A `set:` of a model's built-in dose parameter (review rev27u H2): the
+ * model's own event then doses on its own schedule (denosumab.yaml: from
+ * dmab_start, every 182.5 d, dmab_n doses), whatever the phases say, and
+ * on top of any `drug:` entry. A warning at the set: entry; refused when a
+ * `drug:` entry gives the same agent as well, since the two add up: 60 mg
+ * written once was given four times in a year (the review's dd.yaml), and
+ * nothing the built-in regimen does needs both (a `drug:` entry says every
+ * regimen the event does, at phases). --set and muskx_scenario_set() do
+ * not pass here: they are the caller's own knobs.
+ */
+static muskx_status check_builtin_doses(sc_ctx *c,
+                                        const muskx__yaml_node *root) {
+  muskx_scenario *sc = c->sc;
+  const muskx_model *m = sc->model;
+  const muskx__yaml_node *s = muskx__yaml_get(root, "set", NULL);
+  if (s == NULL) return MUSKX_OK;
+  for (size_t i = 0; i < s->n; i++) {
+    const char *name = s->keys[i]->text;
+    int p = muskx_model_find(m, MUSKX_PARAMETER, name), ev, depot;
+    double v = 0;
+    for (int k = 0; k < sc->nsets; k++)
+      if (strcmp(sc->sets[k].name, name) == 0) v = sc->sets[k].value;
+    if (p < 0 || v == 0) continue;
+    int a = muskx__sc_builtin_dose(m, p, &ev, &depot);
+    if (a < 0) continue;
+    const char *agent = m->agents[a].name;
+    const char *evid = m->events[ev].id ? m->events[ev].id : "";
+    const char *dname = muskx_model_name_at(m, MUSKX_SPECIES, depot);
+    for (int d = 0; d < sc->ndoses; d++) {
+      int sp = muskx_model_find(m, MUSKX_SPECIES, sc->doses[d].target);
+      if (!muskx__sc_agent_has_depot(m, a, sp)) continue;
+      return fail(c, s->keys[i], MUSKX_EMODEL,
+                  "'set' %s = %g switches on the model's own %s regimen "
+                  "(event '%s' doses '%s' on its own schedule, whatever the "
+                  "phases say), and the drug entry at %d:%d gives %s as "
+                  "well: the two would add up. Give the regimen once: leave "
+                  "%s out of 'set' (0) and keep the drug entry",
+                  name, v, agent, evid, dname, sc->doses[d].line,
+                  sc->doses[d].col, agent,
+                  name);
+    }
+    if (sc->builtin_warning[0] == '\0')
+      snprintf(sc->builtin_warning, sizeof sc->builtin_warning,
+               "%s:%d:%d: warning: set: %s = %g switches on the model's own "
+               "%s regimen (event '%s' doses '%s' on its own schedule from "
+               "day 0 or its start parameter, whatever the phases say); a "
+               "scenario gives a drug with a 'drug:' entry (e.g. drug: "
+               "{agent: %s, dose: ..., start: PHASE, every: ..., count: ...}) "
+               "and leaves %s at 0",
+               c->file ? c->file : "", s->keys[i]->line, s->keys[i]->col,
+               name, v, agent, evid, dname, agent, name);
+  }
   return MUSKX_OK;
 }
 
@@ -1493,6 +1653,23 @@ static muskx_status load_outputs(sc_ctx *c, const muskx__yaml_node *root) {
   return MUSKX_OK;
 }
 
+/* sampling: read before the countermeasures, whose doses near the end are
+   judged by the output step (load_drug). */
+static muskx_status load_sampling(sc_ctx *c, const muskx__yaml_node *root) {
+  muskx_scenario *sc = c->sc;
+  muskx_status st;
+  const muskx__yaml_node *dt = muskx__yaml_get(root, "sampling", NULL);
+  sc->dt = 1.0;
+  if (dt != NULL &&
+      (st = get_days(c, dt, "'sampling'", 1, &sc->dt)) != MUSKX_OK)
+    return st;
+  double t_end = sc->phases[sc->nphases - 1].end;
+  if (t_end / sc->dt > 1e7)
+    return fail(c, dt, MUSKX_ELIMIT,
+                "'sampling' gives more than 10 million samples");
+  return MUSKX_OK;
+}
+
 static muskx_status load_rest(sc_ctx *c, const muskx__yaml_node *root) {
   muskx_scenario *sc = c->sc;
   muskx_status st;
@@ -1511,16 +1688,6 @@ static muskx_status load_rest(sc_ctx *c, const muskx__yaml_node *root) {
       return fail(c, s, MUSKX_EMODEL,
                   "'start' must be steady or defaults, got '%s'", s->text);
   }
-  /* sampling */
-  const muskx__yaml_node *dt = muskx__yaml_get(root, "sampling", NULL);
-  sc->dt = 1.0;
-  if (dt != NULL &&
-      (st = get_days(c, dt, "'sampling'", 1, &sc->dt)) != MUSKX_OK)
-    return st;
-  double t_end = sc->phases[sc->nphases - 1].end;
-  if (t_end / sc->dt > 1e7)
-    return fail(c, dt, MUSKX_ELIMIT,
-                "'sampling' gives more than 10 million samples");
   /* tolerances */
   const muskx__yaml_node *tol = muskx__yaml_get(root, "tolerances", NULL);
   if (tol != NULL) {
@@ -1578,7 +1745,9 @@ static muskx_status load_root(sc_ctx *c, const muskx__yaml_node *root) {
       (st = load_model(c, root)) != MUSKX_OK ||
       (st = load_sets(c, root)) != MUSKX_OK ||
       (st = load_phases(c, root)) != MUSKX_OK ||
+      (st = load_sampling(c, root)) != MUSKX_OK ||
       (st = load_countermeasures(c, root)) != MUSKX_OK ||
+      (st = check_builtin_doses(c, root)) != MUSKX_OK ||
       (st = load_outputs(c, root)) != MUSKX_OK ||
       (st = load_rest(c, root)) != MUSKX_OK)
     return st;
@@ -1849,6 +2018,15 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
   if (!isfinite(value)) {
     snprintf(sc->errmsg, sizeof sc->errmsg, "value of '%s' is not finite",
              name);
+    return MUSKX_EINVAL;
+  }
+  int in = muskx_model_find(sc->model, MUSKX_INPUT, name);
+  char ibuf[MUSKX_ERROR_MESSAGE_MAX / 2];
+  const char *ibad =
+      in >= 0 ? muskx__sc_input_check(sc, in, value, ibuf, sizeof ibuf) : NULL;
+  if (ibad != NULL) {
+    snprintf(sc->errmsg, sizeof sc->errmsg, "value %g of '%s' %s", value,
+             name, ibad);
     return MUSKX_EINVAL;
   }
   /* the start warning is recomputed below with its numbers in the C

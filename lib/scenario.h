@@ -49,6 +49,10 @@ typedef struct muskx__sc_dose {
   int count;
   double f_number;
   int f_param; /* parameter index, or -1 */
+  /* where the entry's dose: is and what it says, for a run that fails in
+     a step holding one of its doses (muskx_scenario_run) */
+  int line, col;
+  char text[48];
 } muskx__sc_dose;
 
 typedef struct muskx__sc_report {
@@ -92,9 +96,16 @@ struct muskx_scenario {
      until: puts its last dose on the first day of a later phase
      (scenario.c, load_drug); "" or the first such drug's line */
   char until_warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
-  /* the third, set at load: a repeated drug whose last dose given falls
-     on the scenario's last day (load_drug); "" or the first one's */
+  /* the third, set at load: a drug whose last dose given falls on the
+     scenario's last day, or less than one output step before its end
+     (load_drug); "" or the first one's */
   char end_warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
+  /* the fourth, set at load: a `set:` that switches on a model's own
+     dose event (scenario_dosecheck.c); "" or the first one's */
+  char builtin_warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
+  /* the fifth, set at load: a long-form drug (target:) of a declared
+     agent whose route has a bioavailability it does not apply */
+  char bio_warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
 };
 
 /* Where a drug entry's dose goes (scenario_drug.c). */
@@ -106,6 +117,20 @@ typedef struct muskx__sc_drug_dest {
 } muskx__sc_drug_dest;
 
 struct muskx__yaml_node;
+
+/* scenario_dosecheck.c. The agent index whose depot one of m's events adds
+   an amount naming parameter p to (not as the route's bioavailability),
+   with that event's index and the depot species; -1 when none. */
+int muskx__sc_builtin_dose(const muskx_model *m, int p, int *event,
+                           int *depot);
+/* 1 when agent a of m has a route into species. */
+int muskx__sc_agent_has_depot(const muskx_model *m, int a, int species);
+/* 1 when m declares agent (in any case) with a route into species that has
+   a bioavailability (a parameter, or a number other than 1): the long
+   form does not apply it. */
+int muskx__sc_dropped_bioavailability(const muskx_model *m, const char *agent,
+                                      int species, const char **route,
+                                      int *f_param, double *f_number);
 
 /*
  * Resolves a drug entry: agent (its node), route and target (NULL when
@@ -206,6 +231,11 @@ void muskx__sc_check_start(muskx_scenario *sc);
 /* scenario_params.c: parameters driven per phase */
 /* The table of parameter param, created on first use (NULL: no memory). */
 muskx__sc_input *muskx__sc_param_table(muskx_scenario *sc, int param);
+/* NULL when value v is within input's declared range (muskx-model(5):
+   min/max of an input), else why, written into buf (scenario_params.c). */
+const char *muskx__sc_input_check(const muskx_scenario *sc, int input,
+                                  double v, char *buf, size_t size);
+
 /* NULL when v is a valid value of parameter param, else why not (in buf
    or a literal). */
 const char *muskx__sc_param_check(const muskx_scenario *sc, int param, double v,

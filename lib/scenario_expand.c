@@ -114,8 +114,9 @@ muskx_status muskx_scenario_apply(const muskx_scenario *sc, muskx_sim *sim) {
 /*
  * Writes the sample times into t (when not NULL) and returns their number:
  * k*dt for k = 0, 1, ... merged with the phase boundaries. A grid time
- * within a millionth of dt of a boundary is replaced by the boundary, so
- * that "30 d" sampled every "1 d" gives exactly 31 rows, not 32.
+ * after 0 within a millionth of dt of a boundary is replaced by the
+ * boundary, so that "30 d" sampled every "1 d" gives exactly 31 rows, not
+ * 32; time 0 is always the first.
  */
 static size_t sample_times(const muskx_scenario *sc, double *t, size_t cap) {
   double dt = sc->dt, eps = 1e-6 * dt;
@@ -131,7 +132,10 @@ static size_t sample_times(const muskx_scenario *sc, double *t, size_t cap) {
       p++;
     }
     if (g > t_end + eps) break;
-    if (p < sc->nphases && fabs(sc->phases[p].end - g) <= eps) {
+    /* Never grid time 0 (k = 0): day 0 is always the first sample, also
+       when the first phase ends within eps of it (duration: 1e-9 d had
+       made the first sample 1e-9, and the run failed at set-up). */
+    if (k > 0 && p < sc->nphases && fabs(sc->phases[p].end - g) <= eps) {
       g = sc->phases[p].end;
       p++;
     }
@@ -145,6 +149,38 @@ size_t muskx_scenario_sample_times(const muskx_scenario *sc, double *times,
                                    size_t n) {
   if (sc == NULL) return 0;
   return sample_times(sc, times, times ? n : 0);
+}
+
+/*
+ * After a run failed in the step after sample done - 1: when one of the
+ * scenario's doses is given in that step, adds to the message which one
+ * and where it is written (review rev27u M8: dose: 1e308 mg failed with
+ * "step size fell to 0" and nothing said it was the dose). times are in
+ * the model's unit, as the doses are after muskx__sc_to_model_time().
+ */
+static void name_dose_in_failed_step(const muskx_scenario *sc, muskx_sim *sim,
+                                     muskx_status st, const double *times,
+                                     size_t n, size_t done) {
+  if (n == 0) return;
+  double lo = times[done > 0 ? done - 1 : 0];
+  double hi = times[done < n ? done : n - 1];
+  for (int i = 0; i < sc->ndoses; i++) {
+    const muskx__sc_dose *d = &sc->doses[i];
+    double t0 = muskx__sc_to_model_time(sc, d->t0);
+    double every = muskx__sc_to_model_time(sc, d->every);
+    double k = 0;
+    if (d->count > 1 && every > 0 && lo > t0) k = ceil((lo - t0) / every);
+    double t = t0 + k * every;
+    if (k >= d->count || t < lo || t > hi) continue;
+    char msg[MUSKX_ERROR_MESSAGE_MAX];
+    snprintf(msg, sizeof msg, "%s", muskx_sim_errmsg(sim));
+    muskx__sim_err(sim, st,
+                   "%s; the scenario's dose '%s' (%s:%d:%d, into '%s') is "
+                   "given in that step, at day %g: is it the amount meant?",
+                   msg, d->text, sc->source ? sc->source : "", d->line, d->col,
+                   d->target, d->t0 + k * d->every);
+    return;
+  }
 }
 
 muskx_status muskx_scenario_run(const muskx_scenario *sc, muskx_sim *sim,
@@ -172,6 +208,8 @@ muskx_status muskx_scenario_run(const muskx_scenario *sc, muskx_sim *sim,
   for (size_t k = 0; k < n; k++) times[k] = muskx__sc_to_model_time(sc, times[k]);
   size_t done = 0;
   st = muskx_sim_run(sim, times, n, rows, &done);
+  if (st != MUSKX_OK && st != MUSKX_ENOMEM)
+    name_dose_in_failed_step(sc, sim, st, times, n, done);
   /* Copy the reported columns of the rows computed, also after a failure
      (the message stays on sim). */
   for (size_t r = 0; r < done; r++)

@@ -46,6 +46,30 @@ const char *muskx__sc_param_check(const muskx_scenario *sc, int param, double v,
   return NULL;
 }
 
+const char *muskx__sc_input_check(const muskx_scenario *sc, int input,
+                                  double v, char *buf, size_t size) {
+  const muskx__input *in = &sc->model->inputs[input];
+  if (!isfinite(v)) return "is not finite";
+  if ((in->has_min && v < in->min) || (in->has_max && v > in->max)) {
+    char lo[32] = "-inf", hi[32] = "inf";
+    if (in->has_min) snprintf(lo, sizeof lo, "%g", in->min);
+    if (in->has_max) snprintf(hi, sizeof hi, "%g", in->max);
+    snprintf(buf, size,
+             "lies outside the range [%s, %s] that the model declares for "
+             "input '%s'%s%s", lo, hi, in->name, in->doc && in->doc[0] ? " ("
+             : "", in->doc && in->doc[0] ? in->doc : "");
+    if (in->doc && in->doc[0]) {
+      size_t n = strlen(buf);
+      if (n + 1 < size) {
+        buf[n] = ')';
+        buf[n + 1] = '\0';
+      }
+    }
+    return buf;
+  }
+  return NULL;
+}
+
 void muskx__sc_param_tables_free(muskx_scenario *sc) {
   for (int i = 0; i < sc->nparam_tables; i++) {
     muskx__free(sc->param_tables[i].values);

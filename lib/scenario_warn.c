@@ -193,14 +193,17 @@ done:
 int muskx_scenario_warning_count(const muskx_scenario *sc) {
   if (sc == NULL) return 0;
   return (sc->warning[0] != '\0') + (sc->until_warning[0] != '\0') +
-         (sc->end_warning[0] != '\0');
+         (sc->end_warning[0] != '\0') + (sc->builtin_warning[0] != '\0') +
+         (sc->bio_warning[0] != '\0');
 }
 
-/* The start warning first, then the until: one, then the last day's. */
+/* The start warning first, then the until: one, then the last day's, the
+   built-in dose's and the long form's bioavailability. */
 const char *muskx_scenario_warning(const muskx_scenario *sc, int index) {
   if (sc == NULL || index < 0) return NULL;
-  const char *w[3] = {sc->warning, sc->until_warning, sc->end_warning};
-  for (int i = 0; i < 3; i++)
+  const char *w[5] = {sc->warning, sc->until_warning, sc->end_warning,
+                      sc->builtin_warning, sc->bio_warning};
+  for (int i = 0; i < 5; i++)
     if (w[i][0] != '\0' && index-- == 0) return w[i];
   return NULL;
 }

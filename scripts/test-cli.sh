@@ -1008,5 +1008,124 @@ rc=$?
 check "fit --profile: a side at its bound, the other out of points: 'no', the other side said unfinished" $? \
   "exit $rc: $(cat stderr.txt stdout.txt lin_ub_out/profile_ci.tsv 2>&1)"
 
+# ------------------------------------------- session 27: new-user review
+# scen FILE ID MODEL: writes a scenario FILE with id ID on MODEL, the
+# rest of its lines from stdin; srun ARGS...: muskx run ARGS with stdout
+# and stderr to stdout.txt and stderr.txt, its exit status in rc.
+scen() {
+  { printf 'muskx_scenario: 1\nscenario: {id: %s}\nmodel: %s\n' "$2" "$3"; cat; } > "$1"
+}
+srun() { "$muskx" run "$@" > stdout.txt 2> stderr.txt; rc=$?; }
+# refused NAME FILE TEXT: muskx run FILE exits 1 with TEXT on stderr.
+refused() {
+  srun "$2"
+  [ $rc -eq 1 ] && grep -qF -- "$3" stderr.txt
+  check "$1" $? "exit $rc: $(cat stderr.txt)"
+}
+sf="$root/models/crosstalk/spaceflight.yaml"
+# H1: BMD_wb_pct is the mean of BMD_spine_pct and BMD_hip_pct (changes
+# from day 0), also when set: moves the rest state (it was -9.29 % at day
+# 0 of a postmenopausal steady start); a *_pct column that is not 0 at
+# day 0 is noted under run's and compare's tables.
+scen pmwb.yaml pmwb "$sf" <<EOF
+set: {postmenopausal: 1, calcium_intake: 1700}
+start: steady
+phases:
+  - {name: baseline, duration: 30 d}
+  - {name: treatment, duration: 12 months}
+countermeasures:
+  - drug: {agent: denosumab, dose: 60 mg, route: sc, start: treatment, every: 6 months, count: 2}
+outputs: [BMD_spine_pct, BMD_hip_pct, BMD_wb_pct, calcitriol_pct]
+EOF
+srun pmwb.yaml -o pmwb.csv
+[ $rc -eq 0 ] && awk -F, 'NR == 1 { next } { d = $4 - ($2 + $3) / 2; if (d < 0) d = -d;
+    if (d > 1e-9 || (NR == 2 && ($4 > 1e-9 || $4 < -1e-9))) bad = 1; n++ }
+    END { exit !(n > 390 && !bad) }' pmwb.csv &&
+  grep -Eq "^  BMD_wb_pct +% +0\.00 +[1-9]" stdout.txt
+check "run, postmenopausal start: BMD_wb_pct = mean of spine and hip, 0 at day 0" $? \
+  "exit $rc: $(head -3 pmwb.csv; cat stdout.txt stderr.txt)"
+grep -q "^  note: calcitriol_pct is -12\.[0-9][0-9] % at day 0: it is relative to the model's own reference (the healthy baseline), not to day 0$" stdout.txt &&
+  [ "$(grep -c "note:" stdout.txt)" -eq 1 ]
+check "run: a *_pct column not 0 at day 0 gets one note, the others none" $? "$(cat stdout.txt)"
+sed -e 's/id: pmwb}/id: pmwb2}/' -e '/^set:/d' pmwb.yaml > pmwb2.yaml
+"$muskx" compare pmwb.yaml pmwb2.yaml > stdout.txt 2> stderr.txt
+rc=$?
+[ $rc -eq 0 ] && grep -q "^pmwb: note: calcitriol_pct is -12\.[0-9][0-9] % at day 0" stdout.txt &&
+  ! grep -q "^pmwb2: note" stdout.txt
+check "compare: the note names the scenario whose *_pct column is not 0 at day 0" $? \
+  "exit $rc: $(cat stdout.txt stderr.txt)"
+# M7: the numbers in pm_denosumab_trial.yaml's comment are the ones its run
+# gives (they were stale: "falls 10.7 % by day 6", "PTH +148 %").
+"$muskx" run "$root/scenarios/pm_denosumab_trial.yaml" -o pmtrial.csv > /dev/null 2> stderr.txt
+rc=$?
+got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+  NR == 2 { ca0 = $c["Ca"]; p0 = $c["PTH"]; camin = 1e9; pmax = -1e9 }
+  { ca = 100 * ($c["Ca"] / ca0 - 1); p = 100 * ($c["PTH"] / p0 - 1); u = $c["Ca_urine_pct"]
+    if (ca < camin) { camin = ca; tca = $1 } if (p > pmax) pmax = p; if (u < umin) umin = u
+    if ($1 == 60) p60 = p }
+  END { printf "falls %.1f %% by day %d (day %d; PTH peak +%.0f %%, urinary Ca %.0f %%; still +%.0f %%",
+        -camin, tca - 30, tca, pmax, umin, p60 }' pmtrial.csv)
+want=$(sed -n 's/^# //p' "$root/scenarios/pm_denosumab_trial.yaml" | tr '\n' ' ' |
+  sed -E 's/.*(falls [0-9.]+ % by day [0-9]+ \(day [0-9]+); (PTH peak \+[0-9]+ %), (urinary Ca) (-[0-9]+ %).*(still \+[0-9]+ %).*/\1; \2, \3 \4; \5/')
+[ $rc -eq 0 ] && [ "$got" = "$want" ]
+check "pm_denosumab_trial.yaml: its comment's Ca nadir, PTH and urinary Ca are its run's" $? \
+  "exit $rc: run gives '$got', comment says '$want'"
+# L7: a scenario without name: prints its file's base name after the id
+# (it printed "t0a: " with nothing after).
+echo 'phases: [{name: a, duration: 3 d}]' | scen noname.yaml t0a "$root/tests/models/agents_pk.yaml"
+srun noname.yaml
+[ $rc -eq 0 ] && [ "$(head -1 stdout.txt)" = "t0a: noname.yaml" ]
+check "run: a scenario without name: is headed by its file's base name" $? \
+  "exit $rc: $(head -2 stdout.txt; cat stderr.txt)"
+# M8: a run that fails in a step with a dose names the dose and where it is
+# written (dose: 1e308 mg said only "step size fell to 0").
+scen hugedose.yaml hugedose "$sf" <<EOF
+phases:
+  - {name: a, duration: 30 d}
+countermeasures:
+  - drug: {agent: denosumab, dose: 1e308 mg}
+outputs: [BMD_spine_pct]
+EOF
+refused "run: a run failing in a dose's step names the dose at file:line:col" hugedose.yaml \
+  "; the scenario's dose '1e308 mg' (hugedose.yaml:7:36, into 'dmab.Dmab_depot') is given in that step, at day 0: is it the amount meant?"
+# H2: set: {dmab_dose: 60} (the doc said "set 60 for Prolia") doses from
+# day 0 on the module's own schedule: a warning at the set: entry; with a
+# denosumab drug: entry as well (the review's dd.yaml: 4 doses for one
+# written) refused there.
+scen dd.yaml dd "$sf" <<EOF
+set: {dmab_dose: 60}
+phases:
+  - {name: a, duration: 30 d}
+  - {name: b, duration: 12 months}
+countermeasures:
+  - drug: {agent: denosumab, dose: 60 mg, start: b}
+outputs: [BMD_spine_pct]
+EOF
+refused "run: set: of a built-in dose with a drug: entry of that agent is refused at the set:" dd.yaml \
+  "dd.yaml:4:7: 'set' dmab_dose = 60 switches on the model's own denosumab regimen (event 'dmab.denosumab_dose' doses 'dmab.Dmab_depot' on its own schedule, whatever the phases say), and the drug entry at 9:36 gives denosumab as well"
+sed '/drug:/d; /countermeasures:/d' dd.yaml > dd2.yaml
+srun dd2.yaml
+[ $rc -eq 0 ] && grep -q "^dd2.yaml:4:7: warning: set: dmab_dose = 60 switches on the model's own denosumab regimen" stderr.txt &&
+  [ "$(grep -c warning: stderr.txt)" -eq 1 ]
+check "run: set: of a built-in dose alone loads with one warning at the set:" $? \
+  "exit $rc: $(cat stderr.txt)"
+# M9: inputs: {loading: -1} ran (spine -10.55 %); loading has min 0 now,
+# refused at the value, in a phase and in --set; loading 0 still runs.
+scen negload.yaml negload "$sf" <<EOF
+phases:
+  - {name: a, duration: 30 d, inputs: {loading: -1}}
+outputs: [BMD_spine_pct]
+EOF
+refused "run: a phase's input below its declared min is refused at the value" negload.yaml \
+  "negload.yaml:5:49: value -1 of 'loading' in phase 'a' lies outside the range [0, inf] that the model declares for input 'loading'"
+sed 's/loading: -1/loading: 0, bedrest: 1/' negload.yaml > zeroload.yaml
+"$muskx" run zeroload.yaml > /dev/null 2> stderr.txt
+rc1=$?
+"$muskx" run zeroload.yaml --set bedrest=1.5 > /dev/null 2> stderr.txt
+rc2=$?
+[ $rc1 -eq 0 ] && [ $rc2 -ne 0 ] && grep -q "value 1.5 of 'bedrest' lies outside the range \[0, 1\]" stderr.txt
+check "run: inputs at their range's ends run, --set beyond it is refused" $? \
+  "exit $rc1/$rc2: $(cat stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

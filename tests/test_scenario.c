@@ -182,6 +182,29 @@ START_TEST(sample_times_are_the_grid_plus_every_phase_boundary) {
 }
 END_TEST
 
+/* A first phase shorter than a millionth of the step: day 0 is still the
+   first sample, then the boundary, then the grid; it runs and summarises
+   (review rev27u M8: the boundary had replaced day 0). */
+START_TEST(a_tiny_first_phase_keeps_day_0) {
+  muskx_scenario *sc = tu_load_scenario(SCN("first_phase_tiny.yaml"));
+  double t[8];
+  ck_assert_uint_eq(muskx_scenario_sample_times(sc, t, 8), 5);
+  ck_assert_double_eq(t[0], 0);
+  ck_assert_double_eq_tol(t[1], 1e-9, 1e-24);
+  ck_assert_double_eq(t[2], 1);
+  ck_assert_double_eq(t[3], 2);
+  ck_assert_double_eq_tol(t[4], 3 + 1e-9, 1e-15);
+  tu_scenario_run r = tu_run_scenario(sc);
+  muskx_summary *s = NULL;
+  ck_assert_int_eq(muskx_summary_compute(sc, r.t, r.v, r.n, &s), MUSKX_OK);
+  ck_assert_double_eq(muskx_summary_get(s, MUSKX_SUMMARY_END, 0, 0), 0);
+  ck_assert(muskx_summary_get(s, MUSKX_SUMMARY_END, 0, 1) < -1e-3);
+  muskx_summary_free(s);
+  tu_scenario_run_free(&r);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 /* B of tests/scenarios/unload.yaml by hand: steady 1, then toward
    u = 0 + w_ex * 0.4 = 0.2 in flight [10, 50], then toward 1. */
 static double unload_B(double t, double k) {
@@ -555,6 +578,102 @@ START_TEST(a_last_dose_on_the_last_day_warns) {
 }
 END_TEST
 
+/* Review rev27u L8: a last dose less than one output step before the end
+   warns like one on the last day (only the last row can show it), unless
+   a course's interval is shorter still (daily doses sampled weekly). */
+START_TEST(a_dose_less_than_a_step_before_the_end_warns) {
+  static const struct {
+    const char *file, *want;
+  } cases[] = {
+      {"dose_near_end.yaml",
+       "dose_near_end.yaml:11:57: warning: drug 'drug_a': its dose falls on "
+       "day 59.995, 0.005 d before the end of the scenario (day 60), less "
+       "than one output step (1 d): only the last output row can show it, "
+       "after 0.005 d"},
+      {"basic.yaml",
+       "basic.yaml:26:60: warning: drug 'drugx': the last of its 3 doses "
+       "falls on day 54, 0.4375 d before the end of the scenario (day "
+       "54.4375), less than one output step (0.5 d)"},
+      {"daily_sampled_weekly.yaml", NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char path[512];
+    snprintf(path, sizeof path, "%s%s", SCN(""), cases[i].file);
+    muskx_scenario *sc = tu_load_scenario(path);
+    if (cases[i].want == NULL) {
+      ck_assert_msg(muskx_scenario_warning_count(sc) == 0, "%s: %s",
+                    cases[i].file, muskx_scenario_warning(sc, 0));
+    } else {
+      ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+      const char *w = muskx_scenario_warning(sc, 0);
+      ck_assert_msg(strstr(w, cases[i].want) != NULL, "%s: %s",
+                    cases[i].file, w);
+    }
+    muskx_scenario_free(sc);
+  }
+}
+END_TEST
+
+/* Review rev27u H2: set: of a model's built-in dose parameter (bound
+   through an import, as spaceflight.yaml's dmab_dose) warns at the set:
+   entry; its bioavailability and an unrelated parameter do not (with a
+   drug: entry of the same agent it is refused: bad scenario 165). L1: the
+   long form of a declared agent warns that the route's bioavailability
+   (F_sc 0.6) is not applied, and gives the whole 10 mg (hand: not 6);
+   with bioavailability: given, no warning. */
+START_TEST(builtin_doses_and_the_long_form_warn) {
+  muskx_scenario *sc = tu_load_scenario(SCN("builtin_dose_set.yaml"));
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  const char *w = muskx_scenario_warning(sc, 0);
+  ck_assert_msg(strstr(w, "builtin_dose_set.yaml:8:31: warning: set: "
+                          "dose_c = 60 switches on the model's own drug_c "
+                          "regimen (event 'c.c_dose_event' doses "
+                          "'c.C_depot'") != NULL &&
+                    strstr(w, "leaves dose_c at 0") != NULL,
+                "%s", w);
+  muskx_scenario_free(sc);
+
+  sc = tu_load_scenario(SCN("long_form_bioavailability.yaml"));
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  w = muskx_scenario_warning(sc, 0);
+  ck_assert_msg(strstr(w, "long_form_bioavailability.yaml:12:35: warning: "
+                          "drug 'drug_a' with 'target:' is the long form, "
+                          "which does not apply the bioavailability of the "
+                          "model's sc route (F_sc, 0.6): the whole '10 mg' "
+                          "goes into 'A_depot'") != NULL &&
+                    strstr(w, "write 'bioavailability: F_sc'") != NULL,
+                "%s", w);
+  const muskx_model *m = muskx_scenario_model(sc);
+  muskx_sim *sim = tu_sim(m);
+  TU_OK(sim, muskx_scenario_apply(sc, sim));
+  static const tu_dose_want want[] = {{"A_depot", 0, 10, 0, 1},
+                                      {"A_depot", 10, 5, 0, 1}};
+  tu_check_doses(sim, m, want, 2, 0, 1e-15, "long_form_bioavailability.yaml");
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+/* Review rev27u M9: an input's declared range (min/max): its ends and an
+   input without a range load and run (bad scenarios 166-167 refuse values
+   outside it); muskx_scenario_set() (the CLI's --set) refuses one too. */
+START_TEST(an_input_range_takes_its_ends_and_refuses_beyond) {
+  muskx_scenario *sc = tu_load_scenario(SCN("input_range_ok.yaml"));
+  tu_scenario_run r = tu_run_scenario(sc);
+  /* dx/dt = u + v - x from x = 1: phase a (u + v = -5) falls toward -5 */
+  ck_assert(r.v[10] < -90);
+  tu_scenario_run_free(&r);
+  ck_assert_int_eq(muskx_scenario_set(sc, "u", 2), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_set(sc, "v", -7), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_set(sc, "u", 2.5), MUSKX_EINVAL);
+  ck_assert_str_eq(muskx_scenario_errmsg(sc),
+                   "value 2.5 of 'u' lies outside the range [0, 2] that the "
+                   "model declares for input 'u' (loading, 1 = Earth)");
+  ck_assert_int_eq(muskx_scenario_set(sc, "u", -0.1), MUSKX_EINVAL);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(the_catalog_holds_at_least_15_bad_scenarios) {
   ck_assert_msg(nbad >= 15, "only %d bad scenarios", nbad);
 }
@@ -816,9 +935,12 @@ START_TEST(start_defaults_off_the_steady_state_of_the_set_values_warns) {
   ck_assert_int_eq(muskx_scenario_warning_count(NULL), 0);
 
   /* start: steady (basic.yaml, set k_a) and scenario_bone's own
-     non-steady initial values: no warning */
+     non-steady initial values: no start warning (basic.yaml's one
+     warning is its last dose, day 54, 0.4375 d before the end, less
+     than its 0.5 d output step: a_dose_less_than_a_step_before_the_end_warns) */
   sc = tu_load_scenario(SCN("basic.yaml"));
-  ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  ck_assert_ptr_null(strstr(muskx_scenario_warning(sc, 0), "start"));
   muskx_scenario_free(sc);
   sc = tu_load_scenario(SCN("defaults_start.yaml"));
   ck_assert_int_eq(muskx_scenario_set(sc, "loading", 0.9), MUSKX_OK);
@@ -1098,6 +1220,10 @@ int main(void) {
   tcase_add_test(tc, a_long_decimal_is_read_whole);
   tcase_add_test(tc, until_on_the_first_day_of_a_phase_warns);
   tcase_add_test(tc, a_last_dose_on_the_last_day_warns);
+  tcase_add_test(tc, a_dose_less_than_a_step_before_the_end_warns);
+  tcase_add_test(tc, a_tiny_first_phase_keeps_day_0);
+  tcase_add_test(tc, builtin_doses_and_the_long_form_warn);
+  tcase_add_test(tc, an_input_range_takes_its_ends_and_refuses_beyond);
   tcase_add_test(tc, run_with_adds_sets_for_one_run);
   tcase_add_test(tc, start_warning_with_checks_the_extra_values);
   tcase_add_loop_test(tc, every_bad_scenario_is_refused_at_its_line_and_column,

@@ -616,7 +616,7 @@ def main():
                         if n in STAND_IN and n not in sub[pid] and STAND_IN[n]:
                             sub[pid][n] = runs[pid][STAND_IN[n]]
                 try:
-                    shown = "; not judged: %.3g with BMD_wb_pct for missing sites, healthy baseline" % value(sub)
+                    shown = "; not judged: %.3g with BMD_wb_pct (spine and hip mean, from day 0) for missing sites" % value(sub)
                 except KeyError:
                     shown = ""
                 verdict, got = "MISSING", "n/a"

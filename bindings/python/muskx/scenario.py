@@ -410,8 +410,13 @@ class Comparison:
     results   dict scenario id -> ScenarioResult, in the order given
     columns   the columns compared (those every run reports)
     table()   a text table: for each column, its shown value at the end of
-              each phase and its loss after recovery, one line per scenario
-              (with bands, four more lines under each: see compare())
+              each phase and its "loss": the change from day 0 at the end
+              of the phase the scenario recovers from (its recovery_from,
+              by default the phase before the last, e.g. the flight), not
+              what is left after recovery; in a two-phase trial that is the
+              first, steady phase, so the loss is 0 there (give
+              recovery_from). One line per scenario (with bands, four more
+              lines under each: see compare())
     bands, diff, nsets, nfailed   compare(bands=True)'s prediction bands
               (None without bands)
     """
