@@ -645,16 +645,22 @@ MUSKX_API const char *muskx_scenario_errmsg(const muskx_scenario *sc);
  * Warnings about a scenario that loads and runs but probably does not do
  * what its author meant, each a "file:line:col: warning: ..." line; the
  * library does not print them (`muskx run` and `muskx compare` do, on
- * stderr). Three kinds, in this order: `start: defaults` with `set:`
+ * stderr). Five kinds, in this order: `start: defaults` with `set:`
  * parameter or input values at which the model's initial values (with
  * the species values `set:` gives) are not a steady state (the run then
  * opens with a transient; muskx-scenario(5), start), recomputed by
  * muskx_scenario_set(); a drug whose inclusive `until:` puts its last
- * dose on the first day of a later phase (the first such drug; set at
- * load); and a repeated drug whose last dose given falls on the
- * scenario's last day, where it acts on nothing (its `until:` or
- * `count:`; the first such drug; set at load). NULL for an index out of
- * range. The text stays valid until the
+ * dose on the first day of a later phase; a repeated drug whose last
+ * dose given falls on the scenario's last day, or a last dose less than
+ * one output step before the end when doses are further apart than that
+ * step (a single dose too), where only the last row can show it (its
+ * `until:`, `count:` or `start:`); a `set:` of a parameter with which one
+ * of the model's own events doses a drug (a built-in regimen such as
+ * dmab_dose; with a `drug:` entry of that agent the scenario is refused
+ * instead); and a long-form drug entry (with `target:`) of a declared
+ * agent whose route has a bioavailability the long form does not apply.
+ * The last four are set at load, for the first such entry each. NULL for
+ * an index out of range. The text stays valid until the
  * next muskx_scenario_set() or muskx_scenario_free().
  */
 MUSKX_API int muskx_scenario_warning_count(const muskx_scenario *sc);
@@ -667,7 +673,10 @@ MUSKX_API const char *muskx_scenario_warning(const muskx_scenario *sc,
  * at the next muskx_scenario_apply(), before the steady state. Changes the
  * scenario: do not call it while another thread uses the scenario.
  * Status: ENOTFOUND (no such parameter, species or input), EINVAL
- * (non-finite value), ENOMEM (also when the C locale its warning is
+ * (non-finite value, an input outside its declared min/max, or a
+ * non-zero built-in dose parameter such as dmab_dose when the scenario
+ * has a drug: entry of that agent -- without one it is set, with a
+ * warning), ENOMEM (also when the C locale its warning is
  * written in cannot be entered: then nothing is set and the warnings stay
  * as they were); the message is in muskx_scenario_errmsg().
  * Recomputes muskx_scenario_warning() (the texts returned before are then

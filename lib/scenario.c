@@ -1296,11 +1296,11 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
              "%s:%d:%d: warning: drug '%s' with 'target:' is the long form, "
              "which does not apply the bioavailability of the model's %s "
              "route (%s): the whole '%s' goes into '%s'; to dose as the "
-             "model declares, leave out 'target:' (drug: {agent: %s, dose: "
-             "%s, route: %s}); to keep the long form, write "
+             "model declares, replace 'target: %s' with 'route: %s' (the "
+             "rest of the entry unchanged); to keep the long form, write "
              "'bioavailability: %s' (or 1 for the whole dose)",
              c->file ? c->file : "", target->line, target->col, agent->text,
-             rname, fb, dose->text, tname, agent->text, dose->text, rname,
+             rname, fb, dose->text, tname, target->text, rname,
              bp >= 0 ? muskx_model_name_at(sc->model, MUSKX_PARAMETER, bp)
                      : fb);
   }
@@ -2029,6 +2029,28 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
              name, ibad);
     return MUSKX_EINVAL;
   }
+  /* as a scenario's set: (check_builtin_doses): a built-in dose next to
+     a drug entry of that agent would add up silently (review rev27b M1:
+     `muskx run --set dmab_dose=60` on a denosumab scenario) */
+  int bp = muskx_model_find(sc->model, MUSKX_PARAMETER, name), bev, bdepot;
+  int ba = bp >= 0 && value != 0
+               ? muskx__sc_builtin_dose(sc->model, bp, &bev, &bdepot)
+               : -1;
+  if (ba >= 0) {
+    const char *agent = sc->model->agents[ba].name;
+    for (int d = 0; d < sc->ndoses; d++) {
+      int sp = muskx_model_find(sc->model, MUSKX_SPECIES, sc->doses[d].target);
+      if (!muskx__sc_agent_has_depot(sc->model, ba, sp)) continue;
+      snprintf(sc->errmsg, sizeof sc->errmsg,
+               "%s = %g switches on the model's own %s regimen (on its own "
+               "schedule, whatever the phases say), and the scenario's drug "
+               "entry at %d:%d gives %s as well: the two would add up. Give "
+               "the regimen once: leave %s at 0 and change the drug entry",
+               name, value, agent, sc->doses[d].line, sc->doses[d].col, agent,
+               name);
+      return MUSKX_EINVAL;
+    }
+  }
   /* the start warning is recomputed below with its numbers in the C
      locale (numlocale.h); when the locale cannot be entered, the value is
      not set and the scenario (its warning too) stays as it was, rather
@@ -2047,6 +2069,17 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
     snprintf(sc->errmsg, sizeof sc->errmsg, "out of memory");
     return MUSKX_ENOMEM;
   }
+  if (ba >= 0 && sc->builtin_warning[0] == '\0')
+    snprintf(sc->builtin_warning, sizeof sc->builtin_warning,
+             "%s: warning: %s = %g (set over the scenario) switches on the "
+             "model's own %s regimen (event '%s' doses '%s' on its own "
+             "schedule from day 0 or its start parameter, whatever the "
+             "phases say); a scenario gives a drug with a 'drug:' entry and "
+             "leaves %s at 0",
+             sc->source ? sc->source : "", name, value,
+             sc->model->agents[ba].name,
+             sc->model->events[bev].id ? sc->model->events[bev].id : "",
+             muskx_model_name_at(sc->model, MUSKX_SPECIES, bdepot), name);
   muskx__sc_check_start(sc);
   muskx__c_numeric_leave(&num);
   return MUSKX_OK;

@@ -1016,8 +1016,8 @@ scen() {
   { printf 'muskx_scenario: 1\nscenario: {id: %s}\nmodel: %s\n' "$2" "$3"; cat; } > "$1"
 }
 srun() { "$muskx" run "$@" > stdout.txt 2> stderr.txt; rc=$?; }
-# refused NAME FILE TEXT: muskx run FILE exits 1 with TEXT on stderr.
-refused() {
+# run_refused NAME FILE TEXT: muskx run FILE exits 1 with TEXT on stderr.
+run_refused() {
   srun "$2"
   [ $rc -eq 1 ] && grep -qF -- "$3" stderr.txt
   check "$1" $? "exit $rc: $(cat stderr.txt)"
@@ -1086,7 +1086,7 @@ countermeasures:
   - drug: {agent: denosumab, dose: 1e308 mg}
 outputs: [BMD_spine_pct]
 EOF
-refused "run: a run failing in a dose's step names the dose at file:line:col" hugedose.yaml \
+run_refused "run: a run failing in a dose's step names the dose at file:line:col" hugedose.yaml \
   "; the scenario's dose '1e308 mg' (hugedose.yaml:7:36, into 'dmab.Dmab_depot') is given in that step, at day 0: is it the amount meant?"
 # H2: set: {dmab_dose: 60} (the doc said "set 60 for Prolia") doses from
 # day 0 on the module's own schedule: a warning at the set: entry; with a
@@ -1101,13 +1101,29 @@ countermeasures:
   - drug: {agent: denosumab, dose: 60 mg, start: b}
 outputs: [BMD_spine_pct]
 EOF
-refused "run: set: of a built-in dose with a drug: entry of that agent is refused at the set:" dd.yaml \
+run_refused "run: set: of a built-in dose with a drug: entry of that agent is refused at the set:" dd.yaml \
   "dd.yaml:4:7: 'set' dmab_dose = 60 switches on the model's own denosumab regimen (event 'dmab.denosumab_dose' doses 'dmab.Dmab_depot' on its own schedule, whatever the phases say), and the drug entry at 9:36 gives denosumab as well"
 sed '/drug:/d; /countermeasures:/d' dd.yaml > dd2.yaml
 srun dd2.yaml
 [ $rc -eq 0 ] && grep -q "^dd2.yaml:4:7: warning: set: dmab_dose = 60 switches on the model's own denosumab regimen" stderr.txt &&
   [ "$(grep -c warning: stderr.txt)" -eq 1 ]
 check "run: set: of a built-in dose alone loads with one warning at the set:" $? \
+  "exit $rc: $(cat stderr.txt)"
+# review rev27b M1: the same through --set (muskx_scenario_set): refused
+# next to a drug entry of that agent, a warning without one
+sed '/^set:/d' dd.yaml > dd3.yaml
+srun dd3.yaml --set dmab_dose=60
+[ $rc -eq 1 ] && grep -qF "dmab_dose = 60 switches on the model's own denosumab regimen (on its own schedule, whatever the phases say), and the scenario's drug entry at 8:36 gives denosumab as well" stderr.txt
+check "run --set of a built-in dose with a drug: entry of that agent is refused" $? \
+  "exit $rc: $(cat stderr.txt)"
+sed '/^set:/d' dd2.yaml > dd4.yaml
+srun dd4.yaml --set dmab_dose=60
+[ $rc -eq 0 ] && grep -q "^dd4.yaml: warning: dmab_dose = 60 (set over the scenario) switches on the model's own denosumab regimen" stderr.txt
+check "run --set of a built-in dose alone runs with a warning" $? \
+  "exit $rc: $(cat stderr.txt)"
+srun dd4.yaml --set dmab_dose=0
+[ $rc -eq 0 ] && ! grep -q warning: stderr.txt
+check "run --set of a built-in dose at 0 gives no warning" $? \
   "exit $rc: $(cat stderr.txt)"
 # M9: inputs: {loading: -1} ran (spine -10.55 %); loading has min 0 now,
 # refused at the value, in a phase and in --set; loading 0 still runs.
@@ -1116,7 +1132,7 @@ phases:
   - {name: a, duration: 30 d, inputs: {loading: -1}}
 outputs: [BMD_spine_pct]
 EOF
-refused "run: a phase's input below its declared min is refused at the value" negload.yaml \
+run_refused "run: a phase's input below its declared min is refused at the value" negload.yaml \
   "negload.yaml:5:49: value -1 of 'loading' in phase 'a' lies outside the range [0, inf] that the model declares for input 'loading'"
 sed 's/loading: -1/loading: 0, bedrest: 1/' negload.yaml > zeroload.yaml
 "$muskx" run zeroload.yaml > /dev/null 2> stderr.txt

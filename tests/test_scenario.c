@@ -641,7 +641,9 @@ START_TEST(builtin_doses_and_the_long_form_warn) {
                           "which does not apply the bioavailability of the "
                           "model's sc route (F_sc, 0.6): the whole '10 mg' "
                           "goes into 'A_depot'") != NULL &&
-                    strstr(w, "write 'bioavailability: F_sc'") != NULL,
+                    strstr(w, "write 'bioavailability: F_sc'") != NULL &&
+                    strstr(w, "replace 'target: A_depot' with 'route: sc' "
+                              "(the rest of the entry unchanged)") != NULL,
                 "%s", w);
   const muskx_model *m = muskx_scenario_model(sc);
   muskx_sim *sim = tu_sim(m);
