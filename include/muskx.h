@@ -362,7 +362,9 @@ MUSKX_API muskx_status muskx_sim_set_initial(muskx_sim *sim,
                                              const char *name, double value);
 MUSKX_API muskx_status muskx_sim_set_initial_index(muskx_sim *sim, int index,
                                                    double value);
-/* Makes an input constant. */
+/* Makes an input constant. EINVAL for a value outside the input's declared
+   min/max (muskx-model(5)); muskx_sim_set_input_table() checks each value
+   likewise. */
 MUSKX_API muskx_status muskx_sim_set_input(muskx_sim *sim, const char *name,
                                            double value);
 /*

@@ -244,6 +244,20 @@ muskx_status muskx_sim_set_initial(muskx_sim *s, const char *name, double v) {
   return muskx_sim_set_initial_index(s, i, v);
 }
 
+/* An input's declared min/max (muskx-model(5)): a scenario checks its
+   values at load; this catches the rest (--vary draws, --params-csv
+   columns, muskx simulate --set), which ran silently outside it. */
+static muskx_status check_input_range(muskx_sim *s, int i, double v) {
+  const muskx__input *in = &s->m->inputs[i];
+  if ((in->has_min && v < in->min) || (in->has_max && v > in->max))
+    return muskx__sim_err(s, MUSKX_EINVAL,
+                          "value %g of input '%s' lies outside the range "
+                          "[%g, %g] the model declares for it", v, in->name,
+                          in->has_min ? in->min : -HUGE_VAL,
+                          in->has_max ? in->max : HUGE_VAL);
+  return MUSKX_OK;
+}
+
 muskx_status muskx_sim_set_input(muskx_sim *s, const char *name, double v) {
   if (s == NULL || name == NULL) return MUSKX_EINVAL;
   int i = muskx_model_find(s->m, MUSKX_INPUT, name);
@@ -251,6 +265,7 @@ muskx_status muskx_sim_set_input(muskx_sim *s, const char *name, double v) {
     return muskx__sim_err(s, MUSKX_ENOTFOUND, "no input named '%s'", name);
   muskx_status st = check_value(s, "input", name, v);
   if (st != MUSKX_OK) return st;
+  if ((st = check_input_range(s, i, v)) != MUSKX_OK) return st;
   table_free(&s->inputs[i]);
   s->input_const[i] = v;
   return ok(s);
@@ -281,6 +296,8 @@ muskx_status muskx_sim_set_input_table(muskx_sim *s, const char *name,
                             "table times for input '%s' must increase "
                             "strictly (row %zu: %g after %g)",
                             name, k, times[k], times[k - 1]);
+    muskx_status st = check_input_range(s, i, values[k]);
+    if (st != MUSKX_OK) return st;
   }
   if (table_set(&s->inputs[i], times, values, n, interp))
     return muskx__sim_err(s, MUSKX_ENOMEM, "out of memory copying table");

@@ -1142,6 +1142,26 @@ rc2=$?
 [ $rc1 -eq 0 ] && [ $rc2 -ne 0 ] && grep -q "value 1.5 of 'bedrest' lies outside the range \[0, 1\]" stderr.txt
 check "run: inputs at their range's ends run, --set beyond it is refused" $? \
   "exit $rc1/$rc2: $(cat stderr.txt)"
+# review rev27b M2: the range held for scenarios only; a --vary draw or
+# muskx simulate --set of an input outside it ran silently (x_pct -315 %)
+ir="$root/tests/models/input_range.yaml"
+"$muskx" simulate "$ir" --t-end 1 --set u=-1 -o ir.csv > /dev/null 2> stderr.txt
+rc1=$?
+grep -qF "value -1 of input 'u' lies outside the range [0, 2] the model declares for it" stderr.txt
+check "simulate --set of an input outside its declared range is refused" $(( rc1 == 1 ? $? : 1 )) \
+  "exit $rc1: $(cat stderr.txt)"
+scen ir.yaml ir "$ir" <<EOF
+phases:
+  - {name: a, duration: 10 d}
+outputs: [x_pct]
+EOF
+"$muskx" ensemble ir.yaml --vary 'u=uniform(-3,-2)' -n 2 -o ir_ens.csv > /dev/null 2> stderr.txt
+rc1=$?
+grep -q "sample 0 failed: value -2[.0-9]* of input 'u' lies outside the range \\[0, 2\\]" stderr.txt
+check "ensemble --vary of an input outside its declared range: the sets fail, saying why" $(( rc1 == 1 ? $? : 1 )) \
+  "exit $rc1: $(cat stderr.txt)"
+"$muskx" ensemble ir.yaml --vary 'u=uniform(0,2)' -n 2 -o ir_ens.csv > /dev/null 2> stderr.txt
+check "ensemble --vary of an input within its declared range runs" $? "$(cat stderr.txt)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
