@@ -661,7 +661,9 @@ MUSKX_API const char *muskx_scenario_errmsg(const muskx_scenario *sc);
  * dmab_dose; with a `drug:` entry of that agent the scenario is refused
  * instead); and a long-form drug entry (with `target:`) of a declared
  * agent whose route has a bioavailability the long form does not apply.
- * The last four are set at load, for the first such entry each. NULL for
+ * The last four are set at load, for the first such entry each (the
+ * built-in dose one also by muskx_scenario_set(), for the value in
+ * force). NULL for
  * an index out of range. The text stays valid until the
  * next muskx_scenario_set() or muskx_scenario_free().
  */

@@ -1292,15 +1292,23 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
                muskx_model_default(sc->model, MUSKX_PARAMETER, bp));
     else
       snprintf(fb, sizeof fb, "%g", bn);
+    /* with a route: already written, replacing target: by another
+       route: would make a duplicate key (review rev27c L1) */
+    char fix[320];
+    if (route != NULL)
+      snprintf(fix, sizeof fix, "leave out 'target: %s'", target->text);
+    else
+      snprintf(fix, sizeof fix, "replace 'target: %s' with 'route: %s'",
+               target->text, rname);
     snprintf(sc->bio_warning, sizeof sc->bio_warning,
              "%s:%d:%d: warning: drug '%s' with 'target:' is the long form, "
              "which does not apply the bioavailability of the model's %s "
              "route (%s): the whole '%s' goes into '%s'; to dose as the "
-             "model declares, replace 'target: %s' with 'route: %s' (the "
-             "rest of the entry unchanged); to keep the long form, write "
-             "'bioavailability: %s' (or 1 for the whole dose)",
+             "model declares, %s (the rest of the entry unchanged); to keep "
+             "the long form, write 'bioavailability: %s' (or 1 for the "
+             "whole dose)",
              c->file ? c->file : "", target->line, target->col, agent->text,
-             rname, fb, dose->text, tname, target->text, rname,
+             rname, fb, dose->text, tname, fix,
              bp >= 0 ? muskx_model_name_at(sc->model, MUSKX_PARAMETER, bp)
                      : fb);
   }
@@ -1519,6 +1527,7 @@ static muskx_status check_builtin_doses(sc_ctx *c,
                "and leaves %s at 0",
                c->file ? c->file : "", s->keys[i]->line, s->keys[i]->col,
                name, v, agent, evid, dname, agent, name);
+    if (sc->builtin_param1 == 0) sc->builtin_param1 = p + 1;
   }
   return MUSKX_OK;
 }
@@ -2002,6 +2011,38 @@ muskx_status muskx_scenario_start_warning_with(const muskx_scenario *sc,
   return MUSKX_OK;
 }
 
+/* After a set of a built-in dose parameter: the warning about one (from
+   load or an earlier set) must follow the values now in force: when its
+   parameter is set again, it is rewritten for the first one still
+   non-zero, or cleared (review rev27c M3: --set dmab_dose=0 kept it). */
+static void builtin_warning_recheck(muskx_scenario *sc, const char *name) {
+  const muskx_model *m = sc->model;
+  int ev, depot;
+  if (sc->builtin_param1 > 0 &&
+      strcmp(m->params[sc->builtin_param1 - 1].name, name) == 0) {
+    sc->builtin_warning[0] = '\0'; /* its value changed: rewritten below */
+    sc->builtin_param1 = 0;
+  }
+  for (int k = 0; k < sc->nsets && sc->builtin_param1 == 0; k++) {
+    int p = muskx_model_find(m, MUSKX_PARAMETER, sc->sets[k].name);
+    int a = p >= 0 && sc->sets[k].value != 0
+                ? muskx__sc_builtin_dose(m, p, &ev, &depot)
+                : -1;
+    if (a < 0) continue;
+    snprintf(sc->builtin_warning, sizeof sc->builtin_warning,
+             "%s: warning: %s = %g (set over the scenario) switches on the "
+             "model's own %s regimen (event '%s' doses '%s' on its own "
+             "schedule from day 0 or its start parameter, whatever the "
+             "phases say); a scenario gives a drug with a 'drug:' entry and "
+             "leaves %s at 0",
+             sc->source ? sc->source : "", sc->sets[k].name,
+             sc->sets[k].value, m->agents[a].name,
+             m->events[ev].id ? m->events[ev].id : "",
+             muskx_model_name_at(m, MUSKX_SPECIES, depot), sc->sets[k].name);
+    sc->builtin_param1 = p + 1;
+  }
+}
+
 muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
                                 double value) {
   if (sc == NULL || name == NULL) return MUSKX_EINVAL;
@@ -2033,9 +2074,9 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
      a drug entry of that agent would add up silently (review rev27b M1:
      `muskx run --set dmab_dose=60` on a denosumab scenario) */
   int bp = muskx_model_find(sc->model, MUSKX_PARAMETER, name), bev, bdepot;
-  int ba = bp >= 0 && value != 0
-               ? muskx__sc_builtin_dose(sc->model, bp, &bev, &bdepot)
-               : -1;
+  int bagent = bp >= 0 ? muskx__sc_builtin_dose(sc->model, bp, &bev, &bdepot)
+                       : -1;
+  int ba = value != 0 ? bagent : -1;
   if (ba >= 0) {
     const char *agent = sc->model->agents[ba].name;
     for (int d = 0; d < sc->ndoses; d++) {
@@ -2069,17 +2110,7 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
     snprintf(sc->errmsg, sizeof sc->errmsg, "out of memory");
     return MUSKX_ENOMEM;
   }
-  if (ba >= 0 && sc->builtin_warning[0] == '\0')
-    snprintf(sc->builtin_warning, sizeof sc->builtin_warning,
-             "%s: warning: %s = %g (set over the scenario) switches on the "
-             "model's own %s regimen (event '%s' doses '%s' on its own "
-             "schedule from day 0 or its start parameter, whatever the "
-             "phases say); a scenario gives a drug with a 'drug:' entry and "
-             "leaves %s at 0",
-             sc->source ? sc->source : "", name, value,
-             sc->model->agents[ba].name,
-             sc->model->events[bev].id ? sc->model->events[bev].id : "",
-             muskx_model_name_at(sc->model, MUSKX_SPECIES, bdepot), name);
+  if (bagent >= 0) builtin_warning_recheck(sc, name);
   muskx__sc_check_start(sc);
   muskx__c_numeric_leave(&num);
   return MUSKX_OK;

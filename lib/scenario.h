@@ -103,6 +103,7 @@ struct muskx_scenario {
   /* the fourth, set at load: a `set:` that switches on a model's own
      dose event (scenario_dosecheck.c); "" or the first one's */
   char builtin_warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
+  int builtin_param1; /* 1 + the parameter builtin_warning is about; 0 */
   /* the fifth, set at load: a long-form drug (target:) of a declared
      agent whose route has a bioavailability it does not apply */
   char bio_warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];

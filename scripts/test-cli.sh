@@ -1116,15 +1116,40 @@ srun dd3.yaml --set dmab_dose=60
 [ $rc -eq 1 ] && grep -qF "dmab_dose = 60 switches on the model's own denosumab regimen (on its own schedule, whatever the phases say), and the scenario's drug entry at 8:36 gives denosumab as well" stderr.txt
 check "run --set of a built-in dose with a drug: entry of that agent is refused" $? \
   "exit $rc: $(cat stderr.txt)"
+# run_quiet NAME FILE [ARGS]: muskx run exits 0 without a warning;
+# run_warns NAME PATTERN FILE [ARGS]: exits 0, stderr matches PATTERN
+run_quiet() {
+  local name=$1; shift; srun "$@"
+  [ $rc -eq 0 ] && ! grep -q warning: stderr.txt
+  check "$name" $? "exit $rc: $(cat stderr.txt)"
+}
+run_warns() {
+  local name=$1 pat=$2; shift 2; srun "$@"
+  [ $rc -eq 0 ] && grep -q -- "$pat" stderr.txt
+  check "$name" $? "exit $rc: $(cat stderr.txt)"
+}
 sed '/^set:/d' dd2.yaml > dd4.yaml
-srun dd4.yaml --set dmab_dose=60
-[ $rc -eq 0 ] && grep -q "^dd4.yaml: warning: dmab_dose = 60 (set over the scenario) switches on the model's own denosumab regimen" stderr.txt
-check "run --set of a built-in dose alone runs with a warning" $? \
-  "exit $rc: $(cat stderr.txt)"
-srun dd4.yaml --set dmab_dose=0
-[ $rc -eq 0 ] && ! grep -q warning: stderr.txt
-check "run --set of a built-in dose at 0 gives no warning" $? \
-  "exit $rc: $(cat stderr.txt)"
+run_warns "run --set of a built-in dose alone runs with a warning" \
+  "^dd4.yaml: warning: dmab_dose = 60 (set over the scenario) switches on the model's own denosumab regimen" \
+  dd4.yaml --set dmab_dose=60
+run_quiet "run --set of a built-in dose at 0 gives no warning" dd4.yaml --set dmab_dose=0
+# review rev27c M3: the warning follows the value in force
+run_quiet "run --set of a built-in dose, then 0: no warning left" \
+  dd4.yaml --set dmab_dose=60 --set dmab_dose=0
+run_quiet "run --set 0 of a built-in dose the file's set: gave: no warning left" \
+  dd2.yaml --set dmab_dose=0
+run_warns "run --set of another built-in dose value: the warning gives it" \
+  "^dd2.yaml: warning: dmab_dose = 30 (set over the scenario)" dd2.yaml --set dmab_dose=30
+# review rev27c L1: with a route: already written, the long-form warning
+# says to leave out target: (replacing it by a route: made a duplicate key)
+scen lfr.yaml lfr "$sf" <<EOF
+outputs: [BMD_spine_pct]
+countermeasures:
+  - drug: {agent: denosumab, route: sc, target: dmab.Dmab_depot, dose: 60 mg}
+phases: [{name: a, duration: 30 d}]
+EOF
+run_warns "run: long form with a route: the warning says to leave out target:" \
+  "to dose as the model declares, leave out 'target: dmab.Dmab_depot' (the rest of the entry unchanged)" lfr.yaml
 # M9: inputs: {loading: -1} ran (spine -10.55 %); loading has min 0 now,
 # refused at the value, in a phase and in --set; loading 0 still runs.
 scen negload.yaml negload "$sf" <<EOF
