@@ -271,6 +271,53 @@ static muskx_status want_name(sc_ctx *c, const muskx__yaml_node *n,
   return MUSKX_OK;
 }
 
+/* A drug entry's agent: "romosozumab-aqqg", "alendronate sodium" were told
+   "write 'romosozumab_aqqg'", which no model declares (review rev27u M4):
+   a declared agent that is the text's first word is offered instead, and
+   the underscore form only when an agent has that name. */
+static muskx_status want_agent_name(sc_ctx *c, const muskx__yaml_node *n) {
+  muskx_status st = want_scalar(c, n, "drug agent");
+  if (st != MUSKX_OK || is_identifier(n->text)) return st;
+  const muskx_model *m = c->sc->model;
+  size_t len = strlen(n->text);
+  for (int a = 0; a < m->nagents; a++) {
+    const char *name = m->agents[a].name;
+    size_t k = strlen(name), i = 0;
+    while (i < k && i < len &&
+           muskx__ascii_lower(name[i]) == muskx__ascii_lower(n->text[i]))
+      i++;
+    if (i == k && k < len && (n->text[k] == ' ' || n->text[k] == '-'))
+      return fail(c, n, MUSKX_EMODEL,
+                  "drug agent must be a name ([A-Za-z_][A-Za-z0-9_.]*), got "
+                  "'%s': write '%s' (the agent the model declares; a brand, "
+                  "salt or suffix is not part of it)", n->text, name);
+  }
+  char alt[128];
+  if (len < sizeof alt) {
+    for (size_t i = 0; i <= len; i++)
+      alt[i] = n->text[i] == ' ' || n->text[i] == '-' ? '_' : n->text[i];
+    for (int a = 0; a < m->nagents; a++)
+      if (muskx__same_ignoring_case(alt, m->agents[a].name))
+        return fail(c, n, MUSKX_EMODEL,
+                    "drug agent must be a name ([A-Za-z_][A-Za-z0-9_.]*), "
+                    "got '%s': write '%s'", n->text, m->agents[a].name);
+  }
+  char list[MUSKX_ERROR_MESSAGE_MAX / 2] = "";
+  size_t used = 0;
+  for (int a = 0; a < m->nagents && used + 1 < sizeof list; a++) {
+    int w = snprintf(list + used, sizeof list - used, "%s'%s'",
+                     a ? ", " : "", m->agents[a].name);
+    if (w < 0) break;
+    used += (size_t)w;
+  }
+  return fail(c, n, MUSKX_EMODEL,
+              "drug agent must be a name ([A-Za-z_][A-Za-z0-9_.]*), got "
+              "'%s'; the model declares %s%s", n->text,
+              m->nagents ? "the agents " : "no agent (give the long form: "
+                                           "target: and dose:)",
+              list);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Numbers and quantities                                                  */
 
@@ -1224,7 +1271,7 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
     return st;
   const muskx__yaml_node *agent = muskx__yaml_get(d, "agent", NULL);
   if (agent == NULL) return fail(c, d, MUSKX_EMODEL, "'drug' needs an 'agent'");
-  if ((st = want_name(c, agent, "drug agent")) != MUSKX_OK) return st;
+  if ((st = want_agent_name(c, agent)) != MUSKX_OK) return st;
   const muskx__yaml_node *route = muskx__yaml_get(d, "route", NULL);
   const muskx__yaml_node *target = muskx__yaml_get(d, "target", NULL);
   if ((route != NULL && (st = want_scalar(c, route, "drug route")) != MUSKX_OK) ||
