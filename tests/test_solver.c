@@ -285,6 +285,46 @@ START_TEST(an_input_table_set_through_the_api_replaces_the_models_table) {
 }
 END_TEST
 
+/* An input's declared min/max (muskx-model(5); review rev27c L4): its
+   ends are taken, a value or a table value beyond them is refused with
+   EINVAL and leaves the input as it was, and an input without a range
+   takes any finite value. x' = u + v - x from x(0) = 1, so with u = 2 and
+   v = 0, x(t) = 2 - exp(-t) (the refused table {1, 3} would change it). */
+START_TEST(an_input_outside_its_declared_range_is_refused_and_kept) {
+  const double tt[2] = {0.0, 1.0}, over[2] = {1.0, 3.0}, under[2] = {-1.0, 1.0};
+  double times[11], out[11 * 2];
+  muskx_model *m = tu_load(TEST_MODEL("input_range.yaml"));
+  muskx_sim *s = tu_sim(m);
+  size_t i;
+
+  /* a row is x, then the output x_pct */
+  ck_assert_int_eq(muskx_model_count(m, MUSKX_SPECIES) +
+                       muskx_model_count(m, MUSKX_OUTPUT), 2);
+
+  TU_OK(s, muskx_sim_set_input(s, "u", 0.0));
+  TU_OK(s, muskx_sim_set_input(s, "v", -5.0));
+  TU_OK(s, muskx_sim_set_input(s, "v", 0.0));
+  TU_OK(s, muskx_sim_set_input(s, "u", 2.0));
+  ck_assert_int_eq(muskx_sim_set_input(s, "u", -0.001), MUSKX_EINVAL);
+  ck_assert_ptr_nonnull(strstr(muskx_sim_errmsg(s), "outside the range [0, 2]"));
+  ck_assert_int_eq(muskx_sim_set_input(s, "u", 2.001), MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_sim_set(s, "u", 5.0), MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_sim_set_input_table(s, "u", tt, over, 2,
+                                             MUSKX_INTERP_LINEAR),
+                   MUSKX_EINVAL);
+  ck_assert_int_eq(muskx_sim_set_input_table(s, "u", tt, under, 2,
+                                             MUSKX_INTERP_STEP),
+                   MUSKX_EINVAL);
+  for (i = 0; i < ARRAY_LEN(times); i++) times[i] = 0.5 * (double)i;
+  TU_OK(s, muskx_sim_set_tolerances(s, 1e-8, 1e-12));
+  tu_run(s, times, ARRAY_LEN(times), out);
+  for (i = 0; i < ARRAY_LEN(times); i++)
+    TU_CLOSE(out[2 * i], 2.0 - exp(-times[i]), 1e-6, 1e-10, "x", times[i]);
+  muskx_sim_free(s);
+  muskx_model_free(m);
+}
+END_TEST
+
 /* ------------------------------------------------------- Robertson */
 
 /*
@@ -739,6 +779,7 @@ static Suite *solver_suite(void) {
   tcase_add_test(tc, a_linearly_interpolated_input_gives_the_ramp_solution);
   tcase_add_test(tc,
                  an_input_table_set_through_the_api_replaces_the_models_table);
+  tcase_add_test(tc, an_input_outside_its_declared_range_is_refused_and_kept);
   tcase_add_test(tc, a_conditional_event_fires_when_the_condition_turns_true);
   suite_add_tcase(s, tc);
 
