@@ -1551,9 +1551,8 @@ static muskx_status check_builtin_doses(sc_ctx *c,
     const char *agent = m->agents[a].name;
     const char *evid = m->events[ev].id ? m->events[ev].id : "";
     const char *dname = muskx_model_name_at(m, MUSKX_SPECIES, depot);
-    for (int d = 0; d < sc->ndoses; d++) {
-      int sp = muskx_model_find(m, MUSKX_SPECIES, sc->doses[d].target);
-      if (!muskx__sc_agent_has_depot(m, a, sp)) continue;
+    int d = muskx__sc_dose_of_agent(sc, a);
+    if (d >= 0)
       return fail(c, s->keys[i], MUSKX_EMODEL,
                   "'set' %s = %g switches on the model's own %s regimen "
                   "(event '%s' doses '%s' on its own schedule, whatever the "
@@ -1563,7 +1562,6 @@ static muskx_status check_builtin_doses(sc_ctx *c,
                   name, v, agent, evid, dname, sc->doses[d].line,
                   sc->doses[d].col, agent,
                   name);
-    }
     if (sc->builtin_warning[0] == '\0')
       snprintf(sc->builtin_warning, sizeof sc->builtin_warning,
                "%s:%d:%d: warning: set: %s = %g switches on the model's own "
@@ -2124,20 +2122,17 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
   int bagent = bp >= 0 ? muskx__sc_builtin_dose(sc->model, bp, &bev, &bdepot)
                        : -1;
   int ba = value != 0 ? bagent : -1;
-  if (ba >= 0) {
+  int bd = ba >= 0 ? muskx__sc_dose_of_agent(sc, ba) : -1;
+  if (bd >= 0) {
     const char *agent = sc->model->agents[ba].name;
-    for (int d = 0; d < sc->ndoses; d++) {
-      int sp = muskx_model_find(sc->model, MUSKX_SPECIES, sc->doses[d].target);
-      if (!muskx__sc_agent_has_depot(sc->model, ba, sp)) continue;
-      snprintf(sc->errmsg, sizeof sc->errmsg,
-               "%s = %g switches on the model's own %s regimen (on its own "
-               "schedule, whatever the phases say), and the scenario's drug "
-               "entry at %d:%d gives %s as well: the two would add up. Give "
-               "the regimen once: leave %s at 0 and change the drug entry",
-               name, value, agent, sc->doses[d].line, sc->doses[d].col, agent,
-               name);
-      return MUSKX_EINVAL;
-    }
+    snprintf(sc->errmsg, sizeof sc->errmsg,
+             "%s = %g switches on the model's own %s regimen (on its own "
+             "schedule, whatever the phases say), and the scenario's drug "
+             "entry at %d:%d gives %s as well: the two would add up. Give "
+             "the regimen once: leave %s at 0 and change the drug entry",
+             name, value, agent, sc->doses[bd].line, sc->doses[bd].col, agent,
+             name);
+    return MUSKX_EINVAL;
   }
   /* the start warning is recomputed below with its numbers in the C
      locale (numlocale.h); when the locale cannot be entered, the value is

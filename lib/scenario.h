@@ -126,6 +126,9 @@ int muskx__sc_builtin_dose(const muskx_model *m, int p, int *event,
                            int *depot);
 /* 1 when agent a of m has a route into species. */
 int muskx__sc_agent_has_depot(const muskx_model *m, int a, int species);
+/* The index of sc's first drug entry that doses agent a (into one of its
+   route species), or -1: a built-in dose of a next to it would add up. */
+int muskx__sc_dose_of_agent(const muskx_scenario *sc, int a);
 /* 1 when m declares agent (in any case) with a route into species that has
    a bioavailability (a parameter, or a number other than 1): the long
    form does not apply it. */

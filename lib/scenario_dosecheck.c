@@ -89,3 +89,11 @@ int muskx__sc_dropped_bioavailability(const muskx_model *m, const char *agent,
   }
   return 0;
 }
+
+int muskx__sc_dose_of_agent(const muskx_scenario *sc, int a) {
+  for (int d = 0; d < sc->ndoses; d++) {
+    int sp = muskx_model_find(sc->model, MUSKX_SPECIES, sc->doses[d].target);
+    if (muskx__sc_agent_has_depot(sc->model, a, sp)) return d;
+  }
+  return -1;
+}
