@@ -656,10 +656,11 @@ MUSKX_API const char *muskx_scenario_errmsg(const muskx_scenario *sc);
  * dose given falls on the scenario's last day, or a last dose less than
  * one output step before the end when doses are further apart than that
  * step (a single dose too), where only the last row can show it (its
- * `until:`, `count:` or `start:`); a `set:` of a parameter with which one
- * of the model's own events doses a drug (a built-in regimen such as
- * dmab_dose; with a `drug:` entry of that agent the scenario is refused
- * instead); and a long-form drug entry (with `target:`) of a declared
+ * `until:`, `count:` or `start:`); a `set:` or a phase's `inputs:` of a
+ * parameter with which one of the model's own events doses a drug (a
+ * built-in regimen such as dmab_dose; with a `drug:` entry of that agent
+ * the scenario is refused instead, naming that entry at file:line:col);
+ * and a long-form drug entry (with `target:`) of a declared
  * agent whose route has a bioavailability the long form does not apply.
  * The last four are set at load, for the first such entry each (the
  * built-in dose one also by muskx_scenario_set(), for the value in
@@ -679,8 +680,9 @@ MUSKX_API const char *muskx_scenario_warning(const muskx_scenario *sc,
  * Status: ENOTFOUND (no such parameter, species or input), EINVAL
  * (non-finite value, an input outside its declared min/max, or a
  * non-zero built-in dose parameter such as dmab_dose when the scenario
- * has a drug: entry of that agent -- without one it is set, with a
- * warning), ENOMEM (also when the C locale its warning is
+ * has a drug: entry of that agent, the message naming that entry at
+ * file:line:col -- without one it is set, with a warning in the words of
+ * a set: entry's), ENOMEM (also when the C locale its warning is
  * written in cannot be entered: then nothing is set and the warnings stay
  * as they were); the message is in muskx_scenario_errmsg().
  * Recomputes muskx_scenario_warning() (the texts returned before are then
@@ -752,10 +754,13 @@ MUSKX_API muskx_status muskx_scenario_run(const muskx_scenario *sc,
  * changing sc: it is only read, so threads may run one scenario each with
  * its own values. The scenario's warnings are not recomputed for these
  * values; muskx_scenario_start_warning_with() gives the start warning
- * they would raise. Errors are recorded on sim: ENOTFOUND (no parameter,
- * species or input of that name), EINVAL (sc NULL, n < 0, names or
- * values NULL with n > 0, a NULL names[i], a non-finite value), and those
- * of muskx_scenario_run().
+ * and the built-in dose warning they would raise. Errors are recorded on
+ * sim: ENOTFOUND (no parameter, species or input of that name), EINVAL
+ * (sc NULL, n < 0, names or values NULL with n > 0, a NULL names[i], a
+ * non-finite value, a non-zero built-in dose parameter such as dmab_dose
+ * -- the last value of a name repeated in names -- when sc has a drug:
+ * entry of that agent, as muskx_scenario_set()), and those of
+ * muskx_scenario_run().
  */
 MUSKX_API muskx_status muskx_scenario_run_with(const muskx_scenario *sc,
                                                muskx_sim *sim, int n,
@@ -766,7 +771,10 @@ MUSKX_API muskx_status muskx_scenario_run_with(const muskx_scenario *sc,
 /*
  * The start warning (muskx_scenario_warning(): start: defaults with
  * values that move the steady state) that sc with the n more `set:`
- * entries of muskx_scenario_run_with() would have, written into warning
+ * entries of muskx_scenario_run_with() would have, then on a line of its
+ * own the built-in dose warning of the first non-zero built-in dose
+ * parameter among them ("FILE: warning: set for the run: ..."), written
+ * into warning
  * (size bytes, truncated; "" when there is none), without changing sc:
  * safe while other threads run or query it. warning may be NULL when size
  * is 0. Status: OK; ENOTFOUND, EINVAL as muskx_scenario_run_with() (and
@@ -920,8 +928,11 @@ MUSKX_API muskx_status muskx_ensemble_set_setup(muskx_ensemble *ens,
  * Runs every sample as scenario sc (which must outlive the ensemble and
  * whose model must be the ensemble's): the sample's values are applied as
  * the scenario's last `set` entries, so they act before its steady state,
- * as muskx_scenario_set() would. NULL returns to plain simulations.
- * Status: EINVAL (a scenario of another model).
+ * as muskx_scenario_set() would. A sample's non-zero value of a built-in
+ * dose parameter (dmab_dose) next to a drug: entry of that agent in sc
+ * fails the sample (EINVAL, the message naming that entry at
+ * file:line:col), as muskx_scenario_set() refuses it. NULL returns to
+ * plain simulations. Status: EINVAL (a scenario of another model).
  */
 MUSKX_API muskx_status muskx_ensemble_set_scenario(muskx_ensemble *ens,
                                                    const muskx_scenario *sc);

@@ -15,7 +15,9 @@
  * gives and a phase steps was ignored on the phases without one). The copy
  * shares every other array with the original, read-only: sound because
  * muskx_scenario_apply() only reads its scenario (it takes it const), and
- * the copy is never freed or changed.
+ * the copy is never freed or changed. A sample's non-zero value of a
+ * built-in dose parameter (dmab_dose) with a drug entry of that agent is
+ * refused, with the reason, as the scenario's set: is.
  */
 #include <string.h>
 
@@ -27,6 +29,16 @@
 static muskx_status apply_scenario(const muskx_ensemble *e, muskx_sim *sim,
                                    const double *values) {
   const muskx_scenario *sc = e->scenario;
+  /* a built-in dose next to a drug entry of that agent adds up, as in a
+     scenario's set: (muskx__sc_builtin_rule; session 28: --vary
+     dmab_dose over a denosumab scenario ran every sample double dosed) */
+  for (int j = 0; j < e->nvars; j++) {
+    char why[MUSKX_ERROR_MESSAGE_MAX];
+    if (muskx__sc_builtin_rule(sc, e->vars[j].name, values[j],
+                               "an ensemble sample's", 0, 0, why,
+                               sizeof why) < 0)
+      return muskx__sim_err(sim, MUSKX_EINVAL, "%s", why);
+  }
   size_t n = (size_t)sc->nsets + (size_t)e->nvars;
   muskx__sc_set *sets = muskx__calloc(n ? n : 1, sizeof *sets);
   if (sets == NULL)

@@ -40,6 +40,11 @@
 #define MAX_SESSIONS_PER_DAY 3
 
 #define SC_MAX_FILE ((size_t)4 * 1024 * 1024)
+/* the words before "NAME = V" in a built-in dose's warning or refusal
+   (muskx__sc_builtin_rule) for muskx_scenario_set() (the CLI's --set)
+   and the extra sets of muskx_scenario_run_with() */
+#define SET_OVER "set over the scenario:"
+#define SET_FOR_RUN "set for the run:"
 #define SC_MAX_PHASES 1000
 #define SC_MAX_ITEMS 10000
 /* A regimen of more doses than this is a typo (every: 1 h for years). */
@@ -1530,49 +1535,58 @@ static muskx_status load_drug(sc_ctx *c, const muskx__yaml_node *d) {
  * `drug:` entry gives the same agent as well, since the two add up: 60 mg
  * written once was given four times in a year (the review's dd.yaml), and
  * nothing the built-in regimen does needs both (a `drug:` entry says every
- * regimen the event does, at phases). --set and muskx_scenario_set() do
- * not pass here: they are the caller's own knobs.
+ * regimen the event does, at phases). The same for a phase's `inputs:` of
+ * that parameter (session 28: the event doses whatever value is in force
+ * at its times). The rule and its words: muskx__sc_builtin_rule()
+ * (scenario_dosecheck.c), which --set / muskx_scenario_set(),
+ * muskx_scenario_run_with() and an ensemble's samples call too.
  */
+static muskx_status builtin_rule_at(sc_ctx *c, const muskx__yaml_node *key,
+                                    const char *how, double v, int from_set) {
+  muskx_scenario *sc = c->sc;
+  char msg[sizeof sc->builtin_warning];
+  int r = muskx__sc_builtin_rule(sc, key->text, v, how, key->line, key->col,
+                                 msg, sizeof msg);
+  if (r < 0) return fail(c, key, MUSKX_EMODEL, "%s", msg);
+  if (r > 0 && sc->builtin_warning[0] == '\0') {
+    snprintf(sc->builtin_warning, sizeof sc->builtin_warning, "%s", msg);
+    sc->builtin_param1 =
+        from_set ? muskx_model_find(sc->model, MUSKX_PARAMETER, key->text) + 1
+                 : -1;
+  }
+  return MUSKX_OK;
+}
+
 static muskx_status check_builtin_doses(sc_ctx *c,
                                         const muskx__yaml_node *root) {
   muskx_scenario *sc = c->sc;
   const muskx_model *m = sc->model;
+  muskx_status st;
   const muskx__yaml_node *s = muskx__yaml_get(root, "set", NULL);
-  if (s == NULL) return MUSKX_OK;
-  for (size_t i = 0; i < s->n; i++) {
+  for (size_t i = 0; s != NULL && i < s->n; i++) {
     const char *name = s->keys[i]->text;
-    int p = muskx_model_find(m, MUSKX_PARAMETER, name), ev, depot;
     double v = 0;
     for (int k = 0; k < sc->nsets; k++)
       if (strcmp(sc->sets[k].name, name) == 0) v = sc->sets[k].value;
-    if (p < 0 || v == 0) continue;
-    int a = muskx__sc_builtin_dose(m, p, &ev, &depot);
-    if (a < 0) continue;
-    const char *agent = m->agents[a].name;
-    const char *evid = m->events[ev].id ? m->events[ev].id : "";
-    const char *dname = muskx_model_name_at(m, MUSKX_SPECIES, depot);
-    int d = muskx__sc_dose_of_agent(sc, a);
-    if (d >= 0)
-      return fail(c, s->keys[i], MUSKX_EMODEL,
-                  "'set' %s = %g switches on the model's own %s regimen "
-                  "(event '%s' doses '%s' on its own schedule, whatever the "
-                  "phases say), and the drug entry at %d:%d gives %s as "
-                  "well: the two would add up. Give the regimen once: leave "
-                  "%s out of 'set' (0) and keep the drug entry",
-                  name, v, agent, evid, dname, sc->doses[d].line,
-                  sc->doses[d].col, agent,
-                  name);
-    if (sc->builtin_warning[0] == '\0')
-      snprintf(sc->builtin_warning, sizeof sc->builtin_warning,
-               "%s:%d:%d: warning: set: %s = %g switches on the model's own "
-               "%s regimen (event '%s' doses '%s' on its own schedule from "
-               "day 0 or its start parameter, whatever the phases say); a "
-               "scenario gives a drug with a 'drug:' entry (e.g. drug: "
-               "{agent: %s, dose: ..., start: PHASE, every: ..., count: ...}) "
-               "and leaves %s at 0",
-               c->file ? c->file : "", s->keys[i]->line, s->keys[i]->col,
-               name, v, agent, evid, dname, agent, name);
-    if (sc->builtin_param1 == 0) sc->builtin_param1 = p + 1;
+    if ((st = builtin_rule_at(c, s->keys[i], "set:", v, 1)) != MUSKX_OK)
+      return st;
+  }
+  /* a phase's inputs: of a parameter (load_phases checked each one) */
+  const muskx__yaml_node *ph = muskx__yaml_get(root, "phases", NULL);
+  for (size_t i = 0; ph != NULL && i < ph->n && (int)i < sc->nphases; i++) {
+    const muskx__yaml_node *in = muskx__yaml_get(ph->items[i], "inputs", NULL);
+    for (size_t k = 0; in != NULL && k < in->n; k++) {
+      int p = muskx_model_find(m, MUSKX_PARAMETER, in->keys[k]->text);
+      if (p < 0 || muskx_model_find(m, MUSKX_INPUT, in->keys[k]->text) >= 0)
+        continue;
+      const muskx__sc_input *pt = muskx__sc_param_table(sc, p);
+      if (pt == NULL) return nomem(c);
+      char how[96];
+      snprintf(how, sizeof how, "phase '%s' inputs:", sc->phases[i].name);
+      if ((st = builtin_rule_at(c, in->keys[k], how, pt->values[i], 0)) !=
+          MUSKX_OK)
+        return st;
+    }
   }
   return MUSKX_OK;
 }
@@ -1958,7 +1972,8 @@ void muskx_scenario_free(muskx_scenario *sc) {
    for a refusal is written into err. */
 static muskx_status copy_with(const muskx_scenario *sc, int n,
                               const char *const *names, const double *values,
-                              muskx_scenario **out, muskx_error *err) {
+                              muskx_scenario **out, char *bwarn, size_t bsize,
+                              muskx_error *err) {
   *out = NULL;
   if (sc == NULL)
     return muskx__seterr(err, MUSKX_EINVAL, NULL, "no scenario (NULL)");
@@ -1987,6 +2002,13 @@ static muskx_status copy_with(const muskx_scenario *sc, int n,
       return muskx__seterr(err, MUSKX_EINVAL, NULL,
                            "value of '%s' is not finite", names[i]);
   }
+  /* a built-in dose among them: the rule of a scenario's set: (session
+     28: Python run_scenario(sc, set={'dmab_dose': 60}) on a denosumab
+     scenario added up silently) */
+  char why[MUSKX_ERROR_MESSAGE_MAX];
+  if (muskx__sc_builtin_rule_sets(sc, n, names, values, SET_FOR_RUN, bwarn,
+                                  bsize, why, sizeof why) < 0)
+    return muskx__seterr(err, MUSKX_EINVAL, NULL, "%s", why);
   size_t total = (size_t)sc->nsets + (size_t)n;
   muskx__sc_set *sets = muskx__calloc(total ? total : 1, sizeof *sets);
   muskx_scenario *copy = muskx__calloc(1, sizeof *copy);
@@ -2022,7 +2044,7 @@ muskx_status muskx_scenario_run_with(const muskx_scenario *sc, muskx_sim *sim,
   if (sim == NULL) return MUSKX_EINVAL;
   muskx_scenario *copy;
   muskx_error err;
-  muskx_status st = copy_with(sc, n, names, values, &copy, &err);
+  muskx_status st = copy_with(sc, n, names, values, &copy, NULL, 0, &err);
   if (st != MUSKX_OK) return muskx__sim_err(sim, st, "%s", err.message);
   st = muskx_scenario_run(copy, sim, out, nrows, rows_done);
   free_copy(copy);
@@ -2041,7 +2063,8 @@ muskx_status muskx_scenario_start_warning_with(const muskx_scenario *sc,
     return muskx__seterr(err, MUSKX_EINVAL, NULL,
                          "no buffer (NULL) for a warning of %zu bytes", size);
   muskx_scenario *copy;
-  muskx_status st = copy_with(sc, n, names, values, &copy, err);
+  char bwarn[sizeof sc->builtin_warning], why[MUSKX_ERROR_MESSAGE_MAX];
+  muskx_status st = copy_with(sc, n, names, values, &copy, NULL, 0, err);
   if (st != MUSKX_OK) return st;
   /* its numbers in the C locale, as muskx_scenario_set() words it */
   muskx__c_numeric num;
@@ -2050,8 +2073,14 @@ muskx_status muskx_scenario_start_warning_with(const muskx_scenario *sc,
     return st;
   }
   muskx__sc_check_start(copy);
+  muskx__sc_builtin_rule_sets(sc, n, names, values, SET_FOR_RUN, bwarn,
+                              sizeof bwarn, why, sizeof why);
   muskx__c_numeric_leave(&num);
-  if (size > 0) snprintf(warning, size, "%s", copy->warning);
+  /* the start warning, then a built-in dose's on a line of its own */
+  if (size > 0)
+    snprintf(warning, size, "%s%s%s", copy->warning,
+             copy->warning[0] != '\0' && bwarn[0] != '\0' ? "\n" : "",
+             bwarn);
   free_copy(copy);
   return MUSKX_OK;
 }
@@ -2059,32 +2088,27 @@ muskx_status muskx_scenario_start_warning_with(const muskx_scenario *sc,
 /* After a set of a built-in dose parameter: the warning about one (from
    load or an earlier set) must follow the values now in force: when its
    parameter is set again, it is rewritten for the first one still
-   non-zero, or cleared (review rev27c M3: --set dmab_dose=0 kept it). */
+   non-zero, or cleared (review rev27c M3: --set dmab_dose=0 kept it). A
+   phase's warning stays: no set changes the phase's own value. */
 static void builtin_warning_recheck(muskx_scenario *sc, const char *name) {
   const muskx_model *m = sc->model;
-  int ev, depot;
+  if (sc->builtin_param1 < 0) return;
   if (sc->builtin_param1 > 0 &&
       strcmp(m->params[sc->builtin_param1 - 1].name, name) == 0) {
     sc->builtin_warning[0] = '\0'; /* its value changed: rewritten below */
     sc->builtin_param1 = 0;
   }
   for (int k = 0; k < sc->nsets && sc->builtin_param1 == 0; k++) {
-    int p = muskx_model_find(m, MUSKX_PARAMETER, sc->sets[k].name);
-    int a = p >= 0 && sc->sets[k].value != 0
-                ? muskx__sc_builtin_dose(m, p, &ev, &depot)
-                : -1;
-    if (a < 0) continue;
-    snprintf(sc->builtin_warning, sizeof sc->builtin_warning,
-             "%s: warning: %s = %g (set over the scenario) switches on the "
-             "model's own %s regimen (event '%s' doses '%s' on its own "
-             "schedule from day 0 or its start parameter, whatever the "
-             "phases say); a scenario gives a drug with a 'drug:' entry and "
-             "leaves %s at 0",
-             sc->source ? sc->source : "", sc->sets[k].name,
-             sc->sets[k].value, m->agents[a].name,
-             m->events[ev].id ? m->events[ev].id : "",
-             muskx_model_name_at(m, MUSKX_SPECIES, depot), sc->sets[k].name);
-    sc->builtin_param1 = p + 1;
+    const char *kname = sc->sets[k].name;
+    int later = 0; /* the last entry of a name is the value in force */
+    for (int j = k + 1; j < sc->nsets && !later; j++)
+      later = strcmp(sc->sets[j].name, kname) == 0;
+    if (later ||
+        muskx__sc_builtin_rule(sc, kname, sc->sets[k].value, SET_OVER, 0, 0,
+                               sc->builtin_warning,
+                               sizeof sc->builtin_warning) <= 0)
+      continue;
+    sc->builtin_param1 = muskx_model_find(m, MUSKX_PARAMETER, kname) + 1;
   }
 }
 
@@ -2118,22 +2142,13 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
   /* as a scenario's set: (check_builtin_doses): a built-in dose next to
      a drug entry of that agent would add up silently (review rev27b M1:
      `muskx run --set dmab_dose=60` on a denosumab scenario) */
+  if (muskx__sc_builtin_rule(sc, name, value, SET_OVER, 0, 0, sc->errmsg,
+                             sizeof sc->errmsg) < 0)
+    return MUSKX_EINVAL;
+  sc->errmsg[0] = '\0'; /* a warning only: written by the recheck below */
   int bp = muskx_model_find(sc->model, MUSKX_PARAMETER, name), bev, bdepot;
   int bagent = bp >= 0 ? muskx__sc_builtin_dose(sc->model, bp, &bev, &bdepot)
                        : -1;
-  int ba = value != 0 ? bagent : -1;
-  int bd = ba >= 0 ? muskx__sc_dose_of_agent(sc, ba) : -1;
-  if (bd >= 0) {
-    const char *agent = sc->model->agents[ba].name;
-    snprintf(sc->errmsg, sizeof sc->errmsg,
-             "%s = %g switches on the model's own %s regimen (on its own "
-             "schedule, whatever the phases say), and the scenario's drug "
-             "entry at %d:%d gives %s as well: the two would add up. Give "
-             "the regimen once: leave %s at 0 and change the drug entry",
-             name, value, agent, sc->doses[bd].line, sc->doses[bd].col, agent,
-             name);
-    return MUSKX_EINVAL;
-  }
   /* the start warning is recomputed below with its numbers in the C
      locale (numlocale.h); when the locale cannot be entered, the value is
      not set and the scenario (its warning too) stays as it was, rather

@@ -103,7 +103,9 @@ struct muskx_scenario {
   /* the fourth, set at load: a `set:` that switches on a model's own
      dose event (scenario_dosecheck.c); "" or the first one's */
   char builtin_warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
-  int builtin_param1; /* 1 + the parameter builtin_warning is about; 0 */
+  int builtin_param1; /* 1 + the parameter builtin_warning is about; 0;
+                         -1: a phase's inputs: gave it (no set changes
+                         a phase's own value) */
   /* the fifth, set at load: a long-form drug (target:) of a declared
      agent whose route has a bioavailability it does not apply */
   char bio_warning[MUSKX_ERROR_MESSAGE_MAX + MUSKX_ERROR_FILE_MAX + 32];
@@ -129,6 +131,25 @@ int muskx__sc_agent_has_depot(const muskx_model *m, int a, int species);
 /* The index of sc's first drug entry that doses agent a (into one of its
    route species), or -1: a built-in dose of a next to it would add up. */
 int muskx__sc_dose_of_agent(const muskx_scenario *sc, int a);
+/* The built-in dose rule (review rev27u H2, session 28: every path) for
+   value v of parameter name given by `how` (the words before "NAME = V":
+   "set:", "phase 'a' inputs:", ...), at line:col of sc's file (line 0:
+   no position). 0 when name is no built-in dose parameter or v is 0
+   (msg ""); 1 when it is allowed with a warning, msg the whole
+   "FILE[:LINE:COL]: warning: ..." line; -1 when sc has a drug: entry of
+   that agent (the two would add up): refused, msg the reason without a
+   position, naming that drug entry at FILE:LINE:COL and what to write. */
+int muskx__sc_builtin_rule(const muskx_scenario *sc, const char *name,
+                           double v, const char *how, int line, int col,
+                           char *msg, size_t size);
+/* The rule over n extra sets names[i] = values[i] (later entries of a
+   name win: only the last one counts): -1 with why at the first refused
+   one, else 0 with the first warning in warning ("" when none). */
+int muskx__sc_builtin_rule_sets(const muskx_scenario *sc, int n,
+                                const char *const *names,
+                                const double *values, const char *how,
+                                char *warning, size_t wsize, char *why,
+                                size_t size);
 /* 1 when m declares agent (in any case) with a route into species that has
    a bioavailability (a parameter, or a number other than 1): the long
    form does not apply it. */

@@ -11,8 +11,16 @@
  *    of the same agent);
  *  - the bioavailability of an agent's route, which the long form (with
  *    `target:`) does not apply (scenario.c: a warning).
- * Only names are looked at here; scenario.c words the messages.
+ * muskx__sc_builtin_rule() holds the rule for the built-in dose and words
+ * its warning and refusal, for every path that gives a scenario a value:
+ * its `set:` and a phase's `inputs:` at load (scenario.c,
+ * check_builtin_doses), muskx_scenario_set() (the CLI's --set), the
+ * extra sets of muskx_scenario_run_with() and
+ * muskx_scenario_start_warning_with() (Python run_scenario(sc, set=)),
+ * and an ensemble's samples over a scenario (--vary, --params-csv;
+ * ensemble_scenario.c). scenario.c words the bioavailability message.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "model.h"
@@ -96,4 +104,69 @@ int muskx__sc_dose_of_agent(const muskx_scenario *sc, int a) {
     if (muskx__sc_agent_has_depot(sc->model, a, sp)) return d;
   }
   return -1;
+}
+
+int muskx__sc_builtin_rule(const muskx_scenario *sc, const char *name,
+                           double v, const char *how, int line, int col,
+                           char *msg, size_t size) {
+  const muskx_model *m = sc->model;
+  int p = muskx_model_find(m, MUSKX_PARAMETER, name), ev = 0, depot = 0;
+  if (size > 0) msg[0] = '\0';
+  if (p < 0 || v == 0) return 0;
+  int a = muskx__sc_builtin_dose(m, p, &ev, &depot);
+  if (a < 0) return 0;
+  const char *agent = m->agents[a].name;
+  const char *evid = m->events[ev].id ? m->events[ev].id : "";
+  const char *dname = muskx_model_name_at(m, MUSKX_SPECIES, depot);
+  const char *file = sc->source ? sc->source : "";
+  int d = muskx__sc_dose_of_agent(sc, a);
+  if (d >= 0) {
+    snprintf(msg, size,
+             "%s %s = %g switches on the model's own %s regimen (event '%s' "
+             "doses '%s' on its own schedule, whatever the phases say), and "
+             "the drug entry at %s:%d:%d gives %s as well: the two would add "
+             "up. Give the regimen once: leave %s at 0 there and keep the "
+             "drug entry (its dose:, every: and count: give the regimen)",
+             how, name, v, agent, evid, dname, file, sc->doses[d].line,
+             sc->doses[d].col, agent, name);
+    return -1;
+  }
+  char pos[MUSKX_ERROR_FILE_MAX + 32];
+  if (line > 0)
+    snprintf(pos, sizeof pos, "%s:%d:%d", file, line, col);
+  else
+    snprintf(pos, sizeof pos, "%s", file);
+  snprintf(msg, size,
+           "%s: warning: %s %s = %g switches on the model's own %s regimen "
+           "(event '%s' doses '%s' on its own schedule from day 0 or its "
+           "start parameter, whatever the phases say); a scenario gives a "
+           "drug with a 'drug:' entry (e.g. drug: {agent: %s, dose: ..., "
+           "start: PHASE, every: ..., count: ...}) and leaves %s at 0",
+           pos, how, name, v, agent, evid, dname, agent, name);
+  return 1;
+}
+
+int muskx__sc_builtin_rule_sets(const muskx_scenario *sc, int n,
+                                const char *const *names,
+                                const double *values, const char *how,
+                                char *warning, size_t wsize, char *why,
+                                size_t size) {
+  if (wsize > 0) warning[0] = '\0';
+  if (size > 0) why[0] = '\0';
+  for (int i = 0; i < n; i++) {
+    int later = 0; /* a later entry of the name wins: only it counts */
+    for (int j = i + 1; j < n && !later; j++)
+      later = strcmp(names[j], names[i]) == 0;
+    if (later) continue;
+    char buf[sizeof sc->builtin_warning];
+    int r = muskx__sc_builtin_rule(sc, names[i], values[i], how, 0, 0, buf,
+                                   sizeof buf);
+    if (r < 0) {
+      snprintf(why, size, "%s", buf);
+      return -1;
+    }
+    if (r > 0 && wsize > 0 && warning[0] == '\0')
+      snprintf(warning, wsize, "%s", buf);
+  }
+  return 0;
 }

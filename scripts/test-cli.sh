@@ -1102,7 +1102,7 @@ countermeasures:
 outputs: [BMD_spine_pct]
 EOF
 run_refused "run: set: of a built-in dose with a drug: entry of that agent is refused at the set:" dd.yaml \
-  "dd.yaml:4:7: 'set' dmab_dose = 60 switches on the model's own denosumab regimen (event 'dmab.denosumab_dose' doses 'dmab.Dmab_depot' on its own schedule, whatever the phases say), and the drug entry at 9:36 gives denosumab as well"
+  "dd.yaml:4:7: set: dmab_dose = 60 switches on the model's own denosumab regimen (event 'dmab.denosumab_dose' doses 'dmab.Dmab_depot' on its own schedule, whatever the phases say), and the drug entry at dd.yaml:9:36 gives denosumab as well"
 sed '/drug:/d; /countermeasures:/d' dd.yaml > dd2.yaml
 srun dd2.yaml
 [ $rc -eq 0 ] && grep -q "^dd2.yaml:4:7: warning: set: dmab_dose = 60 switches on the model's own denosumab regimen" stderr.txt &&
@@ -1110,12 +1110,49 @@ srun dd2.yaml
 check "run: set: of a built-in dose alone loads with one warning at the set:" $? \
   "exit $rc: $(cat stderr.txt)"
 # review rev27b M1: the same through --set (muskx_scenario_set): refused
-# next to a drug entry of that agent, a warning without one
+# next to a drug entry of that agent, a warning without one; session 28:
+# the drug entry named with its file (it said "at 8:36"), and the same
+# words as the set:'s (one function, muskx__sc_builtin_rule)
 sed '/^set:/d' dd.yaml > dd3.yaml
 srun dd3.yaml --set dmab_dose=60
-[ $rc -eq 1 ] && grep -qF "dmab_dose = 60 switches on the model's own denosumab regimen (on its own schedule, whatever the phases say), and the scenario's drug entry at 8:36 gives denosumab as well" stderr.txt
-check "run --set of a built-in dose with a drug: entry of that agent is refused" $? \
+[ $rc -eq 1 ] && grep -qF "dd3.yaml: --set dmab_dose=60: set over the scenario: dmab_dose = 60 switches on the model's own denosumab regimen (event 'dmab.denosumab_dose' doses 'dmab.Dmab_depot' on its own schedule, whatever the phases say), and the drug entry at dd3.yaml:8:36 gives denosumab as well: the two would add up. Give the regimen once: leave dmab_dose at 0 there and keep the drug entry" stderr.txt
+check "run --set of a built-in dose with a drug: entry of that agent is refused, naming the entry at file:line:col" $? \
   "exit $rc: $(cat stderr.txt)"
+# session 28: a phase's inputs: of a built-in dose (the event doses the
+# value in force at its times) ran silently on top of the drug entry
+scen phdose.yaml phdose "$sf" <<EOF
+phases:
+  - {name: a, duration: 30 d}
+  - {name: b, duration: 12 months, inputs: {dmab_dose: 60}}
+countermeasures:
+  - drug: {agent: denosumab, dose: 60 mg, start: b}
+outputs: [BMD_spine_pct]
+EOF
+run_refused "run: a phase's inputs: of a built-in dose with a drug: entry of that agent is refused at the phase's key" phdose.yaml \
+  "phdose.yaml:6:45: phase 'b' inputs: dmab_dose = 60 switches on the model's own denosumab regimen (event 'dmab.denosumab_dose' doses 'dmab.Dmab_depot' on its own schedule, whatever the phases say), and the drug entry at phdose.yaml:8:36 gives denosumab as well"
+sed '/drug:/d; /countermeasures:/d' phdose.yaml > phdose2.yaml
+srun phdose2.yaml
+[ $rc -eq 0 ] && grep -q "^phdose2.yaml:6:45: warning: phase 'b' inputs: dmab_dose = 60 switches on the model's own denosumab regimen" stderr.txt &&
+  [ "$(grep -c warning: stderr.txt)" -eq 1 ]
+check "run: a phase's inputs: of a built-in dose alone runs with one warning at the phase's key" $? \
+  "exit $rc: $(cat stderr.txt)"
+# session 28: an ensemble's --vary / --params-csv of a built-in dose over
+# a scenario with a drug entry of that agent ran each member double dosed
+ens_refused() {
+  local name=$1 pat=$2; shift 2
+  "$muskx" ensemble "$@" > stdout.txt 2> stderr.txt; rc=$?
+  [ $rc -ne 0 ] && grep -qF -- "$pat" stderr.txt && ! grep -q "^t," stdout.txt
+  check "$name" $? "exit $rc: $(head -c 600 stderr.txt)"
+}
+ens_refused "ensemble --vary of a built-in dose next to a drug: entry of that agent: every sample refused, saying why" \
+  "sample 0 failed: an ensemble sample's dmab_dose = " \
+  dd3.yaml --samples 3 --vary 'dmab_dose=uniform(30,60)' --threads 1
+grep -qF "and the drug entry at dd3.yaml:8:36 gives denosumab as well: the two would add up" stderr.txt
+check "ensemble --vary of a built-in dose: names the drug entry at file:line:col" $? "$(head -c 600 stderr.txt)"
+printf 'dmab_dose\n60\n30\n' > dmabd.csv
+ens_refused "ensemble --params-csv of a built-in dose next to a drug: entry of that agent is refused" \
+  "an ensemble sample's dmab_dose = 60 switches on the model's own denosumab regimen" \
+  dd3.yaml --params-csv dmabd.csv --threads 1
 # run_quiet NAME FILE [ARGS]: muskx run exits 0 without a warning;
 # run_warns NAME PATTERN FILE [ARGS]: exits 0, stderr matches PATTERN
 run_quiet() {
@@ -1130,7 +1167,7 @@ run_warns() {
 }
 sed '/^set:/d' dd2.yaml > dd4.yaml
 run_warns "run --set of a built-in dose alone runs with a warning" \
-  "^dd4.yaml: warning: dmab_dose = 60 (set over the scenario) switches on the model's own denosumab regimen" \
+  "^dd4.yaml: warning: set over the scenario: dmab_dose = 60 switches on the model's own denosumab regimen" \
   dd4.yaml --set dmab_dose=60
 run_quiet "run --set of a built-in dose at 0 gives no warning" dd4.yaml --set dmab_dose=0
 # review rev27c M3: the warning follows the value in force
@@ -1139,7 +1176,7 @@ run_quiet "run --set of a built-in dose, then 0: no warning left" \
 run_quiet "run --set 0 of a built-in dose the file's set: gave: no warning left" \
   dd2.yaml --set dmab_dose=0
 run_warns "run --set of another built-in dose value: the warning gives it" \
-  "^dd2.yaml: warning: dmab_dose = 30 (set over the scenario)" dd2.yaml --set dmab_dose=30
+  "^dd2.yaml: warning: set over the scenario: dmab_dose = 30 switches on" dd2.yaml --set dmab_dose=30
 # review rev27c L1: with a route: already written, the long-form warning
 # says to leave out target: (replacing it by a route: made a duplicate key)
 scen lfr.yaml lfr "$sf" <<EOF

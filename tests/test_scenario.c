@@ -656,6 +656,167 @@ START_TEST(builtin_doses_and_the_long_form_warn) {
 }
 END_TEST
 
+/* Session 28: a phase's inputs: of a built-in dose parameter switches on
+   the model's own regimen as a set: does (its event doses whatever value
+   is in force at its times): a warning at the phase's key, which a set of
+   dose_c does not take away (the phase's value stays in force there); with
+   a drug: entry of that agent it is refused (bad scenario 170). Fails
+   before the fix: the phase's key loaded without a word. */
+START_TEST(a_phase_giving_a_builtin_dose_warns) {
+  muskx_scenario *sc = tu_load_scenario(SCN("builtin_dose_phase.yaml"));
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  const char *want = "builtin_dose_phase.yaml:11:40: warning: phase 'b' "
+                     "inputs: dose_c = 60 switches on the model's own "
+                     "drug_c regimen (event 'c.c_dose_event' doses "
+                     "'c.C_depot'";
+  ck_assert_msg(strstr(muskx_scenario_warning(sc, 0), want) != NULL, "%s",
+                muskx_scenario_warning(sc, 0));
+  ck_assert_int_eq(muskx_scenario_set(sc, "dose_c", 0), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  ck_assert_msg(strstr(muskx_scenario_warning(sc, 0), want) != NULL, "%s",
+                muskx_scenario_warning(sc, 0));
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+/* Session 28: every path that gives a loaded scenario a value applies the
+   built-in dose rule of its set: (muskx__sc_builtin_rule): next to a drug
+   entry of drug_c, a non-zero dose_c by muskx_scenario_set() (--set),
+   muskx_scenario_run_with() / _start_warning_with() (Python
+   run_scenario(sc, set=)) and an ensemble's sample (--vary,
+   --params-csv) is refused, naming the drug entry at file:line:col; 0 runs
+   the drug entry alone: 10 mg sc at F_c_top 0.5 is 5 mg into c.C_depot at
+   day 0, decaying at kc = 0.1/d, C = 5 exp(-0.1 t) (by hand). Of repeated
+   names in run_with's list only the last counts. Before the fix run_with
+   and the ensemble ran dose_c = 60 on top of the entry (C(0) = 35). */
+#define DRUG_C_ENTRY                                                         \
+  "the drug entry at tests/scenarios/builtin_dose_drug.yaml:13:33 gives "  \
+  "drug_c as well: the two would add up. Give the regimen once: leave "    \
+  "dose_c at 0 there and keep the drug entry"
+START_TEST(scenario_set_refuses_a_builtin_dose_next_to_a_drug_entry) {
+  muskx_scenario *sc = tu_load_scenario(SCN("builtin_dose_drug.yaml"));
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
+  const char *entry = DRUG_C_ENTRY;
+  ck_assert_int_eq(muskx_scenario_set(sc, "dose_c", 60), MUSKX_EINVAL);
+  const char *msg = muskx_scenario_errmsg(sc);
+  ck_assert_msg(strstr(msg, "set over the scenario: dose_c = 60 switches on "
+                            "the model's own drug_c regimen") == msg &&
+                    strstr(msg, entry) != NULL,
+                "%s", msg);
+  ck_assert_int_eq(muskx_scenario_set(sc, "dose_c", 0), MUSKX_OK);
+  muskx_scenario_free(sc);
+  /* without a drug entry: the warning follows the value in force (review
+     rev27c M3), worded by the same rule */
+  sc = tu_load_scenario(SCN("builtin_dose_set.yaml"));
+  ck_assert_int_eq(muskx_scenario_set(sc, "dose_c", 30), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  ck_assert_msg(strstr(muskx_scenario_warning(sc, 0),
+                       "builtin_dose_set.yaml: warning: set over the "
+                       "scenario: dose_c = 30 switches on the model's own "
+                       "drug_c regimen") != NULL,
+                "%s", muskx_scenario_warning(sc, 0));
+  ck_assert_int_eq(muskx_scenario_set(sc, "dose_c", 0), MUSKX_OK);
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 0);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(run_with_refuses_a_builtin_dose_next_to_a_drug_entry) {
+  muskx_scenario *sc = tu_load_scenario(SCN("builtin_dose_drug.yaml"));
+  const char *msg, *entry = DRUG_C_ENTRY;
+  const muskx_model *m = muskx_scenario_model(sc);
+  muskx_sim *sim = tu_sim(m);
+  size_t n = muskx_scenario_sample_times(sc, NULL, 0);
+  double *t = calloc(n, sizeof *t), *out = calloc(n, sizeof *out);
+  ck_assert_ptr_nonnull(t);
+  ck_assert_ptr_nonnull(out);
+  muskx_scenario_sample_times(sc, t, n);
+  const char *names[2] = {"dose_c", "dose_c"};
+  double v60_0[2] = {60, 0}, v0_60[2] = {0, 60};
+  ck_assert_int_eq(muskx_scenario_run_with(sc, sim, 1, names, v60_0, out, n,
+                                           NULL),
+                   MUSKX_EINVAL);
+  msg = muskx_sim_errmsg(sim);
+  ck_assert_msg(strstr(msg, "set for the run: dose_c = 60 switches on") ==
+                        msg && strstr(msg, entry) != NULL,
+                "%s", msg);
+  ck_assert_int_eq(muskx_scenario_run_with(sc, sim, 2, names, v0_60, out, n,
+                                           NULL),
+                   MUSKX_EINVAL);
+  TU_OK(sim, muskx_scenario_run_with(sc, sim, 2, names, v60_0, out, n, NULL));
+  for (size_t i = 0; i < n; i++)
+    ck_assert_msg(fabs(out[i] - 5 * exp(-0.1 * t[i])) <=
+                      1e-5 * 5 * exp(-0.1 * t[i]),
+                  "t=%g: C %.9g vs %.9g", t[i], out[i], 5 * exp(-0.1 * t[i]));
+  char w[2048];
+  muskx_error err;
+  ck_assert_int_eq(muskx_scenario_start_warning_with(sc, 1, names, v60_0, w,
+                                                     sizeof w, &err),
+                   MUSKX_EINVAL);
+  ck_assert_msg(strstr(err.message, entry) != NULL, "%s", err.message);
+  free(t);
+  free(out);
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+
+  /* without a drug entry: a warning for the run's value, none for 0 */
+  sc = tu_load_scenario(SCN("builtin_dose_set.yaml"));
+  const char *one[1] = {"dose_c"};
+  double v30[1] = {30}, v0[1] = {0};
+  ck_assert_int_eq(muskx_scenario_start_warning_with(sc, 1, one, v30, w,
+                                                     sizeof w, &err),
+                   MUSKX_OK);
+  ck_assert_msg(strstr(w, "builtin_dose_set.yaml: warning: set for the run: "
+                          "dose_c = 30 switches on the model's own drug_c "
+                          "regimen") != NULL && strchr(w, '\n') == NULL,
+                "%s", w);
+  ck_assert_int_eq(muskx_scenario_start_warning_with(sc, 1, one, v0, w,
+                                                     sizeof w, &err),
+                   MUSKX_OK);
+  ck_assert_str_eq(w, "");
+  muskx_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(ensemble_samples_refuse_a_builtin_dose_next_to_a_drug_entry) {
+  muskx_scenario *sc = tu_load_scenario(SCN("builtin_dose_drug.yaml"));
+  const char *msg, *entry = DRUG_C_ENTRY;
+  const muskx_model *m = muskx_scenario_model(sc);
+  size_t n = muskx_scenario_sample_times(sc, NULL, 0);
+  double *t = calloc(n, sizeof *t);
+  ck_assert_ptr_nonnull(t);
+  muskx_scenario_sample_times(sc, t, n);
+  const char *names[1] = {"dose_c"};
+  /* an ensemble's samples: dose_c 0 runs as above, 60 fails with why */
+  muskx_ensemble *e = NULL;
+  ck_assert_int_eq(muskx_ensemble_create(m, &e), MUSKX_OK);
+  double tab[2] = {0, 60};
+  ck_assert_int_eq(muskx_ensemble_set_samples(e, tab, 2, 1, names), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_set_scenario(e, sc), MUSKX_OK);
+  const char *col[1] = {"c.C_depot"};
+  ck_assert_int_eq(muskx_ensemble_set_columns(e, col, 1), MUSKX_OK);
+  ck_assert_int_eq(muskx_ensemble_run(e, 0, 2, 1, 1, t, n, NULL, NULL),
+                   MUSKX_OK);
+  ck_assert_uint_eq(muskx_ensemble_nfailed(e), 1);
+  msg = muskx_ensemble_sample_errmsg(e, 1);
+  ck_assert_msg(strstr(msg, "an ensemble sample's dose_c = 60 switches on") !=
+                        NULL && strstr(msg, entry) != NULL,
+                "%s", msg);
+  ck_assert_str_eq(muskx_ensemble_sample_errmsg(e, 0), "");
+  double *traj = calloc(2 * n, sizeof *traj);
+  ck_assert_ptr_nonnull(traj);
+  ck_assert_int_eq(muskx_ensemble_trajectories(e, traj, 2 * n), MUSKX_OK);
+  for (size_t i = 0; i < n; i++)
+    ck_assert_msg(fabs(traj[i] - 5 * exp(-0.1 * t[i])) <=
+                      1e-5 * 5 * exp(-0.1 * t[i]),
+                  "sample 0, t=%g: C %.9g", t[i], traj[i]);
+  free(traj);
+  muskx_ensemble_free(e);
+  free(t);
+  muskx_scenario_free(sc);
+}
+END_TEST
+
 /* Review rev27u M9: an input's declared range (min/max): its ends and an
    input without a range load and run (bad scenarios 166-167 refuse values
    outside it); muskx_scenario_set() (the CLI's --set) refuses one too. */
@@ -1225,6 +1386,10 @@ int main(void) {
   tcase_add_test(tc, a_dose_less_than_a_step_before_the_end_warns);
   tcase_add_test(tc, a_tiny_first_phase_keeps_day_0);
   tcase_add_test(tc, builtin_doses_and_the_long_form_warn);
+  tcase_add_test(tc, a_phase_giving_a_builtin_dose_warns);
+  tcase_add_test(tc, scenario_set_refuses_a_builtin_dose_next_to_a_drug_entry);
+  tcase_add_test(tc, run_with_refuses_a_builtin_dose_next_to_a_drug_entry);
+  tcase_add_test(tc, ensemble_samples_refuse_a_builtin_dose_next_to_a_drug_entry);
   tcase_add_test(tc, an_input_range_takes_its_ends_and_refuses_beyond);
   tcase_add_test(tc, run_with_adds_sets_for_one_run);
   tcase_add_test(tc, start_warning_with_checks_the_extra_values);

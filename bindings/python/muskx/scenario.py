@@ -76,9 +76,12 @@ def run_scenario(path_or_scenario, set=None, allow_path=None):
     (muskx_scenario_run_with()): the shared object is not changed, and a
     file edited or removed on disk since it was loaded does not matter; a
     start warning these values raise (start: defaults off their steady
-    state; muskx_scenario_start_warning_with()) is issued as a
-    RuntimeWarning, as sc.set() issues it, unless the Scenario already
-    has the same text. A path is loaded for the run, with set applied by
+    state; muskx_scenario_start_warning_with()), and one about a
+    non-zero built-in dose parameter such as dmab_dose (the model's own
+    regimen switched on), are issued as RuntimeWarnings, as sc.set()
+    issues them, unless the Scenario already has the same text; a
+    built-in dose with a drug: entry of that agent in the scenario is
+    refused (InvalidArgumentError), as sc.set() refuses it. A path is loaded for the run, with set applied by
     sc.set().
     allow_path: as for load_scenario()."""
     if set is not None and not hasattr(set, "items"):
@@ -265,9 +268,9 @@ class Scenario:
                 self._rw.notify_all()
 
     def _start_warning(self, extra):
-        """[the start warning] that a run with extra (dict name -> value)
-        applied after the set: entries would raise, unless self.warnings
-        already has it; [] also when the C side refuses the values (the
+        """[the start warning, the built-in dose warning] that a run with
+        extra (dict name -> value) applied after the set: entries would
+        raise, each unless self.warnings already has it; [] also when the C side refuses the values (the
         run then raises that error)."""
         names = list(extra)
         try:
@@ -282,7 +285,8 @@ class Scenario:
             self._h.ptr, len(names), cnames, vals, buf, _WARNING_MAX,
             ctypes.byref(err))
         w = text(buf.value) if st == _lib.OK else ""
-        return [w] if w and w not in self.warnings else []
+        # one line each: the start warning, a built-in dose's (dmab_dose)
+        return [x for x in w.split("\n") if x and x not in self.warnings]
 
     def _run(self, extra=None):
         """A run, with extra (dict name -> value, or None) applied after

@@ -420,6 +420,43 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         sc.close()
         os.remove(path)
 
+    def test_run_scenario_set_of_a_builtin_dose(self):
+        # session 28: run_scenario(sc, set={dose: ...}) on a loaded
+        # Scenario (muskx_scenario_run_with) ran the model's own regimen
+        # on top of the scenario's drug entry of that agent, silently: now
+        # refused as sc.set() is, naming the entry at file:line:col; 0 runs
+        # the entry alone, 10 mg sc at F 0.5 into C_depot decaying at
+        # 0.1/day: C = 5 exp(-0.1 t) by hand. Without a drug entry, a
+        # RuntimeWarning with the value.
+        import warnings
+        from support import REPO
+        scen = os.path.join(REPO, "tests", "scenarios")
+        models = os.path.join(REPO, "tests", "models")
+        drug = os.path.join(scen, "builtin_dose_drug.yaml")
+        with muskx.load_scenario(drug, allow_path=models) as sc:
+            with self.assertRaises(muskx.InvalidArgumentError) as cm:
+                muskx.run_scenario(sc, set={"dose_c": 60})
+            msg = str(cm.exception)
+            self.assertIn("set for the run: dose_c = 60 switches on the "
+                          "model's own drug_c regimen", msg)
+            self.assertIn("the drug entry at %s:13:33 gives drug_c as well"
+                          % drug, msg)
+            with self.assertRaises(muskx.InvalidArgumentError):
+                sc.set("dose_c", 60)
+            r = muskx.run_scenario(sc, set={"dose_c": 0})
+            self.assertWRMS(r["c.C_depot"],
+                            [5 * math.exp(-0.1 * t) for t in r.time])
+        alone = os.path.join(scen, "builtin_dose_set.yaml")
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            with muskx.load_scenario(alone, allow_path=models) as sc:
+                n = len(w)
+                muskx.run_scenario(sc, set={"dose_c": 30})
+                said = [str(x.message) for x in w[n:]]
+                self.assertEqual(len(said), 1, said)
+                self.assertIn("builtin_dose_set.yaml: warning: set for the "
+                              "run: dose_c = 30 switches on", said[0])
+
     @unittest.skipIf(os.environ.get("MUSKX_NO_NUMPY"), "bands need numpy")
     def test_compare_bands_of_a_scenario_use_it_as_loaded(self):
         # low24: the bands of a Scenario whose file was edited on disk
