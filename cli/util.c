@@ -397,6 +397,19 @@ int cli_settings_add(cli_settings *s, const cli_command *cmd, const char *arg) {
   it.arg = arg;
   it.name = arg;
   it.name_len = (size_t)(eq - arg);
+  /* one value per name, as an option that is not repeatable takes one
+     (take_value): a repeated name (a script's default and an override)
+     was checked at its first value, which did not count (session 28:
+     --set dmab_dose=60 --set dmab_dose=0 on a denosumab scenario was
+     refused for the 60) */
+  for (size_t i = 0; i < s->n; i++)
+    if (s->items[i].name_len == it.name_len &&
+        memcmp(s->items[i].name, it.name, it.name_len) == 0) {
+      cli_usage_error(cmd, "--set %.*s given twice (%s, then %s): give it "
+                      "once", (int)it.name_len, it.name, s->items[i].arg,
+                      arg);
+      return -1;
+    }
   if (s->n == s->cap) {
     size_t nc = s->cap ? s->cap * 2 : 8;
     cli_setting *p = realloc(s->items, nc * sizeof *p);
