@@ -682,6 +682,7 @@ muskx_status muskx_ensemble_run(muskx_ensemble *e, size_t first, size_t count,
                           "samples %zu..%zu asked, but the samples table has "
                           "%zu rows", first, first + count - 1, e->table_rows);
   muskx_status st = check_times(e, times, ntimes);
+  if (st == MUSKX_OK) st = muskx__ens_scenario_clash(e);
   if (st != MUSKX_OK) return st;
   /* a scenario's times are days: the model's own unit for the runs */
   double *model_times = NULL;

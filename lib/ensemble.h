@@ -108,6 +108,9 @@ muskx_status muskx__ens_run_streamed(muskx_ensemble *e, size_t first,
    with muskx_sim_set(). */
 muskx_status muskx__ens_apply_plain(const muskx_ensemble *e, muskx_sim *sim,
                                     const double *values);
+/* ensemble_scenario.c: EINVAL when a name the samples vary is one the
+   scenario gives (its set:, or a phase), with the reason. */
+muskx_status muskx__ens_scenario_clash(muskx_ensemble *e);
 muskx_status muskx__ens_err(muskx_ensemble *e, muskx_status st,
                             const char *fmt, ...)
 #if defined(__GNUC__)

@@ -76,3 +76,43 @@ muskx_status muskx_ensemble_set_scenario(muskx_ensemble *e,
   e->errmsg[0] = '\0';
   return MUSKX_OK;
 }
+
+/* 1 when the samples give var v more than one value. */
+static int var_varies(const muskx_ensemble *e, const muskx__ens_var *v) {
+  if (v->from_table) {
+    for (size_t r = 1; r < e->table_rows; r++)
+      if (e->table[r * e->ntable + v->table_col] != e->table[v->table_col])
+        return 1;
+    return 0;
+  }
+  if (v->dist == MUSKX_DIST_UNIFORM) return v->p2 > v->p1;
+  return v->p2 > 0;
+}
+
+/* A varied name the scenario also gives (review rev28u H1): a draw would
+   replace the scenario's set: value, so the runs would not be of the
+   scenario written (a compare line would lie outside its own band), or a
+   phase's value would replace the draw there (the band collapses onto the
+   line). A name every sample gives the same value is an override, as
+   muskx_scenario_set() is: allowed. */
+muskx_status muskx__ens_scenario_clash(muskx_ensemble *e) {
+  if (e->scenario == NULL) return MUSKX_OK;
+  for (int j = 0; j < e->nvars; j++) {
+    const muskx__ens_var *v = &e->vars[j];
+    char where[256];
+    int k;
+    if (!var_varies(e, v) ||
+        (k = muskx__sc_gives(e->scenario, v->name, where, sizeof where)) == 0)
+      continue;
+    return muskx__ens_err(
+        e, MUSKX_EINVAL,
+        "'%s' is varied, but scenario '%s' %s: %s. Drop '%s' from the "
+        "scenario's %s to let it vary, or stop varying it",
+        v->name, muskx_scenario_id(e->scenario), where,
+        k == 1 ? "each sample's value would replace the scenario's, so the "
+                 "runs would not be of the scenario as written"
+               : "the phase's value replaces the sample's there",
+        v->name, k == 1 ? "set:" : "phases' inputs:");
+  }
+  return MUSKX_OK;
+}

@@ -126,6 +126,13 @@ struct muskx__yaml_node;
    with that event's index and the depot species; -1 when none. */
 int muskx__sc_builtin_dose(const muskx_model *m, int p, int *event,
                            int *depot);
+/* scenario_query.c. 1 when sc's sets (its set:, muskx_scenario_set()) give
+   name, 2 when one of its phases does (inputs: or a countermeasure), 0
+   otherwise; where gets what gives it, for a message (review rev28u H1: an
+   ensemble's draws of such a name would replace the scenario's value or be
+   replaced by it). */
+int muskx__sc_gives(const muskx_scenario *sc, const char *name, char *where,
+                    size_t n);
 /* 1 when agent a of m has a route into species. */
 int muskx__sc_agent_has_depot(const muskx_model *m, int a, int species);
 /* The index of sc's first drug entry that doses agent a (into one of its

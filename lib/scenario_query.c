@@ -5,6 +5,7 @@
  * loader (scenario.c), which builds the struct these functions read.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "scenario.h"
@@ -71,4 +72,38 @@ double muskx__sc_input_baseline(const muskx_scenario *sc, int input) {
   for (int i = sc->nsets; i-- > 0;)
     if (strcmp(sc->sets[i].name, name) == 0) return sc->sets[i].value;
   return muskx_model_default(sc->model, MUSKX_INPUT, input);
+}
+
+/* Phase p's value of table t, when the phase (or a countermeasure in it)
+   gives one; t NULL or no value: 0. */
+static int phase_gives(const muskx__sc_input *t, int p, double *v) {
+  if (t == NULL || !t->explicit_[p]) return 0;
+  *v = t->values[p];
+  return 1;
+}
+
+int muskx__sc_gives(const muskx_scenario *sc, const char *name, char *where,
+                    size_t n) {
+  for (int i = sc->nsets; i-- > 0;)
+    if (strcmp(sc->sets[i].name, name) == 0) {
+      snprintf(where, n, "sets it to %g (its set:, or --set / "
+               "muskx_scenario_set())", sc->sets[i].value);
+      return 1;
+    }
+  const muskx__sc_input *t = NULL;
+  int p = muskx_model_find(sc->model, MUSKX_PARAMETER, name);
+  for (int i = 0; p >= 0 && t == NULL && i < sc->nparam_tables; i++)
+    if (sc->param_tables[i].input == p) t = &sc->param_tables[i];
+  int in = muskx_model_find(sc->model, MUSKX_INPUT, name);
+  for (int i = 0; in >= 0 && t == NULL && i < sc->ninputs; i++)
+    if (sc->inputs[i].input == in) t = &sc->inputs[i];
+  for (int ph = 0; ph < sc->nphases; ph++) {
+    double v;
+    if (phase_gives(t, ph, &v)) {
+      snprintf(where, n, "gives it %g in its phase '%s' (that phase's "
+               "inputs:, or a countermeasure in it)", v, sc->phases[ph].name);
+      return 2;
+    }
+  }
+  return 0;
 }

@@ -593,16 +593,37 @@ fi
   awk -F, '$1 == 30 { d = $2 - 0.7875668580305402; exit !(d < 1e-8 && d > -1e-8) }' ens.csv
 check "ensemble of a scenario on a model in hours: analytic at day 30" $? "$(cat stderr.txt; tail -1 ens.csv)"
 # Samples of a name the scenario's set: gives and a phase steps
-# (param_phases.yaml: k 0.1 in the file, 0.2 on "fast"; session 25): each
-# sample's k is the baseline of the other phases, A(30) = exp(-40 k - 4)
-# by hand: 6.1442e-6 for k 0.2, 2.4788e-3 for 0.05 (old code: exp(-8),
-# 3.3546e-4, for both: the file's k).
-printf 'k\n0.2\n0.05\n' > kpp.csv
+# (param_phases.yaml: k 0.1 in the file, 0.2 on "fast"; session 25): a
+# value every sample gives alike overrides the file's, as --set does, and
+# is the baseline of the other phases, A(30) = exp(-40 k - 4) by hand:
+# 2.4788e-3 for k 0.05 (old code: exp(-8), 3.3546e-4, the file's k).
+printf 'k\n0.05\n0.05\n' > kpp.csv
 "$muskx" ensemble "$root/tests/scenarios/param_phases.yaml" --allow-path "$root/tests" \
   --params-csv kpp.csv -j 1 -q -o ens_pp.csv --samples-out ens_pp_s.csv 2> stderr.txt &&
   awk -F, 'NR > 1 { w = exp(-40 * $3 - 4); d = ($4 - w) / w; if (d > 1e-5 || d < -1e-5) bad = 1; n++ }
            END { exit !(n == 2 && !bad) }' ens_pp_s.csv
-check "ensemble varying a phase-stepped name the scenario sets: each sample its own k" $? "$(cat stderr.txt ens_pp_s.csv)"
+check "ensemble, one value of a phase-stepped name the scenario sets: the other phases' k" $? "$(cat stderr.txt ens_pp_s.csv)"
+# Varying it is refused (review rev28u H1): each draw would replace the
+# file's k, so the runs would not be the scenario as written (a compare
+# line outside its own band); before, k 0.2 and 0.05 ran silently.
+printf 'k\n0.2\n0.05\n' > kpp.csv
+rc=0; "$muskx" ensemble "$root/tests/scenarios/param_phases.yaml" --allow-path "$root/tests" \
+  --params-csv kpp.csv -j 1 -q -o ens_pp.csv 2> stderr.txt || rc=$?
+[ $rc -eq 1 ] && grep -q "'k' is varied, but scenario 'param_phases' sets it to 0.1 (its set:" stderr.txt &&
+  grep -q "Drop 'k' from the scenario's set: to let it vary, or stop varying it" stderr.txt
+check "ensemble varying a name the scenario's set: gives: refused, saying why" $? "rc $rc $(cat stderr.txt)"
+rc=0; "$muskx" ensemble "$root/tests/scenarios/param_phases.yaml" --allow-path "$root/tests" \
+  --vary 'k=uniform(0.05,0.2)' --samples 2 -j 1 -q -o ens_pp.csv 2> stderr.txt || rc=$?
+[ $rc -eq 1 ] && grep -q "'k' is varied, but scenario 'param_phases' sets it to 0.1" stderr.txt
+check "ensemble --vary of a name the scenario's set: gives: refused" $? "rc $rc $(cat stderr.txt)"
+# A name only a phase gives: the phase's value would replace the draws
+# there (a drawn k on every phase left the band on the line).
+sed '/^set:/d' "$root/tests/scenarios/param_phases.yaml" |
+  sed "s#^model: .*#model: $root/tests/models/param_drive.yaml#" > pp_phase.yaml
+rc=0; "$muskx" compare pp_phase.yaml --bands --vary 'k=uniform(0.05,0.2)' --samples 4 \
+  --allow-path "$root/tests" -o cmp_pp.csv > /dev/null 2> stderr.txt || rc=$?
+[ $rc -eq 1 ] && grep -q "'k' is varied, but scenario 'param_phases' gives it 0.2 in its phase 'fast'" stderr.txt
+check "compare --bands varying a name a phase gives: refused, naming the phase" $? "rc $rc $(cat stderr.txt)"
 # A varied compartment acts on a scenario's members (session 27 review M4:
 # --vary takes compartments while a scenario's set: takes none; had it been
 # ignored, every member would be the model's V = 1 run, A(2) = 0.3679).

@@ -497,6 +497,33 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         sc.close()
         os.remove(tmp)
 
+    @unittest.skipIf(os.environ.get("MUSKX_NO_NUMPY"), "bands need numpy")
+    def test_bands_refuse_varying_what_the_scenario_gives(self):
+        # review rev28u H1: a name the scenario's set: (or a loaded
+        # Scenario's set()) gives, varied by the bands' sets, was silently
+        # the sets': the arm's band was another model's, its line outside
+        # it. Refused, saying why; a phase's input likewise.
+        path = os.path.join(self.dir, "set_k.yaml")
+        with open(path, "w") as f:
+            f.write((SCENARIO % ("set_k", 2.0)).replace(
+                "model: driven.yaml", "model: driven.yaml\nset: {k: 0.9}"))
+        with self.assertRaises(muskx.MuskxError) as cm:
+            muskx.compare(self.path, path, bands=True, vary=VARY_K,
+                          samples=4, seed=1, threads=1)
+        self.assertIn("'k' is varied, but scenario 'set_k' sets it to 0.9",
+                      str(cm.exception))
+        with muskx.load_scenario(self.path) as sc:
+            sc.set("k", 0.9)
+            with self.assertRaises(muskx.MuskxError) as cm:
+                muskx.compare(sc, bands=True, vary=VARY_K, samples=4,
+                              seed=1, threads=1)
+            self.assertIn("sets it to 0.9", str(cm.exception))
+        with self.assertRaises(muskx.MuskxError) as cm:
+            muskx.compare(self.path, bands=True, samples=4, seed=1,
+                          threads=1, vary={"u": ("uniform", 0.5, 1.0)})
+        self.assertIn("gives it 2 in its phase 'on'", str(cm.exception))
+        os.remove(path)
+
     def test_compare_bands_say_what_they_need(self):
         with self.assertRaises(muskx.InvalidArgumentError) as cm:
             muskx.compare(self.path, self.path1, bands=True)
