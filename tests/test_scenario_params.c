@@ -163,11 +163,13 @@ START_TEST(run_with_moves_the_baseline_of_a_stepped_input) {
 }
 END_TEST
 
-/* An ensemble varying the stepped k that the file's set: gives
+/* An ensemble whose samples give the stepped k that the file's set: gives
    (ensemble_scenario.c appends each sample's values; the same bug made
-   every sample run with the file's 0.1): sample i's A equals the closed
-   form with base k_i and, bit for bit, a lone run after
-   muskx_scenario_set(k, k_i). */
+   every sample run with the file's 0.1). A table column with one value
+   overrides the file's as muskx_scenario_set() would: each sample's A
+   equals the closed form with base k_i and, bit for bit, a lone run after
+   muskx_scenario_set(k, k_i). Varying it is refused (review rev28u H1: the
+   samples would not be the scenario as written). */
 START_TEST(ensemble_samples_move_the_baseline_of_a_stepped_parameter) {
   muskx_scenario *sc = load();
   const muskx_model *m = muskx_scenario_model(sc);
@@ -175,32 +177,43 @@ START_TEST(ensemble_samples_move_the_baseline_of_a_stepped_parameter) {
   ck_assert_uint_eq(nt, 31);
   double times[31], traj[2 * 31], alone[31];
   muskx_scenario_sample_times(sc, times, nt);
-  muskx_ensemble *e = NULL;
-  ck_assert_int_eq(muskx_ensemble_create(m, &e), MUSKX_OK);
   const char *nm[1] = {"k"};
-  double tab[2] = {0.2, 0.05};
-  ck_assert_int_eq(muskx_ensemble_set_samples(e, tab, 2, 1, nm), MUSKX_OK);
-  ck_assert_int_eq(muskx_ensemble_set_scenario(e, sc), MUSKX_OK);
   const char *col[1] = {"A"};
-  ck_assert_int_eq(muskx_ensemble_set_columns(e, col, 1), MUSKX_OK);
-  ck_assert_int_eq(muskx_ensemble_run(e, 0, 2, 1, 1, times, nt, NULL, NULL),
-                   MUSKX_OK);
-  ck_assert_int_eq(muskx_ensemble_trajectories(e, traj, 2 * nt), MUSKX_OK);
+  double ks[2] = {0.2, 0.05};
   muskx_sim *sim = tu_sim(m);
   for (size_t s = 0; s < 2; s++) {
+    muskx_ensemble *e = NULL;
+    ck_assert_int_eq(muskx_ensemble_create(m, &e), MUSKX_OK);
+    double tab[2] = {ks[s], ks[s]};
+    ck_assert_int_eq(muskx_ensemble_set_samples(e, tab, 2, 1, nm), MUSKX_OK);
+    ck_assert_int_eq(muskx_ensemble_set_scenario(e, sc), MUSKX_OK);
+    ck_assert_int_eq(muskx_ensemble_set_columns(e, col, 1), MUSKX_OK);
+    ck_assert_int_eq(muskx_ensemble_run(e, 0, 2, 1, 1, times, nt, NULL, NULL),
+                     MUSKX_OK);
+    ck_assert_int_eq(muskx_ensemble_trajectories(e, traj, 2 * nt), MUSKX_OK);
     for (size_t i = 0; i < nt; i++) {
-      double want = exp(-2 * integral_k(times[i], tab[s]));
-      ck_assert_msg(fabs(traj[s * nt + i] - want) <= 1e-6 * want + 1e-13,
-                    "sample %zu (k %g), t=%g: A %.12g vs %.12g", s, tab[s],
-                    times[i], traj[s * nt + i], want);
+      double want = exp(-2 * integral_k(times[i], ks[s]));
+      ck_assert_msg(fabs(traj[i] - want) <= 1e-6 * want + 1e-13,
+                    "k %g, t=%g: A %.12g vs %.12g", ks[s], times[i], traj[i],
+                    want);
     }
-    ck_assert_int_eq(muskx_scenario_set(sc, "k", tab[s]), MUSKX_OK);
+    ck_assert_int_eq(muskx_scenario_set(sc, "k", ks[s]), MUSKX_OK);
     TU_OK(sim, muskx_scenario_run(sc, sim, alone, nt, NULL));
-    ck_assert_msg(memcmp(alone, traj + s * nt, sizeof alone) == 0,
-                  "sample %zu differs from its lone run", s);
+    ck_assert_msg(memcmp(alone, traj, sizeof alone) == 0,
+                  "k %g: the samples differ from a lone run", ks[s]);
+    if (s == 1) { /* the two values in one table: varied, refused */
+      ck_assert_int_eq(muskx_ensemble_set_samples(e, ks, 2, 1, nm), MUSKX_OK);
+      ck_assert_int_eq(muskx_ensemble_run(e, 0, 2, 1, 1, times, nt, NULL,
+                                          NULL),
+                       MUSKX_EINVAL);
+      ck_assert_msg(strstr(muskx_ensemble_errmsg(e),
+                           "'k' is varied, but scenario 'param_phases' sets "
+                           "it to 0.05 (its set:") != NULL,
+                    "%s", muskx_ensemble_errmsg(e));
+    }
+    muskx_ensemble_free(e);
   }
   muskx_sim_free(sim);
-  muskx_ensemble_free(e);
   muskx_scenario_free(sc);
 }
 END_TEST
