@@ -650,7 +650,10 @@ MUSKX_API const char *muskx_scenario_errmsg(const muskx_scenario *sc);
  * stderr). Five kinds, in this order: `start: defaults` with `set:`
  * parameter or input values at which the model's initial values (with
  * the species values `set:` gives) are not a steady state (the run then
- * opens with a transient; muskx-scenario(5), start), recomputed by
+ * opens with a transient; muskx-scenario(5), start), or, under `start:
+ * steady`, a species' `set:` value that the steady state replaces (it is
+ * only where the search starts; at the set: entry, or worded "set over
+ * the scenario" for muskx_scenario_set()), either recomputed by
  * muskx_scenario_set(); a drug whose inclusive `until:` puts its last
  * dose on the first day of a later phase; a repeated drug whose last
  * dose given falls on the scenario's last day, or a last dose less than

@@ -833,10 +833,13 @@ static muskx_status load_model(sc_ctx *c, const muskx__yaml_node *root) {
   return MUSKX_OK;
 }
 
-static muskx_status add_set(muskx_scenario *sc, const char *name, double v) {
+static muskx_status add_set(muskx_scenario *sc, const char *name, double v,
+                            int line, int col) {
   for (int i = 0; i < sc->nsets; i++)
     if (strcmp(sc->sets[i].name, name) == 0) {
       sc->sets[i].value = v;
+      sc->sets[i].line = line;
+      sc->sets[i].col = col;
       return MUSKX_OK;
     }
   if (sc->nsets == sc->cap_sets) {
@@ -850,6 +853,8 @@ static muskx_status add_set(muskx_scenario *sc, const char *name, double v) {
   if (d == NULL) return MUSKX_ENOMEM;
   sc->sets[sc->nsets].name = d;
   sc->sets[sc->nsets].value = v;
+  sc->sets[sc->nsets].line = line;
+  sc->sets[sc->nsets].col = col;
   sc->nsets++;
   return MUSKX_OK;
 }
@@ -933,7 +938,9 @@ static muskx_status load_sets(sc_ctx *c, const muskx__yaml_node *root) {
     if (bad != NULL)
       return fail(c, s->items[i], MUSKX_EINVAL, "'set' value %g of '%s' %s",
                   v, s->keys[i]->text, bad);
-    if (add_set(c->sc, s->keys[i]->text, v) != MUSKX_OK) return nomem(c);
+    if (add_set(c->sc, s->keys[i]->text, v, s->keys[i]->line,
+                s->keys[i]->col) != MUSKX_OK)
+      return nomem(c);
   }
   return MUSKX_OK;
 }
@@ -2162,7 +2169,7 @@ muskx_status muskx_scenario_set(muskx_scenario *sc, const char *name,
              lerr.message);
     return lerr.status;
   }
-  if (add_set(sc, name, value) != MUSKX_OK) {
+  if (add_set(sc, name, value, 0, 0) != MUSKX_OK) {
     muskx__c_numeric_leave(&num);
     snprintf(sc->errmsg, sizeof sc->errmsg, "out of memory");
     return MUSKX_ENOMEM;

@@ -21,6 +21,7 @@
 typedef struct muskx__sc_set {
   char *name;
   double value;
+  int line, col; /* of the set: entry's key; 0 for muskx_scenario_set() */
 } muskx__sc_set;
 
 typedef struct muskx__sc_phase {

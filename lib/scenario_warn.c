@@ -120,13 +120,70 @@ static int set_later(const muskx_scenario *sc, int i) {
   return 0;
 }
 
+/*
+ * The second case (review rev28u M4): under start: steady (the default) a
+ * species' set: value is only where the steady-state search begins; the
+ * run starts at the steady state, so `set: {muscle.M: 0.8}` for a
+ * deconditioned crew member silently ran as the healthy one (muscle 0.00
+ * after 3 months). Warned when the steady state does move the species
+ * off its value (a boundary species, a conserved total or a species no
+ * reaction changes keeps it, and then the value counts: no warning).
+ */
+static void check_steady_species(muskx_scenario *sc) {
+  const muskx_model *m = sc->model;
+  int first = -1;
+  for (int i = 0; i < sc->nsets && first < 0; i++)
+    if (!set_later(sc, i) &&
+        muskx_model_find(m, MUSKX_SPECIES, sc->sets[i].name) >= 0)
+      first = i;
+  if (first < 0) return;
+  int n = m->nspecies;
+  muskx_sim *sim = NULL;
+  double *y = muskx__calloc((size_t)(n > 0 ? n : 1), sizeof *y);
+  if (y == NULL || muskx_sim_create(m, &sim) != MUSKX_OK ||
+      muskx__sc_set_tolerances(sc, sim) != MUSKX_OK)
+    goto done;
+  for (int i = 0; i < sc->nsets; i++)
+    if (muskx_sim_set(sim, sc->sets[i].name, sc->sets[i].value) != MUSKX_OK)
+      goto done; /* the run says why */
+  if (muskx_sim_steady_state(sim, y, (size_t)n) != MUSKX_OK) goto done;
+  for (int i = first; i < sc->nsets; i++) {
+    int k = muskx_model_find(m, MUSKX_SPECIES, sc->sets[i].name);
+    if (k < 0 || set_later(sc, i)) continue;
+    double v = sc->sets[i].value;
+    if (fabs(y[k] - v) <= 1e-6 * fabs(v) + muskx__sim_atol(sim, k)) continue;
+    const muskx__sc_set *e = &sc->sets[i];
+    char where[MUSKX_ERROR_FILE_MAX + 48];
+    if (e->line > 0)
+      snprintf(where, sizeof where, "%s:%d:%d: warning: set: %s = %g",
+               sc->source ? sc->source : "", e->line, e->col, e->name, v);
+    else
+      snprintf(where, sizeof where, "%s: warning: %s = %g set over the "
+               "scenario", sc->source ? sc->source : "", e->name, v);
+    snprintf(sc->warning, sizeof sc->warning,
+             "%s is only where the steady-state search starts under start: "
+             "steady (the default): the run begins at the steady state, "
+             "where %s is %g. To begin at %g, write start: defaults (the "
+             "other species then start at the model's initial values); to "
+             "move the steady state itself, set a parameter",
+             where, e->name, y[k], v);
+    break;
+  }
+done:
+  muskx_sim_free(sim);
+  muskx__free(y);
+}
+
 void muskx__sc_check_start(muskx_scenario *sc) {
   const muskx_model *m = sc->model;
   char names[MUSKX_ERROR_MESSAGE_MAX / 2];
   size_t len = 0;
   int nmoved = 0;
   sc->warning[0] = '\0';
-  if (sc->start_steady) return;
+  if (sc->start_steady) {
+    check_steady_species(sc);
+    return;
+  }
   names[0] = '\0';
   for (int i = 0; i < sc->nsets; i++) {
     const char *nm = sc->sets[i].name;

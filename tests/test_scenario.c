@@ -500,6 +500,48 @@ START_TEST(a_long_decimal_is_read_whole) {
 }
 END_TEST
 
+/* A species' set: value under start: steady is only the steady-state
+   search's start (review rev28u M4: set: {muscle.M: 0.8} ran as the
+   healthy crew member, muscle 0.00 after 3 months, without a word).
+   steady_species.yaml: dA/dt = -2 k A from A = 5 has its steady state at
+   0, by hand: warned at the set: entry (10:7), the run at 0; with start:
+   defaults the run begins at 5 (A(10) = 5 exp(-1) by hand) and no
+   warning; muskx_scenario_set() of A is warned without a position. */
+START_TEST(a_species_set_under_a_steady_start_warns) {
+  muskx_scenario *sc = tu_load_scenario(SCN("steady_species.yaml"));
+  ck_assert_int_eq(muskx_scenario_warning_count(sc), 1);
+  const char *w = muskx_scenario_warning(sc, 0);
+  ck_assert_msg(w != NULL && strstr(w, "steady_species.yaml:10:7: warning: "
+                                       "set: A = 5 is only where the "
+                                       "steady-state search starts") &&
+                    strstr(w, "where A is 0. To begin at 5, write start: "
+                              "defaults"),
+                "%s", w ? w : "(none)");
+  const muskx_model *m = muskx_scenario_model(sc);
+  muskx_sim *sim = tu_sim(m);
+  double out[11];
+  TU_OK(sim, muskx_scenario_run(sc, sim, out, 11, NULL));
+  ck_assert_msg(fabs(out[0]) < 1e-9 && fabs(out[10]) < 1e-9, "A %g, %g",
+                out[0], out[10]);
+  ck_assert_int_eq(muskx_scenario_set(sc, "A", 3), MUSKX_OK);
+  w = muskx_scenario_warning(sc, 0);
+  ck_assert_msg(w != NULL && strstr(w, "warning: A = 3 set over the "
+                                       "scenario is only where"),
+                "%s", w ? w : "(none)");
+  muskx_sim_free(sim);
+  muskx_scenario_free(sc);
+  /* start: defaults: the value is the start asked for */
+  muskx_scenario *sd = tu_load_scenario(SCN("steady_species_defaults.yaml"));
+  ck_assert_int_eq(muskx_scenario_warning_count(sd), 0);
+  sim = tu_sim(muskx_scenario_model(sd));
+  TU_OK(sim, muskx_scenario_run(sd, sim, out, 11, NULL));
+  ck_assert_double_eq_tol(out[0], 5, 1e-9);
+  ck_assert_double_eq_tol(out[10], 5 * exp(-1), 1e-6);
+  muskx_sim_free(sim);
+  muskx_scenario_free(sd);
+}
+END_TEST
+
 /* until: is inclusive; a last dose on the first day of a later phase is
    kept and warned about, once, at the until: (session 24: monthly
    romosozumab until: romo gave 13 doses, the 13th on the day denosumab
@@ -1375,6 +1417,7 @@ int main(void) {
   tcase_add_test(tc, start_defaults_off_the_steady_state_of_the_set_values_warns);
   tcase_add_test(tc, a_nan_rate_at_the_set_values_gives_no_start_warning);
   tcase_add_test(tc, start_warning_measures_a_species_at_0_against_its_scale);
+  tcase_add_test(tc, a_species_set_under_a_steady_start_warns);
   tcase_add_test(tc, every_in_prescription_words_gives_the_interval);
   tcase_add_test(tc, every_past_100_years_is_the_time_limit);
   suite_add_tcase(s, tc);
