@@ -1226,7 +1226,20 @@ phases:
 outputs: [BMD_spine_pct]
 EOF
 run_refused "run: a phase's input below its declared min is refused at the value" negload.yaml \
-  "negload.yaml:5:49: value -1 of 'loading' in phase 'a' lies outside the range [0, inf] that the model declares for input 'loading'"
+  "negload.yaml:5:49: value -1 of 'loading' in phase 'a' lies outside the range [0, 3] that the model declares for input 'loading'"
+# review rev28u M1: loading 38 (Mars written as a percentage) ran (spine
+# +77 % in a year), exercise_resistive 6 ("6 sessions a week") too: the
+# inputs have a max now, and the message says what the input is.
+scen bigload.yaml bigload "$sf" <<EOF
+phases:
+  - {name: a, duration: 30 d, inputs: {loading: 38, exercise_resistive: 6}}
+outputs: [BMD_spine_pct]
+EOF
+run_refused "run: loading 38 (a percentage) is refused at the value, saying it is a fraction" bigload.yaml \
+  "value 38 of 'loading' in phase 'a' lies outside the range [0, 3] that the model declares for input 'loading' (weight bearing as a fraction of Earth's gravity"
+sed -i 's/loading: 38, //' bigload.yaml
+run_refused "run: exercise_resistive 6 is refused, pointing to sessions_per_week" bigload.yaml \
+  "value 6 of 'exercise_resistive' in phase 'a' lies outside the range [0, 3] that the model declares for input 'exercise_resistive' (daily resistive exercise dose, intensity x sessions a day: 1 = a full reference (ARED-type) session every day, the ISS prescription 6/7; scenarios set it from an exercise: entry (write sessions_per_week there"
 sed 's/loading: -1/loading: 0, bedrest: 1/' negload.yaml > zeroload.yaml
 "$muskx" run zeroload.yaml > /dev/null 2> stderr.txt
 rc1=$?
