@@ -1205,6 +1205,23 @@ static muskx_status load_exercise(sc_ctx *c, const muskx__yaml_node *e) {
     if ((st = want_name(c, inp, "exercise input")) != MUSKX_OK ||
         (st = need_name(c, inp, MUSKX_INPUT, "input", &idx)) != MUSKX_OK)
       return st;
+    /* the other type's own input (review rev28u L5: type: resistive with
+       input: exercise_aerobic ran as aerobic exercise, its repetitions
+       and sessions acting on nothing) */
+    for (const char *const *t = types; *t; t++)
+      if (strcmp(*t, type->text) != 0 &&
+          strncmp(inp->text, "exercise_", 9) == 0 &&
+          strcmp(inp->text + 9, *t) == 0) {
+        snprintf(inname, sizeof inname, "exercise_%s", type->text);
+        int own = muskx_model_find(c->sc->model, MUSKX_INPUT, inname) >= 0;
+        return fail(c, inp, MUSKX_EMODEL,
+                    "input '%s' is the input of %s exercise, but the entry "
+                    "says type: %s: write type: %s%s%s%s",
+                    inp->text, *t, type->text, *t,
+                    own ? ", or leave out 'input:' (the input of " : "",
+                    own ? type->text : "",
+                    own ? " exercise is its own default)" : "");
+      }
   } else {
     snprintf(inname, sizeof inname, "exercise_%s", type->text);
     idx = muskx_model_find(c->sc->model, MUSKX_INPUT, inname);
