@@ -547,11 +547,22 @@ static int run(const cli_command *self, int argc, char **argv) {
     const muskx_scenario *sc = runs[i].sc;
     for (int c = 0; c < muskx_scenario_report_count(sc); c++)
       if (names_add(&outs, muskx_scenario_report_name(sc, c)) != 0) goto nomem;
-    for (int q = 0; q < muskx_scenario_phase_count(sc); q++)
-      if (names_add_after(&phases, muskx_scenario_phase_name(sc, q),
-                          q > 0 ? muskx_scenario_phase_name(sc, q - 1)
-                                : NULL) != 0)
+    for (int q = 0; q < muskx_scenario_phase_count(sc); q++) {
+      /* a scenario's first phase goes just before its first phase the
+         list has (a baseline ahead of shared phases), else last (review
+         rev28u L2: at the start, so a second scenario with phases of its
+         own put them all before the first scenario's) */
+      const char *after = q > 0 ? muskx_scenario_phase_name(sc, q - 1) : NULL;
+      if (q == 0) {
+        int at = -1;
+        for (int r = 1; at < 0 && r < muskx_scenario_phase_count(sc); r++)
+          at = names_find(&phases, muskx_scenario_phase_name(sc, r));
+        after = at > 0 ? phases.v[at - 1] : at == 0 ? NULL : "";
+      }
+      if (names_add_after(&phases, muskx_scenario_phase_name(sc, q), after) !=
+          0)
         goto nomem;
+    }
   }
   if (output != NULL &&
       write_csv(output, runs, npaths, &outs, &phases, bands) != 0)

@@ -1240,6 +1240,21 @@ run_refused "run: loading 38 (a percentage) is refused at the value, saying it i
 sed -i 's/loading: 38, //' bigload.yaml
 run_refused "run: exercise_resistive 6 is refused, pointing to sessions_per_week" bigload.yaml \
   "value 6 of 'exercise_resistive' in phase 'a' lies outside the range [0, 3] that the model declares for input 'exercise_resistive' (daily resistive exercise dose, intensity x sessions a day: 1 = a full reference (ARED-type) session every day, the ISS prescription 6/7; scenarios set it from an exercise: entry (write sessions_per_week there"
+# review rev28u L2: compare put a later scenario's first phase at the
+# start, so arms with phases of their own listed the first arm's last;
+# now a first phase goes just before its scenario's first phase already
+# listed (a baseline ahead of shared phases), else last.
+pd="$root/tests/models/param_drive.yaml"
+for a in "ordx x1 x2" "ordy y1 y2" "ordb base x2"; do
+  set -- $a
+  scen "$1.yaml" "$1" "$pd" <<EOF
+phases: [{name: $2, duration: 2 d}, {name: $3, duration: 2 d}]
+outputs: [A]
+EOF
+done
+"$muskx" compare ordx.yaml ordy.yaml ordb.yaml -o ord.csv > /dev/null 2> stderr.txt &&
+  [ "$(awk -F, '$1 == "A" && $3 == "end" { printf "%s ", $4 }' ord.csv)" = "x1 base x2 y1 y2 " ]
+check "compare: phases in the first arm's order, a baseline before its shared phase, new ones last" $? "$(cat stderr.txt; cat ord.csv)"
 sed 's/loading: -1/loading: 0, bedrest: 1/' negload.yaml > zeroload.yaml
 "$muskx" run zeroload.yaml > /dev/null 2> stderr.txt
 rc1=$?
