@@ -230,8 +230,9 @@ int cli_param_table_check(const cli_param_table *t, const char *path,
   for (size_t k = 0; rc == 0 && k < rows * t->nnames; k++) {
     const char *name = t->names[k % t->nnames];
     if (muskx_model_find(m, MUSKX_PARAMETER, name) < 0 &&
-        muskx_model_find(m, MUSKX_COMPARTMENT, name) < 0)
-      continue; /* species and inputs: the run says why, if it fails */
+        muskx_model_find(m, MUSKX_COMPARTMENT, name) < 0 &&
+        muskx_model_find(m, MUSKX_INPUT, name) < 0)
+      continue; /* species: the run says why, if it fails */
     if (muskx_sim_set(sim, name, t->values[k]) != MUSKX_OK) {
       fprintf(stderr, "%s:%ld:%ld: parameter set %zu: %s; the set would "
               "fail (fix or drop the row)\n", path, t->line[k], t->col[k],

@@ -37,8 +37,8 @@ typedef struct cli_param_table {
 int cli_param_table_read(const char *path, cli_param_table *out);
 void cli_param_table_free(cli_param_table *t);
 /* Checks every value of t (read from path) as muskx_sim_set() would on
-   model m -- a parameter's declared min and max, a compartment's volume
-   > 0 -- so that a set outside fails up front with "path:line:col:", not
+   model m -- a parameter's or an input's declared min and max, a
+   compartment's volume > 0 -- so that a set outside fails up front with "path:line:col:", not
    as a quietly dropped parameter set (review rev27u M2). At most max_rows
    rows (those that run). 0, or an exit status after printing why. */
 int cli_param_table_check(const cli_param_table *t, const char *path,
