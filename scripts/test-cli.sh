@@ -458,6 +458,22 @@ refused "compare --bands -n 1" cmp.csv 2 "a band needs at least 2 parameter sets
 printf 'k_B\n0.05\n' > kb_one.csv
 refused "compare --bands, a --params-csv of one set" cmp.csv 1 "kb_one.csv: 1 parameter set; a band needs at least 2" -- \
   "$muskx" compare "$unload" --bands --params-csv kb_one.csv -o cmp.csv
+# Session 28: too few rows for -n and an unknown header name were told
+# one at a time, without a place ("kb.csv: --samples 25, but the file has
+# 21 parameter sets"; "'k_X' is not a parameter ..."): now every unknown
+# name at its file:line:col with the library's nearest name (kA: k_a,
+# the shared matcher), and the row count at the last row with what to do.
+refused "compare --bands, -n beyond the --params-csv rows" cmp.csv 1 "kb.csv:22:1: the file ends after 21 parameter sets, but -n/--samples asks for 25: give -n 21 or less (without -n every set runs once), or add 4 rows" -- \
+  "$muskx" compare "$unload" --bands --params-csv kb.csv -n 25 -o cmp.csv
+printf 'k_X,k_B,kA\n0.5,0.1,0.2\n1,0.1,0.2\n' > kb_names.csv
+refused "ensemble, unknown --params-csv names and too few rows" ens.csv 1 "kb_names.csv:1:1: column 1 of the header names nothing the sets can give (rename it to a name of the model, which muskx info lists, or drop the column): 'k_X' is not a parameter, compartment, species or input of model 'scenario_bone'$" -- \
+  "$muskx" ensemble "$unload" --params-csv kb_names.csv -n 5 -o ens.csv
+grep -q "kb_names.csv:1:9: column 3 of the header names nothing .*: 'kA' is not a parameter, compartment, species or input of model 'scenario_bone': did you mean 'k_a'?" stderr.txt &&
+  grep -q "kb_names.csv:3:1: the file ends after 2 parameter sets, but -n/--samples asks for 5: give -n 2 or less" stderr.txt &&
+  [ "$(wc -l < stderr.txt)" -eq 3 ]
+check "ensemble, unknown --params-csv names and too few rows: all three at file:line:col, kA told k_a" $? "$(cat stderr.txt)"
+refused "compare --bands, an unknown --params-csv name" cmp.csv 1 "kb_names.csv:1:9: column 3 of the header names nothing .*did you mean 'k_a'?" -- \
+  "$muskx" compare "$unload" --bands --params-csv kb_names.csv -o cmp.csv
 
 # review rev27u M3: the --help examples' kappa_R median is the shipped
 # value (models/crosstalk/spaceflight.yaml), to 2 decimals as README and
