@@ -504,6 +504,16 @@ n=$(ls "$root"/tests/userscen/*.yaml | wc -l)
 said=$(sed -n 's/.*`tests\/userscen\/` holds \([0-9][0-9]*\) scenarios.*/\1/p' "$root/README.md")
 [ -z "$said" ] || [ "$said" = "$n" ]
 check "README: a count of tests/userscen/ scenarios, if given, is $n" $? "README says $said"
+# README and muskx-scenario(5) (session 28): the postmenopausal placebo
+# arm at the steady start is flat, every *_pct column 0 (the population
+# starts at its own steady state, d/dt = 0 there, and no input changes):
+# over its 2 years no value may move by 1e-6 %.
+"$muskx" run "$root/tests/userscen/s25_pm_placebo.yaml" -o placebo.csv > /dev/null 2> stderr.txt &&
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /_pct$/) c[i] = 1; next }
+           { n++; for (i in c) { v = $i < 0 ? -$i : $i; if (v > m) m = v } }
+           END { exit (n > 700 && length(c) == 9 && m < 1e-6) ? 0 : 1 }' placebo.csv &&
+  grep -q "placebo arm" "$root/README.md" && grep -q "placebo arm" "$root/man/man5/muskx-scenario.5"
+check "postmenopausal placebo at the steady start: every *_pct stays 0 for 2 years, as README and muskx-scenario(5) say" $? "$(cat stderr.txt)"
 # ----------------------------------------------------------- file access
 # Issue 16: imports and a scenario's model are read only inside the top
 # file's folder unless --allow-path (or MUSKX_ALLOW_PATH) allows more; a
