@@ -436,6 +436,16 @@ refused "ensemble, --vary an input beyond its range" ens.csv 2 "uniform(-1, 1) f
 # normal(0.5, 0.5): 2 Phi(-1) = 31.7 % outside [0, 1]
 refused "compare --bands, --vary an input beyond its range" cmp.csv 1 "normal(0.5, 0.5) for 'loading': 31.7 % of its draws lie outside the input's declared range \[0, 1\]" -- \
   "$muskx" compare unload_in.yaml --bands --vary 'loading=normal(0.5,0.5)' -n 4 -o cmp.csv
+# muskx gsa did not check them at all: the design's rows outside failed
+# one by one ("simulation 0 failed: value 0.6025 for parameter 'k_B' ..."),
+# exit 0 with indices from the rest (S1 = 1, ST = 1.56 from n = 2)
+refused "gsa, --vary a parameter beyond its range" ens.csv 2 "uniform(0.01, 0.8) for 'k_B': 38 % of its draws lie outside the parameter's declared range \[0, 0.5\]" -- \
+  "$muskx" gsa unload_b.yaml -q -n 8 --vary 'k_B=uniform(0.01,0.8)' --vary 'k_a=uniform(0.1,0.3)' --output B_pct@flight -o ens.csv
+refused "gsa, --vary an input beyond its range" ens.csv 2 "uniform(-1, 1) for 'loading': 50 % of its draws lie outside the input's declared range \[0, 1\]" -- \
+  "$muskx" gsa unload_in.yaml -q -n 8 --vary 'loading=uniform(-1,1)' --vary 'k_B=uniform(0.01,0.1)' --output B_pct@flight -o ens.csv
+"$muskx" gsa unload_in.yaml -q -n 8 --vary 'loading=uniform(0,1)' --vary 'k_B=uniform(0.01,0.1)' --output B_pct@flight -o ens.csv > /dev/null 2> stderr.txt &&
+  [ ! -s stderr.txt ]
+check "gsa, --vary an input within its range: runs, no failed simulation" $? "$(cat stderr.txt)"
 printf 'k_B,loading\n0.05,0.5\n0.05, -1\n' > in_range.csv
 refused "ensemble, a --params-csv input value below its min" ens.csv 1 "in_range.csv:3:7: parameter set 2: value -1 of input 'loading' lies outside the range \[0, 1\]" -- \
   "$muskx" ensemble inb.yaml --t-end 10 --params-csv in_range.csv -o ens.csv

@@ -314,6 +314,17 @@ class Scenarios(WRMSMixin, unittest.TestCase):
         c = muskx.compare(path, bands=True, samples=4,
                           vary={"u": ("uniform", 0, 5)})
         self.assertEqual(c.nfailed["on_off_u"], 0)
+        # gsa() draws its design itself and ran the rows outside, each
+        # failing (indices from the rest); now the same refusal
+        sc = muskx.load_scenario(path)
+        with self.assertRaises(muskx.InvalidArgumentError) as cm:
+            muskx.gsa(sc, {"u": ("uniform", -1, 1), "k": ("uniform", 0.4, 0.6)},
+                      samples=8, outputs=["x_pct@on"], threads=1, bootstrap=0)
+        self.assertIn("50 % of its draws lie outside the input's declared "
+                      "range [0, 5]", str(cm.exception))
+        g = muskx.gsa(sc, {"u": ("uniform", 0, 5), "k": ("uniform", 0.4, 0.6)},
+                      samples=8, outputs=["x_pct@on"], threads=1, bootstrap=0)
+        self.assertTrue((g.n == 8).all())
 
     @unittest.skipIf(NO_NUMPY, "bands need numpy")
     def test_compare_bands_of_a_scenario_keep_its_set_values(self):
