@@ -349,17 +349,16 @@ static int load_params_csv(cli_ens *job, const ens_opts *o) {
   int rc = cli_param_table_read(o->params_csv, &t);
   if (rc != 0) return rc;
   if (!o->have_samples) job->nsamples = t.rows;
+  /* the header's unknown names and too few rows, all at file:line:col
+     (session 28: one at a time, without a place) */
+  rc = cli_param_table_fits(&t, o->params_csv, job->m, job->ens,
+                            job->nsamples);
   /* a --set name in the table would be replaced by it (review rev27u M1) */
   for (size_t c = 0; rc == 0 && c < t.nnames; c++) {
     char by[512];
     snprintf(by, sizeof by, "the column '%s' of --params-csv %s", t.names[c],
              o->params_csv);
     rc = cli_set_vary_clash(&o->settings, t.names[c], by);
-  }
-  if (rc == 0 && job->nsamples > t.rows) {
-    fprintf(stderr, "%s: --samples %zu, but the file has %zu parameter "
-                    "sets\n", o->params_csv, job->nsamples, t.rows);
-    rc = CLI_EXIT_USAGE;
   }
   /* a value outside its parameter's range: file:line:col now, not a
      failed sample later (review rev27u M2) */

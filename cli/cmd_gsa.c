@@ -181,6 +181,24 @@ static int setup_ensemble(cli_gsa *j) {
   j->times[j->ntimes++] = 0.0;
   for (size_t i = 0; i < j->nout; i++) j->times[j->ntimes++] = j->points[i].day;
   qsort(j->times, j->ntimes, sizeof *j->times, cmp_double);
+  /* each --vary as muskx ensemble takes it (the distribution, and its
+     share outside a parameter's or input's declared min/max: session 28,
+     the design's rows outside failed one by one and the indices came from
+     the rest), on an ensemble of its own: this one gets the design as a
+     table */
+  muskx_ensemble *chk = NULL;
+  if (muskx_ensemble_create(m, &chk) != MUSKX_OK) return CLI_EXIT_FAIL;
+  for (size_t i = 0; i < k; i++) {
+    st = muskx_ensemble_vary(chk, j->vary[i].name, j->vary[i].dist,
+                             j->vary[i].p1, j->vary[i].p2);
+    if (st != MUSKX_OK) {
+      fprintf(stderr, "%s: --vary %s: %s\n", j->path, j->vary[i].arg,
+              muskx_ensemble_errmsg(chk));
+      muskx_ensemble_free(chk);
+      return st == MUSKX_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
+  }
+  muskx_ensemble_free(chk);
   if (muskx_ensemble_create(m, &j->ens) != MUSKX_OK) return CLI_EXIT_FAIL;
   for (size_t i = 0; i < k; i++) j->names[i] = j->vary[i].name;
   st = muskx_ensemble_set_scenario(j->ens, j->sc);

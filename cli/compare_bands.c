@@ -79,13 +79,9 @@ static int prepare(cli_srun *r, const cli_bands *b, muskx_ensemble **out,
       cli_param_table_free(&t);
       return -1;
     }
-    if (*n > t.rows) {
-      fprintf(stderr, "%s: --samples %zu, but the file has %zu parameter "
-                      "sets\n", b->params_csv, *n, t.rows);
-      cli_param_table_free(&t);
-      return -1;
-    }
-    int bad = 0;
+    /* the header's unknown names and too few rows, all at file:line:col */
+    int bad = cli_param_table_fits(&t, b->params_csv,
+                                   muskx_scenario_model(r->sc), ens, *n);
     for (size_t c = 0; !bad && b->settings != NULL && c < t.nnames; c++) {
       char by[512];
       snprintf(by, sizeof by, "the column '%s' of --params-csv %s",

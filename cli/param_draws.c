@@ -88,7 +88,7 @@ int cli_param_table_read(const char *path, cli_param_table *out) {
   char *line = NULL, **names = NULL;
   size_t cap = 0, nnames = 0, rows = 0, tcap = 0;
   double *table = NULL;
-  long *lines = NULL, *cols = NULL;
+  long *lines = NULL, *cols = NULL, *name_cols = NULL, name_line = 0;
   ssize_t len;
   int rc = CLI_EXIT_FAIL;
   long lineno = 0;
@@ -116,6 +116,11 @@ int cli_param_table_read(const char *path, cli_param_table *out) {
         char **nn = realloc(names, (nnames + 1) * sizeof *nn);
         if (nn == NULL) goto done;
         names = nn;
+        long *nc = realloc(name_cols, (nnames + 1) * sizeof *nc);
+        if (nc == NULL) goto done;
+        name_cols = nc;
+        name_cols[nnames] = (long)(tok - line) + 1;
+        name_line = lineno;
         if (strchr(tok, '\t') != NULL) {
           fprintf(stderr, "%s:%ld:%ld: a tab inside a column name: the file "
                   "must be comma-separated (CSV), not tab-separated\n", path,
@@ -193,10 +198,12 @@ int cli_param_table_read(const char *path, cli_param_table *out) {
   out->line = lines;
   out->col = cols;
   out->rows = rows;
+  out->name_line = name_line;
+  out->name_col = name_cols;
   names = NULL;
   nnames = 0;
   table = NULL;
-  lines = cols = NULL;
+  lines = cols = name_cols = NULL;
   rc = 0;
 done:
   for (size_t i = 0; i < nnames; i++) free(names[i]);
@@ -204,6 +211,7 @@ done:
   free(table);
   free(lines);
   free(cols);
+  free(name_cols);
   free(line);
   fclose(fp);
   return rc;
@@ -215,7 +223,43 @@ void cli_param_table_free(cli_param_table *t) {
   free(t->values);
   free(t->line);
   free(t->col);
+  free(t->name_col);
   memset(t, 0, sizeof *t);
+}
+
+int cli_param_table_fits(const cli_param_table *t, const char *path,
+                         const muskx_model *m, muskx_ensemble *ens,
+                         size_t nsets) {
+  int rc = 0;
+  for (size_t c = 0; c < t->nnames; c++) {
+    const char *name = t->names[c];
+    const double v = 0;
+    if (muskx_model_find(m, MUSKX_PARAMETER, name) >= 0 ||
+        muskx_model_find(m, MUSKX_COMPARTMENT, name) >= 0 ||
+        muskx_model_find(m, MUSKX_SPECIES, name) >= 0 ||
+        muskx_model_find(m, MUSKX_INPUT, name) >= 0)
+      continue;
+    /* the library's words and hint for the name: a table of that column
+       alone is refused for it before the ensemble changes */
+    if (muskx_ensemble_set_samples(ens, &v, 1, 1, &name) == MUSKX_OK)
+      continue;
+    fprintf(stderr, "%s:%ld:%ld: column %zu of the header names nothing "
+            "the sets can give (rename it to a name of the model, which "
+            "muskx info lists, or drop the column): %s\n", path,
+            t->name_line, t->name_col[c], c + 1, muskx_ensemble_errmsg(ens));
+    rc = CLI_EXIT_FAIL;
+  }
+  if (nsets > t->rows) {
+    size_t last = (t->rows - 1) * t->nnames;
+    fprintf(stderr, "%s:%ld:%ld: the file ends after %zu parameter set%s, "
+            "but -n/--samples asks for %zu: give -n %zu or less (without "
+            "-n every set runs once), or add %zu row%s\n", path,
+            t->line[last], t->col[last], t->rows, t->rows == 1 ? "" : "s",
+            nsets, t->rows, nsets - t->rows,
+            nsets - t->rows == 1 ? "" : "s");
+    if (rc == 0) rc = CLI_EXIT_USAGE;
+  }
+  return rc;
 }
 
 int cli_param_table_check(const cli_param_table *t, const char *path,
@@ -230,8 +274,9 @@ int cli_param_table_check(const cli_param_table *t, const char *path,
   for (size_t k = 0; rc == 0 && k < rows * t->nnames; k++) {
     const char *name = t->names[k % t->nnames];
     if (muskx_model_find(m, MUSKX_PARAMETER, name) < 0 &&
-        muskx_model_find(m, MUSKX_COMPARTMENT, name) < 0)
-      continue; /* species and inputs: the run says why, if it fails */
+        muskx_model_find(m, MUSKX_COMPARTMENT, name) < 0 &&
+        muskx_model_find(m, MUSKX_INPUT, name) < 0)
+      continue; /* species: the run says why, if it fails */
     if (muskx_sim_set(sim, name, t->values[k]) != MUSKX_OK) {
       fprintf(stderr, "%s:%ld:%ld: parameter set %zu: %s; the set would "
               "fail (fix or drop the row)\n", path, t->line[k], t->col[k],

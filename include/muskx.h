@@ -894,13 +894,13 @@ MUSKX_API const char *muskx_ensemble_errmsg(const muskx_ensemble *ens);
  * Varies `name` (a parameter, compartment, species' initial value or
  * constant input, as muskx_sim_set()) with a distribution. Varied names
  * are numbered in the order they are added, table columns included.
- * A distribution of which more than 0.1 % lies outside a parameter's
- * declared min and max is refused; a rarer drawn value that the model
- * rejects (a negative normal draw for a parameter with min 0) fails that
- * sample, not the run.
+ * A distribution of which more than 0.1 % lies outside a parameter's or
+ * an input's declared min and max is refused; a rarer drawn value that
+ * the model rejects (a negative normal draw for a parameter with min 0)
+ * fails that sample, not the run.
  * Status: ENOTFOUND (no such name), EINVAL (bad distribution parameters,
- * more than 0.1 % of draws outside the parameter's min and max, or the
- * name is already varied), ENOMEM.
+ * more than 0.1 % of draws outside the parameter's or input's min and
+ * max, or the name is already varied), ENOMEM.
  */
 MUSKX_API muskx_status muskx_ensemble_vary(muskx_ensemble *ens,
                                            const char *name,

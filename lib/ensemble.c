@@ -176,26 +176,40 @@ static double share_outside(muskx_distribution dist, double p1, double p2,
   }
 }
 
-/* A parameter's declared min and max (muskx-model(5)) against the
-   distribution: every draw outside them would fail its sample when
-   muskx_sim_set() refuses it, so a distribution of which more than 0.1 %
-   lies outside is refused up front (review rev27u M2, L10: uniform(0.2,
+/* A parameter's or an input's declared min and max (muskx-model(5))
+   against the distribution: every draw outside them would fail its sample
+   when muskx_sim_set() refuses it, so a distribution of which more than
+   0.1 % lies outside is refused up front (review rev27u M2, L10: uniform(0.2,
    1.6) for a bioavailability of at most 1 silently lost the sets above 1
-   from the bands). The rarer draws outside still fail alone. */
+   from the bands; session 28: bedrest, declared in [0, 1], drawn from
+   uniform(-1, 1) failed half the members one by one and the run went on
+   with the rest). The rarer draws outside still fail alone. */
 static muskx_status check_support(muskx_ensemble *e, const char *name,
                                   muskx_distribution dist, double p1,
                                   double p2) {
+  double lo, hi;
+  const char *kind;
   int i = muskx_model_find(e->m, MUSKX_PARAMETER, name);
-  if (i < 0) return MUSKX_OK;
-  const muskx__param *pa = &e->m->params[i];
-  double out = share_outside(dist, p1, p2, pa->min, pa->max);
+  if (i >= 0) {
+    lo = e->m->params[i].min;
+    hi = e->m->params[i].max;
+    kind = "parameter";
+  } else if ((i = muskx_model_find(e->m, MUSKX_INPUT, name)) >= 0) {
+    const muskx__input *in = &e->m->inputs[i];
+    lo = in->has_min ? in->min : -INFINITY;
+    hi = in->has_max ? in->max : INFINITY;
+    kind = "input";
+  } else {
+    return MUSKX_OK;
+  }
+  double out = share_outside(dist, p1, p2, lo, hi);
   if (!(out > 1e-3)) return MUSKX_OK;
   static const char *const dn[] = {"normal", "lognormal", "uniform"};
   return muskx__ens_err(
       e, MUSKX_EINVAL,
-      "%s(%g, %g) for '%s': %.3g %% of its draws lie outside the parameter's "
+      "%s(%g, %g) for '%s': %.3g %% of its draws lie outside the %s's "
       "declared range [%g, %g], and those sets would fail: %s",
-      dn[dist], p1, p2, name, 100 * out, pa->min, pa->max,
+      dn[dist], p1, p2, name, 100 * out, kind, lo, hi,
       dist == MUSKX_DIST_UNIFORM
           ? "keep low and high within the range"
           : "narrow the distribution, or use uniform(low,high) within the "

@@ -252,6 +252,17 @@ static int is_identifier(const char *s) {
   return 1;
 }
 
+/* text with '_' for each blank and hyphen ("zoledronic acid":
+   zoledronic_acid), in buf; NULL when it does not fit. The one place that
+   builds that form, for want_name() and want_agent_name(). */
+static const char *underscored(const char *text, char *buf, size_t size) {
+  size_t len = strlen(text);
+  if (len >= size) return NULL;
+  for (size_t i = 0; i <= len; i++)
+    buf[i] = text[i] == ' ' || text[i] == '-' ? '_' : text[i];
+  return buf;
+}
+
 static muskx_status want_name(sc_ctx *c, const muskx__yaml_node *n,
                               const char *what) {
   muskx_status st = want_scalar(c, n, what);
@@ -260,15 +271,10 @@ static muskx_status want_name(sc_ctx *c, const muskx__yaml_node *n,
     /* "zoledronic acid", "romosozumab-aqqg": the name with '_' for its
        blanks and hyphens, when that is one */
     char alt[128];
-    size_t len = strlen(n->text);
-    if (len < sizeof alt) {
-      for (size_t i = 0; i <= len; i++)
-        alt[i] = n->text[i] == ' ' || n->text[i] == '-' ? '_' : n->text[i];
-      if (is_identifier(alt))
-        return fail(c, n, MUSKX_EMODEL,
-                    "%s must be a name ([A-Za-z_][A-Za-z0-9_.]*), got '%s': "
-                    "write '%s'", what, n->text, alt);
-    }
+    if (underscored(n->text, alt, sizeof alt) != NULL && is_identifier(alt))
+      return fail(c, n, MUSKX_EMODEL,
+                  "%s must be a name ([A-Za-z_][A-Za-z0-9_.]*), got '%s': "
+                  "write '%s'", what, n->text, alt);
     return fail(c, n, MUSKX_EMODEL,
                 "%s must be a name ([A-Za-z_][A-Za-z0-9_.]*), got '%s'", what,
                 n->text);
@@ -298,15 +304,12 @@ static muskx_status want_agent_name(sc_ctx *c, const muskx__yaml_node *n) {
                   "salt or suffix is not part of it)", n->text, name);
   }
   char alt[128];
-  if (len < sizeof alt) {
-    for (size_t i = 0; i <= len; i++)
-      alt[i] = n->text[i] == ' ' || n->text[i] == '-' ? '_' : n->text[i];
-    for (int a = 0; a < m->nagents; a++)
-      if (muskx__same_ignoring_case(alt, m->agents[a].name))
-        return fail(c, n, MUSKX_EMODEL,
-                    "drug agent must be a name ([A-Za-z_][A-Za-z0-9_.]*), "
-                    "got '%s': write '%s'", n->text, m->agents[a].name);
-  }
+  for (int a = 0; underscored(n->text, alt, sizeof alt) != NULL &&
+                  a < m->nagents; a++)
+    if (muskx__same_ignoring_case(alt, m->agents[a].name))
+      return fail(c, n, MUSKX_EMODEL,
+                  "drug agent must be a name ([A-Za-z_][A-Za-z0-9_.]*), "
+                  "got '%s': write '%s'", n->text, m->agents[a].name);
   char list[MUSKX_ERROR_MESSAGE_MAX / 2] = "";
   size_t used = 0;
   for (int a = 0; a < m->nagents && used + 1 < sizeof list; a++) {

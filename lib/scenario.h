@@ -197,8 +197,11 @@ int muskx__sc_every_words(const char *text, double *days, char *why,
    means, for a "did you mean" (NULL when none is, or two are equally
    near): with MUSKX_INPUT among the kinds, the input whose `aka:` lists
    text (gravity: loading); the name in another case; the name that is
-   text and a suffix after '_' (BMD_spine: BMD_spine_pct); the nearest
-   within 2 edits in any case (text of 5 or more characters). */
+   text and a suffix after '_' (BMD_spine: BMD_spine_pct); the name that
+   is text with separators left out (kB: k_B); the nearest within 2 edits
+   in any case (text of 5 or more characters); else the one name without
+   a module prefix that contains text of 6 or more characters within 1
+   edit (menopause: postmenopausal). */
 const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
                                 int nkinds, const char *text);
 /* scenario_near.c: the one of count candidates name(ctx, i) that text

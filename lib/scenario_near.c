@@ -11,6 +11,17 @@
  * within 1 edit for a text of 3 characters (mgs: mg), within 2 for a
  * longer one; none for 1 or 2 characters (x, iu), and none when two
  * candidates are as near (a suggestion would then be a guess).
+ *
+ * A model's names are compounds, so for them (muskx__sc_near_name) two
+ * more rules look at the parts (session 28: `set: {menopause: 1}` got no
+ * hint toward postmenopausal, many edits away): the one name that is the
+ * text when separators (_ - . and blanks) are left out on both sides
+ * (Post_Meno_Pausal, calcium-intake), and, when no name is near as a
+ * whole, the one name that contains the text, of 6 characters or more,
+ * within 1 edit (menopausal, menopause: postmenopausal; an imported
+ * module's prefixed copies, bone_t.postmenopausal, only for a text with a
+ * '.'). A text contained in two names (exercise: exercise_aerobic,
+ * exercise_resistive) gets none.
  */
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +59,46 @@ static int edit_distance(const char *a, const char *b) {
       d[i][j] = v;
     }
   return d[la][lb] > NEAR_MAX ? NEAR_MAX + 1 : d[la][lb];
+}
+
+/* Edit distance between text and the nearest substring of name (the same
+   edits as edit_distance(); a name longer than NEAR_LEN is cut there). */
+static int contained_distance(const char *text, const char *name) {
+  size_t la = strlen(text), lb = strlen(name);
+  if (la > NEAR_LEN) return NEAR_MAX + 1;
+  if (lb > NEAR_LEN) lb = NEAR_LEN;
+  int d[NEAR_LEN + 1][NEAR_LEN + 1];
+  for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
+  for (size_t j = 0; j <= lb; j++) d[0][j] = 0; /* start anywhere in name */
+  for (size_t i = 1; i <= la; i++)
+    for (size_t j = 1; j <= lb; j++) {
+      int cost = !same_letter(text[i - 1], name[j - 1]);
+      int v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (d[i - 1][j - 1] + cost < v) v = d[i - 1][j - 1] + cost;
+      if (i > 1 && j > 1 && same_letter(text[i - 1], name[j - 2]) &&
+          same_letter(text[i - 2], name[j - 1]) && d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+    }
+  int best = d[la][0];
+  for (size_t j = 1; j <= lb; j++) /* end anywhere in name */
+    if (d[la][j] < best) best = d[la][j];
+  return best;
+}
+
+static int is_separator(char c) {
+  return c == '_' || c == '-' || c == '.' || c == ' ' || c == '\t';
+}
+
+/* a and b are the same with separators left out, letters in any case */
+static int same_without_separators(const char *a, const char *b) {
+  for (;;) {
+    while (is_separator(*a)) a++;
+    while (is_separator(*b)) b++;
+    if (*a == '\0' || *b == '\0') return *a == *b;
+    if (!same_letter(*a++, *b++)) return 0;
+  }
 }
 
 int muskx__sc_edit_distance(const char *a, const char *b) {
@@ -150,9 +201,39 @@ const char *muskx__sc_near_name(const muskx_model *m, const muskx_kind *kinds,
     }
   if (nhit == 1) return hit;
   if (nhit > 1) return NULL;
-  /* 3: the one name nearest, from 5 characters on (a model has many
+  /* 3: the one name that is text with separators left out on both sides
+     (Post_Meno_Pausal: postmenopausal) */
+  hit = NULL;
+  for (int k = 0; k < nkinds; k++)
+    for (int i = 0; i < muskx_model_count(m, kinds[k]); i++) {
+      const char *o = muskx_model_name_at(m, kinds[k], i);
+      if (o != NULL && strcmp(o, text) != 0 &&
+          (hit == NULL || strcmp(o, hit) != 0) &&
+          same_without_separators(o, text))
+        hit = o, nhit++;
+    }
+  if (nhit == 1) return hit;
+  if (nhit > 1) return NULL;
+  /* 4: the one name nearest, from 5 characters on (a model has many
      short names: a 3- or 4-letter typo would too often find one) */
-  return near_result(&n, 5, &case_tie);
+  const char *near = near_result(&n, 5, &case_tie);
+  if (near != NULL || n.best <= NEAR_MAX) return near;
+  /* 5: when none is near as a whole, the one name that contains text of
+     6 characters or more within 1 edit (menopause: postmenopausal); an
+     imported module's copies (bone_t.postmenopausal, prefixed by its
+     import) only for a text with a '.' itself */
+  hit = NULL;
+  int dotted = strchr(text, '.') != NULL;
+  for (int k = 0; k < nkinds && tl >= 6; k++)
+    for (int i = 0; i < muskx_model_count(m, kinds[k]); i++) {
+      const char *o = muskx_model_name_at(m, kinds[k], i);
+      if (o != NULL && strcmp(o, text) != 0 &&
+          (dotted || strchr(o, '.') == NULL) &&
+          (hit == NULL || strcmp(o, hit) != 0) &&
+          contained_distance(text, o) <= 1)
+        hit = o, nhit++;
+    }
+  return nhit == 1 ? hit : NULL;
 }
 
 const char *muskx__sc_near_in(const char *text, int count,

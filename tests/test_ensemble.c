@@ -466,6 +466,59 @@ START_TEST(a_distribution_outside_a_declared_range_is_refused) {
 }
 END_TEST
 
+/* Session 28 (note27 "left"): an input's declared min/max was not
+   checked up front, so bedrest in [0, 1] drawn from uniform(-1, 1) failed
+   half the members one by one at muskx_sim_set_input() and the run went
+   on with the rest. The same rule as a parameter's, shares from the closed
+   forms: uniform(-1, 1) over [0, 1]: 1 / 2 = 50 % below;
+   normal(0.5, 0.5): 2 Phi(-1) = 31.731 %; an input with only `min: 0`
+   (intake): normal(1, 1) gives Phi(-1) = 15.866 % below, and its range
+   reads [0, inf]; lognormal draws are never below 0, so accepted there;
+   uniform(0, 1) (the ends are inside) and anything for an input without
+   a range (u) are accepted. */
+START_TEST(an_input_distribution_outside_its_declared_range_is_refused) {
+  muskx_model *m = tu_load_text("muskx: 1\n"
+                                "model: {id: bounded_inputs}\n"
+                                "parameters: {k: 1}\n"
+                                "inputs:\n"
+                                "  bedrest: {default: 0, min: 0, max: 1}\n"
+                                "  intake: {default: 1, min: 0}\n"
+                                "  u: {default: 0}\n"
+                                "species: {x: 1}\n"
+                                "odes: {x: k*(bedrest + intake + u - x)}\n",
+                                "bounded_inputs.yaml");
+  muskx_ensemble *e = tu_ens(m);
+  struct {
+    const char *name, *range;
+    muskx_distribution d;
+    double p1, p2, pct;
+  } bad[] = {{"bedrest", "[0, 1]", MUSKX_DIST_UNIFORM, -1, 1, 50},
+             {"bedrest", "[0, 1]", MUSKX_DIST_NORMAL, 0.5, 0.5,
+              100 * erfc(1 / sqrt(2))},
+             {"intake", "[0, inf]", MUSKX_DIST_NORMAL, 1, 1,
+              100 * 0.5 * erfc(1 / sqrt(2))}};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char want[128];
+    ck_assert_int_eq(muskx_ensemble_vary(e, bad[i].name, bad[i].d, bad[i].p1,
+                                         bad[i].p2),
+                     MUSKX_EINVAL);
+    snprintf(want, sizeof want,
+             "for '%s': %.3g %% of its draws lie outside the input's "
+             "declared range %s", bad[i].name, bad[i].pct, bad[i].range);
+    ck_assert_msg(strstr(muskx_ensemble_errmsg(e), want) != NULL,
+                  "case %zu: want '%s' in '%s'", i, want,
+                  muskx_ensemble_errmsg(e));
+  }
+  ck_assert_int_eq(muskx_ensemble_nvaried(e), 0); /* nothing was added */
+  ENS_OK(e, muskx_ensemble_vary(e, "bedrest", MUSKX_DIST_UNIFORM, 0, 1));
+  ENS_OK(e, muskx_ensemble_vary(e, "intake", MUSKX_DIST_LOGNORMAL, 1, 2));
+  ENS_OK(e, muskx_ensemble_vary(e, "u", MUSKX_DIST_NORMAL, 0, 10));
+  ck_assert_int_eq(muskx_ensemble_nvaried(e), 3);
+  muskx_ensemble_free(e);
+  muskx_model_free(m);
+}
+END_TEST
+
 START_TEST(a_failed_sample_is_recorded_and_the_others_go_on) {
   /* A normal draw for a nonnegative species' initial value fails when it
      is negative: mean 0, so about half the samples fail. */
@@ -580,6 +633,8 @@ static Suite *suite(void) {
   tc = tcase_create("samples");
   tcase_add_test(tc, a_samples_table_gives_each_sample_its_row);
   tcase_add_test(tc, a_distribution_outside_a_declared_range_is_refused);
+  tcase_add_test(tc,
+                 an_input_distribution_outside_its_declared_range_is_refused);
   tcase_add_test(tc, a_failed_sample_is_recorded_and_the_others_go_on);
   tcase_add_test(tc, the_setup_hook_sees_absolute_sample_indices);
   suite_add_tcase(s, tc);

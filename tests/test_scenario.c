@@ -1371,6 +1371,64 @@ START_TEST(every_in_prescription_words_gives_the_interval) {
 }
 END_TEST
 
+/* The 'did you mean' of a model name (muskx__sc_near_name, the shared
+   matcher) beyond edit distance (session 28): `set: {menopause: 1}` got
+   no hint toward postmenopausal (7 edits away). The one name that
+   contains a text of 6 characters or more within 1 edit (menopausal
+   exactly, menopause with its e for a), and the one name equal to the
+   text with separators left out (kB: k_B, too short for a typo). No hint
+   where it would be a guess: a text in two names (exercise:
+   exercise_aerobic, exercise_resistive, ...), a short text inside a name
+   (pm: a_pm_rankl and three more), a 2-letter text equal to two names
+   without separators. The earlier rules keep their answers (case,
+   suffix, near typo). Bad scenarios 170 and 171 check the messages. */
+START_TEST(a_model_name_hint_by_its_parts) {
+  static const muskx_kind kinds[] = {MUSKX_PARAMETER, MUSKX_INPUT,
+                                     MUSKX_SPECIES};
+  static const struct {
+    const char *text, *want; /* want NULL: no hint */
+  } sf[] = {{"menopause", "postmenopausal"},
+            {"menopausal", "postmenopausal"},
+            {"Post_Meno_Pausal", "postmenopausal"},
+            {"post_menopausal", "postmenopausal"},
+            {"Postmenopausal", "postmenopausal"},
+            {"postmenopause", "postmenopausal"},
+            {"pm", NULL},
+            {"exercise", NULL},
+            {"menopauses_x", NULL},
+            {"calcium", "calcium_intake"}},
+    bone[] = {{"kB", "k_B"}, {"Fx", "F_x"}, {"k_B", NULL}, {"x", NULL}};
+  muskx_model *m = tu_load("models/crosstalk/spaceflight.yaml");
+  for (size_t i = 0; i < sizeof sf / sizeof sf[0]; i++) {
+    const char *got = muskx__sc_near_name(m, kinds, 3, sf[i].text);
+    ck_assert_msg(sf[i].want == NULL ? got == NULL
+                                     : got != NULL && !strcmp(got, sf[i].want),
+                  "spaceflight '%s': want %s, got %s", sf[i].text,
+                  sf[i].want ? sf[i].want : "none", got ? got : "none");
+  }
+  muskx_model_free(m);
+  m = tu_load(TEST_MODEL("scenario_bone.yaml"));
+  for (size_t i = 0; i < sizeof bone / sizeof bone[0]; i++) {
+    const char *got = muskx__sc_near_name(m, kinds, 3, bone[i].text);
+    ck_assert_msg(bone[i].want == NULL
+                      ? got == NULL
+                      : got != NULL && !strcmp(got, bone[i].want),
+                  "scenario_bone '%s': want %s, got %s", bone[i].text,
+                  bone[i].want ? bone[i].want : "none", got ? got : "none");
+  }
+  muskx_model_free(m);
+  /* two names equal without separators: none */
+  m = tu_load_text("muskx: 1\n"
+                   "model: {id: twins}\n"
+                   "parameters: {k_B: 1, kb_: 2}\n"
+                   "species: {x: 1}\n"
+                   "odes: {x: -k_B*kb_*x}\n",
+                   "twins.yaml");
+  ck_assert_ptr_null(muskx__sc_near_name(m, kinds, 3, "kB"));
+  muskx_model_free(m);
+}
+END_TEST
+
 /* every: longer than 100 years is the time limit of get_days()
    (MUSKX_ELIMIT, "longer than 100 years") in words as in units (review
    22: the words gave MUSKX_EMODEL); bad scenario 69 checks the place */
@@ -1420,6 +1478,7 @@ int main(void) {
   tcase_add_test(tc, a_species_set_under_a_steady_start_warns);
   tcase_add_test(tc, every_in_prescription_words_gives_the_interval);
   tcase_add_test(tc, every_past_100_years_is_the_time_limit);
+  tcase_add_test(tc, a_model_name_hint_by_its_parts);
   suite_add_tcase(s, tc);
   tc = tcase_create("catalogs");
   tcase_add_test(tc, the_catalog_holds_at_least_15_bad_scenarios);

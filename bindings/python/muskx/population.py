@@ -232,8 +232,12 @@ def _counts(samples, seed, threads):
 
 
 def _run(scenario, vary=None, table=None, names=None, times=None,
-         columns=None, seed=1, threads=0, progress=None, native=None):
-    """The ensemble engine of ensemble() and gsa(): returns a Population."""
+         columns=None, seed=1, threads=0, progress=None, native=None,
+         table_of=None):
+    """The ensemble engine of ensemble() and gsa(): returns a Population.
+    table_of: the distributions the table was drawn from ({name: spec},
+    gsa()'s design), checked as vary is (their share outside a declared
+    min/max, session 28) on an ensemble of their own."""
     if np is None:
         raise MuskxError("muskx.ensemble needs numpy", status="ESTATE")
     sc_ptr = scenario._h.acquire()
@@ -254,6 +258,22 @@ def _run(scenario, vary=None, table=None, names=None, times=None,
                     status, name)
 
         check(lib.muskx_ensemble_set_scenario(ens, sc_ptr), "scenario")
+        if table_of:
+            chk = _P()
+            st = lib.muskx_ensemble_create(m_ptr, ctypes.byref(chk))
+            if st != _lib.OK:
+                _raise(st, "ensemble")
+            try:
+                for name, spec in table_of.items():
+                    d, p1, p2 = _distribution(name, spec)
+                    st = lib.muskx_ensemble_vary(chk, encode(name), d, p1, p2)
+                    if st != _lib.OK:
+                        raise status_error(
+                            _lib.status_name(st), "vary %r: %s" % (
+                                name, text(lib.muskx_ensemble_errmsg(chk))),
+                            st, name)
+            finally:
+                lib.muskx_ensemble_free(chk)
         for name, spec in (_vary_dict(vary) or {}).items():
             d, p1, p2 = _distribution(name, spec)
             check(lib.muskx_ensemble_vary(ens, encode(name), d, p1, p2),
@@ -385,7 +405,10 @@ def gsa(scenario, vary, samples, outputs, bootstrap=500, level=0.95, seed=1,
     the thread pool, Jansen's estimators, percentile bootstrap intervals
     (`bootstrap` resamples drawn from `seed`, central `level`). The same
     numbers as `muskx gsa` and for any `threads`; native as for
-    ensemble(). Returns a Sensitivity."""
+    ensemble(). A distribution of which more than 0.1 % lies outside a
+    parameter's or an input's declared min/max is refused before any run
+    (InvalidArgumentError), as ensemble() refuses it. Returns a
+    Sensitivity."""
     _need_scenario(scenario, "gsa")
     samples, seed, threads = _counts(samples, seed, threads)
     bootstrap = _whole(bootstrap, "bootstrap", 0, 1000000)
@@ -417,7 +440,7 @@ def gsa(scenario, vary, samples, outputs, bootstrap=500, level=0.95, seed=1,
         if name not in cols:
             cols.append(name)
     setup = _run(scenario, table=design, names=names, times=times,
-                 columns=cols, native=native)
+                 columns=cols, native=native, table_of=vary)
     r = _execute(scenario, setup, None, seed, threads, progress)
     res = Sensitivity()
     res.outputs = list(outputs)
