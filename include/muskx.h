@@ -1019,7 +1019,7 @@ MUSKX_API size_t muskx_ensemble_chunk(const muskx_ensemble *ens);
  * Runs samples first .. first + count - 1 at the given output times (as
  * muskx_sim_run(); times[0] is the start, and must be 0 with a scenario,
  * whose first phase begins there: EINVAL otherwise; EINVAL too when the
- * scenario's set entries or a phase give a name the samples vary, as one
+ * scenario's set entries, or all its phases, give a name the samples vary, as one
  * would replace the other -- a table column with one value in every row
  * is an override, allowed) on nthreads threads
  * (0: one per online processor; never more than count). Sample i's values

@@ -91,9 +91,9 @@ static int var_varies(const muskx_ensemble *e, const muskx__ens_var *v) {
 
 /* A varied name the scenario also gives (review rev28u H1): a draw would
    replace the scenario's set: value, so the runs would not be of the
-   scenario written (a compare line would lie outside its own band), or a
-   phase's value would replace the draw there (the band collapses onto the
-   line). A name every sample gives the same value is an override, as
+   scenario written (a compare line would lie outside its own band), or
+   every phase's value would replace the draw (the band collapses onto the
+   line; a phase without a value takes the draw as its baseline). A name every sample gives the same value is an override, as
    muskx_scenario_set() is: allowed. */
 muskx_status muskx__ens_scenario_clash(muskx_ensemble *e) {
   if (e->scenario == NULL) return MUSKX_OK;
@@ -106,13 +106,16 @@ muskx_status muskx__ens_scenario_clash(muskx_ensemble *e) {
       continue;
     return muskx__ens_err(
         e, MUSKX_EINVAL,
-        "'%s' is varied, but scenario '%s' %s: %s. Drop '%s' from the "
-        "scenario's %s to let it vary, or stop varying it",
+        "'%s' is varied, but scenario '%s' %s: %s. %s '%s' %s, or stop "
+        "varying it",
         v->name, muskx_scenario_id(e->scenario), where,
         k == 1 ? "each sample's value would replace the scenario's, so the "
                  "runs would not be of the scenario as written"
-               : "the phase's value replaces the sample's there",
-        v->name, k == 1 ? "set:" : "phases' inputs:");
+               : "the phases' values replace the samples', which would act "
+                 "nowhere",
+        k == 1 ? "Drop" : "Leave", v->name,
+        k == 1 ? "from the scenario's set: to let it vary"
+               : "out of the inputs: of the phases where it should vary");
   }
   return MUSKX_OK;
 }

@@ -128,7 +128,8 @@ struct muskx__yaml_node;
 int muskx__sc_builtin_dose(const muskx_model *m, int p, int *event,
                            int *depot);
 /* scenario_query.c. 1 when sc's sets (its set:, muskx_scenario_set()) give
-   name, 2 when one of its phases does (inputs: or a countermeasure), 0
+   name, 2 when every one of its phases does (inputs: or a countermeasure;
+   a phase without a value takes the baseline, which a draw sets), 0
    otherwise; where gets what gives it, for a message (review rev28u H1: an
    ensemble's draws of such a name would replace the scenario's value or be
    replaced by it). */

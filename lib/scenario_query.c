@@ -97,13 +97,16 @@ int muskx__sc_gives(const muskx_scenario *sc, const char *name, char *where,
   int in = muskx_model_find(sc->model, MUSKX_INPUT, name);
   for (int i = 0; in >= 0 && t == NULL && i < sc->ninputs; i++)
     if (sc->inputs[i].input == in) t = &sc->inputs[i];
+  /* a name some phases leave alone takes the draw there (the baseline
+     of those phases, session 25): only one every phase gives is lost */
+  double v0 = 0;
   for (int ph = 0; ph < sc->nphases; ph++) {
     double v;
-    if (phase_gives(t, ph, &v)) {
-      snprintf(where, n, "gives it %g in its phase '%s' (that phase's "
-               "inputs:, or a countermeasure in it)", v, sc->phases[ph].name);
-      return 2;
-    }
+    if (!phase_gives(t, ph, &v)) return 0;
+    if (ph == 0) v0 = v;
   }
-  return 0;
+  snprintf(where, n, "gives it in every phase (%g in '%s'%s; the phases' "
+           "inputs:, or a countermeasure)",
+           v0, sc->phases[0].name, sc->nphases > 1 ? ", ..." : "");
+  return 2;
 }

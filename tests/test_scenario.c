@@ -1381,7 +1381,7 @@ END_TEST
    exercise_aerobic, exercise_resistive, ...), a short text inside a name
    (pm: a_pm_rankl and three more), a 2-letter text equal to two names
    without separators. The earlier rules keep their answers (case,
-   suffix, near typo). Bad scenarios 170 and 171 check the messages. */
+   suffix, near typo). Bad scenarios 172 and 173 check the messages. */
 START_TEST(a_model_name_hint_by_its_parts) {
   static const muskx_kind kinds[] = {MUSKX_PARAMETER, MUSKX_INPUT,
                                      MUSKX_SPECIES};
