@@ -180,6 +180,10 @@ struct muskx_petab {
   int sens_keep_all;          /* 1: every experiment gets a sensitivity
                                  for every value theta moves, reaching its
                                  outputs or not (petab_sens.c; tests) */
+  struct muskx__native *native; /* the model's rhs and Jacobian as native
+                                 code (muskx_petab_set_native, vm_native.h;
+                                 owned, immutable, shared by every sim an
+                                 evaluation runs), or NULL: the VM */
 };
 
 /* petab_load.c: the problem file and its tables (model included), each
