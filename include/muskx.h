@@ -1630,9 +1630,10 @@ MUSKX_API muskx_status muskx_model_export_sbml(const muskx_model *m,
  * Estimated parameters (estimate = 1 in the parameter table) form the
  * vector theta, in table order, each on its own parameterScale (lin, log
  * or log10): theta_k = log10(value) for a log10 parameter. The others stay
- * at their nominal values. A problem is immutable once loaded and may be
- * shared by threads; each thread evaluates it with its own muskx_sim made
- * from muskx_petab_model().
+ * at their nominal values. A problem is immutable once loaded (except for
+ * muskx_petab_set_native(), called before sharing) and may be shared by
+ * threads; each thread evaluates it with its own muskx_sim made from
+ * muskx_petab_model().
  * ------------------------------------------------------------------------ */
 typedef struct muskx_petab muskx_petab;
 

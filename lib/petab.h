@@ -15,7 +15,9 @@
  *
  * Invariants once loaded: every index is in range; a problem is never
  * written again (evaluation works on caller-owned simulations), so one
- * problem may be shared by threads, each with its own muskx_sim.
+ * problem may be shared by threads, each with its own muskx_sim; the one
+ * exception, muskx_petab_set_native (petab_native.c), replaces its native
+ * code and is called before the problem is shared.
  */
 #ifndef MUSKX_PETAB_H
 #define MUSKX_PETAB_H
