@@ -484,7 +484,7 @@ $(BUILD)/tests/test_alloc: $(BUILD)/tests/test_alloc.o $(BUILD)/lib/alloc_testin
 # ensembles) under ThreadSanitizer, in build-tsan/. OpenBLAS and SUNDIALS
 # are not instrumented; their own threads are off (OPENBLAS_NUM_THREADS=1).
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
-TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_sbml_threads.c tests/test_ensemble%.c tests/test_petab.c tests/test_fit.c tests/test_fit_profile_cb.c,$(TEST_SRC))
+TSAN_TEST_SRC = $(filter tests/test_threads.c tests/test_sbml_threads.c tests/test_ensemble%.c tests/test_petab.c tests/test_petab_native.c tests/test_fit.c tests/test_fit_profile_cb.c,$(TEST_SRC))
 TSAN_ENV := $(TEST_ENV) CK_TIMEOUT_MULTIPLIER=3 \
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 .PHONY: tsan-build

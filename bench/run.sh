@@ -87,6 +87,10 @@ else
   echo "== PEtab benchmark problems: skipped ($petab missing)"
 fi
 
+echo "== shipped spaceflight PEtab problem: llh and gradient, VM vs native code side by side (bench_petab_native)"
+if [ "$quick" -eq 1 ]; then npargs=(--reps 1 --grad-reps 0); else npargs=(--reps 5 --grad-reps 1); fi
+"$build/bench/bench_petab_native" "${npargs[@]}" --tsv "$out/petab_native.tsv" || status=1
+
 if /usr/bin/python3 -c 'import scipy, numpy' 2>/dev/null; then
   echo "== fitting Boehm: muskx fit vs scipy least_squares (bench_fit_scipy.py)"
   /usr/bin/python3 bench/bench_fit_scipy.py "$out" "${qflag[@]}" || status=1

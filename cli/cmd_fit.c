@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ens_args.h"
 #include "fit_report.h"
 #include "fit_sigma.h"
 
@@ -33,7 +34,7 @@ enum { OPT_STARTS = 1, OPT_SEED, OPT_THREADS, OPT_PROFILE, OPT_OUTPUT,
        OPT_RTOL, OPT_ATOL, OPT_MAXITER, OPT_MAXSTEPS, OPT_JOINT_SIGMA,
        OPT_NOMINAL, OPT_FTOL, OPT_METHOD, OPT_RESTARTS, OPT_RADIUS,
        OPT_GNTOL, OPT_SEARCHTOL, OPT_JACTOL, OPT_PROFILE_PARAMS,
-       OPT_PROFILE_START, OPT_PROFILE_POINTS };
+       OPT_PROFILE_START, OPT_PROFILE_POINTS, OPT_NATIVE };
 
 /* --profile-points: points per side (default 30, as before issue 17's
    option); at most 1000, far beyond any profile of docs/fitting.md's
@@ -111,6 +112,10 @@ static const cli_option options[] = {
      "the search tolerance"},
     {OPT_JOINT_SIGMA, "joint-sigma", 0, NULL,
      "fit noise parameters with the others, not in closed form"},
+    {OPT_NATIVE, "native", 0, "CC",
+     "run the simulations as native code compiled with the C compiler CC "
+     "(cached in ~/.cache/muskx; same numbers), 'off' for the VM, 'auto' "
+     "(default): cc, the VM with a note when it fails"},
     {0, NULL, 0, NULL, NULL},
 };
 
@@ -615,6 +620,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   long restarts = -1;
   double radius = 0.3, gntol = 1e-3, stol = 1e-6, jtol = JACTOL_DEFAULT;
   int radius_given = 0;
+  const char *native = NULL;
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
     int bad = 0;
@@ -653,6 +659,7 @@ static int run(const cli_command *self, int argc, char **argv) {
       profile_points_given = 1;
       break;
     case OPT_JOINT_SIGMA: joint = 1; break;
+    case OPT_NATIVE: native = p.value; break;
     case OPT_NOMINAL: nominal = 1; break;
     case OPT_METHOD:
       if (strcmp(p.value, "dogbox") == 0) method = MUSKX_FIT_DOGBOX;
@@ -759,6 +766,8 @@ static int run(const cli_command *self, int argc, char **argv) {
       return CLI_EXIT_FAIL;
     }
   }
+  /* once, before the workers share the problem (bit-identical results) */
+  cli_petab_native(pb, native, 1);
   for (int i = 0; i < j.m; i++) j.laplace |= muskx_petab_measurement_laplace(pb, i) == 1;
   /* one simulation and buffer per worker: as many as the fit may use */
   j.nworkers = threads > 0 ? (int)threads : 1024;

@@ -8,9 +8,10 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "ens_args.h"
 
 enum { OPT_SIMULATIONS = 1, OPT_RTOL, OPT_ATOL, OPT_SOLVER, OPT_MAX_STEPS,
-       OPT_GRADIENT };
+       OPT_GRADIENT, OPT_NATIVE };
 
 static const cli_option options[] = {
     {OPT_SIMULATIONS, "simulations", 's', "FILE",
@@ -23,6 +24,10 @@ static const cli_option options[] = {
      "most solver steps between two output times (default 100000)"},
     {OPT_GRADIENT, "gradient", 0, NULL,
      "then print 'd llh / d ID = VALUE' per estimated parameter (its scale)"},
+    {OPT_NATIVE, "native", 0, "CC",
+     "run the simulations as native code compiled with the C compiler CC "
+     "(cached in ~/.cache/muskx; same numbers), 'off' (default) or 'auto' "
+     "(cc)"},
     {0, NULL, 0, NULL, NULL},
 };
 
@@ -88,6 +93,7 @@ static int run(const cli_command *self, int argc, char **argv) {
   int have_solver = 0, gradient = 0, r;
   muskx_linear_solver solver = MUSKX_LS_AUTO;
   long max_steps = 0;
+  const char *native = NULL;
 
   cli_parser_init(&p, self, argc, argv);
   while ((r = cli_next(&p)) != CLI_END) {
@@ -101,6 +107,7 @@ static int run(const cli_command *self, int argc, char **argv) {
       break;
     case OPT_SIMULATIONS: sim_path = p.value; break;
     case OPT_GRADIENT: gradient = 1; break;
+    case OPT_NATIVE: native = p.value; break;
     case OPT_RTOL: bad = cli_parse_positive_double(self, p.opt, p.value, &rtol); break;
     case OPT_ATOL: bad = cli_parse_positive_double(self, p.opt, p.value, &atol); break;
     case OPT_SOLVER:
@@ -123,6 +130,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     muskx_petab_free(pb);
     return CLI_EXIT_FAIL;
   }
+  cli_petab_native(pb, native, 0);
   int rc = evaluate(path, pb, rtol, atol, have_solver, solver, max_steps,
                     sim_path, gradient);
   muskx_petab_free(pb);

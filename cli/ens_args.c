@@ -70,8 +70,7 @@ int cli_scenario_load_set(const char *path, const cli_settings *settings,
   return -1;
 }
 
-/* $XDG_CACHE_HOME/muskx or $HOME/.cache/muskx, created; 0 or -1. */
-static int cache_dir(char *dir, size_t n) {
+int cli_native_cache_dir(char *dir, size_t n) {
   const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
   char parent[4096];
   if (x != NULL && x[0] == '/')
@@ -95,8 +94,21 @@ void cli_ens_native(muskx_ensemble *ens, const char *arg, size_t members,
     arg = "cc";
   }
   char dir[4200];
-  int cached = cache_dir(dir, sizeof dir) == 0;
+  int cached = cli_native_cache_dir(dir, sizeof dir) == 0;
   if (muskx_ensemble_set_native(ens, arg, cached ? dir : NULL) != MUSKX_OK &&
       !quiet)
     fprintf(stderr, "muskx: note: %s\n", muskx_ensemble_errmsg(ens));
+}
+
+void cli_petab_native(muskx_petab *pb, const char *arg, int by_default) {
+  if (arg != NULL && strcmp(arg, "off") == 0) return;
+  if (arg == NULL || strcmp(arg, "auto") == 0) {
+    if (!by_default) return;
+    arg = "cc";
+  }
+  char dir[4200];
+  int cached = cli_native_cache_dir(dir, sizeof dir) == 0;
+  muskx_error err;
+  if (muskx_petab_set_native(pb, arg, cached ? dir : NULL, &err) != MUSKX_OK)
+    fprintf(stderr, "muskx: note: %s\n", err.message);
 }

@@ -35,5 +35,12 @@ int cli_scenario_load_set(const char *path, const cli_settings *settings,
 #define AUTO_NATIVE_MIN 500
 void cli_ens_native(muskx_ensemble *ens, const char *arg, size_t members,
                     int quiet);
+/* $XDG_CACHE_HOME/muskx or $HOME/.cache/muskx, created; 0 or -1. */
+int cli_native_cache_dir(char *dir, size_t n);
+/* --native CC|auto|off for a PEtab problem (muskx_petab_set_native), cached
+   as above; "auto" (NULL) is "cc" when by_default, else off. Never fails:
+   without native code the VM runs the simulations (same results), and a
+   note on stderr says why. */
+void cli_petab_native(muskx_petab *pb, const char *arg, int by_default);
 
 #endif

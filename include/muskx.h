@@ -1647,9 +1647,10 @@ MUSKX_API muskx_status muskx_model_export_sbml(const muskx_model *m,
  * Estimated parameters (estimate = 1 in the parameter table) form the
  * vector theta, in table order, each on its own parameterScale (lin, log
  * or log10): theta_k = log10(value) for a log10 parameter. The others stay
- * at their nominal values. A problem is immutable once loaded and may be
- * shared by threads; each thread evaluates it with its own muskx_sim made
- * from muskx_petab_model().
+ * at their nominal values. A problem is immutable once loaded (except for
+ * muskx_petab_set_native(), called before sharing) and may be shared by
+ * threads; each thread evaluates it with its own muskx_sim made from
+ * muskx_petab_model().
  * ------------------------------------------------------------------------ */
 typedef struct muskx_petab muskx_petab;
 
@@ -1724,6 +1725,27 @@ MUSKX_API int muskx_petab_nmeasurements(const muskx_petab *pb);
    refuse to write its output over one of them. NULL out of range. */
 MUSKX_API const char *muskx_petab_file(const muskx_petab *pb, int index);
 
+/*
+ * Runs the problem's simulations (muskx_petab_llh(), _evaluate(),
+ * _gradient(), _jacobian(); their forward sensitivities' Jacobian too)
+ * with the model's right-hand side and Jacobian as native code, as
+ * muskx_ensemble_set_native() does (same cc, cache_dir, limits and
+ * results identical bit for bit to the VM's): compiled once per problem,
+ * immutable afterwards and shared by every simulation an evaluation is
+ * given, from any number of threads; each evaluation attaches it to its
+ * sim and detaches it again, so sims never point at code dropped later.
+ * Call it before the problem is shared by threads (it replaces the
+ * problem's code). cc NULL drops native code (MUSKX_OK). On failure (no
+ * compiler, a compiler error, ...) the problem keeps the VM, results are
+ * unchanged, and err says why; the library prints nothing.
+ * Status: EUNSUPPORTED (err names the cause), EINVAL (pb NULL).
+ */
+MUSKX_API muskx_status muskx_petab_set_native(muskx_petab *pb, const char *cc,
+                                              const char *cache_dir,
+                                              muskx_error *err);
+/* 1 when the problem's simulations run native code
+   (muskx_petab_set_native()), 0 when the VM runs them or pb is NULL. */
+MUSKX_API int muskx_petab_native(const muskx_petab *pb);
 /*
  * Evaluates the problem at theta (muskx_petab_nparams() values on the
  * parameters' scales) with sim, a simulation of muskx_petab_model(pb)

@@ -15,7 +15,9 @@
  *
  * Invariants once loaded: every index is in range; a problem is never
  * written again (evaluation works on caller-owned simulations), so one
- * problem may be shared by threads, each with its own muskx_sim.
+ * problem may be shared by threads, each with its own muskx_sim; the one
+ * exception, muskx_petab_set_native (petab_native.c), replaces its native
+ * code and is called before the problem is shared.
  */
 #ifndef MUSKX_PETAB_H
 #define MUSKX_PETAB_H
@@ -180,6 +182,10 @@ struct muskx_petab {
   int sens_keep_all;          /* 1: every experiment gets a sensitivity
                                  for every value theta moves, reaching its
                                  outputs or not (petab_sens.c; tests) */
+  struct muskx__native *native; /* the model's rhs and Jacobian as native
+                                 code (muskx_petab_set_native, vm_native.h;
+                                 owned, immutable, shared by every sim an
+                                 evaluation runs), or NULL: the VM */
 };
 
 /* petab_load.c: the problem file and its tables (model included), each

@@ -222,6 +222,13 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
                             "the value of estimated parameter '%s' is %g, "
                             "not a finite number",
                             pb->params[pb->theta_param[k]].id, theta[k]);
+  /* the problem's native code for this evaluation (muskx_petab_set_native;
+     shared, read-only), detached again at the end, so that the sim never
+     keeps a pointer to code the problem may drop later */
+  const struct muskx__native *native_before = sim->native;
+  if (pb->native != native_before &&
+      muskx__sim_set_native(sim, pb->native) != MUSKX_OK)
+    return muskx__sim_err(sim, MUSKX_ENOMEM, "out of memory");
   int derivs = o->dsim || o->dres || o->dsigma || o->grad;
   size_t ncols = (size_t)muskx_sim_ncols(sim), rows = 0, nt = (size_t)pb->ntheta;
   for (int e = 0; e < pb->nexp; e++)
@@ -308,6 +315,10 @@ muskx_status muskx__petab_evaluate(const struct muskx_petab *pb,
   muskx__free(sth);
   muskx__free(pc.y);
   muskx__free(pc.have);
+  /* back to the sim's own (none for a caller's sim); NULL cannot fail */
+  if (pb->native != native_before &&
+      muskx__sim_set_native(sim, native_before) != MUSKX_OK)
+    muskx__sim_set_native(sim, NULL);
   if (st != MUSKX_OK) return st;
   if (o->llh) *o->llh = sum;
   if (o->chi2) *o->chi2 = sumsq;

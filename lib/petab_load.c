@@ -18,6 +18,7 @@
 #include "petab.h"
 #include "yamltree.h"
 #include "load.h"
+#include "vm_native.h"
 
 #define NOMEM() muskx__seterr(err, MUSKX_ENOMEM, NULL, "out of memory")
 
@@ -688,6 +689,7 @@ done:
 }
 
 void muskx__petab_clear(struct muskx_petab *pb) {
+  muskx__native_free(pb->native);
   muskx__petab_sens_clear(pb); /* before the model and tables it points into */
   muskx_model_free(pb->model);
   muskx__tsv_free(&pb->measurements_table);

@@ -1354,5 +1354,65 @@ check "ensemble --vary of an input outside its declared range: refused up front,
 "$muskx" ensemble ir.yaml --vary 'u=uniform(0,2)' -n 2 -o ir_ens.csv > /dev/null 2> stderr.txt
 check "ensemble --vary of an input within its declared range runs" $? "$(cat stderr.txt)"
 
+
+# ---------------------- petab / fit --native (session 28, nat28)
+# The problem's simulations on native code give the VM's numbers to the
+# last digit (llh, chi2 and gradient, %.17g); a compiler that is missing
+# leaves the VM with one note, the same numbers and exit 0, in petab and
+# in fit (where native code is on by default).
+sf="$root/models/calibration/spaceflight/problem.yml"
+"$muskx" petab "$sf" --allow-path "$root/models" --native off > sf_vm.txt 2> stderr.txt
+rc1=$?
+"$muskx" petab "$sf" --allow-path "$root/models" --native cc > sf_nat.txt 2>> stderr.txt
+rc2=$?
+[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ ! -s stderr.txt ] && grep -q '^llh = -' sf_vm.txt &&
+  cmp -s sf_vm.txt sf_nat.txt
+check "petab --native cc: the shipped spaceflight llh and chi2 are the VM's, digit for digit" $? \
+  "exit $rc1/$rc2: $(cat sf_vm.txt sf_nat.txt stderr.txt)"
+cp -r "$root/tests/petab/prune" pn
+"$muskx" petab pn/problem.yaml --gradient --native off > pn_vm.txt 2> stderr.txt
+rc1=$?
+"$muskx" petab pn/problem.yaml --gradient --native cc > pn_nat.txt 2>> stderr.txt
+rc2=$?
+[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ ! -s stderr.txt ] && grep -q '^d llh / d ka = ' pn_vm.txt &&
+  cmp -s pn_vm.txt pn_nat.txt
+check "petab --gradient --native cc: the VM's llh and gradient, digit for digit" $? \
+  "exit $rc1/$rc2: $(cat pn_vm.txt pn_nat.txt stderr.txt)"
+"$muskx" petab pn/problem.yaml --gradient --native /nonexistent/cc > pn_none.txt 2> stderr.txt
+rc1=$?
+[ $rc1 -eq 0 ] && cmp -s pn_vm.txt pn_none.txt && [ "$(wc -l < stderr.txt)" -eq 1 ] &&
+  grep -q "^muskx: note: no native code, the VM runs the simulations: .*'/nonexistent/cc'" stderr.txt
+check "petab --native /nonexistent/cc: one note why, the VM's numbers, exit 0" $? \
+  "exit $rc1: $(cat pn_none.txt stderr.txt)"
+cp -r "$root/tests/fit/linear" linn
+"$muskx" fit linn/problem.yaml --starts 3 --seed 2 --threads 2 --native off -o linn_vm > fit_vm.txt 2> stderr.txt
+rc1=$?
+"$muskx" fit linn/problem.yaml --starts 3 --seed 2 --threads 2 -o linn_nat > fit_nat.txt 2>> stderr.txt
+rc2=$?
+"$muskx" fit linn/problem.yaml --starts 3 --seed 2 --threads 2 --native /nonexistent/cc -o linn_none \
+  > fit_none.txt 2> stderr_none.txt
+rc3=$?
+[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ $rc3 -eq 0 ] && ! grep -q native stderr.txt &&
+  cmp -s linn_vm/parameters.tsv linn_nat/parameters.tsv &&
+  cmp -s linn_vm/parameters.tsv linn_none/parameters.tsv &&
+  cmp -s linn_vm/starts.tsv linn_nat/starts.tsv && cmp -s fit_vm.txt fit_nat.txt &&
+  [ "$(grep -c native stderr_none.txt)" -eq 1 ] &&
+  grep -q "^muskx: note: no native code, the VM runs the simulations: .*'/nonexistent/cc'" stderr_none.txt
+check "fit: native code by default, the VM's parameters and starts; a missing compiler: one note, same fit" $? \
+  "exit $rc1/$rc2/$rc3: $(cat stderr.txt stderr_none.txt; diff fit_vm.txt fit_nat.txt)"
+
+# the default is cc: without any compiler on PATH (and no cached code:
+# a fresh cache folder) the fit says so once
+# and runs on the VM (never fails for it)
+mkdir -p nopath
+XDG_CACHE_HOME="$work/nocache" PATH="$work/nopath" "$muskx" fit linn/problem.yaml --starts 3 --seed 2 --threads 2 -o linn_nopath \
+  > /dev/null 2> stderr.txt
+rc1=$?
+[ $rc1 -eq 0 ] && cmp -s linn_vm/parameters.tsv linn_nopath/parameters.tsv &&
+  [ "$(grep -c native stderr.txt)" -eq 1 ] &&
+  grep -q "^muskx: note: no native code, the VM runs the simulations: cannot run the C compiler 'cc'" stderr.txt
+check "fit without a C compiler on PATH (default --native auto): one note, the VM's fit, exit 0" $? \
+  "exit $rc1: $(cat stderr.txt)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
