@@ -1083,6 +1083,20 @@ static muskx_status load_phases(sc_ctx *c, const muskx__yaml_node *root) {
  * INPUT_cycles when the model declares those inputs; a model without them
  * sees the dose alone, as before.
  */
+/* A protocol's value of an input against the input's declared min/max,
+   refused at the entry's node in the scenario's words (review rev28a H1:
+   repetitions: 1500 loaded, then failed at run time without a place,
+   naming an input the author never wrote). */
+static muskx_status protocol_in_range(sc_ctx *c, int idx, double v,
+                                      const muskx__yaml_node *where,
+                                      const char *what) {
+  char buf[MUSKX_ERROR_MESSAGE_MAX / 2];
+  const char *bad = muskx__sc_input_check(c->sc, idx, v, buf, sizeof buf);
+  if (bad == NULL) return MUSKX_OK;
+  return fail(c, where, MUSKX_EINVAL, "this exercise gives %s %g, which %s",
+              what, v, bad);
+}
+
 static muskx_status set_companion(sc_ctx *c, const char *base,
                                   const char *suffix, double value,
                                   const int *phases, size_t nph,
@@ -1099,6 +1113,11 @@ static muskx_status set_companion(sc_ctx *c, const char *base,
                 "number of repetitions of this exercise",
                 muskx_model_id(c->sc->model), base, suffix);
   }
+  muskx_status st = protocol_in_range(
+      c, idx, value, where,
+      strcmp(suffix, "_cycles") == 0 ? "repetitions (cycles a session)"
+                                     : "sessions a day");
+  if (st != MUSKX_OK) return st;
   muskx__sc_input *tb = input_table(c, idx);
   if (tb == NULL) return nomem(c);
   for (size_t i = 0; i < nph; i++) {
@@ -1252,6 +1271,10 @@ static muskx_status load_exercise(sc_ctx *c, const muskx__yaml_node *e) {
   }
   muskx__sc_input *tb = input_table(c, idx);
   if (tb == NULL) return nomem(c);
+  if ((st = protocol_in_range(c, idx, intensity * per_day, e,
+                              "a daily dose (intensity x sessions a day) of")) !=
+      MUSKX_OK)
+    return st;
   int *phases = muskx__calloc(ph->n, sizeof *phases);
   if (phases == NULL) return nomem(c);
   for (size_t i = 0; i < ph->n; i++) {
