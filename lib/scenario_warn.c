@@ -125,9 +125,11 @@ static int set_later(const muskx_scenario *sc, int i) {
  * species' set: value is only where the steady-state search begins; the
  * run starts at the steady state, so `set: {muscle.M: 0.8}` for a
  * deconditioned crew member silently ran as the healthy one (muscle 0.00
- * after 3 months). Warned when the steady state does move the species
- * off its value (a boundary species, a conserved total or a species no
- * reaction changes keeps it, and then the value counts: no warning).
+ * after 3 months). Warned when the steady state moves the species off its
+ * value AND a second search, from another value of it (2 v + 1), ends at
+ * the same point: a boundary species or one no reaction changes keeps its
+ * value, and one in a conserved total (or with another steady state in
+ * reach) ends elsewhere -- its value counts, no warning (review rev28a M1).
  */
 static void check_steady_species(muskx_scenario *sc) {
   const muskx_model *m = sc->model;
@@ -139,7 +141,7 @@ static void check_steady_species(muskx_scenario *sc) {
   if (first < 0) return;
   int n = m->nspecies;
   muskx_sim *sim = NULL;
-  double *y = muskx__calloc((size_t)(n > 0 ? n : 1), sizeof *y);
+  double *y = muskx__calloc((size_t)(n > 0 ? n : 1), sizeof *y), *y2 = NULL;
   if (y == NULL || muskx_sim_create(m, &sim) != MUSKX_OK ||
       muskx__sc_set_tolerances(sc, sim) != MUSKX_OK)
     goto done;
@@ -151,7 +153,23 @@ static void check_steady_species(muskx_scenario *sc) {
     int k = muskx_model_find(m, MUSKX_SPECIES, sc->sets[i].name);
     if (k < 0 || set_later(sc, i)) continue;
     double v = sc->sets[i].value;
-    if (fabs(y[k] - v) <= 1e-6 * fabs(v) + muskx__sim_atol(sim, k)) continue;
+    double tol = 1e-6 * fabs(v) + muskx__sim_atol(sim, k);
+    if (fabs(y[k] - v) <= tol) continue;
+    /* the same steady state from another start of this species, or the
+       value counts after all (a conserved total it belongs to, another
+       basin: review rev28a M1, A <-> B with set: {A: 5} was warned) */
+    if ((y2 == NULL &&
+         (y2 = muskx__calloc((size_t)(n > 0 ? n : 1), sizeof *y2)) == NULL) ||
+        muskx_sim_reset(sim) != MUSKX_OK ||
+        muskx__sc_set_tolerances(sc, sim) != MUSKX_OK)
+      goto done;
+    for (int j = 0; j < sc->nsets; j++)
+      if (muskx_sim_set(sim, sc->sets[j].name,
+                        j == i ? 2 * v + 1 : sc->sets[j].value) != MUSKX_OK)
+        goto done;
+    if (muskx_sim_steady_state(sim, y2, (size_t)n) != MUSKX_OK ||
+        fabs(y2[k] - y[k]) > 1e-6 * fabs(y[k]) + 10 * tol)
+      continue;
     const muskx__sc_set *e = &sc->sets[i];
     char where[MUSKX_ERROR_FILE_MAX + 48];
     if (e->line > 0)
@@ -172,6 +190,7 @@ static void check_steady_species(muskx_scenario *sc) {
 done:
   muskx_sim_free(sim);
   muskx__free(y);
+  muskx__free(y2);
 }
 
 void muskx__sc_check_start(muskx_scenario *sc) {

@@ -530,6 +530,15 @@ START_TEST(a_species_set_under_a_steady_start_warns) {
                 "%s", w ? w : "(none)");
   muskx_sim_free(sim);
   muskx_scenario_free(sc);
+  /* a species of a conserved total: its value sets the total, so it
+     counts (A = 1.05 by hand), no warning (review rev28a M1) */
+  muskx_scenario *sk = tu_load_scenario(SCN("steady_conserved.yaml"));
+  ck_assert_int_eq(muskx_scenario_warning_count(sk), 0);
+  sim = tu_sim(muskx_scenario_model(sk));
+  TU_OK(sim, muskx_scenario_run(sk, sim, out, 2, NULL));
+  ck_assert_double_eq_tol(out[0], 1.05, 1e-8);
+  muskx_sim_free(sim);
+  muskx_scenario_free(sk);
   /* start: defaults: the value is the start asked for */
   muskx_scenario *sd = tu_load_scenario(SCN("steady_species_defaults.yaml"));
   ck_assert_int_eq(muskx_scenario_warning_count(sd), 0);
