@@ -139,6 +139,7 @@ static const char *near_key(const char *k, const char *const *allowed) {
       {"from", "start"},            {"on", "start"},
       {"drug", "agent"},            {"name", "agent"},
       {"medication", "agent"},      {"reps", "repetitions"},
+      {"cycles", "repetitions"},
       {"sessions", "sessions_per_week"},
       {"frequency", "sessions_per_week"},
       {"load", "intensity"},

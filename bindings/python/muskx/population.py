@@ -367,8 +367,12 @@ def ensemble(scenario, samples, vary=None, columns=None, times=None, seed=1,
     Jacobian as native code, cached in ~/.cache/muskx (muskx(1),
     --native; the same numbers bit for bit, about 1.75x the members per
     CPU-second); without a working compiler a RuntimeWarning says why and
-    the VM runs them. Returns a Population (a virtual crew's results;
-    Model.ensemble() returns an Ensemble of a plain model run)."""
+    the VM runs them. A name the scenario's own set: (or set()) gives, or
+    every one of its phases, cannot be varied: InvalidArgumentError (the
+    draws would replace the scenario's value, or the phases' values the
+    draws'); gsa() and compare(bands=True) likewise. Returns a Population
+    (a virtual crew's results; Model.ensemble() returns an Ensemble of a
+    plain model run)."""
     _need_scenario(scenario, "ensemble")
     samples, seed, threads = _counts(samples, seed, threads)
     # The members run from day 0, where the scenario begins; times=[75,
