@@ -93,7 +93,8 @@ static int var_varies(const muskx_ensemble *e, const muskx__ens_var *v) {
    replace the scenario's set: value, so the runs would not be of the
    scenario written (a compare line would lie outside its own band), or
    every phase's value would replace the draw (the band collapses onto the
-   line; a phase without a value takes the draw as its baseline). A name every sample gives the same value is an override, as
+   line; a phase without a value takes the draw as its baseline). A name
+   every sample gives the same value is an override, as
    muskx_scenario_set() is: allowed. */
 muskx_status muskx__ens_scenario_clash(muskx_ensemble *e) {
   if (e->scenario == NULL) return MUSKX_OK;

@@ -131,6 +131,21 @@ static int set_later(const muskx_scenario *sc, int i) {
  * value, and one in a conserved total (or with another steady state in
  * reach) ends elsewhere -- its value counts, no warning (review rev28a M1).
  */
+/* The steady state sim reaches from sc's set: values, entry `over` (when
+   >= 0) replaced by value, into y (n species). */
+static muskx_status steady_from(const muskx_scenario *sc, muskx_sim *sim,
+                                int over, double value, double *y, int n) {
+  muskx_status st;
+  if ((st = muskx_sim_reset(sim)) != MUSKX_OK ||
+      (st = muskx__sc_set_tolerances(sc, sim)) != MUSKX_OK ||
+      (st = apply_sets(sc, sim, 0)) != MUSKX_OK ||
+      (st = apply_sets(sc, sim, 1)) != MUSKX_OK ||
+      (over >= 0 &&
+       (st = muskx_sim_set(sim, sc->sets[over].name, value)) != MUSKX_OK))
+    return st;
+  return muskx_sim_steady_state(sim, y, (size_t)n);
+}
+
 static void check_steady_species(muskx_scenario *sc) {
   const muskx_model *m = sc->model;
   int first = -1;
@@ -143,12 +158,8 @@ static void check_steady_species(muskx_scenario *sc) {
   muskx_sim *sim = NULL;
   double *y = muskx__calloc((size_t)(n > 0 ? n : 1), sizeof *y), *y2 = NULL;
   if (y == NULL || muskx_sim_create(m, &sim) != MUSKX_OK ||
-      muskx__sc_set_tolerances(sc, sim) != MUSKX_OK)
-    goto done;
-  for (int i = 0; i < sc->nsets; i++)
-    if (muskx_sim_set(sim, sc->sets[i].name, sc->sets[i].value) != MUSKX_OK)
-      goto done; /* the run says why */
-  if (muskx_sim_steady_state(sim, y, (size_t)n) != MUSKX_OK) goto done;
+      steady_from(sc, sim, -1, 0, y, n) != MUSKX_OK)
+    goto done; /* the run says why */
   for (int i = first; i < sc->nsets; i++) {
     int k = muskx_model_find(m, MUSKX_SPECIES, sc->sets[i].name);
     if (k < 0 || set_later(sc, i)) continue;
@@ -158,16 +169,10 @@ static void check_steady_species(muskx_scenario *sc) {
     /* the same steady state from another start of this species, or the
        value counts after all (a conserved total it belongs to, another
        basin: review rev28a M1, A <-> B with set: {A: 5} was warned) */
-    if ((y2 == NULL &&
-         (y2 = muskx__calloc((size_t)(n > 0 ? n : 1), sizeof *y2)) == NULL) ||
-        muskx_sim_reset(sim) != MUSKX_OK ||
-        muskx__sc_set_tolerances(sc, sim) != MUSKX_OK)
+    if (y2 == NULL &&
+        (y2 = muskx__calloc((size_t)(n > 0 ? n : 1), sizeof *y2)) == NULL)
       goto done;
-    for (int j = 0; j < sc->nsets; j++)
-      if (muskx_sim_set(sim, sc->sets[j].name,
-                        j == i ? 2 * v + 1 : sc->sets[j].value) != MUSKX_OK)
-        goto done;
-    if (muskx_sim_steady_state(sim, y2, (size_t)n) != MUSKX_OK ||
+    if (steady_from(sc, sim, i, 2 * v + 1, y2, n) != MUSKX_OK ||
         fabs(y2[k] - y[k]) > 1e-6 * fabs(y[k]) + 10 * tol)
       continue;
     const muskx__sc_set *e = &sc->sets[i];
