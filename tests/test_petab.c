@@ -20,21 +20,8 @@
 #define RELAX "tests/petab/relax/problem.yaml"
 #define LOG_2PI 1.8378770664093454835606594728112
 
-static muskx_petab *load(void) {
-  muskx_petab *pb = NULL;
-  muskx_error err;
-  char buf[2048];
-  muskx_status st = muskx_petab_load(RELAX, &pb, &err);
-  ck_assert_msg(st == MUSKX_OK, "%s", muskx_error_format(&err, buf, sizeof buf));
-  return pb;
-}
-
-static muskx_sim *sim_of(const muskx_petab *pb) {
-  muskx_sim *s = NULL;
-  ck_assert_int_eq(muskx_sim_create(muskx_petab_model(pb), &s), MUSKX_OK);
-  ck_assert_int_eq(muskx_sim_set_tolerances(s, 1e-10, 1e-12), MUSKX_OK);
-  return s;
-}
+static muskx_petab *load(void) { return tu_load_petab(RELAX); }
+#define sim_of tu_petab_sim
 
 /* The closed forms at k (linear) and sd: simulations, residuals, sigmas
    and the log-likelihood of the four measurements of measurements.tsv. */

@@ -27,21 +27,8 @@
 #define RELAX "tests/petab/relax/problem.yaml"
 #define NMAX 16 /* parameters and measurements of the two problems, at most */
 
-static muskx_petab *load(const char *path) {
-  muskx_petab *pb = NULL;
-  muskx_error err;
-  char buf[MUSKX_ERROR_FILE_MAX + MUSKX_ERROR_MESSAGE_MAX + 32];
-  muskx_status st = muskx_petab_load(path, &pb, &err);
-  ck_assert_msg(st == MUSKX_OK, "%s", muskx_error_format(&err, buf, sizeof buf));
-  return pb;
-}
-
-static muskx_sim *sim_of(const muskx_petab *pb) {
-  muskx_sim *s = NULL;
-  ck_assert_int_eq(muskx_sim_create(muskx_petab_model(pb), &s), MUSKX_OK);
-  ck_assert_int_eq(muskx_sim_set_tolerances(s, 1e-10, 1e-12), MUSKX_OK);
-  return s;
-}
+#define load tu_load_petab
+#define sim_of tu_petab_sim
 
 static void set_native(muskx_petab *pb, const char *cc) {
   muskx_error err;

@@ -146,6 +146,24 @@ static inline muskx_scenario *tu_load_scenario(const char *path) {
   return sc;
 }
 
+/* Loads the PEtab problem at path, or aborts with the loader's message. */
+static inline muskx_petab *tu_load_petab(const char *path) {
+  muskx_petab *pb = NULL;
+  muskx_error err;
+  char buf[MUSKX_ERROR_FILE_MAX + MUSKX_ERROR_MESSAGE_MAX + 32];
+  muskx_status st = muskx_petab_load(path, &pb, &err);
+  ck_assert_msg(st == MUSKX_OK, "%s", muskx_error_format(&err, buf, sizeof buf));
+  return pb;
+}
+
+/* A simulation of a PEtab problem's model at rtol 1e-10, atol 1e-12. */
+static inline muskx_sim *tu_petab_sim(const muskx_petab *pb) {
+  muskx_sim *s = NULL;
+  ck_assert_int_eq(muskx_sim_create(muskx_petab_model(pb), &s), MUSKX_OK);
+  ck_assert_int_eq(muskx_sim_set_tolerances(s, 1e-10, 1e-12), MUSKX_OK);
+  return s;
+}
+
 /* Aborts with the simulation's message when st is not MUSKX_OK. */
 #define TU_OK(sim, call)                                                     \
   do {                                                                       \
